@@ -1,0 +1,3 @@
+//! Subcommands that print text (everything but the full-screen views).
+
+pub mod protocols;

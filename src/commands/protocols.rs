@@ -1,0 +1,309 @@
+//! `convene protocols`: list, show and validate.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use crate::cli::{Dirs, ProtocolsAction, ProtocolsArgs};
+use crate::protocol::library::default_user_dir;
+use crate::protocol::plan::{group_sizes, planned_total, round_count, typical_people};
+use crate::protocol::{
+    Cue, ExtensionPolicy, Library, OrderRule, Part, Protocol, RoleCount, Rounds, StageSpec, Timing,
+    format_clock, load_file,
+};
+use crate::text::sanitize;
+
+/// Loads the library the way every command does: built-ins plus the user folder.
+pub fn library(dirs: &Dirs) -> Library {
+    let user = dirs.protocols_dir.clone().or_else(default_user_dir);
+    Library::load(user.as_deref(), &[])
+}
+
+pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match &args.action {
+        None | Some(ProtocolsAction::List) => {
+            write!(out, "{}", list(&library(dirs), args.people))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(ProtocolsAction::Show { protocol, people }) => match library(dirs).resolve(protocol) {
+            Ok(p) => {
+                write!(out, "{}", show(&p, people.or(args.people)))?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("convene: {e}");
+                Ok(ExitCode::from(2))
+            }
+        },
+        Some(ProtocolsAction::Validate { files }) => {
+            let mut ok = true;
+            for f in files {
+                match load_file(f) {
+                    Ok(p) => writeln!(
+                        out,
+                        "{}",
+                        summary_line(&crate::protocol::load::display_path(f), &p)
+                    )?,
+                    Err(e) => {
+                        ok = false;
+                        eprintln!("{e}");
+                    }
+                }
+            }
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+    }
+}
+
+/// `ok  FILE: id "Name", N stages, total T`.
+pub fn summary_line(path: &str, p: &Protocol) -> String {
+    let n = typical_people(p);
+    let stages = p.all_stages().count();
+    format!(
+        "ok  {path}: {} \"{}\", {} role{}, {stages} stage{}, {}",
+        p.id,
+        sanitize(&p.name),
+        p.roles.len(),
+        plural(p.roles.len()),
+        plural(stages),
+        total_phrase(p, n)
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn depends_on_people(p: &Protocol) -> bool {
+    matches!(p.rotation.rounds, Rounds::PerMember) && !p.round.is_empty()
+}
+
+fn total_phrase(p: &Protocol, n: usize) -> String {
+    let total = format_clock(planned_total(p, n));
+    if depends_on_people(p) {
+        format!("total {total} for {n} people")
+    } else {
+        format!("total {total}")
+    }
+}
+
+/// Describes who can take part: "2-5", "2+", "3-12 in groups of 3".
+pub fn people_phrase(p: &Protocol) -> String {
+    let g = &p.group;
+    let range = match g.max {
+        Some(max) if max == g.min => format!("{max}"),
+        Some(max) => format!("{}-{max}", g.min),
+        None => format!("{}+", g.min),
+    };
+    match g.split_into {
+        Some(s) => format!("{range} in groups of {s}"),
+        None => range,
+    }
+}
+
+/// The table printed by `convene protocols`.
+pub fn list(lib: &Library, people: Option<usize>) -> String {
+    let mut rows: Vec<[String; 6]> = vec![[
+        "ID".into(),
+        "NAME".into(),
+        "ROLES".into(),
+        "PEOPLE".into(),
+        "TOTAL".into(),
+        "FROM".into(),
+    ]];
+    let mut notes = Vec::new();
+    let mut broken = Vec::new();
+    for e in &lib.entries {
+        match &e.protocol {
+            Ok(p) => {
+                if let Some(by) = &e.shadowed_by {
+                    notes.push(format!(
+                        "{} ({}) is replaced by {}",
+                        p.id,
+                        e.origin.describe(),
+                        by.describe()
+                    ));
+                    continue;
+                }
+                let n = people.unwrap_or_else(|| typical_people(p));
+                let total = format_clock(planned_total(p, n));
+                let total = if depends_on_people(p) { format!("{total} for {n}") } else { total };
+                let mut from = e.origin.describe();
+                if e.replaces_builtin {
+                    from.push_str(" (replaces built-in)");
+                }
+                let roles: Vec<String> = p.roles.iter().map(|r| sanitize(&r.id)).collect();
+                rows.push([
+                    sanitize(&p.id),
+                    sanitize(&p.name),
+                    roles.join(", "),
+                    people_phrase(p),
+                    total,
+                    from,
+                ]);
+            }
+            Err(err) => broken.push(format!("{}: {err}", e.origin.describe())),
+        }
+    }
+    let mut widths = [0usize; 6];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<w$}  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    for n in notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    if !broken.is_empty() {
+        let _ = writeln!(out, "\nCould not load {} file{}:", broken.len(), plural(broken.len()));
+        for b in broken {
+            let _ = writeln!(out, "  {b}");
+        }
+    }
+    out
+}
+
+/// The text printed by `convene protocols show`.
+pub fn show(p: &Protocol, people: Option<usize>) -> String {
+    let n = people.unwrap_or_else(|| typical_people(p));
+    let sizes = group_sizes(p, n);
+    let rounds = round_count(p, &sizes);
+    let mut o = String::new();
+    let _ = writeln!(o, "{} ({})", sanitize(&p.name), p.id);
+    let _ = writeln!(o, "Source: {}", sanitize(&p.source));
+    let _ = writeln!(o, "\n{}\n", wrap(&sanitize(&p.summary), 96, ""));
+    let _ = writeln!(o, "Roles");
+    for r in &p.roles {
+        let count = match r.count {
+            RoleCount::Exact(n) => n.to_string(),
+            RoleCount::Rest => "the rest".into(),
+        };
+        let _ = writeln!(o, "  {} ({count}): {}", sanitize(&r.name), sanitize(&r.guidance));
+    }
+    if let Some(f) = &p.facilitator {
+        let _ = writeln!(o, "  Facilitator: {}", sanitize(&f.rule));
+    }
+    let _ = writeln!(o, "\nPeople: {}", people_phrase(p));
+    if let Some(m) = p.group.multiple_of {
+        let _ = writeln!(o, "  best in multiples of {m}");
+    }
+    let rounds_text = match p.rotation.rounds {
+        Rounds::Once => "one".to_string(),
+        Rounds::Fixed(k) => k.to_string(),
+        Rounds::PerMember => format!("one per member ({rounds} for {n} people)"),
+        Rounds::RoleCycle => format!("one per role ({rounds}): everyone holds each role once"),
+    };
+    let _ = writeln!(o, "Rounds: {rounds_text}");
+    if p.rotation.order == OrderRule::GroupChooses {
+        let _ = writeln!(o, "  the group chooses the presenting order at the start");
+    }
+    let mut number = 0;
+    for (part, title) in [
+        (Part::Opening, "Opening (once)".to_string()),
+        (Part::Round, format!("Each round (x{rounds}, {} each)", format_clock(round_secs(p)))),
+        (Part::Closing, "Closing (once)".to_string()),
+    ] {
+        let stages: Vec<&StageSpec> =
+            p.all_stages().filter(|(pt, _)| *pt == part).map(|(_, s)| s).collect();
+        if stages.is_empty() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{title}");
+        for s in stages {
+            number += 1;
+            stage_block(&mut o, p, s, number);
+        }
+    }
+    let _ = writeln!(o, "\nTotal: {}", total_phrase(p, n).trim_start_matches("total "));
+    if p.all_stages().any(|(_, s)| s.timing == Timing::Suggested) {
+        let _ = writeln!(
+            o,
+            "(* suggested: the source gives no duration; change it with --stage ID=DURATION)"
+        );
+    }
+    if !p.norms.is_empty() {
+        let _ = writeln!(o, "\nNorms");
+        for norm in &p.norms {
+            let _ = writeln!(o, "  - {}", sanitize(norm));
+        }
+    }
+    o
+}
+
+fn round_secs(p: &Protocol) -> u64 {
+    p.round.iter().filter_map(StageSpec::duration_secs).sum()
+}
+
+fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
+    let secs = s.duration_secs().unwrap_or(0);
+    let mark = if s.timing == Timing::Suggested { " *" } else { "" };
+    let title = format!("{number}. {}", sanitize(&s.title()));
+    let _ = writeln!(o, "  {title:<52} {:>7}{mark}   [{}]", format_clock(secs), s.id);
+    let cues = |label: &str, cues: &[Cue], o: &mut String| {
+        for c in cues {
+            let _ = writeln!(o, "       {label}: {} - {}", p.role_name(&c.role), sanitize(&c.cue));
+        }
+    };
+    cues("speaks", &s.speak, o);
+    cues("silent", &s.silent, o);
+    for q in &s.prompts {
+        let _ = writeln!(o, "       prompt: {}", sanitize(q));
+    }
+    if let Some(w) = &s.warning {
+        let who = w.role.as_deref().map(|r| format!("{}: ", p.role_name(r))).unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "       warning: {} before the end - {who}{}",
+            format_clock(w.before_secs().unwrap_or(0)),
+            sanitize(&w.message)
+        );
+    }
+    if let Some(x) = &s.expects {
+        let _ = writeln!(o, "       expects: {}", sanitize(&x.label));
+    }
+    if s.follow_up {
+        let _ = writeln!(o, "       follows up the group's open commitments from earlier sessions");
+    }
+    match p.extension_for(s) {
+        ExtensionPolicy::Free => {}
+        ExtensionPolicy::GroupAgreement => {
+            let _ = writeln!(o, "       extension: only with the group's agreement");
+        }
+        ExtensionPolicy::NotAllowed => {
+            let _ = writeln!(o, "       extension: not allowed");
+        }
+    }
+}
+
+/// Greedy word wrap.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() > indent.len() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out
+}

@@ -1,0 +1,14 @@
+//! convene: run structured facilitation protocols from a terminal on a projector.
+//!
+//! A map of the crate:
+//! - [`protocol`]: the protocol file format, durations, validation, the built-in and user library;
+//! - [`session`]: the pure, event-sourced session engine (no clock, no files, no terminal);
+//! - [`commands`]: the command-line subcommands that print text;
+//! - [`cli`]: the clap definitions;
+//! - [`text`]: making names and texts safe to show in a terminal.
+
+pub mod cli;
+pub mod commands;
+pub mod protocol;
+pub mod session;
+pub mod text;

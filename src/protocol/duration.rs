@@ -1,0 +1,121 @@
+//! Human durations: `"4m"`, `"90s"`, `"1h30m"`, `"1h 30m"`, and their canonical display.
+
+use std::fmt::Write as _;
+
+/// Parses a human duration into whole seconds.
+///
+/// Accepts one or more `<number><unit>` parts with units `h`, `m` and `s`, in that order, each at
+/// most once, optionally separated by spaces: `"4m"`, `"90s"`, `"1h30m"`, `"1h 30m 15s"`.
+///
+/// # Errors
+/// A message saying what is wrong, for the protocol validator or the command line to show.
+pub fn parse_duration(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("is empty: write a duration such as \"4m\", \"90s\" or \"1h30m\"".into());
+    }
+    let mut total: u64 = 0;
+    let mut number = String::new();
+    let mut last_unit_rank = 0u8;
+    for ch in trimmed.chars() {
+        if ch.is_ascii_digit() {
+            number.push(ch);
+            continue;
+        }
+        if ch == ' ' && number.is_empty() {
+            continue;
+        }
+        let (rank, factor) = match ch {
+            'h' => (1, 3600),
+            'm' => (2, 60),
+            's' => (3, 1),
+            _ => {
+                return Err(format!(
+                    "\"{trimmed}\" is not a duration: unexpected '{}'; use h, m and s, as in \"1h30m\"",
+                    ch.escape_default()
+                ));
+            }
+        };
+        if number.is_empty() {
+            return Err(format!("\"{trimmed}\" is not a duration: '{ch}' has no number before it"));
+        }
+        if rank <= last_unit_rank {
+            return Err(format!(
+                "\"{trimmed}\" is not a duration: give hours, minutes and seconds once each, in that order"
+            ));
+        }
+        last_unit_rank = rank;
+        let value: u64 = number
+            .parse()
+            .map_err(|_| format!("\"{trimmed}\" is not a duration: the number is too large"))?;
+        total = value
+            .checked_mul(factor)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(|| format!("\"{trimmed}\" is not a duration: it is too long"))?;
+        number.clear();
+    }
+    if !number.is_empty() {
+        return Err(format!(
+            "\"{trimmed}\" is not a duration: the number {number} has no unit (h, m or s)"
+        ));
+    }
+    if total > 24 * 3600 {
+        return Err(format!("\"{trimmed}\" is longer than a day"));
+    }
+    Ok(total)
+}
+
+/// Canonical short form: `4m`, `1m30s`, `1h30m`.
+pub fn format_duration_short(secs: u64) -> String {
+    if secs == 0 {
+        return "0s".into();
+    }
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    let mut out = String::new();
+    if h > 0 {
+        let _ = write!(out, "{h}h");
+    }
+    if m > 0 {
+        let _ = write!(out, "{m}m");
+    }
+    if s > 0 {
+        let _ = write!(out, "{s}s");
+    }
+    out
+}
+
+/// Clock form used on screens and in tables: `4:00`, `24:00`, `1:30:00`.
+pub fn format_clock(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m:02}:{s:02}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_protocols_use() {
+        assert_eq!(parse_duration("4m"), Ok(240));
+        assert_eq!(parse_duration("90s"), Ok(90));
+        assert_eq!(parse_duration("1h30m"), Ok(5400));
+        assert_eq!(parse_duration("1h 30m 15s"), Ok(5415));
+        assert_eq!(parse_duration(" 30m "), Ok(1800));
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_duration() {
+        for bad in ["", "4", "m", "4x", "4 minutes", "30m1h", "4m4m", "-4m", "25h"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        for secs in [1, 59, 60, 90, 240, 3599, 3600, 5400, 5415] {
+            assert_eq!(parse_duration(&format_duration_short(secs)), Ok(secs));
+        }
+        assert_eq!(format_clock(24 * 60), "24:00");
+        assert_eq!(format_clock(5400), "1:30:00");
+    }
+}

@@ -1,0 +1,387 @@
+//! The protocol file format (`"format": 1`), as serde types. See `docs/protocol-format.md`.
+//!
+//! Durations stay as the strings the author wrote, so that a log can embed the protocol exactly as
+//! it was used; `validate` checks them and the accessors here parse them.
+
+use std::fmt;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::duration::parse_duration;
+
+/// The protocol format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Role ids that every protocol may use in stages without declaring them.
+pub const FACILITATOR: &str = "facilitator";
+/// Everyone in the group.
+pub const EVERYONE: &str = "everyone";
+
+/// One protocol: identity, roles, group rules, rotation, stages and norms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protocol {
+    /// Format version; must be [`FORMAT_VERSION`].
+    pub format: u32,
+    /// Kebab-case, unique in the library.
+    pub id: String,
+    pub name: String,
+    /// One paragraph: what the protocol is for.
+    pub summary: String,
+    /// Where the protocol comes from, as plain attribution.
+    pub source: String,
+    /// Whether a facilitator runs it, and the facilitator's rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facilitator: Option<FacilitatorSpec>,
+    pub roles: Vec<RoleSpec>,
+    #[serde(default)]
+    pub group: GroupRules,
+    #[serde(default)]
+    pub rotation: Rotation,
+    /// The extension policy for every stage that does not set its own.
+    #[serde(default)]
+    pub extension: ExtensionPolicy,
+    /// Run once, before the rounds.
+    #[serde(default)]
+    pub opening: Vec<StageSpec>,
+    /// Run once per round, with that round's role assignment.
+    #[serde(default)]
+    pub round: Vec<StageSpec>,
+    /// Run once, after the rounds.
+    #[serde(default)]
+    pub closing: Vec<StageSpec>,
+    /// Ground rules, shown before the first stage and on demand.
+    #[serde(default)]
+    pub norms: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacilitatorSpec {
+    /// The facilitator's rule, e.g. "Speaks last and as little as possible".
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSpec {
+    pub id: String,
+    pub name: String,
+    /// How many people hold it in a group: a number, or `"rest"`.
+    pub count: RoleCount,
+    /// What this role does and must not do, in one line.
+    pub guidance: String,
+}
+
+/// How many people hold a role in one group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleCount {
+    Exact(u32),
+    /// Everyone not holding another role (possibly nobody).
+    Rest,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRules {
+    /// Fewest participants in a session.
+    #[serde(default = "one")]
+    pub min: u32,
+    /// Most participants in a session (refused above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+    /// Split the participants into parallel groups of this size that share one clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_into: Option<u32>,
+    /// Recommended: a participant count that is a multiple of this (a warning, never a refusal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiple_of: Option<u32>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Default for GroupRules {
+    fn default() -> Self {
+        Self { min: 1, max: None, split_into: None, multiple_of: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Rotation {
+    #[serde(default)]
+    pub rounds: Rounds,
+    /// Whether the group chooses the presenting order at the start.
+    #[serde(default)]
+    pub order: OrderRule,
+}
+
+/// How many rounds a session has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rounds {
+    /// One round per member of the (smallest) group: everyone takes the first role once.
+    PerMember,
+    /// One round per role: in a group as large as the role list, everyone holds each role once.
+    RoleCycle,
+    /// A fixed number of rounds.
+    Fixed(u32),
+    /// One round (the default).
+    #[default]
+    Once,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrderRule {
+    /// Rounds follow the order the participants were given in.
+    #[default]
+    Given,
+    /// The group chooses the order at the start (it can be changed on the start card).
+    GroupChooses,
+}
+
+/// Whether a stage's time can be extended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExtensionPolicy {
+    #[default]
+    Free,
+    /// An extension must record the group's agreement.
+    GroupAgreement,
+    NotAllowed,
+}
+
+/// Whether a stage's duration comes from the source or is only a suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Timing {
+    /// The source fixes this duration.
+    Fixed,
+    /// The source gives no duration: this is a default the facilitator should confirm.
+    #[default]
+    Suggested,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageSpec {
+    /// Unique across the protocol.
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// `"4m"`, `"90s"`, `"1h30m"`.
+    pub duration: String,
+    #[serde(default)]
+    pub timing: Timing,
+    /// Roles that speak, each with a short cue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speak: Vec<Cue>,
+    /// Roles that must stay silent, each with a short cue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub silent: Vec<Cue>,
+    /// Questions shown on screen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prompts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<WarningSpec>,
+    /// Something that should be recorded before the stage is left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expects: Option<Expectation>,
+    /// Overrides the protocol's extension policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<ExtensionPolicy>,
+    /// This stage reviews the group's open commitments from earlier sessions.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follow_up: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cue {
+    /// A role id, `facilitator` or `everyone`.
+    pub role: String,
+    pub cue: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarningSpec {
+    /// Lead time before the end of the stage, e.g. `"3m"`.
+    pub before: String,
+    pub message: String,
+    /// The role that acts on the warning; the screen names its holders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    pub record: RecordKind,
+    /// The role that owns the record (default owner of a commitment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// What is expected, in a few words: "Coachee's commitment, with a time frame".
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordKind {
+    Commitment,
+    Note,
+}
+
+/// Which part of the protocol a stage belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Part {
+    Opening,
+    Round,
+    Closing,
+}
+
+impl Part {
+    pub fn label(self) -> &'static str {
+        match self {
+            Part::Opening => "opening",
+            Part::Round => "round",
+            Part::Closing => "closing",
+        }
+    }
+}
+
+impl Protocol {
+    /// Every stage with its part, in file order.
+    pub fn all_stages(&self) -> impl Iterator<Item = (Part, &StageSpec)> {
+        self.opening
+            .iter()
+            .map(|s| (Part::Opening, s))
+            .chain(self.round.iter().map(|s| (Part::Round, s)))
+            .chain(self.closing.iter().map(|s| (Part::Closing, s)))
+    }
+
+    pub fn stage(&self, id: &str) -> Option<&StageSpec> {
+        self.all_stages().map(|(_, s)| s).find(|s| s.id == id)
+    }
+
+    pub fn role(&self, id: &str) -> Option<&RoleSpec> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    /// Display name of a role id, including the built-in `facilitator` and `everyone`.
+    pub fn role_name(&self, id: &str) -> String {
+        match id {
+            FACILITATOR => "Facilitator".into(),
+            EVERYONE => "Everyone".into(),
+            _ => self.role(id).map_or_else(|| id.to_string(), |r| r.name.clone()),
+        }
+    }
+
+    /// The extension policy in force for a stage.
+    pub fn extension_for(&self, stage: &StageSpec) -> ExtensionPolicy {
+        stage.extension.unwrap_or(self.extension)
+    }
+
+    /// Whether this protocol splits participants into parallel groups.
+    pub fn splits(&self) -> bool {
+        self.group.split_into.is_some()
+    }
+}
+
+impl StageSpec {
+    /// The duration in seconds; `None` only for a protocol that failed validation.
+    pub fn duration_secs(&self) -> Option<u64> {
+        parse_duration(&self.duration).ok().filter(|s| *s > 0)
+    }
+
+    /// `Name — subtitle`, or the name alone.
+    pub fn title(&self) -> String {
+        match &self.subtitle {
+            Some(sub) if !sub.is_empty() => format!("{} — {}", self.name, sub),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+impl WarningSpec {
+    pub fn before_secs(&self) -> Option<u64> {
+        parse_duration(&self.before).ok()
+    }
+}
+
+// ---- hand-written serde for the two "number or word" fields, for clear messages ----
+
+impl Serialize for RoleCount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RoleCount::Exact(n) => s.serialize_u32(*n),
+            RoleCount::Rest => s.serialize_str("rest"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RoleCount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RoleCount;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number of people, or \"rest\"")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RoleCount, E> {
+                u32::try_from(v).map(RoleCount::Exact).map_err(|_| E::custom("count is too large"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RoleCount, E> {
+                if v == "rest" {
+                    Ok(RoleCount::Rest)
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for Rounds {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Rounds::PerMember => s.serialize_str("per-member"),
+            Rounds::RoleCycle => s.serialize_str("role-cycle"),
+            Rounds::Once => s.serialize_u32(1),
+            Rounds::Fixed(n) => s.serialize_u32(*n),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Rounds {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Rounds;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("\"per-member\", \"role-cycle\" or a whole number of rounds")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Rounds, E> {
+                match u32::try_from(v) {
+                    Ok(1) => Ok(Rounds::Once),
+                    Ok(n) => Ok(Rounds::Fixed(n)),
+                    Err(_) => Err(E::custom("too many rounds")),
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Rounds, E> {
+                match v {
+                    "per-member" => Ok(Rounds::PerMember),
+                    "role-cycle" => Ok(Rounds::RoleCycle),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

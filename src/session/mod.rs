@@ -1,0 +1,1 @@
+//! The session engine (issue 3).
