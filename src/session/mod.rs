@@ -1,1 +1,25 @@
-//! The session engine (issue 3).
+//! The session engine: pure and event-sourced.
+//!
+//! Commands go in, events come out, state is a fold of events:
+//! - [`decide`]`(&state, command, now)` returns events or a [`Rejection`];
+//! - [`apply`]`(&mut state, &event)` is infallible;
+//! - [`due`]`(&state, now)` returns the events that time alone causes (warning, time up,
+//!   auto-advance) and [`next_wake`] says when that will next happen.
+//!
+//! Time is an argument: `now.mono` is milliseconds since the session was set up on a monotonic
+//! clock, `now.wall` the wall-clock time for people to read. Nothing in this module reads a clock,
+//! touches a file or the terminal.
+
+pub mod clock;
+pub mod decide;
+pub mod event;
+pub mod setup;
+pub mod state;
+pub mod view;
+
+pub use decide::{decide, due, next_wake};
+pub use event::{
+    Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, Rejection, Stamped,
+};
+pub use setup::{CarriedCommitment, Setup, SetupError, check_setup};
+pub use state::{SessionState, Status, apply, replay};

@@ -1,0 +1,200 @@
+//! The stage clock: a budget, banked running time and the moment the current run began.
+//!
+//! Time is a plain number of milliseconds on the session's effective monotonic axis (see
+//! [`super::state::SessionState::effective`]); the clock never reads a real clock. Remaining time
+//! is `budget - elapsed` and goes negative in overrun: it is measured, never clamped.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageClock {
+    /// Planned budget plus extensions minus shortenings.
+    pub budget_ms: u64,
+    /// The planned budget when the session was set up.
+    pub planned_ms: u64,
+    /// Running time banked by earlier runs (before a pause or leaving the stage).
+    pub banked_ms: u64,
+    /// When the current run began, if the clock is running.
+    pub running_since: Option<u64>,
+    /// Warning lead time, if the stage has a warning.
+    pub warn_ms: Option<u64>,
+    pub warned: bool,
+    pub timed_up: bool,
+    pub visits: u32,
+    pub pauses: u32,
+    pub paused_ms: u64,
+    pub paused_since: Option<u64>,
+    pub extended_ms: u64,
+    pub shortened_ms: u64,
+}
+
+impl StageClock {
+    pub fn new(planned_ms: u64, warn_ms: Option<u64>) -> Self {
+        Self {
+            budget_ms: planned_ms,
+            planned_ms,
+            banked_ms: 0,
+            running_since: None,
+            warn_ms,
+            warned: false,
+            timed_up: false,
+            visits: 0,
+            pauses: 0,
+            paused_ms: 0,
+            paused_since: None,
+            extended_ms: 0,
+            shortened_ms: 0,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running_since.is_some()
+    }
+
+    /// Running time so far.
+    pub fn elapsed(&self, now: u64) -> u64 {
+        self.banked_ms + self.running_since.map_or(0, |s| now.saturating_sub(s))
+    }
+
+    /// Remaining time; negative in overrun.
+    pub fn remaining(&self, now: u64) -> i64 {
+        to_i64(self.budget_ms) - to_i64(self.elapsed(now))
+    }
+
+    /// Overrun so far (0 before the deadline).
+    pub fn overrun(&self, now: u64) -> u64 {
+        self.elapsed(now).saturating_sub(self.budget_ms)
+    }
+
+    /// The moment the budget runs out, if running.
+    pub fn deadline(&self) -> Option<u64> {
+        self.running_since.map(|s| s + self.budget_ms.saturating_sub(self.banked_ms))
+    }
+
+    /// The moment the warning is due, if running, armed and still ahead or due now.
+    pub fn warning_at(&self) -> Option<u64> {
+        let warn = self.warn_ms?;
+        if self.warned || self.timed_up {
+            return None;
+        }
+        let since = self.running_since?;
+        let point = self.budget_ms.saturating_sub(warn);
+        Some(since + point.saturating_sub(self.banked_ms))
+    }
+
+    pub fn start(&mut self, now: u64) {
+        if let Some(p) = self.paused_since.take() {
+            self.paused_ms += now.saturating_sub(p);
+        }
+        if self.running_since.is_none() {
+            self.running_since = Some(now);
+        }
+    }
+
+    /// Banks the running time and stops.
+    pub fn stop(&mut self, now: u64) {
+        if let Some(s) = self.running_since.take() {
+            self.banked_ms += now.saturating_sub(s);
+        }
+    }
+
+    pub fn pause(&mut self, now: u64) {
+        self.stop(now);
+        self.pauses += 1;
+        self.paused_since = Some(now);
+    }
+
+    pub fn extend(&mut self, by_ms: u64, now: u64) {
+        self.budget_ms += by_ms;
+        self.extended_ms += by_ms;
+        self.rearm(now);
+    }
+
+    pub fn shorten(&mut self, by_ms: u64) {
+        let by = by_ms.min(self.budget_ms);
+        self.budget_ms -= by;
+        self.shortened_ms += by;
+    }
+
+    /// An extension that moves the deadline back past the warning point re-arms the warning.
+    fn rearm(&mut self, now: u64) {
+        if let Some(warn) = self.warn_ms
+            && self.warned
+            && self.remaining(now) > to_i64(warn)
+        {
+            self.warned = false;
+        }
+    }
+}
+
+pub fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: u64 = 60_000;
+
+    #[test]
+    fn counts_down_to_a_deadline() {
+        let mut c = StageClock::new(4 * MIN, Some(MIN));
+        c.start(1_000);
+        assert_eq!(c.remaining(1_000), 240_000);
+        assert_eq!(c.remaining(61_000), 180_000);
+        assert_eq!(c.deadline(), Some(241_000));
+        assert_eq!(c.warning_at(), Some(181_000));
+    }
+
+    #[test]
+    fn pause_banks_running_time_and_resume_continues() {
+        let mut c = StageClock::new(4 * MIN, None);
+        c.start(0);
+        c.pause(30_000);
+        assert_eq!(c.remaining(500_000), 210_000, "a paused clock does not move");
+        c.start(500_000);
+        assert_eq!(c.remaining(510_000), 200_000);
+        assert_eq!(c.deadline(), Some(710_000));
+        assert_eq!(c.paused_ms, 470_000);
+        assert_eq!(c.pauses, 1);
+    }
+
+    #[test]
+    fn overrun_is_measured_never_clamped() {
+        let mut c = StageClock::new(MIN, None);
+        c.start(0);
+        assert_eq!(c.remaining(80_000), -20_000);
+        assert_eq!(c.overrun(80_000), 20_000);
+        assert_eq!(c.overrun(10_000), 0);
+    }
+
+    #[test]
+    fn extend_and_shorten_move_the_deadline() {
+        let mut c = StageClock::new(4 * MIN, Some(MIN));
+        c.start(0);
+        c.extend(MIN, 0);
+        assert_eq!(c.deadline(), Some(5 * MIN));
+        c.shorten(2 * MIN);
+        assert_eq!(c.deadline(), Some(3 * MIN));
+        c.shorten(10 * MIN);
+        assert_eq!(c.budget_ms, 0, "shortening stops at zero");
+        assert_eq!(c.remaining(1_000), -1_000);
+    }
+
+    #[test]
+    fn extension_past_the_warning_point_rearms_the_warning() {
+        let mut c = StageClock::new(4 * MIN, Some(MIN));
+        c.start(0);
+        c.warned = true; // the warning fired at 3:00
+        c.extend(30_000, 3 * MIN + 10_000); // 50 s left + 30 s = 80 s > 60 s
+        assert!(!c.warned);
+        assert_eq!(c.warning_at(), Some(3 * MIN + 30_000));
+
+        let mut d = StageClock::new(4 * MIN, Some(MIN));
+        d.start(0);
+        d.warned = true;
+        d.extend(5_000, 3 * MIN + 10_000); // 55 s left: still inside the warning window
+        assert!(d.warned, "a small extension inside the window does not re-arm");
+    }
+}

@@ -1,0 +1,263 @@
+//! Commands (what the facilitator asks for) and events (what happened). Events are the log: each
+//! carries everything a log reader needs without the engine's help.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+/// The moment a command is decided: the session's monotonic offset and the wall clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    /// Milliseconds since the session was set up, from a monotonic clock.
+    pub mono: u64,
+    /// The wall-clock time, for people to read.
+    pub wall: DateTime<FixedOffset>,
+}
+
+/// An event with the time it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamped {
+    /// Monotonic milliseconds since the session was set up.
+    pub at: u64,
+    pub wall: DateTime<FixedOffset>,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// Who agreed to an extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "by", content = "names")]
+pub enum Agreement {
+    /// "Group agreed".
+    Group,
+    /// These people agreed.
+    People(Vec<String>),
+}
+
+impl Agreement {
+    pub fn describe(&self) -> String {
+        match self {
+            Agreement::Group => "group agreed".into(),
+            Agreement::People(p) => format!("agreed by {}", p.join(", ")),
+        }
+    }
+}
+
+/// How a stage was left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Leave {
+    /// Moved on with `next`.
+    Next,
+    /// Went back to the previous stage.
+    Back,
+    Skip,
+    Jump,
+    /// Moved on by itself at time up (auto-advance).
+    Auto,
+    /// The session ended in this stage.
+    End,
+}
+
+/// Why a time gap was reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GapCause {
+    /// The machine slept: wall time passed while the monotonic clock stood still.
+    Suspend,
+    /// convene was not running (a crash or a quit to resume later).
+    Restart,
+}
+
+/// Status of an earlier commitment at follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommitmentStatus {
+    Done,
+    Partly,
+    NotYet,
+    CarriedForward,
+}
+
+impl CommitmentStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            CommitmentStatus::Done => "done",
+            CommitmentStatus::Partly => "partly done",
+            CommitmentStatus::NotYet => "not yet",
+            CommitmentStatus::CarriedForward => "carried forward",
+        }
+    }
+
+    /// Whether the commitment stays open for the next session.
+    pub fn stays_open(self) -> bool {
+        !matches!(self, CommitmentStatus::Done)
+    }
+}
+
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The last stage finished.
+    Completed,
+    /// Ended before the last stage finished.
+    EndedEarly,
+}
+
+/// What the facilitator asks the engine to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Before the start: set the whole presenting order.
+    SetOrder { order: Vec<String> },
+    /// Before the start: move one member to the front (a pressing issue).
+    MoveToFront { name: String, reason: Option<String> },
+    Start,
+    Pause,
+    Resume,
+    /// Move on; `force` leaves a stage whose expected record is missing (and logs that).
+    Next { force: bool },
+    Back,
+    Skip,
+    /// Jump to a position in the running order (0-based).
+    Jump { to: usize },
+    /// Add time; under a group-agreement policy, `agreement` is required.
+    Extend { by_ms: u64, agreement: Option<Agreement> },
+    /// Record that an extension was asked for and the group did not agree.
+    RefuseExtension { by_ms: u64, reason: Option<String> },
+    Shorten { by_ms: u64 },
+    /// Wall time passed that the monotonic clock did not see.
+    ReportGap { gap_ms: u64, cause: GapCause },
+    AddNote { text: String, about: Option<String>, group: Option<usize>, private: bool },
+    AddCommitment { owner: String, text: String, due: Option<String>, group: Option<usize> },
+    /// Follow up a commitment: this session's (`session` None) or an earlier one's.
+    UpdateCommitment {
+        session: Option<String>,
+        id: String,
+        status: CommitmentStatus,
+        note: Option<String>,
+    },
+    End,
+}
+
+/// What happened. Serialized with a `type` tag; see `docs/log-format.md`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Event {
+    OrderChanged {
+        order: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    SessionStarted {
+        /// Sum of planned stage budgets, in milliseconds.
+        planned_ms: u64,
+    },
+    StageEntered {
+        /// Position in the running order.
+        pos: usize,
+        stage: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        round: Option<usize>,
+        /// Budget when entered (planned, or what is left of it on a return visit).
+        budget_ms: u64,
+        /// How it was reached.
+        via: Leave,
+    },
+    StageLeft {
+        pos: usize,
+        stage: String,
+        how: Leave,
+        planned_ms: u64,
+        budget_ms: u64,
+        elapsed_ms: u64,
+        overrun_ms: u64,
+        /// Left although its expected record was missing.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        without_record: bool,
+    },
+    Paused {
+        pos: usize,
+        remaining_ms: i64,
+    },
+    Resumed {
+        pos: usize,
+        paused_ms: u64,
+    },
+    Extended {
+        pos: usize,
+        by_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agreement: Option<Agreement>,
+    },
+    ExtensionRefused {
+        pos: usize,
+        by_ms: u64,
+        reason: String,
+    },
+    Shortened {
+        pos: usize,
+        by_ms: u64,
+    },
+    WarningReached {
+        pos: usize,
+        remaining_ms: i64,
+    },
+    TimeUp {
+        pos: usize,
+    },
+    TimeGap {
+        gap_ms: u64,
+        cause: GapCause,
+        /// Whether a stage clock was running, so the gap counted against it.
+        counted: bool,
+    },
+    NoteAdded {
+        id: String,
+        pos: usize,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        round: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        about: Option<String>,
+        private: bool,
+    },
+    CommitmentAdded {
+        id: String,
+        pos: usize,
+        owner: String,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        round: Option<usize>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<usize>,
+    },
+    CommitmentUpdated {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<String>,
+        id: String,
+        status: CommitmentStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    SessionEnded {
+        outcome: Outcome,
+        /// Where it stopped.
+        pos: usize,
+    },
+}
+
+/// A command the engine refused, with a message a facilitator can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection(pub String);
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Rejection {}

@@ -1,0 +1,440 @@
+//! Session setup: who takes part, in which groups, with which durations; and the rotation roster.
+//!
+//! # Rotation rule
+//!
+//! For a group of `n` members (in roster order) the protocol's roles are expanded, in file order,
+//! into `n` slots: a role with an exact count takes that many slots, and the `rest` role fills the
+//! remaining ones at its position. In round `r` (from 0), member `i` holds slot `(i - r) mod n`.
+//! In a triad with roles coachee, coach, observer this gives: round 1 Ann coachee, Ben coach, Cat
+//! observer; round 2 Ben coachee, Cat coach, Ann observer; round 3 Cat coachee, Ann coach, Ben
+//! observer. Everyone holds each role exactly once. In action learning (presenter, then the rest)
+//! member `r` presents in round `r`, so the roster order is the presenting order.
+//!
+//! Groups follow [`crate::protocol::plan`]: the roster is dealt into groups in order, the larger
+//! groups first.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::plan::{group_sizes, round_count};
+use crate::protocol::{Part, Protocol, RoleCount};
+
+/// Everything needed to start a session. Written as the log header; replay starts from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setup {
+    pub protocol: Protocol,
+    /// Participants in the order given (the presenting order may change before the start).
+    pub participants: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facilitator: Option<String>,
+    /// A recurring group such as "AP set", used to follow up commitments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    /// Stage id to duration in seconds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub overrides: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub auto_advance: bool,
+    /// Open commitments from earlier sessions of this group, for a follow-up stage.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried: Vec<CarriedCommitment>,
+}
+
+/// An open commitment from an earlier session, brought into this one for follow-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedCommitment {
+    /// The session the commitment was made in.
+    pub session: String,
+    /// Its id in that session.
+    pub id: String,
+    pub owner: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// When it was made (RFC 3339), for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made: Option<String>,
+}
+
+/// One stage of the flattened running order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRef {
+    pub part: Part,
+    /// Index into the protocol's list for that part.
+    pub index: usize,
+    /// Round number from 0, for round stages.
+    pub round: Option<usize>,
+    pub id: String,
+}
+
+/// A setup problem that refuses the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupError(pub Vec<String>);
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("\n"))
+    }
+}
+
+impl std::error::Error for SetupError {}
+
+/// Checks a setup: refusals as an error, advice as warnings.
+pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
+    let p = &s.protocol;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let n = s.participants.len();
+    for (i, name) in s.participants.iter().enumerate() {
+        if name.trim().is_empty() {
+            errors.push(format!("participant {} has an empty name", i + 1));
+        } else if name.chars().any(char::is_control) {
+            errors.push(format!(
+                "participant {} (\"{}\") contains a control character or escape sequence: type the name as plain text",
+                i + 1,
+                name.escape_default()
+            ));
+        }
+    }
+    if let Some(f) = &s.facilitator
+        && f.chars().any(char::is_control)
+    {
+        errors.push(format!(
+            "the facilitator's name (\"{}\") contains a control character",
+            f.escape_default()
+        ));
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for name in &s.participants {
+        let key = name.trim().to_lowercase();
+        if !key.is_empty() && seen.contains(&key) {
+            errors.push(format!(
+                "\"{}\" appears twice: give each person a distinct name (add an initial: \"{} B\")",
+                name.trim(),
+                name.trim()
+            ));
+        }
+        seen.push(key);
+    }
+    if n < p.group.min as usize {
+        errors.push(format!(
+            "{} needs at least {} people; {n} given",
+            p.name, p.group.min
+        ));
+    }
+    if let Some(max) = p.group.max
+        && n > max as usize
+    {
+        let why = if p.splits() {
+            String::new()
+        } else {
+            " (each member needs their own slot)".to_string()
+        };
+        errors.push(format!("{} takes at most {max} people{why}; {n} given", p.name));
+    }
+    let fixed: usize = p
+        .roles
+        .iter()
+        .map(|r| match r.count {
+            RoleCount::Exact(k) => k as usize,
+            RoleCount::Rest => 0,
+        })
+        .sum();
+    if n > 0 {
+        let sizes = group_sizes(p, n);
+        if let Some(small) = sizes.iter().copied().min()
+            && small < fixed
+        {
+            errors.push(format!(
+                "the roles need {fixed} people in each group, but a group would have only {small}"
+            ));
+        }
+    }
+    for (id, secs) in &s.overrides {
+        if p.stage(id).is_none() {
+            let ids: Vec<&str> = p.all_stages().map(|(_, st)| st.id.as_str()).collect();
+            let hint = crate::protocol::nearest(id, &ids)
+                .map(|n| format!(" Did you mean \"{n}\"?"))
+                .unwrap_or_default();
+            errors.push(format!(
+                "--stage {}: {} has no stage \"{}\".{hint} Stages: {}",
+                id.escape_default(),
+                p.id,
+                id.escape_default(),
+                ids.join(", ")
+            ));
+        } else if *secs == 0 {
+            errors.push(format!("--stage {id}: the duration must be more than zero"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(SetupError(errors));
+    }
+    if let Some(m) = p.group.multiple_of
+        && m > 0
+        && n % m as usize != 0
+    {
+        warnings.push(format!("{n} people is not a multiple of {m}."));
+    }
+    warnings.extend(roster_warnings(p, &s.participants));
+    Ok(warnings)
+}
+
+/// The groups, in roster order.
+pub fn groups(p: &Protocol, order: &[String]) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut it = order.iter().cloned();
+    for size in group_sizes(p, order.len()) {
+        out.push(it.by_ref().take(size).collect());
+    }
+    out
+}
+
+/// The role slots for a group of `n`, in file order with `rest` filling up.
+pub fn slots(p: &Protocol, n: usize) -> Vec<String> {
+    let fixed: usize = p
+        .roles
+        .iter()
+        .map(|r| match r.count {
+            RoleCount::Exact(k) => k as usize,
+            RoleCount::Rest => 0,
+        })
+        .sum();
+    let rest = n.saturating_sub(fixed);
+    let mut out = Vec::with_capacity(n);
+    for r in &p.roles {
+        let k = match r.count {
+            RoleCount::Exact(k) => k as usize,
+            RoleCount::Rest => rest,
+        };
+        out.extend(std::iter::repeat_n(r.id.clone(), k));
+    }
+    out.truncate(n);
+    out
+}
+
+/// Role held by each member of a group in a round: `(name, role id)` in roster order.
+pub fn assignment(p: &Protocol, group: &[String], round: usize) -> Vec<(String, String)> {
+    let n = group.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let slots = slots(p, n);
+    group
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let slot = (i + n - round % n) % n;
+            (name.clone(), slots.get(slot).cloned().unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The whole roster: for each round, for each group, who holds which role.
+pub fn roster(p: &Protocol, order: &[String]) -> Vec<Vec<Vec<(String, String)>>> {
+    let gs = groups(p, order);
+    let sizes: Vec<usize> = gs.iter().map(Vec::len).collect();
+    let rounds = if p.round.is_empty() { 0 } else { round_count(p, &sizes) };
+    (0..rounds).map(|r| gs.iter().map(|g| assignment(p, g, r)).collect()).collect()
+}
+
+/// Warnings about fairness: uneven groups, and members who never hold a role in this roster.
+fn roster_warnings(p: &Protocol, order: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let gs = groups(p, order);
+    let sizes: Vec<usize> = gs.iter().map(Vec::len).collect();
+    if p.splits() && sizes.iter().any(|s| Some(*s as u32) != p.group.split_into) {
+        let desc: Vec<String> = sizes.iter().map(ToString::to_string).collect();
+        out.push(format!(
+            "Groups of {}: the larger groups come first and have an extra {}.",
+            desc.join(" + "),
+            p.roles
+                .iter()
+                .find(|r| r.count == RoleCount::Rest)
+                .map_or_else(|| "member".to_string(), |r| r.name.to_lowercase())
+        ));
+    }
+    if p.round.is_empty() {
+        return out;
+    }
+    let table = roster(p, order);
+    for role in p.roles.iter().filter(|r| r.count != RoleCount::Rest) {
+        for (gi, g) in gs.iter().enumerate() {
+            let missing: Vec<&String> = g
+                .iter()
+                .filter(|name| {
+                    !table.iter().any(|round| {
+                        round[gi].iter().any(|(who, rid)| who == *name && *rid == role.id)
+                    })
+                })
+                .collect();
+            if !missing.is_empty() && table.len() < g.len() && table.len() >= 2 {
+                let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                out.push(format!(
+                    "Over {} rounds, {} {} never {}.",
+                    table.len(),
+                    names.join(", "),
+                    if names.len() == 1 { "is" } else { "are" },
+                    role.name.to_lowercase()
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The flattened running order: opening, each round's stages, closing.
+pub fn running_order(p: &Protocol, rounds: usize) -> Vec<StageRef> {
+    let mut out = Vec::new();
+    for (i, s) in p.opening.iter().enumerate() {
+        out.push(StageRef { part: Part::Opening, index: i, round: None, id: s.id.clone() });
+    }
+    for r in 0..rounds {
+        for (i, s) in p.round.iter().enumerate() {
+            out.push(StageRef { part: Part::Round, index: i, round: Some(r), id: s.id.clone() });
+        }
+    }
+    for (i, s) in p.closing.iter().enumerate() {
+        out.push(StageRef { part: Part::Closing, index: i, round: None, id: s.id.clone() });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Library;
+
+    fn proto(id: &str) -> Protocol {
+        Library::builtin_only().get(id).expect("built-in").clone()
+    }
+
+    fn names(s: &str) -> Vec<String> {
+        s.split(',').map(str::to_string).collect()
+    }
+
+    fn role_of(table: &[Vec<Vec<(String, String)>>], round: usize, who: &str) -> String {
+        table[round]
+            .iter()
+            .flatten()
+            .find(|(n, _)| n == who)
+            .map(|(_, r)| r.clone())
+            .expect("member present")
+    }
+
+    #[test]
+    fn a_triad_holds_each_role_exactly_once() {
+        let p = proto("coaching-triad");
+        let t = roster(&p, &names("Ann,Ben,Cat"));
+        assert_eq!(t.len(), 3);
+        for who in ["Ann", "Ben", "Cat"] {
+            let mut roles: Vec<String> = (0..3).map(|r| role_of(&t, r, who)).collect();
+            roles.sort();
+            assert_eq!(roles, ["coach", "coachee", "observer"], "{who}");
+        }
+        assert_eq!(role_of(&t, 0, "Ann"), "coachee");
+        assert_eq!(role_of(&t, 0, "Ben"), "coach");
+        assert_eq!(role_of(&t, 1, "Ben"), "coachee");
+        assert_eq!(role_of(&t, 1, "Cat"), "coach");
+    }
+
+    #[test]
+    fn twelve_people_make_four_triads_each_fully_rotated() {
+        let p = proto("coaching-triad");
+        let people = names("A1,A2,A3,B1,B2,B3,C1,C2,C3,D1,D2,D3");
+        let gs = groups(&p, &people);
+        assert_eq!(gs.len(), 4);
+        assert_eq!(gs[1], names("B1,B2,B3"));
+        let t = roster(&p, &people);
+        for round in &t {
+            for g in round {
+                let mut roles: Vec<&str> = g.iter().map(|(_, r)| r.as_str()).collect();
+                roles.sort_unstable();
+                assert_eq!(roles, ["coach", "coachee", "observer"]);
+            }
+        }
+        for who in &people {
+            let mut roles: Vec<String> = (0..3).map(|r| role_of(&t, r, who)).collect();
+            roles.sort();
+            assert_eq!(roles, ["coach", "coachee", "observer"]);
+        }
+    }
+
+    #[test]
+    fn an_uneven_cohort_gets_a_group_of_four_with_two_observers_and_a_warning() {
+        let p = proto("coaching-triad");
+        let people = names("Ann,Ben,Cat,Dev,Eve,Fay,Gus");
+        let gs = groups(&p, &people);
+        assert_eq!(gs, vec![names("Ann,Ben,Cat,Dev"), names("Eve,Fay,Gus")]);
+        let t = roster(&p, &people);
+        for round in &t {
+            let obs = round[0].iter().filter(|(_, r)| r == "observer").count();
+            assert_eq!(obs, 2);
+        }
+        // Nobody holds a main role twice.
+        for who in ["Ann", "Ben", "Cat", "Dev"] {
+            let roles: Vec<String> = (0..3).map(|r| role_of(&t, r, who)).collect();
+            assert!(roles.iter().filter(|r| *r == "coachee").count() <= 1);
+            assert!(roles.iter().filter(|r| *r == "coach").count() <= 1);
+        }
+        let s = Setup {
+            protocol: p,
+            participants: people,
+            facilitator: None,
+            group_name: None,
+            overrides: BTreeMap::new(),
+            auto_advance: false,
+            carried: vec![],
+        };
+        let w = check_setup(&s).expect("a warning, not a refusal");
+        let text = w.join(" ");
+        assert!(text.contains("7 people is not a multiple of 3"), "{text}");
+        assert!(text.contains("Groups of 4 + 3"), "{text}");
+        assert!(text.contains("Dev is never coachee"), "{text}");
+        assert!(text.contains("Ann is never coach"), "{text}");
+    }
+
+    #[test]
+    fn action_learning_presents_in_the_chosen_order() {
+        let p = proto("action-learning");
+        let t = roster(&p, &names("Ann,Ben,Cat,Dev,Eve"));
+        assert_eq!(t.len(), 5);
+        let presenters: Vec<String> = (0..5)
+            .map(|r| t[r][0].iter().find(|(_, role)| role == "presenter").expect("one").0.clone())
+            .collect();
+        assert_eq!(presenters, names("Ann,Ben,Cat,Dev,Eve"));
+        let t2 = roster(&p, &names("Dev,Ann,Ben,Cat,Eve"));
+        assert_eq!(t2[0][0].iter().find(|(_, r)| r == "presenter").expect("one").0, "Dev");
+    }
+
+    fn setup(id: &str, people: &str) -> Setup {
+        Setup {
+            protocol: proto(id),
+            participants: names(people),
+            facilitator: None,
+            group_name: None,
+            overrides: BTreeMap::new(),
+            auto_advance: false,
+            carried: vec![],
+        }
+    }
+
+    #[test]
+    fn impossible_setups_are_refused_with_reasons() {
+        let too_many = check_setup(&setup("action-learning", "A,B,C,D,E,F")).unwrap_err();
+        assert!(too_many.to_string().contains("at most 5 people"), "{too_many}");
+        let dup = check_setup(&setup("project-tuning", "Ann,Ben,ann")).unwrap_err();
+        assert!(dup.to_string().contains("appears twice"), "{dup}");
+        let empty = check_setup(&setup("project-tuning", "Ann, ,Ben")).unwrap_err();
+        assert!(empty.to_string().contains("participant 2 has an empty name"), "{empty}");
+        let few = check_setup(&setup("coaching-triad", "Ann,Ben")).unwrap_err();
+        assert!(few.to_string().contains("at least 3 people"), "{few}");
+        let esc = check_setup(&setup("project-tuning", "Ann\u{1b}[2J,Ben")).unwrap_err();
+        assert!(esc.to_string().contains("control character"), "{esc}");
+        let mut bad = setup("project-tuning", "Ann,Ben");
+        bad.overrides.insert("discusion".into(), 60);
+        let e = check_setup(&bad).unwrap_err();
+        assert!(e.to_string().contains("Did you mean \"discussion\""), "{e}");
+    }
+}

@@ -1,0 +1,232 @@
+//! Read-only questions the screens ask of a state at a moment: the clock phase, who speaks and
+//! who stays silent (with names), the current roles, and the projected end of the session.
+
+use chrono::{DateTime, Duration, FixedOffset};
+
+use super::clock::to_i64;
+use super::setup::assignment;
+use super::state::{SessionState, Status};
+use crate::protocol::{Cue, EVERYONE, FACILITATOR, Protocol};
+
+/// The clock's state, always shown as a word as well as a colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    NotStarted,
+    Running,
+    Paused,
+    /// Inside the warning window.
+    WrapUp,
+    /// At zero (less than a second over).
+    Time,
+    /// Over time by this many milliseconds.
+    Over(u64),
+    Ended,
+}
+
+impl Phase {
+    /// The word shown on screen.
+    pub fn label(self) -> String {
+        match self {
+            Phase::NotStarted => "READY".into(),
+            Phase::Running => "RUNNING".into(),
+            Phase::Paused => "PAUSED".into(),
+            Phase::WrapUp => "WRAP UP".into(),
+            Phase::Time => "TIME".into(),
+            Phase::Over(ms) => format!("+{} OVER", clock_text(ms / 1000)),
+            Phase::Ended => "ENDED".into(),
+        }
+    }
+}
+
+/// `m:ss`, or `h:mm:ss`.
+pub fn clock_text(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
+/// Seconds shown on a countdown for `remaining` milliseconds: rounded up while counting down (so
+/// 0:01 shows until the very end) and down in overrun (so +0:01 appears a second after zero).
+pub fn shown_secs(remaining_ms: i64) -> (bool, u64) {
+    if remaining_ms > 0 {
+        (false, u64::try_from(remaining_ms).unwrap_or(0).div_ceil(1000))
+    } else {
+        (true, u64::try_from(-remaining_ms).unwrap_or(0) / 1000)
+    }
+}
+
+/// The countdown text: `04:00` counting down, `+1:20` in overrun.
+pub fn countdown_text(remaining_ms: i64) -> String {
+    match shown_secs(remaining_ms) {
+        (false, s) => {
+            let (m, sec) = (s / 60, s % 60);
+            if m >= 60 { clock_text(s) } else { format!("{m:02}:{sec:02}") }
+        }
+        (true, 0) => "00:00".into(),
+        (true, s) => format!("+{}", clock_text(s)),
+    }
+}
+
+pub fn phase(s: &SessionState, mono: u64) -> Phase {
+    match s.status {
+        Status::NotStarted => return Phase::NotStarted,
+        Status::Ended(_) => return Phase::Ended,
+        Status::Running => {}
+    }
+    if s.paused {
+        return Phase::Paused;
+    }
+    let Some(c) = s.clock() else { return Phase::Running };
+    let remaining = c.remaining(s.effective(mono));
+    if remaining <= 0 {
+        let over = u64::try_from(-remaining).unwrap_or(0);
+        if over < 1000 { Phase::Time } else { Phase::Over(over) }
+    } else if c.warn_ms.is_some_and(|w| remaining <= to_i64(w)) {
+        Phase::WrapUp
+    } else {
+        Phase::Running
+    }
+}
+
+/// Remaining milliseconds of the current stage.
+pub fn remaining(s: &SessionState, mono: u64) -> i64 {
+    s.clock().map_or(0, |c| c.remaining(s.effective(mono)))
+}
+
+/// Current round (0-based) if in a round stage.
+pub fn current_round(s: &SessionState) -> Option<usize> {
+    s.stages.get(s.pos).and_then(|r| r.round)
+}
+
+/// Roles per group for a round: `(name, role id)` in roster order.
+pub fn roles_in_round(s: &SessionState, round: usize) -> Vec<Vec<(String, String)>> {
+    s.groups.iter().map(|g| assignment(&s.setup.protocol, g, round)).collect()
+}
+
+/// The names holding a role now, across all groups (facilitator and everyone included).
+pub fn holders(s: &SessionState, role: &str) -> Vec<String> {
+    match role {
+        FACILITATOR => s.setup.facilitator.iter().cloned().collect(),
+        EVERYONE => Vec::new(),
+        _ => match current_round(s) {
+            Some(r) => roles_in_round(s, r)
+                .into_iter()
+                .flatten()
+                .filter(|(_, rid)| rid == role)
+                .map(|(n, _)| n)
+                .collect(),
+            None => Vec::new(),
+        },
+    }
+}
+
+/// A role with the names of its holders: "Observer (Cat)", "Observers (Cat, Fay)", "Tuners".
+pub fn role_with_names(s: &SessionState, role: &str, max_names: usize) -> String {
+    let p: &Protocol = &s.setup.protocol;
+    let name = p.role_name(role);
+    let names = holders(s, role);
+    if names.is_empty() {
+        return if role == EVERYONE || role == FACILITATOR || current_round(s).is_none() {
+            plural_role(&name, role, s)
+        } else {
+            name
+        };
+    }
+    let label = if names.len() > 1 { pluralize(&name) } else { name };
+    if names.len() > max_names {
+        format!("{label} ({} …)", names[..max_names].join(", "))
+    } else {
+        format!("{label} ({})", names.join(", "))
+    }
+}
+
+fn plural_role(name: &str, role: &str, s: &SessionState) -> String {
+    if role == EVERYONE || role == FACILITATOR {
+        return name.to_string();
+    }
+    let many = s
+        .setup
+        .protocol
+        .role(role)
+        .is_some_and(|r| r.count == crate::protocol::RoleCount::Rest);
+    if many { pluralize(name) } else { name.to_string() }
+}
+
+fn pluralize(name: &str) -> String {
+    if name.ends_with('s') { name.to_string() } else { format!("{name}s") }
+}
+
+/// One cue with its holders' names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedCue {
+    pub silent: bool,
+    pub who: String,
+    pub cue: String,
+}
+
+/// Who speaks and who stays silent in the current stage, with names.
+pub fn cues(s: &SessionState, max_names: usize) -> Vec<NamedCue> {
+    let Some(spec) = s.spec(s.pos) else { return Vec::new() };
+    let named = |c: &Cue, silent: bool| NamedCue {
+        silent,
+        who: role_with_names(s, &c.role, max_names),
+        cue: c.cue.clone(),
+    };
+    spec.speak
+        .iter()
+        .map(|c| named(c, false))
+        .chain(spec.silent.iter().map(|c| named(c, true)))
+        .collect()
+}
+
+/// The current stage's warning message, naming who acts on it:
+/// "Observer (Cat): remind the coach to wrap up".
+pub fn warning_text(s: &SessionState, max_names: usize) -> Option<String> {
+    let w = s.spec(s.pos)?.warning.as_ref()?;
+    Some(match &w.role {
+        Some(role) => format!("{}: {}", role_with_names(s, role, max_names), w.message),
+        None => w.message.clone(),
+    })
+}
+
+/// Planned and projected ends of the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub planned_start: DateTime<FixedOffset>,
+    pub planned_end: DateTime<FixedOffset>,
+    pub projected_end: DateTime<FixedOffset>,
+}
+
+impl Schedule {
+    /// Minutes past (positive) or ahead of (negative) the plan, rounded to the nearest minute.
+    pub fn minutes_late(&self) -> i64 {
+        let secs = (self.projected_end - self.planned_end).num_seconds();
+        (secs as f64 / 60.0).round() as i64
+    }
+}
+
+/// The schedule at `now`: planned from the start (or now, before it), projected as now plus what
+/// is left of this stage plus the remaining budgets of every stage still to come.
+pub fn schedule(s: &SessionState, mono: u64, wall: DateTime<FixedOffset>) -> Schedule {
+    let eff = s.effective(mono);
+    let planned_start = s.started_wall.unwrap_or(wall);
+    let planned_end = planned_start + ms(s.planned_ms());
+    let left: u64 = match s.status {
+        Status::Ended(_) => 0,
+        Status::NotStarted => s.planned_ms(),
+        Status::Running => s
+            .clocks
+            .iter()
+            .skip(s.pos)
+            .map(|c| u64::try_from(c.remaining(eff).max(0)).unwrap_or(0))
+            .sum(),
+    };
+    let projected_end = match s.status {
+        Status::Ended(_) => s.ended_wall.unwrap_or(wall),
+        _ => wall + ms(left),
+    };
+    Schedule { planned_start, planned_end, projected_end }
+}
+
+fn ms(v: u64) -> Duration {
+    Duration::milliseconds(i64::try_from(v).unwrap_or(i64::MAX / 2))
+}
