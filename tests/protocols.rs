@@ -415,3 +415,48 @@ fn a_user_protocol_with_a_builtin_id_replaces_it() {
     assert_eq!(lib.ids().iter().filter(|id| **id == "project-tuning").count(), 1);
     insta::assert_snapshot!(list(&lib, None));
 }
+
+// ---- docs/protocol-format.md ----
+
+fn format_doc() -> String {
+    std::fs::read_to_string("docs/protocol-format.md").expect("the format reference")
+}
+
+#[test]
+fn the_documented_example_is_valid() {
+    let doc = format_doc();
+    let start = doc.find("```json\n").expect("a JSON example") + "```json\n".len();
+    let end = start + doc[start..].find("```").expect("end of the example");
+    let p = convene::protocol::parse_protocol(&doc[start..end], "docs/protocol-format.md")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.facilitator.is_some());
+    assert!(!p.opening.is_empty() && !p.round.is_empty() && !p.closing.is_empty());
+    assert_eq!(group_sizes(&p, 12), [3, 3, 3, 3]);
+    assert_eq!(round_count(&p, &group_sizes(&p, 12)), 3);
+    assert_eq!(planned_total(&p, 12), 37 * 60 + 30, "the doc says 37:30 for 12 people");
+}
+
+#[test]
+fn the_documented_messages_are_the_real_ones() {
+    let doc = format_doc();
+    for name in INVALID_FIXTURES.iter().filter(|n| !n.starts_with("escape")) {
+        let messages = match load_file(Path::new(&format!("{INVALID}/{name}.json"))) {
+            Err(LoadError::Invalid { problems, .. }) => {
+                problems.into_iter().map(|p| format!("{}: {}", p.place, p.message)).collect()
+            }
+            Err(LoadError::Syntax { message, .. }) => vec![message],
+            Err(LoadError::UnknownField { field, .. }) => {
+                vec![format!("unknown field \"{field}\"")]
+            }
+            other => panic!("{name}: {other:?}"),
+        };
+        for m in messages {
+            // The doc's table has place and message in separate columns.
+            let (place, message) = m.split_once(": ").unwrap_or(("", &m));
+            assert!(
+                doc.contains(&m) || (doc.contains(place) && doc.contains(message)),
+                "{name}: docs/protocol-format.md does not show {m:?}"
+            );
+        }
+    }
+}
