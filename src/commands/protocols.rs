@@ -143,7 +143,8 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
                     from,
                 ]);
             }
-            Err(err) => broken.push(format!("{}: {err}", e.origin.describe())),
+            // Every load error already starts with the file it is about.
+            Err(err) => broken.push(err.to_string()),
         }
     }
     let mut widths = [0usize; 6];

@@ -30,10 +30,15 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
             'm' => (2, 60),
             's' => (3, 1),
             _ => {
-                return Err(format!(
-                    "\"{trimmed}\" is not a duration: unexpected '{}'; use h, m and s, as in \"1h30m\"",
-                    ch.escape_default()
-                ));
+                return Err(match spelled_out(trimmed) {
+                    Some(short) => {
+                        format!("\"{trimmed}\" is not a duration; did you mean \"{short}\"?")
+                    }
+                    None => format!(
+                        "\"{trimmed}\" is not a duration: unexpected '{}'; use h, m and s, as in \"1h30m\"",
+                        ch.escape_default()
+                    ),
+                });
             }
         };
         if number.is_empty() {
@@ -63,6 +68,36 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         return Err(format!("\"{trimmed}\" is longer than a day"));
     }
     Ok(total)
+}
+
+/// The short form of a duration written with words or spaces (`"4 minutes"`, `"1 hr 30 min"`,
+/// `"4 m"`), if it has one.
+fn spelled_out(text: &str) -> Option<String> {
+    const UNITS: [(&str, &str); 12] = [
+        ("hours", "h"),
+        ("hour", "h"),
+        ("hrs", "h"),
+        ("hr", "h"),
+        ("minutes", "m"),
+        ("minute", "m"),
+        ("mins", "m"),
+        ("min", "m"),
+        ("seconds", "s"),
+        ("second", "s"),
+        ("secs", "s"),
+        ("sec", "s"),
+    ];
+    let mut short: String =
+        text.to_lowercase().chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
+    for (word, unit) in UNITS {
+        short = short.replace(word, unit);
+    }
+    // Only digits and unit letters are left, so this parse cannot come back here.
+    if !short.chars().all(|c| c.is_ascii_digit() || "hms".contains(c)) {
+        return None;
+    }
+    let secs = parse_duration(&short).ok()?;
+    Some(format_duration_short(secs))
 }
 
 /// Canonical short form: `4m`, `1m30s`, `1h30m`.
@@ -108,6 +143,15 @@ mod tests {
         for bad in ["", "4", "m", "4x", "4 minutes", "30m1h", "4m4m", "-4m", "25h"] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }
+        assert_eq!(
+            parse_duration("4 minutes"),
+            Err("\"4 minutes\" is not a duration; did you mean \"4m\"?".into())
+        );
+        assert_eq!(
+            parse_duration("1 hour 30 mins"),
+            Err("\"1 hour 30 mins\" is not a duration; did you mean \"1h30m\"?".into())
+        );
+        assert!(parse_duration("ten minutes").is_err_and(|e| e.contains("unexpected 't'")));
     }
 
     #[test]

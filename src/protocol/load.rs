@@ -3,9 +3,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::model::Protocol;
+use super::model::{FORMAT_VERSION, Protocol};
 use super::nearest;
-use super::validate::{Problem, validate};
+use super::validate::{Problem, format_problem, validate};
 use crate::text::sanitize;
 
 /// Why a protocol file could not be used.
@@ -71,7 +71,23 @@ pub fn load_file(path: &Path) -> Result<Protocol, LoadError> {
 }
 
 /// Parses and checks protocol text; `path` is only used in messages.
+///
+/// A file written for another format version is refused for that reason alone, before its
+/// fields are checked: a newer format may well have fields this version does not know.
 pub fn parse_protocol(text: &str, path: &str) -> Result<Protocol, LoadError> {
+    #[derive(serde::Deserialize)]
+    struct Version {
+        format: Option<serde_json::Value>,
+    }
+    if let Ok(Version { format: Some(format) }) = serde_json::from_str::<Version>(text)
+        && let Some(found) = format.as_u64()
+        && found != u64::from(FORMAT_VERSION)
+    {
+        return Err(LoadError::Invalid {
+            path: path.to_string(),
+            problems: vec![format_problem(found, Some(text))],
+        });
+    }
     let protocol: Protocol = serde_json::from_str(text).map_err(|e| json_error(&e, path))?;
     let problems = validate(&protocol, Some(text));
     if problems.is_empty() {
@@ -100,6 +116,8 @@ fn json_error(e: &serde_json::Error, path: &str) -> LoadError {
     }
     let message = if e.is_eof() {
         format!("{message} (the file ends too early: is a closing bracket or brace missing?)")
+    } else if message.starts_with("expected `,` or") {
+        format!("{message} (is a comma missing before this point?)")
     } else {
         message
     };

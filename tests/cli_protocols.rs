@@ -1,0 +1,197 @@
+//! `convene protocols` as a user runs it: the real binary, with its folders pointed at temporary
+//! or fixture folders so that the user's own configuration is never read.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const VALID: &str = "tests/fixtures/protocols/valid";
+const INVALID: &str = "tests/fixtures/protocols/invalid";
+
+/// Runs `convene` from the crate root with `protocols_dir` as the user protocol folder (an empty
+/// temporary folder when `None`) and a temporary data folder.
+fn convene(args: &[&str], protocols_dir: Option<&str>) -> Output {
+    let home = tempfile::tempdir().expect("tempdir");
+    let empty = home.path().join("protocols");
+    let protocols = protocols_dir.map_or(empty.as_path(), Path::new);
+    Command::new(env!("CARGO_BIN_EXE_convene"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CONVENE_PROTOCOLS_DIR", protocols)
+        .env("CONVENE_DATA_DIR", home.path().join("data"))
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("share"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("convene runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8")
+}
+
+const BUILTIN_IDS: [&str; 7] = [
+    "project-tuning",
+    "action-learning",
+    "coaching-triad",
+    "storm-rehearsal",
+    "grow-coaching",
+    "three-ss",
+    "half-termly-review",
+];
+
+#[test]
+fn protocols_lists_the_seven_builtins() {
+    let o = convene(&["protocols"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(rows.len(), 7, "{out}");
+    for (row, id) in rows.iter().zip(BUILTIN_IDS) {
+        assert!(row.starts_with(id) && row.ends_with("built-in"), "{row}");
+    }
+    insta::assert_snapshot!(out);
+    // With no subcommand, convene prints the same list.
+    assert_eq!(stdout(&convene(&[], None)), out);
+}
+
+#[test]
+fn protocols_show_project_tuning() {
+    let o = convene(&["protocols", "show", "project-tuning"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for stage in [
+        "1. Presenter ",
+        "2. Clarifying questions ",
+        "3. Probing questions ",
+        "4. Discussion ",
+        "5. Reflection — Presenter ",
+        "6. Reflection — Participants on the process ",
+    ] {
+        assert!(out.contains(stage), "missing {stage:?}");
+    }
+    assert!(!out.contains("7. "));
+    assert!(out.contains("\nTotal: 24:00\n"));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn validate_accepts_valid_files_with_one_ok_line_each() {
+    let mut files: Vec<String> = std::fs::read_dir(VALID)
+        .expect("fixtures")
+        .map(|e| format!("{VALID}/{}", e.expect("entry").file_name().to_string_lossy()))
+        .collect();
+    files.sort();
+    let mut args = vec!["protocols", "validate"];
+    args.extend(files.iter().map(String::as_str));
+    let o = convene(&args, None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), files.len());
+    for (line, file) in lines.iter().zip(&files) {
+        assert!(line.starts_with(&format!("ok  {file}: ")), "{line}");
+    }
+    assert!(!out.contains('\u{1b}'));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn validate_reports_broken_json_with_file_line_and_column() {
+    let o = convene(
+        &[
+            "protocols",
+            "validate",
+            &format!("{VALID}/minimal.json"),
+            &format!("{INVALID}/missing-comma.json"),
+            &format!("{INVALID}/truncated.json"),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o).lines().count(), 1, "the valid file still gets its ok line");
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{INVALID}/missing-comma.json:5:3: expected `,` or `}}`")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{INVALID}/truncated.json:23:6: EOF while parsing")), "{err}");
+}
+
+#[test]
+fn validate_reports_every_semantic_problem() {
+    let o = convene(&["protocols", "validate", &format!("{INVALID}/several-problems.json")], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.starts_with(&format!("{INVALID}/several-problems.json: 10 problems:\n")), "{err}");
+    assert_eq!(err.lines().count(), 11);
+}
+
+#[test]
+fn an_unknown_protocol_id_exits_2_with_a_hint() {
+    let o = convene(&["protocols", "show", "project-tunning"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(
+        err.contains("no protocol \"project-tunning\". Did you mean \"project-tuning\"?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn people_changes_the_action_learning_total() {
+    let row = |args: &[&str]| -> String {
+        let out = stdout(&convene(args, None));
+        out.lines().find(|l| l.starts_with("action-learning")).expect("listed").to_string()
+    };
+    // 70 minutes of opening, then one 30-minute slot per member.
+    assert!(row(&["protocols"]).contains("3:40:00 for 5"));
+    assert!(row(&["protocols", "--people", "3"]).contains("2:40:00 for 3"));
+    let total = |args: &[&str]| -> String {
+        let out = stdout(&convene(args, None));
+        out.lines().find(|l| l.starts_with("Total: ")).expect("total").to_string()
+    };
+    assert_eq!(total(&["protocols", "show", "action-learning"]), "Total: 3:40:00 for 5 people");
+    assert_eq!(
+        total(&["protocols", "show", "action-learning", "--people", "3"]),
+        "Total: 2:40:00 for 3 people"
+    );
+    // Project tuning does not depend on the head count.
+    assert_eq!(total(&["protocols", "show", "project-tuning", "--people", "3"]), "Total: 24:00");
+}
+
+#[test]
+fn the_user_folder_can_replace_a_builtin() {
+    let o = convene(&["protocols"], Some(VALID));
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("project-tuning (built-in) is replaced by tests/fixtures/protocols/valid/project-tuning-short.json"), "{out}");
+    let shown = stdout(&convene(&["protocols", "show", "project-tuning"], Some(VALID)));
+    assert!(shown.starts_with("Project tuning (short) (project-tuning)"), "{shown}");
+    assert!(shown.contains("\nTotal: 15:00\n"));
+}
+
+#[test]
+fn a_broken_user_file_is_listed_with_its_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(format!("{INVALID}/unknown-role.json"), dir.path().join("mine.json"))
+        .expect("copy");
+    let o = convene(&["protocols"], Some(dir.path().to_str().expect("utf-8 path")));
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for id in BUILTIN_IDS {
+        assert!(out.contains(&format!("\n{id} ")), "{id} missing from {out}");
+    }
+    assert!(out.contains("\nCould not load 1 file:\n"), "{out}");
+    assert!(out.contains("did you mean \"observer\"?"), "{out}");
+    // Asked for by its file name, the broken protocol explains itself.
+    let o = convene(&["protocols", "show", "mine"], Some(dir.path().to_str().expect("utf-8")));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("refers to unknown role \"observr\""));
+}

@@ -1,0 +1,462 @@
+//! The protocol library through its public API: every invalid fixture's exact error text
+//! (snapshots), the built-ins against the source facts, and how the library loads user folders.
+
+use std::path::{Path, PathBuf};
+
+use convene::commands::protocols::list;
+use convene::protocol::library::BUILTIN;
+use convene::protocol::plan::{group_sizes, planned_total, round_count};
+use convene::protocol::{
+    ExtensionPolicy, Library, LoadError, OrderRule, Origin, Part, Protocol, RecordKind, RoleCount,
+    Rounds, StageSpec, Timing, load_file,
+};
+
+const INVALID: &str = "tests/fixtures/protocols/invalid";
+const VALID: &str = "tests/fixtures/protocols/valid";
+
+fn builtin(id: &str) -> Protocol {
+    Library::builtin_only().get(id).unwrap_or_else(|| panic!("no built-in {id}")).clone()
+}
+
+/// The error text for an invalid fixture, loaded by its path relative to the crate root.
+fn error_text(name: &str) -> String {
+    let path = format!("{INVALID}/{name}.json");
+    let err = load_file(Path::new(&path)).expect_err("the fixture should be refused");
+    let text = err.to_string();
+    assert!(text.starts_with(&path), "the message should start with the relative path: {text}");
+    assert!(!text.contains(env!("CARGO_MANIFEST_DIR")), "absolute path in: {text}");
+    assert!(!text.contains('\u{1b}'), "raw escape character in: {text}");
+    text
+}
+
+fn json_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+// ---- invalid fixtures: one snapshot of the exact message each ----
+
+macro_rules! invalid {
+    ($($test:ident => $file:literal),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                insta::assert_snapshot!(error_text($file));
+            }
+        )*
+        const INVALID_FIXTURES: &[&str] = &[$($file),*];
+    };
+}
+
+invalid! {
+    missing_comma => "missing-comma",
+    truncated_file => "truncated",
+    unknown_top_level_field => "unknown-top-level-field",
+    unknown_stage_field => "unknown-stage-field",
+    wrong_type_count => "wrong-type-count",
+    duplicate_stage_ids => "duplicate-stage-ids",
+    duplicate_role_ids => "duplicate-role-ids",
+    unknown_role => "unknown-role",
+    zero_duration => "zero-duration",
+    unparseable_duration => "unparseable-duration",
+    warning_not_shorter => "warning-not-shorter",
+    min_above_max => "min-above-max",
+    too_many_roles_for_group => "too-many-roles-for-group",
+    unsupported_format => "unsupported-format",
+    non_kebab_id => "non-kebab-id",
+    facilitator_cue_without_facilitator => "facilitator-cue-without-facilitator",
+    several_problems => "several-problems",
+    escape_in_id => "escape-in-id",
+    escape_in_unknown_field => "escape-in-unknown-field",
+}
+
+#[test]
+fn every_invalid_fixture_has_a_snapshot_test() {
+    let on_disk: Vec<String> = json_files(INVALID)
+        .iter()
+        .map(|p| p.file_stem().expect("stem").to_string_lossy().into_owned())
+        .collect();
+    let mut tested: Vec<String> = INVALID_FIXTURES.iter().map(ToString::to_string).collect();
+    tested.sort();
+    assert_eq!(on_disk, tested);
+}
+
+#[test]
+fn broken_json_names_line_and_column() {
+    for (name, line, column) in [("missing-comma", 5, 3), ("truncated", 23, 6)] {
+        match load_file(Path::new(&format!("{INVALID}/{name}.json"))) {
+            Err(LoadError::Syntax { line: l, column: c, .. }) => assert_eq!((l, c), (line, column)),
+            other => panic!("{name}: expected a syntax error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn unknown_fields_suggest_the_nearest_known_field() {
+    for (name, field, suggestion) in [
+        ("unknown-top-level-field", "sumary", "summary"),
+        ("unknown-stage-field", "durration", "duration"),
+    ] {
+        match load_file(Path::new(&format!("{INVALID}/{name}.json"))) {
+            Err(LoadError::UnknownField { field: f, suggestion: s, .. }) => {
+                assert_eq!(f, field);
+                assert_eq!(s.as_deref(), Some(suggestion));
+            }
+            other => panic!("{name}: expected an unknown field, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn several_problems_are_all_reported_with_place_and_line() {
+    let Err(LoadError::Invalid { problems, .. }) =
+        load_file(Path::new(&format!("{INVALID}/several-problems.json")))
+    else {
+        panic!("expected semantic problems");
+    };
+    assert_eq!(problems.len(), 10);
+    for p in &problems {
+        assert!(p.line.is_some(), "no line for {p:?}");
+        assert!(p.place.starts_with("role \"") || p.place.contains(" stage \""), "{p:?}");
+    }
+    // The duplicate points at the second "welcome", not the first; the round stage "chair" at
+    // itself, not at the role of the same id.
+    let dup = problems.iter().find(|p| p.message == "duplicate stage id").expect("duplicate");
+    assert_eq!((dup.place.as_str(), dup.line), ("round stage \"welcome\"", Some(37)));
+    let chair = problems.iter().find(|p| p.place == "round stage \"chair\"").expect("chair");
+    assert_eq!(chair.line, Some(27));
+}
+
+#[test]
+fn a_newer_format_is_refused_for_that_reason_alone() {
+    // The fixture also has a field format 1 does not know; only the format is reported.
+    let Err(LoadError::Invalid { problems, .. }) =
+        load_file(Path::new(&format!("{INVALID}/unsupported-format.json")))
+    else {
+        panic!("expected the format problem");
+    };
+    assert_eq!(problems.len(), 1);
+    assert_eq!((problems[0].place.as_str(), problems[0].line), ("format", Some(2)));
+}
+
+// ---- valid fixtures ----
+
+#[test]
+fn valid_fixtures_load() {
+    let files = json_files(VALID);
+    assert!(files.len() >= 4);
+    for f in files {
+        if let Err(e) = load_file(&f) {
+            panic!("{e}");
+        }
+    }
+}
+
+#[test]
+fn a_minimal_protocol_takes_the_defaults() {
+    let p = load_file(Path::new(&format!("{VALID}/minimal.json"))).expect("valid");
+    assert_eq!(p.all_stages().count(), 1);
+    assert!(p.facilitator.is_none());
+    assert_eq!(p.group.min, 1);
+    assert_eq!(p.group.max, None);
+    assert_eq!(p.rotation.rounds, Rounds::Once);
+    assert_eq!(p.rotation.order, OrderRule::Given);
+    assert_eq!(p.extension, ExtensionPolicy::Free);
+    assert_eq!(p.round[0].timing, Timing::Suggested);
+    assert_eq!(planned_total(&p, 6), 60);
+}
+
+#[test]
+fn opening_round_closing_and_facilitator() {
+    let p = load_file(Path::new(&format!("{VALID}/lesson-review.json"))).expect("valid");
+    assert!(p.facilitator.is_some());
+    let parts: Vec<Part> = p.all_stages().map(|(part, _)| part).collect();
+    assert_eq!(parts, [Part::Opening, Part::Round, Part::Round, Part::Closing]);
+    assert_eq!(p.extension_for(&p.round[0]), ExtensionPolicy::GroupAgreement);
+    assert_eq!(p.extension_for(&p.round[1]), ExtensionPolicy::NotAllowed);
+    // 9 people: three triads, three rounds (role-cycle) of 8 minutes, plus 5 + 10.
+    assert_eq!(group_sizes(&p, 9), [3, 3, 3]);
+    assert_eq!(planned_total(&p, 9), (5 + 3 * 8 + 10) * 60);
+}
+
+#[test]
+fn an_escape_sequence_in_a_name_is_shown_as_a_replacement_character() {
+    let lib = Library::load(Some(Path::new(VALID)), &[]);
+    let p = lib.get("escape-in-name").expect("loads");
+    assert_eq!(p.name, "Clear\u{1b}[2J screen", "the protocol keeps the text as written");
+    let listed = list(&lib, None);
+    let shown = convene::commands::protocols::show(p, None);
+    let summary = convene::commands::protocols::summary_line("x.json", p);
+    for text in [&listed, &shown, &summary] {
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text:?}");
+    }
+    assert!(listed.contains("Clear\u{FFFD}[2J screen"));
+    assert!(shown.contains("Clear\u{FFFD}[2J screen"));
+    assert!(shown.contains("Mem\u{FFFD}[2Jber (the rest): Says hello\u{FFFD}"));
+    assert!(shown.contains("1. Hello\u{FFFD}[2J"));
+}
+
+// ---- built-ins against the sources ----
+
+#[test]
+fn every_builtin_validates() {
+    let lib = Library::builtin_only();
+    assert_eq!(lib.entries.len(), 7);
+    for e in &lib.entries {
+        assert_eq!(e.origin, Origin::Builtin);
+        if let Err(err) = &e.protocol {
+            panic!("built-in failed: {err}");
+        }
+    }
+    // The files on disk are the ones embedded, and they load from disk too.
+    for (name, text) in BUILTIN {
+        let path = format!("protocols/{name}");
+        assert_eq!(std::fs::read_to_string(&path).expect("readable"), *text);
+        let p = load_file(Path::new(&path)).expect("valid");
+        assert_eq!(format!("{}.json", p.id), *name);
+    }
+    let mut ids = lib.ids();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "action-learning",
+            "coaching-triad",
+            "grow-coaching",
+            "half-termly-review",
+            "project-tuning",
+            "storm-rehearsal",
+            "three-ss"
+        ]
+    );
+}
+
+#[test]
+fn project_tuning_is_six_fixed_stages_in_24_minutes() {
+    let p = builtin("project-tuning");
+    let stages: Vec<(&str, u64)> = p
+        .all_stages()
+        .map(|(_, s)| (s.name.as_str(), s.duration_secs().expect("duration") / 60))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("Presenter", 4),
+            ("Clarifying questions", 3),
+            ("Probing questions", 4),
+            ("Discussion", 7),
+            ("Reflection", 4),
+            ("Reflection", 2)
+        ]
+    );
+    assert!(p.all_stages().all(|(part, s)| part == Part::Round && s.timing == Timing::Fixed));
+    let (first, second) = (&p.round[4], &p.round[5]);
+    assert!(first.subtitle.is_some() && second.subtitle.is_some());
+    assert_ne!(first.subtitle, second.subtitle);
+    assert_ne!(first.title(), second.title());
+    for n in 2..=8 {
+        assert_eq!(planned_total(&p, n), 24 * 60, "{n} people");
+    }
+    assert_eq!(p.norms.len(), 3);
+    // The presenter only listens in the discussion.
+    assert!(p.round[3].silent.iter().any(|c| c.role == "presenter"));
+}
+
+#[test]
+fn action_learning_matches_the_source() {
+    let p = builtin("action-learning");
+    assert_eq!(p.group.max, Some(5));
+    assert_eq!(p.rotation.rounds, Rounds::PerMember);
+    assert_eq!(p.rotation.order, OrderRule::GroupChooses);
+    let cpd = p.stage("bitesize-cpd").expect("bitesize CPD");
+    assert_eq!(cpd.duration_secs(), Some(30 * 60));
+    assert_eq!(cpd.timing, Timing::Fixed);
+    // Each presenter's slot is half an hour, and runs longer only with the group's agreement.
+    let slot: u64 = p.round.iter().filter_map(StageSpec::duration_secs).sum();
+    assert_eq!(slot, 30 * 60);
+    for s in &p.round {
+        assert_eq!(p.extension_for(s), ExtensionPolicy::GroupAgreement, "{}", s.id);
+    }
+    for (_, s) in p.all_stages().filter(|(part, _)| *part != Part::Round) {
+        assert_ne!(p.extension_for(s), ExtensionPolicy::GroupAgreement, "{}", s.id);
+    }
+    let rule = &p.facilitator.as_ref().expect("a facilitator").rule;
+    assert!(rule.starts_with("Speaks last"), "{rule}");
+    // One slot per member: five members, five slots.
+    let opening: u64 = p.opening.iter().filter_map(StageSpec::duration_secs).sum();
+    assert_eq!(round_count(&p, &group_sizes(&p, 5)), 5);
+    assert_eq!(planned_total(&p, 5), opening + 5 * 30 * 60);
+    assert_eq!(planned_total(&p, 3), opening + 3 * 30 * 60);
+    let plan = p.stage("action-plan").and_then(|s| s.expects.as_ref()).expect("commitment");
+    assert_eq!((plan.record, plan.owner.as_deref()), (RecordKind::Commitment, Some("presenter")));
+    assert!(p.stage("follow-up").expect("follow-up").follow_up);
+}
+
+#[test]
+fn coaching_triad_matches_the_source() {
+    let p = builtin("coaching-triad");
+    let roles: Vec<&str> = p.roles.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(roles, ["coachee", "coach", "observer"]);
+    assert_eq!(p.group.split_into, Some(3));
+    assert_eq!(p.group.max, Some(12));
+    assert_eq!(p.rotation.rounds, Rounds::RoleCycle);
+    assert_eq!(group_sizes(&p, 12), [3, 3, 3, 3]);
+    assert_eq!(round_count(&p, &group_sizes(&p, 12)), 3);
+    // Uneven cohorts: the remainder goes to the first groups; still one round per role.
+    assert_eq!(group_sizes(&p, 7), [4, 3]);
+    assert_eq!(round_count(&p, &group_sizes(&p, 7)), 3);
+
+    let conversation = p.stage("conversation").expect("conversation");
+    let warning = conversation.warning.as_ref().expect("a warning");
+    assert_eq!(warning.role.as_deref(), Some("observer"));
+    assert!(warning.before_secs().expect("lead time") < conversation.duration_secs().expect("d"));
+    assert!(conversation.silent.iter().any(|c| c.role == "observer"));
+
+    let commitment = p
+        .all_stages()
+        .find_map(|(_, s)| s.expects.as_ref().filter(|x| x.record == RecordKind::Commitment))
+        .expect("a commitment");
+    assert_eq!(commitment.owner.as_deref(), Some("coachee"));
+
+    assert_eq!(p.norms.len(), 7);
+    let notes = &p.closing[0];
+    assert_eq!(notes.id, "notes-for-coachees");
+    assert!(notes.speak.iter().any(|c| c.role == "observer"));
+    assert_eq!(
+        p.roles.iter().map(|r| r.count).collect::<Vec<_>>(),
+        [RoleCount::Exact(1), RoleCount::Exact(1), RoleCount::Rest]
+    );
+}
+
+#[test]
+fn storm_rehearsal_has_the_five_storm_stages_in_order() {
+    let p = builtin("storm-rehearsal");
+    let ids: Vec<&str> = p.round.iter().map(|s| s.id.as_str()).collect();
+    let start = ids.iter().position(|id| *id == "state").expect("S");
+    assert_eq!(ids[start..start + 5], ["state", "their-side", "options", "resolution", "move"]);
+    let letters: String =
+        p.round[start..start + 5].iter().map(|s| s.name.chars().next().expect("name")).collect();
+    assert_eq!(letters, "STORM");
+    assert_eq!(p.round[start + 4].name, "M: Move and follow up");
+    assert_eq!(p.rotation.rounds, Rounds::RoleCycle);
+    // The source gives no durations.
+    assert!(p.all_stages().all(|(_, s)| s.timing == Timing::Suggested));
+}
+
+#[test]
+fn grow_coaching_ends_with_the_coachees_commitment() {
+    let p = builtin("grow-coaching");
+    let names: Vec<&str> = p.all_stages().map(|(_, s)| s.name.as_str()).collect();
+    assert_eq!(names, ["Goal", "Reality", "Options", "Way forward"]);
+    let last = p.round.last().and_then(|s| s.expects.as_ref()).expect("commitment at the end");
+    assert_eq!((last.record, last.owner.as_deref()), (RecordKind::Commitment, Some("coachee")));
+    assert!(p.round[..3].iter().all(|s| s.expects.is_none()));
+}
+
+// ---- the library ----
+
+#[test]
+fn a_broken_user_file_does_not_stop_the_built_ins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(format!("{INVALID}/missing-comma.json"), dir.path().join("broken.json"))
+        .expect("copy");
+    std::fs::copy(format!("{VALID}/minimal.json"), dir.path().join("minimal.json")).expect("copy");
+    std::fs::write(dir.path().join("notes.txt"), "not a protocol").expect("write");
+
+    let lib = Library::load(Some(dir.path()), &[]);
+    assert_eq!(lib.entries.len(), BUILTIN.len() + 2);
+    assert!(lib.entries.iter().filter(|e| e.origin == Origin::Builtin).all(|e| e.protocol.is_ok()));
+    assert!(lib.get("quiet-minute").is_some());
+    assert!(lib.get("project-tuning").is_some());
+
+    let listed = list(&lib, None);
+    assert!(listed.contains("\nCould not load 1 file:\n"), "{listed}");
+    let broken = listed.lines().last().expect("a line");
+    assert!(broken.contains("broken.json"), "{broken}");
+    assert!(
+        broken.ends_with(
+            "broken.json:5:3: expected `,` or `}` (is a comma missing before this point?)"
+        ),
+        "{broken}"
+    );
+    // Asked for by name, the broken file gives its own error, not "no such protocol".
+    let err = lib.resolve("broken").expect_err("broken");
+    assert!(err.contains(":5:3: expected `,`"), "{err}");
+}
+
+#[test]
+fn a_missing_user_folder_is_not_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lib = Library::load(Some(&dir.path().join("nope")), &[]);
+    assert_eq!(lib.entries.len(), BUILTIN.len());
+    assert!(!list(&lib, None).contains("Could not load"));
+}
+
+#[test]
+fn a_user_protocol_with_a_builtin_id_replaces_it() {
+    let lib = Library::load(Some(Path::new(VALID)), &[]);
+    let p = lib.get("project-tuning").expect("project tuning");
+    assert_eq!(p.name, "Project tuning (short)");
+    assert_eq!(planned_total(p, 4), 15 * 60);
+    let builtin = lib
+        .entries
+        .iter()
+        .find(|e| e.origin == Origin::Builtin && e.id() == Some("project-tuning"))
+        .expect("still listed");
+    assert_eq!(
+        builtin.shadowed_by,
+        Some(Origin::File(PathBuf::from(format!("{VALID}/project-tuning-short.json"))))
+    );
+    assert_eq!(lib.ids().iter().filter(|id| **id == "project-tuning").count(), 1);
+    insta::assert_snapshot!(list(&lib, None));
+}
+
+// ---- docs/protocol-format.md ----
+
+fn format_doc() -> String {
+    std::fs::read_to_string("docs/protocol-format.md").expect("the format reference")
+}
+
+#[test]
+fn the_documented_example_is_valid() {
+    let doc = format_doc();
+    let start = doc.find("```json\n").expect("a JSON example") + "```json\n".len();
+    let end = start + doc[start..].find("```").expect("end of the example");
+    let p = convene::protocol::parse_protocol(&doc[start..end], "docs/protocol-format.md")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.facilitator.is_some());
+    assert!(!p.opening.is_empty() && !p.round.is_empty() && !p.closing.is_empty());
+    assert_eq!(group_sizes(&p, 12), [3, 3, 3, 3]);
+    assert_eq!(round_count(&p, &group_sizes(&p, 12)), 3);
+    assert_eq!(planned_total(&p, 12), 37 * 60 + 30, "the doc says 37:30 for 12 people");
+}
+
+#[test]
+fn the_documented_messages_are_the_real_ones() {
+    let doc = format_doc();
+    for name in INVALID_FIXTURES.iter().filter(|n| !n.starts_with("escape")) {
+        let messages = match load_file(Path::new(&format!("{INVALID}/{name}.json"))) {
+            Err(LoadError::Invalid { problems, .. }) => {
+                problems.into_iter().map(|p| format!("{}: {}", p.place, p.message)).collect()
+            }
+            Err(LoadError::Syntax { message, .. }) => vec![message],
+            Err(LoadError::UnknownField { field, .. }) => {
+                vec![format!("unknown field \"{field}\"")]
+            }
+            other => panic!("{name}: {other:?}"),
+        };
+        for m in messages {
+            // The doc's table has place and message in separate columns.
+            let (place, message) = m.split_once(": ").unwrap_or(("", &m));
+            assert!(
+                doc.contains(&m) || (doc.contains(place) && doc.contains(message)),
+                "{name}: docs/protocol-format.md does not show {m:?}"
+            );
+        }
+    }
+}
