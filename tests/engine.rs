@@ -1,6 +1,8 @@
 //! Engine properties: replaying the log equals the live state for any command sequence; every
 //! built-in protocol runs start to finish; warnings and time-ups fire exactly once per stage.
 
+#![allow(clippy::cast_possible_wrap)]
+
 use chrono::{DateTime, Duration, FixedOffset};
 use convene::protocol::Library;
 use convene::session::{
@@ -20,7 +22,7 @@ fn setup(id: &str, people: &[&str], auto: bool) -> Setup {
         participants: people.iter().map(|s| (*s).to_string()).collect(),
         facilitator: Some("Fiona".into()),
         group_name: Some("AP set".into()),
-        overrides: Default::default(),
+        overrides: std::collections::BTreeMap::default(),
         auto_advance: auto,
         carried: vec![],
     }
@@ -41,8 +43,14 @@ fn any_command() -> impl Strategy<Value = Command> {
         }),
         (1u64..600_000).prop_map(|by_ms| Command::RefuseExtension { by_ms, reason: None }),
         (1u64..600_000).prop_map(|by_ms| Command::Shorten { by_ms }),
-        (1u64..3_600_000).prop_map(|gap_ms| Command::ReportGap { gap_ms, cause: GapCause::Suspend }),
-        "[a-z ]{0,12}".prop_map(|text| Command::AddNote { text, about: None, group: None, private: true }),
+        (1u64..3_600_000)
+            .prop_map(|gap_ms| Command::ReportGap { gap_ms, cause: GapCause::Suspend }),
+        "[a-z ]{0,12}".prop_map(|text| Command::AddNote {
+            text,
+            about: None,
+            group: None,
+            private: true
+        }),
         ("[A-Za-z]{0,5}", "[a-z ]{0,12}").prop_map(|(owner, text)| Command::AddCommitment {
             owner,
             text,
@@ -152,14 +160,14 @@ fn every_builtin_runs_start_to_finish() {
             participants: people,
             facilitator: Some("Fiona".into()),
             group_name: None,
-            overrides: Default::default(),
+            overrides: std::collections::BTreeMap::default(),
             auto_advance: false,
             carried: vec![],
         };
         check_setup(&s).unwrap_or_else(|e| panic!("{}: {e}", p.id));
         let mut st = SessionState::new(s);
         let mut mono = 0;
-        let mut go = |st: &mut SessionState, cmd: Command, mono: u64| {
+        let go = |st: &mut SessionState, cmd: Command, mono: u64| {
             let now = Now { mono, wall: wall(mono) };
             for e in due(st, now) {
                 apply(st, &e);
@@ -184,7 +192,11 @@ fn every_builtin_runs_start_to_finish() {
                     },
                     mono,
                 );
-                go(&mut st, Command::AddNote { text: "x".into(), about: None, group: None, private: true }, mono);
+                go(
+                    &mut st,
+                    Command::AddNote { text: "x".into(), about: None, group: None, private: true },
+                    mono,
+                );
             }
             go(&mut st, Command::Next { force: false }, mono);
         }
@@ -223,6 +235,7 @@ fn extension_policy_is_enforced_with_a_reason() {
     }
     let r = decide(&st, Command::Extend { by_ms: 60_000, agreement: None }, now(1)).unwrap_err();
     assert!(r.0.contains("group's agreement"), "{r}");
-    let blank = Command::Extend { by_ms: 60_000, agreement: Some(Agreement::People(vec![" ".into()])) };
+    let blank =
+        Command::Extend { by_ms: 60_000, agreement: Some(Agreement::People(vec![" ".into()])) };
     assert!(decide(&st, blank, now(1)).is_err());
 }

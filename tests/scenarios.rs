@@ -8,6 +8,8 @@
 //! by Ann,Ben], refuse 1m, shorten 1m, gap 5m, note TEXT, commit OWNER | TEXT [| DUE], front NAME,
 //! end, tick (nothing: just let time pass).
 
+#![allow(clippy::cast_possible_wrap)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -142,9 +144,11 @@ fn check(state: &SessionState, now: Now, key: &str, want: &Value, file: &str, at
         "extensions" => state.extensions.len().into(),
         "refusals" => state.refusals.len().into(),
         "minutes_late" => view::schedule(state, now.mono, now.wall).minutes_late().into(),
-        "projected_end" => {
-            view::schedule(state, now.mono, now.wall).projected_end.format("%H:%M").to_string().into()
-        }
+        "projected_end" => view::schedule(state, now.mono, now.wall)
+            .projected_end
+            .format("%H:%M")
+            .to_string()
+            .into(),
         "planned_end" => {
             view::schedule(state, now.mono, now.wall).planned_end.format("%H:%M").to_string().into()
         }
@@ -198,7 +202,11 @@ fn run_scenario(path: &Path) {
                         .reject
                         .as_deref()
                         .unwrap_or_else(|| panic!("{file} at {}: {c} refused: {r}", step.at));
-                    assert!(r.0.contains(want), "{file} at {}: refusal {r:?} lacks {want:?}", step.at);
+                    assert!(
+                        r.0.contains(want),
+                        "{file} at {}: refusal {r:?} lacks {want:?}",
+                        step.at
+                    );
                 }
             }
         }

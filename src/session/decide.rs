@@ -97,12 +97,19 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
         Command::Jump { to } => {
             running(s)?;
             if to >= s.stages.len() {
-                return reject(format!("There is no stage {} (the session has {}).", to + 1, s.stages.len()));
+                return reject(format!(
+                    "There is no stage {} (the session has {}).",
+                    to + 1,
+                    s.stages.len()
+                ));
             }
             if to == s.pos {
                 return reject("That is the current stage.");
             }
-            Ok(vec![left(s, Leave::Jump, !s.has_expected_record(s.pos), eff), enter(s, to, Leave::Jump, eff)])
+            Ok(vec![
+                left(s, Leave::Jump, !s.has_expected_record(s.pos), eff),
+                enter(s, to, Leave::Jump, eff),
+            ])
         }
         Command::Extend { by_ms, agreement } => {
             running(s)?;
@@ -113,7 +120,9 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             let policy = spec.map_or(ExtensionPolicy::Free, |sp| p.extension_for(sp));
             match policy {
                 ExtensionPolicy::NotAllowed => {
-                    return reject("This stage cannot be extended: the protocol does not allow it.");
+                    return reject(
+                        "This stage cannot be extended: the protocol does not allow it.",
+                    );
                 }
                 ExtensionPolicy::GroupAgreement if agreement.is_none() => {
                     return reject(

@@ -108,27 +108,57 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Before the start: set the whole presenting order.
-    SetOrder { order: Vec<String> },
+    SetOrder {
+        order: Vec<String>,
+    },
     /// Before the start: move one member to the front (a pressing issue).
-    MoveToFront { name: String, reason: Option<String> },
+    MoveToFront {
+        name: String,
+        reason: Option<String>,
+    },
     Start,
     Pause,
     Resume,
     /// Move on; `force` leaves a stage whose expected record is missing (and logs that).
-    Next { force: bool },
+    Next {
+        force: bool,
+    },
     Back,
     Skip,
     /// Jump to a position in the running order (0-based).
-    Jump { to: usize },
+    Jump {
+        to: usize,
+    },
     /// Add time; under a group-agreement policy, `agreement` is required.
-    Extend { by_ms: u64, agreement: Option<Agreement> },
+    Extend {
+        by_ms: u64,
+        agreement: Option<Agreement>,
+    },
     /// Record that an extension was asked for and the group did not agree.
-    RefuseExtension { by_ms: u64, reason: Option<String> },
-    Shorten { by_ms: u64 },
+    RefuseExtension {
+        by_ms: u64,
+        reason: Option<String>,
+    },
+    Shorten {
+        by_ms: u64,
+    },
     /// Wall time passed that the monotonic clock did not see.
-    ReportGap { gap_ms: u64, cause: GapCause },
-    AddNote { text: String, about: Option<String>, group: Option<usize>, private: bool },
-    AddCommitment { owner: String, text: String, due: Option<String>, group: Option<usize> },
+    ReportGap {
+        gap_ms: u64,
+        cause: GapCause,
+    },
+    AddNote {
+        text: String,
+        about: Option<String>,
+        group: Option<usize>,
+        private: bool,
+    },
+    AddCommitment {
+        owner: String,
+        text: String,
+        due: Option<String>,
+        group: Option<usize>,
+    },
     /// Follow up a commitment: this session's (`session` None) or an earlier one's.
     UpdateCommitment {
         session: Option<String>,

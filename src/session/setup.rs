@@ -118,10 +118,7 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
         seen.push(key);
     }
     if n < p.group.min as usize {
-        errors.push(format!(
-            "{} needs at least {} people; {n} given",
-            p.name, p.group.min
-        ));
+        errors.push(format!("{} needs at least {} people; {n} given", p.name, p.group.min));
     }
     if let Some(max) = p.group.max
         && n > max as usize
@@ -173,7 +170,7 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     }
     if let Some(m) = p.group.multiple_of
         && m > 0
-        && n % m as usize != 0
+        && !n.is_multiple_of(m as usize)
     {
         warnings.push(format!("{n} people is not a multiple of {m}."));
     }
@@ -244,7 +241,7 @@ fn roster_warnings(p: &Protocol, order: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let gs = groups(p, order);
     let sizes: Vec<usize> = gs.iter().map(Vec::len).collect();
-    if p.splits() && sizes.iter().any(|s| Some(*s as u32) != p.group.split_into) {
+    if p.splits() && sizes.iter().any(|s| u32::try_from(*s).ok() != p.group.split_into) {
         let desc: Vec<String> = sizes.iter().map(ToString::to_string).collect();
         out.push(format!(
             "Groups of {}: the larger groups come first and have an extra {}.",

@@ -143,11 +143,8 @@ fn plural_role(name: &str, role: &str, s: &SessionState) -> String {
     if role == EVERYONE || role == FACILITATOR {
         return name.to_string();
     }
-    let many = s
-        .setup
-        .protocol
-        .role(role)
-        .is_some_and(|r| r.count == crate::protocol::RoleCount::Rest);
+    let many =
+        s.setup.protocol.role(role).is_some_and(|r| r.count == crate::protocol::RoleCount::Rest);
     if many { pluralize(name) } else { name.to_string() }
 }
 
@@ -200,7 +197,7 @@ impl Schedule {
     /// Minutes past (positive) or ahead of (negative) the plan, rounded to the nearest minute.
     pub fn minutes_late(&self) -> i64 {
         let secs = (self.projected_end - self.planned_end).num_seconds();
-        (secs as f64 / 60.0).round() as i64
+        (secs.abs() + 30) / 60 * secs.signum()
     }
 }
 
