@@ -9,6 +9,9 @@
 
 pub mod cli;
 pub mod commands;
+pub mod log;
 pub mod protocol;
+pub mod review;
 pub mod session;
 pub mod text;
+pub mod tui;

@@ -55,8 +55,8 @@ fn protocols_lists_the_seven_builtins() {
         assert!(row.starts_with(id) && row.ends_with("built-in"), "{row}");
     }
     insta::assert_snapshot!(out);
-    // With no subcommand, convene prints the same list.
-    assert_eq!(stdout(&convene(&[], None)), out);
+    // `protocols list` is the same table.
+    assert_eq!(stdout(&convene(&["protocols", "list"], None)), out);
 }
 
 #[test]

@@ -18,9 +18,35 @@ pub struct Now {
 pub struct Stamped {
     /// Monotonic milliseconds since the session was set up.
     pub at: u64,
+    /// RFC 3339 with milliseconds and offset.
+    #[serde(with = "wall_ms")]
     pub wall: DateTime<FixedOffset>,
     #[serde(flatten)]
     pub event: Event,
+}
+
+/// Wall-clock times in logs: RFC 3339 with milliseconds and the UTC offset.
+pub mod wall_ms {
+    use chrono::{DateTime, FixedOffset, SecondsFormat};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, false))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Now {
+    /// A moment with the wall clock truncated to milliseconds, as logs keep it.
+    pub fn new(mono: u64, wall: DateTime<FixedOffset>) -> Self {
+        use chrono::Timelike;
+        let ms = wall.nanosecond() / 1_000_000 * 1_000_000;
+        Self { mono, wall: wall.with_nanosecond(ms).unwrap_or(wall) }
+    }
 }
 
 /// Who agreed to an extension.

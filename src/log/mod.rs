@@ -1,0 +1,71 @@
+//! Session logs on disk: one JSON Lines file per session under `<data dir>/sessions/`. The first
+//! line is a [`Header`] (the setup, with the whole protocol as used); each further line is one
+//! engine event with a sequence number. See `docs/log-format.md`.
+//!
+//! The log is the source of truth: resume, the projector mirror and review are all replay.
+
+pub mod reader;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::session::{Setup, Stamped};
+
+/// The log format version this build writes.
+pub const LOG_FORMAT: u32 = 1;
+
+/// The first line of a session log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    /// Always `"header"`.
+    pub kind: String,
+    pub format: u32,
+    /// Version of convene that wrote the log.
+    pub convene: String,
+    pub session: String,
+    #[serde(with = "crate::session::event::wall_ms")]
+    pub created: DateTime<FixedOffset>,
+    pub setup: Setup,
+}
+
+impl Header {
+    pub fn new(session: String, created: DateTime<FixedOffset>, setup: Setup) -> Self {
+        Self {
+            kind: "header".into(),
+            format: LOG_FORMAT,
+            convene: env!("CARGO_PKG_VERSION").into(),
+            session,
+            created,
+            setup,
+        }
+    }
+}
+
+/// One event line: a sequence number and the stamped event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub stamped: Stamped,
+}
+
+/// The data folder: `--data-dir`/`CONVENE_DATA_DIR`, or the platform's data folder.
+pub fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
+    explicit.map(Path::to_path_buf).or_else(|| {
+        directories::ProjectDirs::from("", "", "convene").map(|d| d.data_dir().to_path_buf())
+    })
+}
+
+/// `<data dir>/sessions`.
+pub fn sessions_dir(data: &Path) -> PathBuf {
+    data.join("sessions")
+}
+
+/// A session id that sorts by start time: `20261123-083000-123` (UTC, milliseconds). The writer
+/// adds `-2`, `-3`… if a file with that id already exists.
+pub fn session_id(at: DateTime<Utc>) -> String {
+    at.format("%Y%m%d-%H%M%S-%3f").to_string()
+}

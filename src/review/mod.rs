@@ -1,0 +1,1 @@
+//! Queries over many session logs: listing, detail, report, commitments, export.
