@@ -1,21 +1,435 @@
 //! The full-screen views: the live facilitation screen, the home screen, resume and the mirror.
+//!
+//! The loop sleeps until the next moment the display must change (the shown second, a warning,
+//! a time up, the end of a flash) or a key arrives, draws, and goes back to sleep. A paused
+//! session has no next moment, so it blocks on input and does not wake at all.
 
+pub mod app;
+pub mod clock;
+pub mod home;
+pub mod keymap;
+pub mod live;
+pub mod mirror;
+pub mod theme;
+pub mod widgets;
+
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use crate::cli::{Dirs, MirrorArgs, ResumeArgs, RunArgs};
+use chrono::Utc;
+use crossterm::event::{self, Event as TermEvent};
+use ratatui::DefaultTerminal;
 
-pub fn home(_dirs: &Dirs) -> color_eyre::Result<ExitCode> {
-    Ok(ExitCode::from(2))
+use self::app::{App, Exit, Options};
+use self::clock::{SystemClock, wall_now};
+use self::theme::Theme;
+use crate::cli::{Dirs, MirrorArgs, ResumeArgs, RunArgs, ScreenArgs};
+use crate::log::reader::{SessionLog, read_log};
+use crate::log::writer::LogWriter;
+use crate::log::{Header, data_dir, session_id, sessions_dir};
+use crate::protocol::{Protocol, parse_duration};
+use crate::session::view::{self, Phase};
+use crate::session::{
+    Command, Event, GapCause, SessionState, Setup, Status, check_setup, next_wake, replay,
+};
+
+/// Exit status for bad input (a setup the engine refuses, an unknown protocol).
+pub const BAD_INPUT: u8 = 2;
+
+fn fail(msg: &str) -> color_eyre::Result<ExitCode> {
+    eprintln!("convene: {msg}");
+    Ok(ExitCode::from(BAD_INPUT))
 }
 
-pub fn run(_dirs: &Dirs, _args: &RunArgs) -> color_eyre::Result<ExitCode> {
-    Ok(ExitCode::from(2))
+pub fn options(screen: &ScreenArgs, mirror: bool) -> Options {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Options {
+        quiet: screen.quiet,
+        flash: !screen.no_flash,
+        theme: Theme::resolve(screen.theme, no_color),
+        mirror,
+    }
 }
 
-pub fn resume(_dirs: &Dirs, _args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
-    Ok(ExitCode::from(2))
+/// Splits `--people "Ann, Ben,Cat"`.
+pub fn parse_people(text: &str) -> Vec<String> {
+    text.split(',').map(|s| s.trim().to_string()).collect()
 }
 
-pub fn mirror(_dirs: &Dirs, _args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
-    Ok(ExitCode::from(2))
+/// Parses repeated `--stage ID=DURATION`.
+pub fn parse_overrides(items: &[String]) -> Result<std::collections::BTreeMap<String, u64>, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for item in items {
+        let Some((id, d)) = item.split_once('=') else {
+            return Err(format!("--stage {item}: write it as ID=DURATION, e.g. --stage discussion=8m"));
+        };
+        let secs = parse_duration(d).map_err(|e| format!("--stage {item}: duration {e}"))?;
+        out.insert(id.trim().to_string(), secs);
+    }
+    Ok(out)
+}
+
+/// Builds a checked setup from the command line, or the message to print.
+pub fn build_setup(
+    dirs: &Dirs,
+    protocol: Protocol,
+    args: &RunArgs,
+) -> Result<(Setup, Vec<String>), String> {
+    let overrides = parse_overrides(&args.stages)?;
+    let group_name = args.group.as_ref().map(|g| g.trim().to_string()).filter(|g| !g.is_empty());
+    let carried = match (&group_name, data_dir(dirs.data_dir.as_deref())) {
+        (Some(g), Some(data)) if protocol.all_stages().any(|(_, s)| s.follow_up) => {
+            crate::review::open_commitments(&data, g)
+        }
+        _ => Vec::new(),
+    };
+    let setup = Setup {
+        protocol,
+        participants: parse_people(&args.people),
+        facilitator: args.facilitator.as_ref().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()),
+        group_name,
+        overrides,
+        auto_advance: args.auto_advance,
+        carried,
+    };
+    match check_setup(&setup) {
+        Ok(w) => Ok((setup, w)),
+        Err(e) => Err(format!(
+            "cannot start {}:\n  {}",
+            setup.protocol.id,
+            e.0.join("\n  ")
+        )),
+    }
+}
+
+/// `convene run`.
+pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
+    let lib = crate::commands::protocols::library(dirs);
+    let protocol = match lib.resolve(&args.protocol) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    let (setup, warnings) = match build_setup(dirs, protocol, args) {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
+        return fail("no data folder: set --data-dir or CONVENE_DATA_DIR");
+    };
+    start_session(&data, setup, warnings, options(&args.screen, false))
+}
+
+/// Creates the log and runs the live screen for a checked setup.
+pub fn start_session(
+    data: &std::path::Path,
+    setup: Setup,
+    warnings: Vec<String>,
+    opts: Options,
+) -> color_eyre::Result<ExitCode> {
+    let id = session_id(Utc::now());
+    let header = Header::new(id.clone(), wall_now(), setup.clone());
+    let writer = LogWriter::create(data, &id, &header);
+    let mut app = App::new(SessionState::new(setup), Some(writer), opts);
+    app.warnings = warnings;
+    let clock = SystemClock::new(0);
+    let mut terminal = ratatui::init();
+    let result = live_loop(&mut terminal, &mut app, clock, None);
+    ratatui::restore();
+    result?;
+    Ok(after_session(&app))
+}
+
+/// What is printed after the screen closes.
+fn after_session(app: &App) -> ExitCode {
+    let Some(log) = &app.log else { return ExitCode::SUCCESS };
+    let st = &app.state;
+    match (app.exit, st.status) {
+        (Some(Exit::Left), _) => {
+            println!("Session left unfinished: continue it with `convene resume {}`.", log.session);
+        }
+        (_, Status::Ended(o)) => {
+            let how = match o {
+                crate::session::Outcome::Completed => "completed",
+                crate::session::Outcome::EndedEarly => "ended early",
+            };
+            println!(
+                "Session {how}: {} stages, {} notes, {} commitments.",
+                st.stages.len(),
+                st.notes.len(),
+                st.commitments.len()
+            );
+        }
+        _ => {}
+    }
+    if let Some(p) = &app.saved_to {
+        println!("Log saved to {}", p.display());
+    } else if let Some(e) = &log.error {
+        eprintln!("convene: the log could NOT be saved: {e}");
+        return ExitCode::from(1);
+    } else {
+        println!("Log: {}", log.path.display());
+    }
+    ExitCode::SUCCESS
+}
+
+/// Restores the terminal when the process is told to stop (SIGTERM, SIGHUP). Every event is
+/// already on disk, so stopping loses nothing; `convene resume` continues.
+fn watch_signals() {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    use std::sync::Once;
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) {
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    ratatui::restore();
+                    eprintln!("convene: stopped by a signal; the log is saved: `convene resume` continues");
+                    std::process::exit(128 + sig);
+                }
+            });
+        }
+    });
+}
+
+/// How long until the display must change, if ever.
+pub fn wake_in(app: &App, mono: u64) -> Option<u64> {
+    let st = &app.state;
+    let mut next: Option<u64> = app.flash_until.map(|u| u.saturating_sub(mono));
+    let mut consider = |ms: u64| next = Some(next.map_or(ms, |n| n.min(ms)));
+    if st.status == Status::Running && !st.paused {
+        let r = view::remaining(st, mono);
+        // The shown second changes when remaining crosses a whole second.
+        let until_change = if r > 0 {
+            let r = u64::try_from(r).unwrap_or(0);
+            let step = r % 1000;
+            if step == 0 { 1000 } else { step }
+        } else {
+            let over = u64::try_from(-r).unwrap_or(0);
+            1000 - over % 1000
+        };
+        consider(until_change);
+        if let Some(w) = next_wake(st) {
+            consider(w.saturating_sub(mono));
+        }
+        // The phase word changes at the warning point even without an event (the mirror).
+        if let Phase::Running = view::phase(st, mono)
+            && let Some(c) = st.clock()
+            && let Some(w) = c.warn_ms
+        {
+            let to_warn = r - i64::try_from(w).unwrap_or(0);
+            if to_warn > 0 {
+                consider(u64::try_from(to_warn).unwrap_or(0));
+            }
+        }
+    }
+    next
+}
+
+/// Something else the loop waits on: the mirror's log file.
+pub trait Source {
+    /// New events since the last call, applied to the app. Returns whether anything changed.
+    fn poll(&mut self, app: &mut App) -> bool;
+    /// How often to look (milliseconds).
+    fn interval(&self) -> u64;
+}
+
+/// The live loop. Returns when the app asks to exit.
+pub fn live_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    mut clock: SystemClock,
+    mut source: Option<&mut dyn Source>,
+) -> color_eyre::Result<()> {
+    watch_signals();
+    loop {
+        let now = clock.now();
+        if !app.opts.mirror {
+            if let Some(gap) = clock.gap(now)
+                && app.state.status == Status::Running
+            {
+                let _ = app.exec(Command::ReportGap { gap_ms: gap, cause: GapCause::Suspend }, now);
+            }
+            app.tick(now);
+        }
+        if let Some(src) = source.as_deref_mut()
+            && src.poll(app)
+        {
+            // Follow the facilitator's clock again from the newest event.
+            clock = mirror::anchored_clock(&app.state);
+        }
+        if app.bells > 0 {
+            if !app.opts.quiet {
+                let bells = "\x07".repeat(usize::from(app.bells));
+                let out = terminal.backend_mut();
+                let _ = out.write_all(bells.as_bytes());
+                let _ = out.flush();
+            }
+            app.bells = 0;
+        }
+        terminal.draw(|f| live::render(f, app, now.mono, now.wall))?;
+        if app.exit.is_some() {
+            return Ok(());
+        }
+        let mut wait = wake_in(app, now.mono);
+        if let Some(src) = source.as_deref() {
+            let i = src.interval();
+            wait = Some(wait.map_or(i, |w| w.min(i)));
+        }
+        let ready = match wait {
+            Some(ms) => event::poll(Duration::from_millis(ms.max(1)))?,
+            None => true, // nothing will change by itself: block until input
+        };
+        if ready {
+            match event::read()? {
+                TermEvent::Key(k) => app.handle_key(k, clock.now()),
+                TermEvent::Resize(..) => {}
+                _ => continue,
+            }
+        }
+    }
+}
+
+/// Every log in the sessions folder, newest first, with its reading.
+pub fn all_logs(data: &std::path::Path) -> Vec<(PathBuf, Result<SessionLog, String>)> {
+    let dir = sessions_dir(data);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files.reverse();
+    files.into_iter().map(|p| {
+        let r = read_log(&p).map_err(|e| e.0);
+        (p, r)
+    }).collect()
+}
+
+fn is_finished(log: &SessionLog) -> bool {
+    log.events.iter().any(|e| matches!(e.event, Event::SessionEnded { .. }))
+}
+
+/// Finds a session log by id (or unique prefix).
+fn find_log(data: &std::path::Path, id: &str) -> Result<(PathBuf, SessionLog), String> {
+    let logs = all_logs(data);
+    let matches: Vec<_> = logs
+        .iter()
+        .filter(|(p, _)| p.file_stem().is_some_and(|s| s.to_string_lossy().starts_with(id)))
+        .collect();
+    match matches.as_slice() {
+        [(p, Ok(l))] => Ok((p.clone(), l.clone())),
+        [(_, Err(e))] => Err(e.clone()),
+        [] => {
+            let ids: Vec<String> = logs
+                .iter()
+                .filter_map(|(p, _)| p.file_stem().map(|s| s.to_string_lossy().to_string()))
+                .collect();
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let hint = crate::protocol::nearest(id, &refs)
+                .map(|n| format!(" Did you mean {n}?"))
+                .unwrap_or_default();
+            Err(format!("no session {}.{hint}", crate::text::sanitize(id)))
+        }
+        _ => Err(format!("{} sessions start with {id}: give more of the id", matches.len())),
+    }
+}
+
+/// `convene resume`.
+pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
+    let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
+        return fail("no data folder: set --data-dir or CONVENE_DATA_DIR");
+    };
+    if args.list {
+        let mut any = false;
+        for (p, r) in all_logs(&data) {
+            if let Ok(log) = r
+                && !is_finished(&log)
+            {
+                any = true;
+                let st = replay(log.header.setup.clone(), &log.events);
+                let stage = st.spec(st.pos).map_or_else(String::new, crate::protocol::StageSpec::title);
+                println!(
+                    "{}  {}  {}  {}",
+                    p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(),
+                    log.header.created.format("%Y-%m-%d %H:%M"),
+                    crate::text::sanitize(&log.header.setup.protocol.name),
+                    if st.status == Status::NotStarted { "not started".to_string() } else { format!("in {}", crate::text::sanitize(&stage)) }
+                );
+            }
+        }
+        if !any {
+            println!("No unfinished sessions.");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let found = match &args.id {
+        Some(id) => find_log(&data, id),
+        None => all_logs(&data)
+            .into_iter()
+            .find_map(|(p, r)| r.ok().filter(|l| !is_finished(l)).map(|l| (p, l)))
+            .ok_or_else(|| "no unfinished session to resume.".to_string()),
+    };
+    let (path, log) = match found {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    if is_finished(&log) {
+        return fail(&format!(
+            "session {} has ended and cannot be resumed; `convene logs show {}` shows it.",
+            log.header.session, log.header.session
+        ));
+    }
+    for (line, problem) in &log.problems {
+        eprintln!("convene: {}:{line}: {problem}", path.display());
+    }
+    let state = replay(log.header.setup.clone(), &log.events);
+    let writer = LogWriter::reopen(&path, &log.header.session, log.last_seq);
+    let mut app = App::new(state, Some(writer), options(&args.screen, false));
+    let clock = SystemClock::new(app.state.last_at);
+    let now = clock.now();
+    // The room's clock kept running while convene was down.
+    if let Some(last) = app.state.last_wall {
+        let gap = (now.wall - last).num_milliseconds();
+        if gap > 0 && app.state.status == Status::Running {
+            let _ = app.exec(
+                Command::ReportGap { gap_ms: u64::try_from(gap).unwrap_or(0), cause: GapCause::Restart },
+                now,
+            );
+        }
+    }
+    let mut terminal = ratatui::init();
+    let result = live_loop(&mut terminal, &mut app, clock, None);
+    ratatui::restore();
+    result?;
+    Ok(after_session(&app))
+}
+
+/// `convene mirror`.
+pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
+    let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
+        return fail("no data folder: set --data-dir or CONVENE_DATA_DIR");
+    };
+    let found = match &args.id {
+        Some(id) => find_log(&data, id),
+        None => all_logs(&data)
+            .into_iter()
+            .find_map(|(p, r)| r.ok().filter(|l| !is_finished(l)).map(|l| (p, l)))
+            .ok_or_else(|| "no running session to mirror: start one with `convene run`.".to_string()),
+    };
+    let (path, log) = match found {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    let screen = ScreenArgs { quiet: true, no_flash: false, theme: args.theme };
+    mirror::run(&path, &log, options(&screen, true))
+}
+
+/// `convene` alone: the home screen.
+pub fn home(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
+    home::run(dirs)
 }

@@ -1,0 +1,598 @@
+//! The live screen's state machine: key presses become engine commands; engine events are
+//! written to the log and flushed *before* they are applied and shown. Time is an argument, so
+//! tests drive it with a fake clock and no terminal.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::keymap::{Action, live_action};
+use super::theme::Theme;
+use crate::log::writer::LogWriter;
+use crate::protocol::{ExtensionPolicy, OrderRule, RecordKind};
+use crate::session::decide::extension_rule;
+use crate::session::{
+    Agreement, Command, CommitmentStatus, Event, Now, Rejection, SessionState, Stamped, Status,
+    apply, decide, due,
+};
+
+/// One minute, the step for `+` and `-`.
+pub const STEP_MS: u64 = 60_000;
+/// How long the screen flashes on a stage change.
+pub const FLASH_MS: u64 = 400;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub quiet: bool,
+    pub flash: bool,
+    pub theme: Theme,
+    /// A read-only mirror: no keys change the session.
+    pub mirror: bool,
+}
+
+/// What a form is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    Note,
+    Commitment,
+    /// A short update when following up an earlier commitment.
+    FollowUp { session: String, id: String, status: CommitmentStatus },
+    /// Where to save the log when the usual place failed.
+    SavePath { then: Exit },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub kind: FormKind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Typed text is shown as dots (F2 toggles).
+    pub masked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    Norms,
+    Roster,
+    Quit,
+    /// The stage's expected record is missing: add it, leave anyway, or stay.
+    ConfirmLeave,
+    /// Under a group-agreement policy: has the group agreed to this extension?
+    Agreement { by_ms: u64 },
+    Form(Form),
+    FollowUp { selected: usize },
+}
+
+/// How the live screen finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The session was ended (completed or early).
+    Ended,
+    /// Left to resume later.
+    Left,
+}
+
+pub struct App {
+    pub state: SessionState,
+    /// `None` in the read-only mirror.
+    pub log: Option<LogWriter>,
+    pub opts: Options,
+    pub overlay: Overlay,
+    /// A one-line message (a refusal, a confirmation), cleared by the next key.
+    pub message: Option<String>,
+    /// Setup warnings, shown on the start card.
+    pub warnings: Vec<String>,
+    /// Selected member on the start card (for reordering presenters).
+    pub selected: usize,
+    pub flash_until: Option<u64>,
+    /// Bells to ring at the next draw (1 at a warning, 2 at time up).
+    pub bells: u8,
+    pub exit: Option<Exit>,
+    pub saved_to: Option<PathBuf>,
+}
+
+impl App {
+    pub fn new(state: SessionState, log: Option<LogWriter>, opts: Options) -> Self {
+        Self {
+            state,
+            log,
+            opts,
+            overlay: Overlay::None,
+            message: None,
+            warnings: Vec::new(),
+            selected: 0,
+            flash_until: None,
+            bells: 0,
+            exit: None,
+            saved_to: None,
+        }
+    }
+
+    /// Write, flush, then apply (and so show) one event.
+    fn record(&mut self, e: &Stamped, now: Now) {
+        if let Some(log) = self.log.as_mut() {
+            log.append(e);
+        }
+        self.apply_event(e, now);
+    }
+
+    /// Applies an event already on disk (the mirror, resume) with its screen effects.
+    pub fn apply_event(&mut self, e: &Stamped, now: Now) {
+        apply(&mut self.state, e);
+        match e.event {
+            Event::WarningReached { .. } => self.bells = self.bells.saturating_add(1),
+            Event::TimeUp { .. } => self.bells = self.bells.saturating_add(2),
+            Event::StageEntered { .. } if self.opts.flash => {
+                self.flash_until = Some(now.mono + FLASH_MS);
+            }
+            _ => {}
+        }
+    }
+
+    /// Decides and records a command.
+    pub fn exec(&mut self, cmd: Command, now: Now) -> Result<(), Rejection> {
+        let events = decide(&self.state, cmd, now)?;
+        for e in &events {
+            self.record(e, now);
+        }
+        self.tick(now);
+        Ok(())
+    }
+
+    /// Records what time alone has caused by `now`. Returns whether anything happened.
+    pub fn tick(&mut self, now: Now) -> bool {
+        let mut any = false;
+        // Auto-advance can enter a stage that is itself already over: loop until quiet.
+        for _ in 0..64 {
+            let events = due(&self.state, now);
+            if events.is_empty() {
+                break;
+            }
+            any = true;
+            for e in &events {
+                self.record(e, now);
+            }
+        }
+        if let Some(until) = self.flash_until
+            && now.mono >= until
+        {
+            self.flash_until = None;
+            any = true;
+        }
+        any
+    }
+
+    fn say(&mut self, r: Result<(), Rejection>) {
+        if let Err(r) = r {
+            self.message = Some(r.0);
+        }
+    }
+
+    /// Whether the log is failing (banner on screen).
+    pub fn log_error(&self) -> Option<&str> {
+        self.log.as_ref().and_then(|l| l.error.as_deref())
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, now: Now) {
+        if key.kind == crossterm::event::KeyEventKind::Release {
+            return;
+        }
+        self.message = None;
+        if self.opts.mirror {
+            if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc)
+                || (key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL))
+            {
+                self.exit = Some(Exit::Left);
+            }
+            return;
+        }
+        match self.overlay.clone() {
+            Overlay::None => {}
+            Overlay::Help | Overlay::Norms | Overlay::Roster => {
+                self.overlay = Overlay::None;
+                return;
+            }
+            Overlay::Quit => return self.quit_key(key, now),
+            Overlay::ConfirmLeave => return self.confirm_leave_key(key, now),
+            Overlay::Agreement { by_ms } => return self.agreement_key(key, by_ms, now),
+            Overlay::Form(form) => return self.form_key(key, form, now),
+            Overlay::FollowUp { selected } => return self.follow_up_key(key, selected, now),
+        }
+        match self.state.status {
+            Status::NotStarted => self.start_card_key(key, now),
+            Status::Running => {
+                if let Some(a) = live_action(key) {
+                    self.live_action(a, now);
+                }
+            }
+            Status::Ended(_) => self.exit = Some(Exit::Ended),
+        }
+    }
+
+    fn start_card_key(&mut self, key: KeyEvent, now: Now) {
+        let n = self.state.order.len();
+        let chooses = self.state.setup.protocol.rotation.order == OrderRule::GroupChooses;
+        match key.code {
+            KeyCode::Char(' ') | KeyCode::Enter => {
+                let r = self.exec(Command::Start, now);
+                self.say(r);
+            }
+            KeyCode::Up | KeyCode::Char('k') if chooses => {
+                self.selected = self.selected.saturating_sub(1);
+            }
+            KeyCode::Down | KeyCode::Char('j') if chooses => {
+                self.selected = (self.selected + 1).min(n.saturating_sub(1));
+            }
+            KeyCode::Char('f') if chooses => {
+                if let Some(name) = self.state.order.get(self.selected).cloned() {
+                    let r = self.exec(Command::MoveToFront { name, reason: None }, now);
+                    self.selected = 0;
+                    self.say(r);
+                }
+            }
+            KeyCode::Char('u' | 'd') if chooses && n > 1 => {
+                let up = key.code == KeyCode::Char('u');
+                let i = self.selected;
+                let j = if up { i.checked_sub(1) } else { (i + 1 < n).then_some(i + 1) };
+                if let Some(j) = j {
+                    let mut order = self.state.order.clone();
+                    order.swap(i, j);
+                    let r = self.exec(Command::SetOrder { order }, now);
+                    self.selected = j;
+                    self.say(r);
+                }
+            }
+            _ => {
+                if let Some(a) = live_action(key) {
+                    match a {
+                        Action::Norms => self.overlay = Overlay::Norms,
+                        Action::Roster => self.overlay = Overlay::Roster,
+                        Action::Help => self.overlay = Overlay::Help,
+                        Action::Quit => self.overlay = Overlay::Quit,
+                        _ => self.message = Some("Press space or Enter to start.".into()),
+                    }
+                }
+            }
+        }
+    }
+
+    fn live_action(&mut self, a: Action, now: Now) {
+        let r = match a {
+            Action::TogglePause => {
+                if self.state.paused {
+                    self.exec(Command::Resume, now)
+                } else {
+                    self.exec(Command::Pause, now)
+                }
+            }
+            Action::Next => {
+                let missing = !self.state.has_expected_record(self.state.pos);
+                if missing {
+                    self.overlay = Overlay::ConfirmLeave;
+                    Ok(())
+                } else {
+                    self.exec(Command::Next { force: false }, now)
+                }
+            }
+            Action::Back => self.exec(Command::Back, now),
+            Action::Skip => self.exec(Command::Skip, now),
+            Action::Extend => match extension_rule(&self.state) {
+                ExtensionPolicy::GroupAgreement => {
+                    self.overlay = Overlay::Agreement { by_ms: STEP_MS };
+                    Ok(())
+                }
+                _ => self.exec(Command::Extend { by_ms: STEP_MS, agreement: None }, now),
+            },
+            Action::Shorten => self.exec(Command::Shorten { by_ms: STEP_MS }, now),
+            Action::Note => {
+                self.overlay = Overlay::Form(Form {
+                    kind: FormKind::Note,
+                    fields: vec![Field { label: "Note", value: String::new() }],
+                    focus: 0,
+                    masked: true,
+                });
+                Ok(())
+            }
+            Action::Commit => {
+                self.open_commitment_form();
+                Ok(())
+            }
+            Action::FollowUp => {
+                if self.state.setup.carried.is_empty() {
+                    self.message = Some(match &self.state.setup.group_name {
+                        Some(g) => format!("No open commitments from earlier sessions of {g}."),
+                        None => "Follow-up needs a group: start the session with --group NAME."
+                            .into(),
+                    });
+                } else {
+                    self.overlay = Overlay::FollowUp { selected: 0 };
+                }
+                Ok(())
+            }
+            Action::Norms => {
+                self.overlay = Overlay::Norms;
+                Ok(())
+            }
+            Action::Roster => {
+                self.overlay = Overlay::Roster;
+                Ok(())
+            }
+            Action::Help => {
+                self.overlay = Overlay::Help;
+                Ok(())
+            }
+            Action::Quit => {
+                self.overlay = Overlay::Quit;
+                Ok(())
+            }
+        };
+        self.say(r);
+    }
+
+    /// The commitment form, with the owner preset to the role the stage names (e.g. the
+    /// coachee of the first group).
+    fn open_commitment_form(&mut self) {
+        let owner = self
+            .state
+            .spec(self.state.pos)
+            .and_then(|s| s.expects.as_ref())
+            .and_then(|x| x.owner.clone())
+            .and_then(|role| crate::session::view::holders(&self.state, &role).into_iter().next())
+            .unwrap_or_default();
+        self.overlay = Overlay::Form(Form {
+            kind: FormKind::Commitment,
+            fields: vec![
+                Field { label: "Who", value: owner },
+                Field { label: "Will", value: String::new() },
+                Field { label: "By (optional: a date or \"2 weeks\")", value: String::new() },
+            ],
+            focus: 1,
+            masked: false,
+        });
+    }
+
+    fn quit_key(&mut self, key: KeyEvent, now: Now) {
+        match key.code {
+            KeyCode::Char('e') => {
+                if !matches!(self.state.status, Status::Ended(_)) {
+                    let r = self.exec(Command::End, now);
+                    self.say(r);
+                }
+                self.finish(Exit::Ended);
+            }
+            KeyCode::Char('l') => self.finish(Exit::Left),
+            KeyCode::Char('s') if self.log_error().is_some() => {
+                self.open_save_form(Exit::Left);
+            }
+            KeyCode::Esc | KeyCode::Char('q') => self.overlay = Overlay::None,
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.overlay = Overlay::None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Leaves the screen, unless the log is failing: then offer to save it elsewhere first.
+    fn finish(&mut self, how: Exit) {
+        if let Some(log) = self.log.as_mut() {
+            log.flush_pending();
+            log.sync();
+        }
+        if self.log_error().is_some() && self.saved_to.is_none() {
+            self.open_save_form(how);
+        } else {
+            self.overlay = Overlay::None;
+            self.exit = Some(how);
+        }
+    }
+
+    fn open_save_form(&mut self, then: Exit) {
+        let session = self.log.as_ref().map_or_else(String::new, |l| l.session.clone());
+        let default = default_save_path(&session);
+        self.overlay = Overlay::Form(Form {
+            kind: FormKind::SavePath { then },
+            fields: vec![Field { label: "Save the log to", value: default.display().to_string() }],
+            focus: 0,
+            masked: false,
+        });
+    }
+
+    fn confirm_leave_key(&mut self, key: KeyEvent, now: Now) {
+        match key.code {
+            KeyCode::Char('a') => {
+                let kind = self
+                    .state
+                    .spec(self.state.pos)
+                    .and_then(|s| s.expects.as_ref())
+                    .map(|x| x.record);
+                if kind == Some(RecordKind::Note) {
+                    self.overlay = Overlay::None;
+                    self.live_action(Action::Note, now);
+                } else {
+                    self.open_commitment_form();
+                }
+            }
+            KeyCode::Char('n') | KeyCode::Right | KeyCode::PageDown => {
+                self.overlay = Overlay::None;
+                let r = self.exec(Command::Next { force: true }, now);
+                self.say(r);
+            }
+            KeyCode::Esc | KeyCode::Char('q' | 'b') | KeyCode::Left | KeyCode::PageUp => {
+                self.overlay = Overlay::None;
+            }
+            _ => {}
+        }
+    }
+
+    fn agreement_key(&mut self, key: KeyEvent, by_ms: u64, now: Now) {
+        match key.code {
+            KeyCode::Char('y') => {
+                self.overlay = Overlay::None;
+                let r = self.exec(Command::Extend { by_ms, agreement: Some(Agreement::Group) }, now);
+                self.say(r);
+                if self.message.is_none() {
+                    self.message = Some("Extended by 1 min: the group agreed (recorded).".into());
+                }
+            }
+            KeyCode::Char('n') => {
+                self.overlay = Overlay::None;
+                let r = self.exec(Command::RefuseExtension { by_ms, reason: None }, now);
+                self.say(r);
+                if self.message.is_none() {
+                    self.message = Some("Not extended: the group did not agree (recorded).".into());
+                }
+            }
+            KeyCode::Esc | KeyCode::Char('q') => self.overlay = Overlay::None,
+            _ => {}
+        }
+    }
+
+    fn follow_up_key(&mut self, key: KeyEvent, selected: usize, _now: Now) {
+        let n = self.state.setup.carried.len();
+        let status = match key.code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.overlay = Overlay::FollowUp { selected: selected.saturating_sub(1) };
+                return;
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.overlay =
+                    Overlay::FollowUp { selected: (selected + 1).min(n.saturating_sub(1)) };
+                return;
+            }
+            KeyCode::Esc | KeyCode::Char('q' | 'f') => {
+                self.overlay = Overlay::None;
+                return;
+            }
+            KeyCode::Char('d') => CommitmentStatus::Done,
+            KeyCode::Char('p') => CommitmentStatus::Partly,
+            KeyCode::Char('y') => CommitmentStatus::NotYet,
+            KeyCode::Char('c') => CommitmentStatus::CarriedForward,
+            _ => return,
+        };
+        let Some(c) = self.state.setup.carried.get(selected) else { return };
+        self.overlay = Overlay::Form(Form {
+            kind: FormKind::FollowUp { session: c.session.clone(), id: c.id.clone(), status },
+            fields: vec![Field { label: "Update (optional)", value: String::new() }],
+            focus: 0,
+            masked: false,
+        });
+    }
+
+    fn form_key(&mut self, key: KeyEvent, mut form: Form, now: Now) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.overlay = match form.kind {
+                    FormKind::FollowUp { .. } => Overlay::FollowUp { selected: 0 },
+                    FormKind::SavePath { .. } => Overlay::Quit,
+                    _ => Overlay::None,
+                };
+                return;
+            }
+            KeyCode::F(2) => form.masked = !form.masked,
+            KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1) % form.fields.len(),
+            KeyCode::BackTab | KeyCode::Up => {
+                form.focus = (form.focus + form.fields.len() - 1) % form.fields.len();
+            }
+            KeyCode::Enter if form.focus + 1 < form.fields.len() => form.focus += 1,
+            KeyCode::Enter => return self.submit(form, now),
+            KeyCode::Backspace => {
+                form.fields[form.focus].value.pop();
+            }
+            KeyCode::Char('u') if ctrl => form.fields[form.focus].value.clear(),
+            KeyCode::Char('c') if ctrl => {
+                self.overlay = Overlay::None;
+                return;
+            }
+            KeyCode::Char(c) if !ctrl && !c.is_control() => form.fields[form.focus].value.push(c),
+            _ => {}
+        }
+        self.overlay = Overlay::Form(form);
+    }
+
+    fn submit(&mut self, form: Form, now: Now) {
+        let value = |i: usize| form.fields.get(i).map(|f| f.value.trim().to_string());
+        let result = match &form.kind {
+            FormKind::Note => self.exec(
+                Command::AddNote {
+                    text: value(0).unwrap_or_default(),
+                    about: None,
+                    group: None,
+                    private: true,
+                },
+                now,
+            ),
+            FormKind::Commitment => self.exec(
+                Command::AddCommitment {
+                    owner: value(0).unwrap_or_default(),
+                    text: value(1).unwrap_or_default(),
+                    due: value(2).filter(|d| !d.is_empty()),
+                    group: None,
+                },
+                now,
+            ),
+            FormKind::FollowUp { session, id, status } => self.exec(
+                Command::UpdateCommitment {
+                    session: Some(session.clone()),
+                    id: id.clone(),
+                    status: *status,
+                    note: value(0),
+                },
+                now,
+            ),
+            FormKind::SavePath { then } => {
+                let path = PathBuf::from(value(0).unwrap_or_default());
+                let then = *then;
+                match self.log.as_ref().map(|l| l.save_copy(&path)) {
+                    Some(Ok(())) | None => {
+                        self.saved_to = Some(path);
+                        self.overlay = Overlay::None;
+                        self.exit = Some(then);
+                        return;
+                    }
+                    Some(Err(e)) => Err(Rejection(format!(
+                        "Could not save to {}: {e}. Try another place.",
+                        path.display()
+                    ))),
+                }
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.message = Some(match form.kind {
+                    FormKind::Note => "Note saved (private: not shown on screen).".into(),
+                    FormKind::Commitment => "Commitment recorded.".into(),
+                    FormKind::FollowUp { status, .. } => format!("Marked {}.", status.label()),
+                    FormKind::SavePath { .. } => String::new(),
+                });
+                self.overlay = match form.kind {
+                    FormKind::FollowUp { .. } => Overlay::FollowUp { selected: 0 },
+                    _ => Overlay::None,
+                };
+            }
+            Err(r) => {
+                self.message = Some(r.0);
+                self.overlay = Overlay::Form(form);
+            }
+        }
+    }
+}
+
+/// A safe default place to save a log when the data folder failed: the home folder, else the
+/// temporary folder.
+pub fn default_save_path(session: &str) -> PathBuf {
+    let name = format!("convene-{session}.jsonl");
+    directories::UserDirs::new()
+        .map(|u| u.home_dir().to_path_buf())
+        .filter(|h| h.is_dir())
+        .unwrap_or_else(std::env::temp_dir)
+        .join(name)
+}

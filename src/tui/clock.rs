@@ -1,0 +1,44 @@
+//! The one place that reads the real clocks. Countdowns run on the monotonic clock
+//! (`Instant`, which does not advance while the machine sleeps); the wall clock is for people to
+//! read, and for spotting a sleep: wall time that moved while monotonic time did not.
+
+use std::time::Instant;
+
+use chrono::{DateTime, FixedOffset, Local};
+
+use crate::session::Now;
+
+/// A sleep shorter than this is not reported (scheduling jitter, NTP nudges).
+const GAP_THRESHOLD_MS: i64 = 3_000;
+
+pub struct SystemClock {
+    origin: Instant,
+    /// Session offset at `origin` (0 for a new session; the last event's offset on resume).
+    base: u64,
+    last: Option<Now>,
+}
+
+impl SystemClock {
+    pub fn new(base: u64) -> Self {
+        Self { origin: Instant::now(), base, last: None }
+    }
+
+    pub fn now(&self) -> Now {
+        let elapsed = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX / 2);
+        Now::new(self.base + elapsed, wall_now())
+    }
+
+    /// Wall time that passed without monotonic time since the last call, if more than a few
+    /// seconds: the machine slept.
+    pub fn gap(&mut self, now: Now) -> Option<u64> {
+        let last = self.last.replace(now)?;
+        let wall = (now.wall - last.wall).num_milliseconds();
+        let mono = i64::try_from(now.mono.saturating_sub(last.mono)).unwrap_or(i64::MAX);
+        let gap = wall - mono;
+        (gap > GAP_THRESHOLD_MS).then(|| u64::try_from(gap).unwrap_or(0))
+    }
+}
+
+pub fn wall_now() -> DateTime<FixedOffset> {
+    Local::now().fixed_offset()
+}

@@ -1,0 +1,101 @@
+//! Key bindings are data: the live screen dispatches through this table, and the footer and the
+//! help overlay are generated from it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key asks for on the live screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    TogglePause,
+    Next,
+    Back,
+    Skip,
+    Extend,
+    Shorten,
+    Note,
+    Commit,
+    FollowUp,
+    Norms,
+    Roster,
+    Help,
+    Quit,
+}
+
+pub struct Binding {
+    pub keys: &'static str,
+    pub action: Action,
+    pub label: &'static str,
+    /// Shown in the footer (the rest only in `?`).
+    pub footer: bool,
+}
+
+pub const LIVE: &[Binding] = &[
+    Binding { keys: "space", action: Action::TogglePause, label: "pause/resume", footer: true },
+    Binding { keys: "n → PgDn", action: Action::Next, label: "next stage", footer: true },
+    Binding { keys: "b ← PgUp", action: Action::Back, label: "previous stage", footer: true },
+    Binding { keys: "+", action: Action::Extend, label: "extend 1 min", footer: true },
+    Binding { keys: "-", action: Action::Shorten, label: "shorten 1 min", footer: true },
+    Binding { keys: "e", action: Action::Note, label: "add a note", footer: true },
+    Binding { keys: "a", action: Action::Commit, label: "add a commitment", footer: true },
+    Binding { keys: "s", action: Action::Skip, label: "skip this stage", footer: false },
+    Binding { keys: "f", action: Action::FollowUp, label: "follow up last session's commitments", footer: false },
+    Binding { keys: "o", action: Action::Norms, label: "norms", footer: false },
+    Binding { keys: "r", action: Action::Roster, label: "rotation roster", footer: false },
+    Binding { keys: "?", action: Action::Help, label: "all keys", footer: true },
+    Binding { keys: "q ^C", action: Action::Quit, label: "quit", footer: true },
+];
+
+/// Maps a key press on the live screen to an action.
+pub fn live_action(key: KeyEvent) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return matches!(key.code, KeyCode::Char('c')).then_some(Action::Quit);
+    }
+    Some(match key.code {
+        KeyCode::Char(' ') => Action::TogglePause,
+        KeyCode::Char('n') | KeyCode::Right | KeyCode::PageDown => Action::Next,
+        KeyCode::Char('b') | KeyCode::Left | KeyCode::PageUp => Action::Back,
+        KeyCode::Char('s') => Action::Skip,
+        KeyCode::Char('+' | '=') => Action::Extend,
+        KeyCode::Char('-' | '_') => Action::Shorten,
+        KeyCode::Char('e') => Action::Note,
+        KeyCode::Char('a') => Action::Commit,
+        KeyCode::Char('f') => Action::FollowUp,
+        KeyCode::Char('o') => Action::Norms,
+        KeyCode::Char('r') => Action::Roster,
+        KeyCode::Char('?') => Action::Help,
+        KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
+        _ => return None,
+    })
+}
+
+/// Footer entries: `(keys, label)`.
+pub fn footer() -> impl Iterator<Item = (&'static str, &'static str)> {
+    LIVE.iter().filter(|b| b.footer).map(|b| (first_key(b.keys), b.label))
+}
+
+fn first_key(keys: &'static str) -> &'static str {
+    keys.split(' ').next().unwrap_or(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_binding_in_the_table_dispatches_to_its_action() {
+        for b in LIVE {
+            for k in b.keys.split(' ') {
+                let key = match k {
+                    "space" => KeyEvent::from(KeyCode::Char(' ')),
+                    "→" => KeyEvent::from(KeyCode::Right),
+                    "←" => KeyEvent::from(KeyCode::Left),
+                    "PgDn" => KeyEvent::from(KeyCode::PageDown),
+                    "PgUp" => KeyEvent::from(KeyCode::PageUp),
+                    "^C" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                    other => KeyEvent::from(KeyCode::Char(other.chars().next().expect("a key"))),
+                };
+                assert_eq!(live_action(key), Some(b.action), "{k}");
+            }
+        }
+    }
+}

@@ -1,0 +1,606 @@
+//! The projected screen: the start card before the first stage, then the live stage view, with
+//! its overlays. Rendering only reads the app; it never changes it.
+//!
+//! ```text
+//! Project tuning · stage 2 of 6 · round 1 of 1                        [ RUNNING ]
+//! Clarifying questions
+//!                 ███  ███     ███  ███          (big countdown)
+//! WRAP UP · Observer (Cat): remind the coach to wrap up                (when due)
+//! Speak: Tuners (Ann, Ben, Cat): ask questions · Silent: Presenter (Priya): …
+//! Roles (round 1)                       | Prompts
+//! Next: Probing questions (4:00) · ends 08:54, on plan · notes 1 · commitments 0
+//! ■■▶····                                                     (progress strip)
+//! space pause/resume · n next · b back · + extend · …                  (footer)
+//! ```
+
+use chrono::{DateTime, FixedOffset};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::app::{App, FormKind, Overlay};
+use super::keymap;
+use super::widgets::{big_clock, popup, too_small};
+use crate::protocol::{Part, RoleCount, Timing, format_clock};
+use crate::session::view::{self, Phase};
+use crate::session::{CommitmentStatus, Status};
+use crate::text::sanitize;
+
+/// Draws the whole screen for `app` at the moment (`mono`, `wall`).
+pub fn render(f: &mut Frame, app: &App, mono: u64, wall: DateTime<FixedOffset>) {
+    let area = f.area();
+    if too_small(f, area) {
+        return;
+    }
+    match app.state.status {
+        Status::NotStarted => start_card(f, app, area),
+        _ => live(f, app, area, mono, wall),
+    }
+    overlay(f, app, area);
+}
+
+fn s(text: &str) -> String {
+    sanitize(text)
+}
+
+fn header_line(app: &App, phase: Phase, flash: bool) -> Line<'static> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let mut spans = vec![Span::styled(s(&st.setup.protocol.name), t.title())];
+    if let Some(g) = &st.setup.group_name {
+        spans.push(Span::raw(format!(" · {}", s(g))));
+    }
+    if st.status != Status::NotStarted {
+        spans.push(Span::raw(format!(" · stage {} of {}", st.pos + 1, st.stages.len())));
+        if let Some(r) = view::current_round(st) {
+            spans.push(Span::raw(format!(" · round {} of {}", r + 1, st.rounds)));
+        }
+    }
+    let badge = format!(" {} ", phase.label());
+    let used: usize = spans.iter().map(|sp| sp.content.chars().count()).sum();
+    spans.push(Span::raw(" ".repeat(2)));
+    let mut line = Line::from(spans);
+    if flash {
+        line = line.style(Style::new().add_modifier(Modifier::REVERSED));
+    }
+    let _ = used;
+    line.spans.push(Span::styled(badge, t.badge(phase)));
+    line
+}
+
+fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOffset>) {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let phase = view::phase(st, mono);
+    let flash = app.flash_until.is_some_and(|u| mono < u);
+    let Some(spec) = st.spec(st.pos) else { return };
+    let banner = app.log_error().map(|e| {
+        format!("LOG NOT SAVED: {e}. Events are kept in memory and retried; you can save them on quit.")
+    });
+    let small = area.height < 30;
+    let cues = view::cues(st, if area.width > 120 { 6 } else { 3 });
+    let [banner_a, head_a, title_a, clock_a, state_a, cue_a, mid_a, next_a, strip_a, msg_a, foot_a] =
+        Layout::vertical([
+            Constraint::Length(u16::from(banner.is_some())),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(if small { 8 } else { 10 }),
+            Constraint::Length(1),
+            Constraint::Length(u16::try_from(cues.len().clamp(1, 3)).unwrap_or(1)),
+            Constraint::Min(0),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+
+    if let Some(b) = banner {
+        f.render_widget(Paragraph::new(b).style(t.alarm()), banner_a);
+    }
+    // Header: protocol, stage k of n, round r of m, state word on the right.
+    let head = header_line(app, phase, flash);
+    let badge_w = u16::try_from(phase.label().chars().count() + 2).unwrap_or(0);
+    let [hl, hr] = Layout::horizontal([Constraint::Min(0), Constraint::Length(badge_w)]).areas(head_a);
+    let mut left = head.clone();
+    left.spans.pop();
+    f.render_widget(Paragraph::new(left), hl);
+    f.render_widget(
+        Paragraph::new(Span::styled(format!(" {} ", phase.label()), t.badge(phase))),
+        hr,
+    );
+
+    let mut title = vec![Span::styled(s(&spec.title()), t.title())];
+    if spec.timing == Timing::Suggested {
+        title.push(Span::styled("  (suggested duration)", t.muted()));
+    }
+    f.render_widget(Paragraph::new(Line::from(title)).alignment(Alignment::Center), title_a);
+
+    // The countdown.
+    let remaining = view::remaining(st, mono);
+    let text = view::countdown_text(remaining);
+    let clock_style = t.phase(phase);
+    let clock_rect = Rect { y: clock_a.y + u16::from(!small), ..clock_a };
+    let clock_rect = Rect { height: clock_a.height.saturating_sub(u16::from(!small)), ..clock_rect };
+    big_clock(f, clock_rect, &text, clock_style);
+
+    // The state line: words, not only colour.
+    let state_text = match phase {
+        Phase::WrapUp => {
+            let msg = view::warning_text(st, 3).map(|w| s(&w)).unwrap_or_default();
+            let left = view::clock_text(view::shown_secs(remaining).1);
+            format!("WRAP UP · {msg} · {left} left")
+        }
+        Phase::Time => "TIME · move on, or extend with the group".into(),
+        Phase::Over(ms) => format!("TIME · +{} OVER", view::clock_text(ms / 1000)),
+        Phase::Paused => "PAUSED · press space to resume".into(),
+        Phase::Ended => "SESSION ENDED".into(),
+        Phase::Running | Phase::NotStarted => String::new(),
+    };
+    if !state_text.is_empty() {
+        f.render_widget(
+            Paragraph::new(state_text).style(t.badge(phase)).alignment(Alignment::Center),
+            state_a,
+        );
+    }
+
+    // Who speaks, who stays silent.
+    let mut cue_lines: Vec<Line> = cues
+        .iter()
+        .map(|c| {
+            let (tag, style) = if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
+            Line::from(vec![
+                Span::styled(tag, style),
+                Span::styled(s(&c.who), t.title()),
+                Span::raw(format!(": {}", s(&c.cue))),
+            ])
+        })
+        .collect();
+    if cue_lines.is_empty() {
+        cue_lines.push(Line::from(Span::styled("Open discussion", t.muted())));
+    }
+    f.render_widget(Paragraph::new(cue_lines).alignment(Alignment::Center), cue_a);
+
+    middle(f, app, mid_a);
+
+    f.render_widget(Paragraph::new(session_line(app, mono, wall)), next_a);
+    f.render_widget(Paragraph::new(progress_strip(app, strip_a.width)), strip_a);
+    if let Some(m) = &app.message {
+        f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
+    }
+    f.render_widget(Paragraph::new(footer(app)), foot_a);
+}
+
+/// Roles of the current round (every group) on the left, prompts on the right.
+fn middle(f: &mut Frame, app: &App, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let st = &app.state;
+    let t = app.opts.theme;
+    let prompts: Vec<Line> = st
+        .spec(st.pos)
+        .map(|sp| sp.prompts.iter().map(|p| Line::from(format!("• {}", s(p)))).collect())
+        .unwrap_or_default();
+    let mut roles: Vec<Line> = Vec::new();
+    if let Some(r) = view::current_round(st) {
+        let table = view::roles_in_round(st, r);
+        let many = table.len() > 1;
+        for (gi, g) in table.iter().enumerate() {
+            let mut spans = Vec::new();
+            if many {
+                spans.push(Span::styled(format!("Group {}: ", gi + 1), t.muted()));
+            }
+            for (i, (name, role)) in g.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::raw(" · "));
+                }
+                spans.push(Span::styled(s(&st.setup.protocol.role_name(role)), t.muted()));
+                spans.push(Span::raw(format!(" {}", s(name))));
+            }
+            roles.push(Line::from(spans));
+        }
+    } else {
+        let names: Vec<String> = st.order.iter().map(|n| s(n)).collect();
+        roles.push(Line::from(format!("Everyone: {}", names.join(", "))));
+    }
+    if let Some(fac) = &st.setup.facilitator {
+        roles.push(Line::from(vec![
+            Span::styled("Facilitator ", t.muted()),
+            Span::raw(s(fac)),
+        ]));
+    }
+    let wide = area.width >= 100;
+    if wide && !prompts.is_empty() {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .spacing(2)
+            .areas(area);
+        f.render_widget(Paragraph::new(roles).wrap(Wrap { trim: true }), l);
+        f.render_widget(Paragraph::new(prompts).wrap(Wrap { trim: true }), r);
+    } else {
+        let mut all = roles;
+        all.extend(prompts);
+        f.render_widget(Paragraph::new(all).wrap(Wrap { trim: true }), area);
+    }
+}
+
+/// "Next: Probing questions (4:00) · ends 08:57, 3 min past plan · notes 1 · commitments 0".
+fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>) -> Line<'static> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let next = match st.spec(st.pos + 1) {
+        Some(n) if st.status == Status::Running => {
+            let secs = st.clocks.get(st.pos + 1).map_or(0, |c| c.budget_ms / 1000);
+            format!("Next: {} ({})", s(&n.title()), format_clock(secs))
+        }
+        _ => "Last stage".into(),
+    };
+    let sched = view::schedule(st, mono, wall);
+    let late = sched.minutes_late();
+    let ends = if st.paused {
+        "ends later: paused".to_string()
+    } else {
+        let when = sched.projected_end.format("%H:%M");
+        match late {
+            0 => format!("ends {when}, on plan"),
+            m if m > 0 => format!("ends {when}, {m} min past plan"),
+            m => format!("ends {when}, {} min ahead of plan", -m),
+        }
+    };
+    Line::from(vec![
+        Span::raw(next),
+        Span::styled(" · ", t.muted()),
+        Span::raw(ends),
+        Span::styled(" · ", t.muted()),
+        Span::raw(format!("notes {} · commitments {}", st.notes.len(), st.commitments.len())),
+    ])
+}
+
+/// One cell per stage: done `■`, current `▶`, to come `·`; rounds separated by `|`.
+fn progress_strip(app: &App, width: u16) -> Line<'static> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let mut spans = Vec::new();
+    let mut last_round = None;
+    for (i, r) in st.stages.iter().enumerate() {
+        if r.round != last_round && i > 0 {
+            spans.push(Span::styled("|", t.muted()));
+        }
+        last_round = r.round;
+        let visited = st.clocks[i].visits > 0;
+        let (sym, style) = if i == st.pos && st.status == Status::Running {
+            ("▶", t.current())
+        } else if visited {
+            ("■", t.done())
+        } else {
+            ("·", t.muted())
+        };
+        spans.push(Span::styled(sym, style));
+    }
+    let cells: usize = spans.len();
+    if cells > usize::from(width) {
+        // Too many stages for the width: a compact count instead.
+        return Line::from(format!("stage {} of {}", st.pos + 1, st.stages.len()));
+    }
+    Line::from(spans)
+}
+
+fn footer(app: &App) -> Line<'static> {
+    let t = app.opts.theme;
+    if app.opts.mirror {
+        return Line::from(vec![
+            Span::styled("mirror", t.key()),
+            Span::styled(" · read-only view of the facilitator's session · ", t.muted()),
+            Span::styled("q", t.key()),
+            Span::styled(" quit", t.muted()),
+        ]);
+    }
+    let mut spans = Vec::new();
+    for (i, (k, label)) in keymap::footer().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", t.muted()));
+        }
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::styled(format!(" {label}"), t.muted()));
+    }
+    Line::from(spans)
+}
+
+/// Before the first stage: protocol, groups and roster, durations, norms, warnings.
+fn start_card(f: &mut Frame, app: &App, area: Rect) {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let p = &st.setup.protocol;
+    let mut lines: Vec<Line> = Vec::new();
+    let planned = format_clock(st.planned_ms() / 1000);
+    lines.push(Line::from(vec![
+        Span::styled(s(&p.name), t.title()),
+        Span::raw(format!(" · {} people · {planned} planned", st.order.len())),
+    ]));
+    if let Some(g) = &st.setup.group_name {
+        lines.push(Line::from(format!("Group: {}", s(g))));
+    }
+    lines.push(Line::from(Span::styled(s(&p.summary), t.muted())));
+    lines.push(Line::from(""));
+    roster_lines(app, &mut lines, true);
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Stages", t.title())));
+    let mut any_suggested = false;
+    let mut seen_round = false;
+    for (i, r) in st.stages.iter().enumerate() {
+        if r.part == Part::Round {
+            if seen_round && r.round != Some(0) {
+                continue;
+            }
+            seen_round = true;
+        }
+        let Some(spec) = st.spec(i) else { continue };
+        if r.round.is_some_and(|x| x > 0) {
+            continue;
+        }
+        let secs = st.clocks[i].planned_ms / 1000;
+        let mark = if spec.timing == Timing::Suggested {
+            any_suggested = true;
+            " *"
+        } else {
+            ""
+        };
+        let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
+        lines.push(Line::from(format!(
+            "  {:>7}{mark:2} {}{each}",
+            format_clock(secs),
+            s(&spec.title())
+        )));
+    }
+    if any_suggested {
+        lines.push(Line::from(Span::styled(
+            "  * suggested: the source gives no duration (change with --stage ID=DURATION)",
+            t.muted(),
+        )));
+    }
+    if !p.norms.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Norms", t.title())));
+        for n in &p.norms {
+            lines.push(Line::from(format!("  • {}", s(n))));
+        }
+    }
+    for w in &app.warnings {
+        lines.push(Line::from(Span::styled(format!("Note: {}", s(w)), t.silent())));
+    }
+    let [body, msg_a, foot] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(1), Constraint::Length(1)])
+            .areas(area);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    if let Some(m) = &app.message {
+        f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
+    }
+    let chooses = p.rotation.order == crate::protocol::OrderRule::GroupChooses;
+    let mut keys = vec![("space", "start")];
+    if chooses {
+        keys.extend([("↑↓", "select"), ("f", "to front"), ("u/d", "move up/down")]);
+    }
+    keys.extend([("o", "norms"), ("?", "help"), ("q", "quit")]);
+    let mut spans = vec![Span::styled("READY ", t.badge(Phase::NotStarted))];
+    for (i, (k, l)) in keys.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", t.muted()));
+        }
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::styled(format!(" {l}"), t.muted()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), foot);
+}
+
+/// The rotation roster: one line per member with their role in each round, grouped.
+fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool) {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let p = &st.setup.protocol;
+    let chooses = p.rotation.order == crate::protocol::OrderRule::GroupChooses;
+    if st.rounds == 0 || p.round.is_empty() {
+        lines.push(Line::from(format!("People: {}", st.order.iter().map(|n| s(n)).collect::<Vec<_>>().join(", "))));
+        return;
+    }
+    let title = if chooses && selectable {
+        "Presenting order and roles (the group may reorder)".to_string()
+    } else {
+        format!("Roles in each of {} round{}", st.rounds, if st.rounds == 1 { "" } else { "s" })
+    };
+    lines.push(Line::from(Span::styled(title, t.title())));
+    let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).max(4);
+    let role_w = p.roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(6).max(6);
+    let mut head = format!("  {:name_w$}  ", "");
+    for r in 0..st.rounds {
+        head.push_str(&format!("{:role_w$}  ", format!("Round {}", r + 1)));
+    }
+    lines.push(Line::from(Span::styled(head.trim_end().to_string(), t.muted())));
+    let mut index = 0;
+    for (gi, g) in st.groups.iter().enumerate() {
+        if st.groups.len() > 1 {
+            lines.push(Line::from(Span::styled(format!("  Group {}", gi + 1), t.muted())));
+        }
+        for name in g {
+            let mut row = format!("  {:name_w$}  ", s(name));
+            for r in 0..st.rounds {
+                let role = view::roles_in_round(st, r)
+                    .get(gi)
+                    .and_then(|grp| grp.iter().find(|(n, _)| n == name).map(|(_, role)| role.clone()))
+                    .map(|id| p.role_name(&id))
+                    .unwrap_or_default();
+                row.push_str(&format!("{:role_w$}  ", s(&role)));
+            }
+            let style = if selectable && chooses && index == app.selected {
+                t.selected()
+            } else {
+                Style::new()
+            };
+            lines.push(Line::from(Span::styled(row.trim_end().to_string(), style)));
+            index += 1;
+        }
+    }
+    let fixed: Vec<String> = p
+        .roles
+        .iter()
+        .map(|r| {
+            let n = match r.count {
+                RoleCount::Exact(k) => k.to_string(),
+                RoleCount::Rest => "rest".into(),
+            };
+            format!("{} ({n}): {}", s(&r.name), s(&r.guidance))
+        })
+        .collect();
+    for r in fixed {
+        lines.push(Line::from(Span::styled(format!("  {r}"), t.muted())));
+    }
+}
+
+fn overlay(f: &mut Frame, app: &App, area: Rect) {
+    let t = app.opts.theme;
+    let st = &app.state;
+    let w = area.width.saturating_sub(4).min(100);
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help => {
+            let mut lines: Vec<Line> = keymap::LIVE
+                .iter()
+                .map(|b| {
+                    Line::from(vec![
+                        Span::styled(format!("{:>10}  ", b.keys), t.key()),
+                        Span::raw(b.label),
+                    ])
+                })
+                .collect();
+            lines.push(Line::from(""));
+            lines.push(Line::from("Start card: space/Enter start · ↑↓ select · f to front · u/d move"));
+            lines.push(Line::from("Forms: Tab next field · Enter save · F2 show/hide text · Esc cancel"));
+            lines.push(Line::from(Span::styled("Any key closes this help.", t.muted())));
+            popup(f, area, "Keys", lines, w);
+        }
+        Overlay::Norms => {
+            let p = &st.setup.protocol;
+            let mut lines: Vec<Line> = p.norms.iter().map(|n| Line::from(format!("• {}", s(n)))).collect();
+            if let Some(fac) = &p.facilitator {
+                lines.push(Line::from(format!("Facilitator: {}", s(&fac.rule))));
+            }
+            if lines.is_empty() {
+                lines.push(Line::from("This protocol has no norms."));
+            }
+            popup(f, area, "Norms", lines, w);
+        }
+        Overlay::Roster => {
+            let mut lines = Vec::new();
+            roster_lines(app, &mut lines, false);
+            popup(f, area, "Rotation roster", lines, w);
+        }
+        Overlay::Quit => {
+            let mut lines = vec![
+                Line::from(vec![Span::styled("e", t.key()), Span::raw("  end the session")]),
+                Line::from(vec![Span::styled("l", t.key()), Span::raw("  leave it, to resume later (convene resume)")]),
+            ];
+            if app.log_error().is_some() {
+                lines.push(Line::from(vec![
+                    Span::styled("s", t.key()),
+                    Span::raw("  save the log somewhere else now"),
+                ]));
+            }
+            lines.push(Line::from(vec![Span::styled("Esc", t.key()), Span::raw("  carry on")]));
+            popup(f, area, "Quit?", lines, 60);
+        }
+        Overlay::ConfirmLeave => {
+            let label = st
+                .spec(st.pos)
+                .and_then(|sp| sp.expects.as_ref())
+                .map_or_else(String::new, |x| s(&x.label));
+            let lines = vec![
+                Line::from(format!("Not recorded yet: {label}.")),
+                Line::from(""),
+                Line::from(vec![Span::styled("a", t.key()), Span::raw("  add it now")]),
+                Line::from(vec![Span::styled("n", t.key()), Span::raw("  move on without it (this is logged)")]),
+                Line::from(vec![Span::styled("Esc", t.key()), Span::raw("  stay in this stage")]),
+            ];
+            popup(f, area, "Leave this stage?", lines, 70);
+        }
+        Overlay::Agreement { by_ms } => {
+            let lines = vec![
+                Line::from(format!("Extend by {} min? This stage runs longer only with the group's agreement.", by_ms / 60_000)),
+                Line::from(""),
+                Line::from(vec![Span::styled("y", t.key()), Span::raw("  the group agreed (recorded)")]),
+                Line::from(vec![Span::styled("n", t.key()), Span::raw("  the group did not agree (recorded)")]),
+                Line::from(vec![Span::styled("Esc", t.key()), Span::raw("  cancel")]),
+            ];
+            popup(f, area, "Has the group agreed?", lines, 70);
+        }
+        Overlay::Form(form) => {
+            let title = match form.kind {
+                FormKind::Note => "Private note",
+                FormKind::Commitment => "Commitment",
+                FormKind::FollowUp { .. } => "Follow-up",
+                FormKind::SavePath { .. } => "Save the log",
+            };
+            let mut lines = Vec::new();
+            for (i, field) in form.fields.iter().enumerate() {
+                let shown = if form.masked {
+                    "•".repeat(field.value.chars().count())
+                } else {
+                    s(&field.value)
+                };
+                let cursor = if i == form.focus { "▏" } else { "" };
+                let style = if i == form.focus { t.title() } else { Style::new() };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{}: ", field.label), t.muted()),
+                    Span::styled(format!("{shown}{cursor}"), style),
+                ]));
+            }
+            lines.push(Line::from(""));
+            let mask = if form.masked { "F2 show text" } else { "F2 hide text" };
+            lines.push(Line::from(Span::styled(
+                format!("Enter save · Tab next field · {mask} · Esc cancel"),
+                t.muted(),
+            )));
+            if let Some(m) = &app.message {
+                lines.push(Line::from(Span::styled(s(m), t.silent())));
+            }
+            popup(f, area, title, lines, w.min(90));
+        }
+        Overlay::FollowUp { selected } => {
+            let mut lines = vec![Line::from(Span::styled(
+                "Open commitments from earlier sessions (Esc hides them)",
+                t.muted(),
+            ))];
+            for (i, c) in st.setup.carried.iter().enumerate() {
+                let status = st
+                    .updates
+                    .iter()
+                    .rev()
+                    .find(|u| u.session.as_deref() == Some(c.session.as_str()) && u.id == c.id)
+                    .map_or("to review", |u| u.status.label());
+                let due = c.due.as_deref().map(|d| format!(" (by {})", s(d))).unwrap_or_default();
+                let style = if i == *selected { t.selected() } else { Style::new() };
+                lines.push(Line::from(Span::styled(
+                    format!("{}: {}{due} — {status}", s(&c.owner), s(&c.text)),
+                    style,
+                )));
+            }
+            if let Some(spec) = st.spec(st.pos).filter(|sp| sp.follow_up) {
+                for p in &spec.prompts {
+                    lines.push(Line::from(Span::styled(format!("• {}", s(p)), t.muted())));
+                }
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "↑↓ select · d {} · p {} · y {} · c {} · Esc close",
+                    CommitmentStatus::Done.label(),
+                    CommitmentStatus::Partly.label(),
+                    CommitmentStatus::NotYet.label(),
+                    CommitmentStatus::CarriedForward.label()
+                ),
+                t.muted(),
+            )));
+            popup(f, area, "Follow-up", lines, w);
+        }
+    }
+}

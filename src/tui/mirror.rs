@@ -1,0 +1,101 @@
+//! The projector mirror: the live screen of a running session, read-only, by following its log.
+//! It replays the log, then reads new lines as they are appended (within 100 ms), and counts
+//! down on its own in between. It never shows notes or commitments (the live screen shows only
+//! counts) and survives the facilitator's process restarting: a resume appends to the same log.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::app::{App, Options};
+use super::clock::{SystemClock, wall_now};
+use super::{Source, live_loop};
+use crate::log::Line;
+use crate::log::reader::SessionLog;
+use crate::session::{Now, SessionState, replay};
+
+/// Follows a log file from a byte offset.
+pub struct Follower {
+    path: PathBuf,
+    offset: u64,
+    partial: String,
+    last_seq: u64,
+}
+
+impl Follower {
+    pub fn new(path: &Path, last_seq: u64) -> Self {
+        let offset = std::fs::metadata(path).map_or(0, |m| m.len());
+        Self { path: path.to_path_buf(), offset, partial: String::new(), last_seq }
+    }
+
+    /// Reads complete new lines. A torn line waits for the rest of it.
+    pub fn read_new(&mut self) -> Vec<Line> {
+        let Ok(mut f) = std::fs::File::open(&self.path) else { return Vec::new() };
+        let len = f.metadata().map_or(0, |m| m.len());
+        if len <= self.offset {
+            return Vec::new();
+        }
+        if f.seek(SeekFrom::Start(self.offset)).is_err() {
+            return Vec::new();
+        }
+        let mut buf = Vec::new();
+        if f.take(len - self.offset).read_to_end(&mut buf).is_err() {
+            return Vec::new();
+        }
+        self.offset = len;
+        self.partial.push_str(&String::from_utf8_lossy(&buf));
+        let mut out = Vec::new();
+        while let Some(i) = self.partial.find('\n') {
+            let line: String = self.partial.drain(..=i).collect();
+            if let Ok(l) = serde_json::from_str::<Line>(line.trim()) {
+                // The writer may write a line again after a failed write: keep the first.
+                if l.seq > self.last_seq {
+                    self.last_seq = l.seq;
+                    out.push(l);
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Source for Follower {
+    fn poll(&mut self, app: &mut App) -> bool {
+        let lines = self.read_new();
+        let any = !lines.is_empty();
+        for l in lines {
+            let now = Now::new(l.stamped.at, l.stamped.wall);
+            app.apply_event(&l.stamped, now);
+        }
+        any
+    }
+
+    fn interval(&self) -> u64 {
+        100
+    }
+}
+
+/// The mirror's clock: the facilitator's monotonic axis, estimated from the last event and the
+/// wall clock.
+pub fn anchored_clock(state: &SessionState) -> SystemClock {
+    let base = match state.last_wall {
+        Some(w) => {
+            let since = (wall_now() - w).num_milliseconds().max(0);
+            state.last_at + u64::try_from(since).unwrap_or(0)
+        }
+        None => 0,
+    };
+    SystemClock::new(base)
+}
+
+pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<ExitCode> {
+    let state = replay(log.header.setup.clone(), &log.events);
+    let mut app = App::new(state, None, opts);
+    let mut follower = Follower::new(path, log.last_seq);
+    let clock = anchored_clock(&app.state);
+    let mut terminal = ratatui::init();
+    let result = live_loop(&mut terminal, &mut app, clock, Some(&mut follower));
+    ratatui::restore();
+    result?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,117 @@
+//! Colours and emphasis. Every state is also a word on screen; colour only reinforces it.
+//!
+//! The default palette takes its hues from Okabe and Ito's colour-blind-safe set: sky blue for
+//! running, orange for wrap-up, vermilion for time and overrun — told apart by lightness as well
+//! as hue, so red-green colour blindness does not merge them. `high-contrast` uses only black,
+//! white, bold and reverse video; `mono` (or `NO_COLOR`) uses no colour at all.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::cli::ThemeName;
+use crate::session::view::Phase;
+
+const SKY_BLUE: Color = Color::Rgb(86, 180, 233);
+const ORANGE: Color = Color::Rgb(230, 159, 0);
+const VERMILION: Color = Color::Rgb(213, 94, 0);
+const BLUISH_GREEN: Color = Color::Rgb(0, 158, 115);
+const GREY: Color = Color::Rgb(150, 150, 150);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    pub name: ThemeName,
+}
+
+impl Theme {
+    /// The theme asked for, or `mono` when `NO_COLOR` is set (and not empty).
+    pub fn resolve(name: ThemeName, no_color: bool) -> Self {
+        let name = if no_color && name == ThemeName::Default { ThemeName::Mono } else { name };
+        Self { name }
+    }
+
+    fn colour(self, c: Color) -> Style {
+        match self.name {
+            ThemeName::Default => Style::new().fg(c),
+            ThemeName::HighContrast | ThemeName::Mono => Style::new(),
+        }
+    }
+
+    /// The big clock and the state word for a phase.
+    pub fn phase(self, p: Phase) -> Style {
+        let bold = Modifier::BOLD;
+        match (self.name, p) {
+            (ThemeName::Default, Phase::Running | Phase::NotStarted) => {
+                Style::new().fg(SKY_BLUE).add_modifier(bold)
+            }
+            (ThemeName::Default, Phase::WrapUp) => Style::new().fg(ORANGE).add_modifier(bold),
+            (ThemeName::Default, Phase::Time | Phase::Over(_)) => {
+                Style::new().fg(VERMILION).add_modifier(bold)
+            }
+            (ThemeName::Default, Phase::Paused | Phase::Ended) => {
+                Style::new().fg(GREY).add_modifier(bold)
+            }
+            (_, Phase::Time | Phase::Over(_)) => Style::new().add_modifier(bold | Modifier::REVERSED),
+            (_, Phase::Paused | Phase::Ended) => Style::new().add_modifier(Modifier::DIM),
+            _ => Style::new().add_modifier(bold),
+        }
+    }
+
+    /// The state badge: reversed, so it stands out in any theme.
+    pub fn badge(self, p: Phase) -> Style {
+        match self.name {
+            ThemeName::Default => {
+                let bg = match p {
+                    Phase::WrapUp => ORANGE,
+                    Phase::Time | Phase::Over(_) => VERMILION,
+                    Phase::Paused | Phase::Ended => GREY,
+                    _ => SKY_BLUE,
+                };
+                Style::new().fg(Color::Black).bg(bg).add_modifier(Modifier::BOLD)
+            }
+            _ => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        }
+    }
+
+    pub fn title(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    pub fn muted(self) -> Style {
+        match self.name {
+            ThemeName::Default => Style::new().fg(GREY),
+            ThemeName::HighContrast => Style::new(),
+            ThemeName::Mono => Style::new().add_modifier(Modifier::DIM),
+        }
+    }
+
+    pub fn speak(self) -> Style {
+        self.colour(BLUISH_GREEN).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn silent(self) -> Style {
+        self.colour(ORANGE).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn key(self) -> Style {
+        self.colour(SKY_BLUE).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn done(self) -> Style {
+        self.colour(BLUISH_GREEN)
+    }
+
+    pub fn current(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+
+    /// The banner that says the log is not being saved.
+    pub fn alarm(self) -> Style {
+        match self.name {
+            ThemeName::Default => Style::new().fg(Color::White).bg(VERMILION).add_modifier(Modifier::BOLD),
+            _ => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        }
+    }
+
+    pub fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+}
