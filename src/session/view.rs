@@ -148,8 +148,16 @@ fn plural_role(name: &str, role: &str, s: &SessionState) -> String {
     if many { pluralize(name) } else { name.to_string() }
 }
 
+/// English plural of a role name's last word: Coach → Coaches, Observer → Observers.
 fn pluralize(name: &str) -> String {
-    if name.ends_with('s') { name.to_string() } else { format!("{name}s") }
+    let lower = name.to_lowercase();
+    if ["s", "sh", "ch", "x", "z"].iter().any(|e| lower.ends_with(e)) {
+        format!("{name}es")
+    } else if lower.ends_with('y') && !lower.ends_with("ey") && !lower.ends_with("ay") {
+        format!("{}ies", &name[..name.len() - 1])
+    } else {
+        format!("{name}s")
+    }
 }
 
 /// One cue with its holders' names.

@@ -97,6 +97,8 @@ pub struct App {
     pub bells: u8,
     pub exit: Option<Exit>,
     pub saved_to: Option<PathBuf>,
+    /// Scroll offset of the start card.
+    pub scroll: u16,
 }
 
 impl App {
@@ -113,6 +115,7 @@ impl App {
             bells: 0,
             exit: None,
             saved_to: None,
+            scroll: 0,
         }
     }
 
@@ -225,6 +228,8 @@ impl App {
                 let r = self.exec(Command::Start, now);
                 self.say(r);
             }
+            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(5),
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(5),
             KeyCode::Up | KeyCode::Char('k') if chooses => {
                 self.selected = self.selected.saturating_sub(1);
             }

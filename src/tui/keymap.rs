@@ -25,24 +25,26 @@ pub struct Binding {
     pub keys: &'static str,
     pub action: Action,
     pub label: &'static str,
+    /// The footer's short label.
+    pub short: &'static str,
     /// Shown in the footer (the rest only in `?`).
     pub footer: bool,
 }
 
 pub const LIVE: &[Binding] = &[
-    Binding { keys: "space", action: Action::TogglePause, label: "pause/resume", footer: true },
-    Binding { keys: "n → PgDn", action: Action::Next, label: "next stage", footer: true },
-    Binding { keys: "b ← PgUp", action: Action::Back, label: "previous stage", footer: true },
-    Binding { keys: "+", action: Action::Extend, label: "extend 1 min", footer: true },
-    Binding { keys: "-", action: Action::Shorten, label: "shorten 1 min", footer: true },
-    Binding { keys: "e", action: Action::Note, label: "add a note", footer: true },
-    Binding { keys: "a", action: Action::Commit, label: "add a commitment", footer: true },
-    Binding { keys: "s", action: Action::Skip, label: "skip this stage", footer: false },
-    Binding { keys: "f", action: Action::FollowUp, label: "follow up last session's commitments", footer: false },
-    Binding { keys: "o", action: Action::Norms, label: "norms", footer: false },
-    Binding { keys: "r", action: Action::Roster, label: "rotation roster", footer: false },
-    Binding { keys: "?", action: Action::Help, label: "all keys", footer: true },
-    Binding { keys: "q ^C", action: Action::Quit, label: "quit", footer: true },
+    Binding { keys: "space", action: Action::TogglePause, short: "pause", label: "pause/resume", footer: true },
+    Binding { keys: "n → PgDn", action: Action::Next, short: "next", label: "next stage", footer: true },
+    Binding { keys: "b ← PgUp", action: Action::Back, short: "back", label: "previous stage", footer: true },
+    Binding { keys: "+", action: Action::Extend, short: "extend", label: "extend 1 min", footer: true },
+    Binding { keys: "-", action: Action::Shorten, short: "shorten", label: "shorten 1 min", footer: true },
+    Binding { keys: "e", action: Action::Note, short: "note", label: "add a note", footer: true },
+    Binding { keys: "a", action: Action::Commit, short: "commitment", label: "add a commitment", footer: true },
+    Binding { keys: "s", action: Action::Skip, short: "skip", label: "skip this stage", footer: false },
+    Binding { keys: "f", action: Action::FollowUp, short: "follow-up", label: "follow up last session's commitments", footer: false },
+    Binding { keys: "o", action: Action::Norms, short: "norms", label: "norms", footer: false },
+    Binding { keys: "r", action: Action::Roster, short: "roster", label: "rotation roster", footer: false },
+    Binding { keys: "?", action: Action::Help, short: "help", label: "all keys", footer: true },
+    Binding { keys: "q ^C", action: Action::Quit, short: "quit", label: "quit", footer: true },
 ];
 
 /// Maps a key press on the live screen to an action.
@@ -70,7 +72,7 @@ pub fn live_action(key: KeyEvent) -> Option<Action> {
 
 /// Footer entries: `(keys, label)`.
 pub fn footer() -> impl Iterator<Item = (&'static str, &'static str)> {
-    LIVE.iter().filter(|b| b.footer).map(|b| (first_key(b.keys), b.label))
+    LIVE.iter().filter(|b| b.footer).map(|b| (first_key(b.keys), b.short))
 }
 
 fn first_key(keys: &'static str) -> &'static str {

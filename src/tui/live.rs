@@ -45,7 +45,8 @@ fn s(text: &str) -> String {
     sanitize(text)
 }
 
-fn header_line(app: &App, phase: Phase, flash: bool) -> Line<'static> {
+/// "Project tuning · AP set · stage 2 of 6 · round 1 of 1"; reversed while flashing.
+fn header_line(app: &App, flash: bool) -> Line<'static> {
     let st = &app.state;
     let t = app.opts.theme;
     let mut spans = vec![Span::styled(s(&st.setup.protocol.name), t.title())];
@@ -58,16 +59,8 @@ fn header_line(app: &App, phase: Phase, flash: bool) -> Line<'static> {
             spans.push(Span::raw(format!(" · round {} of {}", r + 1, st.rounds)));
         }
     }
-    let badge = format!(" {} ", phase.label());
-    let used: usize = spans.iter().map(|sp| sp.content.chars().count()).sum();
-    spans.push(Span::raw(" ".repeat(2)));
-    let mut line = Line::from(spans);
-    if flash {
-        line = line.style(Style::new().add_modifier(Modifier::REVERSED));
-    }
-    let _ = used;
-    line.spans.push(Span::styled(badge, t.badge(phase)));
-    line
+    let line = Line::from(spans);
+    if flash { line.style(Style::new().add_modifier(Modifier::REVERSED)) } else { line }
 }
 
 fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOffset>) {
@@ -81,15 +74,19 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     });
     let small = area.height < 30;
     let cues = view::cues(st, if area.width > 120 { 6 } else { 3 });
-    let [banner_a, head_a, title_a, clock_a, state_a, cue_a, mid_a, next_a, strip_a, msg_a, foot_a] =
+    let cue_h = u16::try_from(cues.len().clamp(1, 3)).unwrap_or(1);
+    let mid_lines = middle_height(app, area.width);
+    let [banner_a, head_a, _, title_a, clock_a, state_a, cue_a, _, mid_a, next_a, strip_a, msg_a, foot_a] =
         Layout::vertical([
             Constraint::Length(u16::from(banner.is_some())),
             Constraint::Length(1),
+            Constraint::Fill(1),
             Constraint::Length(1),
             Constraint::Length(if small { 8 } else { 10 }),
             Constraint::Length(1),
-            Constraint::Length(u16::try_from(cues.len().clamp(1, 3)).unwrap_or(1)),
-            Constraint::Min(0),
+            Constraint::Length(cue_h),
+            Constraint::Fill(1),
+            Constraint::Max(mid_lines),
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -101,12 +98,9 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         f.render_widget(Paragraph::new(b).style(t.alarm()), banner_a);
     }
     // Header: protocol, stage k of n, round r of m, state word on the right.
-    let head = header_line(app, phase, flash);
     let badge_w = u16::try_from(phase.label().chars().count() + 2).unwrap_or(0);
     let [hl, hr] = Layout::horizontal([Constraint::Min(0), Constraint::Length(badge_w)]).areas(head_a);
-    let mut left = head.clone();
-    left.spans.pop();
-    f.render_widget(Paragraph::new(left), hl);
+    f.render_widget(Paragraph::new(header_line(app, flash)), hl);
     f.render_widget(
         Paragraph::new(Span::styled(format!(" {} ", phase.label()), t.badge(phase))),
         hr,
@@ -165,12 +159,22 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
 
     middle(f, app, mid_a);
 
-    f.render_widget(Paragraph::new(session_line(app, mono, wall)), next_a);
+    f.render_widget(Paragraph::new(session_line(app, mono, wall, next_a.width)), next_a);
     f.render_widget(Paragraph::new(progress_strip(app, strip_a.width)), strip_a);
     if let Some(m) = &app.message {
         f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
     }
-    f.render_widget(Paragraph::new(footer(app)), foot_a);
+    f.render_widget(Paragraph::new(footer(app, foot_a.width)), foot_a);
+}
+
+/// Lines the roles-and-prompts section wants.
+fn middle_height(app: &App, width: u16) -> u16 {
+    let st = &app.state;
+    let prompts = st.spec(st.pos).map_or(0, |sp| sp.prompts.len());
+    let roles = if view::current_round(st).is_some() { st.groups.len() } else { 1 }
+        + usize::from(st.setup.facilitator.is_some());
+    let lines = if width >= 100 && prompts > 0 { roles.max(prompts) } else { roles + prompts };
+    u16::try_from(lines).unwrap_or(u16::MAX)
 }
 
 /// Roles of the current round (every group) on the left, prompts on the right.
@@ -227,7 +231,8 @@ fn middle(f: &mut Frame, app: &App, area: Rect) {
 }
 
 /// "Next: Probing questions (4:00) · ends 08:57, 3 min past plan · notes 1 · commitments 0".
-fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>) -> Line<'static> {
+fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>, width: u16) -> Line<'static> {
+    let narrow = width < 100;
     let st = &app.state;
     let t = app.opts.theme;
     let next = match st.spec(st.pos + 1) {
@@ -243,10 +248,12 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>) -> Line<'stat
         "ends later: paused".to_string()
     } else {
         let when = sched.projected_end.format("%H:%M");
-        match late {
-            0 => format!("ends {when}, on plan"),
-            m if m > 0 => format!("ends {when}, {m} min past plan"),
-            m => format!("ends {when}, {} min ahead of plan", -m),
+        match (late, narrow) {
+            (0, _) => format!("ends {when}, on plan"),
+            (m, false) if m > 0 => format!("ends {when}, {m} min past plan"),
+            (m, false) => format!("ends {when}, {} min ahead of plan", -m),
+            (m, true) if m > 0 => format!("ends {when} (+{m} min)"),
+            (m, true) => format!("ends {when} (-{} min)", -m),
         }
     };
     Line::from(vec![
@@ -254,7 +261,11 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>) -> Line<'stat
         Span::styled(" · ", t.muted()),
         Span::raw(ends),
         Span::styled(" · ", t.muted()),
-        Span::raw(format!("notes {} · commitments {}", st.notes.len(), st.commitments.len())),
+        Span::raw(if narrow {
+            format!("notes {} · commits {}", st.notes.len(), st.commitments.len())
+        } else {
+            format!("notes {} · commitments {}", st.notes.len(), st.commitments.len())
+        }),
     ])
 }
 
@@ -287,7 +298,7 @@ fn progress_strip(app: &App, width: u16) -> Line<'static> {
     Line::from(spans)
 }
 
-fn footer(app: &App) -> Line<'static> {
+fn footer(app: &App, width: u16) -> Line<'static> {
     let t = app.opts.theme;
     if app.opts.mirror {
         return Line::from(vec![
@@ -297,8 +308,20 @@ fn footer(app: &App) -> Line<'static> {
             Span::styled(" quit", t.muted()),
         ]);
     }
+    key_line(app, keymap::footer().collect(), width)
+}
+
+/// `k label · k label …`, dropping entries from the middle until it fits (help and quit stay).
+fn key_line(app: &App, mut items: Vec<(&'static str, &'static str)>, width: u16) -> Line<'static> {
+    let t = app.opts.theme;
+    let len = |items: &[(&str, &str)]| -> usize {
+        items.iter().map(|(k, l)| k.chars().count() + l.chars().count() + 4).sum()
+    };
+    while len(&items) > usize::from(width) && items.len() > 3 {
+        items.remove(items.len() - 3);
+    }
     let mut spans = Vec::new();
-    for (i, (k, label)) in keymap::footer().enumerate() {
+    for (i, (k, label)) in items.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", t.muted()));
         }
@@ -308,38 +331,35 @@ fn footer(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Before the first stage: protocol, groups and roster, durations, norms, warnings.
+/// Before the first stage: protocol, groups and roster, durations, norms, warnings. Two
+/// columns on a wide screen; one scrollable column (PgUp/PgDn) on a narrow one.
 fn start_card(f: &mut Frame, app: &App, area: Rect) {
     let st = &app.state;
     let t = app.opts.theme;
     let p = &st.setup.protocol;
-    let mut lines: Vec<Line> = Vec::new();
+    let roomy = area.height >= 30;
+    let mut head: Vec<Line> = Vec::new();
     let planned = format_clock(st.planned_ms() / 1000);
-    lines.push(Line::from(vec![
+    head.push(Line::from(vec![
         Span::styled(s(&p.name), t.title()),
         Span::raw(format!(" · {} people · {planned} planned", st.order.len())),
+        Span::raw(st.setup.group_name.as_ref().map(|g| format!(" · {}", s(g))).unwrap_or_default()),
     ]));
-    if let Some(g) = &st.setup.group_name {
-        lines.push(Line::from(format!("Group: {}", s(g))));
+    if roomy {
+        head.push(Line::from(Span::styled(s(&p.summary), t.muted())));
     }
-    lines.push(Line::from(Span::styled(s(&p.summary), t.muted())));
-    lines.push(Line::from(""));
-    roster_lines(app, &mut lines, true);
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled("Stages", t.title())));
+    for w in &app.warnings {
+        head.push(Line::from(Span::styled(format!("Note: {}", s(w)), t.silent())));
+    }
+    let mut roster = Vec::new();
+    roster_lines(app, &mut roster, true, roomy);
+    let mut plan: Vec<Line> = vec![Line::from(Span::styled("Stages", t.title()))];
     let mut any_suggested = false;
-    let mut seen_round = false;
     for (i, r) in st.stages.iter().enumerate() {
-        if r.part == Part::Round {
-            if seen_round && r.round != Some(0) {
-                continue;
-            }
-            seen_round = true;
-        }
-        let Some(spec) = st.spec(i) else { continue };
         if r.round.is_some_and(|x| x > 0) {
             continue;
         }
+        let Some(spec) = st.spec(i) else { continue };
         let secs = st.clocks[i].planned_ms / 1000;
         let mark = if spec.timing == Timing::Suggested {
             any_suggested = true;
@@ -348,54 +368,57 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
             ""
         };
         let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
-        lines.push(Line::from(format!(
-            "  {:>7}{mark:2} {}{each}",
-            format_clock(secs),
-            s(&spec.title())
-        )));
+        plan.push(Line::from(format!("  {:>7}{mark:2} {}{each}", format_clock(secs), s(&spec.title()))));
     }
     if any_suggested {
-        lines.push(Line::from(Span::styled(
-            "  * suggested: the source gives no duration (change with --stage ID=DURATION)",
+        plan.push(Line::from(Span::styled(
+            "  * suggested: the source gives no duration (--stage ID=DURATION)",
             t.muted(),
         )));
     }
     if !p.norms.is_empty() {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled("Norms", t.title())));
+        plan.push(Line::from(""));
+        plan.push(Line::from(Span::styled("Norms", t.title())));
         for n in &p.norms {
-            lines.push(Line::from(format!("  • {}", s(n))));
+            plan.push(Line::from(format!("  • {}", s(n))));
         }
     }
-    for w in &app.warnings {
-        lines.push(Line::from(Span::styled(format!("Note: {}", s(w)), t.silent())));
+    let [head_a, body, msg_a, foot] = Layout::vertical([
+        Constraint::Length(u16::try_from(head.len() + 1).unwrap_or(1)),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), head_a);
+    if area.width >= 110 {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .spacing(2)
+            .areas(body);
+        f.render_widget(Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)), l);
+        f.render_widget(Paragraph::new(plan).wrap(Wrap { trim: false }).scroll((app.scroll, 0)), r);
+    } else {
+        roster.push(Line::from(""));
+        roster.extend(plan);
+        f.render_widget(Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)), body);
     }
-    let [body, msg_a, foot] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(1), Constraint::Length(1)])
-            .areas(area);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
     if let Some(m) = &app.message {
         f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
     }
     let chooses = p.rotation.order == crate::protocol::OrderRule::GroupChooses;
     let mut keys = vec![("space", "start")];
     if chooses {
-        keys.extend([("↑↓", "select"), ("f", "to front"), ("u/d", "move up/down")]);
+        keys.extend([("↑↓", "select"), ("f", "to front"), ("u/d", "move")]);
     }
-    keys.extend([("o", "norms"), ("?", "help"), ("q", "quit")]);
-    let mut spans = vec![Span::styled("READY ", t.badge(Phase::NotStarted))];
-    for (i, (k, l)) in keys.into_iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" · ", t.muted()));
-        }
-        spans.push(Span::styled(k, t.key()));
-        spans.push(Span::styled(format!(" {l}"), t.muted()));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), foot);
+    keys.extend([("PgDn", "more"), ("o", "norms"), ("?", "help"), ("q", "quit")]);
+    let mut line = key_line(app, keys, foot.width.saturating_sub(8));
+    line.spans.insert(0, Span::styled(" READY ", t.badge(Phase::NotStarted)));
+    line.spans.insert(1, Span::raw(" "));
+    f.render_widget(Paragraph::new(line), foot);
 }
 
 /// The rotation roster: one line per member with their role in each round, grouped.
-fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool) {
+fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, guidance: bool) {
     let st = &app.state;
     let t = app.opts.theme;
     let p = &st.setup.protocol;
@@ -423,7 +446,8 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool) {
             lines.push(Line::from(Span::styled(format!("  Group {}", gi + 1), t.muted())));
         }
         for name in g {
-            let mut row = format!("  {:name_w$}  ", s(name));
+            let sel = selectable && chooses && index == app.selected;
+            let mut row = format!("{}{:name_w$}  ", if sel { "> " } else { "  " }, s(name));
             for r in 0..st.rounds {
                 let role = view::roles_in_round(st, r)
                     .get(gi)
@@ -432,7 +456,7 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool) {
                     .unwrap_or_default();
                 row.push_str(&format!("{:role_w$}  ", s(&role)));
             }
-            let style = if selectable && chooses && index == app.selected {
+            let style = if sel {
                 t.selected()
             } else {
                 Style::new()
@@ -452,7 +476,7 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool) {
             format!("{} ({n}): {}", s(&r.name), s(&r.guidance))
         })
         .collect();
-    for r in fixed {
+    for r in fixed.into_iter().filter(|_| guidance) {
         lines.push(Line::from(Span::styled(format!("  {r}"), t.muted())));
     }
 }
@@ -492,7 +516,7 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
         }
         Overlay::Roster => {
             let mut lines = Vec::new();
-            roster_lines(app, &mut lines, false);
+            roster_lines(app, &mut lines, false, true);
             popup(f, area, "Rotation roster", lines, w);
         }
         Overlay::Quit => {
