@@ -36,9 +36,15 @@ pub enum FormKind {
     Note,
     Commitment,
     /// A short update when following up an earlier commitment.
-    FollowUp { session: String, id: String, status: CommitmentStatus },
+    FollowUp {
+        session: String,
+        id: String,
+        status: CommitmentStatus,
+    },
     /// Where to save the log when the usual place failed.
-    SavePath { then: Exit },
+    SavePath {
+        then: Exit,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,9 +72,13 @@ pub enum Overlay {
     /// The stage's expected record is missing: add it, leave anyway, or stay.
     ConfirmLeave,
     /// Under a group-agreement policy: has the group agreed to this extension?
-    Agreement { by_ms: u64 },
+    Agreement {
+        by_ms: u64,
+    },
     Form(Form),
-    FollowUp { selected: usize },
+    FollowUp {
+        selected: usize,
+    },
 }
 
 /// How the live screen finished.
@@ -314,8 +324,9 @@ impl App {
                 if self.state.setup.carried.is_empty() {
                     self.message = Some(match &self.state.setup.group_name {
                         Some(g) => format!("No open commitments from earlier sessions of {g}."),
-                        None => "Follow-up needs a group: start the session with --group NAME."
-                            .into(),
+                        None => {
+                            "Follow-up needs a group: start the session with --group NAME.".into()
+                        }
                     });
                 } else {
                     self.overlay = Overlay::FollowUp { selected: 0 };
@@ -441,7 +452,8 @@ impl App {
         match key.code {
             KeyCode::Char('y') => {
                 self.overlay = Overlay::None;
-                let r = self.exec(Command::Extend { by_ms, agreement: Some(Agreement::Group) }, now);
+                let r =
+                    self.exec(Command::Extend { by_ms, agreement: Some(Agreement::Group) }, now);
                 self.say(r);
                 if self.message.is_none() {
                     self.message = Some("Extended by 1 min: the group agreed (recorded).".into());

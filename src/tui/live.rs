@@ -13,6 +13,8 @@
 //! space pause/resume · n next · b back · + extend · …                  (footer)
 //! ```
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, FixedOffset};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -70,36 +72,52 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     let flash = app.flash_until.is_some_and(|u| mono < u);
     let Some(spec) = st.spec(st.pos) else { return };
     let banner = app.log_error().map(|e| {
-        format!("LOG NOT SAVED: {e}. Events are kept in memory and retried; you can save them on quit.")
+        format!(
+            "LOG NOT SAVED: {e}. Events are kept in memory and retried; you can save them on quit."
+        )
     });
     let small = area.height < 30;
     let cues = view::cues(st, if area.width > 120 { 6 } else { 3 });
     let cue_h = u16::try_from(cues.len().clamp(1, 3)).unwrap_or(1);
     let mid_lines = middle_height(app, area.width);
-    let [banner_a, head_a, _, title_a, clock_a, state_a, cue_a, _, mid_a, next_a, strip_a, msg_a, foot_a] =
-        Layout::vertical([
-            Constraint::Length(u16::from(banner.is_some())),
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-            Constraint::Length(if small { 8 } else { 10 }),
-            Constraint::Length(1),
-            Constraint::Length(cue_h),
-            Constraint::Fill(1),
-            Constraint::Max(mid_lines),
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+    let [
+        banner_a,
+        head_a,
+        _,
+        title_a,
+        clock_a,
+        state_a,
+        cue_a,
+        _,
+        mid_a,
+        next_a,
+        strip_a,
+        msg_a,
+        foot_a,
+    ] = Layout::vertical([
+        Constraint::Length(u16::from(banner.is_some())),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(if small { 8 } else { 10 }),
+        Constraint::Length(1),
+        Constraint::Length(cue_h),
+        Constraint::Fill(1),
+        Constraint::Max(mid_lines),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
 
     if let Some(b) = banner {
         f.render_widget(Paragraph::new(b).style(t.alarm()), banner_a);
     }
     // Header: protocol, stage k of n, round r of m, state word on the right.
     let badge_w = u16::try_from(phase.label().chars().count() + 2).unwrap_or(0);
-    let [hl, hr] = Layout::horizontal([Constraint::Min(0), Constraint::Length(badge_w)]).areas(head_a);
+    let [hl, hr] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(badge_w)]).areas(head_a);
     f.render_widget(Paragraph::new(header_line(app, flash)), hl);
     f.render_widget(
         Paragraph::new(Span::styled(format!(" {} ", phase.label()), t.badge(phase))),
@@ -117,7 +135,8 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     let text = view::countdown_text(remaining);
     let clock_style = t.phase(phase);
     let clock_rect = Rect { y: clock_a.y + u16::from(!small), ..clock_a };
-    let clock_rect = Rect { height: clock_a.height.saturating_sub(u16::from(!small)), ..clock_rect };
+    let clock_rect =
+        Rect { height: clock_a.height.saturating_sub(u16::from(!small)), ..clock_rect };
     big_clock(f, clock_rect, &text, clock_style);
 
     // The state line: words, not only colour.
@@ -144,7 +163,8 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     let mut cue_lines: Vec<Line> = cues
         .iter()
         .map(|c| {
-            let (tag, style) = if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
+            let (tag, style) =
+                if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
             Line::from(vec![
                 Span::styled(tag, style),
                 Span::styled(s(&c.who), t.title()),
@@ -211,10 +231,7 @@ fn middle(f: &mut Frame, app: &App, area: Rect) {
         roles.push(Line::from(format!("Everyone: {}", names.join(", "))));
     }
     if let Some(fac) = &st.setup.facilitator {
-        roles.push(Line::from(vec![
-            Span::styled("Facilitator ", t.muted()),
-            Span::raw(s(fac)),
-        ]));
+        roles.push(Line::from(vec![Span::styled("Facilitator ", t.muted()), Span::raw(s(fac))]));
     }
     let wide = area.width >= 100;
     if wide && !prompts.is_empty() {
@@ -368,7 +385,11 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
             ""
         };
         let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
-        plan.push(Line::from(format!("  {:>7}{mark:2} {}{each}", format_clock(secs), s(&spec.title()))));
+        plan.push(Line::from(format!(
+            "  {:>7}{mark:2} {}{each}",
+            format_clock(secs),
+            s(&spec.title())
+        )));
     }
     if any_suggested {
         plan.push(Line::from(Span::styled(
@@ -383,8 +404,10 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
             plan.push(Line::from(format!("  • {}", s(n))));
         }
     }
+    let width = usize::from(area.width.max(1));
+    let head_h: usize = head.iter().map(|l| l.width().div_ceil(width).max(1)).sum::<usize>() + 1;
     let [head_a, body, msg_a, foot] = Layout::vertical([
-        Constraint::Length(u16::try_from(head.len() + 1).unwrap_or(1)),
+        Constraint::Length(u16::try_from(head_h).unwrap_or(1)),
         Constraint::Min(0),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -395,12 +418,18 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .spacing(2)
             .areas(body);
-        f.render_widget(Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)), l);
+        f.render_widget(
+            Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)),
+            l,
+        );
         f.render_widget(Paragraph::new(plan).wrap(Wrap { trim: false }).scroll((app.scroll, 0)), r);
     } else {
         roster.push(Line::from(""));
         roster.extend(plan);
-        f.render_widget(Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)), body);
+        f.render_widget(
+            Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)),
+            body,
+        );
     }
     if let Some(m) = &app.message {
         f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
@@ -424,7 +453,10 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
     let p = &st.setup.protocol;
     let chooses = p.rotation.order == crate::protocol::OrderRule::GroupChooses;
     if st.rounds == 0 || p.round.is_empty() {
-        lines.push(Line::from(format!("People: {}", st.order.iter().map(|n| s(n)).collect::<Vec<_>>().join(", "))));
+        lines.push(Line::from(format!(
+            "People: {}",
+            st.order.iter().map(|n| s(n)).collect::<Vec<_>>().join(", ")
+        )));
         return;
     }
     let title = if chooses && selectable {
@@ -437,7 +469,7 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
     let role_w = p.roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(6).max(6);
     let mut head = format!("  {:name_w$}  ", "");
     for r in 0..st.rounds {
-        head.push_str(&format!("{:role_w$}  ", format!("Round {}", r + 1)));
+        let _ = write!(head, "{:role_w$}  ", format!("Round {}", r + 1));
     }
     lines.push(Line::from(Span::styled(head.trim_end().to_string(), t.muted())));
     let mut index = 0;
@@ -451,16 +483,14 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
             for r in 0..st.rounds {
                 let role = view::roles_in_round(st, r)
                     .get(gi)
-                    .and_then(|grp| grp.iter().find(|(n, _)| n == name).map(|(_, role)| role.clone()))
+                    .and_then(|grp| {
+                        grp.iter().find(|(n, _)| n == name).map(|(_, role)| role.clone())
+                    })
                     .map(|id| p.role_name(&id))
                     .unwrap_or_default();
-                row.push_str(&format!("{:role_w$}  ", s(&role)));
+                let _ = write!(row, "{:role_w$}  ", s(&role));
             }
-            let style = if sel {
-                t.selected()
-            } else {
-                Style::new()
-            };
+            let style = if sel { t.selected() } else { Style::new() };
             lines.push(Line::from(Span::styled(row.trim_end().to_string(), style)));
             index += 1;
         }
@@ -498,14 +528,19 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
                 })
                 .collect();
             lines.push(Line::from(""));
-            lines.push(Line::from("Start card: space/Enter start · ↑↓ select · f to front · u/d move"));
-            lines.push(Line::from("Forms: Tab next field · Enter save · F2 show/hide text · Esc cancel"));
+            lines.push(Line::from(
+                "Start card: space/Enter start · ↑↓ select · f to front · u/d move",
+            ));
+            lines.push(Line::from(
+                "Forms: Tab next field · Enter save · F2 show/hide text · Esc cancel",
+            ));
             lines.push(Line::from(Span::styled("Any key closes this help.", t.muted())));
             popup(f, area, "Keys", lines, w);
         }
         Overlay::Norms => {
             let p = &st.setup.protocol;
-            let mut lines: Vec<Line> = p.norms.iter().map(|n| Line::from(format!("• {}", s(n)))).collect();
+            let mut lines: Vec<Line> =
+                p.norms.iter().map(|n| Line::from(format!("• {}", s(n)))).collect();
             if let Some(fac) = &p.facilitator {
                 lines.push(Line::from(format!("Facilitator: {}", s(&fac.rule))));
             }
@@ -522,7 +557,10 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
         Overlay::Quit => {
             let mut lines = vec![
                 Line::from(vec![Span::styled("e", t.key()), Span::raw("  end the session")]),
-                Line::from(vec![Span::styled("l", t.key()), Span::raw("  leave it, to resume later (convene resume)")]),
+                Line::from(vec![
+                    Span::styled("l", t.key()),
+                    Span::raw("  leave it, to resume later (convene resume)"),
+                ]),
             ];
             if app.log_error().is_some() {
                 lines.push(Line::from(vec![
@@ -542,17 +580,29 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
                 Line::from(format!("Not recorded yet: {label}.")),
                 Line::from(""),
                 Line::from(vec![Span::styled("a", t.key()), Span::raw("  add it now")]),
-                Line::from(vec![Span::styled("n", t.key()), Span::raw("  move on without it (this is logged)")]),
+                Line::from(vec![
+                    Span::styled("n", t.key()),
+                    Span::raw("  move on without it (this is logged)"),
+                ]),
                 Line::from(vec![Span::styled("Esc", t.key()), Span::raw("  stay in this stage")]),
             ];
             popup(f, area, "Leave this stage?", lines, 70);
         }
         Overlay::Agreement { by_ms } => {
             let lines = vec![
-                Line::from(format!("Extend by {} min? This stage runs longer only with the group's agreement.", by_ms / 60_000)),
+                Line::from(format!(
+                    "Extend by {} min? This stage runs longer only with the group's agreement.",
+                    by_ms / 60_000
+                )),
                 Line::from(""),
-                Line::from(vec![Span::styled("y", t.key()), Span::raw("  the group agreed (recorded)")]),
-                Line::from(vec![Span::styled("n", t.key()), Span::raw("  the group did not agree (recorded)")]),
+                Line::from(vec![
+                    Span::styled("y", t.key()),
+                    Span::raw("  the group agreed (recorded)"),
+                ]),
+                Line::from(vec![
+                    Span::styled("n", t.key()),
+                    Span::raw("  the group did not agree (recorded)"),
+                ]),
                 Line::from(vec![Span::styled("Esc", t.key()), Span::raw("  cancel")]),
             ];
             popup(f, area, "Has the group agreed?", lines, 70);

@@ -38,9 +38,9 @@ use crate::session::{
 /// Exit status for bad input (a setup the engine refuses, an unknown protocol).
 pub const BAD_INPUT: u8 = 2;
 
-fn fail(msg: &str) -> color_eyre::Result<ExitCode> {
+fn fail(msg: &str) -> ExitCode {
     eprintln!("convene: {msg}");
-    Ok(ExitCode::from(BAD_INPUT))
+    ExitCode::from(BAD_INPUT)
 }
 
 pub fn options(screen: &ScreenArgs, mirror: bool) -> Options {
@@ -59,11 +59,15 @@ pub fn parse_people(text: &str) -> Vec<String> {
 }
 
 /// Parses repeated `--stage ID=DURATION`.
-pub fn parse_overrides(items: &[String]) -> Result<std::collections::BTreeMap<String, u64>, String> {
+pub fn parse_overrides(
+    items: &[String],
+) -> Result<std::collections::BTreeMap<String, u64>, String> {
     let mut out = std::collections::BTreeMap::new();
     for item in items {
         let Some((id, d)) = item.split_once('=') else {
-            return Err(format!("--stage {item}: write it as ID=DURATION, e.g. --stage discussion=8m"));
+            return Err(format!(
+                "--stage {item}: write it as ID=DURATION, e.g. --stage discussion=8m"
+            ));
         };
         let secs = parse_duration(d).map_err(|e| format!("--stage {item}: duration {e}"))?;
         out.insert(id.trim().to_string(), secs);
@@ -88,7 +92,11 @@ pub fn build_setup(
     let setup = Setup {
         protocol,
         participants: parse_people(&args.people),
-        facilitator: args.facilitator.as_ref().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()),
+        facilitator: args
+            .facilitator
+            .as_ref()
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty()),
         group_name,
         overrides,
         auto_advance: args.auto_advance,
@@ -96,11 +104,7 @@ pub fn build_setup(
     };
     match check_setup(&setup) {
         Ok(w) => Ok((setup, w)),
-        Err(e) => Err(format!(
-            "cannot start {}:\n  {}",
-            setup.protocol.id,
-            e.0.join("\n  ")
-        )),
+        Err(e) => Err(format!("cannot start {}:\n  {}", setup.protocol.id, e.0.join("\n  "))),
     }
 }
 
@@ -109,14 +113,14 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
     let lib = crate::commands::protocols::library(dirs);
     let protocol = match lib.resolve(&args.protocol) {
         Ok(p) => p,
-        Err(e) => return fail(&e),
+        Err(e) => return Ok(fail(&e)),
     };
     let (setup, warnings) = match build_setup(dirs, protocol, args) {
         Ok(x) => x,
-        Err(e) => return fail(&e),
+        Err(e) => return Ok(fail(&e)),
     };
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
-        return fail("no data folder: set --data-dir or CONVENE_DATA_DIR");
+        return Ok(fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
     };
     start_session(&data, setup, warnings, options(&args.screen, false))
 }
@@ -185,7 +189,9 @@ fn watch_signals() {
             std::thread::spawn(move || {
                 if let Some(sig) = signals.forever().next() {
                     ratatui::restore();
-                    eprintln!("convene: stopped by a signal; the log is saved: `convene resume` continues");
+                    eprintln!(
+                        "convene: stopped by a signal; the log is saved: `convene resume` continues"
+                    );
                     std::process::exit(128 + sig);
                 }
             });
@@ -284,8 +290,7 @@ pub fn live_loop(
         if ready {
             match event::read()? {
                 TermEvent::Key(k) => app.handle_key(k, clock.now()),
-                TermEvent::Resize(..) => {}
-                _ => continue,
+                _ => {}
             }
         }
     }
@@ -304,10 +309,13 @@ pub fn all_logs(data: &std::path::Path) -> Vec<(PathBuf, Result<SessionLog, Stri
         .unwrap_or_default();
     files.sort();
     files.reverse();
-    files.into_iter().map(|p| {
-        let r = read_log(&p).map_err(|e| e.0);
-        (p, r)
-    }).collect()
+    files
+        .into_iter()
+        .map(|p| {
+            let r = read_log(&p).map_err(|e| e.0);
+            (p, r)
+        })
+        .collect()
 }
 
 fn is_finished(log: &SessionLog) -> bool {
@@ -342,7 +350,7 @@ fn find_log(data: &std::path::Path, id: &str) -> Result<(PathBuf, SessionLog), S
 /// `convene resume`.
 pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
-        return fail("no data folder: set --data-dir or CONVENE_DATA_DIR");
+        return Ok(fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
     };
     if args.list {
         let mut any = false;
@@ -352,13 +360,18 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
             {
                 any = true;
                 let st = replay(log.header.setup.clone(), &log.events);
-                let stage = st.spec(st.pos).map_or_else(String::new, crate::protocol::StageSpec::title);
+                let stage =
+                    st.spec(st.pos).map_or_else(String::new, crate::protocol::StageSpec::title);
                 println!(
                     "{}  {}  {}  {}",
                     p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(),
                     log.header.created.format("%Y-%m-%d %H:%M"),
                     crate::text::sanitize(&log.header.setup.protocol.name),
-                    if st.status == Status::NotStarted { "not started".to_string() } else { format!("in {}", crate::text::sanitize(&stage)) }
+                    if st.status == Status::NotStarted {
+                        "not started".to_string()
+                    } else {
+                        format!("in {}", crate::text::sanitize(&stage))
+                    }
                 );
             }
         }
@@ -376,13 +389,13 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     };
     let (path, log) = match found {
         Ok(x) => x,
-        Err(e) => return fail(&e),
+        Err(e) => return Ok(fail(&e)),
     };
     if is_finished(&log) {
-        return fail(&format!(
+        return Ok(fail(&format!(
             "session {} has ended and cannot be resumed; `convene logs show {}` shows it.",
             log.header.session, log.header.session
-        ));
+        )));
     }
     for (line, problem) in &log.problems {
         eprintln!("convene: {}:{line}: {problem}", path.display());
@@ -397,7 +410,10 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         let gap = (now.wall - last).num_milliseconds();
         if gap > 0 && app.state.status == Status::Running {
             let _ = app.exec(
-                Command::ReportGap { gap_ms: u64::try_from(gap).unwrap_or(0), cause: GapCause::Restart },
+                Command::ReportGap {
+                    gap_ms: u64::try_from(gap).unwrap_or(0),
+                    cause: GapCause::Restart,
+                },
                 now,
             );
         }
@@ -412,18 +428,20 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
 /// `convene mirror`.
 pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
-        return fail("no data folder: set --data-dir or CONVENE_DATA_DIR");
+        return Ok(fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
     };
     let found = match &args.id {
         Some(id) => find_log(&data, id),
         None => all_logs(&data)
             .into_iter()
             .find_map(|(p, r)| r.ok().filter(|l| !is_finished(l)).map(|l| (p, l)))
-            .ok_or_else(|| "no running session to mirror: start one with `convene run`.".to_string()),
+            .ok_or_else(|| {
+                "no running session to mirror: start one with `convene run`.".to_string()
+            }),
     };
     let (path, log) = match found {
         Ok(x) => x,
-        Err(e) => return fail(&e),
+        Err(e) => return Ok(fail(&e)),
     };
     let screen = ScreenArgs { quiet: true, no_flash: false, theme: args.theme };
     mirror::run(&path, &log, options(&screen, true))

@@ -49,7 +49,9 @@ impl Theme {
             (ThemeName::Default, Phase::Paused | Phase::Ended) => {
                 Style::new().fg(GREY).add_modifier(bold)
             }
-            (_, Phase::Time | Phase::Over(_)) => Style::new().add_modifier(bold | Modifier::REVERSED),
+            (_, Phase::Time | Phase::Over(_)) => {
+                Style::new().add_modifier(bold | Modifier::REVERSED)
+            }
             (_, Phase::Paused | Phase::Ended) => Style::new().add_modifier(Modifier::DIM),
             _ => Style::new().add_modifier(bold),
         }
@@ -106,7 +108,9 @@ impl Theme {
     /// The banner that says the log is not being saved.
     pub fn alarm(self) -> Style {
         match self.name {
-            ThemeName::Default => Style::new().fg(Color::White).bg(VERMILION).add_modifier(Modifier::BOLD),
+            ThemeName::Default => {
+                Style::new().fg(Color::White).bg(VERMILION).add_modifier(Modifier::BOLD)
+            }
             _ => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
         }
     }

@@ -16,7 +16,8 @@ pub const MIN_H: u16 = 12;
 pub fn big_clock(f: &mut Frame, area: Rect, text: &str, style: Style) -> u16 {
     let chars = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
     // (size, cell width per char, rows)
-    let sizes = [(PixelSize::Full, 8, 8), (PixelSize::HalfHeight, 8, 4), (PixelSize::Quadrant, 4, 4)];
+    let sizes =
+        [(PixelSize::Full, 8, 8), (PixelSize::HalfHeight, 8, 4), (PixelSize::Quadrant, 4, 4)];
     for (size, w, h) in sizes {
         if chars.saturating_mul(w) <= area.width && h <= area.height {
             let rect = Rect { height: h, ..area };
@@ -31,14 +32,19 @@ pub fn big_clock(f: &mut Frame, area: Rect, text: &str, style: Style) -> u16 {
         }
     }
     let rect = Rect { height: 1.min(area.height), ..area };
-    f.render_widget(Paragraph::new(text.to_string()).style(style).alignment(Alignment::Center), rect);
+    f.render_widget(
+        Paragraph::new(text.to_string()).style(style).alignment(Alignment::Center),
+        rect,
+    );
     rect.height
 }
 
 /// A centred rectangle of at most `w` x `h` inside `area`.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let [r] = Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
-    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(r);
+    let [r] =
+        Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
+    let [r] =
+        Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(r);
     r
 }
 
