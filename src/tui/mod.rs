@@ -288,9 +288,8 @@ pub fn live_loop(
             None => true, // nothing will change by itself: block until input
         };
         if ready {
-            match event::read()? {
-                TermEvent::Key(k) => app.handle_key(k, clock.now()),
-                _ => {}
+            if let TermEvent::Key(k) = event::read()? {
+                app.handle_key(k, clock.now())
             }
         }
     }
