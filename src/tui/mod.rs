@@ -287,10 +287,9 @@ pub fn live_loop(
             Some(ms) => event::poll(Duration::from_millis(ms.max(1)))?,
             None => true, // nothing will change by itself: block until input
         };
-        if ready {
-            if let TermEvent::Key(k) = event::read()? {
-                app.handle_key(k, clock.now())
-            }
+        // Any event (a key, a resize) leads to a redraw at the top of the loop.
+        if ready && let TermEvent::Key(k) = event::read()? {
+            app.handle_key(k, clock.now());
         }
     }
 }
