@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Time from starting `convene run` to its first frame on a real pseudo-terminal.
+
+Usage: benches/first_frame.py [RUNS]   (uses target/release/convene, or $CONVENE_BIN)
+Prints the median and worst of RUNS starts.
+"""
+import os, pty, select, statistics, subprocess, sys, tempfile, time, fcntl, termios, struct
+
+runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+binary = os.environ.get("CONVENE_BIN", "target/release/convene")
+times = []
+for _ in range(runs):
+    with tempfile.TemporaryDirectory() as data:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        env = dict(os.environ, CONVENE_DATA_DIR=data, TERM="xterm-256color")
+        t0 = time.monotonic()
+        p = subprocess.Popen([binary, "run", "project-tuning", "--people", "Ann,Ben,Cat,Dev"],
+                             stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+        seen = b""
+        while b"READY" not in seen:
+            r, _, _ = select.select([master], [], [], 5)
+            if not r:
+                raise SystemExit("no frame within 5 s")
+            seen += os.read(master, 65536)
+        times.append((time.monotonic() - t0) * 1000)
+        p.kill(); p.wait()
+        os.close(master); os.close(slave)
+print(f"first frame over {runs} starts: median {statistics.median(times):.1f} ms, worst {max(times):.1f} ms")

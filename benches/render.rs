@@ -1,0 +1,56 @@
+//! `cargo bench --bench render`: one full render of the live screen at 200x60 (a running coaching
+//! triad of 12, four groups) into ratatui's `TestBackend`, median over many frames.
+
+#![allow(clippy::cast_precision_loss)]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration};
+use convene::cli::ThemeName;
+use convene::protocol::Library;
+use convene::session::{Command, Now, SessionState, Setup};
+use convene::tui::app::{App, Options};
+use convene::tui::live;
+use convene::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn main() {
+    let people: Vec<String> = (1..=12).map(|i| format!("Member {i}")).collect();
+    let setup = Setup {
+        protocol: Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
+        participants: people,
+        facilitator: Some("Fiona".into()),
+        group_name: Some("Middle leaders".into()),
+        overrides: std::collections::BTreeMap::default(),
+        auto_advance: false,
+        carried: vec![],
+    };
+    let opts = Options {
+        quiet: true,
+        flash: false,
+        theme: Theme::resolve(ThemeName::Default, false),
+        mirror: false,
+    };
+    let mut app = App::new(SessionState::new(setup), None, opts);
+    let wall = DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("valid");
+    app.exec(Command::Start, Now::new(0, wall)).expect("starts");
+    app.exec(Command::Next { force: false }, Now::new(1000, wall)).expect("next");
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    let mut times = Vec::new();
+    for i in 0..2000u64 {
+        let mono = 2000 + i * 997;
+        let now = wall + Duration::milliseconds(i64::try_from(mono).expect("small"));
+        let t = Instant::now();
+        terminal.draw(|f| live::render(f, black_box(&app), mono, now)).expect("draw");
+        times.push(t.elapsed().as_secs_f64() * 1_000_000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "full render of the live screen at 200x60: median {:.0} µs, p99 {:.0} µs over {} frames",
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+        times.len()
+    );
+}
