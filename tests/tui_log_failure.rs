@@ -1,0 +1,98 @@
+//! An unwritable data folder: the banner says the log is not being saved and why, the session
+//! runs on, and on quit the facilitator saves every event elsewhere; nothing is lost.
+
+use chrono::{DateTime, Duration};
+use convene::cli::ThemeName;
+use convene::log::reader::read_log;
+use convene::log::writer::LogWriter;
+use convene::log::Header;
+use convene::protocol::Library;
+use convene::session::{Now, SessionState, Setup, replay};
+use convene::tui::app::{App, Exit, Options, Overlay};
+use convene::tui::live;
+use convene::tui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn now(ms: u64) -> Now {
+    let wall = DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("valid");
+    Now::new(ms, wall + Duration::milliseconds(i64::try_from(ms).expect("small")))
+}
+
+fn screen(app: &App, ms: u64) -> String {
+    let mut t = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let n = now(ms);
+    t.draw(|f| live::render(f, app, n.mono, n.wall)).expect("draw");
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn key(app: &mut App, code: KeyCode, ms: u64) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now(ms));
+}
+
+#[test]
+fn an_unwritable_data_folder_loses_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // A regular file where the data folder should be: creating the folder fails, even as root.
+    let blocked = tmp.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").expect("write");
+    let setup = Setup {
+        protocol: Library::builtin_only().get("project-tuning").expect("built-in").clone(),
+        participants: vec!["Priya".into(), "Ann".into(), "Ben".into()],
+        facilitator: None,
+        group_name: None,
+        overrides: std::collections::BTreeMap::default(),
+        auto_advance: false,
+        carried: vec![],
+    };
+    let header = Header::new("20261123-083000-000".into(), now(0).wall, setup.clone());
+    let writer = LogWriter::create(&blocked, "20261123-083000-000", &header);
+    assert!(writer.error.is_some());
+    let opts = Options {
+        quiet: true,
+        flash: false,
+        theme: Theme::resolve(ThemeName::Mono, true),
+        mirror: false,
+    };
+    let mut app = App::new(SessionState::new(setup.clone()), Some(writer), opts);
+
+    key(&mut app, KeyCode::Char(' '), 0);
+    key(&mut app, KeyCode::Char('n'), 60_000);
+    let shown = screen(&app, 61_000);
+    assert!(shown.contains("LOG NOT SAVED"), "{shown}");
+    assert!(shown.contains("not-a-folder"), "the banner says why: {shown}");
+    assert!(shown.contains("Clarifying questions"), "the session runs on: {shown}");
+
+    // Quit and end: the screen offers to save the log elsewhere before leaving.
+    key(&mut app, KeyCode::Char('q'), 62_000);
+    key(&mut app, KeyCode::Char('e'), 62_000);
+    assert!(matches!(app.overlay, Overlay::Form(_)), "a save form opens: {:?}", app.overlay);
+    assert_eq!(app.exit, None, "it does not leave before the log is saved");
+    let target = tmp.path().join("saved").join("session.jsonl");
+    app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL), now(63_000));
+    for c in target.display().to_string().chars() {
+        key(&mut app, KeyCode::Char(c), 63_000);
+    }
+    key(&mut app, KeyCode::Enter, 63_000);
+    assert_eq!(app.exit, Some(Exit::Ended));
+    assert_eq!(app.saved_to.as_deref(), Some(target.as_path()));
+
+    let log = read_log(&target).expect("the saved log reads back");
+    assert!(log.problems.is_empty(), "{:?}", log.problems);
+    assert_eq!(replay(log.header.setup.clone(), &log.events), app.state);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).expect("exists").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
