@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Duration};
 use convene::cli::ThemeName;
+use convene::log::Header;
 use convene::log::reader::read_log;
 use convene::log::writer::LogWriter;
-use convene::log::Header;
 use convene::protocol::Library;
 use convene::session::{Now, SessionState, Setup, replay};
 use convene::tui::app::{App, Exit, Options, Overlay};

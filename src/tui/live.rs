@@ -187,12 +187,45 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     f.render_widget(Paragraph::new(footer(app, foot_a.width)), foot_a);
 }
 
+/// Counts only (commitments are never shown on the projected screen): "Follow-up: 2 of 3
+/// reviewed · press f".
+fn follow_up_line(app: &App) -> Line<'static> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let total = st.setup.carried.len();
+    if total == 0 {
+        return Line::from(Span::styled(
+            match &st.setup.group_name {
+                Some(_) => "Follow-up: no open commitments from earlier sessions of this group",
+                None => "Follow-up: no group given (--group NAME), so no earlier commitments",
+            },
+            t.muted(),
+        ));
+    }
+    let reviewed = st
+        .setup
+        .carried
+        .iter()
+        .filter(|c| {
+            st.updates
+                .iter()
+                .any(|u| u.session.as_deref() == Some(c.session.as_str()) && u.id == c.id)
+        })
+        .count();
+    Line::from(vec![
+        Span::styled("Follow-up: ", t.title()),
+        Span::raw(format!("{reviewed} of {total} earlier commitments reviewed · press ")),
+        Span::styled("f", t.key()),
+    ])
+}
+
 /// Lines the roles-and-prompts section wants.
 fn middle_height(app: &App, width: u16) -> u16 {
     let st = &app.state;
     let prompts = st.spec(st.pos).map_or(0, |sp| sp.prompts.len());
     let roles = if view::current_round(st).is_some() { st.groups.len() } else { 1 }
-        + usize::from(st.setup.facilitator.is_some());
+        + usize::from(st.setup.facilitator.is_some())
+        + usize::from(st.spec(st.pos).is_some_and(|sp| sp.follow_up));
     let lines = if width >= 100 && prompts > 0 { roles.max(prompts) } else { roles + prompts };
     u16::try_from(lines).unwrap_or(u16::MAX)
 }
@@ -209,6 +242,9 @@ fn middle(f: &mut Frame, app: &App, area: Rect) {
         .map(|sp| sp.prompts.iter().map(|p| Line::from(format!("• {}", s(p)))).collect())
         .unwrap_or_default();
     let mut roles: Vec<Line> = Vec::new();
+    if st.spec(st.pos).is_some_and(|sp| sp.follow_up) {
+        roles.push(follow_up_line(app));
+    }
     if let Some(r) = view::current_round(st) {
         let table = view::roles_in_round(st, r);
         let many = table.len() > 1;
