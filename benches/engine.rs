@@ -1,7 +1,7 @@
 //! `cargo bench --bench engine`: replaying a 10,000-event session, and one display-state
 //! computation. A plain harness: run each measurement many times and report the median.
 
-#![allow(clippy::cast_precision_loss)]
+#![allow(clippy::cast_precision_loss, clippy::disallowed_methods)]
 
 use std::hint::black_box;
 use std::time::Instant;

@@ -1,7 +1,7 @@
 //! `cargo bench --bench render`: one full render of the live screen at 200x60 (a running coaching
 //! triad of 12, four groups) into ratatui's `TestBackend`, median over many frames.
 
-#![allow(clippy::cast_precision_loss)]
+#![allow(clippy::cast_precision_loss, clippy::disallowed_methods)]
 
 use std::hint::black_box;
 use std::time::Instant;

@@ -2,6 +2,8 @@
 //! (`Instant`, which does not advance while the machine sleeps); the wall clock is for people to
 //! read, and for spotting a sleep: wall time that moved while monotonic time did not.
 
+#![allow(clippy::disallowed_methods)]
+
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, Local};
@@ -41,4 +43,9 @@ impl SystemClock {
 
 pub fn wall_now() -> DateTime<FixedOffset> {
     Local::now().fixed_offset()
+}
+
+/// The current UTC time, for session ids.
+pub fn utc_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
 }

@@ -18,7 +18,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use chrono::Utc;
 use crossterm::event::{self, Event as TermEvent};
 use ratatui::DefaultTerminal;
 
@@ -132,7 +131,7 @@ pub fn start_session(
     warnings: Vec<String>,
     opts: Options,
 ) -> color_eyre::Result<ExitCode> {
-    let id = session_id(Utc::now());
+    let id = session_id(clock::utc_now());
     let header = Header::new(id.clone(), wall_now(), setup.clone());
     let writer = LogWriter::create(data, &id, &header);
     let mut app = App::new(SessionState::new(setup), Some(writer), opts);
