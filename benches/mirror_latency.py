@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Latency from a key press in the controlling terminal to the change on the mirror's screen.
+
+Usage: benches/mirror_latency.py [RUNS]   (uses target/release/convene, or $CONVENE_BIN; needs tmux)
+Runs a facilitator session and `convene mirror` in two tmux sessions, presses n (next stage) and
+polls the mirror's screen every 5 ms until its header shows the new stage number. The figure includes the
+controlling screen handling the key and writing the event (the mirror polls the log every 100 ms).
+"""
+import os, statistics, subprocess, sys, tempfile, time
+
+runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+binary = os.path.abspath(os.environ.get("CONVENE_BIN", "target/release/convene"))
+sock = f"convene-mirror-bench-{os.getpid()}"
+stages = [f"stage {k} of 6" for k in range(2, 7)]
+
+def tmux(*args):
+    return subprocess.run(["tmux", "-L", sock, *args], check=True, capture_output=True, text=True).stdout
+
+def wait_for(session, text, timeout=5.0):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if text in tmux("capture-pane", "-t", session, "-p"):
+            return time.monotonic()
+        time.sleep(0.005)
+    raise SystemExit(f"{text!r} did not appear in {session}")
+
+times = []
+with tempfile.TemporaryDirectory() as data:
+    try:
+        tmux("new-session", "-d", "-s", "f", "-x", "120", "-y", "35",
+             f"CONVENE_DATA_DIR={data} {binary} run project-tuning --people 'Ann,Ben,Cat,Dev'")
+        wait_for("f", "READY")
+        tmux("send-keys", "-t", "f", " ")
+        wait_for("f", "RUNNING")
+        tmux("new-session", "-d", "-s", "m", "-x", "120", "-y", "35", f"CONVENE_DATA_DIR={data} {binary} mirror")
+        wait_for("m", "mirror")
+        for i in range(min(runs, len(stages))):
+            t0 = time.monotonic()
+            tmux("send-keys", "-t", "f", "n")
+            t1 = wait_for("m", stages[i])
+            times.append((t1 - t0) * 1000)
+    finally:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+print(f"mirror latency over {len(times)} stage changes: median {statistics.median(times):.0f} ms, worst {max(times):.0f} ms")
