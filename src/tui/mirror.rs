@@ -23,9 +23,10 @@ pub struct Follower {
 }
 
 impl Follower {
+    /// Starts from the beginning of the file, skipping events up to `last_seq` (already
+    /// replayed), so nothing appended since the replay read the file is missed.
     pub fn new(path: &Path, last_seq: u64) -> Self {
-        let offset = std::fs::metadata(path).map_or(0, |m| m.len());
-        Self { path: path.to_path_buf(), offset, partial: String::new(), last_seq }
+        Self { path: path.to_path_buf(), offset: 0, partial: String::new(), last_seq }
     }
 
     /// Reads complete new lines. A torn line waits for the rest of it.
