@@ -177,14 +177,27 @@ impl LogWriter {
         w
     }
 
-    /// Continues an existing log (resume) after `last_seq`. Lines already in the file are kept
-    /// in memory too, so [`LogWriter::save_copy`] still saves the whole session. A torn last line
+    /// Continues an existing log (resume) after `last_seq`. Refuses a file whose first line is
+    /// not a header of this format. Lines already in the file are kept in memory too, so [`LogWriter::save_copy`] still saves the whole session. A torn last line
     /// (convene stopped while writing it) is cut off; a last line that is whole but lacks its
     /// newline is finished.
     pub fn reopen(path: &Path, session: &str, last_seq: u64) -> io::Result<Self> {
         let mut file = OpenOptions::new().read(true).append(true).open(path)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)?;
+        let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+        let known = serde_json::from_slice::<serde_json::Value>(first).is_ok_and(|h| {
+            h.get("kind").and_then(serde_json::Value::as_str) == Some("header")
+                && h.get("format").and_then(serde_json::Value::as_u64)
+                    == Some(u64::from(super::LOG_FORMAT))
+        });
+        if !known {
+            // Never add to a file this convene cannot read (a newer format, or not a log).
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{} is not a session log of format {}", path.display(), super::LOG_FORMAT),
+            ));
+        }
         let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let mut lines: Vec<String> = bytes[..whole]
             .split(|&b| b == b'\n')
