@@ -64,8 +64,10 @@ pub fn sessions_dir(data: &Path) -> PathBuf {
     data.join("sessions")
 }
 
-/// A session id that sorts by start time: `20261123-083000-123` (UTC, milliseconds). The writer
-/// adds `-2`, `-3`… if a file with that id already exists.
+/// A session id that sorts by start time: `20261123-083000-123` (UTC, milliseconds). If a log
+/// with that id already exists (two sessions started in the same millisecond) the writer adds
+/// `-02`, `-03`… `-99`: as text, `<id>` < `<id>-02` < `<id>-03` < the next millisecond's ids, so
+/// sorting ids (file names without `.jsonl`) sorts sessions by start time.
 pub fn session_id(at: DateTime<Utc>) -> String {
     at.format("%Y%m%d-%H%M%S-%3f").to_string()
 }

@@ -1,5 +1,5 @@
-//! The tolerant reader: a torn last line (a crash mid-write) or a corrupt line is reported with
-//! its line number, and everything else is kept.
+//! The tolerant reader: a torn last line (a crash mid-write), a corrupt line or a line repeating
+//! an earlier `seq` is reported with its line number, and everything else is kept.
 
 use std::path::Path;
 
@@ -12,7 +12,7 @@ pub struct SessionLog {
     pub header: Header,
     pub events: Vec<Stamped>,
     pub last_seq: u64,
-    /// Lines that could not be read: (line number, what was wrong).
+    /// Lines that were skipped: (line number from 1, what was wrong).
     pub problems: Vec<(usize, String)>,
 }
 
@@ -28,20 +28,73 @@ impl std::fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// Reads a session log from disk. See [`parse_log`].
 pub fn read_log(path: &Path) -> Result<SessionLog, ReadError> {
-    let text = std::fs::read(path).map_err(|e| ReadError(format!("{}: {e}", path.display())))?;
-    let text = String::from_utf8_lossy(&text);
-    parse_log(&text, &path.display().to_string())
+    let bytes = std::fs::read(path).map_err(|e| ReadError(format!("{}: {e}", path.display())))?;
+    parse_log_bytes(&bytes, &path.display().to_string())
 }
 
+/// Parses a session log; `name` (usually the path) starts every message.
 pub fn parse_log(text: &str, name: &str) -> Result<SessionLog, ReadError> {
-    let mut lines = text.split('\n').enumerate().filter(|(_, l)| !l.trim().is_empty());
+    parse_log_bytes(text.as_bytes(), name)
+}
+
+/// Parses a session log. The header must be readable and of format [`LOG_FORMAT`]; after it,
+/// a line that cannot be read (a torn last line, a corrupt line, a line that is not UTF-8) or that
+/// repeats an earlier line's `seq` is reported in [`SessionLog::problems`] with its line number
+/// (from 1) and skipped, and every other event is kept, in file order. Blank lines are ignored.
+pub fn parse_log_bytes(bytes: &[u8], name: &str) -> Result<SessionLog, ReadError> {
+    let ends_with_newline = bytes.last() == Some(&b'\n');
+    let raw: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    let total = raw.len();
+    let mut lines = raw.iter().enumerate().filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace));
     let Some((_, first)) = lines.next() else {
-        return Err(ReadError(format!("{name}: empty file")));
+        return Err(ReadError(format!("{name}: empty file: this is not a session log")));
     };
-    let probe: serde_json::Value = serde_json::from_str(first)
-        .map_err(|e| ReadError(format!("{name}:1: the header is not readable: {e}")))?;
-    let format = probe.get("format").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    let header = parse_header(first, name)?;
+    let mut events = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut last_seq = 0;
+    for (i, raw) in lines {
+        let number = i + 1;
+        let torn = !ends_with_newline && number == total;
+        let parsed = std::str::from_utf8(raw)
+            .map_err(|_| "the line is not valid UTF-8".to_string())
+            .and_then(|t| serde_json::from_str::<Line>(t).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(line) if !seen.insert(line.seq) => problems.push((
+                number,
+                format!("repeats event {} (seq) of an earlier line; ignored", line.seq),
+            )),
+            Ok(line) => {
+                last_seq = last_seq.max(line.seq);
+                events.push(line.stamped);
+            }
+            Err(_) if torn => problems.push((
+                number,
+                "torn last line (convene stopped while writing it); ignored".to_string(),
+            )),
+            Err(e) => problems.push((number, format!("unreadable line ignored: {e}"))),
+        }
+    }
+    Ok(SessionLog { header, events, last_seq, problems })
+}
+
+fn parse_header(first: &[u8], name: &str) -> Result<Header, ReadError> {
+    let unreadable =
+        |why: String| ReadError(format!("{name}:1: the header is not readable: {why}"));
+    let text = std::str::from_utf8(first).map_err(|_| unreadable("not valid UTF-8".into()))?;
+    let probe: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| unreadable(e.to_string()))?;
+    if probe.get("kind").and_then(serde_json::Value::as_str) != Some("header") {
+        return Err(ReadError(format!(
+            "{name}:1: this is not a convene session log (the first line is not a log header)"
+        )));
+    }
+    let Some(format) = probe.get("format").and_then(serde_json::Value::as_u64) else {
+        return Err(unreadable("no format number".into()));
+    };
     if format != u64::from(LOG_FORMAT) {
         let hint = if format > u64::from(LOG_FORMAT) {
             "it was written by a newer convene: update convene to read it"
@@ -52,30 +105,5 @@ pub fn parse_log(text: &str, name: &str) -> Result<SessionLog, ReadError> {
             "{name}:1: log format {format}, but this convene reads format {LOG_FORMAT}: {hint}"
         )));
     }
-    let header: Header = serde_json::from_value(probe)
-        .map_err(|e| ReadError(format!("{name}:1: the header is not readable: {e}")))?;
-    let mut events = Vec::new();
-    let mut problems = Vec::new();
-    let mut last_seq = 0;
-    let ends_with_newline = text.ends_with('\n');
-    let total = text.split('\n').count();
-    for (i, raw) in lines {
-        let number = i + 1;
-        match serde_json::from_str::<Line>(raw) {
-            Ok(line) => {
-                last_seq = last_seq.max(line.seq);
-                events.push(line.stamped);
-            }
-            Err(e) => {
-                let torn = !ends_with_newline && i + 1 == total;
-                let what = if torn {
-                    "torn last line (convene stopped while writing it); ignored".to_string()
-                } else {
-                    format!("unreadable line ignored: {e}")
-                };
-                problems.push((number, what));
-            }
-        }
-    }
-    Ok(SessionLog { header, events, last_seq, problems })
+    serde_json::from_value(probe).map_err(|e| unreadable(e.to_string()))
 }

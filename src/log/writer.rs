@@ -1,33 +1,81 @@
-//! The durable writer: write, flush, then show. Each event is written and flushed before the
-//! caller applies it; the file is synced at stage changes and at the end. Folders are created
-//! 0700 and files 0600. If writing fails the writer keeps every line in memory, says why, retries
-//! on the next event, and can save everything to another place on request: nothing is lost
-//! silently.
+//! The durable writer: write, then show. Each event is written to the file (straight to the
+//! operating system: convene keeps no buffer of its own) before the caller applies it; the file is
+//! synced to the disk when the session starts, at every stage change and at the end. Folders are
+//! created 0700 and files 0600.
+//!
+//! If writing fails the writer keeps every line in memory, says why in [`LogWriter::error`],
+//! tries again with the next event (or [`LogWriter::retry`]), and can save everything to another
+//! place with [`LogWriter::save_copy`]: nothing is lost silently.
+//!
+//! # Retrying without duplicates
+//!
+//! The writer knows how many bytes of the file hold whole lines (`written_len`). A failed write may
+//! leave part of a line on disk; before writing again the writer cuts the file back to
+//! `written_len`, then writes every line not yet written, whole. So no line is ever written
+//! twice and none is glued to a torn fragment. If a sync fails, the kernel may have dropped the
+//! data written since the last good sync: the writer cuts the file back to what was last synced
+//! and writes the rest again.
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+
+use serde::Serialize;
 
 use super::{Header, Line};
 use crate::session::{Event, Stamped};
 
+/// The most sessions that can share one id (start in the same millisecond): `-02` … `-99`.
+const MAX_SAME_ID: u32 = 99;
+
 /// Appends a session's lines to its file.
 #[derive(Debug)]
 pub struct LogWriter {
+    /// Where the log is, or will be once it can be created.
     pub path: PathBuf,
+    /// The session id: the file name without `.jsonl`.
     pub session: String,
-    file: Option<File>,
-    /// Lines not yet on disk (everything, if the file could never be opened).
-    pending: Vec<String>,
-    /// Every line, kept so a failed log can be saved elsewhere in full.
-    all: Vec<String>,
-    /// Why the log is not being saved, if it is not.
+    /// Why the log is not being saved, if it is not: plain words naming the path.
     pub error: Option<String>,
+    /// The open file; `None` before it is created and after a failure, until the next try.
+    file: Option<File>,
+    /// Set until the file has been created: what is needed to create it.
+    to_create: Option<ToCreate>,
+    /// Every line of the log, written or not, so a failed log can be saved elsewhere in full.
+    lines: Vec<String>,
+    /// `lines[..written]` are in the file, taking its first `written_len` bytes.
+    written: usize,
+    written_len: u64,
+    /// `lines[..synced]` (`synced_len` bytes) were on disk at the last successful sync.
+    synced: usize,
+    synced_len: u64,
+    /// `lines[..sync_wanted]` must be synced (a start, a stage change or the end is among them).
+    sync_wanted: usize,
+    /// The file may hold bytes past `written_len` (a torn write): cut them before writing.
+    dirty: bool,
     next_seq: u64,
+    /// Test support: the file cannot grow beyond this many bytes (a full disk).
+    max_len: Option<u64>,
 }
 
-/// Creates a folder (and its parents) with mode 0700.
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+#[derive(Debug)]
+struct ToCreate {
+    data: PathBuf,
+    id: String,
+    header: Header,
+}
+
+/// An event line, serialized without copying the event.
+#[derive(Serialize)]
+struct LineRef<'a> {
+    seq: u64,
+    #[serde(flatten)]
+    stamped: &'a Stamped,
+}
+
+/// Creates a folder and any missing parents with mode 0700. A folder that already exists keeps
+/// its mode (it may be the user's own, such as the place a copy is saved to).
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
@@ -35,16 +83,22 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         b.mode(0o700);
     }
-    b.create(dir)?;
+    b.create(dir)
+}
+
+/// Makes a folder of convene's own private (0700), whatever mode it had.
+fn make_private(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     }
+    #[cfg(not(unix))]
+    let _ = dir;
     Ok(())
 }
 
-fn open_new_private(path: &Path) -> std::io::Result<File> {
+fn open_new_private(path: &Path) -> io::Result<File> {
     let mut o = OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
@@ -55,163 +109,385 @@ fn open_new_private(path: &Path) -> std::io::Result<File> {
     o.open(path)
 }
 
-fn open_append(path: &Path) -> std::io::Result<File> {
+fn open_append(path: &Path) -> io::Result<File> {
     OpenOptions::new().append(true).open(path)
 }
 
+/// Syncs a folder so that a file just created in it survives a power cut. Best effort: not every
+/// platform can open a folder as a file.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        d.sync_all().ok();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// "cannot write /path/x.jsonl: No space left on device", without the "(os error 28)".
+fn cannot(what: &str, path: &Path, e: &io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" (os error ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    format!("cannot {what} {}: {text}", path.display())
+}
+
+fn header_line(header: &Header, id: &str) -> String {
+    let mut h = header.clone();
+    h.session = id.to_string();
+    serde_json::to_string(&h).unwrap_or_default()
+}
+
+fn len64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
 impl LogWriter {
-    /// Creates a new log in `data/sessions`, writing the header. Never fails: a failure is kept
-    /// in [`LogWriter::error`] and the lines in memory.
+    /// Creates a new log `<data>/sessions/<id>.jsonl` and writes the header, with the session id
+    /// in it set to the file's. If that file exists (two sessions started in the same
+    /// millisecond), the id becomes `<id>-02`, `<id>-03`…, which sort after `<id>` and before the
+    /// next millisecond's ids.
+    ///
+    /// Never fails: a failure is kept in [`LogWriter::error`], the lines in memory, and creating
+    /// the file is tried again with every event.
     pub fn create(data: &Path, id: &str, header: &Header) -> Self {
-        let dir = super::sessions_dir(data);
-        let header_line = serde_json::to_string(header).unwrap_or_default();
         let mut w = Self {
-            path: dir.join(format!("{id}.jsonl")),
+            path: super::sessions_dir(data).join(format!("{id}.jsonl")),
             session: id.to_string(),
-            file: None,
-            pending: vec![header_line.clone()],
-            all: vec![header_line],
             error: None,
+            file: None,
+            to_create: Some(ToCreate {
+                data: data.to_path_buf(),
+                id: id.to_string(),
+                header: header.clone(),
+            }),
+            lines: vec![header_line(header, id)],
+            written: 0,
+            written_len: 0,
+            synced: 0,
+            synced_len: 0,
+            sync_wanted: 1,
+            dirty: false,
             next_seq: 1,
+            max_len: None,
         };
-        if let Err(e) = create_private_dir(data).and_then(|()| create_private_dir(&dir)) {
-            w.error = Some(format!("cannot create {}: {e}", dir.display()));
-            return w;
-        }
-        // Unique even when two sessions start in the same millisecond.
-        let mut n = 1;
-        loop {
-            let (name, path) = if n == 1 {
-                (id.to_string(), dir.join(format!("{id}.jsonl")))
-            } else {
-                let name = format!("{id}-{n}");
-                let path = dir.join(format!("{name}.jsonl"));
-                (name, path)
-            };
-            match open_new_private(&path) {
-                Ok(f) => {
-                    w.file = Some(f);
-                    w.path = path;
-                    if name != id {
-                        w.session = name;
-                        // The header names the session: rewrite it with the final id.
-                        let mut h = header.clone();
-                        h.session.clone_from(&w.session);
-                        let line = serde_json::to_string(&h).unwrap_or_default();
-                        w.pending = vec![line.clone()];
-                        w.all = vec![line];
-                    }
-                    break;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-                Err(e) => {
-                    w.error = Some(format!("cannot create {}: {e}", path.display()));
-                    return w;
-                }
-            }
-        }
-        w.flush_pending();
-        if w.error.is_none() {
-            w.sync();
-        }
+        w.write_out();
         w
     }
 
-    /// Continues an existing log (resume), after `last_seq`.
-    pub fn reopen(path: &Path, session: &str, last_seq: u64) -> Self {
+    /// Continues an existing log (resume) after `last_seq`. Refuses a file whose first line is
+    /// not a header of this format. Lines already in the file are kept in memory too, so [`LogWriter::save_copy`] still saves the whole session. A torn last line
+    /// (convene stopped while writing it) is cut off; a last line that is whole but lacks its
+    /// newline is finished.
+    pub fn reopen(path: &Path, session: &str, last_seq: u64) -> io::Result<Self> {
+        let mut file = OpenOptions::new().read(true).append(true).open(path)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+        let known = serde_json::from_slice::<serde_json::Value>(first).is_ok_and(|h| {
+            h.get("kind").and_then(serde_json::Value::as_str) == Some("header")
+                && h.get("format").and_then(serde_json::Value::as_u64)
+                    == Some(u64::from(super::LOG_FORMAT))
+        });
+        if !known {
+            // Never add to a file this convene cannot read (a newer format, or not a log).
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{} is not a session log of format {}", path.display(), super::LOG_FORMAT),
+            ));
+        }
+        let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let mut lines: Vec<String> = bytes[..whole]
+            .split(|&b| b == b'\n')
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+            .collect();
+        lines.pop(); // the empty piece after the last newline
+        let written = lines.len();
+        let tail = &bytes[whole..];
+        if !tail.is_empty() {
+            let complete = std::str::from_utf8(tail).ok().filter(|t| {
+                serde_json::from_str::<Line>(t).is_ok()
+                    || (whole == 0 && serde_json::from_str::<Header>(t).is_ok())
+            });
+            match complete {
+                Some(t) => lines.push(t.to_string()),
+                None if whole == 0 => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("{} has no readable header line", path.display()),
+                    ));
+                }
+                None => {}
+            }
+        }
         let mut w = Self {
             path: path.to_path_buf(),
             session: session.to_string(),
-            file: None,
-            pending: Vec::new(),
-            all: Vec::new(),
             error: None,
+            file: Some(file),
+            to_create: None,
+            sync_wanted: lines.len(),
+            lines,
+            written,
+            written_len: len64(whole),
+            synced: written,
+            synced_len: len64(whole),
+            dirty: !tail.is_empty(),
             next_seq: last_seq + 1,
+            max_len: None,
         };
-        match open_append(path) {
-            Ok(f) => w.file = Some(f),
-            Err(e) => w.error = Some(format!("cannot write {}: {e}", path.display())),
+        if w.dirty {
+            w.write_out();
         }
-        w
+        Ok(w)
     }
 
-    /// Writes and flushes one event. Returns `false` when it is only kept in memory.
+    /// Writes one event (and any earlier lines still waiting). Returns `true` when everything so
+    /// far is in the file, `false` when some of it is only in memory (see [`LogWriter::error`]).
     pub fn append(&mut self, e: &Stamped) -> bool {
-        let line = Line { seq: self.next_seq, stamped: e.clone() };
+        let line = LineRef { seq: self.next_seq, stamped: e };
+        let text = match serde_json::to_string(&line) {
+            Ok(t) => t,
+            Err(err) => {
+                self.error = Some(format!("cannot encode event {}: {err}", self.next_seq));
+                return false;
+            }
+        };
         self.next_seq += 1;
-        let text = serde_json::to_string(&line).unwrap_or_default();
-        self.all.push(text.clone());
-        self.pending.push(text);
-        self.flush_pending();
+        self.lines.push(text);
         if matches!(
             e.event,
             Event::StageEntered { .. } | Event::SessionEnded { .. } | Event::SessionStarted { .. }
         ) {
-            self.sync();
+            self.sync_wanted = self.lines.len();
         }
+        self.write_out();
         self.error.is_none()
     }
 
-    /// Tries to write everything pending.
-    pub fn flush_pending(&mut self) {
-        if self.file.is_none() {
-            match open_append(&self.path) {
-                Ok(f) if self.error.is_some() => self.file = Some(f),
-                _ => {}
-            }
-        }
-        let Some(f) = self.file.as_mut() else {
-            if self.error.is_none() {
-                self.error = Some(format!("cannot write {}", self.path.display()));
-            }
-            return;
-        };
-        let mut buf = String::new();
-        for l in &self.pending {
-            buf.push_str(l);
-            buf.push('\n');
-        }
-        match f.write_all(buf.as_bytes()).and_then(|()| f.flush()) {
-            Ok(()) => {
-                self.pending.clear();
-                self.error = None;
-            }
-            Err(e) => {
-                self.error = Some(format!("cannot write {}: {e}", self.path.display()));
-                // A partial write may have left a torn line; the reader tolerates it, and the
-                // lines are written again whole on the next try.
-                self.file = None;
-            }
-        }
+    /// Tries again to write everything not yet written. Returns `true` when all of it is.
+    pub fn retry(&mut self) -> bool {
+        self.write_out();
+        self.error.is_none()
     }
 
-    /// Forces the file to disk.
-    pub fn sync(&mut self) {
-        if let Some(f) = self.file.as_mut()
-            && let Err(e) = f.sync_data()
-        {
-            self.error = Some(format!("cannot sync {}: {e}", self.path.display()));
-        }
-    }
-
-    /// Lines not yet on disk.
+    /// Lines not yet in the file.
     pub fn pending(&self) -> usize {
-        self.pending.len()
+        self.lines.len() - self.written
     }
 
-    /// Saves the complete log (every line) to another file, 0600. Used when the normal place
-    /// failed.
-    pub fn save_copy(&self, to: &Path) -> std::io::Result<()> {
+    /// Test support: pretend the disk is full once the file reaches `max_len` bytes (a write that
+    /// would pass it writes what fits, then fails as a full disk does); `None` frees the disk.
+    #[doc(hidden)]
+    pub fn simulate_disk_limit(&mut self, max_len: Option<u64>) {
+        self.max_len = max_len;
+    }
+
+    fn write_out(&mut self) {
+        self.error = self.try_write().err();
+    }
+
+    fn try_write(&mut self) -> Result<(), String> {
+        self.try_create()?;
+        let mut file = if let Some(f) = self.file.take() {
+            f
+        } else {
+            // Reopened after a failure: what lies past `written_len` is unknown.
+            self.dirty = true;
+            open_append(&self.path).map_err(|e| cannot("write", &self.path, &e))?
+        };
+        if self.dirty {
+            file.set_len(self.written_len).map_err(|e| cannot("write", &self.path, &e))?;
+            self.dirty = false;
+        }
+        if self.written < self.lines.len() {
+            let mut buf = String::new();
+            for l in &self.lines[self.written..] {
+                buf.push_str(l);
+                buf.push('\n');
+            }
+            if let Err(e) = self.write_limited(&mut file, buf.as_bytes()) {
+                self.dirty = true;
+                return Err(cannot("write", &self.path, &e));
+            }
+            self.written = self.lines.len();
+            self.written_len += len64(buf.len());
+        }
+        if self.synced < self.sync_wanted {
+            if let Err(e) = file.sync_data() {
+                // What was written since the last good sync may not be on disk: write it again.
+                self.written = self.synced;
+                self.written_len = self.synced_len;
+                self.dirty = true;
+                return Err(cannot("save", &self.path, &e));
+            }
+            self.synced = self.written;
+            self.synced_len = self.written_len;
+        }
+        self.file = Some(file);
+        Ok(())
+    }
+
+    fn write_limited(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
+        if let Some(max) = self.max_len {
+            let room = usize::try_from(max.saturating_sub(self.written_len)).unwrap_or(usize::MAX);
+            if bytes.len() > room {
+                file.write_all(&bytes[..room])?;
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "No space left on device"));
+            }
+        }
+        file.write_all(bytes)
+    }
+
+    /// Creates the folders and the file, if not done yet.
+    fn try_create(&mut self) -> Result<(), String> {
+        let Some(c) = &self.to_create else {
+            return Ok(());
+        };
+        let dir = super::sessions_dir(&c.data);
+        create_private_dir(&c.data).map_err(|e| cannot("create the folder", &c.data, &e))?;
+        create_private_dir(&dir)
+            .and_then(|()| make_private(&dir))
+            .map_err(|e| cannot("create the folder", &dir, &e))?;
+        for n in 1..=MAX_SAME_ID {
+            let id = if n == 1 { c.id.clone() } else { format!("{}-{n:02}", c.id) };
+            let path = dir.join(format!("{id}.jsonl"));
+            match open_new_private(&path) {
+                Ok(f) => {
+                    sync_dir(&dir);
+                    self.lines[0] = header_line(&c.header, &id);
+                    self.path = path;
+                    self.session = id;
+                    self.file = Some(f);
+                    self.to_create = None;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(cannot("create", &path, &e)),
+            }
+        }
+        Err(format!(
+            "cannot create a log in {}: {MAX_SAME_ID} sessions already have the id {}",
+            dir.display(),
+            c.id
+        ))
+    }
+
+    /// Saves the complete log (every line, written or not) to a new file, 0600; missing folders
+    /// are created 0700. Refuses to overwrite an existing file. Used when the normal place failed.
+    pub fn save_copy(&self, to: &Path) -> io::Result<()> {
         if let Some(parent) = to.parent()
             && !parent.as_os_str().is_empty()
         {
             create_private_dir(parent)?;
         }
-        let mut f = open_new_private(to)?;
-        for l in &self.all {
-            f.write_all(l.as_bytes())?;
-            f.write_all(b"\n")?;
+        let mut buf = String::new();
+        for l in &self.lines {
+            buf.push_str(l);
+            buf.push('\n');
         }
+        let mut f = open_new_private(to)?;
+        f.write_all(buf.as_bytes())?;
         f.sync_all()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header() -> Header {
+        let protocol = crate::protocol::Library::builtin_only()
+            .get("grow-coaching")
+            .expect("built-in")
+            .clone();
+        let setup = crate::session::Setup {
+            protocol,
+            participants: vec!["Ann".into(), "Ben".into()],
+            facilitator: None,
+            group_name: None,
+            overrides: std::collections::BTreeMap::default(),
+            auto_advance: false,
+            carried: vec![],
+        };
+        let created =
+            chrono::DateTime::parse_from_rfc3339("2026-11-23T08:30:00.000+00:00").expect("valid");
+        Header::new("x".into(), created, setup)
+    }
+
+    fn note(i: u64) -> Stamped {
+        Stamped {
+            at: i,
+            wall: chrono::DateTime::parse_from_rfc3339("2026-11-23T08:30:00.000+00:00")
+                .expect("valid"),
+            event: Event::TimeGap {
+                gap_ms: i,
+                cause: crate::session::GapCause::Suspend,
+                counted: false,
+            },
+        }
+    }
+
+    fn expected(w: &LogWriter) -> String {
+        w.lines.iter().map(|l| l.clone() + "\n").collect()
+    }
+
+    #[test]
+    fn a_failed_sync_rewrites_everything_since_the_last_good_sync() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut w = LogWriter::create(dir.path(), "s", &header());
+        assert!(w.append(&note(1)));
+        assert!(w.append(&note(2)));
+        // As after a failed sync: the two events are no longer trusted to be on disk, and the
+        // disk may hold anything past the synced header.
+        w.written = w.synced;
+        w.written_len = w.synced_len;
+        w.dirty = true;
+        w.file = None;
+        let mut f = open_append(&w.path).expect("open");
+        f.write_all(b"{\"seq\":2,\"at\"").expect("garbage");
+        assert!(w.append(&note(3)));
+        let text = std::fs::read_to_string(&w.path).expect("read");
+        assert_eq!(text, expected(&w));
+        assert_eq!(text.lines().count(), 4);
+    }
+
+    #[test]
+    fn reopen_cuts_a_torn_line_and_finishes_a_whole_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut w = LogWriter::create(dir.path(), "s", &header());
+        assert!(w.append(&note(1)));
+        let good = std::fs::read_to_string(&w.path).expect("read");
+        let path = w.path.clone();
+        drop(w);
+
+        let mut f = open_append(&path).expect("open");
+        f.write_all(b"{\"seq\":2,\"at\":").expect("torn");
+        drop(f);
+        let mut w = LogWriter::reopen(&path, "s", 1).expect("reopen");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), good);
+        assert!(w.append(&note(2)));
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(text, expected(&w));
+        assert!(text.lines().last().expect("line").starts_with("{\"seq\":2,"));
+        drop(w);
+
+        // A whole last line without its newline is kept.
+        let trimmed = text.trim_end_matches('\n');
+        std::fs::write(&path, trimmed).expect("write");
+        let w = LogWriter::reopen(&path, "s", 2).expect("reopen");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+        assert_eq!(w.lines.len(), 3);
+        assert_eq!(w.pending(), 0);
+    }
+
+    #[test]
+    fn error_messages_are_plain() {
+        let e = io::Error::from_raw_os_error(2);
+        let m = cannot("write", Path::new("/x/y.jsonl"), &e);
+        assert!(m.starts_with("cannot write /x/y.jsonl: "), "{m}");
+        assert!(!m.contains("os error"), "{m}");
     }
 }

@@ -399,8 +399,7 @@ impl App {
     /// Leaves the screen, unless the log is failing: then offer to save it elsewhere first.
     fn finish(&mut self, how: Exit) {
         if let Some(log) = self.log.as_mut() {
-            log.flush_pending();
-            log.sync();
+            log.retry();
         }
         if self.log_error().is_some() && self.saved_to.is_none() {
             self.open_save_form(how);

@@ -250,6 +250,12 @@ pub fn live_loop(
     watch_signals();
     loop {
         let now = clock.now();
+        if let Some(log) = app.log.as_mut()
+            && log.error.is_some()
+        {
+            // Events kept in memory are written as soon as the disk allows.
+            log.retry();
+        }
         if !app.opts.mirror {
             if let Some(gap) = clock.gap(now)
                 && app.state.status == Status::Running
@@ -398,7 +404,10 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         eprintln!("convene: {}:{line}: {problem}", path.display());
     }
     let state = replay(log.header.setup.clone(), &log.events);
-    let writer = LogWriter::reopen(&path, &log.header.session, log.last_seq);
+    let writer = match LogWriter::reopen(&path, &log.header.session, log.last_seq) {
+        Ok(w) => w,
+        Err(e) => return Ok(fail(&format!("cannot continue {}: {e}", path.display()))),
+    };
     let mut app = App::new(state, Some(writer), options(&args.screen, false));
     let clock = SystemClock::new(app.state.last_at);
     let now = clock.now();
