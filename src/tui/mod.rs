@@ -1,5 +1,7 @@
 //! The full-screen views: the live facilitation screen, the home screen, resume and the mirror.
 
+pub mod logs;
+
 use std::process::ExitCode;
 
 use crate::cli::{Dirs, MirrorArgs, ResumeArgs, RunArgs};
