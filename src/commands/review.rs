@@ -95,6 +95,13 @@ pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
     }
 }
 
+/// `convene actions --json`.
+#[derive(serde::Serialize)]
+struct ActionsJson<'a> {
+    today: chrono::NaiveDate,
+    commitments: &'a [review::actions::Action],
+}
+
 pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> {
     let today = chrono::Local::now().date_naive();
     let run = || -> Result<Vec<review::actions::Action>, ReviewError> {
@@ -109,7 +116,7 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
         Ok(list_actions(scan.digests(), &filter, today))
     };
     match run() {
-        Ok(list) if args.json => json(&serde_json::json!({ "today": today, "commitments": list })),
+        Ok(list) if args.json => json(&ActionsJson { today, commitments: &list }),
         Ok(list) => print(&review::actions::text(&list, today)),
         Err(e) => Ok(fail(&e)),
     }

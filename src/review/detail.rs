@@ -85,7 +85,7 @@ impl Session {
                 StageRow {
                     pos,
                     stage: r.id.clone(),
-                    name: s.spec(pos).map_or_else(|| r.id.clone(), |sp| sp.name.clone()),
+                    name: s.spec(pos).map_or_else(|| r.id.clone(), crate::protocol::StageSpec::title),
                     round: r.round,
                     planned_ms: c.planned_ms,
                     actual_ms: run.map(|r| r.actual_ms),
@@ -120,7 +120,7 @@ impl Session {
     /// Stage label with round: `Discussion (round 2)`.
     pub fn stage_label(&self, pos: usize) -> String {
         let s = &self.state;
-        let name = s.spec(pos).map_or_else(|| format!("stage {}", pos + 1), |sp| sp.name.clone());
+        let name = s.spec(pos).map_or_else(|| format!("stage {}", pos + 1), crate::protocol::StageSpec::title);
         match s.stages.get(pos).and_then(|r| r.round) {
             Some(r) if s.rounds > 1 => format!("{name} (round {})", r + 1),
             _ => name,
@@ -230,7 +230,7 @@ fn timeline_text(sess: &Session, out: &mut String) {
         .max()
         .unwrap_or(0);
     let labels: Vec<String> = rows.iter().map(|r| sanitize(&sess.stage_label(r.pos))).collect();
-    let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(5).clamp(5, 36);
+    let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(5).clamp(5, 48);
     let _ = writeln!(
         out,
         "\nTimeline\n  {:>2}  {:<w$}  {:>7}  {:>7}  {:>6}  (= used, . unused plan, ! over the plan)",
@@ -284,7 +284,7 @@ fn timeline_text(sess: &Session, out: &mut String) {
             let _ = writeln!(
                 out,
                 "{indent}paused {} ({} in all)",
-                fmt::count(r.pauses as usize, "time", "times"),
+                fmt::times(r.pauses),
                 fmt::dur(r.paused_ms)
             );
         }
@@ -313,14 +313,14 @@ fn roles_text(sess: &Session, out: &mut String) {
         for (g, members) in groups.iter().enumerate() {
             let who: Vec<String> = members
                 .iter()
-                .map(|(n, role)| format!("{} {}", sanitize(n), role.to_lowercase()))
+                .map(|(n, role)| format!("{} ({})", sanitize(n), sanitize(role)))
                 .collect();
             let label = if groups.len() > 1 {
                 format!("Round {}, group {}", r + 1, g + 1)
             } else {
                 format!("Round {}", r + 1)
             };
-            let _ = writeln!(out, "  {label}: {}", who.join(" · "));
+            let _ = writeln!(out, "  {label}: {}", who.join(", "));
         }
     }
 }

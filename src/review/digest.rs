@@ -207,7 +207,7 @@ pub fn runs(s: &SessionState) -> Vec<RunDigest> {
             RunDigest {
                 pos,
                 stage: stage.map(|r| r.id.clone()).unwrap_or_default(),
-                name: s.spec(pos).map(|sp| sp.name.clone()).unwrap_or_default(),
+                name: s.spec(pos).map(crate::protocol::StageSpec::title).unwrap_or_default(),
                 round: stage.and_then(|r| r.round),
                 planned_ms: c.planned_ms,
                 actual_ms: c.elapsed(now),

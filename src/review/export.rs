@@ -109,7 +109,7 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
         if r.pauses > 0 {
             happened.push(format!(
                 "paused {} ({})",
-                fmt::count(r.pauses as usize, "time", "times"),
+                fmt::times(r.pauses),
                 fmt::dur(r.paused_ms)
             ));
         }

@@ -132,8 +132,11 @@ pub fn table(scan: &Scan, filter: &Filter) -> String {
     } else {
         if filter.is_empty() {
             for e in &unreadable {
+                let when = super::scan::id_time(&e.id)
+                    .and_then(chrono::DateTime::from_timestamp_millis)
+                    .map_or_else(|| "?".into(), |t| t.format("%Y-%m-%d %H:%M").to_string());
                 rows.push(
-                    ["?", "?", "?", "?", "", "", "", "unreadable"]
+                    [when.as_str(), "?", "?", "?", "", "", "", "unreadable"]
                         .map(String::from)
                         .into_iter()
                         .chain([sanitize(&e.id)])

@@ -187,7 +187,7 @@ pub fn text(r: &Report) -> String {
         ];
         for s in &p.stages {
             rows.push(vec![
-                fmt::cut(&sanitize(&s.name), 30),
+                fmt::cut(&sanitize(&s.name), 44),
                 s.runs.to_string(),
                 fmt::dur(s.median_planned_ms),
                 fmt::dur(s.median_actual_ms),

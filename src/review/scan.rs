@@ -171,7 +171,7 @@ pub fn sort_newest_first(entries: &mut [Entry]) {
 }
 
 /// The creation time a session id encodes (`20261123-083000-123`, UTC), in milliseconds.
-fn id_time(id: &str) -> Option<i64> {
+pub fn id_time(id: &str) -> Option<i64> {
     let stamp = id.get(..19)?;
     chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S-%3f")
         .ok()
