@@ -19,7 +19,7 @@ use std::error::Error;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone};
 use convene::log::writer::LogWriter;
 use convene::log::{Header, session_id};
 use convene::protocol::{ExtensionPolicy, Library, Protocol, RecordKind};
@@ -27,6 +27,9 @@ use convene::session::{
     Agreement, CarriedCommitment, Command, CommitmentStatus, Event, Now, SessionState, Setup,
     apply, check_setup, decide, due, next_wake, view,
 };
+
+/// Writer threads: fsync dominates, so a few help even on two cores.
+const THREADS: usize = 4;
 
 const FIRST: &[&str] = &[
     "Aisha", "Ben", "Chloe", "Daniel", "Emma", "Farah", "George", "Hannah", "Imran", "Jess",
@@ -40,12 +43,27 @@ const LAST: &[&str] = &[
     "Usman", "Walker", "Young", "Zhang", "Diaz", "Kowalski", "O'Brien", "Murphy", "Chen", "Mensah",
 ];
 const SCHOOLS: &[&str] = &[
-    "Oakfield", "Riverside", "St Mary's", "Hillcrest", "Northgate", "Meadowbank", "Kingsway",
-    "Ashby", "Brookside", "Elmwood", "Castle Hill", "Westfield",
+    "Oakfield",
+    "Riverside",
+    "St Mary's",
+    "Hillcrest",
+    "Northgate",
+    "Meadowbank",
+    "Kingsway",
+    "Ashby",
+    "Brookside",
+    "Elmwood",
+    "Castle Hill",
+    "Westfield",
 ];
 /// (protocol, group names, fewest, most people)
 const KINDS: &[(&str, &[&str], usize, usize)] = &[
-    ("project-tuning", &["Maths dept", "English dept", "Science dept", "Year 7 team", "Humanities"], 4, 8),
+    (
+        "project-tuning",
+        &["Maths dept", "English dept", "Science dept", "Year 7 team", "Humanities"],
+        4,
+        8,
+    ),
     ("action-learning", &["AP set", "Middle leaders set", "SENCo set"], 3, 5),
     ("coaching-triad", &["ECT triads", "NQT cohort", "Coaching programme"], 6, 12),
     ("storm-rehearsal", &["Pastoral leads", "Heads of year"], 3, 6),
@@ -68,8 +86,15 @@ const COMMITMENTS: &[&str] = &[
     "Collect student voice on feedback",
 ];
 const DUES: &[&str] = &[
-    "2 weeks", "by Friday", "end of term", "3 days", "next week", "1 month", "by Wednesday",
-    "4 weeks", "after half term",
+    "2 weeks",
+    "by Friday",
+    "end of term",
+    "3 days",
+    "next week",
+    "1 month",
+    "by Wednesday",
+    "4 weeks",
+    "after half term",
 ];
 const NOTES: &[&str] = &[
     "Agreed to revisit the marking policy in spring",
@@ -82,8 +107,9 @@ const PRIVATE: &[&str] = &[
     "Quiet today; talk one to one about workload",
     "Tension between two members about timetabling",
 ];
-const UPDATE_NOTES: &[&str] =
-    &["Started, half done", "Ran out of time this week", "Done and shared with the team", ""];
+const DONE_NOTES: &[&str] = &["Done and shared with the team", "Done", ""];
+const OPEN_NOTES: &[&str] =
+    &["Started, half done", "Ran out of time this week", "Mocks got in the way", ""];
 
 /// splitmix64: small, fast and the same on every machine.
 struct Rng(u64);
@@ -152,7 +178,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let start = FixedOffset::east_opt(0)
         .ok_or("offset")?
         .from_local_datetime(
-            &NaiveDate::from_ymd_opt(2023, 9, 4).ok_or("date")?.and_hms_opt(0, 0, 0).ok_or("time")?,
+            &NaiveDate::from_ymd_opt(2023, 9, 4)
+                .ok_or("date")?
+                .and_hms_opt(0, 0, 0)
+                .ok_or("time")?,
         )
         .single()
         .ok_or("start")?;
@@ -160,7 +189,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let groups: Vec<Group> = (0..group_count)
         .map(|i| {
             let (protocol, names, lo, hi) = KINDS[i % KINDS.len()];
-            let n = rng.between(lo as u64, hi as u64) as usize;
+            let n = lo + rng.below(hi - lo + 1);
             let mut members: Vec<String> = Vec::new();
             while members.len() < n {
                 let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
@@ -180,7 +209,6 @@ fn main() -> Result<(), Box<dyn Error>> {
         .collect();
     // fsync dominates, so a few writer threads help even on two cores. Each thread owns a share
     // of the groups (a group's sessions stay in order) and its own random stream.
-    const THREADS: usize = 4;
     let mut buckets: Vec<Vec<Group>> = (0..THREADS).map(|_| Vec::new()).collect();
     for (i, g) in groups.into_iter().enumerate() {
         buckets[i % THREADS].push(g);
@@ -201,7 +229,10 @@ fn main() -> Result<(), Box<dyn Error>> {
                         let gi = rng.below(bucket.len());
                         let g = &mut bucket[gi];
                         let protocol = lib.get(&g.protocol).cloned().ok_or("no protocol")?;
-                        let day = g.next.date_naive();
+                        let mut day = g.next.date_naive();
+                        while day.weekday().number_from_monday() > 5 {
+                            day = day.succ_opt().ok_or("date")?;
+                        }
                         let hour = u32::try_from(rng.between(8, 16)).unwrap_or(9);
                         let minute = u32::try_from(rng.between(0, 3) * 15).unwrap_or(0);
                         let when = g
@@ -219,7 +250,10 @@ fn main() -> Result<(), Box<dyn Error>> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("a thread failed".into()))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("a thread failed".into())))
+            .collect()
     });
     let mut tally: HashMap<&str, usize> = HashMap::new();
     for r in results {
@@ -288,8 +322,10 @@ fn run_session(
                     7 => CommitmentStatus::NotYet,
                     _ => CommitmentStatus::CarriedForward,
                 };
-                let note = Some(rng.pick(UPDATE_NOTES).to_string()).filter(|n| !n.is_empty());
-                let cmd = Command::UpdateCommitment { session: Some(c.session), id: c.id, status, note };
+                let notes = if status == CommitmentStatus::Done { DONE_NOTES } else { OPEN_NOTES };
+                let note = Some(rng.pick(notes).to_string()).filter(|n| !n.is_empty());
+                let cmd =
+                    Command::UpdateCommitment { session: Some(c.session), id: c.id, status, note };
                 step(&mut st, &mut w, when, t, cmd);
             }
         }
@@ -307,12 +343,24 @@ fn run_session(
         let target = t + paused + run;
         if rng.chance(15) {
             let text = rng.pick(NOTES).to_string();
-            step(&mut st, &mut w, when, note_at, Command::AddNote { text, about: None, group: None, private: false });
+            step(
+                &mut st,
+                &mut w,
+                when,
+                note_at,
+                Command::AddNote { text, about: None, group: None, private: false },
+            );
         }
         if rng.chance(8) {
             let about = st.order.get(rng.below(st.order.len())).cloned();
             let text = rng.pick(PRIVATE).to_string();
-            step(&mut st, &mut w, when, note_at, Command::AddNote { text, about, group: None, private: true });
+            step(
+                &mut st,
+                &mut w,
+                when,
+                note_at,
+                Command::AddNote { text, about, group: None, private: true },
+            );
         }
         if let Some(x) = st.spec(pos).and_then(|s| s.expects.clone())
             && x.record == RecordKind::Commitment
@@ -324,7 +372,13 @@ fn run_session(
                 .unwrap_or_else(|| st.order[rng.below(st.order.len())].clone());
             let text = rng.pick(COMMITMENTS).to_string();
             let due = Some(rng.pick(DUES).to_string());
-            step(&mut st, &mut w, when, note_at, Command::AddCommitment { owner, text, due, group: None });
+            step(
+                &mut st,
+                &mut w,
+                when,
+                note_at,
+                Command::AddCommitment { owner, text, due, group: None },
+            );
         }
         if rng.chance(12) {
             let at = (t + paused + planned.saturating_sub(t - mono)).clamp(note_at, target);
@@ -339,7 +393,13 @@ fn run_session(
                     _ => None,
                 };
                 if rng.chance(25) {
-                    step(&mut st, &mut w, when, at, Command::RefuseExtension { by_ms, reason: None });
+                    step(
+                        &mut st,
+                        &mut w,
+                        when,
+                        at,
+                        Command::RefuseExtension { by_ms, reason: None },
+                    );
                 } else {
                     step(&mut st, &mut w, when, at, Command::Extend { by_ms, agreement });
                 }
@@ -414,7 +474,13 @@ fn tick(st: &mut SessionState, w: &mut LogWriter, when: DateTime<FixedOffset>, m
 }
 
 /// Lets time pass, then decides a command; write first, then apply.
-fn step(st: &mut SessionState, w: &mut LogWriter, when: DateTime<FixedOffset>, mono: u64, cmd: Command) {
+fn step(
+    st: &mut SessionState,
+    w: &mut LogWriter,
+    when: DateTime<FixedOffset>,
+    mono: u64,
+    cmd: Command,
+) {
     tick(st, w, when, mono);
     if let Ok(events) = decide(st, cmd, now(when, mono)) {
         for e in events {
@@ -435,7 +501,7 @@ fn tear(path: &Path) -> Result<(), Box<dyn Error>> {
     let last = &body[cut..];
     let half = last.char_indices().nth(last.chars().count() / 2).map_or(0, |(i, _)| i);
     let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(path)?;
-    f.write_all(body[..cut].as_bytes())?;
-    f.write_all(last[..half].as_bytes())?;
+    f.write_all(&body.as_bytes()[..cut])?;
+    f.write_all(&last.as_bytes()[..half])?;
     Ok(())
 }

@@ -52,16 +52,22 @@ fn golden(name: &str, got: &str) {
         std::fs::write(&path, got).expect("write golden");
         return;
     }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()));
-    assert!(want == got, "{} differs from the export:\n--- want\n{want}\n--- got\n{got}", path.display());
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display())
+    });
+    assert!(
+        want == got,
+        "{} differs from the export:\n--- want\n{want}\n--- got\n{got}",
+        path.display()
+    );
 }
 
 #[test]
 fn logs_list_shows_every_session_newest_first_and_what_could_not_be_read() {
     let data = data_with(&ALL);
     let out = ok(&convene(data.path(), &["logs", "list"]));
-    let ids: Vec<&str> = out.lines().skip(1).take(7).map(|l| l.rsplit(' ').next().unwrap_or("")).collect();
+    let ids: Vec<&str> =
+        out.lines().skip(1).take(7).map(|l| l.rsplit(' ').next().unwrap_or("")).collect();
     assert_eq!(ids, [CORRUPT, TORN, UNFINISHED, S3, S2, S1, NEWER]);
     assert!(!out.contains("worn out"), "private notes never appear in the list");
     insta::assert_snapshot!(stable(&out, data.path()));
@@ -73,8 +79,14 @@ fn logs_list_filters() {
     let ids = |args: &[&str]| -> Vec<String> {
         let mut all = vec!["logs", "list", "--json"];
         all.extend_from_slice(args);
-        let v: serde_json::Value = serde_json::from_str(&ok(&convene(data.path(), &all))).expect("json");
-        v["sessions"].as_array().expect("sessions").iter().map(|s| s["id"].as_str().expect("id").to_string()).collect()
+        let v: serde_json::Value =
+            serde_json::from_str(&ok(&convene(data.path(), &all))).expect("json");
+        v["sessions"]
+            .as_array()
+            .expect("sessions")
+            .iter()
+            .map(|s| s["id"].as_str().expect("id").to_string())
+            .collect()
     };
     assert_eq!(ids(&["--protocol", "project-tuning"]), [S3, S2, S1]);
     assert_eq!(ids(&["--person", "Cat"]), [S3, S1]);
@@ -87,7 +99,10 @@ fn logs_list_filters() {
 
     let bad = convene(data.path(), &["logs", "list", "--since", "last week"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert_eq!(stderr(&bad), "convene: --since last week: not a date; write it as YYYY-MM-DD, e.g. 2026-11-23\n");
+    assert_eq!(
+        stderr(&bad),
+        "convene: --since last week: not a date; write it as YYYY-MM-DD, e.g. 2026-11-23\n"
+    );
     let bad = convene(data.path(), &["logs", "list", "--status", "done"]);
     assert!(stderr(&bad).contains("--status done: use completed, ended-early or unfinished"));
 }
@@ -96,7 +111,8 @@ fn logs_list_filters() {
 fn logs_list_json_has_the_figures_and_the_unreadable_file() {
     let data = data_with(&ALL);
     let v: serde_json::Value =
-        serde_json::from_str(&ok(&convene(data.path(), &["logs", "list", "--json"]))).expect("json");
+        serde_json::from_str(&ok(&convene(data.path(), &["logs", "list", "--json"])))
+            .expect("json");
     let s1 = v["sessions"].as_array().expect("array").iter().find(|s| s["id"] == S1).expect("S1");
     assert_eq!(s1["planned_ms"], 1_440_000);
     assert_eq!(s1["actual_ms"], 1_560_000);
@@ -166,13 +182,18 @@ fn logs_show_refuses_unknown_and_unreadable_sessions_clearly() {
     let o = convene(data.path(), &["logs", "show", "20261102-090000-001"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).starts_with("convene: no session \"20261102-090000-001\". The closest: 20261102-090000-000, "),
+        stderr(&o).starts_with(
+            "convene: no session \"20261102-090000-001\". The closest: 20261102-090000-000, "
+        ),
         "{}",
         stderr(&o)
     );
     let o = convene(data.path(), &["logs", "show", NEWER]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("20261121-090000-000.jsonl:1: log format 2, but this convene reads format 1"));
+    assert!(
+        stderr(&o)
+            .contains("20261121-090000-000.jsonl:1: log format 2, but this convene reads format 1")
+    );
 }
 
 #[test]
@@ -187,8 +208,14 @@ fn exports_match_the_golden_files() {
     }
     assert!(!red.contains("Private notes") && !red.contains("worn out"));
     golden("20261102-090000-000.redacted.md", &red);
-    golden("20261102-090000-000.csv", &ok(&convene(data.path(), &["logs", "export", S1, "--format", "csv"])));
-    golden("20261109-090000-000.json", &ok(&convene(data.path(), &["logs", "export", S2, "--format", "json"])));
+    golden(
+        "20261102-090000-000.csv",
+        &ok(&convene(data.path(), &["logs", "export", S1, "--format", "csv"])),
+    );
+    golden(
+        "20261109-090000-000.json",
+        &ok(&convene(data.path(), &["logs", "export", S2, "--format", "json"])),
+    );
     let json = ok(&convene(data.path(), &["logs", "export", S1, "--format", "json", "--redact"]));
     assert!(!json.contains("worn out") && !json.contains("Ann Lee"));
     golden("20261102-090000-000.redacted.json", &json);
@@ -202,9 +229,17 @@ fn csv_rows_are_one_per_stage_run_with_proper_quoting() {
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("a row")).collect();
     assert_eq!(rows.len(), 4, "S2 ended in its fourth stage");
     assert_eq!(&rows[2][1], "probing-questions");
-    assert_eq!((&rows[2][4], &rows[2][5], &rows[2][6], &rows[2][7], &rows[2][8]), ("240", "330", "90", "120", "1"));
+    assert_eq!(
+        (&rows[2][4], &rows[2][5], &rows[2][6], &rows[2][7], &rows[2][8]),
+        ("240", "330", "90", "120", "1")
+    );
     let out = ok(&convene(data.path(), &["logs", "export", S3, "--format", "csv"]));
-    assert!(out.contains("\n6,process-reflection,Reflection — Participants on the process,1,120,100,0,0,0,0\n"), "{out}");
+    assert!(
+        out.contains(
+            "\n6,process-reflection,Reflection — Participants on the process,1,120,100,0,0,0,0\n"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -227,7 +262,9 @@ fn export_to_a_file_is_private_and_never_overwrites() {
     assert_eq!(again.status.code(), Some(2));
     assert_eq!(
         stderr(&again),
-        format!("convene: {target} already exists: nothing was written. Choose another name, or remove the file first.\n")
+        format!(
+            "convene: {target} already exists: nothing was written. Choose another name, or remove the file first.\n"
+        )
     );
     assert_eq!(std::fs::read_to_string(&out).expect("still there"), first);
 }
@@ -244,7 +281,14 @@ fn report_figures_match_the_hand_computed_ones() {
     let st = &v["protocols"][0]["stages"];
     // presenter: actual 270, 300, 240 s; two overran by 30 and 60 s.
     assert_eq!(st[0]["stage"], "presenter");
-    assert_eq!((st[0]["median_actual_ms"].as_u64(), st[0]["overran"].as_u64(), st[0]["median_overrun_ms"].as_u64()), (Some(270_000), Some(2), Some(45_000)));
+    assert_eq!(
+        (
+            st[0]["median_actual_ms"].as_u64(),
+            st[0]["overran"].as_u64(),
+            st[0]["median_overrun_ms"].as_u64()
+        ),
+        (Some(270_000), Some(2), Some(45_000))
+    );
     // presenter reflection: two runs (S2 ended before it), 210 and 300 s → 255 s.
     assert_eq!(st[4]["runs"], 2);
     assert_eq!(st[4]["median_actual_ms"], 255_000);
@@ -258,19 +302,28 @@ fn actions_lists_commitments_with_their_follow_ups() {
     let data = data_with(&ALL);
     let all = ok(&convene(data.path(), &["actions"]));
     assert!(all.contains("DONE  Ann Lee: Trial exit tickets with 9B"));
-    assert!(all.contains("  Mon 9 Nov 2026: carried forward: \"Not started: mocks week\" (20261109-090000-000)"));
+    assert!(all.contains(
+        "  Mon 9 Nov 2026: carried forward: \"Not started: mocks week\" (20261109-090000-000)"
+    ));
     let open = ok(&convene(data.path(), &["actions", "--open"]));
     assert!(!open.contains("Ann Lee"), "done is not open:\n{open}");
     assert!(open.contains("OPEN  Cat Diaz: Observe Ben's starter activity\n"));
     assert!(open.contains("  due \"end of term\" (no date)\n"));
-    assert!(open.contains("OPEN (partly done) · OVERDUE  Dev Patel: Share the seating plan with the team\n"));
+    assert!(open.contains(
+        "OPEN (partly done) · OVERDUE  Dev Patel: Share the seating plan with the team\n"
+    ));
     let overdue = ok(&convene(data.path(), &["actions", "--overdue", "--group", "YEAR 9 TEAM"]));
     assert!(overdue.contains("Dev Patel") && !overdue.contains("Cat Diaz"), "{overdue}");
     let mine = ok(&convene(data.path(), &["actions", "--person", "tom"]));
     assert!(mine.starts_with("OPEN  Tom Reid: Send the attendance data\n"), "{mine}");
-    let v: serde_json::Value = serde_json::from_str(&ok(&convene(data.path(), &["actions", "--json", "--open"]))).expect("json");
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&convene(data.path(), &["actions", "--json", "--open"])))
+            .expect("json");
     let list = v["commitments"].as_array().expect("array");
-    let keys: Vec<(&str, &str)> = list.iter().map(|c| (c["session"].as_str().unwrap_or(""), c["id"].as_str().unwrap_or(""))).collect();
+    let keys: Vec<(&str, &str)> = list
+        .iter()
+        .map(|c| (c["session"].as_str().unwrap_or(""), c["id"].as_str().unwrap_or("")))
+        .collect();
     assert_eq!(keys, [(S1, "c2"), (S2, "c1"), (CORRUPT, "c1")]);
     assert_eq!(list[1]["due_date"], "2026-11-13");
     assert_eq!(list[1]["history"][0]["status"], "partly");

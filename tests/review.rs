@@ -25,12 +25,15 @@ fn regenerate_fixtures() {
     }
 }
 
+/// stage, runs, median planned, median actual, overran, median overrun, extensions, s, refused
+type Row<'a> = (&'a str, usize, u64, u64, usize, u64, usize, u64, usize);
+
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
 }
 
-fn filter(f: LogFilter) -> Filter {
-    Filter::from_cli(&f).expect("valid filter")
+fn filter(f: &LogFilter) -> Filter {
+    Filter::from_cli(f).expect("valid filter")
 }
 
 #[test]
@@ -77,7 +80,11 @@ fn session_totals_match_the_hand_computed_figures() {
         (CORRUPT, 6000, 6000, 0),
     ] {
         let x = d(id);
-        assert_eq!((x.planned_ms, x.actual_ms, x.overrun_ms), (planned * 1000, actual * 1000, over * 1000), "{id}");
+        assert_eq!(
+            (x.planned_ms, x.actual_ms, x.overrun_ms),
+            (planned * 1000, actual * 1000, over * 1000),
+            "{id}"
+        );
     }
     let s1 = d(S1);
     assert_eq!((s1.notes, s1.private_notes, s1.commitments.len()), (2, 1, 2));
@@ -108,7 +115,7 @@ fn the_report_gives_the_hand_computed_medians_and_counts() {
     assert_eq!(r.runs_left_out, 2);
     let pt = r.protocols.iter().find(|p| p.id == "project-tuning").expect("project tuning");
     assert_eq!(pt.sessions, 3);
-    let got: Vec<(&str, usize, u64, u64, usize, u64, usize, u64, usize)> = pt
+    let got: Vec<Row> = pt
         .stages
         .iter()
         .map(|x| {
@@ -145,7 +152,10 @@ fn the_report_gives_the_hand_computed_medians_and_counts() {
     );
     let triad = r.protocols.iter().find(|p| p.id == "coaching-triad").expect("triad");
     assert_eq!(triad.stages.len(), 1, "only the finished issue stage counts");
-    assert_eq!((triad.stages[0].runs, triad.stages[0].overran, triad.stages[0].median_overrun_ms), (1, 1, 30_000));
+    assert_eq!(
+        (triad.stages[0].runs, triad.stages[0].overran, triad.stages[0].median_overrun_ms),
+        (1, 1, 30_000)
+    );
 }
 
 #[test]
@@ -155,19 +165,41 @@ fn filters_pick_the_sessions_a_user_means() {
     let ids = |f: Filter| -> Vec<String> {
         s.digests().filter(|d| f.matches(d)).map(|d| d.id.clone()).collect()
     };
-    assert_eq!(ids(filter(LogFilter { protocol: Some("Project-Tuning".into()), ..Default::default() })), [S3, S2, S1]);
-    // Dev joined in S2; "dev" matches "Dev Patel" by a whole word.
-    assert_eq!(ids(filter(LogFilter { person: Some("dev".into()), ..Default::default() })), [S3, S2]);
-    // The facilitator counts as a person.
-    assert_eq!(ids(filter(LogFilter { person: Some("fiona grant".into()), ..Default::default() })), [S3, S2, S1]);
-    assert!(ids(filter(LogFilter { person: Some("Fi".into()), ..Default::default() })).is_empty());
-    assert_eq!(ids(filter(LogFilter { group: Some("ect TRIAD".into()), ..Default::default() })), [UNFINISHED]);
     assert_eq!(
-        ids(filter(LogFilter { since: Some("2026-11-09".into()), until: Some("2026-11-18".into()), ..Default::default() })),
+        ids(filter(&LogFilter { protocol: Some("Project-Tuning".into()), ..Default::default() })),
+        [S3, S2, S1]
+    );
+    // Dev joined in S2; "dev" matches "Dev Patel" by a whole word.
+    assert_eq!(
+        ids(filter(&LogFilter { person: Some("dev".into()), ..Default::default() })),
+        [S3, S2]
+    );
+    // The facilitator counts as a person.
+    assert_eq!(
+        ids(filter(&LogFilter { person: Some("fiona grant".into()), ..Default::default() })),
+        [S3, S2, S1]
+    );
+    assert!(ids(filter(&LogFilter { person: Some("Fi".into()), ..Default::default() })).is_empty());
+    assert_eq!(
+        ids(filter(&LogFilter { group: Some("ect TRIAD".into()), ..Default::default() })),
+        [UNFINISHED]
+    );
+    assert_eq!(
+        ids(filter(&LogFilter {
+            since: Some("2026-11-09".into()),
+            until: Some("2026-11-18".into()),
+            ..Default::default()
+        })),
         [UNFINISHED, S3, S2]
     );
-    assert_eq!(ids(filter(LogFilter { status: Some("unfinished".into()), ..Default::default() })), [TORN, UNFINISHED]);
-    assert_eq!(ids(filter(LogFilter { status: Some("ended-early".into()), ..Default::default() })), [S2]);
+    assert_eq!(
+        ids(filter(&LogFilter { status: Some("unfinished".into()), ..Default::default() })),
+        [TORN, UNFINISHED]
+    );
+    assert_eq!(
+        ids(filter(&LogFilter { status: Some("ended-early".into()), ..Default::default() })),
+        [S2]
+    );
 }
 
 #[test]
@@ -178,7 +210,10 @@ fn unknown_ids_get_the_closest_ones_and_prefixes_work() {
     let many = resolve(&s, "202611").expect_err("ambiguous").to_string();
     assert!(many.contains("matches 7 sessions"), "{many}");
     let e = resolve(&s, "20261102-090000-001").expect_err("unknown").to_string();
-    assert!(e.starts_with("no session \"20261102-090000-001\". The closest: 20261102-090000-000"), "{e}");
+    assert!(
+        e.starts_with("no session \"20261102-090000-001\". The closest: 20261102-090000-000"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -186,7 +221,8 @@ fn a_commitment_is_followed_up_across_three_sessions_of_its_group() {
     // After S1: both of S1's commitments are open.
     let data = data_with(&[S1]);
     let open = open_commitments(data.path(), "Year 9 team");
-    let keys: Vec<(String, String)> = open.iter().map(|c| (c.session.clone(), c.id.clone())).collect();
+    let keys: Vec<(String, String)> =
+        open.iter().map(|c| (c.session.clone(), c.id.clone())).collect();
     assert_eq!(keys, [(S1.into(), "c1".into()), (S1.into(), "c2".into())]);
     assert_eq!(open[0].owner, "Ann Lee");
     assert_eq!(open[0].due.as_deref(), Some("2 weeks"));
@@ -198,7 +234,10 @@ fn a_commitment_is_followed_up_across_three_sessions_of_its_group() {
         .iter()
         .map(|c| (c.session.clone(), c.id.clone()))
         .collect();
-    assert_eq!(keys, [(S1.into(), "c1".into()), (S1.into(), "c2".into()), (S2.into(), "c1".into())]);
+    assert_eq!(
+        keys,
+        [(S1.into(), "c1".into()), (S1.into(), "c2".into()), (S2.into(), "c1".into())]
+    );
 
     // After S3 (c1 done; S2's c1 only partly): c1 is closed.
     let data = data_with(&[S1, S2, S3, UNFINISHED]);
@@ -214,9 +253,11 @@ fn a_commitment_is_followed_up_across_three_sessions_of_its_group() {
     let all = actions(s.digests(), &ActionFilter::default(), day("2026-11-20"));
     let ann = all.iter().find(|a| a.owner == "Ann Lee").expect("Ann's");
     assert_eq!(ann.status, "done");
-    let history: Vec<(&str, &str)> = ann.history.iter().map(|u| (u.session.as_str(), u.status.label())).collect();
+    let history: Vec<(&str, &str)> =
+        ann.history.iter().map(|u| (u.session.as_str(), u.status.label())).collect();
     assert_eq!(history, [(S2, "carried forward"), (S3, "done")]);
-    let open = actions(s.digests(), &ActionFilter { open: true, ..Default::default() }, day("2026-11-20"));
+    let open =
+        actions(s.digests(), &ActionFilter { open: true, ..Default::default() }, day("2026-11-20"));
     let owners: Vec<&str> = open.iter().map(|a| a.owner.as_str()).collect();
     assert_eq!(owners, ["Cat Diaz", "Dev Patel"]);
 }
@@ -228,7 +269,9 @@ fn overdue_means_open_and_past_its_resolved_date() {
     let overdue = |today: &str| -> Vec<String> {
         actions(s.digests(), &ActionFilter { overdue: true, ..Default::default() }, day(today))
             .iter()
-            .map(|a| format!("{} {}", a.owner, a.due_date.map(|d| d.to_string()).unwrap_or_default()))
+            .map(|a| {
+                format!("{} {}", a.owner, a.due_date.map(|d| d.to_string()).unwrap_or_default())
+            })
             .collect()
     };
     // Dev's "by Friday" from Monday 9 November is Friday 13 November; Tom's date is 27 November;
@@ -242,7 +285,10 @@ fn overdue_means_open_and_past_its_resolved_date() {
         day("2027-06-01"),
     );
     assert_eq!(by_person.len(), 1);
-    assert_eq!((by_person[0].due.as_deref(), by_person[0].due_date, by_person[0].overdue), (Some("end of term"), None, false));
+    assert_eq!(
+        (by_person[0].due.as_deref(), by_person[0].due_date, by_person[0].overdue),
+        (Some("end of term"), None, false)
+    );
 }
 
 #[test]
@@ -253,12 +299,15 @@ fn the_cache_is_used_when_fresh_and_refreshed_when_a_log_changes() {
     assert!(convene::review::scan::cache_path(data.path()).exists());
     let again = scan(data.path()).expect("scan");
     assert_eq!(again.read, 0, "both logs come from the cache");
-    assert_eq!(again.entries.iter().map(|e| e.digest.clone()).collect::<Vec<_>>(),
-        first.entries.iter().map(|e| e.digest.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        again.entries.iter().map(|e| e.digest.clone()).collect::<Vec<_>>(),
+        first.entries.iter().map(|e| e.digest.clone()).collect::<Vec<_>>()
+    );
 
     // A session added, and one that grows: only those are read again.
     let sessions = data.path().join("sessions");
-    std::fs::copy(format!("{}/{S3}.jsonl", common::FIXTURES), sessions.join(format!("{S3}.jsonl"))).expect("copy");
+    std::fs::copy(format!("{}/{S3}.jsonl", common::FIXTURES), sessions.join(format!("{S3}.jsonl")))
+        .expect("copy");
     let s2 = sessions.join(format!("{S2}.jsonl"));
     let mut text = std::fs::read_to_string(&s2).expect("read");
     text.push_str("not json\n");

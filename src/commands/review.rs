@@ -47,7 +47,11 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
                 Ok(s) => s,
                 Err(e) => return Ok(fail(&e)),
             };
-            if *as_json { json(&list::json(&scan, &filter)) } else { print(&list::table(&scan, &filter)) }
+            if *as_json {
+                json(&list::json(&scan, &filter))
+            } else {
+                print(&list::table(&scan, &filter))
+            }
         }
         LogsAction::Show { id } => match detail::load(&data, id) {
             Ok(s) => print(&detail::show(&s)),

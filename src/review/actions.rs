@@ -26,6 +26,7 @@
 //! so tests can fix it).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, Weekday};
@@ -231,11 +232,9 @@ pub fn actions<'a>(
             {
                 continue;
             }
-            let history =
-                index.get(&(d.id.clone(), c.id.clone())).cloned().unwrap_or_default();
+            let history = index.get(&(d.id.clone(), c.id.clone())).cloned().unwrap_or_default();
             let open = is_open(&history);
-            let due_date =
-                c.due.as_deref().and_then(|t| resolve_due(t, c.made.date_naive()));
+            let due_date = c.due.as_deref().and_then(|t| resolve_due(t, c.made.date_naive()));
             let overdue = open && due_date.is_some_and(|dd| dd < today);
             if (filter.open && !open) || (filter.overdue && !overdue) {
                 continue;
@@ -258,7 +257,10 @@ pub fn actions<'a>(
         }
     }
     out.sort_by(|a, b| {
-        a.made.cmp(&b.made).then_with(|| a.session.cmp(&b.session)).then_with(|| id_order(&a.id, &b.id))
+        a.made
+            .cmp(&b.made)
+            .then_with(|| a.session.cmp(&b.session))
+            .then_with(|| id_order(&a.id, &b.id))
     });
     out
 }
@@ -285,52 +287,54 @@ pub fn text(list: &[Action], today: NaiveDate) -> String {
     for a in list {
         let mut tag = if a.is_open() { "OPEN".to_string() } else { "DONE".to_string() };
         if let Some(l) = a.latest.filter(|l| *l != CommitmentStatus::Done) {
-            tag.push_str(&format!(" ({})", l.label()));
+            let _ = write!(tag, " ({})", l.label());
         }
         if a.overdue {
             tag.push_str(" · OVERDUE");
         }
-        out.push_str(&format!("{tag}  {}: {}\n", sanitize(&a.owner), sanitize(&a.text)));
+        let _ = writeln!(out, "{tag}  {}: {}", sanitize(&a.owner), sanitize(&a.text));
         let group = a.group.as_deref().map(|g| format!(", {}", sanitize(g))).unwrap_or_default();
-        out.push_str(&format!(
-            "  made {} in {}{group} ({}, {})\n",
+        let _ = writeln!(
+            out,
+            "  made {} in {}{group} ({}, {})",
             fmt::long_date(a.made.date_naive()),
             sanitize(&a.protocol),
             sanitize(&a.session),
             sanitize(&a.id)
-        ));
+        );
         match (&a.due, a.due_date) {
             (Some(d), Some(date)) if d.trim() == date.to_string() => {
-                out.push_str(&format!("  due {}\n", fmt::long_date(date)));
+                let _ = writeln!(out, "  due {}", fmt::long_date(date));
             }
             (Some(d), Some(date)) => {
-                out.push_str(&format!("  due \"{}\" → {}\n", sanitize(d), fmt::long_date(date)));
+                let _ = writeln!(out, "  due \"{}\" → {}", sanitize(d), fmt::long_date(date));
             }
-            (Some(d), None) => out.push_str(&format!("  due \"{}\" (no date)\n", sanitize(d))),
+            (Some(d), None) => {
+                let _ = writeln!(out, "  due \"{}\" (no date)", sanitize(d));
+            }
             (None, _) => out.push_str("  no due date\n"),
         }
         for u in &a.history {
-            let note = u
-                .note
-                .as_deref()
-                .map(|n| format!(": \"{}\"", sanitize(n)))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "  {}: {}{note} ({})\n",
+            let note =
+                u.note.as_deref().map(|n| format!(": \"{}\"", sanitize(n))).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}: {}{note} ({})",
                 fmt::long_date(u.at.date_naive()),
                 u.status.label(),
                 sanitize(&u.session)
-            ));
+            );
         }
         out.push('\n');
     }
     let open = list.iter().filter(|a| a.is_open()).count();
     let overdue = list.iter().filter(|a| a.overdue).count();
-    out.push_str(&format!(
-        "{}: {open} open, {overdue} overdue (today is {}).\n",
+    let _ = writeln!(
+        out,
+        "{}: {open} open, {overdue} overdue (today is {}).",
         fmt::count(list.len(), "commitment", "commitments"),
         fmt::long_date(today)
-    ));
+    );
     out
 }
 
@@ -339,7 +343,8 @@ pub fn open_in<'a>(
     digests: impl IntoIterator<Item = &'a Digest> + Clone,
     group: &str,
 ) -> Vec<CarriedCommitment> {
-    let filter = ActionFilter { group: Some(group.to_string()), open: true, ..ActionFilter::default() };
+    let filter =
+        ActionFilter { group: Some(group.to_string()), open: true, ..ActionFilter::default() };
     // The date only matters for "overdue", which is not asked for here.
     actions(digests, &filter, NaiveDate::MIN)
         .into_iter()

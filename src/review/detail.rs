@@ -56,18 +56,16 @@ impl StageRow<'_> {
 
 impl Session {
     /// Replays a log. `index` holds follow-ups from every session (see [`update_index`]).
-    pub fn from_log(
-        path: PathBuf,
-        log: &SessionLog,
-        index: &super::actions::UpdateIndex,
-    ) -> Self {
+    pub fn from_log(path: PathBuf, log: &SessionLog, index: &super::actions::UpdateIndex) -> Self {
         let digest = Digest::of_log(log);
         let state = replay(log.header.setup.clone(), &log.events);
         let id = log.header.session.clone();
         let follow_ups = state
             .commitments
             .iter()
-            .filter_map(|c| index.get(&(id.clone(), c.id.clone())).map(|h| (c.id.clone(), h.clone())))
+            .filter_map(|c| {
+                index.get(&(id.clone(), c.id.clone())).map(|h| (c.id.clone(), h.clone()))
+            })
             .collect();
         Self { id, path, state, digest, problems: log.problems.clone(), follow_ups }
     }
@@ -75,7 +73,8 @@ impl Session {
     /// Every position of the running order with what happened in it.
     pub fn timeline(&self) -> Vec<StageRow<'_>> {
         let s = &self.state;
-        let ran: HashMap<usize, super::RunDigest> = runs(s).into_iter().map(|r| (r.pos, r)).collect();
+        let ran: HashMap<usize, super::RunDigest> =
+            runs(s).into_iter().map(|r| (r.pos, r)).collect();
         s.stages
             .iter()
             .enumerate()
@@ -85,7 +84,9 @@ impl Session {
                 StageRow {
                     pos,
                     stage: r.id.clone(),
-                    name: s.spec(pos).map_or_else(|| r.id.clone(), crate::protocol::StageSpec::title),
+                    name: s
+                        .spec(pos)
+                        .map_or_else(|| r.id.clone(), crate::protocol::StageSpec::title),
                     round: r.round,
                     planned_ms: c.planned_ms,
                     actual_ms: run.map(|r| r.actual_ms),
@@ -120,7 +121,9 @@ impl Session {
     /// Stage label with round: `Discussion (round 2)`.
     pub fn stage_label(&self, pos: usize) -> String {
         let s = &self.state;
-        let name = s.spec(pos).map_or_else(|| format!("stage {}", pos + 1), crate::protocol::StageSpec::title);
+        let name = s
+            .spec(pos)
+            .map_or_else(|| format!("stage {}", pos + 1), crate::protocol::StageSpec::title);
         match s.stages.get(pos).and_then(|r| r.round) {
             Some(r) if s.rounds > 1 => format!("{name} (round {})", r + 1),
             _ => name,
@@ -138,10 +141,9 @@ pub fn load(data: &Path, id: &str) -> Result<Session, ReviewError> {
 }
 
 fn agreement_text(e: &Extension) -> String {
-    e.agreement.as_ref().map_or_else(
-        || "no agreement needed".to_string(),
-        |a| sanitize(&a.describe()),
-    )
+    e.agreement
+        .as_ref()
+        .map_or_else(|| "no agreement needed".to_string(), |a| sanitize(&a.describe()))
 }
 
 fn gap_text(g: &Gap) -> String {
@@ -173,13 +175,8 @@ pub fn show(sess: &Session) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Session {}", sanitize(&sess.id));
     let group = d.group.as_deref().map(|g| format!(" · group {}", sanitize(g))).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{} ({}){group} · {}",
-        sanitize(&p.name),
-        sanitize(&p.id),
-        d.status.label()
-    );
+    let _ =
+        writeln!(out, "{} ({}){group} · {}", sanitize(&p.name), sanitize(&p.id), d.status.label());
     let end = match (d.end, d.status) {
         (Some(e), _) => format!(", ended {}", e.format("%H:%M")),
         (None, _) => s
@@ -224,11 +221,7 @@ pub fn show(sess: &Session) -> String {
 
 fn timeline_text(sess: &Session, out: &mut String) {
     let rows = sess.timeline();
-    let scale = rows
-        .iter()
-        .map(|r| r.planned_ms.max(r.actual_ms.unwrap_or(0)))
-        .max()
-        .unwrap_or(0);
+    let scale = rows.iter().map(|r| r.planned_ms.max(r.actual_ms.unwrap_or(0))).max().unwrap_or(0);
     let labels: Vec<String> = rows.iter().map(|r| sanitize(&sess.stage_label(r.pos))).collect();
     let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(5).clamp(5, 48);
     let _ = writeln!(
@@ -356,7 +349,9 @@ fn commitments_text(sess: &Session, out: &mut String) {
         for c in &s.commitments {
             let due = match &c.due {
                 Some(d) => match resolve_due(d, c.wall.date_naive()) {
-                    Some(date) if date.to_string() == d.trim() => format!(", due {}", fmt::long_date(date)),
+                    Some(date) if date.to_string() == d.trim() => {
+                        format!(", due {}", fmt::long_date(date))
+                    }
                     Some(date) => format!(", due {} ({})", sanitize(d), fmt::long_date(date)),
                     None => format!(", due {}", sanitize(d)),
                 },
@@ -392,13 +387,11 @@ fn commitments_text(sess: &Session, out: &mut String) {
         let _ = writeln!(out, "\nFollow-up of earlier commitments");
         for u in earlier {
             let sess_id = u.session.as_deref().unwrap_or_default();
-            let what = s
-                .setup
-                .carried
-                .iter()
-                .find(|c| c.session == sess_id && c.id == u.id)
-                .map(|c| format!("{}: {}", sanitize(&c.owner), sanitize(&c.text)))
-                .unwrap_or_else(|| "(not in this log's list)".into());
+            let what =
+                s.setup.carried.iter().find(|c| c.session == sess_id && c.id == u.id).map_or_else(
+                    || "(not in this log's list)".into(),
+                    |c| format!("{}: {}", sanitize(&c.owner), sanitize(&c.text)),
+                );
             let note =
                 u.note.as_deref().map(|n| format!(": \"{}\"", sanitize(n))).unwrap_or_default();
             let _ = writeln!(

@@ -216,8 +216,7 @@ pub fn runs(s: &SessionState) -> Vec<RunDigest> {
                 refusals: u32::try_from(s.refusals.iter().filter(|r| r.pos == pos).count())
                     .unwrap_or(u32::MAX),
                 pauses: c.pauses,
-                paused_ms: c.paused_ms
-                    + c.paused_since.map_or(0, |p| now.saturating_sub(p)),
+                paused_ms: c.paused_ms + c.paused_since.map_or(0, |p| now.saturating_sub(p)),
                 finished: !(s.status == Status::Running && pos == s.pos),
             }
         })

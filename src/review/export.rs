@@ -65,7 +65,8 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
     let d = &sess.digest;
     let p = &s.setup.protocol;
     let mut out = String::new();
-    let group = d.group.as_deref().map(|g| format!(" — {}", md(&names.text(g)))).unwrap_or_default();
+    let group =
+        d.group.as_deref().map(|g| format!(" — {}", md(&names.text(g)))).unwrap_or_default();
     let _ = writeln!(out, "# {}{group}\n", md(&p.name));
     let end = d.end.map(|e| format!("–{}", e.format("%H:%M"))).unwrap_or_default();
     let _ = writeln!(out, "- **Date:** {}{end}", fmt::long_date_time(&d.start));
@@ -107,11 +108,7 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
             ));
         }
         if r.pauses > 0 {
-            happened.push(format!(
-                "paused {} ({})",
-                fmt::times(r.pauses),
-                fmt::dur(r.paused_ms)
-            ));
+            happened.push(format!("paused {} ({})", fmt::times(r.pauses), fmt::dur(r.paused_ms)));
         }
         for g in &r.gaps {
             happened.push(format!("gap of {}", fmt::dur(g.gap_ms)));
@@ -154,8 +151,11 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
     }
 
     let note_item = |n: &Note| -> String {
-        let about =
-            n.about.as_deref().map(|a| format!(", about {}", md(&names.name(a)))).unwrap_or_default();
+        let about = n
+            .about
+            .as_deref()
+            .map(|a| format!(", about {}", md(&names.name(a))))
+            .unwrap_or_default();
         format!("- *{}{about}:* {}", md(&sess.stage_label(n.pos)), md(&names.text(&n.text)))
     };
     let public: Vec<&Note> = s.notes.iter().filter(|n| !n.private).collect();
@@ -206,12 +206,8 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
         let _ = writeln!(out, "\n## Follow-up of earlier commitments\n");
         for u in earlier {
             let sid = u.session.as_deref().unwrap_or_default();
-            let what = s
-                .setup
-                .carried
-                .iter()
-                .find(|c| c.session == sid && c.id == u.id)
-                .map_or_else(
+            let what =
+                s.setup.carried.iter().find(|c| c.session == sid && c.id == u.id).map_or_else(
                     || format!("{} from session {}", md(&u.id), md(sid)),
                     |c| format!("{}: {}", md(&names.name(&c.owner)), md(&names.text(&c.text))),
                 );
@@ -224,7 +220,10 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
     let private: Vec<&Note> = s.notes.iter().filter(|n| n.private).collect();
     if !redact && !private.is_empty() {
         let _ = writeln!(out, "\n## Private notes\n");
-        let _ = writeln!(out, "*About colleagues: remove this section before sharing, or export with --redact.*\n");
+        let _ = writeln!(
+            out,
+            "*About colleagues: remove this section before sharing, or export with --redact.*\n"
+        );
         for n in private {
             let _ = writeln!(out, "{}", note_item(n));
         }
@@ -439,7 +438,11 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
             refusals: r
                 .refusals
                 .iter()
-                .map(|x| JsonRefusal { by_ms: x.by_ms, at: wall(&x.wall), reason: names.text(&x.reason) })
+                .map(|x| JsonRefusal {
+                    by_ms: x.by_ms,
+                    at: wall(&x.wall),
+                    reason: names.text(&x.reason),
+                })
                 .collect(),
             pauses: r.pauses,
             paused_ms: r.paused_ms,
@@ -458,7 +461,9 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
             round: i + 1,
             groups: groups
                 .into_iter()
-                .map(|g| g.into_iter().map(|(n, role)| JsonRole { name: names.name(&n), role }).collect())
+                .map(|g| {
+                    g.into_iter().map(|(n, role)| JsonRole { name: names.name(&n), role }).collect()
+                })
                 .collect(),
         })
         .collect();

@@ -62,7 +62,8 @@ pub fn parse_status(text: &str) -> Result<SessionStatus, ReviewError> {
 impl Filter {
     /// Checks the command-line values.
     pub fn from_cli(f: &LogFilter) -> Result<Self, ReviewError> {
-        let nonempty = |o: &Option<String>| o.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let nonempty =
+            |o: &Option<String>| o.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let out = Self {
             protocol: nonempty(&f.protocol),
             person: nonempty(&f.person),

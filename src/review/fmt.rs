@@ -150,8 +150,10 @@ mod tests {
 
     #[test]
     fn long_name_lists_are_shortened_with_a_count() {
-        let n: Vec<String> =
-            ["Ann Lee", "Ben Okafor", "Cat Diaz", "Dev Patel"].iter().map(|s| (*s).into()).collect();
+        let n: Vec<String> = ["Ann Lee", "Ben Okafor", "Cat Diaz", "Dev Patel"]
+            .iter()
+            .map(|s| (*s).into())
+            .collect();
         assert_eq!(names(&n, 60), "Ann Lee, Ben Okafor, Cat Diaz, Dev Patel");
         assert_eq!(names(&n, 24), "Ann Lee, Ben Okafor +2");
     }

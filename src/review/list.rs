@@ -1,6 +1,8 @@
 //! `convene logs list`: the sessions table and its JSON. Note texts never appear here (private
 //! notes are about colleagues): only how many notes a session has.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use super::digest::Digest;
@@ -75,7 +77,11 @@ pub fn json<'a>(scan: &'a Scan, filter: &Filter) -> ListJson<'a> {
             }),
             Ok(_) => {}
             Err(problem) => {
-                unreadable.push(Unreadable { id: &e.id, path: e.path.display().to_string(), problem });
+                unreadable.push(Unreadable {
+                    id: &e.id,
+                    path: e.path.display().to_string(),
+                    problem,
+                });
             }
         }
     }
@@ -125,7 +131,7 @@ pub fn table(scan: &Scan, filter: &Filter) -> String {
     let mut out = String::new();
     if shown == 0 {
         if scan.entries.is_empty() {
-            out.push_str(&format!("No session logs yet in {}.\n", scan.sessions_dir.display()));
+            let _ = writeln!(out, "No session logs yet in {}.", scan.sessions_dir.display());
         } else {
             out.push_str("No sessions match.\n");
         }
@@ -145,27 +151,28 @@ pub fn table(scan: &Scan, filter: &Filter) -> String {
             }
         }
         out.push_str(&fmt::table(&rows));
-        out.push_str(&format!("{}\n", fmt::count(shown, "session", "sessions")));
+        let _ = writeln!(out, "{}", fmt::count(shown, "session", "sessions"));
     }
     if !damaged.is_empty() {
         out.push_str("\n* Some lines of these logs could not be read (the rest was):\n");
         for e in damaged {
             if let Ok(d) = &e.digest {
                 for p in problem_text(d) {
-                    out.push_str(&format!("  {}: {}\n", sanitize(&e.id), sanitize(&p)));
+                    let _ = writeln!(out, "  {}: {}", sanitize(&e.id), sanitize(&p));
                 }
             }
         }
     }
     if !unreadable.is_empty() {
-        out.push_str(&format!(
-            "\n{} could not be read{}:\n",
+        let _ = writeln!(
+            out,
+            "\n{} could not be read{}:",
             fmt::count(unreadable.len(), "log", "logs"),
             if filter.is_empty() { "" } else { " (so no filter could match them)" }
-        ));
+        );
         for e in unreadable {
             if let Err(p) = &e.digest {
-                out.push_str(&format!("  {}\n", sanitize(p)));
+                let _ = writeln!(out, "  {}", sanitize(p));
             }
         }
     }

@@ -30,9 +30,7 @@ pub use scan::{Entry, Scan, scan};
 /// Why a review command cannot answer. Every message names the file, id or value at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReviewError {
-    #[error(
-        "there is no data folder: give one with --data-dir or the CONVENE_DATA_DIR variable"
-    )]
+    #[error("there is no data folder: give one with --data-dir or the CONVENE_DATA_DIR variable")]
     NoDataDir,
     /// Reading or writing a file failed.
     #[error("{0}")]
@@ -54,8 +52,11 @@ pub fn resolve<'a>(scan: &'a Scan, id: &str) -> Result<&'a Entry, ReviewError> {
     if let Some(e) = scan.entries.iter().find(|e| e.id == id) {
         return Ok(e);
     }
-    let matches: Vec<&Entry> =
-        if id.is_empty() { Vec::new() } else { scan.entries.iter().filter(|e| e.id.starts_with(id)).collect() };
+    let matches: Vec<&Entry> = if id.is_empty() {
+        Vec::new()
+    } else {
+        scan.entries.iter().filter(|e| e.id.starts_with(id)).collect()
+    };
     let shown = crate::text::sanitize(id);
     match matches.as_slice() {
         [one] => Ok(one),
@@ -80,7 +81,11 @@ pub fn resolve<'a>(scan: &'a Scan, id: &str) -> Result<&'a Entry, ReviewError> {
         }
         many => {
             let ids: Vec<&str> = many.iter().take(8).map(|e| e.id.as_str()).collect();
-            let more = if many.len() > 8 { format!(" and {} more", many.len() - 8) } else { String::new() };
+            let more = if many.len() > 8 {
+                format!(" and {} more", many.len() - 8)
+            } else {
+                String::new()
+            };
             Err(ReviewError::UnknownSession(format!(
                 "\"{shown}\" matches {} sessions: {}{more}. Give more of the id.",
                 many.len(),

@@ -11,8 +11,8 @@
 //!
 //! A [`Names`] that is not redacting returns everything unchanged, so exports have one code path.
 
-use crate::session::state::SessionState;
 use crate::session::Agreement;
+use crate::session::state::SessionState;
 
 /// How names appear in an export.
 #[derive(Debug, Clone, Default)]
@@ -69,7 +69,8 @@ impl Names {
             .iter()
             .filter_map(|(name, label)| {
                 let first = name.split_whitespace().next()?;
-                (first != name && first.chars().count() >= 2).then(|| (first.to_string(), label.clone()))
+                (first != name && first.chars().count() >= 2)
+                    .then(|| (first.to_string(), label.clone()))
             })
             .collect();
         for (name, label) in &n.labels {

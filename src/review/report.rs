@@ -72,7 +72,7 @@ pub fn median(values: &mut [u64]) -> u64 {
         values[n / 2]
     } else {
         let (a, b) = (u128::from(values[n / 2 - 1]), u128::from(values[n / 2]));
-        u64::try_from((a + b) / 2).unwrap_or(u64::MAX)
+        u64::try_from(u128::midpoint(a, b)).unwrap_or(u64::MAX)
     }
 }
 
@@ -110,10 +110,10 @@ pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
                 left_out += 1;
                 continue;
             }
-            let acc = entry.3.entry(r.stage.clone()).or_insert_with(|| Acc {
-                first_pos: r.pos,
-                ..Acc::default()
-            });
+            let acc = entry
+                .3
+                .entry(r.stage.clone())
+                .or_insert_with(|| Acc { first_pos: r.pos, ..Acc::default() });
             if acc.name.is_empty() || t >= entry.1 {
                 acc.name.clone_from(&r.name);
             }
@@ -147,11 +147,13 @@ pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
                     first_pos: a.first_pos,
                 })
                 .collect();
-            stages.sort_by(|a, b| a.first_pos.cmp(&b.first_pos).then_with(|| a.stage.cmp(&b.stage)));
+            stages
+                .sort_by(|a, b| a.first_pos.cmp(&b.first_pos).then_with(|| a.stage.cmp(&b.stage)));
             ProtocolStats { id, name, sessions, stages }
         })
         .collect();
-    protocols.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    protocols
+        .sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
     Report { sessions, runs_left_out: left_out, protocols }
 }
 
@@ -181,9 +183,18 @@ pub fn text(r: &Report) -> String {
             fmt::count(p.sessions, "session", "sessions")
         );
         let mut rows = vec![
-            ["Stage", "Runs", "Planned", "Actual", "Overran", "Median over", "Extensions", "Refused"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "Stage",
+                "Runs",
+                "Planned",
+                "Actual",
+                "Overran",
+                "Median over",
+                "Extensions",
+                "Refused",
+            ]
+            .map(String::from)
+            .to_vec(),
         ];
         for s in &p.stages {
             rows.push(vec![
@@ -192,7 +203,11 @@ pub fn text(r: &Report) -> String {
                 fmt::dur(s.median_planned_ms),
                 fmt::dur(s.median_actual_ms),
                 format!("{} of {}", s.overran, s.runs),
-                if s.overran == 0 { "-".into() } else { format!("+{}", fmt::dur(s.median_overrun_ms)) },
+                if s.overran == 0 {
+                    "-".into()
+                } else {
+                    format!("+{}", fmt::dur(s.median_overrun_ms))
+                },
                 if s.extensions == 0 {
                     "0".into()
                 } else {

@@ -162,10 +162,9 @@ pub fn scan_with(data: &Path, use_cache: bool) -> Result<Scan, ReviewError> {
 /// the creation time), and ties by id.
 pub fn sort_newest_first(entries: &mut [Entry]) {
     entries.sort_by_cached_key(|e| {
-        let t = e.ok().map_or_else(
-            || id_time(&e.id).unwrap_or(i64::MIN),
-            |d| d.start.timestamp_millis(),
-        );
+        let t = e
+            .ok()
+            .map_or_else(|| id_time(&e.id).unwrap_or(i64::MIN), |d| d.start.timestamp_millis());
         (std::cmp::Reverse(t), std::cmp::Reverse(e.id.clone()))
     });
 }
@@ -184,7 +183,8 @@ fn list_logs(dir: &Path) -> std::io::Result<Vec<Seen>> {
         let item = item?;
         let name = item.file_name();
         let Some(name) = name.to_str() else { continue };
-        if !name.ends_with(".jsonl") || name.starts_with('.') {
+        // Exactly what the writer creates: `<id>.jsonl`.
+        if Path::new(name).extension().is_none_or(|x| x != "jsonl") || name.starts_with('.') {
             continue;
         }
         let Ok(meta) = item.metadata() else { continue };
@@ -216,7 +216,8 @@ fn parse_all(seen: &[Seen], todo: &[usize]) -> Vec<(usize, CacheEntry)> {
     }
     let next = AtomicUsize::new(0);
     let out = Mutex::new(Vec::with_capacity(todo.len()));
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 2);
+    let threads =
+        std::thread::available_parallelism().map_or(2, std::num::NonZero::get).clamp(1, 2);
     std::thread::scope(|sc| {
         for _ in 0..threads {
             sc.spawn(|| {
@@ -255,11 +256,8 @@ fn save_cache(path: &Path, entries: &[CacheEntry]) -> std::io::Result<()> {
     let result = (|| {
         let f = o.open(&tmp)?;
         let mut w = std::io::BufWriter::new(f);
-        let file = CacheFileRef {
-            version: CACHE_VERSION,
-            convene: env!("CARGO_PKG_VERSION"),
-            entries,
-        };
+        let file =
+            CacheFileRef { version: CACHE_VERSION, convene: env!("CARGO_PKG_VERSION"), entries };
         serde_json::to_writer(&mut w, &file)?;
         w.flush()?;
         std::fs::rename(&tmp, path)

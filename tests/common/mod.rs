@@ -118,7 +118,12 @@ fn note(text: &str, about: Option<&str>, private: bool) -> Command {
 }
 
 fn commit(owner: &str, text: &str, due: &str) -> Command {
-    Command::AddCommitment { owner: owner.into(), text: text.into(), due: Some(due.into()), group: None }
+    Command::AddCommitment {
+        owner: owner.into(),
+        text: text.into(),
+        due: Some(due.into()),
+        group: None,
+    }
 }
 
 fn update(session: &str, id: &str, status: CommitmentStatus, note: Option<&str>) -> Command {
@@ -134,141 +139,170 @@ fn update(session: &str, id: &str, status: CommitmentStatus, note: Option<&str>)
 pub fn build(data: &Path) {
     use CommitmentStatus::{CarriedForward, Done, Partly};
     // S1: planned 24:00, actual 26:00, over 2:30 (presenter +0:30, clarifying +1:00, discussion +1:00).
-    run(data, Script {
-        id: S1,
-        start: "2026-11-02T09:00:00+00:00",
-        protocol: "project-tuning",
-        people: &["Ann Lee", "Ben Okafor", "Cat Diaz"],
-        facilitator: Some("Fiona Grant"),
-        group: Some("Year 9 team"),
-        carried: vec![],
-        steps: vec![
-            (0, Command::Start),
-            (t(270), next()), // presenter 4:30 of 4:00
-            (t(440), Command::Extend { by_ms: t(60), agreement: Some(Agreement::Group) }),
-            (t(510), next()), // clarifying 4:00 of 3:00, extended 1:00
-            (t(570), Command::Pause),
-            (t(690), Command::Resume), // paused 2:00
-            (t(870), next()),          // probing 4:00 of 4:00
-            (t(900), note("Try exit tickets | in the next *unit*", None, false)),
-            (t(960), note("Ben looked worn out; Fiona to check in", Some("Ben Okafor"), true)),
-            (t(1350), next()), // discussion 8:00 of 7:00
-            (t(1400), commit("Ann Lee", "Trial exit tickets with 9B", "2 weeks")),
-            (t(1410), commit("Cat Diaz", "Observe Ben's starter activity", "end of term")),
-            (t(1500), Command::RefuseExtension { by_ms: t(120), reason: None }),
-            (t(1560), next()), // presenter reflection 3:30 of 4:00
-            (t(1680), next()), // process reflection 2:00 of 2:00: completed
-        ],
-    });
+    run(
+        data,
+        Script {
+            id: S1,
+            start: "2026-11-02T09:00:00+00:00",
+            protocol: "project-tuning",
+            people: &["Ann Lee", "Ben Okafor", "Cat Diaz"],
+            facilitator: Some("Fiona Grant"),
+            group: Some("Year 9 team"),
+            carried: vec![],
+            steps: vec![
+                (0, Command::Start),
+                (t(270), next()), // presenter 4:30 of 4:00
+                (t(440), Command::Extend { by_ms: t(60), agreement: Some(Agreement::Group) }),
+                (t(510), next()), // clarifying 4:00 of 3:00, extended 1:00
+                (t(570), Command::Pause),
+                (t(690), Command::Resume), // paused 2:00
+                (t(870), next()),          // probing 4:00 of 4:00
+                (t(900), note("Try exit tickets | in the next *unit*", None, false)),
+                (t(960), note("Ben looked worn out; Fiona to check in", Some("Ben Okafor"), true)),
+                (t(1350), next()), // discussion 8:00 of 7:00
+                (t(1400), commit("Ann Lee", "Trial exit tickets with 9B", "2 weeks")),
+                (t(1410), commit("Cat Diaz", "Observe Ben's starter activity", "end of term")),
+                (t(1500), Command::RefuseExtension { by_ms: t(120), reason: None }),
+                (t(1560), next()), // presenter reflection 3:30 of 4:00
+                (t(1680), next()), // process reflection 2:00 of 2:00: completed
+            ],
+        },
+    );
     let carried = |data: &Path| convene::review::open_commitments(data, "year 9 team");
     // S2: planned 24:00, actual 18:00, over 2:30 (presenter +1:00, probing +1:30); ended early.
-    run(data, Script {
-        id: S2,
-        start: "2026-11-09T09:00:00+00:00",
-        protocol: "project-tuning",
-        people: &["Ann Lee", "Ben Okafor", "Dev Patel"],
-        facilitator: Some("Fiona Grant"),
-        group: Some("Year 9 team"),
-        carried: carried(data),
-        steps: vec![
-            (0, Command::Start),
-            (t(60), update(S1, "c1", CarriedForward, Some("Not started: mocks week"))),
-            (t(300), next()), // presenter 5:00 of 4:00
-            (t(450), next()), // clarifying 2:30 of 3:00
-            (
-                t(500),
-                Command::Extend {
-                    by_ms: t(120),
-                    agreement: Some(Agreement::People(vec!["Ben Okafor".into(), "Dev Patel".into()])),
-                },
-            ),
-            (t(780), next()), // probing 5:30 of 4:00, extended 2:00
-            (t(900), commit("Dev Patel", "Share the seating plan with the team", "by Friday")),
-            (t(1080), Command::End), // discussion 5:00 of 7:00
-        ],
-    });
+    run(
+        data,
+        Script {
+            id: S2,
+            start: "2026-11-09T09:00:00+00:00",
+            protocol: "project-tuning",
+            people: &["Ann Lee", "Ben Okafor", "Dev Patel"],
+            facilitator: Some("Fiona Grant"),
+            group: Some("Year 9 team"),
+            carried: carried(data),
+            steps: vec![
+                (0, Command::Start),
+                (t(60), update(S1, "c1", CarriedForward, Some("Not started: mocks week"))),
+                (t(300), next()), // presenter 5:00 of 4:00
+                (t(450), next()), // clarifying 2:30 of 3:00
+                (
+                    t(500),
+                    Command::Extend {
+                        by_ms: t(120),
+                        agreement: Some(Agreement::People(vec![
+                            "Ben Okafor".into(),
+                            "Dev Patel".into(),
+                        ])),
+                    },
+                ),
+                (t(780), next()), // probing 5:30 of 4:00, extended 2:00
+                (t(900), commit("Dev Patel", "Share the seating plan with the team", "by Friday")),
+                (t(1080), Command::End), // discussion 5:00 of 7:00
+            ],
+        },
+    );
     // S3: planned 24:00, actual 24:40, over 1:20 (clarifying +0:20, presenter reflection +1:00).
-    run(data, Script {
-        id: S3,
-        start: "2026-11-16T09:00:00+00:00",
-        protocol: "project-tuning",
-        people: &["Ann Lee", "Ben Okafor", "Cat Diaz", "Dev Patel"],
-        facilitator: Some("Fiona Grant"),
-        group: Some("Year 9 team"),
-        carried: carried(data),
-        steps: vec![
-            (0, Command::Start),
-            (t(30), update(S1, "c1", Done, Some("Done in two lessons"))),
-            (t(60), update(S2, "c1", Partly, None)),
-            (t(240), next()),  // presenter 4:00
-            (t(440), next()),  // clarifying 3:20 of 3:00
-            (t(680), next()),  // probing 4:00
-            (t(1080), next()), // discussion 6:40 of 7:00
-            (t(1300), Command::Extend { by_ms: t(60), agreement: None }),
-            (t(1380), next()), // presenter reflection 5:00 of 4:00, extended 1:00
-            (t(1480), next()), // process reflection 1:40 of 2:00
-        ],
-    });
+    run(
+        data,
+        Script {
+            id: S3,
+            start: "2026-11-16T09:00:00+00:00",
+            protocol: "project-tuning",
+            people: &["Ann Lee", "Ben Okafor", "Cat Diaz", "Dev Patel"],
+            facilitator: Some("Fiona Grant"),
+            group: Some("Year 9 team"),
+            carried: carried(data),
+            steps: vec![
+                (0, Command::Start),
+                (t(30), update(S1, "c1", Done, Some("Done in two lessons"))),
+                (t(60), update(S2, "c1", Partly, None)),
+                (t(240), next()),  // presenter 4:00
+                (t(440), next()),  // clarifying 3:20 of 3:00
+                (t(680), next()),  // probing 4:00
+                (t(1080), next()), // discussion 6:40 of 7:00
+                (t(1300), Command::Extend { by_ms: t(60), agreement: None }),
+                (t(1380), next()), // presenter reflection 5:00 of 4:00, extended 1:00
+                (t(1480), next()), // process reflection 1:40 of 2:00
+            ],
+        },
+    );
     // Unfinished: convene stopped in round 1's conversation, 9:30 after it began.
-    run(data, Script {
-        id: UNFINISHED,
-        start: "2026-11-18T14:00:00+00:00",
-        protocol: "coaching-triad",
-        people: &["Eve Morris", "Gus Khan", "Hana Sato"],
-        facilitator: None,
-        group: Some("ECT triad"),
-        carried: vec![],
-        steps: vec![
-            (0, Command::Start),
-            (t(330), next()), // issue 5:30 of 5:00
-            (t(900), note("Eve named the behaviour policy as the blocker", Some("Eve Morris"), false)),
-        ],
-    });
+    run(
+        data,
+        Script {
+            id: UNFINISHED,
+            start: "2026-11-18T14:00:00+00:00",
+            protocol: "coaching-triad",
+            people: &["Eve Morris", "Gus Khan", "Hana Sato"],
+            facilitator: None,
+            group: Some("ECT triad"),
+            carried: vec![],
+            steps: vec![
+                (0, Command::Start),
+                (t(330), next()), // issue 5:30 of 5:00
+                (
+                    t(900),
+                    note(
+                        "Eve named the behaviour policy as the blocker",
+                        Some("Eve Morris"),
+                        false,
+                    ),
+                ),
+            ],
+        },
+    );
     // Torn: GROW, the last line (a commitment) cut in half as by a crash.
-    let torn = run(data, Script {
-        id: TORN,
-        start: "2026-11-19T10:00:00+00:00",
-        protocol: "grow-coaching",
-        people: &["Zoë Ng", "Omar Said"],
-        facilitator: None,
-        group: Some("Coaching pair"),
-        carried: vec![],
-        steps: vec![
-            (0, Command::Start),
-            (t(660), next()),  // goal 11:00 of 10:00
-            (t(1200), next()), // reality 9:00 of 10:00
-            (t(1500), commit("Zoë Ng", "Ask the head of year for a meeting", "by Friday")),
-        ],
-    });
+    let torn = run(
+        data,
+        Script {
+            id: TORN,
+            start: "2026-11-19T10:00:00+00:00",
+            protocol: "grow-coaching",
+            people: &["Zoë Ng", "Omar Said"],
+            facilitator: None,
+            group: Some("Coaching pair"),
+            carried: vec![],
+            steps: vec![
+                (0, Command::Start),
+                (t(660), next()),  // goal 11:00 of 10:00
+                (t(1200), next()), // reality 9:00 of 10:00
+                (t(1500), commit("Zoë Ng", "Ask the head of year for a meeting", "by Friday")),
+            ],
+        },
+    );
     let text = std::fs::read_to_string(&torn).expect("torn log");
     let body = text.trim_end_matches('\n');
     std::fs::write(&torn, &body[..body.len() - 40]).expect("tear");
     // Corrupt: Three Ss, completed, the public note's line replaced by garbage.
-    let corrupt = run(data, Script {
-        id: CORRUPT,
-        start: "2026-11-20T15:30:00+00:00",
-        protocol: "three-ss",
-        people: &["Priya Shah", "Tom Reid"],
-        facilitator: None,
-        group: None,
-        carried: vec![],
-        steps: vec![
-            (0, Command::Start),
-            (t(900), next()), // check-in 15:00
-            (t(1000), note("Safeguarding log is up to date", None, false)),
-            (t(2400), next()), // safeguarding 25:00
-            (t(3900), next()), // standards 25:00
-            (t(5400), next()), // stakeholders 25:00
-            (t(5500), commit("Tom Reid", "Send the attendance data", "2026-11-27")),
-            (t(6000), next()), // support 10:00: completed
-        ],
-    });
+    let corrupt = run(
+        data,
+        Script {
+            id: CORRUPT,
+            start: "2026-11-20T15:30:00+00:00",
+            protocol: "three-ss",
+            people: &["Priya Shah", "Tom Reid"],
+            facilitator: None,
+            group: None,
+            carried: vec![],
+            steps: vec![
+                (0, Command::Start),
+                (t(900), next()), // check-in 15:00
+                (t(1000), note("Safeguarding log is up to date", None, false)),
+                (t(2400), next()), // safeguarding 25:00
+                (t(3900), next()), // standards 25:00
+                (t(5400), next()), // stakeholders 25:00
+                (t(5500), commit("Tom Reid", "Send the attendance data", "2026-11-27")),
+                (t(6000), next()), // support 10:00: completed
+            ],
+        },
+    );
     let text = std::fs::read_to_string(&corrupt).expect("corrupt log");
     let lines: Vec<String> = text
         .lines()
         .map(|l| {
             if l.contains("\"type\":\"note-added\"") {
-                "{\"seq\":9,\"at\":1000000,\"wall\":\"2026-11-20T15:46:40.000+00:00\",\"type\":###".into()
+                "{\"seq\":9,\"at\":1000000,\"wall\":\"2026-11-20T15:46:40.000+00:00\",\"type\":###"
+                    .into()
             } else {
                 l.to_string()
             }
