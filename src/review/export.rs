@@ -575,3 +575,58 @@ pub fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
         .and_then(|()| f.sync_all())
         .map_err(|e| ReviewError::Io(format!("cannot write {}: {e}", path.display())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::Header;
+    use crate::log::reader::SessionLog;
+    use crate::protocol::Library;
+    use crate::session::{Command, Now, SessionState, Setup, apply, decide};
+
+    /// A session whose first stage has a name that needs quoting in CSV and escaping in Markdown.
+    fn awkward() -> Session {
+        let mut protocol = Library::builtin_only().get("project-tuning").unwrap().clone();
+        protocol.round[0].name = "Plan, \"do\" | review".into();
+        let setup = Setup {
+            protocol,
+            participants: vec!["Ann Lee".into(), "Ben".into()],
+            facilitator: None,
+            group_name: None,
+            overrides: std::collections::BTreeMap::new(),
+            auto_advance: false,
+            carried: vec![],
+        };
+        let start = chrono::DateTime::parse_from_rfc3339("2026-11-02T09:00:00+00:00").unwrap();
+        let mut st = SessionState::new(setup.clone());
+        let mut events = Vec::new();
+        for (ms, cmd) in [(0, Command::Start), (61_500, Command::Next { force: true })] {
+            let now = Now::new(ms, start + chrono::Duration::milliseconds(ms.cast_signed()));
+            for e in decide(&st, cmd, now).unwrap() {
+                apply(&mut st, &e);
+                events.push(e);
+            }
+        }
+        let log = SessionLog {
+            header: Header::new("s".into(), start, setup),
+            events,
+            last_seq: 3,
+            problems: vec![],
+        };
+        Session::from_log("s.jsonl".into(), &log, &std::collections::HashMap::new())
+    }
+
+    #[test]
+    fn csv_quotes_commas_and_quotes_and_keeps_milliseconds() {
+        let text = csv(&awkward()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "1,presenter,\"Plan, \"\"do\"\" | review\",1,240,61.5,0,0,0,0");
+        assert_eq!(lines.len(), 3, "header, the finished stage and the one in progress");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        let md = markdown(&awkward(), false);
+        assert!(md.contains("| 1 | Plan, \"do\" \\| review | 1 | 4:00 | 1:02 | - |"), "{md}");
+    }
+}
