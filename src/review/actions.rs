@@ -222,7 +222,7 @@ pub fn actions<'a>(
     let mut out = Vec::new();
     for d in digests {
         if let Some(g) = &filter.group
-            && !d.group.as_deref().is_some_and(|dg| dg.trim().eq_ignore_ascii_case(g.trim()))
+            && !d.group.as_deref().is_some_and(|dg| dg.trim().to_lowercase() == g.trim().to_lowercase())
         {
             continue;
         }
