@@ -222,7 +222,10 @@ pub fn actions<'a>(
     let mut out = Vec::new();
     for d in digests {
         if let Some(g) = &filter.group
-            && !d.group.as_deref().is_some_and(|dg| dg.trim().to_lowercase() == g.trim().to_lowercase())
+            && !d
+                .group
+                .as_deref()
+                .is_some_and(|dg| dg.trim().to_lowercase() == g.trim().to_lowercase())
         {
             continue;
         }
