@@ -222,10 +222,9 @@ pub fn actions<'a>(
     let mut out = Vec::new();
     for d in digests {
         if let Some(g) = &filter.group
-            && !d
-                .group
+            && d.group
                 .as_deref()
-                .is_some_and(|dg| dg.trim().to_lowercase() == g.trim().to_lowercase())
+                .is_none_or(|dg| dg.trim().to_lowercase() != g.trim().to_lowercase())
         {
             continue;
         }
