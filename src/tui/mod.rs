@@ -9,6 +9,7 @@ pub mod clock;
 pub mod home;
 pub mod keymap;
 pub mod live;
+pub mod logs;
 pub mod mirror;
 pub mod theme;
 pub mod widgets;

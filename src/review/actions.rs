@@ -1,0 +1,413 @@
+//! Commitments across sessions: who, what, by when, and what became of them.
+//!
+//! # Status
+//!
+//! A commitment's status is its latest follow-up (by wall-clock time) recorded in any session:
+//! in the session that made it or in a later one that named it (`commitment-updated` with
+//! `session` set). It is **open** unless that latest follow-up is `done`: carried forward, partly
+//! done, not yet, and never followed up all stay open. Nobody's absence closes anything.
+//!
+//! # Due dates
+//!
+//! A due date is kept as it was typed and resolved against the day the commitment was made:
+//!
+//! | written | resolves to |
+//! |---|---|
+//! | `2026-12-04` (ISO date) | that day |
+//! | `today`, `tomorrow` | the day itself, the next day |
+//! | `3 days`, `2 weeks`, `a fortnight`, `1 month`, `two weeks` (up to twelve), optionally with `in`/`within`/`by`, and `time` after | that many days/weeks/months later |
+//! | `next week`, `next month` | seven days, one month later |
+//! | `Friday`, `by Fri`, `next friday`, `on Tuesday` | the first such weekday *after* the day it was made |
+//! | `end of the week`, `end of week` | the first Friday on or after the day it was made |
+//! | `end of the month`, `end of month` | the last day of that month |
+//! | anything else (`end of term`, `after half term`, `ASAP`) | not resolved: shown as written, never overdue |
+//!
+//! An open commitment is **overdue** when its resolved date is before today (today is an argument
+//! so tests can fix it).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, Weekday};
+use serde::Serialize;
+
+use super::digest::Digest;
+use super::filter::name_matches;
+use super::fmt;
+use crate::session::{CarriedCommitment, CommitmentStatus};
+use crate::text::sanitize;
+
+/// A follow-up of a commitment, and the session it was recorded in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdateRef {
+    pub session: String,
+    pub status: CommitmentStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(serialize_with = "ser_wall")]
+    pub at: DateTime<FixedOffset>,
+}
+
+fn ser_wall<S: serde::Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false))
+}
+
+/// Follow-ups keyed by (the session that made the commitment, its id), oldest first.
+pub type UpdateIndex = HashMap<(String, String), Vec<UpdateRef>>;
+
+pub fn update_index<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> UpdateIndex {
+    let mut out: UpdateIndex = HashMap::new();
+    for d in digests {
+        for u in &d.updates {
+            let made_in = u.session.clone().unwrap_or_else(|| d.id.clone());
+            out.entry((made_in, u.id.clone())).or_default().push(UpdateRef {
+                session: d.id.clone(),
+                status: u.status,
+                note: u.note.clone(),
+                at: u.wall,
+            });
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.session.cmp(&b.session)));
+    }
+    out
+}
+
+/// Whether a commitment with this history is still open.
+pub fn is_open(history: &[UpdateRef]) -> bool {
+    history.last().is_none_or(|u| u.status.stays_open())
+}
+
+/// Resolves a due date written in a session held on `made`; see the module docs for the rules.
+pub fn resolve_due(text: &str, made: NaiveDate) -> Option<NaiveDate> {
+    let mut t = text.trim().to_lowercase().replace(['’', '\''], "");
+    for suffix in [" time", "s time"] {
+        if let Some(s) = t.strip_suffix(suffix) {
+            t = s.trim().to_string();
+        }
+    }
+    loop {
+        let before = t.clone();
+        for prefix in ["by ", "on ", "before ", "within ", "in ", "due ", "until "] {
+            if let Some(s) = t.strip_prefix(prefix) {
+                t = s.trim().to_string();
+            }
+        }
+        if t == before {
+            break;
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
+        return Some(d);
+    }
+    match t.as_str() {
+        "today" => return Some(made),
+        "tomorrow" => return made.checked_add_days(Days::new(1)),
+        "next week" => return made.checked_add_days(Days::new(7)),
+        "next month" => return made.checked_add_months(Months::new(1)),
+        "end of the week" | "end of week" => return next_weekday(made, Weekday::Fri, true),
+        "end of the month" | "end of month" => {
+            let first = made.with_day(1)?;
+            return first.checked_add_months(Months::new(1))?.pred_opt();
+        }
+        _ => {}
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if let [n, unit] = words.as_slice()
+        && let Some(n) = number(n)
+    {
+        let unit = unit.trim_end_matches('s');
+        return match unit {
+            "day" => made.checked_add_days(Days::new(n)),
+            "week" => made.checked_add_days(Days::new(n * 7)),
+            "fortnight" => made.checked_add_days(Days::new(n * 14)),
+            "month" => made.checked_add_months(Months::new(u32::try_from(n).ok()?)),
+            _ => None,
+        };
+    }
+    let day = match words.as_slice() {
+        [w] | ["next" | "this", w] => weekday(w)?,
+        _ => return None,
+    };
+    next_weekday(made, day, false)
+}
+
+fn number(w: &str) -> Option<u64> {
+    const WORDS: [&str; 12] = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    match w {
+        "a" | "an" => Some(1),
+        _ => w
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n <= 366)
+            .or_else(|| WORDS.iter().position(|x| *x == w).map(|i| i as u64 + 1)),
+    }
+}
+
+fn weekday(w: &str) -> Option<Weekday> {
+    Some(match w {
+        "monday" | "mon" => Weekday::Mon,
+        "tuesday" | "tue" | "tues" => Weekday::Tue,
+        "wednesday" | "wed" => Weekday::Wed,
+        "thursday" | "thu" | "thur" | "thurs" => Weekday::Thu,
+        "friday" | "fri" => Weekday::Fri,
+        "saturday" | "sat" => Weekday::Sat,
+        "sunday" | "sun" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// The first `day` after `from` (or on it, when `same_day_counts`).
+fn next_weekday(from: NaiveDate, day: Weekday, same_day_counts: bool) -> Option<NaiveDate> {
+    let gap = (7 + day.num_days_from_monday() - from.weekday().num_days_from_monday()) % 7;
+    let gap = if gap == 0 && !same_day_counts { 7 } else { gap };
+    from.checked_add_days(Days::new(u64::from(gap)))
+}
+
+/// One commitment with everything the actions view shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    /// The session it was made in.
+    pub session: String,
+    pub id: String,
+    pub protocol: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub owner: String,
+    pub text: String,
+    /// As written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// Resolved (see the rules); absent when it cannot be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<NaiveDate>,
+    #[serde(serialize_with = "ser_wall")]
+    pub made: DateTime<FixedOffset>,
+    /// `open` or `done`.
+    pub status: &'static str,
+    /// The latest follow-up's status, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest: Option<CommitmentStatus>,
+    pub overdue: bool,
+    pub history: Vec<UpdateRef>,
+}
+
+impl Action {
+    pub fn is_open(&self) -> bool {
+        self.status == "open"
+    }
+}
+
+/// What `convene actions` asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ActionFilter {
+    pub group: Option<String>,
+    pub person: Option<String>,
+    pub open: bool,
+    pub overdue: bool,
+}
+
+/// Every commitment across these sessions that passes the filter, oldest first.
+pub fn actions<'a>(
+    digests: impl IntoIterator<Item = &'a Digest> + Clone,
+    filter: &ActionFilter,
+    today: NaiveDate,
+) -> Vec<Action> {
+    let index = update_index(digests.clone());
+    let mut out = Vec::new();
+    for d in digests {
+        if let Some(g) = &filter.group
+            && d.group
+                .as_deref()
+                .is_none_or(|dg| dg.trim().to_lowercase() != g.trim().to_lowercase())
+        {
+            continue;
+        }
+        for c in &d.commitments {
+            if let Some(p) = &filter.person
+                && !name_matches(&c.owner, p)
+            {
+                continue;
+            }
+            let history = index.get(&(d.id.clone(), c.id.clone())).cloned().unwrap_or_default();
+            let open = is_open(&history);
+            let due_date = c.due.as_deref().and_then(|t| resolve_due(t, c.made.date_naive()));
+            let overdue = open && due_date.is_some_and(|dd| dd < today);
+            if (filter.open && !open) || (filter.overdue && !overdue) {
+                continue;
+            }
+            out.push(Action {
+                session: d.id.clone(),
+                id: c.id.clone(),
+                protocol: d.protocol_name.clone(),
+                group: d.group.clone(),
+                owner: c.owner.clone(),
+                text: c.text.clone(),
+                due: c.due.clone(),
+                due_date,
+                made: c.made,
+                status: if open { "open" } else { "done" },
+                latest: history.last().map(|u| u.status),
+                overdue,
+                history,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        a.made
+            .cmp(&b.made)
+            .then_with(|| a.session.cmp(&b.session))
+            .then_with(|| id_order(&a.id, &b.id))
+    });
+    out
+}
+
+/// `c2` before `c10`.
+fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let num = |s: &str| s.trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<u64>().ok();
+    num(a).cmp(&num(b)).then_with(|| a.cmp(b))
+}
+
+/// `convene actions` as text.
+///
+/// ```text
+/// OPEN · OVERDUE  Ann Lee: Trial exit tickets with 9B
+///   made Mon 16 Nov 2026 in Project tuning, Year 9 team (20261116-090000-000, c1)
+///   due "2 weeks" → Mon 30 Nov 2026
+///   Mon 23 Nov 2026: carried forward: "not started yet" (20261123-090000-000)
+/// ```
+pub fn text(list: &[Action], today: NaiveDate) -> String {
+    if list.is_empty() {
+        return "No commitments match.\n".into();
+    }
+    let mut out = String::new();
+    for a in list {
+        let mut tag = if a.is_open() { "OPEN".to_string() } else { "DONE".to_string() };
+        if let Some(l) = a.latest.filter(|l| *l != CommitmentStatus::Done) {
+            let _ = write!(tag, " ({})", l.label());
+        }
+        if a.overdue {
+            tag.push_str(" · OVERDUE");
+        }
+        let _ = writeln!(out, "{tag}  {}: {}", sanitize(&a.owner), sanitize(&a.text));
+        let group = a.group.as_deref().map(|g| format!(", {}", sanitize(g))).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  made {} in {}{group} ({}, {})",
+            fmt::long_date(a.made.date_naive()),
+            sanitize(&a.protocol),
+            sanitize(&a.session),
+            sanitize(&a.id)
+        );
+        match (&a.due, a.due_date) {
+            (Some(d), Some(date)) if d.trim() == date.to_string() => {
+                let _ = writeln!(out, "  due {}", fmt::long_date(date));
+            }
+            (Some(d), Some(date)) => {
+                let _ = writeln!(out, "  due \"{}\" → {}", sanitize(d), fmt::long_date(date));
+            }
+            (Some(d), None) => {
+                let _ = writeln!(out, "  due \"{}\" (no date)", sanitize(d));
+            }
+            (None, _) => out.push_str("  no due date\n"),
+        }
+        for u in &a.history {
+            let note =
+                u.note.as_deref().map(|n| format!(": \"{}\"", sanitize(n))).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}: {}{note} ({})",
+                fmt::long_date(u.at.date_naive()),
+                u.status.label(),
+                sanitize(&u.session)
+            );
+        }
+        out.push('\n');
+    }
+    let open = list.iter().filter(|a| a.is_open()).count();
+    let overdue = list.iter().filter(|a| a.overdue).count();
+    let _ = writeln!(
+        out,
+        "{}: {open} open, {overdue} overdue (today is {}).",
+        fmt::count(list.len(), "commitment", "commitments"),
+        fmt::long_date(today)
+    );
+    out
+}
+
+/// Open commitments of a group's earlier sessions, oldest first (pure; see [`open_commitments`]).
+pub fn open_in<'a>(
+    digests: impl IntoIterator<Item = &'a Digest> + Clone,
+    group: &str,
+) -> Vec<CarriedCommitment> {
+    let filter =
+        ActionFilter { group: Some(group.to_string()), open: true, ..ActionFilter::default() };
+    // The date only matters for "overdue", which is not asked for here.
+    actions(digests, &filter, NaiveDate::MIN)
+        .into_iter()
+        .map(|a| CarriedCommitment {
+            session: a.session,
+            id: a.id,
+            owner: a.owner,
+            text: a.text,
+            due: a.due,
+            made: Some(a.made.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
+        })
+        .collect()
+}
+
+/// Every commitment from earlier sessions of `group` (case-insensitive) that no later follow-up
+/// has marked done, oldest first: the list a follow-up stage brings into a new session. Logs that
+/// cannot be read are skipped; a missing sessions folder gives an empty list.
+pub fn open_commitments(data_dir: &Path, group: &str) -> Vec<CarriedCommitment> {
+    match super::scan::scan(data_dir) {
+        Ok(scan) => open_in(scan.digests(), group),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn due_dates_resolve_against_the_day_they_were_made() {
+        // Monday 16 November 2026.
+        let made = d("2026-11-16");
+        assert_eq!(made.weekday(), Weekday::Mon);
+        let cases = [
+            ("2 weeks", Some("2026-11-30")),
+            ("in 3 days", Some("2026-11-19")),
+            ("within two weeks", Some("2026-11-30")),
+            ("a fortnight", Some("2026-11-30")),
+            ("1 month", Some("2026-12-16")),
+            ("by Friday", Some("2026-11-20")),
+            ("Monday", Some("2026-11-23")),
+            ("next fri", Some("2026-11-20")),
+            ("end of the week", Some("2026-11-20")),
+            ("end of month", Some("2026-11-30")),
+            ("tomorrow", Some("2026-11-17")),
+            ("2026-12-04", Some("2026-12-04")),
+            ("by 2026-12-04", Some("2026-12-04")),
+            ("in 2 weeks' time", Some("2026-11-30")),
+            ("end of term", None),
+            ("after half term", None),
+            ("soon", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(resolve_due(text, made), want.map(d), "{text}");
+        }
+        // Made on a Friday, "by Friday" means the next one.
+        assert_eq!(resolve_due("by Friday", d("2026-11-20")), Some(d("2026-11-27")));
+        assert_eq!(resolve_due("end of week", d("2026-11-20")), Some(d("2026-11-20")));
+    }
+}

@@ -1,0 +1,406 @@
+//! One session in detail: the log replayed, its timeline, and `convene logs show` as text.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::actions::{UpdateRef, resolve_due, update_index};
+use super::digest::{Digest, runs};
+use super::{ReviewError, fmt, resolve, scan};
+use crate::log::reader::{SessionLog, read_log};
+use crate::session::state::{Extension, Gap, Refusal, SessionState};
+use crate::session::{GapCause, replay, view};
+use crate::text::{sanitize, sanitize_multiline};
+
+/// A session read from its log, with the follow-ups other sessions recorded about it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: String,
+    pub path: PathBuf,
+    pub state: SessionState,
+    pub digest: Digest,
+    /// Lines of the log that could not be read: (line number, problem).
+    pub problems: Vec<(usize, String)>,
+    /// Follow-ups of this session's commitments (here or in later sessions), by commitment id.
+    pub follow_ups: HashMap<String, Vec<UpdateRef>>,
+}
+
+/// One position of the running order, run or not.
+#[derive(Debug, Clone)]
+pub struct StageRow<'a> {
+    pub pos: usize,
+    pub stage: String,
+    pub name: String,
+    pub round: Option<usize>,
+    pub planned_ms: u64,
+    /// `None`: the stage was never entered.
+    pub actual_ms: Option<u64>,
+    pub extensions: Vec<&'a Extension>,
+    pub refusals: Vec<&'a Refusal>,
+    pub gaps: Vec<&'a Gap>,
+    pub pauses: u32,
+    pub paused_ms: u64,
+    /// The stage an unfinished log stopped in.
+    pub in_progress: bool,
+}
+
+impl StageRow<'_> {
+    pub fn overrun_ms(&self) -> u64 {
+        self.actual_ms.unwrap_or(0).saturating_sub(self.planned_ms)
+    }
+
+    pub fn extended_ms(&self) -> u64 {
+        self.extensions.iter().map(|e| e.by_ms).sum()
+    }
+}
+
+impl Session {
+    /// Replays a log. `index` holds follow-ups from every session (see [`update_index`]).
+    pub fn from_log(path: PathBuf, log: &SessionLog, index: &super::actions::UpdateIndex) -> Self {
+        let digest = Digest::of_log(log);
+        let state = replay(log.header.setup.clone(), &log.events);
+        let id = log.header.session.clone();
+        let follow_ups = state
+            .commitments
+            .iter()
+            .filter_map(|c| {
+                index.get(&(id.clone(), c.id.clone())).map(|h| (c.id.clone(), h.clone()))
+            })
+            .collect();
+        Self { id, path, state, digest, problems: log.problems.clone(), follow_ups }
+    }
+
+    /// Every position of the running order with what happened in it.
+    pub fn timeline(&self) -> Vec<StageRow<'_>> {
+        let s = &self.state;
+        let ran: HashMap<usize, super::RunDigest> =
+            runs(s).into_iter().map(|r| (r.pos, r)).collect();
+        s.stages
+            .iter()
+            .enumerate()
+            .map(|(pos, r)| {
+                let c = &s.clocks[pos];
+                let run = ran.get(&pos);
+                StageRow {
+                    pos,
+                    stage: r.id.clone(),
+                    name: s
+                        .spec(pos)
+                        .map_or_else(|| r.id.clone(), crate::protocol::StageSpec::title),
+                    round: r.round,
+                    planned_ms: c.planned_ms,
+                    actual_ms: run.map(|r| r.actual_ms),
+                    extensions: s.extensions.iter().filter(|e| e.pos == pos).collect(),
+                    refusals: s.refusals.iter().filter(|e| e.pos == pos).collect(),
+                    gaps: s.gaps.iter().filter(|g| g.pos == pos && run.is_some()).collect(),
+                    pauses: c.pauses,
+                    paused_ms: run.map_or(0, |r| r.paused_ms),
+                    in_progress: run.is_some_and(|r| !r.finished),
+                }
+            })
+            .collect()
+    }
+
+    /// Rounds with who held which role: `rounds[r][group] = [(name, role name)]`.
+    pub fn roles(&self) -> Vec<Vec<Vec<(String, String)>>> {
+        let p = &self.state.setup.protocol;
+        (0..self.state.rounds)
+            .map(|r| {
+                view::roles_in_round(&self.state, r)
+                    .into_iter()
+                    .map(|g| g.into_iter().map(|(n, role)| (n, p.role_name(&role))).collect())
+                    .collect()
+            })
+            .collect()
+    }
+
+    pub fn history(&self, commitment: &str) -> &[UpdateRef] {
+        self.follow_ups.get(commitment).map_or(&[], Vec::as_slice)
+    }
+
+    /// Stage label with round: `Discussion (round 2)`.
+    pub fn stage_label(&self, pos: usize) -> String {
+        let s = &self.state;
+        let name = s
+            .spec(pos)
+            .map_or_else(|| format!("stage {}", pos + 1), crate::protocol::StageSpec::title);
+        match s.stages.get(pos).and_then(|r| r.round) {
+            Some(r) if s.rounds > 1 => format!("{name} (round {})", r + 1),
+            _ => name,
+        }
+    }
+}
+
+/// Reads one session by id or unique id prefix.
+pub fn load(data: &Path, id: &str) -> Result<Session, ReviewError> {
+    let scan = scan::scan(data)?;
+    let entry = resolve(&scan, id)?;
+    let log = read_log(&entry.path).map_err(|e| ReviewError::Unreadable(e.to_string()))?;
+    let index = update_index(scan.digests());
+    Ok(Session::from_log(entry.path.clone(), &log, &index))
+}
+
+fn agreement_text(e: &Extension) -> String {
+    e.agreement
+        .as_ref()
+        .map_or_else(|| "no agreement needed".to_string(), |a| sanitize(&a.describe()))
+}
+
+fn gap_text(g: &Gap) -> String {
+    let cause = match g.cause {
+        GapCause::Suspend => "the computer slept",
+        GapCause::Restart => "convene was not running",
+    };
+    format!("gap of {} ({cause})", fmt::dur(g.gap_ms))
+}
+
+/// `convene logs show` as text.
+///
+/// ```text
+/// Session 20261116-090000-000
+/// Project tuning (project-tuning) · group Year 9 team · completed
+/// Started …, ended …
+/// Facilitator / Participants
+/// Planned 24:00 · actual 27:30 · over the plan 4:10
+///
+/// Timeline                         planned  actual  over   (= used, . unused plan, ! over plan)
+///  1  Presenter                       4:00    4:30  +0:30  ==========!!
+///     extended +1:00 at 09:03, group agreed
+/// Roles · Notes · Private notes · Commitments · Follow-ups made here · Problems
+/// ```
+pub fn show(sess: &Session) -> String {
+    let s = &sess.state;
+    let d = &sess.digest;
+    let p = &s.setup.protocol;
+    let mut out = String::new();
+    let _ = writeln!(out, "Session {}", sanitize(&sess.id));
+    let group = d.group.as_deref().map(|g| format!(" · group {}", sanitize(g))).unwrap_or_default();
+    let _ =
+        writeln!(out, "{} ({}){group} · {}", sanitize(&p.name), sanitize(&p.id), d.status.label());
+    let end = match (d.end, d.status) {
+        (Some(e), _) => format!(", ended {}", e.format("%H:%M")),
+        (None, _) => s
+            .last_wall
+            .map(|w| format!(", last event {} (convene stopped before the end)", w.format("%H:%M")))
+            .unwrap_or_default(),
+    };
+    let started = if s.started_wall.is_some() { "Started" } else { "Set up (never started)" };
+    let _ = writeln!(out, "{started} {}{end}", fmt::long_date_time(&d.start));
+    if let Some(f) = &d.facilitator {
+        let _ = writeln!(out, "Facilitator: {}", sanitize(f));
+    }
+    let people: Vec<String> = s.order.iter().map(|n| sanitize(n)).collect();
+    let _ = writeln!(out, "Participants: {}", people.join(", "));
+    let over_stages = sess.timeline().iter().filter(|r| r.overrun_ms() >= 500).count();
+    let _ = writeln!(
+        out,
+        "Planned {} · actual {} · over the plan {}{}",
+        fmt::dur(d.planned_ms),
+        fmt::dur(d.actual_ms),
+        fmt::dur(d.overrun_ms),
+        if over_stages > 0 {
+            format!(" in {}", fmt::count(over_stages, "stage", "stages"))
+        } else {
+            String::new()
+        }
+    );
+
+    timeline_text(sess, &mut out);
+    roles_text(sess, &mut out);
+    notes_text(sess, &mut out);
+    commitments_text(sess, &mut out);
+
+    if !sess.problems.is_empty() {
+        let _ = writeln!(out, "\nProblems reading this log ({})", sess.path.display());
+        for (line, what) in &sess.problems {
+            let _ = writeln!(out, "  line {line}: {}", sanitize(what));
+        }
+    }
+    out
+}
+
+fn timeline_text(sess: &Session, out: &mut String) {
+    let rows = sess.timeline();
+    let scale = rows.iter().map(|r| r.planned_ms.max(r.actual_ms.unwrap_or(0))).max().unwrap_or(0);
+    let labels: Vec<String> = rows.iter().map(|r| sanitize(&sess.stage_label(r.pos))).collect();
+    let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(5).clamp(5, 48);
+    let _ = writeln!(
+        out,
+        "\nTimeline\n  {:>2}  {:<w$}  {:>7}  {:>7}  {:>6}  (= used, . unused plan, ! over the plan)",
+        "#", "Stage", "planned", "actual", "over"
+    );
+    for (r, label) in rows.iter().zip(&labels) {
+        let label = fmt::cut(label, w);
+        match r.actual_ms {
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  {:>2}  {label:<w$}  {:>7}  {:>7}",
+                    r.pos + 1,
+                    fmt::dur(r.planned_ms),
+                    "not run"
+                );
+            }
+            Some(a) => {
+                let mark = if r.in_progress { "  (stopped here)" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  {:>2}  {label:<w$}  {:>7}  {:>7}  {:>6}  {}{mark}",
+                    r.pos + 1,
+                    fmt::dur(r.planned_ms),
+                    fmt::dur(a),
+                    fmt::over(r.overrun_ms()),
+                    fmt::bar(r.planned_ms, a, scale, 24)
+                );
+            }
+        }
+        let indent = " ".repeat(6);
+        for e in &r.extensions {
+            let _ = writeln!(
+                out,
+                "{indent}extended +{} at {}, {}",
+                fmt::dur(e.by_ms),
+                e.wall.format("%H:%M"),
+                agreement_text(e)
+            );
+        }
+        for x in &r.refusals {
+            let _ = writeln!(
+                out,
+                "{indent}extension of +{} refused at {}: {}",
+                fmt::dur(x.by_ms),
+                x.wall.format("%H:%M"),
+                sanitize(&x.reason)
+            );
+        }
+        if r.pauses > 0 {
+            let _ = writeln!(
+                out,
+                "{indent}paused {} ({} in all)",
+                fmt::times(r.pauses),
+                fmt::dur(r.paused_ms)
+            );
+        }
+        for g in &r.gaps {
+            let _ = writeln!(out, "{indent}{} at {}", gap_text(g), g.wall.format("%H:%M"));
+        }
+    }
+    let unplaced: Vec<&Gap> = sess
+        .state
+        .gaps
+        .iter()
+        .filter(|g| !rows.iter().any(|r| r.gaps.iter().any(|x| std::ptr::eq(*x, *g))))
+        .collect();
+    for g in unplaced {
+        let _ = writeln!(out, "  {} at {}, between stages", gap_text(g), g.wall.format("%H:%M"));
+    }
+}
+
+fn roles_text(sess: &Session, out: &mut String) {
+    let rounds = sess.roles();
+    if rounds.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nRoles");
+    for (r, groups) in rounds.iter().enumerate() {
+        for (g, members) in groups.iter().enumerate() {
+            let who: Vec<String> = members
+                .iter()
+                .map(|(n, role)| format!("{} ({})", sanitize(n), sanitize(role)))
+                .collect();
+            let label = if groups.len() > 1 {
+                format!("Round {}, group {}", r + 1, g + 1)
+            } else {
+                format!("Round {}", r + 1)
+            };
+            let _ = writeln!(out, "  {label}: {}", who.join(", "));
+        }
+    }
+}
+
+fn note_line(sess: &Session, n: &crate::session::state::Note) -> String {
+    let about = n.about.as_deref().map(|a| format!(" about {}", sanitize(a))).unwrap_or_default();
+    let text = sanitize_multiline(&n.text).replace('\n', "\n      ");
+    format!("  [{}{about}] {text}", sanitize(&sess.stage_label(n.pos)))
+}
+
+fn notes_text(sess: &Session, out: &mut String) {
+    let notes = &sess.state.notes;
+    let public: Vec<_> = notes.iter().filter(|n| !n.private).collect();
+    let private: Vec<_> = notes.iter().filter(|n| n.private).collect();
+    if !public.is_empty() {
+        let _ = writeln!(out, "\nNotes");
+        for n in public {
+            let _ = writeln!(out, "{}", note_line(sess, n));
+        }
+    }
+    if !private.is_empty() {
+        let _ = writeln!(out, "\nPrivate notes (about colleagues: not for sharing)");
+        for n in private {
+            let _ = writeln!(out, "{}", note_line(sess, n));
+        }
+    }
+}
+
+fn commitments_text(sess: &Session, out: &mut String) {
+    let s = &sess.state;
+    if !s.commitments.is_empty() {
+        let _ = writeln!(out, "\nCommitments");
+        for c in &s.commitments {
+            let due = match &c.due {
+                Some(d) => match resolve_due(d, c.wall.date_naive()) {
+                    Some(date) if date.to_string() == d.trim() => {
+                        format!(", due {}", fmt::long_date(date))
+                    }
+                    Some(date) => format!(", due {} ({})", sanitize(d), fmt::long_date(date)),
+                    None => format!(", due {}", sanitize(d)),
+                },
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {}  {}: {}{due}  [{}]",
+                sanitize(&c.id),
+                sanitize(&c.owner),
+                sanitize(&c.text),
+                sanitize(&sess.stage_label(c.pos))
+            );
+            for u in sess.history(&c.id) {
+                let note =
+                    u.note.as_deref().map(|n| format!(": \"{}\"", sanitize(n))).unwrap_or_default();
+                let place = if u.session == sess.id {
+                    "this session".to_string()
+                } else {
+                    sanitize(&u.session)
+                };
+                let _ = writeln!(
+                    out,
+                    "      {} {}{note} ({place})",
+                    fmt::long_date(u.at.date_naive()),
+                    u.status.label()
+                );
+            }
+        }
+    }
+    let earlier: Vec<_> = s.updates.iter().filter(|u| u.session.is_some()).collect();
+    if !earlier.is_empty() {
+        let _ = writeln!(out, "\nFollow-up of earlier commitments");
+        for u in earlier {
+            let sess_id = u.session.as_deref().unwrap_or_default();
+            let what =
+                s.setup.carried.iter().find(|c| c.session == sess_id && c.id == u.id).map_or_else(
+                    || "(not in this log's list)".into(),
+                    |c| format!("{}: {}", sanitize(&c.owner), sanitize(&c.text)),
+                );
+            let note =
+                u.note.as_deref().map(|n| format!(": \"{}\"", sanitize(n))).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {what} (from {}) → {}{note}",
+                sanitize(&u.id),
+                sanitize(sess_id),
+                u.status.label()
+            );
+        }
+    }
+}

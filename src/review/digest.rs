@@ -1,0 +1,224 @@
+//! What the review needs from one log, computed once by replaying it: a [`Digest`].
+//!
+//! Digests are pure functions of a [`SessionLog`] and are what the cache keeps, so listing,
+//! the report and the commitments view never replay thousands of logs twice. Private note
+//! texts are never part of a digest: only their number.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::log::reader::SessionLog;
+use crate::session::state::SessionState;
+use crate::session::{CommitmentStatus, Outcome, Status, replay};
+
+/// How a session ended, as the review shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum SessionStatus {
+    Completed,
+    EndedEarly,
+    /// The log does not end with `session-ended`: convene stopped (or is still running).
+    Unfinished,
+}
+
+impl SessionStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionStatus::Completed => "completed",
+            SessionStatus::EndedEarly => "ended early",
+            SessionStatus::Unfinished => "unfinished",
+        }
+    }
+
+    /// The word used on the command line and in JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            SessionStatus::Completed => "completed",
+            SessionStatus::EndedEarly => "ended-early",
+            SessionStatus::Unfinished => "unfinished",
+        }
+    }
+
+    pub fn of(state: &SessionState) -> Self {
+        match state.status {
+            Status::Ended(Outcome::Completed) => SessionStatus::Completed,
+            Status::Ended(Outcome::EndedEarly) => SessionStatus::EndedEarly,
+            Status::NotStarted | Status::Running => SessionStatus::Unfinished,
+        }
+    }
+}
+
+/// One position of the running order that was entered at least once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunDigest {
+    /// Position in the running order, from 0.
+    pub pos: usize,
+    pub stage: String,
+    pub name: String,
+    /// Round from 0, for round stages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<usize>,
+    pub planned_ms: u64,
+    /// Running time (pauses excluded; reported gaps while it ran included).
+    pub actual_ms: u64,
+    pub extended_ms: u64,
+    pub extensions: u32,
+    pub refusals: u32,
+    pub pauses: u32,
+    pub paused_ms: u64,
+    /// `false` for the stage an unfinished log stopped in: its time is only known up to the
+    /// last event, so the report leaves it out.
+    pub finished: bool,
+}
+
+impl RunDigest {
+    /// Time beyond the plan (extensions do not move the plan).
+    pub fn overrun_ms(&self) -> u64 {
+        self.actual_ms.saturating_sub(self.planned_ms)
+    }
+}
+
+/// A commitment made in a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitmentDigest {
+    pub id: String,
+    pub owner: String,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    pub made: DateTime<FixedOffset>,
+}
+
+/// A follow-up recorded in a session, of its own commitment (`session` None) or an earlier one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateDigest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    pub id: String,
+    pub status: CommitmentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub wall: DateTime<FixedOffset>,
+}
+
+/// Everything the review lists and counts about one session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Digest {
+    pub id: String,
+    pub protocol_id: String,
+    pub protocol_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub participants: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facilitator: Option<String>,
+    /// When the session started (or was set up, if it never started).
+    pub start: DateTime<FixedOffset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<DateTime<FixedOffset>>,
+    pub status: SessionStatus,
+    /// Sum of the planned stage times of the whole running order.
+    pub planned_ms: u64,
+    /// Sum of the stages' running times.
+    pub actual_ms: u64,
+    /// Sum of each stage's time beyond its plan.
+    pub overrun_ms: u64,
+    pub notes: usize,
+    pub private_notes: usize,
+    pub runs: Vec<RunDigest>,
+    pub commitments: Vec<CommitmentDigest>,
+    pub updates: Vec<UpdateDigest>,
+    /// Lines that could not be read: (line number, problem).
+    pub problems: Vec<(usize, String)>,
+}
+
+impl Digest {
+    /// The calendar day the session started, in its own time zone.
+    pub fn date(&self) -> NaiveDate {
+        self.start.date_naive()
+    }
+
+    /// Replays a log and keeps what the review needs.
+    pub fn of_log(log: &SessionLog) -> Self {
+        let state = replay(log.header.setup.clone(), &log.events);
+        let mut d = Self::of_state(&log.header.session, log.header.created, &state);
+        d.problems.clone_from(&log.problems);
+        d
+    }
+
+    /// The digest of a replayed state.
+    pub fn of_state(id: &str, created: DateTime<FixedOffset>, s: &SessionState) -> Self {
+        let runs = runs(s);
+        let setup = &s.setup;
+        Self {
+            id: id.to_string(),
+            protocol_id: setup.protocol.id.clone(),
+            protocol_name: setup.protocol.name.clone(),
+            group: setup.group_name.clone(),
+            participants: setup.participants.clone(),
+            facilitator: setup.facilitator.clone(),
+            start: s.started_wall.unwrap_or(created),
+            end: s.ended_wall,
+            status: SessionStatus::of(s),
+            planned_ms: s.planned_ms(),
+            actual_ms: runs.iter().map(|r| r.actual_ms).sum(),
+            overrun_ms: runs.iter().map(RunDigest::overrun_ms).sum(),
+            notes: s.notes.len(),
+            private_notes: s.notes.iter().filter(|n| n.private).count(),
+            runs,
+            commitments: s
+                .commitments
+                .iter()
+                .map(|c| CommitmentDigest {
+                    id: c.id.clone(),
+                    owner: c.owner.clone(),
+                    text: c.text.clone(),
+                    due: c.due.clone(),
+                    made: c.wall,
+                })
+                .collect(),
+            updates: s
+                .updates
+                .iter()
+                .map(|u| UpdateDigest {
+                    session: u.session.clone(),
+                    id: u.id.clone(),
+                    status: u.status,
+                    note: u.note.clone(),
+                    wall: u.wall,
+                })
+                .collect(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// The positions of the running order that were entered, with their times. The stage an
+/// unfinished log stopped in counts up to the last event.
+pub fn runs(s: &SessionState) -> Vec<RunDigest> {
+    let now = s.effective(s.last_at);
+    s.clocks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.visits > 0)
+        .map(|(pos, c)| {
+            let stage = s.stages.get(pos);
+            let ext: Vec<_> = s.extensions.iter().filter(|e| e.pos == pos).collect();
+            RunDigest {
+                pos,
+                stage: stage.map(|r| r.id.clone()).unwrap_or_default(),
+                name: s.spec(pos).map(crate::protocol::StageSpec::title).unwrap_or_default(),
+                round: stage.and_then(|r| r.round),
+                planned_ms: c.planned_ms,
+                actual_ms: c.elapsed(now),
+                extended_ms: ext.iter().map(|e| e.by_ms).sum(),
+                extensions: u32::try_from(ext.len()).unwrap_or(u32::MAX),
+                refusals: u32::try_from(s.refusals.iter().filter(|r| r.pos == pos).count())
+                    .unwrap_or(u32::MAX),
+                pauses: c.pauses,
+                paused_ms: c.paused_ms + c.paused_since.map_or(0, |p| now.saturating_sub(p)),
+                finished: !(s.status == Status::Running && pos == s.pos),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,140 @@
+//! The filters shared by `logs list`, `report` and the browser.
+//!
+//! - `--protocol ID`: the protocol id, case-insensitive;
+//! - `--person NAME`: a participant or the facilitator; matches a whole name or one whole word of
+//!   it, case-insensitive (`ann` finds "Ann Lee" but not "Joanna");
+//! - `--group NAME`: the recurring group, whole name, case-insensitive;
+//! - `--since/--until YYYY-MM-DD`: the day the session started, in the time zone it was run in,
+//!   both ends included;
+//! - `--status completed|ended-early|unfinished`.
+
+use chrono::NaiveDate;
+
+use super::ReviewError;
+use super::digest::{Digest, SessionStatus};
+use crate::cli::LogFilter;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub protocol: Option<String>,
+    pub person: Option<String>,
+    pub group: Option<String>,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub status: Option<SessionStatus>,
+}
+
+/// Whether `name` is `query`, or has `query` as one of its words (case-insensitive).
+pub fn name_matches(name: &str, query: &str) -> bool {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return true;
+    }
+    let n = name.trim().to_lowercase();
+    n == q || n.split_whitespace().any(|w| w == q)
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+pub fn parse_date(flag: &str, text: &str) -> Result<NaiveDate, ReviewError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        ReviewError::BadInput(format!(
+            "{flag} {}: not a date; write it as YYYY-MM-DD, e.g. 2026-11-23",
+            crate::text::sanitize(text)
+        ))
+    })
+}
+
+pub fn parse_status(text: &str) -> Result<SessionStatus, ReviewError> {
+    match text.trim().to_lowercase().replace(' ', "-").as_str() {
+        "completed" | "complete" => Ok(SessionStatus::Completed),
+        "ended-early" | "early" => Ok(SessionStatus::EndedEarly),
+        "unfinished" | "interrupted" => Ok(SessionStatus::Unfinished),
+        _ => Err(ReviewError::BadInput(format!(
+            "--status {}: use completed, ended-early or unfinished",
+            crate::text::sanitize(text)
+        ))),
+    }
+}
+
+impl Filter {
+    /// Checks the command-line values.
+    pub fn from_cli(f: &LogFilter) -> Result<Self, ReviewError> {
+        let nonempty =
+            |o: &Option<String>| o.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let out = Self {
+            protocol: nonempty(&f.protocol),
+            person: nonempty(&f.person),
+            group: nonempty(&f.group),
+            since: f.since.as_deref().map(|d| parse_date("--since", d)).transpose()?,
+            until: f.until.as_deref().map(|d| parse_date("--until", d)).transpose()?,
+            status: f.status.as_deref().map(parse_status).transpose()?,
+        };
+        if let (Some(a), Some(b)) = (out.since, out.until)
+            && a > b
+        {
+            return Err(ReviewError::BadInput(format!(
+                "--since {a} is after --until {b}: no session can match"
+            )));
+        }
+        Ok(out)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    pub fn matches(&self, d: &Digest) -> bool {
+        if let Some(p) = &self.protocol
+            && !same(&d.protocol_id, p)
+        {
+            return false;
+        }
+        if let Some(g) = &self.group
+            && !d.group.as_deref().is_some_and(|dg| same(dg, g))
+        {
+            return false;
+        }
+        if let Some(who) = &self.person
+            && !d.participants.iter().chain(&d.facilitator).any(|n| name_matches(n, who))
+        {
+            return false;
+        }
+        let day = d.date();
+        if self.since.is_some_and(|s| day < s) || self.until.is_some_and(|u| day > u) {
+            return false;
+        }
+        self.status.is_none_or(|s| s == d.status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_matches_a_whole_name_or_a_whole_word() {
+        assert!(name_matches("Ann Lee", "ann"));
+        assert!(name_matches("Ann Lee", "ANN LEE"));
+        assert!(name_matches("Ann Lee", "lee"));
+        assert!(!name_matches("Joanna Smith", "ann"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let e = parse_date("--since", "23/11/2026").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--since 23/11/2026: not a date; write it as YYYY-MM-DD, e.g. 2026-11-23"
+        );
+        assert!(parse_status("done").unwrap_err().to_string().contains("completed, ended-early"));
+        let f = LogFilter {
+            since: Some("2026-12-01".into()),
+            until: Some("2026-11-01".into()),
+            ..LogFilter::default()
+        };
+        assert!(Filter::from_cli(&f).unwrap_err().to_string().contains("after --until"));
+    }
+}

@@ -1,0 +1,160 @@
+//! Shared wording and shapes for the text views: durations, dates, bars, shortened lists.
+
+use chrono::{DateTime, FixedOffset};
+
+/// Milliseconds as `m:ss` (or `h:mm:ss`), rounded to the nearest second.
+pub fn dur(ms: u64) -> String {
+    crate::session::view::clock_text(ms.saturating_add(500) / 1000)
+}
+
+/// An overrun as `+m:ss`, or `-` when there is none.
+pub fn over(ms: u64) -> String {
+    if ms.saturating_add(500) / 1000 == 0 { "-".into() } else { format!("+{}", dur(ms)) }
+}
+
+/// Milliseconds as seconds with up to three decimals and no trailing zeros: `240`, `243.5`.
+pub fn secs(ms: u64) -> String {
+    let (s, frac) = (ms / 1000, ms % 1000);
+    if frac == 0 {
+        return s.to_string();
+    }
+    let f = format!("{frac:03}");
+    format!("{s}.{}", f.trim_end_matches('0'))
+}
+
+/// `2026-11-23 08:30`, in the time zone the session was run in.
+pub fn date_time(t: &DateTime<FixedOffset>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `Mon 23 Nov 2026, 08:30`.
+pub fn long_date_time(t: &DateTime<FixedOffset>) -> String {
+    t.format("%a %-d %b %Y, %H:%M").to_string()
+}
+
+/// `Mon 23 Nov 2026`.
+pub fn long_date(d: chrono::NaiveDate) -> String {
+    d.format("%a %-d %b %Y").to_string()
+}
+
+/// A text bar of planned against actual, `width` characters for `scale_ms`:
+/// `=` time used within the plan, `.` planned time not used, `!` time beyond the plan.
+pub fn bar(planned_ms: u64, actual_ms: u64, scale_ms: u64, width: usize) -> String {
+    if scale_ms == 0 || width == 0 {
+        return String::new();
+    }
+    let cells = |ms: u64| -> usize {
+        let w = u64::try_from(width).unwrap_or(u64::MAX);
+        usize::try_from((u128::from(ms) * u128::from(w)).div_ceil(u128::from(scale_ms)))
+            .unwrap_or(width)
+            .min(width)
+    };
+    let (p, a) = (cells(planned_ms), cells(actual_ms));
+    if actual_ms <= planned_ms {
+        format!("{}{}", "=".repeat(a), ".".repeat(p.saturating_sub(a)))
+    } else {
+        let p = if planned_ms > 0 { p.min(a.saturating_sub(1)) } else { 0 };
+        format!("{}{}", "=".repeat(p), "!".repeat(a.saturating_sub(p).max(1)))
+    }
+}
+
+/// Cuts text to `width` characters, ending with `…` when cut.
+pub fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// Names joined with commas, cut to about `width` characters: `Ann Lee, Ben Okafor +3`.
+pub fn names(list: &[String], width: usize) -> String {
+    let clean: Vec<String> = list.iter().map(|n| crate::text::sanitize(n)).collect();
+    let mut out = String::new();
+    for (i, n) in clean.iter().enumerate() {
+        let piece = if i == 0 { n.clone() } else { format!(", {n}") };
+        let left_after = clean.len() - i - 1;
+        let reserve = if left_after > 0 { format!(" +{left_after}").len() } else { 0 };
+        if i > 0 && out.chars().count() + piece.chars().count() + reserve > width {
+            return format!("{out} +{}", clean.len() - i);
+        }
+        out.push_str(&piece);
+    }
+    cut(&out, width.max(4))
+}
+
+/// Left-aligned columns separated by two spaces; the last column is not padded.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 == r.len() {
+                line.push_str(c);
+            } else {
+                line.push_str(c);
+                line.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `once`, `twice`, `3 times`.
+pub fn times(n: u32) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        _ => format!("{n} times"),
+    }
+}
+
+/// `1 note`, `2 notes`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_round_to_the_second() {
+        assert_eq!(dur(240_000), "4:00");
+        assert_eq!(dur(269_600), "4:30");
+        assert_eq!(dur(3_723_000), "1:02:03");
+        assert_eq!(over(0), "-");
+        assert_eq!(over(30_000), "+0:30");
+        assert_eq!(secs(240_000), "240");
+        assert_eq!(secs(243_500), "243.5");
+        assert_eq!(secs(5), "0.005");
+    }
+
+    #[test]
+    fn bars_show_overrun_with_a_different_character() {
+        assert_eq!(bar(240_000, 120_000, 480_000, 8), "==..");
+        assert_eq!(bar(240_000, 480_000, 480_000, 8), "====!!!!");
+        assert_eq!(bar(240_000, 240_000, 480_000, 8), "====");
+        assert_eq!(bar(240_000, 241_000, 480_000, 8), "====!");
+    }
+
+    #[test]
+    fn long_name_lists_are_shortened_with_a_count() {
+        let n: Vec<String> = ["Ann Lee", "Ben Okafor", "Cat Diaz", "Dev Patel"]
+            .iter()
+            .map(|s| (*s).into())
+            .collect();
+        assert_eq!(names(&n, 60), "Ann Lee, Ben Okafor, Cat Diaz, Dev Patel");
+        assert_eq!(names(&n, 24), "Ann Lee, Ben Okafor +2");
+    }
+}

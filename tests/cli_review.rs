@@ -1,0 +1,330 @@
+//! `convene logs`, `convene report` and `convene actions` as a user runs them: the real binary
+//! with `CONVENE_DATA_DIR` pointing at a temporary copy of the fixture sessions.
+//!
+//! Exports are compared with the files in `tests/golden/`; run with `UPDATE_GOLDEN=1` to rewrite
+//! them after a deliberate change (and read the diff).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
+
+fn convene(data: &Path, args: &[&str]) -> Output {
+    convene_in(data, args, Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
+fn convene_in(data: &Path, args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_convene"))
+        .args(args)
+        .current_dir(cwd)
+        .env("CONVENE_DATA_DIR", data)
+        .env("CONVENE_PROTOCOLS_DIR", data.join("protocols"))
+        .env("HOME", data)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("convene runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8")
+}
+
+/// Output with the temporary folder replaced, so snapshots do not depend on it.
+fn stable(text: &str, data: &Path) -> String {
+    text.replace(&data.display().to_string(), "<data>")
+}
+
+fn ok(o: &Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
+    stdout(o)
+}
+
+fn golden(name: &str, got: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("golden dir");
+        std::fs::write(&path, got).expect("write golden");
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display())
+    });
+    assert!(
+        want == got,
+        "{} differs from the export:\n--- want\n{want}\n--- got\n{got}",
+        path.display()
+    );
+}
+
+#[test]
+fn logs_list_shows_every_session_newest_first_and_what_could_not_be_read() {
+    let data = data_with(&ALL);
+    let out = ok(&convene(data.path(), &["logs", "list"]));
+    let ids: Vec<&str> =
+        out.lines().skip(1).take(7).map(|l| l.rsplit(' ').next().unwrap_or("")).collect();
+    assert_eq!(ids, [CORRUPT, TORN, UNFINISHED, S3, S2, S1, NEWER]);
+    assert!(!out.contains("worn out"), "private notes never appear in the list");
+    insta::assert_snapshot!(stable(&out, data.path()));
+}
+
+#[test]
+fn logs_list_filters() {
+    let data = data_with(&ALL);
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["logs", "list", "--json"];
+        all.extend_from_slice(args);
+        let v: serde_json::Value =
+            serde_json::from_str(&ok(&convene(data.path(), &all))).expect("json");
+        v["sessions"]
+            .as_array()
+            .expect("sessions")
+            .iter()
+            .map(|s| s["id"].as_str().expect("id").to_string())
+            .collect()
+    };
+    assert_eq!(ids(&["--protocol", "project-tuning"]), [S3, S2, S1]);
+    assert_eq!(ids(&["--person", "Cat"]), [S3, S1]);
+    assert_eq!(ids(&["--group", "year 9 team", "--status", "ended-early"]), [S2]);
+    assert_eq!(ids(&["--since", "2026-11-18", "--until", "2026-11-19"]), [TORN, UNFINISHED]);
+
+    let out = ok(&convene(data.path(), &["logs", "list", "--person", "Nobody"]));
+    assert!(out.starts_with("No sessions match.\n"), "{out}");
+    assert!(out.contains("1 log could not be read (so no filter could match them)"), "{out}");
+
+    let bad = convene(data.path(), &["logs", "list", "--since", "last week"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        stderr(&bad),
+        "convene: --since last week: not a date; write it as YYYY-MM-DD, e.g. 2026-11-23\n"
+    );
+    let bad = convene(data.path(), &["logs", "list", "--status", "done"]);
+    assert!(stderr(&bad).contains("--status done: use completed, ended-early or unfinished"));
+}
+
+#[test]
+fn logs_list_json_has_the_figures_and_the_unreadable_file() {
+    let data = data_with(&ALL);
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&convene(data.path(), &["logs", "list", "--json"])))
+            .expect("json");
+    let s1 = v["sessions"].as_array().expect("array").iter().find(|s| s["id"] == S1).expect("S1");
+    assert_eq!(s1["planned_ms"], 1_440_000);
+    assert_eq!(s1["actual_ms"], 1_560_000);
+    assert_eq!(s1["overrun_ms"], 150_000);
+    assert_eq!(s1["status"], "completed");
+    assert_eq!(s1["group"], "Year 9 team");
+    assert_eq!(s1["notes"], 2);
+    assert_eq!(s1["commitments"], 2);
+    assert_eq!(v["unreadable"][0]["id"], NEWER);
+    assert!(v["unreadable"][0]["problem"].as_str().expect("text").contains("log format 2"));
+}
+
+#[test]
+fn an_empty_data_folder_says_so() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = ok(&convene(data.path(), &["logs", "list"]));
+    assert!(out.starts_with("No session logs yet in "), "{out}");
+    assert_eq!(ok(&convene(data.path(), &["report"])), "No sessions match.\n");
+    assert_eq!(ok(&convene(data.path(), &["actions"])), "No commitments match.\n");
+}
+
+#[test]
+fn logs_show_a_completed_session() {
+    let data = data_with(&ALL);
+    let out = ok(&convene(data.path(), &["logs", "show", S1]));
+    for wanted in [
+        "   2  Clarifying questions",
+        "      extended +1:00 at 09:07, group agreed",
+        "      paused once (2:00 in all)",
+        "      extension of +2:00 refused at 09:25: the group did not agree",
+        "Round 1: Ann Lee (Presenter), Ben Okafor (Tuner), Cat Diaz (Tuner)",
+        "Private notes (about colleagues: not for sharing)",
+        "      Mon 16 Nov 2026 done: \"Done in two lessons\" (20261116-090000-000)",
+    ] {
+        assert!(out.contains(wanted), "missing {wanted:?} in\n{out}");
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn logs_show_an_early_end_with_a_follow_up() {
+    let data = data_with(&ALL);
+    // A unique prefix is enough.
+    let out = ok(&convene(data.path(), &["logs", "show", "20261109"]));
+    assert!(out.contains("   5  Reflection — Presenter"));
+    assert!(out.contains("not run"));
+    assert!(out.contains("extended +2:00 at 09:08, agreed by Ben Okafor, Dev Patel"));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn logs_show_an_unfinished_and_a_damaged_session() {
+    let data = data_with(&ALL);
+    let out = ok(&convene(data.path(), &["logs", "show", UNFINISHED]));
+    assert!(out.contains("(convene stopped before the end)"));
+    assert!(out.contains("(stopped here)"));
+    insta::assert_snapshot!("unfinished", out);
+    let out = stable(&ok(&convene(data.path(), &["logs", "show", CORRUPT])), data.path());
+    assert!(out.contains("Problems reading this log (<data>/sessions/20261120-153000-000.jsonl)"));
+    assert!(out.contains("  line 7: unreadable line ignored: "));
+    insta::assert_snapshot!("corrupt", out);
+}
+
+#[test]
+fn logs_show_refuses_unknown_and_unreadable_sessions_clearly() {
+    let data = data_with(&ALL);
+    let o = convene(data.path(), &["logs", "show", "20261102-090000-001"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(
+            "convene: no session \"20261102-090000-001\". The closest: 20261102-090000-000, "
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = convene(data.path(), &["logs", "show", NEWER]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("20261121-090000-000.jsonl:1: log format 2, but this convene reads format 1")
+    );
+}
+
+#[test]
+fn exports_match_the_golden_files() {
+    let data = data_with(&ALL);
+    let md = ok(&convene(data.path(), &["logs", "export", S1]));
+    assert!(md.contains("## Private notes"), "not redacted: private notes come last");
+    golden("20261102-090000-000.md", &md);
+    let red = ok(&convene(data.path(), &["logs", "export", S1, "--format", "md", "--redact"]));
+    for name in ["Ann", "Ben", "Cat", "Fiona", "Okafor"] {
+        assert!(!red.contains(name), "{name} in the redacted export:\n{red}");
+    }
+    assert!(!red.contains("Private notes") && !red.contains("worn out"));
+    golden("20261102-090000-000.redacted.md", &red);
+    golden(
+        "20261102-090000-000.csv",
+        &ok(&convene(data.path(), &["logs", "export", S1, "--format", "csv"])),
+    );
+    golden(
+        "20261109-090000-000.json",
+        &ok(&convene(data.path(), &["logs", "export", S2, "--format", "json"])),
+    );
+    let json = ok(&convene(data.path(), &["logs", "export", S1, "--format", "json", "--redact"]));
+    assert!(!json.contains("worn out") && !json.contains("Ann Lee"));
+    golden("20261102-090000-000.redacted.json", &json);
+}
+
+#[test]
+fn csv_rows_are_one_per_stage_run_with_proper_quoting() {
+    let data = data_with(&ALL);
+    let out = ok(&convene(data.path(), &["logs", "export", S2, "--format", "csv"]));
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("a row")).collect();
+    assert_eq!(rows.len(), 4, "S2 ended in its fourth stage");
+    assert_eq!(&rows[2][1], "probing-questions");
+    assert_eq!(
+        (&rows[2][4], &rows[2][5], &rows[2][6], &rows[2][7], &rows[2][8]),
+        ("240", "330", "90", "120", "1")
+    );
+    let out = ok(&convene(data.path(), &["logs", "export", S3, "--format", "csv"]));
+    assert!(
+        out.contains(
+            "\n6,process-reflection,Reflection — Participants on the process,1,120,100,0,0,0,0\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn export_to_a_file_is_private_and_never_overwrites() {
+    let data = data_with(&ALL);
+    let out = data.path().join("minutes.md");
+    let target = out.to_str().expect("utf-8 path");
+    let o = convene(data.path(), &["logs", "export", S1, "-o", target]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), format!("Wrote {target}\n"));
+    let first = std::fs::read_to_string(&out).expect("written");
+    assert!(first.starts_with("# Project tuning — Year 9 team"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let again = convene(data.path(), &["logs", "export", S2, "--format", "csv", "-o", target]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        stderr(&again),
+        format!(
+            "convene: {target} already exists: nothing was written. Choose another name, or remove the file first.\n"
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&out).expect("still there"), first);
+}
+
+#[test]
+fn report_figures_match_the_hand_computed_ones() {
+    let data = data_with(&ALL);
+    let v: serde_json::Value = serde_json::from_str(&ok(&convene(
+        data.path(),
+        &["report", "--json", "--protocol", "project-tuning"],
+    )))
+    .expect("json");
+    assert_eq!(v["sessions"], 3);
+    let st = &v["protocols"][0]["stages"];
+    // presenter: actual 270, 300, 240 s; two overran by 30 and 60 s.
+    assert_eq!(st[0]["stage"], "presenter");
+    assert_eq!(
+        (
+            st[0]["median_actual_ms"].as_u64(),
+            st[0]["overran"].as_u64(),
+            st[0]["median_overrun_ms"].as_u64()
+        ),
+        (Some(270_000), Some(2), Some(45_000))
+    );
+    // presenter reflection: two runs (S2 ended before it), 210 and 300 s → 255 s.
+    assert_eq!(st[4]["runs"], 2);
+    assert_eq!(st[4]["median_actual_ms"], 255_000);
+    assert_eq!((st[4]["extensions"].as_u64(), st[4]["refusals"].as_u64()), (Some(1), Some(1)));
+    let text = ok(&convene(data.path(), &["report"]));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn actions_lists_commitments_with_their_follow_ups() {
+    let data = data_with(&ALL);
+    let all = ok(&convene(data.path(), &["actions"]));
+    assert!(all.contains("DONE  Ann Lee: Trial exit tickets with 9B"));
+    assert!(all.contains(
+        "  Mon 9 Nov 2026: carried forward: \"Not started: mocks week\" (20261109-090000-000)"
+    ));
+    let open = ok(&convene(data.path(), &["actions", "--open"]));
+    assert!(!open.contains("Ann Lee"), "done is not open:\n{open}");
+    assert!(open.contains("OPEN  Cat Diaz: Observe Ben's starter activity\n"));
+    assert!(open.contains("  due \"end of term\" (no date)\n"));
+    assert!(open.contains(
+        "OPEN (partly done) · OVERDUE  Dev Patel: Share the seating plan with the team\n"
+    ));
+    let overdue = ok(&convene(data.path(), &["actions", "--overdue", "--group", "YEAR 9 TEAM"]));
+    assert!(overdue.contains("Dev Patel") && !overdue.contains("Cat Diaz"), "{overdue}");
+    let mine = ok(&convene(data.path(), &["actions", "--person", "tom"]));
+    assert!(mine.starts_with("OPEN  Tom Reid: Send the attendance data\n"), "{mine}");
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&convene(data.path(), &["actions", "--json", "--open"])))
+            .expect("json");
+    let list = v["commitments"].as_array().expect("array");
+    let keys: Vec<(&str, &str)> = list
+        .iter()
+        .map(|c| (c["session"].as_str().unwrap_or(""), c["id"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(keys, [(S1, "c2"), (S2, "c1"), (CORRUPT, "c1")]);
+    assert_eq!(list[1]["due_date"], "2026-11-13");
+    assert_eq!(list[1]["history"][0]["status"], "partly");
+}
