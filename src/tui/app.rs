@@ -356,11 +356,17 @@ impl App {
     /// The commitment form, with the owner preset to the role the stage names (e.g. the
     /// coachee of the first group).
     fn open_commitment_form(&mut self) {
-        let owner = self
+        // The role this stage names; otherwise the round's first role (presenter, coachee).
+        let role = self
             .state
             .spec(self.state.pos)
             .and_then(|s| s.expects.as_ref())
             .and_then(|x| x.owner.clone())
+            .or_else(|| {
+                crate::session::view::current_round(&self.state)
+                    .and_then(|_| self.state.setup.protocol.roles.first().map(|r| r.id.clone()))
+            });
+        let owner = role
             .and_then(|role| crate::session::view::holders(&self.state, &role).into_iter().next())
             .unwrap_or_default();
         self.overlay = Overlay::Form(Form {

@@ -38,7 +38,8 @@ pub fn render(f: &mut Frame, app: &App, mono: u64, wall: DateTime<FixedOffset>) 
     }
     match app.state.status {
         Status::NotStarted => start_card(f, app, area),
-        _ => live(f, app, area, mono, wall),
+        Status::Ended(outcome) => ended(f, app, area, outcome),
+        Status::Running => live(f, app, area, mono, wall),
     }
     overlay(f, app, area);
 }
@@ -228,6 +229,50 @@ fn middle_height(app: &App, width: u16) -> u16 {
         + usize::from(st.spec(st.pos).is_some_and(|sp| sp.follow_up));
     let lines = if width >= 100 && prompts > 0 { roles.max(prompts) } else { roles + prompts };
     u16::try_from(lines).unwrap_or(u16::MAX)
+}
+
+/// After the end: how it went, in counts (never the notes themselves).
+fn ended(f: &mut Frame, app: &App, area: Rect, outcome: crate::session::Outcome) {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let planned = st.planned_ms() / 1000;
+    let actual: u64 = st.clocks.iter().map(|c| c.banked_ms).sum::<u64>() / 1000;
+    let run = st.clocks.iter().filter(|c| c.visits > 0).count();
+    let over = st.clocks.iter().filter(|c| c.banked_ms > c.planned_ms + 999).count();
+    let word = match outcome {
+        crate::session::Outcome::Completed => "SESSION COMPLETE",
+        crate::session::Outcome::EndedEarly => "SESSION ENDED EARLY",
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(format!(" {word} "), t.badge(Phase::Ended))),
+        Line::from(""),
+        Line::from(Span::styled(s(&st.setup.protocol.name), t.title())),
+        Line::from(format!("{run} of {} stages run · {over} ran over", st.stages.len())),
+        Line::from(format!(
+            "{} of stage time against {} planned",
+            format_clock(actual),
+            format_clock(planned)
+        )),
+        Line::from(format!(
+            "{} notes · {} commitments · {} extensions",
+            st.notes.len(),
+            st.commitments.len(),
+            st.extensions.len()
+        )),
+    ];
+    if app.opts.mirror {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "The facilitator has ended the session · q quits",
+            t.muted(),
+        )));
+    } else {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Any key closes this screen.", t.muted())));
+    }
+    let h = u16::try_from(lines.len()).unwrap_or(0);
+    let rect = super::widgets::centered(area, area.width, h);
+    f.render_widget(Paragraph::new(lines).alignment(Alignment::Center), rect);
 }
 
 /// Roles of the current round (every group) on the left, prompts on the right.

@@ -158,11 +158,15 @@ fn after_session(app: &App) -> ExitCode {
                 crate::session::Outcome::Completed => "completed",
                 crate::session::Outcome::EndedEarly => "ended early",
             };
+            let count =
+                |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            let run = st.clocks.iter().filter(|c| c.visits > 0).count();
             println!(
-                "Session {how}: {} stages, {} notes, {} commitments.",
-                st.stages.len(),
-                st.notes.len(),
-                st.commitments.len()
+                "Session {how}: {} of {} run, {}, {}.",
+                run,
+                count(st.stages.len(), "stage"),
+                count(st.notes.len(), "note"),
+                count(st.commitments.len(), "commitment")
             );
         }
         _ => {}
