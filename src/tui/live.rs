@@ -77,8 +77,9 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         )
     });
     let small = area.height < 30;
-    let cues = view::cues(st, if area.width > 120 { 6 } else { 3 });
-    let cue_h = u16::try_from(cues.len().clamp(1, 3)).unwrap_or(1);
+    let cue_lines = cue_lines(app, area.width);
+    let cue_rows: usize = cue_lines.iter().map(|l| rows(l, area.width)).sum();
+    let cue_h = u16::try_from(cue_rows.clamp(1, if small { 3 } else { 5 })).unwrap_or(1);
     let mid_lines = middle_height(app, area.width);
     let [
         banner_a,
@@ -160,22 +161,10 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     }
 
     // Who speaks, who stays silent.
-    let mut cue_lines: Vec<Line> = cues
-        .iter()
-        .map(|c| {
-            let (tag, style) =
-                if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
-            Line::from(vec![
-                Span::styled(tag, style),
-                Span::styled(s(&c.who), t.title()),
-                Span::raw(format!(": {}", s(&c.cue))),
-            ])
-        })
-        .collect();
-    if cue_lines.is_empty() {
-        cue_lines.push(Line::from(Span::styled("Open discussion", t.muted())));
-    }
-    f.render_widget(Paragraph::new(cue_lines).alignment(Alignment::Center), cue_a);
+    f.render_widget(
+        Paragraph::new(cue_lines).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+        cue_a,
+    );
 
     middle(f, app, mid_a);
 
@@ -185,6 +174,47 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
     }
     f.render_widget(Paragraph::new(footer(app, foot_a.width)), foot_a);
+}
+
+/// Rows a line takes when wrapped to `width`.
+fn rows(line: &Line, width: u16) -> usize {
+    line.width().div_ceil(usize::from(width.max(1))).max(1)
+}
+
+/// Who speaks and who stays silent, one line per cue. A cue names as many holders as fit on
+/// one line (down to one and "…"), so the cue itself is not cut off; if it still does not
+/// fit, it wraps.
+fn cue_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let most = if width > 120 { 6 } else { 3 };
+    let tries: Vec<Vec<view::NamedCue>> = (1..=most).rev().map(|n| view::cues(st, n)).collect();
+    let line = |c: &view::NamedCue| {
+        let (tag, style) =
+            if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
+        Line::from(vec![
+            Span::styled(tag, style),
+            Span::styled(s(&c.who), t.title()),
+            Span::raw(format!(": {}", s(&c.cue))),
+        ])
+    };
+    let count = tries.first().map_or(0, Vec::len);
+    let mut lines: Vec<Line> = (0..count)
+        .map(|i| {
+            let mut fitting = tries.iter().map(|cues| line(&cues[i]));
+            let first = fitting.next().unwrap_or_default();
+            if first.width() <= usize::from(width) {
+                return first;
+            }
+            fitting
+                .find(|l| l.width() <= usize::from(width))
+                .unwrap_or_else(|| tries.last().map_or(first, |cues| line(&cues[i])))
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled("Open discussion", t.muted())));
+    }
+    lines
 }
 
 /// Lines the roles-and-prompts section wants.
@@ -332,7 +362,10 @@ fn footer(app: &App, width: u16) -> Line<'static> {
 fn key_line(app: &App, mut items: Vec<(&'static str, &'static str)>, width: u16) -> Line<'static> {
     let t = app.opts.theme;
     let len = |items: &[(&str, &str)]| -> usize {
-        items.iter().map(|(k, l)| k.chars().count() + l.chars().count() + 4).sum()
+        // "k label" per item, " · " between items.
+        let words: usize =
+            items.iter().map(|(k, l)| k.chars().count() + l.chars().count() + 1).sum();
+        words + 3 * items.len().saturating_sub(1)
     };
     while len(&items) > usize::from(width) && items.len() > 3 {
         items.remove(items.len() - 3);
@@ -414,25 +447,40 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
     ])
     .areas(area);
     f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), head_a);
-    if area.width >= 110 {
+    let height = |lines: &[Line], w: u16| -> usize { lines.iter().map(|l| rows(l, w)).sum() };
+    // Scrolling stops at the last line (PgDn pressed once too often shows no empty page).
+    let clamp = |content: usize| {
+        let max = content.saturating_sub(usize::from(body.height));
+        app.scroll.min(u16::try_from(max).unwrap_or(u16::MAX))
+    };
+    let more_below = if area.width >= 110 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .spacing(2)
             .areas(body);
-        f.render_widget(
-            Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)),
-            l,
-        );
-        f.render_widget(Paragraph::new(plan).wrap(Wrap { trim: false }).scroll((app.scroll, 0)), r);
+        let content = height(&roster, l.width).max(height(&plan, r.width));
+        let scroll = clamp(content);
+        f.render_widget(Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((scroll, 0)), l);
+        f.render_widget(Paragraph::new(plan).wrap(Wrap { trim: false }).scroll((scroll, 0)), r);
+        content > usize::from(scroll) + usize::from(body.height)
     } else {
         roster.push(Line::from(""));
         roster.extend(plan);
+        let content = height(&roster, body.width);
+        let scroll = clamp(content);
         f.render_widget(
-            Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)),
+            Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((scroll, 0)),
             body,
         );
-    }
+        content > usize::from(scroll) + usize::from(body.height)
+    };
     if let Some(m) = &app.message {
         f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
+    } else if more_below {
+        f.render_widget(
+            Paragraph::new(Span::styled("more below: PgDn ↓", t.muted()))
+                .alignment(Alignment::Right),
+            msg_a,
+        );
     }
     let chooses = p.rotation.order == crate::protocol::OrderRule::GroupChooses;
     let mut keys = vec![("space", "start")];
@@ -462,7 +510,10 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
     let title = if chooses && selectable {
         "Presenting order and roles (the group may reorder)".to_string()
     } else {
-        format!("Roles in each of {} round{}", st.rounds, if st.rounds == 1 { "" } else { "s" })
+        match st.rounds {
+            1 => "Roles".to_string(),
+            n => format!("Roles in each of {n} rounds"),
+        }
     };
     lines.push(Line::from(Span::styled(title, t.title())));
     let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).max(4);
