@@ -391,3 +391,69 @@ fn an_escape_sequence_in_a_stage_name_is_shown_harmless() {
     }
     assert!(rig.render(80, 24).contains("says \u{FFFD}[31mhello"));
 }
+
+/// How `docs/keys.md` writes a binding: `| `n` `→` `PgDn` | next stage |`.
+fn doc_row(b: &convene::tui::keymap::Binding) -> String {
+    let keys: Vec<String> = b.keys.split(' ').map(|k| format!("`{k}`")).collect();
+    format!("| {} | {} |", keys.join(" "), b.label)
+}
+
+#[test]
+fn docs_keys_md_lists_every_live_binding() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/keys.md"))
+        .expect("docs/keys.md");
+    let live =
+        doc.split("\n## ").find(|s| s.starts_with("Live screen")).expect("a Live screen section");
+    let table: Vec<String> = convene::tui::keymap::LIVE.iter().map(doc_row).collect();
+    let rows: Vec<&str> = live.lines().filter(|l| l.starts_with("| `")).collect();
+    assert_eq!(
+        rows,
+        table,
+        "docs/keys.md's live table differs from keymap::LIVE; it should read:\n{}",
+        table.join("\n")
+    );
+}
+
+/// Every key the live screen answers to is in the table (so in the help and the docs).
+#[test]
+fn every_key_the_live_screen_answers_to_is_in_the_table() {
+    use convene::tui::keymap::{LIVE, live_action};
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut keys: Vec<(KeyEvent, String)> = (' '..='~')
+        .map(|c| {
+            let name = if c == ' ' { "space".to_string() } else { c.to_string() };
+            (KeyEvent::from(KeyCode::Char(c)), name)
+        })
+        .collect();
+    for (code, name) in [
+        (KeyCode::Right, "→"),
+        (KeyCode::Left, "←"),
+        (KeyCode::Up, "↑"),
+        (KeyCode::Down, "↓"),
+        (KeyCode::PageDown, "PgDn"),
+        (KeyCode::PageUp, "PgUp"),
+        (KeyCode::Esc, "Esc"),
+        (KeyCode::Enter, "Enter"),
+        (KeyCode::Tab, "Tab"),
+        (KeyCode::BackTab, "BackTab"),
+        (KeyCode::Backspace, "Backspace"),
+        (KeyCode::Home, "Home"),
+        (KeyCode::End, "End"),
+        (KeyCode::Delete, "Del"),
+        (KeyCode::F(1), "F1"),
+        (KeyCode::F(2), "F2"),
+    ] {
+        keys.push((KeyEvent::from(code), name.to_string()));
+    }
+    for c in 'a'..='z' {
+        let name = format!("^{}", c.to_ascii_uppercase());
+        keys.push((KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL), name));
+    }
+    for (key, name) in keys {
+        if let Some(action) = live_action(key) {
+            let listed =
+                LIVE.iter().any(|b| b.action == action && b.keys.split(' ').any(|k| k == name));
+            assert!(listed, "{name} does {action:?} but keymap::LIVE does not list it");
+        }
+    }
+}
