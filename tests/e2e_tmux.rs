@@ -299,7 +299,7 @@ fn the_mirror_follows_a_running_session() {
         return;
     }
     let t = Tmux::new("mirror");
-    t.start("live", &format!("run project-tuning --people '{PEOPLE}'"), |c| c.to_string());
+    t.start("live", &format!("run project-tuning --people '{PEOPLE}'"), str::to_string);
     t.wait_text("live", "READY", SOON);
     t.keys("live", &["Space"]);
     t.wait_text("live", "RUNNING", SOON);

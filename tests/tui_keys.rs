@@ -392,7 +392,7 @@ fn an_escape_sequence_in_a_stage_name_is_shown_harmless() {
     assert!(rig.render(80, 24).contains("says \u{FFFD}[31mhello"));
 }
 
-/// How `docs/keys.md` writes a binding: `| `n` `→` `PgDn` | next stage |`.
+/// How `docs/keys.md` writes a binding: each key in backticks, then the label, as a table row.
 fn doc_row(b: &convene::tui::keymap::Binding) -> String {
     let keys: Vec<String> = b.keys.split(' ').map(|k| format!("`{k}`")).collect();
     format!("| {} | {} |", keys.join(" "), b.label)

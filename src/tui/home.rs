@@ -152,22 +152,19 @@ pub fn render(f: &mut Frame, h: &Home) {
     for (i, e) in h.entries.iter().enumerate() {
         let mark = if i == h.selected { "> " } else { "  " };
         let style = if i == h.selected { t.selected() } else { ratatui::style::Style::new() };
-        let text = match &e.protocol {
-            Ok(p) => {
-                let total = format_clock(planned_total(p, typical_people(p)));
-                format!("{mark}{:<name_w$} {total:>8}", fit(&sanitize(&p.name), name_w))
-            }
+        let text = if let Ok(p) = &e.protocol {
+            let total = format_clock(planned_total(p, typical_people(p)));
+            format!("{mark}{:<name_w$} {total:>8}", fit(&sanitize(&p.name), name_w))
+        } else {
             // The file name, not its folder: the folder is in the details on the right.
-            Err(_) => {
-                let file = match &e.origin {
-                    Origin::File(p) => p
-                        .file_name()
-                        .map_or_else(|| e.origin.describe(), |n| sanitize(&n.to_string_lossy())),
-                    Origin::Builtin => e.origin.describe(),
-                };
-                let room = usize::from(left.width).saturating_sub(2 + 13).max(4);
-                format!("{mark}{} (has errors)", fit(&file, room))
-            }
+            let file = match &e.origin {
+                Origin::File(p) => p
+                    .file_name()
+                    .map_or_else(|| e.origin.describe(), |n| sanitize(&n.to_string_lossy())),
+                Origin::Builtin => e.origin.describe(),
+            };
+            let room = usize::from(left.width).saturating_sub(2 + 13).max(4);
+            format!("{mark}{} (has errors)", fit(&file, room))
         };
         rows.push(Line::from(Span::styled(text, style)));
     }
