@@ -123,6 +123,12 @@ fn four_triads_at_once() {
         assert!(text.contains(&format!("Group {g}:")), "group {g} missing:\n{text}");
     }
     both("four_triads", &rig);
+    // Three minutes before the end, every observer is named (as many as fit).
+    rig.wait(11 * 60_000);
+    let text = rig.render(80, 24);
+    assert!(text.contains("WRAP UP"), "{text}");
+    assert!(text.contains("remind the coach to wrap up · 3:00 left"), "{text}");
+    both("four_triads_wrap_up", &rig);
 }
 
 #[test]
@@ -249,4 +255,32 @@ fn default_theme_says_every_state_in_words() {
     rig.press('q');
     rig.press('e');
     assert!(rig.render(80, 24).contains("ENDED"));
+}
+
+#[test]
+fn agreement_question() {
+    let mut rig = started("action-learning", &["Ann", "Ben", "Cat", "Dev"]);
+    for _ in 0..4 {
+        rig.press('n');
+    }
+    rig.press('n'); // leave the topic stage without its note
+    rig.press('n');
+    assert_eq!(rig.stage_id(), "problem");
+    rig.press('+');
+    let text = rig.render(80, 24);
+    assert!(text.contains("Has the group agreed?"), "{text}");
+    assert!(text.contains("Esc  cancel"), "the last choice is cut off:\n{text}");
+    both("agreement", &rig);
+}
+
+#[test]
+fn confirm_leave() {
+    let mut rig = started("coaching-triad", TRIAD);
+    rig.press('n');
+    rig.press('n');
+    assert_eq!(rig.stage_id(), "commitment");
+    rig.press('n');
+    let text = rig.render(80, 24);
+    assert!(text.contains("Esc  stay in this stage"), "{text}");
+    both("confirm_leave", &rig);
 }

@@ -24,7 +24,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, FormKind, Overlay};
 use super::keymap;
-use super::widgets::{big_clock, popup, too_small};
+use super::widgets::{big_clock, popup, too_small, wrapped_rows as rows};
 use crate::protocol::{Part, RoleCount, Timing, format_clock};
 use crate::session::view::{self, Phase};
 use crate::session::{CommitmentStatus, Status};
@@ -143,9 +143,18 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     // The state line: words, not only colour.
     let state_text = match phase {
         Phase::WrapUp => {
-            let msg = view::warning_text(st, 3).map(|w| s(&w)).unwrap_or_default();
+            // Name as many of the people who act on it as fit on the line.
             let left = view::clock_text(view::shown_secs(remaining).1);
-            format!("WRAP UP · {msg} · {left} left")
+            let most = if area.width > 120 { 6 } else { 3 };
+            let texts: Vec<String> = (1..=most)
+                .rev()
+                .map(|n| {
+                    let msg = view::warning_text(st, n).map(|w| s(&w)).unwrap_or_default();
+                    format!("WRAP UP · {msg} · {left} left")
+                })
+                .collect();
+            let fits = |t: &&String| t.chars().count() <= usize::from(area.width);
+            texts.iter().find(fits).or(texts.last()).cloned().unwrap_or_default()
         }
         Phase::Time => "TIME · move on, or extend with the group".into(),
         Phase::Over(ms) => format!("TIME · +{} OVER", view::clock_text(ms / 1000)),
@@ -174,11 +183,6 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
     }
     f.render_widget(Paragraph::new(footer(app, foot_a.width)), foot_a);
-}
-
-/// Rows a line takes when wrapped to `width`.
-fn rows(line: &Line, width: u16) -> usize {
-    line.width().div_ceil(usize::from(width.max(1))).max(1)
 }
 
 /// Who speaks and who stays silent, one line per cue. A cue names as many holders as fit on
@@ -285,9 +289,9 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>, width: u16) -
     let next = match st.spec(st.pos + 1) {
         Some(n) if st.status == Status::Running => {
             let secs = st.clocks.get(st.pos + 1).map_or(0, |c| c.budget_ms / 1000);
-            format!("Next: {} ({})", s(&n.title()), format_clock(secs))
+            Some((s(&n.title()), format!(" ({})", format_clock(secs))))
         }
-        _ => "Last stage".into(),
+        _ => None,
     };
     let sched = view::schedule(st, mono, wall);
     let late = sched.minutes_late();
@@ -303,17 +307,35 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>, width: u16) -
             (m, true) => format!("ends {when} (-{} min)", -m),
         }
     };
-    Line::from(vec![
-        Span::raw(next),
-        Span::styled(" · ", t.muted()),
-        Span::raw(ends),
-        Span::styled(" · ", t.muted()),
-        Span::raw(if narrow {
-            format!("notes {} · commits {}", st.notes.len(), st.commitments.len())
-        } else {
-            format!("notes {} · commitments {}", st.notes.len(), st.commitments.len())
-        }),
-    ])
+    let counts = if narrow {
+        format!("notes {} · commits {}", st.notes.len(), st.commitments.len())
+    } else {
+        format!("notes {} · commitments {}", st.notes.len(), st.commitments.len())
+    };
+    // What gives way on a narrow screen: first the counts, then the end of the next title.
+    let width = usize::from(width);
+    let tail = format!(" · {ends}");
+    let next_w = next.as_ref().map_or(10, |(title, d)| 6 + title.chars().count() + d.len());
+    let with_counts = next_w + tail.chars().count() + 3 + counts.chars().count() <= width;
+    let next = match next {
+        None => "Last stage".to_string(),
+        Some((title, d)) => {
+            let room = width.saturating_sub(6 + d.len() + tail.chars().count()).max(8);
+            let title = if title.chars().count() > room {
+                let mut cut: String = title.chars().take(room - 1).collect();
+                cut.push('…');
+                cut
+            } else {
+                title
+            };
+            format!("Next: {title}{d}")
+        }
+    };
+    let mut spans = vec![Span::raw(next), Span::styled(" · ", t.muted()), Span::raw(ends)];
+    if with_counts {
+        spans.extend([Span::styled(" · ", t.muted()), Span::raw(counts)]);
+    }
+    Line::from(spans)
 }
 
 /// One cell per stage: done `■`, current `▶`, to come `·`; rounds separated by `|`.
