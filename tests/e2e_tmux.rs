@@ -200,6 +200,15 @@ fn wait_big(t: &Tmux, session: &str, texts: &[String], timeout: Duration) -> Str
     t.wait_for(session, &what, timeout, |s| texts.iter().any(|x| shows_big(s, x)))
 }
 
+/// User plus system CPU time of a process, in clock ticks (Linux only).
+fn cpu_ticks(pid: &str) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
 /// Whether `name` is the stage title: a line of its own (not "Next: name (3:00)").
 fn title_is(screen: &str, name: &str) -> bool {
     screen.lines().any(|l| l.trim() == name)
@@ -303,7 +312,11 @@ fn the_mirror_follows_a_running_session() {
     t.wait_text("live", "READY", SOON);
     t.keys("live", &["Space"]);
     t.wait_text("live", "RUNNING", SOON);
-    t.start("mirror", "mirror", |c| format!("{c}; echo EXITED $?; sleep 30"));
+    let pidfile = t.home.path().join("mirror.pid");
+    let pf = pidfile.display().to_string();
+    t.start("mirror", "mirror", |c| {
+        format!("sh -c 'echo $$ > \"{pf}\"; exec \"$0\" \"$@\"' {c}; echo EXITED $?; sleep 30")
+    });
     let screen = t.wait_text("mirror", "read-only", SOON);
     assert!(screen.contains("stage 1 of 6") && title_is(&screen, "Presenter"), "{screen}");
     // The mirror counts down on its own.
@@ -316,6 +329,19 @@ fn the_mirror_follows_a_running_session() {
         s.contains("stage 2 of 6") && title_is(s, "Clarifying questions")
     });
     eprintln!("the mirror followed in {:?}", pressed.elapsed());
+
+    // Idle between seconds: following the log costs next to nothing (no busy loop after the
+    // stage change's flash).
+    let pid = std::fs::read_to_string(&pidfile).expect("pid").trim().to_string();
+    if let Some(before) = cpu_ticks(&pid) {
+        let wall = Instant::now();
+        std::thread::sleep(Duration::from_millis(1500));
+        let used = cpu_ticks(&pid).expect("still running") - before;
+        // Clock ticks are 1/100 s: a busy loop would use about 150 of them here, a
+        // debug build spinning on 1 ms polls about 60; following the log takes 1 or 2.
+        eprintln!("the mirror used {used} CPU ticks in {:?}", wall.elapsed());
+        assert!(used < 20, "the mirror used {used} CPU ticks in {:?}", wall.elapsed());
+    }
 
     // Keys in the mirror change nothing; q leaves it.
     t.keys("mirror", &["n", "q"]);

@@ -457,3 +457,34 @@ fn every_key_the_live_screen_answers_to_is_in_the_table() {
         }
     }
 }
+
+/// The mirror follows the log and flashes on a stage change like the live screen; once the
+/// flash is over it must not ask to be woken at once, again and again (a busy loop).
+#[test]
+fn the_mirror_sleeps_after_a_flash() {
+    use convene::session::SessionState;
+    use convene::tui::Source;
+    use convene::tui::app::{App, Options};
+    use convene::tui::mirror::Follower;
+
+    let mut rig = Rig::builtin("project-tuning", TUNING);
+    let path = rig.app.log.as_ref().expect("log").path.clone();
+    let opts = Options { mirror: true, flash: true, ..mono_opts() };
+    let mut mirror = App::new(SessionState::new(rig.app.state.setup.clone()), None, opts);
+    let mut follower = Follower::new(&path, 0);
+    rig.press(' ');
+    rig.wait(10_000);
+    rig.press('n');
+    assert!(follower.poll(&mut mirror));
+    assert_eq!(mirror.state, rig.app.state, "the mirror replays to the same state");
+    assert_eq!(mirror.flash_until, Some(rig.mono + 400));
+    // The mirror's loop does not tick the engine; the flash simply runs out.
+    let later = rig.mono + 700;
+    let w = wake_in(&mirror, later).expect("running: wakes for the next second");
+    assert!(w >= 1, "asks to wake in {w} ms: a busy loop");
+    assert_eq!(w, 300, "the next shown second");
+    // Paused: the mirror wakes only to look at the log (its loop adds that interval).
+    rig.press(' ');
+    assert!(follower.poll(&mut mirror));
+    assert_eq!(wake_in(&mirror, rig.mono + 5_000), None);
+}
