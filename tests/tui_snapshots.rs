@@ -284,3 +284,42 @@ fn confirm_leave() {
     assert!(text.contains("Esc  stay in this stage"), "{text}");
     both("confirm_leave", &rig);
 }
+
+/// From the smallest size convene draws in to a large one, every screen draws without panicking
+/// and says its state in words.
+#[test]
+fn every_size_shows_the_state_word() {
+    let widths = [40, 41, 50, 60, 79, 80, 99, 100, 101, 110, 120, 121, 160, 240];
+    let heights = [12, 13, 16, 20, 24, 29, 30, 35, 45, 70];
+    let mut card = Rig::builtin("action-learning", &["Ann", "Ben", "Cat", "Dev", "Eve"]);
+    card.code(KeyCode::PageDown);
+    let mut screens: Vec<(Rig, &str)> = vec![(card, "READY")];
+    let mut triads = started(
+        "coaching-triad",
+        &["Ann", "Ben", "Cat", "Dev", "Eve", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kim", "Lee"],
+    );
+    triads.press('n');
+    triads.wait(12 * 60_000 + 1_000);
+    screens.push((triads, "WRAP UP"));
+    let mut over = started("project-tuning", TUNING);
+    over.wait(240_000 + 3_600_000);
+    screens.push((over, "+1:00:00 OVER"));
+    let mut paused = started("project-tuning", TUNING);
+    paused.press(' ');
+    paused.press('?');
+    screens.push((paused, "PAUSED"));
+    let mut card_help = Rig::builtin("project-tuning", TUNING);
+    card_help.press('?');
+    screens.push((card_help, "READY"));
+    for (rig, word) in &screens {
+        for w in widths {
+            for h in heights {
+                let text = rig.render(w, h);
+                let first = text.lines().next().unwrap_or_default();
+                let shown =
+                    if *word == "READY" { text.contains(word) } else { first.contains(word) };
+                assert!(shown, "{word} missing at {w}x{h}:\n{text}");
+            }
+        }
+    }
+}

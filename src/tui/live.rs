@@ -80,6 +80,20 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     let cue_lines = cue_lines(app, area.width);
     let cue_rows: usize = cue_lines.iter().map(|l| rows(l, area.width)).sum();
     let cue_h = u16::try_from(cue_rows.clamp(1, if small { 3 } else { 5 })).unwrap_or(1);
+    // Every row but the clock's is one line: banner, header, title, state, cues, next, strip,
+    // message, footer. The clock takes what is left: big digits (with a blank row above on a
+    // tall screen), half-height digits, or one line of text, so the state word in the header is
+    // never pushed off a short screen.
+    let banner_h = u16::from(banner.is_some());
+    let fixed = banner_h + 7;
+    let cue_h = cue_h.min(area.height.saturating_sub(fixed + 1).max(1));
+    let spare = area.height.saturating_sub(fixed + cue_h);
+    let clock_h = match spare {
+        10.. if !small => 10,
+        8.. => 8,
+        4.. => 4,
+        _ => 1,
+    };
     let mid_lines = middle_height(app, area.width);
     let [
         banner_a,
@@ -96,11 +110,11 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         msg_a,
         foot_a,
     ] = Layout::vertical([
-        Constraint::Length(u16::from(banner.is_some())),
+        Constraint::Length(banner_h),
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
-        Constraint::Length(if small { 8 } else { 10 }),
+        Constraint::Length(clock_h),
         Constraint::Length(1),
         Constraint::Length(cue_h),
         Constraint::Fill(1),
@@ -126,8 +140,11 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     );
 
     let mut title = vec![Span::styled(s(&spec.title()), t.title())];
-    if spec.timing == Timing::Suggested {
-        title.push(Span::styled("  (suggested duration)", t.muted()));
+    let suffix = "  (suggested duration)";
+    if spec.timing == Timing::Suggested
+        && spec.title().chars().count() + suffix.len() <= usize::from(area.width)
+    {
+        title.push(Span::styled(suffix, t.muted()));
     }
     f.render_widget(Paragraph::new(Line::from(title)).alignment(Alignment::Center), title_a);
 
@@ -135,9 +152,9 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     let remaining = view::remaining(st, mono);
     let text = view::countdown_text(remaining);
     let clock_style = t.phase(phase);
-    let clock_rect = Rect { y: clock_a.y + u16::from(!small), ..clock_a };
+    let pad = u16::from(clock_a.height >= 10);
     let clock_rect =
-        Rect { height: clock_a.height.saturating_sub(u16::from(!small)), ..clock_rect };
+        Rect { y: clock_a.y + pad, height: clock_a.height.saturating_sub(pad), ..clock_a };
     big_clock(f, clock_rect, &text, clock_style);
 
     // The state line: words, not only colour.
@@ -146,13 +163,16 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
             // Name as many of the people who act on it as fit on the line.
             let left = view::clock_text(view::shown_secs(remaining).1);
             let most = if area.width > 120 { 6 } else { 3 };
-            let texts: Vec<String> = (1..=most)
+            let mut texts: Vec<String> = (1..=most)
                 .rev()
-                .map(|n| {
-                    let msg = view::warning_text(st, n).map(|w| s(&w)).unwrap_or_default();
-                    format!("WRAP UP · {msg} · {left} left")
-                })
+                .filter_map(|n| view::warning_text(st, n))
+                .map(|msg| format!("WRAP UP · {} · {left} left", s(&msg)))
                 .collect();
+            // Then the message without the names, then only the time left.
+            if let Some(w) = spec.warning.as_ref() {
+                texts.push(format!("WRAP UP · {} · {left} left", s(&w.message)));
+            }
+            texts.push(format!("WRAP UP · {left} left"));
             let fits = |t: &&String| t.chars().count() <= usize::from(area.width);
             texts.iter().find(fits).or(texts.last()).cloned().unwrap_or_default()
         }
@@ -331,7 +351,11 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>, width: u16) -
             format!("Next: {title}{d}")
         }
     };
-    let mut spans = vec![Span::raw(next), Span::styled(" · ", t.muted()), Span::raw(ends)];
+    // Below that, the next stage stays and the projected end goes.
+    let mut spans = vec![Span::raw(next.clone())];
+    if next.chars().count() + tail.chars().count() <= width {
+        spans.extend([Span::styled(" · ", t.muted()), Span::raw(ends)]);
+    }
     if with_counts {
         spans.extend([Span::styled(" · ", t.muted()), Span::raw(counts)]);
     }
@@ -584,9 +608,16 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
     }
 }
 
+/// The open overlay, if any. It never covers the row with the state word: the header on the
+/// live screen, the footer (READY) on the start card.
 fn overlay(f: &mut Frame, app: &App, area: Rect) {
     let t = app.opts.theme;
     let st = &app.state;
+    let area = if st.status == Status::NotStarted {
+        Rect { height: area.height.saturating_sub(1), ..area }
+    } else {
+        Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area }
+    };
     let w = area.width.saturating_sub(4).min(100);
     match &app.overlay {
         Overlay::None => {}
