@@ -22,7 +22,7 @@ use super::theme::Theme;
 use super::widgets::too_small;
 use crate::cli::{Dirs, RunArgs, ScreenArgs};
 use crate::protocol::plan::{planned_total, typical_people};
-use crate::protocol::{Entry, Library, Timing, format_clock};
+use crate::protocol::{Entry, Library, LoadError, Origin, Timing, format_clock};
 use crate::session::Setup;
 use crate::text::sanitize;
 
@@ -147,15 +147,24 @@ pub fn render(f: &mut Frame, h: &Home) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
     let mut rows = Vec::new();
+    // "> name  total": the total keeps its column and the name gives way on a narrow screen.
+    let name_w = usize::from(left.width).saturating_sub(2 + 1 + 8).clamp(4, 26);
     for (i, e) in h.entries.iter().enumerate() {
         let mark = if i == h.selected { "> " } else { "  " };
         let style = if i == h.selected { t.selected() } else { ratatui::style::Style::new() };
-        let text = match &e.protocol {
-            Ok(p) => {
-                let total = format_clock(planned_total(p, typical_people(p)));
-                format!("{mark}{:<26} {total:>8}", sanitize(&p.name))
-            }
-            Err(_) => format!("{mark}{} (has errors)", e.origin.describe()),
+        let text = if let Ok(p) = &e.protocol {
+            let total = format_clock(planned_total(p, typical_people(p)));
+            format!("{mark}{:<name_w$} {total:>8}", fit(&sanitize(&p.name), name_w))
+        } else {
+            // The file name, not its folder: the folder is in the details on the right.
+            let file = match &e.origin {
+                Origin::File(p) => p
+                    .file_name()
+                    .map_or_else(|| e.origin.describe(), |n| sanitize(&n.to_string_lossy())),
+                Origin::Builtin => e.origin.describe(),
+            };
+            let room = usize::from(left.width).saturating_sub(2 + 13).max(4);
+            format!("{mark}{} (has errors)", fit(&file, room))
         };
         rows.push(Line::from(Span::styled(text, style)));
     }
@@ -177,35 +186,62 @@ pub fn render(f: &mut Frame, h: &Home) {
                 )));
             }
             let n = typical_people(p);
+            let suggested = p.all_stages().any(|(_, st)| st.timing == Timing::Suggested);
             detail.push(Line::from(Span::styled(
                 format!(
-                    "Total {} for {n} people (* suggested duration)",
-                    format_clock(planned_total(p, n))
+                    "Total {} for {n} people{}",
+                    format_clock(planned_total(p, n)),
+                    if suggested { " (* suggested duration)" } else { "" }
                 ),
                 t.title(),
             )));
         }
         Some((Err(err), _)) => {
             detail.push(Line::from(Span::styled("This protocol file cannot be used:", t.silent())));
-            for l in err.to_string().lines() {
-                detail.push(Line::from(sanitize(l)));
+            match err {
+                // One line per problem, without repeating the path on each.
+                LoadError::Invalid { path, problems } => {
+                    detail.push(Line::from(sanitize(path)));
+                    for p in problems {
+                        let at = p.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                        detail.push(Line::from(format!(
+                            "• {at}{}: {}",
+                            sanitize(&p.place),
+                            sanitize(&p.message)
+                        )));
+                    }
+                }
+                _ => detail.extend(err.to_string().lines().map(|l| Line::from(sanitize(l)))),
             }
         }
         None => detail.push(Line::from("No protocols found.")),
     }
+    // The form has its own place at the bottom, so a long summary never pushes it off screen.
+    let mut form: Vec<Line> = Vec::new();
     if h.step == Step::Details {
-        detail.push(Line::from(""));
         for (i, label) in LABELS.iter().enumerate() {
             let cursor = if i == h.focus { "▏" } else { "" };
             let style = if i == h.focus { t.title() } else { ratatui::style::Style::new() };
-            detail.push(Line::from(vec![
+            form.push(Line::from(vec![
                 Span::styled(format!("{label}: "), t.muted()),
                 Span::styled(format!("{}{cursor}", sanitize(&h.fields[i])), style),
             ]));
         }
     }
     let block = Block::default().borders(Borders::LEFT).title(" Details ");
-    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }).block(block), right);
+    let inner = block.inner(right);
+    f.render_widget(block, right);
+    let width = usize::from(inner.width.max(1));
+    let form_rows: usize = form.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let form_h = u16::try_from(form_rows + usize::from(!form.is_empty())).unwrap_or(u16::MAX);
+    let [detail_a, form_a] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(form_h)]).areas(inner);
+    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), detail_a);
+    if !form.is_empty() {
+        let [_, fields_a] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(form_a);
+        f.render_widget(Paragraph::new(form).wrap(Wrap { trim: false }), fields_a);
+    }
     if let Some(m) = &h.message {
         f.render_widget(
             Paragraph::new(sanitize(m)).style(t.silent()).wrap(Wrap { trim: true }),
@@ -217,6 +253,17 @@ pub fn render(f: &mut Frame, h: &Home) {
         Step::Details => "Tab next field · Enter review the roster · Esc back · ^C quit",
     };
     f.render_widget(Paragraph::new(Span::styled(keys, t.muted())), foot);
+}
+
+/// `text` cut to `width` characters, ending in `…` when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
 }
 
 /// Renders only the rows that fit, keeping the selection in view.

@@ -54,14 +54,14 @@ pub const LIVE: &[Binding] = &[
         footer: true,
     },
     Binding {
-        keys: "+",
+        keys: "+ =",
         action: Action::Extend,
         short: "extend",
         label: "extend 1 min",
         footer: true,
     },
     Binding {
-        keys: "-",
+        keys: "- _",
         action: Action::Shorten,
         short: "shorten",
         label: "shorten 1 min",
@@ -98,7 +98,7 @@ pub const LIVE: &[Binding] = &[
         footer: false,
     },
     Binding { keys: "?", action: Action::Help, short: "help", label: "all keys", footer: true },
-    Binding { keys: "q ^C", action: Action::Quit, short: "quit", label: "quit", footer: true },
+    Binding { keys: "q Esc ^C", action: Action::Quit, short: "quit", label: "quit", footer: true },
 ];
 
 /// Maps a key press on the live screen to an action.
@@ -148,6 +148,7 @@ mod tests {
                     "PgDn" => KeyEvent::from(KeyCode::PageDown),
                     "PgUp" => KeyEvent::from(KeyCode::PageUp),
                     "^C" => KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                    "Esc" => KeyEvent::from(KeyCode::Esc),
                     other => KeyEvent::from(KeyCode::Char(other.chars().next().expect("a key"))),
                 };
                 assert_eq!(live_action(key), Some(b.action), "{k}");

@@ -24,7 +24,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, FormKind, Overlay};
 use super::keymap;
-use super::widgets::{big_clock, popup, too_small};
+use super::widgets::{big_clock, popup, too_small, wrapped_rows as rows};
 use crate::protocol::{Part, RoleCount, Timing, format_clock};
 use crate::session::view::{self, Phase};
 use crate::session::{CommitmentStatus, Status};
@@ -78,8 +78,23 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         )
     });
     let small = area.height < 30;
-    let cues = view::cues(st, if area.width > 120 { 6 } else { 3 });
-    let cue_h = u16::try_from(cues.len().clamp(1, 3)).unwrap_or(1);
+    let cue_lines = cue_lines(app, area.width);
+    let cue_rows: usize = cue_lines.iter().map(|l| rows(l, area.width)).sum();
+    let cue_h = u16::try_from(cue_rows.clamp(1, if small { 3 } else { 5 })).unwrap_or(1);
+    // Every row but the clock's is one line: banner, header, title, state, cues, next, strip,
+    // message, footer. The clock takes what is left: big digits (with a blank row above on a
+    // tall screen), half-height digits, or one line of text, so the state word in the header is
+    // never pushed off a short screen.
+    let banner_h = u16::from(banner.is_some());
+    let fixed = banner_h + 7;
+    let cue_h = cue_h.min(area.height.saturating_sub(fixed + 1).max(1));
+    let spare = area.height.saturating_sub(fixed + cue_h);
+    let clock_h = match spare {
+        10.. if !small => 10,
+        8.. => 8,
+        4.. => 4,
+        _ => 1,
+    };
     let mid_lines = middle_height(app, area.width);
     let [
         banner_a,
@@ -96,11 +111,11 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         msg_a,
         foot_a,
     ] = Layout::vertical([
-        Constraint::Length(u16::from(banner.is_some())),
+        Constraint::Length(banner_h),
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
-        Constraint::Length(if small { 8 } else { 10 }),
+        Constraint::Length(clock_h),
         Constraint::Length(1),
         Constraint::Length(cue_h),
         Constraint::Fill(1),
@@ -126,8 +141,11 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     );
 
     let mut title = vec![Span::styled(s(&spec.title()), t.title())];
-    if spec.timing == Timing::Suggested {
-        title.push(Span::styled("  (suggested duration)", t.muted()));
+    let suffix = "  (suggested duration)";
+    if spec.timing == Timing::Suggested
+        && spec.title().chars().count() + suffix.len() <= usize::from(area.width)
+    {
+        title.push(Span::styled(suffix, t.muted()));
     }
     f.render_widget(Paragraph::new(Line::from(title)).alignment(Alignment::Center), title_a);
 
@@ -135,17 +153,29 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     let remaining = view::remaining(st, mono);
     let text = view::countdown_text(remaining);
     let clock_style = t.phase(phase);
-    let clock_rect = Rect { y: clock_a.y + u16::from(!small), ..clock_a };
+    let pad = u16::from(clock_a.height >= 10);
     let clock_rect =
-        Rect { height: clock_a.height.saturating_sub(u16::from(!small)), ..clock_rect };
+        Rect { y: clock_a.y + pad, height: clock_a.height.saturating_sub(pad), ..clock_a };
     big_clock(f, clock_rect, &text, clock_style);
 
     // The state line: words, not only colour.
     let state_text = match phase {
         Phase::WrapUp => {
-            let msg = view::warning_text(st, 3).map(|w| s(&w)).unwrap_or_default();
+            // Name as many of the people who act on it as fit on the line.
             let left = view::clock_text(view::shown_secs(remaining).1);
-            format!("WRAP UP · {msg} · {left} left")
+            let most = if area.width > 120 { 6 } else { 3 };
+            let mut texts: Vec<String> = (1..=most)
+                .rev()
+                .filter_map(|n| view::warning_text(st, n))
+                .map(|msg| format!("WRAP UP · {} · {left} left", s(&msg)))
+                .collect();
+            // Then the message without the names, then only the time left.
+            if let Some(w) = spec.warning.as_ref() {
+                texts.push(format!("WRAP UP · {} · {left} left", s(&w.message)));
+            }
+            texts.push(format!("WRAP UP · {left} left"));
+            let fits = |t: &&String| t.chars().count() <= usize::from(area.width);
+            texts.iter().find(fits).or(texts.last()).cloned().unwrap_or_default()
         }
         Phase::Time => "TIME · move on, or extend with the group".into(),
         Phase::Over(ms) => format!("TIME · +{} OVER", view::clock_text(ms / 1000)),
@@ -161,22 +191,10 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     }
 
     // Who speaks, who stays silent.
-    let mut cue_lines: Vec<Line> = cues
-        .iter()
-        .map(|c| {
-            let (tag, style) =
-                if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
-            Line::from(vec![
-                Span::styled(tag, style),
-                Span::styled(s(&c.who), t.title()),
-                Span::raw(format!(": {}", s(&c.cue))),
-            ])
-        })
-        .collect();
-    if cue_lines.is_empty() {
-        cue_lines.push(Line::from(Span::styled("Open discussion", t.muted())));
-    }
-    f.render_widget(Paragraph::new(cue_lines).alignment(Alignment::Center), cue_a);
+    f.render_widget(
+        Paragraph::new(cue_lines).alignment(Alignment::Center).wrap(Wrap { trim: true }),
+        cue_a,
+    );
 
     middle(f, app, mid_a);
 
@@ -218,6 +236,42 @@ fn follow_up_line(app: &App) -> Line<'static> {
         Span::raw(format!("{reviewed} of {total} earlier commitments reviewed · press ")),
         Span::styled("f", t.key()),
     ])
+}
+
+/// Who speaks and who stays silent, one line per cue. A cue names as many holders as fit on
+/// one line (down to one and "…"), so the cue itself is not cut off; if it still does not
+/// fit, it wraps.
+fn cue_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let most = if width > 120 { 6 } else { 3 };
+    let tries: Vec<Vec<view::NamedCue>> = (1..=most).rev().map(|n| view::cues(st, n)).collect();
+    let line = |c: &view::NamedCue| {
+        let (tag, style) =
+            if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
+        Line::from(vec![
+            Span::styled(tag, style),
+            Span::styled(s(&c.who), t.title()),
+            Span::raw(format!(": {}", s(&c.cue))),
+        ])
+    };
+    let count = tries.first().map_or(0, Vec::len);
+    let mut lines: Vec<Line> = (0..count)
+        .map(|i| {
+            let mut fitting = tries.iter().map(|cues| line(&cues[i]));
+            let first = fitting.next().unwrap_or_default();
+            if first.width() <= usize::from(width) {
+                return first;
+            }
+            fitting
+                .find(|l| l.width() <= usize::from(width))
+                .unwrap_or_else(|| tries.last().map_or(first, |cues| line(&cues[i])))
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled("Open discussion", t.muted())));
+    }
+    lines
 }
 
 /// Lines the roles-and-prompts section wants.
@@ -336,9 +390,9 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>, width: u16) -
     let next = match st.spec(st.pos + 1) {
         Some(n) if st.status == Status::Running => {
             let secs = st.clocks.get(st.pos + 1).map_or(0, |c| c.budget_ms / 1000);
-            format!("Next: {} ({})", s(&n.title()), format_clock(secs))
+            Some((s(&n.title()), format!(" ({})", format_clock(secs))))
         }
-        _ => "Last stage".into(),
+        _ => None,
     };
     let sched = view::schedule(st, mono, wall);
     let late = sched.minutes_late();
@@ -354,17 +408,39 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>, width: u16) -
             (m, true) => format!("ends {when} (-{} min)", -m),
         }
     };
-    Line::from(vec![
-        Span::raw(next),
-        Span::styled(" · ", t.muted()),
-        Span::raw(ends),
-        Span::styled(" · ", t.muted()),
-        Span::raw(if narrow {
-            format!("notes {} · commits {}", st.notes.len(), st.commitments.len())
-        } else {
-            format!("notes {} · commitments {}", st.notes.len(), st.commitments.len())
-        }),
-    ])
+    let counts = if narrow {
+        format!("notes {} · commits {}", st.notes.len(), st.commitments.len())
+    } else {
+        format!("notes {} · commitments {}", st.notes.len(), st.commitments.len())
+    };
+    // What gives way on a narrow screen: first the counts, then the end of the next title.
+    let width = usize::from(width);
+    let tail = format!(" · {ends}");
+    let next_w = next.as_ref().map_or(10, |(title, d)| 6 + title.chars().count() + d.len());
+    let with_counts = next_w + tail.chars().count() + 3 + counts.chars().count() <= width;
+    let next = match next {
+        None => "Last stage".to_string(),
+        Some((title, d)) => {
+            let room = width.saturating_sub(6 + d.len() + tail.chars().count()).max(8);
+            let title = if title.chars().count() > room {
+                let mut cut: String = title.chars().take(room - 1).collect();
+                cut.push('…');
+                cut
+            } else {
+                title
+            };
+            format!("Next: {title}{d}")
+        }
+    };
+    // Below that, the next stage stays and the projected end goes.
+    let mut spans = vec![Span::raw(next.clone())];
+    if next.chars().count() + tail.chars().count() <= width {
+        spans.extend([Span::styled(" · ", t.muted()), Span::raw(ends)]);
+    }
+    if with_counts {
+        spans.extend([Span::styled(" · ", t.muted()), Span::raw(counts)]);
+    }
+    Line::from(spans)
 }
 
 /// One cell per stage: done `■`, current `▶`, to come `·`; rounds separated by `|`.
@@ -413,7 +489,10 @@ fn footer(app: &App, width: u16) -> Line<'static> {
 fn key_line(app: &App, mut items: Vec<(&'static str, &'static str)>, width: u16) -> Line<'static> {
     let t = app.opts.theme;
     let len = |items: &[(&str, &str)]| -> usize {
-        items.iter().map(|(k, l)| k.chars().count() + l.chars().count() + 4).sum()
+        // "k label" per item, " · " between items.
+        let words: usize =
+            items.iter().map(|(k, l)| k.chars().count() + l.chars().count() + 1).sum();
+        words + 3 * items.len().saturating_sub(1)
     };
     while len(&items) > usize::from(width) && items.len() > 3 {
         items.remove(items.len() - 3);
@@ -495,25 +574,40 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
     ])
     .areas(area);
     f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), head_a);
-    if area.width >= 110 {
+    let height = |lines: &[Line], w: u16| -> usize { lines.iter().map(|l| rows(l, w)).sum() };
+    // Scrolling stops at the last line (PgDn pressed once too often shows no empty page).
+    let clamp = |content: usize| {
+        let max = content.saturating_sub(usize::from(body.height));
+        app.scroll.min(u16::try_from(max).unwrap_or(u16::MAX))
+    };
+    let more_below = if area.width >= 110 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .spacing(2)
             .areas(body);
-        f.render_widget(
-            Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)),
-            l,
-        );
-        f.render_widget(Paragraph::new(plan).wrap(Wrap { trim: false }).scroll((app.scroll, 0)), r);
+        let content = height(&roster, l.width).max(height(&plan, r.width));
+        let scroll = clamp(content);
+        f.render_widget(Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((scroll, 0)), l);
+        f.render_widget(Paragraph::new(plan).wrap(Wrap { trim: false }).scroll((scroll, 0)), r);
+        content > usize::from(scroll) + usize::from(body.height)
     } else {
         roster.push(Line::from(""));
         roster.extend(plan);
+        let content = height(&roster, body.width);
+        let scroll = clamp(content);
         f.render_widget(
-            Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((app.scroll, 0)),
+            Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((scroll, 0)),
             body,
         );
-    }
+        content > usize::from(scroll) + usize::from(body.height)
+    };
     if let Some(m) = &app.message {
         f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
+    } else if more_below {
+        f.render_widget(
+            Paragraph::new(Span::styled("more below: PgDn ↓", t.muted()))
+                .alignment(Alignment::Right),
+            msg_a,
+        );
     }
     let chooses = p.rotation.order == crate::protocol::OrderRule::GroupChooses;
     let mut keys = vec![("space", "start")];
@@ -543,7 +637,10 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
     let title = if chooses && selectable {
         "Presenting order and roles (the group may reorder)".to_string()
     } else {
-        format!("Roles in each of {} round{}", st.rounds, if st.rounds == 1 { "" } else { "s" })
+        match st.rounds {
+            1 => "Roles".to_string(),
+            n => format!("Roles in each of {n} rounds"),
+        }
     };
     lines.push(Line::from(Span::styled(title, t.title())));
     let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).max(4);
@@ -592,9 +689,16 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
     }
 }
 
+/// The open overlay, if any. It never covers the row with the state word: the header on the
+/// live screen, the footer (READY) on the start card.
 fn overlay(f: &mut Frame, app: &App, area: Rect) {
     let t = app.opts.theme;
     let st = &app.state;
+    let area = if st.status == Status::NotStarted {
+        Rect { height: area.height.saturating_sub(1), ..area }
+    } else {
+        Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area }
+    };
     let w = area.width.saturating_sub(4).min(100);
     match &app.overlay {
         Overlay::None => {}

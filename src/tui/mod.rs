@@ -206,7 +206,9 @@ fn watch_signals() {
 /// How long until the display must change, if ever.
 pub fn wake_in(app: &App, mono: u64) -> Option<u64> {
     let st = &app.state;
-    let mut next: Option<u64> = app.flash_until.map(|u| u.saturating_sub(mono));
+    // A flash that is over needs no wake-up: the mirror's loop never ticks it away, and waking
+    // "in 0 ms" for it would spin.
+    let mut next: Option<u64> = app.flash_until.filter(|u| *u > mono).map(|u| u - mono);
     let mut consider = |ms: u64| next = Some(next.map_or(ms, |n| n.min(ms)));
     if st.status == Status::Running && !st.paused {
         let r = view::remaining(st, mono);

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use tui_big_text::{BigText, PixelSize};
 
@@ -48,9 +48,33 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     r
 }
 
-/// A popup with a title, cleared behind.
+/// Rows `line` takes when word-wrapped to `width` columns (at least one).
+pub fn wrapped_rows(line: &Line, width: u16) -> usize {
+    let width = usize::from(width.max(1));
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let (mut rows, mut col) = (1, 0);
+    for word in text.split(' ') {
+        let w = Span::raw(word).width();
+        let need = if col == 0 { w } else { col + 1 + w };
+        if need <= width {
+            col = need;
+            continue;
+        }
+        if col > 0 {
+            rows += 1;
+        }
+        // A word longer than the width is broken across rows.
+        rows += w.saturating_sub(1) / width;
+        col = if w == 0 { 0 } else { (w - 1) % width + 1 };
+    }
+    rows
+}
+
+/// A popup with a title, cleared behind, tall enough for its lines once wrapped.
 pub fn popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, w: u16) -> Rect {
-    let h = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2);
+    let inner_w = w.min(area.width).saturating_sub(2);
+    let rows: usize = lines.iter().map(|l| wrapped_rows(l, inner_w)).sum();
+    let h = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2);
     let rect = centered(area, w, h);
     f.render_widget(Clear, rect);
     let block = Block::default().borders(Borders::ALL).title(format!(" {title} "));

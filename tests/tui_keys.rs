@@ -1,0 +1,490 @@
+//! The live screen driven headless: key presses and a fake clock in, engine state and the log
+//! file on disk out. No terminal is involved.
+
+mod support;
+
+use convene::protocol::load_file;
+use convene::session::Status;
+use convene::tui::app::{Exit, FormKind, Overlay};
+use convene::tui::wake_in;
+use crossterm::event::KeyCode;
+use support::{Rig, default_opts, mono_opts, setup};
+
+const TUNING: &[&str] = &["Priya", "Ann", "Ben", "Cat"];
+const TRIAD: &[&str] = &["Ann", "Ben", "Cat"];
+
+fn started(id: &str, people: &[&str]) -> Rig {
+    let mut rig = Rig::builtin(id, people);
+    rig.press(' ');
+    assert_eq!(rig.app.state.status, Status::Running);
+    rig
+}
+
+fn remaining(rig: &Rig) -> i64 {
+    convene::session::view::remaining(&rig.app.state, rig.mono)
+}
+
+#[test]
+fn space_pauses_and_resumes() {
+    let mut rig = started("project-tuning", TUNING);
+    rig.wait(10_000);
+    rig.press(' ');
+    assert!(rig.app.state.paused);
+    rig.wait(30_000);
+    assert_eq!(remaining(&rig), 230_000, "a paused clock stands still");
+    rig.press(' ');
+    assert!(!rig.app.state.paused);
+    rig.wait(1_000);
+    assert_eq!(remaining(&rig), 229_000);
+    let paused = rig.events("paused");
+    assert_eq!(paused.len(), 1);
+    assert_eq!(paused[0]["remaining_ms"], 230_000);
+    let resumed = rig.events("resumed");
+    assert_eq!(resumed.len(), 1);
+    assert_eq!(resumed[0]["paused_ms"], 30_000);
+}
+
+#[test]
+fn n_right_and_page_down_advance_b_left_and_page_up_go_back() {
+    let mut rig = started("project-tuning", TUNING);
+    rig.press('n');
+    assert_eq!(rig.app.state.pos, 1);
+    rig.code(KeyCode::Right);
+    assert_eq!(rig.app.state.pos, 2);
+    rig.code(KeyCode::PageDown);
+    assert_eq!(rig.app.state.pos, 3);
+    rig.press('b');
+    assert_eq!(rig.app.state.pos, 2);
+    rig.code(KeyCode::Left);
+    assert_eq!(rig.app.state.pos, 1);
+    rig.code(KeyCode::PageUp);
+    assert_eq!(rig.app.state.pos, 0);
+    let vias: Vec<String> = rig
+        .events("stage-entered")
+        .iter()
+        .map(|e| format!("{}:{}", e["pos"], e["via"].as_str().expect("via")))
+        .collect();
+    assert_eq!(vias, ["0:next", "1:next", "2:next", "3:next", "2:back", "1:back", "0:back"]);
+}
+
+#[test]
+fn plus_extends_and_minus_shortens_by_a_minute() {
+    let mut rig = started("project-tuning", TUNING);
+    rig.wait(10_000);
+    rig.press('+');
+    assert_eq!(remaining(&rig), 290_000);
+    rig.press('-');
+    rig.press('-');
+    assert_eq!(remaining(&rig), 170_000);
+    let ext = rig.events("extended");
+    assert_eq!(ext.len(), 1);
+    assert_eq!(ext[0]["by_ms"], 60_000);
+    assert!(ext[0].get("agreement").is_none(), "{}", ext[0]);
+    assert_eq!(rig.events("shortened").len(), 2);
+}
+
+/// Into the first presenting slot of an action learning set, whose stages run longer only with
+/// the group's agreement.
+fn action_learning_slot() -> Rig {
+    let mut rig = started("action-learning", &["Ann", "Ben", "Cat", "Dev"]);
+    for _ in 0..3 {
+        rig.press('n');
+    }
+    assert_eq!(rig.stage_id(), "next-topic");
+    rig.press('n'); // the agreed topic was not noted: asked to confirm
+    assert_eq!(rig.app.overlay, Overlay::ConfirmLeave);
+    rig.press('n');
+    rig.press('n'); // the break
+    assert_eq!(rig.stage_id(), "problem");
+    rig
+}
+
+#[test]
+fn plus_under_group_agreement_asks_and_records_the_answer() {
+    let mut rig = action_learning_slot();
+    let before = remaining(&rig);
+    rig.press('+');
+    assert_eq!(rig.app.overlay, Overlay::Agreement { by_ms: 60_000 });
+    assert!(rig.events("extended").is_empty(), "nothing recorded before the answer");
+    rig.press('y');
+    assert_eq!(rig.app.overlay, Overlay::None);
+    assert_eq!(remaining(&rig), before + 60_000);
+    let ext = rig.events("extended");
+    assert_eq!(ext.len(), 1);
+    assert_eq!(ext[0]["agreement"]["by"], "group", "{}", ext[0]);
+
+    rig.press('+');
+    rig.press('n');
+    assert_eq!(remaining(&rig), before + 60_000, "a refusal adds no time");
+    let refused = rig.events("extension-refused");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0]["by_ms"], 60_000);
+
+    // Esc asks nothing and records nothing.
+    rig.press('+');
+    rig.code(KeyCode::Esc);
+    assert_eq!(rig.events("extended").len() + rig.events("extension-refused").len(), 2);
+}
+
+#[test]
+fn a_note_is_saved_privately_and_never_shown() {
+    let mut rig = started("project-tuning", TUNING);
+    rig.press('e');
+    let secret = "Priya seems anxious";
+    rig.type_text(secret);
+    for (w, h) in [(80, 24), (160, 45)] {
+        let screen = rig.render(w, h);
+        assert!(screen.contains("Private note"), "{screen}");
+        assert!(!screen.contains("anxious"), "typed text on screen:\n{screen}");
+    }
+    rig.code(KeyCode::Enter);
+    assert_eq!(rig.app.overlay, Overlay::None);
+    let notes = rig.events("note-added");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["text"], secret);
+    assert_eq!(notes[0]["private"], true);
+    for (w, h) in [(80, 24), (160, 45)] {
+        let screen = rig.render(w, h);
+        assert!(screen.contains("notes 1"), "{screen}");
+        assert!(!screen.contains("anxious"), "note on screen:\n{screen}");
+    }
+    // F2 shows the text while typing, on request.
+    rig.press('e');
+    rig.type_text("visible");
+    assert!(!rig.render(80, 24).contains("visible"));
+    rig.code(KeyCode::F(2));
+    assert!(rig.render(80, 24).contains("visible"));
+}
+
+/// Into the coachee's commitment stage of round `round` (0-based) of a coaching triad.
+fn triad_commitment(rig: &mut Rig, round: usize) {
+    while rig.stage_id() != "commitment"
+        || rig.app.state.stages[rig.app.state.pos].round != Some(round)
+    {
+        rig.press('n');
+        if rig.app.overlay == Overlay::ConfirmLeave {
+            rig.press('n');
+        }
+        assert_eq!(rig.app.state.status, Status::Running, "ran past the commitment stage");
+    }
+}
+
+#[test]
+fn a_commitment_is_preset_to_the_coachee_of_the_round() {
+    let mut rig = started("coaching-triad", TRIAD);
+    for (round, coachee) in [(0, "Ann"), (1, "Ben"), (2, "Cat")] {
+        triad_commitment(&mut rig, round);
+        rig.press('a');
+        let Overlay::Form(form) = &rig.app.overlay else { panic!("{:?}", rig.app.overlay) };
+        assert_eq!(form.kind, FormKind::Commitment);
+        assert_eq!(form.fields[0].value, coachee, "round {}", round + 1);
+        assert_eq!(form.focus, 1, "typing starts in the commitment itself");
+        rig.type_text("Observe a colleague's lesson");
+        rig.code(KeyCode::Enter);
+        rig.type_text("2 weeks");
+        rig.code(KeyCode::Enter);
+        assert_eq!(rig.app.overlay, Overlay::None);
+        // With the commitment recorded, the stage is left without a question.
+        rig.press('n');
+        assert_eq!(rig.app.overlay, Overlay::None);
+    }
+    let made: Vec<(String, String)> = rig
+        .events("commitment-added")
+        .iter()
+        .map(|c| {
+            (c["owner"].as_str().expect("owner").into(), c["due"].as_str().expect("due").into())
+        })
+        .collect();
+    assert_eq!(
+        made,
+        [
+            ("Ann".into(), "2 weeks".into()),
+            ("Ben".into(), "2 weeks".into()),
+            ("Cat".into(), "2 weeks".into())
+        ]
+    );
+    assert!(rig.events("stage-left").iter().all(|e| e.get("without_record").is_none()));
+}
+
+#[test]
+fn leaving_the_commitment_stage_without_one_asks_first() {
+    let mut rig = started("coaching-triad", TRIAD);
+    triad_commitment(&mut rig, 0);
+    let pos = rig.app.state.pos;
+    rig.press('n');
+    assert_eq!(rig.app.overlay, Overlay::ConfirmLeave);
+    assert_eq!(rig.app.state.pos, pos, "still in the stage while asked");
+    let screen = rig.render(80, 24);
+    assert!(screen.contains("Leave this stage?"), "{screen}");
+    assert!(screen.contains("The coachee's commitment"), "{screen}");
+    // Esc stays.
+    rig.code(KeyCode::Esc);
+    assert_eq!((rig.app.state.pos, &rig.app.overlay), (pos, &Overlay::None));
+    rig.press('n');
+    rig.press('n');
+    assert_eq!(rig.app.state.pos, pos + 1);
+    let left = rig.events("stage-left");
+    let last = left.last().expect("a stage left");
+    assert_eq!(last["stage"], "commitment");
+    assert_eq!(last["without_record"], true, "{last}");
+}
+
+#[test]
+fn q_then_e_ends_the_session() {
+    let mut rig = started("project-tuning", TUNING);
+    rig.press('q');
+    assert_eq!(rig.app.overlay, Overlay::Quit);
+    rig.press('e');
+    assert_eq!(rig.app.exit, Some(Exit::Ended));
+    assert!(matches!(rig.app.state.status, Status::Ended(_)));
+    let ended = rig.events("session-ended");
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0]["outcome"], "ended-early");
+}
+
+#[test]
+fn q_then_l_leaves_it_to_resume() {
+    let mut rig = started("project-tuning", TUNING);
+    rig.press('n');
+    rig.press('q');
+    rig.press('l');
+    assert_eq!(rig.app.exit, Some(Exit::Left));
+    assert_eq!(rig.app.state.status, Status::Running);
+    assert!(rig.events("session-ended").is_empty());
+    assert!(rig.log_text().contains("\"stage-entered\""));
+}
+
+#[test]
+fn ctrl_c_asks_like_q() {
+    let mut rig = started("project-tuning", TUNING);
+    rig.ctrl('c');
+    assert_eq!(rig.app.overlay, Overlay::Quit);
+    assert_eq!(rig.app.exit, None, "Ctrl-C does not drop the session without asking");
+    // Esc carries on; Ctrl-C again, then e, ends.
+    rig.code(KeyCode::Esc);
+    assert_eq!(rig.app.overlay, Overlay::None);
+    rig.ctrl('c');
+    rig.press('e');
+    assert_eq!(rig.app.exit, Some(Exit::Ended));
+    assert_eq!(rig.events("session-ended").len(), 1);
+    // On the start card too.
+    let mut card = Rig::builtin("project-tuning", TUNING);
+    card.ctrl('c');
+    assert_eq!(card.app.overlay, Overlay::Quit);
+    card.press('l');
+    assert_eq!(card.app.exit, Some(Exit::Left));
+}
+
+#[test]
+fn one_bell_at_the_warning_and_two_at_time_up() {
+    let mut rig = started("project-tuning", TUNING);
+    rig.at(179_999);
+    assert_eq!(rig.app.bells, 0);
+    rig.at(180_000);
+    assert_eq!(rig.app.bells, 1, "the warning, one minute before the end");
+    rig.app.bells = 0; // the loop rings and resets
+    rig.at(239_999);
+    assert_eq!(rig.app.bells, 0);
+    rig.at(240_000);
+    assert_eq!(rig.app.bells, 2, "time up");
+    rig.app.bells = 0;
+    rig.at(400_000);
+    assert_eq!(rig.app.bells, 0, "once per stage");
+    assert_eq!(rig.events("warning-reached").len(), 1);
+    assert_eq!(rig.events("time-up").len(), 1);
+}
+
+#[test]
+fn quiet_still_counts_bells() {
+    let mut rig = started("project-tuning", TUNING);
+    assert!(rig.app.opts.quiet);
+    rig.at(180_000);
+    assert_eq!(rig.app.bells, 1);
+}
+
+#[test]
+fn the_screen_flashes_on_a_stage_change_unless_told_not_to() {
+    let mut rig = Rig::new(setup(support::builtin("project-tuning"), TUNING), default_opts());
+    rig.press(' ');
+    rig.wait(1_000);
+    assert_eq!(rig.app.flash_until, None, "the flash is over");
+    rig.press('n');
+    assert_eq!(rig.app.flash_until, Some(rig.mono + 400));
+    assert_eq!(wake_in(&rig.app, rig.mono), Some(400), "wakes to end the flash");
+    rig.wait(400);
+    assert_eq!(rig.app.flash_until, None);
+
+    let mut calm = Rig::builtin("project-tuning", TUNING);
+    assert!(!calm.app.opts.flash);
+    calm.press(' ');
+    calm.press('n');
+    calm.press('b');
+    assert_eq!(calm.app.flash_until, None);
+}
+
+#[test]
+fn wake_in_sleeps_until_the_shown_second_changes() {
+    let mut rig = Rig::builtin("project-tuning", TUNING);
+    assert_eq!(wake_in(&rig.app, rig.mono), None, "the start card waits for a key");
+    rig.wait(5_000);
+    assert_eq!(wake_in(&rig.app, rig.mono), None);
+    rig.press(' ');
+    let start = rig.mono;
+    assert_eq!(wake_in(&rig.app, rig.mono), Some(1_000), "4:00 shows for a whole second");
+    rig.at(start + 750);
+    assert_eq!(remaining(&rig), 239_250);
+    assert_eq!(wake_in(&rig.app, rig.mono), Some(250), "3:59.250 left: 4:00 turns 3:59 in 250 ms");
+    // Every moment while running: at most a second, and never past a change of the shown text.
+    for step in [1, 7, 499, 999, 1_000, 1_001, 59_999, 60_000, 120_333] {
+        rig.wait(step);
+        let w = wake_in(&rig.app, rig.mono).expect("running: wakes");
+        assert!((1..=1_000).contains(&w), "{w} at {}", rig.mono);
+        let shown = |mono| {
+            convene::session::view::countdown_text(convene::session::view::remaining(
+                &rig.app.state,
+                mono,
+            ))
+        };
+        assert_eq!(shown(rig.mono), shown(rig.mono + w - 1), "changed before the wake");
+        assert_ne!(shown(rig.mono), shown(rig.mono + w), "no change at the wake");
+    }
+    rig.press(' ');
+    assert_eq!(wake_in(&rig.app, rig.mono), None, "paused: blocks until a key");
+    rig.wait(600_000);
+    assert_eq!(wake_in(&rig.app, rig.mono), None);
+}
+
+#[test]
+fn an_escape_sequence_in_a_stage_name_is_shown_harmless() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("clear.json");
+    let text = r#"{
+      "format": 1,
+      "id": "clear-screen",
+      "name": "Clear screen",
+      "summary": "A stage name with an escape sequence in it.",
+      "source": "A made-up example for the tests",
+      "roles": [{ "id": "member", "name": "Member", "count": "rest", "guidance": "Takes part" }],
+      "round": [
+        {
+          "id": "hello",
+          "name": "Hello\u001b[2J world",
+          "duration": "1m",
+          "speak": [{ "role": "member", "cue": "says \u001b[31mhello" }]
+        }
+      ]
+    }"#;
+    std::fs::write(&path, text).expect("write");
+    let protocol = load_file(&path).expect("a valid protocol");
+    assert!(protocol.round[0].name.contains('\u{1b}'));
+    let mut rig = Rig::new(setup(protocol, &["Ann", "Ben"]), mono_opts());
+    for started in [false, true] {
+        if started {
+            rig.press(' ');
+        }
+        for (w, h) in [(80, 24), (160, 45)] {
+            let buf = rig.buffer(w, h);
+            let all: String = buf.content.iter().map(ratatui::buffer::Cell::symbol).collect();
+            assert!(!all.contains('\u{1b}'), "an ESC reached the screen");
+            assert!(all.contains("Hello\u{FFFD}[2J world"), "{}", rig.render(w, h));
+        }
+    }
+    assert!(rig.render(80, 24).contains("says \u{FFFD}[31mhello"));
+}
+
+/// How `docs/keys.md` writes a binding: each key in backticks, then the label, as a table row.
+fn doc_row(b: &convene::tui::keymap::Binding) -> String {
+    let keys: Vec<String> = b.keys.split(' ').map(|k| format!("`{k}`")).collect();
+    format!("| {} | {} |", keys.join(" "), b.label)
+}
+
+#[test]
+fn docs_keys_md_lists_every_live_binding() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/keys.md"))
+        .expect("docs/keys.md");
+    let live =
+        doc.split("\n## ").find(|s| s.starts_with("Live screen")).expect("a Live screen section");
+    let table: Vec<String> = convene::tui::keymap::LIVE.iter().map(doc_row).collect();
+    let rows: Vec<&str> = live.lines().filter(|l| l.starts_with("| `")).collect();
+    assert_eq!(
+        rows,
+        table,
+        "docs/keys.md's live table differs from keymap::LIVE; it should read:\n{}",
+        table.join("\n")
+    );
+}
+
+/// Every key the live screen answers to is in the table (so in the help and the docs).
+#[test]
+fn every_key_the_live_screen_answers_to_is_in_the_table() {
+    use convene::tui::keymap::{LIVE, live_action};
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    let mut keys: Vec<(KeyEvent, String)> = (' '..='~')
+        .map(|c| {
+            let name = if c == ' ' { "space".to_string() } else { c.to_string() };
+            (KeyEvent::from(KeyCode::Char(c)), name)
+        })
+        .collect();
+    for (code, name) in [
+        (KeyCode::Right, "→"),
+        (KeyCode::Left, "←"),
+        (KeyCode::Up, "↑"),
+        (KeyCode::Down, "↓"),
+        (KeyCode::PageDown, "PgDn"),
+        (KeyCode::PageUp, "PgUp"),
+        (KeyCode::Esc, "Esc"),
+        (KeyCode::Enter, "Enter"),
+        (KeyCode::Tab, "Tab"),
+        (KeyCode::BackTab, "BackTab"),
+        (KeyCode::Backspace, "Backspace"),
+        (KeyCode::Home, "Home"),
+        (KeyCode::End, "End"),
+        (KeyCode::Delete, "Del"),
+        (KeyCode::F(1), "F1"),
+        (KeyCode::F(2), "F2"),
+    ] {
+        keys.push((KeyEvent::from(code), name.to_string()));
+    }
+    for c in 'a'..='z' {
+        let name = format!("^{}", c.to_ascii_uppercase());
+        keys.push((KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL), name));
+    }
+    for (key, name) in keys {
+        if let Some(action) = live_action(key) {
+            let listed =
+                LIVE.iter().any(|b| b.action == action && b.keys.split(' ').any(|k| k == name));
+            assert!(listed, "{name} does {action:?} but keymap::LIVE does not list it");
+        }
+    }
+}
+
+/// The mirror follows the log and flashes on a stage change like the live screen; once the
+/// flash is over it must not ask to be woken at once, again and again (a busy loop).
+#[test]
+fn the_mirror_sleeps_after_a_flash() {
+    use convene::session::SessionState;
+    use convene::tui::Source;
+    use convene::tui::app::{App, Options};
+    use convene::tui::mirror::Follower;
+
+    let mut rig = Rig::builtin("project-tuning", TUNING);
+    let path = rig.app.log.as_ref().expect("log").path.clone();
+    let opts = Options { mirror: true, flash: true, ..mono_opts() };
+    let mut mirror = App::new(SessionState::new(rig.app.state.setup.clone()), None, opts);
+    let mut follower = Follower::new(&path, 0);
+    rig.press(' ');
+    rig.wait(10_000);
+    rig.press('n');
+    assert!(follower.poll(&mut mirror));
+    assert_eq!(mirror.state, rig.app.state, "the mirror replays to the same state");
+    assert_eq!(mirror.flash_until, Some(rig.mono + 400));
+    // The mirror's loop does not tick the engine; the flash simply runs out.
+    let later = rig.mono + 700;
+    let w = wake_in(&mirror, later).expect("running: wakes for the next second");
+    assert!(w >= 1, "asks to wake in {w} ms: a busy loop");
+    assert_eq!(w, 300, "the next shown second");
+    // Paused: the mirror wakes only to look at the log (its loop adds that interval).
+    rig.press(' ');
+    assert!(follower.poll(&mut mirror));
+    assert_eq!(wake_in(&mirror, rig.mono + 5_000), None);
+}
