@@ -4,90 +4,16 @@
 
 #![allow(clippy::cast_precision_loss, clippy::disallowed_methods)]
 
+mod common;
+
+use common::{percentile, session, wall};
 use std::hint::black_box;
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, FixedOffset};
 use convene::log::reader::read_log;
 use convene::log::writer::LogWriter;
 use convene::log::{Header, session_id};
-use convene::protocol::Library;
-use convene::session::{
-    Command, Event, Now, SessionState, Setup, Stamped, apply, decide, due, replay,
-};
-
-fn wall(ms: u64) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("valid")
-        + Duration::milliseconds(i64::try_from(ms).expect("small"))
-}
-
-/// A coaching-triad session of 12 people driven until it has at least `n` events (as in the
-/// engine bench).
-fn session(n: usize) -> (Setup, Vec<Stamped>) {
-    let people: Vec<String> = (1..=12).map(|i| format!("Member {i}")).collect();
-    let setup = Setup {
-        protocol: Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
-        participants: people,
-        facilitator: Some("Fiona".into()),
-        group_name: Some("Middle leaders".into()),
-        overrides: std::collections::BTreeMap::default(),
-        auto_advance: false,
-        carried: vec![],
-    };
-    let mut st = SessionState::new(setup.clone());
-    let mut log = Vec::new();
-    let mut mono = 0u64;
-    let push = |st: &mut SessionState, cmd: Command, mono: u64, log: &mut Vec<Stamped>| {
-        let now = Now::new(mono, wall(mono));
-        for e in due(st, now) {
-            apply(st, &e);
-            log.push(e);
-        }
-        if let Ok(es) = decide(st, cmd, now) {
-            for e in es {
-                apply(st, &e);
-                log.push(e);
-            }
-        }
-    };
-    push(&mut st, Command::Start, 0, &mut log);
-    let mut i = 0u64;
-    while log.len() < n {
-        assert!(st.is_running(), "the generated session must keep running");
-        i += 1;
-        mono += 7_000;
-        let cmd = match i % 9 {
-            0 => Command::Pause,
-            1 => Command::Resume,
-            2 => Command::Extend { by_ms: 60_000, agreement: None },
-            3 => Command::Shorten { by_ms: 60_000 },
-            4 => Command::AddNote {
-                text: format!("note {i}: what the coachee said about the next lesson"),
-                about: Some("Member 2".into()),
-                group: Some(usize::try_from(i % 4).expect("small")),
-                private: true,
-            },
-            5 => Command::AddCommitment {
-                owner: "Member 1".into(),
-                text: format!("commitment {i}"),
-                due: Some("2 weeks".into()),
-                group: None,
-            },
-            6 => Command::Next { force: true },
-            7 => Command::Back,
-            _ => Command::Jump { to: usize::try_from(i % 7).expect("small") },
-        };
-        push(&mut st, cmd, mono, &mut log);
-    }
-    log.truncate(n);
-    (setup, log)
-}
-
-/// The value at `permille`/1000 of the sorted values (nearest rank).
-fn percentile(v: &mut [f64], permille: usize) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[(v.len() - 1) * permille / 1000]
-}
+use convene::session::{Event, replay};
 
 fn main() {
     let n = 10_000;

@@ -287,6 +287,17 @@ impl Protocol {
         stage.extension.unwrap_or(self.extension)
     }
 
+    /// People needed in a group for the roles with a fixed count (the `rest` role needs none).
+    pub fn fixed_role_count(&self) -> u32 {
+        self.roles
+            .iter()
+            .map(|r| match r.count {
+                RoleCount::Exact(n) => n,
+                RoleCount::Rest => 0,
+            })
+            .sum()
+    }
+
     /// Whether this protocol splits participants into parallel groups.
     pub fn splits(&self) -> bool {
         self.group.split_into.is_some()

@@ -153,14 +153,7 @@ impl Validator {
         if let Rounds::Fixed(0) = p.rotation.rounds {
             self.push("rotation/rounds", "rotation", "rounds is 0");
         }
-        let fixed: u32 = p
-            .roles
-            .iter()
-            .map(|r| match r.count {
-                RoleCount::Exact(n) => n,
-                RoleCount::Rest => 0,
-            })
-            .sum();
+        let fixed = p.fixed_role_count();
         // With a split, groups are never smaller than `split_into` unless the whole session is.
         let smallest = g.split_into.map_or(g.min, |s| s.min(g.min)).max(1);
         if fixed > smallest {

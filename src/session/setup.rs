@@ -130,14 +130,7 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
         };
         errors.push(format!("{} takes at most {max} people{why}; {n} given", p.name));
     }
-    let fixed: usize = p
-        .roles
-        .iter()
-        .map(|r| match r.count {
-            RoleCount::Exact(k) => k as usize,
-            RoleCount::Rest => 0,
-        })
-        .sum();
+    let fixed = p.fixed_role_count() as usize;
     if n > 0 {
         let sizes = group_sizes(p, n);
         if let Some(small) = sizes.iter().copied().min()
@@ -190,14 +183,7 @@ pub fn groups(p: &Protocol, order: &[String]) -> Vec<Vec<String>> {
 
 /// The role slots for a group of `n`, in file order with `rest` filling up.
 pub fn slots(p: &Protocol, n: usize) -> Vec<String> {
-    let fixed: usize = p
-        .roles
-        .iter()
-        .map(|r| match r.count {
-            RoleCount::Exact(k) => k as usize,
-            RoleCount::Rest => 0,
-        })
-        .sum();
+    let fixed = p.fixed_role_count() as usize;
     let rest = n.saturating_sub(fixed);
     let mut out = Vec::with_capacity(n);
     for r in &p.roles {

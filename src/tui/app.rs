@@ -238,7 +238,21 @@ impl App {
                 let r = self.exec(Command::Start, now);
                 self.say(r);
             }
-            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(5),
+            KeyCode::PageDown => {
+                // At most as far as the card is long (a generous count of its lines).
+                let st = &self.state;
+                let p = &st.setup.protocol;
+                let lines = st.order.len()
+                    + st.groups.len()
+                    + 2 * p.roles.len()
+                    + p.opening.len()
+                    + p.round.len()
+                    + p.closing.len()
+                    + p.norms.len()
+                    + 12;
+                let most = u16::try_from(lines).unwrap_or(u16::MAX);
+                self.scroll = self.scroll.saturating_add(5).min(most);
+            }
             KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(5),
             KeyCode::Up | KeyCode::Char('k') if chooses => {
                 self.selected = self.selected.saturating_sub(1);

@@ -1,0 +1,83 @@
+//! What the benchmarks share: a fixed wall clock and a long, busy coaching-triad session.
+
+#![allow(dead_code)]
+
+use chrono::{DateTime, Duration, FixedOffset};
+use convene::protocol::Library;
+use convene::session::{Command, Now, SessionState, Setup, Stamped, apply, decide, due};
+
+pub fn wall(ms: u64) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("valid")
+        + Duration::milliseconds(i64::try_from(ms).expect("small"))
+}
+
+/// A coaching triad of 12 (four groups) on the built-in protocol.
+pub fn triad_setup() -> Setup {
+    Setup {
+        protocol: Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
+        participants: (1..=12).map(|i| format!("Member {i}")).collect(),
+        facilitator: Some("Fiona".into()),
+        group_name: Some("Middle leaders".into()),
+        overrides: std::collections::BTreeMap::default(),
+        auto_advance: false,
+        carried: vec![],
+    }
+}
+
+/// A session of at least `n` events: pauses, extensions, notes, commitments, moves back and
+/// forth, every 7 seconds, so it keeps running however long it gets.
+pub fn session(n: usize) -> (Setup, Vec<Stamped>) {
+    let setup = triad_setup();
+    let mut st = SessionState::new(setup.clone());
+    let mut log = Vec::new();
+    let mut mono = 0u64;
+    let push = |st: &mut SessionState, cmd: Command, mono: u64, log: &mut Vec<Stamped>| {
+        let now = Now::new(mono, wall(mono));
+        for e in due(st, now) {
+            apply(st, &e);
+            log.push(e);
+        }
+        if let Ok(es) = decide(st, cmd, now) {
+            for e in es {
+                apply(st, &e);
+                log.push(e);
+            }
+        }
+    };
+    push(&mut st, Command::Start, 0, &mut log);
+    let mut i = 0u64;
+    while log.len() < n {
+        assert!(st.is_running(), "the generated session must keep running");
+        i += 1;
+        mono += 7_000;
+        let cmd = match i % 9 {
+            0 => Command::Pause,
+            1 => Command::Resume,
+            2 => Command::Extend { by_ms: 60_000, agreement: None },
+            3 => Command::Shorten { by_ms: 60_000 },
+            4 => Command::AddNote {
+                text: format!("note {i}: what the coachee said about the next lesson"),
+                about: Some("Member 2".into()),
+                group: Some(usize::try_from(i % 4).expect("small")),
+                private: true,
+            },
+            5 => Command::AddCommitment {
+                owner: "Member 1".into(),
+                text: format!("commitment {i}"),
+                due: Some("2 weeks".into()),
+                group: None,
+            },
+            6 => Command::Next { force: true },
+            7 => Command::Back,
+            _ => Command::Jump { to: usize::try_from(i % 7).expect("small") },
+        };
+        push(&mut st, cmd, mono, &mut log);
+    }
+    (setup, log)
+}
+
+/// The value at `permille` (500 = median) of the sorted values.
+pub fn percentile(v: &mut [f64], permille: usize) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[(v.len() * permille / 1000).min(v.len() - 1)]
+}
