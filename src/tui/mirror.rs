@@ -33,6 +33,12 @@ impl Follower {
     pub fn read_new(&mut self) -> Vec<Line> {
         let Ok(mut f) = std::fs::File::open(&self.path) else { return Vec::new() };
         let len = f.metadata().map_or(0, |m| m.len());
+        if len < self.offset {
+            // The file was cut back (a resume trims a torn last line): read it again from the
+            // start; events already shown are skipped by their sequence number.
+            self.offset = 0;
+            self.partial.clear();
+        }
         if len <= self.offset {
             return Vec::new();
         }
