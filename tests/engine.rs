@@ -181,22 +181,30 @@ fn every_builtin_runs_start_to_finish() {
         for _ in 0..total {
             let budget = st.clock().expect("clock").budget_ms;
             mono += budget;
-            if st.spec(st.pos).and_then(|x| x.expects.as_ref()).is_some() {
-                go(
-                    &mut st,
-                    Command::AddCommitment {
-                        owner: "Ann".into(),
-                        text: "something".into(),
-                        due: None,
-                        group: None,
-                    },
-                    mono,
-                );
-                go(
-                    &mut st,
-                    Command::AddNote { text: "x".into(), about: None, group: None, private: true },
-                    mono,
-                );
+            if let Some((_, need)) = st.expected_progress(st.pos) {
+                // One record per group in a round stage of a split protocol.
+                for _ in 0..need {
+                    go(
+                        &mut st,
+                        Command::AddCommitment {
+                            owner: "Ann".into(),
+                            text: "something".into(),
+                            due: None,
+                            group: None,
+                        },
+                        mono,
+                    );
+                    go(
+                        &mut st,
+                        Command::AddNote {
+                            text: "x".into(),
+                            about: None,
+                            group: None,
+                            private: true,
+                        },
+                        mono,
+                    );
+                }
             }
             go(&mut st, Command::Next { force: false }, mono);
         }

@@ -71,3 +71,32 @@ pub fn sessions_dir(data: &Path) -> PathBuf {
 pub fn session_id(at: DateTime<Utc>) -> String {
     at.format("%Y%m%d-%H%M%S-%3f").to_string()
 }
+
+/// An advisory lock on a session's log, held by the process running the session, so that a
+/// second `convene resume` cannot take over a session that is still running elsewhere. The
+/// operating system releases it when the process ends, however it ends.
+#[derive(Debug)]
+pub struct SessionLock {
+    _file: std::fs::File,
+}
+
+impl SessionLock {
+    /// Takes the lock. `Ok(None)` when locks are not supported here (the session runs anyway);
+    /// `Err` when another process holds it.
+    pub fn acquire(path: &Path) -> Result<Option<Self>, String> {
+        let Ok(file) = std::fs::File::open(path) else { return Ok(None) };
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Self { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+                "session {} is running in another terminal; `convene mirror` shows it there",
+                path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
+            )),
+            Err(std::fs::TryLockError::Error(_)) => Ok(None),
+        }
+    }
+}
+
+/// Whether a running convene process holds this session's log.
+pub fn in_use(path: &Path) -> bool {
+    SessionLock::acquire(path).is_err()
+}

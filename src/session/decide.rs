@@ -76,8 +76,12 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
                     .spec(s.pos)
                     .and_then(|sp| sp.expects.as_ref())
                     .map_or_else(String::new, |x| x.label.clone());
+                let progress = match s.expected_progress(s.pos) {
+                    Some((have, need)) if need > 1 => format!(" ({have} of {need} groups)"),
+                    _ => String::new(),
+                };
                 return reject(format!(
-                    "Not recorded yet: {label}. Add it first, or confirm to move on without it."
+                    "Not recorded yet: {label}{progress}. Add it first, or confirm to move on without it."
                 ));
             }
             Ok(advance(s, Leave::Next, missing, eff))

@@ -199,17 +199,24 @@ impl SessionState {
         self.status == Status::Running
     }
 
-    /// Whether the stage at `pos` has its expected record.
+    /// Whether the stage at `pos` has its expected record(s).
     pub fn has_expected_record(&self, pos: usize) -> bool {
-        let Some(x) = self.spec(pos).and_then(|s| s.expects.as_ref()) else {
-            return true;
-        };
-        match x.record {
+        self.expected_progress(pos).is_none_or(|(have, need)| have >= need)
+    }
+
+    /// For a stage that expects a record: how many it has and how many it needs. A round stage
+    /// of a protocol run in parallel groups needs one per group (each triad's coachee commits).
+    pub fn expected_progress(&self, pos: usize) -> Option<(usize, usize)> {
+        let x = self.spec(pos)?.expects.as_ref()?;
+        let in_round = self.stages.get(pos).is_some_and(|r| r.round.is_some());
+        let need = if in_round { self.groups.len().max(1) } else { 1 };
+        let have = match x.record {
             crate::protocol::RecordKind::Commitment => {
-                self.commitments.iter().any(|c| c.pos == pos)
+                self.commitments.iter().filter(|c| c.pos == pos).count()
             }
-            crate::protocol::RecordKind::Note => self.notes.iter().any(|n| n.pos == pos),
-        }
+            crate::protocol::RecordKind::Note => self.notes.iter().filter(|n| n.pos == pos).count(),
+        };
+        Some((have, need))
     }
 
     /// Sum of planned budgets, in milliseconds.

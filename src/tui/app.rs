@@ -234,7 +234,7 @@ impl App {
         let n = self.state.order.len();
         let chooses = self.state.setup.protocol.rotation.order == OrderRule::GroupChooses;
         match key.code {
-            KeyCode::Char(' ') | KeyCode::Enter => {
+            KeyCode::Char(' ' | 'n') | KeyCode::Enter | KeyCode::Right => {
                 let r = self.exec(Command::Start, now);
                 self.say(r);
             }
@@ -380,8 +380,16 @@ impl App {
                 crate::session::view::current_round(&self.state)
                     .and_then(|_| self.state.setup.protocol.roles.first().map(|r| r.id.clone()))
             });
+        // With several groups, the first holder who has not committed yet in this stage.
+        let pos = self.state.pos;
         let owner = role
-            .and_then(|role| crate::session::view::holders(&self.state, &role).into_iter().next())
+            .and_then(|role| {
+                let holders = crate::session::view::holders(&self.state, &role);
+                let done = |name: &String| {
+                    self.state.commitments.iter().any(|c| c.pos == pos && c.owner == *name)
+                };
+                holders.iter().find(|n| !done(n)).or(holders.first()).cloned()
+            })
             .unwrap_or_default();
         self.overlay = Overlay::Form(Form {
             kind: FormKind::Commitment,
@@ -404,7 +412,15 @@ impl App {
                 }
                 self.finish(Exit::Ended);
             }
-            KeyCode::Char('l') => self.finish(Exit::Left),
+            KeyCode::Char('l') => {
+                // Leaving on purpose pauses the clock, so the time away is not counted against
+                // the stage; after a crash it is (the room went on).
+                if self.state.status == Status::Running && !self.state.paused {
+                    let r = self.exec(Command::Pause, now);
+                    self.say(r);
+                }
+                self.finish(Exit::Left);
+            }
             KeyCode::Char('s') if self.log_error().is_some() => {
                 self.open_save_form(Exit::Left);
             }
@@ -566,15 +582,22 @@ impl App {
                 },
                 now,
             ),
-            FormKind::Commitment => self.exec(
-                Command::AddCommitment {
-                    owner: value(0).unwrap_or_default(),
-                    text: value(1).unwrap_or_default(),
-                    due: value(2).filter(|d| !d.is_empty()),
-                    group: None,
-                },
-                now,
-            ),
+            FormKind::Commitment => {
+                let owner = value(0).unwrap_or_default();
+                // Attach it to the owner's group when the session runs several.
+                let group = (self.state.groups.len() > 1)
+                    .then(|| self.state.groups.iter().position(|g| g.contains(&owner)))
+                    .flatten();
+                self.exec(
+                    Command::AddCommitment {
+                        owner,
+                        text: value(1).unwrap_or_default(),
+                        due: value(2).filter(|d| !d.is_empty()),
+                        group,
+                    },
+                    now,
+                )
+            }
             FormKind::FollowUp { session, id, status } => self.exec(
                 Command::UpdateCommitment {
                     session: Some(session.clone()),

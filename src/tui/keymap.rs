@@ -98,7 +98,7 @@ pub const LIVE: &[Binding] = &[
         footer: false,
     },
     Binding { keys: "?", action: Action::Help, short: "help", label: "all keys", footer: true },
-    Binding { keys: "q Esc ^C", action: Action::Quit, short: "quit", label: "quit", footer: true },
+    Binding { keys: "q ^C", action: Action::Quit, short: "quit", label: "quit", footer: true },
 ];
 
 /// Maps a key press on the live screen to an action.
@@ -119,7 +119,8 @@ pub fn live_action(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('o') => Action::Norms,
         KeyCode::Char('r') => Action::Roster,
         KeyCode::Char('?') => Action::Help,
-        KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
+        // Not Esc: a stray Esc (or a clicker's) must not open the quit question.
+        KeyCode::Char('q') => Action::Quit,
         _ => return None,
     })
 }

@@ -89,13 +89,16 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     let fixed = banner_h + 7;
     let cue_h = cue_h.min(area.height.saturating_sub(fixed + 1).max(1));
     let spare = area.height.saturating_sub(fixed + cue_h);
-    let clock_h = match spare {
-        10.. if !small => 10,
-        8.. => 8,
-        4.. => 4,
-        _ => 1,
-    };
-    let mid_lines = middle_height(app, area.width);
+    // The clock takes the largest size that still leaves room for every group's roles; prompts
+    // get what is left after that.
+    let (roles_h, mid_lines) = middle_height(app, area.width);
+    let clock_h = [10, 8, 4, 1]
+        .into_iter()
+        .filter(|h| *h != 10 || !small)
+        .find(|h| h + roles_h <= spare)
+        .unwrap_or(1)
+        .min(spare);
+    let mid_lines = mid_lines.min(spare.saturating_sub(clock_h));
     let [
         banner_a,
         head_a,
@@ -119,7 +122,7 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         Constraint::Length(1),
         Constraint::Length(cue_h),
         Constraint::Fill(1),
-        Constraint::Max(mid_lines),
+        Constraint::Length(mid_lines),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -142,7 +145,9 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
 
     let mut title = vec![Span::styled(s(&spec.title()), t.title())];
     let suffix = "  (suggested duration)";
+    // A duration the facilitator set (--stage) is not a suggestion any more.
     if spec.timing == Timing::Suggested
+        && !st.setup.overrides.contains_key(&spec.id)
         && spec.title().chars().count() + suffix.len() <= usize::from(area.width)
     {
         title.push(Span::styled(suffix, t.muted()));
@@ -163,7 +168,7 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         Phase::WrapUp => {
             // Name as many of the people who act on it as fit on the line.
             let left = view::clock_text(view::shown_secs(remaining).1);
-            let most = if area.width > 120 { 6 } else { 3 };
+            let most = 12;
             let mut texts: Vec<String> = (1..=most)
                 .rev()
                 .filter_map(|n| view::warning_text(st, n))
@@ -244,7 +249,8 @@ fn follow_up_line(app: &App) -> Line<'static> {
 fn cue_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let st = &app.state;
     let t = app.opts.theme;
-    let most = if width > 120 { 6 } else { 3 };
+    // Everyone who fits: who stays silent is the key information.
+    let most = 12;
     let tries: Vec<Vec<view::NamedCue>> = (1..=most).rev().map(|n| view::cues(st, n)).collect();
     let line = |c: &view::NamedCue| {
         let (tag, style) =
@@ -274,15 +280,22 @@ fn cue_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     lines
 }
 
-/// Lines the roles-and-prompts section wants.
-fn middle_height(app: &App, width: u16) -> u16 {
-    let st = &app.state;
-    let prompts = st.spec(st.pos).map_or(0, |sp| sp.prompts.len());
-    let roles = if view::current_round(st).is_some() { st.groups.len() } else { 1 }
-        + usize::from(st.setup.facilitator.is_some())
-        + usize::from(st.spec(st.pos).is_some_and(|sp| sp.follow_up));
-    let lines = if width >= 100 && prompts > 0 { roles.max(prompts) } else { roles + prompts };
-    u16::try_from(lines).unwrap_or(u16::MAX)
+/// Rows the roles (every group) and the whole roles-and-prompts section need at this width,
+/// counting wrapped lines.
+fn middle_height(app: &App, width: u16) -> (u16, u16) {
+    let (roles, prompts) = middle_lines(app);
+    let rows = |lines: &[Line], w: u16| -> usize {
+        let w = usize::from(w.max(1));
+        lines.iter().map(|l| l.width().div_ceil(w).max(1)).sum()
+    };
+    let (roles_rows, all) = if width >= 100 && !prompts.is_empty() {
+        let half = width.saturating_sub(2) / 2;
+        (rows(&roles, half), rows(&roles, half).max(rows(&prompts, half)))
+    } else {
+        (rows(&roles, width), rows(&roles, width) + rows(&prompts, width))
+    };
+    let h = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    (h(roles_rows), h(all))
 }
 
 /// After the end: how it went, in counts (never the notes themselves).
@@ -334,6 +347,22 @@ fn middle(f: &mut Frame, app: &App, area: Rect) {
     if area.height == 0 {
         return;
     }
+    let (roles, prompts) = middle_lines(app);
+    if area.width >= 100 && !prompts.is_empty() {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .spacing(2)
+            .areas(area);
+        f.render_widget(Paragraph::new(roles).wrap(Wrap { trim: true }), l);
+        f.render_widget(Paragraph::new(prompts).wrap(Wrap { trim: true }), r);
+    } else {
+        let mut all = roles;
+        all.extend(prompts);
+        f.render_widget(Paragraph::new(all).wrap(Wrap { trim: true }), area);
+    }
+}
+
+/// The roles of the current round (every group, and the facilitator) and the stage's prompts.
+fn middle_lines(app: &App) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let st = &app.state;
     let t = app.opts.theme;
     let prompts: Vec<Line> = st
@@ -368,18 +397,7 @@ fn middle(f: &mut Frame, app: &App, area: Rect) {
     if let Some(fac) = &st.setup.facilitator {
         roles.push(Line::from(vec![Span::styled("Facilitator ", t.muted()), Span::raw(s(fac))]));
     }
-    let wide = area.width >= 100;
-    if wide && !prompts.is_empty() {
-        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .spacing(2)
-            .areas(area);
-        f.render_widget(Paragraph::new(roles).wrap(Wrap { trim: true }), l);
-        f.render_widget(Paragraph::new(prompts).wrap(Wrap { trim: true }), r);
-    } else {
-        let mut all = roles;
-        all.extend(prompts);
-        f.render_widget(Paragraph::new(all).wrap(Wrap { trim: true }), area);
-    }
+    (roles, prompts)
 }
 
 /// "Next: Probing questions (4:00) · ends 08:57, 3 min past plan · notes 1 · commitments 0".
@@ -538,7 +556,8 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
         }
         let Some(spec) = st.spec(i) else { continue };
         let secs = st.clocks[i].planned_ms / 1000;
-        let mark = if spec.timing == Timing::Suggested {
+        let mark = if spec.timing == Timing::Suggested && !st.setup.overrides.contains_key(&spec.id)
+        {
             any_suggested = true;
             " *"
         } else {
@@ -757,10 +776,13 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
             popup(f, area, "Quit?", lines, 60);
         }
         Overlay::ConfirmLeave => {
-            let label = st
+            let mut label = st
                 .spec(st.pos)
                 .and_then(|sp| sp.expects.as_ref())
                 .map_or_else(String::new, |x| s(&x.label));
+            if let Some((have, need)) = st.expected_progress(st.pos).filter(|(_, n)| *n > 1) {
+                let _ = write!(label, " ({have} of {need} groups)");
+            }
             let lines = vec![
                 Line::from(format!("Not recorded yet: {label}.")),
                 Line::from(""),

@@ -28,7 +28,7 @@ use self::theme::Theme;
 use crate::cli::{Dirs, MirrorArgs, ResumeArgs, RunArgs, ScreenArgs};
 use crate::log::reader::{SessionLog, read_log};
 use crate::log::writer::LogWriter;
-use crate::log::{Header, data_dir, session_id, sessions_dir};
+use crate::log::{Header, SessionLock, data_dir, in_use, session_id, sessions_dir};
 use crate::protocol::{Protocol, parse_duration};
 use crate::session::view::{self, Phase};
 use crate::session::{
@@ -135,6 +135,7 @@ pub fn start_session(
     let id = session_id(clock::utc_now());
     let header = Header::new(id.clone(), wall_now(), setup.clone());
     let writer = LogWriter::create(data, &id, &header);
+    let _lock = SessionLock::acquire(&writer.path).ok().flatten();
     let mut app = App::new(SessionState::new(setup), Some(writer), opts);
     app.warnings = warnings;
     let clock = SystemClock::new(0);
@@ -372,8 +373,9 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
                 let st = replay(log.header.setup.clone(), &log.events);
                 let stage =
                     st.spec(st.pos).map_or_else(String::new, crate::protocol::StageSpec::title);
+                let running = if in_use(&p) { "  (running in another terminal)" } else { "" };
                 println!(
-                    "{}  {}  {}  {}",
+                    "{}  {}  {}  {}{running}",
                     p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(),
                     log.header.created.format("%Y-%m-%d %H:%M"),
                     crate::text::sanitize(&log.header.setup.protocol.name),
@@ -394,11 +396,19 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         Some(id) => find_log(&data, id),
         None => all_logs(&data)
             .into_iter()
-            .find_map(|(p, r)| r.ok().filter(|l| !is_finished(l)).map(|l| (p, l)))
-            .ok_or_else(|| "no unfinished session to resume.".to_string()),
+            .find_map(|(p, r)| r.ok().filter(|l| !is_finished(l) && !in_use(&p)).map(|l| (p, l)))
+            .ok_or_else(|| {
+                "no unfinished session to resume (sessions running in another terminal are \
+                 not listed: `convene mirror` shows them)."
+                    .to_string()
+            }),
     };
     let (path, log) = match found {
         Ok(x) => x,
+        Err(e) => return Ok(fail(&e)),
+    };
+    let _lock = match SessionLock::acquire(&path) {
+        Ok(lock) => lock,
         Err(e) => return Ok(fail(&e)),
     };
     if is_finished(&log) {
