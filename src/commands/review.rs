@@ -31,6 +31,10 @@ fn json<T: serde::Serialize>(value: &T) -> color_eyre::Result<ExitCode> {
 
 pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
     let Some(action) = &args.action else {
+        if let Some(code) = crate::tui::need_terminal() {
+            eprintln!("convene: `convene logs list` prints the sessions without a terminal");
+            return Ok(code);
+        }
         return crate::tui::logs::browse(dirs);
     };
     let data = match review::data_dir(dirs.data_dir.as_deref()) {

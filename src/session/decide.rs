@@ -152,11 +152,14 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
         }
         Command::Shorten { by_ms } => {
             running(s)?;
-            let budget = s.clock().map_or(0, |c| c.budget_ms);
-            if by_ms == 0 || budget == 0 {
-                return reject("There is no time left to take off this stage.");
+            // Never into overrun: at most down to no time left.
+            let left = s.clock().map_or(0, |c| u64::try_from(c.remaining(eff)).unwrap_or(0));
+            if by_ms == 0 || left == 0 {
+                return reject(
+                    "There is no time left to take off this stage: move on with n, or extend it.",
+                );
             }
-            Ok(vec![Event::Shortened { pos: s.pos, by_ms: by_ms.min(budget) }])
+            Ok(vec![Event::Shortened { pos: s.pos, by_ms: by_ms.min(left) }])
         }
         Command::ReportGap { gap_ms, cause } => {
             if gap_ms == 0 {

@@ -97,21 +97,24 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
             ));
         }
     }
-    if let Some(f) = &s.facilitator
-        && f.chars().any(char::is_control)
+    for (what, value) in
+        [("the facilitator's name", &s.facilitator), ("the group name", &s.group_name)]
     {
-        errors.push(format!(
-            "the facilitator's name (\"{}\") contains a control character",
-            f.escape_default()
-        ));
+        if let Some(v) = value
+            && v.chars().any(char::is_control)
+        {
+            errors.push(format!(
+                "{what} (\"{}\") contains a control character or escape sequence: type it as plain text",
+                v.escape_default()
+            ));
+        }
     }
     let mut seen: Vec<String> = Vec::new();
     for name in &s.participants {
         let key = name.trim().to_lowercase();
         if !key.is_empty() && seen.contains(&key) {
             errors.push(format!(
-                "\"{}\" appears twice: give each person a distinct name (add an initial: \"{} B\")",
-                name.trim(),
+                "\"{}\" appears twice: give each person a distinct name (add an initial, for example)",
                 name.trim()
             ));
         }

@@ -33,7 +33,10 @@ pub struct Options {
 /// What a form is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
+    /// A private note (masked while typed; never shown on screen).
     Note,
+    /// The record a stage expects when it is a note, such as the next CPD topic: not private.
+    Record,
     Commitment,
     /// A short update when following up an earlier commitment.
     FollowUp {
@@ -322,12 +325,7 @@ impl App {
             },
             Action::Shorten => self.exec(Command::Shorten { by_ms: STEP_MS }, now),
             Action::Note => {
-                self.overlay = Overlay::Form(Form {
-                    kind: FormKind::Note,
-                    fields: vec![Field { label: "Note", value: String::new() }],
-                    focus: 0,
-                    masked: true,
-                });
+                self.open_note_form();
                 Ok(())
             }
             Action::Commit => {
@@ -365,6 +363,30 @@ impl App {
             }
         };
         self.say(r);
+    }
+
+    /// A private note; or, when the stage still expects a note-type record (the next CPD topic),
+    /// that record, labelled and not private.
+    fn open_note_form(&mut self) {
+        let st = &self.state;
+        let record = st
+            .spec(st.pos)
+            .and_then(|sp| sp.expects.as_ref())
+            .filter(|x| x.record == RecordKind::Note && !st.has_expected_record(st.pos));
+        self.overlay = Overlay::Form(match record {
+            Some(_) => Form {
+                kind: FormKind::Record,
+                fields: vec![Field { label: "Record", value: String::new() }],
+                focus: 0,
+                masked: false,
+            },
+            None => Form {
+                kind: FormKind::Note,
+                fields: vec![Field { label: "Note", value: String::new() }],
+                focus: 0,
+                masked: true,
+            },
+        });
     }
 
     /// The commitment form, with the owner preset to the role the stage names (e.g. the
@@ -465,8 +487,7 @@ impl App {
                     .and_then(|s| s.expects.as_ref())
                     .map(|x| x.record);
                 if kind == Some(RecordKind::Note) {
-                    self.overlay = Overlay::None;
-                    self.live_action(Action::Note, now);
+                    self.open_note_form();
                 } else {
                     self.open_commitment_form();
                 }
@@ -573,12 +594,12 @@ impl App {
     fn submit(&mut self, form: Form, now: Now) {
         let value = |i: usize| form.fields.get(i).map(|f| f.value.trim().to_string());
         let result = match &form.kind {
-            FormKind::Note => self.exec(
+            FormKind::Note | FormKind::Record => self.exec(
                 Command::AddNote {
                     text: value(0).unwrap_or_default(),
                     about: None,
                     group: None,
-                    private: true,
+                    private: form.kind == FormKind::Note,
                 },
                 now,
             ),
@@ -628,6 +649,7 @@ impl App {
             Ok(()) => {
                 self.message = Some(match form.kind {
                     FormKind::Note => "Note saved (private: not shown on screen).".into(),
+                    FormKind::Record => "Recorded.".into(),
                     FormKind::Commitment => "Commitment recorded.".into(),
                     FormKind::FollowUp { status, .. } => format!("Marked {}.", status.label()),
                     FormKind::SavePath { .. } => String::new(),

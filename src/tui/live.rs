@@ -44,6 +44,11 @@ pub fn render(f: &mut Frame, app: &App, mono: u64, wall: DateTime<FixedOffset>) 
     overlay(f, app, area);
 }
 
+/// "1 note", "3 notes".
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
 fn s(text: &str) -> String {
     sanitize(text)
 }
@@ -184,6 +189,7 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         }
         Phase::Time => "TIME · move on, or extend with the group".into(),
         Phase::Over(ms) => format!("TIME · +{} OVER", view::clock_text(ms / 1000)),
+        Phase::Paused if app.opts.mirror => "PAUSED".into(),
         Phase::Paused => "PAUSED · press space to resume".into(),
         Phase::Ended => "SESSION ENDED".into(),
         Phase::Running | Phase::NotStarted => String::new(),
@@ -238,7 +244,10 @@ fn follow_up_line(app: &App) -> Line<'static> {
         .count();
     Line::from(vec![
         Span::styled("Follow-up: ", t.title()),
-        Span::raw(format!("{reviewed} of {total} earlier commitments reviewed · press ")),
+        Span::raw(format!(
+            "{reviewed} of {} reviewed · press ",
+            count(total, "earlier commitment")
+        )),
         Span::styled("f", t.key()),
     ])
 }
@@ -314,17 +323,17 @@ fn ended(f: &mut Frame, app: &App, area: Rect, outcome: crate::session::Outcome)
         Line::from(Span::styled(format!(" {word} "), t.badge(Phase::Ended))),
         Line::from(""),
         Line::from(Span::styled(s(&st.setup.protocol.name), t.title())),
-        Line::from(format!("{run} of {} stages run · {over} ran over", st.stages.len())),
+        Line::from(format!("{run} of {} run · {over} ran over", count(st.stages.len(), "stage"))),
         Line::from(format!(
             "{} of stage time against {} planned",
             format_clock(actual),
             format_clock(planned)
         )),
         Line::from(format!(
-            "{} notes · {} commitments · {} extensions",
-            st.notes.len(),
-            st.commitments.len(),
-            st.extensions.len()
+            "{} · {} · {}",
+            count(st.notes.len(), "note"),
+            count(st.commitments.len(), "commitment"),
+            count(st.extensions.len(), "extension")
         )),
     ];
     if app.opts.mirror {
@@ -422,8 +431,8 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>, width: u16) -
             (0, _) => format!("ends {when}, on plan"),
             (m, false) if m > 0 => format!("ends {when}, {m} min past plan"),
             (m, false) => format!("ends {when}, {} min ahead of plan", -m),
-            (m, true) if m > 0 => format!("ends {when} (+{m} min)"),
-            (m, true) => format!("ends {when} (-{} min)", -m),
+            (m, true) if m > 0 => format!("ends {when}, {m} min late"),
+            (m, true) => format!("ends {when}, {} min early", -m),
         }
     };
     let counts = if narrow {
@@ -500,7 +509,11 @@ fn footer(app: &App, width: u16) -> Line<'static> {
             Span::styled(" quit", t.muted()),
         ]);
     }
-    key_line(app, keymap::footer().collect(), width)
+    let paused = app.state.paused;
+    let items = keymap::footer()
+        .map(|(k, l)| if paused && l == "pause" { (k, "resume") } else { (k, l) })
+        .collect();
+    key_line(app, items, width)
 }
 
 /// `k label · k label …`, dropping entries from the middle until it fits (help and quit stay).
@@ -599,7 +612,11 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
         let max = content.saturating_sub(usize::from(body.height));
         app.scroll.min(u16::try_from(max).unwrap_or(u16::MAX))
     };
-    let more_below = if area.width >= 110 {
+    // Two columns when the roster table fits in half the width without wrapping.
+    let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).max(4);
+    let role_w = p.roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(6).max(6);
+    let table_w = 4 + name_w + st.rounds * (role_w + 2);
+    let more_below = if area.width >= 110 && table_w + 2 <= usize::from(area.width / 2) {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .spacing(2)
             .areas(body);
@@ -634,7 +651,11 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
         keys.extend([("↑↓", "select"), ("f", "to front"), ("u/d", "move")]);
     }
     keys.extend([("PgDn", "more"), ("o", "norms"), ("?", "help"), ("q", "quit")]);
-    let mut line = key_line(app, keys, foot.width.saturating_sub(8));
+    let mut line = if app.opts.mirror {
+        footer(app, foot.width.saturating_sub(8))
+    } else {
+        key_line(app, keys, foot.width.saturating_sub(8))
+    };
     line.spans.insert(0, Span::styled(" READY ", t.badge(Phase::NotStarted)));
     line.spans.insert(1, Span::raw(" "));
     f.render_widget(Paragraph::new(line), foot);
@@ -815,8 +836,13 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
             popup(f, area, "Has the group agreed?", lines, 70);
         }
         Overlay::Form(form) => {
+            let record_label = st
+                .spec(st.pos)
+                .and_then(|sp| sp.expects.as_ref())
+                .map_or_else(|| "Record".to_string(), |x| s(&x.label));
             let title = match form.kind {
                 FormKind::Note => "Private note",
+                FormKind::Record => record_label.as_str(),
                 FormKind::Commitment => "Commitment",
                 FormKind::FollowUp { .. } => "Follow-up",
                 FormKind::SavePath { .. } => "Save the log",

@@ -122,7 +122,20 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
         return Ok(fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
     };
+    if let Some(code) = need_terminal() {
+        return Ok(code);
+    }
     start_session(&data, setup, warnings, options(&args.screen, false))
+}
+
+/// The full-screen views need a terminal: say so plainly instead of failing inside it.
+pub fn need_terminal() -> Option<ExitCode> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        None
+    } else {
+        Some(fail("this screen needs a terminal (standard input and output are not one)"))
+    }
 }
 
 /// Creates the log and runs the live screen for a checked setup.
@@ -407,6 +420,9 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         Ok(x) => x,
         Err(e) => return Ok(fail(&e)),
     };
+    if let Some(code) = need_terminal() {
+        return Ok(code);
+    }
     let _lock = match SessionLock::acquire(&path) {
         Ok(lock) => lock,
         Err(e) => return Ok(fail(&e)),
@@ -466,11 +482,17 @@ pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
         Ok(x) => x,
         Err(e) => return Ok(fail(&e)),
     };
+    if let Some(code) = need_terminal() {
+        return Ok(code);
+    }
     let screen = ScreenArgs { quiet: true, no_flash: false, theme: args.theme };
     mirror::run(&path, &log, options(&screen, true))
 }
 
 /// `convene` alone: the home screen.
 pub fn home(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
+    if let Some(code) = need_terminal() {
+        return Ok(code);
+    }
     home::run(dirs)
 }
