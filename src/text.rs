@@ -16,7 +16,8 @@ pub fn sanitize_multiline(s: &str) -> String {
     s.lines().map(sanitize).collect::<Vec<_>>().join("\n")
 }
 
-fn is_unsafe(c: char) -> bool {
+/// A control character, or a bidirectional override that could reorder what is shown.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

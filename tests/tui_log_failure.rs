@@ -96,3 +96,40 @@ fn an_unwritable_data_folder_loses_nothing() {
         assert_eq!(mode, 0o600);
     }
 }
+
+#[test]
+fn a_session_completed_while_the_log_fails_still_offers_to_save_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let blocked = tmp.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").expect("write");
+    let setup = Setup {
+        protocol: Library::builtin_only().get("project-tuning").expect("built-in").clone(),
+        participants: vec!["Priya".into(), "Ann".into()],
+        facilitator: None,
+        group_name: None,
+        overrides: std::collections::BTreeMap::default(),
+        auto_advance: false,
+        carried: vec![],
+    };
+    let header = Header::new("20261123-083000-001".into(), now(0).wall, setup.clone());
+    let writer = LogWriter::create(&blocked, "20261123-083000-001", &header);
+    let opts = Options {
+        quiet: true,
+        flash: false,
+        theme: Theme::resolve(ThemeName::Mono, true),
+        mirror: false,
+    };
+    let mut app = App::new(SessionState::new(setup), Some(writer), opts);
+    key(&mut app, KeyCode::Char(' '), 0);
+    for i in 1..=6 {
+        key(&mut app, KeyCode::Char('n'), i * 1000);
+    }
+    assert!(matches!(app.state.status, convene::session::Status::Ended(_)));
+    // Any key on the end screen: not gone yet, the save form first.
+    key(&mut app, KeyCode::Char('x'), 7000);
+    assert_eq!(app.exit, None);
+    assert!(matches!(app.overlay, Overlay::Form(_)), "{:?}", app.overlay);
+    // Ctrl-C on that form goes back to the quit question, not away.
+    app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), now(7000));
+    assert_eq!(app.overlay, Overlay::Quit);
+}

@@ -74,7 +74,8 @@ impl StageClock {
     /// The moment the warning is due, if running, armed and still ahead or due now.
     pub fn warning_at(&self) -> Option<u64> {
         let warn = self.warn_ms?;
-        if self.warned || self.timed_up {
+        // Not gated on time up: an extension after time up re-arms the warning (see `rearm`).
+        if self.warned {
             return None;
         }
         let since = self.running_since?;
@@ -95,6 +96,14 @@ impl StageClock {
     pub fn stop(&mut self, now: u64) {
         if let Some(s) = self.running_since.take() {
             self.banked_ms += now.saturating_sub(s);
+        }
+    }
+
+    /// Leaves the stage: banks the running time, and a pause still open.
+    pub fn close(&mut self, now: u64) {
+        self.stop(now);
+        if let Some(p) = self.paused_since.take() {
+            self.paused_ms += now.saturating_sub(p);
         }
     }
 

@@ -315,7 +315,7 @@ pub fn due(s: &SessionState, now: Now) -> Vec<Stamped> {
     let eff = s.effective(now.mono);
     let Some(c) = s.clock() else { return Vec::new() };
     let remaining = c.remaining(eff);
-    let mut timed_up = c.timed_up;
+    let mut timed_up_now = false;
     // Both can be due at once (a late poll, a shortening, a reported gap): the warning still
     // fires, first, so each fires exactly once per stage.
     if c.warning_at().is_some_and(|w| w <= eff) {
@@ -323,9 +323,11 @@ pub fn due(s: &SessionState, now: Now) -> Vec<Stamped> {
     }
     if !c.timed_up && remaining <= 0 {
         out.push(Event::TimeUp { pos: s.pos });
-        timed_up = true;
+        timed_up_now = true;
     }
-    if timed_up && s.setup.auto_advance && s.has_expected_record(s.pos) {
+    // Only at the moment of time up: going back into a stage that is already over, or adding
+    // its record later, does not move on by itself.
+    if timed_up_now && s.setup.auto_advance && s.has_expected_record(s.pos) {
         out.extend(advance(s, Leave::Auto, false, eff));
     }
     out.into_iter().map(|event| Stamped { at: now.mono, wall: now.wall, event }).collect()

@@ -89,7 +89,7 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     for (i, name) in s.participants.iter().enumerate() {
         if name.trim().is_empty() {
             errors.push(format!("participant {} has an empty name", i + 1));
-        } else if name.chars().any(char::is_control) {
+        } else if name.chars().any(crate::text::is_unsafe) {
             errors.push(format!(
                 "participant {} (\"{}\") contains a control character or escape sequence: type the name as plain text",
                 i + 1,
@@ -101,7 +101,7 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
         [("the facilitator's name", &s.facilitator), ("the group name", &s.group_name)]
     {
         if let Some(v) = value
-            && v.chars().any(char::is_control)
+            && v.chars().any(crate::text::is_unsafe)
         {
             errors.push(format!(
                 "{what} (\"{}\") contains a control character or escape sequence: type it as plain text",
@@ -134,6 +134,18 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
         errors.push(format!("{} takes at most {max} people{why}; {n} given", p.name));
     }
     let fixed = p.fixed_role_count() as usize;
+    let has_rest = p.roles.iter().any(|r| r.count == RoleCount::Rest);
+    if n > 0
+        && !has_rest
+        && let Some(big) = group_sizes(p, n).into_iter().max()
+        && big > fixed
+    {
+        errors.push(format!(
+            "{} has roles for exactly {fixed} people in a group, but a group would have {big}: \
+             nobody would have a role for the others",
+            p.name
+        ));
+    }
     if n > 0 {
         let sizes = group_sizes(p, n);
         if let Some(small) = sizes.iter().copied().min()

@@ -252,8 +252,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         }
         Event::StageLeft { pos, .. } => {
             if let Some(c) = s.clocks.get_mut(*pos) {
-                c.stop(now);
-                c.paused_since = None;
+                c.close(now);
             }
         }
         Event::Paused { pos, .. } => {
@@ -342,8 +341,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         }),
         Event::SessionEnded { outcome, .. } => {
             if let Some(c) = s.clocks.get_mut(s.pos) {
-                c.stop(now);
-                c.paused_since = None;
+                c.close(now);
             }
             s.paused = false;
             s.status = Status::Ended(*outcome);

@@ -54,6 +54,8 @@ pub enum FormKind {
 pub struct Field {
     pub label: &'static str,
     pub value: String,
+    /// Shown as dots while the form is masked (the text of notes and commitments).
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +114,8 @@ pub struct App {
     pub saved_to: Option<PathBuf>,
     /// Scroll offset of the start card.
     pub scroll: u16,
+    /// The follow-up list shows commitment texts (F2); hidden by default on the projected screen.
+    pub reveal: bool,
 }
 
 impl App {
@@ -129,6 +133,7 @@ impl App {
             exit: None,
             saved_to: None,
             scroll: 0,
+            reveal: false,
         }
     }
 
@@ -229,7 +234,8 @@ impl App {
                     self.live_action(a, now);
                 }
             }
-            Status::Ended(_) => self.exit = Some(Exit::Ended),
+            // Through `finish`, so a failing log is offered another place first.
+            Status::Ended(_) => self.finish(Exit::Ended),
         }
     }
 
@@ -315,7 +321,14 @@ impl App {
                 }
             }
             Action::Back => self.exec(Command::Back, now),
-            Action::Skip => self.exec(Command::Skip, now),
+            Action::Skip => {
+                if self.state.has_expected_record(self.state.pos) {
+                    self.exec(Command::Skip, now)
+                } else {
+                    self.overlay = Overlay::ConfirmLeave;
+                    Ok(())
+                }
+            }
             Action::Extend => match extension_rule(&self.state) {
                 ExtensionPolicy::GroupAgreement => {
                     self.overlay = Overlay::Agreement { by_ms: STEP_MS };
@@ -376,13 +389,13 @@ impl App {
         self.overlay = Overlay::Form(match record {
             Some(_) => Form {
                 kind: FormKind::Record,
-                fields: vec![Field { label: "Record", value: String::new() }],
+                fields: vec![Field { label: "Record", value: String::new(), secret: false }],
                 focus: 0,
                 masked: false,
             },
             None => Form {
                 kind: FormKind::Note,
-                fields: vec![Field { label: "Note", value: String::new() }],
+                fields: vec![Field { label: "Note", value: String::new(), secret: true }],
                 focus: 0,
                 masked: true,
             },
@@ -416,12 +429,17 @@ impl App {
         self.overlay = Overlay::Form(Form {
             kind: FormKind::Commitment,
             fields: vec![
-                Field { label: "Who", value: owner },
-                Field { label: "Will", value: String::new() },
-                Field { label: "By (optional: a date or \"2 weeks\")", value: String::new() },
+                Field { label: "Who", value: owner, secret: false },
+                Field { label: "Will", value: String::new(), secret: true },
+                Field {
+                    label: "By (optional: a date or \"2 weeks\")",
+                    value: String::new(),
+                    secret: false,
+                },
             ],
             focus: 1,
-            masked: false,
+            // Commitments, like notes, are never shown on the projected screen: F2 shows them.
+            masked: true,
         });
     }
 
@@ -472,7 +490,11 @@ impl App {
         let default = default_save_path(&session);
         self.overlay = Overlay::Form(Form {
             kind: FormKind::SavePath { then },
-            fields: vec![Field { label: "Save the log to", value: default.display().to_string() }],
+            fields: vec![Field {
+                label: "Save the log to",
+                value: default.display().to_string(),
+                secret: false,
+            }],
             focus: 0,
             masked: false,
         });
@@ -542,6 +564,11 @@ impl App {
             }
             KeyCode::Esc | KeyCode::Char('q' | 'f') => {
                 self.overlay = Overlay::None;
+                self.reveal = false;
+                return;
+            }
+            KeyCode::F(2) => {
+                self.reveal = !self.reveal;
                 return;
             }
             KeyCode::Char('d') => CommitmentStatus::Done,
@@ -553,9 +580,9 @@ impl App {
         let Some(c) = self.state.setup.carried.get(selected) else { return };
         self.overlay = Overlay::Form(Form {
             kind: FormKind::FollowUp { session: c.session.clone(), id: c.id.clone(), status },
-            fields: vec![Field { label: "Update (optional)", value: String::new() }],
+            fields: vec![Field { label: "Update (optional)", value: String::new(), secret: true }],
             focus: 0,
-            masked: false,
+            masked: true,
         });
     }
 
@@ -582,7 +609,10 @@ impl App {
             }
             KeyCode::Char('u') if ctrl => form.fields[form.focus].value.clear(),
             KeyCode::Char('c') if ctrl => {
-                self.overlay = Overlay::None;
+                self.overlay = match form.kind {
+                    FormKind::SavePath { .. } => Overlay::Quit,
+                    _ => Overlay::None,
+                };
                 return;
             }
             KeyCode::Char(c) if !ctrl && !c.is_control() => form.fields[form.focus].value.push(c),
@@ -629,7 +659,12 @@ impl App {
                 now,
             ),
             FormKind::SavePath { then } => {
-                let path = PathBuf::from(value(0).unwrap_or_default());
+                let typed = value(0).unwrap_or_default();
+                let home = directories::UserDirs::new().map(|u| u.home_dir().to_path_buf());
+                let path = match (typed.strip_prefix("~/"), home) {
+                    (Some(rest), Some(h)) => h.join(rest),
+                    _ => PathBuf::from(typed),
+                };
                 let then = *then;
                 match self.log.as_ref().map(|l| l.save_copy(&path)) {
                     Some(Ok(())) | None => {

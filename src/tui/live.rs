@@ -849,7 +849,7 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
             };
             let mut lines = Vec::new();
             for (i, field) in form.fields.iter().enumerate() {
-                let shown = if form.masked {
+                let shown = if form.masked && field.secret {
                     "•".repeat(field.value.chars().count())
                 } else {
                     s(&field.value)
@@ -874,7 +874,11 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
         }
         Overlay::FollowUp { selected } => {
             let mut lines = vec![Line::from(Span::styled(
-                "Open commitments from earlier sessions (Esc hides them)",
+                if app.reveal {
+                    "Open commitments from earlier sessions (F2 hides the texts)"
+                } else {
+                    "Open commitments from earlier sessions (texts hidden: F2 shows them)"
+                },
                 t.muted(),
             ))];
             for (i, c) in st.setup.carried.iter().enumerate() {
@@ -886,8 +890,14 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
                     .map_or("to review", |u| u.status.label());
                 let due = c.due.as_deref().map(|d| format!(" (by {})", s(d))).unwrap_or_default();
                 let style = if i == *selected { t.selected() } else { Style::new() };
+                let text = if app.reveal {
+                    s(&c.text)
+                } else {
+                    "•".repeat(c.text.chars().count().min(40))
+                };
+                let mark = if i == *selected { "> " } else { "  " };
                 lines.push(Line::from(Span::styled(
-                    format!("{}: {}{due} — {status}", s(&c.owner), s(&c.text)),
+                    format!("{mark}{}: {text}{due} — {status}", s(&c.owner)),
                     style,
                 )));
             }
@@ -899,7 +909,7 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled(
                 format!(
-                    "↑↓ select · d {} · p {} · y {} · c {} · Esc close",
+                    "↑↓ select · d {} · p {} · y {} · c {} · F2 show/hide · Esc close",
                     CommitmentStatus::Done.label(),
                     CommitmentStatus::Partly.label(),
                     CommitmentStatus::NotYet.label(),

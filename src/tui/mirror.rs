@@ -18,7 +18,8 @@ use crate::session::{Now, SessionState, replay};
 pub struct Follower {
     path: PathBuf,
     offset: u64,
-    partial: String,
+    /// Bytes after the last complete line (a line still being written).
+    partial: Vec<u8>,
     last_seq: u64,
 }
 
@@ -26,7 +27,7 @@ impl Follower {
     /// Starts from the beginning of the file, skipping events up to `last_seq` (already
     /// replayed), so nothing appended since the replay read the file is missed.
     pub fn new(path: &Path, last_seq: u64) -> Self {
-        Self { path: path.to_path_buf(), offset: 0, partial: String::new(), last_seq }
+        Self { path: path.to_path_buf(), offset: 0, partial: Vec::new(), last_seq }
     }
 
     /// Reads complete new lines. A torn line waits for the rest of it.
@@ -50,11 +51,12 @@ impl Follower {
             return Vec::new();
         }
         self.offset = len;
-        self.partial.push_str(&String::from_utf8_lossy(&buf));
+        // Whole lines only, decoded whole: a character split across two reads stays intact.
+        self.partial.extend_from_slice(&buf);
         let mut out = Vec::new();
-        while let Some(i) = self.partial.find('\n') {
-            let line: String = self.partial.drain(..=i).collect();
-            if let Ok(l) = serde_json::from_str::<Line>(line.trim()) {
+        while let Some(i) = self.partial.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=i).collect();
+            if let Ok(l) = serde_json::from_slice::<Line>(&line) {
                 // The writer may write a line again after a failed write: keep the first.
                 if l.seq > self.last_seq {
                     self.last_seq = l.seq;

@@ -39,7 +39,7 @@ use crate::session::{
 pub const BAD_INPUT: u8 = 2;
 
 fn fail(msg: &str) -> ExitCode {
-    eprintln!("convene: {msg}");
+    eprintln!("convene: {}", crate::text::sanitize_multiline(msg));
     ExitCode::from(BAD_INPUT)
 }
 
@@ -236,8 +236,10 @@ pub fn wake_in(app: &App, mono: u64) -> Option<u64> {
             1000 - over % 1000
         };
         consider(until_change);
-        if let Some(w) = next_wake(st) {
-            consider(w.saturating_sub(mono));
+        // Only if still ahead: the mirror never records what is due, so a moment already
+        // passed would otherwise make it spin.
+        if let Some(w) = next_wake(st).filter(|w| *w > mono) {
+            consider(w - mono);
         }
         // The phase word changes at the warning point even without an event (the mirror).
         if let Phase::Running = view::phase(st, mono)
@@ -315,7 +317,19 @@ pub fn live_loop(
         };
         // Any event (a key, a resize) leads to a redraw at the top of the loop.
         if ready && let TermEvent::Key(k) = event::read()? {
-            app.handle_key(k, clock.now());
+            // A sleep noticed only now (the loop was blocked, e.g. paused) is reported before
+            // the key acts, so it is judged against the state the room was in.
+            let now = clock.now();
+            if !app.opts.mirror {
+                if let Some(gap) = clock.gap(now)
+                    && app.state.status == Status::Running
+                {
+                    let _ =
+                        app.exec(Command::ReportGap { gap_ms: gap, cause: GapCause::Suspend }, now);
+                }
+                app.tick(now);
+            }
+            app.handle_key(k, now);
         }
     }
 }
@@ -441,7 +455,9 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         Ok(w) => w,
         Err(e) => return Ok(fail(&format!("cannot continue {}: {e}", path.display()))),
     };
+    let warnings = check_setup(&log.header.setup).unwrap_or_default();
     let mut app = App::new(state, Some(writer), options(&args.screen, false));
+    app.warnings = warnings;
     let clock = SystemClock::new(app.state.last_at);
     let now = clock.now();
     // The room's clock kept running while convene was down.
