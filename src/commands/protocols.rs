@@ -75,6 +75,11 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Whether a session of `n` people is allowed by the protocol's group size.
+fn fits(p: &Protocol, n: usize) -> bool {
+    n >= p.group.min as usize && p.group.max.is_none_or(|m| n <= m as usize)
+}
+
 fn depends_on_people(p: &Protocol) -> bool {
     matches!(p.rotation.rounds, Rounds::PerMember) && !p.round.is_empty()
 }
@@ -128,7 +133,11 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
                 }
                 let n = people.unwrap_or_else(|| typical_people(p));
                 let total = format_clock(planned_total(p, n));
-                let total = if depends_on_people(p) { format!("{total} for {n}") } else { total };
+                let total = match (depends_on_people(p), fits(p, n)) {
+                    (true, true) => format!("{total} for {n}"),
+                    (true, false) => format!("{total} for {n} (not allowed)"),
+                    _ => total,
+                };
                 let mut from = e.origin.describe();
                 if e.replaces_builtin {
                     from.push_str(" (replaces built-in)");
@@ -230,6 +239,14 @@ pub fn show(p: &Protocol, people: Option<usize>) -> String {
         }
     }
     let _ = writeln!(o, "\nTotal: {}", total_phrase(p, n).trim_start_matches("total "));
+    if !fits(p, n) {
+        let _ = writeln!(
+            o,
+            "(note: {} takes {} people, so a session of {n} would be refused)",
+            sanitize(&p.name),
+            people_phrase(p)
+        );
+    }
     if p.all_stages().any(|(_, s)| s.timing == Timing::Suggested) {
         let _ = writeln!(
             o,

@@ -169,7 +169,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             Ok(vec![Event::TimeGap { gap_ms, cause, counted }])
         }
         Command::AddNote { text, about, group, private } => {
-            recording(s)?;
+            running(s)?;
             let text = text.trim().to_string();
             if text.is_empty() {
                 return reject("The note is empty.");
@@ -186,7 +186,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             }])
         }
         Command::AddCommitment { owner, text, due, group } => {
-            recording(s)?;
+            running(s)?;
             let (owner, text) = (owner.trim().to_string(), text.trim().to_string());
             if text.is_empty() {
                 return reject("The commitment is empty: say what will be done.");
@@ -206,7 +206,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             }])
         }
         Command::UpdateCommitment { session, id, status, note } => {
-            recording(s)?;
+            running(s)?;
             let known = match &session {
                 None => s.commitments.iter().any(|c| c.id == id),
                 Some(sess) => s.setup.carried.iter().any(|c| c.session == *sess && c.id == id),
@@ -255,10 +255,6 @@ fn running(s: &SessionState) -> Result<(), Rejection> {
         Status::NotStarted => reject("The session has not started yet."),
         Status::Ended(_) => reject("The session has ended."),
     }
-}
-
-fn recording(s: &SessionState) -> Result<(), Rejection> {
-    running(s)
 }
 
 fn check_group(s: &SessionState, group: Option<usize>) -> Result<(), Rejection> {

@@ -182,6 +182,17 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     {
         warnings.push(format!("{n} people is not a multiple of {m}."));
     }
+    for (id, secs) in &s.overrides {
+        if let Some(w) = p.stage(id).and_then(|st| st.warning.as_ref())
+            && w.before_secs().is_some_and(|b| b >= *secs)
+        {
+            warnings.push(format!(
+                "--stage {id}: {} is not longer than its warning ({} before the end), so that stage has no warning.",
+                crate::protocol::format_duration_short(*secs),
+                w.before
+            ));
+        }
+    }
     warnings.extend(roster_warnings(p, &s.participants));
     Ok(warnings)
 }
@@ -244,14 +255,19 @@ fn roster_warnings(p: &Protocol, order: &[String]) -> Vec<String> {
     let sizes: Vec<usize> = gs.iter().map(Vec::len).collect();
     if p.splits() && sizes.iter().any(|s| u32::try_from(*s).ok() != p.group.split_into) {
         let desc: Vec<String> = sizes.iter().map(ToString::to_string).collect();
-        out.push(format!(
-            "Groups of {}: the larger groups come first and have an extra {}.",
-            desc.join(" + "),
-            p.roles
-                .iter()
-                .find(|r| r.count == RoleCount::Rest)
-                .map_or_else(|| "member".to_string(), |r| r.name.to_lowercase())
-        ));
+        let extra = p
+            .roles
+            .iter()
+            .find(|r| r.count == RoleCount::Rest)
+            .map_or_else(|| "member".to_string(), |r| r.name.to_lowercase());
+        out.push(if sizes.len() == 1 {
+            format!("One group of {}: the extra people are each an extra {extra}.", desc[0])
+        } else {
+            format!(
+                "Groups of {}: the larger groups come first and have an extra {extra}.",
+                desc.join(" + ")
+            )
+        });
     }
     if p.round.is_empty() {
         return out;

@@ -452,15 +452,7 @@ impl App {
                 }
                 self.finish(Exit::Ended);
             }
-            KeyCode::Char('l') => {
-                // Leaving on purpose pauses the clock, so the time away is not counted against
-                // the stage; after a crash it is (the room went on).
-                if self.state.status == Status::Running && !self.state.paused {
-                    let r = self.exec(Command::Pause, now);
-                    self.say(r);
-                }
-                self.finish(Exit::Left);
-            }
+            KeyCode::Char('l') => self.leave(now),
             KeyCode::Char('s') if self.log_error().is_some() => {
                 self.open_save_form(Exit::Left);
             }
@@ -470,6 +462,16 @@ impl App {
             }
             _ => {}
         }
+    }
+
+    /// Leaves the session to resume later. Leaving on purpose pauses the clock, so the time away
+    /// is not counted against the stage; after a crash it is (the room went on).
+    pub fn leave(&mut self, now: Now) {
+        if self.state.status == Status::Running && !self.state.paused {
+            let r = self.exec(Command::Pause, now);
+            self.say(r);
+        }
+        self.finish(Exit::Left);
     }
 
     /// Leaves the screen, unless the log is failing: then offer to save it elsewhere first.

@@ -416,7 +416,11 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>, width: u16) -
     let t = app.opts.theme;
     let next = match st.spec(st.pos + 1) {
         Some(n) if st.status == Status::Running => {
-            let secs = st.clocks.get(st.pos + 1).map_or(0, |c| c.budget_ms / 1000);
+            // What is left of it (all of it, unless it was visited before).
+            let secs = st
+                .clocks
+                .get(st.pos + 1)
+                .map_or(0, |c| u64::try_from(c.remaining(c.banked_ms).max(0)).unwrap_or(0) / 1000);
             Some((s(&n.title()), format!(" ({})", format_clock(secs))))
         }
         _ => None,
@@ -555,6 +559,10 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
     ]));
     if roomy {
         head.push(Line::from(Span::styled(s(&p.summary), t.muted())));
+    }
+    if let Some(fac) = &st.setup.facilitator {
+        let rule = p.facilitator.as_ref().map(|f| format!(": {}", s(&f.rule))).unwrap_or_default();
+        head.push(Line::from(format!("Facilitator {}{rule}", s(fac))));
     }
     for w in &app.warnings {
         head.push(Line::from(Span::styled(format!("Note: {}", s(w)), t.silent())));

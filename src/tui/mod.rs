@@ -187,6 +187,13 @@ fn after_session(app: &App) -> ExitCode {
     }
     if let Some(p) = &app.saved_to {
         println!("Log saved to {}", p.display());
+        println!(
+            "convene finds logs in its sessions folder: move that file into {} to review{} it.",
+            log.path
+                .parent()
+                .map_or_else(|| "the sessions folder".into(), |d| d.display().to_string()),
+            if app.exit == Some(Exit::Left) { " or resume" } else { "" }
+        );
     } else if let Some(e) = &log.error {
         eprintln!("convene: the log could NOT be saved: {e}");
         return ExitCode::from(1);
@@ -328,6 +335,16 @@ pub fn live_loop(
                         app.exec(Command::ReportGap { gap_ms: gap, cause: GapCause::Suspend }, now);
                 }
                 app.tick(now);
+            }
+            let size = terminal.size()?;
+            if size.width < widgets::MIN_W || size.height < widgets::MIN_H {
+                // Nothing acts unseen: only Ctrl-C, which leaves the session to resume later.
+                let ctrl_c = k.code == crossterm::event::KeyCode::Char('c')
+                    && k.modifiers.contains(crossterm::event::KeyModifiers::CONTROL);
+                if ctrl_c {
+                    app.leave(now);
+                }
+                continue;
             }
             app.handle_key(k, now);
         }
