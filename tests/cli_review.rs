@@ -236,7 +236,7 @@ fn csv_rows_are_one_per_stage_run_with_proper_quoting() {
     let out = ok(&convene(data.path(), &["logs", "export", S3, "--format", "csv"]));
     assert!(
         out.contains(
-            "\n6,process-reflection,Reflection — Participants on the process,1,120,100,0,0,0,0\n"
+            "\n6,process-reflection,Reflection — Participants on the process,1,120,100,0,0,0,0,0,0,next,\n"
         ),
         "{out}"
     );
