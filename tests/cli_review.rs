@@ -236,7 +236,7 @@ fn csv_rows_are_one_per_stage_run_with_proper_quoting() {
     let out = ok(&convene(data.path(), &["logs", "export", S3, "--format", "csv"]));
     assert!(
         out.contains(
-            "\n6,process-reflection,Reflection — Participants on the process,1,120,100,0,0,0,0\n"
+            "\n6,process-reflection,Reflection — Participants on the process,1,120,100,0,0,0,0,0,0,next,\n"
         ),
         "{out}"
     );
@@ -327,4 +327,36 @@ fn actions_lists_commitments_with_their_follow_ups() {
     assert_eq!(keys, [(S1, "c2"), (S2, "c1"), (CORRUPT, "c1")]);
     assert_eq!(list[1]["due_date"], "2026-11-13");
     assert_eq!(list[1]["history"][0]["status"], "partly");
+}
+
+#[test]
+fn resume_finds_sessions_through_the_review_scan() {
+    let data = data_with(&ALL);
+    let list = ok(&convene(data.path(), &["resume", "--list"]));
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 2, "the two unfinished sessions, newest first:\n{list}");
+    assert!(
+        lines[0].starts_with(&format!("{TORN}  2026-11-19 10:00  GROW coaching  in ")),
+        "{list}"
+    );
+    assert!(lines[1].starts_with(&format!("{UNFINISHED}  2026-11-18 14:00  ")), "{list}");
+    assert!(!list.contains("running in another terminal"), "{list}");
+    // The scan leaves its cache: the next run reads no log it has already digested.
+    assert!(data.path().join("cache").exists());
+
+    let ended = convene(data.path(), &["resume", S1]);
+    assert_eq!(ended.status.code(), Some(2));
+    assert_eq!(
+        stderr(&ended),
+        format!(
+            "convene: session {S1} has ended and cannot be resumed; `convene logs show {S1}` shows it.\n"
+        )
+    );
+    let unknown = convene(data.path(), &["resume", "20261119-100000-001"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains(&format!("The closest: {TORN}")), "{}", stderr(&unknown));
+    let many = convene(data.path(), &["resume", "202611"]);
+    assert!(stderr(&many).contains("matches 7 sessions"), "{}", stderr(&many));
+    let newer = convene(data.path(), &["mirror", NEWER]);
+    assert!(stderr(&newer).contains("log format 2"), "{}", stderr(&newer));
 }

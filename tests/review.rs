@@ -297,6 +297,12 @@ fn the_cache_is_used_when_fresh_and_refreshed_when_a_log_changes() {
     let first = scan(data.path()).expect("scan");
     assert_eq!(first.read, 2);
     assert!(convene::review::scan::cache_path(data.path()).exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(convene::review::scan::cache_path(data.path())).expect("meta");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "the cache is private");
+    }
     let again = scan(data.path()).expect("scan");
     assert_eq!(again.read, 0, "both logs come from the cache");
     assert_eq!(
@@ -330,4 +336,160 @@ fn a_missing_sessions_folder_is_an_empty_list() {
     let s = scan(&dir.path().join("nothing-here")).expect("scan");
     assert!(s.entries.is_empty());
     assert!(open_commitments(dir.path(), "Year 9 team").is_empty());
+}
+
+/// A coaching triad run with the engine and written with the real writer: the issue is
+/// shortened by a minute, the conversation is skipped, the commitment stage is left without the
+/// coachee's commitment, and Ben's commitment is due "after Ann's return".
+const ODD: &str = "20261125-090000-000";
+
+fn odd_session(data: &std::path::Path) {
+    use chrono::{DateTime, Duration};
+    use convene::log::Header;
+    use convene::log::writer::LogWriter;
+    use convene::protocol::Library;
+    use convene::session::{Command, Now, SessionState, Setup, apply, decide};
+    let start = DateTime::parse_from_rfc3339("2026-11-25T09:00:00+00:00").expect("start");
+    let setup = Setup {
+        protocol: Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
+        participants: vec!["Ann Lee".into(), "Ben Okafor".into(), "Cat Diaz".into()],
+        facilitator: Some("Fiona Grant".into()),
+        group_name: None,
+        overrides: std::collections::BTreeMap::new(),
+        auto_advance: false,
+        carried: vec![],
+    };
+    let mut w = LogWriter::create(data, ODD, &Header::new(ODD.into(), start, setup.clone()));
+    let mut st = SessionState::new(setup);
+    let steps = [
+        (0, Command::Start),
+        (60, Command::Shorten { by_ms: 60_000 }),
+        (240, Command::Next { force: true }),
+        (300, Command::Skip),
+        (360, Command::Next { force: true }),
+        (
+            400,
+            Command::AddCommitment {
+                owner: "Ben Okafor".into(),
+                text: "Ask Ann about the seating plan".into(),
+                due: Some("after Ann's return".into()),
+                group: None,
+            },
+        ),
+        (480, Command::End),
+    ];
+    for (s, cmd) in steps {
+        let ms = s * 1000;
+        let now = Now::new(ms, start + Duration::milliseconds(i64::try_from(ms).expect("small")));
+        for e in decide(&st, cmd, now).expect("allowed") {
+            w.append(&e);
+            apply(&mut st, &e);
+        }
+    }
+    assert!(w.error.is_none(), "{:?}", w.error);
+}
+
+#[test]
+fn skipped_stages_and_missing_records_show_in_show_the_exports_and_the_report() {
+    use convene::review::{detail, export};
+    let data = data_with(&[]);
+    odd_session(data.path());
+    let sess = detail::load(data.path(), ODD).expect("load");
+    let label = "left without: The coachee's commitment, with a time frame";
+
+    let show = detail::show(&sess);
+    let conversation = show.lines().find(|l| l.contains("Coaching conversation")).expect("row");
+    assert!(conversation.ends_with("(skipped)"), "{show}");
+    assert_eq!(show.matches("(skipped)").count(), 1, "{show}");
+    assert!(show.contains(&format!("      {label}\n")), "{show}");
+
+    let md = export::markdown(&sess, false);
+    assert!(md.contains("| skipped |"), "{md}");
+    assert!(md.contains(label), "{md}");
+
+    let csv = export::csv(&sess).expect("csv");
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let head = r.headers().expect("header").clone();
+    let col = |name: &str| head.iter().position(|h| h == name).expect(name);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    let left: Vec<&str> = rows.iter().map(|x| &x[col("left")]).collect();
+    assert_eq!(left[..4], ["next", "skip", "next", "end"]);
+    assert_eq!(&rows[2][col("left_without")], "The coachee's commitment, with a time frame");
+    assert_eq!(&rows[1][col("left_without")], "");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&export::json(&sess, false).expect("json")).expect("valid");
+    assert_eq!(json["stages"][1]["left"], "skip");
+    assert_eq!(json["stages"][2]["left_without"], "The coachee's commitment, with a time frame");
+    assert_eq!(json["stages"][4]["left"], serde_json::Value::Null, "never entered");
+
+    let all = scan(data.path()).expect("scan");
+    let rep = report(all.digests());
+    let stages = &rep.protocols[0].stages;
+    let skipped: Vec<(&str, usize)> =
+        stages.iter().map(|s| (s.stage.as_str(), s.skipped)).collect();
+    assert_eq!(skipped[..3], [("issue", 0), ("conversation", 1), ("commitment", 0)]);
+    let text = convene::review::report::text(&rep);
+    assert!(text.contains("Skipped"), "{text}");
+}
+
+#[test]
+fn shortenings_show_beside_extensions_and_count_in_the_report() {
+    use convene::review::{detail, export};
+    let data = data_with(&[]);
+    odd_session(data.path());
+    let sess = detail::load(data.path(), ODD).expect("load");
+
+    let show = detail::show(&sess);
+    assert!(show.contains("      shortened -1:00 at 09:01\n"), "{show}");
+    assert!(show.contains("budget -1:00 net (0:00 extended, 1:00 shortened)"), "{show}");
+    let md = export::markdown(&sess, false);
+    assert!(md.contains("shortened -1:00; budget -1:00 net"), "{md}");
+    let csv = export::csv(&sess).expect("csv");
+    assert!(csv.lines().nth(1).expect("row").contains(",60,1,next,"), "{csv}");
+    let json: serde_json::Value =
+        serde_json::from_str(&export::json(&sess, false).expect("json")).expect("valid");
+    assert_eq!(json["stages"][0]["shortened_ms"], 60_000);
+    assert_eq!(json["stages"][0]["net_change_ms"], -60_000);
+    assert_eq!(json["stages"][0]["shortenings"][0]["at"], "2026-11-25T09:01:00.000+00:00");
+
+    let rep = report(scan(data.path()).expect("scan").digests());
+    let issue = &rep.protocols[0].stages[0];
+    assert_eq!((issue.stage.as_str(), issue.shortenings, issue.shortened_ms), ("issue", 1, 60_000));
+    assert!(convene::review::report::text(&rep).contains("1 (-1:00)"));
+}
+
+#[test]
+fn redaction_reaches_the_due_text() {
+    use convene::review::{detail, export};
+    let data = data_with(&[]);
+    odd_session(data.path());
+    let sess = detail::load(data.path(), ODD).expect("load");
+    let md = export::markdown(&sess, true);
+    assert!(md.contains("after AL's return"), "{md}");
+    let json = export::json(&sess, true).expect("json");
+    assert!(json.contains("\"due\": \"after AL's return\""), "{json}");
+    for name in ["Ann", "Ben", "Fiona"] {
+        assert!(!md.contains(name) && !json.contains(name), "{name}:\n{md}\n{json}");
+    }
+}
+
+#[test]
+fn resume_and_mirror_pick_from_the_scan() {
+    use convene::tui::pick_session;
+    let data = data_with(&ALL);
+    let s = scan(data.path()).expect("scan");
+    let pick = |mirror: bool, busy: &'static [&'static str]| {
+        pick_session(&s, mirror, |p: &std::path::Path| {
+            busy.iter().any(|id| p.ends_with(format!("{id}.jsonl")))
+        })
+        .map(|e| e.id.clone())
+    };
+    // The two unfinished sessions: TORN is newer than UNFINISHED.
+    assert_eq!(pick(false, &[]).as_deref(), Some(TORN));
+    assert_eq!(pick(false, &[TORN]).as_deref(), Some(UNFINISHED), "not one in use");
+    assert_eq!(pick(false, &[TORN, UNFINISHED]), None);
+    assert_eq!(pick(true, &[UNFINISHED]).as_deref(), Some(UNFINISHED), "the one in use");
+    assert_eq!(pick(true, &[]).as_deref(), Some(TORN), "else the newest unfinished");
+    assert_eq!(pick(true, &[S1]).as_deref(), Some(TORN), "a finished one is never picked");
 }

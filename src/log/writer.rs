@@ -98,7 +98,7 @@ fn make_private(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn open_new_private(path: &Path) -> io::Result<File> {
+pub(crate) fn open_new_private(path: &Path) -> io::Result<File> {
     let mut o = OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]

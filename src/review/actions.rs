@@ -45,12 +45,8 @@ pub struct UpdateRef {
     pub status: CommitmentStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(serialize_with = "ser_wall")]
+    #[serde(serialize_with = "crate::session::event::wall_ms::serialize")]
     pub at: DateTime<FixedOffset>,
-}
-
-fn ser_wall<S: serde::Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false))
 }
 
 /// Follow-ups keyed by (the session that made the commitment, its id), oldest first.
@@ -186,7 +182,7 @@ pub struct Action {
     /// Resolved (see the rules); absent when it cannot be.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<NaiveDate>,
-    #[serde(serialize_with = "ser_wall")]
+    #[serde(serialize_with = "crate::session::event::wall_ms::serialize")]
     pub made: DateTime<FixedOffset>,
     /// `open` or `done`.
     pub status: &'static str,

@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::actions::{UpdateRef, resolve_due, update_index};
-use super::digest::{Digest, runs};
+use super::digest::{Digest, Shortening, StageLog};
 use super::{ReviewError, fmt, resolve, scan};
 use crate::log::reader::{SessionLog, read_log};
 use crate::session::state::{Extension, Gap, Refusal, SessionState};
-use crate::session::{GapCause, replay, view};
+use crate::session::{GapCause, Leave, replay, view};
 use crate::text::{sanitize, sanitize_multiline};
 
 /// A session read from its log, with the follow-ups other sessions recorded about it.
@@ -19,6 +19,8 @@ pub struct Session {
     pub path: PathBuf,
     pub state: SessionState,
     pub digest: Digest,
+    /// How stages were left and the shortenings (the state does not keep them).
+    pub stage_log: StageLog,
     /// Lines of the log that could not be read: (line number, problem).
     pub problems: Vec<(usize, String)>,
     /// Follow-ups of this session's commitments (here or in later sessions), by commitment id.
@@ -36,12 +38,17 @@ pub struct StageRow<'a> {
     /// `None`: the stage was never entered.
     pub actual_ms: Option<u64>,
     pub extensions: Vec<&'a Extension>,
+    pub shortenings: Vec<&'a Shortening>,
     pub refusals: Vec<&'a Refusal>,
     pub gaps: Vec<&'a Gap>,
     pub pauses: u32,
     pub paused_ms: u64,
     /// The stage an unfinished log stopped in.
     pub in_progress: bool,
+    /// How it was last left (`None`: not run, or the log stopped in it).
+    pub left: Option<Leave>,
+    /// Left without the record it expects: that record's label (`The presenter's next step`).
+    pub left_without: Option<String>,
 }
 
 impl StageRow<'_> {
@@ -52,12 +59,27 @@ impl StageRow<'_> {
     pub fn extended_ms(&self) -> u64 {
         self.extensions.iter().map(|e| e.by_ms).sum()
     }
+
+    pub fn shortened_ms(&self) -> u64 {
+        self.shortenings.iter().map(|x| x.by_ms).sum()
+    }
+
+    /// Extensions minus shortenings, in milliseconds.
+    pub fn net_change_ms(&self) -> i64 {
+        i64::try_from(self.extended_ms()).unwrap_or(i64::MAX)
+            - i64::try_from(self.shortened_ms()).unwrap_or(i64::MAX)
+    }
+
+    pub fn skipped(&self) -> bool {
+        self.left == Some(Leave::Skip)
+    }
 }
 
 impl Session {
     /// Replays a log. `index` holds follow-ups from every session (see [`update_index`]).
     pub fn from_log(path: PathBuf, log: &SessionLog, index: &super::actions::UpdateIndex) -> Self {
         let digest = Digest::of_log(log);
+        let stage_log = StageLog::of(&log.events);
         let state = replay(log.header.setup.clone(), &log.events);
         let id = log.header.session.clone();
         let follow_ups = state
@@ -67,14 +89,14 @@ impl Session {
                 index.get(&(id.clone(), c.id.clone())).map(|h| (c.id.clone(), h.clone()))
             })
             .collect();
-        Self { id, path, state, digest, problems: log.problems.clone(), follow_ups }
+        Self { id, path, state, digest, stage_log, problems: log.problems.clone(), follow_ups }
     }
 
     /// Every position of the running order with what happened in it.
     pub fn timeline(&self) -> Vec<StageRow<'_>> {
         let s = &self.state;
-        let ran: HashMap<usize, super::RunDigest> =
-            runs(s).into_iter().map(|r| (r.pos, r)).collect();
+        let ran: HashMap<usize, &super::RunDigest> =
+            self.digest.runs.iter().map(|r| (r.pos, r)).collect();
         s.stages
             .iter()
             .enumerate()
@@ -91,11 +113,23 @@ impl Session {
                     planned_ms: c.planned_ms,
                     actual_ms: run.map(|r| r.actual_ms),
                     extensions: s.extensions.iter().filter(|e| e.pos == pos).collect(),
+                    shortenings: self
+                        .stage_log
+                        .shortenings
+                        .iter()
+                        .filter(|x| x.pos == pos)
+                        .collect(),
                     refusals: s.refusals.iter().filter(|e| e.pos == pos).collect(),
                     gaps: s.gaps.iter().filter(|g| g.pos == pos && run.is_some()).collect(),
                     pauses: c.pauses,
                     paused_ms: run.map_or(0, |r| r.paused_ms),
                     in_progress: run.is_some_and(|r| !r.finished),
+                    left: run.and_then(|r| r.left),
+                    left_without: run.filter(|r| r.without_record).map(|_| {
+                        s.spec(pos)
+                            .and_then(|sp| sp.expects.as_ref())
+                            .map_or_else(|| "its expected record".into(), |x| x.label.clone())
+                    }),
                 }
             })
             .collect()
@@ -242,7 +276,13 @@ fn timeline_text(sess: &Session, out: &mut String) {
                 );
             }
             Some(a) => {
-                let mark = if r.in_progress { "  (stopped here)" } else { "" };
+                let mark = if r.in_progress {
+                    "  (stopped here)"
+                } else if r.skipped() {
+                    "  (skipped)"
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     out,
                     "  {:>2}  {label:<w$}  {:>7}  {:>7}  {:>6}  {}{mark}",
@@ -263,6 +303,26 @@ fn timeline_text(sess: &Session, out: &mut String) {
                 e.wall.format("%H:%M"),
                 agreement_text(e)
             );
+        }
+        for x in &r.shortenings {
+            let _ = writeln!(
+                out,
+                "{indent}shortened -{} at {}",
+                fmt::dur(x.by_ms),
+                x.wall.format("%H:%M")
+            );
+        }
+        if !r.shortenings.is_empty() {
+            let _ = writeln!(
+                out,
+                "{indent}budget {} net ({} extended, {} shortened)",
+                fmt::signed(r.net_change_ms()),
+                fmt::dur(r.extended_ms()),
+                fmt::dur(r.shortened_ms())
+            );
+        }
+        if let Some(label) = &r.left_without {
+            let _ = writeln!(out, "{indent}left without: {}", sanitize(label));
         }
         for x in &r.refusals {
             let _ = writeln!(

@@ -7,9 +7,11 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashMap;
+
 use crate::log::reader::SessionLog;
 use crate::session::state::SessionState;
-use crate::session::{CommitmentStatus, Outcome, Status, replay};
+use crate::session::{CommitmentStatus, Event, Leave, Outcome, Stamped, Status, replay};
 
 /// How a session ended, as the review shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash, PartialOrd, Ord)]
@@ -66,6 +68,17 @@ pub struct RunDigest {
     pub refusals: u32,
     pub pauses: u32,
     pub paused_ms: u64,
+    /// Times taken off its budget (`shortened` events) and their total.
+    #[serde(default)]
+    pub shortenings: u32,
+    #[serde(default)]
+    pub shortened_ms: u64,
+    /// How it was last left; `None` for the stage an unfinished log stopped in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<Leave>,
+    /// It was last left although the record it expects (a commitment, a note) was missing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub without_record: bool,
     /// `false` for the stage an unfinished log stopped in: its time is only known up to the
     /// last event, so the report leaves it out.
     pub finished: bool,
@@ -75,6 +88,62 @@ impl RunDigest {
     /// Time beyond the plan (extensions do not move the plan).
     pub fn overrun_ms(&self) -> u64 {
         self.actual_ms.saturating_sub(self.planned_ms)
+    }
+
+    /// Time added by extensions minus time taken off by shortenings.
+    pub fn net_change_ms(&self) -> i64 {
+        i64::try_from(self.extended_ms).unwrap_or(i64::MAX)
+            - i64::try_from(self.shortened_ms).unwrap_or(i64::MAX)
+    }
+
+    pub fn skipped(&self) -> bool {
+        self.left == Some(Leave::Skip)
+    }
+}
+
+/// The key of how a stage was left, as in the log: `next`, `back`, `skip`, `jump`, `auto`, `end`.
+pub fn leave_key(how: Leave) -> &'static str {
+    match how {
+        Leave::Next => "next",
+        Leave::Back => "back",
+        Leave::Skip => "skip",
+        Leave::Jump => "jump",
+        Leave::Auto => "auto",
+        Leave::End => "end",
+    }
+}
+
+/// A `shortened` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortening {
+    pub pos: usize,
+    pub by_ms: u64,
+    pub wall: DateTime<FixedOffset>,
+}
+
+/// What the replayed state does not keep: how each position was last left (and whether its
+/// expected record was missing then), and the shortenings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageLog {
+    pub left: HashMap<usize, (Leave, bool)>,
+    pub shortenings: Vec<Shortening>,
+}
+
+impl StageLog {
+    pub fn of(events: &[Stamped]) -> Self {
+        let mut out = Self::default();
+        for e in events {
+            match &e.event {
+                Event::StageLeft { pos, how, without_record, .. } => {
+                    out.left.insert(*pos, (*how, *without_record));
+                }
+                Event::Shortened { pos, by_ms } => {
+                    out.shortenings.push(Shortening { pos: *pos, by_ms: *by_ms, wall: e.wall });
+                }
+                _ => {}
+            }
+        }
+        out
     }
 }
 
@@ -112,6 +181,8 @@ pub struct Digest {
     pub participants: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facilitator: Option<String>,
+    /// When the session was set up (the header's `created`).
+    pub created: DateTime<FixedOffset>,
     /// When the session started (or was set up, if it never started).
     pub start: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,14 +212,24 @@ impl Digest {
     /// Replays a log and keeps what the review needs.
     pub fn of_log(log: &SessionLog) -> Self {
         let state = replay(log.header.setup.clone(), &log.events);
-        let mut d = Self::of_state(&log.header.session, log.header.created, &state);
+        let mut d = Self::of_state(
+            &log.header.session,
+            log.header.created,
+            &state,
+            &StageLog::of(&log.events),
+        );
         d.problems.clone_from(&log.problems);
         d
     }
 
-    /// The digest of a replayed state.
-    pub fn of_state(id: &str, created: DateTime<FixedOffset>, s: &SessionState) -> Self {
-        let runs = runs(s);
+    /// The digest of a replayed state and what its log says about how stages went.
+    pub fn of_state(
+        id: &str,
+        created: DateTime<FixedOffset>,
+        s: &SessionState,
+        stage_log: &StageLog,
+    ) -> Self {
+        let runs = runs(s, stage_log);
         let setup = &s.setup;
         Self {
             id: id.to_string(),
@@ -157,6 +238,7 @@ impl Digest {
             group: setup.group_name.clone(),
             participants: setup.participants.clone(),
             facilitator: setup.facilitator.clone(),
+            created,
             start: s.started_wall.unwrap_or(created),
             end: s.ended_wall,
             status: SessionStatus::of(s),
@@ -195,7 +277,7 @@ impl Digest {
 
 /// The positions of the running order that were entered, with their times. The stage an
 /// unfinished log stopped in counts up to the last event.
-pub fn runs(s: &SessionState) -> Vec<RunDigest> {
+pub fn runs(s: &SessionState, stage_log: &StageLog) -> Vec<RunDigest> {
     let now = s.effective(s.last_at);
     s.clocks
         .iter()
@@ -204,6 +286,9 @@ pub fn runs(s: &SessionState) -> Vec<RunDigest> {
         .map(|(pos, c)| {
             let stage = s.stages.get(pos);
             let ext: Vec<_> = s.extensions.iter().filter(|e| e.pos == pos).collect();
+            let short: Vec<_> = stage_log.shortenings.iter().filter(|x| x.pos == pos).collect();
+            let finished = !(s.status == Status::Running && pos == s.pos);
+            let left = stage_log.left.get(&pos).filter(|_| finished);
             RunDigest {
                 pos,
                 stage: stage.map(|r| r.id.clone()).unwrap_or_default(),
@@ -217,7 +302,11 @@ pub fn runs(s: &SessionState) -> Vec<RunDigest> {
                     .unwrap_or(u32::MAX),
                 pauses: c.pauses,
                 paused_ms: c.paused_ms + c.paused_since.map_or(0, |p| now.saturating_sub(p)),
-                finished: !(s.status == Status::Running && pos == s.pos),
+                shortenings: u32::try_from(short.len()).unwrap_or(u32::MAX),
+                shortened_ms: short.iter().map(|x| x.by_ms).sum(),
+                left: left.map(|(how, _)| *how),
+                without_record: left.is_some_and(|(_, w)| *w),
+                finished,
             }
         })
         .collect()

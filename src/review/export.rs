@@ -6,13 +6,17 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use super::actions::resolve_due;
 use super::detail::Session;
+use super::digest::leave_key;
 use super::redact::Names;
 use super::{ReviewError, fmt};
+use crate::log::writer::open_new_private;
 use crate::session::Agreement;
+use crate::session::event::wall_ms;
 use crate::session::state::Note;
 use crate::text::{sanitize, sanitize_multiline};
 
@@ -100,6 +104,12 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
                 agreement(&names, e.agreement.as_ref())
             ));
         }
+        for x in &r.shortenings {
+            happened.push(format!("shortened -{}", fmt::dur(x.by_ms)));
+        }
+        if !r.shortenings.is_empty() {
+            happened.push(format!("budget {} net", fmt::signed(r.net_change_ms())));
+        }
         for x in &r.refusals {
             happened.push(format!(
                 "extension of +{} refused: {}",
@@ -112,6 +122,12 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
         }
         for g in &r.gaps {
             happened.push(format!("gap of {}", fmt::dur(g.gap_ms)));
+        }
+        if r.skipped() {
+            happened.push("skipped".into());
+        }
+        if let Some(label) = &r.left_without {
+            happened.push(format!("left without: {label}"));
         }
         if r.in_progress {
             happened.push("the log stops here".into());
@@ -175,8 +191,8 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
                 None => String::new(),
                 Some(t) => match resolve_due(t, c.wall.date_naive()) {
                     Some(date) if date.to_string() == t.trim() => fmt::long_date(date),
-                    Some(date) => format!("{} ({})", md(t), fmt::long_date(date)),
-                    None => md(t),
+                    Some(date) => format!("{} ({})", md(&names.text(t)), fmt::long_date(date)),
+                    None => md(&names.text(t)),
                 },
             };
             let follow: Vec<String> = sess
@@ -232,8 +248,9 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
 }
 
 /// CSV, one row per stage run (positions that were entered), in running order:
-/// `position,stage,name,round,planned_s,actual_s,overrun_s,extensions_s,extensions,pauses`.
-/// Seconds have up to three decimals; `round` is empty outside rounds. No names appear.
+/// `position,stage,name,round,planned_s,actual_s,overrun_s,extensions_s,extensions,pauses,
+/// shortened_s,shortenings,left,left_without`. Seconds have up to three decimals; `round` is
+/// empty outside rounds, `left` for the stage an unfinished log stopped in. No names appear.
 pub fn csv(sess: &Session) -> Result<String, ReviewError> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let err = |e: ::csv::Error| ReviewError::Io(format!("writing CSV: {e}"));
@@ -248,6 +265,10 @@ pub fn csv(sess: &Session) -> Result<String, ReviewError> {
         "extensions_s",
         "extensions",
         "pauses",
+        "shortened_s",
+        "shortenings",
+        "left",
+        "left_without",
     ])
     .map_err(err)?;
     for r in sess.timeline() {
@@ -263,6 +284,10 @@ pub fn csv(sess: &Session) -> Result<String, ReviewError> {
             fmt::secs(r.extended_ms()),
             r.extensions.len().to_string(),
             r.pauses.to_string(),
+            fmt::secs(r.shortened_ms()),
+            r.shortenings.len().to_string(),
+            r.left.map(leave_key).unwrap_or_default().to_string(),
+            r.left_without.as_deref().map(sanitize).unwrap_or_default(),
         ])
         .map_err(err)?;
     }
@@ -270,8 +295,12 @@ pub fn csv(sess: &Session) -> Result<String, ReviewError> {
     String::from_utf8(bytes).map_err(|e| ReviewError::Io(format!("writing CSV: {e}")))
 }
 
-fn wall(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+/// A wall-clock time, written as in the logs (RFC 3339 with milliseconds and the offset).
+#[derive(Serialize)]
+struct Wall(#[serde(with = "wall_ms")] DateTime<FixedOffset>);
+
+fn wall(t: &DateTime<FixedOffset>) -> Wall {
+    Wall(*t)
 }
 
 #[derive(Serialize)]
@@ -283,8 +312,8 @@ struct JsonExport {
     group: Option<String>,
     facilitator: Option<String>,
     participants: Vec<String>,
-    started: Option<String>,
-    ended: Option<String>,
+    started: Option<Wall>,
+    ended: Option<Wall>,
     status: &'static str,
     planned_ms: u64,
     actual_ms: u64,
@@ -314,16 +343,30 @@ struct JsonStage {
     overrun_ms: u64,
     extended_ms: u64,
     extensions: Vec<JsonExtension>,
+    shortened_ms: u64,
+    shortenings: Vec<JsonShortening>,
+    /// Extensions minus shortenings.
+    net_change_ms: i64,
     refusals: Vec<JsonRefusal>,
     pauses: u32,
     paused_ms: u64,
     gaps: Vec<JsonGap>,
+    /// How it was last left; null when not run or when the log stopped in it.
+    left: Option<&'static str>,
+    /// The label of the expected record it was left without.
+    left_without: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonShortening {
+    by_ms: u64,
+    at: Wall,
 }
 
 #[derive(Serialize)]
 struct JsonExtension {
     by_ms: u64,
-    at: String,
+    at: Wall,
     /// `"group"`, a list of names, or null when no agreement was needed.
     agreed_by: serde_json::Value,
 }
@@ -331,7 +374,7 @@ struct JsonExtension {
 #[derive(Serialize)]
 struct JsonRefusal {
     by_ms: u64,
-    at: String,
+    at: Wall,
     reason: String,
 }
 
@@ -339,7 +382,7 @@ struct JsonRefusal {
 struct JsonGap {
     gap_ms: u64,
     cause: crate::session::GapCause,
-    at: String,
+    at: Wall,
 }
 
 #[derive(Serialize)]
@@ -361,7 +404,7 @@ struct JsonNote {
     about: Option<String>,
     private: bool,
     text: String,
-    at: String,
+    at: Wall,
 }
 
 #[derive(Serialize)]
@@ -373,7 +416,7 @@ struct JsonCommitment {
     text: String,
     due: Option<String>,
     due_date: Option<chrono::NaiveDate>,
-    made: String,
+    made: Wall,
     follow_ups: Vec<JsonUpdate>,
 }
 
@@ -382,7 +425,7 @@ struct JsonUpdate {
     session: String,
     status: crate::session::CommitmentStatus,
     note: Option<String>,
-    at: String,
+    at: Wall,
 }
 
 #[derive(Serialize)]
@@ -393,7 +436,7 @@ struct JsonFollowUp {
     text: Option<String>,
     status: crate::session::CommitmentStatus,
     note: Option<String>,
-    at: String,
+    at: Wall,
 }
 
 #[derive(Serialize)]
@@ -435,6 +478,13 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
                     },
                 })
                 .collect(),
+            shortened_ms: r.shortened_ms(),
+            shortenings: r
+                .shortenings
+                .iter()
+                .map(|x| JsonShortening { by_ms: x.by_ms, at: wall(&x.wall) })
+                .collect(),
+            net_change_ms: r.net_change_ms(),
             refusals: r
                 .refusals
                 .iter()
@@ -451,6 +501,8 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
                 .iter()
                 .map(|g| JsonGap { gap_ms: g.gap_ms, cause: g.cause, at: wall(&g.wall) })
                 .collect(),
+            left: r.left.map(leave_key),
+            left_without: r.left_without.clone(),
         })
         .collect();
     let roles = sess
@@ -489,7 +541,7 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
             round: c.round.map(|x| x + 1),
             owner: names.name(&c.owner),
             text: names.text(&c.text),
-            due: c.due.clone(),
+            due: c.due.as_deref().map(|t| names.text(t)),
             due_date: c.due.as_deref().and_then(|t| resolve_due(t, c.wall.date_naive())),
             made: wall(&c.wall),
             follow_ups: sess
@@ -554,14 +606,7 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
 
 /// Writes a new file with mode 0600. An existing file is never replaced.
 pub fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    let mut f = o.open(path).map_err(|e| {
+    let mut f = open_new_private(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             ReviewError::Io(format!(
                 "{} already exists: nothing was written. Choose another name, or remove the file first.",
@@ -620,7 +665,10 @@ mod tests {
     fn csv_quotes_commas_and_quotes_and_keeps_milliseconds() {
         let text = csv(&awkward()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[1], "1,presenter,\"Plan, \"\"do\"\" | review\",1,240,61.5,0,0,0,0");
+        assert_eq!(
+            lines[1],
+            "1,presenter,\"Plan, \"\"do\"\" | review\",1,240,61.5,0,0,0,0,0,0,next,"
+        );
         assert_eq!(lines.len(), 3, "header, the finished stage and the one in progress");
     }
 

@@ -12,6 +12,18 @@ pub fn over(ms: u64) -> String {
     if ms.saturating_add(500) / 1000 == 0 { "-".into() } else { format!("+{}", dur(ms)) }
 }
 
+/// A signed change as `+m:ss` or `-m:ss` (`0:00` for none).
+pub fn signed(ms: i64) -> String {
+    let d = dur(ms.unsigned_abs());
+    if d == "0:00" {
+        d
+    } else if ms < 0 {
+        format!("-{d}")
+    } else {
+        format!("+{d}")
+    }
+}
+
 /// Milliseconds as seconds with up to three decimals and no trailing zeros: `240`, `243.5`.
 pub fn secs(ms: u64) -> String {
     let (s, frac) = (ms / 1000, ms % 1000);
@@ -138,6 +150,9 @@ mod tests {
         assert_eq!(secs(240_000), "240");
         assert_eq!(secs(243_500), "243.5");
         assert_eq!(secs(5), "0.005");
+        assert_eq!(signed(-60_000), "-1:00");
+        assert_eq!(signed(30_000), "+0:30");
+        assert_eq!(signed(0), "0:00");
     }
 
     #[test]

@@ -88,10 +88,6 @@ impl Names {
         n
     }
 
-    pub fn is_redacting(&self) -> bool {
-        self.redact
-    }
-
     fn add(&mut self, name: &str, label: Option<String>) {
         let key = lower(name);
         if key.is_empty() || self.labels.iter().any(|(k, _)| *k == key) {

@@ -14,8 +14,10 @@
 //! - **Medians**: the middle value of the sorted values; for an even count, the mean of the two
 //!   middle values rounded down to the millisecond. The median overrun is taken over the runs
 //!   that overran only.
-//! - **Extensions** (count and total time) and **refusals** are those recorded in the runs
-//!   counted.
+//! - **Extensions** (count and total time), **shortenings** (count and total time) and
+//!   **refusals** are those recorded in the runs counted.
+//! - A run was **skipped** when it was last left with `skip` (moved on before its work was
+//!   done); skipped runs still count in the medians with the time they took.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -40,6 +42,10 @@ pub struct StageStats {
     pub extensions: usize,
     pub extended_ms: u64,
     pub refusals: usize,
+    pub shortenings: usize,
+    pub shortened_ms: u64,
+    /// Runs last left with `skip`.
+    pub skipped: usize,
     /// Where the stage first appears in the running order (for ordering).
     #[serde(skip)]
     pub first_pos: usize,
@@ -85,6 +91,9 @@ struct Acc {
     extensions: usize,
     extended_ms: u64,
     refusals: usize,
+    shortenings: usize,
+    shortened_ms: u64,
+    skipped: usize,
     first_pos: usize,
 }
 
@@ -126,6 +135,9 @@ pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
             acc.extensions += r.extensions as usize;
             acc.extended_ms += r.extended_ms;
             acc.refusals += r.refusals as usize;
+            acc.shortenings += r.shortenings as usize;
+            acc.shortened_ms += r.shortened_ms;
+            acc.skipped += usize::from(r.skipped());
         }
     }
     let mut protocols: Vec<ProtocolStats> = by
@@ -144,6 +156,9 @@ pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
                     extensions: a.extensions,
                     extended_ms: a.extended_ms,
                     refusals: a.refusals,
+                    shortenings: a.shortenings,
+                    shortened_ms: a.shortened_ms,
+                    skipped: a.skipped,
                     first_pos: a.first_pos,
                 })
                 .collect();
@@ -161,8 +176,8 @@ pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
 ///
 /// ```text
 /// Project tuning (project-tuning): 3 sessions
-///   Stage                 Runs  Planned  Actual  Overran  Median over  Extensions  Refused
-///   Presenter                3     4:00    4:30  2 of 3        +0:30  1 (+1:00)         0
+///   Stage       Runs  Skipped  Planned  Actual  Overran  Median over  Extensions  Refused  Shortened
+///   Presenter      3        0     4:00    4:30  2 of 3        +0:30  1 (+1:00)   0        0
 /// ```
 pub fn text(r: &Report) -> String {
     let mut out = String::new();
@@ -186,12 +201,14 @@ pub fn text(r: &Report) -> String {
             [
                 "Stage",
                 "Runs",
+                "Skipped",
                 "Planned",
                 "Actual",
                 "Overran",
                 "Median over",
                 "Extensions",
                 "Refused",
+                "Shortened",
             ]
             .map(String::from)
             .to_vec(),
@@ -200,6 +217,7 @@ pub fn text(r: &Report) -> String {
             rows.push(vec![
                 fmt::cut(&sanitize(&s.name), 44),
                 s.runs.to_string(),
+                s.skipped.to_string(),
                 fmt::dur(s.median_planned_ms),
                 fmt::dur(s.median_actual_ms),
                 format!("{} of {}", s.overran, s.runs),
@@ -214,6 +232,11 @@ pub fn text(r: &Report) -> String {
                     format!("{} (+{})", s.extensions, fmt::dur(s.extended_ms))
                 },
                 s.refusals.to_string(),
+                if s.shortenings == 0 {
+                    "0".into()
+                } else {
+                    format!("{} (-{})", s.shortenings, fmt::dur(s.shortened_ms))
+                },
             ]);
         }
         for line in fmt::table(&rows).lines() {

@@ -25,10 +25,10 @@ use serde::{Deserialize, Serialize};
 use super::ReviewError;
 use super::digest::Digest;
 use crate::log::reader::read_log;
-use crate::log::writer::create_private_dir;
+use crate::log::writer::{create_private_dir, open_new_private};
 
 /// Bump when the digest changes meaning, so old caches are rebuilt.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 const CACHE_FILE: &str = "review-v1.json";
 
 /// One log file in the sessions folder.
@@ -246,15 +246,10 @@ fn save_cache(path: &Path, entries: &[CacheEntry]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_private_dir(dir)?;
     let tmp = dir.join(format!(".{CACHE_FILE}.{}.tmp", std::process::id()));
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
+    // A temporary file left by a run that died would stop `create_new`.
+    let _ = std::fs::remove_file(&tmp);
     let result = (|| {
-        let f = o.open(&tmp)?;
+        let f = open_new_private(&tmp)?;
         let mut w = std::io::BufWriter::new(f);
         let file =
             CacheFileRef { version: CACHE_VERSION, convene: env!("CARGO_PKG_VERSION"), entries };

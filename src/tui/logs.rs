@@ -820,28 +820,46 @@ fn render_report(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     chart.render(chart_area, buf);
     Paragraph::new(format!("Medians per stage run · {CHART_LEGEND}")).render(legend_area, buf);
-    let header = Row::new([
-        "#",
-        "Stage",
-        "Runs",
-        "Planned",
-        "Actual",
-        "Overran",
-        "Median over",
-        "Extended",
-        "Refused",
-    ])
-    .style(Theme::heading());
+    // Skipped runs and shortenings get a column only when there are any, so the usual table
+    // still fits 80 columns with the stage names readable.
+    let skips = p.stages.iter().any(|s| s.skipped > 0);
+    let shorts = p.stages.iter().any(|s| s.shortenings > 0);
+    let mut head = vec!["#", "Stage", "Runs"];
+    let mut widths = vec![Constraint::Length(3), Constraint::Fill(1), Constraint::Length(4)];
+    if skips {
+        head.push("Skip");
+        widths.push(Constraint::Length(4));
+    }
+    head.extend(["Planned", "Actual", "Overran", "Median over", "Extended"]);
+    widths.extend([
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(9),
+        Constraint::Length(11),
+        Constraint::Length(10),
+    ]);
+    if shorts {
+        head.push("Shortened");
+        widths.push(Constraint::Length(10));
+    }
+    head.push("Refused");
+    widths.push(Constraint::Length(7));
+    let header = Row::new(head).style(Theme::heading());
     let rows: Vec<Row> = p
         .stages
         .iter()
         .enumerate()
         .skip(*scroll)
         .map(|(i, s)| {
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from((i + 1).to_string()),
                 Cell::from(sanitize(&s.name)),
                 Cell::from(s.runs.to_string()),
+            ];
+            if skips {
+                cells.push(Cell::from(s.skipped.to_string()));
+            }
+            cells.extend([
                 Cell::from(fmt::dur(s.median_planned_ms)),
                 Cell::from(fmt::dur(s.median_actual_ms)),
                 Cell::from(format!("{} of {}", s.overran, s.runs)),
@@ -855,27 +873,19 @@ fn render_report(app: &App, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 } else {
                     format!("{} (+{})", s.extensions, fmt::dur(s.extended_ms))
                 }),
-                Cell::from(s.refusals.to_string()),
-            ])
+            ]);
+            if shorts {
+                cells.push(Cell::from(if s.shortenings == 0 {
+                    "0".into()
+                } else {
+                    format!("{} (-{})", s.shortenings, fmt::dur(s.shortened_ms))
+                }));
+            }
+            cells.push(Cell::from(s.refusals.to_string()));
+            Row::new(cells)
         })
         .collect();
-    Table::new(
-        rows,
-        [
-            Constraint::Length(3),
-            Constraint::Fill(1),
-            Constraint::Length(4),
-            Constraint::Length(7),
-            Constraint::Length(7),
-            Constraint::Length(9),
-            Constraint::Length(11),
-            Constraint::Length(10),
-            Constraint::Length(7),
-        ],
-    )
-    .header(header)
-    .column_spacing(1)
-    .render(table_area, buf);
+    Table::new(rows, widths).header(header).column_spacing(1).render(table_area, buf);
 }
 
 fn render_help(app: &App, area: Rect, buf: &mut Buffer) {

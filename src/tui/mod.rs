@@ -28,8 +28,9 @@ use self::theme::Theme;
 use crate::cli::{Dirs, MirrorArgs, ResumeArgs, RunArgs, ScreenArgs};
 use crate::log::reader::{SessionLog, read_log};
 use crate::log::writer::LogWriter;
-use crate::log::{Header, SessionLock, data_dir, in_use, session_id, sessions_dir};
+use crate::log::{Header, SessionLock, data_dir, in_use, session_id};
 use crate::protocol::{Protocol, parse_duration};
+use crate::review::{Entry, Scan, SessionStatus};
 use crate::session::view::{self, Phase};
 use crate::session::{
     Command, Event, GapCause, SessionState, Setup, Status, check_setup, next_wake, replay,
@@ -351,55 +352,54 @@ pub fn live_loop(
     }
 }
 
-/// Every log in the sessions folder, newest first, with its reading.
-pub fn all_logs(data: &std::path::Path) -> Vec<(PathBuf, Result<SessionLog, String>)> {
-    let dir = sessions_dir(data);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    files.reverse();
-    files
-        .into_iter()
-        .map(|p| {
-            let r = read_log(&p).map_err(|e| e.0);
-            (p, r)
-        })
-        .collect()
+/// The sessions folder through the review's scan: digests come from the cache, so only logs
+/// that are new or changed since the last scan are read. Newest first.
+fn scan_sessions(data: &std::path::Path) -> Result<Scan, String> {
+    crate::review::scan(data).map_err(|e| e.to_string())
 }
 
-fn is_finished(log: &SessionLog) -> bool {
-    log.events.iter().any(|e| matches!(e.event, Event::SessionEnded { .. }))
+/// Whether the log ends with `session-ended` (an unreadable log is not finished either: it
+/// cannot be resumed, and saying why is left to reading it).
+fn is_finished(entry: &Entry) -> bool {
+    entry.ok().is_some_and(|d| d.status != SessionStatus::Unfinished)
 }
 
-/// Finds a session log by id (or unique prefix).
-fn find_log(data: &std::path::Path, id: &str) -> Result<(PathBuf, SessionLog), String> {
-    let logs = all_logs(data);
-    let matches: Vec<_> = logs
-        .iter()
-        .filter(|(p, _)| p.file_stem().is_some_and(|s| s.to_string_lossy().starts_with(id)))
-        .collect();
-    match matches.as_slice() {
-        [(p, Ok(l))] => Ok((p.clone(), l.clone())),
-        [(_, Err(e))] => Err(e.clone()),
-        [] => {
-            let ids: Vec<String> = logs
-                .iter()
-                .filter_map(|(p, _)| p.file_stem().map(|s| s.to_string_lossy().to_string()))
-                .collect();
-            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let hint = crate::protocol::nearest(id, &refs)
-                .map(|n| format!(" Did you mean {n}?"))
-                .unwrap_or_default();
-            Err(format!("no session {}.{hint}", crate::text::sanitize(id)))
-        }
-        _ => Err(format!("{} sessions start with {id}: give more of the id", matches.len())),
+/// The readable sessions that did not end, newest first.
+pub fn unfinished(scan: &Scan) -> impl Iterator<Item = &Entry> {
+    scan.entries.iter().filter(|e| e.ok().is_some_and(|d| d.status == SessionStatus::Unfinished))
+}
+
+/// The session `convene resume` (`mirror: false`) or `convene mirror` (`mirror: true`) takes
+/// when no id is given. Resume: the newest unfinished session not in use (a running convene
+/// holds its lock). Mirror: the newest unfinished session in use, else the newest unfinished.
+pub fn pick_session(
+    scan: &Scan,
+    mirror: bool,
+    in_use: impl Fn(&std::path::Path) -> bool,
+) -> Option<&Entry> {
+    if mirror {
+        unfinished(scan).find(|e| in_use(&e.path)).or_else(|| unfinished(scan).next())
+    } else {
+        unfinished(scan).find(|e| !in_use(&e.path))
     }
+}
+
+/// Reads the chosen log in full.
+fn read_chosen(entry: &Entry) -> Result<(PathBuf, SessionLog), String> {
+    if let Err(e) = &entry.digest {
+        return Err(e.clone());
+    }
+    read_log(&entry.path).map(|l| (entry.path.clone(), l)).map_err(|e| e.0)
+}
+
+/// Finds a session by id (or unique prefix) through the scan, and reads only its log.
+fn find_log(scan: &Scan, id: &str) -> Result<(PathBuf, SessionLog), String> {
+    let entry = crate::review::resolve(scan, id).map_err(|e| e.to_string())?;
+    read_chosen(entry)
+}
+
+fn ended_message(id: &str) -> String {
+    format!("session {id} has ended and cannot be resumed; `convene logs show {id}` shows it.")
 }
 
 /// `convene resume`.
@@ -407,29 +407,26 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
         return Ok(fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
     };
+    let scan = match scan_sessions(&data) {
+        Ok(s) => s,
+        Err(e) => return Ok(fail(&e)),
+    };
     if args.list {
         let mut any = false;
-        for (p, r) in all_logs(&data) {
-            if let Ok(log) = r
-                && !is_finished(&log)
-            {
-                any = true;
-                let st = replay(log.header.setup.clone(), &log.events);
-                let stage =
-                    st.spec(st.pos).map_or_else(String::new, crate::protocol::StageSpec::title);
-                let running = if in_use(&p) { "  (running in another terminal)" } else { "" };
-                println!(
-                    "{}  {}  {}  {}{running}",
-                    p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(),
-                    log.header.created.format("%Y-%m-%d %H:%M"),
-                    crate::text::sanitize(&log.header.setup.protocol.name),
-                    if st.status == Status::NotStarted {
-                        "not started".to_string()
-                    } else {
-                        format!("in {}", crate::text::sanitize(&stage))
-                    }
-                );
-            }
+        for e in unfinished(&scan) {
+            let Some(d) = e.ok() else { continue };
+            any = true;
+            let running = if in_use(&e.path) { "  (running in another terminal)" } else { "" };
+            let place = match d.runs.iter().find(|r| !r.finished).or(d.runs.last()) {
+                Some(r) => format!("in {}", crate::text::sanitize(&r.name)),
+                None => "not started".to_string(),
+            };
+            println!(
+                "{}  {}  {}  {place}{running}",
+                e.id,
+                d.created.format("%Y-%m-%d %H:%M"),
+                crate::text::sanitize(&d.protocol_name),
+            );
         }
         if !any {
             println!("No unfinished sessions.");
@@ -437,15 +434,19 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let found = match &args.id {
-        Some(id) => find_log(&data, id),
-        None => all_logs(&data)
-            .into_iter()
-            .find_map(|(p, r)| r.ok().filter(|l| !is_finished(l) && !in_use(&p)).map(|l| (p, l)))
+        Some(id) => match crate::review::resolve(&scan, id) {
+            // Refused before anything else: the digest already knows it ended.
+            Ok(e) if is_finished(e) => return Ok(fail(&ended_message(&e.id))),
+            Ok(e) => read_chosen(e),
+            Err(e) => Err(e.to_string()),
+        },
+        None => pick_session(&scan, false, in_use)
             .ok_or_else(|| {
                 "no unfinished session to resume (sessions running in another terminal are \
-                 not listed: `convene mirror` shows them)."
+             not listed: `convene mirror` shows them)."
                     .to_string()
-            }),
+            })
+            .and_then(read_chosen),
     };
     let (path, log) = match found {
         Ok(x) => x,
@@ -458,11 +459,9 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         Ok(lock) => lock,
         Err(e) => return Ok(fail(&e)),
     };
-    if is_finished(&log) {
-        return Ok(fail(&format!(
-            "session {} has ended and cannot be resumed; `convene logs show {}` shows it.",
-            log.header.session, log.header.session
-        )));
+    // Read again under the lock: it may have ended since it was scanned.
+    if log.events.iter().any(|e| matches!(e.event, Event::SessionEnded { .. })) {
+        return Ok(fail(&ended_message(&log.header.session)));
     }
     for (line, problem) in &log.problems {
         eprintln!("convene: {}:{line}: {problem}", path.display());
@@ -502,15 +501,14 @@ pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
         return Ok(fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
     };
-    let found = match &args.id {
-        Some(id) => find_log(&data, id),
-        None => all_logs(&data)
-            .into_iter()
-            .find_map(|(p, r)| r.ok().filter(|l| !is_finished(l)).map(|l| (p, l)))
+    let found = scan_sessions(&data).and_then(|scan| match &args.id {
+        Some(id) => find_log(&scan, id),
+        None => pick_session(&scan, true, in_use)
             .ok_or_else(|| {
                 "no running session to mirror: start one with `convene run`.".to_string()
-            }),
-    };
+            })
+            .and_then(read_chosen),
+    });
     let (path, log) = match found {
         Ok(x) => x,
         Err(e) => return Ok(fail(&e)),
