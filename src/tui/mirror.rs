@@ -32,8 +32,13 @@ impl Follower {
 
     /// Reads complete new lines. A torn line waits for the rest of it.
     pub fn read_new(&mut self) -> Vec<Line> {
+        // A stat is enough to see that nothing changed (the usual case, ten times a second).
+        let len = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+        if len == self.offset {
+            return Vec::new();
+        }
         let Ok(mut f) = std::fs::File::open(&self.path) else { return Vec::new() };
-        let len = f.metadata().map_or(0, |m| m.len());
+        let len = f.metadata().map_or(len, |m| m.len());
         if len < self.offset {
             // The file was cut back (a resume trims a torn last line): read it again from the
             // start; events already shown are skipped by their sequence number.

@@ -279,6 +279,11 @@ pub fn live_loop(
     mut source: Option<&mut dyn Source>,
 ) -> color_eyre::Result<()> {
     watch_signals();
+    // Draw only when something changed: an event, a key, a resize, or the moment the display
+    // changes by itself (`wake_in`). The mirror looks at its log ten times a second, but redraws
+    // only when that moment comes or the log grew.
+    let mut redraw = true;
+    let mut draw_at: Option<u64> = None;
     loop {
         let now = clock.now();
         if let Some(log) = app.log.as_mut()
@@ -288,19 +293,17 @@ pub fn live_loop(
             log.retry();
         }
         if !app.opts.mirror {
-            if let Some(gap) = clock.gap(now)
-                && app.state.status == Status::Running
-            {
-                let _ = app.exec(Command::ReportGap { gap_ms: gap, cause: GapCause::Suspend }, now);
-            }
-            app.tick(now);
+            redraw |= report_gap(app, &mut clock, now);
+            redraw |= app.tick(now);
         }
         if let Some(src) = source.as_deref_mut()
             && src.poll(app)
         {
             // Follow the facilitator's clock again from the newest event.
             clock = mirror::anchored_clock(&app.state);
+            redraw = true;
         }
+        redraw |= draw_at.is_some_and(|at| now.mono >= at);
         if app.bells > 0 {
             if !app.opts.quiet {
                 let bells = "\x07".repeat(usize::from(app.bells));
@@ -310,11 +313,15 @@ pub fn live_loop(
             }
             app.bells = 0;
         }
-        terminal.draw(|f| live::render(f, app, now.mono, now.wall))?;
+        if redraw {
+            terminal.draw(|f| live::render(f, app, now.mono, now.wall))?;
+            redraw = false;
+            draw_at = wake_in(app, now.mono).map(|w| now.mono + w);
+        }
         if app.exit.is_some() {
             return Ok(());
         }
-        let mut wait = wake_in(app, now.mono);
+        let mut wait = draw_at.map(|at| at.saturating_sub(now.mono));
         if let Some(src) = source.as_deref() {
             let i = src.interval();
             wait = Some(wait.map_or(i, |w| w.min(i)));
@@ -323,18 +330,16 @@ pub fn live_loop(
             Some(ms) => event::poll(Duration::from_millis(ms.max(1)))?,
             None => true, // nothing will change by itself: block until input
         };
-        // Any event (a key, a resize) leads to a redraw at the top of the loop.
-        if ready && let TermEvent::Key(k) = event::read()? {
+        if !ready {
+            continue;
+        }
+        redraw = true; // a key or a resize
+        if let TermEvent::Key(k) = event::read()? {
             // A sleep noticed only now (the loop was blocked, e.g. paused) is reported before
             // the key acts, so it is judged against the state the room was in.
             let now = clock.now();
             if !app.opts.mirror {
-                if let Some(gap) = clock.gap(now)
-                    && app.state.status == Status::Running
-                {
-                    let _ =
-                        app.exec(Command::ReportGap { gap_ms: gap, cause: GapCause::Suspend }, now);
-                }
+                report_gap(app, &mut clock, now);
                 app.tick(now);
             }
             let size = terminal.size()?;
@@ -349,6 +354,17 @@ pub fn live_loop(
             }
             app.handle_key(k, now);
         }
+    }
+}
+
+/// Reports a sleep (wall time that passed without monotonic time) to the engine. Returns
+/// whether one was reported.
+fn report_gap(app: &mut App, clock: &mut SystemClock, now: crate::session::Now) -> bool {
+    match clock.gap(now) {
+        Some(gap) if app.state.status == Status::Running => {
+            app.exec(Command::ReportGap { gap_ms: gap, cause: GapCause::Suspend }, now).is_ok()
+        }
+        _ => false,
     }
 }
 
