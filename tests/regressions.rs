@@ -190,3 +190,23 @@ fn agreement_names_can_be_recorded_through_the_engine() {
     go(&mut st, Command::Extend { by_ms: 60_000, agreement: Some(by.clone()) }, 1_000);
     assert_eq!(st.extensions[0].agreement, Some(by));
 }
+
+#[test]
+fn who_agreed_to_an_extension_can_be_named_on_screen() {
+    let mut rig = Rig::builtin("action-learning", &["Ann", "Ben", "Cat"]);
+    rig.press(' ');
+    rig.app.exec(Command::Jump { to: 5 }, rig.now()).expect("to the first slot");
+    rig.press('+');
+    assert!(matches!(rig.app.overlay, Overlay::Agreement { .. }));
+    rig.press('w');
+    rig.code(KeyCode::Enter);
+    assert!(rig.app.state.extensions.is_empty(), "no names, no extension");
+    rig.type_text("Ann, Ben");
+    rig.code(KeyCode::Enter);
+    assert_eq!(
+        rig.app.state.extensions[0].agreement,
+        Some(Agreement::People(vec!["Ann".into(), "Ben".into()]))
+    );
+    let logged = rig.events("extended");
+    assert_eq!(logged[0]["agreement"]["names"], serde_json::json!(["Ann", "Ben"]));
+}

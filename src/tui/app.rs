@@ -44,6 +44,10 @@ pub enum FormKind {
         id: String,
         status: CommitmentStatus,
     },
+    /// Who agreed to an extension, by name.
+    AgreedBy {
+        by_ms: u64,
+    },
     /// Where to save the log when the usual place failed.
     SavePath {
         then: Exit,
@@ -547,6 +551,18 @@ impl App {
                     self.message = Some("Not extended: the group did not agree (recorded).".into());
                 }
             }
+            KeyCode::Char('w') => {
+                self.overlay = Overlay::Form(Form {
+                    kind: FormKind::AgreedBy { by_ms },
+                    fields: vec![Field {
+                        label: "Who agreed (names, separated by commas)",
+                        value: String::new(),
+                        secret: false,
+                    }],
+                    focus: 0,
+                    masked: false,
+                });
+            }
             KeyCode::Esc | KeyCode::Char('q') => self.overlay = Overlay::None,
             _ => {}
         }
@@ -595,6 +611,7 @@ impl App {
                 self.overlay = match form.kind {
                     FormKind::FollowUp { .. } => Overlay::FollowUp { selected: 0 },
                     FormKind::SavePath { .. } => Overlay::Quit,
+                    FormKind::AgreedBy { by_ms } => Overlay::Agreement { by_ms },
                     _ => Overlay::None,
                 };
                 return;
@@ -660,6 +677,18 @@ impl App {
                 },
                 now,
             ),
+            FormKind::AgreedBy { by_ms } => {
+                let names: Vec<String> = value(0)
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                self.exec(
+                    Command::Extend { by_ms: *by_ms, agreement: Some(Agreement::People(names)) },
+                    now,
+                )
+            }
             FormKind::SavePath { then } => {
                 let typed = value(0).unwrap_or_default();
                 let home = directories::UserDirs::new().map(|u| u.home_dir().to_path_buf());
@@ -687,6 +716,7 @@ impl App {
                 self.message = Some(match form.kind {
                     FormKind::Note => "Note saved (private: not shown on screen).".into(),
                     FormKind::Record => "Recorded.".into(),
+                    FormKind::AgreedBy { .. } => "Extended by 1 min: agreement recorded.".into(),
                     FormKind::Commitment => "Commitment recorded.".into(),
                     FormKind::FollowUp { status, .. } => format!("Marked {}.", status.label()),
                     FormKind::SavePath { .. } => String::new(),

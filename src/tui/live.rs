@@ -836,6 +836,10 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
                     Span::raw("  the group agreed (recorded)"),
                 ]),
                 Line::from(vec![
+                    Span::styled("w", t.key()),
+                    Span::raw("  say who agreed, by name (recorded)"),
+                ]),
+                Line::from(vec![
                     Span::styled("n", t.key()),
                     Span::raw("  the group did not agree (recorded)"),
                 ]),
@@ -853,6 +857,7 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
                 FormKind::Record => record_label.as_str(),
                 FormKind::Commitment => "Commitment",
                 FormKind::FollowUp { .. } => "Follow-up",
+                FormKind::AgreedBy { .. } => "Who agreed?",
                 FormKind::SavePath { .. } => "Save the log",
             };
             let mut lines = Vec::new();
