@@ -293,7 +293,7 @@ pub fn run(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
     result?;
     let Some(Some((setup, warnings))) = home.done else { return Ok(ExitCode::SUCCESS) };
     let Some(data) = crate::log::data_dir(dirs.data_dir.as_deref()) else {
-        return Ok(super::fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
+        return Ok(super::fail(&crate::review::ReviewError::NoDataDir.to_string()));
     };
     super::start_session(&data, setup, warnings, opts)
 }

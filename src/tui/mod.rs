@@ -121,7 +121,7 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
         Err(e) => return Ok(fail(&e)),
     };
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
-        return Ok(fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
+        return Ok(fail(&crate::review::ReviewError::NoDataDir.to_string()));
     };
     if let Some(code) = need_terminal() {
         return Ok(code);
@@ -421,7 +421,7 @@ fn ended_message(id: &str) -> String {
 /// `convene resume`.
 pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
-        return Ok(fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
+        return Ok(fail(&crate::review::ReviewError::NoDataDir.to_string()));
     };
     let scan = match scan_sessions(&data) {
         Ok(s) => s,
@@ -515,7 +515,7 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
 /// `convene mirror`.
 pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
-        return Ok(fail("no data folder: set --data-dir or CONVENE_DATA_DIR"));
+        return Ok(fail(&crate::review::ReviewError::NoDataDir.to_string()));
     };
     let found = scan_sessions(&data).and_then(|scan| match &args.id {
         Some(id) => find_log(&scan, id),
