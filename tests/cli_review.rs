@@ -11,6 +11,9 @@ use std::process::{Command, Output};
 
 use common::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
 
+/// The day the review commands take as today in these tests.
+const TODAY: &str = "2026-11-23";
+
 fn convene(data: &Path, args: &[&str]) -> Output {
     convene_in(data, args, Path::new(env!("CARGO_MANIFEST_DIR")))
 }
@@ -23,6 +26,9 @@ fn convene_in(data: &Path, args: &[&str], cwd: &Path) -> Output {
         .env("CONVENE_PROTOCOLS_DIR", data.join("protocols"))
         .env("HOME", data)
         .env("NO_COLOR", "1")
+        // The fixtures' commitments are due in November 2026; "overdue" is judged on this day,
+        // whatever the machine's calendar says.
+        .env("CONVENE_TODAY", TODAY)
         .output()
         .expect("convene runs")
 }
@@ -359,4 +365,32 @@ fn resume_finds_sessions_through_the_review_scan() {
     assert!(stderr(&many).contains("matches 7 sessions"), "{}", stderr(&many));
     let newer = convene(data.path(), &["mirror", NEWER]);
     assert!(stderr(&newer).contains("log format 2"), "{}", stderr(&newer));
+}
+
+#[test]
+fn overdue_is_judged_on_the_day_given_not_the_machines_calendar() {
+    let data = data_with(&ALL);
+    let run = |today: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_convene"))
+            .args(["actions", "--person", "tom"])
+            .env("CONVENE_DATA_DIR", data.path())
+            .env("CONVENE_PROTOCOLS_DIR", data.path().join("protocols"))
+            .env("HOME", data.path())
+            .env("NO_COLOR", "1")
+            .env("CONVENE_TODAY", today)
+            .output()
+            .expect("convene runs");
+        (o.status.code(), stdout(&o), stderr(&o))
+    };
+    // Tom's commitment is due 27 Nov 2026: not overdue the day before, overdue the day after.
+    let (code, before, _) = run("2026-11-26");
+    assert_eq!(code, Some(0));
+    assert!(before.starts_with("OPEN  Tom Reid") && !before.contains("OVERDUE"), "{before}");
+    let (_, after, _) = run("2026-11-28");
+    assert!(after.starts_with("OPEN · OVERDUE  Tom Reid"), "{after}");
+    assert!(after.contains("today is Sat 28 Nov 2026"), "{after}");
+    let (code, out, err) = run("next tuesday");
+    assert_eq!(code, Some(2), "a bad override is bad input");
+    assert!(out.is_empty());
+    assert!(err.contains("CONVENE_TODAY=next tuesday") && err.contains("YYYY-MM-DD"), "{err}");
 }

@@ -111,7 +111,13 @@ struct ActionsJson<'a> {
 }
 
 pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> {
-    let today = crate::tui::clock::wall_now().date_naive();
+    let today = match crate::tui::clock::today() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("convene: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
     let run = || -> Result<Vec<review::actions::Action>, ReviewError> {
         let data = review::data_dir(dirs.data_dir.as_deref())?;
         let scan = review::scan(&data)?;

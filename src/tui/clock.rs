@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use chrono::{DateTime, FixedOffset, Local};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 
 use crate::session::Now;
 
@@ -45,7 +45,46 @@ pub fn wall_now() -> DateTime<FixedOffset> {
     Local::now().fixed_offset()
 }
 
+/// The environment variable that sets "today" for the review commands (`YYYY-MM-DD`), so that
+/// tests and reports for a given day do not depend on the machine's calendar.
+pub const TODAY_VAR: &str = "CONVENE_TODAY";
+
+/// Today's date: `CONVENE_TODAY` when set, else the local calendar date.
+///
+/// # Errors
+/// A `CONVENE_TODAY` that is not a `YYYY-MM-DD` date, with the message to show.
+pub fn today() -> Result<NaiveDate, String> {
+    match std::env::var(TODAY_VAR) {
+        Ok(v) if !v.trim().is_empty() => parse_today(&v),
+        _ => Ok(wall_now().date_naive()),
+    }
+}
+
+fn parse_today(v: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
+        format!(
+            "{TODAY_VAR}={}: write the date as YYYY-MM-DD, e.g. 2026-11-23",
+            crate::text::sanitize(v)
+        )
+    })
+}
+
 /// The current UTC time, for session ids.
 pub fn utc_now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_override_is_a_plain_date() {
+        assert_eq!(
+            parse_today(" 2031-02-28 "),
+            NaiveDate::from_ymd_opt(2031, 2, 28).ok_or(String::new())
+        );
+        let e = parse_today("28/02/2031").expect_err("not iso");
+        assert!(e.contains("CONVENE_TODAY=28/02/2031") && e.contains("YYYY-MM-DD"), "{e}");
+    }
 }
