@@ -1,6 +1,8 @@
 //! Safe text: nothing typed by a user or read from a file reaches the terminal with control
 //! characters or escape sequences in it.
 
+use std::io::{self, Write};
+
 /// Replaces control characters (C0, DEL, C1, and bidirectional overrides) with `�`.
 ///
 /// An escape sequence such as `ESC[2J` therefore shows as `�[2J` and does nothing.
@@ -16,9 +18,81 @@ pub fn sanitize_multiline(s: &str) -> String {
     s.lines().map(sanitize).collect::<Vec<_>>().join("\n")
 }
 
+/// Like [`sanitize`] but keeps line breaks and tabs: for whole blocks of printed output.
+pub fn sanitize_output(s: &str) -> String {
+    let keep = |c: char| c == '\n' || c == '\t';
+    if !s.chars().any(|c| is_unsafe(c) && !keep(c)) {
+        return s.to_string();
+    }
+    s.chars().map(|c| if is_unsafe(c) && !keep(c) { '\u{FFFD}' } else { c }).collect()
+}
+
 /// A control character, or a bidirectional override that could reorder what is shown.
 pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Pretty JSON in which every character a terminal could act on (C0 and C1 controls, DEL,
+/// bidirectional overrides) is written as a `\uXXXX` escape: still valid JSON holding the same
+/// data, but safe to print.
+///
+/// # Errors
+/// A value that does not serialise.
+pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter::default());
+    serde::Serialize::serialize(value, &mut ser)?;
+    // Only whole UTF-8 strings and ASCII are written, so this cannot fail; map it anyway.
+    String::from_utf8(buf).map_err(serde::ser::Error::custom)
+}
+
+/// `serde_json`'s pretty formatter, escaping unsafe characters inside strings.
+#[derive(Default)]
+struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, s: &str) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            if is_unsafe(c) {
+                w.write_all(&s.as_bytes()[start..i])?;
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{u:04x}")?;
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&s.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 #[cfg(test)]
@@ -32,5 +106,22 @@ mod tests {
         assert_eq!(sanitize("Zoë Ng"), "Zoë Ng");
         assert_eq!(sanitize("a\u{9b}31m"), "a\u{FFFD}31m");
         assert_eq!(sanitize_multiline("one\ntwo\u{1b}"), "one\ntwo\u{FFFD}");
+        assert_eq!(sanitize("\u{202e}Ann\u{2066}"), "\u{FFFD}Ann\u{FFFD}");
+        assert_eq!(
+            sanitize_output("a\tb\n\u{1b}]0;x\u{7}\r\n\u{85}"),
+            "a\tb\n\u{FFFD}]0;x\u{FFFD}\u{FFFD}\n\u{FFFD}"
+        );
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on_and_keeps_the_data() {
+        let names =
+            ["Ann\u{1b}]0;pwned\u{7}", "a\u{9b}31m", "\u{202e}Ben", "李小龙 🧮", "tab\there"];
+        let text = to_json_pretty(&serde_json::json!({ "names": names })).expect("json");
+        assert!(!text.chars().any(|c| is_unsafe(c) && c != '\n'), "{text:?}");
+        assert!(text.contains("\\u009b") && text.contains("\\u202e") && text.contains("李小龙 🧮"));
+        let back: serde_json::Value = serde_json::from_str(&text).expect("still valid JSON");
+        assert_eq!(back["names"], serde_json::json!(names), "same data");
+        assert!(text.starts_with("{\n  \"names\": [\n    \""), "pretty:\n{text}");
     }
 }

@@ -1,10 +1,10 @@
 //! `convene protocols`: list, show and validate.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use crate::cli::{Dirs, ProtocolsAction, ProtocolsArgs};
+use crate::output;
 use crate::protocol::library::default_user_dir;
 use crate::protocol::plan::{group_sizes, planned_total, round_count, typical_people};
 use crate::protocol::{
@@ -20,38 +20,34 @@ pub fn library(dirs: &Dirs) -> Library {
 }
 
 pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
     match &args.action {
         None | Some(ProtocolsAction::List) => {
-            write!(out, "{}", list(&library(dirs), args.people))?;
-            Ok(ExitCode::SUCCESS)
+            Ok(output::finish(output::print(&list(&library(dirs), args.people))))
         }
         Some(ProtocolsAction::Show { protocol, people }) => match library(dirs).resolve(protocol) {
-            Ok(p) => {
-                write!(out, "{}", show(&p, people.or(args.people)))?;
-                Ok(ExitCode::SUCCESS)
-            }
-            Err(e) => {
-                eprintln!("convene: {e}");
-                Ok(ExitCode::from(2))
-            }
+            Ok(p) => Ok(output::finish(output::print(&show(&p, people.or(args.people))))),
+            Err(e) => Ok(output::fail(output::BAD_INPUT, &e)),
         },
         Some(ProtocolsAction::Validate { files }) => {
             let mut ok = true;
+            let mut text = String::new();
             for f in files {
                 match load_file(f) {
-                    Ok(p) => writeln!(
-                        out,
-                        "{}",
-                        summary_line(&crate::protocol::load::display_path(f), &p)
-                    )?,
+                    Ok(p) => {
+                        text.push_str(&summary_line(&crate::protocol::load::display_path(f), &p));
+                        text.push('\n');
+                    }
                     Err(e) => {
                         ok = false;
-                        eprintln!("{e}");
+                        output::info(&e.to_string());
                     }
                 }
             }
-            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(2) })
+            let printed = output::print(&text);
+            if printed.is_err() {
+                return Ok(output::finish(printed));
+            }
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(output::BAD_INPUT) })
         }
     }
 }

@@ -1,38 +1,37 @@
 //! `convene logs`, `convene report`, `convene actions`: reviewing past sessions. The queries
 //! live in [`crate::review`]; this file parses options, prints, and turns errors into messages.
 
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use crate::cli::{ActionsArgs, Dirs, ExportFormat, LogsAction, LogsArgs, ReportArgs};
+use crate::output;
 use crate::review::actions::{ActionFilter, actions as list_actions};
 use crate::review::{self, Filter, ReviewError, detail, export, list, report as rep};
 
+/// A failed review: a file that can't be read or written is the machine's failure; the rest is
+/// bad input (an unknown id, a filter that can't be used).
 fn fail(e: &ReviewError) -> ExitCode {
-    eprintln!("convene: {e}");
-    ExitCode::from(2)
+    let code = match e {
+        ReviewError::Io(_) | ReviewError::Unreadable(_) => output::FAILURE,
+        ReviewError::NoDataDir | ReviewError::BadInput(_) | ReviewError::UnknownSession(_) => {
+            output::BAD_INPUT
+        }
+    };
+    output::fail(code, &e.to_string())
 }
 
-fn print(text: &str) -> color_eyre::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        // A closed pipe (`| head`) is not an error worth a report.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(e.into()),
-        Ok(()) => Ok(ExitCode::SUCCESS),
-    }
+fn print(text: &str) -> ExitCode {
+    output::finish(output::print(text))
 }
 
-fn json<T: serde::Serialize>(value: &T) -> color_eyre::Result<ExitCode> {
-    let mut text = serde_json::to_string_pretty(value)?;
-    text.push('\n');
-    print(&text)
+fn json<T: serde::Serialize>(value: &T) -> ExitCode {
+    output::finish(output::print_json(value))
 }
 
 pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
     let Some(action) = &args.action else {
         if let Some(code) = crate::tui::need_terminal() {
-            eprintln!("convene: `convene logs list` prints the sessions without a terminal");
+            output::error("`convene logs list` prints the sessions without a terminal");
             return Ok(code);
         }
         return crate::tui::logs::browse(dirs);
@@ -52,13 +51,13 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
                 Err(e) => return Ok(fail(&e)),
             };
             if *as_json {
-                json(&list::json(&scan, &filter))
+                Ok(json(&list::json(&scan, &filter)))
             } else {
-                print(&list::table(&scan, &filter))
+                Ok(print(&list::table(&scan, &filter)))
             }
         }
         LogsAction::Show { id } => match detail::load(&data, id) {
-            Ok(s) => print(&detail::show(&s)),
+            Ok(s) => Ok(print(&detail::show(&s))),
             Err(e) => Ok(fail(&e)),
         },
         LogsAction::Export { id, format, output, redact } => {
@@ -76,10 +75,10 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
                 Err(e) => return Ok(fail(&e)),
             };
             match output {
-                None => print(&text),
+                None => Ok(print(&text)),
                 Some(path) => match export::write_new(path, &text) {
                     Ok(()) => {
-                        eprintln!("Wrote {}", path.display());
+                        output::info(&format!("Wrote {}", path.display()));
                         Ok(ExitCode::SUCCESS)
                     }
                     Err(e) => Ok(fail(&e)),
@@ -97,8 +96,8 @@ pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
         Ok(rep::report(scan.digests().filter(|d| filter.matches(d))))
     };
     match run() {
-        Ok(r) if args.json => json(&r),
-        Ok(r) => print(&rep::text(&r)),
+        Ok(r) if args.json => Ok(json(&r)),
+        Ok(r) => Ok(print(&rep::text(&r))),
         Err(e) => Ok(fail(&e)),
     }
 }
@@ -113,10 +112,7 @@ struct ActionsJson<'a> {
 pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> {
     let today = match crate::tui::clock::today() {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("convene: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(e) => return Ok(output::fail(output::BAD_INPUT, &e)),
     };
     let run = || -> Result<Vec<review::actions::Action>, ReviewError> {
         let data = review::data_dir(dirs.data_dir.as_deref())?;
@@ -130,8 +126,8 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
         Ok(list_actions(scan.digests(), &filter, today))
     };
     match run() {
-        Ok(list) if args.json => json(&ActionsJson { today, commitments: &list }),
-        Ok(list) => print(&review::actions::text(&list, today)),
+        Ok(list) if args.json => Ok(json(&ActionsJson { today, commitments: &list })),
+        Ok(list) => Ok(print(&review::actions::text(&list, today))),
         Err(e) => Ok(fail(&e)),
     }
 }

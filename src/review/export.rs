@@ -598,7 +598,7 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
             .map(|(line, problem)| JsonProblem { line: *line, problem: problem.clone() })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc)
+    let mut text = crate::text::to_json_pretty(&doc)
         .map_err(|e| ReviewError::Io(format!("writing JSON: {e}")))?;
     text.push('\n');
     Ok(text)
@@ -608,7 +608,7 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
 pub fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
     let mut f = open_new_private(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            ReviewError::Io(format!(
+            ReviewError::BadInput(format!(
                 "{} already exists: nothing was written. Choose another name, or remove the file first.",
                 path.display()
             ))

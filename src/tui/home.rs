@@ -279,7 +279,7 @@ pub fn run(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
     let lib = crate::commands::protocols::library(dirs);
     let opts = super::options(&ScreenArgs::default(), false);
     let mut home = Home::new(&lib, opts.theme);
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     let result: color_eyre::Result<()> = (|| {
         while home.done.is_none() {
             terminal.draw(|f| render(f, &home))?;

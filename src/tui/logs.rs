@@ -516,7 +516,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let msg = if app.typing {
         format!("Filter: {}▏", sanitize(&app.filter))
     } else {
-        app.message.clone().unwrap_or_default()
+        app.message.as_deref().map(crate::text::sanitize).unwrap_or_default()
     };
     Paragraph::new(fmt::cut(&msg, usize::from(area.width))).render(status, buf);
     render_footer(app.keys(), footer, buf);
@@ -927,14 +927,11 @@ pub fn browse(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
         .and_then(|d| crate::review::scan(&d))
     {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("convene: {e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(e) => return Ok(crate::output::fail(crate::output::BAD_INPUT, &e.to_string())),
     };
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut app = App::new(scan, here);
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     let result = run_loop(&mut terminal, &mut app);
     ratatui::restore();
     result.map(|()| ExitCode::SUCCESS)

@@ -107,7 +107,7 @@ pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<E
     let mut app = App::new(state, None, opts);
     let mut follower = Follower::new(path, log.last_seq);
     let clock = anchored_clock(&app.state);
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     let result = live_loop(&mut terminal, &mut app, clock, Some(&mut follower));
     ratatui::restore();
     result?;

@@ -29,6 +29,7 @@ use crate::cli::{Dirs, MirrorArgs, ResumeArgs, RunArgs, ScreenArgs};
 use crate::log::reader::{SessionLog, read_log};
 use crate::log::writer::LogWriter;
 use crate::log::{Header, SessionLock, data_dir, in_use, session_id};
+use crate::output;
 use crate::protocol::{Protocol, parse_duration};
 use crate::review::{Entry, Scan, SessionStatus};
 use crate::session::view::{self, Phase};
@@ -36,12 +37,14 @@ use crate::session::{
     Command, Event, GapCause, SessionState, Setup, Status, check_setup, next_wake, replay,
 };
 
-/// Exit status for bad input (a setup the engine refuses, an unknown protocol).
-pub const BAD_INPUT: u8 = 2;
-
+/// Bad input (a setup the engine refuses, an unknown protocol or session): exit 2.
 fn fail(msg: &str) -> ExitCode {
-    eprintln!("convene: {}", crate::text::sanitize_multiline(msg));
-    ExitCode::from(BAD_INPUT)
+    output::fail(output::BAD_INPUT, msg)
+}
+
+/// A failure of the machine (a log that can't be read or written): exit 1.
+fn failure(msg: &str) -> ExitCode {
+    output::fail(output::FAILURE, msg)
 }
 
 pub fn options(screen: &ScreenArgs, mirror: bool) -> Options {
@@ -153,7 +156,7 @@ pub fn start_session(
     let mut app = App::new(SessionState::new(setup), Some(writer), opts);
     app.warnings = warnings;
     let clock = SystemClock::new(0);
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     let result = live_loop(&mut terminal, &mut app, clock, None);
     ratatui::restore();
     result?;
@@ -166,7 +169,10 @@ fn after_session(app: &App) -> ExitCode {
     let st = &app.state;
     match (app.exit, st.status) {
         (Some(Exit::Left), _) => {
-            println!("Session left unfinished: continue it with `convene resume {}`.", log.session);
+            say(&format!(
+                "Session left unfinished: continue it with `convene resume {}`.",
+                log.session
+            ));
         }
         (_, Status::Ended(o)) => {
             let how = match o {
@@ -176,32 +182,37 @@ fn after_session(app: &App) -> ExitCode {
             let count =
                 |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
             let run = st.clocks.iter().filter(|c| c.visits > 0).count();
-            println!(
+            say(&format!(
                 "Session {how}: {} of {} run, {}, {}.",
                 run,
                 count(st.stages.len(), "stage"),
                 count(st.notes.len(), "note"),
                 count(st.commitments.len(), "commitment")
-            );
+            ));
         }
         _ => {}
     }
     if let Some(p) = &app.saved_to {
-        println!("Log saved to {}", p.display());
-        println!(
+        say(&format!("Log saved to {}", p.display()));
+        say(&format!(
             "convene finds logs in its sessions folder: move that file into {} to review{} it.",
             log.path
                 .parent()
                 .map_or_else(|| "the sessions folder".into(), |d| d.display().to_string()),
             if app.exit == Some(Exit::Left) { " or resume" } else { "" }
-        );
+        ));
     } else if let Some(e) = &log.error {
-        eprintln!("convene: the log could NOT be saved: {e}");
-        return ExitCode::from(1);
+        return failure(&format!("the log could NOT be saved: {e}"));
     } else {
-        println!("Log: {}", log.path.display());
+        say(&format!("Log: {}", log.path.display()));
     }
     ExitCode::SUCCESS
+}
+
+/// A line for the person at the keyboard after the screen closed (sanitised; a closed output is
+/// ignored: the log already holds everything).
+fn say(line: &str) {
+    let _ = output::println(line);
 }
 
 /// Restores the terminal when the process is told to stop (SIGTERM, SIGHUP). Every event is
@@ -428,6 +439,7 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         Err(e) => return Ok(fail(&e)),
     };
     if args.list {
+        let mut text = String::new();
         let mut any = false;
         for e in unfinished(&scan) {
             let Some(d) = e.ok() else { continue };
@@ -437,17 +449,18 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
                 Some(r) => format!("in {}", crate::text::sanitize(&r.name)),
                 None => "not started".to_string(),
             };
-            println!(
-                "{}  {}  {}  {place}{running}",
+            let line = format!(
+                "{}  {}  {}  {place}{running}\n",
                 e.id,
                 d.created.format("%Y-%m-%d %H:%M"),
                 crate::text::sanitize(&d.protocol_name),
             );
+            text.push_str(&line);
         }
         if !any {
-            println!("No unfinished sessions.");
+            text.push_str("No unfinished sessions.\n");
         }
-        return Ok(ExitCode::SUCCESS);
+        return Ok(output::finish(output::print(&text)));
     }
     let found = match &args.id {
         Some(id) => match crate::review::resolve(&scan, id) {
@@ -480,12 +493,12 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         return Ok(fail(&ended_message(&log.header.session)));
     }
     for (line, problem) in &log.problems {
-        eprintln!("convene: {}:{line}: {problem}", path.display());
+        output::error(&format!("{}:{line}: {problem}", path.display()));
     }
     let state = replay(log.header.setup.clone(), &log.events);
     let writer = match LogWriter::reopen(&path, &log.header.session, log.last_seq) {
         Ok(w) => w,
-        Err(e) => return Ok(fail(&format!("cannot continue {}: {e}", path.display()))),
+        Err(e) => return Ok(failure(&format!("cannot continue {}: {e}", path.display()))),
     };
     let warnings = check_setup(&log.header.setup).unwrap_or_default();
     let mut app = App::new(state, Some(writer), options(&args.screen, false));
@@ -505,7 +518,7 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
             );
         }
     }
-    let mut terminal = ratatui::init();
+    let mut terminal = ratatui::try_init()?;
     let result = live_loop(&mut terminal, &mut app, clock, None);
     ratatui::restore();
     result?;

@@ -1,0 +1,79 @@
+//! What convene prints outside the full-screen views: standard output, error lines and exit codes.
+//!
+//! Every command that prints goes through here, so three promises hold everywhere:
+//! - nothing reaches the terminal raw: text is sanitised ([`crate::text`]) at this last step, even
+//!   when the caller already did, and JSON writes unsafe characters as `\uXXXX` escapes;
+//! - a reader that goes away (`convene protocols | head -1`) ends the command quietly;
+//! - failures are one or two plain lines starting `convene:`, with the exit codes below.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use crate::text::{sanitize_output, to_json_pretty};
+
+/// Exit status for bad input or usage: an unknown id, an invalid file, a refused roster.
+pub const BAD_INPUT: u8 = 2;
+/// Exit status for a failure of the machine: a disk that can't be written, no terminal to draw on.
+pub const FAILURE: u8 = 1;
+
+/// Prints `convene: MESSAGE` (sanitised; further lines indented as given) on standard error and
+/// returns the exit code to end with.
+pub fn fail(code: u8, msg: &str) -> ExitCode {
+    error(msg);
+    ExitCode::from(code)
+}
+
+/// Prints `convene: MESSAGE` on standard error. A closed standard error is ignored: there is
+/// nowhere left to say anything.
+pub fn error(msg: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "convene: {}", sanitize_output(msg.trim_end()));
+}
+
+/// Prints a line on standard error that is not an error (`Wrote FILE`).
+pub fn info(msg: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{}", sanitize_output(msg.trim_end()));
+}
+
+/// Prints text on standard output, sanitised. A reader that went away is not an error.
+///
+/// # Errors
+/// Any other failure to write (a full disk behind a redirect).
+pub fn print(text: &str) -> io::Result<()> {
+    write_out(sanitize_output(text).as_bytes())
+}
+
+/// [`print`] with a newline.
+pub fn println(text: &str) -> io::Result<()> {
+    let mut text = sanitize_output(text);
+    text.push('\n');
+    write_out(text.as_bytes())
+}
+
+/// Prints a value as pretty JSON (see [`to_json_pretty`]) with a newline.
+///
+/// # Errors
+/// A value that does not serialise, or a failure to write.
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> io::Result<()> {
+    let mut text = to_json_pretty(value).map_err(io::Error::other)?;
+    text.push('\n');
+    write_out(text.as_bytes())
+}
+
+/// Ends a printing command: success, quietly when the reader went away, or the machine's failure.
+pub fn finish(result: io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(FAILURE, &format!("cannot write the output: {e}")),
+    }
+}
+
+fn write_out(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        // `| head`: the reader has what it wanted.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
