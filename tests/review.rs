@@ -5,10 +5,9 @@ mod common;
 
 use chrono::NaiveDate;
 use common::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
-use convene::cli::LogFilter;
 use convene::review::actions::{ActionFilter, actions};
 use convene::review::report::report;
-use convene::review::{Filter, SessionStatus, open_commitments, resolve, scan};
+use convene::review::{Filter, FilterText, SessionStatus, open_commitments, resolve, scan};
 
 /// Rewrites `tests/fixtures/logs/` with the engine. Run on purpose only:
 /// `cargo test --test review -- --ignored regenerate`.
@@ -32,8 +31,8 @@ fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
 }
 
-fn filter(f: &LogFilter) -> Filter {
-    Filter::from_cli(f).expect("valid filter")
+fn filter(f: FilterText) -> Filter {
+    Filter::parse(f).expect("valid filter")
 }
 
 #[test]
@@ -166,40 +165,34 @@ fn filters_pick_the_sessions_a_user_means() {
         s.digests().filter(|d| f.matches(d)).map(|d| d.id.clone()).collect()
     };
     assert_eq!(
-        ids(filter(&LogFilter { protocol: Some("Project-Tuning".into()), ..Default::default() })),
+        ids(filter(FilterText { protocol: Some("Project-Tuning"), ..Default::default() })),
         [S3, S2, S1]
     );
     // Dev joined in S2; "dev" matches "Dev Patel" by a whole word.
-    assert_eq!(
-        ids(filter(&LogFilter { person: Some("dev".into()), ..Default::default() })),
-        [S3, S2]
-    );
+    assert_eq!(ids(filter(FilterText { person: Some("dev"), ..Default::default() })), [S3, S2]);
     // The facilitator counts as a person.
     assert_eq!(
-        ids(filter(&LogFilter { person: Some("fiona grant".into()), ..Default::default() })),
+        ids(filter(FilterText { person: Some("fiona grant"), ..Default::default() })),
         [S3, S2, S1]
     );
-    assert!(ids(filter(&LogFilter { person: Some("Fi".into()), ..Default::default() })).is_empty());
+    assert!(ids(filter(FilterText { person: Some("Fi"), ..Default::default() })).is_empty());
     assert_eq!(
-        ids(filter(&LogFilter { group: Some("ect TRIAD".into()), ..Default::default() })),
+        ids(filter(FilterText { group: Some("ect TRIAD"), ..Default::default() })),
         [UNFINISHED]
     );
     assert_eq!(
-        ids(filter(&LogFilter {
-            since: Some("2026-11-09".into()),
-            until: Some("2026-11-18".into()),
+        ids(filter(FilterText {
+            since: Some("2026-11-09"),
+            until: Some("2026-11-18"),
             ..Default::default()
         })),
         [UNFINISHED, S3, S2]
     );
     assert_eq!(
-        ids(filter(&LogFilter { status: Some("unfinished".into()), ..Default::default() })),
+        ids(filter(FilterText { status: Some("unfinished"), ..Default::default() })),
         [TORN, UNFINISHED]
     );
-    assert_eq!(
-        ids(filter(&LogFilter { status: Some("ended-early".into()), ..Default::default() })),
-        [S2]
-    );
+    assert_eq!(ids(filter(FilterText { status: Some("ended-early"), ..Default::default() })), [S2]);
 }
 
 #[test]

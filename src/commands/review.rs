@@ -3,10 +3,10 @@
 
 use std::process::ExitCode;
 
-use crate::cli::{ActionsArgs, Dirs, ExportFormat, LogsAction, LogsArgs, ReportArgs};
+use crate::cli::{ActionsArgs, Dirs, ExportFormat, LogFilter, LogsAction, LogsArgs, ReportArgs};
 use crate::output;
 use crate::review::actions::{ActionFilter, actions as list_actions};
-use crate::review::{self, Filter, ReviewError, detail, export, list, report as rep};
+use crate::review::{self, Filter, FilterText, ReviewError, detail, export, list, report as rep};
 
 /// A failed review: a file that can't be read or written is the machine's failure; the rest is
 /// bad input (an unknown id, a filter that can't be used).
@@ -18,6 +18,18 @@ fn fail(e: &ReviewError) -> ExitCode {
         }
     };
     output::fail(code, &e.to_string())
+}
+
+/// The review filter from the command line's text.
+fn filter_from(f: &LogFilter) -> Result<Filter, ReviewError> {
+    Filter::parse(FilterText {
+        protocol: f.protocol.as_deref(),
+        person: f.person.as_deref(),
+        group: f.group.as_deref(),
+        since: f.since.as_deref(),
+        until: f.until.as_deref(),
+        status: f.status.as_deref(),
+    })
 }
 
 fn print(text: &str) -> ExitCode {
@@ -42,7 +54,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
     };
     match action {
         LogsAction::List { filter, json: as_json } => {
-            let filter = match Filter::from_cli(filter) {
+            let filter = match filter_from(filter) {
                 Ok(f) => f,
                 Err(e) => return Ok(fail(&e)),
             };
@@ -90,7 +102,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
 
 pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
     let run = || -> Result<rep::Report, ReviewError> {
-        let filter = Filter::from_cli(&args.filter)?;
+        let filter = filter_from(&args.filter)?;
         let data = review::data_dir(dirs.data_dir.as_deref())?;
         let scan = review::scan(&data)?;
         Ok(rep::report(scan.digests().filter(|d| filter.matches(d))))

@@ -12,7 +12,6 @@ use chrono::NaiveDate;
 
 use super::ReviewError;
 use super::digest::{Digest, SessionStatus};
-use crate::cli::LogFilter;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -59,18 +58,29 @@ pub fn parse_status(text: &str) -> Result<SessionStatus, ReviewError> {
     }
 }
 
+/// The filter as typed (on the command line, or in a form): text to be checked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FilterText<'a> {
+    pub protocol: Option<&'a str>,
+    pub person: Option<&'a str>,
+    pub group: Option<&'a str>,
+    pub since: Option<&'a str>,
+    pub until: Option<&'a str>,
+    pub status: Option<&'a str>,
+}
+
 impl Filter {
-    /// Checks the command-line values.
-    pub fn from_cli(f: &LogFilter) -> Result<Self, ReviewError> {
+    /// Checks typed values; blank ones filter nothing.
+    pub fn parse(f: FilterText<'_>) -> Result<Self, ReviewError> {
         let nonempty =
-            |o: &Option<String>| o.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            |o: Option<&str>| o.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let out = Self {
-            protocol: nonempty(&f.protocol),
-            person: nonempty(&f.person),
-            group: nonempty(&f.group),
-            since: f.since.as_deref().map(|d| parse_date("--since", d)).transpose()?,
-            until: f.until.as_deref().map(|d| parse_date("--until", d)).transpose()?,
-            status: f.status.as_deref().map(parse_status).transpose()?,
+            protocol: nonempty(f.protocol),
+            person: nonempty(f.person),
+            group: nonempty(f.group),
+            since: f.since.map(|d| parse_date("--since", d)).transpose()?,
+            until: f.until.map(|d| parse_date("--until", d)).transpose()?,
+            status: f.status.map(parse_status).transpose()?,
         };
         if let (Some(a), Some(b)) = (out.since, out.until)
             && a > b
@@ -130,11 +140,11 @@ mod tests {
             "--since 23/11/2026: not a date; write it as YYYY-MM-DD, e.g. 2026-11-23"
         );
         assert!(parse_status("done").unwrap_err().to_string().contains("completed, ended-early"));
-        let f = LogFilter {
-            since: Some("2026-12-01".into()),
-            until: Some("2026-11-01".into()),
-            ..LogFilter::default()
+        let f = FilterText {
+            since: Some("2026-12-01"),
+            until: Some("2026-11-01"),
+            ..FilterText::default()
         };
-        assert!(Filter::from_cli(&f).unwrap_err().to_string().contains("after --until"));
+        assert!(Filter::parse(f).unwrap_err().to_string().contains("after --until"));
     }
 }

@@ -24,7 +24,7 @@ use std::path::Path;
 
 pub use actions::open_commitments;
 pub use digest::{Digest, RunDigest, SessionStatus};
-pub use filter::Filter;
+pub use filter::{Filter, FilterText};
 pub use scan::{Entry, Scan, scan};
 
 /// Why a review command cannot answer. Every message names the file, id or value at fault.
