@@ -9,13 +9,14 @@ use crate::review::actions::{ActionFilter, actions as list_actions};
 use crate::review::{self, Filter, FilterText, ReviewError, detail, export, list, report as rep};
 
 /// A failed review: a file that can't be read or written is the machine's failure; the rest is
-/// bad input (an unknown id, a filter that can't be used).
+/// bad input (an unknown id, a filter that can't be used, a log that is not one convene reads).
 fn fail(e: &ReviewError) -> ExitCode {
     let code = match e {
-        ReviewError::Io(_) | ReviewError::Unreadable(_) => output::FAILURE,
-        ReviewError::NoDataDir | ReviewError::BadInput(_) | ReviewError::UnknownSession(_) => {
-            output::BAD_INPUT
-        }
+        ReviewError::Io(_) => output::FAILURE,
+        ReviewError::NoDataDir
+        | ReviewError::BadInput(_)
+        | ReviewError::UnknownSession(_)
+        | ReviewError::Unreadable(_) => output::BAD_INPUT,
     };
     output::fail(code, &e.to_string())
 }
