@@ -4,7 +4,9 @@
 mod common;
 
 use common::{ALL, CORRUPT, NEWER, S1, S2, S3, data_with};
-use convene::tui::logs::{Action, App, Screen, action_for, render, type_char, update};
+use convene::cli::ThemeName;
+use convene::tui::logs::{Action, App, Screen, action_for, perform, render, type_char, update};
+use convene::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -13,7 +15,7 @@ use ratatui::layout::Rect;
 fn app(data: &std::path::Path) -> App {
     let scan = convene::review::scan(data).expect("scan");
     let mut app = App::new(scan, data.to_path_buf());
-    app.color = false;
+    app.theme = Theme::resolve(ThemeName::Mono, true);
     app
 }
 
@@ -29,7 +31,8 @@ fn key(app: &mut App, code: KeyCode) -> bool {
         return true;
     }
     let Some(a) = action_for(app, k) else { return true };
-    update(app, a, convene::tui::logs::list_rows(Rect::new(0, 0, 80, 24)))
+    let intent = update(app, a, convene::tui::logs::list_rows(Rect::new(0, 0, 80, 24)));
+    perform(app, intent)
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -183,4 +186,48 @@ fn thousands_of_sessions_scroll_with_the_selection() {
         Action::Up,
         action_for(&a, KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)).expect("bound")
     );
+}
+
+#[test]
+fn opening_and_exporting_are_intents_that_update_alone_never_performs() {
+    use convene::tui::logs::Intent;
+    let data = data_with(&[S1]);
+    let mut a = app(data.path());
+    let rows = convene::tui::logs::list_rows(Rect::new(0, 0, 80, 24));
+    assert_eq!(update(&mut a, Action::Open, rows), Intent::Open);
+    assert_eq!(a.screen, Screen::List, "nothing read yet");
+    assert_eq!(update(&mut a, Action::Export, rows), Intent::Export { redact: false });
+    assert!(!data.path().join(format!("{S1}.md")).exists(), "nothing written yet");
+    assert!(perform(&mut a, Intent::Export { redact: false }));
+    assert!(data.path().join(format!("{S1}.md")).exists());
+    assert!(perform(&mut a, Intent::Open));
+    assert_eq!(a.screen, Screen::Detail);
+    assert_eq!(action_for(&a, KeyEvent::from(KeyCode::Char('q'))), Some(Action::Back));
+    assert_eq!(update(&mut a, Action::Back, rows), Intent::None, "q in the detail goes back");
+    assert_eq!(a.screen, Screen::List);
+    assert!(perform(&mut a, Intent::Open));
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(action_for(&a, ctrl_c), Some(Action::Quit));
+    assert_eq!(update(&mut a, Action::Quit, rows), Intent::Quit, "^C quits from anywhere");
+}
+
+/// Every key table of every screen is in `docs/keys.md`, row for row, under its heading.
+#[test]
+fn docs_keys_md_lists_every_binding_of_every_table() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/keys.md"))
+        .expect("docs/keys.md");
+    for (heading, table) in convene::tui::keys::tables() {
+        let section = doc
+            .split("\n#")
+            .map(|s| s.trim_start_matches('#').trim_start())
+            .find(|s| s.starts_with(heading))
+            .unwrap_or_else(|| panic!("docs/keys.md has no section \"{heading}\""));
+        let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
+        assert_eq!(
+            rows,
+            table,
+            "docs/keys.md's \"{heading}\" table differs from the key map; it should read:\n{}",
+            table.join("\n")
+        );
+    }
 }

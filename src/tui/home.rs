@@ -137,7 +137,7 @@ impl Home {
 
 pub fn render(f: &mut Frame, h: &Home) {
     let area = f.area();
-    if too_small(f, area) {
+    if too_small(area, f.buffer_mut()) {
         return;
     }
     let t = h.theme;

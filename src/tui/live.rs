@@ -33,7 +33,7 @@ use crate::text::sanitize;
 /// Draws the whole screen for `app` at the moment (`mono`, `wall`).
 pub fn render(f: &mut Frame, app: &App, mono: u64, wall: DateTime<FixedOffset>) {
     let area = f.area();
-    if too_small(f, area) {
+    if too_small(area, f.buffer_mut()) {
         return;
     }
     match app.state.status {

@@ -8,6 +8,7 @@ pub mod app;
 pub mod clock;
 pub mod home;
 pub mod keymap;
+pub mod keys;
 pub mod live;
 pub mod logs;
 pub mod mirror;
@@ -48,11 +49,10 @@ fn failure(msg: &str) -> ExitCode {
 }
 
 pub fn options(screen: &ScreenArgs, mirror: bool) -> Options {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     Options {
         quiet: screen.quiet,
         flash: !screen.no_flash,
-        theme: Theme::resolve(screen.theme, no_color),
+        theme: Theme::from_env(screen.theme),
         mirror,
     }
 }

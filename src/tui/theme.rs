@@ -21,7 +21,17 @@ pub struct Theme {
     pub name: ThemeName,
 }
 
+/// Whether `NO_COLOR` asks for no colour (set and not empty, as no-color.org says).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 impl Theme {
+    /// The theme asked for, or `mono` when `NO_COLOR` asks for no colour.
+    pub fn from_env(name: ThemeName) -> Self {
+        Self::resolve(name, no_color())
+    }
+
     /// The theme asked for, or `mono` when `NO_COLOR` is set (and not empty).
     pub fn resolve(name: ThemeName, no_color: bool) -> Self {
         let name = if no_color && name == ThemeName::Default { ThemeName::Mono } else { name };
@@ -117,5 +127,24 @@ impl Theme {
 
     pub fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    /// Planned time in the review charts.
+    pub fn planned(self) -> Style {
+        self.colour(GREY)
+    }
+
+    /// Actual time in the review charts: blue within the plan, vermilion and bold over it.
+    pub fn actual(self, over: bool) -> Style {
+        if over {
+            self.colour(VERMILION).add_modifier(Modifier::BOLD)
+        } else {
+            self.colour(SKY_BLUE)
+        }
+    }
+
+    /// The heading over private notes in review: it must not be missed on a shared screen.
+    pub fn private(self) -> Style {
+        self.colour(ORANGE).add_modifier(Modifier::BOLD | Modifier::REVERSED)
     }
 }

@@ -1,10 +1,11 @@
 //! Small shared pieces: the big countdown, centred popups, the too-small notice.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use tui_big_text::{BigText, PixelSize};
 
 /// The smallest terminal convene draws in.
@@ -82,8 +83,9 @@ pub fn popup(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, 
     rect
 }
 
-/// Draws the "too small" notice and returns true when the area is below the minimum.
-pub fn too_small(f: &mut Frame, area: Rect) -> bool {
+/// Draws the "too small" notice and returns true when the area is below the minimum. Every
+/// screen asks this one question, with the same minimum and the same words.
+pub fn too_small(area: Rect, buf: &mut Buffer) -> bool {
     if area.width >= MIN_W && area.height >= MIN_H {
         return false;
     }
@@ -93,6 +95,6 @@ pub fn too_small(f: &mut Frame, area: Rect) -> bool {
         Line::from("Enlarge the window"),
         Line::from("or reduce the font size."),
     ];
-    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    Paragraph::new(text).wrap(Wrap { trim: true }).render(area, buf);
     true
 }

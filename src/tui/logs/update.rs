@@ -1,0 +1,225 @@
+//! Keys to actions, actions to state changes, and the file reads and writes those ask for,
+//! performed apart from the state change so that [`update`] never touches a disk.
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+
+use super::{Action, App, DetailView, Screen};
+use crate::log::reader::read_log;
+use crate::review::detail::{self, Session};
+use crate::review::{export, report};
+use crate::text::sanitize;
+use crate::tui::keys;
+
+/// What the loop must do after an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    None,
+    Quit,
+    /// Read the selected session's log and show it.
+    Open,
+    /// Write Markdown minutes of the open (or selected) session to the export folder.
+    Export {
+        redact: bool,
+    },
+}
+
+/// Performs an intent's reads and writes. Returns `false` to quit.
+pub fn perform(app: &mut App, intent: Intent) -> bool {
+    match intent {
+        Intent::None => {}
+        Intent::Quit => return false,
+        Intent::Open => open(app),
+        Intent::Export { redact } => export(app, redact),
+    }
+    true
+}
+
+/// Reads the selected session's log.
+fn load_selected(app: &App) -> Option<Result<Session, String>> {
+    let entry = app.selected_entry()?;
+    Some(
+        read_log(&entry.path)
+            .map(|log| Session::from_log(entry.path.clone(), &log, &app.index))
+            .map_err(|e| sanitize(&e.to_string())),
+    )
+}
+
+/// Opens the selected session: reads its log.
+fn open(app: &mut App) {
+    match load_selected(app) {
+        Some(Ok(session)) => {
+            let lines = detail::show(&session).lines().map(String::from).collect();
+            app.detail = Some(DetailView { session, lines, scroll: 0, chart_from: 0 });
+            app.screen = Screen::Detail;
+            app.message = None;
+        }
+        Some(Err(e)) => app.message = Some(e),
+        None => {}
+    }
+}
+
+/// Writes Markdown minutes of the open or selected session into the export folder.
+fn export(app: &mut App, redact: bool) {
+    let loaded;
+    let session = match (app.screen, &app.detail) {
+        (Screen::Detail, Some(d)) => &d.session,
+        _ => match load_selected(app) {
+            Some(Ok(s)) => {
+                loaded = s;
+                &loaded
+            }
+            Some(Err(e)) => {
+                app.message = Some(format!("Cannot export: {e}"));
+                return;
+            }
+            None => return,
+        },
+    };
+    let text = export::markdown(session, redact);
+    let stem = if redact { format!("{}-redacted", session.id) } else { session.id.clone() };
+    app.message = Some(match write_unique(&app.export_dir, &stem, &text) {
+        Ok(path) => format!("Exported to {}", path.display()),
+        Err(e) => format!("Export failed: {e}"),
+    });
+}
+
+/// Writes `dir/stem.md`, or `stem-2.md`… if that exists: never over an existing file.
+fn write_unique(dir: &Path, stem: &str, text: &str) -> Result<PathBuf, String> {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    for n in 1..100 {
+        let name = if n == 1 { format!("{stem}.md") } else { format!("{stem}-{n}.md") };
+        let path = dir.join(name);
+        if path.exists() {
+            continue;
+        }
+        return export::write_new(&path, text).map(|()| path).map_err(|e| e.to_string());
+    }
+    Err(format!("too many exports of {stem} in {}", dir.display()))
+}
+
+/// The action a key stands for on the current screen, if any.
+pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {
+    keys::action(app.keys(), key)
+}
+
+/// Rows of the session list that fit in a terminal of this size.
+pub fn list_rows(size: Rect) -> usize {
+    usize::from(size.height.saturating_sub(5))
+}
+
+/// Applies an action. `rows` is how many list rows fit on screen. Returns what the loop must do
+/// next: nothing, quit, or read or write a file ([`perform`]).
+pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
+    let rows = rows.max(1);
+    if app.help {
+        app.help = false;
+        return Intent::None;
+    }
+    if action == Action::Help {
+        app.help = true;
+        return Intent::None;
+    }
+    let mut intent = Intent::None;
+    match app.screen {
+        Screen::List => {
+            let n = app.visible.len();
+            let last = n.saturating_sub(1);
+            match action {
+                Action::Up => app.selected = app.selected.saturating_sub(1),
+                Action::Down => app.selected = (app.selected + 1).min(last),
+                Action::PageUp => app.selected = app.selected.saturating_sub(rows),
+                Action::PageDown => app.selected = (app.selected + rows).min(last),
+                Action::Home => app.selected = 0,
+                Action::End => app.selected = last,
+                Action::Open if app.typing => app.typing = false,
+                Action::Open => intent = Intent::Open,
+                Action::Filter => {
+                    app.typing = true;
+                    app.message = None;
+                }
+                Action::Back if app.typing || !app.filter.is_empty() => {
+                    app.typing = false;
+                    app.filter.clear();
+                    app.refilter();
+                }
+                Action::Back | Action::Quit => return Intent::Quit,
+                Action::Export => intent = Intent::Export { redact: false },
+                Action::ExportRedacted => intent = Intent::Export { redact: true },
+                Action::Report => {
+                    let digests = app.visible.iter().filter_map(|i| app.scan.entries[*i].ok());
+                    app.report = Some((report::report(digests), 0, 0));
+                    app.screen = Screen::Report;
+                }
+                Action::Left | Action::Right | Action::Help => {}
+            }
+            if app.selected < app.offset {
+                app.offset = app.selected;
+            } else if app.selected >= app.offset + rows {
+                app.offset = app.selected + 1 - rows;
+            }
+        }
+        Screen::Detail => {
+            let Some(d) = app.detail.as_mut() else {
+                app.screen = Screen::List;
+                return Intent::None;
+            };
+            let max = d.lines.len().saturating_sub(1);
+            let stages = d.session.state.stages.len().saturating_sub(1);
+            match action {
+                Action::Up => d.scroll = d.scroll.saturating_sub(1),
+                Action::Down => d.scroll = (d.scroll + 1).min(max),
+                Action::PageUp => d.scroll = d.scroll.saturating_sub(10),
+                Action::PageDown => d.scroll = (d.scroll + 10).min(max),
+                Action::Home => d.scroll = 0,
+                Action::End => d.scroll = max,
+                Action::Left => d.chart_from = d.chart_from.saturating_sub(4),
+                Action::Right => d.chart_from = (d.chart_from + 4).min(stages),
+                Action::Export => intent = Intent::Export { redact: false },
+                Action::ExportRedacted => intent = Intent::Export { redact: true },
+                Action::Quit => return Intent::Quit,
+                Action::Back => {
+                    app.screen = Screen::List;
+                    app.message = None;
+                }
+                _ => {}
+            }
+        }
+        Screen::Report => {
+            if let Some((r, which, scroll)) = app.report.as_mut() {
+                let last = r.protocols.len().saturating_sub(1);
+                match action {
+                    Action::Left => *which = which.saturating_sub(1),
+                    Action::Right => *which = (*which + 1).min(last),
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::Down => *scroll += 1,
+                    Action::Quit => return Intent::Quit,
+                    Action::Back => app.screen = Screen::List,
+                    _ => {}
+                }
+                if matches!(action, Action::Left | Action::Right) {
+                    *scroll = 0;
+                }
+            }
+        }
+    }
+    intent
+}
+
+/// A character typed while the filter is open.
+pub fn type_char(app: &mut App, key: KeyEvent) -> bool {
+    if !app.typing || app.help {
+        return false;
+    }
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => app.filter.push(c),
+        KeyCode::Backspace => {
+            app.filter.pop();
+        }
+        _ => return false,
+    }
+    app.refilter();
+    true
+}
