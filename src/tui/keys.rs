@@ -96,8 +96,11 @@ pub fn doc_rows<A>(table: &[Binding<A>]) -> Vec<String> {
 
 /// Every key table of every screen, by the heading `docs/keys.md` lists it under.
 pub fn tables() -> Vec<(&'static str, Vec<String>)> {
+    use super::home::keys as home;
     use super::logs::keys as browser;
     vec![
+        ("Home screen: picking a protocol", doc_rows(home::PICK)),
+        ("Home screen: the participants", doc_rows(home::DETAILS)),
         ("Review browser: the list", doc_rows(browser::LIST)),
         ("Review browser: one session", doc_rows(browser::DETAIL)),
         ("Review browser: the report", doc_rows(browser::REPORT)),

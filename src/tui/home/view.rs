@@ -1,140 +1,25 @@
-//! The home screen (`convene` alone): pick a protocol from the library, type the participants
-//! (and optionally the group and the facilitator), then the start card shows the roster for
-//! review before the first stage. Broken user protocols are listed with their error.
-//!
-//! ```text
-//! convene · pick a protocol                 | Project tuning
-//! > Project tuning          24:00  built-in | summary…
-//!   Action learning set   3:40:00  built-in | Stages: 4:00 Presenter …
-//!   broken.json     (cannot be used)        | Total 24:00
-//! ↑↓ choose · Enter next · q quit
-//! ```
+//! Drawing the home screen: a pure function of [`Home`].
 
-use std::process::ExitCode;
-
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::theme::Theme;
-use super::widgets::too_small;
-use crate::cli::{Dirs, RunArgs, ScreenArgs};
+use super::{Home, LABELS, Step};
 use crate::protocol::plan::{planned_total, typical_people};
-use crate::protocol::{Entry, Library, LoadError, Origin, Timing, format_clock};
-use crate::session::Setup;
+use crate::protocol::{LoadError, Origin, Timing, format_clock};
 use crate::text::sanitize;
+use crate::tui::widgets::too_small;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    Pick,
-    Details,
-}
-
-/// The home screen's state; rendering is a pure function of it.
-pub struct Home {
-    pub entries: Vec<Entry>,
-    pub selected: usize,
-    pub step: Step,
-    /// People, group, facilitator.
-    pub fields: [String; 3],
-    pub focus: usize,
-    pub message: Option<String>,
-    pub theme: Theme,
-    pub done: Option<Option<(Setup, Vec<String>)>>,
-}
-
-const LABELS: [&str; 3] = [
-    "People (comma-separated, in order)",
-    "Group (optional, e.g. AP set)",
-    "Facilitator (optional)",
-];
-
-impl Home {
-    pub fn new(lib: &Library, theme: Theme) -> Self {
-        let entries: Vec<Entry> =
-            lib.entries.iter().filter(|e| e.shadowed_by.is_none()).cloned().collect();
-        Self {
-            entries,
-            selected: 0,
-            step: Step::Pick,
-            fields: Default::default(),
-            focus: 0,
-            message: None,
-            theme,
-            done: None,
-        }
-    }
-
-    pub fn handle_key(&mut self, key: KeyEvent, dirs: &Dirs) {
-        if key.kind == KeyEventKind::Release {
-            return;
-        }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('c') {
-            self.done = Some(None);
-            return;
-        }
-        self.message = None;
-        match self.step {
-            Step::Pick => match key.code {
-                KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.selected = (self.selected + 1).min(self.entries.len().saturating_sub(1));
-                }
-                KeyCode::Enter | KeyCode::Right | KeyCode::Char(' ') => {
-                    match self.entries.get(self.selected).map(|e| &e.protocol) {
-                        Some(Ok(_)) => self.step = Step::Details,
-                        Some(Err(_)) => {
-                            self.message = Some("This file has errors (shown on the right): fix it, or pick another protocol.".into());
-                        }
-                        None => {}
-                    }
-                }
-                KeyCode::Char('q') | KeyCode::Esc => self.done = Some(None),
-                _ => {}
-            },
-            Step::Details => match key.code {
-                KeyCode::Esc => self.step = Step::Pick,
-                KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % 3,
-                KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + 2) % 3,
-                KeyCode::Enter => self.submit(dirs),
-                KeyCode::Backspace => {
-                    self.fields[self.focus].pop();
-                }
-                KeyCode::Char('u') if ctrl => self.fields[self.focus].clear(),
-                KeyCode::Char(c) if !ctrl && !c.is_control() => self.fields[self.focus].push(c),
-                _ => {}
-            },
-        }
-    }
-
-    fn submit(&mut self, dirs: &Dirs) {
-        let Some(Ok(p)) = self.entries.get(self.selected).map(|e| e.protocol.clone()) else {
-            return;
-        };
-        if self.fields[0].trim().is_empty() {
-            self.message = Some("Type the participants' names, separated by commas.".into());
-            self.focus = 0;
-            return;
-        }
-        let args = RunArgs {
-            protocol: p.id.clone(),
-            people: self.fields[0].clone(),
-            group: Some(self.fields[1].clone()),
-            facilitator: Some(self.fields[2].clone()),
-            stages: Vec::new(),
-            auto_advance: false,
-            screen: ScreenArgs::default(),
-        };
-        match super::build_setup(dirs, p, &args) {
-            Ok(x) => self.done = Some(Some(x)),
-            Err(e) => self.message = Some(e.replace("\n  ", " ")),
-        }
-    }
-}
-
+/// Draws the home screen.
+///
+/// ```text
+/// convene · pick a protocol                 | Project tuning
+/// > Project tuning          24:00  built-in | summary…
+///   Action learning set   3:40:00  built-in | Stages: 4:00 Presenter …
+///   broken.json     (cannot be used)        | Total 24:00
+/// ↑↓ choose · Enter next · q quit
+/// ```
 pub fn render(f: &mut Frame, h: &Home) {
     let area = f.area();
     if too_small(area, f.buffer_mut()) {
@@ -248,11 +133,9 @@ pub fn render(f: &mut Frame, h: &Home) {
             msg_a,
         );
     }
-    let keys = match h.step {
-        Step::Pick => "↑↓ choose · Enter next · q quit",
-        Step::Details => "Tab next field · Enter review the roster · Esc back · ^C quit",
-    };
-    f.render_widget(Paragraph::new(Span::styled(keys, t.muted())), foot);
+    let keys: Vec<String> =
+        h.keys().iter().filter(|b| b.footer).map(|b| format!("{} {}", b.shown, b.short)).collect();
+    f.render_widget(Paragraph::new(Span::styled(keys.join(" · "), t.muted())), foot);
 }
 
 /// `text` cut to `width` characters, ending in `…` when cut.
@@ -273,27 +156,4 @@ fn visible(f: &mut Frame, area: Rect, rows: Vec<Line<'static>>, selected: usize,
     let shown: Vec<Line> = rows.into_iter().skip(start).take(height).collect();
     let block = Block::default().title(format!(" convene · {title} "));
     f.render_widget(Paragraph::new(shown).block(block), area);
-}
-
-pub fn run(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
-    let lib = crate::commands::protocols::library(dirs);
-    let opts = super::options(&ScreenArgs::default(), false);
-    let mut home = Home::new(&lib, opts.theme);
-    let mut terminal = ratatui::try_init()?;
-    let result: color_eyre::Result<()> = (|| {
-        while home.done.is_none() {
-            terminal.draw(|f| render(f, &home))?;
-            if let TermEvent::Key(k) = event::read()? {
-                home.handle_key(k, dirs);
-            }
-        }
-        Ok(())
-    })();
-    ratatui::restore();
-    result?;
-    let Some(Some((setup, warnings))) = home.done else { return Ok(ExitCode::SUCCESS) };
-    let Some(data) = crate::log::data_dir(dirs.data_dir.as_deref()) else {
-        return Ok(super::fail(&crate::review::ReviewError::NoDataDir.to_string()));
-    };
-    super::start_session(&data, setup, warnings, opts)
 }

@@ -1,0 +1,118 @@
+//! Keys to actions and actions to state changes. Starting a session reads the data folder
+//! (commitments to follow up), so it is an [`Intent`] that the loop performs.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::{Action, Home, Step};
+use crate::cli::{Dirs, RunArgs, ScreenArgs};
+use crate::protocol::Protocol;
+use crate::session::Setup;
+use crate::tui::keys;
+
+const HAS_ERRORS: &str =
+    "This file has errors (shown on the right): fix it, or pick another protocol.";
+const NO_PEOPLE: &str = "Type the participants' names, separated by commas.";
+
+/// What the loop must do after an action.
+#[derive(Debug, Clone)]
+pub enum Intent {
+    None,
+    Quit,
+    /// Check the roster and start the session (shown on the start card first).
+    Start(Box<StartRequest>),
+}
+
+/// A session to start, as typed.
+#[derive(Debug, Clone)]
+pub struct StartRequest {
+    pub protocol: Protocol,
+    pub people: String,
+    pub group: String,
+    pub facilitator: String,
+}
+
+impl StartRequest {
+    /// Checks the roster (and finds the group's open commitments in the data folder).
+    ///
+    /// # Errors
+    /// What the engine refuses, as the message to show.
+    pub fn perform(self, dirs: &Dirs) -> Result<(Setup, Vec<String>), String> {
+        let args = RunArgs {
+            protocol: self.protocol.id.clone(),
+            people: self.people,
+            group: Some(self.group),
+            facilitator: Some(self.facilitator),
+            stages: Vec::new(),
+            auto_advance: false,
+            screen: ScreenArgs::default(),
+        };
+        crate::tui::build_setup(dirs, self.protocol, &args)
+    }
+}
+
+/// The action a key stands for in the current step, if any.
+pub fn action_for(home: &Home, key: KeyEvent) -> Option<Action> {
+    keys::action(home.keys(), key)
+}
+
+/// A character typed into the focused field (only while typing the details). Returns whether
+/// the key was taken.
+pub fn type_char(home: &mut Home, key: KeyEvent) -> bool {
+    if home.step != Step::Details || key.kind == KeyEventKind::Release {
+        return false;
+    }
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() => {
+            home.message = None;
+            home.fields[home.focus].push(c);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Applies an action.
+pub fn update(home: &mut Home, action: Action) -> Intent {
+    if action == Action::Quit {
+        return Intent::Quit;
+    }
+    home.message = None;
+    match action {
+        Action::Up => home.selected = home.selected.saturating_sub(1),
+        Action::Down => {
+            home.selected = (home.selected + 1).min(home.entries.len().saturating_sub(1));
+        }
+        Action::Next => match home.entries.get(home.selected).map(|e| &e.protocol) {
+            Some(Ok(_)) => home.step = Step::Details,
+            Some(Err(_)) => home.message = Some(HAS_ERRORS.into()),
+            None => {}
+        },
+        Action::Back => home.step = Step::Pick,
+        Action::NextField => home.focus = (home.focus + 1) % 3,
+        Action::PreviousField => home.focus = (home.focus + 2) % 3,
+        Action::DeleteChar => {
+            home.fields[home.focus].pop();
+        }
+        Action::ClearField => home.fields[home.focus].clear(),
+        Action::Submit => return submit(home),
+        Action::Quit => {}
+    }
+    Intent::None
+}
+
+fn submit(home: &mut Home) -> Intent {
+    let Some(Ok(protocol)) = home.entries.get(home.selected).map(|e| e.protocol.clone()) else {
+        return Intent::None;
+    };
+    if home.fields[0].trim().is_empty() {
+        home.message = Some(NO_PEOPLE.into());
+        home.focus = 0;
+        return Intent::None;
+    }
+    Intent::Start(Box::new(StartRequest {
+        protocol,
+        people: home.fields[0].clone(),
+        group: home.fields[1].clone(),
+        facilitator: home.fields[2].clone(),
+    }))
+}

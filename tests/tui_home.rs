@@ -1,0 +1,66 @@
+//! The home screen's keys, through the same binding tables as in the terminal.
+
+use convene::cli::{Dirs, ThemeName};
+use convene::protocol::Library;
+use convene::tui::home::{Action, Home, Intent, Step, action_for, type_char, update};
+use convene::tui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn home() -> Home {
+    Home::new(&Library::load(None, &[]), Theme::resolve(ThemeName::Mono, true))
+}
+
+/// A key as the loop handles it: typed into a field, or an action.
+fn press(h: &mut Home, k: KeyEvent) -> Option<Intent> {
+    if type_char(h, k) {
+        return None;
+    }
+    action_for(h, k).map(|a| update(h, a))
+}
+
+fn code(c: KeyCode) -> KeyEvent {
+    KeyEvent::from(c)
+}
+
+#[test]
+fn letters_that_are_keys_when_picking_are_text_when_typing() {
+    let mut h = home();
+    assert_eq!(action_for(&h, code(KeyCode::Char('j'))), Some(Action::Down));
+    press(&mut h, code(KeyCode::Char('k')));
+    press(&mut h, code(KeyCode::Enter));
+    assert_eq!(h.step, Step::Details);
+    for c in "Jo, Kim, Quinn".chars() {
+        assert!(press(&mut h, code(KeyCode::Char(c))).is_none());
+    }
+    assert_eq!(h.fields[0], "Jo, Kim, Quinn", "q, j and k are typed, not acted on");
+    press(&mut h, code(KeyCode::Backspace));
+    assert_eq!(h.fields[0], "Jo, Kim, Quin");
+    press(&mut h, KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert!(h.fields[0].is_empty(), "^U clears the field");
+    press(&mut h, code(KeyCode::Esc));
+    assert_eq!(h.step, Step::Pick);
+    assert!(matches!(press(&mut h, code(KeyCode::Char('q'))), Some(Intent::Quit)));
+}
+
+#[test]
+fn enter_asks_for_names_then_hands_the_start_to_the_loop() {
+    let mut h = home();
+    press(&mut h, code(KeyCode::Enter));
+    assert!(matches!(press(&mut h, code(KeyCode::Enter)), Some(Intent::None)));
+    assert!(h.message.as_deref().is_some_and(|m| m.contains("participants' names")));
+    for c in "Ann,Ben,Cat,Dev".chars() {
+        press(&mut h, code(KeyCode::Char(c)));
+    }
+    assert!(h.message.is_none(), "typing clears the message");
+    let Some(Intent::Start(request)) = press(&mut h, code(KeyCode::Enter)) else {
+        panic!("Enter with names starts");
+    };
+    let data = tempfile::tempdir().expect("tempdir");
+    let dirs = Dirs { protocols_dir: None, data_dir: Some(data.path().to_path_buf()) };
+    let (setup, _warnings) = request.perform(&dirs).expect("a valid roster");
+    assert_eq!(setup.participants, ["Ann", "Ben", "Cat", "Dev"]);
+    assert!(matches!(
+        press(&mut h, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Some(Intent::Quit)
+    ));
+}
