@@ -31,9 +31,52 @@ pub fn render(f: &mut Frame, h: &Home) {
             .areas(area);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
+    let rows = protocol_rows(h, left.width);
+    visible(f, left, rows, h.selected, "Protocols");
+    let detail = details(h);
+    // The form has its own place at the bottom, so a long summary never pushes it off screen.
+    let mut form: Vec<Line> = Vec::new();
+    if h.step == Step::Details {
+        for (i, label) in LABELS.iter().enumerate() {
+            let cursor = if i == h.focus { "▏" } else { "" };
+            let style = if i == h.focus { t.title() } else { ratatui::style::Style::new() };
+            form.push(Line::from(vec![
+                Span::styled(format!("{label}: "), t.muted()),
+                Span::styled(format!("{}{cursor}", sanitize(&h.fields[i])), style),
+            ]));
+        }
+    }
+    let block = Block::default().borders(Borders::LEFT).title(" Details ");
+    let inner = block.inner(right);
+    f.render_widget(block, right);
+    let width = usize::from(inner.width.max(1));
+    let form_rows: usize = form.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let form_h = u16::try_from(form_rows + usize::from(!form.is_empty())).unwrap_or(u16::MAX);
+    let [detail_a, form_a] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(form_h)]).areas(inner);
+    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), detail_a);
+    if !form.is_empty() {
+        let [_, fields_a] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(form_a);
+        f.render_widget(Paragraph::new(form).wrap(Wrap { trim: false }), fields_a);
+    }
+    if let Some(m) = &h.message {
+        f.render_widget(
+            Paragraph::new(sanitize(m)).style(t.silent()).wrap(Wrap { trim: true }),
+            msg_a,
+        );
+    }
+    let keys: Vec<String> =
+        h.keys().iter().filter(|b| b.footer).map(|b| format!("{} {}", b.shown, b.short)).collect();
+    f.render_widget(Paragraph::new(Span::styled(keys.join(" · "), t.muted())), foot);
+}
+
+/// The protocol list's rows: name and total, or the file that has errors.
+fn protocol_rows(h: &Home, width: u16) -> Vec<Line<'static>> {
+    let t = h.theme;
     let mut rows = Vec::new();
     // "> name  total": the total keeps its column and the name gives way on a narrow screen.
-    let name_w = usize::from(left.width).saturating_sub(2 + 1 + 8).clamp(4, 26);
+    let name_w = usize::from(width).saturating_sub(2 + 1 + 8).clamp(4, 26);
     for (i, e) in h.entries.iter().enumerate() {
         let mark = if i == h.selected { "> " } else { "  " };
         let style = if i == h.selected { t.selected() } else { ratatui::style::Style::new() };
@@ -48,13 +91,18 @@ pub fn render(f: &mut Frame, h: &Home) {
                     .map_or_else(|| e.origin.describe(), |n| sanitize(&n.to_string_lossy())),
                 Origin::Builtin => e.origin.describe(),
             };
-            let room = usize::from(left.width).saturating_sub(2 + 13).max(4);
+            let room = usize::from(width).saturating_sub(2 + 13).max(4);
             format!("{mark}{} (has errors)", fit(&file, room))
         };
         rows.push(Line::from(Span::styled(text, style)));
     }
-    visible(f, left, rows, h.selected, "Protocols");
-    let mut detail: Vec<Line> = Vec::new();
+    rows
+}
+
+/// The selected protocol's details: summary, stages and total, or what is wrong with its file.
+fn details(h: &Home) -> Vec<Line<'static>> {
+    let t = h.theme;
+    let mut detail: Vec<Line<'static>> = Vec::new();
     match h.entries.get(h.selected).map(|e| (&e.protocol, e)) {
         Some((Ok(p), e)) => {
             detail.push(Line::from(Span::styled(sanitize(&p.name), t.title())));
@@ -101,41 +149,7 @@ pub fn render(f: &mut Frame, h: &Home) {
         }
         None => detail.push(Line::from("No protocols found.")),
     }
-    // The form has its own place at the bottom, so a long summary never pushes it off screen.
-    let mut form: Vec<Line> = Vec::new();
-    if h.step == Step::Details {
-        for (i, label) in LABELS.iter().enumerate() {
-            let cursor = if i == h.focus { "▏" } else { "" };
-            let style = if i == h.focus { t.title() } else { ratatui::style::Style::new() };
-            form.push(Line::from(vec![
-                Span::styled(format!("{label}: "), t.muted()),
-                Span::styled(format!("{}{cursor}", sanitize(&h.fields[i])), style),
-            ]));
-        }
-    }
-    let block = Block::default().borders(Borders::LEFT).title(" Details ");
-    let inner = block.inner(right);
-    f.render_widget(block, right);
-    let width = usize::from(inner.width.max(1));
-    let form_rows: usize = form.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
-    let form_h = u16::try_from(form_rows + usize::from(!form.is_empty())).unwrap_or(u16::MAX);
-    let [detail_a, form_a] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(form_h)]).areas(inner);
-    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), detail_a);
-    if !form.is_empty() {
-        let [_, fields_a] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(form_a);
-        f.render_widget(Paragraph::new(form).wrap(Wrap { trim: false }), fields_a);
-    }
-    if let Some(m) = &h.message {
-        f.render_widget(
-            Paragraph::new(sanitize(m)).style(t.silent()).wrap(Wrap { trim: true }),
-            msg_a,
-        );
-    }
-    let keys: Vec<String> =
-        h.keys().iter().filter(|b| b.footer).map(|b| format!("{} {}", b.shown, b.short)).collect();
-    f.render_widget(Paragraph::new(Span::styled(keys.join(" · "), t.muted())), foot);
+    detail
 }
 
 /// `text` cut to `width` characters, ending in `…` when cut.

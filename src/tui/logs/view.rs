@@ -8,7 +8,7 @@ use ratatui::widgets::{
 };
 
 use super::{App, DetailView, Screen, keys};
-use crate::review::{SessionStatus, fmt};
+use crate::review::{SessionStatus, fmt, report};
 use crate::text::sanitize;
 use crate::tui::keys::Binding;
 use crate::tui::theme::Theme;
@@ -78,22 +78,9 @@ fn status_word(d: &crate::review::Digest) -> String {
     s
 }
 
-fn render_list(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let total = app.scan.entries.len();
-    let mut title = format!(" Sessions: {} of {total} ", app.visible.len());
-    if !app.filter.is_empty() {
-        title = format!("{title}· filter: {} ", sanitize(&app.filter));
-    }
-    let block = Block::default().borders(Borders::ALL).title(title);
-    let inner = block.inner(area);
-    block.render(area, buf);
-    if app.visible.is_empty() {
-        let text = if total == 0 { NO_SESSIONS } else { NO_MATCH };
-        Paragraph::new(text).wrap(Wrap { trim: true }).render(inner, buf);
-        return;
-    }
-    let wide = inner.width >= 120;
-    let (header, widths): (Vec<&str>, Vec<Constraint>) = if wide {
+/// The list's columns: all of them from 120 columns on, the essentials below.
+fn list_columns(wide: bool) -> (Vec<&'static str>, Vec<Constraint>) {
+    if wide {
         (
             vec![
                 "WHEN",
@@ -130,7 +117,62 @@ fn render_list(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
                 Constraint::Length(11),
             ],
         )
-    };
+    }
+}
+
+/// One session's cells in the list (a log that cannot be read says so in its row).
+fn list_cells(
+    e: &crate::review::Entry,
+    wide: bool,
+    columns: usize,
+    people_width: usize,
+    theme: Theme,
+) -> Vec<Cell<'static>> {
+    if let Some(d) = e.ok() {
+        let over = d.overrun_ms >= 500;
+        let mut c = vec![
+            Cell::from(fmt::date_time(&d.start)),
+            Cell::from(sanitize(&d.protocol_id)),
+            Cell::from(sanitize(d.group.as_deref().unwrap_or("-"))),
+            Cell::from(fmt::names(&d.participants, people_width)),
+        ];
+        if wide {
+            c.push(Cell::from(fmt::dur(d.planned_ms)));
+            c.push(Cell::from(fmt::dur(d.actual_ms)));
+        }
+        c.push(Cell::from(fmt::over(d.overrun_ms)).style(theme.actual(over)));
+        c.push(Cell::from(status_word(d)));
+        if wide {
+            c.push(Cell::from(sanitize(&e.id)));
+        }
+        c
+    } else {
+        let when = crate::review::scan::id_time(&e.id)
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map_or_else(|| "?".into(), |t| t.format("%Y-%m-%d %H:%M").to_string());
+        let mut c = vec![Cell::from(when), Cell::from("cannot be read")];
+        c.extend((2..columns - 1).map(|_| Cell::from("")));
+        c.push(Cell::from("unreadable"));
+        c
+    }
+}
+
+fn render_list(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let total = app.scan.entries.len();
+    let mut title = format!(" Sessions: {} of {total} ", app.visible.len());
+    if !app.filter.is_empty() {
+        title = format!("{title}· filter: {} ", sanitize(&app.filter));
+    }
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if app.visible.is_empty() {
+        let text = if total == 0 { NO_SESSIONS } else { NO_MATCH };
+        Paragraph::new(text).wrap(Wrap { trim: true }).render(inner, buf);
+        return;
+    }
+    let wide = inner.width >= 120;
+    let (header, widths) = list_columns(wide);
     let rows_fit = usize::from(inner.height.saturating_sub(1)).max(1);
     // Keep the selection in view even after a resize.
     let mut offset = app.offset.min(app.selected);
@@ -145,38 +187,7 @@ fn render_list(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         .skip(offset)
         .take(rows_fit)
         .map(|(k, i)| {
-            let e = &app.scan.entries[*i];
-            let cells: Vec<Cell> = if let Some(d) = e.ok() {
-                {
-                    let over = d.overrun_ms >= 500;
-                    let mut c = vec![
-                        Cell::from(fmt::date_time(&d.start)),
-                        Cell::from(sanitize(&d.protocol_id)),
-                        Cell::from(sanitize(d.group.as_deref().unwrap_or("-"))),
-                        Cell::from(fmt::names(&d.participants, people_width)),
-                    ];
-                    if wide {
-                        c.push(Cell::from(fmt::dur(d.planned_ms)));
-                        c.push(Cell::from(fmt::dur(d.actual_ms)));
-                    }
-                    c.push(Cell::from(fmt::over(d.overrun_ms)).style(theme.actual(over)));
-                    c.push(Cell::from(status_word(d)));
-                    if wide {
-                        c.push(Cell::from(sanitize(&e.id)));
-                    }
-                    c
-                }
-            } else {
-                {
-                    let when = crate::review::scan::id_time(&e.id)
-                        .and_then(chrono::DateTime::from_timestamp_millis)
-                        .map_or_else(|| "?".into(), |t| t.format("%Y-%m-%d %H:%M").to_string());
-                    let mut c = vec![Cell::from(when), Cell::from("cannot be read")];
-                    c.extend((2..header.len() - 1).map(|_| Cell::from("")));
-                    c.push(Cell::from("unreadable"));
-                    c
-                }
-            };
+            let cells = list_cells(&app.scan.entries[*i], wide, header.len(), people_width, theme);
             let row = Row::new(cells);
             if k == app.selected { row.style(theme.selected()) } else { row }
         })
@@ -328,7 +339,14 @@ fn render_report(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         Constraint::Min(1),
     ])
     .areas(inner);
-    let bar = bar_width(chart_area.width, p.stages.len());
+    report_chart(p, theme, chart_area.width).render(chart_area, buf);
+    Paragraph::new(format!("Medians per stage run · {CHART_LEGEND}")).render(legend_area, buf);
+    report_table(p, *scroll, theme).render(table_area, buf);
+}
+
+/// Bars of the median planned and actual time per stage of one protocol.
+fn report_chart(p: &report::ProtocolStats, theme: Theme, width: u16) -> BarChart<'static> {
+    let bar = bar_width(width, p.stages.len());
     let mut chart = BarChart::default().bar_width(bar).bar_gap(u16::from(bar > 2)).group_gap(1);
     for (i, s) in p.stages.iter().enumerate() {
         let over = s.median_actual_ms > s.median_planned_ms;
@@ -349,8 +367,11 @@ fn render_report(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
                 ]),
         );
     }
-    chart.render(chart_area, buf);
-    Paragraph::new(format!("Medians per stage run · {CHART_LEGEND}")).render(legend_area, buf);
+    chart
+}
+
+/// The report's table: one row per stage, from `scroll` on.
+fn report_table(p: &report::ProtocolStats, scroll: usize, theme: Theme) -> Table<'static> {
     // Skipped runs and shortenings get a column only when there are any, so the usual table
     // still fits 80 columns with the stage names readable.
     let skips = p.stages.iter().any(|s| s.skipped > 0);
@@ -380,7 +401,7 @@ fn render_report(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         .stages
         .iter()
         .enumerate()
-        .skip(*scroll)
+        .skip(scroll)
         .map(|(i, s)| {
             let mut cells = vec![
                 Cell::from((i + 1).to_string()),
@@ -416,7 +437,7 @@ fn render_report(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
             Row::new(cells)
         })
         .collect();
-    Table::new(rows, widths).header(header).column_spacing(1).render(table_area, buf);
+    Table::new(rows, widths).header(header).column_spacing(1)
 }
 
 fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
