@@ -6,8 +6,8 @@
 use chrono::{DateTime, Duration, FixedOffset};
 use convene::protocol::Library;
 use convene::session::{
-    Agreement, Command, Event, GapCause, Now, SessionState, Setup, Stamped, Status, apply,
-    check_setup, decide, due, next_wake, replay,
+    Agreement, Command, Event, GapCause, Now, Rejection, SessionState, Setup, Stamped, Status,
+    apply, check_setup, decide, due, next_wake, replay,
 };
 use proptest::prelude::*;
 
@@ -242,7 +242,8 @@ fn extension_policy_is_enforced_with_a_reason() {
         apply(&mut st, &e);
     }
     let r = decide(&st, Command::Extend { by_ms: 60_000, agreement: None }, now(1)).unwrap_err();
-    assert!(r.0.contains("group's agreement"), "{r}");
+    assert_eq!(r, Rejection::NeedsAgreement);
+    assert!(r.to_string().contains("group's agreement"), "{r}");
     let blank =
         Command::Extend { by_ms: 60_000, agreement: Some(Agreement::People(vec![" ".into()])) };
     assert!(decide(&st, blank, now(1)).is_err());

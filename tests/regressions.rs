@@ -5,7 +5,9 @@
 mod support;
 
 use convene::log::SessionLock;
-use convene::session::{Agreement, Command, Event, Now, SessionState, Status, apply, decide, due};
+use convene::session::{
+    Agreement, Command, Event, Now, Rejection, SessionState, Status, apply, decide, due,
+};
 use convene::tui::app::{Exit, Overlay};
 use convene::tui::wake_in;
 use crossterm::event::KeyCode;
@@ -81,7 +83,7 @@ fn shortening_never_pushes_a_stage_into_overrun() {
     let now = Now::new(200_000, wall(200_000));
     assert_eq!(st.clocks[0].remaining(st.effective(now.mono)), 0, "down to zero, not below");
     let r = decide(&st, Command::Shorten { by_ms: 60_000 }, now).unwrap_err();
-    assert!(r.0.contains("no time left"), "{r}");
+    assert_eq!(r, Rejection::NoTimeLeft, "{r}");
 }
 
 #[test]
@@ -99,7 +101,8 @@ fn parallel_triads_each_need_their_coachee_commitment() {
     };
     go(&mut st, commit("Ann", 0), 1_000);
     let r = decide(&st, Command::Next { force: false }, Now::new(1_000, wall(1_000))).unwrap_err();
-    assert!(r.0.contains("1 of 2 groups"), "{r}");
+    assert!(matches!(r, Rejection::NotRecorded { groups: Some((1, 2)), .. }), "{r:?}");
+    assert!(r.to_string().contains("(1 of 2 groups)"), "{r}");
     go(&mut st, commit("Dev", 1), 2_000);
     go(&mut st, Command::Next { force: false }, 2_000);
     assert_eq!(st.stages[st.pos].id, "observer-feedback");

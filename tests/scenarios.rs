@@ -203,7 +203,7 @@ fn run_scenario(path: &Path) {
                         .as_deref()
                         .unwrap_or_else(|| panic!("{file} at {}: {c} refused: {r}", step.at));
                     assert!(
-                        r.0.contains(want),
+                        r.to_string().contains(want),
                         "{file} at {}: refusal {r:?} lacks {want:?}",
                         step.at
                     );

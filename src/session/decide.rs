@@ -1,12 +1,12 @@
 //! Deciding: a command and the current state give events, or a rejection a facilitator can read.
 //! Time alone causes events too: [`due`] returns them, and [`next_wake`] says when to look again.
 
-use super::event::{Command, Event, Leave, Now, Outcome, Rejection, Stamped};
+use super::event::{Agreement, Command, Event, Leave, Now, Outcome, Rejection, Stamped};
 use super::state::{SessionState, Status};
 use crate::protocol::{ExtensionPolicy, OrderRule};
 
-fn reject<T>(msg: impl Into<String>) -> Result<T, Rejection> {
-    Err(Rejection(msg.into()))
+fn reject<T>(why: Rejection) -> Result<T, Rejection> {
+    Err(why)
 }
 
 /// Decides a command at `now`. Nothing changes until the caller applies the returned events.
@@ -15,77 +15,24 @@ pub fn decide(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Stamped>, 
     Ok(events.into_iter().map(|event| Stamped { at: now.mono, wall: now.wall, event }).collect())
 }
 
+/// One arm per command; the longer ones have a function of their own below, grouped as the
+/// facilitator thinks of them: the order, moving between stages, the clock, the records.
 fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>, Rejection> {
     let eff = s.effective(now.mono);
-    let p = &s.setup.protocol;
     match cmd {
-        Command::SetOrder { order } => {
-            before_start(s)?;
-            chooses_order(s)?;
-            let mut a = order.clone();
-            let mut b = s.order.clone();
-            a.sort();
-            b.sort();
-            if a != b {
-                return reject("The new order must list exactly the same people.");
-            }
-            Ok(vec![Event::OrderChanged { order, reason: None }])
-        }
-        Command::MoveToFront { name, reason } => {
-            before_start(s)?;
-            chooses_order(s)?;
-            let Some(i) = s.order.iter().position(|n| *n == name) else {
-                return reject(format!("{name} is not in this session."));
-            };
-            let mut order = s.order.clone();
-            let who = order.remove(i);
-            order.insert(0, who);
-            Ok(vec![Event::OrderChanged { order, reason }])
-        }
+        Command::SetOrder { order } => set_order(s, order),
+        Command::MoveToFront { name, reason } => move_to_front(s, &name, reason),
         Command::Start => {
             before_start(s)?;
             if s.stages.is_empty() {
-                return reject("This protocol has no stages to run.");
+                return reject(Rejection::NoStages);
             }
             Ok(vec![
                 Event::SessionStarted { planned_ms: s.planned_ms() },
                 enter(s, 0, Leave::Next, eff),
             ])
         }
-        Command::Pause => {
-            running(s)?;
-            if s.paused {
-                return reject("Already paused.");
-            }
-            let remaining_ms = s.clock().map_or(0, |c| c.remaining(eff));
-            Ok(vec![Event::Paused { pos: s.pos, remaining_ms }])
-        }
-        Command::Resume => {
-            running(s)?;
-            if !s.paused {
-                return reject("The clock is already running.");
-            }
-            let paused_ms = s.clock().and_then(|c| c.paused_since).map_or(0, |p| eff - p.min(eff));
-            Ok(vec![Event::Resumed { pos: s.pos, paused_ms }])
-        }
-        Command::Next { force } => {
-            running(s)?;
-            let missing = !s.has_expected_record(s.pos);
-            if missing && !force {
-                let label = s
-                    .spec(s.pos)
-                    .and_then(|sp| sp.expects.as_ref())
-                    .map_or_else(String::new, |x| x.label.clone());
-                let progress = match s.expected_progress(s.pos) {
-                    Some((have, need)) if need > 1 => format!(" ({have} of {need} groups)"),
-                    _ => String::new(),
-                };
-                return reject(format!(
-                    "Not recorded yet: {label}{progress}. Add it first, or confirm to move on without it."
-                ));
-            }
-            Ok(advance(s, Leave::Next, missing, eff))
-        }
+        Command::Next { force } => next(s, force, eff),
         Command::Skip => {
             running(s)?;
             let missing = !s.has_expected_record(s.pos);
@@ -94,54 +41,29 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
         Command::Back => {
             running(s)?;
             if s.pos == 0 {
-                return reject("This is the first stage: there is nothing to go back to.");
+                return reject(Rejection::FirstStage);
             }
             Ok(vec![left(s, Leave::Back, false, eff), enter(s, s.pos - 1, Leave::Back, eff)])
         }
-        Command::Jump { to } => {
+        Command::Jump { to } => jump(s, to, eff),
+        Command::End => end(s, eff),
+        Command::Pause => {
             running(s)?;
-            if to >= s.stages.len() {
-                return reject(format!(
-                    "There is no stage {} (the session has {}).",
-                    to + 1,
-                    s.stages.len()
-                ));
+            if s.paused {
+                return reject(Rejection::AlreadyPaused);
             }
-            if to == s.pos {
-                return reject("That is the current stage.");
-            }
-            Ok(vec![
-                left(s, Leave::Jump, !s.has_expected_record(s.pos), eff),
-                enter(s, to, Leave::Jump, eff),
-            ])
+            let remaining_ms = s.clock().map_or(0, |c| c.remaining(eff));
+            Ok(vec![Event::Paused { pos: s.pos, remaining_ms }])
         }
-        Command::Extend { by_ms, agreement } => {
+        Command::Resume => {
             running(s)?;
-            if by_ms == 0 {
-                return reject("Extend by more than zero.");
+            if !s.paused {
+                return reject(Rejection::NotPaused);
             }
-            let spec = s.spec(s.pos);
-            let policy = spec.map_or(ExtensionPolicy::Free, |sp| p.extension_for(sp));
-            match policy {
-                ExtensionPolicy::NotAllowed => {
-                    return reject(
-                        "This stage cannot be extended: the protocol does not allow it.",
-                    );
-                }
-                ExtensionPolicy::GroupAgreement if agreement.is_none() => {
-                    return reject(
-                        "Extending this stage needs the group's agreement: ask the group, then record that it agreed (or who agreed).",
-                    );
-                }
-                _ => {}
-            }
-            if let Some(super::event::Agreement::People(names)) = &agreement
-                && names.iter().all(|n| n.trim().is_empty())
-            {
-                return reject("Say who agreed, or record that the group agreed.");
-            }
-            Ok(vec![Event::Extended { pos: s.pos, by_ms, agreement }])
+            let paused_ms = s.clock().and_then(|c| c.paused_since).map_or(0, |p| eff - p.min(eff));
+            Ok(vec![Event::Resumed { pos: s.pos, paused_ms }])
         }
+        Command::Extend { by_ms, agreement } => extend(s, by_ms, agreement),
         Command::RefuseExtension { by_ms, reason } => {
             running(s)?;
             Ok(vec![Event::ExtensionRefused {
@@ -150,60 +72,19 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
                 reason: reason.unwrap_or_else(|| "the group did not agree".into()),
             }])
         }
-        Command::Shorten { by_ms } => {
-            running(s)?;
-            // Never into overrun: at most down to no time left.
-            let left = s.clock().map_or(0, |c| u64::try_from(c.remaining(eff)).unwrap_or(0));
-            if by_ms == 0 || left == 0 {
-                return reject(
-                    "There is no time left to take off this stage: move on with n, or extend it.",
-                );
-            }
-            Ok(vec![Event::Shortened { pos: s.pos, by_ms: by_ms.min(left) }])
-        }
+        Command::Shorten { by_ms } => shorten(s, by_ms, eff),
         Command::ReportGap { gap_ms, cause } => {
             if gap_ms == 0 {
-                return reject("A gap must be longer than zero.");
+                return reject(Rejection::EmptyGap);
             }
             let counted = s.is_running() && !s.paused;
             Ok(vec![Event::TimeGap { gap_ms, cause, counted }])
         }
         Command::AddNote { text, about, group, private } => {
-            running(s)?;
-            let text = text.trim().to_string();
-            if text.is_empty() {
-                return reject("The note is empty.");
-            }
-            check_group(s, group)?;
-            Ok(vec![Event::NoteAdded {
-                id: format!("n{}", s.notes.len() + 1),
-                pos: s.pos,
-                text,
-                round: s.stages.get(s.pos).and_then(|r| r.round),
-                group,
-                about: about.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
-                private,
-            }])
+            add_note(s, &text, about, group, private)
         }
         Command::AddCommitment { owner, text, due, group } => {
-            running(s)?;
-            let (owner, text) = (owner.trim().to_string(), text.trim().to_string());
-            if text.is_empty() {
-                return reject("The commitment is empty: say what will be done.");
-            }
-            if owner.is_empty() {
-                return reject("Say who made the commitment.");
-            }
-            check_group(s, group)?;
-            Ok(vec![Event::CommitmentAdded {
-                id: format!("c{}", s.commitments.len() + 1),
-                pos: s.pos,
-                owner,
-                text,
-                due: due.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
-                round: s.stages.get(s.pos).and_then(|r| r.round),
-                group,
-            }])
+            add_commitment(s, &owner, &text, due, group)
         }
         Command::UpdateCommitment { session, id, status, note } => {
             running(s)?;
@@ -212,7 +93,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
                 Some(sess) => s.setup.carried.iter().any(|c| c.session == *sess && c.id == id),
             };
             if !known {
-                return reject(format!("There is no commitment {id} to follow up."));
+                return reject(Rejection::UnknownCommitment { id });
             }
             Ok(vec![Event::CommitmentUpdated {
                 session,
@@ -221,23 +102,178 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
                 note: note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
             }])
         }
-        Command::End => match s.status {
-            Status::Ended(_) => reject("The session has already ended."),
-            Status::NotStarted => {
-                Ok(vec![Event::SessionEnded { outcome: Outcome::EndedEarly, pos: 0 }])
-            }
-            Status::Running => Ok(vec![
-                left(s, Leave::End, !s.has_expected_record(s.pos), eff),
-                Event::SessionEnded { outcome: Outcome::EndedEarly, pos: s.pos },
-            ]),
-        },
     }
 }
+
+// ---- the order ----
+
+fn set_order(s: &SessionState, order: Vec<String>) -> Result<Vec<Event>, Rejection> {
+    before_start(s)?;
+    chooses_order(s)?;
+    let mut a = order.clone();
+    let mut b = s.order.clone();
+    a.sort();
+    b.sort();
+    if a != b {
+        return reject(Rejection::DifferentPeople);
+    }
+    Ok(vec![Event::OrderChanged { order, reason: None }])
+}
+
+fn move_to_front(
+    s: &SessionState,
+    name: &str,
+    reason: Option<String>,
+) -> Result<Vec<Event>, Rejection> {
+    before_start(s)?;
+    chooses_order(s)?;
+    let Some(i) = s.order.iter().position(|n| n == name) else {
+        return reject(Rejection::NotInSession { name: name.to_string() });
+    };
+    let mut order = s.order.clone();
+    let who = order.remove(i);
+    order.insert(0, who);
+    Ok(vec![Event::OrderChanged { order, reason }])
+}
+
+// ---- moving between stages ----
+
+fn next(s: &SessionState, force: bool, eff: u64) -> Result<Vec<Event>, Rejection> {
+    running(s)?;
+    let missing = !s.has_expected_record(s.pos);
+    if missing && !force {
+        let label = s
+            .spec(s.pos)
+            .and_then(|sp| sp.expects.as_ref())
+            .map_or_else(String::new, |x| x.label.clone());
+        let groups = s.expected_progress(s.pos).filter(|(_, need)| *need > 1);
+        return reject(Rejection::NotRecorded { label, groups });
+    }
+    Ok(advance(s, Leave::Next, missing, eff))
+}
+
+fn jump(s: &SessionState, to: usize, eff: u64) -> Result<Vec<Event>, Rejection> {
+    running(s)?;
+    if to >= s.stages.len() {
+        return reject(Rejection::NoSuchStage { number: to + 1, count: s.stages.len() });
+    }
+    if to == s.pos {
+        return reject(Rejection::CurrentStage);
+    }
+    Ok(vec![
+        left(s, Leave::Jump, !s.has_expected_record(s.pos), eff),
+        enter(s, to, Leave::Jump, eff),
+    ])
+}
+
+fn end(s: &SessionState, eff: u64) -> Result<Vec<Event>, Rejection> {
+    match s.status {
+        Status::Ended(_) => reject(Rejection::AlreadyEnded),
+        Status::NotStarted => {
+            Ok(vec![Event::SessionEnded { outcome: Outcome::EndedEarly, pos: 0 }])
+        }
+        Status::Running => Ok(vec![
+            left(s, Leave::End, !s.has_expected_record(s.pos), eff),
+            Event::SessionEnded { outcome: Outcome::EndedEarly, pos: s.pos },
+        ]),
+    }
+}
+
+// ---- the clock ----
+
+fn extend(
+    s: &SessionState,
+    by_ms: u64,
+    agreement: Option<Agreement>,
+) -> Result<Vec<Event>, Rejection> {
+    running(s)?;
+    if by_ms == 0 {
+        return reject(Rejection::EmptyExtension);
+    }
+    match extension_rule(s) {
+        ExtensionPolicy::NotAllowed => return reject(Rejection::ExtensionNotAllowed),
+        ExtensionPolicy::GroupAgreement if agreement.is_none() => {
+            return reject(Rejection::NeedsAgreement);
+        }
+        _ => {}
+    }
+    if let Some(Agreement::People(names)) = &agreement
+        && names.iter().all(|n| n.trim().is_empty())
+    {
+        return reject(Rejection::NoOneAgreed);
+    }
+    Ok(vec![Event::Extended { pos: s.pos, by_ms, agreement }])
+}
+
+fn shorten(s: &SessionState, by_ms: u64, eff: u64) -> Result<Vec<Event>, Rejection> {
+    running(s)?;
+    // Never into overrun: at most down to no time left.
+    let left = s.clock().map_or(0, |c| u64::try_from(c.remaining(eff)).unwrap_or(0));
+    if by_ms == 0 || left == 0 {
+        return reject(Rejection::NoTimeLeft);
+    }
+    Ok(vec![Event::Shortened { pos: s.pos, by_ms: by_ms.min(left) }])
+}
+
+// ---- the records ----
+
+fn add_note(
+    s: &SessionState,
+    text: &str,
+    about: Option<String>,
+    group: Option<usize>,
+    private: bool,
+) -> Result<Vec<Event>, Rejection> {
+    running(s)?;
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return reject(Rejection::EmptyNote);
+    }
+    check_group(s, group)?;
+    Ok(vec![Event::NoteAdded {
+        id: format!("n{}", s.notes.len() + 1),
+        pos: s.pos,
+        text,
+        round: s.stages.get(s.pos).and_then(|r| r.round),
+        group,
+        about: about.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+        private,
+    }])
+}
+
+fn add_commitment(
+    s: &SessionState,
+    owner: &str,
+    text: &str,
+    due: Option<String>,
+    group: Option<usize>,
+) -> Result<Vec<Event>, Rejection> {
+    running(s)?;
+    let (owner, text) = (owner.trim().to_string(), text.trim().to_string());
+    if text.is_empty() {
+        return reject(Rejection::EmptyCommitment);
+    }
+    if owner.is_empty() {
+        return reject(Rejection::NoOwner);
+    }
+    check_group(s, group)?;
+    Ok(vec![Event::CommitmentAdded {
+        id: format!("c{}", s.commitments.len() + 1),
+        pos: s.pos,
+        owner,
+        text,
+        due: due.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+        round: s.stages.get(s.pos).and_then(|r| r.round),
+        group,
+    }])
+}
+
+// ---- checks and events shared by the commands ----
 
 fn before_start(s: &SessionState) -> Result<(), Rejection> {
     match s.status {
         Status::NotStarted => Ok(()),
-        _ => reject("The session has already started."),
+        _ => reject(Rejection::AlreadyStarted),
     }
 }
 
@@ -245,22 +281,22 @@ fn chooses_order(s: &SessionState) -> Result<(), Rejection> {
     if s.setup.protocol.rotation.order == OrderRule::GroupChooses {
         Ok(())
     } else {
-        reject("This protocol follows the order the participants were given in.")
+        reject(Rejection::FixedOrder)
     }
 }
 
 fn running(s: &SessionState) -> Result<(), Rejection> {
     match s.status {
         Status::Running => Ok(()),
-        Status::NotStarted => reject("The session has not started yet."),
-        Status::Ended(_) => reject("The session has ended."),
+        Status::NotStarted => reject(Rejection::NotStarted),
+        Status::Ended(_) => reject(Rejection::Ended),
     }
 }
 
 fn check_group(s: &SessionState, group: Option<usize>) -> Result<(), Rejection> {
     match group {
         Some(g) if g >= s.groups.len() => {
-            reject(format!("There is no group {} (there are {}).", g + 1, s.groups.len()))
+            reject(Rejection::NoSuchGroup { number: g + 1, count: s.groups.len() })
         }
         _ => Ok(()),
     }

@@ -306,14 +306,64 @@ pub enum Event {
     },
 }
 
-/// A command the engine refused, with a message a facilitator can read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection(pub String);
-
-impl std::fmt::Display for Rejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A command the engine refused. Its message (`Display`) is what the facilitator reads on screen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("The session has already started.")]
+    AlreadyStarted,
+    #[error("The session has not started yet.")]
+    NotStarted,
+    #[error("The session has ended.")]
+    Ended,
+    #[error("The session has already ended.")]
+    AlreadyEnded,
+    #[error("This protocol has no stages to run.")]
+    NoStages,
+    #[error("This protocol follows the order the participants were given in.")]
+    FixedOrder,
+    #[error("The new order must list exactly the same people.")]
+    DifferentPeople,
+    #[error("{name} is not in this session.")]
+    NotInSession { name: String },
+    #[error("Already paused.")]
+    AlreadyPaused,
+    #[error("The clock is already running.")]
+    NotPaused,
+    /// Moving on without the stage's expected record; `groups` is (recorded, needed) when the
+    /// stage expects one record per group.
+    #[error(
+        "Not recorded yet: {label}{}. Add it first, or confirm to move on without it.",
+        groups.map(|(have, need)| format!(" ({have} of {need} groups)")).unwrap_or_default()
+    )]
+    NotRecorded { label: String, groups: Option<(usize, usize)> },
+    #[error("This is the first stage: there is nothing to go back to.")]
+    FirstStage,
+    #[error("There is no stage {number} (the session has {count}).")]
+    NoSuchStage { number: usize, count: usize },
+    #[error("That is the current stage.")]
+    CurrentStage,
+    #[error("Extend by more than zero.")]
+    EmptyExtension,
+    #[error("This stage cannot be extended: the protocol does not allow it.")]
+    ExtensionNotAllowed,
+    #[error(
+        "Extending this stage needs the group's agreement: ask the group, then record that it agreed (or who agreed)."
+    )]
+    NeedsAgreement,
+    #[error("Say who agreed, or record that the group agreed.")]
+    NoOneAgreed,
+    #[error("There is no time left to take off this stage: move on with n, or extend it.")]
+    NoTimeLeft,
+    #[error("A gap must be longer than zero.")]
+    EmptyGap,
+    #[error("The note is empty.")]
+    EmptyNote,
+    #[error("The commitment is empty: say what will be done.")]
+    EmptyCommitment,
+    #[error("Say who made the commitment.")]
+    NoOwner,
+    #[error("There is no group {number} (there are {count}).")]
+    NoSuchGroup { number: usize, count: usize },
+    #[error("There is no commitment {id} to follow up.")]
+    UnknownCommitment { id: String },
 }
-
-impl std::error::Error for Rejection {}

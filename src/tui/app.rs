@@ -197,7 +197,7 @@ impl App {
 
     fn say(&mut self, r: Result<(), Rejection>) {
         if let Err(r) = r {
-            self.message = Some(r.0);
+            self.message = Some(r.to_string());
         }
     }
 
@@ -642,16 +642,18 @@ impl App {
 
     fn submit(&mut self, form: Form, now: Now) {
         let value = |i: usize| form.fields.get(i).map(|f| f.value.trim().to_string());
-        let result = match &form.kind {
-            FormKind::Note | FormKind::Record => self.exec(
-                Command::AddNote {
-                    text: value(0).unwrap_or_default(),
-                    about: None,
-                    group: None,
-                    private: form.kind == FormKind::Note,
-                },
-                now,
-            ),
+        let result: Result<(), String> = match &form.kind {
+            FormKind::Note | FormKind::Record => self
+                .exec(
+                    Command::AddNote {
+                        text: value(0).unwrap_or_default(),
+                        about: None,
+                        group: None,
+                        private: form.kind == FormKind::Note,
+                    },
+                    now,
+                )
+                .map_err(|r| r.to_string()),
             FormKind::Commitment => {
                 let owner = value(0).unwrap_or_default();
                 // Attach it to the owner's group when the session runs several.
@@ -667,16 +669,19 @@ impl App {
                     },
                     now,
                 )
+                .map_err(|r| r.to_string())
             }
-            FormKind::FollowUp { session, id, status } => self.exec(
-                Command::UpdateCommitment {
-                    session: Some(session.clone()),
-                    id: id.clone(),
-                    status: *status,
-                    note: value(0),
-                },
-                now,
-            ),
+            FormKind::FollowUp { session, id, status } => self
+                .exec(
+                    Command::UpdateCommitment {
+                        session: Some(session.clone()),
+                        id: id.clone(),
+                        status: *status,
+                        note: value(0),
+                    },
+                    now,
+                )
+                .map_err(|r| r.to_string()),
             FormKind::AgreedBy { by_ms } => {
                 let names: Vec<String> = value(0)
                     .unwrap_or_default()
@@ -688,6 +693,7 @@ impl App {
                     Command::Extend { by_ms: *by_ms, agreement: Some(Agreement::People(names)) },
                     now,
                 )
+                .map_err(|r| r.to_string())
             }
             FormKind::SavePath { then } => {
                 let typed = value(0).unwrap_or_default();
@@ -704,10 +710,10 @@ impl App {
                         self.exit = Some(then);
                         return;
                     }
-                    Some(Err(e)) => Err(Rejection(format!(
+                    Some(Err(e)) => Err(format!(
                         "Could not save to {}: {e}. Try another place.",
                         path.display()
-                    ))),
+                    )),
                 }
             }
         };
@@ -727,7 +733,7 @@ impl App {
                 };
             }
             Err(r) => {
-                self.message = Some(r.0);
+                self.message = Some(r);
                 self.overlay = Overlay::Form(form);
             }
         }
