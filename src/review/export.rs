@@ -65,10 +65,20 @@ fn agreement(names: &Names, a: Option<&Agreement>) -> String {
 /// ```
 pub fn markdown(sess: &Session, redact: bool) -> String {
     let names = names_for(sess, redact);
+    let mut out = String::new();
+    for section in
+        [md_header, md_stages, md_roles, md_notes, md_commitments, md_follow_up, md_private]
+    {
+        section(&mut out, sess, &names, redact);
+    }
+    out
+}
+
+/// The title and the facts: date, facilitator, participants, status, time, session.
+fn md_header(out: &mut String, sess: &Session, names: &Names, redact: bool) {
     let s = &sess.state;
     let d = &sess.digest;
     let p = &s.setup.protocol;
-    let mut out = String::new();
     let group =
         d.group.as_deref().map(|g| format!(" — {}", md(&names.text(g)))).unwrap_or_default();
     let _ = writeln!(out, "# {}{group}\n", md(&p.name));
@@ -91,7 +101,10 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
     if redact {
         let _ = writeln!(out, "\n*Names are replaced by initials; private notes are left out.*");
     }
+}
 
+/// The stages table: planned against actual, and what happened in each run.
+fn md_stages(out: &mut String, sess: &Session, names: &Names, _redact: bool) {
     let _ = writeln!(out, "\n## Stages\n");
     let _ = writeln!(out, "| # | Stage | Round | Planned | Actual | Over | What happened |");
     let _ = writeln!(out, "|---:|---|---:|---:|---:|---:|---|");
@@ -101,7 +114,7 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
             happened.push(format!(
                 "extended +{} ({})",
                 fmt::dur(e.by_ms),
-                agreement(&names, e.agreement.as_ref())
+                agreement(names, e.agreement.as_ref())
             ));
         }
         for x in &r.shortenings {
@@ -146,7 +159,10 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
             md(&happened.join("; "))
         );
     }
+}
 
+/// Who held which role, round by round (and group by group).
+fn md_roles(out: &mut String, sess: &Session, names: &Names, _redact: bool) {
     let rounds = sess.roles();
     if !rounds.is_empty() {
         let _ = writeln!(out, "\n## Roles\n");
@@ -165,23 +181,23 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
             }
         }
     }
+}
 
-    let note_item = |n: &Note| -> String {
-        let about = n
-            .about
-            .as_deref()
-            .map(|a| format!(", about {}", md(&names.name(a))))
-            .unwrap_or_default();
-        format!("- *{}{about}:* {}", md(&sess.stage_label(n.pos)), md(&names.text(&n.text)))
-    };
+/// The notes that are not private.
+fn md_notes(out: &mut String, sess: &Session, names: &Names, _redact: bool) {
+    let s = &sess.state;
     let public: Vec<&Note> = s.notes.iter().filter(|n| !n.private).collect();
     if !public.is_empty() {
         let _ = writeln!(out, "\n## Notes\n");
         for n in public {
-            let _ = writeln!(out, "{}", note_item(n));
+            let _ = writeln!(out, "{}", md_note(sess, names, n));
         }
     }
+}
 
+/// The commitments made, with their due dates and follow-ups.
+fn md_commitments(out: &mut String, sess: &Session, names: &Names, _redact: bool) {
+    let s = &sess.state;
     if !s.commitments.is_empty() {
         let _ = writeln!(out, "\n## Commitments\n");
         let _ = writeln!(out, "| Owner | Commitment | Due | Follow-up |");
@@ -216,7 +232,11 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
             );
         }
     }
+}
 
+/// What was said this time about commitments from earlier sessions.
+fn md_follow_up(out: &mut String, sess: &Session, names: &Names, _redact: bool) {
+    let s = &sess.state;
     let earlier: Vec<_> = s.updates.iter().filter(|u| u.session.is_some()).collect();
     if !earlier.is_empty() {
         let _ = writeln!(out, "\n## Follow-up of earlier commitments\n");
@@ -232,7 +252,11 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
             let _ = writeln!(out, "- {what}: **{}**{note}", u.status.label());
         }
     }
+}
 
+/// The private notes (never in a redacted export).
+fn md_private(out: &mut String, sess: &Session, names: &Names, redact: bool) {
+    let s = &sess.state;
     let private: Vec<&Note> = s.notes.iter().filter(|n| n.private).collect();
     if !redact && !private.is_empty() {
         let _ = writeln!(out, "\n## Private notes\n");
@@ -241,10 +265,16 @@ pub fn markdown(sess: &Session, redact: bool) -> String {
             "*About colleagues: remove this section before sharing, or export with --redact.*\n"
         );
         for n in private {
-            let _ = writeln!(out, "{}", note_item(n));
+            let _ = writeln!(out, "{}", md_note(sess, names, n));
         }
     }
-    out
+}
+
+/// A note as a Markdown list item: its stage, who it is about, its text.
+fn md_note(sess: &Session, names: &Names, n: &Note) -> String {
+    let about =
+        n.about.as_deref().map(|a| format!(", about {}", md(&names.name(a)))).unwrap_or_default();
+    format!("- *{}{about}:* {}", md(&sess.stage_label(n.pos)), md(&names.text(&n.text)))
 }
 
 /// CSV, one row per stage run (positions that were entered), in running order:
