@@ -106,6 +106,10 @@ pub struct ResumeArgs {
     /// List unfinished sessions instead
     #[arg(long)]
     pub list: bool,
+    /// Continue from a log saved elsewhere when the sessions folder could not be written: puts it
+    /// back in the sessions folder, then resumes it
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["id", "list"])]
+    pub file: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub screen: ScreenArgs,
 }

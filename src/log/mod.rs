@@ -72,6 +72,24 @@ pub fn session_id(at: DateTime<Utc>) -> String {
     at.format("%Y%m%d-%H%M%S-%3f").to_string()
 }
 
+/// Whether `id` is a session id as convene makes them (`20261123-083000-123`, or with `-02`…
+/// `-99` after it): a safe file name, so a log read from elsewhere can be put back under it.
+pub fn is_session_id(id: &str) -> bool {
+    if !id.is_ascii() || (id.len() != 19 && id.len() != 22) {
+        return false;
+    }
+    let (stamp, suffix) = id.split_at(19);
+    let shape = stamp
+        .bytes()
+        .enumerate()
+        .all(|(i, b)| if i == 8 || i == 15 { b == b'-' } else { b.is_ascii_digit() });
+    let suffix_ok = suffix.is_empty()
+        || (suffix.starts_with('-')
+            && suffix[1..].bytes().all(|b| b.is_ascii_digit())
+            && &suffix[1..] >= "02");
+    shape && suffix_ok && chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S-%3f").is_ok()
+}
+
 /// An advisory lock on a session's log, held by the process running the session, so that a
 /// second `convene resume` cannot take over a session that is still running elsewhere. The
 /// operating system releases it when the process ends, however it ends.
@@ -81,6 +99,15 @@ pub struct SessionLock {
 }
 
 impl SessionLock {
+    /// Takes the lock on a log convene has just created and not yet written to, waiting for it
+    /// if need be: until its header is written the file is empty, which no command offers to
+    /// resume, so the only other holders are commands checking [`in_use`] for an instant. `None`
+    /// when locks are not supported here (the session runs anyway).
+    pub fn wait(path: &Path) -> Option<Self> {
+        let file = std::fs::File::open(path).ok()?;
+        file.lock().ok().map(|()| Self { _file: file })
+    }
+
     /// Takes the lock. `Ok(None)` when locks are not supported here (the session runs anyway);
     /// `Err` when another process holds it.
     pub fn acquire(path: &Path) -> Result<Option<Self>, String> {

@@ -15,6 +15,22 @@
 //! twice and none is glued to a torn fragment. If a sync fails, the kernel may have dropped the
 //! data written since the last good sync: the writer cuts the file back to what was last synced
 //! and writes the rest again.
+//!
+//! # A log deleted or cut short under a running session
+//!
+//! Before every write (each event, each retry, and each wake-up of the live screen) the writer
+//! checks that its path still names the file it writes to (same device and inode on Unix; on
+//! other platforms, that the file exists) and that the file is not shorter than what was written.
+//! If the file or its folder was deleted, replaced or cut short (`: > LOG`), it writes the whole
+//! log again from memory (to a temporary file, then renamed into place; a deleted folder is
+//! created again, 0700) and says so in [`LogWriter::notice`]. Writes are in append mode, so they
+//! always land at the end of the file.
+//!
+//! # The session lock
+//!
+//! The writer holds the session's lock ([`super::SessionLock`]) from the moment the file
+//! exists, before its header is written, so no other process ever sees a readable log of this
+//! session unlocked; a log written again after a loss is locked before it takes the path.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -22,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Header, Line};
+use super::{Header, Line, SessionLock};
 use crate::session::{Event, Stamped};
 
 /// The most sessions that can share one id (start in the same millisecond): `-02` … `-99`.
@@ -37,6 +53,13 @@ pub struct LogWriter {
     pub session: String,
     /// Why the log is not being saved, if it is not: plain words naming the path.
     pub error: Option<String>,
+    /// What happened to the log under the session, now repaired: it was deleted or cut short
+    /// (in plain words naming the path), and has been written again, whole, from memory. Kept
+    /// for the screen and the message after the session.
+    pub notice: Option<String>,
+    /// What became of the log in the sessions folder once the whole session was saved elsewhere
+    /// ([`LogWriter::supersede`]). The writer writes nothing more after that.
+    pub superseded: Option<Superseded>,
     /// The open file; `None` before it is created and after a failure, until the next try.
     file: Option<File>,
     /// Set until the file has been created: what is needed to create it.
@@ -56,6 +79,54 @@ pub struct LogWriter {
     next_seq: u64,
     /// Test support: the file cannot grow beyond this many bytes (a full disk).
     max_len: Option<u64>,
+    /// The session lock, on the file at `path`.
+    lock: Option<SessionLock>,
+    /// The file written to, as (device, inode); `None` where that cannot be known.
+    identity: Option<(u64, u64)>,
+    /// The file at `path` is not (all of) the log any more: write the whole log again.
+    rewrite: Option<Loss>,
+}
+
+/// What became of the log in the sessions folder when the whole session was saved elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Superseded {
+    /// Writing worked again after all: the log in the sessions folder is complete too.
+    Complete,
+    /// The incomplete log was renamed to this path, which no command reads, so it is never
+    /// offered to resume or review.
+    SetAside(PathBuf),
+    /// There is no log of the session in the sessions folder (it could not be created).
+    NoLog,
+    /// The incomplete log is still in the sessions folder: setting it aside failed, for this
+    /// reason.
+    Stuck(String),
+}
+
+/// How the file at the log's path stopped being the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loss {
+    /// The file is gone.
+    Deleted,
+    /// The sessions folder is gone.
+    FolderDeleted,
+    /// Another file has the log's name.
+    Replaced,
+    /// The file is shorter than what was written.
+    CutShort,
+}
+
+impl Loss {
+    fn describe(self, path: &Path) -> String {
+        let folder = path.parent().unwrap_or(path);
+        match self {
+            Self::Deleted => format!("the log file {} was deleted", path.display()),
+            Self::FolderDeleted => format!("the sessions folder {} was deleted", folder.display()),
+            Self::Replaced => {
+                format!("the log file {} was replaced by another file", path.display())
+            }
+            Self::CutShort => format!("the log file {} was cut short", path.display()),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -87,6 +158,7 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// Makes a folder of convene's own private (0700), whatever mode it had.
+#[cfg_attr(not(unix), allow(clippy::unnecessary_wraps))]
 fn make_private(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
@@ -98,9 +170,11 @@ fn make_private(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Creates a new file, 0600, for appending: every write goes to the end of the file, even if
+/// something else cut the file short.
 pub(crate) fn open_new_private(path: &Path) -> io::Result<File> {
     let mut o = OpenOptions::new();
-    o.write(true).create_new(true);
+    o.append(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -134,6 +208,21 @@ fn cannot(what: &str, path: &Path, e: &io::Error) -> String {
     format!("cannot {what} {}: {text}", path.display())
 }
 
+/// The file's (device, inode): what a path names, to tell whether it is still the same file.
+/// (An `Option` for the platforms where it is not known.)
+#[cfg(unix)]
+#[allow(clippy::unnecessary_wraps)]
+fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+/// Not known here: the checks fall back to whether the file exists and how long it is.
+#[cfg(not(unix))]
+fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
 fn header_line(header: &Header, id: &str) -> String {
     let mut h = header.clone();
     h.session = id.to_string();
@@ -157,6 +246,8 @@ impl LogWriter {
             path: super::sessions_dir(data).join(format!("{id}.jsonl")),
             session: id.to_string(),
             error: None,
+            notice: None,
+            superseded: None,
             file: None,
             to_create: Some(ToCreate {
                 data: data.to_path_buf(),
@@ -172,6 +263,9 @@ impl LogWriter {
             dirty: false,
             next_seq: 1,
             max_len: None,
+            lock: None,
+            identity: None,
+            rewrite: None,
         };
         w.write_out();
         w
@@ -222,10 +316,13 @@ impl LogWriter {
                 None => {}
             }
         }
+        let identity = file.metadata().ok().as_ref().and_then(file_id);
         let mut w = Self {
             path: path.to_path_buf(),
             session: session.to_string(),
             error: None,
+            notice: None,
+            superseded: None,
             file: Some(file),
             to_create: None,
             sync_wanted: lines.len(),
@@ -237,11 +334,20 @@ impl LogWriter {
             dirty: !tail.is_empty(),
             next_seq: last_seq + 1,
             max_len: None,
+            lock: None,
+            identity,
+            rewrite: None,
         };
         if w.dirty {
             w.write_out();
         }
         Ok(w)
+    }
+
+    /// Keeps the session lock taken on this log (by `convene resume`, before reading it), so
+    /// that the writer can move it to the log if it ever has to write the log again.
+    pub fn hold(&mut self, lock: Option<SessionLock>) {
+        self.lock = lock;
     }
 
     /// Writes one event (and any earlier lines still waiting). Returns `true` when everything so
@@ -267,7 +373,8 @@ impl LogWriter {
         self.error.is_none()
     }
 
-    /// Tries again to write everything not yet written. Returns `true` when all of it is.
+    /// Tries again to write everything not yet written, after checking that the log is still
+    /// there, whole (see the module documentation). Returns `true` when all of it is.
     pub fn retry(&mut self) -> bool {
         self.write_out();
         self.error.is_none()
@@ -286,11 +393,34 @@ impl LogWriter {
     }
 
     fn write_out(&mut self) {
+        if self.superseded.is_some() {
+            // Saved elsewhere and set aside: this log is no longer written.
+            return;
+        }
         self.error = self.try_write().err();
     }
 
     fn try_write(&mut self) -> Result<(), String> {
         self.try_create()?;
+        if let Some(loss) = self.check()? {
+            // Everything is in memory: write it all again, as a new file.
+            self.rewrite = Some(loss);
+            self.file = None;
+            self.written = 0;
+            self.written_len = 0;
+            self.synced = 0;
+            self.synced_len = 0;
+            self.sync_wanted = self.lines.len();
+            self.dirty = false;
+        }
+        if let Some(loss) = self.rewrite {
+            return self.rewrite_whole().map_err(|e| {
+                format!(
+                    "{} while the session ran, and writing it again failed: {e}",
+                    loss.describe(&self.path)
+                )
+            });
+        }
         let mut file = if let Some(f) = self.file.take() {
             f
         } else {
@@ -330,6 +460,87 @@ impl LogWriter {
         Ok(())
     }
 
+    /// Whether the file at `path` is still the log as written: the same file (on Unix, the same
+    /// device and inode as the one written to), not shorter than what was written.
+    fn check(&self) -> Result<Option<Loss>, String> {
+        if self.to_create.is_some() || self.rewrite.is_some() {
+            return Ok(None);
+        }
+        let meta = match std::fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let folder = self.path.parent().is_some_and(|d| !d.is_dir());
+                return Ok(Some(if folder { Loss::FolderDeleted } else { Loss::Deleted }));
+            }
+            Err(e) => return Err(cannot("write", &self.path, &e)),
+        };
+        let other = !meta.is_file()
+            || matches!((self.identity, file_id(&meta)), (Some(a), Some(b)) if a != b);
+        Ok(if other {
+            Some(Loss::Replaced)
+        } else if meta.len() < self.written_len {
+            Some(Loss::CutShort)
+        } else {
+            None
+        })
+    }
+
+    /// Writes every line to a new file next to the log, locks it and renames it into place
+    /// (creating the sessions folder, 0700, if it is gone).
+    fn rewrite_whole(&mut self) -> Result<(), String> {
+        let dir = self.path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        if !dir.is_dir() {
+            create_private_dir(&dir)
+                .and_then(|()| make_private(&dir))
+                .map_err(|e| cannot("create the folder", &dir, &e))?;
+        }
+        let tmp = dir.join(format!(".{}.jsonl.tmp", self.session));
+        // A temporary file left by a try that failed would stop `create_new`.
+        let _ = std::fs::remove_file(&tmp);
+        let mut buf = String::new();
+        for l in &self.lines {
+            buf.push_str(l);
+            buf.push('\n');
+        }
+        let result = (|| -> io::Result<(File, Option<SessionLock>)> {
+            let mut f = open_new_private(&tmp)?;
+            let lock = SessionLock::wait(&tmp);
+            self.write_limited(&mut f, buf.as_bytes())?;
+            f.sync_data()?;
+            Ok((f, lock))
+        })();
+        let (file, lock) = match result {
+            Ok(x) => x,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(cannot("write", &self.path, &e));
+            }
+        };
+        // Windows cannot rename over a file that is open.
+        #[cfg(not(unix))]
+        {
+            self.lock = None;
+        }
+        if let Err(e) = std::fs::rename(&tmp, &self.path) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(cannot("write", &self.path, &e));
+        }
+        sync_dir(&dir);
+        let loss = self.rewrite.take();
+        self.identity = file.metadata().ok().as_ref().and_then(file_id);
+        self.file = Some(file);
+        self.lock = lock;
+        self.written = self.lines.len();
+        self.written_len = len64(buf.len());
+        self.synced = self.written;
+        self.synced_len = self.written_len;
+        self.dirty = false;
+        if let Some(loss) = loss {
+            self.notice = Some(format!("{} while the session ran", loss.describe(&self.path)));
+        }
+        Ok(())
+    }
+
     fn write_limited(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
         if let Some(max) = self.max_len {
             let room = usize::try_from(max.saturating_sub(self.written_len)).unwrap_or(usize::MAX);
@@ -356,6 +567,10 @@ impl LogWriter {
             let path = dir.join(format!("{id}.jsonl"));
             match open_new_private(&path) {
                 Ok(f) => {
+                    // Locked before a byte is written: until then the file is empty, which no
+                    // command offers to resume.
+                    self.lock = SessionLock::wait(&path);
+                    self.identity = f.metadata().ok().as_ref().and_then(file_id);
                     sync_dir(&dir);
                     self.lines[0] = header_line(&c.header, &id);
                     self.path = path;
@@ -375,6 +590,33 @@ impl LogWriter {
         ))
     }
 
+    /// After the whole session was saved elsewhere with [`LogWriter::save_copy`]: tries once more
+    /// to write the log in the sessions folder; if that still fails, renames the incomplete log
+    /// there to `<id>.jsonl.incomplete`, which no command reads, so that it is never offered to
+    /// resume in place of the complete copy (a rename needs no free space). Either way the
+    /// writer writes nothing more. The outcome is kept in [`LogWriter::superseded`].
+    pub fn supersede(&mut self) -> &Superseded {
+        self.write_out();
+        let outcome = if self.error.is_none() {
+            Superseded::Complete
+        } else if self.to_create.is_some() || !self.path.exists() {
+            Superseded::NoLog
+        } else {
+            let aside = self.path.with_file_name(format!("{}.jsonl.incomplete", self.session));
+            match std::fs::rename(&self.path, &aside) {
+                Ok(()) => {
+                    if let Some(dir) = self.path.parent() {
+                        sync_dir(dir);
+                    }
+                    Superseded::SetAside(aside)
+                }
+                Err(e) => Superseded::Stuck(cannot("rename", &self.path, &e)),
+            }
+        };
+        self.file = None;
+        self.superseded.insert(outcome)
+    }
+
     /// Saves the complete log (every line, written or not) to a new file, 0600; missing folders
     /// are created 0700. Refuses to overwrite an existing file. Used when the normal place failed.
     pub fn save_copy(&self, to: &Path) -> io::Result<()> {
@@ -392,6 +634,81 @@ impl LogWriter {
         f.write_all(buf.as_bytes())?;
         f.sync_all()
     }
+}
+
+/// Whether every whole line of `old` begins `new`, in order: `old` is an earlier, incomplete
+/// state of the same log (a torn last line of `old` is ignored).
+fn is_prefix_log(old: &[u8], new: &[u8]) -> bool {
+    let whole = old.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    new.starts_with(&old[..whole])
+}
+
+/// Puts a log saved elsewhere (after the sessions folder could not be written) back into the
+/// sessions folder, as `<id>.jsonl`, the id read from its header, and returns that path. The
+/// file must be a readable log, and a log of the same session already in the sessions folder is
+/// replaced only if it is an incomplete state of this one (never one that differs, nor one that
+/// is running). The incomplete log set aside when the copy was saved (`<id>.jsonl.incomplete`)
+/// is removed once it is replaced. The file at `from` is left as it is.
+pub fn bring_back(data: &Path, from: &Path) -> Result<PathBuf, String> {
+    let bytes = std::fs::read(from).map_err(|e| cannot("read", from, &e))?;
+    let log =
+        super::reader::parse_log_bytes(&bytes, &from.display().to_string()).map_err(|e| e.0)?;
+    let id = log.header.session;
+    if !super::is_session_id(&id) {
+        return Err(format!(
+            "{}: the session id in its header is not one convene makes, so it cannot be put back \
+             in the sessions folder",
+            from.display()
+        ));
+    }
+    let dir = super::sessions_dir(data);
+    let target = dir.join(format!("{id}.jsonl"));
+    let same_file = matches!(
+        (std::fs::canonicalize(from), std::fs::canonicalize(&target)),
+        (Ok(a), Ok(b)) if a == b
+    );
+    if same_file {
+        return Ok(target);
+    }
+    match std::fs::read(&target) {
+        Ok(existing) if existing == bytes => return Ok(target),
+        Ok(_) if super::in_use(&target) => {
+            return Err(format!(
+                "session {id} is running in another terminal; `convene mirror` shows it there"
+            ));
+        }
+        Ok(existing) if !is_prefix_log(&existing, &bytes) => {
+            return Err(format!(
+                "{} already holds a different log of session {id}: move one of the two away \
+                 first",
+                target.display()
+            ));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(cannot("read", &target, &e)),
+    }
+    create_private_dir(&dir)
+        .and_then(|()| make_private(&dir))
+        .map_err(|e| cannot("create the folder", &dir, &e))?;
+    let tmp = dir.join(format!(".{id}.jsonl.tmp"));
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| {
+        let mut f = open_new_private(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(cannot("write", &target, &e));
+    }
+    sync_dir(&dir);
+    let aside = dir.join(format!("{id}.jsonl.incomplete"));
+    if std::fs::read(&aside).is_ok_and(|old| is_prefix_log(&old, &bytes)) {
+        let _ = std::fs::remove_file(&aside);
+    }
+    Ok(target)
 }
 
 #[cfg(test)]

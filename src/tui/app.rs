@@ -206,6 +206,23 @@ impl App {
         self.log.as_ref().and_then(|l| l.error.as_deref())
     }
 
+    /// The banner at the top of the live screen, if any: the log is failing, or it was deleted
+    /// or cut short under the session and written again from memory.
+    pub fn log_banner(&self) -> Option<String> {
+        let log = self.log.as_ref()?;
+        let text = match (&log.error, &log.notice) {
+            (Some(e), _) => format!(
+                "LOG NOT SAVED: {e}. Events are kept in memory and retried; you can save them on \
+                 quit."
+            ),
+            (None, Some(n)) => {
+                format!("LOG WRITTEN AGAIN, NOTHING LOST: {n}; convene wrote it again from memory.")
+            }
+            (None, None) => return None,
+        };
+        Some(crate::text::sanitize(&text))
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent, now: Now) {
         if key.kind == crossterm::event::KeyEventKind::Release {
             return;
@@ -705,6 +722,11 @@ impl App {
                 let then = *then;
                 match self.log.as_ref().map(|l| l.save_copy(&path)) {
                     Some(Ok(())) | None => {
+                        // The copy holds the whole session: the incomplete log in the sessions
+                        // folder must not be offered to resume in its place.
+                        if let Some(log) = self.log.as_mut() {
+                            log.supersede();
+                        }
                         self.saved_to = Some(path);
                         self.overlay = Overlay::None;
                         self.exit = Some(then);

@@ -77,11 +77,7 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     let phase = view::phase(st, mono);
     let flash = app.flash_until.is_some_and(|u| mono < u);
     let Some(spec) = st.spec(st.pos) else { return };
-    let banner = app.log_error().map(|e| {
-        format!(
-            "LOG NOT SAVED: {e}. Events are kept in memory and retried; you can save them on quit."
-        )
-    });
+    let banner = app.log_banner();
     let small = area.height < 30;
     let cue_lines = cue_lines(app, area.width);
     let cue_rows: usize = cue_lines.iter().map(|l| rows(l, area.width)).sum();

@@ -151,8 +151,8 @@ pub fn start_session(
 ) -> color_eyre::Result<ExitCode> {
     let id = session_id(clock::utc_now());
     let header = Header::new(id.clone(), wall_now(), setup.clone());
+    // The writer takes the session lock as it creates the file, before writing to it.
     let writer = LogWriter::create(data, &id, &header);
-    let _lock = SessionLock::acquire(&writer.path).ok().flatten();
     let mut app = App::new(SessionState::new(setup), Some(writer), opts);
     app.warnings = warnings;
     let clock = SystemClock::new(0);
@@ -163,16 +163,44 @@ pub fn start_session(
     Ok(after_session(&app))
 }
 
-/// What is printed after the screen closes.
-fn after_session(app: &App) -> ExitCode {
-    let Some(log) = &app.log else { return ExitCode::SUCCESS };
+/// What is printed after the screen closes: lines for standard output, lines for standard
+/// error, and whether the session's log failed (exit status 1).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Farewell {
+    pub out: Vec<String>,
+    pub err: Vec<String>,
+    pub failed: bool,
+}
+
+/// Quotes a path for a shell command the user may copy, when it needs quoting.
+fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,:@=%~".contains(c));
+    if plain && !text.starts_with('~') {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// What to print after the screen closes (every path sanitised).
+pub fn farewell(app: &App) -> Farewell {
+    let mut f = Farewell::default();
+    let Some(log) = &app.log else { return f };
+    let path = |p: &std::path::Path| crate::text::sanitize(&p.display().to_string());
+    let id = crate::text::sanitize(&log.session);
     let st = &app.state;
+    // Saved elsewhere while the sessions folder could not hold the whole log.
+    let elsewhere = app
+        .saved_to
+        .as_ref()
+        .filter(|_| !matches!(log.superseded, Some(crate::log::writer::Superseded::Complete)));
     match (app.exit, st.status) {
+        (Some(Exit::Left), _) if elsewhere.is_some() => {
+            f.out.push("Session left unfinished.".into());
+        }
         (Some(Exit::Left), _) => {
-            say(&format!(
-                "Session left unfinished: continue it with `convene resume {}`.",
-                log.session
-            ));
+            f.out.push(format!("Session left unfinished: continue it with `convene resume {id}`."));
         }
         (_, Status::Ended(o)) => {
             let how = match o {
@@ -182,7 +210,7 @@ fn after_session(app: &App) -> ExitCode {
             let count =
                 |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
             let run = st.clocks.iter().filter(|c| c.visits > 0).count();
-            say(&format!(
+            f.out.push(format!(
                 "Session {how}: {} of {} run, {}, {}.",
                 run,
                 count(st.stages.len(), "stage"),
@@ -192,21 +220,65 @@ fn after_session(app: &App) -> ExitCode {
         }
         _ => {}
     }
-    if let Some(p) = &app.saved_to {
-        say(&format!("Log saved to {}", p.display()));
-        say(&format!(
-            "convene finds logs in its sessions folder: move that file into {} to review{} it.",
-            log.path
-                .parent()
-                .map_or_else(|| "the sessions folder".into(), |d| d.display().to_string()),
-            if app.exit == Some(Exit::Left) { " or resume" } else { "" }
+    if let Some(n) = &log.notice {
+        f.out.push(format!(
+            "Note: {}; convene wrote it again from memory, nothing is lost.",
+            crate::text::sanitize(n)
         ));
-    } else if let Some(e) = &log.error {
-        return failure(&format!("the log could NOT be saved: {e}"));
-    } else {
-        say(&format!("Log: {}", log.path.display()));
     }
-    ExitCode::SUCCESS
+    if let Some(copy) = elsewhere {
+        use crate::log::writer::Superseded;
+        let why = log.error.as_deref().map(crate::text::sanitize).unwrap_or_default();
+        f.out.push(format!("The whole session is in {}.", path(copy)));
+        f.out.push(match &log.superseded {
+            Some(Superseded::SetAside(aside)) => format!(
+                "The log in the sessions folder is incomplete ({why}); it was renamed {}, so it \
+                 is never offered to resume.",
+                path(aside)
+            ),
+            Some(Superseded::Stuck(e)) => format!(
+                "The log in the sessions folder, {}, is incomplete ({why}) and could not be set \
+                 aside ({}): do not resume it by its id.",
+                path(&log.path),
+                crate::text::sanitize(e)
+            ),
+            _ => format!("The sessions folder holds no log of it ({why})."),
+        });
+        let command = format!("convene resume --file {}", shell_quote(&path(copy)));
+        if app.exit == Some(Exit::Left) {
+            f.out.push(format!(
+                "Continue it with `{command}`: it copies the log into the sessions folder (once \
+                 that folder can be written) and resumes it."
+            ));
+        } else {
+            f.out.push(format!(
+                "To keep it with your other sessions for `convene logs`, `report` and \
+                 `actions`, run `{command}`: it copies the log into the sessions folder (once \
+                 that folder can be written)."
+            ));
+        }
+    } else if let Some(e) = &log.error {
+        f.err.push(format!("convene: the log could NOT be saved: {}", crate::text::sanitize(e)));
+        f.failed = true;
+    } else {
+        f.out.push(format!("Log: {}", path(&log.path)));
+        if let Some(copy) = &app.saved_to {
+            f.out.push(format!("A copy was saved to {}.", path(copy)));
+        }
+    }
+    f
+}
+
+/// Prints [`farewell`].
+fn after_session(app: &App) -> ExitCode {
+    let f = farewell(app);
+    for l in &f.out {
+        say(l);
+    }
+    for l in &f.err {
+        output::info(l);
+    }
+    if f.failed { ExitCode::from(output::FAILURE) } else { ExitCode::SUCCESS }
 }
 
 /// A line for the person at the keyboard after the screen closed (sanitised; a closed output is
@@ -297,11 +369,12 @@ pub fn live_loop(
     let mut draw_at: Option<u64> = None;
     loop {
         let now = clock.now();
-        if let Some(log) = app.log.as_mut()
-            && log.error.is_some()
-        {
-            // Events kept in memory are written as soon as the disk allows.
+        if let Some(log) = app.log.as_mut() {
+            // Events kept in memory are written as soon as the disk allows, and a log deleted or
+            // cut short under the session is noticed and written again.
+            let before = (log.error.is_some(), log.notice.is_some());
             log.retry();
+            redraw |= before != (log.error.is_some(), log.notice.is_some());
         }
         if !app.opts.mirror {
             redraw |= report_gap(app, &mut clock, now);
@@ -434,6 +507,9 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
         return Ok(fail(&crate::review::ReviewError::NoDataDir.to_string()));
     };
+    if let Some(file) = &args.file {
+        return resume_file(&data, file, args);
+    }
     let scan = match scan_sessions(&data) {
         Ok(s) => s,
         Err(e) => return Ok(fail(&e)),
@@ -477,18 +553,53 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
             })
             .and_then(read_chosen),
     };
-    let (path, log) = match found {
-        Ok(x) => x,
+    match found {
+        Ok((path, _)) => continue_session(&path, args),
+        Err(e) => Ok(fail(&e)),
+    }
+}
+
+/// `convene resume --file PATH`: puts a log saved elsewhere back into the sessions folder, then
+/// resumes it (a session that has ended is only put back).
+fn resume_file(
+    data: &std::path::Path,
+    file: &std::path::Path,
+    args: &ResumeArgs,
+) -> color_eyre::Result<ExitCode> {
+    let path = match crate::log::writer::bring_back(data, file) {
+        Ok(p) => p,
         Err(e) => return Ok(fail(&e)),
     };
+    let log = match read_log(&path) {
+        Ok(l) => l,
+        Err(e) => return Ok(fail(&e.0)),
+    };
+    if log.events.iter().any(|e| matches!(e.event, Event::SessionEnded { .. })) {
+        let id = crate::text::sanitize(&log.header.session);
+        println!(
+            "Session {id} has ended; its log is back in the sessions folder, as {}: `convene \
+             logs show {id}` shows it.",
+            crate::text::sanitize(&path.display().to_string())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    continue_session(&path, args)
+}
+
+/// Resumes the unfinished session whose log is at `path`.
+fn continue_session(path: &std::path::Path, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    let _lock = match SessionLock::acquire(&path) {
+    let lock = match SessionLock::acquire(path) {
         Ok(lock) => lock,
         Err(e) => return Ok(fail(&e)),
     };
-    // Read again under the lock: it may have ended since it was scanned.
+    // Read again under the lock: it may have ended, or grown, since it was scanned.
+    let log = match read_log(path) {
+        Ok(l) => l,
+        Err(e) => return Ok(fail(&e.0)),
+    };
     if log.events.iter().any(|e| matches!(e.event, Event::SessionEnded { .. })) {
         return Ok(fail(&ended_message(&log.header.session)));
     }
@@ -496,10 +607,12 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         output::error(&format!("{}:{line}: {problem}", path.display()));
     }
     let state = replay(log.header.setup.clone(), &log.events);
-    let writer = match LogWriter::reopen(&path, &log.header.session, log.last_seq) {
+    let mut writer = match LogWriter::reopen(path, &log.header.session, log.last_seq) {
         Ok(w) => w,
         Err(e) => return Ok(failure(&format!("cannot continue {}: {e}", path.display()))),
     };
+    // The writer keeps the lock, and moves it to the log if it ever writes the log again.
+    writer.hold(lock);
     let warnings = check_setup(&log.header.setup).unwrap_or_default();
     let mut app = App::new(state, Some(writer), options(&args.screen, false));
     app.warnings = warnings;
@@ -555,4 +668,20 @@ pub fn home(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
         return Ok(code);
     }
     home::run(dirs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn paths_in_printed_commands_are_quoted_when_needed() {
+        assert_eq!(shell_quote("/home/ann/convene-1.jsonl"), "/home/ann/convene-1.jsonl");
+        assert_eq!(
+            shell_quote("/Users/ann/Library/Application Support/x.jsonl"),
+            "'/Users/ann/Library/Application Support/x.jsonl'"
+        );
+        assert_eq!(shell_quote("/media/Ann's stick/x"), r"'/media/Ann'\''s stick/x'");
+        assert_eq!(shell_quote("~x"), "'~x'");
+    }
 }
