@@ -195,3 +195,114 @@ fn a_broken_user_file_is_listed_with_its_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("refers to unknown role \"observr\""));
 }
+
+// ---- hostile and huge files in the protocol folder ----
+
+fn minimal_text() -> String {
+    std::fs::read_to_string(format!("{VALID}/minimal.json")).expect("fixture")
+}
+
+fn assert_builtins_listed(out: &str) {
+    for id in BUILTIN_IDS {
+        assert!(out.lines().any(|l| l.starts_with(&format!("{id} "))), "{id} missing from {out}");
+    }
+}
+
+#[test]
+fn a_protocol_named_with_65536_characters_is_listed_cut_to_fit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "N".repeat(65_536);
+    std::fs::write(
+        dir.path().join("long-name.json"),
+        minimal_text().replace("Quiet minute", &name),
+    )
+    .expect("write");
+    let id = "a".repeat(70_000);
+    std::fs::write(
+        dir.path().join("long-id.json"),
+        minimal_text().replace("quiet-minute", &id).replace("Quiet minute", "Long id"),
+    )
+    .expect("write");
+    let o = convene(&["protocols"], Some(dir.path().to_str().expect("utf-8 path")));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_builtins_listed(&out);
+    let row = out.lines().find(|l| l.starts_with("quiet-minute ")).expect("long name listed");
+    assert!(row.contains("NNN… "), "{row}");
+    let row = out.lines().find(|l| l.starts_with("aaa")).expect("long id listed");
+    assert!(row.contains("aaa…  Long id"), "{row}");
+    let width = dir.path().as_os_str().len() + 200;
+    for line in out.lines().take(BUILTIN_IDS.len() + 3) {
+        assert!(line.chars().count() < width, "a line of {} characters", line.chars().count());
+    }
+}
+
+#[test]
+fn a_50_mb_file_is_refused_by_size_and_the_rest_of_the_library_still_works() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("mine.json"), minimal_text()).expect("write");
+    // Sparse: 50 MB by its size, nothing written.
+    std::fs::File::create(dir.path().join("huge.json"))
+        .and_then(|f| f.set_len(50_000_000))
+        .expect("sparse file");
+    let folder = dir.path().to_str().expect("utf-8 path");
+    let o = convene(&["protocols"], Some(folder));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_builtins_listed(&out);
+    assert!(out.lines().any(|l| l.starts_with("quiet-minute ")), "{out}");
+    assert!(out.contains("\nCould not load 1 file:\n"), "{out}");
+    assert!(
+        out.contains("huge.json: the file is 50,000,000 bytes, larger than the 1 MiB (1,048,576 bytes) allowed for a protocol file"),
+        "{out}"
+    );
+    let o = convene(&["protocols", "show", "quiet-minute"], Some(folder));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = convene(&["protocols", "show", "huge"], Some(folder));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("larger than the 1 MiB"), "{}", stderr(&o));
+}
+
+/// Runs `convene protocols` on `folder`, failing (not hanging) after two minutes.
+#[cfg(unix)]
+fn list_within_two_minutes(folder: &Path) -> Output {
+    let home = tempfile::tempdir().expect("tempdir");
+    let child = Command::new(env!("CARGO_BIN_EXE_convene"))
+        .arg("protocols")
+        .env("CONVENE_PROTOCOLS_DIR", folder)
+        .env("CONVENE_DATA_DIR", home.path().join("data"))
+        .env("HOME", home.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("convene starts");
+    let id = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(out) = rx.recv_timeout(std::time::Duration::from_secs(120)) else {
+        let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
+        panic!("`convene protocols` did not finish in two minutes");
+    };
+    out.expect("convene runs")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_in_the_folder_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("mine.json"), minimal_text()).expect("write");
+    let fifo = dir.path().join("pipe.json");
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.json")).expect("symlink");
+    let o = list_within_two_minutes(dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_builtins_listed(&out);
+    assert!(out.lines().any(|l| l.starts_with("quiet-minute ")), "{out}");
+    assert!(out.contains("\nCould not load 2 files:\n"), "{out}");
+    assert!(out.contains("pipe.json: cannot read: not a regular file"), "{out}");
+    assert!(out.contains("zero.json: cannot read: not a regular file"), "{out}");
+}

@@ -460,3 +460,205 @@ fn the_documented_messages_are_the_real_ones() {
         }
     }
 }
+
+// ---- hostile and huge input ----
+
+/// The minimal valid fixture's text.
+fn minimal_text() -> String {
+    std::fs::read_to_string(format!("{VALID}/minimal.json")).expect("fixture")
+}
+
+/// Writes `bytes` to a file in a fresh temporary folder and loads it.
+fn load_bytes(bytes: &[u8]) -> Result<Protocol, LoadError> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.json");
+    std::fs::write(&path, bytes).expect("write");
+    load_file(&path)
+}
+
+fn load_err(bytes: &[u8]) -> String {
+    load_bytes(bytes).expect_err("should be refused").to_string()
+}
+
+#[test]
+fn a_utf8_byte_order_mark_is_accepted() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(minimal_text().as_bytes());
+    let p = load_bytes(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.id, "quiet-minute");
+    // And an error after it is placed as an editor shows it (the mark takes no column).
+    let err = load_err(b"\xEF\xBB\xBF{\"format\": 1, \"id\": x}");
+    assert!(err.contains(":1:21: expected value"), "{err}");
+}
+
+#[test]
+fn utf16_files_are_refused_saying_so_and_that_utf8_is_required() {
+    let text = minimal_text();
+    let le_bom: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let be_plain: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let le_plain: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    for (bytes, found) in [
+        (le_bom, "UTF-16 (little-endian, with a byte-order mark)"),
+        (be_plain, "UTF-16 (big-endian)"),
+        (le_plain, "UTF-16 (little-endian)"),
+    ] {
+        let err = load_err(&bytes);
+        assert!(err.contains(&format!("p.json:1:1: the file is {found}; ")), "{err}");
+        assert!(err.contains("protocol files must be UTF-8"), "{err}");
+    }
+}
+
+#[test]
+fn invalid_utf8_names_the_line_and_column_of_the_first_bad_byte() {
+    // "Café" written in Latin-1 on line 4: the é is the 15th character.
+    let text = minimal_text().replace("Quiet minute", "Caf\u{1}");
+    let bytes: Vec<u8> = text.bytes().map(|b| if b == 1 { 0xE9 } else { b }).collect();
+    let err = load_err(&bytes);
+    assert!(err.contains("p.json:4:15: the file is not valid UTF-8 (byte 0xE9)"), "{err}");
+    assert!(err.contains("protocol files must be UTF-8"), "{err}");
+}
+
+#[test]
+fn a_rule_error_names_line_and_column_of_the_field() {
+    let err = error_text("unknown-role");
+    // `"role": "observr"` on line 19: the key starts at column 20.
+    assert!(
+        err.contains("unknown-role.json:19:20: round stage \"present\": refers to unknown role"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_early_end_of_file_points_at_the_last_character_not_column_0() {
+    let err = load_err(b"{\n  \"format\": 1,\n");
+    assert!(err.contains("p.json:2:14: EOF while parsing"), "{err}");
+    let err = load_err(b"{\r\n  \"format\": 1,\r\n\r\n");
+    assert!(err.contains("p.json:2:14: EOF while parsing"), "{err}");
+    let err = load_err(b"");
+    assert!(err.contains("p.json:1:1: "), "{err}");
+}
+
+#[test]
+fn a_file_above_one_mib_is_refused_naming_the_file_and_the_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Exactly at the limit is fine: a real protocol padded with spaces.
+    let at_limit = dir.path().join("at-limit.json");
+    let mut text = minimal_text();
+    text.push_str(&" ".repeat(1024 * 1024 - text.len()));
+    std::fs::write(&at_limit, &text).expect("write");
+    load_file(&at_limit).unwrap_or_else(|e| panic!("{e}"));
+    // One byte more is refused, before it is read.
+    let over = dir.path().join("over.json");
+    text.push(' ');
+    std::fs::write(&over, &text).expect("write");
+    let err = load_file(&over).expect_err("too large").to_string();
+    assert!(err.contains("over.json: "), "{err}");
+    assert!(
+        err.contains("larger than the 1 MiB (1,048,576 bytes) allowed for a protocol file"),
+        "{err}"
+    );
+    // A 50 MB file (sparse, so the test writes nothing) is refused the same way.
+    let huge = dir.path().join("huge.json");
+    std::fs::File::create(&huge).and_then(|f| f.set_len(50_000_000)).expect("sparse file");
+    let err = load_file(&huge).expect_err("too large").to_string();
+    assert!(
+        err.contains("huge.json: the file is 50,000,000 bytes, larger than the 1 MiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash_or_a_hang() {
+    let deep = "[".repeat(100_000);
+    for text in [
+        deep.clone(),
+        format!("{{\"format\": {deep}"),
+        format!("{{\"format\": 1, \"norms\": {deep}"),
+        format!("{{\"format\": 1, \"x\": {deep}"),
+    ] {
+        let err = load_err(text.as_bytes());
+        assert!(err.contains("p.json:1:"), "{err}");
+    }
+    // Deep nesting beside a format number this version does not read: refused for the format,
+    // without walking the nesting slowly.
+    let text = format!("{{\"format\": 2, \"x\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = load_err(text.as_bytes());
+    assert!(err.contains("p.json:1:2: format: format 2 is newer"), "{err}");
+}
+
+#[test]
+fn huge_numbers_are_refused_without_overflow() {
+    let with = |from: &str, to: &str| {
+        let text = minimal_text();
+        assert!(text.contains(from));
+        text.replace(from, to)
+    };
+    // Two roles of 4294967295 people: more than any group, not an arithmetic overflow.
+    let two_huge_roles = with(
+        "{ \"id\": \"member\", \"name\": \"Member\", \"count\": \"rest\", \"guidance\": \"Writes silently\" }",
+        "{ \"id\": \"a\", \"name\": \"A\", \"count\": 4294967295, \"guidance\": \"g\" }, { \"id\": \"b\", \"name\": \"B\", \"count\": 4294967295, \"guidance\": \"g\" }",
+    );
+    let err = load_err(two_huge_roles.as_bytes());
+    assert!(err.contains("the roles need"), "{err}");
+    // Rounds and group sizes far beyond any session are refused: running or listing them would
+    // need memory for billions of rounds or groups.
+    let roles = "\"roles\": [";
+    let err = load_err(
+        with(roles, &format!("\"rotation\": {{ \"rounds\": 4294967295 }}, {roles}")).as_bytes(),
+    );
+    assert!(err.contains("rotation: rounds 4294967295 is more than 1,000"), "{err}");
+    let err = load_err(
+        with(roles, &format!("\"group\": {{ \"min\": 4294967295, \"split_into\": 1 }}, {roles}"))
+            .as_bytes(),
+    );
+    assert!(err.contains("group: min 4294967295 is more than 10,000"), "{err}");
+    // Numbers that don't fit at all, and durations past u64.
+    for (from, to) in [
+        ("\"format\": 1", "\"format\": 18446744073709551616"),
+        ("\"format\": 1", "\"format\": 1e308"),
+        ("\"format\": 1", "\"format\": -1"),
+        ("\"duration\": \"1m\"", "\"duration\": \"18446744073709551615s\""),
+        ("\"duration\": \"1m\"", "\"duration\": \"99999999999999999999999h\""),
+        ("\"duration\": \"1m\"", "\"duration\": 1e308"),
+    ] {
+        load_err(with(from, to).as_bytes());
+    }
+}
+
+#[test]
+fn a_huge_unknown_role_is_reported_without_a_slow_suggestion() {
+    // Comparing two 200,000-character ids letter by letter would take gigabytes and minutes.
+    let text = minimal_text()
+        .replace("\"id\": \"member\"", &format!("\"id\": \"{}\"", "a".repeat(200_000)))
+        .replace(
+            "\"duration\": \"1m\"",
+            &format!(
+                "\"duration\": \"1m\", \"speak\": [{{ \"role\": \"{}\", \"cue\": \"c\" }}]",
+                "b".repeat(200_000)
+            ),
+        );
+    let err = load_err(text.as_bytes());
+    assert!(err.contains("refers to unknown role"), "{err}");
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[test]
+fn the_list_cuts_a_65536_character_name_to_fit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let long_name = "N".repeat(65_536);
+    let text = minimal_text().replace("Quiet minute", &long_name);
+    std::fs::write(dir.path().join("long.json"), text).expect("write");
+    let lib = Library::load(Some(dir.path()), &[]);
+    let listed = list(&lib, None);
+    let row = listed.lines().find(|l| l.starts_with("quiet-minute ")).expect("listed");
+    assert!(row.contains("NNN…"), "{row}");
+    assert!(row.chars().count() < 200 + dir.path().as_os_str().len(), "{row}");
+    // The people count comes from the command line and can be anything.
+    for people in [0, usize::MAX] {
+        list(&lib, Some(people));
+        for e in &lib.entries {
+            convene::commands::protocols::show(e.protocol.as_ref().expect("loads"), Some(people));
+        }
+    }
+}

@@ -6,12 +6,18 @@ use std::process::ExitCode;
 use crate::cli::{Dirs, ProtocolsAction, ProtocolsArgs};
 use crate::output;
 use crate::protocol::library::default_user_dir;
-use crate::protocol::plan::{group_sizes, planned_total, round_count, typical_people};
+use crate::protocol::plan::{planned_total, rounds_for, typical_people};
 use crate::protocol::{
     Cue, ExtensionPolicy, Library, OrderRule, Part, Protocol, RoleCount, Rounds, StageSpec, Timing,
     format_clock, load_file,
 };
+use crate::review::fmt::cut;
 use crate::text::sanitize;
+
+/// The widest each column of the `convene protocols` table may be, in characters, except the
+/// last (FROM), which is never padded. Longer cells are cut with `…`. No user text ever sets a
+/// formatting width: the table pads by hand.
+const COLUMN_MAX: [usize; 5] = [32, 40, 40, 24, 24];
 
 /// Loads the library the way every command does: built-ins plus the user folder.
 pub fn library(dirs: &Dirs) -> Library {
@@ -152,6 +158,11 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
             Err(err) => broken.push(err.to_string()),
         }
     }
+    for row in &mut rows {
+        for (cell, max) in row.iter_mut().zip(COLUMN_MAX) {
+            *cell = cut(cell, max);
+        }
+    }
     let mut widths = [0usize; 6];
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -162,10 +173,10 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
     for row in &rows {
         let mut line = String::new();
         for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
-            if i + 1 == row.len() {
-                line.push_str(cell);
-            } else {
-                let _ = write!(line, "{cell:<w$}  ");
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                let pad = w.saturating_sub(cell.chars().count()) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
             }
         }
         out.push_str(line.trim_end());
@@ -186,8 +197,7 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
 /// The text printed by `convene protocols show`.
 pub fn show(p: &Protocol, people: Option<usize>) -> String {
     let n = people.unwrap_or_else(|| typical_people(p));
-    let sizes = group_sizes(p, n);
-    let rounds = round_count(p, &sizes);
+    let rounds = rounds_for(p, n);
     let mut o = String::new();
     let _ = writeln!(o, "{} ({})", sanitize(&p.name), p.id);
     let _ = writeln!(o, "Source: {}", sanitize(&p.source));

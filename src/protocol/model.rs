@@ -287,7 +287,8 @@ impl Protocol {
         stage.extension.unwrap_or(self.extension)
     }
 
-    /// People needed in a group for the roles with a fixed count (the `rest` role needs none).
+    /// People needed in a group for the roles with a fixed count (the `rest` role needs none),
+    /// at most `u32::MAX`: validation refuses any count above the group size.
     pub fn fixed_role_count(&self) -> u32 {
         self.roles
             .iter()
@@ -295,7 +296,7 @@ impl Protocol {
                 RoleCount::Exact(n) => n,
                 RoleCount::Rest => 0,
             })
-            .sum()
+            .fold(0, u32::saturating_add)
     }
 
     /// Whether this protocol splits participants into parallel groups.

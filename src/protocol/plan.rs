@@ -29,21 +29,42 @@ pub fn group_sizes(p: &Protocol, n: usize) -> Vec<usize> {
 /// `per-member` uses the smallest group, so nobody holds the first role twice; `role-cycle` has
 /// one round per role.
 pub fn round_count(p: &Protocol, sizes: &[usize]) -> usize {
+    rounds_with_smallest_group(p, sizes.iter().copied().min().unwrap_or(1))
+}
+
+fn rounds_with_smallest_group(p: &Protocol, smallest: usize) -> usize {
     match p.rotation.rounds {
         Rounds::Once => 1,
         Rounds::Fixed(n) => n as usize,
         Rounds::RoleCycle => p.roles.len().max(1),
-        Rounds::PerMember => sizes.iter().copied().min().unwrap_or(1).max(1),
+        Rounds::PerMember => smallest.max(1),
     }
 }
 
-/// The planned length in seconds of a session of `n` people, with the protocol's own durations.
+/// The size of the smallest group [`group_sizes`] makes for `n` participants, without making
+/// them: `n` comes from the command line and can be anything.
+pub fn smallest_group(p: &Protocol, n: usize) -> usize {
+    match p.group.split_into.map(|s| s as usize).filter(|s| *s > 0) {
+        Some(size) => n / (n / size).max(1),
+        None => n,
+    }
+}
+
+/// Number of rounds for a session of `n` people: `round_count(p, &group_sizes(p, n))`.
+pub fn rounds_for(p: &Protocol, n: usize) -> usize {
+    rounds_with_smallest_group(p, smallest_group(p, n))
+}
+
+/// The planned length in seconds of a session of `n` people, with the protocol's own durations
+/// (`u64::MAX` if that overflows).
 pub fn planned_total(p: &Protocol, n: usize) -> u64 {
-    let rounds = round_count(p, &group_sizes(p, n)) as u64;
+    let rounds = rounds_for(p, n) as u64;
     let sum = |stages: &[super::StageSpec]| -> u64 {
-        stages.iter().filter_map(super::StageSpec::duration_secs).sum()
+        stages.iter().filter_map(super::StageSpec::duration_secs).fold(0, u64::saturating_add)
     };
-    sum(&p.opening) + rounds * sum(&p.round) + sum(&p.closing)
+    sum(&p.opening)
+        .saturating_add(rounds.saturating_mul(sum(&p.round)))
+        .saturating_add(sum(&p.closing))
 }
 
 /// A sensible head count to quote totals for when none is given: the most the protocol takes,
@@ -78,6 +99,21 @@ mod tests {
         assert_eq!(group_sizes(&p, 5), vec![5]);
         assert_eq!(round_count(&p, &[5]), 5);
         assert_eq!(round_count(&p, &[3]), 3);
+    }
+
+    #[test]
+    fn rounds_for_matches_the_groups_it_does_not_make() {
+        for id in ["coaching-triad", "action-learning", "project-tuning"] {
+            let p = builtin(id);
+            for n in 0..40 {
+                assert_eq!(rounds_for(&p, n), round_count(&p, &group_sizes(&p, n)), "{id} {n}");
+                assert_eq!(
+                    smallest_group(&p, n),
+                    group_sizes(&p, n).into_iter().min().unwrap_or(0)
+                );
+            }
+            assert!(planned_total(&p, usize::MAX) > 0);
+        }
     }
 
     #[test]

@@ -1,9 +1,15 @@
 //! Semantic checks on a parsed protocol. Every problem is reported, not just the first, and each
-//! names the stage or role it is about and, when the source text is at hand, its line.
+//! names the stage or role it is about and, when the source text is at hand, the line and column
+//! of the field it is about.
 //!
-//! Lines are found by path (`round/2/warning/before`) in a map built by a small scanner over the
-//! JSON text, so a duplicated id points at the duplicate, and a stage that shares its id with a
-//! role points at the stage.
+//! `serde_json` keeps no positions once a value is parsed, so positions are found again by path
+//! (`round/2/warning/before`) in a map built by [`json_positions`], a small scanner over the JSON
+//! text: a duplicated id points at the duplicate, and a stage that shares its id with a role
+//! points at the stage. A field the file leaves out (a default) points at the nearest enclosing
+//! field it does have, and at worst at the protocol's opening brace. The scanner keeps its own
+//! stack, so no nesting depth can overflow the program's, and it records only paths a protocol can
+//! have (at most 8 levels deep, keys of at most 32 characters), so it takes linear time on any
+//! text, even one that only the format check has read.
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,17 +22,25 @@ use crate::text::sanitize;
 /// One semantic problem in a protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// 1-based line in the file, when it could be found.
+    /// 1-based line in the file, when the text was at hand.
     pub line: Option<usize>,
+    /// 1-based column in characters, with `line`.
+    pub column: Option<usize>,
     /// What the problem is about: `stage "discussion"`, `role "coach"`, `group`.
     pub place: String,
     pub message: String,
 }
 
-/// Checks a protocol. `text` is the file it came from, used only to find line numbers.
+/// The most people a protocol's group rules may name (`min`, `max`, `split_into`, `multiple_of`):
+/// far beyond any room, and small enough that planning a session stays cheap.
+pub const MAX_PEOPLE: u32 = 10_000;
+/// The most rounds a protocol may fix.
+pub const MAX_ROUNDS: u32 = 1_000;
+
+/// Checks a protocol. `text` is the file it came from, used only to find positions.
 pub fn validate(p: &Protocol, text: Option<&str>) -> Vec<Problem> {
-    let lines = text.map(json_lines).unwrap_or_default();
-    let mut v = Validator { lines, problems: Vec::new() };
+    let positions = text.map(json_positions).unwrap_or_default();
+    let mut v = Validator { positions, problems: Vec::new() };
     v.check(p);
     v.problems
 }
@@ -40,31 +54,38 @@ pub fn format_problem(found: u64, text: Option<&str>) -> Problem {
     } else {
         format!("unsupported format {found}: this version of convene reads format {FORMAT_VERSION}")
     };
-    let line = text.and_then(|t| json_lines(t).get("format").copied());
-    Problem { line, place: "format".into(), message }
+    let at = text.and_then(|t| json_positions(t).get("format").copied());
+    Problem { line: at.map(|a| a.0), column: at.map(|a| a.1), place: "format".into(), message }
 }
 
 struct Validator {
-    /// Line of every key and array element, by path.
-    lines: HashMap<String, usize>,
+    /// Position of every key and array element, by path.
+    positions: HashMap<String, Position>,
     problems: Vec<Problem>,
 }
 
 impl Validator {
     /// Records a problem at `path` (e.g. `round/2/duration`), or at the nearest enclosing path
-    /// the file has. Place and message are sanitised: ids come from the file.
+    /// the file has, at worst the whole protocol (`""`). Place and message are sanitised: ids
+    /// come from the file.
     fn push(&mut self, path: &str, place: &str, message: &str) {
         let mut at = path;
-        let line = loop {
-            if let Some(line) = self.lines.get(at) {
-                break Some(*line);
+        let position = loop {
+            if let Some(position) = self.positions.get(at) {
+                break Some(*position);
             }
             match at.rfind('/') {
                 Some(i) => at = &at[..i],
+                None if !at.is_empty() => at = "",
                 None => break None,
             }
         };
-        self.problems.push(Problem { line, place: sanitize(place), message: sanitize(message) });
+        self.problems.push(Problem {
+            line: position.map(|p| p.0),
+            column: position.map(|p| p.1),
+            place: sanitize(place),
+            message: sanitize(message),
+        });
     }
 
     fn check(&mut self, p: &Protocol) {
@@ -150,8 +171,28 @@ impl Validator {
                 self.push(&format!("group/{field}"), "group", &format!("{field} is 0"));
             }
         }
-        if let Rounds::Fixed(0) = p.rotation.rounds {
-            self.push("rotation/rounds", "rotation", "rounds is 0");
+        for (field, value) in [
+            ("min", Some(g.min)),
+            ("max", g.max),
+            ("split_into", g.split_into),
+            ("multiple_of", g.multiple_of),
+        ] {
+            if let Some(n) = value.filter(|n| *n > MAX_PEOPLE) {
+                self.push(
+                    &format!("group/{field}"),
+                    "group",
+                    &format!("{field} {n} is more than 10,000, the most people a session can have"),
+                );
+            }
+        }
+        match p.rotation.rounds {
+            Rounds::Fixed(0) => self.push("rotation/rounds", "rotation", "rounds is 0"),
+            Rounds::Fixed(n) if n > MAX_ROUNDS => self.push(
+                "rotation/rounds",
+                "rotation",
+                &format!("rounds {n} is more than 1,000, the most a protocol can have"),
+            ),
+            _ => {}
         }
         let fixed = p.fixed_role_count();
         // With a split, groups are never smaller than `split_into` unless the whole session is.
@@ -290,11 +331,20 @@ pub fn is_kebab(s: &str) -> bool {
         })
 }
 
+/// Where a key or value starts: 1-based line, and 1-based column in characters.
+pub type Position = (usize, usize);
+
+/// The deepest path [`json_positions`] records; a protocol's deepest is `round/0/speak/0/role`.
+const MAX_PATH_DEPTH: usize = 8;
+/// The longest key [`json_positions`] records; a protocol's longest is `multiple_of`.
+const MAX_KEY_CHARS: usize = 32;
+
 /// One open object or array while scanning JSON.
 enum Frame {
-    /// The key of the member being read, and whether the next string is a key.
+    /// The key of the member being read (`None` when too long to be a protocol's), and whether
+    /// the next string is a key.
     Object {
-        key: String,
+        key: Option<String>,
         expect_key: bool,
     },
     Array {
@@ -302,66 +352,101 @@ enum Frame {
     },
 }
 
-/// The 1-based line of every object key and array element in a JSON text, by path: the top-level
-/// `"id"` is `id`, the duration of the third round stage is `round/2/duration`. The text is
-/// assumed to be valid JSON (it has already been parsed); on anything else the map is partial.
-pub fn json_lines(text: &str) -> HashMap<String, usize> {
-    fn path(stack: &[Frame]) -> String {
-        let parts: Vec<String> = stack
-            .iter()
-            .map(|f| match f {
-                Frame::Object { key, .. } => key.clone(),
-                Frame::Array { index } => index.to_string(),
-            })
-            .collect();
-        parts.join("/")
+/// Characters with the position of the last one read.
+struct Cursor<'a> {
+    chars: std::str::Chars<'a>,
+    line: usize,
+    column: usize,
+}
+
+impl Cursor<'_> {
+    fn next(&mut self) -> Option<char> {
+        let c = self.chars.next()?;
+        if c == '\n' {
+            self.line += 1;
+            self.column = 0;
+        } else {
+            self.column += 1;
+        }
+        Some(c)
     }
-    // A value starts here: record array elements (object members are recorded at their key).
-    fn value(stack: &[Frame], map: &mut HashMap<String, usize>, line: usize) {
-        if let Some(Frame::Array { .. }) = stack.last() {
-            map.entry(path(stack)).or_insert(line);
+
+    fn peek(&self) -> Option<char> {
+        self.chars.clone().next()
+    }
+
+    fn at(&self) -> Position {
+        (self.line, self.column)
+    }
+}
+
+/// The position of every object key and array element in a JSON text, by path: the top-level
+/// `"id"` is `id`, the duration of the third round stage is `round/2/duration`, and the whole
+/// text is `""`. A key's position is its opening quote. The text is assumed to be valid JSON (it
+/// has already been parsed); on anything else the map is partial. Paths deeper than 8 levels or
+/// with a key longer than 32 characters, which no protocol has, are not recorded.
+pub fn json_positions(text: &str) -> HashMap<String, Position> {
+    fn path(stack: &[Frame]) -> Option<String> {
+        if stack.len() > MAX_PATH_DEPTH {
+            return None;
+        }
+        let mut parts = Vec::with_capacity(stack.len());
+        for f in stack {
+            parts.push(match f {
+                Frame::Object { key, .. } => key.clone()?,
+                Frame::Array { index } => index.to_string(),
+            });
+        }
+        Some(parts.join("/"))
+    }
+    // A value starts here: record array elements and the whole text (object members are
+    // recorded at their key).
+    fn value(stack: &[Frame], map: &mut HashMap<String, Position>, at: Position) {
+        if matches!(stack.last(), None | Some(Frame::Array { .. }))
+            && let Some(p) = path(stack)
+        {
+            map.entry(p).or_insert(at);
         }
     }
     let mut map = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut line = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut cur = Cursor { chars: text.chars(), line: 1, column: 0 };
+    while let Some(c) = cur.next() {
         match c {
-            '\n' => line += 1,
             '"' => {
-                let start = line;
+                let start = cur.at();
                 let mut s = String::new();
-                while let Some(c) = chars.next() {
-                    match c {
+                let mut long = false;
+                while let Some(c) = cur.next() {
+                    let piece = match c {
                         '"' => break,
-                        '\\' => {
-                            if let Some(escaped) = chars.next() {
-                                s.push('\\');
-                                s.push(escaped);
-                            }
-                        }
-                        '\n' => {
-                            line += 1;
+                        '\\' => [Some('\\'), cur.next()],
+                        _ => [Some(c), None],
+                    };
+                    for c in piece.into_iter().flatten() {
+                        if s.len() < MAX_KEY_CHARS * 4 {
                             s.push(c);
+                        } else {
+                            long = true;
                         }
-                        _ => s.push(c),
                     }
                 }
                 if let Some(Frame::Object { key, expect_key }) = stack.last_mut()
                     && *expect_key
                 {
-                    *key = s;
+                    *key = (!long && s.chars().count() <= MAX_KEY_CHARS).then_some(s);
                     *expect_key = false;
-                    map.entry(path(&stack)).or_insert(start);
+                    if let Some(p) = path(&stack) {
+                        map.entry(p).or_insert(start);
+                    }
                 } else {
                     value(&stack, &mut map, start);
                 }
             }
             '{' | '[' => {
-                value(&stack, &mut map, line);
+                value(&stack, &mut map, cur.at());
                 stack.push(if c == '{' {
-                    Frame::Object { key: String::new(), expect_key: true }
+                    Frame::Object { key: Some(String::new()), expect_key: true }
                 } else {
                     Frame::Array { index: 0 }
                 });
@@ -374,13 +459,12 @@ pub fn json_lines(text: &str) -> HashMap<String, usize> {
                 Some(Frame::Array { index }) => *index += 1,
                 None => {}
             },
-            c if c.is_whitespace() || c == ':' => {}
+            c if c.is_whitespace() || c == ':' || c == '\u{FEFF}' => {}
             _ => {
                 // A number or a literal: record it, then skip to its end.
-                value(&stack, &mut map, line);
-                while chars.peek().is_some_and(|c| c.is_ascii_alphanumeric() || "+-.".contains(*c))
-                {
-                    chars.next();
+                value(&stack, &mut map, cur.at());
+                while cur.peek().is_some_and(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+                    cur.next();
                 }
             }
         }
@@ -404,15 +488,28 @@ mod tests {
     }
 
     #[test]
-    fn json_lines_finds_keys_and_elements() {
-        let text = "{\n  \"id\": \"x\",\n  \"round\": [\n    { \"id\": \"a\" },\n    {\n      \"id\": \"a\",\n      \"speak\": [1, \"two\\\"\"]\n    }\n  ]\n}";
-        let map = json_lines(text);
-        assert_eq!(map.get("id"), Some(&2));
-        assert_eq!(map.get("round"), Some(&3));
-        assert_eq!(map.get("round/0/id"), Some(&4));
-        assert_eq!(map.get("round/1"), Some(&5));
-        assert_eq!(map.get("round/1/id"), Some(&6));
-        assert_eq!(map.get("round/1/speak/1"), Some(&7));
+    fn json_positions_finds_keys_and_elements() {
+        let text = "{\n  \"id\": \"x\",\n  \"round\": [\n    { \"id\": \"a\" },\n    {\n      \"id\": \"é\",\n      \"speak\": [1, \"two\\\"\"]\n    }\n  ]\n}";
+        let map = json_positions(text);
+        assert_eq!(map.get(""), Some(&(1, 1)));
+        assert_eq!(map.get("id"), Some(&(2, 3)));
+        assert_eq!(map.get("round"), Some(&(3, 3)));
+        assert_eq!(map.get("round/0/id"), Some(&(4, 7)));
+        assert_eq!(map.get("round/1"), Some(&(5, 5)));
+        assert_eq!(map.get("round/1/id"), Some(&(6, 7)));
+        assert_eq!(map.get("round/1/speak/1"), Some(&(7, 20)));
         assert_eq!(map.get("round/2"), None);
+    }
+
+    #[test]
+    fn json_positions_skips_what_no_protocol_has() {
+        let long = "k".repeat(33);
+        let deep = format!("{}1{}", "[".repeat(20), "]".repeat(20));
+        let text = format!("{{\"{long}\": [1], \"a\": {deep}, \"b\": 2}}");
+        let map = json_positions(&text);
+        assert!(!map.keys().any(|k| k.starts_with('k')), "{map:?}");
+        assert!(map.keys().all(|k| k.split('/').count() <= MAX_PATH_DEPTH), "{map:?}");
+        assert!(map.contains_key("a/0/0/0/0/0/0/0"));
+        assert_eq!(map.get("b").map(|p| p.1), Some(text.find("\"b\"").expect("b") + 1));
     }
 }
