@@ -576,11 +576,11 @@ fn resume_file(
     };
     if log.events.iter().any(|e| matches!(e.event, Event::SessionEnded { .. })) {
         let id = crate::text::sanitize(&log.header.session);
-        println!(
+        say(&format!(
             "Session {id} has ended; its log is back in the sessions folder, as {}: `convene \
              logs show {id}` shows it.",
             crate::text::sanitize(&path.display().to_string())
-        );
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     continue_session(&path, args)
