@@ -1,11 +1,12 @@
 //! `cargo bench --bench engine`: replaying a 10,000-event session, and one display-state
 //! computation. A plain harness: run each measurement many times and report the median.
+//! `CONVENE_BENCH_QUICK=1`: a 500-event session, a few runs (only to check that the bench runs).
 
 #![allow(clippy::cast_precision_loss, clippy::disallowed_methods)]
 
 mod common;
 
-use common::{percentile, session, wall};
+use common::{percentile, session, size, wall};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -13,8 +14,8 @@ use convene::session::replay;
 use convene::session::view;
 
 fn main() {
-    let (setup, log) = session(10_000);
-    let runs = 30;
+    let (setup, log) = session(size(10_000, 500));
+    let runs = size(30, 3);
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..runs {
@@ -33,7 +34,7 @@ fn main() {
 
     let mono = st.last_at + 1_000;
     let mut times = Vec::new();
-    for _ in 0..10_000 {
+    for _ in 0..size(10_000, 100) {
         let t = Instant::now();
         let phase = view::phase(black_box(&st), mono);
         let cues = view::cues(&st, 4);

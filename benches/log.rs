@@ -1,12 +1,13 @@
 //! `cargo bench --bench log`: appending events to a session log (write + flush, and the sync at
 //! stage changes), and replaying a 10,000-event log from disk (read + parse + replay). A plain
 //! harness; the log is written in a temporary folder on the disk that holds `$TMPDIR`.
+//! `CONVENE_BENCH_QUICK=1`: a 500-event log, 3 replays (only to check that the bench runs).
 
 #![allow(clippy::cast_precision_loss, clippy::disallowed_methods)]
 
 mod common;
 
-use common::{percentile, session, wall};
+use common::{percentile, session, size, wall};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -16,8 +17,8 @@ use convene::log::{Header, session_id};
 use convene::session::{Event, replay};
 
 fn main() {
-    let n = 10_000;
-    let (setup, log) = session(n);
+    let (setup, log) = session(size(10_000, 500));
+    let n = log.len();
     let tmp = tempfile::tempdir().expect("tempdir");
     println!("log folder: {}", tmp.path().display());
 
@@ -63,7 +64,7 @@ fn main() {
     );
 
     // Replaying from disk: read + parse + replay.
-    let runs = 30;
+    let runs = size(30, 3);
     let (mut total, mut read) = (Vec::new(), Vec::new());
     let mut last = None;
     for _ in 0..runs {

@@ -1,7 +1,10 @@
 //! `cargo bench --bench render`: one full render of the live screen at 200x60 (a running coaching
 //! triad of 12, four groups) into ratatui's `TestBackend`, median over many frames.
+//! `CONVENE_BENCH_QUICK=1`: 20 frames (only to check that the bench runs).
 
 #![allow(clippy::cast_precision_loss, clippy::disallowed_methods)]
+
+mod common;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -39,18 +42,17 @@ fn main() {
     app.exec(Command::Next { force: false }, Now::new(1000, wall)).expect("next");
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
     let mut times = Vec::new();
-    for i in 0..2000u64 {
+    for i in 0..u64::try_from(common::size(2000, 20)).expect("small") {
         let mono = 2000 + i * 997;
         let now = wall + Duration::milliseconds(i64::try_from(mono).expect("small"));
         let t = Instant::now();
         terminal.draw(|f| live::render(f, black_box(&app), mono, now)).expect("draw");
         times.push(t.elapsed().as_secs_f64() * 1_000_000.0);
     }
-    times.sort_by(f64::total_cmp);
+    let frames = times.len();
     println!(
-        "full render of the live screen at 200x60: median {:.0} µs, p99 {:.0} µs over {} frames",
-        times[times.len() / 2],
-        times[times.len() * 99 / 100],
-        times.len()
+        "full render of the live screen at 200x60: median {:.0} µs, p99 {:.0} µs over {frames} frames",
+        common::percentile(&mut times, 500),
+        common::percentile(&mut times, 990),
     );
 }

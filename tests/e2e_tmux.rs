@@ -5,7 +5,8 @@
 //! Without tmux the tests print a note and pass, unless `CONVENE_E2E_REQUIRED=1` (set by CI),
 //! which makes a missing tmux a failure.
 
-// These tests time a real process from outside, so they read the clock themselves.
+// These tests wait for a real process from outside, so they read the clock themselves (for
+// timeouts only: nothing here depends on how fast convene is, or on the date).
 #![allow(clippy::disallowed_methods)]
 
 use std::io::Write as _;
@@ -191,25 +192,42 @@ fn big_rows(text: &str) -> Vec<String> {
     rows[..=last].to_vec()
 }
 
-/// Whether the screen shows `text` in big digits.
-fn shows_big(screen: &str, text: &str) -> bool {
-    let want = big_rows(text);
+/// Whether the screen shows these rows of big digits.
+fn shows_rows(screen: &str, want: &[String]) -> bool {
     let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
-    lines.windows(want.len()).any(|w| w.iter().zip(&want).all(|(a, b)| a == b))
+    lines.windows(want.len()).any(|w| w.iter().zip(want).all(|(a, b)| a == b))
 }
 
-fn wait_big(t: &Tmux, session: &str, texts: &[String], timeout: Duration) -> String {
-    let what = format!("the big countdown showing one of {texts:?}");
-    t.wait_for(session, &what, timeout, |s| texts.iter().any(|x| shows_big(s, x)))
-}
+/// The big countdown as it counts down from 04:00 (the first stage of project tuning) to 00:00:
+/// each value with the rows it draws.
+struct Countdown(Vec<(u32, Vec<String>)>);
 
-/// User plus system CPU time of a process, in clock ticks (Linux only).
-fn cpu_ticks(pid: &str) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let f: Vec<&str> = rest.split(' ').collect();
-    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+impl Countdown {
+    fn new() -> Self {
+        Self(
+            (0..=240)
+                .rev()
+                .map(|s| (s, big_rows(&format!("{:02}:{:02}", s / 60, s % 60))))
+                .collect(),
+        )
+    }
+
+    /// The seconds left that the screen shows in big digits, if any.
+    fn shown(&self, screen: &str) -> Option<u32> {
+        self.0.iter().find(|(_, rows)| shows_rows(screen, rows)).map(|(s, _)| *s)
+    }
+
+    /// Waits until `session` shows the big countdown, then until it shows a later value: the
+    /// clock runs on its own. Only events are awaited, never a value that is on screen for just
+    /// one second, so a slow machine cannot miss it. Returns the screen first seen with it.
+    fn wait_running(&self, t: &Tmux, session: &str) -> String {
+        let first = t.wait_for(session, "the big countdown", SOON, |s| self.shown(s).is_some());
+        let from = self.shown(&first).expect("shown");
+        t.wait_for(session, &format!("the countdown moving on from {from} s"), SOON, |s| {
+            self.shown(s).is_some_and(|now| now < from)
+        });
+        first
+    }
 }
 
 /// Whether `name` is the stage title: a line of its own (not "Next: name (3:00)").
@@ -217,7 +235,9 @@ fn title_is(screen: &str, name: &str) -> bool {
     screen.lines().any(|l| l.trim() == name)
 }
 
-const SOON: Duration = Duration::from_secs(10);
+/// How long to wait for something to appear. Generous: the tests wait for events, they do not
+/// time them (a loaded 2-core machine can be slow); a passing test does not wait this long.
+const SOON: Duration = Duration::from_secs(60);
 
 #[test]
 fn a_session_runs_in_a_real_terminal_and_ends_cleanly() {
@@ -230,10 +250,8 @@ fn a_session_runs_in_a_real_terminal_and_ends_cleanly() {
     });
     t.wait_text("live", "READY", SOON);
     t.keys("live", &["Space"]);
-    let screen = wait_big(&t, "live", &["04:00".into()], SOON);
+    let screen = Countdown::new().wait_running(&t, "live");
     assert!(screen.contains("RUNNING"), "{screen}");
-    let fifty: Vec<String> = (50..=59).map(|s| format!("03:{s}")).collect();
-    wait_big(&t, "live", &fifty, SOON);
     t.keys("live", &["n"]);
     t.wait_for("live", "stage 2", SOON, |s| {
         s.contains("stage 2 of 6") && title_is(s, "Clarifying questions")
@@ -315,36 +333,18 @@ fn the_mirror_follows_a_running_session() {
     t.wait_text("live", "READY", SOON);
     t.keys("live", &["Space"]);
     t.wait_text("live", "RUNNING", SOON);
-    let pidfile = t.home.path().join("mirror.pid");
-    let pf = pidfile.display().to_string();
-    t.start("mirror", "mirror", |c| {
-        format!("sh -c 'echo $$ > \"{pf}\"; exec \"$0\" \"$@\"' {c}; echo EXITED $?; sleep 30")
-    });
+    t.start("mirror", "mirror", |c| format!("{c}; echo EXITED $?; sleep 30"));
     let screen = t.wait_text("mirror", "read-only", SOON);
     assert!(screen.contains("stage 1 of 6") && title_is(&screen, "Presenter"), "{screen}");
     // The mirror counts down on its own.
-    let fifty: Vec<String> = (50..=59).map(|s| format!("03:{s}")).collect();
-    wait_big(&t, "mirror", &fifty, SOON);
+    Countdown::new().wait_running(&t, "mirror");
 
+    // It follows the session's stage changes. (How fast, and how little it costs while idle, is
+    // measured in benches/mirror_latency.py and benches/live_cpu.sh, not timed here.)
     t.keys("live", &["n"]);
-    let pressed = Instant::now();
-    t.wait_for("mirror", "stage 2 in the mirror", Duration::from_secs(1), |s| {
+    t.wait_for("mirror", "stage 2 in the mirror", SOON, |s| {
         s.contains("stage 2 of 6") && title_is(s, "Clarifying questions")
     });
-    eprintln!("the mirror followed in {:?}", pressed.elapsed());
-
-    // Idle between seconds: following the log costs next to nothing (no busy loop after the
-    // stage change's flash).
-    let pid = std::fs::read_to_string(&pidfile).expect("pid").trim().to_string();
-    if let Some(before) = cpu_ticks(&pid) {
-        let wall = Instant::now();
-        std::thread::sleep(Duration::from_millis(1500));
-        let used = cpu_ticks(&pid).expect("still running") - before;
-        // Clock ticks are 1/100 s: a busy loop would use about 150 of them here, a
-        // debug build spinning on 1 ms polls about 60; following the log takes 1 or 2.
-        eprintln!("the mirror used {used} CPU ticks in {:?}", wall.elapsed());
-        assert!(used < 20, "the mirror used {used} CPU ticks in {:?}", wall.elapsed());
-    }
 
     // Keys in the mirror change nothing; q leaves it.
     t.keys("mirror", &["n", "q"]);

@@ -24,8 +24,20 @@ pub fn triad_setup() -> Setup {
     }
 }
 
-/// A session of at least `n` events: pauses, extensions, notes, commitments, moves back and
-/// forth, every 7 seconds, so it keeps running however long it gets.
+/// Whether to run the short mode (`CONVENE_BENCH_QUICK=1`): a few small runs, only to check that
+/// the bench works (CI runs every bench this way); the figures mean nothing.
+pub fn quick() -> bool {
+    std::env::var("CONVENE_BENCH_QUICK").is_ok_and(|v| v == "1")
+}
+
+/// `full` normally, `short` in the short mode.
+pub fn size(full: usize, short: usize) -> usize {
+    if quick() { short } else { full }
+}
+
+/// A session of exactly `n` events: pauses, extensions, notes, commitments, moves back and
+/// forth, every 7 seconds, so it keeps running however long it gets. The last command's events
+/// may take it past `n`; the log is then cut to `n`, as a session stopped there would leave it.
 pub fn session(n: usize) -> (Setup, Vec<Stamped>) {
     let setup = triad_setup();
     let mut st = SessionState::new(setup.clone());
@@ -73,6 +85,7 @@ pub fn session(n: usize) -> (Setup, Vec<Stamped>) {
         };
         push(&mut st, cmd, mono, &mut log);
     }
+    log.truncate(n);
     (setup, log)
 }
 
