@@ -281,9 +281,17 @@ pub fn run(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
     let mut home = Home::new(&lib, opts.theme);
     let mut terminal = ratatui::init();
     let result: color_eyre::Result<()> = (|| {
+        let _signals = super::signals::watch();
         while home.done.is_none() {
+            if let super::signals::Pending::Quit(q) = super::signals::pending(&mut terminal)? {
+                super::signals::end_screen(&mut terminal, q);
+            }
             terminal.draw(|f| render(f, &home))?;
             if let TermEvent::Key(k) = event::read()? {
+                if super::signals::is_suspend_key(&k) {
+                    super::signals::suspend(&mut terminal)?;
+                    continue;
+                }
                 home.handle_key(k, dirs);
             }
         }

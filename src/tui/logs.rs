@@ -941,10 +941,19 @@ pub fn browse(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
 }
 
 fn run_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> color_eyre::Result<()> {
+    let _signals = super::signals::watch();
     loop {
+        if let super::signals::Pending::Quit(q) = super::signals::pending(terminal)? {
+            super::signals::end_screen(terminal, q);
+        }
         terminal.draw(|f| render(app, f.area(), f.buffer_mut()))?;
-        // Blocks until a key or a resize: nothing runs while the browser sits idle.
+        // Blocks until a key, a resize or a signal (see `signals`): nothing runs while the
+        // browser sits idle.
         let TermEvent::Key(key) = crossterm::event::read()? else { continue };
+        if super::signals::is_suspend_key(&key) {
+            super::signals::suspend(terminal)?;
+            continue;
+        }
         if type_char(app, key) {
             continue;
         }
