@@ -763,6 +763,11 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
             lines.push(Line::from(
                 "Forms: Tab next field · Enter save · F2 show/hide text · Esc cancel",
             ));
+            if cfg!(unix) {
+                lines.push(Line::from(
+                    "Ctrl-Z suspends to the shell; fg there brings this screen back.",
+                ));
+            }
             lines.push(Line::from(Span::styled("Any key closes this help.", t.muted())));
             popup(f, area, "Keys", lines, w);
         }

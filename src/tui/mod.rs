@@ -1,7 +1,8 @@
 //! The full-screen views: the live facilitation screen, the home screen, resume and the mirror.
 //!
 //! The loop sleeps until the next moment the display must change (the shown second, a warning,
-//! a time up, the end of a flash) or a key arrives, draws, and goes back to sleep. A paused
+//! a time up, the end of a flash) or a key or a signal ([`signals`]) arrives, draws, and goes back
+//! to sleep. A paused
 //! session has no next moment, so it blocks on input and does not wake at all.
 
 pub mod app;
@@ -12,6 +13,7 @@ pub mod keys;
 pub mod live;
 pub mod logs;
 pub mod mirror;
+pub mod signals;
 pub mod theme;
 pub mod widgets;
 
@@ -287,25 +289,31 @@ fn say(line: &str) {
     let _ = output::println(line);
 }
 
-/// Restores the terminal when the process is told to stop (SIGTERM, SIGHUP). Every event is
-/// already on disk, so stopping loses nothing; `convene resume` continues.
-fn watch_signals() {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    use std::sync::Once;
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP]) {
-            std::thread::spawn(move || {
-                if let Some(sig) = signals.forever().next() {
-                    ratatui::restore();
-                    eprintln!(
-                        "convene: stopped by a signal; the log is saved: `convene resume` continues"
-                    );
-                    std::process::exit(128 + sig);
-                }
-            });
-        }
-    });
+/// Ends the session on a quit signal (SIGINT, SIGQUIT, SIGTERM, SIGHUP), as a crash would for
+/// the room (the clock is not paused), but tidily: what the log still holds only in memory is
+/// written or saved elsewhere, the terminal restored, and the summary says how to resume.
+fn quit_by_signal(terminal: &mut DefaultTerminal, app: &mut App, q: signals::Quit) -> ! {
+    let session = app.log.as_ref().map(|l| l.session.clone());
+    if let Some(session) = session {
+        // The save form's default place, or a name beside it not taken yet.
+        let first = app::default_save_path(&session);
+        let to = std::iter::once(first.clone())
+            .chain((2..10).map(|n| first.with_file_name(format!("convene-{session}-{n}.jsonl"))))
+            .find(|p| !p.exists())
+            .unwrap_or(first);
+        signals::keep_log(app, &to);
+    }
+    if app.exit.is_none() {
+        app.exit = Some(if matches!(app.state.status, Status::Ended(_)) {
+            Exit::Ended
+        } else {
+            Exit::Left
+        });
+    }
+    signals::leave(terminal);
+    signals::say_stopped(q);
+    after_session(app);
+    signals::exit(q)
 }
 
 /// How long until the display must change, if ever.
@@ -361,13 +369,20 @@ pub fn live_loop(
     mut clock: SystemClock,
     mut source: Option<&mut dyn Source>,
 ) -> color_eyre::Result<()> {
-    watch_signals();
+    let _signals = signals::watch();
     // Draw only when something changed: an event, a key, a resize, or the moment the display
     // changes by itself (`wake_in`). The mirror looks at its log ten times a second, but redraws
     // only when that moment comes or the log grew.
     let mut redraw = true;
     let mut draw_at: Option<u64> = None;
     loop {
+        // A signal wakes the wait below (see `signals`): handled before the clock is read, so
+        // the time a stop lasted is seen at once.
+        match signals::pending(terminal)? {
+            signals::Pending::Quit(q) => quit_by_signal(terminal, app, q),
+            signals::Pending::Redraw => redraw = true,
+            signals::Pending::Nothing => {}
+        }
         let now = clock.now();
         if let Some(log) = app.log.as_mut() {
             // Events kept in memory are written as soon as the disk allows, and a log deleted or
@@ -419,6 +434,12 @@ pub fn live_loop(
         }
         redraw = true; // a key or a resize
         if let TermEvent::Key(k) = event::read()? {
+            if signals::is_suspend_key(&k) {
+                if !signals::suspend(terminal)? {
+                    app.message = Some(signals::CANNOT_SUSPEND.into());
+                }
+                continue;
+            }
             // A sleep noticed only now (the loop was blocked, e.g. paused) is reported before
             // the key acts, so it is judged against the state the room was in.
             let now = clock.now();

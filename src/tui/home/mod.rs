@@ -81,10 +81,18 @@ pub fn run(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
     let mut home = Home::new(&lib, opts.theme);
     let mut terminal = ratatui::try_init()?;
     let result: color_eyre::Result<Option<(Setup, Vec<String>)>> = (|| {
+        let _signals = super::signals::watch();
         loop {
+            if let super::signals::Pending::Quit(q) = super::signals::pending(&mut terminal)? {
+                super::signals::end_screen(&mut terminal, q);
+            }
             terminal.draw(|f| render(f, &home))?;
-            // Blocks until a key: an idle home screen never wakes.
+            // Blocks until a key, a resize or a signal: an idle home screen never wakes.
             let TermEvent::Key(k) = event::read()? else { continue };
+            if super::signals::is_suspend_key(&k) {
+                super::signals::suspend(&mut terminal)?;
+                continue;
+            }
             if type_char(&mut home, k) {
                 continue;
             }

@@ -177,10 +177,19 @@ pub fn browse(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
 }
 
 fn run_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> color_eyre::Result<()> {
+    let _signals = crate::tui::signals::watch();
     loop {
+        if let crate::tui::signals::Pending::Quit(q) = crate::tui::signals::pending(terminal)? {
+            crate::tui::signals::end_screen(terminal, q);
+        }
         terminal.draw(|f| render(&*app, f.area(), f.buffer_mut()))?;
-        // Blocks until a key or a resize: nothing runs while the browser sits idle.
+        // Blocks until a key, a resize or a signal (see `signals`): nothing runs while the
+        // browser sits idle.
         let TermEvent::Key(key) = crossterm::event::read()? else { continue };
+        if crate::tui::signals::is_suspend_key(&key) {
+            crate::tui::signals::suspend(terminal)?;
+            continue;
+        }
         if type_char(app, key) {
             continue;
         }
