@@ -213,3 +213,14 @@ fn who_agreed_to_an_extension_can_be_named_on_screen() {
     let logged = rig.events("extended");
     assert_eq!(logged[0]["agreement"]["names"], serde_json::json!(["Ann", "Ben"]));
 }
+
+/// A name too long to be a formatting width (65,536 characters or more) is cut on the start
+/// card's roster, never passed to `format!` as a width (which panics).
+#[test]
+fn a_huge_name_is_cut_on_the_start_card_not_a_panic() {
+    let huge = "A".repeat(70_000);
+    let rig = support::Rig::builtin("coaching-triad", &[&huge, "Ben", "Cat"]);
+    let screen = rig.render(120, 35);
+    assert!(screen.contains("Roles in each of 3 rounds"), "{screen}");
+    assert!(screen.contains("AAAA…"), "the name is cut with an ellipsis:\n{screen}");
+}

@@ -26,6 +26,7 @@ use super::app::{App, FormKind, Overlay};
 use super::keymap;
 use super::widgets::{big_clock, popup, too_small, wrapped_rows as rows};
 use crate::protocol::{Part, RoleCount, Timing, format_clock};
+use crate::review::fmt::cut;
 use crate::session::view::{self, Phase};
 use crate::session::{CommitmentStatus, Status};
 use crate::text::sanitize;
@@ -45,6 +46,9 @@ pub fn render(f: &mut Frame, app: &App, mono: u64, wall: DateTime<FixedOffset>) 
 }
 
 /// "1 note", "3 notes".
+/// The widest a roster column grows (names and roles beyond it are cut with `…`).
+const ROSTER_COL: usize = 40;
+
 fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
@@ -617,8 +621,11 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
         app.scroll.min(u16::try_from(max).unwrap_or(u16::MAX))
     };
     // Two columns when the roster table fits in half the width without wrapping.
-    let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).max(4);
-    let role_w = p.roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(6).max(6);
+    // Columns as wide as the longest name, within reason: a longer name is cut, never used as
+    // a formatting width as it stands (a 65,536-character name would panic `format!`).
+    let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).clamp(4, ROSTER_COL);
+    let role_w =
+        p.roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(6).clamp(6, ROSTER_COL);
     let table_w = 4 + name_w + st.rounds * (role_w + 2);
     let more_below = if area.width >= 110 && table_w + 2 <= usize::from(area.width / 2) {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
@@ -687,8 +694,11 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
         }
     };
     lines.push(Line::from(Span::styled(title, t.title())));
-    let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).max(4);
-    let role_w = p.roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(6).max(6);
+    // Columns as wide as the longest name, within reason: a longer name is cut, never used as
+    // a formatting width as it stands (a 65,536-character name would panic `format!`).
+    let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).clamp(4, ROSTER_COL);
+    let role_w =
+        p.roles.iter().map(|r| r.name.chars().count()).max().unwrap_or(6).clamp(6, ROSTER_COL);
     let mut head = format!("  {:name_w$}  ", "");
     for r in 0..st.rounds {
         let _ = write!(head, "{:role_w$}  ", format!("Round {}", r + 1));
@@ -701,7 +711,8 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
         }
         for name in g {
             let sel = selectable && chooses && index == app.selected;
-            let mut row = format!("{}{:name_w$}  ", if sel { "> " } else { "  " }, s(name));
+            let mut row =
+                format!("{}{:name_w$}  ", if sel { "> " } else { "  " }, cut(&s(name), name_w));
             for r in 0..st.rounds {
                 let role = view::roles_in_round(st, r)
                     .get(gi)
@@ -710,7 +721,7 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
                     })
                     .map(|id| p.role_name(&id))
                     .unwrap_or_default();
-                let _ = write!(row, "{:role_w$}  ", s(&role));
+                let _ = write!(row, "{:role_w$}  ", cut(&s(&role), role_w));
             }
             let style = if sel { t.selected() } else { Style::new() };
             lines.push(Line::from(Span::styled(row.trim_end().to_string(), style)));

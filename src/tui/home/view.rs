@@ -136,7 +136,11 @@ fn details(h: &Home) -> Vec<Line<'static>> {
                 LoadError::Invalid { path, problems } => {
                     detail.push(Line::from(sanitize(path)));
                     for p in problems {
-                        let at = p.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+                        let at = match (p.line, p.column) {
+                            (Some(l), Some(c)) => format!("line {l}:{c}: "),
+                            (Some(l), None) => format!("line {l}: "),
+                            _ => String::new(),
+                        };
                         detail.push(Line::from(format!(
                             "• {at}{}: {}",
                             sanitize(&p.place),
