@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use crate::cli::{Dirs, ProtocolsAction, ProtocolsArgs};
 use crate::output;
-use crate::protocol::library::default_user_dir;
 use crate::protocol::plan::{planned_total, rounds_for, typical_people};
 use crate::protocol::{
     Cue, ExtensionPolicy, Library, OrderRule, Part, Protocol, RoleCount, Rounds, StageSpec, Timing,
@@ -21,8 +20,7 @@ const COLUMN_MAX: [usize; 5] = [32, 40, 40, 24, 24];
 
 /// Loads the library the way every command does: built-ins plus the user folder.
 pub fn library(dirs: &Dirs) -> Library {
-    let user = dirs.protocols_dir.clone().or_else(default_user_dir);
-    Library::load(user.as_deref(), &[])
+    Library::standard(dirs.protocols_dir.as_deref())
 }
 
 pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {

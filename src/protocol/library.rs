@@ -75,6 +75,13 @@ impl Library {
     }
 
     /// Built-ins, then the user folder (if it exists), then extra files.
+    /// The library every command uses: the built-ins plus the user's folder (`protocols_dir`
+    /// when given, else [`default_user_dir`]).
+    pub fn standard(protocols_dir: Option<&Path>) -> Self {
+        let user = protocols_dir.map(Path::to_path_buf).or_else(default_user_dir);
+        Self::load(user.as_deref(), &[])
+    }
+
     pub fn load(user_dir: Option<&Path>, extra: &[PathBuf]) -> Self {
         let mut lib = Self::builtin_only();
         if let Some(dir) = user_dir {
