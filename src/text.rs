@@ -27,6 +27,12 @@ pub fn sanitize_output(s: &str) -> String {
     s.chars().map(|c| if is_unsafe(c) && !keep(c) { '\u{FFFD}' } else { c }).collect()
 }
 
+/// A count with its noun: `1 note`, `2 notes` (`plural(n, "match", "matches")`). The one plural
+/// helper for every view.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A control character, or a bidirectional override that could reorder what is shown.
 pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')

@@ -11,7 +11,7 @@ use crate::protocol::{
     format_clock, load_file,
 };
 use crate::review::fmt::cut;
-use crate::text::sanitize;
+use crate::text::{plural, sanitize};
 
 /// The widest each column of the `convene protocols` table may be, in characters, except the
 /// last (FROM), which is never padded. Longer cells are cut with `…`. No user text ever sets a
@@ -61,18 +61,13 @@ pub fn summary_line(path: &str, p: &Protocol) -> String {
     let n = typical_people(p);
     let stages = p.all_stages().count();
     format!(
-        "ok  {path}: {} \"{}\", {} role{}, {stages} stage{}, {}",
+        "ok  {path}: {} \"{}\", {}, {}, {}",
         p.id,
         sanitize(&p.name),
-        p.roles.len(),
-        plural(p.roles.len()),
-        plural(stages),
+        plural(p.roles.len(), "role", "roles"),
+        plural(stages, "stage", "stages"),
         total_phrase(p, n)
     )
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Whether a session of `n` people is allowed by the protocol's group size.
@@ -184,7 +179,7 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
         let _ = writeln!(out, "note: {n}");
     }
     if !broken.is_empty() {
-        let _ = writeln!(out, "\nCould not load {} file{}:", broken.len(), plural(broken.len()));
+        let _ = writeln!(out, "\nCould not load {}:", plural(broken.len(), "file", "files"));
         for b in broken {
             let _ = writeln!(out, "  {b}");
         }

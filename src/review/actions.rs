@@ -330,7 +330,7 @@ pub fn text(list: &[Action], today: NaiveDate) -> String {
     let _ = writeln!(
         out,
         "{}: {open} open, {overdue} overdue (today is {}).",
-        fmt::count(list.len(), "commitment", "commitments"),
+        crate::text::plural(list.len(), "commitment", "commitments"),
         fmt::long_date(today)
     );
     out

@@ -233,7 +233,7 @@ pub fn show(sess: &Session) -> String {
         fmt::dur(d.actual_ms),
         fmt::dur(d.overrun_ms),
         if over_stages > 0 {
-            format!(" in {}", fmt::count(over_stages, "stage", "stages"))
+            format!(" in {}", crate::text::plural(over_stages, "stage", "stages"))
         } else {
             String::new()
         }

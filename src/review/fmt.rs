@@ -131,10 +131,6 @@ pub fn times(n: u32) -> String {
     }
 }
 
-/// `1 note`, `2 notes`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 #[cfg(test)]
 mod tests {

@@ -151,7 +151,7 @@ pub fn table(scan: &Scan, filter: &Filter) -> String {
             }
         }
         out.push_str(&fmt::table(&rows));
-        let _ = writeln!(out, "{}", fmt::count(shown, "session", "sessions"));
+        let _ = writeln!(out, "{}", crate::text::plural(shown, "session", "sessions"));
     }
     if !damaged.is_empty() {
         out.push_str("\n* Some lines of these logs could not be read (the rest was):\n");
@@ -167,7 +167,7 @@ pub fn table(scan: &Scan, filter: &Filter) -> String {
         let _ = writeln!(
             out,
             "\n{} could not be read{}:",
-            fmt::count(unreadable.len(), "log", "logs"),
+            crate::text::plural(unreadable.len(), "log", "logs"),
             if filter.is_empty() { "" } else { " (so no filter could match them)" }
         );
         for e in unreadable {

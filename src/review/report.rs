@@ -187,7 +187,7 @@ pub fn text(r: &Report) -> String {
     let _ = writeln!(
         out,
         "Planned against actual time in {}; medians per stage run.",
-        fmt::count(r.sessions, "session", "sessions")
+        crate::text::plural(r.sessions, "session", "sessions")
     );
     for p in &r.protocols {
         let _ = writeln!(
@@ -195,7 +195,7 @@ pub fn text(r: &Report) -> String {
             "\n{} ({}): {}",
             sanitize(&p.name),
             sanitize(&p.id),
-            fmt::count(p.sessions, "session", "sessions")
+            crate::text::plural(p.sessions, "session", "sessions")
         );
         let mut rows = vec![
             [
@@ -247,7 +247,7 @@ pub fn text(r: &Report) -> String {
         let _ = writeln!(
             out,
             "\n{} left out: unfinished logs stop in them, so their time is not known.",
-            fmt::count(r.runs_left_out, "stage run", "stage runs")
+            crate::text::plural(r.runs_left_out, "stage run", "stage runs")
         );
     }
     out

@@ -323,7 +323,7 @@ fn render_report(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let title = format!(
         " Report: {} · {} (protocol {} of {}, ←→) ",
         sanitize(&p.name),
-        fmt::count(p.sessions, "session", "sessions"),
+        crate::text::plural(p.sessions, "session", "sessions"),
         which + 1,
         r.protocols.len()
     );
