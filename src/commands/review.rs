@@ -11,13 +11,7 @@ use crate::review::{self, Filter, FilterText, ReviewError, detail, export, list,
 /// A failed review: a file that can't be read or written is the machine's failure; the rest is
 /// bad input (an unknown id, a filter that can't be used, a log that is not one convene reads).
 fn fail(e: &ReviewError) -> ExitCode {
-    let code = match e {
-        ReviewError::Io(_) => output::FAILURE,
-        ReviewError::NoDataDir
-        | ReviewError::BadInput(_)
-        | ReviewError::UnknownSession(_)
-        | ReviewError::Unreadable(_) => output::BAD_INPUT,
-    };
+    let code = if e.is_machine_failure() { output::FAILURE } else { output::BAD_INPUT };
     output::fail(code, &e.to_string())
 }
 

@@ -283,7 +283,7 @@ fn md_note(sess: &Session, names: &Names, n: &Note) -> String {
 /// empty outside rounds, `left` for the stage an unfinished log stopped in. No names appear.
 pub fn csv(sess: &Session) -> Result<String, ReviewError> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
-    let err = |e: ::csv::Error| ReviewError::Io(format!("writing CSV: {e}"));
+    let err = |e: ::csv::Error| ReviewError::Encode { format: "CSV", reason: e.to_string() };
     w.write_record([
         "position",
         "stage",
@@ -321,8 +321,10 @@ pub fn csv(sess: &Session) -> Result<String, ReviewError> {
         ])
         .map_err(err)?;
     }
-    let bytes = w.into_inner().map_err(|e| ReviewError::Io(format!("writing CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| ReviewError::Io(format!("writing CSV: {e}")))
+    let bytes =
+        w.into_inner().map_err(|e| ReviewError::Encode { format: "CSV", reason: e.to_string() })?;
+    String::from_utf8(bytes)
+        .map_err(|e| ReviewError::Encode { format: "CSV", reason: e.to_string() })
 }
 
 /// A wall-clock time, written as in the logs (RFC 3339 with milliseconds and the offset).
@@ -629,7 +631,7 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
             .collect(),
     };
     let mut text = crate::text::to_json_pretty(&doc)
-        .map_err(|e| ReviewError::Io(format!("writing JSON: {e}")))?;
+        .map_err(|e| ReviewError::Encode { format: "JSON", reason: e.to_string() })?;
     text.push('\n');
     Ok(text)
 }
@@ -638,17 +640,16 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
 pub fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
     let mut f = open_new_private(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            ReviewError::BadInput(format!(
-                "{} already exists: nothing was written. Choose another name, or remove the file first.",
-                path.display()
-            ))
+            ReviewError::Exists { path: path.to_path_buf() }
         } else {
-            ReviewError::Io(format!("cannot create {}: {e}", path.display()))
+            ReviewError::Write { action: "create", path: path.to_path_buf(), reason: e.to_string() }
         }
     })?;
-    f.write_all(contents.as_bytes())
-        .and_then(|()| f.sync_all())
-        .map_err(|e| ReviewError::Io(format!("cannot write {}: {e}", path.display())))
+    f.write_all(contents.as_bytes()).and_then(|()| f.sync_all()).map_err(|e| ReviewError::Write {
+        action: "write",
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -37,13 +37,9 @@ fn same(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
-pub fn parse_date(flag: &str, text: &str) -> Result<NaiveDate, ReviewError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ReviewError::BadInput(format!(
-            "{flag} {}: not a date; write it as YYYY-MM-DD, e.g. 2026-11-23",
-            crate::text::sanitize(text)
-        ))
-    })
+pub fn parse_date(flag: &'static str, text: &str) -> Result<NaiveDate, ReviewError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ReviewError::BadDate { flag, text: text.to_string() })
 }
 
 pub fn parse_status(text: &str) -> Result<SessionStatus, ReviewError> {
@@ -51,10 +47,7 @@ pub fn parse_status(text: &str) -> Result<SessionStatus, ReviewError> {
         "completed" | "complete" => Ok(SessionStatus::Completed),
         "ended-early" | "early" => Ok(SessionStatus::EndedEarly),
         "unfinished" | "interrupted" => Ok(SessionStatus::Unfinished),
-        _ => Err(ReviewError::BadInput(format!(
-            "--status {}: use completed, ended-early or unfinished",
-            crate::text::sanitize(text)
-        ))),
+        _ => Err(ReviewError::BadStatus { text: text.to_string() }),
     }
 }
 
@@ -85,9 +78,7 @@ impl Filter {
         if let (Some(a), Some(b)) = (out.since, out.until)
             && a > b
         {
-            return Err(ReviewError::BadInput(format!(
-                "--since {a} is after --until {b}: no session can match"
-            )));
+            return Err(ReviewError::EmptyRange { since: a, until: b });
         }
         Ok(out)
     }
@@ -145,6 +136,8 @@ mod tests {
             until: Some("2026-11-01"),
             ..FilterText::default()
         };
-        assert!(Filter::parse(f).unwrap_err().to_string().contains("after --until"));
+        let e = Filter::parse(f).unwrap_err();
+        assert!(matches!(e, ReviewError::EmptyRange { .. }), "{e:?}");
+        assert!(e.to_string().contains("after --until"));
     }
 }

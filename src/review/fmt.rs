@@ -131,7 +131,6 @@ pub fn times(n: u32) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

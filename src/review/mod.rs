@@ -20,7 +20,9 @@ pub mod redact;
 pub mod report;
 pub mod scan;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use crate::text::sanitize;
 
 pub use actions::open_commitments;
 pub use digest::{Digest, RunDigest, SessionStatus};
@@ -32,18 +34,58 @@ pub use scan::{Entry, Scan, scan};
 pub enum ReviewError {
     #[error("there is no data folder: give one with --data-dir or the CONVENE_DATA_DIR variable")]
     NoDataDir,
-    /// Reading or writing a file failed.
-    #[error("{0}")]
-    Io(String),
-    /// A filter or option has a value that cannot be used.
-    #[error("{0}")]
-    BadInput(String),
-    /// No session has this id (the message lists the closest ones).
-    #[error("{0}")]
-    UnknownSession(String),
-    /// The log exists but cannot be read at all.
+    /// The sessions folder exists but cannot be listed.
+    #[error("{}: {reason}", folder.display())]
+    ReadFolder { folder: PathBuf, reason: String },
+    /// An export file could not be created or written.
+    #[error("cannot {action} {}: {reason}", path.display())]
+    Write { action: &'static str, path: PathBuf, reason: String },
+    /// Turning a session into CSV or JSON failed.
+    #[error("writing {format}: {reason}")]
+    Encode { format: &'static str, reason: String },
+    /// An export would replace an existing file.
+    #[error(
+        "{} already exists: nothing was written. Choose another name, or remove the file first.",
+        path.display()
+    )]
+    Exists { path: PathBuf },
+    /// A date filter that is not a date.
+    #[error("{flag} {}: not a date; write it as YYYY-MM-DD, e.g. 2026-11-23", sanitize(text))]
+    BadDate { flag: &'static str, text: String },
+    /// A status filter that is not a status.
+    #[error("--status {}: use completed, ended-early or unfinished", sanitize(text))]
+    BadStatus { text: String },
+    /// A date range no session can be in.
+    #[error("--since {since} is after --until {until}: no session can match")]
+    EmptyRange { since: chrono::NaiveDate, until: chrono::NaiveDate },
+    /// There are no logs at all to find the id among.
+    #[error("no session \"{}\": there are no session logs in {}", sanitize(id), folder.display())]
+    NoSessions { id: String, folder: PathBuf },
+    /// No session has this id; `closest` are the nearest ids.
+    #[error(
+        "no session \"{}\". The closest: {}. `convene logs list` shows them all.",
+        sanitize(id),
+        closest.join(", ")
+    )]
+    UnknownSession { id: String, closest: Vec<String> },
+    /// Several sessions start with this id (`matches` holds at most 8 of `count`).
+    #[error(
+        "\"{}\" matches {count} sessions: {}{}. Give more of the id.",
+        sanitize(id),
+        matches.join(", "),
+        if *count > matches.len() { format!(" and {} more", count - matches.len()) } else { String::new() }
+    )]
+    Ambiguous { id: String, matches: Vec<String>, count: usize },
+    /// The log exists but cannot be read at all (the reader's message names the file).
     #[error("{0}")]
     Unreadable(String),
+}
+
+impl ReviewError {
+    /// Whether this is the machine's failure (a disk), not the user's input.
+    pub fn is_machine_failure(&self) -> bool {
+        matches!(self, Self::ReadFolder { .. } | Self::Write { .. } | Self::Encode { .. })
+    }
 }
 
 /// Finds the entry for a session id or a unique prefix of one.
@@ -57,15 +99,14 @@ pub fn resolve<'a>(scan: &'a Scan, id: &str) -> Result<&'a Entry, ReviewError> {
     } else {
         scan.entries.iter().filter(|e| e.id.starts_with(id)).collect()
     };
-    let shown = crate::text::sanitize(id);
     match matches.as_slice() {
         [one] => Ok(one),
         [] => {
             if scan.entries.is_empty() {
-                return Err(ReviewError::UnknownSession(format!(
-                    "no session \"{shown}\": there are no session logs in {}",
-                    scan.sessions_dir.display()
-                )));
+                return Err(ReviewError::NoSessions {
+                    id: id.to_string(),
+                    folder: scan.sessions_dir.clone(),
+                });
             }
             let mut near: Vec<(usize, &str)> = scan
                 .entries
@@ -73,24 +114,12 @@ pub fn resolve<'a>(scan: &'a Scan, id: &str) -> Result<&'a Entry, ReviewError> {
                 .map(|e| (strsim::damerau_levenshtein(id, &e.id), e.id.as_str()))
                 .collect();
             near.sort_unstable();
-            let ids: Vec<&str> = near.iter().take(3).map(|(_, i)| *i).collect();
-            Err(ReviewError::UnknownSession(format!(
-                "no session \"{shown}\". The closest: {}. `convene logs list` shows them all.",
-                ids.join(", ")
-            )))
+            let closest = near.iter().take(3).map(|(_, i)| (*i).to_string()).collect();
+            Err(ReviewError::UnknownSession { id: id.to_string(), closest })
         }
         many => {
-            let ids: Vec<&str> = many.iter().take(8).map(|e| e.id.as_str()).collect();
-            let more = if many.len() > 8 {
-                format!(" and {} more", many.len() - 8)
-            } else {
-                String::new()
-            };
-            Err(ReviewError::UnknownSession(format!(
-                "\"{shown}\" matches {} sessions: {}{more}. Give more of the id.",
-                many.len(),
-                ids.join(", ")
-            )))
+            let matches = many.iter().take(8).map(|e| e.id.clone()).collect();
+            Err(ReviewError::Ambiguous { id: id.to_string(), matches, count: many.len() })
         }
     }
 }

@@ -106,7 +106,7 @@ pub fn scan_with(data: &Path, use_cache: bool) -> Result<Scan, ReviewError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(Scan { sessions_dir: dir, entries: Vec::new(), read: 0 });
         }
-        Err(e) => return Err(ReviewError::Io(format!("{}: {e}", dir.display()))),
+        Err(e) => return Err(ReviewError::ReadFolder { folder: dir, reason: e.to_string() }),
     };
     let mut cached: HashMap<String, CacheEntry> = if use_cache {
         load_cache(&cache_path(data))
