@@ -86,6 +86,36 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let n = s.participants.len();
+    errors.extend(name_errors(s));
+    errors.extend(size_errors(p, n));
+    errors.extend(override_errors(s));
+    if !errors.is_empty() {
+        return Err(SetupError(errors));
+    }
+    if let Some(m) = p.group.multiple_of
+        && m > 0
+        && !n.is_multiple_of(m as usize)
+    {
+        warnings.push(format!("{n} people is not a multiple of {m}."));
+    }
+    for (id, secs) in &s.overrides {
+        if let Some(w) = p.stage(id).and_then(|st| st.warning.as_ref())
+            && w.before_secs().is_some_and(|b| b >= *secs)
+        {
+            warnings.push(format!(
+                "--stage {id}: {} is not longer than its warning ({} before the end), so that stage has no warning.",
+                crate::protocol::format_duration_short(*secs),
+                w.before
+            ));
+        }
+    }
+    warnings.extend(roster_warnings(p, &s.participants));
+    Ok(warnings)
+}
+
+/// Names that cannot be used: empty, with control characters, or given twice.
+fn name_errors(s: &Setup) -> Vec<String> {
+    let mut errors = Vec::new();
     for (i, name) in s.participants.iter().enumerate() {
         if name.trim().is_empty() {
             errors.push(format!("participant {} has an empty name", i + 1));
@@ -120,6 +150,12 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
         }
         seen.push(key);
     }
+    errors
+}
+
+/// A roster the protocol's groups and roles cannot hold.
+fn size_errors(p: &Protocol, n: usize) -> Vec<String> {
+    let mut errors = Vec::new();
     if n < p.group.min as usize {
         errors.push(format!("{} needs at least {} people; {n} given", p.name, p.group.min));
     }
@@ -156,6 +192,13 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
             ));
         }
     }
+    errors
+}
+
+/// `--stage` overrides of stages the protocol does not have, or of no time.
+fn override_errors(s: &Setup) -> Vec<String> {
+    let p = &s.protocol;
+    let mut errors = Vec::new();
     for (id, secs) in &s.overrides {
         if p.stage(id).is_none() {
             let ids: Vec<&str> = p.all_stages().map(|(_, st)| st.id.as_str()).collect();
@@ -173,28 +216,7 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
             errors.push(format!("--stage {id}: the duration must be more than zero"));
         }
     }
-    if !errors.is_empty() {
-        return Err(SetupError(errors));
-    }
-    if let Some(m) = p.group.multiple_of
-        && m > 0
-        && !n.is_multiple_of(m as usize)
-    {
-        warnings.push(format!("{n} people is not a multiple of {m}."));
-    }
-    for (id, secs) in &s.overrides {
-        if let Some(w) = p.stage(id).and_then(|st| st.warning.as_ref())
-            && w.before_secs().is_some_and(|b| b >= *secs)
-        {
-            warnings.push(format!(
-                "--stage {id}: {} is not longer than its warning ({} before the end), so that stage has no warning.",
-                crate::protocol::format_duration_short(*secs),
-                w.before
-            ));
-        }
-    }
-    warnings.extend(roster_warnings(p, &s.participants));
-    Ok(warnings)
+    errors
 }
 
 /// The groups, in roster order.

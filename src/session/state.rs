@@ -303,6 +303,23 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             s.skew_ms += gap_ms;
             s.gaps.push(Gap { gap_ms: *gap_ms, cause: *cause, pos: s.pos, wall: e.wall });
         }
+        Event::NoteAdded { .. }
+        | Event::CommitmentAdded { .. }
+        | Event::CommitmentUpdated { .. } => apply_record(s, e),
+        Event::SessionEnded { outcome, .. } => {
+            if let Some(c) = s.clocks.get_mut(s.pos) {
+                c.close(now);
+            }
+            s.paused = false;
+            s.status = Status::Ended(*outcome);
+            s.ended_wall = Some(e.wall);
+        }
+    }
+}
+
+/// Applies a note, a commitment or a follow-up: the records a session keeps.
+fn apply_record(s: &mut SessionState, e: &Stamped) {
+    match &e.event {
         Event::NoteAdded { id, pos, text, round, group, about, private } => {
             let stage = s.stages.get(*pos).map(|r| r.id.clone()).unwrap_or_default();
             s.notes.push(Note {
@@ -339,14 +356,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             pos: s.pos,
             wall: e.wall,
         }),
-        Event::SessionEnded { outcome, .. } => {
-            if let Some(c) = s.clocks.get_mut(s.pos) {
-                c.close(now);
-            }
-            s.paused = false;
-            s.status = Status::Ended(*outcome);
-            s.ended_wall = Some(e.wall);
-        }
+        _ => {}
     }
 }
 
