@@ -269,6 +269,9 @@ fn main() -> Result<(), Box<dyn Error>> {
 }
 
 /// Drives one session through the engine, writing every event.
+// One session's script, read top to bottom like the session it plays: splitting it would
+// scatter the order of events across functions.
+#[allow(clippy::too_many_lines)]
 fn run_session(
     out: &Path,
     protocol: &Protocol,
