@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::app::{App, Options};
-use super::clock::{SystemClock, wall_now};
 use super::{Source, live_loop};
+use crate::clock::{SystemClock, wall_now};
 use crate::log::Line;
 use crate::log::reader::SessionLog;
 use crate::session::{Now, SessionState, replay};

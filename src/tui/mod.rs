@@ -6,7 +6,6 @@
 //! session has no next moment, so it blocks on input and does not wake at all.
 
 pub mod app;
-pub mod clock;
 pub mod home;
 pub mod keymap;
 pub mod keys;
@@ -26,9 +25,9 @@ use crossterm::event::{self, Event as TermEvent};
 use ratatui::DefaultTerminal;
 
 use self::app::{App, Exit, Options};
-use self::clock::{SystemClock, wall_now};
 use self::theme::Theme;
 use crate::cli::{Dirs, MirrorArgs, ResumeArgs, RunArgs, ScreenArgs};
+use crate::clock::{self, SystemClock, wall_now};
 use crate::log::reader::{SessionLog, read_log};
 use crate::log::writer::LogWriter;
 use crate::log::{Header, SessionLock, data_dir, in_use, session_id};
