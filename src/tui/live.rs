@@ -29,7 +29,7 @@ use crate::protocol::{Part, RoleCount, Timing, format_clock};
 use crate::review::fmt::cut;
 use crate::session::view::{self, Phase};
 use crate::session::{CommitmentStatus, Status};
-use crate::text::sanitize;
+use crate::text::{plural, sanitize};
 
 /// Draws the whole screen for `app` at the moment (`mono`, `wall`).
 pub fn render(f: &mut Frame, app: &App, mono: u64, wall: DateTime<FixedOffset>) {
@@ -45,25 +45,16 @@ pub fn render(f: &mut Frame, app: &App, mono: u64, wall: DateTime<FixedOffset>) 
     overlay(f, app, area);
 }
 
-/// "1 note", "3 notes".
 /// The widest a roster column grows (names and roles beyond it are cut with `…`).
 const ROSTER_COL: usize = 40;
-
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
-
-fn s(text: &str) -> String {
-    sanitize(text)
-}
 
 /// "Project tuning · AP set · stage 2 of 6 · round 1 of 1"; reversed while flashing.
 fn header_line(app: &App, flash: bool) -> Line<'static> {
     let st = &app.state;
     let t = app.opts.theme;
-    let mut spans = vec![Span::styled(s(&st.setup.protocol.name), t.title())];
+    let mut spans = vec![Span::styled(sanitize(&st.setup.protocol.name), t.title())];
     if let Some(g) = &st.setup.group_name {
-        spans.push(Span::raw(format!(" · {}", s(g))));
+        spans.push(Span::raw(format!(" · {}", sanitize(g))));
     }
     if st.status != Status::NotStarted {
         spans.push(Span::raw(format!(" · stage {} of {}", st.pos + 1, st.stages.len())));
@@ -148,7 +139,7 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
         hr,
     );
 
-    let mut title = vec![Span::styled(s(&spec.title()), t.title())];
+    let mut title = vec![Span::styled(sanitize(&spec.title()), t.title())];
     let suffix = "  (suggested duration)";
     // A duration the facilitator set (--stage) is not a suggestion any more.
     if spec.timing == Timing::Suggested
@@ -177,11 +168,11 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
             let mut texts: Vec<String> = (1..=most)
                 .rev()
                 .filter_map(|n| view::warning_text(st, n))
-                .map(|msg| format!("WRAP UP · {} · {left} left", s(&msg)))
+                .map(|msg| format!("WRAP UP · {} · {left} left", sanitize(&msg)))
                 .collect();
             // Then the message without the names, then only the time left.
             if let Some(w) = spec.warning.as_ref() {
-                texts.push(format!("WRAP UP · {} · {left} left", s(&w.message)));
+                texts.push(format!("WRAP UP · {} · {left} left", sanitize(&w.message)));
             }
             texts.push(format!("WRAP UP · {left} left"));
             let fits = |t: &&String| t.chars().count() <= usize::from(area.width);
@@ -212,7 +203,7 @@ fn live(f: &mut Frame, app: &App, area: Rect, mono: u64, wall: DateTime<FixedOff
     f.render_widget(Paragraph::new(session_line(app, mono, wall, next_a.width)), next_a);
     f.render_widget(Paragraph::new(progress_strip(app, strip_a.width)), strip_a);
     if let Some(m) = &app.message {
-        f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
+        f.render_widget(Paragraph::new(sanitize(m)).style(t.title()), msg_a);
     }
     f.render_widget(Paragraph::new(footer(app, foot_a.width)), foot_a);
 }
@@ -246,7 +237,7 @@ fn follow_up_line(app: &App) -> Line<'static> {
         Span::styled("Follow-up: ", t.title()),
         Span::raw(format!(
             "{reviewed} of {} reviewed · press ",
-            count(total, "earlier commitment")
+            plural(total, "earlier commitment", "earlier commitments")
         )),
         Span::styled("f", t.key()),
     ])
@@ -266,8 +257,8 @@ fn cue_lines(app: &App, width: u16) -> Vec<Line<'static>> {
             if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
         Line::from(vec![
             Span::styled(tag, style),
-            Span::styled(s(&c.who), t.title()),
-            Span::raw(format!(": {}", s(&c.cue))),
+            Span::styled(sanitize(&c.who), t.title()),
+            Span::raw(format!(": {}", sanitize(&c.cue))),
         ])
     };
     let count = tries.first().map_or(0, Vec::len);
@@ -322,8 +313,11 @@ fn ended(f: &mut Frame, app: &App, area: Rect, outcome: crate::session::Outcome)
     let mut lines = vec![
         Line::from(Span::styled(format!(" {word} "), t.badge(Phase::Ended))),
         Line::from(""),
-        Line::from(Span::styled(s(&st.setup.protocol.name), t.title())),
-        Line::from(format!("{run} of {} run · {over} ran over", count(st.stages.len(), "stage"))),
+        Line::from(Span::styled(sanitize(&st.setup.protocol.name), t.title())),
+        Line::from(format!(
+            "{run} of {} run · {over} ran over",
+            plural(st.stages.len(), "stage", "stages")
+        )),
         Line::from(format!(
             "{} of stage time against {} planned",
             format_clock(actual),
@@ -331,9 +325,9 @@ fn ended(f: &mut Frame, app: &App, area: Rect, outcome: crate::session::Outcome)
         )),
         Line::from(format!(
             "{} · {} · {}",
-            count(st.notes.len(), "note"),
-            count(st.commitments.len(), "commitment"),
-            count(st.extensions.len(), "extension")
+            plural(st.notes.len(), "note", "notes"),
+            plural(st.commitments.len(), "commitment", "commitments"),
+            plural(st.extensions.len(), "extension", "extensions")
         )),
     ];
     if app.opts.mirror {
@@ -376,7 +370,7 @@ fn middle_lines(app: &App) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     let t = app.opts.theme;
     let prompts: Vec<Line> = st
         .spec(st.pos)
-        .map(|sp| sp.prompts.iter().map(|p| Line::from(format!("• {}", s(p)))).collect())
+        .map(|sp| sp.prompts.iter().map(|p| Line::from(format!("• {}", sanitize(p)))).collect())
         .unwrap_or_default();
     let mut roles: Vec<Line> = Vec::new();
     if st.spec(st.pos).is_some_and(|sp| sp.follow_up) {
@@ -394,17 +388,20 @@ fn middle_lines(app: &App) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
                 if i > 0 {
                     spans.push(Span::raw(" · "));
                 }
-                spans.push(Span::styled(s(&st.setup.protocol.role_name(role)), t.muted()));
-                spans.push(Span::raw(format!(" {}", s(name))));
+                spans.push(Span::styled(sanitize(&st.setup.protocol.role_name(role)), t.muted()));
+                spans.push(Span::raw(format!(" {}", sanitize(name))));
             }
             roles.push(Line::from(spans));
         }
     } else {
-        let names: Vec<String> = st.order.iter().map(|n| s(n)).collect();
+        let names: Vec<String> = st.order.iter().map(|n| sanitize(n)).collect();
         roles.push(Line::from(format!("Everyone: {}", names.join(", "))));
     }
     if let Some(fac) = &st.setup.facilitator {
-        roles.push(Line::from(vec![Span::styled("Facilitator ", t.muted()), Span::raw(s(fac))]));
+        roles.push(Line::from(vec![
+            Span::styled("Facilitator ", t.muted()),
+            Span::raw(sanitize(fac)),
+        ]));
     }
     (roles, prompts)
 }
@@ -421,7 +418,7 @@ fn session_line(app: &App, mono: u64, wall: DateTime<FixedOffset>, width: u16) -
                 .clocks
                 .get(st.pos + 1)
                 .map_or(0, |c| u64::try_from(c.remaining(c.banked_ms).max(0)).unwrap_or(0) / 1000);
-            Some((s(&n.title()), format!(" ({})", format_clock(secs))))
+            Some((sanitize(&n.title()), format!(" ({})", format_clock(secs))))
         }
         _ => None,
     };
@@ -553,19 +550,22 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
     let mut head: Vec<Line> = Vec::new();
     let planned = format_clock(st.planned_ms() / 1000);
     head.push(Line::from(vec![
-        Span::styled(s(&p.name), t.title()),
+        Span::styled(sanitize(&p.name), t.title()),
         Span::raw(format!(" · {} people · {planned} planned", st.order.len())),
-        Span::raw(st.setup.group_name.as_ref().map(|g| format!(" · {}", s(g))).unwrap_or_default()),
+        Span::raw(
+            st.setup.group_name.as_ref().map(|g| format!(" · {}", sanitize(g))).unwrap_or_default(),
+        ),
     ]));
     if roomy {
-        head.push(Line::from(Span::styled(s(&p.summary), t.muted())));
+        head.push(Line::from(Span::styled(sanitize(&p.summary), t.muted())));
     }
     if let Some(fac) = &st.setup.facilitator {
-        let rule = p.facilitator.as_ref().map(|f| format!(": {}", s(&f.rule))).unwrap_or_default();
-        head.push(Line::from(format!("Facilitator {}{rule}", s(fac))));
+        let rule =
+            p.facilitator.as_ref().map(|f| format!(": {}", sanitize(&f.rule))).unwrap_or_default();
+        head.push(Line::from(format!("Facilitator {}{rule}", sanitize(fac))));
     }
     for w in &app.warnings {
-        head.push(Line::from(Span::styled(format!("Note: {}", s(w)), t.silent())));
+        head.push(Line::from(Span::styled(format!("Note: {}", sanitize(w)), t.silent())));
     }
     let mut roster = Vec::new();
     roster_lines(app, &mut roster, true, roomy);
@@ -588,7 +588,7 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
         plan.push(Line::from(format!(
             "  {:>7}{mark:2} {}{each}",
             format_clock(secs),
-            s(&spec.title())
+            sanitize(&spec.title())
         )));
     }
     if any_suggested {
@@ -601,7 +601,7 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
         plan.push(Line::from(""));
         plan.push(Line::from(Span::styled("Norms", t.title())));
         for n in &p.norms {
-            plan.push(Line::from(format!("  • {}", s(n))));
+            plan.push(Line::from(format!("  • {}", sanitize(n))));
         }
     }
     let width = usize::from(area.width.max(1));
@@ -648,7 +648,7 @@ fn start_card(f: &mut Frame, app: &App, area: Rect) {
         content > usize::from(scroll) + usize::from(body.height)
     };
     if let Some(m) = &app.message {
-        f.render_widget(Paragraph::new(s(m)).style(t.title()), msg_a);
+        f.render_widget(Paragraph::new(sanitize(m)).style(t.title()), msg_a);
     } else if more_below {
         f.render_widget(
             Paragraph::new(Span::styled("more below: PgDn ↓", t.muted()))
@@ -681,7 +681,7 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
     if st.rounds == 0 || p.round.is_empty() {
         lines.push(Line::from(format!(
             "People: {}",
-            st.order.iter().map(|n| s(n)).collect::<Vec<_>>().join(", ")
+            st.order.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", ")
         )));
         return;
     }
@@ -711,8 +711,11 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
         }
         for name in g {
             let sel = selectable && chooses && index == app.selected;
-            let mut row =
-                format!("{}{:name_w$}  ", if sel { "> " } else { "  " }, cut(&s(name), name_w));
+            let mut row = format!(
+                "{}{:name_w$}  ",
+                if sel { "> " } else { "  " },
+                cut(&sanitize(name), name_w)
+            );
             for r in 0..st.rounds {
                 let role = view::roles_in_round(st, r)
                     .get(gi)
@@ -721,7 +724,7 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
                     })
                     .map(|id| p.role_name(&id))
                     .unwrap_or_default();
-                let _ = write!(row, "{:role_w$}  ", cut(&s(&role), role_w));
+                let _ = write!(row, "{:role_w$}  ", cut(&sanitize(&role), role_w));
             }
             let style = if sel { t.selected() } else { Style::new() };
             lines.push(Line::from(Span::styled(row.trim_end().to_string(), style)));
@@ -736,7 +739,7 @@ fn roster_lines(app: &App, lines: &mut Vec<Line<'static>>, selectable: bool, gui
                 RoleCount::Exact(k) => k.to_string(),
                 RoleCount::Rest => "rest".into(),
             };
-            format!("{} ({n}): {}", s(&r.name), s(&r.guidance))
+            format!("{} ({n}): {}", sanitize(&r.name), sanitize(&r.guidance))
         })
         .collect();
     for r in fixed.into_iter().filter(|_| guidance) {
@@ -785,9 +788,9 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
         Overlay::Norms => {
             let p = &st.setup.protocol;
             let mut lines: Vec<Line> =
-                p.norms.iter().map(|n| Line::from(format!("• {}", s(n)))).collect();
+                p.norms.iter().map(|n| Line::from(format!("• {}", sanitize(n)))).collect();
             if let Some(fac) = &p.facilitator {
-                lines.push(Line::from(format!("Facilitator: {}", s(&fac.rule))));
+                lines.push(Line::from(format!("Facilitator: {}", sanitize(&fac.rule))));
             }
             if lines.is_empty() {
                 lines.push(Line::from("This protocol has no norms."));
@@ -820,7 +823,7 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
             let mut label = st
                 .spec(st.pos)
                 .and_then(|sp| sp.expects.as_ref())
-                .map_or_else(String::new, |x| s(&x.label));
+                .map_or_else(String::new, |x| sanitize(&x.label));
             if let Some((have, need)) = st.expected_progress(st.pos).filter(|(_, n)| *n > 1) {
                 let _ = write!(label, " ({have} of {need} groups)");
             }
@@ -863,7 +866,7 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
             let record_label = st
                 .spec(st.pos)
                 .and_then(|sp| sp.expects.as_ref())
-                .map_or_else(|| "Record".to_string(), |x| s(&x.label));
+                .map_or_else(|| "Record".to_string(), |x| sanitize(&x.label));
             let title = match form.kind {
                 FormKind::Note => "Private note",
                 FormKind::Record => record_label.as_str(),
@@ -877,7 +880,7 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
                 let shown = if form.masked && field.secret {
                     "•".repeat(field.value.chars().count())
                 } else {
-                    s(&field.value)
+                    sanitize(&field.value)
                 };
                 let cursor = if i == form.focus { "▏" } else { "" };
                 let style = if i == form.focus { t.title() } else { Style::new() };
@@ -893,7 +896,7 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
                 t.muted(),
             )));
             if let Some(m) = &app.message {
-                lines.push(Line::from(Span::styled(s(m), t.silent())));
+                lines.push(Line::from(Span::styled(sanitize(m), t.silent())));
             }
             popup(f, area, title, lines, w.min(90));
         }
@@ -913,22 +916,23 @@ fn overlay(f: &mut Frame, app: &App, area: Rect) {
                     .rev()
                     .find(|u| u.session.as_deref() == Some(c.session.as_str()) && u.id == c.id)
                     .map_or("to review", |u| u.status.label());
-                let due = c.due.as_deref().map(|d| format!(" (by {})", s(d))).unwrap_or_default();
+                let due =
+                    c.due.as_deref().map(|d| format!(" (by {})", sanitize(d))).unwrap_or_default();
                 let style = if i == *selected { t.selected() } else { Style::new() };
                 let text = if app.reveal {
-                    s(&c.text)
+                    sanitize(&c.text)
                 } else {
                     "•".repeat(c.text.chars().count().min(40))
                 };
                 let mark = if i == *selected { "> " } else { "  " };
                 lines.push(Line::from(Span::styled(
-                    format!("{mark}{}: {text}{due} — {status}", s(&c.owner)),
+                    format!("{mark}{}: {text}{due} — {status}", sanitize(&c.owner)),
                     style,
                 )));
             }
             if let Some(spec) = st.spec(st.pos).filter(|sp| sp.follow_up) {
                 for p in &spec.prompts {
-                    lines.push(Line::from(Span::styled(format!("• {}", s(p)), t.muted())));
+                    lines.push(Line::from(Span::styled(format!("• {}", sanitize(p)), t.muted())));
                 }
             }
             lines.push(Line::from(""));

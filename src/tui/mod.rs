@@ -38,6 +38,7 @@ use crate::session::view::{self, Phase};
 use crate::session::{
     Command, Event, GapCause, SessionState, Setup, Status, check_setup, next_wake, replay,
 };
+use crate::text::plural;
 
 /// Bad input (a setup the engine refuses, an unknown protocol or session): exit 2.
 fn fail(msg: &str) -> ExitCode {
@@ -115,7 +116,7 @@ pub fn build_setup(
 
 /// `convene run`.
 pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
-    let lib = crate::commands::protocols::library(dirs);
+    let lib = crate::protocol::Library::standard(dirs.protocols_dir.as_deref());
     let protocol = match lib.resolve(&args.protocol) {
         Ok(p) => p,
         Err(e) => return Ok(fail(&e)),
@@ -208,15 +209,13 @@ pub fn farewell(app: &App) -> Farewell {
                 crate::session::Outcome::Completed => "completed",
                 crate::session::Outcome::EndedEarly => "ended early",
             };
-            let count =
-                |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
             let run = st.clocks.iter().filter(|c| c.visits > 0).count();
             f.out.push(format!(
                 "Session {how}: {} of {} run, {}, {}.",
                 run,
-                count(st.stages.len(), "stage"),
-                count(st.notes.len(), "note"),
-                count(st.commitments.len(), "commitment")
+                plural(st.stages.len(), "stage", "stages"),
+                plural(st.notes.len(), "note", "notes"),
+                plural(st.commitments.len(), "commitment", "commitments")
             ));
         }
         _ => {}

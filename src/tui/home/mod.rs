@@ -76,7 +76,7 @@ impl Home {
 
 /// `convene` alone: the home screen, then the live session it starts.
 pub fn run(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
-    let lib = crate::commands::protocols::library(dirs);
+    let lib = crate::protocol::Library::standard(dirs.protocols_dir.as_deref());
     let opts = super::options(&ScreenArgs::default(), false);
     let mut home = Home::new(&lib, opts.theme);
     let mut terminal = ratatui::try_init()?;
