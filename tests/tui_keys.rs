@@ -462,10 +462,10 @@ fn every_key_the_live_screen_answers_to_is_in_the_table() {
 /// flash is over it must not ask to be woken at once, again and again (a busy loop).
 #[test]
 fn the_mirror_sleeps_after_a_flash() {
+    use convene::log::follow::Follower;
     use convene::session::SessionState;
     use convene::tui::Source;
     use convene::tui::app::{App, Options};
-    use convene::tui::mirror::Follower;
 
     let mut rig = Rig::builtin("project-tuning", TUNING);
     let path = rig.app.log.as_ref().expect("log").path.clone();

@@ -4,6 +4,7 @@
 //!
 //! The log is the source of truth: resume, the projector mirror and review are all replay.
 
+pub mod follow;
 pub mod reader;
 pub mod writer;
 
