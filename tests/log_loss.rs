@@ -184,7 +184,7 @@ fn a_deleted_sessions_folder_is_created_again_private() {
     assert_eq!(app.exit, Some(Exit::Left));
     assert_whole(&path, &app);
     assert!(resume_list(&data).contains(ID), "resume --list shows it");
-    let farewell = convene::tui::farewell(&app);
+    let farewell = convene::tui::farewell::farewell(&app);
     assert!(
         farewell.out.iter().any(|l| l.contains(&format!("convene resume {ID}"))),
         "{farewell:?}"
@@ -303,7 +303,7 @@ fn a_full_disk_saved_elsewhere_is_never_resumed_from_the_incomplete_log() {
     assert!(aside.exists(), "and kept, renamed");
 
     // The message names the complete file and the command that resumes it; not the bare id.
-    let f = convene::tui::farewell(&app);
+    let f = convene::tui::farewell::farewell(&app);
     let text = f.out.join("\n");
     assert!(!f.failed && f.err.is_empty(), "{f:?}");
     assert!(text.contains(&format!("The whole session is in {}.", copy.display())), "{text}");
@@ -336,7 +336,7 @@ fn a_full_disk_saved_elsewhere_at_the_end_is_put_back_for_review() {
     save_elsewhere(&mut app, &copy);
     assert_eq!(app.exit, Some(Exit::Ended));
     assert!(!resume_list(&data).contains(ID), "an ended session is never offered");
-    let text = convene::tui::farewell(&app).out.join("\n");
+    let text = convene::tui::farewell::farewell(&app).out.join("\n");
     let command = format!("convene resume --file {}", copy.display());
     assert!(text.contains(&command), "{text}");
     let o = convene(&data, &["resume", "--file", &copy.display().to_string()]);
@@ -361,7 +361,7 @@ fn when_space_returns_before_saving_elsewhere_the_sessions_folder_log_is_complet
     let path = log_path(&app);
     assert_whole(&path, &app);
     assert_whole(&copy, &app);
-    let text = convene::tui::farewell(&app).out.join("\n");
+    let text = convene::tui::farewell::farewell(&app).out.join("\n");
     assert!(text.contains(&format!("convene resume {ID}")), "{text}");
     assert!(resume_list(&data).contains(ID));
 }

@@ -6,7 +6,6 @@ mod support;
 use convene::protocol::load_file;
 use convene::session::Status;
 use convene::tui::app::{Exit, FormKind, Overlay};
-use convene::tui::wake_in;
 use crossterm::event::KeyCode;
 use support::{Rig, default_opts, mono_opts, setup};
 
@@ -310,7 +309,7 @@ fn the_screen_flashes_on_a_stage_change_unless_told_not_to() {
     assert_eq!(rig.app.flash_until, None, "the flash is over");
     rig.press('n');
     assert_eq!(rig.app.flash_until, Some(rig.mono + 400));
-    assert_eq!(wake_in(&rig.app, rig.mono), Some(400), "wakes to end the flash");
+    assert_eq!(rig.app.wake_in(rig.mono), Some(400), "wakes to end the flash");
     rig.wait(400);
     assert_eq!(rig.app.flash_until, None);
 
@@ -325,19 +324,19 @@ fn the_screen_flashes_on_a_stage_change_unless_told_not_to() {
 #[test]
 fn wake_in_sleeps_until_the_shown_second_changes() {
     let mut rig = Rig::builtin("project-tuning", TUNING);
-    assert_eq!(wake_in(&rig.app, rig.mono), None, "the start card waits for a key");
+    assert_eq!(rig.app.wake_in(rig.mono), None, "the start card waits for a key");
     rig.wait(5_000);
-    assert_eq!(wake_in(&rig.app, rig.mono), None);
+    assert_eq!(rig.app.wake_in(rig.mono), None);
     rig.press(' ');
     let start = rig.mono;
-    assert_eq!(wake_in(&rig.app, rig.mono), Some(1_000), "4:00 shows for a whole second");
+    assert_eq!(rig.app.wake_in(rig.mono), Some(1_000), "4:00 shows for a whole second");
     rig.at(start + 750);
     assert_eq!(remaining(&rig), 239_250);
-    assert_eq!(wake_in(&rig.app, rig.mono), Some(250), "3:59.250 left: 4:00 turns 3:59 in 250 ms");
+    assert_eq!(rig.app.wake_in(rig.mono), Some(250), "3:59.250 left: 4:00 turns 3:59 in 250 ms");
     // Every moment while running: at most a second, and never past a change of the shown text.
     for step in [1, 7, 499, 999, 1_000, 1_001, 59_999, 60_000, 120_333] {
         rig.wait(step);
-        let w = wake_in(&rig.app, rig.mono).expect("running: wakes");
+        let w = rig.app.wake_in(rig.mono).expect("running: wakes");
         assert!((1..=1_000).contains(&w), "{w} at {}", rig.mono);
         let shown = |mono| {
             convene::session::view::countdown_text(convene::session::view::remaining(
@@ -349,9 +348,9 @@ fn wake_in_sleeps_until_the_shown_second_changes() {
         assert_ne!(shown(rig.mono), shown(rig.mono + w), "no change at the wake");
     }
     rig.press(' ');
-    assert_eq!(wake_in(&rig.app, rig.mono), None, "paused: blocks until a key");
+    assert_eq!(rig.app.wake_in(rig.mono), None, "paused: blocks until a key");
     rig.wait(600_000);
-    assert_eq!(wake_in(&rig.app, rig.mono), None);
+    assert_eq!(rig.app.wake_in(rig.mono), None);
 }
 
 #[test]
@@ -464,7 +463,6 @@ fn every_key_the_live_screen_answers_to_is_in_the_table() {
 fn the_mirror_sleeps_after_a_flash() {
     use convene::log::follow::Follower;
     use convene::session::SessionState;
-    use convene::tui::Source;
     use convene::tui::app::{App, Options};
 
     let mut rig = Rig::builtin("project-tuning", TUNING);
@@ -475,16 +473,16 @@ fn the_mirror_sleeps_after_a_flash() {
     rig.press(' ');
     rig.wait(10_000);
     rig.press('n');
-    assert!(follower.poll(&mut mirror));
+    assert!(convene::tui::mirror::follow(&mut follower, &mut mirror));
     assert_eq!(mirror.state, rig.app.state, "the mirror replays to the same state");
     assert_eq!(mirror.flash_until, Some(rig.mono + 400));
     // The mirror's loop does not tick the engine; the flash simply runs out.
     let later = rig.mono + 700;
-    let w = wake_in(&mirror, later).expect("running: wakes for the next second");
+    let w = mirror.wake_in(later).expect("running: wakes for the next second");
     assert!(w >= 1, "asks to wake in {w} ms: a busy loop");
     assert_eq!(w, 300, "the next shown second");
     // Paused: the mirror wakes only to look at the log (its loop adds that interval).
     rig.press(' ');
-    assert!(follower.poll(&mut mirror));
-    assert_eq!(wake_in(&mirror, rig.mono + 5_000), None);
+    assert!(convene::tui::mirror::follow(&mut follower, &mut mirror));
+    assert_eq!(mirror.wake_in(rig.mono + 5_000), None);
 }

@@ -6,14 +6,17 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::event_loop::Screen;
 use super::keymap::{Action, live_action};
+use super::signals::{self, Quit};
 use super::theme::Theme;
 use crate::log::writer::LogWriter;
 use crate::protocol::{ExtensionPolicy, OrderRule, RecordKind};
 use crate::session::decide::extension_rule;
+use crate::session::view::{self, Phase};
 use crate::session::{
-    Agreement, Command, CommitmentStatus, Event, Now, Rejection, SessionState, Stamped, Status,
-    apply, decide, due,
+    Agreement, Command, CommitmentStatus, Event, GapCause, Now, Rejection, SessionState, Stamped,
+    Status, apply, decide, due, next_wake,
 };
 
 /// One minute, the step for `+` and `-`.
@@ -193,6 +196,56 @@ impl App {
             any = true;
         }
         any
+    }
+
+    /// How long from `mono` until the display must change by itself, if ever.
+    pub fn wake_in(&self, mono: u64) -> Option<u64> {
+        let app = self;
+        let st = &app.state;
+        // A flash that is over needs no wake-up: the mirror's loop never ticks it away, and waking
+        // "in 0 ms" for it would spin.
+        let mut next: Option<u64> = app.flash_until.filter(|u| *u > mono).map(|u| u - mono);
+        let mut consider = |ms: u64| next = Some(next.map_or(ms, |n| n.min(ms)));
+        if st.status == Status::Running && !st.paused {
+            let r = view::remaining(st, mono);
+            // The shown second changes when remaining crosses a whole second.
+            let until_change = if r > 0 {
+                let r = u64::try_from(r).unwrap_or(0);
+                let step = r % 1000;
+                if step == 0 { 1000 } else { step }
+            } else {
+                let over = u64::try_from(-r).unwrap_or(0);
+                1000 - over % 1000
+            };
+            consider(until_change);
+            // Only if still ahead: the mirror never records what is due, so a moment already
+            // passed would otherwise make it spin.
+            if let Some(w) = next_wake(st).filter(|w| *w > mono) {
+                consider(w - mono);
+            }
+            // The phase word changes at the warning point even without an event (the mirror).
+            if let Phase::Running = view::phase(st, mono)
+                && let Some(c) = st.clock()
+                && let Some(w) = c.warn_ms
+            {
+                let to_warn = r - i64::try_from(w).unwrap_or(0);
+                if to_warn > 0 {
+                    consider(u64::try_from(to_warn).unwrap_or(0));
+                }
+            }
+        }
+        next
+    }
+
+    /// Reports a sleep (wall time that passed without monotonic time) to the engine. Returns
+    /// whether one was reported.
+    fn report_gap(&mut self, gap: Option<u64>, now: Now) -> bool {
+        match gap {
+            Some(gap) if self.state.status == Status::Running => {
+                self.exec(Command::ReportGap { gap_ms: gap, cause: GapCause::Suspend }, now).is_ok()
+            }
+            _ => false,
+        }
     }
 
     fn say(&mut self, r: Result<(), Rejection>) {
@@ -771,4 +824,100 @@ pub fn default_save_path(session: &str) -> PathBuf {
         .filter(|h| h.is_dir())
         .unwrap_or_else(std::env::temp_dir)
         .join(name)
+}
+
+/// What a key leaves for the loop to do (until the live screen's keys become intents).
+pub enum Pending {
+    None,
+    Key(KeyEvent),
+    Leave,
+}
+
+impl Screen for App {
+    type Intent = Pending;
+
+    fn draw(&self, frame: &mut ratatui::Frame, now: Now) {
+        super::live::render(frame, self, now.mono, now.wall);
+    }
+
+    fn advance(&mut self, now: Now, gap: Option<u64>) -> bool {
+        let mut changed = false;
+        if let Some(log) = self.log.as_mut() {
+            // Events kept in memory are written as soon as the disk allows, and a log deleted or
+            // cut short under the session is noticed and written again.
+            let before = (log.error.is_some(), log.notice.is_some());
+            log.retry();
+            changed |= before != (log.error.is_some(), log.notice.is_some());
+        }
+        if !self.opts.mirror {
+            changed |= self.report_gap(gap, now);
+            changed |= self.tick(now);
+        }
+        changed
+    }
+
+    fn wake_in(&self, mono: u64) -> Option<u64> {
+        App::wake_in(self, mono)
+    }
+
+    fn key(&mut self, key: KeyEvent, size: ratatui::layout::Size) -> Pending {
+        if size.width < super::widgets::MIN_W || size.height < super::widgets::MIN_H {
+            // Nothing acts unseen: only Ctrl-C, which leaves the session to resume later.
+            let ctrl_c =
+                key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+            return if ctrl_c { Pending::Leave } else { Pending::None };
+        }
+        Pending::Key(key)
+    }
+
+    fn perform(&mut self, intent: Pending, now: Now) {
+        match intent {
+            Pending::None => {}
+            Pending::Key(k) => self.handle_key(k, now),
+            Pending::Leave => self.leave(now),
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.exit.is_some()
+    }
+
+    fn take_bells(&mut self) -> u8 {
+        let n = std::mem::take(&mut self.bells);
+        if self.opts.quiet { 0 } else { n }
+    }
+
+    fn cannot_suspend(&mut self) {
+        self.message = Some(super::signals::CANNOT_SUSPEND.into());
+    }
+
+    /// Ends the session on a quit signal (SIGINT, SIGQUIT, SIGTERM, SIGHUP), as a crash would
+    /// for the room (the clock is not paused), but tidily: what the log still holds only in
+    /// memory is written or saved elsewhere, the terminal restored, and the summary says how to
+    /// resume.
+    fn quit_by_signal(&mut self, terminal: &mut ratatui::DefaultTerminal, q: Quit) -> ! {
+        let session = self.log.as_ref().map(|l| l.session.clone());
+        if let Some(session) = session {
+            // The save form's default place, or a name beside it not taken yet.
+            let first = default_save_path(&session);
+            let to = std::iter::once(first.clone())
+                .chain(
+                    (2..10).map(|n| first.with_file_name(format!("convene-{session}-{n}.jsonl"))),
+                )
+                .find(|p| !p.exists())
+                .unwrap_or(first);
+            signals::keep_log(self, &to);
+        }
+        if self.exit.is_none() {
+            self.exit = Some(if matches!(self.state.status, Status::Ended(_)) {
+                Exit::Ended
+            } else {
+                Exit::Left
+            });
+        }
+        signals::leave(terminal);
+        signals::say_stopped(q);
+        super::farewell::after_session(self);
+        signals::exit(q)
+    }
 }

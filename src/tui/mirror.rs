@@ -7,19 +7,29 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::app::{App, Options};
-use super::{Source, live_loop};
+use super::event_loop::{self, Source};
 use crate::clock::{SystemClock, wall_now};
 use crate::log::follow::Follower;
 use crate::log::reader::SessionLog;
 use crate::session::{Now, SessionState, replay};
 
-impl Source for Follower {
-    fn poll(&mut self, app: &mut App) -> bool {
-        let lines = self.read_new();
-        let any = !lines.is_empty();
-        for l in lines {
-            let now = Now::new(l.stamped.at, l.stamped.wall);
-            app.apply_event(&l.stamped, now);
+/// Applies the events appended to the log since the last look. Returns whether there were any.
+pub fn follow(follower: &mut Follower, app: &mut App) -> bool {
+    let lines = follower.read_new();
+    let any = !lines.is_empty();
+    for l in lines {
+        let now = Now::new(l.stamped.at, l.stamped.wall);
+        app.apply_event(&l.stamped, now);
+    }
+    any
+}
+
+impl Source<App> for Follower {
+    fn poll(&mut self, app: &mut App, clock: &mut SystemClock) -> bool {
+        let any = follow(self, app);
+        if any {
+            // Follow the facilitator's clock again from the newest event.
+            *clock = anchored_clock(&app.state);
         }
         any
     }
@@ -48,7 +58,7 @@ pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<E
     let mut follower = Follower::new(path, log.last_seq);
     let clock = anchored_clock(&app.state);
     let mut terminal = ratatui::try_init()?;
-    let result = live_loop(&mut terminal, &mut app, clock, Some(&mut follower));
+    let result = event_loop::run(&mut terminal, &mut app, clock, Some(&mut follower));
     ratatui::restore();
     result?;
     Ok(ExitCode::SUCCESS)
