@@ -8,7 +8,7 @@ use convene::log::SessionLock;
 use convene::session::{
     Agreement, Command, Event, Now, Rejection, SessionState, Status, apply, decide, due,
 };
-use convene::tui::app::{Exit, Overlay};
+use convene::tui::live::{Exit, Overlay};
 use crossterm::event::KeyCode;
 use support::{Rig, builtin, setup, wall};
 

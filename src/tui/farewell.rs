@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use super::app::{App, Exit};
+use super::live::{Exit, LiveScreen};
 use crate::output;
 use crate::session::Status;
 use crate::text::plural;
@@ -29,7 +29,7 @@ fn shell_quote(text: &str) -> String {
 }
 
 /// What to print after the screen closes (every path sanitised).
-pub fn farewell(app: &App) -> Farewell {
+pub fn farewell(app: &LiveScreen) -> Farewell {
     let mut f = Farewell::default();
     let Some(log) = &app.log else { return f };
     let path = |p: &std::path::Path| crate::text::sanitize(&p.display().to_string());
@@ -113,7 +113,7 @@ pub fn farewell(app: &App) -> Farewell {
 }
 
 /// Prints [`farewell`].
-pub fn after_session(app: &App) -> ExitCode {
+pub fn after_session(app: &LiveScreen) -> ExitCode {
     let f = farewell(app);
     for l in &f.out {
         say(l);

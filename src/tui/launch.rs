@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::app::{App, Options};
 use super::event_loop;
 use super::farewell::{after_session, say};
+use super::live::{LiveScreen, Options};
 use super::theme::Theme;
 use crate::cli::{Dirs, MirrorArgs, ResumeArgs, RunArgs, ScreenArgs};
 use crate::clock::{self, SystemClock, wall_now};
@@ -140,13 +140,13 @@ pub fn start_session(
     let header = Header::new(id.clone(), wall_now(), setup.clone());
     // The writer takes the session lock as it creates the file, before writing to it.
     let writer = LogWriter::create(data, &id, &header);
-    let mut app = App::new(SessionState::new(setup), Some(writer), opts);
+    let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
     app.warnings = warnings;
     run_live(&mut app, SystemClock::new(0))
 }
 
 /// Runs the live screen in the terminal, then prints the summary.
-fn run_live(app: &mut App, clock: SystemClock) -> color_eyre::Result<ExitCode> {
+fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::Result<ExitCode> {
     let mut terminal = ratatui::try_init()?;
     let result = event_loop::run(&mut terminal, app, clock, None);
     ratatui::restore();
@@ -304,7 +304,7 @@ fn continue_session(path: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCo
     // The writer keeps the lock, and moves it to the log if it ever writes the log again.
     writer.hold(lock);
     let warnings = check_setup(&log.header.setup).unwrap_or_default();
-    let mut app = App::new(state, Some(writer), options(&args.screen, false));
+    let mut app = LiveScreen::new(state, Some(writer), options(&args.screen, false));
     app.warnings = warnings;
     let clock = SystemClock::new(app.state.last_at);
     let now = clock.now();

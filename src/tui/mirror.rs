@@ -6,15 +6,15 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use super::app::{App, Options};
 use super::event_loop::{self, Source};
+use super::live::{LiveScreen, Options};
 use crate::clock::{SystemClock, wall_now};
 use crate::log::follow::Follower;
 use crate::log::reader::SessionLog;
 use crate::session::{Now, SessionState, replay};
 
 /// Applies the events appended to the log since the last look. Returns whether there were any.
-pub fn follow(follower: &mut Follower, app: &mut App) -> bool {
+pub fn follow(follower: &mut Follower, app: &mut LiveScreen) -> bool {
     let lines = follower.read_new();
     let any = !lines.is_empty();
     for l in lines {
@@ -24,8 +24,8 @@ pub fn follow(follower: &mut Follower, app: &mut App) -> bool {
     any
 }
 
-impl Source<App> for Follower {
-    fn poll(&mut self, app: &mut App, clock: &mut SystemClock) -> bool {
+impl Source<LiveScreen> for Follower {
+    fn poll(&mut self, app: &mut LiveScreen, clock: &mut SystemClock) -> bool {
         let any = follow(self, app);
         if any {
             // Follow the facilitator's clock again from the newest event.
@@ -54,7 +54,7 @@ pub fn anchored_clock(state: &SessionState) -> SystemClock {
 
 pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<ExitCode> {
     let state = replay(log.header.setup.clone(), &log.events);
-    let mut app = App::new(state, None, opts);
+    let mut app = LiveScreen::new(state, None, opts);
     let mut follower = Follower::new(path, log.last_seq);
     let clock = anchored_clock(&app.state);
     let mut terminal = ratatui::try_init()?;

@@ -5,7 +5,7 @@
 //! - [`event_loop`]: the one loop every screen runs in: sleeping until the display changes,
 //!   signals, sleeps of the machine, keys to intents and intents performed;
 //! - [`farewell`]: what is printed after the live screen closes;
-//! - [`app`], [`keymap`], [`live`]: the live screen (the projected session and its start card);
+//! - [`live`]: the live screen (the start card, the projected session, its questions and forms);
 //! - [`mirror`]: the live screen, read-only, following a running session's log;
 //! - [`home`]: the home screen (pick a protocol, type the roster);
 //! - [`logs`]: the review browser (`convene logs`);
@@ -14,11 +14,9 @@
 //!   too-small notice);
 //! - [`signals`]: interrupt, quit, stop and continue while a screen is up.
 
-pub mod app;
 pub mod event_loop;
 pub mod farewell;
 pub mod home;
-pub mod keymap;
 pub mod keys;
 pub mod launch;
 pub mod live;
