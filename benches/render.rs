@@ -13,8 +13,8 @@ use chrono::{DateTime, Duration};
 use convene::cli::ThemeName;
 use convene::protocol::Library;
 use convene::session::{Command, Now, SessionState, Setup};
-use convene::tui::app::{App, Options};
 use convene::tui::live;
+use convene::tui::live::{LiveScreen, Options};
 use convene::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -36,7 +36,7 @@ fn main() {
         theme: Theme::resolve(ThemeName::Default, false),
         mirror: false,
     };
-    let mut app = App::new(SessionState::new(setup), None, opts);
+    let mut app = LiveScreen::new(SessionState::new(setup), None, opts);
     let wall = DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("valid");
     app.exec(Command::Start, Now::new(0, wall)).expect("starts");
     app.exec(Command::Next { force: false }, Now::new(1000, wall)).expect("next");

@@ -3,12 +3,14 @@
 //! A map of the crate:
 //! - [`protocol`]: the protocol file format, durations, validation, the built-in and user library;
 //! - [`session`]: the pure, event-sourced session engine (no clock, no files, no terminal);
+//! - [`clock`]: the one place the real clocks and today's date are read;
 //! - [`commands`]: the command-line subcommands that print text;
 //! - [`cli`]: the clap definitions;
 //! - [`output`]: what the commands print, their error lines and exit codes;
 //! - [`text`]: making names and texts safe to show in a terminal.
 
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod log;
 pub mod output;

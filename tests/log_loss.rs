@@ -18,8 +18,8 @@ use convene::log::writer::LogWriter;
 use convene::log::{Header, in_use, sessions_dir};
 use convene::protocol::Library;
 use convene::session::{Command, Now, SessionState, Setup, Status, replay};
-use convene::tui::app::{App, Exit, Options, Overlay};
 use convene::tui::live;
+use convene::tui::live::{Exit, LiveScreen, Options, Overlay};
 use convene::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -45,7 +45,7 @@ fn setup() -> Setup {
 }
 
 /// A live screen writing its log under `data`, started.
-fn started(data: &Path) -> App {
+fn started(data: &Path) -> LiveScreen {
     let header = Header::new(ID.into(), now(0).wall, setup());
     let writer = LogWriter::create(data, ID, &header);
     assert_eq!(writer.error, None);
@@ -55,17 +55,17 @@ fn started(data: &Path) -> App {
         theme: Theme::resolve(ThemeName::Mono, true),
         mirror: false,
     };
-    let mut app = App::new(SessionState::new(setup()), Some(writer), opts);
+    let mut app = LiveScreen::new(SessionState::new(setup()), Some(writer), opts);
     key(&mut app, KeyCode::Char(' '), 0);
     assert_eq!(app.state.status, Status::Running);
     app
 }
 
-fn key(app: &mut App, code: KeyCode, ms: u64) {
+fn key(app: &mut LiveScreen, code: KeyCode, ms: u64) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now(ms));
 }
 
-fn note(app: &mut App, text: &str, ms: u64) {
+fn note(app: &mut LiveScreen, text: &str, ms: u64) {
     app.exec(
         Command::AddNote { text: text.into(), about: None, group: None, private: true },
         now(ms),
@@ -73,7 +73,7 @@ fn note(app: &mut App, text: &str, ms: u64) {
     .expect("a note");
 }
 
-fn screen(app: &App, ms: u64) -> String {
+fn screen(app: &LiveScreen, ms: u64) -> String {
     let mut t = Terminal::new(TestBackend::new(160, 30)).expect("terminal");
     let n = now(ms);
     t.draw(|f| live::render(f, app, n.mono, n.wall)).expect("draw");
@@ -88,12 +88,12 @@ fn screen(app: &App, ms: u64) -> String {
     out
 }
 
-fn log_path(app: &App) -> PathBuf {
+fn log_path(app: &LiveScreen) -> PathBuf {
     app.log.as_ref().expect("a log").path.clone()
 }
 
 /// The log on disk replays to exactly the state on screen, with nothing skipped.
-fn assert_whole(path: &Path, app: &App) {
+fn assert_whole(path: &Path, app: &LiveScreen) {
     let bytes = std::fs::read(path).expect("the log is there");
     assert!(!bytes.contains(&0), "no NUL bytes in the log");
     let log = read_log(path).expect("a readable log");
@@ -184,7 +184,7 @@ fn a_deleted_sessions_folder_is_created_again_private() {
     assert_eq!(app.exit, Some(Exit::Left));
     assert_whole(&path, &app);
     assert!(resume_list(&data).contains(ID), "resume --list shows it");
-    let farewell = convene::tui::farewell(&app);
+    let farewell = convene::tui::farewell::farewell(&app);
     assert!(
         farewell.out.iter().any(|l| l.contains(&format!("convene resume {ID}"))),
         "{farewell:?}"
@@ -253,7 +253,7 @@ fn a_log_written_again_is_locked_again() {
 }
 
 /// A full disk: the sessions folder holds 23 of 30 notes and a torn line.
-fn full_disk(data: &Path) -> App {
+fn full_disk(data: &Path) -> LiveScreen {
     let mut app = started(data);
     for i in 1..=23 {
         note(&mut app, &format!("note {i}"), i * 1_000);
@@ -271,7 +271,7 @@ fn full_disk(data: &Path) -> App {
     app
 }
 
-fn save_elsewhere(app: &mut App, to: &Path) {
+fn save_elsewhere(app: &mut LiveScreen, to: &Path) {
     assert!(matches!(app.overlay, Overlay::Form(_)), "the save form: {:?}", app.overlay);
     app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL), now(40_000));
     for c in to.display().to_string().chars() {
@@ -303,7 +303,7 @@ fn a_full_disk_saved_elsewhere_is_never_resumed_from_the_incomplete_log() {
     assert!(aside.exists(), "and kept, renamed");
 
     // The message names the complete file and the command that resumes it; not the bare id.
-    let f = convene::tui::farewell(&app);
+    let f = convene::tui::farewell::farewell(&app);
     let text = f.out.join("\n");
     assert!(!f.failed && f.err.is_empty(), "{f:?}");
     assert!(text.contains(&format!("The whole session is in {}.", copy.display())), "{text}");
@@ -336,7 +336,7 @@ fn a_full_disk_saved_elsewhere_at_the_end_is_put_back_for_review() {
     save_elsewhere(&mut app, &copy);
     assert_eq!(app.exit, Some(Exit::Ended));
     assert!(!resume_list(&data).contains(ID), "an ended session is never offered");
-    let text = convene::tui::farewell(&app).out.join("\n");
+    let text = convene::tui::farewell::farewell(&app).out.join("\n");
     let command = format!("convene resume --file {}", copy.display());
     assert!(text.contains(&command), "{text}");
     let o = convene(&data, &["resume", "--file", &copy.display().to_string()]);
@@ -361,7 +361,7 @@ fn when_space_returns_before_saving_elsewhere_the_sessions_folder_log_is_complet
     let path = log_path(&app);
     assert_whole(&path, &app);
     assert_whole(&copy, &app);
-    let text = convene::tui::farewell(&app).out.join("\n");
+    let text = convene::tui::farewell::farewell(&app).out.join("\n");
     assert!(text.contains(&format!("convene resume {ID}")), "{text}");
     assert!(resume_list(&data).contains(ID));
 }

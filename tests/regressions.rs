@@ -8,8 +8,7 @@ use convene::log::SessionLock;
 use convene::session::{
     Agreement, Command, Event, Now, Rejection, SessionState, Status, apply, decide, due,
 };
-use convene::tui::app::{Exit, Overlay};
-use convene::tui::wake_in;
+use convene::tui::live::{Exit, Overlay};
 use crossterm::event::KeyCode;
 use support::{Rig, builtin, setup, wall};
 
@@ -166,7 +165,7 @@ fn the_mirror_does_not_spin_past_a_moment_nobody_recorded() {
     rig.app.opts.mirror = true;
     // 4:00 stage: the warning (3:00) and time up are due but were never ticked (a mirror).
     for mono in [180_500, 239_500, 250_000] {
-        let wait = wake_in(&rig.app, mono).expect("running");
+        let wait = rig.app.wake_in(mono).expect("running");
         assert!(wait > 0, "at {mono}: waits {wait} ms");
     }
 }
@@ -178,7 +177,11 @@ fn a_running_session_cannot_be_taken_over_by_a_second_process() {
     std::fs::write(&path, "{}\n").expect("write");
     let held = SessionLock::acquire(&path).expect("free").expect("locks work here");
     let second = SessionLock::acquire(&path);
-    assert!(second.is_err(), "a second lock on a running session is refused");
+    assert_eq!(
+        second.map(|_| ()),
+        Err(convene::log::LockError::Held { session: "s".into() }),
+        "a second lock on a running session is refused, naming the session"
+    );
     assert!(convene::log::in_use(&path));
     drop(held);
     assert!(!convene::log::in_use(&path));

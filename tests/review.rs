@@ -469,7 +469,7 @@ fn redaction_reaches_the_due_text() {
 
 #[test]
 fn resume_and_mirror_pick_from_the_scan() {
-    use convene::tui::pick_session;
+    use convene::tui::launch::pick_session;
     let data = data_with(&ALL);
     let s = scan(data.path()).expect("scan");
     let pick = |mirror: bool, busy: &'static [&'static str]| {

@@ -1,6 +1,6 @@
 //! The home screen's keys, through the same binding tables as in the terminal.
 
-use convene::cli::{Dirs, ThemeName};
+use convene::cli::ThemeName;
 use convene::protocol::Library;
 use convene::tui::home::{Action, Home, Intent, Step, action_for, type_char, update};
 use convene::tui::theme::Theme;
@@ -55,10 +55,8 @@ fn enter_asks_for_names_then_hands_the_start_to_the_loop() {
     let Some(Intent::Start(request)) = press(&mut h, code(KeyCode::Enter)) else {
         panic!("Enter with names starts");
     };
-    let data = tempfile::tempdir().expect("tempdir");
-    let dirs = Dirs { protocols_dir: None, data_dir: Some(data.path().to_path_buf()) };
-    let (setup, _warnings) = request.perform(&dirs).expect("a valid roster");
-    assert_eq!(setup.participants, ["Ann", "Ben", "Cat", "Dev"]);
+    let checked = request.check().expect("a valid roster");
+    assert_eq!(checked.setup.participants, ["Ann", "Ben", "Cat", "Dev"]);
     assert!(matches!(
         press(&mut h, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
         Some(Intent::Quit)

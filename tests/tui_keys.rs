@@ -5,9 +5,11 @@ mod support;
 
 use convene::protocol::load_file;
 use convene::session::Status;
-use convene::tui::app::{Exit, FormKind, Overlay};
-use convene::tui::wake_in;
-use crossterm::event::KeyCode;
+use convene::tui::live::{
+    Action, Exit, Field, Form, FormKind, Intent, LiveScreen, Overlay, action_for, intent_for,
+    perform, tables_in_force, type_char, update,
+};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use support::{Rig, default_opts, mono_opts, setup};
 
 const TUNING: &[&str] = &["Priya", "Ann", "Ben", "Cat"];
@@ -310,7 +312,7 @@ fn the_screen_flashes_on_a_stage_change_unless_told_not_to() {
     assert_eq!(rig.app.flash_until, None, "the flash is over");
     rig.press('n');
     assert_eq!(rig.app.flash_until, Some(rig.mono + 400));
-    assert_eq!(wake_in(&rig.app, rig.mono), Some(400), "wakes to end the flash");
+    assert_eq!(rig.app.wake_in(rig.mono), Some(400), "wakes to end the flash");
     rig.wait(400);
     assert_eq!(rig.app.flash_until, None);
 
@@ -325,19 +327,19 @@ fn the_screen_flashes_on_a_stage_change_unless_told_not_to() {
 #[test]
 fn wake_in_sleeps_until_the_shown_second_changes() {
     let mut rig = Rig::builtin("project-tuning", TUNING);
-    assert_eq!(wake_in(&rig.app, rig.mono), None, "the start card waits for a key");
+    assert_eq!(rig.app.wake_in(rig.mono), None, "the start card waits for a key");
     rig.wait(5_000);
-    assert_eq!(wake_in(&rig.app, rig.mono), None);
+    assert_eq!(rig.app.wake_in(rig.mono), None);
     rig.press(' ');
     let start = rig.mono;
-    assert_eq!(wake_in(&rig.app, rig.mono), Some(1_000), "4:00 shows for a whole second");
+    assert_eq!(rig.app.wake_in(rig.mono), Some(1_000), "4:00 shows for a whole second");
     rig.at(start + 750);
     assert_eq!(remaining(&rig), 239_250);
-    assert_eq!(wake_in(&rig.app, rig.mono), Some(250), "3:59.250 left: 4:00 turns 3:59 in 250 ms");
+    assert_eq!(rig.app.wake_in(rig.mono), Some(250), "3:59.250 left: 4:00 turns 3:59 in 250 ms");
     // Every moment while running: at most a second, and never past a change of the shown text.
     for step in [1, 7, 499, 999, 1_000, 1_001, 59_999, 60_000, 120_333] {
         rig.wait(step);
-        let w = wake_in(&rig.app, rig.mono).expect("running: wakes");
+        let w = rig.app.wake_in(rig.mono).expect("running: wakes");
         assert!((1..=1_000).contains(&w), "{w} at {}", rig.mono);
         let shown = |mono| {
             convene::session::view::countdown_text(convene::session::view::remaining(
@@ -349,9 +351,9 @@ fn wake_in_sleeps_until_the_shown_second_changes() {
         assert_ne!(shown(rig.mono), shown(rig.mono + w), "no change at the wake");
     }
     rig.press(' ');
-    assert_eq!(wake_in(&rig.app, rig.mono), None, "paused: blocks until a key");
+    assert_eq!(rig.app.wake_in(rig.mono), None, "paused: blocks until a key");
     rig.wait(600_000);
-    assert_eq!(wake_in(&rig.app, rig.mono), None);
+    assert_eq!(rig.app.wake_in(rig.mono), None);
 }
 
 #[test]
@@ -392,99 +394,288 @@ fn an_escape_sequence_in_a_stage_name_is_shown_harmless() {
     assert!(rig.render(80, 24).contains("says \u{FFFD}[31mhello"));
 }
 
-/// How `docs/keys.md` writes a binding: each key in backticks, then the label, as a table row.
-fn doc_row(b: &convene::tui::keymap::Binding) -> String {
-    let keys: Vec<String> = b.keys.split(' ').map(|k| format!("`{k}`")).collect();
-    format!("| {} | {} |", keys.join(" "), b.label)
-}
-
+/// Every key table of every screen is in `docs/keys.md`, row for row, under its heading.
 #[test]
-fn docs_keys_md_lists_every_live_binding() {
+fn docs_keys_md_lists_every_binding_of_every_table() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/keys.md"))
         .expect("docs/keys.md");
-    let live =
-        doc.split("\n## ").find(|s| s.starts_with("Live screen")).expect("a Live screen section");
-    let table: Vec<String> = convene::tui::keymap::LIVE.iter().map(doc_row).collect();
-    let rows: Vec<&str> = live.lines().filter(|l| l.starts_with("| `")).collect();
-    assert_eq!(
-        rows,
-        table,
-        "docs/keys.md's live table differs from keymap::LIVE; it should read:\n{}",
-        table.join("\n")
-    );
+    for (heading, table) in convene::tui::keys::tables() {
+        let section = doc
+            .split("\n#")
+            .map(|s| s.trim_start_matches('#').trim_start())
+            .find(|s| s.starts_with(heading))
+            .unwrap_or_else(|| panic!("docs/keys.md has no section \"{heading}\""));
+        let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
+        assert_eq!(
+            rows,
+            table,
+            "docs/keys.md's \"{heading}\" table differs from the key map; it should read:\n{}",
+            table.join("\n")
+        );
+    }
 }
 
-/// Every key the live screen answers to is in the table (so in the help and the docs).
-#[test]
-fn every_key_the_live_screen_answers_to_is_in_the_table() {
-    use convene::tui::keymap::{LIVE, live_action};
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    let mut keys: Vec<(KeyEvent, String)> = (' '..='~')
-        .map(|c| {
-            let name = if c == ' ' { "space".to_string() } else { c.to_string() };
-            (KeyEvent::from(KeyCode::Char(c)), name)
-        })
-        .collect();
-    for (code, name) in [
-        (KeyCode::Right, "→"),
-        (KeyCode::Left, "←"),
-        (KeyCode::Up, "↑"),
-        (KeyCode::Down, "↓"),
-        (KeyCode::PageDown, "PgDn"),
-        (KeyCode::PageUp, "PgUp"),
-        (KeyCode::Esc, "Esc"),
-        (KeyCode::Enter, "Enter"),
-        (KeyCode::Tab, "Tab"),
-        (KeyCode::BackTab, "BackTab"),
-        (KeyCode::Backspace, "Backspace"),
-        (KeyCode::Home, "Home"),
-        (KeyCode::End, "End"),
-        (KeyCode::Delete, "Del"),
-        (KeyCode::F(1), "F1"),
-        (KeyCode::F(2), "F2"),
+/// Every key press a test can make: printable characters, the named keys, Ctrl and a letter.
+fn every_key() -> Vec<KeyEvent> {
+    let mut keys: Vec<KeyEvent> = (' '..='~').map(|c| KeyEvent::from(KeyCode::Char(c))).collect();
+    for code in [
+        KeyCode::Right,
+        KeyCode::Left,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::PageDown,
+        KeyCode::PageUp,
+        KeyCode::Esc,
+        KeyCode::Enter,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Backspace,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::Delete,
+        KeyCode::F(1),
+        KeyCode::F(2),
     ] {
-        keys.push((KeyEvent::from(code), name.to_string()));
+        keys.push(KeyEvent::from(code));
     }
     for c in 'a'..='z' {
-        let name = format!("^{}", c.to_ascii_uppercase());
-        keys.push((KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL), name));
+        keys.push(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
     }
-    for (key, name) in keys {
-        if let Some(action) = live_action(key) {
-            let listed =
-                LIVE.iter().any(|b| b.action == action && b.keys.split(' ').any(|k| k == name));
-            assert!(listed, "{name} does {action:?} but keymap::LIVE does not list it");
+    keys
+}
+
+/// The live screen in each of the places a facilitator meets, by name.
+type Place = (&'static str, fn() -> Rig);
+
+fn every_place() -> Vec<Place> {
+    vec![
+        ("start card", || Rig::builtin("project-tuning", TUNING)),
+        ("start card, the group chooses the order", || {
+            Rig::builtin("action-learning", &["Ann", "Ben", "Cat", "Dev"])
+        }),
+        ("running", || started("project-tuning", TUNING)),
+        ("paused", || {
+            let mut rig = started("project-tuning", TUNING);
+            rig.press(' ');
+            rig
+        }),
+        ("quit?", || {
+            let mut rig = started("project-tuning", TUNING);
+            rig.press('q');
+            rig
+        }),
+        ("leave this stage?", || {
+            let mut rig = started("coaching-triad", TRIAD);
+            triad_commitment(&mut rig, 0);
+            rig.press('n');
+            rig
+        }),
+        ("has the group agreed?", || {
+            let mut rig = action_learning_slot();
+            rig.press('+');
+            rig
+        }),
+        ("a form", || {
+            let mut rig = started("project-tuning", TUNING);
+            rig.press('a');
+            rig
+        }),
+        ("follow-up", || {
+            let mut rig = with_carried();
+            rig.press(' ');
+            rig.press('f');
+            rig
+        }),
+        ("mirror", || {
+            let mut rig = started("project-tuning", TUNING);
+            rig.app.opts.mirror = true;
+            rig
+        }),
+        ("help", || {
+            let mut rig = started("project-tuning", TUNING);
+            rig.press('?');
+            rig
+        }),
+    ]
+}
+
+/// An action learning set of the group "AP set", with one open commitment from an earlier
+/// session to follow up.
+fn with_carried() -> Rig {
+    let mut s = setup(support::builtin("action-learning"), &["Ann", "Ben", "Cat", "Dev"]);
+    s.group_name = Some("AP set".into());
+    s.carried = vec![convene::session::CarriedCommitment {
+        session: "20261116-090000-000".into(),
+        id: "c1".into(),
+        owner: "Ann".into(),
+        text: "Observe a lesson".into(),
+        due: None,
+        made: None,
+    }];
+    Rig::new(s, mono_opts())
+}
+
+/// What a key can change on the live screen (the message aside: every key clears it).
+type Seen = (convene::session::SessionState, Overlay, usize, u16, bool, Option<Exit>);
+
+/// What a key can change on the live screen (the message aside: every key clears it).
+fn seen(app: &LiveScreen) -> Seen {
+    (app.state.clone(), app.overlay.clone(), app.selected, app.scroll, app.reveal, app.exit)
+}
+
+/// The screen as it is, without its log (keys act the same; nothing is written).
+fn copy(app: &LiveScreen) -> LiveScreen {
+    let mut c = LiveScreen::new(app.state.clone(), None, app.opts);
+    c.overlay = app.overlay.clone();
+    c.selected = app.selected;
+    c.scroll = app.scroll;
+    c.reveal = app.reveal;
+    c
+}
+
+/// Every key the live screen answers to, in every place, is in a table in force there (so in
+/// the help, the key lines and the docs), with the action it has. Typing into a form and the
+/// places where any key acts (help, norms, roster; the end) are the documented exceptions.
+#[test]
+fn every_key_the_live_screen_answers_to_is_in_a_table_in_force() {
+    for (place, make) in every_place() {
+        let rig = make();
+        for key in every_key() {
+            let mut app = copy(&rig.app);
+            let tables = tables_in_force(&app);
+            let action = action_for(&app, key);
+            let before = seen(&app);
+            let typed = type_char(&mut app, key);
+            let intent = if typed { Intent::None } else { intent_for(&mut app, key) };
+            let answered = intent != Intent::None || seen(&app) != before || app.message.is_some();
+            if typed || tables.is_empty() || !answered {
+                continue;
+            }
+            let action = action.unwrap_or_else(|| panic!("{place}: {key:?} acts with no action"));
+            let listed = tables.iter().any(|t| {
+                t.iter().any(|b| b.action == action && b.keys.iter().any(|k| k.matches(key)))
+            });
+            assert!(listed, "{place}: {key:?} does {action:?}, but no table in force lists it");
         }
     }
+}
+
+/// Each question, list and form draws its key lines from its own table: every answer with its
+/// words, every footer entry with its word.
+#[test]
+fn every_overlay_writes_its_keys_from_its_table() {
+    use convene::tui::keys::{footer, key_names};
+    use convene::tui::live::keys::{AGREEMENT, FOLLOW_UP, FORM, LEAVE, LIVE, QUIT};
+    let places = every_place();
+    let screen = |name: &str| {
+        let make = places.iter().find(|(p, _)| *p == name).expect("a place").1;
+        make().render(160, 45)
+    };
+    for (name, table) in [("leave this stage?", LEAVE), ("has the group agreed?", AGREEMENT)] {
+        let text = screen(name);
+        for b in table {
+            assert!(
+                text.contains(&format!("{}  {}", b.shown, b.what)),
+                "{name}: {}\n{text}",
+                b.what
+            );
+        }
+    }
+    let quit = screen("quit?");
+    for b in QUIT.iter().filter(|b| b.shown != "s") {
+        assert!(quit.contains(&format!("{}  {}", b.shown, b.what)), "{}\n{quit}", b.what);
+    }
+    assert!(!quit.contains("save the log"), "saving elsewhere only when the log fails:\n{quit}");
+    for (name, table) in [("follow-up", FOLLOW_UP), ("a form", FORM)] {
+        let text = screen(name);
+        for b in footer(table).filter(|b| b.shown != "F2") {
+            assert!(
+                text.contains(&format!("{} {}", b.shown, b.short)),
+                "{name}: {}\n{text}",
+                b.short
+            );
+        }
+    }
+    let help = screen("help");
+    for b in LIVE {
+        assert!(help.contains(&format!("{:>10}  {}", key_names(b), b.what)), "{}\n{help}", b.what);
+    }
+}
+
+/// `update` changes only the screen: every command, ending, leaving and saving a copy are
+/// intents, and only `perform` writes the log or a file.
+#[test]
+fn update_never_writes_a_file_perform_does() {
+    let mut rig = started("project-tuning", TUNING);
+    let log = rig.log_text();
+    for action in [Action::TogglePause, Action::Next, Action::Back, Action::Extend, Action::Shorten]
+    {
+        let intent = update(&mut rig.app, action);
+        assert!(matches!(intent, Intent::Exec(_)), "{action:?}: {intent:?}");
+        assert_eq!(rig.log_text(), log, "{action:?} wrote the log in update");
+    }
+    let intent = update(&mut rig.app, Action::Next);
+    let now = rig.now();
+    perform(&mut rig.app, intent, now);
+    assert_eq!(rig.app.state.pos, 1);
+    assert_ne!(rig.log_text(), log, "perform writes the log");
+
+    let log = rig.log_text();
+    assert_eq!(update(&mut rig.app, Action::Quit), Intent::None);
+    assert_eq!(update(&mut rig.app, Action::End), Intent::End);
+    assert_eq!((rig.log_text(), rig.app.exit), (log, None), "not ended by update");
+    let now = rig.now();
+    perform(&mut rig.app, Intent::End, now);
+    assert_eq!(rig.app.exit, Some(Exit::Ended));
+    assert_eq!(rig.events("session-ended").len(), 1);
+
+    // Saving a copy of the log (offered when the log fails): the form's text, written by perform.
+    let to = rig.dir.path().join("copy.jsonl");
+    rig.app.exit = None;
+    rig.app.overlay = Overlay::Form(Form {
+        kind: FormKind::SavePath { then: Exit::Left },
+        fields: vec![Field {
+            label: "Save the log to",
+            value: to.display().to_string(),
+            secret: false,
+        }],
+        focus: 0,
+        masked: false,
+    });
+    let intent = update(&mut rig.app, Action::Submit);
+    assert_eq!(intent, Intent::SaveCopy { to: to.display().to_string(), then: Exit::Left });
+    assert!(!to.exists(), "update saved the copy");
+    let now = rig.now();
+    perform(&mut rig.app, intent, now);
+    assert!(to.exists());
+    assert_eq!((rig.app.exit, rig.app.saved_to.as_deref()), (Some(Exit::Left), Some(to.as_path())));
 }
 
 /// The mirror follows the log and flashes on a stage change like the live screen; once the
 /// flash is over it must not ask to be woken at once, again and again (a busy loop).
 #[test]
 fn the_mirror_sleeps_after_a_flash() {
+    use convene::log::follow::Follower;
     use convene::session::SessionState;
-    use convene::tui::Source;
-    use convene::tui::app::{App, Options};
-    use convene::tui::mirror::Follower;
-
+    use convene::tui::live::Options;
     let mut rig = Rig::builtin("project-tuning", TUNING);
     let path = rig.app.log.as_ref().expect("log").path.clone();
     let opts = Options { mirror: true, flash: true, ..mono_opts() };
-    let mut mirror = App::new(SessionState::new(rig.app.state.setup.clone()), None, opts);
+    let mut mirror = LiveScreen::new(SessionState::new(rig.app.state.setup.clone()), None, opts);
     let mut follower = Follower::new(&path, 0);
     rig.press(' ');
     rig.wait(10_000);
     rig.press('n');
-    assert!(follower.poll(&mut mirror));
+    assert!(convene::tui::mirror::follow(&mut follower, &mut mirror));
     assert_eq!(mirror.state, rig.app.state, "the mirror replays to the same state");
     assert_eq!(mirror.flash_until, Some(rig.mono + 400));
     // The mirror's loop does not tick the engine; the flash simply runs out.
     let later = rig.mono + 700;
-    let w = wake_in(&mirror, later).expect("running: wakes for the next second");
+    let w = mirror.wake_in(later).expect("running: wakes for the next second");
     assert!(w >= 1, "asks to wake in {w} ms: a busy loop");
     assert_eq!(w, 300, "the next shown second");
     // Paused: the mirror wakes only to look at the log (its loop adds that interval).
     rig.press(' ');
-    assert!(follower.poll(&mut mirror));
-    assert_eq!(wake_in(&mirror, rig.mono + 5_000), None);
+    assert!(convene::tui::mirror::follow(&mut follower, &mut mirror));
+    assert_eq!(mirror.wake_in(rig.mono + 5_000), None);
 }

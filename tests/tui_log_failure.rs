@@ -8,8 +8,8 @@ use convene::log::reader::read_log;
 use convene::log::writer::LogWriter;
 use convene::protocol::Library;
 use convene::session::{Now, SessionState, Setup, replay};
-use convene::tui::app::{App, Exit, Options, Overlay};
 use convene::tui::live;
+use convene::tui::live::{Exit, LiveScreen, Options, Overlay};
 use convene::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -20,7 +20,7 @@ fn now(ms: u64) -> Now {
     Now::new(ms, wall + Duration::milliseconds(i64::try_from(ms).expect("small")))
 }
 
-fn screen(app: &App, ms: u64) -> String {
+fn screen(app: &LiveScreen, ms: u64) -> String {
     let mut t = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
     let n = now(ms);
     t.draw(|f| live::render(f, app, n.mono, n.wall)).expect("draw");
@@ -35,7 +35,7 @@ fn screen(app: &App, ms: u64) -> String {
     out
 }
 
-fn key(app: &mut App, code: KeyCode, ms: u64) {
+fn key(app: &mut LiveScreen, code: KeyCode, ms: u64) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now(ms));
 }
 
@@ -63,7 +63,7 @@ fn an_unwritable_data_folder_loses_nothing() {
         theme: Theme::resolve(ThemeName::Mono, true),
         mirror: false,
     };
-    let mut app = App::new(SessionState::new(setup.clone()), Some(writer), opts);
+    let mut app = LiveScreen::new(SessionState::new(setup.clone()), Some(writer), opts);
 
     key(&mut app, KeyCode::Char(' '), 0);
     key(&mut app, KeyCode::Char('n'), 60_000);
@@ -119,7 +119,7 @@ fn a_session_completed_while_the_log_fails_still_offers_to_save_it() {
         theme: Theme::resolve(ThemeName::Mono, true),
         mirror: false,
     };
-    let mut app = App::new(SessionState::new(setup), Some(writer), opts);
+    let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
     key(&mut app, KeyCode::Char(' '), 0);
     for i in 1..=6 {
         key(&mut app, KeyCode::Char('n'), i * 1000);

@@ -210,24 +210,3 @@ fn opening_and_exporting_are_intents_that_update_alone_never_performs() {
     assert_eq!(action_for(&a, ctrl_c), Some(Action::Quit));
     assert_eq!(update(&mut a, Action::Quit, rows), Intent::Quit, "^C quits from anywhere");
 }
-
-/// Every key table of every screen is in `docs/keys.md`, row for row, under its heading.
-#[test]
-fn docs_keys_md_lists_every_binding_of_every_table() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/keys.md"))
-        .expect("docs/keys.md");
-    for (heading, table) in convene::tui::keys::tables() {
-        let section = doc
-            .split("\n#")
-            .map(|s| s.trim_start_matches('#').trim_start())
-            .find(|s| s.starts_with(heading))
-            .unwrap_or_else(|| panic!("docs/keys.md has no section \"{heading}\""));
-        let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
-        assert_eq!(
-            rows,
-            table,
-            "docs/keys.md's \"{heading}\" table differs from the key map; it should read:\n{}",
-            table.join("\n")
-        );
-    }
-}

@@ -117,7 +117,7 @@ struct ActionsJson<'a> {
 }
 
 pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> {
-    let today = match crate::tui::clock::today() {
+    let today = match crate::clock::today() {
         Ok(d) => d,
         Err(e) => return Ok(output::fail(output::BAD_INPUT, &e)),
     };

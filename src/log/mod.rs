@@ -4,6 +4,7 @@
 //!
 //! The log is the source of truth: resume, the projector mirror and review are all replay.
 
+pub mod follow;
 pub mod reader;
 pub mod writer;
 
@@ -109,18 +110,28 @@ impl SessionLock {
     }
 
     /// Takes the lock. `Ok(None)` when locks are not supported here (the session runs anyway);
-    /// `Err` when another process holds it.
-    pub fn acquire(path: &Path) -> Result<Option<Self>, String> {
+    /// an error when another process holds it.
+    pub fn acquire(path: &Path) -> Result<Option<Self>, LockError> {
         let Ok(file) = std::fs::File::open(path) else { return Ok(None) };
         match file.try_lock() {
             Ok(()) => Ok(Some(Self { _file: file })),
-            Err(std::fs::TryLockError::WouldBlock) => Err(format!(
-                "session {} is running in another terminal; `convene mirror` shows it there",
-                path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default()
-            )),
+            Err(std::fs::TryLockError::WouldBlock) => Err(LockError::Held {
+                session: path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+            }),
             Err(std::fs::TryLockError::Error(_)) => Ok(None),
         }
     }
+}
+
+/// Why a session's lock cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LockError {
+    /// Another process runs the session (its id: the log's file name).
+    #[error("session {session} is running in another terminal; `convene mirror` shows it there")]
+    Held { session: String },
 }
 
 /// Whether a running convene process holds this session's log.

@@ -21,5 +21,8 @@ pub use decide::{decide, due, next_wake};
 pub use event::{
     Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, Rejection, Stamped,
 };
-pub use setup::{CarriedCommitment, Setup, SetupError, check_setup};
+pub use setup::{
+    CarriedCommitment, CheckedSetup, Setup, SetupError, SetupRequest, SetupRequestError,
+    check_setup,
+};
 pub use state::{SessionState, Status, apply, replay};

@@ -1,6 +1,6 @@
 //! Key bindings are data, one type for every screen: a table of [`Binding`]s dispatches keys to
 //! a screen's named actions ([`action`]), and the same table writes the footer, the help and
-//! `docs/keys.md` (a test keeps the doc in step with every table, see [`TABLES`]).
+//! `docs/keys.md` (a test keeps the doc in step with every table, see [`tables`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -83,6 +83,27 @@ pub fn action<A: Copy>(table: &[Binding<A>], k: KeyEvent) -> Option<A> {
     table.iter().find(|b| b.keys.iter().any(|key| key.matches(k))).map(|b| b.action)
 }
 
+/// Every key of a binding by name, as the help's key column writes them: `n → PgDn`.
+pub fn key_names<A>(b: &Binding<A>) -> String {
+    b.keys.iter().map(|k| k.name()).collect::<Vec<_>>().join(" ")
+}
+
+/// The bindings a table shows in its footer, in order.
+pub fn footer<A>(table: &[Binding<A>]) -> impl Iterator<Item = &Binding<A>> {
+    table.iter().filter(|b| b.footer)
+}
+
+/// How a one-line hint writes an action of a table: the `shown` keys of its bindings joined by
+/// `/`, and the word of the first (`space/Enter`, `start`). `None` if the table has no such
+/// action.
+pub fn hint<A: PartialEq>(table: &[Binding<A>], action: &A) -> Option<(String, &'static str)> {
+    let mut bindings = table.iter().filter(|b| b.action == *action);
+    let first = bindings.next()?;
+    let mut shown = vec![first.shown];
+    shown.extend(bindings.map(|b| b.shown).filter(|s| !s.is_empty()));
+    Some((shown.join("/"), first.short))
+}
+
 /// A table as `docs/keys.md` writes it: one row per binding, each key in backticks.
 pub fn doc_rows<A>(table: &[Binding<A>]) -> Vec<String> {
     table
@@ -97,8 +118,18 @@ pub fn doc_rows<A>(table: &[Binding<A>]) -> Vec<String> {
 /// Every key table of every screen, by the heading `docs/keys.md` lists it under.
 pub fn tables() -> Vec<(&'static str, Vec<String>)> {
     use super::home::keys as home;
+    use super::live::keys as live;
     use super::logs::keys as browser;
     vec![
+        ("Live screen", doc_rows(live::LIVE)),
+        ("Start card", doc_rows(live::START)),
+        ("Forms", doc_rows(live::FORM)),
+        ("Quit?", doc_rows(live::QUIT)),
+        ("Leave this stage?", doc_rows(live::LEAVE)),
+        ("Has the group agreed?", doc_rows(live::AGREEMENT)),
+        ("Follow-up", doc_rows(live::FOLLOW_UP)),
+        ("Terminal too small", doc_rows(live::TOO_SMALL)),
+        ("Mirror", doc_rows(live::MIRROR)),
         ("Home screen: picking a protocol", doc_rows(home::PICK)),
         ("Home screen: the participants", doc_rows(home::DETAILS)),
         ("Review browser: the list", doc_rows(browser::LIST)),
@@ -123,6 +154,40 @@ mod tests {
         assert!(ch('X').matches(KeyEvent::new(KeyCode::Char('X'), KeyModifiers::SHIFT)));
         assert_eq!(ctrl('c').name(), "^C");
         assert_eq!(ch(' ').name(), "space");
+    }
+
+    #[test]
+    fn a_hint_joins_the_keys_of_an_action_and_takes_the_first_word() {
+        const T: &[Binding<u8>] = &[
+            Binding {
+                keys: &[ch(' ')],
+                action: 1,
+                shown: "space",
+                short: "start",
+                what: "",
+                footer: true,
+            },
+            Binding {
+                keys: &[ch('n')],
+                action: 1,
+                shown: "Enter",
+                short: "",
+                what: "",
+                footer: false,
+            },
+            Binding {
+                keys: &[ch('x')],
+                action: 2,
+                shown: "x",
+                short: "cut",
+                what: "",
+                footer: true,
+            },
+        ];
+        assert_eq!(hint(T, &1), Some(("space/Enter".to_string(), "start")));
+        assert_eq!(hint(T, &2), Some(("x".to_string(), "cut")));
+        assert_eq!(hint(T, &3), None);
+        assert_eq!(footer(T).count(), 2);
     }
 
     #[test]

@@ -50,7 +50,7 @@ use std::io;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::DefaultTerminal;
 
-use super::app::App;
+use super::live::LiveScreen;
 
 /// A signal that asks convene to end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,8 +190,8 @@ pub fn end_screen(terminal: &mut DefaultTerminal, q: Quit) -> ! {
 
 /// Before exiting on a signal: writes what the log still holds only in memory. If the disk still
 /// refuses it, saves the whole log to `to` (as the save form would) and records where in
-/// [`App::saved_to`]. Returns whether every event is now in a file.
-pub fn keep_log(app: &mut App, to: &std::path::Path) -> bool {
+/// [`LiveScreen::saved_to`]. Returns whether every event is now in a file.
+pub fn keep_log(app: &mut LiveScreen, to: &std::path::Path) -> bool {
     let Some(log) = app.log.as_mut() else { return true };
     if log.retry() || app.saved_to.is_some() {
         return true;

@@ -10,8 +10,8 @@ use convene::log::Header;
 use convene::log::writer::LogWriter;
 use convene::protocol::{Library, Protocol};
 use convene::session::{Now, SessionState, Setup, check_setup};
-use convene::tui::app::{App, Options};
 use convene::tui::live;
+use convene::tui::live::{LiveScreen, Options};
 use convene::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -60,7 +60,7 @@ pub fn default_opts() -> Options {
 
 /// A live session with its log on disk and a fake clock.
 pub struct Rig {
-    pub app: App,
+    pub app: LiveScreen,
     pub mono: u64,
     pub dir: tempfile::TempDir,
 }
@@ -73,7 +73,7 @@ impl Rig {
         let header = Header::new(id.into(), wall(0), setup.clone());
         let log = LogWriter::create(dir.path(), id, &header);
         assert!(log.error.is_none(), "{:?}", log.error);
-        let mut app = App::new(SessionState::new(setup), Some(log), opts);
+        let mut app = LiveScreen::new(SessionState::new(setup), Some(log), opts);
         app.warnings = warnings;
         Self { app, mono: 0, dir }
     }

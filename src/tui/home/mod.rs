@@ -2,7 +2,7 @@
 //! (and optionally the group and the facilitator), then the start card shows the roster for
 //! review before the first stage. Broken user protocols are listed with their error.
 //!
-//! - `mod.rs`: the state ([`Home`]) and the entry point;
+//! - `mod.rs`: the state ([`Home`]) and how the loop runs it ([`run`]);
 //! - `keys.rs`: the actions and the binding tables (which also write the footer);
 //! - `update.rs`: keys to actions, actions to state changes; starting is an [`Intent`] the loop
 //!   performs, since it reads the data folder (commitments to follow up);
@@ -12,14 +12,17 @@ pub mod keys;
 mod update;
 mod view;
 
-use std::process::ExitCode;
+use std::path::Path;
 
-use crossterm::event::{self, Event as TermEvent};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Size;
 
+use super::event_loop::{self, Screen};
+use super::launch;
 use super::theme::Theme;
-use crate::cli::{Dirs, ScreenArgs};
+use crate::clock::SystemClock;
 use crate::protocol::{Entry, Library};
-use crate::session::Setup;
+use crate::session::{CheckedSetup, Now};
 
 pub use keys::Action;
 pub use update::{Intent, action_for, type_char, update};
@@ -74,43 +77,60 @@ impl Home {
     }
 }
 
-/// `convene` alone: the home screen, then the live session it starts.
-pub fn run(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
-    let lib = crate::commands::protocols::library(dirs);
-    let opts = super::options(&ScreenArgs::default(), false);
-    let mut home = Home::new(&lib, opts.theme);
-    let mut terminal = ratatui::try_init()?;
-    let result: color_eyre::Result<Option<(Setup, Vec<String>)>> = (|| {
-        let _signals = super::signals::watch();
-        loop {
-            if let super::signals::Pending::Quit(q) = super::signals::pending(&mut terminal)? {
-                super::signals::end_screen(&mut terminal, q);
-            }
-            terminal.draw(|f| render(f, &home))?;
-            // Blocks until a key, a resize or a signal: an idle home screen never wakes.
-            let TermEvent::Key(k) = event::read()? else { continue };
-            if super::signals::is_suspend_key(&k) {
-                super::signals::suspend(&mut terminal)?;
-                continue;
-            }
-            if type_char(&mut home, k) {
-                continue;
-            }
-            let Some(action) = action_for(&home, k) else { continue };
-            match update(&mut home, action) {
-                Intent::None => {}
-                Intent::Quit => return Ok(None),
-                Intent::Start(request) => match request.perform(dirs) {
-                    Ok(x) => return Ok(Some(x)),
-                    Err(e) => home.message = Some(e.replace("\n  ", " ")),
-                },
+/// The home screen as the loop runs it: the state, the data folder (where the group's open
+/// commitments are read), and how it ended.
+struct HomeScreen<'a> {
+    home: Home,
+    data: Option<&'a Path>,
+    quit: bool,
+    started: Option<CheckedSetup>,
+}
+
+impl Screen for HomeScreen<'_> {
+    type Intent = Intent;
+
+    fn draw(&self, frame: &mut ratatui::Frame, _now: Now) {
+        render(frame, &self.home);
+    }
+
+    fn key(&mut self, key: KeyEvent, _size: Size) -> Intent {
+        if type_char(&mut self.home, key) {
+            return Intent::None;
+        }
+        action_for(&self.home, key).map_or(Intent::None, |a| update(&mut self.home, a))
+    }
+
+    fn perform(&mut self, intent: Intent, _now: Now) {
+        match intent {
+            Intent::None => {}
+            Intent::Quit => self.quit = true,
+            Intent::Start(mut request) => {
+                launch::carry_commitments(&mut request, self.data);
+                match request.check() {
+                    Ok(checked) => self.started = Some(checked),
+                    Err(e) => self.home.message = Some(launch::refusal(&e)),
+                }
             }
         }
-    })();
+    }
+
+    fn done(&self) -> bool {
+        self.quit || self.started.is_some()
+    }
+}
+
+/// Runs the home screen until a session is chosen and checked (`None`: quit). `data` is the data
+/// folder, where the group's open commitments are read.
+pub fn run(
+    lib: &Library,
+    theme: Theme,
+    data: Option<&Path>,
+) -> color_eyre::Result<Option<CheckedSetup>> {
+    let mut screen = HomeScreen { home: Home::new(lib, theme), data, quit: false, started: None };
+    let mut terminal = ratatui::try_init()?;
+    // An idle home screen never wakes: it has no clock of its own to follow.
+    let result = event_loop::run(&mut terminal, &mut screen, SystemClock::new(0), None);
     ratatui::restore();
-    let Some((setup, warnings)) = result? else { return Ok(ExitCode::SUCCESS) };
-    let Some(data) = crate::log::data_dir(dirs.data_dir.as_deref()) else {
-        return Ok(super::fail(&crate::review::ReviewError::NoDataDir.to_string()));
-    };
-    super::start_session(&data, setup, warnings, opts)
+    result?;
+    Ok(screen.started)
 }

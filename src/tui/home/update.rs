@@ -1,12 +1,10 @@
 //! Keys to actions and actions to state changes. Starting a session reads the data folder
-//! (commitments to follow up), so it is an [`Intent`] that the loop performs.
+//! (commitments to follow up), so it is an [`Intent`] that the loop performs ([`super::run`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::{Action, Home, Step};
-use crate::cli::{Dirs, RunArgs, ScreenArgs};
-use crate::protocol::Protocol;
-use crate::session::Setup;
+use crate::session::SetupRequest;
 use crate::tui::keys;
 
 const HAS_ERRORS: &str =
@@ -18,36 +16,9 @@ const NO_PEOPLE: &str = "Type the participants' names, separated by commas.";
 pub enum Intent {
     None,
     Quit,
-    /// Check the roster and start the session (shown on the start card first).
-    Start(Box<StartRequest>),
-}
-
-/// A session to start, as typed.
-#[derive(Debug, Clone)]
-pub struct StartRequest {
-    pub protocol: Protocol,
-    pub people: String,
-    pub group: String,
-    pub facilitator: String,
-}
-
-impl StartRequest {
-    /// Checks the roster (and finds the group's open commitments in the data folder).
-    ///
-    /// # Errors
-    /// What the engine refuses, as the message to show.
-    pub fn perform(self, dirs: &Dirs) -> Result<(Setup, Vec<String>), String> {
-        let args = RunArgs {
-            protocol: self.protocol.id.clone(),
-            people: self.people,
-            group: Some(self.group),
-            facilitator: Some(self.facilitator),
-            stages: Vec::new(),
-            auto_advance: false,
-            screen: ScreenArgs::default(),
-        };
-        crate::tui::build_setup(dirs, self.protocol, &args)
-    }
+    /// Check the roster and start the session (shown on the start card first). The loop reads
+    /// the group's open commitments for it from the data folder.
+    Start(Box<SetupRequest>),
 }
 
 /// The action a key stands for in the current step, if any.
@@ -109,10 +80,9 @@ fn submit(home: &mut Home) -> Intent {
         home.focus = 0;
         return Intent::None;
     }
-    Intent::Start(Box::new(StartRequest {
-        protocol,
-        people: home.fields[0].clone(),
-        group: home.fields[1].clone(),
-        facilitator: home.fields[2].clone(),
+    Intent::Start(Box::new(SetupRequest {
+        group: Some(home.fields[1].clone()),
+        facilitator: Some(home.fields[2].clone()),
+        ..SetupRequest::new(protocol, &home.fields[0])
     }))
 }

@@ -5,7 +5,8 @@
 //! binding tables in [`keys`] (which also write the footer and the help), [`update`] changes the
 //! [`App`] and returns an [`Intent`] for anything that reads or writes a file, which the loop
 //! performs ([`perform`]), and [`render`] draws from the `App` alone, so tests draw into a
-//! `TestBackend` without a terminal. The loop blocks in `crossterm::event::read`: an idle browser never wakes.
+//! `TestBackend` without a terminal. The browser runs in the one event loop ([`event_loop`]); with no clock to follow, an idle
+//! browser never wakes.
 //! Only the rows that fit on screen are built, so ten thousand sessions cost nothing to show.
 //! Every name and note from a log goes through [`sanitize`] before it is drawn.
 
@@ -22,14 +23,17 @@ mod view;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crossterm::event::Event as TermEvent;
-use ratatui::layout::Rect;
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Rect, Size};
 
 use crate::cli::Dirs;
+use crate::clock::SystemClock;
 use crate::review::actions::{UpdateIndex, update_index};
 use crate::review::detail::Session;
 use crate::review::report::Report;
 use crate::review::{Entry, Scan, fmt};
+use crate::session::Now;
+use crate::tui::event_loop;
 use crate::tui::keys::Binding;
 use crate::tui::theme::Theme;
 
@@ -169,35 +173,45 @@ pub fn browse(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
         Err(e) => return Ok(crate::output::fail(crate::output::BAD_INPUT, &e.to_string())),
     };
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let mut app = App::new(scan, here);
+    let app = App::new(scan, here);
     let mut terminal = ratatui::try_init()?;
-    let result = run_loop(&mut terminal, &mut app);
+    let result = run_loop(&mut terminal, app);
     ratatui::restore();
     result.map(|()| ExitCode::SUCCESS)
 }
 
-fn run_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> color_eyre::Result<()> {
-    let _signals = crate::tui::signals::watch();
-    loop {
-        if let crate::tui::signals::Pending::Quit(q) = crate::tui::signals::pending(terminal)? {
-            crate::tui::signals::end_screen(terminal, q);
-        }
-        terminal.draw(|f| render(&*app, f.area(), f.buffer_mut()))?;
-        // Blocks until a key, a resize or a signal (see `signals`): nothing runs while the
-        // browser sits idle.
-        let TermEvent::Key(key) = crossterm::event::read()? else { continue };
-        if crate::tui::signals::is_suspend_key(&key) {
-            crate::tui::signals::suspend(terminal)?;
-            continue;
-        }
-        if type_char(app, key) {
-            continue;
-        }
-        let Some(action) = action_for(app, key) else { continue };
-        let size = terminal.size()?;
-        let intent = update(app, action, list_rows(Rect::new(0, 0, size.width, size.height)));
-        if !perform(app, intent) {
-            return Ok(());
-        }
+/// The browser as the loop runs it.
+struct Browser {
+    app: App,
+    quit: bool,
+}
+
+impl event_loop::Screen for Browser {
+    type Intent = Intent;
+
+    fn draw(&self, frame: &mut ratatui::Frame, _now: Now) {
+        render(&self.app, frame.area(), frame.buffer_mut());
     }
+
+    fn key(&mut self, key: KeyEvent, size: Size) -> Intent {
+        if type_char(&mut self.app, key) {
+            return Intent::None;
+        }
+        let Some(action) = action_for(&self.app, key) else { return Intent::None };
+        update(&mut self.app, action, list_rows(Rect::new(0, 0, size.width, size.height)))
+    }
+
+    fn perform(&mut self, intent: Intent, _now: Now) {
+        self.quit |= !perform(&mut self.app, intent);
+    }
+
+    fn done(&self) -> bool {
+        self.quit
+    }
+}
+
+fn run_loop(terminal: &mut ratatui::DefaultTerminal, app: App) -> color_eyre::Result<()> {
+    let mut browser = Browser { app, quit: false };
+    // An idle browser never wakes: it has no clock of its own to follow.
+    event_loop::run(terminal, &mut browser, SystemClock::new(0), None)
 }

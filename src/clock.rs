@@ -1,6 +1,8 @@
-//! The one place that reads the real clocks. Countdowns run on the monotonic clock
-//! (`Instant`, which does not advance while the machine sleeps); the wall clock is for people to
-//! read, and for spotting a sleep: wall time that moved while monotonic time did not.
+//! The one place that reads the real clocks, for every command and screen (clippy.toml forbids
+//! reading them anywhere else). Countdowns run on the monotonic clock (`Instant`, which does not
+//! advance while the machine sleeps); the wall clock is for people to read, and for spotting a
+//! sleep: wall time that moved while monotonic time did not. "Today" is read here too
+//! ([`today`], which `CONVENE_TODAY` overrides).
 
 #![allow(clippy::disallowed_methods)]
 

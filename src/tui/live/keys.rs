@@ -1,0 +1,323 @@
+//! The live screen's keys: its actions, and one binding table for each thing that can be in
+//! front of the facilitator (the running session, the start card, each question, the follow-up
+//! list, the forms, the mirror). The tables dispatch the keys ([`super::update::action_for`]) and
+//! write the footer, the help, every question's key lines and `docs/keys.md`.
+
+use crossterm::event::KeyCode;
+
+use crate::session::CommitmentStatus;
+use crate::tui::keys::{Binding, Key, ch, ctrl, key};
+
+/// What a key asks for on the live screen. Which table is in force says which of these a key
+/// can mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    // The running session.
+    TogglePause,
+    Next,
+    Back,
+    Skip,
+    Extend,
+    Shorten,
+    Note,
+    Commit,
+    FollowUp,
+    Norms,
+    Roster,
+    Help,
+    Quit,
+    // The start card (with norms, roster, help and quit).
+    Start,
+    Up,
+    Down,
+    ToFront,
+    MoveUp,
+    MoveDown,
+    ScrollDown,
+    ScrollUp,
+    // Quit?
+    End,
+    Leave,
+    SaveElsewhere,
+    CarryOn,
+    // Leave this stage?
+    AddRecord,
+    MoveOn,
+    Stay,
+    // Has the group agreed?
+    Agreed,
+    NameWho,
+    NotAgreed,
+    Cancel,
+    // The follow-up list (with up and down).
+    Mark(CommitmentStatus),
+    ToggleText,
+    Close,
+    // Forms (with cancel and toggle text).
+    Submit,
+    NextField,
+    PreviousField,
+    DeleteChar,
+    ClearField,
+    Dismiss,
+    // The mirror.
+    StopMirror,
+    /// A key where any key acts: help, norms and the roster close; after the end, the screen.
+    AnyKey,
+}
+
+impl Action {
+    /// Reorders the presenting order on the start card (only when the group chooses it).
+    pub fn reorders(self) -> bool {
+        matches!(
+            self,
+            Action::Up | Action::Down | Action::ToFront | Action::MoveUp | Action::MoveDown
+        )
+    }
+}
+
+const fn bind(
+    keys: &'static [Key],
+    action: Action,
+    shown: &'static str,
+    short: &'static str,
+    what: &'static str,
+    footer: bool,
+) -> Binding<Action> {
+    Binding { keys, action, shown, short, what, footer }
+}
+
+const ESC: Key = key(KeyCode::Esc);
+const UP: Key = key(KeyCode::Up);
+const DOWN: Key = key(KeyCode::Down);
+const LEFT: Key = key(KeyCode::Left);
+const RIGHT: Key = key(KeyCode::Right);
+const ENTER: Key = key(KeyCode::Enter);
+const PAGE_UP: Key = key(KeyCode::PageUp);
+const PAGE_DOWN: Key = key(KeyCode::PageDown);
+const F2: Key = key(KeyCode::F(2));
+
+/// While a session runs. The footer writes a key as `shown`; the help writes every key.
+pub const LIVE: &[Binding<Action>] = &[
+    bind(&[ch(' ')], Action::TogglePause, "space", "pause", "pause/resume", true),
+    bind(&[ch('n'), RIGHT, PAGE_DOWN], Action::Next, "n", "next", "next stage", true),
+    bind(&[ch('b'), LEFT, PAGE_UP], Action::Back, "b", "back", "previous stage", true),
+    bind(&[ch('+'), ch('=')], Action::Extend, "+", "extend", "extend 1 min", true),
+    bind(&[ch('-'), ch('_')], Action::Shorten, "-", "shorten", "shorten 1 min", true),
+    bind(&[ch('e')], Action::Note, "e", "note", "add a note", true),
+    bind(&[ch('a')], Action::Commit, "a", "commitment", "add a commitment", true),
+    bind(&[ch('s')], Action::Skip, "s", "skip", "skip this stage", false),
+    bind(
+        &[ch('f')],
+        Action::FollowUp,
+        "f",
+        "follow-up",
+        "follow up last session's commitments",
+        false,
+    ),
+    bind(&[ch('o')], Action::Norms, "o", "norms", "norms", false),
+    bind(&[ch('r')], Action::Roster, "r", "roster", "rotation roster", false),
+    bind(&[ch('?')], Action::Help, "?", "help", "all keys", true),
+    // Not Esc: a stray Esc (or a clicker's) must not open the quit question.
+    bind(&[ch('q'), ctrl('c')], Action::Quit, "q", "quit", "quit", true),
+];
+
+/// Before the first stage. The reordering keys act only when the group chooses the presenting
+/// order; other keys of [`LIVE`] say how to start.
+pub const START: &[Binding<Action>] = &[
+    bind(&[ch(' ')], Action::Start, "space", "start", "start the first stage", true),
+    bind(
+        &[ENTER, ch('n'), RIGHT],
+        Action::Start,
+        "Enter",
+        "start",
+        "start the first stage (so a presentation clicker can start it)",
+        false,
+    ),
+    bind(
+        &[UP, ch('k')],
+        Action::Up,
+        "↑↓",
+        "select",
+        "select the member before, when the group chooses the presenting order",
+        true,
+    ),
+    bind(&[DOWN, ch('j')], Action::Down, "", "", "select the member after", false),
+    bind(
+        &[ch('f')],
+        Action::ToFront,
+        "f",
+        "to front",
+        "move the selected member to the front (a pressing issue)",
+        true,
+    ),
+    bind(&[ch('u')], Action::MoveUp, "u/d", "move", "move the selected member up the order", true),
+    bind(&[ch('d')], Action::MoveDown, "", "", "move the selected member down the order", false),
+    bind(
+        &[PAGE_DOWN],
+        Action::ScrollDown,
+        "PgDn",
+        "more",
+        "scroll the card down (when it does not fit)",
+        true,
+    ),
+    bind(&[PAGE_UP], Action::ScrollUp, "", "", "scroll the card up", false),
+    bind(&[ch('o')], Action::Norms, "o", "norms", "norms", true),
+    bind(&[ch('r')], Action::Roster, "r", "roster", "rotation roster", false),
+    bind(&[ch('?')], Action::Help, "?", "help", "all keys", true),
+    bind(
+        &[ch('q'), ctrl('c')],
+        Action::Quit,
+        "q",
+        "quit",
+        "quit (end it, or leave it to start later)",
+        true,
+    ),
+];
+
+/// The quit question. The question writes each key as `shown`, then `what`.
+pub const QUIT: &[Binding<Action>] = &[
+    bind(&[ch('e')], Action::End, "e", "end", "end the session", true),
+    bind(
+        &[ch('l')],
+        Action::Leave,
+        "l",
+        "leave",
+        "leave it, to resume later (convene resume)",
+        true,
+    ),
+    bind(&[ch('s')], Action::SaveElsewhere, "s", "save", "save the log somewhere else now", true),
+    bind(&[ESC, ch('q'), ctrl('c')], Action::CarryOn, "Esc", "carry on", "carry on", true),
+];
+
+/// Leaving a stage whose expected record is missing.
+pub const LEAVE: &[Binding<Action>] = &[
+    bind(&[ch('a')], Action::AddRecord, "a", "add", "add it now", true),
+    bind(
+        &[ch('n'), RIGHT, PAGE_DOWN],
+        Action::MoveOn,
+        "n",
+        "move on",
+        "move on without it (this is logged)",
+        true,
+    ),
+    bind(
+        &[ESC, ch('q'), ch('b'), LEFT, PAGE_UP],
+        Action::Stay,
+        "Esc",
+        "stay",
+        "stay in this stage",
+        true,
+    ),
+];
+
+/// Extending a stage that runs longer only with the group's agreement.
+pub const AGREEMENT: &[Binding<Action>] = &[
+    bind(&[ch('y')], Action::Agreed, "y", "agreed", "the group agreed (recorded)", true),
+    bind(&[ch('w')], Action::NameWho, "w", "who", "say who agreed, by name (recorded)", true),
+    bind(
+        &[ch('n')],
+        Action::NotAgreed,
+        "n",
+        "not agreed",
+        "the group did not agree (recorded)",
+        true,
+    ),
+    bind(&[ESC, ch('q')], Action::Cancel, "Esc", "cancel", "cancel", true),
+];
+
+/// The list of earlier commitments to follow up. Its key line is its footer; the words of the
+/// marks are the statuses' own labels.
+pub const FOLLOW_UP: &[Binding<Action>] = &[
+    bind(&[UP, ch('k')], Action::Up, "↑↓", "select", "select the commitment before", true),
+    bind(&[DOWN, ch('j')], Action::Down, "", "", "select the commitment after", false),
+    bind(&[ch('d')], Action::Mark(CommitmentStatus::Done), "d", "done", "done", true),
+    bind(
+        &[ch('p')],
+        Action::Mark(CommitmentStatus::Partly),
+        "p",
+        "partly done",
+        "partly done",
+        true,
+    ),
+    bind(&[ch('y')], Action::Mark(CommitmentStatus::NotYet), "y", "not yet", "not yet", true),
+    bind(
+        &[ch('c')],
+        Action::Mark(CommitmentStatus::CarriedForward),
+        "c",
+        "carried forward",
+        "carried forward",
+        true,
+    ),
+    bind(
+        &[F2],
+        Action::ToggleText,
+        "F2",
+        "show/hide",
+        "show or hide the commitments' texts (hidden at first: the screen is projected)",
+        true,
+    ),
+    bind(&[ESC, ch('q'), ch('f')], Action::Close, "Esc", "close", "close", true),
+];
+
+/// Forms: a note, a commitment, a follow-up update, who agreed, where to save the log. Other
+/// characters are typed into the focused field. The form's key line is its footer.
+pub const FORM: &[Binding<Action>] = &[
+    bind(&[ENTER], Action::Submit, "Enter", "save", "next field; on the last field, save", true),
+    bind(&[key(KeyCode::Tab), DOWN], Action::NextField, "Tab", "next field", "next field", true),
+    bind(&[key(KeyCode::BackTab), UP], Action::PreviousField, "", "", "previous field", false),
+    bind(
+        &[key(KeyCode::Backspace)],
+        Action::DeleteChar,
+        "",
+        "",
+        "delete the last character",
+        false,
+    ),
+    bind(&[ctrl('u')], Action::ClearField, "", "", "clear the field", false),
+    bind(
+        &[F2],
+        Action::ToggleText,
+        "F2",
+        "show/hide text",
+        "show or hide the typed text (notes, commitments and follow-up updates start hidden: the \
+         screen is projected)",
+        true,
+    ),
+    bind(
+        &[ESC],
+        Action::Cancel,
+        "Esc",
+        "cancel",
+        "cancel, back to the question or list the form came from",
+        true,
+    ),
+    bind(
+        &[ctrl('c')],
+        Action::Dismiss,
+        "",
+        "",
+        "cancel, back to the session (from the save form: to the quit question)",
+        false,
+    ),
+];
+
+/// While the terminal is smaller than the screen needs, nothing acts unseen but this.
+pub const TOO_SMALL: &[Binding<Action>] = &[bind(
+    &[ctrl('c')],
+    Action::Leave,
+    "^C",
+    "leave",
+    "leave the session, to resume later",
+    false,
+)];
+
+/// The read-only mirror.
+pub const MIRROR: &[Binding<Action>] = &[bind(
+    &[ch('q'), ESC, ctrl('c')],
+    Action::StopMirror,
+    "q",
+    "quit",
+    "quit the mirror (the session carries on)",
+    true,
+)];

@@ -1,0 +1,277 @@
+//! The start card, before the first stage: protocol, groups and roster, durations, norms,
+//! warnings. Two columns on a wide screen; one scrollable column (PgUp/PgDn) on a narrow one. The
+//! rotation roster is drawn here too (the roster overlay shows it again).
+
+use std::fmt::Write as _;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::LiveScreen;
+use super::keys::{Action, START};
+use super::view::{footer, key_line};
+use crate::protocol::{OrderRule, Part, RoleCount, Timing, format_clock};
+use crate::review::fmt::cut;
+use crate::session::view::{self, Phase};
+use crate::text::sanitize;
+use crate::tui::keys::{self, hint};
+use crate::tui::widgets::wrapped_rows as rows;
+
+/// The widest a roster column grows (names and roles beyond it are cut with `…`).
+const ROSTER_COL: usize = 40;
+
+/// Before the first stage: protocol, groups and roster, durations, norms, warnings. Two
+/// columns on a wide screen; one scrollable column (PgUp/PgDn) on a narrow one.
+///
+/// ```text
+/// Project tuning · 4 people · 24:00 planned · AP set
+/// Roles                                  | Stages
+///   Priya  Presenter                     |     4:00    Presenter's overview
+///   Ann    Tuner                         |     3:00    Clarifying questions
+///                                                              more below: PgDn ↓
+///  READY  space start · PgDn more · o norms · ? help · q quit
+/// ```
+pub fn draw(f: &mut Frame, app: &LiveScreen, area: Rect) {
+    let t = app.opts.theme;
+    let roomy = area.height >= 30;
+    let head = head_lines(app, roomy);
+    let width = usize::from(area.width.max(1));
+    let head_h: usize = head.iter().map(|l| l.width().div_ceil(width).max(1)).sum::<usize>() + 1;
+    let [head_a, body_a, msg_a, foot] = Layout::vertical([
+        Constraint::Length(u16::try_from(head_h).unwrap_or(1)),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    f.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), head_a);
+    let more_below = body(f, app, body_a, roomy);
+    if let Some(m) = &app.message {
+        f.render_widget(Paragraph::new(sanitize(m)).style(t.title()), msg_a);
+    } else if more_below {
+        let (more, _) = hint(START, &Action::ScrollDown).unwrap_or_default();
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("more below: {more} ↓"), t.muted()))
+                .alignment(Alignment::Right),
+            msg_a,
+        );
+    }
+    let mut line = if app.opts.mirror {
+        footer(app, foot.width.saturating_sub(8))
+    } else {
+        // The reordering keys only when the group chooses the presenting order.
+        let chooses = app.state.setup.protocol.rotation.order == OrderRule::GroupChooses;
+        let items = keys::footer(START)
+            .filter(|b| chooses || !b.action.reorders())
+            .map(|b| (b.shown.to_string(), b.short))
+            .collect();
+        key_line(app, items, foot.width.saturating_sub(8))
+    };
+    line.spans.insert(0, Span::styled(" READY ", t.badge(Phase::NotStarted)));
+    line.spans.insert(1, Span::raw(" "));
+    f.render_widget(Paragraph::new(line), foot);
+}
+
+/// The protocol, how many people and how long; the summary (when there is room); the
+/// facilitator; the setup's warnings.
+fn head_lines(app: &LiveScreen, roomy: bool) -> Vec<Line<'static>> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let p = &st.setup.protocol;
+    let planned = format_clock(st.planned_ms() / 1000);
+    let group = st.setup.group_name.as_ref().map(|g| format!(" · {}", sanitize(g)));
+    let mut head = vec![Line::from(vec![
+        Span::styled(sanitize(&p.name), t.title()),
+        Span::raw(format!(" · {} people · {planned} planned", st.order.len())),
+        Span::raw(group.unwrap_or_default()),
+    ])];
+    if roomy {
+        head.push(Line::from(Span::styled(sanitize(&p.summary), t.muted())));
+    }
+    if let Some(fac) = &st.setup.facilitator {
+        let rule =
+            p.facilitator.as_ref().map(|f| format!(": {}", sanitize(&f.rule))).unwrap_or_default();
+        head.push(Line::from(format!("Facilitator {}{rule}", sanitize(fac))));
+    }
+    for w in &app.warnings {
+        head.push(Line::from(Span::styled(format!("Note: {}", sanitize(w)), t.silent())));
+    }
+    head
+}
+
+/// The stages of the first round with their durations (a suggested one marked), then the norms.
+fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let p = &st.setup.protocol;
+    let mut plan: Vec<Line> = vec![Line::from(Span::styled("Stages", t.title()))];
+    let mut any_suggested = false;
+    for (i, r) in st.stages.iter().enumerate() {
+        if r.round.is_some_and(|x| x > 0) {
+            continue;
+        }
+        let Some(spec) = st.spec(i) else { continue };
+        let secs = st.clocks[i].planned_ms / 1000;
+        let mark = if spec.timing == Timing::Suggested && !st.setup.overrides.contains_key(&spec.id)
+        {
+            any_suggested = true;
+            " *"
+        } else {
+            ""
+        };
+        let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
+        plan.push(Line::from(format!(
+            "  {:>7}{mark:2} {}{each}",
+            format_clock(secs),
+            sanitize(&spec.title())
+        )));
+    }
+    if any_suggested {
+        plan.push(Line::from(Span::styled(
+            "  * suggested: the source gives no duration (--stage ID=DURATION)",
+            t.muted(),
+        )));
+    }
+    if !p.norms.is_empty() {
+        plan.push(Line::from(""));
+        plan.push(Line::from(Span::styled("Norms", t.title())));
+        for n in &p.norms {
+            plan.push(Line::from(format!("  • {}", sanitize(n))));
+        }
+    }
+    plan
+}
+
+/// The roster and the plan: side by side when the roster table fits in half the width without
+/// wrapping, else one under the other; scrolled. Returns whether more is below.
+fn body(f: &mut Frame, app: &LiveScreen, area: Rect, roomy: bool) -> bool {
+    let st = &app.state;
+    let mut roster = Vec::new();
+    roster_lines(app, &mut roster, true, roomy);
+    let plan = plan_lines(app);
+    let height = |lines: &[Line], w: u16| -> usize { lines.iter().map(|l| rows(l, w)).sum() };
+    // Scrolling stops at the last line (PgDn pressed once too often shows no empty page).
+    let clamp = |content: usize| {
+        let max = content.saturating_sub(usize::from(area.height));
+        app.scroll.min(u16::try_from(max).unwrap_or(u16::MAX))
+    };
+    let (name_w, role_w) = column_widths(app);
+    let table_w = 4 + name_w + st.rounds * (role_w + 2);
+    if area.width >= 110 && table_w + 2 <= usize::from(area.width / 2) {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .spacing(2)
+            .areas(area);
+        let content = height(&roster, l.width).max(height(&plan, r.width));
+        let scroll = clamp(content);
+        f.render_widget(Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((scroll, 0)), l);
+        f.render_widget(Paragraph::new(plan).wrap(Wrap { trim: false }).scroll((scroll, 0)), r);
+        content > usize::from(scroll) + usize::from(area.height)
+    } else {
+        roster.push(Line::from(""));
+        roster.extend(plan);
+        let content = height(&roster, area.width);
+        let scroll = clamp(content);
+        f.render_widget(
+            Paragraph::new(roster).wrap(Wrap { trim: false }).scroll((scroll, 0)),
+            area,
+        );
+        content > usize::from(scroll) + usize::from(area.height)
+    }
+}
+
+/// The roster's name and role columns: as wide as the longest name, within reason. A longer name
+/// is cut, never used as a formatting width as it stands (a 65,536-character name would panic
+/// `format!`).
+fn column_widths(app: &LiveScreen) -> (usize, usize) {
+    let st = &app.state;
+    let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).clamp(4, ROSTER_COL);
+    let role_w = st
+        .setup
+        .protocol
+        .roles
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, ROSTER_COL);
+    (name_w, role_w)
+}
+
+/// The rotation roster: one line per member with their role in each round, grouped.
+pub fn roster_lines(
+    app: &LiveScreen,
+    lines: &mut Vec<Line<'static>>,
+    selectable: bool,
+    guidance: bool,
+) {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let p = &st.setup.protocol;
+    let chooses = p.rotation.order == OrderRule::GroupChooses;
+    if st.rounds == 0 || p.round.is_empty() {
+        lines.push(Line::from(format!(
+            "People: {}",
+            st.order.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", ")
+        )));
+        return;
+    }
+    let title = if chooses && selectable {
+        "Presenting order and roles (the group may reorder)".to_string()
+    } else {
+        match st.rounds {
+            1 => "Roles".to_string(),
+            n => format!("Roles in each of {n} rounds"),
+        }
+    };
+    lines.push(Line::from(Span::styled(title, t.title())));
+    let (name_w, role_w) = column_widths(app);
+    let mut head = format!("  {:name_w$}  ", "");
+    for r in 0..st.rounds {
+        let _ = write!(head, "{:role_w$}  ", format!("Round {}", r + 1));
+    }
+    lines.push(Line::from(Span::styled(head.trim_end().to_string(), t.muted())));
+    let mut index = 0;
+    for (gi, g) in st.groups.iter().enumerate() {
+        if st.groups.len() > 1 {
+            lines.push(Line::from(Span::styled(format!("  Group {}", gi + 1), t.muted())));
+        }
+        for name in g {
+            let sel = selectable && chooses && index == app.selected;
+            let mut row = format!(
+                "{}{:name_w$}  ",
+                if sel { "> " } else { "  " },
+                cut(&sanitize(name), name_w)
+            );
+            for r in 0..st.rounds {
+                let role = view::roles_in_round(st, r)
+                    .get(gi)
+                    .and_then(|grp| {
+                        grp.iter().find(|(n, _)| n == name).map(|(_, role)| role.clone())
+                    })
+                    .map(|id| p.role_name(&id))
+                    .unwrap_or_default();
+                let _ = write!(row, "{:role_w$}  ", cut(&sanitize(&role), role_w));
+            }
+            let style = if sel { t.selected() } else { Style::new() };
+            lines.push(Line::from(Span::styled(row.trim_end().to_string(), style)));
+            index += 1;
+        }
+    }
+    let fixed: Vec<String> = p
+        .roles
+        .iter()
+        .map(|r| {
+            let n = match r.count {
+                RoleCount::Exact(k) => k.to_string(),
+                RoleCount::Rest => "rest".into(),
+            };
+            format!("{} ({n}): {}", sanitize(&r.name), sanitize(&r.guidance))
+        })
+        .collect();
+    for r in fixed.into_iter().filter(|_| guidance) {
+        lines.push(Line::from(Span::styled(format!("  {r}"), t.muted())));
+    }
+}

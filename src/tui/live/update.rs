@@ -1,0 +1,487 @@
+//! Keys to actions, actions to state changes, and the intents the loop performs.
+//!
+//! A key becomes an [`Action`] through the table in force ([`action_for`]); [`update`] changes
+//! the screen's state and returns an [`Intent`] for anything that touches a file. Every command
+//! to the engine is such an intent: [`perform`] decides it, writes its events to the log and
+//! flushes them, then applies them (write, flush, then show). Saving a copy of the log and
+//! leaving the screen (which tries the log once more) are intents too, so [`update`] never
+//! writes or reads a file.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::form::{self, Form, FormKind};
+use super::keys::{AGREEMENT, Action, FOLLOW_UP, FORM, LEAVE, LIVE, MIRROR, QUIT, START};
+use super::{Exit, LiveScreen, Overlay, STEP_MS};
+use crate::protocol::{ExtensionPolicy, OrderRule};
+use crate::session::decide::extension_rule;
+use crate::session::{Agreement, Command, Now, Status};
+use crate::tui::keys::{self, Binding};
+
+/// What the loop must do after an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    None,
+    /// Decide a command; write its events to the log, then apply and show them.
+    Exec(Exec),
+    /// End the session (unless it has ended), then leave the screen.
+    End,
+    /// Leave the session to resume later. Leaving on purpose pauses the clock first, so the time
+    /// away is not counted against the stage; after a crash it is (the room went on).
+    Leave,
+    /// Leave the screen, unless the log is failing: then the save form is offered first.
+    Finish(Exit),
+    /// Save a copy of the whole log where the save form says (`~/` is the home folder), then
+    /// leave the screen as `then`.
+    SaveCopy {
+        to: String,
+        then: Exit,
+    },
+}
+
+/// A command for the engine, and what the screen shows after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exec {
+    pub command: Command,
+    /// The message when the engine takes it.
+    pub said: Option<String>,
+    /// The form to show again, with what was typed, when the engine refuses it.
+    pub refused: Option<Form>,
+}
+
+impl Intent {
+    /// A command; a refusal is shown as the message.
+    fn exec(command: Command) -> Self {
+        Intent::Exec(Exec { command, said: None, refused: None })
+    }
+}
+
+/// The binding tables in force, first match first. Empty where any key acts (help, norms,
+/// roster; after the session has ended).
+pub fn tables_in_force(s: &LiveScreen) -> &'static [&'static [Binding<Action>]] {
+    if s.opts.mirror {
+        return &[MIRROR];
+    }
+    match &s.overlay {
+        Overlay::None => match s.state.status {
+            Status::NotStarted => &[START, LIVE],
+            Status::Running => &[LIVE],
+            Status::Ended(_) => &[],
+        },
+        Overlay::Help | Overlay::Norms | Overlay::Roster => &[],
+        Overlay::Quit => &[QUIT],
+        Overlay::ConfirmLeave => &[LEAVE],
+        Overlay::Agreement { .. } => &[AGREEMENT],
+        Overlay::Form(_) => &[FORM],
+        Overlay::FollowUp { .. } => &[FOLLOW_UP],
+    }
+}
+
+/// The action a key stands for on the screen as it is, if any. Key releases never act.
+pub fn action_for(s: &LiveScreen, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let tables = tables_in_force(s);
+    if tables.is_empty() {
+        return Some(Action::AnyKey);
+    }
+    if s.state.status == Status::NotStarted && s.overlay == Overlay::None && !s.opts.mirror {
+        // Reordering keys act only when the group chooses the order; otherwise the key is read
+        // as a live key (which then says how to start).
+        let chooses = s.state.setup.protocol.rotation.order == OrderRule::GroupChooses;
+        return keys::action(START, key)
+            .filter(|a| chooses || !a.reorders())
+            .or_else(|| keys::action(LIVE, key));
+    }
+    tables.iter().find_map(|t| keys::action(t, key))
+}
+
+/// A character typed into the open form. Returns whether the key was taken.
+pub fn type_char(s: &mut LiveScreen, key: KeyEvent) -> bool {
+    let Overlay::Form(form) = &mut s.overlay else { return false };
+    match key.code {
+        KeyCode::Char(c)
+            if key.kind != KeyEventKind::Release
+                && !key.modifiers.contains(KeyModifiers::CONTROL)
+                && !c.is_control() =>
+        {
+            form.fields[form.focus].value.push(c);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A key on a screen large enough: the message goes, and the key is typed into a form or acted
+/// on. Returns what the loop must perform.
+pub fn intent_for(s: &mut LiveScreen, key: KeyEvent) -> Intent {
+    if key.kind == KeyEventKind::Release {
+        return Intent::None;
+    }
+    s.message = None;
+    if type_char(s, key) {
+        return Intent::None;
+    }
+    action_for(s, key).map_or(Intent::None, |a| update(s, a))
+}
+
+/// Applies an action to the state. Returns what the loop must perform; never touches a file.
+pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
+    if s.opts.mirror {
+        if action == Action::StopMirror {
+            s.exit = Some(Exit::Left);
+        }
+        return Intent::None;
+    }
+    match s.overlay.clone() {
+        Overlay::None => match s.state.status {
+            Status::NotStarted => start_card(s, action),
+            Status::Running => running(s, action),
+            // Through `Finish`, so a failing log is offered another place first.
+            Status::Ended(_) => Intent::Finish(Exit::Ended),
+        },
+        Overlay::Help | Overlay::Norms | Overlay::Roster => {
+            s.overlay = Overlay::None;
+            Intent::None
+        }
+        Overlay::Quit => quit(s, action),
+        Overlay::ConfirmLeave => confirm_leave(s, action),
+        Overlay::Agreement { by_ms } => agreement(s, action, by_ms),
+        Overlay::Form(f) => form(s, action, f),
+        Overlay::FollowUp { selected } => follow_up(s, action, selected),
+    }
+}
+
+/// Opens the overlay the keys of every screen open (norms, roster, help, quit). Returns whether
+/// the action was one of them.
+fn open(s: &mut LiveScreen, action: Action) -> bool {
+    s.overlay = match action {
+        Action::Norms => Overlay::Norms,
+        Action::Roster => Overlay::Roster,
+        Action::Help => Overlay::Help,
+        Action::Quit => Overlay::Quit,
+        _ => return false,
+    };
+    true
+}
+
+/// A generous count of the start card's lines: it scrolls no further.
+fn card_lines(s: &LiveScreen) -> u16 {
+    let st = &s.state;
+    let p = &st.setup.protocol;
+    let lines = st.order.len()
+        + st.groups.len()
+        + 2 * p.roles.len()
+        + p.opening.len()
+        + p.round.len()
+        + p.closing.len()
+        + p.norms.len()
+        + 12;
+    u16::try_from(lines).unwrap_or(u16::MAX)
+}
+
+fn start_card(s: &mut LiveScreen, action: Action) -> Intent {
+    let n = s.state.order.len();
+    match action {
+        Action::Start => return Intent::exec(Command::Start),
+        Action::ScrollDown => s.scroll = s.scroll.saturating_add(5).min(card_lines(s)),
+        Action::ScrollUp => s.scroll = s.scroll.saturating_sub(5),
+        Action::Up => s.selected = s.selected.saturating_sub(1),
+        Action::Down => s.selected = (s.selected + 1).min(n.saturating_sub(1)),
+        Action::ToFront => {
+            if let Some(name) = s.state.order.get(s.selected).cloned() {
+                s.selected = 0;
+                return Intent::exec(Command::MoveToFront { name, reason: None });
+            }
+        }
+        Action::MoveUp | Action::MoveDown if n > 1 => {
+            let i = s.selected;
+            let j = if action == Action::MoveUp {
+                i.checked_sub(1)
+            } else {
+                (i + 1 < n).then_some(i + 1)
+            };
+            if let Some(j) = j {
+                let mut order = s.state.order.clone();
+                order.swap(i, j);
+                s.selected = j;
+                return Intent::exec(Command::SetOrder { order });
+            }
+        }
+        Action::MoveUp | Action::MoveDown => {}
+        other => {
+            if !open(s, other) {
+                s.message = Some("Press space or Enter to start.".into());
+            }
+        }
+    }
+    Intent::None
+}
+
+fn running(s: &mut LiveScreen, action: Action) -> Intent {
+    let st = &s.state;
+    match action {
+        Action::TogglePause => {
+            return Intent::exec(if st.paused { Command::Resume } else { Command::Pause });
+        }
+        // Leaving a stage whose record is missing asks first.
+        Action::Next | Action::Skip if !st.has_expected_record(st.pos) => {
+            s.overlay = Overlay::ConfirmLeave;
+        }
+        Action::Next => return Intent::exec(Command::Next { force: false }),
+        Action::Skip => return Intent::exec(Command::Skip),
+        Action::Back => return Intent::exec(Command::Back),
+        Action::Extend => match extension_rule(st) {
+            ExtensionPolicy::GroupAgreement => {
+                s.overlay = Overlay::Agreement { by_ms: STEP_MS };
+            }
+            _ => return Intent::exec(Command::Extend { by_ms: STEP_MS, agreement: None }),
+        },
+        Action::Shorten => return Intent::exec(Command::Shorten { by_ms: STEP_MS }),
+        Action::Note => s.overlay = Overlay::Form(form::note(s)),
+        Action::Commit => s.overlay = Overlay::Form(form::commitment(s)),
+        Action::FollowUp if st.setup.carried.is_empty() => {
+            s.message = Some(match &st.setup.group_name {
+                Some(g) => format!("No open commitments from earlier sessions of {g}."),
+                None => "Follow-up needs a group: start the session with --group NAME.".into(),
+            });
+        }
+        Action::FollowUp => s.overlay = Overlay::FollowUp { selected: 0 },
+        other => {
+            open(s, other);
+        }
+    }
+    Intent::None
+}
+
+fn quit(s: &mut LiveScreen, action: Action) -> Intent {
+    match action {
+        Action::End => return Intent::End,
+        Action::Leave => return Intent::Leave,
+        // Offered only while the log cannot be written.
+        Action::SaveElsewhere if s.log_error().is_some() => {
+            s.overlay = Overlay::Form(form::save_path(s, Exit::Left));
+        }
+        Action::CarryOn => s.overlay = Overlay::None,
+        _ => {}
+    }
+    Intent::None
+}
+
+fn confirm_leave(s: &mut LiveScreen, action: Action) -> Intent {
+    match action {
+        Action::AddRecord => s.overlay = Overlay::Form(form::expected_record(s)),
+        Action::MoveOn => {
+            s.overlay = Overlay::None;
+            return Intent::exec(Command::Next { force: true });
+        }
+        Action::Stay => s.overlay = Overlay::None,
+        _ => {}
+    }
+    Intent::None
+}
+
+fn agreement(s: &mut LiveScreen, action: Action, by_ms: u64) -> Intent {
+    let (command, said) = match action {
+        Action::Agreed => (
+            Command::Extend { by_ms, agreement: Some(Agreement::Group) },
+            "Extended by 1 min: the group agreed (recorded).",
+        ),
+        Action::NotAgreed => (
+            Command::RefuseExtension { by_ms, reason: None },
+            "Not extended: the group did not agree (recorded).",
+        ),
+        Action::NameWho => {
+            s.overlay = Overlay::Form(form::agreed_by(by_ms));
+            return Intent::None;
+        }
+        Action::Cancel => {
+            s.overlay = Overlay::None;
+            return Intent::None;
+        }
+        _ => return Intent::None,
+    };
+    s.overlay = Overlay::None;
+    Intent::Exec(Exec { command, said: Some(said.into()), refused: None })
+}
+
+fn follow_up(s: &mut LiveScreen, action: Action, selected: usize) -> Intent {
+    let n = s.state.setup.carried.len();
+    match action {
+        Action::Up => s.overlay = Overlay::FollowUp { selected: selected.saturating_sub(1) },
+        Action::Down => {
+            s.overlay = Overlay::FollowUp { selected: (selected + 1).min(n.saturating_sub(1)) };
+        }
+        Action::Close => {
+            s.overlay = Overlay::None;
+            s.reveal = false;
+        }
+        Action::ToggleText => s.reveal = !s.reveal,
+        Action::Mark(status) => {
+            if let Some(c) = s.state.setup.carried.get(selected) {
+                let form = form::follow_up(c.session.clone(), c.id.clone(), status);
+                s.overlay = Overlay::Form(form);
+            }
+        }
+        _ => {}
+    }
+    Intent::None
+}
+
+fn form(s: &mut LiveScreen, action: Action, mut f: Form) -> Intent {
+    match action {
+        Action::Cancel => {
+            s.overlay = f.back_to();
+            return Intent::None;
+        }
+        Action::Dismiss => {
+            s.overlay = match f.kind {
+                FormKind::SavePath { .. } => Overlay::Quit,
+                _ => Overlay::None,
+            };
+            return Intent::None;
+        }
+        Action::ToggleText => f.masked = !f.masked,
+        Action::NextField => f.focus = (f.focus + 1) % f.fields.len(),
+        Action::PreviousField => f.focus = (f.focus + f.fields.len() - 1) % f.fields.len(),
+        Action::Submit if f.focus + 1 < f.fields.len() => f.focus += 1,
+        Action::Submit => return submit(s, f),
+        Action::DeleteChar => {
+            f.fields[f.focus].value.pop();
+        }
+        Action::ClearField => f.fields[f.focus].value.clear(),
+        _ => {}
+    }
+    s.overlay = Overlay::Form(f);
+    Intent::None
+}
+
+/// The form's command, or the copy of the log it asks for. The form closes now; a refusal
+/// shows it again, with what was typed.
+fn submit(s: &mut LiveScreen, f: Form) -> Intent {
+    let value = |i: usize| f.fields.get(i).map(|field| field.value.trim().to_string());
+    let command = match &f.kind {
+        FormKind::Note | FormKind::Record => Command::AddNote {
+            text: value(0).unwrap_or_default(),
+            about: None,
+            group: None,
+            private: f.kind == FormKind::Note,
+        },
+        FormKind::Commitment => {
+            let owner = value(0).unwrap_or_default();
+            // Attach it to the owner's group when the session runs several.
+            let group = (s.state.groups.len() > 1)
+                .then(|| s.state.groups.iter().position(|g| g.contains(&owner)))
+                .flatten();
+            Command::AddCommitment {
+                owner,
+                text: value(1).unwrap_or_default(),
+                due: value(2).filter(|d| !d.is_empty()),
+                group,
+            }
+        }
+        FormKind::FollowUp { session, id, status } => Command::UpdateCommitment {
+            session: Some(session.clone()),
+            id: id.clone(),
+            status: *status,
+            note: value(0),
+        },
+        FormKind::AgreedBy { by_ms } => {
+            let names: Vec<String> = value(0)
+                .unwrap_or_default()
+                .split(',')
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect();
+            Command::Extend { by_ms: *by_ms, agreement: Some(Agreement::People(names)) }
+        }
+        FormKind::SavePath { then } => {
+            // The form stays open until the copy is saved.
+            let then = *then;
+            return Intent::SaveCopy { to: value(0).unwrap_or_default(), then };
+        }
+    };
+    s.overlay = match f.kind {
+        FormKind::FollowUp { .. } => Overlay::FollowUp { selected: 0 },
+        _ => Overlay::None,
+    };
+    Intent::Exec(Exec { command, said: Some(form::saved_message(&f.kind)), refused: Some(f) })
+}
+
+/// Performs an intent: the engine's commands (written to the log, then shown), leaving the
+/// screen, saving a copy of the log.
+pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
+    match intent {
+        Intent::None => {}
+        Intent::Exec(Exec { command, said, refused }) => match s.exec(command, now) {
+            Ok(()) => {
+                if said.is_some() {
+                    s.message = said;
+                }
+            }
+            Err(r) => {
+                s.message = Some(r.to_string());
+                if let Some(f) = refused {
+                    s.overlay = Overlay::Form(f);
+                }
+            }
+        },
+        Intent::End => {
+            if !matches!(s.state.status, Status::Ended(_)) {
+                let r = s.exec(Command::End, now);
+                s.say(r);
+            }
+            finish(s, Exit::Ended);
+        }
+        Intent::Leave => {
+            if s.state.status == Status::Running && !s.state.paused {
+                let r = s.exec(Command::Pause, now);
+                s.say(r);
+            }
+            finish(s, Exit::Left);
+        }
+        Intent::Finish(how) => finish(s, how),
+        Intent::SaveCopy { to, then } => save_copy(s, &to, then),
+    }
+}
+
+/// Leaves the screen, unless the log is failing: then offers to save it elsewhere first.
+fn finish(s: &mut LiveScreen, how: Exit) {
+    if let Some(log) = s.log.as_mut() {
+        log.retry();
+    }
+    if s.log_error().is_some() && s.saved_to.is_none() {
+        s.overlay = Overlay::Form(form::save_path(s, how));
+    } else {
+        s.overlay = Overlay::None;
+        s.exit = Some(how);
+    }
+}
+
+/// Saves the whole log to the place typed (`~/` is the home folder), then leaves the screen; or
+/// says why not, and keeps the form open to try another place.
+fn save_copy(s: &mut LiveScreen, to: &str, then: Exit) {
+    let home = directories::UserDirs::new().map(|u| u.home_dir().to_path_buf());
+    let path = match (to.strip_prefix("~/"), home) {
+        (Some(rest), Some(h)) => h.join(rest),
+        _ => PathBuf::from(to),
+    };
+    match s.log.as_ref().map(|l| l.save_copy(&path)) {
+        Some(Ok(())) | None => {
+            // The copy holds the whole session: the incomplete log in the sessions folder must
+            // not be offered to resume in its place.
+            if let Some(log) = s.log.as_mut() {
+                log.supersede();
+            }
+            s.saved_to = Some(path);
+            s.overlay = Overlay::None;
+            s.exit = Some(then);
+        }
+        Some(Err(e)) => {
+            s.message =
+                Some(format!("Could not save to {}: {e}. Try another place.", path.display()));
+        }
+    }
+}
