@@ -101,11 +101,6 @@ impl serde_json::ser::Formatter for SafeFormatter {
     }
 }
 
-/// A count and its noun: "1 note", "3 notes".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -178,15 +178,6 @@ impl Library {
     }
 }
 
-impl Library {
-    /// The library every command and screen uses: the built-ins plus the user folder
-    /// (`--protocols-dir`, else [`default_user_dir`]).
-    pub fn standard(protocols_dir: Option<&Path>) -> Self {
-        let user = protocols_dir.map(Path::to_path_buf).or_else(default_user_dir);
-        Self::load(user.as_deref(), &[])
-    }
-}
-
 /// The default user protocol folder: `<config dir>/convene/protocols`.
 pub fn default_user_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "convene").map(|d| d.config_dir().join("protocols"))
