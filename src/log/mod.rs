@@ -4,6 +4,8 @@
 //!
 //! The log is the source of truth: resume, the projector mirror and review are all replay.
 
+pub mod bring_back;
+pub mod files;
 pub mod follow;
 pub mod reader;
 pub mod writer;

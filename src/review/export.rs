@@ -14,7 +14,7 @@ use super::detail::Session;
 use super::digest::leave_key;
 use super::redact::Names;
 use super::{ReviewError, fmt};
-use crate::log::writer::open_new_private;
+use crate::log::files::open_new_private;
 use crate::session::Agreement;
 use crate::session::event::wall_ms;
 use crate::session::state::Note;

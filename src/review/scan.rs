@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ReviewError;
 use super::digest::Digest;
+use crate::log::files::{create_private_dir, open_new_private};
 use crate::log::reader::read_log;
-use crate::log::writer::{create_private_dir, open_new_private};
 
 /// Bump when the digest changes meaning, so old caches are rebuilt.
 const CACHE_VERSION: u32 = 2;

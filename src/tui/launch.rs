@@ -253,7 +253,7 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
 /// `convene resume --file PATH`: puts a log saved elsewhere back into the sessions folder, then
 /// resumes it (a session that has ended is only put back).
 fn resume_file(data: &Path, file: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
-    let path = match crate::log::writer::bring_back(data, file) {
+    let path = match crate::log::bring_back::bring_back(data, file) {
         Ok(p) => p,
         Err(e) => return Ok(fail(&e)),
     };

@@ -38,8 +38,16 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::files::{
+    cannot, create_private_dir, file_id, make_private, open_append, open_new_private, sync_dir,
+};
 use super::{Header, Line, SessionLock};
+
+mod recovery;
+
 use crate::session::{Event, Stamped};
+use recovery::Loss;
+pub use recovery::Superseded;
 
 /// The most sessions that can share one id (start in the same millisecond): `-02` … `-99`.
 const MAX_SAME_ID: u32 = 99;
@@ -87,48 +95,6 @@ pub struct LogWriter {
     rewrite: Option<Loss>,
 }
 
-/// What became of the log in the sessions folder when the whole session was saved elsewhere.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Superseded {
-    /// Writing worked again after all: the log in the sessions folder is complete too.
-    Complete,
-    /// The incomplete log was renamed to this path, which no command reads, so it is never
-    /// offered to resume or review.
-    SetAside(PathBuf),
-    /// There is no log of the session in the sessions folder (it could not be created).
-    NoLog,
-    /// The incomplete log is still in the sessions folder: setting it aside failed, for this
-    /// reason.
-    Stuck(String),
-}
-
-/// How the file at the log's path stopped being the log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Loss {
-    /// The file is gone.
-    Deleted,
-    /// The sessions folder is gone.
-    FolderDeleted,
-    /// Another file has the log's name.
-    Replaced,
-    /// The file is shorter than what was written.
-    CutShort,
-}
-
-impl Loss {
-    fn describe(self, path: &Path) -> String {
-        let folder = path.parent().unwrap_or(path);
-        match self {
-            Self::Deleted => format!("the log file {} was deleted", path.display()),
-            Self::FolderDeleted => format!("the sessions folder {} was deleted", folder.display()),
-            Self::Replaced => {
-                format!("the log file {} was replaced by another file", path.display())
-            }
-            Self::CutShort => format!("the log file {} was cut short", path.display()),
-        }
-    }
-}
-
 #[derive(Debug)]
 struct ToCreate {
     data: PathBuf,
@@ -142,85 +108,6 @@ struct LineRef<'a> {
     seq: u64,
     #[serde(flatten)]
     stamped: &'a Stamped,
-}
-
-/// Creates a folder and any missing parents with mode 0700. A folder that already exists keeps
-/// its mode (it may be the user's own, such as the place a copy is saved to).
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir)
-}
-
-/// Makes a folder of convene's own private (0700), whatever mode it had.
-#[cfg_attr(not(unix), allow(clippy::unnecessary_wraps))]
-fn make_private(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-/// Creates a new file, 0600, for appending: every write goes to the end of the file, even if
-/// something else cut the file short.
-pub(crate) fn open_new_private(path: &Path) -> io::Result<File> {
-    let mut o = OpenOptions::new();
-    o.append(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
-
-fn open_append(path: &Path) -> io::Result<File> {
-    OpenOptions::new().append(true).open(path)
-}
-
-/// Syncs a folder so that a file just created in it survives a power cut. Best effort: not every
-/// platform can open a folder as a file.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        d.sync_all().ok();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
-/// "cannot write /path/x.jsonl: No space left on device", without the "(os error 28)".
-fn cannot(what: &str, path: &Path, e: &io::Error) -> String {
-    let text = e.to_string();
-    let text = match text.find(" (os error ") {
-        Some(i) => &text[..i],
-        None => &text,
-    };
-    format!("cannot {what} {}: {text}", path.display())
-}
-
-/// The file's (device, inode): what a path names, to tell whether it is still the same file.
-/// (An `Option` for the platforms where it is not known.)
-#[cfg(unix)]
-#[allow(clippy::unnecessary_wraps)]
-fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    Some((meta.dev(), meta.ino()))
-}
-
-/// Not known here: the checks fall back to whether the file exists and how long it is.
-#[cfg(not(unix))]
-fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
-    None
 }
 
 fn header_line(header: &Header, id: &str) -> String {
@@ -460,87 +347,6 @@ impl LogWriter {
         Ok(())
     }
 
-    /// Whether the file at `path` is still the log as written: the same file (on Unix, the same
-    /// device and inode as the one written to), not shorter than what was written.
-    fn check(&self) -> Result<Option<Loss>, String> {
-        if self.to_create.is_some() || self.rewrite.is_some() {
-            return Ok(None);
-        }
-        let meta = match std::fs::metadata(&self.path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let folder = self.path.parent().is_some_and(|d| !d.is_dir());
-                return Ok(Some(if folder { Loss::FolderDeleted } else { Loss::Deleted }));
-            }
-            Err(e) => return Err(cannot("write", &self.path, &e)),
-        };
-        let other = !meta.is_file()
-            || matches!((self.identity, file_id(&meta)), (Some(a), Some(b)) if a != b);
-        Ok(if other {
-            Some(Loss::Replaced)
-        } else if meta.len() < self.written_len {
-            Some(Loss::CutShort)
-        } else {
-            None
-        })
-    }
-
-    /// Writes every line to a new file next to the log, locks it and renames it into place
-    /// (creating the sessions folder, 0700, if it is gone).
-    fn rewrite_whole(&mut self) -> Result<(), String> {
-        let dir = self.path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        if !dir.is_dir() {
-            create_private_dir(&dir)
-                .and_then(|()| make_private(&dir))
-                .map_err(|e| cannot("create the folder", &dir, &e))?;
-        }
-        let tmp = dir.join(format!(".{}.jsonl.tmp", self.session));
-        // A temporary file left by a try that failed would stop `create_new`.
-        let _ = std::fs::remove_file(&tmp);
-        let mut buf = String::new();
-        for l in &self.lines {
-            buf.push_str(l);
-            buf.push('\n');
-        }
-        let result = (|| -> io::Result<(File, Option<SessionLock>)> {
-            let mut f = open_new_private(&tmp)?;
-            let lock = SessionLock::wait(&tmp);
-            self.write_limited(&mut f, buf.as_bytes())?;
-            f.sync_data()?;
-            Ok((f, lock))
-        })();
-        let (file, lock) = match result {
-            Ok(x) => x,
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(cannot("write", &self.path, &e));
-            }
-        };
-        // Windows cannot rename over a file that is open.
-        #[cfg(not(unix))]
-        {
-            self.lock = None;
-        }
-        if let Err(e) = std::fs::rename(&tmp, &self.path) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(cannot("write", &self.path, &e));
-        }
-        sync_dir(&dir);
-        let loss = self.rewrite.take();
-        self.identity = file.metadata().ok().as_ref().and_then(file_id);
-        self.file = Some(file);
-        self.lock = lock;
-        self.written = self.lines.len();
-        self.written_len = len64(buf.len());
-        self.synced = self.written;
-        self.synced_len = self.written_len;
-        self.dirty = false;
-        if let Some(loss) = loss {
-            self.notice = Some(format!("{} while the session ran", loss.describe(&self.path)));
-        }
-        Ok(())
-    }
-
     fn write_limited(&self, file: &mut File, bytes: &[u8]) -> io::Result<()> {
         if let Some(max) = self.max_len {
             let room = usize::try_from(max.saturating_sub(self.written_len)).unwrap_or(usize::MAX);
@@ -590,33 +396,6 @@ impl LogWriter {
         ))
     }
 
-    /// After the whole session was saved elsewhere with [`LogWriter::save_copy`]: tries once more
-    /// to write the log in the sessions folder; if that still fails, renames the incomplete log
-    /// there to `<id>.jsonl.incomplete`, which no command reads, so that it is never offered to
-    /// resume in place of the complete copy (a rename needs no free space). Either way the
-    /// writer writes nothing more. The outcome is kept in [`LogWriter::superseded`].
-    pub fn supersede(&mut self) -> &Superseded {
-        self.write_out();
-        let outcome = if self.error.is_none() {
-            Superseded::Complete
-        } else if self.to_create.is_some() || !self.path.exists() {
-            Superseded::NoLog
-        } else {
-            let aside = self.path.with_file_name(format!("{}.jsonl.incomplete", self.session));
-            match std::fs::rename(&self.path, &aside) {
-                Ok(()) => {
-                    if let Some(dir) = self.path.parent() {
-                        sync_dir(dir);
-                    }
-                    Superseded::SetAside(aside)
-                }
-                Err(e) => Superseded::Stuck(cannot("rename", &self.path, &e)),
-            }
-        };
-        self.file = None;
-        self.superseded.insert(outcome)
-    }
-
     /// Saves the complete log (every line, written or not) to a new file, 0600; missing folders
     /// are created 0700. Refuses to overwrite an existing file. Used when the normal place failed.
     pub fn save_copy(&self, to: &Path) -> io::Result<()> {
@@ -634,81 +413,6 @@ impl LogWriter {
         f.write_all(buf.as_bytes())?;
         f.sync_all()
     }
-}
-
-/// Whether every whole line of `old` begins `new`, in order: `old` is an earlier, incomplete
-/// state of the same log (a torn last line of `old` is ignored).
-fn is_prefix_log(old: &[u8], new: &[u8]) -> bool {
-    let whole = old.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    new.starts_with(&old[..whole])
-}
-
-/// Puts a log saved elsewhere (after the sessions folder could not be written) back into the
-/// sessions folder, as `<id>.jsonl`, the id read from its header, and returns that path. The
-/// file must be a readable log, and a log of the same session already in the sessions folder is
-/// replaced only if it is an incomplete state of this one (never one that differs, nor one that
-/// is running). The incomplete log set aside when the copy was saved (`<id>.jsonl.incomplete`)
-/// is removed once it is replaced. The file at `from` is left as it is.
-pub fn bring_back(data: &Path, from: &Path) -> Result<PathBuf, String> {
-    let bytes = std::fs::read(from).map_err(|e| cannot("read", from, &e))?;
-    let log =
-        super::reader::parse_log_bytes(&bytes, &from.display().to_string()).map_err(|e| e.0)?;
-    let id = log.header.session;
-    if !super::is_session_id(&id) {
-        return Err(format!(
-            "{}: the session id in its header is not one convene makes, so it cannot be put back \
-             in the sessions folder",
-            from.display()
-        ));
-    }
-    let dir = super::sessions_dir(data);
-    let target = dir.join(format!("{id}.jsonl"));
-    let same_file = matches!(
-        (std::fs::canonicalize(from), std::fs::canonicalize(&target)),
-        (Ok(a), Ok(b)) if a == b
-    );
-    if same_file {
-        return Ok(target);
-    }
-    match std::fs::read(&target) {
-        Ok(existing) if existing == bytes => return Ok(target),
-        Ok(_) if super::in_use(&target) => {
-            return Err(format!(
-                "session {id} is running in another terminal; `convene mirror` shows it there"
-            ));
-        }
-        Ok(existing) if !is_prefix_log(&existing, &bytes) => {
-            return Err(format!(
-                "{} already holds a different log of session {id}: move one of the two away \
-                 first",
-                target.display()
-            ));
-        }
-        Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(cannot("read", &target, &e)),
-    }
-    create_private_dir(&dir)
-        .and_then(|()| make_private(&dir))
-        .map_err(|e| cannot("create the folder", &dir, &e))?;
-    let tmp = dir.join(format!(".{id}.jsonl.tmp"));
-    let _ = std::fs::remove_file(&tmp);
-    let result = (|| {
-        let mut f = open_new_private(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &target)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(cannot("write", &target, &e));
-    }
-    sync_dir(&dir);
-    let aside = dir.join(format!("{id}.jsonl.incomplete"));
-    if std::fs::read(&aside).is_ok_and(|old| is_prefix_log(&old, &bytes)) {
-        let _ = std::fs::remove_file(&aside);
-    }
-    Ok(target)
 }
 
 #[cfg(test)]
