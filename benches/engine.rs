@@ -10,8 +10,8 @@ use common::{percentile, session, size, wall};
 use std::hint::black_box;
 use std::time::Instant;
 
+use convene::session::display;
 use convene::session::replay;
-use convene::session::view;
 
 fn main() {
     let (setup, log) = session(size(10_000, 500));
@@ -36,10 +36,10 @@ fn main() {
     let mut times = Vec::new();
     for _ in 0..size(10_000, 100) {
         let t = Instant::now();
-        let phase = view::phase(black_box(&st), mono);
-        let cues = view::cues(&st, 4);
-        let sched = view::schedule(&st, mono, wall(mono));
-        let text = view::countdown_text(view::remaining(&st, mono));
+        let phase = display::phase(black_box(&st), mono);
+        let cues = display::cues(&st, 4);
+        let sched = display::schedule(&st, mono, wall(mono));
+        let text = display::countdown_text(display::remaining(&st, mono));
         black_box((phase, cues, sched, text));
         times.push(t.elapsed().as_secs_f64() * 1_000_000.0);
     }

@@ -25,7 +25,7 @@ use convene::log::{Header, session_id};
 use convene::protocol::{ExtensionPolicy, Library, Protocol, RecordKind};
 use convene::session::{
     Agreement, CarriedCommitment, Command, CommitmentStatus, Event, Now, SessionState, Setup,
-    apply, check_setup, decide, due, next_wake, view,
+    apply, check_setup, decide, display, due, next_wake,
 };
 
 /// Writer threads: fsync dominates, so a few help even on two cores.
@@ -371,7 +371,7 @@ fn run_session(
             let owner = x
                 .owner
                 .as_deref()
-                .and_then(|role| view::holders(&st, role).into_iter().next())
+                .and_then(|role| display::holders(&st, role).into_iter().next())
                 .unwrap_or_else(|| st.order[rng.below(st.order.len())].clone());
             let text = rng.pick(COMMITMENTS).to_string();
             let due = Some(rng.pick(DUES).to_string());

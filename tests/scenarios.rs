@@ -15,7 +15,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, FixedOffset};
 use convene::protocol::{Library, parse_duration};
-use convene::session::view::{self, countdown_text};
+use convene::session::display::{self, countdown_text};
 use convene::session::{
     Agreement, Command, GapCause, Now, SessionState, Setup, Stamped, Status, apply, check_setup,
     decide, due, replay,
@@ -112,9 +112,9 @@ fn check(state: &SessionState, now: Now, key: &str, want: &Value, file: &str, at
     let got: Value = match key {
         "stage" => state.stages[state.pos].id.clone().into(),
         "position" => (state.pos + 1).into(),
-        "round" => view::current_round(state).map(|r| r + 1).into(),
-        "phase" => view::phase(state, now.mono).label().into(),
-        "clock" => countdown_text(view::remaining(state, now.mono)).into(),
+        "round" => display::current_round(state).map(|r| r + 1).into(),
+        "phase" => display::phase(state, now.mono).label().into(),
+        "clock" => countdown_text(display::remaining(state, now.mono)).into(),
         "status" => match state.status {
             Status::NotStarted => "not-started",
             Status::Running => "running",
@@ -122,16 +122,16 @@ fn check(state: &SessionState, now: Now, key: &str, want: &Value, file: &str, at
             Status::Ended(convene::session::Outcome::EndedEarly) => "ended-early",
         }
         .into(),
-        "cues" => view::cues(state, 4)
+        "cues" => display::cues(state, 4)
             .iter()
             .map(|c| format!("{}{}: {}", if c.silent { "silent " } else { "" }, c.who, c.cue))
             .collect::<Vec<_>>()
             .join(" · ")
             .into(),
-        "warning" => view::warning_text(state, 4).into(),
+        "warning" => display::warning_text(state, 4).into(),
         "roles" => {
-            let r = view::current_round(state).expect("in a round");
-            view::roles_in_round(state, r)
+            let r = display::current_round(state).expect("in a round");
+            display::roles_in_round(state, r)
                 .iter()
                 .map(|g| g.iter().map(|(n, r)| format!("{n}={r}")).collect::<Vec<_>>().join(","))
                 .collect::<Vec<_>>()
@@ -143,15 +143,17 @@ fn check(state: &SessionState, now: Now, key: &str, want: &Value, file: &str, at
         "commitments" => state.commitments.len().into(),
         "extensions" => state.extensions.len().into(),
         "refusals" => state.refusals.len().into(),
-        "minutes_late" => view::schedule(state, now.mono, now.wall).minutes_late().into(),
-        "projected_end" => view::schedule(state, now.mono, now.wall)
+        "minutes_late" => display::schedule(state, now.mono, now.wall).minutes_late().into(),
+        "projected_end" => display::schedule(state, now.mono, now.wall)
             .projected_end
             .format("%H:%M")
             .to_string()
             .into(),
-        "planned_end" => {
-            view::schedule(state, now.mono, now.wall).planned_end.format("%H:%M").to_string().into()
-        }
+        "planned_end" => display::schedule(state, now.mono, now.wall)
+            .planned_end
+            .format("%H:%M")
+            .to_string()
+            .into(),
         other => panic!("{file}: unknown expectation {other}"),
     };
     assert_eq!(&got, want, "{file} at {at}: {key}");

@@ -23,7 +23,7 @@ fn started(id: &str, people: &[&str]) -> Rig {
 }
 
 fn remaining(rig: &Rig) -> i64 {
-    convene::session::view::remaining(&rig.app.state, rig.mono)
+    convene::session::display::remaining(&rig.app.state, rig.mono)
 }
 
 #[test]
@@ -342,7 +342,7 @@ fn wake_in_sleeps_until_the_shown_second_changes() {
         let w = rig.app.wake_in(rig.mono).expect("running: wakes");
         assert!((1..=1_000).contains(&w), "{w} at {}", rig.mono);
         let shown = |mono| {
-            convene::session::view::countdown_text(convene::session::view::remaining(
+            convene::session::display::countdown_text(convene::session::display::remaining(
                 &rig.app.state,
                 mono,
             ))

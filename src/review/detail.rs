@@ -9,7 +9,7 @@ use super::digest::{Digest, Shortening, StageLog};
 use super::{ReviewError, fmt, resolve, scan};
 use crate::log::reader::{SessionLog, read_log};
 use crate::session::state::{Extension, Gap, Refusal, SessionState};
-use crate::session::{GapCause, Leave, replay, view};
+use crate::session::{GapCause, Leave, display, replay};
 use crate::text::{sanitize, sanitize_multiline};
 
 /// A session read from its log, with the follow-ups other sessions recorded about it.
@@ -140,7 +140,7 @@ impl Session {
         let p = &self.state.setup.protocol;
         (0..self.state.rounds)
             .map(|r| {
-                view::roles_in_round(&self.state, r)
+                display::roles_in_round(&self.state, r)
                     .into_iter()
                     .map(|g| g.into_iter().map(|(n, role)| (n, p.role_name(&role))).collect())
                     .collect()

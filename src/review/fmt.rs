@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset};
 
 /// Milliseconds as `m:ss` (or `h:mm:ss`), rounded to the nearest second.
 pub fn dur(ms: u64) -> String {
-    crate::session::view::clock_text(ms.saturating_add(500) / 1000)
+    crate::session::display::clock_text(ms.saturating_add(500) / 1000)
 }
 
 /// An overrun as `+m:ss`, or `-` when there is none.

@@ -10,19 +10,18 @@
 //! clock, `now.wall` the wall-clock time for people to read. Nothing in this module reads a clock,
 //! touches a file or the terminal.
 
-pub mod clock;
 pub mod decide;
+pub mod display;
 pub mod event;
+pub mod request;
 pub mod setup;
+pub mod stage_clock;
 pub mod state;
-pub mod view;
 
 pub use decide::{decide, due, next_wake};
 pub use event::{
     Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, Rejection, Stamped,
 };
-pub use setup::{
-    CarriedCommitment, CheckedSetup, Setup, SetupError, SetupRequest, SetupRequestError,
-    check_setup,
-};
+pub use request::{CheckedSetup, SetupRequest, SetupRequestError};
+pub use setup::{CarriedCommitment, Setup, SetupError, check_setup};
 pub use state::{SessionState, Status, apply, replay};

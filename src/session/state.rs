@@ -4,9 +4,9 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::clock::StageClock;
 use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, Stamped};
 use super::setup::{Setup, StageRef, groups, running_order};
+use super::stage_clock::StageClock;
 use crate::protocol::StageSpec;
 use crate::protocol::plan::round_count;
 

@@ -8,7 +8,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::cli::ThemeName;
-use crate::session::view::Phase;
+use crate::session::display::Phase;
 
 const SKY_BLUE: Color = Color::Rgb(86, 180, 233);
 const ORANGE: Color = Color::Rgb(230, 159, 0);

@@ -11,7 +11,7 @@ use super::keys::{Action, FORM};
 use super::{Exit, LiveScreen, Overlay};
 use crate::protocol::RecordKind;
 use crate::session::CommitmentStatus;
-use crate::session::view as session_view;
+use crate::session::display;
 use crate::text::sanitize;
 use crate::tui::keys;
 use crate::tui::widgets::popup;
@@ -101,14 +101,14 @@ pub fn commitment(s: &LiveScreen) -> Form {
     let role =
         st.spec(st.pos).and_then(|sp| sp.expects.as_ref()).and_then(|x| x.owner.clone()).or_else(
             || {
-                session_view::current_round(st)
+                display::current_round(st)
                     .and_then(|_| st.setup.protocol.roles.first().map(|r| r.id.clone()))
             },
         );
     // With several groups, the first holder who has not committed yet in this stage.
     let owner = role
         .and_then(|role| {
-            let holders = session_view::holders(st, &role);
+            let holders = display::holders(st, &role);
             let done =
                 |name: &String| st.commitments.iter().any(|c| c.pos == st.pos && c.owner == *name);
             holders.iter().find(|n| !done(n)).or(holders.first()).cloned()

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::LiveScreen;
 use super::keys::{Action, LIVE};
-use crate::session::view;
+use crate::session::display;
 use crate::text::{plural, sanitize};
 use crate::tui::keys::hint;
 
@@ -62,8 +62,8 @@ fn middle_lines(app: &LiveScreen) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
     if st.spec(st.pos).is_some_and(|sp| sp.follow_up) {
         roles.push(follow_up_line(app));
     }
-    if let Some(r) = view::current_round(st) {
-        let table = view::roles_in_round(st, r);
+    if let Some(r) = display::current_round(st) {
+        let table = display::roles_in_round(st, r);
         let many = table.len() > 1;
         for (gi, g) in table.iter().enumerate() {
             let mut spans = Vec::new();

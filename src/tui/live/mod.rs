@@ -37,7 +37,7 @@ use super::signals::{self, Quit};
 use super::theme::Theme;
 use super::widgets;
 use crate::log::writer::LogWriter;
-use crate::session::view::{self as session_view, Phase};
+use crate::session::display::{self, Phase};
 use crate::session::{
     Command, Event, GapCause, Now, Rejection, SessionState, Stamped, Status, apply, decide, due,
     next_wake,
@@ -181,7 +181,7 @@ impl LiveScreen {
         let mut next: Option<u64> = self.flash_until.filter(|u| *u > mono).map(|u| u - mono);
         let mut consider = |ms: u64| next = Some(next.map_or(ms, |n| n.min(ms)));
         if st.status == Status::Running && !st.paused {
-            let r = session_view::remaining(st, mono);
+            let r = display::remaining(st, mono);
             // The shown second changes when remaining crosses a whole second.
             let until_change = if r > 0 {
                 let r = u64::try_from(r).unwrap_or(0);
@@ -198,7 +198,7 @@ impl LiveScreen {
                 consider(w - mono);
             }
             // The phase word changes at the warning point even without an event (the mirror).
-            if let Phase::Running = session_view::phase(st, mono)
+            if let Phase::Running = display::phase(st, mono)
                 && let Some(c) = st.clock()
                 && let Some(w) = c.warn_ms
             {

@@ -15,7 +15,7 @@ use super::keys::{Action, START};
 use super::view::{footer, key_line};
 use crate::protocol::{OrderRule, Part, RoleCount, Timing, format_clock};
 use crate::review::fmt::cut;
-use crate::session::view::{self, Phase};
+use crate::session::display::{self, Phase};
 use crate::text::sanitize;
 use crate::tui::keys::{self, hint};
 use crate::tui::widgets::wrapped_rows as rows;
@@ -246,7 +246,7 @@ pub fn roster_lines(
                 cut(&sanitize(name), name_w)
             );
             for r in 0..st.rounds {
-                let role = view::roles_in_round(st, r)
+                let role = display::roles_in_round(st, r)
                     .get(gi)
                     .and_then(|grp| {
                         grp.iter().find(|(n, _)| n == name).map(|(_, role)| role.clone())

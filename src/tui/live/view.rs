@@ -13,7 +13,7 @@ use super::keys::{Action, LIVE, MIRROR};
 use super::{LiveScreen, middle, overlay, start_card};
 use crate::protocol::{StageSpec, Timing, format_clock};
 use crate::session::Status;
-use crate::session::view::{self, Phase};
+use crate::session::display::{self, Phase};
 use crate::text::{plural, sanitize};
 use crate::tui::keys::{self, hint};
 use crate::tui::widgets::{big_clock, too_small, wrapped_rows as rows};
@@ -55,7 +55,7 @@ fn header_line(app: &LiveScreen, flash: bool) -> Line<'static> {
     }
     if st.status != Status::NotStarted {
         spans.push(Span::raw(format!(" · stage {} of {}", st.pos + 1, st.stages.len())));
-        if let Some(r) = view::current_round(st) {
+        if let Some(r) = display::current_round(st) {
             spans.push(Span::raw(format!(" · round {} of {}", r + 1, st.rounds)));
         }
     }
@@ -67,7 +67,7 @@ fn header_line(app: &LiveScreen, flash: bool) -> Line<'static> {
 fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<FixedOffset>) {
     let st = &app.state;
     let t = app.opts.theme;
-    let phase = view::phase(st, mono);
+    let phase = display::phase(st, mono);
     let Some(spec) = st.spec(st.pos) else { return };
     let banner = app.log_banner();
     let cues = cue_lines(app, area.width);
@@ -113,11 +113,11 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
     );
 
     // The countdown.
-    let remaining = view::remaining(st, mono);
+    let remaining = display::remaining(st, mono);
     let pad = u16::from(clock_a.height >= 10);
     let clock_rect =
         Rect { y: clock_a.y + pad, height: clock_a.height.saturating_sub(pad), ..clock_a };
-    big_clock(f, clock_rect, &view::countdown_text(remaining), t.phase(phase));
+    big_clock(f, clock_rect, &display::countdown_text(remaining), t.phase(phase));
 
     // The state line: words, not only colour.
     let state_text = state_line(app, phase, remaining, area.width);
@@ -210,11 +210,11 @@ fn state_line(app: &LiveScreen, phase: Phase, remaining: i64, width: u16) -> Str
     match phase {
         Phase::WrapUp => {
             // Name as many of the people who act on it as fit on the line.
-            let left = view::clock_text(view::shown_secs(remaining).1);
+            let left = display::clock_text(display::shown_secs(remaining).1);
             let most = 12;
             let mut texts: Vec<String> = (1..=most)
                 .rev()
-                .filter_map(|n| view::warning_text(st, n))
+                .filter_map(|n| display::warning_text(st, n))
                 .map(|msg| format!("WRAP UP · {} · {left} left", sanitize(&msg)))
                 .collect();
             // Then the message without the names, then only the time left.
@@ -226,7 +226,7 @@ fn state_line(app: &LiveScreen, phase: Phase, remaining: i64, width: u16) -> Str
             texts.iter().find(fits).or(texts.last()).cloned().unwrap_or_default()
         }
         Phase::Time => "TIME · move on, or extend with the group".into(),
-        Phase::Over(ms) => format!("TIME · +{} OVER", view::clock_text(ms / 1000)),
+        Phase::Over(ms) => format!("TIME · +{} OVER", display::clock_text(ms / 1000)),
         Phase::Paused if app.opts.mirror => "PAUSED".into(),
         Phase::Paused => {
             let (key, _) = hint(LIVE, &Action::TogglePause).unwrap_or_default();
@@ -245,8 +245,9 @@ fn cue_lines(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     let t = app.opts.theme;
     // Everyone who fits: who stays silent is the key information.
     let most = 12;
-    let tries: Vec<Vec<view::NamedCue>> = (1..=most).rev().map(|n| view::cues(st, n)).collect();
-    let line = |c: &view::NamedCue| {
+    let tries: Vec<Vec<display::NamedCue>> =
+        (1..=most).rev().map(|n| display::cues(st, n)).collect();
+    let line = |c: &display::NamedCue| {
         let (tag, style) =
             if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
         Line::from(vec![
@@ -342,7 +343,7 @@ fn session_line(
         }
         _ => None,
     };
-    let sched = view::schedule(st, mono, wall);
+    let sched = display::schedule(st, mono, wall);
     let late = sched.minutes_late();
     let ends = if st.paused {
         "ends later: paused".to_string()

@@ -1,10 +1,11 @@
-//! Read-only questions the screens ask of a state at a moment: the clock phase, who speaks and
-//! who stays silent (with names), the current roles, and the projected end of the session.
+//! What a state shows at a moment, as data (not a screen: the screens in `tui`, the review and the
+//! exports all draw from it): the clock phase, who speaks and who stays silent (with names), the
+//! current roles, the countdown text and the projected end of the session.
 
 use chrono::{DateTime, Duration, FixedOffset};
 
-use super::clock::to_i64;
 use super::setup::assignment;
+use super::stage_clock::to_i64;
 use super::state::{SessionState, Status};
 use crate::protocol::{Cue, EVERYONE, FACILITATOR, Protocol};
 
