@@ -1,13 +1,19 @@
 //! convene: run structured facilitation protocols from a terminal on a projector.
 //!
-//! A map of the crate:
+//! A map of the crate, from the pure core outwards (a module only uses those above it, except
+//! `text`, used by all):
 //! - [`protocol`]: the protocol file format, durations, validation, the built-in and user library;
 //! - [`session`]: the pure, event-sourced session engine (no clock, no files, no terminal);
+//! - [`log`]: the session log on disk: the durable writer, the tolerant reader, the follower;
+//! - [`review`]: queries over many logs: listing, one session, report, commitments, exports;
 //! - [`clock`]: the one place the real clocks and today's date are read;
-//! - [`commands`]: the command-line subcommands that print text;
-//! - [`cli`]: the clap definitions;
 //! - [`output`]: what the commands print, their error lines and exit codes;
-//! - [`text`]: making names and texts safe to show in a terminal.
+//! - [`commands`]: the command-line subcommands that print text;
+//! - [`tui`]: the full-screen views (live session, mirror, home, review browser) and their loop;
+//! - [`cli`]: the clap definitions;
+//! - [`text`]: making names and texts safe to show in a terminal, and shared wording.
+//!
+//! `docs/architecture.md` walks through the layers and the data flow.
 
 pub mod cli;
 pub mod clock;
