@@ -7,8 +7,8 @@ use crate::cli::{Dirs, ProtocolsAction, ProtocolsArgs};
 use crate::output;
 use crate::protocol::plan::{planned_total, rounds_for, typical_people};
 use crate::protocol::{
-    Cue, ExtensionPolicy, Library, OrderRule, Part, Protocol, RoleCount, Rounds, StageSpec, Timing,
-    format_clock, load_file,
+    Cue, ExtensionPolicy, Library, Minutes, OrderRule, Part, Protocol, RoleCount, Rounds,
+    StageSpec, Timing, clock, load_file,
 };
 use crate::review::fmt::cut;
 use crate::text::{plural, sanitize};
@@ -80,7 +80,7 @@ fn depends_on_people(p: &Protocol) -> bool {
 }
 
 fn total_phrase(p: &Protocol, n: usize) -> String {
-    let total = format_clock(planned_total(p, n));
+    let total = clock(planned_total(p, n), Minutes::Padded);
     if depends_on_people(p) {
         format!("total {total} for {n} people")
     } else {
@@ -127,7 +127,7 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
                     continue;
                 }
                 let n = people.unwrap_or_else(|| typical_people(p));
-                let total = format_clock(planned_total(p, n));
+                let total = clock(planned_total(p, n), Minutes::Padded);
                 let total = match (depends_on_people(p), fits(p, n)) {
                     (true, true) => format!("{total} for {n}"),
                     (true, false) => format!("{total} for {n} (not allowed)"),
@@ -223,7 +223,10 @@ pub fn show(p: &Protocol, people: Option<usize>) -> String {
     let mut number = 0;
     for (part, title) in [
         (Part::Opening, "Opening (once)".to_string()),
-        (Part::Round, format!("Each round (x{rounds}, {} each)", format_clock(round_secs(p)))),
+        (
+            Part::Round,
+            format!("Each round (x{rounds}, {} each)", clock(round_secs(p), Minutes::Padded)),
+        ),
         (Part::Closing, "Closing (once)".to_string()),
     ] {
         let stages: Vec<&StageSpec> =
@@ -269,7 +272,7 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
     let secs = s.duration_secs().unwrap_or(0);
     let mark = if s.timing == Timing::Suggested { " *" } else { "" };
     let title = format!("{number}. {}", sanitize(&s.title()));
-    let _ = writeln!(o, "  {title:<52} {:>7}{mark}   [{}]", format_clock(secs), s.id);
+    let _ = writeln!(o, "  {title:<52} {:>7}{mark}   [{}]", clock(secs, Minutes::Padded), s.id);
     let cues = |label: &str, cues: &[Cue], o: &mut String| {
         for c in cues {
             let _ = writeln!(o, "       {label}: {} - {}", p.role_name(&c.role), sanitize(&c.cue));
@@ -285,7 +288,7 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
         let _ = writeln!(
             o,
             "       warning: {} before the end - {who}{}",
-            format_clock(w.before_secs().unwrap_or(0)),
+            clock(w.before_secs().unwrap_or(0), Minutes::Padded),
             sanitize(&w.message)
         );
     }

@@ -119,10 +119,24 @@ pub fn format_duration_short(secs: u64) -> String {
     out
 }
 
-/// Clock form used on screens and in tables: `4:00`, `24:00`, `1:30:00`.
-pub fn format_clock(secs: u64) -> String {
+/// How a clock writes the minutes of a time under an hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Minutes {
+    /// `04:00`: the countdown, tables and totals, where times line up in a column.
+    Padded,
+    /// `4:00`: durations within a sentence (`+1:20 OVER`, `planned 24:00, actual 26:10`).
+    Plain,
+}
+
+/// Seconds as a clock: `04:00` or `4:00` (see [`Minutes`]); from an hour on, `1:30:00`. The one
+/// clock formatter: every screen, table and export writes times through it.
+pub fn clock(secs: u64, minutes: Minutes) -> String {
     let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
-    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m:02}:{s:02}") }
+    match (h, minutes) {
+        (1.., _) => format!("{h}:{m:02}:{s:02}"),
+        (0, Minutes::Padded) => format!("{m:02}:{s:02}"),
+        (0, Minutes::Plain) => format!("{m}:{s:02}"),
+    }
 }
 
 #[cfg(test)]
@@ -159,7 +173,10 @@ mod tests {
         for secs in [1, 59, 60, 90, 240, 3599, 3600, 5400, 5415] {
             assert_eq!(parse_duration(&format_duration_short(secs)), Ok(secs));
         }
-        assert_eq!(format_clock(24 * 60), "24:00");
-        assert_eq!(format_clock(5400), "1:30:00");
+        assert_eq!(clock(24 * 60, Minutes::Padded), "24:00");
+        assert_eq!(clock(4 * 60, Minutes::Padded), "04:00");
+        assert_eq!(clock(4 * 60, Minutes::Plain), "4:00");
+        assert_eq!(clock(5400, Minutes::Padded), "1:30:00");
+        assert_eq!(clock(5400, Minutes::Plain), "1:30:00");
     }
 }

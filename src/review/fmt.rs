@@ -2,9 +2,11 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::protocol::{Minutes, clock};
+
 /// Milliseconds as `m:ss` (or `h:mm:ss`), rounded to the nearest second.
 pub fn dur(ms: u64) -> String {
-    crate::session::display::clock_text(ms.saturating_add(500) / 1000)
+    clock(ms.saturating_add(500) / 1000, Minutes::Plain)
 }
 
 /// An overrun as `+m:ss`, or `-` when there is none.

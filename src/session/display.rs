@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 use super::setup::assignment;
 use super::stage_clock::to_i64;
 use super::state::{SessionState, Status};
-use crate::protocol::{Cue, EVERYONE, FACILITATOR, Protocol};
+use crate::protocol::{Cue, EVERYONE, FACILITATOR, Minutes, Protocol, clock};
 
 /// The clock's state, always shown as a word as well as a colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,16 +33,10 @@ impl Phase {
             Phase::Paused => "PAUSED".into(),
             Phase::WrapUp => "WRAP UP".into(),
             Phase::Time => "TIME".into(),
-            Phase::Over(ms) => format!("+{} OVER", clock_text(ms / 1000)),
+            Phase::Over(ms) => format!("+{} OVER", clock(ms / 1000, Minutes::Plain)),
             Phase::Ended => "ENDED".into(),
         }
     }
-}
-
-/// `m:ss`, or `h:mm:ss`.
-pub fn clock_text(secs: u64) -> String {
-    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
-    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
 }
 
 /// Seconds shown on a countdown for `remaining` milliseconds: rounded up while counting down (so
@@ -58,12 +52,9 @@ pub fn shown_secs(remaining_ms: i64) -> (bool, u64) {
 /// The countdown text: `04:00` counting down, `+1:20` in overrun.
 pub fn countdown_text(remaining_ms: i64) -> String {
     match shown_secs(remaining_ms) {
-        (false, s) => {
-            let (m, sec) = (s / 60, s % 60);
-            if m >= 60 { clock_text(s) } else { format!("{m:02}:{sec:02}") }
-        }
+        (false, s) => clock(s, Minutes::Padded),
         (true, 0) => "00:00".into(),
-        (true, s) => format!("+{}", clock_text(s)),
+        (true, s) => format!("+{}", clock(s, Minutes::Plain)),
     }
 }
 

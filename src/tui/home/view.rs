@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Home, LABELS, Step};
 use crate::protocol::plan::{planned_total, typical_people};
-use crate::protocol::{LoadError, Origin, Timing, format_clock};
+use crate::protocol::{LoadError, Minutes, Origin, Timing, clock};
 use crate::text::sanitize;
 use crate::tui::widgets::too_small;
 
@@ -81,7 +81,7 @@ fn protocol_rows(h: &Home, width: u16) -> Vec<Line<'static>> {
         let mark = if i == h.selected { "> " } else { "  " };
         let style = if i == h.selected { t.selected() } else { ratatui::style::Style::new() };
         let text = if let Ok(p) = &e.protocol {
-            let total = format_clock(planned_total(p, typical_people(p)));
+            let total = clock(planned_total(p, typical_people(p)), Minutes::Padded);
             format!("{mark}{:<name_w$} {total:>8}", fit(&sanitize(&p.name), name_w))
         } else {
             // The file name, not its folder: the folder is in the details on the right.
@@ -114,7 +114,7 @@ fn details(h: &Home) -> Vec<Line<'static>> {
                 let secs = st.duration_secs().unwrap_or(0);
                 detail.push(Line::from(format!(
                     "{:>7}{mark} {}",
-                    format_clock(secs),
+                    clock(secs, Minutes::Padded),
                     sanitize(&st.title())
                 )));
             }
@@ -123,7 +123,7 @@ fn details(h: &Home) -> Vec<Line<'static>> {
             detail.push(Line::from(Span::styled(
                 format!(
                     "Total {} for {n} people{}",
-                    format_clock(planned_total(p, n)),
+                    clock(planned_total(p, n), Minutes::Padded),
                     if suggested { " (* suggested duration)" } else { "" }
                 ),
                 t.title(),

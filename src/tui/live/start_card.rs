@@ -13,7 +13,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::LiveScreen;
 use super::keys::{Action, START};
 use super::view::{footer, key_line};
-use crate::protocol::{OrderRule, Part, RoleCount, Timing, format_clock};
+use crate::protocol::{Minutes, OrderRule, Part, RoleCount, Timing, clock};
 use crate::review::fmt::cut;
 use crate::session::display::{self, Phase};
 use crate::text::sanitize;
@@ -81,7 +81,7 @@ fn head_lines(app: &LiveScreen, roomy: bool) -> Vec<Line<'static>> {
     let st = &app.state;
     let t = app.opts.theme;
     let p = &st.setup.protocol;
-    let planned = format_clock(st.planned_ms() / 1000);
+    let planned = clock(st.planned_ms() / 1000, Minutes::Padded);
     let group = st.setup.group_name.as_ref().map(|g| format!(" · {}", sanitize(g)));
     let mut head = vec![Line::from(vec![
         Span::styled(sanitize(&p.name), t.title()),
@@ -125,7 +125,7 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
         let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
         plan.push(Line::from(format!(
             "  {:>7}{mark:2} {}{each}",
-            format_clock(secs),
+            clock(secs, Minutes::Padded),
             sanitize(&spec.title())
         )));
     }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keys::{Action, LIVE, MIRROR};
 use super::{LiveScreen, middle, overlay, start_card};
-use crate::protocol::{StageSpec, Timing, format_clock};
+use crate::protocol::{Minutes, StageSpec, Timing, clock};
 use crate::session::Status;
 use crate::session::display::{self, Phase};
 use crate::text::{plural, sanitize};
@@ -210,7 +210,7 @@ fn state_line(app: &LiveScreen, phase: Phase, remaining: i64, width: u16) -> Str
     match phase {
         Phase::WrapUp => {
             // Name as many of the people who act on it as fit on the line.
-            let left = display::clock_text(display::shown_secs(remaining).1);
+            let left = clock(display::shown_secs(remaining).1, Minutes::Plain);
             let most = 12;
             let mut texts: Vec<String> = (1..=most)
                 .rev()
@@ -226,7 +226,7 @@ fn state_line(app: &LiveScreen, phase: Phase, remaining: i64, width: u16) -> Str
             texts.iter().find(fits).or(texts.last()).cloned().unwrap_or_default()
         }
         Phase::Time => "TIME · move on, or extend with the group".into(),
-        Phase::Over(ms) => format!("TIME · +{} OVER", display::clock_text(ms / 1000)),
+        Phase::Over(ms) => format!("TIME · +{} OVER", clock(ms / 1000, Minutes::Plain)),
         Phase::Paused if app.opts.mirror => "PAUSED".into(),
         Phase::Paused => {
             let (key, _) = hint(LIVE, &Action::TogglePause).unwrap_or_default();
@@ -297,8 +297,8 @@ fn ended(f: &mut Frame, app: &LiveScreen, area: Rect, outcome: crate::session::O
         )),
         Line::from(format!(
             "{} of stage time against {} planned",
-            format_clock(actual),
-            format_clock(planned)
+            clock(actual, Minutes::Padded),
+            clock(planned, Minutes::Padded)
         )),
         Line::from(format!(
             "{} · {} · {}",
@@ -339,7 +339,7 @@ fn session_line(
                 .clocks
                 .get(st.pos + 1)
                 .map_or(0, |c| u64::try_from(c.remaining(c.banked_ms).max(0)).unwrap_or(0) / 1000);
-            Some((sanitize(&n.title()), format!(" ({})", format_clock(secs))))
+            Some((sanitize(&n.title()), format!(" ({})", clock(secs, Minutes::Padded))))
         }
         _ => None,
     };
