@@ -477,66 +477,95 @@ struct JsonProblem {
     problem: String,
 }
 
+/// One stage run in the JSON export.
+fn json_stage(r: &super::detail::StageRow<'_>, names: &Names) -> JsonStage {
+    JsonStage {
+        position: r.pos + 1,
+        stage: r.stage.clone(),
+        name: r.name.clone(),
+        round: r.round.map(|x| x + 1),
+        planned_ms: r.planned_ms,
+        actual_ms: r.actual_ms,
+        overrun_ms: r.overrun_ms(),
+        extended_ms: r.extended_ms(),
+        extensions: r
+            .extensions
+            .iter()
+            .map(|e| JsonExtension {
+                by_ms: e.by_ms,
+                at: wall(&e.wall),
+                agreed_by: match &e.agreement {
+                    None => serde_json::Value::Null,
+                    Some(Agreement::Group) => "group".into(),
+                    Some(Agreement::People(p)) => {
+                        p.iter().map(|n| names.name(n)).collect::<Vec<_>>().into()
+                    }
+                },
+            })
+            .collect(),
+        shortened_ms: r.shortened_ms(),
+        shortenings: r
+            .shortenings
+            .iter()
+            .map(|x| JsonShortening { by_ms: x.by_ms, at: wall(&x.wall) })
+            .collect(),
+        net_change_ms: r.net_change_ms(),
+        refusals: r
+            .refusals
+            .iter()
+            .map(|x| JsonRefusal {
+                by_ms: x.by_ms,
+                at: wall(&x.wall),
+                reason: names.text(&x.reason),
+            })
+            .collect(),
+        pauses: r.pauses,
+        paused_ms: r.paused_ms,
+        gaps: r
+            .gaps
+            .iter()
+            .map(|g| JsonGap { gap_ms: g.gap_ms, cause: g.cause, at: wall(&g.wall) })
+            .collect(),
+        left: r.left.map(leave_key),
+        left_without: r.left_without.clone(),
+    }
+}
+
+/// One commitment in the JSON export, with its follow-ups.
+fn json_commitment(
+    sess: &Session,
+    c: &crate::session::state::Commitment,
+    names: &Names,
+) -> JsonCommitment {
+    JsonCommitment {
+        id: c.id.clone(),
+        position: c.pos + 1,
+        round: c.round.map(|x| x + 1),
+        owner: names.name(&c.owner),
+        text: names.text(&c.text),
+        due: c.due.as_deref().map(|t| names.text(t)),
+        due_date: c.due.as_deref().and_then(|t| resolve_due(t, c.wall.date_naive())),
+        made: wall(&c.wall),
+        follow_ups: sess
+            .history(&c.id)
+            .iter()
+            .map(|u| JsonUpdate {
+                session: u.session.clone(),
+                status: u.status,
+                note: u.note.as_deref().map(|n| names.text(n)),
+                at: wall(&u.at),
+            })
+            .collect(),
+    }
+}
+
 /// The normalised JSON export (pretty-printed, ending in a newline). Positions and rounds count
 /// from 1; times are milliseconds; see `docs/review.md` for the schema.
 pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
     let names = names_for(sess, redact);
     let s = &sess.state;
     let d = &sess.digest;
-    let stages = sess
-        .timeline()
-        .into_iter()
-        .map(|r| JsonStage {
-            position: r.pos + 1,
-            stage: r.stage.clone(),
-            name: r.name.clone(),
-            round: r.round.map(|x| x + 1),
-            planned_ms: r.planned_ms,
-            actual_ms: r.actual_ms,
-            overrun_ms: r.overrun_ms(),
-            extended_ms: r.extended_ms(),
-            extensions: r
-                .extensions
-                .iter()
-                .map(|e| JsonExtension {
-                    by_ms: e.by_ms,
-                    at: wall(&e.wall),
-                    agreed_by: match &e.agreement {
-                        None => serde_json::Value::Null,
-                        Some(Agreement::Group) => "group".into(),
-                        Some(Agreement::People(p)) => {
-                            p.iter().map(|n| names.name(n)).collect::<Vec<_>>().into()
-                        }
-                    },
-                })
-                .collect(),
-            shortened_ms: r.shortened_ms(),
-            shortenings: r
-                .shortenings
-                .iter()
-                .map(|x| JsonShortening { by_ms: x.by_ms, at: wall(&x.wall) })
-                .collect(),
-            net_change_ms: r.net_change_ms(),
-            refusals: r
-                .refusals
-                .iter()
-                .map(|x| JsonRefusal {
-                    by_ms: x.by_ms,
-                    at: wall(&x.wall),
-                    reason: names.text(&x.reason),
-                })
-                .collect(),
-            pauses: r.pauses,
-            paused_ms: r.paused_ms,
-            gaps: r
-                .gaps
-                .iter()
-                .map(|g| JsonGap { gap_ms: g.gap_ms, cause: g.cause, at: wall(&g.wall) })
-                .collect(),
-            left: r.left.map(leave_key),
-            left_without: r.left_without.clone(),
-        })
-        .collect();
+    let stages = sess.timeline().into_iter().map(|r| json_stage(&r, &names)).collect();
     let roles = sess
         .roles()
         .into_iter()
@@ -564,30 +593,7 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
             at: wall(&n.wall),
         })
         .collect();
-    let commitments = s
-        .commitments
-        .iter()
-        .map(|c| JsonCommitment {
-            id: c.id.clone(),
-            position: c.pos + 1,
-            round: c.round.map(|x| x + 1),
-            owner: names.name(&c.owner),
-            text: names.text(&c.text),
-            due: c.due.as_deref().map(|t| names.text(t)),
-            due_date: c.due.as_deref().and_then(|t| resolve_due(t, c.wall.date_naive())),
-            made: wall(&c.wall),
-            follow_ups: sess
-                .history(&c.id)
-                .iter()
-                .map(|u| JsonUpdate {
-                    session: u.session.clone(),
-                    status: u.status,
-                    note: u.note.as_deref().map(|n| names.text(n)),
-                    at: wall(&u.at),
-                })
-                .collect(),
-        })
-        .collect();
+    let commitments = s.commitments.iter().map(|c| json_commitment(sess, c, &names)).collect();
     let follow_ups = s
         .updates
         .iter()
