@@ -1,0 +1,111 @@
+//! `convene logs export`: Markdown minutes, CSV (one row per stage run) and normalised JSON.
+//! The shapes are documented in `docs/review.md`; [`write_new`] writes a file 0600 and never over
+//! an existing one.
+
+mod csv;
+mod json;
+mod markdown;
+
+use std::io::Write as _;
+use std::path::Path;
+
+use super::ReviewError;
+use super::detail::Session;
+use super::redact::Names;
+use crate::log::files::open_new_private;
+use crate::session::Agreement;
+
+pub use self::csv::csv;
+pub use self::json::json;
+pub use self::markdown::markdown;
+
+pub use self::json::JSON_SCHEMA;
+
+pub(super) fn names_for(sess: &Session, redact: bool) -> Names {
+    if redact { Names::redacting(&sess.state) } else { Names::plain() }
+}
+
+pub(super) fn agreement(names: &Names, a: Option<&Agreement>) -> String {
+    match a {
+        None => "no agreement needed".into(),
+        Some(Agreement::Group) => "group agreed".into(),
+        Some(Agreement::People(p)) => {
+            let who: Vec<String> = p.iter().map(|n| names.name(n)).collect();
+            format!("agreed by {}", who.join(", "))
+        }
+    }
+}
+
+/// Writes a new file with mode 0600. An existing file is never replaced.
+pub fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
+    let mut f = open_new_private(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            ReviewError::Exists { path: path.to_path_buf() }
+        } else {
+            ReviewError::Write { action: "create", path: path.to_path_buf(), reason: e.to_string() }
+        }
+    })?;
+    f.write_all(contents.as_bytes()).and_then(|()| f.sync_all()).map_err(|e| ReviewError::Write {
+        action: "write",
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::Header;
+    use crate::log::reader::SessionLog;
+    use crate::protocol::Library;
+    use crate::session::{Command, Now, SessionState, Setup, apply, decide};
+
+    /// A session whose first stage has a name that needs quoting in CSV and escaping in Markdown.
+    fn awkward() -> Session {
+        let mut protocol = Library::builtin_only().get("project-tuning").unwrap().clone();
+        protocol.round[0].name = "Plan, \"do\" | review".into();
+        let setup = Setup {
+            protocol,
+            participants: vec!["Ann Lee".into(), "Ben".into()],
+            facilitator: None,
+            group_name: None,
+            overrides: std::collections::BTreeMap::new(),
+            auto_advance: false,
+            carried: vec![],
+        };
+        let start = chrono::DateTime::parse_from_rfc3339("2026-11-02T09:00:00+00:00").unwrap();
+        let mut st = SessionState::new(setup.clone());
+        let mut events = Vec::new();
+        for (ms, cmd) in [(0, Command::Start), (61_500, Command::Next { force: true })] {
+            let now = Now::new(ms, start + chrono::Duration::milliseconds(ms.cast_signed()));
+            for e in decide(&st, cmd, now).unwrap() {
+                apply(&mut st, &e);
+                events.push(e);
+            }
+        }
+        let log = SessionLog {
+            header: Header::new("s".into(), start, setup),
+            events,
+            last_seq: 3,
+            problems: vec![],
+        };
+        Session::from_log("s.jsonl".into(), &log, &std::collections::HashMap::new())
+    }
+
+    #[test]
+    fn csv_quotes_commas_and_quotes_and_keeps_milliseconds() {
+        let text = csv(&awkward()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1],
+            "1,presenter,\"Plan, \"\"do\"\" | review\",1,240,61.5,0,0,0,0,0,0,next,"
+        );
+        assert_eq!(lines.len(), 3, "header, the finished stage and the one in progress");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        let md = markdown(&awkward(), false);
+        assert!(md.contains("| 1 | Plan, \"do\" \\| review | 1 | 4:00 | 1:02 | - |"), "{md}");
+    }
+}
