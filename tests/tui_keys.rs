@@ -679,3 +679,31 @@ fn the_mirror_sleeps_after_a_flash() {
     assert!(convene::tui::mirror::follow(&mut follower, &mut mirror));
     assert_eq!(mirror.wake_in(rig.mono + 5_000), None);
 }
+
+/// The mirror is woken by the operating system when the log changes, instead of looking ten
+/// times a second: it then only looks now and then in case a notification is lost.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_mirror_is_told_when_its_log_changes() {
+    #![allow(clippy::disallowed_methods)] // waits for the watcher's thread
+    use convene::tui::event_loop::Source;
+    use convene::tui::mirror::{POLL_MS, SAFETY_LOOK_MS, Watched};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("20261129-090000-000.jsonl");
+    std::fs::write(&path, "").expect("log");
+    let watched = Watched::new(&path, 0);
+    assert!(watched.is_notified(), "inotify is available on Linux");
+    assert_eq!(watched.interval(), SAFETY_LOOK_MS);
+    assert!(!watched.change_reported());
+    // Another file in the folder is not the log.
+    std::fs::write(dir.path().join("other.jsonl"), "x\n").expect("other");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!watched.change_reported(), "a change to another file is not the log's");
+    let mut f = std::fs::OpenOptions::new().append(true).open(&path).expect("open");
+    std::io::Write::write_all(&mut f, b"{}\n").expect("append");
+    let start = std::time::Instant::now();
+    while !watched.change_reported() {
+        assert!(start.elapsed().as_secs() < 30, "no notification within 30 s");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

@@ -1,10 +1,24 @@
 //! The projector mirror: the live screen of a running session, read-only, by following its log.
-//! It replays the log, then reads new lines as they are appended (within 100 ms), and counts
-//! down on its own in between. It never shows notes or commitments (the live screen shows only
-//! counts) and survives the facilitator's process restarting: a resume appends to the same log.
+//! It replays the log, then reads new lines as they are appended, and counts down on its own in
+//! between. It never shows notes or commitments (the live screen shows only counts) and survives
+//! the facilitator's process restarting: a resume appends to the same log.
+//!
+//! # Waking on change, not on a timer
+//!
+//! The mirror asks the operating system to tell it when the log's folder changes (the `notify`
+//! crate: inotify on Linux, `FSEvents` on macOS, kqueue on the BSDs). The watcher's
+//! thread notes the change and wakes the loop ([`super::signals::wake`]), which reads the new
+//! lines at once; otherwise the loop sleeps until the countdown's next second, like the live
+//! screen. A look every few seconds ([`SAFETY_LOOK_MS`]) covers a notification the system lost
+//! (a network drive). Where the watcher cannot be set up, or the loop cannot be woken from
+//! another thread, the mirror looks every [`POLL_MS`] instead, as before.
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::event_loop::{self, Source};
 use super::live::{LiveScreen, Options};
@@ -24,9 +38,69 @@ pub fn follow(follower: &mut Follower, app: &mut LiveScreen) -> bool {
     any
 }
 
-impl Source<LiveScreen> for Follower {
+/// How often the mirror looks at its log when it cannot be told of changes.
+pub const POLL_MS: u64 = 100;
+/// How often it looks anyway when it is told of changes (in case one notification is lost).
+pub const SAFETY_LOOK_MS: u64 = 5_000;
+
+/// The mirror's source of events: the log follower, woken by file-change notifications.
+pub struct Watched {
+    follower: Follower,
+    /// Set by the watcher's thread when the log's folder changed.
+    changed: Arc<AtomicBool>,
+    /// `None`: no notifications here; the mirror polls every [`POLL_MS`].
+    watcher: Option<RecommendedWatcher>,
+}
+
+impl Watched {
+    /// Follows the log at `path` (from event `last_seq` on), watching its folder for changes.
+    pub fn new(path: &Path, last_seq: u64) -> Self {
+        let changed = Arc::new(AtomicBool::new(false));
+        let watcher = watch_folder(path, Arc::clone(&changed));
+        Self { follower: Follower::new(path, last_seq), changed, watcher }
+    }
+
+    /// Whether the mirror is told of changes (rather than polling).
+    pub fn is_notified(&self) -> bool {
+        self.watcher.is_some()
+    }
+
+    /// Whether the watcher has reported a change not yet read.
+    pub fn change_reported(&self) -> bool {
+        self.changed.load(Ordering::SeqCst)
+    }
+}
+
+/// Watches the folder holding `log` (not the file: a log written again after a loss is a new
+/// file under the same name). `None` when notifications cannot be had, or cannot wake the loop.
+fn watch_folder(log: &Path, changed: Arc<AtomicBool>) -> Option<RecommendedWatcher> {
+    if !cfg!(unix) {
+        // The loop can only be woken from another thread on Unix (see `signals::wake`).
+        return None;
+    }
+    let folder = log.parent()?;
+    let name = log.file_name()?.to_os_string();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        let ours = match &res {
+            Ok(event) => {
+                event.paths.is_empty() || event.paths.iter().any(|p| p.file_name() == Some(&name))
+            }
+            Err(_) => true, // look anyway
+        };
+        if ours && !changed.swap(true, Ordering::SeqCst) {
+            super::signals::wake();
+        }
+    })
+    .ok()?;
+    watcher.watch(folder, RecursiveMode::NonRecursive).ok()?;
+    Some(watcher)
+}
+
+impl Source<LiveScreen> for Watched {
     fn poll(&mut self, app: &mut LiveScreen, clock: &mut SystemClock) -> bool {
-        let any = follow(self, app);
+        // Told of a change, or the safety look (the loop wakes for it): read what is new.
+        self.changed.store(false, Ordering::SeqCst);
+        let any = follow(&mut self.follower, app);
         if any {
             // Follow the facilitator's clock again from the newest event.
             *clock = anchored_clock(&app.state);
@@ -35,7 +109,7 @@ impl Source<LiveScreen> for Follower {
     }
 
     fn interval(&self) -> u64 {
-        100
+        if self.is_notified() { SAFETY_LOOK_MS } else { POLL_MS }
     }
 }
 
@@ -55,7 +129,7 @@ pub fn anchored_clock(state: &SessionState) -> SystemClock {
 pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<ExitCode> {
     let state = replay(log.header.setup.clone(), &log.events);
     let mut app = LiveScreen::new(state, None, opts);
-    let mut follower = Follower::new(path, log.last_seq);
+    let mut follower = Watched::new(path, log.last_seq);
     let clock = anchored_clock(&app.state);
     let mut terminal = ratatui::try_init()?;
     let result = event_loop::run(&mut terminal, &mut app, clock, Some(&mut follower));

@@ -203,6 +203,20 @@ pub fn keep_log(app: &mut LiveScreen, to: &std::path::Path) -> bool {
     false
 }
 
+/// Wakes the screen's loop from another thread (the mirror's file watcher), as the signal thread
+/// does: on Unix by raising SIGWINCH, which returns a blocked `crossterm::event::poll` at once.
+/// `false` where a loop cannot be woken this way (it must poll instead).
+pub fn wake() -> bool {
+    #[cfg(unix)]
+    {
+        signal_hook::low_level::raise(signal_hook::consts::SIGWINCH).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
 #[cfg(unix)]
 mod imp {
     use std::sync::Once;
