@@ -687,7 +687,7 @@ fn the_mirror_sleeps_after_a_flash() {
 fn the_mirror_is_told_when_its_log_changes() {
     #![allow(clippy::disallowed_methods)] // waits for the watcher's thread
     use convene::tui::event_loop::Source;
-    use convene::tui::mirror::{POLL_MS, SAFETY_LOOK_MS, Watched};
+    use convene::tui::mirror::{SAFETY_LOOK_MS, Watched};
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("20261129-090000-000.jsonl");
     std::fs::write(&path, "").expect("log");
