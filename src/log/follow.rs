@@ -26,7 +26,7 @@ impl Follower {
 
     /// Reads complete new lines. A torn line waits for the rest of it.
     pub fn read_new(&mut self) -> Vec<Line> {
-        // A stat is enough to see that nothing changed (the usual case, ten times a second).
+        // A stat is enough to see that nothing changed (the usual case when the mirror looks without being told of a change).
         let len = std::fs::metadata(&self.path).map_or(0, |m| m.len());
         if len == self.offset {
             return Vec::new();

@@ -86,7 +86,8 @@ pub fn run<S: Screen>(
     let _signals = signals::watch();
     // Draw only when something changed: a key, a resize, a signal, what `advance` or the source
     // report, or the moment the display changes by itself (`wake_in`). The mirror looks at its
-    // log ten times a second but redraws only when that moment comes or the log grew.
+    // log when told it changed (or polls it where it cannot be told) but redraws only when that
+    // moment comes or the log grew.
     let mut redraw = true;
     let mut draw_at: Option<u64> = None;
     loop {
