@@ -156,16 +156,6 @@ pub fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style, size: 
     }
 }
 
-/// Draws `text` in the largest size that fits `area` ([`clock_sizes`]). Returns the rows used.
-pub fn big_clock(f: &mut Frame, area: Rect, text: &str, style: Style) -> u16 {
-    let size = clock_sizes(text, area.width)
-        .into_iter()
-        .find(|s| s.rows() <= area.height)
-        .unwrap_or(ClockSize::LINE);
-    draw_clock(f.buffer_mut(), area, text, style, size);
-    size.rows().min(area.height)
-}
-
 /// The big clock as read back from a screen's text (a `TestBackend`'s or tmux's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeenClock {
@@ -347,16 +337,13 @@ pub fn popup(f: &mut Frame, area: Rect, title: &str, lines: &[Line], w: u16) -> 
     rect
 }
 
-/// Rows the bottom panel takes for these lines at `width`: a title rule, then the lines.
-pub fn panel_rows(lines: &[Line], width: u16) -> u16 {
-    u16::try_from(wrap_all(lines, width).len()).unwrap_or(u16::MAX).saturating_add(1)
-}
-
-/// The bottom panel (questions and forms): a rule with the title, then the lines, over a
-/// cleared area.
-pub fn panel(f: &mut Frame, area: Rect, title: &str, lines: &[Line], style: Style) {
+/// The bottom panel (questions and forms): a rule with the title (in `title_style`), then the
+/// lines, over a cleared area.
+pub fn panel(f: &mut Frame, area: Rect, title: &str, lines: &[Line], title_style: Style) {
     f.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::TOP).title(format!(" {title} ")).style(style);
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(format!(" {title} "), title_style));
     f.render_widget(Paragraph::new(wrap_all(lines, area.width)).block(block), area);
 }
 
