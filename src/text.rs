@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use unicode_segmentation::UnicodeSegmentation;
+
 /// Replaces control characters (C0, DEL, C1, and bidirectional overrides) with `�`.
 ///
 /// An escape sequence such as `ESC[2J` therefore shows as `�[2J` and does nothing.
@@ -31,6 +33,78 @@ pub fn sanitize_output(s: &str) -> String {
 /// helper for every view.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// How many columns a terminal gives `s` (CJK and most emoji take two, combining marks none).
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to at most `max` columns, ending with `…` when cut; never splits a character (an
+/// emoji sequence, a letter and its accent) or a double-width one in half.
+pub fn cut(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in s.graphemes(true) {
+        let w = width(g);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push_str(g);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// `s` cut to `w` columns ([`cut`]) and padded with spaces to exactly `w` columns.
+pub fn pad(s: &str, w: usize) -> String {
+    let mut out = cut(s, w);
+    let filled = width(&out);
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(filled)));
+    out
+}
+
+/// `s` cut from the front to at most `max` columns, starting with `…` when cut: the end of a
+/// line being typed.
+pub fn cut_front(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    let mut used = 0;
+    for g in s.graphemes(true).rev() {
+        let w = width(g);
+        if used + w > max - 1 {
+            break;
+        }
+        kept.push(g);
+        used += w;
+    }
+    kept.reverse();
+    format!("…{}", kept.concat())
+}
+
+/// Removes the last character as a reader sees it (a whole grapheme: `👩‍🏫`, `é` typed as `e`
+/// and an accent), as Backspace does in every text field.
+pub fn pop_grapheme(s: &mut String) {
+    if let Some((i, _)) = s.grapheme_indices(true).next_back() {
+        s.truncate(i);
+    }
+}
+
+/// How many characters a reader sees in `s` (graphemes): one dot each when a field is masked.
+pub fn graphemes(s: &str) -> usize {
+    s.graphemes(true).count()
 }
 
 /// A control character, or a bidirectional override that could reorder what is shown.
@@ -129,5 +203,34 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&text).expect("still valid JSON");
         assert_eq!(back["names"], serde_json::json!(names), "same data");
         assert!(text.starts_with("{\n  \"names\": [\n    \""), "pretty:\n{text}");
+    }
+
+    #[test]
+    fn text_is_measured_cut_and_padded_as_the_terminal_shows_it() {
+        assert_eq!(width("李小龙"), 6);
+        assert_eq!(width("Zoë"), 3);
+        assert_eq!(cut("李小龙", 6), "李小龙");
+        assert_eq!(cut("李小龙", 5), "李小…");
+        assert_eq!(cut("李小龙", 4), "李…");
+        assert_eq!(cut("Annabel", 4), "Ann…");
+        assert_eq!(pad("李", 4), "李  ");
+        assert_eq!(width(&pad("李小龙 Bruce", 7)), 7);
+        assert_eq!(cut_front("C:/Users/ann/log.jsonl", 8), "…g.jsonl");
+        assert_eq!(cut("", 3), "");
+        assert_eq!(cut("abc", 0), "");
+    }
+
+    #[test]
+    fn backspace_removes_a_whole_grapheme() {
+        let mut s = "Hi 👩‍🏫".to_string();
+        pop_grapheme(&mut s);
+        assert_eq!(s, "Hi ");
+        let mut s = "Zoe\u{301}".to_string();
+        pop_grapheme(&mut s);
+        assert_eq!(s, "Zo");
+        let mut s = String::new();
+        pop_grapheme(&mut s);
+        assert_eq!(s, "");
+        assert_eq!(graphemes("👩‍🏫é"), 2);
     }
 }

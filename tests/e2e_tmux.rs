@@ -15,11 +15,7 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use convene::tui::widgets::big_clock;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
-use ratatui::style::Style;
+use convene::tui::widgets::read_clock;
 
 const W: u16 = 120;
 const H: u16 = 35;
@@ -174,60 +170,24 @@ impl Drop for Tmux {
     }
 }
 
-/// The rows the big countdown draws for `text` across the full width of the screen.
-fn big_rows(text: &str) -> Vec<String> {
-    let mut t = Terminal::new(TestBackend::new(W, 8)).expect("terminal");
-    t.draw(|f| {
-        big_clock(f, Rect::new(0, 0, W, 8), text, Style::new());
-    })
-    .expect("draw");
-    let buf = t.backend().buffer().clone();
-    let rows: Vec<String> = (0..8)
-        .map(|y| {
-            let row: String = (0..W).map(|x| buf[(x, y)].symbol().to_string()).collect();
-            row.trim_end().to_string()
-        })
-        .collect();
-    let last = rows.iter().rposition(|r| !r.is_empty()).expect("something drawn");
-    rows[..=last].to_vec()
+/// The seconds left that the screen shows in big digits, if any, read back from the screen
+/// ([`convene::tui::widgets::read_clock`]) at whatever size the screen draws them.
+fn shown(screen: &str) -> Option<u32> {
+    let seen = read_clock(screen)?;
+    let (m, s) = seen.text.split_once(':')?;
+    Some(m.parse::<u32>().ok()? * 60 + s.parse::<u32>().ok()?)
 }
 
-/// Whether the screen shows these rows of big digits.
-fn shows_rows(screen: &str, want: &[String]) -> bool {
-    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
-    lines.windows(want.len()).any(|w| w.iter().zip(want).all(|(a, b)| a == b))
-}
-
-/// The big countdown as it counts down from 04:00 (the first stage of project tuning) to 00:00:
-/// each value with the rows it draws.
-struct Countdown(Vec<(u32, Vec<String>)>);
-
-impl Countdown {
-    fn new() -> Self {
-        Self(
-            (0..=240)
-                .rev()
-                .map(|s| (s, big_rows(&format!("{:02}:{:02}", s / 60, s % 60))))
-                .collect(),
-        )
-    }
-
-    /// The seconds left that the screen shows in big digits, if any.
-    fn shown(&self, screen: &str) -> Option<u32> {
-        self.0.iter().find(|(_, rows)| shows_rows(screen, rows)).map(|(s, _)| *s)
-    }
-
-    /// Waits until `session` shows the big countdown, then until it shows a later value: the
-    /// clock runs on its own. Only events are awaited, never a value that is on screen for just
-    /// one second, so a slow machine cannot miss it. Returns the screen first seen with it.
-    fn wait_running(&self, t: &Tmux, session: &str) -> String {
-        let first = t.wait_for(session, "the big countdown", SOON, |s| self.shown(s).is_some());
-        let from = self.shown(&first).expect("shown");
-        t.wait_for(session, &format!("the countdown moving on from {from} s"), SOON, |s| {
-            self.shown(s).is_some_and(|now| now < from)
-        });
-        first
-    }
+/// Waits until `session` shows the big countdown, then until it shows a later value: the clock
+/// runs on its own. Only events are awaited, never a value that is on screen for just one
+/// second, so a slow machine cannot miss it. Returns the screen first seen with it.
+fn wait_running(t: &Tmux, session: &str) -> String {
+    let first = t.wait_for(session, "the big countdown", SOON, |s| shown(s).is_some());
+    let from = shown(&first).expect("shown");
+    t.wait_for(session, &format!("the countdown moving on from {from} s"), SOON, |s| {
+        shown(s).is_some_and(|now| now < from)
+    });
+    first
 }
 
 /// Whether `name` is the stage title: a line of its own (not "Next: name (3:00)").
@@ -250,7 +210,7 @@ fn a_session_runs_in_a_real_terminal_and_ends_cleanly() {
     });
     t.wait_text("live", "READY", SOON);
     t.keys("live", &["Space"]);
-    let screen = Countdown::new().wait_running(&t, "live");
+    let screen = wait_running(&t, "live");
     assert!(screen.contains("RUNNING"), "{screen}");
     t.keys("live", &["n"]);
     t.wait_for("live", "stage 2", SOON, |s| {
@@ -296,6 +256,13 @@ fn resume_after_a_kill_shows_the_same_stage() {
     let pid = std::fs::read_to_string(&pidfile).expect("pid").trim().to_string();
     let killed = Command::new("kill").args(["-9", &pid]).status().expect("kill");
     assert!(killed.success());
+    // Gone, with its lock on the log: the pane closes with it (convene was its process). Resuming
+    // before that would find the session still locked.
+    let start = Instant::now();
+    while t.tmux(&["has-session", "-t", "first"]).status.success() {
+        assert!(start.elapsed() < SOON, "the killed convene is still there");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     // Whatever was on screen is on disk.
     let logs = t.logs();
@@ -337,7 +304,7 @@ fn the_mirror_follows_a_running_session() {
     let screen = t.wait_text("mirror", "read-only", SOON);
     assert!(screen.contains("stage 1 of 6") && title_is(&screen, "Presenter"), "{screen}");
     // The mirror counts down on its own.
-    Countdown::new().wait_running(&t, "mirror");
+    wait_running(&t, "mirror");
 
     // It follows the session's stage changes. (How fast, and how little it costs while idle, is
     // measured in benches/mirror_latency.py and benches/live_cpu.sh, not timed here.)

@@ -42,6 +42,22 @@ fn letters_that_are_keys_when_picking_are_text_when_typing() {
     assert!(matches!(press(&mut h, code(KeyCode::Char('q'))), Some(Intent::Quit)));
 }
 
+/// Backspace deletes what a reader sees as one character: a whole emoji, an accented letter.
+#[test]
+fn backspace_deletes_a_whole_character_as_seen() {
+    let mut h = home();
+    press(&mut h, code(KeyCode::Enter));
+    for c in "Zoe\u{301}, 👩\u{200d}🏫".chars() {
+        press(&mut h, code(KeyCode::Char(c)));
+    }
+    press(&mut h, code(KeyCode::Backspace));
+    assert_eq!(h.fields[0], "Zoe\u{301}, ");
+    press(&mut h, code(KeyCode::Backspace));
+    press(&mut h, code(KeyCode::Backspace));
+    press(&mut h, code(KeyCode::Backspace));
+    assert_eq!(h.fields[0], "Zo");
+}
+
 #[test]
 fn enter_asks_for_names_then_hands_the_start_to_the_loop() {
     let mut h = home();

@@ -134,7 +134,7 @@ fn a_note_is_saved_privately_and_never_shown() {
     rig.press('e');
     let secret = "Priya seems anxious";
     rig.type_text(secret);
-    for (w, h) in [(80, 24), (160, 45)] {
+    for (w, h) in [(80, 24), (120, 35), (200, 50)] {
         let screen = rig.render(w, h);
         assert!(screen.contains("Private note"), "{screen}");
         assert!(!screen.contains("anxious"), "typed text on screen:\n{screen}");
@@ -145,9 +145,9 @@ fn a_note_is_saved_privately_and_never_shown() {
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0]["text"], secret);
     assert_eq!(notes[0]["private"], true);
-    for (w, h) in [(80, 24), (160, 45)] {
+    for (w, h) in [(80, 24), (120, 35), (200, 50)] {
         let screen = rig.render(w, h);
-        assert!(screen.contains("notes 1"), "{screen}");
+        assert!(w < 100 || screen.contains("1 note · 0 commitments"), "{screen}");
         assert!(!screen.contains("anxious"), "note on screen:\n{screen}");
     }
     // F2 shows the text while typing, on request.
@@ -552,9 +552,10 @@ fn every_key_the_live_screen_answers_to_is_in_a_table_in_force() {
                 continue;
             }
             let action = action.unwrap_or_else(|| panic!("{place}: {key:?} acts with no action"));
-            let listed = tables.iter().any(|t| {
-                t.iter().any(|b| b.action == action && b.keys.iter().any(|k| k.matches(key)))
-            });
+            // Listed, as is, or as the lower case of an upper-case letter (Caps Lock).
+            let listed = tables
+                .iter()
+                .any(|t| convene::tui::keys::binding(t, key).is_some_and(|b| b.action == action));
             assert!(listed, "{place}: {key:?} does {action:?}, but no table in force lists it");
         }
     }
@@ -706,4 +707,80 @@ fn the_mirror_is_told_when_its_log_changes() {
         assert!(start.elapsed().as_secs() < 30, "no notification within 30 s");
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+}
+
+/// With Caps Lock on, the live keys still act: `N` is `n`, `Q` is `q`, `E` and `A` open the
+/// forms; and in a form an upper-case letter is typed, not acted on.
+#[test]
+fn keys_work_with_caps_lock_on() {
+    let caps = |c| KeyEvent::from(KeyCode::Char(c));
+    let mut rig = started("coaching-triad", TRIAD);
+    rig.key(caps('N'));
+    assert_eq!(rig.stage_id(), "conversation");
+    rig.key(caps('B'));
+    assert_eq!(rig.stage_id(), "issue");
+    rig.key(caps('E'));
+    assert!(matches!(&rig.app.overlay, Overlay::Form(f) if f.kind == FormKind::Note));
+    rig.key(caps('Q'));
+    rig.key(caps('N'));
+    let Overlay::Form(f) = &rig.app.overlay else { panic!("still the form") };
+    assert_eq!(f.fields[1].value, "QN", "typed into the note");
+    rig.code(KeyCode::Esc);
+    rig.key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT));
+    assert!(matches!(&rig.app.overlay, Overlay::Form(f) if f.kind == FormKind::Commitment));
+    rig.code(KeyCode::Esc);
+    rig.key(caps('Q'));
+    assert_eq!(rig.app.overlay, Overlay::Quit);
+    rig.key(caps('E'));
+    assert_eq!(rig.app.exit, Some(Exit::Ended));
+}
+
+/// Backspace in a form deletes what a reader sees as one character: a whole emoji.
+#[test]
+fn backspace_deletes_a_whole_emoji_in_a_form() {
+    let mut rig = started("project-tuning", TUNING);
+    rig.press('e');
+    rig.type_text("Ann 👩‍🏫");
+    rig.code(KeyCode::Backspace);
+    let Overlay::Form(f) = &rig.app.overlay else { panic!("the note form") };
+    assert_eq!(f.fields[1].value, "Ann ");
+    // Masked, one dot per character as a reader counts them.
+    rig.type_text("é👍");
+    let screen = rig.render(80, 24);
+    assert!(screen.contains("Note: ••••••▏"), "{screen}");
+}
+
+/// A note says who it is about; the name is checked against the roster and recorded as the
+/// roster spells it.
+#[test]
+fn a_note_can_say_who_it_is_about() {
+    let mut rig = started("coaching-triad", &["Ann Lee", "Ben Okafor", "Cat Wu"]);
+    rig.press('n');
+    rig.press('e');
+    rig.type_text("Asked open questions throughout");
+    rig.code(KeyCode::BackTab);
+    rig.type_text("ben");
+    rig.code(KeyCode::Enter);
+    rig.code(KeyCode::Enter);
+    let notes = rig.events("note-added");
+    assert_eq!(notes.len(), 1, "{:?}", rig.app.overlay);
+    assert_eq!(notes[0]["about"], "Ben Okafor");
+    assert_eq!(notes[0]["private"], true);
+    let screen = rig.render(120, 35);
+    assert!(screen.contains("Note about Ben Okafor saved (private: not shown on screen)."));
+    assert!(!screen.contains("open questions"), "{screen}");
+    // Someone not in the session is questioned first.
+    rig.press('e');
+    rig.type_text("Kind words");
+    rig.code(KeyCode::Up);
+    rig.type_text("Zed");
+    rig.code(KeyCode::Enter);
+    rig.code(KeyCode::Enter);
+    assert!(
+        matches!(&rig.app.overlay, Overlay::NotInSession { unknown, .. } if unknown == &["Zed"])
+    );
+    assert_eq!(rig.events("note-added").len(), 1, "nothing recorded yet");
+    rig.press('y');
+    let notes = rig.events("note-added");
+    assert_eq!((notes.len(), &notes[1]["about"]), (2, &serde_json::json!("Zed")));
 }

@@ -82,6 +82,17 @@ fn typing_a_filter_narrows_the_list_and_esc_clears_it() {
     assert_eq!((b.visible.len(), b.filter.as_str()), (7, ""));
 }
 
+/// Backspace in the filter deletes a whole character as seen (an emoji of several code points).
+#[test]
+fn backspace_in_the_filter_deletes_a_whole_emoji() {
+    let data = data_with(&[S1]);
+    let mut a = app(data.path());
+    key(&mut a, KeyCode::Char('/'));
+    typed(&mut a, "year 👩\u{200d}🏫");
+    key(&mut a, KeyCode::Backspace);
+    assert_eq!(a.filter, "year ");
+}
+
 #[test]
 fn enter_opens_the_detail_with_a_chart_and_the_private_heading() {
     let data = data_with(&ALL);

@@ -89,6 +89,13 @@ pub fn current_round(s: &SessionState) -> Option<usize> {
     s.stages.get(s.pos).and_then(|r| r.round)
 }
 
+/// The round whose roles hold now: the current round; or, outside the rounds of a protocol with
+/// a single round (a one-to-one's opening and closing stages), that round, since nobody's role
+/// changes. `None` where roles rotate and no round is running.
+pub fn roles_round(s: &SessionState) -> Option<usize> {
+    current_round(s).or_else(|| (s.rounds == 1).then_some(0))
+}
+
 /// Roles per group for a round: `(name, role id)` in roster order.
 pub fn roles_in_round(s: &SessionState, round: usize) -> Vec<Vec<(String, String)>> {
     s.groups.iter().map(|g| assignment(&s.setup.protocol, g, round)).collect()
@@ -99,7 +106,7 @@ pub fn holders(s: &SessionState, role: &str) -> Vec<String> {
     match role {
         FACILITATOR => s.setup.facilitator.iter().cloned().collect(),
         EVERYONE => Vec::new(),
-        _ => match current_round(s) {
+        _ => match roles_round(s) {
             Some(r) => roles_in_round(s, r)
                 .into_iter()
                 .flatten()
@@ -111,24 +118,41 @@ pub fn holders(s: &SessionState, role: &str) -> Vec<String> {
     }
 }
 
-/// A role with the names of its holders: "Observer (Cat)", "Observers (Cat, Fay)", "Tuners".
-pub fn role_with_names(s: &SessionState, role: &str, max_names: usize) -> String {
+/// A role's name as the screen says it (plural when several hold it, or may), and its holders
+/// now: `("Observers", ["Cat", "Fay"])`; `("Tuners", [])` where nobody in particular holds it.
+pub fn role_label(s: &SessionState, role: &str) -> (String, Vec<String>) {
     let p: &Protocol = &s.setup.protocol;
     let name = p.role_name(role);
     let names = holders(s, role);
     if names.is_empty() {
-        return if role == EVERYONE || role == FACILITATOR || current_round(s).is_none() {
+        let label = if role == EVERYONE || role == FACILITATOR || roles_round(s).is_none() {
             plural_role(&name, role, s)
         } else {
             name
         };
+        return (label, names);
     }
     let label = if names.len() > 1 { pluralize(&name) } else { name };
+    (label, names)
+}
+
+/// A role with the names of its holders: "Observer (Cat)", "Observers (Cat, Fay)", "Tuners".
+pub fn role_with_names(s: &SessionState, role: &str, max_names: usize) -> String {
+    let (label, names) = role_label(s, role);
+    if names.is_empty() {
+        return label;
+    }
     if names.len() > max_names {
         format!("{label} ({} …)", names[..max_names].join(", "))
     } else {
         format!("{label} ({})", names.join(", "))
     }
+}
+
+/// A role's name for `count` holders: "Observer", "Observers".
+pub fn role_name_for(s: &SessionState, role: &str, count: usize) -> String {
+    let name = s.setup.protocol.role_name(role);
+    if count > 1 { pluralize(&name) } else { name }
 }
 
 fn plural_role(name: &str, role: &str, s: &SessionState) -> String {
@@ -160,6 +184,30 @@ pub struct NamedCue {
     pub cue: String,
 }
 
+/// One cue with its role's name and holders apart, for a screen to shorten the names to fit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldCue {
+    pub silent: bool,
+    /// The role's name as shown ([`role_label`]).
+    pub label: String,
+    pub names: Vec<String>,
+    pub cue: String,
+}
+
+/// Who speaks and who stays silent in the current stage: each role, its holders, its cue.
+pub fn held_cues(s: &SessionState) -> Vec<HeldCue> {
+    let Some(spec) = s.spec(s.pos) else { return Vec::new() };
+    let held = |c: &Cue, silent: bool| {
+        let (label, names) = role_label(s, &c.role);
+        HeldCue { silent, label, names, cue: c.cue.clone() }
+    };
+    spec.speak
+        .iter()
+        .map(|c| held(c, false))
+        .chain(spec.silent.iter().map(|c| held(c, true)))
+        .collect()
+}
+
 /// Who speaks and who stays silent in the current stage, with names.
 pub fn cues(s: &SessionState, max_names: usize) -> Vec<NamedCue> {
     let Some(spec) = s.spec(s.pos) else { return Vec::new() };
@@ -183,6 +231,17 @@ pub fn warning_text(s: &SessionState, max_names: usize) -> Option<String> {
         Some(role) => format!("{}: {}", role_with_names(s, role, max_names), w.message),
         None => w.message.clone(),
     })
+}
+
+/// How many stages ran over, against the plan and against the time the room agreed (the plan
+/// with its extensions and shortenings, which the countdown showed): `(over the plan, over the
+/// time agreed)`. A stage shortened and then run to `+0:04 OVER` is over the time agreed, not
+/// over the plan.
+pub fn overruns(s: &SessionState) -> (usize, usize) {
+    let over = |limit: fn(&super::stage_clock::StageClock) -> u64| {
+        s.clocks.iter().filter(|c| c.visits > 0 && c.banked_ms > limit(c) + 999).count()
+    };
+    (over(|c| c.planned_ms), over(|c| c.budget_ms))
 }
 
 /// Planned and projected ends of the session.

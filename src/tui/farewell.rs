@@ -53,8 +53,11 @@ pub fn farewell(app: &LiveScreen) -> Farewell {
                 crate::session::Outcome::EndedEarly => "ended early",
             };
             let run = st.clocks.iter().filter(|c| c.visits > 0).count();
+            // As the ended screen says it: over the plan, and over the time the room agreed.
+            let (over_plan, over_agreed) = crate::session::display::overruns(st);
             f.out.push(format!(
-                "Session {how}: {} of {} run, {}, {}.",
+                "Session {how}: {} of {} run ({over_plan} over the plan, {over_agreed} over the \
+                 time agreed), {}, {}.",
                 run,
                 plural(st.stages.len(), "stage", "stages"),
                 plural(st.notes.len(), "note", "notes"),

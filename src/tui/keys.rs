@@ -74,13 +74,34 @@ pub struct Binding<A: 'static> {
     pub footer: bool,
 }
 
-/// The action a key press stands for in a table, if any. Key releases (sent by Windows
+/// An upper-case letter as its lower case (`N` → `n`, with Shift dropped): what Caps Lock turns
+/// a key into. `None` for anything else.
+pub fn lower_case(k: KeyEvent) -> Option<KeyEvent> {
+    let KeyCode::Char(c) = k.code else { return None };
+    let mut lower = c.to_lowercase();
+    let (Some(l), None) = (lower.next(), lower.next()) else { return None };
+    (l != c).then(|| KeyEvent {
+        code: KeyCode::Char(l),
+        modifiers: k.modifiers - KeyModifiers::SHIFT,
+        ..k
+    })
+}
+
+/// The binding a key press stands for in a table, if any. An upper-case letter no binding of the
+/// table claims acts as its lower case, so that keys work with Caps Lock on (`N` is `n`, but in a
+/// table with both `x` and `X`, each keeps its own meaning). Key releases (sent by Windows
 /// terminals and by terminals with the kitty protocol) never act.
-pub fn action<A: Copy>(table: &[Binding<A>], k: KeyEvent) -> Option<A> {
+pub fn binding<A>(table: &[Binding<A>], k: KeyEvent) -> Option<&Binding<A>> {
     if k.kind == KeyEventKind::Release {
         return None;
     }
-    table.iter().find(|b| b.keys.iter().any(|key| key.matches(k))).map(|b| b.action)
+    let find = |k: KeyEvent| table.iter().find(|b| b.keys.iter().any(|key| key.matches(k)));
+    find(k).or_else(|| lower_case(k).and_then(find))
+}
+
+/// The action a key press stands for in a table, if any ([`binding`]).
+pub fn action<A: Copy>(table: &[Binding<A>], k: KeyEvent) -> Option<A> {
+    binding(table, k).map(|b| b.action)
 }
 
 /// Every key of a binding by name, as the help's key column writes them: `n → PgDn`.
@@ -128,6 +149,7 @@ pub fn tables() -> Vec<(&'static str, Vec<String>)> {
         ("Leave this stage?", doc_rows(live::LEAVE)),
         ("Has the group agreed?", doc_rows(live::AGREEMENT)),
         ("Follow-up", doc_rows(live::FOLLOW_UP)),
+        ("Not in this session", doc_rows(live::NOT_IN_SESSION)),
         ("Terminal too small", doc_rows(live::TOO_SMALL)),
         ("Mirror", doc_rows(live::MIRROR)),
         ("Home screen: picking a protocol", doc_rows(home::PICK)),
@@ -188,6 +210,30 @@ mod tests {
         assert_eq!(hint(T, &2), Some(("x".to_string(), "cut")));
         assert_eq!(hint(T, &3), None);
         assert_eq!(footer(T).count(), 2);
+    }
+
+    #[test]
+    fn upper_case_acts_as_lower_case_unless_it_has_a_meaning_of_its_own() {
+        const T: &[Binding<u8>] = &[
+            Binding { keys: &[ch('n')], action: 1, shown: "n", short: "", what: "", footer: true },
+            Binding { keys: &[ch('x')], action: 2, shown: "x", short: "", what: "", footer: true },
+            Binding { keys: &[ch('X')], action: 3, shown: "X", short: "", what: "", footer: true },
+            Binding {
+                keys: &[ctrl('c')],
+                action: 4,
+                shown: "",
+                short: "",
+                what: "",
+                footer: false,
+            },
+        ];
+        let up = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT);
+        assert_eq!(action(T, up('N')), Some(1));
+        assert_eq!(action(T, KeyEvent::from(KeyCode::Char('N'))), Some(1), "Caps Lock");
+        assert_eq!(action(T, up('X')), Some(3));
+        assert_eq!(action(T, KeyEvent::from(KeyCode::Char('x'))), Some(2));
+        assert_eq!(action(T, KeyEvent::new(KeyCode::Char('C'), KeyModifiers::CONTROL)), Some(4));
+        assert_eq!(action(T, up('?')), None);
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub fn update(home: &mut Home, action: Action) -> Intent {
         Action::NextField => home.focus = (home.focus + 1) % 3,
         Action::PreviousField => home.focus = (home.focus + 2) % 3,
         Action::DeleteChar => {
-            home.fields[home.focus].pop();
+            crate::text::pop_grapheme(&mut home.fields[home.focus]);
         }
         Action::ClearField => home.fields[home.focus].clear(),
         Action::Submit => return submit(home),

@@ -120,10 +120,13 @@ fn details(h: &Home) -> Vec<Line<'static>> {
             }
             let n = typical_people(p);
             let suggested = p.all_stages().any(|(_, st)| st.timing == Timing::Suggested);
+            // Only one round per member makes the total depend on how many people come.
+            let per_member = p.rotation.rounds == crate::protocol::Rounds::PerMember;
             detail.push(Line::from(Span::styled(
                 format!(
-                    "Total {} for {n} people{}",
+                    "Total {}{}{}",
                     clock(planned_total(p, n), Minutes::Padded),
+                    if per_member { format!(" for {n} people") } else { String::new() },
                     if suggested { " (* suggested duration)" } else { "" }
                 ),
                 t.title(),

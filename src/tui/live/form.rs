@@ -1,9 +1,7 @@
 //! The live screen's forms: a private note, the record a stage expects, a commitment, a
 //! follow-up update, who agreed to an extension, and where to save the log. Their state, how
-//! each one opens (with what filled in), and how a form is drawn.
+//! each one opens (with what filled in), and its rows in the panel at the bottom of the screen.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
@@ -12,9 +10,8 @@ use super::{Exit, LiveScreen, Overlay};
 use crate::protocol::RecordKind;
 use crate::session::CommitmentStatus;
 use crate::session::display;
-use crate::text::sanitize;
+use crate::text::{self, sanitize};
 use crate::tui::keys;
-use crate::tui::widgets::popup;
 
 /// What a form is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +76,9 @@ impl Form {
     }
 }
 
-/// A private note; or, when the stage still expects a note-type record (the next CPD topic),
-/// that record, labelled and not private.
+/// A private note, with who it is about (optional: an observer's note for a coachee, held until
+/// the end of the meeting); or, when the stage still expects a note-type record (the next CPD
+/// topic), that record, labelled and not private.
 pub fn note(s: &LiveScreen) -> Form {
     let st = &s.state;
     let record = st
@@ -89,9 +87,20 @@ pub fn note(s: &LiveScreen) -> Form {
         .filter(|x| x.record == RecordKind::Note && !st.has_expected_record(st.pos));
     match record {
         Some(_) => Form::one(FormKind::Record, "Record", false),
-        None => Form::one(FormKind::Note, "Note", true),
+        None => Form {
+            kind: FormKind::Note,
+            fields: vec![
+                Field { label: ABOUT, value: String::new(), secret: false },
+                Field { label: "Note", value: String::new(), secret: true },
+            ],
+            focus: 1,
+            masked: true,
+        },
     }
 }
+
+/// The note form's field for who a note is about.
+pub const ABOUT: &str = "About (optional: a name)";
 
 /// The commitment form, with the owner preset to the role the stage names (e.g. the coachee
 /// of the first group).
@@ -155,7 +164,8 @@ pub fn save_path(s: &LiveScreen, then: Exit) -> Form {
     form
 }
 
-/// The message when the engine has taken a form's record.
+/// The message when the engine has taken a form's record (who agreed is said by the form's
+/// submission, which knows the names).
 pub fn saved_message(kind: &FormKind) -> String {
     match kind {
         FormKind::Note => "Note saved (private: not shown on screen).".into(),
@@ -167,51 +177,57 @@ pub fn saved_message(kind: &FormKind) -> String {
     }
 }
 
-/// Draws a form: its fields (secret ones as dots while masked), its key line, and the message
-/// (a refusal) under it.
-pub fn draw(f: &mut Frame, s: &LiveScreen, form: &Form, area: Rect, w: u16) {
-    let t = s.opts.theme;
+/// The form's title: what it records.
+pub fn title(s: &LiveScreen, form: &Form) -> String {
     let st = &s.state;
-    let record_label = st
-        .spec(st.pos)
-        .and_then(|sp| sp.expects.as_ref())
-        .map_or_else(|| "Record".to_string(), |x| sanitize(&x.label));
-    let title = match form.kind {
-        FormKind::Note => "Private note",
-        FormKind::Record => record_label.as_str(),
-        FormKind::Commitment => "Commitment",
-        FormKind::FollowUp { .. } => "Follow-up",
-        FormKind::AgreedBy { .. } => "Who agreed?",
-        FormKind::SavePath { .. } => "Save the log",
-    };
+    match form.kind {
+        FormKind::Note => "Private note".into(),
+        FormKind::Record => st
+            .spec(st.pos)
+            .and_then(|sp| sp.expects.as_ref())
+            .map_or_else(|| "Record".to_string(), |x| sanitize(&x.label)),
+        FormKind::Commitment => "Commitment".into(),
+        FormKind::FollowUp { .. } => "Follow-up".into(),
+        FormKind::AgreedBy { .. } => "Who agreed?".into(),
+        FormKind::SavePath { .. } => "Save the log".into(),
+    }
+}
+
+/// A form's rows: one per field (secret ones as dots while masked; the end of a long value, as
+/// it is typed), then its key line.
+pub fn lines(s: &LiveScreen, form: &Form, width: u16) -> Vec<Line<'static>> {
+    let t = s.opts.theme;
     let mut lines = Vec::new();
     for (i, field) in form.fields.iter().enumerate() {
+        let label = format!("{}: ", field.label);
         let shown = if form.masked && field.secret {
-            "•".repeat(field.value.chars().count())
+            "•".repeat(text::graphemes(&field.value))
         } else {
             sanitize(&field.value)
         };
-        let cursor = if i == form.focus { "▏" } else { "" };
-        let style = if i == form.focus { t.title() } else { Style::new() };
+        let focused = i == form.focus;
+        let cursor = if focused { "▏" } else { "" };
+        let room = usize::from(width).saturating_sub(text::width(&label) + 1);
+        let style = if focused { t.title() } else { Style::new() };
         lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", field.label), t.muted()),
-            Span::styled(format!("{shown}{cursor}"), style),
+            Span::styled(label, t.muted()),
+            Span::styled(format!("{}{cursor}", text::cut_front(&shown, room)), style),
         ]));
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(key_line(form.masked), t.muted())));
-    if let Some(m) = &s.message {
-        lines.push(Line::from(Span::styled(sanitize(m), t.silent())));
-    }
-    popup(f, area, title, lines, w.min(90));
+    lines.push(Line::from(Span::styled(key_line(form), t.muted())));
+    lines
 }
 
-/// The form's keys, from [`FORM`]'s footer: F2 says what it will do to the text.
-pub fn key_line(masked: bool) -> String {
+/// The form's keys, from [`FORM`]'s footer: F2 says what it will do to the text, and only where
+/// there is text to hide; "next field" only when there is another field.
+pub fn key_line(form: &Form) -> String {
+    let secret = form.fields.iter().any(|f| f.secret);
     let items: Vec<String> = keys::footer(FORM)
+        .filter(|b| b.action != Action::NextField || form.fields.len() > 1)
+        .filter(|b| b.action != Action::ToggleText || secret)
         .map(|b| {
             let word = match b.action {
-                Action::ToggleText if masked => "show text",
+                Action::ToggleText if form.masked => "show text",
                 Action::ToggleText => "hide text",
                 _ => b.short,
             };

@@ -1,6 +1,7 @@
 //! The live screen's keys: its actions, and one binding table for each thing that can be in
 //! front of the facilitator (the running session, the start card, each question, the follow-up
-//! list, the forms, the mirror). The tables dispatch the keys ([`super::update::action_for`]) and
+//! list, the forms, the mirror). An upper-case letter acts as its lower case where a table gives
+//! it no meaning of its own (Caps Lock; see [`crate::tui::keys::binding`]). The tables dispatch the keys ([`super::update::action_for`]) and
 //! write the footer, the help, every question's key lines and `docs/keys.md`.
 
 use crossterm::event::KeyCode;
@@ -49,6 +50,9 @@ pub enum Action {
     NameWho,
     NotAgreed,
     Cancel,
+    // A name not in this session.
+    RecordAnyway,
+    Correct,
     // The follow-up list (with up and down).
     Mark(CommitmentStatus),
     ToggleText,
@@ -224,6 +228,21 @@ pub const AGREEMENT: &[Binding<Action>] = &[
         true,
     ),
     bind(&[ESC, ch('q')], Action::Cancel, "Esc", "cancel", "cancel", true),
+];
+
+/// A form named someone who is not in this session (who agreed, who a note is about, who
+/// commits): a typing slip, or a guest.
+pub const NOT_IN_SESSION: &[Binding<Action>] = &[
+    bind(&[ch('y')], Action::RecordAnyway, "y", "record", "record it anyway, as typed", true),
+    bind(
+        &[ESC, ch('n')],
+        Action::Correct,
+        "Esc",
+        "correct",
+        "back to the form, to correct the name",
+        true,
+    ),
+    bind(&[ctrl('c')], Action::Dismiss, "", "", "cancel, back to the session", false),
 ];
 
 /// The list of earlier commitments to follow up. Its key line is its footer; the words of the

@@ -1,95 +1,162 @@
-//! The middle of the running screen: the roles of the current round (every group, and the
-//! facilitator) on the left, the stage's prompts on the right (one under the other on a narrow
-//! screen); in a follow-up stage, how many earlier commitments have been reviewed.
+//! The running screen's lines about people and the stage, as rows ready to draw at a width: who
+//! speaks and who stays silent (the cues), who holds which role in each group, the stage's
+//! prompts, and in a follow-up stage how many earlier commitments have been reviewed.
+//!
+//! A cue or a group line takes the longest way of writing its names that fits on one row
+//! ([`names::ways`]); when even the shortest does not, it wraps. A role is never dropped.
 
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Alignment;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 use super::LiveScreen;
 use super::keys::{Action, LIVE};
-use crate::session::display;
+use super::names::{self, Names};
+use crate::session::display::{self, HeldCue};
 use crate::text::{plural, sanitize};
 use crate::tui::keys::hint;
+use crate::tui::widgets::wrap;
 
-/// Rows the roles (every group) and the whole roles-and-prompts section need at this width,
-/// counting wrapped lines.
-pub(super) fn middle_height(app: &LiveScreen, width: u16) -> (u16, u16) {
-    let (roles, prompts) = middle_lines(app);
-    let rows = |lines: &[Line], w: u16| -> usize {
-        let w = usize::from(w.max(1));
-        lines.iter().map(|l| l.width().div_ceil(w).max(1)).sum()
-    };
-    let (roles_rows, all) = if width >= 100 && !prompts.is_empty() {
-        let half = width.saturating_sub(2) / 2;
-        (rows(&roles, half), rows(&roles, half).max(rows(&prompts, half)))
-    } else {
-        (rows(&roles, width), rows(&roles, width) + rows(&prompts, width))
-    };
-    let h = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
-    (h(roles_rows), h(all))
+/// A group's line for each way of writing its names.
+type WayToWrite = Box<dyn Fn(Names) -> Line<'static>>;
+
+/// The longest way of writing the names whose line takes the fewest rows of `width` (one, when
+/// any way fits on one), wrapped.
+fn fitted(count: usize, width: u16, make: impl Fn(Names) -> Line<'static>) -> Vec<Line<'static>> {
+    let tries: Vec<Vec<Line<'static>>> =
+        names::ways(count).into_iter().map(|way| wrap(&make(way), width)).collect();
+    let fewest = tries.iter().map(Vec::len).min().unwrap_or(0);
+    tries.into_iter().find(|rows| rows.len() == fewest).unwrap_or_default()
 }
 
-/// Roles of the current round (every group) on the left, prompts on the right.
-pub(super) fn draw(f: &mut Frame, app: &LiveScreen, area: Rect) {
-    if area.height == 0 {
-        return;
+/// A silent cue without the word "silent" the tag already says: "silent, take notes" reads
+/// "take notes", "silent" alone nothing.
+fn cue_words(c: &HeldCue) -> String {
+    let cue = c.cue.trim();
+    if c.silent && cue.to_lowercase().starts_with("silent") {
+        let rest = &cue["silent".len()..];
+        if rest.is_empty() || rest.starts_with([',', ' ', ';', ':']) {
+            return rest.trim_start_matches([',', ' ', ';', ':']).to_string();
+        }
     }
-    let (roles, prompts) = middle_lines(app);
-    if area.width >= 100 && !prompts.is_empty() {
-        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .spacing(2)
-            .areas(area);
-        f.render_widget(Paragraph::new(roles).wrap(Wrap { trim: true }), l);
-        f.render_widget(Paragraph::new(prompts).wrap(Wrap { trim: true }), r);
-    } else {
-        let mut all = roles;
-        all.extend(prompts);
-        f.render_widget(Paragraph::new(all).wrap(Wrap { trim: true }), area);
-    }
+    cue.to_string()
 }
 
-/// The roles of the current round (every group, and the facilitator) and the stage's prompts.
-fn middle_lines(app: &LiveScreen) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+/// Who speaks and who stays silent, one cue per row when it fits (centred), "Open discussion"
+/// when the stage names nobody.
+pub(super) fn cue_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
+    let t = app.opts.theme;
+    let cues = display::held_cues(&app.state);
+    if cues.is_empty() {
+        return vec![Line::from(Span::styled("Open discussion", t.muted())).centered()];
+    }
+    let mut rows = Vec::new();
+    for c in &cues {
+        let (tag, style) =
+            if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
+        let words = cue_words(c);
+        let make = |way: Names| {
+            let who = if c.names.is_empty() {
+                sanitize(&c.label)
+            } else {
+                format!("{} ({})", sanitize(&c.label), names::write(&c.names, way))
+            };
+            let mut spans = vec![Span::styled(tag, style), Span::styled(who, t.title())];
+            if !words.is_empty() {
+                spans.push(Span::raw(format!(": {}", sanitize(&words))));
+            }
+            Line::from(spans).alignment(Alignment::Center)
+        };
+        rows.extend(fitted(c.names.len(), width, make));
+    }
+    rows
+}
+
+/// Who holds which role in each group of the current round ("Group 2: Coachee Ben · Coach Cat
+/// · Observers Ann, Dev"), or everyone outside the rounds; the facilitator; in a follow-up stage,
+/// the follow-up count first.
+pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     let st = &app.state;
     let t = app.opts.theme;
-    let prompts: Vec<Line> = st
-        .spec(st.pos)
-        .map(|sp| sp.prompts.iter().map(|p| Line::from(format!("• {}", sanitize(p)))).collect())
-        .unwrap_or_default();
-    let mut roles: Vec<Line> = Vec::new();
+    let mut rows: Vec<Line<'static>> = Vec::new();
     if st.spec(st.pos).is_some_and(|sp| sp.follow_up) {
-        roles.push(follow_up_line(app));
+        rows.extend(wrap(&follow_up_line(app), width));
     }
-    if let Some(r) = display::current_round(st) {
+    if let Some(r) = display::roles_round(st) {
         let table = display::roles_in_round(st, r);
         let many = table.len() > 1;
+        let mut lines: Vec<(usize, WayToWrite)> = Vec::new();
         for (gi, g) in table.iter().enumerate() {
-            let mut spans = Vec::new();
-            if many {
-                spans.push(Span::styled(format!("Group {}: ", gi + 1), t.muted()));
-            }
-            for (i, (name, role)) in g.iter().enumerate() {
-                if i > 0 {
-                    spans.push(Span::raw(" · "));
+            // Role by role, in the protocol's order, with everyone holding it.
+            let held: Vec<(String, Vec<String>)> = st
+                .setup
+                .protocol
+                .roles
+                .iter()
+                .map(|role| {
+                    let names: Vec<String> =
+                        g.iter().filter(|(_, id)| *id == role.id).map(|(n, _)| n.clone()).collect();
+                    (display::role_name_for(st, &role.id, names.len()), names)
+                })
+                .filter(|(_, names)| !names.is_empty())
+                .collect();
+            let count = held.iter().map(|(_, n)| n.len()).sum();
+            let make = move |way: Names| {
+                let mut spans = Vec::new();
+                if many {
+                    spans.push(Span::styled(format!("Group {}: ", gi + 1), t.muted()));
                 }
-                spans.push(Span::styled(sanitize(&st.setup.protocol.role_name(role)), t.muted()));
-                spans.push(Span::raw(format!(" {}", sanitize(name))));
+                for (i, (label, names)) in held.iter().enumerate() {
+                    if i > 0 {
+                        spans.push(Span::raw(" · "));
+                    }
+                    spans.push(Span::styled(sanitize(label), t.muted()));
+                    spans.push(Span::raw(format!(" {}", names::write(names, way))));
+                }
+                Line::from(spans)
+            };
+            lines.push((count, Box::new(make)));
+        }
+        // One way for every group, the longest with which each fits on one row, so the groups
+        // read alike; a group that fits on none takes its own way.
+        let most = lines.iter().map(|(n, _)| *n).max().unwrap_or(0);
+        let fits =
+            |way: Names| lines.iter().all(|(_, make)| make(way).width() <= usize::from(width));
+        match names::ways(most).into_iter().find(|w| fits(*w)) {
+            Some(way) => rows.extend(lines.iter().map(|(_, make)| make(way))),
+            None => {
+                for (count, make) in &lines {
+                    rows.extend(fitted(*count, width, make));
+                }
             }
-            roles.push(Line::from(spans));
         }
     } else {
-        let names: Vec<String> = st.order.iter().map(|n| sanitize(n)).collect();
-        roles.push(Line::from(format!("Everyone: {}", names.join(", "))));
+        let make = |way: Names| {
+            Line::from(vec![
+                Span::styled("Everyone ", t.muted()),
+                Span::raw(names::write(&st.order, way)),
+            ])
+        };
+        rows.extend(fitted(st.order.len(), width, make));
     }
     if let Some(fac) = &st.setup.facilitator {
-        roles.push(Line::from(vec![
-            Span::styled("Facilitator ", t.muted()),
-            Span::raw(sanitize(fac)),
-        ]));
+        let line =
+            Line::from(vec![Span::styled("Facilitator ", t.muted()), Span::raw(sanitize(fac))]);
+        rows.extend(wrap(&line, width));
     }
-    (roles, prompts)
+    rows
+}
+
+/// The stage's prompts, wrapped to `width`.
+pub(super) fn prompt_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
+    let st = &app.state;
+    st.spec(st.pos)
+        .map(|sp| {
+            sp.prompts
+                .iter()
+                .flat_map(|p| wrap(&Line::from(format!("• {}", sanitize(p))), width))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Counts only (commitments are never shown on the projected screen): "Follow-up: 2 of 3
@@ -125,4 +192,24 @@ fn follow_up_line(app: &LiveScreen) -> Line<'static> {
         )),
         Span::styled(hint(LIVE, &Action::FollowUp).unwrap_or_default().0, t.key()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_silent_cue_does_not_say_silent_twice() {
+        let c = |cue: &str, silent| HeldCue {
+            silent,
+            label: "Observer".into(),
+            names: vec![],
+            cue: cue.into(),
+        };
+        assert_eq!(cue_words(&c("silent, take notes", true)), "take notes");
+        assert_eq!(cue_words(&c("silent", true)), "");
+        assert_eq!(cue_words(&c("Silent; listen", true)), "listen");
+        assert_eq!(cue_words(&c("silently nod", true)), "silently nod");
+        assert_eq!(cue_words(&c("silent, take notes", false)), "silent, take notes");
+    }
 }

@@ -9,18 +9,24 @@
 //!   footer, the help and every question's key lines;
 //! - `update.rs`: keys to actions, actions to state changes and [`Intent`]s; the intents are
 //!   performed apart ([`perform`]), the only place the log is written or a copy saved;
-//! - `view.rs`: drawing the running stage and the end, a pure function of the state;
-//! - `middle.rs`: the running stage's middle rows (roles of the round, prompts, follow-up);
+//! - `view.rs`: drawing the running stage and the end, a pure function of the state, and the one
+//!   line a terminal too small for the rest still shows;
+//! - `layout.rs`: how the running stage shares its rows out by priority (the countdown as large
+//!   as the rest allows; cues never dropped);
+//! - `middle.rs`: the lines about people and the stage (cues, each group's roles, prompts,
+//!   follow-up), with `names.rs` shortening names to fit (first names, initials, "and 3 more");
 //! - `start_card.rs`: drawing the start card and the rotation roster;
-//! - `overlay.rs`: the overlays (help, norms, roster, the questions, the follow-up list): their
-//!   state and their drawing;
-//! - `form.rs`: the forms: their state, how each one opens, and their drawing.
+//! - `overlay.rs`: the overlays: the popups (help, norms, roster) and the questions, the
+//!   follow-up list and the forms in the panel at the bottom; their state and their drawing;
+//! - `form.rs`: the forms: their state, how each one opens, and their rows in the panel.
 //!
 //! Time is an argument, so tests drive the screen with a fake clock and no terminal.
 
 mod form;
 pub mod keys;
+mod layout;
 mod middle;
+mod names;
 mod overlay;
 mod start_card;
 mod update;
@@ -47,7 +53,7 @@ pub use form::{Field, Form, FormKind};
 pub use keys::Action;
 pub use overlay::Overlay;
 pub use update::{
-    Exec, Intent, action_for, intent_for, perform, tables_in_force, type_char, update,
+    Exec, Intent, action_for, intent_for, perform, roster_name, tables_in_force, type_char, update,
 };
 pub use view::render;
 

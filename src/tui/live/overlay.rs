@@ -1,7 +1,8 @@
-//! What can open over the live screen: the help, the norms, the rotation roster, the three
-//! questions (quit, leave a stage without its record, extend with the group's agreement), the
-//! follow-up list and the forms. Their state, and how each is drawn; every key line comes from
-//! its binding table in [`super::keys`].
+//! What can open over the live screen: the help, the norms and the rotation roster (popups any
+//! key closes), and the questions (quit, leave a stage without its record, extend with the
+//! group's agreement, a name not in this session), the follow-up list and the forms, which open
+//! in a panel at the bottom of the screen so the clock and the cues stay in view. Their state,
+//! and how each is drawn; every key line comes from its binding table in [`super::keys`].
 
 use std::fmt::Write as _;
 
@@ -12,13 +13,13 @@ use ratatui::text::{Line, Span};
 
 use super::LiveScreen;
 use super::form::{self, Form};
-use super::keys::{AGREEMENT, Action, FOLLOW_UP, FORM, LEAVE, LIVE, QUIT, START};
+use super::keys::{AGREEMENT, Action, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT, START};
 use super::start_card::roster_lines;
 use crate::session::Status;
 use crate::text::sanitize;
 use crate::tui::keys::{Binding, footer, hint, key_names};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::popup;
+use crate::tui::widgets::{popup, wrap_all};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
@@ -37,11 +38,85 @@ pub enum Overlay {
     FollowUp {
         selected: usize,
     },
+    /// A form named someone who is not in this session: record it anyway, or correct it.
+    NotInSession {
+        form: Form,
+        unknown: Vec<String>,
+    },
 }
 
-/// Draws the open overlay, if any. It never covers the row with the state word: the header on
-/// the live screen, the footer (READY) on the start card.
-pub fn draw(f: &mut Frame, s: &LiveScreen, area: Rect) {
+/// A question or a form in the panel at the bottom of the screen: its title and its rows,
+/// wrapped to the screen's width.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub title: String,
+    pub lines: Vec<Line<'static>>,
+}
+
+impl Panel {
+    /// Rows it takes: a rule with the title, then its lines.
+    pub fn rows(&self) -> u16 {
+        u16::try_from(self.lines.len()).unwrap_or(u16::MAX).saturating_add(1)
+    }
+}
+
+/// The open question or form, as a panel for the bottom of the screen (it never covers the
+/// clock or the cues); `None` for the popups (help, norms, roster) and when nothing is open.
+pub fn panel(s: &LiveScreen, width: u16) -> Option<Panel> {
+    let t = s.opts.theme;
+    let (title, mut lines) = match &s.overlay {
+        Overlay::None | Overlay::Help | Overlay::Norms | Overlay::Roster => return None,
+        Overlay::Form(form) => (form::title(s, form), form::lines(s, form, width)),
+        // Saving elsewhere is offered only while the log cannot be written.
+        Overlay::Quit => {
+            let offered = |a| a != Action::SaveElsewhere || s.log_error().is_some();
+            ("Quit?".to_string(), question_lines(t, QUIT, offered))
+        }
+        Overlay::ConfirmLeave => ("Leave this stage?".to_string(), leave_lines(s)),
+        Overlay::Agreement { by_ms } => {
+            let mut lines = vec![Line::from(format!(
+                "Extend by {} min? This stage runs longer only with the group's agreement.",
+                by_ms / 60_000
+            ))];
+            lines.extend(question_lines(t, AGREEMENT, |_| true));
+            ("Has the group agreed?".to_string(), lines)
+        }
+        Overlay::FollowUp { selected } => ("Follow-up".to_string(), follow_up_lines(s, *selected)),
+        Overlay::NotInSession { unknown, .. } => {
+            let names: Vec<String> = unknown.iter().map(|n| sanitize(n)).collect();
+            let verb = if names.len() == 1 { "is" } else { "are" };
+            let mut lines = vec![Line::from(format!(
+                "{} {verb} not in this session: record anyway?",
+                and_list(&names)
+            ))];
+            lines.extend(question_lines(t, NOT_IN_SESSION, |_| true));
+            ("Not in this session".to_string(), lines)
+        }
+    };
+    // A refusal or a note about what was typed, under the form or question it concerns.
+    if let Some(m) = &s.message {
+        lines.push(Line::from(Span::styled(sanitize(m), t.silent())));
+    }
+    Some(Panel { title, lines: wrap_all(&lines, width) })
+}
+
+/// Draws the panel in `area` (at the bottom of the screen), over a cleared area.
+pub fn draw_panel(f: &mut Frame, s: &LiveScreen, panel: &Panel, area: Rect) {
+    crate::tui::widgets::panel(f, area, &panel.title, &panel.lines, s.opts.theme.title());
+}
+
+/// "Ann", "Ann and Ben", "Ann, Ben and Cat".
+pub fn and_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Draws the open popup (help, norms, roster), if any. It never covers the row with the state
+/// word: the header on the live screen, the footer (READY) on the start card.
+pub fn draw_popup(f: &mut Frame, s: &LiveScreen, area: Rect) {
     let area = if s.state.status == Status::NotStarted {
         Rect { height: area.height.saturating_sub(1), ..area }
     } else {
@@ -49,36 +124,23 @@ pub fn draw(f: &mut Frame, s: &LiveScreen, area: Rect) {
     };
     let w = area.width.saturating_sub(4).min(100);
     let t = s.opts.theme;
-    let (title, lines, width) = match &s.overlay {
-        Overlay::None => return,
-        Overlay::Form(form) => return form::draw(f, s, form, area, w),
-        Overlay::Help => ("Keys", help_lines(t), w),
-        Overlay::Norms => ("Norms", norms_lines(s), w),
+    let close = || Line::from(Span::styled("Any key closes this.", t.muted()));
+    let (title, lines) = match &s.overlay {
+        Overlay::Help => ("Keys", help_lines(t)),
+        Overlay::Norms => {
+            let mut lines = norms_lines(s);
+            lines.extend([Line::from(""), close()]);
+            ("Norms", lines)
+        }
         Overlay::Roster => {
             let mut lines = Vec::new();
             roster_lines(s, &mut lines, false, true);
-            ("Rotation roster", lines, w)
+            lines.extend([Line::from(""), close()]);
+            ("Rotation roster", lines)
         }
-        // Saving elsewhere is offered only while the log cannot be written.
-        Overlay::Quit => {
-            let offered = |a| a != Action::SaveElsewhere || s.log_error().is_some();
-            ("Quit?", question_lines(t, QUIT, offered), 60)
-        }
-        Overlay::ConfirmLeave => ("Leave this stage?", leave_lines(s), 70),
-        Overlay::Agreement { by_ms } => {
-            let mut lines = vec![
-                Line::from(format!(
-                    "Extend by {} min? This stage runs longer only with the group's agreement.",
-                    by_ms / 60_000
-                )),
-                Line::from(""),
-            ];
-            lines.extend(question_lines(t, AGREEMENT, |_| true));
-            ("Has the group agreed?", lines, 70)
-        }
-        Overlay::FollowUp { selected } => ("Follow-up", follow_up_lines(s, *selected), w),
+        _ => return,
     };
-    popup(f, area, title, lines, width);
+    popup(f, area, title, &lines, w);
 }
 
 /// Every running key with what it does, then the start card's and the forms' keys in a line
@@ -101,6 +163,7 @@ fn help_lines(t: Theme) -> Vec<Line<'static>> {
     if cfg!(unix) {
         lines.push(Line::from("Ctrl-Z suspends to the shell; fg there brings this screen back."));
     }
+    lines.push(Line::from("Letter keys work in upper case too (Caps Lock), unless upper case has a meaning of its own."));
     lines.push(Line::from(Span::styled("Any key closes this help.", t.muted())));
     lines
 }
@@ -123,7 +186,7 @@ fn question_lines(
 ) -> Vec<Line<'static>> {
     table
         .iter()
-        .filter(|b| offered(b.action))
+        .filter(|b| offered(b.action) && !b.shown.is_empty())
         .map(|b| {
             Line::from(vec![Span::styled(b.shown, t.key()), Span::raw(format!("  {}", b.what))])
         })
@@ -153,16 +216,30 @@ fn leave_lines(s: &LiveScreen) -> Vec<Line<'static>> {
     if let Some((have, need)) = st.expected_progress(st.pos).filter(|(_, n)| *n > 1) {
         let _ = write!(label, " ({have} of {need} groups)");
     }
-    let mut lines = vec![Line::from(format!("Not recorded yet: {label}.")), Line::from("")];
+    let mut lines = vec![Line::from(format!("Not recorded yet: {label}."))];
     lines.extend(question_lines(s.opts.theme, LEAVE, |_| true));
     lines
 }
 
-/// The earlier commitments with their status (texts hidden unless revealed), the stage's
-/// prompts, and the keys.
+/// When a commitment is due, as a note after it: " (by Friday)"; a due date already worded
+/// ("by Friday", "before half term") is not prefixed again.
+pub fn due_words(due: &str) -> String {
+    let due = sanitize(due.trim());
+    let lower = due.to_lowercase();
+    let worded =
+        ["by ", "before ", "until ", "within ", "in "].iter().any(|w| lower.starts_with(w));
+    if worded { format!(" ({due})") } else { format!(" (by {due})") }
+}
+
+/// The most earlier commitments the follow-up list shows at once (around the selected one).
+const FOLLOW_UP_ROWS: usize = 6;
+
+/// The earlier commitments with their status (texts hidden unless revealed), a few at a time
+/// around the selected one, and the keys.
 fn follow_up_lines(s: &LiveScreen, selected: usize) -> Vec<Line<'static>> {
     let st = &s.state;
     let t = s.opts.theme;
+    let total = st.setup.carried.len();
     let mut lines = vec![Line::from(Span::styled(
         if s.reveal {
             "Open commitments from earlier sessions (F2 hides the texts)"
@@ -171,29 +248,34 @@ fn follow_up_lines(s: &LiveScreen, selected: usize) -> Vec<Line<'static>> {
         },
         t.muted(),
     ))];
-    for (i, c) in st.setup.carried.iter().enumerate() {
+    let first =
+        selected.saturating_sub(FOLLOW_UP_ROWS / 2).min(total.saturating_sub(FOLLOW_UP_ROWS));
+    for (i, c) in st.setup.carried.iter().enumerate().skip(first).take(FOLLOW_UP_ROWS) {
         let status = st
             .updates
             .iter()
             .rev()
             .find(|u| u.session.as_deref() == Some(c.session.as_str()) && u.id == c.id)
             .map_or("to review", |u| u.status.label());
-        let due = c.due.as_deref().map(|d| format!(" (by {})", sanitize(d))).unwrap_or_default();
+        let due = c.due.as_deref().map(due_words).unwrap_or_default();
         let style = if i == selected { t.selected() } else { Style::new() };
-        let text =
-            if s.reveal { sanitize(&c.text) } else { "•".repeat(c.text.chars().count().min(40)) };
+        let text = if s.reveal {
+            sanitize(&c.text)
+        } else {
+            "•".repeat(crate::text::graphemes(&c.text).min(40))
+        };
         let mark = if i == selected { "> " } else { "  " };
         lines.push(Line::from(Span::styled(
             format!("{mark}{}: {text}{due} — {status}", sanitize(&c.owner)),
             style,
         )));
     }
-    if let Some(spec) = st.spec(st.pos).filter(|sp| sp.follow_up) {
-        for p in &spec.prompts {
-            lines.push(Line::from(Span::styled(format!("• {}", sanitize(p)), t.muted())));
-        }
+    if total > FOLLOW_UP_ROWS {
+        lines.push(Line::from(Span::styled(
+            format!("  {} of {total}: ↑↓ for the others", selected + 1),
+            t.muted(),
+        )));
     }
-    lines.push(Line::from(""));
     let items: Vec<String> =
         footer(FOLLOW_UP).map(|b| format!("{} {}", b.shown, b.short)).collect();
     lines.push(Line::from(Span::styled(items.join(" · "), t.muted())));
@@ -203,6 +285,15 @@ fn follow_up_lines(s: &LiveScreen, selected: usize) -> Vec<Line<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_due_date_already_worded_is_not_prefixed_again() {
+        assert_eq!(due_words("by Friday"), " (by Friday)");
+        assert_eq!(due_words("Friday"), " (by Friday)");
+        assert_eq!(due_words("2 weeks"), " (by 2 weeks)");
+        assert_eq!(due_words("within 2 weeks"), " (within 2 weeks)");
+        assert_eq!(and_list(&["Ann".into(), "Ben".into(), "Cat".into()]), "Ann, Ben and Cat");
+    }
 
     #[test]
     fn the_marks_are_worded_as_the_statuses_label_themselves() {

@@ -14,9 +14,8 @@ use super::LiveScreen;
 use super::keys::{Action, START};
 use super::view::{footer, key_line};
 use crate::protocol::{Minutes, OrderRule, Part, RoleCount, Timing, clock};
-use crate::review::fmt::cut;
 use crate::session::display::{self, Phase};
-use crate::text::sanitize;
+use crate::text::{pad, sanitize, width};
 use crate::tui::keys::{self, hint};
 use crate::tui::widgets::wrapped_rows as rows;
 
@@ -182,18 +181,19 @@ fn body(f: &mut Frame, app: &LiveScreen, area: Rect, roomy: bool) -> bool {
     }
 }
 
-/// The roster's name and role columns: as wide as the longest name, within reason. A longer name
-/// is cut, never used as a formatting width as it stands (a 65,536-character name would panic
-/// `format!`).
+/// The roster's name and role columns, in columns of the terminal (a CJK character takes two):
+/// as wide as the longest name, within reason. A longer name is cut with `…`, never used as a
+/// formatting width as it stands (a 65,536-character name would panic `format!`).
 fn column_widths(app: &LiveScreen) -> (usize, usize) {
     let st = &app.state;
-    let name_w = st.order.iter().map(|n| n.chars().count()).max().unwrap_or(4).clamp(4, ROSTER_COL);
+    let name_w =
+        st.order.iter().map(|n| width(&sanitize(n))).max().unwrap_or(4).clamp(4, ROSTER_COL);
     let role_w = st
         .setup
         .protocol
         .roles
         .iter()
-        .map(|r| r.name.chars().count())
+        .map(|r| width(&sanitize(&r.name)))
         .max()
         .unwrap_or(6)
         .clamp(6, ROSTER_COL);
@@ -228,9 +228,9 @@ pub fn roster_lines(
     };
     lines.push(Line::from(Span::styled(title, t.title())));
     let (name_w, role_w) = column_widths(app);
-    let mut head = format!("  {:name_w$}  ", "");
+    let mut head = format!("  {}  ", pad("", name_w));
     for r in 0..st.rounds {
-        let _ = write!(head, "{:role_w$}  ", format!("Round {}", r + 1));
+        let _ = write!(head, "{}  ", pad(&format!("Round {}", r + 1), role_w));
     }
     lines.push(Line::from(Span::styled(head.trim_end().to_string(), t.muted())));
     let mut index = 0;
@@ -240,11 +240,8 @@ pub fn roster_lines(
         }
         for name in g {
             let sel = selectable && chooses && index == app.selected;
-            let mut row = format!(
-                "{}{:name_w$}  ",
-                if sel { "> " } else { "  " },
-                cut(&sanitize(name), name_w)
-            );
+            let mut row =
+                format!("{}{}  ", if sel { "> " } else { "  " }, pad(&sanitize(name), name_w));
             for r in 0..st.rounds {
                 let role = display::roles_in_round(st, r)
                     .get(gi)
@@ -253,7 +250,7 @@ pub fn roster_lines(
                     })
                     .map(|id| p.role_name(&id))
                     .unwrap_or_default();
-                let _ = write!(row, "{:role_w$}  ", cut(&sanitize(&role), role_w));
+                let _ = write!(row, "{}  ", pad(&sanitize(&role), role_w));
             }
             let style = if sel { t.selected() } else { Style::new() };
             lines.push(Line::from(Span::styled(row.trim_end().to_string(), style)));

@@ -12,7 +12,10 @@ use std::path::PathBuf;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::form::{self, Form, FormKind};
-use super::keys::{AGREEMENT, Action, FOLLOW_UP, FORM, LEAVE, LIVE, MIRROR, QUIT, START};
+use super::keys::{
+    AGREEMENT, Action, FOLLOW_UP, FORM, LEAVE, LIVE, MIRROR, NOT_IN_SESSION, QUIT, START,
+};
+use super::overlay::and_list;
 use super::{Exit, LiveScreen, Overlay, STEP_MS};
 use crate::protocol::{ExtensionPolicy, OrderRule};
 use crate::session::decide::extension_rule;
@@ -75,6 +78,7 @@ pub fn tables_in_force(s: &LiveScreen) -> &'static [&'static [Binding<Action>]] 
         Overlay::Agreement { .. } => &[AGREEMENT],
         Overlay::Form(_) => &[FORM],
         Overlay::FollowUp { .. } => &[FOLLOW_UP],
+        Overlay::NotInSession { .. } => &[NOT_IN_SESSION],
     }
 }
 
@@ -151,6 +155,18 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
         Overlay::Agreement { by_ms } => agreement(s, action, by_ms),
         Overlay::Form(f) => form(s, action, f),
         Overlay::FollowUp { selected } => follow_up(s, action, selected),
+        Overlay::NotInSession { form, .. } => match action {
+            Action::RecordAnyway => submit(s, form, false),
+            Action::Correct => {
+                s.overlay = Overlay::Form(form);
+                Intent::None
+            }
+            Action::Dismiss => {
+                s.overlay = Overlay::None;
+                Intent::None
+            }
+            _ => Intent::None,
+        },
     }
 }
 
@@ -347,9 +363,9 @@ fn form(s: &mut LiveScreen, action: Action, mut f: Form) -> Intent {
         Action::NextField => f.focus = (f.focus + 1) % f.fields.len(),
         Action::PreviousField => f.focus = (f.focus + f.fields.len() - 1) % f.fields.len(),
         Action::Submit if f.focus + 1 < f.fields.len() => f.focus += 1,
-        Action::Submit => return submit(s, f),
+        Action::Submit => return submit(s, f, true),
         Action::DeleteChar => {
-            f.fields[f.focus].value.pop();
+            crate::text::pop_grapheme(&mut f.fields[f.focus].value);
         }
         Action::ClearField => f.fields[f.focus].value.clear(),
         _ => {}
@@ -358,19 +374,71 @@ fn form(s: &mut LiveScreen, action: Action, mut f: Form) -> Intent {
     Intent::None
 }
 
+/// The roster's spelling of a typed name: the same name in any case, or a first name only one
+/// person in the session has ("ann" is "Ann Lee"); `None` when nobody in the session has it.
+pub fn roster_name(s: &LiveScreen, typed: &str) -> Option<String> {
+    let st = &s.state;
+    let typed = typed.trim().to_lowercase();
+    let people: Vec<&String> = st.order.iter().chain(st.setup.facilitator.iter()).collect();
+    if let Some(p) = people.iter().find(|p| p.to_lowercase() == typed) {
+        return Some((*p).clone());
+    }
+    let first = |p: &&&String| p.split_whitespace().next().map(str::to_lowercase);
+    let mut same = people.iter().filter(|p| first(p).as_deref() == Some(typed.as_str()));
+    match (same.next(), same.next()) {
+        (Some(p), None) => Some((*p).clone()),
+        _ => None,
+    }
+}
+
+/// The names a form gives (who a note is about, who commits, who agreed), as typed.
+fn named(f: &Form) -> Vec<String> {
+    let value = |i: usize| f.fields.get(i).map_or("", |field| field.value.trim());
+    let names = match f.kind {
+        FormKind::Note | FormKind::Commitment => vec![value(0)],
+        FormKind::AgreedBy { .. } => value(0).split(',').map(str::trim).collect(),
+        _ => vec![],
+    };
+    names.into_iter().filter(|n| !n.is_empty()).map(str::to_string).collect()
+}
+
 /// The form's command, or the copy of the log it asks for. The form closes now; a refusal
-/// shows it again, with what was typed.
-fn submit(s: &mut LiveScreen, f: Form) -> Intent {
+/// shows it again, with what was typed. With `check`, a name nobody in the session has is
+/// questioned first ("Zed is not in this session: record anyway?"); names are recorded as the
+/// roster spells them.
+fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
+    if check {
+        let unknown: Vec<String> =
+            named(&f).into_iter().filter(|n| roster_name(s, n).is_none()).collect();
+        if !unknown.is_empty() {
+            s.overlay = Overlay::NotInSession { form: f, unknown };
+            return Intent::None;
+        }
+    }
     let value = |i: usize| f.fields.get(i).map(|field| field.value.trim().to_string());
+    let as_roster = |n: String| roster_name(s, &n).unwrap_or(n);
+    let mut said = form::saved_message(&f.kind);
     let command = match &f.kind {
-        FormKind::Note | FormKind::Record => Command::AddNote {
+        FormKind::Note => {
+            let about = value(0).filter(|a| !a.is_empty()).map(as_roster);
+            if let Some(a) = &about {
+                said = format!("Note about {a} saved (private: not shown on screen).");
+            }
+            Command::AddNote {
+                text: value(1).unwrap_or_default(),
+                about,
+                group: None,
+                private: true,
+            }
+        }
+        FormKind::Record => Command::AddNote {
             text: value(0).unwrap_or_default(),
             about: None,
             group: None,
-            private: f.kind == FormKind::Note,
+            private: false,
         },
         FormKind::Commitment => {
-            let owner = value(0).unwrap_or_default();
+            let owner = as_roster(value(0).unwrap_or_default());
             // Attach it to the owner's group when the session runs several.
             let group = (s.state.groups.len() > 1)
                 .then(|| s.state.groups.iter().position(|g| g.contains(&owner)))
@@ -389,12 +457,15 @@ fn submit(s: &mut LiveScreen, f: Form) -> Intent {
             note: value(0),
         },
         FormKind::AgreedBy { by_ms } => {
-            let names: Vec<String> = value(0)
-                .unwrap_or_default()
-                .split(',')
-                .map(|n| n.trim().to_string())
-                .filter(|n| !n.is_empty())
-                .collect();
+            let names: Vec<String> = named(&f).into_iter().map(as_roster).collect();
+            if !names.is_empty() {
+                let shown: Vec<String> = names.iter().map(|n| crate::text::sanitize(n)).collect();
+                said = format!(
+                    "Extended by {} min: {} agreed (recorded).",
+                    by_ms / 60_000,
+                    and_list(&shown)
+                );
+            }
             Command::Extend { by_ms: *by_ms, agreement: Some(Agreement::People(names)) }
         }
         FormKind::SavePath { then } => {
@@ -407,7 +478,7 @@ fn submit(s: &mut LiveScreen, f: Form) -> Intent {
         FormKind::FollowUp { .. } => Overlay::FollowUp { selected: 0 },
         _ => Overlay::None,
     };
-    Intent::Exec(Exec { command, said: Some(form::saved_message(&f.kind)), refused: Some(f) })
+    Intent::Exec(Exec { command, said: Some(said), refused: Some(f) })
 }
 
 /// Performs an intent: the engine's commands (written to the log, then shown), leaving the

@@ -1,40 +1,59 @@
-//! Drawing the live screen: the running stage and the end; the start card, the middle rows and
-//! the overlays are drawn by their own modules. Drawing only reads the state; it never changes
-//! it.
+//! Drawing the live screen: the running stage, laid out by priority ([`super::layout`]), the end,
+//! and the one line a terminal too small for anything else still shows; the start card, the
+//! people's lines and the overlays are drawn by their own modules. Drawing only reads the state;
+//! it never changes it.
 
 use chrono::{DateTime, FixedOffset};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::keys::{Action, LIVE, MIRROR};
+use super::layout::{self, Wants};
+use super::names::{self, Names};
 use super::{LiveScreen, middle, overlay, start_card};
-use crate::protocol::{Minutes, StageSpec, Timing, clock};
+use crate::protocol::{ExtensionPolicy, Minutes, RecordKind, StageSpec, Timing, clock};
 use crate::session::Status;
+use crate::session::decide::extension_rule;
 use crate::session::display::{self, Phase};
-use crate::text::{plural, sanitize};
+use crate::text::{cut, plural, sanitize, width};
 use crate::tui::keys::{self, hint};
-use crate::tui::widgets::{big_clock, too_small, wrapped_rows as rows};
+use crate::tui::widgets::{clock_sizes, draw_clock, too_small_or, wrap};
 
 /// Draws the whole screen for `app` at the moment (`mono`, `wall`): the start card, the running
-/// stage or the end, and the open overlay. While a stage runs:
+/// stage or the end, and the open overlay. While a stage runs (rows by priority, see
+/// [`layout`]):
 ///
 /// ```text
-/// Project tuning · stage 2 of 6 · round 1 of 1                        [ RUNNING ]
-/// Clarifying questions
-///                 ███  ███     ███  ███          (big countdown)
-/// WRAP UP · Observer (Cat): remind the coach to wrap up                (when due)
-/// Speak: Tuners (Ann, Ben, Cat): ask questions · Silent: Presenter (Priya): …
-/// Roles (round 1)                       | Prompts
-/// Next: Probing questions (4:00) · ends 08:54, on plan · notes 1 · commitments 0
-/// ■■▶····                                                     (progress strip)
-/// space pause/resume · n next · b back · + extend · …                  (footer)
+/// Coaching triads · stage 2 of 16 · round 1 of 3                       [ RUNNING ]
+/// Coaching conversation
+///
+///        ██████   ██████        ██████   ██████       (the countdown: as large as
+///       ██    ██ ██    ██  ██  ██    ██ ██    ██       the rows left allow)
+///       ██  ████ ██  ████      ██  ████ ██  ████
+///        ██████   ██████   ██   ██████   ██████
+///           WRAP UP · Observers (Cat, Fay), remind the coach to wrap up · 3:00 left
+///          Speaks: Coaches (Ben, Eve): probing questions, challenge, feedback
+///               Speaks: Coachees (Ann, Dev): answers openly and honestly
+///                 Silent: Observers (Cat, Fay): take notes on the coach
+///
+/// Group 1: Coachee Ann · Coach Ben · Observer Cat  | • What assumptions are you making?
+/// Group 2: Coachee Dev · Coach Eve · Observer Fay  | • How might someone else see this?
+/// Next: Coachee's commitment (3:00) · ends 10:05, on plan · 1 note · 0 commitments
+/// ■▶··|····|····|··                                             (progress strip)
+/// space pause · n next · b back · + extend · - shorten · e note · …       (footer)
 /// ```
+///
+/// A message (a refusal, a confirmation) takes the footer's row until the next key.
+///
+/// A question or a form takes the footer's place at the bottom, with as many rows as it needs,
+/// taken from the lower items first: the countdown and the cues stay in view.
 pub fn render(f: &mut Frame, app: &LiveScreen, mono: u64, wall: DateTime<FixedOffset>) {
     let area = f.area();
-    if too_small(area, f.buffer_mut()) {
+    let line = one_line(app, mono, area.width);
+    if too_small_or(area, f.buffer_mut(), line) {
         return;
     }
     match app.state.status {
@@ -42,7 +61,48 @@ pub fn render(f: &mut Frame, app: &LiveScreen, mono: u64, wall: DateTime<FixedOf
         Status::Ended(outcome) => ended(f, app, area, outcome),
         Status::Running => live(f, app, area, mono, wall),
     }
-    overlay::draw(f, app, area);
+    if app.state.status != Status::Running
+        && let Some(panel) = overlay::panel(app, area.width)
+    {
+        // Above the start card's footer (the state word READY), or at the very bottom.
+        let keep = u16::from(app.state.status == Status::NotStarted);
+        let h = panel.rows().min(area.height.saturating_sub(keep));
+        let rect = Rect { y: area.bottom() - keep - h, height: h, ..area };
+        overlay::draw_panel(f, app, &panel, rect);
+    }
+    overlay::draw_popup(f, app, area);
+}
+
+/// The one line a terminal below the smallest size still shows, cut to fit: `04:00  RUNNING
+/// Presenter`; `None` when even the time and the state word do not fit.
+fn one_line(app: &LiveScreen, mono: u64, cols: u16) -> Option<Line<'static>> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let phase = display::phase(st, mono);
+    let (time, word, name) = match st.status {
+        Status::Running => {
+            let time = display::countdown_text(display::remaining(st, mono));
+            // The clock already says by how much.
+            let word = if let Phase::Over(_) = phase { "OVER".into() } else { phase.label() };
+            (Some(time), word, st.spec(st.pos).map(StageSpec::title).unwrap_or_default())
+        }
+        _ => (None, phase.label(), st.setup.protocol.name.clone()),
+    };
+    let mut spans = Vec::new();
+    if let Some(time) = time {
+        spans.push(Span::styled(time, t.phase(phase)));
+        spans.push(Span::raw("  "));
+    }
+    spans.push(Span::styled(word, t.badge(phase)));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let cols = usize::from(cols);
+    if used > cols {
+        return None;
+    }
+    if cols >= used + 4 {
+        spans.push(Span::raw(format!("  {}", cut(&sanitize(&name), cols - used - 2))));
+    }
+    Some(Line::from(spans))
 }
 
 /// "Project tuning · AP set · stage 2 of 6 · round 1 of 1"; reversed while flashing.
@@ -63,123 +123,186 @@ fn header_line(app: &LiveScreen, flash: bool) -> Line<'static> {
     if flash { line.style(Style::new().add_modifier(Modifier::REVERSED)) } else { line }
 }
 
+/// What the running screen shows, each item as rows ready to draw at the screen's width.
+struct Items {
+    banner: Vec<Line<'static>>,
+    state: Option<Line<'static>>,
+    cues: Vec<Line<'static>>,
+    panel: Option<overlay::Panel>,
+    /// Groups and prompts side by side (a wide screen), or one under the other.
+    beside: bool,
+    groups: Vec<Line<'static>>,
+    prompts: Vec<Line<'static>>,
+    message: Option<Line<'static>>,
+}
+
+impl Items {
+    fn new(app: &LiveScreen, phase: Phase, remaining: i64, w: u16) -> Self {
+        let t = app.opts.theme;
+        let banner = app
+            .log_banner()
+            .map(|b| wrap(&Line::from(Span::styled(b, t.alarm())), w))
+            .unwrap_or_default();
+        let panel = overlay::panel(app, w);
+        let one_column = middle::prompt_rows(app, w);
+        let beside = w >= 100 && !one_column.is_empty();
+        let col = if beside { (w - 2) / 2 } else { w };
+        let message = app
+            .message
+            .as_ref()
+            .filter(|_| panel.is_none())
+            .map(|m| Line::from(Span::styled(cut(&sanitize(m), usize::from(w)), t.title())));
+        Self {
+            banner,
+            state: state_line(app, phase, remaining, w),
+            cues: middle::cue_rows(app, w),
+            panel,
+            beside,
+            groups: middle::group_rows(app, col),
+            prompts: if beside { middle::prompt_rows(app, col) } else { one_column },
+            message,
+        }
+    }
+}
+
+/// Rows as a count for the layout.
+fn count(rows: &[Line]) -> u16 {
+    u16::try_from(rows.len()).unwrap_or(u16::MAX)
+}
+
 /// The running stage, top to bottom (see the sketch above).
 fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<FixedOffset>) {
     let st = &app.state;
     let t = app.opts.theme;
     let phase = display::phase(st, mono);
     let Some(spec) = st.spec(st.pos) else { return };
-    let banner = app.log_banner();
-    let cues = cue_lines(app, area.width);
-    let h = heights(app, area, &cues, banner.is_some());
+    let remaining = display::remaining(st, mono);
+    let time = display::countdown_text(remaining);
+    let sizes = clock_sizes(&time, area.width);
+    let items = Items::new(app, phase, remaining, area.width);
+    let groups = count(&items.groups);
+    let prompts = count(&items.prompts);
+    let r = layout::allocate(&Wants {
+        height: area.height,
+        banner: count(&items.banner),
+        // The state's row is kept even when empty, so the countdown does not change size as the
+        // state comes and goes; the message takes the footer's row (and its place in the
+        // priorities while it is shown).
+        state: 1,
+        cues: count(&items.cues),
+        panel: items.panel.as_ref().map_or(0, overlay::Panel::rows),
+        clock: sizes.iter().map(|s| s.rows()).collect(),
+        groups,
+        message: u16::from(items.message.is_some()),
+        next: 1,
+        prompts: if items.beside { prompts.saturating_sub(groups) } else { prompts },
+        strip: 1,
+        footer: u16::from(items.panel.is_none() && items.message.is_none()),
+    });
+    let middle_h = r.groups + r.prompts;
     let [
         banner_a,
         head_a,
-        _,
         title_a,
+        _,
         clock_a,
         state_a,
         cue_a,
         _,
         mid_a,
+        _,
         next_a,
         strip_a,
+        panel_a,
         msg_a,
         foot_a,
     ] = Layout::vertical([
-        Constraint::Length(h.banner),
-        Constraint::Length(1),
+        Constraint::Length(r.banner),
+        Constraint::Length(r.head),
+        Constraint::Length(r.title),
         Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(h.clock),
-        Constraint::Length(1),
-        Constraint::Length(h.cues),
+        Constraint::Length(r.clock_height),
+        Constraint::Length(r.state),
+        Constraint::Length(r.cues),
         Constraint::Fill(1),
-        Constraint::Length(h.middle),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(middle_h),
+        Constraint::Fill(1),
+        Constraint::Length(r.next),
+        Constraint::Length(r.strip),
+        Constraint::Length(r.panel),
+        Constraint::Length(r.message),
+        Constraint::Length(r.footer),
     ])
     .areas(area);
 
-    if let Some(b) = banner {
-        f.render_widget(Paragraph::new(b).style(t.alarm()), banner_a);
-    }
+    f.render_widget(Paragraph::new(items.banner).style(t.alarm()), banner_a);
     header(f, app, head_a, phase, app.flash_until.is_some_and(|u| mono < u));
     f.render_widget(
         Paragraph::new(title_line(app, spec, area.width)).alignment(Alignment::Center),
         title_a,
     );
-
-    // The countdown.
-    let remaining = display::remaining(st, mono);
-    let pad = u16::from(clock_a.height >= 10);
-    let clock_rect =
-        Rect { y: clock_a.y + pad, height: clock_a.height.saturating_sub(pad), ..clock_a };
-    big_clock(f, clock_rect, &display::countdown_text(remaining), t.phase(phase));
-
-    // The state line: words, not only colour.
-    let state_text = state_line(app, phase, remaining, area.width);
-    if !state_text.is_empty() {
+    let size = sizes.get(r.clock).copied().unwrap_or(crate::tui::widgets::ClockSize::LINE);
+    draw_clock(f.buffer_mut(), clock_a, &time, t.phase(phase), size);
+    if let Some(state) = items.state {
         f.render_widget(
-            Paragraph::new(state_text).style(t.badge(phase)).alignment(Alignment::Center),
+            Paragraph::new(state).style(t.badge(phase)).alignment(Alignment::Center),
             state_a,
         );
     }
-
-    // Who speaks, who stays silent.
-    f.render_widget(
-        Paragraph::new(cues).alignment(Alignment::Center).wrap(Wrap { trim: true }),
-        cue_a,
-    );
-
-    middle::draw(f, app, mid_a);
-
+    f.render_widget(Paragraph::new(items.cues), cue_a);
+    draw_middle(f, app, &items.groups, &items.prompts, items.beside, r.groups, mid_a);
+    if let Some(m) = items.message {
+        f.render_widget(Paragraph::new(m), msg_a);
+    }
     f.render_widget(Paragraph::new(session_line(app, mono, wall, next_a.width)), next_a);
     f.render_widget(Paragraph::new(progress_strip(app, strip_a.width)), strip_a);
-    if let Some(m) = &app.message {
-        f.render_widget(Paragraph::new(sanitize(m)).style(t.title()), msg_a);
+    if let Some(panel) = &items.panel {
+        overlay::draw_panel(f, app, panel, panel_a);
     }
     f.render_widget(Paragraph::new(footer(app, foot_a.width)), foot_a);
 }
 
-/// The heights of the rows that are not one line.
-struct Heights {
-    banner: u16,
-    clock: u16,
-    cues: u16,
-    middle: u16,
-}
-
-/// Every row but the clock's is one line: banner, header, title, state, cues, next, strip,
-/// message, footer. The clock takes what is left: big digits (with a blank row above on a tall
-/// screen), half-height digits, or one line of text, so the state word in the header is never
-/// pushed off a short screen. It takes the largest size that still leaves room for every group's
-/// roles; prompts get what is left after that.
-fn heights(app: &LiveScreen, area: Rect, cues: &[Line], banner: bool) -> Heights {
-    let small = area.height < 30;
-    let cue_rows: usize = cues.iter().map(|l| rows(l, area.width)).sum();
-    let cue_h = u16::try_from(cue_rows.clamp(1, if small { 3 } else { 5 })).unwrap_or(1);
-    let banner_h = u16::from(banner);
-    let fixed = banner_h + 7;
-    let cue_h = cue_h.min(area.height.saturating_sub(fixed + 1).max(1));
-    let spare = area.height.saturating_sub(fixed + cue_h);
-    let (roles_h, mid_lines) = middle::middle_height(app, area.width);
-    let clock_h = [10, 8, 4, 1]
-        .into_iter()
-        .filter(|h| *h != 10 || !small)
-        .find(|h| h + roles_h <= spare)
-        .unwrap_or(1)
-        .min(spare);
-    let mid_lines = mid_lines.min(spare.saturating_sub(clock_h));
-    Heights { banner: banner_h, clock: clock_h, cues: cue_h, middle: mid_lines }
+/// The groups (cut, with a pointer to the roster, when they do not all fit) and the prompts,
+/// side by side or one under the other.
+fn draw_middle(
+    f: &mut Frame,
+    app: &LiveScreen,
+    groups: &[Line<'static>],
+    prompts: &[Line<'static>],
+    beside: bool,
+    group_rows: u16,
+    area: Rect,
+) {
+    if area.height == 0 {
+        return;
+    }
+    let t = app.opts.theme;
+    let shown = usize::from(group_rows);
+    let mut left: Vec<Line> = groups.iter().take(shown).cloned().collect();
+    if shown < groups.len()
+        && let Some(last) = left.last_mut()
+    {
+        let (key, _) = hint(LIVE, &Action::Roster).unwrap_or_default();
+        let more = format!("… more in the roster: press {key}");
+        *last = Line::from(Span::styled(cut(&more, usize::from(area.width)), t.muted()));
+    }
+    if beside {
+        let [l, r] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).spacing(2).areas(area);
+        f.render_widget(Paragraph::new(left), l);
+        f.render_widget(Paragraph::new(prompts.to_vec()), r);
+    } else {
+        let [l, r] =
+            Layout::vertical([Constraint::Length(group_rows), Constraint::Fill(1)]).areas(area);
+        f.render_widget(Paragraph::new(left), l);
+        f.render_widget(Paragraph::new(prompts.to_vec()), r);
+    }
 }
 
 /// Protocol, stage k of n, round r of m; the state word on the right.
 fn header(f: &mut Frame, app: &LiveScreen, area: Rect, phase: Phase, flash: bool) {
     let t = app.opts.theme;
-    let badge_w = u16::try_from(phase.label().chars().count() + 2).unwrap_or(0);
+    let badge_w = u16::try_from(width(&phase.label()) + 2).unwrap_or(0);
     let [hl, hr] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(badge_w)]).areas(area);
     f.render_widget(Paragraph::new(header_line(app, flash)), hl);
@@ -189,90 +312,115 @@ fn header(f: &mut Frame, app: &LiveScreen, area: Rect, phase: Phase, flash: bool
     );
 }
 
-/// The stage's title, and "(suggested duration)" when the source gives none and it fits.
-fn title_line(app: &LiveScreen, spec: &StageSpec, width: u16) -> Line<'static> {
+/// The stage's title (cut to fit), and "(suggested duration)" when the source gives none and
+/// it fits.
+fn title_line(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Line<'static> {
     let t = app.opts.theme;
-    let mut title = vec![Span::styled(sanitize(&spec.title()), t.title())];
+    let name = sanitize(&spec.title());
+    let mut title = vec![Span::styled(cut(&name, usize::from(cols)), t.title())];
     let suffix = "  (suggested duration)";
     // A duration the facilitator set (--stage) is not a suggestion any more.
     if spec.timing == Timing::Suggested
         && !app.state.setup.overrides.contains_key(&spec.id)
-        && spec.title().chars().count() + suffix.len() <= usize::from(width)
+        && width(&name) + width(suffix) <= usize::from(cols)
     {
         title.push(Span::styled(suffix, t.muted()));
     }
     Line::from(title)
 }
 
-/// The state in words under the clock (empty while simply running).
-fn state_line(app: &LiveScreen, phase: Phase, remaining: i64, width: u16) -> String {
+/// The first text that fits `cols`, or the last one cut to fit.
+fn first_fitting(texts: &[String], cols: u16) -> String {
+    let cols = usize::from(cols);
+    texts
+        .iter()
+        .find(|t| width(t) <= cols)
+        .cloned()
+        .unwrap_or_else(|| texts.last().map(|t| cut(t, cols)).unwrap_or_default())
+}
+
+/// What an auto-advancing stage waits for at time up: its record ("waiting for the coachee's
+/// commitment, with a time frame: press a").
+fn waiting_for(app: &LiveScreen) -> Option<Vec<String>> {
     let st = &app.state;
-    match phase {
+    if !st.setup.auto_advance || st.has_expected_record(st.pos) {
+        return None;
+    }
+    let x = st.spec(st.pos)?.expects.as_ref()?;
+    let action = if x.record == RecordKind::Note { Action::Note } else { Action::Commit };
+    let (key, _) = hint(LIVE, &action)?;
+    let mut label = sanitize(&x.label);
+    if let Some(first) = label.chars().next() {
+        label = format!("{}{}", first.to_lowercase(), &label[first.len_utf8()..]);
+    }
+    // The label, then its first part ("the coachee's commitment, with a time frame").
+    let short = label.split(',').next().unwrap_or_default().to_string();
+    Some(vec![
+        format!("waiting for {label}: press {key}"),
+        format!("waiting for {short}: press {key}"),
+        format!("waiting for its record: press {key}"),
+    ])
+}
+
+/// The state in words under the clock (none while simply running).
+fn state_line(app: &LiveScreen, phase: Phase, remaining: i64, cols: u16) -> Option<Line<'static>> {
+    let st = &app.state;
+    let texts: Vec<String> = match phase {
         Phase::WrapUp => {
             // Name as many of the people who act on it as fit on the line.
             let left = clock(display::shown_secs(remaining).1, Minutes::Plain);
-            let most = 12;
-            let mut texts: Vec<String> = (1..=most)
-                .rev()
-                .filter_map(|n| display::warning_text(st, n))
-                .map(|msg| format!("WRAP UP · {} · {left} left", sanitize(&msg)))
-                .collect();
-            // Then the message without the names, then only the time left.
-            if let Some(w) = st.spec(st.pos).and_then(|sp| sp.warning.as_ref()) {
-                texts.push(format!("WRAP UP · {} · {left} left", sanitize(&w.message)));
+            let warning = st.spec(st.pos).and_then(|sp| sp.warning.as_ref())?;
+            let message = sanitize(&warning.message);
+            let mut texts = Vec::new();
+            if let Some(role) = &warning.role {
+                let (label, held) = display::role_label(st, role);
+                let who = |way: Names| {
+                    if held.is_empty() {
+                        sanitize(&label)
+                    } else {
+                        format!("{} ({})", sanitize(&label), names::write(&held, way))
+                    }
+                };
+                // Said to them: "Observer (Cat), remind the coach to wrap up".
+                texts.extend(
+                    names::ways(held.len())
+                        .into_iter()
+                        .map(|way| format!("WRAP UP · {}, {message} · {left} left", who(way))),
+                );
             }
+            texts.push(format!("WRAP UP · {message} · {left} left"));
             texts.push(format!("WRAP UP · {left} left"));
-            let fits = |t: &&String| t.chars().count() <= usize::from(width);
-            texts.iter().find(fits).or(texts.last()).cloned().unwrap_or_default()
+            texts
         }
-        Phase::Time => "TIME · move on, or extend with the group".into(),
-        Phase::Over(ms) => format!("TIME · +{} OVER", clock(ms / 1000, Minutes::Plain)),
-        Phase::Paused if app.opts.mirror => "PAUSED".into(),
+        Phase::Time | Phase::Over(_) => {
+            let head = match phase {
+                Phase::Over(ms) => format!("TIME · +{} OVER", clock(ms / 1000, Minutes::Plain)),
+                _ => "TIME".to_string(),
+            };
+            if let Some(wait) = waiting_for(app) {
+                let mut texts: Vec<String> = wait.iter().map(|w| format!("{head} · {w}")).collect();
+                texts.push(head);
+                texts
+            } else if let Phase::Over(_) = phase {
+                vec![head]
+            } else {
+                let what = match extension_rule(st) {
+                    ExtensionPolicy::Free => "move on, or extend",
+                    ExtensionPolicy::GroupAgreement => "move on, or extend if the group agrees",
+                    ExtensionPolicy::NotAllowed => "move on: this stage cannot be extended",
+                };
+                vec![format!("{head} · {what}"), head]
+            }
+        }
+        Phase::Paused if app.opts.mirror => vec!["PAUSED".into()],
         Phase::Paused => {
             let (key, _) = hint(LIVE, &Action::TogglePause).unwrap_or_default();
-            format!("PAUSED · press {key} to resume")
+            vec![format!("PAUSED · press {key} to resume"), "PAUSED".into()]
         }
-        Phase::Ended => "SESSION ENDED".into(),
-        Phase::Running | Phase::NotStarted => String::new(),
-    }
-}
-
-/// Who speaks and who stays silent, one line per cue. A cue names as many holders as fit on
-/// one line (down to one and "…"), so the cue itself is not cut off; if it still does not
-/// fit, it wraps.
-fn cue_lines(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
-    let st = &app.state;
-    let t = app.opts.theme;
-    // Everyone who fits: who stays silent is the key information.
-    let most = 12;
-    let tries: Vec<Vec<display::NamedCue>> =
-        (1..=most).rev().map(|n| display::cues(st, n)).collect();
-    let line = |c: &display::NamedCue| {
-        let (tag, style) =
-            if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
-        Line::from(vec![
-            Span::styled(tag, style),
-            Span::styled(sanitize(&c.who), t.title()),
-            Span::raw(format!(": {}", sanitize(&c.cue))),
-        ])
+        Phase::Ended => vec!["SESSION ENDED".into()],
+        Phase::Running | Phase::NotStarted => return None,
     };
-    let count = tries.first().map_or(0, Vec::len);
-    let mut lines: Vec<Line> = (0..count)
-        .map(|i| {
-            let mut fitting = tries.iter().map(|cues| line(&cues[i]));
-            let first = fitting.next().unwrap_or_default();
-            if first.width() <= usize::from(width) {
-                return first;
-            }
-            fitting
-                .find(|l| l.width() <= usize::from(width))
-                .unwrap_or_else(|| tries.last().map_or(first, |cues| line(&cues[i])))
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push(Line::from(Span::styled("Open discussion", t.muted())));
-    }
-    lines
+    Some(Line::from(first_fitting(&texts, cols)))
 }
 
 /// After the end: how it went, in counts (never the notes themselves).
@@ -282,7 +430,7 @@ fn ended(f: &mut Frame, app: &LiveScreen, area: Rect, outcome: crate::session::O
     let planned = st.planned_ms() / 1000;
     let actual: u64 = st.clocks.iter().map(|c| c.banked_ms).sum::<u64>() / 1000;
     let run = st.clocks.iter().filter(|c| c.visits > 0).count();
-    let over = st.clocks.iter().filter(|c| c.banked_ms > c.planned_ms + 999).count();
+    let (over_plan, over_agreed) = display::overruns(st);
     let word = match outcome {
         crate::session::Outcome::Completed => "SESSION COMPLETE",
         crate::session::Outcome::EndedEarly => "SESSION ENDED EARLY",
@@ -292,7 +440,7 @@ fn ended(f: &mut Frame, app: &LiveScreen, area: Rect, outcome: crate::session::O
         Line::from(""),
         Line::from(Span::styled(sanitize(&st.setup.protocol.name), t.title())),
         Line::from(format!(
-            "{run} of {} run · {over} ran over",
+            "{run} of {} run · {over_plan} over the plan · {over_agreed} over the time agreed",
             plural(st.stages.len(), "stage", "stages")
         )),
         Line::from(format!(
@@ -307,49 +455,44 @@ fn ended(f: &mut Frame, app: &LiveScreen, area: Rect, outcome: crate::session::O
             plural(st.extensions.len(), "extension", "extensions")
         )),
     ];
+    lines.push(Line::from(""));
     if app.opts.mirror {
-        lines.push(Line::from(""));
+        let (key, _) = hint(MIRROR, &Action::StopMirror).unwrap_or_default();
         lines.push(Line::from(Span::styled(
-            "The facilitator has ended the session · q quits",
+            format!("The facilitator has ended the session · {key} quits"),
             t.muted(),
         )));
     } else {
-        lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Any key closes this screen.", t.muted())));
     }
-    let h = u16::try_from(lines.len()).unwrap_or(0);
+    let rows: Vec<Line> = lines
+        .iter()
+        .flat_map(|l| wrap(l, area.width))
+        .map(|l| l.alignment(Alignment::Center))
+        .collect();
+    let h = u16::try_from(rows.len()).unwrap_or(0);
     let rect = super::widgets::centered(area, area.width, h);
-    f.render_widget(Paragraph::new(lines).alignment(Alignment::Center), rect);
+    f.render_widget(Paragraph::new(rows), rect);
 }
 
-/// "Next: Probing questions (4:00) · ends 08:57, 3 min past plan · notes 1 · commitments 0".
+/// "Next: Probing questions (4:00) · ends 08:57, 3 min past plan · 1 note · 0 commitments". On a
+/// narrow screen the counts give way first, then the projected end, then the end of the title.
 fn session_line(
     app: &LiveScreen,
     mono: u64,
     wall: DateTime<FixedOffset>,
-    width: u16,
+    cols: u16,
 ) -> Line<'static> {
-    let narrow = width < 100;
+    let narrow = cols < 100;
     let st = &app.state;
     let t = app.opts.theme;
-    let next = match st.spec(st.pos + 1) {
-        Some(n) if st.status == Status::Running => {
-            // What is left of it (all of it, unless it was visited before).
-            let secs = st
-                .clocks
-                .get(st.pos + 1)
-                .map_or(0, |c| u64::try_from(c.remaining(c.banked_ms).max(0)).unwrap_or(0) / 1000);
-            Some((sanitize(&n.title()), format!(" ({})", clock(secs, Minutes::Padded))))
-        }
-        _ => None,
-    };
+    let cols = usize::from(cols);
     let sched = display::schedule(st, mono, wall);
-    let late = sched.minutes_late();
     let ends = if st.paused {
         "ends later: paused".to_string()
     } else {
         let when = sched.projected_end.format("%H:%M");
-        match (late, narrow) {
+        match (sched.minutes_late(), narrow) {
             (0, _) => format!("ends {when}, on plan"),
             (m, false) if m > 0 => format!("ends {when}, {m} min past plan"),
             (m, false) => format!("ends {when}, {} min ahead of plan", -m),
@@ -357,43 +500,39 @@ fn session_line(
             (m, true) => format!("ends {when}, {} min early", -m),
         }
     };
-    let counts = if narrow {
-        format!("notes {} · commits {}", st.notes.len(), st.commitments.len())
-    } else {
-        format!("notes {} · commitments {}", st.notes.len(), st.commitments.len())
-    };
-    // What gives way on a narrow screen: first the counts, then the end of the next title.
-    let width = usize::from(width);
-    let tail = format!(" · {ends}");
-    let next_w = next.as_ref().map_or(10, |(title, d)| 6 + title.chars().count() + d.len());
-    let with_counts = next_w + tail.chars().count() + 3 + counts.chars().count() <= width;
-    let next = match next {
-        None => "Last stage".to_string(),
-        Some((title, d)) => {
-            let room = width.saturating_sub(6 + d.len() + tail.chars().count()).max(8);
-            let title = if title.chars().count() > room {
-                let mut cut: String = title.chars().take(room - 1).collect();
-                cut.push('…');
-                cut
-            } else {
-                title
-            };
-            format!("Next: {title}{d}")
+    let counts = format!(
+        "{} · {}",
+        plural(st.notes.len(), "note", "notes"),
+        plural(st.commitments.len(), "commitment", "commitments")
+    );
+    let next = match st.spec(st.pos + 1) {
+        Some(n) if st.status == Status::Running => {
+            // What is left of it (all of it, unless it was visited before).
+            let secs = st
+                .clocks
+                .get(st.pos + 1)
+                .map_or(0, |c| u64::try_from(c.remaining(c.banked_ms).max(0)).unwrap_or(0) / 1000);
+            let d = format!(" ({})", clock(secs, Minutes::Padded));
+            let room = cols.saturating_sub(6 + width(&d)).max(8);
+            format!("Next: {}{d}", cut(&sanitize(&n.title()), room))
         }
+        _ => "Last stage".to_string(),
     };
-    // Below that, the next stage stays and the projected end goes.
-    let mut spans = vec![Span::raw(next.clone())];
-    if next.chars().count() + tail.chars().count() <= width {
-        spans.extend([Span::styled(" · ", t.muted()), Span::raw(ends)]);
-    }
-    if with_counts {
-        spans.extend([Span::styled(" · ", t.muted()), Span::raw(counts)]);
+    let sep = 3;
+    let mut spans = vec![Span::raw(cut(&next, cols))];
+    let mut used = width(&next);
+    for part in [ends, counts] {
+        if used + sep + width(&part) > cols {
+            break;
+        }
+        used += sep + width(&part);
+        spans.extend([Span::styled(" · ", t.muted()), Span::raw(part)]);
     }
     Line::from(spans)
 }
 
 /// One cell per stage: done `■`, current `▶`, to come `·`; rounds separated by `|`.
-fn progress_strip(app: &LiveScreen, width: u16) -> Line<'static> {
+fn progress_strip(app: &LiveScreen, cols: u16) -> Line<'static> {
     let st = &app.state;
     let t = app.opts.theme;
     let mut spans = Vec::new();
@@ -413,8 +552,7 @@ fn progress_strip(app: &LiveScreen, width: u16) -> Line<'static> {
         };
         spans.push(Span::styled(sym, style));
     }
-    let cells: usize = spans.len();
-    if cells > usize::from(width) {
+    if spans.len() > usize::from(cols) {
         // Too many stages for the width: a compact count instead.
         return Line::from(format!("stage {} of {}", st.pos + 1, st.stages.len()));
     }
@@ -423,7 +561,7 @@ fn progress_strip(app: &LiveScreen, width: u16) -> Line<'static> {
 
 /// The running session's footer, from [`LIVE`] (pause reads "resume" while paused); the mirror's
 /// from [`MIRROR`].
-pub(super) fn footer(app: &LiveScreen, width: u16) -> Line<'static> {
+pub(super) fn footer(app: &LiveScreen, cols: u16) -> Line<'static> {
     let t = app.opts.theme;
     if app.opts.mirror {
         let quit = &MIRROR[0];
@@ -441,23 +579,22 @@ pub(super) fn footer(app: &LiveScreen, width: u16) -> Line<'static> {
             (b.shown.to_string(), word)
         })
         .collect();
-    key_line(app, items, width)
+    key_line(app, items, cols)
 }
 
 /// `k label · k label …`, dropping entries from the middle until it fits (help and quit stay).
 pub(super) fn key_line(
     app: &LiveScreen,
     mut items: Vec<(String, &'static str)>,
-    width: u16,
+    cols: u16,
 ) -> Line<'static> {
     let t = app.opts.theme;
     let len = |items: &[(String, &str)]| -> usize {
         // "k label" per item, " · " between items.
-        let words: usize =
-            items.iter().map(|(k, l)| k.chars().count() + l.chars().count() + 1).sum();
+        let words: usize = items.iter().map(|(k, l)| width(k) + width(l) + 1).sum();
         words + 3 * items.len().saturating_sub(1)
     };
-    while len(&items) > usize::from(width) && items.len() > 3 {
+    while len(&items) > usize::from(cols) && items.len() > 3 {
         items.remove(items.len() - 3);
     }
     let mut spans = Vec::new();

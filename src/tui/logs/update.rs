@@ -216,7 +216,7 @@ pub fn type_char(app: &mut App, key: KeyEvent) -> bool {
     match key.code {
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => app.filter.push(c),
         KeyCode::Backspace => {
-            app.filter.pop();
+            crate::text::pop_grapheme(&mut app.filter);
         }
         _ => return false,
     }

@@ -1,0 +1,143 @@
+//! How the running screen shares its rows, by priority, never by fixed rows. From most to least
+//! important: the banner (the log is failing), the state word and the stage name; the countdown
+//! (one line at least); the state in words and every Speak and Silent line; a question or form
+//! being answered; the countdown up to its share of the screen; who holds which role in each
+//! group; the message; the next stage and the projected end; the prompts; the progress strip; the
+//! footer. A lower item gives way before a higher one. What is left after them all makes the
+//! countdown larger still, and the rest is spacing.
+
+/// The rows each item would like, at the screen's width.
+#[derive(Debug, Clone, Default)]
+pub struct Wants {
+    pub height: u16,
+    pub banner: u16,
+    pub state: u16,
+    pub cues: u16,
+    pub panel: u16,
+    /// The rows of each size the countdown can take, largest first, ending with one line.
+    pub clock: Vec<u16>,
+    pub groups: u16,
+    pub message: u16,
+    pub next: u16,
+    /// Rows for the prompts beyond those beside the groups (two columns on a wide screen).
+    pub prompts: u16,
+    pub strip: u16,
+    pub footer: u16,
+}
+
+/// The rows each item gets. `clock` is an index into [`Wants::clock`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rows {
+    pub banner: u16,
+    pub head: u16,
+    pub title: u16,
+    pub clock: usize,
+    pub clock_height: u16,
+    pub state: u16,
+    pub cues: u16,
+    pub panel: u16,
+    pub groups: u16,
+    pub message: u16,
+    pub next: u16,
+    pub prompts: u16,
+    pub strip: u16,
+    pub footer: u16,
+    /// Rows left over, for spacing.
+    pub spare: u16,
+}
+
+/// The countdown's share of the screen before the lower items are placed: two fifths of it.
+fn share(height: u16) -> u16 {
+    (height * 2 / 5).max(1)
+}
+
+/// Shares `w.height` rows out by priority (see the module's docs).
+pub fn allocate(w: &Wants) -> Rows {
+    let mut left = w.height;
+    let mut take = |want: u16| {
+        let got = want.min(left);
+        left -= got;
+        got
+    };
+    let mut r = Rows { banner: take(w.banner), head: take(1), title: take(1), ..Rows::default() };
+    let line = take(1);
+    r.state = take(w.state);
+    r.cues = take(w.cues);
+    r.panel = take(w.panel);
+    // The largest size within `rows` (the one line is always possible once it has its row).
+    let last = w.clock.len().saturating_sub(1);
+    let pick = |rows: u16| w.clock.iter().position(|h| *h <= rows).unwrap_or(last);
+    let rows_of = |i: usize| w.clock.get(i).copied().unwrap_or(1);
+    if line == 0 {
+        r.clock = last;
+        r.spare = left;
+        return r;
+    }
+    r.clock = pick(share(w.height).min(left + 1));
+    let mut take = |want: u16| {
+        let got = want.min(left);
+        left -= got;
+        got
+    };
+    take(rows_of(r.clock) - 1);
+    r.groups = take(w.groups);
+    r.message = take(w.message);
+    r.next = take(w.next);
+    r.prompts = take(w.prompts);
+    r.strip = take(w.strip);
+    r.footer = take(w.footer);
+    // What is left makes the countdown larger.
+    let grown = pick(rows_of(r.clock) + left);
+    left -= rows_of(grown) - rows_of(r.clock);
+    r.clock = grown;
+    r.clock_height = rows_of(grown);
+    r.spare = left;
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wants(height: u16) -> Wants {
+        Wants {
+            height,
+            state: 1,
+            cues: 3,
+            clock: vec![21, 18, 14, 11, 7, 4, 1],
+            groups: 4,
+            next: 1,
+            prompts: 3,
+            strip: 1,
+            footer: 1,
+            ..Wants::default()
+        }
+    }
+
+    #[test]
+    fn lower_items_give_way_first() {
+        // Plenty of room: everything, and the rest to the countdown.
+        let r = allocate(&wants(35));
+        assert_eq!((r.cues, r.groups, r.next, r.prompts, r.strip, r.footer), (3, 4, 1, 3, 1, 1));
+        assert_eq!(r.clock_height, 18);
+        // Short: the footer goes first, then the strip and the prompts; never a cue.
+        let r = allocate(&wants(22));
+        assert_eq!((r.cues, r.groups, r.next, r.prompts, r.strip), (3, 4, 1, 3, 1));
+        assert_eq!((r.clock_height, r.footer), (7, 0));
+        let r = allocate(&wants(16));
+        assert_eq!((r.state, r.cues, r.clock_height), (1, 3, 4));
+        assert_eq!(r.footer, 0);
+    }
+
+    #[test]
+    fn a_panel_takes_rows_from_the_lower_items_and_then_the_countdown() {
+        let mut w = wants(35);
+        w.panel = 7;
+        let r = allocate(&w);
+        assert_eq!((r.cues, r.panel), (3, 7));
+        assert!(r.clock_height >= 14, "{r:?}");
+        w.height = 24;
+        let r = allocate(&w);
+        assert_eq!((r.cues, r.panel, r.clock_height), (3, 7, 7));
+    }
+}
