@@ -43,7 +43,9 @@ fn stderr(o: &Output) -> String {
 
 /// Output with the temporary folder replaced, so snapshots do not depend on it.
 fn stable(text: &str, data: &Path) -> String {
-    text.replace(&data.display().to_string(), "<data>")
+    let text = text.replace(&data.display().to_string(), "<data>");
+    // Windows writes `<data>\sessions\ID.jsonl`; the snapshots are written with `/`.
+    if cfg!(windows) { text.replace(r"<data>\sessions\", "<data>/sessions/") } else { text }
 }
 
 fn ok(o: &Output) -> String {

@@ -4,6 +4,11 @@
 //! running, orange for wrap-up, vermilion for time and overrun — told apart by lightness as well
 //! as hue, so red-green colour blindness does not merge them. `high-contrast` uses only black,
 //! white, bold and reverse video; `mono` (or `NO_COLOR`) uses no colour at all.
+//!
+//! The default palette is 24-bit colour. Windows Terminal and the Windows 10/11 console take it
+//! (as virtual terminal sequences). A console without them (Windows 8.1 and earlier, or the
+//! "legacy console" option) is drawn through the console API, which has sixteen colours and would
+//! turn every one of these into black: there, the default theme is shown as `high-contrast`.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -26,10 +31,29 @@ pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
+/// Whether the terminal can show 24-bit colours. Only a Windows console without virtual
+/// terminal sequences cannot (crossterm then has 16 colours, and draws an RGB colour as black);
+/// terminals elsewhere are trusted to take them, as they do in practice.
+pub fn rgb_colours() -> bool {
+    !cfg!(windows) || crossterm::style::available_color_count() >= 256
+}
+
 impl Theme {
-    /// The theme asked for, or `mono` when `NO_COLOR` asks for no colour.
+    /// The theme asked for, or `mono` when `NO_COLOR` asks for no colour, or `high-contrast`
+    /// for the default theme where its colours cannot be shown ([`rgb_colours`]).
     pub fn from_env(name: ThemeName) -> Self {
-        Self::resolve(name, no_color())
+        Self::for_terminal(name, no_color(), rgb_colours())
+    }
+
+    /// [`Theme::resolve`], then the default theme as `high-contrast` when the terminal cannot
+    /// show 24-bit colours.
+    pub fn for_terminal(name: ThemeName, no_color: bool, rgb: bool) -> Self {
+        let theme = Self::resolve(name, no_color);
+        if theme.name == ThemeName::Default && !rgb {
+            Self { name: ThemeName::HighContrast }
+        } else {
+            theme
+        }
     }
 
     /// The theme asked for, or `mono` when `NO_COLOR` is set (and not empty).
@@ -146,5 +170,20 @@ impl Theme {
     /// The heading over private notes in review: it must not be missed on a shared screen.
     pub fn private(self) -> Style {
         self.colour(ORANGE).add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_console_without_24_bit_colour_gets_high_contrast_for_the_default_theme() {
+        let t = |name, no_color, rgb| Theme::for_terminal(name, no_color, rgb).name;
+        assert_eq!(t(ThemeName::Default, false, false), ThemeName::HighContrast);
+        assert_eq!(t(ThemeName::Default, false, true), ThemeName::Default);
+        assert_eq!(t(ThemeName::Default, true, false), ThemeName::Mono, "NO_COLOR wins");
+        assert_eq!(t(ThemeName::Mono, false, false), ThemeName::Mono);
+        assert_eq!(t(ThemeName::HighContrast, false, true), ThemeName::HighContrast);
     }
 }
