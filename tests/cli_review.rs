@@ -112,7 +112,8 @@ fn logs_list_filters() {
         "convene: --since last week: not a date; write it as YYYY-MM-DD, e.g. 2026-11-23\n"
     );
     let bad = convene(data.path(), &["logs", "list", "--status", "done"]);
-    assert!(stderr(&bad).contains("--status done: use completed, ended-early or unfinished"));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("possible values: completed, ended-early, unfinished"));
 }
 
 #[test]

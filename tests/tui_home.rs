@@ -56,7 +56,7 @@ fn enter_asks_for_names_then_hands_the_start_to_the_loop() {
         panic!("Enter with names starts");
     };
     let data = tempfile::tempdir().expect("tempdir");
-    let dirs = Dirs { protocols_dir: None, data_dir: Some(data.path().to_path_buf()) };
+    let dirs = Dirs { data_dir: Some(data.path().to_path_buf()), ..Dirs::default() };
     let (setup, _warnings) = request.perform(&dirs).expect("a valid roster");
     assert_eq!(setup.participants, ["Ann", "Ben", "Cat", "Dev"]);
     assert!(matches!(

@@ -54,7 +54,7 @@ pub fn options(screen: &ScreenArgs, mirror: bool) -> Options {
     Options {
         quiet: screen.quiet,
         flash: !screen.no_flash,
-        theme: Theme::from_env(screen.theme),
+        theme: Theme::from_env(screen.theme.unwrap_or_default()),
         mirror,
     }
 }
@@ -553,28 +553,7 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         Err(e) => return Ok(fail(&e)),
     };
     if args.list {
-        let mut text = String::new();
-        let mut any = false;
-        for e in unfinished(&scan) {
-            let Some(d) = e.ok() else { continue };
-            any = true;
-            let running = if in_use(&e.path) { "  (running in another terminal)" } else { "" };
-            let place = match d.runs.iter().find(|r| !r.finished).or(d.runs.last()) {
-                Some(r) => format!("in {}", crate::text::sanitize(&r.name)),
-                None => "not started".to_string(),
-            };
-            let line = format!(
-                "{}  {}  {}  {place}{running}\n",
-                e.id,
-                d.created.format("%Y-%m-%d %H:%M"),
-                crate::text::sanitize(&d.protocol_name),
-            );
-            text.push_str(&line);
-        }
-        if !any {
-            text.push_str("No unfinished sessions.\n");
-        }
-        return Ok(output::finish(output::print(&text)));
+        return Ok(crate::commands::resume::list(&scan, args.json));
     }
     let found = match &args.id {
         Some(id) => match crate::review::resolve(&scan, id) {
@@ -696,16 +675,16 @@ pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    let screen = ScreenArgs { quiet: true, no_flash: false, theme: args.theme };
+    let screen = ScreenArgs { quiet: true, no_flash: args.no_flash, theme: args.theme };
     mirror::run(&path, &log, options(&screen, true))
 }
 
 /// `convene` alone: the home screen.
-pub fn home(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
+pub fn home(dirs: &Dirs, args: &crate::cli::HomeArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    home::run(dirs)
+    home::run(dirs, args)
 }
 
 #[cfg(test)]

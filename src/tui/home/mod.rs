@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use crossterm::event::{self, Event as TermEvent};
 
 use super::theme::Theme;
-use crate::cli::{Dirs, ScreenArgs};
+use crate::cli::{Dirs, HomeArgs};
 use crate::protocol::{Entry, Library};
 use crate::session::Setup;
 
@@ -74,11 +74,13 @@ impl Home {
     }
 }
 
-/// `convene` alone: the home screen, then the live session it starts.
-pub fn run(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
+/// `convene` alone: the home screen, then the live session it starts (with the screen options,
+/// facilitator and auto-advance from the environment and the config file).
+pub fn run(dirs: &Dirs, args: &HomeArgs) -> color_eyre::Result<ExitCode> {
     let lib = crate::commands::protocols::library(dirs);
-    let opts = super::options(&ScreenArgs::default(), false);
+    let opts = super::options(&args.screen, false);
     let mut home = Home::new(&lib, opts.theme);
+    home.fields[2] = args.facilitator.clone().unwrap_or_default();
     let mut terminal = ratatui::try_init()?;
     let result: color_eyre::Result<Option<(Setup, Vec<String>)>> = (|| {
         let _signals = super::signals::watch();
@@ -101,7 +103,10 @@ pub fn run(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
                 Intent::None => {}
                 Intent::Quit => return Ok(None),
                 Intent::Start(request) => match request.perform(dirs) {
-                    Ok(x) => return Ok(Some(x)),
+                    Ok((mut setup, warnings)) => {
+                        setup.auto_advance = args.auto_advance;
+                        return Ok(Some((setup, warnings)));
+                    }
                     Err(e) => home.message = Some(e.replace("\n  ", " ")),
                 },
             }
