@@ -325,6 +325,9 @@ impl StatusName {
 pub struct LogsArgs {
     #[command(subcommand)]
     pub action: Option<LogsAction>,
+    /// The browser's theme, from the settings in effect (not an option of its own).
+    #[arg(skip)]
+    pub theme: Option<ThemeName>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -47,7 +47,10 @@ fn main() -> ExitCode {
             tui::mirror(dirs, &args)
         }
         Some(Command::Protocols(args)) => commands::protocols::run(dirs, &args),
-        Some(Command::Logs(args)) => commands::review::logs(dirs, &args),
+        Some(Command::Logs(mut args)) => {
+            args.theme = Some(settings.theme.value);
+            commands::review::logs(dirs, &args)
+        }
         Some(Command::Report(args)) => commands::review::report(dirs, &args),
         Some(Command::Actions(args)) => commands::review::actions(dirs, &args),
         Some(Command::Info(args)) => Ok(commands::info::run(&settings, &args)),

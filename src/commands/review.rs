@@ -41,7 +41,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
             output::error("`convene logs list` prints the sessions without a terminal");
             return Ok(code);
         }
-        return crate::tui::logs::browse(dirs);
+        return crate::tui::logs::browse(dirs, args.theme);
     };
     let data = match review::data_dir(dirs.data_dir.as_deref()) {
         Ok(d) => d,

@@ -160,8 +160,9 @@ impl App {
     }
 }
 
-/// `convene logs`: scans the logs, then runs the browser until `q`.
-pub fn browse(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
+/// `convene logs`: scans the logs, then runs the browser until `q` (in the theme of the settings
+/// in effect).
+pub fn browse(dirs: &Dirs, theme: Option<crate::cli::ThemeName>) -> color_eyre::Result<ExitCode> {
     let scan = match crate::review::data_dir(dirs.data_dir.as_deref())
         .and_then(|d| crate::review::scan(&d))
     {
@@ -170,6 +171,7 @@ pub fn browse(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
     };
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut app = App::new(scan, here);
+    app.theme = Theme::from_env(theme.unwrap_or_default());
     let mut terminal = ratatui::try_init()?;
     let result = run_loop(&mut terminal, &mut app);
     ratatui::restore();
