@@ -1,9 +1,14 @@
 //! Command-line definitions (clap derive). Dispatch lives in `main.rs`; behaviour in `commands`
-//! and `tui`.
+//! and `tui`. [`command`] is the definition with the folders' real defaults in the help, which
+//! `main`, the completions and the man page all use.
+//!
+//! The folders and the screen options given here win over the environment (`CONVENE_*`), which
+//! wins over the config file, which wins over the defaults: [`crate::config`] resolves them, so
+//! nothing here has a default of its own for them (an option left out is `None` or `false`).
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -12,7 +17,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Run structured facilitation protocols from a terminal on a projector",
     long_about = "Run structured facilitation protocols (project tuning, action learning sets, \
 coaching triads, STORM, GROW) from a terminal on a projector. With no command, opens the home \
-screen to pick a protocol and start a session."
+screen to pick a protocol and start a session.",
+    after_help = "`convene info` shows the folders and settings in effect and where each came from."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -21,15 +27,56 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Folders convene reads from and writes to.
+/// Folders convene reads from and writes to. As parsed, only what the command line gave; once
+/// [`crate::config`] has resolved them, the folders in effect.
 #[derive(Debug, Args, Clone, Default)]
 pub struct Dirs {
-    /// Folder of your own protocol files (*.json) [default: <config dir>/convene/protocols]
-    #[arg(long, global = true, env = "CONVENE_PROTOCOLS_DIR", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        display_order = 100,
+        value_name = "DIR",
+        help = "Folder of your own protocol files (*.json) [env: CONVENE_PROTOCOLS_DIR] [config: protocols-dir]"
+    )]
     pub protocols_dir: Option<PathBuf>,
-    /// Folder where session logs are kept [default: <data dir>/convene]
-    #[arg(long, global = true, env = "CONVENE_DATA_DIR", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        display_order = 100,
+        value_name = "DIR",
+        help = "Folder where session logs are kept [env: CONVENE_DATA_DIR] [config: data-dir]"
+    )]
     pub data_dir: Option<PathBuf>,
+    #[arg(
+        long,
+        global = true,
+        display_order = 100,
+        value_name = "DIR",
+        help = "Folder of config.toml (and, by default, of the protocols folder) [env: CONVENE_CONFIG_DIR]"
+    )]
+    pub config_dir: Option<PathBuf>,
+}
+
+/// The command line with the folders' real defaults, for this user on this computer, in the help
+/// (`[default: /home/ann/.local/share/convene]`, not a placeholder).
+pub fn command() -> clap::Command {
+    let shown = |p: Option<PathBuf>| {
+        p.map_or_else(|| "none: no home folder".to_string(), |p| p.display().to_string())
+    };
+    let folders = crate::config::platform_folders();
+    let protocols = shown(folders.config.as_ref().map(|c| c.join("protocols")));
+    let data = shown(folders.data);
+    let config = shown(folders.config);
+    let with_default = |arg: clap::Arg, default: String| {
+        let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+        arg.help(format!("{help} [default: {default}]"))
+    };
+    Cli::command()
+        .mut_arg("protocols_dir", |a| {
+            with_default(a, format!("{protocols} (in the config folder)"))
+        })
+        .mut_arg("data_dir", |a| with_default(a, data))
+        .mut_arg("config_dir", |a| with_default(a, config))
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,6 +95,33 @@ pub enum Command {
     Report(ReportArgs),
     /// Commitments across sessions, with owners, due dates and follow-ups
     Actions(ActionsArgs),
+    /// The version, the folders and settings in effect (and where each came from), the terminal
+    Info(InfoArgs),
+    /// Print a completion script for your shell (the README's "Install" says where it goes)
+    Completions(CompletionsArgs),
+    /// Print the manual page, in roff (the README's "Install" says where it goes)
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Machine-readable output (JSON, schema `convene-info/1`)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete convene's commands and options in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command's own page (`convene man run` is convene-run(1)); without it, convene(1)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// Colours for the live screen.
@@ -62,21 +136,41 @@ pub enum ThemeName {
     Mono,
 }
 
-/// How the screen behaves: shared by run, resume and mirror.
+/// How the screen behaves: shared by run and resume (and, resolved, the home screen).
 #[derive(Debug, Args, Clone, Default)]
 pub struct ScreenArgs {
-    /// No terminal bell at the warning and at time up
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "No terminal bell at the warning and at time up [env: CONVENE_QUIET=1] [config: quiet]"
+    )]
     pub quiet: bool,
-    /// No flash of the screen when the stage changes
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "No flash of the screen when the stage changes [env: CONVENE_NO_FLASH=1] [config: no-flash]"
+    )]
     pub no_flash: bool,
-    /// Colour theme
-    #[arg(long, value_enum, default_value_t = ThemeName::Default)]
-    pub theme: ThemeName,
+    #[arg(
+        long,
+        value_enum,
+        help = "Colour theme [env: CONVENE_THEME] [config: theme] [default: default]"
+    )]
+    pub theme: Option<ThemeName>,
+}
+
+/// What the home screen starts sessions with, resolved from the environment and the config file
+/// (it has no options of its own).
+#[derive(Debug, Clone, Default)]
+pub struct HomeArgs {
+    pub screen: ScreenArgs,
+    pub facilitator: Option<String>,
+    pub auto_advance: bool,
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(after_help = "Examples:
+  convene run project-tuning --people \"Priya,Ann,Ben,Cat\"
+  convene run action-learning -p \"Ann,Ben,Cat,Dev\" --group \"AP set\" --stage questions=12m
+  convene run ./peer-review.json -p \"Ann,Ben,Cat\" --theme high-contrast --quiet")]
 pub struct RunArgs {
     /// A protocol id from the library (`convene protocols`), or a path to a protocol file
     pub protocol: String,
@@ -86,14 +180,19 @@ pub struct RunArgs {
     /// The recurring group this session belongs to, e.g. "AP set" (for follow-up)
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,
-    /// The facilitator's name
-    #[arg(long, value_name = "NAME")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        help = "The facilitator's name [env: CONVENE_FACILITATOR] [config: facilitator]"
+    )]
     pub facilitator: Option<String>,
     /// Change a stage's duration: --stage discussion=8m (repeatable)
     #[arg(long = "stage", value_name = "ID=DURATION")]
     pub stages: Vec<String>,
-    /// Move to the next stage by itself at time up
-    #[arg(long)]
+    #[arg(
+        long,
+        help = "Move to the next stage by itself at time up [env: CONVENE_AUTO_ADVANCE=1] [config: auto-advance]"
+    )]
     pub auto_advance: bool,
     #[command(flatten)]
     pub screen: ScreenArgs,
@@ -106,6 +205,9 @@ pub struct ResumeArgs {
     /// List unfinished sessions instead
     #[arg(long)]
     pub list: bool,
+    /// With --list: machine-readable output (JSON, schema `convene-resume-list/1`)
+    #[arg(long, requires = "list")]
+    pub json: bool,
     /// Continue from a log saved elsewhere when the sessions folder could not be written: puts it
     /// back in the sessions folder, then resumes it
     #[arg(long, value_name = "PATH", conflicts_with_all = ["id", "list"])]
@@ -118,18 +220,33 @@ pub struct ResumeArgs {
 pub struct MirrorArgs {
     /// Session id (default: the newest session still running)
     pub id: Option<String>,
-    /// Colour theme
-    #[arg(long, value_enum, default_value_t = ThemeName::Default)]
-    pub theme: ThemeName,
+    #[arg(
+        long,
+        help = "No flash of the screen when the stage changes [env: CONVENE_NO_FLASH=1] [config: no-flash]"
+    )]
+    pub no_flash: bool,
+    #[arg(
+        long,
+        value_enum,
+        help = "Colour theme [env: CONVENE_THEME] [config: theme] [default: default]"
+    )]
+    pub theme: Option<ThemeName>,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  convene protocols --people 6
+  convene protocols show coaching-triad --people 9
+  convene protocols validate ./peer-review.json")]
 pub struct ProtocolsArgs {
     #[command(subcommand)]
     pub action: Option<ProtocolsAction>,
     /// Quote totals for this many people (where the total depends on the group)
     #[arg(long, value_name = "N")]
     pub people: Option<usize>,
+    /// Machine-readable output (JSON, schema `convene-protocols/1`)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,9 +260,13 @@ pub enum ProtocolsAction {
         /// Quote the total for this many people
         #[arg(long, value_name = "N")]
         people: Option<usize>,
+        /// Machine-readable output (JSON, schema `convene-protocol/1`)
+        #[arg(long)]
+        json: bool,
     },
     /// Check protocol files; exit status 0 when all are valid, 2 otherwise
     Validate {
+        /// The protocol files to check
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -169,15 +290,44 @@ pub struct LogFilter {
     /// Only sessions on or before this date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
-    /// Only sessions with this status: completed, ended-early, unfinished
-    #[arg(long, value_name = "STATUS")]
-    pub status: Option<String>,
+    /// Only sessions with this status
+    #[arg(long, value_enum)]
+    pub status: Option<StatusName>,
+}
+
+/// How a session finished, for `--status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusName {
+    /// Ran to its last stage
+    Completed,
+    /// Ended before the last stage
+    EndedEarly,
+    /// Left to resume, or stopped without an end
+    Unfinished,
+}
+
+impl StatusName {
+    /// The word the review filter takes (`ended-early`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Completed => "completed",
+            Self::EndedEarly => "ended-early",
+            Self::Unfinished => "unfinished",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  convene logs
+  convene logs list --group \"AP set\" --since 2026-09-01
+  convene logs export 20261102-090000-000 --format md --redact -o minutes.md")]
 pub struct LogsArgs {
     #[command(subcommand)]
     pub action: Option<LogsAction>,
+    /// The browser's theme, from the settings in effect (not an option of its own).
+    #[arg(skip)]
+    pub theme: Option<ThemeName>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,15 +336,20 @@ pub enum LogsAction {
     List {
         #[command(flatten)]
         filter: LogFilter,
-        /// Machine-readable output
+        /// Machine-readable output (JSON, schema `convene-logs-list/1`)
         #[arg(long)]
         json: bool,
     },
     /// One session in detail, as readable text
-    Show { id: String },
+    Show {
+        /// The session's id (`convene logs list` shows them), or the start of it
+        id: String,
+    },
     /// Export one session as Markdown minutes, CSV (a row per stage run) or JSON
     Export {
+        /// The session's id (`convene logs list` shows them), or the start of it
         id: String,
+        /// What to write
         #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
         format: ExportFormat,
         /// Write to this file instead of standard output
@@ -208,8 +363,11 @@ pub enum LogsAction {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
+    /// Markdown minutes
     Md,
+    /// A row per stage run
     Csv,
+    /// Everything, schema `convene-session-export/1`
     Json,
 }
 
@@ -217,6 +375,7 @@ pub enum ExportFormat {
 pub struct ReportArgs {
     #[command(flatten)]
     pub filter: LogFilter,
+    /// Machine-readable output (JSON, schema `convene-report/1`)
     #[arg(long)]
     pub json: bool,
 }
@@ -235,6 +394,7 @@ pub struct ActionsArgs {
     /// Only open commitments past their due date
     #[arg(long)]
     pub overdue: bool,
+    /// Machine-readable output (JSON, schema `convene-actions/1`)
     #[arg(long)]
     pub json: bool,
 }

@@ -7,6 +7,7 @@
 //! - [`log`]: the session log on disk: the durable writer, the tolerant reader, the follower;
 //! - [`review`]: queries over many logs: listing, one session, report, commitments, exports;
 //! - [`clock`]: the one place the real clocks and today's date are read;
+//! - [`config`]: the settings in effect (flag > environment > config file > default);
 //! - [`output`]: what the commands print, their error lines and exit codes;
 //! - [`commands`]: the command-line subcommands that print text;
 //! - [`tui`]: the full-screen views (live session, mirror, home, review browser) and their loop;
@@ -18,6 +19,7 @@
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod config;
 pub mod log;
 pub mod output;
 pub mod protocol;

@@ -10,23 +10,52 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
-use convene::cli::{Cli, Command};
+use clap::FromArgMatches;
+use convene::cli::{self, Cli, Command};
+use convene::config::{self, Given};
 use convene::{commands, output, tui};
 
 fn main() -> ExitCode {
     install_panic_report();
-    let cli = Cli::parse();
-    let dirs = &cli.dirs;
+    let cli = Cli::from_arg_matches(&cli::command().get_matches()).unwrap_or_else(|e| e.exit());
+    // Printing these needs no settings: a broken config file does not stop them.
+    match &cli.command {
+        Some(Command::Completions(args)) => return commands::shell::completions(args),
+        Some(Command::Man(args)) => return commands::shell::man(args),
+        _ => {}
+    }
+    let settings = match config::resolve(&given(&cli)) {
+        Ok(s) => s,
+        Err(e) => return output::fail(output::BAD_INPUT, &e.to_string()),
+    };
+    let dirs = &settings.dirs();
     let result = match cli.command {
-        None => tui::home(dirs),
-        Some(Command::Run(args)) => tui::run(dirs, &args),
-        Some(Command::Resume(args)) => tui::resume(dirs, &args),
-        Some(Command::Mirror(args)) => tui::mirror(dirs, &args),
+        None => tui::home(dirs, &settings.home()),
+        Some(Command::Run(mut args)) => {
+            args.screen = settings.screen();
+            args.auto_advance = settings.auto_advance.value;
+            args.facilitator.clone_from(&settings.facilitator.value);
+            tui::run(dirs, &args)
+        }
+        Some(Command::Resume(args)) if args.list => Ok(commands::resume::run(dirs, args.json)),
+        Some(Command::Resume(mut args)) => {
+            args.screen = settings.screen();
+            tui::resume(dirs, &args)
+        }
+        Some(Command::Mirror(mut args)) => {
+            args.theme = Some(settings.theme.value);
+            args.no_flash = settings.no_flash.value;
+            tui::mirror(dirs, &args)
+        }
         Some(Command::Protocols(args)) => commands::protocols::run(dirs, &args),
-        Some(Command::Logs(args)) => commands::review::logs(dirs, &args),
+        Some(Command::Logs(mut args)) => {
+            args.theme = Some(settings.theme.value);
+            commands::review::logs(dirs, &args)
+        }
         Some(Command::Report(args)) => commands::review::report(dirs, &args),
         Some(Command::Actions(args)) => commands::review::actions(dirs, &args),
+        Some(Command::Info(args)) => Ok(commands::info::run(&settings, &args)),
+        Some(Command::Completions(_) | Command::Man(_)) => Ok(ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -49,4 +78,29 @@ fn install_panic_report() {
     if let Err(e) = hook.install() {
         output::error(&format!("cannot install the panic report: {e}"));
     }
+}
+
+/// What the command line gave for the settings [`config::resolve`] resolves.
+fn given(cli: &Cli) -> Given {
+    let mut g = Given { dirs: cli.dirs.clone(), ..Given::default() };
+    let screen = match &cli.command {
+        Some(Command::Run(a)) => {
+            g.auto_advance = a.auto_advance;
+            g.facilitator.clone_from(&a.facilitator);
+            Some(&a.screen)
+        }
+        Some(Command::Resume(a)) => Some(&a.screen),
+        Some(Command::Mirror(a)) => {
+            g.theme = a.theme;
+            g.no_flash = a.no_flash;
+            None
+        }
+        _ => None,
+    };
+    if let Some(s) = screen {
+        g.theme = s.theme;
+        g.quiet = s.quiet;
+        g.no_flash = s.no_flash;
+    }
+    g
 }

@@ -61,6 +61,36 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> io::Result<()> {
     write_out(text.as_bytes())
 }
 
+/// The `schema` of each JSON document convene prints (`docs/cli.md` lists them). The session
+/// export's is [`crate::review::export::JSON_SCHEMA`].
+pub mod schema {
+    pub const LOGS_LIST: &str = "convene-logs-list/1";
+    pub const REPORT: &str = "convene-report/1";
+    pub const ACTIONS: &str = "convene-actions/1";
+    pub const PROTOCOLS: &str = "convene-protocols/1";
+    pub const PROTOCOL: &str = "convene-protocol/1";
+    pub const RESUME_LIST: &str = "convene-resume-list/1";
+    pub const INFO: &str = "convene-info/1";
+}
+
+/// A JSON document as every `--json` prints it: `"schema": "convene-NAME/VERSION"` first (the
+/// name says what the document is, the version changes when a field changes meaning or goes
+/// away), then the document's own fields.
+#[derive(serde::Serialize)]
+struct Document<'a, T: serde::Serialize + ?Sized> {
+    schema: &'a str,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+/// Prints `value` (a struct) as a JSON document with its `schema`, like [`print_json`].
+///
+/// # Errors
+/// A value that does not serialise, or a failure to write.
+pub fn print_document<T: serde::Serialize + ?Sized>(schema: &str, value: &T) -> io::Result<()> {
+    print_json(&Document { schema, body: value })
+}
+
 /// Ends a printing command: success, quietly when the reader went away, or the machine's failure.
 pub fn finish(result: io::Result<()>) -> ExitCode {
     match result {

@@ -106,15 +106,21 @@ fn failures_are_plain_convene_lines_with_exit_codes() {
 #[test]
 fn escape_sequences_in_paths_never_reach_the_terminal() {
     let root = tempfile::tempdir().expect("tempdir");
-    // A folder name that would set the terminal's title.
-    let data = root.path().join("data\u{1b}]0;pwned\u{7}\u{9b}2J");
+    // A folder name that would set the terminal's title. Windows file names cannot hold the C0
+    // controls (ESC, BEL): there, the C1 CSI and a right-to-left override, which they can.
+    let (name, shown) = if cfg!(windows) {
+        ("data\u{9b}2J\u{202e}x", "data\u{FFFD}2J\u{FFFD}x")
+    } else {
+        ("data\u{1b}]0;pwned\u{7}\u{9b}2J", "data\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}2J")
+    };
+    let data = root.path().join(name);
     std::fs::create_dir_all(&data).expect("mkdir");
     let o = convene(&data, &["logs", "list"]);
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(out.starts_with("No session logs yet in "), "{out}");
     assert!(!has_raw_controls(&out), "{out:?}");
-    assert!(out.contains("data\u{FFFD}]0;pwned\u{FFFD}\u{FFFD}2J"), "{out:?}");
+    assert!(out.contains(shown), "{out:?}");
 
     let fixtures = data_with(&[S1]);
     let target = data.join("s1.md");

@@ -171,7 +171,9 @@ fn the_user_folder_can_replace_a_builtin() {
     let o = convene(&["protocols"], Some(VALID));
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert!(out.contains("project-tuning (built-in) is replaced by tests/fixtures/protocols/valid/project-tuning-short.json"), "{out}");
+    let file = Path::new(VALID).join("project-tuning-short.json");
+    let replaced = format!("project-tuning (built-in) is replaced by {}", file.display());
+    assert!(out.contains(&replaced), "{out}");
     let shown = stdout(&convene(&["protocols", "show", "project-tuning"], Some(VALID)));
     assert!(shown.starts_with("Project tuning (short) (project-tuning)"), "{shown}");
     assert!(shown.contains("\nTotal: 15:00\n"));

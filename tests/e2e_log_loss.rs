@@ -162,6 +162,7 @@ fn resume_id(screen: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
 fn a_sessions_folder_deleted_mid_session_is_written_again_and_resumes() {
     if !have_tmux() {
         return;
@@ -192,6 +193,7 @@ fn a_sessions_folder_deleted_mid_session_is_written_again_and_resumes() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
 fn a_log_saved_elsewhere_resumes_with_the_command_printed() {
     if !have_tmux() {
         return;

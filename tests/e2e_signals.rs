@@ -308,11 +308,13 @@ fn ended_by(sig: &str, status: u8) {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux and Unix signals, which Windows does not have")]
 fn sigint_from_outside_restores_the_terminal_and_says_how_to_resume() {
     ended_by("INT", 130);
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux and Unix signals, which Windows does not have")]
 fn sigquit_from_outside_restores_the_terminal_and_says_how_to_resume() {
     ended_by("QUIT", 131);
 }
@@ -370,11 +372,13 @@ fn stops_and_comes_back(name: &str, stop: impl Fn(&Tmux, &Pid)) {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux and Unix signals, which Windows does not have")]
 fn sigtstp_from_outside_leaves_the_screen_and_fg_brings_it_back() {
     stops_and_comes_back("tstp", |_, pid| pid.signal("TSTP"));
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux and Unix signals, which Windows does not have")]
 fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
     stops_and_comes_back("ctrl-z", |t, _| t.keys("sh", &["C-z"]));
 }
@@ -383,6 +387,7 @@ fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
 /// screen with no `fg` to bring it back: Ctrl-Z says so and the session carries on, and a stop
 /// from outside is discarded, as the kernel discards it for a program without a handler.
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux and Unix signals, which Windows does not have")]
 fn ctrl_z_without_a_shell_to_return_to_carries_on() {
     if !have_tmux() {
         return;

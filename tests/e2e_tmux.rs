@@ -200,6 +200,7 @@ fn title_is(screen: &str, name: &str) -> bool {
 const SOON: Duration = Duration::from_secs(60);
 
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
 fn a_session_runs_in_a_real_terminal_and_ends_cleanly() {
     if !have_tmux() {
         return;
@@ -239,6 +240,7 @@ fn log_events(path: &Path) -> Vec<serde_json::Value> {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
 fn resume_after_a_kill_shows_the_same_stage() {
     if !have_tmux() {
         return;
@@ -291,6 +293,7 @@ fn resume_after_a_kill_shows_the_same_stage() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
 fn the_mirror_follows_a_running_session() {
     if !have_tmux() {
         return;

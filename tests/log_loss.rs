@@ -129,6 +129,11 @@ fn mode(p: &Path) -> u32 {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "Wine keeps the name of a deleted file that is still open until it is closed (Windows \
+              before 10 did too): a log deleted under a running session can't be shown there"
+)]
 fn a_log_deleted_mid_session_is_written_again_whole() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let data = tmp.path().join("data");
@@ -160,6 +165,10 @@ fn a_log_deleted_mid_session_is_written_again_whole() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "Windows refuses to remove a folder while convene holds a file in it open"
+)]
 fn a_deleted_sessions_folder_is_created_again_private() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let data = tmp.path().join("data");
@@ -241,6 +250,10 @@ fn header_path(data: &Path) -> PathBuf {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "Windows refuses to remove a folder while convene holds a file in it open"
+)]
 fn a_log_written_again_is_locked_again() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let data = tmp.path().join("data");
@@ -308,8 +321,16 @@ fn a_full_disk_saved_elsewhere_is_never_resumed_from_the_incomplete_log() {
     assert!(!f.failed && f.err.is_empty(), "{f:?}");
     assert!(text.contains(&format!("The whole session is in {}.", copy.display())), "{text}");
     assert!(!text.contains(&format!("convene resume {ID}")), "{text}");
-    let command = format!("convene resume --file '{}'", copy.display());
+    let quoted = if cfg!(windows) {
+        format!("\"{}\"", copy.display())
+    } else {
+        format!("'{}'", copy.display())
+    };
+    let command = format!("convene resume --file {quoted}");
     assert!(text.contains(&command), "{text}");
+    // convene has exited: its files are closed (Windows removes a file still open only once it
+    // is closed).
+    drop(app.log.take());
 
     // Following it (space has come back): the whole session is back in the sessions folder and
     // resumable. Without a terminal the live screen cannot open, but the log is put back first.

@@ -1,4 +1,7 @@
 //! Subcommands that print text (everything but the full-screen views).
 
+pub mod info;
 pub mod protocols;
+pub mod resume;
 pub mod review;
+pub mod shell;

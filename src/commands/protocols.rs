@@ -3,12 +3,14 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use serde::Serialize;
+
 use crate::cli::{Dirs, ProtocolsAction, ProtocolsArgs};
 use crate::output;
 use crate::protocol::plan::{planned_total, rounds_for, typical_people};
 use crate::protocol::{
-    Cue, ExtensionPolicy, Library, Minutes, OrderRule, Part, Protocol, RoleCount, Rounds,
-    StageSpec, Timing, clock, load_file,
+    Cue, ExtensionPolicy, GroupRules, Library, Minutes, OrderRule, Part, Protocol, RoleCount,
+    Rounds, StageSpec, Timing, clock, load_file,
 };
 use crate::review::fmt::cut;
 use crate::text::{plural, sanitize};
@@ -25,13 +27,25 @@ pub fn library(dirs: &Dirs) -> Library {
 
 pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {
     match &args.action {
+        None | Some(ProtocolsAction::List) if args.json => {
+            Ok(output::finish(output::print_document(
+                output::schema::PROTOCOLS,
+                &list_json(&library(dirs), args.people),
+            )))
+        }
         None | Some(ProtocolsAction::List) => {
             Ok(output::finish(output::print(&list(&library(dirs), args.people))))
         }
-        Some(ProtocolsAction::Show { protocol, people }) => match library(dirs).resolve(protocol) {
-            Ok(p) => Ok(output::finish(output::print(&show(&p, people.or(args.people))))),
-            Err(e) => Ok(output::fail(output::BAD_INPUT, &e)),
-        },
+        Some(ProtocolsAction::Show { protocol, people, json }) => {
+            match library(dirs).resolve(protocol) {
+                Ok(p) if *json || args.json => Ok(output::finish(output::print_document(
+                    output::schema::PROTOCOL,
+                    &show_json(&p, people.or(args.people)),
+                ))),
+                Ok(p) => Ok(output::finish(output::print(&show(&p, people.or(args.people))))),
+                Err(e) => Ok(output::fail(output::BAD_INPUT, &e)),
+            }
+        }
         Some(ProtocolsAction::Validate { files }) => {
             let mut ok = true;
             let mut text = String::new();
@@ -185,6 +199,116 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
         }
     }
     out
+}
+
+/// One protocol in `convene protocols --json`.
+#[derive(Debug, Serialize)]
+pub struct ListedProtocol<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    /// The role ids, in order.
+    pub roles: Vec<&'a str>,
+    /// Who can take part, as in the protocol file.
+    pub group: &'a GroupRules,
+    /// The same in words: `2-5`, `3-12 in groups of 3`.
+    pub people_text: String,
+    /// The head count the total is for: `--people`, or the protocol's typical group.
+    pub people: usize,
+    /// Whether the protocol allows that many people.
+    pub allowed: bool,
+    /// The planned total for that many people, in milliseconds.
+    pub total_ms: u64,
+    /// Whether the total depends on the head count (a round per member).
+    pub total_depends_on_people: bool,
+    /// `built-in`, or the file it was loaded from.
+    pub origin: String,
+    /// A user file that replaces the built-in of the same id.
+    pub replaces_builtin: bool,
+}
+
+/// A protocol replaced by another with the same id.
+#[derive(Debug, Serialize)]
+pub struct Replaced<'a> {
+    pub id: &'a str,
+    pub origin: String,
+    pub by: String,
+}
+
+/// A file in the user's folder that could not be loaded.
+#[derive(Debug, Serialize)]
+pub struct Unloadable {
+    pub origin: String,
+    /// The error, starting with the file and its line:column.
+    pub problem: String,
+}
+
+/// `convene protocols --json` (schema `convene-protocols/1`).
+#[derive(Debug, Serialize)]
+pub struct ListJson<'a> {
+    pub protocols: Vec<ListedProtocol<'a>>,
+    pub replaced: Vec<Replaced<'a>>,
+    pub unreadable: Vec<Unloadable>,
+}
+
+pub fn list_json(lib: &Library, people: Option<usize>) -> ListJson<'_> {
+    let mut doc = ListJson { protocols: Vec::new(), replaced: Vec::new(), unreadable: Vec::new() };
+    for e in &lib.entries {
+        match &e.protocol {
+            Ok(p) => {
+                if let Some(by) = &e.shadowed_by {
+                    doc.replaced.push(Replaced {
+                        id: &p.id,
+                        origin: e.origin.describe(),
+                        by: by.describe(),
+                    });
+                    continue;
+                }
+                let n = people.unwrap_or_else(|| typical_people(p));
+                doc.protocols.push(ListedProtocol {
+                    id: &p.id,
+                    name: &p.name,
+                    roles: p.roles.iter().map(|r| r.id.as_str()).collect(),
+                    group: &p.group,
+                    people_text: people_phrase(p),
+                    people: n,
+                    allowed: fits(p, n),
+                    total_ms: planned_total(p, n) * 1000,
+                    total_depends_on_people: depends_on_people(p),
+                    origin: e.origin.describe(),
+                    replaces_builtin: e.replaces_builtin,
+                });
+            }
+            Err(err) => {
+                doc.unreadable
+                    .push(Unloadable { origin: e.origin.describe(), problem: err.to_string() });
+            }
+        }
+    }
+    doc
+}
+
+/// `convene protocols show --json` (schema `convene-protocol/1`).
+#[derive(Debug, Serialize)]
+pub struct ShowJson<'a> {
+    /// The head count the rounds and total are for: `--people`, or the typical group.
+    pub people: usize,
+    pub allowed: bool,
+    pub rounds: usize,
+    /// The planned total for that many people, in milliseconds.
+    pub total_ms: u64,
+    /// The protocol as in its file (docs/protocol-format.md).
+    pub protocol: &'a Protocol,
+}
+
+pub fn show_json(p: &Protocol, people: Option<usize>) -> ShowJson<'_> {
+    let n = people.unwrap_or_else(|| typical_people(p));
+    ShowJson {
+        people: n,
+        allowed: fits(p, n),
+        rounds: rounds_for(p, n),
+        total_ms: planned_total(p, n) * 1000,
+        protocol: p,
+    }
 }
 
 /// The text printed by `convene protocols show`.

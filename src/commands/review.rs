@@ -23,7 +23,7 @@ fn filter_from(f: &LogFilter) -> Result<Filter, ReviewError> {
         group: f.group.as_deref(),
         since: f.since.as_deref(),
         until: f.until.as_deref(),
-        status: f.status.as_deref(),
+        status: f.status.map(crate::cli::StatusName::key),
     })
 }
 
@@ -31,8 +31,8 @@ fn print(text: &str) -> ExitCode {
     output::finish(output::print(text))
 }
 
-fn json<T: serde::Serialize>(value: &T) -> ExitCode {
-    output::finish(output::print_json(value))
+fn json<T: serde::Serialize>(schema: &str, value: &T) -> ExitCode {
+    output::finish(output::print_document(schema, value))
 }
 
 pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
@@ -41,7 +41,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
             output::error("`convene logs list` prints the sessions without a terminal");
             return Ok(code);
         }
-        return crate::tui::logs::browse(dirs);
+        return crate::tui::logs::browse(dirs, args.theme);
     };
     let data = match review::data_dir(dirs.data_dir.as_deref()) {
         Ok(d) => d,
@@ -58,7 +58,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
                 Err(e) => return Ok(fail(&e)),
             };
             if *as_json {
-                Ok(json(&list::json(&scan, &filter)))
+                Ok(json(output::schema::LOGS_LIST, &list::json(&scan, &filter)))
             } else {
                 Ok(print(&list::table(&scan, &filter)))
             }
@@ -103,7 +103,7 @@ pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
         Ok(rep::report(scan.digests().filter(|d| filter.matches(d))))
     };
     match run() {
-        Ok(r) if args.json => Ok(json(&r)),
+        Ok(r) if args.json => Ok(json(output::schema::REPORT, &r)),
         Ok(r) => Ok(print(&rep::text(&r))),
         Err(e) => Ok(fail(&e)),
     }
@@ -133,7 +133,9 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
         Ok(list_actions(scan.digests(), &filter, today))
     };
     match run() {
-        Ok(list) if args.json => Ok(json(&ActionsJson { today, commitments: &list })),
+        Ok(list) if args.json => {
+            Ok(json(output::schema::ACTIONS, &ActionsJson { today, commitments: &list }))
+        }
         Ok(list) => Ok(print(&review::actions::text(&list, today))),
         Err(e) => Ok(fail(&e)),
     }

@@ -18,6 +18,7 @@ pub struct Farewell {
 }
 
 /// Quotes a path for a shell command the user may copy, when it needs quoting.
+#[cfg(not(windows))]
 fn shell_quote(text: &str) -> String {
     let plain = !text.is_empty()
         && text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,:@=%~".contains(c));
@@ -25,6 +26,22 @@ fn shell_quote(text: &str) -> String {
         text.to_string()
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// Windows: `C:\Users\ann\x.jsonl` as it is; in double quotes (the same in PowerShell and cmd)
+/// when it holds a space or the like; in PowerShell's single quotes when it holds `$` or a
+/// backtick, which double quotes would expand there.
+#[cfg(windows)]
+fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "\\/._-+,:@=~".contains(c));
+    if plain {
+        text.to_string()
+    } else if text.contains(['$', '`']) {
+        format!("'{}'", text.replace('\'', "''"))
+    } else {
+        format!("\"{text}\"")
     }
 }
 
@@ -138,6 +155,15 @@ mod tests {
     use super::shell_quote;
 
     #[test]
+    #[cfg(windows)]
+    fn paths_in_printed_commands_are_quoted_for_windows_shells() {
+        assert_eq!(shell_quote(r"C:\Users\ann\x.jsonl"), r"C:\Users\ann\x.jsonl");
+        assert_eq!(shell_quote(r"E:\Ann's stick\x"), r#""E:\Ann's stick\x""#);
+        assert_eq!(shell_quote(r"C:\$money\x"), r"'C:\$money\x'");
+    }
+
+    #[test]
+    #[cfg(not(windows))]
     fn paths_in_printed_commands_are_quoted_when_needed() {
         assert_eq!(shell_quote("/home/ann/convene-1.jsonl"), "/home/ann/convene-1.jsonl");
         assert_eq!(

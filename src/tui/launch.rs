@@ -4,7 +4,6 @@
 //! the summary printed after the session ([`super::farewell`]). What a user sees when something
 //! is wrong is worded here, from typed errors.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -63,7 +62,7 @@ pub fn options(screen: &ScreenArgs, mirror: bool) -> Options {
     Options {
         quiet: screen.quiet,
         flash: !screen.no_flash,
-        theme: Theme::from_env(screen.theme),
+        theme: Theme::from_env(screen.theme.unwrap_or_default()),
         mirror,
     }
 }
@@ -195,30 +194,6 @@ fn find_log(scan: &Scan, id: &str) -> Result<(PathBuf, SessionLog), OpenError> {
     read_chosen(crate::review::resolve(scan, id)?)
 }
 
-/// `convene resume --list`: the unfinished sessions, one a line.
-fn list_unfinished(scan: &Scan) -> ExitCode {
-    let mut text = String::new();
-    for e in unfinished(scan) {
-        let Some(d) = e.ok() else { continue };
-        let running = if in_use(&e.path) { "  (running in another terminal)" } else { "" };
-        let place = match d.runs.iter().find(|r| !r.finished).or(d.runs.last()) {
-            Some(r) => format!("in {}", crate::text::sanitize(&r.name)),
-            None => "not started".to_string(),
-        };
-        let _ = writeln!(
-            text,
-            "{}  {}  {}  {place}{running}",
-            e.id,
-            d.created.format("%Y-%m-%d %H:%M"),
-            crate::text::sanitize(&d.protocol_name),
-        );
-    }
-    if text.is_empty() {
-        text.push_str("No unfinished sessions.\n");
-    }
-    output::finish(output::print(&text))
-}
-
 /// `convene resume`.
 pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     let data = match need_data(dirs) {
@@ -232,9 +207,6 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => return Ok(fail(&e.to_string())),
     };
-    if args.list {
-        return Ok(list_unfinished(&scan));
-    }
     let found = match &args.id {
         Some(id) => crate::review::resolve(&scan, id).map_err(OpenError::from).and_then(|e| {
             // Refused before anything else: the digest already knows it ended.
@@ -343,19 +315,19 @@ pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    let screen = ScreenArgs { quiet: true, no_flash: false, theme: args.theme };
+    let screen = ScreenArgs { quiet: true, no_flash: args.no_flash, theme: args.theme };
     super::mirror::run(&path, &log, options(&screen, true))
 }
 
 /// `convene` alone: the home screen, then the session it starts.
-pub fn home(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
+pub fn home(dirs: &Dirs, args: &crate::cli::HomeArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
     let lib = Library::standard(dirs.protocols_dir.as_deref());
-    let opts = options(&ScreenArgs::default(), false);
+    let opts = options(&args.screen, false);
     let data = data_dir(dirs.data_dir.as_deref());
-    let Some(checked) = super::home::run(&lib, opts.theme, data.as_deref())? else {
+    let Some(checked) = super::home::run(&lib, opts.theme, data.as_deref(), args)? else {
         return Ok(ExitCode::SUCCESS);
     };
     let Some(data) = data else {

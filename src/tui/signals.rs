@@ -42,8 +42,26 @@
 //! that part, and the loop reports it as a `time-gap` (cause `suspend`) as after any sleep.
 //!
 //! Outside a screen (before the first, between two, after the last) the signals act as if
-//! convene had no handler. Windows has none of these signals: there, [`watch`] does nothing and
-//! Ctrl-Z is an ordinary key (the console's own Ctrl-C and close events are not handled here).
+//! convene had no handler.
+//!
+//! # Windows
+//!
+//! Windows has none of these signals, and Ctrl-Z is an ordinary key there. Ctrl-C reaches a
+//! screen as a key (crossterm's raw mode turns the console's processed input off), so each
+//! screen handles it as it does on Unix. What is left are the console's control events, which
+//! arrive on a thread of their own through `SetConsoleCtrlHandler` (the `ctrlc` crate):
+//!
+//! - **Ctrl-Break** is taken as a quit, as SIGINT is on Unix: the loop writes what the log still
+//!   holds only in memory, restores the console, says how to resume and exits with Windows' own
+//!   status for it, `STATUS_CONTROL_C_EXIT` (0xC000013A). There is no signal to wake a loop
+//!   blocked in crossterm's `read` on Windows, so the request is taken at the loop's next pass (a
+//!   running clock passes every second); a loop that has not taken it within two seconds (an idle
+//!   or paused screen) is left to the handler thread, which restores the console and exits the
+//!   same way. Every event shown is already on disk.
+//! - **Closing the console window, logging off, shutting down**: Windows ends the process as soon
+//!   as the handler returns, and `ctrlc`'s returns at once, so this is, for convene, a kill: what
+//!   was shown is on disk (write, flush, then show) and `convene resume` continues. Only events
+//!   held in memory after a disk error would be lost, as in a power cut.
 
 use std::io;
 
@@ -62,9 +80,10 @@ impl Quit {
         imp::name(self.0)
     }
 
-    /// The exit status a shell expects of a program ended by this signal: 128 + its number.
+    /// The exit status a shell expects of a program ended by this signal: 128 + its number on
+    /// Unix; on Windows, `STATUS_CONTROL_C_EXIT` as for any program ended by Ctrl-C or Ctrl-Break.
     pub fn exit_status(self) -> i32 {
-        128 + self.0
+        imp::exit_status(self.0)
     }
 }
 
@@ -334,6 +353,10 @@ mod imp {
         signal_name(sig).map_or_else(|| format!("signal {sig}"), str::to_string)
     }
 
+    pub fn exit_status(sig: i32) -> i32 {
+        128 + sig
+    }
+
     /// Whether stopping is of use: `false` when the kernel would discard a stop signal with its
     /// default action, because the process group is orphaned — no member's parent is in another
     /// group of the same session, so no shell with job control waits to continue it. Linux reads
@@ -375,9 +398,111 @@ mod imp {
     }
 }
 
-/// Windows has no SIGTSTP, SIGCONT, SIGQUIT or SIGHUP, and signal-hook's iterator is Unix-only:
-/// nothing to watch here. (The console's Ctrl-C and close events are issue 12's.)
-#[cfg(not(unix))]
+/// Windows: the console's control events (Ctrl-Break; the console closing, logoff and shutdown)
+/// through `ctrlc`'s handler thread (see the module doc). No stop or continue.
+#[cfg(windows)]
+mod imp {
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    use super::Quit;
+
+    /// The one "signal" there is: a console control event (the handler is not told which).
+    pub const CONSOLE_EVENT: i32 = 21; // SIGBREAK in the C runtime's numbering
+    /// `STATUS_CONTROL_C_EXIT` (0xC000013A): how Windows ends a program on Ctrl-C or Ctrl-Break.
+    pub const STATUS_CONTROL_C_EXIT: i32 = i32::from_ne_bytes(0xC000_013A_u32.to_ne_bytes());
+
+    static ACTIVE: AtomicBool = AtomicBool::new(false);
+    static QUIT: AtomicBool = AtomicBool::new(false);
+    static QUIT_TAKEN: AtomicBool = AtomicBool::new(false);
+
+    /// How long the loop has to take a quit request before the handler thread exits by itself.
+    const TAKE_WITHIN: Duration = Duration::from_secs(2);
+
+    pub fn set_active(on: bool) {
+        ACTIVE.store(on, Ordering::SeqCst);
+    }
+
+    pub fn start() {
+        static ONCE: Once = Once::new();
+        // Without a console (output redirected from a service) there is nothing to handle.
+        ONCE.call_once(|| {
+            let _ = ctrlc::set_handler(on_event);
+        });
+    }
+
+    fn on_event() {
+        if !ACTIVE.load(Ordering::SeqCst) {
+            // No screen: as Windows' default handler does.
+            std::process::exit(STATUS_CONTROL_C_EXIT);
+        }
+        if QUIT.swap(true, Ordering::SeqCst) {
+            return; // already ending
+        }
+        let step = Duration::from_millis(50);
+        for _ in 0..TAKE_WITHIN.as_millis() / step.as_millis() {
+            if QUIT_TAKEN.load(Ordering::SeqCst) {
+                return;
+            }
+            std::thread::sleep(step);
+        }
+        if !QUIT_TAKEN.load(Ordering::SeqCst) {
+            // The loop is blocked waiting for a key: every event shown is on disk.
+            let _ = crossterm::execute!(std::io::stdout(), crossterm::cursor::Show);
+            let _ = ratatui::try_restore();
+            crate::output::error(&format!(
+                "stopped by {}; the log is saved: `convene resume` continues.",
+                name(CONSOLE_EVENT)
+            ));
+            std::process::exit(STATUS_CONTROL_C_EXIT);
+        }
+    }
+
+    pub fn take_quit() -> Option<Quit> {
+        if QUIT.load(Ordering::SeqCst) {
+            QUIT_TAKEN.store(true, Ordering::SeqCst);
+            Some(Quit(CONSOLE_EVENT))
+        } else {
+            None
+        }
+    }
+
+    pub fn take_stop() -> bool {
+        false
+    }
+
+    pub fn take_continue() -> bool {
+        false
+    }
+
+    pub fn stop_process() {}
+
+    pub fn name(_sig: i32) -> String {
+        "Ctrl-Break".into()
+    }
+
+    pub fn exit_status(_sig: i32) -> i32 {
+        STATUS_CONTROL_C_EXIT
+    }
+
+    pub fn can_stop() -> bool {
+        false
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn a_console_event_ends_with_windows_own_status() {
+            let q = super::Quit(super::CONSOLE_EVENT);
+            assert_eq!(u32::from_ne_bytes(q.exit_status().to_ne_bytes()), 0xC000_013A);
+            assert_eq!(q.name(), "Ctrl-Break");
+        }
+    }
+}
+
+/// Elsewhere: nothing to watch.
+#[cfg(not(any(unix, windows)))]
 mod imp {
     use super::Quit;
 
@@ -401,6 +526,10 @@ mod imp {
 
     pub fn name(sig: i32) -> String {
         format!("signal {sig}")
+    }
+
+    pub fn exit_status(sig: i32) -> i32 {
+        128 + sig
     }
 
     pub fn can_stop() -> bool {

@@ -82,6 +82,8 @@ impl Home {
 struct HomeScreen<'a> {
     home: Home,
     data: Option<&'a Path>,
+    /// Auto-advance for the session started (from the environment or the config file).
+    auto_advance: bool,
     quit: bool,
     started: Option<CheckedSetup>,
 }
@@ -105,6 +107,7 @@ impl Screen for HomeScreen<'_> {
             Intent::None => {}
             Intent::Quit => self.quit = true,
             Intent::Start(mut request) => {
+                request.auto_advance = self.auto_advance;
                 launch::carry_commitments(&mut request, self.data);
                 match request.check() {
                     Ok(checked) => self.started = Some(checked),
@@ -125,8 +128,13 @@ pub fn run(
     lib: &Library,
     theme: Theme,
     data: Option<&Path>,
+    defaults: &crate::cli::HomeArgs,
 ) -> color_eyre::Result<Option<CheckedSetup>> {
-    let mut screen = HomeScreen { home: Home::new(lib, theme), data, quit: false, started: None };
+    let mut home = Home::new(lib, theme);
+    // The facilitator from the environment or the config file, ready to be changed.
+    home.fields[2] = defaults.facilitator.clone().unwrap_or_default();
+    let mut screen =
+        HomeScreen { home, data, auto_advance: defaults.auto_advance, quit: false, started: None };
     let mut terminal = ratatui::try_init()?;
     // An idle home screen never wakes: it has no clock of its own to follow.
     let result = event_loop::run(&mut terminal, &mut screen, SystemClock::new(0), None);

@@ -165,7 +165,7 @@ impl App {
 }
 
 /// `convene logs`: scans the logs, then runs the browser until `q`.
-pub fn browse(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
+pub fn browse(dirs: &Dirs, theme: Option<crate::cli::ThemeName>) -> color_eyre::Result<ExitCode> {
     let scan = match crate::review::data_dir(dirs.data_dir.as_deref())
         .and_then(|d| crate::review::scan(&d))
     {
@@ -173,7 +173,8 @@ pub fn browse(dirs: &Dirs) -> color_eyre::Result<ExitCode> {
         Err(e) => return Ok(crate::output::fail(crate::output::BAD_INPUT, &e.to_string())),
     };
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let app = App::new(scan, here);
+    let mut app = App::new(scan, here);
+    app.theme = Theme::from_env(theme.unwrap_or_default());
     let mut terminal = ratatui::try_init()?;
     let result = run_loop(&mut terminal, app);
     ratatui::restore();

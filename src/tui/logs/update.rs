@@ -208,10 +208,14 @@ pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
     intent
 }
 
-/// A character typed while the filter is open.
+/// A character typed while the filter is open (a key's release, sent by Windows consoles, is
+/// taken and ignored: it is not a second letter).
 pub fn type_char(app: &mut App, key: KeyEvent) -> bool {
     if !app.typing || app.help {
         return false;
+    }
+    if key.kind == crossterm::event::KeyEventKind::Release {
+        return true;
     }
     match key.code {
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => app.filter.push(c),

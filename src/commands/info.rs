@@ -1,0 +1,292 @@
+//! `convene info`: the version, the folders and settings in effect and where each came from,
+//! and the terminal (size, colours). The first thing to run when a log or a protocol is not
+//! where it was expected.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::cli::{InfoArgs, ThemeName};
+use crate::config::{Setting, Settings, Source};
+use crate::output;
+use crate::tui::theme::{Theme, no_color};
+
+/// A folder or setting in effect, for JSON: the value, the kind of source and its detail.
+#[derive(Debug, Serialize)]
+struct Item<T: Serialize> {
+    value: T,
+    /// `default`, `flag`, `environment`, `config-file` or `inside`.
+    source: &'static str,
+    /// The flag, the variable, `FILE:LINE`, or the folder it is in; `null` for a default.
+    from: Option<String>,
+}
+
+fn item<T: Serialize + Clone>(s: &Setting<T>) -> Item<T> {
+    Item { value: s.value.clone(), source: s.source.kind(), from: s.source.detail() }
+}
+
+fn folder(value: Option<&PathBuf>, source: &Source) -> Item<Option<String>> {
+    Item {
+        value: value.map(|p| p.display().to_string()),
+        source: source.kind(),
+        from: source.detail(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Folders {
+    data: Item<Option<String>>,
+    sessions: Item<Option<String>>,
+    cache: Item<Option<String>>,
+    protocols: Item<Option<String>>,
+    config: Item<Option<String>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ConfigFile {
+    path: Option<String>,
+    found: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct SettingsJson {
+    theme: Item<&'static str>,
+    quiet: Item<bool>,
+    no_flash: Item<bool>,
+    auto_advance: Item<bool>,
+    facilitator: Item<Option<String>>,
+}
+
+/// The terminal convene would draw on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Terminal {
+    /// Whether standard output is a terminal.
+    pub is_terminal: bool,
+    pub width: Option<u16>,
+    pub height: Option<u16>,
+    /// `24-bit`, `256`, `16`, `8` or `none` (`NO_COLOR`).
+    pub colours: &'static str,
+    /// What says so (`COLORTERM=truecolor`, `NO_COLOR`, the Windows console's mode).
+    pub colours_from: String,
+    /// The theme the screens would use with the settings in effect (after `NO_COLOR`, and the
+    /// fallback for a console without 24-bit colour).
+    pub theme_shown: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct InfoJson {
+    version: &'static str,
+    os: &'static str,
+    arch: &'static str,
+    folders: Folders,
+    config_file: ConfigFile,
+    settings: SettingsJson,
+    terminal: Terminal,
+}
+
+fn theme_name(t: ThemeName) -> &'static str {
+    match t {
+        ThemeName::Default => "default",
+        ThemeName::HighContrast => "high-contrast",
+        ThemeName::Mono => "mono",
+    }
+}
+
+/// The terminal as convene sees it now.
+pub fn terminal(theme: ThemeName) -> Terminal {
+    let size = crossterm::terminal::size().ok().filter(|(w, h)| *w > 0 && *h > 0);
+    let count = crossterm::style::available_color_count();
+    let (colours, colours_from) = if no_color() {
+        ("none", "NO_COLOR is set".to_string())
+    } else {
+        let depth = match count {
+            u16::MAX => "24-bit",
+            256..=u16::MAX => "256",
+            16..=255 => "16",
+            _ => "8",
+        };
+        let from = if cfg!(windows) && count == u16::MAX {
+            "the console takes virtual terminal sequences".to_string()
+        } else if cfg!(windows) {
+            "a console without virtual terminal sequences".to_string()
+        } else {
+            ["COLORTERM", "TERM"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().map(|x| format!("{v}={x}")))
+                .unwrap_or_else(|| "neither COLORTERM nor TERM is set".into())
+        };
+        (depth, from)
+    };
+    Terminal {
+        is_terminal: std::io::stdout().is_terminal(),
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+        colours,
+        colours_from,
+        theme_shown: theme_name(Theme::from_env(theme).name),
+    }
+}
+
+fn json(s: &Settings, t: Terminal) -> InfoJson {
+    let inside_data = Source::Inside("the data folder");
+    InfoJson {
+        version: env!("CARGO_PKG_VERSION"),
+        os: std::env::consts::OS,
+        arch: std::env::consts::ARCH,
+        folders: Folders {
+            data: folder(s.data_dir.value.as_ref(), &s.data_dir.source),
+            sessions: folder(s.sessions_dir().as_ref(), &inside_data),
+            cache: folder(s.cache_dir().as_ref(), &inside_data),
+            protocols: folder(s.protocols_dir.value.as_ref(), &s.protocols_dir.source),
+            config: folder(s.config_dir.value.as_ref(), &s.config_dir.source),
+        },
+        config_file: ConfigFile {
+            path: s.config_file.as_ref().map(|p| p.display().to_string()),
+            found: s.config_found,
+        },
+        settings: SettingsJson {
+            theme: Item {
+                value: theme_name(s.theme.value),
+                source: s.theme.source.kind(),
+                from: s.theme.source.detail(),
+            },
+            quiet: item(&s.quiet),
+            no_flash: item(&s.no_flash),
+            auto_advance: item(&s.auto_advance),
+            facilitator: item(&s.facilitator),
+        },
+        terminal: t,
+    }
+}
+
+/// Rows of three columns, padded by hand (no user text sets a formatting width).
+fn table(out: &mut String, rows: &[[String; 3]]) {
+    let mut widths = [0usize; 3];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in rows {
+        let mut line = String::from("  ");
+        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                line.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+}
+
+fn shown(p: Option<&PathBuf>) -> String {
+    p.map_or_else(|| "(none: no home folder)".into(), |p| p.display().to_string())
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes".into() } else { "no".into() }
+}
+
+/// The text `convene info` prints.
+pub fn text(s: &Settings, t: &Terminal) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "convene {} ({} {})\n",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
+    let _ = writeln!(o, "Folders");
+    let inside_data = Source::Inside("the data folder").describe();
+    let config_file = match (&s.config_file, s.config_found) {
+        (Some(p), true) => [p.display().to_string(), "read".into()],
+        (Some(p), false) => [p.display().to_string(), "not there (it is optional)".into()],
+        (None, _) => ["(none: no config folder)".into(), String::new()],
+    };
+    let [file, state] = config_file;
+    table(
+        &mut o,
+        &[
+            ["data".into(), shown(s.data_dir.value.as_ref()), s.data_dir.source.describe()],
+            ["sessions".into(), shown(s.sessions_dir().as_ref()), inside_data.clone()],
+            ["cache".into(), shown(s.cache_dir().as_ref()), inside_data],
+            [
+                "protocols".into(),
+                shown(s.protocols_dir.value.as_ref()),
+                s.protocols_dir.source.describe(),
+            ],
+            ["config".into(), shown(s.config_dir.value.as_ref()), s.config_dir.source.describe()],
+            ["config file".into(), file, state],
+        ],
+    );
+    let _ = writeln!(o, "\nSettings");
+    table(
+        &mut o,
+        &[
+            ["theme".into(), theme_name(s.theme.value).into(), s.theme.source.describe()],
+            ["quiet".into(), yes_no(s.quiet.value), s.quiet.source.describe()],
+            ["no-flash".into(), yes_no(s.no_flash.value), s.no_flash.source.describe()],
+            ["auto-advance".into(), yes_no(s.auto_advance.value), s.auto_advance.source.describe()],
+            [
+                "facilitator".into(),
+                s.facilitator.value.clone().unwrap_or_else(|| "(none)".into()),
+                s.facilitator.source.describe(),
+            ],
+        ],
+    );
+    let _ = writeln!(o, "\nTerminal");
+    let size = match (t.width, t.height) {
+        (Some(w), Some(h)) => format!("{w} x {h}"),
+        _ => "unknown (no terminal)".into(),
+    };
+    let output = if t.is_terminal { "a terminal" } else { "not a terminal (redirected)" };
+    let colours = match t.colours {
+        "none" => "none".to_string(),
+        "24-bit" => "24-bit".to_string(),
+        n => format!("{n} colours"),
+    };
+    let instead = if t.theme_shown == theme_name(s.theme.value) {
+        String::new()
+    } else {
+        format!("instead of {}: {}", theme_name(s.theme.value), t.colours_from)
+    };
+    table(
+        &mut o,
+        &[
+            ["size".into(), size, String::new()],
+            ["output".into(), output.into(), String::new()],
+            ["colours".into(), colours, t.colours_from.clone()],
+            ["theme shown".into(), t.theme_shown.into(), instead],
+        ],
+    );
+    o
+}
+
+pub fn run(settings: &Settings, args: &InfoArgs) -> ExitCode {
+    let t = terminal(settings.theme.value);
+    if args.json {
+        output::finish(output::print_document(output::schema::INFO, &json(settings, t)))
+    } else {
+        output::finish(output::print(&text(settings, &t)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::*;
+
+    #[test]
+    fn every_theme_has_its_command_line_name() {
+        for t in ThemeName::value_variants() {
+            let name = t.to_possible_value().map(|v| v.get_name().to_string());
+            assert_eq!(name.as_deref(), Some(theme_name(*t)));
+        }
+    }
+}

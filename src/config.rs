@@ -1,0 +1,614 @@
+//! Settings in effect: the folders convene uses and the screen's options, each resolved as
+//! **flag > environment (`CONVENE_*`) > config file > default**, with where it came from (for
+//! `convene info`).
+//!
+//! The config file is `config.toml` in the config folder (`--config-dir`, `CONVENE_CONFIG_DIR`,
+//! or the platform's: `~/.config/convene` on Linux, `~/Library/Application Support/convene` on
+//! macOS, `%APPDATA%\convene\config` on Windows). Every key is optional:
+//!
+//! ```toml
+//! theme = "high-contrast"   # default, high-contrast or mono
+//! quiet = true              # no bell at the warning and at time up
+//! no-flash = true           # no flash when the stage changes
+//! auto-advance = false      # the next stage starts by itself at time up
+//! facilitator = "Fiona"     # the facilitator's name for new sessions
+//! data-dir = "~/convene"    # where session logs are kept
+//! protocols-dir = "protocols"   # your own protocol files
+//! ```
+//!
+//! A folder may start with `~` (the home folder); a relative one is taken from the config
+//! folder. A file that can't be used is an error naming the file, line and column and the key,
+//! never silently ignored: an unknown key (with the nearest known one), a value of the wrong
+//! type, a theme that does not exist, TOML that does not parse. So is an environment variable
+//! with a value that can't be used (`CONVENE_QUIET=maybe`). See `docs/cli.md`.
+
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use crate::cli::{Dirs, HomeArgs, ScreenArgs, ThemeName};
+
+/// The config file's name, in the config folder.
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// The keys a config file may hold, in the order the docs list them.
+pub const KEYS: [&str; 7] =
+    ["theme", "quiet", "no-flash", "auto-advance", "facilitator", "data-dir", "protocols-dir"];
+
+/// The platform's own folders for convene (the `directories` crate's), when there is a home
+/// folder to put them in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlatformFolders {
+    pub data: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+}
+
+pub fn platform_folders() -> PlatformFolders {
+    match directories::ProjectDirs::from("", "", "convene") {
+        Some(d) => PlatformFolders {
+            data: Some(d.data_dir().to_path_buf()),
+            config: Some(d.config_dir().to_path_buf()),
+        },
+        None => PlatformFolders::default(),
+    }
+}
+
+/// Where a setting in effect came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// convene's own default (for a folder, the platform's).
+    Default,
+    /// A command-line option, such as `--data-dir`.
+    Flag(&'static str),
+    /// An environment variable, such as `CONVENE_DATA_DIR`.
+    Environment(&'static str),
+    /// The config file, at this line.
+    ConfigFile { path: PathBuf, line: usize },
+    /// The default place inside another folder in effect ("the data folder").
+    Inside(&'static str),
+}
+
+impl Source {
+    /// `default`, `flag`, `environment`, `config-file` or `inside` (for JSON).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Default => "default",
+            Self::Flag(_) => "flag",
+            Self::Environment(_) => "environment",
+            Self::ConfigFile { .. } => "config-file",
+            Self::Inside(_) => "inside",
+        }
+    }
+
+    /// The flag, the variable, `FILE:LINE` or the folder it is inside of; `None` for a default.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Self::Default => None,
+            Self::Flag(f) => Some((*f).to_string()),
+            Self::Environment(v) => Some((*v).to_string()),
+            Self::ConfigFile { path, line } => Some(format!("{}:{line}", path.display())),
+            Self::Inside(folder) => Some((*folder).to_string()),
+        }
+    }
+
+    /// As `convene info` says it: `environment: CONVENE_DATA_DIR`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Default => "default".into(),
+            Self::Flag(f) => format!("flag: {f}"),
+            Self::Environment(v) => format!("environment: {v}"),
+            Self::ConfigFile { .. } => {
+                format!("config file: {}", self.detail().unwrap_or_default())
+            }
+            Self::Inside(folder) => format!("default, in {folder}"),
+        }
+    }
+}
+
+/// A value in effect and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Setting<T> {
+    fn new(value: T, source: Source) -> Self {
+        Self { value, source }
+    }
+}
+
+/// Everything resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub config_dir: Setting<Option<PathBuf>>,
+    /// `<config dir>/config.toml`, whether or not it exists.
+    pub config_file: Option<PathBuf>,
+    /// Whether the config file was there (and read).
+    pub config_found: bool,
+    pub data_dir: Setting<Option<PathBuf>>,
+    pub protocols_dir: Setting<Option<PathBuf>>,
+    pub theme: Setting<ThemeName>,
+    pub quiet: Setting<bool>,
+    pub no_flash: Setting<bool>,
+    pub auto_advance: Setting<bool>,
+    pub facilitator: Setting<Option<String>>,
+}
+
+impl Settings {
+    /// The folders in effect, for the commands.
+    pub fn dirs(&self) -> Dirs {
+        Dirs {
+            protocols_dir: self.protocols_dir.value.clone(),
+            data_dir: self.data_dir.value.clone(),
+            config_dir: self.config_dir.value.clone(),
+        }
+    }
+
+    /// `<data dir>/sessions`.
+    pub fn sessions_dir(&self) -> Option<PathBuf> {
+        self.data_dir.value.as_deref().map(crate::log::sessions_dir)
+    }
+
+    /// `<data dir>/cache`: the review's cache (see `review::scan`).
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        self.data_dir.value.as_deref().map(|d| d.join("cache"))
+    }
+
+    /// The screen's options in effect.
+    pub fn screen(&self) -> ScreenArgs {
+        ScreenArgs {
+            quiet: self.quiet.value,
+            no_flash: self.no_flash.value,
+            theme: Some(self.theme.value),
+        }
+    }
+
+    /// What the home screen starts sessions with.
+    pub fn home(&self) -> HomeArgs {
+        HomeArgs {
+            screen: self.screen(),
+            facilitator: self.facilitator.value.clone(),
+            auto_advance: self.auto_advance.value,
+        }
+    }
+}
+
+/// What the command line gave (a flag left out is `None` or `false`).
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub dirs: Dirs,
+    pub theme: Option<ThemeName>,
+    pub quiet: bool,
+    pub no_flash: bool,
+    pub auto_advance: bool,
+    pub facilitator: Option<String>,
+}
+
+/// A setting that can't be used: the message names where it is (`FILE:LINE:COL`, or the
+/// environment variable) and the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// Resolves every setting from what the command line gave, the process's environment, the
+/// config file and the platform's folders.
+///
+/// # Errors
+/// A config file or an environment variable that can't be used.
+pub fn resolve(given: &Given) -> Result<Settings, ConfigError> {
+    resolve_with(given, &|name| std::env::var_os(name), &platform_folders())
+}
+
+/// [`resolve`] with the environment and the platform's folders given (for tests).
+///
+/// # Errors
+/// A config file or an environment variable that can't be used.
+pub fn resolve_with(
+    given: &Given,
+    env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
+    platform: &PlatformFolders,
+) -> Result<Settings, ConfigError> {
+    // Empty variables count as unset, as they always have for the folders.
+    let var = |name: &str| env(name).filter(|v| !v.is_empty());
+    let text_var = |name: &'static str| -> Result<Option<String>, ConfigError> {
+        var(name)
+            .map(|v| {
+                v.into_string().map_err(|v| {
+                    ConfigError(format!("{name}={}: not valid Unicode", v.to_string_lossy()))
+                })
+            })
+            .transpose()
+    };
+    let folder = |flag: &Option<PathBuf>, name: &'static str, variable: &'static str| {
+        flag.as_ref().map(|p| Setting::new(p.clone(), Source::Flag(name))).or_else(|| {
+            var(variable).map(|v| Setting::new(v.into(), Source::Environment(variable)))
+        })
+    };
+
+    let config_dir = folder(&given.dirs.config_dir, "--config-dir", "CONVENE_CONFIG_DIR")
+        .map_or_else(
+            || Setting::new(platform.config.clone(), Source::Default),
+            |s| Setting::new(Some(s.value), s.source),
+        );
+    let config_file = config_dir.value.as_ref().map(|d| d.join(CONFIG_FILE));
+    let (file, config_found) = match &config_file {
+        Some(path) => match read_config(path)? {
+            Some(f) => (f, true),
+            None => (FileConfig::default(), false),
+        },
+        None => (FileConfig::default(), false),
+    };
+
+    let data_dir = folder(&given.dirs.data_dir, "--data-dir", "CONVENE_DATA_DIR")
+        .map(|s| Setting::new(Some(s.value), s.source))
+        .or_else(|| file.data_dir.clone().map(|s| Setting::new(Some(s.value), s.source)))
+        .unwrap_or_else(|| Setting::new(platform.data.clone(), Source::Default));
+    let protocols_dir =
+        folder(&given.dirs.protocols_dir, "--protocols-dir", "CONVENE_PROTOCOLS_DIR")
+            .map(|s| Setting::new(Some(s.value), s.source))
+            .or_else(|| file.protocols_dir.clone().map(|s| Setting::new(Some(s.value), s.source)))
+            .unwrap_or_else(|| {
+                Setting::new(
+                    config_dir.value.as_ref().map(|c| c.join("protocols")),
+                    Source::Inside("the config folder"),
+                )
+            });
+
+    let theme = match (given.theme, text_var("CONVENE_THEME")?) {
+        (Some(t), _) => Setting::new(t, Source::Flag("--theme")),
+        (None, Some(v)) => Setting::new(
+            ThemeName::from_str(v.trim(), true)
+                .map_err(|_| ConfigError(format!("CONVENE_THEME={v}: {}", theme_expected())))?,
+            Source::Environment("CONVENE_THEME"),
+        ),
+        (None, None) => file.theme.unwrap_or(Setting::new(ThemeName::Default, Source::Default)),
+    };
+    let switch = |flag: bool,
+                  name: &'static str,
+                  variable: &'static str,
+                  from_file: Option<Setting<bool>>|
+     -> Result<Setting<bool>, ConfigError> {
+        if flag {
+            return Ok(Setting::new(true, Source::Flag(name)));
+        }
+        if let Some(v) = text_var(variable)? {
+            let on = parse_switch(&v).ok_or_else(|| {
+                ConfigError(format!(
+                    "{variable}={v}: expected 1 or 0 (or true/false, yes/no, on/off)"
+                ))
+            })?;
+            return Ok(Setting::new(on, Source::Environment(variable)));
+        }
+        Ok(from_file.unwrap_or(Setting::new(false, Source::Default)))
+    };
+    let quiet = switch(given.quiet, "--quiet", "CONVENE_QUIET", file.quiet)?;
+    let no_flash = switch(given.no_flash, "--no-flash", "CONVENE_NO_FLASH", file.no_flash)?;
+    let auto_advance =
+        switch(given.auto_advance, "--auto-advance", "CONVENE_AUTO_ADVANCE", file.auto_advance)?;
+    let facilitator = match (&given.facilitator, text_var("CONVENE_FACILITATOR")?) {
+        (Some(f), _) => Setting::new(Some(f.clone()), Source::Flag("--facilitator")),
+        (None, Some(v)) => Setting::new(
+            Some(v.trim().to_string()).filter(|v| !v.is_empty()),
+            Source::Environment("CONVENE_FACILITATOR"),
+        ),
+        (None, None) => file.facilitator.unwrap_or(Setting::new(None, Source::Default)),
+    };
+    Ok(Settings {
+        config_dir,
+        config_file,
+        config_found,
+        data_dir,
+        protocols_dir,
+        theme,
+        quiet,
+        no_flash,
+        auto_advance,
+        facilitator,
+    })
+}
+
+fn theme_expected() -> String {
+    let names: Vec<String> = ThemeName::value_variants()
+        .iter()
+        .filter_map(|t| t.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect();
+    format!("the theme is one of {}", names.join(", "))
+}
+
+/// `1`/`0`, `true`/`false`, `yes`/`no`, `on`/`off`, in any case.
+fn parse_switch(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// What a config file sets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileConfig {
+    pub theme: Option<Setting<ThemeName>>,
+    pub quiet: Option<Setting<bool>>,
+    pub no_flash: Option<Setting<bool>>,
+    pub auto_advance: Option<Setting<bool>>,
+    pub facilitator: Option<Setting<Option<String>>>,
+    pub data_dir: Option<Setting<PathBuf>>,
+    pub protocols_dir: Option<Setting<PathBuf>>,
+}
+
+/// Reads the config file at `path`: `None` when there is none.
+///
+/// # Errors
+/// A file that exists but can't be read or used.
+pub fn read_config(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            let e = e.to_string();
+            let e = e.find(" (os error ").map_or(e.as_str(), |i| &e[..i]);
+            return Err(ConfigError(format!(
+                "cannot read the config file {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    parse_config(&bytes, path).map(Some).map_err(|e| {
+        ConfigError(format!(
+            "{}\n  (convene's settings: docs/cli.md lists the keys; fix the file, or move it \
+             away to use the defaults)",
+            e.0
+        ))
+    })
+}
+
+/// The line and column (from 1, in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+/// Parses a config file's bytes; `path` names it in errors and is where relative folders start.
+///
+/// # Errors
+/// Text that is not UTF-8 or not TOML, an unknown key, a value that can't be used.
+pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError> {
+    let shown = path.display().to_string();
+    let at = |text: &str, offset: usize, msg: String| {
+        let (line, col) = line_col(text, offset);
+        ConfigError(format!("{shown}:{line}:{col}: {msg}"))
+    };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            let byte = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+            return Err(at(
+                good,
+                good.len(),
+                format!("the file is not valid UTF-8 (byte 0x{byte:02X}): save it again as UTF-8"),
+            ));
+        }
+    };
+    // Notepad may start a UTF-8 file with a byte-order mark: not part of the TOML. Offsets below
+    // are in `body`; the mark is one character, which shifts no line or column people count.
+    let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let table: std::collections::BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>> =
+        toml::from_str(body).map_err(|e| {
+            let msg = e.message().trim().replace('\n', "; ");
+            at(body, e.span().map_or(0, |s| s.start), format!("not valid TOML: {msg}"))
+        })?;
+    let folder_of_file = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut out = FileConfig::default();
+    for (key, value) in &table {
+        let name = key.get_ref().as_str();
+        let line = line_col(body, key.span().start).0;
+        let source = Source::ConfigFile { path: path.to_path_buf(), line };
+        let bad = |what: String| at(body, value.span().start, format!("{name}: {what}"));
+        let found = describe_value(value.get_ref());
+        let boolean = || match value.get_ref() {
+            toml::Value::Boolean(b) => Ok(Setting::new(*b, source.clone())),
+            _ => Err(bad(format!("expected true or false, found {found}"))),
+        };
+        let string = || match value.get_ref() {
+            toml::Value::String(s) => Ok(s.clone()),
+            _ => Err(bad(format!("expected a string in quotes, found {found}"))),
+        };
+        let folder = || -> Result<Setting<PathBuf>, ConfigError> {
+            let s = string()?;
+            if s.trim().is_empty() {
+                return Err(bad("the folder is empty".into()));
+            }
+            Ok(Setting::new(config_path(&s, &folder_of_file), source.clone()))
+        };
+        match name {
+            "theme" => {
+                let s = string()?;
+                let t = ThemeName::from_str(&s, false)
+                    .map_err(|_| bad(format!("\"{s}\" is not a theme: {}", theme_expected())))?;
+                out.theme = Some(Setting::new(t, source.clone()));
+            }
+            "quiet" => out.quiet = Some(boolean()?),
+            "no-flash" => out.no_flash = Some(boolean()?),
+            "auto-advance" => out.auto_advance = Some(boolean()?),
+            "facilitator" => {
+                let s = string()?.trim().to_string();
+                out.facilitator = Some(Setting::new(Some(s).filter(|s| !s.is_empty()), source));
+            }
+            "data-dir" => out.data_dir = Some(folder()?),
+            "protocols-dir" => out.protocols_dir = Some(folder()?),
+            _ => {
+                let hint = crate::protocol::nearest(name, &KEYS)
+                    .map(|n| format!(" Did you mean \"{n}\"?"))
+                    .unwrap_or_default();
+                return Err(at(
+                    body,
+                    key.span().start,
+                    format!(
+                        "unknown key \"{}\".{hint} The keys are: {}.",
+                        crate::text::sanitize(name),
+                        KEYS.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// How an unexpected value is named in an error: `the string "yes"`, `a number`, `a table`.
+fn describe_value(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => format!("the string \"{}\"", crate::text::sanitize(s)),
+        toml::Value::Integer(_) | toml::Value::Float(_) => "a number".into(),
+        toml::Value::Boolean(b) => format!("{b}"),
+        toml::Value::Datetime(_) => "a date".into(),
+        toml::Value::Array(_) => "a list".into(),
+        toml::Value::Table(_) => "a table".into(),
+    }
+}
+
+/// A folder as written in the config file: `~` is the home folder, a relative path is taken from
+/// the config file's folder.
+fn config_path(text: &str, config_folder: &Path) -> PathBuf {
+    let home = || directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+    let rest = text.strip_prefix("~/").or_else(|| text.strip_prefix("~\\"));
+    let path = match (text, rest) {
+        ("~", _) => home().unwrap_or_else(|| PathBuf::from(text)),
+        (_, Some(rest)) => home().map_or_else(|| PathBuf::from(text), |h| h.join(rest)),
+        _ => PathBuf::from(text),
+    };
+    if path.is_relative() { config_folder.join(path) } else { path }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<FileConfig, String> {
+        parse_config(text.as_bytes(), Path::new("/cfg/config.toml")).map_err(|e| e.0)
+    }
+
+    #[test]
+    fn line_and_column_count_characters_from_one() {
+        assert_eq!(line_col("a = 1\nbé = 2\n", 9), (2, 3));
+        assert_eq!(line_col("", 0), (1, 1));
+    }
+
+    #[test]
+    fn every_key_is_read_with_its_line() {
+        let f = parse(
+            "theme = \"mono\"\nquiet = true\nno-flash = false\nauto-advance = true\n\
+             facilitator = \" Fiona \"\ndata-dir = \"logs\"\nprotocols-dir = \"/p\"\n",
+        )
+        .expect("valid");
+        assert_eq!(f.theme.as_ref().map(|t| t.value), Some(ThemeName::Mono));
+        assert_eq!(
+            f.quiet.as_ref().map(|q| q.source.clone()),
+            Some(Source::ConfigFile { path: "/cfg/config.toml".into(), line: 2 })
+        );
+        assert_eq!(f.no_flash.map(|s| s.value), Some(false));
+        assert_eq!(f.auto_advance.map(|s| s.value), Some(true));
+        assert_eq!(f.facilitator.and_then(|s| s.value), Some("Fiona".into()));
+        assert_eq!(f.data_dir.map(|s| s.value), Some(Path::new("/cfg").join("logs")));
+        assert_eq!(f.protocols_dir.map(|s| s.value), Some(PathBuf::from("/p")));
+    }
+
+    #[test]
+    fn errors_name_the_file_line_column_and_key() {
+        let e = parse("quiet = true\nthme = \"mono\"\n").expect_err("unknown key");
+        assert!(e.starts_with("/cfg/config.toml:2:1: unknown key \"thme\"."), "{e}");
+        assert!(e.contains("Did you mean \"theme\"?"), "{e}");
+        let e = parse("no_flash = true").expect_err("underscore");
+        assert!(e.contains("Did you mean \"no-flash\"?"), "{e}");
+        let e = parse("\nquiet = \"yes\"").expect_err("wrong type");
+        assert_eq!(
+            e,
+            "/cfg/config.toml:2:9: quiet: expected true or false, found the string \"yes\""
+        );
+        let e = parse("theme = \"dark\"").expect_err("no such theme");
+        assert!(e.starts_with("/cfg/config.toml:1:9: theme: \"dark\" is not a theme"), "{e}");
+        assert!(e.contains("default, high-contrast, mono"), "{e}");
+        let e = parse("theme = \"mono\"\nquiet = \n").expect_err("syntax");
+        assert!(e.starts_with("/cfg/config.toml:2:"), "{e}");
+        assert!(e.contains("not valid TOML"), "{e}");
+        let e = parse("[screen]\nquiet = true").expect_err("a table");
+        assert!(e.starts_with("/cfg/config.toml:1:2: unknown key \"screen\""), "{e}");
+        let e =
+            parse_config(b"quiet = true\n# caf\xe9\n", Path::new("c.toml")).expect_err("latin1");
+        assert!(e.0.starts_with("c.toml:2:6: the file is not valid UTF-8 (byte 0xE9)"), "{e}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_file() {
+        let f = parse("\u{FEFF}quiet = true\n").expect("valid");
+        assert_eq!(f.quiet.map(|q| q.value), Some(true));
+    }
+
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<std::ffi::OsString> {
+        let vars: Vec<(String, String)> =
+            vars.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.into())
+    }
+
+    #[test]
+    fn a_flag_beats_the_environment_which_beats_the_file_which_beats_the_default() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "theme = \"mono\"\nquiet = true\nno-flash = true\ndata-dir = \"d\"\n",
+        )
+        .expect("write");
+        let platform = PlatformFolders { data: Some("/plat/data".into()), config: None };
+        let mut given = Given {
+            dirs: Dirs { config_dir: Some(dir.path().into()), ..Dirs::default() },
+            ..Given::default()
+        };
+        let env = env_of(&[("CONVENE_THEME", "High-Contrast"), ("CONVENE_NO_FLASH", "0")]);
+        let s = resolve_with(&given, &env, &platform).expect("valid");
+        assert_eq!(s.config_dir.source, Source::Flag("--config-dir"));
+        assert!(s.config_found);
+        assert_eq!(s.theme.value, ThemeName::HighContrast, "environment over file");
+        assert_eq!(s.theme.source, Source::Environment("CONVENE_THEME"));
+        assert!(!s.no_flash.value, "CONVENE_NO_FLASH=0 turns the file's true off");
+        assert!(s.quiet.value);
+        assert_eq!(s.quiet.source.kind(), "config-file");
+        assert_eq!(s.data_dir.value, Some(dir.path().join("d")));
+        assert_eq!(s.protocols_dir.value, Some(dir.path().join("protocols")));
+        assert_eq!(s.protocols_dir.source, Source::Inside("the config folder"));
+        assert!(!s.auto_advance.value);
+        assert_eq!(s.auto_advance.source, Source::Default);
+
+        given.theme = Some(ThemeName::Default);
+        given.dirs.data_dir = Some("/flag".into());
+        let s = resolve_with(&given, &env, &platform).expect("valid");
+        assert_eq!(s.theme, Setting::new(ThemeName::Default, Source::Flag("--theme")));
+        assert_eq!(s.data_dir.value, Some(PathBuf::from("/flag")));
+
+        let none = Given::default();
+        let s = resolve_with(&none, &env_of(&[]), &platform).expect("valid");
+        assert_eq!(s.data_dir, Setting::new(Some("/plat/data".into()), Source::Default));
+        assert_eq!(s.config_file, None);
+    }
+
+    #[test]
+    fn an_environment_value_that_cant_be_used_is_an_error() {
+        let platform = PlatformFolders::default();
+        let e = resolve_with(&Given::default(), &env_of(&[("CONVENE_QUIET", "maybe")]), &platform)
+            .expect_err("bad switch");
+        assert!(e.0.starts_with("CONVENE_QUIET=maybe: expected 1 or 0"), "{e}");
+        let e = resolve_with(&Given::default(), &env_of(&[("CONVENE_THEME", "dark")]), &platform)
+            .expect_err("bad theme");
+        assert!(e.0.starts_with("CONVENE_THEME=dark: the theme is one of"), "{e}");
+        let s = resolve_with(&Given::default(), &env_of(&[("CONVENE_QUIET", "")]), &platform)
+            .expect("empty is unset");
+        assert_eq!(s.quiet.source, Source::Default);
+    }
+}
