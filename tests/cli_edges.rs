@@ -196,3 +196,51 @@ fn resume_list_lists_unfinished_sessions_through_the_shared_printer() {
     assert_eq!(o.status.code(), Some(0));
     assert!(out.starts_with(UNFINISHED) && !out.contains(S1), "{out}");
 }
+
+/// The column at which `needle` starts in `line`, as the terminal shows it (CJK and emoji take
+/// two columns).
+fn column_of(line: &str, needle: &str) -> usize {
+    let at = line.find(needle).unwrap_or_else(|| panic!("{needle:?} in {line:?}"));
+    unicode_width::UnicodeWidthStr::width(&line[..at])
+}
+
+#[test]
+fn text_tables_line_up_with_cjk_and_emoji() {
+    // A group named in Japanese with an emoji: the columns after it still line up.
+    let data = data_with(&[S1]);
+    let path = data.path().join("sessions").join(format!("{S1}.jsonl"));
+    let log = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, log.replace("Year 9 team", "数学組 🧮")).expect("write");
+    let fixtures = data_with(&[common::S2]);
+    for entry in std::fs::read_dir(fixtures.path().join("sessions")).expect("dir") {
+        let e = entry.expect("entry");
+        std::fs::copy(e.path(), data.path().join("sessions").join(e.file_name())).expect("copy");
+    }
+    let out = text(&convene(data.path(), &["logs", "list"]).stdout);
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("2026-")).collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    let cjk = rows.iter().find(|l| l.contains("数学組")).expect("the CJK row");
+    let plain = rows.iter().find(|l| !l.contains("数学組")).expect("the other row");
+    let status = |l: &str| {
+        ["completed", "ended early", "unfinished"]
+            .iter()
+            .find_map(|w| l.find(w).map(|_| column_of(l, w)))
+    };
+    assert_eq!(status(cjk), status(plain), "the STATUS column lines up:\n{out}");
+
+    // A protocol whose name is in Chinese: the table's next column lines up.
+    let dir = data.path().join("protocols");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols/coaching-triad.json"),
+    )
+    .expect("built-in");
+    let mine = builtin
+        .replace("\"coaching-triad\"", "\"zh-triad\"")
+        .replace("\"Coaching triads\"", "\"教练三人组 🧑‍🏫\"");
+    std::fs::write(dir.join("zh-triad.json"), mine).expect("write");
+    let out = text(&convene(data.path(), &["protocols"]).stdout);
+    let zh = out.lines().find(|l| l.starts_with("zh-triad")).expect("listed");
+    let en = out.lines().find(|l| l.starts_with("coaching-triad")).expect("listed");
+    assert_eq!(column_of(zh, "coachee"), column_of(en, "coachee"), "ROLES lines up:\n{out}");
+}

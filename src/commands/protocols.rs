@@ -173,7 +173,7 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
     let mut widths = [0usize; 6];
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+            *w = (*w).max(crate::text::width(cell));
         }
     }
     let mut out = String::new();
@@ -182,7 +182,7 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
         for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
             line.push_str(cell);
             if i + 1 < row.len() {
-                let pad = w.saturating_sub(cell.chars().count()) + 2;
+                let pad = w.saturating_sub(crate::text::width(cell)) + 2;
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }
@@ -433,12 +433,14 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
     }
 }
 
-/// Greedy word wrap.
+/// Greedy word wrap, measured in the columns the terminal shows.
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::from(indent);
     for word in text.split_whitespace() {
-        if line.len() > indent.len() && line.chars().count() + 1 + word.chars().count() > width {
+        if line.len() > indent.len()
+            && crate::text::width(&line) + 1 + crate::text::width(word) > width
+        {
             out.push_str(line.trim_end());
             out.push('\n');
             line = String::from(indent);

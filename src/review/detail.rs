@@ -257,19 +257,20 @@ fn timeline_text(sess: &Session, out: &mut String) {
     let rows = sess.timeline();
     let scale = rows.iter().map(|r| r.planned_ms.max(r.actual_ms.unwrap_or(0))).max().unwrap_or(0);
     let labels: Vec<String> = rows.iter().map(|r| sanitize(&sess.stage_label(r.pos))).collect();
-    let w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(5).clamp(5, 48);
+    let w = labels.iter().map(|l| crate::text::width(l)).max().unwrap_or(5).clamp(5, 48);
     let _ = writeln!(
         out,
         "\nTimeline\n  {:>2}  {:<w$}  {:>7}  {:>7}  {:>6}  (= used, . unused plan, ! over the plan)",
         "#", "Stage", "planned", "actual", "over"
     );
     for (r, label) in rows.iter().zip(&labels) {
-        let label = fmt::cut(label, w);
+        // Padded by the columns the terminal gives it (CJK takes two), not by characters.
+        let label = crate::text::pad(label, w);
         match r.actual_ms {
             None => {
                 let _ = writeln!(
                     out,
-                    "  {:>2}  {label:<w$}  {:>7}  {:>7}",
+                    "  {:>2}  {label}  {:>7}  {:>7}",
                     r.pos + 1,
                     fmt::dur(r.planned_ms),
                     "not run"
@@ -285,7 +286,7 @@ fn timeline_text(sess: &Session, out: &mut String) {
                 };
                 let _ = writeln!(
                     out,
-                    "  {:>2}  {label:<w$}  {:>7}  {:>7}  {:>6}  {}{mark}",
+                    "  {:>2}  {label}  {:>7}  {:>7}  {:>6}  {}{mark}",
                     r.pos + 1,
                     fmt::dur(r.planned_ms),
                     fmt::dur(a),

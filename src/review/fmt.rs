@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset};
 
 use crate::protocol::{Minutes, clock};
+use crate::text;
 
 /// Milliseconds as `m:ss` (or `h:mm:ss`), rounded to the nearest second.
 pub fn dur(ms: u64) -> String {
@@ -72,14 +73,9 @@ pub fn bar(planned_ms: u64, actual_ms: u64, scale_ms: u64, width: usize) -> Stri
     }
 }
 
-/// Cuts text to `width` characters, ending with `…` when cut.
+/// Cuts text to `width` columns as the terminal shows them, ending with `…` when cut.
 pub fn cut(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
-    s.push('…');
-    s
+    crate::text::cut(text, width)
 }
 
 /// Names joined with commas, cut to about `width` characters: `Ann Lee, Ben Okafor +3`.
@@ -90,7 +86,7 @@ pub fn names(list: &[String], width: usize) -> String {
         let piece = if i == 0 { n.clone() } else { format!(", {n}") };
         let left_after = clean.len() - i - 1;
         let reserve = if left_after > 0 { format!(" +{left_after}").len() } else { 0 };
-        if i > 0 && out.chars().count() + piece.chars().count() + reserve > width {
+        if i > 0 && text::width(&out) + text::width(&piece) + reserve > width {
             return format!("{out} +{}", clean.len() - i);
         }
         out.push_str(&piece);
@@ -104,7 +100,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
     let mut widths = vec![0; cols];
     for r in rows {
         for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
+            widths[i] = widths[i].max(text::width(c));
         }
     }
     let mut out = String::new();
@@ -115,7 +111,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
                 line.push_str(c);
             } else {
                 line.push_str(c);
-                line.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+                line.push_str(&" ".repeat(widths[i] - text::width(c) + 2));
             }
         }
         out.push_str(line.trim_end());
