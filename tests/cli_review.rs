@@ -5,40 +5,21 @@
 //! them after a deliberate change (and read the diff).
 
 mod common;
+mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
 
-/// The day the review commands take as today in these tests.
-const TODAY: &str = "2026-11-23";
+use support::cli::{TODAY, ok, stderr, stdout};
 
 fn convene(data: &Path, args: &[&str]) -> Output {
-    convene_in(data, args, Path::new(env!("CARGO_MANIFEST_DIR")))
+    support::cli::run(data, args)
 }
 
 fn convene_in(data: &Path, args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_convene"))
-        .args(args)
-        .current_dir(cwd)
-        .env("CONVENE_DATA_DIR", data)
-        .env("CONVENE_PROTOCOLS_DIR", data.join("protocols"))
-        .env("HOME", data)
-        .env("NO_COLOR", "1")
-        // The fixtures' commitments are due in November 2026; "overdue" is judged on this day,
-        // whatever the machine's calendar says.
-        .env("CONVENE_TODAY", TODAY)
-        .output()
-        .expect("convene runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8")
+    support::cli::command(data, args).current_dir(cwd).output().expect("convene runs")
 }
 
 /// Output with the temporary folder replaced, so snapshots do not depend on it.
@@ -46,11 +27,6 @@ fn stable(text: &str, data: &Path) -> String {
     let text = text.replace(&data.display().to_string(), "<data>");
     // Windows writes `<data>\sessions\ID.jsonl`; the snapshots are written with `/`.
     if cfg!(windows) { text.replace(r"<data>\sessions\", "<data>/sessions/") } else { text }
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
-    stdout(o)
 }
 
 fn golden(name: &str, got: &str) {
@@ -374,12 +350,7 @@ fn resume_finds_sessions_through_the_review_scan() {
 fn overdue_is_judged_on_the_day_given_not_the_machines_calendar() {
     let data = data_with(&ALL);
     let run = |today: &str| {
-        let o = Command::new(env!("CARGO_BIN_EXE_convene"))
-            .args(["actions", "--person", "tom"])
-            .env("CONVENE_DATA_DIR", data.path())
-            .env("CONVENE_PROTOCOLS_DIR", data.path().join("protocols"))
-            .env("HOME", data.path())
-            .env("NO_COLOR", "1")
+        let o = support::cli::command(data.path(), &["actions", "--person", "tom"])
             .env("CONVENE_TODAY", today)
             .output()
             .expect("convene runs");

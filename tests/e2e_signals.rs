@@ -13,11 +13,13 @@
 // These tests time a real process from outside, so they read the clock themselves.
 #![allow(clippy::disallowed_methods)]
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use support::tmux::{Tmux, have_tmux, log_events};
 
 const W: u16 = 120;
 const H: u16 = 35;
@@ -27,91 +29,35 @@ const SOON: Duration = Duration::from_secs(15);
 /// The interactive shell's prompt.
 const PROMPT: &str = "shell> ";
 
-/// Whether tmux can be used; panics when it is required and missing.
-fn have_tmux() -> bool {
-    let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CONVENE_E2E_REQUIRED").map_or(true, |v| v != "1"),
-            "CONVENE_E2E_REQUIRED=1 but tmux is not installed"
-        );
-        // Straight to stderr: the test harness would hide an eprintln! of a passing test.
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: tmux is not installed; skipping this end-to-end test"
-        );
+/// The shared tmux server (`support::tmux`) with what these tests add: convene's pid, and an
+/// interactive shell with job control to stop and continue it from.
+struct Room(Tmux);
+
+impl std::ops::Deref for Room {
+    type Target = Tmux;
+    fn deref(&self) -> &Tmux {
+        &self.0
     }
-    ok
 }
 
-/// A private tmux server and the folders convene uses; everything goes away on drop, with the
-/// convene processes the test started.
-struct Tmux {
-    socket: String,
-    home: tempfile::TempDir,
-    /// The server's socket file, removed at the end.
-    socket_path: Option<PathBuf>,
-}
-
-impl Tmux {
+impl Room {
     fn new(name: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let socket = format!(
-            "convene-e2e-signals-{}-{name}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        );
-        let home = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir_all(home.path().join("protocols")).expect("mkdir");
-        let mut t = Self { socket, home, socket_path: None };
-        // A session that outlives the others, so the server does not exit (and race the next
-        // new-session) when a test's convene ends.
-        let o = t.tmux(&["new-session", "-d", "-s", "keeper", "sleep", "600"]);
-        assert!(o.status.success(), "tmux: {}", String::from_utf8_lossy(&o.stderr));
-        let path = t.tmux(&["display-message", "-p", "#{socket_path}"]);
-        let path = String::from_utf8_lossy(&path.stdout).trim().to_string();
-        t.socket_path = (!path.is_empty()).then(|| PathBuf::from(path));
-        t
-    }
-
-    fn data(&self) -> PathBuf {
-        self.home.path().join("data")
+        Self(Tmux::new(name))
     }
 
     fn pidfile(&self) -> PathBuf {
-        self.home.path().join("convene.pid")
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .env("LANG", "C.UTF-8")
-            .env_remove("TMUX")
-            .output()
-            .expect("tmux runs")
+        self.home().join("convene.pid")
     }
 
     /// The shell command that runs `convene ARGS` with the test's folders, recording its pid
     /// (the shell writing it execs convene).
     fn convene(&self, args: &str) -> String {
-        let home = self.home.path().display().to_string();
         let pf = self.pidfile().display().to_string();
-        format!(
-            "sh -c 'echo $$ > \"{pf}\"; exec \"$0\" \"$@\"' env HOME='{home}' \
-             XDG_CONFIG_HOME='{home}/config' XDG_DATA_HOME='{home}/share' \
-             CONVENE_DATA_DIR='{home}/data' CONVENE_PROTOCOLS_DIR='{home}/protocols' \
-             LANG=C.UTF-8 '{}' {args}",
-            env!("CARGO_BIN_EXE_convene")
-        )
+        format!("sh -c 'echo $$ > \"{pf}\"; exec \"$0\" \"$@\"' {}", self.convene_line(args))
     }
 
     fn new_session(&self, session: &str, command: &[&str]) {
-        let (w, h) = (W.to_string(), H.to_string());
-        let mut args = vec!["new-session", "-d", "-s", session, "-x", &w, "-y", &h];
-        args.extend_from_slice(command);
-        let o = self.tmux(&args);
-        assert!(o.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&o.stderr));
+        self.0.new_session(session, (W, H), command);
     }
 
     /// Runs `script` with `sh -c` as the pane's only program: no shell with job control.
@@ -121,7 +67,7 @@ impl Tmux {
 
     /// An interactive shell with job control in the pane, ready for a command.
     fn start_shell(&self, session: &str) {
-        let home = self.home.path().display().to_string();
+        let home = self.home().display().to_string();
         let (ps1, home) = (format!("PS1={PROMPT}"), format!("HOME={home}"));
         self.new_session(session, &["env", &ps1, "ENV=", &home, "LANG=C.UTF-8", "sh", "-i", "-m"]);
         // capture-pane drops trailing spaces.
@@ -130,27 +76,8 @@ impl Tmux {
 
     /// Types a command line into the pane's shell and runs it.
     fn type_line(&self, session: &str, line: &str) {
-        let o = self.tmux(&["send-keys", "-t", session, "-l", line]);
-        assert!(o.status.success(), "send-keys: {}", String::from_utf8_lossy(&o.stderr));
+        self.type_text(session, line);
         self.keys(session, &["Enter"]);
-    }
-
-    fn keys(&self, session: &str, keys: &[&str]) {
-        for k in keys {
-            let o = self.tmux(&["send-keys", "-t", session, k]);
-            assert!(o.status.success(), "send-keys {k}: {}", String::from_utf8_lossy(&o.stderr));
-        }
-    }
-
-    fn capture(&self, session: &str) -> String {
-        let o = self.tmux(&["capture-pane", "-p", "-t", session]);
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    /// Whether the pane shows its alternate screen (a full-screen program's).
-    fn alternate_on(&self, session: &str) -> bool {
-        let o = self.tmux(&["display-message", "-p", "-t", session, "#{alternate_on}"]);
-        String::from_utf8_lossy(&o.stdout).trim() == "1"
     }
 
     /// Polls the pane until `seen` holds, returning the screen; fails with the last screen.
@@ -188,27 +115,11 @@ impl Tmux {
         }
     }
 
+    /// The one session log.
     fn log(&self) -> PathBuf {
-        let dir = self.data().join("sessions");
-        let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        v.retain(|p| p.extension().is_some_and(|x| x == "jsonl"));
+        let mut v = self.logs();
         assert_eq!(v.len(), 1, "one session log: {v:?}");
         v.remove(0)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        // Ends every session on this private server (and the processes in them).
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .env_remove("TMUX")
-            .output();
-        if let Some(p) = &self.socket_path {
-            let _ = std::fs::remove_file(p);
-        }
     }
 }
 
@@ -238,16 +149,6 @@ impl Drop for Pid {
     }
 }
 
-/// Every event line of a log, parsed (the header excluded).
-fn log_events(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
-        .expect("log")
-        .lines()
-        .skip(1)
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect()
-}
-
 /// The `at` (monotonic milliseconds) of the event entering stage `pos`.
 fn entered_at(events: &[serde_json::Value], pos: u64) -> u64 {
     events
@@ -269,7 +170,7 @@ fn ended_by(sig: &str, status: u8) {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(&sig.to_lowercase());
+    let t = Room::new(&sig.to_lowercase());
     // No core file for SIGQUIT on a convene without a handler for it.
     let script = format!(
         "ulimit -c 0; {}; echo EXITED $?; echo TTY $(stty -a | grep -o -- '-*icanon'); sleep 60",
@@ -322,11 +223,11 @@ fn sigquit_from_outside_restores_the_terminal_and_says_how_to_resume() {
 /// Runs a session from an interactive shell, stops it with `stop` (a signal from outside or
 /// Ctrl-Z), checks the screen is left while it is stopped, brings it back with `fg` and checks
 /// it is redrawn and answers a key at once. The time away counts, once.
-fn stops_and_comes_back(name: &str, stop: impl Fn(&Tmux, &Pid)) {
+fn stops_and_comes_back(name: &str, stop: impl Fn(&Room, &Pid)) {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new(name);
+    let t = Room::new(name);
     t.start_shell("sh");
     t.type_line("sh", &t.convene(&format!("run project-tuning --people '{PEOPLE}'")));
     let pid = t.pid();
@@ -392,7 +293,7 @@ fn ctrl_z_without_a_shell_to_return_to_carries_on() {
     if !have_tmux() {
         return;
     }
-    let t = Tmux::new("orphan");
+    let t = Room::new("orphan");
     let script = format!(
         "{}; echo EXITED $?; sleep 60",
         t.convene(&format!("run project-tuning --people '{PEOPLE}'"))

@@ -1,0 +1,57 @@
+//! Running the `convene` binary as a user would, on a folder of its own: its home, config, data,
+//! protocols and cache folders are all inside `root`, no colour, today's date fixed, and no
+//! setting from the environment of the machine running the tests leaks in.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The day the review commands take as today in the tests (commitments "overdue" are judged on
+/// it, whatever the machine's calendar says).
+pub const TODAY: &str = "2026-11-23";
+
+/// `convene ARGS` with everything under `root`: data `root`, protocols `root/protocols`, config
+/// `root/config`, home `root` (and the XDG folders under it).
+pub fn command(root: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_convene"));
+    c.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("HOME", root)
+        .env("XDG_CONFIG_HOME", root.join("xdg-config"))
+        .env("XDG_DATA_HOME", root.join("xdg-data"))
+        .env("XDG_CACHE_HOME", root.join("xdg-cache"))
+        .env("CONVENE_DATA_DIR", root)
+        .env("CONVENE_PROTOCOLS_DIR", root.join("protocols"))
+        .env("CONVENE_CONFIG_DIR", root.join("config"))
+        .env("NO_COLOR", "1")
+        .env("CONVENE_TODAY", TODAY);
+    for v in [
+        "CONVENE_THEME",
+        "CONVENE_QUIET",
+        "CONVENE_NO_FLASH",
+        "CONVENE_AUTO_ADVANCE",
+        "CONVENE_FACILITATOR",
+        "CONVENE_CACHE_DIR",
+    ] {
+        c.env_remove(v);
+    }
+    c
+}
+
+/// Runs [`command`].
+pub fn run(root: &Path, args: &[&str]) -> Output {
+    command(root, args).output().expect("convene runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8")
+}
+
+/// Standard output of a run that must succeed (else the failure is shown).
+pub fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "convene failed: {}\n{}", stderr(o), stdout(o));
+    stdout(o)
+}
