@@ -12,14 +12,10 @@ use std::process::Output;
 
 use common::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
 
-use support::cli::{TODAY, ok, stderr, stdout};
+use support::cli::{ok, stderr, stdout};
 
 fn convene(data: &Path, args: &[&str]) -> Output {
     support::cli::run(data, args)
-}
-
-fn convene_in(data: &Path, args: &[&str], cwd: &Path) -> Output {
-    support::cli::command(data, args).current_dir(cwd).output().expect("convene runs")
 }
 
 /// Output with the temporary folder replaced, so snapshots do not depend on it.
