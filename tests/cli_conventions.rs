@@ -7,52 +7,25 @@
 //! `config.toml` never takes part.
 
 mod common;
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{ALL, S1, data_with};
 
-/// convene with a clean environment: data and config folders under `root`.
+/// convene with a clean environment ([`support::cli::command`]): data and config folders under
+/// `root`, protocols from the default folder, and the variables in `env` set.
 fn convene_at(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_convene"));
-    c.args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("HOME", root)
-        .env("XDG_DATA_HOME", root.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", root.join("xdg-config"))
-        .env("CONVENE_CONFIG_DIR", root.join("config"))
-        .env("CONVENE_DATA_DIR", root)
-        .env("NO_COLOR", "1")
-        .env("CONVENE_TODAY", "2026-11-23");
-    for v in [
-        "CONVENE_PROTOCOLS_DIR",
-        "CONVENE_THEME",
-        "CONVENE_QUIET",
-        "CONVENE_NO_FLASH",
-        "CONVENE_AUTO_ADVANCE",
-        "CONVENE_FACILITATOR",
-    ] {
-        c.env_remove(v);
-    }
+    let mut c = support::cli::command(root, args);
+    c.env_remove("CONVENE_PROTOCOLS_DIR");
     for (k, v) in env {
         c.env(k, v);
     }
     c.output().expect("convene runs")
 }
 
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "stderr: {}", err(o));
-    out(o)
-}
+use support::cli::{ok, stderr as err, stdout as out};
 
 /// Whether a program can be run here (a shell, groff).
 fn have(program: &str) -> bool {

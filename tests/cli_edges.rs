@@ -3,22 +3,17 @@
 //! (0 success, 2 bad input or usage, 1 a failure of the machine).
 
 mod common;
+mod support;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::{ALL, S1, UNFINISHED, data_with};
 
+/// [`support::cli::command`], with `NO_COLOR` unset: these tests check no colour leaks anyway.
 fn convene_cmd(data: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_convene"));
-    c.args(args)
-        .env("CONVENE_DATA_DIR", data)
-        .env("CONVENE_PROTOCOLS_DIR", data.join("protocols"))
-        .env("HOME", data)
-        .env("CONVENE_TODAY", "2026-11-23")
-        .env_remove("NO_COLOR")
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LIB_BACKTRACE");
+    let mut c = support::cli::command(data, args);
+    c.env_remove("NO_COLOR");
     c
 }
 

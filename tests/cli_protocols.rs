@@ -1,37 +1,29 @@
 //! `convene protocols` as a user runs it: the real binary, with its folders pointed at temporary
 //! or fixture folders so that the user's own configuration is never read.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+use support::cli::{stderr, stdout};
 
 const VALID: &str = "tests/fixtures/protocols/valid";
 const INVALID: &str = "tests/fixtures/protocols/invalid";
 
 /// Runs `convene` from the crate root with `protocols_dir` as the user protocol folder (an empty
 /// temporary folder when `None`) and a temporary data folder.
+/// convene on a folder of its own ([`support::cli::command`]), with the protocols folder given
+/// (else an empty one).
 fn convene(args: &[&str], protocols_dir: Option<&str>) -> Output {
     let home = tempfile::tempdir().expect("tempdir");
     let empty = home.path().join("protocols");
     let protocols = protocols_dir.map_or(empty.as_path(), Path::new);
-    Command::new(env!("CARGO_BIN_EXE_convene"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    support::cli::command(&home.path().join("data"), args)
         .env("CONVENE_PROTOCOLS_DIR", protocols)
-        .env("CONVENE_DATA_DIR", home.path().join("data"))
         .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_DATA_HOME", home.path().join("share"))
-        .env("NO_COLOR", "1")
         .output()
         .expect("convene runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8")
 }
 
 const BUILTIN_IDS: [&str; 7] = [

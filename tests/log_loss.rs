@@ -8,8 +8,10 @@
 //! - a full disk, then "save elsewhere": the incomplete log is never offered to resume, and the
 //!   message names the file that holds the whole session and the command that resumes it.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, Output};
+use std::process::Output;
 
 use chrono::{DateTime, Duration};
 use convene::cli::ThemeName;
@@ -102,19 +104,10 @@ fn assert_whole(path: &Path, app: &LiveScreen) {
 }
 
 fn convene(data: &Path, args: &[&str]) -> Output {
-    Process::new(env!("CARGO_BIN_EXE_convene"))
-        .args(args)
-        .env("CONVENE_DATA_DIR", data)
-        .env("CONVENE_PROTOCOLS_DIR", data.join("protocols"))
-        .env("HOME", data)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("convene runs")
+    support::cli::run(data, args)
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use support::cli::stdout;
 
 fn resume_list(data: &Path) -> String {
     let o = convene(data, &["resume", "--list"]);
