@@ -22,13 +22,12 @@ use ratatui::backend::TestBackend;
 fn main() {
     let people: Vec<String> = (1..=12).map(|i| format!("Member {i}")).collect();
     let setup = Setup {
-        protocol: Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
-        participants: people,
         facilitator: Some("Fiona".into()),
         group_name: Some("Middle leaders".into()),
-        overrides: std::collections::BTreeMap::default(),
-        auto_advance: false,
-        carried: vec![],
+        ..Setup::new(
+            Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
+            people,
+        )
     };
     let opts = Options {
         quiet: true,

@@ -285,13 +285,10 @@ fn run_session(
         people.remove(rng.below(people.len()));
     }
     let setup = Setup {
-        protocol: protocol.clone(),
-        participants: people,
         facilitator: Some(g.facilitator.clone()),
         group_name: Some(g.name.clone()),
-        overrides: std::collections::BTreeMap::new(),
-        auto_advance: false,
         carried: g.open.clone(),
+        ..Setup::new(protocol.clone(), people)
     };
     check_setup(&setup).map_err(|e| format!("{}: {e}", g.name))?;
     let id = session_id(when.to_utc());

@@ -18,13 +18,13 @@ fn wall(ms: u64) -> DateTime<FixedOffset> {
 
 fn setup(id: &str, people: &[&str], auto: bool) -> Setup {
     Setup {
-        protocol: Library::builtin_only().get(id).expect("built-in").clone(),
-        participants: people.iter().map(|s| (*s).to_string()).collect(),
         facilitator: Some("Fiona".into()),
         group_name: Some("AP set".into()),
-        overrides: std::collections::BTreeMap::default(),
         auto_advance: auto,
-        carried: vec![],
+        ..Setup::new(
+            Library::builtin_only().get(id).expect("built-in").clone(),
+            people.iter().copied(),
+        )
     }
 }
 
@@ -155,15 +155,7 @@ fn every_builtin_runs_start_to_finish() {
         let n = p.group.max.unwrap_or(p.group.min.max(4)).min(6) as usize;
         let names = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"];
         let people: Vec<String> = names[..n].iter().map(|s| (*s).to_string()).collect();
-        let s = Setup {
-            protocol: p.clone(),
-            participants: people,
-            facilitator: Some("Fiona".into()),
-            group_name: None,
-            overrides: std::collections::BTreeMap::default(),
-            auto_advance: false,
-            carried: vec![],
-        };
+        let s = Setup { facilitator: Some("Fiona".into()), ..Setup::new(p.clone(), people) };
         check_setup(&s).unwrap_or_else(|e| panic!("{}: {e}", p.id));
         let mut st = SessionState::new(s);
         let mut mono = 0;

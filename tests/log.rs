@@ -84,13 +84,13 @@ fn quick_setup() -> Setup {
 
 fn builtin_setup(id: &str, people: &[&str], auto: bool) -> Setup {
     Setup {
-        protocol: Library::builtin_only().get(id).expect("built-in").clone(),
-        participants: people.iter().map(|s| (*s).to_string()).collect(),
         facilitator: Some("Fiona".into()),
         group_name: Some("AP set".into()),
-        overrides: std::collections::BTreeMap::default(),
         auto_advance: auto,
-        carried: vec![],
+        ..Setup::new(
+            Library::builtin_only().get(id).expect("built-in").clone(),
+            people.iter().copied(),
+        )
     }
 }
 

@@ -35,15 +35,10 @@ fn now(ms: u64) -> Now {
 }
 
 fn setup() -> Setup {
-    Setup {
-        protocol: Library::builtin_only().get("project-tuning").expect("built-in").clone(),
-        participants: vec!["Priya".into(), "Ann".into(), "Ben".into()],
-        facilitator: None,
-        group_name: None,
-        overrides: std::collections::BTreeMap::default(),
-        auto_advance: false,
-        carried: vec![],
-    }
+    Setup::new(
+        Library::builtin_only().get("project-tuning").expect("built-in").clone(),
+        ["Priya", "Ann", "Ben"],
+    )
 }
 
 /// A live screen writing its log under `data`, started.

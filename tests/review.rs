@@ -344,13 +344,11 @@ fn odd_session(data: &std::path::Path) {
     use convene::session::{Command, Now, SessionState, Setup, apply, decide};
     let start = DateTime::parse_from_rfc3339("2026-11-25T09:00:00+00:00").expect("start");
     let setup = Setup {
-        protocol: Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
-        participants: vec!["Ann Lee".into(), "Ben Okafor".into(), "Cat Diaz".into()],
         facilitator: Some("Fiona Grant".into()),
-        group_name: None,
-        overrides: std::collections::BTreeMap::new(),
-        auto_advance: false,
-        carried: vec![],
+        ..Setup::new(
+            Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
+            ["Ann Lee", "Ben Okafor", "Cat Diaz"],
+        )
     };
     let mut w = LogWriter::create(data, ODD, &Header::new(ODD.into(), start, setup.clone()));
     let mut st = SessionState::new(setup);

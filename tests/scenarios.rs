@@ -165,13 +165,10 @@ fn run_scenario(path: &Path) {
     let sc: Scenario = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
     let protocol = Library::builtin_only().get(&sc.protocol).expect("built-in").clone();
     let setup = Setup {
-        protocol,
-        participants: sc.people.clone(),
         facilitator: sc.facilitator.clone(),
-        group_name: None,
         overrides: sc.overrides.iter().map(|(k, v)| (k.clone(), secs(v))).collect(),
         auto_advance: sc.auto_advance,
-        carried: vec![],
+        ..Setup::new(protocol, sc.people.clone())
     };
     let warnings = check_setup(&setup).unwrap_or_else(|e| panic!("{file}: setup refused: {e}"));
     assert_eq!(warnings, sc.warnings, "{file}: setup warnings");

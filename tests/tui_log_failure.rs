@@ -45,15 +45,10 @@ fn an_unwritable_data_folder_loses_nothing() {
     // A regular file where the data folder should be: creating the folder fails, even as root.
     let blocked = tmp.path().join("not-a-folder");
     std::fs::write(&blocked, "x").expect("write");
-    let setup = Setup {
-        protocol: Library::builtin_only().get("project-tuning").expect("built-in").clone(),
-        participants: vec!["Priya".into(), "Ann".into(), "Ben".into()],
-        facilitator: None,
-        group_name: None,
-        overrides: std::collections::BTreeMap::default(),
-        auto_advance: false,
-        carried: vec![],
-    };
+    let setup = Setup::new(
+        Library::builtin_only().get("project-tuning").expect("built-in").clone(),
+        ["Priya", "Ann", "Ben"],
+    );
     let header = Header::new("20261123-083000-000".into(), now(0).wall, setup.clone());
     let writer = LogWriter::create(&blocked, "20261123-083000-000", &header);
     assert!(writer.error.is_some());
@@ -102,15 +97,10 @@ fn a_session_completed_while_the_log_fails_still_offers_to_save_it() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let blocked = tmp.path().join("not-a-folder");
     std::fs::write(&blocked, "x").expect("write");
-    let setup = Setup {
-        protocol: Library::builtin_only().get("project-tuning").expect("built-in").clone(),
-        participants: vec!["Priya".into(), "Ann".into()],
-        facilitator: None,
-        group_name: None,
-        overrides: std::collections::BTreeMap::default(),
-        auto_advance: false,
-        carried: vec![],
-    };
+    let setup = Setup::new(
+        Library::builtin_only().get("project-tuning").expect("built-in").clone(),
+        ["Priya", "Ann"],
+    );
     let header = Header::new("20261123-083000-001".into(), now(0).wall, setup.clone());
     let writer = LogWriter::create(&blocked, "20261123-083000-001", &header);
     let opts = Options {

@@ -14,13 +14,12 @@ pub fn wall(ms: u64) -> DateTime<FixedOffset> {
 /// A coaching triad of 12 (four groups) on the built-in protocol.
 pub fn triad_setup() -> Setup {
     Setup {
-        protocol: Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
-        participants: (1..=12).map(|i| format!("Member {i}")).collect(),
         facilitator: Some("Fiona".into()),
         group_name: Some("Middle leaders".into()),
-        overrides: std::collections::BTreeMap::default(),
-        auto_advance: false,
-        carried: vec![],
+        ..Setup::new(
+            Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
+            (1..=12).map(|i| format!("Member {i}")),
+        )
     }
 }
 

@@ -164,13 +164,11 @@ mod tests {
 
     fn state(people: &[&str], facilitator: Option<&str>) -> SessionState {
         SessionState::new(Setup {
-            protocol: Library::builtin_only().get("project-tuning").unwrap().clone(),
-            participants: people.iter().map(|s| (*s).to_string()).collect(),
             facilitator: facilitator.map(str::to_string),
-            group_name: None,
-            overrides: std::collections::BTreeMap::new(),
-            auto_advance: false,
-            carried: vec![],
+            ..Setup::new(
+                Library::builtin_only().get("project-tuning").unwrap().clone(),
+                people.iter().copied(),
+            )
         })
     }
 

@@ -41,6 +41,26 @@ pub struct Setup {
     pub carried: Vec<CarriedCommitment>,
 }
 
+impl Setup {
+    /// A session of `protocol` for these participants, in order, and nothing else: no
+    /// facilitator, group, changed durations, auto-advance or commitments to follow up. Set any of
+    /// those with struct update syntax: `Setup { auto_advance: true, ..Setup::new(p, people) }`.
+    pub fn new<S: Into<String>>(
+        protocol: Protocol,
+        participants: impl IntoIterator<Item = S>,
+    ) -> Self {
+        Self {
+            protocol,
+            participants: participants.into_iter().map(Into::into).collect(),
+            facilitator: None,
+            group_name: None,
+            overrides: BTreeMap::new(),
+            auto_advance: false,
+            carried: Vec::new(),
+        }
+    }
+}
+
 /// An open commitment from an earlier session, brought into this one for follow-up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarriedCommitment {
@@ -414,15 +434,7 @@ mod tests {
             assert!(roles.iter().filter(|r| *r == "coachee").count() <= 1);
             assert!(roles.iter().filter(|r| *r == "coach").count() <= 1);
         }
-        let s = Setup {
-            protocol: p,
-            participants: people,
-            facilitator: None,
-            group_name: None,
-            overrides: BTreeMap::new(),
-            auto_advance: false,
-            carried: vec![],
-        };
+        let s = Setup::new(p, people);
         let w = check_setup(&s).expect("a warning, not a refusal");
         let text = w.join(" ");
         assert!(text.contains("7 people is not a multiple of 3"), "{text}");
@@ -445,15 +457,7 @@ mod tests {
     }
 
     fn setup(id: &str, people: &str) -> Setup {
-        Setup {
-            protocol: proto(id),
-            participants: names(people),
-            facilitator: None,
-            group_name: None,
-            overrides: BTreeMap::new(),
-            auto_advance: false,
-            carried: vec![],
-        }
+        Setup::new(proto(id), names(people))
     }
 
     #[test]

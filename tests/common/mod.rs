@@ -75,13 +75,13 @@ fn wall(start: DateTime<FixedOffset>, mono: u64) -> Now {
 fn run(data: &Path, s: Script) -> PathBuf {
     let start = DateTime::parse_from_rfc3339(s.start).expect("start");
     let setup = Setup {
-        protocol: Library::builtin_only().get(s.protocol).expect("built-in").clone(),
-        participants: s.people.iter().map(|p| (*p).to_string()).collect(),
         facilitator: s.facilitator.map(str::to_string),
         group_name: s.group.map(str::to_string),
-        overrides: std::collections::BTreeMap::new(),
-        auto_advance: false,
         carried: s.carried,
+        ..Setup::new(
+            Library::builtin_only().get(s.protocol).expect("built-in").clone(),
+            s.people.iter().map(|p| (*p).to_string()),
+        )
     };
     convene::session::check_setup(&setup).expect("a valid setup");
     let mut w = LogWriter::create(data, s.id, &Header::new(s.id.into(), start, setup.clone()));

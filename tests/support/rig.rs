@@ -20,15 +20,7 @@ pub fn builtin(id: &str) -> Protocol {
 }
 
 pub fn setup(protocol: Protocol, people: &[&str]) -> Setup {
-    Setup {
-        protocol,
-        participants: people.iter().map(|s| (*s).to_string()).collect(),
-        facilitator: None,
-        group_name: None,
-        overrides: std::collections::BTreeMap::default(),
-        auto_advance: false,
-        carried: vec![],
-    }
+    Setup::new(protocol, people.iter().copied())
 }
 
 pub fn mono_opts() -> Options {

@@ -424,15 +424,7 @@ mod tests {
             .get("grow-coaching")
             .expect("built-in")
             .clone();
-        let setup = crate::session::Setup {
-            protocol,
-            participants: vec!["Ann".into(), "Ben".into()],
-            facilitator: None,
-            group_name: None,
-            overrides: std::collections::BTreeMap::default(),
-            auto_advance: false,
-            carried: vec![],
-        };
+        let setup = crate::session::Setup::new(protocol, ["Ann", "Ben"]);
         let created =
             chrono::DateTime::parse_from_rfc3339("2026-11-23T08:30:00.000+00:00").expect("valid");
         Header::new("x".into(), created, setup)

@@ -64,15 +64,7 @@ mod tests {
     fn awkward() -> Session {
         let mut protocol = Library::builtin_only().get("project-tuning").unwrap().clone();
         protocol.round[0].name = "Plan, \"do\" | review".into();
-        let setup = Setup {
-            protocol,
-            participants: vec!["Ann Lee".into(), "Ben".into()],
-            facilitator: None,
-            group_name: None,
-            overrides: std::collections::BTreeMap::new(),
-            auto_advance: false,
-            carried: vec![],
-        };
+        let setup = Setup::new(protocol, ["Ann Lee", "Ben"]);
         let start = chrono::DateTime::parse_from_rfc3339("2026-11-02T09:00:00+00:00").unwrap();
         let mut st = SessionState::new(setup.clone());
         let mut events = Vec::new();
