@@ -3,7 +3,9 @@
 
 #![allow(clippy::cast_possible_wrap)]
 
-use chrono::{DateTime, Duration, FixedOffset};
+mod support;
+
+use chrono::{DateTime, FixedOffset};
 use convene::protocol::Library;
 use convene::session::{
     Agreement, Command, Event, GapCause, Now, Rejection, SessionState, Setup, Stamped, Status,
@@ -12,8 +14,7 @@ use convene::session::{
 use proptest::prelude::*;
 
 fn wall(ms: u64) -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("valid")
-        + Duration::milliseconds(ms as i64)
+    support::wall(ms)
 }
 
 fn setup(id: &str, people: &[&str], auto: bool) -> Setup {

@@ -9,6 +9,8 @@
 
 #![allow(clippy::cast_possible_wrap)]
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -56,7 +58,7 @@ const QUICK_CHECK: &str = r#"{
 }"#;
 
 fn t0() -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2026-11-23T08:30:00.000+00:00").expect("valid")
+    support::wall(0)
 }
 
 fn now(ms: u64) -> Now {

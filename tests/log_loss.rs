@@ -13,7 +13,6 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use chrono::{DateTime, Duration};
 use convene::cli::ThemeName;
 use convene::log::reader::read_log;
 use convene::log::writer::LogWriter;
@@ -30,8 +29,7 @@ use ratatui::backend::TestBackend;
 const ID: &str = "20261123-083000-000";
 
 fn now(ms: u64) -> Now {
-    let wall = DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("valid");
-    Now::new(ms, wall + Duration::milliseconds(i64::try_from(ms).expect("small")))
+    Now::new(ms, support::wall(ms))
 }
 
 fn setup() -> Setup {

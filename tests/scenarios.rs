@@ -10,6 +10,8 @@
 
 #![allow(clippy::cast_possible_wrap)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -54,7 +56,7 @@ struct Step {
 }
 
 fn start_wall() -> DateTime<FixedOffset> {
-    DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("valid")
+    support::wall(0)
 }
 
 fn secs(text: &str) -> u64 {

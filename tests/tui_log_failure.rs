@@ -1,7 +1,8 @@
 //! An unwritable data folder: the banner says the log is not being saved and why, the session
 //! runs on, and on quit the facilitator saves every event elsewhere; nothing is lost.
 
-use chrono::{DateTime, Duration};
+mod support;
+
 use convene::cli::ThemeName;
 use convene::log::Header;
 use convene::log::reader::read_log;
@@ -16,8 +17,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn now(ms: u64) -> Now {
-    let wall = DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("valid");
-    Now::new(ms, wall + Duration::milliseconds(i64::try_from(ms).expect("small")))
+    Now::new(ms, support::wall(ms))
 }
 
 fn screen(app: &LiveScreen, ms: u64) -> String {
