@@ -19,12 +19,9 @@ use convene::log::writer::LogWriter;
 use convene::log::{Header, in_use, sessions_dir};
 use convene::protocol::Library;
 use convene::session::{Command, Now, SessionState, Setup, Status, replay};
-use convene::tui::live;
 use convene::tui::live::{Exit, LiveScreen, Options, Overlay};
 use convene::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const ID: &str = "20261123-083000-000";
 
@@ -69,18 +66,7 @@ fn note(app: &mut LiveScreen, text: &str, ms: u64) {
 }
 
 fn screen(app: &LiveScreen, ms: u64) -> String {
-    let mut t = Terminal::new(TestBackend::new(160, 30)).expect("terminal");
-    let n = now(ms);
-    t.draw(|f| live::render(f, app, n.mono, n.wall)).expect("draw");
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    support::live_text(app, 160, 30, now(ms))
 }
 
 fn log_path(app: &LiveScreen) -> PathBuf {

@@ -9,30 +9,16 @@ use convene::log::reader::read_log;
 use convene::log::writer::LogWriter;
 use convene::protocol::Library;
 use convene::session::{Now, SessionState, Setup, replay};
-use convene::tui::live;
 use convene::tui::live::{Exit, LiveScreen, Options, Overlay};
 use convene::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn now(ms: u64) -> Now {
     Now::new(ms, support::wall(ms))
 }
 
 fn screen(app: &LiveScreen, ms: u64) -> String {
-    let mut t = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
-    let n = now(ms);
-    t.draw(|f| live::render(f, app, n.mono, n.wall)).expect("draw");
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    support::live_text(app, 100, 30, now(ms))
 }
 
 fn key(app: &mut LiveScreen, code: KeyCode, ms: u64) {

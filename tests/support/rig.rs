@@ -146,3 +146,18 @@ pub fn render_terminal(w: u16, h: u16, draw: impl FnOnce(&mut ratatui::Frame)) -
     terminal.draw(draw).expect("draw");
     terminal.backend().clone()
 }
+
+/// The live screen of `app` drawn at `w` x `h` at `now`, as plain text, one line per row.
+pub fn live_text(app: &LiveScreen, w: u16, h: u16, now: Now) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    t.draw(|f| live::render(f, app, now.mono, now.wall)).expect("draw");
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
