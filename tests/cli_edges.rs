@@ -159,20 +159,23 @@ fn json_export_escapes_c1_and_bidi_and_keeps_the_data() {
     }
 }
 
-#[test]
-fn protocol_role_names_are_shown_without_c1_or_bidi_controls() {
-    let data = tempfile::tempdir().expect("tempdir");
-    let dir = data.path().join("protocols");
+/// A user protocol `id` in `root/protocols`: the built-in coaching triads with one text replaced.
+fn user_triad(root: &Path, id: &str, (from, to): (&str, &str)) {
+    let dir = root.join("protocols");
     std::fs::create_dir_all(&dir).expect("mkdir");
     let builtin = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols/coaching-triad.json"),
     )
     .expect("built-in");
-    let mine = builtin
-        .replace("\"coaching-triad\"", "\"hostile-triads\"")
-        .replace("\"Coach\"", "\"Co\\u009b2Jach\\u202e\"");
-    assert_ne!(mine, builtin);
-    std::fs::write(dir.join("hostile-triads.json"), mine).expect("write");
+    let mine = builtin.replace("\"coaching-triad\"", &format!("\"{id}\"")).replace(from, to);
+    assert!(builtin.contains(from), "{from} is in the built-in");
+    std::fs::write(dir.join(format!("{id}.json")), mine).expect("write");
+}
+
+#[test]
+fn protocol_role_names_are_shown_without_c1_or_bidi_controls() {
+    let data = tempfile::tempdir().expect("tempdir");
+    user_triad(data.path(), "hostile-triads", ("\"Coach\"", "\"Co\\u009b2Jach\\u202e\""));
     for args in [&["protocols", "show", "hostile-triads"][..], &["protocols"]] {
         let o = convene(data.path(), args);
         let out = text(&o.stdout);
@@ -224,16 +227,7 @@ fn text_tables_line_up_with_cjk_and_emoji() {
     assert_eq!(status(cjk), status(plain), "the STATUS column lines up:\n{out}");
 
     // A protocol whose name is in Chinese: the table's next column lines up.
-    let dir = data.path().join("protocols");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    let builtin = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("protocols/coaching-triad.json"),
-    )
-    .expect("built-in");
-    let mine = builtin
-        .replace("\"coaching-triad\"", "\"zh-triad\"")
-        .replace("\"Coaching triads\"", "\"教练三人组 🧑‍🏫\"");
-    std::fs::write(dir.join("zh-triad.json"), mine).expect("write");
+    user_triad(data.path(), "zh-triad", ("\"Coaching triads\"", "\"教练三人组 🧑‍🏫\""));
     let out = text(&convene(data.path(), &["protocols"]).stdout);
     let zh = out.lines().find(|l| l.starts_with("zh-triad")).expect("listed");
     let en = out.lines().find(|l| l.starts_with("coaching-triad")).expect("listed");
