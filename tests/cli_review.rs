@@ -24,6 +24,7 @@ fn convene_in(data: &Path, args: &[&str], cwd: &Path) -> Output {
         .current_dir(cwd)
         .env("CONVENE_DATA_DIR", data)
         .env("CONVENE_PROTOCOLS_DIR", data.join("protocols"))
+        .env("CONVENE_CACHE_DIR", common::test_cache_dir())
         .env("HOME", data)
         .env("NO_COLOR", "1")
         // The fixtures' commitments are due in November 2026; "overdue" is judged on this day,
@@ -347,8 +348,13 @@ fn resume_finds_sessions_through_the_review_scan() {
     );
     assert!(lines[1].starts_with(&format!("{UNFINISHED}  2026-11-18 14:00  ")), "{list}");
     assert!(!list.contains("running in another terminal"), "{list}");
-    // The scan leaves its cache: the next run reads no log it has already digested.
-    assert!(data.path().join("cache").exists());
+    // The index is kept in the cache folder, never in the data folder (which may be shared).
+    assert!(!data.path().join("cache").exists());
+    let names: Vec<String> = std::fs::read_dir(data.path())
+        .expect("data")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["sessions"], "nothing but the logs in the data folder");
 
     let ended = convene(data.path(), &["resume", S1]);
     assert_eq!(ended.status.code(), Some(2));
@@ -375,6 +381,7 @@ fn overdue_is_judged_on_the_day_given_not_the_machines_calendar() {
             .args(["actions", "--person", "tom"])
             .env("CONVENE_DATA_DIR", data.path())
             .env("CONVENE_PROTOCOLS_DIR", data.path().join("protocols"))
+            .env("CONVENE_CACHE_DIR", common::test_cache_dir())
             .env("HOME", data.path())
             .env("NO_COLOR", "1")
             .env("CONVENE_TODAY", today)

@@ -13,8 +13,7 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
 fn app(data: &std::path::Path) -> App {
-    let scan = convene::review::scan(data).expect("scan");
-    let mut app = App::new(scan, data.to_path_buf());
+    let mut app = App::open(data, data.to_path_buf()).expect("the index opens");
     app.theme = Theme::resolve(ThemeName::Mono, true);
     app
 }
@@ -27,8 +26,8 @@ fn draw(app: &App, w: u16, h: u16) -> String {
 
 fn key(app: &mut App, code: KeyCode) -> bool {
     let k = KeyEvent::new(code, KeyModifiers::NONE);
-    if type_char(app, k) {
-        return true;
+    if let Some(intent) = type_char(app, k) {
+        return perform(app, intent);
     }
     let Some(a) = action_for(app, k) else { return true };
     let intent = update(app, a, convene::tui::logs::list_rows(Rect::new(0, 0, 80, 24)));
@@ -66,20 +65,20 @@ fn typing_a_filter_narrows_the_list_and_esc_clears_it() {
     let mut a = app(data.path());
     key(&mut a, KeyCode::Char('/'));
     typed(&mut a, "year 9 ended");
-    assert_eq!(a.visible.len(), 1, "only S2 ended early in Year 9 team");
+    assert_eq!(a.shown, 1, "only S2 ended early in Year 9 team");
     assert_eq!(a.selected_entry().expect("one").id, S2);
     let screen = draw(&a, 80, 24);
     assert!(screen.contains("Filter: year 9 ended"));
     key(&mut a, KeyCode::Enter);
     assert!(!a.typing, "Enter keeps the filter and leaves typing");
-    assert_eq!((a.filter.as_str(), a.visible.len()), ("year 9 ended", 1));
+    assert_eq!((a.filter.as_str(), a.shown), ("year 9 ended", 1));
     assert!(!key(&mut a, KeyCode::Char('q')), "out of the filter, q quits again");
     let mut b = app(data.path());
     key(&mut b, KeyCode::Char('/'));
     typed(&mut b, "qx");
-    assert!(b.visible.is_empty(), "letters that are keys elsewhere go into the filter");
+    assert!(b.shown == 0, "letters that are keys elsewhere go into the filter");
     key(&mut b, KeyCode::Esc);
-    assert_eq!((b.visible.len(), b.filter.as_str()), (7, ""));
+    assert_eq!((b.shown, b.filter.as_str()), (7, ""));
 }
 
 #[test]
@@ -176,7 +175,7 @@ fn thousands_of_sessions_scroll_with_the_selection() {
         std::fs::write(sessions.join(format!("{id}.jsonl")), text.replace(S1, &id)).expect("write");
     }
     let mut a = app(data.path());
-    assert_eq!(a.visible.len(), 2001);
+    assert_eq!(a.shown, 2001);
     key(&mut a, KeyCode::End);
     assert_eq!(a.selected, 2000);
     let screen = draw(&a, 80, 24);

@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use crate::cli::{ActionsArgs, Dirs, ExportFormat, LogFilter, LogsAction, LogsArgs, ReportArgs};
 use crate::output;
-use crate::review::actions::{ActionFilter, actions as list_actions};
-use crate::review::{self, Filter, FilterText, ReviewError, detail, export, list, report as rep};
+use crate::review::actions::ActionFilter;
+use crate::review::{
+    self, Filter, FilterText, Index, Query, ReviewError, detail, export, list, report as rep,
+};
 
 /// A failed review: a file that can't be read or written is the machine's failure; the rest is
 /// bad input (an unknown id, a filter that can't be used, a log that is not one convene reads).
@@ -49,19 +51,21 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
     };
     match action {
         LogsAction::List { filter, json: as_json } => {
-            let filter = match filter_from(filter) {
-                Ok(f) => f,
-                Err(e) => return Ok(fail(&e)),
+            let run = || -> Result<ExitCode, ReviewError> {
+                let filter = filter_from(filter)?;
+                let index = Index::open(&data)?;
+                if *as_json {
+                    let mut printed = Ok(());
+                    list::json(&index, &filter, |piece| {
+                        printed = output::print(piece);
+                        printed.is_ok()
+                    })?;
+                    Ok(output::finish(printed))
+                } else {
+                    Ok(print(&list::table(&index, &filter)?))
+                }
             };
-            let scan = match review::scan(&data) {
-                Ok(s) => s,
-                Err(e) => return Ok(fail(&e)),
-            };
-            if *as_json {
-                Ok(json(&list::json(&scan, &filter)))
-            } else {
-                Ok(print(&list::table(&scan, &filter)))
-            }
+            Ok(run().unwrap_or_else(|e| fail(&e)))
         }
         LogsAction::Show { id } => match detail::load(&data, id) {
             Ok(s) => Ok(print(&detail::show(&s))),
@@ -99,8 +103,7 @@ pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
     let run = || -> Result<rep::Report, ReviewError> {
         let filter = filter_from(&args.filter)?;
         let data = review::data_dir(dirs.data_dir.as_deref())?;
-        let scan = review::scan(&data)?;
-        Ok(rep::report(scan.digests().filter(|d| filter.matches(d))))
+        Index::open(&data)?.report(&Query::new(&filter))
     };
     match run() {
         Ok(r) if args.json => Ok(json(&r)),
@@ -109,11 +112,11 @@ pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
     }
 }
 
-/// `convene actions --json`.
-#[derive(serde::Serialize)]
-struct ActionsJson<'a> {
-    today: chrono::NaiveDate,
-    commitments: &'a [review::actions::Action],
+/// Prints a piece of a long output, unless printing failed already.
+fn flush(piece: &str, printed: &mut std::io::Result<()>) {
+    if printed.is_ok() {
+        *printed = output::print(piece);
+    }
 }
 
 pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> {
@@ -121,20 +124,62 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
         Ok(d) => d,
         Err(e) => return Ok(output::fail(output::BAD_INPUT, &e)),
     };
-    let run = || -> Result<Vec<review::actions::Action>, ReviewError> {
-        let data = review::data_dir(dirs.data_dir.as_deref())?;
-        let scan = review::scan(&data)?;
-        let filter = ActionFilter {
-            group: args.group.clone().filter(|g| !g.trim().is_empty()),
-            person: args.person.clone().filter(|p| !p.trim().is_empty()),
-            open: args.open,
-            overdue: args.overdue,
-        };
-        Ok(list_actions(scan.digests(), &filter, today))
+    let filter = ActionFilter {
+        group: args.group.clone().filter(|g| !g.trim().is_empty()),
+        person: args.person.clone().filter(|p| !p.trim().is_empty()),
+        open: args.open,
+        overdue: args.overdue,
     };
-    match run() {
-        Ok(list) if args.json => Ok(json(&ActionsJson { today, commitments: &list })),
-        Ok(list) => Ok(print(&review::actions::text(&list, today))),
-        Err(e) => Ok(fail(&e)),
-    }
+    let run = || -> Result<ExitCode, ReviewError> {
+        let data = review::data_dir(dirs.data_dir.as_deref())?;
+        let index = Index::open(&data)?;
+        // Printed as the commitments come from the index, in pieces.
+        let mut printed = Ok(());
+        if args.json {
+            let mut buf = format!("{{\n  \"today\": \"{today}\",\n  \"commitments\": [");
+            let mut first = true;
+            let mut failed = None;
+            index.for_each_action(&filter, today, |a| {
+                match crate::text::to_json_pretty(&a) {
+                    Ok(item) => {
+                        buf.push_str(if first { "\n" } else { ",\n" });
+                        first = false;
+                        for (i, line) in item.lines().enumerate() {
+                            if i > 0 {
+                                buf.push('\n');
+                            }
+                            buf.push_str("    ");
+                            buf.push_str(line);
+                        }
+                    }
+                    Err(e) => {
+                        failed =
+                            Some(ReviewError::Encode { format: "JSON", reason: e.to_string() });
+                        return false;
+                    }
+                }
+                if buf.len() > 1 << 16 {
+                    flush(&std::mem::take(&mut buf), &mut printed);
+                }
+                printed.is_ok()
+            })?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            buf.push_str(if first { "]\n}\n" } else { "\n  ]\n}\n" });
+            flush(&buf, &mut printed);
+        } else {
+            let mut text = review::actions::Text::new(today);
+            index.for_each_action(&filter, today, |a| {
+                text.push(&a);
+                if text.pending() > 1 << 16 {
+                    flush(&text.take(), &mut printed);
+                }
+                printed.is_ok()
+            })?;
+            flush(&text.finish(), &mut printed);
+        }
+        Ok(output::finish(printed))
+    };
+    Ok(run().unwrap_or_else(|e| fail(&e)))
 }

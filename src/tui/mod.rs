@@ -473,10 +473,10 @@ fn report_gap(app: &mut App, clock: &mut SystemClock, now: crate::session::Now) 
     }
 }
 
-/// The sessions folder through the review's scan: digests come from the cache, so only logs
-/// that are new or changed since the last scan are read. Newest first.
+/// The unfinished sessions, from the review index (only logs that are new or changed since the
+/// last use are read). Newest first.
 fn scan_sessions(data: &std::path::Path) -> Result<Scan, String> {
-    crate::review::scan(data).map_err(|e| e.to_string())
+    crate::review::scan_unfinished(data).map_err(|e| e.to_string())
 }
 
 /// Whether the log ends with `session-ended` (an unreadable log is not finished either: it
@@ -513,10 +513,10 @@ fn read_chosen(entry: &Entry) -> Result<(PathBuf, SessionLog), String> {
     read_log(&entry.path).map(|l| (entry.path.clone(), l)).map_err(|e| e.0)
 }
 
-/// Finds a session by id (or unique prefix) through the scan, and reads only its log.
-fn find_log(scan: &Scan, id: &str) -> Result<(PathBuf, SessionLog), String> {
-    let entry = crate::review::resolve(scan, id).map_err(|e| e.to_string())?;
-    read_chosen(entry)
+/// Finds a session by id (or unique prefix) through the index, and reads only its log.
+fn find_log(data: &std::path::Path, id: &str) -> Result<(PathBuf, SessionLog), String> {
+    let entry = crate::review::find(data, id).map_err(|e| e.to_string())?;
+    read_chosen(&entry)
 }
 
 fn ended_message(id: &str) -> String {
@@ -531,11 +531,11 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     if let Some(file) = &args.file {
         return resume_file(&data, file, args);
     }
-    let scan = match scan_sessions(&data) {
-        Ok(s) => s,
-        Err(e) => return Ok(fail(&e)),
-    };
     if args.list {
+        let scan = match scan_sessions(&data) {
+            Ok(s) => s,
+            Err(e) => return Ok(fail(&e)),
+        };
         let mut text = String::new();
         let mut any = false;
         for e in unfinished(&scan) {
@@ -560,19 +560,21 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         return Ok(output::finish(output::print(&text)));
     }
     let found = match &args.id {
-        Some(id) => match crate::review::resolve(&scan, id) {
+        Some(id) => match crate::review::find(&data, id) {
             // Refused before anything else: the digest already knows it ended.
-            Ok(e) if is_finished(e) => return Ok(fail(&ended_message(&e.id))),
-            Ok(e) => read_chosen(e),
+            Ok(e) if is_finished(&e) => return Ok(fail(&ended_message(&e.id))),
+            Ok(e) => read_chosen(&e),
             Err(e) => Err(e.to_string()),
         },
-        None => pick_session(&scan, false, in_use)
-            .ok_or_else(|| {
-                "no unfinished session to resume (sessions running in another terminal are \
+        None => scan_sessions(&data).and_then(|scan| {
+            pick_session(&scan, false, in_use)
+                .ok_or_else(|| {
+                    "no unfinished session to resume (sessions running in another terminal are \
              not listed: `convene mirror` shows them)."
-                    .to_string()
-            })
-            .and_then(read_chosen),
+                        .to_string()
+                })
+                .and_then(read_chosen)
+        }),
     };
     match found {
         Ok((path, _)) => continue_session(&path, args),
@@ -664,14 +666,16 @@ pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     let Some(data) = data_dir(dirs.data_dir.as_deref()) else {
         return Ok(fail(&crate::review::ReviewError::NoDataDir.to_string()));
     };
-    let found = scan_sessions(&data).and_then(|scan| match &args.id {
-        Some(id) => find_log(&scan, id),
-        None => pick_session(&scan, true, in_use)
-            .ok_or_else(|| {
-                "no running session to mirror: start one with `convene run`.".to_string()
-            })
-            .and_then(read_chosen),
-    });
+    let found = match &args.id {
+        Some(id) => find_log(&data, id),
+        None => scan_sessions(&data).and_then(|scan| {
+            pick_session(&scan, true, in_use)
+                .ok_or_else(|| {
+                    "no running session to mirror: start one with `convene run`.".to_string()
+                })
+                .and_then(read_chosen)
+        }),
+    };
     let (path, log) = match found {
         Ok(x) => x,
         Err(e) => return Ok(fail(&e)),
