@@ -192,9 +192,11 @@ pub enum LogsAction {
     },
     /// One session in detail, as readable text
     Show { id: String },
-    /// Export one session as Markdown minutes, CSV (a row per stage run) or JSON
+    /// Export one session as Markdown minutes, CSV (a row per stage run) or JSON; without an
+    /// id, every session the filters select as one CSV (`--format csv`)
     Export {
-        id: String,
+        /// The session (or a unique beginning of its id); leave out to export many as CSV
+        id: Option<String>,
         #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
         format: ExportFormat,
         /// Write to this file instead of standard output
@@ -203,6 +205,11 @@ pub enum LogsAction {
         /// Replace names with role labels or initials and leave out private notes
         #[arg(long)]
         redact: bool,
+        /// Start the CSV with a byte order mark, so that Excel reads it as UTF-8
+        #[arg(long)]
+        bom: bool,
+        #[command(flatten)]
+        filter: LogFilter,
     },
 }
 

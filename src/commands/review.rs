@@ -71,32 +71,106 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
             Ok(s) => Ok(print(&detail::show(&s))),
             Err(e) => Ok(fail(&e)),
         },
-        LogsAction::Export { id, format, output, redact } => {
-            let sess = match detail::load(&data, id) {
-                Ok(s) => s,
-                Err(e) => return Ok(fail(&e)),
+        LogsAction::Export { id, format, output, redact, bom, filter } => {
+            let run = || -> Result<(), ReviewError> {
+                let filter = filter_from(filter)?;
+                if *bom && *format != ExportFormat::Csv {
+                    return Err(ReviewError::BomNeedsCsv);
+                }
+                match id {
+                    Some(_) if !filter.is_empty() => Err(ReviewError::IdAndFilters),
+                    Some(id) => export_one(&data, id, *format, output.as_deref(), *redact, *bom),
+                    None if *format != ExportFormat::Csv => Err(ReviewError::ManyNeedCsv {
+                        format: if *format == ExportFormat::Md { "Markdown" } else { "JSON" },
+                    }),
+                    None => export_many(&data, &filter, output.as_deref(), *redact, *bom),
+                }
             };
-            let text = match format {
-                ExportFormat::Md => Ok(export::markdown(&sess, *redact)),
-                ExportFormat::Csv => export::csv(&sess),
-                ExportFormat::Json => export::json(&sess, *redact),
-            };
-            let text = match text {
-                Ok(t) => t,
-                Err(e) => return Ok(fail(&e)),
-            };
-            match output {
-                None => Ok(print(&text)),
-                Some(path) => match export::write_new(path, &text) {
-                    Ok(()) => {
-                        output::info(&format!("Wrote {}", path.display()));
-                        Ok(ExitCode::SUCCESS)
-                    }
-                    Err(e) => Ok(fail(&e)),
-                },
-            }
+            Ok(run().map_or_else(|e| fail(&e), |()| ExitCode::SUCCESS))
         }
     }
+}
+
+/// `logs export ID`: one session, to standard output or a new file.
+fn export_one(
+    data: &std::path::Path,
+    id: &str,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+    redact: bool,
+    bom: bool,
+) -> Result<(), ReviewError> {
+    let sess = detail::load(data, id)?;
+    let mut text = match format {
+        ExportFormat::Md => export::markdown(&sess, redact),
+        ExportFormat::Csv => export::csv(&sess)?,
+        ExportFormat::Json => export::json(&sess, redact)?,
+    };
+    if bom {
+        text.insert_str(0, export::BOM);
+    }
+    match output {
+        None => write_out(output::print(&text)),
+        Some(path) => {
+            export::write_new(path, &text)?;
+            output::info(&format!("Wrote {}", path.display()));
+            Ok(())
+        }
+    }
+}
+
+/// A failure to print is the machine's (a full disk behind a redirect).
+fn write_out(r: std::io::Result<()>) -> Result<(), ReviewError> {
+    r.map_err(|e| ReviewError::Write {
+        action: "write",
+        path: "standard output".into(),
+        reason: e.to_string(),
+    })
+}
+
+/// `logs export --format csv [filters]`: every session the filters select, one row per stage
+/// run, written as it is read from the index.
+fn export_many(
+    data: &std::path::Path,
+    filter: &Filter,
+    output: Option<&std::path::Path>,
+    redact: bool,
+    bom: bool,
+) -> Result<(), ReviewError> {
+    let index = Index::open(data)?;
+    let query = Query::new(filter);
+    match output {
+        None => {
+            if bom {
+                write_out(output::print(export::BOM))?;
+            }
+            export::csv_many(&index, &query, redact, output::print)
+        }
+        Some(path) => {
+            use std::io::Write as _;
+            let file = export::create_new(path)?;
+            let mut w = std::io::BufWriter::new(file);
+            let written = (|| {
+                if bom {
+                    w.write_all(export::BOM.as_bytes()).map_err(|e| write_error(path, &e))?;
+                }
+                export::csv_many(&index, &query, redact, |piece| w.write_all(piece.as_bytes()))?;
+                let f = w.into_inner().map_err(|e| write_error(path, e.error()))?;
+                f.sync_all().map_err(|e| write_error(path, &e))
+            })();
+            if written.is_err() {
+                // Never leave half a file behind.
+                let _ = std::fs::remove_file(path);
+            }
+            written?;
+            output::info(&format!("Wrote {}", path.display()));
+            Ok(())
+        }
+    }
+}
+
+fn write_error(path: &std::path::Path, e: &std::io::Error) -> ReviewError {
+    ReviewError::Write { action: "write", path: path.to_path_buf(), reason: e.to_string() }
 }
 
 pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {

@@ -85,6 +85,23 @@ pub enum ReviewError {
     /// The log exists but cannot be read at all (the reader's message names the file).
     #[error("{0}")]
     Unreadable(String),
+    /// `logs export` without an id exports many sessions, which only CSV can hold.
+    #[error(
+        "without a session id, `logs export` writes every session the filters select, as CSV: \
+         add --format csv, or give the id of one session to export as {format}"
+    )]
+    ManyNeedCsv { format: &'static str },
+    /// `logs export` with an id and filters.
+    #[error(
+        "give either a session id or filters (--protocol, --person, --group, --since, --until, \
+         --status) to `logs export`, not both"
+    )]
+    IdAndFilters,
+    /// `--bom` for Markdown or JSON.
+    #[error(
+        "--bom is for CSV (it tells Excel the text is UTF-8): add --format csv, or leave it out"
+    )]
+    BomNeedsCsv,
     /// The review index failed during a query (it has been removed if it was damaged, so the
     /// next command builds it again from the logs).
     #[error(
