@@ -66,6 +66,13 @@ fn sessions(data: &Path) -> PathBuf {
 fn queries_in_the_index_give_the_answers_of_the_digests() {
     let data = data_with(&ALL);
     let s = scan(data.path()).expect("scan");
+    // What the index gives back is what replaying each log gives.
+    for e in &s.entries {
+        let direct = convene::log::reader::read_log(&e.path)
+            .map(|log| convene::review::Digest::of_log(&log))
+            .map_err(|err| err.0);
+        assert_eq!(e.digest, direct, "{}", e.id);
+    }
     let index = Index::open(data.path()).expect("index");
     let filters = [
         FilterText::default(),

@@ -62,7 +62,12 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
                     })?;
                     Ok(output::finish(printed))
                 } else {
-                    Ok(print(&list::table(&index, &filter)?))
+                    let mut printed = Ok(());
+                    list::table(&index, &filter, |piece| {
+                        flush(piece, &mut printed);
+                        printed.is_ok()
+                    })?;
+                    Ok(output::finish(printed))
                 }
             };
             Ok(run().unwrap_or_else(|e| fail(&e)))

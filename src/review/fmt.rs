@@ -98,28 +98,56 @@ pub fn names(list: &[String], width: usize) -> String {
 
 /// Left-aligned columns separated by two spaces; the last column is not padded.
 pub fn table(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; cols];
+    let mut t = Table::default();
     for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
+        t.push(r);
     }
     let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            if i + 1 == r.len() {
-                line.push_str(c);
-            } else {
-                line.push_str(c);
-                line.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    t.write(|line| out.push_str(line));
     out
+}
+
+/// A [`table`] built a row at a time and written a line at a time: each row is kept as one
+/// string, so 100,000 rows take little more memory than their text.
+#[derive(Debug, Default)]
+pub struct Table {
+    rows: Vec<String>,
+    widths: Vec<usize>,
+}
+
+/// Between the cells of a row kept in a [`Table`] (cells are sanitised text: never in them).
+const CELL: char = '\u{1f}';
+
+impl Table {
+    pub fn push(&mut self, cells: &[String]) {
+        if self.widths.len() < cells.len() {
+            self.widths.resize(cells.len(), 0);
+        }
+        for (w, c) in self.widths.iter_mut().zip(cells) {
+            *w = (*w).max(c.chars().count());
+        }
+        self.rows.push(cells.join(&CELL.to_string()));
+    }
+
+    /// Writes each line (with its newline) to `out`.
+    pub fn write(&self, mut out: impl FnMut(&str)) {
+        let mut line = String::new();
+        for r in &self.rows {
+            line.clear();
+            let cells: Vec<&str> = r.split(CELL).collect();
+            for (i, c) in cells.iter().enumerate() {
+                line.push_str(c);
+                if i + 1 < cells.len() {
+                    let pad = self.widths[i] - c.chars().count() + 2;
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            let end = line.trim_end().len();
+            line.truncate(end);
+            line.push('\n');
+            out(&line);
+        }
+    }
 }
 
 /// `once`, `twice`, `3 times`.

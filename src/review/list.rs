@@ -117,10 +117,8 @@ pub fn json(
 /// The logs that cannot be read (few: they are listed apart).
 fn unreadable(index: &Index) -> Result<Vec<SessionRow>, ReviewError> {
     let mut bad = Vec::new();
-    index.for_each_row(&Query::default(), |row| {
-        if row.summary.is_err() {
-            bad.push(row);
-        }
+    index.for_each_row(&Query { unreadable_only: true, ..Query::default() }, |row| {
+        bad.push(row);
         true
     })?;
     Ok(bad)
@@ -132,12 +130,19 @@ fn unreadable(index: &Index) -> Result<Vec<SessionRow>, ReviewError> {
 /// WHEN              PROTOCOL        GROUP        PARTICIPANTS          PLANNED  ACTUAL  OVER   STATUS     ID
 /// 2026-11-23 08:30  project-tuning  Year 9 team  Ann Lee, Ben Diaz +1  24:00    27:30   +4:10  completed  20261123-083000-000
 /// ```
-pub fn table(index: &Index, filter: &Filter) -> Result<String, ReviewError> {
-    let mut rows = vec![
-        ["WHEN", "PROTOCOL", "GROUP", "PARTICIPANTS", "PLANNED", "ACTUAL", "OVER", "STATUS", "ID"]
-            .map(String::from)
-            .to_vec(),
-    ];
+///
+/// The text is handed to `out` in pieces as it is made (`out` returns `false` to stop), so a
+/// list of 100,000 sessions is never held whole.
+pub fn table(
+    index: &Index,
+    filter: &Filter,
+    mut out: impl FnMut(&str) -> bool,
+) -> Result<(), ReviewError> {
+    let mut rows = fmt::Table::default();
+    rows.push(
+        &["WHEN", "PROTOCOL", "GROUP", "PARTICIPANTS", "PLANNED", "ACTUAL", "OVER", "STATUS", "ID"]
+            .map(String::from),
+    );
     let mut damaged: Vec<(String, Vec<String>)> = Vec::new();
     let mut shown = 0;
     index.for_each_row(&Query { readable_only: true, ..Query::new(filter) }, |row| {
@@ -148,7 +153,7 @@ pub fn table(index: &Index, filter: &Filter) -> Result<String, ReviewError> {
             status.push('*');
             damaged.push((row.id.clone(), problem_text(d)));
         }
-        rows.push(vec![
+        rows.push(&[
             fmt::date_time(&d.start),
             fmt::cut(&sanitize(&d.protocol_id), 20),
             fmt::cut(&sanitize(d.group.as_deref().unwrap_or("-")), 18),
@@ -162,12 +167,12 @@ pub fn table(index: &Index, filter: &Filter) -> Result<String, ReviewError> {
         true
     })?;
     let unreadable = unreadable(index)?;
-    let mut out = String::new();
+    let mut text = String::new();
     if shown == 0 {
         if index.total()? == 0 {
-            let _ = writeln!(out, "No session logs yet in {}.", index.sessions_dir().display());
+            let _ = writeln!(text, "No session logs yet in {}.", index.sessions_dir().display());
         } else {
-            out.push_str("No sessions match.\n");
+            text.push_str("No sessions match.\n");
         }
     } else {
         if filter.is_empty() {
@@ -175,38 +180,45 @@ pub fn table(index: &Index, filter: &Filter) -> Result<String, ReviewError> {
                 let when = super::id_time(&e.id)
                     .and_then(chrono::DateTime::from_timestamp_millis)
                     .map_or_else(|| "?".into(), |t| t.format("%Y-%m-%d %H:%M").to_string());
-                rows.push(
-                    [when.as_str(), "?", "?", "?", "", "", "", "unreadable"]
-                        .map(String::from)
-                        .into_iter()
-                        .chain([sanitize(&e.id)])
-                        .collect(),
-                );
+                let cells: Vec<String> = [when.as_str(), "?", "?", "?", "", "", "", "unreadable"]
+                    .map(String::from)
+                    .into_iter()
+                    .chain([sanitize(&e.id)])
+                    .collect();
+                rows.push(&cells);
             }
         }
-        out.push_str(&fmt::table(&rows));
-        let _ = writeln!(out, "{}", crate::text::plural(shown, "session", "sessions"));
+        let mut going = true;
+        rows.write(|line| {
+            text.push_str(line);
+            if going && text.len() > 1 << 16 {
+                going = out(&std::mem::take(&mut text));
+            }
+        });
+        drop(rows);
+        let _ = writeln!(text, "{}", crate::text::plural(shown, "session", "sessions"));
     }
     if !damaged.is_empty() {
-        out.push_str("\n* Some lines of these logs could not be read (the rest was):\n");
+        text.push_str("\n* Some lines of these logs could not be read (the rest was):\n");
         for (id, problems) in damaged {
             for p in problems {
-                let _ = writeln!(out, "  {}: {}", sanitize(&id), sanitize(&p));
+                let _ = writeln!(text, "  {}: {}", sanitize(&id), sanitize(&p));
             }
         }
     }
     if !unreadable.is_empty() {
         let _ = writeln!(
-            out,
+            text,
             "\n{} could not be read{}:",
             crate::text::plural(unreadable.len(), "log", "logs"),
             if filter.is_empty() { "" } else { " (so no filter could match them)" }
         );
         for e in unreadable {
             if let Err(p) = &e.summary {
-                let _ = writeln!(out, "  {}", sanitize(p));
+                let _ = writeln!(text, "  {}", sanitize(p));
             }
         }
     }
-    Ok(out)
+    out(&text);
+    Ok(())
 }

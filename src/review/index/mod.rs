@@ -94,6 +94,8 @@ pub struct Index {
     pub path: Option<PathBuf>,
     /// How many logs the update that opened it read (the rest were known).
     pub read: usize,
+    /// Stage ids known to be in the index (a cache for writing runs).
+    stages: store::StageIds,
 }
 
 impl std::fmt::Debug for Index {
@@ -230,6 +232,9 @@ pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::R
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_MS))?;
+    // Large pages: a scan of 100,000 sessions reads a quarter as many. Only a new, empty
+    // database takes it (and only before it is in WAL mode).
+    conn.execute_batch("PRAGMA page_size = 16384;")?;
     // `journal_mode` answers with the mode in force; an in-memory database stays `memory`.
     let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.execute_batch(
@@ -373,6 +378,7 @@ impl Index {
                     sessions_dir: sessions_dir.clone(),
                     path: Some(path.clone()),
                     read: 0,
+                    stages: store::StageIds::new(),
                 };
                 match ix.update(progress) {
                     Ok(()) => return Ok(ix),
@@ -394,7 +400,8 @@ impl Index {
         let conn = Connection::open_in_memory().map_err(fail)?;
         configure(&conn).map_err(fail)?;
         create_schema(&conn, data).map_err(fail)?;
-        let mut ix = Self { conn, sessions_dir, path: None, read: 0 };
+        let mut ix =
+            Self { conn, sessions_dir, path: None, read: 0, stages: store::StageIds::new() };
         match ix.update(progress) {
             Ok(()) => Ok(ix),
             Err(Fail::Folder(e)) => Err(e),

@@ -29,6 +29,8 @@ pub struct Query {
     pub words: Vec<String>,
     /// Leave out the logs that cannot be read (they never match a filter anyway).
     pub readable_only: bool,
+    /// Only the logs that cannot be read.
+    pub unreadable_only: bool,
 }
 
 impl Query {
@@ -52,6 +54,9 @@ impl Query {
         if self.readable_only || !f.is_empty() {
             sql.push_str(" AND f.readable = 1");
         }
+        if self.unreadable_only {
+            sql.push_str(" AND f.readable = 0");
+        }
         let mut text = |clause: &str, value: String, args: &mut Vec<Value>| {
             args.push(Value::Text(value));
             sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
@@ -63,7 +68,12 @@ impl Query {
             text(" AND f.group_key = ?", fold(g), &mut args);
         }
         if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
-            text(" AND f.fid IN (SELECT fid FROM people WHERE word = ?)", who, &mut args);
+            let key = format!("|{}|", who.replace('|', ""));
+            text(
+                " AND +f.fid IN (SELECT fid FROM people WHERE instr(keys, ?) > 0)",
+                key,
+                &mut args,
+            );
         }
         if let Some(d) = f.since {
             text(" AND f.day >= ?", d.to_string(), &mut args);
@@ -75,7 +85,11 @@ impl Query {
             text(" AND f.status = ?", s.key().to_string(), &mut args);
         }
         for w in &self.words {
-            text(" AND instr(f.haystack, ?) > 0", w.clone(), &mut args);
+            text(
+                " AND +f.fid IN (SELECT fid FROM words WHERE instr(text, ?) > 0)",
+                w.clone(),
+                &mut args,
+            );
         }
         (sql, args)
     }
@@ -132,9 +146,10 @@ pub struct RunRow {
     pub run: RunDigest,
 }
 
-const ROW: &str = "f.key, f.name, f.error, f.start, f.protocol_id, f.protocol_name, f.group_name,
-    f.participants, f.facilitator, f.planned_ms, f.actual_ms, f.overrun_ms, f.status, f.notes,
-    f.commitment_count, f.problems, f.readable";
+/// (Over `files f JOIN details d ON d.fid = f.fid`.)
+const ROW: &str = "f.key, f.name, d.error, d.start, f.protocol_id, d.protocol_name, d.group_name,
+    d.participants, d.facilitator, d.planned_ms, d.actual_ms, d.overrun_ms, f.status, d.notes,
+    d.commitment_count, d.problems, f.readable";
 
 fn bad<E: std::error::Error + Send + Sync + 'static>(i: usize, e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -253,8 +268,8 @@ impl Index {
         args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
         let n = args.len();
         let sql = format!(
-            "SELECT {ROW} FROM files f WHERE {w} ORDER BY f.sort_ms DESC, f.key DESC
-             LIMIT ?{} OFFSET ?{n}",
+            "SELECT {ROW} FROM files f JOIN details d ON d.fid = f.fid WHERE {w}
+             ORDER BY f.sort_ms DESC, f.key DESC LIMIT ?{} OFFSET ?{n}",
             n - 1
         );
         let mut run = || -> rusqlite::Result<()> {
@@ -353,10 +368,11 @@ impl Index {
 
     fn entry_of(&self, fid: i64, id: String, path: PathBuf) -> rusqlite::Result<Entry> {
         let mut st = self.conn.prepare_cached(
-            "SELECT readable, error, created, start, end_at, protocol_id, protocol_name,
-                group_name, participants, facilitator, status, planned_ms, actual_ms, overrun_ms,
-                notes, private_notes, problems, events
-             FROM files WHERE fid = ?1",
+            "SELECT f.readable, d.error, d.created, d.start, d.end_at, f.protocol_id,
+                d.protocol_name, d.group_name, d.participants, d.facilitator, f.status,
+                d.planned_ms, d.actual_ms, d.overrun_ms, d.notes, d.private_notes, d.problems,
+                f.events
+             FROM files f JOIN details d ON d.fid = f.fid WHERE f.fid = ?1",
         )?;
         let mut d = st.query_row([fid], |r| {
             if !r.get::<_, bool>(0)? {
@@ -420,9 +436,10 @@ impl Index {
     }
 
     fn runs_of(&self, fid: i64) -> rusqlite::Result<Vec<RunDigest>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("SELECT {RUN} FROM runs r WHERE r.fid = ?1 ORDER BY r.pos"))?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {RUN} FROM runs r JOIN stages s ON s.sid = r.sid WHERE r.fid = ?1
+                 ORDER BY r.pos"
+        ))?;
         st.query_map([fid], |r| run(r, 0))?.collect()
     }
 
@@ -455,8 +472,7 @@ impl Index {
         let run = || -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
             let mut st = self.conn.prepare_cached(
                 "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall FROM updates u
-                 JOIN files f ON f.fid = u.fid AND f.shown = 1
-                 WHERE u.made_in = ?1 ORDER BY u.wall_ms, u.recorded_in",
+                 WHERE u.made_in = ?1 AND u.shown = 1 ORDER BY u.cid, u.wall_ms, u.recorded_in",
             )?;
             let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
             let mut rows = st.query([session])?;
@@ -482,15 +498,23 @@ impl Index {
         mut f: impl FnMut(Action) -> bool,
     ) -> Result<(), ReviewError> {
         let group = filter.group.as_deref().map(fold);
+        // The follow-ups come with each commitment, in the order of the index on them, and the
+        // commitments in the order of theirs (one group's are found from its sessions and
+        // sorted: a few hundred), so all of them are never sorted.
+        let from = if group.is_some() {
+            "files f JOIN commitments c ON c.fid = f.fid"
+        } else {
+            "commitments c INDEXED BY commitments_made JOIN files f ON f.fid = c.fid"
+        };
         let sql = format!(
-            "SELECT c.session, c.cid, f.protocol_name, f.group_name, c.owner, c.text, c.due,
+            "SELECT c.session, c.cid, d.protocol_name, d.group_name, c.owner, c.text, c.due,
                 c.made, u.recorded_in, u.status, u.note, u.wall
-             FROM commitments c JOIN files f ON f.fid = c.fid AND f.shown = 1
-             LEFT JOIN updates u ON u.made_in = c.session AND u.cid = c.cid
-                AND EXISTS (SELECT 1 FROM files uf WHERE uf.fid = u.fid AND uf.shown = 1)
-             {}
-             ORDER BY c.made_ms, c.session, c.cnum, c.cid, u.wall_ms, u.recorded_in",
-            if group.is_some() { "WHERE f.group_key = ?1" } else { "" }
+             FROM {from} JOIN details d ON d.fid = c.fid
+             LEFT JOIN updates u INDEXED BY updates_target ON u.made_in = c.session
+                AND u.cid = c.cid AND u.shown = 1
+             WHERE f.shown = 1 {}
+             ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid, u.wall_ms, u.recorded_in",
+            if group.is_some() { "AND f.group_key = ?1" } else { "" }
         );
         let finish = |a: Option<Action>, f: &mut dyn FnMut(Action) -> bool| -> bool {
             let Some(mut a) = a else { return true };
@@ -589,41 +613,70 @@ impl Index {
             let mut sessions = 0;
             {
                 let mut st = self.conn.prepare(&format!(
-                    "SELECT f.protocol_id, count(*), max(f.sort_ms), f.protocol_name
+                    "SELECT f.protocol_id, count(*), max(f.sort_ms), f.fid
                      FROM files f WHERE {w} GROUP BY f.protocol_id"
                 ))?;
+                let mut name =
+                    self.conn.prepare_cached("SELECT protocol_name FROM details WHERE fid = ?1")?;
                 let mut rows = st.query(params_from_iter(args.iter()))?;
                 while let Some(r) = rows.next()? {
                     let n = size(r, 1)?;
                     sessions += n;
-                    protocols.insert(r.get(0)?, (r.get(3)?, n));
+                    let newest: i64 = r.get(3)?;
+                    let label: String = name.query_row([newest], |x| x.get(0))?;
+                    protocols.insert(r.get(0)?, (label, n));
                 }
             }
-            let left_out: i64 = self.conn.query_row(
-                &format!(
-                    "SELECT count(*) FROM runs r JOIN files f ON f.fid = r.fid
-                     WHERE {w} AND r.finished = 0"
-                ),
-                params_from_iter(args.iter()),
-                |r| r.get(0),
-            )?;
+            // The runs of the sessions chosen, read in stage order: stages in order (their
+            // unique index), and for each its runs, which `runs` keeps together (its key begins
+            // with the stage). `CROSS JOIN` keeps that order; `+r.fid` keeps SQLite from
+            // driving the loop from the set of files instead.
             let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
+            let mut left_out = 0;
             let mut st = self.conn.prepare(&format!(
-                "SELECT r.protocol_id, f.sort_ms, {RUN} FROM runs r JOIN files f ON f.fid = r.fid
-                 WHERE {w} AND r.finished = 1 ORDER BY r.protocol_id, r.stage"
+                "SELECT s.protocol_id, s.stage, s.name, r.sort_ms, r.pos, r.planned_ms,
+                    r.actual_ms, r.extensions, r.extended_ms, r.refusals, r.shortenings,
+                    r.shortened_ms, r.left_how, r.finished
+                 FROM stages s CROSS JOIN runs r ON r.sid = s.sid
+                 WHERE r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})
+                 ORDER BY s.protocol_id, s.stage"
             ))?;
             let mut rows = st.query(params_from_iter(args.iter()))?;
+            // A million rows: read in place, allocating only when the stage changes.
             let mut acc: Option<(String, Acc)> = None;
             while let Some(r) = rows.next()? {
-                let protocol = r.get_ref(0)?.as_str()?;
-                let t: i64 = r.get(1)?;
-                let x = run(r, 2)?;
-                let same = acc.as_ref().is_some_and(|(p, a)| p == protocol && a.stage == x.stage);
-                if !same && let Some((p, a)) = acc.take() {
-                    stats.entry(p).or_default().push(a.finish());
+                if !r.get::<_, bool>(13)? {
+                    left_out += 1;
+                    continue;
                 }
-                let (_, a) = acc.get_or_insert_with(|| (protocol.to_string(), Acc::new(&x)));
-                a.add(&x, t);
+                let protocol = r.get_ref(0)?.as_str()?;
+                let stage = r.get_ref(1)?.as_str()?;
+                let same = acc.as_ref().is_some_and(|(p, a)| p == protocol && a.stage == stage);
+                if !same {
+                    if let Some((p, a)) = acc.take() {
+                        stats.entry(p).or_default().push(a.finish());
+                    }
+                    acc = Some((protocol.to_string(), Acc::new(stage, size(r, 4)?)));
+                }
+                let Some((_, a)) = acc.as_mut() else { continue };
+                let t: i64 = r.get(3)?;
+                if t > a.name_from {
+                    a.name.clear();
+                    a.name.push_str(r.get_ref(2)?.as_str()?);
+                    a.name_from = t;
+                }
+                let left = r.get_ref(12)?.as_str_or_null()?;
+                a.add(&Figures {
+                    pos: size(r, 4)?,
+                    planned_ms: unsigned(r, 5)?,
+                    actual_ms: unsigned(r, 6)?,
+                    extensions: size(r, 7)?,
+                    extended_ms: unsigned(r, 8)?,
+                    refusals: size(r, 9)?,
+                    shortenings: size(r, 10)?,
+                    shortened_ms: unsigned(r, 11)?,
+                    skipped: left == Some("skip"),
+                });
             }
             if let Some((p, a)) = acc.take() {
                 stats.entry(p).or_default().push(a.finish());
@@ -641,11 +694,7 @@ impl Index {
             out.sort_by(|a, b| {
                 a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id))
             });
-            Ok(Report {
-                sessions,
-                runs_left_out: usize::try_from(left_out).unwrap_or(0),
-                protocols: out,
-            })
+            Ok(Report { sessions, runs_left_out: left_out, protocols: out })
         };
         run().map_err(|e| self.failed(&e))
     }
@@ -661,9 +710,11 @@ impl Index {
         let (w, args) = q.sql();
         let run_all = || -> rusqlite::Result<()> {
             let mut st = self.conn.prepare(&format!(
-                "SELECT f.key, f.start, f.protocol_id, f.group_name, f.facilitator, {RUN}
-                 FROM files f JOIN runs r ON r.fid = f.fid WHERE {w}
-                 ORDER BY f.sort_ms, f.key, r.pos"
+                "SELECT f.key, d.start, f.protocol_id, d.group_name, d.facilitator, {RUN}
+                 FROM files f CROSS JOIN details d ON d.fid = f.fid
+                 CROSS JOIN runs r INDEXED BY runs_file ON r.fid = f.fid
+                 CROSS JOIN stages s ON s.sid = r.sid
+                 WHERE {w} ORDER BY f.sort_ms, f.key, r.pos"
             ))?;
             let mut rows = st.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
@@ -686,9 +737,10 @@ impl Index {
 }
 
 /// The columns of a run, read by [`run`].
-const RUN: &str = "r.pos, r.stage, r.name, r.round, r.planned_ms, r.actual_ms, r.extended_ms,
+/// (Over `runs r JOIN stages s ON s.sid = r.sid`.)
+const RUN: &str = "r.pos, s.stage, s.name, r.round, r.planned_ms, r.actual_ms, r.extended_ms,
     r.extensions, r.refusals, r.pauses, r.paused_ms, r.shortenings, r.shortened_ms, r.left_how,
-    r.without_record, r.expects, r.finished";
+    r.without_record, s.expects, r.finished";
 
 fn run(r: &Row<'_>, at: usize) -> rusqlite::Result<RunDigest> {
     let left: Option<String> = r.get(at + 13)?;
@@ -708,9 +760,22 @@ fn run(r: &Row<'_>, at: usize) -> rusqlite::Result<RunDigest> {
         shortened_ms: unsigned(r, at + 12)?,
         left: left.as_deref().and_then(leave_from_key),
         without_record: r.get(at + 14)?,
-        expects: r.get(at + 15)?,
+        expects: Some(r.get::<_, String>(at + 15)?).filter(|x| !x.is_empty()),
         finished: r.get(at + 16)?,
     })
+}
+
+/// What one run adds to its stage's figures in the report.
+struct Figures {
+    pos: usize,
+    planned_ms: u64,
+    actual_ms: u64,
+    extensions: usize,
+    extended_ms: u64,
+    refusals: usize,
+    shortenings: usize,
+    shortened_ms: u64,
+    skipped: bool,
 }
 
 /// One stage's runs, gathered for the report.
@@ -732,10 +797,10 @@ struct Acc {
 }
 
 impl Acc {
-    fn new(r: &RunDigest) -> Self {
+    fn new(stage: &str, pos: usize) -> Self {
         Self {
-            stage: r.stage.clone(),
-            name: r.name.clone(),
+            stage: stage.to_string(),
+            name: String::new(),
             name_from: i64::MIN,
             planned: Vec::new(),
             actual: Vec::new(),
@@ -746,27 +811,23 @@ impl Acc {
             shortenings: 0,
             shortened_ms: 0,
             skipped: 0,
-            first_pos: r.pos,
+            first_pos: pos,
         }
     }
 
-    fn add(&mut self, r: &RunDigest, t: i64) {
-        if t > self.name_from {
-            self.name.clone_from(&r.name);
-            self.name_from = t;
-        }
+    fn add(&mut self, r: &Figures) {
         self.first_pos = self.first_pos.min(r.pos);
         self.planned.push(r.planned_ms);
         self.actual.push(r.actual_ms);
         if r.actual_ms > r.planned_ms {
             self.overruns.push(r.actual_ms - r.planned_ms);
         }
-        self.extensions += r.extensions as usize;
+        self.extensions += r.extensions;
         self.extended_ms += r.extended_ms;
-        self.refusals += r.refusals as usize;
-        self.shortenings += r.shortenings as usize;
+        self.refusals += r.refusals;
+        self.shortenings += r.shortenings;
         self.shortened_ms += r.shortened_ms;
-        self.skipped += usize::from(r.skipped());
+        self.skipped += usize::from(r.skipped);
     }
 
     fn finish(mut self) -> StageStats {

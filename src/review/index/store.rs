@@ -1,6 +1,6 @@
 //! Writing one log's digest into the index, and deleting it.
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::super::copies::{is_own_name, name_id};
 use super::super::digest::{Digest, SessionStatus, leave_key};
@@ -53,6 +53,24 @@ pub fn haystack(id: &str, d: Option<&Digest>) -> String {
     }
 }
 
+/// The person filter's keys: every whole name and every word of one, of the participants and
+/// the facilitator, lowercased, each between bars (`|ann lee|ann|lee|`). A name is matched by
+/// looking for `|name|` (see [`crate::review::filter::name_matches`]); a bar in a name is
+/// dropped, so it cannot make a key of its own.
+pub fn people_keys(d: &Digest) -> String {
+    let mut out = String::from("|");
+    for name in d.participants.iter().chain(&d.facilitator) {
+        let whole = fold(&name.replace('|', ""));
+        for key in std::iter::once(whole.as_str()).chain(whole.split_whitespace()) {
+            if !key.is_empty() {
+                out.push_str(key);
+                out.push('|');
+            }
+        }
+    }
+    out
+}
+
 /// Lowercased and trimmed, as the filters compare.
 pub fn fold(text: &str) -> String {
     text.trim().to_lowercase()
@@ -75,7 +93,9 @@ pub fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<
     };
     let Some((fid, key)) = found else { return Ok(None) };
     for sql in [
+        "DELETE FROM details WHERE fid = ?1",
         "DELETE FROM people WHERE fid = ?1",
+        "DELETE FROM words WHERE fid = ?1",
         "DELETE FROM runs WHERE fid = ?1",
         "DELETE FROM commitments WHERE fid = ?1",
         "DELETE FROM updates WHERE fid = ?1",
@@ -86,8 +106,41 @@ pub fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<
     Ok(Some(key))
 }
 
+/// Stage ids already in the index, by (protocol, stage, name, expected record).
+pub type StageIds = std::collections::HashMap<(String, String, String, String), i64>;
+
+/// The `sid` of a run's stage, added to `stages` if new.
+fn stage_id(
+    tx: &Transaction<'_>,
+    known: &mut StageIds,
+    protocol: &str,
+    r: &super::super::digest::RunDigest,
+) -> rusqlite::Result<i64> {
+    let key = (
+        protocol.to_string(),
+        r.stage.clone(),
+        r.name.clone(),
+        r.expects.clone().unwrap_or_default(),
+    );
+    if let Some(sid) = known.get(&key) {
+        return Ok(*sid);
+    }
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO stages(protocol_id, stage, name, expects) VALUES(?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![key.0, key.1, key.2, key.3])?;
+    let sid: i64 = tx
+        .prepare_cached(
+            "SELECT sid FROM stages WHERE protocol_id = ?1 AND stage = ?2 AND name = ?3
+             AND expects = ?4",
+        )?
+        .query_row(params![key.0, key.1, key.2, key.3], |row| row.get(0))?;
+    known.insert(key, sid);
+    Ok(sid)
+}
+
 /// Writes a file's rows (replacing any it had); returns the session it stands for.
-pub fn insert(tx: &Transaction<'_>, p: &Parsed) -> rusqlite::Result<String> {
+pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqlite::Result<String> {
     let s = &p.seen;
     let d = p.digest.as_ref().ok();
     let key = d.map_or_else(|| name_id(&s.name).to_string(), |d| d.id.clone());
@@ -101,12 +154,8 @@ pub fn insert(tx: &Transaction<'_>, p: &Parsed) -> rusqlite::Result<String> {
     let problems = d.map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
     tx.prepare_cached(
         "INSERT INTO files(name, size, mtime_ns, ino, key, readable, live, events, ended,
-            problem_count, own_name, error, sort_ms, haystack, created, start, end_at, day,
-            protocol_id, protocol_key, protocol_name, group_name, group_key, facilitator,
-            participants, status, planned_ms, actual_ms, overrun_ms, notes, private_notes,
-            commitment_count, problems)
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+            problem_count, own_name, sort_ms, day, protocol_id, protocol_key, group_key, status)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         s.name,
@@ -120,21 +169,30 @@ pub fn insert(tx: &Transaction<'_>, p: &Parsed) -> rusqlite::Result<String> {
         status.is_some_and(|st| st != SessionStatus::Unfinished),
         d.map_or(0, |d| count(d.problems.len())),
         is_own_name(&s.name, &key),
-        p.digest.as_ref().err(),
         sort_ms,
-        haystack(&key, d),
-        d.map(|d| wall_text(&d.created)),
-        d.map(|d| wall_text(&d.start)),
-        d.and_then(|d| d.end.as_ref().map(wall_text)),
         d.map(|d| d.date().to_string()),
         d.map(|d| d.protocol_id.clone()),
         d.map(|d| fold(&d.protocol_id)),
+        d.and_then(|d| d.group.as_deref().map(fold)),
+        status.map(SessionStatus::key),
+    ])?;
+    let fid = tx.last_insert_rowid();
+    tx.prepare_cached(
+        "INSERT INTO details(fid, error, created, start, end_at, protocol_name, group_name,
+            facilitator, participants, planned_ms, actual_ms, overrun_ms, notes, private_notes,
+            commitment_count, problems)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        fid,
+        p.digest.as_ref().err(),
+        d.map(|d| wall_text(&d.created)),
+        d.map(|d| wall_text(&d.start)),
+        d.and_then(|d| d.end.as_ref().map(wall_text)),
         d.map(|d| d.protocol_name.clone()),
         d.and_then(|d| d.group.clone()),
-        d.and_then(|d| d.group.as_deref().map(fold)),
         d.and_then(|d| d.facilitator.clone()),
         participants,
-        status.map(SessionStatus::key),
         d.map(|d| int(d.planned_ms)),
         d.map(|d| int(d.actual_ms)),
         d.map(|d| int(d.overrun_ms)),
@@ -143,33 +201,26 @@ pub fn insert(tx: &Transaction<'_>, p: &Parsed) -> rusqlite::Result<String> {
         d.map(|d| count(d.commitments.len())),
         problems,
     ])?;
-    let fid = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO words(fid, text) VALUES(?1, ?2)")?
+        .execute(params![fid, haystack(&key, d)])?;
     let Some(d) = d else { return Ok(key) };
-    {
-        let mut st = tx.prepare_cached("INSERT OR IGNORE INTO people(word, fid) VALUES(?1, ?2)")?;
-        for name in d.participants.iter().chain(&d.facilitator) {
-            let whole = fold(name);
-            for w in whole.split_whitespace() {
-                st.execute(params![w, fid])?;
-            }
-            st.execute(params![whole, fid])?;
-        }
-    }
+    tx.prepare_cached("INSERT INTO people(fid, keys) VALUES(?1, ?2)")?
+        .execute(params![fid, people_keys(d)])?;
     {
         let mut st = tx.prepare_cached(
-            "INSERT OR REPLACE INTO runs(fid, pos, protocol_id, stage, name, round, planned_ms,
+            "INSERT OR REPLACE INTO runs(sid, fid, pos, shown, sort_ms, round, planned_ms,
                 actual_ms, extended_ms, extensions, refusals, pauses, paused_ms, shortenings,
-                shortened_ms, left_how, without_record, expects, finished)
-             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19)",
+                shortened_ms, left_how, without_record, finished)
+             VALUES(?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                ?17)",
         )?;
         for r in &d.runs {
+            let sid = stage_id(tx, stages, &d.protocol_id, r)?;
             st.execute(params![
+                sid,
                 fid,
                 count(r.pos),
-                d.protocol_id,
-                r.stage,
-                r.name,
+                sort_ms,
                 r.round.map(count),
                 int(r.planned_ms),
                 int(r.actual_ms),
@@ -182,14 +233,13 @@ pub fn insert(tx: &Transaction<'_>, p: &Parsed) -> rusqlite::Result<String> {
                 int(r.shortened_ms),
                 r.left.map(leave_key),
                 r.without_record,
-                r.expects,
                 r.finished,
             ])?;
         }
     }
     {
         let mut st = tx.prepare_cached(
-            "INSERT OR REPLACE INTO commitments(fid, seq, session, cid, cnum, owner, text, due,
+            "INSERT INTO commitments(fid, seq, session, cid, cnum, owner, text, due,
                 made, made_ms)
              VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
@@ -210,9 +260,9 @@ pub fn insert(tx: &Transaction<'_>, p: &Parsed) -> rusqlite::Result<String> {
     }
     {
         let mut st = tx.prepare_cached(
-            "INSERT INTO updates(fid, seq, made_in, cid, about, recorded_in, status, note, wall,
-                wall_ms)
-             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO updates(fid, seq, shown, made_in, cid, about, recorded_in, status, note,
+                wall, wall_ms)
+             VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         for (seq, u) in d.updates.iter().enumerate() {
             st.execute(params![
@@ -255,17 +305,36 @@ pub fn status_from_key(key: &str) -> Option<crate::session::CommitmentStatus> {
     })
 }
 
-/// Chooses the shown copy of each session in the temporary table `touched(key)`.
+/// Chooses the shown copy of each session in the temporary table `touched(key)` (and marks its
+/// runs), then empties the table.
 pub fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE files SET shown = (fid = (
-            SELECT c.fid FROM files c WHERE c.key = files.key
-            ORDER BY c.readable DESC, c.events DESC, c.ended DESC, c.problem_count ASC,
-                     c.own_name DESC, c.name ASC
-            LIMIT 1))
-         WHERE key IN (SELECT key FROM touched)",
-        [],
+    let keys: Vec<String> = tx
+        .prepare_cached("SELECT key FROM touched")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut best = tx.prepare_cached(
+        "SELECT fid FROM files WHERE key = ?1
+         ORDER BY readable DESC, events DESC, ended DESC, problem_count ASC, own_name DESC,
+                  name ASC
+         LIMIT 1",
     )?;
+    let mut files = tx.prepare_cached(
+        "UPDATE files SET shown = (fid IS ?2) WHERE key = ?1 AND shown IS NOT (fid IS ?2)",
+    )?;
+    let mut runs = tx.prepare_cached(
+        "UPDATE runs SET shown = (fid IS ?2)
+         WHERE fid IN (SELECT fid FROM files WHERE key = ?1) AND shown IS NOT (fid IS ?2)",
+    )?;
+    let mut updates = tx.prepare_cached(
+        "UPDATE updates SET shown = (fid IS ?2)
+         WHERE fid IN (SELECT fid FROM files WHERE key = ?1) AND shown IS NOT (fid IS ?2)",
+    )?;
+    for key in keys {
+        let fid: Option<i64> = best.query_row([&key], |r| r.get(0)).optional()?;
+        files.execute(params![key, fid])?;
+        runs.execute(params![key, fid])?;
+        updates.execute(params![key, fid])?;
+    }
     tx.execute("DELETE FROM touched", [])?;
     Ok(())
 }

@@ -197,7 +197,7 @@ impl Index {
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        for t in ["people", "runs", "commitments", "updates", "files"] {
+        for t in ["details", "people", "words", "runs", "commitments", "updates", "files"] {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
         tx.execute("DELETE FROM meta WHERE key IN ('folder_mtime_ns', 'folder_trusted')", [])?;
@@ -303,16 +303,18 @@ impl Index {
         if batch.is_empty() {
             return Ok(());
         }
+        let mut stages = std::mem::take(&mut self.stages);
         let tx = self.conn.transaction()?;
         for p in batch {
             if let Some(old) = store::delete_name(&tx, &p.seen.name)? {
                 touch(&tx, &old)?;
             }
-            let key = store::insert(&tx, p)?;
+            let key = store::insert(&tx, &mut stages, p)?;
             touch(&tx, &key)?;
         }
         store::choose_shown(&tx)?;
         tx.commit()?;
+        self.stages = stages;
         Ok(())
     }
 }
