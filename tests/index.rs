@@ -537,3 +537,29 @@ fn old_and_new_ids_resolve_by_prefix() {
     let e = index.resolve("20261129-083000-123-zzzz").expect_err("unknown").to_string();
     assert!(e.contains(&format!("The closest: {new_id}")), "{e}");
 }
+
+#[test]
+fn an_old_unfinished_log_is_checked_again_once_it_is_resumed() {
+    let data = data_with(&[S1, UNFINISHED]);
+    let dir = sessions(data.path());
+    let log = dir.join(format!("{UNFINISHED}.jsonl"));
+    // Stopped long ago: not written to for years.
+    std::fs::File::options()
+        .append(true)
+        .open(&log)
+        .expect("open")
+        .set_modified(std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000))
+        .expect("old");
+    age(&dir);
+    assert_eq!(scan(data.path()).expect("scan").read, 2);
+    // `convene resume` continues it: it says so to the index, then appends.
+    convene::review::index::note_live(data.path(), &log);
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).expect("open");
+    std::io::Write::write_all(&mut f, b"not json\n").expect("append");
+    drop(f);
+    age(&dir);
+    let s = scan(data.path()).expect("scan");
+    assert_eq!(s.read, 1, "the resumed log is read again, though its folder did not change");
+    let d = s.entries.iter().find(|e| e.id == UNFINISHED).and_then(|e| e.ok()).expect("read");
+    assert_eq!(d.problems.len(), 1);
+}

@@ -162,6 +162,8 @@ pub fn start_session(
     let result = live_loop(&mut terminal, &mut app, clock, None);
     ratatui::restore();
     result?;
+    // The review index takes in the new log now, while nobody waits for it.
+    crate::review::index::refresh_if_present(data);
     Ok(after_session(&app))
 }
 
@@ -636,6 +638,10 @@ fn continue_session(path: &std::path::Path, args: &ResumeArgs) -> color_eyre::Re
     };
     // The writer keeps the lock, and moves it to the log if it ever writes the log again.
     writer.hold(lock);
+    // The log grows again: the review index checks it from now on.
+    if let Some(data) = path.parent().and_then(std::path::Path::parent) {
+        crate::review::index::note_live(data, path);
+    }
     let warnings = check_setup(&log.header.setup).unwrap_or_default();
     let mut app = App::new(state, Some(writer), options(&args.screen, false));
     app.warnings = warnings;
@@ -658,6 +664,9 @@ fn continue_session(path: &std::path::Path, args: &ResumeArgs) -> color_eyre::Re
     let result = live_loop(&mut terminal, &mut app, clock, None);
     ratatui::restore();
     result?;
+    if let Some(data) = path.parent().and_then(std::path::Path::parent) {
+        crate::review::index::refresh_if_present(data);
+    }
     Ok(after_session(&app))
 }
 

@@ -77,6 +77,10 @@ pub use query::{Query, SessionRow, Summary};
 /// How old a folder time must be, when recorded, to be trusted (see the module docs).
 pub const RACY_NS: i64 = 2_000_000_000;
 
+/// How lately a log that can still grow must have been written to for an update of an
+/// unchanged folder to check it (see the module docs): two days.
+pub const RECENT_NS: i64 = 2 * 24 * 3600 * 1_000_000_000;
+
 /// Logs written per transaction.
 pub const BATCH: usize = 500;
 
@@ -424,6 +428,39 @@ impl Index {
         }
         ReviewError::Index { reason: e.to_string() }
     }
+}
+
+/// Brings an existing index up to date, quietly, and never builds one: `convene run` and
+/// `convene resume` call it once the screen has closed, so that the review after a session does
+/// not pay for the listing its new log makes necessary. Errors are ignored (the next review
+/// command updates the index anyway).
+pub fn refresh_if_present(data: &Path) {
+    if index_path(data).is_some_and(|p| p.is_file()) {
+        let _ = Index::open_with(data, false);
+    }
+}
+
+/// Tells the index that a log is being written to again (`convene resume` continues it): an
+/// unfinished log written to more than [`RECENT_NS`] ago is otherwise not checked while its
+/// folder does not change. Best effort and quick: no update, nothing read; an index that does
+/// not exist yet is left so.
+pub fn note_live(data: &Path, log: &Path) {
+    let (Some(path), Some(name)) = (index_path(data), log.file_name().and_then(|n| n.to_str()))
+    else {
+        return;
+    };
+    if !path.is_file() {
+        return;
+    }
+    let Ok(conn) = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
+        return;
+    };
+    let _ = conn.busy_timeout(std::time::Duration::from_millis(BUSY_MS));
+    // A recent time that is not the file's: the next update checks it, sees it differ, reads it.
+    let _ = conn.execute(
+        "UPDATE files SET mtime_ns = ?1, live = 1 WHERE name = ?2",
+        rusqlite::params![now_ns(), name],
+    );
 }
 
 /// Now, in nanoseconds since 1970 (for the folder-time guard).

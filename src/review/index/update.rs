@@ -1,14 +1,13 @@
 //! Bringing the index up to date with the sessions folder (see the module docs of
 //! [`super`] for what is checked and why).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rusqlite::{Transaction, params};
 
 use super::store::{self, Parsed, Seen};
-use super::{BATCH, Fail, Index, RACY_NS, mtime_ns, now_ns, progress_wanted, set_meta};
+use super::{BATCH, Fail, Index, RACY_NS, RECENT_NS, mtime_ns, now_ns, progress_wanted, set_meta};
 use crate::log::reader::read_log;
 use crate::review::ReviewError;
 use crate::review::copies::is_log_name;
@@ -48,6 +47,32 @@ fn listed(item: &std::fs::DirEntry) -> Option<Listed> {
         ino: 0,
         stat: Some((i64::try_from(meta.len()).unwrap_or(i64::MAX), mtime_ns(&meta))),
     })
+}
+
+/// A file as the index knows it.
+struct Known {
+    name: String,
+    size: i64,
+    mtime_ns: i64,
+    ino: i64,
+    live: bool,
+}
+
+/// The logs in the sessions folder, in name order.
+fn list_folder(dir: &Path) -> std::io::Result<Vec<(String, Listed)>> {
+    let mut listing = Vec::new();
+    for item in std::fs::read_dir(dir)? {
+        let item = item?;
+        let Ok(name) = item.file_name().into_string() else { continue };
+        if !is_log_name(&name) {
+            continue;
+        }
+        if let Some(l) = listed(&item) {
+            listing.push((name, l));
+        }
+    }
+    listing.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(listing)
 }
 
 fn seen(name: &str, meta: &std::fs::Metadata) -> Seen {
@@ -90,73 +115,97 @@ impl Index {
         {
             return self.apply(&dir, changed, &[], progress);
         }
-        // The folder changed (or its time cannot be trusted): list it.
+        // The folder changed (or its time cannot be trusted): list it (on a thread of its own,
+        // while this one reads what the index knows), then walk both side by side in name order.
         let now = now_ns();
-        let mut listing: HashMap<String, Listed> = HashMap::new();
-        let items = std::fs::read_dir(&dir).map_err(|e| folder_error(&dir, &e))?;
-        for item in items {
-            let item = item.map_err(|e| folder_error(&dir, &e))?;
-            let Ok(name) = item.file_name().into_string() else { continue };
-            if !is_log_name(&name) {
-                continue;
-            }
-            if let Some(l) = listed(&item) {
-                listing.insert(name, l);
-            }
-        }
-        let mut check: Vec<String> = Vec::new();
+        let recent = now.saturating_sub(RECENT_NS);
+        let (listing, known) = std::thread::scope(|sc| {
+            let listing = sc.spawn(|| list_folder(&dir));
+            let known = self.known_files();
+            (listing.join(), known)
+        });
+        let listing = listing
+            .unwrap_or_else(|_| Err(std::io::Error::other("listing the folder failed")))
+            .map_err(|e| folder_error(&dir, &e))?;
+        let known = known?;
+        let mut listed_names = listing.into_iter().peekable();
+        let mut changed: Vec<Seen> = Vec::new();
         let mut gone: Vec<String> = Vec::new();
-        {
-            let mut st = self.conn.prepare("SELECT name, size, mtime_ns, ino, live FROM files")?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let name = r.get_ref(0)?.as_str()?;
-                match listing.remove(name) {
-                    None => gone.push(name.to_string()),
-                    Some(l) => {
-                        let (size, mtime, ino, live): (i64, i64, i64, bool) =
-                            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-                        let moved = match l.stat {
-                            Some(stat) => stat != (size, mtime),
-                            None => l.ino != ino,
-                        };
-                        if moved || live {
-                            check.push(name.to_string());
-                        }
+        // A file to `stat`: new, replaced, or able to grow; read if it differs from `was`.
+        let mut check = |name: String, was: Option<(i64, i64, i64)>, gone: &mut Vec<String>| {
+            match std::fs::metadata(dir.join(&name)) {
+                Ok(m) if m.is_file() => {
+                    let s = seen(&name, &m);
+                    if was != Some((s.size, s.mtime_ns, s.ino)) {
+                        changed.push(s);
                     }
                 }
-            }
-        }
-        // New names.
-        check.extend(listing.into_keys());
-        let mut changed = Vec::new();
-        for name in check {
-            match std::fs::metadata(dir.join(&name)) {
-                Ok(m) if m.is_file() => changed.push(seen(&name, &m)),
                 // Gone since the listing: drop it if it was known.
                 _ => gone.push(name),
             }
+        };
+        for k in known {
+            // Listed names before this one are new.
+            while let Some((new, _)) = listed_names.next_if(|(n, _)| *n < k.name) {
+                check(new, None, &mut gone);
+            }
+            let Some((_, l)) = listed_names.next_if(|(n, _)| *n == k.name) else {
+                gone.push(k.name);
+                continue;
+            };
+            let moved = match l.stat {
+                Some(stat) => stat != (k.size, k.mtime_ns),
+                None => l.ino != k.ino,
+            };
+            // A log that can still grow is checked if written to lately (as when the folder is
+            // unchanged); a replaced one always.
+            if moved || (k.live && k.mtime_ns > recent) {
+                check(k.name, Some((k.size, k.mtime_ns, k.ino)), &mut gone);
+            }
         }
-        // Only files whose size, time or inode differ from the index are read.
-        let changed = self.differing(changed)?;
+        for (new, _) in listed_names {
+            check(new, None, &mut gone);
+        }
         self.apply(&dir, changed, &gone, progress)?;
         // Record the folder's time as it was before the listing; trust it only if it was old
         // enough then and has not moved since.
         let after = std::fs::metadata(&dir).map(|m| mtime_ns(&m)).ok();
         let trust = after == Some(folder_time) && now.saturating_sub(folder_time) >= RACY_NS;
-        let tx = self.conn.transaction()?;
-        set_meta(&tx, "folder_mtime_ns", &folder_time.to_string())?;
-        set_meta(&tx, "folder_trusted", if trust { "1" } else { "0" })?;
-        tx.commit()?;
+        if recorded != Some(folder_time) || trust != trusted {
+            let tx = self.conn.transaction()?;
+            set_meta(&tx, "folder_mtime_ns", &folder_time.to_string())?;
+            set_meta(&tx, "folder_trusted", if trust { "1" } else { "0" })?;
+            tx.commit()?;
+        }
         Ok(())
     }
 
-    /// The folder has not changed: `stat`s the logs that can still grow. `None` when one of
-    /// them has gone (the folder changed after all: list it).
+    /// Every file the index knows, in name order.
+    fn known_files(&self) -> Result<Vec<Known>, Fail> {
+        let mut st = self.conn.prepare(
+            "SELECT name, size, mtime_ns, ino, live FROM files INDEXED BY files_stat ORDER BY name",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(Known {
+                name: r.get(0)?,
+                size: r.get(1)?,
+                mtime_ns: r.get(2)?,
+                ino: r.get(3)?,
+                live: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The folder has not changed: `stat`s the logs that can still grow and were written to
+    /// lately ([`RECENT_NS`]). `None` when one of them has gone (the folder changed after all:
+    /// list it).
     fn live_changes(&self, dir: &Path) -> Result<Option<Vec<Seen>>, Fail> {
-        let mut st =
-            self.conn.prepare("SELECT name, size, mtime_ns, ino FROM files WHERE live = 1")?;
-        let mut rows = st.query([])?;
+        let mut st = self.conn.prepare(
+            "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
+             WHERE live = 1 AND mtime_ns > ?1",
+        )?;
+        let mut rows = st.query([now_ns().saturating_sub(RECENT_NS)])?;
         let mut changed = Vec::new();
         while let Some(r) = rows.next()? {
             let name = r.get_ref(0)?.as_str()?;
@@ -172,26 +221,6 @@ impl Index {
             }
         }
         Ok(Some(changed))
-    }
-
-    /// Keeps the files whose size, time or inode differ from what the index holds.
-    fn differing(&self, files: Vec<Seen>) -> Result<Vec<Seen>, Fail> {
-        let mut st =
-            self.conn.prepare_cached("SELECT size, mtime_ns, ino FROM files WHERE name = ?1")?;
-        let mut out = Vec::new();
-        for s in files {
-            let known: Option<(i64, i64, i64)> = {
-                let mut rows = st.query([&s.name])?;
-                match rows.next()? {
-                    Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    None => None,
-                }
-            };
-            if known != Some((s.size, s.mtime_ns, s.ino)) {
-                out.push(s);
-            }
-        }
-        Ok(out)
     }
 
     /// Drops every row: the sessions folder is gone.
