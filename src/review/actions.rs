@@ -404,7 +404,10 @@ pub fn open_in<'a>(
 /// Logs that cannot be read are skipped; a missing sessions folder gives an empty list.
 pub fn open_commitments(data_dir: &Path, group: &str) -> Vec<CarriedCommitment> {
     super::index::Index::open(data_dir)
-        .and_then(|ix| ix.open_commitments(group))
+        .and_then(|ix| {
+            ix.map_for_few();
+            ix.open_commitments(group)
+        })
         .unwrap_or_default()
 }
 

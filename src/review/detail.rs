@@ -184,6 +184,7 @@ impl Session {
 /// follow-ups of its commitments. No other log is read.
 pub fn load(data: &Path, id: &str) -> Result<Session, ReviewError> {
     let index = Index::open(data)?;
+    index.map_for_few();
     load_from(&index, id)
 }
 

@@ -50,6 +50,7 @@ pub fn scan(data: &Path) -> Result<Scan, ReviewError> {
 /// The unfinished sessions only (what `convene resume` and `convene mirror` choose from).
 pub fn scan_unfinished(data: &Path) -> Result<Scan, ReviewError> {
     let index = Index::open(data)?;
+    index.map_for_few();
     let filter = super::Filter { status: Some(SessionStatus::Unfinished), ..Default::default() };
     let entries = index.entries(&Query::new(&filter))?;
     Ok(Scan { sessions_dir: index.sessions_dir().to_path_buf(), entries, read: index.read })
@@ -58,6 +59,7 @@ pub fn scan_unfinished(data: &Path) -> Result<Scan, ReviewError> {
 /// One session by id or unique beginning of one, with its digest.
 pub fn find(data: &Path, id: &str) -> Result<Entry, ReviewError> {
     let index = Index::open(data)?;
+    index.map_for_few();
     let at = index.resolve(id)?;
     index.entry(&at)
 }

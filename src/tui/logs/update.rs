@@ -70,10 +70,14 @@ fn load_selected(app: &App) -> Option<Result<Session, String>> {
     Some(loaded.map_err(|e| sanitize(&e)))
 }
 
-/// The report over the sessions the typed filter leaves in the list.
+/// The report over the sessions the typed filter leaves in the list. It reads every stage run,
+/// so it asks an index opened for that (not read through a memory mapping: see
+/// `Index::map_for_few`).
 fn report(app: &mut App) -> Result<(), ReviewError> {
     let Some(index) = app.index.clone() else { return Ok(()) };
-    app.report = Some((index.report(&app.query())?, 0, 0));
+    let data = index.sessions_dir().parent().unwrap_or(index.sessions_dir()).to_path_buf();
+    let whole = crate::review::Index::open_with(&data, false)?;
+    app.report = Some((whole.report(&app.query())?, 0, 0));
     app.screen = Screen::Report;
     Ok(())
 }
