@@ -8,7 +8,8 @@
 //! `--out` is a data folder: logs go to `DIR/sessions/`. Every session is driven through the
 //! real engine (`decide`, `due`, `apply`) and written with the real `LogWriter`, so the files are
 //! genuine; only its syncs to the disk are left out (`LogWriter::create_unsynced`), which makes
-//! 100,000 logs a matter of minutes on four threads rather than hours. Recurring groups meet week after week with one of the built-in protocols; stages run
+//! 100,000 logs a matter of seconds rather than hours. Each log's modification time is set to
+//! its last event's, as if it had been written then. Recurring groups meet week after week with one of the built-in protocols; stages run
 //! short or long, some are paused or extended (with the agreement the protocol asks for) and
 //! some extensions are refused; notes (some private) and commitments are recorded, and later
 //! sessions of the same group follow the open commitments up. About 1 in 12 sessions ends early,
@@ -420,8 +421,12 @@ fn run_session(
             // convene stops here: the log simply ends.
             let torn = rng.chance(12);
             drop(w);
+            let path = convene::log::sessions_dir(out).join(format!("{session}.jsonl"));
             if torn {
-                tear(&convene::log::sessions_dir(out).join(format!("{session}.jsonl")))?;
+                tear(&path)?;
+            }
+            dated(&path, &st)?;
+            if torn {
                 return Ok("unfinished, torn");
             }
             remember(g, &st, &session);
@@ -430,6 +435,8 @@ fn run_session(
         step(&mut st, &mut w, when, target, Command::Next { force: true });
         mono = target;
     }
+    drop(w);
+    dated(&convene::log::sessions_dir(out).join(format!("{session}.jsonl")), &st)?;
     remember(g, &st, &session);
     Ok(match st.status {
         convene::session::Status::Ended(convene::session::Outcome::Completed) => "completed",
@@ -497,6 +504,17 @@ fn step(
             }
         }
     }
+}
+
+/// Gives a log the modification time of its last event, as if it had been written then (the
+/// review index checks recently written unfinished logs more often than old ones).
+fn dated(path: &Path, st: &SessionState) -> Result<(), Box<dyn Error>> {
+    if let Some(last) = st.last_wall {
+        let at = std::time::UNIX_EPOCH
+            + std::time::Duration::from_millis(u64::try_from(last.timestamp_millis()).unwrap_or(0));
+        std::fs::OpenOptions::new().append(true).open(path)?.set_modified(at)?;
+    }
+    Ok(())
 }
 
 /// Cuts the last line in half, as a crash mid-write would.
