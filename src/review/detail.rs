@@ -77,7 +77,8 @@ impl StageRow<'_> {
 }
 
 impl Session {
-    /// Replays a log. `index` holds follow-ups from every session (see [`update_index`]).
+    /// Replays a log. `index` holds follow-ups from every session (see
+    /// [`super::actions::update_index`]).
     pub fn from_log(path: PathBuf, log: &SessionLog, index: &super::actions::UpdateIndex) -> Self {
         let id = &log.header.session;
         let follow_ups = log

@@ -24,18 +24,26 @@
 //! Every command that opens the index first brings it up to date ([`Index::open`]). A log is
 //! read again only if it is new or changed (name, size, modification time, and on Unix its
 //! inode); rows of deleted logs are dropped. With 100,000 logs, listing the sessions folder
-//! takes about 25 ms and `stat`ing every log about 130 ms (measured on the project's VM,
-//! `docs/benchmarks.md`), more than the 50 ms a review command may take, so an update does less:
+//! takes 25–55 ms and `stat`ing every log 130–190 ms on the project's 2-core VM
+//! (`docs/benchmarks.md`), more than the 50 ms a review command may take, so an update does
+//! less:
 //!
 //! 1. **The folder is unchanged** (its modification time is the one recorded at the last full
 //!    listing): no log was added, removed or renamed, since each of these changes the folder's
 //!    time. Only the logs that can still grow in place are `stat`ed: unfinished and unreadable
-//!    ones (a running session appends to its log without touching the folder). A log that has
-//!    ended is not written to again.
+//!    ones written to in the last two days ([`RECENT_NS`]; a running session appends to its log
+//!    without touching the folder). An older unfinished log grows again only when `convene
+//!    resume` continues it, and resume says so ([`note_live`]). A log that has ended is not
+//!    written to again. This is the common case, and costs the same with 100 logs or 100,000.
 //! 2. **The folder changed**: it is listed (names only, plus each entry's inode on Unix, which
 //!    the listing gives for free: a log replaced by a rename, as sync tools deliver a new
-//!    version, has a new one). New names, replaced files and the logs that can still grow are
-//!    `stat`ed; the rest are known.
+//!    version, has a new one), on a thread of its own while this one reads the names the index
+//!    knows; both are walked side by side in name order. New names, replaced files and the
+//!    recent logs that can still grow are `stat`ed; the rest are known. With 100,000 logs this
+//!    takes about 150 ms, so `convene run` and `convene resume` pay it as they end, after the
+//!    screen has closed ([`refresh_if_present`]): the review after a session then finds the
+//!    folder unchanged. A log arriving from another machine (a sync service) makes the first
+//!    command after it list the folder.
 //!
 //! A folder time is trusted only if it was at least [`RACY_NS`] (2 s) old when it was recorded:
 //! on file systems with coarse times, a log added within the same tick as the recorded time
@@ -48,6 +56,13 @@
 //! transaction, so a first build can be interrupted at any point and the next run goes on where
 //! it stopped; the folder's time is recorded only once every log is in. A build that reads many
 //! logs shows a progress bar on standard error when that is a terminal.
+//!
+//! # Reading it
+//!
+//! The commands that ask about a few sessions (one session, one group, a page of the browser)
+//! read the index through a memory mapping ([`Index::map_for_few`]); those that read everything
+//! (report, actions, the whole list, the CSV of many sessions) read it page by page and keep
+//! their memory small. See [`schema`] for how the tables are laid out for those questions.
 //!
 //! # Copies of one session
 //!
