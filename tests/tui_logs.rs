@@ -230,3 +230,60 @@ fn docs_keys_md_lists_every_binding_of_every_table() {
         );
     }
 }
+
+#[test]
+fn g_shows_the_group_with_its_commitments_done_open_and_overdue() {
+    let data = data_with(&[S1, S2, S3]);
+    let mut a = app(data.path());
+    a.today = Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("day"));
+    key(&mut a, KeyCode::Char('g'));
+    assert_eq!(a.screen, Screen::Group);
+    let g = a.group.as_ref().expect("the group");
+    assert_eq!(g.name, "Year 9 team");
+    let per_session: Vec<(&str, usize, usize, usize)> =
+        g.sessions.iter().map(|s| (s.id.as_str(), s.done, s.open, s.overdue)).collect();
+    // S1: Ann's done in S3, Cat's "end of term" open; S2: Dev's "by Friday" (13 Nov) overdue;
+    // S3 made none.
+    assert_eq!(per_session, [(S1, 1, 1, 0), (S2, 0, 0, 1), (S3, 0, 0, 0)]);
+    let screen = draw(&a, 80, 24);
+    assert!(
+        screen.contains("Group: Year 9 team · 3 sessions · 1 open, 1 overdue on 23 Nov 2026"),
+        "{screen}"
+    );
+    assert!(screen.contains("Dev Patel") && screen.contains("Cat Diaz"), "{screen}");
+    insta::assert_snapshot!("group_80x24", screen);
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.screen, Screen::List);
+}
+
+#[test]
+fn the_report_shows_how_often_each_stage_ran_over() {
+    let data = data_with(&[S1, S2, S3]);
+    let mut a = app(data.path());
+    key(&mut a, KeyCode::Char('r'));
+    let screen = draw(&a, 80, 24);
+    // Presenter and clarifying questions ran over in 2 of 3 runs, probing and discussion 1 of 3.
+    assert!(screen.contains("67%") && screen.contains("33%") && screen.contains("50%"), "{screen}");
+    assert!(screen.contains("How often each stage ran over its plan"), "{screen}");
+}
+
+#[test]
+fn the_browser_reads_only_the_rows_around_the_selection() {
+    let data = data_with(&[S1]);
+    let sessions = data.path().join("sessions");
+    let text = std::fs::read_to_string(sessions.join(format!("{S1}.jsonl"))).expect("read");
+    for i in 0..1500 {
+        let id = format!("20250101-{i:06}-000");
+        std::fs::write(sessions.join(format!("{id}.jsonl")), text.replace(S1, &id)).expect("write");
+    }
+    let mut a = app(data.path());
+    assert_eq!((a.shown, a.total), (1501, 1501));
+    assert!(a.rows.len() < 400, "only a page and a margin are read: {}", a.rows.len());
+    // The copies share S1's start: the list orders them by id after it.
+    key(&mut a, KeyCode::End);
+    let last = a.selected_entry().expect("the last, read when reached");
+    assert_eq!(last.id, "20250101-000000-000");
+    assert!(a.loaded_from > 1000);
+    key(&mut a, KeyCode::Home);
+    assert_eq!(a.selected_entry().expect("the first").id, S1);
+}

@@ -21,8 +21,7 @@ const NO_MATCH: &str = "No sessions match the filter. Esc clears it.";
 const PRIVATE_HEADING: &str = "Private notes";
 const CHART_LEGEND: &str = "p planned, a actual, ! over the plan";
 const OVERRAN_LEGEND: &str = "How often each stage ran over its plan (% of its runs)";
-const GROUP_LEGEND: &str =
-    "Commitments made in each session: d done, o open, ! overdue (open past the due date)";
+const GROUP_LEGEND: &str = "Commitments made in each session: d done, o open, ! overdue";
 
 /// Draws the whole browser.
 ///
@@ -377,7 +376,7 @@ fn overran_chart(p: &report::ProtocolStats, theme: Theme, width: u16) -> BarChar
 /// commitments still open.
 ///
 /// ```text
-/// ┌ Group: Year 9 team · 3 sessions · 1 open, 1 overdue (today Mon 23 Nov 2026) ┐
+/// ┌ Group: Year 9 team · 3 sessions · 1 open, 1 overdue on 23 Nov 2026 ┐
 /// │ ▒█! ▒█! …   bars per session, oldest first: d done, o open, ! overdue          │
 /// │ 02/11 09/11 16/11                                                               │
 /// │ OWNER  COMMITMENT  DUE  MADE  LATEST                                            │
@@ -388,10 +387,10 @@ fn render_group(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
     let open = g.open.iter().filter(|a| !a.overdue).count();
     let overdue = g.open.iter().filter(|a| a.overdue).count();
     let title = format!(
-        " Group: {} · {} · {open} open, {overdue} overdue (today {}) ",
+        " Group: {} · {} · {open} open, {overdue} overdue on {} ",
         sanitize(&g.name),
         crate::text::plural(g.sessions.len(), "session", "sessions"),
-        fmt::long_date(g.today)
+        g.today.format("%-d %b %Y")
     );
     let block = Block::default()
         .borders(Borders::ALL)
