@@ -133,6 +133,10 @@ pub fn is_session_id(id: &str) -> bool {
 /// An advisory lock on a session's log, held by the process running the session, so that a
 /// second `convene resume` cannot take over a session that is still running elsewhere. The
 /// operating system releases it when the process ends, however it ends.
+///
+/// It is a lock on the log file itself (`flock` on Unix, `LockFileEx` on Windows), not a lock
+/// file: it writes nothing, so a sessions folder shared between machines holds only logs. It
+/// guards one machine: other machines reading a shared folder may not see it.
 #[derive(Debug)]
 pub struct SessionLock {
     _file: std::fs::File,

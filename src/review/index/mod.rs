@@ -30,16 +30,19 @@
 //!
 //! 1. **The folder is unchanged** (its modification time is the one recorded at the last full
 //!    listing): no log was added, removed or renamed, since each of these changes the folder's
-//!    time. Only the logs that can still grow in place are `stat`ed: unfinished and unreadable
-//!    ones written to in the last two days ([`RECENT_NS`]; a running session appends to its log
-//!    without touching the folder). An older unfinished log grows again only when `convene
-//!    resume` continues it, and resume says so ([`note_live`]). A log that has ended is not
-//!    written to again. This is the common case, and costs the same with 100 logs or 100,000.
+//!    time. Only the logs that can still grow in place are `stat`ed: the [`LIVE_CHECKED`] most
+//!    lately written of the unfinished and unreadable ones (a running session appends to its
+//!    log without touching the folder, and its log is the latest written). An unfinished log
+//!    left long ago grows again only when `convene resume` continues it, and resume tells the
+//!    index ([`note_live`]), which puts it first. A log that has ended is not written to again.
+//!    No clock is compared with the files' times, so a machine or a file server whose clock is
+//!    off changes nothing. This is the common case, and costs the same with 100 logs or
+//!    100,000.
 //! 2. **The folder changed**: it is listed (names only, plus each entry's inode on Unix, which
 //!    the listing gives for free: a log replaced by a rename, as sync tools deliver a new
 //!    version, has a new one), on a thread of its own while this one reads the names the index
 //!    knows; both are walked side by side in name order. New names, replaced files and the
-//!    recent logs that can still grow are `stat`ed; the rest are known. With 100,000 logs this
+//!    logs that can still grow (the same [`LIVE_CHECKED`]) are `stat`ed; the rest are known. With 100,000 logs this
 //!    takes about 150 ms, so `convene run` and `convene resume` pay it as they end, after the
 //!    screen has closed ([`refresh_if_present`]): the review after a session then finds the
 //!    folder unchanged. A log arriving from another machine (a sync service) makes the first
@@ -92,9 +95,9 @@ pub use query::{Query, SessionRow, Summary};
 /// How old a folder time must be, when recorded, to be trusted (see the module docs).
 pub const RACY_NS: i64 = 2_000_000_000;
 
-/// How lately a log that can still grow must have been written to for an update of an
-/// unchanged folder to check it (see the module docs): two days.
-pub const RECENT_NS: i64 = 2 * 24 * 3600 * 1_000_000_000;
+/// How many of the logs that can still grow an update checks, the most lately written first
+/// (see the module docs). A running session's log is always among them.
+pub const LIVE_CHECKED: i64 = 256;
 
 /// Logs written per transaction.
 pub const BATCH: usize = 500;
@@ -467,9 +470,9 @@ pub fn refresh_if_present(data: &Path) {
 }
 
 /// Tells the index that a log is being written to again (`convene resume` continues it): an
-/// unfinished log written to more than [`RECENT_NS`] ago is otherwise not checked while its
-/// folder does not change. Best effort and quick: no update, nothing read; an index that does
-/// not exist yet is left so.
+/// unfinished log left long ago may not be among the [`LIVE_CHECKED`] an update checks while
+/// its folder does not change. Best effort and quick: no update, nothing read; an index that
+/// does not exist yet is left so.
 pub fn note_live(data: &Path, log: &Path) {
     let (Some(path), Some(name)) = (index_path(data), log.file_name().and_then(|n| n.to_str()))
     else {
@@ -482,10 +485,11 @@ pub fn note_live(data: &Path, log: &Path) {
         return;
     };
     let _ = conn.busy_timeout(std::time::Duration::from_millis(BUSY_MS));
-    // A recent time that is not the file's: the next update checks it, sees it differ, reads it.
+    // The latest time there can be, which is not the file's: the next update checks it first,
+    // sees it differ, and reads it.
     let _ = conn.execute(
         "UPDATE files SET mtime_ns = ?1, live = 1 WHERE name = ?2",
-        rusqlite::params![now_ns(), name],
+        rusqlite::params![i64::MAX, name],
     );
 }
 

@@ -9,7 +9,7 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub const SCHEMA: u32 = 6;
+pub const SCHEMA: u32 = 7;
 
 /// Every table and index. One row of `files` per log file in the sessions folder (copies
 /// included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -48,7 +48,7 @@ CREATE INDEX files_key ON files(key);
 -- What an update reads, without touching the wide rows: every log's name and identity, and the
 -- logs that can still grow.
 CREATE INDEX files_stat ON files(name, size, mtime_ns, ino, live);
-CREATE INDEX files_live ON files(live, name, size, mtime_ns, ino) WHERE live = 1;
+CREATE INDEX files_live ON files(mtime_ns DESC, name, size, ino) WHERE live = 1;
 CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
 CREATE INDEX files_group ON files(group_key);
 

@@ -4,10 +4,12 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::store::{self, Parsed, Seen};
-use super::{BATCH, Fail, Index, RACY_NS, RECENT_NS, mtime_ns, now_ns, progress_wanted, set_meta};
+use super::{
+    BATCH, Fail, Index, LIVE_CHECKED, RACY_NS, mtime_ns, now_ns, progress_wanted, set_meta,
+};
 use crate::log::reader::read_log;
 use crate::review::ReviewError;
 use crate::review::copies::is_log_name;
@@ -118,7 +120,7 @@ impl Index {
         // The folder changed (or its time cannot be trusted): list it (on a thread of its own,
         // while this one reads what the index knows), then walk both side by side in name order.
         let now = now_ns();
-        let recent = now.saturating_sub(RECENT_NS);
+        let recent = self.live_threshold()?;
         let (listing, known) = std::thread::scope(|sc| {
             let listing = sc.spawn(|| list_folder(&dir));
             let known = self.known_files();
@@ -157,9 +159,9 @@ impl Index {
                 Some(stat) => stat != (k.size, k.mtime_ns),
                 None => l.ino != k.ino,
             };
-            // A log that can still grow is checked if written to lately (as when the folder is
-            // unchanged); a replaced one always.
-            if moved || (k.live && k.mtime_ns > recent) {
+            // A log that can still grow is checked if among the latest written (as when the
+            // folder is unchanged); a replaced one always.
+            if moved || (k.live && k.mtime_ns >= recent) {
                 check(k.name, Some((k.size, k.mtime_ns, k.ino)), &mut gone);
             }
         }
@@ -197,15 +199,28 @@ impl Index {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The folder has not changed: `stat`s the logs that can still grow and were written to
-    /// lately ([`RECENT_NS`]). `None` when one of them has gone (the folder changed after all:
-    /// list it).
+    /// The time of the last of the [`LIVE_CHECKED`] latest written logs that can still grow.
+    fn live_threshold(&self) -> Result<i64, Fail> {
+        let t: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT mtime_ns FROM files INDEXED BY files_live WHERE live = 1
+                 ORDER BY mtime_ns DESC LIMIT 1 OFFSET ?1",
+                [LIVE_CHECKED - 1],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(t.unwrap_or(i64::MIN))
+    }
+
+    /// The folder has not changed: `stat`s the [`LIVE_CHECKED`] latest written logs that can
+    /// still grow. `None` when one of them has gone (the folder changed after all: list it).
     fn live_changes(&self, dir: &Path) -> Result<Option<Vec<Seen>>, Fail> {
         let mut st = self.conn.prepare(
             "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
-             WHERE live = 1 AND mtime_ns > ?1",
+             WHERE live = 1 ORDER BY mtime_ns DESC LIMIT ?1",
         )?;
-        let mut rows = st.query([now_ns().saturating_sub(RECENT_NS)])?;
+        let mut rows = st.query([LIVE_CHECKED])?;
         let mut changed = Vec::new();
         while let Some(r) = rows.next()? {
             let name = r.get_ref(0)?.as_str()?;
