@@ -345,10 +345,12 @@ pub enum LogsAction {
         /// The session's id (`convene logs list` shows them), or the start of it
         id: String,
     },
-    /// Export one session as Markdown minutes, CSV (a row per stage run) or JSON
+    /// Export one session as Markdown minutes, CSV (a row per stage run) or JSON; without an
+    /// id, every session the filters select as one CSV (`--format csv`)
     Export {
-        /// The session's id (`convene logs list` shows them), or the start of it
-        id: String,
+        /// The session's id (`convene logs list` shows them), or the start of it; leave out to
+        /// export every session the filters select as one CSV
+        id: Option<String>,
         /// What to write
         #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
         format: ExportFormat,
@@ -358,6 +360,11 @@ pub enum LogsAction {
         /// Replace names with role labels or initials and leave out private notes
         #[arg(long)]
         redact: bool,
+        /// Start the CSV with a byte order mark, so that Excel reads it as UTF-8
+        #[arg(long)]
+        bom: bool,
+        #[command(flatten)]
+        filter: LogFilter,
     },
 }
 

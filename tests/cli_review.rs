@@ -322,8 +322,13 @@ fn resume_finds_sessions_through_the_review_scan() {
     );
     assert!(lines[1].starts_with(&format!("{UNFINISHED}  2026-11-18 14:00  ")), "{list}");
     assert!(!list.contains("running in another terminal"), "{list}");
-    // The scan leaves its cache: the next run reads no log it has already digested.
-    assert!(data.path().join("cache").exists());
+    // The index is kept in the cache folder, never in the data folder (which may be shared).
+    assert!(!data.path().join("cache").exists());
+    let names: Vec<String> = std::fs::read_dir(data.path())
+        .expect("data")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["sessions"], "nothing but the logs in the data folder");
 
     let ended = convene(data.path(), &["resume", S1]);
     assert_eq!(ended.status.code(), Some(2));
@@ -363,4 +368,77 @@ fn overdue_is_judged_on_the_day_given_not_the_machines_calendar() {
     assert_eq!(code, Some(2), "a bad override is bad input");
     assert!(out.is_empty());
     assert!(err.contains("CONVENE_TODAY=next tuesday") && err.contains("YYYY-MM-DD"), "{err}");
+}
+
+#[test]
+fn csv_of_many_sessions_has_a_row_per_stage_run_with_the_session_and_follows_the_filters() {
+    let data = data_with(&ALL);
+    let out = ok(&convene(data.path(), &["logs", "export", "--format", "csv"]));
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let head: Vec<String> = r.headers().expect("header").iter().map(String::from).collect();
+    assert_eq!(
+        head[..7],
+        ["session", "date", "time", "protocol", "group", "facilitator", "position"]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    // Oldest session first; each session's rows are exactly its own CSV's, after its columns.
+    let mut sessions: Vec<&str> = rows.iter().map(|x| x.get(0).expect("session")).collect();
+    sessions.dedup();
+    assert_eq!(sessions, [S1, S2, S3, UNFINISHED, TORN, CORRUPT], "the unreadable one is left out");
+    for id in sessions {
+        let one = ok(&convene(data.path(), &["logs", "export", id, "--format", "csv"]));
+        let mine: Vec<String> = rows
+            .iter()
+            .filter(|x| x.get(0) == Some(id))
+            .map(|x| x.iter().skip(6).collect::<Vec<_>>().join("|"))
+            .collect();
+        let theirs: Vec<String> = csv::Reader::from_reader(one.as_bytes())
+            .records()
+            .map(|x| x.expect("row").iter().collect::<Vec<_>>().join("|"))
+            .collect();
+        assert_eq!(mine, theirs, "{id}");
+    }
+    let s1 = rows.iter().find(|x| x.get(0) == Some(S1)).expect("S1");
+    assert_eq!(
+        s1.iter().take(6).collect::<Vec<_>>(),
+        [S1, "2026-11-02", "09:00", "project-tuning", "Year 9 team", "Fiona Grant"]
+    );
+
+    // The filters choose the sessions; --redact hides the facilitator; --bom is for Excel.
+    let year9 = ok(&convene(
+        data.path(),
+        &["logs", "export", "--format", "csv", "--group", "year 9 team", "--bom", "--redact"],
+    ));
+    assert!(year9.starts_with('\u{feff}'), "a byte order mark first");
+    let mut r = csv::Reader::from_reader(year9.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    assert!(rows.iter().all(|x| x.get(4) == Some("Year 9 team")));
+    assert!(rows.iter().all(|x| x.get(5) == Some("Facilitator")), "no names with --redact");
+    assert!(!year9.contains("Fiona"));
+
+    // To a file: private, never over an existing one.
+    let file = data.path().join("all.csv");
+    let path = file.to_str().expect("utf-8");
+    let o = convene(data.path(), &["logs", "export", "--format", "csv", "-o", path]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&file).expect("written"), out);
+    let again = convene(data.path(), &["logs", "export", "--format", "csv", "-o", path]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
+}
+
+#[test]
+fn export_says_what_it_needs_for_many_sessions() {
+    let data = data_with(&[S1]);
+    for (args, says) in [
+        (&["logs", "export"][..], "add --format csv"),
+        (&["logs", "export", "--format", "json"][..], "export as JSON"),
+        (&["logs", "export", S1, "--group", "x"][..], "not both"),
+        (&["logs", "export", S1, "--bom"][..], "--bom is for CSV"),
+    ] {
+        let o = convene(data.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+    }
 }

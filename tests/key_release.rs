@@ -26,11 +26,11 @@ fn press_and_release(code: KeyCode) -> [KeyEvent; 2] {
 #[test]
 fn the_review_filter_gets_each_letter_once() {
     let data = data_with(&ALL);
-    let scan = convene::review::scan(data.path()).expect("scan");
-    let mut app = logs::App::new(scan, data.path().to_path_buf());
+    let mut app = logs::App::open(data.path(), data.path().to_path_buf()).expect("the index");
     app.theme = Theme::resolve(ThemeName::Mono, true);
     let feed = |app: &mut logs::App, k: KeyEvent| {
-        if logs::type_char(app, k) {
+        if let Some(intent) = logs::type_char(app, k) {
+            logs::perform(app, intent);
             return;
         }
         if let Some(a) = logs::action_for(app, k) {

@@ -107,7 +107,8 @@ struct Live {
 
 impl Live {
     fn new(data: &Path, setup: Setup) -> Self {
-        let header = Header::new(session_id(t0().to_utc()), t0(), setup.clone());
+        // The fixtures were written before ids had a random part: an id of that shape.
+        let header = Header::new("20261123-083000-000".into(), t0(), setup.clone());
         let w = LogWriter::create(data, &header.session, &header);
         Self { st: SessionState::new(setup), w, events: Vec::new(), all_written: true }
     }
@@ -388,9 +389,10 @@ fn folders_are_0700_and_logs_0600() {
 #[test]
 fn session_ids_sort_by_start_time() {
     let at = |s: &str| DateTime::parse_from_rfc3339(s).expect("valid").to_utc();
-    assert_eq!(session_id(at("2026-11-23T08:30:00.123+00:00")), "20261123-083000-123");
-    assert_eq!(session_id(at("2026-11-23T08:30:00.123999+00:00")), "20261123-083000-123");
-    assert_eq!(session_id(at("2026-11-23T09:30:00.123+01:00")), "20261123-083000-123");
+    let stamp = |id: String| id[..19].to_string();
+    assert_eq!(stamp(session_id(at("2026-11-23T08:30:00.123+00:00"))), "20261123-083000-123");
+    assert_eq!(stamp(session_id(at("2026-11-23T08:30:00.123999+00:00"))), "20261123-083000-123");
+    assert_eq!(stamp(session_id(at("2026-11-23T09:30:00.123+01:00"))), "20261123-083000-123");
     let times = [
         "2026-11-23T08:30:00.000+00:00",
         "2026-11-23T08:30:00.009+00:00",
@@ -405,6 +407,33 @@ fn session_ids_sort_by_start_time() {
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(sorted, ids);
+}
+
+#[test]
+fn new_ids_have_a_random_part_so_two_machines_never_share_one() {
+    use convene::log::is_session_id;
+    let t = DateTime::parse_from_rfc3339("2026-11-29T08:30:00.123+00:00").expect("valid").to_utc();
+    let ids: BTreeSet<String> = (0..50).map(|_| session_id(t)).collect();
+    assert!(ids.len() > 45, "the same millisecond gives different ids: {ids:?}");
+    for id in &ids {
+        assert!(id.starts_with("20261129-083000-123-") && id.len() == 24, "{id}");
+        assert!(is_session_id(id), "{id}");
+        assert!(is_session_id(&format!("{id}-02")), "{id}-02");
+    }
+    // Ids made before the random part, and the writer's -02… after them, keep working.
+    for old in ["20261123-083000-123", "20261123-083000-123-02", "20261123-083000-123-99"] {
+        assert!(is_session_id(old), "{old}");
+    }
+    for bad in [
+        "20261123-083000-123-01",
+        "20261123-083000-123-K3F9",
+        "20261123-083000-123-k3f",
+        "20261123-083000-123-k3f9-1",
+        "../20261123-083000-123",
+        "20261123-083000-123-k3f9/x",
+    ] {
+        assert!(!is_session_id(bad), "{bad}");
+    }
 }
 
 #[test]

@@ -285,42 +285,56 @@ fn overdue_means_open_and_past_its_resolved_date() {
 }
 
 #[test]
-fn the_cache_is_used_when_fresh_and_refreshed_when_a_log_changes() {
-    let data = data_with(&[S1, S2]);
+fn the_index_reads_only_new_or_changed_logs_and_drops_deleted_ones() {
+    let data = data_with(&[S1, S2, UNFINISHED]);
     let first = scan(data.path()).expect("scan");
-    assert_eq!(first.read, 2);
-    assert!(convene::review::scan::cache_path(data.path()).exists());
+    assert_eq!(first.read, 3);
+    let path = convene::review::index::index_path(data.path()).expect("a cache folder");
+    assert!(path.is_file(), "{}", path.display());
+    assert!(path.starts_with(common::test_cache_dir()), "kept in the cache folder, not the data");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let meta = std::fs::metadata(convene::review::scan::cache_path(data.path())).expect("meta");
-        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "the cache is private");
+        let meta = std::fs::metadata(&path).expect("meta");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "the index is private");
     }
     let again = scan(data.path()).expect("scan");
-    assert_eq!(again.read, 0, "both logs come from the cache");
+    assert_eq!(again.read, 0, "every log comes from the index");
     assert_eq!(
         again.entries.iter().map(|e| e.digest.clone()).collect::<Vec<_>>(),
-        first.entries.iter().map(|e| e.digest.clone()).collect::<Vec<_>>()
+        first.entries.iter().map(|e| e.digest.clone()).collect::<Vec<_>>(),
+        "the digests come back from the index exactly as they were read"
     );
 
-    // A session added, and one that grows: only those are read again.
+    // A session added, one that grows (an unfinished log, appended to in place, as a running
+    // session does), and one replaced by a new version (as sync tools deliver it: a new file
+    // renamed over the old): only those are read again.
     let sessions = data.path().join("sessions");
     std::fs::copy(format!("{}/{S3}.jsonl", common::FIXTURES), sessions.join(format!("{S3}.jsonl")))
         .expect("copy");
+    let grows = sessions.join(format!("{UNFINISHED}.jsonl"));
+    let mut f = std::fs::OpenOptions::new().append(true).open(&grows).expect("open");
+    std::io::Write::write_all(&mut f, b"not json\n").expect("append");
+    drop(f);
     let s2 = sessions.join(format!("{S2}.jsonl"));
     let mut text = std::fs::read_to_string(&s2).expect("read");
-    text.push_str("not json\n");
-    std::fs::write(&s2, text).expect("write");
+    text.push_str("not json either\n");
+    let tmp = sessions.join(format!(".{S2}.jsonl.tmp"));
+    std::fs::write(&tmp, text).expect("write");
+    std::fs::rename(&tmp, &s2).expect("rename");
     let third = scan(data.path()).expect("scan");
-    assert_eq!(third.read, 2);
-    let d2 = resolve(&third, S2).expect("known").ok().expect("readable");
-    assert_eq!(d2.problems.len(), 1, "the change is seen");
+    assert_eq!(third.read, 3);
+    for id in [S2, UNFINISHED] {
+        let d = resolve(&third, id).expect("known").ok().expect("readable");
+        assert_eq!(d.problems.len(), 1, "{id}: the change is seen");
+    }
 
-    // A corrupt cache is rebuilt, not trusted.
-    std::fs::write(convene::review::scan::cache_path(data.path()), "{ nonsense").expect("write");
+    // A log deleted drops out; nothing is read.
+    std::fs::remove_file(sessions.join(format!("{S1}.jsonl"))).expect("remove");
     let fourth = scan(data.path()).expect("scan");
-    assert_eq!(fourth.read, 3);
-    assert_eq!(fourth.entries.len(), 3);
+    assert_eq!(fourth.read, 0);
+    let ids: Vec<&str> = fourth.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, [UNFINISHED, S3, S2]);
 }
 
 #[test]

@@ -13,8 +13,7 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
 fn app(data: &std::path::Path) -> App {
-    let scan = convene::review::scan(data).expect("scan");
-    let mut app = App::new(scan, data.to_path_buf());
+    let mut app = App::open(data, data.to_path_buf()).expect("the index opens");
     app.theme = Theme::resolve(ThemeName::Mono, true);
     app
 }
@@ -27,8 +26,8 @@ fn draw(app: &App, w: u16, h: u16) -> String {
 
 fn key(app: &mut App, code: KeyCode) -> bool {
     let k = KeyEvent::new(code, KeyModifiers::NONE);
-    if type_char(app, k) {
-        return true;
+    if let Some(intent) = type_char(app, k) {
+        return perform(app, intent);
     }
     let Some(a) = action_for(app, k) else { return true };
     let intent = update(app, a, convene::tui::logs::list_rows(Rect::new(0, 0, 80, 24)));
@@ -66,20 +65,20 @@ fn typing_a_filter_narrows_the_list_and_esc_clears_it() {
     let mut a = app(data.path());
     key(&mut a, KeyCode::Char('/'));
     typed(&mut a, "year 9 ended");
-    assert_eq!(a.visible.len(), 1, "only S2 ended early in Year 9 team");
+    assert_eq!(a.shown, 1, "only S2 ended early in Year 9 team");
     assert_eq!(a.selected_entry().expect("one").id, S2);
     let screen = draw(&a, 80, 24);
     assert!(screen.contains("Filter: year 9 ended"));
     key(&mut a, KeyCode::Enter);
     assert!(!a.typing, "Enter keeps the filter and leaves typing");
-    assert_eq!((a.filter.as_str(), a.visible.len()), ("year 9 ended", 1));
+    assert_eq!((a.filter.as_str(), a.shown), ("year 9 ended", 1));
     assert!(!key(&mut a, KeyCode::Char('q')), "out of the filter, q quits again");
     let mut b = app(data.path());
     key(&mut b, KeyCode::Char('/'));
     typed(&mut b, "qx");
-    assert!(b.visible.is_empty(), "letters that are keys elsewhere go into the filter");
+    assert!(b.shown == 0, "letters that are keys elsewhere go into the filter");
     key(&mut b, KeyCode::Esc);
-    assert_eq!((b.visible.len(), b.filter.as_str()), (7, ""));
+    assert_eq!((b.shown, b.filter.as_str()), (7, ""));
 }
 
 /// Backspace in the filter deletes a whole character as seen (an emoji of several code points).
@@ -187,7 +186,7 @@ fn thousands_of_sessions_scroll_with_the_selection() {
         std::fs::write(sessions.join(format!("{id}.jsonl")), text.replace(S1, &id)).expect("write");
     }
     let mut a = app(data.path());
-    assert_eq!(a.visible.len(), 2001);
+    assert_eq!(a.shown, 2001);
     key(&mut a, KeyCode::End);
     assert_eq!(a.selected, 2000);
     let screen = draw(&a, 80, 24);
@@ -220,4 +219,61 @@ fn opening_and_exporting_are_intents_that_update_alone_never_performs() {
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(action_for(&a, ctrl_c), Some(Action::Quit));
     assert_eq!(update(&mut a, Action::Quit, rows), Intent::Quit, "^C quits from anywhere");
+}
+
+#[test]
+fn g_shows_the_group_with_its_commitments_done_open_and_overdue() {
+    let data = data_with(&[S1, S2, S3]);
+    let mut a = app(data.path());
+    a.today = Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("day"));
+    key(&mut a, KeyCode::Char('g'));
+    assert_eq!(a.screen, Screen::Group);
+    let g = a.group.as_ref().expect("the group");
+    assert_eq!(g.name, "Year 9 team");
+    let per_session: Vec<(&str, usize, usize, usize)> =
+        g.sessions.iter().map(|s| (s.id.as_str(), s.done, s.open, s.overdue)).collect();
+    // S1: Ann's done in S3, Cat's "end of term" open; S2: Dev's "by Friday" (13 Nov) overdue;
+    // S3 made none.
+    assert_eq!(per_session, [(S1, 1, 1, 0), (S2, 0, 0, 1), (S3, 0, 0, 0)]);
+    let screen = draw(&a, 80, 24);
+    assert!(
+        screen.contains("Group: Year 9 team · 3 sessions · 1 open, 1 overdue on 23 Nov 2026"),
+        "{screen}"
+    );
+    assert!(screen.contains("Dev Patel") && screen.contains("Cat Diaz"), "{screen}");
+    insta::assert_snapshot!("group_80x24", screen);
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.screen, Screen::List);
+}
+
+#[test]
+fn the_report_shows_how_often_each_stage_ran_over() {
+    let data = data_with(&[S1, S2, S3]);
+    let mut a = app(data.path());
+    key(&mut a, KeyCode::Char('r'));
+    let screen = draw(&a, 80, 24);
+    // Presenter and clarifying questions ran over in 2 of 3 runs, probing and discussion 1 of 3.
+    assert!(screen.contains("67%") && screen.contains("33%") && screen.contains("50%"), "{screen}");
+    assert!(screen.contains("How often each stage ran over its plan"), "{screen}");
+}
+
+#[test]
+fn the_browser_reads_only_the_rows_around_the_selection() {
+    let data = data_with(&[S1]);
+    let sessions = data.path().join("sessions");
+    let text = std::fs::read_to_string(sessions.join(format!("{S1}.jsonl"))).expect("read");
+    for i in 0..1500 {
+        let id = format!("20250101-{i:06}-000");
+        std::fs::write(sessions.join(format!("{id}.jsonl")), text.replace(S1, &id)).expect("write");
+    }
+    let mut a = app(data.path());
+    assert_eq!((a.shown, a.total), (1501, 1501));
+    assert!(a.rows.len() < 400, "only a page and a margin are read: {}", a.rows.len());
+    // The copies share S1's start: the list orders them by id after it.
+    key(&mut a, KeyCode::End);
+    let last = a.selected_entry().expect("the last, read when reached");
+    assert_eq!(last.id, "20250101-000000-000");
+    assert!(a.loaded_from > 1000);
+    key(&mut a, KeyCode::Home);
+    assert_eq!(a.selected_entry().expect("the first").id, S1);
 }

@@ -81,7 +81,7 @@ pub fn text(scan: &Scan) -> String {
 /// `convene resume --list [--json]`: scans the data folder, then lists.
 pub fn run(dirs: &crate::cli::Dirs, json: bool) -> ExitCode {
     let scan = match crate::review::data_dir(dirs.data_dir.as_deref())
-        .and_then(|d| crate::review::scan(&d))
+        .and_then(|d| crate::review::scan_unfinished(&d))
     {
         Ok(s) => s,
         Err(e) => {

@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use crate::cli::{ActionsArgs, Dirs, ExportFormat, LogFilter, LogsAction, LogsArgs, ReportArgs};
 use crate::output;
-use crate::review::actions::{ActionFilter, actions as list_actions};
-use crate::review::{self, Filter, FilterText, ReviewError, detail, export, list, report as rep};
+use crate::review::actions::ActionFilter;
+use crate::review::{
+    self, Filter, FilterText, Index, Query, ReviewError, detail, export, list, report as rep,
+};
 
 /// A failed review: a file that can't be read or written is the machine's failure; the rest is
 /// bad input (an unknown id, a filter that can't be used, a log that is not one convene reads).
@@ -49,58 +51,138 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
     };
     match action {
         LogsAction::List { filter, json: as_json } => {
-            let filter = match filter_from(filter) {
-                Ok(f) => f,
-                Err(e) => return Ok(fail(&e)),
+            let run = || -> Result<ExitCode, ReviewError> {
+                let filter = filter_from(filter)?;
+                let index = Index::open(&data)?;
+                if *as_json {
+                    let mut printed = Ok(());
+                    list::json(&index, &filter, |piece| {
+                        printed = output::print(piece);
+                        printed.is_ok()
+                    })?;
+                    Ok(output::finish(printed))
+                } else {
+                    let mut printed = Ok(());
+                    list::table(&index, &filter, |piece| {
+                        flush(piece, &mut printed);
+                        printed.is_ok()
+                    })?;
+                    Ok(output::finish(printed))
+                }
             };
-            let scan = match review::scan(&data) {
-                Ok(s) => s,
-                Err(e) => return Ok(fail(&e)),
-            };
-            if *as_json {
-                Ok(json(output::schema::LOGS_LIST, &list::json(&scan, &filter)))
-            } else {
-                Ok(print(&list::table(&scan, &filter)))
-            }
+            Ok(run().unwrap_or_else(|e| fail(&e)))
         }
         LogsAction::Show { id } => match detail::load(&data, id) {
             Ok(s) => Ok(print(&detail::show(&s))),
             Err(e) => Ok(fail(&e)),
         },
-        LogsAction::Export { id, format, output, redact } => {
-            let sess = match detail::load(&data, id) {
-                Ok(s) => s,
-                Err(e) => return Ok(fail(&e)),
+        LogsAction::Export { id, format, output, redact, bom, filter } => {
+            let run = || -> Result<(), ReviewError> {
+                let filter = filter_from(filter)?;
+                if *bom && *format != ExportFormat::Csv {
+                    return Err(ReviewError::BomNeedsCsv);
+                }
+                match id {
+                    Some(_) if !filter.is_empty() => Err(ReviewError::IdAndFilters),
+                    Some(id) => export_one(&data, id, *format, output.as_deref(), *redact, *bom),
+                    None if *format != ExportFormat::Csv => Err(ReviewError::ManyNeedCsv {
+                        format: if *format == ExportFormat::Md { "Markdown" } else { "JSON" },
+                    }),
+                    None => export_many(&data, &filter, output.as_deref(), *redact, *bom),
+                }
             };
-            let text = match format {
-                ExportFormat::Md => Ok(export::markdown(&sess, *redact)),
-                ExportFormat::Csv => export::csv(&sess),
-                ExportFormat::Json => export::json(&sess, *redact),
-            };
-            let text = match text {
-                Ok(t) => t,
-                Err(e) => return Ok(fail(&e)),
-            };
-            match output {
-                None => Ok(print(&text)),
-                Some(path) => match export::write_new(path, &text) {
-                    Ok(()) => {
-                        output::info(&format!("Wrote {}", path.display()));
-                        Ok(ExitCode::SUCCESS)
-                    }
-                    Err(e) => Ok(fail(&e)),
-                },
-            }
+            Ok(run().map_or_else(|e| fail(&e), |()| ExitCode::SUCCESS))
         }
     }
+}
+
+/// `logs export ID`: one session, to standard output or a new file.
+fn export_one(
+    data: &std::path::Path,
+    id: &str,
+    format: ExportFormat,
+    output: Option<&std::path::Path>,
+    redact: bool,
+    bom: bool,
+) -> Result<(), ReviewError> {
+    let sess = detail::load(data, id)?;
+    let mut text = match format {
+        ExportFormat::Md => export::markdown(&sess, redact),
+        ExportFormat::Csv => export::csv(&sess)?,
+        ExportFormat::Json => export::json(&sess, redact)?,
+    };
+    if bom {
+        text.insert_str(0, export::BOM);
+    }
+    match output {
+        None => write_out(output::print(&text)),
+        Some(path) => {
+            export::write_new(path, &text)?;
+            output::info(&format!("Wrote {}", path.display()));
+            Ok(())
+        }
+    }
+}
+
+/// A failure to print is the machine's (a full disk behind a redirect).
+fn write_out(r: std::io::Result<()>) -> Result<(), ReviewError> {
+    r.map_err(|e| ReviewError::Write {
+        action: "write",
+        path: "standard output".into(),
+        reason: e.to_string(),
+    })
+}
+
+/// `logs export --format csv [filters]`: every session the filters select, one row per stage
+/// run, written as it is read from the index.
+fn export_many(
+    data: &std::path::Path,
+    filter: &Filter,
+    output: Option<&std::path::Path>,
+    redact: bool,
+    bom: bool,
+) -> Result<(), ReviewError> {
+    let index = Index::open(data)?;
+    let query = Query::new(filter);
+    match output {
+        None => {
+            if bom {
+                write_out(output::print(export::BOM))?;
+            }
+            export::csv_many(&index, &query, redact, output::print)
+        }
+        Some(path) => {
+            use std::io::Write as _;
+            let file = export::create_new(path)?;
+            let mut w = std::io::BufWriter::new(file);
+            let written = (|| {
+                if bom {
+                    w.write_all(export::BOM.as_bytes()).map_err(|e| write_error(path, &e))?;
+                }
+                export::csv_many(&index, &query, redact, |piece| w.write_all(piece.as_bytes()))?;
+                let f = w.into_inner().map_err(|e| write_error(path, e.error()))?;
+                f.sync_all().map_err(|e| write_error(path, &e))
+            })();
+            if written.is_err() {
+                // Never leave half a file behind.
+                let _ = std::fs::remove_file(path);
+            }
+            written?;
+            output::info(&format!("Wrote {}", path.display()));
+            Ok(())
+        }
+    }
+}
+
+fn write_error(path: &std::path::Path, e: &std::io::Error) -> ReviewError {
+    ReviewError::Write { action: "write", path: path.to_path_buf(), reason: e.to_string() }
 }
 
 pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
     let run = || -> Result<rep::Report, ReviewError> {
         let filter = filter_from(&args.filter)?;
         let data = review::data_dir(dirs.data_dir.as_deref())?;
-        let scan = review::scan(&data)?;
-        Ok(rep::report(scan.digests().filter(|d| filter.matches(d))))
+        Index::open(&data)?.report(&Query::new(&filter))
     };
     match run() {
         Ok(r) if args.json => Ok(json(output::schema::REPORT, &r)),
@@ -109,11 +191,11 @@ pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
     }
 }
 
-/// `convene actions --json`.
-#[derive(serde::Serialize)]
-struct ActionsJson<'a> {
-    today: chrono::NaiveDate,
-    commitments: &'a [review::actions::Action],
+/// Prints a piece of a long output, unless printing failed already.
+fn flush(piece: &str, printed: &mut std::io::Result<()>) {
+    if printed.is_ok() {
+        *printed = output::print(piece);
+    }
 }
 
 pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> {
@@ -121,22 +203,65 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
         Ok(d) => d,
         Err(e) => return Ok(output::fail(output::BAD_INPUT, &e)),
     };
-    let run = || -> Result<Vec<review::actions::Action>, ReviewError> {
-        let data = review::data_dir(dirs.data_dir.as_deref())?;
-        let scan = review::scan(&data)?;
-        let filter = ActionFilter {
-            group: args.group.clone().filter(|g| !g.trim().is_empty()),
-            person: args.person.clone().filter(|p| !p.trim().is_empty()),
-            open: args.open,
-            overdue: args.overdue,
-        };
-        Ok(list_actions(scan.digests(), &filter, today))
+    let filter = ActionFilter {
+        group: args.group.clone().filter(|g| !g.trim().is_empty()),
+        person: args.person.clone().filter(|p| !p.trim().is_empty()),
+        open: args.open,
+        overdue: args.overdue,
     };
-    match run() {
-        Ok(list) if args.json => {
-            Ok(json(output::schema::ACTIONS, &ActionsJson { today, commitments: &list }))
+    let run = || -> Result<ExitCode, ReviewError> {
+        let data = review::data_dir(dirs.data_dir.as_deref())?;
+        let index = Index::open(&data)?;
+        // Printed as the commitments come from the index, in pieces.
+        let mut printed = Ok(());
+        if args.json {
+            let mut buf = format!(
+                "{{\n  \"schema\": \"{}\",\n  \"today\": \"{today}\",\n  \"commitments\": [",
+                output::schema::ACTIONS
+            );
+            let mut first = true;
+            let mut failed = None;
+            index.for_each_action(&filter, today, |a| {
+                match crate::text::to_json_pretty(&a) {
+                    Ok(item) => {
+                        buf.push_str(if first { "\n" } else { ",\n" });
+                        first = false;
+                        for (i, line) in item.lines().enumerate() {
+                            if i > 0 {
+                                buf.push('\n');
+                            }
+                            buf.push_str("    ");
+                            buf.push_str(line);
+                        }
+                    }
+                    Err(e) => {
+                        failed =
+                            Some(ReviewError::Encode { format: "JSON", reason: e.to_string() });
+                        return false;
+                    }
+                }
+                if buf.len() > 1 << 16 {
+                    flush(&std::mem::take(&mut buf), &mut printed);
+                }
+                printed.is_ok()
+            })?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            buf.push_str(if first { "]\n}\n" } else { "\n  ]\n}\n" });
+            flush(&buf, &mut printed);
+        } else {
+            let mut text = review::actions::Text::new(today);
+            index.for_each_action(&filter, today, |a| {
+                text.push(&a);
+                if text.pending() > 1 << 16 {
+                    flush(&text.take(), &mut printed);
+                }
+                printed.is_ok()
+            })?;
+            flush(&text.finish(), &mut printed);
         }
-        Ok(list) => Ok(print(&review::actions::text(&list, today))),
-        Err(e) => Ok(fail(&e)),
-    }
+        Ok(output::finish(printed))
+    };
+    Ok(run().unwrap_or_else(|e| fail(&e)))
 }

@@ -67,35 +67,79 @@ pub fn sessions_dir(data: &Path) -> PathBuf {
     data.join("sessions")
 }
 
-/// A session id that sorts by start time: `20261123-083000-123` (UTC, milliseconds). If a log
-/// with that id already exists (two sessions started in the same millisecond) the writer adds
-/// `-02`, `-03`… `-99`: as text, `<id>` < `<id>-02` < `<id>-03` < the next millisecond's ids, so
-/// sorting ids (file names without `.jsonl`) sorts sessions by start time.
+/// A new session id: the start time (UTC, to the millisecond) and a short random part,
+/// `20261123-083000-123-k3f9`, so that two machines writing into one shared folder never pick
+/// the same id. As text, ids sort by start time. If a log with that id already exists anyway the
+/// writer adds `-02`, `-03`… `-99` (see [`writer::LogWriter::create`]).
+///
+/// Ids made before the random part (`20261123-083000-123`, `20261123-083000-123-02`) keep
+/// working everywhere: [`is_session_id`] accepts both shapes.
 pub fn session_id(at: DateTime<Utc>) -> String {
-    at.format("%Y%m%d-%H%M%S-%3f").to_string()
+    use std::hash::{BuildHasher, Hasher};
+    // std's RandomState is seeded from the operating system's randomness once per process and
+    // moves on with each use: enough for four characters that only have to differ between
+    // machines starting a session in the same millisecond.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_i64(at.timestamp_millis());
+    session_id_with(at, h.finish())
 }
 
-/// Whether `id` is a session id as convene makes them (`20261123-083000-123`, or with `-02`…
-/// `-99` after it): a safe file name, so a log read from elsewhere can be put back under it.
+/// [`session_id`] with the random part taken from `random` (for generators that must give the
+/// same ids for the same seed).
+pub fn session_id_with(at: DateTime<Utc>, random: u64) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut r = random;
+    let mut tail = String::with_capacity(4);
+    for _ in 0..RANDOM_LEN {
+        tail.push(char::from(DIGITS[usize::try_from(r % 36).unwrap_or(0)]));
+        r /= 36;
+    }
+    format!("{}-{tail}", at.format("%Y%m%d-%H%M%S-%3f"))
+}
+
+/// Characters in the random part of a session id.
+const RANDOM_LEN: usize = 4;
+
+/// Whether `id` is a session id as convene makes them: `20261123-083000-123-k3f9` (since the
+/// random part was added), `20261123-083000-123` (before), either with `-02`…`-99` after it. Such
+/// an id is a safe file name, so a log read from elsewhere can be put back under it.
 pub fn is_session_id(id: &str) -> bool {
-    if !id.is_ascii() || (id.len() != 19 && id.len() != 22) {
+    if !id.is_ascii() || id.len() < 19 {
         return false;
     }
-    let (stamp, suffix) = id.split_at(19);
+    let (stamp, mut rest) = id.split_at(19);
     let shape = stamp
         .bytes()
         .enumerate()
         .all(|(i, b)| if i == 8 || i == 15 { b == b'-' } else { b.is_ascii_digit() });
-    let suffix_ok = suffix.is_empty()
-        || (suffix.starts_with('-')
-            && suffix[1..].bytes().all(|b| b.is_ascii_digit())
-            && &suffix[1..] >= "02");
-    shape && suffix_ok && chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S-%3f").is_ok()
+    if !shape || chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S-%3f").is_err() {
+        return false;
+    }
+    // The random part: `-` and four lowercase letters or digits.
+    if rest.len() == 1 + RANDOM_LEN || rest.len() == 1 + RANDOM_LEN + 3 {
+        let (random, after) = rest.split_at(1 + RANDOM_LEN);
+        if !(random.starts_with('-')
+            && random[1..].bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        {
+            return false;
+        }
+        rest = after;
+    }
+    // The writer's `-02`…`-99` for ids taken already.
+    rest.is_empty()
+        || (rest.len() == 3
+            && rest.starts_with('-')
+            && rest[1..].bytes().all(|b| b.is_ascii_digit())
+            && &rest[1..] >= "02")
 }
 
 /// An advisory lock on a session's log, held by the process running the session, so that a
 /// second `convene resume` cannot take over a session that is still running elsewhere. The
 /// operating system releases it when the process ends, however it ends.
+///
+/// It is a lock on the log file itself (`flock` on Unix, `LockFileEx` on Windows), not a lock
+/// file: it writes nothing, so a sessions folder shared between machines holds only logs. It
+/// guards one machine: other machines reading a shared folder may not see it.
 #[derive(Debug)]
 pub struct SessionLock {
     _file: std::fs::File,

@@ -278,11 +278,45 @@ fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
 ///   Mon 23 Nov 2026: carried forward: "not started yet" (20261123-090000-000)
 /// ```
 pub fn text(list: &[Action], today: NaiveDate) -> String {
-    if list.is_empty() {
-        return "No commitments match.\n".into();
-    }
-    let mut out = String::new();
+    let mut t = Text::new(today);
     for a in list {
+        t.push(a);
+    }
+    t.finish()
+}
+
+/// `convene actions` as text, built one commitment at a time (see [`text`]); [`Text::take`]
+/// hands over what is written so far, so a long list can be printed as it is made.
+#[derive(Debug)]
+pub struct Text {
+    today: NaiveDate,
+    out: String,
+    total: usize,
+    open: usize,
+    overdue: usize,
+}
+
+impl Text {
+    pub fn new(today: NaiveDate) -> Self {
+        Self { today, out: String::new(), total: 0, open: 0, overdue: 0 }
+    }
+
+    /// How much text is waiting to be taken, in bytes.
+    pub fn pending(&self) -> usize {
+        self.out.len()
+    }
+
+    /// The text written since the last call.
+    pub fn take(&mut self) -> String {
+        std::mem::take(&mut self.out)
+    }
+
+    /// Adds one commitment.
+    pub fn push(&mut self, a: &Action) {
+        self.total += 1;
+        self.open += usize::from(a.is_open());
+        self.overdue += usize::from(a.overdue);
+        let out = &mut self.out;
         let mut tag = if a.is_open() { "OPEN".to_string() } else { "DONE".to_string() };
         if let Some(l) = a.latest.filter(|l| *l != CommitmentStatus::Done) {
             let _ = write!(tag, " ({})", l.label());
@@ -325,15 +359,22 @@ pub fn text(list: &[Action], today: NaiveDate) -> String {
         }
         out.push('\n');
     }
-    let open = list.iter().filter(|a| a.is_open()).count();
-    let overdue = list.iter().filter(|a| a.overdue).count();
-    let _ = writeln!(
-        out,
-        "{}: {open} open, {overdue} overdue (today is {}).",
-        crate::text::plural(list.len(), "commitment", "commitments"),
-        fmt::long_date(today)
-    );
-    out
+
+    /// The closing line (or, for no commitments at all, the line saying so); returns the rest.
+    pub fn finish(mut self) -> String {
+        if self.total == 0 {
+            return "No commitments match.\n".into();
+        }
+        let _ = writeln!(
+            self.out,
+            "{}: {} open, {} overdue (today is {}).",
+            crate::text::plural(self.total, "commitment", "commitments"),
+            self.open,
+            self.overdue,
+            fmt::long_date(self.today)
+        );
+        self.out
+    }
 }
 
 /// Open commitments of a group's earlier sessions, oldest first (pure; see [`open_commitments`]).
@@ -358,13 +399,16 @@ pub fn open_in<'a>(
 }
 
 /// Every commitment from earlier sessions of `group` (case-insensitive) that no later follow-up
-/// has marked done, oldest first: the list a follow-up stage brings into a new session. Logs that
-/// cannot be read are skipped; a missing sessions folder gives an empty list.
+/// has marked done, oldest first: the list a follow-up stage brings into a new session. Asked of
+/// the index (brought up to date first), so it costs the same with ten sessions or 100,000.
+/// Logs that cannot be read are skipped; a missing sessions folder gives an empty list.
 pub fn open_commitments(data_dir: &Path, group: &str) -> Vec<CarriedCommitment> {
-    match super::scan::scan(data_dir) {
-        Ok(scan) => open_in(scan.digests(), group),
-        Err(_) => Vec::new(),
-    }
+    super::index::Index::open(data_dir)
+        .and_then(|ix| {
+            ix.map_for_few();
+            ix.open_commitments(group)
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

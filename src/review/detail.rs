@@ -4,9 +4,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::actions::{UpdateRef, resolve_due, update_index};
+use super::actions::{UpdateRef, resolve_due};
 use super::digest::{Digest, Shortening, StageLog};
-use super::{ReviewError, fmt, resolve, scan};
+use super::index::Index;
+use super::{ReviewError, fmt};
 use crate::log::reader::{SessionLog, read_log};
 use crate::session::state::{Extension, Gap, Refusal, SessionState};
 use crate::session::{GapCause, Leave, display, replay};
@@ -76,19 +77,34 @@ impl StageRow<'_> {
 }
 
 impl Session {
-    /// Replays a log. `index` holds follow-ups from every session (see [`update_index`]).
+    /// Replays a log. `index` holds follow-ups from every session (see
+    /// [`super::actions::update_index`]).
     pub fn from_log(path: PathBuf, log: &SessionLog, index: &super::actions::UpdateIndex) -> Self {
+        let id = &log.header.session;
+        let follow_ups = log
+            .events
+            .iter()
+            .filter_map(|e| match &e.event {
+                crate::session::Event::CommitmentAdded { id: c, .. } => Some(c),
+                _ => None,
+            })
+            .filter_map(|c| index.get(&(id.clone(), c.clone())).map(|h| (c.clone(), h.clone())))
+            .collect();
+        Self::with_follow_ups(path, log, follow_ups)
+    }
+
+    /// Replays a log, with the follow-ups of its commitments (by commitment id) as the index
+    /// knows them ([`super::index::Index::follow_ups`]).
+    pub fn with_follow_ups(
+        path: PathBuf,
+        log: &SessionLog,
+        mut follow_ups: HashMap<String, Vec<UpdateRef>>,
+    ) -> Self {
         let digest = Digest::of_log(log);
         let stage_log = StageLog::of(&log.events);
         let state = replay(log.header.setup.clone(), &log.events);
         let id = log.header.session.clone();
-        let follow_ups = state
-            .commitments
-            .iter()
-            .filter_map(|c| {
-                index.get(&(id.clone(), c.id.clone())).map(|h| (c.id.clone(), h.clone()))
-            })
-            .collect();
+        follow_ups.retain(|c, _| state.commitments.iter().any(|x| &x.id == c));
         Self { id, path, state, digest, stage_log, problems: log.problems.clone(), follow_ups }
     }
 
@@ -165,13 +181,20 @@ impl Session {
     }
 }
 
-/// Reads one session by id or unique id prefix.
+/// Reads one session by id or unique id prefix: its log, and what the index knows of later
+/// follow-ups of its commitments. No other log is read.
 pub fn load(data: &Path, id: &str) -> Result<Session, ReviewError> {
-    let scan = scan::scan(data)?;
-    let entry = resolve(&scan, id)?;
-    let log = read_log(&entry.path).map_err(|e| ReviewError::Unreadable(e.to_string()))?;
-    let index = update_index(scan.digests());
-    Ok(Session::from_log(entry.path.clone(), &log, &index))
+    let index = Index::open(data)?;
+    index.map_for_few();
+    load_from(&index, id)
+}
+
+/// [`load`] with an index already open.
+pub fn load_from(index: &Index, id: &str) -> Result<Session, ReviewError> {
+    let at = index.resolve(id)?;
+    let log = read_log(&at.path).map_err(|e| ReviewError::Unreadable(e.to_string()))?;
+    let follow_ups = index.follow_ups(&log.header.session)?;
+    Ok(Session::with_follow_ups(at.path, &log, follow_ups))
 }
 
 fn agreement_text(e: &Extension) -> String {

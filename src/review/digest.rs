@@ -79,6 +79,9 @@ pub struct RunDigest {
     /// It was last left although the record it expects (a commitment, a note) was missing.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub without_record: bool,
+    /// The label of the record the stage expects (`The coachee's commitment`), if it expects one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expects: Option<String>,
     /// `false` for the stage an unfinished log stopped in: its time is only known up to the
     /// last event, so the report leaves it out.
     pub finished: bool,
@@ -99,6 +102,12 @@ impl RunDigest {
     pub fn skipped(&self) -> bool {
         self.left == Some(Leave::Skip)
     }
+
+    /// What the stage was left without, when it was left without its expected record.
+    pub fn left_without(&self) -> Option<String> {
+        self.without_record
+            .then(|| self.expects.clone().unwrap_or_else(|| "its expected record".into()))
+    }
 }
 
 /// The key of how a stage was left, as in the log: `next`, `back`, `skip`, `jump`, `auto`, `end`.
@@ -111,6 +120,19 @@ pub fn leave_key(how: Leave) -> &'static str {
         Leave::Auto => "auto",
         Leave::End => "end",
     }
+}
+
+/// The [`Leave`] a [`leave_key`] stands for.
+pub fn leave_from_key(key: &str) -> Option<Leave> {
+    Some(match key {
+        "next" => Leave::Next,
+        "back" => Leave::Back,
+        "skip" => Leave::Skip,
+        "jump" => Leave::Jump,
+        "auto" => Leave::Auto,
+        "end" => Leave::End,
+        _ => return None,
+    })
 }
 
 /// A `shortened` event.
@@ -201,6 +223,9 @@ pub struct Digest {
     pub updates: Vec<UpdateDigest>,
     /// Lines that could not be read: (line number, problem).
     pub problems: Vec<(usize, String)>,
+    /// How many events were read (of two copies of one log, the one with more is more complete).
+    #[serde(default)]
+    pub events: usize,
 }
 
 impl Digest {
@@ -219,6 +244,7 @@ impl Digest {
             &StageLog::of(&log.events),
         );
         d.problems.clone_from(&log.problems);
+        d.events = log.events.len();
         d
     }
 
@@ -271,6 +297,7 @@ impl Digest {
                 })
                 .collect(),
             problems: Vec::new(),
+            events: 0,
         }
     }
 }
@@ -306,6 +333,7 @@ pub fn runs(s: &SessionState, stage_log: &StageLog) -> Vec<RunDigest> {
                 shortened_ms: short.iter().map(|x| x.by_ms).sum(),
                 left: left.map(|(how, _)| *how),
                 without_record: left.is_some_and(|(_, w)| *w),
+                expects: s.spec(pos).and_then(|sp| sp.expects.as_ref()).map(|x| x.label.clone()),
                 finished,
             }
         })

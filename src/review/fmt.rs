@@ -37,19 +37,31 @@ pub fn secs(ms: u64) -> String {
     format!("{s}.{}", f.trim_end_matches('0'))
 }
 
+/// A date format, parsed once: views of 100,000 sessions format hundreds of thousands of dates.
+fn items(format: &'static str) -> Vec<chrono::format::Item<'static>> {
+    chrono::format::StrftimeItems::new(format).collect()
+}
+
+static DATE_TIME: std::sync::LazyLock<Vec<chrono::format::Item<'static>>> =
+    std::sync::LazyLock::new(|| items("%Y-%m-%d %H:%M"));
+static LONG_DATE_TIME: std::sync::LazyLock<Vec<chrono::format::Item<'static>>> =
+    std::sync::LazyLock::new(|| items("%a %-d %b %Y, %H:%M"));
+static LONG_DATE: std::sync::LazyLock<Vec<chrono::format::Item<'static>>> =
+    std::sync::LazyLock::new(|| items("%a %-d %b %Y"));
+
 /// `2026-11-23 08:30`, in the time zone the session was run in.
 pub fn date_time(t: &DateTime<FixedOffset>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    t.format_with_items(DATE_TIME.iter()).to_string()
 }
 
 /// `Mon 23 Nov 2026, 08:30`.
 pub fn long_date_time(t: &DateTime<FixedOffset>) -> String {
-    t.format("%a %-d %b %Y, %H:%M").to_string()
+    t.format_with_items(LONG_DATE_TIME.iter()).to_string()
 }
 
 /// `Mon 23 Nov 2026`.
 pub fn long_date(d: chrono::NaiveDate) -> String {
-    d.format("%a %-d %b %Y").to_string()
+    d.format_with_items(LONG_DATE.iter()).to_string()
 }
 
 /// A text bar of planned against actual, `width` characters for `scale_ms`:
@@ -96,28 +108,56 @@ pub fn names(list: &[String], width: usize) -> String {
 
 /// Left-aligned columns separated by two spaces; the last column is not padded.
 pub fn table(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; cols];
+    let mut t = Table::default();
     for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(text::width(c));
-        }
+        t.push(r);
     }
     let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            if i + 1 == r.len() {
-                line.push_str(c);
-            } else {
-                line.push_str(c);
-                line.push_str(&" ".repeat(widths[i] - text::width(c) + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    t.write(|line| out.push_str(line));
     out
+}
+
+/// A [`table`] built a row at a time and written a line at a time: each row is kept as one
+/// string, so 100,000 rows take little more memory than their text.
+#[derive(Debug, Default)]
+pub struct Table {
+    rows: Vec<String>,
+    widths: Vec<usize>,
+}
+
+/// Between the cells of a row kept in a [`Table`] (cells are sanitised text: never in them).
+const CELL: char = '\u{1f}';
+
+impl Table {
+    pub fn push(&mut self, cells: &[String]) {
+        if self.widths.len() < cells.len() {
+            self.widths.resize(cells.len(), 0);
+        }
+        for (w, c) in self.widths.iter_mut().zip(cells) {
+            *w = (*w).max(text::width(c));
+        }
+        self.rows.push(cells.join(&CELL.to_string()));
+    }
+
+    /// Writes each line (with its newline) to `out`.
+    pub fn write(&self, mut out: impl FnMut(&str)) {
+        let mut line = String::new();
+        for r in &self.rows {
+            line.clear();
+            let cells: Vec<&str> = r.split(CELL).collect();
+            for (i, c) in cells.iter().enumerate() {
+                line.push_str(c);
+                if i + 1 < cells.len() {
+                    let pad = self.widths[i] - text::width(c) + 2;
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            let end = line.trim_end().len();
+            line.truncate(end);
+            line.push('\n');
+            out(&line);
+        }
+    }
 }
 
 /// `once`, `twice`, `3 times`.

@@ -1,14 +1,14 @@
-//! `convene logs list`: the sessions table and its JSON. Note texts never appear here (private
-//! notes are about colleagues): only how many notes a session has.
+//! `convene logs list`: the sessions table and its JSON, from the index, row by row. Note texts
+//! never appear here (private notes are about colleagues): only how many notes a session has.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::digest::Digest;
+use super::ReviewError;
 use super::filter::Filter;
 use super::fmt;
-use super::scan::{Entry, Scan};
+use super::index::{Index, Query, SessionRow, Summary};
 use crate::text::sanitize;
 
 /// One row of `logs list --json`.
@@ -43,49 +43,86 @@ pub struct Unreadable<'a> {
     pub problem: &'a str,
 }
 
-#[derive(Debug, Serialize)]
-pub struct ListJson<'a> {
-    pub sessions: Vec<ListedSession<'a>>,
-    pub unreadable: Vec<Unreadable<'a>>,
-}
-
-fn problem_text(d: &Digest) -> Vec<String> {
+fn problem_text(d: &Summary) -> Vec<String> {
     d.problems.iter().map(|(line, what)| format!("line {line}: {what}")).collect()
 }
 
-/// The `--json` shape.
-pub fn json<'a>(scan: &'a Scan, filter: &Filter) -> ListJson<'a> {
-    let mut sessions = Vec::new();
-    let mut unreadable = Vec::new();
-    for e in &scan.entries {
-        match &e.digest {
-            Ok(d) if filter.matches(d) => sessions.push(ListedSession {
-                id: &e.id,
-                path: e.path.display().to_string(),
-                start: d.start.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
-                protocol: ProtocolRef { id: &d.protocol_id, name: &d.protocol_name },
-                group: d.group.as_deref(),
-                participants: &d.participants,
-                facilitator: d.facilitator.as_deref(),
-                planned_ms: d.planned_ms,
-                actual_ms: d.actual_ms,
-                overrun_ms: d.overrun_ms,
-                status: d.status.key(),
-                notes: d.notes,
-                commitments: d.commitments.len(),
-                problems: problem_text(d),
-            }),
-            Ok(_) => {}
-            Err(problem) => {
-                unreadable.push(Unreadable {
-                    id: &e.id,
-                    path: e.path.display().to_string(),
-                    problem,
-                });
+fn listed<'a>(row: &'a SessionRow, d: &'a Summary) -> ListedSession<'a> {
+    ListedSession {
+        id: &row.id,
+        path: row.path.display().to_string(),
+        start: d.start.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+        protocol: ProtocolRef { id: &d.protocol_id, name: &d.protocol_name },
+        group: d.group.as_deref(),
+        participants: &d.participants,
+        facilitator: d.facilitator.as_deref(),
+        planned_ms: d.planned_ms,
+        actual_ms: d.actual_ms,
+        overrun_ms: d.overrun_ms,
+        status: d.status.key(),
+        notes: d.notes,
+        commitments: d.commitments,
+        problems: problem_text(d),
+    }
+}
+
+/// Pretty JSON of one value, indented to sit inside an array that is itself in an object.
+fn item_json<T: Serialize>(value: &T) -> Result<String, ReviewError> {
+    let text = crate::text::to_json_pretty(value)
+        .map_err(|e| ReviewError::Encode { format: "JSON", reason: e.to_string() })?;
+    Ok(text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n"))
+}
+
+/// Writes `{"sessions": [...], "unreadable": [...]}` (pretty, as `serde_json` would) to `out`
+/// in pieces, the sessions as they come from the index. `out` returns `false` to stop.
+pub fn json(
+    index: &Index,
+    filter: &Filter,
+    mut out: impl FnMut(&str) -> bool,
+) -> Result<(), ReviewError> {
+    let mut first = true;
+    let mut failed = None;
+    let mut buf =
+        format!("{{\n  \"schema\": \"{}\",\n  \"sessions\": [", crate::output::schema::LOGS_LIST);
+    index.for_each_row(&Query { readable_only: true, ..Query::new(filter) }, |row| {
+        let Some(d) = row.ok() else { return true };
+        match item_json(&listed(&row, d)) {
+            Ok(item) => {
+                buf.push_str(if first { "\n" } else { ",\n" });
+                first = false;
+                buf.push_str(&item);
+            }
+            Err(e) => {
+                failed = Some(e);
+                return false;
             }
         }
+        if buf.len() > 1 << 16 { out(&std::mem::take(&mut buf)) } else { true }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
     }
-    ListJson { sessions, unreadable }
+    buf.push_str(if first { "],\n  \"unreadable\": [" } else { "\n  ],\n  \"unreadable\": [" });
+    let bad = unreadable(index)?;
+    for (i, row) in bad.iter().enumerate() {
+        let Err(problem) = &row.summary else { continue };
+        let u = Unreadable { id: &row.id, path: row.path.display().to_string(), problem };
+        buf.push_str(if i == 0 { "\n" } else { ",\n" });
+        buf.push_str(&item_json(&u)?);
+    }
+    buf.push_str(if bad.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
+    out(&buf);
+    Ok(())
+}
+
+/// The logs that cannot be read (few: they are listed apart).
+fn unreadable(index: &Index) -> Result<Vec<SessionRow>, ReviewError> {
+    let mut bad = Vec::new();
+    index.for_each_row(&Query { unreadable_only: true, ..Query::default() }, |row| {
+        bad.push(row);
+        true
+    })?;
+    Ok(bad)
 }
 
 /// The table, newest first, then what could not be read.
@@ -94,87 +131,95 @@ pub fn json<'a>(scan: &'a Scan, filter: &Filter) -> ListJson<'a> {
 /// WHEN              PROTOCOL        GROUP        PARTICIPANTS          PLANNED  ACTUAL  OVER   STATUS     ID
 /// 2026-11-23 08:30  project-tuning  Year 9 team  Ann Lee, Ben Diaz +1  24:00    27:30   +4:10  completed  20261123-083000-000
 /// ```
-pub fn table(scan: &Scan, filter: &Filter) -> String {
-    let mut rows = vec![
-        ["WHEN", "PROTOCOL", "GROUP", "PARTICIPANTS", "PLANNED", "ACTUAL", "OVER", "STATUS", "ID"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    let mut damaged: Vec<&Entry> = Vec::new();
-    let mut unreadable: Vec<&Entry> = Vec::new();
+///
+/// The text is handed to `out` in pieces as it is made (`out` returns `false` to stop), so a
+/// list of 100,000 sessions is never held whole.
+pub fn table(
+    index: &Index,
+    filter: &Filter,
+    mut out: impl FnMut(&str) -> bool,
+) -> Result<(), ReviewError> {
+    let mut rows = fmt::Table::default();
+    rows.push(
+        &["WHEN", "PROTOCOL", "GROUP", "PARTICIPANTS", "PLANNED", "ACTUAL", "OVER", "STATUS", "ID"]
+            .map(String::from),
+    );
+    let mut damaged: Vec<(String, Vec<String>)> = Vec::new();
     let mut shown = 0;
-    for e in &scan.entries {
-        match &e.digest {
-            Ok(d) if filter.matches(d) => {
-                shown += 1;
-                let mut status = d.status.label().to_string();
-                if !d.problems.is_empty() {
-                    status.push('*');
-                    damaged.push(e);
-                }
-                rows.push(vec![
-                    fmt::date_time(&d.start),
-                    fmt::cut(&sanitize(&d.protocol_id), 20),
-                    fmt::cut(&sanitize(d.group.as_deref().unwrap_or("-")), 18),
-                    fmt::names(&d.participants, 28),
-                    fmt::dur(d.planned_ms),
-                    fmt::dur(d.actual_ms),
-                    fmt::over(d.overrun_ms),
-                    status,
-                    sanitize(&e.id),
-                ]);
-            }
-            Ok(_) => {}
-            Err(_) => unreadable.push(e),
+    index.for_each_row(&Query { readable_only: true, ..Query::new(filter) }, |row| {
+        let Some(d) = row.ok() else { return true };
+        shown += 1;
+        let mut status = d.status.label().to_string();
+        if !d.problems.is_empty() {
+            status.push('*');
+            damaged.push((row.id.clone(), problem_text(d)));
         }
-    }
-    let mut out = String::new();
+        rows.push(&[
+            fmt::date_time(&d.start),
+            fmt::cut(&sanitize(&d.protocol_id), 20),
+            fmt::cut(&sanitize(d.group.as_deref().unwrap_or("-")), 18),
+            fmt::names(&d.participants, 28),
+            fmt::dur(d.planned_ms),
+            fmt::dur(d.actual_ms),
+            fmt::over(d.overrun_ms),
+            status,
+            sanitize(&row.id),
+        ]);
+        true
+    })?;
+    let unreadable = unreadable(index)?;
+    let mut text = String::new();
     if shown == 0 {
-        if scan.entries.is_empty() {
-            let _ = writeln!(out, "No session logs yet in {}.", scan.sessions_dir.display());
+        if index.total()? == 0 {
+            let _ = writeln!(text, "No session logs yet in {}.", index.sessions_dir().display());
         } else {
-            out.push_str("No sessions match.\n");
+            text.push_str("No sessions match.\n");
         }
     } else {
         if filter.is_empty() {
             for e in &unreadable {
-                let when = super::scan::id_time(&e.id)
+                let when = super::id_time(&e.id)
                     .and_then(chrono::DateTime::from_timestamp_millis)
                     .map_or_else(|| "?".into(), |t| t.format("%Y-%m-%d %H:%M").to_string());
-                rows.push(
-                    [when.as_str(), "?", "?", "?", "", "", "", "unreadable"]
-                        .map(String::from)
-                        .into_iter()
-                        .chain([sanitize(&e.id)])
-                        .collect(),
-                );
+                let cells: Vec<String> = [when.as_str(), "?", "?", "?", "", "", "", "unreadable"]
+                    .map(String::from)
+                    .into_iter()
+                    .chain([sanitize(&e.id)])
+                    .collect();
+                rows.push(&cells);
             }
         }
-        out.push_str(&fmt::table(&rows));
-        let _ = writeln!(out, "{}", crate::text::plural(shown, "session", "sessions"));
+        let mut going = true;
+        rows.write(|line| {
+            text.push_str(line);
+            if going && text.len() > 1 << 16 {
+                going = out(&std::mem::take(&mut text));
+            }
+        });
+        drop(rows);
+        let _ = writeln!(text, "{}", crate::text::plural(shown, "session", "sessions"));
     }
     if !damaged.is_empty() {
-        out.push_str("\n* Some lines of these logs could not be read (the rest was):\n");
-        for e in damaged {
-            if let Ok(d) = &e.digest {
-                for p in problem_text(d) {
-                    let _ = writeln!(out, "  {}: {}", sanitize(&e.id), sanitize(&p));
-                }
+        text.push_str("\n* Some lines of these logs could not be read (the rest was):\n");
+        for (id, problems) in damaged {
+            for p in problems {
+                let _ = writeln!(text, "  {}: {}", sanitize(&id), sanitize(&p));
             }
         }
     }
     if !unreadable.is_empty() {
         let _ = writeln!(
-            out,
+            text,
             "\n{} could not be read{}:",
             crate::text::plural(unreadable.len(), "log", "logs"),
             if filter.is_empty() { "" } else { " (so no filter could match them)" }
         );
         for e in unreadable {
-            if let Err(p) = &e.digest {
-                let _ = writeln!(out, "  {}", sanitize(p));
+            if let Err(p) = &e.summary {
+                let _ = writeln!(text, "  {}", sanitize(p));
             }
         }
     }
-    out
+    out(&text);
+    Ok(())
 }

@@ -1,7 +1,10 @@
 //! Queries over many session logs: listing, detail, report, commitments, export.
 //!
-//! - [`scan`]: the only code that reads the sessions folder (with its cache); everything else
-//!   works on [`Digest`]s or on one replayed log and is pure;
+//! - [`index`]: the only code that reads the sessions folder: an `SQLite` index of every log,
+//!   kept in the cache folder and brought up to date on each use; the commands' queries run in
+//!   it. [`copies`]: which files are logs, and copies of one session made by sync tools;
+//! - [`scan`]: whole digests of a small set of sessions in memory (resume, mirror, tests); the
+//!   pure functions below work on [`Digest`]s or on one replayed log;
 //! - [`filter`]: the `--protocol/--person/--group/--since/--until/--status` filters;
 //! - [`detail`]: one session replayed, and `logs show` as text;
 //! - [`export`]: Markdown minutes, CSV and JSON, with [`redact`]ion;
@@ -10,11 +13,13 @@
 //! - [`fmt`]: durations, dates and bars shared by the text views.
 
 pub mod actions;
+pub mod copies;
 pub mod detail;
 pub mod digest;
 pub mod export;
 pub mod filter;
 pub mod fmt;
+pub mod index;
 pub mod list;
 pub mod redact;
 pub mod report;
@@ -27,7 +32,8 @@ use crate::text::sanitize;
 pub use actions::open_commitments;
 pub use digest::{Digest, RunDigest, SessionStatus};
 pub use filter::{Filter, FilterText};
-pub use scan::{Entry, Scan, scan};
+pub use index::{Index, Query, SessionRow, Summary, cache_dir};
+pub use scan::{Entry, Scan, find, id_time, scan, scan_unfinished};
 
 /// Why a review command cannot answer. Every message names the file, id or value at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,12 +85,38 @@ pub enum ReviewError {
     /// The log exists but cannot be read at all (the reader's message names the file).
     #[error("{0}")]
     Unreadable(String),
+    /// `logs export` without an id exports many sessions, which only CSV can hold.
+    #[error(
+        "without a session id, `logs export` writes every session the filters select, as CSV: \
+         add --format csv, or give the id of one session to export as {format}"
+    )]
+    ManyNeedCsv { format: &'static str },
+    /// `logs export` with an id and filters.
+    #[error(
+        "give either a session id or filters (--protocol, --person, --group, --since, --until, \
+         --status) to `logs export`, not both"
+    )]
+    IdAndFilters,
+    /// `--bom` for Markdown or JSON.
+    #[error(
+        "--bom is for CSV (it tells Excel the text is UTF-8): add --format csv, or leave it out"
+    )]
+    BomNeedsCsv,
+    /// The review index failed during a query (it has been removed if it was damaged, so the
+    /// next command builds it again from the logs).
+    #[error(
+        "the review index failed: {reason}. Run the command again: the index is rebuilt from the logs when needed."
+    )]
+    Index { reason: String },
 }
 
 impl ReviewError {
     /// Whether this is the machine's failure (a disk), not the user's input.
     pub fn is_machine_failure(&self) -> bool {
-        matches!(self, Self::ReadFolder { .. } | Self::Write { .. } | Self::Encode { .. })
+        matches!(
+            self,
+            Self::ReadFolder { .. } | Self::Write { .. } | Self::Encode { .. } | Self::Index { .. }
+        )
     }
 }
 

@@ -157,6 +157,7 @@ pub fn tables() -> Vec<(&'static str, Vec<String>)> {
         ("Review browser: the list", doc_rows(browser::LIST)),
         ("Review browser: one session", doc_rows(browser::DETAIL)),
         ("Review browser: the report", doc_rows(browser::REPORT)),
+        ("Review browser: a group", doc_rows(browser::GROUP)),
         ("Review browser: typing a filter", doc_rows(browser::FILTER)),
         ("Review browser: help", doc_rows(browser::HELP)),
     ]

@@ -141,7 +141,10 @@ pub fn start_session(
     let writer = LogWriter::create(data, &id, &header);
     let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
     app.warnings = warnings;
-    run_live(&mut app, SystemClock::new(0))
+    let code = run_live(&mut app, SystemClock::new(0));
+    // The review index takes in the new log now, while nobody waits for it.
+    crate::review::index::refresh_if_present(data);
+    code
 }
 
 /// Runs the live screen in the terminal, then prints the summary.
@@ -153,10 +156,10 @@ fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::Result<Exit
     Ok(after_session(app))
 }
 
-/// The sessions folder through the review's scan: digests come from the cache, so only logs
-/// that are new or changed since the last scan are read. Newest first.
+/// The unfinished sessions, from the review index (only logs that are new or changed since the
+/// last use are read). Newest first.
 fn scan_sessions(data: &Path) -> Result<Scan, OpenError> {
-    Ok(crate::review::scan(data)?)
+    Ok(crate::review::scan_unfinished(data)?)
 }
 
 /// Whether the log ends with `session-ended` (an unreadable log is not finished either: it
@@ -189,9 +192,9 @@ fn read_chosen(entry: &Entry) -> Result<(PathBuf, SessionLog), OpenError> {
     Ok((entry.path.clone(), read_log(&entry.path)?))
 }
 
-/// Finds a session by id (or unique prefix) through the scan, and reads only its log.
-fn find_log(scan: &Scan, id: &str) -> Result<(PathBuf, SessionLog), OpenError> {
-    read_chosen(crate::review::resolve(scan, id)?)
+/// Finds a session by id (or unique prefix) through the index, and reads only its log.
+fn find_log(data: &Path, id: &str) -> Result<(PathBuf, SessionLog), OpenError> {
+    read_chosen(&crate::review::find(data, id)?)
 }
 
 /// `convene resume`.
@@ -203,18 +206,20 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     if let Some(file) = &args.file {
         return resume_file(&data, file, args);
     }
-    let scan = match scan_sessions(&data) {
-        Ok(s) => s,
-        Err(e) => return Ok(fail(&e.to_string())),
-    };
     let found = match &args.id {
-        Some(id) => crate::review::resolve(&scan, id).map_err(OpenError::from).and_then(|e| {
+        Some(id) => crate::review::find(&data, id).map_err(OpenError::from).and_then(|e| {
             // Refused before anything else: the digest already knows it ended.
-            if is_finished(e) { Err(OpenError::Ended { id: e.id.clone() }) } else { read_chosen(e) }
+            if is_finished(&e) {
+                Err(OpenError::Ended { id: e.id.clone() })
+            } else {
+                read_chosen(&e)
+            }
         }),
-        None => pick_session(&scan, false, in_use)
-            .ok_or(OpenError::NothingToResume)
-            .and_then(read_chosen),
+        None => scan_sessions(&data).and_then(|scan| {
+            pick_session(&scan, false, in_use)
+                .ok_or(OpenError::NothingToResume)
+                .and_then(read_chosen)
+        }),
     };
     match found {
         Ok((path, _)) => continue_session(&path, args),
@@ -275,6 +280,11 @@ fn continue_session(path: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCo
     };
     // The writer keeps the lock, and moves it to the log if it ever writes the log again.
     writer.hold(lock);
+    // The log grows again: the review index checks it from now on.
+    let data = path.parent().and_then(Path::parent);
+    if let Some(data) = data {
+        crate::review::index::note_live(data, path);
+    }
     let warnings = check_setup(&log.header.setup).unwrap_or_default();
     let mut app = LiveScreen::new(state, Some(writer), options(&args.screen, false));
     app.warnings = warnings;
@@ -293,7 +303,11 @@ fn continue_session(path: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCo
             );
         }
     }
-    run_live(&mut app, clock)
+    let code = run_live(&mut app, clock);
+    if let Some(data) = data {
+        crate::review::index::refresh_if_present(data);
+    }
+    code
 }
 
 /// `convene mirror`.
@@ -302,12 +316,14 @@ pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    let found = scan_sessions(&data).and_then(|scan| match &args.id {
-        Some(id) => find_log(&scan, id),
-        None => pick_session(&scan, true, in_use)
-            .ok_or(OpenError::NothingToMirror)
-            .and_then(read_chosen),
-    });
+    let found = match &args.id {
+        Some(id) => find_log(&data, id),
+        None => scan_sessions(&data).and_then(|scan| {
+            pick_session(&scan, true, in_use)
+                .ok_or(OpenError::NothingToMirror)
+                .and_then(read_chosen)
+        }),
+    };
     let (path, log) = match found {
         Ok(x) => x,
         Err(e) => return Ok(fail(&e.to_string())),

@@ -40,8 +40,14 @@ pub const NEWER: &str = "20261121-090000-000";
 
 pub const ALL: [&str; 7] = [S1, S2, S3, UNFINISHED, TORN, CORRUPT, NEWER];
 
+/// Where the review indexes of the tests' data folders go (not the user's cache folder).
+pub fn test_cache_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("index-cache")
+}
+
 /// A temporary data folder holding copies of these fixture sessions.
 pub fn data_with(ids: &[&str]) -> tempfile::TempDir {
+    convene::review::index::use_cache_dir(test_cache_dir());
     let dir = tempfile::tempdir().expect("tempdir");
     let sessions = dir.path().join("sessions");
     std::fs::create_dir_all(&sessions).expect("sessions dir");

@@ -30,10 +30,11 @@ pub fn command(root: &Path, args: &[&str]) -> Command {
         "CONVENE_NO_FLASH",
         "CONVENE_AUTO_ADVANCE",
         "CONVENE_FACILITATOR",
-        "CONVENE_CACHE_DIR",
     ] {
         c.env_remove(v);
     }
+    // The review indexes of the tests' folders go with the build, not the user's cache folder.
+    c.env("CONVENE_CACHE_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("index-cache"));
     c
 }
 

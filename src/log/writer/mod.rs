@@ -91,6 +91,8 @@ pub struct LogWriter {
     lock: Option<SessionLock>,
     /// The file written to, as (device, inode); `None` where that cannot be known.
     identity: Option<(u64, u64)>,
+    /// Test data only ([`LogWriter::create_unsynced`]): never wait for the disk.
+    no_sync: bool,
     /// The file at `path` is not (all of) the log any more: write the whole log again.
     rewrite: Option<Loss>,
 }
@@ -129,6 +131,17 @@ impl LogWriter {
     /// Never fails: a failure is kept in [`LogWriter::error`], the lines in memory, and creating
     /// the file is tried again with every event.
     pub fn create(data: &Path, id: &str, header: &Header) -> Self {
+        Self::create_with(data, id, header, false)
+    }
+
+    /// [`LogWriter::create`] for generated test data: the lines are written the same way but
+    /// never synced to the disk (a generator writing 100,000 logs would spend its time waiting
+    /// for it). No session is ever written this way.
+    pub fn create_unsynced(data: &Path, id: &str, header: &Header) -> Self {
+        Self::create_with(data, id, header, true)
+    }
+
+    fn create_with(data: &Path, id: &str, header: &Header, no_sync: bool) -> Self {
         let mut w = Self {
             path: super::sessions_dir(data).join(format!("{id}.jsonl")),
             session: id.to_string(),
@@ -153,6 +166,7 @@ impl LogWriter {
             lock: None,
             identity: None,
             rewrite: None,
+            no_sync,
         };
         w.write_out();
         w
@@ -224,6 +238,7 @@ impl LogWriter {
             lock: None,
             identity,
             rewrite: None,
+            no_sync: false,
         };
         if w.dirty {
             w.write_out();
@@ -333,7 +348,7 @@ impl LogWriter {
             self.written_len += len64(buf.len());
         }
         if self.synced < self.sync_wanted {
-            if let Err(e) = file.sync_data() {
+            if let Err(e) = if self.no_sync { Ok(()) } else { file.sync_data() } {
                 // What was written since the last good sync may not be on disk: write it again.
                 self.written = self.synced;
                 self.written_len = self.synced_len;
@@ -377,7 +392,9 @@ impl LogWriter {
                     // command offers to resume.
                     self.lock = SessionLock::wait(&path);
                     self.identity = f.metadata().ok().as_ref().and_then(file_id);
-                    sync_dir(&dir);
+                    if !self.no_sync {
+                        sync_dir(&dir);
+                    }
                     self.lines[0] = header_line(&c.header, &id);
                     self.path = path;
                     self.session = id;

@@ -15,7 +15,7 @@ use super::redact::Names;
 use crate::log::files::open_new_private;
 use crate::session::Agreement;
 
-pub use self::csv::csv;
+pub use self::csv::{BOM, CSV_RUN_COLUMNS, CSV_SESSION_COLUMNS, csv, csv_many};
 pub use self::json::json;
 pub use self::markdown::markdown;
 
@@ -36,15 +36,20 @@ pub(super) fn agreement(names: &Names, a: Option<&Agreement>) -> String {
     }
 }
 
-/// Writes a new file with mode 0600. An existing file is never replaced.
-pub fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
-    let mut f = open_new_private(path).map_err(|e| {
+/// Creates a new file with mode 0600. An existing file is never replaced.
+pub fn create_new(path: &Path) -> Result<std::fs::File, ReviewError> {
+    open_new_private(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             ReviewError::Exists { path: path.to_path_buf() }
         } else {
             ReviewError::Write { action: "create", path: path.to_path_buf(), reason: e.to_string() }
         }
-    })?;
+    })
+}
+
+/// Writes a new file with mode 0600. An existing file is never replaced.
+pub fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
+    let mut f = create_new(path)?;
     f.write_all(contents.as_bytes()).and_then(|()| f.sync_all()).map_err(|e| ReviewError::Write {
         action: "write",
         path: path.to_path_buf(),

@@ -23,6 +23,7 @@ pub enum Action {
     Export,
     ExportRedacted,
     Report,
+    Group,
     Help,
 }
 
@@ -63,6 +64,7 @@ pub const LIST: &[Binding<Action>] = &[
     bind(&[ch('x')], "x", "export", Action::Export, true),
     bind(&[ch('X')], "X", "export redacted", Action::ExportRedacted, false),
     bind(&[ch('r')], "r", "report", Action::Report, true),
+    bind(&[ch('g')], "g", "the selected session's group", Action::Group, false),
     bind(&[ch('?')], "?", "help", Action::Help, true),
     bind(&[ESC], "Esc", "clear filter", Action::Back, false),
     bind(&[ch('q'), QUIT_CTRL_C], "q", "quit", Action::Quit, true),
@@ -87,6 +89,15 @@ pub const DETAIL: &[Binding<Action>] = &[
 pub const REPORT: &[Binding<Action>] = &[
     bind(&[LEFT, ch('h')], "←→", "protocol", Action::Left, true),
     bind(&[RIGHT, ch('l')], "", "next protocol", Action::Right, false),
+    bind(&[UP, ch('k')], "↑↓", "scroll", Action::Up, true),
+    bind(&[DOWN, ch('j')], "", "scroll down", Action::Down, false),
+    bind(&[ch('?')], "?", "help", Action::Help, true),
+    bind(&[ESC, ch('q')], "q/Esc", "back", Action::Back, true),
+    bind(&[QUIT_CTRL_C], "", "quit", Action::Quit, false),
+];
+
+/// Keys of a group's view.
+pub const GROUP: &[Binding<Action>] = &[
     bind(&[UP, ch('k')], "↑↓", "scroll", Action::Up, true),
     bind(&[DOWN, ch('j')], "", "scroll down", Action::Down, false),
     bind(&[ch('?')], "?", "help", Action::Help, true),

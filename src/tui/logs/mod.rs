@@ -5,10 +5,14 @@
 //! binding tables in [`keys`] (which also write the footer and the help), [`update`] changes the
 //! [`App`] and returns an [`Intent`] for anything that reads or writes a file, which the loop
 //! performs ([`perform`]), and [`render`] draws from the `App` alone, so tests draw into a
-//! `TestBackend` without a terminal. The browser runs in the one event loop ([`event_loop`]); with no clock to follow, an idle
-//! browser never wakes.
-//! Only the rows that fit on screen are built, so ten thousand sessions cost nothing to show.
-//! Every name and note from a log goes through [`sanitize`] before it is drawn.
+//! `TestBackend` without a terminal. The browser runs in the one event loop ([`event_loop`]);
+//! with no clock to follow, an idle browser never wakes.
+//!
+//! The sessions come from the review index ([`crate::review::index`]) a page at a time: the
+//! browser holds the count of matching sessions and the rows around the selection, and a move
+//! that leaves them asks for more ([`Intent::Fetch`]), so 100,000 sessions open as fast as ten.
+//! The typed filter, the report and the group view are queries of the index too.
+//! Every name and note from a log goes through [`crate::text::sanitize`] before it is drawn.
 
 //!
 //! - `mod.rs`: the state ([`App`]) and the entry point;
@@ -20,18 +24,20 @@ pub mod keys;
 mod update;
 mod view;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::rc::Rc;
 
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Rect, Size};
 
 use crate::cli::Dirs;
 use crate::clock::SystemClock;
-use crate::review::actions::{UpdateIndex, update_index};
+use crate::review::actions::Action as Commitment;
 use crate::review::detail::Session;
 use crate::review::report::Report;
-use crate::review::{Entry, Scan, fmt};
+use crate::review::{Index, Query, ReviewError, SessionRow};
 use crate::session::Now;
 use crate::tui::event_loop;
 use crate::tui::keys::Binding;
@@ -46,6 +52,7 @@ pub enum Screen {
     List,
     Detail,
     Report,
+    Group,
 }
 
 /// One session opened in the detail view.
@@ -59,93 +66,139 @@ pub struct DetailView {
     pub chart_from: usize,
 }
 
+/// One session of a group, with what became of the commitments made in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupSession {
+    pub id: String,
+    pub start: DateTime<FixedOffset>,
+    pub done: usize,
+    /// Open and not past their due date.
+    pub open: usize,
+    pub overdue: usize,
+}
+
+/// A recurring group: its sessions, oldest first, and its commitments still open.
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    pub name: String,
+    pub today: NaiveDate,
+    pub sessions: Vec<GroupSession>,
+    /// Open commitments, oldest first.
+    pub open: Vec<Commitment>,
+    pub scroll: usize,
+}
+
+/// Rows loaded beyond the screen on each side, so that moving a little reads nothing.
+const MARGIN: usize = 100;
+
 /// Everything the browser shows. [`render`] reads only this.
 #[derive(Debug, Clone)]
 pub struct App {
-    pub scan: Scan,
+    /// Where the sessions come from; `None` in a browser with nothing to read.
+    pub index: Option<Rc<Index>>,
     pub screen: Screen,
     /// The filter typed after `/` (matched against date, protocol, group, names, status, id).
     pub filter: String,
     pub typing: bool,
-    /// Indexes into `scan.entries` that match the filter, newest first.
-    pub visible: Vec<usize>,
+    /// How many sessions match the filter, and how many there are.
+    pub shown: usize,
+    pub total: usize,
+    /// Rows of the matching sessions, newest first, from row `loaded_from` on.
+    pub rows: Vec<SessionRow>,
+    pub loaded_from: usize,
     pub selected: usize,
     /// First visible row of the list.
     pub offset: usize,
+    /// List rows that fit on screen (as last told to [`update`]).
+    pub page: usize,
     pub detail: Option<DetailView>,
     pub report: Option<(Report, usize, usize)>,
+    pub group: Option<GroupView>,
     pub help: bool,
     /// A line for the status bar: where an export went, or what went wrong.
     pub message: Option<String>,
     /// Where `x` writes exports (the current folder).
     pub export_dir: PathBuf,
     pub theme: Theme,
-    haystacks: Vec<String>,
-    index: UpdateIndex,
-}
-
-fn haystack(e: &Entry) -> String {
-    match e.ok() {
-        None => format!("{} unreadable", e.id).to_lowercase(),
-        Some(d) => {
-            let mut s = format!(
-                "{} {} {} {} {} {} {} {}",
-                fmt::date_time(&d.start),
-                d.protocol_id,
-                d.protocol_name,
-                d.group.as_deref().unwrap_or_default(),
-                d.participants.join(" "),
-                d.facilitator.as_deref().unwrap_or_default(),
-                d.status.label(),
-                e.id
-            );
-            s = s.to_lowercase();
-            s
-        }
-    }
+    /// The day "overdue" is judged on; `None`: today (see `tui::clock::today`).
+    pub today: Option<NaiveDate>,
 }
 
 impl App {
-    pub fn new(scan: Scan, export_dir: PathBuf) -> Self {
-        let haystacks = scan.entries.iter().map(haystack).collect();
-        let index = update_index(scan.digests());
+    /// The browser over a data folder's sessions: the index is opened (and brought up to date),
+    /// and the first page of rows read.
+    pub fn open(data: &Path, export_dir: PathBuf) -> Result<Self, ReviewError> {
+        let index = Index::open(data)?;
+        // A page of rows, one session, one group: the questions of a few sessions. The report
+        // reads every run, through an index of its own (see `update::report`).
+        index.map_for_few();
         let mut app = Self {
-            visible: (0..scan.entries.len()).collect(),
-            scan,
+            index: Some(Rc::new(index)),
             screen: Screen::List,
             filter: String::new(),
             typing: false,
+            shown: 0,
+            total: 0,
+            rows: Vec::new(),
+            loaded_from: 0,
             selected: 0,
             offset: 0,
+            page: 20,
             detail: None,
             report: None,
+            group: None,
             help: false,
             message: None,
             export_dir,
             theme: Theme::from_env(crate::cli::ThemeName::Default),
-            haystacks,
-            index,
+            today: None,
         };
-        app.refilter();
-        app
+        app.refilter()?;
+        Ok(app)
     }
 
-    fn refilter(&mut self) {
-        let words: Vec<String> =
-            self.filter.to_lowercase().split_whitespace().map(String::from).collect();
-        self.visible = self
-            .haystacks
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| words.iter().all(|w| h.contains(w.as_str())))
-            .map(|(i, _)| i)
-            .collect();
+    /// The query the typed filter stands for.
+    pub fn query(&self) -> Query {
+        Query::words(&self.filter)
+    }
+
+    /// Counts the matching sessions again and reads the first page.
+    fn refilter(&mut self) -> Result<(), ReviewError> {
         self.selected = 0;
         self.offset = 0;
+        self.rows.clear();
+        self.loaded_from = 0;
+        let Some(index) = self.index.clone() else { return Ok(()) };
+        self.total = index.total()?;
+        self.shown =
+            if self.filter.trim().is_empty() { self.total } else { index.count(&self.query())? };
+        self.fetch()
     }
 
-    pub fn selected_entry(&self) -> Option<&Entry> {
-        self.visible.get(self.selected).and_then(|i| self.scan.entries.get(*i))
+    /// Whether the rows on screen (and a little around them) are loaded.
+    pub fn is_loaded(&self) -> bool {
+        let want = self.offset..(self.offset + self.page).min(self.shown);
+        want.is_empty()
+            || (want.start >= self.loaded_from && want.end <= self.loaded_from + self.rows.len())
+    }
+
+    /// Reads the rows around the selection.
+    fn fetch(&mut self) -> Result<(), ReviewError> {
+        let Some(index) = self.index.clone() else { return Ok(()) };
+        let from = self.offset.saturating_sub(MARGIN);
+        let count = self.page + 2 * MARGIN;
+        self.rows = index.rows(&self.query(), from, count)?;
+        self.loaded_from = from;
+        Ok(())
+    }
+
+    /// The `k`-th matching session, if it is loaded.
+    pub fn row(&self, k: usize) -> Option<&SessionRow> {
+        k.checked_sub(self.loaded_from).and_then(|i| self.rows.get(i))
+    }
+
+    pub fn selected_entry(&self) -> Option<&SessionRow> {
+        self.row(self.selected)
     }
 
     /// The bindings in force.
@@ -159,21 +212,22 @@ impl App {
                 Screen::List => keys::LIST,
                 Screen::Detail => keys::DETAIL,
                 Screen::Report => keys::REPORT,
+                Screen::Group => keys::GROUP,
             }
         }
     }
 }
 
-/// `convene logs`: scans the logs, then runs the browser until `q`.
+/// `convene logs`: opens the index (a first build shows its progress before the screen), then
+/// runs the browser until `q` (in the theme of the settings in effect).
 pub fn browse(dirs: &Dirs, theme: Option<crate::cli::ThemeName>) -> color_eyre::Result<ExitCode> {
-    let scan = match crate::review::data_dir(dirs.data_dir.as_deref())
-        .and_then(|d| crate::review::scan(&d))
-    {
-        Ok(s) => s,
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let opened =
+        crate::review::data_dir(dirs.data_dir.as_deref()).and_then(|d| App::open(&d, here));
+    let mut app = match opened {
+        Ok(a) => a,
         Err(e) => return Ok(crate::output::fail(crate::output::BAD_INPUT, &e.to_string())),
     };
-    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let mut app = App::new(scan, here);
     app.theme = Theme::from_env(theme.unwrap_or_default());
     let mut terminal = ratatui::try_init()?;
     let result = run_loop(&mut terminal, app);
@@ -195,8 +249,9 @@ impl event_loop::Screen for Browser {
     }
 
     fn key(&mut self, key: KeyEvent, size: Size) -> Intent {
-        if type_char(&mut self.app, key) {
-            return Intent::None;
+        // A letter typed into the filter asks to match again.
+        if let Some(intent) = type_char(&mut self.app, key) {
+            return intent;
         }
         let Some(action) = action_for(&self.app, key) else { return Intent::None };
         update(&mut self.app, action, list_rows(Rect::new(0, 0, size.width, size.height)))

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
-use super::{Action, App, DetailView, Screen};
+use super::{Action, App, DetailView, GroupSession, GroupView, Screen};
 use crate::log::reader::read_log;
+use crate::review::actions::ActionFilter;
 use crate::review::detail::{self, Session};
-use crate::review::{export, report};
+use crate::review::{Filter, Query, ReviewError, export};
 use crate::text::sanitize;
 use crate::tui::keys;
 
@@ -18,33 +19,120 @@ use crate::tui::keys;
 pub enum Intent {
     None,
     Quit,
+    /// Read the rows around the selection (it moved beyond the rows loaded).
+    Fetch,
+    /// The typed filter changed: count the matching sessions and read the first rows.
+    Refilter,
     /// Read the selected session's log and show it.
     Open,
     /// Write Markdown minutes of the open (or selected) session to the export folder.
     Export {
         redact: bool,
     },
+    /// Compute the report over the sessions in the list.
+    Report,
+    /// Gather the selected session's group: its sessions and commitments.
+    Group,
 }
 
 /// Performs an intent's reads and writes. Returns `false` to quit.
 pub fn perform(app: &mut App, intent: Intent) -> bool {
-    match intent {
-        Intent::None => {}
+    let result = match intent {
+        Intent::None => Ok(()),
         Intent::Quit => return false,
-        Intent::Open => open(app),
-        Intent::Export { redact } => export(app, redact),
+        Intent::Fetch => app.fetch(),
+        Intent::Refilter => app.refilter(),
+        Intent::Open => {
+            open(app);
+            Ok(())
+        }
+        Intent::Export { redact } => {
+            export(app, redact);
+            Ok(())
+        }
+        Intent::Report => report(app),
+        Intent::Group => group(app),
+    };
+    if let Err(e) = result {
+        app.message = Some(e.to_string());
     }
     true
 }
 
-/// Reads the selected session's log.
+/// Reads the selected session's log, with its commitments' follow-ups from the index.
 fn load_selected(app: &App) -> Option<Result<Session, String>> {
     let entry = app.selected_entry()?;
-    Some(
-        read_log(&entry.path)
-            .map(|log| Session::from_log(entry.path.clone(), &log, &app.index))
-            .map_err(|e| sanitize(&e.to_string())),
-    )
+    let index = app.index.as_ref()?;
+    let loaded = read_log(&entry.path).map_err(|e| e.to_string()).and_then(|log| {
+        let follow = index.follow_ups(&log.header.session).map_err(|e| e.to_string())?;
+        Ok(Session::with_follow_ups(entry.path.clone(), &log, follow))
+    });
+    Some(loaded.map_err(|e| sanitize(&e)))
+}
+
+/// The report over the sessions the typed filter leaves in the list. It reads every stage run,
+/// so it asks an index opened for that (not read through a memory mapping: see
+/// `Index::map_for_few`).
+fn report(app: &mut App) -> Result<(), ReviewError> {
+    let Some(index) = app.index.clone() else { return Ok(()) };
+    let data = index.sessions_dir().parent().unwrap_or(index.sessions_dir()).to_path_buf();
+    let whole = crate::review::Index::open_with(&data, false)?;
+    app.report = Some((whole.report(&app.query())?, 0, 0));
+    app.screen = Screen::Report;
+    Ok(())
+}
+
+/// The selected session's group: its sessions, oldest first, with the commitments made in each
+/// done, open and overdue, and the list of those still open.
+fn group(app: &mut App) -> Result<(), ReviewError> {
+    let Some(index) = app.index.clone() else { return Ok(()) };
+    let Some(name) = app.selected_entry().and_then(|r| r.ok()).and_then(|d| d.group.clone()) else {
+        app.message = Some("This session has no group: g shows a recurring group.".into());
+        return Ok(());
+    };
+    let today = match app.today.map_or_else(crate::clock::today, Ok) {
+        Ok(d) => d,
+        Err(e) => {
+            app.message = Some(e);
+            return Ok(());
+        }
+    };
+    let filter = Filter { group: Some(name.clone()), ..Filter::default() };
+    let mut sessions: Vec<GroupSession> = Vec::new();
+    index.for_each_row(&Query::new(&filter), |r| {
+        if let Some(d) = r.ok() {
+            sessions.push(GroupSession {
+                id: r.id.clone(),
+                start: d.start,
+                done: 0,
+                open: 0,
+                overdue: 0,
+            });
+        }
+        true
+    })?;
+    sessions.reverse();
+    let mut open = Vec::new();
+    let by = ActionFilter { group: Some(name.clone()), ..ActionFilter::default() };
+    index.for_each_action(&by, today, |a| {
+        if let Some(s) = sessions.iter_mut().find(|s| s.id == a.session) {
+            if !a.is_open() {
+                s.done += 1;
+            } else if a.overdue {
+                s.overdue += 1;
+            } else {
+                s.open += 1;
+            }
+        }
+        if a.is_open() {
+            open.push(a);
+        }
+        true
+    })?;
+    app.group = Some(GroupView { name, today, sessions, open, scroll: 0 });
+    app.screen = Screen::Group;
+    app.message = None;
+    Ok(())
 }
 
 /// Opens the selected session: reads its log.
@@ -112,6 +200,9 @@ pub fn list_rows(size: Rect) -> usize {
 
 /// Applies an action. `rows` is how many list rows fit on screen. Returns what the loop must do
 /// next: nothing, quit, or read or write a file ([`perform`]).
+// One arm per view (list, detail, report, group), each short: a reader finds a key's effect by
+// its view.
+#[allow(clippy::too_many_lines)]
 pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
     let rows = rows.max(1);
     if app.help {
@@ -123,9 +214,10 @@ pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
         return Intent::None;
     }
     let mut intent = Intent::None;
+    app.page = rows;
     match app.screen {
         Screen::List => {
-            let n = app.visible.len();
+            let n = app.shown;
             let last = n.saturating_sub(1);
             match action {
                 Action::Up => app.selected = app.selected.saturating_sub(1),
@@ -143,22 +235,22 @@ pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
                 Action::Back if app.typing || !app.filter.is_empty() => {
                     app.typing = false;
                     app.filter.clear();
-                    app.refilter();
+                    intent = Intent::Refilter;
                 }
                 Action::Back | Action::Quit => return Intent::Quit,
                 Action::Export => intent = Intent::Export { redact: false },
                 Action::ExportRedacted => intent = Intent::Export { redact: true },
-                Action::Report => {
-                    let digests = app.visible.iter().filter_map(|i| app.scan.entries[*i].ok());
-                    app.report = Some((report::report(digests), 0, 0));
-                    app.screen = Screen::Report;
-                }
+                Action::Report => intent = Intent::Report,
+                Action::Group => intent = Intent::Group,
                 Action::Left | Action::Right | Action::Help => {}
             }
             if app.selected < app.offset {
                 app.offset = app.selected;
             } else if app.selected >= app.offset + rows {
                 app.offset = app.selected + 1 - rows;
+            }
+            if intent == Intent::None && !app.is_loaded() {
+                intent = Intent::Fetch;
             }
         }
         Screen::Detail => {
@@ -187,6 +279,17 @@ pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
                 _ => {}
             }
         }
+        Screen::Group => {
+            if let Some(g) = app.group.as_mut() {
+                match action {
+                    Action::Up => g.scroll = g.scroll.saturating_sub(1),
+                    Action::Down => g.scroll = (g.scroll + 1).min(g.open.len().saturating_sub(1)),
+                    Action::Quit => return Intent::Quit,
+                    Action::Back => app.screen = Screen::List,
+                    _ => {}
+                }
+            }
+        }
         Screen::Report => {
             if let Some((r, which, scroll)) = app.report.as_mut() {
                 let last = r.protocols.len().saturating_sub(1);
@@ -208,22 +311,22 @@ pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
     intent
 }
 
-/// A character typed while the filter is open (a key's release, sent by Windows consoles, is
-/// taken and ignored: it is not a second letter).
-pub fn type_char(app: &mut App, key: KeyEvent) -> bool {
+/// A character typed while the filter is open: `Some` intent (to match again) when the key went
+/// into the filter, `None` when it is not a character to type. A key's release (sent by Windows
+/// consoles) is taken and ignored: it is not a second letter.
+pub fn type_char(app: &mut App, key: KeyEvent) -> Option<Intent> {
     if !app.typing || app.help {
-        return false;
+        return None;
     }
     if key.kind == crossterm::event::KeyEventKind::Release {
-        return true;
+        return Some(Intent::None);
     }
     match key.code {
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => app.filter.push(c),
         KeyCode::Backspace => {
             crate::text::pop_grapheme(&mut app.filter);
         }
-        _ => return false,
+        _ => return None,
     }
-    app.refilter();
-    true
+    Some(Intent::Refilter)
 }

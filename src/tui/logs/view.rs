@@ -7,7 +7,7 @@ use ratatui::widgets::{
     Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, Paragraph, Row, Table, Widget, Wrap,
 };
 
-use super::{App, DetailView, Screen, keys};
+use super::{App, DetailView, GroupView, Screen, keys};
 use crate::review::{SessionStatus, fmt, report};
 use crate::text::sanitize;
 use crate::tui::keys::Binding;
@@ -20,6 +20,8 @@ const NO_SESSIONS: &str = "No session logs yet. Run a session with `convene run`
 const NO_MATCH: &str = "No sessions match the filter. Esc clears it.";
 const PRIVATE_HEADING: &str = "Private notes";
 const CHART_LEGEND: &str = "p planned, a actual, ! over the plan";
+const OVERRAN_LEGEND: &str = "How often each stage ran over its plan (% of its runs)";
+const GROUP_LEGEND: &str = "Commitments made in each session: d done, o open, ! overdue";
 
 /// Draws the whole browser.
 ///
@@ -43,6 +45,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::List => render_list(app, theme, main, buf),
         Screen::Detail => render_detail(app, theme, main, buf),
         Screen::Report => render_report(app, theme, main, buf),
+        Screen::Group => render_group(app, theme, main, buf),
     }
     let msg = if app.typing {
         format!("Filter: {}▏", sanitize(&app.filter))
@@ -65,7 +68,7 @@ fn render_footer(keys: &[Binding<keys::Action>], theme: Theme, area: Rect, buf: 
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
-fn status_word(d: &crate::review::Digest) -> String {
+fn status_word(d: &crate::review::Summary) -> String {
     let mut s = match d.status {
         SessionStatus::Completed => "completed",
         SessionStatus::EndedEarly => "ended early",
@@ -102,7 +105,7 @@ fn list_columns(wide: bool) -> (Vec<&'static str>, Vec<Constraint>) {
                 Constraint::Length(7),
                 Constraint::Length(6),
                 Constraint::Length(12),
-                Constraint::Length(21),
+                Constraint::Length(24),
             ],
         )
     } else {
@@ -122,7 +125,7 @@ fn list_columns(wide: bool) -> (Vec<&'static str>, Vec<Constraint>) {
 
 /// One session's cells in the list (a log that cannot be read says so in its row).
 fn list_cells(
-    e: &crate::review::Entry,
+    e: &crate::review::SessionRow,
     wide: bool,
     columns: usize,
     people_width: usize,
@@ -147,7 +150,7 @@ fn list_cells(
         }
         c
     } else {
-        let when = crate::review::scan::id_time(&e.id)
+        let when = crate::review::id_time(&e.id)
             .and_then(chrono::DateTime::from_timestamp_millis)
             .map_or_else(|| "?".into(), |t| t.format("%Y-%m-%d %H:%M").to_string());
         let mut c = vec![Cell::from(when), Cell::from("cannot be read")];
@@ -158,15 +161,15 @@ fn list_cells(
 }
 
 fn render_list(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let total = app.scan.entries.len();
-    let mut title = format!(" Sessions: {} of {total} ", app.visible.len());
+    let total = app.total;
+    let mut title = format!(" Sessions: {} of {total} ", app.shown);
     if !app.filter.is_empty() {
         title = format!("{title}· filter: {} ", sanitize(&app.filter));
     }
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
     block.render(area, buf);
-    if app.visible.is_empty() {
+    if app.shown == 0 {
         let text = if total == 0 { NO_SESSIONS } else { NO_MATCH };
         Paragraph::new(text).wrap(Wrap { trim: true }).render(inner, buf);
         return;
@@ -180,14 +183,12 @@ fn render_list(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         offset = app.selected + 1 - rows_fit;
     }
     let people_width = usize::from(inner.width.saturating_sub(if wide { 120 } else { 64 })).max(8);
-    let rows: Vec<Row> = app
-        .visible
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(rows_fit)
-        .map(|(k, i)| {
-            let cells = list_cells(&app.scan.entries[*i], wide, header.len(), people_width, theme);
+    // Only the rows on screen, from those loaded around the selection.
+    let rows: Vec<Row> = (offset..(offset + rows_fit).min(app.shown))
+        .map(|k| {
+            let cells = app
+                .row(k)
+                .map_or_else(Vec::new, |e| list_cells(e, wide, header.len(), people_width, theme));
             let row = Row::new(cells);
             if k == app.selected { row.style(theme.selected()) } else { row }
         })
@@ -332,16 +333,142 @@ fn render_report(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
         .title(fmt::cut(&title, usize::from(area.width.saturating_sub(4))));
     let inner = block.inner(area);
     block.render(area, buf);
-    let chart_height = (inner.height / 2).clamp(4, 14);
-    let [chart_area, legend_area, table_area] = Layout::vertical([
+    let chart_height = (inner.height / 3).clamp(4, 12);
+    let over_height = (inner.height / 5).clamp(3, 8);
+    let [chart_area, legend_area, over_area, over_legend, table_area] = Layout::vertical([
         Constraint::Length(chart_height),
+        Constraint::Length(1),
+        Constraint::Length(over_height),
         Constraint::Length(1),
         Constraint::Min(1),
     ])
     .areas(inner);
     report_chart(p, theme, chart_area.width).render(chart_area, buf);
     Paragraph::new(format!("Medians per stage run · {CHART_LEGEND}")).render(legend_area, buf);
+    overran_chart(p, theme, over_area.width).render(over_area, buf);
+    Paragraph::new(OVERRAN_LEGEND).render(over_legend, buf);
     report_table(p, *scroll, theme).render(table_area, buf);
+}
+
+/// How often each stage ran over its plan: the share of its runs, in percent.
+fn overran_chart(p: &report::ProtocolStats, theme: Theme, width: u16) -> BarChart<'static> {
+    let bar = bar_width(width, p.stages.len()).saturating_mul(2).min(7);
+    let mut chart = BarChart::default().bar_width(bar).bar_gap(1).max(100);
+    let bars: Vec<Bar> = p
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let pct = (s.overran * 100 + s.runs / 2).checked_div(s.runs).unwrap_or(0);
+            let pct = u64::try_from(pct).unwrap_or(100);
+            Bar::default()
+                .value(pct)
+                .label(Line::from((i + 1).to_string()))
+                .text_value(format!("{pct}%"))
+                .style(theme.actual(pct >= 50))
+        })
+        .collect();
+    chart = chart.data(BarGroup::default().bars(&bars));
+    chart
+}
+
+/// A group: per session, the commitments made in it that are done, open and overdue, and the
+/// commitments still open.
+///
+/// ```text
+/// ┌ Group: Year 9 team · 3 sessions · 1 open, 1 overdue on 23 Nov 2026 ┐
+/// │ ▒█! ▒█! …   bars per session, oldest first: d done, o open, ! overdue          │
+/// │ 02/11 09/11 16/11                                                               │
+/// │ OWNER  COMMITMENT  DUE  MADE  LATEST                                            │
+/// └─────────────────────────────────────────────────────────────────────────────────┘
+/// ```
+fn render_group(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+    let Some(g) = &app.group else { return };
+    let open = g.open.iter().filter(|a| !a.overdue).count();
+    let overdue = g.open.iter().filter(|a| a.overdue).count();
+    let title = format!(
+        " Group: {} · {} · {open} open, {overdue} overdue on {} ",
+        sanitize(&g.name),
+        crate::text::plural(g.sessions.len(), "session", "sessions"),
+        g.today.format("%-d %b %Y")
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(fmt::cut(&title, usize::from(area.width.saturating_sub(4))));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let chart_height = (inner.height / 2).clamp(4, 12);
+    let [chart_area, legend_area, table_area] = Layout::vertical([
+        Constraint::Length(chart_height),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let (chart, shown) = group_chart(g, theme, chart_area.width);
+    chart.render(chart_area, buf);
+    let legend = if shown < g.sessions.len() {
+        format!("the last {shown} of {} sessions · {GROUP_LEGEND}", g.sessions.len())
+    } else {
+        GROUP_LEGEND.to_string()
+    };
+    Paragraph::new(legend).render(legend_area, buf);
+    group_table(g, theme).render(table_area, buf);
+}
+
+/// Three bars per session (done, open, overdue), the newest sessions that fit.
+fn group_chart(g: &GroupView, theme: Theme, width: u16) -> (BarChart<'static>, usize) {
+    let fit = usize::from(width / 8).max(1);
+    let from = g.sessions.len().saturating_sub(fit);
+    let mut chart = BarChart::default().bar_width(2).bar_gap(0).group_gap(2);
+    for s in &g.sessions[from..] {
+        let n = |x: usize| u64::try_from(x).unwrap_or(u64::MAX);
+        chart = chart.data(
+            BarGroup::default().label(Line::from(s.start.format("%d/%m").to_string())).bars(&[
+                Bar::default().value(n(s.done)).label("d").style(theme.planned()),
+                Bar::default().value(n(s.open)).label("o").style(theme.actual(false)),
+                Bar::default().value(n(s.overdue)).label("!").style(theme.actual(true)),
+            ]),
+        );
+    }
+    (chart, g.sessions.len() - from)
+}
+
+/// The commitments still open, oldest first, from the scroll position.
+fn group_table(g: &GroupView, theme: Theme) -> Table<'static> {
+    let header = Row::new(["OWNER", "COMMITMENT", "DUE", "MADE", "LATEST"]).style(theme.title());
+    let rows: Vec<Row> = g
+        .open
+        .iter()
+        .skip(g.scroll)
+        .map(|a| {
+            let due = match (&a.due, a.due_date) {
+                (_, Some(d)) => d.format("%d %b %Y").to_string(),
+                (Some(t), None) => sanitize(t),
+                (None, None) => "-".into(),
+            };
+            let latest = a.latest.map_or("not followed up", |l| l.label());
+            let row = Row::new([
+                Cell::from(sanitize(&a.owner)),
+                Cell::from(sanitize(&a.text)),
+                Cell::from(if a.overdue { format!("{due} !") } else { due }),
+                Cell::from(a.made.format("%d %b %Y").to_string()),
+                Cell::from(latest.to_string()),
+            ]);
+            if a.overdue { row.style(theme.actual(true)) } else { row }
+        })
+        .collect();
+    Table::new(
+        rows,
+        [
+            Constraint::Length(18),
+            Constraint::Fill(1),
+            Constraint::Length(13),
+            Constraint::Length(11),
+            Constraint::Length(15),
+        ],
+    )
+    .header(header)
+    .column_spacing(1)
 }
 
 /// Bars of the median planned and actual time per stage of one protocol.
@@ -445,6 +572,7 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
         Screen::List => keys::LIST,
         Screen::Detail => keys::DETAIL,
         Screen::Report => keys::REPORT,
+        Screen::Group => keys::GROUP,
     };
     let mut lines = vec![Line::styled("Keys", app.theme.title())];
     for b in keys.iter().filter(|b| !b.shown.is_empty()) {
@@ -457,6 +585,7 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
         ));
         lines.push(Line::raw("x writes Markdown minutes to the current folder;"));
         lines.push(Line::raw("X does the same with names redacted and no private notes."));
+        lines.push(Line::raw("g shows the selected session's group: its commitments over time."));
     }
     let w = area.width.saturating_sub(4).min(90);
     let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);

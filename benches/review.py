@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""The review budgets of issue 14, measured on convene's own process at 100 and 100,000 logs.
+
+Usage: benches/review.py [SIZE ...]        (default: 100 100000; 100 300 with CONVENE_BENCH_QUICK=1)
+
+Uses target/release/convene (or $CONVENE_BIN) and target/release/examples/gen_logs (or
+$CONVENE_GEN; built if missing). Data sets are made once with `gen_logs --seed 7` under
+$CONVENE_BENCH_DIR (default /tmp/convene-bench) and kept for the next run; every index lives
+in a cache folder of its own there. Each figure is the wall time of one convene process, from
+its start to its exit (or to its first frame, on a pseudo-terminal of 120x40), and its peak
+RSS from the kernel (GNU time's %M, or VmHWM at the first frame): the median time of several
+runs and the largest peak, unless said otherwise.
+
+Measured, for each size:
+  first index build from nothing        `logs list --person nobody` with no index (once)
+  update after one new session          `logs show NEW` just after a new log was made an hour
+                                        ago (as `convene run` finds it when it ends), the
+                                        command after it, and just after a log arrived by sync
+  logs show ID / logs export ID         an index already up to date
+  logs list --person X, report, actions
+  run action-learning --group X         to its first frame (READY), the index up to date, and
+                                        just after a new log arrived (the folder is listed)
+  convene logs (the browser)            to its first frame
+"""
+import fcntl, json, os, pty, select, shutil, statistics, struct, subprocess, sys, termios, time
+
+quick = os.environ.get("CONVENE_BENCH_QUICK") == "1"
+sizes = [int(a) for a in sys.argv[1:]] or ([100, 300] if quick else [100, 100_000])
+runs = 3 if quick else 9
+profile = "debug" if quick else "release"
+binary = os.path.abspath(os.environ.get("CONVENE_BIN", f"target/{profile}/convene"))
+gen = os.path.abspath(os.environ.get("CONVENE_GEN", f"target/{profile}/examples/gen_logs"))
+root = os.environ.get("CONVENE_BENCH_DIR", "/tmp/convene-bench")
+TODAY = "2026-11-23"
+
+if not os.path.exists(gen):
+    cmd = ["cargo", "build", "--locked", "--example", "gen_logs"]
+    subprocess.run(cmd + ([] if quick else ["--release"]), check=True)
+
+
+def dataset(n):
+    data = os.path.join(root, f"logs-{n}")
+    sessions = os.path.join(data, "sessions")
+    if os.path.isdir(sessions) and len(os.listdir(sessions)) == n:
+        return data
+    shutil.rmtree(data, ignore_errors=True)
+    t0 = time.monotonic()
+    subprocess.run([gen, "--count", str(n), "--out", data, "--seed", "7"], check=True,
+                   stdout=subprocess.DEVNULL)
+    print(f"  made {n} logs in {time.monotonic() - t0:.1f} s", flush=True)
+    return data
+
+
+def env_for(data, cache):
+    return dict(os.environ, CONVENE_DATA_DIR=data, CONVENE_CACHE_DIR=cache, NO_COLOR="1",
+                CONVENE_TODAY=TODAY, TERM="xterm-256color")
+
+
+# Peak RSS comes from GNU time, which starts convene from its own small process: a child forked
+# from this (large) Python process would count Python's pages in its high-water mark.
+TIME = shutil.which("time", path="/usr/bin:/bin") or "/usr/bin/time"
+
+
+def run(args, env, capture=False):
+    """(seconds, peak RSS in MB, stdout) of one convene process."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen([TIME, "-f", "maxrss=%M", binary] + args, env=env,
+                         stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    out = p.stdout.read() if capture else b""
+    err = p.stderr.read()
+    status = p.wait()
+    secs = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"convene {' '.join(args)} failed: {err.decode(errors='replace')}")
+    rss = int(err.decode().rsplit("maxrss=", 1)[1].split()[0]) / 1024
+    return secs, rss, out
+
+
+def first_frame(args, env, marker):
+    """(seconds, peak RSS in MB) from start to the first frame showing `marker`. A log the
+    command starts (`convene run`) is removed again, so the data set stays as made."""
+    sessions = os.path.join(env["CONVENE_DATA_DIR"], "sessions")
+    before = set(os.listdir(sessions))
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    t0 = time.perf_counter()
+    p = subprocess.Popen([binary] + args, stdin=slave, stdout=slave, stderr=slave, env=env,
+                         close_fds=True)
+    status_file = f"/proc/{p.pid}/status"
+    seen = b""
+    while marker not in seen:
+        # Generous: a wait only, not a budget (the figure is the measurement).
+        r, _, _ = select.select([master], [], [], 120)
+        if not r:
+            raise SystemExit(f"no frame within 120 s: {seen[-400:]!r}")
+        seen += os.read(master, 65536)
+    secs = time.perf_counter() - t0
+    # The process is still running here: its own high-water mark, from the kernel.
+    with open(status_file) as f:
+        hwm = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
+    p.kill()
+    p.wait()
+    os.close(master)
+    os.close(slave)
+    made = set(os.listdir(sessions)) - before
+    for name in made:
+        os.remove(os.path.join(sessions, name))
+    if made:
+        settle(env)
+    return secs, hwm / 1024
+
+
+def settle(env):
+    """After this script added or removed logs: what `convene run` does as it ends. Its log was
+    made when the session started, so the folder's time is old by then, and the index takes
+    in the folder's listing (see docs/benchmarks.md)."""
+    folder = os.path.join(env["CONVENE_DATA_DIR"], "sessions")
+    hour_ago = time.time() - 3600
+    os.utime(folder, (hour_ago, hour_ago))
+    subprocess.run([binary, "logs", "list", "--person", "nobody"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def median(f, n=runs):
+    """Median time and the largest peak RSS over n runs of f()."""
+    results = [f() for _ in range(n)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def new_log(data, template, k):
+    """A new session arriving in the folder: a copy of a log under a new id."""
+    with open(template, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    header = json.loads(lines[0])
+    new_id = f"20300101-{k // 60000 % 100:02d}{k // 1000 % 60:02d}{k % 60:02d}-000-bnch"
+    header["session"] = new_id
+    lines[0] = json.dumps(header, separators=(",", ":"))
+    path = os.path.join(data, "sessions", f"{new_id}.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    return new_id, path
+
+
+results = {}
+for n in sizes:
+    print(f"{n} logs:", flush=True)
+    data = dataset(n)
+    cache = os.path.join(root, f"cache-{n}")
+    shutil.rmtree(cache, ignore_errors=True)
+    env = env_for(data, cache)
+    r = {}
+    r["first index build"] = run(["logs", "list", "--person", "nobody"], env)[:2]
+    listing = json.loads(run(["logs", "list", "--json", "--protocol", "action-learning"], env,
+                             capture=True)[2])
+    al = listing["sessions"][len(listing["sessions"]) // 2]
+    some_id, group = al["id"], al["group"]
+    person = al["participants"][0].split()[0]
+    template = al["path"]
+    # Many runs: these take a few milliseconds, and the 2x comparison needs a steady median.
+    r["logs show ID"] = median(lambda: run(["logs", "show", some_id], env)[:2], 3 * runs + 4)
+    r["logs export ID (json)"] = median(
+        lambda: run(["logs", "export", some_id, "--format", "json"], env)[:2], 3 * runs + 4)
+    added = []
+    folder = os.path.join(data, "sessions")
+
+    def one_new(aged):
+        new_id, path = new_log(data, template, len(added))
+        added.append(path)
+        if aged:
+            # As at the end of `convene run`: its log was made when the session started.
+            hour_ago = time.time() - 3600
+            os.utime(folder, (hour_ago, hour_ago))
+        first = run(["logs", "show", new_id], env)[:2]
+        after = run(["logs", "show", new_id], env)[:2]
+        return first, after
+
+    ended = [one_new(True) for _ in range(runs)]
+    r["update after a session ended here (its listing)"] = (
+        statistics.median(x[0][0] for x in ended), max(x[0][1] for x in ended))
+    r["the next command: logs show NEW"] = (
+        statistics.median(x[1][0] for x in ended), max(x[1][1] for x in ended))
+    arrived = [one_new(False) for _ in range(runs)]
+    r["update after a log arrived by sync (logs show NEW)"] = (
+        statistics.median(x[0][0] for x in arrived), max(x[0][1] for x in arrived))
+    for p in added:
+        os.remove(p)
+    settle(env)
+    r[f"logs list --person {person}"] = median(lambda: run(["logs", "list", "--person", person],
+                                                          env)[:2])
+    r["report"] = median(lambda: run(["report"], env)[:2])
+    r["actions"] = median(lambda: run(["actions"], env)[:2])
+    r["logs list (all)"] = median(lambda: run(["logs", "list"], env)[:2], max(1, runs // 3))
+    people = "Ann,Ben,Cat"
+    r["run action-learning --group X: first frame"] = median(lambda: first_frame(
+        ["run", "action-learning", "--group", group, "--people", people], env, b"READY"))
+    r["convene logs: first frame"] = median(lambda: first_frame(["logs"], env, b"Sessions:"))
+
+    def run_after_new():
+        new_id, path = new_log(data, template, 100 + len(added))
+        added.append(path)
+        return first_frame(["run", "action-learning", "--group", group, "--people", people], env,
+                           b"READY")
+
+    added.clear()
+    r["run --group X: first frame, a new log just arrived"] = median(run_after_new)
+    for p in added:
+        os.remove(p)
+    settle(env)
+    results[n] = r
+    for k, (secs, rss) in r.items():
+        print(f"  {k:<52} {secs * 1000:9.1f} ms  {rss:6.1f} MB", flush=True)
+
+if len(sizes) == 2:
+    small, big = sizes
+    for k in ["logs show ID", "logs export ID (json)"]:
+        a, b = results[small][k][0], results[big][k][0]
+        print(f"{k} at {big} logs is {b / a:.2f}x the time at {small}")
+    peak = max(rss for r in results.values() for _, rss in r.values())
+    print(f"peak RSS of any command: {peak:.1f} MB")

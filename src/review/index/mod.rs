@@ -1,0 +1,513 @@
+//! The review index: what the review needs from every log, in an `SQLite` database kept in the
+//! user's cache folder, so that listing, filtering, the report and the commitments are queries,
+//! and showing one session reads only that session's log.
+//!
+//! # The logs stay the source of truth
+//!
+//! The index is a copy, made from the logs and checked against them on every use; it is never
+//! needed for a correct answer, only for a fast one:
+//!
+//! - it lives in `<cache folder>/index/sessions-<hash>.sqlite` ([`index_path`]), one per data
+//!   folder (the hash is of the data folder's canonical path, which is also stored inside and
+//!   checked), never inside the data folder, which may be shared between machines;
+//! - a missing index is built; one whose schema version ([`schema::SCHEMA`]), convene version or
+//!   data folder differ is rebuilt; a damaged one (not an `SQLite` file, cut short, or an `SQLite`
+//!   error saying it is corrupt) is deleted and rebuilt; if the cache folder cannot be written
+//!   the index is built in memory for the one command. Deleting it is always safe;
+//! - WAL mode: a review reads while a live session appends to its log and while another review
+//!   updates the index; writers wait for each other (up to 10 s) rather than fail;
+//! - the old JSON cache (`<data>/cache/review-v1.json`) is deleted when found, with its folder
+//!   if that is left empty.
+//!
+//! # Keeping it up to date, cheaply
+//!
+//! Every command that opens the index first brings it up to date ([`Index::open`]). A log is
+//! read again only if it is new or changed (name, size, modification time, and on Unix its
+//! inode); rows of deleted logs are dropped. With 100,000 logs, listing the sessions folder
+//! takes 25–55 ms and `stat`ing every log 130–190 ms on the project's 2-core VM
+//! (`docs/benchmarks.md`), more than the 50 ms a review command may take, so an update does
+//! less:
+//!
+//! 1. **The folder is unchanged** (its modification time is the one recorded at the last full
+//!    listing): no log was added, removed or renamed, since each of these changes the folder's
+//!    time. Only the logs that can still grow in place are `stat`ed: the [`LIVE_CHECKED`] most
+//!    lately written of the unfinished and unreadable ones (a running session appends to its
+//!    log without touching the folder, and its log is the latest written). An unfinished log
+//!    left long ago grows again only when `convene resume` continues it, and resume tells the
+//!    index ([`note_live`]), which puts it first. A log that has ended is not written to again.
+//!    No clock is compared with the files' times, so a machine or a file server whose clock is
+//!    off changes nothing. This is the common case, and costs the same with 100 logs or
+//!    100,000.
+//! 2. **The folder changed**: it is listed (names only, plus each entry's inode on Unix, which
+//!    the listing gives for free: a log replaced by a rename, as sync tools deliver a new
+//!    version, has a new one), on a thread of its own while this one reads the names the index
+//!    knows; both are walked side by side in name order. New names, replaced files and the
+//!    logs that can still grow (the same [`LIVE_CHECKED`]) are `stat`ed; the rest are known. With 100,000 logs this
+//!    takes about 150 ms, so `convene run` and `convene resume` pay it as they end, after the
+//!    screen has closed ([`refresh_if_present`]): the review after a session then finds the
+//!    folder unchanged. A log arriving from another machine (a sync service) makes the first
+//!    command after it list the folder.
+//!
+//! A folder time is trusted only if it was at least [`RACY_NS`] (2 s) old when it was recorded:
+//! on file systems with coarse times, a log added within the same tick as the recorded time
+//! would not change it. A young folder time is recorded as untrusted and the next update lists
+//! the folder again. The one change this does not see is a log that has ended being edited in
+//! place, keeping its name, inode and folder time; deleting the index (or any change to the
+//! folder) makes it read again.
+//!
+//! Logs to read are parsed on two threads and written in batches of [`BATCH`], each its own
+//! transaction, so a first build can be interrupted at any point and the next run goes on where
+//! it stopped; the folder's time is recorded only once every log is in. A build that reads many
+//! logs shows a progress bar on standard error when that is a terminal.
+//!
+//! # Reading it
+//!
+//! The commands that ask about a few sessions (one session, one group, a page of the browser)
+//! read the index through a memory mapping ([`Index::map_for_few`]); those that read everything
+//! (report, actions, the whole list, the CSV of many sessions) read it page by page and keep
+//! their memory small. See [`schema`] for how the tables are laid out for those questions.
+//!
+//! # Copies of one session
+//!
+//! Every `*.jsonl` file is indexed ([`super::copies`]); files whose headers name the same
+//! session are copies of it (a sync tool's conflict copy, a copy that arrived twice). One copy is
+//! **shown** for each session — the one with the most events, then one that ended, then the one
+//! with fewer unreadable lines, then the one under the session's own name — and only shown copies
+//! count in any query, so a session is listed once and its commitments and follow-ups once. A
+//! torn copy has fewer events or more problems than the complete one and never hides it. An
+//! unreadable file is listed only if no readable copy stands for the session its name names.
+
+pub mod query;
+pub mod schema;
+mod store;
+mod update;
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use super::ReviewError;
+
+pub use query::{Query, SessionRow, Summary};
+
+/// How old a folder time must be, when recorded, to be trusted (see the module docs).
+pub const RACY_NS: i64 = 2_000_000_000;
+
+/// How many of the logs that can still grow an update checks, the most lately written first
+/// (see the module docs). A running session's log is always among them.
+pub const LIVE_CHECKED: i64 = 256;
+
+/// Logs written per transaction.
+pub const BATCH: usize = 500;
+
+/// From how many logs to read a progress bar is shown (on a terminal).
+const PROGRESS_FROM: usize = 200;
+
+/// How long a writer waits for another process's transaction.
+const BUSY_MS: u64 = 10_000;
+
+/// An index opened and brought up to date for one data folder.
+pub struct Index {
+    pub(crate) conn: Connection,
+    sessions_dir: PathBuf,
+    /// Where the index is kept; `None` when it is in memory for this command only.
+    pub path: Option<PathBuf>,
+    /// How many logs the update that opened it read (the rest were known).
+    pub read: usize,
+    /// Stage ids known to be in the index (a cache for writing runs).
+    stages: store::StageIds,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("sessions_dir", &self.sessions_dir)
+            .field("path", &self.path)
+            .field("read", &self.read)
+            .finish_non_exhaustive()
+    }
+}
+
+static CACHE_DIR: OnceLock<PathBuf> = OnceLock::new();
+
+/// Makes this process keep its indexes under `dir` instead of [`cache_dir`]'s answer (tests use
+/// a folder of their own). Only the first call counts; returns whether it did.
+pub fn use_cache_dir(dir: PathBuf) -> bool {
+    CACHE_DIR.set(dir).is_ok()
+}
+
+/// The folder convene keeps its indexes under: `CONVENE_CACHE_DIR` if set, else the platform's
+/// cache folder (`~/.cache/convene` on Linux, `~/Library/Caches/convene` on macOS,
+/// `%LOCALAPPDATA%\convene\cache` on Windows). `convene info` shows it.
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(d) = CACHE_DIR.get() {
+        return Some(d.clone());
+    }
+    if let Some(d) = std::env::var_os("CONVENE_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("", "", "convene").map(|d| d.cache_dir().to_path_buf())
+}
+
+/// The data folder as the index knows it: canonical when it exists.
+fn canonical(data: &Path) -> PathBuf {
+    std::fs::canonicalize(data)
+        .or_else(|_| std::path::absolute(data))
+        .unwrap_or_else(|_| data.to_path_buf())
+}
+
+/// FNV-1a: a hash that stays the same across Rust versions and machines.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// The index file of a data folder: `<cache folder>/index/sessions-<hash>.sqlite`.
+pub fn index_path(data: &Path) -> Option<PathBuf> {
+    let key = canonical(data);
+    let hash = fnv1a(key.as_os_str().as_encoded_bytes());
+    Some(cache_dir()?.join("index").join(format!("sessions-{hash:016x}.sqlite")))
+}
+
+/// What went wrong while opening or updating.
+#[derive(Debug)]
+pub(crate) enum Fail {
+    /// The sessions folder itself: the command fails.
+    Folder(ReviewError),
+    /// The database: rebuild, or fall back to memory.
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::types::FromSqlError> for Fail {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        Fail::Db(e.into())
+    }
+}
+
+impl From<rusqlite::Error> for Fail {
+    fn from(e: rusqlite::Error) -> Self {
+        Fail::Db(e)
+    }
+}
+
+/// Whether `SQLite` says the file is damaged or not a database.
+pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// The `SQLite` file and its companions.
+fn remove_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// A quick look at the file before `SQLite` opens it: an `SQLite` header, a whole number of pages,
+/// and (when no write-ahead log holds more) as many pages as the header says. A file that fails
+/// this was cut short or overwritten.
+fn looks_damaged(path: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else { return false };
+    let len = meta.len();
+    if len == 0 {
+        return false;
+    }
+    let mut head = [0u8; 100];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    if read.is_err() || &head[..16] != b"SQLite format 3\0" {
+        return true;
+    }
+    let page = match u32::from(u16::from_be_bytes([head[16], head[17]])) {
+        1 => 65_536,
+        p => p,
+    };
+    if page < 512 || !page.is_power_of_two() || len % u64::from(page) != 0 {
+        return true;
+    }
+    let pages = u64::from(u32::from_be_bytes([head[28], head[29], head[30], head[31]]));
+    let counter_valid = head[24..28] == head[92..96];
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal_empty = std::fs::metadata(PathBuf::from(wal)).map_or(true, |m| m.len() == 0);
+    counter_valid && wal_empty && pages > 0 && len < pages * u64::from(page)
+}
+
+fn meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()
+}
+
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES(?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_MS))?;
+    // Large pages: a scan of 100,000 sessions reads a quarter as many. Only a new, empty
+    // database takes it (and only before it is in WAL mode).
+    conn.execute_batch("PRAGMA page_size = 16384;")?;
+    // `journal_mode` answers with the mode in force; an in-memory database stays `memory`.
+    let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.execute_batch(
+        "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA foreign_keys = OFF;",
+    )?;
+    Ok(())
+}
+
+fn create_schema(conn: &Connection, data: &Path) -> rusqlite::Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute_batch(schema::CREATE)?;
+    set_meta(&tx, "schema", &schema::SCHEMA.to_string())?;
+    set_meta(&tx, "convene", env!("CARGO_PKG_VERSION"))?;
+    set_meta(&tx, "data", &canonical(data).display().to_string())?;
+    tx.commit()
+}
+
+/// Whether an opened database is an index of this version for this data folder: `Ok(None)` when
+/// it is empty (new), `Ok(Some(false))` when it must be rebuilt.
+fn is_current(conn: &Connection, data: &Path) -> rusqlite::Result<Option<bool>> {
+    let tables: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| {
+            r.get(0)
+        })?;
+    if tables == 0 {
+        return Ok(None);
+    }
+    let has_meta: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_meta == 0 {
+        return Ok(Some(false));
+    }
+    let ok = meta(conn, "schema")?.as_deref() == Some(&schema::SCHEMA.to_string())
+        && meta(conn, "convene")?.as_deref() == Some(env!("CARGO_PKG_VERSION"))
+        && meta(conn, "data")?.as_deref() == Some(&canonical(data).display().to_string());
+    Ok(Some(ok))
+}
+
+/// Opens the index file, creating it (0600, in a 0700 folder) or rebuilding it as needed.
+fn open_file(path: &Path, data: &Path) -> rusqlite::Result<Connection> {
+    if looks_damaged(path) {
+        remove_files(path);
+    }
+    if let Some(dir) = path.parent() {
+        let _ = crate::log::files::create_private_dir(dir);
+    }
+    if !path.exists() {
+        // Created private before `SQLite` opens it; its companions take its permissions.
+        let _ = crate::log::files::open_new_private(path);
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    let checked = configure(&conn).and_then(|()| is_current(&conn, data));
+    match checked {
+        Ok(Some(true)) => Ok(conn),
+        Ok(None) => {
+            create_schema(&conn, data)?;
+            Ok(conn)
+        }
+        Ok(Some(false)) => {
+            drop(conn);
+            remove_files(path);
+            open_fresh(path, data)
+        }
+        Err(e) if is_damage(&e) => {
+            drop(conn);
+            remove_files(path);
+            open_fresh(path, data)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A new, empty index at `path` (whatever was there was removed).
+fn open_fresh(path: &Path, data: &Path) -> rusqlite::Result<Connection> {
+    let _ = crate::log::files::open_new_private(path);
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    create_schema(&conn, data)?;
+    Ok(conn)
+}
+
+/// Deletes the JSON review cache of earlier versions (`<data>/cache/review-v1.json`, and its
+/// folder when nothing else is in it).
+fn remove_old_cache(data: &Path) {
+    let dir = data.join("cache");
+    let Ok(items) = std::fs::read_dir(&dir) else { return };
+    for item in items.flatten() {
+        let name = item.file_name();
+        let name = name.to_string_lossy();
+        if name == "review-v1.json"
+            || (name.starts_with(".review-v1.json.") && name.ends_with(".tmp"))
+        {
+            let _ = std::fs::remove_file(item.path());
+        }
+    }
+    // Fails, harmlessly, when anything else is in it.
+    let _ = std::fs::remove_dir(&dir);
+}
+
+impl Index {
+    /// Opens the index of a data folder and brings it up to date, showing progress on a
+    /// terminal if many logs must be read. A missing sessions folder is an empty index.
+    pub fn open(data: &Path) -> Result<Self, ReviewError> {
+        Self::open_with(data, true)
+    }
+
+    /// [`Index::open`]; `progress: false` never shows a progress bar.
+    pub fn open_with(data: &Path, progress: bool) -> Result<Self, ReviewError> {
+        remove_old_cache(data);
+        let sessions_dir = crate::log::sessions_dir(data);
+        match std::fs::metadata(&sessions_dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(ReviewError::ReadFolder {
+                    folder: sessions_dir,
+                    reason: "not a folder".into(),
+                });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Self::in_memory(data, sessions_dir, progress);
+            }
+            Err(e) => {
+                return Err(ReviewError::ReadFolder {
+                    folder: sessions_dir,
+                    reason: e.to_string(),
+                });
+            }
+        }
+        if let Some(path) = index_path(data) {
+            for attempt in 0..2 {
+                let Ok(conn) = open_file(&path, data) else { break };
+                let mut ix = Self {
+                    conn,
+                    sessions_dir: sessions_dir.clone(),
+                    path: Some(path.clone()),
+                    read: 0,
+                    stages: store::StageIds::new(),
+                };
+                match ix.update(progress) {
+                    Ok(()) => return Ok(ix),
+                    Err(Fail::Folder(e)) => return Err(e),
+                    Err(Fail::Db(e)) if is_damage(&e) && attempt == 0 => {
+                        drop(ix);
+                        remove_files(&path);
+                    }
+                    Err(Fail::Db(_)) => break,
+                }
+            }
+        }
+        Self::in_memory(data, sessions_dir, progress)
+    }
+
+    /// An index in memory, for one command: when the cache folder cannot hold one.
+    fn in_memory(data: &Path, sessions_dir: PathBuf, progress: bool) -> Result<Self, ReviewError> {
+        let fail = |e: rusqlite::Error| ReviewError::Index { reason: e.to_string() };
+        let conn = Connection::open_in_memory().map_err(fail)?;
+        configure(&conn).map_err(fail)?;
+        create_schema(&conn, data).map_err(fail)?;
+        let mut ix =
+            Self { conn, sessions_dir, path: None, read: 0, stages: store::StageIds::new() };
+        match ix.update(progress) {
+            Ok(()) => Ok(ix),
+            Err(Fail::Folder(e)) => Err(e),
+            Err(Fail::Db(e)) => Err(fail(e)),
+        }
+    }
+
+    /// Reads the index through a memory mapping from now on: for the commands that ask about a
+    /// few sessions (one session, one group, a page of the list). A new process starts with an
+    /// empty page cache, and reading through `mmap` rather than a system call per page makes
+    /// such a cold query several times faster (measured at 100,000 sessions: a group's open
+    /// commitments in 9 ms rather than 77 ms). Not for the commands that read everything
+    /// (report, actions, the whole list), whose every mapped page would count in the process's
+    /// memory; nor for the update, which may be a first build.
+    pub fn map_for_few(&self) {
+        let _ = self.conn.query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()));
+    }
+
+    /// `<data dir>/sessions`.
+    pub fn sessions_dir(&self) -> &Path {
+        &self.sessions_dir
+    }
+
+    /// A failed query: the index file is removed (the next command builds it again) and the
+    /// error says so.
+    pub(crate) fn failed(&self, e: &rusqlite::Error) -> ReviewError {
+        if let Some(path) = &self.path
+            && is_damage(e)
+        {
+            remove_files(path);
+        }
+        ReviewError::Index { reason: e.to_string() }
+    }
+}
+
+/// Brings an existing index up to date, quietly, and never builds one: `convene run` and
+/// `convene resume` call it once the screen has closed, so that the review after a session does
+/// not pay for the listing its new log makes necessary. Errors are ignored (the next review
+/// command updates the index anyway).
+pub fn refresh_if_present(data: &Path) {
+    if index_path(data).is_some_and(|p| p.is_file()) {
+        let _ = Index::open_with(data, false);
+    }
+}
+
+/// Tells the index that a log is being written to again (`convene resume` continues it): an
+/// unfinished log left long ago may not be among the [`LIVE_CHECKED`] an update checks while
+/// its folder does not change. Best effort and quick: no update, nothing read; an index that
+/// does not exist yet is left so.
+pub fn note_live(data: &Path, log: &Path) {
+    let (Some(path), Some(name)) = (index_path(data), log.file_name().and_then(|n| n.to_str()))
+    else {
+        return;
+    };
+    if !path.is_file() {
+        return;
+    }
+    let Ok(conn) = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
+        return;
+    };
+    let _ = conn.busy_timeout(std::time::Duration::from_millis(BUSY_MS));
+    // The latest time there can be, which is not the file's: the next update checks it first,
+    // sees it differ, and reads it.
+    let _ = conn.execute(
+        "UPDATE files SET mtime_ns = ?1, live = 1 WHERE name = ?2",
+        rusqlite::params![i64::MAX, name],
+    );
+}
+
+/// Now, in nanoseconds since 1970 (for the folder-time guard).
+pub(crate) fn now_ns() -> i64 {
+    crate::clock::utc_now().timestamp_nanos_opt().unwrap_or(i64::MAX)
+}
+
+/// A file's modification time in nanoseconds since 1970 (0 if unknown).
+pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// Whether a progress bar goes to standard error.
+pub(crate) fn progress_wanted(todo: usize) -> bool {
+    use std::io::IsTerminal;
+    todo >= PROGRESS_FROM && std::io::stderr().is_terminal()
+}

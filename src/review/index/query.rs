@@ -1,0 +1,851 @@
+//! The review's questions, asked of the index: only the copies shown for their sessions count,
+//! and rows come back in the order the views show them, one at a time where a view can print as
+//! it goes (so memory does not grow with the number of sessions).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::types::Value;
+use rusqlite::{Row, params_from_iter};
+
+use super::Index;
+use super::store::{fold, status_from_key};
+use crate::review::ReviewError;
+use crate::review::actions::{Action, ActionFilter, UpdateRef, is_open, resolve_due};
+use crate::review::digest::{
+    CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest, leave_from_key,
+};
+use crate::review::filter::{Filter, name_matches, parse_status};
+use crate::review::report::{ProtocolStats, Report, StageStats, median};
+use crate::review::scan::Entry;
+use crate::session::CarriedCommitment;
+
+/// Which sessions: the command line's filters and the browser's typed words (each must appear
+/// in the date, protocol, group, names, status or id).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pub filter: Filter,
+    pub words: Vec<String>,
+    /// Leave out the logs that cannot be read (they never match a filter anyway).
+    pub readable_only: bool,
+    /// Only the logs that cannot be read.
+    pub unreadable_only: bool,
+}
+
+impl Query {
+    pub fn new(filter: &Filter) -> Self {
+        Self { filter: filter.clone(), ..Self::default() }
+    }
+
+    /// The browser's filter: words, any case.
+    pub fn words(text: &str) -> Self {
+        Self {
+            words: text.to_lowercase().split_whitespace().map(String::from).collect(),
+            ..Self::default()
+        }
+    }
+
+    /// The `WHERE` clause over `f` (a `files` row) and its parameters.
+    fn sql(&self) -> (String, Vec<Value>) {
+        let mut sql = String::from("f.shown = 1");
+        let mut args: Vec<Value> = Vec::new();
+        let f = &self.filter;
+        if self.readable_only || !f.is_empty() {
+            sql.push_str(" AND f.readable = 1");
+        }
+        if self.unreadable_only {
+            sql.push_str(" AND f.readable = 0");
+        }
+        let mut text = |clause: &str, value: String, args: &mut Vec<Value>| {
+            args.push(Value::Text(value));
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(p) = &f.protocol {
+            text(" AND f.protocol_key = ?", fold(p), &mut args);
+        }
+        if let Some(g) = &f.group {
+            text(" AND f.group_key = ?", fold(g), &mut args);
+        }
+        if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
+            let key = format!("|{}|", who.replace('|', ""));
+            text(
+                " AND +f.fid IN (SELECT fid FROM people WHERE instr(keys, ?) > 0)",
+                key,
+                &mut args,
+            );
+        }
+        if let Some(d) = f.since {
+            text(" AND f.day >= ?", d.to_string(), &mut args);
+        }
+        if let Some(d) = f.until {
+            text(" AND f.day <= ?", d.to_string(), &mut args);
+        }
+        if let Some(s) = f.status {
+            text(" AND f.status = ?", s.key().to_string(), &mut args);
+        }
+        for w in &self.words {
+            text(
+                " AND +f.fid IN (SELECT fid FROM words WHERE instr(text, ?) > 0)",
+                w.clone(),
+                &mut args,
+            );
+        }
+        (sql, args)
+    }
+}
+
+/// What the list shows of a readable session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub start: DateTime<FixedOffset>,
+    pub protocol_id: String,
+    pub protocol_name: String,
+    pub group: Option<String>,
+    pub participants: Vec<String>,
+    pub facilitator: Option<String>,
+    pub planned_ms: u64,
+    pub actual_ms: u64,
+    pub overrun_ms: u64,
+    pub status: SessionStatus,
+    pub notes: usize,
+    pub commitments: usize,
+    pub problems: Vec<(usize, String)>,
+}
+
+/// One session in the list: its summary, or why its log cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: String,
+    pub path: PathBuf,
+    pub summary: Result<Summary, String>,
+}
+
+impl SessionRow {
+    pub fn ok(&self) -> Option<&Summary> {
+        self.summary.as_ref().ok()
+    }
+}
+
+/// A session found by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub id: String,
+    pub path: PathBuf,
+    fid: i64,
+}
+
+/// One stage run with its session, for the CSV of many sessions.
+#[derive(Debug, Clone)]
+pub struct RunRow {
+    pub session: String,
+    pub start: DateTime<FixedOffset>,
+    pub protocol: String,
+    pub group: Option<String>,
+    pub facilitator: Option<String>,
+    pub run: RunDigest,
+}
+
+/// (Over `files f JOIN details d ON d.fid = f.fid`.)
+const ROW: &str = "f.key, f.name, d.error, d.start, f.protocol_id, d.protocol_name, d.group_name,
+    d.participants, d.facilitator, d.planned_ms, d.actual_ms, d.overrun_ms, f.status, d.notes,
+    d.commitment_count, d.problems, f.readable";
+
+fn bad<E: std::error::Error + Send + Sync + 'static>(i: usize, e: E) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+}
+
+fn time(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<FixedOffset>> {
+    let text: String = r.get(i)?;
+    DateTime::parse_from_rfc3339(&text).map_err(|e| bad(i, e))
+}
+
+fn opt_time(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<FixedOffset>>> {
+    let text: Option<String> = r.get(i)?;
+    text.map(|t| DateTime::parse_from_rfc3339(&t).map_err(|e| bad(i, e))).transpose()
+}
+
+fn json<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let text: String = r.get(i)?;
+    serde_json::from_str(&text).map_err(|e| bad(i, e))
+}
+
+fn unsigned(r: &Row<'_>, i: usize) -> rusqlite::Result<u64> {
+    Ok(u64::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
+}
+
+fn size(r: &Row<'_>, i: usize) -> rusqlite::Result<usize> {
+    Ok(usize::try_from(r.get::<_, i64>(i)?).unwrap_or(0))
+}
+
+fn status(r: &Row<'_>, i: usize) -> rusqlite::Result<SessionStatus> {
+    let text: String = r.get(i)?;
+    parse_status(&text).map_err(|e| bad(i, e))
+}
+
+fn commitment_status(r: &Row<'_>, i: usize) -> rusqlite::Result<crate::session::CommitmentStatus> {
+    let text: String = r.get(i)?;
+    status_from_key(&text).ok_or_else(|| bad(i, ReviewError::BadStatus { text }))
+}
+
+impl Index {
+    fn row(&self, r: &Row<'_>) -> rusqlite::Result<SessionRow> {
+        let id: String = r.get(0)?;
+        let path = self.sessions_dir().join(r.get::<_, String>(1)?);
+        let summary = if r.get::<_, bool>(16)? {
+            Ok(Summary {
+                start: time(r, 3)?,
+                protocol_id: r.get(4)?,
+                protocol_name: r.get(5)?,
+                group: r.get(6)?,
+                participants: json(r, 7)?,
+                facilitator: r.get(8)?,
+                planned_ms: unsigned(r, 9)?,
+                actual_ms: unsigned(r, 10)?,
+                overrun_ms: unsigned(r, 11)?,
+                status: status(r, 12)?,
+                notes: size(r, 13)?,
+                commitments: size(r, 14)?,
+                problems: json(r, 15)?,
+            })
+        } else {
+            Err(r.get::<_, Option<String>>(2)?.unwrap_or_else(|| "unreadable".into()))
+        };
+        Ok(SessionRow { id, path, summary })
+    }
+
+    /// How many sessions there are (every log counted once, readable or not).
+    pub fn total(&self) -> Result<usize, ReviewError> {
+        self.count(&Query::default())
+    }
+
+    /// How many sessions match.
+    pub fn count(&self, q: &Query) -> Result<usize, ReviewError> {
+        let (w, args) = q.sql();
+        self.conn
+            .query_row(
+                &format!("SELECT count(*) FROM files f WHERE {w}"),
+                params_from_iter(args),
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .map_err(|e| self.failed(&e))
+    }
+
+    /// The matching sessions from `offset`, at most `limit`, newest first.
+    pub fn rows(
+        &self,
+        q: &Query,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<SessionRow>, ReviewError> {
+        let mut out = Vec::new();
+        self.each_row(q, offset, limit, |r| {
+            out.push(r);
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` with each matching session, newest first, while it returns `true`.
+    pub fn for_each_row(
+        &self,
+        q: &Query,
+        f: impl FnMut(SessionRow) -> bool,
+    ) -> Result<(), ReviewError> {
+        self.each_row(q, 0, usize::MAX, f)
+    }
+
+    fn each_row(
+        &self,
+        q: &Query,
+        offset: usize,
+        limit: usize,
+        mut f: impl FnMut(SessionRow) -> bool,
+    ) -> Result<(), ReviewError> {
+        let (w, mut args) = q.sql();
+        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
+        let n = args.len();
+        let sql = format!(
+            "SELECT {ROW} FROM files f JOIN details d ON d.fid = f.fid WHERE {w}
+             ORDER BY f.sort_ms DESC, f.key DESC LIMIT ?{} OFFSET ?{n}",
+            n - 1
+        );
+        let mut run = || -> rusqlite::Result<()> {
+            let mut st = self.conn.prepare(&sql)?;
+            let mut rows = st.query(params_from_iter(args.iter()))?;
+            while let Some(r) = rows.next()? {
+                if !f(self.row(r)?) {
+                    break;
+                }
+            }
+            Ok(())
+        };
+        run().map_err(|e| self.failed(&e))
+    }
+
+    /// Finds a session by id, or by a unique beginning of one (`.jsonl` after it is ignored).
+    pub fn resolve(&self, id: &str) -> Result<Located, ReviewError> {
+        let id = id.trim().trim_end_matches(".jsonl");
+        self.try_resolve(id).map_err(|e| self.failed(&e))?
+    }
+
+    fn try_resolve(&self, id: &str) -> rusqlite::Result<Result<Located, ReviewError>> {
+        let located = |r: &Row<'_>| -> rusqlite::Result<Located> {
+            Ok(Located {
+                id: r.get(0)?,
+                path: self.sessions_dir().join(r.get::<_, String>(1)?),
+                fid: r.get(2)?,
+            })
+        };
+        let exact = {
+            let mut st = self
+                .conn
+                .prepare_cached("SELECT key, name, fid FROM files WHERE shown = 1 AND key = ?1")?;
+            let mut rows = st.query([id])?;
+            rows.next()?.map(located).transpose()?
+        };
+        if let Some(l) = exact {
+            return Ok(Ok(l));
+        }
+        let mut matches: Vec<Located> = Vec::new();
+        let mut count = 0;
+        if !id.is_empty() {
+            let mut st = self.conn.prepare_cached(
+                "SELECT key, name, fid FROM files WHERE shown = 1 AND key >= ?1 AND key < ?2
+                 ORDER BY key",
+            )?;
+            let mut rows = st.query([id, &format!("{id}\u{10FFFF}")])?;
+            while let Some(r) = rows.next()? {
+                count += 1;
+                if matches.len() < 8 {
+                    matches.push(located(r)?);
+                }
+            }
+        }
+        if count == 1 {
+            return Ok(Ok(matches.remove(0)));
+        }
+        if count > 1 {
+            return Ok(Err(ReviewError::Ambiguous {
+                id: id.to_string(),
+                matches: matches.into_iter().map(|m| m.id).collect(),
+                count,
+            }));
+        }
+        // No match: the closest ids, by edit distance.
+        let mut near: Vec<(usize, String)> = Vec::new();
+        {
+            let mut st = self.conn.prepare("SELECT key FROM files WHERE shown = 1")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let key = r.get_ref(0)?.as_str()?;
+                let d = strsim::damerau_levenshtein(id, key);
+                if near.len() < 3 || near.iter().any(|(n, k)| (d, key) < (*n, k.as_str())) {
+                    near.push((d, key.to_string()));
+                    near.sort_unstable();
+                    near.truncate(3);
+                }
+            }
+        }
+        if near.is_empty() {
+            return Ok(Err(ReviewError::NoSessions {
+                id: id.to_string(),
+                folder: self.sessions_dir().to_path_buf(),
+            }));
+        }
+        Ok(Err(ReviewError::UnknownSession {
+            id: id.to_string(),
+            closest: near.into_iter().map(|(_, k)| k).collect(),
+        }))
+    }
+
+    /// The session's entry: its digest rebuilt from the index, or why its log is unreadable.
+    pub fn entry(&self, at: &Located) -> Result<Entry, ReviewError> {
+        self.entry_of(at.fid, at.id.clone(), at.path.clone()).map_err(|e| self.failed(&e))
+    }
+
+    fn entry_of(&self, fid: i64, id: String, path: PathBuf) -> rusqlite::Result<Entry> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT f.readable, d.error, d.created, d.start, d.end_at, f.protocol_id,
+                d.protocol_name, d.group_name, d.participants, d.facilitator, f.status,
+                d.planned_ms, d.actual_ms, d.overrun_ms, d.notes, d.private_notes, d.problems,
+                f.events
+             FROM files f JOIN details d ON d.fid = f.fid WHERE f.fid = ?1",
+        )?;
+        let mut d = st.query_row([fid], |r| {
+            if !r.get::<_, bool>(0)? {
+                return Ok(Err(r.get::<_, Option<String>>(1)?.unwrap_or_default()));
+            }
+            Ok(Ok(Digest {
+                id: id.clone(),
+                protocol_id: r.get(5)?,
+                protocol_name: r.get(6)?,
+                group: r.get(7)?,
+                participants: json(r, 8)?,
+                facilitator: r.get(9)?,
+                created: time(r, 2)?,
+                start: time(r, 3)?,
+                end: opt_time(r, 4)?,
+                status: status(r, 10)?,
+                planned_ms: unsigned(r, 11)?,
+                actual_ms: unsigned(r, 12)?,
+                overrun_ms: unsigned(r, 13)?,
+                notes: size(r, 14)?,
+                private_notes: size(r, 15)?,
+                runs: Vec::new(),
+                commitments: Vec::new(),
+                updates: Vec::new(),
+                problems: json(r, 16)?,
+                events: size(r, 17)?,
+            }))
+        })?;
+        if let Ok(d) = &mut d {
+            d.runs = self.runs_of(fid)?;
+            let mut st = self.conn.prepare_cached(
+                "SELECT cid, owner, text, due, made FROM commitments WHERE fid = ?1 ORDER BY seq",
+            )?;
+            d.commitments = st
+                .query_map([fid], |r| {
+                    Ok(CommitmentDigest {
+                        id: r.get(0)?,
+                        owner: r.get(1)?,
+                        text: r.get(2)?,
+                        due: r.get(3)?,
+                        made: time(r, 4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut st = self.conn.prepare_cached(
+                "SELECT about, cid, status, note, wall FROM updates WHERE fid = ?1 ORDER BY seq",
+            )?;
+            d.updates = st
+                .query_map([fid], |r| {
+                    Ok(UpdateDigest {
+                        session: r.get(0)?,
+                        id: r.get(1)?,
+                        status: commitment_status(r, 2)?,
+                        note: r.get(3)?,
+                        wall: time(r, 4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(Entry { id, path, digest: d })
+    }
+
+    fn runs_of(&self, fid: i64) -> rusqlite::Result<Vec<RunDigest>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {RUN} FROM runs r JOIN stages s ON s.sid = r.sid WHERE r.fid = ?1
+                 ORDER BY r.pos"
+        ))?;
+        st.query_map([fid], |r| run(r, 0))?.collect()
+    }
+
+    /// Every matching session with its whole digest, newest first. Reads every row of every
+    /// table for them: for small sets (a few thousand sessions), and for tests.
+    pub fn entries(&self, q: &Query) -> Result<Vec<Entry>, ReviewError> {
+        let (w, args) = q.sql();
+        let run = || -> rusqlite::Result<Vec<Entry>> {
+            let mut st = self.conn.prepare(&format!(
+                "SELECT f.fid, f.key, f.name FROM files f WHERE {w}
+                 ORDER BY f.sort_ms DESC, f.key DESC"
+            ))?;
+            let found: Vec<(i64, String, String)> = st
+                .query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            found
+                .into_iter()
+                .map(|(fid, id, name)| self.entry_of(fid, id, self.sessions_dir().join(name)))
+                .collect()
+        };
+        run().map_err(|e| self.failed(&e))
+    }
+
+    /// Follow-ups of the commitments made in `session`, recorded in it or in later sessions,
+    /// oldest first, by commitment id.
+    pub fn follow_ups(
+        &self,
+        session: &str,
+    ) -> Result<HashMap<String, Vec<UpdateRef>>, ReviewError> {
+        let run = || -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
+            let mut st = self.conn.prepare_cached(
+                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall FROM updates u
+                 WHERE u.made_in = ?1 AND u.shown = 1 ORDER BY u.cid, u.wall_ms, u.recorded_in",
+            )?;
+            let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
+            let mut rows = st.query([session])?;
+            while let Some(r) = rows.next()? {
+                out.entry(r.get(0)?).or_default().push(UpdateRef {
+                    session: r.get(1)?,
+                    status: commitment_status(r, 2)?,
+                    note: r.get(3)?,
+                    at: time(r, 4)?,
+                });
+            }
+            Ok(out)
+        };
+        run().map_err(|e| self.failed(&e))
+    }
+
+    /// Calls `f` with every commitment that passes the filter, oldest first (as
+    /// [`crate::review::actions::actions`] orders them), while it returns `true`.
+    pub fn for_each_action(
+        &self,
+        filter: &ActionFilter,
+        today: NaiveDate,
+        mut f: impl FnMut(Action) -> bool,
+    ) -> Result<(), ReviewError> {
+        let group = filter.group.as_deref().map(fold);
+        // The follow-ups come with each commitment, in the order of the index on them, and the
+        // commitments in the order of theirs (one group's are found from its sessions and
+        // sorted: a few hundred), so all of them are never sorted.
+        let from = if group.is_some() {
+            "files f JOIN commitments c ON c.fid = f.fid"
+        } else {
+            "commitments c INDEXED BY commitments_made JOIN files f ON f.fid = c.fid"
+        };
+        let sql = format!(
+            "SELECT c.session, c.cid, d.protocol_name, d.group_name, c.owner, c.text, c.due,
+                c.made, u.recorded_in, u.status, u.note, u.wall
+             FROM {from} JOIN details d ON d.fid = c.fid
+             LEFT JOIN updates u INDEXED BY updates_target ON u.made_in = c.session
+                AND u.cid = c.cid AND u.shown = 1
+             WHERE f.shown = 1 {}
+             ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid, u.wall_ms, u.recorded_in",
+            if group.is_some() { "AND f.group_key = ?1" } else { "" }
+        );
+        let finish = |a: Option<Action>, f: &mut dyn FnMut(Action) -> bool| -> bool {
+            let Some(mut a) = a else { return true };
+            if let Some(p) = &filter.person
+                && !name_matches(&a.owner, p)
+            {
+                return true;
+            }
+            let open = is_open(&a.history);
+            a.overdue = open && a.due_date.is_some_and(|d| d < today);
+            a.status = if open { "open" } else { "done" };
+            a.latest = a.history.last().map(|u| u.status);
+            if (filter.open && !open) || (filter.overdue && !a.overdue) {
+                return true;
+            }
+            f(a)
+        };
+        let mut run = || -> rusqlite::Result<()> {
+            let mut st = self.conn.prepare(&sql)?;
+            let mut rows = match &group {
+                Some(g) => st.query([g])?,
+                None => st.query([])?,
+            };
+            let mut current: Option<Action> = None;
+            while let Some(r) = rows.next()? {
+                let session = r.get_ref(0)?.as_str()?;
+                let cid = r.get_ref(1)?.as_str()?;
+                let same = current.as_ref().is_some_and(|a| a.session == session && a.id == cid);
+                if !same {
+                    if !finish(current.take(), &mut f) {
+                        return Ok(());
+                    }
+                    let made = time(r, 7)?;
+                    let due: Option<String> = r.get(6)?;
+                    current = Some(Action {
+                        session: session.to_string(),
+                        id: cid.to_string(),
+                        protocol: r.get(2)?,
+                        group: r.get(3)?,
+                        owner: r.get(4)?,
+                        text: r.get(5)?,
+                        due_date: due.as_deref().and_then(|t| resolve_due(t, made.date_naive())),
+                        due,
+                        made,
+                        status: "open",
+                        latest: None,
+                        overdue: false,
+                        history: Vec::new(),
+                    });
+                }
+                if let (Some(a), Some(by)) = (current.as_mut(), r.get::<_, Option<String>>(8)?) {
+                    a.history.push(UpdateRef {
+                        session: by,
+                        status: commitment_status(r, 9)?,
+                        note: r.get(10)?,
+                        at: time(r, 11)?,
+                    });
+                }
+            }
+            finish(current, &mut f);
+            Ok(())
+        };
+        run().map_err(|e| self.failed(&e))
+    }
+
+    /// Every commitment from earlier sessions of `group` (any case) that no follow-up has marked
+    /// done, oldest first: what a follow-up stage brings into a new session.
+    pub fn open_commitments(&self, group: &str) -> Result<Vec<CarriedCommitment>, ReviewError> {
+        let filter =
+            ActionFilter { group: Some(group.to_string()), open: true, ..ActionFilter::default() };
+        let mut out = Vec::new();
+        // The date only matters for "overdue", which is not asked for here.
+        self.for_each_action(&filter, NaiveDate::MIN, |a| {
+            out.push(CarriedCommitment {
+                session: a.session,
+                id: a.id,
+                owner: a.owner,
+                text: a.text,
+                due: a.due,
+                made: Some(a.made.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
+            });
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// The report over the matching sessions (see [`crate::review::report`] for the figures).
+    /// Runs are read in (protocol, stage) order and each stage's medians computed before the
+    /// next is read, so only one stage's times are held at once.
+    pub fn report(&self, q: &Query) -> Result<Report, ReviewError> {
+        let q = Query { readable_only: true, ..q.clone() };
+        let (w, args) = q.sql();
+        let run = || -> rusqlite::Result<Report> {
+            // protocol id -> (name of its newest session, sessions)
+            let mut protocols: BTreeMap<String, (String, usize)> = BTreeMap::new();
+            let mut sessions = 0;
+            {
+                let mut st = self.conn.prepare(&format!(
+                    "SELECT f.protocol_id, count(*), max(f.sort_ms), f.fid
+                     FROM files f WHERE {w} GROUP BY f.protocol_id"
+                ))?;
+                let mut name =
+                    self.conn.prepare_cached("SELECT protocol_name FROM details WHERE fid = ?1")?;
+                let mut rows = st.query(params_from_iter(args.iter()))?;
+                while let Some(r) = rows.next()? {
+                    let n = size(r, 1)?;
+                    sessions += n;
+                    let newest: i64 = r.get(3)?;
+                    let label: String = name.query_row([newest], |x| x.get(0))?;
+                    protocols.insert(r.get(0)?, (label, n));
+                }
+            }
+            // The runs of the sessions chosen, read in stage order: stages in order (their
+            // unique index), and for each its runs, which `runs` keeps together (its key begins
+            // with the stage). `CROSS JOIN` keeps that order; `+r.fid` keeps SQLite from
+            // driving the loop from the set of files instead.
+            let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
+            let mut left_out = 0;
+            let mut st = self.conn.prepare(&format!(
+                "SELECT s.protocol_id, s.stage, s.name, r.sort_ms, r.pos, r.planned_ms,
+                    r.actual_ms, r.extensions, r.extended_ms, r.refusals, r.shortenings,
+                    r.shortened_ms, r.left_how, r.finished
+                 FROM stages s CROSS JOIN runs r ON r.sid = s.sid
+                 WHERE r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})
+                 ORDER BY s.protocol_id, s.stage"
+            ))?;
+            let mut rows = st.query(params_from_iter(args.iter()))?;
+            // A million rows: read in place, allocating only when the stage changes.
+            let mut acc: Option<(String, Acc)> = None;
+            while let Some(r) = rows.next()? {
+                if !r.get::<_, bool>(13)? {
+                    left_out += 1;
+                    continue;
+                }
+                let protocol = r.get_ref(0)?.as_str()?;
+                let stage = r.get_ref(1)?.as_str()?;
+                let same = acc.as_ref().is_some_and(|(p, a)| p == protocol && a.stage == stage);
+                if !same {
+                    if let Some((p, a)) = acc.take() {
+                        stats.entry(p).or_default().push(a.finish());
+                    }
+                    acc = Some((protocol.to_string(), Acc::new(stage, size(r, 4)?)));
+                }
+                let Some((_, a)) = acc.as_mut() else { continue };
+                let t: i64 = r.get(3)?;
+                if t > a.name_from {
+                    a.name.clear();
+                    a.name.push_str(r.get_ref(2)?.as_str()?);
+                    a.name_from = t;
+                }
+                let left = r.get_ref(12)?.as_str_or_null()?;
+                a.add(&Figures {
+                    pos: size(r, 4)?,
+                    planned_ms: unsigned(r, 5)?,
+                    actual_ms: unsigned(r, 6)?,
+                    extensions: size(r, 7)?,
+                    extended_ms: unsigned(r, 8)?,
+                    refusals: size(r, 9)?,
+                    shortenings: size(r, 10)?,
+                    shortened_ms: unsigned(r, 11)?,
+                    skipped: left == Some("skip"),
+                });
+            }
+            if let Some((p, a)) = acc.take() {
+                stats.entry(p).or_default().push(a.finish());
+            }
+            let mut out: Vec<ProtocolStats> = protocols
+                .into_iter()
+                .map(|(id, (name, sessions))| {
+                    let mut stages = stats.remove(&id).unwrap_or_default();
+                    stages.sort_by(|a, b| {
+                        a.first_pos.cmp(&b.first_pos).then_with(|| a.stage.cmp(&b.stage))
+                    });
+                    ProtocolStats { id, name, sessions, stages }
+                })
+                .collect();
+            out.sort_by(|a, b| {
+                a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id))
+            });
+            Ok(Report { sessions, runs_left_out: left_out, protocols: out })
+        };
+        run().map_err(|e| self.failed(&e))
+    }
+
+    /// Calls `f` with every stage run of the matching sessions, oldest session first, in running
+    /// order, while it returns `true`.
+    pub fn for_each_run(
+        &self,
+        q: &Query,
+        mut f: impl FnMut(RunRow) -> bool,
+    ) -> Result<(), ReviewError> {
+        let q = Query { readable_only: true, ..q.clone() };
+        let (w, args) = q.sql();
+        let run_all = || -> rusqlite::Result<()> {
+            let mut st = self.conn.prepare(&format!(
+                "SELECT f.key, d.start, f.protocol_id, d.group_name, d.facilitator, {RUN}
+                 FROM files f CROSS JOIN details d ON d.fid = f.fid
+                 CROSS JOIN runs r INDEXED BY runs_file ON r.fid = f.fid
+                 CROSS JOIN stages s ON s.sid = r.sid
+                 WHERE {w} ORDER BY f.sort_ms, f.key, r.pos"
+            ))?;
+            let mut rows = st.query(params_from_iter(args))?;
+            while let Some(r) = rows.next()? {
+                let row = RunRow {
+                    session: r.get(0)?,
+                    start: time(r, 1)?,
+                    protocol: r.get(2)?,
+                    group: r.get(3)?,
+                    facilitator: r.get(4)?,
+                    run: run(r, 5)?,
+                };
+                if !f(row) {
+                    break;
+                }
+            }
+            Ok(())
+        };
+        run_all().map_err(|e| self.failed(&e))
+    }
+}
+
+/// The columns of a run, read by [`run`].
+/// (Over `runs r JOIN stages s ON s.sid = r.sid`.)
+const RUN: &str = "r.pos, s.stage, s.name, r.round, r.planned_ms, r.actual_ms, r.extended_ms,
+    r.extensions, r.refusals, r.pauses, r.paused_ms, r.shortenings, r.shortened_ms, r.left_how,
+    r.without_record, s.expects, r.finished";
+
+fn run(r: &Row<'_>, at: usize) -> rusqlite::Result<RunDigest> {
+    let left: Option<String> = r.get(at + 13)?;
+    Ok(RunDigest {
+        pos: size(r, at)?,
+        stage: r.get(at + 1)?,
+        name: r.get(at + 2)?,
+        round: r.get::<_, Option<i64>>(at + 3)?.map(|n| usize::try_from(n).unwrap_or(0)),
+        planned_ms: unsigned(r, at + 4)?,
+        actual_ms: unsigned(r, at + 5)?,
+        extended_ms: unsigned(r, at + 6)?,
+        extensions: r.get(at + 7)?,
+        refusals: r.get(at + 8)?,
+        pauses: r.get(at + 9)?,
+        paused_ms: unsigned(r, at + 10)?,
+        shortenings: r.get(at + 11)?,
+        shortened_ms: unsigned(r, at + 12)?,
+        left: left.as_deref().and_then(leave_from_key),
+        without_record: r.get(at + 14)?,
+        expects: Some(r.get::<_, String>(at + 15)?).filter(|x| !x.is_empty()),
+        finished: r.get(at + 16)?,
+    })
+}
+
+/// What one run adds to its stage's figures in the report.
+struct Figures {
+    pos: usize,
+    planned_ms: u64,
+    actual_ms: u64,
+    extensions: usize,
+    extended_ms: u64,
+    refusals: usize,
+    shortenings: usize,
+    shortened_ms: u64,
+    skipped: bool,
+}
+
+/// One stage's runs, gathered for the report.
+struct Acc {
+    stage: String,
+    name: String,
+    /// The start of the session the name was taken from (the newest has the name shown).
+    name_from: i64,
+    planned: Vec<u64>,
+    actual: Vec<u64>,
+    overruns: Vec<u64>,
+    extensions: usize,
+    extended_ms: u64,
+    refusals: usize,
+    shortenings: usize,
+    shortened_ms: u64,
+    skipped: usize,
+    first_pos: usize,
+}
+
+impl Acc {
+    fn new(stage: &str, pos: usize) -> Self {
+        Self {
+            stage: stage.to_string(),
+            name: String::new(),
+            name_from: i64::MIN,
+            planned: Vec::new(),
+            actual: Vec::new(),
+            overruns: Vec::new(),
+            extensions: 0,
+            extended_ms: 0,
+            refusals: 0,
+            shortenings: 0,
+            shortened_ms: 0,
+            skipped: 0,
+            first_pos: pos,
+        }
+    }
+
+    fn add(&mut self, r: &Figures) {
+        self.first_pos = self.first_pos.min(r.pos);
+        self.planned.push(r.planned_ms);
+        self.actual.push(r.actual_ms);
+        if r.actual_ms > r.planned_ms {
+            self.overruns.push(r.actual_ms - r.planned_ms);
+        }
+        self.extensions += r.extensions;
+        self.extended_ms += r.extended_ms;
+        self.refusals += r.refusals;
+        self.shortenings += r.shortenings;
+        self.shortened_ms += r.shortened_ms;
+        self.skipped += usize::from(r.skipped);
+    }
+
+    fn finish(mut self) -> StageStats {
+        StageStats {
+            runs: self.actual.len(),
+            median_planned_ms: median(&mut self.planned),
+            median_actual_ms: median(&mut self.actual),
+            overran: self.overruns.len(),
+            median_overrun_ms: median(&mut self.overruns),
+            stage: self.stage,
+            name: self.name,
+            extensions: self.extensions,
+            extended_ms: self.extended_ms,
+            refusals: self.refusals,
+            shortenings: self.shortenings,
+            shortened_ms: self.shortened_ms,
+            skipped: self.skipped,
+            first_pos: self.first_pos,
+        }
+    }
+}

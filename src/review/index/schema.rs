@@ -1,0 +1,151 @@
+//! The index's tables. Bump [`SCHEMA`] whenever a table or the meaning of a column changes: an
+//! index of another version is rebuilt, never read.
+//!
+//! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
+//! `files` holds what the update compares and the filters test (about 100 bytes a log), while
+//! the names and figures of the list are in `details`, the person filter's keys in `people` and
+//! the browser's search text in `words`. Stage runs are stored in stage order (`runs` is keyed
+//! by stage first), so the report reads them in the order it needs without sorting a million
+//! rows, and carry their file's `shown` and start time so it need not look files up.
+
+/// The schema version, kept in `meta` under `schema`.
+pub const SCHEMA: u32 = 7;
+
+/// Every table and index. One row of `files` per log file in the sessions folder (copies
+/// included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
+/// copy that stands for its session) are ever queried.
+pub const CREATE: &str = "
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE files(
+    fid INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ino INTEGER NOT NULL,
+    -- The session: the id in the header, or (unreadable) the id the name begins with.
+    key TEXT NOT NULL,
+    readable INTEGER NOT NULL,
+    -- Unfinished or unreadable: it may still grow, so it is checked on every update.
+    live INTEGER NOT NULL,
+    -- How complete a copy it is: events read, ended, problems, its own name.
+    events INTEGER NOT NULL,
+    ended INTEGER NOT NULL,
+    problem_count INTEGER NOT NULL,
+    own_name INTEGER NOT NULL,
+    -- The copy listed for its session.
+    shown INTEGER NOT NULL DEFAULT 0,
+    sort_ms INTEGER NOT NULL,
+    -- What the filters test (NULL when unreadable).
+    day TEXT,
+    protocol_id TEXT,
+    protocol_key TEXT,
+    group_key TEXT,
+    status TEXT
+);
+CREATE INDEX files_order ON files(shown, sort_ms DESC, key DESC);
+CREATE INDEX files_key ON files(key);
+-- What an update reads, without touching the wide rows: every log's name and identity, and the
+-- logs that can still grow.
+CREATE INDEX files_stat ON files(name, size, mtime_ns, ino, live);
+CREATE INDEX files_live ON files(mtime_ns DESC, name, size, ino) WHERE live = 1;
+CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
+CREATE INDEX files_group ON files(group_key);
+
+-- What the list shows of a session (or why its log cannot be read).
+CREATE TABLE details(
+    fid INTEGER PRIMARY KEY,
+    error TEXT,
+    created TEXT,
+    start TEXT,
+    end_at TEXT,
+    protocol_name TEXT,
+    group_name TEXT,
+    facilitator TEXT,
+    participants TEXT,
+    planned_ms INTEGER,
+    actual_ms INTEGER,
+    overrun_ms INTEGER,
+    notes INTEGER,
+    private_notes INTEGER,
+    commitment_count INTEGER,
+    problems TEXT
+);
+
+-- Whole names and single words of the participants and the facilitator, lowercased, each
+-- between bars: `|ann lee|ann|lee|`. The person filter looks for `|word|`.
+CREATE TABLE people(fid INTEGER PRIMARY KEY, keys TEXT NOT NULL);
+
+-- What the browser's typed filter searches: date, protocol, group, names, status, id.
+CREATE TABLE words(fid INTEGER PRIMARY KEY, text TEXT NOT NULL);
+
+-- Stages as protocols name them, each kept once (runs refer to them by `sid`).
+CREATE TABLE stages(
+    sid INTEGER PRIMARY KEY,
+    protocol_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    name TEXT NOT NULL,
+    -- The label of the record the stage expects; '' for none.
+    expects TEXT NOT NULL,
+    UNIQUE(protocol_id, stage, name, expects)
+);
+
+CREATE TABLE runs(
+    sid INTEGER NOT NULL,
+    fid INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
+    -- The file's: whether it is shown, and its start.
+    shown INTEGER NOT NULL,
+    sort_ms INTEGER NOT NULL,
+    round INTEGER,
+    planned_ms INTEGER NOT NULL,
+    actual_ms INTEGER NOT NULL,
+    extended_ms INTEGER NOT NULL,
+    extensions INTEGER NOT NULL,
+    refusals INTEGER NOT NULL,
+    pauses INTEGER NOT NULL,
+    paused_ms INTEGER NOT NULL,
+    shortenings INTEGER NOT NULL,
+    shortened_ms INTEGER NOT NULL,
+    left_how TEXT,
+    without_record INTEGER NOT NULL,
+    finished INTEGER NOT NULL,
+    PRIMARY KEY(sid, fid, pos)
+) WITHOUT ROWID;
+CREATE INDEX runs_file ON runs(fid, pos);
+
+CREATE TABLE commitments(
+    fid INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    session TEXT NOT NULL,
+    cid TEXT NOT NULL,
+    cnum INTEGER,
+    owner TEXT NOT NULL,
+    text TEXT NOT NULL,
+    due TEXT,
+    made TEXT NOT NULL,
+    made_ms INTEGER NOT NULL,
+    PRIMARY KEY(fid, seq)
+) WITHOUT ROWID;
+CREATE INDEX commitments_made ON commitments(made_ms, session, cnum, cid, fid);
+
+-- Follow-ups: `made_in` is the session that made the commitment, `recorded_in` the one that
+-- followed it up; `about` is the session named in the event (NULL for its own commitments).
+CREATE TABLE updates(
+    fid INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    -- The file's `shown`.
+    shown INTEGER NOT NULL,
+    made_in TEXT NOT NULL,
+    cid TEXT NOT NULL,
+    about TEXT,
+    recorded_in TEXT NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT,
+    wall TEXT NOT NULL,
+    wall_ms INTEGER NOT NULL,
+    PRIMARY KEY(fid, seq)
+) WITHOUT ROWID;
+CREATE INDEX updates_target
+    ON updates(made_in, cid, shown, wall_ms, recorded_in, status, note, wall);
+";

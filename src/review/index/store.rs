@@ -1,0 +1,343 @@
+//! Writing one log's digest into the index, and deleting it.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::super::copies::{is_own_name, name_id};
+use super::super::digest::{Digest, SessionStatus, leave_key};
+use super::super::fmt;
+
+/// A log file as seen on disk.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub name: String,
+    pub size: i64,
+    pub mtime_ns: i64,
+    pub ino: i64,
+}
+
+/// A log file read: its digest, or why it could not be read.
+pub struct Parsed {
+    pub seen: Seen,
+    pub digest: Result<Digest, String>,
+}
+
+fn int(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A time as the logs write it: RFC 3339 with milliseconds and the offset.
+pub fn wall_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+}
+
+/// What the browser's typed filter searches: date, protocol, group, names, status and id.
+pub fn haystack(id: &str, d: Option<&Digest>) -> String {
+    match d {
+        None => format!("{id} unreadable").to_lowercase(),
+        Some(d) => format!(
+            "{} {} {} {} {} {} {} {}",
+            fmt::date_time(&d.start),
+            d.protocol_id,
+            d.protocol_name,
+            d.group.as_deref().unwrap_or_default(),
+            d.participants.join(" "),
+            d.facilitator.as_deref().unwrap_or_default(),
+            d.status.label(),
+            id
+        )
+        .to_lowercase(),
+    }
+}
+
+/// The person filter's keys: every whole name and every word of one, of the participants and
+/// the facilitator, lowercased, each between bars (`|ann lee|ann|lee|`). A name is matched by
+/// looking for `|name|` (see [`crate::review::filter::name_matches`]); a bar in a name is
+/// dropped, so it cannot make a key of its own.
+pub fn people_keys(d: &Digest) -> String {
+    let mut out = String::from("|");
+    for name in d.participants.iter().chain(&d.facilitator) {
+        let whole = fold(&name.replace('|', ""));
+        for key in std::iter::once(whole.as_str()).chain(whole.split_whitespace()) {
+            if !key.is_empty() {
+                out.push_str(key);
+                out.push('|');
+            }
+        }
+    }
+    out
+}
+
+/// Lowercased and trimmed, as the filters compare.
+pub fn fold(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// The number in a commitment id (`c10` → 10), for ordering `c2` before `c10`.
+pub fn id_number(id: &str) -> Option<i64> {
+    id.trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<i64>().ok()
+}
+
+/// Removes a file's rows; returns the session it stood for, if it was known.
+pub fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
+    let found: Option<(i64, String)> = {
+        let mut st = tx.prepare_cached("SELECT fid, key FROM files WHERE name = ?1")?;
+        let mut rows = st.query([name])?;
+        match rows.next()? {
+            Some(r) => Some((r.get(0)?, r.get(1)?)),
+            None => None,
+        }
+    };
+    let Some((fid, key)) = found else { return Ok(None) };
+    for sql in [
+        "DELETE FROM details WHERE fid = ?1",
+        "DELETE FROM people WHERE fid = ?1",
+        "DELETE FROM words WHERE fid = ?1",
+        "DELETE FROM runs WHERE fid = ?1",
+        "DELETE FROM commitments WHERE fid = ?1",
+        "DELETE FROM updates WHERE fid = ?1",
+        "DELETE FROM files WHERE fid = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([fid])?;
+    }
+    Ok(Some(key))
+}
+
+/// Stage ids already in the index, by (protocol, stage, name, expected record).
+pub type StageIds = std::collections::HashMap<(String, String, String, String), i64>;
+
+/// The `sid` of a run's stage, added to `stages` if new.
+fn stage_id(
+    tx: &Transaction<'_>,
+    known: &mut StageIds,
+    protocol: &str,
+    r: &super::super::digest::RunDigest,
+) -> rusqlite::Result<i64> {
+    let key = (
+        protocol.to_string(),
+        r.stage.clone(),
+        r.name.clone(),
+        r.expects.clone().unwrap_or_default(),
+    );
+    if let Some(sid) = known.get(&key) {
+        return Ok(*sid);
+    }
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO stages(protocol_id, stage, name, expects) VALUES(?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![key.0, key.1, key.2, key.3])?;
+    let sid: i64 = tx
+        .prepare_cached(
+            "SELECT sid FROM stages WHERE protocol_id = ?1 AND stage = ?2 AND name = ?3
+             AND expects = ?4",
+        )?
+        .query_row(params![key.0, key.1, key.2, key.3], |row| row.get(0))?;
+    known.insert(key, sid);
+    Ok(sid)
+}
+
+/// Writes a file's rows (replacing any it had); returns the session it stands for.
+// One session's rows, table by table in the schema's order: split, the statements would lose the
+// order a reader checks them against.
+#[allow(clippy::too_many_lines)]
+pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqlite::Result<String> {
+    let s = &p.seen;
+    let d = p.digest.as_ref().ok();
+    let key = d.map_or_else(|| name_id(&s.name).to_string(), |d| d.id.clone());
+    let sort_ms = d.map_or_else(
+        || super::super::id_time(&key).unwrap_or(i64::MIN),
+        |d| d.start.timestamp_millis(),
+    );
+    let status = d.map(|d| d.status);
+    let live = status.is_none_or(|st| st == SessionStatus::Unfinished);
+    let participants = d.map(|d| serde_json::to_string(&d.participants).unwrap_or_default());
+    let problems = d.map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
+    tx.prepare_cached(
+        "INSERT INTO files(name, size, mtime_ns, ino, key, readable, live, events, ended,
+            problem_count, own_name, sort_ms, day, protocol_id, protocol_key, group_key, status)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        s.name,
+        s.size,
+        s.mtime_ns,
+        s.ino,
+        key,
+        d.is_some(),
+        live,
+        d.map_or(0, |d| count(d.events)),
+        status.is_some_and(|st| st != SessionStatus::Unfinished),
+        d.map_or(0, |d| count(d.problems.len())),
+        is_own_name(&s.name, &key),
+        sort_ms,
+        d.map(|d| d.date().to_string()),
+        d.map(|d| d.protocol_id.clone()),
+        d.map(|d| fold(&d.protocol_id)),
+        d.and_then(|d| d.group.as_deref().map(fold)),
+        status.map(SessionStatus::key),
+    ])?;
+    let fid = tx.last_insert_rowid();
+    tx.prepare_cached(
+        "INSERT INTO details(fid, error, created, start, end_at, protocol_name, group_name,
+            facilitator, participants, planned_ms, actual_ms, overrun_ms, notes, private_notes,
+            commitment_count, problems)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(params![
+        fid,
+        p.digest.as_ref().err(),
+        d.map(|d| wall_text(&d.created)),
+        d.map(|d| wall_text(&d.start)),
+        d.and_then(|d| d.end.as_ref().map(wall_text)),
+        d.map(|d| d.protocol_name.clone()),
+        d.and_then(|d| d.group.clone()),
+        d.and_then(|d| d.facilitator.clone()),
+        participants,
+        d.map(|d| int(d.planned_ms)),
+        d.map(|d| int(d.actual_ms)),
+        d.map(|d| int(d.overrun_ms)),
+        d.map(|d| count(d.notes)),
+        d.map(|d| count(d.private_notes)),
+        d.map(|d| count(d.commitments.len())),
+        problems,
+    ])?;
+    tx.prepare_cached("INSERT INTO words(fid, text) VALUES(?1, ?2)")?
+        .execute(params![fid, haystack(&key, d)])?;
+    let Some(d) = d else { return Ok(key) };
+    tx.prepare_cached("INSERT INTO people(fid, keys) VALUES(?1, ?2)")?
+        .execute(params![fid, people_keys(d)])?;
+    {
+        let mut st = tx.prepare_cached(
+            "INSERT OR REPLACE INTO runs(sid, fid, pos, shown, sort_ms, round, planned_ms,
+                actual_ms, extended_ms, extensions, refusals, pauses, paused_ms, shortenings,
+                shortened_ms, left_how, without_record, finished)
+             VALUES(?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                ?17)",
+        )?;
+        for r in &d.runs {
+            let sid = stage_id(tx, stages, &d.protocol_id, r)?;
+            st.execute(params![
+                sid,
+                fid,
+                count(r.pos),
+                sort_ms,
+                r.round.map(count),
+                int(r.planned_ms),
+                int(r.actual_ms),
+                int(r.extended_ms),
+                r.extensions,
+                r.refusals,
+                r.pauses,
+                int(r.paused_ms),
+                r.shortenings,
+                int(r.shortened_ms),
+                r.left.map(leave_key),
+                r.without_record,
+                r.finished,
+            ])?;
+        }
+    }
+    {
+        let mut st = tx.prepare_cached(
+            "INSERT INTO commitments(fid, seq, session, cid, cnum, owner, text, due,
+                made, made_ms)
+             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for (seq, c) in d.commitments.iter().enumerate() {
+            st.execute(params![
+                fid,
+                count(seq),
+                d.id,
+                c.id,
+                id_number(&c.id),
+                c.owner,
+                c.text,
+                c.due,
+                wall_text(&c.made),
+                c.made.timestamp_millis(),
+            ])?;
+        }
+    }
+    {
+        let mut st = tx.prepare_cached(
+            "INSERT INTO updates(fid, seq, shown, made_in, cid, about, recorded_in, status, note,
+                wall, wall_ms)
+             VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for (seq, u) in d.updates.iter().enumerate() {
+            st.execute(params![
+                fid,
+                count(seq),
+                u.session.as_deref().unwrap_or(&d.id),
+                u.id,
+                u.session,
+                d.id,
+                status_key(u.status),
+                u.note,
+                wall_text(&u.wall),
+                u.wall.timestamp_millis(),
+            ])?;
+        }
+    }
+    Ok(key)
+}
+
+/// A follow-up status as the logs write it (`done`, `partly`, `not-yet`, `carried-forward`).
+pub fn status_key(s: crate::session::CommitmentStatus) -> &'static str {
+    use crate::session::CommitmentStatus as C;
+    match s {
+        C::Done => "done",
+        C::Partly => "partly",
+        C::NotYet => "not-yet",
+        C::CarriedForward => "carried-forward",
+    }
+}
+
+/// The status a [`status_key`] stands for.
+pub fn status_from_key(key: &str) -> Option<crate::session::CommitmentStatus> {
+    use crate::session::CommitmentStatus as C;
+    Some(match key {
+        "done" => C::Done,
+        "partly" => C::Partly,
+        "not-yet" => C::NotYet,
+        "carried-forward" => C::CarriedForward,
+        _ => return None,
+    })
+}
+
+/// Chooses the shown copy of each session in the temporary table `touched(key)` (and marks its
+/// runs), then empties the table.
+pub fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let keys: Vec<String> = tx
+        .prepare_cached("SELECT key FROM touched")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut best = tx.prepare_cached(
+        "SELECT fid FROM files WHERE key = ?1
+         ORDER BY readable DESC, events DESC, ended DESC, problem_count ASC, own_name DESC,
+                  name ASC
+         LIMIT 1",
+    )?;
+    let mut files = tx.prepare_cached(
+        "UPDATE files SET shown = (fid IS ?2) WHERE key = ?1 AND shown IS NOT (fid IS ?2)",
+    )?;
+    let mut runs = tx.prepare_cached(
+        "UPDATE runs SET shown = (fid IS ?2)
+         WHERE fid IN (SELECT fid FROM files WHERE key = ?1) AND shown IS NOT (fid IS ?2)",
+    )?;
+    let mut updates = tx.prepare_cached(
+        "UPDATE updates SET shown = (fid IS ?2)
+         WHERE fid IN (SELECT fid FROM files WHERE key = ?1) AND shown IS NOT (fid IS ?2)",
+    )?;
+    for key in keys {
+        let fid: Option<i64> = best.query_row([&key], |r| r.get(0)).optional()?;
+        files.execute(params![key, fid])?;
+        runs.execute(params![key, fid])?;
+        updates.execute(params![key, fid])?;
+    }
+    tx.execute("DELETE FROM touched", [])?;
+    Ok(())
+}

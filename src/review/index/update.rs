@@ -1,0 +1,369 @@
+//! Bringing the index up to date with the sessions folder (see the module docs of
+//! [`super`] for what is checked and why).
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::store::{self, Parsed, Seen};
+use super::{
+    BATCH, Fail, Index, LIVE_CHECKED, RACY_NS, mtime_ns, now_ns, progress_wanted, set_meta,
+};
+use crate::log::reader::read_log;
+use crate::review::ReviewError;
+use crate::review::copies::is_log_name;
+use crate::review::digest::Digest;
+
+/// A name found by listing the folder.
+struct Listed {
+    ino: i64,
+    /// Size and time where the listing gives them for free (Windows); `None` elsewhere.
+    stat: Option<(i64, i64)>,
+}
+
+#[cfg(unix)]
+fn ino_of(meta: &std::fs::Metadata) -> i64 {
+    use std::os::unix::fs::MetadataExt;
+    i64::try_from(meta.ino()).unwrap_or(0)
+}
+
+#[cfg(not(unix))]
+fn ino_of(_meta: &std::fs::Metadata) -> i64 {
+    0
+}
+
+#[cfg(unix)]
+fn listed(item: &std::fs::DirEntry) -> Option<Listed> {
+    use std::os::unix::fs::DirEntryExt;
+    // The file type comes with the listing on most file systems (no `stat`).
+    let is_file = item.file_type().ok()?.is_file();
+    is_file.then(|| Listed { ino: i64::try_from(item.ino()).unwrap_or(0), stat: None })
+}
+
+#[cfg(not(unix))]
+fn listed(item: &std::fs::DirEntry) -> Option<Listed> {
+    // On Windows the listing carries each file's size and time.
+    let meta = item.metadata().ok()?;
+    meta.is_file().then(|| Listed {
+        ino: 0,
+        stat: Some((i64::try_from(meta.len()).unwrap_or(i64::MAX), mtime_ns(&meta))),
+    })
+}
+
+/// A file as the index knows it.
+struct Known {
+    name: String,
+    size: i64,
+    mtime_ns: i64,
+    ino: i64,
+    live: bool,
+}
+
+/// The logs in the sessions folder, in name order.
+fn list_folder(dir: &Path) -> std::io::Result<Vec<(String, Listed)>> {
+    let mut listing = Vec::new();
+    for item in std::fs::read_dir(dir)? {
+        let item = item?;
+        let Ok(name) = item.file_name().into_string() else { continue };
+        if !is_log_name(&name) {
+            continue;
+        }
+        if let Some(l) = listed(&item) {
+            listing.push((name, l));
+        }
+    }
+    listing.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(listing)
+}
+
+fn seen(name: &str, meta: &std::fs::Metadata) -> Seen {
+    Seen {
+        name: name.to_string(),
+        size: i64::try_from(meta.len()).unwrap_or(i64::MAX),
+        mtime_ns: mtime_ns(meta),
+        ino: ino_of(meta),
+    }
+}
+
+fn folder_error(dir: &Path, e: &std::io::Error) -> Fail {
+    Fail::Folder(ReviewError::ReadFolder { folder: dir.to_path_buf(), reason: e.to_string() })
+}
+
+/// Reads and digests one log.
+fn parse(dir: &Path, s: Seen) -> Parsed {
+    let digest = read_log(&dir.join(&s.name)).map(|log| Digest::of_log(&log)).map_err(|e| e.0);
+    Parsed { seen: s, digest }
+}
+
+impl Index {
+    /// Brings the index up to date: see the module docs.
+    pub(crate) fn update(&mut self, progress: bool) -> Result<(), Fail> {
+        let dir = self.sessions_dir.clone();
+        let dir_meta = match std::fs::metadata(&dir) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return self.forget_all().map_err(Fail::Db);
+            }
+            Err(e) => return Err(folder_error(&dir, &e)),
+        };
+        let folder_time = mtime_ns(&dir_meta);
+        let recorded: Option<i64> =
+            super::meta(&self.conn, "folder_mtime_ns")?.and_then(|v| v.parse().ok());
+        let trusted = super::meta(&self.conn, "folder_trusted")?.as_deref() == Some("1");
+        if trusted
+            && recorded == Some(folder_time)
+            && let Some(changed) = self.live_changes(&dir)?
+        {
+            return self.apply(&dir, changed, &[], progress);
+        }
+        // The folder changed (or its time cannot be trusted): list it (on a thread of its own,
+        // while this one reads what the index knows), then walk both side by side in name order.
+        let now = now_ns();
+        let recent = self.live_threshold()?;
+        let (listing, known) = std::thread::scope(|sc| {
+            let listing = sc.spawn(|| list_folder(&dir));
+            let known = self.known_files();
+            (listing.join(), known)
+        });
+        let listing = listing
+            .unwrap_or_else(|_| Err(std::io::Error::other("listing the folder failed")))
+            .map_err(|e| folder_error(&dir, &e))?;
+        let known = known?;
+        let mut listed_names = listing.into_iter().peekable();
+        let mut changed: Vec<Seen> = Vec::new();
+        let mut gone: Vec<String> = Vec::new();
+        // A file to `stat`: new, replaced, or able to grow; read if it differs from `was`.
+        let mut check = |name: String, was: Option<(i64, i64, i64)>, gone: &mut Vec<String>| {
+            match std::fs::metadata(dir.join(&name)) {
+                Ok(m) if m.is_file() => {
+                    let s = seen(&name, &m);
+                    if was != Some((s.size, s.mtime_ns, s.ino)) {
+                        changed.push(s);
+                    }
+                }
+                // Gone since the listing: drop it if it was known.
+                _ => gone.push(name),
+            }
+        };
+        for k in known {
+            // Listed names before this one are new.
+            while let Some((new, _)) = listed_names.next_if(|(n, _)| *n < k.name) {
+                check(new, None, &mut gone);
+            }
+            let Some((_, l)) = listed_names.next_if(|(n, _)| *n == k.name) else {
+                gone.push(k.name);
+                continue;
+            };
+            let moved = match l.stat {
+                Some(stat) => stat != (k.size, k.mtime_ns),
+                None => l.ino != k.ino,
+            };
+            // A log that can still grow is checked if among the latest written (as when the
+            // folder is unchanged); a replaced one always.
+            if moved || (k.live && k.mtime_ns >= recent) {
+                check(k.name, Some((k.size, k.mtime_ns, k.ino)), &mut gone);
+            }
+        }
+        for (new, _) in listed_names {
+            check(new, None, &mut gone);
+        }
+        self.apply(&dir, changed, &gone, progress)?;
+        // Record the folder's time as it was before the listing; trust it only if it was old
+        // enough then and has not moved since.
+        let after = std::fs::metadata(&dir).map(|m| mtime_ns(&m)).ok();
+        let trust = after == Some(folder_time) && now.saturating_sub(folder_time) >= RACY_NS;
+        if recorded != Some(folder_time) || trust != trusted {
+            let tx = self.conn.transaction()?;
+            set_meta(&tx, "folder_mtime_ns", &folder_time.to_string())?;
+            set_meta(&tx, "folder_trusted", if trust { "1" } else { "0" })?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Every file the index knows, in name order.
+    fn known_files(&self) -> Result<Vec<Known>, Fail> {
+        let mut st = self.conn.prepare(
+            "SELECT name, size, mtime_ns, ino, live FROM files INDEXED BY files_stat ORDER BY name",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(Known {
+                name: r.get(0)?,
+                size: r.get(1)?,
+                mtime_ns: r.get(2)?,
+                ino: r.get(3)?,
+                live: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The time of the last of the [`LIVE_CHECKED`] latest written logs that can still grow.
+    fn live_threshold(&self) -> Result<i64, Fail> {
+        let t: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT mtime_ns FROM files INDEXED BY files_live WHERE live = 1
+                 ORDER BY mtime_ns DESC LIMIT 1 OFFSET ?1",
+                [LIVE_CHECKED - 1],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(t.unwrap_or(i64::MIN))
+    }
+
+    /// The folder has not changed: `stat`s the [`LIVE_CHECKED`] latest written logs that can
+    /// still grow. `None` when one of them has gone (the folder changed after all: list it).
+    fn live_changes(&self, dir: &Path) -> Result<Option<Vec<Seen>>, Fail> {
+        let mut st = self.conn.prepare(
+            "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
+             WHERE live = 1 ORDER BY mtime_ns DESC LIMIT ?1",
+        )?;
+        let mut rows = st.query([LIVE_CHECKED])?;
+        let mut changed = Vec::new();
+        while let Some(r) = rows.next()? {
+            let name = r.get_ref(0)?.as_str()?;
+            let (size, mtime, ino): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            match std::fs::metadata(dir.join(name)) {
+                Ok(m) if m.is_file() => {
+                    let s = seen(name, &m);
+                    if (s.size, s.mtime_ns, s.ino) != (size, mtime, ino) {
+                        changed.push(s);
+                    }
+                }
+                _ => return Ok(None),
+            }
+        }
+        Ok(Some(changed))
+    }
+
+    /// Drops every row: the sessions folder is gone.
+    fn forget_all(&mut self) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        for t in ["details", "people", "words", "runs", "commitments", "updates", "files"] {
+            tx.execute(&format!("DELETE FROM {t}"), [])?;
+        }
+        tx.execute("DELETE FROM meta WHERE key IN ('folder_mtime_ns', 'folder_trusted')", [])?;
+        tx.commit()
+    }
+
+    /// Removes the gone files, reads the changed ones (in batches, each committed) and chooses
+    /// the shown copy of every session touched.
+    fn apply(
+        &mut self,
+        dir: &Path,
+        mut changed: Vec<Seen>,
+        gone: &[String],
+        progress: bool,
+    ) -> Result<(), Fail> {
+        if changed.is_empty() && gone.is_empty() {
+            return Ok(());
+        }
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched(key TEXT PRIMARY KEY)", [])?;
+        if !gone.is_empty() {
+            let tx = self.conn.transaction()?;
+            for name in gone {
+                if let Some(key) = store::delete_name(&tx, name)? {
+                    touch(&tx, &key)?;
+                }
+            }
+            store::choose_shown(&tx)?;
+            tx.commit()?;
+        }
+        changed.sort_by(|a, b| a.name.cmp(&b.name));
+        let total = changed.len();
+        let bar = (progress && progress_wanted(total)).then(|| {
+            let bar = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(u64::MAX));
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "Indexing session logs {bar:30} {pos}/{len} ({eta} left; Ctrl-C is safe)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        let threads = if total < 16 {
+            0
+        } else {
+            std::thread::available_parallelism().map_or(2, std::num::NonZero::get).clamp(1, 2)
+        };
+        let result = if threads == 0 {
+            let parsed: Vec<Parsed> = changed.into_iter().map(|s| parse(dir, s)).collect();
+            self.store_batch(&parsed)
+        } else {
+            self.read_in_parallel(dir, &changed, threads, bar.as_ref())
+        };
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        self.read += total;
+        result
+    }
+
+    /// Reads logs on `threads` threads while this one writes them, [`BATCH`] per transaction.
+    fn read_in_parallel(
+        &mut self,
+        dir: &Path,
+        todo: &[Seen],
+        threads: usize,
+        bar: Option<&indicatif::ProgressBar>,
+    ) -> Result<(), Fail> {
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(BATCH);
+        let next = &next;
+        std::thread::scope(|sc| {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                sc.spawn(move || {
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(s) = todo.get(k) else { break };
+                        // The writer stopped (an error): stop too.
+                        if tx.send(parse(dir, s.clone())).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let mut batch = Vec::with_capacity(BATCH);
+            for p in &rx {
+                batch.push(p);
+                if batch.len() == BATCH {
+                    self.store_batch(&batch)?;
+                    if let Some(b) = bar {
+                        b.inc(BATCH as u64);
+                    }
+                    batch.clear();
+                }
+            }
+            self.store_batch(&batch)
+        })
+    }
+
+    /// Writes one batch of read logs in one transaction, with the shown copies chosen again.
+    fn store_batch(&mut self, batch: &[Parsed]) -> Result<(), Fail> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut stages = std::mem::take(&mut self.stages);
+        let tx = self.conn.transaction()?;
+        for p in batch {
+            if let Some(old) = store::delete_name(&tx, &p.seen.name)? {
+                touch(&tx, &old)?;
+            }
+            let key = store::insert(&tx, &mut stages, p)?;
+            touch(&tx, &key)?;
+        }
+        store::choose_shown(&tx)?;
+        tx.commit()?;
+        self.stages = stages;
+        Ok(())
+    }
+}
+
+fn touch(tx: &Transaction<'_>, key: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO touched(key) VALUES(?1)")?.execute(params![key])?;
+    Ok(())
+}
