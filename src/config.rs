@@ -344,7 +344,15 @@ pub struct FileConfig {
 pub fn read_config(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // No file, or a folder on the way that is not one (a home that is a file): no settings.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
         Err(e) => {
             let e = e.to_string();
             let e = e.find(" (os error ").map_or(e.as_str(), |i| &e[..i]);
