@@ -4,7 +4,7 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use support::cli::{stderr, stdout};
 
@@ -261,7 +261,7 @@ fn a_50_mb_file_is_refused_by_size_and_the_rest_of_the_library_still_works() {
 #[cfg(unix)]
 fn list_within_two_minutes(folder: &Path) -> Output {
     let home = tempfile::tempdir().expect("tempdir");
-    let child = Command::new(env!("CARGO_BIN_EXE_convene"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_convene"))
         .arg("protocols")
         .env("CONVENE_PROTOCOLS_DIR", folder)
         .env("CONVENE_DATA_DIR", home.path().join("data"))
@@ -277,7 +277,7 @@ fn list_within_two_minutes(folder: &Path) -> Output {
         let _ = tx.send(child.wait_with_output());
     });
     let Ok(out) = rx.recv_timeout(std::time::Duration::from_secs(120)) else {
-        let _ = Command::new("kill").arg("-9").arg(id.to_string()).status();
+        let _ = std::process::Command::new("kill").arg("-9").arg(id.to_string()).status();
         panic!("`convene protocols` did not finish in two minutes");
     };
     out.expect("convene runs")
@@ -289,7 +289,7 @@ fn a_fifo_or_a_device_in_the_folder_is_refused_not_waited_on() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("mine.json"), minimal_text()).expect("write");
     let fifo = dir.path().join("pipe.json");
-    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
     std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.json")).expect("symlink");
     let o = list_within_two_minutes(dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
