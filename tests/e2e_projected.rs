@@ -50,6 +50,7 @@ fn wait_clock(t: &Tmux, what: &str, n: usize, also: impl Fn(&str) -> bool) -> (S
 /// least 7 rows) and every cue in view; typed notes stay masked. Smaller, the screen steps down
 /// to one line.
 #[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
 fn the_projected_screen_keeps_the_countdown_and_every_cue_in_view() {
     if !have_tmux() {
         return;
