@@ -6,13 +6,12 @@
 //! Every run gets its own config folder (`CONVENE_CONFIG_DIR`) and home, so the developer's own
 //! `config.toml` never takes part.
 
-mod common;
 mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{ALL, S1, data_with};
+use support::fixtures::{ALL, S1, data_with};
 
 /// convene with a clean environment ([`support::cli::command`]): data and config folders under
 /// `root`, protocols from the default folder, and the variables in `env` set.

@@ -2,13 +2,12 @@
 //! and failures printed as plain `convene:` lines with the documented exit codes
 //! (0 success, 2 bad input or usage, 1 a failure of the machine).
 
-mod common;
 mod support;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use common::{ALL, S1, UNFINISHED, data_with};
+use support::fixtures::{ALL, S1, UNFINISHED, data_with};
 
 /// [`support::cli::command`], with `NO_COLOR` unset: these tests check no colour leaks anyway.
 fn convene_cmd(data: &Path, args: &[&str]) -> Command {
@@ -209,7 +208,7 @@ fn text_tables_line_up_with_cjk_and_emoji() {
     let path = data.path().join("sessions").join(format!("{S1}.jsonl"));
     let log = std::fs::read_to_string(&path).expect("read");
     std::fs::write(&path, log.replace("Year 9 team", "数学組 🧮")).expect("write");
-    let fixtures = data_with(&[common::S2]);
+    let fixtures = data_with(&[support::fixtures::S2]);
     for entry in std::fs::read_dir(fixtures.path().join("sessions")).expect("dir") {
         let e = entry.expect("entry");
         std::fs::copy(e.path(), data.path().join("sessions").join(e.file_name())).expect("copy");

@@ -4,13 +4,12 @@
 //! Exports are compared with the files in `tests/golden/`; run with `UPDATE_GOLDEN=1` to rewrite
 //! them after a deliberate change (and read the diff).
 
-mod common;
 mod support;
 
 use std::path::Path;
 use std::process::Output;
 
-use common::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
+use support::fixtures::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
 
 use support::cli::{ok, stderr, stdout};
 

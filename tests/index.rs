@@ -5,14 +5,13 @@
 // Waiting for the live writer's first line uses the clock (a generous wait, not a budget).
 #![allow(clippy::disallowed_methods)]
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Output};
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
-use common::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
 use convene::log::Header;
 use convene::log::writer::LogWriter;
 use convene::protocol::Library;
@@ -20,6 +19,7 @@ use convene::review::actions::{ActionFilter, actions};
 use convene::review::report::report;
 use convene::review::{Filter, FilterText, Index, Query, open_commitments, scan};
 use convene::session::{Command, CommitmentStatus, Now, SessionState, Setup, apply, decide};
+use support::fixtures::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
 
 /// The day the review commands take as today in these tests.
 const TODAY: &str = "2026-11-23";
@@ -325,7 +325,7 @@ fn reviews_run_while_a_live_session_writes_its_log() {
 // ---- copies made by sync tools ----
 
 fn copy_as(data: &Path, id: &str, name: &str, cut: Option<usize>) {
-    let from = Path::new(common::FIXTURES).join(format!("{id}.jsonl"));
+    let from = Path::new(support::fixtures::FIXTURES).join(format!("{id}.jsonl"));
     let bytes = std::fs::read(from).expect("fixture");
     let bytes = cut.map_or(bytes.clone(), |n| bytes[..n.min(bytes.len())].to_vec());
     std::fs::write(sessions(data).join(name), bytes).expect("write");
@@ -335,7 +335,9 @@ fn copy_as(data: &Path, id: &str, name: &str, cut: Option<usize>) {
 fn conflict_copies_are_one_session_and_a_torn_copy_never_hides_the_whole_one() {
     let data = data_with(&[S1, S2, S3]);
     let len = |id: &str| {
-        std::fs::metadata(Path::new(common::FIXTURES).join(format!("{id}.jsonl"))).expect("m").len()
+        std::fs::metadata(Path::new(support::fixtures::FIXTURES).join(format!("{id}.jsonl")))
+            .expect("m")
+            .len()
     };
     // Cut in the middle of the events, after the header: a torn but readable copy.
     let half = |id: &str| usize::try_from(len(id) * 3 / 4).expect("small");

@@ -2,10 +2,8 @@
 //! as its press. Every screen acts on the press only: a letter typed into a form or a filter
 //! arrives once, and a key that opens something does not close it again as it is let go.
 
-mod common;
 mod support;
 
-use common::{ALL, data_with};
 use convene::cli::ThemeName;
 use convene::protocol::Library;
 use convene::tui::live::Overlay;
@@ -14,6 +12,7 @@ use convene::tui::{home, logs};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 use support::Rig;
+use support::fixtures::{ALL, data_with};
 
 /// A key as a Windows console delivers it: the press, then the release.
 fn press_and_release(code: KeyCode) -> [KeyEvent; 2] {

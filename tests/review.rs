@@ -1,13 +1,13 @@
-//! The review library on the fixture sessions (see `tests/common/mod.rs` for what each holds):
+//! The review library on the fixture sessions (see `tests/support/fixtures.rs` for what each holds):
 //! figures computed by hand, filters, the follow-up loop, unreadable logs and the cache.
 
-mod common;
+mod support;
 
 use chrono::NaiveDate;
-use common::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
 use convene::review::actions::{ActionFilter, actions};
 use convene::review::report::report;
 use convene::review::{Filter, FilterText, SessionStatus, open_commitments, resolve, scan};
+use support::fixtures::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
 
 /// Rewrites `tests/fixtures/logs/` with the engine. Run on purpose only:
 /// `cargo test --test review -- --ignored regenerate`.
@@ -15,8 +15,8 @@ use convene::review::{Filter, FilterText, SessionStatus, open_commitments, resol
 #[ignore = "writes the committed fixtures"]
 fn regenerate_fixtures() {
     let dir = tempfile::tempdir().expect("tempdir");
-    common::build(dir.path());
-    let out = std::path::Path::new(common::FIXTURES);
+    support::fixtures::build(dir.path());
+    let out = std::path::Path::new(support::fixtures::FIXTURES);
     std::fs::create_dir_all(out).expect("fixtures dir");
     for id in ALL {
         let name = format!("{id}.jsonl");
@@ -67,7 +67,7 @@ fn session_totals_match_the_hand_computed_figures() {
     let data = data_with(&ALL);
     let s = scan(data.path()).expect("scan");
     let d = |id: &str| resolve(&s, id).expect("known").ok().expect("readable").clone();
-    // (planned, actual, overrun) in seconds, from the comments in tests/common/mod.rs.
+    // (planned, actual, overrun) in seconds, from the comments in tests/support/fixtures.rs.
     for (id, planned, actual, over) in [
         (S1, 1440, 1560, 150),
         (S2, 1440, 1080, 150),
@@ -291,7 +291,10 @@ fn the_index_reads_only_new_or_changed_logs_and_drops_deleted_ones() {
     assert_eq!(first.read, 3);
     let path = convene::review::index::index_path(data.path()).expect("a cache folder");
     assert!(path.is_file(), "{}", path.display());
-    assert!(path.starts_with(common::test_cache_dir()), "kept in the cache folder, not the data");
+    assert!(
+        path.starts_with(support::fixtures::test_cache_dir()),
+        "kept in the cache folder, not the data"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -310,8 +313,11 @@ fn the_index_reads_only_new_or_changed_logs_and_drops_deleted_ones() {
     // session does), and one replaced by a new version (as sync tools deliver it: a new file
     // renamed over the old): only those are read again.
     let sessions = data.path().join("sessions");
-    std::fs::copy(format!("{}/{S3}.jsonl", common::FIXTURES), sessions.join(format!("{S3}.jsonl")))
-        .expect("copy");
+    std::fs::copy(
+        format!("{}/{S3}.jsonl", support::fixtures::FIXTURES),
+        sessions.join(format!("{S3}.jsonl")),
+    )
+    .expect("copy");
     let grows = sessions.join(format!("{UNFINISHED}.jsonl"));
     let mut f = std::fs::OpenOptions::new().append(true).open(&grows).expect("open");
     std::io::Write::write_all(&mut f, b"not json\n").expect("append");

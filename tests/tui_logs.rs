@@ -1,9 +1,8 @@
 //! The review browser drawn into a `TestBackend`: rendering is a pure function of the `App`, and
 //! keys go through the same binding tables as in the terminal.
 
-mod common;
+mod support;
 
-use common::{ALL, CORRUPT, NEWER, S1, S2, S3, data_with};
 use convene::cli::ThemeName;
 use convene::tui::logs::{Action, App, Screen, action_for, perform, render, type_char, update};
 use convene::tui::theme::Theme;
@@ -11,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
+use support::fixtures::{ALL, CORRUPT, NEWER, S1, S2, S3, data_with};
 
 fn app(data: &std::path::Path) -> App {
     let mut app = App::open(data, data.to_path_buf()).expect("the index opens");

@@ -1,14 +1,14 @@
 //! Code shared by the test files (each includes it with `mod support;`):
 //! - [`rig`]: the live screen headless, with a fake clock and a log in a temporary folder;
 //! - [`cli`]: running the `convene` binary on a data folder of its own;
+//! - [`fixtures`]: the review fixtures, session logs written by the real engine;
 //! - [`tmux`]: a private tmux server for the real-terminal tests;
 //! - the one fixed start time every test's wall clock counts from ([`START`], [`wall`]).
-//!
-//! The review fixtures (logs written by the real engine) are in `tests/common`.
 
 #![allow(dead_code, unused_imports, clippy::cast_possible_wrap)]
 
 pub mod cli;
+pub mod fixtures;
 pub mod rig;
 pub mod tmux;
 
