@@ -91,6 +91,16 @@ pub struct GroupView {
 /// Rows loaded beyond the screen on each side, so that moving a little reads nothing.
 const MARGIN: usize = 100;
 
+/// The report on screen: the figures, which protocol's page is shown, and how far it is scrolled.
+#[derive(Debug, Clone)]
+pub struct ReportView {
+    pub report: Report,
+    /// The protocol shown (an index into `report.protocols`).
+    pub protocol: usize,
+    /// The first stage row shown.
+    pub scroll: usize,
+}
+
 /// Everything the browser shows. [`render`] reads only this.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -112,7 +122,7 @@ pub struct App {
     /// List rows that fit on screen (as last told to [`update`]).
     pub page: usize,
     pub detail: Option<DetailView>,
-    pub report: Option<(Report, usize, usize)>,
+    pub report: Option<ReportView>,
     pub group: Option<GroupView>,
     pub help: bool,
     /// A line for the status bar: where an export went, or what went wrong.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
-use super::{Action, App, DetailView, GroupSession, GroupView, Screen};
+use super::{Action, App, DetailView, GroupSession, GroupView, ReportView, Screen};
 use crate::log::reader::read_log;
 use crate::review::actions::ActionFilter;
 use crate::review::detail::{self, Session};
@@ -77,7 +77,7 @@ fn report(app: &mut App) -> Result<(), ReviewError> {
     let Some(index) = app.index.clone() else { return Ok(()) };
     let data = index.sessions_dir().parent().unwrap_or(index.sessions_dir()).to_path_buf();
     let whole = crate::review::Index::open_with(&data, false)?;
-    app.report = Some((whole.report(&app.query())?, 0, 0));
+    app.report = Some(ReportView { report: whole.report(&app.query())?, protocol: 0, scroll: 0 });
     app.screen = Screen::Report;
     Ok(())
 }
@@ -291,7 +291,7 @@ pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
             }
         }
         Screen::Report => {
-            if let Some((r, which, scroll)) = app.report.as_mut() {
+            if let Some(ReportView { report: r, protocol: which, scroll }) = app.report.as_mut() {
                 let last = r.protocols.len().saturating_sub(1);
                 match action {
                     Action::Left => *which = which.saturating_sub(1),

@@ -7,7 +7,7 @@ use ratatui::widgets::{
     Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, Paragraph, Row, Table, Widget, Wrap,
 };
 
-use super::{App, DetailView, GroupView, Screen, keys};
+use super::{App, DetailView, GroupView, ReportView, Screen, keys};
 use crate::review::{SessionStatus, fmt, report};
 use crate::text::sanitize;
 use crate::tui::keys::Binding;
@@ -313,7 +313,7 @@ fn render_detail(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
 /// └─────────────────────────────────────────────────────────────┘
 /// ```
 fn render_report(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
-    let Some((r, which, scroll)) = &app.report else { return };
+    let Some(ReportView { report: r, protocol: which, scroll }) = &app.report else { return };
     let Some(p) = r.protocols.get(*which) else {
         let block = Block::default().borders(Borders::ALL).title(" Report ");
         let inner = block.inner(area);
