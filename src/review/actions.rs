@@ -385,17 +385,19 @@ pub fn open_in<'a>(
     let filter =
         ActionFilter { group: Some(group.to_string()), open: true, ..ActionFilter::default() };
     // The date only matters for "overdue", which is not asked for here.
-    actions(digests, &filter, NaiveDate::MIN)
-        .into_iter()
-        .map(|a| CarriedCommitment {
-            session: a.session,
-            id: a.id,
-            owner: a.owner,
-            text: a.text,
-            due: a.due,
-            made: Some(a.made.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
-        })
-        .collect()
+    actions(digests, &filter, NaiveDate::MIN).into_iter().map(carried).collect()
+}
+
+/// An open commitment as the next session of its group carries it, to follow up.
+pub(crate) fn carried(a: Action) -> CarriedCommitment {
+    CarriedCommitment {
+        session: a.session,
+        id: a.id,
+        owner: a.owner,
+        text: a.text,
+        due: a.due,
+        made: Some(a.made.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
+    }
 }
 
 /// Every commitment from earlier sessions of `group` (case-insensitive) that no later follow-up

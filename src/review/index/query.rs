@@ -588,14 +588,7 @@ impl Index {
         let mut out = Vec::new();
         // The date only matters for "overdue", which is not asked for here.
         self.for_each_action(&filter, NaiveDate::MIN, |a| {
-            out.push(CarriedCommitment {
-                session: a.session,
-                id: a.id,
-                owner: a.owner,
-                text: a.text,
-                due: a.due,
-                made: Some(a.made.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
-            });
+            out.push(crate::review::actions::carried(a));
             true
         })?;
         Ok(out)
