@@ -626,15 +626,23 @@ impl Index {
             // driving the loop from the set of files instead.
             let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
             let mut left_out = 0;
+            // Every shown session's runs need no test of their file: runs carry `shown`.
+            let (chosen, run_args) = if q.filter.is_empty() && q.words.is_empty() {
+                ("r.shown = 1".to_string(), Vec::new())
+            } else {
+                (
+                    format!("r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})"),
+                    args.clone(),
+                )
+            };
             let mut st = self.conn.prepare(&format!(
                 "SELECT s.protocol_id, s.stage, s.name, r.sort_ms, r.pos, r.planned_ms,
                     r.actual_ms, r.extensions, r.extended_ms, r.refusals, r.shortenings,
                     r.shortened_ms, r.left_how, r.finished
                  FROM stages s CROSS JOIN runs r ON r.sid = s.sid
-                 WHERE r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})
-                 ORDER BY s.protocol_id, s.stage"
+                 WHERE {chosen} ORDER BY s.protocol_id, s.stage"
             ))?;
-            let mut rows = st.query(params_from_iter(args.iter()))?;
+            let mut rows = st.query(params_from_iter(run_args.iter()))?;
             // A million rows: read in place, allocating only when the stage changes.
             let mut acc: Option<(String, Acc)> = None;
             while let Some(r) = rows.next()? {
