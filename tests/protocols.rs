@@ -68,6 +68,7 @@ invalid! {
     min_above_max => "min-above-max",
     too_many_roles_for_group => "too-many-roles-for-group",
     unsupported_format => "unsupported-format",
+    format2_field_in_format1 => "format2-field-in-format1",
     non_kebab_id => "non-kebab-id",
     facilitator_cue_without_facilitator => "facilitator-cue-without-facilitator",
     several_problems => "several-problems",
@@ -585,9 +586,9 @@ fn deep_nesting_is_an_error_not_a_crash_or_a_hang() {
     }
     // Deep nesting beside a format number this version does not read: refused for the format,
     // without walking the nesting slowly.
-    let text = format!("{{\"format\": 2, \"x\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let text = format!("{{\"format\": 3, \"x\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
     let err = load_err(text.as_bytes());
-    assert!(err.contains("p.json:1:2: format: format 2 is newer"), "{err}");
+    assert!(err.contains("p.json:1:2: format: format 3 is newer"), "{err}");
 }
 
 #[test]

@@ -30,7 +30,7 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use super::model::{FORMAT_VERSION, Protocol};
+use super::model::{FORMAT_1, FORMAT_VERSION, Protocol};
 use super::nearest;
 use super::validate::{Problem, format_problem, validate};
 use crate::text::sanitize;
@@ -259,7 +259,7 @@ pub fn parse_protocol(text: &str, path: &str) -> Result<Protocol, LoadError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if let Ok(Version { format: Some(format) }) = serde_json::from_str::<Version>(text)
         && let Some(found) = format.as_u64()
-        && found != u64::from(FORMAT_VERSION)
+        && !(u64::from(FORMAT_1)..=u64::from(FORMAT_VERSION)).contains(&found)
     {
         return Err(LoadError::Invalid {
             path: path.to_string(),

@@ -8,7 +8,7 @@ pub mod model;
 pub mod plan;
 pub mod validate;
 
-pub use duration::{Minutes, clock, format_duration_short, parse_duration};
+pub use duration::{Minutes, clock, format_duration_short, parse_duration, parse_duration_range};
 pub use library::{Entry, Library, Origin};
 pub use load::{LoadError, MAX_FILE_BYTES, load_file, parse_protocol, parse_protocol_bytes};
 pub use model::*;

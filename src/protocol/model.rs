@@ -1,4 +1,9 @@
-//! The protocol file format (`"format": 1`), as serde types. See `docs/protocol-format.md`.
+//! The protocol file format (`"format": 1` and `"format": 2`), as serde types. See
+//! `docs/protocol-format.md`.
+//!
+//! Format 2 is format 1 plus the fields marked "format 2" below; a format 1 file that uses one of
+//! them is refused with a message naming the field (`validate`), so format 1 files keep meaning
+//! exactly what they meant.
 //!
 //! Durations stay as the strings the author wrote, so that a log can embed the protocol exactly as
 //! it was used; `validate` checks them and the accessors here parse them.
@@ -8,10 +13,12 @@ use std::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::duration::parse_duration;
+use super::duration::{parse_duration, parse_duration_range};
 
-/// The protocol format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest protocol format this build reads (it reads every format from 1 up to this one).
+pub const FORMAT_VERSION: u32 = 2;
+/// The first format, still read unchanged.
+pub const FORMAT_1: u32 = 1;
 
 /// Role ids that every protocol may use in stages without declaring them.
 pub const FACILITATOR: &str = "facilitator";
@@ -22,7 +29,10 @@ pub const EVERYONE: &str = "everyone";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Protocol {
-    /// Format version; must be [`FORMAT_VERSION`].
+    /// A JSON Schema reference for editors (`convene protocols schema`); ignored by convene.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Format version: 1 or 2 ([`FORMAT_VERSION`]).
     pub format: u32,
     /// Kebab-case, unique in the library.
     pub id: String,
@@ -54,6 +64,65 @@ pub struct Protocol {
     /// Ground rules, shown before the first stage and on demand.
     #[serde(default)]
     pub norms: Vec<String>,
+    /// Format 2: ground rules that are ours, not the source's; shown marked as such.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added_norms: Vec<String>,
+    /// Format 2: the extension policy of a round as a whole (a presenter's slot). Under
+    /// `group-agreement`, extending a stage of the round asks for agreement only when it would
+    /// take the round past its planned total; moving time between its stages is free. Stages of
+    /// the round then use `free` unless they set their own policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_extension: Option<ExtensionPolicy>,
+    /// Format 2: markers on the session's elapsed time (from the start of the first stage).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<MarkerSpec>,
+    /// Format 2: facts about participants the protocol uses (school, category...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<FactSpec>,
+    /// Format 2: the sessions of one group form a numbered course.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<CourseSpec>,
+}
+
+/// Format 2: a marker on the session's elapsed time, e.g. "typical minimum reached" at 1h30m.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkerSpec {
+    /// Elapsed session time, such as `"1h30m"`.
+    pub after: String,
+    pub message: String,
+    /// A warning (shown as one, with its word), rather than information. It never stops the
+    /// session.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub warn: bool,
+}
+
+/// Format 2: a fact about each participant, given with `--people "Ann (Oak Primary)"` or a roster
+/// file's column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactSpec {
+    /// Kebab-case key; the roster file's column of the same name. `school` is the fact a bare
+    /// value in parentheses gives (`Ann (Oak Primary)`).
+    pub key: String,
+    /// How the fact is named on screen: "School", "Problem category".
+    pub label: String,
+    /// The values allowed, if the fact is a choice (e.g. pupil, parent, course leader,
+    /// colleague).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// Every participant should have it: the start card warns for those without it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+}
+
+/// Format 2: a course, such as the middle-leader programme's three to six sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseSpec {
+    /// How many sessions a course has: `"3-6"` or `"4"`. A session numbered outside it is
+    /// warned about, never refused.
+    pub sessions: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +141,10 @@ pub struct RoleSpec {
     pub count: RoleCount,
     /// What this role does and must not do, in one line.
     pub guidance: String,
+    /// Format 2: the role is held by a team of named people together (an executive team),
+    /// those given the fact `role` with this role's id or name; `count` is then the fewest.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub team: bool,
 }
 
 /// How many people hold a role in one group.
@@ -88,9 +161,20 @@ pub struct GroupRules {
     /// Fewest participants in a session.
     #[serde(default = "one")]
     pub min: u32,
-    /// Most participants in a session (refused above).
+    /// Most participants in a session (refused above): a rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<u32>,
+    /// Format 2: most participants recommended (a warning above, never a refusal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommended_max: Option<u32>,
+    /// Format 2: a fact key (e.g. `school`) each member of the session is expected to differ
+    /// on: "one member per school" (a warning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_per: Option<String>,
+    /// Format 2: a fact key (e.g. `school`) the split groups should mix: members are dealt so
+    /// that a group's members differ on it where the roster allows (cross-school trios).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mix: Option<String>,
     /// Split the participants into parallel groups of this size that share one clock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_into: Option<u32>,
@@ -105,7 +189,15 @@ fn one() -> u32 {
 
 impl Default for GroupRules {
     fn default() -> Self {
-        Self { min: 1, max: None, split_into: None, multiple_of: None }
+        Self {
+            min: 1,
+            max: None,
+            recommended_max: None,
+            split_into: None,
+            multiple_of: None,
+            one_per: None,
+            mix: None,
+        }
     }
 }
 
@@ -173,7 +265,8 @@ pub struct StageSpec {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
-    /// `"4m"`, `"90s"`, `"1h30m"`.
+    /// `"4m"`, `"90s"`, `"1h30m"`; format 2 also a range, `"90m-2h"`: planned at the lower
+    /// end, warned at the upper.
     pub duration: String,
     #[serde(default)]
     pub timing: Timing,
@@ -197,6 +290,38 @@ pub struct StageSpec {
     /// This stage reviews the group's open commitments from earlier sessions.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub follow_up: bool,
+    /// Format 2: more timed cues, counted from the end (`before`) or the start (`after`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<TimedCue>,
+    /// Format 2: run or skipped by the facilitator; skipping it asks nothing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
+    /// Format 2: the stage runs only from this session of a course on (2: the gap-task review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_session: Option<u32>,
+    /// Format 2: several records expected before the stage is left (with `expects`, if both).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<Expectation>,
+    /// Format 2: the id of a carried record (`"carry": true`) whose note from the group's
+    /// previous session this stage shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carried: Option<String>,
+}
+
+/// Format 2: a cue shown at a time in a stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimedCue {
+    /// Time before the planned end, such as `"3m"` (exactly one of `before` and `after`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// Time after the stage starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    pub message: String,
+    /// The role that acts on the cue; the screen names its holders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,12 +346,46 @@ pub struct WarningSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
+    /// Format 2: kebab-case id, unique in the protocol; needed to carry the record or to tell
+    /// several records of a stage apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub record: RecordKind,
     /// The role that owns the record (default owner of a commitment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     /// What is expected, in a few words: "Coachee's commitment, with a time frame".
     pub label: String,
+    /// Format 2: fields the record must have: `"due"` (a commitment's time frame), `"about"`
+    /// (a note's subject or owner).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub require: Vec<RecordField>,
+    /// Format 2: one record for each participant (or, in a stage of a round, each member of
+    /// the group), not one in all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<Per>,
+    /// Format 2: the note is carried to the next session of the same group, where the stage
+    /// naming this record's id in `carried` shows it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub carry: bool,
+}
+
+/// Format 2: a field a record must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordField {
+    /// A commitment's time frame ("By").
+    Due,
+    /// A note's "About" (a subject, or the owner of an area).
+    About,
+}
+
+/// Format 2: whom a record is expected for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Per {
+    /// One for each participant.
+    Participant,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -282,9 +441,20 @@ impl Protocol {
         }
     }
 
-    /// The extension policy in force for a stage.
+    /// The extension policy in force for a stage (under a `round_extension`, a round's stages
+    /// are `free` unless they set their own; the round's rule is checked on its total).
     pub fn extension_for(&self, stage: &StageSpec) -> ExtensionPolicy {
-        stage.extension.unwrap_or(self.extension)
+        let in_round = self.round.iter().any(|s| s.id == stage.id);
+        match stage.extension {
+            Some(policy) => policy,
+            None if in_round && self.round_extension.is_some() => ExtensionPolicy::Free,
+            None => self.extension,
+        }
+    }
+
+    /// Every record a stage expects: `expects`, then `records`.
+    pub fn expected_records(stage: &StageSpec) -> impl Iterator<Item = &Expectation> {
+        stage.expects.iter().chain(stage.records.iter())
     }
 
     /// People needed in a group for the roles with a fixed count (the `rest` role needs none),
@@ -306,9 +476,15 @@ impl Protocol {
 }
 
 impl StageSpec {
-    /// The duration in seconds; `None` only for a protocol that failed validation.
+    /// The planned duration in seconds (a range's lower end); `None` only for a protocol that
+    /// failed validation.
     pub fn duration_secs(&self) -> Option<u64> {
-        parse_duration(&self.duration).ok().filter(|s| *s > 0)
+        parse_duration_range(&self.duration).ok().map(|(low, _)| low).filter(|s| *s > 0)
+    }
+
+    /// The upper end of a duration range (`"90m-2h"` gives 7200), if the duration is one.
+    pub fn duration_upper_secs(&self) -> Option<u64> {
+        parse_duration_range(&self.duration).ok().and_then(|(_, high)| high)
     }
 
     /// `Name — subtitle`, or the name alone.

@@ -13,9 +13,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::duration::parse_duration;
+use super::duration::{parse_duration, parse_duration_range};
 use super::model::{
-    EVERYONE, FACILITATOR, FORMAT_VERSION, Part, Protocol, RoleCount, Rounds, StageSpec,
+    EVERYONE, FACILITATOR, FORMAT_1, FORMAT_VERSION, Part, Protocol, RoleCount, Rounds, StageSpec,
 };
 use crate::text::sanitize;
 
@@ -49,10 +49,12 @@ pub fn validate(p: &Protocol, text: Option<&str>) -> Vec<Problem> {
 pub fn format_problem(found: u64, text: Option<&str>) -> Problem {
     let message = if found > u64::from(FORMAT_VERSION) {
         format!(
-            "format {found} is newer than this version of convene understands (it reads format {FORMAT_VERSION}): update convene to use this file"
+            "format {found} is newer than this version of convene understands (it reads formats {FORMAT_1} to {FORMAT_VERSION}): update convene to use this file"
         )
     } else {
-        format!("unsupported format {found}: this version of convene reads format {FORMAT_VERSION}")
+        format!(
+            "unsupported format {found}: this version of convene reads formats {FORMAT_1} to {FORMAT_VERSION}"
+        )
     };
     let at = text.and_then(|t| json_positions(t).get("format").copied());
     Problem { line: at.map(|a| a.0), column: at.map(|a| a.1), place: "format".into(), message }
@@ -89,9 +91,25 @@ impl Validator {
     }
 
     fn check(&mut self, p: &Protocol) {
-        if p.format != FORMAT_VERSION {
+        if !(FORMAT_1..=FORMAT_VERSION).contains(&p.format) {
             let Problem { place, message, .. } = format_problem(u64::from(p.format), None);
             self.push("format", &place, &message);
+        }
+        if p.format == FORMAT_1 {
+            for (path, field) in format2_fields(p) {
+                let what = if field == "duration" {
+                    "a duration range (\"90m-2h\") is format 2".to_string()
+                } else {
+                    format!("\"{field}\" is a format 2 field")
+                };
+                self.push(
+                    &path,
+                    &field,
+                    &format!(
+                        "{what}: set \"format\": 2 to use it (format 1 files keep meaning what they meant)"
+                    ),
+                );
+            }
         }
         if !is_kebab(&p.id) {
             self.push(
@@ -111,7 +129,27 @@ impl Validator {
         self.check_roles(p);
         self.check_group(p);
         self.check_stages(p);
+        self.check_records(p);
+        self.check_timing(p);
+        self.check_people(p);
+        self.check_course(p);
     }
+
+    /// Format 2 records: ids, required fields, `per`, `carry` and `carried` references.
+    #[allow(clippy::unused_self)]
+    fn check_records(&mut self, _p: &Protocol) {}
+
+    /// Format 2 timing: `cues`, `markers`, duration ranges, `round_extension`.
+    #[allow(clippy::unused_self)]
+    fn check_timing(&mut self, _p: &Protocol) {}
+
+    /// Format 2 people: `facts`, `recommended_max`, `one_per`, `mix`, team roles.
+    #[allow(clippy::unused_self)]
+    fn check_people(&mut self, _p: &Protocol) {}
+
+    /// Format 2 courses: `course.sessions`, `from_session`.
+    #[allow(clippy::unused_self)]
+    fn check_course(&mut self, _p: &Protocol) {}
 
     fn check_roles(&mut self, p: &Protocol) {
         if p.roles.is_empty() {
@@ -244,7 +282,7 @@ impl Validator {
         if s.name.trim().is_empty() {
             self.push(&format!("{at}/name"), place, "name is empty");
         }
-        let duration = match parse_duration(&s.duration) {
+        let duration = match parse_duration_range(&s.duration).map(|(low, _)| low) {
             Ok(0) => {
                 self.push(&format!("{at}/duration"), place, "duration is zero");
                 None
@@ -512,4 +550,46 @@ mod tests {
         assert!(map.contains_key("a/0/0/0/0/0/0/0"));
         assert_eq!(map.get("b").map(|p| p.1), Some(text.find("\"b\"").expect("b") + 1));
     }
+}
+
+/// The format 2 fields a protocol uses, as (path, field name), for refusing them in format 1.
+fn format2_fields(p: &Protocol) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut add = |used: bool, path: String| {
+        if used {
+            let field = path.rsplit('/').next().unwrap_or(&path).to_string();
+            found.push((path, field));
+        }
+    };
+    add(!p.added_norms.is_empty(), "added_norms".into());
+    add(p.round_extension.is_some(), "round_extension".into());
+    add(!p.markers.is_empty(), "markers".into());
+    add(!p.facts.is_empty(), "facts".into());
+    add(p.course.is_some(), "course".into());
+    add(p.group.recommended_max.is_some(), "group/recommended_max".into());
+    add(p.group.one_per.is_some(), "group/one_per".into());
+    add(p.group.mix.is_some(), "group/mix".into());
+    for (i, role) in p.roles.iter().enumerate() {
+        add(role.team, format!("roles/{i}/team"));
+    }
+    for (part, stages) in
+        [(Part::Opening, &p.opening), (Part::Round, &p.round), (Part::Closing, &p.closing)]
+    {
+        for (i, s) in stages.iter().enumerate() {
+            let at = |field: &str| format!("{}/{i}/{field}", part.label());
+            add(s.duration.contains('-'), at("duration"));
+            add(!s.cues.is_empty(), at("cues"));
+            add(s.optional, at("optional"));
+            add(s.from_session.is_some(), at("from_session"));
+            add(!s.records.is_empty(), at("records"));
+            add(s.carried.is_some(), at("carried"));
+            if let Some(x) = &s.expects {
+                add(x.id.is_some(), at("expects/id"));
+                add(!x.require.is_empty(), at("expects/require"));
+                add(x.per.is_some(), at("expects/per"));
+                add(x.carry, at("expects/carry"));
+            }
+        }
+    }
+    found
 }

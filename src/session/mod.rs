@@ -23,5 +23,5 @@ pub use event::{
     Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, Rejection, Stamped,
 };
 pub use request::{CheckedSetup, SetupRequest, SetupRequestError};
-pub use setup::{CarriedCommitment, Setup, SetupError, check_setup};
+pub use setup::{CarriedCommitment, CarriedNote, Setup, SetupError, check_setup};
 pub use state::{SessionState, Status, apply, replay};

@@ -78,6 +78,9 @@ impl SetupRequest {
             overrides,
             auto_advance: self.auto_advance,
             carried: self.carried,
+            facts: std::collections::BTreeMap::new(),
+            session_number: None,
+            carried_notes: Vec::new(),
         };
         match check_setup(&setup) {
             Ok(warnings) => Ok(CheckedSetup { setup, warnings }),

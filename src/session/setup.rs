@@ -39,6 +39,16 @@ pub struct Setup {
     /// Open commitments from earlier sessions of this group, for a follow-up stage.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carried: Vec<CarriedCommitment>,
+    /// Facts about participants (format 2 `facts`): name to fact key to value, such as
+    /// `"Ann" → {"school": "Oak Primary"}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: BTreeMap<String, BTreeMap<String, String>>,
+    /// This session's number in the group's course (format 2 `course`), from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_number: Option<u32>,
+    /// Notes carried from the group's previous session (records with `"carry": true`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried_notes: Vec<CarriedNote>,
 }
 
 impl Setup {
@@ -57,6 +67,9 @@ impl Setup {
             overrides: BTreeMap::new(),
             auto_advance: false,
             carried: Vec::new(),
+            facts: BTreeMap::new(),
+            session_number: None,
+            carried_notes: Vec::new(),
         }
     }
 }
@@ -73,6 +86,19 @@ pub struct CarriedCommitment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
     /// When it was made (RFC 3339), for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made: Option<String>,
+}
+
+/// A note carried from the group's previous session, shown by the stage that names its record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarriedNote {
+    /// The session the note was recorded in.
+    pub session: String,
+    /// The record id (`expects.id` / `records[].id`) it was recorded for.
+    pub record: String,
+    pub text: String,
+    /// When it was recorded (RFC 3339), for display.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub made: Option<String>,
 }

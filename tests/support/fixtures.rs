@@ -40,9 +40,27 @@ pub const NEWER: &str = "20261121-090000-000";
 
 pub const ALL: [&str; 7] = [S1, S2, S3, UNFINISHED, TORN, CORRUPT, NEWER];
 
-/// Where the review indexes of the tests' data folders go (not the user's cache folder).
+/// Where the review indexes of the tests' data folders go (not the user's cache folder). Each
+/// temporary data folder gets an index there; those of earlier runs (untouched for ten minutes) are
+/// removed once per test process, so the folder does not grow run after run.
 pub fn test_cache_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("index-cache")
+    static CLEANED: std::sync::Once = std::sync::Once::new();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("index-cache");
+    CLEANED.call_once(|| {
+        let Ok(items) = std::fs::read_dir(dir.join("index")) else { return };
+        for item in items.flatten() {
+            let old = item
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(600));
+            if old {
+                let _ = std::fs::remove_file(item.path());
+            }
+        }
+    });
+    dir
 }
 
 /// A temporary data folder holding copies of these fixture sessions.
