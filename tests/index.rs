@@ -222,13 +222,12 @@ fn an_index_that_cannot_be_kept_is_built_in_memory() {
 
 fn setup(protocol: &str, people: &[&str], group: Option<&str>) -> Setup {
     Setup {
-        protocol: Library::builtin_only().get(protocol).expect("built-in").clone(),
-        participants: people.iter().map(|p| (*p).to_string()).collect(),
         facilitator: Some("Fiona Grant".into()),
         group_name: group.map(str::to_string),
-        overrides: std::collections::BTreeMap::new(),
-        auto_advance: false,
-        carried: vec![],
+        ..Setup::new(
+            Library::builtin_only().get(protocol).expect("built-in").clone(),
+            people.iter().copied(),
+        )
     }
 }
 

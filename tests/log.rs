@@ -81,6 +81,9 @@ fn quick_setup() -> Setup {
             due: Some("2 weeks".into()),
             made: Some("2026-11-09T08:41:07.215+00:00".into()),
         }],
+        facts: std::collections::BTreeMap::new(),
+        session_number: None,
+        carried_notes: vec![],
     }
 }
 

@@ -139,6 +139,28 @@ pub fn clock(secs: u64, minutes: Minutes) -> String {
     }
 }
 
+/// Parses a duration or a range of two (`"90m-2h"`, format 2) into the lower end and, for a
+/// range, the upper end, in seconds.
+///
+/// # Errors
+/// What is wrong: either end not a duration, or an upper end not above the lower.
+pub fn parse_duration_range(text: &str) -> Result<(u64, Option<u64>), String> {
+    match text.split_once('-') {
+        None => parse_duration(text).map(|secs| (secs, None)),
+        Some((low, high)) => {
+            let low = parse_duration(low)?;
+            let high = parse_duration(high)?;
+            if high <= low {
+                return Err(format!(
+                    "\"{}\" is not a range: the upper end must be longer than the lower",
+                    text.trim()
+                ));
+            }
+            Ok((low, Some(high)))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,27 +200,5 @@ mod tests {
         assert_eq!(clock(4 * 60, Minutes::Plain), "4:00");
         assert_eq!(clock(5400, Minutes::Padded), "1:30:00");
         assert_eq!(clock(5400, Minutes::Plain), "1:30:00");
-    }
-}
-
-/// Parses a duration or a range of two (`"90m-2h"`, format 2) into the lower end and, for a
-/// range, the upper end, in seconds.
-///
-/// # Errors
-/// What is wrong: either end not a duration, or an upper end not above the lower.
-pub fn parse_duration_range(text: &str) -> Result<(u64, Option<u64>), String> {
-    match text.split_once('-') {
-        None => parse_duration(text).map(|secs| (secs, None)),
-        Some((low, high)) => {
-            let low = parse_duration(low)?;
-            let high = parse_duration(high)?;
-            if high <= low {
-                return Err(format!(
-                    "\"{}\" is not a range: the upper end must be longer than the lower",
-                    text.trim()
-                ));
-            }
-            Ok((low, Some(high)))
-        }
     }
 }

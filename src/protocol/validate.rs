@@ -510,48 +510,6 @@ pub fn json_positions(text: &str) -> HashMap<String, Position> {
     map
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kebab_case() {
-        assert!(is_kebab("project-tuning"));
-        assert!(is_kebab("grow2"));
-        assert!(!is_kebab("Project"));
-        assert!(!is_kebab("a--b"));
-        assert!(!is_kebab("-a"));
-        assert!(!is_kebab(""));
-        assert!(!is_kebab("a_b"));
-    }
-
-    #[test]
-    fn json_positions_finds_keys_and_elements() {
-        let text = "{\n  \"id\": \"x\",\n  \"round\": [\n    { \"id\": \"a\" },\n    {\n      \"id\": \"é\",\n      \"speak\": [1, \"two\\\"\"]\n    }\n  ]\n}";
-        let map = json_positions(text);
-        assert_eq!(map.get(""), Some(&(1, 1)));
-        assert_eq!(map.get("id"), Some(&(2, 3)));
-        assert_eq!(map.get("round"), Some(&(3, 3)));
-        assert_eq!(map.get("round/0/id"), Some(&(4, 7)));
-        assert_eq!(map.get("round/1"), Some(&(5, 5)));
-        assert_eq!(map.get("round/1/id"), Some(&(6, 7)));
-        assert_eq!(map.get("round/1/speak/1"), Some(&(7, 20)));
-        assert_eq!(map.get("round/2"), None);
-    }
-
-    #[test]
-    fn json_positions_skips_what_no_protocol_has() {
-        let long = "k".repeat(33);
-        let deep = format!("{}1{}", "[".repeat(20), "]".repeat(20));
-        let text = format!("{{\"{long}\": [1], \"a\": {deep}, \"b\": 2}}");
-        let map = json_positions(&text);
-        assert!(!map.keys().any(|k| k.starts_with('k')), "{map:?}");
-        assert!(map.keys().all(|k| k.split('/').count() <= MAX_PATH_DEPTH), "{map:?}");
-        assert!(map.contains_key("a/0/0/0/0/0/0/0"));
-        assert_eq!(map.get("b").map(|p| p.1), Some(text.find("\"b\"").expect("b") + 1));
-    }
-}
-
 /// The format 2 fields a protocol uses, as (path, field name), for refusing them in format 1.
 fn format2_fields(p: &Protocol) -> Vec<(String, String)> {
     let mut found = Vec::new();
@@ -592,4 +550,46 @@ fn format2_fields(p: &Protocol) -> Vec<(String, String)> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kebab_case() {
+        assert!(is_kebab("project-tuning"));
+        assert!(is_kebab("grow2"));
+        assert!(!is_kebab("Project"));
+        assert!(!is_kebab("a--b"));
+        assert!(!is_kebab("-a"));
+        assert!(!is_kebab(""));
+        assert!(!is_kebab("a_b"));
+    }
+
+    #[test]
+    fn json_positions_finds_keys_and_elements() {
+        let text = "{\n  \"id\": \"x\",\n  \"round\": [\n    { \"id\": \"a\" },\n    {\n      \"id\": \"é\",\n      \"speak\": [1, \"two\\\"\"]\n    }\n  ]\n}";
+        let map = json_positions(text);
+        assert_eq!(map.get(""), Some(&(1, 1)));
+        assert_eq!(map.get("id"), Some(&(2, 3)));
+        assert_eq!(map.get("round"), Some(&(3, 3)));
+        assert_eq!(map.get("round/0/id"), Some(&(4, 7)));
+        assert_eq!(map.get("round/1"), Some(&(5, 5)));
+        assert_eq!(map.get("round/1/id"), Some(&(6, 7)));
+        assert_eq!(map.get("round/1/speak/1"), Some(&(7, 20)));
+        assert_eq!(map.get("round/2"), None);
+    }
+
+    #[test]
+    fn json_positions_skips_what_no_protocol_has() {
+        let long = "k".repeat(33);
+        let deep = format!("{}1{}", "[".repeat(20), "]".repeat(20));
+        let text = format!("{{\"{long}\": [1], \"a\": {deep}, \"b\": 2}}");
+        let map = json_positions(&text);
+        assert!(!map.keys().any(|k| k.starts_with('k')), "{map:?}");
+        assert!(map.keys().all(|k| k.split('/').count() <= MAX_PATH_DEPTH), "{map:?}");
+        assert!(map.contains_key("a/0/0/0/0/0/0/0"));
+        assert_eq!(map.get("b").map(|p| p.1), Some(text.find("\"b\"").expect("b") + 1));
+    }
 }
