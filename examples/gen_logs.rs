@@ -352,7 +352,7 @@ fn run_session(
                 &mut w,
                 when,
                 note_at,
-                Command::AddNote { text, about: None, group: None, private: false },
+                Command::AddNote { text, about: None, group: None, private: false, record: None },
             );
         }
         if rng.chance(8) {
@@ -363,7 +363,7 @@ fn run_session(
                 &mut w,
                 when,
                 note_at,
-                Command::AddNote { text, about, group: None, private: true },
+                Command::AddNote { text, about, group: None, private: true, record: None },
             );
         }
         if let Some(x) = st.spec(pos).and_then(|s| s.expects.clone())
@@ -381,7 +381,7 @@ fn run_session(
                 &mut w,
                 when,
                 note_at,
-                Command::AddCommitment { owner, text, due, group: None },
+                Command::AddCommitment { owner, text, due, group: None, record: None },
             );
         }
         if rng.chance(12) {

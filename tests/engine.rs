@@ -50,13 +50,15 @@ fn any_command() -> impl Strategy<Value = Command> {
             text,
             about: None,
             group: None,
-            private: true
+            private: true,
+            record: None
         }),
         ("[A-Za-z]{0,5}", "[a-z ]{0,12}").prop_map(|(owner, text)| Command::AddCommitment {
             owner,
             text,
             due: Some("2 weeks".into()),
-            group: None
+            group: None,
+            record: None
         }),
         Just(Command::End),
         Just(Command::MoveToFront { name: "Cat".into(), reason: None }),
@@ -184,6 +186,7 @@ fn every_builtin_runs_start_to_finish() {
                             text: "something".into(),
                             due: None,
                             group: None,
+                            record: None,
                         },
                         mono,
                     );
@@ -194,6 +197,7 @@ fn every_builtin_runs_start_to_finish() {
                             about: None,
                             group: None,
                             private: true,
+                            record: None,
                         },
                         mono,
                     );

@@ -278,6 +278,7 @@ fn reviews_run_while_a_live_session_writes_its_log() {
                 about: None,
                 group: None,
                 private: false,
+                record: None,
             });
             std::thread::sleep(Duration::from_millis(2));
         }
@@ -436,6 +437,7 @@ fn machine_writer() {
             text: format!("{machine} {i}"),
             due: Some("2 weeks".into()),
             group: None,
+            record: None,
         });
         w.exec(Command::End);
     }

@@ -173,6 +173,7 @@ fn scripted(data: &Path) -> Live {
                 about: Some("Ann".into()),
                 group: None,
                 private: true,
+                record: None,
             },
         ),
         (90_000, Command::Next { force: false }),
@@ -191,6 +192,7 @@ fn scripted(data: &Path) -> Live {
                 text: "Ask the SENCo about seating".into(),
                 due: Some("next Friday".into()),
                 group: None,
+                record: None,
             },
         ),
         (335_000, Command::Next { force: false }),
@@ -294,13 +296,15 @@ fn any_command() -> impl Strategy<Value = Command> {
                 text,
                 about,
                 group: None,
-                private
+                private,
+                record: None
             }),
         ("[A-Za-z]{0,5}", "[a-z ]{0,12}").prop_map(|(owner, text)| Command::AddCommitment {
             owner,
             text,
             due: Some("2 weeks".into()),
-            group: None
+            group: None,
+            record: None
         }),
         (1usize..4, any::<bool>()).prop_map(|(n, earlier)| Command::UpdateCommitment {
             session: earlier.then(|| "20261109-083012-345".to_string()),

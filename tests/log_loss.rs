@@ -59,7 +59,13 @@ fn key(app: &mut LiveScreen, code: KeyCode, ms: u64) {
 
 fn note(app: &mut LiveScreen, text: &str, ms: u64) {
     app.exec(
-        Command::AddNote { text: text.into(), about: None, group: None, private: true },
+        Command::AddNote {
+            text: text.into(),
+            about: None,
+            group: None,
+            private: true,
+            record: None,
+        },
         now(ms),
     )
     .expect("a note");

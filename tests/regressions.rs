@@ -97,6 +97,7 @@ fn parallel_triads_each_need_their_coachee_commitment() {
         text: "x".into(),
         due: Some("2 weeks".into()),
         group: Some(group),
+        record: None,
     };
     go(&mut st, commit("Ann", 0), 1_000);
     let r = decide(&st, Command::Next { force: false }, Now::new(1_000, wall(1_000))).unwrap_err();

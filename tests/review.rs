@@ -385,6 +385,7 @@ fn odd_session(data: &std::path::Path) {
                 text: "Ask Ann about the seating plan".into(),
                 due: Some("after Ann's return".into()),
                 group: None,
+                record: None,
             },
         ),
         (480, Command::End),

@@ -90,7 +90,13 @@ fn command(text: &str) -> Command {
         "refuse" => Command::RefuseExtension { by_ms: secs(rest) * 1000, reason: None },
         "shorten" => Command::Shorten { by_ms: secs(rest) * 1000 },
         "gap" => Command::ReportGap { gap_ms: secs(rest) * 1000, cause: GapCause::Suspend },
-        "note" => Command::AddNote { text: rest.into(), about: None, group: None, private: true },
+        "note" => Command::AddNote {
+            text: rest.into(),
+            about: None,
+            group: None,
+            private: true,
+            record: None,
+        },
         "commit" => {
             let parts: Vec<&str> = rest.split('|').map(str::trim).collect();
             Command::AddCommitment {
@@ -98,6 +104,7 @@ fn command(text: &str) -> Command {
                 text: parts[1].into(),
                 due: parts.get(2).map(|d| (*d).to_string()),
                 group: None,
+                record: None,
             }
         }
         "front" => Command::MoveToFront { name: rest.into(), reason: Some("pressing".into()) },

@@ -80,11 +80,11 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             let counted = s.is_running() && !s.paused;
             Ok(vec![Event::TimeGap { gap_ms, cause, counted }])
         }
-        Command::AddNote { text, about, group, private } => {
-            add_note(s, &text, about, group, private)
+        Command::AddNote { text, about, group, private, record } => {
+            add_note(s, &text, about, group, private, record)
         }
-        Command::AddCommitment { owner, text, due, group } => {
-            add_commitment(s, &owner, &text, due, group)
+        Command::AddCommitment { owner, text, due, group, record } => {
+            add_commitment(s, &owner, &text, due, group, record)
         }
         Command::UpdateCommitment { session, id, status, note } => {
             running(s)?;
@@ -223,6 +223,7 @@ fn add_note(
     about: Option<String>,
     group: Option<usize>,
     private: bool,
+    record: Option<String>,
 ) -> Result<Vec<Event>, Rejection> {
     running(s)?;
     let text = text.trim().to_string();
@@ -238,6 +239,7 @@ fn add_note(
         group,
         about: about.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
         private,
+        record,
     }])
 }
 
@@ -247,6 +249,7 @@ fn add_commitment(
     text: &str,
     due: Option<String>,
     group: Option<usize>,
+    record: Option<String>,
 ) -> Result<Vec<Event>, Rejection> {
     running(s)?;
     let (owner, text) = (owner.trim().to_string(), text.trim().to_string());
@@ -265,6 +268,7 @@ fn add_commitment(
         due: due.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
         round: s.stages.get(s.pos).and_then(|r| r.round),
         group,
+        record,
     }])
 }
 

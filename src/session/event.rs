@@ -178,12 +178,16 @@ pub enum Command {
         about: Option<String>,
         group: Option<usize>,
         private: bool,
+        /// The expected record (format 2 `id`) this note is for, if any.
+        record: Option<String>,
     },
     AddCommitment {
         owner: String,
         text: String,
         due: Option<String>,
         group: Option<usize>,
+        /// The expected record (format 2 `id`) this commitment is for, if any.
+        record: Option<String>,
     },
     /// Follow up a commitment: this session's (`session` None) or an earlier one's.
     UpdateCommitment {
@@ -278,6 +282,9 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         about: Option<String>,
         private: bool,
+        /// The expected record (format 2 `id`) this note is for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record: Option<String>,
     },
     CommitmentAdded {
         id: String,
@@ -290,6 +297,9 @@ pub enum Event {
         round: Option<usize>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         group: Option<usize>,
+        /// The expected record (format 2 `id`) this commitment is for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record: Option<String>,
     },
     CommitmentUpdated {
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -28,6 +28,9 @@ pub struct Note {
     pub private: bool,
     pub text: String,
     pub wall: DateTime<FixedOffset>,
+    /// The expected record (format 2 `id`) it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +44,9 @@ pub struct Commitment {
     pub text: String,
     pub due: Option<String>,
     pub wall: DateTime<FixedOffset>,
+    /// The expected record (format 2 `id`) it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
 }
 
 /// A follow-up of a commitment (this session's or an earlier one's).
@@ -320,7 +326,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
 /// Applies a note, a commitment or a follow-up: the records a session keeps.
 fn apply_record(s: &mut SessionState, e: &Stamped) {
     match &e.event {
-        Event::NoteAdded { id, pos, text, round, group, about, private } => {
+        Event::NoteAdded { id, pos, text, round, group, about, private, record } => {
             let stage = s.stages.get(*pos).map(|r| r.id.clone()).unwrap_or_default();
             s.notes.push(Note {
                 id: id.clone(),
@@ -332,9 +338,10 @@ fn apply_record(s: &mut SessionState, e: &Stamped) {
                 private: *private,
                 text: text.clone(),
                 wall: e.wall,
+                record: record.clone(),
             });
         }
-        Event::CommitmentAdded { id, pos, owner, text, due, round, group } => {
+        Event::CommitmentAdded { id, pos, owner, text, due, round, group, record } => {
             let stage = s.stages.get(*pos).map(|r| r.id.clone()).unwrap_or_default();
             s.commitments.push(Commitment {
                 id: id.clone(),
@@ -346,6 +353,7 @@ fn apply_record(s: &mut SessionState, e: &Stamped) {
                 text: text.clone(),
                 due: due.clone(),
                 wall: e.wall,
+                record: record.clone(),
             });
         }
         Event::CommitmentUpdated { session, id, status, note } => s.updates.push(Update {

@@ -138,7 +138,13 @@ fn next() -> Command {
 }
 
 fn note(text: &str, about: Option<&str>, private: bool) -> Command {
-    Command::AddNote { text: text.into(), about: about.map(str::to_string), group: None, private }
+    Command::AddNote {
+        text: text.into(),
+        about: about.map(str::to_string),
+        group: None,
+        private,
+        record: None,
+    }
 }
 
 fn commit(owner: &str, text: &str, due: &str) -> Command {
@@ -147,6 +153,7 @@ fn commit(owner: &str, text: &str, due: &str) -> Command {
         text: text.into(),
         due: Some(due.into()),
         group: None,
+        record: None,
     }
 }
 

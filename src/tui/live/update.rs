@@ -27,7 +27,7 @@ use crate::tui::keys::{self, Binding};
 pub enum Intent {
     None,
     /// Decide a command; write its events to the log, then apply and show them.
-    Exec(Exec),
+    Exec(Box<Exec>),
     /// End the session (unless it has ended), then leave the screen.
     End,
     /// Leave the session to resume later. Leaving on purpose pauses the clock first, so the time
@@ -56,7 +56,7 @@ pub struct Exec {
 impl Intent {
     /// A command; a refusal is shown as the message.
     fn exec(command: Command) -> Self {
-        Intent::Exec(Exec { command, said: None, refused: None })
+        Intent::Exec(Box::new(Exec { command, said: None, refused: None }))
     }
 }
 
@@ -320,7 +320,7 @@ fn agreement(s: &mut LiveScreen, action: Action, by_ms: u64) -> Intent {
         _ => return Intent::None,
     };
     s.overlay = Overlay::None;
-    Intent::Exec(Exec { command, said: Some(said.into()), refused: None })
+    Intent::Exec(Box::new(Exec { command, said: Some(said.into()), refused: None }))
 }
 
 fn follow_up(s: &mut LiveScreen, action: Action, selected: usize) -> Intent {
@@ -429,6 +429,7 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
                 about,
                 group: None,
                 private: true,
+                record: None,
             }
         }
         FormKind::Record => Command::AddNote {
@@ -436,6 +437,7 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
             about: None,
             group: None,
             private: false,
+            record: None,
         },
         FormKind::Commitment => {
             let owner = as_roster(value(0).unwrap_or_default());
@@ -448,6 +450,7 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
                 text: value(1).unwrap_or_default(),
                 due: value(2).filter(|d| !d.is_empty()),
                 group,
+                record: None,
             }
         }
         FormKind::FollowUp { session, id, status } => Command::UpdateCommitment {
@@ -478,7 +481,7 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
         FormKind::FollowUp { .. } => Overlay::FollowUp { selected: 0 },
         _ => Overlay::None,
     };
-    Intent::Exec(Exec { command, said: Some(said), refused: Some(f) })
+    Intent::Exec(Box::new(Exec { command, said: Some(said), refused: Some(f) }))
 }
 
 /// Performs an intent: the engine's commands (written to the log, then shown), leaving the
@@ -486,19 +489,22 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
 pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
     match intent {
         Intent::None => {}
-        Intent::Exec(Exec { command, said, refused }) => match s.exec(command, now) {
-            Ok(()) => {
-                if said.is_some() {
-                    s.message = said;
+        Intent::Exec(exec) => {
+            let Exec { command, said, refused } = *exec;
+            match s.exec(command, now) {
+                Ok(()) => {
+                    if said.is_some() {
+                        s.message = said;
+                    }
+                }
+                Err(r) => {
+                    s.message = Some(r.to_string());
+                    if let Some(f) = refused {
+                        s.overlay = Overlay::Form(f);
+                    }
                 }
             }
-            Err(r) => {
-                s.message = Some(r.to_string());
-                if let Some(f) = refused {
-                    s.overlay = Overlay::Form(f);
-                }
-            }
-        },
+        }
         Intent::End => {
             if !matches!(s.state.status, Status::Ended(_)) {
                 let r = s.exec(Command::End, now);
