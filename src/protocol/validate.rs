@@ -144,8 +144,76 @@ impl Validator {
     fn check_timing(&mut self, _p: &Protocol) {}
 
     /// Format 2 people: `facts`, `recommended_max`, `one_per`, `mix`, team roles.
-    #[allow(clippy::unused_self)]
-    fn check_people(&mut self, _p: &Protocol) {}
+    fn check_people(&mut self, p: &Protocol) {
+        let mut keys: Vec<&str> = Vec::new();
+        for (i, f) in p.facts.iter().enumerate() {
+            let at = format!("facts/{i}/key");
+            if !is_kebab(&f.key) {
+                self.push(
+                    &at,
+                    "facts",
+                    &format!("fact key \"{}\" is not kebab-case, like \"problem-category\"", f.key),
+                );
+            }
+            if keys.contains(&f.key.as_str()) {
+                self.push(&at, "facts", &format!("fact key \"{}\" is declared twice", f.key));
+            }
+            keys.push(&f.key);
+            if f.label.trim().is_empty() {
+                self.push(
+                    &format!("facts/{i}/label"),
+                    "facts",
+                    &format!("fact \"{}\" has an empty label", f.key),
+                );
+            }
+        }
+        let g = &p.group;
+        for (field, value) in [("one_per", &g.one_per), ("mix", &g.mix)] {
+            let Some(key) = value else { continue };
+            if !keys.contains(&key.as_str()) {
+                let hint = super::nearest(key, &keys)
+                    .map(|n| format!("; did you mean \"{n}\"?"))
+                    .unwrap_or_default();
+                let declared = if keys.is_empty() {
+                    "the protocol declares no facts".to_string()
+                } else {
+                    format!("facts: {}", keys.join(", "))
+                };
+                self.push(
+                    &format!("group/{field}"),
+                    "group",
+                    &format!("{field} \"{key}\" is not a declared fact{hint} ({declared})"),
+                );
+            }
+        }
+        if g.mix.is_some() && g.split_into.is_none() {
+            self.push(
+                "group/mix",
+                "group",
+                "mix needs split_into: only a session split into groups can mix them",
+            );
+        }
+        match (g.recommended_max, g.max) {
+            (Some(0), _) => self.push("group/recommended_max", "group", "recommended_max is 0"),
+            (Some(r), Some(max)) if r > max => self.push(
+                "group/recommended_max",
+                "group",
+                &format!(
+                    "recommended_max {r} is above max {max}: a recommendation within the rule"
+                ),
+            ),
+            _ => {}
+        }
+        for (i, role) in p.roles.iter().enumerate() {
+            if role.team && role.count == RoleCount::Rest {
+                self.push(
+                    &format!("roles/{i}/count"),
+                    &format!("role \"{}\"", role.id),
+                    "a team role needs a count (the fewest in the team), not \"rest\"",
+                );
+            }
+        }
+    }
 
     /// Format 2 courses: `course.sessions`, `from_session`.
     #[allow(clippy::unused_self)]

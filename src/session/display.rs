@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset};
 
-use super::setup::assignment;
+use super::setup::assignment_with;
 use super::stage_clock::to_i64;
 use super::state::{SessionState, Status};
 use crate::protocol::{Cue, EVERYONE, FACILITATOR, Minutes, Protocol, clock};
@@ -98,7 +98,7 @@ pub fn roles_round(s: &SessionState) -> Option<usize> {
 
 /// Roles per group for a round: `(name, role id)` in roster order.
 pub fn roles_in_round(s: &SessionState, round: usize) -> Vec<Vec<(String, String)>> {
-    s.groups.iter().map(|g| assignment(&s.setup.protocol, g, round)).collect()
+    s.groups.iter().map(|g| assignment_with(&s.setup.protocol, g, round, &s.setup.facts)).collect()
 }
 
 /// The names holding a role now, across all groups (facilitator and everyone included).
@@ -132,7 +132,9 @@ pub fn role_label(s: &SessionState, role: &str) -> (String, Vec<String>) {
         };
         return (label, names);
     }
-    let label = if names.len() > 1 { pluralize(&name) } else { name };
+    // A team ("Executive team") is one role held together: not pluralised.
+    let team = p.role(role).is_some_and(|r| r.team);
+    let label = if names.len() > 1 && !team { pluralize(&name) } else { name };
     (label, names)
 }
 

@@ -22,6 +22,8 @@ pub use decide::{decide, due, next_wake};
 pub use event::{
     Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, Rejection, Stamped,
 };
-pub use request::{CheckedSetup, SetupRequest, SetupRequestError};
+pub use request::{
+    CheckedSetup, People, SetupRequest, SetupRequestError, parse_people, parse_roster,
+};
 pub use setup::{CarriedCommitment, CarriedNote, Setup, SetupError, check_setup};
 pub use state::{SessionState, Status, apply, replay};

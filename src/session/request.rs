@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::setup::{CarriedCommitment, Setup, check_setup};
+use super::setup::{CarriedCommitment, Facts, SCHOOL, Setup, check_setup};
 use crate::protocol::Protocol;
 
 /// A session as asked for, on the command line (`convene run`) or on the home screen, before it
@@ -12,8 +12,11 @@ use crate::protocol::Protocol;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetupRequest {
     pub protocol: Protocol,
-    /// The participants as typed: names separated by commas, in order.
+    /// The participants as typed: names separated by commas, in order, each with facts in
+    /// parentheses if any: `Ann (Oak Primary), Ben (school: Elm; category: parent)`.
     pub people: String,
+    /// The participants read from a roster file (`--roster`), instead of `people`.
+    pub roster: Option<People>,
     /// A recurring group (blank: none).
     pub group: Option<String>,
     /// The facilitator's name (blank: none).
@@ -41,6 +44,14 @@ pub enum SetupRequestError {
     /// A `--stage` item whose duration does not read.
     #[error("--stage {item}: duration {problem}")]
     StageDuration { item: String, problem: String },
+    /// The participants' text does not read (`Ben: unclosed parenthesis`).
+    #[error("{problem}")]
+    People { problem: String },
+    /// Both a roster file and typed names: one list of people only.
+    #[error(
+        "give the people either with --people or with --roster, not both (the roster file can hold everyone, with their facts)"
+    )]
+    PeopleAndRoster,
     /// The engine refuses the setup (see [`check_setup`]).
     #[error("cannot start {protocol}:\n  {}", problems.join("\n  "))]
     Refused { protocol: String, problems: Vec<String> },
@@ -52,6 +63,7 @@ impl SetupRequest {
         Self {
             protocol,
             people: people.to_string(),
+            roster: None,
             group: None,
             facilitator: None,
             stages: Vec::new(),
@@ -70,15 +82,23 @@ impl SetupRequest {
     /// The checked setup, or why it cannot start.
     pub fn check(self) -> Result<CheckedSetup, SetupRequestError> {
         let overrides = parse_overrides(&self.stages)?;
+        let people = match self.roster {
+            Some(_) if !self.people.trim().is_empty() => {
+                return Err(SetupRequestError::PeopleAndRoster);
+            }
+            Some(roster) => roster,
+            None => parse_people(&self.people)
+                .map_err(|problem| SetupRequestError::People { problem })?,
+        };
         let setup = Setup {
-            participants: parse_people(&self.people),
+            participants: people.names,
             facilitator: non_blank(self.facilitator.as_deref()).map(str::to_string),
             group_name: non_blank(self.group.as_deref()).map(str::to_string),
             protocol: self.protocol,
             overrides,
             auto_advance: self.auto_advance,
             carried: self.carried,
-            facts: std::collections::BTreeMap::new(),
+            facts: people.facts,
             session_number: None,
             carried_notes: Vec::new(),
         };
@@ -97,9 +117,126 @@ fn non_blank(text: Option<&str>) -> Option<&str> {
     text.map(str::trim).filter(|t| !t.is_empty())
 }
 
-/// Splits `Ann, Ben,Cat` into names.
-pub fn parse_people(text: &str) -> Vec<String> {
-    text.split(',').map(|s| s.trim().to_string()).collect()
+/// Who takes part: the names in order, and the facts given for each (name → key → value).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct People {
+    pub names: Vec<String>,
+    pub facts: Facts,
+}
+
+/// Splits `Ann, Ben,Cat` into names, each with its facts in parentheses:
+/// `Ann (Oak Primary), Ben (Elm; category: parent), Cat (school: Ash; role: executive)`. A bare
+/// value is the `school`; `key: value` pairs are separated by `;`; keys are made kebab-case
+/// (`Problem category` → `problem-category`); a comma inside parentheses does not split names.
+///
+/// # Errors
+/// A person whose parentheses do not read, named: `Ben: unclosed parenthesis`.
+pub fn parse_people(text: &str) -> Result<People, String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0i32;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth <= 0 => {
+                items.push(std::mem::take(&mut current));
+                depth = 0;
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    items.push(current);
+    let mut people = People::default();
+    for item in &items {
+        let (name, facts) = parse_person(item)?;
+        if !facts.is_empty() {
+            people.facts.insert(name.clone(), facts);
+        }
+        people.names.push(name);
+    }
+    Ok(people)
+}
+
+/// How a name is quoted in a message: as typed, or escaped if it holds control characters.
+fn shown(name: &str) -> String {
+    if name.chars().any(crate::text::is_unsafe) {
+        format!("\"{}\"", name.escape_default())
+    } else if name.is_empty() {
+        "a person with no name".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// One person: `Ann`, or `Ann (Oak Primary; category: pupil)`.
+fn parse_person(item: &str) -> Result<(String, BTreeMap<String, String>), String> {
+    let item = item.trim();
+    let Some(open) = item.find('(') else {
+        if item.contains(')') {
+            return Err(format!(
+                "{}: a closing parenthesis without an opening one",
+                shown(item.split(')').next().unwrap_or_default().trim())
+            ));
+        }
+        return Ok((item.to_string(), BTreeMap::new()));
+    };
+    let name = item[..open].trim().to_string();
+    let who = shown(&name);
+    let rest = &item[open + 1..];
+    let Some(close) = rest.rfind(')') else {
+        return Err(format!(
+            "{who}: unclosed parenthesis (write \"{name} (Oak Primary)\" or \"{name} (school: Oak Primary; category: parent)\")"
+        ));
+    };
+    let after = rest[close + 1..].trim();
+    if !after.is_empty() {
+        return Err(format!(
+            "{who}: \"{}\" comes after the closing parenthesis: put every fact inside it",
+            after.escape_default()
+        ));
+    }
+    let inner = &rest[..close];
+    if inner.contains(['(', ')']) {
+        return Err(format!("{who}: parentheses inside the parentheses: use ; between facts"));
+    }
+    let mut facts = BTreeMap::new();
+    for part in inner.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = match part.split_once(':') {
+            Some((k, v)) => (fact_key(k), v.trim()),
+            None => (SCHOOL.to_string(), part),
+        };
+        if key.is_empty() {
+            return Err(format!(
+                "{who}: \"{}\" has no key before the colon",
+                part.escape_default()
+            ));
+        }
+        if value.is_empty() {
+            return Err(format!("{who}: {key} has no value"));
+        }
+        if facts.insert(key.clone(), value.to_string()).is_some() {
+            let hint = if key == SCHOOL && !part.contains(':') {
+                ": a value without a key is the school; write others as key: value"
+            } else {
+                ""
+            };
+            return Err(format!("{who}: {key} is given twice{hint}"));
+        }
+    }
+    Ok((name, facts))
+}
+
+/// A fact key as typed (`Problem category`, `problem_category`) in kebab-case:
+/// `problem-category`.
+pub fn fact_key(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Reads `ID=DURATION` items into stage id → seconds.
@@ -114,4 +251,101 @@ pub fn parse_overrides(items: &[String]) -> Result<BTreeMap<String, u64>, SetupR
         out.insert(id.trim().to_string(), secs);
     }
     Ok(out)
+}
+
+/// Reads a roster file's bytes (CSV, shown as `file` in messages): a header row with a `name`
+/// column (any case), whose other columns become facts (the header in kebab-case: `Problem
+/// category` → `problem-category`). A UTF-8 byte-order mark is skipped; blank rows and blank
+/// cells are ignored.
+///
+/// # Errors
+/// The problem, with the file, the line and the column: `people.csv:4: column "school": ...`.
+pub fn parse_roster(bytes: &[u8], file: &str) -> Result<People, String> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+    let mut records = reader.byte_records();
+    let line_of = |e: &csv::Error| e.position().map_or(1, csv::Position::line);
+    let read_error = |e: &csv::Error| match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{file}:{}: {len} columns, but the header row has {expected_len}", line_of(e))
+        }
+        _ => format!("{file}:{}: {e}", line_of(e)),
+    };
+    let header = match records.next() {
+        None => {
+            return Err(format!(
+                "{file}: the file is empty: the first row names the columns, one of them \"name\""
+            ));
+        }
+        Some(Err(e)) => return Err(read_error(&e)),
+        Some(Ok(h)) => h,
+    };
+    let mut keys = Vec::new();
+    for (i, cell) in header.iter().enumerate() {
+        let Ok(text) = std::str::from_utf8(cell) else {
+            return Err(format!("{file}:1: column {}: the header is not UTF-8 text", i + 1));
+        };
+        let key = fact_key(text);
+        if text.chars().any(crate::text::is_unsafe) {
+            return Err(format!(
+                "{file}:1: column {}: \"{}\" contains a control character",
+                i + 1,
+                text.escape_default()
+            ));
+        }
+        if !key.is_empty() && keys.contains(&key) {
+            return Err(format!(
+                "{file}:1: column {}: \"{key}\" is a second column of that name",
+                i + 1
+            ));
+        }
+        keys.push(key);
+    }
+    let Some(name_col) = keys.iter().position(|k| k == "name") else {
+        return Err(format!(
+            "{file}:1: no \"name\" column: the first row names the columns, such as name,school,category"
+        ));
+    };
+    let mut people = People::default();
+    for record in records {
+        let record = record.map_err(|e| read_error(&e))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let mut cells = Vec::new();
+        for (i, cell) in record.iter().enumerate() {
+            let column = keys.get(i).map_or_else(|| format!("{}", i + 1), |k| format!("\"{k}\""));
+            let Ok(text) = std::str::from_utf8(cell) else {
+                return Err(format!("{file}:{line}: column {column}: not UTF-8 text"));
+            };
+            let text = text.trim();
+            if text.chars().any(crate::text::is_unsafe) {
+                return Err(format!(
+                    "{file}:{line}: column {column}: \"{}\" contains a control character or escape sequence",
+                    text.escape_default()
+                ));
+            }
+            cells.push(text);
+        }
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        let name = cells.get(name_col).copied().unwrap_or_default();
+        if name.is_empty() {
+            return Err(format!("{file}:{line}: column \"name\": the name is empty"));
+        }
+        let facts: BTreeMap<String, String> = keys
+            .iter()
+            .zip(&cells)
+            .enumerate()
+            .filter(|(i, (k, v))| *i != name_col && !k.is_empty() && !v.is_empty())
+            .map(|(_, (k, v))| (k.clone(), (*v).to_string()))
+            .collect();
+        if !facts.is_empty() {
+            people.facts.insert(name.to_string(), facts);
+        }
+        people.names.push(name.to_string());
+    }
+    if people.names.is_empty() {
+        return Err(format!("{file}: no people: the rows after the header each name one"));
+    }
+    Ok(people)
 }

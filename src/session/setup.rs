@@ -12,13 +12,40 @@
 //!
 //! Groups follow [`crate::protocol::plan`]: the roster is dealt into groups in order, the larger
 //! groups first.
+//!
+//! # Mixed groups
+//!
+//! With `group.mix` (a fact key such as `school`), the roster is dealt so that the members of a
+//! group differ on that fact wherever it allows: people are placed one by one, those of the most
+//! common value first (ties: the value met first in the roster, then roster order), each into
+//! the first group, from group 1, that has room and the fewest people of the same value; people
+//! without the fact come last, into the first group with room. Within a group, members keep their
+//! roster order (which sets the rotation). If dealing in order already mixes as well, the groups
+//! are the plain ones. So 3 schools × 3 people given school by school (A1 A2 A3 B1 B2 B3 C1 C2
+//! C3) make the trios A1 B1 C1, A2 B2 C2, A3 B3 C3. Where a value has more people than there are
+//! groups, some must share one, and a warning names them.
+//!
+//! # Teams
+//!
+//! A role with `"team": true` is held together by the members whose fact `role` is its id or
+//! name (any case), in every round: they are left out of the rotation, and the others rotate
+//! over the remaining roles as above. With nobody in a group marked, the group's first `count`
+//! members hold it (a warning says so).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::plan::{group_sizes, round_count};
-use crate::protocol::{Part, Protocol, RoleCount};
+use crate::protocol::{Part, Protocol, RoleCount, RoleSpec};
+
+/// Facts about participants: name → fact key → value.
+pub type Facts = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The fact a bare value in parentheses gives: `Ann (Oak Primary)`.
+pub const SCHOOL: &str = "school";
+/// The fact that puts a person in a team role (`"team": true`): `Cat (role: executive)`.
+pub const ROLE_FACT: &str = "role";
 
 /// Everything needed to start a session. Written as the log header; replay starts from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +162,8 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     errors.extend(name_errors(s));
     errors.extend(size_errors(p, n));
     errors.extend(override_errors(s));
+    errors.extend(fact_errors(s));
+    errors.extend(team_errors(s));
     if !errors.is_empty() {
         return Err(SetupError(errors));
     }
@@ -144,6 +173,12 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     {
         warnings.push(format!("{n} people is not a multiple of {m}."));
     }
+    if let Some(r) = p.group.recommended_max
+        && n > r as usize
+    {
+        warnings.push(format!("{n} people is more than the {r} this protocol recommends."));
+    }
+    warnings.extend(fact_warnings(s));
     for (id, secs) in &s.overrides {
         if let Some(w) = p.stage(id).and_then(|st| st.warning.as_ref())
             && w.before_secs().is_some_and(|b| b >= *secs)
@@ -155,8 +190,186 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
             ));
         }
     }
-    warnings.extend(roster_warnings(p, &s.participants));
+    warnings.extend(roster_warnings(p, &s.participants, &s.facts));
+    warnings.extend(team_warnings(s));
     Ok(warnings)
+}
+
+/// A person's value of a fact, trimmed; `None` when not given.
+pub fn fact<'a>(facts: &'a Facts, name: &str, key: &str) -> Option<&'a str> {
+    facts.get(name).and_then(|f| f.get(key)).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// How a fact is named in a sentence: its label in lower case ("problem category"), or its key.
+fn fact_label(p: &Protocol, key: &str) -> String {
+    p.facts
+        .iter()
+        .find(|f| f.key == key)
+        .map_or_else(|| key.to_string(), |f| f.label.to_lowercase())
+}
+
+/// `Ann`, `Ann and Ben`, `Ann, Ben and Cat`.
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Facts that cannot be used: with control characters, or outside the protocol's choices.
+fn fact_errors(s: &Setup) -> Vec<String> {
+    let mut errors = Vec::new();
+    for name in &s.participants {
+        let Some(facts) = s.facts.get(name) else { continue };
+        for (key, value) in facts {
+            if key.chars().chain(value.chars()).any(crate::text::is_unsafe) {
+                errors.push(format!(
+                    "{}: {} \"{}\" contains a control character or escape sequence: type it as plain text",
+                    name.escape_default(),
+                    key.escape_default(),
+                    value.escape_default()
+                ));
+                continue;
+            }
+            let Some(spec) = s.protocol.facts.iter().find(|f| f.key == *key) else { continue };
+            if !spec.choices.is_empty()
+                && !spec.choices.iter().any(|c| c.trim().eq_ignore_ascii_case(value.trim()))
+            {
+                errors.push(format!(
+                    "{name}: {} \"{value}\" is not one of the choices: {}",
+                    spec.label.to_lowercase(),
+                    spec.choices.join(", ")
+                ));
+            }
+        }
+    }
+    errors
+}
+
+/// Required facts not given, and people sharing a value that should be one per session
+/// (`group.one_per`).
+fn fact_warnings(s: &Setup) -> Vec<String> {
+    let p = &s.protocol;
+    let mut out = Vec::new();
+    for spec in p.facts.iter().filter(|f| f.required) {
+        let missing: Vec<&str> = s
+            .participants
+            .iter()
+            .filter(|n| fact(&s.facts, n, &spec.key).is_none())
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            out.push(format!(
+                "No {} given for {}: the protocol asks for everyone's.",
+                spec.label.to_lowercase(),
+                and_list(&missing)
+            ));
+        }
+    }
+    if let Some(key) = &p.group.one_per {
+        let label = fact_label(p, key);
+        let mut seen: Vec<(String, &str, Vec<&str>)> = Vec::new();
+        let mut none = Vec::new();
+        for name in &s.participants {
+            match fact(&s.facts, name, key) {
+                Some(v) => match seen.iter_mut().find(|(k, _, _)| *k == v.to_lowercase()) {
+                    Some((_, _, names)) => names.push(name),
+                    None => seen.push((v.to_lowercase(), v, vec![name.as_str()])),
+                },
+                None => none.push(name.as_str()),
+            }
+        }
+        for (_, value, names) in seen.iter().filter(|(_, _, n)| n.len() > 1) {
+            let shared = if names.len() == 2 { "both" } else { "all" };
+            let what =
+                if key == SCHOOL { format!("from {value}") } else { format!("{label} {value}") };
+            out.push(format!(
+                "{} are {shared} {what}: one member per {label} is expected.",
+                and_list(names)
+            ));
+        }
+        let required = p.facts.iter().any(|f| f.key == *key && f.required);
+        if !none.is_empty() && !required {
+            out.push(format!(
+                "No {label} given for {}: one member per {label} is expected.",
+                and_list(&none)
+            ));
+        }
+    }
+    out
+}
+
+/// Whether a person's `role` fact names a team role (its id or name, any case).
+fn marked(role: &RoleSpec, facts: &Facts, name: &str) -> bool {
+    fact(facts, name, ROLE_FACT)
+        .is_some_and(|v| v.eq_ignore_ascii_case(&role.id) || v.eq_ignore_ascii_case(&role.name))
+}
+
+/// The fewest a team role needs (its `count`).
+fn team_count(role: &RoleSpec) -> usize {
+    match role.count {
+        RoleCount::Exact(k) => k as usize,
+        RoleCount::Rest => 0,
+    }
+}
+
+/// A team role with fewer people marked than its count.
+fn team_errors(s: &Setup) -> Vec<String> {
+    let mut errors = Vec::new();
+    for role in s.protocol.roles.iter().filter(|r| r.team) {
+        let names: Vec<&str> = s
+            .participants
+            .iter()
+            .filter(|n| marked(role, &s.facts, n))
+            .map(String::as_str)
+            .collect();
+        let need = team_count(role);
+        if !names.is_empty() && names.len() < need {
+            errors.push(format!(
+                "{} needs at least {need} people, but only {} {} marked role: {}",
+                role.name,
+                and_list(&names),
+                if names.len() == 1 { "is" } else { "are" },
+                role.id
+            ));
+        }
+    }
+    errors
+}
+
+/// A team role nobody is marked for: who holds it instead.
+fn team_warnings(s: &Setup) -> Vec<String> {
+    let p = &s.protocol;
+    let mut out = Vec::new();
+    for role in p.roles.iter().filter(|r| r.team) {
+        if s.participants.iter().any(|n| marked(role, &s.facts, n)) {
+            continue;
+        }
+        let gs = groups_with(p, &s.participants, &s.facts);
+        let holders: Vec<String> = gs
+            .iter()
+            .flat_map(|g| teams(p, g, &s.facts))
+            .filter(|(id, _)| *id == role.id)
+            .flat_map(|(_, names)| names)
+            .collect();
+        let names: Vec<&str> = holders.iter().map(String::as_str).collect();
+        out.push(format!(
+            "Nobody is marked role: {}, so {} {} {} (the first {}); mark the team with \"Name (role: {})\".",
+            role.id,
+            and_list(&names),
+            if names.len() == 1 { "holds" } else { "hold" },
+            role.name,
+            plural(team_count(role)),
+            role.id
+        ));
+    }
+    out
+}
+
+/// `3 people`, `1 person`.
+fn plural(n: usize) -> String {
+    crate::text::plural(n, "person", "people")
 }
 
 /// Names that cannot be used: empty, with control characters, or given twice.
@@ -265,22 +478,96 @@ fn override_errors(s: &Setup) -> Vec<String> {
     errors
 }
 
-/// The groups, in roster order.
+/// The groups, in roster order (no facts: no mixing).
 pub fn groups(p: &Protocol, order: &[String]) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    let mut it = order.iter().cloned();
-    for size in group_sizes(p, order.len()) {
-        out.push(it.by_ref().take(size).collect());
+    groups_with(p, order, &Facts::new())
+}
+
+/// The groups for this roster: in order, or mixed on `group.mix` (see the module doc).
+pub fn groups_with(p: &Protocol, order: &[String], facts: &Facts) -> Vec<Vec<String>> {
+    let sizes = group_sizes(p, order.len());
+    let mut plain = Vec::new();
+    let mut it = 0..order.len();
+    for size in &sizes {
+        plain.push(it.by_ref().take(*size).collect::<Vec<usize>>());
     }
-    out
+    let chosen = match &p.group.mix {
+        Some(key) if sizes.len() > 1 => {
+            let values: Vec<Option<String>> =
+                order.iter().map(|n| fact(facts, n, key).map(str::to_lowercase)).collect();
+            let mixed = mix_deal(&sizes, &values);
+            if clashes(&mixed, &values) < clashes(&plain, &values) { mixed } else { plain }
+        }
+        _ => plain,
+    };
+    chosen.into_iter().map(|g| g.into_iter().map(|i| order[i].clone()).collect()).collect()
+}
+
+/// Pairs of people in a group with the same value, counted as members beyond the first of
+/// each value.
+fn clashes(groups: &[Vec<usize>], values: &[Option<String>]) -> usize {
+    groups
+        .iter()
+        .map(|g| {
+            let mut seen: Vec<&String> = Vec::new();
+            let mut extra = 0;
+            for v in g.iter().filter_map(|i| values[*i].as_ref()) {
+                if seen.contains(&v) {
+                    extra += 1;
+                } else {
+                    seen.push(v);
+                }
+            }
+            extra
+        })
+        .sum()
+}
+
+/// Deals people (indices into the roster) into groups of these sizes so that a group's members
+/// differ on their value where possible: the most common values first.
+fn mix_deal(sizes: &[usize], values: &[Option<String>]) -> Vec<Vec<usize>> {
+    let count = |v: &Option<String>| values.iter().filter(|x| v.is_some() && *x == v).count();
+    let first = |v: &Option<String>| values.iter().position(|x| x == v).unwrap_or(0);
+    let mut people: Vec<usize> = (0..values.len()).collect();
+    people.sort_by_key(|i| {
+        let v = &values[*i];
+        (v.is_none(), std::cmp::Reverse(count(v)), first(v), *i)
+    });
+    let mut groups: Vec<Vec<usize>> = sizes.iter().map(|s| Vec::with_capacity(*s)).collect();
+    for i in people {
+        let same = |g: &Vec<usize>| match &values[i] {
+            Some(_) => g.iter().filter(|j| values[**j] == values[i]).count(),
+            None => 0,
+        };
+        let best = groups
+            .iter()
+            .enumerate()
+            .filter(|(gi, g)| g.len() < sizes[*gi])
+            .min_by_key(|(gi, g)| (same(g), *gi))
+            .map(|(gi, _)| gi);
+        if let Some(gi) = best {
+            groups[gi].push(i);
+        }
+    }
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups
 }
 
 /// The role slots for a group of `n`, in file order with `rest` filling up.
 pub fn slots(p: &Protocol, n: usize) -> Vec<String> {
-    let fixed = p.fixed_role_count() as usize;
+    rotating_slots(p, n, false)
+}
+
+/// The slots of the roles that rotate: every role, or (`skip_teams`) those that are not team
+/// roles.
+fn rotating_slots(p: &Protocol, n: usize, skip_teams: bool) -> Vec<String> {
+    let roles: Vec<&RoleSpec> = p.roles.iter().filter(|r| !(skip_teams && r.team)).collect();
+    let fixed: usize = roles.iter().map(|r| team_count(r)).sum();
     let rest = n.saturating_sub(fixed);
     let mut out = Vec::with_capacity(n);
-    for r in &p.roles {
+    for r in roles {
         let k = match r.count {
             RoleCount::Exact(k) => k as usize,
             RoleCount::Rest => rest,
@@ -291,18 +578,50 @@ pub fn slots(p: &Protocol, n: usize) -> Vec<String> {
     out
 }
 
+/// The team roles of a group and who holds each: the members marked for it, or (nobody marked)
+/// the first `count` members not in another team.
+pub fn teams(p: &Protocol, group: &[String], facts: &Facts) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for role in p.roles.iter().filter(|r| r.team) {
+        let taken = |n: &String| out.iter().any(|(_, names)| names.contains(n));
+        let mut names: Vec<String> =
+            group.iter().filter(|n| marked(role, facts, n) && !taken(n)).cloned().collect();
+        if names.is_empty() {
+            names = group.iter().filter(|n| !taken(n)).take(team_count(role)).cloned().collect();
+        }
+        out.push((role.id.clone(), names));
+    }
+    out
+}
+
 /// Role held by each member of a group in a round: `(name, role id)` in roster order.
 pub fn assignment(p: &Protocol, group: &[String], round: usize) -> Vec<(String, String)> {
-    let n = group.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let slots = slots(p, n);
+    assignment_with(p, group, round, &Facts::new())
+}
+
+/// Like [`assignment`], with team roles held by their teams (from the facts) in every round.
+pub fn assignment_with(
+    p: &Protocol,
+    group: &[String],
+    round: usize,
+    facts: &Facts,
+) -> Vec<(String, String)> {
+    let teams = teams(p, group, facts);
+    let team_of = |name: &String| {
+        teams.iter().find(|(_, names)| names.contains(name)).map(|(id, _)| id.clone())
+    };
+    let others: Vec<&String> = group.iter().filter(|n| team_of(n).is_none()).collect();
+    let n = others.len();
+    let slots = rotating_slots(p, n, !teams.is_empty());
+    let mut k = 0;
     group
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let slot = (i + n - round % n) % n;
+        .map(|name| {
+            if let Some(id) = team_of(name) {
+                return (name.clone(), id);
+            }
+            let slot = (k + n - round % n) % n;
+            k += 1;
             (name.clone(), slots.get(slot).cloned().unwrap_or_default())
         })
         .collect()
@@ -310,16 +629,60 @@ pub fn assignment(p: &Protocol, group: &[String], round: usize) -> Vec<(String, 
 
 /// The whole roster: for each round, for each group, who holds which role.
 pub fn roster(p: &Protocol, order: &[String]) -> Vec<Vec<Vec<(String, String)>>> {
-    let gs = groups(p, order);
+    roster_with(p, order, &Facts::new())
+}
+
+/// Like [`roster`], with the groups mixed and the teams set by the facts.
+pub fn roster_with(
+    p: &Protocol,
+    order: &[String],
+    facts: &Facts,
+) -> Vec<Vec<Vec<(String, String)>>> {
+    let gs = groups_with(p, order, facts);
     let sizes: Vec<usize> = gs.iter().map(Vec::len).collect();
     let rounds = if p.round.is_empty() { 0 } else { round_count(p, &sizes) };
-    (0..rounds).map(|r| gs.iter().map(|g| assignment(p, g, r)).collect()).collect()
+    (0..rounds).map(|r| gs.iter().map(|g| assignment_with(p, g, r, facts)).collect()).collect()
+}
+
+/// People of the same value in one group of a protocol that mixes them (`group.mix`).
+fn mix_warnings(p: &Protocol, gs: &[Vec<String>], facts: &Facts) -> Vec<String> {
+    let Some(key) = p.group.mix.as_ref().filter(|_| gs.len() > 1) else { return Vec::new() };
+    let label = fact_label(p, key);
+    let mut out = Vec::new();
+    for (gi, g) in gs.iter().enumerate() {
+        let mut seen: Vec<(String, &str, Vec<&str>)> = Vec::new();
+        for name in g {
+            if let Some(v) = fact(facts, name, key) {
+                match seen.iter_mut().find(|(k, _, _)| *k == v.to_lowercase()) {
+                    Some((_, _, names)) => names.push(name),
+                    None => seen.push((v.to_lowercase(), v, vec![name.as_str()])),
+                }
+            }
+        }
+        for (lower, value, names) in seen.iter().filter(|(_, _, n)| n.len() > 1) {
+            let total = gs
+                .iter()
+                .flatten()
+                .filter(|n| fact(facts, n, key).is_some_and(|v| v.to_lowercase() == *lower))
+                .count();
+            let whose =
+                if key == SCHOOL { (*value).to_string() } else { format!("{label} {value}") };
+            out.push(format!(
+                "{} of {whose}'s {total} people share group {} ({}): the roster cannot mix every group by {label}.",
+                names.len(),
+                gi + 1,
+                and_list(names)
+            ));
+        }
+    }
+    out
 }
 
 /// Warnings about fairness: uneven groups, and members who never hold a role in this roster.
-fn roster_warnings(p: &Protocol, order: &[String]) -> Vec<String> {
+fn roster_warnings(p: &Protocol, order: &[String], facts: &Facts) -> Vec<String> {
     let mut out = Vec::new();
-    let gs = groups(p, order);
+    let gs = groups_with(p, order, facts);
+    out.extend(mix_warnings(p, &gs, facts));
     let sizes: Vec<usize> = gs.iter().map(Vec::len).collect();
     if p.splits() && sizes.iter().any(|s| u32::try_from(*s).ok() != p.group.split_into) {
         let desc: Vec<String> = sizes.iter().map(ToString::to_string).collect();
@@ -340,8 +703,8 @@ fn roster_warnings(p: &Protocol, order: &[String]) -> Vec<String> {
     if p.round.is_empty() {
         return out;
     }
-    let table = roster(p, order);
-    for role in p.roles.iter().filter(|r| r.count != RoleCount::Rest) {
+    let table = roster_with(p, order, facts);
+    for role in p.roles.iter().filter(|r| r.count != RoleCount::Rest && !r.team) {
         for (gi, g) in gs.iter().enumerate() {
             let missing: Vec<&String> = g
                 .iter()

@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, Stamped};
-use super::setup::{Setup, StageRef, groups, running_order};
+use super::setup::{Setup, StageRef, groups_with, running_order};
 use super::stage_clock::StageClock;
 use crate::protocol::StageSpec;
 use crate::protocol::plan::round_count;
@@ -151,7 +151,7 @@ impl SessionState {
     /// Recomputes groups, rounds, the running order and fresh clocks from the order.
     fn replan(&mut self) {
         let p = &self.setup.protocol;
-        self.groups = groups(p, &self.order);
+        self.groups = groups_with(p, &self.order, &self.setup.facts);
         let sizes: Vec<usize> = self.groups.iter().map(Vec::len).collect();
         self.rounds = if p.round.is_empty() { 0 } else { round_count(p, &sizes) };
         self.stages = running_order(p, self.rounds);
