@@ -170,13 +170,26 @@ pub struct HomeArgs {
 #[command(after_help = "Examples:
   convene run project-tuning --people \"Priya,Ann,Ben,Cat\"
   convene run action-learning -p \"Ann,Ben,Cat,Dev\" --group \"AP set\" --stage questions=12m
-  convene run ./peer-review.json -p \"Ann,Ben,Cat\" --theme high-contrast --quiet")]
+  convene run ./peer-review.json -p \"Ann,Ben,Cat\" --theme high-contrast --quiet
+  convene run action-learning -p \"Ann (Oak Primary), Ben (Elm), Cat (school: Ash)\"
+  convene run ./cross-school-triads.json --roster people.csv")]
 pub struct RunArgs {
     /// A protocol id from the library (`convene protocols`), or a path to a protocol file
     pub protocol: String,
-    /// The participants, in order, separated by commas: "Ann,Ben,Cat"
-    #[arg(long, short = 'p', value_name = "NAMES")]
-    pub people: String,
+    /// The participants, in order, separated by commas, each with facts in parentheses if the
+    /// protocol uses any: "Ann (Oak Primary), Ben (Elm; category: parent), Cat"
+    #[arg(
+        long,
+        short = 'p',
+        value_name = "NAMES",
+        required_unless_present = "roster",
+        conflicts_with = "roster"
+    )]
+    pub people: Option<String>,
+    /// A roster file instead of --people: CSV with a "name" column; the other columns are facts
+    /// (name,school,category)
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
     /// The recurring group this session belongs to, e.g. "AP set" (for follow-up)
     #[arg(long, value_name = "NAME")]
     pub group: Option<String>,

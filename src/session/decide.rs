@@ -22,6 +22,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
     match cmd {
         Command::SetOrder { order } => set_order(s, order),
         Command::MoveToFront { name, reason } => move_to_front(s, &name, reason),
+        Command::SetFact { name, key, value } => set_fact(s, name, key, value),
         Command::Start => {
             before_start(s)?;
             if s.stages.is_empty() {
@@ -118,6 +119,41 @@ fn set_order(s: &SessionState, order: Vec<String>) -> Result<Vec<Event>, Rejecti
         return reject(Rejection::DifferentPeople);
     }
     Ok(vec![Event::OrderChanged { order, reason: None }])
+}
+
+/// A participant's fact, before the start: a value among the protocol's choices (written as the
+/// choice is), or none.
+fn set_fact(
+    s: &SessionState,
+    name: String,
+    key: String,
+    value: Option<String>,
+) -> Result<Vec<Event>, Rejection> {
+    before_start(s)?;
+    if !s.order.contains(&name) {
+        return reject(Rejection::NotInSession { name });
+    }
+    let value = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    if value.iter().chain([&key]).any(|v| v.chars().any(crate::text::is_unsafe)) {
+        return reject(Rejection::UnsafeFact);
+    }
+    let spec = s.setup.protocol.facts.iter().find(|f| f.key == key);
+    let value = match (value, spec) {
+        (Some(v), Some(spec)) if !spec.choices.is_empty() => {
+            match spec.choices.iter().find(|c| c.trim().eq_ignore_ascii_case(&v)) {
+                Some(choice) => Some(choice.clone()),
+                None => {
+                    return reject(Rejection::NotAChoice {
+                        value: v,
+                        label: spec.label.to_lowercase(),
+                        choices: spec.choices.join(", "),
+                    });
+                }
+            }
+        }
+        (v, _) => v,
+    };
+    Ok(vec![Event::FactSet { name, key, value }])
 }
 
 fn move_to_front(

@@ -142,6 +142,13 @@ pub enum Command {
         name: String,
         reason: Option<String>,
     },
+    /// Before the start: set (or, with `None`, clear) a fact of a participant, such as their
+    /// school.
+    SetFact {
+        name: String,
+        key: String,
+        value: Option<String>,
+    },
     Start,
     Pause,
     Resume,
@@ -207,6 +214,13 @@ pub enum Event {
         order: Vec<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+    },
+    /// Before the start, a participant's fact was set (or cleared, without `value`).
+    FactSet {
+        name: String,
+        key: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
     },
     SessionStarted {
         /// Sum of planned stage budgets, in milliseconds.
@@ -335,6 +349,10 @@ pub enum Rejection {
     DifferentPeople,
     #[error("{name} is not in this session.")]
     NotInSession { name: String },
+    #[error("{value} is not one of the choices for {label}: {choices}.")]
+    NotAChoice { value: String, label: String, choices: String },
+    #[error("Type the value as plain text (no control characters).")]
+    UnsafeFact,
     #[error("Already paused.")]
     AlreadyPaused,
     #[error("The clock is already running.")]

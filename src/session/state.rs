@@ -244,6 +244,23 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
                 s.replan();
             }
         }
+        Event::FactSet { name, key, value } => {
+            if s.status == Status::NotStarted {
+                let facts = s.setup.facts.entry(name.clone()).or_default();
+                match value {
+                    Some(v) => {
+                        facts.insert(key.clone(), v.clone());
+                    }
+                    None => {
+                        facts.remove(key);
+                    }
+                }
+                if facts.is_empty() {
+                    s.setup.facts.remove(name);
+                }
+                s.replan();
+            }
+        }
         Event::SessionStarted { .. } => {
             s.status = Status::Running;
             s.started_wall = Some(e.wall);

@@ -101,8 +101,14 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
         facilitator: args.facilitator.clone(),
         stages: args.stages.clone(),
         auto_advance: args.auto_advance,
-        ..SetupRequest::new(protocol, &args.people)
+        ..SetupRequest::new(protocol, args.people.as_deref().unwrap_or_default())
     };
+    if let Some(path) = &args.roster {
+        match read_roster(path) {
+            Ok(people) => request.roster = Some(people),
+            Err(e) => return Ok(fail(&e)),
+        }
+    }
     let data = data_dir(dirs.data_dir.as_deref());
     carry_commitments(&mut request, data.as_deref());
     let checked = match request.check() {
@@ -116,6 +122,13 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
         return Ok(code);
     }
     start_session(&data, checked, options(&args.screen, false))
+}
+
+/// Reads a roster file (`--roster`): its problems name the file as given, the line and the column.
+fn read_roster(path: &Path) -> Result<crate::session::People, String> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the roster {shown}: {e}"))?;
+    crate::session::parse_roster(&bytes, &shown)
 }
 
 /// How the home screen says that a roster cannot start (on one line).
@@ -285,7 +298,8 @@ fn continue_session(path: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCo
     if let Some(data) = data {
         crate::review::index::note_live(data, path);
     }
-    let warnings = check_setup(&log.header.setup).unwrap_or_default();
+    // The setup as the log's events left it (facts set on the start card included).
+    let warnings = check_setup(&state.setup).unwrap_or_default();
     let mut app = LiveScreen::new(state, Some(writer), options(&args.screen, false));
     app.warnings = warnings;
     let clock = SystemClock::new(app.state.last_at);
