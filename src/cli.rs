@@ -169,10 +169,8 @@ pub struct HomeArgs {
 #[derive(Debug, Args, Clone)]
 #[command(after_help = "Examples:
   convene run project-tuning --people \"Priya,Ann,Ben,Cat\"
-  convene run action-learning -p \"Ann,Ben,Cat,Dev\" --group \"AP set\" --stage questions=12m
-  convene run ./peer-review.json -p \"Ann,Ben,Cat\" --theme high-contrast --quiet
-  convene run action-learning -p \"Ann (Oak Primary), Ben (Elm), Cat (school: Ash)\"
-  convene run ./cross-school-triads.json --roster people.csv")]
+  convene run action-learning -p \"Ann (Oak Primary), Ben (Elm), Cat (school: Ash)\" --group \"AP set\" --stage questions=12m
+  convene run ./cross-school-triads.json --roster people.csv --theme high-contrast --quiet")]
 pub struct RunArgs {
     /// A protocol id from the library (`convene protocols`), or a path to a protocol file
     pub protocol: String,

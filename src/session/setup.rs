@@ -706,8 +706,12 @@ fn roster_warnings(p: &Protocol, order: &[String], facts: &Facts) -> Vec<String>
     let table = roster_with(p, order, facts);
     for role in p.roles.iter().filter(|r| r.count != RoleCount::Rest && !r.team) {
         for (gi, g) in gs.iter().enumerate() {
+            // A team's members hold their team role throughout, by design.
+            let team: Vec<String> =
+                teams(p, g, facts).into_iter().flat_map(|(_, names)| names).collect();
             let missing: Vec<&String> = g
                 .iter()
+                .filter(|name| !team.contains(name))
                 .filter(|name| {
                     !table.iter().any(|round| {
                         round[gi].iter().any(|(who, rid)| who == *name && *rid == role.id)

@@ -244,23 +244,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
                 s.replan();
             }
         }
-        Event::FactSet { name, key, value } => {
-            if s.status == Status::NotStarted {
-                let facts = s.setup.facts.entry(name.clone()).or_default();
-                match value {
-                    Some(v) => {
-                        facts.insert(key.clone(), v.clone());
-                    }
-                    None => {
-                        facts.remove(key);
-                    }
-                }
-                if facts.is_empty() {
-                    s.setup.facts.remove(name);
-                }
-                s.replan();
-            }
-        }
+        Event::FactSet { name, key, value } => set_fact(s, name, key, value.as_deref()),
         Event::SessionStarted { .. } => {
             s.status = Status::Running;
             s.started_wall = Some(e.wall);
@@ -338,6 +322,26 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             s.ended_wall = Some(e.wall);
         }
     }
+}
+
+/// A participant's fact set (or cleared) before the start: the groups and teams follow it.
+fn set_fact(s: &mut SessionState, name: &str, key: &str, value: Option<&str>) {
+    if s.status != Status::NotStarted {
+        return;
+    }
+    let facts = s.setup.facts.entry(name.to_string()).or_default();
+    match value {
+        Some(v) => {
+            facts.insert(key.to_string(), v.to_string());
+        }
+        None => {
+            facts.remove(key);
+        }
+    }
+    if facts.is_empty() {
+        s.setup.facts.remove(name);
+    }
+    s.replan();
 }
 
 /// Applies a note, a commitment or a follow-up: the records a session keeps.
