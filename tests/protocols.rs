@@ -74,6 +74,14 @@ invalid! {
     several_problems => "several-problems",
     escape_in_id => "escape-in-id",
     escape_in_unknown_field => "escape-in-unknown-field",
+    people_fact_key_not_kebab => "people-fact-key-not-kebab",
+    people_fact_key_twice => "people-fact-key-twice",
+    people_fact_empty_label => "people-fact-empty-label",
+    people_one_per_unknown_fact => "people-one-per-unknown-fact",
+    people_mix_without_split => "people-mix-without-split",
+    people_recommended_max_zero => "people-recommended-max-zero",
+    people_recommended_max_above_max => "people-recommended-max-above-max",
+    people_team_role_rest => "people-team-role-rest",
 }
 
 #[test]
