@@ -389,3 +389,71 @@ fn a_fact_set_before_the_start_is_logged_and_replayed() {
     }
     assert_eq!(decide(&running, set("pupil"), now), Err(Rejection::AlreadyStarted));
 }
+
+// ---- the start card ----
+
+/// The start card of a session of cross-school triads, at 80x24 and 120x40.
+fn start_card(rig: &support::Rig, name: &str) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), rig.render(w, h));
+    }
+}
+
+fn triads_rig(people: &str) -> support::Rig {
+    let (setup, _) = check("people-triads", people).expect("starts");
+    support::Rig::new(setup, support::mono_opts())
+}
+
+#[test]
+fn the_start_card_shows_each_persons_facts_and_the_warnings() {
+    let rig = triads_rig(
+        "Ann (Oak Primary; category: pupil), Ben (Oak Primary), Cat (Elm; category: parent), Dev, Eve (Ash), Fay (Ash), Gus (Elm)",
+    );
+    let screen = rig.render(120, 40);
+    assert!(
+        screen.contains("Ann   Coachee   Observer  Observer · Oak Primary · pupil"),
+        "{screen}"
+    );
+    assert!(screen.contains("No school given for Dev"), "{screen}");
+    assert!(screen.contains("7 people is not a multiple of 3"), "{screen}");
+    start_card(&rig, "start_card_facts");
+}
+
+#[test]
+fn e_on_the_start_card_sets_a_fact_with_its_choices_cycled_and_logs_it() {
+    let mut rig = triads_rig("Ann (Oak), Ben, Cat (Ash)");
+    assert!(rig.app.warnings.iter().any(|w| w.starts_with("No school given for Ben")));
+    // Select Ben (the second row), open the form: Who is Ben, Fact the first fact (school).
+    rig.code(crossterm::event::KeyCode::Down);
+    rig.press('e');
+    let screen = rig.render(80, 24);
+    assert!(screen.contains("Who: Ben"), "{screen}");
+    assert!(screen.contains("Fact: school"), "{screen}");
+    rig.type_text("Elm");
+    rig.code(crossterm::event::KeyCode::Enter);
+    assert_eq!(rig.events("fact-set")[0]["value"], "Elm");
+    assert!(!rig.app.warnings.iter().any(|w| w.contains("No school")), "{:?}", rig.app.warnings);
+    assert!(
+        rig.render(80, 24).contains("Ben   Coach     Coachee   Observer · Elm"),
+        "{}",
+        rig.render(80, 24)
+    );
+    // The category's choices come one by one with Tab on Value.
+    rig.press('e');
+    rig.code(crossterm::event::KeyCode::BackTab);
+    rig.ctrl('u');
+    rig.type_text("Problem category");
+    rig.code(crossterm::event::KeyCode::Tab);
+    rig.code(crossterm::event::KeyCode::Tab);
+    rig.code(crossterm::event::KeyCode::Tab);
+    assert!(rig.render(80, 24).contains("Value: parent"), "{}", rig.render(80, 24));
+    rig.code(crossterm::event::KeyCode::Enter);
+    let set = rig.events("fact-set");
+    assert_eq!(
+        (set[1]["name"].as_str(), set[1]["key"].as_str(), set[1]["value"].as_str()),
+        (Some("Ben"), Some("category"), Some("parent"))
+    );
+    // The log replays to the facts the session used.
+    let replayed = replay(rig.app.state.setup.clone(), &[]);
+    assert_eq!(replayed.setup.facts["Ben"]["category"], "parent");
+}

@@ -153,6 +153,16 @@ fn set_fact(
         }
         (v, _) => v,
     };
+    // A change that would make the setup refused (a team now too small) is refused itself.
+    let mut after = s.setup.clone();
+    let facts = after.facts.entry(name.clone()).or_default();
+    match &value {
+        Some(v) => facts.insert(key.clone(), v.clone()),
+        None => facts.remove(&key),
+    };
+    if let Err(e) = super::setup::check_setup(&after) {
+        return reject(Rejection::FactRefused { problem: e.0.join(" ") });
+    }
     Ok(vec![Event::FactSet { name, key, value }])
 }
 

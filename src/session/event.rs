@@ -353,6 +353,8 @@ pub enum Rejection {
     NotAChoice { value: String, label: String, choices: String },
     #[error("Type the value as plain text (no control characters).")]
     UnsafeFact,
+    #[error("Not changed: {problem}")]
+    FactRefused { problem: String },
     #[error("Already paused.")]
     AlreadyPaused,
     #[error("The clock is already running.")]

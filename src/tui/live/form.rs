@@ -31,6 +31,8 @@ pub enum FormKind {
     AgreedBy {
         by_ms: u64,
     },
+    /// Before the start: a participant's fact (who, which fact, its value).
+    Fact,
     /// Where to save the log when the usual place failed.
     SavePath {
         then: Exit,
@@ -140,6 +142,61 @@ pub fn commitment(s: &LiveScreen) -> Form {
     }
 }
 
+/// Before the start: a fact of the selected member, the protocol's first fact, and its value now.
+pub fn fact(s: &LiveScreen) -> Form {
+    let st = &s.state;
+    // The selected row of the roster as shown (mixed groups are not in the given order).
+    let shown: Vec<&String> = st.groups.iter().flatten().collect();
+    let who = shown.get(s.selected).or(shown.first()).map(|n| (*n).clone()).unwrap_or_default();
+    let key = st.setup.protocol.facts.first().map(|f| f.key.clone()).unwrap_or_default();
+    let value = crate::session::setup::fact(&st.setup.facts, &who, &key).unwrap_or_default();
+    Form {
+        kind: FormKind::Fact,
+        fields: vec![
+            Field { label: "Who", value: who, secret: false },
+            Field { label: "Fact", value: key, secret: false },
+            Field { label: "Value", value: value.to_string(), secret: false },
+        ],
+        focus: 2,
+        masked: false,
+    }
+}
+
+/// The key of the fact typed in the fact form: a declared fact by key or label (any case), or
+/// the text in kebab-case.
+pub fn fact_key_of(s: &LiveScreen, typed: &str) -> String {
+    let key = crate::session::request::fact_key(typed);
+    s.state
+        .setup
+        .protocol
+        .facts
+        .iter()
+        .find(|f| f.key == key || crate::session::request::fact_key(&f.label) == key)
+        .map_or(key, |f| f.key.clone())
+}
+
+/// On the fact form's Value, the next of the fact's choices (after the last: none). Returns
+/// whether it did (not on another field, or for a fact without choices).
+pub fn cycle_choice(s: &LiveScreen, form: &mut Form) -> bool {
+    if form.kind != FormKind::Fact || form.focus != 2 {
+        return false;
+    }
+    let key = fact_key_of(s, &form.fields[1].value);
+    let Some(spec) = s.state.setup.protocol.facts.iter().find(|f| f.key == key) else {
+        return false;
+    };
+    if spec.choices.is_empty() {
+        return false;
+    }
+    let now = form.fields[2].value.trim().to_lowercase();
+    let next = match spec.choices.iter().position(|c| c.to_lowercase() == now) {
+        Some(i) => spec.choices.get(i + 1).cloned().unwrap_or_default(),
+        None => spec.choices[0].clone(),
+    };
+    form.fields[2].value = next;
+    true
+}
+
 /// The form the stage's expected record needs: a note-type record, or a commitment.
 pub fn expected_record(s: &LiveScreen) -> Form {
     let kind = s.state.spec(s.state.pos).and_then(|sp| sp.expects.as_ref()).map(|x| x.record);
@@ -172,6 +229,7 @@ pub fn saved_message(kind: &FormKind) -> String {
         FormKind::Record => "Recorded.".into(),
         FormKind::AgreedBy { .. } => "Extended by 1 min: agreement recorded.".into(),
         FormKind::Commitment => "Commitment recorded.".into(),
+        FormKind::Fact => "Fact set.".into(),
         FormKind::FollowUp { status, .. } => format!("Marked {}.", status.label()),
         FormKind::SavePath { .. } => String::new(),
     }
@@ -187,6 +245,7 @@ pub fn title(s: &LiveScreen, form: &Form) -> String {
             .and_then(|sp| sp.expects.as_ref())
             .map_or_else(|| "Record".to_string(), |x| sanitize(&x.label)),
         FormKind::Commitment => "Commitment".into(),
+        FormKind::Fact => "A participant's fact (Tab on Value: the next choice)".into(),
         FormKind::FollowUp { .. } => "Follow-up".into(),
         FormKind::AgreedBy { .. } => "Who agreed?".into(),
         FormKind::SavePath { .. } => "Save the log".into(),

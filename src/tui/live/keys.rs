@@ -36,6 +36,7 @@ pub enum Action {
     MoveDown,
     ScrollDown,
     ScrollUp,
+    EditFact,
     // Quit?
     End,
     Leave,
@@ -71,6 +72,19 @@ pub enum Action {
 }
 
 impl Action {
+    /// Whether a start card key acts for this protocol: the reordering keys when the group
+    /// chooses the order; selecting a member and `e` (facts) when the protocol names facts.
+    pub fn on_start_card(self, p: &crate::protocol::Protocol) -> bool {
+        let chooses = p.rotation.order == crate::protocol::OrderRule::GroupChooses;
+        let facts = !p.facts.is_empty();
+        match self {
+            Action::Up | Action::Down => chooses || facts,
+            Action::EditFact => facts,
+            a if a.reorders() => chooses,
+            _ => true,
+        }
+    }
+
     /// Reorders the presenting order on the start card (only when the group chooses it).
     pub fn reorders(self) -> bool {
         matches!(
@@ -157,6 +171,14 @@ pub const START: &[Binding<Action>] = &[
     ),
     bind(&[ch('u')], Action::MoveUp, "u/d", "move", "move the selected member up the order", true),
     bind(&[ch('d')], Action::MoveDown, "", "", "move the selected member down the order", false),
+    bind(
+        &[ch('e')],
+        Action::EditFact,
+        "e",
+        "facts",
+        "set the selected member's fact (school, category...), when the protocol names facts",
+        true,
+    ),
     bind(
         &[PAGE_DOWN],
         Action::ScrollDown,

@@ -61,10 +61,11 @@ pub fn draw(f: &mut Frame, app: &LiveScreen, area: Rect) {
     let mut line = if app.opts.mirror {
         footer(app, foot.width.saturating_sub(8))
     } else {
-        // The reordering keys only when the group chooses the presenting order.
-        let chooses = app.state.setup.protocol.rotation.order == OrderRule::GroupChooses;
+        // The reordering keys only when the group chooses the presenting order; facts only
+        // when the protocol names some.
+        let p = &app.state.setup.protocol;
         let items = keys::footer(START)
-            .filter(|b| chooses || !b.action.reorders())
+            .filter(|b| b.action.on_start_card(p))
             .map(|b| (b.shown.to_string(), b.short))
             .collect();
         key_line(app, items, foot.width.saturating_sub(8))
@@ -200,6 +201,19 @@ fn column_widths(app: &LiveScreen) -> (usize, usize) {
     (name_w, role_w)
 }
 
+/// The facts the protocol names that a person has, in the protocol's order: ` · Oak Primary ·
+/// pupil` (empty when none).
+fn facts_of(app: &LiveScreen, name: &str) -> String {
+    let st = &app.state;
+    let mut out = String::new();
+    for f in &st.setup.protocol.facts {
+        if let Some(v) = crate::session::setup::fact(&st.setup.facts, name, &f.key) {
+            let _ = write!(out, " · {}", sanitize(v));
+        }
+    }
+    out
+}
+
 /// The rotation roster: one line per member with their role in each round, grouped.
 pub fn roster_lines(
     app: &LiveScreen,
@@ -211,10 +225,15 @@ pub fn roster_lines(
     let t = app.opts.theme;
     let p = &st.setup.protocol;
     let chooses = p.rotation.order == OrderRule::GroupChooses;
+    let selects = chooses || !p.facts.is_empty();
     if st.rounds == 0 || p.round.is_empty() {
         lines.push(Line::from(format!(
             "People: {}",
-            st.order.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", ")
+            st.order
+                .iter()
+                .map(|n| format!("{}{}", sanitize(n), facts_of(app, n)))
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
         return;
     }
@@ -239,7 +258,7 @@ pub fn roster_lines(
             lines.push(Line::from(Span::styled(format!("  Group {}", gi + 1), t.muted())));
         }
         for name in g {
-            let sel = selectable && chooses && index == app.selected;
+            let sel = selectable && selects && index == app.selected;
             let mut row =
                 format!("{}{}  ", if sel { "> " } else { "  " }, pad(&sanitize(name), name_w));
             for r in 0..st.rounds {
@@ -252,6 +271,7 @@ pub fn roster_lines(
                     .unwrap_or_default();
                 let _ = write!(row, "{}  ", pad(&sanitize(&role), role_w));
             }
+            row = format!("{}{}", row.trim_end(), facts_of(app, name));
             let style = if sel { t.selected() } else { Style::new() };
             lines.push(Line::from(Span::styled(row.trim_end().to_string(), style)));
             index += 1;

@@ -17,7 +17,7 @@ use super::keys::{
 };
 use super::overlay::and_list;
 use super::{Exit, LiveScreen, Overlay, STEP_MS};
-use crate::protocol::{ExtensionPolicy, OrderRule};
+use crate::protocol::ExtensionPolicy;
 use crate::session::decide::extension_rule;
 use crate::session::{Agreement, Command, Now, Status};
 use crate::tui::keys::{self, Binding};
@@ -94,9 +94,9 @@ pub fn action_for(s: &LiveScreen, key: KeyEvent) -> Option<Action> {
     if s.state.status == Status::NotStarted && s.overlay == Overlay::None && !s.opts.mirror {
         // Reordering keys act only when the group chooses the order; otherwise the key is read
         // as a live key (which then says how to start).
-        let chooses = s.state.setup.protocol.rotation.order == OrderRule::GroupChooses;
+        let p = &s.state.setup.protocol;
         return keys::action(START, key)
-            .filter(|a| chooses || !a.reorders())
+            .filter(|a| a.on_start_card(p))
             .or_else(|| keys::action(LIVE, key));
     }
     tables.iter().find_map(|t| keys::action(t, key))
@@ -227,6 +227,7 @@ fn start_card(s: &mut LiveScreen, action: Action) -> Intent {
             }
         }
         Action::MoveUp | Action::MoveDown => {}
+        Action::EditFact => s.overlay = Overlay::Form(form::fact(s)),
         other => {
             if !open(s, other) {
                 s.message = Some("Press space or Enter to start.".into());
@@ -360,6 +361,7 @@ fn form(s: &mut LiveScreen, action: Action, mut f: Form) -> Intent {
             return Intent::None;
         }
         Action::ToggleText => f.masked = !f.masked,
+        Action::NextField if form::cycle_choice(s, &mut f) => {}
         Action::NextField => f.focus = (f.focus + 1) % f.fields.len(),
         Action::PreviousField => f.focus = (f.focus + f.fields.len() - 1) % f.fields.len(),
         Action::Submit if f.focus + 1 < f.fields.len() => f.focus += 1,
@@ -395,7 +397,7 @@ pub fn roster_name(s: &LiveScreen, typed: &str) -> Option<String> {
 fn named(f: &Form) -> Vec<String> {
     let value = |i: usize| f.fields.get(i).map_or("", |field| field.value.trim());
     let names = match f.kind {
-        FormKind::Note | FormKind::Commitment => vec![value(0)],
+        FormKind::Note | FormKind::Commitment | FormKind::Fact => vec![value(0)],
         FormKind::AgreedBy { .. } => value(0).split(',').map(str::trim).collect(),
         _ => vec![],
     };
@@ -453,6 +455,16 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
                 record: None,
             }
         }
+        FormKind::Fact => {
+            let name = as_roster(value(0).unwrap_or_default());
+            let key = form::fact_key_of(s, &value(1).unwrap_or_default());
+            let v = value(2).filter(|v| !v.is_empty());
+            said = match &v {
+                Some(v) => format!("{}: {key} set to {v}.", crate::text::sanitize(&name)),
+                None => format!("{}: {key} cleared.", crate::text::sanitize(&name)),
+            };
+            Command::SetFact { name, key, value: v }
+        }
         FormKind::FollowUp { session, id, status } => Command::UpdateCommitment {
             session: Some(session.clone()),
             id: id.clone(),
@@ -491,10 +503,16 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
         Intent::None => {}
         Intent::Exec(exec) => {
             let Exec { command, said, refused } = *exec;
+            let fact = matches!(command, Command::SetFact { .. });
             match s.exec(command, now) {
                 Ok(()) => {
                     if said.is_some() {
                         s.message = said;
+                    }
+                    // The start card's warnings follow the facts.
+                    if fact {
+                        s.warnings =
+                            crate::session::check_setup(&s.state.setup).unwrap_or_default();
                     }
                 }
                 Err(r) => {
