@@ -457,3 +457,16 @@ fn e_on_the_start_card_sets_a_fact_with_its_choices_cycled_and_logs_it() {
     let replayed = replay(rig.app.state.setup.clone(), &[]);
     assert_eq!(replayed.setup.facts["Ben"]["category"], "parent");
 }
+
+#[test]
+fn the_live_screen_names_the_team_together() {
+    let (setup, _) = check("people-exec", EXEC).expect("starts");
+    let mut rig = support::Rig::new(setup, support::mono_opts());
+    rig.press(' ');
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = rig.render(w, h);
+        assert!(screen.contains("Executive team (Ann, Ben, Cat)"), "{screen}");
+        assert!(!screen.contains("Executive teams"), "{screen}");
+        insta::assert_snapshot!(format!("live_team_{w}x{h}"), screen);
+    }
+}

@@ -154,7 +154,9 @@ pub fn role_with_names(s: &SessionState, role: &str, max_names: usize) -> String
 /// A role's name for `count` holders: "Observer", "Observers".
 pub fn role_name_for(s: &SessionState, role: &str, count: usize) -> String {
     let name = s.setup.protocol.role_name(role);
-    if count > 1 { pluralize(&name) } else { name }
+    // A team is one role held together ("Executive team"): not pluralised.
+    let team = s.setup.protocol.role(role).is_some_and(|r| r.team);
+    if count > 1 && !team { pluralize(&name) } else { name }
 }
 
 fn plural_role(name: &str, role: &str, s: &SessionState) -> String {
