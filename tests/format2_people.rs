@@ -470,3 +470,12 @@ fn the_live_screen_names_the_team_together() {
         insta::assert_snapshot!(format!("live_team_{w}x{h}"), screen);
     }
 }
+
+#[test]
+fn a_fact_the_protocol_does_not_use_is_a_warning() {
+    let w = warnings("people-set", "Ann (Oak), Ben (schol: Elm), Cat (Ash)");
+    assert!(
+        w.contains(&"Action learning set uses no fact \"schol\": kept in the log, but it changes nothing (it uses school).".to_string()),
+        "{w:?}"
+    );
+}

@@ -251,7 +251,7 @@ fn fact_errors(s: &Setup) -> Vec<String> {
 /// (`group.one_per`).
 fn fact_warnings(s: &Setup) -> Vec<String> {
     let p = &s.protocol;
-    let mut out = Vec::new();
+    let mut out = unused_fact_warnings(s);
     for spec in p.facts.iter().filter(|f| f.required) {
         let missing: Vec<&str> = s
             .participants
@@ -298,6 +298,37 @@ fn fact_warnings(s: &Setup) -> Vec<String> {
         }
     }
     out
+}
+
+/// Facts given that the protocol does not use (a typo such as `schol`, or facts for a protocol
+/// that names none): kept in the log, but they change nothing.
+fn unused_fact_warnings(s: &Setup) -> Vec<String> {
+    let p = &s.protocol;
+    let mut used: Vec<&str> = p.facts.iter().map(|f| f.key.as_str()).collect();
+    if p.roles.iter().any(|r| r.team) {
+        used.push(ROLE_FACT);
+    }
+    let mut unused: Vec<&str> = Vec::new();
+    for name in &s.participants {
+        for key in s.facts.get(name).into_iter().flat_map(|f| f.keys()) {
+            if !used.contains(&key.as_str()) && !unused.contains(&key.as_str()) {
+                unused.push(key);
+            }
+        }
+    }
+    if unused.is_empty() {
+        return Vec::new();
+    }
+    let in_use = if used.is_empty() {
+        "it uses none".to_string()
+    } else {
+        format!("it uses {}", used.join(", "))
+    };
+    vec![format!(
+        "{} uses no fact {}: kept in the log, but it changes nothing ({in_use}).",
+        p.name,
+        unused.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+    )]
 }
 
 /// Whether a person's `role` fact names a team role (its id or name, any case).
