@@ -479,3 +479,12 @@ fn a_fact_the_protocol_does_not_use_is_a_warning() {
         "{w:?}"
     );
 }
+
+#[test]
+fn one_round_per_member_counts_the_members_who_rotate_not_the_team() {
+    let mut p = v2("people-exec");
+    p.rotation.rounds = convene::protocol::Rounds::PerMember;
+    let checked = SetupRequest::new(p, EXEC).check().expect("starts");
+    let state = SessionState::new(checked.setup);
+    assert_eq!(state.rounds, 2, "Dev and Eve present once each");
+}

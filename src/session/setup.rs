@@ -670,9 +670,24 @@ pub fn roster_with(
     facts: &Facts,
 ) -> Vec<Vec<Vec<(String, String)>>> {
     let gs = groups_with(p, order, facts);
-    let sizes: Vec<usize> = gs.iter().map(Vec::len).collect();
-    let rounds = if p.round.is_empty() { 0 } else { round_count(p, &sizes) };
+    let rounds = rounds_with(p, &gs, facts);
     (0..rounds).map(|r| gs.iter().map(|g| assignment_with(p, g, r, facts)).collect()).collect()
+}
+
+/// How many rounds these groups have: counted on the members who rotate (a team's members hold
+/// their role throughout, so `per-member` gives one round to each of the others).
+pub fn rounds_with(p: &Protocol, groups: &[Vec<String>], facts: &Facts) -> usize {
+    if p.round.is_empty() {
+        return 0;
+    }
+    let sizes: Vec<usize> = groups
+        .iter()
+        .map(|g| {
+            let team = teams(p, g, facts).iter().map(|(_, names)| names.len()).sum::<usize>();
+            g.len().saturating_sub(team)
+        })
+        .collect();
+    round_count(p, &sizes)
 }
 
 /// People of the same value in one group of a protocol that mixes them (`group.mix`).

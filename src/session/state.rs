@@ -5,10 +5,9 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, Stamped};
-use super::setup::{Setup, StageRef, groups_with, running_order};
+use super::setup::{Setup, StageRef, groups_with, rounds_with, running_order};
 use super::stage_clock::StageClock;
 use crate::protocol::StageSpec;
-use crate::protocol::plan::round_count;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
@@ -152,8 +151,7 @@ impl SessionState {
     fn replan(&mut self) {
         let p = &self.setup.protocol;
         self.groups = groups_with(p, &self.order, &self.setup.facts);
-        let sizes: Vec<usize> = self.groups.iter().map(Vec::len).collect();
-        self.rounds = if p.round.is_empty() { 0 } else { round_count(p, &sizes) };
+        self.rounds = rounds_with(p, &self.groups, &self.setup.facts);
         self.stages = running_order(p, self.rounds);
         self.clocks = self
             .stages
