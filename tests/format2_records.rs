@@ -310,3 +310,172 @@ fn a_format_1_stage_takes_any_record_of_its_kind_and_no_time_frame() {
     let Some(Event::SessionEnded { without, .. }) = s.events.last() else { panic!() };
     assert!(without.is_empty());
 }
+
+// ---- the live screen ----
+
+use convene::tui::live::Overlay;
+use crossterm::event::KeyCode;
+use support::{Rig, mono_opts};
+
+fn live(name: &str, people: &[&str]) -> Rig {
+    let mut rig = Rig::new(setup(fixture(name), people), mono_opts());
+    rig.press(' ');
+    assert_eq!(rig.app.state.status, Status::Running);
+    rig
+}
+
+fn jump(rig: &mut Rig, stage: &str) {
+    let to = rig.app.state.stages.iter().position(|s| s.id == stage).expect("stage");
+    let now = rig.now();
+    rig.app.exec(Command::Jump { to }, now).expect("jump");
+}
+
+fn form_fields(rig: &Rig) -> Vec<(String, String)> {
+    let Overlay::Form(f) = &rig.app.overlay else { panic!("no form: {:?}", rig.app.overlay) };
+    f.fields.iter().map(|x| (x.label.to_string(), x.value.clone())).collect()
+}
+
+#[test]
+fn the_record_form_has_a_for_field_that_starts_at_the_first_missing_record() {
+    let mut rig = live("records-several", &["Ann", "Ben", "Cat"]);
+    let screen = rig.render(80, 24);
+    for line in [
+        "· missing: Problem and desired outcome",
+        "· missing: Challenges, with their 'because'",
+        "· missing: Action plan",
+    ] {
+        assert!(screen.contains(line), "{line}\n{screen}");
+    }
+    rig.press('e');
+    assert_eq!(
+        form_fields(&rig)[0],
+        ("For (←/→ choose)".into(), "Problem and desired outcome".into())
+    );
+    rig.type_text("Reading at KS2");
+    rig.code(KeyCode::Enter);
+    assert_eq!(rig.events("note-added")[0]["record"], "problem");
+    let screen = rig.render(80, 24);
+    assert!(screen.contains("✓ done: Problem and desired outcome"), "{screen}");
+    // The next form starts at the next missing record; → and ← choose another.
+    rig.press('e');
+    assert_eq!(form_fields(&rig)[0].1, "Challenges, with their 'because'");
+    rig.code(KeyCode::BackTab);
+    rig.code(KeyCode::Right);
+    assert_eq!(form_fields(&rig)[0].1, "Action plan");
+    rig.code(KeyCode::Right);
+    assert_eq!(form_fields(&rig)[0].1, "Problem and desired outcome", "it wraps round");
+    rig.code(KeyCode::Left);
+    rig.code(KeyCode::Left);
+    assert_eq!(form_fields(&rig)[0].1, "Challenges, with their 'because'");
+    rig.code(KeyCode::Tab);
+    rig.type_text("Time, because of the timetable");
+    rig.code(KeyCode::Enter);
+    let notes = rig.events("note-added");
+    assert_eq!(notes[1]["record"], "challenges");
+    assert_eq!(notes[1]["private"], false);
+}
+
+#[test]
+fn n_with_records_missing_names_them_and_a_names_the_first() {
+    let mut rig = live("records-several", &["Ann", "Ben", "Cat"]);
+    rig.press('n');
+    assert_eq!(rig.app.overlay, Overlay::ConfirmLeave);
+    let screen = rig.render(80, 24);
+    assert!(
+        screen.contains("Not recorded yet: Problem and desired outcome; Challenges,"),
+        "{screen}"
+    );
+    rig.press('a');
+    assert_eq!(form_fields(&rig)[0].1, "Problem and desired outcome");
+}
+
+#[test]
+fn a_required_time_frame_is_marked_and_a_refusal_keeps_what_was_typed() {
+    let mut rig = live("records-several", &["Ann", "Ben", "Cat"]);
+    jump(&mut rig, "commitment");
+    rig.press('a');
+    let fields = form_fields(&rig);
+    assert!(fields.iter().any(|(l, _)| l == "By (required: a date or \"2 weeks\")"), "{fields:?}");
+    assert!(!fields.iter().any(|(l, _)| l.starts_with("For")), "one record here: no For field");
+    rig.type_text("Pilot the plan");
+    rig.code(KeyCode::Enter);
+    rig.code(KeyCode::Enter);
+    assert!(rig.events("commitment-added").is_empty());
+    assert_eq!(
+        rig.app.message.as_deref(),
+        Some("A commitment here needs a time frame: say by when.")
+    );
+    let fields = form_fields(&rig);
+    assert!(fields.contains(&("Will".into(), "Pilot the plan".into())), "{fields:?}");
+    let screen = rig.render(80, 24);
+    assert!(screen.contains("A commitment here needs a time frame"), "{screen}");
+    rig.type_text("2 weeks");
+    rig.code(KeyCode::Enter);
+    let made = rig.events("commitment-added");
+    assert_eq!(made[0]["due"], "2 weeks");
+    assert_eq!(made[0]["record"], "commitment");
+}
+
+#[test]
+fn quitting_with_gap_tasks_missing_asks_before_ending_and_logs_it() {
+    let mut rig = live("records-per-person", &["Ann", "Ben", "Cat"]);
+    jump(&mut rig, "gap-tasks");
+    let screen = rig.render(80, 24);
+    assert!(
+        screen.contains("· missing: Gap task (0 of 3 people; missing: Ann, Ben, Cat)"),
+        "{screen}"
+    );
+    rig.press('a');
+    assert_eq!(form_fields(&rig)[0], ("Who".into(), "Ann".into()), "the first without one");
+    rig.type_text("Observe a lesson");
+    rig.code(KeyCode::Enter);
+    rig.type_text("next session");
+    rig.code(KeyCode::Enter);
+    rig.press('a');
+    assert_eq!(form_fields(&rig)[0].1, "Ben");
+    rig.code(KeyCode::Esc);
+    rig.press('q');
+    rig.press('e');
+    assert_eq!(rig.app.overlay, Overlay::ConfirmEnd);
+    assert_eq!(rig.app.state.status, Status::Running, "not ended while asked");
+    let screen = rig.render(80, 24);
+    assert!(screen.contains("End without them?"), "{screen}");
+    assert!(screen.contains("Gap task (1 of 3 people; missing: Ben, Cat)"), "{screen}");
+    // Esc carries on.
+    rig.code(KeyCode::Esc);
+    assert_eq!((rig.app.state.status, &rig.app.overlay), (Status::Running, &Overlay::None));
+    rig.press('q');
+    rig.press('e');
+    rig.press('e');
+    assert!(matches!(rig.app.state.status, Status::Ended(_)));
+    let ended = rig.events("session-ended");
+    assert_eq!(ended[0]["without"][0], "Gap task (1 of 3 people; missing: Ben, Cat)");
+}
+
+#[test]
+fn an_optional_stage_says_so_and_n_asks_nothing() {
+    let mut rig = live("records-several", &["Ann", "Ben", "Cat"]);
+    jump(&mut rig, "facilitator-turn");
+    let screen = rig.render(80, 24);
+    assert!(screen.contains("Optional stage: run it, or skip it with s"), "{screen}");
+    rig.press('n');
+    assert_eq!(rig.app.overlay, Overlay::None);
+    assert_eq!(rig.stage_id(), "commitment");
+    let card = Rig::new(setup(fixture("records-several"), &["Ann", "Ben", "Cat"]), mono_opts());
+    let screen = card.render(100, 40);
+    assert!(screen.contains("Facilitator, if needed (optional)"), "{screen}");
+}
+
+#[test]
+fn snapshots_of_the_for_field_and_the_list_of_records() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut rig = live("records-several", &["Ann", "Ben", "Cat"]);
+        rig.press('e');
+        rig.type_text("Reading at KS2");
+        rig.code(KeyCode::Enter);
+        insta::assert_snapshot!(format!("records_list_{w}x{h}"), rig.render(w, h));
+        rig.press('e');
+        rig.type_text("Time");
+        insta::assert_snapshot!(format!("records_for_field_{w}x{h}"), rig.render(w, h));
+    }
+}
