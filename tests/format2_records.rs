@@ -479,3 +479,42 @@ fn snapshots_of_the_for_field_and_the_list_of_records() {
         insta::assert_snapshot!(format!("records_for_field_{w}x{h}"), rig.render(w, h));
     }
 }
+
+// ---- logs show ----
+
+#[test]
+fn logs_show_names_the_record_each_note_and_commitment_is_for() {
+    use convene::review::detail::{load, show};
+    use convene::review::export::{json, markdown};
+    convene::review::index::use_cache_dir(support::fixtures::test_cache_dir());
+    let mut rig = live("records-several", &["Ann", "Ben", "Cat"]);
+    let now = rig.now();
+    rig.app
+        .exec(note("Time, because of the timetable", None, Some("challenges")), now)
+        .expect("note");
+    jump(&mut rig, "commitment");
+    let now = rig.now();
+    rig.app.exec(commit("Ann", Some("2 weeks"), None), now).expect("commitment");
+    rig.app.exec(Command::End, now).expect("end");
+    let sess = load(rig.dir.path(), "20261123-083000-000").expect("the session");
+    let text = show(&sess);
+    assert!(
+        text.contains("[The problem, for Challenges, with their 'because'] Time, because of"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[Commitment, for The presenter's commitment, with a time frame]"),
+        "{text}"
+    );
+    let md = markdown(&sess, false);
+    assert!(md.contains("- *The problem, for Challenges, with their 'because':*"), "{md}");
+    assert!(
+        md.contains("Try it in class (for The presenter's commitment, with a time frame)"),
+        "{md}"
+    );
+    let js: serde_json::Value =
+        serde_json::from_str(&json(&sess, false).expect("json")).expect("json");
+    assert_eq!(js["notes"][0]["record"]["id"], "challenges");
+    assert_eq!(js["notes"][0]["record"]["label"], "Challenges, with their 'because'");
+    assert_eq!(js["commitments"][0]["record"]["id"], "commitment");
+}
