@@ -518,3 +518,12 @@ fn logs_show_names_the_record_each_note_and_commitment_is_for() {
     assert_eq!(js["notes"][0]["record"]["label"], "Challenges, with their 'because'");
     assert_eq!(js["commitments"][0]["record"]["id"], "commitment");
 }
+
+#[test]
+fn a_log_from_before_records_still_replays() {
+    let old = r#"{"at":400000,"wall":"2026-11-23T08:36:40.000+00:00","type":"session-ended","outcome":"ended-early","pos":2}"#;
+    let e: convene::session::Stamped = serde_json::from_str(old).expect("an old line");
+    assert!(matches!(e.event, Event::SessionEnded { ref without, .. } if without.is_empty()));
+    let back = serde_json::to_string(&e).expect("json");
+    assert!(!back.contains("without"), "nothing missing, nothing written: {back}");
+}
