@@ -492,6 +492,7 @@ fn logs_show_names_the_record_each_note_and_commitment_is_for() {
     rig.app
         .exec(note("Time, because of the timetable", None, Some("challenges")), now)
         .expect("note");
+    rig.app.exec(Command::Next { force: true }, now).expect("left without two");
     jump(&mut rig, "commitment");
     let now = rig.now();
     rig.app.exec(commit("Ann", Some("2 weeks"), None), now).expect("commitment");
@@ -501,6 +502,10 @@ fn logs_show_names_the_record_each_note_and_commitment_is_for() {
     assert!(
         text.contains("[The problem, for Challenges, with their 'because'] Time, because of"),
         "{text}"
+    );
+    assert!(
+        text.contains("left without: Problem and desired outcome; Action plan"),
+        "only the ones missing: {text}"
     );
     assert!(
         text.contains("[Commitment, for The presenter's commitment, with a time frame]"),

@@ -142,9 +142,22 @@ impl Session {
                     in_progress: run.is_some_and(|r| !r.finished),
                     left: run.and_then(|r| r.left),
                     left_without: run.filter(|r| r.without_record).map(|_| {
-                        s.spec(pos)
-                            .and_then(|sp| sp.expects.as_ref())
-                            .map_or_else(|| "its expected record".into(), |x| x.label.clone())
+                        // The records still missing (format 2: several), else all it expects.
+                        let missing: Vec<String> =
+                            s.missing_records(pos).into_iter().map(|r| r.label).collect();
+                        let all: Vec<String> = s
+                            .spec(pos)
+                            .map(|sp| {
+                                crate::protocol::Protocol::expected_records(sp)
+                                    .map(|x| x.label.clone())
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        match (missing.is_empty(), all.is_empty()) {
+                            (false, _) => missing.join("; "),
+                            (true, false) => all.join("; "),
+                            (true, true) => "its expected record".into(),
+                        }
                     }),
                 }
             })
