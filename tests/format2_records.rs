@@ -532,3 +532,34 @@ fn a_log_from_before_records_still_replays() {
     let back = serde_json::to_string(&e).expect("json");
     assert!(!back.contains("without"), "nothing missing, nothing written: {back}");
 }
+
+#[test]
+fn a_note_for_each_participant_starts_about_the_first_without_one() {
+    let mut rig = live("records-per-note", &["Ann", "Ben"]);
+    rig.press('e');
+    let fields = form_fields(&rig);
+    assert_eq!(fields[0], ("About (required: a name)".into(), "Ann".into()), "{fields:?}");
+    rig.type_text("Found the walk useful");
+    rig.code(KeyCode::Enter);
+    assert_eq!(rig.events("note-added")[0]["about"], "Ann");
+    rig.press('e');
+    assert_eq!(form_fields(&rig)[0].1, "Ben");
+    // Without whom it is about, it is refused, and kept as typed.
+    rig.code(KeyCode::BackTab);
+    rig.ctrl('u');
+    rig.code(KeyCode::Tab);
+    rig.type_text("Quiet");
+    rig.code(KeyCode::Enter);
+    assert_eq!(
+        rig.app.message.as_deref(),
+        Some("A note here needs its \"About\": say who or what it is about.")
+    );
+    assert_eq!(form_fields(&rig)[1].1, "Quiet");
+    rig.code(KeyCode::Esc);
+    rig.press('n');
+    let screen = rig.render(80, 24);
+    assert!(
+        screen.contains("Not recorded yet: A reflection (1 of 2 people; missing: Ben)."),
+        "{screen}"
+    );
+}

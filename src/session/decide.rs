@@ -271,7 +271,9 @@ fn add_note(
     } else {
         target(s, RecordKind::Note, record.as_deref())?
     };
-    if x.is_some_and(|x| x.require.contains(&RecordField::About)) && about.is_none() {
+    // A note for each participant is for the person it is about: it needs its "About" too.
+    let needs_about = |x: &Expectation| x.require.contains(&RecordField::About) || x.per.is_some();
+    if x.is_some_and(needs_about) && about.is_none() {
         return reject(Rejection::NeedsAbout);
     }
     let record = record.or_else(|| x.and_then(|x| x.id.clone()));

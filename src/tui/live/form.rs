@@ -99,16 +99,35 @@ pub fn note(s: &LiveScreen) -> Form {
     if let Some(label) = &choice {
         fields.push(Field { label: FOR, value: label.clone(), secret: false });
     }
-    let any_about = expectations(s)
-        .iter()
-        .any(|x| x.record == RecordKind::Note && x.require.contains(&RecordField::About));
+    // A note counts for a person, or for a required subject, by its "About".
+    let any_about = expectations(s).iter().any(|x| {
+        x.record == RecordKind::Note && (x.require.contains(&RecordField::About) || x.per.is_some())
+    });
     if any_about {
         fields.push(Field { label: ABOUT, value: String::new(), secret: false });
     }
     fields.push(Field { label: RECORD, value: String::new(), secret: false });
     let mut form = Form { kind: FormKind::Record, focus: fields.len() - 1, fields, masked: false };
     mark_required(s, &mut form);
+    let first = first_without(s, &form);
+    if let (Some(name), Some(about)) =
+        (first, form.fields.iter_mut().find(|f| f.label == ABOUT || f.label == ABOUT_REQUIRED))
+    {
+        about.value = name;
+    }
     form
+}
+
+/// For a record each participant makes, the first participant without one yet.
+fn first_without(s: &LiveScreen, form: &Form) -> Option<String> {
+    let x = chosen(s, form)?;
+    let st = &s.state;
+    st.record_progress(st.pos)
+        .into_iter()
+        .find(|r| r.per_person && r.id == x.id && r.label == x.label)?
+        .missing
+        .first()
+        .cloned()
 }
 
 /// The note form's field for who a note is about.
@@ -204,7 +223,12 @@ pub fn cycle(s: &LiveScreen, form: &mut Form, forward: bool) -> bool {
 
 /// Labels "By" and "About" "(required)" when the chosen record requires them.
 fn mark_required(s: &LiveScreen, form: &mut Form) {
-    let require = chosen(s, form).map(|x| x.require.clone()).unwrap_or_default();
+    let x = chosen(s, form);
+    let mut require = x.map(|x| x.require.clone()).unwrap_or_default();
+    // A note for each participant is for the person it is about.
+    if x.is_some_and(|x| x.record == RecordKind::Note && x.per.is_some()) {
+        require.push(RecordField::About);
+    }
     for f in &mut form.fields {
         if f.label == BY || f.label == BY_REQUIRED {
             f.label = if require.contains(&RecordField::Due) { BY_REQUIRED } else { BY };
@@ -235,12 +259,7 @@ pub fn commitment(s: &LiveScreen) -> Form {
         form.fields.push(Field { label: FOR, value: label, secret: false });
     }
     let x = chosen(s, &form);
-    let per_person = x.and_then(|x| {
-        let progress = st.record_progress(st.pos);
-        let r =
-            progress.into_iter().find(|r| r.per_person && r.id == x.id && r.label == x.label)?;
-        r.missing.first().cloned()
-    });
+    let per_person = first_without(s, &form);
     // The role this stage names; otherwise the round's first role (presenter, coachee).
     let role = x
         .and_then(|x| x.owner.clone())
