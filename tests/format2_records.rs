@@ -197,7 +197,7 @@ fn every_participant_needs_a_record_before_the_stage_is_left() {
     for who in ["Ann", "Ben", "Cat"] {
         s.ok(commit(who, Some("next session"), None));
     }
-    // Twice for one person is still one person.
+    // Twice for one person is still one person, in any case.
     s.ok(commit("ann", Some("next session"), None));
     let r = s.refused(NEXT);
     assert_eq!(
@@ -561,5 +561,36 @@ fn a_note_for_each_participant_starts_about_the_first_without_one() {
     assert!(
         screen.contains("Not recorded yet: A reflection (1 of 2 people; missing: Ben)."),
         "{screen}"
+    );
+}
+
+#[test]
+fn choosing_a_record_for_each_participant_sets_who_to_the_first_without_one() {
+    let mut rig = live("records-mixed", &["Ann", "Ben"]);
+    rig.press('a');
+    let fields = form_fields(&rig);
+    assert_eq!(fields[0].1, "The plan");
+    assert_eq!(fields[1], ("Who".into(), String::new()), "no one holds a role outside rounds");
+    rig.code(KeyCode::BackTab);
+    rig.code(KeyCode::BackTab);
+    rig.code(KeyCode::Right);
+    assert_eq!(form_fields(&rig)[0].1, "Gap task");
+    rig.code(KeyCode::Tab);
+    rig.ctrl('u');
+    rig.type_text("Ben");
+    rig.code(KeyCode::Enter);
+    rig.type_text("Observe a lesson");
+    rig.code(KeyCode::Enter);
+    rig.code(KeyCode::Enter);
+    assert_eq!(rig.events("commitment-added")[0]["record"], "gap-task");
+    // The next form starts at the first missing record; on the gap task, at Ann.
+    rig.press('a');
+    assert_eq!(form_fields(&rig)[0].1, "The plan");
+    rig.code(KeyCode::BackTab);
+    rig.code(KeyCode::BackTab);
+    rig.code(KeyCode::Left);
+    assert_eq!(
+        form_fields(&rig)[..2],
+        [("For (←/→ choose)".into(), "Gap task".into()), ("Who".into(), "Ann".into())]
     );
 }

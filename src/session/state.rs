@@ -249,8 +249,10 @@ impl SessionState {
                         .collect(),
                 };
                 let (have, need, missing) = if x.per == Some(Per::Participant) {
+                    // The same name in any case ("zoë" is Zoë's).
                     let has = |person: &String| {
-                        made.iter().flatten().any(|who| who.trim().eq_ignore_ascii_case(person))
+                        let person = person.to_lowercase();
+                        made.iter().flatten().any(|who| who.trim().to_lowercase() == person)
                     };
                     let missing: Vec<String> =
                         self.order.iter().filter(|p| !has(p)).cloned().collect();

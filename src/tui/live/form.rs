@@ -218,6 +218,13 @@ pub fn cycle(s: &LiveScreen, form: &mut Form, forward: bool) -> bool {
     let next = if forward { (at + 1) % n } else { (at + n - 1) % n };
     field.value.clone_from(&choices[next].1);
     mark_required(s, form);
+    // A record each participant makes starts with the first person without one.
+    if let Some(name) = first_without(s, form) {
+        let whose = [ABOUT, ABOUT_REQUIRED, "Who"];
+        if let Some(f) = form.fields.iter_mut().find(|f| whose.contains(&f.label)) {
+            f.value = name;
+        }
+    }
     true
 }
 
