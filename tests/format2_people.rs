@@ -438,14 +438,17 @@ fn e_on_the_start_card_sets_a_fact_with_its_choices_cycled_and_logs_it() {
         "{}",
         rig.render(80, 24)
     );
-    // The category's choices come one by one with Tab on Value.
+    // The category's choices come one by one with → and ← on Value.
     rig.press('e');
     rig.code(crossterm::event::KeyCode::BackTab);
     rig.ctrl('u');
     rig.type_text("Problem category");
     rig.code(crossterm::event::KeyCode::Tab);
-    rig.code(crossterm::event::KeyCode::Tab);
-    rig.code(crossterm::event::KeyCode::Tab);
+    for _ in 0..3 {
+        rig.code(crossterm::event::KeyCode::Right);
+    }
+    assert!(rig.render(80, 24).contains("Value: course leader"), "{}", rig.render(80, 24));
+    rig.code(crossterm::event::KeyCode::Left);
     assert!(rig.render(80, 24).contains("Value: parent"), "{}", rig.render(80, 24));
     rig.code(crossterm::event::KeyCode::Enter);
     let set = rig.events("fact-set");

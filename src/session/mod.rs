@@ -26,4 +26,4 @@ pub use request::{
     CheckedSetup, People, SetupRequest, SetupRequestError, parse_people, parse_roster,
 };
 pub use setup::{CarriedCommitment, CarriedNote, Setup, SetupError, check_setup};
-pub use state::{SessionState, Status, apply, replay};
+pub use state::{RecordProgress, SessionState, Status, apply, replay};

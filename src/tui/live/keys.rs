@@ -42,6 +42,8 @@ pub enum Action {
     Leave,
     SaveElsewhere,
     CarryOn,
+    // End without everyone's record?
+    EndAnyway,
     // Leave this stage?
     AddRecord,
     MoveOn,
@@ -62,6 +64,9 @@ pub enum Action {
     Submit,
     NextField,
     PreviousField,
+    /// On a form's "For" field: the next (or previous) record the stage expects.
+    NextChoice,
+    PreviousChoice,
     DeleteChar,
     ClearField,
     Dismiss,
@@ -216,6 +221,12 @@ pub const QUIT: &[Binding<Action>] = &[
     bind(&[ESC, ch('q'), ctrl('c')], Action::CarryOn, "Esc", "carry on", "carry on", true),
 ];
 
+/// Ending the session while a record each participant makes is missing.
+pub const END_WITHOUT: &[Binding<Action>] = &[
+    bind(&[ch('e')], Action::EndAnyway, "e", "end", "end without them (this is logged)", true),
+    bind(&[ESC, ch('q'), ctrl('c')], Action::CarryOn, "Esc", "carry on", "carry on", true),
+];
+
 /// Leaving a stage whose expected record is missing.
 pub const LEAVE: &[Binding<Action>] = &[
     bind(&[ch('a')], Action::AddRecord, "a", "add", "add it now", true),
@@ -307,6 +318,22 @@ pub const FORM: &[Binding<Action>] = &[
     bind(&[ENTER], Action::Submit, "Enter", "save", "next field; on the last field, save", true),
     bind(&[key(KeyCode::Tab), DOWN], Action::NextField, "Tab", "next field", "next field", true),
     bind(&[key(KeyCode::BackTab), UP], Action::PreviousField, "", "", "previous field", false),
+    bind(
+        &[RIGHT],
+        Action::NextChoice,
+        "→",
+        "choose",
+        "on the \"For\" field: the next record the stage expects (on a fact's Value: its next choice)",
+        false,
+    ),
+    bind(
+        &[LEFT],
+        Action::PreviousChoice,
+        "",
+        "",
+        "on the \"For\" field: the previous record the stage expects (on a fact's Value: its previous choice)",
+        false,
+    ),
     bind(
         &[key(KeyCode::Backspace)],
         Action::DeleteChar,
