@@ -491,3 +491,16 @@ fn one_round_per_member_counts_the_members_who_rotate_not_the_team() {
     let state = SessionState::new(checked.setup);
     assert_eq!(state.rounds, 2, "Dev and Eve present once each");
 }
+
+#[test]
+fn a_fact_the_protocol_does_not_name_cannot_be_set_on_the_start_card() {
+    let (setup, _) = check("people-triads", "Ann (Oak), Ben (Elm), Cat (Ash)").expect("starts");
+    let state = SessionState::new(setup);
+    let now = convene::session::Now::new(0, wall(0));
+    let cmd =
+        Command::SetFact { name: "Ann".into(), key: "schol".into(), value: Some("Elm".into()) };
+    assert_eq!(
+        decide(&state, cmd, now).expect_err("no such fact").to_string(),
+        "This protocol has no fact \"schol\" (its facts: school, category)."
+    );
+}

@@ -257,7 +257,15 @@ const ALL_TYPES: &[&str] = &[
 /// A second session, for the events of format 2 protocols the first one cannot show without
 /// renumbering every documented line: a fact set on the start card.
 fn scripted_v2(data: &Path) -> Live {
-    let mut l = Live::new(data, quick_setup());
+    let mut setup = quick_setup();
+    setup.protocol.format = 2;
+    setup.protocol.facts = vec![convene::protocol::FactSpec {
+        key: "category".into(),
+        label: "Problem category".into(),
+        choices: vec!["pupil".into(), "parent".into()],
+        required: false,
+    }];
+    let mut l = Live::new(data, setup);
     let cmd = Command::SetFact {
         name: "Ann".into(),
         key: "category".into(),

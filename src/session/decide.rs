@@ -138,7 +138,16 @@ fn set_fact(
     if value.iter().chain([&key]).any(|v| v.chars().any(crate::text::is_unsafe)) {
         return reject(Rejection::UnsafeFact);
     }
-    let spec = s.setup.protocol.facts.iter().find(|f| f.key == key);
+    let p = &s.setup.protocol;
+    let spec = p.facts.iter().find(|f| f.key == key);
+    let team_fact = key == super::setup::ROLE_FACT && p.roles.iter().any(|r| r.team);
+    if spec.is_none() && !team_fact {
+        let mut facts: Vec<&str> = p.facts.iter().map(|f| f.key.as_str()).collect();
+        if p.roles.iter().any(|r| r.team) {
+            facts.push(super::setup::ROLE_FACT);
+        }
+        return reject(Rejection::UnknownFact { key, facts: facts.join(", ") });
+    }
     let value = match (value, spec) {
         (Some(v), Some(spec)) if !spec.choices.is_empty() => {
             match spec.choices.iter().find(|c| c.trim().eq_ignore_ascii_case(&v)) {

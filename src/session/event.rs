@@ -364,6 +364,8 @@ pub enum Rejection {
     UnsafeFact,
     #[error("Not changed: {problem}")]
     FactRefused { problem: String },
+    #[error("This protocol has no fact \"{key}\" (its facts: {facts}).")]
+    UnknownFact { key: String, facts: String },
     #[error("Already paused.")]
     AlreadyPaused,
     #[error("The clock is already running.")]
