@@ -504,3 +504,15 @@ fn a_fact_the_protocol_does_not_name_cannot_be_set_on_the_start_card() {
         "This protocol has no fact \"schol\" (its facts: school, category)."
     );
 }
+
+#[test]
+fn a_fact_change_that_would_refuse_the_session_is_refused_with_the_reason() {
+    let (setup, _) = check("people-exec", EXEC).expect("starts");
+    let state = SessionState::new(setup);
+    let now = convene::session::Now::new(0, wall(0));
+    let cmd = Command::SetFact { name: "Ann".into(), key: "role".into(), value: None };
+    assert_eq!(
+        decide(&state, cmd, now).expect_err("team too small").to_string(),
+        "Not changed: Executive team needs at least 3 people, but only Ben and Cat are marked role: executive"
+    );
+}
