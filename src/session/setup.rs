@@ -557,12 +557,20 @@ fn clashes(groups: &[Vec<usize>], values: &[Option<String>]) -> usize {
 /// Deals people (indices into the roster) into groups of these sizes so that a group's members
 /// differ on their value where possible: the most common values first.
 fn mix_deal(sizes: &[usize], values: &[Option<String>]) -> Vec<Vec<usize>> {
-    let count = |v: &Option<String>| values.iter().filter(|x| v.is_some() && *x == v).count();
-    let first = |v: &Option<String>| values.iter().position(|x| x == v).unwrap_or(0);
+    // Each value's count and first place in the roster, counted once.
+    let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (i, v) in values.iter().enumerate() {
+        if let Some(v) = v {
+            seen.entry(v.as_str()).or_insert((0, i)).0 += 1;
+        }
+    }
     let mut people: Vec<usize> = (0..values.len()).collect();
-    people.sort_by_key(|i| {
-        let v = &values[*i];
-        (v.is_none(), std::cmp::Reverse(count(v)), first(v), *i)
+    people.sort_by_key(|i| match &values[*i] {
+        Some(v) => {
+            let (count, first) = seen.get(v.as_str()).copied().unwrap_or((0, *i));
+            (false, std::cmp::Reverse(count), first, *i)
+        }
+        None => (true, std::cmp::Reverse(0), 0, *i),
     });
     let mut groups: Vec<Vec<usize>> = sizes.iter().map(|s| Vec::with_capacity(*s)).collect();
     for i in people {
