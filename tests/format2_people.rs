@@ -516,3 +516,17 @@ fn a_fact_change_that_would_refuse_the_session_is_refused_with_the_reason() {
         "Not changed: Executive team needs at least 3 people, but only Ben and Cat are marked role: executive"
     );
 }
+
+#[test]
+fn a_request_with_both_a_roster_and_typed_names_is_refused() {
+    let roster =
+        parse_roster(b"name,school\nAnn,Oak\nBen,Elm\nCat,Ash\n", "people.csv").expect("reads");
+    let both =
+        SetupRequest { roster: Some(roster.clone()), ..SetupRequest::new(v2("people-set"), "Dev") };
+    assert_eq!(both.check(), Err(SetupRequestError::PeopleAndRoster));
+    let checked = SetupRequest { roster: Some(roster), ..SetupRequest::new(v2("people-set"), " ") }
+        .check()
+        .expect("the roster alone");
+    assert_eq!(checked.setup.participants, ["Ann", "Ben", "Cat"]);
+    assert_eq!(checked.setup.facts["Cat"]["school"], "Ash");
+}
