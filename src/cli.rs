@@ -186,7 +186,7 @@ pub struct RunArgs {
     pub people: Option<String>,
     /// A roster file instead of --people: CSV with a "name" column; the other columns are facts
     /// (name,school,category)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub roster: Option<PathBuf>,
     /// The recurring group this session belongs to, e.g. "AP set" (for follow-up)
     #[arg(long, value_name = "NAME")]
