@@ -122,11 +122,14 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             ""
         };
         let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
-        plan.push(Line::from(format!(
-            "  {:>7}{mark:2} {}{each}",
-            clock(secs, Minutes::Padded),
-            sanitize(&spec.title())
-        )));
+        // A duration range shows as one: planned at its lower end, up to its upper end.
+        let range = st.clocks[i].range_ms / 1000;
+        let duration = if range > 0 {
+            format!("{}-{}", clock(secs, Minutes::Padded), clock(secs + range, Minutes::Padded))
+        } else {
+            clock(secs, Minutes::Padded)
+        };
+        plan.push(Line::from(format!("  {duration:>7}{mark:2} {}{each}", sanitize(&spec.title()))));
     }
     if any_suggested {
         plan.push(Line::from(Span::styled(
