@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 
 use convene::commands::protocols::show;
-use convene::protocol::{ExtensionPolicy, Protocol, load_file};
+use convene::protocol::{ExtensionPolicy, Protocol, load_file, parse_protocol};
 use convene::session::decide::extension_rule;
 use convene::session::display::{self, Phase};
 use convene::session::{
@@ -41,7 +41,11 @@ struct Run {
 
 impl Run {
     fn new(name: &str) -> Self {
-        Self { st: SessionState::new(setup(name)), log: Vec::new() }
+        Self::with(setup(name))
+    }
+
+    fn with(setup: Setup) -> Self {
+        Self { st: SessionState::new(setup), log: Vec::new() }
     }
 
     fn record(&mut self, events: Vec<Stamped>) {
@@ -316,6 +320,26 @@ fn after_an_earlier_sub_stage_finished_two_minutes_early_a_minute_more_is_free()
         run.cmd(4 * MIN, Command::Extend { by_ms: MIN, agreement: None }),
         Err(Rejection::SlotNeedsAgreement { .. })
     ));
+}
+
+#[test]
+fn a_slot_that_may_not_run_over_refuses_saying_why_and_still_moves_time_freely() {
+    let text = std::fs::read_to_string("tests/fixtures/protocols/v2/timing-slot.json")
+        .expect("fixture")
+        .replace(r#""round_extension": "group-agreement""#, r#""round_extension": "not-allowed""#);
+    let p = parse_protocol(&text, "slot.json").unwrap_or_else(|e| panic!("{e}"));
+    let mut run = Run::with(Setup { protocol: p, ..setup("timing-slot") });
+    run.ok(0, Command::Start);
+    run.ok(5 * MIN, Command::Next { force: false });
+    let refused =
+        run.cmd(6 * MIN, Command::Extend { by_ms: MIN, agreement: Some(Agreement::Group) });
+    assert_eq!(
+        refused.map_err(|r| r.to_string()),
+        Err("This would take Ann's slot past its 20:00, and the protocol does not allow that."
+            .into())
+    );
+    run.ok(6 * MIN, Command::Shorten { by_ms: MIN });
+    run.ok(6 * MIN, Command::Extend { by_ms: MIN, agreement: None });
 }
 
 #[test]

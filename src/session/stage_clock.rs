@@ -271,6 +271,37 @@ mod tests {
     }
 
     #[test]
+    fn a_range_is_up_only_past_its_upper_end_and_moves_with_extensions() {
+        let mut c = StageClock::new(90 * MIN, None);
+        c.range_ms = 30 * MIN;
+        c.start(0);
+        assert_eq!(c.deadline(), Some(90 * MIN), "the countdown runs to the lower end");
+        assert_eq!(c.time_up_at(), Some(120 * MIN));
+        assert!(!c.past_upper(119 * MIN));
+        assert!(c.past_upper(120 * MIN));
+        c.extend(5 * MIN, MIN);
+        assert_eq!(c.time_up_at(), Some(125 * MIN));
+    }
+
+    #[test]
+    fn cues_before_the_end_move_with_the_budget_and_after_the_start_do_not() {
+        let mut c = StageClock::new(10 * MIN, None);
+        c.cues = vec![
+            CueMark { before: true, ms: 2 * MIN, done: false },
+            CueMark { before: false, ms: MIN, done: false },
+        ];
+        c.start(0);
+        assert_eq!(c.next_cue_at(), Some(MIN));
+        assert_eq!(c.cues_due(9 * MIN), vec![1, 0], "in the order they fell due");
+        c.extend(MIN, 0);
+        assert_eq!(c.cue_point(0), Some(9 * MIN));
+        assert_eq!(c.cue_point(1), Some(MIN));
+        c.pass_cues(5 * MIN);
+        assert!(c.cues[1].done && !c.cues[0].done);
+        assert_eq!(c.next_cue_at(), Some(9 * MIN));
+    }
+
+    #[test]
     fn extension_past_the_warning_point_rearms_the_warning() {
         let mut c = StageClock::new(4 * MIN, Some(MIN));
         c.start(0);
