@@ -500,18 +500,25 @@ pub fn slot_overrun(s: &SessionState, by_ms: u64, eff: u64) -> Option<SlotOverru
     if projected <= planned {
         return None;
     }
-    let holder = s
+    // The slot is its presenter's (the first role's) when one person holds it; in parallel
+    // groups, the round's.
+    let holders: Vec<String> = s
         .setup
         .protocol
         .roles
         .first()
-        .and_then(|role| {
+        .map(|role| {
             super::display::roles_in_round(s, round)
                 .into_iter()
                 .flatten()
-                .find(|(_, id)| *id == role.id)
+                .filter(|(_, id)| *id == role.id)
+                .map(|(name, _)| name)
+                .collect()
         })
-        .map(|(name, _)| name);
-    let name = holder.map_or_else(|| format!("round {}", round + 1), |n| format!("{n}'s slot"));
+        .unwrap_or_default();
+    let name = match holders.as_slice() {
+        [one] => format!("{one}'s slot"),
+        _ => format!("round {}", round + 1),
+    };
     Some(SlotOverrun { name, planned: clock(planned / 1000, Minutes::Plain) })
 }
