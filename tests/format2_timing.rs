@@ -244,6 +244,18 @@ fn markers_count_the_time_the_stages_ran_not_pauses_and_never_stop_the_session()
 }
 
 #[test]
+fn after_a_crash_a_cue_the_down_time_jumped_over_is_not_fired_but_the_marker_is_shown() {
+    let mut run = Run::new("timing-range");
+    run.ok(0, Command::Start);
+    // convene was down from 1:20:00 to 1:50:00 with the clock running (a crash).
+    run.ok(80 * MIN, Command::ReportGap { gap_ms: 30 * MIN, cause: GapCause::Restart });
+    run.tick(80 * MIN + 1);
+    assert!(run.cues().is_empty(), "the observer's cue at 1:25:00 is not shown late");
+    assert_eq!(run.markers(), vec![(0, 110 * MIN, 80 * MIN)]);
+    assert_eq!(display::marker_text(&run.st).as_deref(), Some("1:30:00 typical minimum reached"));
+}
+
+#[test]
 fn markers_count_across_stages() {
     let mut run = Run::new("timing-range");
     run.ok(0, Command::Start);

@@ -353,7 +353,8 @@ fn advance(s: &SessionState, how: Leave, missing: bool, eff: u64) -> Vec<Event> 
     out
 }
 
-/// Events that time alone causes at `now`: the warning, the time-up, and auto-advance.
+/// Events that time alone causes at `now`: a timed cue, the warning, the time-up (a range's
+/// past its upper end), a session marker, and auto-advance.
 pub fn due(s: &SessionState, now: Now) -> Vec<Stamped> {
     let mut out: Vec<Event> = Vec::new();
     if !s.is_running() || s.paused {
