@@ -133,8 +133,9 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             ""
         };
         let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
+        let optional = if spec.optional { " (optional)" } else { "" };
         plan.push(Line::from(format!(
-            "  {:>column$}{mark:2} {}{each}",
+            "  {:>column$}{mark:2} {}{optional}{each}",
             duration(i),
             sanitize(&spec.title())
         )));
