@@ -33,7 +33,7 @@ pub enum Superseded {
 pub(super) enum Loss {
     /// The file is gone.
     Deleted,
-    /// The sessions folder is gone.
+    /// The log's folder (its month folder, or the whole sessions folder) is gone.
     FolderDeleted,
     /// Another file has the log's name.
     Replaced,
@@ -46,7 +46,7 @@ impl Loss {
         let folder = path.parent().unwrap_or(path);
         match self {
             Self::Deleted => format!("the log file {} was deleted", path.display()),
-            Self::FolderDeleted => format!("the sessions folder {} was deleted", folder.display()),
+            Self::FolderDeleted => format!("the log's folder {} was deleted", folder.display()),
             Self::Replaced => {
                 format!("the log file {} was replaced by another file", path.display())
             }

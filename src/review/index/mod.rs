@@ -447,6 +447,12 @@ impl Index {
         &self.sessions_dir
     }
 
+    /// The path of a log the index names (`2026-11/ID.jsonl`, or `ID.jsonl` for one in the
+    /// sessions folder itself).
+    pub fn log_path(&self, name: &str) -> PathBuf {
+        file_path(&self.sessions_dir, name)
+    }
+
     /// A failed query: the index file is removed (the next command builds it again) and the
     /// error says so.
     pub(crate) fn failed(&self, e: &rusqlite::Error) -> ReviewError {
@@ -474,7 +480,8 @@ pub fn refresh_if_present(data: &Path) {
 /// its folder does not change. Best effort and quick: no update, nothing read; an index that
 /// does not exist yet is left so.
 pub fn note_live(data: &Path, log: &Path) {
-    let (Some(path), Some(name)) = (index_path(data), log.file_name().and_then(|n| n.to_str()))
+    let (Some(path), Some(name)) =
+        (index_path(data), name_in(&crate::log::sessions_dir(data), log))
     else {
         return;
     };
@@ -491,6 +498,37 @@ pub fn note_live(data: &Path, log: &Path) {
         "UPDATE files SET mtime_ns = ?1, live = 1 WHERE name = ?2",
         rusqlite::params![i64::MAX, name],
     );
+}
+
+/// A file's name as the index keeps it ([`split`]): its path in the sessions folder `top`,
+/// `YYYY-MM/NAME` or `NAME`. `None` for a file elsewhere.
+pub(crate) fn name_in(top: &Path, log: &Path) -> Option<String> {
+    let name = log.file_name()?.to_str()?;
+    let parent = log.parent()?;
+    let same = |a: &Path, b: &Path| {
+        a == b
+            || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    };
+    if same(parent, top) {
+        return Some(name.to_string());
+    }
+    let month = parent.file_name()?.to_str()?;
+    (crate::log::is_month_folder(month) && same(parent.parent()?, top))
+        .then(|| format!("{month}/{name}"))
+}
+
+/// A name as the index keeps it, split into its folder (`''` for the sessions folder itself, or
+/// `YYYY-MM`) and the file's own name.
+pub(crate) fn split(name: &str) -> (&str, &str) {
+    name.split_once('/').unwrap_or(("", name))
+}
+
+/// The path of a file the index names ([`split`]), in the sessions folder `top`.
+pub(crate) fn file_path(top: &Path, name: &str) -> PathBuf {
+    match split(name) {
+        ("", file) => top.join(file),
+        (folder, file) => top.join(folder).join(file),
+    }
 }
 
 /// Now, in nanoseconds since 1970 (for the folder-time guard).
