@@ -116,6 +116,9 @@ pub struct Index {
     pub path: Option<PathBuf>,
     /// How many logs the update that opened it read (the rest were known).
     pub read: usize,
+    /// How many folders the update that opened it listed (the sessions folder itself and month
+    /// folders; the rest were unchanged).
+    pub listed: usize,
     /// Stage ids known to be in the index (a cache for writing runs).
     stages: store::StageIds,
 }
@@ -400,6 +403,7 @@ impl Index {
                     sessions_dir: sessions_dir.clone(),
                     path: Some(path.clone()),
                     read: 0,
+                    listed: 0,
                     stages: store::StageIds::new(),
                 };
                 match ix.update(progress) {
@@ -422,8 +426,14 @@ impl Index {
         let conn = Connection::open_in_memory().map_err(fail)?;
         configure(&conn).map_err(fail)?;
         create_schema(&conn, data).map_err(fail)?;
-        let mut ix =
-            Self { conn, sessions_dir, path: None, read: 0, stages: store::StageIds::new() };
+        let mut ix = Self {
+            conn,
+            sessions_dir,
+            path: None,
+            read: 0,
+            listed: 0,
+            stages: store::StageIds::new(),
+        };
         match ix.update(progress) {
             Ok(()) => Ok(ix),
             Err(Fail::Folder(e)) => Err(e),

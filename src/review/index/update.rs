@@ -203,6 +203,7 @@ impl Index {
             }
         }
         let Changes { changed, gone, listed } = work;
+        self.listed = listed.len();
         self.apply(&top, changed, &gone, progress)?;
         // Record each listed folder's time as it was before its listing; trust it only if it
         // was old enough then and has not moved since.
