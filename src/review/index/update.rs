@@ -172,9 +172,15 @@ impl Index {
                 Err(e) => return Err(folder_error(&top.join(month), &e)),
             }
         }
-        for (folder, _) in recorded.iter().filter(|(f, _)| !f.is_empty()) {
-            if !months.contains(folder) {
-                gone_folders.push(folder.clone());
+        if !unchanged("", top_time) {
+            // The sessions folder was listed: any other folder the index knows has gone (one
+            // whose logs were read by an update that was interrupted is known by its rows).
+            let known = self.known_folders()?;
+            for folder in recorded.keys().chain(&known) {
+                if !folder.is_empty() && !months.contains(folder) && !gone_folders.contains(folder)
+                {
+                    gone_folders.push(folder.clone());
+                }
             }
         }
         for folder in &gone_folders {
@@ -205,32 +211,44 @@ impl Index {
         let Changes { changed, gone, listed } = work;
         self.listed = listed.len();
         self.apply(&top, changed, &gone, progress)?;
-        // Record each listed folder's time as it was before its listing; trust it only if it
-        // was old enough then and has not moved since.
+        self.record_folders(&top, &recorded, listed, &gone_folders, now)
+    }
+
+    /// Records each listed folder's time as it was before its listing, trusted only if it was
+    /// old enough then ([`RACY_NS`]) and has not moved since; forgets the folders gone.
+    fn record_folders(
+        &mut self,
+        top: &Path,
+        recorded: &HashMap<String, (i64, bool)>,
+        listed: Vec<(String, i64)>,
+        gone_folders: &[String],
+        now: i64,
+    ) -> Result<(), Fail> {
         let mut to_record: Vec<(String, i64, bool)> = Vec::new();
         for (folder, before) in listed {
-            let dir = if folder.is_empty() { top.clone() } else { top.join(&folder) };
+            let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(&folder) };
             let after = std::fs::metadata(&dir).map(|m| mtime_ns(&m)).ok();
             let trust = after == Some(before) && now.saturating_sub(before) >= RACY_NS;
             if recorded.get(&folder) != Some(&(before, trust)) {
                 to_record.push((folder, before, trust));
             }
         }
-        if !to_record.is_empty() || !gone_folders.is_empty() {
-            let tx = self.conn.transaction()?;
-            for folder in &gone_folders {
-                tx.execute("DELETE FROM folders WHERE folder = ?1", [folder])?;
-            }
-            for (folder, time, trust) in &to_record {
-                tx.execute(
-                    "INSERT INTO folders(folder, mtime_ns, trusted) VALUES(?1, ?2, ?3)
-                     ON CONFLICT(folder) DO UPDATE SET mtime_ns = excluded.mtime_ns,
-                        trusted = excluded.trusted",
-                    params![folder, time, trust],
-                )?;
-            }
-            tx.commit()?;
+        if to_record.is_empty() && gone_folders.is_empty() {
+            return Ok(());
         }
+        let tx = self.conn.transaction()?;
+        for folder in gone_folders {
+            tx.execute("DELETE FROM folders WHERE folder = ?1", [folder])?;
+        }
+        for (folder, time, trust) in &to_record {
+            tx.execute(
+                "INSERT INTO folders(folder, mtime_ns, trusted) VALUES(?1, ?2, ?3)
+                 ON CONFLICT(folder) DO UPDATE SET mtime_ns = excluded.mtime_ns,
+                    trusted = excluded.trusted",
+                params![folder, time, trust],
+            )?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -302,6 +320,21 @@ impl Index {
             check(new, None, gone);
         }
         Ok(months)
+    }
+
+    /// The folders the index knows files in, one index lookup each.
+    fn known_folders(&self) -> Result<Vec<String>, Fail> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT folder FROM files INDEXED BY files_stat WHERE folder > ?1
+             ORDER BY folder LIMIT 1",
+        )?;
+        let mut found: Vec<String> = Vec::new();
+        let mut after = String::new();
+        while let Some(f) = st.query_row([&after], |r| r.get::<_, String>(0)).optional()? {
+            found.push(f.clone());
+            after = f;
+        }
+        Ok(found)
     }
 
     /// Every file the index knows in one folder (`''`: the sessions folder itself), in name
