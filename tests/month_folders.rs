@@ -234,3 +234,30 @@ fn a_log_put_back_goes_into_its_month_folder_or_where_its_old_log_is() {
     assert_eq!(std::fs::read(&flat).expect("read"), whole);
     assert!(!sessions_dir(old.path()).join("2026-11").exists(), "no second log of it");
 }
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "Windows refuses to remove a folder while convene holds a file in it open"
+)]
+fn a_month_folder_deleted_under_a_running_session_is_made_again_and_named() {
+    let data = data_with(&[]);
+    let setup = Setup::new(
+        Library::builtin_only().get("grow-coaching").expect("built-in").clone(),
+        ["Ann Lee", "Ben Okafor"].map(str::to_string),
+    );
+    let created = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00+00:00").expect("time");
+    let mut w = LogWriter::create(data.path(), NEW, &Header::new(NEW.into(), created, setup));
+    let month = november(data.path());
+    std::fs::remove_dir_all(&month).expect("rm the month folder");
+    assert!(w.retry(), "{:?}", w.error);
+    let notice = w.notice.clone().unwrap_or_default();
+    assert!(notice.contains("the month folder") && notice.contains("2026-11"), "{notice}");
+    assert_eq!(convene::log::reader::read_log(&w.path).expect("whole").header.session, NEW);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&month).expect("made again").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+}
