@@ -261,3 +261,14 @@ fn a_month_folder_deleted_under_a_running_session_is_made_again_and_named() {
         assert_eq!(mode, 0o700);
     }
 }
+
+#[test]
+fn resume_tells_the_index_of_a_log_in_a_month_folder() {
+    let data = data_with(&[S1]);
+    let path = new_log(data.path(), NEW);
+    assert_eq!(Index::open(data.path()).expect("index").read, 2);
+    assert_eq!(Index::open(data.path()).expect("index").read, 0, "nothing changed");
+    // `convene resume` continues it: the next update reads it again, whatever the folders say.
+    convene::review::index::note_live(data.path(), &path);
+    assert_eq!(Index::open(data.path()).expect("index").read, 1);
+}
