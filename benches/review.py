@@ -6,10 +6,11 @@ Usage: benches/review.py [SIZE ...]        (default: 100 100000; 100 300 with CO
                                                           before month folders)
 
 Uses target/release/convene (or $CONVENE_BIN) and target/release/examples/gen_logs (or
-$CONVENE_GEN; built if missing). Data sets are made once with `gen_logs --seed 7` (`--flat` for the flat
-layout) under $CONVENE_BENCH_DIR (default /tmp/convene-bench), as months-N or flat-N, and kept
-for the next run; every index lives in a cache folder of its own there. Each figure is the wall time of one convene process, from
-its start to its exit (or to its first frame, on a pseudo-terminal of 120x40), and its peak
+$CONVENE_GEN; built if missing). Data sets are made once with `gen_logs --seed 7` (`--flat`
+for the flat layout) under $CONVENE_BENCH_DIR (default /tmp/convene-bench), as months-N or
+flat-N, and kept for the next run; every index lives in a cache folder of its own there
+(cache-months-N, cache-flat-N), made anew by each run. Each figure is the wall time of one
+convene process, from its start to its exit (or to its first frame, on a pseudo-terminal of 120x40), and its peak
 RSS from the kernel (GNU time's %M, or VmHWM at the first frame): the median time of several
 runs and the largest peak, unless said otherwise.
 
@@ -190,7 +191,7 @@ results = {}
 for n in sizes:
     print(f"{n} logs:", flush=True)
     data = dataset(n)
-    cache = os.path.join(root, f"cache-{n}")
+    cache = os.path.join(root, f"cache-{'flat' if flat else 'months'}-{n}")
     shutil.rmtree(cache, ignore_errors=True)
     env = env_for(data, cache)
     r = {}
