@@ -74,6 +74,9 @@ invalid! {
     several_problems => "several-problems",
     escape_in_id => "escape-in-id",
     escape_in_unknown_field => "escape-in-unknown-field",
+    course_sessions_not_a_range => "course-sessions-not-a-range",
+    from_session_without_course => "from-session-without-course",
+    from_session_zero => "from-session-zero",
 }
 
 #[test]
