@@ -154,7 +154,7 @@ impl SessionState {
         self.groups = groups(p, &self.order);
         let sizes: Vec<usize> = self.groups.iter().map(Vec::len).collect();
         self.rounds = if p.round.is_empty() { 0 } else { round_count(p, &sizes) };
-        self.stages = running_order(p, self.rounds);
+        self.stages = running_order(p, self.rounds, self.setup.session_number);
         self.clocks = self
             .stages
             .iter()

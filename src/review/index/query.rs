@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::types::Value;
-use rusqlite::{Row, params_from_iter};
+use rusqlite::{Row, params, params_from_iter};
 
 use super::Index;
 use super::store::{fold, status_from_key};
@@ -126,6 +126,22 @@ impl SessionRow {
         self.summary.as_ref().ok()
     }
 }
+
+/// A group's earlier sessions of one protocol ([`Index::group_history`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupHistory {
+    /// How many started.
+    pub started: u32,
+    /// The latest that started: its id and its log.
+    pub latest: Option<(String, PathBuf)>,
+}
+
+/// The started sessions of a group (`?1`, folded) and protocol (`?2`), newest first. A session
+/// started if a stage ran (it has runs).
+pub(crate) const GROUP_HISTORY: &str = "SELECT f.key, f.name FROM files f
+     WHERE f.group_key = ?1 AND f.protocol_id = ?2 AND f.shown = 1
+       AND EXISTS (SELECT 1 FROM runs r WHERE r.fid = f.fid)
+     ORDER BY f.sort_ms DESC, f.key DESC";
 
 /// A session found by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -592,6 +608,32 @@ impl Index {
             true
         })?;
         Ok(out)
+    }
+
+    /// A group's earlier sessions of one protocol (the group in any case): how many started
+    /// (ended early or unfinished included; one set up and never started is not counted), and
+    /// the log of the latest. Reads only that group's rows of that protocol, through the
+    /// `files_group` index: a new session of a course is numbered by it, and its carried notes
+    /// come from that log.
+    pub fn group_history(
+        &self,
+        group: &str,
+        protocol_id: &str,
+    ) -> Result<GroupHistory, ReviewError> {
+        let run = || -> rusqlite::Result<GroupHistory> {
+            let mut st = self.conn.prepare_cached(GROUP_HISTORY)?;
+            let mut rows = st.query(params![fold(group), protocol_id])?;
+            let mut out = GroupHistory::default();
+            while let Some(r) = rows.next()? {
+                if out.latest.is_none() {
+                    out.latest =
+                        Some((r.get(0)?, self.sessions_dir().join(r.get::<_, String>(1)?)));
+                }
+                out.started += 1;
+            }
+            Ok(out)
+        };
+        run().map_err(|e| self.failed(&e))
     }
 
     /// The report over the matching sessions (see [`crate::review::report`] for the figures).

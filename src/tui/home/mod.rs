@@ -108,7 +108,7 @@ impl Screen for HomeScreen<'_> {
             Intent::Quit => self.quit = true,
             Intent::Start(mut request) => {
                 request.auto_advance = self.auto_advance;
-                launch::carry_commitments(&mut request, self.data);
+                launch::carry_from_group(&mut request, self.data);
                 match request.check() {
                     Ok(checked) => self.started = Some(checked),
                     Err(e) => self.home.message = Some(launch::refusal(&e)),

@@ -105,13 +105,17 @@ fn one_line(app: &LiveScreen, mono: u64, cols: u16) -> Option<Line<'static>> {
     Some(Line::from(spans))
 }
 
-/// "Project tuning · AP set · stage 2 of 6 · round 1 of 1"; reversed while flashing.
+/// "Project tuning · AP set · stage 2 of 6 · round 1 of 1" (a course's: "Middle leaders · ML
+/// 2026 · Session 2 of 3–6 · stage 1 of 5"); reversed while flashing.
 fn header_line(app: &LiveScreen, flash: bool) -> Line<'static> {
     let st = &app.state;
     let t = app.opts.theme;
     let mut spans = vec![Span::styled(sanitize(&st.setup.protocol.name), t.title())];
     if let Some(g) = &st.setup.group_name {
         spans.push(Span::raw(format!(" · {}", sanitize(g))));
+    }
+    if let Some(label) = crate::session::setup::session_label(&st.setup) {
+        spans.push(Span::raw(format!(" · {label}")));
     }
     if st.status != Status::NotStarted {
         spans.push(Span::raw(format!(" · stage {} of {}", st.pos + 1, st.stages.len())));
