@@ -411,16 +411,16 @@ pub fn session_label(s: &Setup) -> Option<String> {
     })
 }
 
-/// A session numbered outside its course's length: "session 7: this course has 3–6 sessions"
-/// (advice: it never refuses).
+/// A session numbered beyond its course's length: "session 7: this course has 3–6 sessions"
+/// (advice: it never refuses). Sessions 1 and 2 of a course of 3–6 are within it.
 fn course_warnings(s: &Setup) -> Vec<String> {
     let (Some(n), Some(course)) = (course_session(s), s.protocol.course.as_ref()) else {
         return Vec::new();
     };
     match parse_course_sessions(&course.sessions) {
-        Some((low, high)) if n < low || n > high => {
+        Some((_, high)) if n > high => {
             let len = course_length(&s.protocol).unwrap_or_default();
-            let what = if low == high && low == 1 { "session" } else { "sessions" };
+            let what = if high == 1 { "session" } else { "sessions" };
             vec![format!("session {n}: this course has {len} {what}.")]
         }
         _ => Vec::new(),
