@@ -892,3 +892,31 @@ impl Acc {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::GROUP_HISTORY;
+
+    /// A new session of a course is numbered from its group's rows alone, however long the
+    /// history of other groups and protocols: the query walks the `files_group` index on the
+    /// group, the protocol and `shown`, in date order, and looks each session's runs up by key.
+    #[test]
+    fn a_groups_history_reads_only_that_groups_rows_of_the_protocol() {
+        let conn = rusqlite::Connection::open_in_memory().expect("in memory");
+        conn.execute_batch(super::super::schema::CREATE).expect("schema");
+        let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {GROUP_HISTORY}")).expect("plan");
+        let plan: Vec<String> = st
+            .query_map(["ml", "course"], |r| r.get::<_, String>(3))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("plan rows");
+        let plan = plan.join("\n");
+        assert!(
+            plan.contains("USING INDEX files_group (group_key=? AND protocol_id=? AND shown=?)"),
+            "{plan}"
+        );
+        assert!(plan.contains("runs_file (fid=?)"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "sorted without an index: {plan}");
+        assert!(!plan.lines().any(|l| l.starts_with("SCAN")), "a whole table is read: {plan}");
+    }
+}

@@ -52,7 +52,7 @@ CREATE INDEX files_live ON files(mtime_ns DESC, name, size, ino) WHERE live = 1;
 CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
 -- A group's sessions, and of them those of one protocol in order (a course's numbering and the
 -- session before this one: `Index::group_history`).
-CREATE INDEX files_group ON files(group_key, protocol_id, shown, sort_ms DESC);
+CREATE INDEX files_group ON files(group_key, protocol_id, shown, sort_ms DESC, key DESC);
 
 -- What the list shows of a session (or why its log cannot be read).
 CREATE TABLE details(
