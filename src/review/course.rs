@@ -29,6 +29,11 @@ pub struct FromGroup {
 pub fn from_group(data: &Path, group: &str, protocol: &Protocol) -> FromGroup {
     let Ok(ix) = Index::open(data) else { return FromGroup::default() };
     ix.map_for_few();
+    from_index(&ix, group, protocol)
+}
+
+/// [`from_group`] with an index already open (and up to date).
+pub fn from_index(ix: &Index, group: &str, protocol: &Protocol) -> FromGroup {
     let Ok(history) = ix.group_history(group, &protocol.id) else { return FromGroup::default() };
     let notes = match &history.latest {
         Some((_, path)) if carries(protocol) => read_log(path)

@@ -89,12 +89,17 @@ fn need_data(dirs: &Dirs) -> Result<PathBuf, ExitCode> {
 /// notes its previous one carries. Every way a session starts (`convene run`, the home screen)
 /// comes through here; resume keeps what the log's header says.
 pub fn carry_from_group(request: &mut SetupRequest, data: Option<&Path>) {
-    let Some(data) = data else { return };
-    if let Some(group) = request.follows_up() {
-        request.carried = crate::review::open_commitments(data, group);
+    let follows = request.follows_up().map(str::to_string);
+    let takes = request.takes_from_group().map(str::to_string);
+    let Some(data) = data.filter(|_| follows.is_some() || takes.is_some()) else { return };
+    // One index, opened (and brought up to date) once for both questions.
+    let Ok(ix) = crate::review::Index::open(data) else { return };
+    ix.map_for_few();
+    if let Some(group) = follows {
+        request.carried = ix.open_commitments(&group).unwrap_or_default();
     }
-    if let Some(group) = request.takes_from_group() {
-        let from = crate::review::course::from_group(data, group, &request.protocol);
+    if let Some(group) = takes {
+        let from = crate::review::course::from_index(&ix, &group, &request.protocol);
         request.earlier_sessions = from.earlier;
         request.carried_notes = from.notes;
     }
