@@ -333,3 +333,24 @@ fn the_session_option_takes_a_number_from_one() {
     assert_eq!(o.status.code(), Some(2));
     assert!(support::cli::stderr(&o).contains("--session"), "{}", support::cli::stderr(&o));
 }
+
+#[test]
+fn a_protocol_without_a_course_is_not_numbered_and_the_session_option_says_so() {
+    let data = data_with(&[]);
+    let minimal =
+        load_file(Path::new("tests/fixtures/protocols/valid/minimal.json")).expect("valid");
+    let mut request = SetupRequest {
+        group: Some("ML".into()),
+        session: Some(2),
+        ..SetupRequest::new(minimal, "Ann,Ben")
+    };
+    launch::carry_from_group(&mut request, Some(data.path()));
+    let checked = request.check().expect("the session starts");
+    assert_eq!(checked.setup.session_number, None);
+    assert_eq!(
+        checked.warnings,
+        ["--session 2: Quiet minute is not a course, so its sessions are not numbered."]
+    );
+    let rig = rig_for(checked);
+    assert!(!rig.render(80, 24).contains("Session 2"));
+}
