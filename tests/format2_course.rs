@@ -6,7 +6,7 @@
 //! The data folders are written by the real engine ([`support::fixtures::write_session`]) with
 //! the fixture protocol `tests/fixtures/protocols/v2/course-leaders.json`; a new session is set
 //! up as `convene run` and the home screen do it ([`launch::carry_from_group`], then
-//! [`SetupRequest::check`]).
+//! [`SetupRequest::check`]), and once through `convene run` itself in tmux.
 
 mod support;
 
@@ -233,8 +233,8 @@ fn the_topic_agreed_last_time_is_shown_at_the_groups_next_session_only() {
         let screen = rig2.render(w, h);
         assert!(screen.contains("Nothing was recorded for this last time"), "{screen}");
         assert!(!screen.contains("Managing difficult people"), "{screen}");
+        insta::assert_snapshot!(format!("nothing_carried_{w}x{h}"), screen);
     }
-    insta::assert_snapshot!("nothing_carried_80x24", rig2.render(80, 24));
 }
 
 #[test]
@@ -353,4 +353,40 @@ fn a_protocol_without_a_course_is_not_numbered_and_the_session_option_says_so() 
     );
     let rig = rig_for(checked);
     assert!(!rig.render(80, 24).contains("Session 2"));
+}
+
+/// `convene run` in a real terminal: the session is numbered from the data folder, and the
+/// topic agreed last time is on screen at the stage that shows it.
+#[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
+fn convene_run_numbers_the_session_and_shows_the_topic_agreed_last_time() {
+    use std::time::Duration;
+    use support::tmux::{Tmux, have_tmux};
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new("course");
+    earlier(
+        &t.data(),
+        "20261012-090000-000",
+        "2026-10-12T09:00:00+01:00",
+        "ML",
+        1,
+        whole(1, vec![note("Managing difficult people", false, None)]),
+    );
+    let course = Path::new(env!("CARGO_MANIFEST_DIR")).join(COURSE);
+    let args = format!("run '{}' --group ML --people 'Ann,Ben,Cat'", course.display());
+    t.start("live", (120, 35), &args, |c| format!("{c}; echo EXITED $?; sleep 30"));
+    let soon = Duration::from_secs(60);
+    let card = t.wait_text("live", "READY", soon);
+    assert!(card.contains("Session 2 of 3–6"), "{card}");
+    assert!(card.contains("Gap-task review"), "{card}");
+    t.keys("live", &["Space"]);
+    t.wait_text("live", "stage 1 of 3", soon);
+    t.keys("live", &["n"]);
+    t.wait_text("live", "Chosen last time (12 Oct): Managing difficult people", soon);
+    t.keys("live", &["q"]);
+    t.wait_text("live", "end the session", soon);
+    t.keys("live", &["e"]);
+    t.wait_text("live", "EXITED 0", soon);
 }
