@@ -170,8 +170,7 @@ pub struct HomeArgs {
 #[command(after_help = "Examples:
   convene run project-tuning --people \"Priya,Ann,Ben,Cat\"
   convene run action-learning -p \"Ann,Ben,Cat,Dev\" --group \"AP set\" --stage questions=12m
-  convene run ./peer-review.json -p \"Ann,Ben,Cat\" --theme high-contrast --quiet
-  convene run ./middle-leaders.json -p \"Ann,Ben,Cat\" --group \"ML 2026\" --session 2")]
+  convene run ./middle-leaders.json -p \"Ann,Ben,Cat\" --group \"ML 2026\" --session 2 --theme high-contrast")]
 pub struct RunArgs {
     /// A protocol id from the library (`convene protocols`), or a path to a protocol file
     pub protocol: String,
