@@ -390,3 +390,45 @@ fn convene_run_numbers_the_session_and_shows_the_topic_agreed_last_time() {
     t.keys("live", &["e"]);
     t.wait_text("live", "EXITED 0", soon);
 }
+
+#[test]
+fn the_log_keeps_the_number_and_the_notes_for_resume_and_review() {
+    let data = data_with(&[]);
+    let d = data.path();
+    earlier(
+        d,
+        "20261012-090000-000",
+        "2026-10-12T09:00:00+01:00",
+        "ML",
+        1,
+        whole(1, vec![note("Managing difficult people", false, None)]),
+    );
+    let next = new_session(d, Some("ML"), None);
+    // Convene stopped during the gap-task review: resume reads the header again.
+    let path = write_session(
+        d,
+        "20261019-090000-000",
+        "2026-10-19T09:00:00+01:00",
+        next.setup.clone(),
+        vec![(0, Command::Start)],
+    );
+    let log = convene::log::reader::read_log(&path).expect("readable");
+    assert_eq!(log.header.setup.session_number, Some(2));
+    assert_eq!(log.header.setup.carried_notes, next.setup.carried_notes);
+    let state = convene::session::replay(log.header.setup, &log.events);
+    assert_eq!(
+        state.stages.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        ["gap-review", "input", "agree"]
+    );
+}
+
+#[test]
+fn a_format_1_protocol_runs_every_stage_whatever_the_number() {
+    let p =
+        load_file(Path::new("tests/fixtures/protocols/valid/lesson-review.json")).expect("valid");
+    let people = ["Ann", "Ben", "Cat"];
+    let first = Setup::new(p.clone(), people);
+    let fifth = Setup { session_number: Some(5), ..Setup::new(p, people) };
+    assert!(!stage_ids(&first).is_empty());
+    assert_eq!(stage_ids(&first), stage_ids(&fifth));
+}

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::setup::{CarriedCommitment, CarriedNote, Setup, check_setup};
-use crate::protocol::Protocol;
+use crate::protocol::{Protocol, RecordKind};
 
 /// A session as asked for, on the command line (`convene run`) or on the home screen, before it
 /// is checked. Building the [`Setup`] from it is pure: the open commitments of the group
@@ -78,9 +78,10 @@ impl SetupRequest {
     pub fn takes_from_group(&self) -> Option<&str> {
         let group = non_blank(self.group.as_deref())?;
         let p = &self.protocol;
-        let carries = p
-            .all_stages()
-            .any(|(_, s)| Protocol::expected_records(s).any(|x| x.carry && x.id.is_some()));
+        let carries = p.all_stages().any(|(_, s)| {
+            Protocol::expected_records(s)
+                .any(|x| x.carry && x.id.is_some() && x.record == RecordKind::Note)
+        });
         (p.course.is_some() || carries).then_some(group)
     }
 
