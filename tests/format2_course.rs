@@ -432,3 +432,23 @@ fn a_format_1_protocol_runs_every_stage_whatever_the_number() {
     assert!(!stage_ids(&first).is_empty());
     assert_eq!(stage_ids(&first), stage_ids(&fifth));
 }
+
+#[test]
+fn a_long_group_name_gives_way_to_the_session_and_the_stage_in_the_header() {
+    let data = data_with(&[]);
+    let d = data.path();
+    let group = "Inspire Learning Institute middle leaders, cohort 2026";
+    earlier(d, "20261012-090000-000", "2026-10-12T09:00:00+01:00", group, 1, whole(1, vec![]));
+    let mut rig = rig_for(new_session(d, Some(group), None));
+    rig.press(' ');
+    let narrow = rig.render(80, 24);
+    let top = narrow.lines().next().expect("a first row");
+    assert!(top.contains("Leaders course · Session 2 of 3–6 · stage 1 of 3"), "{top}");
+    assert!(!top.contains("Inspire"), "{top}");
+    let wide = rig.render(160, 40);
+    let top = wide.lines().next().expect("a first row");
+    assert!(
+        top.contains(&format!("Leaders course · {group} · Session 2 of 3–6 · stage 1 of 3")),
+        "{top}"
+    );
+}
