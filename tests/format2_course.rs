@@ -12,7 +12,7 @@ mod support;
 
 use std::path::Path;
 
-use convene::protocol::{Protocol, load_file};
+use convene::protocol::{Expectation, Protocol, RecordKind, load_file};
 use convene::session::{CheckedSetup, Command, Setup, SetupRequest};
 use convene::tui::launch;
 use support::fixtures::{data_with, write_session};
@@ -271,27 +271,39 @@ fn private_notes_never_travel_and_only_the_previous_session_counts() {
 }
 
 #[test]
-fn a_note_named_for_the_record_travels_from_any_stage() {
+fn at_a_stage_with_several_records_only_the_notes_named_for_the_carried_one_travel() {
     let data = data_with(&[]);
     let d = data.path();
+    let mut protocol = course();
+    protocol.closing[0].records.push(Expectation {
+        id: Some("presenter".into()),
+        record: RecordKind::Note,
+        owner: None,
+        label: "Who presents it".into(),
+        require: Vec::new(),
+        per: None,
+        carry: false,
+    });
+    let setup = Setup {
+        group_name: Some("ML".into()),
+        session_number: Some(1),
+        ..Setup::new(protocol.clone(), PEOPLE.iter().copied())
+    };
     let steps = vec![
         (0, Command::Start),
-        (
-            s(10),
-            note(
-                "Said during the input, for next time: seeking feedback",
-                false,
-                Some("next-topic"),
-            ),
-        ),
-        (s(20), note("Not for next time", false, None)),
         (s(60), next()),
+        (s(70), note("Seeking feedback", false, Some("next-topic"))),
+        (s(80), note("Ben presents", false, Some("presenter"))),
+        (s(90), note("Room 4 next time", false, None)),
         (s(120), next()),
     ];
-    earlier(d, "20261012-090000-000", "2026-10-12T09:00:00+01:00", "ML", 1, steps);
+    write_session(d, "20261012-090000-000", "2026-10-12T09:00:00+01:00", setup, steps);
+    let mut request =
+        SetupRequest { group: Some("ML".into()), ..SetupRequest::new(protocol, &PEOPLE.join(",")) };
+    launch::carry_from_group(&mut request, Some(d));
     let texts: Vec<String> =
-        new_session(d, Some("ML"), None).setup.carried_notes.into_iter().map(|n| n.text).collect();
-    assert_eq!(texts, ["Said during the input, for next time: seeking feedback"]);
+        request.check().expect("starts").setup.carried_notes.into_iter().map(|n| n.text).collect();
+    assert_eq!(texts, ["Seeking feedback"]);
 }
 
 #[test]

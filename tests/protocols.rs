@@ -77,6 +77,16 @@ invalid! {
     course_sessions_not_a_range => "course-sessions-not-a-range",
     from_session_without_course => "from-session-without-course",
     from_session_zero => "from-session-zero",
+    record_id_not_kebab => "record-id-not-kebab",
+    duplicate_record_id => "duplicate-record-id",
+    several_records_without_id => "several-records-without-id",
+    carry_without_id => "carry-without-id",
+    require_due_on_note => "require-due-on-note",
+    require_about_on_commitment => "require-about-on-commitment",
+    carry_on_commitment => "carry-on-commitment",
+    per_in_optional_stage => "per-in-optional-stage",
+    carried_unknown_record => "carried-unknown-record",
+    carried_not_carried => "carried-not-carried",
 }
 
 #[test]

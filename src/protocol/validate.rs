@@ -15,7 +15,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::duration::{parse_duration, parse_duration_range};
 use super::model::{
-    EVERYONE, FACILITATOR, FORMAT_1, FORMAT_VERSION, Part, Protocol, RoleCount, Rounds, StageSpec,
+    EVERYONE, Expectation, FACILITATOR, FORMAT_1, FORMAT_VERSION, Part, Protocol, RecordField,
+    RecordKind, RoleCount, Rounds, StageSpec,
 };
 use crate::text::sanitize;
 
@@ -155,8 +156,110 @@ impl Validator {
     }
 
     /// Format 2 records: ids, required fields, `per`, `carry` and `carried` references.
-    #[allow(clippy::unused_self)]
-    fn check_records(&mut self, _p: &Protocol) {}
+    fn check_records(&mut self, p: &Protocol) {
+        let mut ids: HashSet<&str> = HashSet::new();
+        let mut carried_ids: HashSet<&str> = HashSet::new();
+        let mut all_ids: Vec<&str> = Vec::new();
+        // Stages that show a carried record: (path, place, the record's id).
+        let mut wants: Vec<(String, String, &str)> = Vec::new();
+        for (part, stages) in
+            [(Part::Opening, &p.opening), (Part::Round, &p.round), (Part::Closing, &p.closing)]
+        {
+            for (i, stage) in stages.iter().enumerate() {
+                let at = format!("{}/{i}", part.label());
+                let place = format!("{} stage \"{}\"", part.label(), stage.id);
+                if let Some(carried) = &stage.carried {
+                    wants.push((format!("{at}/carried"), place.clone(), carried.as_str()));
+                }
+                let several = stage.expects.iter().count() + stage.records.len() > 1;
+                let paths = stage.expects.iter().map(|x| (format!("{at}/expects"), x)).chain(
+                    stage.records.iter().enumerate().map(|(j, x)| (format!("{at}/records/{j}"), x)),
+                );
+                for (path, x) in paths {
+                    match &x.id {
+                        Some(id) => {
+                            if !is_kebab(id) {
+                                self.push(
+                                    &format!("{path}/id"),
+                                    &place,
+                                    &format!("record id \"{id}\" is not kebab-case"),
+                                );
+                            }
+                            if !ids.insert(id) {
+                                self.push(
+                                    &format!("{path}/id"),
+                                    &place,
+                                    &format!("duplicate record id \"{id}\""),
+                                );
+                            }
+                            all_ids.push(id);
+                            if x.carry {
+                                carried_ids.insert(id);
+                            }
+                        }
+                        None if several => self.push(
+                            &path,
+                            &place,
+                            "this stage expects several records: each needs an \"id\"",
+                        ),
+                        None if x.carry => self.push(
+                            &format!("{path}/carry"),
+                            &place,
+                            "a carried record needs an \"id\", for the stage that shows it to name in \"carried\"",
+                        ),
+                        None => {}
+                    }
+                    self.check_record_fields(&path, &place, stage, x);
+                }
+            }
+        }
+        for (path, place, carried) in wants {
+            if carried_ids.contains(carried) {
+                continue;
+            }
+            let message = if all_ids.contains(&carried) {
+                format!(
+                    "\"carried\" names record \"{carried}\", which is not carried: give it \"carry\": true"
+                )
+            } else {
+                let hint = super::nearest(carried, &all_ids)
+                    .map(|n| format!("; did you mean \"{n}\"?"))
+                    .unwrap_or_default();
+                format!("\"carried\" names no record \"{carried}\"{hint}")
+            };
+            self.push(&path, &place, &message);
+        }
+    }
+
+    /// One expected record's `require`, `per` and `carry`, at `path` (`round/0/records/1`).
+    fn check_record_fields(&mut self, path: &str, place: &str, stage: &StageSpec, x: &Expectation) {
+        for (j, field) in x.require.iter().enumerate() {
+            let message = match (field, x.record) {
+                (RecordField::Due, RecordKind::Note) => {
+                    "\"due\" is a commitment's time frame: this record is a note"
+                }
+                (RecordField::About, RecordKind::Commitment) => {
+                    "\"about\" is a note's field: this record is a commitment (its owner is \"Who\")"
+                }
+                _ => continue,
+            };
+            self.push(&format!("{path}/require/{j}"), place, message);
+        }
+        if x.carry && x.record == RecordKind::Commitment {
+            self.push(
+                &format!("{path}/carry"),
+                place,
+                "\"carry\" is for notes: an open commitment is carried to the next session by itself",
+            );
+        }
+        if x.per.is_some() && stage.optional {
+            self.push(
+                &format!("{path}/per"),
+                place,
+                "a record for each participant in an optional stage is never asked for: drop \"optional\" or \"per\"",
+            );
+        }
+    }
 
     /// Format 2 timing: `cues`, `markers`, duration ranges, `round_extension`.
     #[allow(clippy::unused_self)]

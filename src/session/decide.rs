@@ -2,8 +2,8 @@
 //! Time alone causes events too: [`due`] returns them, and [`next_wake`] says when to look again.
 
 use super::event::{Agreement, Command, Event, Leave, Now, Outcome, Rejection, Stamped};
-use super::state::{SessionState, Status};
-use crate::protocol::{ExtensionPolicy, OrderRule};
+use super::state::{RecordProgress, SessionState, Status};
+use crate::protocol::{Expectation, ExtensionPolicy, OrderRule, Protocol, RecordField, RecordKind};
 
 fn reject<T>(why: Rejection) -> Result<T, Rejection> {
     Err(why)
@@ -46,7 +46,8 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             Ok(vec![left(s, Leave::Back, false, eff), enter(s, s.pos - 1, Leave::Back, eff)])
         }
         Command::Jump { to } => jump(s, to, eff),
-        Command::End => end(s, eff),
+        Command::End => end(s, false, eff),
+        Command::EndAnyway => end(s, true, eff),
         Command::Pause => {
             running(s)?;
             if s.paused {
@@ -140,16 +141,37 @@ fn move_to_front(
 
 fn next(s: &SessionState, force: bool, eff: u64) -> Result<Vec<Event>, Rejection> {
     running(s)?;
-    let missing = !s.has_expected_record(s.pos);
-    if missing && !force {
-        let label = s
-            .spec(s.pos)
-            .and_then(|sp| sp.expects.as_ref())
-            .map_or_else(String::new, |x| x.label.clone());
-        let groups = s.expected_progress(s.pos).filter(|(_, need)| *need > 1);
-        return reject(Rejection::NotRecorded { label, groups });
+    let missing = s.missing_records(s.pos);
+    if !missing.is_empty() && !force {
+        let groups = match missing.as_slice() {
+            [one] if !one.per_person && one.need > 1 => Some((one.have.min(one.need), one.need)),
+            _ => None,
+        };
+        return reject(Rejection::NotRecorded {
+            label: describe_all(&missing),
+            groups,
+            count: missing.len(),
+        });
     }
-    Ok(advance(s, Leave::Next, missing, eff))
+    Ok(advance(s, Leave::Next, !missing.is_empty(), eff))
+}
+
+/// The missing records, each described, in one line: "Challenges, with their 'because'; Action
+/// plan".
+fn describe_all(missing: &[RecordProgress]) -> String {
+    missing.iter().map(RecordProgress::describe).collect::<Vec<_>>().join("; ")
+}
+
+/// The one-per-person records missing anywhere in the session, each described once.
+fn missing_at_end(s: &SessionState) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, r) in s.missing_per_person() {
+        let d = r.describe();
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
 }
 
 fn jump(s: &SessionState, to: usize, eff: u64) -> Result<Vec<Event>, Rejection> {
@@ -166,16 +188,27 @@ fn jump(s: &SessionState, to: usize, eff: u64) -> Result<Vec<Event>, Rejection> 
     ])
 }
 
-fn end(s: &SessionState, eff: u64) -> Result<Vec<Event>, Rejection> {
+fn end(s: &SessionState, force: bool, eff: u64) -> Result<Vec<Event>, Rejection> {
     match s.status {
         Status::Ended(_) => reject(Rejection::AlreadyEnded),
-        Status::NotStarted => {
-            Ok(vec![Event::SessionEnded { outcome: Outcome::EndedEarly, pos: 0 }])
+        Status::NotStarted => Ok(vec![Event::SessionEnded {
+            outcome: Outcome::EndedEarly,
+            pos: 0,
+            without: Vec::new(),
+        }]),
+        Status::Running => {
+            let without = missing_at_end(s);
+            if !without.is_empty() && !force {
+                return reject(Rejection::NotRecordedAtEnd {
+                    label: without.join("; "),
+                    count: without.len(),
+                });
+            }
+            Ok(vec![
+                left(s, Leave::End, !s.has_expected_record(s.pos), eff),
+                Event::SessionEnded { outcome: Outcome::EndedEarly, pos: s.pos, without },
+            ])
         }
-        Status::Running => Ok(vec![
-            left(s, Leave::End, !s.has_expected_record(s.pos), eff),
-            Event::SessionEnded { outcome: Outcome::EndedEarly, pos: s.pos },
-        ]),
     }
 }
 
@@ -231,13 +264,26 @@ fn add_note(
         return reject(Rejection::EmptyNote);
     }
     check_group(s, group)?;
+    let about = about.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
+    // A private note that names no record is only a note.
+    let x = if private && record.is_none() {
+        None
+    } else {
+        target(s, RecordKind::Note, record.as_deref())?
+    };
+    // A note for each participant is for the person it is about: it needs its "About" too.
+    let needs_about = |x: &Expectation| x.require.contains(&RecordField::About) || x.per.is_some();
+    if x.is_some_and(needs_about) && about.is_none() {
+        return reject(Rejection::NeedsAbout);
+    }
+    let record = record.or_else(|| x.and_then(|x| x.id.clone()));
     Ok(vec![Event::NoteAdded {
         id: format!("n{}", s.notes.len() + 1),
         pos: s.pos,
         text,
         round: s.stages.get(s.pos).and_then(|r| r.round),
         group,
-        about: about.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+        about,
         private,
         record,
     }])
@@ -260,16 +306,46 @@ fn add_commitment(
         return reject(Rejection::NoOwner);
     }
     check_group(s, group)?;
+    let due = due.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+    let x = target(s, RecordKind::Commitment, record.as_deref())?;
+    if x.is_some_and(|x| x.require.contains(&RecordField::Due)) && due.is_none() {
+        return reject(Rejection::NeedsDue);
+    }
+    let record = record.or_else(|| x.and_then(|x| x.id.clone()));
     Ok(vec![Event::CommitmentAdded {
         id: format!("c{}", s.commitments.len() + 1),
         pos: s.pos,
         owner,
         text,
-        due: due.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+        due,
         round: s.stages.get(s.pos).and_then(|r| r.round),
         group,
         record,
     }])
+}
+
+/// The expected record a note or commitment is for at the current stage: the one it names, or
+/// the stage's only expectation of that kind. Naming a record the stage does not expect is
+/// refused (a stage with one expectation takes any record of its kind, as format 1 does).
+fn target<'a>(
+    s: &'a SessionState,
+    kind: RecordKind,
+    record: Option<&str>,
+) -> Result<Option<&'a Expectation>, Rejection> {
+    let all: Vec<&Expectation> =
+        s.spec(s.pos).map(|sp| Protocol::expected_records(sp).collect()).unwrap_or_default();
+    let only = match all.as_slice() {
+        [x] if x.record == kind => Some(*x),
+        _ => None,
+    };
+    match record {
+        None => Ok(only),
+        Some(id) => match all.iter().find(|x| x.record == kind && x.id.as_deref() == Some(id)) {
+            Some(x) => Ok(Some(*x)),
+            None if only.is_some() => Ok(only),
+            None => reject(Rejection::NoSuchRecord { id: id.to_string() }),
+        },
+    }
 }
 
 // ---- checks and events shared by the commands ----
@@ -335,7 +411,12 @@ fn enter(s: &SessionState, pos: usize, via: Leave, eff: u64) -> Event {
 fn advance(s: &SessionState, how: Leave, missing: bool, eff: u64) -> Vec<Event> {
     let mut out = vec![left(s, how, missing, eff)];
     if s.pos + 1 >= s.stages.len() {
-        out.push(Event::SessionEnded { outcome: Outcome::Completed, pos: s.pos });
+        // What was confirmed missing in earlier stages is named too.
+        out.push(Event::SessionEnded {
+            outcome: Outcome::Completed,
+            pos: s.pos,
+            without: missing_at_end(s),
+        });
     } else {
         out.push(enter(s, s.pos + 1, how, eff));
     }

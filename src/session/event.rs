@@ -196,7 +196,12 @@ pub enum Command {
         status: CommitmentStatus,
         note: Option<String>,
     },
+    /// End the session; refused while a one-per-person record is missing
+    /// ([`Rejection::NotRecordedAtEnd`]).
     End,
+    /// End the session although one-per-person records are missing (the facilitator
+    /// confirmed); the log names them ([`Event::SessionEnded`]'s `without`).
+    EndAnyway,
 }
 
 /// What happened. Serialized with a `type` tag; see `docs/log-format.md`.
@@ -313,6 +318,10 @@ pub enum Event {
         outcome: Outcome,
         /// Where it stopped.
         pos: usize,
+        /// One-per-person records still missing when it ended ("Gap task (3 of 5 people;
+        /// missing: Dev, Eve)"): the facilitator confirmed ending without them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        without: Vec<String>,
     },
 }
 
@@ -339,13 +348,26 @@ pub enum Rejection {
     AlreadyPaused,
     #[error("The clock is already running.")]
     NotPaused,
-    /// Moving on without the stage's expected record; `groups` is (recorded, needed) when the
-    /// stage expects one record per group.
+    /// Moving on without the stage's expected records: `label` names each one missing (with
+    /// several groups or one per person, how many have it), `count` how many are missing;
+    /// `groups` is (recorded, needed) when the stage expects one record per group.
     #[error(
-        "Not recorded yet: {label}{}. Add it first, or confirm to move on without it.",
-        groups.map(|(have, need)| format!(" ({have} of {need} groups)")).unwrap_or_default()
+        "Not recorded yet: {label}. Add {} first, or confirm to move on without {}.",
+        them(*count), them(*count)
     )]
-    NotRecorded { label: String, groups: Option<(usize, usize)> },
+    NotRecorded { label: String, groups: Option<(usize, usize)>, count: usize },
+    /// Ending the session while one-per-person records are missing.
+    #[error(
+        "Not recorded yet: {label}. Add {} first, or confirm to end the session without {}.",
+        them(*count), them(*count)
+    )]
+    NotRecordedAtEnd { label: String, count: usize },
+    #[error("A commitment here needs a time frame: say by when.")]
+    NeedsDue,
+    #[error("A note here needs its \"About\": say who or what it is about.")]
+    NeedsAbout,
+    #[error("This stage expects no record \"{id}\".")]
+    NoSuchRecord { id: String },
     #[error("This is the first stage: there is nothing to go back to.")]
     FirstStage,
     #[error("There is no stage {number} (the session has {count}).")]
@@ -376,4 +398,9 @@ pub enum Rejection {
     NoSuchGroup { number: usize, count: usize },
     #[error("There is no commitment {id} to follow up.")]
     UnknownCommitment { id: String },
+}
+
+/// "it" for one missing record, "them" for several.
+fn them(count: usize) -> &'static str {
+    if count == 1 { "it" } else { "them" }
 }

@@ -24,4 +24,4 @@ pub use event::{
 };
 pub use request::{CheckedSetup, SetupRequest, SetupRequestError};
 pub use setup::{CarriedCommitment, CarriedNote, Setup, SetupError, check_setup};
-pub use state::{SessionState, Status, apply, replay};
+pub use state::{RecordProgress, SessionState, Status, apply, replay};

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, Stamped};
 use super::setup::{Setup, StageRef, groups, running_order};
 use super::stage_clock::StageClock;
-use crate::protocol::StageSpec;
 use crate::protocol::plan::round_count;
+use crate::protocol::{Expectation, Per, Protocol, RecordField, RecordKind, StageSpec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
@@ -205,30 +205,152 @@ impl SessionState {
         self.status == Status::Running
     }
 
-    /// Whether the stage at `pos` has its expected record(s).
+    /// Whether the stage at `pos` has its expected record(s). An optional stage always has:
+    /// it is run or skipped without the "not recorded" question.
     pub fn has_expected_record(&self, pos: usize) -> bool {
-        self.expected_progress(pos).is_none_or(|(have, need)| have >= need)
+        self.spec(pos).is_some_and(|sp| sp.optional)
+            || self.record_progress(pos).iter().all(RecordProgress::done)
     }
 
-    /// For a stage that expects a record: how many it has and how many it needs. A round stage
-    /// of a protocol run in parallel groups needs one per group (each triad's coachee commits).
+    /// For a stage that expects records: how many it has and how many it needs, over all its
+    /// expected records. A round stage of a protocol run in parallel groups needs one per group
+    /// (each triad's coachee commits); a record `per` participant needs one per person.
     pub fn expected_progress(&self, pos: usize) -> Option<(usize, usize)> {
-        let x = self.spec(pos)?.expects.as_ref()?;
+        let all = self.record_progress(pos);
+        if all.is_empty() {
+            return None;
+        }
+        Some(all.iter().fold((0, 0), |(have, need), r| (have + r.have.min(r.need), need + r.need)))
+    }
+
+    /// Each record the stage at `pos` expects (`expects`, then `records`), with how far it is.
+    pub fn record_progress(&self, pos: usize) -> Vec<RecordProgress> {
+        let Some(spec) = self.spec(pos) else { return Vec::new() };
+        let all: Vec<&Expectation> = Protocol::expected_records(spec).collect();
+        let only = all.len() == 1;
         let in_round = self.stages.get(pos).is_some_and(|r| r.round.is_some());
-        let need = if in_round { self.groups.len().max(1) } else { 1 };
-        let have = match x.record {
-            crate::protocol::RecordKind::Commitment => {
-                self.commitments.iter().filter(|c| c.pos == pos).count()
-            }
-            crate::protocol::RecordKind::Note => self.notes.iter().filter(|n| n.pos == pos).count(),
-        };
-        Some((have, need))
+        all.into_iter()
+            .map(|x| {
+                // Who made each matching record: a commitment's owner, a note's subject.
+                let made: Vec<Option<&str>> = match x.record {
+                    RecordKind::Commitment => self
+                        .commitments
+                        .iter()
+                        .filter(|c| c.pos == pos && counts_for(x, only, c.record.as_deref()))
+                        .filter(|c| !x.require.contains(&RecordField::Due) || c.due.is_some())
+                        .map(|c| Some(c.owner.as_str()))
+                        .collect(),
+                    RecordKind::Note => self
+                        .notes
+                        .iter()
+                        .filter(|n| n.pos == pos && counts_for(x, only, n.record.as_deref()))
+                        .filter(|n| !x.require.contains(&RecordField::About) || n.about.is_some())
+                        .map(|n| n.about.as_deref())
+                        .collect(),
+                };
+                let (have, need, missing) = if x.per == Some(Per::Participant) {
+                    // The same name in any case ("zoë" is Zoë's).
+                    let has = |person: &String| {
+                        let person = person.to_lowercase();
+                        made.iter().flatten().any(|who| who.trim().to_lowercase() == person)
+                    };
+                    let missing: Vec<String> =
+                        self.order.iter().filter(|p| !has(p)).cloned().collect();
+                    (self.order.len() - missing.len(), self.order.len(), missing)
+                } else {
+                    let need = if in_round { self.groups.len().max(1) } else { 1 };
+                    (made.len(), need, Vec::new())
+                };
+                RecordProgress {
+                    id: x.id.clone(),
+                    label: x.label.clone(),
+                    kind: x.record,
+                    require: x.require.clone(),
+                    per_person: x.per.is_some(),
+                    have,
+                    need,
+                    missing,
+                }
+            })
+            .collect()
+    }
+
+    /// The records the stage at `pos` still lacks (none in an optional stage).
+    pub fn missing_records(&self, pos: usize) -> Vec<RecordProgress> {
+        if self.spec(pos).is_some_and(|sp| sp.optional) {
+            return Vec::new();
+        }
+        self.record_progress(pos).into_iter().filter(|r| !r.done()).collect()
+    }
+
+    /// One-per-person records missing anywhere in the session, by the stage's position: what
+    /// ending the session now would leave without them.
+    pub fn missing_per_person(&self) -> Vec<(usize, RecordProgress)> {
+        (0..self.stages.len())
+            .flat_map(|pos| {
+                self.missing_records(pos)
+                    .into_iter()
+                    .filter(|r| r.per_person)
+                    .map(move |r| (pos, r))
+            })
+            .collect()
     }
 
     /// Sum of planned budgets, in milliseconds.
     pub fn planned_ms(&self) -> u64 {
         self.clocks.iter().map(|c| c.planned_ms).sum()
     }
+}
+
+/// One record a stage expects, and how far it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordProgress {
+    /// The expectation's id (format 2), if it has one.
+    pub id: Option<String>,
+    /// What is expected, as the protocol words it.
+    pub label: String,
+    pub kind: RecordKind,
+    /// Fields a record needs to count.
+    pub require: Vec<RecordField>,
+    /// One for each participant (`per: "participant"`).
+    pub per_person: bool,
+    /// Records (or, one per person, people with one) so far.
+    pub have: usize,
+    pub need: usize,
+    /// One per person: who has none yet.
+    pub missing: Vec<String>,
+}
+
+impl RecordProgress {
+    pub fn done(&self) -> bool {
+        self.have >= self.need
+    }
+
+    /// The label with how far it is, when that is worth saying: "Gap task (3 of 5 people;
+    /// missing: Dev, Eve)", "The coachee's commitment (1 of 2 groups)".
+    pub fn describe(&self) -> String {
+        if self.per_person && !self.missing.is_empty() {
+            format!(
+                "{} ({} of {} people; missing: {})",
+                self.label,
+                self.have,
+                self.need,
+                self.missing.join(", ")
+            )
+        } else if self.per_person {
+            format!("{} ({} of {} people)", self.label, self.have, self.need)
+        } else if self.need > 1 {
+            format!("{} ({} of {} groups)", self.label, self.have.min(self.need), self.need)
+        } else {
+            self.label.clone()
+        }
+    }
+}
+
+/// Whether a record naming `record` counts for the expectation `x`: when it names `x`'s id, or
+/// whatever it names when `x` is the stage's only expectation (format 1 stages).
+fn counts_for(x: &Expectation, only: bool, record: Option<&str>) -> bool {
+    only || (record.is_some() && x.id.as_deref() == record)
 }
 
 /// Applies one event. Infallible: positions out of range are ignored rather than trusted.

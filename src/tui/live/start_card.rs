@@ -124,8 +124,9 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             ""
         };
         let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
+        let optional = if spec.optional { " (optional)" } else { "" };
         plan.push(Line::from(format!(
-            "  {:>7}{mark:2} {}{each}",
+            "  {:>7}{mark:2} {}{optional}{each}",
             clock(secs, Minutes::Padded),
             sanitize(&spec.title())
         )));

@@ -364,8 +364,9 @@ fn waiting_for(app: &LiveScreen) -> Option<Vec<String>> {
     if !st.setup.auto_advance || st.has_expected_record(st.pos) {
         return None;
     }
-    let x = st.spec(st.pos)?.expects.as_ref()?;
-    let action = if x.record == RecordKind::Note { Action::Note } else { Action::Commit };
+    // The first record still missing (format 2 stages can expect several).
+    let x = st.missing_records(st.pos).into_iter().next()?;
+    let action = if x.kind == RecordKind::Note { Action::Note } else { Action::Commit };
     let (key, _) = hint(LIVE, &action)?;
     let mut label = sanitize(&x.label);
     if let Some(first) = label.chars().next() {
