@@ -87,6 +87,18 @@ invalid! {
     per_in_optional_stage => "per-in-optional-stage",
     carried_unknown_record => "carried-unknown-record",
     carried_not_carried => "carried-not-carried",
+    cue_before_and_after => "cue-before-and-after",
+    cue_without_time => "cue-without-time",
+    cue_time_zero => "cue-time-zero",
+    cue_outside_stage => "cue-outside-stage",
+    cue_time_unreadable => "cue-time-unreadable",
+    cue_message_empty => "cue-message-empty",
+    marker_time_zero => "marker-time-zero",
+    markers_out_of_order => "markers-out-of-order",
+    marker_time_unreadable => "marker-time-unreadable",
+    marker_message_empty => "marker-message-empty",
+    round_extension_without_rounds => "round-extension-without-rounds",
+    range_upper_below_lower => "range-upper-below-lower",
 }
 
 #[test]

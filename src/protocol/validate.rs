@@ -261,9 +261,114 @@ impl Validator {
         }
     }
 
-    /// Format 2 timing: `cues`, `markers`, duration ranges, `round_extension`.
-    #[allow(clippy::unused_self)]
-    fn check_timing(&mut self, _p: &Protocol) {}
+    /// Format 2 timing: `cues`, `markers`, duration ranges, `round_extension`. (A range's upper
+    /// end above its lower end is checked with the duration, in `check_stage`.)
+    fn check_timing(&mut self, p: &Protocol) {
+        for (part, stages) in
+            [(Part::Opening, &p.opening), (Part::Round, &p.round), (Part::Closing, &p.closing)]
+        {
+            for (i, stage) in stages.iter().enumerate() {
+                self.check_cues(p, part, &format!("{}/{i}", part.label()), stage);
+            }
+        }
+        let mut last: Option<(u64, &str)> = None;
+        for (i, m) in p.markers.iter().enumerate() {
+            let at = format!("markers/{i}/after");
+            match parse_duration(&m.after) {
+                Ok(0) => self.push(&at, "markers", "marker time is zero"),
+                Ok(secs) => {
+                    if let Some((before, text)) = last
+                        && secs <= before
+                    {
+                        self.push(
+                            &at,
+                            "markers",
+                            &format!(
+                                "marker at {} is not after the one before it ({text}): list markers in increasing order",
+                                m.after
+                            ),
+                        );
+                    }
+                    last = Some((secs, &m.after));
+                }
+                Err(e) => self.push(&at, "markers", &format!("marker time {e}")),
+            }
+            if m.message.trim().is_empty() {
+                self.push(&format!("markers/{i}/message"), "markers", "marker message is empty");
+            }
+        }
+        if p.round_extension.is_some() && p.round.is_empty() {
+            self.push(
+                "round_extension",
+                "round_extension",
+                "the protocol has no round stages for \"round_extension\" to apply to",
+            );
+        }
+    }
+
+    /// A stage's timed cues: exactly one of `before` and `after`, readable, more than zero and
+    /// inside the stage; roles that exist; a message.
+    fn check_cues(&mut self, p: &Protocol, part: Part, at: &str, s: &StageSpec) {
+        let place = format!("{} stage \"{}\"", part.label(), s.id);
+        let place = place.as_str();
+        let (low, high) = match parse_duration_range(&s.duration) {
+            Ok((low, high)) => (Some(low), Some(high.unwrap_or(low))),
+            Err(_) => (None, None),
+        };
+        for (i, cue) in s.cues.iter().enumerate() {
+            let cue_at = format!("{at}/cues/{i}");
+            let (field, text, limit) = match (&cue.before, &cue.after) {
+                (Some(_), Some(_)) => {
+                    self.push(
+                        &format!("{cue_at}/after"),
+                        place,
+                        "a cue has both \"before\" and \"after\": give one",
+                    );
+                    continue;
+                }
+                (None, None) => {
+                    self.push(
+                        &cue_at,
+                        place,
+                        "a cue needs \"before\" (the planned end) or \"after\" (the start)",
+                    );
+                    continue;
+                }
+                (Some(b), None) => ("before", b, low),
+                (None, Some(a)) => ("after", a, high),
+            };
+            let time_at = format!("{cue_at}/{field}");
+            match parse_duration(text) {
+                Ok(0) => self.push(&time_at, place, "cue time is zero"),
+                Ok(secs) => {
+                    if let Some(d) = limit
+                        && secs >= d
+                    {
+                        let what = if field == "before" {
+                            "before the planned end"
+                        } else {
+                            "after the start"
+                        };
+                        self.push(
+                            &time_at,
+                            place,
+                            &format!(
+                                "cue {what} at {text} is not inside the stage ({})",
+                                s.duration
+                            ),
+                        );
+                    }
+                }
+                Err(e) => self.push(&time_at, place, &format!("cue time {e}")),
+            }
+            if let Some(role) = &cue.role {
+                self.check_role_ref(p, &format!("{cue_at}/role"), place, role);
+            }
+            if cue.message.trim().is_empty() {
+                self.push(&format!("{cue_at}/message"), place, "cue message is empty");
+            }
+        }
+    }
 
     /// Format 2 people: `facts`, `recommended_max`, `one_per`, `mix`, team roles.
     #[allow(clippy::unused_self)]

@@ -3,7 +3,10 @@
 
 use super::event::{Agreement, Command, Event, Leave, Now, Outcome, Rejection, Stamped};
 use super::state::{RecordProgress, SessionState, Status};
-use crate::protocol::{Expectation, ExtensionPolicy, OrderRule, Protocol, RecordField, RecordKind};
+use crate::protocol::{
+    Expectation, ExtensionPolicy, Minutes, OrderRule, Part, Protocol, RecordField, RecordKind,
+    clock,
+};
 
 fn reject<T>(why: Rejection) -> Result<T, Rejection> {
     Err(why)
@@ -64,7 +67,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             let paused_ms = s.clock().and_then(|c| c.paused_since).map_or(0, |p| eff - p.min(eff));
             Ok(vec![Event::Resumed { pos: s.pos, paused_ms }])
         }
-        Command::Extend { by_ms, agreement } => extend(s, by_ms, agreement),
+        Command::Extend { by_ms, agreement } => extend(s, by_ms, agreement, eff),
         Command::RefuseExtension { by_ms, reason } => {
             running(s)?;
             Ok(vec![Event::ExtensionRefused {
@@ -218,14 +221,25 @@ fn extend(
     s: &SessionState,
     by_ms: u64,
     agreement: Option<Agreement>,
+    eff: u64,
 ) -> Result<Vec<Event>, Rejection> {
     running(s)?;
     if by_ms == 0 {
         return reject(Rejection::EmptyExtension);
     }
-    match extension_rule(s) {
-        ExtensionPolicy::NotAllowed => return reject(Rejection::ExtensionNotAllowed),
-        ExtensionPolicy::GroupAgreement if agreement.is_none() => {
+    let slot = slot_overrun(s, by_ms, eff);
+    match (rule_at(s, by_ms, eff), slot) {
+        (ExtensionPolicy::NotAllowed, Some(slot)) => {
+            return reject(Rejection::SlotNotAllowed { slot: slot.name, planned: slot.planned });
+        }
+        (ExtensionPolicy::NotAllowed, None) => return reject(Rejection::ExtensionNotAllowed),
+        (ExtensionPolicy::GroupAgreement, Some(slot)) if agreement.is_none() => {
+            return reject(Rejection::SlotNeedsAgreement {
+                slot: slot.name,
+                planned: slot.planned,
+            });
+        }
+        (ExtensionPolicy::GroupAgreement, None) if agreement.is_none() => {
             return reject(Rejection::NeedsAgreement);
         }
         _ => {}
@@ -423,7 +437,8 @@ fn advance(s: &SessionState, how: Leave, missing: bool, eff: u64) -> Vec<Event> 
     out
 }
 
-/// Events that time alone causes at `now`: the warning, the time-up, and auto-advance.
+/// Events that time alone causes at `now`: a timed cue, the warning, the time-up (a range's
+/// past its upper end), a session marker, and auto-advance.
 pub fn due(s: &SessionState, now: Now) -> Vec<Stamped> {
     let mut out: Vec<Event> = Vec::new();
     if !s.is_running() || s.paused {
@@ -433,14 +448,23 @@ pub fn due(s: &SessionState, now: Now) -> Vec<Stamped> {
     let Some(c) = s.clock() else { return Vec::new() };
     let remaining = c.remaining(eff);
     let mut timed_up_now = false;
+    // Several cues due at once (a late poll, a shortening): the latest is shown, the others are
+    // marked missed, so the room never sees a burst of them.
+    if let Some((&index, earlier)) = c.cues_due(eff).split_last() {
+        out.push(Event::CueReached { pos: s.pos, index, missed: earlier.to_vec() });
+    }
     // Both can be due at once (a late poll, a shortening, a reported gap): the warning still
     // fires, first, so each fires exactly once per stage.
     if c.warning_at().is_some_and(|w| w <= eff) {
         out.push(Event::WarningReached { pos: s.pos, remaining_ms: remaining });
     }
-    if !c.timed_up && remaining <= 0 {
+    // A duration range's stage is up only past its upper end.
+    if !c.timed_up && c.past_upper(eff) {
         out.push(Event::TimeUp { pos: s.pos });
         timed_up_now = true;
+    }
+    if let Some(marker) = marker_due(s, eff) {
+        out.push(marker);
     }
     // Only at the moment of time up: going back into a stage that is already over, or adding
     // its record later, does not move on by itself.
@@ -456,12 +480,130 @@ pub fn next_wake(s: &SessionState) -> Option<u64> {
         return None;
     }
     let c = s.clock()?;
-    let deadline = if c.timed_up { None } else { c.deadline() };
-    let at = [c.warning_at(), deadline].into_iter().flatten().min()?;
+    let deadline = if c.timed_up { None } else { c.time_up_at() };
+    let at = [c.warning_at(), deadline, c.next_cue_at(), next_marker_at(s)]
+        .into_iter()
+        .flatten()
+        .min()?;
     Some(at.saturating_sub(s.skew_ms))
 }
 
-/// A one-line description of an extension request's policy, for prompts.
-pub fn extension_rule(s: &SessionState) -> ExtensionPolicy {
-    s.spec(s.pos).map_or(ExtensionPolicy::Free, |sp| s.setup.protocol.extension_for(sp))
+/// The markers reached at `eff` and not yet fired: the latest fires, earlier ones (passed over
+/// by a gap) are marked missed.
+fn marker_due(s: &SessionState, eff: u64) -> Option<Event> {
+    let elapsed = s.session_elapsed(eff);
+    let mut due: Vec<(u64, usize)> = s
+        .marker_points()
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !s.markers_done.get(*i).copied().unwrap_or(true))
+        .filter_map(|(i, p)| p.filter(|p| *p <= elapsed).map(|p| (p, i)))
+        .collect();
+    due.sort_unstable();
+    let (&(_, index), earlier) = due.split_last()?;
+    Some(Event::MarkerReached {
+        index,
+        elapsed_ms: elapsed,
+        missed: earlier.iter().map(|(_, i)| *i).collect(),
+    })
+}
+
+/// The effective moment the next marker is reached, if the current stage's clock runs: only it
+/// runs, so the session's elapsed time grows with it.
+fn next_marker_at(s: &SessionState) -> Option<u64> {
+    let since = s.clock()?.running_since?;
+    let banked: u64 = s.clocks.iter().map(|c| c.banked_ms).sum();
+    s.marker_points()
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !s.markers_done.get(*i).copied().unwrap_or(true))
+        .filter_map(|(_, p)| p)
+        .map(|p| since + p.saturating_sub(banked))
+        .min()
+}
+
+/// The extension policy for extending the current stage by `by_ms` at monotonic `mono`: the
+/// stage's own policy, or, for a stage of a round under a `round_extension`, the round's policy
+/// when the extension would take the round (a presenter's slot) past its planned total, and
+/// `free` when it would not. The live screen asks "Has the group agreed?" when this says so.
+pub fn extension_rule(s: &SessionState, by_ms: u64, mono: u64) -> ExtensionPolicy {
+    rule_at(s, by_ms, s.effective(mono))
+}
+
+fn rule_at(s: &SessionState, by_ms: u64, eff: u64) -> ExtensionPolicy {
+    let Some(spec) = s.spec(s.pos) else { return ExtensionPolicy::Free };
+    let own = s.setup.protocol.extension_for(spec);
+    match (spec.extension, s.setup.protocol.round_extension) {
+        (None, Some(round)) if in_round(s) => {
+            if slot_overrun(s, by_ms, eff).is_some() {
+                round
+            } else {
+                ExtensionPolicy::Free
+            }
+        }
+        _ => own,
+    }
+}
+
+fn in_round(s: &SessionState) -> bool {
+    s.stages.get(s.pos).is_some_and(|r| r.part == Part::Round && r.round.is_some())
+}
+
+/// A round that an extension would take past its planned total: its name for people ("Ann's
+/// slot", or "round 2") and its planned total ("30:00").
+pub struct SlotOverrun {
+    pub name: String,
+    pub planned: String,
+}
+
+/// Whether extending the current stage of a round by `by_ms` would take the round past its
+/// planned total, under a `round_extension`. Projected: the time spent in its finished stages,
+/// the current stage's larger of budget (with the extension) and elapsed time, and the budgets
+/// of its stages still to come. Shortening a stage frees time for the others.
+pub fn slot_overrun(s: &SessionState, by_ms: u64, eff: u64) -> Option<SlotOverrun> {
+    s.setup.protocol.round_extension?;
+    if !in_round(s) || s.spec(s.pos).is_some_and(|sp| sp.extension.is_some()) {
+        return None;
+    }
+    let round = s.stages[s.pos].round?;
+    let mut planned = 0u64;
+    let mut projected = 0u64;
+    for (i, r) in s.stages.iter().enumerate() {
+        if r.part != Part::Round || r.round != Some(round) {
+            continue;
+        }
+        let c = &s.clocks[i];
+        planned += c.planned_ms;
+        projected += if i == s.pos {
+            (c.budget_ms + by_ms).max(c.elapsed(eff))
+        } else if c.visits > 0 {
+            c.banked_ms
+        } else {
+            c.budget_ms
+        };
+    }
+    if projected <= planned {
+        return None;
+    }
+    // The slot is its presenter's (the first role's) when one person holds it; in parallel
+    // groups, the round's.
+    let holders: Vec<String> = s
+        .setup
+        .protocol
+        .roles
+        .first()
+        .map(|role| {
+            super::display::roles_in_round(s, round)
+                .into_iter()
+                .flatten()
+                .filter(|(_, id)| *id == role.id)
+                .map(|(name, _)| name)
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = match holders.as_slice() {
+        [one] => format!("{one}'s slot"),
+        _ => format!("round {}", round + 1),
+    };
+    Some(SlotOverrun { name, planned: clock(planned / 1000, Minutes::Plain) })
 }

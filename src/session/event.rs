@@ -270,6 +270,25 @@ pub enum Event {
     TimeUp {
         pos: usize,
     },
+    /// Format 2: a timed cue of the stage (`cues`) fired. Cues that fell due at the same moment
+    /// are `missed`: marked done, not shown.
+    CueReached {
+        pos: usize,
+        /// The cue's index in the stage's `cues`.
+        index: usize,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        missed: Vec<usize>,
+    },
+    /// Format 2: a session marker (`markers`) was reached. Markers that fell due at the same
+    /// moment are `missed`: marked reached, not shown.
+    MarkerReached {
+        /// The marker's index in the protocol's `markers`.
+        index: usize,
+        /// The session's elapsed time (the time its stage clocks ran).
+        elapsed_ms: u64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        missed: Vec<usize>,
+    },
     TimeGap {
         gap_ms: u64,
         cause: GapCause,
@@ -382,6 +401,13 @@ pub enum Rejection {
         "Extending this stage needs the group's agreement: ask the group, then record that it agreed (or who agreed)."
     )]
     NeedsAgreement,
+    /// Format 2: extending a stage of a round under `round_extension: "group-agreement"` that
+    /// would take the round (a presenter's slot) past its planned total.
+    #[error("This would take {slot} past its {planned}: the group must agree.")]
+    SlotNeedsAgreement { slot: String, planned: String },
+    /// Format 2: as [`Rejection::SlotNeedsAgreement`], under `round_extension: "not-allowed"`.
+    #[error("This would take {slot} past its {planned}, and the protocol does not allow that.")]
+    SlotNotAllowed { slot: String, planned: String },
     #[error("Say who agreed, or record that the group agreed.")]
     NoOneAgreed,
     #[error("There is no time left to take off this stage: move on with n, or extend it.")]

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, Stamped};
 use super::setup::{Setup, StageRef, groups, running_order};
-use super::stage_clock::StageClock;
+use super::stage_clock::{CueMark, StageClock};
 use crate::protocol::plan::round_count;
-use crate::protocol::{Expectation, Per, Protocol, RecordField, RecordKind, StageSpec};
+use crate::protocol::{
+    Expectation, Per, Protocol, RecordField, RecordKind, StageSpec, parse_duration,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
@@ -115,6 +117,12 @@ pub struct SessionState {
     pub last_wall: Option<DateTime<FixedOffset>>,
     /// Number of events applied.
     pub events: u64,
+    /// Format 2: the session markers reached (fired, or passed over), in the protocol's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers_done: Vec<bool>,
+    /// Format 2: the marker shown now, the last one that fired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_marker: Option<usize>,
 }
 
 impl SessionState {
@@ -143,7 +151,10 @@ impl SessionState {
             last_at: 0,
             last_wall: None,
             events: 0,
+            markers_done: Vec::new(),
+            shown_marker: None,
         };
+        s.markers_done = vec![false; s.setup.protocol.markers.len()];
         s.replan();
         s
     }
@@ -173,7 +184,31 @@ impl SessionState {
                     .and_then(crate::protocol::WarningSpec::before_secs)
                     .map(|w| w * 1000)
                     .filter(|w| *w < planned);
-                StageClock::new(planned, warn)
+                let mut clock = StageClock::new(planned, warn);
+                // A duration the facilitator set replaces the protocol's range.
+                if !self.setup.overrides.contains_key(&r.id)
+                    && let Some(spec) = spec
+                    && let (Some(low), Some(high)) =
+                        (spec.duration_secs(), spec.duration_upper_secs())
+                {
+                    clock.range_ms = high.saturating_sub(low) * 1000;
+                }
+                clock.cues = spec.map_or_else(Vec::new, |spec| {
+                    spec.cues
+                        .iter()
+                        .map(|c| {
+                            let (before, text) = match (&c.before, &c.after) {
+                                (Some(b), _) => (true, b),
+                                (None, Some(a)) => (false, a),
+                                (None, None) => (false, &String::new()),
+                            };
+                            // Validation refuses a cue without a time; here it would never fire.
+                            let ms = parse_duration(text).map_or(u64::MAX / 2, |secs| secs * 1000);
+                            CueMark { before, ms, done: false }
+                        })
+                        .collect()
+                });
+                clock
             })
             .collect();
     }
@@ -300,6 +335,23 @@ impl SessionState {
     pub fn planned_ms(&self) -> u64 {
         self.clocks.iter().map(|c| c.planned_ms).sum()
     }
+
+    /// Format 2: the session's elapsed time at effective time `eff`, as the markers count it:
+    /// the time the stage clocks ran, from the start of the first stage. Pauses do not count.
+    pub fn session_elapsed(&self, eff: u64) -> u64 {
+        self.clocks.iter().map(|c| c.elapsed(eff)).sum()
+    }
+
+    /// Format 2: each marker's elapsed time in milliseconds (`None` for one that does not parse,
+    /// which validation refuses).
+    pub fn marker_points(&self) -> Vec<Option<u64>> {
+        self.setup
+            .protocol
+            .markers
+            .iter()
+            .map(|m| parse_duration(&m.after).ok().map(|secs| secs * 1000))
+            .collect()
+    }
 }
 
 /// One record a stage expects, and how far it is.
@@ -375,6 +427,9 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
                 s.pos = *pos;
                 c.visits += 1;
                 c.start(now);
+                // Cues whose time has passed already are not fired late.
+                c.shown_cue = None;
+                c.pass_cues(now);
                 s.paused = false;
             }
         }
@@ -427,9 +482,8 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
                 c.timed_up = true;
             }
         }
-        Event::TimeGap { gap_ms, cause, .. } => {
-            s.skew_ms += gap_ms;
-            s.gaps.push(Gap { gap_ms: *gap_ms, cause: *cause, pos: s.pos, wall: e.wall });
+        Event::TimeGap { .. } | Event::CueReached { .. } | Event::MarkerReached { .. } => {
+            apply_timing(s, e);
         }
         Event::NoteAdded { .. }
         | Event::CommitmentAdded { .. }
@@ -442,6 +496,44 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             s.status = Status::Ended(*outcome);
             s.ended_wall = Some(e.wall);
         }
+    }
+}
+
+/// Applies a time gap, a cue or a marker: what time alone records beyond the stage clock.
+fn apply_timing(s: &mut SessionState, e: &Stamped) {
+    match &e.event {
+        Event::TimeGap { gap_ms, cause, .. } => {
+            s.skew_ms += gap_ms;
+            s.gaps.push(Gap { gap_ms: *gap_ms, cause: *cause, pos: s.pos, wall: e.wall });
+            // Cues the gap jumped over (a sleep, a crash) are not fired late, in a burst.
+            let after = s.effective(e.at);
+            if s.is_running()
+                && let Some(c) = s.clocks.get_mut(s.pos)
+            {
+                c.pass_cues(after);
+            }
+        }
+        Event::CueReached { pos, index, missed } => {
+            if let Some(c) = s.clocks.get_mut(*pos) {
+                for i in missed.iter().chain(std::iter::once(index)) {
+                    if let Some(cue) = c.cues.get_mut(*i) {
+                        cue.done = true;
+                    }
+                }
+                c.shown_cue = Some(*index);
+            }
+        }
+        Event::MarkerReached { index, missed, .. } => {
+            for i in missed.iter().chain(std::iter::once(index)) {
+                if let Some(done) = s.markers_done.get_mut(*i) {
+                    *done = true;
+                }
+            }
+            if *index < s.markers_done.len() {
+                s.shown_marker = Some(*index);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -19,7 +19,7 @@ use super::keys::{
 use super::overlay::and_list;
 use super::{Exit, LiveScreen, Overlay, STEP_MS};
 use crate::protocol::{ExtensionPolicy, OrderRule};
-use crate::session::decide::extension_rule;
+use crate::session::decide::{extension_rule, slot_overrun};
 use crate::session::{Agreement, Command, Now, Rejection, Status};
 use crate::tui::keys::{self, Binding};
 
@@ -265,12 +265,9 @@ fn running(s: &mut LiveScreen, action: Action) -> Intent {
         Action::Next => return Intent::exec(Command::Next { force: false }),
         Action::Skip => return Intent::exec(Command::Skip),
         Action::Back => return Intent::exec(Command::Back),
-        Action::Extend => match extension_rule(st) {
-            ExtensionPolicy::GroupAgreement => {
-                s.overlay = Overlay::Agreement { by_ms: STEP_MS };
-            }
-            _ => return Intent::exec(Command::Extend { by_ms: STEP_MS, agreement: None }),
-        },
+        // Whether to ask "Has the group agreed?" depends on the time (a round's slot): `perform`
+        // decides, with the moment.
+        Action::Extend => return Intent::exec(Command::Extend { by_ms: STEP_MS, agreement: None }),
         Action::Shorten => return Intent::exec(Command::Shorten { by_ms: STEP_MS }),
         Action::Note => s.overlay = Overlay::Form(form::note(s)),
         Action::Commit => s.overlay = Overlay::Form(form::commitment(s)),
@@ -520,6 +517,20 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
         Intent::None => {}
         Intent::Exec(exec) => {
             let Exec { command, said, refused } = *exec;
+            if let Command::Extend { by_ms, agreement: None } = command
+                && s.state.status == Status::Running
+                && extension_rule(&s.state, by_ms, now.mono) == ExtensionPolicy::GroupAgreement
+            {
+                // Why, when it is the round's slot that needs it: "This would take Ann's slot
+                // past its 30:00: the group must agree."
+                s.message =
+                    slot_overrun(&s.state, by_ms, s.state.effective(now.mono)).map(|slot| {
+                        Rejection::SlotNeedsAgreement { slot: slot.name, planned: slot.planned }
+                            .to_string()
+                    });
+                s.overlay = Overlay::Agreement { by_ms };
+                return;
+            }
             match s.exec(command, now) {
                 Ok(()) => {
                     if said.is_some() {
