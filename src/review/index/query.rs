@@ -626,8 +626,7 @@ impl Index {
             let mut out = GroupHistory::default();
             while let Some(r) = rows.next()? {
                 if out.latest.is_none() {
-                    out.latest =
-                        Some((r.get(0)?, self.sessions_dir().join(r.get::<_, String>(1)?)));
+                    out.latest = Some((r.get(0)?, self.log_path(&r.get::<_, String>(1)?)));
                 }
                 out.started += 1;
             }
