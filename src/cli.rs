@@ -170,7 +170,7 @@ pub struct HomeArgs {
 #[command(after_help = "Examples:
   convene run project-tuning --people \"Priya,Ann,Ben,Cat\"
   convene run action-learning -p \"Ann (Oak Primary), Ben (Elm), Cat (school: Ash)\" --group \"AP set\" --stage questions=12m
-  convene run ./cross-school-triads.json --roster people.csv --theme high-contrast --quiet")]
+  convene run middle-leader-session --roster people.csv --group \"ML 2026\" --session 2 --theme high-contrast")]
 pub struct RunArgs {
     /// A protocol id from the library (`convene protocols`), or a path to a protocol file
     pub protocol: String,
@@ -197,6 +197,10 @@ pub struct RunArgs {
         help = "The facilitator's name [env: CONVENE_FACILITATOR] [config: facilitator]"
     )]
     pub facilitator: Option<String>,
+    /// For a course: this session's number (default: 1 + the group's earlier sessions of the
+    /// protocol), e.g. --session 2
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub session: Option<u32>,
     /// Change a stage's duration: --stage discussion=8m (repeatable)
     #[arg(long = "stage", value_name = "ID=DURATION")]
     pub stages: Vec<String>,

@@ -37,6 +37,25 @@ pub struct Problem {
 pub const MAX_PEOPLE: u32 = 10_000;
 /// The most rounds a protocol may fix.
 pub const MAX_ROUNDS: u32 = 1_000;
+/// The most sessions a course may have.
+pub const MAX_COURSE_SESSIONS: u32 = 100;
+
+/// A course's `sessions` (`"4"` or `"3-6"`) as its fewest and most sessions, if it is one:
+/// whole numbers with 1 ≤ fewest ≤ most ≤ [`MAX_COURSE_SESSIONS`].
+pub fn parse_course_sessions(text: &str) -> Option<(u32, u32)> {
+    let number = |t: &str| {
+        let t = t.trim();
+        (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u32>().ok())?
+    };
+    let (low, high) = match text.split_once('-') {
+        None => {
+            let n = number(text)?;
+            (n, n)
+        }
+        Some((low, high)) => (number(low)?, number(high)?),
+    };
+    (1 <= low && low <= high && high <= MAX_COURSE_SESSIONS).then_some((low, high))
+}
 
 /// Checks a protocol. `text` is the file it came from, used only to find positions.
 pub fn validate(p: &Protocol, text: Option<&str>) -> Vec<Problem> {
@@ -423,9 +442,40 @@ impl Validator {
         }
     }
 
-    /// Format 2 courses: `course.sessions`, `from_session`.
-    #[allow(clippy::unused_self)]
-    fn check_course(&mut self, _p: &Protocol) {}
+    /// Format 2 courses: `course.sessions` is `"N"` or `"N-M"` with 1 ≤ N ≤ M ≤ 100;
+    /// `from_session` is at least 1, and only in a protocol with a `course`.
+    fn check_course(&mut self, p: &Protocol) {
+        if let Some(course) = &p.course
+            && parse_course_sessions(&course.sessions).is_none()
+        {
+            self.push(
+                "course/sessions",
+                "course",
+                &format!(
+                    "sessions \"{}\" is not a number of sessions: write \"4\" or a range \"3-6\" (from 1 to {MAX_COURSE_SESSIONS})",
+                    course.sessions
+                ),
+            );
+        }
+        for (part, stages) in
+            [(Part::Opening, &p.opening), (Part::Round, &p.round), (Part::Closing, &p.closing)]
+        {
+            for (i, stage) in stages.iter().enumerate() {
+                let Some(from) = stage.from_session else { continue };
+                let at = format!("{}/{i}/from_session", part.label());
+                let place = format!("{} stage \"{}\"", part.label(), stage.id);
+                if from == 0 {
+                    self.push(&at, &place, "from_session is 0: sessions are numbered from 1");
+                } else if p.course.is_none() {
+                    self.push(
+                        &at,
+                        &place,
+                        "from_session needs a \"course\": only the sessions of a course are numbered",
+                    );
+                }
+            }
+        }
+    }
 
     fn check_roles(&mut self, p: &Protocol) {
         if p.roles.is_empty() {
@@ -831,6 +881,17 @@ fn format2_fields(p: &Protocol) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn course_lengths_are_a_number_or_a_range_from_1_to_100() {
+        assert_eq!(parse_course_sessions("4"), Some((4, 4)));
+        assert_eq!(parse_course_sessions("3-6"), Some((3, 6)));
+        assert_eq!(parse_course_sessions(" 3 - 6 "), Some((3, 6)));
+        assert_eq!(parse_course_sessions("1-100"), Some((1, 100)));
+        for bad in ["", "0", "0-3", "6-3", "1-101", "three", "3-", "-3", "+3", "3-6-9"] {
+            assert_eq!(parse_course_sessions(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn kebab_case() {

@@ -248,7 +248,8 @@ fn gap_text(g: &Gap) -> String {
 /// Timeline                         planned  actual  over   (= used, . unused plan, ! over plan)
 ///  1  Presenter                       4:00    4:30  +0:30  ==========!!
 ///     extended +1:00 at 09:03, group agreed
-/// Roles · Notes · Private notes · Commitments · Follow-ups made here · Problems
+/// Roles · Carried from the last session · Notes · Private notes · Commitments · Follow-ups made
+/// here · Problems
 /// ```
 pub fn show(sess: &Session) -> String {
     let s = &sess.state;
@@ -273,6 +274,9 @@ pub fn show(sess: &Session) -> String {
     }
     let people: Vec<String> = s.order.iter().map(|n| sanitize(n)).collect();
     let _ = writeln!(out, "Participants: {}", people.join(", "));
+    if let Some(label) = crate::session::setup::session_label(&s.setup) {
+        let _ = writeln!(out, "{label} of the course");
+    }
     let over_stages = sess.timeline().iter().filter(|r| r.overrun_ms() >= 500).count();
     let _ = writeln!(
         out,
@@ -289,6 +293,7 @@ pub fn show(sess: &Session) -> String {
 
     timeline_text(sess, &mut out);
     roles_text(sess, &mut out);
+    carried_notes_text(sess, &mut out);
     notes_text(sess, &mut out);
     commitments_text(sess, &mut out);
 
@@ -435,6 +440,32 @@ fn note_line(sess: &Session, n: &crate::session::state::Note) -> String {
         .unwrap_or_default();
     let text = sanitize_multiline(&n.text).replace('\n', "\n      ");
     format!("  [{}{about}{record}] {text}", sanitize(&sess.stage_label(n.pos)))
+}
+
+/// The notes the session started with, carried from the group's previous session.
+fn carried_notes_text(sess: &Session, out: &mut String) {
+    let setup = &sess.state.setup;
+    if setup.carried_notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nCarried from the group's last session");
+    for n in &setup.carried_notes {
+        let label = setup
+            .protocol
+            .all_stages()
+            .flat_map(|(_, st)| crate::protocol::Protocol::expected_records(st))
+            .find(|x| x.id.as_deref() == Some(n.record.as_str()))
+            .map_or_else(|| n.record.clone(), |x| x.label.clone());
+        let day = n
+            .made
+            .as_deref()
+            .and_then(|m| chrono::DateTime::parse_from_rfc3339(m).ok())
+            .map(|d| format!(", {}", fmt::long_date(d.date_naive())))
+            .unwrap_or_default();
+        let text = sanitize_multiline(&n.text).replace('\n', "\n      ");
+        let _ =
+            writeln!(out, "  [{}] {text} (from {}{day})", sanitize(&label), sanitize(&n.session));
+    }
 }
 
 fn notes_text(sess: &Session, out: &mut String) {

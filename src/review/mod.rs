@@ -10,10 +10,13 @@
 //! - [`export`]: Markdown minutes, CSV and JSON, with [`redact`]ion;
 //! - [`report`]: planned against actual per protocol and stage;
 //! - [`actions`]: commitments across sessions, due dates, follow-up ([`open_commitments`]);
+//! - [`course`]: what a new session of a group takes from its earlier ones (its number in a
+//!   course, carried notes);
 //! - [`fmt`]: durations, dates and bars shared by the text views.
 
 pub mod actions;
 pub mod copies;
+pub mod course;
 pub mod detail;
 pub mod digest;
 pub mod export;

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::setup::{CarriedCommitment, Facts, SCHOOL, Setup, check_setup};
-use crate::protocol::Protocol;
+use super::setup::{CarriedCommitment, CarriedNote, Facts, SCHOOL, Setup, check_setup};
+use crate::protocol::{Protocol, RecordKind};
 
 /// A session as asked for, on the command line (`convene run`) or on the home screen, before it
 /// is checked. Building the [`Setup`] from it is pure: the open commitments of the group
@@ -26,6 +26,15 @@ pub struct SetupRequest {
     pub auto_advance: bool,
     /// Open commitments of the group from earlier sessions, to follow up.
     pub carried: Vec<CarriedCommitment>,
+    /// Format 2 courses: this session's number as given (`--session N`); when not given, it is
+    /// counted from [`SetupRequest::earlier_sessions`].
+    pub session: Option<u32>,
+    /// How many earlier sessions of the group with this protocol started: read from the data
+    /// folder by the caller when [`SetupRequest::takes_from_group`] names a group.
+    pub earlier_sessions: u32,
+    /// Notes the group's previous session recorded for the records the protocol carries: read
+    /// with [`SetupRequest::earlier_sessions`].
+    pub carried_notes: Vec<CarriedNote>,
 }
 
 /// A setup the engine accepts, and its advice (shown on the start card).
@@ -69,6 +78,48 @@ impl SetupRequest {
             stages: Vec::new(),
             auto_advance: false,
             carried: Vec::new(),
+            session: None,
+            earlier_sessions: 0,
+            carried_notes: Vec::new(),
+        }
+    }
+
+    /// The group whose earlier sessions of this protocol this session takes from (its number
+    /// in a course, notes carried to it): when one is named and the protocol is a course or
+    /// carries notes.
+    pub fn takes_from_group(&self) -> Option<&str> {
+        let group = non_blank(self.group.as_deref())?;
+        let p = &self.protocol;
+        let carries = p.all_stages().any(|(_, s)| {
+            Protocol::expected_records(s)
+                .any(|x| x.carry && x.id.is_some() && x.record == RecordKind::Note)
+        });
+        (p.course.is_some() || carries).then_some(group)
+    }
+
+    /// This session's number in its course, and what to say about how it was found; `None`
+    /// for a protocol that is not a course.
+    fn session_number(&self) -> (Option<u32>, Option<String>) {
+        let group = non_blank(self.group.as_deref());
+        match (&self.protocol.course, self.session, group) {
+            (None, Some(n), _) => (
+                None,
+                Some(format!(
+                    "--session {n}: {} is not a course, so its sessions are not numbered.",
+                    self.protocol.name
+                )),
+            ),
+            (None, None, _) => (None, None),
+            (Some(_), Some(n), _) => (Some(n), None),
+            (Some(_), None, Some(_)) => (Some(self.earlier_sessions.saturating_add(1)), None),
+            (Some(_), None, None) => (
+                Some(1),
+                Some(
+                    "No group (--group NAME) and no --session N: this is taken as session 1 of \
+                     the course."
+                        .to_string(),
+                ),
+            ),
         }
     }
 
@@ -82,6 +133,7 @@ impl SetupRequest {
     /// The checked setup, or why it cannot start.
     pub fn check(self) -> Result<CheckedSetup, SetupRequestError> {
         let overrides = parse_overrides(&self.stages)?;
+        let (session_number, numbering) = self.session_number();
         let people = match self.roster {
             Some(_) if !self.people.trim().is_empty() => {
                 return Err(SetupRequestError::PeopleAndRoster);
@@ -99,11 +151,14 @@ impl SetupRequest {
             auto_advance: self.auto_advance,
             carried: self.carried,
             facts: people.facts,
-            session_number: None,
-            carried_notes: Vec::new(),
+            session_number,
+            carried_notes: self.carried_notes,
         };
         match check_setup(&setup) {
-            Ok(warnings) => Ok(CheckedSetup { setup, warnings }),
+            Ok(warnings) => {
+                let warnings = numbering.into_iter().chain(warnings).collect();
+                Ok(CheckedSetup { setup, warnings })
+            }
             Err(e) => Err(SetupRequestError::Refused {
                 protocol: setup.protocol.id.clone(),
                 problems: e.0,

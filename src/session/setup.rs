@@ -37,7 +37,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::plan::{group_sizes, round_count};
-use crate::protocol::{Part, Protocol, RoleCount, RoleSpec};
+use crate::protocol::validate::parse_course_sessions;
+use crate::protocol::{Part, Protocol, RoleCount, RoleSpec, StageSpec};
 
 /// Facts about participants: name → fact key → value.
 pub type Facts = BTreeMap<String, BTreeMap<String, String>>;
@@ -192,6 +193,7 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     }
     warnings.extend(roster_warnings(p, &s.participants, &s.facts));
     warnings.extend(team_warnings(s));
+    warnings.extend(course_warnings(s));
     Ok(warnings)
 }
 
@@ -787,21 +789,63 @@ fn roster_warnings(p: &Protocol, order: &[String], facts: &Facts) -> Vec<String>
     out
 }
 
-/// The flattened running order: opening, each round's stages, closing.
-pub fn running_order(p: &Protocol, rounds: usize) -> Vec<StageRef> {
+/// The flattened running order of session number `session` of a course (`None`: session 1):
+/// opening, each round's stages, closing; a stage whose `from_session` is above the session's
+/// number is left out (the gap-task review runs from session 2 on). Stages without
+/// `from_session`, and so every format 1 protocol, always run.
+pub fn running_order(p: &Protocol, rounds: usize, session: Option<u32>) -> Vec<StageRef> {
+    let session = session.unwrap_or(1);
+    let runs = |s: &StageSpec| s.from_session.is_none_or(|from| from <= session);
     let mut out = Vec::new();
-    for (i, s) in p.opening.iter().enumerate() {
+    for (i, s) in p.opening.iter().enumerate().filter(|(_, s)| runs(s)) {
         out.push(StageRef { part: Part::Opening, index: i, round: None, id: s.id.clone() });
     }
     for r in 0..rounds {
-        for (i, s) in p.round.iter().enumerate() {
+        for (i, s) in p.round.iter().enumerate().filter(|(_, s)| runs(s)) {
             out.push(StageRef { part: Part::Round, index: i, round: Some(r), id: s.id.clone() });
         }
     }
-    for (i, s) in p.closing.iter().enumerate() {
+    for (i, s) in p.closing.iter().enumerate().filter(|(_, s)| runs(s)) {
         out.push(StageRef { part: Part::Closing, index: i, round: None, id: s.id.clone() });
     }
     out
+}
+
+/// A course's length for people: `"3–6"` (an en dash), or `"4"`; `None` without a course (or
+/// with a length validation refuses).
+pub fn course_length(p: &Protocol) -> Option<String> {
+    let (low, high) = parse_course_sessions(&p.course.as_ref()?.sessions)?;
+    Some(if low == high { low.to_string() } else { format!("{low}–{high}") })
+}
+
+/// This session's number in its course (`session_number`, else 1); `None` without a course.
+pub fn course_session(s: &Setup) -> Option<u32> {
+    s.protocol.course.as_ref().map(|_| s.session_number.unwrap_or(1))
+}
+
+/// `"Session 2 of 3–6"`, for the start card and the live header; `None` without a course.
+pub fn session_label(s: &Setup) -> Option<String> {
+    let n = course_session(s)?;
+    Some(match course_length(&s.protocol) {
+        Some(len) => format!("Session {n} of {len}"),
+        None => format!("Session {n}"),
+    })
+}
+
+/// A session numbered beyond its course's length: "session 7: this course has 3–6 sessions"
+/// (advice: it never refuses). Sessions 1 and 2 of a course of 3–6 are within it.
+fn course_warnings(s: &Setup) -> Vec<String> {
+    let (Some(n), Some(course)) = (course_session(s), s.protocol.course.as_ref()) else {
+        return Vec::new();
+    };
+    match parse_course_sessions(&course.sessions) {
+        Some((_, high)) if n > high => {
+            let len = course_length(&s.protocol).unwrap_or_default();
+            let what = if high == 1 { "session" } else { "sessions" };
+            vec![format!("session {n}: this course has {len} {what}.")]
+        }
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -163,7 +163,7 @@ impl SessionState {
         let p = &self.setup.protocol;
         self.groups = groups_with(p, &self.order, &self.setup.facts);
         self.rounds = rounds_with(p, &self.groups, &self.setup.facts);
-        self.stages = running_order(p, self.rounds);
+        self.stages = running_order(p, self.rounds, self.setup.session_number);
         self.clocks = self
             .stages
             .iter()

@@ -1,6 +1,7 @@
 //! The entry points of the full-screen commands (`convene run`, `resume`, `mirror`, and `convene`
 //! alone: the home screen), and the edge they stand on: finding and reading logs, taking a
-//! session's lock, reading the group's open commitments, setting the terminal up and down, and
+//! session's lock, reading what a session takes from its group's earlier ones (open commitments,
+//! course number, carried notes), setting the terminal up and down, and
 //! the summary printed after the session ([`super::farewell`]). What a user sees when something
 //! is wrong is worded here, from typed errors.
 
@@ -82,10 +83,25 @@ fn need_data(dirs: &Dirs) -> Result<PathBuf, ExitCode> {
     data_dir(dirs.data_dir.as_deref()).ok_or_else(|| fail(&ReviewError::NoDataDir.to_string()))
 }
 
-/// Reads the open commitments of the group the request follows up (if any) from the data folder.
-pub fn carry_commitments(request: &mut SetupRequest, data: Option<&Path>) {
-    if let (Some(group), Some(data)) = (request.follows_up(), data) {
-        request.carried = crate::review::open_commitments(data, group);
+/// Reads what the request takes from its group's earlier sessions in the data folder: the open
+/// commitments it follows up (if it has a follow-up stage), and for a format 2 protocol that is a
+/// course or carries notes, how many earlier sessions of the protocol the group had and the
+/// notes its previous one carries. Every way a session starts (`convene run`, the home screen)
+/// comes through here; resume keeps what the log's header says.
+pub fn carry_from_group(request: &mut SetupRequest, data: Option<&Path>) {
+    let follows = request.follows_up().map(str::to_string);
+    let takes = request.takes_from_group().map(str::to_string);
+    let Some(data) = data.filter(|_| follows.is_some() || takes.is_some()) else { return };
+    // One index, opened (and brought up to date) once for both questions.
+    let Ok(ix) = crate::review::Index::open(data) else { return };
+    ix.map_for_few();
+    if let Some(group) = follows {
+        request.carried = ix.open_commitments(&group).unwrap_or_default();
+    }
+    if let Some(group) = takes {
+        let from = crate::review::course::from_index(&ix, &group, &request.protocol);
+        request.earlier_sessions = from.earlier;
+        request.carried_notes = from.notes;
     }
 }
 
@@ -101,6 +117,7 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
         facilitator: args.facilitator.clone(),
         stages: args.stages.clone(),
         auto_advance: args.auto_advance,
+        session: args.session,
         ..SetupRequest::new(protocol, args.people.as_deref().unwrap_or_default())
     };
     if let Some(path) = &args.roster {
@@ -110,7 +127,7 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
         }
     }
     let data = data_dir(dirs.data_dir.as_deref());
-    carry_commitments(&mut request, data.as_deref());
+    carry_from_group(&mut request, data.as_deref());
     let checked = match request.check() {
         Ok(c) => c,
         Err(e) => return Ok(fail(&e.to_string())),

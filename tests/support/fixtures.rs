@@ -97,7 +97,6 @@ fn wall(start: DateTime<FixedOffset>, mono: u64) -> Now {
 }
 
 fn run(data: &Path, s: Script) -> PathBuf {
-    let start = DateTime::parse_from_rfc3339(s.start).expect("start");
     let setup = Setup {
         facilitator: s.facilitator.map(str::to_string),
         group_name: s.group.map(str::to_string),
@@ -107,11 +106,25 @@ fn run(data: &Path, s: Script) -> PathBuf {
             s.people.iter().map(|p| (*p).to_string()),
         )
     };
+    write_session(data, s.id, s.start, setup, s.steps)
+}
+
+/// Writes the log of a session `id` of `setup` started at `start` (RFC 3339) into
+/// `data/sessions`, running each command at its time (milliseconds from the start) through the
+/// real engine, with what time alone causes in between. Returns the log's path.
+pub fn write_session(
+    data: &Path,
+    id: &str,
+    start: &str,
+    setup: Setup,
+    steps: Vec<(u64, Command)>,
+) -> PathBuf {
+    let start = DateTime::parse_from_rfc3339(start).expect("start");
     convene::session::check_setup(&setup).expect("a valid setup");
-    let mut w = LogWriter::create(data, s.id, &Header::new(s.id.into(), start, setup.clone()));
+    let mut w = LogWriter::create(data, id, &Header::new(id.into(), start, setup.clone()));
     assert!(w.error.is_none(), "{:?}", w.error);
     let mut st = SessionState::new(setup);
-    for (mono, cmd) in s.steps {
+    for (mono, cmd) in steps {
         while let Some(at) = next_wake(&st).filter(|at| *at <= mono) {
             let events = due(&st, wall(start, at));
             if events.is_empty() {
@@ -124,7 +137,7 @@ fn run(data: &Path, s: Script) -> PathBuf {
         }
         let label = format!("{cmd:?}");
         let events = decide(&st, cmd, wall(start, mono))
-            .unwrap_or_else(|r| panic!("{} at {mono}: {label}: {r}", s.id));
+            .unwrap_or_else(|r| panic!("{id} at {mono}: {label}: {r}"));
         for e in events {
             w.append(&e);
             apply(&mut st, &e);

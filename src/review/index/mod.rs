@@ -107,7 +107,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::ReviewError;
 
-pub use query::{Query, SessionRow, Summary};
+pub use query::{GroupHistory, Query, SessionRow, Summary};
 
 /// How old a folder time must be, when recorded, to be trusted (see the module docs).
 pub const RACY_NS: i64 = 2_000_000_000;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::types::Value;
-use rusqlite::{Row, params_from_iter};
+use rusqlite::{Row, params, params_from_iter};
 
 use super::Index;
 use super::store::{fold, status_from_key};
@@ -126,6 +126,22 @@ impl SessionRow {
         self.summary.as_ref().ok()
     }
 }
+
+/// A group's earlier sessions of one protocol ([`Index::group_history`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupHistory {
+    /// How many started.
+    pub started: u32,
+    /// The latest that started: its id and its log.
+    pub latest: Option<(String, PathBuf)>,
+}
+
+/// The started sessions of a group (`?1`, folded) and protocol (`?2`), newest first. A session
+/// started if a stage ran (it has runs).
+pub(crate) const GROUP_HISTORY: &str = "SELECT f.key, f.name FROM files f
+     WHERE f.group_key = ?1 AND f.protocol_id = ?2 AND f.shown = 1
+       AND EXISTS (SELECT 1 FROM runs r WHERE r.fid = f.fid)
+     ORDER BY f.sort_ms DESC, f.key DESC";
 
 /// A session found by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -594,6 +610,31 @@ impl Index {
         Ok(out)
     }
 
+    /// A group's earlier sessions of one protocol (the group in any case): how many started
+    /// (ended early or unfinished included; one set up and never started is not counted), and
+    /// the log of the latest. Reads only that group's rows of that protocol, through the
+    /// `files_group` index: a new session of a course is numbered by it, and its carried notes
+    /// come from that log.
+    pub fn group_history(
+        &self,
+        group: &str,
+        protocol_id: &str,
+    ) -> Result<GroupHistory, ReviewError> {
+        let run = || -> rusqlite::Result<GroupHistory> {
+            let mut st = self.conn.prepare_cached(GROUP_HISTORY)?;
+            let mut rows = st.query(params![fold(group), protocol_id])?;
+            let mut out = GroupHistory::default();
+            while let Some(r) = rows.next()? {
+                if out.latest.is_none() {
+                    out.latest = Some((r.get(0)?, self.log_path(&r.get::<_, String>(1)?)));
+                }
+                out.started += 1;
+            }
+            Ok(out)
+        };
+        run().map_err(|e| self.failed(&e))
+    }
+
     /// The report over the matching sessions (see [`crate::review::report`] for the figures).
     /// Runs are read in (protocol, stage) order and each stage's medians computed before the
     /// next is read, so only one stage's times are held at once.
@@ -848,5 +889,33 @@ impl Acc {
             skipped: self.skipped,
             first_pos: self.first_pos,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GROUP_HISTORY;
+
+    /// A new session of a course is numbered from its group's rows alone, however long the
+    /// history of other groups and protocols: the query walks the `files_group` index on the
+    /// group, the protocol and `shown`, in date order, and looks each session's runs up by key.
+    #[test]
+    fn a_groups_history_reads_only_that_groups_rows_of_the_protocol() {
+        let conn = rusqlite::Connection::open_in_memory().expect("in memory");
+        conn.execute_batch(super::super::schema::CREATE).expect("schema");
+        let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {GROUP_HISTORY}")).expect("plan");
+        let plan: Vec<String> = st
+            .query_map(["ml", "course"], |r| r.get::<_, String>(3))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("plan rows");
+        let plan = plan.join("\n");
+        assert!(
+            plan.contains("USING INDEX files_group (group_key=? AND protocol_id=? AND shown=?)"),
+            "{plan}"
+        );
+        assert!(plan.contains("runs_file (fid=?)"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "sorted without an index: {plan}");
+        assert!(!plan.lines().any(|l| l.starts_with("SCAN")), "a whole table is read: {plan}");
     }
 }

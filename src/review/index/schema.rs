@@ -9,7 +9,7 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub const SCHEMA: u32 = 8;
+pub const SCHEMA: u32 = 9;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -64,7 +64,9 @@ CREATE INDEX files_key ON files(key);
 CREATE INDEX files_stat ON files(folder, name, size, mtime_ns, ino, live);
 CREATE INDEX files_live ON files(mtime_ns DESC, name, size, ino) WHERE live = 1;
 CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
-CREATE INDEX files_group ON files(group_key);
+-- A group's sessions, and of them those of one protocol in order (a course's numbering and the
+-- session before this one: `Index::group_history`).
+CREATE INDEX files_group ON files(group_key, protocol_id, shown, sort_ms DESC, key DESC);
 
 -- What the list shows of a session (or why its log cannot be read).
 CREATE TABLE details(

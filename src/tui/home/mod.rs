@@ -108,7 +108,7 @@ impl Screen for HomeScreen<'_> {
             Intent::Quit => self.quit = true,
             Intent::Start(mut request) => {
                 request.auto_advance = self.auto_advance;
-                launch::carry_commitments(&mut request, self.data);
+                launch::carry_from_group(&mut request, self.data);
                 match request.check() {
                     Ok(checked) => self.started = Some(checked),
                     Err(e) => self.home.message = Some(launch::refusal(&e)),
@@ -141,4 +141,72 @@ pub fn run(
     ratatui::restore();
     result?;
     Ok(screen.started)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Duration};
+
+    use super::*;
+    use crate::cli::ThemeName;
+    use crate::log::Header;
+    use crate::log::writer::LogWriter;
+    use crate::protocol::parse_protocol;
+    use crate::session::{Command, SessionState, Setup, SetupRequest, apply, decide};
+
+    const COURSE: &str = include_str!("../../../tests/fixtures/protocols/v2/course-leaders.json");
+
+    /// The home screen starts a session as `convene run` does: numbered in the group's course,
+    /// with the topic the group's previous session agreed.
+    #[test]
+    fn a_session_started_from_home_takes_its_number_and_notes_from_the_group() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::review::index::use_cache_dir(dir.path().join("cache"));
+        let data = dir.path().join("data");
+        let protocol = parse_protocol(COURSE, "course-leaders.json").unwrap();
+        let setup = Setup {
+            group_name: Some("ML".into()),
+            session_number: Some(1),
+            ..Setup::new(protocol.clone(), ["Ann", "Ben"])
+        };
+        let id = "20261012-090000-000";
+        let start = DateTime::parse_from_rfc3339("2026-10-12T09:00:00+01:00").unwrap();
+        let mut log = LogWriter::create(&data, id, &Header::new(id.into(), start, setup.clone()));
+        let mut st = SessionState::new(setup);
+        let note = Command::AddNote {
+            text: "Managing difficult people".into(),
+            about: None,
+            group: None,
+            private: false,
+            record: None,
+        };
+        for (mono, cmd) in
+            [(0, Command::Start), (60_000, Command::Next { force: true }), (90_000, note)]
+        {
+            let now = Now::new(mono, start + Duration::milliseconds(i64::try_from(mono).unwrap()));
+            for e in decide(&st, cmd, now).unwrap() {
+                log.append(&e);
+                apply(&mut st, &e);
+            }
+        }
+        assert!(log.error.is_none(), "{:?}", log.error);
+        drop(log);
+
+        let lib = Library::builtin_only();
+        let mut screen = HomeScreen {
+            home: Home::new(&lib, Theme::resolve(ThemeName::Mono, true)),
+            data: Some(&data),
+            auto_advance: false,
+            quit: false,
+            started: None,
+        };
+        let request =
+            SetupRequest { group: Some("ml".into()), ..SetupRequest::new(protocol, "Ann, Ben") };
+        screen.perform(Intent::Start(Box::new(request)), Now::new(0, start));
+        let started = screen.started.expect("the session starts");
+        assert_eq!(started.setup.session_number, Some(2));
+        let notes: Vec<&str> =
+            started.setup.carried_notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(notes, ["Managing difficult people"]);
+    }
 }

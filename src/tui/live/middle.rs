@@ -149,17 +149,38 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     rows
 }
 
-/// The stage's prompts, wrapped to `width`.
+/// The stage's prompts, wrapped to `width`; first, in a stage that shows a carried record
+/// (`carried`), what the group's previous session recorded for it ("Chosen last time (12 Oct):
+/// Managing difficult people"), or that nothing was.
 pub(super) fn prompt_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     let st = &app.state;
-    st.spec(st.pos)
-        .map(|sp| {
-            sp.prompts
-                .iter()
-                .flat_map(|p| wrap(&Line::from(format!("• {}", sanitize(p))), width))
-                .collect()
-        })
-        .unwrap_or_default()
+    let t = app.opts.theme;
+    let Some(sp) = st.spec(st.pos) else { return Vec::new() };
+    let mut rows = Vec::new();
+    if let Some(record) = &sp.carried {
+        let notes: Vec<_> = st.setup.carried_notes.iter().filter(|n| n.record == *record).collect();
+        if notes.is_empty() {
+            let line = Span::styled("Nothing was recorded for this last time", t.muted());
+            rows.extend(wrap(&Line::from(line), width));
+        }
+        for n in notes {
+            let day = n
+                .made
+                .as_deref()
+                .and_then(|m| chrono::DateTime::parse_from_rfc3339(m).ok())
+                .map(|d| format!(" ({})", d.format("%-d %b")))
+                .unwrap_or_default();
+            let line = Line::from(vec![
+                Span::styled(format!("Chosen last time{day}: "), t.title()),
+                Span::raw(sanitize(&n.text)),
+            ]);
+            rows.extend(wrap(&line, width));
+        }
+    }
+    rows.extend(
+        sp.prompts.iter().flat_map(|p| wrap(&Line::from(format!("• {}", sanitize(p))), width)),
+    );
+    rows
 }
 
 /// An optional stage says so; a stage with format 2 records (several, one per person, or with a

@@ -26,7 +26,7 @@ const ROSTER_COL: usize = 40;
 /// columns on a wide screen; one scrollable column (PgUp/PgDn) on a narrow one.
 ///
 /// ```text
-/// Project tuning · 4 people · 24:00 planned · AP set
+/// Project tuning · 4 people · 24:00 planned · AP set       (a course's: · Session 2 of 3–6)
 /// Roles                                  | Stages
 ///   Priya  Presenter                     |     4:00    Presenter's overview
 ///   Ann    Tuner                         |     3:00    Clarifying questions
@@ -83,10 +83,12 @@ fn head_lines(app: &LiveScreen, roomy: bool) -> Vec<Line<'static>> {
     let p = &st.setup.protocol;
     let planned = clock(st.planned_ms() / 1000, Minutes::Padded);
     let group = st.setup.group_name.as_ref().map(|g| format!(" · {}", sanitize(g)));
+    let session = crate::session::setup::session_label(&st.setup).map(|l| format!(" · {l}"));
     let mut head = vec![Line::from(vec![
         Span::styled(sanitize(&p.name), t.title()),
         Span::raw(format!(" · {} people · {planned} planned", st.order.len())),
         Span::raw(group.unwrap_or_default()),
+        Span::raw(session.unwrap_or_default()),
     ])];
     if roomy {
         head.push(Line::from(Span::styled(sanitize(&p.summary), t.muted())));

@@ -105,21 +105,39 @@ fn one_line(app: &LiveScreen, mono: u64, cols: u16) -> Option<Line<'static>> {
     Some(Line::from(spans))
 }
 
-/// "Project tuning · AP set · stage 2 of 6 · round 1 of 1"; reversed while flashing.
-fn header_line(app: &LiveScreen, flash: bool) -> Line<'static> {
+/// "Project tuning · AP set · stage 2 of 6 · round 1 of 1" (a course's: "Middle leaders · ML
+/// 2026 · Session 2 of 3–6 · stage 1 of 5"); reversed while flashing. A course's header too
+/// wide for `cols` leaves out the group's name, then the course's length ("Session 2"), so that
+/// the stage and round stay in view.
+fn header_line(app: &LiveScreen, flash: bool, cols: u16) -> Line<'static> {
     let st = &app.state;
     let t = app.opts.theme;
-    let mut spans = vec![Span::styled(sanitize(&st.setup.protocol.name), t.title())];
-    if let Some(g) = &st.setup.group_name {
-        spans.push(Span::raw(format!(" · {}", sanitize(g))));
-    }
-    if st.status != Status::NotStarted {
-        spans.push(Span::raw(format!(" · stage {} of {}", st.pos + 1, st.stages.len())));
-        if let Some(r) = display::current_round(st) {
-            spans.push(Span::raw(format!(" · round {} of {}", r + 1, st.rounds)));
+    let session = crate::session::setup::session_label(&st.setup);
+    let short = crate::session::setup::course_session(&st.setup).map(|n| format!("Session {n}"));
+    let make = |group: bool, session: Option<&String>| {
+        let mut spans = vec![Span::styled(sanitize(&st.setup.protocol.name), t.title())];
+        if let Some(g) = st.setup.group_name.as_ref().filter(|_| group) {
+            spans.push(Span::raw(format!(" · {}", sanitize(g))));
         }
-    }
-    let line = Line::from(spans);
+        if let Some(label) = session {
+            spans.push(Span::raw(format!(" · {label}")));
+        }
+        if st.status != Status::NotStarted {
+            spans.push(Span::raw(format!(" · stage {} of {}", st.pos + 1, st.stages.len())));
+            if let Some(r) = display::current_round(st) {
+                spans.push(Span::raw(format!(" · round {} of {}", r + 1, st.rounds)));
+            }
+        }
+        Line::from(spans)
+    };
+    let full = make(true, session.as_ref());
+    let line = if session.is_none() || full.width() <= usize::from(cols) {
+        full
+    } else {
+        let tries = [make(false, session.as_ref()), make(false, short.as_ref())];
+        let fallback = make(false, short.as_ref());
+        tries.into_iter().find(|l| l.width() <= usize::from(cols)).unwrap_or(fallback)
+    };
     if flash { line.style(Style::new().add_modifier(Modifier::REVERSED)) } else { line }
 }
 
@@ -305,7 +323,7 @@ fn header(f: &mut Frame, app: &LiveScreen, area: Rect, phase: Phase, flash: bool
     let badge_w = u16::try_from(width(&phase.label()) + 2).unwrap_or(0);
     let [hl, hr] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(badge_w)]).areas(area);
-    f.render_widget(Paragraph::new(header_line(app, flash)), hl);
+    f.render_widget(Paragraph::new(header_line(app, flash, hl.width)), hl);
     f.render_widget(
         Paragraph::new(Span::styled(format!(" {} ", phase.label()), t.badge(phase))),
         hr,
