@@ -237,7 +237,8 @@ pub struct MirrorArgs {
 #[command(after_help = "Examples:
   convene protocols --people 6
   convene protocols show coaching-triad --people 9
-  convene protocols validate ./peer-review.json")]
+  convene protocols validate ./peer-review.json
+  convene protocols schema > protocol.schema.json")]
 pub struct ProtocolsArgs {
     #[command(subcommand)]
     pub action: Option<ProtocolsAction>,
@@ -270,6 +271,9 @@ pub enum ProtocolsAction {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// The JSON Schema of protocol files, for editors (also shipped as
+    /// schema/protocol.schema.json)
+    Schema,
 }
 
 /// Filters shared by `logs list` and `report`.

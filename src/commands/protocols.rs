@@ -67,7 +67,21 @@ pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {
             }
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(output::BAD_INPUT) })
         }
+        Some(ProtocolsAction::Schema) => Ok(output::finish(output::print_json(&protocol_schema()))),
     }
+}
+
+/// The JSON Schema of protocol files (formats 1 and 2), generated from the model's types: what
+/// `convene protocols schema` prints and `schema/protocol.schema.json` holds. It checks a file's
+/// shape (fields, types, duration syntax); `convene protocols validate` checks the rest (role
+/// references, durations that fit, unique ids).
+pub fn protocol_schema() -> serde_json::Value {
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(Protocol)).unwrap_or(serde_json::Value::Null);
+    if let Some(map) = schema.as_object_mut() {
+        map.insert("title".into(), "convene protocol file".into());
+    }
+    schema
 }
 
 /// `ok  FILE: id "Name", N stages, total T`.
