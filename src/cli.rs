@@ -237,8 +237,7 @@ pub struct MirrorArgs {
 #[command(after_help = "Examples:
   convene protocols --people 6
   convene protocols show coaching-triad --people 9
-  convene protocols validate ./peer-review.json
-  convene protocols schema > protocol.schema.json")]
+  convene protocols validate ./peer-review.json")]
 pub struct ProtocolsArgs {
     #[command(subcommand)]
     pub action: Option<ProtocolsAction>,
