@@ -290,7 +290,7 @@ fn project_tuning_is_six_fixed_stages_in_24_minutes() {
     // The presenter only listens in the discussion.
     assert!(p.round[3].silent.iter().any(|c| c.role == "presenter"));
     // The second reflection is the participants', on the process (1.9).
-    assert_eq!(second.subtitle.as_deref(), Some("Participants, on the process"));
+    assert_eq!(second.subtitle.as_deref(), Some("Participants on the process"));
     assert_eq!(second.speak.iter().map(|c| c.role.as_str()).collect::<Vec<_>>(), ["tuner"]);
 }
 

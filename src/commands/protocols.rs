@@ -18,7 +18,7 @@ use crate::text::{plural, sanitize};
 /// The widest each column of the `convene protocols` table may be, in characters, except the
 /// last (FROM), which is never padded. Longer cells are cut with `…`. No user text ever sets a
 /// formatting width: the table pads by hand.
-const COLUMN_MAX: [usize; 5] = [32, 40, 40, 24, 24];
+const COLUMN_MAX: [usize; 5] = [32, 40, 40, 32, 24];
 
 /// Loads the library the way every command does: built-ins plus the user folder.
 pub fn library(dirs: &Dirs) -> Library {
@@ -116,13 +116,18 @@ fn total_phrase(p: &Protocol, n: usize) -> String {
     }
 }
 
-/// Describes who can take part: "2-5", "2+", "3-12 in groups of 3".
+/// Describes who can take part: "2-5", "2+", "3-12 in groups of 3", and a recommended most
+/// (format 2's `recommended_max`, a warning, never a refusal) as "3-12 advised".
 pub fn people_phrase(p: &Protocol) -> String {
     let g = &p.group;
-    let range = match g.max {
-        Some(max) if max == g.min => format!("{max}"),
-        Some(max) => format!("{}-{max}", g.min),
-        None => format!("{}+", g.min),
+    let range = match (g.max, g.recommended_max) {
+        (Some(max), _) if max == g.min => format!("{max}"),
+        (Some(max), Some(advised)) if advised < max => {
+            format!("{}-{max} ({advised} advised)", g.min)
+        }
+        (Some(max), _) => format!("{}-{max}", g.min),
+        (None, Some(advised)) if advised > g.min => format!("{}-{advised} advised", g.min),
+        (None, _) => format!("{}+", g.min),
     };
     match g.split_into {
         Some(s) => format!("{range} in groups of {s}"),
