@@ -579,6 +579,48 @@ fn the_documented_example_is_valid() {
 }
 
 #[test]
+fn the_documented_format_2_example_is_valid_and_uses_format_2() {
+    let doc = format_doc();
+    let at = doc.find("## A complete format 2 example").expect("the format 2 example");
+    let start = at + doc[at..].find("```json\n").expect("its JSON") + "```json\n".len();
+    let end = start + doc[start..].find("```").expect("end of the example");
+    let p = convene::protocol::parse_protocol(&doc[start..end], "docs/protocol-format.md")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.format, 2);
+    assert_eq!(p.schema.as_deref(), Some("../schema/protocol.schema.json"));
+    assert!(!p.added_norms.is_empty() && !p.markers.is_empty() && !p.facts.is_empty());
+    assert!(p.course.is_some() && p.round_extension.is_some());
+    assert!(p.roles.iter().any(|r| r.team));
+    let g = &p.group;
+    assert!(g.recommended_max.is_some() && g.one_per.is_some());
+    let stages: Vec<&StageSpec> = p.all_stages().map(|(_, s)| s).collect();
+    assert!(stages.iter().any(|s| s.optional));
+    assert!(stages.iter().any(|s| s.from_session.is_some()));
+    assert!(stages.iter().any(|s| s.carried.is_some()));
+    assert!(stages.iter().any(|s| s.duration_upper_secs().is_some()));
+    let cues: Vec<_> = stages.iter().flat_map(|s| &s.cues).collect();
+    assert!(cues.iter().any(|c| c.before.is_some()) && cues.iter().any(|c| c.after.is_some()));
+    let records: Vec<&Expectation> =
+        stages.iter().flat_map(|s| Protocol::expected_records(s)).collect();
+    assert!(records.iter().any(|x| x.carry));
+    assert!(records.iter().any(|x| x.per == Some(Per::Participant)));
+    assert!(records.iter().any(|x| x.require == [RecordField::Due]));
+    assert!(records.iter().any(|x| x.require == [RecordField::About]));
+    // Five members: the talk at its lower end, five slots of 30 minutes, the close.
+    assert_eq!(planned_total(&p, 5), (15 + 20 + 5 * 30 + 10) * 60);
+}
+
+#[test]
+fn the_readme_and_the_format_doc_list_every_builtin() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let doc = format_doc();
+    for id in BUILTIN_IDS {
+        assert!(readme.contains(&format!("| `{id}` |")), "README's protocol list lacks {id}");
+        assert!(doc.contains(&format!("`{id}`")), "docs/protocol-format.md lacks {id}");
+    }
+}
+
+#[test]
 fn the_documented_messages_are_the_real_ones() {
     let doc = format_doc();
     for name in INVALID_FIXTURES.iter().filter(|n| !n.starts_with("escape")) {
