@@ -45,11 +45,12 @@ pub struct Protocol {
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Format version: 1 or 2 ([`FORMAT_VERSION`]).
-    #[schemars(range(min = 1, max = 2))]
+    #[schemars(range(min = 1, max = 2), description = "Format version: 1 or 2.")]
     pub format: u32,
     /// Kebab-case, unique in the library.
     #[schemars(regex(pattern = KEBAB_PATTERN))]
     pub id: String,
+    #[schemars(description = "Shown on screen and in lists.")]
     pub name: String,
     /// One paragraph: what the protocol is for.
     pub summary: String,
@@ -58,10 +59,13 @@ pub struct Protocol {
     /// Whether a facilitator runs it, and the facilitator's rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facilitator: Option<FacilitatorSpec>,
+    #[schemars(description = "The roles people hold in a group (at least one).")]
     pub roles: Vec<RoleSpec>,
     #[serde(default)]
+    #[schemars(description = "How many people may take part, and whether they split into groups.")]
     pub group: GroupRules,
     #[serde(default)]
+    #[schemars(description = "How many rounds a session has, and who decides the order.")]
     pub rotation: Rotation,
     /// The extension policy for every stage that does not set its own.
     #[serde(default)]
@@ -105,6 +109,7 @@ pub struct MarkerSpec {
     /// Elapsed session time, such as `"1h30m"`.
     #[schemars(regex(pattern = DURATION_PATTERN))]
     pub after: String,
+    #[schemars(description = "What the marker says.")]
     pub message: String,
     /// A warning (shown as one, with its word), rather than information. It never stops the
     /// session.
@@ -141,6 +146,7 @@ pub struct CourseSpec {
     pub sessions: String,
 }
 
+/// Present when a facilitator runs the protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FacilitatorSpec {
@@ -148,10 +154,15 @@ pub struct FacilitatorSpec {
     pub rule: String,
 }
 
+/// A role people hold in a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSpec {
+    #[schemars(
+        description = "How stages refer to the role; unique, not `facilitator` or `everyone`."
+    )]
     pub id: String,
+    #[schemars(description = "Shown on screen.")]
     pub name: String,
     /// How many people hold it in a group: a number, or `"rest"`.
     pub count: RoleCount,
@@ -171,6 +182,7 @@ pub enum RoleCount {
     Rest,
 }
 
+/// Who can take part: limits (rules) and recommendations (warnings).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupRules {
@@ -217,10 +229,12 @@ impl Default for GroupRules {
     }
 }
 
+/// How many rounds a session has, and who decides the order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rotation {
     #[serde(default)]
+    #[schemars(description = "A whole number, \"per-member\" or \"role-cycle\" (default 1).")]
     pub rounds: Rounds,
     /// Whether the group chooses the presenting order at the start.
     #[serde(default)]
@@ -241,6 +255,7 @@ pub enum Rounds {
     Once,
 }
 
+/// Who decides the order of the rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum OrderRule {
@@ -273,20 +288,24 @@ pub enum Timing {
     Suggested,
 }
 
+/// A stage: its time, who speaks and who stays silent, prompts, warnings and records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageSpec {
     /// Unique across the protocol.
     #[schemars(regex(pattern = KEBAB_PATTERN))]
     pub id: String,
+    #[schemars(description = "Shown on screen; two stages may share a name if subtitles differ.")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "Shown after the name: \"Reflection — Presenter\".")]
     pub subtitle: Option<String>,
     /// `"4m"`, `"90s"`, `"1h30m"`; format 2 also a range, `"90m-2h"`: planned at the lower
     /// end, warned at the upper.
     #[schemars(regex(pattern = DURATION_RANGE_PATTERN))]
     pub duration: String,
     #[serde(default)]
+    #[schemars(description = "\"fixed\" when the source gives the duration, else \"suggested\".")]
     pub timing: Timing,
     /// Roles that speak, each with a short cue.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -338,32 +357,38 @@ pub struct TimedCue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = DURATION_PATTERN))]
     pub after: Option<String>,
+    #[schemars(description = "What the cue says.")]
     pub message: String,
     /// The role that acts on the cue; the screen names its holders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
+/// What a role does in a stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cue {
     /// A role id, `facilitator` or `everyone`.
     pub role: String,
+    #[schemars(description = "What the role does in this stage, in a few words.")]
     pub cue: String,
 }
 
+/// A warning some time before the end of a stage (the WRAP UP state).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WarningSpec {
     /// Lead time before the end of the stage, e.g. `"3m"`.
     #[schemars(regex(pattern = DURATION_PATTERN))]
     pub before: String,
+    #[schemars(description = "What the warning says.")]
     pub message: String,
     /// The role that acts on the warning; the screen names its holders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
+/// Something that should be recorded before a stage is left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
@@ -371,6 +396,7 @@ pub struct Expectation {
     /// several records of a stage apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[schemars(description = "\"commitment\" (followed up later) or \"note\".")]
     pub record: RecordKind,
     /// The role that owns the record (default owner of a commitment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -409,6 +435,7 @@ pub enum Per {
     Participant,
 }
 
+/// The kind of a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecordKind {
