@@ -108,6 +108,21 @@ fn start_card_action_learning_shows_the_presenting_order() {
     all("start_card_action_learning", &rig);
 }
 
+/// Our own norms (format 2's `added_norms`) are shown after the source's, marked in words as not
+/// the source's, on the start card and in the norms overlay.
+#[test]
+fn added_norms_are_shown_marked_as_not_the_sources() {
+    let mut rig = Rig::builtin("action-learning", &["Ann", "Ben", "Cat", "Dev"]);
+    let marked = "What is said here stays here (added: not in the source)";
+    let text = rig.render(120, 35);
+    assert!(text.contains(&format!("• {marked}")), "{text}");
+    assert!(text.contains("• Psychological safety "), "the source's norm, as it is:\n{text}");
+    rig.press(' ');
+    rig.press('o');
+    let text = rig.render(120, 35);
+    assert!(text.contains(&format!("• {marked}")), "{text}");
+}
+
 /// The roster's columns line up however wide the names are on screen (CJK takes two columns).
 #[test]
 fn start_card_lines_up_cjk_and_long_names() {
