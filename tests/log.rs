@@ -87,6 +87,33 @@ fn quick_setup() -> Setup {
     }
 }
 
+/// Format 2 timing, for the examples of the events it adds: a timed cue and two session markers.
+const TIMED_CHECK: &str = r#"{
+  "format": 2,
+  "id": "timed-check",
+  "name": "Timed check",
+  "summary": "One member presents; the facilitator may speak near the end.",
+  "source": "Example for the log format",
+  "facilitator": { "rule": "Speaks last" },
+  "roles": [
+    { "id": "presenter", "name": "Presenter", "count": 1, "guidance": "Presents one issue" },
+    { "id": "listener", "name": "Listener", "count": "rest", "guidance": "Listens" }
+  ],
+  "group": { "min": 2, "max": 4 },
+  "markers": [
+    { "after": "2m", "message": "typical minimum reached" },
+    { "after": "3m", "message": "upper end of the typical 2-3 min", "warn": true }
+  ],
+  "round": [
+    {
+      "id": "present",
+      "name": "Present",
+      "duration": "2m-4m",
+      "cues": [{ "before": "1m", "role": "facilitator", "message": "your turn, if needed" }]
+    }
+  ]
+}"#;
+
 fn builtin_setup(id: &str, people: &[&str], auto: bool) -> Setup {
     Setup {
         facilitator: Some("Fiona".into()),
@@ -210,6 +237,21 @@ fn scripted(data: &Path) -> Live {
     l
 }
 
+/// A session that produces the events format 2 timing adds (a cue, two markers).
+fn scripted_timing(data: &Path) -> Live {
+    let setup = Setup {
+        facilitator: Some("Fiona".into()),
+        ..Setup::new(parse_protocol(TIMED_CHECK, "timed-check").expect("valid"), ["Ann", "Ben"])
+    };
+    let mut l = Live::new(data, setup);
+    assert!(l.command(Command::Start, 1_000));
+    for mono in [61_000, 121_000, 181_000] {
+        l.tick(mono);
+    }
+    assert!(l.command(Command::End, 200_000));
+    l
+}
+
 /// The `type` of an event as written. No wildcard: a new event type fails to compile here until
 /// it is added, and then the documentation test asks for an example of it.
 fn type_of(e: &Event) -> &'static str {
@@ -225,6 +267,8 @@ fn type_of(e: &Event) -> &'static str {
         Event::Shortened { .. } => "shortened",
         Event::WarningReached { .. } => "warning-reached",
         Event::TimeUp { .. } => "time-up",
+        Event::CueReached { .. } => "cue-reached",
+        Event::MarkerReached { .. } => "marker-reached",
         Event::TimeGap { .. } => "time-gap",
         Event::NoteAdded { .. } => "note-added",
         Event::CommitmentAdded { .. } => "commitment-added",
@@ -245,6 +289,8 @@ const ALL_TYPES: &[&str] = &[
     "shortened",
     "warning-reached",
     "time-up",
+    "cue-reached",
+    "marker-reached",
     "time-gap",
     "note-added",
     "commitment-added",
@@ -794,7 +840,9 @@ fn doc_blocks() -> Vec<String> {
 fn the_documented_examples_are_what_convene_writes() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let live = scripted(tmp.path());
-    let written = std::fs::read_to_string(&live.w.path).expect("read");
+    let timed = scripted_timing(&tmp.path().join("timed"));
+    let written = std::fs::read_to_string(&live.w.path).expect("read")
+        + &std::fs::read_to_string(&timed.w.path).expect("read");
     let written: BTreeSet<&str> = written.lines().collect();
     let mut types = BTreeSet::new();
     let mut header_seen = false;
@@ -822,8 +870,9 @@ fn the_documented_examples_are_what_convene_writes() {
     assert!(header_seen, "the header example is shown");
     let all: BTreeSet<&str> = ALL_TYPES.iter().copied().collect();
     assert_eq!(types, all, "every event type has an example");
-    let produced: BTreeSet<&str> = live.events.iter().map(|e| type_of(&e.event)).collect();
-    assert_eq!(produced, all, "the example session produces every event type");
+    let produced: BTreeSet<&str> =
+        live.events.iter().chain(&timed.events).map(|e| type_of(&e.event)).collect();
+    assert_eq!(produced, all, "the example sessions produce every event type");
 }
 
 /// `cargo test --test log -- --ignored --nocapture print_examples`: the lines for the docs.
@@ -835,4 +884,6 @@ fn print_examples() {
     let text = std::fs::read_to_string(&live.w.path).expect("read");
     println!("{}", serde_json::to_string_pretty(&live.header()).expect("json"));
     print!("{text}");
+    let timed = scripted_timing(&tmp.path().join("timed"));
+    print!("{}", std::fs::read_to_string(&timed.w.path).expect("read"));
 }

@@ -481,7 +481,14 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
     let secs = s.duration_secs().unwrap_or(0);
     let mark = if s.timing == Timing::Suggested { " *" } else { "" };
     let title = format!("{number}. {}", sanitize(&s.title()));
-    let _ = writeln!(o, "  {title:<52} {:>7}{mark}   [{}]", clock(secs, Minutes::Padded), s.id);
+    // A duration range shows as one: planned at its lower end, up to its upper end.
+    let duration = match s.duration_upper_secs() {
+        Some(high) => {
+            format!("{}-{}", clock(secs, Minutes::Padded), clock(high, Minutes::Padded))
+        }
+        None => clock(secs, Minutes::Padded),
+    };
+    let _ = writeln!(o, "  {title:<52} {duration:>7}{mark}   [{}]", s.id);
     let cues = |label: &str, cues: &[Cue], o: &mut String| {
         for c in cues {
             let _ = writeln!(o, "       {label}: {} - {}", p.role_name(&c.role), sanitize(&c.cue));

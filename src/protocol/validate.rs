@@ -15,7 +15,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::duration::{parse_duration, parse_duration_range};
 use super::model::{
-    EVERYONE, FACILITATOR, FORMAT_1, FORMAT_VERSION, Part, Protocol, RoleCount, Rounds, StageSpec,
+    EVERYONE, Expectation, FACILITATOR, FORMAT_1, FORMAT_VERSION, Part, Protocol, RecordField,
+    RecordKind, RoleCount, Rounds, StageSpec,
 };
 use crate::text::sanitize;
 
@@ -136,12 +137,219 @@ impl Validator {
     }
 
     /// Format 2 records: ids, required fields, `per`, `carry` and `carried` references.
-    #[allow(clippy::unused_self)]
-    fn check_records(&mut self, _p: &Protocol) {}
+    fn check_records(&mut self, p: &Protocol) {
+        let mut ids: HashSet<&str> = HashSet::new();
+        let mut carried_ids: HashSet<&str> = HashSet::new();
+        let mut all_ids: Vec<&str> = Vec::new();
+        // Stages that show a carried record: (path, place, the record's id).
+        let mut wants: Vec<(String, String, &str)> = Vec::new();
+        for (part, stages) in
+            [(Part::Opening, &p.opening), (Part::Round, &p.round), (Part::Closing, &p.closing)]
+        {
+            for (i, stage) in stages.iter().enumerate() {
+                let at = format!("{}/{i}", part.label());
+                let place = format!("{} stage \"{}\"", part.label(), stage.id);
+                if let Some(carried) = &stage.carried {
+                    wants.push((format!("{at}/carried"), place.clone(), carried.as_str()));
+                }
+                let several = stage.expects.iter().count() + stage.records.len() > 1;
+                let paths = stage.expects.iter().map(|x| (format!("{at}/expects"), x)).chain(
+                    stage.records.iter().enumerate().map(|(j, x)| (format!("{at}/records/{j}"), x)),
+                );
+                for (path, x) in paths {
+                    match &x.id {
+                        Some(id) => {
+                            if !is_kebab(id) {
+                                self.push(
+                                    &format!("{path}/id"),
+                                    &place,
+                                    &format!("record id \"{id}\" is not kebab-case"),
+                                );
+                            }
+                            if !ids.insert(id) {
+                                self.push(
+                                    &format!("{path}/id"),
+                                    &place,
+                                    &format!("duplicate record id \"{id}\""),
+                                );
+                            }
+                            all_ids.push(id);
+                            if x.carry {
+                                carried_ids.insert(id);
+                            }
+                        }
+                        None if several => self.push(
+                            &path,
+                            &place,
+                            "this stage expects several records: each needs an \"id\"",
+                        ),
+                        None if x.carry => self.push(
+                            &format!("{path}/carry"),
+                            &place,
+                            "a carried record needs an \"id\", for the stage that shows it to name in \"carried\"",
+                        ),
+                        None => {}
+                    }
+                    self.check_record_fields(&path, &place, stage, x);
+                }
+            }
+        }
+        for (path, place, carried) in wants {
+            if carried_ids.contains(carried) {
+                continue;
+            }
+            let message = if all_ids.contains(&carried) {
+                format!(
+                    "\"carried\" names record \"{carried}\", which is not carried: give it \"carry\": true"
+                )
+            } else {
+                let hint = super::nearest(carried, &all_ids)
+                    .map(|n| format!("; did you mean \"{n}\"?"))
+                    .unwrap_or_default();
+                format!("\"carried\" names no record \"{carried}\"{hint}")
+            };
+            self.push(&path, &place, &message);
+        }
+    }
 
-    /// Format 2 timing: `cues`, `markers`, duration ranges, `round_extension`.
-    #[allow(clippy::unused_self)]
-    fn check_timing(&mut self, _p: &Protocol) {}
+    /// One expected record's `require`, `per` and `carry`, at `path` (`round/0/records/1`).
+    fn check_record_fields(&mut self, path: &str, place: &str, stage: &StageSpec, x: &Expectation) {
+        for (j, field) in x.require.iter().enumerate() {
+            let message = match (field, x.record) {
+                (RecordField::Due, RecordKind::Note) => {
+                    "\"due\" is a commitment's time frame: this record is a note"
+                }
+                (RecordField::About, RecordKind::Commitment) => {
+                    "\"about\" is a note's field: this record is a commitment (its owner is \"Who\")"
+                }
+                _ => continue,
+            };
+            self.push(&format!("{path}/require/{j}"), place, message);
+        }
+        if x.carry && x.record == RecordKind::Commitment {
+            self.push(
+                &format!("{path}/carry"),
+                place,
+                "\"carry\" is for notes: an open commitment is carried to the next session by itself",
+            );
+        }
+        if x.per.is_some() && stage.optional {
+            self.push(
+                &format!("{path}/per"),
+                place,
+                "a record for each participant in an optional stage is never asked for: drop \"optional\" or \"per\"",
+            );
+        }
+    }
+
+    /// Format 2 timing: `cues`, `markers`, duration ranges, `round_extension`. (A range's upper
+    /// end above its lower end is checked with the duration, in `check_stage`.)
+    fn check_timing(&mut self, p: &Protocol) {
+        for (part, stages) in
+            [(Part::Opening, &p.opening), (Part::Round, &p.round), (Part::Closing, &p.closing)]
+        {
+            for (i, stage) in stages.iter().enumerate() {
+                self.check_cues(p, part, &format!("{}/{i}", part.label()), stage);
+            }
+        }
+        let mut last: Option<(u64, &str)> = None;
+        for (i, m) in p.markers.iter().enumerate() {
+            let at = format!("markers/{i}/after");
+            match parse_duration(&m.after) {
+                Ok(0) => self.push(&at, "markers", "marker time is zero"),
+                Ok(secs) => {
+                    if let Some((before, text)) = last
+                        && secs <= before
+                    {
+                        self.push(
+                            &at,
+                            "markers",
+                            &format!(
+                                "marker at {} is not after the one before it ({text}): list markers in increasing order",
+                                m.after
+                            ),
+                        );
+                    }
+                    last = Some((secs, &m.after));
+                }
+                Err(e) => self.push(&at, "markers", &format!("marker time {e}")),
+            }
+            if m.message.trim().is_empty() {
+                self.push(&format!("markers/{i}/message"), "markers", "marker message is empty");
+            }
+        }
+        if p.round_extension.is_some() && p.round.is_empty() {
+            self.push(
+                "round_extension",
+                "round_extension",
+                "the protocol has no round stages for \"round_extension\" to apply to",
+            );
+        }
+    }
+
+    /// A stage's timed cues: exactly one of `before` and `after`, readable, more than zero and
+    /// inside the stage; roles that exist; a message.
+    fn check_cues(&mut self, p: &Protocol, part: Part, at: &str, s: &StageSpec) {
+        let place = format!("{} stage \"{}\"", part.label(), s.id);
+        let place = place.as_str();
+        let (low, high) = match parse_duration_range(&s.duration) {
+            Ok((low, high)) => (Some(low), Some(high.unwrap_or(low))),
+            Err(_) => (None, None),
+        };
+        for (i, cue) in s.cues.iter().enumerate() {
+            let cue_at = format!("{at}/cues/{i}");
+            let (field, text, limit) = match (&cue.before, &cue.after) {
+                (Some(_), Some(_)) => {
+                    self.push(
+                        &format!("{cue_at}/after"),
+                        place,
+                        "a cue has both \"before\" and \"after\": give one",
+                    );
+                    continue;
+                }
+                (None, None) => {
+                    self.push(
+                        &cue_at,
+                        place,
+                        "a cue needs \"before\" (the planned end) or \"after\" (the start)",
+                    );
+                    continue;
+                }
+                (Some(b), None) => ("before", b, low),
+                (None, Some(a)) => ("after", a, high),
+            };
+            let time_at = format!("{cue_at}/{field}");
+            match parse_duration(text) {
+                Ok(0) => self.push(&time_at, place, "cue time is zero"),
+                Ok(secs) => {
+                    if let Some(d) = limit
+                        && secs >= d
+                    {
+                        let what = if field == "before" {
+                            "before the planned end"
+                        } else {
+                            "after the start"
+                        };
+                        self.push(
+                            &time_at,
+                            place,
+                            &format!(
+                                "cue {what} at {text} is not inside the stage ({})",
+                                s.duration
+                            ),
+                        );
+                    }
+                }
+                Err(e) => self.push(&time_at, place, &format!("cue time {e}")),
+            }
+            if let Some(role) = &cue.role {
+                self.check_role_ref(p, &format!("{cue_at}/role"), place, role);
+            }
+            if cue.message.trim().is_empty() {
+                self.push(&format!("{cue_at}/message"), place, "cue message is empty");
+            }
+        }
+    }
 
     /// Format 2 people: `facts`, `recommended_max`, `one_per`, `mix`, team roles.
     #[allow(clippy::unused_self)]

@@ -142,9 +142,22 @@ impl Session {
                     in_progress: run.is_some_and(|r| !r.finished),
                     left: run.and_then(|r| r.left),
                     left_without: run.filter(|r| r.without_record).map(|_| {
-                        s.spec(pos)
-                            .and_then(|sp| sp.expects.as_ref())
-                            .map_or_else(|| "its expected record".into(), |x| x.label.clone())
+                        // The records still missing (format 2: several), else all it expects.
+                        let missing: Vec<String> =
+                            s.missing_records(pos).into_iter().map(|r| r.label).collect();
+                        let all: Vec<String> = s
+                            .spec(pos)
+                            .map(|sp| {
+                                crate::protocol::Protocol::expected_records(sp)
+                                    .map(|x| x.label.clone())
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        match (missing.is_empty(), all.is_empty()) {
+                            (false, _) => missing.join("; "),
+                            (true, false) => all.join("; "),
+                            (true, true) => "its expected record".into(),
+                        }
                     }),
                 }
             })
@@ -169,6 +182,18 @@ impl Session {
     }
 
     /// Stage label with round: `Discussion (round 2)`.
+    /// The label (from the protocol in the log's header) of the expected record a note or
+    /// commitment names, if it names one the protocol has: "Challenges, with their 'because'".
+    pub fn record_label(&self, pos: usize, record: Option<&str>) -> Option<String> {
+        let record = record?;
+        let p = &self.state.setup.protocol;
+        let here =
+            self.state.spec(pos).into_iter().flat_map(crate::protocol::Protocol::expected_records);
+        let anywhere =
+            p.all_stages().flat_map(|(_, sp)| crate::protocol::Protocol::expected_records(sp));
+        here.chain(anywhere).find(|x| x.id.as_deref() == Some(record)).map(|x| x.label.clone())
+    }
+
     pub fn stage_label(&self, pos: usize) -> String {
         let s = &self.state;
         let name = s
@@ -404,8 +429,12 @@ fn roles_text(sess: &Session, out: &mut String) {
 
 fn note_line(sess: &Session, n: &crate::session::state::Note) -> String {
     let about = n.about.as_deref().map(|a| format!(" about {}", sanitize(a))).unwrap_or_default();
+    let record = sess
+        .record_label(n.pos, n.record.as_deref())
+        .map(|l| format!(", for {}", sanitize(&l)))
+        .unwrap_or_default();
     let text = sanitize_multiline(&n.text).replace('\n', "\n      ");
-    format!("  [{}{about}] {text}", sanitize(&sess.stage_label(n.pos)))
+    format!("  [{}{about}{record}] {text}", sanitize(&sess.stage_label(n.pos)))
 }
 
 fn notes_text(sess: &Session, out: &mut String) {
@@ -443,11 +472,14 @@ fn commitments_text(sess: &Session, out: &mut String) {
             };
             let _ = writeln!(
                 out,
-                "  {}  {}: {}{due}  [{}]",
+                "  {}  {}: {}{due}  [{}{}]",
                 sanitize(&c.id),
                 sanitize(&c.owner),
                 sanitize(&c.text),
-                sanitize(&sess.stage_label(c.pos))
+                sanitize(&sess.stage_label(c.pos)),
+                sess.record_label(c.pos, c.record.as_deref())
+                    .map(|l| format!(", for {}", sanitize(&l)))
+                    .unwrap_or_default()
             );
             for u in sess.history(&c.id) {
                 let note =

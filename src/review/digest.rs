@@ -333,9 +333,18 @@ pub fn runs(s: &SessionState, stage_log: &StageLog) -> Vec<RunDigest> {
                 shortened_ms: short.iter().map(|x| x.by_ms).sum(),
                 left: left.map(|(how, _)| *how),
                 without_record: left.is_some_and(|(_, w)| *w),
-                expects: s.spec(pos).and_then(|sp| sp.expects.as_ref()).map(|x| x.label.clone()),
+                // Every record the stage expects (format 2: several), by label.
+                expects: s.spec(pos).map(expected_labels).filter(|l| !l.is_empty()),
                 finished,
             }
         })
         .collect()
+}
+
+/// The labels of every record a stage expects, joined: "Problem; Challenges; Action plan".
+fn expected_labels(spec: &crate::protocol::StageSpec) -> String {
+    crate::protocol::Protocol::expected_records(spec)
+        .map(|x| x.label.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }

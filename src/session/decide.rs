@@ -2,8 +2,11 @@
 //! Time alone causes events too: [`due`] returns them, and [`next_wake`] says when to look again.
 
 use super::event::{Agreement, Command, Event, Leave, Now, Outcome, Rejection, Stamped};
-use super::state::{SessionState, Status};
-use crate::protocol::{ExtensionPolicy, OrderRule};
+use super::state::{RecordProgress, SessionState, Status};
+use crate::protocol::{
+    Expectation, ExtensionPolicy, Minutes, OrderRule, Part, Protocol, RecordField, RecordKind,
+    clock,
+};
 
 fn reject<T>(why: Rejection) -> Result<T, Rejection> {
     Err(why)
@@ -46,7 +49,8 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             Ok(vec![left(s, Leave::Back, false, eff), enter(s, s.pos - 1, Leave::Back, eff)])
         }
         Command::Jump { to } => jump(s, to, eff),
-        Command::End => end(s, eff),
+        Command::End => end(s, false, eff),
+        Command::EndAnyway => end(s, true, eff),
         Command::Pause => {
             running(s)?;
             if s.paused {
@@ -63,7 +67,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             let paused_ms = s.clock().and_then(|c| c.paused_since).map_or(0, |p| eff - p.min(eff));
             Ok(vec![Event::Resumed { pos: s.pos, paused_ms }])
         }
-        Command::Extend { by_ms, agreement } => extend(s, by_ms, agreement),
+        Command::Extend { by_ms, agreement } => extend(s, by_ms, agreement, eff),
         Command::RefuseExtension { by_ms, reason } => {
             running(s)?;
             Ok(vec![Event::ExtensionRefused {
@@ -140,16 +144,37 @@ fn move_to_front(
 
 fn next(s: &SessionState, force: bool, eff: u64) -> Result<Vec<Event>, Rejection> {
     running(s)?;
-    let missing = !s.has_expected_record(s.pos);
-    if missing && !force {
-        let label = s
-            .spec(s.pos)
-            .and_then(|sp| sp.expects.as_ref())
-            .map_or_else(String::new, |x| x.label.clone());
-        let groups = s.expected_progress(s.pos).filter(|(_, need)| *need > 1);
-        return reject(Rejection::NotRecorded { label, groups });
+    let missing = s.missing_records(s.pos);
+    if !missing.is_empty() && !force {
+        let groups = match missing.as_slice() {
+            [one] if !one.per_person && one.need > 1 => Some((one.have.min(one.need), one.need)),
+            _ => None,
+        };
+        return reject(Rejection::NotRecorded {
+            label: describe_all(&missing),
+            groups,
+            count: missing.len(),
+        });
     }
-    Ok(advance(s, Leave::Next, missing, eff))
+    Ok(advance(s, Leave::Next, !missing.is_empty(), eff))
+}
+
+/// The missing records, each described, in one line: "Challenges, with their 'because'; Action
+/// plan".
+fn describe_all(missing: &[RecordProgress]) -> String {
+    missing.iter().map(RecordProgress::describe).collect::<Vec<_>>().join("; ")
+}
+
+/// The one-per-person records missing anywhere in the session, each described once.
+fn missing_at_end(s: &SessionState) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, r) in s.missing_per_person() {
+        let d = r.describe();
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
 }
 
 fn jump(s: &SessionState, to: usize, eff: u64) -> Result<Vec<Event>, Rejection> {
@@ -166,16 +191,27 @@ fn jump(s: &SessionState, to: usize, eff: u64) -> Result<Vec<Event>, Rejection> 
     ])
 }
 
-fn end(s: &SessionState, eff: u64) -> Result<Vec<Event>, Rejection> {
+fn end(s: &SessionState, force: bool, eff: u64) -> Result<Vec<Event>, Rejection> {
     match s.status {
         Status::Ended(_) => reject(Rejection::AlreadyEnded),
-        Status::NotStarted => {
-            Ok(vec![Event::SessionEnded { outcome: Outcome::EndedEarly, pos: 0 }])
+        Status::NotStarted => Ok(vec![Event::SessionEnded {
+            outcome: Outcome::EndedEarly,
+            pos: 0,
+            without: Vec::new(),
+        }]),
+        Status::Running => {
+            let without = missing_at_end(s);
+            if !without.is_empty() && !force {
+                return reject(Rejection::NotRecordedAtEnd {
+                    label: without.join("; "),
+                    count: without.len(),
+                });
+            }
+            Ok(vec![
+                left(s, Leave::End, !s.has_expected_record(s.pos), eff),
+                Event::SessionEnded { outcome: Outcome::EndedEarly, pos: s.pos, without },
+            ])
         }
-        Status::Running => Ok(vec![
-            left(s, Leave::End, !s.has_expected_record(s.pos), eff),
-            Event::SessionEnded { outcome: Outcome::EndedEarly, pos: s.pos },
-        ]),
     }
 }
 
@@ -185,14 +221,25 @@ fn extend(
     s: &SessionState,
     by_ms: u64,
     agreement: Option<Agreement>,
+    eff: u64,
 ) -> Result<Vec<Event>, Rejection> {
     running(s)?;
     if by_ms == 0 {
         return reject(Rejection::EmptyExtension);
     }
-    match extension_rule(s) {
-        ExtensionPolicy::NotAllowed => return reject(Rejection::ExtensionNotAllowed),
-        ExtensionPolicy::GroupAgreement if agreement.is_none() => {
+    let slot = slot_overrun(s, by_ms, eff);
+    match (rule_at(s, by_ms, eff), slot) {
+        (ExtensionPolicy::NotAllowed, Some(slot)) => {
+            return reject(Rejection::SlotNotAllowed { slot: slot.name, planned: slot.planned });
+        }
+        (ExtensionPolicy::NotAllowed, None) => return reject(Rejection::ExtensionNotAllowed),
+        (ExtensionPolicy::GroupAgreement, Some(slot)) if agreement.is_none() => {
+            return reject(Rejection::SlotNeedsAgreement {
+                slot: slot.name,
+                planned: slot.planned,
+            });
+        }
+        (ExtensionPolicy::GroupAgreement, None) if agreement.is_none() => {
             return reject(Rejection::NeedsAgreement);
         }
         _ => {}
@@ -231,13 +278,26 @@ fn add_note(
         return reject(Rejection::EmptyNote);
     }
     check_group(s, group)?;
+    let about = about.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
+    // A private note that names no record is only a note.
+    let x = if private && record.is_none() {
+        None
+    } else {
+        target(s, RecordKind::Note, record.as_deref())?
+    };
+    // A note for each participant is for the person it is about: it needs its "About" too.
+    let needs_about = |x: &Expectation| x.require.contains(&RecordField::About) || x.per.is_some();
+    if x.is_some_and(needs_about) && about.is_none() {
+        return reject(Rejection::NeedsAbout);
+    }
+    let record = record.or_else(|| x.and_then(|x| x.id.clone()));
     Ok(vec![Event::NoteAdded {
         id: format!("n{}", s.notes.len() + 1),
         pos: s.pos,
         text,
         round: s.stages.get(s.pos).and_then(|r| r.round),
         group,
-        about: about.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+        about,
         private,
         record,
     }])
@@ -260,16 +320,46 @@ fn add_commitment(
         return reject(Rejection::NoOwner);
     }
     check_group(s, group)?;
+    let due = due.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+    let x = target(s, RecordKind::Commitment, record.as_deref())?;
+    if x.is_some_and(|x| x.require.contains(&RecordField::Due)) && due.is_none() {
+        return reject(Rejection::NeedsDue);
+    }
+    let record = record.or_else(|| x.and_then(|x| x.id.clone()));
     Ok(vec![Event::CommitmentAdded {
         id: format!("c{}", s.commitments.len() + 1),
         pos: s.pos,
         owner,
         text,
-        due: due.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
+        due,
         round: s.stages.get(s.pos).and_then(|r| r.round),
         group,
         record,
     }])
+}
+
+/// The expected record a note or commitment is for at the current stage: the one it names, or
+/// the stage's only expectation of that kind. Naming a record the stage does not expect is
+/// refused (a stage with one expectation takes any record of its kind, as format 1 does).
+fn target<'a>(
+    s: &'a SessionState,
+    kind: RecordKind,
+    record: Option<&str>,
+) -> Result<Option<&'a Expectation>, Rejection> {
+    let all: Vec<&Expectation> =
+        s.spec(s.pos).map(|sp| Protocol::expected_records(sp).collect()).unwrap_or_default();
+    let only = match all.as_slice() {
+        [x] if x.record == kind => Some(*x),
+        _ => None,
+    };
+    match record {
+        None => Ok(only),
+        Some(id) => match all.iter().find(|x| x.record == kind && x.id.as_deref() == Some(id)) {
+            Some(x) => Ok(Some(*x)),
+            None if only.is_some() => Ok(only),
+            None => reject(Rejection::NoSuchRecord { id: id.to_string() }),
+        },
+    }
 }
 
 // ---- checks and events shared by the commands ----
@@ -335,14 +425,20 @@ fn enter(s: &SessionState, pos: usize, via: Leave, eff: u64) -> Event {
 fn advance(s: &SessionState, how: Leave, missing: bool, eff: u64) -> Vec<Event> {
     let mut out = vec![left(s, how, missing, eff)];
     if s.pos + 1 >= s.stages.len() {
-        out.push(Event::SessionEnded { outcome: Outcome::Completed, pos: s.pos });
+        // What was confirmed missing in earlier stages is named too.
+        out.push(Event::SessionEnded {
+            outcome: Outcome::Completed,
+            pos: s.pos,
+            without: missing_at_end(s),
+        });
     } else {
         out.push(enter(s, s.pos + 1, how, eff));
     }
     out
 }
 
-/// Events that time alone causes at `now`: the warning, the time-up, and auto-advance.
+/// Events that time alone causes at `now`: a timed cue, the warning, the time-up (a range's
+/// past its upper end), a session marker, and auto-advance.
 pub fn due(s: &SessionState, now: Now) -> Vec<Stamped> {
     let mut out: Vec<Event> = Vec::new();
     if !s.is_running() || s.paused {
@@ -352,14 +448,23 @@ pub fn due(s: &SessionState, now: Now) -> Vec<Stamped> {
     let Some(c) = s.clock() else { return Vec::new() };
     let remaining = c.remaining(eff);
     let mut timed_up_now = false;
+    // Several cues due at once (a late poll, a shortening): the latest is shown, the others are
+    // marked missed, so the room never sees a burst of them.
+    if let Some((&index, earlier)) = c.cues_due(eff).split_last() {
+        out.push(Event::CueReached { pos: s.pos, index, missed: earlier.to_vec() });
+    }
     // Both can be due at once (a late poll, a shortening, a reported gap): the warning still
     // fires, first, so each fires exactly once per stage.
     if c.warning_at().is_some_and(|w| w <= eff) {
         out.push(Event::WarningReached { pos: s.pos, remaining_ms: remaining });
     }
-    if !c.timed_up && remaining <= 0 {
+    // A duration range's stage is up only past its upper end.
+    if !c.timed_up && c.past_upper(eff) {
         out.push(Event::TimeUp { pos: s.pos });
         timed_up_now = true;
+    }
+    if let Some(marker) = marker_due(s, eff) {
+        out.push(marker);
     }
     // Only at the moment of time up: going back into a stage that is already over, or adding
     // its record later, does not move on by itself.
@@ -375,12 +480,130 @@ pub fn next_wake(s: &SessionState) -> Option<u64> {
         return None;
     }
     let c = s.clock()?;
-    let deadline = if c.timed_up { None } else { c.deadline() };
-    let at = [c.warning_at(), deadline].into_iter().flatten().min()?;
+    let deadline = if c.timed_up { None } else { c.time_up_at() };
+    let at = [c.warning_at(), deadline, c.next_cue_at(), next_marker_at(s)]
+        .into_iter()
+        .flatten()
+        .min()?;
     Some(at.saturating_sub(s.skew_ms))
 }
 
-/// A one-line description of an extension request's policy, for prompts.
-pub fn extension_rule(s: &SessionState) -> ExtensionPolicy {
-    s.spec(s.pos).map_or(ExtensionPolicy::Free, |sp| s.setup.protocol.extension_for(sp))
+/// The markers reached at `eff` and not yet fired: the latest fires, earlier ones (passed over
+/// by a gap) are marked missed.
+fn marker_due(s: &SessionState, eff: u64) -> Option<Event> {
+    let elapsed = s.session_elapsed(eff);
+    let mut due: Vec<(u64, usize)> = s
+        .marker_points()
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !s.markers_done.get(*i).copied().unwrap_or(true))
+        .filter_map(|(i, p)| p.filter(|p| *p <= elapsed).map(|p| (p, i)))
+        .collect();
+    due.sort_unstable();
+    let (&(_, index), earlier) = due.split_last()?;
+    Some(Event::MarkerReached {
+        index,
+        elapsed_ms: elapsed,
+        missed: earlier.iter().map(|(_, i)| *i).collect(),
+    })
+}
+
+/// The effective moment the next marker is reached, if the current stage's clock runs: only it
+/// runs, so the session's elapsed time grows with it.
+fn next_marker_at(s: &SessionState) -> Option<u64> {
+    let since = s.clock()?.running_since?;
+    let banked: u64 = s.clocks.iter().map(|c| c.banked_ms).sum();
+    s.marker_points()
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !s.markers_done.get(*i).copied().unwrap_or(true))
+        .filter_map(|(_, p)| p)
+        .map(|p| since + p.saturating_sub(banked))
+        .min()
+}
+
+/// The extension policy for extending the current stage by `by_ms` at monotonic `mono`: the
+/// stage's own policy, or, for a stage of a round under a `round_extension`, the round's policy
+/// when the extension would take the round (a presenter's slot) past its planned total, and
+/// `free` when it would not. The live screen asks "Has the group agreed?" when this says so.
+pub fn extension_rule(s: &SessionState, by_ms: u64, mono: u64) -> ExtensionPolicy {
+    rule_at(s, by_ms, s.effective(mono))
+}
+
+fn rule_at(s: &SessionState, by_ms: u64, eff: u64) -> ExtensionPolicy {
+    let Some(spec) = s.spec(s.pos) else { return ExtensionPolicy::Free };
+    let own = s.setup.protocol.extension_for(spec);
+    match (spec.extension, s.setup.protocol.round_extension) {
+        (None, Some(round)) if in_round(s) => {
+            if slot_overrun(s, by_ms, eff).is_some() {
+                round
+            } else {
+                ExtensionPolicy::Free
+            }
+        }
+        _ => own,
+    }
+}
+
+fn in_round(s: &SessionState) -> bool {
+    s.stages.get(s.pos).is_some_and(|r| r.part == Part::Round && r.round.is_some())
+}
+
+/// A round that an extension would take past its planned total: its name for people ("Ann's
+/// slot", or "round 2") and its planned total ("30:00").
+pub struct SlotOverrun {
+    pub name: String,
+    pub planned: String,
+}
+
+/// Whether extending the current stage of a round by `by_ms` would take the round past its
+/// planned total, under a `round_extension`. Projected: the time spent in its finished stages,
+/// the current stage's larger of budget (with the extension) and elapsed time, and the budgets
+/// of its stages still to come. Shortening a stage frees time for the others.
+pub fn slot_overrun(s: &SessionState, by_ms: u64, eff: u64) -> Option<SlotOverrun> {
+    s.setup.protocol.round_extension?;
+    if !in_round(s) || s.spec(s.pos).is_some_and(|sp| sp.extension.is_some()) {
+        return None;
+    }
+    let round = s.stages[s.pos].round?;
+    let mut planned = 0u64;
+    let mut projected = 0u64;
+    for (i, r) in s.stages.iter().enumerate() {
+        if r.part != Part::Round || r.round != Some(round) {
+            continue;
+        }
+        let c = &s.clocks[i];
+        planned += c.planned_ms;
+        projected += if i == s.pos {
+            (c.budget_ms + by_ms).max(c.elapsed(eff))
+        } else if c.visits > 0 {
+            c.banked_ms
+        } else {
+            c.budget_ms
+        };
+    }
+    if projected <= planned {
+        return None;
+    }
+    // The slot is its presenter's (the first role's) when one person holds it; in parallel
+    // groups, the round's.
+    let holders: Vec<String> = s
+        .setup
+        .protocol
+        .roles
+        .first()
+        .map(|role| {
+            super::display::roles_in_round(s, round)
+                .into_iter()
+                .flatten()
+                .filter(|(_, id)| *id == role.id)
+                .map(|(name, _)| name)
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = match holders.as_slice() {
+        [one] => format!("{one}'s slot"),
+        _ => format!("round {}", round + 1),
+    };
+    Some(SlotOverrun { name, planned: clock(planned / 1000, Minutes::Plain) })
 }

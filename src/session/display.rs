@@ -17,9 +17,12 @@ pub enum Phase {
     Paused,
     /// Inside the warning window.
     WrapUp,
-    /// At zero (less than a second over).
+    /// Format 2: past the lower end of a duration range by this many milliseconds, and not
+    /// past its upper end: not over.
+    InRange(u64),
+    /// At zero (less than a second over), or at a range's upper end.
     Time,
-    /// Over time by this many milliseconds.
+    /// Over time by this many milliseconds (past a range's upper end, for a range).
     Over(u64),
     Ended,
 }
@@ -32,6 +35,7 @@ impl Phase {
             Phase::Running => "RUNNING".into(),
             Phase::Paused => "PAUSED".into(),
             Phase::WrapUp => "WRAP UP".into(),
+            Phase::InRange(_) => "IN RANGE".into(),
             Phase::Time => "TIME".into(),
             Phase::Over(ms) => format!("+{} OVER", clock(ms / 1000, Minutes::Plain)),
             Phase::Ended => "ENDED".into(),
@@ -70,7 +74,11 @@ pub fn phase(s: &SessionState, mono: u64) -> Phase {
     let Some(c) = s.clock() else { return Phase::Running };
     let remaining = c.remaining(s.effective(mono));
     if remaining <= 0 {
-        let over = u64::try_from(-remaining).unwrap_or(0);
+        let past = u64::try_from(-remaining).unwrap_or(0);
+        if c.range_ms > 0 && past < c.range_ms {
+            return Phase::InRange(past);
+        }
+        let over = past - c.range_ms;
         if over < 1000 { Phase::Time } else { Phase::Over(over) }
     } else if c.warn_ms.is_some_and(|w| remaining <= to_i64(w)) {
         Phase::WrapUp
@@ -236,12 +244,77 @@ pub fn warning_text(s: &SessionState, max_names: usize) -> Option<String> {
 /// How many stages ran over, against the plan and against the time the room agreed (the plan
 /// with its extensions and shortenings, which the countdown showed): `(over the plan, over the
 /// time agreed)`. A stage shortened and then run to `+0:04 OVER` is over the time agreed, not
-/// over the plan.
+/// over the plan. A stage with a duration range is over only past its upper end.
 pub fn overruns(s: &SessionState) -> (usize, usize) {
     let over = |limit: fn(&super::stage_clock::StageClock) -> u64| {
-        s.clocks.iter().filter(|c| c.visits > 0 && c.banked_ms > limit(c) + 999).count()
+        s.clocks
+            .iter()
+            .filter(|c| c.visits > 0 && c.banked_ms > limit(c) + c.range_ms + 999)
+            .count()
     };
     (over(|c| c.planned_ms), over(|c| c.budget_ms))
+}
+
+/// Format 2: the range of the current stage past its lower end: "IN RANGE +0:05, up to
+/// 2:00:00" (the upper end as the stage's whole length, with its extensions).
+pub fn in_range_text(s: &SessionState, past_ms: u64) -> Option<String> {
+    let c = s.clock()?;
+    if c.range_ms == 0 {
+        return None;
+    }
+    Some(format!(
+        "IN RANGE +{}, up to {}",
+        clock(past_ms / 1000, Minutes::Plain),
+        clock(c.upper_ms() / 1000, Minutes::Plain)
+    ))
+}
+
+/// Format 2: the timed cue shown now in the current stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownCue {
+    /// The role's name as shown ([`role_label`]), if the cue names a role.
+    pub label: Option<String>,
+    /// Its holders now.
+    pub names: Vec<String>,
+    pub message: String,
+}
+
+/// Format 2: the timed cue that fired last in this visit to the current stage.
+pub fn shown_cue(s: &SessionState) -> Option<ShownCue> {
+    let i = s.clock()?.shown_cue?;
+    let cue = s.spec(s.pos)?.cues.get(i)?;
+    let (label, names) = match &cue.role {
+        Some(role) => {
+            let (label, names) = role_label(s, role);
+            (Some(label), names)
+        }
+        None => (None, Vec::new()),
+    };
+    Some(ShownCue { label, names, message: cue.message.clone() })
+}
+
+/// Format 2: the timed cue shown now, in words: "Observer (Cat): remind the coach, a few
+/// minutes left"; "Facilitator: your turn, if needed".
+pub fn cue_text(s: &SessionState, max_names: usize) -> Option<String> {
+    let i = s.clock()?.shown_cue?;
+    let cue = s.spec(s.pos)?.cues.get(i)?;
+    Some(match &cue.role {
+        Some(role) => format!("{}: {}", role_with_names(s, role, max_names), cue.message),
+        None => cue.message.clone(),
+    })
+}
+
+/// Format 2: the session marker reached last, in words: "1:30:00 typical minimum reached", or
+/// for a warning "WARNING: upper end of the typical 1.5–2 h".
+pub fn marker_text(s: &SessionState) -> Option<String> {
+    let i = s.shown_marker?;
+    let m = s.setup.protocol.markers.get(i)?;
+    Some(if m.warn {
+        format!("WARNING: {}", m.message)
+    } else {
+        let at = crate::protocol::parse_duration(&m.after).unwrap_or(0);
+        format!("{} {}", clock(at, Minutes::Plain), m.message)
+    })
 }
 
 /// Planned and projected ends of the session.

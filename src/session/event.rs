@@ -196,7 +196,12 @@ pub enum Command {
         status: CommitmentStatus,
         note: Option<String>,
     },
+    /// End the session; refused while a one-per-person record is missing
+    /// ([`Rejection::NotRecordedAtEnd`]).
     End,
+    /// End the session although one-per-person records are missing (the facilitator
+    /// confirmed); the log names them ([`Event::SessionEnded`]'s `without`).
+    EndAnyway,
 }
 
 /// What happened. Serialized with a `type` tag; see `docs/log-format.md`.
@@ -265,6 +270,25 @@ pub enum Event {
     TimeUp {
         pos: usize,
     },
+    /// Format 2: a timed cue of the stage (`cues`) fired. Cues that fell due at the same moment
+    /// are `missed`: marked done, not shown.
+    CueReached {
+        pos: usize,
+        /// The cue's index in the stage's `cues`.
+        index: usize,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        missed: Vec<usize>,
+    },
+    /// Format 2: a session marker (`markers`) was reached. Markers that fell due at the same
+    /// moment are `missed`: marked reached, not shown.
+    MarkerReached {
+        /// The marker's index in the protocol's `markers`.
+        index: usize,
+        /// The session's elapsed time (the time its stage clocks ran).
+        elapsed_ms: u64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        missed: Vec<usize>,
+    },
     TimeGap {
         gap_ms: u64,
         cause: GapCause,
@@ -313,6 +337,10 @@ pub enum Event {
         outcome: Outcome,
         /// Where it stopped.
         pos: usize,
+        /// One-per-person records still missing when it ended ("Gap task (3 of 5 people;
+        /// missing: Dev, Eve)"): the facilitator confirmed ending without them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        without: Vec<String>,
     },
 }
 
@@ -339,13 +367,26 @@ pub enum Rejection {
     AlreadyPaused,
     #[error("The clock is already running.")]
     NotPaused,
-    /// Moving on without the stage's expected record; `groups` is (recorded, needed) when the
-    /// stage expects one record per group.
+    /// Moving on without the stage's expected records: `label` names each one missing (with
+    /// several groups or one per person, how many have it), `count` how many are missing;
+    /// `groups` is (recorded, needed) when the stage expects one record per group.
     #[error(
-        "Not recorded yet: {label}{}. Add it first, or confirm to move on without it.",
-        groups.map(|(have, need)| format!(" ({have} of {need} groups)")).unwrap_or_default()
+        "Not recorded yet: {label}. Add {} first, or confirm to move on without {}.",
+        them(*count), them(*count)
     )]
-    NotRecorded { label: String, groups: Option<(usize, usize)> },
+    NotRecorded { label: String, groups: Option<(usize, usize)>, count: usize },
+    /// Ending the session while one-per-person records are missing.
+    #[error(
+        "Not recorded yet: {label}. Add {} first, or confirm to end the session without {}.",
+        them(*count), them(*count)
+    )]
+    NotRecordedAtEnd { label: String, count: usize },
+    #[error("A commitment here needs a time frame: say by when.")]
+    NeedsDue,
+    #[error("A note here needs its \"About\": say who or what it is about.")]
+    NeedsAbout,
+    #[error("This stage expects no record \"{id}\".")]
+    NoSuchRecord { id: String },
     #[error("This is the first stage: there is nothing to go back to.")]
     FirstStage,
     #[error("There is no stage {number} (the session has {count}).")]
@@ -360,6 +401,13 @@ pub enum Rejection {
         "Extending this stage needs the group's agreement: ask the group, then record that it agreed (or who agreed)."
     )]
     NeedsAgreement,
+    /// Format 2: extending a stage of a round under `round_extension: "group-agreement"` that
+    /// would take the round (a presenter's slot) past its planned total.
+    #[error("This would take {slot} past its {planned}: the group must agree.")]
+    SlotNeedsAgreement { slot: String, planned: String },
+    /// Format 2: as [`Rejection::SlotNeedsAgreement`], under `round_extension: "not-allowed"`.
+    #[error("This would take {slot} past its {planned}, and the protocol does not allow that.")]
+    SlotNotAllowed { slot: String, planned: String },
     #[error("Say who agreed, or record that the group agreed.")]
     NoOneAgreed,
     #[error("There is no time left to take off this stage: move on with n, or extend it.")]
@@ -376,4 +424,9 @@ pub enum Rejection {
     NoSuchGroup { number: usize, count: usize },
     #[error("There is no commitment {id} to follow up.")]
     UnknownCommitment { id: String },
+}
+
+/// "it" for one missing record, "them" for several.
+fn them(count: usize) -> &'static str {
+    if count == 1 { "it" } else { "them" }
 }

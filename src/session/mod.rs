@@ -4,7 +4,8 @@
 //! - [`decide`]`(&state, command, now)` returns events or a [`Rejection`];
 //! - [`apply`]`(&mut state, &event)` is infallible;
 //! - [`due`]`(&state, now)` returns the events that time alone causes (warning, time up,
-//!   auto-advance) and [`next_wake`] says when that will next happen.
+//!   auto-advance, and in format 2 timed cues and session markers) and [`next_wake`] says when
+//!   that will next happen.
 //!
 //! Time is an argument: `now.mono` is milliseconds since the session was set up on a monotonic
 //! clock, `now.wall` the wall-clock time for people to read. Nothing in this module reads a clock,
@@ -24,4 +25,4 @@ pub use event::{
 };
 pub use request::{CheckedSetup, SetupRequest, SetupRequestError};
 pub use setup::{CarriedCommitment, CarriedNote, Setup, SetupError, check_setup};
-pub use state::{SessionState, Status, apply, replay};
+pub use state::{RecordProgress, SessionState, Status, apply, replay};

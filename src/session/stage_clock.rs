@@ -26,6 +26,31 @@ pub struct StageClock {
     pub paused_since: Option<u64>,
     pub extended_ms: u64,
     pub shortened_ms: u64,
+    /// Format 2: a duration range's width (upper end minus lower end); 0 for a single duration.
+    /// Past the budget the stage is within its range until `budget + range_ms`, when time is up.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub range_ms: u64,
+    /// Format 2: the stage's timed cues, in the protocol's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<CueMark>,
+    /// The cue shown now: the last one that fired during this visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_cue: Option<usize>,
+}
+
+/// Format 2: one timed cue of a stage, on the clock's running time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CueMark {
+    /// Counted back from the end of the budget (`before`), or from the start (`after`).
+    pub before: bool,
+    pub ms: u64,
+    /// Fired, or passed over without firing (see [`StageClock::pass_cues`]).
+    pub done: bool,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 impl StageClock {
@@ -44,7 +69,61 @@ impl StageClock {
             paused_since: None,
             extended_ms: 0,
             shortened_ms: 0,
+            range_ms: 0,
+            cues: Vec::new(),
+            shown_cue: None,
         }
+    }
+
+    /// Running time at which cue `i` is due: `before` cues move with extensions and shortenings.
+    pub fn cue_point(&self, i: usize) -> Option<u64> {
+        let c = self.cues.get(i)?;
+        Some(if c.before { self.budget_ms.saturating_sub(c.ms) } else { c.ms })
+    }
+
+    /// The cues not yet done whose time has come at `now`, in the order they fell due.
+    pub fn cues_due(&self, now: u64) -> Vec<usize> {
+        let elapsed = self.elapsed(now);
+        let mut due: Vec<(u64, usize)> = (0..self.cues.len())
+            .filter(|i| !self.cues[*i].done)
+            .filter_map(|i| self.cue_point(i).map(|p| (p, i)))
+            .filter(|(p, _)| *p <= elapsed)
+            .collect();
+        due.sort_unstable();
+        due.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// The moment the next cue is due, if running.
+    pub fn next_cue_at(&self) -> Option<u64> {
+        let since = self.running_since?;
+        (0..self.cues.len())
+            .filter(|i| !self.cues[*i].done)
+            .filter_map(|i| self.cue_point(i))
+            .map(|p| since + p.saturating_sub(self.banked_ms))
+            .min()
+    }
+
+    /// Marks every cue whose time has already passed at `now` as done, without firing it: on
+    /// entering a stage, and when a gap (a sleep, a crash) jumps over it. Never shown late.
+    pub fn pass_cues(&mut self, now: u64) {
+        for i in self.cues_due(now) {
+            self.cues[i].done = true;
+        }
+    }
+
+    /// Running time at which time is up: the budget, or a range's upper end past it.
+    pub fn upper_ms(&self) -> u64 {
+        self.budget_ms.saturating_add(self.range_ms)
+    }
+
+    /// Whether time is up at `now`: past the budget, and past a range's upper end.
+    pub fn past_upper(&self, now: u64) -> bool {
+        self.elapsed(now) >= self.upper_ms()
+    }
+
+    /// The moment time is up (the budget, or a range's upper end), if running.
+    pub fn time_up_at(&self) -> Option<u64> {
+        self.running_since.map(|s| s + self.upper_ms().saturating_sub(self.banked_ms))
     }
 
     pub fn is_running(&self) -> bool {
@@ -189,6 +268,37 @@ mod tests {
         c.shorten(10 * MIN);
         assert_eq!(c.budget_ms, 0, "shortening stops at zero");
         assert_eq!(c.remaining(1_000), -1_000);
+    }
+
+    #[test]
+    fn a_range_is_up_only_past_its_upper_end_and_moves_with_extensions() {
+        let mut c = StageClock::new(90 * MIN, None);
+        c.range_ms = 30 * MIN;
+        c.start(0);
+        assert_eq!(c.deadline(), Some(90 * MIN), "the countdown runs to the lower end");
+        assert_eq!(c.time_up_at(), Some(120 * MIN));
+        assert!(!c.past_upper(119 * MIN));
+        assert!(c.past_upper(120 * MIN));
+        c.extend(5 * MIN, MIN);
+        assert_eq!(c.time_up_at(), Some(125 * MIN));
+    }
+
+    #[test]
+    fn cues_before_the_end_move_with_the_budget_and_after_the_start_do_not() {
+        let mut c = StageClock::new(10 * MIN, None);
+        c.cues = vec![
+            CueMark { before: true, ms: 2 * MIN, done: false },
+            CueMark { before: false, ms: MIN, done: false },
+        ];
+        c.start(0);
+        assert_eq!(c.next_cue_at(), Some(MIN));
+        assert_eq!(c.cues_due(9 * MIN), vec![1, 0], "in the order they fell due");
+        c.extend(MIN, 0);
+        assert_eq!(c.cue_point(0), Some(9 * MIN));
+        assert_eq!(c.cue_point(1), Some(MIN));
+        c.pass_cues(5 * MIN);
+        assert!(c.cues[1].done && !c.cues[0].done);
+        assert_eq!(c.next_cue_at(), Some(9 * MIN));
     }
 
     #[test]

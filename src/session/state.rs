@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, Stamped};
 use super::setup::{Setup, StageRef, groups, running_order};
-use super::stage_clock::StageClock;
-use crate::protocol::StageSpec;
+use super::stage_clock::{CueMark, StageClock};
 use crate::protocol::plan::round_count;
+use crate::protocol::{
+    Expectation, Per, Protocol, RecordField, RecordKind, StageSpec, parse_duration,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
@@ -115,6 +117,12 @@ pub struct SessionState {
     pub last_wall: Option<DateTime<FixedOffset>>,
     /// Number of events applied.
     pub events: u64,
+    /// Format 2: the session markers reached (fired, or passed over), in the protocol's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers_done: Vec<bool>,
+    /// Format 2: the marker shown now, the last one that fired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_marker: Option<usize>,
 }
 
 impl SessionState {
@@ -143,7 +151,10 @@ impl SessionState {
             last_at: 0,
             last_wall: None,
             events: 0,
+            markers_done: Vec::new(),
+            shown_marker: None,
         };
+        s.markers_done = vec![false; s.setup.protocol.markers.len()];
         s.replan();
         s
     }
@@ -173,7 +184,31 @@ impl SessionState {
                     .and_then(crate::protocol::WarningSpec::before_secs)
                     .map(|w| w * 1000)
                     .filter(|w| *w < planned);
-                StageClock::new(planned, warn)
+                let mut clock = StageClock::new(planned, warn);
+                // A duration the facilitator set replaces the protocol's range.
+                if !self.setup.overrides.contains_key(&r.id)
+                    && let Some(spec) = spec
+                    && let (Some(low), Some(high)) =
+                        (spec.duration_secs(), spec.duration_upper_secs())
+                {
+                    clock.range_ms = high.saturating_sub(low) * 1000;
+                }
+                clock.cues = spec.map_or_else(Vec::new, |spec| {
+                    spec.cues
+                        .iter()
+                        .map(|c| {
+                            let (before, text) = match (&c.before, &c.after) {
+                                (Some(b), _) => (true, b),
+                                (None, Some(a)) => (false, a),
+                                (None, None) => (false, &String::new()),
+                            };
+                            // Validation refuses a cue without a time; here it would never fire.
+                            let ms = parse_duration(text).map_or(u64::MAX / 2, |secs| secs * 1000);
+                            CueMark { before, ms, done: false }
+                        })
+                        .collect()
+                });
+                clock
             })
             .collect();
     }
@@ -205,30 +240,169 @@ impl SessionState {
         self.status == Status::Running
     }
 
-    /// Whether the stage at `pos` has its expected record(s).
+    /// Whether the stage at `pos` has its expected record(s). An optional stage always has:
+    /// it is run or skipped without the "not recorded" question.
     pub fn has_expected_record(&self, pos: usize) -> bool {
-        self.expected_progress(pos).is_none_or(|(have, need)| have >= need)
+        self.spec(pos).is_some_and(|sp| sp.optional)
+            || self.record_progress(pos).iter().all(RecordProgress::done)
     }
 
-    /// For a stage that expects a record: how many it has and how many it needs. A round stage
-    /// of a protocol run in parallel groups needs one per group (each triad's coachee commits).
+    /// For a stage that expects records: how many it has and how many it needs, over all its
+    /// expected records. A round stage of a protocol run in parallel groups needs one per group
+    /// (each triad's coachee commits); a record `per` participant needs one per person.
     pub fn expected_progress(&self, pos: usize) -> Option<(usize, usize)> {
-        let x = self.spec(pos)?.expects.as_ref()?;
+        let all = self.record_progress(pos);
+        if all.is_empty() {
+            return None;
+        }
+        Some(all.iter().fold((0, 0), |(have, need), r| (have + r.have.min(r.need), need + r.need)))
+    }
+
+    /// Each record the stage at `pos` expects (`expects`, then `records`), with how far it is.
+    pub fn record_progress(&self, pos: usize) -> Vec<RecordProgress> {
+        let Some(spec) = self.spec(pos) else { return Vec::new() };
+        let all: Vec<&Expectation> = Protocol::expected_records(spec).collect();
+        let only = all.len() == 1;
         let in_round = self.stages.get(pos).is_some_and(|r| r.round.is_some());
-        let need = if in_round { self.groups.len().max(1) } else { 1 };
-        let have = match x.record {
-            crate::protocol::RecordKind::Commitment => {
-                self.commitments.iter().filter(|c| c.pos == pos).count()
-            }
-            crate::protocol::RecordKind::Note => self.notes.iter().filter(|n| n.pos == pos).count(),
-        };
-        Some((have, need))
+        all.into_iter()
+            .map(|x| {
+                // Who made each matching record: a commitment's owner, a note's subject.
+                let made: Vec<Option<&str>> = match x.record {
+                    RecordKind::Commitment => self
+                        .commitments
+                        .iter()
+                        .filter(|c| c.pos == pos && counts_for(x, only, c.record.as_deref()))
+                        .filter(|c| !x.require.contains(&RecordField::Due) || c.due.is_some())
+                        .map(|c| Some(c.owner.as_str()))
+                        .collect(),
+                    RecordKind::Note => self
+                        .notes
+                        .iter()
+                        .filter(|n| n.pos == pos && counts_for(x, only, n.record.as_deref()))
+                        .filter(|n| !x.require.contains(&RecordField::About) || n.about.is_some())
+                        .map(|n| n.about.as_deref())
+                        .collect(),
+                };
+                let (have, need, missing) = if x.per == Some(Per::Participant) {
+                    // The same name in any case ("zoë" is Zoë's).
+                    let has = |person: &String| {
+                        let person = person.to_lowercase();
+                        made.iter().flatten().any(|who| who.trim().to_lowercase() == person)
+                    };
+                    let missing: Vec<String> =
+                        self.order.iter().filter(|p| !has(p)).cloned().collect();
+                    (self.order.len() - missing.len(), self.order.len(), missing)
+                } else {
+                    let need = if in_round { self.groups.len().max(1) } else { 1 };
+                    (made.len(), need, Vec::new())
+                };
+                RecordProgress {
+                    id: x.id.clone(),
+                    label: x.label.clone(),
+                    kind: x.record,
+                    require: x.require.clone(),
+                    per_person: x.per.is_some(),
+                    have,
+                    need,
+                    missing,
+                }
+            })
+            .collect()
+    }
+
+    /// The records the stage at `pos` still lacks (none in an optional stage).
+    pub fn missing_records(&self, pos: usize) -> Vec<RecordProgress> {
+        if self.spec(pos).is_some_and(|sp| sp.optional) {
+            return Vec::new();
+        }
+        self.record_progress(pos).into_iter().filter(|r| !r.done()).collect()
+    }
+
+    /// One-per-person records missing anywhere in the session, by the stage's position: what
+    /// ending the session now would leave without them.
+    pub fn missing_per_person(&self) -> Vec<(usize, RecordProgress)> {
+        (0..self.stages.len())
+            .flat_map(|pos| {
+                self.missing_records(pos)
+                    .into_iter()
+                    .filter(|r| r.per_person)
+                    .map(move |r| (pos, r))
+            })
+            .collect()
     }
 
     /// Sum of planned budgets, in milliseconds.
     pub fn planned_ms(&self) -> u64 {
         self.clocks.iter().map(|c| c.planned_ms).sum()
     }
+
+    /// Format 2: the session's elapsed time at effective time `eff`, as the markers count it:
+    /// the time the stage clocks ran, from the start of the first stage. Pauses do not count.
+    pub fn session_elapsed(&self, eff: u64) -> u64 {
+        self.clocks.iter().map(|c| c.elapsed(eff)).sum()
+    }
+
+    /// Format 2: each marker's elapsed time in milliseconds (`None` for one that does not parse,
+    /// which validation refuses).
+    pub fn marker_points(&self) -> Vec<Option<u64>> {
+        self.setup
+            .protocol
+            .markers
+            .iter()
+            .map(|m| parse_duration(&m.after).ok().map(|secs| secs * 1000))
+            .collect()
+    }
+}
+
+/// One record a stage expects, and how far it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordProgress {
+    /// The expectation's id (format 2), if it has one.
+    pub id: Option<String>,
+    /// What is expected, as the protocol words it.
+    pub label: String,
+    pub kind: RecordKind,
+    /// Fields a record needs to count.
+    pub require: Vec<RecordField>,
+    /// One for each participant (`per: "participant"`).
+    pub per_person: bool,
+    /// Records (or, one per person, people with one) so far.
+    pub have: usize,
+    pub need: usize,
+    /// One per person: who has none yet.
+    pub missing: Vec<String>,
+}
+
+impl RecordProgress {
+    pub fn done(&self) -> bool {
+        self.have >= self.need
+    }
+
+    /// The label with how far it is, when that is worth saying: "Gap task (3 of 5 people;
+    /// missing: Dev, Eve)", "The coachee's commitment (1 of 2 groups)".
+    pub fn describe(&self) -> String {
+        if self.per_person && !self.missing.is_empty() {
+            format!(
+                "{} ({} of {} people; missing: {})",
+                self.label,
+                self.have,
+                self.need,
+                self.missing.join(", ")
+            )
+        } else if self.per_person {
+            format!("{} ({} of {} people)", self.label, self.have, self.need)
+        } else if self.need > 1 {
+            format!("{} ({} of {} groups)", self.label, self.have.min(self.need), self.need)
+        } else {
+            self.label.clone()
+        }
+    }
+}
+
+/// Whether a record naming `record` counts for the expectation `x`: when it names `x`'s id, or
+/// whatever it names when `x` is the stage's only expectation (format 1 stages).
+fn counts_for(x: &Expectation, only: bool, record: Option<&str>) -> bool {
+    only || (record.is_some() && x.id.as_deref() == record)
 }
 
 /// Applies one event. Infallible: positions out of range are ignored rather than trusted.
@@ -253,6 +427,9 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
                 s.pos = *pos;
                 c.visits += 1;
                 c.start(now);
+                // Cues whose time has passed already are not fired late.
+                c.shown_cue = None;
+                c.pass_cues(now);
                 s.paused = false;
             }
         }
@@ -305,9 +482,8 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
                 c.timed_up = true;
             }
         }
-        Event::TimeGap { gap_ms, cause, .. } => {
-            s.skew_ms += gap_ms;
-            s.gaps.push(Gap { gap_ms: *gap_ms, cause: *cause, pos: s.pos, wall: e.wall });
+        Event::TimeGap { .. } | Event::CueReached { .. } | Event::MarkerReached { .. } => {
+            apply_timing(s, e);
         }
         Event::NoteAdded { .. }
         | Event::CommitmentAdded { .. }
@@ -320,6 +496,44 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             s.status = Status::Ended(*outcome);
             s.ended_wall = Some(e.wall);
         }
+    }
+}
+
+/// Applies a time gap, a cue or a marker: what time alone records beyond the stage clock.
+fn apply_timing(s: &mut SessionState, e: &Stamped) {
+    match &e.event {
+        Event::TimeGap { gap_ms, cause, .. } => {
+            s.skew_ms += gap_ms;
+            s.gaps.push(Gap { gap_ms: *gap_ms, cause: *cause, pos: s.pos, wall: e.wall });
+            // Cues the gap jumped over (a sleep, a crash) are not fired late, in a burst.
+            let after = s.effective(e.at);
+            if s.is_running()
+                && let Some(c) = s.clocks.get_mut(s.pos)
+            {
+                c.pass_cues(after);
+            }
+        }
+        Event::CueReached { pos, index, missed } => {
+            if let Some(c) = s.clocks.get_mut(*pos) {
+                for i in missed.iter().chain(std::iter::once(index)) {
+                    if let Some(cue) = c.cues.get_mut(*i) {
+                        cue.done = true;
+                    }
+                }
+                c.shown_cue = Some(*index);
+            }
+        }
+        Event::MarkerReached { index, missed, .. } => {
+            for i in missed.iter().chain(std::iter::once(index)) {
+                if let Some(done) = s.markers_done.get_mut(*i) {
+                    *done = true;
+                }
+            }
+            if *index < s.markers_done.len() {
+                s.shown_marker = Some(*index);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -146,6 +146,7 @@ pub fn tables() -> Vec<(&'static str, Vec<String>)> {
         ("Start card", doc_rows(live::START)),
         ("Forms", doc_rows(live::FORM)),
         ("Quit?", doc_rows(live::QUIT)),
+        ("End without them?", doc_rows(live::END_WITHOUT)),
         ("Leave this stage?", doc_rows(live::LEAVE)),
         ("Has the group agreed?", doc_rows(live::AGREEMENT)),
         ("Follow-up", doc_rows(live::FOLLOW_UP)),

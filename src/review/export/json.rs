@@ -125,6 +125,16 @@ struct JsonNote {
     private: bool,
     text: String,
     at: Wall,
+    /// The expected record it is for (format 2), with its label from the protocol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<JsonRecord>,
+}
+
+/// The expected record a note or commitment is for: its id and label in the protocol.
+#[derive(Serialize)]
+struct JsonRecord {
+    id: String,
+    label: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -138,6 +148,8 @@ struct JsonCommitment {
     due_date: Option<chrono::NaiveDate>,
     made: Wall,
     follow_ups: Vec<JsonUpdate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<JsonRecord>,
 }
 
 #[derive(Serialize)]
@@ -244,6 +256,7 @@ fn json_commitment(
                 at: wall(&u.at),
             })
             .collect(),
+        record: json_record(sess, c.pos, c.record.as_deref()),
     }
 }
 
@@ -279,6 +292,7 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
             private: n.private,
             text: names.text(&n.text),
             at: wall(&n.wall),
+            record: json_record(sess, n.pos, n.record.as_deref()),
         })
         .collect();
     let commitments = s.commitments.iter().map(|c| json_commitment(sess, c, &names)).collect();
@@ -328,4 +342,9 @@ pub fn json(sess: &Session, redact: bool) -> Result<String, ReviewError> {
         .map_err(|e| ReviewError::Encode { format: "JSON", reason: e.to_string() })?;
     text.push('\n');
     Ok(text)
+}
+
+/// The record a note or commitment names, with its label when the protocol has it.
+fn json_record(sess: &Session, pos: usize, record: Option<&str>) -> Option<JsonRecord> {
+    record.map(|id| JsonRecord { id: id.to_string(), label: sess.record_label(pos, Some(id)) })
 }

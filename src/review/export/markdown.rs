@@ -199,7 +199,11 @@ fn md_commitments(out: &mut String, sess: &Session, names: &Names, _redact: bool
                 out,
                 "| {} | {} | {due} | {} |",
                 md(&names.name(&c.owner)),
-                md(&names.text(&c.text)),
+                md(&names.text(&c.text))
+                    + &sess
+                        .record_label(c.pos, c.record.as_deref())
+                        .map(|l| format!(" (for {})", md(&l)))
+                        .unwrap_or_default(),
                 if follow.is_empty() { "open".to_string() } else { follow.join("; ") }
             );
         }
@@ -246,5 +250,9 @@ fn md_private(out: &mut String, sess: &Session, names: &Names, redact: bool) {
 fn md_note(sess: &Session, names: &Names, n: &Note) -> String {
     let about =
         n.about.as_deref().map(|a| format!(", about {}", md(&names.name(a)))).unwrap_or_default();
-    format!("- *{}{about}:* {}", md(&sess.stage_label(n.pos)), md(&names.text(&n.text)))
+    let record = sess
+        .record_label(n.pos, n.record.as_deref())
+        .map(|l| format!(", for {}", md(&l)))
+        .unwrap_or_default();
+    format!("- *{}{about}{record}:* {}", md(&sess.stage_label(n.pos)), md(&names.text(&n.text)))
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::keys::{Action, FORM};
 use super::{Exit, LiveScreen, Overlay};
-use crate::protocol::RecordKind;
+use crate::protocol::{Expectation, Protocol, RecordField, RecordKind};
 use crate::session::CommitmentStatus;
 use crate::session::display;
 use crate::text::{self, sanitize};
@@ -78,16 +78,13 @@ impl Form {
 
 /// A private note, with who it is about (optional: an observer's note for a coachee, held until
 /// the end of the meeting); or, when the stage still expects a note-type record (the next CPD
-/// topic), that record, labelled and not private.
+/// topic), that record, labelled and not private. When the stage expects several records, the
+/// record form has a "For" field (←/→ choose which), set to the first one missing.
 pub fn note(s: &LiveScreen) -> Form {
     let st = &s.state;
-    let record = st
-        .spec(st.pos)
-        .and_then(|sp| sp.expects.as_ref())
-        .filter(|x| x.record == RecordKind::Note && !st.has_expected_record(st.pos));
-    match record {
-        Some(_) => Form::one(FormKind::Record, "Record", false),
-        None => Form {
+    let missing = st.missing_records(st.pos).into_iter().any(|r| r.kind == RecordKind::Note);
+    if !missing {
+        return Form {
             kind: FormKind::Note,
             fields: vec![
                 Field { label: ABOUT, value: String::new(), secret: false },
@@ -95,54 +92,217 @@ pub fn note(s: &LiveScreen) -> Form {
             ],
             focus: 1,
             masked: true,
-        },
+        };
     }
+    let mut fields = Vec::new();
+    let choice = first_choice(s, RecordKind::Note);
+    if let Some(label) = &choice {
+        fields.push(Field { label: FOR, value: label.clone(), secret: false });
+    }
+    // A note counts for a person, or for a required subject, by its "About".
+    let any_about = expectations(s).iter().any(|x| {
+        x.record == RecordKind::Note && (x.require.contains(&RecordField::About) || x.per.is_some())
+    });
+    if any_about {
+        fields.push(Field { label: ABOUT, value: String::new(), secret: false });
+    }
+    fields.push(Field { label: RECORD, value: String::new(), secret: false });
+    let mut form = Form { kind: FormKind::Record, focus: fields.len() - 1, fields, masked: false };
+    mark_required(s, &mut form);
+    let first = first_without(s, &form);
+    if let (Some(name), Some(about)) =
+        (first, form.fields.iter_mut().find(|f| f.label == ABOUT || f.label == ABOUT_REQUIRED))
+    {
+        about.value = name;
+    }
+    form
+}
+
+/// For a record each participant makes, the first participant without one yet.
+fn first_without(s: &LiveScreen, form: &Form) -> Option<String> {
+    let x = chosen(s, form)?;
+    let st = &s.state;
+    st.record_progress(st.pos)
+        .into_iter()
+        .find(|r| r.per_person && r.id == x.id && r.label == x.label)?
+        .missing
+        .first()
+        .cloned()
 }
 
 /// The note form's field for who a note is about.
 pub const ABOUT: &str = "About (optional: a name)";
+/// The same field when the record requires it.
+pub const ABOUT_REQUIRED: &str = "About (required: a name)";
+/// The field for which expected record a note or commitment is for (several in a stage).
+pub const FOR: &str = "For (←/→ choose)";
+/// The text of a note-type record.
+pub const RECORD: &str = "Record";
+/// The commitment form's time frame.
+pub const BY: &str = "By (optional: a date or \"2 weeks\")";
+/// The same field when the record requires it.
+pub const BY_REQUIRED: &str = "By (required: a date or \"2 weeks\")";
 
-/// The commitment form, with the owner preset to the role the stage names (e.g. the coachee
-/// of the first group).
-pub fn commitment(s: &LiveScreen) -> Form {
+/// The records the current stage expects.
+fn expectations(s: &LiveScreen) -> Vec<&Expectation> {
     let st = &s.state;
-    // The role this stage names; otherwise the round's first role (presenter, coachee).
-    let role =
-        st.spec(st.pos).and_then(|sp| sp.expects.as_ref()).and_then(|x| x.owner.clone()).or_else(
-            || {
-                display::current_round(st)
-                    .and_then(|_| st.setup.protocol.roles.first().map(|r| r.id.clone()))
-            },
-        );
-    // With several groups, the first holder who has not committed yet in this stage.
-    let owner = role
-        .and_then(|role| {
-            let holders = display::holders(st, &role);
-            let done =
-                |name: &String| st.commitments.iter().any(|c| c.pos == st.pos && c.owner == *name);
-            holders.iter().find(|n| !done(n)).or(holders.first()).cloned()
-        })
-        .unwrap_or_default();
-    Form {
-        kind: FormKind::Commitment,
-        fields: vec![
-            Field { label: "Who", value: owner, secret: false },
-            Field { label: "Will", value: String::new(), secret: true },
-            Field {
-                label: "By (optional: a date or \"2 weeks\")",
-                value: String::new(),
-                secret: false,
-            },
-        ],
-        focus: 1,
-        // Commitments, like notes, are never shown on the projected screen: F2 shows them.
-        masked: true,
+    st.spec(st.pos).map(|sp| Protocol::expected_records(sp).collect()).unwrap_or_default()
+}
+
+/// The labels a "For" field offers for a form of this kind: the stage's expected records of the
+/// kind, when it expects several records in all (and each has its id); none otherwise.
+pub fn choices(s: &LiveScreen, kind: RecordKind) -> Vec<(String, String)> {
+    let all = expectations(s);
+    if all.len() < 2 {
+        return Vec::new();
+    }
+    all.iter()
+        .filter(|x| x.record == kind)
+        .filter_map(|x| x.id.clone().map(|id| (id, x.label.clone())))
+        .collect()
+}
+
+/// The label of the first record of this kind still missing, else the first of the kind, for a
+/// new form's "For" field; `None` when the form has no such field.
+fn first_choice(s: &LiveScreen, kind: RecordKind) -> Option<String> {
+    let choices = choices(s, kind);
+    let st = &s.state;
+    let missing = st.missing_records(st.pos);
+    choices
+        .iter()
+        .find(|(id, _)| missing.iter().any(|r| r.id.as_deref() == Some(id.as_str())))
+        .or(choices.first())
+        .map(|(_, label)| label.clone())
+}
+
+/// The expected record a form is for: the one its "For" field names, or the stage's only one of
+/// the form's kind.
+pub fn chosen<'a>(s: &'a LiveScreen, form: &Form) -> Option<&'a Expectation> {
+    let kind = match form.kind {
+        FormKind::Record | FormKind::Note => RecordKind::Note,
+        FormKind::Commitment => RecordKind::Commitment,
+        _ => return None,
+    };
+    let all = expectations(s);
+    match form.fields.iter().find(|f| f.label == FOR) {
+        Some(f) => {
+            all.into_iter().find(|x| x.record == kind && x.id.is_some() && x.label == f.value)
+        }
+        None if form.kind == FormKind::Note => None,
+        None => match all.as_slice() {
+            [x] if x.record == kind => Some(*x),
+            _ => None,
+        },
     }
 }
 
-/// The form the stage's expected record needs: a note-type record, or a commitment.
+/// The id of the record a form is for, to send with it (format 2 stages with several records).
+pub fn chosen_id(s: &LiveScreen, form: &Form) -> Option<String> {
+    if form.fields.iter().any(|f| f.label == FOR) { chosen(s, form)?.id.clone() } else { None }
+}
+
+/// Moves the "For" field to the next (`forward`) or previous record it offers, and marks the
+/// fields that record requires. Returns whether the form has such a field in focus.
+pub fn cycle(s: &LiveScreen, form: &mut Form, forward: bool) -> bool {
+    let kind =
+        if form.kind == FormKind::Commitment { RecordKind::Commitment } else { RecordKind::Note };
+    let choices = choices(s, kind);
+    let Some(field) = form.fields.get_mut(form.focus).filter(|f| f.label == FOR) else {
+        return false;
+    };
+    if choices.is_empty() {
+        return false;
+    }
+    let n = choices.len();
+    let at = choices.iter().position(|(_, l)| *l == field.value).unwrap_or(0);
+    let next = if forward { (at + 1) % n } else { (at + n - 1) % n };
+    field.value.clone_from(&choices[next].1);
+    mark_required(s, form);
+    // A record each participant makes starts with the first person without one.
+    if let Some(name) = first_without(s, form) {
+        let whose = [ABOUT, ABOUT_REQUIRED, "Who"];
+        if let Some(f) = form.fields.iter_mut().find(|f| whose.contains(&f.label)) {
+            f.value = name;
+        }
+    }
+    true
+}
+
+/// Labels "By" and "About" "(required)" when the chosen record requires them.
+fn mark_required(s: &LiveScreen, form: &mut Form) {
+    let x = chosen(s, form);
+    let mut require = x.map(|x| x.require.clone()).unwrap_or_default();
+    // A note for each participant is for the person it is about.
+    if x.is_some_and(|x| x.record == RecordKind::Note && x.per.is_some()) {
+        require.push(RecordField::About);
+    }
+    for f in &mut form.fields {
+        if f.label == BY || f.label == BY_REQUIRED {
+            f.label = if require.contains(&RecordField::Due) { BY_REQUIRED } else { BY };
+        }
+        if f.label == ABOUT || f.label == ABOUT_REQUIRED {
+            f.label = if require.contains(&RecordField::About) { ABOUT_REQUIRED } else { ABOUT };
+        }
+    }
+}
+
+/// A field's value by its label (either wording of a field marked required).
+pub fn value_of(form: &Form, labels: &[&str]) -> Option<String> {
+    form.fields.iter().find(|f| labels.contains(&f.label)).map(|f| f.value.trim().to_string())
+}
+
+/// The commitment form, with the owner preset to the role the stage names (e.g. the coachee
+/// of the first group), or for a record each participant makes, the first without one.
+pub fn commitment(s: &LiveScreen) -> Form {
+    let st = &s.state;
+    let mut form = Form {
+        kind: FormKind::Commitment,
+        fields: Vec::new(),
+        focus: 0,
+        // Commitments, like notes, are never shown on the projected screen: F2 shows them.
+        masked: true,
+    };
+    if let Some(label) = first_choice(s, RecordKind::Commitment) {
+        form.fields.push(Field { label: FOR, value: label, secret: false });
+    }
+    let x = chosen(s, &form);
+    let per_person = first_without(s, &form);
+    // The role this stage names; otherwise the round's first role (presenter, coachee).
+    let role = x
+        .and_then(|x| x.owner.clone())
+        .or_else(|| {
+            st.spec(st.pos).and_then(|sp| sp.expects.as_ref()).and_then(|x| x.owner.clone())
+        })
+        .or_else(|| {
+            display::current_round(st)
+                .and_then(|_| st.setup.protocol.roles.first().map(|r| r.id.clone()))
+        });
+    // With several groups, the first holder who has not committed yet in this stage.
+    let owner = per_person
+        .or_else(|| {
+            role.and_then(|role| {
+                let holders = display::holders(st, &role);
+                let done = |name: &String| {
+                    st.commitments.iter().any(|c| c.pos == st.pos && c.owner == *name)
+                };
+                holders.iter().find(|n| !done(n)).or(holders.first()).cloned()
+            })
+        })
+        .unwrap_or_default();
+    form.fields.extend([
+        Field { label: "Who", value: owner, secret: false },
+        Field { label: "Will", value: String::new(), secret: true },
+        Field { label: BY, value: String::new(), secret: false },
+    ]);
+    form.focus = form.fields.len() - 2;
+    mark_required(s, &mut form);
+    form
+}
+
+/// The form the stage's first missing record needs: a note-type record, or a commitment.
 pub fn expected_record(s: &LiveScreen) -> Form {
-    let kind = s.state.spec(s.state.pos).and_then(|sp| sp.expects.as_ref()).map(|x| x.record);
+    let st = &s.state;
+    let kind = st.missing_records(st.pos).first().map(|r| r.kind);
     if kind == Some(RecordKind::Note) { note(s) } else { commitment(s) }
 }
 
@@ -179,13 +339,12 @@ pub fn saved_message(kind: &FormKind) -> String {
 
 /// The form's title: what it records.
 pub fn title(s: &LiveScreen, form: &Form) -> String {
-    let st = &s.state;
     match form.kind {
         FormKind::Note => "Private note".into(),
-        FormKind::Record => st
-            .spec(st.pos)
-            .and_then(|sp| sp.expects.as_ref())
-            .map_or_else(|| "Record".to_string(), |x| sanitize(&x.label)),
+        FormKind::Record if form.fields.iter().any(|f| f.label == FOR) => "Record".into(),
+        FormKind::Record => {
+            chosen(s, form).map_or_else(|| "Record".to_string(), |x| sanitize(&x.label))
+        }
         FormKind::Commitment => "Commitment".into(),
         FormKind::FollowUp { .. } => "Follow-up".into(),
         FormKind::AgreedBy { .. } => "Who agreed?".into(),

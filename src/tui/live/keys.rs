@@ -41,6 +41,8 @@ pub enum Action {
     Leave,
     SaveElsewhere,
     CarryOn,
+    // End without everyone's record?
+    EndAnyway,
     // Leave this stage?
     AddRecord,
     MoveOn,
@@ -61,6 +63,9 @@ pub enum Action {
     Submit,
     NextField,
     PreviousField,
+    /// On a form's "For" field: the next (or previous) record the stage expects.
+    NextChoice,
+    PreviousChoice,
     DeleteChar,
     ClearField,
     Dismiss,
@@ -194,6 +199,12 @@ pub const QUIT: &[Binding<Action>] = &[
     bind(&[ESC, ch('q'), ctrl('c')], Action::CarryOn, "Esc", "carry on", "carry on", true),
 ];
 
+/// Ending the session while a record each participant makes is missing.
+pub const END_WITHOUT: &[Binding<Action>] = &[
+    bind(&[ch('e')], Action::EndAnyway, "e", "end", "end without them (this is logged)", true),
+    bind(&[ESC, ch('q'), ctrl('c')], Action::CarryOn, "Esc", "carry on", "carry on", true),
+];
+
 /// Leaving a stage whose expected record is missing.
 pub const LEAVE: &[Binding<Action>] = &[
     bind(&[ch('a')], Action::AddRecord, "a", "add", "add it now", true),
@@ -285,6 +296,22 @@ pub const FORM: &[Binding<Action>] = &[
     bind(&[ENTER], Action::Submit, "Enter", "save", "next field; on the last field, save", true),
     bind(&[key(KeyCode::Tab), DOWN], Action::NextField, "Tab", "next field", "next field", true),
     bind(&[key(KeyCode::BackTab), UP], Action::PreviousField, "", "", "previous field", false),
+    bind(
+        &[RIGHT],
+        Action::NextChoice,
+        "→",
+        "choose",
+        "on the \"For\" field: the next record the stage expects",
+        false,
+    ),
+    bind(
+        &[LEFT],
+        Action::PreviousChoice,
+        "",
+        "",
+        "on the \"For\" field: the previous record the stage expects",
+        false,
+    ),
     bind(
         &[key(KeyCode::Backspace)],
         Action::DeleteChar,

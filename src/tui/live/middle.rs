@@ -81,6 +81,9 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     if st.spec(st.pos).is_some_and(|sp| sp.follow_up) {
         rows.extend(wrap(&follow_up_line(app), width));
     }
+    for line in record_lines(app) {
+        rows.extend(wrap(&line, width));
+    }
     if let Some(r) = display::roles_round(st) {
         let table = display::roles_in_round(st, r);
         let many = table.len() > 1;
@@ -157,6 +160,43 @@ pub(super) fn prompt_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// An optional stage says so; a stage with format 2 records (several, one per person, or with a
+/// required field) lists each with what is done, in words: "✓ done: Problem and desired
+/// outcome", "missing: Gap task (3 of 5 people; missing: Dev, Eve)". A format 1 stage's one
+/// record is asked for when the stage is left, as before.
+fn record_lines(app: &LiveScreen) -> Vec<Line<'static>> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let Some(spec) = st.spec(st.pos) else { return Vec::new() };
+    let mut lines = Vec::new();
+    if spec.optional {
+        let (key, _) = hint(LIVE, &Action::Skip).unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled("Optional stage: ", t.title()),
+            Span::raw(format!("run it, or skip it with {key}; nothing is asked")),
+        ]));
+    }
+    let all: Vec<_> = crate::protocol::Protocol::expected_records(spec).collect();
+    let format2 = all.len() > 1 || all.iter().any(|x| x.per.is_some() || !x.require.is_empty());
+    if !format2 {
+        return lines;
+    }
+    for r in st.record_progress(st.pos) {
+        let (mark, word, style) = if r.done() {
+            ("✓ ", "done", t.muted())
+        } else if spec.optional {
+            ("· ", "not yet (optional)", t.muted())
+        } else {
+            ("· ", "missing", t.title())
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark}{word}: "), style),
+            Span::raw(sanitize(&r.describe())),
+        ]));
+    }
+    lines
 }
 
 /// Counts only (commitments are never shown on the projected screen): "Follow-up: 2 of 3

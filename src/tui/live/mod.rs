@@ -137,9 +137,18 @@ impl LiveScreen {
     /// Applies an event already on disk (the mirror, resume) with its screen effects.
     pub fn apply_event(&mut self, e: &Stamped, now: Now) {
         apply(&mut self.state, e);
-        match e.event {
-            Event::WarningReached { .. } => self.bells = self.bells.saturating_add(1),
+        match &e.event {
+            // Format 2: a timed cue rings as a warning does.
+            Event::WarningReached { .. } | Event::CueReached { .. } => {
+                self.bells = self.bells.saturating_add(1);
+            }
             Event::TimeUp { .. } => self.bells = self.bells.saturating_add(2),
+            // Format 2: a session marker that is a warning.
+            Event::MarkerReached { index, .. }
+                if self.state.setup.protocol.markers.get(*index).is_some_and(|m| m.warn) =>
+            {
+                self.bells = self.bells.saturating_add(1);
+            }
             Event::StageEntered { .. } if self.opts.flash => {
                 self.flash_until = Some(now.mono + FLASH_MS);
             }

@@ -4,8 +4,6 @@
 //! in a panel at the bottom of the screen so the clock and the cues stay in view. Their state,
 //! and how each is drawn; every key line comes from its binding table in [`super::keys`].
 
-use std::fmt::Write as _;
-
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -13,7 +11,9 @@ use ratatui::text::{Line, Span};
 
 use super::LiveScreen;
 use super::form::{self, Form};
-use super::keys::{AGREEMENT, Action, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT, START};
+use super::keys::{
+    AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT, START,
+};
 use super::start_card::roster_lines;
 use crate::session::Status;
 use crate::text::sanitize;
@@ -30,6 +30,9 @@ pub enum Overlay {
     Quit,
     /// The stage's expected record is missing: add it, leave anyway, or stay.
     ConfirmLeave,
+    /// Ending the session while records each participant makes are missing: end anyway, or
+    /// carry on.
+    ConfirmEnd,
     /// Under a group-agreement policy: has the group agreed to this extension?
     Agreement {
         by_ms: u64,
@@ -73,6 +76,7 @@ pub fn panel(s: &LiveScreen, width: u16) -> Option<Panel> {
             ("Quit?".to_string(), question_lines(t, QUIT, offered))
         }
         Overlay::ConfirmLeave => ("Leave this stage?".to_string(), leave_lines(s)),
+        Overlay::ConfirmEnd => ("End without them?".to_string(), end_lines(s)),
         Overlay::Agreement { by_ms } => {
             let mut lines = vec![Line::from(format!(
                 "Extend by {} min? This stage runs longer only with the group's agreement.",
@@ -213,18 +217,28 @@ fn norms_lines(s: &LiveScreen) -> Vec<Line<'static>> {
     lines
 }
 
-/// What is missing (with several groups, how many have it), then the answers.
+/// What is missing (with several groups or one per person, how many have it), then the
+/// answers.
 fn leave_lines(s: &LiveScreen) -> Vec<Line<'static>> {
     let st = &s.state;
-    let mut label = st
-        .spec(st.pos)
-        .and_then(|sp| sp.expects.as_ref())
-        .map_or_else(String::new, |x| sanitize(&x.label));
-    if let Some((have, need)) = st.expected_progress(st.pos).filter(|(_, n)| *n > 1) {
-        let _ = write!(label, " ({have} of {need} groups)");
-    }
-    let mut lines = vec![Line::from(format!("Not recorded yet: {label}."))];
+    let missing: Vec<String> =
+        st.missing_records(st.pos).iter().map(|r| sanitize(&r.describe())).collect();
+    let mut lines = vec![Line::from(format!("Not recorded yet: {}.", missing.join("; ")))];
     lines.extend(question_lines(s.opts.theme, LEAVE, |_| true));
+    lines
+}
+
+/// The records each participant makes that are missing in the session, then the answers.
+fn end_lines(s: &LiveScreen) -> Vec<Line<'static>> {
+    let mut missing: Vec<String> = Vec::new();
+    for (_, r) in s.state.missing_per_person() {
+        let d = sanitize(&r.describe());
+        if !missing.contains(&d) {
+            missing.push(d);
+        }
+    }
+    let mut lines = vec![Line::from(format!("Not recorded yet: {}.", missing.join("; ")))];
+    lines.extend(question_lines(s.opts.theme, END_WITHOUT, |_| true));
     lines
 }
 

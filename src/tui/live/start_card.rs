@@ -108,12 +108,23 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
     let p = &st.setup.protocol;
     let mut plan: Vec<Line> = vec![Line::from(Span::styled("Stages", t.title()))];
     let mut any_suggested = false;
+    // A duration range shows as one: planned at its lower end, up to its upper end; the column
+    // is as wide as the widest.
+    let duration = |i: usize| {
+        let c = &st.clocks[i];
+        let (low, range) = (c.planned_ms / 1000, c.range_ms / 1000);
+        if range > 0 {
+            format!("{}-{}", clock(low, Minutes::Padded), clock(low + range, Minutes::Padded))
+        } else {
+            clock(low, Minutes::Padded)
+        }
+    };
+    let column = (0..st.stages.len()).map(|i| duration(i).len()).max().unwrap_or(0).max(7);
     for (i, r) in st.stages.iter().enumerate() {
         if r.round.is_some_and(|x| x > 0) {
             continue;
         }
         let Some(spec) = st.spec(i) else { continue };
-        let secs = st.clocks[i].planned_ms / 1000;
         let mark = if spec.timing == Timing::Suggested && !st.setup.overrides.contains_key(&spec.id)
         {
             any_suggested = true;
@@ -122,9 +133,10 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             ""
         };
         let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
+        let optional = if spec.optional { " (optional)" } else { "" };
         plan.push(Line::from(format!(
-            "  {:>7}{mark:2} {}{each}",
-            clock(secs, Minutes::Padded),
+            "  {:>column$}{mark:2} {}{optional}{each}",
+            duration(i),
             sanitize(&spec.title())
         )));
     }

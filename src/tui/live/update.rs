@@ -13,13 +13,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::form::{self, Form, FormKind};
 use super::keys::{
-    AGREEMENT, Action, FOLLOW_UP, FORM, LEAVE, LIVE, MIRROR, NOT_IN_SESSION, QUIT, START,
+    AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, MIRROR, NOT_IN_SESSION, QUIT,
+    START,
 };
 use super::overlay::and_list;
 use super::{Exit, LiveScreen, Overlay, STEP_MS};
 use crate::protocol::{ExtensionPolicy, OrderRule};
-use crate::session::decide::extension_rule;
-use crate::session::{Agreement, Command, Now, Status};
+use crate::session::decide::{extension_rule, slot_overrun};
+use crate::session::{Agreement, Command, Now, Rejection, Status};
 use crate::tui::keys::{self, Binding};
 
 /// What the loop must do after an action.
@@ -28,8 +29,11 @@ pub enum Intent {
     None,
     /// Decide a command; write its events to the log, then apply and show them.
     Exec(Box<Exec>),
-    /// End the session (unless it has ended), then leave the screen.
+    /// End the session (unless it has ended), then leave the screen; when records each
+    /// participant makes are missing, ask first ([`Overlay::ConfirmEnd`]).
     End,
+    /// End the session without the records each participant makes (confirmed), then leave.
+    EndAnyway,
     /// Leave the session to resume later. Leaving on purpose pauses the clock first, so the time
     /// away is not counted against the stage; after a crash it is (the room went on).
     Leave,
@@ -75,6 +79,7 @@ pub fn tables_in_force(s: &LiveScreen) -> &'static [&'static [Binding<Action>]] 
         Overlay::Help | Overlay::Norms | Overlay::Roster => &[],
         Overlay::Quit => &[QUIT],
         Overlay::ConfirmLeave => &[LEAVE],
+        Overlay::ConfirmEnd => &[END_WITHOUT],
         Overlay::Agreement { .. } => &[AGREEMENT],
         Overlay::Form(_) => &[FORM],
         Overlay::FollowUp { .. } => &[FOLLOW_UP],
@@ -152,6 +157,17 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
         }
         Overlay::Quit => quit(s, action),
         Overlay::ConfirmLeave => confirm_leave(s, action),
+        Overlay::ConfirmEnd => match action {
+            Action::EndAnyway => {
+                s.overlay = Overlay::None;
+                Intent::EndAnyway
+            }
+            Action::CarryOn => {
+                s.overlay = Overlay::None;
+                Intent::None
+            }
+            _ => Intent::None,
+        },
         Overlay::Agreement { by_ms } => agreement(s, action, by_ms),
         Overlay::Form(f) => form(s, action, f),
         Overlay::FollowUp { selected } => follow_up(s, action, selected),
@@ -250,12 +266,9 @@ fn running(s: &mut LiveScreen, action: Action) -> Intent {
         Action::Next => return Intent::exec(Command::Next { force: false }),
         Action::Skip => return Intent::exec(Command::Skip),
         Action::Back => return Intent::exec(Command::Back),
-        Action::Extend => match extension_rule(st) {
-            ExtensionPolicy::GroupAgreement => {
-                s.overlay = Overlay::Agreement { by_ms: STEP_MS };
-            }
-            _ => return Intent::exec(Command::Extend { by_ms: STEP_MS, agreement: None }),
-        },
+        // Whether to ask "Has the group agreed?" depends on the time (a round's slot): `perform`
+        // decides, with the moment.
+        Action::Extend => return Intent::exec(Command::Extend { by_ms: STEP_MS, agreement: None }),
         Action::Shorten => return Intent::exec(Command::Shorten { by_ms: STEP_MS }),
         Action::Note => s.overlay = Overlay::Form(form::note(s)),
         Action::Commit => s.overlay = Overlay::Form(form::commitment(s)),
@@ -361,6 +374,12 @@ fn form(s: &mut LiveScreen, action: Action, mut f: Form) -> Intent {
             return Intent::None;
         }
         Action::ToggleText => f.masked = !f.masked,
+        Action::NextChoice => {
+            form::cycle(s, &mut f, true);
+        }
+        Action::PreviousChoice => {
+            form::cycle(s, &mut f, false);
+        }
         Action::NextField => f.focus = (f.focus + 1) % f.fields.len(),
         Action::PreviousField => f.focus = (f.focus + f.fields.len() - 1) % f.fields.len(),
         Action::Submit if f.focus + 1 < f.fields.len() => f.focus += 1,
@@ -395,8 +414,13 @@ pub fn roster_name(s: &LiveScreen, typed: &str) -> Option<String> {
 /// The names a form gives (who a note is about, who commits, who agreed), as typed.
 fn named(f: &Form) -> Vec<String> {
     let value = |i: usize| f.fields.get(i).map_or("", |field| field.value.trim());
+    let by_label = |labels: &[&str]| {
+        f.fields.iter().find(|field| labels.contains(&field.label)).map_or("", |x| x.value.trim())
+    };
     let names = match f.kind {
-        FormKind::Note | FormKind::Commitment => vec![value(0)],
+        FormKind::Note => vec![value(0)],
+        FormKind::Commitment => vec![by_label(&["Who"])],
+        FormKind::Record => vec![by_label(&[form::ABOUT, form::ABOUT_REQUIRED])],
         FormKind::AgreedBy { .. } => value(0).split(',').map(str::trim).collect(),
         _ => vec![],
     };
@@ -434,24 +458,26 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
             }
         }
         FormKind::Record => Command::AddNote {
-            text: value(0).unwrap_or_default(),
-            about: None,
+            text: form::value_of(&f, &[form::RECORD]).unwrap_or_default(),
+            about: form::value_of(&f, &[form::ABOUT, form::ABOUT_REQUIRED])
+                .filter(|a| !a.is_empty())
+                .map(as_roster),
             group: None,
             private: false,
-            record: None,
+            record: form::chosen_id(s, &f),
         },
         FormKind::Commitment => {
-            let owner = as_roster(value(0).unwrap_or_default());
+            let owner = as_roster(form::value_of(&f, &["Who"]).unwrap_or_default());
             // Attach it to the owner's group when the session runs several.
             let group = (s.state.groups.len() > 1)
                 .then(|| s.state.groups.iter().position(|g| g.contains(&owner)))
                 .flatten();
             Command::AddCommitment {
                 owner,
-                text: value(1).unwrap_or_default(),
-                due: value(2).filter(|d| !d.is_empty()),
+                text: form::value_of(&f, &["Will"]).unwrap_or_default(),
+                due: form::value_of(&f, &[form::BY, form::BY_REQUIRED]).filter(|d| !d.is_empty()),
                 group,
-                record: None,
+                record: form::chosen_id(s, &f),
             }
         }
         FormKind::FollowUp { session, id, status } => Command::UpdateCommitment {
@@ -492,6 +518,20 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
         Intent::None => {}
         Intent::Exec(exec) => {
             let Exec { command, said, refused } = *exec;
+            if let Command::Extend { by_ms, agreement: None } = command
+                && s.state.status == Status::Running
+                && extension_rule(&s.state, by_ms, now.mono) == ExtensionPolicy::GroupAgreement
+            {
+                // Why, when it is the round's slot that needs it: "This would take Ann's slot
+                // past its 30:00: the group must agree."
+                s.message =
+                    slot_overrun(&s.state, by_ms, s.state.effective(now.mono)).map(|slot| {
+                        Rejection::SlotNeedsAgreement { slot: slot.name, planned: slot.planned }
+                            .to_string()
+                    });
+                s.overlay = Overlay::Agreement { by_ms };
+                return;
+            }
             match s.exec(command, now) {
                 Ok(()) => {
                     if said.is_some() {
@@ -508,7 +548,19 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
         }
         Intent::End => {
             if !matches!(s.state.status, Status::Ended(_)) {
-                let r = s.exec(Command::End, now);
+                match s.exec(Command::End, now) {
+                    Err(Rejection::NotRecordedAtEnd { .. }) => {
+                        s.overlay = Overlay::ConfirmEnd;
+                        return;
+                    }
+                    r => s.say(r),
+                }
+            }
+            finish(s, Exit::Ended);
+        }
+        Intent::EndAnyway => {
+            if !matches!(s.state.status, Status::Ended(_)) {
+                let r = s.exec(Command::EndAnyway, now);
                 s.say(r);
             }
             finish(s, Exit::Ended);

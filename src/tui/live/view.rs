@@ -137,7 +137,7 @@ struct Items {
 }
 
 impl Items {
-    fn new(app: &LiveScreen, phase: Phase, remaining: i64, w: u16) -> Self {
+    fn new(app: &LiveScreen, phase: Phase, remaining: i64, mono: u64, w: u16) -> Self {
         let t = app.opts.theme;
         let banner = app
             .log_banner()
@@ -154,8 +154,8 @@ impl Items {
             .map(|m| Line::from(Span::styled(cut(&sanitize(m), usize::from(w)), t.title())));
         Self {
             banner,
-            state: state_line(app, phase, remaining, w),
-            cues: middle::cue_rows(app, w),
+            state: state_line(app, phase, remaining, mono, w),
+            cues: cue_banner(app, w).into_iter().chain(middle::cue_rows(app, w)).collect(),
             panel,
             beside,
             groups: middle::group_rows(app, col),
@@ -179,7 +179,7 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
     let remaining = display::remaining(st, mono);
     let time = display::countdown_text(remaining);
     let sizes = clock_sizes(&time, area.width);
-    let items = Items::new(app, phase, remaining, area.width);
+    let items = Items::new(app, phase, remaining, mono, area.width);
     let groups = count(&items.groups);
     let prompts = count(&items.prompts);
     let r = layout::allocate(&Wants {
@@ -346,8 +346,9 @@ fn waiting_for(app: &LiveScreen) -> Option<Vec<String>> {
     if !st.setup.auto_advance || st.has_expected_record(st.pos) {
         return None;
     }
-    let x = st.spec(st.pos)?.expects.as_ref()?;
-    let action = if x.record == RecordKind::Note { Action::Note } else { Action::Commit };
+    // The first record still missing (format 2 stages can expect several).
+    let x = st.missing_records(st.pos).into_iter().next()?;
+    let action = if x.kind == RecordKind::Note { Action::Note } else { Action::Commit };
     let (key, _) = hint(LIVE, &action)?;
     let mut label = sanitize(&x.label);
     if let Some(first) = label.chars().next() {
@@ -362,8 +363,49 @@ fn waiting_for(app: &LiveScreen) -> Option<Vec<String>> {
     ])
 }
 
+/// Format 2: the timed cue that fired last in this stage, as a banner above the Speak and
+/// Silent lines, naming as many of its role's holders as fit: "CUE · Observer (Cat): remind
+/// the coach, a few minutes left". It stays until the next cue or the next stage.
+fn cue_banner(app: &LiveScreen, cols: u16) -> Vec<Line<'static>> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let Some(cue) = display::shown_cue(st) else { return Vec::new() };
+    let message = sanitize(&cue.message);
+    let held = cue.names;
+    let mut texts = Vec::new();
+    if let Some(label) = cue.label {
+        let label = sanitize(&label);
+        if held.is_empty() {
+            texts.push(format!("CUE · {label}: {message}"));
+        } else {
+            texts.extend(
+                names::ways(held.len())
+                    .into_iter()
+                    .map(|way| format!("CUE · {label} ({}): {message}", names::write(&held, way))),
+            );
+        }
+    }
+    texts.push(format!("CUE · {message}"));
+    let text = texts
+        .iter()
+        .find(|t| width(t) <= usize::from(cols))
+        .or(texts.first())
+        .cloned()
+        .unwrap_or_default();
+    wrap(&Line::from(Span::styled(text, t.title())), cols)
+        .into_iter()
+        .map(|l| l.alignment(Alignment::Center))
+        .collect()
+}
+
 /// The state in words under the clock (none while simply running).
-fn state_line(app: &LiveScreen, phase: Phase, remaining: i64, cols: u16) -> Option<Line<'static>> {
+fn state_line(
+    app: &LiveScreen,
+    phase: Phase,
+    remaining: i64,
+    mono: u64,
+    cols: u16,
+) -> Option<Line<'static>> {
     let st = &app.state;
     let texts: Vec<String> = match phase {
         Phase::WrapUp => {
@@ -392,10 +434,23 @@ fn state_line(app: &LiveScreen, phase: Phase, remaining: i64, cols: u16) -> Opti
             texts.push(format!("WRAP UP · {left} left"));
             texts
         }
+        Phase::InRange(past) => {
+            let text = display::in_range_text(st, past)?;
+            let short = format!("IN RANGE +{}", clock(past / 1000, Minutes::Plain));
+            vec![text, short]
+        }
         Phase::Time | Phase::Over(_) => {
+            // Past a duration range's upper end, say which end it is over.
+            let upper = st
+                .clock()
+                .filter(|c| c.range_ms > 0)
+                .map(|c| format!(", past {}", clock(c.upper_ms() / 1000, Minutes::Plain)))
+                .unwrap_or_default();
             let head = match phase {
-                Phase::Over(ms) => format!("TIME · +{} OVER", clock(ms / 1000, Minutes::Plain)),
-                _ => "TIME".to_string(),
+                Phase::Over(ms) => {
+                    format!("TIME · +{} OVER{upper}", clock(ms / 1000, Minutes::Plain))
+                }
+                _ => format!("TIME{upper}"),
             };
             if let Some(wait) = waiting_for(app) {
                 let mut texts: Vec<String> = wait.iter().map(|w| format!("{head} · {w}")).collect();
@@ -404,7 +459,7 @@ fn state_line(app: &LiveScreen, phase: Phase, remaining: i64, cols: u16) -> Opti
             } else if let Phase::Over(_) = phase {
                 vec![head]
             } else {
-                let what = match extension_rule(st) {
+                let what = match extension_rule(st, super::STEP_MS, mono) {
                     ExtensionPolicy::Free => "move on, or extend",
                     ExtensionPolicy::GroupAgreement => "move on, or extend if the group agrees",
                     ExtensionPolicy::NotAllowed => "move on: this stage cannot be extended",
@@ -519,9 +574,16 @@ fn session_line(
         _ => "Last stage".to_string(),
     };
     let sep = 3;
-    let mut spans = vec![Span::raw(cut(&next, cols))];
-    let mut used = width(&next);
-    for part in [ends, counts] {
+    // Format 2: the session marker reached last comes first, and is never dropped.
+    let marker = display::marker_text(st).map(|m| sanitize(&m));
+    let mut parts = vec![next, ends, counts];
+    let (first, style) = match marker {
+        Some(m) => (m, t.title()),
+        None => (parts.remove(0), Style::new()),
+    };
+    let mut spans = vec![Span::styled(cut(&first, cols), style)];
+    let mut used = width(&first);
+    for part in parts {
         if used + sep + width(&part) > cols {
             break;
         }
