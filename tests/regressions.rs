@@ -118,6 +118,7 @@ fn the_commitment_form_presets_the_next_coachee_without_a_commitment() {
     rig.press('a');
     rig.type_text("Try paired reading");
     rig.code(KeyCode::Enter);
+    rig.type_text("2 weeks"); // the triad's commitment needs its time frame
     rig.code(KeyCode::Enter);
     assert_eq!(rig.app.state.commitments[0].owner, "Ann");
     assert_eq!(rig.app.state.commitments[0].group, Some(0));
