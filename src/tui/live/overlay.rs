@@ -79,7 +79,7 @@ pub fn panel(s: &LiveScreen, width: u16) -> Option<Panel> {
         Overlay::ConfirmEnd => ("End without them?".to_string(), end_lines(s)),
         Overlay::Agreement { by_ms } => {
             let mut lines = vec![Line::from(format!(
-                "Extend by {} min? This stage runs longer only with the group's agreement.",
+                "Extend by {} min? Only with the group's agreement.",
                 by_ms / 60_000
             ))];
             lines.extend(question_lines(t, AGREEMENT, |_| true));
