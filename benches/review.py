@@ -2,12 +2,15 @@
 """The review budgets of issue 14, measured on convene's own process at 100 and 100,000 logs.
 
 Usage: benches/review.py [SIZE ...]        (default: 100 100000; 100 300 with CONVENE_BENCH_QUICK=1)
+       CONVENE_BENCH_LAYOUT=flat benches/review.py ...   (every log in sessions/ itself, as
+                                                          before month folders)
 
 Uses target/release/convene (or $CONVENE_BIN) and target/release/examples/gen_logs (or
-$CONVENE_GEN; built if missing). Data sets are made once with `gen_logs --seed 7` under
-$CONVENE_BENCH_DIR (default /tmp/convene-bench) and kept for the next run; every index lives
-in a cache folder of its own there. Each figure is the wall time of one convene process, from
-its start to its exit (or to its first frame, on a pseudo-terminal of 120x40), and its peak
+$CONVENE_GEN; built if missing). Data sets are made once with `gen_logs --seed 7` (`--flat`
+for the flat layout) under $CONVENE_BENCH_DIR (default /tmp/convene-bench), as months-N or
+flat-N, and kept for the next run; every index lives in a cache folder of its own there
+(cache-months-N, cache-flat-N), made anew by each run. Each figure is the wall time of one
+convene process, from its start to its exit (or to its first frame, on a pseudo-terminal of 120x40), and its peak
 RSS from the kernel (GNU time's %M, or VmHWM at the first frame): the median time of several
 runs and the largest peak, unless said otherwise.
 
@@ -16,6 +19,8 @@ Measured, for each size:
   update after one new session          `logs show NEW` just after a new log was made an hour
                                         ago (as `convene run` finds it when it ends), the
                                         command after it, and just after a log arrived by sync
+                                        (written elsewhere, renamed in); in the month layout the
+                                        new log goes into the fullest month folder
   logs show ID / logs export ID         an index already up to date
   logs list --person X, report, actions
   run action-learning --group X         to its first frame (READY), the index up to date, and
@@ -32,21 +37,42 @@ binary = os.path.abspath(os.environ.get("CONVENE_BIN", f"target/{profile}/conven
 gen = os.path.abspath(os.environ.get("CONVENE_GEN", f"target/{profile}/examples/gen_logs"))
 root = os.environ.get("CONVENE_BENCH_DIR", "/tmp/convene-bench")
 TODAY = "2026-11-23"
+flat = os.environ.get("CONVENE_BENCH_LAYOUT") == "flat"
 
 if not os.path.exists(gen):
     cmd = ["cargo", "build", "--locked", "--example", "gen_logs"]
     subprocess.run(cmd + ([] if quick else ["--release"]), check=True)
 
 
+def is_month(name):
+    return len(name) == 7 and name[4] == "-" and (name[:4] + name[5:]).isdigit()
+
+
+def month_folders(sessions):
+    return sorted(d for d in os.listdir(sessions)
+                  if is_month(d) and os.path.isdir(os.path.join(sessions, d)))
+
+
+def files(sessions):
+    """Every file in the sessions folder and its month folders, as paths relative to it."""
+    out = set()
+    for name in os.listdir(sessions):
+        if is_month(name) and os.path.isdir(os.path.join(sessions, name)):
+            out.update(f"{name}/{f}" for f in os.listdir(os.path.join(sessions, name)))
+        else:
+            out.add(name)
+    return out
+
+
 def dataset(n):
-    data = os.path.join(root, f"logs-{n}")
+    data = os.path.join(root, f"{'flat' if flat else 'months'}-{n}")
     sessions = os.path.join(data, "sessions")
-    if os.path.isdir(sessions) and len(os.listdir(sessions)) == n:
+    if os.path.isdir(sessions) and len(files(sessions)) == n:
         return data
     shutil.rmtree(data, ignore_errors=True)
     t0 = time.monotonic()
-    subprocess.run([gen, "--count", str(n), "--out", data, "--seed", "7"], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([gen, "--count", str(n), "--out", data, "--seed", "7"] +
+                   (["--flat"] if flat else []), check=True, stdout=subprocess.DEVNULL)
     print(f"  made {n} logs in {time.monotonic() - t0:.1f} s", flush=True)
     return data
 
@@ -82,7 +108,8 @@ def first_frame(args, env, marker):
     """(seconds, peak RSS in MB) from start to the first frame showing `marker`. A log the
     command starts (`convene run`) is removed again, so the data set stays as made."""
     sessions = os.path.join(env["CONVENE_DATA_DIR"], "sessions")
-    before = set(os.listdir(sessions))
+    before = files(sessions)
+    months_before = set(month_folders(sessions))
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     t0 = time.perf_counter()
@@ -104,9 +131,11 @@ def first_frame(args, env, marker):
     p.wait()
     os.close(master)
     os.close(slave)
-    made = set(os.listdir(sessions)) - before
+    made = files(sessions) - before
     for name in made:
         os.remove(os.path.join(sessions, name))
+    for m in set(month_folders(sessions)) - months_before:
+        os.rmdir(os.path.join(sessions, m))
     if made:
         settle(env)
     return secs, hwm / 1024
@@ -118,7 +147,8 @@ def settle(env):
     in the folder's listing (see docs/benchmarks.md)."""
     folder = os.path.join(env["CONVENE_DATA_DIR"], "sessions")
     hour_ago = time.time() - 3600
-    os.utime(folder, (hour_ago, hour_ago))
+    for d in [folder] + [os.path.join(folder, m) for m in month_folders(folder)]:
+        os.utime(d, (hour_ago, hour_ago))
     subprocess.run([binary, "logs", "list", "--person", "nobody"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
 
@@ -129,25 +159,39 @@ def median(f, n=runs):
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
+def fullest_month(data):
+    """The month folder holding the most logs (None in the flat layout)."""
+    sessions = os.path.join(data, "sessions")
+    months = month_folders(sessions)
+    return max(months, key=lambda m: len(os.listdir(os.path.join(sessions, m))), default=None)
+
+
 def new_log(data, template, k):
-    """A new session arriving in the folder: a copy of a log under a new id."""
+    """A new session arriving in the folder as a sync tool delivers it: a copy of a log under a
+    new id, written beside the folder, then renamed into it (into the fullest month folder, in
+    the month layout). Returns its id, path and folder."""
     with open(template, encoding="utf-8") as f:
         lines = f.read().split("\n")
     header = json.loads(lines[0])
-    new_id = f"20300101-{k // 60000 % 100:02d}{k // 1000 % 60:02d}{k % 60:02d}-000-bnch"
+    month = fullest_month(data)
+    day = f"{month[:4]}{month[5:]}28" if month else "20300101"
+    new_id = f"{day}-{k // 3600 % 24:02d}{k // 60 % 60:02d}{k % 60:02d}-000-bnch"
     header["session"] = new_id
     lines[0] = json.dumps(header, separators=(",", ":"))
-    path = os.path.join(data, "sessions", f"{new_id}.jsonl")
-    with open(path, "w", encoding="utf-8") as f:
+    folder = os.path.join(data, "sessions", *([month] if month else []))
+    tmp = os.path.join(data, f".{new_id}.arriving")
+    with open(tmp, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
-    return new_id, path
+    path = os.path.join(folder, f"{new_id}.jsonl")
+    os.rename(tmp, path)
+    return new_id, path, folder
 
 
 results = {}
 for n in sizes:
     print(f"{n} logs:", flush=True)
     data = dataset(n)
-    cache = os.path.join(root, f"cache-{n}")
+    cache = os.path.join(root, f"cache-{'flat' if flat else 'months'}-{n}")
     shutil.rmtree(cache, ignore_errors=True)
     env = env_for(data, cache)
     r = {}
@@ -163,10 +207,14 @@ for n in sizes:
     r["logs export ID (json)"] = median(
         lambda: run(["logs", "export", some_id, "--format", "json"], env)[:2], 3 * runs + 4)
     added = []
-    folder = os.path.join(data, "sessions")
+    if not flat:
+        month = fullest_month(data)
+        count = len(os.listdir(os.path.join(data, "sessions", month)))
+        print(f"  new logs go into sessions/{month} ({count} logs; "
+              f"{len(month_folders(os.path.join(data, 'sessions')))} month folders)", flush=True)
 
     def one_new(aged):
-        new_id, path = new_log(data, template, len(added))
+        new_id, path, folder = new_log(data, template, len(added))
         added.append(path)
         if aged:
             # As at the end of `convene run`: its log was made when the session started.
@@ -198,7 +246,7 @@ for n in sizes:
     r["convene logs: first frame"] = median(lambda: first_frame(["logs"], env, b"Sessions:"))
 
     def run_after_new():
-        new_id, path = new_log(data, template, 100 + len(added))
+        new_id, path, _ = new_log(data, template, 100 + len(added))
         added.append(path)
         return first_frame(["run", "action-learning", "--group", group, "--people", people], env,
                            b"READY")

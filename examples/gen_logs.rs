@@ -5,7 +5,9 @@
 //! CONVENE_DATA_DIR=/tmp/convene-data convene logs list
 //! ```
 //!
-//! `--out` is a data folder: logs go to `DIR/sessions/`. Every session is driven through the
+//! `--out` is a data folder: logs go to `DIR/sessions/YYYY-MM/`, as convene writes them; with
+//! `--flat`, to `DIR/sessions/` itself, as convene wrote them before month folders (to measure
+//! that layout). Every session is driven through the
 //! real engine (`decide`, `due`, `apply`) and written with the real `LogWriter`, so the files are
 //! genuine; only its syncs to the disk are left out (`LogWriter::create_unsynced`), which makes
 //! 100,000 logs a matter of seconds rather than hours. Each log's modification time is set to
@@ -152,12 +154,15 @@ struct Args {
     count: usize,
     out: PathBuf,
     seed: u64,
+    /// Every log in the sessions folder itself (the layout before month folders).
+    flat: bool,
 }
 
 fn args() -> Result<Args, String> {
     let mut count = None;
     let mut out = None;
     let mut seed = 1;
+    let mut flat = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let mut value = || it.next().ok_or(format!("{a} needs a value"));
@@ -165,12 +170,13 @@ fn args() -> Result<Args, String> {
             "--count" => count = Some(value()?.parse().map_err(|_| "--count: a number")?),
             "--out" => out = Some(PathBuf::from(value()?)),
             "--seed" => seed = value()?.parse().map_err(|_| "--seed: a number")?,
+            "--flat" => flat = true,
             _ => return Err(format!("unknown argument {a}")),
         }
     }
     match (count, out) {
-        (Some(count), Some(out)) => Ok(Args { count, out, seed }),
-        _ => Err("usage: gen_logs --count N --out DIR [--seed S]".into()),
+        (Some(count), Some(out)) => Ok(Args { count, out, seed, flat }),
+        _ => Err("usage: gen_logs --count N --out DIR [--seed S] [--flat]".into()),
     }
 }
 
@@ -226,6 +232,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 let mut rng = Rng(args.seed.wrapping_mul(31).wrapping_add(k as u64));
                 let lib = &lib;
                 let out = &out;
+                let flat = args.flat;
                 sc.spawn(move || -> Result<HashMap<&'static str, usize>, String> {
                     let mut tally = HashMap::new();
                     for _ in 0..quota {
@@ -245,7 +252,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                             .single()
                             .ok_or("time")?;
                         g.next += Duration::days(i64::try_from(rng.between(6, 15)).unwrap_or(7));
-                        let outcome = run_session(out, &protocol, g, when, &mut rng)
+                        let outcome = run_session(out, flat, &protocol, g, when, &mut rng)
                             .map_err(|e| e.to_string())?;
                         *tally.entry(outcome).or_default() += 1;
                     }
@@ -264,6 +271,14 @@ fn main() -> Result<(), Box<dyn Error>> {
             *tally.entry(k).or_default() += v;
         }
     }
+    if args.flat {
+        // The month folders the writer made, now empty.
+        for item in std::fs::read_dir(convene::log::sessions_dir(&args.out))?.flatten() {
+            if item.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = std::fs::remove_dir(item.path());
+            }
+        }
+    }
     let written: usize = tally.values().sum();
     let mut t: Vec<_> = tally.into_iter().collect();
     t.sort_unstable();
@@ -277,6 +292,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 #[allow(clippy::too_many_lines)]
 fn run_session(
     out: &Path,
+    flat: bool,
     protocol: &Protocol,
     g: &mut Group,
     when: DateTime<FixedOffset>,
@@ -301,6 +317,7 @@ fn run_session(
         return Err(e.clone().into());
     }
     let session = w.session.clone();
+    let path = w.path.clone();
     let mut st = SessionState::new(setup);
     let mut mono: u64 = 0;
     let stages = st.stages.len();
@@ -418,11 +435,11 @@ fn run_session(
             // convene stops here: the log simply ends.
             let torn = rng.chance(12);
             drop(w);
-            let path = convene::log::sessions_dir(out).join(format!("{session}.jsonl"));
             if torn {
                 tear(&path)?;
             }
             dated(&path, &st)?;
+            flatten(out, &path, flat)?;
             if torn {
                 return Ok("unfinished, torn");
             }
@@ -433,7 +450,8 @@ fn run_session(
         mono = target;
     }
     drop(w);
-    dated(&convene::log::sessions_dir(out).join(format!("{session}.jsonl")), &st)?;
+    dated(&path, &st)?;
+    flatten(out, &path, flat)?;
     remember(g, &st, &session);
     Ok(match st.status {
         convene::session::Status::Ended(convene::session::Outcome::Completed) => "completed",
@@ -510,6 +528,16 @@ fn dated(path: &Path, st: &SessionState) -> Result<(), Box<dyn Error>> {
         let at = std::time::UNIX_EPOCH
             + std::time::Duration::from_millis(u64::try_from(last.timestamp_millis()).unwrap_or(0));
         std::fs::OpenOptions::new().append(true).open(path)?.set_modified(at)?;
+    }
+    Ok(())
+}
+
+/// With `--flat`, moves a log from its month folder into the sessions folder itself (a rename
+/// keeps its modification time).
+fn flatten(out: &Path, path: &Path, flat: bool) -> Result<(), Box<dyn Error>> {
+    if flat {
+        let name = path.file_name().ok_or("a file name")?;
+        std::fs::rename(path, convene::log::sessions_dir(out).join(name))?;
     }
     Ok(())
 }

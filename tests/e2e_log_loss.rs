@@ -99,7 +99,8 @@ fn a_log_saved_elsewhere_resumes_with_the_command_printed() {
     t.keys("second", &["q", "l"]);
     let screen = wait_text(&t, "second", "EXITED 0");
     let id = resume_id(&screen);
-    assert!(t.data().join("sessions").join(format!("{id}.jsonl")).is_file(), "{screen}");
+    // Put back into its month folder.
+    assert!(convene::log::log_path(&t.data(), &id).is_file(), "{screen}");
     let listed = t.convene(&["resume", "--list"]);
     assert!(String::from_utf8_lossy(&listed.stdout).contains(&id), "{listed:?}");
 }

@@ -60,6 +60,27 @@ fn sessions(data: &Path) -> PathBuf {
     data.join("sessions")
 }
 
+/// Every file in the sessions folder and its month folders.
+fn logs_in(top: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(top).expect("the sessions folder") {
+        let path = e.expect("entry").path();
+        if path.is_dir() {
+            out.extend(
+                std::fs::read_dir(&path).expect("a month folder").map(|e| e.expect("entry").path()),
+            );
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The file name of a log without `.jsonl`.
+fn logs_id(log: &Path) -> String {
+    log.file_stem().expect("stem").to_string_lossy().into_owned()
+}
+
 // ---- the index and the in-memory answers agree ----
 
 #[test]
@@ -286,7 +307,7 @@ fn reviews_run_while_a_live_session_writes_its_log() {
         notes
     });
     // Wait until the header is there, however loaded the machine.
-    let log = sessions(data.path()).join(format!("{live_id}.jsonl"));
+    let log = convene::log::log_path(data.path(), live_id);
     let waited = std::time::Instant::now();
     while std::fs::metadata(&log).map_or(0, |m| m.len()) == 0 {
         assert!(waited.elapsed() < Duration::from_secs(60), "the live log never appeared");
@@ -460,11 +481,17 @@ fn two_machines_write_into_one_folder_and_every_session_is_listed_once_with_ever
     let (cache_a, cache_b) = (tempfile::tempdir().expect("a"), tempfile::tempdir().expect("b"));
     let (mut a, mut b) = (machine("A", cache_a.path()), machine("B", cache_b.path()));
     assert!(a.wait().expect("A").success() && b.wait().expect("B").success());
-    let dir = sessions(shared.path());
-    let mut logs: Vec<PathBuf> =
-        std::fs::read_dir(&dir).expect("shared").map(|e| e.expect("entry").path()).collect();
+    let mut logs = logs_in(&sessions(shared.path()));
     logs.sort();
     assert_eq!(logs.len(), 2 * EACH, "ids never collide, though both machines used the same times");
+    // Every log is in its month folder, and the copies below are made beside it, as a sync
+    // tool makes them.
+    let dir = logs[0].parent().expect("its folder").to_path_buf();
+    assert!(logs.iter().all(|l| l.parent() == Some(dir.as_path())), "{logs:?}");
+    assert_eq!(
+        dir.file_name().and_then(|n| n.to_str()),
+        convene::log::month_of(&logs_id(&logs[0])).as_deref()
+    );
 
     // What sync tools then do: a copy arrives twice, a conflict copy, a copy still arriving
     // (torn), a session that arrives late (after a review has run), and one whose first copy

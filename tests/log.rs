@@ -412,7 +412,12 @@ fn folders_are_0700_and_logs_0600() {
     assert_eq!(mode(&data), 0o700);
     assert_eq!(mode(&sessions_dir(&data)), 0o700);
     assert_eq!(mode(&live.w.path), 0o600);
-    assert_eq!(live.w.path, sessions_dir(&data).join(format!("{}.jsonl", live.w.session)));
+    let month = convene::log::month_of(&live.w.session).expect("an id begins with its date");
+    assert_eq!(mode(&sessions_dir(&data).join(&month)), 0o700, "the month folder too");
+    assert_eq!(
+        live.w.path,
+        sessions_dir(&data).join(month).join(format!("{}.jsonl", live.w.session))
+    );
 
     // A sessions folder that was opened up is made private again; a data folder the user
     // chose, which already existed, keeps its mode.
@@ -506,7 +511,10 @@ fn sessions_started_in_the_same_millisecond_get_distinct_files_in_start_order() 
     assert!(ids.iter().all(|i| *i < "20261123-083000-124"), "and before the next millisecond");
     for w in &writers {
         assert_eq!(w.error, None);
-        assert_eq!(w.path, sessions_dir(tmp.path()).join(format!("{}.jsonl", w.session)));
+        assert_eq!(
+            w.path,
+            sessions_dir(tmp.path()).join("2026-11").join(format!("{}.jsonl", w.session))
+        );
         let log = read_log(&w.path).expect("read");
         assert_eq!(log.header.session, w.session, "the header names the file's session");
         assert_eq!(log.events, vec![]);

@@ -290,7 +290,7 @@ fn a_full_disk_saved_elsewhere_is_never_resumed_from_the_incomplete_log() {
     let o = convene(&data, &["resume", ID]);
     assert_eq!(o.status.code(), Some(2), "resume ID refuses: {}", stdout(&o));
     assert!(!path.exists(), "the incomplete log is set aside");
-    let aside = sessions_dir(&data).join(format!("{ID}.jsonl.incomplete"));
+    let aside = path.with_file_name(format!("{ID}.jsonl.incomplete"));
     assert!(aside.exists(), "and kept, renamed");
 
     // The message names the complete file and the command that resumes it; not the bare id.

@@ -20,7 +20,8 @@ fn regenerate_fixtures() {
     std::fs::create_dir_all(out).expect("fixtures dir");
     for id in ALL {
         let name = format!("{id}.jsonl");
-        std::fs::copy(dir.path().join("sessions").join(&name), out.join(&name)).expect("copy");
+        // Written into month folders; committed flat (the layout of logs from before them).
+        std::fs::copy(convene::log::log_path(dir.path(), id), out.join(&name)).expect("copy");
     }
 }
 

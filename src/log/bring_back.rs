@@ -13,7 +13,8 @@ fn is_prefix_log(old: &[u8], new: &[u8]) -> bool {
 }
 
 /// Puts a log saved elsewhere (after the sessions folder could not be written) back into the
-/// sessions folder, as `<id>.jsonl`, the id read from its header, and returns that path. The
+/// sessions folder, as `YYYY-MM/<id>.jsonl` (or where a log of that session already is, for one
+/// written before month folders), the id read from its header, and returns that path. The
 /// file must be a readable log, and a log of the same session already in the sessions folder is
 /// replaced only if it is an incomplete state of this one (never one that differs, nor one that
 /// is running). The incomplete log set aside when the copy was saved (`<id>.jsonl.incomplete`)
@@ -30,8 +31,11 @@ pub fn bring_back(data: &Path, from: &Path) -> Result<PathBuf, String> {
             from.display()
         ));
     }
-    let dir = super::sessions_dir(data);
-    let target = dir.join(format!("{id}.jsonl"));
+    // Where the session's log is (a log written before month folders stays in the sessions
+    // folder itself), else where a new one goes: its month folder.
+    let target = super::find_log(data, &id).unwrap_or_else(|| super::log_path(data, &id));
+    let top = super::sessions_dir(data);
+    let dir = target.parent().map_or_else(|| top.clone(), Path::to_path_buf);
     let same_file = matches!(
         (std::fs::canonicalize(from), std::fs::canonicalize(&target)),
         (Ok(a), Ok(b)) if a == b
@@ -57,9 +61,11 @@ pub fn bring_back(data: &Path, from: &Path) -> Result<PathBuf, String> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(cannot("read", &target, &e)),
     }
-    create_private_dir(&dir)
-        .and_then(|()| make_private(&dir))
-        .map_err(|e| cannot("create the folder", &dir, &e))?;
+    for folder in [&top, &dir] {
+        create_private_dir(folder)
+            .and_then(|()| make_private(folder))
+            .map_err(|e| cannot("create the folder", folder, &e))?;
+    }
     let tmp = dir.join(format!(".{id}.jsonl.tmp"));
     let _ = std::fs::remove_file(&tmp);
     let result = (|| {

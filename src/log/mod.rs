@@ -1,4 +1,6 @@
-//! Session logs on disk: one JSON Lines file per session under `<data dir>/sessions/`. The first
+//! Session logs on disk: one JSON Lines file per session under `<data dir>/sessions/`, in a
+//! folder for the month of the session's id (`sessions/2026-11/<id>.jsonl`); logs written before
+//! month folders stay in `sessions/` itself and are found there too. The first
 //! line is a [`Header`] (the setup, with the whole protocol as used); each further line is one
 //! engine event with a sequence number. See `docs/log-format.md`.
 //!
@@ -65,6 +67,46 @@ pub fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
 /// `<data dir>/sessions`.
 pub fn sessions_dir(data: &Path) -> PathBuf {
     data.join("sessions")
+}
+
+/// The month folder a session's log is written to: `YYYY-MM` from the date its id begins with
+/// (`20261123-083000-123-k3f9` → `2026-11`). `None` for an id that does not begin with a date
+/// (such a log is kept in the sessions folder itself).
+pub fn month_of(id: &str) -> Option<String> {
+    let digits = id.get(..8).filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
+    let folder = format!("{}-{}", &digits[..4], &digits[4..6]);
+    is_month_folder(&folder).then_some(folder)
+}
+
+/// Whether a folder name in the sessions folder is a month folder: `YYYY-MM`, month 01–12.
+/// Other folders (a sync tool's `2026-11 (1)`, anything of the user's) are not read.
+pub fn is_month_folder(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit())
+        && matches!(
+            &name[5..],
+            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
+        )
+}
+
+/// Where a new log of session `id` is written: `<data dir>/sessions/YYYY-MM/<id>.jsonl`.
+pub fn log_path(data: &Path, id: &str) -> PathBuf {
+    let dir = sessions_dir(data);
+    let dir = match month_of(id) {
+        Some(month) => dir.join(month),
+        None => dir,
+    };
+    dir.join(format!("{id}.jsonl"))
+}
+
+/// The log of session `id` under its own name, if there is one: in its month folder, else in
+/// the sessions folder itself (where logs written before month folders stay).
+pub fn find_log(data: &Path, id: &str) -> Option<PathBuf> {
+    let month = log_path(data, id);
+    let flat = sessions_dir(data).join(format!("{id}.jsonl"));
+    [month, flat].into_iter().find(|p| p.is_file())
 }
 
 /// A new session id: the start time (UTC, to the millisecond) and a short random part,

@@ -1,6 +1,10 @@
 //! Which files in the sessions folder are logs, and which session a file name belongs to, when
 //! sync tools have made copies of it.
 //!
+//! Logs are in month folders (`sessions/2026-11/`) or, written before month folders, in the
+//! sessions folder itself; a copy is made beside its log, and the rules below are the same in
+//! either place (they look at a file's own name, never at its folder).
+//!
 //! A session is known by the id in its log's header, never by its file name alone: every
 //! `*.jsonl` file is read, and files whose headers name the same session are copies of one
 //! session, listed once (see [`super::index`] for which copy is shown). File names matter only

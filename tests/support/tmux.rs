@@ -203,12 +203,22 @@ impl Tmux {
         self.wait_for(session, &format!("{text:?}"), timeout, |s| s.contains(text))
     }
 
-    /// The session logs in the data folder.
+    /// The session logs in the data folder (in its month folders, and any in the sessions
+    /// folder itself).
     pub fn logs(&self) -> Vec<PathBuf> {
-        let dir = self.data().join("sessions");
-        let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
+        let list = |dir: &Path| -> Vec<PathBuf> {
+            std::fs::read_dir(dir)
+                .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+                .unwrap_or_default()
+        };
+        let mut v: Vec<PathBuf> = Vec::new();
+        for p in list(&self.data().join("sessions")) {
+            if p.is_dir() {
+                v.extend(list(&p));
+            } else {
+                v.push(p);
+            }
+        }
         v.retain(|p| p.extension().is_some_and(|x| x == "jsonl"));
         v
     }

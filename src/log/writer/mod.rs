@@ -123,7 +123,8 @@ fn len64(n: usize) -> u64 {
 }
 
 impl LogWriter {
-    /// Creates a new log `<data>/sessions/<id>.jsonl` and writes the header, with the session id
+    /// Creates a new log `<data>/sessions/YYYY-MM/<id>.jsonl` (the month of the id's date: see
+    /// [`super::log_path`]) and writes the header, with the session id
     /// in it set to the file's. If that file exists (two sessions started in the same
     /// millisecond), the id becomes `<id>-02`, `<id>-03`…, which sort after `<id>` and before the
     /// next millisecond's ids.
@@ -143,7 +144,7 @@ impl LogWriter {
 
     fn create_with(data: &Path, id: &str, header: &Header, no_sync: bool) -> Self {
         let mut w = Self {
-            path: super::sessions_dir(data).join(format!("{id}.jsonl")),
+            path: super::log_path(data, id),
             session: id.to_string(),
             error: None,
             notice: None,
@@ -378,14 +379,28 @@ impl LogWriter {
         let Some(c) = &self.to_create else {
             return Ok(());
         };
-        let dir = super::sessions_dir(&c.data);
+        let top = super::sessions_dir(&c.data);
         create_private_dir(&c.data).map_err(|e| cannot("create the folder", &c.data, &e))?;
+        create_private_dir(&top)
+            .and_then(|()| make_private(&top))
+            .map_err(|e| cannot("create the folder", &top, &e))?;
+        let dir =
+            super::log_path(&c.data, &c.id).parent().map_or_else(|| top.clone(), Path::to_path_buf);
+        let new_month = !dir.is_dir();
         create_private_dir(&dir)
             .and_then(|()| make_private(&dir))
             .map_err(|e| cannot("create the folder", &dir, &e))?;
+        if new_month && !self.no_sync {
+            sync_dir(&top);
+        }
         for n in 1..=MAX_SAME_ID {
             let id = if n == 1 { c.id.clone() } else { format!("{}-{n:02}", c.id) };
             let path = dir.join(format!("{id}.jsonl"));
+            // A log of that id written before month folders, in the sessions folder itself,
+            // takes the id too.
+            if dir != top && top.join(format!("{id}.jsonl")).exists() {
+                continue;
+            }
             match open_new_private(&path) {
                 Ok(f) => {
                     // Locked before a byte is written: until then the file is empty, which no

@@ -33,8 +33,10 @@ pub enum Superseded {
 pub(super) enum Loss {
     /// The file is gone.
     Deleted,
-    /// The sessions folder is gone.
+    /// The sessions folder is gone (with the log's month folder in it).
     FolderDeleted,
+    /// The log's month folder is gone, the sessions folder is still there.
+    MonthDeleted,
     /// Another file has the log's name.
     Replaced,
     /// The file is shorter than what was written.
@@ -44,9 +46,16 @@ pub(super) enum Loss {
 impl Loss {
     pub(super) fn describe(self, path: &Path) -> String {
         let folder = path.parent().unwrap_or(path);
+        let sessions = match folder.file_name().and_then(|n| n.to_str()) {
+            Some(name) if super::super::is_month_folder(name) => folder.parent().unwrap_or(folder),
+            _ => folder,
+        };
         match self {
             Self::Deleted => format!("the log file {} was deleted", path.display()),
-            Self::FolderDeleted => format!("the sessions folder {} was deleted", folder.display()),
+            Self::FolderDeleted => {
+                format!("the sessions folder {} was deleted", sessions.display())
+            }
+            Self::MonthDeleted => format!("the month folder {} was deleted", folder.display()),
             Self::Replaced => {
                 format!("the log file {} was replaced by another file", path.display())
             }
@@ -65,8 +74,19 @@ impl LogWriter {
         let meta = match std::fs::metadata(&self.path) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let folder = self.path.parent().is_some_and(|d| !d.is_dir());
-                return Ok(Some(if folder { Loss::FolderDeleted } else { Loss::Deleted }));
+                let folder = self.path.parent().filter(|d| !d.is_dir());
+                let top = folder.and_then(Path::parent).filter(|d| !d.is_dir());
+                return Ok(Some(match (folder, top) {
+                    (None, _) => Loss::Deleted,
+                    (Some(d), None)
+                        if d.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(super::super::is_month_folder) =>
+                    {
+                        Loss::MonthDeleted
+                    }
+                    _ => Loss::FolderDeleted,
+                }));
             }
             Err(e) => return Err(cannot("write", &self.path, &e)),
         };

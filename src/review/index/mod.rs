@@ -23,41 +23,57 @@
 //!
 //! Every command that opens the index first brings it up to date ([`Index::open`]). A log is
 //! read again only if it is new or changed (name, size, modification time, and on Unix its
-//! inode); rows of deleted logs are dropped. With 100,000 logs, listing the sessions folder
-//! takes 25–55 ms and `stat`ing every log 130–190 ms on the project's 2-core VM
-//! (`docs/benchmarks.md`), more than the 50 ms a review command may take, so an update does
-//! less:
+//! inode); rows of deleted logs are dropped. With 100,000 logs in one folder, listing it takes
+//! 25–55 ms and `stat`ing every log 130–190 ms on the project's 2-core VM
+//! (`docs/benchmarks.md`), more than the 50 ms a review command may take, so the cost of an
+//! update follows what changed, not how many logs there are:
 //!
-//! 1. **The folder is unchanged** (its modification time is the one recorded at the last full
-//!    listing): no log was added, removed or renamed, since each of these changes the folder's
-//!    time. Only the logs that can still grow in place are `stat`ed: the [`LIVE_CHECKED`] most
-//!    lately written of the unfinished and unreadable ones (a running session appends to its
-//!    log without touching the folder, and its log is the latest written). An unfinished log
-//!    left long ago grows again only when `convene resume` continues it, and resume tells the
-//!    index ([`note_live`]), which puts it first. A log that has ended is not written to again.
-//!    No clock is compared with the files' times, so a machine or a file server whose clock is
-//!    off changes nothing. This is the common case, and costs the same with 100 logs or
-//!    100,000.
-//! 2. **The folder changed**: it is listed (names only, plus each entry's inode on Unix, which
+//! - **Logs are kept in month folders**, `sessions/YYYY-MM/<id>.jsonl` (the month of the id's
+//!   date: [`crate::log::log_path`]). Logs from before month folders stay in the sessions folder
+//!   itself and are read there too. Only folders named `YYYY-MM` are month folders. The index
+//!   names a file by its path in the sessions folder, `2026-11/ID.jsonl` or `ID.jsonl`
+//!   ([`split`]), and keeps each file's folder in a column of its own (`files.folder`), indexed
+//!   with the names, so that the rows of one folder are read without the others.
+//! - **Each folder's time is recorded** (table `folders`: `''` for the sessions folder itself)
+//!   when it is listed. Adding, removing or renaming a file changes the time of its folder (on
+//!   Windows too); adding or removing a month folder changes the sessions folder's.
+//!
+//! An update `stat`s the sessions folder and every month folder (a few hundred at most), then:
+//!
+//! 1. **A folder that is unchanged** (its time is the one recorded) is not listed: no log was
+//!    added to it, removed or renamed. The sessions folder unchanged means the month folders
+//!    are those recorded. Only the logs that can still grow in place are `stat`ed: the
+//!    [`LIVE_CHECKED`] most lately written of the unfinished and unreadable ones, in every
+//!    folder not listed (a running session appends to its log without touching its folder,
+//!    and its log is the latest written). An unfinished log left long ago grows again only
+//!    when `convene resume` continues it, and resume tells the index ([`note_live`]), which puts
+//!    it first. A log that has ended is not written to again. If one of these logs has gone,
+//!    its folder changed after all and is listed. No clock is compared with the files' times,
+//!    so a machine or a file server whose clock is off changes nothing. When no folder
+//!    changed, this is the whole update, and it costs the same with 100 logs or 100,000.
+//! 2. **A folder that changed** is listed (names only, plus each entry's inode on Unix, which
 //!    the listing gives for free: a log replaced by a rename, as sync tools deliver a new
 //!    version, has a new one), on a thread of its own while this one reads the names the index
-//!    knows; both are walked side by side in name order. New names, replaced files and the
-//!    logs that can still grow (the same [`LIVE_CHECKED`]) are `stat`ed; the rest are known. With 100,000 logs this
-//!    takes about 150 ms, so `convene run` and `convene resume` pay it as they end, after the
-//!    screen has closed ([`refresh_if_present`]): the review after a session then finds the
-//!    folder unchanged. A log arriving from another machine (a sync service) makes the first
-//!    command after it list the folder.
+//!    knows in that folder; both are walked side by side in name order. New names, replaced
+//!    files and the logs that can still grow (the same [`LIVE_CHECKED`]) are `stat`ed; the
+//!    rest are known. A month folder that has gone takes its rows with it. A log arriving from
+//!    another machine (a sync service) costs the listing of its month folder only, which holds
+//!    one month's logs. A changed sessions folder itself is listed with all its logs from before
+//!    month folders: with 100,000 of them this takes about 150 ms, as before month folders.
+//!    `convene run` and `convene resume` update the index as they end, after the screen has
+//!    closed ([`refresh_if_present`]), so the review after a session finds the folders
+//!    unchanged.
 //!
 //! A folder time is trusted only if it was at least [`RACY_NS`] (2 s) old when it was recorded:
 //! on file systems with coarse times, a log added within the same tick as the recorded time
 //! would not change it. A young folder time is recorded as untrusted and the next update lists
-//! the folder again. The one change this does not see is a log that has ended being edited in
-//! place, keeping its name, inode and folder time; deleting the index (or any change to the
+//! that folder again. The one change this does not see is a log that has ended being edited in
+//! place, keeping its name, inode and folder time; deleting the index (or any change to its
 //! folder) makes it read again.
 //!
 //! Logs to read are parsed on two threads and written in batches of [`BATCH`], each its own
 //! transaction, so a first build can be interrupted at any point and the next run goes on where
-//! it stopped; the folder's time is recorded only once every log is in. A build that reads many
+//! it stopped; the folders' times are recorded only once every log is in. A build that reads many
 //! logs shows a progress bar on standard error when that is a terminal.
 //!
 //! # Reading it
@@ -69,7 +85,8 @@
 //!
 //! # Copies of one session
 //!
-//! Every `*.jsonl` file is indexed ([`super::copies`]); files whose headers name the same
+//! Every `*.jsonl` file in the sessions folder and its month folders is indexed
+//! ([`super::copies`]); files whose headers name the same
 //! session are copies of it (a sync tool's conflict copy, a copy that arrived twice). One copy is
 //! **shown** for each session — the one with the most events, then one that ended, then the one
 //! with fewer unreadable lines, then the one under the session's own name — and only shown copies
@@ -116,6 +133,9 @@ pub struct Index {
     pub path: Option<PathBuf>,
     /// How many logs the update that opened it read (the rest were known).
     pub read: usize,
+    /// How many folders the update that opened it listed (the sessions folder itself and month
+    /// folders; the rest were unchanged).
+    pub listed: usize,
     /// Stage ids known to be in the index (a cache for writing runs).
     stages: store::StageIds,
 }
@@ -400,6 +420,7 @@ impl Index {
                     sessions_dir: sessions_dir.clone(),
                     path: Some(path.clone()),
                     read: 0,
+                    listed: 0,
                     stages: store::StageIds::new(),
                 };
                 match ix.update(progress) {
@@ -422,8 +443,14 @@ impl Index {
         let conn = Connection::open_in_memory().map_err(fail)?;
         configure(&conn).map_err(fail)?;
         create_schema(&conn, data).map_err(fail)?;
-        let mut ix =
-            Self { conn, sessions_dir, path: None, read: 0, stages: store::StageIds::new() };
+        let mut ix = Self {
+            conn,
+            sessions_dir,
+            path: None,
+            read: 0,
+            listed: 0,
+            stages: store::StageIds::new(),
+        };
         match ix.update(progress) {
             Ok(()) => Ok(ix),
             Err(Fail::Folder(e)) => Err(e),
@@ -445,6 +472,12 @@ impl Index {
     /// `<data dir>/sessions`.
     pub fn sessions_dir(&self) -> &Path {
         &self.sessions_dir
+    }
+
+    /// The path of a log the index names (`2026-11/ID.jsonl`, or `ID.jsonl` for one in the
+    /// sessions folder itself).
+    pub fn log_path(&self, name: &str) -> PathBuf {
+        file_path(&self.sessions_dir, name)
     }
 
     /// A failed query: the index file is removed (the next command builds it again) and the
@@ -474,7 +507,8 @@ pub fn refresh_if_present(data: &Path) {
 /// its folder does not change. Best effort and quick: no update, nothing read; an index that
 /// does not exist yet is left so.
 pub fn note_live(data: &Path, log: &Path) {
-    let (Some(path), Some(name)) = (index_path(data), log.file_name().and_then(|n| n.to_str()))
+    let (Some(path), Some(name)) =
+        (index_path(data), name_in(&crate::log::sessions_dir(data), log))
     else {
         return;
     };
@@ -491,6 +525,37 @@ pub fn note_live(data: &Path, log: &Path) {
         "UPDATE files SET mtime_ns = ?1, live = 1 WHERE name = ?2",
         rusqlite::params![i64::MAX, name],
     );
+}
+
+/// A file's name as the index keeps it ([`split`]): its path in the sessions folder `top`,
+/// `YYYY-MM/NAME` or `NAME`. `None` for a file elsewhere.
+pub(crate) fn name_in(top: &Path, log: &Path) -> Option<String> {
+    let name = log.file_name()?.to_str()?;
+    let parent = log.parent()?;
+    let same = |a: &Path, b: &Path| {
+        a == b
+            || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    };
+    if same(parent, top) {
+        return Some(name.to_string());
+    }
+    let month = parent.file_name()?.to_str()?;
+    (crate::log::is_month_folder(month) && same(parent.parent()?, top))
+        .then(|| format!("{month}/{name}"))
+}
+
+/// A name as the index keeps it, split into its folder (`''` for the sessions folder itself, or
+/// `YYYY-MM`) and the file's own name.
+pub(crate) fn split(name: &str) -> (&str, &str) {
+    name.split_once('/').unwrap_or(("", name))
+}
+
+/// The path of a file the index names ([`split`]), in the sessions folder `top`.
+pub(crate) fn file_path(top: &Path, name: &str) -> PathBuf {
+    match split(name) {
+        ("", file) => top.join(file),
+        (folder, file) => top.join(folder).join(file),
+    }
 }
 
 /// Now, in nanoseconds since 1970 (for the folder-time guard).

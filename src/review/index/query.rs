@@ -191,7 +191,7 @@ fn commitment_status(r: &Row<'_>, i: usize) -> rusqlite::Result<crate::session::
 impl Index {
     fn row(&self, r: &Row<'_>) -> rusqlite::Result<SessionRow> {
         let id: String = r.get(0)?;
-        let path = self.sessions_dir().join(r.get::<_, String>(1)?);
+        let path = self.log_path(&r.get::<_, String>(1)?);
         let summary = if r.get::<_, bool>(16)? {
             Ok(Summary {
                 start: time(r, 3)?,
@@ -295,7 +295,7 @@ impl Index {
         let located = |r: &Row<'_>| -> rusqlite::Result<Located> {
             Ok(Located {
                 id: r.get(0)?,
-                path: self.sessions_dir().join(r.get::<_, String>(1)?),
+                path: self.log_path(&r.get::<_, String>(1)?),
                 fid: r.get(2)?,
             })
         };
@@ -457,7 +457,7 @@ impl Index {
                 .collect::<rusqlite::Result<_>>()?;
             found
                 .into_iter()
-                .map(|(fid, id, name)| self.entry_of(fid, id, self.sessions_dir().join(name)))
+                .map(|(fid, id, name)| self.entry_of(fid, id, self.log_path(&name)))
                 .collect()
         };
         run().map_err(|e| self.failed(&e))

@@ -9,17 +9,31 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub const SCHEMA: u32 = 7;
+pub const SCHEMA: u32 = 8;
 
-/// Every table and index. One row of `files` per log file in the sessions folder (copies
-/// included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
+/// Every table and index. One row of `files` per log file in the sessions folder or one of its
+/// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
 /// copy that stands for its session) are ever queried.
 pub const CREATE: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
+-- The time of each folder holding logs ('' for the sessions folder itself, `YYYY-MM` for a
+-- month folder) when it was last listed, and whether that time can be trusted (see the module
+-- docs of the index: a time recorded too soon after it changed is not).
+CREATE TABLE folders(
+    folder TEXT PRIMARY KEY,
+    mtime_ns INTEGER NOT NULL,
+    trusted INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE files(
     fid INTEGER PRIMARY KEY,
+    -- The file's path in the sessions folder, with `/` between a month folder and the file's
+    -- name on every platform: `2026-11/ID.jsonl`, or `ID.jsonl` for a log in the sessions folder
+    -- itself.
     name TEXT NOT NULL UNIQUE,
+    -- The folder it is in: '' or `YYYY-MM`.
+    folder TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     ino INTEGER NOT NULL,
@@ -45,9 +59,9 @@ CREATE TABLE files(
 );
 CREATE INDEX files_order ON files(shown, sort_ms DESC, key DESC);
 CREATE INDEX files_key ON files(key);
--- What an update reads, without touching the wide rows: every log's name and identity, and the
--- logs that can still grow.
-CREATE INDEX files_stat ON files(name, size, mtime_ns, ino, live);
+-- What an update reads, without touching the wide rows: the names and identities of the logs of
+-- one folder, and the logs that can still grow.
+CREATE INDEX files_stat ON files(folder, name, size, mtime_ns, ino, live);
 CREATE INDEX files_live ON files(mtime_ns DESC, name, size, ino) WHERE live = 1;
 CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
 CREATE INDEX files_group ON files(group_key);

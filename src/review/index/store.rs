@@ -9,6 +9,7 @@ use super::super::fmt;
 /// A log file as seen on disk.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    /// Its path in the sessions folder (`2026-11/ID.jsonl`, or `ID.jsonl`): see [`super::split`].
     pub name: String,
     pub size: i64,
     pub mtime_ns: i64,
@@ -146,7 +147,8 @@ fn stage_id(
 pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqlite::Result<String> {
     let s = &p.seen;
     let d = p.digest.as_ref().ok();
-    let key = d.map_or_else(|| name_id(&s.name).to_string(), |d| d.id.clone());
+    let (folder, base) = super::split(&s.name);
+    let key = d.map_or_else(|| name_id(base).to_string(), |d| d.id.clone());
     let sort_ms = d.map_or_else(
         || super::super::id_time(&key).unwrap_or(i64::MIN),
         |d| d.start.timestamp_millis(),
@@ -157,8 +159,10 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
     let problems = d.map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
     tx.prepare_cached(
         "INSERT INTO files(name, size, mtime_ns, ino, key, readable, live, events, ended,
-            problem_count, own_name, sort_ms, day, protocol_id, protocol_key, group_key, status)
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            problem_count, own_name, sort_ms, day, protocol_id, protocol_key, group_key, status,
+            folder)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18)",
     )?
     .execute(params![
         s.name,
@@ -171,13 +175,14 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
         d.map_or(0, |d| count(d.events)),
         status.is_some_and(|st| st != SessionStatus::Unfinished),
         d.map_or(0, |d| count(d.problems.len())),
-        is_own_name(&s.name, &key),
+        is_own_name(base, &key),
         sort_ms,
         d.map(|d| d.date().to_string()),
         d.map(|d| d.protocol_id.clone()),
         d.map(|d| fold(&d.protocol_id)),
         d.and_then(|d| d.group.as_deref().map(fold)),
         status.map(SessionStatus::key),
+        folder,
     ])?;
     let fid = tx.last_insert_rowid();
     tx.prepare_cached(

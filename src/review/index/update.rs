@@ -1,6 +1,7 @@
 //! Bringing the index up to date with the sessions folder (see the module docs of
 //! [`super`] for what is checked and why).
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -8,8 +9,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::store::{self, Parsed, Seen};
 use super::{
-    BATCH, Fail, Index, LIVE_CHECKED, RACY_NS, mtime_ns, now_ns, progress_wanted, set_meta,
+    BATCH, Fail, Index, LIVE_CHECKED, RACY_NS, file_path, mtime_ns, now_ns, progress_wanted, split,
 };
+use crate::log::is_month_folder;
 use crate::log::reader::read_log;
 use crate::review::ReviewError;
 use crate::review::copies::is_log_name;
@@ -60,21 +62,38 @@ struct Known {
     live: bool,
 }
 
-/// The logs in the sessions folder, in name order.
-fn list_folder(dir: &Path) -> std::io::Result<Vec<(String, Listed)>> {
-    let mut listing = Vec::new();
+/// What listing a folder found: its logs, in name order (named as the index names them:
+/// `YYYY-MM/NAME` in a month folder), and, in the sessions folder itself, its month folders.
+struct Listing {
+    logs: Vec<(String, Listed)>,
+    months: Vec<String>,
+}
+
+/// Lists one folder: `folder` is `''` for the sessions folder `top` itself, or a month folder.
+fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
+    let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(folder) };
+    let mut logs = Vec::new();
+    let mut months = Vec::new();
     for item in std::fs::read_dir(dir)? {
         let item = item?;
         let Ok(name) = item.file_name().into_string() else { continue };
+        if folder.is_empty() && is_month_folder(&name) {
+            // The file type comes with the listing on most file systems (no `stat`).
+            if item.file_type().is_ok_and(|t| t.is_dir()) {
+                months.push(name);
+            }
+            continue;
+        }
         if !is_log_name(&name) {
             continue;
         }
         if let Some(l) = listed(&item) {
-            listing.push((name, l));
+            let name = if folder.is_empty() { name } else { format!("{folder}/{name}") };
+            logs.push((name, l));
         }
     }
-    listing.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(listing)
+    logs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(Listing { logs, months })
 }
 
 fn seen(name: &str, meta: &std::fs::Metadata) -> Seen {
@@ -91,51 +110,183 @@ fn folder_error(dir: &Path, e: &std::io::Error) -> Fail {
 }
 
 /// Reads and digests one log.
-fn parse(dir: &Path, s: Seen) -> Parsed {
-    let digest = read_log(&dir.join(&s.name)).map(|log| Digest::of_log(&log)).map_err(|e| e.0);
+fn parse(top: &Path, s: Seen) -> Parsed {
+    let digest =
+        read_log(&file_path(top, &s.name)).map(|log| Digest::of_log(&log)).map_err(|e| e.0);
     Parsed { seen: s, digest }
+}
+
+/// What an update found to do: logs to read, files gone, and the folders listed, with the time
+/// each had before its listing.
+#[derive(Default)]
+struct Changes {
+    changed: Vec<Seen>,
+    gone: Vec<String>,
+    listed: Vec<(String, i64)>,
 }
 
 impl Index {
     /// Brings the index up to date: see the module docs.
     pub(crate) fn update(&mut self, progress: bool) -> Result<(), Fail> {
-        let dir = self.sessions_dir.clone();
-        let dir_meta = match std::fs::metadata(&dir) {
-            Ok(m) => m,
+        let top = self.sessions_dir.clone();
+        let top_time = match std::fs::metadata(&top) {
+            Ok(m) => mtime_ns(&m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return self.forget_all().map_err(Fail::Db);
             }
-            Err(e) => return Err(folder_error(&dir, &e)),
+            Err(e) => return Err(folder_error(&top, &e)),
         };
-        let folder_time = mtime_ns(&dir_meta);
-        let recorded: Option<i64> =
-            super::meta(&self.conn, "folder_mtime_ns")?.and_then(|v| v.parse().ok());
-        let trusted = super::meta(&self.conn, "folder_trusted")?.as_deref() == Some("1");
-        if trusted
-            && recorded == Some(folder_time)
-            && let Some(changed) = self.live_changes(&dir)?
-        {
-            return self.apply(&dir, changed, &[], progress);
-        }
-        // The folder changed (or its time cannot be trusted): list it (on a thread of its own,
-        // while this one reads what the index knows), then walk both side by side in name order.
+        let recorded = self.folder_times()?;
+        let unchanged = |folder: &str, time: i64| recorded.get(folder) == Some(&(time, true));
         let now = now_ns();
         let recent = self.live_threshold()?;
+        let mut work = Changes::default();
+        // The sessions folder itself: its logs from before month folders, and which month
+        // folders there are (adding or removing one changes its time).
+        let months: Vec<String> = if unchanged("", top_time) {
+            recorded.keys().filter(|f| !f.is_empty()).cloned().collect()
+        } else {
+            self.walk(&top, "", top_time, recent, &mut work)?
+        };
+        // The folders not listed by this update.
+        let mut quiet: HashSet<String> = HashSet::new();
+        if unchanged("", top_time) {
+            quiet.insert(String::new());
+        }
+        // The month folders: `stat`ed, each; listed if its time changed.
+        let mut gone_folders: Vec<String> = Vec::new();
+        for month in &months {
+            match std::fs::metadata(top.join(month)) {
+                Ok(m) if m.is_dir() => {
+                    let time = mtime_ns(&m);
+                    if unchanged(month, time) {
+                        quiet.insert(month.clone());
+                    } else {
+                        self.walk(&top, month, time, recent, &mut work)?;
+                    }
+                }
+                Ok(_) => gone_folders.push(month.clone()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    gone_folders.push(month.clone());
+                }
+                Err(e) => return Err(folder_error(&top.join(month), &e)),
+            }
+        }
+        if !unchanged("", top_time) {
+            // The sessions folder was listed: any other folder the index knows has gone (one
+            // whose logs were read by an update that was interrupted is known by its rows).
+            let known = self.known_folders()?;
+            for folder in recorded.keys().chain(&known) {
+                if !folder.is_empty() && !months.contains(folder) && !gone_folders.contains(folder)
+                {
+                    gone_folders.push(folder.clone());
+                }
+            }
+        }
+        for folder in &gone_folders {
+            work.gone.extend(self.known_files(folder)?.into_iter().map(|k| k.name));
+        }
+        // The logs that can still grow, in the folders not listed (a running session appends
+        // to its log without changing its folder's time). One that has gone means its folder
+        // changed after all: it is listed.
+        let (grown, vanished) = self.live_changes(&top, &quiet)?;
+        work.changed.extend(grown.into_iter().filter(|s| !vanished.contains(split(&s.name).0)));
+        for folder in &vanished {
+            let dir = if folder.is_empty() { top.clone() } else { top.join(folder) };
+            match std::fs::metadata(&dir) {
+                Ok(m) if m.is_dir() => {
+                    self.walk(&top, folder, mtime_ns(&m), recent, &mut work)?;
+                }
+                // A month folder removed since it was `stat`ed.
+                Ok(_) => gone_folders.push(folder.clone()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !folder.is_empty() => {
+                    gone_folders.push(folder.clone());
+                }
+                Err(e) => return Err(folder_error(&dir, &e)),
+            }
+            if gone_folders.contains(folder) {
+                work.gone.extend(self.known_files(folder)?.into_iter().map(|k| k.name));
+            }
+        }
+        let Changes { changed, gone, listed } = work;
+        self.listed = listed.len();
+        self.apply(&top, changed, &gone, progress)?;
+        self.record_folders(&top, &recorded, listed, &gone_folders, now)
+    }
+
+    /// Records each listed folder's time as it was before its listing, trusted only if it was
+    /// old enough then ([`RACY_NS`]) and has not moved since; forgets the folders gone.
+    fn record_folders(
+        &mut self,
+        top: &Path,
+        recorded: &HashMap<String, (i64, bool)>,
+        listed: Vec<(String, i64)>,
+        gone_folders: &[String],
+        now: i64,
+    ) -> Result<(), Fail> {
+        let mut to_record: Vec<(String, i64, bool)> = Vec::new();
+        for (folder, before) in listed {
+            let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(&folder) };
+            let after = std::fs::metadata(&dir).map(|m| mtime_ns(&m)).ok();
+            let trust = after == Some(before) && now.saturating_sub(before) >= RACY_NS;
+            if recorded.get(&folder) != Some(&(before, trust)) {
+                to_record.push((folder, before, trust));
+            }
+        }
+        if to_record.is_empty() && gone_folders.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for folder in gone_folders {
+            tx.execute("DELETE FROM folders WHERE folder = ?1", [folder])?;
+        }
+        for (folder, time, trust) in &to_record {
+            tx.execute(
+                "INSERT INTO folders(folder, mtime_ns, trusted) VALUES(?1, ?2, ?3)
+                 ON CONFLICT(folder) DO UPDATE SET mtime_ns = excluded.mtime_ns,
+                    trusted = excluded.trusted",
+                params![folder, time, trust],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The recorded time of every folder: (time, trusted) by folder (`''`: the sessions folder).
+    fn folder_times(&self) -> Result<HashMap<String, (i64, bool)>, Fail> {
+        let mut st = self.conn.prepare("SELECT folder, mtime_ns, trusted FROM folders")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Lists one folder (on a thread of its own, while this one reads the names the index knows
+    /// in it) and walks both side by side in name order: new names, replaced files and the logs
+    /// that can still grow (the latest written, from `recent` on) are `stat`ed, the rest are
+    /// known. Returns the month folders found (in the sessions folder itself).
+    fn walk(
+        &self,
+        top: &Path,
+        folder: &str,
+        time: i64,
+        recent: i64,
+        work: &mut Changes,
+    ) -> Result<Vec<String>, Fail> {
+        let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(folder) };
         let (listing, known) = std::thread::scope(|sc| {
-            let listing = sc.spawn(|| list_folder(&dir));
-            let known = self.known_files();
+            let listing = sc.spawn(|| list_folder(top, folder));
+            let known = self.known_files(folder);
             (listing.join(), known)
         });
-        let listing = listing
+        let Listing { logs, months } = listing
             .unwrap_or_else(|_| Err(std::io::Error::other("listing the folder failed")))
             .map_err(|e| folder_error(&dir, &e))?;
         let known = known?;
-        let mut listed_names = listing.into_iter().peekable();
-        let mut changed: Vec<Seen> = Vec::new();
-        let mut gone: Vec<String> = Vec::new();
+        work.listed.push((folder.to_string(), time));
+        let mut listed_names = logs.into_iter().peekable();
+        let Changes { changed, gone, .. } = work;
         // A file to `stat`: new, replaced, or able to grow; read if it differs from `was`.
         let mut check = |name: String, was: Option<(i64, i64, i64)>, gone: &mut Vec<String>| {
-            match std::fs::metadata(dir.join(&name)) {
+            match std::fs::metadata(file_path(top, &name)) {
                 Ok(m) if m.is_file() => {
                     let s = seen(&name, &m);
                     if was != Some((s.size, s.mtime_ns, s.ino)) {
@@ -149,7 +300,7 @@ impl Index {
         for k in known {
             // Listed names before this one are new.
             while let Some((new, _)) = listed_names.next_if(|(n, _)| *n < k.name) {
-                check(new, None, &mut gone);
+                check(new, None, gone);
             }
             let Some((_, l)) = listed_names.next_if(|(n, _)| *n == k.name) else {
                 gone.push(k.name);
@@ -162,32 +313,38 @@ impl Index {
             // A log that can still grow is checked if among the latest written (as when the
             // folder is unchanged); a replaced one always.
             if moved || (k.live && k.mtime_ns >= recent) {
-                check(k.name, Some((k.size, k.mtime_ns, k.ino)), &mut gone);
+                check(k.name, Some((k.size, k.mtime_ns, k.ino)), gone);
             }
         }
         for (new, _) in listed_names {
-            check(new, None, &mut gone);
+            check(new, None, gone);
         }
-        self.apply(&dir, changed, &gone, progress)?;
-        // Record the folder's time as it was before the listing; trust it only if it was old
-        // enough then and has not moved since.
-        let after = std::fs::metadata(&dir).map(|m| mtime_ns(&m)).ok();
-        let trust = after == Some(folder_time) && now.saturating_sub(folder_time) >= RACY_NS;
-        if recorded != Some(folder_time) || trust != trusted {
-            let tx = self.conn.transaction()?;
-            set_meta(&tx, "folder_mtime_ns", &folder_time.to_string())?;
-            set_meta(&tx, "folder_trusted", if trust { "1" } else { "0" })?;
-            tx.commit()?;
-        }
-        Ok(())
+        Ok(months)
     }
 
-    /// Every file the index knows, in name order.
-    fn known_files(&self) -> Result<Vec<Known>, Fail> {
-        let mut st = self.conn.prepare(
-            "SELECT name, size, mtime_ns, ino, live FROM files INDEXED BY files_stat ORDER BY name",
+    /// The folders the index knows files in, one index lookup each.
+    fn known_folders(&self) -> Result<Vec<String>, Fail> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT folder FROM files INDEXED BY files_stat WHERE folder > ?1
+             ORDER BY folder LIMIT 1",
         )?;
-        let rows = st.query_map([], |r| {
+        let mut found: Vec<String> = Vec::new();
+        let mut after = String::new();
+        while let Some(f) = st.query_row([&after], |r| r.get::<_, String>(0)).optional()? {
+            found.push(f.clone());
+            after = f;
+        }
+        Ok(found)
+    }
+
+    /// Every file the index knows in one folder (`''`: the sessions folder itself), in name
+    /// order.
+    fn known_files(&self, folder: &str) -> Result<Vec<Known>, Fail> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT name, size, mtime_ns, ino, live FROM files INDEXED BY files_stat
+             WHERE folder = ?1 ORDER BY name",
+        )?;
+        let rows = st.query_map([folder], |r| {
             Ok(Known {
                 name: r.get(0)?,
                 size: r.get(1)?,
@@ -213,29 +370,41 @@ impl Index {
         Ok(t.unwrap_or(i64::MIN))
     }
 
-    /// The folder has not changed: `stat`s the [`LIVE_CHECKED`] latest written logs that can
-    /// still grow. `None` when one of them has gone (the folder changed after all: list it).
-    fn live_changes(&self, dir: &Path) -> Result<Option<Vec<Seen>>, Fail> {
+    /// `stat`s the [`LIVE_CHECKED`] latest written logs that can still grow, of those in the
+    /// `quiet` folders (not listed by this update). Returns those that changed, and the folders
+    /// where one has gone (they changed after all: list them).
+    fn live_changes(
+        &self,
+        top: &Path,
+        quiet: &HashSet<String>,
+    ) -> Result<(Vec<Seen>, HashSet<String>), Fail> {
         let mut st = self.conn.prepare(
             "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
              WHERE live = 1 ORDER BY mtime_ns DESC LIMIT ?1",
         )?;
         let mut rows = st.query([LIVE_CHECKED])?;
         let mut changed = Vec::new();
+        let mut vanished = HashSet::new();
         while let Some(r) = rows.next()? {
             let name = r.get_ref(0)?.as_str()?;
+            let folder = split(name).0;
+            if !quiet.contains(folder) || vanished.contains(folder) {
+                continue;
+            }
             let (size, mtime, ino): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
-            match std::fs::metadata(dir.join(name)) {
+            match std::fs::metadata(file_path(top, name)) {
                 Ok(m) if m.is_file() => {
                     let s = seen(name, &m);
                     if (s.size, s.mtime_ns, s.ino) != (size, mtime, ino) {
                         changed.push(s);
                     }
                 }
-                _ => return Ok(None),
+                _ => {
+                    vanished.insert(folder.to_string());
+                }
             }
         }
-        Ok(Some(changed))
+        Ok((changed, vanished))
     }
 
     /// Drops every row: the sessions folder is gone.
@@ -244,7 +413,7 @@ impl Index {
         for t in ["details", "people", "words", "runs", "commitments", "updates", "files"] {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
-        tx.execute("DELETE FROM meta WHERE key IN ('folder_mtime_ns', 'folder_trusted')", [])?;
+        tx.execute("DELETE FROM folders", [])?;
         tx.commit()
     }
 
