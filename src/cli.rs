@@ -285,6 +285,9 @@ pub enum ProtocolsAction {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// The JSON Schema of protocol files, for editors (also shipped as
+    /// schema/protocol.schema.json)
+    Schema,
 }
 
 /// Filters shared by `logs list` and `report`.

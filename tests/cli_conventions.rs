@@ -310,7 +310,7 @@ fn the_new_json_documents_hold_what_their_text_shows() {
         .expect("coaching triads");
     assert_eq!(triad["origin"], "built-in");
     assert_eq!(triad["people"], 6);
-    assert_eq!(triad["people_text"], "3-12 in groups of 3");
+    assert_eq!(triad["people_text"], "3-12 advised in groups of 3");
     assert_eq!(triad["roles"], serde_json::json!(["coachee", "coach", "observer"]));
     assert_eq!(triad["total_ms"], 99 * 60 * 1000, "1:39:00, as the table says");
 

@@ -26,7 +26,7 @@ fn convene(args: &[&str], protocols_dir: Option<&str>) -> Output {
         .expect("convene runs")
 }
 
-const BUILTIN_IDS: [&str; 7] = [
+const BUILTIN_IDS: [&str; 15] = [
     "project-tuning",
     "action-learning",
     "coaching-triad",
@@ -34,15 +34,23 @@ const BUILTIN_IDS: [&str; 7] = [
     "grow-coaching",
     "three-ss",
     "half-termly-review",
+    "lesson-study-review",
+    "peer-coaching-pair",
+    "learning-walk-trio",
+    "middle-leader-session",
+    "headteacher-learning-forum",
+    "teacher-learning-community",
+    "plan-do-review",
+    "weekly-leadership-review",
 ];
 
 #[test]
-fn protocols_lists_the_seven_builtins() {
+fn protocols_lists_every_builtin() {
     let o = convene(&["protocols"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     let rows: Vec<&str> = out.lines().skip(1).collect();
-    assert_eq!(rows.len(), 7, "{out}");
+    assert_eq!(rows.len(), BUILTIN_IDS.len(), "{out}");
     for (row, id) in rows.iter().zip(BUILTIN_IDS) {
         assert!(row.starts_with(id) && row.ends_with("built-in"), "{row}");
     }
@@ -69,6 +77,38 @@ fn protocols_show_project_tuning() {
     assert!(!out.contains("7. "));
     assert!(out.contains("\nTotal: 24:00\n"));
     insta::assert_snapshot!(out);
+}
+
+/// `protocols show` says each format 2 rule of a protocol in words.
+#[test]
+fn protocols_show_says_the_format_2_rules() {
+    let o = convene(&["protocols", "show", "action-learning"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for line in [
+        "  one member per school expected\n",
+        "  a round runs past its planned total only with the group's agreement; time moves freely \
+         between its stages\n",
+        "       cue: 03:00 before the end - Facilitator: your turn, if needed: speak last, as little \
+         as possible\n",
+        "       optional: run or skipped by the facilitator\n",
+        "       shows what the group recorded last time for next-cpd-topic\n",
+        "       expects: The topic agreed for next session (carried to the group's next session)\n",
+        "       expects: The presenter's commitment to carry out the plan, by a date (with a time \
+         frame)\n",
+        "  - What is said here stays here (added: not in the source)\n",
+    ] {
+        assert!(out.contains(line), "missing {line:?}:\n{out}");
+    }
+    let out = stdout(&convene(&["protocols", "show", "three-ss"], None));
+    assert!(out.contains("  1:30:00  typical minimum reached\n"), "{out}");
+    assert!(out.contains("  2:00:00  warning: upper end of the typical 1.5–2 h\n"), "{out}");
+    let out = stdout(&convene(&["protocols", "show", "middle-leader-session"], None));
+    assert!(out.contains("Course: 3-6 sessions\n"), "{out}");
+    assert!(out.contains("       from session 2 of the course on\n"), "{out}");
+    assert!(out.contains("(one per participant)\n"), "{out}");
+    let out = stdout(&convene(&["protocols", "show", "half-termly-review"], None));
+    assert!(out.contains("  Executive team (1, a team): "), "{out}");
 }
 
 #[test]

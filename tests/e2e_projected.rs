@@ -56,7 +56,10 @@ fn the_projected_screen_keeps_the_countdown_and_every_cue_in_view() {
         return;
     }
     let t = Tmux::new("projected");
-    t.start("live", (W, H), &format!("run coaching-triad --people '{ROOM}'"), |c| {
+    // The format 1 triad: its one expected commitment per stage asks before leaving.
+    let v1 =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/protocols/v1/coaching-triad.json");
+    t.start("live", (W, H), &format!("run '{v1}' --people '{ROOM}'"), |c| {
         format!("{c}; echo EXITED $?; sleep 30")
     });
     t.wait_text("live", "READY", SOON);

@@ -7,8 +7,8 @@ use convene::commands::protocols::list;
 use convene::protocol::library::BUILTIN;
 use convene::protocol::plan::{group_sizes, planned_total, round_count};
 use convene::protocol::{
-    ExtensionPolicy, Library, LoadError, OrderRule, Origin, Part, Protocol, RecordKind, RoleCount,
-    Rounds, StageSpec, Timing, load_file,
+    Expectation, ExtensionPolicy, Library, LoadError, OrderRule, Origin, Part, Per, Protocol,
+    RecordField, RecordKind, RoleCount, Rounds, StageSpec, Timing, load_file,
 };
 
 const INVALID: &str = "tests/fixtures/protocols/invalid";
@@ -237,10 +237,29 @@ fn an_escape_sequence_in_a_name_is_shown_as_a_replacement_character() {
 
 // ---- built-ins against the sources ----
 
+/// Every built-in's id, in `BUILTIN` order.
+const BUILTIN_IDS: [&str; 15] = [
+    "project-tuning",
+    "action-learning",
+    "coaching-triad",
+    "storm-rehearsal",
+    "grow-coaching",
+    "three-ss",
+    "half-termly-review",
+    "lesson-study-review",
+    "peer-coaching-pair",
+    "learning-walk-trio",
+    "middle-leader-session",
+    "headteacher-learning-forum",
+    "teacher-learning-community",
+    "plan-do-review",
+    "weekly-leadership-review",
+];
+
 #[test]
 fn every_builtin_validates() {
     let lib = Library::builtin_only();
-    assert_eq!(lib.entries.len(), 7);
+    assert_eq!(lib.entries.len(), BUILTIN_IDS.len());
     for e in &lib.entries {
         assert_eq!(e.origin, Origin::Builtin);
         if let Err(err) = &e.protocol {
@@ -253,21 +272,25 @@ fn every_builtin_validates() {
         assert_eq!(std::fs::read_to_string(&path).expect("readable"), *text);
         let p = load_file(Path::new(&path)).expect("valid");
         assert_eq!(format!("{}.json", p.id), *name);
+        // Every built-in is format 2, says where it comes from and points editors at the schema.
+        assert_eq!(p.format, 2, "{name}");
+        assert!(!p.source.trim().is_empty(), "{name}");
+        assert_eq!(p.schema.as_deref(), Some("../schema/protocol.schema.json"), "{name}");
     }
-    let mut ids = lib.ids();
-    ids.sort_unstable();
-    assert_eq!(
-        ids,
-        [
-            "action-learning",
-            "coaching-triad",
-            "grow-coaching",
-            "half-termly-review",
-            "project-tuning",
-            "storm-rehearsal",
-            "three-ss"
-        ]
-    );
+    assert_eq!(lib.ids(), BUILTIN_IDS);
+    // Every file in protocols/ is a built-in.
+    assert_eq!(json_files("protocols").len(), BUILTIN.len());
+}
+
+/// The records a stage expects, by id.
+fn record<'a>(s: &'a StageSpec, id: &str) -> &'a Expectation {
+    Protocol::expected_records(s)
+        .find(|x| x.id.as_deref() == Some(id))
+        .unwrap_or_else(|| panic!("{} expects no record {id}", s.id))
+}
+
+fn stage<'a>(p: &'a Protocol, id: &str) -> &'a StageSpec {
+    p.stage(id).unwrap_or_else(|| panic!("{} has no stage {id}", p.id))
 }
 
 #[test]
@@ -299,22 +322,31 @@ fn project_tuning_is_six_fixed_stages_in_24_minutes() {
     assert_eq!(p.norms.len(), 3);
     // The presenter only listens in the discussion.
     assert!(p.round[3].silent.iter().any(|c| c.role == "presenter"));
+    // The second reflection is the participants', on the process (1.9).
+    assert_eq!(second.subtitle.as_deref(), Some("Participants on the process"));
+    assert_eq!(second.speak.iter().map(|c| c.role.as_str()).collect::<Vec<_>>(), ["tuner"]);
 }
 
 #[test]
 fn action_learning_matches_the_source() {
     let p = builtin("action-learning");
     assert_eq!(p.group.max, Some(5));
+    assert_eq!(p.group.recommended_max, None);
+    assert_eq!(p.group.one_per.as_deref(), Some("school"));
+    assert!(p.facts.iter().any(|f| f.key == "school"));
     assert_eq!(p.rotation.rounds, Rounds::PerMember);
     assert_eq!(p.rotation.order, OrderRule::GroupChooses);
-    let cpd = p.stage("bitesize-cpd").expect("bitesize CPD");
+    let cpd = stage(&p, "bitesize-cpd");
     assert_eq!(cpd.duration_secs(), Some(30 * 60));
     assert_eq!(cpd.timing, Timing::Fixed);
-    // Each presenter's slot is half an hour, and runs longer only with the group's agreement.
+    // Each presenter's slot is half an hour, and runs longer only with the group's agreement:
+    // by the slot, not by the stage.
     let slot: u64 = p.round.iter().filter_map(StageSpec::duration_secs).sum();
     assert_eq!(slot, 30 * 60);
+    assert_eq!(p.round_extension, Some(ExtensionPolicy::GroupAgreement));
     for s in &p.round {
-        assert_eq!(p.extension_for(s), ExtensionPolicy::GroupAgreement, "{}", s.id);
+        assert_eq!(s.extension, None, "{}", s.id);
+        assert_eq!(p.extension_for(s), ExtensionPolicy::Free, "{}", s.id);
     }
     for (_, s) in p.all_stages().filter(|(part, _)| *part != Part::Round) {
         assert_ne!(p.extension_for(s), ExtensionPolicy::GroupAgreement, "{}", s.id);
@@ -326,9 +358,32 @@ fn action_learning_matches_the_source() {
     assert_eq!(round_count(&p, &group_sizes(&p, 5)), 5);
     assert_eq!(planned_total(&p, 5), opening + 5 * 30 * 60);
     assert_eq!(planned_total(&p, 3), opening + 3 * 30 * 60);
-    let plan = p.stage("action-plan").and_then(|s| s.expects.as_ref()).expect("commitment");
-    assert_eq!((plan.record, plan.owner.as_deref()), (RecordKind::Commitment, Some("presenter")));
-    assert!(p.stage("follow-up").expect("follow-up").follow_up);
+    // The records the source names: problem and outcome, challenges, action plan, commitment.
+    assert_eq!(record(stage(&p, "problem"), "problem").record, RecordKind::Note);
+    assert!(record(stage(&p, "questions"), "challenges").label.contains("because"));
+    let plan = stage(&p, "action-plan");
+    assert_eq!(record(plan, "action-plan").record, RecordKind::Note);
+    let commitment = record(plan, "commitment");
+    assert_eq!(
+        (commitment.record, commitment.owner.as_deref()),
+        (RecordKind::Commitment, Some("presenter"))
+    );
+    assert_eq!(commitment.require, [RecordField::Due]);
+    // The facilitator's turn is optional, and cued near the end of the questions.
+    assert!(stage(&p, "facilitator-turn").optional);
+    let questions = stage(&p, "questions");
+    let cue = questions.cues.iter().find(|c| c.role.as_deref() == Some("facilitator"));
+    let cue = cue.expect("a cue for the facilitator");
+    assert!(cue.message.starts_with("your turn, if needed"), "{}", cue.message);
+    assert!(cue.before.is_some());
+    // The topic agreed for the next CPD is carried to the next session's CPD.
+    let topic = record(stage(&p, "next-topic"), "next-cpd-topic");
+    assert!(topic.carry && topic.record == RecordKind::Note);
+    assert_eq!(cpd.carried.as_deref(), Some("next-cpd-topic"));
+    assert!(stage(&p, "follow-up").follow_up);
+    // Norms faithful to the source; ours marked as ours.
+    assert!(p.norms.iter().all(|n| !n.contains("stays here")), "{:?}", p.norms);
+    assert_eq!(p.added_norms, ["What is said here stays here"]);
 }
 
 #[test]
@@ -337,7 +392,8 @@ fn coaching_triad_matches_the_source() {
     let roles: Vec<&str> = p.roles.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(roles, ["coachee", "coach", "observer"]);
     assert_eq!(p.group.split_into, Some(3));
-    assert_eq!(p.group.max, Some(12));
+    // Twelve is what the programme takes: a recommendation, not a rule.
+    assert_eq!((p.group.max, p.group.recommended_max), (None, Some(12)));
     assert_eq!(p.rotation.rounds, Rounds::RoleCycle);
     assert_eq!(group_sizes(&p, 12), [3, 3, 3, 3]);
     assert_eq!(round_count(&p, &group_sizes(&p, 12)), 3);
@@ -345,17 +401,17 @@ fn coaching_triad_matches_the_source() {
     assert_eq!(group_sizes(&p, 7), [4, 3]);
     assert_eq!(round_count(&p, &group_sizes(&p, 7)), 3);
 
-    let conversation = p.stage("conversation").expect("conversation");
-    let warning = conversation.warning.as_ref().expect("a warning");
-    assert_eq!(warning.role.as_deref(), Some("observer"));
-    assert!(warning.before_secs().expect("lead time") < conversation.duration_secs().expect("d"));
+    // The observer's reminder near the end is a cue for the observer.
+    let conversation = stage(&p, "conversation");
+    let cue = conversation.cues.first().expect("the observer's reminder");
+    assert_eq!(cue.role.as_deref(), Some("observer"));
+    assert!(cue.message.contains("remind the coach"), "{}", cue.message);
     assert!(conversation.silent.iter().any(|c| c.role == "observer"));
 
-    let commitment = p
-        .all_stages()
-        .find_map(|(_, s)| s.expects.as_ref().filter(|x| x.record == RecordKind::Commitment))
-        .expect("a commitment");
+    // A commitment within a time frame: the time frame is required.
+    let commitment = record(stage(&p, "commitment"), "commitment");
     assert_eq!(commitment.owner.as_deref(), Some("coachee"));
+    assert_eq!(commitment.require, [RecordField::Due]);
 
     assert_eq!(p.norms.len(), 7);
     let notes = &p.closing[0];
@@ -378,18 +434,100 @@ fn storm_rehearsal_has_the_five_storm_stages_in_order() {
     assert_eq!(letters, "STORM");
     assert_eq!(p.round[start + 4].name, "M: Move and follow up");
     assert_eq!(p.rotation.rounds, Rounds::RoleCycle);
+    assert_eq!((p.group.max, p.group.recommended_max), (None, Some(12)));
+    // The category of each participant's problem (1.5).
+    let category = p.facts.iter().find(|f| f.key == "category").expect("a category fact");
+    assert_eq!(category.choices, ["pupil", "parent", "course leader", "colleague"]);
+    assert_eq!(record(stage(&p, "the-problem"), "problem").record, RecordKind::Note);
     // The source gives no durations.
     assert!(p.all_stages().all(|(_, s)| s.timing == Timing::Suggested));
 }
 
 #[test]
-fn grow_coaching_ends_with_the_coachees_commitment() {
+fn grow_is_a_mentor_and_a_trainee_ending_with_the_trainees_action_points() {
     let p = builtin("grow-coaching");
     let names: Vec<&str> = p.all_stages().map(|(_, s)| s.name.as_str()).collect();
     assert_eq!(names, ["Goal", "Reality", "Options", "Way forward"]);
-    let last = p.round.last().and_then(|s| s.expects.as_ref()).expect("commitment at the end");
-    assert_eq!((last.record, last.owner.as_deref()), (RecordKind::Commitment, Some("coachee")));
-    assert!(p.round[..3].iter().all(|s| s.expects.is_none()));
+    let roles: Vec<&str> = p.roles.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(roles, ["trainee", "mentor"]);
+    assert_eq!((p.group.min, p.group.max), (2, Some(2)));
+    let last = p.round.last().expect("way forward");
+    let points = record(last, "action-points");
+    assert_eq!((points.record, points.owner.as_deref()), (RecordKind::Commitment, Some("trainee")));
+    assert!(p.round[..3].iter().all(|s| Protocol::expected_records(s).next().is_none()));
+}
+
+#[test]
+fn half_termly_review_has_an_executive_team_and_an_owner_for_each_area() {
+    let p = builtin("half-termly-review");
+    let exec = p.role("executive").expect("the executive team");
+    assert!(exec.team);
+    assert_eq!(planned_total(&p, 4), 90 * 60);
+    for (id, rec) in [("support", "support-areas"), ("challenge", "challenge-areas")] {
+        let x = record(stage(&p, id), rec);
+        assert_eq!((x.record, x.require.as_slice()), (RecordKind::Note, &[RecordField::About][..]));
+    }
+    // It may run longer: a warning at 90 minutes, never a stop.
+    let marker = p.markers.first().expect("a marker");
+    assert_eq!((marker.after.as_str(), marker.warn), ("1h30m", true));
+}
+
+#[test]
+fn three_ss_marks_the_typical_one_and_a_half_to_two_hours() {
+    let p = builtin("three-ss");
+    let markers: Vec<(&str, bool)> = p.markers.iter().map(|m| (m.after.as_str(), m.warn)).collect();
+    assert_eq!(markers, [("1h30m", false), ("2h", true)]);
+    assert_eq!(p.markers[0].message, "typical minimum reached");
+    assert_eq!(p.markers[1].message, "upper end of the typical 1.5–2 h");
+    assert!(p.all_stages().all(|(_, s)| s.timing == Timing::Suggested));
+}
+
+#[test]
+fn the_middle_leader_session_is_a_course_with_a_gap_task_for_everyone() {
+    let p = builtin("middle-leader-session");
+    assert_eq!(p.course.as_ref().map(|c| c.sessions.as_str()), Some("3-6"));
+    assert_eq!(planned_total(&p, 9), 150 * 60);
+    let review = stage(&p, "gap-task-review");
+    assert_eq!(review.from_session, Some(2));
+    assert_eq!(p.opening[0].id, "gap-task-review");
+    let gap = record(stage(&p, "gap-task"), "gap-task");
+    assert_eq!((gap.record, gap.per), (RecordKind::Commitment, Some(Per::Participant)));
+    assert_eq!(p.closing.last().map(|s| s.id.as_str()), Some("gap-task"));
+    assert_eq!((p.group.recommended_max, p.group.split_into), (Some(12), Some(3)));
+    // The STORM rehearsal's letters come as cues in the rehearsal.
+    let storm: Vec<&str> = stage(&p, "rehearsal").cues.iter().map(|c| &c.message[..1]).collect();
+    assert_eq!(storm, ["T", "O", "R", "M"]);
+}
+
+#[test]
+fn the_new_builtins_record_what_their_sources_record() {
+    // Lesson study: the next research lesson is agreed and carried to the next review.
+    let p = builtin("lesson-study-review");
+    assert!(record(stage(&p, "next-lesson"), "next-lesson").carry);
+    assert_eq!(stage(&p, "focus").carried.as_deref(), Some("next-lesson"));
+    assert!(p.norms.iter().any(|n| n == "Observe the children, not the teacher"));
+    // Peer coaching: the partners swap.
+    let p = builtin("peer-coaching-pair");
+    assert_eq!(p.rotation.rounds, Rounds::RoleCycle);
+    assert_eq!(round_count(&p, &group_sizes(&p, 2)), 2);
+    assert!(stage(&p, "observe-class").optional);
+    // Learning walks: cross-school trios, and what each will improve.
+    let p = builtin("learning-walk-trio");
+    assert_eq!((p.group.split_into, p.group.mix.as_deref()), (Some(3), Some("school")));
+    assert_eq!(record(stage(&p, "reflection"), "improvement").per, Some(Per::Participant));
+    // Teacher learning community: each member's next step.
+    let p = builtin("teacher-learning-community");
+    assert_eq!(record(stage(&p, "next-steps"), "next-step").per, Some(Per::Participant));
+    // Weekly leadership review: the executive team holds its role together.
+    let p = builtin("weekly-leadership-review");
+    assert!(p.role("executive").expect("executive").team);
+    // Durations the sources do not give are marked suggested.
+    for id in BUILTIN_IDS {
+        let p = builtin(id);
+        if id != "project-tuning" && id != "action-learning" {
+            assert!(p.all_stages().all(|(_, s)| s.timing == Timing::Suggested), "{id}");
+        }
+    }
 }
 
 // ---- the library ----
@@ -471,6 +609,48 @@ fn the_documented_example_is_valid() {
     assert_eq!(group_sizes(&p, 12), [3, 3, 3, 3]);
     assert_eq!(round_count(&p, &group_sizes(&p, 12)), 3);
     assert_eq!(planned_total(&p, 12), 37 * 60 + 30, "the doc says 37:30 for 12 people");
+}
+
+#[test]
+fn the_documented_format_2_example_is_valid_and_uses_format_2() {
+    let doc = format_doc();
+    let at = doc.find("## A complete format 2 example").expect("the format 2 example");
+    let start = at + doc[at..].find("```json\n").expect("its JSON") + "```json\n".len();
+    let end = start + doc[start..].find("```").expect("end of the example");
+    let p = convene::protocol::parse_protocol(&doc[start..end], "docs/protocol-format.md")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.format, 2);
+    assert_eq!(p.schema.as_deref(), Some("../schema/protocol.schema.json"));
+    assert!(!p.added_norms.is_empty() && !p.markers.is_empty() && !p.facts.is_empty());
+    assert!(p.course.is_some() && p.round_extension.is_some());
+    assert!(p.roles.iter().any(|r| r.team));
+    let g = &p.group;
+    assert!(g.recommended_max.is_some() && g.one_per.is_some());
+    let stages: Vec<&StageSpec> = p.all_stages().map(|(_, s)| s).collect();
+    assert!(stages.iter().any(|s| s.optional));
+    assert!(stages.iter().any(|s| s.from_session.is_some()));
+    assert!(stages.iter().any(|s| s.carried.is_some()));
+    assert!(stages.iter().any(|s| s.duration_upper_secs().is_some()));
+    let cues: Vec<_> = stages.iter().flat_map(|s| &s.cues).collect();
+    assert!(cues.iter().any(|c| c.before.is_some()) && cues.iter().any(|c| c.after.is_some()));
+    let records: Vec<&Expectation> =
+        stages.iter().flat_map(|s| Protocol::expected_records(s)).collect();
+    assert!(records.iter().any(|x| x.carry));
+    assert!(records.iter().any(|x| x.per == Some(Per::Participant)));
+    assert!(records.iter().any(|x| x.require == [RecordField::Due]));
+    assert!(records.iter().any(|x| x.require == [RecordField::About]));
+    // Five members: the talk at its lower end, five slots of 30 minutes, the close.
+    assert_eq!(planned_total(&p, 5), (15 + 20 + 5 * 30 + 10) * 60);
+}
+
+#[test]
+fn the_readme_and_the_format_doc_list_every_builtin() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let doc = format_doc();
+    for id in BUILTIN_IDS {
+        assert!(readme.contains(&format!("| `{id}` |")), "README's protocol list lacks {id}");
+        assert!(doc.contains(&format!("`{id}`")), "docs/protocol-format.md lacks {id}");
+    }
 }
 
 #[test]

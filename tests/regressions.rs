@@ -53,7 +53,8 @@ fn going_back_into_a_stage_that_timed_up_does_not_bounce_forward() {
 
 #[test]
 fn an_extension_after_time_up_rearms_the_warning_which_fires_again() {
-    let mut st = SessionState::new(setup(builtin("coaching-triad"), TRIAD));
+    // The format 1 triad: its conversation has a warning (format 2's is the observer's cue).
+    let mut st = SessionState::new(setup(support::v1("coaching-triad"), TRIAD));
     go(&mut st, Command::Start, 0);
     go(&mut st, Command::Next { force: false }, 0); // conversation, 15:00, warning at 3:00
     let fired = tick(&mut st, 15 * 60_000);
@@ -88,7 +89,7 @@ fn shortening_never_pushes_a_stage_into_overrun() {
 #[test]
 fn parallel_triads_each_need_their_coachee_commitment() {
     let people = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"];
-    let mut st = SessionState::new(setup(builtin("coaching-triad"), &people));
+    let mut st = SessionState::new(setup(support::v1("coaching-triad"), &people));
     go(&mut st, Command::Start, 0);
     go(&mut st, Command::Jump { to: 2 }, 0);
     assert_eq!(st.stages[st.pos].id, "commitment");
@@ -117,6 +118,7 @@ fn the_commitment_form_presets_the_next_coachee_without_a_commitment() {
     rig.press('a');
     rig.type_text("Try paired reading");
     rig.code(KeyCode::Enter);
+    rig.type_text("2 weeks"); // the triad's commitment needs its time frame
     rig.code(KeyCode::Enter);
     assert_eq!(rig.app.state.commitments[0].owner, "Ann");
     assert_eq!(rig.app.state.commitments[0].group, Some(0));
@@ -200,7 +202,8 @@ fn agreement_names_can_be_recorded_through_the_engine() {
 
 #[test]
 fn who_agreed_to_an_extension_can_be_named_on_screen() {
-    let mut rig = Rig::builtin("action-learning", &["Ann", "Ben", "Cat"]);
+    // Format 1's action learning asks on every stage of a slot.
+    let mut rig = Rig::v1("action-learning", &["Ann", "Ben", "Cat"]);
     rig.press(' ');
     rig.app.exec(Command::Jump { to: 5 }, rig.now()).expect("to the first slot");
     rig.press('+');

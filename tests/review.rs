@@ -361,13 +361,13 @@ fn odd_session(data: &std::path::Path) {
     use chrono::{DateTime, Duration};
     use convene::log::Header;
     use convene::log::writer::LogWriter;
-    use convene::protocol::Library;
     use convene::session::{Command, Now, SessionState, Setup, apply, decide};
     let start = DateTime::parse_from_rfc3339("2026-11-25T09:00:00+00:00").expect("start");
     let setup = Setup {
         facilitator: Some("Fiona Grant".into()),
         ..Setup::new(
-            Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
+            // The format 1 triad: its commitment stage expects one commitment.
+            support::v1("coaching-triad"),
             ["Ann Lee", "Ben Okafor", "Cat Diaz"],
         )
     };

@@ -7,6 +7,9 @@
 //! next! (leave without the expected record), back, skip, jump N (1-based), extend 1m [group |
 //! by Ann,Ben], refuse 1m, shorten 1m, gap 5m, note TEXT, commit OWNER | TEXT [| DUE], front NAME,
 //! end, tick (nothing: just let time pass).
+//!
+//! `protocol` is a built-in's id, or a protocol file's path from the crate root (ending in
+//! `.json`), such as a format 1 copy of an old built-in in `tests/fixtures/protocols/v1/`.
 
 #![allow(clippy::cast_possible_wrap)]
 
@@ -16,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, FixedOffset};
-use convene::protocol::{Library, parse_duration};
+use convene::protocol::{Library, load_file, parse_duration};
 use convene::session::display::{self, countdown_text};
 use convene::session::{
     Agreement, Command, GapCause, Now, SessionState, Setup, Stamped, Status, apply, check_setup,
@@ -172,7 +175,12 @@ fn run_scenario(path: &Path) {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).expect("readable");
     let sc: Scenario = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let protocol = Library::builtin_only().get(&sc.protocol).expect("built-in").clone();
+    let protocol = if Path::new(&sc.protocol).extension().is_some_and(|x| x == "json") {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(&sc.protocol);
+        load_file(&path).unwrap_or_else(|e| panic!("{file}: {e}"))
+    } else {
+        Library::builtin_only().get(&sc.protocol).expect("built-in").clone()
+    };
     let setup = Setup {
         facilitator: sc.facilitator.clone(),
         overrides: sc.overrides.iter().map(|(k, v)| (k.clone(), secs(v))).collect(),

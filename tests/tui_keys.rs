@@ -22,6 +22,15 @@ fn started(id: &str, people: &[&str]) -> Rig {
     rig
 }
 
+/// [`started`] on the format 1 copy of a built-in ([`support::v1`]): its one expected record
+/// per stage (`expects`), its per-stage group agreement.
+fn started_v1(id: &str, people: &[&str]) -> Rig {
+    let mut rig = Rig::v1(id, people);
+    rig.press(' ');
+    assert_eq!(rig.app.state.status, Status::Running);
+    rig
+}
+
 fn remaining(rig: &Rig) -> i64 {
     convene::session::display::remaining(&rig.app.state, rig.mono)
 }
@@ -85,10 +94,10 @@ fn plus_extends_and_minus_shortens_by_a_minute() {
     assert_eq!(rig.events("shortened").len(), 2);
 }
 
-/// Into the first presenting slot of an action learning set, whose stages run longer only with
-/// the group's agreement.
+/// Into the first presenting slot of an action learning set (format 1), whose stages run longer
+/// only with the group's agreement.
 fn action_learning_slot() -> Rig {
-    let mut rig = started("action-learning", &["Ann", "Ben", "Cat", "Dev"]);
+    let mut rig = started_v1("action-learning", &["Ann", "Ben", "Cat", "Dev"]);
     for _ in 0..3 {
         rig.press('n');
     }
@@ -210,7 +219,7 @@ fn a_commitment_is_preset_to_the_coachee_of_the_round() {
 
 #[test]
 fn leaving_the_commitment_stage_without_one_asks_first() {
-    let mut rig = started("coaching-triad", TRIAD);
+    let mut rig = started_v1("coaching-triad", TRIAD);
     triad_commitment(&mut rig, 0);
     let pos = rig.app.state.pos;
     rig.press('n');
@@ -465,7 +474,7 @@ fn every_place() -> Vec<Place> {
             rig
         }),
         ("leave this stage?", || {
-            let mut rig = started("coaching-triad", TRIAD);
+            let mut rig = started_v1("coaching-triad", TRIAD);
             triad_commitment(&mut rig, 0);
             rig.press('n');
             rig

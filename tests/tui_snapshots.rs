@@ -36,6 +36,15 @@ fn started(id: &str, people: &[&str]) -> Rig {
     rig
 }
 
+/// [`started`] on the format 1 copy of a built-in ([`support::v1`]), for the screens of what
+/// format 2 says differently: the triad's observer warning (now a cue), its one expected
+/// commitment, action learning's per-stage group agreement.
+fn started_v1(id: &str, people: &[&str]) -> Rig {
+    let mut rig = Rig::v1(id, people);
+    rig.press(' ');
+    rig
+}
+
 const TUNING: &[&str] = &["Priya", "Ann", "Ben", "Cat"];
 const TRIAD: &[&str] = &["Ann", "Ben", "Cat"];
 /// Twelve people, four triads: long names, names in CJK, an emoji.
@@ -64,9 +73,9 @@ const SEVEN: &[&str] = &[
     "Guadalupe Fernández-Villanueva",
 ];
 
-/// The room's four triads in the coaching conversation, a minute in.
+/// The room's four triads (format 1) in the coaching conversation, a minute in.
 fn room_conversation() -> Rig {
-    let mut rig = started("coaching-triad", ROOM);
+    let mut rig = started_v1("coaching-triad", ROOM);
     rig.press('n');
     assert_eq!(rig.stage_id(), "conversation");
     rig.wait(60_000);
@@ -97,6 +106,21 @@ fn start_card_action_learning_shows_the_presenting_order() {
     assert!(text.contains("Presenting order"), "{text}");
     assert!(text.contains("AP set"), "{text}");
     all("start_card_action_learning", &rig);
+}
+
+/// Our own norms (format 2's `added_norms`) are shown after the source's, marked in words as not
+/// the source's, on the start card and in the norms overlay.
+#[test]
+fn added_norms_are_shown_marked_as_not_the_sources() {
+    let mut rig = Rig::builtin("action-learning", &["Ann", "Ben", "Cat", "Dev"]);
+    let marked = "What is said here stays here (added: not in the source)";
+    let text = rig.render(120, 35);
+    assert!(text.contains(&format!("• {marked}")), "{text}");
+    assert!(text.contains("• Psychological safety "), "the source's norm, as it is:\n{text}");
+    rig.press(' ');
+    rig.press('o');
+    let text = rig.render(120, 35);
+    assert!(text.contains(&format!("• {marked}")), "{text}");
 }
 
 /// The roster's columns line up however wide the names are on screen (CJK takes two columns).
@@ -147,7 +171,7 @@ fn paused() {
 
 #[test]
 fn wrap_up_names_the_observer() {
-    let mut rig = started("coaching-triad", TRIAD);
+    let mut rig = started_v1("coaching-triad", TRIAD);
     rig.press('n');
     assert_eq!(rig.stage_id(), "conversation");
     rig.wait(12 * 60_000 + 10_000);
@@ -161,7 +185,7 @@ fn wrap_up_names_the_observer() {
 /// A warning whose message has a colon of its own is not given a second one.
 #[test]
 fn a_warning_reads_with_one_colon() {
-    let mut rig = started("coaching-triad", TRIAD);
+    let mut rig = started_v1("coaching-triad", TRIAD);
     for _ in 0..3 {
         rig.press('n');
     }
@@ -196,7 +220,7 @@ fn time_up_says_how_the_stage_may_be_extended() {
 /// With auto-advance, a stage that waits for its record says what it waits for.
 #[test]
 fn auto_advance_says_what_it_waits_for() {
-    let mut s = setup(builtin("coaching-triad"), TRIAD);
+    let mut s = setup(support::v1("coaching-triad"), TRIAD);
     s.auto_advance = true;
     let mut rig = Rig::new(s, mono_opts());
     rig.press(' ');
@@ -376,10 +400,10 @@ fn commitment_form() {
     all("confirm_leave_room", &rig);
 }
 
-/// An action learning set in its first presenter's slot (extended only with the group's
-/// agreement).
+/// An action learning set (format 1) in its first presenter's slot (extended only with the
+/// group's agreement).
 fn action_learning_slot() -> Rig {
-    let mut rig = started("action-learning", &["Ann", "Ben", "Cat", "Dev"]);
+    let mut rig = started_v1("action-learning", &["Ann", "Ben", "Cat", "Dev"]);
     for _ in 0..4 {
         rig.press('n');
     }
@@ -431,7 +455,7 @@ fn a_name_not_in_the_session_is_questioned() {
 
 #[test]
 fn confirm_leave() {
-    let mut rig = started("coaching-triad", TRIAD);
+    let mut rig = started_v1("coaching-triad", TRIAD);
     rig.press('n');
     rig.press('n');
     assert_eq!(rig.stage_id(), "commitment");
@@ -656,7 +680,7 @@ fn every_size_shows_the_state_word() {
     let mut card = Rig::builtin("action-learning", &["Ann", "Ben", "Cat", "Dev", "Eve"]);
     card.code(KeyCode::PageDown);
     let mut screens: Vec<(Rig, &str)> = vec![(card, "READY")];
-    let mut triads = started("coaching-triad", ROOM);
+    let mut triads = started_v1("coaching-triad", ROOM);
     triads.press('n');
     triads.wait(12 * 60_000 + 1_000);
     screens.push((triads, "WRAP UP"));

@@ -9,8 +9,8 @@ use crate::cli::{Dirs, ProtocolsAction, ProtocolsArgs};
 use crate::output;
 use crate::protocol::plan::{planned_total, rounds_for, typical_people};
 use crate::protocol::{
-    Cue, ExtensionPolicy, GroupRules, Library, Minutes, OrderRule, Part, Protocol, RoleCount,
-    Rounds, StageSpec, Timing, clock, load_file,
+    Cue, ExtensionPolicy, GroupRules, Library, Minutes, OrderRule, Part, Per, Protocol,
+    RecordField, RoleCount, Rounds, StageSpec, Timing, clock, load_file, parse_duration,
 };
 use crate::review::fmt::cut;
 use crate::text::{plural, sanitize};
@@ -18,7 +18,7 @@ use crate::text::{plural, sanitize};
 /// The widest each column of the `convene protocols` table may be, in characters, except the
 /// last (FROM), which is never padded. Longer cells are cut with `…`. No user text ever sets a
 /// formatting width: the table pads by hand.
-const COLUMN_MAX: [usize; 5] = [32, 40, 40, 24, 24];
+const COLUMN_MAX: [usize; 5] = [32, 40, 40, 32, 24];
 
 /// Loads the library the way every command does: built-ins plus the user folder.
 pub fn library(dirs: &Dirs) -> Library {
@@ -67,7 +67,21 @@ pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {
             }
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(output::BAD_INPUT) })
         }
+        Some(ProtocolsAction::Schema) => Ok(output::finish(output::print_json(&protocol_schema()))),
     }
+}
+
+/// The JSON Schema of protocol files (formats 1 and 2), generated from the model's types: what
+/// `convene protocols schema` prints and `schema/protocol.schema.json` holds. It checks a file's
+/// shape (fields, types, duration syntax); `convene protocols validate` checks the rest (role
+/// references, durations that fit, unique ids).
+pub fn protocol_schema() -> serde_json::Value {
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(Protocol)).unwrap_or(serde_json::Value::Null);
+    if let Some(map) = schema.as_object_mut() {
+        map.insert("title".into(), "convene protocol file".into());
+    }
+    schema
 }
 
 /// `ok  FILE: id "Name", N stages, total T`.
@@ -102,13 +116,18 @@ fn total_phrase(p: &Protocol, n: usize) -> String {
     }
 }
 
-/// Describes who can take part: "2-5", "2+", "3-12 in groups of 3".
+/// Describes who can take part: "2-5", "2+", "3-12 in groups of 3", and a recommended most
+/// (format 2's `recommended_max`, a warning, never a refusal) as "3-12 advised".
 pub fn people_phrase(p: &Protocol) -> String {
     let g = &p.group;
-    let range = match g.max {
-        Some(max) if max == g.min => format!("{max}"),
-        Some(max) => format!("{}-{max}", g.min),
-        None => format!("{}+", g.min),
+    let range = match (g.max, g.recommended_max) {
+        (Some(max), _) if max == g.min => format!("{max}"),
+        (Some(max), Some(advised)) if advised < max => {
+            format!("{}-{max} ({advised} advised)", g.min)
+        }
+        (Some(max), _) => format!("{}-{max}", g.min),
+        (None, Some(advised)) if advised > g.min => format!("{}-{advised} advised", g.min),
+        (None, _) => format!("{}+", g.min),
     };
     match g.split_into {
         Some(s) => format!("{range} in groups of {s}"),
@@ -325,7 +344,8 @@ pub fn show(p: &Protocol, people: Option<usize>) -> String {
             RoleCount::Exact(n) => n.to_string(),
             RoleCount::Rest => "the rest".into(),
         };
-        let _ = writeln!(o, "  {} ({count}): {}", sanitize(&r.name), sanitize(&r.guidance));
+        let team = if r.team { ", a team" } else { "" };
+        let _ = writeln!(o, "  {} ({count}{team}): {}", sanitize(&r.name), sanitize(&r.guidance));
     }
     if let Some(f) = &p.facilitator {
         let _ = writeln!(o, "  Facilitator: {}", sanitize(&f.rule));
@@ -333,6 +353,10 @@ pub fn show(p: &Protocol, people: Option<usize>) -> String {
     let _ = writeln!(o, "\nPeople: {}", people_phrase(p));
     if let Some(m) = p.group.multiple_of {
         let _ = writeln!(o, "  best in multiples of {m}");
+    }
+    people_facts(&mut o, p);
+    if let Some(c) = &p.course {
+        let _ = writeln!(o, "Course: {} sessions", sanitize(&c.sessions));
     }
     let rounds_text = match p.rotation.rounds {
         Rounds::Once => "one".to_string(),
@@ -359,6 +383,21 @@ pub fn show(p: &Protocol, people: Option<usize>) -> String {
             continue;
         }
         let _ = writeln!(o, "\n{title}");
+        if part == Part::Round {
+            match p.round_extension {
+                Some(ExtensionPolicy::GroupAgreement) => {
+                    let _ = writeln!(
+                        o,
+                        "  a round runs past its planned total only with the group's agreement; \
+                         time moves freely between its stages"
+                    );
+                }
+                Some(ExtensionPolicy::NotAllowed) => {
+                    let _ = writeln!(o, "  a round may not run past its planned total");
+                }
+                Some(ExtensionPolicy::Free) | None => {}
+            }
+        }
         for s in stages {
             number += 1;
             stage_block(&mut o, p, s, number);
@@ -379,13 +418,59 @@ pub fn show(p: &Protocol, people: Option<usize>) -> String {
             "(* suggested: the source gives no duration; change it with --stage ID=DURATION)"
         );
     }
-    if !p.norms.is_empty() {
+    markers_and_norms(&mut o, p);
+    o
+}
+
+/// The session's elapsed-time markers (format 2) and the norms, the source's then ours.
+fn markers_and_norms(o: &mut String, p: &Protocol) {
+    if !p.markers.is_empty() {
+        let _ = writeln!(o, "\nMarkers on the session's elapsed time");
+        for m in &p.markers {
+            let at = parse_duration(&m.after)
+                .map_or_else(|_| sanitize(&m.after), |secs| clock(secs, Minutes::Padded));
+            let warn = if m.warn { "warning: " } else { "" };
+            let _ = writeln!(o, "  {at}  {warn}{}", sanitize(&m.message));
+        }
+    }
+    if !p.norms.is_empty() || !p.added_norms.is_empty() {
         let _ = writeln!(o, "\nNorms");
         for norm in &p.norms {
             let _ = writeln!(o, "  - {}", sanitize(norm));
         }
+        for norm in &p.added_norms {
+            let _ = writeln!(o, "  - {} (added: not in the source)", sanitize(norm));
+        }
     }
-    o
+}
+
+/// The format 2 group rules and facts: advice, one per school, mixed groups, facts asked for.
+fn people_facts(o: &mut String, p: &Protocol) {
+    let g = &p.group;
+    let label = |key: &str| {
+        p.facts.iter().find(|f| f.key == key).map_or_else(|| sanitize(key), |f| sanitize(&f.label))
+    };
+    if let Some(key) = &g.one_per {
+        let _ = writeln!(o, "  one member per {} expected", label(key).to_lowercase());
+    }
+    if let Some(key) = &g.mix {
+        let _ = writeln!(o, "  groups mixed by {}", label(key).to_lowercase());
+    }
+    for f in &p.facts {
+        let choices = if f.choices.is_empty() {
+            String::new()
+        } else {
+            let c: Vec<String> = f.choices.iter().map(|c| sanitize(c)).collect();
+            format!(": {}", c.join(", "))
+        };
+        let required = if f.required { ", asked of everyone" } else { "" };
+        let _ = writeln!(o, "  fact {} ({}{required}){choices}", sanitize(&f.label), f.key);
+    }
+}
+
+/// A duration as the clock shows it (`03:00`), or as written when it does not parse.
+fn short(text: &str) -> String {
+    parse_duration(text).map_or_else(|_| sanitize(text), |secs| clock(secs, Minutes::Padded))
 }
 
 fn round_secs(p: &Protocol) -> u64 {
@@ -423,8 +508,41 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
             sanitize(&w.message)
         );
     }
-    if let Some(x) = &s.expects {
-        let _ = writeln!(o, "       expects: {}", sanitize(&x.label));
+    if s.optional {
+        let _ = writeln!(o, "       optional: run or skipped by the facilitator");
+    }
+    if let Some(n) = s.from_session {
+        let _ = writeln!(o, "       from session {n} of the course on");
+    }
+    if let Some(id) = &s.carried {
+        let _ = writeln!(o, "       shows what the group recorded last time for {}", sanitize(id));
+    }
+    for c in &s.cues {
+        let when = match (&c.before, &c.after) {
+            (Some(b), _) => format!("{} before the end", short(b)),
+            (None, Some(a)) => format!("{} in", short(a)),
+            (None, None) => String::new(),
+        };
+        let who = c.role.as_deref().map(|r| format!("{}: ", p.role_name(r))).unwrap_or_default();
+        let _ = writeln!(o, "       cue: {when} - {who}{}", sanitize(&c.message));
+    }
+    for x in Protocol::expected_records(s) {
+        let mut extra = Vec::new();
+        if x.per == Some(Per::Participant) {
+            extra.push("one per participant".to_string());
+        }
+        for f in &x.require {
+            extra.push(match f {
+                RecordField::Due => "with a time frame".into(),
+                RecordField::About => "with what it is about".into(),
+            });
+        }
+        if x.carry {
+            extra.push("carried to the group's next session".into());
+        }
+        let extra =
+            if extra.is_empty() { String::new() } else { format!(" ({})", extra.join("; ")) };
+        let _ = writeln!(o, "       expects: {}{extra}", sanitize(&x.label));
     }
     if s.follow_up {
         let _ = writeln!(o, "       follows up the group's open commitments from earlier sessions");

@@ -17,6 +17,23 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("grow-coaching.json", include_str!("../../protocols/grow-coaching.json")),
     ("three-ss.json", include_str!("../../protocols/three-ss.json")),
     ("half-termly-review.json", include_str!("../../protocols/half-termly-review.json")),
+    ("lesson-study-review.json", include_str!("../../protocols/lesson-study-review.json")),
+    ("peer-coaching-pair.json", include_str!("../../protocols/peer-coaching-pair.json")),
+    ("learning-walk-trio.json", include_str!("../../protocols/learning-walk-trio.json")),
+    ("middle-leader-session.json", include_str!("../../protocols/middle-leader-session.json")),
+    (
+        "headteacher-learning-forum.json",
+        include_str!("../../protocols/headteacher-learning-forum.json"),
+    ),
+    (
+        "teacher-learning-community.json",
+        include_str!("../../protocols/teacher-learning-community.json"),
+    ),
+    ("plan-do-review.json", include_str!("../../protocols/plan-do-review.json")),
+    (
+        "weekly-leadership-review.json",
+        include_str!("../../protocols/weekly-leadership-review.json"),
+    ),
 ];
 
 /// Where a protocol came from.

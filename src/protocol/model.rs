@@ -8,8 +8,10 @@
 //! Durations stay as the strings the author wrote, so that a log can embed the protocol exactly as
 //! it was used; `validate` checks them and the accessors here parse them.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -20,22 +22,35 @@ pub const FORMAT_VERSION: u32 = 2;
 /// The first format, still read unchanged.
 pub const FORMAT_1: u32 = 1;
 
+/// What a duration looks like in the JSON Schema: hours, minutes and seconds, each at most once
+/// and in that order (`"4m"`, `"90s"`, `"1h30m"`, `"1h 30m"`). `validate` says more precisely
+/// what is wrong with one.
+pub const DURATION_PATTERN: &str = r"^ *[0-9]+[hms]( *[0-9]+[ms])?( *[0-9]+s)? *$";
+/// A stage's duration in the JSON Schema: a duration, or (format 2) a range `"90m-2h"`.
+pub const DURATION_RANGE_PATTERN: &str =
+    r"^ *[0-9]+[hms]( *[0-9]+[ms])?( *[0-9]+s)? *(- *[0-9]+[hms]( *[0-9]+[ms])?( *[0-9]+s)? *)?$";
+/// A kebab-case id in the JSON Schema: `project-tuning`.
+pub const KEBAB_PATTERN: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
+
 /// Role ids that every protocol may use in stages without declaring them.
 pub const FACILITATOR: &str = "facilitator";
 /// Everyone in the group.
 pub const EVERYONE: &str = "everyone";
 
 /// One protocol: identity, roles, group rules, rotation, stages and norms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Protocol {
     /// A JSON Schema reference for editors (`convene protocols schema`); ignored by convene.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// Format version: 1 or 2 ([`FORMAT_VERSION`]).
+    #[schemars(range(min = 1, max = 2), description = "Format version: 1 or 2.")]
     pub format: u32,
     /// Kebab-case, unique in the library.
+    #[schemars(regex(pattern = KEBAB_PATTERN))]
     pub id: String,
+    #[schemars(description = "Shown on screen and in lists.")]
     pub name: String,
     /// One paragraph: what the protocol is for.
     pub summary: String,
@@ -44,10 +59,13 @@ pub struct Protocol {
     /// Whether a facilitator runs it, and the facilitator's rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facilitator: Option<FacilitatorSpec>,
+    #[schemars(description = "The roles people hold in a group (at least one).")]
     pub roles: Vec<RoleSpec>,
     #[serde(default)]
+    #[schemars(description = "How many people may take part, and whether they split into groups.")]
     pub group: GroupRules,
     #[serde(default)]
+    #[schemars(description = "How many rounds a session has, and who decides the order.")]
     pub rotation: Rotation,
     /// The extension policy for every stage that does not set its own.
     #[serde(default)]
@@ -85,11 +103,13 @@ pub struct Protocol {
 }
 
 /// Format 2: a marker on the session's elapsed time, e.g. "typical minimum reached" at 1h30m.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkerSpec {
     /// Elapsed session time, such as `"1h30m"`.
+    #[schemars(regex(pattern = DURATION_PATTERN))]
     pub after: String,
+    #[schemars(description = "What the marker says.")]
     pub message: String,
     /// A warning (shown as one, with its word), rather than information. It never stops the
     /// session.
@@ -99,7 +119,7 @@ pub struct MarkerSpec {
 
 /// Format 2: a fact about each participant, given with `--people "Ann (Oak Primary)"` or a roster
 /// file's column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FactSpec {
     /// Kebab-case key; the roster file's column of the same name. `school` is the fact a bare
@@ -117,25 +137,32 @@ pub struct FactSpec {
 }
 
 /// Format 2: a course, such as the middle-leader programme's three to six sessions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CourseSpec {
     /// How many sessions a course has: `"3-6"` or `"4"`. A session numbered outside it is
     /// warned about, never refused.
+    #[schemars(regex(pattern = r"^ *[0-9]+ *(- *[0-9]+ *)?$"))]
     pub sessions: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Present when a facilitator runs the protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FacilitatorSpec {
     /// The facilitator's rule, e.g. "Speaks last and as little as possible".
     pub rule: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A role people hold in a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSpec {
+    #[schemars(
+        description = "How stages refer to the role; unique, not `facilitator` or `everyone`."
+    )]
     pub id: String,
+    #[schemars(description = "Shown on screen.")]
     pub name: String,
     /// How many people hold it in a group: a number, or `"rest"`.
     pub count: RoleCount,
@@ -155,7 +182,8 @@ pub enum RoleCount {
     Rest,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Who can take part: limits (rules) and recommendations (warnings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupRules {
     /// Fewest participants in a session.
@@ -201,10 +229,12 @@ impl Default for GroupRules {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// How many rounds a session has, and who decides the order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rotation {
     #[serde(default)]
+    #[schemars(description = "A whole number, \"per-member\" or \"role-cycle\" (default 1).")]
     pub rounds: Rounds,
     /// Whether the group chooses the presenting order at the start.
     #[serde(default)]
@@ -225,7 +255,8 @@ pub enum Rounds {
     Once,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// Who decides the order of the rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum OrderRule {
     /// Rounds follow the order the participants were given in.
@@ -236,7 +267,7 @@ pub enum OrderRule {
 }
 
 /// Whether a stage's time can be extended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExtensionPolicy {
     #[default]
@@ -247,7 +278,7 @@ pub enum ExtensionPolicy {
 }
 
 /// Whether a stage's duration comes from the source or is only a suggestion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Timing {
     /// The source fixes this duration.
@@ -257,18 +288,24 @@ pub enum Timing {
     Suggested,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A stage: its time, who speaks and who stays silent, prompts, warnings and records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageSpec {
     /// Unique across the protocol.
+    #[schemars(regex(pattern = KEBAB_PATTERN))]
     pub id: String,
+    #[schemars(description = "Shown on screen; two stages may share a name if subtitles differ.")]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(description = "Shown after the name: \"Reflection — Presenter\".")]
     pub subtitle: Option<String>,
     /// `"4m"`, `"90s"`, `"1h30m"`; format 2 also a range, `"90m-2h"`: planned at the lower
     /// end, warned at the upper.
+    #[schemars(regex(pattern = DURATION_RANGE_PATTERN))]
     pub duration: String,
     #[serde(default)]
+    #[schemars(description = "\"fixed\" when the source gives the duration, else \"suggested\".")]
     pub timing: Timing,
     /// Roles that speak, each with a short cue.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -309,47 +346,57 @@ pub struct StageSpec {
 }
 
 /// Format 2: a cue shown at a time in a stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimedCue {
     /// Time before the planned end, such as `"3m"` (exactly one of `before` and `after`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = DURATION_PATTERN))]
     pub before: Option<String>,
     /// Time after the stage starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = DURATION_PATTERN))]
     pub after: Option<String>,
+    #[schemars(description = "What the cue says.")]
     pub message: String,
     /// The role that acts on the cue; the screen names its holders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What a role does in a stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cue {
     /// A role id, `facilitator` or `everyone`.
     pub role: String,
+    #[schemars(description = "What the role does in this stage, in a few words.")]
     pub cue: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A warning some time before the end of a stage (the WRAP UP state).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WarningSpec {
     /// Lead time before the end of the stage, e.g. `"3m"`.
+    #[schemars(regex(pattern = DURATION_PATTERN))]
     pub before: String,
+    #[schemars(description = "What the warning says.")]
     pub message: String,
     /// The role that acts on the warning; the screen names its holders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Something that should be recorded before a stage is left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
     /// Format 2: kebab-case id, unique in the protocol; needed to carry the record or to tell
     /// several records of a stage apart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[schemars(description = "\"commitment\" (followed up later) or \"note\".")]
     pub record: RecordKind,
     /// The role that owns the record (default owner of a commitment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -371,7 +418,7 @@ pub struct Expectation {
 }
 
 /// Format 2: a field a record must have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecordField {
     /// A commitment's time frame ("By").
@@ -381,14 +428,15 @@ pub enum RecordField {
 }
 
 /// Format 2: whom a record is expected for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Per {
     /// One for each participant.
     Participant,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The kind of a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RecordKind {
     Commitment,
@@ -396,7 +444,9 @@ pub enum RecordKind {
 }
 
 /// Which part of the protocol a stage belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Part {
     Opening,
@@ -503,6 +553,38 @@ impl WarningSpec {
 }
 
 // ---- hand-written serde for the two "number or word" fields, for clear messages ----
+
+impl JsonSchema for RoleCount {
+    fn schema_name() -> Cow<'static, str> {
+        "RoleCount".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "How many people hold a role in one group: a whole number, or \"rest\" (everyone not holding another role).",
+            "oneOf": [
+                { "type": "integer", "minimum": 0, "maximum": u32::MAX },
+                { "const": "rest" }
+            ]
+        })
+    }
+}
+
+impl JsonSchema for Rounds {
+    fn schema_name() -> Cow<'static, str> {
+        "Rounds".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "How many rounds a session has: a whole number, \"per-member\" (one per member of the smallest group) or \"role-cycle\" (one per role).",
+            "oneOf": [
+                { "type": "integer", "minimum": 1, "maximum": u32::MAX },
+                { "enum": ["per-member", "role-cycle"] }
+            ]
+        })
+    }
+}
 
 impl Serialize for RoleCount {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

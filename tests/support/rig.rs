@@ -19,6 +19,16 @@ pub fn builtin(id: &str) -> Protocol {
     Library::builtin_only().get(id).expect("built-in").clone()
 }
 
+/// The format 1 copy of a built-in as it was before format 2 (tests/fixtures/protocols/v1/), for
+/// the tests of a behaviour that the format 2 built-in now expresses differently (a warning that
+/// became a cue, a per-stage agreement that became the slot's, an `expects` that became
+/// `records`).
+pub fn v1(id: &str) -> Protocol {
+    let path = format!("{}/tests/fixtures/protocols/v1/{id}.json", env!("CARGO_MANIFEST_DIR"));
+    convene::protocol::load_file(std::path::Path::new(&path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 pub fn setup(protocol: Protocol, people: &[&str]) -> Setup {
     Setup::new(protocol, people.iter().copied())
 }
@@ -63,6 +73,11 @@ impl Rig {
 
     pub fn builtin(id: &str, people: &[&str]) -> Self {
         Self::new(setup(builtin(id), people), mono_opts())
+    }
+
+    /// [`Rig::builtin`] on the format 1 copy of the built-in ([`v1`]).
+    pub fn v1(id: &str, people: &[&str]) -> Self {
+        Self::new(setup(v1(id), people), mono_opts())
     }
 
     pub fn now(&self) -> Now {

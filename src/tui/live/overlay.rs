@@ -197,10 +197,17 @@ fn question_lines(
         .collect()
 }
 
+/// A norm of `added_norms` as shown: sanitised, marked as ours.
+pub(super) fn added_norm(norm: &str) -> String {
+    format!("{} (added: not in the source)", sanitize(norm))
+}
+
 fn norms_lines(s: &LiveScreen) -> Vec<Line<'static>> {
     let p = &s.state.setup.protocol;
     let mut lines: Vec<Line> =
         p.norms.iter().map(|n| Line::from(format!("• {}", sanitize(n)))).collect();
+    // Format 2: our own additions, marked in words as not the source's.
+    lines.extend(p.added_norms.iter().map(|n| Line::from(format!("• {}", added_norm(n)))));
     if let Some(fac) = &p.facilitator {
         lines.push(Line::from(format!("Facilitator: {}", sanitize(&fac.rule))));
     }

@@ -149,11 +149,14 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             t.muted(),
         )));
     }
-    if !p.norms.is_empty() {
+    if !p.norms.is_empty() || !p.added_norms.is_empty() {
         plan.push(Line::from(""));
         plan.push(Line::from(Span::styled("Norms", t.title())));
         for n in &p.norms {
             plan.push(Line::from(format!("  • {}", sanitize(n))));
+        }
+        for n in &p.added_norms {
+            plan.push(Line::from(format!("  • {}", super::overlay::added_norm(n))));
         }
     }
     plan

@@ -210,6 +210,7 @@ fn card_lines(s: &LiveScreen) -> u16 {
         + p.round.len()
         + p.closing.len()
         + p.norms.len()
+        + p.added_norms.len()
         + 12;
     u16::try_from(lines).unwrap_or(u16::MAX)
 }
