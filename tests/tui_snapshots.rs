@@ -96,6 +96,7 @@ fn start_card_action_learning_shows_the_presenting_order() {
     let mut s = setup(builtin("action-learning"), &["Ann", "Ben", "Cat", "Dev"]);
     s.group_name = Some("AP set".into());
     s.facilitator = Some("Fiona".into());
+    s.facts = four_schools();
     let mut rig = Rig::new(s, mono_opts());
     // The group puts Cat first: a pressing issue.
     rig.code(KeyCode::Down);
@@ -108,11 +109,23 @@ fn start_card_action_learning_shows_the_presenting_order() {
     all("start_card_action_learning", &rig);
 }
 
+/// One school for each of Ann, Ben, Cat and Dev, as an action learning set expects.
+fn four_schools() -> convene::session::setup::Facts {
+    [("Ann", "Oak Primary"), ("Ben", "Elm"), ("Cat", "Ash"), ("Dev", "Birch")]
+        .into_iter()
+        .map(|(name, school)| {
+            (name.to_string(), [("school".to_string(), school.to_string())].into())
+        })
+        .collect()
+}
+
 /// Our own norms (format 2's `added_norms`) are shown after the source's, marked in words as not
 /// the source's, on the start card and in the norms overlay.
 #[test]
 fn added_norms_are_shown_marked_as_not_the_sources() {
-    let mut rig = Rig::builtin("action-learning", &["Ann", "Ben", "Cat", "Dev"]);
+    let mut s = setup(builtin("action-learning"), &["Ann", "Ben", "Cat", "Dev"]);
+    s.facts = four_schools();
+    let mut rig = Rig::new(s, mono_opts());
     let marked = "What is said here stays here (added: not in the source)";
     let text = rig.render(120, 35);
     assert!(text.contains(&format!("• {marked}")), "{text}");

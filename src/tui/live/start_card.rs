@@ -176,7 +176,9 @@ fn body(f: &mut Frame, app: &LiveScreen, area: Rect, roomy: bool) -> bool {
         app.scroll.min(u16::try_from(max).unwrap_or(u16::MAX))
     };
     let (name_w, role_w) = column_widths(app);
-    let table_w = 4 + name_w + st.rounds * (role_w + 2);
+    // A row ends with the person's facts (` · Oak Primary`): side by side only if they fit too.
+    let facts_w = st.order.iter().map(|n| width(&facts_of(app, n))).max().unwrap_or(0);
+    let table_w = 4 + name_w + st.rounds * (role_w + 2) + facts_w;
     if area.width >= 110 && table_w + 2 <= usize::from(area.width / 2) {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .spacing(2)
