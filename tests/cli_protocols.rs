@@ -6,6 +6,7 @@ mod support;
 use std::path::Path;
 use std::process::Output;
 
+use support::BUILTIN_IDS;
 use support::cli::{stderr, stdout};
 
 const VALID: &str = "tests/fixtures/protocols/valid";
@@ -25,24 +26,6 @@ fn convene(args: &[&str], protocols_dir: Option<&str>) -> Output {
         .output()
         .expect("convene runs")
 }
-
-const BUILTIN_IDS: [&str; 15] = [
-    "project-tuning",
-    "action-learning",
-    "coaching-triad",
-    "storm-rehearsal",
-    "grow-coaching",
-    "three-ss",
-    "half-termly-review",
-    "lesson-study-review",
-    "peer-coaching-pair",
-    "learning-walk-trio",
-    "middle-leader-session",
-    "headteacher-learning-forum",
-    "teacher-learning-community",
-    "plan-do-review",
-    "weekly-leadership-review",
-];
 
 #[test]
 fn protocols_lists_every_builtin() {

@@ -1,6 +1,8 @@
 //! The protocol library through its public API: every invalid fixture's exact error text
 //! (snapshots), the built-ins against the source facts, and how the library loads user folders.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use convene::commands::protocols::list;
@@ -10,6 +12,8 @@ use convene::protocol::{
     Expectation, ExtensionPolicy, Library, LoadError, OrderRule, Origin, Part, Per, Protocol,
     RecordField, RecordKind, RoleCount, Rounds, StageSpec, Timing, load_file,
 };
+
+use support::BUILTIN_IDS;
 
 const INVALID: &str = "tests/fixtures/protocols/invalid";
 const VALID: &str = "tests/fixtures/protocols/valid";
@@ -236,25 +240,6 @@ fn an_escape_sequence_in_a_name_is_shown_as_a_replacement_character() {
 }
 
 // ---- built-ins against the sources ----
-
-/// Every built-in's id, in `BUILTIN` order.
-const BUILTIN_IDS: [&str; 15] = [
-    "project-tuning",
-    "action-learning",
-    "coaching-triad",
-    "storm-rehearsal",
-    "grow-coaching",
-    "three-ss",
-    "half-termly-review",
-    "lesson-study-review",
-    "peer-coaching-pair",
-    "learning-walk-trio",
-    "middle-leader-session",
-    "headteacher-learning-forum",
-    "teacher-learning-community",
-    "plan-do-review",
-    "weekly-leadership-review",
-];
 
 #[test]
 fn every_builtin_validates() {

@@ -16,6 +16,25 @@ pub use rig::*;
 
 use chrono::{DateTime, Duration, FixedOffset};
 
+/// Every built-in protocol's id, in `BUILTIN` order: what `convene protocols` must list.
+pub const BUILTIN_IDS: [&str; 15] = [
+    "project-tuning",
+    "action-learning",
+    "coaching-triad",
+    "storm-rehearsal",
+    "grow-coaching",
+    "three-ss",
+    "half-termly-review",
+    "lesson-study-review",
+    "peer-coaching-pair",
+    "learning-walk-trio",
+    "middle-leader-session",
+    "headteacher-learning-forum",
+    "teacher-learning-community",
+    "plan-do-review",
+    "weekly-leadership-review",
+];
+
 /// The fixed wall time at mono 0: 08:30 UTC, so a 24-minute plan "ends 08:54".
 pub const START: &str = "2026-11-23T08:30:00+00:00";
 
