@@ -127,7 +127,7 @@ fn added_norms_are_shown_marked_as_not_the_sources() {
     s.facts = four_schools();
     let mut rig = Rig::new(s, mono_opts());
     let marked = "What is said here stays here (added: not in the source)";
-    let text = rig.render(120, 35);
+    let text = rig.render(200, 50);
     assert!(text.contains(&format!("• {marked}")), "{text}");
     assert!(text.contains("• Psychological safety "), "the source's norm, as it is:\n{text}");
     rig.press(' ');
