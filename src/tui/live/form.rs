@@ -108,8 +108,9 @@ pub fn note(s: &LiveScreen) -> Form {
     if any_about {
         fields.push(Field { label: ABOUT, value: String::new(), secret: false });
     }
-    fields.push(Field { label: RECORD, value: String::new(), secret: false });
-    let mut form = Form { kind: FormKind::Record, focus: fields.len() - 1, fields, masked: false };
+    // A record is about a colleague's school, like a note: dots on the projector, F2 shows it.
+    fields.push(Field { label: RECORD, value: String::new(), secret: true });
+    let mut form = Form { kind: FormKind::Record, focus: fields.len() - 1, fields, masked: true };
     mark_required(s, &mut form);
     let first = first_without(s, &form);
     if let (Some(name), Some(about)) =
