@@ -506,15 +506,30 @@ fn a_fact_the_protocol_does_not_name_cannot_be_set_on_the_start_card() {
 }
 
 #[test]
-fn a_fact_change_that_would_refuse_the_session_is_refused_with_the_reason() {
+fn a_team_is_marked_one_person_at_a_time_and_checked_at_the_start() {
     let (setup, _) = check("people-exec", EXEC).expect("starts");
-    let state = SessionState::new(setup);
+    let mut state = SessionState::new(setup);
     let now = convene::session::Now::new(0, wall(0));
+    // Unmarking Ann leaves a team of two for a role that needs three: allowed while the
+    // facilitator is still marking people, refused at the start, with the reason.
     let cmd = Command::SetFact { name: "Ann".into(), key: "role".into(), value: None };
+    for e in decide(&state, cmd, now).expect("a team being marked is not refused") {
+        convene::session::apply(&mut state, &e);
+    }
     assert_eq!(
-        decide(&state, cmd, now).expect_err("team too small").to_string(),
-        "Not changed: Executive team needs at least 3 people, but only Ben and Cat are marked role: executive"
+        decide(&state, Command::Start, now).expect_err("team too small").to_string(),
+        "Cannot start yet: Executive team needs at least 3 people, but only Ben and Cat are marked role: executive. Mark the others with e (Fact: role)."
     );
+    // Marking Ann again completes the team: the session starts.
+    let cmd = Command::SetFact {
+        name: "Ann".into(),
+        key: "role".into(),
+        value: Some("executive".into()),
+    };
+    for e in decide(&state, cmd, now).expect("marks Ann") {
+        convene::session::apply(&mut state, &e);
+    }
+    decide(&state, Command::Start, now).expect("a whole team starts");
 }
 
 #[test]
@@ -529,4 +544,14 @@ fn a_request_with_both_a_roster_and_typed_names_is_refused() {
         .expect("the roster alone");
     assert_eq!(checked.setup.participants, ["Ann", "Ben", "Cat"]);
     assert_eq!(checked.setup.facts["Cat"]["school"], "Ash");
+}
+
+/// A format 1 protocol has no facts: `--people` names are taken as typed, parentheses and all,
+/// so "Ann (cover)" is the same person as in the logs written before format 2.
+#[test]
+fn format_1_protocols_take_names_as_typed() {
+    let v1 = load_file(Path::new("tests/fixtures/protocols/v1/project-tuning.json")).expect("v1");
+    let checked = SetupRequest::new(v1, "Ann (cover), Ben), Cat (x) y").check().expect("starts");
+    assert_eq!(checked.setup.participants, ["Ann (cover)", "Ben)", "Cat (x) y"]);
+    assert!(checked.setup.facts.is_empty());
 }

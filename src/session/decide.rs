@@ -31,6 +31,10 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             if s.stages.is_empty() {
                 return reject(Rejection::NoStages);
             }
+            let team = super::setup::team_errors(&s.setup);
+            if !team.is_empty() {
+                return reject(Rejection::TeamTooSmall { problem: team.join(" ") });
+            }
             Ok(vec![
                 Event::SessionStarted { planned_ms: s.planned_ms() },
                 enter(s, 0, Leave::Next, eff),
@@ -168,13 +172,20 @@ fn set_fact(
     };
     // A change that would make the setup refused (a team now too small) is refused itself.
     let mut after = s.setup.clone();
+    after.participants.clone_from(&s.order);
     let facts = after.facts.entry(name.clone()).or_default();
     match &value {
         Some(v) => facts.insert(key.clone(), v.clone()),
         None => facts.remove(&key),
     };
+    // A team being marked one person at a time is too small until the last one: that is
+    // checked at the start, not here.
     if let Err(e) = super::setup::check_setup(&after) {
-        return reject(Rejection::FactRefused { problem: e.0.join(" ") });
+        let team = super::setup::team_errors(&after);
+        let problems: Vec<String> = e.0.into_iter().filter(|p| !team.contains(p)).collect();
+        if !problems.is_empty() {
+            return reject(Rejection::FactRefused { problem: problems.join(" ") });
+        }
     }
     Ok(vec![Event::FactSet { name, key, value }])
 }

@@ -383,6 +383,8 @@ pub enum Rejection {
     UnsafeFact,
     #[error("Not changed: {problem}")]
     FactRefused { problem: String },
+    #[error("Cannot start yet: {problem}. Mark the others with e (Fact: role).")]
+    TeamTooSmall { problem: String },
     #[error("This protocol has no fact \"{key}\" (its facts: {facts}).")]
     UnknownFact { key: String, facts: String },
     #[error("Already paused.")]

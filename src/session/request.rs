@@ -139,6 +139,12 @@ impl SetupRequest {
                 return Err(SetupRequestError::PeopleAndRoster);
             }
             Some(roster) => roster,
+            // A format 1 protocol has no facts: names are taken as typed, parentheses and
+            // all ("Ann (cover)"), as before format 2, so they match earlier logs.
+            None if self.protocol.format == crate::protocol::FORMAT_1 => People {
+                names: self.people.split(',').map(|n| n.trim().to_string()).collect(),
+                facts: Facts::new(),
+            },
             None => parse_people(&self.people)
                 .map_err(|problem| SetupRequestError::People { problem })?,
         };

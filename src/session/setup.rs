@@ -348,7 +348,10 @@ fn team_count(role: &RoleSpec) -> usize {
 }
 
 /// A team role with fewer people marked than its count.
-fn team_errors(s: &Setup) -> Vec<String> {
+/// Team roles with some people marked, but fewer than the role needs. Refused at the command
+/// line and at the start; on the start card, while the facilitator marks people one by one, they
+/// are shown, not refused.
+pub fn team_errors(s: &Setup) -> Vec<String> {
     let mut errors = Vec::new();
     for role in s.protocol.roles.iter().filter(|r| r.team) {
         let names: Vec<&str> = s

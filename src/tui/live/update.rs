@@ -550,8 +550,13 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
                     }
                     // The start card's warnings follow the facts.
                     if fact {
-                        s.warnings =
-                            crate::session::check_setup(&s.state.setup).unwrap_or_default();
+                        let mut now_set = s.state.setup.clone();
+                        now_set.participants.clone_from(&s.state.order);
+                        s.warnings = match crate::session::check_setup(&now_set) {
+                            Ok(warnings) => warnings,
+                            // A team still being marked: shown, and checked at the start.
+                            Err(problems) => problems.0,
+                        };
                     }
                 }
                 Err(r) => {
