@@ -525,6 +525,20 @@ fn logs_show_names_the_record_each_note_and_commitment_is_for() {
 }
 
 #[test]
+fn logs_show_says_the_session_ended_without_everyones_record() {
+    use convene::review::detail::{load, show};
+    convene::review::index::use_cache_dir(support::fixtures::test_cache_dir());
+    let mut rig = live("records-per-person", &["Ann", "Ben", "Cat"]);
+    jump(&mut rig, "gap-tasks");
+    let now = rig.now();
+    rig.app.exec(commit("Ann", Some("2 weeks"), None), now).expect("commitment");
+    rig.app.exec(Command::EndAnyway, now).expect("ended anyway");
+    let sess = load(rig.dir.path(), "20261123-083000-000").expect("the session");
+    let text = show(&sess);
+    assert!(text.contains("Ended without: Gap task (1 of 3 people; missing: Ben, Cat)"), "{text}");
+}
+
+#[test]
 fn a_log_from_before_records_still_replays() {
     let old = r#"{"at":400000,"wall":"2026-11-23T08:36:40.000+00:00","type":"session-ended","outcome":"ended-early","pos":2}"#;
     let e: convene::session::Stamped = serde_json::from_str(old).expect("an old line");

@@ -828,3 +828,19 @@ fn forms_and_questions_leave_the_countdown_and_every_cue_in_view() {
         }
     }
 }
+
+/// The start card lists the markers on the session's elapsed time, at their times, a warning
+/// in words: the room knows before the start when "typical minimum reached" will show.
+#[test]
+fn the_start_card_lists_the_session_markers() {
+    let rig = Rig::builtin("three-ss", &["Lee", "Pat"]);
+    for (w, h) in [(120, 35), (200, 50)] {
+        let text = rig.render(w, h);
+        assert!(text.contains("Markers on the session's time"), "{w}x{h}:\n{text}");
+        assert!(text.contains("1:30:00   typical minimum reached"), "{w}x{h}:\n{text}");
+        assert!(
+            text.contains("2:00:00   warning: upper end of the typical 1.5–2 h"),
+            "{w}x{h}:\n{text}"
+        );
+    }
+}

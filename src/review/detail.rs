@@ -269,6 +269,9 @@ pub fn show(sess: &Session) -> String {
     };
     let started = if s.started_wall.is_some() { "Started" } else { "Set up (never started)" };
     let _ = writeln!(out, "{started} {}{end}", fmt::long_date_time(&d.start));
+    for missing in &s.ended_without {
+        let _ = writeln!(out, "Ended without: {}", sanitize(missing));
+    }
     if let Some(f) = &d.facilitator {
         let _ = writeln!(out, "Facilitator: {}", sanitize(f));
     }

@@ -111,6 +111,8 @@ pub struct SessionState {
     pub gaps: Vec<Gap>,
     pub started_wall: Option<DateTime<FixedOffset>>,
     pub ended_wall: Option<DateTime<FixedOffset>>,
+    /// One-per-person records still missing when the session was ended anyway.
+    pub ended_without: Vec<String>,
     /// Monotonic offset of the last event applied.
     pub last_at: u64,
     pub last_wall: Option<DateTime<FixedOffset>>,
@@ -147,6 +149,7 @@ impl SessionState {
             gaps: Vec::new(),
             started_wall: None,
             ended_wall: None,
+            ended_without: Vec::new(),
             last_at: 0,
             last_wall: None,
             events: 0,
@@ -487,7 +490,8 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         Event::NoteAdded { .. }
         | Event::CommitmentAdded { .. }
         | Event::CommitmentUpdated { .. } => apply_record(s, e),
-        Event::SessionEnded { outcome, .. } => {
+        Event::SessionEnded { outcome, without, .. } => {
+            s.ended_without.clone_from(without);
             if let Some(c) = s.clocks.get_mut(s.pos) {
                 c.close(now);
             }

@@ -149,6 +149,21 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             t.muted(),
         )));
     }
+    // Markers on the session's elapsed time (format 2), each at its time: the room should know
+    // when "typical minimum reached" will show.
+    if !p.markers.is_empty() {
+        plan.push(Line::from(""));
+        plan.push(Line::from(Span::styled("Markers on the session's time", t.title())));
+        for m in &p.markers {
+            let at = crate::protocol::parse_duration(&m.after).unwrap_or_default();
+            let word = if m.warn { "warning: " } else { "" };
+            plan.push(Line::from(format!(
+                "  {:>column$}   {word}{}",
+                clock(at, Minutes::Padded),
+                sanitize(&m.message)
+            )));
+        }
+    }
     if !p.norms.is_empty() || !p.added_norms.is_empty() {
         plan.push(Line::from(""));
         plan.push(Line::from(Span::styled("Norms", t.title())));
