@@ -154,12 +154,11 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
     if !p.markers.is_empty() {
         plan.push(Line::from(""));
         plan.push(Line::from(Span::styled("Markers on the session's time", t.title())));
-        for m in &p.markers {
-            let at = crate::protocol::parse_duration(&m.after).unwrap_or_default();
+        for (m, at) in p.markers.iter().zip(st.marker_points()) {
             let word = if m.warn { "warning: " } else { "" };
             plan.push(Line::from(format!(
                 "  {:>column$}   {word}{}",
-                clock(at, Minutes::Padded),
+                clock(at.unwrap_or_default() / 1000, Minutes::Padded),
                 sanitize(&m.message)
             )));
         }
