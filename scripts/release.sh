@@ -77,19 +77,37 @@ smoke() {
     rm -rf "$clean"
 }
 
+# Every tool the chosen targets call, checked (and installed with apt when root) before anything is
+# built: a fresh machine fails here, naming the tool, not minutes into a build. The C compiler for
+# musl matters most: SQLite is compiled from C, and for the static Linux archive it must be
+# compiled against musl (musl-tools' musl-gcc, which the cc crate finds for the musl target).
+need_apt tar tar
+need_apt ldd libc-bin
+if ! command -v sha256sum >/dev/null 2>&1 && ! command -v shasum >/dev/null 2>&1; then
+    need_apt sha256sum coreutils
+fi
+for target in "${targets[@]}"; do
+    case "$target" in
+        *windows*)
+            need_apt x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
+            need_apt x86_64-w64-mingw32-objdump binutils-mingw-w64-x86-64
+            need_apt zip zip
+            need_apt unzip unzip
+            ;;
+        *linux-musl*)
+            need_apt musl-gcc musl-tools
+            ;;
+    esac
+    rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+done
+
 rm -rf dist
 mkdir -p dist
 for target in "${targets[@]}"; do
     name="convene-$version-$(platform "$target")"
-    rustup target list --installed | grep -qx "$target" || rustup target add "$target"
     exe=convene
     case "$target" in
-        *windows*)
-            need_apt x86_64-w64-mingw32-gcc gcc-mingw-w64-x86-64
-            need_apt zip zip
-            need_apt unzip unzip
-            exe=convene.exe
-            ;;
+        *windows*) exe=convene.exe ;;
     esac
     echo "building $name"
     cargo build --locked --release --target "$target"
