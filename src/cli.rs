@@ -101,9 +101,34 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page, in roff (the README's "Install" says where it goes)
     Man(ManArgs),
+    /// The review indexes kept in the cache folder: remove those of data folders that are gone
+    Cache(CacheArgs),
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  convene cache clean --dry-run
+  convene cache clean")]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// Remove the review indexes of data folders that no longer exist (a folder on a drive or
+    /// share that is not connected looks gone too: its index is rebuilt when it is back)
+    Clean {
+        /// Only say which indexes would be removed
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  convene info
+  convene info --json")]
 pub struct InfoArgs {
     /// Machine-readable output (JSON, schema `convene-info/1`)
     #[arg(long)]
@@ -111,6 +136,9 @@ pub struct InfoArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  convene completions bash > ~/.local/share/bash-completion/completions/convene
+  echo 'source <(COMPLETE=bash convene)' >> ~/.bashrc   (also completes ids and group names)")]
 pub struct CompletionsArgs {
     /// The shell to complete convene's commands and options in
     #[arg(value_enum)]
@@ -118,10 +146,15 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  convene man > convene.1
+  convene man run | man -l -
+  convene man logs export > convene-logs-export.1")]
 pub struct ManArgs {
-    /// A command's own page (`convene man run` is convene-run(1)); without it, convene(1)
+    /// A command's own page (`convene man run` is convene-run(1), `convene man logs export`
+    /// convene-logs-export(1)); without it, convene(1)
     #[arg(value_name = "COMMAND")]
-    pub command: Option<String>,
+    pub command: Vec<String>,
 }
 
 /// Colours for the live screen.
@@ -173,6 +206,7 @@ pub struct HomeArgs {
   convene run middle-leader-session --roster people.csv --group \"ML 2026\" --session 2 --theme high-contrast")]
 pub struct RunArgs {
     /// A protocol id from the library (`convene protocols`), or a path to a protocol file
+    #[arg(add = crate::complete::protocols())]
     pub protocol: String,
     /// The participants, in order, separated by commas, each with facts in parentheses if the
     /// protocol uses any: "Ann (Oak Primary), Ben (Elm; category: parent), Cat"
@@ -189,7 +223,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub roster: Option<PathBuf>,
     /// The recurring group this session belongs to, e.g. "AP set" (for follow-up)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = crate::complete::groups())]
     pub group: Option<String>,
     #[arg(
         long,
@@ -214,8 +248,14 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(after_help = "Examples:
+  convene resume
+  convene resume --list
+  convene resume 20261102-090000-000 --theme high-contrast
+  convene resume --file /media/usb/20261102-090000-000.jsonl")]
 pub struct ResumeArgs {
     /// Session id (default: the newest unfinished session)
+    #[arg(add = crate::complete::unfinished_ids())]
     pub id: Option<String>,
     /// List unfinished sessions instead
     #[arg(long)]
@@ -232,8 +272,12 @@ pub struct ResumeArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(after_help = "Examples:
+  convene mirror
+  convene mirror 20261102-090000-000 --theme high-contrast")]
 pub struct MirrorArgs {
     /// Session id (default: the newest session still running)
+    #[arg(add = crate::complete::unfinished_ids())]
     pub id: Option<String>,
     #[arg(
         long,
@@ -267,10 +311,24 @@ pub struct ProtocolsArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProtocolsAction {
     /// A table of every protocol (the default)
-    List,
+    #[command(after_help = "Examples:
+  convene protocols list --people 6
+  convene protocols list --json")]
+    List {
+        /// Quote totals for this many people (where the total depends on the group)
+        #[arg(long, value_name = "N")]
+        people: Option<usize>,
+        /// Machine-readable output (JSON, schema `convene-protocols/1`)
+        #[arg(long)]
+        json: bool,
+    },
     /// Every stage of one protocol, in order, with timings, cues, prompts and norms
+    #[command(after_help = "Examples:
+  convene protocols show coaching-triad --people 9
+  convene protocols show ./peer-review.json --json")]
     Show {
         /// A protocol id, or a path to a protocol file
+        #[arg(add = crate::complete::protocols())]
         protocol: String,
         /// Quote the total for this many people
         #[arg(long, value_name = "N")]
@@ -280,6 +338,9 @@ pub enum ProtocolsAction {
         json: bool,
     },
     /// Check protocol files; exit status 0 when all are valid, 2 otherwise
+    #[command(after_help = "Examples:
+  convene protocols validate ./peer-review.json
+  convene protocols validate ~/.config/convene/protocols/*.json")]
     Validate {
         /// The protocol files to check
         #[arg(required = true, value_name = "FILE")]
@@ -294,13 +355,13 @@ pub enum ProtocolsAction {
 #[derive(Debug, Args, Clone, Default)]
 pub struct LogFilter {
     /// Only this protocol id
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::complete::protocols())]
     pub protocol: Option<String>,
     /// Only sessions with this participant (or facilitator)
     #[arg(long, value_name = "NAME")]
     pub person: Option<String>,
     /// Only this recurring group
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = crate::complete::groups())]
     pub group: Option<String>,
     /// Only sessions on or after this date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
@@ -351,6 +412,9 @@ pub struct LogsArgs {
 #[derive(Debug, Subcommand)]
 pub enum LogsAction {
     /// Sessions, newest first
+    #[command(after_help = "Examples:
+  convene logs list --group \"AP set\" --since 2026-09-01
+  convene logs list --status unfinished --json")]
     List {
         #[command(flatten)]
         filter: LogFilter,
@@ -358,23 +422,39 @@ pub enum LogsAction {
         #[arg(long)]
         json: bool,
     },
-    /// One session in detail, as readable text
+    /// One session in detail, as readable text (or JSON)
+    #[command(after_help = "Examples:
+  convene logs show 20261102-090000-000
+  convene logs show 202611 --json")]
     Show {
         /// The session's id (`convene logs list` shows them), or the start of it
+        #[arg(add = crate::complete::session_ids())]
         id: String,
+        /// Machine-readable output: the session as `logs export --format json` writes it
+        /// (schema `convene-session-export/1`)
+        #[arg(long)]
+        json: bool,
     },
-    /// Export one session as Markdown minutes, CSV (a row per stage run) or JSON; without an
-    /// id, every session the filters select as one CSV (`--format csv`)
+    /// Export one session as Markdown minutes, printable HTML minutes, CSV (a row per stage run)
+    /// or JSON; without an id, every session the filters select as one CSV (`--format csv`)
+    #[command(after_help = "Examples:
+  convene logs export 20261102-090000-000 --format md --redact -o minutes.md
+  convene logs export 20261102-090000-000 --format html -o minutes.html --force
+  convene logs export --format csv --group \"AP set\" --bom -o ap-set.csv")]
     Export {
         /// The session's id (`convene logs list` shows them), or the start of it; leave out to
         /// export every session the filters select as one CSV
+        #[arg(add = crate::complete::session_ids())]
         id: Option<String>,
         /// What to write
         #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
         format: ExportFormat,
         /// Write to this file instead of standard output
-        #[arg(long, short = 'o', value_name = "FILE")]
+        #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
         output: Option<PathBuf>,
+        /// With -o: replace the file if it exists
+        #[arg(long, requires = "output")]
+        force: bool,
         /// Replace names with role labels or initials and leave out private notes
         #[arg(long)]
         redact: bool,
@@ -390,25 +470,76 @@ pub enum LogsAction {
 pub enum ExportFormat {
     /// Markdown minutes
     Md,
+    /// Minutes as one printable HTML page
+    Html,
     /// A row per stage run
     Csv,
     /// Everything, schema `convene-session-export/1`
     Json,
 }
 
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    #[command(flatten)]
-    pub filter: LogFilter,
-    /// Machine-readable output (JSON, schema `convene-report/1`)
+/// Where a report or the commitments go: a format, and standard output or a file.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Destination {
+    /// Write to this file instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    /// With -o: replace the file if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// Start the CSV with a byte order mark, so that Excel reads it as UTF-8
     #[arg(long)]
-    pub json: bool,
+    pub bom: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  convene report --protocol project-tuning --since 2026-09-01
+  convene report --group \"AP set\" --format csv --bom -o timings.csv")]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub filter: LogFilter,
+    /// What to print
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Machine-readable output (JSON, schema `convene-report/1`); the same as --format json
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    #[command(flatten)]
+    pub to: Destination,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A table for people
+    Text,
+    /// Schema `convene-report/1`
+    Json,
+    /// A row per protocol and stage
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ActionsFormat {
+    /// A list for people
+    Text,
+    /// Schema `convene-actions/1`
+    Json,
+    /// A row per commitment
+    Csv,
+    /// An iCalendar file: an all-day event on each due day, for Outlook or Google Calendar
+    Ics,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  convene actions --group \"AP set\" --open
+  convene actions --overdue --person Ann
+  convene actions --format csv --bom -o actions.csv
+  convene actions --open --format ics -o commitments.ics --force")]
 pub struct ActionsArgs {
     /// Only this recurring group
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = crate::complete::groups())]
     pub group: Option<String>,
     /// Only commitments owned by this person
     #[arg(long, value_name = "NAME")]
@@ -419,7 +550,12 @@ pub struct ActionsArgs {
     /// Only open commitments past their due date
     #[arg(long)]
     pub overdue: bool,
-    /// Machine-readable output (JSON, schema `convene-actions/1`)
-    #[arg(long)]
+    /// What to print (`ics`: only the commitments with a due date)
+    #[arg(long, value_enum, default_value_t = ActionsFormat::Text)]
+    pub format: ActionsFormat,
+    /// Machine-readable output (JSON, schema `convene-actions/1`); the same as --format json
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    #[command(flatten)]
+    pub to: Destination,
 }

@@ -383,6 +383,26 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// When a TOML error at `offset` is a backslash in a double-quoted string (a Windows folder,
+/// `data-dir = "D:\Facilitation"`, where `\F` is read as an escape), what to write instead,
+/// naming the key.
+fn backslash_hint(body: &str, offset: usize) -> Option<String> {
+    let start = body.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = body.get(start..)?.lines().next().unwrap_or("");
+    let (key, value) = line.split_once('=')?;
+    let value = value.trim();
+    if !(value.starts_with('"') && value.contains('\\')) {
+        return None;
+    }
+    let key = key.trim().trim_matches('"');
+    let inner = value.trim_matches('"');
+    Some(format!(
+        "{key}: a backslash in double quotes starts an escape in TOML; write the folder in \
+         single quotes, {key} = '{inner}', or with forward slashes, {key} = \"{}\"",
+        inner.replace('\\', "/")
+    ))
+}
+
 /// Parses a config file's bytes; `path` names it in errors and is where relative folders start.
 ///
 /// # Errors
@@ -410,8 +430,12 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let table: std::collections::BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>> =
         toml::from_str(body).map_err(|e| {
+            let start = e.span().map_or(0, |s| s.start);
+            if let Some(hint) = backslash_hint(body, start) {
+                return at(body, start, hint);
+            }
             let msg = e.message().trim().replace('\n', "; ");
-            at(body, e.span().map_or(0, |s| s.start), format!("not valid TOML: {msg}"))
+            at(body, start, format!("not valid TOML: {msg}"))
         })?;
     let folder_of_file = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut out = FileConfig::default();

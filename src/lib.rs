@@ -19,6 +19,7 @@
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod log;
 pub mod output;

@@ -16,8 +16,14 @@ use convene::config::{self, Given};
 use convene::{commands, output, tui};
 
 fn main() -> ExitCode {
+    // A shell asking for completions (`COMPLETE=bash convene -- convene run coa`): answered and
+    // exited here, before anything is printed (src/complete.rs).
+    clap_complete::CompleteEnv::with_factory(cli::command).complete();
     install_panic_report();
-    let cli = Cli::from_arg_matches(&cli::command().get_matches()).unwrap_or_else(|e| e.exit());
+    let cli = match cli::command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     // Printing these needs no settings: a broken config file does not stop them.
     match &cli.command {
         Some(Command::Completions(args)) => return commands::shell::completions(args),
@@ -55,6 +61,7 @@ fn main() -> ExitCode {
         Some(Command::Report(args)) => commands::review::report(dirs, &args),
         Some(Command::Actions(args)) => commands::review::actions(dirs, &args),
         Some(Command::Info(args)) => Ok(commands::info::run(&settings, &args)),
+        Some(Command::Cache(args)) => Ok(commands::cache::run(&args)),
         Some(Command::Completions(_) | Command::Man(_)) => Ok(ExitCode::SUCCESS),
     };
     match result {
@@ -65,6 +72,25 @@ fn main() -> ExitCode {
             output::fail(output::FAILURE, &causes.join(": "))
         }
     }
+}
+
+/// clap's answer to a command line it could not parse: help and the version as clap prints them;
+/// a usage error as every other error, `convene: WHAT` with clap's tip and usage lines indented
+/// under it, exit status 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("the command line could not be read");
+    let mut msg = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    for line in lines {
+        msg.push_str("\n  ");
+        msg.push_str(line);
+    }
+    let code = u8::try_from(e.exit_code()).unwrap_or(output::BAD_INPUT);
+    output::fail(code, &msg)
 }
 
 /// colour-eyre's panic report (the terminal is restored first by ratatui's own hook), plain when

@@ -6,7 +6,7 @@
 //! - a reader that goes away (`convene protocols | head -1`) ends the command quietly;
 //! - failures are one or two plain lines starting `convene:`, with the exit codes below.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::text::{sanitize_output, to_json_pretty};
@@ -42,6 +42,16 @@ pub fn info(msg: &str) {
 /// Any other failure to write (a full disk behind a redirect).
 pub fn print(text: &str) -> io::Result<()> {
     write_out(sanitize_output(text).as_bytes())
+}
+
+/// Prints text whose lines end with CRLF (an iCalendar file): each line sanitised, the CRLFs
+/// kept (every other carriage return is replaced, as by [`print`]).
+///
+/// # Errors
+/// Any failure to write but a reader that went away.
+pub fn print_crlf(text: &str) -> io::Result<()> {
+    let lines: Vec<String> = text.split("\r\n").map(crate::text::sanitize).collect();
+    write_out(lines.join("\r\n").as_bytes())
 }
 
 /// [`print`] with a newline.
@@ -89,6 +99,18 @@ struct Document<'a, T: serde::Serialize + ?Sized> {
 /// A value that does not serialise, or a failure to write.
 pub fn print_document<T: serde::Serialize + ?Sized>(schema: &str, value: &T) -> io::Result<()> {
     print_json(&Document { schema, body: value })
+}
+
+/// The width tables are fitted to: `COLUMNS` (when set to a number), else the terminal's width;
+/// `None` when standard output is not a terminal (piped or redirected: never cut).
+pub fn table_width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    columns
+        .filter(|&c| c > 0)
+        .or_else(|| crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)))
 }
 
 /// Ends a printing command: success, quietly when the reader went away, or the machine's failure.

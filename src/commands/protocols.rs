@@ -26,15 +26,17 @@ pub fn library(dirs: &Dirs) -> Library {
 }
 
 pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {
+    // `--people` and `--json` are taken before `list` (`protocols --json`) and after it.
+    let (people, json) = match &args.action {
+        Some(ProtocolsAction::List { people, json }) => (people.or(args.people), *json || args.json),
+        _ => (args.people, args.json),
+    };
     match &args.action {
-        None | Some(ProtocolsAction::List) if args.json => {
-            Ok(output::finish(output::print_document(
-                output::schema::PROTOCOLS,
-                &list_json(&library(dirs), args.people),
-            )))
-        }
-        None | Some(ProtocolsAction::List) => {
-            Ok(output::finish(output::print(&list(&library(dirs), args.people))))
+        None | Some(ProtocolsAction::List { .. }) if json => Ok(output::finish(
+            output::print_document(output::schema::PROTOCOLS, &list_json(&library(dirs), people)),
+        )),
+        None | Some(ProtocolsAction::List { .. }) => {
+            Ok(output::finish(output::print(&list(&library(dirs), people))))
         }
         Some(ProtocolsAction::Show { protocol, people, json }) => {
             match library(dirs).resolve(protocol) {
@@ -189,25 +191,9 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
             *cell = cut(cell, max);
         }
     }
-    let mut widths = [0usize; 6];
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(crate::text::width(cell));
-        }
-    }
-    let mut out = String::new();
-    for row in &rows {
-        let mut line = String::new();
-        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
-            line.push_str(cell);
-            if i + 1 < row.len() {
-                let pad = w.saturating_sub(crate::text::width(cell)) + 2;
-                line.extend(std::iter::repeat_n(' ', pad));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    // Fitted to the terminal by cutting NAME, ROLES or FROM (never when piped).
+    let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
+    let mut out = crate::review::fmt::fitted_table(&rows, output::table_width(), &[1, 2, 5]);
     for n in notes {
         let _ = writeln!(out, "note: {n}");
     }

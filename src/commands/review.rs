@@ -3,7 +3,10 @@
 
 use std::process::ExitCode;
 
-use crate::cli::{ActionsArgs, Dirs, ExportFormat, LogFilter, LogsAction, LogsArgs, ReportArgs};
+use crate::cli::{
+    ActionsArgs, ActionsFormat, Destination, Dirs, ExportFormat, LogFilter, LogsAction, LogsArgs,
+    ReportArgs, ReportFormat,
+};
 use crate::output;
 use crate::review::actions::ActionFilter;
 use crate::review::{
@@ -33,9 +36,6 @@ fn print(text: &str) -> ExitCode {
     output::finish(output::print(text))
 }
 
-fn json<T: serde::Serialize>(schema: &str, value: &T) -> ExitCode {
-    output::finish(output::print_document(schema, value))
-}
 
 pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
     let Some(action) = &args.action else {
@@ -72,11 +72,17 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
             };
             Ok(run().unwrap_or_else(|e| fail(&e)))
         }
-        LogsAction::Show { id } => match detail::load(&data, id) {
+        LogsAction::Show { id, json: true } => {
+            match detail::load(&data, id).and_then(|s| export::json(&s, false)) {
+                Ok(text) => Ok(print(&text)),
+                Err(e) => Ok(fail(&e)),
+            }
+        }
+        LogsAction::Show { id, json: false } => match detail::load(&data, id) {
             Ok(s) => Ok(print(&detail::show(&s))),
             Err(e) => Ok(fail(&e)),
         },
-        LogsAction::Export { id, format, output, redact, bom, filter } => {
+        LogsAction::Export { id, format, output, force, redact, bom, filter } => {
             let run = || -> Result<(), ReviewError> {
                 let filter = filter_from(filter)?;
                 if *bom && *format != ExportFormat::Csv {
@@ -84,11 +90,21 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
                 }
                 match id {
                     Some(_) if !filter.is_empty() => Err(ReviewError::IdAndFilters),
-                    Some(id) => export_one(&data, id, *format, output.as_deref(), *redact, *bom),
+                    Some(id) => {
+                        let to = Destination { output: output.clone(), force: *force, bom: *bom };
+                        export_one(&data, id, *format, &to, *redact)
+                    }
                     None if *format != ExportFormat::Csv => Err(ReviewError::ManyNeedCsv {
-                        format: if *format == ExportFormat::Md { "Markdown" } else { "JSON" },
+                        format: match format {
+                            ExportFormat::Md => "Markdown",
+                            ExportFormat::Html => "HTML",
+                            _ => "JSON",
+                        },
                     }),
-                    None => export_many(&data, &filter, output.as_deref(), *redact, *bom),
+                    None => {
+                        let to = Destination { output: output.clone(), force: *force, bom: *bom };
+                        export_many(&data, &filter, &to, *redact)
+                    }
                 }
             };
             Ok(run().map_or_else(|e| fail(&e), |()| ExitCode::SUCCESS))
@@ -96,32 +112,24 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
     }
 }
 
-/// `logs export ID`: one session, to standard output or a new file.
+/// `logs export ID`: one session, to standard output or a file.
 fn export_one(
     data: &std::path::Path,
     id: &str,
     format: ExportFormat,
-    output: Option<&std::path::Path>,
+    to: &Destination,
     redact: bool,
-    bom: bool,
 ) -> Result<(), ReviewError> {
     let sess = detail::load(data, id)?;
-    let mut text = match format {
+    let text = match format {
         ExportFormat::Md => export::markdown(&sess, redact),
+        ExportFormat::Html => export::html(&sess, redact),
         ExportFormat::Csv => export::csv(&sess)?,
         ExportFormat::Json => export::json(&sess, redact)?,
     };
-    if bom {
-        text.insert_str(0, export::BOM);
-    }
-    match output {
-        None => write_out(output::print(&text)),
-        Some(path) => {
-            export::write_new(path, &text)?;
-            output::info(&format!("Wrote {}", path.display()));
-            Ok(())
-        }
-    }
+    let mut sink = Sink::open(to)?;
+    let written = sink.write(&text);
+    sink.end(written)
 }
 
 /// A failure to print is the machine's (a full disk behind a redirect).
@@ -133,45 +141,101 @@ fn write_out(r: std::io::Result<()>) -> Result<(), ReviewError> {
     })
 }
 
+/// Where an export goes: standard output (sanitised as everything printed), or a file written
+/// from the start (new, or replaced with `--force`), removed again if writing it fails.
+enum Sink {
+    Out { crlf: bool },
+    File { path: std::path::PathBuf, w: std::io::BufWriter<std::fs::File> },
+}
+
+impl Sink {
+    /// Opens the destination and writes the byte order mark if `--bom` asks for one.
+    fn open(to: &Destination) -> Result<Self, ReviewError> {
+        Self::open_with(to, false)
+    }
+
+    /// [`Sink::open`] for text whose lines end with CRLF (iCalendar).
+    fn open_with(to: &Destination, crlf: bool) -> Result<Self, ReviewError> {
+        let mut sink = match &to.output {
+            None => Self::Out { crlf },
+            Some(path) => Self::File {
+                path: path.clone(),
+                w: std::io::BufWriter::new(export::create(path, to.force)?),
+            },
+        };
+        if to.bom {
+            if let Err(e) = sink.write(export::BOM) {
+                return Err(sink.abandon(e));
+            }
+        }
+        Ok(sink)
+    }
+
+    fn write(&mut self, piece: &str) -> Result<(), ReviewError> {
+        use std::io::Write as _;
+        match self {
+            Self::Out { crlf: false } => write_out(output::print(piece)),
+            Self::Out { crlf: true } => write_out(output::print_crlf(piece)),
+            Self::File { path, w } => w.write_all(piece.as_bytes()).map_err(|e| write_error(path, &e)),
+        }
+    }
+
+    /// Ends with what writing gave: a file is synced and named (`Wrote FILE`), or removed if
+    /// anything failed, so no half file is left behind.
+    fn end(self, written: Result<(), ReviewError>) -> Result<(), ReviewError> {
+        if let Err(e) = written {
+            return Err(self.abandon(e));
+        }
+        match self {
+            Self::Out { .. } => Ok(()),
+            Self::File { path, w } => {
+                let synced = w
+                    .into_inner()
+                    .map_err(|e| write_error(&path, e.error()))
+                    .and_then(|f| f.sync_all().map_err(|e| write_error(&path, &e)));
+                if let Err(e) = synced {
+                    let _ = std::fs::remove_file(&path);
+                    return Err(e);
+                }
+                output::info(&format!("Wrote {}", path.display()));
+                Ok(())
+            }
+        }
+    }
+
+    fn abandon(self, e: ReviewError) -> ReviewError {
+        if let Self::File { path, w } = self {
+            drop(w);
+            let _ = std::fs::remove_file(&path);
+        }
+        e
+    }
+}
+
 /// `logs export --format csv [filters]`: every session the filters select, one row per stage
 /// run, written as it is read from the index.
 fn export_many(
     data: &std::path::Path,
     filter: &Filter,
-    output: Option<&std::path::Path>,
+    to: &Destination,
     redact: bool,
-    bom: bool,
 ) -> Result<(), ReviewError> {
     let index = Index::open(data)?;
     let query = Query::new(filter);
-    match output {
-        None => {
-            if bom {
-                write_out(output::print(export::BOM))?;
-            }
-            export::csv_many(&index, &query, redact, output::print)
-        }
-        Some(path) => {
-            use std::io::Write as _;
-            let file = export::create_new(path)?;
-            let mut w = std::io::BufWriter::new(file);
-            let written = (|| {
-                if bom {
-                    w.write_all(export::BOM.as_bytes()).map_err(|e| write_error(path, &e))?;
-                }
-                export::csv_many(&index, &query, redact, |piece| w.write_all(piece.as_bytes()))?;
-                let f = w.into_inner().map_err(|e| write_error(path, e.error()))?;
-                f.sync_all().map_err(|e| write_error(path, &e))
-            })();
-            if written.is_err() {
-                // Never leave half a file behind.
-                let _ = std::fs::remove_file(path);
-            }
-            written?;
-            output::info(&format!("Wrote {}", path.display()));
-            Ok(())
-        }
-    }
+    let mut sink = Sink::open(to)?;
+    let mut failed = None;
+    let written = export::csv_many(&index, &query, redact, |piece| {
+        sink.write(piece).map_err(|e| {
+            let msg = e.to_string();
+            failed = Some(e);
+            std::io::Error::other(msg)
+        })
+    });
+    let written = match (written, failed) {
+        (_, Some(e)) | (Err(e), None) => Err(e),
+        (Ok(()), None) => Ok(()),
+    };
+    sink.end(written)
 }
 
 fn write_error(path: &std::path::Path, e: &std::io::Error) -> ReviewError {
@@ -179,16 +243,40 @@ fn write_error(path: &std::path::Path, e: &std::io::Error) -> ReviewError {
 }
 
 pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
-    let run = || -> Result<rep::Report, ReviewError> {
+    let format = if args.json { ReportFormat::Json } else { args.format };
+    let run = || -> Result<(), ReviewError> {
         let filter = filter_from(&args.filter)?;
+        if args.to.bom && format != ReportFormat::Csv {
+            return Err(ReviewError::BomNeedsCsv);
+        }
         let data = review::data_dir(dirs.data_dir.as_deref())?;
-        Index::open(&data)?.report(&Query::new(&filter))
+        let r = Index::open(&data)?.report(&Query::new(&filter))?;
+        let text = match format {
+            ReportFormat::Text => rep::text(&r),
+            ReportFormat::Csv => export::report_csv(&r)?,
+            ReportFormat::Json => {
+                let mut t = crate::text::to_json_pretty(&Document {
+                    schema: output::schema::REPORT,
+                    body: &r,
+                })
+                .map_err(|e| ReviewError::Encode { format: "JSON", reason: e.to_string() })?;
+                t.push('\n');
+                t
+            }
+        };
+        let mut sink = Sink::open(&args.to)?;
+        let written = sink.write(&text);
+        sink.end(written)
     };
-    match run() {
-        Ok(r) if args.json => Ok(json(output::schema::REPORT, &r)),
-        Ok(r) => Ok(print(&rep::text(&r))),
-        Err(e) => Ok(fail(&e)),
-    }
+    Ok(run().map_or_else(|e| fail(&e), |()| ExitCode::SUCCESS))
+}
+
+/// A JSON document written to a file or printed: `schema` first, as [`output::print_document`].
+#[derive(serde::Serialize)]
+struct Document<'a, T: serde::Serialize> {
+    schema: &'a str,
+    #[serde(flatten)]
+    body: &'a T,
 }
 
 /// Prints a piece of a long output, unless printing failed already.
@@ -209,59 +297,107 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
         open: args.open,
         overdue: args.overdue,
     };
-    let run = || -> Result<ExitCode, ReviewError> {
+    let format = if args.json { ActionsFormat::Json } else { args.format };
+    let run = || -> Result<(), ReviewError> {
+        if args.to.bom && format != ActionsFormat::Csv {
+            return Err(ReviewError::BomNeedsCsv);
+        }
         let data = review::data_dir(dirs.data_dir.as_deref())?;
         let index = Index::open(&data)?;
-        // Printed as the commitments come from the index, in pieces.
-        let mut printed = Ok(());
-        if args.json {
-            let mut buf = format!(
-                "{{\n  \"schema\": \"{}\",\n  \"today\": \"{today}\",\n  \"commitments\": [",
-                output::schema::ACTIONS
-            );
-            let mut first = true;
-            let mut failed = None;
-            index.for_each_action(&filter, today, |a| {
-                match crate::text::to_json_pretty(&a) {
-                    Ok(item) => {
-                        buf.push_str(if first { "\n" } else { ",\n" });
-                        first = false;
-                        for (i, line) in item.lines().enumerate() {
-                            if i > 0 {
-                                buf.push('\n');
+        let mut sink = Sink::open_with(&args.to, format == ActionsFormat::Ics)?;
+        // Written as the commitments come from the index, in pieces.
+        let mut failed: Option<ReviewError> = None;
+        let put = |sink: &mut Sink, piece: &str, failed: &mut Option<ReviewError>| {
+            if failed.is_none()
+                && let Err(e) = sink.write(piece)
+            {
+                *failed = Some(e);
+            }
+        };
+        let walked = match format {
+            ActionsFormat::Json => {
+                let mut buf = format!(
+                    "{{\n  \"schema\": \"{}\",\n  \"today\": \"{today}\",\n  \"commitments\": [",
+                    output::schema::ACTIONS
+                );
+                let mut first = true;
+                let walked = index.for_each_action(&filter, today, |a| {
+                    match crate::text::to_json_pretty(&a) {
+                        Ok(item) => {
+                            buf.push_str(if first { "\n" } else { ",\n" });
+                            first = false;
+                            for (i, line) in item.lines().enumerate() {
+                                if i > 0 {
+                                    buf.push('\n');
+                                }
+                                buf.push_str("    ");
+                                buf.push_str(line);
                             }
-                            buf.push_str("    ");
-                            buf.push_str(line);
+                        }
+                        Err(e) => {
+                            failed =
+                                Some(ReviewError::Encode { format: "JSON", reason: e.to_string() });
+                            return false;
                         }
                     }
-                    Err(e) => {
-                        failed =
-                            Some(ReviewError::Encode { format: "JSON", reason: e.to_string() });
-                        return false;
+                    if buf.len() > 1 << 16 {
+                        put(&mut sink, &std::mem::take(&mut buf), &mut failed);
                     }
-                }
-                if buf.len() > 1 << 16 {
-                    flush(&std::mem::take(&mut buf), &mut printed);
-                }
-                printed.is_ok()
-            })?;
-            if let Some(e) = failed {
-                return Err(e);
+                    failed.is_none()
+                });
+                buf.push_str(if first { "]\n}\n" } else { "\n  ]\n}\n" });
+                put(&mut sink, &buf, &mut failed);
+                walked
             }
-            buf.push_str(if first { "]\n}\n" } else { "\n  ]\n}\n" });
-            flush(&buf, &mut printed);
-        } else {
-            let mut text = review::actions::Text::new(today);
-            index.for_each_action(&filter, today, |a| {
-                text.push(&a);
-                if text.pending() > 1 << 16 {
-                    flush(&text.take(), &mut printed);
+            ActionsFormat::Csv => {
+                let mut csv = export::ActionsCsv::default();
+                let walked = index.for_each_action(&filter, today, |a| {
+                    csv.push(&a);
+                    if csv.pending() >= 2000 {
+                        match csv.take() {
+                            Ok(t) => put(&mut sink, &t, &mut failed),
+                            Err(e) => failed = Some(e),
+                        }
+                    }
+                    failed.is_none()
+                });
+                match csv.take() {
+                    Ok(t) => put(&mut sink, &t, &mut failed),
+                    Err(e) => failed = failed.or(Some(e)),
                 }
-                printed.is_ok()
-            })?;
-            flush(&text.finish(), &mut printed);
-        }
-        Ok(output::finish(printed))
+                walked
+            }
+            ActionsFormat::Ics => {
+                let mut buf = export::ics_head();
+                let walked = index.for_each_action(&filter, today, |a| {
+                    buf.push_str(&export::ics_event(&a));
+                    if buf.len() > 1 << 16 {
+                        put(&mut sink, &std::mem::take(&mut buf), &mut failed);
+                    }
+                    failed.is_none()
+                });
+                buf.push_str(&export::ics_tail());
+                put(&mut sink, &buf, &mut failed);
+                walked
+            }
+            ActionsFormat::Text => {
+                let mut text = review::actions::Text::new(today);
+                let walked = index.for_each_action(&filter, today, |a| {
+                    text.push(&a);
+                    if text.pending() > 1 << 16 {
+                        put(&mut sink, &text.take(), &mut failed);
+                    }
+                    failed.is_none()
+                });
+                put(&mut sink, &text.finish(), &mut failed);
+                walked
+            }
+        };
+        let written = match (walked, failed) {
+            (_, Some(e)) | (Err(e), None) => Err(e),
+            (Ok(()), None) => Ok(()),
+        };
+        sink.end(written)
     };
-    Ok(run().unwrap_or_else(|e| fail(&e)))
+    Ok(run().map_or_else(|e| fail(&e), |()| ExitCode::SUCCESS))
 }

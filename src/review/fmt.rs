@@ -108,7 +108,13 @@ pub fn names(list: &[String], width: usize) -> String {
 
 /// Left-aligned columns separated by two spaces; the last column is not padded.
 pub fn table(rows: &[Vec<String>]) -> String {
+    fitted_table(rows, None, &[])
+}
+
+/// [`table`] fitted in `width` columns by cutting the widest of `text_columns` ([`Table::fit`]).
+pub fn fitted_table(rows: &[Vec<String>], width: Option<usize>, text_columns: &[usize]) -> String {
     let mut t = Table::default();
+    t.fit(width, text_columns);
     for r in rows {
         t.push(r);
     }
@@ -123,7 +129,12 @@ pub fn table(rows: &[Vec<String>]) -> String {
 pub struct Table {
     rows: Vec<String>,
     widths: Vec<usize>,
+    /// The width to fit in, and the text columns that may be cut to fit ([`Table::fit`]).
+    fit: Option<(usize, Vec<usize>)>,
 }
+
+/// The narrowest a text column is cut to when a table is fitted to the terminal.
+const NARROWEST: usize = 5;
 
 /// Between the cells of a row kept in a [`Table`] (cells are sanitised text: never in them).
 const CELL: char = '\u{1f}';
@@ -139,16 +150,47 @@ impl Table {
         self.rows.push(cells.join(&CELL.to_string()));
     }
 
+    /// Fits the table in `width` columns (`None`: as wide as it needs), by cutting the widest of
+    /// the `text_columns` (indexes) with `…`, one column at a time, no narrower than 5.
+    /// Other columns (dates, times, ids) are never cut: a table that can't fit stays wider.
+    pub fn fit(&mut self, width: Option<usize>, text_columns: &[usize]) {
+        self.fit = width.map(|w| (w, text_columns.to_vec()));
+    }
+
+    /// The columns' widths once fitted.
+    fn fitted(&self) -> Vec<usize> {
+        let mut w = self.widths.clone();
+        let Some((max, text)) = &self.fit else { return w };
+        let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+        while total(&w) > *max {
+            let Some(i) =
+                text.iter().copied().filter(|&i| w.get(i).is_some_and(|&c| c > NARROWEST)).max_by_key(|&i| w[i])
+            else {
+                break;
+            };
+            w[i] -= 1;
+        }
+        w
+    }
+
     /// Writes each line (with its newline) to `out`.
     pub fn write(&self, mut out: impl FnMut(&str)) {
         let mut line = String::new();
+        let widths = self.fitted();
         for r in &self.rows {
             line.clear();
             let cells: Vec<&str> = r.split(CELL).collect();
             for (i, c) in cells.iter().enumerate() {
+                let cut_cell;
+                let c = if text::width(c) > widths[i] {
+                    cut_cell = cut(c, widths[i]);
+                    cut_cell.as_str()
+                } else {
+                    c
+                };
                 line.push_str(c);
                 if i + 1 < cells.len() {
-                    let pad = self.widths[i] - text::width(c) + 2;
+                    let pad = widths[i] - text::width(c) + 2;
                     line.extend(std::iter::repeat_n(' ', pad));
                 }
             }
@@ -194,6 +236,29 @@ mod tests {
         assert_eq!(bar(240_000, 480_000, 480_000, 8), "====!!!!");
         assert_eq!(bar(240_000, 240_000, 480_000, 8), "====");
         assert_eq!(bar(240_000, 241_000, 480_000, 8), "====!");
+    }
+
+    #[test]
+    fn a_table_too_wide_is_cut_in_its_widest_text_column_only() {
+        let rows: Vec<Vec<String>> = [
+            ["WHEN", "GROUP", "PEOPLE", "ID"],
+            ["2026-11-02 09:00", "Year 9 team", "Ann Lee, Ben Okafor, Cat Diaz", "20261102-090000-000"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| (*c).to_string()).collect())
+        .collect();
+        let wide = fitted_table(&rows, None, &[1, 2]);
+        assert!(wide.lines().any(|l| l.contains("Ann Lee, Ben Okafor, Cat Diaz")));
+        let narrow = fitted_table(&rows, Some(70), &[1, 2]);
+        for line in narrow.lines() {
+            assert!(text::width(line) <= 70, "{line:?} is {} wide", text::width(line));
+        }
+        assert!(narrow.contains("Year 9 team"), "only the widest column is cut:\n{narrow}");
+        assert!(narrow.contains("Ann Lee, Ben…"), "{narrow}");
+        assert!(narrow.contains("20261102-090000-000") && narrow.contains("2026-11-02 09:00"));
+        // Too narrow for the columns that are never cut: the text columns stop at 5.
+        let tiny = fitted_table(&rows, Some(10), &[1, 2]);
+        assert!(tiny.lines().nth(1).is_some_and(|l| l.contains("Year…  Ann …")), "{tiny}");
     }
 
     #[test]

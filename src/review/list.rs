@@ -140,6 +140,8 @@ pub fn table(
     mut out: impl FnMut(&str) -> bool,
 ) -> Result<(), ReviewError> {
     let mut rows = fmt::Table::default();
+    // Fitted to the terminal by cutting PROTOCOL, GROUP or PARTICIPANTS (never when piped).
+    rows.fit(crate::output::table_width(), &[1, 2, 3]);
     rows.push(
         &["WHEN", "PROTOCOL", "GROUP", "PARTICIPANTS", "PLANNED", "ACTUAL", "OVER", "STATUS", "ID"]
             .map(String::from),

@@ -54,7 +54,7 @@ pub enum ReviewError {
     Encode { format: &'static str, reason: String },
     /// An export would replace an existing file.
     #[error(
-        "{} already exists: nothing was written. Choose another name, or remove the file first.",
+        "{} already exists: nothing was written. Choose another name, or add --force to replace it.",
         path.display()
     )]
     Exists { path: PathBuf },

@@ -239,7 +239,9 @@ pub fn text(r: &Report) -> String {
                 },
             ]);
         }
-        for line in fmt::table(&rows).lines() {
+        // Indented by two: fitted in two columns less; the stage's name is the text to cut.
+        let width = crate::output::table_width().map(|w| w.saturating_sub(2));
+        for line in fmt::fitted_table(&rows, width, &[0]).lines() {
             let _ = writeln!(out, "  {line}");
         }
     }

@@ -55,7 +55,7 @@ fn csv_error(e: &::csv::Error) -> ReviewError {
 }
 
 /// CSV rows as text.
-fn csv_text(rows: &[Vec<String>]) -> Result<String, ReviewError> {
+pub(super) fn csv_text(rows: &[Vec<String>]) -> Result<String, ReviewError> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.write_record(r).map_err(|e| csv_error(&e))?;

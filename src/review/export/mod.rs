@@ -3,8 +3,11 @@
 //! an existing one.
 
 mod csv;
+mod html;
+mod ics;
 mod json;
 mod markdown;
+mod tables;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -17,7 +20,10 @@ use crate::session::Agreement;
 
 pub use self::csv::{BOM, CSV_RUN_COLUMNS, CSV_SESSION_COLUMNS, csv, csv_many};
 pub use self::json::json;
+pub use self::html::html;
+pub use self::ics::{ics_event, ics_head, ics_tail};
 pub use self::markdown::markdown;
+pub use self::tables::{ACTION_COLUMNS, ActionsCsv, REPORT_COLUMNS, report_csv};
 
 pub use self::json::JSON_SCHEMA;
 
@@ -47,9 +53,39 @@ pub fn create_new(path: &Path) -> Result<std::fs::File, ReviewError> {
     })
 }
 
+/// Creates a file with mode 0600 to be written from the start: a new one, or with `force` an
+/// existing one emptied (`-o FILE --force`).
+pub fn create(path: &Path, force: bool) -> Result<std::fs::File, ReviewError> {
+    if force {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(ReviewError::Write {
+                    action: "replace",
+                    path: path.to_path_buf(),
+                    reason: "it is a folder".into(),
+                });
+            }
+            Ok(_) => {
+                std::fs::remove_file(path).map_err(|e| ReviewError::Write {
+                    action: "replace",
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
+            }
+            Err(_) => {}
+        }
+    }
+    create_new(path)
+}
+
 /// Writes a new file with mode 0600. An existing file is never replaced.
 pub fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
-    let mut f = create_new(path)?;
+    write_file(path, contents, false)
+}
+
+/// Writes a file with mode 0600: a new one, or with `force` over an existing one.
+pub fn write_file(path: &Path, contents: &str, force: bool) -> Result<(), ReviewError> {
+    let mut f = create(path, force)?;
     f.write_all(contents.as_bytes()).and_then(|()| f.sync_all()).map_err(|e| ReviewError::Write {
         action: "write",
         path: path.to_path_buf(),
