@@ -118,6 +118,9 @@ pub struct CacheArgs {
 pub enum CacheAction {
     /// Remove the review indexes of data folders that no longer exist (a folder on a drive or
     /// share that is not connected looks gone too: its index is rebuilt when it is back)
+    #[command(after_help = "Examples:
+  convene cache clean --dry-run
+  convene cache clean")]
     Clean {
         /// Only say which indexes would be removed
         #[arg(long)]
@@ -138,7 +141,9 @@ pub struct InfoArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   convene completions bash > ~/.local/share/bash-completion/completions/convene
-  echo 'source <(COMPLETE=bash convene)' >> ~/.bashrc   (also completes ids and group names)")]
+  convene completions fish > ~/.config/fish/completions/convene.fish
+(To complete protocol ids, session ids and group names too: `source <(COMPLETE=bash convene)`
+in ~/.bashrc; docs/cli.md says how for zsh, fish and PowerShell.)")]
 pub struct CompletionsArgs {
     /// The shell to complete convene's commands and options in
     #[arg(value_enum)]

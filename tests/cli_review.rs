@@ -243,7 +243,7 @@ fn export_to_a_file_is_private_and_never_overwrites() {
     assert_eq!(
         stderr(&again),
         format!(
-            "convene: {target} already exists: nothing was written. Choose another name, or remove the file first.\n"
+            "convene: {target} already exists: nothing was written. Choose another name, or add --force to replace it.\n"
         )
     );
     assert_eq!(std::fs::read_to_string(&out).expect("still there"), first);

@@ -59,6 +59,7 @@ fn render(page: clap::Command) -> std::io::Result<String> {
     let has_args = page.get_arguments().any(|a| !a.is_hide_set());
     let has_commands = page.get_subcommands().any(|c| !c.is_hide_set());
     let has_extra = page.get_after_help().is_some() || page.get_after_long_help().is_some();
+    let has_version = page.get_version().is_some() || page.get_long_version().is_some();
     let man = clap_mangen::Man::new(page).source(format!("convene {}", env!("CARGO_PKG_VERSION")));
     let mut buf = Vec::new();
     man.render_title(&mut buf)?;
@@ -75,7 +76,9 @@ fn render(page: clap::Command) -> std::io::Result<String> {
         man.render_extra_section(&mut buf)?;
     }
     buf.extend_from_slice(MORE_SECTIONS.as_bytes());
-    man.render_version_section(&mut buf)?;
+    if has_version {
+        man.render_version_section(&mut buf)?;
+    }
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
