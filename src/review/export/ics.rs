@@ -132,3 +132,109 @@ pub fn push_line(out: &mut String, line: &str) {
     }
     out.push_str("\r\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::actions::UpdateRef;
+    use crate::session::CommitmentStatus;
+
+    fn action(text: &str, due: Option<&str>) -> Action {
+        let made = DateTime::parse_from_rfc3339("2026-11-02T09:30:00+00:00").unwrap();
+        Action {
+            session: "20261102-090000-000".into(),
+            id: "c1".into(),
+            protocol: "Project tuning".into(),
+            group: Some("Year 9, team; A".into()),
+            owner: "Ann Lee".into(),
+            text: text.into(),
+            due: due.map(str::to_string),
+            due_date: due.map(|_| NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()),
+            made,
+            status: "open",
+            latest: None,
+            overdue: false,
+            history: vec![],
+        }
+    }
+
+    /// Unfolds content lines (RFC 5545 3.1): CRLF followed by one space is removed.
+    fn unfold(text: &str) -> String {
+        text.replace("\r\n ", "")
+    }
+
+    #[test]
+    fn text_is_escaped_as_rfc_5545_says() {
+        assert_eq!(escape(r"a\b;c,d"), r"a\\b\;c\,d");
+        assert_eq!(escape("one\ntwo\r\n"), r"one\ntwo\n");
+    }
+
+    #[test]
+    fn long_lines_fold_at_75_octets_without_splitting_a_character() {
+        for text in ["é".repeat(100), "日本語のテキスト".repeat(20), "a€".repeat(60), "🙂x".repeat(40)]
+        {
+            let mut out = String::new();
+            push_line(&mut out, &format!("SUMMARY:{text}"));
+            assert!(out.ends_with("\r\n"));
+            for line in out.split("\r\n").filter(|l| !l.is_empty()) {
+                assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+            }
+            assert!(out.split("\r\n").skip(1).all(|l| l.is_empty() || l.starts_with(' ')));
+            assert_eq!(unfold(&out), format!("SUMMARY:{text}\r\n"), "folding loses nothing");
+        }
+        // Exactly 75 octets is not folded; 76 is.
+        let mut out = String::new();
+        push_line(&mut out, &"x".repeat(75));
+        assert_eq!(out, format!("{}\r\n", "x".repeat(75)));
+        out.clear();
+        push_line(&mut out, &"x".repeat(76));
+        assert_eq!(out, format!("{}\r\n x\r\n", "x".repeat(75)));
+    }
+
+    #[test]
+    fn a_commitment_with_a_due_date_is_an_all_day_event_with_a_stable_uid() {
+        let a = action("Trial exit tickets, with 9B; report back", Some("2 weeks"));
+        let ev = ics_event(&a);
+        assert!(ev.starts_with("BEGIN:VEVENT\r\n") && ev.ends_with("END:VEVENT\r\n"), "{ev}");
+        assert!(ev.split("\r\n").all(|l| !l.contains('\n')), "CRLF only");
+        let ev = unfold(&ev);
+        assert!(ev.contains("\r\nUID:20261102-090000-000-c1@convene\r\n"), "{ev}");
+        assert!(ev.contains("\r\nDTSTART;VALUE=DATE:20261116\r\nDTEND;VALUE=DATE:20261117\r\n"));
+        assert!(ev.contains("\r\nDTSTAMP:20261102T093000Z\r\nSEQUENCE:0\r\n"), "{ev}");
+        assert!(ev.contains(r"SUMMARY:Ann Lee: Trial exit tickets\, with 9B\; report back"), "{ev}");
+        assert!(ev.contains(r"\nGroup: Year 9\, team\; A\n"), "{ev}");
+        assert!(ev.contains("BEGIN:VALARM\r\nACTION:DISPLAY\r\n"), "a reminder on the day");
+        assert!(ev.contains("TRIGGER;RELATED=START:PT9H"));
+        assert_eq!(ics_event(&a), ics_event(&a), "the same commitment, the same event");
+    }
+
+    #[test]
+    fn a_follow_up_makes_the_event_newer_and_done_has_no_reminder() {
+        let mut a = action("Trial exit tickets", Some("2 weeks"));
+        let at = DateTime::parse_from_rfc3339("2026-11-16T10:00:00+01:00").unwrap();
+        a.history.push(UpdateRef {
+            session: "20261116-090000-000".into(),
+            status: CommitmentStatus::Done,
+            note: Some("in two lessons".into()),
+            at,
+        });
+        a.status = "done";
+        let ev = unfold(&ics_event(&a));
+        assert!(ev.contains("\r\nUID:20261102-090000-000-c1@convene\r\n"), "the UID stays");
+        assert!(ev.contains("\r\nDTSTAMP:20261116T090000Z\r\nSEQUENCE:1\r\n"), "{ev}");
+        assert!(ev.contains("SUMMARY:done: Ann Lee: Trial exit tickets"), "{ev}");
+        assert!(ev.contains(r"\n2026-11-16 done: in two lessons\n"), "{ev}");
+        assert!(!ev.contains("VALARM"), "{ev}");
+    }
+
+    #[test]
+    fn no_due_date_no_event_and_control_characters_never_pass() {
+        assert_eq!(ics_event(&action("Someday", None)), "");
+        let ev = ics_event(&action("bad\u{1b}[2J\u{7}text", Some("tomorrow")));
+        assert!(!ev.chars().any(|c| c.is_control() && c != '\r' && c != '\n'), "{ev:?}");
+        assert!(ev.contains("bad\u{FFFD}[2J\u{FFFD}text"));
+        let whole = format!("{}{ev}{}", ics_head(), ics_tail());
+        assert!(whole.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//convene//"));
+        assert!(whole.ends_with("END:VEVENT\r\nEND:VCALENDAR\r\n"));
+    }
+}

@@ -137,6 +137,25 @@ mod tests {
     }
 
     #[test]
+    fn html_minutes_are_one_page_with_every_piece_of_text_escaped() {
+        let mut sess = awkward();
+        sess.state.setup.protocol.name = "Tuning <script>alert(1)</script> & \"co\"".into();
+        let page = html(&sess, false);
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"), "{page}");
+        assert!(page.contains("<meta charset=\"utf-8\">"));
+        assert!(page.contains("@media print"), "a print style sheet");
+        assert!(!page.contains("<script"), "{page}");
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp;"), "{page}");
+        // Self-contained: nothing is fetched.
+        for fetch in ["<link", "src=", "url(", "@import", "http"] {
+            assert!(!page.contains(fetch), "{fetch} in {page}");
+        }
+        // The Markdown table became an HTML table, its cells escaped.
+        assert!(page.contains("<table>") && page.contains("<td>Plan, \"do\" | review</td>"), "{page}");
+        assert!(page.ends_with("</html>\n"));
+    }
+
+    #[test]
     fn markdown_cells_cannot_break_the_table() {
         let md = markdown(&awkward(), false);
         assert!(md.contains("| 1 | Plan, \"do\" \\| review | 1 | 4:00 | 1:02 | - |"), "{md}");
