@@ -82,9 +82,7 @@ pub fn ids_in(sessions: &Path, typed: &str) -> Vec<String> {
 /// `YYYY-MM`.
 fn is_month(name: &str) -> bool {
     let b = name.as_bytes();
-    b.len() == 7
-        && b[4] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit())
+    b.len() == 7 && b[4] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit())
 }
 
 /// Whether month folder `YYYY-MM` can hold ids starting with `typed` (`YYYYMMDD-…`).

@@ -153,8 +153,11 @@ fn a_windows_folder_in_double_quotes_says_to_use_single_quotes_or_forward_slashe
     let root = tempfile::tempdir().expect("tempdir");
     let config = root.path().join("config");
     std::fs::create_dir_all(&config).expect("mkdir");
-    std::fs::write(config.join("config.toml"), "theme = \"mono\"\ndata-dir = \"D:\\Facilitation\"\n")
-        .expect("write");
+    std::fs::write(
+        config.join("config.toml"),
+        "theme = \"mono\"\ndata-dir = \"D:\\Facilitation\"\n",
+    )
+    .expect("write");
     let o = convene(root.path(), &["logs", "list"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
@@ -228,7 +231,9 @@ fn the_shell_completes_protocol_ids_session_ids_and_group_names() {
     let data = data_with(&ALL);
     let root = data.path();
     assert_eq!(complete(root, "bash", &["run", "coa"]), ["coaching-triad"]);
-    assert!(complete(root, "bash", &["protocols", "show", ""]).contains(&"grow-coaching".to_string()));
+    assert!(
+        complete(root, "bash", &["protocols", "show", ""]).contains(&"grow-coaching".to_string())
+    );
     assert_eq!(complete(root, "bash", &["logs", "show", "2026110"]), [S2, S1]);
     let mut all = complete(root, "bash", &["logs", "export", ""]);
     // The id is optional here, so the options come after the ids.
@@ -314,7 +319,11 @@ fn cache_clean_removes_the_indexes_of_data_folders_that_are_gone() {
 /// Every command and its commands, with their paths (`logs export`).
 fn commands(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
     for sub in cmd.get_subcommands() {
-        let p = if path.is_empty() { sub.get_name().to_string() } else { format!("{path} {}", sub.get_name()) };
+        let p = if path.is_empty() {
+            sub.get_name().to_string()
+        } else {
+            format!("{path} {}", sub.get_name())
+        };
         out.push((p.clone(), sub.clone()));
         commands(sub, &p, out);
     }
@@ -327,9 +336,9 @@ fn every_command_that_takes_arguments_ends_its_help_with_examples_of_itself() {
     commands(&convene::cli::command(), "", &mut all);
     let mut checked = 0;
     for (path, cmd) in all {
-        let takes = cmd.get_arguments().any(|a| {
-            !a.is_global_set() && !matches!(a.get_id().as_str(), "help" | "version")
-        });
+        let takes = cmd
+            .get_arguments()
+            .any(|a| !a.is_global_set() && !matches!(a.get_id().as_str(), "help" | "version"));
         if !takes {
             continue;
         }

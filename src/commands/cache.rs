@@ -78,8 +78,9 @@ pub fn clean(cache: &Path, dry_run: bool) -> Result<Vec<(PathBuf, Verdict)>, Str
         let verdict = match data_folder_of(&f) {
             Err(reason) => Verdict::Unreadable { reason },
             // A folder that can't be looked at (no permission) is not known to be gone.
-            Ok(data) if std::fs::symlink_metadata(&data)
-                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
+            Ok(data)
+                if std::fs::symlink_metadata(&data)
+                    .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) =>
             {
                 if !dry_run {
                     remove_index(&f)?;

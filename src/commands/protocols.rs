@@ -28,7 +28,9 @@ pub fn library(dirs: &Dirs) -> Library {
 pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {
     // `--people` and `--json` are taken before `list` (`protocols --json`) and after it.
     let (people, json) = match &args.action {
-        Some(ProtocolsAction::List { people, json }) => (people.or(args.people), *json || args.json),
+        Some(ProtocolsAction::List { people, json }) => {
+            (people.or(args.people), *json || args.json)
+        }
         _ => (args.people, args.json),
     };
     match &args.action {

@@ -36,7 +36,6 @@ fn print(text: &str) -> ExitCode {
     output::finish(output::print(text))
 }
 
-
 pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
     let Some(action) = &args.action else {
         if let Some(code) = crate::tui::need_terminal() {
@@ -163,10 +162,10 @@ impl Sink {
                 w: std::io::BufWriter::new(export::create(path, to.force)?),
             },
         };
-        if to.bom {
-            if let Err(e) = sink.write(export::BOM) {
-                return Err(sink.abandon(e));
-            }
+        if to.bom
+            && let Err(e) = sink.write(export::BOM)
+        {
+            return Err(sink.abandon(e));
         }
         Ok(sink)
     }
@@ -176,7 +175,9 @@ impl Sink {
         match self {
             Self::Out { crlf: false } => write_out(output::print(piece)),
             Self::Out { crlf: true } => write_out(output::print_crlf(piece)),
-            Self::File { path, w } => w.write_all(piece.as_bytes()).map_err(|e| write_error(path, &e)),
+            Self::File { path, w } => {
+                w.write_all(piece.as_bytes()).map_err(|e| write_error(path, &e))
+            }
         }
     }
 
@@ -315,40 +316,7 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
             }
         };
         let walked = match format {
-            ActionsFormat::Json => {
-                let mut buf = format!(
-                    "{{\n  \"schema\": \"{}\",\n  \"today\": \"{today}\",\n  \"commitments\": [",
-                    output::schema::ACTIONS
-                );
-                let mut first = true;
-                let walked = index.for_each_action(&filter, today, |a| {
-                    match crate::text::to_json_pretty(&a) {
-                        Ok(item) => {
-                            buf.push_str(if first { "\n" } else { ",\n" });
-                            first = false;
-                            for (i, line) in item.lines().enumerate() {
-                                if i > 0 {
-                                    buf.push('\n');
-                                }
-                                buf.push_str("    ");
-                                buf.push_str(line);
-                            }
-                        }
-                        Err(e) => {
-                            failed =
-                                Some(ReviewError::Encode { format: "JSON", reason: e.to_string() });
-                            return false;
-                        }
-                    }
-                    if buf.len() > 1 << 16 {
-                        put(&mut sink, &std::mem::take(&mut buf), &mut failed);
-                    }
-                    failed.is_none()
-                });
-                buf.push_str(if first { "]\n}\n" } else { "\n  ]\n}\n" });
-                put(&mut sink, &buf, &mut failed);
-                walked
-            }
+            ActionsFormat::Json => actions_json(&index, &filter, today, &mut sink, &mut failed),
             ActionsFormat::Csv => {
                 let mut csv = export::ActionsCsv::default();
                 let walked = index.for_each_action(&filter, today, |a| {
@@ -400,4 +368,52 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
         sink.end(written)
     };
     Ok(run().map_or_else(|e| fail(&e), |()| ExitCode::SUCCESS))
+}
+
+/// `actions --json`: the document written a piece at a time as the commitments come.
+fn actions_json(
+    index: &Index,
+    filter: &ActionFilter,
+    today: chrono::NaiveDate,
+    sink: &mut Sink,
+    failed: &mut Option<ReviewError>,
+) -> Result<(), ReviewError> {
+    let mut put = |piece: &str, failed: &mut Option<ReviewError>| {
+        if failed.is_none()
+            && let Err(e) = sink.write(piece)
+        {
+            *failed = Some(e);
+        }
+    };
+    let mut buf = format!(
+        "{{\n  \"schema\": \"{}\",\n  \"today\": \"{today}\",\n  \"commitments\": [",
+        output::schema::ACTIONS
+    );
+    let mut first = true;
+    let walked = index.for_each_action(filter, today, |a| {
+        match crate::text::to_json_pretty(&a) {
+            Ok(item) => {
+                buf.push_str(if first { "\n" } else { ",\n" });
+                first = false;
+                for (i, line) in item.lines().enumerate() {
+                    if i > 0 {
+                        buf.push('\n');
+                    }
+                    buf.push_str("    ");
+                    buf.push_str(line);
+                }
+            }
+            Err(e) => {
+                *failed = Some(ReviewError::Encode { format: "JSON", reason: e.to_string() });
+                return false;
+            }
+        }
+        if buf.len() > 1 << 16 {
+            put(&std::mem::take(&mut buf), failed);
+        }
+        failed.is_none()
+    });
+    buf.push_str(if first { "]\n}\n" } else { "\n  ]\n}\n" });
+    put(&buf, failed);
+    walked
 }

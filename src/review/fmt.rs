@@ -163,8 +163,11 @@ impl Table {
         let Some((max, text)) = &self.fit else { return w };
         let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
         while total(&w) > *max {
-            let Some(i) =
-                text.iter().copied().filter(|&i| w.get(i).is_some_and(|&c| c > NARROWEST)).max_by_key(|&i| w[i])
+            let Some(i) = text
+                .iter()
+                .copied()
+                .filter(|&i| w.get(i).is_some_and(|&c| c > NARROWEST))
+                .max_by_key(|&i| w[i])
             else {
                 break;
             };
@@ -242,7 +245,12 @@ mod tests {
     fn a_table_too_wide_is_cut_in_its_widest_text_column_only() {
         let rows: Vec<Vec<String>> = [
             ["WHEN", "GROUP", "PEOPLE", "ID"],
-            ["2026-11-02 09:00", "Year 9 team", "Ann Lee, Ben Okafor, Cat Diaz", "20261102-090000-000"],
+            [
+                "2026-11-02 09:00",
+                "Year 9 team",
+                "Ann Lee, Ben Okafor, Cat Diaz",
+                "20261102-090000-000",
+            ],
         ]
         .iter()
         .map(|r| r.iter().map(|c| (*c).to_string()).collect())

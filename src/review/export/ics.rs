@@ -14,6 +14,8 @@
 //! - Text is sanitised, then escaped (`\\`, `\;`, `\,`, `\n`); lines are folded at 75 octets
 //!   without splitting a character; every line ends with CRLF.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, Utc};
 
 use crate::review::actions::Action;
@@ -46,21 +48,22 @@ pub fn ics_tail() -> String {
 pub fn ics_event(a: &Action) -> String {
     let Some(day) = a.due_date else { return String::new() };
     let mut out = String::new();
-    let stamp: DateTime<FixedOffset> = a.history.iter().map(|u| u.at).max().unwrap_or(a.made).max(a.made);
+    let stamp: DateTime<FixedOffset> =
+        a.history.iter().map(|u| u.at).max().unwrap_or(a.made).max(a.made);
     let done = if a.is_open() { "" } else { "done: " };
     let mut description = format!("{}: {}", sanitize(&a.owner), sanitize(&a.text));
     if let Some(due) = &a.due {
-        description.push_str(&format!("\nDue: {}", sanitize(due)));
+        let _ = write!(description, "\nDue: {}", sanitize(due));
     }
-    description.push_str(&format!("\nProtocol: {}", sanitize(&a.protocol)));
+    let _ = write!(description, "\nProtocol: {}", sanitize(&a.protocol));
     if let Some(g) = &a.group {
-        description.push_str(&format!("\nGroup: {}", sanitize(g)));
+        let _ = write!(description, "\nGroup: {}", sanitize(g));
     }
     for u in &a.history {
         let note = u.note.as_deref().map(|n| format!(": {}", sanitize(n))).unwrap_or_default();
-        description.push_str(&format!("\n{} {}{note}", u.at.date_naive(), u.status.label()));
+        let _ = write!(description, "\n{} {}{note}", u.at.date_naive(), u.status.label());
     }
-    description.push_str(&format!("\nSession: {}", sanitize(&a.session)));
+    let _ = write!(description, "\nSession: {}", sanitize(&a.session));
     let summary = format!("{done}{}: {}", sanitize(&a.owner), sanitize(&a.text));
     for line in [
         "BEGIN:VEVENT".to_string(),
@@ -171,7 +174,8 @@ mod tests {
 
     #[test]
     fn long_lines_fold_at_75_octets_without_splitting_a_character() {
-        for text in ["é".repeat(100), "日本語のテキスト".repeat(20), "a€".repeat(60), "🙂x".repeat(40)]
+        for text in
+            ["é".repeat(100), "日本語のテキスト".repeat(20), "a€".repeat(60), "🙂x".repeat(40)]
         {
             let mut out = String::new();
             push_line(&mut out, &format!("SUMMARY:{text}"));
@@ -201,7 +205,10 @@ mod tests {
         assert!(ev.contains("\r\nUID:20261102-090000-000-c1@convene\r\n"), "{ev}");
         assert!(ev.contains("\r\nDTSTART;VALUE=DATE:20261116\r\nDTEND;VALUE=DATE:20261117\r\n"));
         assert!(ev.contains("\r\nDTSTAMP:20261102T093000Z\r\nSEQUENCE:0\r\n"), "{ev}");
-        assert!(ev.contains(r"SUMMARY:Ann Lee: Trial exit tickets\, with 9B\; report back"), "{ev}");
+        assert!(
+            ev.contains(r"SUMMARY:Ann Lee: Trial exit tickets\, with 9B\; report back"),
+            "{ev}"
+        );
         assert!(ev.contains(r"\nGroup: Year 9\, team\; A\n"), "{ev}");
         assert!(ev.contains("BEGIN:VALARM\r\nACTION:DISPLAY\r\n"), "a reminder on the day");
         assert!(ev.contains("TRIGGER;RELATED=START:PT9H"));

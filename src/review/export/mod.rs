@@ -19,9 +19,9 @@ use crate::log::files::open_new_private;
 use crate::session::Agreement;
 
 pub use self::csv::{BOM, CSV_RUN_COLUMNS, CSV_SESSION_COLUMNS, csv, csv_many};
-pub use self::json::json;
 pub use self::html::html;
 pub use self::ics::{ics_event, ics_head, ics_tail};
+pub use self::json::json;
 pub use self::markdown::markdown;
 pub use self::tables::{ACTION_COLUMNS, ActionsCsv, REPORT_COLUMNS, report_csv};
 
@@ -151,7 +151,10 @@ mod tests {
             assert!(!page.contains(fetch), "{fetch} in {page}");
         }
         // The Markdown table became an HTML table, its cells escaped.
-        assert!(page.contains("<table>") && page.contains("<td>Plan, \"do\" | review</td>"), "{page}");
+        assert!(
+            page.contains("<table>") && page.contains("<td>Plan, \"do\" | review</td>"),
+            "{page}"
+        );
         assert!(page.ends_with("</html>\n"));
     }
 
