@@ -92,12 +92,19 @@ fn month_may_hold(month: &str, typed: &str) -> bool {
     ym.get(..n) == typed.get(..n)
 }
 
+/// The data folder's index, if one was built already: a TAB never starts a first build (minutes
+/// with many logs); an index that exists is brought up to date, which costs little.
+fn built_index(data: &Path) -> Option<Index> {
+    crate::review::index::index_path(data).filter(|p| p.exists())?;
+    Index::open_with(data, false).ok()
+}
+
 /// Ids of the sessions that did not end (for `resume` and `mirror`), newest first, each with
-/// its protocol's name.
+/// its protocol's name (none before the index is first built).
 pub fn unfinished_ids() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
         let Some(data) = dirs().and_then(|d| d.data_dir) else { return Vec::new() };
-        let Ok(index) = Index::open_with(&data, false) else { return Vec::new() };
+        let Some(index) = built_index(&data) else { return Vec::new() };
         let filter = Filter { status: Some(SessionStatus::Unfinished), ..Filter::default() };
         let Ok(entries) = index.entries(&Query::new(&filter)) else { return Vec::new() };
         entries
@@ -119,9 +126,10 @@ pub fn groups() -> ArgValueCandidates {
     })
 }
 
-/// The group names the index knows for a data folder, one per group, sorted.
+/// The group names the index knows for a data folder, one per group, sorted (none before the
+/// index is first built).
 pub fn group_names(data: &Path) -> Vec<String> {
-    let Ok(index) = Index::open_with(data, false) else { return Vec::new() };
+    let Some(index) = built_index(data) else { return Vec::new() };
     let sql = "SELECT (SELECT d.group_name FROM files f JOIN details d ON d.fid = f.fid
                         WHERE f.group_key = g.group_key AND f.shown = 1 LIMIT 1)
                FROM (SELECT DISTINCT group_key FROM files

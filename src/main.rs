@@ -81,15 +81,25 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     if !e.use_stderr() {
         e.exit();
     }
+    let code = u8::try_from(e.exit_code()).unwrap_or(output::BAD_INPUT);
     let text = e.render().to_string();
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    // A command that needs one of its commands (`convene cache`): its help, as help is shown.
+    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let help: Vec<String> = text
+            .trim_end()
+            .lines()
+            .map(|l| if l.is_empty() { String::new() } else { format!("  {l}") })
+            .collect();
+        return output::fail(code, &format!("a command is needed here:\n{}", help.join("\n")));
+    }
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let first = lines.next().unwrap_or("the command line could not be read");
     let mut msg = first.strip_prefix("error: ").unwrap_or(first).to_string();
     for line in lines {
-        msg.push_str("\n  ");
-        msg.push_str(line);
+        // clap's tips are indented already; its usage line is not.
+        msg.push_str(if line.starts_with(' ') { "\n" } else { "\n  " });
+        msg.push_str(line.trim_end());
     }
-    let code = u8::try_from(e.exit_code()).unwrap_or(output::BAD_INPUT);
     output::fail(code, &msg)
 }
 

@@ -66,6 +66,14 @@ fn usage_errors_are_convene_lines_with_clap_tips_and_status_2() {
     assert!(stderr(&o).starts_with("convene: unrecognized subcommand 'shw'"), "{}", stderr(&o));
     assert!(stderr(&o).contains("tip: a similar subcommand exists: 'show'"), "{}", stderr(&o));
 
+    // A command that needs one of its commands shows its help under one convene: line.
+    let o = convene(root.path(), &["cache"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.starts_with("convene: a command is needed here:\n"), "{err}");
+    assert!(err.contains("\n  Commands:\n    clean  "), "{err}");
+    assert_eq!(err.matches("convene:").count(), 1, "{err}");
+
     // Help and the version are not errors: printed as clap prints them, status 0.
     let o = convene(root.path(), &["--version"]);
     assert!(o.status.success() && stdout(&o).starts_with("convene "), "{}", stdout(&o));
@@ -240,8 +248,13 @@ fn the_shell_completes_protocol_ids_session_ids_and_group_names() {
     all.retain(|c| !c.starts_with("--"));
     assert_eq!(all.first().map(String::as_str), Some("20261121-090000-000"), "{all:?}");
     assert_eq!(all.len(), ALL.len(), "{all:?}");
+    // Group names and unfinished sessions come from the review index; a TAB never builds it.
+    assert!(complete(root, "fish", &["resume", "2026"]).is_empty());
+    assert!(complete(root, "fish", &["actions", "--group", ""]).iter().all(|c| c.starts_with('-')));
+    ok(&convene(root, &["logs", "list"]));
     // resume and mirror offer the sessions that did not end.
     assert_eq!(complete(root, "fish", &["resume", "2026"]), [TORN, UNFINISHED]);
+    assert_eq!(complete(root, "bash", &["mirror", "2026111"]), [TORN, UNFINISHED]);
     let groups = complete(root, "zsh", &["actions", "--group", ""]);
     assert!(groups.contains(&"Year 9 team".to_string()), "{groups:?}");
     assert_eq!(complete(root, "fish", &["logs", "list", "--group", "Yea"]), ["Year 9 team"]);
