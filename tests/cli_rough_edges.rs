@@ -413,4 +413,18 @@ fn tables_fit_the_terminal_by_cutting_their_widest_text_column() {
         }
         assert!(screen.contains("2026-11-02 09:00"), "times are never cut:\n{screen}");
     }
+    // The report and the protocols too.
+    for (args, width, kept) in [("report", 96usize, "Reality"), ("protocols", 80, "coaching-triad")]
+    {
+        let session = args.to_string();
+        t.start(&session, (200, 50), args, |line| {
+            format!("COLUMNS={width} {line}; echo END; sleep 60")
+        });
+        t.wait_text(&session, "END", Duration::from_secs(30));
+        let screen = t.capture_joined(&session);
+        for l in screen.lines() {
+            assert!(l.chars().count() <= width, "{args}: {l:?}\n{screen}");
+        }
+        assert!(screen.contains('…') && screen.contains(kept), "{args}:\n{screen}");
+    }
 }

@@ -193,9 +193,9 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
             *cell = cut(cell, max);
         }
     }
-    // Fitted to the terminal by cutting NAME, ROLES or FROM (never when piped).
+    // Fitted to the terminal by cutting NAME, ROLES, PEOPLE or FROM (never when piped).
     let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
-    let mut out = crate::review::fmt::fitted_table(&rows, output::table_width(), &[1, 2, 5]);
+    let mut out = crate::review::fmt::fitted_table(&rows, output::table_width(), &[1, 2, 3, 5]);
     for n in notes {
         let _ = writeln!(out, "note: {n}");
     }

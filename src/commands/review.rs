@@ -62,7 +62,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
                     Ok(output::finish(printed))
                 } else {
                     let mut printed = Ok(());
-                    list::table(&index, &filter, |piece| {
+                    list::table(&index, &filter, output::table_width(), |piece| {
                         flush(piece, &mut printed);
                         printed.is_ok()
                     })?;
@@ -253,6 +253,10 @@ pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
         let data = review::data_dir(dirs.data_dir.as_deref())?;
         let r = Index::open(&data)?.report(&Query::new(&filter))?;
         let text = match format {
+            // Fitted to the terminal only when printed on it.
+            ReportFormat::Text if args.to.output.is_none() => {
+                rep::fitted_text(&r, output::table_width())
+            }
             ReportFormat::Text => rep::text(&r),
             ReportFormat::Csv => export::report_csv(&r)?,
             ReportFormat::Json => {

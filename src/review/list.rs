@@ -133,15 +133,16 @@ fn unreadable(index: &Index) -> Result<Vec<SessionRow>, ReviewError> {
 /// ```
 ///
 /// The text is handed to `out` in pieces as it is made (`out` returns `false` to stop), so a
-/// list of 100,000 sessions is never held whole.
+/// list of 100,000 sessions is never held whole. With a `width` (the terminal's), the table is
+/// fitted in it by cutting PROTOCOL, GROUP or PARTICIPANTS ([`fmt::Table::fit`]).
 pub fn table(
     index: &Index,
     filter: &Filter,
+    width: Option<usize>,
     mut out: impl FnMut(&str) -> bool,
 ) -> Result<(), ReviewError> {
     let mut rows = fmt::Table::default();
-    // Fitted to the terminal by cutting PROTOCOL, GROUP or PARTICIPANTS (never when piped).
-    rows.fit(crate::output::table_width(), &[1, 2, 3]);
+    rows.fit(width, &[1, 2, 3]);
     rows.push(
         &["WHEN", "PROTOCOL", "GROUP", "PARTICIPANTS", "PLANNED", "ACTUAL", "OVER", "STATUS", "ID"]
             .map(String::from),

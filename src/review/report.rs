@@ -180,6 +180,11 @@ pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
 ///   Presenter      3        0     4:00    4:30  2 of 3        +0:30  1 (+1:00)   0        0
 /// ```
 pub fn text(r: &Report) -> String {
+    fitted_text(r, None)
+}
+
+/// [`text`] with each table fitted in `width` columns (the terminal's), cutting the stage names.
+pub fn fitted_text(r: &Report, width: Option<usize>) -> String {
     let mut out = String::new();
     if r.sessions == 0 {
         return "No sessions match.\n".into();
@@ -240,8 +245,8 @@ pub fn text(r: &Report) -> String {
             ]);
         }
         // Indented by two: fitted in two columns less; the stage's name is the text to cut.
-        let width = crate::output::table_width().map(|w| w.saturating_sub(2));
-        for line in fmt::fitted_table(&rows, width, &[0]).lines() {
+        let inner = width.map(|w| w.saturating_sub(2));
+        for line in fmt::fitted_table(&rows, inner, &[0]).lines() {
             let _ = writeln!(out, "  {line}");
         }
     }
