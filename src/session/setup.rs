@@ -32,7 +32,7 @@
 //! over the remaining roles as above. With nobody in a group marked, the group's first `count`
 //! members hold it (a warning says so).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -271,14 +271,19 @@ fn fact_warnings(s: &Setup) -> Vec<String> {
     }
     if let Some(key) = &p.group.one_per {
         let label = fact_label(p, key);
+        // In the order values first appear; found by value, not by a search of the list.
         let mut seen: Vec<(String, &str, Vec<&str>)> = Vec::new();
+        let mut place: HashMap<String, usize> = HashMap::new();
         let mut none = Vec::new();
         for name in &s.participants {
             match fact(&s.facts, name, key) {
-                Some(v) => match seen.iter_mut().find(|(k, _, _)| *k == v.to_lowercase()) {
-                    Some((_, _, names)) => names.push(name),
-                    None => seen.push((v.to_lowercase(), v, vec![name.as_str()])),
-                },
+                Some(v) => {
+                    let i = *place.entry(v.to_lowercase()).or_insert_with(|| {
+                        seen.push((v.to_lowercase(), v, Vec::new()));
+                        seen.len() - 1
+                    });
+                    seen[i].2.push(name.as_str());
+                }
                 None => none.push(name.as_str()),
             }
         }
@@ -434,16 +439,15 @@ fn name_errors(s: &Setup) -> Vec<String> {
             ));
         }
     }
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for name in &s.participants {
         let key = name.trim().to_lowercase();
-        if !key.is_empty() && seen.contains(&key) {
+        if !key.is_empty() && !seen.insert(key) {
             errors.push(format!(
                 "\"{}\" appears twice: give each person a distinct name (add an initial, for example)",
                 name.trim()
             ));
         }
-        seen.push(key);
     }
     errors
 }
@@ -561,6 +565,11 @@ fn clashes(groups: &[Vec<usize>], values: &[Option<String>]) -> usize {
 
 /// Deals people (indices into the roster) into groups of these sizes so that a group's members
 /// differ on their value where possible: the most common values first.
+///
+/// Each person goes to the first group (by number) among the groups with room that hold the
+/// fewest of their value. People of one value come one after the other, so that is dealing them
+/// round the groups with room, in order, from the first: linear in the roster (with the groups
+/// with room in an ordered set), where comparing each person with every group was quadratic.
 fn mix_deal(sizes: &[usize], values: &[Option<String>]) -> Vec<Vec<usize>> {
     // Each value's count and first place in the roster, counted once.
     let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -578,19 +587,27 @@ fn mix_deal(sizes: &[usize], values: &[Option<String>]) -> Vec<Vec<usize>> {
         None => (true, std::cmp::Reverse(0), 0, *i),
     });
     let mut groups: Vec<Vec<usize>> = sizes.iter().map(|s| Vec::with_capacity(*s)).collect();
+    let mut room: BTreeSet<usize> = (0..sizes.len()).filter(|gi| sizes[*gi] > 0).collect();
+    // Where the dealing of the current value goes on from, and that value.
+    let mut cursor = 0;
+    let mut dealing: Option<&str> = None;
     for i in people {
-        let same = |g: &Vec<usize>| match &values[i] {
-            Some(_) => g.iter().filter(|j| values[**j] == values[i]).count(),
-            None => 0,
+        let best = match values[i].as_deref() {
+            // Nobody's value to avoid: the first group with room.
+            None => room.first().copied(),
+            Some(v) => {
+                if dealing != Some(v) {
+                    dealing = Some(v);
+                    cursor = 0;
+                }
+                room.range(cursor..).next().or_else(|| room.first()).copied()
+            }
         };
-        let best = groups
-            .iter()
-            .enumerate()
-            .filter(|(gi, g)| g.len() < sizes[*gi])
-            .min_by_key(|(gi, g)| (same(g), *gi))
-            .map(|(gi, _)| gi);
-        if let Some(gi) = best {
-            groups[gi].push(i);
+        let Some(gi) = best else { break };
+        groups[gi].push(i);
+        cursor = gi + 1;
+        if groups[gi].len() >= sizes[gi] {
+            room.remove(&gi);
         }
     }
     for g in &mut groups {
@@ -708,6 +725,13 @@ fn mix_warnings(p: &Protocol, gs: &[Vec<String>], facts: &Facts) -> Vec<String> 
     let Some(key) = p.group.mix.as_ref().filter(|_| gs.len() > 1) else { return Vec::new() };
     let label = fact_label(p, key);
     let mut out = Vec::new();
+    // How many people hold each value, counted once for every group's message.
+    let mut totals: HashMap<String, usize> = HashMap::new();
+    for name in gs.iter().flatten() {
+        if let Some(v) = fact(facts, name, key) {
+            *totals.entry(v.to_lowercase()).or_default() += 1;
+        }
+    }
     for (gi, g) in gs.iter().enumerate() {
         let mut seen: Vec<(String, &str, Vec<&str>)> = Vec::new();
         for name in g {
@@ -719,11 +743,7 @@ fn mix_warnings(p: &Protocol, gs: &[Vec<String>], facts: &Facts) -> Vec<String> 
             }
         }
         for (lower, value, names) in seen.iter().filter(|(_, _, n)| n.len() > 1) {
-            let total = gs
-                .iter()
-                .flatten()
-                .filter(|n| fact(facts, n, key).is_some_and(|v| v.to_lowercase() == *lower))
-                .count();
+            let total = totals.get(lower).copied().unwrap_or_default();
             let whose =
                 if key == SCHOOL { (*value).to_string() } else { format!("{label} {value}") };
             out.push(format!(
@@ -971,4 +991,74 @@ mod tests {
         let e = check_setup(&bad).unwrap_err();
         assert!(e.to_string().contains("Did you mean \"discussion\""), "{e}");
     }
+
+    /// The dealing as it was first written, comparing each person with every group: the
+        /// reference the linear one must agree with.
+        /// Deals people (indices into the roster) into groups of these sizes so that a group's members
+    /// differ on their value where possible: the most common values first.
+    fn mix_deal_pairwise(sizes: &[usize], values: &[Option<String>]) -> Vec<Vec<usize>> {
+        // Each value's count and first place in the roster, counted once.
+        let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                seen.entry(v.as_str()).or_insert((0, i)).0 += 1;
+            }
+        }
+        let mut people: Vec<usize> = (0..values.len()).collect();
+        people.sort_by_key(|i| match &values[*i] {
+            Some(v) => {
+                let (count, first) = seen.get(v.as_str()).copied().unwrap_or((0, *i));
+                (false, std::cmp::Reverse(count), first, *i)
+            }
+            None => (true, std::cmp::Reverse(0), 0, *i),
+        });
+        let mut groups: Vec<Vec<usize>> = sizes.iter().map(|s| Vec::with_capacity(*s)).collect();
+        for i in people {
+            let same = |g: &Vec<usize>| match &values[i] {
+                Some(_) => g.iter().filter(|j| values[**j] == values[i]).count(),
+                None => 0,
+            };
+            let best = groups
+                .iter()
+                .enumerate()
+                .filter(|(gi, g)| g.len() < sizes[*gi])
+                .min_by_key(|(gi, g)| (same(g), *gi))
+                .map(|(gi, _)| gi);
+            if let Some(gi) = best {
+                groups[gi].push(i);
+            }
+        }
+        for g in &mut groups {
+            g.sort_unstable();
+        }
+        groups
+    }
+
+    #[test]
+    fn mixing_deals_as_comparing_every_group_did() {
+        // A small linear congruential sequence: many rosters, no dependency.
+        let mut seed = 12_345_u64;
+        let mut next = |m: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            usize::try_from((seed >> 33) % m).expect("small")
+        };
+        for _ in 0..300 {
+            let groups = 1 + next(9);
+            let sizes: Vec<usize> = (0..groups).map(|_| 1 + next(5)).collect();
+            let n: usize = sizes.iter().sum();
+            let kinds = 1 + next(6);
+            let values: Vec<Option<String>> = (0..n)
+                .map(|_| {
+                    let k = next(u64::try_from(kinds).expect("small") + 1);
+                    (k > 0).then(|| format!("school {k}"))
+                })
+                .collect();
+            assert_eq!(
+                mix_deal(&sizes, &values),
+                mix_deal_pairwise(&sizes, &values),
+                "{sizes:?} {values:?}"
+            );
+        }
+    }
+
 }
