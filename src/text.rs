@@ -5,6 +5,19 @@ use std::io::{self, Write};
 
 use unicode_segmentation::UnicodeSegmentation;
 
+/// `1048576` as `1,048,576`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// Replaces control characters (C0, DEL, C1, and bidirectional overrides) with `�`.
 ///
 /// An escape sequence such as `ESC[2J` therefore shows as `�[2J` and does nothing.

@@ -314,10 +314,14 @@ pub fn parse_overrides(items: &[String]) -> Result<BTreeMap<String, u64>, SetupR
     Ok(out)
 }
 
+/// The largest roster file read: 4 MiB (2,000 people with a few facts each take about 200 KiB).
+pub const MAX_ROSTER_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Reads a roster file's bytes (CSV, shown as `file` in messages): a header row with a `name`
 /// column (any case), whose other columns become facts (the header in kebab-case: `Problem
 /// category` → `problem-category`). A UTF-8 byte-order mark is skipped; blank rows and blank
-/// cells are ignored.
+/// cells are ignored. At most [`super::setup::MAX_PARTICIPANTS`] people; reading is linear in
+/// the rows.
 ///
 /// # Errors
 /// The problem, with the file, the line and the column: `people.csv:4: column "school": ...`.
@@ -407,6 +411,9 @@ pub fn parse_roster(bytes: &[u8], file: &str) -> Result<People, String> {
     }
     if people.names.is_empty() {
         return Err(format!("{file}: no people: the rows after the header each name one"));
+    }
+    if people.names.len() > super::setup::MAX_PARTICIPANTS {
+        return Err(format!("{file}: {}", super::setup::too_many_people(people.names.len())));
     }
     Ok(people)
 }

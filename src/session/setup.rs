@@ -154,12 +154,30 @@ impl std::fmt::Display for SetupError {
 
 impl std::error::Error for SetupError {}
 
+/// The most people a session takes: 2,000. Every key of the live screen stays within 50 ms up
+/// to there (docs/benchmarks.md), and a roster of that many is already a whole conference; more
+/// is refused with the count, before anything else is checked.
+pub const MAX_PARTICIPANTS: usize = 2_000;
+
+/// `2,000 people is more than...`: the refusal of a roster over [`MAX_PARTICIPANTS`].
+pub fn too_many_people(n: usize) -> String {
+    format!(
+        "{} people: convene runs a session of at most {} people; split them into several \
+         sessions (one roster each)",
+        crate::text::thousands(u64::try_from(n).unwrap_or(u64::MAX)),
+        crate::text::thousands(u64::try_from(MAX_PARTICIPANTS).unwrap_or(u64::MAX))
+    )
+}
+
 /// Checks a setup: refusals as an error, advice as warnings.
 pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     let p = &s.protocol;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let n = s.participants.len();
+    if n > MAX_PARTICIPANTS {
+        return Err(SetupError(vec![too_many_people(n)]));
+    }
     errors.extend(name_errors(s));
     errors.extend(size_errors(p, n));
     errors.extend(override_errors(s));
@@ -993,8 +1011,8 @@ mod tests {
     }
 
     /// The dealing as it was first written, comparing each person with every group: the
-        /// reference the linear one must agree with.
-        /// Deals people (indices into the roster) into groups of these sizes so that a group's members
+    /// reference the linear one must agree with.
+    /// Deals people (indices into the roster) into groups of these sizes so that a group's members
     /// differ on their value where possible: the most common values first.
     fn mix_deal_pairwise(sizes: &[usize], values: &[Option<String>]) -> Vec<Vec<usize>> {
         // Each value's count and first place in the roster, counted once.
@@ -1060,5 +1078,4 @@ mod tests {
             );
         }
     }
-
 }
