@@ -47,11 +47,11 @@ fn letters_that_are_keys_when_picking_are_text_when_typing() {
 fn backspace_deletes_a_whole_character_as_seen() {
     let mut h = home();
     press(&mut h, code(KeyCode::Enter));
-    for c in "Zoe\u{301}, 👩\u{200d}🏫".chars() {
+    for c in "Zoe\u{308}, 👩\u{200d}🏫".chars() {
         press(&mut h, code(KeyCode::Char(c)));
     }
     press(&mut h, code(KeyCode::Backspace));
-    assert_eq!(h.fields[0], "Zoe\u{301}, ");
+    assert_eq!(h.fields[0], "Zoe\u{308}, ");
     press(&mut h, code(KeyCode::Backspace));
     press(&mut h, code(KeyCode::Backspace));
     press(&mut h, code(KeyCode::Backspace));

@@ -148,10 +148,23 @@ impl SetupRequest {
             None => parse_people(&self.people)
                 .map_err(|problem| SetupRequestError::People { problem })?,
         };
+        // Names are kept as they look (NFC, no invisible characters), so two that look the
+        // same are one person to the checks, and the log holds each person one way.
+        let clashes = super::setup::name_clashes(&people.names);
+        if clashes.iter().any(|c| c.contains("look the same")) {
+            return Err(SetupRequestError::Refused {
+                protocol: self.protocol.id.clone(),
+                problems: clashes,
+            });
+        }
+        let people = people.cleaned();
+        let clean = |text: Option<&str>| {
+            non_blank(text).map(crate::text::clean_name).filter(|t| !t.is_empty())
+        };
         let setup = Setup {
             participants: people.names,
-            facilitator: non_blank(self.facilitator.as_deref()).map(str::to_string),
-            group_name: non_blank(self.group.as_deref()).map(str::to_string),
+            facilitator: clean(self.facilitator.as_deref()),
+            group_name: clean(self.group.as_deref()),
             protocol: self.protocol,
             overrides,
             auto_advance: self.auto_advance,
@@ -183,6 +196,16 @@ fn non_blank(text: Option<&str>) -> Option<&str> {
 pub struct People {
     pub names: Vec<String>,
     pub facts: Facts,
+}
+
+impl People {
+    /// The names (and the facts' names) as convene keeps them: [`crate::text::clean_name`].
+    pub fn cleaned(self) -> Self {
+        Self {
+            names: self.names.iter().map(|n| crate::text::clean_name(n)).collect(),
+            facts: self.facts.into_iter().map(|(n, f)| (crate::text::clean_name(&n), f)).collect(),
+        }
+    }
 }
 
 /// Splits `Ann, Ben,Cat` into names, each with its facts in parentheses:

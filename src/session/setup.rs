@@ -32,7 +32,7 @@
 //! over the remaining roles as above. With nobody in a group marked, the group's first `count`
 //! members hold it (a warning says so).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -457,14 +457,37 @@ fn name_errors(s: &Setup) -> Vec<String> {
             ));
         }
     }
-    let mut seen: HashSet<String> = HashSet::new();
-    for name in &s.participants {
-        let key = name.trim().to_lowercase();
-        if !key.is_empty() && !seen.insert(key) {
-            errors.push(format!(
-                "\"{}\" appears twice: give each person a distinct name (add an initial, for example)",
-                name.trim()
-            ));
+    errors.extend(name_clashes(&s.participants));
+    errors
+}
+
+/// Names given twice: the same but for case ("appears twice"), or looking the same while written
+/// differently (an accent typed as its own character, an invisible character inside): "look the
+/// same", each shown escaped so the difference can be seen. Linear in the names.
+pub fn name_clashes(names: &[String]) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for name in names {
+        let key = crate::text::name_key(name);
+        if key.is_empty() || name.chars().any(crate::text::is_unsafe) {
+            continue;
+        }
+        match seen.get(&key) {
+            Some(first) if first.trim().to_lowercase() == name.trim().to_lowercase() => {
+                errors.push(format!(
+                    "\"{}\" appears twice: give each person a distinct name (add an initial, for example)",
+                    crate::text::sanitize(name.trim())
+                ));
+            }
+            Some(first) => errors.push(format!(
+                "\"{}\" and \"{}\" look the same (they differ only in invisible characters or \
+                 in how an accent was typed): give each person a distinct name",
+                first.trim().escape_default(),
+                name.trim().escape_default()
+            )),
+            None => {
+                seen.insert(key, name);
+            }
         }
     }
     errors
