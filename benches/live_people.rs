@@ -1,8 +1,8 @@
 //! `cargo bench --bench live_people`: the live screen with a large group (a learning walk from a
 //! roster), driven through its own key handling and drawn into ratatui's `TestBackend` at 200x60:
 //! the start card (roster read, setup checked, first frame), `n` (next stage, then the frame) and
-//! `e` (the note form opening, then the frame), at 100 and 1,000 people; and reading a roster
-//! of 3,000 and 30,000 rows (its growth must be linear).
+//! `e` (the note form opening, then the frame), at 100 and 1,000 people; and reading and
+//! checking a roster of 200 and 2,000 rows, and refusing one of 30,000 (growth must be linear).
 //! `CONVENE_BENCH_QUICK=1`: one pass at each size (only to check that the bench runs).
 
 #![allow(clippy::cast_precision_loss, clippy::disallowed_methods)]
@@ -105,17 +105,27 @@ fn main() {
             worst(&notes),
         );
     }
-    for rows in [3_000, 30_000] {
+    // Reading a roster and checking the setup it gives: linear in the rows (200 and 2,000, the
+    // cap), and a roster of 30,000 refused in proportion too (it took 5.5 s).
+    for rows in [200, 2_000, 30_000] {
         let bytes = roster(rows);
+        let protocol = Library::builtin_only().get("learning-walk-trio").expect("built-in").clone();
         let mut times = Vec::new();
+        let mut refused = false;
         for _ in 0..common::size(5, 1) {
             let t = Instant::now();
-            let people = parse_roster(&bytes, "people.csv").expect("a valid roster");
+            let checked = parse_roster(&bytes, "people.csv").and_then(|people| {
+                SetupRequest { roster: Some(people), ..SetupRequest::new(protocol.clone(), "") }
+                    .check()
+                    .map_err(|e| e.to_string())
+            });
             times.push(ms(t));
-            assert_eq!(people.names.len(), rows);
+            refused = checked.is_err();
+            assert_eq!(refused, rows > convene::session::MAX_PARTICIPANTS, "{rows} rows");
         }
         println!(
-            "roster of {rows:>6} rows read: median {:.1} ms",
+            "roster of {rows:>6} rows read and checked{}: median {:.1} ms",
+            if refused { " (refused: over the cap)" } else { "" },
             common::percentile(&mut times, 500)
         );
     }

@@ -5,6 +5,7 @@
 
 mod support;
 
+#[cfg(unix)]
 use std::path::Path;
 
 use support::cli::{run, run_within, stderr};

@@ -78,3 +78,20 @@ fn enter_asks_for_names_then_hands_the_start_to_the_loop() {
         Some(Intent::Quit)
     ));
 }
+
+/// Names typed on the home screen that look the same are refused as they are from `--people`:
+/// the refusal the home screen shows names both, the difference escaped.
+#[test]
+fn names_that_look_the_same_are_refused_from_the_home_screen() {
+    let mut h = home();
+    press(&mut h, code(KeyCode::Enter));
+    for c in "Ann, An\u{200B}n, Ben, Cat".chars() {
+        press(&mut h, code(KeyCode::Char(c)));
+    }
+    let Some(Intent::Start(request)) = press(&mut h, code(KeyCode::Enter)) else {
+        panic!("Enter with names hands the request to the loop");
+    };
+    let e = request.check().expect_err("look-alikes");
+    let shown = convene::tui::launch::refusal(&e);
+    assert!(shown.contains("\"Ann\" and \"An\\u{200b}n\" look the same"), "{shown}");
+}
