@@ -9,6 +9,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::time::Instant;
 
 use convene::cli::ThemeName;
@@ -24,7 +25,7 @@ use ratatui::backend::TestBackend;
 fn roster(n: usize) -> Vec<u8> {
     let mut csv = String::from("name,school\n");
     for i in 1..=n {
-        csv.push_str(&format!("Teacher{} Surname{},School {}\n", i % 97, i, i % 20));
+        let _ = writeln!(csv, "Teacher{} Surname{},School {}", i % 97, i, i % 20);
     }
     csv.into_bytes()
 }

@@ -231,17 +231,7 @@ pub fn resolve_with(
             || Setting::new(platform.config.clone(), Source::Default),
             |s| Setting::new(Some(s.value), s.source),
         );
-    if let Some(dir) = &config_dir.value
-        && let Some(given) = config_dir.source.detail()
-        && std::fs::metadata(dir).is_ok_and(|m| !m.is_dir())
-    {
-        let sep = if matches!(config_dir.source, Source::Flag(_)) { " " } else { "=" };
-        return Err(ConfigError(format!(
-            "{given}{sep}{}: not a folder (a file is there): give the folder that holds \
-             {CONFIG_FILE}",
-            crate::text::sanitize(&dir.display().to_string())
-        )));
-    }
+    check_config_dir(&config_dir)?;
     let config_file = config_dir.value.as_ref().map(|d| d.join(CONFIG_FILE));
     let (file, config_found) = match &config_file {
         Some(path) => match read_config(path)? {
@@ -297,21 +287,11 @@ pub fn resolve_with(
     let no_flash = switch(given.no_flash, "--no-flash", "CONVENE_NO_FLASH", file.no_flash)?;
     let auto_advance =
         switch(given.auto_advance, "--auto-advance", "CONVENE_AUTO_ADVANCE", file.auto_advance)?;
-    let facilitator = match (&given.facilitator, text_var("CONVENE_FACILITATOR")?) {
-        (Some(f), _) => Setting::new(Some(f.clone()), Source::Flag("--facilitator")),
-        (None, Some(v)) if v.chars().any(crate::text::is_unsafe) => {
-            return Err(ConfigError(format!(
-                "CONVENE_FACILITATOR=\"{}\": contains a control character or escape sequence: \
-                 type the name as plain text",
-                v.escape_default()
-            )));
-        }
-        (None, Some(v)) => Setting::new(
-            Some(v.trim().to_string()).filter(|v| !v.is_empty()),
-            Source::Environment("CONVENE_FACILITATOR"),
-        ),
-        (None, None) => file.facilitator.unwrap_or(Setting::new(None, Source::Default)),
-    };
+    let facilitator = facilitator(
+        given.facilitator.as_ref(),
+        text_var("CONVENE_FACILITATOR")?,
+        file.facilitator,
+    )?;
     Ok(Settings {
         config_dir,
         config_file,
@@ -324,6 +304,47 @@ pub fn resolve_with(
         auto_advance,
         facilitator,
     })
+}
+
+/// The facilitator's name in effect: the flag's, the environment's (refused with a control
+/// character or an escape sequence, as the config file's is), the file's, or none.
+fn facilitator(
+    flag: Option<&String>,
+    variable: Option<String>,
+    from_file: Option<Setting<Option<String>>>,
+) -> Result<Setting<Option<String>>, ConfigError> {
+    Ok(match (flag, variable) {
+        (Some(f), _) => Setting::new(Some(f.clone()), Source::Flag("--facilitator")),
+        (None, Some(v)) if v.chars().any(crate::text::is_unsafe) => {
+            return Err(ConfigError(format!(
+                "CONVENE_FACILITATOR=\"{}\": contains a control character or escape sequence: \
+                 type the name as plain text",
+                v.escape_default()
+            )));
+        }
+        (None, Some(v)) => Setting::new(
+            Some(v.trim().to_string()).filter(|v| !v.is_empty()),
+            Source::Environment("CONVENE_FACILITATOR"),
+        ),
+        (None, None) => from_file.unwrap_or(Setting::new(None, Source::Default)),
+    })
+}
+
+/// A config folder given (`--config-dir`, `CONVENE_CONFIG_DIR`) must not be a file: refused,
+/// naming where it was given, rather than taken for a folder with no `config.toml`.
+fn check_config_dir(folder: &Setting<Option<PathBuf>>) -> Result<(), ConfigError> {
+    if let Some(dir) = &folder.value
+        && let Some(given) = folder.source.detail()
+        && std::fs::metadata(dir).is_ok_and(|m| !m.is_dir())
+    {
+        let sep = if matches!(folder.source, Source::Flag(_)) { " " } else { "=" };
+        return Err(ConfigError(format!(
+            "{given}{sep}{}: not a folder (a file is there): give the folder that holds \
+             {CONFIG_FILE}",
+            crate::text::sanitize(&dir.display().to_string())
+        )));
+    }
+    Ok(())
 }
 
 fn theme_expected() -> String {

@@ -8,6 +8,8 @@ mod support;
 #[cfg(unix)]
 use std::path::Path;
 
+use std::fmt::Write as _;
+
 use support::cli::{run, run_within, stderr};
 
 /// Long enough for a loaded 2-core machine; a hang is for ever.
@@ -123,7 +125,7 @@ fn a_facilitator_with_an_escape_in_config_toml_is_refused_naming_the_file_and_ke
 fn roster(n: usize) -> String {
     let mut csv = String::from("name,school\n");
     for i in 1..=n {
-        csv.push_str(&format!("Teacher {i},School {}\n", i % 20));
+        let _ = writeln!(csv, "Teacher {i},School {}", i % 20);
     }
     csv
 }

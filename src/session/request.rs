@@ -200,6 +200,7 @@ pub struct People {
 
 impl People {
     /// The names (and the facts' names) as convene keeps them: [`crate::text::clean_name`].
+    #[must_use]
     pub fn cleaned(self) -> Self {
         Self {
             names: self.names.iter().map(|n| crate::text::clean_name(n)).collect(),

@@ -58,7 +58,9 @@ pub fn ok(o: &Output) -> String {
 }
 
 /// Runs [`command`], failing the test if convene has not exited within `secs` seconds (it is
-/// then killed): for inputs that once made it wait for ever (a FIFO, `/dev/zero`).
+/// then killed): for inputs that once made it wait for ever (a FIFO, `/dev/zero`). The test's
+/// own deadline reads the clock; convene's clock is not involved.
+#[allow(clippy::disallowed_methods)]
 pub fn run_within(root: &Path, args: &[&str], secs: u64) -> Output {
     use std::io::Read as _;
     use std::process::Stdio;
