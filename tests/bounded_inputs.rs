@@ -41,6 +41,23 @@ fn a_roster_that_is_a_fifo_or_dev_zero_is_refused_at_once() {
     }
 }
 
+/// On every platform (Windows has no FIFO nor `/dev/zero`): a folder given as the roster or to
+/// `resume --file` is refused at once, naming it.
+#[test]
+fn a_folder_given_as_a_roster_or_to_resume_file_is_refused() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let folder = root.path().join("people.csv");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let shown = folder.to_str().expect("utf-8");
+    let out = run_within(root.path(), &["run", "learning-walk-trio", "--roster", shown], SECS);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("cannot read the roster {shown}: it is a folder")), "{err}");
+    let out = run_within(root.path(), &["resume", "--file", shown], SECS);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("cannot read {shown}: it is a folder")), "{out:?}");
+}
+
 #[cfg(unix)]
 #[test]
 fn resume_file_refuses_a_fifo_or_dev_zero_at_once() {
