@@ -159,7 +159,7 @@ impl std::error::Error for SetupError {}
 /// is refused with the count, before anything else is checked.
 pub const MAX_PARTICIPANTS: usize = 2_000;
 
-/// `2,000 people is more than...`: the refusal of a roster over [`MAX_PARTICIPANTS`].
+/// Why `n` people are refused: over [`MAX_PARTICIPANTS`] (`2,001 people: convene runs...`).
 pub fn too_many_people(n: usize) -> String {
     format!(
         "{} people: convene runs a session of at most {} people; split them into several \
