@@ -231,6 +231,7 @@ pub fn resolve_with(
             || Setting::new(platform.config.clone(), Source::Default),
             |s| Setting::new(Some(s.value), s.source),
         );
+    check_config_dir(&config_dir)?;
     let config_file = config_dir.value.as_ref().map(|d| d.join(CONFIG_FILE));
     let (file, config_found) = match &config_file {
         Some(path) => match read_config(path)? {
@@ -286,14 +287,11 @@ pub fn resolve_with(
     let no_flash = switch(given.no_flash, "--no-flash", "CONVENE_NO_FLASH", file.no_flash)?;
     let auto_advance =
         switch(given.auto_advance, "--auto-advance", "CONVENE_AUTO_ADVANCE", file.auto_advance)?;
-    let facilitator = match (&given.facilitator, text_var("CONVENE_FACILITATOR")?) {
-        (Some(f), _) => Setting::new(Some(f.clone()), Source::Flag("--facilitator")),
-        (None, Some(v)) => Setting::new(
-            Some(v.trim().to_string()).filter(|v| !v.is_empty()),
-            Source::Environment("CONVENE_FACILITATOR"),
-        ),
-        (None, None) => file.facilitator.unwrap_or(Setting::new(None, Source::Default)),
-    };
+    let facilitator = facilitator(
+        given.facilitator.as_ref(),
+        text_var("CONVENE_FACILITATOR")?,
+        file.facilitator,
+    )?;
     Ok(Settings {
         config_dir,
         config_file,
@@ -306,6 +304,47 @@ pub fn resolve_with(
         auto_advance,
         facilitator,
     })
+}
+
+/// The facilitator's name in effect: the flag's, the environment's (refused with a control
+/// character or an escape sequence, as the config file's is), the file's, or none.
+fn facilitator(
+    flag: Option<&String>,
+    variable: Option<String>,
+    from_file: Option<Setting<Option<String>>>,
+) -> Result<Setting<Option<String>>, ConfigError> {
+    Ok(match (flag, variable) {
+        (Some(f), _) => Setting::new(Some(f.clone()), Source::Flag("--facilitator")),
+        (None, Some(v)) if v.chars().any(crate::text::is_unsafe) => {
+            return Err(ConfigError(format!(
+                "CONVENE_FACILITATOR=\"{}\": contains a control character or escape sequence: \
+                 type the name as plain text",
+                v.escape_default()
+            )));
+        }
+        (None, Some(v)) => Setting::new(
+            Some(v.trim().to_string()).filter(|v| !v.is_empty()),
+            Source::Environment("CONVENE_FACILITATOR"),
+        ),
+        (None, None) => from_file.unwrap_or(Setting::new(None, Source::Default)),
+    })
+}
+
+/// A config folder given (`--config-dir`, `CONVENE_CONFIG_DIR`) must not be a file: refused,
+/// naming where it was given, rather than taken for a folder with no `config.toml`.
+fn check_config_dir(folder: &Setting<Option<PathBuf>>) -> Result<(), ConfigError> {
+    if let Some(dir) = &folder.value
+        && let Some(given) = folder.source.detail()
+        && std::fs::metadata(dir).is_ok_and(|m| !m.is_dir())
+    {
+        let sep = if matches!(folder.source, Source::Flag(_)) { " " } else { "=" };
+        return Err(ConfigError(format!(
+            "{given}{sep}{}: not a folder (a file is there): give the folder that holds \
+             {CONFIG_FILE}",
+            crate::text::sanitize(&dir.display().to_string())
+        )));
+    }
+    Ok(())
 }
 
 fn theme_expected() -> String {
@@ -337,28 +376,35 @@ pub struct FileConfig {
     pub protocols_dir: Option<Setting<PathBuf>>,
 }
 
-/// Reads the config file at `path`: `None` when there is none.
+/// The largest config file read: 64 KiB (a config file with every key is under 1 KiB).
+pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
+
+/// Reads the config file at `path`: `None` when there is none. Only a regular file of at most
+/// [`MAX_CONFIG_BYTES`] is read ([`crate::bounded`]): a FIFO or a link to a device is refused
+/// at once, never waited on; a symbolic link to nothing is an error, not "no file".
 ///
 /// # Errors
 /// A file that exists but can't be read or used.
 pub fn read_config(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::bounded::read(path, MAX_CONFIG_BYTES) {
         Ok(b) => b,
-        // No file, or a folder on the way that is not one (a home that is a file): no settings.
-        Err(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-            ) =>
-        {
-            return Ok(None);
+        // A symbolic link whose target is missing: said, rather than taken for no file.
+        Err(e) if e.is_absent() && path.is_symlink() => {
+            let target = std::fs::read_link(path)
+                .map(|t| format!(" to {}", crate::text::sanitize(&t.display().to_string())))
+                .unwrap_or_default();
+            return Err(ConfigError(format!(
+                "the config file {} is a dangling symbolic link{target}: nothing is there; \
+                 remove the link, or point it at a file",
+                crate::text::sanitize(&path.display().to_string())
+            )));
         }
+        // No file, or a folder on the way that is not one (a home that is a file): no settings.
+        Err(e) if e.is_absent() => return Ok(None),
         Err(e) => {
-            let e = e.to_string();
-            let e = e.find(" (os error ").map_or(e.as_str(), |i| &e[..i]);
             return Err(ConfigError(format!(
                 "cannot read the config file {}: {e}",
-                path.display()
+                crate::text::sanitize(&path.display().to_string())
             )));
         }
     };
@@ -434,7 +480,20 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
             if let Some(hint) = backslash_hint(body, start) {
                 return at(body, start, hint);
             }
-            let msg = e.message().trim().replace('\n', "; ");
+            let mut msg = e.message().trim().replace('\n', "; ");
+            // The parser's "duplicate key" points at the key's second place: say which key.
+            if msg == "duplicate key"
+                && let Some(rest) = body.get(start..)
+            {
+                let key = rest.split(['=', '\n']).next().unwrap_or_default().trim();
+                let key = key.trim_matches(['"', '\'']);
+                if !key.is_empty() {
+                    msg = format!(
+                        "the key \"{}\" is given twice: keep one",
+                        crate::text::sanitize(key)
+                    );
+                }
+            }
             at(body, start, format!("not valid TOML: {msg}"))
         })?;
     let folder_of_file = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -472,6 +531,13 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
             "auto-advance" => out.auto_advance = Some(boolean()?),
             "facilitator" => {
                 let s = string()?.trim().to_string();
+                if s.chars().any(crate::text::is_unsafe) {
+                    return Err(bad(format!(
+                        "\"{}\" contains a control character or escape sequence: type the name \
+                         as plain text",
+                        s.escape_default()
+                    )));
+                }
                 out.facilitator = Some(Setting::new(Some(s).filter(|s| !s.is_empty()), source));
             }
             "data-dir" => out.data_dir = Some(folder()?),
@@ -642,5 +708,89 @@ mod tests {
         let s = resolve_with(&Given::default(), &env_of(&[("CONVENE_QUIET", "")]), &platform)
             .expect("empty is unset");
         assert_eq!(s.quiet.source, Source::Default);
+    }
+
+    #[test]
+    fn a_facilitator_name_with_an_escape_is_refused_naming_the_file_and_key() {
+        let e = parse("quiet = true\nfacilitator = \"Fi\\u001b[31mona\"\n").expect_err("escape");
+        assert!(e.starts_with("/cfg/config.toml:2:15: facilitator: "), "{e}");
+        assert!(e.contains("control character or escape sequence"), "{e}");
+        assert!(!e.contains('\u{1b}'), "the escape is not printed: {e:?}");
+        let e = resolve_with(
+            &Given::default(),
+            &env_of(&[("CONVENE_FACILITATOR", "Fi\u{1b}[2Jona")]),
+            &PlatformFolders::default(),
+        )
+        .expect_err("escape in the environment");
+        assert!(e.0.starts_with("CONVENE_FACILITATOR="), "{e}");
+        assert!(!e.0.contains('\u{1b}'), "{e:?}");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_named() {
+        let e = parse("quiet = true\ntheme = \"mono\"\nquiet = false\n").expect_err("twice");
+        assert!(e.starts_with("/cfg/config.toml:3:"), "{e}");
+        assert!(e.contains("\"quiet\""), "the key is named: {e}");
+    }
+
+    #[test]
+    fn a_config_folder_that_is_a_file_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("not-a-folder");
+        std::fs::write(&file, "").expect("write");
+        let env = |name: &str| {
+            (name == "CONVENE_CONFIG_DIR").then(|| std::ffi::OsString::from(file.as_os_str()))
+        };
+        let e =
+            resolve_with(&Given::default(), &env, &PlatformFolders::default()).expect_err("a file");
+        assert!(e.0.starts_with("CONVENE_CONFIG_DIR="), "{e}");
+        assert!(e.0.contains("not a folder"), "{e}");
+        let given = Given {
+            dirs: Dirs { config_dir: Some(file.clone()), ..Dirs::default() },
+            ..Given::default()
+        };
+        let e =
+            resolve_with(&given, &env_of(&[]), &PlatformFolders::default()).expect_err("a file");
+        assert!(e.0.starts_with("--config-dir "), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_link_is_not_taken_for_no_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(CONFIG_FILE);
+        std::os::unix::fs::symlink(dir.path().join("gone.toml"), &path).expect("symlink");
+        let e = read_config(&path).expect_err("dangling");
+        assert!(e.0.contains("config.toml is a dangling symbolic link to "), "{e}");
+        assert!(e.0.contains("gone.toml"), "{e}");
+        assert_eq!(read_config(&dir.path().join("absent.toml")), Ok(None));
+    }
+
+    /// Runs `f` on a thread and fails the test if it has not answered within 30 seconds (it
+    /// would wait for ever on a FIFO before the fix).
+    #[cfg(unix)]
+    fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(30)).expect("answered, not hung")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_link_to_dev_zero_named_config_toml_is_refused_at_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("fifo").join(CONFIG_FILE);
+        std::fs::create_dir(dir.path().join("fifo")).expect("mkdir");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+        assert!(made.success());
+        let shown = fifo.clone();
+        let e = within_seconds(move || read_config(&shown)).expect_err("a FIFO");
+        assert!(e.0.contains("config.toml: not a regular file"), "{e}");
+        let zero = dir.path().join(CONFIG_FILE);
+        std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+        let e = within_seconds(move || read_config(&zero)).expect_err("/dev/zero");
+        assert!(e.0.contains("config.toml: not a regular file"), "{e}");
     }
 }

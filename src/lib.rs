@@ -1,7 +1,7 @@
 //! convene: run structured facilitation protocols from a terminal on a projector.
 //!
 //! A map of the crate, from the pure core outwards (a module only uses those above it, except
-//! `text`, used by all):
+//! `text` and `bounded`, used by all):
 //! - [`protocol`]: the protocol file format, durations, validation, the built-in and user library;
 //! - [`session`]: the pure, event-sourced session engine (no clock, no files, no terminal);
 //! - [`log`]: the session log on disk: the durable writer, the tolerant reader, the follower;
@@ -12,10 +12,12 @@
 //! - [`commands`]: the command-line subcommands that print text;
 //! - [`tui`]: the full-screen views (live session, mirror, home, review browser) and their loop;
 //! - [`cli`]: the clap definitions;
-//! - [`text`]: making names and texts safe to show in a terminal, and shared wording.
+//! - [`text`]: making names and texts safe to show in a terminal, and shared wording;
+//! - [`bounded`]: reading a whole file a person named, bounded (regular files only, capped).
 //!
 //! `docs/architecture.md` walks through the layers and the data flow.
 
+pub mod bounded;
 pub mod cli;
 pub mod clock;
 pub mod commands;

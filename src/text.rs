@@ -5,6 +5,19 @@ use std::io::{self, Write};
 
 use unicode_segmentation::UnicodeSegmentation;
 
+/// `1048576` as `1,048,576`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// Replaces control characters (C0, DEL, C1, and bidirectional overrides) with `�`.
 ///
 /// An escape sequence such as `ESC[2J` therefore shows as `�[2J` and does nothing.
@@ -105,6 +118,48 @@ pub fn pop_grapheme(s: &mut String) {
 /// How many characters a reader sees in `s` (graphemes): one dot each when a field is masked.
 pub fn graphemes(s: &str) -> usize {
     s.graphemes(true).count()
+}
+
+/// A character that shows nothing and is not a control character: zero-width spaces and
+/// joiners, the word joiner, the byte-order mark, the soft hyphen, the left-to-right and
+/// right-to-left marks, fillers and invisible operators. (Bidirectional overrides and isolates
+/// are [`is_unsafe`]: refused, not dropped.)
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
+/// A name as convene keeps it: Unicode NFC (an accent typed as its own character joins its
+/// letter: "Zoe\u{308}" is "Zoë") with invisible characters removed ([`is_invisible`]), except
+/// the zero-width joiner and non-joiner, which shape some scripts and emoji. Trimmed.
+pub fn clean_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    let keep = |c: &char| !is_invisible(*c) || matches!(c, '\u{200C}' | '\u{200D}');
+    let cleaned: String = name.nfc().filter(keep).collect();
+    cleaned.trim().to_string()
+}
+
+/// What two names are compared by: [`clean_name`] without any invisible character, in lower
+/// case. Names with the same key look the same on the screen and are the same person.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    let visible: String = name.nfc().filter(|c| !is_invisible(*c)).collect();
+    visible.trim().to_lowercase()
 }
 
 /// A control character, or a bidirectional override that could reorder what is shown.
@@ -232,5 +287,18 @@ mod tests {
         pop_grapheme(&mut s);
         assert_eq!(s, "");
         assert_eq!(graphemes("👩‍🏫é"), 2);
+    }
+
+    #[test]
+    fn names_that_look_the_same_have_one_key_and_are_kept_composed() {
+        assert_eq!(clean_name("Zoe\u{308}"), "Zo\u{eb}");
+        assert_eq!(name_key("Zoe\u{308}"), name_key("Zo\u{eb}"));
+        assert_eq!(clean_name("An\u{200B}n"), "Ann");
+        assert_eq!(name_key(" An\u{AD}N\u{FEFF} "), "ann");
+        assert_eq!(name_key("\u{200E}Ann"), "ann");
+        // The joiners shape Persian and emoji: kept in the name, ignored when comparing.
+        assert_eq!(clean_name("\u{645}\u{6CC}\u{200C}\u{62E}"), "\u{645}\u{6CC}\u{200C}\u{62E}");
+        assert_eq!(name_key("Ann\u{200D}"), "ann");
+        assert_ne!(name_key("Zoë"), name_key("Zoe"));
     }
 }

@@ -441,3 +441,26 @@ fn export_says_what_it_needs_for_many_sessions() {
         assert!(o.stdout.is_empty());
     }
 }
+
+#[test]
+fn a_person_in_an_older_log_is_found_however_their_name_was_encoded() {
+    // Logs written before names were kept composed may hold "Zoe" and a combining accent, or a
+    // zero-width space typed inside a name: typed as they look, they are found.
+    let data = tempfile::tempdir().expect("tempdir");
+    let setup = convene::session::Setup::new(
+        convene::protocol::Library::builtin_only().get("grow-coaching").expect("built-in").clone(),
+        ["Zoe\u{308} Ng".to_string(), "An\u{200B}n Lee".to_string()],
+    );
+    support::fixtures::write_session(
+        data.path(),
+        S1,
+        "2026-11-02T09:00:00+00:00",
+        setup,
+        vec![(0, convene::session::Command::Start)],
+    );
+    for who in ["Zo\u{eb}", "zo\u{eb} ng", "Ann"] {
+        let out = ok(&convene(data.path(), &["logs", "list", "--person", who]));
+        let all = ok(&convene(data.path(), &["logs", "list"]));
+        assert!(out.contains(S1), "--person {who}: {out}\nall: {all}");
+    }
+}

@@ -72,3 +72,62 @@ fn only_a_named_group_with_a_follow_up_stage_is_followed_up() {
     assert_eq!(checked.setup.carried, [carried]);
     assert_eq!(checked.setup.group_name.as_deref(), Some("AP set"));
 }
+
+/// The problems of a refused request, one text.
+fn refusal(request: SetupRequest) -> String {
+    match request.check() {
+        Err(SetupRequestError::Refused { problems, .. }) => problems.join("\n"),
+        other => panic!("refused, not {other:?}"),
+    }
+}
+
+#[test]
+fn names_that_look_the_same_are_one_person_and_refused_saying_so() {
+    // "Zoë" precomposed, then with a combining accent; "Ann", then with a zero-width space.
+    let e = refusal(SetupRequest::new(builtin("project-tuning"), "Zo\u{eb}, Zoe\u{308}, Ben, Cat"));
+    assert!(e.contains("look the same"), "{e}");
+    assert!(e.contains("Zoe\\u{308}"), "the difference is shown: {e}");
+    let e = refusal(SetupRequest::new(builtin("project-tuning"), "Ann, An\u{200B}n, Ben, Cat"));
+    assert!(e.contains("\"Ann\" and \"An\\u{200b}n\" look the same"), "{e}");
+    // From a roster file too.
+    let roster = convene::session::parse_roster(
+        "name,school\nAnn,Oak\nAn\u{AD}n,Elm\nBen,Ash\n".as_bytes(),
+        "people.csv",
+    )
+    .expect("reads");
+    let e = refusal(SetupRequest {
+        roster: Some(roster),
+        ..SetupRequest::new(builtin("learning-walk-trio"), "")
+    });
+    assert!(e.contains("look the same"), "{e}");
+    // The same name twice in another case is still "appears twice".
+    let e = refusal(SetupRequest::new(builtin("project-tuning"), "Ann, ann, Ben, Cat"));
+    assert!(e.contains("\"ann\" appears twice"), "{e}");
+}
+
+#[test]
+fn names_are_kept_composed_without_invisible_characters() {
+    let request = SetupRequest {
+        facilitator: Some("Fe\u{301}lix\u{200B}".into()),
+        group: Some("Year\u{FEFF} 7".into()),
+        ..SetupRequest::new(builtin("project-tuning"), "Zoe\u{308}, A\u{200B}nn, Ben, Cat")
+    };
+    let checked = request.check().expect("valid");
+    assert_eq!(checked.setup.participants, ["Zo\u{eb}", "Ann", "Ben", "Cat"]);
+    assert_eq!(checked.setup.facilitator.as_deref(), Some("F\u{e9}lix"));
+    assert_eq!(checked.setup.group_name.as_deref(), Some("Year 7"));
+    // Facts follow their person's name.
+    let roster = convene::session::parse_roster(
+        "name,school\nZoe\u{308},Oak\nBen,Elm\nCat,Ash\n".as_bytes(),
+        "people.csv",
+    )
+    .expect("reads");
+    let checked = SetupRequest {
+        roster: Some(roster),
+        ..SetupRequest::new(builtin("learning-walk-trio"), "")
+    }
+    .check()
+    .expect("valid");
+    assert_eq!(checked.setup.participants[0], "Zo\u{eb}");
+    assert_eq!(checked.setup.facts["Zo\u{eb}"]["school"], "Oak");
+}

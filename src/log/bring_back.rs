@@ -20,7 +20,9 @@ fn is_prefix_log(old: &[u8], new: &[u8]) -> bool {
 /// is running). The incomplete log set aside when the copy was saved (`<id>.jsonl.incomplete`)
 /// is removed once it is replaced. The file at `from` is left as it is.
 pub fn bring_back(data: &Path, from: &Path) -> Result<PathBuf, String> {
-    let bytes = std::fs::read(from).map_err(|e| cannot("read", from, &e))?;
+    // A regular file of at most MAX_LOG_BYTES: a FIFO or /dev/zero is refused at once.
+    let bytes = crate::bounded::read(from, super::MAX_LOG_BYTES)
+        .map_err(|e| format!("cannot read {}: {e}", from.display()))?;
     let log =
         super::reader::parse_log_bytes(&bytes, &from.display().to_string()).map_err(|e| e.0)?;
     let id = log.header.session;

@@ -22,6 +22,10 @@ use crate::session::{Setup, Stamped};
 /// The log format version this build writes.
 pub const LOG_FORMAT: u32 = 1;
 
+/// The largest log `convene resume --file` reads: 256 MiB (a day-long session's log is under
+/// 1 MiB). A FIFO or a device given there is refused at once ([`crate::bounded`]).
+pub const MAX_LOG_BYTES: u64 = 256 * 1024 * 1024;
+
 /// The first line of a session log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {

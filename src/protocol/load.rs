@@ -27,13 +27,12 @@
 //!   the stack. `serde_json`'s own recursion limit (128) bounds parsing.
 
 use std::fmt;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use super::model::{FORMAT_1, FORMAT_VERSION, Protocol};
 use super::nearest;
 use super::validate::{Problem, format_problem, validate};
-use crate::text::sanitize;
+use crate::text::{sanitize, thousands};
 
 /// The largest protocol file read: 1 MiB. The largest built-in is under 6 KiB.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -114,19 +113,6 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// `1048576` as `1,048,576`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
 /// Reads and checks a protocol file.
 pub fn load_file(path: &Path) -> Result<Protocol, LoadError> {
     let shown = display_path(path);
@@ -134,31 +120,23 @@ pub fn load_file(path: &Path) -> Result<Protocol, LoadError> {
     parse_protocol_bytes(&bytes, &shown)
 }
 
-/// The whole file, if it is a regular file of at most [`MAX_FILE_BYTES`].
+/// The whole file, if it is a regular file of at most [`MAX_FILE_BYTES`] (see
+/// [`crate::bounded`]).
 fn read_bounded(path: &Path, shown: &str) -> Result<Vec<u8>, LoadError> {
-    let io = |e: &std::io::Error| LoadError::Io { path: shown.to_string(), message: e.to_string() };
-    let check = |meta: &std::fs::Metadata| {
-        if !meta.is_file() {
-            let what = if meta.is_dir() { "it is a folder" } else { "not a regular file" };
-            return Err(LoadError::Io { path: shown.to_string(), message: what.into() });
+    crate::bounded::read(path, MAX_FILE_BYTES).map_err(|e| match e {
+        crate::bounded::ReadError::TooLarge { size, .. } => {
+            LoadError::TooLarge { path: shown.to_string(), size }
         }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(LoadError::TooLarge { path: shown.to_string(), size: Some(meta.len()) });
+        crate::bounded::ReadError::Folder => {
+            LoadError::Io { path: shown.to_string(), message: "it is a folder".into() }
         }
-        Ok(())
-    };
-    // Checked before opening: opening a FIFO for reading waits for a writer.
-    check(&std::fs::metadata(path).map_err(|e| io(&e))?)?;
-    let file = std::fs::File::open(path).map_err(|e| io(&e))?;
-    // And again on what was opened, in case the path changed in between.
-    let meta = file.metadata().map_err(|e| io(&e))?;
-    check(&meta)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io(&e))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge { path: shown.to_string(), size: None });
-    }
-    Ok(bytes)
+        crate::bounded::ReadError::NotAFile => {
+            LoadError::Io { path: shown.to_string(), message: "not a regular file".into() }
+        }
+        e @ crate::bounded::ReadError::Io { .. } => {
+            LoadError::Io { path: shown.to_string(), message: e.to_string() }
+        }
+    })
 }
 
 /// Checks the encoding of a file's bytes, then parses and checks the protocol; `path` is only

@@ -2,7 +2,8 @@
 //!
 //! - `--protocol ID`: the protocol id, case-insensitive;
 //! - `--person NAME`: a participant or the facilitator; matches a whole name or one whole word of
-//!   it, case-insensitive (`ann` finds "Ann Lee" but not "Joanna");
+//!   it, case-insensitive (`ann` finds "Ann Lee" but not "Joanna"), compared as names look (an
+//!   accent however it was typed, invisible characters ignored: `text::name_key`);
 //! - `--group NAME`: the recurring group, whole name, case-insensitive;
 //! - `--since/--until YYYY-MM-DD`: the day the session started, in the time zone it was run in,
 //!   both ends included;
@@ -23,18 +24,20 @@ pub struct Filter {
     pub status: Option<SessionStatus>,
 }
 
-/// Whether `name` is `query`, or has `query` as one of its words (case-insensitive).
+/// Whether `name` is `query`, or has `query` as one of its words (case-insensitive, and as
+/// names look: [`crate::text::name_key`], so "Zoë" finds a log written before names were kept
+/// composed, with "Zoe" and a combining accent, or with a zero-width space inside).
 pub fn name_matches(name: &str, query: &str) -> bool {
-    let q = query.trim().to_lowercase();
+    let q = crate::text::name_key(query);
     if q.is_empty() {
         return true;
     }
-    let n = name.trim().to_lowercase();
+    let n = crate::text::name_key(name);
     n == q || n.split_whitespace().any(|w| w == q)
 }
 
 fn same(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
+    crate::text::name_key(a) == crate::text::name_key(b)
 }
 
 pub fn parse_date(flag: &'static str, text: &str) -> Result<NaiveDate, ReviewError> {
@@ -121,6 +124,14 @@ mod tests {
         assert!(name_matches("Ann Lee", "ANN LEE"));
         assert!(name_matches("Ann Lee", "lee"));
         assert!(!name_matches("Joanna Smith", "ann"));
+    }
+
+    #[test]
+    fn a_name_in_an_older_log_matches_however_its_accents_and_invisibles_were_written() {
+        assert!(name_matches("Zoe\u{308} Ng", "Zo\u{eb}"));
+        assert!(name_matches("Zo\u{eb} Ng", "zoe\u{308} ng"));
+        assert!(name_matches("An\u{200B}n Lee", "ann"));
+        assert!(!name_matches("Zoe Ng", "Zo\u{eb}"));
     }
 
     #[test]

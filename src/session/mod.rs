@@ -24,7 +24,8 @@ pub use event::{
     Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, Rejection, Stamped,
 };
 pub use request::{
-    CheckedSetup, People, SetupRequest, SetupRequestError, parse_people, parse_roster,
+    CheckedSetup, MAX_ROSTER_BYTES, People, SetupRequest, SetupRequestError, parse_people,
+    parse_roster,
 };
-pub use setup::{CarriedCommitment, CarriedNote, Setup, SetupError, check_setup};
+pub use setup::{CarriedCommitment, CarriedNote, MAX_PARTICIPANTS, Setup, SetupError, check_setup};
 pub use state::{RecordProgress, SessionState, Status, apply, replay};

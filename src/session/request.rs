@@ -148,10 +148,23 @@ impl SetupRequest {
             None => parse_people(&self.people)
                 .map_err(|problem| SetupRequestError::People { problem })?,
         };
+        // Names are kept as they look (NFC, no invisible characters), so two that look the
+        // same are one person to the checks, and the log holds each person one way.
+        let clashes = super::setup::name_clashes(&people.names);
+        if clashes.iter().any(|c| c.contains("look the same")) {
+            return Err(SetupRequestError::Refused {
+                protocol: self.protocol.id.clone(),
+                problems: clashes,
+            });
+        }
+        let people = people.cleaned();
+        let clean = |text: Option<&str>| {
+            non_blank(text).map(crate::text::clean_name).filter(|t| !t.is_empty())
+        };
         let setup = Setup {
             participants: people.names,
-            facilitator: non_blank(self.facilitator.as_deref()).map(str::to_string),
-            group_name: non_blank(self.group.as_deref()).map(str::to_string),
+            facilitator: clean(self.facilitator.as_deref()),
+            group_name: clean(self.group.as_deref()),
             protocol: self.protocol,
             overrides,
             auto_advance: self.auto_advance,
@@ -183,6 +196,17 @@ fn non_blank(text: Option<&str>) -> Option<&str> {
 pub struct People {
     pub names: Vec<String>,
     pub facts: Facts,
+}
+
+impl People {
+    /// The names (and the facts' names) as convene keeps them: [`crate::text::clean_name`].
+    #[must_use]
+    pub fn cleaned(self) -> Self {
+        Self {
+            names: self.names.iter().map(|n| crate::text::clean_name(n)).collect(),
+            facts: self.facts.into_iter().map(|(n, f)| (crate::text::clean_name(&n), f)).collect(),
+        }
+    }
 }
 
 /// Splits `Ann, Ben,Cat` into names, each with its facts in parentheses:
@@ -314,10 +338,14 @@ pub fn parse_overrides(items: &[String]) -> Result<BTreeMap<String, u64>, SetupR
     Ok(out)
 }
 
+/// The largest roster file read: 4 MiB (2,000 people with a few facts each take about 200 KiB).
+pub const MAX_ROSTER_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Reads a roster file's bytes (CSV, shown as `file` in messages): a header row with a `name`
 /// column (any case), whose other columns become facts (the header in kebab-case: `Problem
 /// category` → `problem-category`). A UTF-8 byte-order mark is skipped; blank rows and blank
-/// cells are ignored.
+/// cells are ignored. At most [`super::setup::MAX_PARTICIPANTS`] people; reading is linear in
+/// the rows.
 ///
 /// # Errors
 /// The problem, with the file, the line and the column: `people.csv:4: column "school": ...`.
@@ -407,6 +435,9 @@ pub fn parse_roster(bytes: &[u8], file: &str) -> Result<People, String> {
     }
     if people.names.is_empty() {
         return Err(format!("{file}: no people: the rows after the header each name one"));
+    }
+    if people.names.len() > super::setup::MAX_PARTICIPANTS {
+        return Err(format!("{file}: {}", super::setup::too_many_people(people.names.len())));
     }
     Ok(people)
 }

@@ -32,7 +32,7 @@
 //! over the remaining roles as above. With nobody in a group marked, the group's first `count`
 //! members hold it (a warning says so).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -154,12 +154,30 @@ impl std::fmt::Display for SetupError {
 
 impl std::error::Error for SetupError {}
 
+/// The most people a session takes: 2,000. Every key of the live screen stays within 50 ms up
+/// to there (docs/benchmarks.md), and a roster of that many is already a whole conference; more
+/// is refused with the count, before anything else is checked.
+pub const MAX_PARTICIPANTS: usize = 2_000;
+
+/// Why `n` people are refused: over [`MAX_PARTICIPANTS`] (`2,001 people: convene runs...`).
+pub fn too_many_people(n: usize) -> String {
+    format!(
+        "{} people: convene runs a session of at most {} people; split them into several \
+         sessions (one roster each)",
+        crate::text::thousands(u64::try_from(n).unwrap_or(u64::MAX)),
+        crate::text::thousands(u64::try_from(MAX_PARTICIPANTS).unwrap_or(u64::MAX))
+    )
+}
+
 /// Checks a setup: refusals as an error, advice as warnings.
 pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     let p = &s.protocol;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let n = s.participants.len();
+    if n > MAX_PARTICIPANTS {
+        return Err(SetupError(vec![too_many_people(n)]));
+    }
     errors.extend(name_errors(s));
     errors.extend(size_errors(p, n));
     errors.extend(override_errors(s));
@@ -271,14 +289,19 @@ fn fact_warnings(s: &Setup) -> Vec<String> {
     }
     if let Some(key) = &p.group.one_per {
         let label = fact_label(p, key);
+        // In the order values first appear; found by value, not by a search of the list.
         let mut seen: Vec<(String, &str, Vec<&str>)> = Vec::new();
+        let mut place: HashMap<String, usize> = HashMap::new();
         let mut none = Vec::new();
         for name in &s.participants {
             match fact(&s.facts, name, key) {
-                Some(v) => match seen.iter_mut().find(|(k, _, _)| *k == v.to_lowercase()) {
-                    Some((_, _, names)) => names.push(name),
-                    None => seen.push((v.to_lowercase(), v, vec![name.as_str()])),
-                },
+                Some(v) => {
+                    let i = *place.entry(v.to_lowercase()).or_insert_with(|| {
+                        seen.push((v.to_lowercase(), v, Vec::new()));
+                        seen.len() - 1
+                    });
+                    seen[i].2.push(name.as_str());
+                }
                 None => none.push(name.as_str()),
             }
         }
@@ -434,16 +457,38 @@ fn name_errors(s: &Setup) -> Vec<String> {
             ));
         }
     }
-    let mut seen: Vec<String> = Vec::new();
-    for name in &s.participants {
-        let key = name.trim().to_lowercase();
-        if !key.is_empty() && seen.contains(&key) {
-            errors.push(format!(
-                "\"{}\" appears twice: give each person a distinct name (add an initial, for example)",
-                name.trim()
-            ));
+    errors.extend(name_clashes(&s.participants));
+    errors
+}
+
+/// Names given twice: the same but for case ("appears twice"), or looking the same while written
+/// differently (an accent typed as its own character, an invisible character inside): "look the
+/// same", each shown escaped so the difference can be seen. Linear in the names.
+pub fn name_clashes(names: &[String]) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for name in names {
+        let key = crate::text::name_key(name);
+        if key.is_empty() || name.chars().any(crate::text::is_unsafe) {
+            continue;
         }
-        seen.push(key);
+        match seen.get(&key) {
+            Some(first) if first.trim().to_lowercase() == name.trim().to_lowercase() => {
+                errors.push(format!(
+                    "\"{}\" appears twice: give each person a distinct name (add an initial, for example)",
+                    crate::text::sanitize(name.trim())
+                ));
+            }
+            Some(first) => errors.push(format!(
+                "\"{}\" and \"{}\" look the same (they differ only in invisible characters or \
+                 in how an accent was typed): give each person a distinct name",
+                first.trim().escape_default(),
+                name.trim().escape_default()
+            )),
+            None => {
+                seen.insert(key, name);
+            }
+        }
     }
     errors
 }
@@ -561,6 +606,11 @@ fn clashes(groups: &[Vec<usize>], values: &[Option<String>]) -> usize {
 
 /// Deals people (indices into the roster) into groups of these sizes so that a group's members
 /// differ on their value where possible: the most common values first.
+///
+/// Each person goes to the first group (by number) among the groups with room that hold the
+/// fewest of their value. People of one value come one after the other, so that is dealing them
+/// round the groups with room, in order, from the first: linear in the roster (with the groups
+/// with room in an ordered set), where comparing each person with every group was quadratic.
 fn mix_deal(sizes: &[usize], values: &[Option<String>]) -> Vec<Vec<usize>> {
     // Each value's count and first place in the roster, counted once.
     let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -578,19 +628,27 @@ fn mix_deal(sizes: &[usize], values: &[Option<String>]) -> Vec<Vec<usize>> {
         None => (true, std::cmp::Reverse(0), 0, *i),
     });
     let mut groups: Vec<Vec<usize>> = sizes.iter().map(|s| Vec::with_capacity(*s)).collect();
+    let mut room: BTreeSet<usize> = (0..sizes.len()).filter(|gi| sizes[*gi] > 0).collect();
+    // Where the dealing of the current value goes on from, and that value.
+    let mut cursor = 0;
+    let mut dealing: Option<&str> = None;
     for i in people {
-        let same = |g: &Vec<usize>| match &values[i] {
-            Some(_) => g.iter().filter(|j| values[**j] == values[i]).count(),
-            None => 0,
+        let best = match values[i].as_deref() {
+            // Nobody's value to avoid: the first group with room.
+            None => room.first().copied(),
+            Some(v) => {
+                if dealing != Some(v) {
+                    dealing = Some(v);
+                    cursor = 0;
+                }
+                room.range(cursor..).next().or_else(|| room.first()).copied()
+            }
         };
-        let best = groups
-            .iter()
-            .enumerate()
-            .filter(|(gi, g)| g.len() < sizes[*gi])
-            .min_by_key(|(gi, g)| (same(g), *gi))
-            .map(|(gi, _)| gi);
-        if let Some(gi) = best {
-            groups[gi].push(i);
+        let Some(gi) = best else { break };
+        groups[gi].push(i);
+        cursor = gi + 1;
+        if groups[gi].len() >= sizes[gi] {
+            room.remove(&gi);
         }
     }
     for g in &mut groups {
@@ -708,6 +766,13 @@ fn mix_warnings(p: &Protocol, gs: &[Vec<String>], facts: &Facts) -> Vec<String> 
     let Some(key) = p.group.mix.as_ref().filter(|_| gs.len() > 1) else { return Vec::new() };
     let label = fact_label(p, key);
     let mut out = Vec::new();
+    // How many people hold each value, counted once for every group's message.
+    let mut totals: HashMap<String, usize> = HashMap::new();
+    for name in gs.iter().flatten() {
+        if let Some(v) = fact(facts, name, key) {
+            *totals.entry(v.to_lowercase()).or_default() += 1;
+        }
+    }
     for (gi, g) in gs.iter().enumerate() {
         let mut seen: Vec<(String, &str, Vec<&str>)> = Vec::new();
         for name in g {
@@ -719,11 +784,7 @@ fn mix_warnings(p: &Protocol, gs: &[Vec<String>], facts: &Facts) -> Vec<String> 
             }
         }
         for (lower, value, names) in seen.iter().filter(|(_, _, n)| n.len() > 1) {
-            let total = gs
-                .iter()
-                .flatten()
-                .filter(|n| fact(facts, n, key).is_some_and(|v| v.to_lowercase() == *lower))
-                .count();
+            let total = totals.get(lower).copied().unwrap_or_default();
             let whose =
                 if key == SCHOOL { (*value).to_string() } else { format!("{label} {value}") };
             out.push(format!(
@@ -970,5 +1031,74 @@ mod tests {
         bad.overrides.insert("discusion".into(), 60);
         let e = check_setup(&bad).unwrap_err();
         assert!(e.to_string().contains("Did you mean \"discussion\""), "{e}");
+    }
+
+    /// The dealing as it was first written, comparing each person with every group: the
+    /// reference the linear one must agree with.
+    /// Deals people (indices into the roster) into groups of these sizes so that a group's members
+    /// differ on their value where possible: the most common values first.
+    fn mix_deal_pairwise(sizes: &[usize], values: &[Option<String>]) -> Vec<Vec<usize>> {
+        // Each value's count and first place in the roster, counted once.
+        let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                seen.entry(v.as_str()).or_insert((0, i)).0 += 1;
+            }
+        }
+        let mut people: Vec<usize> = (0..values.len()).collect();
+        people.sort_by_key(|i| match &values[*i] {
+            Some(v) => {
+                let (count, first) = seen.get(v.as_str()).copied().unwrap_or((0, *i));
+                (false, std::cmp::Reverse(count), first, *i)
+            }
+            None => (true, std::cmp::Reverse(0), 0, *i),
+        });
+        let mut groups: Vec<Vec<usize>> = sizes.iter().map(|s| Vec::with_capacity(*s)).collect();
+        for i in people {
+            let same = |g: &Vec<usize>| match &values[i] {
+                Some(_) => g.iter().filter(|j| values[**j] == values[i]).count(),
+                None => 0,
+            };
+            let best = groups
+                .iter()
+                .enumerate()
+                .filter(|(gi, g)| g.len() < sizes[*gi])
+                .min_by_key(|(gi, g)| (same(g), *gi))
+                .map(|(gi, _)| gi);
+            if let Some(gi) = best {
+                groups[gi].push(i);
+            }
+        }
+        for g in &mut groups {
+            g.sort_unstable();
+        }
+        groups
+    }
+
+    #[test]
+    fn mixing_deals_as_comparing_every_group_did() {
+        // A small linear congruential sequence: many rosters, no dependency.
+        let mut seed = 12_345_u64;
+        let mut next = |m: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            usize::try_from((seed >> 33) % m).expect("small")
+        };
+        for _ in 0..300 {
+            let groups = 1 + next(9);
+            let sizes: Vec<usize> = (0..groups).map(|_| 1 + next(5)).collect();
+            let n: usize = sizes.iter().sum();
+            let kinds = 1 + next(6);
+            let values: Vec<Option<String>> = (0..n)
+                .map(|_| {
+                    let k = next(u64::try_from(kinds).expect("small") + 1);
+                    (k > 0).then(|| format!("school {k}"))
+                })
+                .collect();
+            assert_eq!(
+                mix_deal(&sizes, &values),
+                mix_deal_pairwise(&sizes, &values),
+                "{sizes:?} {values:?}"
+            );
+        }
     }
 }

@@ -285,11 +285,11 @@ impl SessionState {
                         .collect(),
                 };
                 let (have, need, missing) = if x.per == Some(Per::Participant) {
-                    // The same name in any case ("zoë" is Zoë's).
-                    let has = |person: &String| {
-                        let person = person.to_lowercase();
-                        made.iter().flatten().any(|who| who.trim().to_lowercase() == person)
-                    };
+                    // The same name in any case, as it looks ("zoë" is Zoë's): who made one,
+                    // gathered once, so checking everyone is linear, not people × records.
+                    let made: std::collections::HashSet<String> =
+                        made.iter().flatten().map(|who| crate::text::name_key(who)).collect();
+                    let has = |person: &String| made.contains(&crate::text::name_key(person));
                     let missing: Vec<String> =
                         self.order.iter().filter(|p| !has(p)).cloned().collect();
                     (self.order.len() - missing.len(), self.order.len(), missing)

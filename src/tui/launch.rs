@@ -144,7 +144,9 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
 /// Reads a roster file (`--roster`): its problems name the file as given, the line and the column.
 fn read_roster(path: &Path) -> Result<crate::session::People, String> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the roster {shown}: {e}"))?;
+    // A regular file of at most MAX_ROSTER_BYTES: a FIFO or /dev/zero is refused at once.
+    let bytes = crate::bounded::read(path, crate::session::MAX_ROSTER_BYTES)
+        .map_err(|e| format!("cannot read the roster {shown}: {e}"))?;
     crate::session::parse_roster(&bytes, &shown)
 }
 

@@ -56,3 +56,38 @@ pub fn ok(o: &Output) -> String {
     assert!(o.status.success(), "convene failed: {}\n{}", stderr(o), stdout(o));
     stdout(o)
 }
+
+/// Runs [`command`], failing the test if convene has not exited within `secs` seconds (it is
+/// then killed): for inputs that once made it wait for ever (a FIFO, `/dev/zero`). The test's
+/// own deadline reads the clock; convene's clock is not involved.
+#[allow(clippy::disallowed_methods)]
+pub fn run_within(root: &Path, args: &[&str], secs: u64) -> Output {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut child = command(root, args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("convene runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("convene {args:?} still running after {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut out = Output { status, stdout: Vec::new(), stderr: Vec::new() };
+    if let Some(mut s) = child.stdout.take() {
+        s.read_to_end(&mut out.stdout).expect("stdout");
+    }
+    if let Some(mut s) = child.stderr.take() {
+        s.read_to_end(&mut out.stderr).expect("stderr");
+    }
+    out
+}

@@ -9,7 +9,7 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub const SCHEMA: u32 = 9;
+pub const SCHEMA: u32 = 10;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the

@@ -72,9 +72,9 @@ pub fn people_keys(d: &Digest) -> String {
     out
 }
 
-/// Lowercased and trimmed, as the filters compare.
+/// As the filters compare: trimmed, lowercased, NFC, invisible characters out (`text::name_key`).
 pub fn fold(text: &str) -> String {
-    text.trim().to_lowercase()
+    crate::text::name_key(text)
 }
 
 /// The number in a commitment id (`c10` → 10), for ordering `c2` before `c10`.

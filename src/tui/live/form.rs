@@ -342,9 +342,14 @@ pub fn commitment(s: &LiveScreen) -> Form {
         .or_else(|| {
             role.and_then(|role| {
                 let holders = display::holders(st, &role);
-                let done = |name: &String| {
-                    st.commitments.iter().any(|c| c.pos == st.pos && c.owner == *name)
-                };
+                // Who has committed in this stage, gathered once (not once per holder).
+                let committed: std::collections::HashSet<&str> = st
+                    .commitments
+                    .iter()
+                    .filter(|c| c.pos == st.pos)
+                    .map(|c| c.owner.as_str())
+                    .collect();
+                let done = |name: &String| committed.contains(name.as_str());
                 holders.iter().find(|n| !done(n)).or(holders.first()).cloned()
             })
         })

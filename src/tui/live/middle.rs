@@ -20,12 +20,19 @@ use crate::tui::widgets::wrap;
 type WayToWrite = Box<dyn Fn(Names) -> Line<'static>>;
 
 /// The longest way of writing the names whose line takes the fewest rows of `width` (one, when
-/// any way fits on one), wrapped.
+/// any way fits on one), wrapped. The first way that fits on one row ends the search.
 fn fitted(count: usize, width: u16, make: impl Fn(Names) -> Line<'static>) -> Vec<Line<'static>> {
-    let tries: Vec<Vec<Line<'static>>> =
-        names::ways(count).into_iter().map(|way| wrap(&make(way), width)).collect();
-    let fewest = tries.iter().map(Vec::len).min().unwrap_or(0);
-    tries.into_iter().find(|rows| rows.len() == fewest).unwrap_or_default()
+    let mut best: Vec<Line<'static>> = Vec::new();
+    for way in names::ways(count, width) {
+        let rows = wrap(&make(way), width);
+        if rows.len() <= 1 {
+            return rows;
+        }
+        if best.is_empty() || rows.len() < best.len() {
+            best = rows;
+        }
+    }
+    best
 }
 
 /// A silent cue without the word "silent" the tag already says: "silent, take notes" reads
@@ -124,7 +131,7 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
         let most = lines.iter().map(|(n, _)| *n).max().unwrap_or(0);
         let fits =
             |way: Names| lines.iter().all(|(_, make)| make(way).width() <= usize::from(width));
-        match names::ways(most).into_iter().find(|w| fits(*w)) {
+        match names::ways(most, width).into_iter().find(|w| fits(*w)) {
             Some(way) => rows.extend(lines.iter().map(|(_, make)| make(way))),
             None => {
                 for (count, make) in &lines {

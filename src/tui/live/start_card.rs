@@ -285,6 +285,9 @@ pub fn roster_lines(
         let _ = write!(head, "{}  ", pad(&format!("Round {}", r + 1), role_w));
     }
     lines.push(Line::from(Span::styled(head.trim_end().to_string(), t.muted())));
+    // Every round's roles, worked out once: not once per person (quadratic in the roster).
+    let table: Vec<Vec<Vec<(String, String)>>> =
+        (0..st.rounds).map(|r| display::roles_in_round(st, r)).collect();
     let mut index = 0;
     for (gi, g) in st.groups.iter().enumerate() {
         if st.groups.len() > 1 {
@@ -294,8 +297,8 @@ pub fn roster_lines(
             let sel = selectable && selects && index == app.selected;
             let mut row =
                 format!("{}{}  ", if sel { "> " } else { "  " }, pad(&sanitize(name), name_w));
-            for r in 0..st.rounds {
-                let role = display::roles_in_round(st, r)
+            for round in &table {
+                let role = round
                     .get(gi)
                     .and_then(|grp| {
                         grp.iter().find(|(n, _)| n == name).map(|(_, role)| role.clone())

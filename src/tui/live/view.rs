@@ -397,7 +397,7 @@ fn cue_banner(app: &LiveScreen, cols: u16) -> Vec<Line<'static>> {
             texts.push(format!("CUE · {label}: {message}"));
         } else {
             texts.extend(
-                names::ways(held.len())
+                names::ways(held.len(), cols)
                     .into_iter()
                     .map(|way| format!("CUE · {label} ({}): {message}", names::write(&held, way))),
             );
@@ -443,7 +443,7 @@ fn state_line(
                 };
                 // Said to them: "Observer (Cat), remind the coach to wrap up".
                 texts.extend(
-                    names::ways(held.len())
+                    names::ways(held.len(), cols)
                         .into_iter()
                         .map(|way| format!("WRAP UP · {}, {message} · {left} left", who(way))),
                 );
