@@ -21,6 +21,7 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod log;
+pub mod machine;
 pub mod output;
 pub mod protocol;
 pub mod review;
