@@ -55,16 +55,31 @@ pub fn this(config_dir: Option<&Path>) -> Option<Machine> {
     this_with(config_dir, &|name| std::env::var(name).ok())
 }
 
+/// This computer as far as it is known without writing anything: [`this`], but `None` when no
+/// id has been made yet (then no log was written here with one, so every log that names a
+/// machine is another's). For the commands that only look (`resume`, `resume --list`).
+pub fn known(config_dir: Option<&Path>) -> Option<Machine> {
+    with_id(config_dir, &|name| std::env::var(name).ok(), |dir| read_id(&dir.join(ID_FILE)))
+}
+
 /// [`this`] with the environment given (for tests).
 pub fn this_with(
     config_dir: Option<&Path>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Option<Machine> {
+    with_id(config_dir, env, kept_id)
+}
+
+fn with_id(
+    config_dir: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+    kept: impl FnOnce(&Path) -> Option<String>,
+) -> Option<Machine> {
     let given =
         env("CONVENE_MACHINE_ID").map(|v| v.trim().to_string()).filter(|v| is_machine_id(v));
     let id = match given {
         Some(id) => id,
-        None => kept_id(config_dir?)?,
+        None => kept(config_dir?)?,
     };
     let name = env("CONVENE_MACHINE_NAME").or_else(host_name).and_then(|n| clean_name(&n));
     Some(Machine { id, name })

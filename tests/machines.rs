@@ -202,6 +202,22 @@ fn a_log_still_growing_is_not_offered() {
 }
 
 #[test]
+fn a_laptop_that_never_ran_a_session_takes_no_other_laptops_session() {
+    let (data, _, _) = shared();
+    let mut c = command(data.path(), &["resume"]);
+    c.stdin(Stdio::null()).env_remove("CONVENE_MACHINE_ID");
+    let o = output(c);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("2 unfinished sessions were started on other laptops"),
+        "{}",
+        stderr(&o)
+    );
+    // Looking made no machine id: only a session run here makes one.
+    assert!(!data.path().join("config").join("machine-id").exists());
+}
+
+#[test]
 fn logs_without_a_machine_are_this_laptops() {
     // Logs written before machine ids (the fixtures) stay offered on every laptop.
     let data = data_with(&[support::fixtures::UNFINISHED]);

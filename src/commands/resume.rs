@@ -100,7 +100,8 @@ fn look(path: &Path) -> Option<(u64, Option<SystemTime>)> {
 }
 
 /// The standing of each log in `paths` for this laptop (`me`; `None` when this laptop has no
-/// machine id, and then every log counts as its own). Every log is looked at, then again after
+/// machine id yet, and then every log that names a machine is another's). Logs that name no
+/// machine (written before machine ids) count as this laptop's. Every log is looked at, then again after
 /// `pause` (once for all of them), to see whether it is still growing.
 pub fn standings(paths: &[&Path], me: Option<&Machine>, pause: Duration) -> Vec<Standing> {
     let first: Vec<_> = paths.iter().map(|p| look(p)).collect();
@@ -110,8 +111,9 @@ pub fn standings(paths: &[&Path], me: Option<&Machine>, pause: Duration) -> Vec<
         .map(|(p, seen)| {
             let machine = read_header(p).ok().and_then(|h| h.machine);
             let mine = match (&machine, me) {
+                (None, _) => true,
                 (Some(m), Some(me)) => m.id == me.id,
-                _ => true,
+                (Some(_), None) => false,
             };
             let torn = !mine && ends_torn(p);
             Standing {
@@ -275,7 +277,7 @@ pub fn run(dirs: &crate::cli::Dirs, json: bool) -> ExitCode {
             return output::fail(code, &e.to_string());
         }
     };
-    let me = crate::machine::this(dirs.config_dir.as_deref());
+    let me = crate::machine::known(dirs.config_dir.as_deref());
     list(&scan, me.as_ref(), json)
 }
 

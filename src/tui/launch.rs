@@ -242,7 +242,7 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     if let Some(file) = &args.file {
         return resume_file(&data, file, args);
     }
-    let me = crate::machine::this(dirs.config_dir.as_deref());
+    let me = crate::machine::known(dirs.config_dir.as_deref());
     let found = match &args.id {
         Some(id) => crate::review::find(&data, id).map_err(OpenError::from).and_then(|e| {
             // Refused before anything else: the digest already knows it ended.
