@@ -82,6 +82,7 @@ fn quick_setup() -> Setup {
             made: Some("2026-11-09T08:41:07.215+00:00".into()),
         }],
         facts: std::collections::BTreeMap::new(),
+        sequence: None,
         session_number: None,
         carried_notes: vec![],
     }

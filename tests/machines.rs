@@ -288,3 +288,128 @@ fn a_run_records_its_laptop_and_another_laptop_asks_before_continuing_it() {
     t.keys("b2", &["q", "l"]);
     t.wait_text("b2", "EXITED 0", soon);
 }
+
+/// A session of the "SLT" group, the `sequence`-th, started at `start` by the clock of the
+/// laptop it runs on, following up `carried` with `status` (or making a commitment when there is
+/// nothing to follow up).
+fn group_session(
+    data: &Path,
+    id: &str,
+    start: &str,
+    sequence: u32,
+    carried: Option<(&str, convene::session::CommitmentStatus)>,
+) -> PathBuf {
+    use convene::session::CarriedCommitment;
+    let setup = Setup {
+        group_name: Some("SLT".into()),
+        sequence: Some(sequence),
+        carried: carried
+            .map(|(made_in, _)| CarriedCommitment {
+                session: made_in.into(),
+                id: "c1".into(),
+                owner: "Ann Lee".into(),
+                text: "Call the parents".into(),
+                due: None,
+                made: None,
+            })
+            .into_iter()
+            .collect(),
+        ..Setup::new(support::builtin("project-tuning"), ["Ann Lee", "Ben Okafor", "Cat Diaz"])
+    };
+    let step = match carried {
+        Some((made_in, status)) => Command::UpdateCommitment {
+            session: Some(made_in.into()),
+            id: "c1".into(),
+            status,
+            note: None,
+        },
+        None => Command::AddCommitment {
+            owner: "Ann Lee".into(),
+            text: "Call the parents".into(),
+            due: None,
+            group: None,
+            record: None,
+        },
+    };
+    support::fixtures::write_session(
+        data,
+        id,
+        start,
+        setup,
+        vec![(0, Command::Start), (60_000, step), (120_000, Command::End)],
+    )
+}
+
+#[test]
+fn a_later_follow_up_from_a_laptop_hours_behind_is_still_the_latest() {
+    use convene::session::CommitmentStatus::{Done, NotYet};
+    let data = data_with(&[]);
+    let made = "20261116-090000-000-aaaa";
+    // Laptop A, clock right: the commitment, then "done" at 10:00 in the group's 2nd session.
+    group_session(data.path(), made, "2026-11-16T09:00:00+00:00", 1, None);
+    group_session(
+        data.path(),
+        "20261123-100000-000-aaaa",
+        "2026-11-23T10:00:00+00:00",
+        2,
+        Some((made, Done)),
+    );
+    // Laptop B, three hours behind: the 3rd session, at 12:00, says "not yet" at 09:00 by its
+    // clock.
+    let third = "20261123-090000-000-bbbb";
+    group_session(data.path(), third, "2026-11-23T09:00:00+00:00", 3, Some((made, NotYet)));
+
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&output(on(&laptop_a(), data.path(), &["actions", "--json"]))))
+            .expect("JSON");
+    let c = &v["commitments"][0];
+    assert_eq!(c["session"], made);
+    let order: Vec<&str> = c["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|u| u["status"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(order, ["done", "not-yet"], "{c}");
+    assert_eq!(c["status"], "open", "{c}");
+    assert_eq!(c["latest"], "not-yet", "{c}");
+    // The commitment is still open for the group's next session.
+    let open = ok(&output(on(&laptop_a(), data.path(), &["actions", "--open"])));
+    assert!(open.contains("Call the parents"), "{open}");
+    // The same order from the logs themselves.
+    let scan = convene::review::scan(data.path()).expect("scan");
+    let actions = convene::review::actions::actions(
+        scan.digests(),
+        &convene::review::actions::ActionFilter::default(),
+        chrono::NaiveDate::MIN,
+    );
+    assert_eq!(actions[0].latest, Some(NotYet));
+    let logs: Vec<_> = [made, "20261123-100000-000-aaaa", third]
+        .iter()
+        .map(|id| {
+            let path = convene::log::find_log(data.path(), id).expect("log");
+            convene::review::Digest::of_log(&convene::log::reader::read_log(&path).expect("read"))
+        })
+        .collect();
+    let index = convene::review::actions::update_index(&logs);
+    let history = &index[&(made.to_string(), "c1".to_string())];
+    assert_eq!(
+        history.iter().map(|u| u.session.as_str()).collect::<Vec<_>>(),
+        ["20261123-100000-000-aaaa", third]
+    );
+}
+
+#[test]
+fn a_group_session_records_its_place_in_the_group() {
+    let data = data_with(&[]);
+    let made = "20261116-090000-000-aaaa";
+    group_session(data.path(), made, "2026-11-16T09:00:00+00:00", 1, None);
+    group_session(data.path(), "20261123-100000-000-aaaa", "2026-11-23T10:00:00+00:00", 2, None);
+    let mut request = convene::session::SetupRequest {
+        group: Some("slt".into()),
+        ..convene::session::SetupRequest::new(support::builtin("action-learning"), "Ann, Ben, Cat")
+    };
+    convene::tui::launch::carry_from_group(&mut request, Some(data.path()));
+    let setup = request.check().expect("valid").setup;
+    assert_eq!(setup.sequence, Some(3));
+}

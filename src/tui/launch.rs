@@ -101,6 +101,7 @@ pub fn carry_from_group(request: &mut SetupRequest, data: Option<&Path>) {
     ix.map_for_few();
     if let Some(group) = follows {
         request.carried = ix.open_commitments(&group).unwrap_or_default();
+        request.sequence = ix.group_sessions(&group).ok().map(|n| n.saturating_add(1));
     }
     if let Some(group) = takes {
         let from = crate::review::course::from_index(&ix, &group, &request.protocol);

@@ -415,6 +415,8 @@ impl Index {
                 updates: Vec::new(),
                 problems: json(r, 16)?,
                 events: size(r, 17)?,
+                // Known from its follow-ups' rows, the only place it is needed.
+                sequence: None,
             }))
         })?;
         if let Ok(d) = &mut d {
@@ -434,10 +436,13 @@ impl Index {
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let mut st = self.conn.prepare_cached(
-                "SELECT about, cid, status, note, wall FROM updates WHERE fid = ?1 ORDER BY seq",
+                "SELECT about, cid, status, note, wall, recorded_seq FROM updates WHERE fid = ?1
+                 ORDER BY seq",
             )?;
+            let mut sequence = None;
             d.updates = st
                 .query_map([fid], |r| {
+                    sequence = sequence.or(r.get(5)?);
                     Ok(UpdateDigest {
                         session: r.get(0)?,
                         id: r.get(1)?,
@@ -447,6 +452,7 @@ impl Index {
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
+            d.sequence = sequence;
         }
         Ok(Entry { id, path, digest: d })
     }
@@ -487,8 +493,9 @@ impl Index {
     ) -> Result<HashMap<String, Vec<UpdateRef>>, ReviewError> {
         let run = || -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
             let mut st = self.conn.prepare_cached(
-                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall FROM updates u
-                 WHERE u.made_in = ?1 AND u.shown = 1 ORDER BY u.cid, u.wall_ms, u.recorded_in",
+                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
+                 FROM updates u WHERE u.made_in = ?1 AND u.shown = 1
+                 ORDER BY u.cid, u.recorded_seq, u.wall_ms, u.recorded_in",
             )?;
             let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
             let mut rows = st.query([session])?;
@@ -498,6 +505,7 @@ impl Index {
                     status: commitment_status(r, 2)?,
                     note: r.get(3)?,
                     at: time(r, 4)?,
+                    seq: r.get(5)?,
                 });
             }
             Ok(out)
@@ -524,12 +532,13 @@ impl Index {
         };
         let sql = format!(
             "SELECT c.session, c.cid, d.protocol_name, d.group_name, c.owner, c.text, c.due,
-                c.made, u.recorded_in, u.status, u.note, u.wall
+                c.made, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
              FROM {from} JOIN details d ON d.fid = c.fid
              LEFT JOIN updates u INDEXED BY updates_target ON u.made_in = c.session
                 AND u.cid = c.cid AND u.shown = 1
              WHERE f.shown = 1 {}
-             ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid, u.wall_ms, u.recorded_in",
+             ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid, u.recorded_seq, u.wall_ms,
+                u.recorded_in",
             if group.is_some() { "AND f.group_key = ?1" } else { "" }
         );
         let finish = |a: Option<Action>, f: &mut dyn FnMut(Action) -> bool| -> bool {
@@ -587,6 +596,7 @@ impl Index {
                         status: commitment_status(r, 9)?,
                         note: r.get(10)?,
                         at: time(r, 11)?,
+                        seq: r.get(12)?,
                     });
                 }
             }
@@ -608,6 +618,17 @@ impl Index {
             true
         })?;
         Ok(out)
+    }
+
+    /// How many sessions of a group (any case, any protocol) the data folder holds: a new
+    /// session of the group is its `sequence` + 1 ([`crate::session::Setup::sequence`]).
+    pub fn group_sessions(&self, group: &str) -> Result<u32, ReviewError> {
+        let run = || -> rusqlite::Result<u32> {
+            self.conn
+                .prepare_cached("SELECT count(*) FROM files WHERE group_key = ?1 AND shown = 1")?
+                .query_row([fold(group)], |r| r.get(0))
+        };
+        run().map_err(|e| self.failed(&e))
     }
 
     /// A group's earlier sessions of one protocol (the group in any case): how many started

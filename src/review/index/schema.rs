@@ -9,7 +9,7 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub const SCHEMA: u32 = 9;
+pub const SCHEMA: u32 = 10;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -156,6 +156,9 @@ CREATE TABLE updates(
     cid TEXT NOT NULL,
     about TEXT,
     recorded_in TEXT NOT NULL,
+    -- The recording session's place in its group (its setup's `sequence`; NULL in logs from
+    -- before it): follow-ups are ordered by it, then by time, since laptops' clocks differ.
+    recorded_seq INTEGER,
     status TEXT NOT NULL,
     note TEXT,
     wall TEXT NOT NULL,
@@ -163,5 +166,5 @@ CREATE TABLE updates(
     PRIMARY KEY(fid, seq)
 ) WITHOUT ROWID;
 CREATE INDEX updates_target
-    ON updates(made_in, cid, shown, wall_ms, recorded_in, status, note, wall);
+    ON updates(made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note, wall);
 ";

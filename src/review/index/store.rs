@@ -269,8 +269,8 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO updates(fid, seq, shown, made_in, cid, about, recorded_in, status, note,
-                wall, wall_ms)
-             VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                wall, wall_ms, recorded_seq)
+             VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         for (seq, u) in d.updates.iter().enumerate() {
             st.execute(params![
@@ -284,6 +284,7 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
                 u.note,
                 wall_text(&u.wall),
                 u.wall.timestamp_millis(),
+                d.sequence,
             ])?;
         }
     }
