@@ -413,3 +413,100 @@ fn a_group_session_records_its_place_in_the_group() {
     let setup = request.check().expect("valid").setup;
     assert_eq!(setup.sequence, Some(3));
 }
+
+fn commit(owner: &str, text: &str) -> Command {
+    Command::AddCommitment {
+        owner: owner.into(),
+        text: text.into(),
+        due: None,
+        group: None,
+        record: None,
+    }
+}
+
+#[test]
+fn a_session_continued_on_two_laptops_is_shown_whole_in_review() {
+    const ID: &str = "20261123-090000-000-aaaa";
+    const START: &str = "2026-11-23T09:00:00+00:00";
+    let people = ["Ann Lee", "Ben Okafor", "Cat Diaz"];
+    let setup = || Setup {
+        group_name: Some("SLT".into()),
+        ..Setup::new(support::builtin("project-tuning"), people)
+    };
+    let common = || vec![(0, Command::Start), (60_000, commit("Ann Lee", "Both saw this"))];
+    let data = data_with(&[]);
+    // Laptop A went on: the next stage, a commitment, the end.
+    let mut a = common();
+    a.extend([
+        (120_000, Command::Next { force: true }),
+        (180_000, commit("Ben Okafor", "Only A has this")),
+        (240_000, Command::End),
+    ]);
+    let log_a = support::fixtures::write_session(data.path(), ID, START, setup(), a);
+    // Laptop B went on too, from the same point: its log arrived as a sync tool's conflict copy.
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let mut b = common();
+    b.extend([
+        (150_000, commit("Cat Diaz", "Only B has this")),
+        (
+            160_000,
+            Command::AddNote {
+                text: "B's note".into(),
+                about: None,
+                group: None,
+                private: false,
+                record: None,
+            },
+        ),
+    ]);
+    let log_b = support::fixtures::write_session(elsewhere.path(), ID, START, setup(), b);
+    let copy = log_a.with_file_name(format!("{ID}.sync-conflict-20261123-100000-ABCDEFG.jsonl"));
+    std::fs::copy(&log_b, &copy).expect("copy");
+
+    let run = |args: &[&str]| ok(&output(on(&laptop_a(), data.path(), args)));
+    let list = run(&["logs", "list"]);
+    assert_eq!(list.lines().filter(|l| l.starts_with("2026-11-23 09:00")).count(), 1, "{list}");
+    assert!(list.contains("\n1 session\n"), "{list}");
+    assert!(list.contains("forked"), "{list}");
+    assert!(list.contains("continued on two laptops from 09:02"), "{list}");
+    assert!(!list.contains("could not be read"), "{list}");
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["logs", "list", "--json"])).expect("JSON");
+    assert_eq!(json["sessions"][0]["fork"]["at"], "2026-11-23T09:02:00.000+00:00", "{json}");
+    assert_eq!(json["sessions"][0]["fork"]["files"].as_array().map(Vec::len), Some(2), "{json}");
+
+    let show = run(&["logs", "show", ID]);
+    assert!(show.contains("Forked: continued on two laptops from 09:02"), "{show}");
+    for text in ["Both saw this", "Only A has this", "Only B has this", "B's note"] {
+        assert_eq!(show.matches(text).count(), 1, "{text} once:\n{show}");
+    }
+
+    let v: serde_json::Value = serde_json::from_str(&run(&["actions", "--json"])).expect("JSON");
+    let mut got: Vec<(String, String)> = v["commitments"]
+        .as_array()
+        .expect("commitments")
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap_or("").into(), c["text"].as_str().unwrap_or("").into()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("c1".to_string(), "Both saw this".to_string()),
+            ("c2".to_string(), "Only A has this".to_string()),
+            ("c3".to_string(), "Only B has this".to_string()),
+        ],
+        "each record once, B's renumbered"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&run(&["report", "--json"])).expect("JSON");
+    assert_eq!(report["sessions"], 1, "{report}");
+
+    // The conflict copy removed: the session is A's alone again.
+    std::fs::remove_file(&copy).expect("remove");
+    let list = run(&["logs", "list"]);
+    assert!(!list.contains("forked"), "{list}");
+    let actions = run(&["actions"]);
+    assert!(!actions.contains("Only B has this"), "{actions}");
+    assert!(actions.contains("Only A has this"), "{actions}");
+}

@@ -229,6 +229,10 @@ pub struct Digest {
     /// Its place among its group's sessions ([`crate::session::Setup::sequence`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<u32>,
+    /// Copies of its log that fork (it was continued in two places): this digest is of their
+    /// merge ([`super::copies::merge`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fork: Option<super::copies::Fork>,
 }
 
 impl Digest {
@@ -302,6 +306,7 @@ impl Digest {
             problems: Vec::new(),
             events: 0,
             sequence: setup.sequence,
+            fork: None,
         }
     }
 }

@@ -85,7 +85,9 @@ CREATE TABLE details(
     notes INTEGER,
     private_notes INTEGER,
     commitment_count INTEGER,
-    problems TEXT
+    problems TEXT,
+    -- Copies of the log that fork (JSON: `at`, `files`); NULL when they don't.
+    fork TEXT
 );
 
 -- Whole names and single words of the participants and the facilitator, lowercased, each
