@@ -12,7 +12,7 @@
 //! When the config folder cannot be written, the session runs without a machine id (its log is
 //! then treated as this laptop's, as logs written before machine ids are).
 
-use std::io::Write as _;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -33,12 +33,11 @@ pub struct Machine {
 impl Machine {
     /// How messages name it: its name, else `the laptop with machine id 1a2b3c4d`.
     pub fn label(&self) -> String {
-        match &self.name {
-            Some(n) => format!("\"{}\"", crate::text::sanitize(n)),
-            None => {
-                let short: String = self.id.chars().take(8).collect();
-                format!("the laptop with machine id {}", crate::text::sanitize(&short))
-            }
+        if let Some(n) = &self.name {
+            format!("\"{}\"", crate::text::sanitize(n))
+        } else {
+            let short: String = self.id.chars().take(8).collect();
+            format!("the laptop with machine id {}", crate::text::sanitize(&short))
         }
     }
 }
@@ -94,11 +93,14 @@ fn kept_id(dir: &Path) -> Option<String> {
     }
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).ok()?;
-    let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let id = bytes.iter().fold(String::with_capacity(32), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    });
     std::fs::create_dir_all(dir).ok()?;
     match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
         Ok(mut f) => {
-            f.write_all(format!("{id}\n").as_bytes()).ok()?;
+            std::io::Write::write_all(&mut f, format!("{id}\n").as_bytes()).ok()?;
             f.sync_all().ok()?;
             Some(id)
         }

@@ -2,6 +2,9 @@
 //! prefers this laptop's own sessions, asks before continuing another's, and does not offer a
 //! log that is still arriving (torn) or still being written (growing).
 
+// The waits bound how long a real process may take, from outside it.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use std::io::Write as _;

@@ -76,7 +76,7 @@ impl Standing {
         let who =
             self.machine.as_ref().map_or_else(|| "another laptop".to_string(), Machine::label);
         match self.last_written {
-            Some(t) => format!("{who}, last written {}", ago(t, SystemTime::now())),
+            Some(t) => format!("{who}, last written {}", ago(t, crate::clock::utc_now().into())),
             None => who,
         }
     }

@@ -178,7 +178,11 @@ fn add_records(merged: &mut SessionLog, tail: &[Stamped]) {
 /// The first id with `id`'s letters and a number not taken (`c3` → `c4`, `c5`…).
 fn free_id(id: &str, taken: &HashSet<String>) -> String {
     let stem = id.trim_end_matches(|c: char| c.is_ascii_digit());
-    (1..).map(|n| format!("{stem}{n}")).find(|c| !taken.contains(c)).unwrap_or_default()
+    // One of the first `taken.len() + 1` numbers is free.
+    (1..=taken.len() + 1)
+        .map(|n| format!("{stem}{n}"))
+        .find(|c| !taken.contains(c))
+        .unwrap_or_else(|| format!("{stem}{}", taken.len() + 2))
 }
 
 /// Whether a file name in the sessions folder is a log to read: `*.jsonl`, not hidden (`.`),
