@@ -242,6 +242,49 @@ mod tests {
         }
     }
 
+    fn log(lines: &[&str]) -> SessionLog {
+        let header = r#"{"kind":"header","format":1,"convene":"0","session":"20261123-090000-000-aaaa","created":"2026-11-23T09:00:00.000+00:00","setup":{"protocol":{"format":1,"id":"p","name":"P","summary":"s","source":"s","roles":[],"group":{"min":1,"max":9},"rotation":{"rounds":1},"round":[{"id":"a","name":"A","duration":"1m"}]},"participants":["Ann"]}}"#;
+        let text: Vec<&str> = std::iter::once(header).chain(lines.iter().copied()).collect();
+        crate::log::reader::parse_log(&format!("{}\n", text.join("\n")), "t").unwrap()
+    }
+
+    fn commitment(seq: u32, at: u32, id: &str, text: &str) -> String {
+        format!(
+            r#"{{"seq":{seq},"at":{at},"wall":"2026-11-23T09:0{at}:00.000+00:00","type":"commitment-added","id":"{id}","pos":0,"owner":"Ann","text":"{text}"}}"#
+        )
+    }
+
+    #[test]
+    fn copies_that_fork_are_merged_with_each_record_once() {
+        let start =
+            r#"{"seq":1,"at":0,"wall":"2026-11-23T09:00:00.000+00:00","type":"session-started"}"#;
+        let both = commitment(2, 1, "c1", "both");
+        let a = log(&[start, &both, &commitment(3, 2, "c2", "A's")]);
+        let b = log(&[
+            start,
+            &both,
+            &commitment(3, 3, "c2", "B's"),
+            r#"{"seq":4,"at":4,"wall":"2026-11-23T09:04:00.000+00:00","type":"commitment-updated","id":"c2","status":"done"}"#,
+        ]);
+        // A prefix is no fork.
+        let prefix = log(&[start, &both]);
+        assert!(merge(&[("a.jsonl".into(), a.clone()), ("p.jsonl".into(), prefix)]).is_none());
+        let (merged, fork) =
+            merge(&[("a.jsonl".into(), a), ("b.jsonl".into(), b)]).expect("a fork");
+        assert_eq!(fork.files, ["b.jsonl", "a.jsonl"], "the longer first");
+        assert_eq!(fork.at.format("%H:%M").to_string(), "09:02");
+        let records: Vec<String> = merged
+            .events
+            .iter()
+            .filter_map(|e| match &e.event {
+                Event::CommitmentAdded { id, text, .. } => Some(format!("{id} {text}")),
+                Event::CommitmentUpdated { id, .. } => Some(format!("{id} updated")),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(records, ["c1 both", "c2 B's", "c2 updated", "c3 A's"]);
+    }
+
     #[test]
     fn temporary_and_hidden_files_are_not_logs() {
         assert!(is_log_name("20261116-090000-000.jsonl"));

@@ -359,6 +359,17 @@ pub fn merge_forks(
             })
             .collect();
         let merged = crate::review::copies::merge(&logs);
+        // Copies that do not fork keep the digests they were stored with, unless one of them
+        // held a merge.
+        if merged.is_none() && files.len() > 1 {
+            let mut held = false;
+            for s in &files {
+                held |= has_fork(tx, &s.name)?;
+            }
+            if !held {
+                continue;
+            }
+        }
         for s in &files {
             let digest = match (&merged, logs.iter().find(|(n, _)| *n == s.name)) {
                 (Some((log, fork)), _) => {
