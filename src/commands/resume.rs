@@ -1,139 +1,19 @@
-//! `convene resume --list`: the unfinished sessions, as text or JSON; and what `convene resume`
-//! checks before it continues one ([`standings`]): whose laptop the log was written on, and
-//! whether the log is still arriving or still being written. (Resuming one is the live
-//! screen's, in `tui`.)
-//!
-//! A data folder may be shared between laptops (a sync service, a network drive). Each log's
-//! header records the machine that created it ([`crate::machine`]). `resume` without an id takes
-//! only this laptop's sessions (and logs older than machine ids); another laptop's is continued
-//! only when named, after asking (or with `--take-over`). A log that is not offered at all:
-//!
-//! - **torn**: another laptop's log whose last line is cut short or unreadable: a sync tool is
-//!   still copying it in (or that laptop stopped while writing). This laptop's own torn log is
-//!   what a crash leaves, and resuming it recovers it as before.
-//! - **growing**: its size or time changed while checked (twice, [`SETTLE`] apart): something is
-//!   still writing it, here through a sync tool or on a network drive.
+//! `convene resume --list`: the unfinished sessions, as text or JSON, each with its standing for
+//! this laptop ([`crate::log::standing`]). (Resuming one is the live screen's, in `tui`.)
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::log::in_use;
-use crate::log::reader::{ends_torn, read_header};
+use crate::log::standing::{Blocked, SETTLE, Standing, standings};
 use crate::machine::Machine;
 use crate::output;
 use crate::review::{Entry, Scan, SessionStatus};
 use crate::text::sanitize;
-
-/// How long resume waits between the two looks at a log's size and time.
-pub const SETTLE: Duration = Duration::from_millis(300);
-
-/// Why a log is not offered for resuming.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Blocked {
-    /// Another laptop's log whose last line is torn.
-    Torn,
-    /// Its size or time changed while it was checked.
-    Growing,
-}
-
-impl Blocked {
-    /// The reason, as the messages give it.
-    pub fn why(self) -> &'static str {
-        match self {
-            Blocked::Torn => {
-                "its last line is cut short: it is probably still being copied in from the other \
-                 laptop"
-            }
-            Blocked::Growing => {
-                "its log changed while convene looked at it: it is still being written or copied \
-                 in"
-            }
-        }
-    }
-}
-
-/// Whose an unfinished log is, and whether it can be continued here.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standing {
-    /// The machine its header names (`None` in logs written before machine ids).
-    pub machine: Option<Machine>,
-    /// Written on this laptop (or not known to be another's).
-    pub mine: bool,
-    /// When its log last changed.
-    pub last_written: Option<SystemTime>,
-    pub blocked: Option<Blocked>,
-}
-
-impl Standing {
-    /// How messages name the laptop and when its log last changed:
-    /// `"LAPTOP-7", last written 40 s ago`.
-    pub fn whence(&self) -> String {
-        let who =
-            self.machine.as_ref().map_or_else(|| "another laptop".to_string(), Machine::label);
-        match self.last_written {
-            Some(t) => format!("{who}, last written {}", ago(t, crate::clock::utc_now().into())),
-            None => who,
-        }
-    }
-}
-
-/// `40 s ago`, `12 min ago`, `3 h ago`, `2 days ago`; `just now` for a time ahead of `now` (a
-/// file server's clock ahead of this laptop's).
-pub fn ago(then: SystemTime, now: SystemTime) -> String {
-    let Ok(d) = now.duration_since(then) else { return "just now".into() };
-    let s = d.as_secs();
-    match s {
-        0..90 => format!("{s} s ago"),
-        90..5_400 => format!("{} min ago", (s + 30) / 60),
-        5_400..172_800 => format!("{} h ago", (s + 1_800) / 3_600),
-        _ => format!("{} days ago", s / 86_400),
-    }
-}
-
-fn look(path: &Path) -> Option<(u64, Option<SystemTime>)> {
-    std::fs::metadata(path).ok().map(|m| (m.len(), m.modified().ok()))
-}
-
-/// The standing of each log in `paths` for this laptop (`me`; `None` when this laptop has no
-/// machine id yet, and then every log that names a machine is another's). Logs that name no
-/// machine (written before machine ids) count as this laptop's. Every log is looked at, then again after
-/// `pause` (once for all of them), to see whether it is still growing.
-pub fn standings(paths: &[&Path], me: Option<&Machine>, pause: Duration) -> Vec<Standing> {
-    let first: Vec<_> = paths.iter().map(|p| look(p)).collect();
-    let mut out: Vec<Standing> = paths
-        .iter()
-        .zip(&first)
-        .map(|(p, seen)| {
-            let machine = read_header(p).ok().and_then(|h| h.machine);
-            let mine = match (&machine, me) {
-                (None, _) => true,
-                (Some(m), Some(me)) => m.id == me.id,
-                (Some(_), None) => false,
-            };
-            let torn = !mine && ends_torn(p);
-            Standing {
-                machine,
-                mine,
-                last_written: seen.and_then(|s| s.1),
-                blocked: torn.then_some(Blocked::Torn),
-            }
-        })
-        .collect();
-    if !paths.is_empty() && !pause.is_zero() {
-        std::thread::sleep(pause);
-    }
-    for ((p, before), s) in paths.iter().zip(&first).zip(&mut out) {
-        if look(p) != *before {
-            s.blocked = Some(Blocked::Growing);
-        }
-    }
-    out
-}
 
 /// One unfinished session in `convene resume --list --json`.
 #[derive(Debug, Serialize)]
@@ -288,42 +168,5 @@ pub fn list(scan: &Scan, me: Option<&Machine>, json: bool) -> ExitCode {
         output::finish(output::print_document(output::schema::RESUME_LIST, &doc))
     } else {
         output::finish(output::print(&text(&sessions, scan)))
-    }
-}
-
-/// Asks on the terminal whether to continue another laptop's session here; `None` when there
-/// is no terminal to ask on.
-pub fn ask_take_over(id: &str, s: &Standing) -> Option<bool> {
-    use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return None;
-    }
-    let mut err = std::io::stderr();
-    let _ = write!(
-        err,
-        "Session {} was started on {}.\nIs it still running there? Continuing it here too makes \
-         two versions of it.\nContinue it on this laptop? [y/N] ",
-        sanitize(id),
-        s.whence()
-    );
-    let _ = err.flush();
-    let mut answer = String::new();
-    std::io::stdin().lock().take(1024).read_line(&mut answer).ok()?;
-    Some(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_ago_read_as_people_say_them() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let at = |s: u64| now - Duration::from_secs(s);
-        assert_eq!(ago(at(40), now), "40 s ago");
-        assert_eq!(ago(at(600), now), "10 min ago");
-        assert_eq!(ago(at(3 * 3_600), now), "3 h ago");
-        assert_eq!(ago(at(3 * 86_400), now), "3 days ago");
-        assert_eq!(ago(now + Duration::from_secs(5), now), "just now");
     }
 }

@@ -10,6 +10,7 @@ pub mod bring_back;
 pub mod files;
 pub mod follow;
 pub mod reader;
+pub mod standing;
 pub mod writer;
 
 use std::path::{Path, PathBuf};

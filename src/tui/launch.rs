@@ -268,7 +268,7 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
 pub fn pick_own<'a>(scan: &'a Scan, me: Option<&Machine>) -> Result<&'a Entry, OpenError> {
     let free: Vec<&Entry> = unfinished(scan).filter(|e| !in_use(&e.path)).collect();
     let paths: Vec<&Path> = free.iter().map(|e| e.path.as_path()).collect();
-    let standings = crate::commands::resume::standings(&paths, me, crate::commands::resume::SETTLE);
+    let standings = crate::log::standing::standings(&paths, me, crate::log::standing::SETTLE);
     if let Some((e, _)) = free.iter().zip(&standings).find(|(_, s)| s.mine && s.blocked.is_none()) {
         return Ok(e);
     }
@@ -306,7 +306,7 @@ pub fn pick_own<'a>(scan: &'a Scan, me: Option<&Machine>) -> Result<&'a Entry, O
 /// is still being written; another laptop's only after asking (or with `--take-over`), and not
 /// at all while its last line is torn unless `--take-over` is given.
 fn may_continue(entry: &Entry, me: Option<&Machine>, take_over: bool) -> Result<(), OpenError> {
-    use crate::commands::resume::{Blocked, SETTLE, ask_take_over, standings};
+    use crate::log::standing::{Blocked, SETTLE, standings};
     let Some(s) = standings(&[entry.path.as_path()], me, SETTLE).pop() else { return Ok(()) };
     let id = crate::text::sanitize(&entry.id);
     match s.blocked {
@@ -341,6 +341,27 @@ fn may_continue(entry: &Entry, me: Option<&Machine>, take_over: bool) -> Result<
             s.whence()
         ))),
     }
+}
+
+/// Asks on the terminal whether to continue another laptop's session here; `None` when there
+/// is no terminal to ask on.
+fn ask_take_over(id: &str, s: &crate::log::standing::Standing) -> Option<bool> {
+    use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return None;
+    }
+    let mut err = std::io::stderr();
+    let _ = write!(
+        err,
+        "Session {} was started on {}.\nIs it still running there? Continuing it here too makes \
+         two versions of it.\nContinue it on this laptop? [y/N] ",
+        crate::text::sanitize(id),
+        s.whence()
+    );
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().take(1024).read_line(&mut answer).ok()?;
+    Some(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 
 /// `convene resume --file PATH`: puts a log saved elsewhere back into the sessions folder, then
