@@ -89,7 +89,7 @@ fn resume_takes_this_laptops_session_not_the_newer_one_of_another() {
         .expect_err("nothing of its own")
         .to_string();
     assert!(none.starts_with("no unfinished session of this laptop to resume."), "{none}");
-    assert!(none.contains("2 unfinished sessions were started on other laptops"), "{none}");
+    assert!(none.contains("2 unfinished sessions were last run on other laptops"), "{none}");
     assert!(
         none.contains(&format!("the latest, {THEIRS}, on \"Laptop A\", last written")),
         "{none}"
@@ -104,7 +104,7 @@ fn resume_list_shows_this_laptops_sessions_and_marks_the_others() {
     let (mine, others) = text.split_once("\n\n").expect("two parts");
     assert!(mine.starts_with(&format!("{OWN}  2026-11-23 08:30  GROW coaching  in ")), "{text}");
     assert_eq!(mine.lines().count(), 1, "{text}");
-    assert!(others.starts_with("Started on other laptops (`convene resume ID` asks"), "{text}");
+    assert!(others.starts_with("Last run on other laptops (`convene resume ID` asks"), "{text}");
     let line = others.lines().nth(1).expect("A's session");
     assert!(line.starts_with(&format!("{THEIRS}  2026-11-23 09:30  Project tuning")), "{text}");
     assert!(line.contains("(on \"Laptop A\", last written "), "{text}");
@@ -138,7 +138,7 @@ fn another_laptops_session_is_continued_only_when_asked_for() {
     let err = stderr(&o);
     assert!(
         err.starts_with(&format!(
-            "convene: session {THEIRS} was started on \"Laptop A\", last written "
+            "convene: session {THEIRS} was last run on \"Laptop A\", last written "
         )),
         "{err}"
     );
@@ -212,7 +212,7 @@ fn a_laptop_that_never_ran_a_session_takes_no_other_laptops_session() {
     let o = output(c);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("2 unfinished sessions were started on other laptops"),
+        stderr(&o).contains("2 unfinished sessions were last run on other laptops"),
         "{}",
         stderr(&o)
     );
@@ -277,7 +277,7 @@ fn a_run_records_its_laptop_and_another_laptop_asks_before_continuing_it() {
     t.start("b1", (100, 32), &format!("resume {id}"), b);
     let screen = t.wait_text("b1", "Continue it on this laptop? [y/N]", soon);
     assert!(
-        screen.contains(&format!("Session {id} was started on \"Laptop-A\", last written")),
+        screen.contains(&format!("Session {id} was last run on \"Laptop-A\", last written")),
         "{screen}"
     );
     t.keys("b1", &["n", "Enter"]);
@@ -290,6 +290,24 @@ fn a_run_records_its_laptop_and_another_laptop_asks_before_continuing_it() {
     t.wait_text("b2", "stage 1 of 6", soon);
     t.keys("b2", &["q", "l"]);
     t.wait_text("b2", "EXITED 0", soon);
+    // The log says B runs it now: B takes it as its own, and A asks before taking it back.
+    let moved: Vec<_> = support::tmux::log_events(&logs[0])
+        .into_iter()
+        .filter(|e| e["type"] == "continued-on")
+        .collect();
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert_eq!(moved[0]["machine"], "laptop-b-0002");
+    assert_eq!(moved[0]["name"], "Laptop-B");
+    let mut c = command(&t.data(), &["resume", "--list"]);
+    c.env("HOME", t.home())
+        .env("XDG_CACHE_HOME", t.home().join("cache"))
+        .env("CONVENE_CONFIG_DIR", t.home().join("config"))
+        .env("CONVENE_MACHINE_ID", "laptop-b-0002");
+    let on_b = ok(&c.output().expect("convene runs"));
+    assert!(on_b.starts_with(&id), "B's own now:\n{on_b}");
+    let on_a = ok(&t.convene(&["resume", "--list"]));
+    assert!(on_a.contains("Last run on other laptops"), "{on_a}");
+    assert!(on_a.contains("(on \"Laptop-B\", last written"), "{on_a}");
 }
 
 /// A session of the "SLT" group, the `sequence`-th, started at `start` by the clock of the

@@ -136,7 +136,7 @@ pub fn text(list: &[Unfinished<'_>], scan: &Scan) -> String {
     let others: Vec<_> = list.iter().filter(|u| !u.this_machine).collect();
     if !others.is_empty() {
         text.push_str(
-            "\nStarted on other laptops (`convene resume ID` asks before continuing one here):\n",
+            "\nLast run on other laptops (`convene resume ID` asks before continuing one here):\n",
         );
         for u in others {
             line(u, &mut text);

@@ -108,19 +108,6 @@ pub(crate) fn parse_header(first: &[u8], name: &str) -> Result<Header, ReadError
     serde_json::from_value(probe).map_err(|e| unreadable(e.to_string()))
 }
 
-/// The header of the log at `path`, read alone (its first line, at most 16 MiB): what resume
-/// needs to know whose a log is without reading its events.
-pub fn read_header(path: &Path) -> Result<Header, ReadError> {
-    use std::io::{BufRead as _, Read as _};
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| ReadError(format!("{name}: {e}")))?;
-    let mut first = Vec::new();
-    std::io::BufReader::new(file.take(16 << 20))
-        .read_until(b'\n', &mut first)
-        .map_err(|e| ReadError(format!("{name}: {e}")))?;
-    parse_header(&first, &name)
-}
-
 /// Whether the log at `path` ends in a torn line: no line break after its last line, or a last
 /// line that is not a readable event (a copy still arriving, or a crash while writing). Only
 /// the end of the file is read. `false` when the file cannot be read (reading it says why).

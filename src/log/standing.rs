@@ -1,7 +1,8 @@
 //! Whether an unfinished log may be continued on this laptop: its [`Standing`].
 //!
 //! A data folder may be shared between laptops (a sync service, a network drive). Each log's
-//! header records the machine that created it ([`crate::machine`]). `resume` without an id takes
+//! header records the machine that created it ([`crate::machine`]), and a `continued-on` event
+//! the machine that continued it after ([`runs_on`]). `resume` without an id takes
 //! only this laptop's sessions (and logs older than machine ids); another laptop's is continued
 //! only when named, after asking (or with `--take-over`). A log that is not offered at all:
 //!
@@ -16,8 +17,24 @@ use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
-use super::reader::{ends_torn, read_header};
+use super::reader::{SessionLog, ends_torn, read_log};
 use crate::machine::Machine;
+use crate::session::Event;
+
+/// The machine that runs the session of `log`: the last `continued-on` event's, else the one
+/// that created it (the header's); `None` for logs from before machine ids.
+pub fn runs_on(log: &SessionLog) -> Option<Machine> {
+    log.events
+        .iter()
+        .rev()
+        .find_map(|e| match &e.event {
+            Event::ContinuedOn { machine, name } => {
+                Some(Machine { id: machine.clone(), name: name.clone() })
+            }
+            _ => None,
+        })
+        .or_else(|| log.header.machine.clone())
+}
 
 /// How long resume waits between the two looks at a log's size and time.
 pub const SETTLE: Duration = Duration::from_millis(300);
@@ -51,7 +68,7 @@ impl Blocked {
 /// Whose an unfinished log is, and whether it can be continued here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
-    /// The machine its header names (`None` in logs written before machine ids).
+    /// The machine that runs it ([`runs_on`]; `None` in logs written before machine ids).
     pub machine: Option<Machine>,
     /// Written on this laptop (or not known to be another's).
     pub mine: bool,
@@ -100,7 +117,7 @@ pub fn standings(paths: &[&Path], me: Option<&Machine>, pause: Duration) -> Vec<
         .iter()
         .zip(&first)
         .map(|(p, seen)| {
-            let machine = read_header(p).ok().and_then(|h| h.machine);
+            let machine = read_log(p).ok().and_then(|l| runs_on(&l));
             let mine = match (&machine, me) {
                 (None, _) => true,
                 (Some(m), Some(me)) => m.id == me.id,

@@ -241,7 +241,7 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     if let Some(file) = &args.file {
-        return resume_file(&data, file, args);
+        return resume_file(&data, file, dirs, args);
     }
     let me = crate::machine::known(dirs.config_dir.as_deref());
     let found = match &args.id {
@@ -258,7 +258,7 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         }
     };
     match found {
-        Ok((path, _)) => continue_session(&path, args),
+        Ok((path, _)) => continue_session(&path, dirs, args),
         Err(e) => Ok(fail(&e.to_string())),
     }
 }
@@ -285,7 +285,7 @@ pub fn pick_own<'a>(scan: &'a Scan, me: Option<&Machine>) -> Result<&'a Entry, O
     let others: Vec<_> = free.iter().zip(&standings).filter(|(_, s)| !s.mine).collect();
     if let Some((e, s)) = others.first() {
         why.push(format!(
-            "{} unfinished session{} started on other laptops (the latest, {}, on {}): `convene \
+            "{} unfinished session{} last run on other laptops (the latest, {}, on {}): `convene \
              resume --list` lists them, and `convene resume ID` continues one here after asking.",
             others.len(),
             if others.len() == 1 { " was" } else { "s were" },
@@ -319,7 +319,7 @@ fn may_continue(entry: &Entry, me: Option<&Machine>, take_over: bool) -> Result<
         }
         Some(Blocked::Torn) if !take_over => {
             return Err(OpenError::NotOffered(format!(
-                "session {id} (started on {}) cannot be resumed now: {}. Wait for the sync to \
+                "session {id} (last run on {}) cannot be resumed now: {}. Wait for the sync to \
                  finish; if that laptop stopped while writing it, `convene resume {id} \
                  --take-over` continues it anyway.",
                 s.whence(),
@@ -335,7 +335,7 @@ fn may_continue(entry: &Entry, me: Option<&Machine>, take_over: bool) -> Result<
         Some(true) => Ok(()),
         Some(false) => Err(OpenError::NotOffered(format!("session {id} was left as it is."))),
         None => Err(OpenError::NotOffered(format!(
-            "session {id} was started on {}: if it is still running there, continuing it here \
+            "session {id} was last run on {}: if it is still running there, continuing it here \
              makes two versions of it. Stop it there, then continue it here with `convene resume \
              {id} --take-over`.",
             s.whence()
@@ -353,7 +353,7 @@ fn ask_take_over(id: &str, s: &crate::log::standing::Standing) -> Option<bool> {
     let mut err = std::io::stderr();
     let _ = write!(
         err,
-        "Session {} was started on {}.\nIs it still running there? Continuing it here too makes \
+        "Session {} was last run on {}.\nIs it still running there? Continuing it here too makes \
          two versions of it.\nContinue it on this laptop? [y/N] ",
         crate::text::sanitize(id),
         s.whence()
@@ -366,7 +366,12 @@ fn ask_take_over(id: &str, s: &crate::log::standing::Standing) -> Option<bool> {
 
 /// `convene resume --file PATH`: puts a log saved elsewhere back into the sessions folder, then
 /// resumes it (a session that has ended is only put back).
-fn resume_file(data: &Path, file: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
+fn resume_file(
+    data: &Path,
+    file: &Path,
+    dirs: &Dirs,
+    args: &ResumeArgs,
+) -> color_eyre::Result<ExitCode> {
     let path = match crate::log::bring_back::bring_back(data, file) {
         Ok(p) => p,
         Err(e) => return Ok(fail(&e)),
@@ -384,7 +389,7 @@ fn resume_file(data: &Path, file: &Path, args: &ResumeArgs) -> color_eyre::Resul
         ));
         return Ok(ExitCode::SUCCESS);
     }
-    continue_session(&path, args)
+    continue_session(&path, dirs, args)
 }
 
 /// Takes the session's lock and reads its log again under it: it may have ended, or grown,
@@ -399,7 +404,7 @@ fn lock_and_read(path: &Path) -> Result<(Option<SessionLock>, SessionLog), OpenE
 }
 
 /// Resumes the unfinished session whose log is at `path`.
-fn continue_session(path: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
+fn continue_session(path: &Path, dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
@@ -428,6 +433,13 @@ fn continue_session(path: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCo
     app.warnings = warnings;
     let clock = SystemClock::new(app.state.last_at);
     let now = clock.now();
+    // Run from now on by this machine: the log says so when another ran it last.
+    let before = crate::log::standing::runs_on(&log);
+    if let (Some(before), Some(me)) = (before, crate::machine::this(dirs.config_dir.as_deref()))
+        && before.id != me.id
+    {
+        let _ = app.exec(Command::ContinueOn { machine: me.id, name: me.name }, now);
+    }
     // The room's clock kept running while convene was down.
     if let Some(last) = app.state.last_wall {
         let gap = (now.wall - last).num_milliseconds();
