@@ -307,6 +307,10 @@ pub fn pick_own<'a>(scan: &'a Scan, me: Option<&Machine>) -> Result<&'a Entry, O
 /// at all while its last line is torn unless `--take-over` is given.
 fn may_continue(entry: &Entry, me: Option<&Machine>, take_over: bool) -> Result<(), OpenError> {
     use crate::log::standing::{Blocked, SETTLE, standings};
+    // Running in another terminal here: taking its lock says so.
+    if in_use(&entry.path) {
+        return Ok(());
+    }
     let Some(s) = standings(&[entry.path.as_path()], me, SETTLE).pop() else { return Ok(()) };
     let id = crate::text::sanitize(&entry.id);
     match s.blocked {
