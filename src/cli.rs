@@ -272,6 +272,10 @@ pub struct ResumeArgs {
     /// back in the sessions folder, then resumes it
     #[arg(long, value_name = "PATH", conflicts_with_all = ["id", "list"])]
     pub file: Option<std::path::PathBuf>,
+    /// Continue a session started on another laptop without asking first (stop it there first:
+    /// run on both, it splits in two), also when its log's last line is cut short
+    #[arg(long, conflicts_with = "list")]
+    pub take_over: bool,
     #[command(flatten)]
     pub screen: ScreenArgs,
 }

@@ -4,7 +4,9 @@
 //! `text` and `bounded`, used by all):
 //! - [`protocol`]: the protocol file format, durations, validation, the built-in and user library;
 //! - [`session`]: the pure, event-sourced session engine (no clock, no files, no terminal);
-//! - [`log`]: the session log on disk: the durable writer, the tolerant reader, the follower;
+//! - [`machine`]: this laptop's machine id (kept in the config folder), recorded in each log;
+//! - [`log`]: the session log on disk: the durable writer, the tolerant reader, the follower,
+//!   and a log's standing for this laptop (resume);
 //! - [`review`]: queries over many logs: listing, one session, report, commitments, exports;
 //! - [`clock`]: the one place the real clocks and today's date are read;
 //! - [`config`]: the settings in effect (flag > environment > config file > default);
@@ -24,6 +26,7 @@ pub mod commands;
 pub mod complete;
 pub mod config;
 pub mod log;
+pub mod machine;
 pub mod output;
 pub mod protocol;
 pub mod review;

@@ -82,6 +82,7 @@ fn quick_setup() -> Setup {
             made: Some("2026-11-09T08:41:07.215+00:00".into()),
         }],
         facts: std::collections::BTreeMap::new(),
+        sequence: None,
         session_number: None,
         carried_notes: vec![],
     }
@@ -248,6 +249,12 @@ fn scripted_timing(data: &Path) -> Live {
     for mono in [61_000, 121_000, 181_000] {
         l.tick(mono);
     }
+    // Continued on another laptop (`convene resume` of its session there).
+    let other = Command::ContinueOn {
+        machine: "4f1c2a9be07d4c55a1e3b6d8c9f02e17".into(),
+        name: Some("LAPTOP-7".into()),
+    };
+    assert!(l.command(other, 190_000));
     assert!(l.command(Command::End, 200_000));
     l
 }
@@ -274,6 +281,7 @@ fn type_of(e: &Event) -> &'static str {
         Event::NoteAdded { .. } => "note-added",
         Event::CommitmentAdded { .. } => "commitment-added",
         Event::CommitmentUpdated { .. } => "commitment-updated",
+        Event::ContinuedOn { .. } => "continued-on",
         Event::SessionEnded { .. } => "session-ended",
     }
 }
@@ -297,6 +305,7 @@ const ALL_TYPES: &[&str] = &[
     "note-added",
     "commitment-added",
     "commitment-updated",
+    "continued-on",
     "session-ended",
 ];
 

@@ -10,6 +10,7 @@ pub mod bring_back;
 pub mod files;
 pub mod follow;
 pub mod reader;
+pub mod standing;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::machine::Machine;
 use crate::session::{Setup, Stamped};
 
 /// The log format version this build writes.
@@ -38,6 +40,10 @@ pub struct Header {
     #[serde(with = "crate::session::event::wall_ms")]
     pub created: DateTime<FixedOffset>,
     pub setup: Setup,
+    /// The machine that created the log (absent in logs written before machine ids, which are
+    /// taken as this machine's): see [`crate::machine`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<Machine>,
 }
 
 impl Header {
@@ -49,7 +55,15 @@ impl Header {
             session,
             created,
             setup,
+            machine: None,
         }
+    }
+
+    /// The header with the machine that creates the log.
+    #[must_use]
+    pub fn on(mut self, machine: Option<Machine>) -> Self {
+        self.machine = machine;
+        self
     }
 }
 

@@ -81,7 +81,7 @@ pub fn parse_log_bytes(bytes: &[u8], name: &str) -> Result<SessionLog, ReadError
     Ok(SessionLog { header, events, last_seq, problems })
 }
 
-fn parse_header(first: &[u8], name: &str) -> Result<Header, ReadError> {
+pub(crate) fn parse_header(first: &[u8], name: &str) -> Result<Header, ReadError> {
     let unreadable =
         |why: String| ReadError(format!("{name}:1: the header is not readable: {why}"));
     let text = std::str::from_utf8(first).map_err(|_| unreadable("not valid UTF-8".into()))?;
@@ -106,4 +106,42 @@ fn parse_header(first: &[u8], name: &str) -> Result<Header, ReadError> {
         )));
     }
     serde_json::from_value(probe).map_err(|e| unreadable(e.to_string()))
+}
+
+/// Whether the log at `path` ends in a torn line: no line break after its last line, or a last
+/// line that is not a readable event (a copy still arriving, or a crash while writing). Only
+/// the end of the file is read. `false` when the file cannot be read (reading it says why).
+pub fn ends_torn(path: &Path) -> bool {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    const TAIL: u64 = 1 << 20;
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    let Ok(len) = file.metadata().map(|m| m.len()) else { return false };
+    let from = len.saturating_sub(TAIL);
+    if file.seek(SeekFrom::Start(from)).is_err() {
+        return false;
+    }
+    let mut tail = Vec::new();
+    if file.read_to_end(&mut tail).is_err() {
+        return false;
+    }
+    let trimmed = tail.trim_ascii_end();
+    if trimmed.is_empty() {
+        return false;
+    }
+    if tail.last() != Some(&b'\n') {
+        return true;
+    }
+    // The last line, if it starts within what was read (a longer one is only checked for its
+    // line break).
+    let Some(start) =
+        trimmed.iter().rposition(|&b| b == b'\n').map(|i| i + 1).or((from == 0).then_some(0))
+    else {
+        return false;
+    };
+    let last = &trimmed[start..];
+    let is_header = from == 0 && start == 0;
+    if is_header {
+        return parse_header(last, "").is_err();
+    }
+    serde_json::from_slice::<Line>(last).is_err()
 }

@@ -2,7 +2,9 @@
 //!
 //! # Status
 //!
-//! A commitment's status is its latest follow-up (by wall-clock time) recorded in any session:
+//! A commitment's status is its latest follow-up recorded in any session (latest in the order
+//! of the sessions they were recorded in, by each session's place in its group, then by
+//! wall-clock time: a laptop whose clock is hours behind cannot put a later follow-up first):
 //! in the session that made it or in a later one that named it (`commitment-updated` with
 //! `session` set). It is **open** unless that latest follow-up is `done`: carried forward, partly
 //! done, not yet, and never followed up all stay open. Nobody's absence closes anything.
@@ -47,6 +49,10 @@ pub struct UpdateRef {
     pub note: Option<String>,
     #[serde(serialize_with = "crate::session::event::wall_ms::serialize")]
     pub at: DateTime<FixedOffset>,
+    /// The recording session's place in its group, when its log says
+    /// ([`crate::session::Setup::sequence`]).
+    #[serde(skip)]
+    pub seq: Option<u32>,
 }
 
 /// Follow-ups keyed by (the session that made the commitment, its id), oldest first.
@@ -62,11 +68,12 @@ pub fn update_index<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Update
                 status: u.status,
                 note: u.note.clone(),
                 at: u.wall,
+                seq: d.sequence,
             });
         }
     }
     for v in out.values_mut() {
-        v.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.session.cmp(&b.session)));
+        v.sort_by(|a, b| (a.seq, a.at).cmp(&(b.seq, b.at)).then_with(|| a.session.cmp(&b.session)));
     }
     out
 }

@@ -218,8 +218,24 @@ pub fn load(data: &Path, id: &str) -> Result<Session, ReviewError> {
 pub fn load_from(index: &Index, id: &str) -> Result<Session, ReviewError> {
     let at = index.resolve(id)?;
     let log = read_log(&at.path).map_err(|e| ReviewError::Unreadable(e.to_string()))?;
+    // Continued in two places: both branches, merged (each copy is read).
+    let merged = index.fork_of(&at)?.and_then(|fork| {
+        let copies: Vec<(String, SessionLog)> = fork
+            .files
+            .iter()
+            .filter_map(|name| read_log(&index.log_path(name)).ok().map(|l| (name.clone(), l)))
+            .collect();
+        super::copies::merge(&copies)
+    });
     let follow_ups = index.follow_ups(&log.header.session)?;
-    Ok(Session::with_follow_ups(at.path, &log, follow_ups))
+    Ok(match merged {
+        Some((log, fork)) => {
+            let mut sess = Session::with_follow_ups(at.path, &log, follow_ups);
+            sess.digest.fork = Some(fork);
+            sess
+        }
+        None => Session::with_follow_ups(at.path, &log, follow_ups),
+    })
 }
 
 fn agreement_text(e: &Extension) -> String {
@@ -269,6 +285,9 @@ pub fn show(sess: &Session) -> String {
     };
     let started = if s.started_wall.is_some() { "Started" } else { "Set up (never started)" };
     let _ = writeln!(out, "{started} {}{end}", fmt::long_date_time(&d.start));
+    if let Some(fork) = &d.fork {
+        let _ = writeln!(out, "Forked: {}", fork.describe());
+    }
     for missing in &s.ended_without {
         let _ = writeln!(out, "Ended without: {}", sanitize(missing));
     }

@@ -226,6 +226,13 @@ pub struct Digest {
     /// How many events were read (of two copies of one log, the one with more is more complete).
     #[serde(default)]
     pub events: usize,
+    /// Its place among its group's sessions ([`crate::session::Setup::sequence`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u32>,
+    /// Copies of its log that fork (it was continued in two places): this digest is of their
+    /// merge ([`super::copies::merge`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fork: Option<super::copies::Fork>,
 }
 
 impl Digest {
@@ -298,6 +305,8 @@ impl Digest {
                 .collect(),
             problems: Vec::new(),
             events: 0,
+            sequence: setup.sequence,
+            fork: None,
         }
     }
 }

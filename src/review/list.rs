@@ -28,6 +28,9 @@ pub struct ListedSession<'a> {
     pub notes: usize,
     pub commitments: usize,
     pub problems: Vec<String>,
+    /// The session was continued in two places: when, and the files of the branches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fork: Option<&'a crate::review::copies::Fork>,
 }
 
 #[derive(Debug, Serialize)]
@@ -63,6 +66,7 @@ fn listed<'a>(row: &'a SessionRow, d: &'a Summary) -> ListedSession<'a> {
         notes: d.notes,
         commitments: d.commitments,
         problems: problem_text(d),
+        fork: d.fork.as_ref(),
     }
 }
 
@@ -148,11 +152,16 @@ pub fn table(
             .map(String::from),
     );
     let mut damaged: Vec<(String, Vec<String>)> = Vec::new();
+    let mut forked: Vec<(String, String)> = Vec::new();
     let mut shown = 0;
     index.for_each_row(&Query { readable_only: true, ..Query::new(filter) }, |row| {
         let Some(d) = row.ok() else { return true };
         shown += 1;
         let mut status = d.status.label().to_string();
+        if let Some(fork) = &d.fork {
+            status.push_str(", forked");
+            forked.push((row.id.clone(), fork.describe()));
+        }
         if !d.problems.is_empty() {
             status.push('*');
             damaged.push((row.id.clone(), problem_text(d)));
@@ -201,6 +210,12 @@ pub fn table(
         });
         drop(rows);
         let _ = writeln!(text, "{}", crate::text::plural(shown, "session", "sessions"));
+    }
+    if !forked.is_empty() {
+        text.push_str("\nForked sessions (a sync conflict: each was continued in two places):\n");
+        for (id, fork) in forked {
+            let _ = writeln!(text, "  {}: {}", sanitize(&id), sanitize(&fork));
+        }
     }
     if !damaged.is_empty() {
         text.push_str("\n* Some lines of these logs could not be read (the rest was):\n");

@@ -89,6 +89,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             let counted = s.is_running() && !s.paused;
             Ok(vec![Event::TimeGap { gap_ms, cause, counted }])
         }
+        Command::ContinueOn { machine, name } => Ok(vec![Event::ContinuedOn { machine, name }]),
         Command::AddNote { text, about, group, private, record } => {
             add_note(s, &text, about, group, private, record)
         }

@@ -203,6 +203,12 @@ pub enum Command {
         status: CommitmentStatus,
         note: Option<String>,
     },
+    /// The session is continued on another machine than the one that last ran it (`convene
+    /// resume` of another laptop's session): `machine` is this machine's id, `name` its name.
+    ContinueOn {
+        machine: String,
+        name: Option<String>,
+    },
     /// End the session; refused while a one-per-person record is missing
     /// ([`Rejection::NotRecordedAtEnd`]).
     End,
@@ -346,6 +352,13 @@ pub enum Event {
         status: CommitmentStatus,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
+    },
+    /// The session was continued on another machine than the one that last ran it (its log
+    /// arrived through a shared folder): from here on that machine runs it.
+    ContinuedOn {
+        machine: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
     SessionEnded {
         outcome: Outcome,

@@ -35,6 +35,9 @@ pub struct SetupRequest {
     /// Notes the group's previous session recorded for the records the protocol carries: read
     /// with [`SetupRequest::earlier_sessions`].
     pub carried_notes: Vec<CarriedNote>,
+    /// The session's place among its group's sessions ([`Setup::sequence`]): read from the data
+    /// folder by the caller when [`SetupRequest::follows_up`] names a group.
+    pub sequence: Option<u32>,
 }
 
 /// A setup the engine accepts, and its advice (shown on the start card).
@@ -81,6 +84,7 @@ impl SetupRequest {
             session: None,
             earlier_sessions: 0,
             carried_notes: Vec::new(),
+            sequence: None,
         }
     }
 
@@ -172,6 +176,7 @@ impl SetupRequest {
             facts: people.facts,
             session_number,
             carried_notes: self.carried_notes,
+            sequence: self.sequence,
         };
         match check_setup(&setup) {
             Ok(warnings) => {

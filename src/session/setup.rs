@@ -77,6 +77,11 @@ pub struct Setup {
     /// Notes carried from the group's previous session (records with `"carry": true`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carried_notes: Vec<CarriedNote>,
+    /// This session's place among its group's sessions (1 + the group's sessions already in the
+    /// data folder when it was set up): follow-ups are ordered by it before their time, since
+    /// laptops' clocks differ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u32>,
 }
 
 impl Setup {
@@ -98,6 +103,7 @@ impl Setup {
             facts: BTreeMap::new(),
             session_number: None,
             carried_notes: Vec::new(),
+            sequence: None,
         }
     }
 }

@@ -490,6 +490,8 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         Event::NoteAdded { .. }
         | Event::CommitmentAdded { .. }
         | Event::CommitmentUpdated { .. } => apply_record(s, e),
+        // Which machine runs it changes nothing in the room.
+        Event::ContinuedOn { .. } => {}
         Event::SessionEnded { outcome, without, .. } => {
             s.ended_without.clone_from(without);
             if let Some(c) = s.clocks.get_mut(s.pos) {

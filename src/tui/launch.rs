@@ -17,6 +17,7 @@ use crate::clock::{self, SystemClock, wall_now};
 use crate::log::reader::{ReadError, SessionLog, read_log};
 use crate::log::writer::LogWriter;
 use crate::log::{Header, LockError, SessionLock, data_dir, in_use, session_id};
+use crate::machine::Machine;
 use crate::output;
 use crate::protocol::Library;
 use crate::review::{Entry, ReviewError, Scan, SessionStatus};
@@ -50,6 +51,9 @@ pub enum OpenError {
          `convene mirror` shows them)."
     )]
     NothingToResume,
+    /// No session of this laptop can be resumed; the message says what there is instead.
+    #[error("{0}")]
+    NotOffered(String),
     #[error("no running session to mirror: start one with `convene run`.")]
     NothingToMirror,
     #[error("session {id} has ended and cannot be resumed; `convene logs show {id}` shows it.")]
@@ -97,6 +101,7 @@ pub fn carry_from_group(request: &mut SetupRequest, data: Option<&Path>) {
     ix.map_for_few();
     if let Some(group) = follows {
         request.carried = ix.open_commitments(&group).unwrap_or_default();
+        request.sequence = ix.group_sessions(&group).ok().map(|n| n.saturating_add(1));
     }
     if let Some(group) = takes {
         let from = crate::review::course::from_index(&ix, &group, &request.protocol);
@@ -138,7 +143,7 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    start_session(&data, checked, options(&args.screen, false))
+    start_session(&data, dirs, checked, options(&args.screen, false))
 }
 
 /// Reads a roster file (`--roster`): its problems name the file as given, the line and the column.
@@ -163,12 +168,14 @@ pub fn refusal(e: &SetupRequestError) -> String {
 /// Creates the log and runs the live screen for a checked setup.
 pub fn start_session(
     data: &Path,
+    dirs: &Dirs,
     checked: CheckedSetup,
     opts: Options,
 ) -> color_eyre::Result<ExitCode> {
     let CheckedSetup { setup, warnings } = checked;
     let id = session_id(clock::utc_now());
-    let header = Header::new(id.clone(), wall_now(), setup.clone());
+    let header = Header::new(id.clone(), wall_now(), setup.clone())
+        .on(crate::machine::this(dirs.config_dir.as_deref()));
     // The writer takes the session lock as it creates the file, before writing to it.
     let writer = LogWriter::create(data, &id, &header);
     let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
@@ -236,32 +243,141 @@ pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     if let Some(file) = &args.file {
-        return resume_file(&data, file, args);
+        return resume_file(&data, file, dirs, args);
     }
+    let me = crate::machine::known(dirs.config_dir.as_deref());
     let found = match &args.id {
         Some(id) => crate::review::find(&data, id).map_err(OpenError::from).and_then(|e| {
             // Refused before anything else: the digest already knows it ended.
             if is_finished(&e) {
                 Err(OpenError::Ended { id: e.id.clone() })
             } else {
-                read_chosen(&e)
+                may_continue(&e, me.as_ref(), args.take_over).and_then(|()| read_chosen(&e))
             }
         }),
-        None => scan_sessions(&data).and_then(|scan| {
-            pick_session(&scan, false, in_use)
-                .ok_or(OpenError::NothingToResume)
-                .and_then(read_chosen)
-        }),
+        None => {
+            scan_sessions(&data).and_then(|scan| pick_own(&scan, me.as_ref()).and_then(read_chosen))
+        }
     };
     match found {
-        Ok((path, _)) => continue_session(&path, args),
+        Ok((path, _)) => continue_session(&path, dirs, args),
         Err(e) => Ok(fail(&e.to_string())),
     }
 }
 
+/// The session `convene resume` takes when no id is given: the newest unfinished session of this
+/// laptop not in use and not still being written; else why there is none.
+pub fn pick_own<'a>(scan: &'a Scan, me: Option<&Machine>) -> Result<&'a Entry, OpenError> {
+    let free: Vec<&Entry> = unfinished(scan).filter(|e| !in_use(&e.path)).collect();
+    let paths: Vec<&Path> = free.iter().map(|e| e.path.as_path()).collect();
+    let standings = crate::log::standing::standings(&paths, me, crate::log::standing::SETTLE);
+    if let Some((e, _)) = free.iter().zip(&standings).find(|(_, s)| s.mine && s.blocked.is_none()) {
+        return Ok(e);
+    }
+    let mut why = Vec::new();
+    for (e, s) in free.iter().zip(&standings).filter(|(_, s)| s.mine) {
+        if let Some(b) = s.blocked {
+            why.push(format!(
+                "session {} is not offered: {}.",
+                crate::text::sanitize(&e.id),
+                b.why()
+            ));
+        }
+    }
+    let others: Vec<_> = free.iter().zip(&standings).filter(|(_, s)| !s.mine).collect();
+    if let Some((e, s)) = others.first() {
+        why.push(format!(
+            "{} unfinished session{} last run on other laptops (the latest, {}, on {}): `convene \
+             resume --list` lists them, and `convene resume ID` continues one here after asking.",
+            others.len(),
+            if others.len() == 1 { " was" } else { "s were" },
+            crate::text::sanitize(&e.id),
+            s.whence()
+        ));
+    }
+    if why.is_empty() {
+        return Err(OpenError::NothingToResume);
+    }
+    Err(OpenError::NotOffered(format!(
+        "no unfinished session of this laptop to resume. {}",
+        why.join(" ")
+    )))
+}
+
+/// Whether the session of `entry`, named by id, may be continued here: refused while its log
+/// is still being written; another laptop's only after asking (or with `--take-over`), and not
+/// at all while its last line is torn unless `--take-over` is given.
+fn may_continue(entry: &Entry, me: Option<&Machine>, take_over: bool) -> Result<(), OpenError> {
+    use crate::log::standing::{Blocked, SETTLE, standings};
+    // Running in another terminal here: taking its lock says so.
+    if in_use(&entry.path) {
+        return Ok(());
+    }
+    let Some(s) = standings(&[entry.path.as_path()], me, SETTLE).pop() else { return Ok(()) };
+    let id = crate::text::sanitize(&entry.id);
+    match s.blocked {
+        Some(Blocked::Growing) => {
+            return Err(OpenError::NotOffered(format!(
+                "session {id} cannot be resumed now: {}. Wait until it stops changing (if it is \
+                 running on another laptop, stop it there first).",
+                Blocked::Growing.why()
+            )));
+        }
+        Some(Blocked::Torn) if !take_over => {
+            return Err(OpenError::NotOffered(format!(
+                "session {id} (last run on {}) cannot be resumed now: {}. Wait for the sync to \
+                 finish; if that laptop stopped while writing it, `convene resume {id} \
+                 --take-over` continues it anyway.",
+                s.whence(),
+                Blocked::Torn.why()
+            )));
+        }
+        _ => {}
+    }
+    if s.mine || take_over {
+        return Ok(());
+    }
+    match ask_take_over(&entry.id, &s) {
+        Some(true) => Ok(()),
+        Some(false) => Err(OpenError::NotOffered(format!("session {id} was left as it is."))),
+        None => Err(OpenError::NotOffered(format!(
+            "session {id} was last run on {}: if it is still running there, continuing it here \
+             makes two versions of it. Stop it there, then continue it here with `convene resume \
+             {id} --take-over`.",
+            s.whence()
+        ))),
+    }
+}
+
+/// Asks on the terminal whether to continue another laptop's session here; `None` when there
+/// is no terminal to ask on.
+fn ask_take_over(id: &str, s: &crate::log::standing::Standing) -> Option<bool> {
+    use std::io::{BufRead as _, IsTerminal as _, Read as _, Write as _};
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return None;
+    }
+    let mut err = std::io::stderr();
+    let _ = write!(
+        err,
+        "Session {} was last run on {}.\nIs it still running there? Continuing it here too makes \
+         two versions of it.\nContinue it on this laptop? [y/N] ",
+        crate::text::sanitize(id),
+        s.whence()
+    );
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().take(1024).read_line(&mut answer).ok()?;
+    Some(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
 /// `convene resume --file PATH`: puts a log saved elsewhere back into the sessions folder, then
 /// resumes it (a session that has ended is only put back).
-fn resume_file(data: &Path, file: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
+fn resume_file(
+    data: &Path,
+    file: &Path,
+    dirs: &Dirs,
+    args: &ResumeArgs,
+) -> color_eyre::Result<ExitCode> {
     let path = match crate::log::bring_back::bring_back(data, file) {
         Ok(p) => p,
         Err(e) => return Ok(fail(&e)),
@@ -279,7 +395,7 @@ fn resume_file(data: &Path, file: &Path, args: &ResumeArgs) -> color_eyre::Resul
         ));
         return Ok(ExitCode::SUCCESS);
     }
-    continue_session(&path, args)
+    continue_session(&path, dirs, args)
 }
 
 /// Takes the session's lock and reads its log again under it: it may have ended, or grown,
@@ -294,7 +410,7 @@ fn lock_and_read(path: &Path) -> Result<(Option<SessionLock>, SessionLog), OpenE
 }
 
 /// Resumes the unfinished session whose log is at `path`.
-fn continue_session(path: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
+fn continue_session(path: &Path, dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
@@ -323,6 +439,13 @@ fn continue_session(path: &Path, args: &ResumeArgs) -> color_eyre::Result<ExitCo
     app.warnings = warnings;
     let clock = SystemClock::new(app.state.last_at);
     let now = clock.now();
+    // Run from now on by this machine: the log says so when another ran it last.
+    let before = crate::log::standing::runs_on(&log);
+    if let (Some(before), Some(me)) = (before, crate::machine::this(dirs.config_dir.as_deref()))
+        && before.id != me.id
+    {
+        let _ = app.exec(Command::ContinueOn { machine: me.id, name: me.name }, now);
+    }
     // The room's clock kept running while convene was down.
     if let Some(last) = app.state.last_wall {
         let gap = (now.wall - last).num_milliseconds();
@@ -382,5 +505,5 @@ pub fn home(dirs: &Dirs, args: &crate::cli::HomeArgs) -> color_eyre::Result<Exit
     let Some(data) = data else {
         return Ok(fail(&ReviewError::NoDataDir.to_string()));
     };
-    start_session(&data, checked, opts)
+    start_session(&data, dirs, checked, opts)
 }

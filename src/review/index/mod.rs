@@ -93,6 +93,12 @@
 //! count in any query, so a session is listed once and its commitments and follow-ups once. A
 //! torn copy has fewer events or more problems than the complete one and never hides it. An
 //! unreadable file is listed only if no readable copy stands for the session its name names.
+//!
+//! Copies that **fork** (a session continued on two laptops: common events, then each its own)
+//! are merged ([`super::copies::merge`]): when a session with two or more readable copies is
+//! touched by an update, its copies are read again and, if they fork, every copy's rows hold the
+//! merged digest, with the fork (`details.fork`), so whichever is shown stands for both
+//! branches ([`store::merge_forks`]). Removing a copy reads the rest again.
 
 pub mod query;
 pub mod schema;

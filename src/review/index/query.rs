@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::types::Value;
-use rusqlite::{Row, params, params_from_iter};
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::Index;
 use super::store::{fold, status_from_key};
@@ -111,6 +111,8 @@ pub struct Summary {
     pub notes: usize,
     pub commitments: usize,
     pub problems: Vec<(usize, String)>,
+    /// Its copies fork: it was continued in two places ([`crate::review::copies::Fork`]).
+    pub fork: Option<crate::review::copies::Fork>,
 }
 
 /// One session in the list: its summary, or why its log cannot be read.
@@ -165,7 +167,7 @@ pub struct RunRow {
 /// (Over `files f JOIN details d ON d.fid = f.fid`.)
 const ROW: &str = "f.key, f.name, d.error, d.start, f.protocol_id, d.protocol_name, d.group_name,
     d.participants, d.facilitator, d.planned_ms, d.actual_ms, d.overrun_ms, f.status, d.notes,
-    d.commitment_count, d.problems, f.readable";
+    d.commitment_count, d.problems, f.readable, d.fork";
 
 fn bad<E: std::error::Error + Send + Sync + 'static>(i: usize, e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -184,6 +186,11 @@ fn opt_time(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<FixedOffs
 fn json<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     let text: String = r.get(i)?;
     serde_json::from_str(&text).map_err(|e| bad(i, e))
+}
+
+fn opt_json<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
+    let text: Option<String> = r.get(i)?;
+    text.map(|t| serde_json::from_str(&t).map_err(|e| bad(i, e))).transpose()
 }
 
 fn unsigned(r: &Row<'_>, i: usize) -> rusqlite::Result<u64> {
@@ -223,6 +230,7 @@ impl Index {
                 notes: size(r, 13)?,
                 commitments: size(r, 14)?,
                 problems: json(r, 15)?,
+                fork: opt_json(r, 17)?,
             })
         } else {
             Err(r.get::<_, Option<String>>(2)?.unwrap_or_else(|| "unreadable".into()))
@@ -387,7 +395,7 @@ impl Index {
             "SELECT f.readable, d.error, d.created, d.start, d.end_at, f.protocol_id,
                 d.protocol_name, d.group_name, d.participants, d.facilitator, f.status,
                 d.planned_ms, d.actual_ms, d.overrun_ms, d.notes, d.private_notes, d.problems,
-                f.events
+                f.events, d.fork
              FROM files f JOIN details d ON d.fid = f.fid WHERE f.fid = ?1",
         )?;
         let mut d = st.query_row([fid], |r| {
@@ -415,6 +423,9 @@ impl Index {
                 updates: Vec::new(),
                 problems: json(r, 16)?,
                 events: size(r, 17)?,
+                // Known from its follow-ups' rows, the only place it is needed.
+                sequence: None,
+                fork: opt_json(r, 18)?,
             }))
         })?;
         if let Ok(d) = &mut d {
@@ -434,10 +445,13 @@ impl Index {
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let mut st = self.conn.prepare_cached(
-                "SELECT about, cid, status, note, wall FROM updates WHERE fid = ?1 ORDER BY seq",
+                "SELECT about, cid, status, note, wall, recorded_seq FROM updates WHERE fid = ?1
+                 ORDER BY seq",
             )?;
+            let mut sequence = None;
             d.updates = st
                 .query_map([fid], |r| {
+                    sequence = sequence.or(r.get(5)?);
                     Ok(UpdateDigest {
                         session: r.get(0)?,
                         id: r.get(1)?,
@@ -447,6 +461,7 @@ impl Index {
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
+            d.sequence = sequence;
         }
         Ok(Entry { id, path, digest: d })
     }
@@ -487,8 +502,9 @@ impl Index {
     ) -> Result<HashMap<String, Vec<UpdateRef>>, ReviewError> {
         let run = || -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
             let mut st = self.conn.prepare_cached(
-                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall FROM updates u
-                 WHERE u.made_in = ?1 AND u.shown = 1 ORDER BY u.cid, u.wall_ms, u.recorded_in",
+                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
+                 FROM updates u WHERE u.made_in = ?1 AND u.shown = 1
+                 ORDER BY u.cid, u.recorded_seq, u.wall_ms, u.recorded_in",
             )?;
             let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
             let mut rows = st.query([session])?;
@@ -498,6 +514,7 @@ impl Index {
                     status: commitment_status(r, 2)?,
                     note: r.get(3)?,
                     at: time(r, 4)?,
+                    seq: r.get(5)?,
                 });
             }
             Ok(out)
@@ -524,12 +541,13 @@ impl Index {
         };
         let sql = format!(
             "SELECT c.session, c.cid, d.protocol_name, d.group_name, c.owner, c.text, c.due,
-                c.made, u.recorded_in, u.status, u.note, u.wall
+                c.made, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
              FROM {from} JOIN details d ON d.fid = c.fid
              LEFT JOIN updates u INDEXED BY updates_target ON u.made_in = c.session
                 AND u.cid = c.cid AND u.shown = 1
              WHERE f.shown = 1 {}
-             ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid, u.wall_ms, u.recorded_in",
+             ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid, u.recorded_seq, u.wall_ms,
+                u.recorded_in",
             if group.is_some() { "AND f.group_key = ?1" } else { "" }
         );
         let finish = |a: Option<Action>, f: &mut dyn FnMut(Action) -> bool| -> bool {
@@ -587,6 +605,7 @@ impl Index {
                         status: commitment_status(r, 9)?,
                         note: r.get(10)?,
                         at: time(r, 11)?,
+                        seq: r.get(12)?,
                     });
                 }
             }
@@ -608,6 +627,33 @@ impl Index {
             true
         })?;
         Ok(out)
+    }
+
+    /// The fork of a session's copies, if they fork ([`crate::review::copies::Fork`]).
+    pub fn fork_of(
+        &self,
+        at: &Located,
+    ) -> Result<Option<crate::review::copies::Fork>, ReviewError> {
+        let run = || -> rusqlite::Result<Option<crate::review::copies::Fork>> {
+            let text: Option<Option<String>> = self
+                .conn
+                .prepare_cached("SELECT fork FROM details WHERE fid = ?1")?
+                .query_row([at.fid], |r| r.get(0))
+                .optional()?;
+            Ok(text.flatten().and_then(|t: String| serde_json::from_str(&t).ok()))
+        };
+        run().map_err(|e| self.failed(&e))
+    }
+
+    /// How many sessions of a group (any case, any protocol) the data folder holds: a new
+    /// session of the group is its `sequence` + 1 ([`crate::session::Setup::sequence`]).
+    pub fn group_sessions(&self, group: &str) -> Result<u32, ReviewError> {
+        let run = || -> rusqlite::Result<u32> {
+            self.conn
+                .prepare_cached("SELECT count(*) FROM files WHERE group_key = ?1 AND shown = 1")?
+                .query_row([fold(group)], |r| r.get(0))
+        };
+        run().map_err(|e| self.failed(&e))
     }
 
     /// A group's earlier sessions of one protocol (the group in any case): how many started

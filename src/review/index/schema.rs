@@ -85,7 +85,9 @@ CREATE TABLE details(
     notes INTEGER,
     private_notes INTEGER,
     commitment_count INTEGER,
-    problems TEXT
+    problems TEXT,
+    -- Copies of the log that fork (JSON: `at`, `files`); NULL when they don't.
+    fork TEXT
 );
 
 -- Whole names and single words of the participants and the facilitator, lowercased, each
@@ -156,6 +158,9 @@ CREATE TABLE updates(
     cid TEXT NOT NULL,
     about TEXT,
     recorded_in TEXT NOT NULL,
+    -- The recording session's place in its group (its setup's `sequence`; NULL in logs from
+    -- before it): follow-ups are ordered by it, then by time, since laptops' clocks differ.
+    recorded_seq INTEGER,
     status TEXT NOT NULL,
     note TEXT,
     wall TEXT NOT NULL,
@@ -163,5 +168,5 @@ CREATE TABLE updates(
     PRIMARY KEY(fid, seq)
 ) WITHOUT ROWID;
 CREATE INDEX updates_target
-    ON updates(made_in, cid, shown, wall_ms, recorded_in, status, note, wall);
+    ON updates(made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note, wall);
 ";

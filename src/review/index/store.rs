@@ -188,8 +188,8 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
     tx.prepare_cached(
         "INSERT INTO details(fid, error, created, start, end_at, protocol_name, group_name,
             facilitator, participants, planned_ms, actual_ms, overrun_ms, notes, private_notes,
-            commitment_count, problems)
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            commitment_count, problems, fork)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         fid,
@@ -208,6 +208,7 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
         d.map(|d| count(d.private_notes)),
         d.map(|d| count(d.commitments.len())),
         problems,
+        d.and_then(|d| d.fork.as_ref()).and_then(|f| serde_json::to_string(f).ok()),
     ])?;
     tx.prepare_cached("INSERT INTO words(fid, text) VALUES(?1, ?2)")?
         .execute(params![fid, haystack(&key, d)])?;
@@ -269,8 +270,8 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO updates(fid, seq, shown, made_in, cid, about, recorded_in, status, note,
-                wall, wall_ms)
-             VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                wall, wall_ms, recorded_seq)
+             VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         for (seq, u) in d.updates.iter().enumerate() {
             st.execute(params![
@@ -284,6 +285,7 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
                 u.note,
                 wall_text(&u.wall),
                 u.wall.timestamp_millis(),
+                d.sequence,
             ])?;
         }
     }
@@ -311,6 +313,89 @@ pub fn status_from_key(key: &str) -> Option<crate::session::CommitmentStatus> {
         "carried-forward" => C::CarriedForward,
         _ => return None,
     })
+}
+
+/// For each session in the temporary table `touched(key)` with two or more readable copies:
+/// reads them all again from the sessions folder `top` and, if they fork, stores the digest of
+/// their merge ([`crate::review::copies::merge`]) for every copy (each keeps its own name, size
+/// and time, so none is read again until it changes), so whichever is shown stands for both
+/// branches. With `singles` (files were removed) a session left with one copy is read again
+/// too, so that it no longer holds a merge. Sessions with one copy, nearly all, cost one query.
+pub fn merge_forks(
+    tx: &Transaction<'_>,
+    stages: &mut StageIds,
+    top: &std::path::Path,
+    singles: bool,
+) -> rusqlite::Result<()> {
+    use crate::log::reader::read_log;
+    let copies: Vec<(String, Vec<Seen>)> = {
+        let mut st = tx.prepare_cached(
+            "SELECT t.key, f.name, f.size, f.mtime_ns, f.ino FROM touched t
+             JOIN files f ON f.key = t.key AND f.readable = 1
+             WHERE (SELECT count(*) FROM files g WHERE g.key = t.key AND g.readable = 1) >= ?1
+             ORDER BY t.key, f.name",
+        )?;
+        let mut rows = st.query([if singles { 1 } else { 2 }])?;
+        let mut out: Vec<(String, Vec<Seen>)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let seen =
+                Seen { name: r.get(1)?, size: r.get(2)?, mtime_ns: r.get(3)?, ino: r.get(4)? };
+            match out.last_mut() {
+                Some((k, v)) if *k == key => v.push(seen),
+                _ => out.push((key, vec![seen])),
+            }
+        }
+        out
+    };
+    for (_, files) in copies {
+        if files.len() == 1 && !has_fork(tx, &files[0].name)? {
+            continue;
+        }
+        let logs: Vec<(String, crate::log::reader::SessionLog)> = files
+            .iter()
+            .filter_map(|s| {
+                read_log(&super::file_path(top, &s.name)).ok().map(|l| (s.name.clone(), l))
+            })
+            .collect();
+        let merged = crate::review::copies::merge(&logs);
+        // Copies that do not fork keep the digests they were stored with, unless one of them
+        // held a merge.
+        if merged.is_none() && files.len() > 1 {
+            let mut held = false;
+            for s in &files {
+                held |= has_fork(tx, &s.name)?;
+            }
+            if !held {
+                continue;
+            }
+        }
+        for s in &files {
+            let digest = match (&merged, logs.iter().find(|(n, _)| *n == s.name)) {
+                (Some((log, fork)), _) => {
+                    let mut d = Digest::of_log(log);
+                    d.fork = Some(fork.clone());
+                    d
+                }
+                (None, Some((_, log))) => Digest::of_log(log),
+                // Gone or unreadable since it was read: the next update sees it.
+                (None, None) => continue,
+            };
+            delete_name(tx, &s.name)?;
+            insert(tx, stages, &Parsed { seen: s.clone(), digest: Ok(digest) })?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the file's rows hold the digest of a merge.
+fn has_fork(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<bool> {
+    tx.prepare_cached(
+        "SELECT d.fork IS NOT NULL FROM files f JOIN details d ON d.fid = f.fid WHERE f.name = ?1",
+    )?
+    .query_row([name], |r| r.get(0))
+    .optional()
+    .map(|v| v.unwrap_or(false))
 }
 
 /// Chooses the shown copy of each session in the temporary table `touched(key)` (and marks its

@@ -437,6 +437,7 @@ impl Index {
                     touch(&tx, &key)?;
                 }
             }
+            store::merge_forks(&tx, &mut self.stages, dir, true)?;
             store::choose_shown(&tx)?;
             tx.commit()?;
         }
@@ -525,6 +526,7 @@ impl Index {
             let key = store::insert(&tx, &mut stages, p)?;
             touch(&tx, &key)?;
         }
+        store::merge_forks(&tx, &mut stages, &self.sessions_dir, false)?;
         store::choose_shown(&tx)?;
         tx.commit()?;
         self.stages = stages;

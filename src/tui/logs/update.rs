@@ -7,7 +7,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::{Action, App, DetailView, GroupSession, GroupView, ReportView, Screen};
-use crate::log::reader::read_log;
 use crate::review::actions::ActionFilter;
 use crate::review::detail::{self, Session};
 use crate::review::{Filter, Query, ReviewError, export};
@@ -59,14 +58,12 @@ pub fn perform(app: &mut App, intent: Intent) -> bool {
     true
 }
 
-/// Reads the selected session's log, with its commitments' follow-ups from the index.
+/// Reads the selected session's log (all its copies, if it was continued in two places), with
+/// its commitments' follow-ups from the index.
 fn load_selected(app: &App) -> Option<Result<Session, String>> {
     let entry = app.selected_entry()?;
     let index = app.index.as_ref()?;
-    let loaded = read_log(&entry.path).map_err(|e| e.to_string()).and_then(|log| {
-        let follow = index.follow_ups(&log.header.session).map_err(|e| e.to_string())?;
-        Ok(Session::with_follow_ups(entry.path.clone(), &log, follow))
-    });
+    let loaded = detail::load_from(index, &entry.id).map_err(|e| e.to_string());
     Some(loaded.map_err(|e| sanitize(&e)))
 }
 
