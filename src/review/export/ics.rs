@@ -224,6 +224,7 @@ mod tests {
             status: CommitmentStatus::Done,
             note: Some("in two lessons".into()),
             at,
+            seq: Some(2),
         });
         a.status = "done";
         let ev = unfold(&ics_event(&a));
