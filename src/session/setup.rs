@@ -197,6 +197,19 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     Ok(warnings)
 }
 
+/// The refusals a log's header must not have, by the header field they are about: its
+/// participants (names, and a number the protocol takes), its changed durations and its facts.
+/// The team check is left to the start, as on the start card.
+pub fn header_errors(s: &Setup) -> Vec<(&'static str, String)> {
+    let n = s.participants.len();
+    let people = name_errors(s).into_iter().chain(size_errors(&s.protocol, n));
+    people
+        .map(|e| ("participants", e))
+        .chain(override_errors(s).into_iter().map(|e| ("overrides", e)))
+        .chain(fact_errors(s).into_iter().map(|e| ("facts", e)))
+        .collect()
+}
+
 /// A person's value of a fact, trimmed; `None` when not given.
 pub fn fact<'a>(facts: &'a Facts, name: &str, key: &str) -> Option<&'a str> {
     facts.get(name).and_then(|f| f.get(key)).map(|v| v.trim()).filter(|v| !v.is_empty())
@@ -509,6 +522,8 @@ fn override_errors(s: &Setup) -> Vec<String> {
             ));
         } else if *secs == 0 {
             errors.push(format!("--stage {id}: the duration must be more than zero"));
+        } else if *secs > crate::protocol::duration::MAX_DURATION_SECS {
+            errors.push(format!("--stage {id}: {secs} seconds is longer than a day"));
         }
     }
     errors

@@ -119,7 +119,7 @@ pub fn anchored_clock(state: &SessionState) -> SystemClock {
     let base = match state.last_wall {
         Some(w) => {
             let since = (wall_now() - w).num_milliseconds().max(0);
-            state.last_at + u64::try_from(since).unwrap_or(0)
+            state.last_at.saturating_add(u64::try_from(since).unwrap_or(0))
         }
         None => 0,
     };
