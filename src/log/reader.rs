@@ -15,6 +15,9 @@ pub struct SessionLog {
     pub last_seq: u64,
     /// Lines that were skipped: (line number from 1, what was wrong).
     pub problems: Vec<(usize, String)>,
+    /// Bytes up to the end of the last complete line: where a follower of the log (the mirror)
+    /// takes over from this read.
+    pub complete_len: u64,
 }
 
 /// Why a log could not be read at all.
@@ -79,7 +82,9 @@ pub fn parse_log_bytes(bytes: &[u8], name: &str) -> Result<SessionLog, ReadError
             Err(e) => problems.push((number, format!("unreadable line ignored: {e}"))),
         }
     }
-    Ok(SessionLog { header, events, last_seq, problems })
+    let complete_len =
+        bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| u64::try_from(i + 1).unwrap_or(0));
+    Ok(SessionLog { header, events, last_seq, problems, complete_len })
 }
 
 fn parse_header(first: &[u8], name: &str) -> Result<Header, ReadError> {

@@ -87,6 +87,10 @@ impl Quit {
     }
 }
 
+/// The terminal hung up (its window closed, the connection lost): convene ends as on SIGHUP,
+/// whose number is 1 on every Unix. Only Unix sees it (see [`super::input`]).
+pub const HANG_UP: Quit = Quit(1);
+
 /// What the screen's loop must do about the signals received since it last asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pending {
