@@ -131,7 +131,7 @@ pub fn run<S: Screen>(
         match input::wait(wait.map(Duration::from_millis))? {
             Wait::Input => {}
             Wait::Timeout => continue,
-            Wait::Closed => screen.quit_by_signal(terminal, signals::HANG_UP),
+            Wait::Closed => screen.quit_by_signal(terminal, signals::hung_up()),
         }
         redraw = true; // a key or a resize
         if let TermEvent::Key(k) = event::read()? {

@@ -91,6 +91,14 @@ impl Quit {
 /// whose number is 1 on every Unix. Only Unix sees it (see [`super::input`]).
 pub const HANG_UP: Quit = Quit(1);
 
+/// The loop saw the terminal hang up: the quit it ends with (a quit signal already received, or
+/// [`HANG_UP`]), taken so that the signal thread leaves the ending to the loop.
+pub fn hung_up() -> Quit {
+    #[cfg(unix)]
+    imp::note_quit(HANG_UP.0);
+    imp::take_quit().unwrap_or(HANG_UP)
+}
+
 /// What the screen's loop must do about the signals received since it last asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pending {
@@ -325,6 +333,11 @@ mod imp {
             ));
             std::process::exit(128 + sig);
         }
+    }
+
+    /// Notes a quit as a quit signal would, unless one was received already.
+    pub fn note_quit(sig: i32) {
+        let _ = QUIT.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst);
     }
 
     pub fn take_quit() -> Option<Quit> {
