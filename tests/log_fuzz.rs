@@ -204,8 +204,9 @@ fn mutate(header: &mut Value, m: &Mutation) {
             let id = ids[i.index(ids.len())].clone();
             let setup = header.pointer_mut("/setup").and_then(Value::as_object_mut);
             if let Some(setup) = setup {
-                let o =
-                    setup.entry("overrides").or_insert_with(|| Value::Object(Default::default()));
+                let o = setup
+                    .entry("overrides")
+                    .or_insert_with(|| Value::Object(serde_json::Map::default()));
                 if let Value::Object(o) = o {
                     o.insert(id, Value::from(*secs));
                 }

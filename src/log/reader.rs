@@ -1,6 +1,7 @@
 //! The tolerant reader: a torn last line (a crash mid-write), a corrupt line or a line repeating
 //! an earlier `seq` is reported with its line number, and everything else is kept.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Header, LOG_FORMAT, Line};
@@ -156,7 +157,7 @@ fn check_header(h: &Header, name: &str) -> Result<(), ReadError> {
         problems.join("; ")
     );
     if more > 0 {
-        message.push_str(&format!(" (and {more} more)"));
+        let _ = write!(message, " (and {more} more)");
     }
     Err(ReadError(message))
 }
