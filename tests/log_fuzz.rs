@@ -270,6 +270,24 @@ fn a_header_with_a_protocol_that_fails_validation_lists_the_first_problems() {
 }
 
 #[test]
+fn a_header_field_of_the_wrong_type_is_named_by_its_path() {
+    let text = doctored(|h| {
+        h["setup"]["protocol"]["round"][1]["duration"] = Value::from(u64::MAX);
+    });
+    let e = refused(&text);
+    assert_eq!(
+        e,
+        "2026-11/x.jsonl:1: the header is not readable: setup.protocol.round[1].duration: \
+         invalid type: integer `18446744073709551615`, expected a string"
+    );
+    let text = doctored(|h| {
+        h["setup"]["protocol"]["roles"][0].as_object_mut().expect("role").remove("name");
+    });
+    let e = refused(&text);
+    assert!(e.contains("setup.protocol.roles[0]: missing field `name`"), "{e}");
+}
+
+#[test]
 fn every_real_log_is_still_read_and_replayed() {
     // One fixture is written by a newer convene (format 2), and is refused as such.
     let read = real_logs().iter().filter(|log| check(log)).count();

@@ -113,7 +113,12 @@ fn parse_header(first: &[u8], name: &str) -> Result<Header, ReadError> {
             "{name}:1: log format {format}, but this convene reads format {LOG_FORMAT}: {hint}"
         )));
     }
-    let header: Header = serde_json::from_value(probe).map_err(|e| unreadable(e.to_string()))?;
+    // The field a wrong value is in is named by its path (`setup.protocol.round[2].duration`).
+    let header: Header = serde_path_to_error::deserialize(probe).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        unreadable(if path == "." { inner.to_string() } else { format!("{path}: {inner}") })
+    })?;
     check_header(&header, name)?;
     Ok(header)
 }
