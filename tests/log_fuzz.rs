@@ -345,3 +345,42 @@ proptest! {
         prop_assert!(!check(&text));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The commands
+
+/// `convene resume --file` and `convene mirror ID` on a log whose protocol has no stages: a
+/// message naming the log and the field, and an ordinary failure (not a panic's 101).
+#[test]
+fn resume_and_mirror_refuse_a_doctored_log_by_name() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let text = doctored(|h| {
+        for part in ["opening", "round", "closing"] {
+            h["setup"]["protocol"][part] = Value::Array(Vec::new());
+        }
+    });
+    // Unfinished, so that resume would continue it.
+    let text: String = text
+        .lines()
+        .filter(|l| !l.contains("\"session-ended\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = root.path().join("elsewhere.jsonl");
+    std::fs::write(&file, &text).expect("write");
+    let o = support::cli::run(root.path(), &["resume", "--file", &file.display().to_string()]);
+    let err = support::cli::stderr(&o);
+    assert!(!o.status.success() && o.status.code() != Some(101), "{o:?}");
+    assert!(err.contains(".jsonl:1: the header is not valid"), "{err}");
+    assert!(err.contains("setup.protocol: stages: the protocol has no stages"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    let id = header_of(&text)["session"].as_str().expect("id").to_string();
+    let path = convene::log::log_path(root.path(), &id);
+    std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+    std::fs::write(&path, &text).expect("write");
+    let o = support::cli::run(root.path(), &["mirror", &id]);
+    let err = support::cli::stderr(&o);
+    assert!(!o.status.success() && o.status.code() != Some(101), "{o:?}");
+    assert!(err.contains("the header is not valid"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
