@@ -115,7 +115,7 @@ pub fn run<S: Screen>(
         if redraw {
             terminal.draw(|f| screen.draw(f, now))?;
             redraw = false;
-            draw_at = screen.wake_in(now.mono).map(|w| now.mono + w);
+            draw_at = screen.wake_in(now.mono).map(|w| now.mono.saturating_add(w));
         }
         if screen.done() {
             return Ok(());

@@ -22,8 +22,9 @@
 //!   (after a disk error), saves a whole copy elsewhere if the disk still refuses it, restores the
 //!   terminal, says how to resume and exits with 128 + the signal's number. Every event shown is
 //!   already on disk (write, flush, then show), so nothing else can be pending. A loop that does
-//!   not take the request within two seconds is stuck (after SIGHUP the terminal is gone and
-//!   crossterm may never return): the signal thread then restores what it can and exits itself.
+//!   not take the request within two seconds is stuck: the signal thread then restores what it
+//!   can and exits itself. (After SIGHUP the terminal is gone, and crossterm would never return
+//!   from reading it; the loop sees the hang-up itself and ends at once: see [`super::input`].)
 //! - **Stop** (TSTP, Ctrl-Z): the loop shows the cursor, leaves raw mode and the alternate screen,
 //!   then stops the process as the default action would (signal-hook's
 //!   `emulate_default_handler`: SIGSTOP). When continued, it re-enters raw mode and the alternate
