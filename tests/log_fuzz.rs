@@ -363,7 +363,7 @@ fn resume_and_mirror_refuse_a_doctored_log_by_name() {
     let text: String = text
         .lines()
         .filter(|l| !l.contains("\"session-ended\""))
-        .map(|l| format!("{l}\n"))
+        .flat_map(|l| [l, "\n"])
         .collect();
     let file = root.path().join("elsewhere.jsonl");
     std::fs::write(&file, &text).expect("write");
