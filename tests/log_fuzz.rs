@@ -262,11 +262,14 @@ fn a_header_changing_a_duration_to_centuries_is_refused_naming_the_stage() {
 fn a_header_with_a_protocol_that_fails_validation_lists_the_first_problems() {
     let text = doctored(|h| {
         h["setup"]["protocol"]["id"] = Value::from("Not Kebab");
-        h["setup"]["participants"] = serde_json::json!(["Ann", "ann"]);
+        h["setup"]["participants"] = serde_json::json!(["Ann"]);
     });
     let e = refused(&text);
     assert!(e.contains("setup.protocol: id: \"Not Kebab\" is not kebab-case"), "{e}");
-    assert!(e.contains("setup.participants: \"ann\" appears twice"), "{e}");
+    assert!(
+        e.contains("setup.participants: Project tuning needs at least 2 people; 1 given"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -360,11 +363,8 @@ fn resume_and_mirror_refuse_a_doctored_log_by_name() {
         }
     });
     // Unfinished, so that resume would continue it.
-    let text: String = text
-        .lines()
-        .filter(|l| !l.contains("\"session-ended\""))
-        .flat_map(|l| [l, "\n"])
-        .collect();
+    let text: String =
+        text.lines().filter(|l| !l.contains("\"session-ended\"")).flat_map(|l| [l, "\n"]).collect();
     let file = root.path().join("elsewhere.jsonl");
     std::fs::write(&file, &text).expect("write");
     let o = support::cli::run(root.path(), &["resume", "--file", &file.display().to_string()]);

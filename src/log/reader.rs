@@ -129,9 +129,10 @@ const SHOWN_PROBLEMS: usize = 3;
 const SHOWN_CHARS: usize = 300;
 
 /// A header is input like any file: its protocol must pass the checks a protocol file passes,
-/// and its setup the checks a new session's setup passes (participants, changed durations of at
-/// most a day, facts), so that nothing downstream meets a protocol with no stages or a duration
-/// of centuries. See `docs/log-format.md`.
+/// and its setup the checks of a new session's setup that keep replay sound (a number of people
+/// the protocol takes, changed durations of its stages of at most a day, a course's session
+/// number), so that nothing downstream meets a protocol with no stages or a duration of
+/// centuries. See `docs/log-format.md`.
 fn check_header(h: &Header, name: &str) -> Result<(), ReadError> {
     let setup = &h.setup;
     let mut problems: Vec<String> = crate::protocol::validate::validate(&setup.protocol, None)

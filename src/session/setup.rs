@@ -197,16 +197,17 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     Ok(warnings)
 }
 
-/// The refusals a log's header must not have, by the header field they are about: its
-/// participants (names, and a number the protocol takes), its changed durations and its facts.
-/// The team check is left to the start, as on the start card.
+/// The refusals a log's header must not have, by the header field they are about: a number of
+/// participants the protocol's groups and roles take, and changed durations of stages it has,
+/// of at most a day. What people typed (names, facts) is not refused here: a log keeps it as
+/// written, and every screen and report shows it sanitised; the team check is left to the start,
+/// as on the start card.
 pub fn header_errors(s: &Setup) -> Vec<(&'static str, String)> {
     let n = s.participants.len();
-    let people = name_errors(s).into_iter().chain(size_errors(&s.protocol, n));
-    people
+    size_errors(&s.protocol, n)
+        .into_iter()
         .map(|e| ("participants", e))
         .chain(override_errors(s).into_iter().map(|e| ("overrides", e)))
-        .chain(fact_errors(s).into_iter().map(|e| ("facts", e)))
         .collect()
 }
 

@@ -41,6 +41,14 @@ pub fn wait(timeout: Option<Duration>) -> io::Result<Wait> {
     imp::wait(timeout)
 }
 
+/// Wakes the loop waiting for the terminal from another thread (the signal thread, the mirror's
+/// file watcher) through its own pipe, not through crossterm: a SIGWINCH that crossterm reads in
+/// the same look as a key returns the resize and leaves the key unread until the next one (its
+/// terminal is watched edge-triggered). `false` when the loop does not wait here yet.
+pub fn wake() -> bool {
+    imp::wake()
+}
+
 /// What crossterm's own wait says, for where poll(2) is not used.
 fn crossterm_wait(timeout: Option<Duration>) -> io::Result<Wait> {
     let ready = match timeout {
@@ -73,8 +81,10 @@ mod imp {
     struct Waiter {
         /// `/dev/tty`, when stdin is not the terminal.
         tty: Option<File>,
-        /// Readable after a SIGWINCH.
+        /// Readable after a SIGWINCH or a [`wake`].
         woken: UnixStream,
+        /// The other end of `woken`, for [`wake`].
+        waker: UnixStream,
     }
 
     static WAITER: OnceLock<Option<Waiter>> = OnceLock::new();
@@ -92,10 +102,24 @@ mod imp {
                 let (rx, tx) = UnixStream::pair().ok()?;
                 rx.set_nonblocking(true).ok()?;
                 tx.set_nonblocking(true).ok()?;
+                let waker = tx.try_clone().ok()?;
                 signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, tx).ok()?;
-                Some(Waiter { tty, woken: rx })
+                Some(Waiter { tty, woken: rx, waker })
             })
             .as_ref()
+    }
+
+    /// Wakes a loop waiting in [`wait`] from another thread; `false` before the first wait.
+    pub(super) fn wake() -> bool {
+        use std::io::Write as _;
+        match WAITER.get() {
+            Some(Some(w)) => {
+                // A full pipe has a wake-up pending already.
+                let _ = (&w.waker).write(&[1]);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Whether poll(2) says the terminal is gone.
@@ -171,6 +195,10 @@ mod imp {
     use std::time::Duration;
 
     use super::Wait;
+
+    pub(super) fn wake() -> bool {
+        false
+    }
 
     pub(super) fn wait(timeout: Option<Duration>) -> io::Result<Wait> {
         super::crossterm_wait(timeout)

@@ -8,12 +8,14 @@
 //!
 //! Only the screen's loop writes to the terminal, so a signal never interleaves its escape
 //! sequences with a frame being drawn, and only the loop owns the session and its log. A thread
-//! waits on signal-hook's iterator, notes what was asked (atomics below) and wakes the loop by
-//! raising SIGWINCH on the process: crossterm's event source listens for SIGWINCH to report
-//! resizes, so a loop blocked in `crossterm::event::poll` or `read` returns at once with a resize
-//! event and calls [`pending`] before it draws again. Nothing polls on a timeout: an idle or
-//! paused screen still never wakes by itself. (A lost wake-up cannot happen: the request is noted
-//! before SIGWINCH is raised, and crossterm's signal pipe stays readable until its next read.)
+//! waits on signal-hook's iterator, notes what was asked (atomics below) and wakes the loop
+//! through the wake-up pipe its wait watches ([`super::input::wake`]), so that the loop calls
+//! [`pending`] before it draws again; before the loop first waits there, or where it waits in
+//! crossterm, by raising SIGWINCH on the process (crossterm's event source listens for it to
+//! report resizes, so a loop blocked in `crossterm::event::poll` or `read` returns at once).
+//! Nothing polls on a timeout: an idle or paused screen still never wakes by itself. (A lost
+//! wake-up cannot happen: the request is noted before the wake, and the pipe stays readable
+//! until the loop reads it.)
 //! The other way, the signal thread restoring the terminal itself under a lock shared with
 //! drawing, was not taken: the log (and what it may still hold in memory) belongs to the loop,
 //! and coming back from a stop needs the loop to draw anyway.
@@ -236,12 +238,14 @@ pub fn keep_log(app: &mut LiveScreen, to: &std::path::Path) -> bool {
 }
 
 /// Wakes the screen's loop from another thread (the mirror's file watcher), as the signal thread
-/// does: on Unix by raising SIGWINCH, which returns a blocked `crossterm::event::poll` at once.
-/// `false` where a loop cannot be woken this way (it must poll instead).
+/// does: on Unix through the loop's own wake-up pipe ([`super::input::wake`]), or, before the
+/// loop first waits there, by raising SIGWINCH, which returns a blocked
+/// `crossterm::event::poll` at once. `false` where a loop cannot be woken this way (it must poll
+/// instead).
 pub fn wake() -> bool {
     #[cfg(unix)]
     {
-        signal_hook::low_level::raise(signal_hook::consts::SIGWINCH).is_ok()
+        super::input::wake() || signal_hook::low_level::raise(signal_hook::consts::SIGWINCH).is_ok()
     }
     #[cfg(not(unix))]
     {
@@ -313,7 +317,9 @@ mod imp {
                 }
             }
         }
-        let _ = raise(SIGWINCH);
+        if !crate::tui::input::wake() {
+            let _ = raise(SIGWINCH);
+        }
         if sig == SIGTSTP || sig == SIGCONT {
             return;
         }
