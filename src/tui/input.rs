@@ -15,8 +15,8 @@
 //! to read and has not hung up. A hang-up (or an error, or a terminal closed under it) is
 //! [`Wait::Closed`]: the loop ends at once, as on SIGHUP, with the log complete.
 //!
-//! Elsewhere (Windows, or a Unix process whose terminal or pipe cannot be had) the loop waits in
-//! crossterm as before.
+//! Elsewhere (Windows, or a Unix process whose terminal cannot be polled, such as a device macOS
+//! refuses with POLLNVAL, or whose pipe cannot be had) the loop waits in crossterm as before.
 
 use std::io;
 use std::time::Duration;
@@ -99,6 +99,17 @@ mod imp {
                 } else {
                     Some(File::open("/dev/tty").ok()?)
                 };
+                // Where poll(2) cannot watch the terminal (macOS refuses some devices with
+                // POLLNVAL), the loop waits in crossterm as before.
+                {
+                    let stdin = io::stdin();
+                    let fd = tty.as_ref().map_or_else(|| stdin.as_fd(), AsFd::as_fd);
+                    let mut probe = [PollFd::new(&fd, PollFlags::empty())];
+                    poll_for(&mut probe, Some(Duration::ZERO)).ok()?;
+                    if probe[0].revents().contains(PollFlags::NVAL) {
+                        return None;
+                    }
+                }
                 let (rx, tx) = UnixStream::pair().ok()?;
                 rx.set_nonblocking(true).ok()?;
                 tx.set_nonblocking(true).ok()?;
