@@ -29,7 +29,7 @@ impl SystemClock {
 
     pub fn now(&self) -> Now {
         let elapsed = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX / 2);
-        Now::new(self.base + elapsed, wall_now())
+        Now::new(self.base.saturating_add(elapsed), wall_now())
     }
 
     /// Wall time that passed without monotonic time since the last call, if more than a few

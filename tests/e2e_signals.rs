@@ -313,3 +313,51 @@ fn ctrl_z_without_a_shell_to_return_to_carries_on() {
     });
     assert!(t.alternate_on("live") && !pid.stopped(), "{}", pid.state());
 }
+
+/// Closing the terminal (here the tmux session, with its pane, is killed) while a stage runs:
+/// convene ends at once, through its own loop (as on SIGHUP), and the log holds
+/// every event shown. Before, the loop spun in crossterm on the closed terminal (about 20,000
+/// empty reads) until the signal thread's two-second watchdog ended it ("the log is saved").
+/// `setsid`: convene in a session of its own still reads the pane's terminal but gets no SIGHUP
+/// when it closes, so only the end of input can tell it (before, it spun for ever).
+fn closing_the_terminal_ends_convene_at_once(name: &str, setsid: bool) {
+    if !have_tmux() {
+        return;
+    }
+    let t = Room::new(name);
+    let err = t.home().join("stderr.txt");
+    let run = t.convene(&format!("run project-tuning --people '{PEOPLE}'"));
+    let run = if setsid { format!("setsid {run}") } else { run };
+    t.start_script("live", &format!("{run} 2> '{}'", err.display()));
+    let pid = t.pid();
+    t.wait_text("live", "READY");
+    t.keys("live", &["Space", "n"]);
+    t.wait_for("live", "stage 2", |_, s| {
+        s.contains("stage 2 of 6") && title_is(s, "Clarifying questions")
+    });
+    let o = t.tmux(&["kill-session", "-t", "live"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let start = Instant::now();
+    while !pid.state().is_empty() {
+        assert!(start.elapsed() < SOON, "convene still runs after its terminal closed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let said = std::fs::read_to_string(&err).expect("stderr");
+    assert!(said.contains("convene: stopped by SIGHUP."), "{said}");
+    assert!(!said.contains("the log is saved"), "the watchdog ended it, not the loop: {said}");
+    let events = log_events(&t.log());
+    entered_at(&events, 1);
+    assert!(!events.iter().any(|e| e["type"] == "session-ended"), "{events:?}");
+}
+
+#[test]
+#[cfg_attr(windows, ignore = "needs tmux and Unix signals, which Windows does not have")]
+fn closing_the_terminal_ends_convene_at_once_with_the_log_kept() {
+    closing_the_terminal_ends_convene_at_once("closed", false);
+}
+
+#[test]
+#[cfg_attr(not(target_os = "linux"), ignore = "needs util-linux's setsid")]
+fn a_terminal_that_hangs_up_without_sighup_ends_convene_too() {
+    closing_the_terminal_ends_convene_at_once("hangup", true);
+}

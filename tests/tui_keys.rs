@@ -701,7 +701,7 @@ fn the_mirror_is_told_when_its_log_changes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("20261129-090000-000.jsonl");
     std::fs::write(&path, "").expect("log");
-    let watched = Watched::new(&path, 0);
+    let watched = Watched::new(&path, 0, 0);
     assert!(watched.is_notified(), "inotify is available on Linux");
     assert_eq!(watched.interval(), SAFETY_LOOK_MS);
     assert!(!watched.change_reported());
@@ -792,4 +792,78 @@ fn a_note_can_say_who_it_is_about() {
     rig.press('y');
     let notes = rig.events("note-added");
     assert_eq!((notes.len(), &notes[1]["about"]), (2, &serde_json::json!("Zed")));
+}
+
+/// A log of `n` events (the first review fixture's, repeated with new sequence numbers): the
+/// size of a long session, for the mirror to open.
+fn long_log(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    use convene::log::Line;
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/logs/20261102-090000-000.jsonl");
+    let text = std::fs::read_to_string(fixture).expect("fixture");
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().expect("header"));
+    let events: Vec<Line> = lines.map(|l| serde_json::from_str(l).expect("line")).collect();
+    for (seq, line) in (1..=n).zip(events.iter().cycle()) {
+        let line = Line { seq: u64::try_from(seq).expect("small"), stamped: line.stamped.clone() };
+        out.push_str(&serde_json::to_string(&line).expect("json"));
+        out.push('\n');
+    }
+    let path = dir.join("20261102-090000-000.jsonl");
+    std::fs::write(&path, out).expect("write");
+    path
+}
+
+/// A log far longer than one look reads (a mirror started late, a log cut back and read again)
+/// is read a chunk at a time, so that the mirror's keys are answered in between (`q` works),
+/// and every event arrives once, in order.
+#[test]
+fn a_long_log_is_followed_a_chunk_at_a_time_every_event_once() {
+    use convene::log::follow::{CHUNK_BYTES, Follower};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = long_log(dir.path(), 20_000);
+    let len = std::fs::metadata(&path).expect("log").len();
+    assert!(len > 2 * CHUNK_BYTES, "{len} bytes");
+    let mut follower = Follower::new(&path, 0);
+    let mut seqs = Vec::new();
+    let mut looks = 0;
+    loop {
+        seqs.extend(follower.read_new().into_iter().map(|l| l.seq));
+        looks += 1;
+        if !follower.is_behind() {
+            break;
+        }
+    }
+    assert_eq!(looks, len.div_ceil(CHUNK_BYTES), "one look per chunk");
+    assert_eq!(seqs, (1..=20_000).collect::<Vec<u64>>());
+    assert!(follower.read_new().is_empty() && !follower.is_behind());
+}
+
+/// The mirror opens on the events its read replayed, and follows from where that read ended:
+/// the log is not read a second time, and what is appended next is shown.
+#[test]
+fn the_mirror_follows_from_where_its_read_ended() {
+    use convene::tui::event_loop::Source;
+    use convene::tui::live::Options;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = long_log(dir.path(), 3_000);
+    let log = convene::log::reader::read_log(&path).expect("read");
+    assert_eq!(log.complete_len, std::fs::metadata(&path).expect("log").len());
+    let opts = Options { mirror: true, ..mono_opts() };
+    let (mut screen, mut watched) = convene::tui::mirror::open(&path, &log, opts);
+    assert_eq!(screen.state.events, 3_000);
+    let mut clock = convene::tui::mirror::anchored_clock(&screen.state);
+    assert!(!watched.poll(&mut screen, &mut clock), "nothing new: nothing read again");
+    assert_eq!(screen.state.events, 3_000);
+    let mut more =
+        convene::log::Line { seq: 3_001, stamped: log.events.last().expect("events").clone() };
+    more.stamped.at += 1;
+    let mut f = std::fs::OpenOptions::new().append(true).open(&path).expect("open");
+    std::io::Write::write_all(
+        &mut f,
+        format!("{}\n", serde_json::to_string(&more).expect("json")).as_bytes(),
+    )
+    .expect("append");
+    assert!(watched.poll(&mut screen, &mut clock));
+    assert_eq!(screen.state.events, 3_001);
 }

@@ -1,10 +1,12 @@
 //! The tolerant reader: a torn last line (a crash mid-write), a corrupt line or a line repeating
 //! an earlier `seq` is reported with its line number, and everything else is kept.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Header, LOG_FORMAT, Line};
 use crate::session::Stamped;
+use crate::text::sanitize;
 
 /// A session log as read from disk.
 #[derive(Debug, Clone)]
@@ -14,6 +16,9 @@ pub struct SessionLog {
     pub last_seq: u64,
     /// Lines that were skipped: (line number from 1, what was wrong).
     pub problems: Vec<(usize, String)>,
+    /// Bytes up to the end of the last complete line: where a follower of the log (the mirror)
+    /// takes over from this read.
+    pub complete_len: u64,
 }
 
 /// Why a log could not be read at all.
@@ -78,12 +83,15 @@ pub fn parse_log_bytes(bytes: &[u8], name: &str) -> Result<SessionLog, ReadError
             Err(e) => problems.push((number, format!("unreadable line ignored: {e}"))),
         }
     }
-    Ok(SessionLog { header, events, last_seq, problems })
+    let complete_len =
+        bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| u64::try_from(i + 1).unwrap_or(0));
+    Ok(SessionLog { header, events, last_seq, problems, complete_len })
 }
 
 pub(crate) fn parse_header(first: &[u8], name: &str) -> Result<Header, ReadError> {
-    let unreadable =
-        |why: String| ReadError(format!("{name}:1: the header is not readable: {why}"));
+    let unreadable = |why: String| {
+        ReadError(format!("{name}:1: the header is not readable: {}", shorten(&sanitize(&why))))
+    };
     let text = std::str::from_utf8(first).map_err(|_| unreadable("not valid UTF-8".into()))?;
     let probe: serde_json::Value =
         serde_json::from_str(text).map_err(|e| unreadable(e.to_string()))?;
@@ -105,7 +113,67 @@ pub(crate) fn parse_header(first: &[u8], name: &str) -> Result<Header, ReadError
             "{name}:1: log format {format}, but this convene reads format {LOG_FORMAT}: {hint}"
         )));
     }
-    serde_json::from_value(probe).map_err(|e| unreadable(e.to_string()))
+    // The field a wrong value is in is named by its path (`setup.protocol.round[2].duration`).
+    let header: Header = serde_path_to_error::deserialize(probe).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        unreadable(if path == "." { inner.to_string() } else { format!("{path}: {inner}") })
+    })?;
+    check_header(&header, name)?;
+    Ok(header)
+}
+
+/// How many of a header's problems a message lists.
+const SHOWN_PROBLEMS: usize = 3;
+/// How much of each problem a message shows, in characters.
+const SHOWN_CHARS: usize = 300;
+
+/// A header is input like any file: its protocol must pass the checks a protocol file passes,
+/// and its setup the checks of a new session's setup that keep replay sound (a number of people
+/// the protocol takes, changed durations of its stages of at most a day, a course's session
+/// number), so that nothing downstream meets a protocol with no stages or a duration of
+/// centuries. See `docs/log-format.md`.
+fn check_header(h: &Header, name: &str) -> Result<(), ReadError> {
+    let setup = &h.setup;
+    let mut problems: Vec<String> = crate::protocol::validate::validate(&setup.protocol, None)
+        .into_iter()
+        .map(|p| format!("setup.protocol: {}: {}", p.place, p.message))
+        .collect();
+    problems.extend(
+        crate::session::setup::header_errors(setup)
+            .into_iter()
+            .map(|(field, e)| format!("setup.{field}: {e}")),
+    );
+    if let Some(n) = setup.session_number
+        && !(1..=crate::protocol::validate::MAX_COURSE_SESSIONS).contains(&n)
+    {
+        problems.push(format!(
+            "setup.session_number: {n} is not a session of a course (1 to {})",
+            crate::protocol::validate::MAX_COURSE_SESSIONS
+        ));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let more = problems.len().saturating_sub(SHOWN_PROBLEMS);
+    problems.truncate(SHOWN_PROBLEMS);
+    let problems: Vec<String> = problems.iter().map(|p| shorten(&sanitize(p))).collect();
+    let mut message = format!(
+        "{name}:1: the header is not valid, so this log cannot be replayed: {}",
+        problems.join("; ")
+    );
+    if more > 0 {
+        let _ = write!(message, " (and {more} more)");
+    }
+    Err(ReadError(message))
+}
+
+/// A doctored header may hold a field of any length: a message names it, not all of it.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }
 
 /// Whether the log at `path` ends in a torn line: no line break after its last line, or a last

@@ -2,6 +2,10 @@
 
 use std::fmt::Write as _;
 
+/// The longest duration convene takes anywhere (a stage, a `--stage` change, a log's header): a
+/// day, in seconds.
+pub const MAX_DURATION_SECS: u64 = 24 * 3600;
+
 /// Parses a human duration into whole seconds.
 ///
 /// Accepts one or more `<number><unit>` parts with units `h`, `m` and `s`, in that order, each at
@@ -64,7 +68,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
             "\"{trimmed}\" is not a duration: the number {number} has no unit (h, m or s)"
         ));
     }
-    if total > 24 * 3600 {
+    if total > MAX_DURATION_SECS {
         return Err(format!("\"{trimmed}\" is longer than a day"));
     }
     Ok(total)

@@ -448,6 +448,8 @@ fn chooses_order(s: &SessionState) -> Result<(), Rejection> {
 
 fn running(s: &SessionState) -> Result<(), Rejection> {
     match s.status {
+        // A log whose header names fewer stages than its events reached: nothing to act on.
+        Status::Running if s.pos >= s.stages.len() => reject(Rejection::NoStages),
         Status::Running => Ok(()),
         Status::NotStarted => reject(Rejection::NotStarted),
         Status::Ended(_) => reject(Rejection::Ended),
@@ -579,13 +581,13 @@ fn marker_due(s: &SessionState, eff: u64) -> Option<Event> {
 /// runs, so the session's elapsed time grows with it.
 fn next_marker_at(s: &SessionState) -> Option<u64> {
     let since = s.clock()?.running_since?;
-    let banked: u64 = s.clocks.iter().map(|c| c.banked_ms).sum();
+    let banked: u64 = s.clocks.iter().map(|c| c.banked_ms).fold(0, u64::saturating_add);
     s.marker_points()
         .into_iter()
         .enumerate()
         .filter(|(i, _)| !s.markers_done.get(*i).copied().unwrap_or(true))
         .filter_map(|(_, p)| p)
-        .map(|p| since + p.saturating_sub(banked))
+        .map(|p| since.saturating_add(p.saturating_sub(banked)))
         .min()
 }
 
@@ -640,14 +642,14 @@ pub fn slot_overrun(s: &SessionState, by_ms: u64, eff: u64) -> Option<SlotOverru
             continue;
         }
         let c = &s.clocks[i];
-        planned += c.planned_ms;
-        projected += if i == s.pos {
-            (c.budget_ms + by_ms).max(c.elapsed(eff))
+        planned = planned.saturating_add(c.planned_ms);
+        projected = projected.saturating_add(if i == s.pos {
+            c.budget_ms.saturating_add(by_ms).max(c.elapsed(eff))
         } else if c.visits > 0 {
             c.banked_ms
         } else {
             c.budget_ms
-        };
+        });
     }
     if projected <= planned {
         return None;

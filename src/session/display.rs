@@ -253,7 +253,10 @@ pub fn overruns(s: &SessionState) -> (usize, usize) {
     let over = |limit: fn(&super::stage_clock::StageClock) -> u64| {
         s.clocks
             .iter()
-            .filter(|c| c.visits > 0 && c.banked_ms > limit(c) + c.range_ms + 999)
+            .filter(|c| {
+                c.visits > 0
+                    && c.banked_ms > limit(c).saturating_add(c.range_ms).saturating_add(999)
+            })
             .count()
     };
     (over(|c| c.planned_ms), over(|c| c.budget_ms))
@@ -332,7 +335,7 @@ pub struct Schedule {
 impl Schedule {
     /// Minutes past (positive) or ahead of (negative) the plan, rounded to the nearest minute.
     pub fn minutes_late(&self) -> i64 {
-        let secs = (self.projected_end - self.planned_end).num_seconds();
+        let secs = self.projected_end.signed_duration_since(self.planned_end).num_seconds();
         (secs.abs() + 30) / 60 * secs.signum()
     }
 }
@@ -342,7 +345,7 @@ impl Schedule {
 pub fn schedule(s: &SessionState, mono: u64, wall: DateTime<FixedOffset>) -> Schedule {
     let eff = s.effective(mono);
     let planned_start = s.started_wall.unwrap_or(wall);
-    let planned_end = planned_start + ms(s.planned_ms());
+    let planned_end = later(planned_start, s.planned_ms());
     let left: u64 = match s.status {
         Status::Ended(_) => 0,
         Status::NotStarted => s.planned_ms(),
@@ -351,15 +354,22 @@ pub fn schedule(s: &SessionState, mono: u64, wall: DateTime<FixedOffset>) -> Sch
             .iter()
             .skip(s.pos)
             .map(|c| u64::try_from(c.remaining(eff).max(0)).unwrap_or(0))
-            .sum(),
+            .fold(0, u64::saturating_add),
     };
     let projected_end = match s.status {
         Status::Ended(_) => s.ended_wall.unwrap_or(wall),
-        _ => wall + ms(left),
+        _ => later(wall, left),
     };
     Schedule { planned_start, planned_end, projected_end }
 }
 
-fn ms(v: u64) -> Duration {
-    Duration::milliseconds(i64::try_from(v).unwrap_or(i64::MAX / 2))
+/// `t` plus `v` milliseconds, held at the latest moment chrono can represent rather than
+/// overflowing: the times come from a log, which may have been edited by hand.
+fn later(t: DateTime<FixedOffset>, v: u64) -> DateTime<FixedOffset> {
+    let latest = || DateTime::<chrono::Utc>::MAX_UTC.with_timezone(t.offset());
+    i64::try_from(v)
+        .ok()
+        .and_then(Duration::try_milliseconds)
+        .and_then(|d| t.checked_add_signed(d))
+        .unwrap_or_else(latest)
 }

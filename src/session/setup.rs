@@ -221,6 +221,20 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     Ok(warnings)
 }
 
+/// The refusals a log's header must not have, by the header field they are about: a number of
+/// participants the protocol's groups and roles take, and changed durations of stages it has,
+/// of at most a day. What people typed (names, facts) is not refused here: a log keeps it as
+/// written, and every screen and report shows it sanitised; the team check is left to the start,
+/// as on the start card.
+pub fn header_errors(s: &Setup) -> Vec<(&'static str, String)> {
+    let n = s.participants.len();
+    size_errors(&s.protocol, n)
+        .into_iter()
+        .map(|e| ("participants", e))
+        .chain(override_errors(s).into_iter().map(|e| ("overrides", e)))
+        .collect()
+}
+
 /// A person's value of a fact, trimmed; `None` when not given.
 pub fn fact<'a>(facts: &'a Facts, name: &str, key: &str) -> Option<&'a str> {
     facts.get(name).and_then(|f| f.get(key)).map(|v| v.trim()).filter(|v| !v.is_empty())
@@ -560,6 +574,8 @@ fn override_errors(s: &Setup) -> Vec<String> {
             ));
         } else if *secs == 0 {
             errors.push(format!("--stage {id}: the duration must be more than zero"));
+        } else if *secs > crate::protocol::duration::MAX_DURATION_SECS {
+            errors.push(format!("--stage {id}: {secs} seconds is longer than a day"));
         }
     }
     errors

@@ -99,7 +99,7 @@ impl StageClock {
         (0..self.cues.len())
             .filter(|i| !self.cues[*i].done)
             .filter_map(|i| self.cue_point(i))
-            .map(|p| since + p.saturating_sub(self.banked_ms))
+            .map(|p| since.saturating_add(p.saturating_sub(self.banked_ms)))
             .min()
     }
 
@@ -123,7 +123,7 @@ impl StageClock {
 
     /// The moment time is up (the budget, or a range's upper end), if running.
     pub fn time_up_at(&self) -> Option<u64> {
-        self.running_since.map(|s| s + self.upper_ms().saturating_sub(self.banked_ms))
+        self.running_since.map(|s| s.saturating_add(self.upper_ms().saturating_sub(self.banked_ms)))
     }
 
     pub fn is_running(&self) -> bool {
@@ -132,7 +132,7 @@ impl StageClock {
 
     /// Running time so far.
     pub fn elapsed(&self, now: u64) -> u64 {
-        self.banked_ms + self.running_since.map_or(0, |s| now.saturating_sub(s))
+        self.banked_ms.saturating_add(self.running_since.map_or(0, |s| now.saturating_sub(s)))
     }
 
     /// Remaining time; negative in overrun.
@@ -147,7 +147,7 @@ impl StageClock {
 
     /// The moment the budget runs out, if running.
     pub fn deadline(&self) -> Option<u64> {
-        self.running_since.map(|s| s + self.budget_ms.saturating_sub(self.banked_ms))
+        self.running_since.map(|s| s.saturating_add(self.budget_ms.saturating_sub(self.banked_ms)))
     }
 
     /// The moment the warning is due, if running, armed and still ahead or due now.
@@ -159,12 +159,12 @@ impl StageClock {
         }
         let since = self.running_since?;
         let point = self.budget_ms.saturating_sub(warn);
-        Some(since + point.saturating_sub(self.banked_ms))
+        Some(since.saturating_add(point.saturating_sub(self.banked_ms)))
     }
 
     pub fn start(&mut self, now: u64) {
         if let Some(p) = self.paused_since.take() {
-            self.paused_ms += now.saturating_sub(p);
+            self.paused_ms = self.paused_ms.saturating_add(now.saturating_sub(p));
         }
         if self.running_since.is_none() {
             self.running_since = Some(now);
@@ -174,7 +174,7 @@ impl StageClock {
     /// Banks the running time and stops.
     pub fn stop(&mut self, now: u64) {
         if let Some(s) = self.running_since.take() {
-            self.banked_ms += now.saturating_sub(s);
+            self.banked_ms = self.banked_ms.saturating_add(now.saturating_sub(s));
         }
     }
 
@@ -182,7 +182,7 @@ impl StageClock {
     pub fn close(&mut self, now: u64) {
         self.stop(now);
         if let Some(p) = self.paused_since.take() {
-            self.paused_ms += now.saturating_sub(p);
+            self.paused_ms = self.paused_ms.saturating_add(now.saturating_sub(p));
         }
     }
 
@@ -193,15 +193,15 @@ impl StageClock {
     }
 
     pub fn extend(&mut self, by_ms: u64, now: u64) {
-        self.budget_ms += by_ms;
-        self.extended_ms += by_ms;
+        self.budget_ms = self.budget_ms.saturating_add(by_ms);
+        self.extended_ms = self.extended_ms.saturating_add(by_ms);
         self.rearm(now);
     }
 
     pub fn shorten(&mut self, by_ms: u64) {
         let by = by_ms.min(self.budget_ms);
         self.budget_ms -= by;
-        self.shortened_ms += by;
+        self.shortened_ms = self.shortened_ms.saturating_add(by);
     }
 
     /// An extension that moves the deadline back past the warning point re-arms the warning.

@@ -230,7 +230,7 @@ impl SessionState {
 
     /// The session's effective time for a monotonic offset: reported gaps count as time passed.
     pub fn effective(&self, mono: u64) -> u64 {
-        mono + self.skew_ms
+        mono.saturating_add(self.skew_ms)
     }
 
     pub fn clock(&self) -> Option<&StageClock> {
@@ -334,13 +334,13 @@ impl SessionState {
 
     /// Sum of planned budgets, in milliseconds.
     pub fn planned_ms(&self) -> u64 {
-        self.clocks.iter().map(|c| c.planned_ms).sum()
+        self.clocks.iter().map(|c| c.planned_ms).fold(0, u64::saturating_add)
     }
 
     /// Format 2: the session's elapsed time at effective time `eff`, as the markers count it:
     /// the time the stage clocks ran, from the start of the first stage. Pauses do not count.
     pub fn session_elapsed(&self, eff: u64) -> u64 {
-        self.clocks.iter().map(|c| c.elapsed(eff)).sum()
+        self.clocks.iter().map(|c| c.elapsed(eff)).fold(0, u64::saturating_add)
     }
 
     /// Format 2: each marker's elapsed time in milliseconds (`None` for one that does not parse,
@@ -528,7 +528,7 @@ fn set_fact(s: &mut SessionState, name: &str, key: &str, value: Option<&str>) {
 fn apply_timing(s: &mut SessionState, e: &Stamped) {
     match &e.event {
         Event::TimeGap { gap_ms, cause, .. } => {
-            s.skew_ms += gap_ms;
+            s.skew_ms = s.skew_ms.saturating_add(*gap_ms);
             s.gaps.push(Gap { gap_ms: *gap_ms, cause: *cause, pos: s.pos, wall: e.wall });
             // Cues the gap jumped over (a sleep, a crash) are not fired late, in a burst.
             let after = s.effective(e.at);

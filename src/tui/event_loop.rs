@@ -17,6 +17,7 @@ use crossterm::event::{self, Event as TermEvent, KeyEvent};
 use ratatui::layout::Size;
 use ratatui::{DefaultTerminal, Frame};
 
+use super::input::{self, Wait};
 use super::signals::{self, Quit};
 use crate::clock::SystemClock;
 use crate::session::Now;
@@ -74,9 +75,14 @@ pub trait Source<S> {
     fn poll(&mut self, screen: &mut S, clock: &mut SystemClock) -> bool;
     /// How often to look, in milliseconds.
     fn interval(&self) -> u64;
+    /// Whether the last look left something unread: look again at once.
+    fn behind(&self) -> bool {
+        false
+    }
 }
 
-/// Runs `screen` until it is [`Screen::done`].
+/// Runs `screen` until it is [`Screen::done`]. The terminal's end (a closed window, a lost
+/// connection) ends it at once as SIGHUP does (see [`input`]).
 pub fn run<S: Screen>(
     terminal: &mut DefaultTerminal,
     screen: &mut S,
@@ -109,22 +115,23 @@ pub fn run<S: Screen>(
         if redraw {
             terminal.draw(|f| screen.draw(f, now))?;
             redraw = false;
-            draw_at = screen.wake_in(now.mono).map(|w| now.mono + w);
+            draw_at = screen.wake_in(now.mono).map(|w| now.mono.saturating_add(w));
         }
         if screen.done() {
             return Ok(());
         }
-        let mut wait = draw_at.map(|at| at.saturating_sub(now.mono));
+        let mut wait = draw_at.map(|at| at.saturating_sub(now.mono).max(1));
         if let Some(src) = source.as_deref() {
-            let i = src.interval();
+            // A source still behind (a long log read a chunk at a time) is read again at once,
+            // once the keys typed meanwhile are taken: `q` works while a long log is read.
+            let i = if src.behind() { 0 } else { src.interval().max(1) };
             wait = Some(wait.map_or(i, |w| w.min(i)));
         }
-        let ready = match wait {
-            Some(ms) => event::poll(Duration::from_millis(ms.max(1)))?,
-            None => true, // nothing will change by itself: block until input
-        };
-        if !ready {
-            continue;
+        // `None`: nothing will change by itself: block until input.
+        match input::wait(wait.map(Duration::from_millis))? {
+            Wait::Input => {}
+            Wait::Timeout => continue,
+            Wait::Closed => screen.quit_by_signal(terminal, signals::hung_up()),
         }
         redraw = true; // a key or a resize
         if let TermEvent::Key(k) = event::read()? {

@@ -53,11 +53,12 @@ pub struct Watched {
 }
 
 impl Watched {
-    /// Follows the log at `path` (from event `last_seq` on), watching its folder for changes.
-    pub fn new(path: &Path, last_seq: u64) -> Self {
+    /// Follows the log at `path` from byte `offset` (skipping events up to `last_seq`),
+    /// watching its folder for changes.
+    pub fn new(path: &Path, offset: u64, last_seq: u64) -> Self {
         let changed = Arc::new(AtomicBool::new(false));
         let watcher = watch_folder(path, Arc::clone(&changed));
-        Self { follower: Follower::new(path, last_seq), changed, watcher }
+        Self { follower: Follower::from_offset(path, offset, last_seq), changed, watcher }
     }
 
     /// Whether the mirror is told of changes (rather than polling).
@@ -111,6 +112,10 @@ impl Source<LiveScreen> for Watched {
     fn interval(&self) -> u64 {
         if self.is_notified() { SAFETY_LOOK_MS } else { POLL_MS }
     }
+
+    fn behind(&self) -> bool {
+        self.follower.is_behind()
+    }
 }
 
 /// The mirror's clock: the facilitator's monotonic axis, estimated from the last event and the
@@ -119,17 +124,24 @@ pub fn anchored_clock(state: &SessionState) -> SystemClock {
     let base = match state.last_wall {
         Some(w) => {
             let since = (wall_now() - w).num_milliseconds().max(0);
-            state.last_at + u64::try_from(since).unwrap_or(0)
+            state.last_at.saturating_add(u64::try_from(since).unwrap_or(0))
         }
         None => 0,
     };
     SystemClock::new(base)
 }
 
-pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<ExitCode> {
+/// The mirror of the log at `path`, as `log` read it: the screen replayed from its events, and
+/// the follower that takes over where that read ended (nothing is read twice). Linear in the
+/// log's length: a 20,000-event log opens in milliseconds (docs/benchmarks.md).
+pub fn open(path: &Path, log: &SessionLog, opts: Options) -> (LiveScreen, Watched) {
     let state = replay(log.header.setup.clone(), &log.events);
-    let mut app = LiveScreen::new(state, None, opts);
-    let mut follower = Watched::new(path, log.last_seq);
+    let app = LiveScreen::new(state, None, opts);
+    (app, Watched::new(path, log.complete_len, log.last_seq))
+}
+
+pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<ExitCode> {
+    let (mut app, mut follower) = open(path, log, opts);
     let clock = anchored_clock(&app.state);
     let mut terminal = ratatui::try_init()?;
     let result = event_loop::run(&mut terminal, &mut app, clock, Some(&mut follower));

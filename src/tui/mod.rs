@@ -13,10 +13,12 @@
 //! - [`theme`], [`widgets`]: the one theme, and shared drawing (the big clock, popups, the
 //!   too-small notice);
 //! - [`signals`]: interrupt, quit, stop and continue while a screen is up.
+//! - [`input`]: waiting for a key, a resize or a wake-up, and seeing the terminal's end.
 
 pub mod event_loop;
 pub mod farewell;
 pub mod home;
+pub mod input;
 pub mod keys;
 pub mod launch;
 pub mod live;

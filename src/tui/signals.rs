@@ -8,12 +8,14 @@
 //!
 //! Only the screen's loop writes to the terminal, so a signal never interleaves its escape
 //! sequences with a frame being drawn, and only the loop owns the session and its log. A thread
-//! waits on signal-hook's iterator, notes what was asked (atomics below) and wakes the loop by
-//! raising SIGWINCH on the process: crossterm's event source listens for SIGWINCH to report
-//! resizes, so a loop blocked in `crossterm::event::poll` or `read` returns at once with a resize
-//! event and calls [`pending`] before it draws again. Nothing polls on a timeout: an idle or
-//! paused screen still never wakes by itself. (A lost wake-up cannot happen: the request is noted
-//! before SIGWINCH is raised, and crossterm's signal pipe stays readable until its next read.)
+//! waits on signal-hook's iterator, notes what was asked (atomics below) and wakes the loop
+//! through the wake-up pipe its wait watches ([`super::input::wake`]), so that the loop calls
+//! [`pending`] before it draws again; before the loop first waits there, or where it waits in
+//! crossterm, by raising SIGWINCH on the process (crossterm's event source listens for it to
+//! report resizes, so a loop blocked in `crossterm::event::poll` or `read` returns at once).
+//! Nothing polls on a timeout: an idle or paused screen still never wakes by itself. (A lost
+//! wake-up cannot happen: the request is noted before the wake, and the pipe stays readable
+//! until the loop reads it.)
 //! The other way, the signal thread restoring the terminal itself under a lock shared with
 //! drawing, was not taken: the log (and what it may still hold in memory) belongs to the loop,
 //! and coming back from a stop needs the loop to draw anyway.
@@ -22,8 +24,9 @@
 //!   (after a disk error), saves a whole copy elsewhere if the disk still refuses it, restores the
 //!   terminal, says how to resume and exits with 128 + the signal's number. Every event shown is
 //!   already on disk (write, flush, then show), so nothing else can be pending. A loop that does
-//!   not take the request within two seconds is stuck (after SIGHUP the terminal is gone and
-//!   crossterm may never return): the signal thread then restores what it can and exits itself.
+//!   not take the request within two seconds is stuck: the signal thread then restores what it
+//!   can and exits itself. (After SIGHUP the terminal is gone, and crossterm would never return
+//!   from reading it; the loop sees the hang-up itself and ends at once: see [`super::input`].)
 //! - **Stop** (TSTP, Ctrl-Z): the loop shows the cursor, leaves raw mode and the alternate screen,
 //!   then stops the process as the default action would (signal-hook's
 //!   `emulate_default_handler`: SIGSTOP). When continued, it re-enters raw mode and the alternate
@@ -85,6 +88,18 @@ impl Quit {
     pub fn exit_status(self) -> i32 {
         imp::exit_status(self.0)
     }
+}
+
+/// The terminal hung up (its window closed, the connection lost): convene ends as on SIGHUP,
+/// whose number is 1 on every Unix. Only Unix sees it (see [`super::input`]).
+pub const HANG_UP: Quit = Quit(1);
+
+/// The loop saw the terminal hang up: the quit it ends with (a quit signal already received, or
+/// [`HANG_UP`]), taken so that the signal thread leaves the ending to the loop.
+pub fn hung_up() -> Quit {
+    #[cfg(unix)]
+    imp::note_quit(HANG_UP.0);
+    imp::take_quit().unwrap_or(HANG_UP)
 }
 
 /// What the screen's loop must do about the signals received since it last asked.
@@ -223,12 +238,14 @@ pub fn keep_log(app: &mut LiveScreen, to: &std::path::Path) -> bool {
 }
 
 /// Wakes the screen's loop from another thread (the mirror's file watcher), as the signal thread
-/// does: on Unix by raising SIGWINCH, which returns a blocked `crossterm::event::poll` at once.
-/// `false` where a loop cannot be woken this way (it must poll instead).
+/// does: on Unix through the loop's own wake-up pipe ([`super::input::wake`]), or, before the
+/// loop first waits there, by raising SIGWINCH, which returns a blocked
+/// `crossterm::event::poll` at once. `false` where a loop cannot be woken this way (it must poll
+/// instead).
 pub fn wake() -> bool {
     #[cfg(unix)]
     {
-        signal_hook::low_level::raise(signal_hook::consts::SIGWINCH).is_ok()
+        super::input::wake() || signal_hook::low_level::raise(signal_hook::consts::SIGWINCH).is_ok()
     }
     #[cfg(not(unix))]
     {
@@ -300,7 +317,9 @@ mod imp {
                 }
             }
         }
-        let _ = raise(SIGWINCH);
+        if !crate::tui::input::wake() {
+            let _ = raise(SIGWINCH);
+        }
         if sig == SIGTSTP || sig == SIGCONT {
             return;
         }
@@ -321,6 +340,11 @@ mod imp {
             ));
             std::process::exit(128 + sig);
         }
+    }
+
+    /// Notes a quit as a quit signal would, unless one was received already.
+    pub fn note_quit(sig: i32) {
+        let _ = QUIT.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst);
     }
 
     pub fn take_quit() -> Option<Quit> {

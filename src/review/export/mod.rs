@@ -121,6 +121,7 @@ mod tests {
             events,
             last_seq: 3,
             problems: vec![],
+            complete_len: 0,
         };
         Session::from_log("s.jsonl".into(), &log, &std::collections::HashMap::new())
     }

@@ -150,7 +150,7 @@ impl LiveScreen {
                 self.bells = self.bells.saturating_add(1);
             }
             Event::StageEntered { .. } if self.opts.flash => {
-                self.flash_until = Some(now.mono + FLASH_MS);
+                self.flash_until = Some(now.mono.saturating_add(FLASH_MS));
             }
             _ => {}
         }
