@@ -38,7 +38,13 @@ fn laptop_b() -> Machine {
 
 /// An unfinished session `id` created on `machine`, started (in its first stage). Its path.
 fn session_on(data: &Path, id: &str, start: &str, machine: &Machine, protocol: &str) -> PathBuf {
-    let setup = Setup::new(support::builtin(protocol), ["Ann Lee", "Ben Okafor", "Cat Diaz"]);
+    // GROW is a pair (a coach and a coachee); the others take three.
+    let people: &[&str] = if protocol == "grow-coaching" {
+        &["Ann Lee", "Ben Okafor"]
+    } else {
+        &["Ann Lee", "Ben Okafor", "Cat Diaz"]
+    };
+    let setup = Setup::new(support::builtin(protocol), people.iter().copied());
     let created = chrono::DateTime::parse_from_rfc3339(start).expect("time");
     let header = Header::new(id.into(), created, setup.clone()).on(Some(machine.clone()));
     let mut w = LogWriter::create(data, id, &header);

@@ -243,7 +243,7 @@ mod tests {
     }
 
     fn log(lines: &[&str]) -> SessionLog {
-        let header = r#"{"kind":"header","format":1,"convene":"0","session":"20261123-090000-000-aaaa","created":"2026-11-23T09:00:00.000+00:00","setup":{"protocol":{"format":1,"id":"p","name":"P","summary":"s","source":"s","roles":[],"group":{"min":1,"max":9},"rotation":{"rounds":1},"round":[{"id":"a","name":"A","duration":"1m"}]},"participants":["Ann"]}}"#;
+        let header = r#"{"kind":"header","format":1,"convene":"0","session":"20261123-090000-000-aaaa","created":"2026-11-23T09:00:00.000+00:00","setup":{"protocol":{"format":1,"id":"p","name":"P","summary":"s","source":"s","roles":[{"id":"member","name":"Member","count":"rest","guidance":"Takes part"}],"group":{"min":1,"max":9},"rotation":{"rounds":1},"round":[{"id":"a","name":"A","duration":"1m"}]},"participants":["Ann"]}}"#;
         let text: Vec<&str> = std::iter::once(header).chain(lines.iter().copied()).collect();
         crate::log::reader::parse_log(&format!("{}\n", text.join("\n")), "t").unwrap()
     }
