@@ -9,12 +9,11 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::store::{self, Parsed, Seen};
 use super::{
-    BATCH, Fail, Index, LIVE_CHECKED, RACY_NS, file_path, mtime_ns, now_ns, progress_wanted, split,
+    BATCH, Fail, Index, LIVE_CHECKED, file_path, mtime_ns, progress_wanted, split,
 };
-use crate::log::is_month_folder;
 use crate::log::reader::read_log;
 use crate::review::ReviewError;
-use crate::review::copies::is_log_name;
+use crate::review::copies::{is_log_name, month_of_folder};
 use crate::review::digest::Digest;
 
 /// A name found by listing the folder.
@@ -77,7 +76,7 @@ fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
     for item in std::fs::read_dir(dir)? {
         let item = item?;
         let Ok(name) = item.file_name().into_string() else { continue };
-        if folder.is_empty() && is_month_folder(&name) {
+        if folder.is_empty() && month_of_folder(&name).is_some() {
             // The file type comes with the listing on most file systems (no `stat`).
             if item.file_type().is_ok_and(|t| t.is_dir()) {
                 months.push(name);
@@ -94,6 +93,42 @@ fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
     }
     logs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(Listing { logs, months })
+}
+
+/// Lists the month folders, on two threads. A month folder gone since the sessions folder was
+/// listed is left out (its logs are gone).
+fn list_months(top: &Path, months: &[String]) -> Result<Vec<(String, Listing)>, Fail> {
+    let next = AtomicUsize::new(0);
+    type Lists = Result<Vec<(String, Listing)>, (String, std::io::Error)>;
+    let lists: Vec<Lists> = std::thread::scope(|sc| {
+        let work = || {
+            let mut out = Vec::new();
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(month) = months.get(k) else { break };
+                match list_folder(top, month) {
+                    Ok(l) => out.push((month.clone(), l)),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err((month.clone(), e)),
+                }
+            }
+            Ok(out)
+        };
+        let other = (months.len() > 1).then(|| sc.spawn(work));
+        let mine = work();
+        let theirs = other.map(|h| {
+            h.join().unwrap_or_else(|_| {
+                Err((String::new(), std::io::Error::other("listing a folder failed")))
+            })
+        });
+        std::iter::once(mine).chain(theirs).collect()
+    });
+    let mut all = Vec::with_capacity(months.len());
+    for l in lists {
+        all.extend(l.map_err(|(month, e)| folder_error(&top.join(month), &e))?);
+    }
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(all)
 }
 
 fn seen(name: &str, meta: &std::fs::Metadata) -> Seen {
@@ -116,172 +151,173 @@ fn parse(top: &Path, s: Seen) -> Parsed {
     Parsed { seen: s, digest }
 }
 
-/// What an update found to do: logs to read, files gone, and the folders listed, with the time
-/// each had before its listing.
+/// What an update found to do: logs to read, files gone, and the folders whose listing
+/// differed from the index, with the fingerprint of that listing.
 #[derive(Default)]
 struct Changes {
     changed: Vec<Seen>,
     gone: Vec<String>,
-    listed: Vec<(String, i64)>,
+    listed: Vec<(String, Print)>,
+}
+
+/// A folder's listing in brief: how many logs it holds, and a sum of a hash of each one's
+/// name and identity (its inode on Unix; its size and time on Windows, where the listing gives
+/// them). Two listings with the same print hold the same files, whatever order they come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Print {
+    pub count: i64,
+    pub sum: i64,
+}
+
+fn print_of(logs: &[(String, Listed)]) -> Print {
+    let mut sum: u64 = 0;
+    for (name, l) in logs {
+        let mut bytes = Vec::with_capacity(name.len() + 24);
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(&l.ino.to_le_bytes());
+        if let Some((size, time)) = l.stat {
+            bytes.extend_from_slice(&size.to_le_bytes());
+            bytes.extend_from_slice(&time.to_le_bytes());
+        }
+        sum = sum.wrapping_add(super::fnv1a(&bytes));
+    }
+    Print {
+        count: i64::try_from(logs.len()).unwrap_or(i64::MAX),
+        sum: i64::from_ne_bytes(sum.to_ne_bytes()),
+    }
 }
 
 impl Index {
     /// Brings the index up to date: see the module docs.
     pub(crate) fn update(&mut self, progress: bool) -> Result<(), Fail> {
         let top = self.sessions_dir.clone();
-        let top_time = match std::fs::metadata(&top) {
-            Ok(m) => mtime_ns(&m),
+        match std::fs::metadata(&top) {
+            Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return self.forget_all().map_err(Fail::Db);
             }
             Err(e) => return Err(folder_error(&top, &e)),
-        };
-        let recorded = self.folder_times()?;
-        let unchanged = |folder: &str, time: i64| recorded.get(folder) == Some(&(time, true));
-        let now = now_ns();
+        }
+        let recorded = self.folder_prints()?;
+        let rows = self.row_counts()?;
         let recent = self.live_threshold()?;
+        // Every folder is listed, every time: the sessions folder itself (its logs from before
+        // month folders, and which month folders there are), then each month folder, two at a
+        // time. No folder's time is trusted: sync tools set them back.
+        let first = list_folder(&top, "").map_err(|e| folder_error(&top, &e))?;
+        let months = first.months.clone();
+        let mut listings: Vec<(String, Listing)> = vec![(String::new(), first)];
+        listings.extend(list_months(&top, &months)?);
         let mut work = Changes::default();
-        // The sessions folder itself: its logs from before month folders, and which month
-        // folders there are (adding or removing one changes its time).
-        let months: Vec<String> = if unchanged("", top_time) {
-            recorded.keys().filter(|f| !f.is_empty()).cloned().collect()
-        } else {
-            self.walk(&top, "", top_time, recent, &mut work)?
-        };
-        // The folders not listed by this update.
         let mut quiet: HashSet<String> = HashSet::new();
-        if unchanged("", top_time) {
-            quiet.insert(String::new());
-        }
-        // The month folders: `stat`ed, each; listed if its time changed.
-        let mut gone_folders: Vec<String> = Vec::new();
-        for month in &months {
-            match std::fs::metadata(top.join(month)) {
-                Ok(m) if m.is_dir() => {
-                    let time = mtime_ns(&m);
-                    if unchanged(month, time) {
-                        quiet.insert(month.clone());
-                    } else {
-                        self.walk(&top, month, time, recent, &mut work)?;
-                    }
-                }
-                Ok(_) => gone_folders.push(month.clone()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    gone_folders.push(month.clone());
-                }
-                Err(e) => return Err(folder_error(&top.join(month), &e)),
+        let mut inconsistent = false;
+        let mut seen_folders: HashSet<String> = HashSet::new();
+        for (folder, listing) in listings {
+            let print = print_of(&listing.logs);
+            let had = rows.get(&folder).copied().unwrap_or(0);
+            let known = recorded.get(&folder);
+            seen_folders.insert(folder.clone());
+            if known == Some(&print) && had == print.count {
+                quiet.insert(folder);
+                continue;
             }
+            // The rows of a folder no longer match the listing they were made from: the index
+            // was changed from outside (or an update was cut short). Rebuild what disagrees.
+            if known.is_some_and(|k| k.count != had) || (known.is_none() && had > 0) {
+                inconsistent = true;
+            }
+            self.walk(&top, &folder, listing.logs, recent, &mut work)?;
+            work.listed.push((folder, print));
         }
-        if !unchanged("", top_time) {
-            // The sessions folder was listed: any other folder the index knows has gone (one
-            // whose logs were read by an update that was interrupted is known by its rows).
-            let known = self.known_folders()?;
-            for folder in recorded.keys().chain(&known) {
-                if !folder.is_empty() && !months.contains(folder) && !gone_folders.contains(folder)
-                {
-                    gone_folders.push(folder.clone());
-                }
+        // A folder the index knows that is not there any more: its logs are gone.
+        let mut gone_folders: Vec<String> = Vec::new();
+        for folder in recorded.keys().chain(rows.keys()) {
+            if !seen_folders.contains(folder) && !gone_folders.contains(folder) {
+                gone_folders.push(folder.clone());
             }
         }
         for folder in &gone_folders {
             work.gone.extend(self.known_files(folder)?.into_iter().map(|k| k.name));
         }
-        // The logs that can still grow, in the folders not listed (a running session appends
-        // to its log without changing its folder's time). One that has gone means its folder
-        // changed after all: it is listed.
+        // The logs that can still grow, in the folders whose listing was the index's (a running
+        // session appends to its log without changing the listing). One gone since the listing
+        // is dropped, and its folder is walked again next time.
         let (grown, vanished) = self.live_changes(&top, &quiet)?;
-        work.changed.extend(grown.into_iter().filter(|s| !vanished.contains(split(&s.name).0)));
-        for folder in &vanished {
-            let dir = if folder.is_empty() { top.clone() } else { top.join(folder) };
-            match std::fs::metadata(&dir) {
-                Ok(m) if m.is_dir() => {
-                    self.walk(&top, folder, mtime_ns(&m), recent, &mut work)?;
-                }
-                // A month folder removed since it was `stat`ed.
-                Ok(_) => gone_folders.push(folder.clone()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !folder.is_empty() => {
-                    gone_folders.push(folder.clone());
-                }
-                Err(e) => return Err(folder_error(&dir, &e)),
-            }
-            if gone_folders.contains(folder) {
-                work.gone.extend(self.known_files(folder)?.into_iter().map(|k| k.name));
-            }
+        work.changed.extend(grown);
+        let mut forget: Vec<String> = gone_folders;
+        for name in vanished {
+            forget.push(split(&name).0.to_string());
+            work.gone.push(name);
+        }
+        if inconsistent {
+            self.drop_orphans()?;
         }
         let Changes { changed, gone, listed } = work;
         self.listed = listed.len();
         self.apply(&top, changed, &gone, progress)?;
-        self.record_folders(&top, &recorded, listed, &gone_folders, now)
+        self.record_folders(listed, &forget)
     }
 
-    /// Records each listed folder's time as it was before its listing, trusted only if it was
-    /// old enough then ([`RACY_NS`]) and has not moved since; forgets the folders gone.
-    fn record_folders(
-        &mut self,
-        top: &Path,
-        recorded: &HashMap<String, (i64, bool)>,
-        listed: Vec<(String, i64)>,
-        gone_folders: &[String],
-        now: i64,
-    ) -> Result<(), Fail> {
-        let mut to_record: Vec<(String, i64, bool)> = Vec::new();
-        for (folder, before) in listed {
-            let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(&folder) };
-            let after = std::fs::metadata(&dir).map(|m| mtime_ns(&m)).ok();
-            let trust = after == Some(before) && now.saturating_sub(before) >= RACY_NS;
-            if recorded.get(&folder) != Some(&(before, trust)) {
-                to_record.push((folder, before, trust));
-            }
-        }
-        if to_record.is_empty() && gone_folders.is_empty() {
+    /// Records the print of each folder walked; forgets the folders gone (or to walk again).
+    fn record_folders(&mut self, listed: Vec<(String, Print)>, forget: &[String]) -> Result<(), Fail> {
+        if listed.is_empty() && forget.is_empty() {
             return Ok(());
         }
         let tx = self.conn.transaction()?;
-        for folder in gone_folders {
-            tx.execute("DELETE FROM folders WHERE folder = ?1", [folder])?;
-        }
-        for (folder, time, trust) in &to_record {
+        for (folder, print) in &listed {
             tx.execute(
-                "INSERT INTO folders(folder, mtime_ns, trusted) VALUES(?1, ?2, ?3)
-                 ON CONFLICT(folder) DO UPDATE SET mtime_ns = excluded.mtime_ns,
-                    trusted = excluded.trusted",
-                params![folder, time, trust],
+                "INSERT INTO folders(folder, count, sum) VALUES(?1, ?2, ?3)
+                 ON CONFLICT(folder) DO UPDATE SET count = excluded.count, sum = excluded.sum",
+                params![folder, print.count, print.sum],
             )?;
+        }
+        for folder in forget {
+            tx.execute("DELETE FROM folders WHERE folder = ?1", [folder])?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    /// The recorded time of every folder: (time, trusted) by folder (`''`: the sessions folder).
-    fn folder_times(&self) -> Result<HashMap<String, (i64, bool)>, Fail> {
-        let mut st = self.conn.prepare("SELECT folder, mtime_ns, trusted FROM folders")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    /// The print recorded for every folder (`''`: the sessions folder).
+    fn folder_prints(&self) -> Result<HashMap<String, Print>, Fail> {
+        let mut st = self.conn.prepare("SELECT folder, count, sum FROM folders")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, Print { count: r.get(1)?, sum: r.get(2)? })))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Lists one folder (on a thread of its own, while this one reads the names the index knows
-    /// in it) and walks both side by side in name order: new names, replaced files and the logs
-    /// that can still grow (the latest written, from `recent` on) are `stat`ed, the rest are
-    /// known. Returns the month folders found (in the sessions folder itself).
+    /// How many files the index holds in each folder: the index's own consistency, checked
+    /// against the prints recorded.
+    fn row_counts(&self) -> Result<HashMap<String, i64>, Fail> {
+        let mut st = self
+            .conn
+            .prepare("SELECT folder, count(*) FROM files INDEXED BY files_folder GROUP BY folder")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Removes the rows that hang off no file (left by rows of `files` deleted from outside).
+    fn drop_orphans(&mut self) -> Result<(), Fail> {
+        let tx = self.conn.transaction()?;
+        for t in ["details", "people", "words", "runs", "commitments", "updates"] {
+            tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Walks a folder's listing and the names the index knows in it side by side, in name
+    /// order: new names, replaced files and the logs that can still grow (the latest written,
+    /// from `recent` on) are `stat`ed, the rest are known.
     fn walk(
         &self,
         top: &Path,
         folder: &str,
-        time: i64,
+        logs: Vec<(String, Listed)>,
         recent: i64,
         work: &mut Changes,
-    ) -> Result<Vec<String>, Fail> {
-        let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(folder) };
-        let (listing, known) = std::thread::scope(|sc| {
-            let listing = sc.spawn(|| list_folder(top, folder));
-            let known = self.known_files(folder);
-            (listing.join(), known)
-        });
-        let Listing { logs, months } = listing
-            .unwrap_or_else(|_| Err(std::io::Error::other("listing the folder failed")))
-            .map_err(|e| folder_error(&dir, &e))?;
-        let known = known?;
-        work.listed.push((folder.to_string(), time));
+    ) -> Result<(), Fail> {
+        let known = self.known_files(folder)?;
         let mut listed_names = logs.into_iter().peekable();
         let Changes { changed, gone, .. } = work;
         // A file to `stat`: new, replaced, or able to grow; read if it differs from `was`.
@@ -319,22 +355,7 @@ impl Index {
         for (new, _) in listed_names {
             check(new, None, gone);
         }
-        Ok(months)
-    }
-
-    /// The folders the index knows files in, one index lookup each.
-    fn known_folders(&self) -> Result<Vec<String>, Fail> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT folder FROM files INDEXED BY files_stat WHERE folder > ?1
-             ORDER BY folder LIMIT 1",
-        )?;
-        let mut found: Vec<String> = Vec::new();
-        let mut after = String::new();
-        while let Some(f) = st.query_row([&after], |r| r.get::<_, String>(0)).optional()? {
-            found.push(f.clone());
-            after = f;
-        }
-        Ok(found)
+        Ok(())
     }
 
     /// Every file the index knows in one folder (`''`: the sessions folder itself), in name
@@ -371,24 +392,23 @@ impl Index {
     }
 
     /// `stat`s the [`LIVE_CHECKED`] latest written logs that can still grow, of those in the
-    /// `quiet` folders (not listed by this update). Returns those that changed, and the folders
-    /// where one has gone (they changed after all: list them).
+    /// `quiet` folders (whose listing was the index's). Returns those that changed, and those
+    /// gone since the listing.
     fn live_changes(
         &self,
         top: &Path,
         quiet: &HashSet<String>,
-    ) -> Result<(Vec<Seen>, HashSet<String>), Fail> {
+    ) -> Result<(Vec<Seen>, Vec<String>), Fail> {
         let mut st = self.conn.prepare(
             "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
              WHERE live = 1 ORDER BY mtime_ns DESC LIMIT ?1",
         )?;
         let mut rows = st.query([LIVE_CHECKED])?;
         let mut changed = Vec::new();
-        let mut vanished = HashSet::new();
+        let mut vanished = Vec::new();
         while let Some(r) = rows.next()? {
             let name = r.get_ref(0)?.as_str()?;
-            let folder = split(name).0;
-            if !quiet.contains(folder) || vanished.contains(folder) {
+            if !quiet.contains(split(name).0) {
                 continue;
             }
             let (size, mtime, ino): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
@@ -399,9 +419,7 @@ impl Index {
                         changed.push(s);
                     }
                 }
-                _ => {
-                    vanished.insert(folder.to_string());
-                }
+                _ => vanished.push(name.to_string()),
             }
         }
         Ok((changed, vanished))
@@ -496,19 +514,34 @@ impl Index {
                 });
             }
             drop(tx);
-            let mut batch = Vec::with_capacity(BATCH);
-            for p in &rx {
-                batch.push(p);
-                if batch.len() == BATCH {
-                    self.store_batch(&batch)?;
-                    if let Some(b) = bar {
-                        b.inc(BATCH as u64);
-                    }
-                    batch.clear();
-                }
-            }
-            self.store_batch(&batch)
+            let result = self.store_all(&rx, bar);
+            // The readers stop when the writer does: with the receiver gone, a reader waiting
+            // for room in the channel is woken with an error instead of waiting for ever (the
+            // scope waits for every reader before it returns).
+            drop(rx);
+            result
         })
+    }
+
+    /// Writes what the readers send, [`BATCH`] per transaction, until they are done or a write
+    /// fails.
+    fn store_all(
+        &mut self,
+        rx: &std::sync::mpsc::Receiver<Parsed>,
+        bar: Option<&indicatif::ProgressBar>,
+    ) -> Result<(), Fail> {
+        let mut batch = Vec::with_capacity(BATCH);
+        for p in rx {
+            batch.push(p);
+            if batch.len() == BATCH {
+                self.store_batch(&batch)?;
+                if let Some(b) = bar {
+                    b.inc(BATCH as u64);
+                }
+                batch.clear();
+            }
+        }
+        self.store_batch(&batch)
     }
 
     /// Writes one batch of read logs in one transaction, with the shown copies chosen again.
