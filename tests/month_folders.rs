@@ -356,8 +356,8 @@ fn add_change_remove_with_times_set_back(data: &Path, month: &Path) {
     assert!(seen.contains(&(S2.into(), "Share the seating plan with the team".into())), "{seen:?}");
 
     // Changed: a new version of the ended log delivered as sync tools deliver one.
-    let whole = std::fs::read_to_string(Path::new(FIXTURES).join(format!("{S2}.jsonl")))
-        .expect("read");
+    let whole =
+        std::fs::read_to_string(Path::new(FIXTURES).join(format!("{S2}.jsonl"))).expect("read");
     let changed = whole.replace("Share the seating plan", "Share the new seating plan");
     let tmp = data.join(".arriving");
     std::fs::write(&tmp, changed).expect("write");
@@ -377,7 +377,10 @@ fn add_change_remove_with_times_set_back(data: &Path, month: &Path) {
 }
 
 #[test]
-#[cfg_attr(windows, ignore = "sets a folder's time by opening it as a file, which Windows does not allow")]
+#[cfg_attr(
+    windows,
+    ignore = "sets a folder's time by opening it as a file, which Windows does not allow"
+)]
 fn a_log_added_changed_or_removed_is_seen_whatever_the_folder_times_say() {
     let data = data_with(&[S1]);
     let month = november(data.path());
@@ -385,7 +388,10 @@ fn a_log_added_changed_or_removed_is_seen_whatever_the_folder_times_say() {
 }
 
 #[test]
-#[cfg_attr(windows, ignore = "sets a folder's time by opening it as a file, which Windows does not allow")]
+#[cfg_attr(
+    windows,
+    ignore = "sets a folder's time by opening it as a file, which Windows does not allow"
+)]
 fn a_copy_of_a_month_folder_made_by_a_sync_tool_is_read_as_that_month() {
     for name in ["2026-11 (1)", "2026-11 (Ann's conflicted copy 2026-11-29)", "2026-11-LAPTOP-7"] {
         let data = data_with(&[S1]);

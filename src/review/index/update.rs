@@ -8,9 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::store::{self, Parsed, Seen};
-use super::{
-    BATCH, Fail, Index, LIVE_CHECKED, file_path, mtime_ns, progress_wanted, split,
-};
+use super::{BATCH, Fail, Index, LIVE_CHECKED, file_path, mtime_ns, progress_wanted, split};
 use crate::log::reader::read_log;
 use crate::review::ReviewError;
 use crate::review::copies::{is_log_name, month_of_folder};
@@ -260,7 +258,11 @@ impl Index {
     }
 
     /// Records the print of each folder walked; forgets the folders gone (or to walk again).
-    fn record_folders(&mut self, listed: Vec<(String, Print)>, forget: &[String]) -> Result<(), Fail> {
+    fn record_folders(
+        &mut self,
+        listed: Vec<(String, Print)>,
+        forget: &[String],
+    ) -> Result<(), Fail> {
         if listed.is_empty() && forget.is_empty() {
             return Ok(());
         }
@@ -282,16 +284,17 @@ impl Index {
     /// The print recorded for every folder (`''`: the sessions folder).
     fn folder_prints(&self) -> Result<HashMap<String, Print>, Fail> {
         let mut st = self.conn.prepare("SELECT folder, count, sum FROM folders")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, Print { count: r.get(1)?, sum: r.get(2)? })))?;
+        let rows =
+            st.query_map([], |r| Ok((r.get(0)?, Print { count: r.get(1)?, sum: r.get(2)? })))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many files the index holds in each folder: the index's own consistency, checked
     /// against the prints recorded.
     fn row_counts(&self) -> Result<HashMap<String, i64>, Fail> {
-        let mut st = self
-            .conn
-            .prepare("SELECT folder, count(*) FROM files INDEXED BY files_folder GROUP BY folder")?;
+        let mut st = self.conn.prepare(
+            "SELECT folder, count(*) FROM files INDEXED BY files_folder GROUP BY folder",
+        )?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
