@@ -412,3 +412,32 @@ fn a_copy_of_a_month_folder_made_by_a_sync_tool_is_read_as_that_month() {
     let cache = tempfile::tempdir().expect("cache");
     reviews_agree(data.path(), cache.path(), &[S2, S3]);
 }
+
+#[test]
+fn a_folder_whose_logs_are_not_read_is_named_by_every_review_command() {
+    let data = data_with(&[S1]);
+    let top = sessions_dir(data.path());
+    let old = top.join("old logs");
+    std::fs::create_dir(&old).expect("a folder of the user's");
+    arrive(data.path(), S2, &old, &format!("{S2}.jsonl"));
+    // A folder without logs is nobody's concern.
+    std::fs::create_dir(top.join("notes")).expect("another folder");
+    for args in [
+        ["logs", "list", "--json"].as_slice(),
+        &["logs", "list"],
+        &["logs", "show", S1],
+        &["logs", "export", S1],
+        &["logs", "export", "--format", "csv"],
+        &["report"],
+        &["actions"],
+    ] {
+        let o = convene(data.path(), args);
+        let err = support::cli::stderr(&o);
+        assert!(o.status.success(), "{args:?}: {err}");
+        assert!(err.contains("not read") && err.contains("old logs"), "{args:?}: {err}");
+        assert!(!err.contains("notes"), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&old).expect("rm");
+    let o = convene(data.path(), &["logs", "list"]);
+    assert_eq!(support::cli::stderr(&o), "", "nothing left out, nothing said");
+}

@@ -29,6 +29,16 @@ fn filter_from(f: &LogFilter) -> Result<Filter, ReviewError> {
     })
 }
 
+/// Opens the index, and names on standard error any folder whose logs are not read, so that no
+/// log is left out of a review silently.
+fn open(data: &std::path::Path) -> Result<Index, ReviewError> {
+    let index = Index::open(data)?;
+    if let Some(note) = index.left_out_note() {
+        output::error(&note);
+    }
+    Ok(index)
+}
+
 fn print(text: &str) -> ExitCode {
     output::finish(output::print(text))
 }
@@ -53,7 +63,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
         LogsAction::List { filter, json: as_json } => {
             let run = || -> Result<ExitCode, ReviewError> {
                 let filter = filter_from(filter)?;
-                let index = Index::open(&data)?;
+                let index = open(&data)?;
                 if *as_json {
                     let mut printed = Ok(());
                     list::json(&index, &filter, |piece| {
@@ -72,7 +82,10 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
             };
             Ok(run().unwrap_or_else(|e| fail(&e)))
         }
-        LogsAction::Show { id } => match detail::load(&data, id) {
+        LogsAction::Show { id } => match open(&data).and_then(|index| {
+            index.map_for_few();
+            detail::load_from(&index, id)
+        }) {
             Ok(s) => Ok(print(&detail::show(&s))),
             Err(e) => Ok(fail(&e)),
         },
@@ -105,7 +118,9 @@ fn export_one(
     redact: bool,
     bom: bool,
 ) -> Result<(), ReviewError> {
-    let sess = detail::load(data, id)?;
+    let index = open(data)?;
+    index.map_for_few();
+    let sess = detail::load_from(&index, id)?;
     let mut text = match format {
         ExportFormat::Md => export::markdown(&sess, redact),
         ExportFormat::Csv => export::csv(&sess)?,
@@ -142,7 +157,7 @@ fn export_many(
     redact: bool,
     bom: bool,
 ) -> Result<(), ReviewError> {
-    let index = Index::open(data)?;
+    let index = open(data)?;
     let query = Query::new(filter);
     match output {
         None => {
@@ -182,7 +197,7 @@ pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
     let run = || -> Result<rep::Report, ReviewError> {
         let filter = filter_from(&args.filter)?;
         let data = review::data_dir(dirs.data_dir.as_deref())?;
-        Index::open(&data)?.report(&Query::new(&filter))
+        open(&data)?.report(&Query::new(&filter))
     };
     match run() {
         Ok(r) if args.json => Ok(json(output::schema::REPORT, &r)),
@@ -211,7 +226,7 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
     };
     let run = || -> Result<ExitCode, ReviewError> {
         let data = review::data_dir(dirs.data_dir.as_deref())?;
-        let index = Index::open(&data)?;
+        let index = open(&data)?;
         // Printed as the commitments come from the index, in pieces.
         let mut printed = Ok(());
         if args.json {

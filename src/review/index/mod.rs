@@ -128,6 +128,9 @@ pub struct Index {
     /// How many folders the update that opened it found changed and walked (the sessions folder
     /// itself and month folders; every folder is listed, the rest matched the index).
     pub listed: usize,
+    /// Folders in the sessions folder that hold logs but are not read (neither a month folder
+    /// nor a copy of one): review commands name them.
+    pub left_out: Vec<PathBuf>,
     /// Stage ids known to be in the index (a cache for writing runs).
     stages: store::StageIds,
 }
@@ -413,6 +416,7 @@ impl Index {
                     path: Some(path.clone()),
                     read: 0,
                     listed: 0,
+                    left_out: Vec::new(),
                     stages: store::StageIds::new(),
                 };
                 match ix.update(progress) {
@@ -441,6 +445,7 @@ impl Index {
             path: None,
             read: 0,
             listed: 0,
+            left_out: Vec::new(),
             stages: store::StageIds::new(),
         };
         match ix.update(progress) {
@@ -459,6 +464,23 @@ impl Index {
     /// memory; nor for the update, which may be a first build.
     pub fn map_for_few(&self) {
         let _ = self.conn.query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()));
+    }
+
+    /// What a review command says when folders holding logs are not read ([`Index::left_out`]),
+    /// one line each; `None` when every log is read.
+    pub fn left_out_note(&self) -> Option<String> {
+        if self.left_out.is_empty() {
+            return None;
+        }
+        let mut note = String::from(
+            "logs in these folders are not read (only month folders, YYYY-MM, and the copies \
+             sync tools make of them are): move them into the sessions folder",
+        );
+        for dir in &self.left_out {
+            note.push_str("\n  ");
+            note.push_str(&dir.display().to_string());
+        }
+        Some(note)
     }
 
     /// `<data dir>/sessions`.

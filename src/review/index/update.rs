@@ -64,6 +64,8 @@ struct Known {
 struct Listing {
     logs: Vec<(String, Listed)>,
     months: Vec<String>,
+    /// In the sessions folder itself: the other folders (not hidden), which are not read.
+    others: Vec<String>,
 }
 
 /// Lists one folder: `folder` is `''` for the sessions folder `top` itself, or a month folder.
@@ -71,6 +73,7 @@ fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
     let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(folder) };
     let mut logs = Vec::new();
     let mut months = Vec::new();
+    let mut others = Vec::new();
     for item in std::fs::read_dir(dir)? {
         let item = item?;
         let Ok(name) = item.file_name().into_string() else { continue };
@@ -79,6 +82,11 @@ fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
             if item.file_type().is_ok_and(|t| t.is_dir()) {
                 months.push(name);
             }
+            continue;
+        }
+        if folder.is_empty() && !name.starts_with('.') && item.file_type().is_ok_and(|t| t.is_dir())
+        {
+            others.push(name);
             continue;
         }
         if !is_log_name(&name) {
@@ -90,7 +98,7 @@ fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
         }
     }
     logs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(Listing { logs, months })
+    Ok(Listing { logs, months, others })
 }
 
 /// Lists the month folders, on two threads. A month folder gone since the sessions folder was
@@ -127,6 +135,20 @@ fn list_months(top: &Path, months: &[String]) -> Result<Vec<(String, Listing)>, 
     }
     all.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(all)
+}
+
+/// The folders in the sessions folder that hold logs but are not read (not a month folder nor a
+/// copy of one): every review command names them, so no log is left out silently.
+fn left_out(top: &Path, others: &[String]) -> Vec<std::path::PathBuf> {
+    others
+        .iter()
+        .map(|name| top.join(name))
+        .filter(|dir| {
+            std::fs::read_dir(dir).is_ok_and(|items| {
+                items.flatten().any(|i| i.file_name().to_str().is_some_and(is_log_name))
+            })
+        })
+        .collect()
 }
 
 fn seen(name: &str, meta: &std::fs::Metadata) -> Seen {
@@ -205,6 +227,7 @@ impl Index {
         // time. No folder's time is trusted: sync tools set them back.
         let first = list_folder(&top, "").map_err(|e| folder_error(&top, &e))?;
         let months = first.months.clone();
+        self.left_out = left_out(&top, &first.others);
         let mut listings: Vec<(String, Listing)> = vec![(String::new(), first)];
         listings.extend(list_months(&top, &months)?);
         let mut work = Changes::default();
