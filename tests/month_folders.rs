@@ -437,6 +437,10 @@ fn a_folder_whose_logs_are_not_read_is_named_by_every_review_command() {
         assert!(err.contains("not read") && err.contains("old logs"), "{args:?}: {err}");
         assert!(!err.contains("notes"), "{args:?}: {err}");
     }
+    // The browser says it in its status bar.
+    let app = convene::tui::logs::App::open(data.path(), data.path().to_path_buf()).expect("open");
+    let said = app.message.clone().unwrap_or_default();
+    assert!(said.contains("not read") && said.contains("old logs"), "{said}");
     std::fs::remove_dir_all(&old).expect("rm");
     let o = convene(data.path(), &["logs", "list"]);
     assert_eq!(support::cli::stderr(&o), "", "nothing left out, nothing said");
