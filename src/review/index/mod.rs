@@ -62,7 +62,8 @@
 //!
 //! With 100,000 logs the listings cost tens of milliseconds (`docs/benchmarks.md`). The one
 //! change this does not see is a log that has ended being rewritten in place on Unix, keeping
-//! its name and inode (no sync tool delivers a file so); deleting the index makes it read again.
+//! its name and inode (no sync tool delivers a file so; a file deleted and written again between
+//! two updates may also get its old inode back); deleting the index makes it read again.
 //!
 //! Logs to read are parsed on two threads and written in batches of [`BATCH`], each its own
 //! transaction, so a first build can be interrupted at any point and the next run goes on where
@@ -102,6 +103,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use super::ReviewError;
 
 pub use query::{GroupHistory, Query, SessionRow, Summary};
+
+/// How old a folder's `ctime` must be, when recorded, for its stamp to be trusted (see the
+/// module docs).
+pub const RACY_NS: i64 = 2_000_000_000;
 
 /// How many of the logs that can still grow an update checks, the most lately written first
 /// (see the module docs). A running session's log is always among them.
@@ -570,6 +575,11 @@ pub(crate) fn file_path(top: &Path, name: &str) -> PathBuf {
         ("", file) => top.join(file),
         (folder, file) => top.join(folder).join(file),
     }
+}
+
+/// Now, in nanoseconds since 1970 (for the folder-stamp guard and the spot check).
+pub(crate) fn now_ns() -> i64 {
+    crate::clock::utc_now().timestamp_nanos_opt().unwrap_or(i64::MAX)
 }
 
 /// A file's modification time in nanoseconds since 1970 (0 if unknown).

@@ -18,13 +18,18 @@ pub const CREATE: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
 -- Each folder holding logs ('' for the sessions folder itself, `YYYY-MM` for a month folder,
--- or a sync tool's copy of one such as `2026-12 (1)`) as it was when the index last took in its
--- listing: how many logs, and a sum of a hash of each one's name and identity (see the module
--- docs of the index). `count` is also checked against the rows of `files` in the folder.
+-- or a sync tool's copy of one such as `2026-12 (1)`) as it was when the index last listed it:
+-- how many logs, and a sum of a hash of each one's name and identity (its print); its stamp
+-- (modification and status-change times, NULL on Windows) before that listing, and whether the
+-- stamp can be trusted (see the module docs of the index). `count` is also checked against the
+-- rows of `files` in the folder.
 CREATE TABLE folders(
     folder TEXT PRIMARY KEY,
     count INTEGER NOT NULL,
-    sum INTEGER NOT NULL
+    sum INTEGER NOT NULL,
+    mtime_ns INTEGER,
+    ctime_ns INTEGER,
+    trusted INTEGER NOT NULL
 ) WITHOUT ROWID;
 
 CREATE TABLE files(

@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::store::{self, Parsed, Seen};
-use super::{BATCH, Fail, Index, LIVE_CHECKED, file_path, mtime_ns, progress_wanted, split};
+use super::{
+    BATCH, Fail, Index, LIVE_CHECKED, RACY_NS, file_path, mtime_ns, now_ns, progress_wanted, split,
+};
 use crate::log::reader::read_log;
 use crate::review::ReviewError;
 use crate::review::copies::{is_log_name, month_of_folder};
@@ -101,40 +103,29 @@ fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
     Ok(Listing { logs, months, others })
 }
 
-/// Lists the month folders, on two threads. A month folder gone since the sessions folder was
-/// listed is left out (its logs are gone).
-fn list_months(top: &Path, months: &[String]) -> Result<Vec<(String, Listing)>, Fail> {
-    let next = AtomicUsize::new(0);
-    type Lists = Result<Vec<(String, Listing)>, (String, std::io::Error)>;
-    let lists: Vec<Lists> = std::thread::scope(|sc| {
-        let work = || {
-            let mut out = Vec::new();
-            loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(month) = months.get(k) else { break };
-                match list_folder(top, month) {
-                    Ok(l) => out.push((month.clone(), l)),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err((month.clone(), e)),
-                }
-            }
-            Ok(out)
-        };
-        let other = (months.len() > 1).then(|| sc.spawn(work));
-        let mine = work();
-        let theirs = other.map(|h| {
-            h.join().unwrap_or_else(|_| {
-                Err((String::new(), std::io::Error::other("listing a folder failed")))
-            })
-        });
-        std::iter::once(mine).chain(theirs).collect()
-    });
-    let mut all = Vec::with_capacity(months.len());
-    for l in lists {
-        all.extend(l.map_err(|(month, e)| folder_error(&top.join(month), &e))?);
-    }
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(all)
+/// A folder's change stamp where the platform gives one that no program can set back: its
+/// modification time and its status-change time (`ctime`) on Unix. Setting a folder's
+/// modification time back (`touch -r`, `rsync -a`) sets its `ctime` to now, and so does adding,
+/// removing or renaming a file in it. `None` on Windows, whose folders are listed every time.
+#[cfg(unix)]
+fn stamp(meta: &std::fs::Metadata) -> Option<(i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    let ctime = meta.ctime().saturating_mul(1_000_000_000).saturating_add(meta.ctime_nsec());
+    Some((mtime_ns(meta), ctime))
+}
+
+#[cfg(not(unix))]
+fn stamp(_meta: &std::fs::Metadata) -> Option<(i64, i64)> {
+    None
+}
+
+/// What the index recorded of a folder when it last listed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Recorded {
+    print: Print,
+    /// Its [`stamp`] before that listing, and whether it can be trusted (see [`RACY_NS`]).
+    stamp: Option<(i64, i64)>,
+    trusted: bool,
 }
 
 /// The folders in the sessions folder that hold logs but are not read (not a month folder nor a
@@ -171,13 +162,21 @@ fn parse(top: &Path, s: Seen) -> Parsed {
     Parsed { seen: s, digest }
 }
 
-/// What an update found to do: logs to read, files gone, and the folders whose listing
-/// differed from the index, with the fingerprint of that listing.
+/// What an update found to do: logs to read, files gone, and the folders listed.
 #[derive(Default)]
 struct Changes {
     changed: Vec<Seen>,
     gone: Vec<String>,
-    listed: Vec<(String, Print)>,
+    listed: Vec<Looked>,
+}
+
+/// A folder listed by an update: its print, its stamp before the listing, and whether it
+/// differed from the index (and was walked).
+struct Looked {
+    folder: String,
+    print: Print,
+    stamp: Option<(i64, i64)>,
+    walked: bool,
 }
 
 /// A folder's listing in brief: how many logs it holds, and a sum of a hash of each one's
@@ -191,8 +190,9 @@ pub(crate) struct Print {
 
 fn print_of(logs: &[(String, Listed)]) -> Print {
     let mut sum: u64 = 0;
+    let mut bytes = Vec::new();
     for (name, l) in logs {
-        let mut bytes = Vec::with_capacity(name.len() + 24);
+        bytes.clear();
         bytes.extend_from_slice(name.as_bytes());
         bytes.push(0);
         bytes.extend_from_slice(&l.ino.to_le_bytes());
@@ -212,58 +212,116 @@ impl Index {
     /// Brings the index up to date: see the module docs.
     pub(crate) fn update(&mut self, progress: bool) -> Result<(), Fail> {
         let top = self.sessions_dir.clone();
-        match std::fs::metadata(&top) {
-            Ok(_) => {}
+        let top_stamp = match std::fs::metadata(&top) {
+            Ok(m) => stamp(&m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return self.forget_all().map_err(Fail::Db);
             }
             Err(e) => return Err(folder_error(&top, &e)),
-        }
-        let recorded = self.folder_prints()?;
+        };
+        let recorded = self.folder_records()?;
         let rows = self.row_counts()?;
         let recent = self.live_threshold()?;
-        // Every folder is listed, every time: the sessions folder itself (its logs from before
-        // month folders, and which month folders there are), then each month folder, two at a
-        // time. No folder's time is trusted: sync tools set them back.
-        let first = list_folder(&top, "").map_err(|e| folder_error(&top, &e))?;
-        let months = first.months.clone();
-        self.left_out = left_out(&top, &first.others);
-        let mut listings: Vec<(String, Listing)> = vec![(String::new(), first)];
-        listings.extend(list_months(&top, &months)?);
+        let now = now_ns();
+        // Every known folder in turn, one a second, is listed even if its stamp says it has not
+        // changed: a file system that keeps no honest `ctime` is caught up with all the same.
+        let spot: Option<String> = {
+            let mut known: Vec<&String> = recorded.keys().collect();
+            known.sort();
+            let turn = usize::try_from(now / 1_000_000_000).unwrap_or(0);
+            (!known.is_empty()).then(|| known[turn % known.len()].clone())
+        };
+        // Unchanged: the stamp recorded (and trusted), as many rows as the listing had, and
+        // not this update's spot check.
+        let unchanged = |folder: &str, st: Option<(i64, i64)>| {
+            st.is_some()
+                && spot.as_deref() != Some(folder)
+                && recorded.get(folder).is_some_and(|r| {
+                    r.trusted
+                        && r.stamp == st
+                        && rows.get(folder).copied().unwrap_or(0) == r.print.count
+                })
+        };
         let mut work = Changes::default();
         let mut quiet: HashSet<String> = HashSet::new();
         let mut inconsistent = false;
-        let mut seen_folders: HashSet<String> = HashSet::new();
-        for (folder, listing) in listings {
-            let print = print_of(&listing.logs);
-            let had = rows.get(&folder).copied().unwrap_or(0);
-            let known = recorded.get(&folder);
-            seen_folders.insert(folder.clone());
-            if known == Some(&print) && had == print.count {
-                quiet.insert(folder);
-                continue;
+        // The sessions folder itself: its logs from before month folders, and which month
+        // folders there are (adding or removing one changes its stamp).
+        let months: Vec<String> = if unchanged("", top_stamp) {
+            quiet.insert(String::new());
+            let mut m: Vec<String> =
+                recorded.keys().chain(rows.keys()).filter(|f| !f.is_empty()).cloned().collect();
+            m.sort();
+            m.dedup();
+            m
+        } else {
+            let listing = list_folder(&top, "").map_err(|e| folder_error(&top, &e))?;
+            let months = listing.months.clone();
+            self.set_others(&listing.others)?;
+            self.look(
+                &top,
+                "",
+                top_stamp,
+                listing,
+                &recorded,
+                &rows,
+                recent,
+                &mut work,
+                &mut quiet,
+                &mut inconsistent,
+            )?;
+            months
+        };
+        self.left_out = left_out(&top, &self.others()?);
+        // The month folders (and copies of them): `stat`ed each, listed if changed.
+        let mut gone_folders: Vec<String> = Vec::new();
+        for month in &months {
+            let dir = top.join(month);
+            match std::fs::metadata(&dir) {
+                Ok(m) if m.is_dir() => {
+                    let st = stamp(&m);
+                    if unchanged(month, st) {
+                        quiet.insert(month.clone());
+                        continue;
+                    }
+                    match list_folder(&top, month) {
+                        Ok(listing) => self.look(
+                            &top,
+                            month,
+                            st,
+                            listing,
+                            &recorded,
+                            &rows,
+                            recent,
+                            &mut work,
+                            &mut quiet,
+                            &mut inconsistent,
+                        )?,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                            gone_folders.push(month.clone());
+                        }
+                        Err(e) => return Err(folder_error(&dir, &e)),
+                    }
+                }
+                Ok(_) => gone_folders.push(month.clone()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    gone_folders.push(month.clone());
+                }
+                Err(e) => return Err(folder_error(&dir, &e)),
             }
-            // The rows of a folder no longer match the listing they were made from: the index
-            // was changed from outside (or an update was cut short). Rebuild what disagrees.
-            if known.is_some_and(|k| k.count != had) || (known.is_none() && had > 0) {
-                inconsistent = true;
-            }
-            self.walk(&top, &folder, listing.logs, recent, &mut work)?;
-            work.listed.push((folder, print));
         }
         // A folder the index knows that is not there any more: its logs are gone.
-        let mut gone_folders: Vec<String> = Vec::new();
         for folder in recorded.keys().chain(rows.keys()) {
-            if !seen_folders.contains(folder) && !gone_folders.contains(folder) {
+            if !folder.is_empty() && !months.contains(folder) && !gone_folders.contains(folder) {
                 gone_folders.push(folder.clone());
             }
         }
         for folder in &gone_folders {
             work.gone.extend(self.known_files(folder)?.into_iter().map(|k| k.name));
         }
-        // The logs that can still grow, in the folders whose listing was the index's (a running
-        // session appends to its log without changing the listing). One gone since the listing
-        // is dropped, and its folder is walked again next time.
+        // The logs that can still grow, in the folders not walked (a running session appends
+        // to its log without changing its folder). One gone since is dropped, and its folder is
+        // listed again next time.
         let (grown, vanished) = self.live_changes(&top, &quiet)?;
         work.changed.extend(grown);
         let mut forget: Vec<String> = gone_folders;
@@ -275,26 +333,81 @@ impl Index {
             self.drop_orphans()?;
         }
         let Changes { changed, gone, listed } = work;
-        self.listed = listed.len();
+        self.listed = listed.iter().filter(|l| l.walked).count();
         self.apply(&top, changed, &gone, progress)?;
-        self.record_folders(listed, &forget)
+        self.record_folders(&top, &recorded, listed, &forget, now)
     }
 
-    /// Records the print of each folder walked; forgets the folders gone (or to walk again).
+    /// Compares a folder's listing with the index: the same print and as many rows, and the
+    /// folder is quiet; else it is walked.
+    #[allow(clippy::too_many_arguments)]
+    fn look(
+        &self,
+        top: &Path,
+        folder: &str,
+        st: Option<(i64, i64)>,
+        listing: Listing,
+        recorded: &HashMap<String, Recorded>,
+        rows: &HashMap<String, i64>,
+        recent: i64,
+        work: &mut Changes,
+        quiet: &mut HashSet<String>,
+        inconsistent: &mut bool,
+    ) -> Result<(), Fail> {
+        let print = print_of(&listing.logs);
+        let had = rows.get(folder).copied().unwrap_or(0);
+        let known = recorded.get(folder).map(|r| r.print);
+        let walked = !(known == Some(print) && had == print.count);
+        if walked {
+            // The rows of a folder no longer match the listing they were made from: the index
+            // was changed from outside (or an update was cut short). Rebuild what disagrees.
+            if known.is_some_and(|k| k.count != had) || (known.is_none() && had > 0) {
+                *inconsistent = true;
+            }
+            self.walk(top, folder, listing.logs, recent, work)?;
+        } else {
+            quiet.insert(folder.to_string());
+        }
+        work.listed.push(Looked { folder: folder.to_string(), print, stamp: st, walked });
+        Ok(())
+    }
+
+    /// Records the print and stamp of each folder listed (the stamp trusted only if it was old
+    /// enough, [`RACY_NS`], and has not moved since); forgets the folders gone (or to list
+    /// again). Writes nothing when nothing changed.
     fn record_folders(
         &mut self,
-        listed: Vec<(String, Print)>,
+        top: &Path,
+        recorded: &HashMap<String, Recorded>,
+        listed: Vec<Looked>,
         forget: &[String],
+        now: i64,
     ) -> Result<(), Fail> {
-        if listed.is_empty() && forget.is_empty() {
+        let mut to_record: Vec<(String, Recorded)> = Vec::new();
+        for l in listed {
+            let dir = if l.folder.is_empty() { top.to_path_buf() } else { top.join(&l.folder) };
+            let after = std::fs::metadata(&dir).ok().and_then(|m| stamp(&m));
+            let trusted = l
+                .stamp
+                .is_some_and(|(_, ctime)| after == l.stamp && now.saturating_sub(ctime) >= RACY_NS);
+            let r = Recorded { print: l.print, stamp: l.stamp, trusted };
+            if recorded.get(&l.folder) != Some(&r) && !forget.contains(&l.folder) {
+                to_record.push((l.folder, r));
+            }
+        }
+        if to_record.is_empty() && forget.is_empty() {
             return Ok(());
         }
         let tx = self.conn.transaction()?;
-        for (folder, print) in &listed {
+        for (folder, r) in &to_record {
+            let (mtime, ctime) = r.stamp.unzip();
             tx.execute(
-                "INSERT INTO folders(folder, count, sum) VALUES(?1, ?2, ?3)
-                 ON CONFLICT(folder) DO UPDATE SET count = excluded.count, sum = excluded.sum",
-                params![folder, print.count, print.sum],
+                "INSERT INTO folders(folder, count, sum, mtime_ns, ctime_ns, trusted)
+                 VALUES(?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(folder) DO UPDATE SET count = excluded.count, sum = excluded.sum,
+                    mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns,
+                    trusted = excluded.trusted",
+                params![folder, r.print.count, r.print.sum, mtime, ctime, r.trusted],
             )?;
         }
         for folder in forget {
@@ -304,12 +417,41 @@ impl Index {
         Ok(())
     }
 
-    /// The print recorded for every folder (`''`: the sessions folder).
-    fn folder_prints(&self) -> Result<HashMap<String, Print>, Fail> {
-        let mut st = self.conn.prepare("SELECT folder, count, sum FROM folders")?;
-        let rows =
-            st.query_map([], |r| Ok((r.get(0)?, Print { count: r.get(1)?, sum: r.get(2)? })))?;
+    /// What was recorded of every folder (`''`: the sessions folder).
+    fn folder_records(&self) -> Result<HashMap<String, Recorded>, Fail> {
+        let mut st = self
+            .conn
+            .prepare("SELECT folder, count, sum, mtime_ns, ctime_ns, trusted FROM folders")?;
+        let rows = st.query_map([], |r| {
+            let mtime: Option<i64> = r.get(3)?;
+            let ctime: Option<i64> = r.get(4)?;
+            Ok((
+                r.get(0)?,
+                Recorded {
+                    print: Print { count: r.get(1)?, sum: r.get(2)? },
+                    stamp: mtime.zip(ctime),
+                    trusted: r.get(5)?,
+                },
+            ))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The other folders in the sessions folder (not month folders), as last listed.
+    fn others(&self) -> Result<Vec<String>, Fail> {
+        let text = super::meta(&self.conn, "others")?.unwrap_or_default();
+        Ok(text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+    }
+
+    /// Records the other folders in the sessions folder (only when they changed).
+    fn set_others(&self, others: &[String]) -> Result<(), Fail> {
+        let mut sorted = others.to_vec();
+        sorted.sort();
+        let text = sorted.join("\n");
+        if super::meta(&self.conn, "others")?.unwrap_or_default() != text {
+            super::set_meta(&self.conn, "others", &text)?;
+        }
+        Ok(())
     }
 
     /// How many files the index holds in each folder: the index's own consistency, checked
