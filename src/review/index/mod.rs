@@ -25,10 +25,11 @@
 //! # Keeping it up to date, cheaply
 //!
 //! Every command that opens the index first brings it up to date ([`Index::open`]). A log is
-//! read again only if it is new or changed; rows of deleted logs are dropped. No folder's
-//! modification time is trusted: sync tools that carry folder times (`rsync -a`, two-way sync)
-//! set them back after adding or removing a log, so every update **lists every folder**, and
-//! reads no log that has not changed:
+//! read again only if it is new or changed; rows of deleted logs are dropped. A folder's
+//! modification time alone is never trusted: sync tools that carry folder times (`rsync -a`,
+//! two-way sync) set it back after adding or removing a log. Listing every folder on every
+//! command is not cheap either (the kernel's part of listing 10,000 names is several
+//! milliseconds), so:
 //!
 //! - **Logs are kept in month folders**, `sessions/YYYY-MM/<id>.jsonl` (the month of the id's
 //!   date: [`crate::log::log_path`]). Logs from before month folders stay in the sessions folder
@@ -37,33 +38,45 @@
 //!   as that month's. The index names a file by its path in the sessions folder,
 //!   `2026-11/ID.jsonl` or `ID.jsonl` ([`split`]), and keeps each file's folder in a column of
 //!   its own (`files.folder`).
-//! - **Each folder's listing is fingerprinted** (table `folders`): how many logs it holds and a
-//!   sum of a hash of each one's name and identity: its inode on Unix, which the listing gives
-//!   without a `stat` (a log replaced by a rename, as sync tools and `rsync` deliver a new
+//! - **Each folder's listing is recorded** (table `folders`) as a print: how many logs it holds
+//!   and a sum of a hash of each one's name and identity: its inode on Unix, which the listing
+//!   gives without a `stat` (a log replaced by a rename, as sync tools and `rsync` deliver a new
 //!   version, has a new one), and its size and modification time on Windows, where the listing
-//!   gives them. The same files give the same print in whatever order they are listed.
+//!   gives them. With it, the folder's **stamp** before the listing: on Unix its modification
+//!   time and its status-change time (`ctime`). No program can set a `ctime` back: adding,
+//!   removing or renaming a file in the folder sets it to now, and so does setting the folder's
+//!   modification time back. Windows has no such time: there every folder is listed every time.
 //!
-//! An update lists the sessions folder and every month folder (on two threads), then for each:
+//! An update `stat`s the sessions folder and every month folder (a few hundred at most), then
+//! for each:
 //!
-//! 1. **Its print is the one recorded, and the index holds as many rows for it** (one count per
-//!    folder, on a narrow index): nothing was added, removed, renamed or replaced. Only the logs
+//! 1. **Its stamp is the one recorded, and trusted, and the index holds as many rows for it as
+//!    its recorded listing had** (a count per folder on a narrow index): nothing was added,
+//!    removed, renamed or replaced, and nobody removed rows. It is not listed. Only the logs
 //!    that can still grow in place are `stat`ed: the [`LIVE_CHECKED`] most lately written of
 //!    the unfinished and unreadable ones (a running session appends to its log without changing
-//!    any listing, and its log is the latest written). An unfinished log left long ago grows
+//!    its folder, and its log is the latest written). An unfinished log left long ago grows
 //!    again only when `convene resume` continues it, and resume tells the index
 //!    ([`note_live`]), which puts it first. When nothing changed, this is the whole update: a
-//!    directory read per folder and no log read.
-//! 2. **Its print differs**: the listing and the names the index knows in the folder are walked
-//!    side by side in name order. New names, replaced files and the logs that can still grow are
-//!    `stat`ed; the rest are known. A month folder that has gone takes its rows with it.
-//! 3. **The rows disagree with the recorded count** (rows deleted from outside, or an update cut
-//!    short): the folder is walked as in 2, so the logs missing from the index are read again,
-//!    and rows left hanging off no file are dropped.
+//!    `stat` per folder, no listing, no log read.
+//! 2. **Otherwise it is listed**, and its print compared with the one recorded. The same print
+//!    and as many rows: nothing to do. Else the listing and the names the index knows in the
+//!    folder are walked side by side in name order: new names, replaced files and the logs that
+//!    can still grow are `stat`ed, the rest are known. A month folder that has gone takes its
+//!    rows with it. Rows that disagree with the recorded count (removed from outside, or an
+//!    update cut short) make the folder walked: its missing logs are read again, and rows left
+//!    hanging off no file are dropped.
+//! 3. **A spot check**: one known folder a second, in turn, is listed as in 2 whatever its
+//!    stamp says, so that a file system that keeps no honest `ctime` (some network or FUSE file
+//!    systems) is caught up with within as many seconds as there are folders.
 //!
-//! With 100,000 logs the listings cost tens of milliseconds (`docs/benchmarks.md`). The one
-//! change this does not see is a log that has ended being rewritten in place on Unix, keeping
-//! its name and inode (no sync tool delivers a file so; a file deleted and written again between
-//! two updates may also get its old inode back); deleting the index makes it read again.
+//! A stamp is trusted only if its `ctime` was at least [`RACY_NS`] (2 s) old when it was
+//! recorded: on file systems with coarse times, a log added within the same tick would not move
+//! it. A young stamp is recorded as untrusted and the next update lists that folder again. The
+//! one change this does not see is a log that has ended being rewritten in place on Unix,
+//! keeping its name and inode (no sync tool delivers a file so; a file deleted and written again
+//! between two updates may also get its old inode back); deleting the index makes it read
+//! again.
 //!
 //! Logs to read are parsed on two threads and written in batches of [`BATCH`], each its own
 //! transaction, so a first build can be interrupted at any point and the next run goes on where
