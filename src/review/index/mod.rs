@@ -51,7 +51,8 @@
 //! for each:
 //!
 //! 1. **Its stamp is the one recorded, and trusted, and the index holds as many rows for it as
-//!    its recorded listing had** (a count per folder on a narrow index): nothing was added,
+//!    its recorded listing had** (all rows are counted, quickly, on a narrow index, and only if
+//!    the total disagrees, folder by folder): nothing was added,
 //!    removed, renamed or replaced, and nobody removed rows. It is not listed. Only the logs
 //!    that can still grow in place are `stat`ed: the [`LIVE_CHECKED`] most lately written of
 //!    the unfinished and unreadable ones (a running session appends to its log without changing
@@ -66,9 +67,10 @@
 //!    rows with it. Rows that disagree with the recorded count (removed from outside, or an
 //!    update cut short) make the folder walked: its missing logs are read again, and rows left
 //!    hanging off no file are dropped.
-//! 3. **A spot check**: one known folder a second, in turn, is listed as in 2 whatever its
-//!    stamp says, so that a file system that keeps no honest `ctime` (some network or FUSE file
-//!    systems) is caught up with within as many seconds as there are folders.
+//! 3. **A spot check**: the commands of one second in ten list one known folder, each folder in
+//!    turn, as in 2 whatever its stamp says, so that a file system that keeps no honest `ctime`
+//!    (some network or FUSE file systems) is caught up with as the review is used. Most commands
+//!    pay nothing for it.
 //!
 //! A stamp is trusted only if its `ctime` was at least [`RACY_NS`] (2 s) old when it was
 //! recorded: on file systems with coarse times, a log added within the same tick would not move

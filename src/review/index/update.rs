@@ -119,6 +119,9 @@ fn stamp(_meta: &std::fs::Metadata) -> Option<(i64, i64)> {
     None
 }
 
+/// How often, in seconds, the commands of one second spot-check a folder (see the module docs).
+const SPOT_EVERY_S: i64 = 10;
+
 /// What the index recorded of a folder when it last listed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Recorded {
@@ -220,16 +223,19 @@ impl Index {
             Err(e) => return Err(folder_error(&top, &e)),
         };
         let recorded = self.folder_records()?;
-        let rows = self.row_counts()?;
+        let rows = self.row_counts(&recorded)?;
         let recent = self.live_threshold()?;
         let now = now_ns();
-        // Every known folder in turn, one a second, is listed even if its stamp says it has not
-        // changed: a file system that keeps no honest `ctime` is caught up with all the same.
+        // The spot check: in one second of every [`SPOT_EVERY_S`], the commands list one known
+        // folder, each in turn, even if its stamp says it has not changed, so that a file system
+        // that keeps no honest `ctime` is caught up with all the same.
         let spot: Option<String> = {
             let mut known: Vec<&String> = recorded.keys().collect();
             known.sort();
-            let turn = usize::try_from(now / 1_000_000_000).unwrap_or(0);
-            (!known.is_empty()).then(|| known[turn % known.len()].clone())
+            let second = now / 1_000_000_000;
+            let turn = usize::try_from(second / SPOT_EVERY_S).unwrap_or(0);
+            (second % SPOT_EVERY_S == 0 && !known.is_empty())
+                .then(|| known[turn % known.len()].clone())
         };
         // Unchanged: the stamp recorded (and trusted), as many rows as the listing had, and
         // not this update's spot check.
@@ -456,7 +462,16 @@ impl Index {
 
     /// How many files the index holds in each folder: the index's own consistency, checked
     /// against the prints recorded.
-    fn row_counts(&self) -> Result<HashMap<String, i64>, Fail> {
+    /// Counting every row is quick (`SQLite` counts a narrow index page by page); only when the
+    /// total differs from the recorded listings' are the rows counted folder by folder.
+    fn row_counts(
+        &self,
+        recorded: &HashMap<String, Recorded>,
+    ) -> Result<HashMap<String, i64>, Fail> {
+        let total: i64 = self.conn.query_row("SELECT count(*) FROM files", [], |r| r.get(0))?;
+        if total == recorded.values().map(|r| r.print.count).sum::<i64>() {
+            return Ok(recorded.iter().map(|(f, r)| (f.clone(), r.print.count)).collect());
+        }
         let mut st = self.conn.prepare(
             "SELECT folder, count(*) FROM files INDEXED BY files_folder GROUP BY folder",
         )?;
