@@ -50,16 +50,14 @@ fn finish(child: std::process::Child, what: &str) -> Output {
     std::thread::spawn(move || {
         let _ = tx.send(child.wait_with_output());
     });
-    match rx.recv_timeout(BOUND) {
-        Ok(out) => out.expect("convene runs"),
-        Err(_) => {
-            #[cfg(unix)]
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-            #[cfg(windows)]
-            let _ = Command::new("taskkill").args(["/F", "/PID", &pid.to_string()]).status();
-            panic!("{what}: still running after {BOUND:?} (hung)");
-        }
+    if let Ok(out) = rx.recv_timeout(BOUND) {
+        return out.expect("convene runs");
     }
+    #[cfg(unix)]
+    let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    #[cfg(windows)]
+    let _ = Command::new("taskkill").args(["/F", "/PID", &pid.to_string()]).status();
+    panic!("{what}: still running after {BOUND:?} (hung)");
 }
 
 fn start(mut c: Command) -> std::process::Child {

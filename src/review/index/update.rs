@@ -108,6 +108,7 @@ fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
 /// modification time back (`touch -r`, `rsync -a`) sets its `ctime` to now, and so does adding,
 /// removing or renaming a file in it. `None` on Windows, whose folders are listed every time.
 #[cfg(unix)]
+#[allow(clippy::unnecessary_wraps)] // `None` on Windows.
 fn stamp(meta: &std::fs::Metadata) -> Option<(i64, i64)> {
     use std::os::unix::fs::MetadataExt;
     let ctime = meta.ctime().saturating_mul(1_000_000_000).saturating_add(meta.ctime_nsec());
@@ -117,6 +118,26 @@ fn stamp(meta: &std::fs::Metadata) -> Option<(i64, i64)> {
 #[cfg(not(unix))]
 fn stamp(_meta: &std::fs::Metadata) -> Option<(i64, i64)> {
     None
+}
+
+/// What the folders' listings found: the work, the folders not walked, and whether the index's
+/// rows disagreed with what it recorded.
+#[derive(Default)]
+struct Found {
+    work: Changes,
+    quiet: HashSet<String>,
+    inconsistent: bool,
+}
+
+/// The spot check: in one second of every [`SPOT_EVERY_S`], the commands list one known folder,
+/// each in turn, even if its stamp says it has not changed, so that a file system that keeps no
+/// honest `ctime` is caught up with all the same.
+fn spot_check(recorded: &HashMap<String, Recorded>, now: i64) -> Option<String> {
+    let mut known: Vec<&String> = recorded.keys().collect();
+    known.sort();
+    let second = now / 1_000_000_000;
+    let turn = usize::try_from(second / SPOT_EVERY_S).unwrap_or(0);
+    (second % SPOT_EVERY_S == 0 && !known.is_empty()).then(|| known[turn % known.len()].clone())
 }
 
 /// How often, in seconds, the commands of one second spot-check a folder (see the module docs).
@@ -226,17 +247,7 @@ impl Index {
         let rows = self.row_counts(&recorded)?;
         let recent = self.live_threshold()?;
         let now = now_ns();
-        // The spot check: in one second of every [`SPOT_EVERY_S`], the commands list one known
-        // folder, each in turn, even if its stamp says it has not changed, so that a file system
-        // that keeps no honest `ctime` is caught up with all the same.
-        let spot: Option<String> = {
-            let mut known: Vec<&String> = recorded.keys().collect();
-            known.sort();
-            let second = now / 1_000_000_000;
-            let turn = usize::try_from(second / SPOT_EVERY_S).unwrap_or(0);
-            (second % SPOT_EVERY_S == 0 && !known.is_empty())
-                .then(|| known[turn % known.len()].clone())
-        };
+        let spot = spot_check(&recorded, now);
         // Unchanged: the stamp recorded (and trusted), as many rows as the listing had, and
         // not this update's spot check.
         let unchanged = |folder: &str, st: Option<(i64, i64)>| {
@@ -248,13 +259,11 @@ impl Index {
                         && rows.get(folder).copied().unwrap_or(0) == r.print.count
                 })
         };
-        let mut work = Changes::default();
-        let mut quiet: HashSet<String> = HashSet::new();
-        let mut inconsistent = false;
+        let mut found = Found::default();
         // The sessions folder itself: its logs from before month folders, and which month
         // folders there are (adding or removing one changes its stamp).
         let months: Vec<String> = if unchanged("", top_stamp) {
-            quiet.insert(String::new());
+            found.quiet.insert(String::new());
             let mut m: Vec<String> =
                 recorded.keys().chain(rows.keys()).filter(|f| !f.is_empty()).cloned().collect();
             m.sort();
@@ -264,18 +273,7 @@ impl Index {
             let listing = list_folder(&top, "").map_err(|e| folder_error(&top, &e))?;
             let months = listing.months.clone();
             self.set_others(&listing.others)?;
-            self.look(
-                &top,
-                "",
-                top_stamp,
-                listing,
-                &recorded,
-                &rows,
-                recent,
-                &mut work,
-                &mut quiet,
-                &mut inconsistent,
-            )?;
+            self.look(&top, "", top_stamp, listing, (&recorded, &rows, recent), &mut found)?;
             months
         };
         self.left_out = left_out(&top, &self.others()?);
@@ -287,7 +285,7 @@ impl Index {
                 Ok(m) if m.is_dir() => {
                     let st = stamp(&m);
                     if unchanged(month, st) {
-                        quiet.insert(month.clone());
+                        found.quiet.insert(month.clone());
                         continue;
                     }
                     match list_folder(&top, month) {
@@ -296,12 +294,8 @@ impl Index {
                             month,
                             st,
                             listing,
-                            &recorded,
-                            &rows,
-                            recent,
-                            &mut work,
-                            &mut quiet,
-                            &mut inconsistent,
+                            (&recorded, &rows, recent),
+                            &mut found,
                         )?,
                         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                             gone_folders.push(month.clone());
@@ -316,6 +310,7 @@ impl Index {
                 Err(e) => return Err(folder_error(&dir, &e)),
             }
         }
+        let Found { mut work, quiet, inconsistent } = found;
         // A folder the index knows that is not there any more: its logs are gone.
         for folder in recorded.keys().chain(rows.keys()) {
             if !folder.is_empty() && !months.contains(folder) && !gone_folders.contains(folder) {
@@ -344,21 +339,17 @@ impl Index {
         self.record_folders(&top, &recorded, listed, &forget, now)
     }
 
-    /// Compares a folder's listing with the index: the same print and as many rows, and the
-    /// folder is quiet; else it is walked.
-    #[allow(clippy::too_many_arguments)]
+    /// Compares a folder's listing with the index (what was recorded, the rows counted, and
+    /// from when a live log is checked): the same print and as many rows, and the folder is
+    /// quiet; else it is walked.
     fn look(
         &self,
         top: &Path,
         folder: &str,
         st: Option<(i64, i64)>,
         listing: Listing,
-        recorded: &HashMap<String, Recorded>,
-        rows: &HashMap<String, i64>,
-        recent: i64,
-        work: &mut Changes,
-        quiet: &mut HashSet<String>,
-        inconsistent: &mut bool,
+        (recorded, rows, recent): (&HashMap<String, Recorded>, &HashMap<String, i64>, i64),
+        found: &mut Found,
     ) -> Result<(), Fail> {
         let print = print_of(&listing.logs);
         let had = rows.get(folder).copied().unwrap_or(0);
@@ -368,13 +359,13 @@ impl Index {
             // The rows of a folder no longer match the listing they were made from: the index
             // was changed from outside (or an update was cut short). Rebuild what disagrees.
             if known.is_some_and(|k| k.count != had) || (known.is_none() && had > 0) {
-                *inconsistent = true;
+                found.inconsistent = true;
             }
-            self.walk(top, folder, listing.logs, recent, work)?;
+            self.walk(top, folder, listing.logs, recent, &mut found.work)?;
         } else {
-            quiet.insert(folder.to_string());
+            found.quiet.insert(folder.to_string());
         }
-        work.listed.push(Looked { folder: folder.to_string(), print, stamp: st, walked });
+        found.work.listed.push(Looked { folder: folder.to_string(), print, stamp: st, walked });
         Ok(())
     }
 
