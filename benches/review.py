@@ -19,8 +19,9 @@ Measured, for each size:
   update after one new session          `logs show NEW` just after a new log was made an hour
                                         ago (as `convene run` finds it when it ends), the
                                         command after it, and just after a log arrived by sync
-                                        (written elsewhere, renamed in); in the month layout the
-                                        new log goes into the fullest month folder
+                                        (written elsewhere, renamed in), also with the folder's
+                                        time set back as `rsync -a` or `touch -r` leave it; in the
+                                        month layout the new log goes into the fullest month folder
   logs show ID / logs export ID         an index already up to date
   logs list --person X, report, actions
   run action-learning --group X         to its first frame (READY), the index up to date, and
@@ -213,9 +214,15 @@ for n in sizes:
         print(f"  new logs go into sessions/{month} ({count} logs; "
               f"{len(month_folders(os.path.join(data, 'sessions')))} month folders)", flush=True)
 
-    def one_new(aged):
+    def one_new(aged, set_back=False):
+        month = fullest_month(data)
+        folder = os.path.join(data, "sessions", *([month] if month else []))
+        before = os.stat(folder)
         new_id, path, folder = new_log(data, template, len(added))
         added.append(path)
+        if set_back:
+            # As `rsync -a` or `touch -r` leave it: the folder's time as it was before.
+            os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
         if aged:
             # As at the end of `convene run`: its log was made when the session started.
             hour_ago = time.time() - 3600
@@ -232,6 +239,9 @@ for n in sizes:
     arrived = [one_new(False) for _ in range(runs)]
     r["update after a log arrived by sync (logs show NEW)"] = (
         statistics.median(x[0][0] for x in arrived), max(x[0][1] for x in arrived))
+    set_back = [one_new(False, True) for _ in range(runs)]
+    r["update after a log arrived, folder time set back"] = (
+        statistics.median(x[0][0] for x in set_back), max(x[0][1] for x in set_back))
     for p in added:
         os.remove(p)
     settle(env)

@@ -72,7 +72,7 @@ const KINDS: &[(&str, &[&str], usize, usize)] = &[
     ("action-learning", &["AP set", "Middle leaders set", "SENCo set"], 3, 5),
     ("coaching-triad", &["ECT triads", "NQT cohort", "Coaching programme"], 6, 12),
     ("storm-rehearsal", &["Pastoral leads", "Heads of year"], 3, 6),
-    ("grow-coaching", &["Coaching pair", "Mentor pair"], 2, 3),
+    ("grow-coaching", &["Coaching pair", "Mentor pair"], 2, 2),
     ("three-ss", &["Head's 1:1"], 2, 2),
     ("half-termly-review", &["Trust review", "Governors' review"], 3, 5),
 ];

@@ -150,9 +150,20 @@ impl Settings {
         self.data_dir.value.as_deref().map(crate::log::sessions_dir)
     }
 
-    /// `<data dir>/cache`: the review's cache (see `review::scan`).
+    /// The folder the review index is kept in: `<cache folder>/index`, the cache folder being
+    /// `CONVENE_CACHE_DIR` or the platform's (see `review::index::cache_dir`), never in the data
+    /// folder, which may be shared between machines.
     pub fn cache_dir(&self) -> Option<PathBuf> {
-        self.data_dir.value.as_deref().map(|d| d.join("cache"))
+        crate::review::index::cache_dir().map(|d| d.join("index"))
+    }
+
+    /// Where [`Settings::cache_dir`] comes from: `CONVENE_CACHE_DIR`, or the platform's default.
+    pub fn cache_source(&self) -> Source {
+        if std::env::var_os("CONVENE_CACHE_DIR").is_some_and(|d| !d.is_empty()) {
+            Source::Environment("CONVENE_CACHE_DIR")
+        } else {
+            Source::Default
+        }
     }
 
     /// The screen's options in effect.

@@ -115,7 +115,10 @@ fn info_shows_the_folders_in_effect_and_where_each_came_from() {
     let data = line("data");
     assert!(data.contains(&flag_data.display().to_string()) && data.ends_with("flag: --data-dir"));
     assert!(line("sessions").contains(&flag_data.join("sessions").display().to_string()));
-    assert!(line("cache").contains(&flag_data.join("cache").display().to_string()));
+    // The index is this machine's, in the cache folder, never in the (maybe shared) data folder.
+    let cache = line("cache");
+    assert!(!cache.contains(&flag_data.display().to_string()), "{cache}");
+    assert!(cache.contains("environment: CONVENE_CACHE_DIR"), "{cache}");
     let protocols = line("protocols");
     assert!(protocols.contains(&env_protocols.display().to_string()), "{protocols}");
     assert!(protocols.ends_with("environment: CONVENE_PROTOCOLS_DIR"), "{protocols}");

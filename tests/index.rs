@@ -229,6 +229,24 @@ fn a_damaged_index_is_rebuilt_never_trusted() {
 }
 
 #[test]
+fn info_names_the_folder_the_index_is_in() {
+    let data = data_with(&[S1]);
+    let cache = tempfile::tempdir().expect("cache");
+    ok_json(&convene(data.path(), cache.path(), &["logs", "list", "--json"]));
+    let index_folder = cache.path().join("index");
+    let files: Vec<_> = std::fs::read_dir(&index_folder).expect("the index folder").collect();
+    assert!(!files.is_empty(), "the index is in {}", index_folder.display());
+    let v = ok_json(&convene(data.path(), cache.path(), &["info", "--json"]));
+    assert_eq!(v["folders"]["cache"]["value"], index_folder.display().to_string(), "{v}");
+    assert_eq!(v["folders"]["cache"]["from"], "CONVENE_CACHE_DIR", "{v}");
+    let o = convene(data.path(), cache.path(), &["info"]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let line = text.lines().find(|l| l.trim_start().starts_with("cache ")).expect("a cache line");
+    assert!(line.contains(&index_folder.display().to_string()), "{line}");
+    assert!(!data.path().join("cache").exists(), "nothing is kept in the data folder");
+}
+
+#[test]
 fn an_index_that_cannot_be_kept_is_built_in_memory() {
     let data = data_with(&[S1, S2]);
     // The cache folder is a file: nothing can be created under it.

@@ -1,6 +1,6 @@
 //! Logs in month folders (`sessions/YYYY-MM/<id>.jsonl`) beside the logs written before them in
 //! the sessions folder itself: new logs go into their month folder, every command finds logs in
-//! both places, and the index lists only the folders whose time changed.
+//! both places, and the index walks only the folders whose listing changed, whatever their times.
 
 mod support;
 
@@ -149,11 +149,11 @@ fn logs_arriving_in_month_folders_by_sync_are_seen_by_the_next_command_once_each
     // A month folder removed: its logs are gone from the review.
     std::fs::remove_dir_all(&december).expect("rm");
     assert_eq!(list(data.path()), [S1, S2, S3]);
-    // A folder that is not a month's is not read.
+    // A sync tool's copy of a month folder is read as that month's.
     let other = sessions_dir(data.path()).join("2026-11 (1)");
     std::fs::create_dir(&other).expect("a copy of a folder");
     arrive(data.path(), UNFINISHED, &other, &format!("{UNFINISHED}.jsonl"));
-    assert_eq!(list(data.path()), [S1, S2, S3]);
+    assert_eq!(list(data.path()), [S1, S2, S3, UNFINISHED]);
 }
 
 /// Sets a folder's modification time to long ago (2001), as if nothing had changed in it lately.
@@ -166,7 +166,7 @@ fn age(folder: &Path) {
 
 #[test]
 #[cfg_attr(windows, ignore = "ages a folder by opening it as a file, which Windows does not allow")]
-fn an_update_lists_only_the_folders_whose_time_changed() {
+fn an_update_walks_only_the_folders_whose_listing_changed() {
     let data = data_with(&[S1]);
     let top = sessions_dir(data.path());
     let october = top.join("2026-10");
@@ -271,4 +271,192 @@ fn resume_tells_the_index_of_a_log_in_a_month_folder() {
     // `convene resume` continues it: the next update reads it again, whatever the folders say.
     convene::review::index::note_live(data.path(), &path);
     assert_eq!(Index::open(data.path()).expect("index").read, 1);
+}
+
+// ---- sync tools that set folder times back, and copies of month folders ----
+
+/// What the three review commands answer, as JSON: `logs list`, `actions` and `report`, with
+/// the index in `cache` (made anew when `None`: the answer from the logs alone).
+fn reviews(data: &Path, cache: Option<&Path>) -> [serde_json::Value; 3] {
+    let fresh = tempfile::tempdir().expect("tempdir");
+    let cache = cache.unwrap_or(fresh.path());
+    [["logs", "list", "--json"].as_slice(), &["actions", "--json"], &["report", "--json"]].map(
+        |args| {
+            let out = support::cli::command(data, args)
+                .env("CONVENE_CACHE_DIR", cache)
+                .output()
+                .expect("convene runs");
+            serde_json::from_str(&ok(&out)).expect("JSON")
+        },
+    )
+}
+
+/// The sessions `actions --json` lists commitments of, and the text of each commitment.
+fn actions_seen(v: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = v["commitments"]
+        .as_array()
+        .expect("commitments")
+        .iter()
+        .map(|c| {
+            (
+                c["session"].as_str().expect("session").to_string(),
+                c["text"].as_str().expect("text").to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Checks that the review with the index kept in `cache` gives the answer of the logs alone,
+/// that it lists `ids` (sorted) and reports as many sessions; returns the commitments seen.
+fn reviews_agree(data: &Path, cache: &Path, ids: &[&str]) -> Vec<(String, String)> {
+    let [list, actions, report] = reviews(data, Some(cache));
+    assert_eq!(listed_ids(&list.to_string()), ids);
+    assert_eq!(report["sessions"], ids.len(), "{report}");
+    let [list0, actions0, report0] = reviews(data, None);
+    assert_eq!(list, list0, "logs list: the answer of the logs");
+    assert_eq!(actions, actions0, "actions: the answer of the logs");
+    assert_eq!(report, report0, "report: the answer of the logs");
+    actions_seen(&actions)
+}
+
+/// A folder's modification time and a way to set it back, as `touch -r` or `rsync -a` do.
+struct FolderTime(PathBuf, std::time::SystemTime);
+
+impl FolderTime {
+    fn note(dir: &Path) -> Self {
+        let t = std::fs::metadata(dir).and_then(|m| m.modified()).expect("the folder's time");
+        Self(dir.to_path_buf(), t)
+    }
+
+    fn set_back(&self) {
+        let f = std::fs::File::open(&self.0).expect("open the folder");
+        f.set_modified(self.1).expect("set the folder's time back");
+        assert_eq!(FolderTime::note(&self.0).1, self.1);
+    }
+}
+
+/// Makes the index in `cache` take every folder's recorded times as old enough to trust, as
+/// they are a few seconds after a change (without waiting for them here).
+fn trust_recorded_times(cache: &Path) {
+    for item in std::fs::read_dir(cache.join("index")).expect("the index folder") {
+        let path = item.expect("entry").path();
+        if path.extension().is_some_and(|x| x == "sqlite") {
+            let conn = rusqlite::Connection::open(&path).expect("open the index");
+            conn.execute("UPDATE folders SET trusted = 1", []).expect("trust");
+        }
+    }
+}
+
+/// Adds, changes and removes a session in `month` (a month folder or a copy of one), setting
+/// every folder's time back after each change, and checks every review after each.
+fn add_change_remove_with_times_set_back(data: &Path, month: &Path) {
+    let cache = tempfile::tempdir().expect("cache");
+    let top = sessions_dir(data);
+    // Old enough to be trusted by an index that trusts folder times.
+    age(month);
+    age(&top);
+    assert_eq!(reviews_agree(data, cache.path(), &[S1]).len(), 2);
+    let times = [FolderTime::note(month), FolderTime::note(&top)];
+    let set_back = || {
+        trust_recorded_times(cache.path());
+        times.iter().for_each(FolderTime::set_back);
+    };
+
+    // Added.
+    arrive(data, S2, month, &format!("{S2}.jsonl"));
+    set_back();
+    let seen = reviews_agree(data, cache.path(), &[S1, S2]);
+    assert!(seen.contains(&(S2.into(), "Share the seating plan with the team".into())), "{seen:?}");
+
+    // Changed: a new version of the ended log delivered as sync tools deliver one.
+    let whole =
+        std::fs::read_to_string(Path::new(FIXTURES).join(format!("{S2}.jsonl"))).expect("read");
+    let changed = whole.replace("Share the seating plan", "Share the new seating plan");
+    let tmp = data.join(".arriving");
+    std::fs::write(&tmp, changed).expect("write");
+    std::fs::rename(&tmp, month.join(format!("{S2}.jsonl"))).expect("rename into place");
+    set_back();
+    let seen = reviews_agree(data, cache.path(), &[S1, S2]);
+    assert!(
+        seen.contains(&(S2.into(), "Share the new seating plan with the team".into())),
+        "{seen:?}"
+    );
+
+    // Removed.
+    std::fs::remove_file(month.join(format!("{S2}.jsonl"))).expect("rm");
+    set_back();
+    let seen = reviews_agree(data, cache.path(), &[S1]);
+    assert!(seen.iter().all(|(s, _)| s != S2), "{seen:?}");
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "sets a folder's time by opening it as a file, which Windows does not allow"
+)]
+fn a_log_added_changed_or_removed_is_seen_whatever_the_folder_times_say() {
+    let data = data_with(&[S1]);
+    let month = november(data.path());
+    add_change_remove_with_times_set_back(data.path(), &month);
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "sets a folder's time by opening it as a file, which Windows does not allow"
+)]
+fn a_copy_of_a_month_folder_made_by_a_sync_tool_is_read_as_that_month() {
+    for name in ["2026-11 (1)", "2026-11 (Ann's conflicted copy 2026-11-29)", "2026-11-LAPTOP-7"] {
+        let data = data_with(&[S1]);
+        november(data.path());
+        let copy = sessions_dir(data.path()).join(name);
+        std::fs::create_dir(&copy).expect("a copy of a month folder");
+        add_change_remove_with_times_set_back(data.path(), &copy);
+    }
+    // A session in both the month folder and its copy is one session.
+    let data = data_with(&[]);
+    let month = november(data.path());
+    let copy = sessions_dir(data.path()).join("2026-11 (1)");
+    std::fs::create_dir(&copy).expect("a copy of a month folder");
+    arrive(data.path(), S2, &month, &format!("{S2}.jsonl"));
+    arrive(data.path(), S2, &copy, &format!("{S2}.jsonl"));
+    arrive(data.path(), S3, &copy, &format!("{S3}.jsonl"));
+    assert_eq!(list(data.path()), [S2, S3]);
+    let cache = tempfile::tempdir().expect("cache");
+    reviews_agree(data.path(), cache.path(), &[S2, S3]);
+}
+
+#[test]
+fn a_folder_whose_logs_are_not_read_is_named_by_every_review_command() {
+    let data = data_with(&[S1]);
+    let top = sessions_dir(data.path());
+    let old = top.join("old logs");
+    std::fs::create_dir(&old).expect("a folder of the user's");
+    arrive(data.path(), S2, &old, &format!("{S2}.jsonl"));
+    // A folder without logs is nobody's concern.
+    std::fs::create_dir(top.join("notes")).expect("another folder");
+    for args in [
+        ["logs", "list", "--json"].as_slice(),
+        &["logs", "list"],
+        &["logs", "show", S1],
+        &["logs", "export", S1],
+        &["logs", "export", "--format", "csv"],
+        &["report"],
+        &["actions"],
+    ] {
+        let o = convene(data.path(), args);
+        let err = support::cli::stderr(&o);
+        assert!(o.status.success(), "{args:?}: {err}");
+        assert!(err.contains("not read") && err.contains("old logs"), "{args:?}: {err}");
+        assert!(!err.contains("notes"), "{args:?}: {err}");
+    }
+    // The browser says it in its status bar.
+    let app = convene::tui::logs::App::open(data.path(), data.path().to_path_buf()).expect("open");
+    let said = app.message.clone().unwrap_or_default();
+    assert!(said.contains("not read") && said.contains("old logs"), "{said}");
+    std::fs::remove_dir_all(&old).expect("rm");
+    let o = convene(data.path(), &["logs", "list"]);
+    assert_eq!(support::cli::stderr(&o), "", "nothing left out, nothing said");
 }

@@ -139,7 +139,7 @@ fn json(s: &Settings, t: Terminal) -> InfoJson {
         folders: Folders {
             data: folder(s.data_dir.value.as_ref(), &s.data_dir.source),
             sessions: folder(s.sessions_dir().as_ref(), &inside_data),
-            cache: folder(s.cache_dir().as_ref(), &inside_data),
+            cache: folder(s.cache_dir().as_ref(), &s.cache_source()),
             protocols: folder(s.protocols_dir.value.as_ref(), &s.protocols_dir.source),
             config: folder(s.config_dir.value.as_ref(), &s.config_dir.source),
         },
@@ -214,7 +214,11 @@ pub fn text(s: &Settings, t: &Terminal) -> String {
         &[
             ["data".into(), shown(s.data_dir.value.as_ref()), s.data_dir.source.describe()],
             ["sessions".into(), shown(s.sessions_dir().as_ref()), inside_data.clone()],
-            ["cache".into(), shown(s.cache_dir().as_ref()), inside_data],
+            [
+                "cache".into(),
+                shown(s.cache_dir().as_ref()),
+                format!("{}, this machine's (the review index)", s.cache_source().describe()),
+            ],
             [
                 "protocols".into(),
                 shown(s.protocols_dir.value.as_ref()),

@@ -32,6 +32,23 @@ fn filter_from(f: &LogFilter) -> Result<Filter, ReviewError> {
     })
 }
 
+/// Opens the index, and names on standard error any folder whose logs are not read, so that no
+/// log is left out of a review silently.
+fn open(data: &std::path::Path) -> Result<Index, ReviewError> {
+    let index = Index::open(data)?;
+    if let Some(note) = index.left_out_note() {
+        output::error(&note);
+    }
+    Ok(index)
+}
+
+/// One session, through [`open`] (so a folder left out is named here too).
+fn load_one(data: &std::path::Path, id: &str) -> Result<detail::Session, ReviewError> {
+    let index = open(data)?;
+    index.map_for_few();
+    detail::load_from(&index, id)
+}
+
 fn print(text: &str) -> ExitCode {
     output::finish(output::print(text))
 }
@@ -52,7 +69,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
         LogsAction::List { filter, json: as_json } => {
             let run = || -> Result<ExitCode, ReviewError> {
                 let filter = filter_from(filter)?;
-                let index = Index::open(&data)?;
+                let index = open(&data)?;
                 if *as_json {
                     let mut printed = Ok(());
                     list::json(&index, &filter, |piece| {
@@ -72,12 +89,12 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
             Ok(run().unwrap_or_else(|e| fail(&e)))
         }
         LogsAction::Show { id, json: true } => {
-            match detail::load(&data, id).and_then(|s| export::json(&s, false)) {
+            match load_one(&data, id).and_then(|s| export::json(&s, false)) {
                 Ok(text) => Ok(print(&text)),
                 Err(e) => Ok(fail(&e)),
             }
         }
-        LogsAction::Show { id, json: false } => match detail::load(&data, id) {
+        LogsAction::Show { id, json: false } => match load_one(&data, id) {
             Ok(s) => Ok(print(&detail::show(&s))),
             Err(e) => Ok(fail(&e)),
         },
@@ -119,7 +136,7 @@ fn export_one(
     to: &Destination,
     redact: bool,
 ) -> Result<(), ReviewError> {
-    let sess = detail::load(data, id)?;
+    let sess = load_one(data, id)?;
     let text = match format {
         ExportFormat::Md => export::markdown(&sess, redact),
         ExportFormat::Html => export::html(&sess, redact),
@@ -221,7 +238,7 @@ fn export_many(
     to: &Destination,
     redact: bool,
 ) -> Result<(), ReviewError> {
-    let index = Index::open(data)?;
+    let index = open(data)?;
     let query = Query::new(filter);
     let mut sink = Sink::open(to)?;
     let mut failed = None;
@@ -251,7 +268,7 @@ pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
             return Err(ReviewError::BomNeedsCsv);
         }
         let data = review::data_dir(dirs.data_dir.as_deref())?;
-        let r = Index::open(&data)?.report(&Query::new(&filter))?;
+        let r = open(&data)?.report(&Query::new(&filter))?;
         let text = match format {
             // Fitted to the terminal only when printed on it.
             ReportFormat::Text if args.to.output.is_none() => {
@@ -308,7 +325,7 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
             return Err(ReviewError::BomNeedsCsv);
         }
         let data = review::data_dir(dirs.data_dir.as_deref())?;
-        let index = Index::open(&data)?;
+        let index = open(&data)?;
         let mut sink = Sink::open_with(&args.to, format == ActionsFormat::Ics)?;
         // Written as the commitments come from the index, in pieces.
         let mut failed: Option<ReviewError> = None;

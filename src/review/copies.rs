@@ -210,6 +210,18 @@ pub fn name_id(name: &str) -> &str {
     stem
 }
 
+/// The month a folder in the sessions folder holds logs of: a month folder, `YYYY-MM`, or a copy
+/// of one that a sync tool made when two machines created the same month folder (`2026-12 (1)`,
+/// `2026-12 (Ann's conflicted copy 2026-12-01)`, `2026-12-LAPTOP-7`,
+/// `2026-12.sync-conflict-20261201-083000-ABCDEFG`): a month followed by a character that is not
+/// a letter or digit. The logs in such a copy are read as the month's (a session in both is one
+/// session, its copies compared as any others). `None` for any other folder.
+pub fn month_of_folder(name: &str) -> Option<&str> {
+    let month = name.get(..7).filter(|m| crate::log::is_month_folder(m))?;
+    let boundary = name[7..].chars().next().is_none_or(|c| !c.is_ascii_alphanumeric());
+    boundary.then_some(month)
+}
+
 /// Whether `name` is the log's own name, `<id>.jsonl`, rather than a copy's.
 pub fn is_own_name(name: &str, id: &str) -> bool {
     name.strip_suffix(".jsonl") == Some(id)
@@ -283,6 +295,24 @@ mod tests {
             })
             .collect();
         assert_eq!(records, ["c1 both", "c2 B's", "c2 updated", "c3 A's"]);
+    }
+
+    #[test]
+    fn copies_of_month_folders_are_read_as_the_month() {
+        for name in [
+            "2026-12",
+            "2026-12 (1)",
+            "2026-12 (Ann's conflicted copy 2026-12-01)",
+            "2026-12 (conflicted copy 2026-12-01 083000)",
+            "2026-12-LAPTOP-7",
+            "2026-12.sync-conflict-20261201-083000-ABCDEFG",
+            "2026-12_conflict",
+        ] {
+            assert_eq!(month_of_folder(name), Some("2026-12"), "{name}");
+        }
+        for name in ["2026-13", "2026-1", "2026-123", "2026-12a", "old", "2026", ".2026-12", "é"] {
+            assert_eq!(month_of_folder(name), None, "{name}");
+        }
     }
 
     #[test]

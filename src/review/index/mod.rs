@@ -15,65 +15,75 @@
 //!   error saying it is corrupt) is deleted and rebuilt; if the cache folder cannot be written
 //!   the index is built in memory for the one command. Deleting it is always safe;
 //! - WAL mode: a review reads while a live session appends to its log and while another review
-//!   updates the index; writers wait for each other (up to 10 s) rather than fail;
+//!   updates the index; writers wait for each other a little ([`BUSY_MS`], 2 s). An index that
+//!   cannot be written (a full cache disk, another process holding its lock longer than that)
+//!   is given up for the command, which reads the logs into an index in memory instead: it
+//!   takes longer, never hangs, and gives the same answers;
 //! - the old JSON cache (`<data>/cache/review-v1.json`) is deleted when found, with its folder
 //!   if that is left empty.
 //!
 //! # Keeping it up to date, cheaply
 //!
 //! Every command that opens the index first brings it up to date ([`Index::open`]). A log is
-//! read again only if it is new or changed (name, size, modification time, and on Unix its
-//! inode); rows of deleted logs are dropped. With 100,000 logs in one folder, listing it takes
-//! 25–55 ms and `stat`ing every log 130–190 ms on the project's 2-core VM
-//! (`docs/benchmarks.md`), more than the 50 ms a review command may take, so the cost of an
-//! update follows what changed, not how many logs there are:
+//! read again only if it is new or changed; rows of deleted logs are dropped. A folder's
+//! modification time alone is never trusted: sync tools that carry folder times (`rsync -a`,
+//! two-way sync) set it back after adding or removing a log. Listing every folder on every
+//! command is not cheap either (the kernel's part of listing 10,000 names is several
+//! milliseconds), so:
 //!
 //! - **Logs are kept in month folders**, `sessions/YYYY-MM/<id>.jsonl` (the month of the id's
 //!   date: [`crate::log::log_path`]). Logs from before month folders stay in the sessions folder
-//!   itself and are read there too. Only folders named `YYYY-MM` are month folders. The index
-//!   names a file by its path in the sessions folder, `2026-11/ID.jsonl` or `ID.jsonl`
-//!   ([`split`]), and keeps each file's folder in a column of its own (`files.folder`), indexed
-//!   with the names, so that the rows of one folder are read without the others.
-//! - **Each folder's time is recorded** (table `folders`: `''` for the sessions folder itself)
-//!   when it is listed. Adding, removing or renaming a file changes the time of its folder (on
-//!   Windows too); adding or removing a month folder changes the sessions folder's.
+//!   itself and are read there too. A folder a sync tool made as a copy of a month folder
+//!   (`2026-12 (1)`, and the other conflict names: [`super::copies::month_of_folder`]) is read
+//!   as that month's. The index names a file by its path in the sessions folder,
+//!   `2026-11/ID.jsonl` or `ID.jsonl` ([`split`]), and keeps each file's folder in a column of
+//!   its own (`files.folder`).
+//! - **Each folder's listing is recorded** (table `folders`) as a print: how many logs it holds
+//!   and a sum of a hash of each one's name and identity: its inode on Unix, which the listing
+//!   gives without a `stat` (a log replaced by a rename, as sync tools and `rsync` deliver a new
+//!   version, has a new one), and its size and modification time on Windows, where the listing
+//!   gives them. With it, the folder's **stamp** before the listing: on Unix its modification
+//!   time and its status-change time (`ctime`). No program can set a `ctime` back: adding,
+//!   removing or renaming a file in the folder sets it to now, and so does setting the folder's
+//!   modification time back. Windows has no such time: there every folder is listed every time.
 //!
-//! An update `stat`s the sessions folder and every month folder (a few hundred at most), then:
+//! An update `stat`s the sessions folder and every month folder (a few hundred at most), then
+//! for each:
 //!
-//! 1. **A folder that is unchanged** (its time is the one recorded) is not listed: no log was
-//!    added to it, removed or renamed. The sessions folder unchanged means the month folders
-//!    are those recorded. Only the logs that can still grow in place are `stat`ed: the
-//!    [`LIVE_CHECKED`] most lately written of the unfinished and unreadable ones, in every
-//!    folder not listed (a running session appends to its log without touching its folder,
-//!    and its log is the latest written). An unfinished log left long ago grows again only
-//!    when `convene resume` continues it, and resume tells the index ([`note_live`]), which puts
-//!    it first. A log that has ended is not written to again. If one of these logs has gone,
-//!    its folder changed after all and is listed. No clock is compared with the files' times,
-//!    so a machine or a file server whose clock is off changes nothing. When no folder
-//!    changed, this is the whole update, and it costs the same with 100 logs or 100,000.
-//! 2. **A folder that changed** is listed (names only, plus each entry's inode on Unix, which
-//!    the listing gives for free: a log replaced by a rename, as sync tools deliver a new
-//!    version, has a new one), on a thread of its own while this one reads the names the index
-//!    knows in that folder; both are walked side by side in name order. New names, replaced
-//!    files and the logs that can still grow (the same [`LIVE_CHECKED`]) are `stat`ed; the
-//!    rest are known. A month folder that has gone takes its rows with it. A log arriving from
-//!    another machine (a sync service) costs the listing of its month folder only, which holds
-//!    one month's logs. A changed sessions folder itself is listed with all its logs from before
-//!    month folders: with 100,000 of them this takes about 150 ms, as before month folders.
-//!    `convene run` and `convene resume` update the index as they end, after the screen has
-//!    closed ([`refresh_if_present`]), so the review after a session finds the folders
-//!    unchanged.
+//! 1. **Its stamp is the one recorded, and trusted, and the index holds as many rows for it as
+//!    its recorded listing had** (all rows are counted, quickly, on a narrow index, and only if
+//!    the total disagrees, folder by folder): nothing was added,
+//!    removed, renamed or replaced, and nobody removed rows. It is not listed. Only the logs
+//!    that can still grow in place are `stat`ed: the [`LIVE_CHECKED`] most lately written of
+//!    the unfinished and unreadable ones (a running session appends to its log without changing
+//!    its folder, and its log is the latest written). An unfinished log left long ago grows
+//!    again only when `convene resume` continues it, and resume tells the index
+//!    ([`note_live`]), which puts it first. When nothing changed, this is the whole update: a
+//!    `stat` per folder, no listing, no log read.
+//! 2. **Otherwise it is listed**, and its print compared with the one recorded. The same print
+//!    and as many rows: nothing to do. Else the listing and the names the index knows in the
+//!    folder are walked side by side in name order: new names, replaced files and the logs that
+//!    can still grow are `stat`ed, the rest are known. A month folder that has gone takes its
+//!    rows with it. Rows that disagree with the recorded count (removed from outside, or an
+//!    update cut short) make the folder walked: its missing logs are read again, and rows left
+//!    hanging off no file are dropped.
+//! 3. **A spot check**: the commands of one second in ten list one known folder, each folder in
+//!    turn, as in 2 whatever its stamp says, so that a file system that keeps no honest `ctime`
+//!    (some network or FUSE file systems) is caught up with as the review is used. Most commands
+//!    pay nothing for it.
 //!
-//! A folder time is trusted only if it was at least [`RACY_NS`] (2 s) old when it was recorded:
-//! on file systems with coarse times, a log added within the same tick as the recorded time
-//! would not change it. A young folder time is recorded as untrusted and the next update lists
-//! that folder again. The one change this does not see is a log that has ended being edited in
-//! place, keeping its name, inode and folder time; deleting the index (or any change to its
-//! folder) makes it read again.
+//! A stamp is trusted only if its `ctime` was at least [`RACY_NS`] (2 s) old when it was
+//! recorded: on file systems with coarse times, a log added within the same tick would not move
+//! it. A young stamp is recorded as untrusted and the next update lists that folder again. The
+//! one change this does not see is a log that has ended being rewritten in place on Unix,
+//! keeping its name and inode (no sync tool delivers a file so; a file deleted and written again
+//! between two updates may also get its old inode back); deleting the index makes it read
+//! again.
 //!
 //! Logs to read are parsed on two threads and written in batches of [`BATCH`], each its own
 //! transaction, so a first build can be interrupted at any point and the next run goes on where
-//! it stopped; the folders' times are recorded only once every log is in. A build that reads many
+//! it stopped; the folders' prints are recorded only once every log is in. When a write fails,
+//! the readers stop with the writer. A build that reads many
 //! logs shows a progress bar on standard error when that is a terminal.
 //!
 //! # Reading it
@@ -115,7 +125,8 @@ use super::ReviewError;
 
 pub use query::{GroupHistory, Query, SessionRow, Summary};
 
-/// How old a folder time must be, when recorded, to be trusted (see the module docs).
+/// How old a folder's `ctime` must be, when recorded, for its stamp to be trusted (see the
+/// module docs).
 pub const RACY_NS: i64 = 2_000_000_000;
 
 /// How many of the logs that can still grow an update checks, the most lately written first
@@ -128,8 +139,9 @@ pub const BATCH: usize = 500;
 /// From how many logs to read a progress bar is shown (on a terminal).
 const PROGRESS_FROM: usize = 200;
 
-/// How long a writer waits for another process's transaction.
-const BUSY_MS: u64 = 10_000;
+/// How long a writer waits for another process's transaction before the index is given up for
+/// the command (it then reads the logs into an index in memory).
+pub const BUSY_MS: u64 = 2_000;
 
 /// An index opened and brought up to date for one data folder.
 pub struct Index {
@@ -139,9 +151,12 @@ pub struct Index {
     pub path: Option<PathBuf>,
     /// How many logs the update that opened it read (the rest were known).
     pub read: usize,
-    /// How many folders the update that opened it listed (the sessions folder itself and month
-    /// folders; the rest were unchanged).
+    /// How many folders the update that opened it found changed and walked (the sessions folder
+    /// itself and month folders; every folder is listed, the rest matched the index).
     pub listed: usize,
+    /// Folders in the sessions folder that hold logs but are not read (neither a month folder
+    /// nor a copy of one): review commands name them.
+    pub left_out: Vec<PathBuf>,
     /// Stage ids known to be in the index (a cache for writing runs).
     stages: store::StageIds,
 }
@@ -427,6 +442,7 @@ impl Index {
                     path: Some(path.clone()),
                     read: 0,
                     listed: 0,
+                    left_out: Vec::new(),
                     stages: store::StageIds::new(),
                 };
                 match ix.update(progress) {
@@ -455,6 +471,7 @@ impl Index {
             path: None,
             read: 0,
             listed: 0,
+            left_out: Vec::new(),
             stages: store::StageIds::new(),
         };
         match ix.update(progress) {
@@ -473,6 +490,23 @@ impl Index {
     /// memory; nor for the update, which may be a first build.
     pub fn map_for_few(&self) {
         let _ = self.conn.query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()));
+    }
+
+    /// What a review command says when folders holding logs are not read ([`Index::left_out`]),
+    /// one line each; `None` when every log is read.
+    pub fn left_out_note(&self) -> Option<String> {
+        if self.left_out.is_empty() {
+            return None;
+        }
+        let mut note = String::from(
+            "logs in these folders are not read (only month folders, YYYY-MM, and the copies \
+             sync tools make of them are): move them into the sessions folder",
+        );
+        for dir in &self.left_out {
+            note.push_str("\n  ");
+            note.push_str(&dir.display().to_string());
+        }
+        Some(note)
     }
 
     /// `<data dir>/sessions`.
@@ -546,7 +580,7 @@ pub(crate) fn name_in(top: &Path, log: &Path) -> Option<String> {
         return Some(name.to_string());
     }
     let month = parent.file_name()?.to_str()?;
-    (crate::log::is_month_folder(month) && same(parent.parent()?, top))
+    (super::copies::month_of_folder(month).is_some() && same(parent.parent()?, top))
         .then(|| format!("{month}/{name}"))
 }
 
@@ -564,7 +598,7 @@ pub(crate) fn file_path(top: &Path, name: &str) -> PathBuf {
     }
 }
 
-/// Now, in nanoseconds since 1970 (for the folder-time guard).
+/// Now, in nanoseconds since 1970 (for the folder-stamp guard and the spot check).
 pub(crate) fn now_ns() -> i64 {
     crate::clock::utc_now().timestamp_nanos_opt().unwrap_or(i64::MAX)
 }

@@ -9,7 +9,7 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub const SCHEMA: u32 = 10;
+pub const SCHEMA: u32 = 11;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -17,12 +17,18 @@ pub const SCHEMA: u32 = 10;
 pub const CREATE: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
--- The time of each folder holding logs ('' for the sessions folder itself, `YYYY-MM` for a
--- month folder) when it was last listed, and whether that time can be trusted (see the module
--- docs of the index: a time recorded too soon after it changed is not).
+-- Each folder holding logs ('' for the sessions folder itself, `YYYY-MM` for a month folder,
+-- or a sync tool's copy of one such as `2026-12 (1)`) as it was when the index last listed it:
+-- how many logs, and a sum of a hash of each one's name and identity (its print); its stamp
+-- (modification and status-change times, NULL on Windows) before that listing, and whether the
+-- stamp can be trusted (see the module docs of the index). `count` is also checked against the
+-- rows of `files` in the folder.
 CREATE TABLE folders(
     folder TEXT PRIMARY KEY,
-    mtime_ns INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    sum INTEGER NOT NULL,
+    mtime_ns INTEGER,
+    ctime_ns INTEGER,
     trusted INTEGER NOT NULL
 ) WITHOUT ROWID;
 
@@ -32,7 +38,7 @@ CREATE TABLE files(
     -- name on every platform: `2026-11/ID.jsonl`, or `ID.jsonl` for a log in the sessions folder
     -- itself.
     name TEXT NOT NULL UNIQUE,
-    -- The folder it is in: '' or `YYYY-MM`.
+    -- The folder it is in: '', `YYYY-MM`, or a copy of a month folder (`2026-12 (1)`).
     folder TEXT NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
@@ -62,6 +68,8 @@ CREATE INDEX files_key ON files(key);
 -- What an update reads, without touching the wide rows: the names and identities of the logs of
 -- one folder, and the logs that can still grow.
 CREATE INDEX files_stat ON files(folder, name, size, mtime_ns, ino, live);
+-- How many files each folder holds, counted on every update (narrow, so counting is quick).
+CREATE INDEX files_folder ON files(folder);
 CREATE INDEX files_live ON files(mtime_ns DESC, name, size, ino) WHERE live = 1;
 CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
 -- A group's sessions, and of them those of one protocol in order (a course's numbering and the

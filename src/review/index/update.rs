@@ -11,10 +11,9 @@ use super::store::{self, Parsed, Seen};
 use super::{
     BATCH, Fail, Index, LIVE_CHECKED, RACY_NS, file_path, mtime_ns, now_ns, progress_wanted, split,
 };
-use crate::log::is_month_folder;
 use crate::log::reader::read_log;
 use crate::review::ReviewError;
-use crate::review::copies::is_log_name;
+use crate::review::copies::{is_log_name, month_of_folder};
 use crate::review::digest::Digest;
 
 /// A name found by listing the folder.
@@ -67,6 +66,8 @@ struct Known {
 struct Listing {
     logs: Vec<(String, Listed)>,
     months: Vec<String>,
+    /// In the sessions folder itself: the other folders (not hidden), which are not read.
+    others: Vec<String>,
 }
 
 /// Lists one folder: `folder` is `''` for the sessions folder `top` itself, or a month folder.
@@ -74,14 +75,20 @@ fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
     let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(folder) };
     let mut logs = Vec::new();
     let mut months = Vec::new();
+    let mut others = Vec::new();
     for item in std::fs::read_dir(dir)? {
         let item = item?;
         let Ok(name) = item.file_name().into_string() else { continue };
-        if folder.is_empty() && is_month_folder(&name) {
+        if folder.is_empty() && month_of_folder(&name).is_some() {
             // The file type comes with the listing on most file systems (no `stat`).
             if item.file_type().is_ok_and(|t| t.is_dir()) {
                 months.push(name);
             }
+            continue;
+        }
+        if folder.is_empty() && !name.starts_with('.') && item.file_type().is_ok_and(|t| t.is_dir())
+        {
+            others.push(name);
             continue;
         }
         if !is_log_name(&name) {
@@ -93,7 +100,70 @@ fn list_folder(top: &Path, folder: &str) -> std::io::Result<Listing> {
         }
     }
     logs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(Listing { logs, months })
+    Ok(Listing { logs, months, others })
+}
+
+/// A folder's change stamp where the platform gives one that no program can set back: its
+/// modification time and its status-change time (`ctime`) on Unix. Setting a folder's
+/// modification time back (`touch -r`, `rsync -a`) sets its `ctime` to now, and so does adding,
+/// removing or renaming a file in it. `None` on Windows, whose folders are listed every time.
+#[cfg(unix)]
+#[allow(clippy::unnecessary_wraps)] // `None` on Windows.
+fn stamp(meta: &std::fs::Metadata) -> Option<(i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    let ctime = meta.ctime().saturating_mul(1_000_000_000).saturating_add(meta.ctime_nsec());
+    Some((mtime_ns(meta), ctime))
+}
+
+#[cfg(not(unix))]
+fn stamp(_meta: &std::fs::Metadata) -> Option<(i64, i64)> {
+    None
+}
+
+/// What the folders' listings found: the work, the folders not walked, and whether the index's
+/// rows disagreed with what it recorded.
+#[derive(Default)]
+struct Found {
+    work: Changes,
+    quiet: HashSet<String>,
+    inconsistent: bool,
+}
+
+/// The spot check: in one second of every [`SPOT_EVERY_S`], the commands list one known folder,
+/// each in turn, even if its stamp says it has not changed, so that a file system that keeps no
+/// honest `ctime` is caught up with all the same.
+fn spot_check(recorded: &HashMap<String, Recorded>, now: i64) -> Option<String> {
+    let mut known: Vec<&String> = recorded.keys().collect();
+    known.sort();
+    let second = now / 1_000_000_000;
+    let turn = usize::try_from(second / SPOT_EVERY_S).unwrap_or(0);
+    (second % SPOT_EVERY_S == 0 && !known.is_empty()).then(|| known[turn % known.len()].clone())
+}
+
+/// How often, in seconds, the commands of one second spot-check a folder (see the module docs).
+const SPOT_EVERY_S: i64 = 10;
+
+/// What the index recorded of a folder when it last listed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Recorded {
+    print: Print,
+    /// Its [`stamp`] before that listing, and whether it can be trusted (see [`RACY_NS`]).
+    stamp: Option<(i64, i64)>,
+    trusted: bool,
+}
+
+/// The folders in the sessions folder that hold logs but are not read (not a month folder nor a
+/// copy of one): every review command names them, so no log is left out silently.
+fn left_out(top: &Path, others: &[String]) -> Vec<std::path::PathBuf> {
+    others
+        .iter()
+        .map(|name| top.join(name))
+        .filter(|dir| {
+            std::fs::read_dir(dir).is_ok_and(|items| {
+                items.flatten().any(|i| i.file_name().to_str().is_some_and(is_log_name))
+            })
+        })
+        .collect()
 }
 
 fn seen(name: &str, meta: &std::fs::Metadata) -> Seen {
@@ -116,172 +186,312 @@ fn parse(top: &Path, s: Seen) -> Parsed {
     Parsed { seen: s, digest }
 }
 
-/// What an update found to do: logs to read, files gone, and the folders listed, with the time
-/// each had before its listing.
+/// What an update found to do: logs to read, files gone, and the folders listed.
 #[derive(Default)]
 struct Changes {
     changed: Vec<Seen>,
     gone: Vec<String>,
-    listed: Vec<(String, i64)>,
+    listed: Vec<Looked>,
+}
+
+/// A folder listed by an update: its print, its stamp before the listing, and whether it
+/// differed from the index (and was walked).
+struct Looked {
+    folder: String,
+    print: Print,
+    stamp: Option<(i64, i64)>,
+    walked: bool,
+}
+
+/// A folder's listing in brief: how many logs it holds, and a sum of a hash of each one's
+/// name and identity (its inode on Unix; its size and time on Windows, where the listing gives
+/// them). Two listings with the same print hold the same files, whatever order they come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Print {
+    pub count: i64,
+    pub sum: i64,
+}
+
+fn print_of(logs: &[(String, Listed)]) -> Print {
+    let mut sum: u64 = 0;
+    let mut bytes = Vec::new();
+    for (name, l) in logs {
+        bytes.clear();
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.push(0);
+        bytes.extend_from_slice(&l.ino.to_le_bytes());
+        if let Some((size, time)) = l.stat {
+            bytes.extend_from_slice(&size.to_le_bytes());
+            bytes.extend_from_slice(&time.to_le_bytes());
+        }
+        sum = sum.wrapping_add(super::fnv1a(&bytes));
+    }
+    Print {
+        count: i64::try_from(logs.len()).unwrap_or(i64::MAX),
+        sum: i64::from_ne_bytes(sum.to_ne_bytes()),
+    }
 }
 
 impl Index {
     /// Brings the index up to date: see the module docs.
     pub(crate) fn update(&mut self, progress: bool) -> Result<(), Fail> {
         let top = self.sessions_dir.clone();
-        let top_time = match std::fs::metadata(&top) {
-            Ok(m) => mtime_ns(&m),
+        let top_stamp = match std::fs::metadata(&top) {
+            Ok(m) => stamp(&m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return self.forget_all().map_err(Fail::Db);
             }
             Err(e) => return Err(folder_error(&top, &e)),
         };
-        let recorded = self.folder_times()?;
-        let unchanged = |folder: &str, time: i64| recorded.get(folder) == Some(&(time, true));
-        let now = now_ns();
+        let recorded = self.folder_records()?;
+        let rows = self.row_counts(&recorded)?;
         let recent = self.live_threshold()?;
-        let mut work = Changes::default();
-        // The sessions folder itself: its logs from before month folders, and which month
-        // folders there are (adding or removing one changes its time).
-        let months: Vec<String> = if unchanged("", top_time) {
-            recorded.keys().filter(|f| !f.is_empty()).cloned().collect()
-        } else {
-            self.walk(&top, "", top_time, recent, &mut work)?
+        let now = now_ns();
+        let spot = spot_check(&recorded, now);
+        // Unchanged: the stamp recorded (and trusted), as many rows as the listing had, and
+        // not this update's spot check.
+        let unchanged = |folder: &str, st: Option<(i64, i64)>| {
+            st.is_some()
+                && spot.as_deref() != Some(folder)
+                && recorded.get(folder).is_some_and(|r| {
+                    r.trusted
+                        && r.stamp == st
+                        && rows.get(folder).copied().unwrap_or(0) == r.print.count
+                })
         };
-        // The folders not listed by this update.
-        let mut quiet: HashSet<String> = HashSet::new();
-        if unchanged("", top_time) {
-            quiet.insert(String::new());
-        }
-        // The month folders: `stat`ed, each; listed if its time changed.
+        let mut found = Found::default();
+        // The sessions folder itself: its logs from before month folders, and which month
+        // folders there are (adding or removing one changes its stamp).
+        let months: Vec<String> = if unchanged("", top_stamp) {
+            found.quiet.insert(String::new());
+            let mut m: Vec<String> =
+                recorded.keys().chain(rows.keys()).filter(|f| !f.is_empty()).cloned().collect();
+            m.sort();
+            m.dedup();
+            m
+        } else {
+            let listing = list_folder(&top, "").map_err(|e| folder_error(&top, &e))?;
+            let months = listing.months.clone();
+            self.set_others(&listing.others)?;
+            self.look(&top, "", top_stamp, listing, (&recorded, &rows, recent), &mut found)?;
+            months
+        };
+        self.left_out = left_out(&top, &self.others()?);
+        // The month folders (and copies of them): `stat`ed each, listed if changed.
         let mut gone_folders: Vec<String> = Vec::new();
         for month in &months {
-            match std::fs::metadata(top.join(month)) {
+            let dir = top.join(month);
+            match std::fs::metadata(&dir) {
                 Ok(m) if m.is_dir() => {
-                    let time = mtime_ns(&m);
-                    if unchanged(month, time) {
-                        quiet.insert(month.clone());
-                    } else {
-                        self.walk(&top, month, time, recent, &mut work)?;
+                    let st = stamp(&m);
+                    if unchanged(month, st) {
+                        found.quiet.insert(month.clone());
+                        continue;
+                    }
+                    match list_folder(&top, month) {
+                        Ok(listing) => self.look(
+                            &top,
+                            month,
+                            st,
+                            listing,
+                            (&recorded, &rows, recent),
+                            &mut found,
+                        )?,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                            gone_folders.push(month.clone());
+                        }
+                        Err(e) => return Err(folder_error(&dir, &e)),
                     }
                 }
                 Ok(_) => gone_folders.push(month.clone()),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     gone_folders.push(month.clone());
                 }
-                Err(e) => return Err(folder_error(&top.join(month), &e)),
+                Err(e) => return Err(folder_error(&dir, &e)),
             }
         }
-        if !unchanged("", top_time) {
-            // The sessions folder was listed: any other folder the index knows has gone (one
-            // whose logs were read by an update that was interrupted is known by its rows).
-            let known = self.known_folders()?;
-            for folder in recorded.keys().chain(&known) {
-                if !folder.is_empty() && !months.contains(folder) && !gone_folders.contains(folder)
-                {
-                    gone_folders.push(folder.clone());
-                }
+        let Found { mut work, quiet, inconsistent } = found;
+        // A folder the index knows that is not there any more: its logs are gone.
+        for folder in recorded.keys().chain(rows.keys()) {
+            if !folder.is_empty() && !months.contains(folder) && !gone_folders.contains(folder) {
+                gone_folders.push(folder.clone());
             }
         }
         for folder in &gone_folders {
             work.gone.extend(self.known_files(folder)?.into_iter().map(|k| k.name));
         }
-        // The logs that can still grow, in the folders not listed (a running session appends
-        // to its log without changing its folder's time). One that has gone means its folder
-        // changed after all: it is listed.
+        // The logs that can still grow, in the folders not walked (a running session appends
+        // to its log without changing its folder). One gone since is dropped, and its folder is
+        // listed again next time.
         let (grown, vanished) = self.live_changes(&top, &quiet)?;
-        work.changed.extend(grown.into_iter().filter(|s| !vanished.contains(split(&s.name).0)));
-        for folder in &vanished {
-            let dir = if folder.is_empty() { top.clone() } else { top.join(folder) };
-            match std::fs::metadata(&dir) {
-                Ok(m) if m.is_dir() => {
-                    self.walk(&top, folder, mtime_ns(&m), recent, &mut work)?;
-                }
-                // A month folder removed since it was `stat`ed.
-                Ok(_) => gone_folders.push(folder.clone()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !folder.is_empty() => {
-                    gone_folders.push(folder.clone());
-                }
-                Err(e) => return Err(folder_error(&dir, &e)),
-            }
-            if gone_folders.contains(folder) {
-                work.gone.extend(self.known_files(folder)?.into_iter().map(|k| k.name));
-            }
+        work.changed.extend(grown);
+        let mut forget: Vec<String> = gone_folders;
+        for name in vanished {
+            forget.push(split(&name).0.to_string());
+            work.gone.push(name);
+        }
+        if inconsistent {
+            self.drop_orphans()?;
         }
         let Changes { changed, gone, listed } = work;
-        self.listed = listed.len();
+        self.listed = listed.iter().filter(|l| l.walked).count();
         self.apply(&top, changed, &gone, progress)?;
-        self.record_folders(&top, &recorded, listed, &gone_folders, now)
+        self.record_folders(&top, &recorded, listed, &forget, now)
     }
 
-    /// Records each listed folder's time as it was before its listing, trusted only if it was
-    /// old enough then ([`RACY_NS`]) and has not moved since; forgets the folders gone.
+    /// Compares a folder's listing with the index (what was recorded, the rows counted, and
+    /// from when a live log is checked): the same print and as many rows, and the folder is
+    /// quiet; else it is walked.
+    fn look(
+        &self,
+        top: &Path,
+        folder: &str,
+        st: Option<(i64, i64)>,
+        listing: Listing,
+        (recorded, rows, recent): (&HashMap<String, Recorded>, &HashMap<String, i64>, i64),
+        found: &mut Found,
+    ) -> Result<(), Fail> {
+        let print = print_of(&listing.logs);
+        let had = rows.get(folder).copied().unwrap_or(0);
+        let known = recorded.get(folder).map(|r| r.print);
+        let walked = !(known == Some(print) && had == print.count);
+        if walked {
+            // The rows of a folder no longer match the listing they were made from: the index
+            // was changed from outside (or an update was cut short). Rebuild what disagrees.
+            if known.is_some_and(|k| k.count != had) || (known.is_none() && had > 0) {
+                found.inconsistent = true;
+            }
+            self.walk(top, folder, listing.logs, recent, &mut found.work)?;
+        } else {
+            found.quiet.insert(folder.to_string());
+        }
+        found.work.listed.push(Looked { folder: folder.to_string(), print, stamp: st, walked });
+        Ok(())
+    }
+
+    /// Records the print and stamp of each folder listed (the stamp trusted only if it was old
+    /// enough, [`RACY_NS`], and has not moved since); forgets the folders gone (or to list
+    /// again). Writes nothing when nothing changed.
     fn record_folders(
         &mut self,
         top: &Path,
-        recorded: &HashMap<String, (i64, bool)>,
-        listed: Vec<(String, i64)>,
-        gone_folders: &[String],
+        recorded: &HashMap<String, Recorded>,
+        listed: Vec<Looked>,
+        forget: &[String],
         now: i64,
     ) -> Result<(), Fail> {
-        let mut to_record: Vec<(String, i64, bool)> = Vec::new();
-        for (folder, before) in listed {
-            let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(&folder) };
-            let after = std::fs::metadata(&dir).map(|m| mtime_ns(&m)).ok();
-            let trust = after == Some(before) && now.saturating_sub(before) >= RACY_NS;
-            if recorded.get(&folder) != Some(&(before, trust)) {
-                to_record.push((folder, before, trust));
+        let mut to_record: Vec<(String, Recorded)> = Vec::new();
+        for l in listed {
+            let dir = if l.folder.is_empty() { top.to_path_buf() } else { top.join(&l.folder) };
+            let after = std::fs::metadata(&dir).ok().and_then(|m| stamp(&m));
+            let trusted = l
+                .stamp
+                .is_some_and(|(_, ctime)| after == l.stamp && now.saturating_sub(ctime) >= RACY_NS);
+            let r = Recorded { print: l.print, stamp: l.stamp, trusted };
+            if recorded.get(&l.folder) != Some(&r) && !forget.contains(&l.folder) {
+                to_record.push((l.folder, r));
             }
         }
-        if to_record.is_empty() && gone_folders.is_empty() {
+        if to_record.is_empty() && forget.is_empty() {
             return Ok(());
         }
         let tx = self.conn.transaction()?;
-        for folder in gone_folders {
-            tx.execute("DELETE FROM folders WHERE folder = ?1", [folder])?;
-        }
-        for (folder, time, trust) in &to_record {
+        for (folder, r) in &to_record {
+            let (mtime, ctime) = r.stamp.unzip();
             tx.execute(
-                "INSERT INTO folders(folder, mtime_ns, trusted) VALUES(?1, ?2, ?3)
-                 ON CONFLICT(folder) DO UPDATE SET mtime_ns = excluded.mtime_ns,
+                "INSERT INTO folders(folder, count, sum, mtime_ns, ctime_ns, trusted)
+                 VALUES(?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(folder) DO UPDATE SET count = excluded.count, sum = excluded.sum,
+                    mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns,
                     trusted = excluded.trusted",
-                params![folder, time, trust],
+                params![folder, r.print.count, r.print.sum, mtime, ctime, r.trusted],
             )?;
+        }
+        for folder in forget {
+            tx.execute("DELETE FROM folders WHERE folder = ?1", [folder])?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    /// The recorded time of every folder: (time, trusted) by folder (`''`: the sessions folder).
-    fn folder_times(&self) -> Result<HashMap<String, (i64, bool)>, Fail> {
-        let mut st = self.conn.prepare("SELECT folder, mtime_ns, trusted FROM folders")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    /// What was recorded of every folder (`''`: the sessions folder).
+    fn folder_records(&self) -> Result<HashMap<String, Recorded>, Fail> {
+        let mut st = self
+            .conn
+            .prepare("SELECT folder, count, sum, mtime_ns, ctime_ns, trusted FROM folders")?;
+        let rows = st.query_map([], |r| {
+            let mtime: Option<i64> = r.get(3)?;
+            let ctime: Option<i64> = r.get(4)?;
+            Ok((
+                r.get(0)?,
+                Recorded {
+                    print: Print { count: r.get(1)?, sum: r.get(2)? },
+                    stamp: mtime.zip(ctime),
+                    trusted: r.get(5)?,
+                },
+            ))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Lists one folder (on a thread of its own, while this one reads the names the index knows
-    /// in it) and walks both side by side in name order: new names, replaced files and the logs
-    /// that can still grow (the latest written, from `recent` on) are `stat`ed, the rest are
-    /// known. Returns the month folders found (in the sessions folder itself).
+    /// The other folders in the sessions folder (not month folders), as last listed.
+    fn others(&self) -> Result<Vec<String>, Fail> {
+        let text = super::meta(&self.conn, "others")?.unwrap_or_default();
+        Ok(text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+    }
+
+    /// Records the other folders in the sessions folder (only when they changed).
+    fn set_others(&self, others: &[String]) -> Result<(), Fail> {
+        let mut sorted = others.to_vec();
+        sorted.sort();
+        let text = sorted.join("\n");
+        if super::meta(&self.conn, "others")?.unwrap_or_default() != text {
+            super::set_meta(&self.conn, "others", &text)?;
+        }
+        Ok(())
+    }
+
+    /// How many files the index holds in each folder: the index's own consistency, checked
+    /// against the prints recorded.
+    /// Counting every row is quick (`SQLite` counts a narrow index page by page); only when the
+    /// total differs from the recorded listings' are the rows counted folder by folder.
+    fn row_counts(
+        &self,
+        recorded: &HashMap<String, Recorded>,
+    ) -> Result<HashMap<String, i64>, Fail> {
+        let total: i64 = self.conn.query_row("SELECT count(*) FROM files", [], |r| r.get(0))?;
+        if total == recorded.values().map(|r| r.print.count).sum::<i64>() {
+            return Ok(recorded.iter().map(|(f, r)| (f.clone(), r.print.count)).collect());
+        }
+        let mut st = self.conn.prepare(
+            "SELECT folder, count(*) FROM files INDEXED BY files_folder GROUP BY folder",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Removes the rows that hang off no file (left by rows of `files` deleted from outside).
+    fn drop_orphans(&mut self) -> Result<(), Fail> {
+        let tx = self.conn.transaction()?;
+        for t in ["details", "people", "words", "runs", "commitments", "updates"] {
+            tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Walks a folder's listing and the names the index knows in it side by side, in name
+    /// order: new names, replaced files and the logs that can still grow (the latest written,
+    /// from `recent` on) are `stat`ed, the rest are known.
     fn walk(
         &self,
         top: &Path,
         folder: &str,
-        time: i64,
+        logs: Vec<(String, Listed)>,
         recent: i64,
         work: &mut Changes,
-    ) -> Result<Vec<String>, Fail> {
-        let dir = if folder.is_empty() { top.to_path_buf() } else { top.join(folder) };
-        let (listing, known) = std::thread::scope(|sc| {
-            let listing = sc.spawn(|| list_folder(top, folder));
-            let known = self.known_files(folder);
-            (listing.join(), known)
-        });
-        let Listing { logs, months } = listing
-            .unwrap_or_else(|_| Err(std::io::Error::other("listing the folder failed")))
-            .map_err(|e| folder_error(&dir, &e))?;
-        let known = known?;
-        work.listed.push((folder.to_string(), time));
+    ) -> Result<(), Fail> {
+        let known = self.known_files(folder)?;
         let mut listed_names = logs.into_iter().peekable();
         let Changes { changed, gone, .. } = work;
         // A file to `stat`: new, replaced, or able to grow; read if it differs from `was`.
@@ -319,22 +529,7 @@ impl Index {
         for (new, _) in listed_names {
             check(new, None, gone);
         }
-        Ok(months)
-    }
-
-    /// The folders the index knows files in, one index lookup each.
-    fn known_folders(&self) -> Result<Vec<String>, Fail> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT folder FROM files INDEXED BY files_stat WHERE folder > ?1
-             ORDER BY folder LIMIT 1",
-        )?;
-        let mut found: Vec<String> = Vec::new();
-        let mut after = String::new();
-        while let Some(f) = st.query_row([&after], |r| r.get::<_, String>(0)).optional()? {
-            found.push(f.clone());
-            after = f;
-        }
-        Ok(found)
+        Ok(())
     }
 
     /// Every file the index knows in one folder (`''`: the sessions folder itself), in name
@@ -371,24 +566,23 @@ impl Index {
     }
 
     /// `stat`s the [`LIVE_CHECKED`] latest written logs that can still grow, of those in the
-    /// `quiet` folders (not listed by this update). Returns those that changed, and the folders
-    /// where one has gone (they changed after all: list them).
+    /// `quiet` folders (whose listing was the index's). Returns those that changed, and those
+    /// gone since the listing.
     fn live_changes(
         &self,
         top: &Path,
         quiet: &HashSet<String>,
-    ) -> Result<(Vec<Seen>, HashSet<String>), Fail> {
+    ) -> Result<(Vec<Seen>, Vec<String>), Fail> {
         let mut st = self.conn.prepare(
             "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
              WHERE live = 1 ORDER BY mtime_ns DESC LIMIT ?1",
         )?;
         let mut rows = st.query([LIVE_CHECKED])?;
         let mut changed = Vec::new();
-        let mut vanished = HashSet::new();
+        let mut vanished = Vec::new();
         while let Some(r) = rows.next()? {
             let name = r.get_ref(0)?.as_str()?;
-            let folder = split(name).0;
-            if !quiet.contains(folder) || vanished.contains(folder) {
+            if !quiet.contains(split(name).0) {
                 continue;
             }
             let (size, mtime, ino): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
@@ -399,9 +593,7 @@ impl Index {
                         changed.push(s);
                     }
                 }
-                _ => {
-                    vanished.insert(folder.to_string());
-                }
+                _ => vanished.push(name.to_string()),
             }
         }
         Ok((changed, vanished))
@@ -497,19 +689,34 @@ impl Index {
                 });
             }
             drop(tx);
-            let mut batch = Vec::with_capacity(BATCH);
-            for p in &rx {
-                batch.push(p);
-                if batch.len() == BATCH {
-                    self.store_batch(&batch)?;
-                    if let Some(b) = bar {
-                        b.inc(BATCH as u64);
-                    }
-                    batch.clear();
-                }
-            }
-            self.store_batch(&batch)
+            let result = self.store_all(&rx, bar);
+            // The readers stop when the writer does: with the receiver gone, a reader waiting
+            // for room in the channel is woken with an error instead of waiting for ever (the
+            // scope waits for every reader before it returns).
+            drop(rx);
+            result
         })
+    }
+
+    /// Writes what the readers send, [`BATCH`] per transaction, until they are done or a write
+    /// fails.
+    fn store_all(
+        &mut self,
+        rx: &std::sync::mpsc::Receiver<Parsed>,
+        bar: Option<&indicatif::ProgressBar>,
+    ) -> Result<(), Fail> {
+        let mut batch = Vec::with_capacity(BATCH);
+        for p in rx {
+            batch.push(p);
+            if batch.len() == BATCH {
+                self.store_batch(&batch)?;
+                if let Some(b) = bar {
+                    b.inc(BATCH as u64);
+                }
+                batch.clear();
+            }
+        }
+        self.store_batch(&batch)
     }
 
     /// Writes one batch of read logs in one transaction, with the shown copies chosen again.

@@ -142,6 +142,9 @@ impl App {
         // A page of rows, one session, one group: the questions of a few sessions. The report
         // reads every run, through an index of its own (see `update::report`).
         index.map_for_few();
+        // Folders whose logs are not read are named in the status bar from the start.
+        let message =
+            index.left_out_note().map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "));
         let mut app = Self {
             index: Some(Rc::new(index)),
             screen: Screen::List,
@@ -158,7 +161,7 @@ impl App {
             report: None,
             group: None,
             help: false,
-            message: None,
+            message,
             export_dir,
             theme: Theme::from_env(crate::cli::ThemeName::Default),
             today: None,
