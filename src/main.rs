@@ -47,6 +47,7 @@ fn main() -> ExitCode {
             args.no_flash = settings.no_flash.value;
             tui::mirror(dirs, &args)
         }
+        Some(Command::Share(args)) => tui::share(dirs, &args),
         Some(Command::Protocols(args)) => commands::protocols::run(dirs, &args),
         Some(Command::Logs(mut args)) => {
             args.theme = Some(settings.theme.value);

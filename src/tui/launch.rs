@@ -18,6 +18,7 @@ use crate::log::reader::{ReadError, SessionLog, read_log};
 use crate::log::writer::LogWriter;
 use crate::log::{Header, LockError, SessionLock, data_dir, in_use, session_id};
 use crate::output;
+use crate::share::{Share, ShareOptions};
 use crate::protocol::Library;
 use crate::review::{Entry, ReviewError, Scan, SessionStatus};
 use crate::session::{
@@ -138,7 +139,18 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    start_session(&data, checked, options(&args.screen, false))
+    let share = args.share.then(|| share_options(&args.sharing));
+    start_shared(&data, checked, options(&args.screen, false), share)
+}
+
+/// What `--share-addr`, `--share-port` and `--share-names` ask.
+pub fn share_options(a: &crate::cli::SharingArgs) -> ShareOptions {
+    ShareOptions {
+        addr: a.share_addr,
+        port: a.share_port,
+        names: a.share_names.unwrap_or_default(),
+        ..ShareOptions::default()
+    }
 }
 
 /// Reads a roster file (`--roster`): its problems name the file as given, the line and the column.
@@ -164,13 +176,31 @@ pub fn start_session(
     checked: CheckedSetup,
     opts: Options,
 ) -> color_eyre::Result<ExitCode> {
+    start_shared(data, checked, opts, None)
+}
+
+/// Starts a session, shared with the devices in the room when `share` says how. Sharing that
+/// cannot start says why in one line on the start card; the session runs as always.
+pub fn start_shared(
+    data: &Path,
+    checked: CheckedSetup,
+    opts: Options,
+    share: Option<ShareOptions>,
+) -> color_eyre::Result<ExitCode> {
     let CheckedSetup { setup, warnings } = checked;
     let id = session_id(clock::utc_now());
     let header = Header::new(id.clone(), wall_now(), setup.clone());
     // The writer takes the session lock as it creates the file, before writing to it.
     let writer = LogWriter::create(data, &id, &header);
+    let path = writer.path.clone();
     let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
     app.warnings = warnings;
+    if let Some(share) = share {
+        match Share::start(&path, &share) {
+            Ok(s) => app.share = Some(s),
+            Err(e) => app.message = Some(e.to_string()),
+        }
+    }
     let code = run_live(&mut app, SystemClock::new(0));
     // The review index takes in the new log now, while nobody waits for it.
     crate::review::index::refresh_if_present(data);
@@ -364,6 +394,37 @@ pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     }
     let screen = ScreenArgs { quiet: true, no_flash: args.no_flash, theme: args.theme };
     super::mirror::run(&path, &log, options(&screen, true))
+}
+
+/// `convene share`: shares a running session from a second terminal, as `mirror` shows it.
+/// Prints the address and its QR code, then serves until the session ends (or Ctrl-C).
+pub fn share(dirs: &Dirs, args: &crate::cli::ShareArgs) -> color_eyre::Result<ExitCode> {
+    let data = match need_data(dirs) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let found = match &args.id {
+        Some(id) => find_log(&data, id),
+        None => scan_sessions(&data).and_then(|scan| {
+            pick_session(&scan, true, in_use)
+                .ok_or(OpenError::NothingToMirror)
+                .and_then(read_chosen)
+        }),
+    };
+    let (path, _) = match found {
+        Ok(x) => x,
+        Err(e) => return Ok(fail(&e.to_string())),
+    };
+    let opts = share_options(&args.sharing);
+    let mut share = match Share::start(&path, &opts) {
+        Ok(s) => s,
+        Err(e) => return Ok(failure(&e.to_string())),
+    };
+    print!("{}", crate::share::announce(&share));
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    share.wait();
+    println!("The session has ended: sharing stopped.");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `convene` alone: the home screen, then the session it starts.
