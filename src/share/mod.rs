@@ -214,12 +214,7 @@ fn json(v: &view::PublicView) -> String {
 
 /// Applies the lines appended since the last look and publishes the public ones. Returns
 /// whether the session has ended.
-fn catch_up(
-    follower: &mut Follower,
-    state: &mut SessionState,
-    hub: &Hub,
-    names: Names,
-) -> bool {
+fn catch_up(follower: &mut Follower, state: &mut SessionState, hub: &Hub, names: Names) -> bool {
     for l in follower.read_new() {
         apply(state, &l.stamped);
         if view::is_public(&l.stamped.event) {
@@ -266,7 +261,9 @@ fn private_addresses() -> Result<Vec<IpAddr>, ShareError> {
         .map(if_addrs::Interface::ip)
         .filter(|a| is_private(*a))
         .collect();
-    out.sort_by_key(|a| (a.is_ipv6(), a.is_ipv4() && matches!(a, IpAddr::V4(v) if v.is_link_local())));
+    out.sort_by_key(|a| {
+        (a.is_ipv6(), a.is_ipv4() && matches!(a, IpAddr::V4(v) if v.is_link_local()))
+    });
     out.dedup();
     if out.is_empty() {
         return Err(ShareError::NoNetwork);
@@ -279,8 +276,13 @@ fn private_addresses() -> Result<Vec<IpAddr>, ShareError> {
 fn bind(addrs: &[IpAddr], first: u16) -> Result<(Vec<std::net::TcpListener>, u16), ShareError> {
     let last = first.saturating_add(PORTS_TRIED - 1);
     'ports: for port in first..=last {
-        let mut ls = Vec::new();
+        let mut ls: Vec<std::net::TcpListener> = Vec::new();
         for a in addrs {
+            // Port 0 (tests): the system's choice for the first address, the same for the rest.
+            let port = match ls.first().map(std::net::TcpListener::local_addr) {
+                Some(Ok(l)) => l.port(),
+                _ => port,
+            };
             match std::net::TcpListener::bind(SocketAddr::new(*a, port)) {
                 Ok(l) => {
                     l.set_nonblocking(true).map_err(|e| ShareError::Bind {
@@ -295,6 +297,10 @@ fn bind(addrs: &[IpAddr], first: u16) -> Result<(Vec<std::net::TcpListener>, u16
                 }
             }
         }
+        let port = match ls.first().map(std::net::TcpListener::local_addr) {
+            Some(Ok(l)) => l.port(),
+            _ => port,
+        };
         return Ok((ls, port));
     }
     Err(ShareError::NoPort { first, last })
@@ -306,7 +312,9 @@ mod tests {
 
     #[test]
     fn only_private_addresses_count_as_private() {
-        for a in ["192.168.1.20", "10.0.0.5", "172.16.3.4", "169.254.1.1", "127.0.0.1", "::1", "fd12::1"] {
+        for a in
+            ["192.168.1.20", "10.0.0.5", "172.16.3.4", "169.254.1.1", "127.0.0.1", "::1", "fd12::1"]
+        {
             assert!(is_private(a.parse().expect("address")), "{a}");
         }
         for a in ["8.8.8.8", "172.32.0.1", "2001:db8::1", "0.0.0.0", "::", "100.64.0.1"] {

@@ -45,8 +45,8 @@ mod tests {
 
     #[test]
     fn a_share_address_fits_a_small_code_with_square_cells() {
-        let l = lines("http://192.168.100.200:7341/0123456789abcdef0123456789abcdef/")
-            .expect("a code");
+        let l =
+            lines("http://192.168.100.200:7341/0123456789abcdef0123456789abcdef/").expect("a code");
         let width = l[0].chars().count();
         assert!(width <= 37 + 2 * QUIET, "version 5 at most: {width}");
         assert_eq!(l.len(), width.div_ceil(2));

@@ -257,7 +257,8 @@ pub fn project(s: &SessionState, kind: &str, mono: u64, wall: i64, policy: Names
         RoleMessage { role: role.clone(), label, names, message: message.to_string() }
     };
     let spec = s.spec(s.pos).filter(|_| running);
-    let warning = spec.and_then(|sp| sp.warning.as_ref()).map(|w| role_message(&w.role, &w.message));
+    let warning =
+        spec.and_then(|sp| sp.warning.as_ref()).map(|w| role_message(&w.role, &w.message));
     let timed = spec.and_then(|sp| {
         let i = s.clock()?.shown_cue?;
         let cue = sp.cues.get(i)?;
@@ -268,11 +269,7 @@ pub fn project(s: &SessionState, kind: &str, mono: u64, wall: i64, policy: Names
             .into_iter()
             .map(|g| {
                 g.into_iter()
-                    .map(|(n, role)| Member {
-                        name: name(&n),
-                        label: p.role_name(&role),
-                        role,
-                    })
+                    .map(|(n, role)| Member { name: name(&n), label: p.role_name(&role), role })
                     .collect()
             })
             .collect()

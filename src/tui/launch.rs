@@ -18,13 +18,13 @@ use crate::log::reader::{ReadError, SessionLog, read_log};
 use crate::log::writer::LogWriter;
 use crate::log::{Header, LockError, SessionLock, data_dir, in_use, session_id};
 use crate::output;
-use crate::share::{Share, ShareOptions};
 use crate::protocol::Library;
 use crate::review::{Entry, ReviewError, Scan, SessionStatus};
 use crate::session::{
     CheckedSetup, Command, Event, GapCause, SessionState, SetupRequest, SetupRequestError, Status,
     check_setup, replay,
 };
+use crate::share::{Share, ShareOptions};
 
 /// Bad input (a setup the engine refuses, an unknown protocol or session): exit 2.
 fn fail(msg: &str) -> ExitCode {
