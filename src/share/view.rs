@@ -305,3 +305,135 @@ pub fn project(s: &SessionState, kind: &str, mono: u64, wall: i64, policy: Names
         facilitator: s.setup.facilitator.as_ref().map(name).filter(|n| !n.is_empty()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::DateTime;
+
+    use super::*;
+    use crate::protocol::Library;
+    use crate::session::{Command, Now, Setup, decide};
+
+    fn now(ms: u64) -> Now {
+        let t0 = DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("date");
+        Now::new(ms, t0 + chrono::Duration::milliseconds(i64::try_from(ms).expect("ms")))
+    }
+
+    /// A coaching triad under way, with a note, a commitment and facts about everyone.
+    fn triad() -> SessionState {
+        let people = ["Ann Lee", "Ann Moss", "Cat Pym"];
+        let facts = people
+            .iter()
+            .map(|p| (p.to_string(), BTreeMap::from([("school".into(), "Oak SECRET".into())])))
+            .collect();
+        let setup = Setup {
+            facilitator: Some("Fay Ward".into()),
+            group_name: Some("Group SECRET".into()),
+            facts,
+            ..Setup::new(
+                Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
+                people,
+            )
+        };
+        let mut s = SessionState::new(setup);
+        let run = |s: &mut SessionState, cmd: Command, at: u64| {
+            for e in decide(s, cmd, now(at)).expect("accepted") {
+                crate::session::apply(s, &e);
+            }
+        };
+        run(&mut s, Command::Start, 0);
+        run(
+            &mut s,
+            Command::AddNote {
+                text: "note SECRET".into(),
+                about: Some("Ann Lee".into()),
+                group: Some(0),
+                private: true,
+                record: None,
+            },
+            1_000,
+        );
+        run(
+            &mut s,
+            Command::AddCommitment {
+                owner: "Ann Lee".into(),
+                text: "commitment SECRET".into(),
+                due: Some("2026-12-01".into()),
+                group: Some(0),
+                record: None,
+            },
+            2_000,
+        );
+        s
+    }
+
+    fn sent(s: &SessionState, names: Names) -> String {
+        serde_json::to_string(&project(s, "stage-entered", 2_000, 0, names)).expect("json")
+    }
+
+    #[test]
+    fn nothing_private_is_in_the_public_view() {
+        let s = triad();
+        for names in [Names::Full, Names::First, Names::Initials, Names::None] {
+            let text = sent(&s, names);
+            assert!(!text.contains("SECRET"), "{names:?}: {text}");
+            assert!(!text.contains("school"), "{names:?}: {text}");
+        }
+    }
+
+    #[test]
+    fn names_are_shown_as_asked() {
+        let s = triad();
+        let full = sent(&s, Names::Full);
+        assert!(full.contains("Ann Lee") && full.contains("Fay Ward"));
+        // Two Anns: the first letter of the surname tells them apart; Cat needs no more.
+        let first = project(&s, "x", 0, 0, Names::First);
+        assert_eq!(first.people, ["Ann L.", "Ann M.", "Cat"]);
+        assert_eq!(first.facilitator.as_deref(), Some("Fay"));
+        let initials = project(&s, "x", 0, 0, Names::Initials);
+        assert_eq!(initials.people, ["A.L.", "A.M.", "C.P."]);
+        let none = sent(&s, Names::None);
+        for n in ["Ann", "Cat", "Lee", "Pym", "Fay"] {
+            assert!(!none.contains(n), "{n} in {none}");
+        }
+        assert!(none.contains("Person 1"));
+    }
+
+    #[test]
+    fn a_page_gets_the_deadline_the_roles_and_the_cues() {
+        let s = triad();
+        let v = project(&s, "stage-entered", 2_000, 1_000_000, Names::First);
+        assert_eq!(v.status, "running");
+        let c = v.clock.expect("a clock");
+        // 5 minutes from the start at 0; the event at 2 s was stamped at wall 1,000,000.
+        assert_eq!(c.remaining_ms, 298_000);
+        assert_eq!(c.deadline, Some(1_298_000));
+        assert_eq!(c.warn_ms, Some(60_000));
+        assert_eq!(v.round, Some(1));
+        assert_eq!(v.groups.len(), 1);
+        let roles: Vec<&str> = v.groups[0].iter().map(|m| m.role.as_str()).collect();
+        assert!(roles.contains(&"coach") && roles.contains(&"coachee"));
+        assert!(v.cues.iter().any(|c| c.role == "coachee" && !c.silent));
+        assert_eq!(v.next_groups.len(), 1, "the next round's roles");
+    }
+
+    #[test]
+    fn notes_commitments_and_facts_send_no_event() {
+        let s = triad();
+        let note = Event::NoteAdded {
+            id: "n1".into(),
+            pos: 0,
+            text: "x".into(),
+            round: None,
+            group: None,
+            about: None,
+            private: false,
+            record: None,
+        };
+        assert!(!is_public(&note));
+        assert!(is_public(&Event::TimeUp { pos: s.pos }));
+        assert_eq!(kind_of(&Event::TimeUp { pos: 0 }), "time-up");
+    }
+}
