@@ -16,7 +16,12 @@
   let ended = false;
   let audio = null;
   let source = null;
+  // A link may name the view and the person: …/#view=me&me=Ann (remembered from then on).
+  const asked = new URLSearchParams(location.hash.slice(1));
+  if (asked.get('view')) store.set('view', asked.get('view'));
+  if (asked.get('me')) store.set('me', asked.get('me'));
   let tab = store.get('view') || 'room';
+  if (!['room', 'group', 'me'].includes(tab)) tab = 'room';
   let me = store.get('me') || '';
   let myGroup = store.get('group');
 
