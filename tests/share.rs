@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
+use std::process::Command as Process;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -34,15 +36,14 @@ fn t0() -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("date")
 }
 
-fn now(ms: u64) -> Now {
-    Now::new(ms, t0() + chrono::Duration::milliseconds(i64::try_from(ms).expect("ms")))
-}
-
 /// The facilitator's side: each event is written, then applied, as the live screen does.
 struct Live {
     st: SessionState,
     w: LogWriter,
     at: u64,
+    /// The wall clock at mono 0: a fixed day, or now for a browser (which counts down on the
+    /// real clock).
+    base: DateTime<FixedOffset>,
 }
 
 impl Live {
@@ -62,7 +63,12 @@ impl Live {
         };
         let header = Header::new("20261123-083000-000-test".into(), t0(), setup.clone());
         let w = LogWriter::create(data, &header.session, &header);
-        Self { st: SessionState::new(setup), w, at: 0 }
+        Self { st: SessionState::new(setup), w, at: 0, base: t0() }
+    }
+
+    fn now(&self) -> Now {
+        let ms = i64::try_from(self.at).expect("ms");
+        Now::new(self.at, self.base + chrono::Duration::milliseconds(ms))
     }
 
     fn record(&mut self, e: &Stamped) {
@@ -72,14 +78,14 @@ impl Live {
 
     fn tick(&mut self, mono: u64) {
         self.at = self.at.max(mono);
-        for e in due(&self.st, now(self.at)) {
+        for e in due(&self.st, self.now()) {
             self.record(&e);
         }
     }
 
     fn command(&mut self, cmd: Command) {
         self.tick(self.at);
-        let events = decide(&self.st, cmd, now(self.at)).expect("accepted");
+        let events = decide(&self.st, cmd, self.now()).expect("accepted");
         for e in events {
             self.record(&e);
         }
@@ -345,4 +351,178 @@ fn a_whole_coaching_triad_reaches_the_devices_and_nothing_private_does() {
     assert_eq!(status(&get(addr, &path)), 404);
     assert_eq!(status(&get(addr, &format!("{path}events"))), 404);
     drop(silent);
+}
+
+/// Debian's `chromium` (installed by .ci/run), if here.
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|c| Process::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+}
+
+/// A headless Chromium driven over the DevTools protocol (its own profile, stopped on drop).
+struct Browser {
+    child: std::process::Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+/// One page of the browser: its DevTools socket.
+struct Page {
+    ws: tungstenite::WebSocket<TcpStream>,
+    next: u64,
+}
+
+impl Browser {
+    fn launch(browser: &str) -> Self {
+        let profile = tempfile::tempdir().expect("a profile folder");
+        let child = Process::new(browser)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+            .args(["--disable-background-networking", "--disable-extensions"])
+            .arg("--remote-debugging-address=127.0.0.1")
+            .arg("--remote-debugging-port=0")
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromium runs");
+        let file = profile.path().join("DevToolsActivePort");
+        let t = Instant::now();
+        let port = loop {
+            if let Some(p) = std::fs::read_to_string(&file)
+                .ok()
+                .and_then(|s| s.lines().next().and_then(|l| l.trim().parse().ok()))
+            {
+                break p;
+            }
+            assert!(t.elapsed() < WAIT, "chromium's DevTools port never appeared");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        Self { child, port, _profile: profile }
+    }
+
+    /// Opens `url` in a new tab.
+    fn open(&self, url: &str) -> Page {
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let mut s = TcpStream::connect_timeout(&addr, WAIT).expect("DevTools");
+        s.set_read_timeout(Some(WAIT)).expect("timeout");
+        let target = url.replace('%', "%25").replace('#', "%23").replace('&', "%26");
+        write!(
+            s,
+            "PUT /json/new?{target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .expect("request");
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        let json: serde_json::Value = serde_json::from_str(body).expect("DevTools answers JSON");
+        let ws_url = json["webSocketDebuggerUrl"].as_str().expect("a page socket").to_string();
+        let tcp = TcpStream::connect_timeout(&addr, WAIT).expect("DevTools");
+        tcp.set_read_timeout(Some(WAIT)).expect("timeout");
+        let (ws, _) = tungstenite::client(ws_url.as_str(), tcp).expect("DevTools socket");
+        Page { ws, next: 1 }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Page {
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        let id = self.next;
+        self.next += 1;
+        let msg = serde_json::json!({ "id": id, "method": method, "params": params });
+        self.ws.send(tungstenite::Message::text(msg.to_string())).expect("send");
+        loop {
+            let m = self.ws.read().expect("DevTools reply");
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(m.to_text().unwrap_or("")) {
+                if v["id"] == id {
+                    return v["result"].clone();
+                }
+            }
+        }
+    }
+
+    /// The text of the element with this id ("" when there is none).
+    fn text(&mut self, id: &str) -> String {
+        let expr = format!("(document.getElementById('{id}') || {{}}).textContent || ''");
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({ "expression": expr, "returnByValue": true }),
+        );
+        r["result"]["value"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits until the element's text satisfies `ok`; returns it.
+    fn wait_text(&mut self, id: &str, ok: impl Fn(&str) -> bool) -> String {
+        let t = Instant::now();
+        loop {
+            let text = self.text(id);
+            if ok(&text) {
+                return text;
+            }
+            assert!(t.elapsed() < WAIT, "#{id} stayed {text:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// A PNG of the page, when `CONVENE_SHARE_SCREENSHOT` names a file (to look at it).
+    fn screenshot(&mut self) {
+        let Some(path) = std::env::var_os("CONVENE_SHARE_SCREENSHOT") else { return };
+        let r = self.call("Page.captureScreenshot", serde_json::json!({ "format": "png" }));
+        std::fs::write(path, r["data"].as_str().unwrap_or_default()).expect("screenshot");
+    }
+}
+
+#[test]
+fn a_browser_shows_a_person_their_role_their_cue_and_a_moving_countdown() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CONVENE_BROWSER_REQUIRED").is_none(),
+            "chromium is needed for the browser test (apt-get install chromium)"
+        );
+        eprintln!("skipped: no chromium here");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut live = Live::new(dir.path());
+    live.base = chrono::Local::now().fixed_offset();
+    let opts = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        ..ShareOptions::default()
+    };
+    let share = Share::start(&live.w.path.clone(), &opts).expect("sharing starts");
+    live.command(Command::Start);
+    let view = convene::share::view::project(&live.st, "", live.at, 0, Names::First);
+    let coachee = view.groups[0].iter().find(|m| m.role == "coachee").expect("a coachee");
+    let cue = view.cues.iter().find(|c| c.role == "coachee").expect("the coachee's cue");
+    let url = format!("{}#view=me&me={}", share.url(), coachee.name);
+
+    let chrome = Browser::launch(browser);
+    let mut page = chrome.open(&url);
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({
+            "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true
+        }),
+    );
+    let you = page.wait_text("you", |t| t.contains("you are the"));
+    assert!(you.contains("you are the Coachee"), "{you}");
+    assert!(page.text("my-cue").contains(&cue.cue), "the coachee's cue: {}", page.text("my-cue"));
+    assert_eq!(page.text("state"), "RUNNING");
+    let count = page.wait_text("count", |t| t.starts_with("04:") || t.starts_with("05:"));
+    page.wait_text("count", |t| t != count);
+    page.screenshot();
+
+    live.at += 2_500;
+    live.command(Command::Next { force: true });
+    let name = live.st.spec(live.st.pos).expect("a stage").name.clone();
+    assert!(!page.text("stage").contains(&name));
+    page.wait_text("stage", |t| t.contains(&name));
 }
