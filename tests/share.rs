@@ -9,6 +9,10 @@
 //! - 1,000 connections, a 1 MB header and a client that reads nothing change nothing for the
 //!   session nor for the devices that behave.
 
+// These tests wait for a server and a browser from outside, so they read the clock themselves
+// (for timeouts, and a browser's session on the real wall clock: nothing depends on the date).
+#![allow(clippy::disallowed_methods)]
+
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -237,6 +241,7 @@ fn attack(addr: SocketAddr, path: &str) -> TcpStream {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one session, start to end
 fn a_whole_coaching_triad_reaches_the_devices_and_nothing_private_does() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut live = Live::new(dir.path());
@@ -360,14 +365,14 @@ fn chromium() -> Option<&'static str> {
         .find(|c| Process::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
 }
 
-/// A headless Chromium driven over the DevTools protocol (its own profile, stopped on drop).
+/// A headless Chromium driven over the `DevTools` protocol (its own profile, stopped on drop).
 struct Browser {
     child: std::process::Child,
     port: u16,
     _profile: tempfile::TempDir,
 }
 
-/// One page of the browser: its DevTools socket.
+/// One page of the browser: its `DevTools` socket.
 struct Page {
     ws: tungstenite::WebSocket<TcpStream>,
     next: u64,
@@ -433,17 +438,17 @@ impl Drop for Browser {
 }
 
 impl Page {
-    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+    fn call(&mut self, method: &str, params: &serde_json::Value) -> serde_json::Value {
         let id = self.next;
         self.next += 1;
         let msg = serde_json::json!({ "id": id, "method": method, "params": params });
         self.ws.send(tungstenite::Message::text(msg.to_string())).expect("send");
         loop {
             let m = self.ws.read().expect("DevTools reply");
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(m.to_text().unwrap_or("")) {
-                if v["id"] == id {
-                    return v["result"].clone();
-                }
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(m.to_text().unwrap_or(""))
+                && v["id"] == id
+            {
+                return v["result"].clone();
             }
         }
     }
@@ -453,7 +458,7 @@ impl Page {
         let expr = format!("(document.getElementById('{id}') || {{}}).textContent || ''");
         let r = self.call(
             "Runtime.evaluate",
-            serde_json::json!({ "expression": expr, "returnByValue": true }),
+            &serde_json::json!({ "expression": expr, "returnByValue": true }),
         );
         r["result"]["value"].as_str().unwrap_or_default().to_string()
     }
@@ -474,7 +479,7 @@ impl Page {
     /// A PNG of the page, when `CONVENE_SHARE_SCREENSHOT` names a file (to look at it).
     fn screenshot(&mut self) {
         let Some(path) = std::env::var_os("CONVENE_SHARE_SCREENSHOT") else { return };
-        let r = self.call("Page.captureScreenshot", serde_json::json!({ "format": "png" }));
+        let r = self.call("Page.captureScreenshot", &serde_json::json!({ "format": "png" }));
         std::fs::write(path, r["data"].as_str().unwrap_or_default()).expect("screenshot");
     }
 }
@@ -508,7 +513,7 @@ fn a_browser_shows_a_person_their_role_their_cue_and_a_moving_countdown() {
     let mut page = chrome.open(&url);
     page.call(
         "Emulation.setDeviceMetricsOverride",
-        serde_json::json!({
+        &serde_json::json!({
             "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true
         }),
     );

@@ -17,16 +17,18 @@ pub mod qr;
 pub mod server;
 pub mod view;
 
+use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use server::Limits;
 pub use view::Names;
 
+use crate::clock::SystemClock;
 use crate::log::follow::Follower;
 use crate::log::reader::read_log;
 use crate::session::{Event, SessionState, Status, apply};
@@ -79,7 +81,8 @@ pub struct Share {
     pub urls: Vec<String>,
     pub port: u16,
     pub names: Names,
-    pub started: Instant,
+    /// Since sharing began (for the nobody-connected hint).
+    started: SystemClock,
     hub: Arc<Hub>,
     devices: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
@@ -138,7 +141,7 @@ impl Share {
             urls,
             port,
             names: opts.names,
-            started: Instant::now(),
+            started: SystemClock::new(0),
             hub,
             devices,
             stop,
@@ -163,7 +166,8 @@ impl Share {
 
     /// Whether to show the "nobody connected" hint: a minute passed and no device ever came.
     pub fn nobody_came(&self) -> bool {
-        self.hub.ever_connected() == 0 && self.started.elapsed() >= NOBODY_HINT_AFTER
+        let after = u64::try_from(NOBODY_HINT_AFTER.as_millis()).unwrap_or(u64::MAX);
+        self.hub.ever_connected() == 0 && self.started.now().mono >= after
     }
 
     /// Waits until the session ends or `stop` is set.
@@ -191,20 +195,21 @@ impl Drop for Share {
 pub fn announce(share: &Share) -> String {
     let mut out = String::new();
     out.push_str("Sharing the session, read-only. On a phone or laptop in the room, open:\n\n");
-    out.push_str(&format!("  {}\n\n", share.url()));
+    let _ = write!(out, "  {}\n\n", share.url());
     if let Some(lines) = qr::lines(share.url()) {
         for l in lines {
-            out.push_str(&format!("  {l}\n"));
+            let _ = writeln!(out, "  {l}");
         }
         out.push('\n');
     }
     for other in share.urls.iter().skip(1) {
-        out.push_str(&format!("Also: {other}\n"));
+        let _ = writeln!(out, "Also: {other}");
     }
-    out.push_str(&format!(
-        "Names shown: {}. Sharing stops when the session ends (Ctrl-C stops it now).\n",
+    let _ = writeln!(
+        out,
+        "Names shown: {}. Sharing stops when the session ends (Ctrl-C stops it now).",
         share.names.word()
-    ));
+    );
     out
 }
 
@@ -233,7 +238,11 @@ fn catch_up(follower: &mut Follower, state: &mut SessionState, hub: &Hub, names:
 fn new_token() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    let mut out = String::with_capacity(32);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    Ok(out)
 }
 
 fn url(addr: IpAddr, port: u16, token: &str) -> String {

@@ -290,12 +290,12 @@ async fn events(
                 return Some((Ok::<_, std::convert::Infallible>(e), c));
             }
             c.rx.borrow_and_update();
-            if let Some((seq, json)) = c.hub.next_after(c.after) {
-                if c.after.is_none_or(|a| seq > a) {
-                    c.after = Some(seq);
-                    let e = SseEvent::default().id(seq.to_string()).data(&*json);
-                    return Some((Ok(e), c));
-                }
+            if let Some((seq, json)) = c.hub.next_after(c.after)
+                && c.after.is_none_or(|a| seq > a)
+            {
+                c.after = Some(seq);
+                let e = SseEvent::default().id(seq.to_string()).data(&*json);
+                return Some((Ok(e), c));
             }
             if c.hub.ended() {
                 return None;
@@ -336,7 +336,7 @@ impl Timed {
     fn done<T>(&mut self, r: Poll<io::Result<T>>, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
         match r {
             Poll::Pending => self.wait(cx),
-            ready => {
+            ready @ Poll::Ready(_) => {
                 self.stalled = None;
                 ready
             }

@@ -54,11 +54,7 @@ fn shown_names(s: &SessionState, policy: Names) -> BTreeMap<String, String> {
         let shown = match policy {
             Names::Full => (*n).clone(),
             Names::None => format!("Person {}", i + 1),
-            Names::Initials => w
-                .iter()
-                .filter_map(|p| p.chars().next())
-                .map(|c| format!("{}.", c.to_uppercase()))
-                .collect::<String>(),
+            Names::Initials => initials(n),
             Names::First => {
                 let first = w.first().cloned().unwrap_or_default();
                 let shared = people.iter().filter(|o| words(o).first() == Some(&first)).count();
@@ -74,14 +70,20 @@ fn shown_names(s: &SessionState, policy: Names) -> BTreeMap<String, String> {
         let shown = match policy {
             Names::Full => f.clone(),
             Names::None => String::new(),
-            Names::Initials => f
-                .split_whitespace()
-                .filter_map(|p| p.chars().next())
-                .map(|c| format!("{}.", c.to_uppercase()))
-                .collect(),
+            Names::Initials => initials(f),
             Names::First => f.split_whitespace().next().unwrap_or_default().to_string(),
         };
         out.entry(f.clone()).or_insert(shown);
+    }
+    out
+}
+
+/// "Ann Lee" → "A.L.".
+fn initials(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.split_whitespace().filter_map(|p| p.chars().next()) {
+        out.extend(c.to_uppercase());
+        out.push('.');
     }
     out
 }
@@ -192,6 +194,7 @@ pub fn kind_of(e: &Event) -> String {
 
 /// The public view of `s` as it stands after an event stamped `mono` on the session's monotonic
 /// axis and `wall` on the laptop's wall clock (ms since 1970).
+#[allow(clippy::too_many_lines)] // one field after another, in the order sent
 pub fn project(s: &SessionState, kind: &str, mono: u64, wall: i64, policy: Names) -> PublicView {
     let shown = shown_names(s, policy);
     let name = |n: &String| shown.get(n).cloned().unwrap_or_default();
@@ -229,9 +232,9 @@ pub fn project(s: &SessionState, kind: &str, mono: u64, wall: i64, policy: Names
     });
     let cues = if running {
         let spec = s.spec(s.pos);
-        let roles = spec
+        let roles: Vec<String> = spec
             .map(|sp| sp.speak.iter().chain(sp.silent.iter()).map(|c| c.role.clone()).collect())
-            .unwrap_or_else(Vec::new);
+            .unwrap_or_default();
         held_cues(s)
             .into_iter()
             .zip(roles)

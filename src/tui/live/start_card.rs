@@ -106,13 +106,11 @@ fn head_lines(app: &LiveScreen, roomy: bool) -> Vec<Line<'static>> {
             Span::styled("Shared read-only with the room: ", t.title()),
             Span::styled(share.url().to_string(), t.key()),
         ]));
-        if roomy {
-            if let Some(qr) = crate::share::qr::lines(share.url()) {
-                let style = ratatui::style::Style::new()
-                    .fg(ratatui::style::Color::White)
-                    .bg(ratatui::style::Color::Black);
-                head.extend(qr.into_iter().map(|l| Line::from(Span::styled(l, style))));
-            }
+        if roomy && let Some(qr) = crate::share::qr::lines(share.url()) {
+            let style = ratatui::style::Style::new()
+                .fg(ratatui::style::Color::White)
+                .bg(ratatui::style::Color::Black);
+            head.extend(qr.into_iter().map(|l| Line::from(Span::styled(l, style))));
         }
     }
     head
