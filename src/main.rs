@@ -35,6 +35,8 @@ fn main() -> ExitCode {
             args.screen = settings.screen();
             args.auto_advance = settings.auto_advance.value;
             args.facilitator.clone_from(&settings.facilitator.value);
+            args.share = settings.share.value;
+            args.sharing.share_names = Some(settings.share_names.value);
             tui::run(dirs, &args)
         }
         Some(Command::Resume(args)) if args.list => Ok(commands::resume::run(dirs, args.json)),
@@ -88,6 +90,8 @@ fn given(cli: &Cli) -> Given {
         Some(Command::Run(a)) => {
             g.auto_advance = a.auto_advance;
             g.facilitator.clone_from(&a.facilitator);
+            g.share = a.share;
+            g.share_names = a.sharing.share_names;
             Some(&a.screen)
         }
         Some(Command::Resume(a)) => Some(&a.screen),
