@@ -18,12 +18,12 @@ use crate::session::{Event, SessionState, Status};
 pub enum Names {
     /// Names as typed on the roster
     Full,
-    /// First names ("Ann Lee" → "Ann"; "Ann L." where two share a first name)
+    /// First names: "Ann Lee" shows as "Ann" ("Ann L." where two share a first name)
     #[default]
     First,
-    /// Initials ("Ann Lee" → "A.L.")
+    /// Initials: "Ann Lee" shows as "A.L."
     Initials,
-    /// No names: "Person 1", "Person 2", … in roster order
+    /// No names: "Person 1", "Person 2" and so on, in roster order
     None,
 }
 
