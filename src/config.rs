@@ -191,6 +191,7 @@ impl Settings {
 
 /// What the command line gave (a flag left out is `None` or `false`).
 #[derive(Debug, Clone, Default)]
+#[allow(clippy::struct_excessive_bools)] // one per switch on the command line
 pub struct Given {
     pub dirs: Dirs,
     pub theme: Option<ThemeName>,
@@ -221,6 +222,7 @@ pub fn resolve(given: &Given) -> Result<Settings, ConfigError> {
 ///
 /// # Errors
 /// A config file or an environment variable that can't be used.
+#[allow(clippy::too_many_lines)] // one setting after another
 pub fn resolve_with(
     given: &Given,
     env: &dyn Fn(&str) -> Option<std::ffi::OsString>,

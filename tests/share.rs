@@ -29,6 +29,8 @@ use convene::protocol::Library;
 use convene::session::{Command, Now, SessionState, Setup, Stamped, apply, decide, due};
 use convene::share::{Limits, Names, Share, ShareOptions};
 
+mod support;
+
 const NOTE: &str = "Private note: worried about Year 9 SECRETNOTE";
 const COMMITMENT: &str = "Call the SECRETCOMMITMENT parent on Monday";
 const SCHOOL: &str = "Oakfield SECRETSCHOOL Primary";
@@ -530,4 +532,32 @@ fn a_browser_shows_a_person_their_role_their_cue_and_a_moving_countdown() {
     let name = live.st.spec(live.st.pos).expect("a stage").name.clone();
     assert!(!page.text("stage").contains(&name));
     page.wait_text("stage", |t| t.contains(&name));
+}
+
+#[test]
+fn the_share_key_starts_sharing_and_the_footer_counts_the_devices() {
+    let mut rig = support::rig::Rig::builtin("coaching-triad", &["Ann", "Ben", "Cat"]);
+    rig.app.share_options = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        ..ShareOptions::default()
+    };
+    assert!(rig.app.share.is_none());
+    rig.press('w');
+    let share = rig.app.share.as_ref().expect("the key starts sharing");
+    let (url, port) = (share.url().to_string(), share.port);
+    let screen = rig.render(120, 60);
+    assert!(screen.contains(&url), "the address is shown:\n{screen}");
+    assert!(screen.contains("0 devices connected"), "{screen}");
+    assert!(screen.contains('▀') || screen.contains('▄'), "and its QR code:\n{screen}");
+
+    let path = url.split_once(&format!(":{port}")).expect("port").1.to_string();
+    let device =
+        Reader::open(SocketAddr::from(([127, 0, 0, 1], port)), &format!("{path}events"), None);
+    device.wait_for(0);
+    rig.press('x'); // any key closes the address
+    rig.press(' '); // start
+    let footer = rig.render(120, 40);
+    assert!(footer.contains("shared · 1 device"), "{footer}");
+    device.close();
 }

@@ -139,8 +139,8 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    let share = args.share.then(|| share_options(&args.sharing));
-    start_shared(&data, checked, options(&args.screen, false), share)
+    let share = share_options(&args.sharing);
+    start_shared(&data, checked, options(&args.screen, false), args.share, share)
 }
 
 /// What `--share-addr`, `--share-port` and `--share-names` ask.
@@ -176,16 +176,18 @@ pub fn start_session(
     checked: CheckedSetup,
     opts: Options,
 ) -> color_eyre::Result<ExitCode> {
-    start_shared(data, checked, opts, None)
+    start_shared(data, checked, opts, false, ShareOptions::default())
 }
 
-/// Starts a session, shared with the devices in the room when `share` says how. Sharing that
-/// cannot start says why in one line on the start card; the session runs as always.
+/// Starts a session, shared with the devices in the room at once when `share_now` (`--share`),
+/// else when the share key is pressed, as `share` says. Sharing that cannot start says why in
+/// one line; the session runs as always.
 pub fn start_shared(
     data: &Path,
     checked: CheckedSetup,
     opts: Options,
-    share: Option<ShareOptions>,
+    share_now: bool,
+    share: ShareOptions,
 ) -> color_eyre::Result<ExitCode> {
     let CheckedSetup { setup, warnings } = checked;
     let id = session_id(clock::utc_now());
@@ -195,12 +197,13 @@ pub fn start_shared(
     let path = writer.path.clone();
     let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
     app.warnings = warnings;
-    if let Some(share) = share {
+    if share_now {
         match Share::start(&path, &share) {
             Ok(s) => app.share = Some(s),
             Err(e) => app.message = Some(e.to_string()),
         }
     }
+    app.share_options = share;
     let code = run_live(&mut app, SystemClock::new(0));
     // The review index takes in the new log now, while nobody waits for it.
     crate::review::index::refresh_if_present(data);

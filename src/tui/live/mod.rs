@@ -107,6 +107,8 @@ pub struct LiveScreen {
     pub reveal: bool,
     /// The session shared with the devices in the room (`--share`), while it is.
     pub share: Option<crate::share::Share>,
+    /// How the share key shares (names from `--share-names` or config.toml).
+    pub share_options: crate::share::ShareOptions,
 }
 
 impl LiveScreen {
@@ -126,6 +128,7 @@ impl LiveScreen {
             scroll: 0,
             reveal: false,
             share: None,
+            share_options: crate::share::ShareOptions::default(),
         }
     }
 
