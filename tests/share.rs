@@ -561,3 +561,16 @@ fn the_share_key_starts_sharing_and_the_footer_counts_the_devices() {
     assert!(footer.contains("shared · 1 device"), "{footer}");
     device.close();
 }
+
+#[test]
+fn convene_share_with_no_running_session_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Process::new(env!("CARGO_BIN_EXE_convene"))
+        .arg("share")
+        .env("CONVENE_DATA_DIR", dir.path())
+        .output()
+        .expect("convene runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no running session to share"), "{err}");
+}

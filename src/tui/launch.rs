@@ -53,6 +53,8 @@ pub enum OpenError {
     NothingToResume,
     #[error("no running session to mirror: start one with `convene run`.")]
     NothingToMirror,
+    #[error("no running session to share: start one with `convene run … --share`.")]
+    NothingToShare,
     #[error("session {id} has ended and cannot be resumed; `convene logs show {id}` shows it.")]
     Ended { id: String },
     #[error(transparent)]
@@ -409,9 +411,7 @@ pub fn share(dirs: &Dirs, args: &crate::cli::ShareArgs) -> color_eyre::Result<Ex
     let found = match &args.id {
         Some(id) => find_log(&data, id),
         None => scan_sessions(&data).and_then(|scan| {
-            pick_session(&scan, true, in_use)
-                .ok_or(OpenError::NothingToMirror)
-                .and_then(read_chosen)
+            pick_session(&scan, true, in_use).ok_or(OpenError::NothingToShare).and_then(read_chosen)
         }),
     };
     let (path, _) = match found {
