@@ -87,6 +87,9 @@ pub enum Command {
     Resume(ResumeArgs),
     /// Show a running session read-only, for a second screen (the projector)
     Mirror(MirrorArgs),
+    /// Share a running session with the phones and laptops in the room (read-only, on the
+    /// room's network)
+    Share(ShareArgs),
     /// List, show and validate protocols
     Protocols(ProtocolsArgs),
     /// Review past sessions (a full-screen browser; or list, show, export)
@@ -248,8 +251,40 @@ pub struct RunArgs {
         help = "Move to the next stage by itself at time up [env: CONVENE_AUTO_ADVANCE=1] [config: auto-advance]"
     )]
     pub auto_advance: bool,
+    #[arg(
+        long,
+        help = "Share the session with the devices in the room, read-only (docs/sharing.md) [config: share]"
+    )]
+    pub share: bool,
+    #[command(flatten)]
+    pub sharing: SharingArgs,
     #[command(flatten)]
     pub screen: ScreenArgs,
+}
+
+/// How a session is shared: `run --share` and `convene share`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SharingArgs {
+    /// Listen on this address only (default: the computer's private addresses and loopback)
+    #[arg(long, value_name = "ADDRESS")]
+    pub share_addr: Option<std::net::IpAddr>,
+    /// The first port to try (default 7341; the next free one if it is taken)
+    #[arg(long, value_name = "PORT")]
+    pub share_port: Option<u16>,
+    #[arg(
+        long,
+        value_enum,
+        help = "Names on the shared page [config: share-names] [default: first]"
+    )]
+    pub share_names: Option<crate::share::Names>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ShareArgs {
+    /// Session id (default: the newest session still running)
+    pub id: Option<String>,
+    #[command(flatten)]
+    pub sharing: SharingArgs,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -14,6 +14,8 @@
 //! facilitator = "Fiona"     # the facilitator's name for new sessions
 //! data-dir = "~/convene"    # where session logs are kept
 //! protocols-dir = "protocols"   # your own protocol files
+//! share = true              # share new sessions with the room (docs/sharing.md)
+//! share-names = "first"     # names on the shared page: full, first, initials or none
 //! ```
 //!
 //! A folder may start with `~` (the home folder); a relative one is taken from the config
@@ -32,8 +34,17 @@ use crate::cli::{Dirs, HomeArgs, ScreenArgs, ThemeName};
 pub const CONFIG_FILE: &str = "config.toml";
 
 /// The keys a config file may hold, in the order the docs list them.
-pub const KEYS: [&str; 7] =
-    ["theme", "quiet", "no-flash", "auto-advance", "facilitator", "data-dir", "protocols-dir"];
+pub const KEYS: [&str; 9] = [
+    "theme",
+    "quiet",
+    "no-flash",
+    "auto-advance",
+    "facilitator",
+    "data-dir",
+    "protocols-dir",
+    "share",
+    "share-names",
+];
 
 /// The platform's own folders for convene (the `directories` crate's), when there is a home
 /// folder to put them in.
@@ -133,6 +144,10 @@ pub struct Settings {
     pub no_flash: Setting<bool>,
     pub auto_advance: Setting<bool>,
     pub facilitator: Setting<Option<String>>,
+    /// `convene run` shares the session with the room (`--share`).
+    pub share: Setting<bool>,
+    /// The names on the shared page (`--share-names`).
+    pub share_names: Setting<crate::share::Names>,
 }
 
 impl Settings {
@@ -187,6 +202,7 @@ impl Settings {
 
 /// What the command line gave (a flag left out is `None` or `false`).
 #[derive(Debug, Clone, Default)]
+#[allow(clippy::struct_excessive_bools)] // one per switch on the command line
 pub struct Given {
     pub dirs: Dirs,
     pub theme: Option<ThemeName>,
@@ -194,6 +210,8 @@ pub struct Given {
     pub no_flash: bool,
     pub auto_advance: bool,
     pub facilitator: Option<String>,
+    pub share: bool,
+    pub share_names: Option<crate::share::Names>,
 }
 
 /// A setting that can't be used: the message names where it is (`FILE:LINE:COL`, or the
@@ -215,6 +233,7 @@ pub fn resolve(given: &Given) -> Result<Settings, ConfigError> {
 ///
 /// # Errors
 /// A config file or an environment variable that can't be used.
+#[allow(clippy::too_many_lines)] // one setting after another
 pub fn resolve_with(
     given: &Given,
     env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
@@ -303,6 +322,13 @@ pub fn resolve_with(
         text_var("CONVENE_FACILITATOR")?,
         file.facilitator,
     )?;
+    let share = switch(given.share, "--share", "CONVENE_SHARE", file.share)?;
+    let share_names = match given.share_names {
+        Some(n) => Setting::new(n, Source::Flag("--share-names")),
+        None => file
+            .share_names
+            .unwrap_or(Setting::new(crate::share::Names::default(), Source::Default)),
+    };
     Ok(Settings {
         config_dir,
         config_file,
@@ -314,6 +340,8 @@ pub fn resolve_with(
         no_flash,
         auto_advance,
         facilitator,
+        share,
+        share_names,
     })
 }
 
@@ -385,6 +413,8 @@ pub struct FileConfig {
     pub facilitator: Option<Setting<Option<String>>>,
     pub data_dir: Option<Setting<PathBuf>>,
     pub protocols_dir: Option<Setting<PathBuf>>,
+    pub share: Option<Setting<bool>>,
+    pub share_names: Option<Setting<crate::share::Names>>,
 }
 
 /// The largest config file read: 64 KiB (a config file with every key is under 1 KiB).
@@ -553,6 +583,14 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
             }
             "data-dir" => out.data_dir = Some(folder()?),
             "protocols-dir" => out.protocols_dir = Some(folder()?),
+            "share" => out.share = Some(boolean()?),
+            "share-names" => {
+                let s = string()?;
+                let n = crate::share::Names::from_str(&s, false).map_err(|_| {
+                    bad(format!("\"{s}\" is not a choice: full, first, initials or none"))
+                })?;
+                out.share_names = Some(Setting::new(n, source.clone()));
+            }
             _ => {
                 let hint = crate::protocol::nearest(name, &KEYS)
                     .map(|n| format!(" Did you mean \"{n}\"?"))
@@ -603,6 +641,15 @@ mod tests {
 
     fn parse(text: &str) -> Result<FileConfig, String> {
         parse_config(text.as_bytes(), Path::new("/cfg/config.toml")).map_err(|e| e.0)
+    }
+
+    #[test]
+    fn sharing_is_set_in_the_file_and_a_wrong_choice_is_named() {
+        let f = parse("share = true\nshare-names = \"initials\"\n").expect("parses");
+        assert_eq!(f.share.map(|s| s.value), Some(true));
+        assert_eq!(f.share_names.map(|s| s.value), Some(crate::share::Names::Initials));
+        let e = parse("share-names = \"surnames\"\n").expect_err("refused");
+        assert!(e.contains("config.toml:1:15: share-names: \"surnames\" is not a choice"), "{e}");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! - [`config`]: the settings in effect (flag > environment > config file > default);
 //! - [`output`]: what the commands print, their error lines and exit codes;
 //! - [`commands`]: the command-line subcommands that print text;
+//! - [`share`]: the session on the devices in the room: a read-only page served on the room's network;
 //! - [`tui`]: the full-screen views (live session, mirror, home, review browser) and their loop;
 //! - [`cli`]: the clap definitions;
 //! - [`text`]: making names and texts safe to show in a terminal, and shared wording;
@@ -31,5 +32,6 @@ pub mod output;
 pub mod protocol;
 pub mod review;
 pub mod session;
+pub mod share;
 pub mod text;
 pub mod tui;

@@ -41,6 +41,8 @@ fn main() -> ExitCode {
             args.screen = settings.screen();
             args.auto_advance = settings.auto_advance.value;
             args.facilitator.clone_from(&settings.facilitator.value);
+            args.share = settings.share.value;
+            args.sharing.share_names = Some(settings.share_names.value);
             tui::run(dirs, &args)
         }
         Some(Command::Resume(args)) if args.list => Ok(commands::resume::run(dirs, args.json)),
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
             args.no_flash = settings.no_flash.value;
             tui::mirror(dirs, &args)
         }
+        Some(Command::Share(args)) => tui::share(dirs, &args),
         Some(Command::Protocols(args)) => commands::protocols::run(dirs, &args),
         Some(Command::Logs(mut args)) => {
             args.theme = Some(settings.theme.value);
@@ -123,6 +126,8 @@ fn given(cli: &Cli) -> Given {
         Some(Command::Run(a)) => {
             g.auto_advance = a.auto_advance;
             g.facilitator.clone_from(&a.facilitator);
+            g.share = a.share;
+            g.share_names = a.sharing.share_names;
             Some(&a.screen)
         }
         Some(Command::Resume(a)) => Some(&a.screen),

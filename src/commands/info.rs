@@ -58,6 +58,8 @@ struct SettingsJson {
     no_flash: Item<bool>,
     auto_advance: Item<bool>,
     facilitator: Item<Option<String>>,
+    share: Item<bool>,
+    share_names: Item<&'static str>,
 }
 
 /// The terminal convene would draw on.
@@ -157,6 +159,12 @@ fn json(s: &Settings, t: Terminal) -> InfoJson {
             no_flash: item(&s.no_flash),
             auto_advance: item(&s.auto_advance),
             facilitator: item(&s.facilitator),
+            share: item(&s.share),
+            share_names: Item {
+                value: s.share_names.value.word(),
+                source: s.share_names.source.kind(),
+                from: s.share_names.source.detail(),
+            },
         },
         terminal: t,
     }
@@ -240,6 +248,12 @@ pub fn text(s: &Settings, t: &Terminal) -> String {
                 "facilitator".into(),
                 s.facilitator.value.clone().unwrap_or_else(|| "(none)".into()),
                 s.facilitator.source.describe(),
+            ],
+            ["share".into(), yes_no(s.share.value), s.share.source.describe()],
+            [
+                "share-names".into(),
+                s.share_names.value.word().into(),
+                s.share_names.source.describe(),
             ],
         ],
     );

@@ -25,6 +25,7 @@ use crate::session::{
     CheckedSetup, Command, Event, GapCause, SessionState, SetupRequest, SetupRequestError, Status,
     check_setup, replay,
 };
+use crate::share::{Share, ShareOptions};
 
 /// Bad input (a setup the engine refuses, an unknown protocol or session): exit 2.
 fn fail(msg: &str) -> ExitCode {
@@ -56,6 +57,8 @@ pub enum OpenError {
     NotOffered(String),
     #[error("no running session to mirror: start one with `convene run`.")]
     NothingToMirror,
+    #[error("no running session to share: start one with `convene run … --share`.")]
+    NothingToShare,
     #[error("session {id} has ended and cannot be resumed; `convene logs show {id}` shows it.")]
     Ended { id: String },
     #[error(transparent)]
@@ -143,7 +146,18 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    start_session(&data, dirs, checked, options(&args.screen, false))
+    let share = share_options(&args.sharing);
+    start_shared(&data, dirs, checked, options(&args.screen, false), args.share, share)
+}
+
+/// What `--share-addr`, `--share-port` and `--share-names` ask.
+pub fn share_options(a: &crate::cli::SharingArgs) -> ShareOptions {
+    ShareOptions {
+        addr: a.share_addr,
+        port: a.share_port,
+        names: a.share_names.unwrap_or_default(),
+        ..ShareOptions::default()
+    }
 }
 
 /// Reads a roster file (`--roster`): its problems name the file as given, the line and the column.
@@ -172,14 +186,36 @@ pub fn start_session(
     checked: CheckedSetup,
     opts: Options,
 ) -> color_eyre::Result<ExitCode> {
+    start_shared(data, dirs, checked, opts, false, ShareOptions::default())
+}
+
+/// Starts a session, shared with the devices in the room at once when `share_now` (`--share`),
+/// else when the share key is pressed, as `share` says. Sharing that cannot start says why in
+/// one line; the session runs as always.
+pub fn start_shared(
+    data: &Path,
+    dirs: &Dirs,
+    checked: CheckedSetup,
+    opts: Options,
+    share_now: bool,
+    share: ShareOptions,
+) -> color_eyre::Result<ExitCode> {
     let CheckedSetup { setup, warnings } = checked;
     let id = session_id(clock::utc_now());
     let header = Header::new(id.clone(), wall_now(), setup.clone())
         .on(crate::machine::this(dirs.config_dir.as_deref()));
     // The writer takes the session lock as it creates the file, before writing to it.
     let writer = LogWriter::create(data, &id, &header);
+    let path = writer.path.clone();
     let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
     app.warnings = warnings;
+    if share_now {
+        match Share::start(&path, &share) {
+            Ok(s) => app.share = Some(s),
+            Err(e) => app.message = Some(e.to_string()),
+        }
+    }
+    app.share_options = share;
     let code = run_live(&mut app, SystemClock::new(0));
     // The review index takes in the new log now, while nobody waits for it.
     crate::review::index::refresh_if_present(data);
@@ -489,6 +525,35 @@ pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     }
     let screen = ScreenArgs { quiet: true, no_flash: args.no_flash, theme: args.theme };
     super::mirror::run(&path, &log, options(&screen, true))
+}
+
+/// `convene share`: shares a running session from a second terminal, as `mirror` shows it.
+/// Prints the address and its QR code, then serves until the session ends (or Ctrl-C).
+pub fn share(dirs: &Dirs, args: &crate::cli::ShareArgs) -> color_eyre::Result<ExitCode> {
+    let data = match need_data(dirs) {
+        Ok(d) => d,
+        Err(code) => return Ok(code),
+    };
+    let found = match &args.id {
+        Some(id) => find_log(&data, id),
+        None => scan_sessions(&data).and_then(|scan| {
+            pick_session(&scan, true, in_use).ok_or(OpenError::NothingToShare).and_then(read_chosen)
+        }),
+    };
+    let (path, _) = match found {
+        Ok(x) => x,
+        Err(e) => return Ok(fail(&e.to_string())),
+    };
+    let opts = share_options(&args.sharing);
+    let mut share = match Share::start(&path, &opts) {
+        Ok(s) => s,
+        Err(e) => return Ok(failure(&e.to_string())),
+    };
+    print!("{}", crate::share::announce(&share));
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    share.wait();
+    println!("The session has ended: sharing stopped.");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `convene` alone: the home screen, then the session it starts.

@@ -28,4 +28,4 @@ pub mod signals;
 pub mod theme;
 pub mod widgets;
 
-pub use launch::{home, mirror, need_terminal, resume, run};
+pub use launch::{home, mirror, need_terminal, resume, run, share};

@@ -25,6 +25,8 @@ pub enum Action {
     FollowUp,
     Norms,
     Roster,
+    /// Share with the room: start sharing, and show the address and its QR code.
+    Share,
     Help,
     Quit,
     // The start card (with norms, roster, help and quit).
@@ -140,6 +142,14 @@ pub const LIVE: &[Binding<Action>] = &[
     ),
     bind(&[ch('o')], Action::Norms, "o", "norms", "norms", false),
     bind(&[ch('r')], Action::Roster, "r", "roster", "rotation roster", false),
+    bind(
+        &[ch('w')],
+        Action::Share,
+        "w",
+        "share",
+        "share with the room: address and QR code",
+        false,
+    ),
     bind(&[ch('?')], Action::Help, "?", "help", "all keys", true),
     // Not Esc: a stray Esc (or a clicker's) must not open the quit question.
     bind(&[ch('q'), ctrl('c')], Action::Quit, "q", "quit", "quit", true),
@@ -195,6 +205,14 @@ pub const START: &[Binding<Action>] = &[
     bind(&[PAGE_UP], Action::ScrollUp, "", "", "scroll the card up", false),
     bind(&[ch('o')], Action::Norms, "o", "norms", "norms", true),
     bind(&[ch('r')], Action::Roster, "r", "roster", "rotation roster", false),
+    bind(
+        &[ch('w')],
+        Action::Share,
+        "w",
+        "share",
+        "share with the room: address and QR code",
+        false,
+    ),
     bind(&[ch('?')], Action::Help, "?", "help", "all keys", true),
     bind(
         &[ch('q'), ctrl('c')],

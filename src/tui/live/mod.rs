@@ -105,6 +105,10 @@ pub struct LiveScreen {
     pub scroll: u16,
     /// The follow-up list shows commitment texts (F2); hidden by default on the projected screen.
     pub reveal: bool,
+    /// The session shared with the devices in the room (`--share`), while it is.
+    pub share: Option<crate::share::Share>,
+    /// How the share key shares (names from `--share-names` or config.toml).
+    pub share_options: crate::share::ShareOptions,
 }
 
 impl LiveScreen {
@@ -123,6 +127,8 @@ impl LiveScreen {
             saved_to: None,
             scroll: 0,
             reveal: false,
+            share: None,
+            share_options: crate::share::ShareOptions::default(),
         }
     }
 

@@ -27,6 +27,8 @@ pub enum Overlay {
     Help,
     Norms,
     Roster,
+    /// The shared page's address and QR code.
+    Share,
     Quit,
     /// The stage's expected record is missing: add it, leave anyway, or stay.
     ConfirmLeave,
@@ -68,7 +70,9 @@ impl Panel {
 pub fn panel(s: &LiveScreen, width: u16) -> Option<Panel> {
     let t = s.opts.theme;
     let (title, mut lines) = match &s.overlay {
-        Overlay::None | Overlay::Help | Overlay::Norms | Overlay::Roster => return None,
+        Overlay::None | Overlay::Help | Overlay::Norms | Overlay::Roster | Overlay::Share => {
+            return None;
+        }
         Overlay::Form(form) => (form::title(s, form), form::lines(s, form, width)),
         // Saving elsewhere is offered only while the log cannot be written.
         Overlay::Quit => {
@@ -142,9 +146,42 @@ pub fn draw_popup(f: &mut Frame, s: &LiveScreen, area: Rect) {
             lines.extend([Line::from(""), close()]);
             ("Rotation roster", lines)
         }
+        Overlay::Share => {
+            let mut lines = share_lines(s);
+            lines.extend([Line::from(""), close()]);
+            ("Shared with the room", lines)
+        }
         _ => return,
     };
     popup(f, area, title, &lines, w);
+}
+
+/// The address and its QR code (white on black, to scan from the back of the room), and how
+/// many devices are connected.
+fn share_lines(s: &LiveScreen) -> Vec<Line<'static>> {
+    let t = s.opts.theme;
+    let Some(share) = s.share.as_ref().filter(|sh| !sh.ended()) else {
+        return vec![Line::from("Not sharing.")];
+    };
+    let mut lines = vec![
+        Line::from("Open on a phone or laptop in the room (read-only):"),
+        Line::from(Span::styled(share.url().to_string(), t.key())),
+    ];
+    if let Some(qr) = crate::share::qr::lines(share.url()) {
+        let style = ratatui::style::Style::new()
+            .fg(ratatui::style::Color::White)
+            .bg(ratatui::style::Color::Black);
+        lines.extend(qr.into_iter().map(|l| Line::from(Span::styled(l, style))));
+    }
+    lines.push(Line::from(format!(
+        "{} connected · names: {}",
+        match share.devices() {
+            1 => "1 device".to_string(),
+            n => format!("{n} devices"),
+        },
+        share.names.word()
+    )));
+    lines
 }
 
 /// Every running key with what it does, then the start card's and the forms' keys in a line

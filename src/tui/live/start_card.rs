@@ -101,6 +101,18 @@ fn head_lines(app: &LiveScreen, roomy: bool) -> Vec<Line<'static>> {
     for w in &app.warnings {
         head.push(Line::from(Span::styled(format!("Note: {}", sanitize(w)), t.silent())));
     }
+    if let Some(share) = &app.share {
+        head.push(Line::from(vec![
+            Span::styled("Shared read-only with the room: ", t.title()),
+            Span::styled(share.url().to_string(), t.key()),
+        ]));
+        if roomy && let Some(qr) = crate::share::qr::lines(share.url()) {
+            let style = ratatui::style::Style::new()
+                .fg(ratatui::style::Color::White)
+                .bg(ratatui::style::Color::Black);
+            head.extend(qr.into_iter().map(|l| Line::from(Span::styled(l, style))));
+        }
+    }
     head
 }
 

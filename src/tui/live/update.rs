@@ -45,6 +45,8 @@ pub enum Intent {
         to: String,
         then: Exit,
     },
+    /// Start sharing with the room, unless it is shared already.
+    Share,
 }
 
 /// A command for the engine, and what the screen shows after it.
@@ -76,7 +78,7 @@ pub fn tables_in_force(s: &LiveScreen) -> &'static [&'static [Binding<Action>]] 
             Status::Running => &[LIVE],
             Status::Ended(_) => &[],
         },
-        Overlay::Help | Overlay::Norms | Overlay::Roster => &[],
+        Overlay::Help | Overlay::Norms | Overlay::Roster | Overlay::Share => &[],
         Overlay::Quit => &[QUIT],
         Overlay::ConfirmLeave => &[LEAVE],
         Overlay::ConfirmEnd => &[END_WITHOUT],
@@ -144,6 +146,13 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
         }
         return Intent::None;
     }
+    if action == Action::Share
+        && matches!(s.overlay, Overlay::None)
+        && !matches!(s.state.status, Status::Ended(_))
+    {
+        s.overlay = Overlay::Share;
+        return Intent::Share;
+    }
     match s.overlay.clone() {
         Overlay::None => match s.state.status {
             Status::NotStarted => start_card(s, action),
@@ -151,7 +160,7 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
             // Through `Finish`, so a failing log is offered another place first.
             Status::Ended(_) => Intent::Finish(Exit::Ended),
         },
-        Overlay::Help | Overlay::Norms | Overlay::Roster => {
+        Overlay::Help | Overlay::Norms | Overlay::Roster | Overlay::Share => {
             s.overlay = Overlay::None;
             Intent::None
         }
@@ -192,6 +201,7 @@ fn open(s: &mut LiveScreen, action: Action) -> bool {
     s.overlay = match action {
         Action::Norms => Overlay::Norms,
         Action::Roster => Overlay::Roster,
+        Action::Share => Overlay::Share,
         Action::Help => Overlay::Help,
         Action::Quit => Overlay::Quit,
         _ => return false,
@@ -523,9 +533,26 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
 
 /// Performs an intent: the engine's commands (written to the log, then shown), leaving the
 /// screen, saving a copy of the log.
+/// Starts sharing the session's log (the `w` key). A failure is said in one line; the session
+/// runs as always.
+fn start_sharing(s: &mut LiveScreen) {
+    if s.share.as_ref().is_some_and(|sh| !sh.ended()) {
+        return;
+    }
+    let Some(path) = s.log.as_ref().map(|l| l.path.clone()) else { return };
+    match crate::share::Share::start(&path, &s.share_options) {
+        Ok(sh) => s.share = Some(sh),
+        Err(e) => {
+            s.overlay = Overlay::None;
+            s.message = Some(e.to_string());
+        }
+    }
+}
+
 pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
     match intent {
         Intent::None => {}
+        Intent::Share => start_sharing(s),
         Intent::Exec(exec) => {
             let Exec { command, said, refused } = *exec;
             if let Command::Extend { by_ms, agreement: None } = command

@@ -167,9 +167,10 @@ impl Items {
         let col = if beside { (w - 2) / 2 } else { w };
         let message = app
             .message
-            .as_ref()
+            .clone()
+            .or_else(|| nobody_hint(app))
             .filter(|_| panel.is_none())
-            .map(|m| Line::from(Span::styled(cut(&sanitize(m), usize::from(w)), t.title())));
+            .map(|m| Line::from(Span::styled(cut(&sanitize(&m), usize::from(w)), t.title())));
         Self {
             banner,
             state: state_line(app, phase, remaining, mono, w),
@@ -659,7 +660,33 @@ pub(super) fn footer(app: &LiveScreen, cols: u16) -> Line<'static> {
             (b.shown.to_string(), word)
         })
         .collect();
-    key_line(app, items, cols)
+    let Some(shared) = share_words(app) else { return key_line(app, items, cols) };
+    // Sharing: how many devices are connected, before the keys.
+    let room = u16::try_from(width(&shared) + 3).unwrap_or(u16::MAX);
+    let mut line = key_line(app, items, cols.saturating_sub(room));
+    line.spans.insert(0, Span::styled(" · ", app.opts.theme.muted()));
+    line.spans.insert(0, Span::styled(shared, app.opts.theme.key()));
+    line
+}
+
+/// "shared · 3 devices" while the session is shared.
+fn share_words(app: &LiveScreen) -> Option<String> {
+    let share = app.share.as_ref().filter(|s| !s.ended())?;
+    Some(match share.devices() {
+        1 => "shared · 1 device".to_string(),
+        n => format!("shared · {n} devices"),
+    })
+}
+
+/// When sharing began a minute ago and no device has come: what usually blocks it.
+pub(super) fn nobody_hint(app: &LiveScreen) -> Option<String> {
+    app.share.as_ref().filter(|s| !s.ended() && s.nobody_came())?;
+    Some(
+        "Nobody has opened the shared page yet: usually the firewall, a guest Wi-Fi that keeps \
+         devices apart, or a laptop on the wired network with phones on Wi-Fi. Try the laptop's \
+         own hotspot, or ask IT for the one rule in docs/sharing.md."
+            .to_string(),
+    )
 }
 
 /// `k label · k label …`, dropping entries from the middle until it fits (help and quit stay).

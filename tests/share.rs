@@ -1,0 +1,576 @@
+//! Sharing a session with the devices in the room (`convene share`, `run --share`): a real share
+//! on 127.0.0.1, read by an HTTP client through a whole coaching-triad session.
+//!
+//! - every stage change, warning, timed cue and time-up arrives, with the log's sequence number
+//!   as its id, and a page that reconnects with `Last-Event-ID` misses nothing;
+//! - a note's text, a commitment's text, a participant's facts and surnames never appear in the
+//!   bytes sent;
+//! - without the token, and once the session has ended, every request gets 404;
+//! - 1,000 connections, a 1 MB header and a client that reads nothing change nothing for the
+//!   session nor for the devices that behave.
+
+// These tests wait for a server and a browser from outside, so they read the clock themselves
+// (for timeouts, and a browser's session on the real wall clock: nothing depends on the date).
+#![allow(clippy::disallowed_methods)]
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::Command as Process;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset};
+use convene::log::writer::LogWriter;
+use convene::log::{Header, Line};
+use convene::protocol::Library;
+use convene::session::{Command, Now, SessionState, Setup, Stamped, apply, decide, due};
+use convene::share::{Limits, Names, Share, ShareOptions};
+
+mod support;
+
+const NOTE: &str = "Private note: worried about Year 9 SECRETNOTE";
+const COMMITMENT: &str = "Call the SECRETCOMMITMENT parent on Monday";
+const SCHOOL: &str = "Oakfield SECRETSCHOOL Primary";
+const PEOPLE: [&str; 3] = ["Ann Zqxlee", "Ben Vwyodd", "Cat Prrym"];
+/// Generous: the machine may be loaded.
+const WAIT: Duration = Duration::from_secs(20);
+
+fn t0() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-23T08:30:00+00:00").expect("date")
+}
+
+/// The facilitator's side: each event is written, then applied, as the live screen does.
+struct Live {
+    st: SessionState,
+    w: LogWriter,
+    at: u64,
+    /// The wall clock at mono 0: a fixed day, or now for a browser (which counts down on the
+    /// real clock).
+    base: DateTime<FixedOffset>,
+}
+
+impl Live {
+    fn new(data: &Path) -> Self {
+        let mut facts = BTreeMap::new();
+        for p in PEOPLE {
+            facts.insert(p.to_string(), BTreeMap::from([("school".into(), SCHOOL.into())]));
+        }
+        let setup = Setup {
+            facilitator: Some("Fiona Qqmarsh".into()),
+            group_name: Some("SECRETGROUP set".into()),
+            facts,
+            ..Setup::new(
+                Library::builtin_only().get("coaching-triad").expect("built-in").clone(),
+                PEOPLE.iter().copied(),
+            )
+        };
+        let header = Header::new("20261123-083000-000-test".into(), t0(), setup.clone());
+        let w = LogWriter::create(data, &header.session, &header);
+        Self { st: SessionState::new(setup), w, at: 0, base: t0() }
+    }
+
+    fn now(&self) -> Now {
+        let ms = i64::try_from(self.at).expect("ms");
+        Now::new(self.at, self.base + chrono::Duration::milliseconds(ms))
+    }
+
+    fn record(&mut self, e: &Stamped) {
+        assert!(self.w.append(e), "the log is written");
+        apply(&mut self.st, e);
+    }
+
+    fn tick(&mut self, mono: u64) {
+        self.at = self.at.max(mono);
+        for e in due(&self.st, self.now()) {
+            self.record(&e);
+        }
+    }
+
+    fn command(&mut self, cmd: Command) {
+        self.tick(self.at);
+        let events = decide(&self.st, cmd, self.now()).expect("accepted");
+        for e in events {
+            self.record(&e);
+        }
+        self.tick(self.at);
+    }
+
+    /// Runs the current stage past its warning, its timed cues and its end, then moves on.
+    fn run_stage(&mut self) {
+        let c = self.st.clock().expect("a stage").clone();
+        let start = self.at;
+        let mut points: Vec<u64> = (0..c.cues.len()).filter_map(|i| c.cue_point(i)).collect();
+        if let Some(w) = c.warn_ms {
+            points.push(c.budget_ms - w);
+        }
+        points.push(c.budget_ms + c.range_ms);
+        points.sort_unstable();
+        for p in points {
+            self.tick(start + p + 10);
+        }
+        self.at += 2_000;
+        self.command(Command::Next { force: true });
+    }
+}
+
+/// A client reading one stream into a shared buffer until the server closes it.
+struct Reader {
+    bytes: Arc<Mutex<Vec<u8>>>,
+    stream: TcpStream,
+}
+
+impl Reader {
+    fn open(addr: SocketAddr, path: &str, last: Option<u64>) -> Self {
+        let mut stream = TcpStream::connect_timeout(&addr, WAIT).expect("connect");
+        let last = last.map(|l| format!("Last-Event-ID: {l}\r\n")).unwrap_or_default();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n{last}\r\n"
+        )
+        .expect("request");
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let (b, mut s) = (Arc::clone(&bytes), stream.try_clone().expect("clone"));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = s.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                b.lock().expect("lock").extend_from_slice(&buf[..n]);
+            }
+        });
+        Self { bytes, stream }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes.lock().expect("lock")).into_owned()
+    }
+
+    /// The events with an id: (id, kind), in order.
+    fn events(&self) -> Vec<(u64, String)> {
+        sse_events(&self.text())
+    }
+
+    fn wait_for(&self, seq: u64) {
+        let t = Instant::now();
+        while !self.events().iter().any(|(s, _)| *s >= seq) {
+            assert!(t.elapsed() < WAIT, "event {seq} never arrived; got {:?}", self.events());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn close(self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
+fn sse_events(text: &str) -> Vec<(u64, String)> {
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    let mut out = Vec::new();
+    for block in body.split("\n\n") {
+        let (mut id, mut data) = (None, None);
+        for line in block.lines() {
+            if let Some(v) = line.strip_prefix("id:") {
+                id = v.trim().parse::<u64>().ok();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data = serde_json::from_str::<serde_json::Value>(v.trim()).ok();
+            }
+        }
+        if let (Some(id), Some(d)) = (id, data) {
+            out.push((id, d["kind"].as_str().unwrap_or_default().to_string()));
+        }
+    }
+    out
+}
+
+/// One request, the whole answer (the server closes after each answer).
+fn get(addr: SocketAddr, path: &str) -> String {
+    let mut s = TcpStream::connect_timeout(&addr, WAIT).expect("connect");
+    s.set_read_timeout(Some(WAIT)).expect("timeout");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("request");
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn status(answer: &str) -> u16 {
+    answer.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+}
+
+/// The public events of the log: (seq, kind), as a page must receive them.
+fn public_events(path: &Path) -> Vec<(u64, String)> {
+    let text = std::fs::read_to_string(path).expect("log");
+    text.lines()
+        .skip(1)
+        .filter_map(|l| serde_json::from_str::<Line>(l).ok())
+        .filter(|l| convene::share::view::is_public(&l.stamped.event))
+        .map(|l| (l.seq, convene::share::view::kind_of(&l.stamped.event)))
+        .collect()
+}
+
+fn last_public(path: &Path) -> u64 {
+    public_events(path).last().map_or(0, |e| e.0)
+}
+
+/// Misbehaving devices, all at once: 1,000 connections (ten at a time in batches of 100, held
+/// open), a request with a 1 MB header, and a stream that is never read.
+fn attack(addr: SocketAddr, path: &str) -> TcpStream {
+    let mut silent = TcpStream::connect_timeout(&addr, WAIT).expect("connect");
+    write!(silent, "GET {path}events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("request");
+    let big = std::thread::spawn(move || {
+        let Ok(mut s) = TcpStream::connect_timeout(&addr, WAIT) else { return };
+        let _ = s.set_write_timeout(Some(WAIT));
+        let _ = write!(s, "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ");
+        let chunk = vec![b'a'; 64 * 1024];
+        for _ in 0..16 {
+            if s.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+        let _ = s.write_all(b"\r\n\r\n");
+    });
+    for _ in 0..10 {
+        let held: Vec<TcpStream> =
+            (0..100).filter_map(|_| TcpStream::connect_timeout(&addr, WAIT).ok()).collect();
+        std::thread::sleep(Duration::from_millis(50));
+        drop(held);
+    }
+    big.join().expect("the big header's thread");
+    silent
+}
+
+#[test]
+#[allow(clippy::too_many_lines)] // one session, start to end
+fn a_whole_coaching_triad_reaches_the_devices_and_nothing_private_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut live = Live::new(dir.path());
+    let log = live.w.path.clone();
+    let opts = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        names: Names::First,
+        limits: Limits { connections: 64, ..Limits::default() },
+    };
+    let share = Share::start(&log, &opts).expect("sharing starts");
+    let addr = SocketAddr::from(([127, 0, 0, 1], share.port));
+    let url = share.url().to_string();
+    let path = url.split_once(&format!(":{}", share.port)).expect("port").1.to_string();
+    assert!(path.len() > 32, "a token of 128 bits in the path: {path}");
+
+    // Without the token, a wrong token, or anything else: 404.
+    for p in ["/", "/events", "/0123456789abcdef0123456789abcdef/events", "/favicon.ico"] {
+        assert_eq!(status(&get(addr, p)), 404, "{p}");
+    }
+    let page = get(addr, &path);
+    assert_eq!(status(&page), 200);
+    assert!(page.contains("content-security-policy: default-src 'self'"), "{page}");
+    assert!(!page.to_lowercase().contains("set-cookie"));
+
+    let whole = Reader::open(addr, &format!("{path}events"), None);
+    let mut broken = Reader::open(addr, &format!("{path}events"), None);
+    live.at = 1_000;
+    live.command(Command::Start);
+    live.command(Command::AddNote {
+        text: NOTE.into(),
+        about: Some(PEOPLE[0].into()),
+        group: Some(0),
+        private: false,
+        record: None,
+    });
+    let mut silent = None;
+    let mut seen_before_break = Vec::new();
+    for stage in 0..14 {
+        if stage == 2 {
+            live.command(Command::AddCommitment {
+                owner: PEOPLE[0].into(),
+                text: COMMITMENT.into(),
+                due: Some("2026-12-01".into()),
+                group: Some(0),
+                record: None,
+            });
+        }
+        if stage == 4 {
+            // A device loses the laptop (it slept): it reconnects later from the last id it saw.
+            let seq = last_public(&log);
+            whole.wait_for(seq);
+            broken.wait_for(seq);
+            seen_before_break = broken.events();
+            broken.close();
+            broken = Reader::open(addr, "/nothing", None);
+        }
+        if stage == 7 {
+            let last = seen_before_break.last().expect("events").0;
+            broken = Reader::open(addr, &format!("{path}events"), Some(last));
+        }
+        if stage == 9 {
+            silent = Some(attack(addr, &path));
+        }
+        live.run_stage();
+    }
+    if !matches!(live.st.status, convene::session::Status::Ended(_)) {
+        live.command(Command::End);
+    }
+    let last = last_public(&log);
+    whole.wait_for(last);
+    broken.wait_for(last);
+
+    let expected = public_events(&log);
+    let kinds: Vec<&str> = expected.iter().map(|(_, k)| k.as_str()).collect();
+    for k in ["stage-entered", "warning-reached", "cue-reached", "time-up", "session-ended"] {
+        assert!(kinds.contains(&k), "the session had a {k}: {kinds:?}");
+    }
+    // The first stream sees the state at connection (seq 0), then every public event.
+    let got = whole.events();
+    assert_eq!(got[0].0, 0);
+    assert_eq!(got[1..], expected[..]);
+    // The reconnected stream: what it saw before, then everything after, once.
+    let mut joined = seen_before_break.clone();
+    joined.extend(broken.events());
+    assert_eq!(joined[1..], expected[..], "a reconnect with Last-Event-ID misses nothing");
+
+    // Nothing private in the bytes.
+    for text in [whole.text(), broken.text(), page] {
+        for secret in [
+            "SECRETNOTE",
+            "SECRETCOMMITMENT",
+            "SECRETSCHOOL",
+            "SECRETGROUP",
+            "Zqxlee",
+            "Vwyodd",
+            "Prrym",
+            "Qqmarsh",
+            dir.path().to_str().expect("path"),
+        ] {
+            assert!(!text.contains(secret), "{secret} was sent");
+        }
+    }
+    assert!(whole.text().contains("\"Ann\""), "first names are shown");
+
+    // After the end: 404, and the streams were closed.
+    let t = Instant::now();
+    while !share.ended() {
+        assert!(t.elapsed() < WAIT, "the share sees the end");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(status(&get(addr, &path)), 404);
+    assert_eq!(status(&get(addr, &format!("{path}events"))), 404);
+    drop(silent);
+}
+
+/// Debian's `chromium` (installed by .ci/run), if here.
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|c| Process::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+}
+
+/// A headless Chromium driven over the `DevTools` protocol (its own profile, stopped on drop).
+struct Browser {
+    child: std::process::Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+/// One page of the browser: its `DevTools` socket.
+struct Page {
+    ws: tungstenite::WebSocket<TcpStream>,
+    next: u64,
+}
+
+impl Browser {
+    fn launch(browser: &str) -> Self {
+        let profile = tempfile::tempdir().expect("a profile folder");
+        let child = Process::new(browser)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+            .args(["--disable-background-networking", "--disable-extensions"])
+            .arg("--remote-debugging-address=127.0.0.1")
+            .arg("--remote-debugging-port=0")
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromium runs");
+        let file = profile.path().join("DevToolsActivePort");
+        let t = Instant::now();
+        let port = loop {
+            if let Some(p) = std::fs::read_to_string(&file)
+                .ok()
+                .and_then(|s| s.lines().next().and_then(|l| l.trim().parse().ok()))
+            {
+                break p;
+            }
+            assert!(t.elapsed() < WAIT, "chromium's DevTools port never appeared");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        Self { child, port, _profile: profile }
+    }
+
+    /// Opens `url` in a new tab.
+    fn open(&self, url: &str) -> Page {
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let mut s = TcpStream::connect_timeout(&addr, WAIT).expect("DevTools");
+        s.set_read_timeout(Some(WAIT)).expect("timeout");
+        let target = url.replace('%', "%25").replace('#', "%23").replace('&', "%26");
+        write!(
+            s,
+            "PUT /json/new?{target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .expect("request");
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        let json: serde_json::Value = serde_json::from_str(body).expect("DevTools answers JSON");
+        let ws_url = json["webSocketDebuggerUrl"].as_str().expect("a page socket").to_string();
+        let tcp = TcpStream::connect_timeout(&addr, WAIT).expect("DevTools");
+        tcp.set_read_timeout(Some(WAIT)).expect("timeout");
+        let (ws, _) = tungstenite::client(ws_url.as_str(), tcp).expect("DevTools socket");
+        Page { ws, next: 1 }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Page {
+    fn call(&mut self, method: &str, params: &serde_json::Value) -> serde_json::Value {
+        let id = self.next;
+        self.next += 1;
+        let msg = serde_json::json!({ "id": id, "method": method, "params": params });
+        self.ws.send(tungstenite::Message::text(msg.to_string())).expect("send");
+        loop {
+            let m = self.ws.read().expect("DevTools reply");
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(m.to_text().unwrap_or(""))
+                && v["id"] == id
+            {
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// The text of the element with this id ("" when there is none).
+    fn text(&mut self, id: &str) -> String {
+        let expr = format!("(document.getElementById('{id}') || {{}}).textContent || ''");
+        let r = self.call(
+            "Runtime.evaluate",
+            &serde_json::json!({ "expression": expr, "returnByValue": true }),
+        );
+        r["result"]["value"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits until the element's text satisfies `ok`; returns it.
+    fn wait_text(&mut self, id: &str, ok: impl Fn(&str) -> bool) -> String {
+        let t = Instant::now();
+        loop {
+            let text = self.text(id);
+            if ok(&text) {
+                return text;
+            }
+            assert!(t.elapsed() < WAIT, "#{id} stayed {text:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// A PNG of the page, when `CONVENE_SHARE_SCREENSHOT` names a file (to look at it).
+    fn screenshot(&mut self) {
+        let Some(path) = std::env::var_os("CONVENE_SHARE_SCREENSHOT") else { return };
+        let r = self.call("Page.captureScreenshot", &serde_json::json!({ "format": "png" }));
+        std::fs::write(path, r["data"].as_str().unwrap_or_default()).expect("screenshot");
+    }
+}
+
+#[test]
+fn a_browser_shows_a_person_their_role_their_cue_and_a_moving_countdown() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CONVENE_BROWSER_REQUIRED").is_none(),
+            "chromium is needed for the browser test (apt-get install chromium)"
+        );
+        eprintln!("skipped: no chromium here");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut live = Live::new(dir.path());
+    live.base = chrono::Local::now().fixed_offset();
+    let opts = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        ..ShareOptions::default()
+    };
+    let share = Share::start(&live.w.path.clone(), &opts).expect("sharing starts");
+    live.command(Command::Start);
+    let view = convene::share::view::project(&live.st, "", live.at, 0, Names::First);
+    let coachee = view.groups[0].iter().find(|m| m.role == "coachee").expect("a coachee");
+    let cue = view.cues.iter().find(|c| c.role == "coachee").expect("the coachee's cue");
+    let url = format!("{}#view=me&me={}", share.url(), coachee.name);
+
+    let chrome = Browser::launch(browser);
+    let mut page = chrome.open(&url);
+    page.call(
+        "Emulation.setDeviceMetricsOverride",
+        &serde_json::json!({
+            "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true
+        }),
+    );
+    let you = page.wait_text("you", |t| t.contains("you are the"));
+    assert!(you.contains("you are the Coachee"), "{you}");
+    assert!(page.text("my-cue").contains(&cue.cue), "the coachee's cue: {}", page.text("my-cue"));
+    assert_eq!(page.text("state"), "RUNNING");
+    let count = page.wait_text("count", |t| t.starts_with("04:") || t.starts_with("05:"));
+    page.wait_text("count", |t| t != count);
+    page.screenshot();
+
+    live.at += 2_500;
+    live.command(Command::Next { force: true });
+    let name = live.st.spec(live.st.pos).expect("a stage").name.clone();
+    assert!(!page.text("stage").contains(&name));
+    page.wait_text("stage", |t| t.contains(&name));
+}
+
+#[test]
+fn the_share_key_starts_sharing_and_the_footer_counts_the_devices() {
+    let mut rig = support::rig::Rig::builtin("coaching-triad", &["Ann", "Ben", "Cat"]);
+    rig.app.share_options = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        ..ShareOptions::default()
+    };
+    assert!(rig.app.share.is_none());
+    rig.press('w');
+    let share = rig.app.share.as_ref().expect("the key starts sharing");
+    let (url, port) = (share.url().to_string(), share.port);
+    let screen = rig.render(120, 60);
+    assert!(screen.contains(&url), "the address is shown:\n{screen}");
+    assert!(screen.contains("0 devices connected"), "{screen}");
+    assert!(screen.contains('▀') || screen.contains('▄'), "and its QR code:\n{screen}");
+
+    let path = url.split_once(&format!(":{port}")).expect("port").1.to_string();
+    let device =
+        Reader::open(SocketAddr::from(([127, 0, 0, 1], port)), &format!("{path}events"), None);
+    device.wait_for(0);
+    rig.press('x'); // any key closes the address
+    rig.press(' '); // start
+    let footer = rig.render(120, 40);
+    assert!(footer.contains("shared · 1 device"), "{footer}");
+    device.close();
+}
+
+#[test]
+fn convene_share_with_no_running_session_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Process::new(env!("CARGO_BIN_EXE_convene"))
+        .arg("share")
+        .env("CONVENE_DATA_DIR", dir.path())
+        .output()
+        .expect("convene runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no running session to share"), "{err}");
+}
