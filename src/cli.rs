@@ -205,6 +205,9 @@ pub struct HomeArgs {
     pub screen: ScreenArgs,
     pub facilitator: Option<String>,
     pub auto_advance: bool,
+    /// `share = true` in config.toml (or `CONVENE_SHARE`): the session started is shared.
+    pub share: bool,
+    pub share_names: crate::share::Names,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -311,6 +314,14 @@ pub struct ResumeArgs {
     /// run on both, it splits in two), also when its log's last line is cut short
     #[arg(long, conflicts_with = "list")]
     pub take_over: bool,
+    #[arg(
+        long,
+        conflicts_with = "list",
+        help = "Share the session with the devices in the room, read-only (docs/sharing.md) [config: share]"
+    )]
+    pub share: bool,
+    #[command(flatten)]
+    pub sharing: SharingArgs,
     #[command(flatten)]
     pub screen: ScreenArgs,
 }

@@ -196,6 +196,8 @@ impl Settings {
             screen: self.screen(),
             facilitator: self.facilitator.value.clone(),
             auto_advance: self.auto_advance.value,
+            share: self.share.value,
+            share_names: self.share_names.value,
         }
     }
 }

@@ -48,6 +48,8 @@ fn main() -> ExitCode {
         Some(Command::Resume(args)) if args.list => Ok(commands::resume::run(dirs, args.json)),
         Some(Command::Resume(mut args)) => {
             args.screen = settings.screen();
+            args.share = settings.share.value;
+            args.sharing.share_names = Some(settings.share_names.value);
             tui::resume(dirs, &args)
         }
         Some(Command::Mirror(mut args)) => {
@@ -130,7 +132,11 @@ fn given(cli: &Cli) -> Given {
             g.share_names = a.sharing.share_names;
             Some(&a.screen)
         }
-        Some(Command::Resume(a)) => Some(&a.screen),
+        Some(Command::Resume(a)) => {
+            g.share = a.share;
+            g.share_names = a.sharing.share_names;
+            Some(&a.screen)
+        }
         Some(Command::Mirror(a)) => {
             g.theme = a.theme;
             g.no_flash = a.no_flash;

@@ -255,6 +255,15 @@ fn scripted_timing(data: &Path) -> Live {
         name: Some("LAPTOP-7".into()),
     };
     assert!(l.command(other, 190_000));
+    // Shared with the room for a while (the live screen's share key, twice).
+    let share = Command::StartSharing {
+        port: 7341,
+        names: "first".into(),
+        listen: convene::session::ShareListen::Private,
+    };
+    assert!(l.command(share, 192_000));
+    assert!(l.command(Command::StopSharing, 195_000));
+    assert!(!l.command(Command::StopSharing, 196_000), "not shared any more");
     assert!(l.command(Command::End, 200_000));
     l
 }
@@ -282,6 +291,8 @@ fn type_of(e: &Event) -> &'static str {
         Event::CommitmentAdded { .. } => "commitment-added",
         Event::CommitmentUpdated { .. } => "commitment-updated",
         Event::ContinuedOn { .. } => "continued-on",
+        Event::SharingStarted { .. } => "sharing-started",
+        Event::SharingStopped => "sharing-stopped",
         Event::SessionEnded { .. } => "session-ended",
     }
 }
@@ -306,6 +317,8 @@ const ALL_TYPES: &[&str] = &[
     "commitment-added",
     "commitment-updated",
     "continued-on",
+    "sharing-started",
+    "sharing-stopped",
     "session-ended",
 ];
 
@@ -365,6 +378,16 @@ fn any_command() -> impl Strategy<Value = Command> {
         (1u64..600_000, proptest::option::of("[a-z ]{0,12}"))
             .prop_map(|(by_ms, reason)| Command::RefuseExtension { by_ms, reason }),
         (1u64..600_000).prop_map(|by_ms| Command::Shorten { by_ms }),
+        (any::<u16>(), any::<bool>()).prop_map(|(port, named)| Command::StartSharing {
+            port,
+            names: "first".into(),
+            listen: if named {
+                convene::session::ShareListen::Named
+            } else {
+                convene::session::ShareListen::Private
+            },
+        }),
+        Just(Command::StopSharing),
         (1u64..3_600_000, any::<bool>()).prop_map(|(gap_ms, s)| Command::ReportGap {
             gap_ms,
             cause: if s { GapCause::Suspend } else { GapCause::Restart }
@@ -848,6 +871,46 @@ fn unknown_fields_are_ignored_and_unknown_event_types_reported() {
     // The protocol inside the header follows the protocol format: unknown fields are refused.
     let bad = lines[0].replacen("\"protocol\":{", "\"protocol\":{\"future\":1,", 1);
     assert!(parse_log(&(bad + "\n"), "x").is_err());
+}
+
+#[test]
+fn a_share_ends_when_stopped_when_the_session_ends_or_when_convene_stopped() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut l = Live::new(tmp.path(), quick_setup());
+    let share = |port| Command::StartSharing {
+        port,
+        names: "initials".into(),
+        listen: convene::session::ShareListen::Private,
+    };
+    assert!(!l.command(Command::StopSharing, 0), "nothing to stop before sharing");
+    assert!(l.command(share(7341), 1_000));
+    assert!(l.command(Command::Start, 2_000));
+    assert!(l.command(Command::StopSharing, 60_000));
+    assert!(l.command(share(7342), 90_000));
+    // convene stopped after 100 s and ran again 10 minutes later: the share ended with it.
+    assert!(l.command(Command::Pause, 100_000));
+    assert!(l.command(Command::ReportGap { gap_ms: 600_000, cause: GapCause::Restart }, 100_000));
+    assert!(l.command(share(7343), 100_500));
+    assert!(l.command(Command::End, 130_000));
+    assert!(!l.command(share(7344), 131_000), "an ended session is not shared");
+    let spans: Vec<(u16, i64, Option<i64>)> =
+        l.st.shares
+            .iter()
+            .map(|s| {
+                let ms = |t: DateTime<FixedOffset>| (t - t0()).num_milliseconds();
+                (s.port, ms(s.since), s.until.map(ms))
+            })
+            .collect();
+    assert_eq!(
+        spans,
+        [
+            (7341, 1_000, Some(60_000)),
+            (7342, 90_000, Some(100_000)),
+            (7343, 100_500, Some(130_000))
+        ]
+    );
+    assert!(l.st.sharing().is_none());
+    assert_complete(&l.w.path, &l);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -196,6 +196,16 @@ fn get(addr: SocketAddr, path: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// As [`get`], `None` when nothing listens on `addr` any more.
+fn try_get(addr: SocketAddr, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect_timeout(&addr, WAIT).ok()?;
+    s.set_read_timeout(Some(WAIT)).expect("timeout");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").ok()?;
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    Some(String::from_utf8_lossy(&out).into_owned()).filter(|a| !a.is_empty())
+}
+
 fn status(answer: &str) -> u16 {
     answer.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
 }
@@ -573,4 +583,149 @@ fn convene_share_with_no_running_session_says_so() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no running session to share"), "{err}");
+}
+
+/// The token in a share's address (`http://127.0.0.1:PORT/TOKEN/`).
+fn token_of(url: &str) -> String {
+    url.trim_end_matches('/').rsplit('/').next().expect("a token").to_string()
+}
+
+#[test]
+fn sharing_started_and_stopped_are_logged_without_the_token_and_logs_show_says_it() {
+    let mut rig = support::rig::Rig::builtin("coaching-triad", &["Ann Lee", "Ben", "Cat"]);
+    rig.app.share_options = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        names: Names::Initials,
+        ..ShareOptions::default()
+    };
+    rig.press('w');
+    let share = rig.app.share.as_ref().expect("the key starts sharing");
+    let (url, port) = (share.url().to_string(), share.port);
+    let token = token_of(&url);
+    assert_eq!(token.len(), 32, "{url}");
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let path = url.split_once(&format!(":{port}")).expect("port").1.to_string();
+    assert_eq!(status(&get(addr, &path)), 200);
+
+    let started = rig.events("sharing-started");
+    assert_eq!(started.len(), 1, "{}", rig.log_text());
+    assert_eq!(started[0]["port"], u64::from(port));
+    assert_eq!(started[0]["names"], "initials");
+    assert_eq!(started[0]["listen"], "named");
+    rig.press('x'); // closes the address
+    rig.press(' '); // start
+    rig.wait(38 * 60_000);
+
+    // The share key opens the address; pressing it again there stops sharing.
+    rig.press('w');
+    assert!(rig.app.share.is_some(), "the key shows the address of a running share");
+    rig.press('w');
+    assert!(rig.app.share.is_none(), "the key again stops sharing");
+    // At once: the token no longer works (404, or nothing listens any more).
+    for p in [path.clone(), format!("{path}events")] {
+        let answer = try_get(addr, &p);
+        assert!(
+            answer.as_deref().is_none_or(|a| status(a) == 404),
+            "{p} still answers after sharing stopped: {answer:?}"
+        );
+    }
+    assert_eq!(rig.events("sharing-stopped").len(), 1, "{}", rig.log_text());
+    let screen = rig.render(120, 40);
+    assert!(!screen.contains("shared ·"), "the footer no longer says shared:\n{screen}");
+
+    let raw = std::fs::read(&rig.app.log.as_ref().expect("a log").path).expect("the log");
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(!raw.contains(&token), "the token is never written to the log");
+
+    // `convene logs show` says when it was shared, on which port, with which names.
+    let out = Process::new(env!("CARGO_BIN_EXE_convene"))
+        .args(["logs", "show", "20261123-083000-000"])
+        .env("CONVENE_DATA_DIR", rig.dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("convene runs");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    let from = support::wall(0).format("%H:%M").to_string();
+    let to = support::wall(rig.mono).format("%H:%M").to_string();
+    let want = format!(
+        "Shared with the room {from}–{to} on port {port}, initials, on the address named with \
+         --share-addr"
+    );
+    assert!(shown.contains(&want), "{want}\n{shown}{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_share_started_again_after_a_stop_is_logged_again() {
+    let mut rig = support::rig::Rig::builtin("coaching-triad", &["Ann", "Ben", "Cat"]);
+    rig.app.share_options = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        ..ShareOptions::default()
+    };
+    rig.press('w');
+    rig.press('w');
+    assert!(rig.app.share.is_none());
+    rig.press('w');
+    assert!(rig.app.share.is_some(), "sharing starts again");
+    let kinds: Vec<String> = rig
+        .log_lines()
+        .iter()
+        .filter_map(|l| l["type"].as_str().filter(|t| t.starts_with("sharing")).map(String::from))
+        .collect();
+    assert_eq!(kinds, ["sharing-started", "sharing-stopped", "sharing-started"]);
+    assert_eq!(rig.events("sharing-started")[1]["names"], "first");
+}
+
+/// `share = true` in config.toml shares what `convene run` starts and what `convene resume`
+/// continues, in a real terminal; each logs that it began sharing.
+#[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
+fn share_true_in_the_config_shares_run_and_resume() {
+    use support::tmux::{Tmux, have_tmux, log_events};
+    if !have_tmux() {
+        return;
+    }
+    let soon = Duration::from_secs(60);
+    let t = Tmux::new("share");
+    std::fs::create_dir_all(t.home().join("config")).expect("mkdir");
+    std::fs::write(
+        t.home().join("config/config.toml"),
+        "share = true\nshare-names = \"initials\"\n",
+    )
+    .expect("config.toml");
+    // Loopback only, on a port the system picks: the test needs no network.
+    let at = "--share-addr 127.0.0.1 --share-port 0";
+    t.start(
+        "run",
+        (120, 45),
+        &format!("run project-tuning --people 'Ann,Ben,Cat,Dev' {at}"),
+        |c| format!("{c}; echo EXITED $?; sleep 30"),
+    );
+    let screen = t.wait_text("run", "READY", soon);
+    assert!(screen.contains("Shared read-only with the room: http://127.0.0.1:"), "{screen}");
+    t.keys("run", &["Space"]);
+    t.wait_text("run", "RUNNING", soon);
+    t.keys("run", &["q", "l"]);
+    t.wait_text("run", "EXITED 0", soon);
+    let logs = t.logs();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let started = |events: &[serde_json::Value]| -> Vec<serde_json::Value> {
+        events.iter().filter(|e| e["type"] == "sharing-started").cloned().collect()
+    };
+    let events = log_events(&logs[0]);
+    let first = started(&events);
+    assert_eq!(first.len(), 1, "{events:?}");
+    assert_eq!(first[0]["names"], "initials");
+    assert_eq!(first[0]["listen"], "named");
+
+    t.start("resume", (120, 45), &format!("resume {at}"), |c| {
+        format!("{c}; echo EXITED $?; sleep 30")
+    });
+    t.wait_text("resume", "PAUSED", soon);
+    let events = log_events(&logs[0]);
+    t.wait_for("resume", "the footer says shared", soon, |s| s.contains("shared · 0 devices"));
+    assert_eq!(started(&log_events(&logs[0])).len(), 2, "resume shares again: {events:?}");
+    t.keys("resume", &["q", "l"]);
+    t.wait_text("resume", "EXITED 0", soon);
 }

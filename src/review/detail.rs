@@ -9,8 +9,8 @@ use super::digest::{Digest, Shortening, StageLog};
 use super::index::Index;
 use super::{ReviewError, fmt};
 use crate::log::reader::{SessionLog, read_log};
-use crate::session::state::{Extension, Gap, Refusal, SessionState};
-use crate::session::{GapCause, Leave, display, replay};
+use crate::session::state::{Extension, Gap, Refusal, SessionState, Sharing};
+use crate::session::{GapCause, Leave, ShareListen, display, replay};
 use crate::text::{sanitize, sanitize_multiline};
 
 /// A session read from its log, with the follow-ups other sessions recorded about it.
@@ -252,12 +252,33 @@ fn gap_text(g: &Gap) -> String {
     format!("gap of {} ({cause})", fmt::dur(g.gap_ms))
 }
 
+/// "Shared with the room 09:02–09:40 on port 7341, first names": one time the session was shared.
+fn share_text(sh: &Sharing) -> String {
+    let when = match sh.until {
+        Some(u) => format!("{}–{}", sh.since.format("%H:%M"), u.format("%H:%M")),
+        None => format!("from {} (the log stops before it stopped)", sh.since.format("%H:%M")),
+    };
+    let names = match sh.names.as_str() {
+        "full" => "full names".to_string(),
+        "first" => "first names".to_string(),
+        "initials" => "initials".to_string(),
+        "none" => "no names".to_string(),
+        other => format!("names: {}", sanitize(other)),
+    };
+    let listen = match sh.listen {
+        ShareListen::Private => String::new(),
+        ShareListen::Named => format!(", on {}", sh.listen.describe()),
+    };
+    format!("Shared with the room {when} on port {}, {names}{listen}", sh.port)
+}
+
 /// `convene logs show` as text.
 ///
 /// ```text
 /// Session 20261116-090000-000
 /// Project tuning (project-tuning) · group Year 9 team · completed
 /// Started …, ended …
+/// Shared with the room 09:02–09:40 on port 7341, first names
 /// Facilitator / Participants
 /// Planned 24:00 · actual 27:30 · over the plan 4:10
 ///
@@ -287,6 +308,9 @@ pub fn show(sess: &Session) -> String {
     let _ = writeln!(out, "{started} {}{end}", fmt::long_date_time(&d.start));
     if let Some(fork) = &d.fork {
         let _ = writeln!(out, "Forked: {}", fork.describe());
+    }
+    for share in &s.shares {
+        let _ = writeln!(out, "{}", share_text(share));
     }
     for missing in &s.ended_without {
         let _ = writeln!(out, "Ended without: {}", sanitize(missing));

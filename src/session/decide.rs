@@ -90,6 +90,18 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             Ok(vec![Event::TimeGap { gap_ms, cause, counted }])
         }
         Command::ContinueOn { machine, name } => Ok(vec![Event::ContinuedOn { machine, name }]),
+        Command::StartSharing { port, names, listen } => {
+            if matches!(s.status, Status::Ended(_)) {
+                return reject(Rejection::Ended);
+            }
+            Ok(vec![Event::SharingStarted { port, names, listen }])
+        }
+        Command::StopSharing => {
+            if s.sharing().is_none() {
+                return reject(Rejection::NotSharing);
+            }
+            Ok(vec![Event::SharingStopped])
+        }
         Command::AddNote { text, about, group, private, record } => {
             add_note(s, &text, about, group, private, record)
         }

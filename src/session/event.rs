@@ -130,6 +130,27 @@ pub enum Outcome {
     EndedEarly,
 }
 
+/// Where a share listens: the laptop's private addresses (the default), or the one address
+/// `--share-addr` named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShareListen {
+    /// The laptop's private addresses and loopback.
+    Private,
+    /// The address `--share-addr` named.
+    Named,
+}
+
+impl ShareListen {
+    /// How `logs show` says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ShareListen::Private => "the laptop's private addresses",
+            ShareListen::Named => "the address named with --share-addr",
+        }
+    }
+}
+
 /// What the facilitator asks the engine to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -209,6 +230,16 @@ pub enum Command {
         machine: String,
         name: Option<String>,
     },
+    /// The session is now shared with the devices in the room (the live screen started a share):
+    /// its port and view settings, never its token.
+    StartSharing {
+        port: u16,
+        /// How names are shown on the page: `full`, `first`, `initials` or `none`.
+        names: String,
+        listen: ShareListen,
+    },
+    /// The session's share stopped before the session ended.
+    StopSharing,
     /// End the session; refused while a one-per-person record is missing
     /// ([`Rejection::NotRecordedAtEnd`]).
     End,
@@ -360,6 +391,16 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
     },
+    /// The running session began sharing with the devices in the room (`--share`, the share key):
+    /// the port and the view settings. The token is never written.
+    SharingStarted {
+        port: u16,
+        /// How names are shown on the page: `full`, `first`, `initials` or `none`.
+        names: String,
+        listen: ShareListen,
+    },
+    /// The running session's share stopped before the session ended (the share key again).
+    SharingStopped,
     SessionEnded {
         outcome: Outcome,
         /// Where it stopped.
@@ -459,6 +500,8 @@ pub enum Rejection {
     NoOwner,
     #[error("There is no group {number} (there are {count}).")]
     NoSuchGroup { number: usize, count: usize },
+    #[error("The session is not shared with the room.")]
+    NotSharing,
     #[error("There is no commitment {id} to follow up.")]
     UnknownCommitment { id: String },
 }

@@ -21,11 +21,12 @@ pub mod state;
 
 pub use decide::{decide, due, next_wake};
 pub use event::{
-    Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, Rejection, Stamped,
+    Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, Rejection,
+    ShareListen, Stamped,
 };
 pub use request::{
     CheckedSetup, MAX_ROSTER_BYTES, People, SetupRequest, SetupRequestError, parse_people,
     parse_roster,
 };
 pub use setup::{CarriedCommitment, CarriedNote, MAX_PARTICIPANTS, Setup, SetupError, check_setup};
-pub use state::{RecordProgress, SessionState, Status, apply, replay};
+pub use state::{RecordProgress, SessionState, Sharing, Status, apply, replay};

@@ -4,7 +4,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, Stamped};
+use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, ShareListen, Stamped};
 use super::setup::{Setup, StageRef, groups_with, rounds_with, running_order};
 use super::stage_clock::{CueMark, StageClock};
 use crate::protocol::{
@@ -124,10 +124,38 @@ pub struct SessionState {
     /// Format 2: the marker shown now, the last one that fired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shown_marker: Option<usize>,
+    /// Each time the session was shared with the room (`sharing-started`), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<Sharing>,
+}
+
+/// One time the session was shared with the room, as the log says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sharing {
+    pub since: DateTime<FixedOffset>,
+    /// When it stopped (`sharing-stopped`, the session's end, or the last event before convene
+    /// restarted); `None` while it runs.
+    pub until: Option<DateTime<FixedOffset>>,
+    pub port: u16,
+    /// How names were shown: `full`, `first`, `initials` or `none`.
+    pub names: String,
+    pub listen: ShareListen,
 }
 
 impl SessionState {
     /// The state of a set-up session before any event.
+    /// The share the log says is running now, if any.
+    pub fn sharing(&self) -> Option<&Sharing> {
+        self.shares.last().filter(|s| s.until.is_none())
+    }
+
+    /// Closes the running share, if any, at `at`.
+    fn stop_sharing(&mut self, at: DateTime<FixedOffset>) {
+        if let Some(s) = self.shares.last_mut().filter(|s| s.until.is_none()) {
+            s.until = Some(at);
+        }
+    }
+
     pub fn new(setup: Setup) -> Self {
         let order = setup.participants.clone();
         let mut s = Self {
@@ -155,6 +183,7 @@ impl SessionState {
             events: 0,
             markers_done: Vec::new(),
             shown_marker: None,
+            shares: Vec::new(),
         };
         s.markers_done = vec![false; s.setup.protocol.markers.len()];
         s.replan();
@@ -409,6 +438,7 @@ fn counts_for(x: &Expectation, only: bool, record: Option<&str>) -> bool {
 /// Applies one event. Infallible: positions out of range are ignored rather than trusted.
 pub fn apply(s: &mut SessionState, e: &Stamped) {
     let now = s.effective(e.at);
+    let before = s.last_wall.unwrap_or(e.wall);
     s.events += 1;
     s.last_at = s.last_at.max(e.at);
     s.last_wall = Some(e.wall);
@@ -485,6 +515,10 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             }
         }
         Event::TimeGap { .. } | Event::CueReached { .. } | Event::MarkerReached { .. } => {
+            // convene was down: its share stopped with it, after the last event it wrote.
+            if matches!(e.event, Event::TimeGap { cause: GapCause::Restart, .. }) {
+                s.stop_sharing(before);
+            }
             apply_timing(s, e);
         }
         Event::NoteAdded { .. }
@@ -492,7 +526,21 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         | Event::CommitmentUpdated { .. } => apply_record(s, e),
         // Which machine runs it changes nothing in the room.
         Event::ContinuedOn { .. } => {}
+        // Sharing changes nothing in the room's timing or records.
+        // A share still open when sharing starts again ended with the process that ran it.
+        Event::SharingStarted { port, names, listen } => {
+            s.stop_sharing(before);
+            s.shares.push(Sharing {
+                since: e.wall,
+                until: None,
+                port: *port,
+                names: names.clone(),
+                listen: *listen,
+            });
+        }
+        Event::SharingStopped => s.stop_sharing(e.wall),
         Event::SessionEnded { outcome, without, .. } => {
+            s.stop_sharing(e.wall);
             s.ended_without.clone_from(without);
             if let Some(c) = s.clocks.get_mut(s.pos) {
                 c.close(now);

@@ -179,6 +179,8 @@ impl Share {
 
     /// Stops sharing: the token stops working and the pages are told the session ended.
     pub fn stop(mut self) {
+        // The token stops working now, not at the thread's next look.
+        self.hub.end();
         self.stop.store(true, Ordering::SeqCst);
         self.wait();
     }

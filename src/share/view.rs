@@ -181,6 +181,9 @@ pub fn is_public(e: &Event) -> bool {
             | Event::CommitmentUpdated { .. }
             | Event::FactSet { .. }
             | Event::ExtensionRefused { .. }
+            // Sharing itself changes nothing the room sees.
+            | Event::SharingStarted { .. }
+            | Event::SharingStopped
     )
 }
 

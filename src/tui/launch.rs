@@ -179,16 +179,6 @@ pub fn refusal(e: &SetupRequestError) -> String {
     }
 }
 
-/// Creates the log and runs the live screen for a checked setup.
-pub fn start_session(
-    data: &Path,
-    dirs: &Dirs,
-    checked: CheckedSetup,
-    opts: Options,
-) -> color_eyre::Result<ExitCode> {
-    start_shared(data, dirs, checked, opts, false, ShareOptions::default())
-}
-
 /// Starts a session, shared with the devices in the room at once when `share_now` (`--share`),
 /// else when the share key is pressed, as `share` says. Sharing that cannot start says why in
 /// one line; the session runs as always.
@@ -206,17 +196,14 @@ pub fn start_shared(
         .on(crate::machine::this(dirs.config_dir.as_deref()));
     // The writer takes the session lock as it creates the file, before writing to it.
     let writer = LogWriter::create(data, &id, &header);
-    let path = writer.path.clone();
     let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
     app.warnings = warnings;
-    if share_now {
-        match Share::start(&path, &share) {
-            Ok(s) => app.share = Some(s),
-            Err(e) => app.message = Some(e.to_string()),
-        }
-    }
     app.share_options = share;
-    let code = run_live(&mut app, SystemClock::new(0));
+    let clock = SystemClock::new(0);
+    if share_now {
+        app.start_sharing(clock.now());
+    }
+    let code = run_live(&mut app, clock);
     // The review index takes in the new log now, while nobody waits for it.
     crate::review::index::refresh_if_present(data);
     code
@@ -495,6 +482,10 @@ fn continue_session(path: &Path, dirs: &Dirs, args: &ResumeArgs) -> color_eyre::
             );
         }
     }
+    app.share_options = share_options(&args.sharing);
+    if args.share {
+        app.start_sharing(clock.now());
+    }
     let code = run_live(&mut app, clock);
     if let Some(data) = data {
         crate::review::index::refresh_if_present(data);
@@ -570,5 +561,7 @@ pub fn home(dirs: &Dirs, args: &crate::cli::HomeArgs) -> color_eyre::Result<Exit
     let Some(data) = data else {
         return Ok(fail(&ReviewError::NoDataDir.to_string()));
     };
-    start_session(&data, dirs, checked, opts)
+    // `share = true` in config.toml shares what the home screen starts too.
+    let share = ShareOptions { names: args.share_names, ..ShareOptions::default() };
+    start_shared(&data, dirs, checked, opts, args.share, share)
 }

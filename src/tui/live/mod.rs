@@ -162,6 +162,12 @@ impl LiveScreen {
         }
     }
 
+    /// Shares the session with the room now (`--share`, `share = true`) and logs that it did; a
+    /// failure is said in one line on the screen.
+    pub fn start_sharing(&mut self, now: Now) {
+        update::start_sharing(self, now);
+    }
+
     /// Decides a command and records its events (writes them to the log, then applies them).
     pub fn exec(&mut self, cmd: Command, now: Now) -> Result<(), Rejection> {
         let events = decide(&self.state, cmd, now)?;

@@ -181,6 +181,10 @@ fn share_lines(s: &LiveScreen) -> Vec<Line<'static>> {
         },
         share.names.word()
     )));
+    lines.push(Line::from(vec![
+        Span::styled("w", t.key()),
+        Span::raw(" again: stop sharing (the address stops working at once)"),
+    ]));
     lines
 }
 

@@ -20,7 +20,7 @@ use super::overlay::and_list;
 use super::{Exit, LiveScreen, Overlay, STEP_MS};
 use crate::protocol::ExtensionPolicy;
 use crate::session::decide::{extension_rule, slot_overrun};
-use crate::session::{Agreement, Command, Now, Rejection, Status};
+use crate::session::{Agreement, Command, Now, Rejection, ShareListen, Status};
 use crate::tui::keys::{self, Binding};
 
 /// What the loop must do after an action.
@@ -47,6 +47,8 @@ pub enum Intent {
     },
     /// Start sharing with the room, unless it is shared already.
     Share,
+    /// Stop sharing with the room.
+    StopSharing,
 }
 
 /// A command for the engine, and what the screen shows after it.
@@ -95,6 +97,10 @@ pub fn action_for(s: &LiveScreen, key: KeyEvent) -> Option<Action> {
         return None;
     }
     let tables = tables_in_force(s);
+    // In the share's overlay the share key again stops sharing; any other key closes it.
+    if s.overlay == Overlay::Share && !s.opts.mirror {
+        return keys::action(LIVE, key).filter(|a| *a == Action::Share).or(Some(Action::AnyKey));
+    }
     if tables.is_empty() {
         return Some(Action::AnyKey);
     }
@@ -160,6 +166,12 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
             // Through `Finish`, so a failing log is offered another place first.
             Status::Ended(_) => Intent::Finish(Exit::Ended),
         },
+        // The share key again stops sharing; any other key closes the overlay.
+        Overlay::Share
+            if action == Action::Share && s.share.as_ref().is_some_and(|sh| !sh.ended()) =>
+        {
+            Intent::StopSharing
+        }
         Overlay::Help | Overlay::Norms | Overlay::Roster | Overlay::Share => {
             s.overlay = Overlay::None;
             Intent::None
@@ -531,17 +543,31 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
     Intent::Exec(Box::new(Exec { command, said: Some(said), refused: Some(f) }))
 }
 
-/// Performs an intent: the engine's commands (written to the log, then shown), leaving the
-/// screen, saving a copy of the log.
-/// Starts sharing the session's log (the `w` key). A failure is said in one line; the session
+/// Starts sharing the session's log (the `w` key, `--share`, `share = true`) and logs that it
+/// did (port and view settings, never the token). A failure is said in one line; the session
 /// runs as always.
-fn start_sharing(s: &mut LiveScreen) {
+pub fn start_sharing(s: &mut LiveScreen, now: Now) {
     if s.share.as_ref().is_some_and(|sh| !sh.ended()) {
         return;
     }
     let Some(path) = s.log.as_ref().map(|l| l.path.clone()) else { return };
     match crate::share::Share::start(&path, &s.share_options) {
-        Ok(sh) => s.share = Some(sh),
+        Ok(sh) => {
+            let command = Command::StartSharing {
+                port: sh.port,
+                names: sh.names.word().to_string(),
+                listen: if s.share_options.addr.is_some() {
+                    ShareListen::Named
+                } else {
+                    ShareListen::Private
+                },
+            };
+            s.share = Some(sh);
+            let r = s.exec(command, now);
+            if r.is_err() {
+                s.say(r);
+            }
+        }
         Err(e) => {
             s.overlay = Overlay::None;
             s.message = Some(e.to_string());
@@ -549,10 +575,26 @@ fn start_sharing(s: &mut LiveScreen) {
     }
 }
 
+/// Stops sharing before the session ends (the share key in the share overlay): the address
+/// stops working at once, the pages are told, and the log says it stopped.
+pub fn stop_sharing(s: &mut LiveScreen, now: Now) {
+    s.overlay = Overlay::None;
+    let Some(sh) = s.share.take() else { return };
+    sh.stop();
+    if s.state.sharing().is_some() {
+        let r = s.exec(Command::StopSharing, now);
+        s.say(r);
+    }
+    s.message = Some("Sharing stopped: the address no longer works.".into());
+}
+
+/// Performs an intent: the engine's commands (written to the log, then shown), leaving the
+/// screen, saving a copy of the log.
 pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
     match intent {
         Intent::None => {}
-        Intent::Share => start_sharing(s),
+        Intent::Share => start_sharing(s, now),
+        Intent::StopSharing => stop_sharing(s, now),
         Intent::Exec(exec) => {
             let Exec { command, said, refused } = *exec;
             if let Command::Extend { by_ms, agreement: None } = command
