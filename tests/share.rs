@@ -726,6 +726,66 @@ fn share_true_in_the_config_shares_run_and_resume() {
     let events = log_events(&logs[0]);
     t.wait_for("resume", "the footer says shared", soon, |s| s.contains("shared · 0 devices"));
     assert_eq!(started(&log_events(&logs[0])).len(), 2, "resume shares again: {events:?}");
+
+    // Paused, nothing changes by itself: a device connecting still updates the footer at once
+    // (the share wakes the loop), and leaving updates it again.
+    t.keys("resume", &["w"]);
+    let overlay = t.wait_text("resume", "again: stop sharing", soon);
+    let url = overlay
+        .split(|c: char| c.is_whitespace() || c == '│')
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("the address is shown:\n{overlay}"))
+        .to_string();
+    t.keys("resume", &["x"]);
+    t.wait_for("resume", "the overlay closed", soon, |s| !s.contains("again: stop sharing"));
+    let rest = url.strip_prefix("http://127.0.0.1:").expect("loopback");
+    let (port, path) = rest.split_once('/').expect("a path");
+    let addr = SocketAddr::from(([127, 0, 0, 1], port.parse::<u16>().expect("a port")));
+    let device = Reader::open(addr, &format!("/{path}events"), None);
+    device.wait_for(0);
+    t.wait_for("resume", "the footer counting the device", soon, |s| {
+        s.contains("shared · 1 device") && s.contains("PAUSED")
+    });
+    device.close();
+    t.wait_for("resume", "the footer counting none", soon, |s| s.contains("shared · 0 devices"));
     t.keys("resume", &["q", "l"]);
     t.wait_text("resume", "EXITED 0", soon);
+}
+
+#[test]
+fn a_paused_shared_session_wakes_only_when_the_devices_change() {
+    let mut rig = support::rig::Rig::builtin("coaching-triad", &["Ann", "Ben", "Cat"]);
+    rig.app.share_options = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        ..ShareOptions::default()
+    };
+    rig.press('w');
+    rig.press('x');
+    rig.press(' '); // start
+    rig.press(' '); // pause
+    assert!(rig.app.state.paused);
+    let share = rig.app.share.as_ref().expect("shared");
+    let (tx, rx) = std::sync::mpsc::channel();
+    share.on_devices_changed(move || {
+        let _ = tx.send(());
+    });
+    let (url, port) = (share.url().to_string(), share.port);
+    assert_eq!(rig.app.wake_in(rig.mono), None, "paused and shared: nothing wakes by itself");
+    assert!(!rig.app.devices_changed(), "no device came");
+    let path = url.split_once(&format!(":{port}")).expect("port").1.to_string();
+    let device =
+        Reader::open(SocketAddr::from(([127, 0, 0, 1], port)), &format!("{path}events"), None);
+    device.wait_for(0);
+    rx.recv_timeout(WAIT).expect("a device connecting is told");
+    assert!(rig.app.devices_changed(), "the screen sees the new count");
+    assert!(!rig.app.devices_changed(), "once");
+    device.close();
+    rx.recv_timeout(WAIT).expect("a device leaving is told");
+    let t = Instant::now();
+    while !rig.app.devices_changed() {
+        assert!(t.elapsed() < WAIT, "the count never went down");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(rig.app.wake_in(rig.mono), None);
 }

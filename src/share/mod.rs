@@ -159,6 +159,12 @@ impl Share {
         self.devices.load(Ordering::SeqCst)
     }
 
+    /// Calls `f` (from the share's thread) whenever a device connects or leaves: the live screen
+    /// wakes its loop with it, so the footer's count is never stale while nothing else changes.
+    pub fn on_devices_changed(&self, f: impl Fn() + Send + Sync + 'static) {
+        self.hub.on_devices_changed(Box::new(f));
+    }
+
     /// Whether the session ended (the share stops by itself then).
     pub fn ended(&self) -> bool {
         self.hub.ended()

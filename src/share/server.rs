@@ -75,7 +75,12 @@ pub struct Hub {
     /// Devices that ever connected.
     ever: AtomicUsize,
     limits: Limits,
+    /// Called whenever the number of devices changes (the facilitator's screen wakes for it).
+    on_devices: std::sync::RwLock<Option<Notify>>,
 }
+
+/// What to call when the number of devices changes.
+pub type Notify = Box<dyn Fn() + Send + Sync>;
 
 impl Hub {
     pub fn new(token: String, limits: Limits, devices: Arc<AtomicUsize>) -> Self {
@@ -89,6 +94,22 @@ impl Hub {
             devices,
             ever: AtomicUsize::new(0),
             limits,
+            on_devices: std::sync::RwLock::new(None),
+        }
+    }
+
+    /// Calls `f` from now on whenever a device connects or leaves.
+    pub fn on_devices_changed(&self, f: Notify) {
+        if let Ok(mut n) = self.on_devices.write() {
+            *n = Some(f);
+        }
+    }
+
+    fn devices_changed(&self) {
+        if let Ok(n) = self.on_devices.read()
+            && let Some(f) = n.as_ref()
+        {
+            f();
         }
     }
 
@@ -190,11 +211,12 @@ impl Drop for Counted {
 }
 
 /// Counts a connected device while its stream lives.
-struct Device(Arc<AtomicUsize>);
+struct Device(Arc<Hub>);
 
 impl Drop for Device {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.0.devices.fetch_sub(1, Ordering::SeqCst);
+        self.0.devices_changed();
     }
 }
 
@@ -274,9 +296,10 @@ async fn events(
         .or(from_query);
     hub.devices.fetch_add(1, Ordering::SeqCst);
     hub.ever.fetch_add(1, Ordering::SeqCst);
+    hub.devices_changed();
     let cursor = Cursor {
         rx: hub.latest.subscribe(),
-        _device: Device(Arc::clone(&hub.devices)),
+        _device: Device(Arc::clone(&hub)),
         hub,
         after,
         clock_due: true,

@@ -109,6 +109,8 @@ pub struct LiveScreen {
     pub share: Option<crate::share::Share>,
     /// How the share key shares (names from `--share-names` or config.toml).
     pub share_options: crate::share::ShareOptions,
+    /// The devices the screen last showed: a change (the share wakes the loop for it) redraws.
+    pub shown_devices: usize,
 }
 
 impl LiveScreen {
@@ -129,6 +131,7 @@ impl LiveScreen {
             reveal: false,
             share: None,
             share_options: crate::share::ShareOptions::default(),
+            shown_devices: 0,
         }
     }
 
@@ -160,6 +163,16 @@ impl LiveScreen {
             }
             _ => {}
         }
+    }
+
+    /// Whether the number of devices connected changed since the screen last looked (the share
+    /// wakes the loop when it does: see [`update::start_sharing`]).
+    pub fn devices_changed(&mut self) -> bool {
+        let now =
+            self.share.as_ref().filter(|s| !s.ended()).map_or(0, crate::share::Share::devices);
+        let changed = now != self.shown_devices;
+        self.shown_devices = now;
+        changed
     }
 
     /// Shares the session with the room now (`--share`, `share = true`) and logs that it did; a
@@ -307,6 +320,7 @@ impl Screen for LiveScreen {
             changed |= self.report_gap(gap, now);
             changed |= self.tick(now);
         }
+        changed |= self.devices_changed();
         changed
     }
 

@@ -562,6 +562,12 @@ pub fn start_sharing(s: &mut LiveScreen, now: Now) {
                     ShareListen::Private
                 },
             };
+            // A device connecting or leaving wakes the loop (through its own wake-up pipe,
+            // as the mirror's file watcher does), so the footer's count is never stale, and a
+            // paused session with nothing connecting still never wakes.
+            sh.on_devices_changed(|| {
+                let _ = crate::tui::input::wake();
+            });
             s.share = Some(sh);
             let r = s.exec(command, now);
             if r.is_err() {
