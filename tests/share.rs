@@ -31,6 +31,8 @@ use convene::share::{Limits, Names, Share, ShareOptions};
 
 mod support;
 
+use support::browser::{Browser, chromium};
+
 const NOTE: &str = "Private note: worried about Year 9 SECRETNOTE";
 const COMMITMENT: &str = "Call the SECRETCOMMITMENT parent on Monday";
 const SCHOOL: &str = "Oakfield SECRETSCHOOL Primary";
@@ -370,132 +372,6 @@ fn a_whole_coaching_triad_reaches_the_devices_and_nothing_private_does() {
     drop(silent);
 }
 
-/// Debian's `chromium` (installed by .ci/run), if here.
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|c| Process::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
-}
-
-/// A headless Chromium driven over the `DevTools` protocol (its own profile, stopped on drop).
-struct Browser {
-    child: std::process::Child,
-    port: u16,
-    _profile: tempfile::TempDir,
-}
-
-/// One page of the browser: its `DevTools` socket.
-struct Page {
-    ws: tungstenite::WebSocket<TcpStream>,
-    next: u64,
-}
-
-impl Browser {
-    fn launch(browser: &str) -> Self {
-        let profile = tempfile::tempdir().expect("a profile folder");
-        let child = Process::new(browser)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
-            .args(["--disable-background-networking", "--disable-extensions"])
-            .arg("--remote-debugging-address=127.0.0.1")
-            .arg("--remote-debugging-port=0")
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("chromium runs");
-        let file = profile.path().join("DevToolsActivePort");
-        let t = Instant::now();
-        let port = loop {
-            if let Some(p) = std::fs::read_to_string(&file)
-                .ok()
-                .and_then(|s| s.lines().next().and_then(|l| l.trim().parse().ok()))
-            {
-                break p;
-            }
-            assert!(t.elapsed() < WAIT, "chromium's DevTools port never appeared");
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        Self { child, port, _profile: profile }
-    }
-
-    /// Opens `url` in a new tab.
-    fn open(&self, url: &str) -> Page {
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
-        let mut s = TcpStream::connect_timeout(&addr, WAIT).expect("DevTools");
-        s.set_read_timeout(Some(WAIT)).expect("timeout");
-        let target = url.replace('%', "%25").replace('#', "%23").replace('&', "%26");
-        write!(
-            s,
-            "PUT /json/new?{target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .expect("request");
-        let mut answer = String::new();
-        let _ = s.read_to_string(&mut answer);
-        let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-        let json: serde_json::Value = serde_json::from_str(body).expect("DevTools answers JSON");
-        let ws_url = json["webSocketDebuggerUrl"].as_str().expect("a page socket").to_string();
-        let tcp = TcpStream::connect_timeout(&addr, WAIT).expect("DevTools");
-        tcp.set_read_timeout(Some(WAIT)).expect("timeout");
-        let (ws, _) = tungstenite::client(ws_url.as_str(), tcp).expect("DevTools socket");
-        Page { ws, next: 1 }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Page {
-    fn call(&mut self, method: &str, params: &serde_json::Value) -> serde_json::Value {
-        let id = self.next;
-        self.next += 1;
-        let msg = serde_json::json!({ "id": id, "method": method, "params": params });
-        self.ws.send(tungstenite::Message::text(msg.to_string())).expect("send");
-        loop {
-            let m = self.ws.read().expect("DevTools reply");
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(m.to_text().unwrap_or(""))
-                && v["id"] == id
-            {
-                return v["result"].clone();
-            }
-        }
-    }
-
-    /// The text of the element with this id ("" when there is none).
-    fn text(&mut self, id: &str) -> String {
-        let expr = format!("(document.getElementById('{id}') || {{}}).textContent || ''");
-        let r = self.call(
-            "Runtime.evaluate",
-            &serde_json::json!({ "expression": expr, "returnByValue": true }),
-        );
-        r["result"]["value"].as_str().unwrap_or_default().to_string()
-    }
-
-    /// Waits until the element's text satisfies `ok`; returns it.
-    fn wait_text(&mut self, id: &str, ok: impl Fn(&str) -> bool) -> String {
-        let t = Instant::now();
-        loop {
-            let text = self.text(id);
-            if ok(&text) {
-                return text;
-            }
-            assert!(t.elapsed() < WAIT, "#{id} stayed {text:?}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// A PNG of the page, when `CONVENE_SHARE_SCREENSHOT` names a file (to look at it).
-    fn screenshot(&mut self) {
-        let Some(path) = std::env::var_os("CONVENE_SHARE_SCREENSHOT") else { return };
-        let r = self.call("Page.captureScreenshot", &serde_json::json!({ "format": "png" }));
-        std::fs::write(path, r["data"].as_str().unwrap_or_default()).expect("screenshot");
-    }
-}
-
 #[test]
 fn a_browser_shows_a_person_their_role_their_cue_and_a_moving_countdown() {
     let Some(browser) = chromium() else {
@@ -788,4 +664,61 @@ fn a_paused_shared_session_wakes_only_when_the_devices_change() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(rig.app.wake_in(rig.mono), None);
+}
+
+/// A session started now on the real clock, shared on loopback with clock events every
+/// `clock_every`. Returns it, its share, and the first stage's deadline (ms since 1970).
+fn shared_now(dir: &Path, clock_every: Duration) -> (Live, Share, i64) {
+    let mut live = Live::new(dir);
+    live.base = chrono::Local::now().fixed_offset();
+    let opts = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        limits: Limits { clock_every, ..Limits::default() },
+        ..ShareOptions::default()
+    };
+    let share = Share::start(&live.w.path.clone(), &opts).expect("sharing starts");
+    live.command(Command::Start);
+    let view = convene::share::view::project(
+        &live.st,
+        "",
+        live.at,
+        live.now().wall.timestamp_millis(),
+        Names::First,
+    );
+    let deadline = view.clock.and_then(|c| c.deadline).expect("a running stage's deadline");
+    (live, share, deadline)
+}
+
+/// The page follows the laptop's clock, not its own: a device clock five minutes ahead and
+/// running 5 % fast (50 times a bad phone's drift, so that it shows in seconds) still shows each
+/// second within half a second of the laptop, because each clock event (here every second)
+/// sets the page's offset again. Without that the page would be 5 % × 20 s = a second early by
+/// the end. (The budget itself, ±250 ms, is measured in `benches/share_clock.rs`.)
+#[test]
+fn a_page_with_a_wrong_and_drifting_clock_resyncs_from_the_clock_events() {
+    use support::browser::{DeviceClock, clock_errors};
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("CONVENE_BROWSER_REQUIRED").is_none(),
+            "chromium is needed for the browser test (apt-get install chromium)"
+        );
+        eprintln!("skipped: no chromium here");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_live, share, deadline) = shared_now(dir.path(), Duration::from_secs(1));
+    let chrome = Browser::launch(browser);
+    let device = DeviceClock { shift_ms: 5 * 60_000, rate: 0.05 };
+    let errors = clock_errors(
+        &chrome,
+        share.url(),
+        device,
+        deadline,
+        Duration::from_secs(3),
+        Duration::from_secs(20),
+    );
+    assert!(errors.len() >= 15, "the countdown moved: {errors:?}");
+    let worst = errors.iter().map(|e| e.abs()).max().unwrap_or(0);
+    assert!(worst < 500, "a page off by {worst} ms: {errors:?}");
 }

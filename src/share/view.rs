@@ -380,6 +380,17 @@ mod tests {
     }
 
     #[test]
+    fn sharing_itself_is_never_sent_to_the_pages() {
+        let started = Event::SharingStarted {
+            port: 7341,
+            names: "first".into(),
+            listen: crate::session::ShareListen::Private,
+        };
+        assert!(!is_public(&started));
+        assert!(!is_public(&Event::SharingStopped));
+    }
+
+    #[test]
     fn nothing_private_is_in_the_public_view() {
         let s = triad();
         for names in [Names::Full, Names::First, Names::Initials, Names::None] {

@@ -3,10 +3,12 @@
 //! - [`cli`]: running the `convene` binary on a data folder of its own;
 //! - [`fixtures`]: the review fixtures, session logs written by the real engine;
 //! - [`tmux`]: a private tmux server for the real-terminal tests;
+//! - [`browser`]: a headless Chromium over `DevTools`, for the shared page;
 //! - the one fixed start time every test's wall clock counts from ([`START`], [`wall`]).
 
 #![allow(dead_code, unused_imports, clippy::cast_possible_wrap)]
 
+pub mod browser;
 pub mod cli;
 pub mod fixtures;
 pub mod rig;

@@ -11,11 +11,12 @@
   };
   let view = null;
   let last = null;        // the last event id seen
-  let offsets = [];       // laptop clock minus this device's, one per clock event
+  let offsets = [];       // laptop clock minus this device's, one per clock event (the last 4)
   let heard = Date.now(); // when the laptop was last heard
   let ended = false;
   let audio = null;
   let source = null;
+  let timer = null;       // the next tick
   // A link may name the view and the person: …/#view=me&me=Ann (remembered from then on).
   const asked = new URLSearchParams(location.hash.slice(1));
   if (asked.get('view')) store.set('view', asked.get('view'));
@@ -25,6 +26,8 @@
   let me = store.get('me') || '';
   let myGroup = store.get('group');
 
+  // The least delayed of the last four samples (a late one underestimates the laptop's clock);
+  // only the last four, so a device clock that runs fast or slow is followed within a minute.
   const offset = () => (offsets.length ? Math.max(...offsets) : 0);
   const now = () => Date.now() + offset();
 
@@ -68,6 +71,13 @@
     $('count').textContent = text;
     document.body.dataset.phase = cls;
     if (!ended && source && Date.now() - heard > 40000) reconnect();
+    // Each shown second changes when the laptop's does: the next tick is due just after the
+    // countdown crosses a whole second (at most a second away), else in a fifth of a second.
+    // Every tick (a new event, a clock sample) sets the next one again.
+    const r = view && view.status === 'running' ? remaining() : null;
+    const wait = r == null ? 200 : (((r % 1000) + 1000) % 1000) + 2;
+    clearTimeout(timer);
+    timer = setTimeout(tick, Math.min(wait, 1000));
   }
 
   function el(tag, cls, text) {
@@ -216,7 +226,7 @@
     heard = Date.now();
     const c = JSON.parse(e.data);
     offsets.push(c.now - Date.now());
-    if (offsets.length > 8) offsets.shift();
+    if (offsets.length > 4) offsets.shift();
     setLink('');
     tick();
   }
@@ -265,5 +275,5 @@
   document.addEventListener('visibilitychange', () => { if (!document.hidden && !ended && Date.now() - heard > 20000) reconnect(); });
   render();
   connect();
-  setInterval(tick, 200);
+  tick();
 })();
