@@ -296,6 +296,7 @@ pub struct ShareArgs {
   convene resume --list
   convene resume 20261102-090000-000 --theme high-contrast
   convene resume --file /media/usb/20261102-090000-000.jsonl")]
+#[allow(clippy::struct_excessive_bools)] // one per switch on the command line
 pub struct ResumeArgs {
     /// Session id (default: the newest unfinished session)
     #[arg(add = crate::complete::unfinished_ids())]

@@ -496,6 +496,7 @@ fn backslash_hint(body: &str, offset: usize) -> Option<String> {
 ///
 /// # Errors
 /// Text that is not UTF-8 or not TOML, an unknown key, a value that can't be used.
+#[allow(clippy::too_many_lines)] // one arm per key, in the order of the docs
 pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError> {
     let shown = path.display().to_string();
     let at = |text: &str, offset: usize, msg: String| {

@@ -20,6 +20,20 @@ pub fn decide(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Stamped>, 
 
 /// One arm per command; the longer ones have a function of their own below, grouped as the
 /// facilitator thinks of them: the order, moving between stages, the clock, the records.
+/// Sharing with the room began or stopped: logged, never a change to the room's timing.
+fn sharing(s: &SessionState, cmd: Command) -> Result<Vec<Event>, Rejection> {
+    if let Command::StartSharing { port, names, listen } = cmd {
+        if matches!(s.status, Status::Ended(_)) {
+            return reject(Rejection::Ended);
+        }
+        return Ok(vec![Event::SharingStarted { port, names, listen }]);
+    }
+    if s.sharing().is_none() {
+        return reject(Rejection::NotSharing);
+    }
+    Ok(vec![Event::SharingStopped])
+}
+
 fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>, Rejection> {
     let eff = s.effective(now.mono);
     match cmd {
@@ -90,18 +104,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             Ok(vec![Event::TimeGap { gap_ms, cause, counted }])
         }
         Command::ContinueOn { machine, name } => Ok(vec![Event::ContinuedOn { machine, name }]),
-        Command::StartSharing { port, names, listen } => {
-            if matches!(s.status, Status::Ended(_)) {
-                return reject(Rejection::Ended);
-            }
-            Ok(vec![Event::SharingStarted { port, names, listen }])
-        }
-        Command::StopSharing => {
-            if s.sharing().is_none() {
-                return reject(Rejection::NotSharing);
-            }
-            Ok(vec![Event::SharingStopped])
-        }
+        Command::StartSharing { .. } | Command::StopSharing => sharing(s, cmd),
         Command::AddNote { text, about, group, private, record } => {
             add_note(s, &text, about, group, private, record)
         }

@@ -527,18 +527,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         // Which machine runs it changes nothing in the room.
         Event::ContinuedOn { .. } => {}
         // Sharing changes nothing in the room's timing or records.
-        // A share still open when sharing starts again ended with the process that ran it.
-        Event::SharingStarted { port, names, listen } => {
-            s.stop_sharing(before);
-            s.shares.push(Sharing {
-                since: e.wall,
-                until: None,
-                port: *port,
-                names: names.clone(),
-                listen: *listen,
-            });
-        }
-        Event::SharingStopped => s.stop_sharing(e.wall),
+        Event::SharingStarted { .. } | Event::SharingStopped => apply_sharing(s, e, before),
         Event::SessionEnded { outcome, without, .. } => {
             s.stop_sharing(e.wall);
             s.ended_without.clone_from(without);
@@ -549,6 +538,23 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             s.status = Status::Ended(*outcome);
             s.ended_wall = Some(e.wall);
         }
+    }
+}
+
+/// Sharing began or stopped. A share still open when sharing starts again ended with the process
+/// that ran it, at `before` (the last event before this one).
+fn apply_sharing(s: &mut SessionState, e: &Stamped, before: DateTime<FixedOffset>) {
+    if let Event::SharingStarted { port, names, listen } = &e.event {
+        s.stop_sharing(before);
+        s.shares.push(Sharing {
+            since: e.wall,
+            until: None,
+            port: *port,
+            names: names.clone(),
+            listen: *listen,
+        });
+    } else {
+        s.stop_sharing(e.wall);
     }
 }
 
