@@ -283,6 +283,10 @@ pub struct SharingArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(after_help = "Examples:
+  convene share
+  convene share 20261102-090000-000 --share-names initials
+  convene share --share-addr 192.168.1.20 --share-port 8080")]
 pub struct ShareArgs {
     /// Session id (default: the newest session still running)
     pub id: Option<String>,
@@ -295,7 +299,8 @@ pub struct ShareArgs {
   convene resume
   convene resume --list
   convene resume 20261102-090000-000 --theme high-contrast
-  convene resume --file /media/usb/20261102-090000-000.jsonl")]
+  convene resume --file /media/usb/20261102-090000-000.jsonl
+  convene resume --share --share-names first")]
 #[allow(clippy::struct_excessive_bools)] // one per switch on the command line
 pub struct ResumeArgs {
     /// Session id (default: the newest unfinished session)
