@@ -465,12 +465,7 @@ fn continue_session(path: &Path, dirs: &Dirs, args: &ResumeArgs) -> color_eyre::
     // The writer keeps the lock, and moves it to the log if it ever writes the log again.
     writer.hold(lock);
     // The log grows again: the review index checks it from now on.
-    // The data folder holds `sessions/`, which holds the log or its month folder.
-    let data = path
-        .ancestors()
-        .skip(1)
-        .find(|dir| dir.file_name().is_some_and(|n| n == "sessions"))
-        .and_then(Path::parent);
+    let data = crate::log::data_dir_of(path);
     if let Some(data) = data {
         crate::review::index::note_live(data, path);
     }
