@@ -280,8 +280,13 @@ pub struct SharingArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(after_help = "Examples:
+  convene share                          # the newest running session, first names
+  convene share 20261207-090000-000-ab12 --share-names initials
+  convene share --share-addr 192.168.1.20 # one address of this laptop's own")]
 pub struct ShareArgs {
     /// Session id (default: the newest session still running)
+    #[arg(add = crate::complete::unfinished_ids())]
     pub id: Option<String>,
     #[command(flatten)]
     pub sharing: SharingArgs,
