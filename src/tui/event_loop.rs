@@ -14,10 +14,11 @@ use std::io::Write;
 use std::time::Duration;
 
 use crossterm::event::{self, Event as TermEvent, KeyEvent};
+use ratatui::Frame;
 use ratatui::layout::Size;
-use ratatui::{DefaultTerminal, Frame};
 
 use super::signals::{self, Quit};
+use super::term::{self, Term};
 use crate::clock::SystemClock;
 use crate::session::Now;
 
@@ -62,7 +63,7 @@ pub trait Screen {
 
     /// Ends convene on a quit signal. A screen that holds no session leaves the terminal, says
     /// which signal and exits; the live screen keeps its log first.
-    fn quit_by_signal(&mut self, terminal: &mut DefaultTerminal, q: Quit) -> ! {
+    fn quit_by_signal(&mut self, terminal: &mut Term, q: Quit) -> ! {
         signals::end_screen(terminal, q)
     }
 }
@@ -78,7 +79,7 @@ pub trait Source<S> {
 
 /// Runs `screen` until it is [`Screen::done`].
 pub fn run<S: Screen>(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Term,
     screen: &mut S,
     mut clock: SystemClock,
     mut source: Option<&mut dyn Source<S>>,
@@ -107,7 +108,7 @@ pub fn run<S: Screen>(
         redraw |= draw_at.is_some_and(|at| now.mono >= at);
         ring(terminal, screen.take_bells());
         if redraw {
-            terminal.draw(|f| screen.draw(f, now))?;
+            term::draw(terminal, |f| screen.draw(f, now))?;
             redraw = false;
             draw_at = screen.wake_in(now.mono).map(|w| now.mono + w);
         }
@@ -146,7 +147,7 @@ pub fn run<S: Screen>(
 }
 
 /// Rings the terminal's bell `n` times.
-fn ring(terminal: &mut DefaultTerminal, n: u8) {
+fn ring(terminal: &mut Term, n: u8) {
     if n > 0 {
         let bells = "\x07".repeat(usize::from(n));
         let out = terminal.backend_mut();

@@ -131,7 +131,7 @@ pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<E
     let mut app = LiveScreen::new(state, None, opts);
     let mut follower = Watched::new(path, log.last_seq);
     let clock = anchored_clock(&app.state);
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = crate::tui::term::try_init()?;
     let result = event_loop::run(&mut terminal, &mut app, clock, Some(&mut follower));
     ratatui::restore();
     result?;
