@@ -84,6 +84,11 @@ impl<W: Write> FrameWriter<W> {
         Self { inner, buf: Vec::with_capacity(CAPACITY), in_frame: false, sync }
     }
 
+    /// The writer frames are sent to.
+    pub fn get_ref(&self) -> &W {
+        &self.inner
+    }
+
     /// Sends what was written so far in one write, then flushes the terminal.
     fn send(&mut self) -> io::Result<()> {
         if !self.buf.is_empty() {
