@@ -2,9 +2,9 @@
 //! [`FrameWriter`], so that a frame reaches the terminal in one write, inside a
 //! synchronized-update bracket (`CSI ? 2026 h` … `CSI ? 2026 l`). A slow console, a remote
 //! link or a terminal that draws while it reads never shows half a digit: the terminal either
-//! holds the frame back until the bracket closes (Windows Terminal, kitty, `WezTerm`, foot, recent
-//! xterm, tmux 3.4) or ignores the bracket as an unknown mode and draws the frame, which came in
-//! one piece. (Rust's standard library hands a Windows console at most a few kilobytes per
+//! holds the frame back until the bracket closes (recent Windows Terminal, kitty, `WezTerm`, foot
+//! and others) or ignores the bracket as an unknown mode and draws the frame, which came in one
+//! piece. (Rust's standard library hands a Windows console at most a few kilobytes per
 //! `WriteConsoleW` call: there a large frame is one write from convene and several to the console,
 //! which the console parses as one stream.)
 //!
