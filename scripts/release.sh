@@ -258,7 +258,14 @@ for target in "${targets[@]}"; do
     rm -rf "$unpacked"
     echo "dist/$(basename "$(ls dist/"$name".*)"): $(wc -c <"target/$target/release/$exe") bytes unpacked"
 done
-(cd dist && { command -v sha256sum >/dev/null 2>&1 && sha256sum -- * || shasum -a 256 -- *; } >SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS)
+# Written beside dist/ first: a file being written in dist/ would list itself.
+(cd dist && { command -v sha256sum >/dev/null 2>&1 && sha256sum -- convene-* || shasum -a 256 -- convene-*; }) >target/SHA256SUMS.tmp
+mv target/SHA256SUMS.tmp dist/SHA256SUMS
+if [ "$(wc -l <dist/SHA256SUMS)" -ne ${#targets[@]} ]; then
+    echo "dist/SHA256SUMS should list ${#targets[@]} archives:" >&2
+    cat dist/SHA256SUMS >&2
+    exit 1
+fi
 
 # The package managers' manifests, from packaging/*.in, for the archives built here.
 sum_of() { # ARCHIVE
