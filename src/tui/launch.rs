@@ -224,7 +224,7 @@ pub fn start_shared(
 
 /// Runs the live screen in the terminal, then prints the summary.
 fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::Result<ExitCode> {
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = crate::tui::term::try_init()?;
     let result = event_loop::run(&mut terminal, app, clock, None);
     ratatui::restore();
     result?;
