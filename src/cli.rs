@@ -289,6 +289,7 @@ pub struct SharingArgs {
   convene share --share-addr 192.168.1.20 --share-port 8080")]
 pub struct ShareArgs {
     /// Session id (default: the newest session still running)
+    #[arg(add = crate::complete::unfinished_ids())]
     pub id: Option<String>,
     #[command(flatten)]
     pub sharing: SharingArgs,

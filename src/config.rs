@@ -492,11 +492,31 @@ fn backslash_hint(body: &str, offset: usize) -> Option<String> {
     ))
 }
 
+/// What a TOML error at byte `start` of `body` says to the person who wrote it: how to write a
+/// Windows folder when a backslash was taken for an escape, which key is given twice, else the
+/// parser's own words.
+fn toml_message(body: &str, start: usize, e: &toml::de::Error) -> String {
+    if let Some(hint) = backslash_hint(body, start) {
+        return hint;
+    }
+    let mut msg = e.message().trim().replace('\n', "; ");
+    // The parser's "duplicate key" points at the key's second place: say which key.
+    if msg == "duplicate key"
+        && let Some(rest) = body.get(start..)
+    {
+        let key = rest.split(['=', '\n']).next().unwrap_or_default().trim();
+        let key = key.trim_matches(['"', '\'']);
+        if !key.is_empty() {
+            msg = format!("the key \"{}\" is given twice: keep one", crate::text::sanitize(key));
+        }
+    }
+    format!("not valid TOML: {msg}")
+}
+
 /// Parses a config file's bytes; `path` names it in errors and is where relative folders start.
 ///
 /// # Errors
 /// Text that is not UTF-8 or not TOML, an unknown key, a value that can't be used.
-#[allow(clippy::too_many_lines)] // one arm per key, in the order of the docs
 pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError> {
     let shown = path.display().to_string();
     let at = |text: &str, offset: usize, msg: String| {
@@ -521,24 +541,7 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
     let table: std::collections::BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>> =
         toml::from_str(body).map_err(|e| {
             let start = e.span().map_or(0, |s| s.start);
-            if let Some(hint) = backslash_hint(body, start) {
-                return at(body, start, hint);
-            }
-            let mut msg = e.message().trim().replace('\n', "; ");
-            // The parser's "duplicate key" points at the key's second place: say which key.
-            if msg == "duplicate key"
-                && let Some(rest) = body.get(start..)
-            {
-                let key = rest.split(['=', '\n']).next().unwrap_or_default().trim();
-                let key = key.trim_matches(['"', '\'']);
-                if !key.is_empty() {
-                    msg = format!(
-                        "the key \"{}\" is given twice: keep one",
-                        crate::text::sanitize(key)
-                    );
-                }
-            }
-            at(body, start, format!("not valid TOML: {msg}"))
+            at(body, start, toml_message(body, start, &e))
         })?;
     let folder_of_file = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut out = FileConfig::default();

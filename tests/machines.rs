@@ -114,7 +114,9 @@ fn resume_list_shows_this_laptops_sessions_and_marks_the_others() {
     let line = others.lines().nth(1).expect("A's session");
     assert!(line.starts_with(&format!("{THEIRS}  2026-11-23 09:30  Project tuning")), "{text}");
     assert!(line.contains("(on \"Laptop A\", last written "), "{text}");
-    assert!(line.contains(" s ago)") || line.contains(" min ago)"), "{text}");
+    // How long ago is read from the log's modification time against convene's clock (which CI
+    // moves years away under faketime, while the file system keeps the real time).
+    assert!(line.ends_with(" ago)") || line.ends_with("just now)"), "{text}");
 
     let json = ok(&output(on(&laptop_b(), data.path(), &["resume", "--list", "--json"])));
     let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");

@@ -87,6 +87,17 @@ pub fn sessions_dir(data: &Path) -> PathBuf {
     data.join("sessions")
 }
 
+/// The data folder a log in it belongs to: the folder holding the `sessions/` folder that holds
+/// the log, directly or in a month folder (or a copy of one). `None` for a log elsewhere (`resume
+/// --file` from a copy saved outside the data folder).
+pub fn data_dir_of(log: &Path) -> Option<&Path> {
+    log.ancestors()
+        .skip(1)
+        .take(2)
+        .find(|dir| dir.file_name().is_some_and(|n| n == "sessions"))
+        .and_then(Path::parent)
+}
+
 /// The month folder a session's log is written to: `YYYY-MM` from the date its id begins with
 /// (`20261123-083000-123-k3f9` → `2026-11`). `None` for an id that does not begin with a date
 /// (such a log is kept in the sessions folder itself).
@@ -243,4 +254,24 @@ pub enum LockError {
 /// Whether a running convene process holds this session's log.
 pub fn in_use(path: &Path) -> bool {
     SessionLock::acquire(path).is_err()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::data_dir_of;
+
+    #[test]
+    fn the_data_folder_of_a_log_is_found_from_a_month_folder_and_from_the_sessions_folder() {
+        let data = Path::new("/home/ann/convene");
+        let in_month = data.join("sessions").join("2026-12").join("20261207-090000-000-ab12.jsonl");
+        let flat = data.join("sessions").join("20251107-090000-000-ab12.jsonl");
+        let copy = data.join("sessions").join("2026-12 (1)").join("20261207-090000-000-ab12.jsonl");
+        assert_eq!(data_dir_of(&in_month), Some(data));
+        assert_eq!(data_dir_of(&flat), Some(data));
+        assert_eq!(data_dir_of(&copy), Some(data));
+        // A copy saved elsewhere (`resume --file`) belongs to no data folder.
+        assert_eq!(data_dir_of(Path::new("/media/usb/saved/20261207-090000-000-ab12.jsonl")), None);
+    }
 }

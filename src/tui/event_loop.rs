@@ -14,11 +14,12 @@ use std::io::Write;
 use std::time::Duration;
 
 use crossterm::event::{self, Event as TermEvent, KeyEvent};
+use ratatui::Frame;
 use ratatui::layout::Size;
-use ratatui::{DefaultTerminal, Frame};
 
 use super::input::{self, Wait};
 use super::signals::{self, Quit};
+use super::term::{self, Term};
 use crate::clock::SystemClock;
 use crate::session::Now;
 
@@ -63,7 +64,7 @@ pub trait Screen {
 
     /// Ends convene on a quit signal. A screen that holds no session leaves the terminal, says
     /// which signal and exits; the live screen keeps its log first.
-    fn quit_by_signal(&mut self, terminal: &mut DefaultTerminal, q: Quit) -> ! {
+    fn quit_by_signal(&mut self, terminal: &mut Term, q: Quit) -> ! {
         signals::end_screen(terminal, q)
     }
 }
@@ -84,7 +85,7 @@ pub trait Source<S> {
 /// Runs `screen` until it is [`Screen::done`]. The terminal's end (a closed window, a lost
 /// connection) ends it at once as SIGHUP does (see [`input`]).
 pub fn run<S: Screen>(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Term,
     screen: &mut S,
     mut clock: SystemClock,
     mut source: Option<&mut dyn Source<S>>,
@@ -113,7 +114,7 @@ pub fn run<S: Screen>(
         redraw |= draw_at.is_some_and(|at| now.mono >= at);
         ring(terminal, screen.take_bells());
         if redraw {
-            terminal.draw(|f| screen.draw(f, now))?;
+            term::draw(terminal, |f| screen.draw(f, now))?;
             redraw = false;
             draw_at = screen.wake_in(now.mono).map(|w| now.mono.saturating_add(w));
         }
@@ -153,7 +154,7 @@ pub fn run<S: Screen>(
 }
 
 /// Rings the terminal's bell `n` times.
-fn ring(terminal: &mut DefaultTerminal, n: u8) {
+fn ring(terminal: &mut Term, n: u8) {
     if n > 0 {
         let bells = "\x07".repeat(usize::from(n));
         let out = terminal.backend_mut();

@@ -211,7 +211,7 @@ pub fn start_shared(
 
 /// Runs the live screen in the terminal, then prints the summary.
 fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::Result<ExitCode> {
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = crate::tui::term::try_init()?;
     let result = event_loop::run(&mut terminal, app, clock, None);
     ratatui::restore();
     result?;
@@ -452,7 +452,7 @@ fn continue_session(path: &Path, dirs: &Dirs, args: &ResumeArgs) -> color_eyre::
     // The writer keeps the lock, and moves it to the log if it ever writes the log again.
     writer.hold(lock);
     // The log grows again: the review index checks it from now on.
-    let data = path.parent().and_then(Path::parent);
+    let data = crate::log::data_dir_of(path);
     if let Some(data) = data {
         crate::review::index::note_live(data, path);
     }

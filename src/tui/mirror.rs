@@ -143,7 +143,7 @@ pub fn open(path: &Path, log: &SessionLog, opts: Options) -> (LiveScreen, Watche
 pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<ExitCode> {
     let (mut app, mut follower) = open(path, log, opts);
     let clock = anchored_clock(&app.state);
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = crate::tui::term::try_init()?;
     let result = event_loop::run(&mut terminal, &mut app, clock, Some(&mut follower));
     ratatui::restore();
     result?;

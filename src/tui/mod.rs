@@ -12,8 +12,10 @@
 //! - [`keys`]: the one key-binding type every screen's tables use, and the list of all tables;
 //! - [`theme`], [`widgets`]: the one theme, and shared drawing (the big clock, popups, the
 //!   too-small notice);
-//! - [`signals`]: interrupt, quit, stop and continue while a screen is up.
-//! - [`input`]: waiting for a key, a resize or a wake-up, and seeing the terminal's end.
+//! - [`signals`]: interrupt, quit, stop and continue while a screen is up;
+//! - [`input`]: waiting for a key, a resize or a wake-up, and seeing the terminal's end;
+//! - [`term`]: the terminal the screens draw on, a frame sent in one write in a
+//!   synchronized-update bracket.
 
 pub mod event_loop;
 pub mod farewell;
@@ -25,6 +27,7 @@ pub mod live;
 pub mod logs;
 pub mod mirror;
 pub mod signals;
+pub mod term;
 pub mod theme;
 pub mod widgets;
 

@@ -68,8 +68,8 @@
 
 use std::io;
 
+use crate::tui::term::Term;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::DefaultTerminal;
 
 use super::live::LiveScreen;
 
@@ -134,7 +134,7 @@ pub fn watch() -> Watch {
 /// Handles the requests received since the last call: a stop (the screen is left, the process
 /// stops, and the screen is back when continued) or a continue. A quit is returned for the loop
 /// to carry out (it owns the log).
-pub fn pending(terminal: &mut DefaultTerminal) -> io::Result<Pending> {
+pub fn pending(terminal: &mut Term) -> io::Result<Pending> {
     if let Some(q) = imp::take_quit() {
         return Ok(Pending::Quit(q));
     }
@@ -160,7 +160,7 @@ pub fn is_suspend_key(key: &KeyEvent) -> bool {
 
 /// Ctrl-Z typed on the screen: stops as SIGTSTP does. Returns `false` (nothing done) when there
 /// is no shell to continue convene.
-pub fn suspend(terminal: &mut DefaultTerminal) -> io::Result<bool> {
+pub fn suspend(terminal: &mut Term) -> io::Result<bool> {
     if !imp::can_stop() {
         return Ok(false);
     }
@@ -174,13 +174,13 @@ pub const CANNOT_SUSPEND: &str =
 
 /// Leaves the screen for good: the cursor shown, raw mode and the alternate screen left. Errors
 /// are ignored: the terminal may be gone.
-pub fn leave(terminal: &mut DefaultTerminal) {
+pub fn leave(terminal: &mut Term) {
     let _ = terminal.show_cursor();
     let _ = ratatui::try_restore();
 }
 
 /// Leaves the screen, stops until continued, and comes back.
-fn stop(terminal: &mut DefaultTerminal) -> io::Result<()> {
+fn stop(terminal: &mut Term) -> io::Result<()> {
     leave(terminal);
     // Under the shell's "Stopped" line, for a facilitator who has not met job control.
     crate::output::error("suspended; type `fg` to bring it back.");
@@ -194,7 +194,7 @@ fn stop(terminal: &mut DefaultTerminal) -> io::Result<()> {
 /// Raw mode and the alternate screen again, cleared so that the next frame is drawn whole. Raw
 /// mode is set afresh even if crossterm believes it is on: the shell may have reset the terminal
 /// while convene was stopped.
-fn enter(terminal: &mut DefaultTerminal) -> io::Result<()> {
+fn enter(terminal: &mut Term) -> io::Result<()> {
     crossterm::terminal::disable_raw_mode()?;
     crossterm::terminal::enable_raw_mode()?;
     crossterm::execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
@@ -216,7 +216,7 @@ pub fn exit(q: Quit) -> ! {
 
 /// Ends a screen that holds no session (the home screen, the logs browser) on a quit signal:
 /// leaves it, says why and exits.
-pub fn end_screen(terminal: &mut DefaultTerminal, q: Quit) -> ! {
+pub fn end_screen(terminal: &mut Term, q: Quit) -> ! {
     leave(terminal);
     say_stopped(q);
     exit(q)

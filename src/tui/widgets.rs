@@ -390,6 +390,23 @@ mod tests {
             .join("\n")
     }
 
+    /// Windows' classic console with a raster font shows only what its code page (437 or 850)
+    /// has: the big clock must keep to the three blocks both have (0xDB, 0xDF, 0xDC there), and
+    /// ASCII on its one-line size. (docs/platforms.md)
+    #[test]
+    fn the_big_clock_draws_only_glyphs_every_windows_console_font_has() {
+        for text in ["04:00", "+12:34", "1:00:00", "+1:00:00"] {
+            for size in clock_sizes(text, 200).into_iter().filter(|s| s.rows() <= 40) {
+                let shown = screen(text, 200, 44, size);
+                let odd: Vec<char> = shown
+                    .chars()
+                    .filter(|c| !c.is_ascii() && !matches!(c, '█' | '▀' | '▄'))
+                    .collect();
+                assert!(odd.is_empty(), "{text} at {size:?} draws {odd:?}");
+            }
+        }
+    }
+
     #[test]
     fn the_clock_reads_back_as_drawn_at_every_size() {
         for text in ["04:00", "00:00", "59:59", "+1:20", "+12:34", "1:00:00", "+1:00:00", "18:27"] {

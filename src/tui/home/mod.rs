@@ -135,7 +135,7 @@ pub fn run(
     home.fields[2] = defaults.facilitator.clone().unwrap_or_default();
     let mut screen =
         HomeScreen { home, data, auto_advance: defaults.auto_advance, quit: false, started: None };
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = crate::tui::term::try_init()?;
     // An idle home screen never wakes: it has no clock of its own to follow.
     let result = event_loop::run(&mut terminal, &mut screen, SystemClock::new(0), None);
     ratatui::restore();

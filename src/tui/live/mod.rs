@@ -34,8 +34,8 @@ mod view;
 
 use std::path::PathBuf;
 
+use crate::tui::term::Term;
 use crossterm::event::KeyEvent;
-use ratatui::DefaultTerminal;
 use ratatui::layout::Size;
 
 use super::event_loop::Screen;
@@ -360,7 +360,7 @@ impl Screen for LiveScreen {
     /// for the room (the clock is not paused), but tidily: what the log still holds only in
     /// memory is written or saved elsewhere, the terminal restored, and the summary says how to
     /// resume.
-    fn quit_by_signal(&mut self, terminal: &mut DefaultTerminal, q: Quit) -> ! {
+    fn quit_by_signal(&mut self, terminal: &mut Term, q: Quit) -> ! {
         let session = self.log.as_ref().map(|l| l.session.clone());
         if let Some(session) = session {
             // The save form's default place, or a name beside it not taken yet.

@@ -242,7 +242,7 @@ pub fn browse(dirs: &Dirs, theme: Option<crate::cli::ThemeName>) -> color_eyre::
         Err(e) => return Ok(crate::output::fail(crate::output::BAD_INPUT, &e.to_string())),
     };
     app.theme = Theme::from_env(theme.unwrap_or_default());
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = crate::tui::term::try_init()?;
     let result = run_loop(&mut terminal, app);
     ratatui::restore();
     result.map(|()| ExitCode::SUCCESS)
@@ -279,7 +279,7 @@ impl event_loop::Screen for Browser {
     }
 }
 
-fn run_loop(terminal: &mut ratatui::DefaultTerminal, app: App) -> color_eyre::Result<()> {
+fn run_loop(terminal: &mut crate::tui::term::Term, app: App) -> color_eyre::Result<()> {
     let mut browser = Browser { app, quit: false };
     // An idle browser never wakes: it has no clock of its own to follow.
     event_loop::run(terminal, &mut browser, SystemClock::new(0), None)

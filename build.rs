@@ -1,0 +1,45 @@
+//! Windows only: embeds in `convene.exe` its version information (Explorer's Properties ›
+//! Details), its icon (`assets/convene.ico`) and its application manifest
+//! (`assets/convene.exe.manifest`: runs as the invoking user, UTF-8 as the active code page, long
+//! paths), with the `winresource` crate. For every other target this does nothing.
+//!
+//! Cross-building from Linux needs MinGW's `x86_64-w64-mingw32-windres` (Debian:
+//! `binutils-mingw-w64-x86-64`, which `scripts/release.sh` and `.ci/wine/test` install); on
+//! Windows, MSVC's `rc.exe` or MinGW's `windres`. Without it the program is built all the same,
+//! without these resources, and cargo shows a warning saying so (so that `cargo clippy --target
+//! x86_64-pc-windows-gnu` works on a machine with no MinGW), unless
+//! `CONVENE_WINDOWS_RESOURCES=required` (as the release script sets it): then the build fails.
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=assets/convene.ico");
+    println!("cargo:rerun-if-changed=assets/convene.exe.manifest");
+    println!("cargo:rerun-if-env-changed=CONVENE_WINDOWS_RESOURCES");
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("windows") {
+        return;
+    }
+    let dir = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let asset = |name: &str| dir.join("assets").join(name).display().to_string();
+    let mut res = winresource::WindowsResource::new();
+    res.set_icon(&asset("convene.ico"))
+        .set_manifest_file(&asset("convene.exe.manifest"))
+        .set("FileDescription", "convene: facilitation protocols on a projector")
+        .set("ProductName", "convene")
+        .set("InternalName", "convene")
+        .set("OriginalFilename", "convene.exe")
+        .set("LegalCopyright", "MIT licence; see LICENSE");
+    // Only the program carries them (not the test executables).
+    if let Err(e) = res.compile_for("convene") {
+        let required = std::env::var("CONVENE_WINDOWS_RESOURCES").is_ok_and(|v| v == "required");
+        assert!(
+            !required,
+            "convene.exe's version information, icon and manifest could not be compiled: {e} \
+             (install MinGW's windres: apt-get install binutils-mingw-w64-x86-64)"
+        );
+        println!(
+            "cargo:warning=convene.exe is built without its version information, icon and \
+             manifest: the resource compiler failed ({e}); install MinGW's windres \
+             (apt-get install binutils-mingw-w64-x86-64)"
+        );
+    }
+}
