@@ -34,7 +34,13 @@ pub struct Page {
 impl Browser {
     pub fn launch(browser: &str) -> Self {
         let profile = tempfile::tempdir().expect("a profile folder");
+        // The browser is a participant's device, with a clock of its own: when CI moves the
+        // laptop's clock years away (libfaketime, through LD_PRELOAD), the device keeps the real
+        // time, which is the clock offset the page must correct for anyway. Chromium itself does
+        // not start under libfaketime.
         let child = Process::new(browser)
+            .env_remove("LD_PRELOAD")
+            .env_remove("FAKETIME")
             .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
             .args(["--disable-background-networking", "--disable-extensions"])
             .arg("--remote-debugging-address=127.0.0.1")
@@ -191,6 +197,18 @@ pub fn clock_errors(
         "Page.addScriptToEvaluateOnNewDocument",
         &serde_json::json!({ "source": clock_script(clock) }),
     );
+    // The browser's real clock against this process's (the laptop's): the same but for a
+    // request's round trip, unless CI has moved this one years away (faketime, which the
+    // browser does not run under). Flips are recorded on the browser's clock and read on ours.
+    let before = chrono::Utc::now().timestamp_millis();
+    let r = page.call(
+        "Runtime.evaluate",
+        &serde_json::json!({ "expression": "Date.now()", "returnByValue": true }),
+    );
+    let after = chrono::Utc::now().timestamp_millis();
+    #[allow(clippy::cast_possible_truncation)] // milliseconds since 1970 fit an i64
+    let browser_now = r["result"]["value"].as_f64().expect("the browser's clock") as i64;
+    let skew = (before + after) / 2 - browser_now;
     let started = chrono::Utc::now().timestamp_millis();
     page.call("Page.navigate", &serde_json::json!({ "url": url }));
     std::thread::sleep(settle + run);
@@ -211,7 +229,8 @@ pub fn clock_errors(
         shown = Some(text.as_str());
         let Some((m, s)) = text.split_once(':') else { continue };
         let (Ok(m), Ok(s)) = (m.parse::<i64>(), s.parse::<i64>()) else { continue };
-        if *at >= from {
+        let at = at + skew;
+        if at >= from {
             errors.push(at - (deadline_ms - (m * 60 + s) * 1000));
         }
     }
