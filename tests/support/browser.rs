@@ -208,7 +208,7 @@ pub fn clock_errors(
     let after = chrono::Utc::now().timestamp_millis();
     #[allow(clippy::cast_possible_truncation)] // milliseconds since 1970 fit an i64
     let browser_now = r["result"]["value"].as_f64().expect("the browser's clock") as i64;
-    let skew = (before + after) / 2 - browser_now;
+    let skew = i64::midpoint(before, after) - browser_now;
     let started = chrono::Utc::now().timestamp_millis();
     page.call("Page.navigate", &serde_json::json!({ "url": url }));
     std::thread::sleep(settle + run);
