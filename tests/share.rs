@@ -379,6 +379,7 @@ fn a_whole_coaching_triad_reaches_the_devices_and_nothing_private_does() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "Chromium is driven on Linux: under Wine there is no Windows browser")]
 fn a_browser_shows_a_person_their_role_their_cue_and_a_moving_countdown() {
     let Some(browser) = chromium() else {
         assert!(
@@ -702,6 +703,7 @@ fn shared_now(dir: &Path, clock_every: Duration) -> (Live, Share, i64) {
 /// sets the page's offset again. Without that the page would be 5 % × 20 s = a second early by
 /// the end. (The budget itself, ±250 ms, is measured in `benches/share_clock.rs`.)
 #[test]
+#[cfg_attr(windows, ignore = "Chromium is driven on Linux: under Wine there is no Windows browser")]
 fn a_page_with_a_wrong_and_drifting_clock_resyncs_from_the_clock_events() {
     use support::browser::{DeviceClock, clock_errors};
     let Some(browser) = chromium() else {
