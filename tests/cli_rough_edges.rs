@@ -84,7 +84,8 @@ fn usage_errors_are_convene_lines_with_clap_tips_and_status_2() {
     let o = convene(root.path(), &["--version"]);
     assert!(o.status.success() && stdout(&o).starts_with("convene "), "{}", stdout(&o));
     let o = convene(root.path(), &["logs", "--help"]);
-    assert!(o.status.success() && stdout(&o).contains("Usage: convene logs"));
+    let usage = if cfg!(windows) { "Usage: convene.exe logs" } else { "Usage: convene logs" };
+    assert!(o.status.success() && stdout(&o).contains(usage), "{}", stdout(&o));
 }
 
 #[test]
