@@ -493,21 +493,27 @@ fn continue_session(path: &Path, dirs: &Dirs, args: &ResumeArgs) -> color_eyre::
     code
 }
 
+/// The session `mirror` and `share` follow: the one named, else the newest still running
+/// (`none` when there is none).
+fn running_session(
+    data: &Path,
+    id: Option<&str>,
+    none: OpenError,
+) -> Result<(PathBuf, SessionLog), OpenError> {
+    match id {
+        Some(id) => find_log(data, id),
+        None => scan_sessions(data)
+            .and_then(|scan| pick_session(&scan, true, in_use).ok_or(none).and_then(read_chosen)),
+    }
+}
+
 /// `convene mirror`.
 pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     let data = match need_data(dirs) {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    let found = match &args.id {
-        Some(id) => find_log(&data, id),
-        None => scan_sessions(&data).and_then(|scan| {
-            pick_session(&scan, true, in_use)
-                .ok_or(OpenError::NothingToMirror)
-                .and_then(read_chosen)
-        }),
-    };
-    let (path, log) = match found {
+    let (path, log) = match running_session(&data, args.id.as_deref(), OpenError::NothingToMirror) {
         Ok(x) => x,
         Err(e) => return Ok(fail(&e.to_string())),
     };
@@ -525,13 +531,7 @@ pub fn share(dirs: &Dirs, args: &crate::cli::ShareArgs) -> color_eyre::Result<Ex
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    let found = match &args.id {
-        Some(id) => find_log(&data, id),
-        None => scan_sessions(&data).and_then(|scan| {
-            pick_session(&scan, true, in_use).ok_or(OpenError::NothingToShare).and_then(read_chosen)
-        }),
-    };
-    let (path, _) = match found {
+    let (path, _) = match running_session(&data, args.id.as_deref(), OpenError::NothingToShare) {
         Ok(x) => x,
         Err(e) => return Ok(fail(&e.to_string())),
     };
