@@ -21,7 +21,7 @@
 #![allow(clippy::cast_precision_loss, clippy::disallowed_methods)]
 
 #[allow(dead_code)] // the tests use the rest
-#[path = "../tests/support/browser.rs"]
+#[path = "../tests/it/support/browser.rs"]
 mod browser;
 mod common;
 
