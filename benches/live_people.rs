@@ -12,7 +12,7 @@ mod common;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::protocol::Library;
 use convene::session::{Now, SessionState, SetupRequest, parse_roster};
 use convene::tui::live::{self, LiveScreen, Options};

@@ -16,7 +16,7 @@ use common::{percentile, session, size, wall};
 use std::hint::black_box;
 use std::time::Instant;
 
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::log::follow::Follower;
 use convene::log::reader::read_log;
 use convene::log::{Header, Line, session_id};

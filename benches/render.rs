@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration};
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::protocol::Library;
 use convene::session::{Command, Now, SessionState, Setup};
 use convene::tui::live;

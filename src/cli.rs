@@ -1,14 +1,33 @@
-//! Command-line definitions (clap derive). Dispatch lives in `main.rs`; behaviour in `commands`
-//! and `tui`. [`command`] is the definition with the folders' real defaults in the help, which
-//! `main`, the completions and the man page all use.
+//! Command-line definitions (clap derive), and what they ask of the layers below. Dispatch
+//! lives in `main.rs`; behaviour in `commands` and `tui`, which never see a clap type: each
+//! command's arguments become its request ([`RunArgs::request`], [`ReportArgs::request`], …),
+//! and the options that are settings go to [`crate::config`] ([`Cli::given`]). [`command`] is
+//! the definition with the folders' real defaults in the help, which `main`, the completions
+//! ([`shell`], [`complete`]) and the man page all use.
 //!
 //! The folders and the screen options given here win over the environment (`CONVENE_*`), which
 //! wins over the config file, which wins over the defaults: [`crate::config`] resolves them, so
 //! nothing here has a default of its own for them (an option left out is `None` or `false`).
+//! The `[env: …]` and `[config: …]` notes in the help are written here by hand: clap does not
+//! read the environment (its `env` feature is off), because `config` must (docs/architecture.md,
+//! "Settings").
+
+pub mod complete;
+pub mod shell;
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::commands::protocols::Request as ProtocolsRequest;
+use crate::commands::review::{
+    ActionsFormat, ActionsRequest, Destination, ExportFormat, LogFilter, ReportFormat,
+    ReportRequest,
+};
+use crate::config::{Dirs, Given, Settings, ThemeName};
+use crate::share::{Names, ShareOptions};
+use crate::tui::launch::{ResumeRequest, RunRequest};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -22,15 +41,15 @@ screen to pick a protocol and start a session.",
 )]
 pub struct Cli {
     #[command(flatten)]
-    pub dirs: Dirs,
+    pub dirs: DirArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-/// Folders convene reads from and writes to. As parsed, only what the command line gave; once
-/// [`crate::config`] has resolved them, the folders in effect.
+/// Folders convene reads from and writes to, as the command line gave them ([`crate::config`]
+/// resolves the folders in effect).
 #[derive(Debug, Args, Clone, Default)]
-pub struct Dirs {
+pub struct DirArgs {
     #[arg(
         long,
         global = true,
@@ -165,19 +184,8 @@ pub struct ManArgs {
     pub command: Vec<String>,
 }
 
-/// Colours for the live screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ThemeName {
-    /// Colour-blind-safe colours (blue, orange, vermilion) on the terminal's background
-    #[default]
-    Default,
-    /// Black and white with bold and reverse video, for washed-out projectors
-    HighContrast,
-    /// No colour at all (also chosen by the `NO_COLOR` environment variable)
-    Mono,
-}
-
-/// How the screen behaves: shared by run and resume (and, resolved, the home screen).
+/// How the screen behaves: shared by run and resume (resolved, [`crate::config::ScreenSettings`],
+/// which the home screen, the mirror and the review browser take too).
 #[derive(Debug, Args, Clone, Default)]
 pub struct ScreenArgs {
     #[arg(
@@ -198,18 +206,6 @@ pub struct ScreenArgs {
     pub theme: Option<ThemeName>,
 }
 
-/// What the home screen starts sessions with, resolved from the environment and the config file
-/// (it has no options of its own).
-#[derive(Debug, Clone, Default)]
-pub struct HomeArgs {
-    pub screen: ScreenArgs,
-    pub facilitator: Option<String>,
-    pub auto_advance: bool,
-    /// `share = true` in config.toml (or `CONVENE_SHARE`): the session started is shared.
-    pub share: bool,
-    pub share_names: crate::share::Names,
-}
-
 #[derive(Debug, Args, Clone)]
 #[command(after_help = "Examples:
   convene run project-tuning --people \"Priya,Ann,Ben,Cat\"
@@ -217,7 +213,7 @@ pub struct HomeArgs {
   convene run middle-leader-session --roster people.csv --group \"ML 2026\" --session 2 --theme high-contrast")]
 pub struct RunArgs {
     /// A protocol id from the library (`convene protocols`), or a path to a protocol file
-    #[arg(add = crate::complete::protocols())]
+    #[arg(add = complete::protocols())]
     pub protocol: String,
     /// The participants, in order, separated by commas, each with facts in parentheses if the
     /// protocol uses any: "Ann (Oak Primary), Ben (Elm; category: parent), Cat"
@@ -234,7 +230,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub roster: Option<PathBuf>,
     /// The recurring group this session belongs to, e.g. "AP set" (for follow-up)
-    #[arg(long, value_name = "NAME", add = crate::complete::groups())]
+    #[arg(long, value_name = "NAME", add = complete::groups())]
     pub group: Option<String>,
     #[arg(
         long,
@@ -279,7 +275,7 @@ pub struct SharingArgs {
         value_enum,
         help = "Names on the shared page [config: share-names] [default: first]"
     )]
-    pub share_names: Option<crate::share::Names>,
+    pub share_names: Option<Names>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -289,7 +285,7 @@ pub struct SharingArgs {
   convene share --share-addr 192.168.1.20 --share-port 8080")]
 pub struct ShareArgs {
     /// Session id (default: the newest session still running)
-    #[arg(add = crate::complete::unfinished_ids())]
+    #[arg(add = complete::unfinished_ids())]
     pub id: Option<String>,
     #[command(flatten)]
     pub sharing: SharingArgs,
@@ -305,7 +301,7 @@ pub struct ShareArgs {
 #[allow(clippy::struct_excessive_bools)] // one per switch on the command line
 pub struct ResumeArgs {
     /// Session id (default: the newest unfinished session)
-    #[arg(add = crate::complete::unfinished_ids())]
+    #[arg(add = complete::unfinished_ids())]
     pub id: Option<String>,
     /// List unfinished sessions instead
     #[arg(long)]
@@ -339,7 +335,7 @@ pub struct ResumeArgs {
   convene mirror 20261102-090000-000 --theme high-contrast")]
 pub struct MirrorArgs {
     /// Session id (default: the newest session still running)
-    #[arg(add = crate::complete::unfinished_ids())]
+    #[arg(add = complete::unfinished_ids())]
     pub id: Option<String>,
     #[arg(
         long,
@@ -390,7 +386,7 @@ pub enum ProtocolsAction {
   convene protocols show ./peer-review.json --json")]
     Show {
         /// A protocol id, or a path to a protocol file
-        #[arg(add = crate::complete::protocols())]
+        #[arg(add = complete::protocols())]
         protocol: String,
         /// Quote the total for this many people
         #[arg(long, value_name = "N")]
@@ -413,17 +409,17 @@ pub enum ProtocolsAction {
     Schema,
 }
 
-/// Filters shared by `logs list` and `report`.
+/// Filters shared by `logs list`, `logs export` and `report`.
 #[derive(Debug, Args, Clone, Default)]
-pub struct LogFilter {
+pub struct FilterArgs {
     /// Only this protocol id
-    #[arg(long, value_name = "ID", add = crate::complete::protocols())]
+    #[arg(long, value_name = "ID", add = complete::protocols())]
     pub protocol: Option<String>,
     /// Only sessions with this participant (or facilitator)
     #[arg(long, value_name = "NAME")]
     pub person: Option<String>,
     /// Only this recurring group
-    #[arg(long, value_name = "NAME", add = crate::complete::groups())]
+    #[arg(long, value_name = "NAME", add = complete::groups())]
     pub group: Option<String>,
     /// Only sessions on or after this date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
@@ -466,9 +462,6 @@ impl StatusName {
 pub struct LogsArgs {
     #[command(subcommand)]
     pub action: Option<LogsAction>,
-    /// The browser's theme, from the settings in effect (not an option of its own).
-    #[arg(skip)]
-    pub theme: Option<ThemeName>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -479,7 +472,7 @@ pub enum LogsAction {
   convene logs list --status unfinished --json")]
     List {
         #[command(flatten)]
-        filter: LogFilter,
+        filter: FilterArgs,
         /// Machine-readable output (JSON, schema `convene-logs-list/1`)
         #[arg(long)]
         json: bool,
@@ -490,7 +483,7 @@ pub enum LogsAction {
   convene logs show 202611 --json")]
     Show {
         /// The session's id (`convene logs list` shows them), or the start of it
-        #[arg(add = crate::complete::session_ids())]
+        #[arg(add = complete::session_ids())]
         id: String,
         /// Machine-readable output: the session as `logs export --format json` writes it
         /// (schema `convene-session-export/1`)
@@ -506,7 +499,7 @@ pub enum LogsAction {
     Export {
         /// The session's id (`convene logs list` shows them), or the start of it; leave out to
         /// export every session the filters select as one CSV
-        #[arg(add = crate::complete::session_ids())]
+        #[arg(add = complete::session_ids())]
         id: Option<String>,
         /// What to write
         #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
@@ -524,25 +517,13 @@ pub enum LogsAction {
         #[arg(long)]
         bom: bool,
         #[command(flatten)]
-        filter: LogFilter,
+        filter: FilterArgs,
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// Markdown minutes
-    Md,
-    /// Minutes as one printable HTML page
-    Html,
-    /// A row per stage run
-    Csv,
-    /// Everything, schema `convene-session-export/1`
-    Json,
-}
-
-/// Where a report or the commitments go: a format, and standard output or a file.
+/// Where a report or the commitments go: standard output or a file.
 #[derive(Debug, Args, Clone, Default)]
-pub struct Destination {
+pub struct DestinationArgs {
     /// Write to this file instead of standard output
     #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
@@ -560,7 +541,7 @@ pub struct Destination {
   convene report --group \"AP set\" --format csv --bom -o timings.csv")]
 pub struct ReportArgs {
     #[command(flatten)]
-    pub filter: LogFilter,
+    pub filter: FilterArgs,
     /// What to print
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -568,29 +549,7 @@ pub struct ReportArgs {
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
     #[command(flatten)]
-    pub to: Destination,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// A table for people
-    Text,
-    /// Schema `convene-report/1`
-    Json,
-    /// A row per protocol and stage
-    Csv,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ActionsFormat {
-    /// A list for people
-    Text,
-    /// Schema `convene-actions/1`
-    Json,
-    /// A row per commitment
-    Csv,
-    /// An iCalendar file: an all-day event on each due day, for Outlook or Google Calendar
-    Ics,
+    pub to: DestinationArgs,
 }
 
 #[derive(Debug, Args)]
@@ -601,7 +560,7 @@ pub enum ActionsFormat {
   convene actions --open --format ics -o commitments.ics --force")]
 pub struct ActionsArgs {
     /// Only this recurring group
-    #[arg(long, value_name = "NAME", add = crate::complete::groups())]
+    #[arg(long, value_name = "NAME", add = complete::groups())]
     pub group: Option<String>,
     /// Only commitments owned by this person
     #[arg(long, value_name = "NAME")]
@@ -619,5 +578,259 @@ pub struct ActionsArgs {
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
     #[command(flatten)]
-    pub to: Destination,
+    pub to: DestinationArgs,
+}
+
+/// How a type of the layers below is spelled on the command line: each value's word (as the
+/// type's own `word()` says it, where it has one: a test below checks) and its help.
+macro_rules! value_enum {
+    ($ty:ty { $($variant:ident = $word:literal: $help:literal,)+ }) => {
+        impl ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$(<$ty>::$variant),+]
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(match self {
+                    $(<$ty>::$variant => PossibleValue::new($word).help($help),)+
+                })
+            }
+        }
+    };
+}
+
+value_enum!(ThemeName {
+    Default = "default":
+        "Colour-blind-safe colours (blue, orange, vermilion) on the terminal's background",
+    HighContrast = "high-contrast":
+        "Black and white with bold and reverse video, for washed-out projectors",
+    Mono = "mono": "No colour at all (also chosen by the `NO_COLOR` environment variable)",
+});
+
+value_enum!(Names {
+    Full = "full": "Names as typed on the roster",
+    First = "first":
+        "First names: \"Ann Lee\" shows as \"Ann\" (\"Ann L.\" where two share a first name)",
+    Initials = "initials": "Initials: \"Ann Lee\" shows as \"A.L.\"",
+    None = "none": "No names: \"Person 1\", \"Person 2\" and so on, in roster order",
+});
+
+value_enum!(ExportFormat {
+    Md = "md": "Markdown minutes",
+    Html = "html": "Minutes as one printable HTML page",
+    Csv = "csv": "A row per stage run",
+    Json = "json": "Everything, schema `convene-session-export/1`",
+});
+
+value_enum!(ReportFormat {
+    Text = "text": "A table for people",
+    Json = "json": "Schema `convene-report/1`",
+    Csv = "csv": "A row per protocol and stage",
+});
+
+value_enum!(ActionsFormat {
+    Text = "text": "A list for people",
+    Json = "json": "Schema `convene-actions/1`",
+    Csv = "csv": "A row per commitment",
+    Ics = "ics":
+        "An iCalendar file: an all-day event on each due day, for Outlook or Google Calendar",
+});
+
+impl DirArgs {
+    /// The folders the command line gave (`None` where it gave none).
+    pub fn given(&self) -> Dirs {
+        Dirs {
+            protocols_dir: self.protocols_dir.clone(),
+            data_dir: self.data_dir.clone(),
+            config_dir: self.config_dir.clone(),
+        }
+    }
+}
+
+impl Cli {
+    /// What the command line gave for the settings [`crate::config::resolve`] resolves (flag >
+    /// environment > config file > default): the folders, and the options of the command run.
+    pub fn given(&self) -> Given {
+        let mut g = Given { dirs: self.dirs.given(), ..Given::default() };
+        let screen = match &self.command {
+            Some(Command::Run(a)) => {
+                g.auto_advance = a.auto_advance;
+                g.facilitator.clone_from(&a.facilitator);
+                g.share = a.share;
+                g.share_names = a.sharing.share_names;
+                Some(&a.screen)
+            }
+            Some(Command::Resume(a)) => {
+                g.share = a.share;
+                g.share_names = a.sharing.share_names;
+                Some(&a.screen)
+            }
+            Some(Command::Share(a)) => {
+                g.share_names = a.sharing.share_names;
+                None
+            }
+            Some(Command::Mirror(a)) => {
+                g.theme = a.theme;
+                g.no_flash = a.no_flash;
+                None
+            }
+            _ => None,
+        };
+        if let Some(s) = screen {
+            g.theme = s.theme;
+            g.quiet = s.quiet;
+            g.no_flash = s.no_flash;
+        }
+        g
+    }
+}
+
+impl SharingArgs {
+    /// How to share: the address and port asked for, and the names in effect (`--share-names`,
+    /// else `share-names` in config.toml, else first names).
+    pub fn options(&self, settings: &Settings) -> ShareOptions {
+        ShareOptions {
+            addr: self.share_addr,
+            port: self.share_port,
+            names: settings.share_names.value,
+            ..ShareOptions::default()
+        }
+    }
+}
+
+impl RunArgs {
+    /// `convene run`'s request, with the settings in effect.
+    pub fn request(self, settings: &Settings) -> RunRequest {
+        RunRequest {
+            sharing: self.sharing.options(settings),
+            protocol: self.protocol,
+            people: self.people,
+            roster: self.roster,
+            group: self.group,
+            facilitator: settings.facilitator.value.clone(),
+            session: self.session,
+            stages: self.stages,
+            auto_advance: settings.auto_advance.value,
+            share: settings.share.value,
+            screen: settings.screen(),
+        }
+    }
+}
+
+impl ResumeArgs {
+    /// `convene resume`'s request (not `--list`), with the settings in effect.
+    pub fn request(self, settings: &Settings) -> ResumeRequest {
+        ResumeRequest {
+            sharing: self.sharing.options(settings),
+            id: self.id,
+            file: self.file,
+            take_over: self.take_over,
+            share: settings.share.value,
+            screen: settings.screen(),
+        }
+    }
+}
+
+impl ProtocolsArgs {
+    /// What `convene protocols` asks, `--people` and `--json` taken before the action
+    /// (`protocols --json`) and after it.
+    pub fn request(self) -> ProtocolsRequest {
+        match self.action {
+            None => ProtocolsRequest::List { people: self.people, json: self.json },
+            Some(ProtocolsAction::List { people, json }) => {
+                ProtocolsRequest::List { people: people.or(self.people), json: json || self.json }
+            }
+            Some(ProtocolsAction::Show { protocol, people, json }) => ProtocolsRequest::Show {
+                protocol,
+                people: people.or(self.people),
+                json: json || self.json,
+            },
+            Some(ProtocolsAction::Validate { files }) => ProtocolsRequest::Validate { files },
+            Some(ProtocolsAction::Schema) => ProtocolsRequest::Schema,
+        }
+    }
+}
+
+impl FilterArgs {
+    /// The filters as typed, for the review.
+    pub fn filter(self) -> LogFilter {
+        LogFilter {
+            protocol: self.protocol,
+            person: self.person,
+            group: self.group,
+            since: self.since,
+            until: self.until,
+            status: self.status.map(|s| s.key().to_string()),
+        }
+    }
+}
+
+impl From<DestinationArgs> for Destination {
+    fn from(d: DestinationArgs) -> Self {
+        Self { output: d.output, force: d.force, bom: d.bom }
+    }
+}
+
+impl LogsAction {
+    /// What `convene logs list`, `show` or `export` asks.
+    pub fn action(self) -> crate::commands::review::LogsAction {
+        use crate::commands::review::LogsAction as Asked;
+        match self {
+            Self::List { filter, json } => Asked::List { filter: filter.filter(), json },
+            Self::Show { id, json } => Asked::Show { id, json },
+            Self::Export { id, format, output, force, redact, bom, filter } => Asked::Export {
+                id,
+                format,
+                to: Destination { output, force, bom },
+                redact,
+                filter: filter.filter(),
+            },
+        }
+    }
+}
+
+impl ReportArgs {
+    /// What `convene report` asks (`--json` is `--format json`).
+    pub fn request(self) -> ReportRequest {
+        ReportRequest {
+            filter: self.filter.filter(),
+            format: if self.json { ReportFormat::Json } else { self.format },
+            to: self.to.into(),
+        }
+    }
+}
+
+impl ActionsArgs {
+    /// What `convene actions` asks (`--json` is `--format json`).
+    pub fn request(self) -> ActionsRequest {
+        ActionsRequest {
+            group: self.group,
+            person: self.person,
+            open: self.open,
+            overdue: self.overdue,
+            format: if self.json { ActionsFormat::Json } else { self.format },
+            to: self.to.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The command line spells a theme and a choice of names as config.toml and `convene info`
+    /// do (the types' own `word()`).
+    #[test]
+    fn every_theme_and_choice_of_names_has_the_same_word_everywhere() {
+        for t in ThemeName::value_variants() {
+            let name = t.to_possible_value().map(|v| v.get_name().to_string());
+            assert_eq!(name.as_deref(), Some(t.word()));
+        }
+        assert_eq!(ThemeName::value_variants(), ThemeName::ALL);
+        for n in Names::value_variants() {
+            let name = n.to_possible_value().map(|v| v.get_name().to_string());
+            assert_eq!(name.as_deref(), Some(n.word()));
+        }
+        assert_eq!(Names::value_variants(), Names::ALL);
+    }
 }

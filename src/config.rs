@@ -26,9 +26,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
-
-use crate::cli::{Dirs, HomeArgs, ScreenArgs, ThemeName};
+use crate::share::Names;
 
 /// The config file's name, in the config folder.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -45,6 +43,73 @@ pub const KEYS: [&str; 9] = [
     "share",
     "share-names",
 ];
+
+/// The folders convene reads from and writes to. As the command line gives them (in [`Given`]),
+/// only what it gave; from [`Settings::dirs`], the folders in effect.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dirs {
+    /// Your own protocol files (`--protocols-dir`).
+    pub protocols_dir: Option<PathBuf>,
+    /// Where session logs are kept (`--data-dir`).
+    pub data_dir: Option<PathBuf>,
+    /// The folder of `config.toml` (`--config-dir`).
+    pub config_dir: Option<PathBuf>,
+}
+
+/// Colours for the live screen (`--theme`, `CONVENE_THEME`, `theme =`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeName {
+    /// Colour-blind-safe colours (blue, orange, vermilion) on the terminal's background.
+    #[default]
+    Default,
+    /// Black and white with bold and reverse video, for washed-out projectors.
+    HighContrast,
+    /// No colour at all (also chosen by the `NO_COLOR` environment variable).
+    Mono,
+}
+
+impl ThemeName {
+    /// Every theme, in the order the help lists them.
+    pub const ALL: [ThemeName; 3] = [Self::Default, Self::HighContrast, Self::Mono];
+
+    /// The word on the command line, in the environment and in config.toml: `high-contrast`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Default => "default",
+            Self::HighContrast => "high-contrast",
+            Self::Mono => "mono",
+        }
+    }
+
+    /// The theme a word names (`ignore_case`: `High-Contrast` too).
+    pub fn from_word(word: &str, ignore_case: bool) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| {
+            if ignore_case { t.word().eq_ignore_ascii_case(word) } else { t.word() == word }
+        })
+    }
+}
+
+/// How the live screen (and the mirror, and the review browser) behaves, as in effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScreenSettings {
+    /// No terminal bell at the warning and at time up.
+    pub quiet: bool,
+    /// No flash of the screen when the stage changes.
+    pub no_flash: bool,
+    pub theme: ThemeName,
+}
+
+/// What the home screen starts sessions with (it has no options of its own: the environment's
+/// and the config file's settings).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HomeSettings {
+    pub screen: ScreenSettings,
+    pub facilitator: Option<String>,
+    pub auto_advance: bool,
+    /// `share = true` in config.toml (or `CONVENE_SHARE`): the session started is shared.
+    pub share: bool,
+    pub share_names: Names,
+}
 
 /// The platform's own folders for convene (the `directories` crate's), when there is a home
 /// folder to put them in.
@@ -147,7 +212,7 @@ pub struct Settings {
     /// `convene run` shares the session with the room (`--share`).
     pub share: Setting<bool>,
     /// The names on the shared page (`--share-names`).
-    pub share_names: Setting<crate::share::Names>,
+    pub share_names: Setting<Names>,
 }
 
 impl Settings {
@@ -182,17 +247,17 @@ impl Settings {
     }
 
     /// The screen's options in effect.
-    pub fn screen(&self) -> ScreenArgs {
-        ScreenArgs {
+    pub fn screen(&self) -> ScreenSettings {
+        ScreenSettings {
             quiet: self.quiet.value,
             no_flash: self.no_flash.value,
-            theme: Some(self.theme.value),
+            theme: self.theme.value,
         }
     }
 
     /// What the home screen starts sessions with.
-    pub fn home(&self) -> HomeArgs {
-        HomeArgs {
+    pub fn home(&self) -> HomeSettings {
+        HomeSettings {
             screen: self.screen(),
             facilitator: self.facilitator.value.clone(),
             auto_advance: self.auto_advance.value,
@@ -213,7 +278,7 @@ pub struct Given {
     pub auto_advance: bool,
     pub facilitator: Option<String>,
     pub share: bool,
-    pub share_names: Option<crate::share::Names>,
+    pub share_names: Option<Names>,
 }
 
 /// A setting that can't be used: the message names where it is (`FILE:LINE:COL`, or the
@@ -291,8 +356,8 @@ pub fn resolve_with(
     let theme = match (given.theme, text_var("CONVENE_THEME")?) {
         (Some(t), _) => Setting::new(t, Source::Flag("--theme")),
         (None, Some(v)) => Setting::new(
-            ThemeName::from_str(v.trim(), true)
-                .map_err(|_| ConfigError(format!("CONVENE_THEME={v}: {}", theme_expected())))?,
+            ThemeName::from_word(v.trim(), true)
+                .ok_or_else(|| ConfigError(format!("CONVENE_THEME={v}: {}", theme_expected())))?,
             Source::Environment("CONVENE_THEME"),
         ),
         (None, None) => file.theme.unwrap_or(Setting::new(ThemeName::Default, Source::Default)),
@@ -327,9 +392,7 @@ pub fn resolve_with(
     let share = switch(given.share, "--share", "CONVENE_SHARE", file.share)?;
     let share_names = match given.share_names {
         Some(n) => Setting::new(n, Source::Flag("--share-names")),
-        None => file
-            .share_names
-            .unwrap_or(Setting::new(crate::share::Names::default(), Source::Default)),
+        None => file.share_names.unwrap_or(Setting::new(Names::default(), Source::Default)),
     };
     Ok(Settings {
         config_dir,
@@ -389,10 +452,7 @@ fn check_config_dir(folder: &Setting<Option<PathBuf>>) -> Result<(), ConfigError
 }
 
 fn theme_expected() -> String {
-    let names: Vec<String> = ThemeName::value_variants()
-        .iter()
-        .filter_map(|t| t.to_possible_value().map(|v| v.get_name().to_string()))
-        .collect();
+    let names: Vec<&str> = ThemeName::ALL.iter().map(|t| t.word()).collect();
     format!("the theme is one of {}", names.join(", "))
 }
 
@@ -416,7 +476,7 @@ pub struct FileConfig {
     pub data_dir: Option<Setting<PathBuf>>,
     pub protocols_dir: Option<Setting<PathBuf>>,
     pub share: Option<Setting<bool>>,
-    pub share_names: Option<Setting<crate::share::Names>>,
+    pub share_names: Option<Setting<Names>>,
 }
 
 /// The largest config file read: 64 KiB (a config file with every key is under 1 KiB).
@@ -569,8 +629,8 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
         match name {
             "theme" => {
                 let s = string()?;
-                let t = ThemeName::from_str(&s, false)
-                    .map_err(|_| bad(format!("\"{s}\" is not a theme: {}", theme_expected())))?;
+                let t = ThemeName::from_word(&s, false)
+                    .ok_or_else(|| bad(format!("\"{s}\" is not a theme: {}", theme_expected())))?;
                 out.theme = Some(Setting::new(t, source.clone()));
             }
             "quiet" => out.quiet = Some(boolean()?),
@@ -592,7 +652,7 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
             "share" => out.share = Some(boolean()?),
             "share-names" => {
                 let s = string()?;
-                let n = crate::share::Names::from_str(&s, false).map_err(|_| {
+                let n = Names::from_word(&s).ok_or_else(|| {
                     bad(format!("\"{s}\" is not a choice: full, first, initials or none"))
                 })?;
                 out.share_names = Some(Setting::new(n, source.clone()));
@@ -653,7 +713,7 @@ mod tests {
     fn sharing_is_set_in_the_file_and_a_wrong_choice_is_named() {
         let f = parse("share = true\nshare-names = \"initials\"\n").expect("parses");
         assert_eq!(f.share.map(|s| s.value), Some(true));
-        assert_eq!(f.share_names.map(|s| s.value), Some(crate::share::Names::Initials));
+        assert_eq!(f.share_names.map(|s| s.value), Some(Names::Initials));
         let e = parse("share-names = \"surnames\"\n").expect_err("refused");
         assert!(e.contains("config.toml:1:15: share-names: \"surnames\" is not a choice"), "{e}");
     }

@@ -14,7 +14,7 @@
 //! - [`commands`]: the command-line subcommands that print text;
 //! - [`share`]: the session on the devices in the room: a read-only page served on the room's network;
 //! - [`tui`]: the full-screen views (live session, mirror, home, review browser) and their loop;
-//! - [`cli`]: the clap definitions;
+//! - [`cli`]: the clap definitions, and what they ask of the layers below; completions, man page;
 //! - [`text`]: making names and texts safe to show in a terminal, and shared wording;
 //! - [`bounded`]: reading a whole file a person named, bounded (regular files only, capped).
 //!
@@ -24,7 +24,6 @@ pub mod bounded;
 pub mod cli;
 pub mod clock;
 pub mod commands;
-pub mod complete;
 pub mod config;
 pub mod log;
 pub mod machine;

@@ -11,13 +11,12 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::FromArgMatches;
-use convene::cli::{self, Cli, Command};
-use convene::config::{self, Given};
-use convene::{commands, output, tui};
+use convene::cli::{self, CacheAction, Cli, Command};
+use convene::{commands, config, output, tui};
 
 fn main() -> ExitCode {
     // A shell asking for completions (`COMPLETE=bash convene -- convene run coa`): answered and
-    // exited here, before anything is printed (src/complete.rs).
+    // exited here, before anything is printed (src/cli/complete.rs).
     clap_complete::CompleteEnv::with_factory(cli::command).complete();
     install_panic_report();
     let cli = match cli::command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
@@ -26,47 +25,37 @@ fn main() -> ExitCode {
     };
     // Printing these needs no settings: a broken config file does not stop them.
     match &cli.command {
-        Some(Command::Completions(args)) => return commands::shell::completions(args),
-        Some(Command::Man(args)) => return commands::shell::man(args),
+        Some(Command::Completions(args)) => return cli::shell::completions(args),
+        Some(Command::Man(args)) => return cli::shell::man(args),
         _ => {}
     }
-    let settings = match config::resolve(&given(&cli)) {
+    // Each command gets its request and the settings in effect, never its arguments.
+    let settings = match config::resolve(&cli.given()) {
         Ok(s) => s,
         Err(e) => return output::fail(output::BAD_INPUT, &e.to_string()),
     };
     let dirs = &settings.dirs();
     let result = match cli.command {
         None => tui::home(dirs, &settings.home()),
-        Some(Command::Run(mut args)) => {
-            args.screen = settings.screen();
-            args.auto_advance = settings.auto_advance.value;
-            args.facilitator.clone_from(&settings.facilitator.value);
-            args.share = settings.share.value;
-            args.sharing.share_names = Some(settings.share_names.value);
-            tui::run(dirs, &args)
-        }
+        Some(Command::Run(args)) => tui::run(dirs, &args.request(&settings)),
         Some(Command::Resume(args)) if args.list => Ok(commands::resume::run(dirs, args.json)),
-        Some(Command::Resume(mut args)) => {
-            args.screen = settings.screen();
-            args.share = settings.share.value;
-            args.sharing.share_names = Some(settings.share_names.value);
-            tui::resume(dirs, &args)
+        Some(Command::Resume(args)) => tui::resume(dirs, &args.request(&settings)),
+        Some(Command::Mirror(args)) => tui::mirror(dirs, args.id.as_deref(), settings.screen()),
+        Some(Command::Share(args)) => {
+            tui::share(dirs, args.id.as_deref(), &args.sharing.options(&settings))
         }
-        Some(Command::Mirror(mut args)) => {
-            args.theme = Some(settings.theme.value);
-            args.no_flash = settings.no_flash.value;
-            tui::mirror(dirs, &args)
+        Some(Command::Protocols(args)) => commands::protocols::run(dirs, &args.request()),
+        Some(Command::Logs(args)) => match args.action {
+            None => commands::review::browse(dirs, settings.theme.value),
+            Some(action) => commands::review::logs(dirs, &action.action()),
+        },
+        Some(Command::Report(args)) => commands::review::report(dirs, &args.request()),
+        Some(Command::Actions(args)) => commands::review::actions(dirs, &args.request()),
+        Some(Command::Info(args)) => Ok(commands::info::run(&settings, args.json)),
+        Some(Command::Cache(args)) => {
+            let CacheAction::Clean { dry_run } = args.action;
+            Ok(commands::cache::run(dry_run))
         }
-        Some(Command::Share(args)) => tui::share(dirs, &args),
-        Some(Command::Protocols(args)) => commands::protocols::run(dirs, &args),
-        Some(Command::Logs(mut args)) => {
-            args.theme = Some(settings.theme.value);
-            commands::review::logs(dirs, &args)
-        }
-        Some(Command::Report(args)) => commands::review::report(dirs, &args),
-        Some(Command::Actions(args)) => commands::review::actions(dirs, &args),
-        Some(Command::Info(args)) => Ok(commands::info::run(&settings, &args)),
-        Some(Command::Cache(args)) => Ok(commands::cache::run(&args)),
         Some(Command::Completions(_) | Command::Man(_)) => Ok(ExitCode::SUCCESS),
     };
     match result {
@@ -119,35 +108,4 @@ fn install_panic_report() {
     if let Err(e) = hook.install() {
         output::error(&format!("cannot install the panic report: {e}"));
     }
-}
-
-/// What the command line gave for the settings [`config::resolve`] resolves.
-fn given(cli: &Cli) -> Given {
-    let mut g = Given { dirs: cli.dirs.clone(), ..Given::default() };
-    let screen = match &cli.command {
-        Some(Command::Run(a)) => {
-            g.auto_advance = a.auto_advance;
-            g.facilitator.clone_from(&a.facilitator);
-            g.share = a.share;
-            g.share_names = a.sharing.share_names;
-            Some(&a.screen)
-        }
-        Some(Command::Resume(a)) => {
-            g.share = a.share;
-            g.share_names = a.sharing.share_names;
-            Some(&a.screen)
-        }
-        Some(Command::Mirror(a)) => {
-            g.theme = a.theme;
-            g.no_flash = a.no_flash;
-            None
-        }
-        _ => None,
-    };
-    if let Some(s) = screen {
-        g.theme = s.theme;
-        g.quiet = s.quiet;
-        g.no_flash = s.no_flash;
-    }
-    g
 }

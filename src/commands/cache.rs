@@ -15,7 +15,6 @@ use std::process::ExitCode;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::cli::{CacheAction, CacheArgs};
 use crate::output;
 use crate::text::plural;
 
@@ -141,8 +140,8 @@ pub fn text(verdicts: &[(PathBuf, Verdict)], dry_run: bool) -> String {
     o
 }
 
-pub fn run(args: &CacheArgs) -> ExitCode {
-    let CacheAction::Clean { dry_run } = args.action;
+/// `convene cache clean` (`dry_run`: only say which indexes would be removed).
+pub fn run(dry_run: bool) -> ExitCode {
     let Some(cache) = crate::review::index::cache_dir() else {
         return output::fail(output::FAILURE, "no cache folder: no home folder to keep it in");
     };

@@ -9,8 +9,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::cli::{InfoArgs, ThemeName};
-use crate::config::{Setting, Settings, Source};
+use crate::config::{Setting, Settings, Source, ThemeName};
 use crate::output;
 use crate::tui::theme::{Theme, no_color};
 
@@ -89,14 +88,6 @@ struct InfoJson {
     terminal: Terminal,
 }
 
-fn theme_name(t: ThemeName) -> &'static str {
-    match t {
-        ThemeName::Default => "default",
-        ThemeName::HighContrast => "high-contrast",
-        ThemeName::Mono => "mono",
-    }
-}
-
 /// The terminal as convene sees it now.
 pub fn terminal(theme: ThemeName) -> Terminal {
     let size = crossterm::terminal::size().ok().filter(|(w, h)| *w > 0 && *h > 0);
@@ -128,7 +119,7 @@ pub fn terminal(theme: ThemeName) -> Terminal {
         height: size.map(|s| s.1),
         colours,
         colours_from,
-        theme_shown: theme_name(Theme::from_env(theme).name),
+        theme_shown: Theme::from_env(theme).name.word(),
     }
 }
 
@@ -151,7 +142,7 @@ fn json(s: &Settings, t: Terminal) -> InfoJson {
         },
         settings: SettingsJson {
             theme: Item {
-                value: theme_name(s.theme.value),
+                value: s.theme.value.word(),
                 source: s.theme.source.kind(),
                 from: s.theme.source.detail(),
             },
@@ -240,7 +231,7 @@ pub fn text(s: &Settings, t: &Terminal) -> String {
     table(
         &mut o,
         &[
-            ["theme".into(), theme_name(s.theme.value).into(), s.theme.source.describe()],
+            ["theme".into(), s.theme.value.word().into(), s.theme.source.describe()],
             ["quiet".into(), yes_no(s.quiet.value), s.quiet.source.describe()],
             ["no-flash".into(), yes_no(s.no_flash.value), s.no_flash.source.describe()],
             ["auto-advance".into(), yes_no(s.auto_advance.value), s.auto_advance.source.describe()],
@@ -268,10 +259,10 @@ pub fn text(s: &Settings, t: &Terminal) -> String {
         "24-bit" => "24-bit".to_string(),
         n => format!("{n} colours"),
     };
-    let instead = if t.theme_shown == theme_name(s.theme.value) {
+    let instead = if t.theme_shown == s.theme.value.word() {
         String::new()
     } else {
-        format!("instead of {}: {}", theme_name(s.theme.value), t.colours_from)
+        format!("instead of {}: {}", s.theme.value.word(), t.colours_from)
     };
     table(
         &mut o,
@@ -285,26 +276,12 @@ pub fn text(s: &Settings, t: &Terminal) -> String {
     o
 }
 
-pub fn run(settings: &Settings, args: &InfoArgs) -> ExitCode {
+/// `convene info` (`as_json`: schema `convene-info/1`).
+pub fn run(settings: &Settings, as_json: bool) -> ExitCode {
     let t = terminal(settings.theme.value);
-    if args.json {
+    if as_json {
         output::finish(output::print_document(output::schema::INFO, &json(settings, t)))
     } else {
         output::finish(output::print(&text(settings, &t)))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use clap::ValueEnum;
-
-    use super::*;
-
-    #[test]
-    fn every_theme_has_its_command_line_name() {
-        for t in ThemeName::value_variants() {
-            let name = t.to_possible_value().map(|v| v.get_name().to_string());
-            assert_eq!(name.as_deref(), Some(theme_name(*t)));
-        }
     }
 }

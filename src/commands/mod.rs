@@ -5,4 +5,3 @@ pub mod info;
 pub mod protocols;
 pub mod resume;
 pub mod review;
-pub mod shell;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::cli::{Dirs, ProtocolsAction, ProtocolsArgs};
+use crate::config::Dirs;
 use crate::output;
 use crate::protocol::plan::{planned_total, rounds_for, typical_people};
 use crate::protocol::{
@@ -25,32 +25,38 @@ pub fn library(dirs: &Dirs) -> Library {
     Library::standard(dirs.protocols_dir.as_deref())
 }
 
-pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {
-    // `--people` and `--json` are taken before `list` (`protocols --json`) and after it.
-    let (people, json) = match &args.action {
-        Some(ProtocolsAction::List { people, json }) => {
-            (people.or(args.people), *json || args.json)
+/// What `convene protocols` was asked (`--people` and `--json` given before the action, as in
+/// `protocols --json list`, already merged into it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// The table of every protocol, totals quoted for `people` when given.
+    List { people: Option<usize>, json: bool },
+    /// One protocol, a library id or a path.
+    Show { protocol: String, people: Option<usize>, json: bool },
+    /// Check these files.
+    Validate { files: Vec<std::path::PathBuf> },
+    /// The JSON Schema of protocol files.
+    Schema,
+}
+
+pub fn run(dirs: &Dirs, request: &Request) -> color_eyre::Result<ExitCode> {
+    match request {
+        Request::List { people, json: true } => Ok(output::finish(output::print_document(
+            output::schema::PROTOCOLS,
+            &list_json(&library(dirs), *people),
+        ))),
+        Request::List { people, json: false } => {
+            Ok(output::finish(output::print(&list(&library(dirs), *people))))
         }
-        _ => (args.people, args.json),
-    };
-    match &args.action {
-        None | Some(ProtocolsAction::List { .. }) if json => Ok(output::finish(
-            output::print_document(output::schema::PROTOCOLS, &list_json(&library(dirs), people)),
-        )),
-        None | Some(ProtocolsAction::List { .. }) => {
-            Ok(output::finish(output::print(&list(&library(dirs), people))))
-        }
-        Some(ProtocolsAction::Show { protocol, people, json }) => {
-            match library(dirs).resolve(protocol) {
-                Ok(p) if *json || args.json => Ok(output::finish(output::print_document(
-                    output::schema::PROTOCOL,
-                    &show_json(&p, people.or(args.people)),
-                ))),
-                Ok(p) => Ok(output::finish(output::print(&show(&p, people.or(args.people))))),
-                Err(e) => Ok(output::fail(output::BAD_INPUT, &e)),
-            }
-        }
-        Some(ProtocolsAction::Validate { files }) => {
+        Request::Show { protocol, people, json } => match library(dirs).resolve(protocol) {
+            Ok(p) if *json => Ok(output::finish(output::print_document(
+                output::schema::PROTOCOL,
+                &show_json(&p, *people),
+            ))),
+            Ok(p) => Ok(output::finish(output::print(&show(&p, *people)))),
+            Err(e) => Ok(output::fail(output::BAD_INPUT, &e)),
+        },
+        Request::Validate { files } => {
             let mut ok = true;
             let mut text = String::new();
             for f in files {
@@ -71,7 +77,7 @@ pub fn run(dirs: &Dirs, args: &ProtocolsArgs) -> color_eyre::Result<ExitCode> {
             }
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(output::BAD_INPUT) })
         }
-        Some(ProtocolsAction::Schema) => Ok(output::finish(output::print_json(&protocol_schema()))),
+        Request::Schema => Ok(output::finish(output::print_json(&protocol_schema()))),
     }
 }
 

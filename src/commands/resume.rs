@@ -147,7 +147,7 @@ pub fn text(list: &[Unfinished<'_>], scan: &Scan) -> String {
 
 /// Prints the list (`json`: as the `convene-resume-list/1` document).
 /// `convene resume --list [--json]`: scans the data folder, then lists.
-pub fn run(dirs: &crate::cli::Dirs, json: bool) -> ExitCode {
+pub fn run(dirs: &crate::config::Dirs, json: bool) -> ExitCode {
     let scan = match crate::review::data_dir(dirs.data_dir.as_deref())
         .and_then(|d| crate::review::scan_unfinished(&d))
     {

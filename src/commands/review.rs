@@ -3,15 +3,119 @@
 
 use std::process::ExitCode;
 
-use crate::cli::{
-    ActionsArgs, ActionsFormat, Destination, Dirs, ExportFormat, LogFilter, LogsAction, LogsArgs,
-    ReportArgs, ReportFormat,
-};
+use crate::config::{Dirs, ThemeName};
 use crate::output;
 use crate::review::actions::ActionFilter;
 use crate::review::{
     self, Filter, FilterText, Index, Query, ReviewError, detail, export, list, report as rep,
 };
+
+/// The filters of `logs list`, `logs export` and `report`, as typed (blank ones filter nothing;
+/// [`Filter::parse`] checks them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// A protocol id.
+    pub protocol: Option<String>,
+    /// A participant (or the facilitator).
+    pub person: Option<String>,
+    /// A recurring group.
+    pub group: Option<String>,
+    /// `YYYY-MM-DD`, the first day.
+    pub since: Option<String>,
+    /// `YYYY-MM-DD`, the last day.
+    pub until: Option<String>,
+    /// `completed`, `ended-early` or `unfinished`.
+    pub status: Option<String>,
+}
+
+/// What `logs export ID` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Markdown minutes.
+    Md,
+    /// Minutes as one printable HTML page.
+    Html,
+    /// A row per stage run.
+    Csv,
+    /// Everything, schema `convene-session-export/1`.
+    Json,
+}
+
+/// What `convene report` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// A table for people.
+    Text,
+    /// Schema `convene-report/1`.
+    Json,
+    /// A row per protocol and stage.
+    Csv,
+}
+
+/// What `convene actions` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionsFormat {
+    /// A list for people.
+    Text,
+    /// Schema `convene-actions/1`.
+    Json,
+    /// A row per commitment.
+    Csv,
+    /// An iCalendar file: an all-day event on each due day.
+    Ics,
+}
+
+/// Where an export, a report or the commitments go: standard output or a file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Destination {
+    /// A file instead of standard output.
+    pub output: Option<std::path::PathBuf>,
+    /// Replace the file if it exists.
+    pub force: bool,
+    /// Start the CSV with a byte order mark, so that Excel reads it as UTF-8.
+    pub bom: bool,
+}
+
+/// What `convene logs` was asked besides the browser ([`browse`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogsAction {
+    /// Sessions, newest first (`json`: schema `convene-logs-list/1`).
+    List { filter: LogFilter, json: bool },
+    /// One session in detail (`id` or the start of it).
+    Show { id: String, json: bool },
+    /// One session (`id`), or every session the filters select as one CSV.
+    Export {
+        id: Option<String>,
+        format: ExportFormat,
+        to: Destination,
+        redact: bool,
+        filter: LogFilter,
+    },
+}
+
+/// What `convene report` was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRequest {
+    pub filter: LogFilter,
+    pub format: ReportFormat,
+    pub to: Destination,
+}
+
+/// What `convene actions` was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // one per switch on the command line
+pub struct ActionsRequest {
+    /// Only this recurring group.
+    pub group: Option<String>,
+    /// Only commitments owned by this person.
+    pub person: Option<String>,
+    /// Only commitments still open.
+    pub open: bool,
+    /// Only open commitments past their due date.
+    pub overdue: bool,
+    pub format: ActionsFormat,
+    pub to: Destination,
+}
 
 /// A failed review: a file that can't be read or written is the machine's failure; the rest is
 /// bad input (an unknown id, a filter that can't be used, a log that is not one convene reads).
@@ -28,7 +132,7 @@ fn filter_from(f: &LogFilter) -> Result<Filter, ReviewError> {
         group: f.group.as_deref(),
         since: f.since.as_deref(),
         until: f.until.as_deref(),
-        status: f.status.map(crate::cli::StatusName::key),
+        status: f.status.as_deref(),
     })
 }
 
@@ -53,14 +157,17 @@ fn print(text: &str) -> ExitCode {
     output::finish(output::print(text))
 }
 
-pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
-    let Some(action) = &args.action else {
-        if let Some(code) = crate::tui::need_terminal() {
-            output::error("`convene logs list` prints the sessions without a terminal");
-            return Ok(code);
-        }
-        return crate::tui::logs::browse(dirs, args.theme);
-    };
+/// `convene logs`: the full-screen browser, in the theme in effect.
+pub fn browse(dirs: &Dirs, theme: ThemeName) -> color_eyre::Result<ExitCode> {
+    if let Some(code) = crate::tui::need_terminal() {
+        output::error("`convene logs list` prints the sessions without a terminal");
+        return Ok(code);
+    }
+    crate::tui::logs::browse(dirs, theme)
+}
+
+/// `convene logs list`, `show` and `export`.
+pub fn logs(dirs: &Dirs, action: &LogsAction) -> color_eyre::Result<ExitCode> {
     let data = match review::data_dir(dirs.data_dir.as_deref()) {
         Ok(d) => d,
         Err(e) => return Ok(fail(&e)),
@@ -98,18 +205,15 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
             Ok(s) => Ok(print(&detail::show(&s))),
             Err(e) => Ok(fail(&e)),
         },
-        LogsAction::Export { id, format, output, force, redact, bom, filter } => {
+        LogsAction::Export { id, format, to, redact, filter } => {
             let run = || -> Result<(), ReviewError> {
                 let filter = filter_from(filter)?;
-                if *bom && *format != ExportFormat::Csv {
+                if to.bom && *format != ExportFormat::Csv {
                     return Err(ReviewError::BomNeedsCsv);
                 }
                 match id {
                     Some(_) if !filter.is_empty() => Err(ReviewError::IdAndFilters),
-                    Some(id) => {
-                        let to = Destination { output: output.clone(), force: *force, bom: *bom };
-                        export_one(&data, id, *format, &to, *redact)
-                    }
+                    Some(id) => export_one(&data, id, *format, to, *redact),
                     None if *format != ExportFormat::Csv => Err(ReviewError::ManyNeedCsv {
                         format: match format {
                             ExportFormat::Md => "Markdown",
@@ -117,10 +221,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
                             _ => "JSON",
                         },
                     }),
-                    None => {
-                        let to = Destination { output: output.clone(), force: *force, bom: *bom };
-                        export_many(&data, &filter, &to, *redact)
-                    }
+                    None => export_many(&data, &filter, to, *redact),
                 }
             };
             Ok(run().map_or_else(|e| fail(&e), |()| ExitCode::SUCCESS))
@@ -260,8 +361,8 @@ fn write_error(path: &std::path::Path, e: &std::io::Error) -> ReviewError {
     ReviewError::Write { action: "write", path: path.to_path_buf(), reason: e.to_string() }
 }
 
-pub fn report(dirs: &Dirs, args: &ReportArgs) -> color_eyre::Result<ExitCode> {
-    let format = if args.json { ReportFormat::Json } else { args.format };
+pub fn report(dirs: &Dirs, args: &ReportRequest) -> color_eyre::Result<ExitCode> {
+    let format = args.format;
     let run = || -> Result<(), ReviewError> {
         let filter = filter_from(&args.filter)?;
         if args.to.bom && format != ReportFormat::Csv {
@@ -308,7 +409,7 @@ fn flush(piece: &str, printed: &mut std::io::Result<()>) {
     }
 }
 
-pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> {
+pub fn actions(dirs: &Dirs, args: &ActionsRequest) -> color_eyre::Result<ExitCode> {
     let today = match crate::clock::today() {
         Ok(d) => d,
         Err(e) => return Ok(output::fail(output::BAD_INPUT, &e)),
@@ -319,7 +420,7 @@ pub fn actions(dirs: &Dirs, args: &ActionsArgs) -> color_eyre::Result<ExitCode> 
         open: args.open,
         overdue: args.overdue,
     };
-    let format = if args.json { ActionsFormat::Json } else { args.format };
+    let format = args.format;
     let run = || -> Result<(), ReviewError> {
         if args.to.bom && format != ActionsFormat::Csv {
             return Err(ReviewError::BomNeedsCsv);

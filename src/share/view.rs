@@ -13,7 +13,7 @@ use crate::session::display::{held_cues, roles_in_round, roles_round};
 use crate::session::{Event, SessionState, Status};
 
 /// How people's names are shown on the shared page (`--share-names`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Names {
     /// Names as typed on the roster
@@ -28,6 +28,14 @@ pub enum Names {
 }
 
 impl Names {
+    /// Every choice, in the order the help lists them.
+    pub const ALL: [Names; 4] = [Names::Full, Names::First, Names::Initials, Names::None];
+
+    /// The choice a word names (`first`), as the command line and config.toml spell it.
+    pub fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.word() == word)
+    }
+
     /// The word used on the command line and in config.toml.
     pub fn word(self) -> &'static str {
         match self {

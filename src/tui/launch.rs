@@ -12,8 +12,8 @@ use super::event_loop;
 use super::farewell::{after_session, say};
 use super::live::{LiveScreen, Options};
 use super::theme::Theme;
-use crate::cli::{Dirs, MirrorArgs, ResumeArgs, RunArgs, ScreenArgs};
 use crate::clock::{self, SystemClock, wall_now};
+use crate::config::{Dirs, HomeSettings, ScreenSettings};
 use crate::log::reader::{ReadError, SessionLog, read_log};
 use crate::log::writer::LogWriter;
 use crate::log::{Header, LockError, SessionLock, data_dir, in_use, session_id};
@@ -65,12 +65,51 @@ pub enum OpenError {
     Locked(#[from] LockError),
 }
 
-/// How the screen looks and sounds, from the command line.
-pub fn options(screen: &ScreenArgs, mirror: bool) -> Options {
+/// What `convene run` asks for: the session, and the settings in effect (flag > environment >
+/// config file > default, resolved by [`crate::config`]).
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    /// A protocol id from the library, or a path to a protocol file.
+    pub protocol: String,
+    /// The participants as typed (`--people`).
+    pub people: Option<String>,
+    /// A roster file instead (`--roster`).
+    pub roster: Option<PathBuf>,
+    pub group: Option<String>,
+    pub facilitator: Option<String>,
+    /// For a course: this session's number.
+    pub session: Option<u32>,
+    /// Stage durations changed: `discussion=8m`.
+    pub stages: Vec<String>,
+    pub auto_advance: bool,
+    /// Shared with the room from the start (else when the share key is pressed).
+    pub share: bool,
+    pub sharing: ShareOptions,
+    pub screen: ScreenSettings,
+}
+
+/// What `convene resume` asks for (its `--list` is a command of its own:
+/// [`crate::commands::resume`]).
+#[derive(Debug, Clone, Default)]
+pub struct ResumeRequest {
+    /// The session (default: the newest unfinished session of this laptop).
+    pub id: Option<String>,
+    /// A log saved elsewhere, put back in the sessions folder first.
+    pub file: Option<PathBuf>,
+    /// Continue a session of another laptop without asking.
+    pub take_over: bool,
+    /// Shared with the room from the start (else when the share key is pressed).
+    pub share: bool,
+    pub sharing: ShareOptions,
+    pub screen: ScreenSettings,
+}
+
+/// How the screen looks and sounds, from the settings in effect.
+pub fn options(screen: &ScreenSettings, mirror: bool) -> Options {
     Options {
         quiet: screen.quiet,
         flash: !screen.no_flash,
-        theme: Theme::from_env(screen.theme.unwrap_or_default()),
+        theme: Theme::from_env(screen.theme),
         mirror,
     }
 }
@@ -114,7 +153,7 @@ pub fn carry_from_group(request: &mut SetupRequest, data: Option<&Path>) {
 }
 
 /// `convene run`.
-pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
+pub fn run(dirs: &Dirs, args: &RunRequest) -> color_eyre::Result<ExitCode> {
     let lib = Library::standard(dirs.protocols_dir.as_deref());
     let protocol = match lib.resolve(&args.protocol) {
         Ok(p) => p,
@@ -146,18 +185,8 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    let share = share_options(&args.sharing);
+    let share = args.sharing.clone();
     start_shared(&data, dirs, checked, options(&args.screen, false), args.share, share)
-}
-
-/// What `--share-addr`, `--share-port` and `--share-names` ask.
-pub fn share_options(a: &crate::cli::SharingArgs) -> ShareOptions {
-    ShareOptions {
-        addr: a.share_addr,
-        port: a.share_port,
-        names: a.share_names.unwrap_or_default(),
-        ..ShareOptions::default()
-    }
 }
 
 /// Reads a roster file (`--roster`): its problems name the file as given, the line and the column.
@@ -260,7 +289,7 @@ fn find_log(data: &Path, id: &str) -> Result<(PathBuf, SessionLog), OpenError> {
 }
 
 /// `convene resume`.
-pub fn resume(dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
+pub fn resume(dirs: &Dirs, args: &ResumeRequest) -> color_eyre::Result<ExitCode> {
     let data = match need_data(dirs) {
         Ok(d) => d,
         Err(code) => return Ok(code),
@@ -399,7 +428,7 @@ fn resume_file(
     data: &Path,
     file: &Path,
     dirs: &Dirs,
-    args: &ResumeArgs,
+    args: &ResumeRequest,
 ) -> color_eyre::Result<ExitCode> {
     let path = match crate::log::bring_back::bring_back(data, file) {
         Ok(p) => p,
@@ -433,7 +462,11 @@ fn lock_and_read(path: &Path) -> Result<(Option<SessionLock>, SessionLog), OpenE
 }
 
 /// Resumes the unfinished session whose log is at `path`.
-fn continue_session(path: &Path, dirs: &Dirs, args: &ResumeArgs) -> color_eyre::Result<ExitCode> {
+fn continue_session(
+    path: &Path,
+    dirs: &Dirs,
+    args: &ResumeRequest,
+) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
@@ -482,7 +515,7 @@ fn continue_session(path: &Path, dirs: &Dirs, args: &ResumeArgs) -> color_eyre::
             );
         }
     }
-    app.share_options = share_options(&args.sharing);
+    app.share_options = args.sharing.clone();
     if args.share {
         app.start_sharing(clock.now());
     }
@@ -507,36 +540,41 @@ fn running_session(
     }
 }
 
-/// `convene mirror`.
-pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
+/// `convene mirror`: the session `id` (default: the newest still running), on a screen that never
+/// rings the bell.
+pub fn mirror(
+    dirs: &Dirs,
+    id: Option<&str>,
+    screen: ScreenSettings,
+) -> color_eyre::Result<ExitCode> {
     let data = match need_data(dirs) {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    let (path, log) = match running_session(&data, args.id.as_deref(), OpenError::NothingToMirror) {
+    let (path, log) = match running_session(&data, id, OpenError::NothingToMirror) {
         Ok(x) => x,
         Err(e) => return Ok(fail(&e.to_string())),
     };
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    let screen = ScreenArgs { quiet: true, no_flash: args.no_flash, theme: args.theme };
+    let screen = ScreenSettings { quiet: true, ..screen };
     super::mirror::run(&path, &log, options(&screen, true))
 }
 
 /// `convene share`: shares a running session from a second terminal, as `mirror` shows it.
 /// Prints the address and its QR code, then serves until the session ends (or Ctrl-C).
-pub fn share(dirs: &Dirs, args: &crate::cli::ShareArgs) -> color_eyre::Result<ExitCode> {
+/// `id` is the session (default: the newest still running).
+pub fn share(dirs: &Dirs, id: Option<&str>, opts: &ShareOptions) -> color_eyre::Result<ExitCode> {
     let data = match need_data(dirs) {
         Ok(d) => d,
         Err(code) => return Ok(code),
     };
-    let (path, _) = match running_session(&data, args.id.as_deref(), OpenError::NothingToShare) {
+    let (path, _) = match running_session(&data, id, OpenError::NothingToShare) {
         Ok(x) => x,
         Err(e) => return Ok(fail(&e.to_string())),
     };
-    let opts = share_options(&args.sharing);
-    let mut share = match Share::start(&path, &opts) {
+    let mut share = match Share::start(&path, opts) {
         Ok(s) => s,
         Err(e) => return Ok(failure(&e.to_string())),
     };
@@ -548,7 +586,7 @@ pub fn share(dirs: &Dirs, args: &crate::cli::ShareArgs) -> color_eyre::Result<Ex
 }
 
 /// `convene` alone: the home screen, then the session it starts.
-pub fn home(dirs: &Dirs, args: &crate::cli::HomeArgs) -> color_eyre::Result<ExitCode> {
+pub fn home(dirs: &Dirs, args: &HomeSettings) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }

@@ -13,7 +13,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::cli::ThemeName;
+use crate::config::ThemeName;
 use crate::session::display::Phase;
 
 /// A colour of the palette: its 24-bit value, and its stand-in among the sixteen basic colours.

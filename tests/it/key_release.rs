@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::protocol::Library;
 use convene::tui::live::Overlay;
 use convene::tui::theme::Theme;

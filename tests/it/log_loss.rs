@@ -13,7 +13,7 @@ use crate::support;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::log::reader::read_log;
 use convene::log::writer::LogWriter;
 use convene::log::{Header, in_use, sessions_dir};

@@ -1,6 +1,6 @@
 //! The home screen's keys, through the same binding tables as in the terminal.
 
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::protocol::Library;
 use convene::tui::home::{Action, Home, Intent, Step, action_for, type_char, update};
 use convene::tui::theme::Theme;

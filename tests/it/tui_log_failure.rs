@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::log::Header;
 use convene::log::reader::read_log;
 use convene::log::writer::LogWriter;

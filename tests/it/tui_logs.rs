@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::tui::logs::{Action, App, Screen, action_for, perform, render, type_char, update};
 use convene::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -11,7 +11,7 @@ use crate::support;
 
 use std::path::Path;
 
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::protocol::{Library, LoadError, Origin};
 use convene::session::CarriedCommitment;
 use convene::tui::home::{self, Home, Step};

@@ -128,7 +128,7 @@ pub fn run(
     lib: &Library,
     theme: Theme,
     data: Option<&Path>,
-    defaults: &crate::cli::HomeArgs,
+    defaults: &crate::config::HomeSettings,
 ) -> color_eyre::Result<Option<CheckedSetup>> {
     let mut home = Home::new(lib, theme);
     // The facilitator from the environment or the config file, ready to be changed.
@@ -148,7 +148,7 @@ mod tests {
     use chrono::{DateTime, Duration};
 
     use super::*;
-    use crate::cli::ThemeName;
+    use crate::config::ThemeName;
     use crate::log::Header;
     use crate::log::writer::LogWriter;
     use crate::protocol::parse_protocol;

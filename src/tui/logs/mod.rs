@@ -32,8 +32,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Rect, Size};
 
-use crate::cli::Dirs;
 use crate::clock::SystemClock;
+use crate::config::Dirs;
 use crate::review::actions::Action as Commitment;
 use crate::review::detail::Session;
 use crate::review::report::Report;
@@ -163,7 +163,7 @@ impl App {
             help: false,
             message,
             export_dir,
-            theme: Theme::from_env(crate::cli::ThemeName::Default),
+            theme: Theme::from_env(crate::config::ThemeName::Default),
             today: None,
         };
         app.refilter()?;
@@ -233,7 +233,7 @@ impl App {
 
 /// `convene logs`: opens the index (a first build shows its progress before the screen), then
 /// runs the browser until `q` (in the theme of the settings in effect).
-pub fn browse(dirs: &Dirs, theme: Option<crate::cli::ThemeName>) -> color_eyre::Result<ExitCode> {
+pub fn browse(dirs: &Dirs, theme: crate::config::ThemeName) -> color_eyre::Result<ExitCode> {
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let opened =
         crate::review::data_dir(dirs.data_dir.as_deref()).and_then(|d| App::open(&d, here));
@@ -241,7 +241,7 @@ pub fn browse(dirs: &Dirs, theme: Option<crate::cli::ThemeName>) -> color_eyre::
         Ok(a) => a,
         Err(e) => return Ok(crate::output::fail(crate::output::BAD_INPUT, &e.to_string())),
     };
-    app.theme = Theme::from_env(theme.unwrap_or_default());
+    app.theme = Theme::from_env(theme);
     let mut terminal = crate::tui::term::try_init()?;
     let result = run_loop(&mut terminal, app);
     ratatui::restore();

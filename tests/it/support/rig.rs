@@ -3,7 +3,7 @@
 //! rendering into a `TestBackend`.
 
 use super::wall;
-use convene::cli::ThemeName;
+use convene::config::ThemeName;
 use convene::log::Header;
 use convene::log::writer::LogWriter;
 use convene::protocol::{Library, Protocol};

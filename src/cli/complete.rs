@@ -3,7 +3,7 @@
 //! `clap_complete`'s dynamic completion. The shell's script (`COMPLETE=bash convene`, see
 //! docs/cli.md) runs `convene` with `COMPLETE` set at each TAB; `main` answers it with
 //! [`clap_complete::CompleteEnv`] before anything else, from the definitions in [`crate::cli`],
-//! whose arguments name the completers below.
+//! whose arguments name the completers below (they are clap's, so they live under `cli`).
 //!
 //! The folders are those in effect from the environment and the config file (a `--data-dir` on
 //! the line being completed is not read). A completer never prints and never fails: anything
@@ -19,7 +19,7 @@ use crate::review::{Filter, Index, Query, SessionStatus};
 use crate::text::sanitize;
 
 /// The settings in effect without a command line; `None` when they can't be resolved.
-fn dirs() -> Option<crate::cli::Dirs> {
+fn dirs() -> Option<crate::config::Dirs> {
     config::resolve(&Given::default()).ok().map(|s| s.dirs())
 }
 

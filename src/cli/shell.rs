@@ -1,14 +1,15 @@
 //! `convene completions SHELL` and `convene man [COMMAND]`: made from the same definitions as the
-//! command line itself ([`crate::cli::command`]), so they never fall behind it.
+//! command line itself ([`super::command`]), so they never fall behind it. They are the clap
+//! definitions printed, so they live with them, under `cli`.
 
 use std::process::ExitCode;
 
-use crate::cli::{CompletionsArgs, ManArgs};
+use super::{CompletionsArgs, ManArgs};
 use crate::output;
 
 /// The completion script for a shell.
 pub fn completion_script(shell: clap_complete::Shell) -> String {
-    let mut cmd = crate::cli::command();
+    let mut cmd = super::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "convene", &mut buf);
     String::from_utf8_lossy(&buf).into_owned()
@@ -25,7 +26,7 @@ pub fn completions(args: &CompletionsArgs) -> ExitCode {
 /// # Errors
 /// A command convene does not have, with the ones it has at that level.
 pub fn man_page(names: &[String]) -> Result<String, String> {
-    let mut cmd = crate::cli::command().disable_help_subcommand(true);
+    let mut cmd = super::command().disable_help_subcommand(true);
     // Built, every command knows its full name (`convene-logs-export`), which the page is titled
     // with and which names the pages of its own commands.
     cmd.build();
