@@ -36,6 +36,7 @@ mod regressions;
 mod review;
 mod scenarios;
 mod schema;
+mod settings_layers;
 mod setup_request;
 mod share;
 mod tui_home;
