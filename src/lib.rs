@@ -9,12 +9,15 @@
 //!   and a log's standing for this laptop (resume);
 //! - [`review`]: queries over many logs: listing, one session, report, commitments, exports;
 //! - [`clock`]: the one place the real clocks and today's date are read;
-//! - [`config`]: the settings in effect (flag > environment > config file > default);
+//! - [`share`]: the session on the devices in the room: a read-only page served on the room's network;
+//! - [`config`]: the settings in effect (flag > environment > config file > default), in types of
+//!   its own that the screens and commands take (they never see the command line's);
 //! - [`output`]: what the commands print, their error lines and exit codes;
 //! - [`commands`]: the command-line subcommands that print text;
-//! - [`share`]: the session on the devices in the room: a read-only page served on the room's network;
 //! - [`tui`]: the full-screen views (live session, mirror, home, review browser) and their loop;
-//! - [`cli`]: the clap definitions, and what they ask of the layers below; completions, man page;
+//! - [`cli`]: the clap definitions and what each command asks of the layers below; completion
+//!   scripts, the man page and the completion of ids and names (only `main` uses it, and only
+//!   it and `main` name clap);
 //! - [`text`]: making names and texts safe to show in a terminal, and shared wording;
 //! - [`bounded`]: reading a whole file a person named, bounded (regular files only, capped).
 //!
