@@ -2,6 +2,11 @@
 //! **flag > environment (`CONVENE_*`) > config file > default**, with where it came from (for
 //! `convene info`).
 //!
+//! The types here are the settings' own: the command line hands over only what it gave
+//! ([`Given`], made by `cli`, which this module never imports), and the screens and commands take
+//! what comes out ([`Dirs`], [`ScreenSettings`], [`HomeSettings`], [`ThemeName`]), never clap's
+//! arguments. The environment is read here, not by clap (docs/architecture.md, "Settings").
+//!
 //! The config file is `config.toml` in the config folder (`--config-dir`, `CONVENE_CONFIG_DIR`,
 //! or the platform's: `~/.config/convene` on Linux, `~/Library/Application Support/convene` on
 //! macOS, `%APPDATA%\convene\config` on Windows). Every key is optional:
