@@ -581,7 +581,8 @@ fn marker_due(s: &SessionState, eff: u64) -> Option<Event> {
         .into_iter()
         .enumerate()
         .filter(|(i, _)| !s.markers_done.get(*i).copied().unwrap_or(true))
-        .filter_map(|(i, p)| p.filter(|p| *p <= elapsed).map(|p| (p, i)))
+        .filter(|(_, p)| *p <= elapsed)
+        .map(|(i, p)| (p, i))
         .collect();
     due.sort_unstable();
     let (&(_, index), earlier) = due.split_last()?;
@@ -601,8 +602,7 @@ fn next_marker_at(s: &SessionState) -> Option<u64> {
         .into_iter()
         .enumerate()
         .filter(|(i, _)| !s.markers_done.get(*i).copied().unwrap_or(true))
-        .filter_map(|(_, p)| p)
-        .map(|p| since.saturating_add(p.saturating_sub(banked)))
+        .map(|(_, p)| since.saturating_add(p.saturating_sub(banked)))
         .min()
 }
 

@@ -319,8 +319,7 @@ pub fn marker_text(s: &SessionState) -> Option<String> {
     Some(if m.warn {
         format!("WARNING: {}", m.message)
     } else {
-        let at = crate::protocol::parse_duration(&m.after).unwrap_or(0);
-        format!("{} {}", clock(at, Minutes::Plain), m.message)
+        format!("{} {}", clock(m.after.secs(), Minutes::Plain), m.message)
     })
 }
 

@@ -7,6 +7,9 @@
 //!   auto-advance, and in format 2 timed cues and session markers) and [`next_wake`] says when
 //!   that will next happen.
 //!
+//! What a session plans (stages, rounds, budgets, markers, the total) is [`plan`]; its module doc
+//! says where each part of a stage's time is decided.
+//!
 //! Time is an argument: `now.mono` is milliseconds since the session was set up on a monotonic
 //! clock, `now.wall` the wall-clock time for people to read. Nothing in this module reads a clock,
 //! touches a file or the terminal.
@@ -14,6 +17,7 @@
 pub mod decide;
 pub mod display;
 pub mod event;
+pub mod plan;
 pub mod request;
 pub mod setup;
 pub mod stage_clock;

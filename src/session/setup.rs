@@ -10,7 +10,7 @@
 //! observer. Everyone holds each role exactly once. In action learning (presenter, then the rest)
 //! member `r` presents in round `r`, so the roster order is the presenting order.
 //!
-//! Groups follow [`crate::protocol::plan`]: the roster is dealt into groups in order, the larger
+//! Groups follow [`super::plan`]: the roster is dealt into groups in order, the larger
 //! groups first.
 //!
 //! # Mixed groups
@@ -36,7 +36,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::plan::{group_sizes, round_count};
+use super::plan::{Plan, group_sizes};
 use crate::protocol::validate::parse_course_sessions;
 use crate::protocol::{Part, Protocol, RoleCount, RoleSpec, StageSpec};
 
@@ -206,7 +206,7 @@ pub fn check_setup(s: &Setup) -> Result<Vec<String>, SetupError> {
     warnings.extend(fact_warnings(s));
     for (id, secs) in &s.overrides {
         if let Some(w) = p.stage(id).and_then(|st| st.warning.as_ref())
-            && w.before_secs().is_some_and(|b| b >= *secs)
+            && w.before.secs() >= *secs
         {
             warnings.push(format!(
                 "--stage {id}: {} is not longer than its warning ({} before the end), so that stage has no warning.",
@@ -718,12 +718,8 @@ pub fn teams(p: &Protocol, group: &[String], facts: &Facts) -> Vec<(String, Vec<
     out
 }
 
-/// Role held by each member of a group in a round: `(name, role id)` in roster order.
-pub fn assignment(p: &Protocol, group: &[String], round: usize) -> Vec<(String, String)> {
-    assignment_with(p, group, round, &Facts::new())
-}
-
-/// Like [`assignment`], with team roles held by their teams (from the facts) in every round.
+/// Role held by each member of a group in a round, `(name, role id)` in roster order, with team
+/// roles held by their teams (from the facts) in every round.
 pub fn assignment_with(
     p: &Protocol,
     group: &[String],
@@ -762,25 +758,10 @@ pub fn roster_with(
     order: &[String],
     facts: &Facts,
 ) -> Vec<Vec<Vec<(String, String)>>> {
-    let gs = groups_with(p, order, facts);
-    let rounds = rounds_with(p, &gs, facts);
-    (0..rounds).map(|r| gs.iter().map(|g| assignment_with(p, g, r, facts)).collect()).collect()
-}
-
-/// How many rounds these groups have: counted on the members who rotate (a team's members hold
-/// their role throughout, so `per-member` gives one round to each of the others).
-pub fn rounds_with(p: &Protocol, groups: &[Vec<String>], facts: &Facts) -> usize {
-    if p.round.is_empty() {
-        return 0;
-    }
-    let sizes: Vec<usize> = groups
-        .iter()
-        .map(|g| {
-            let team = teams(p, g, facts).iter().map(|(_, names)| names.len()).sum::<usize>();
-            g.len().saturating_sub(team)
-        })
-        .collect();
-    round_count(p, &sizes)
+    let plan = Plan::new(p, order, facts, &BTreeMap::new(), None);
+    (0..plan.rounds)
+        .map(|r| plan.groups.iter().map(|g| assignment_with(p, g, r, facts)).collect())
+        .collect()
 }
 
 /// People of the same value in one group of a protocol that mixes them (`group.mix`).
