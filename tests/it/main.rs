@@ -45,3 +45,4 @@ mod tui_logs;
 mod tui_signals;
 mod tui_snapshots;
 mod windows_exe;
+mod plan_totals;
