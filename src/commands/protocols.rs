@@ -11,8 +11,8 @@ use crate::protocol::{
     Cue, ExtensionPolicy, GroupRules, Library, Minutes, OrderRule, Part, Per, Protocol,
     RecordField, RoleCount, Rounds, StageSpec, TimeSpan, Timing, clock, load_file,
 };
-use crate::session::plan::{Quote, typical_people};
 use crate::review::fmt::cut;
+use crate::session::plan::{Quote, typical_people};
 use crate::text::{plural, sanitize};
 
 /// The widest each column of the `convene protocols` table may be, in characters, except the
@@ -120,12 +120,7 @@ fn total_phrase(p: &Protocol, n: usize) -> String {
     if depends_on_people(p) {
         let _ = write!(total, " for {n} people");
     }
-    if !q.later.is_empty() {
-        total.push_str(" for session 1");
-        for (from, ms) in &q.later {
-            let _ = write!(total, ", {} from session {from}", clock(ms / 1000, Minutes::Padded));
-        }
-    }
+    total.push_str(&q.later_phrase());
     total
 }
 

@@ -361,7 +361,10 @@ mod tests {
     #[test]
     fn a_protocol_duration_is_read_once_and_written_as_it_was() {
         let span: TimeSpan = serde_json::from_str("\"1h 30m\"").expect("a string");
-        assert_eq!((span.secs(), span.ms(), span.as_str(), span.problem()), (5400, 5_400_000, "1h 30m", None));
+        assert_eq!(
+            (span.secs(), span.ms(), span.as_str(), span.problem()),
+            (5400, 5_400_000, "1h 30m", None)
+        );
         assert_eq!(serde_json::to_string(&span).expect("json"), "\"1h 30m\"");
         let range: TimeRange = serde_json::from_str("\"90m-2h\"").expect("a string");
         assert_eq!((range.secs(), range.upper_secs(), range.is_range()), (5400, Some(7200), true));

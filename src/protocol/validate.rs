@@ -311,7 +311,10 @@ impl Validator {
         let place = format!("{} stage \"{}\"", part.label(), s.id);
         let place = place.as_str();
         let (low, high) = match s.duration.problem() {
-            None => (Some(s.duration.secs()), Some(s.duration.upper_secs().unwrap_or(s.duration.secs()))),
+            None => (
+                Some(s.duration.secs()),
+                Some(s.duration.upper_secs().unwrap_or(s.duration.secs())),
+            ),
             Some(_) => (None, None),
         };
         for (i, cue) in s.cues.iter().enumerate() {

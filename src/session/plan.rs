@@ -35,10 +35,13 @@
 //! `k`-th person dealt to it: participants are dealt in order, group by group.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-use super::setup::{Facts, StageRef, groups_with, running_order, teams};
+use serde::{Deserialize, Serialize};
+
+use super::setup::{Facts, groups_with, teams};
 use super::stage_clock::{CueMark, StageClock};
-use crate::protocol::{Part, Protocol, RoleCount, Rounds, StageSpec};
+use crate::protocol::{Minutes, Part, Protocol, RoleCount, Rounds, StageSpec, clock};
 
 /// Sizes of the parallel groups for `n` participants (one group when the protocol does not split).
 pub fn group_sizes(p: &Protocol, n: usize) -> Vec<usize> {
@@ -83,6 +86,17 @@ pub fn smallest_group(p: &Protocol, n: usize) -> usize {
 /// or its minimum when it has no maximum.
 pub fn typical_people(p: &Protocol) -> usize {
     p.group.max.unwrap_or(p.group.min).max(p.group.min) as usize
+}
+
+/// One stage of the flattened running order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRef {
+    pub part: Part,
+    /// Index into the protocol's list for that part.
+    pub index: usize,
+    /// Round number from 0, for round stages.
+    pub round: Option<usize>,
+    pub id: String,
 }
 
 /// One stage of a plan: where it is in the running order and what its clock starts with.
@@ -131,11 +145,11 @@ impl Plan {
             })
             .collect();
         let rounds = rounds_of(p, &rotating);
-        let stages = running_order(p, rounds, session)
+        let stages = stages_in_order(p, rounds, session)
             .into_iter()
-            .map(|at| {
-                let spec = spec_of(p, &at);
-                planned(spec, overrides.get(&at.id).copied(), at)
+            .map(|(at, spec)| {
+                let set = overrides.get(&at.id).copied();
+                planned(spec, set, at)
             })
             .collect();
         Self { groups, rounds, stages, markers_ms: markers_ms(p) }
@@ -169,29 +183,58 @@ pub fn spec_of<'a>(p: &'a Protocol, at: &StageRef) -> Option<&'a StageSpec> {
     }
 }
 
-/// A stage's budget, warning, range and cues, from the protocol and a duration set for it.
-fn planned(spec: Option<&StageSpec>, set_secs: Option<u64>, at: StageRef) -> Planned {
-    let planned_ms = set_secs.or(spec.map(|s| s.duration.secs())).unwrap_or(0).saturating_mul(1000);
-    let warn_ms = spec
-        .and_then(|s| s.warning.as_ref())
-        .map(|w| w.before.ms())
-        .filter(|w| *w < planned_ms);
+/// The running order of session number `session` of a course (`None`: session 1): opening,
+/// each round's stages, closing; a stage whose `from_session` is above the session's number is
+/// left out (the gap-task review runs from session 2 on). Stages without `from_session`, and so
+/// every format 1 protocol, always run.
+pub fn running_order(p: &Protocol, rounds: usize, session: Option<u32>) -> Vec<StageRef> {
+    stages_in_order(p, rounds, session).into_iter().map(|(at, _)| at).collect()
+}
+
+/// [`running_order`], each stage with its definition.
+fn stages_in_order(
+    p: &Protocol,
+    rounds: usize,
+    session: Option<u32>,
+) -> Vec<(StageRef, &StageSpec)> {
+    let session = session.unwrap_or(1);
+    let runs = |s: &&StageSpec| s.from_session.is_none_or(|from| from <= session);
+    let at = |part, index, round, s: &StageSpec| StageRef { part, index, round, id: s.id.clone() };
+    let mut out = Vec::new();
+    for (i, s) in p.opening.iter().enumerate().filter(|(_, s)| runs(s)) {
+        out.push((at(Part::Opening, i, None, s), s));
+    }
+    for r in 0..rounds {
+        for (i, s) in p.round.iter().enumerate().filter(|(_, s)| runs(s)) {
+            out.push((at(Part::Round, i, Some(r), s), s));
+        }
+    }
+    for (i, s) in p.closing.iter().enumerate().filter(|(_, s)| runs(s)) {
+        out.push((at(Part::Closing, i, None, s), s));
+    }
+    out
+}
+
+/// A stage's budget, warning, range and cues, from its definition and a duration set for it
+/// with `--stage` (seconds).
+fn planned(spec: &StageSpec, set_secs: Option<u64>, at: StageRef) -> Planned {
+    let planned_ms = set_secs.unwrap_or_else(|| spec.duration.secs()).saturating_mul(1000);
+    let warn_ms = spec.warning.as_ref().map(|w| w.before.ms()).filter(|w| *w < planned_ms);
     // A duration the facilitator set replaces the protocol's range.
-    let range_ms = match (set_secs, spec.and_then(|s| s.duration.upper_secs())) {
-        (None, Some(high)) => high.saturating_sub(spec.map_or(0, |s| s.duration.secs())) * 1000,
+    let range_ms = match (set_secs, spec.duration.upper_secs()) {
+        (None, Some(high)) => high.saturating_sub(spec.duration.secs()).saturating_mul(1000),
         _ => 0,
     };
-    let cues = spec.map_or_else(Vec::new, |spec| {
-        spec.cues
-            .iter()
-            .filter_map(|c| match (&c.before, &c.after) {
-                (Some(b), _) => Some(CueMark { before: true, ms: b.ms(), done: false }),
-                (None, Some(a)) => Some(CueMark { before: false, ms: a.ms(), done: false }),
-                // Validation refuses a cue without a time.
-                (None, None) => None,
-            })
-            .collect()
-    });
+    let cues = spec
+        .cues
+        .iter()
+        .filter_map(|c| match (&c.before, &c.after) {
+            (Some(b), _) => Some(CueMark { before: true, ms: b.ms(), done: false }),
+            (None, Some(a)) => Some(CueMark { before: false, ms: a.ms(), done: false }),
+            // Validation refuses a cue without a time.
+            (None, None) => None,
+        })
+        .collect();
     Planned { at, planned_ms, warn_ms, range_ms, cues }
 }
 
@@ -262,9 +305,26 @@ impl Quote {
         Self::new(p, typical_people(p))
     }
 
+    /// The later sessions' totals in words, after session 1's: " for session 1, 2:30:00 from
+    /// session 2"; empty when every session has the same.
+    pub fn later_phrase(&self) -> String {
+        let mut out = String::new();
+        if !self.later.is_empty() {
+            out.push_str(" for session 1");
+        }
+        for (from, ms) in &self.later {
+            let _ = write!(out, ", {} from session {from}", clock(ms / 1000, Minutes::Padded));
+        }
+        out
+    }
+
     /// The total of session `session` of a course (1 without one).
     pub fn total_ms(&self, session: u32) -> u64 {
-        self.later.iter().rev().find(|(from, _)| *from <= session).map_or(self.first_ms, |(_, t)| *t)
+        self.later
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= session)
+            .map_or(self.first_ms, |(_, t)| *t)
     }
 }
 
@@ -328,7 +388,7 @@ mod tests {
 
     #[test]
     fn a_quote_is_the_plan_of_that_many_people_without_a_roster() {
-        for entry in Library::builtin_only().entries.iter() {
+        for entry in &Library::builtin_only().entries {
             let Ok(p) = &entry.protocol else { continue };
             for n in (p.group.min as usize)..=typical_people(p) + 3 {
                 let q = Quote::new(p, n);

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::{Plan, group_sizes};
 use crate::protocol::validate::parse_course_sessions;
-use crate::protocol::{Part, Protocol, RoleCount, RoleSpec, StageSpec};
+use crate::protocol::{Protocol, RoleCount, RoleSpec};
 
 /// Facts about participants: name → fact key → value.
 pub type Facts = BTreeMap<String, BTreeMap<String, String>>;
@@ -135,17 +135,6 @@ pub struct CarriedNote {
     /// When it was recorded (RFC 3339), for display.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub made: Option<String>,
-}
-
-/// One stage of the flattened running order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StageRef {
-    pub part: Part,
-    /// Index into the protocol's list for that part.
-    pub index: usize,
-    /// Round number from 0, for round stages.
-    pub round: Option<usize>,
-    pub id: String,
 }
 
 /// A setup problem that refuses the session.
@@ -852,28 +841,6 @@ fn roster_warnings(p: &Protocol, order: &[String], facts: &Facts) -> Vec<String>
                 ));
             }
         }
-    }
-    out
-}
-
-/// The flattened running order of session number `session` of a course (`None`: session 1):
-/// opening, each round's stages, closing; a stage whose `from_session` is above the session's
-/// number is left out (the gap-task review runs from session 2 on). Stages without
-/// `from_session`, and so every format 1 protocol, always run.
-pub fn running_order(p: &Protocol, rounds: usize, session: Option<u32>) -> Vec<StageRef> {
-    let session = session.unwrap_or(1);
-    let runs = |s: &StageSpec| s.from_session.is_none_or(|from| from <= session);
-    let mut out = Vec::new();
-    for (i, s) in p.opening.iter().enumerate().filter(|(_, s)| runs(s)) {
-        out.push(StageRef { part: Part::Opening, index: i, round: None, id: s.id.clone() });
-    }
-    for r in 0..rounds {
-        for (i, s) in p.round.iter().enumerate().filter(|(_, s)| runs(s)) {
-            out.push(StageRef { part: Part::Round, index: i, round: Some(r), id: s.id.clone() });
-        }
-    }
-    for (i, s) in p.closing.iter().enumerate().filter(|(_, s)| runs(s)) {
-        out.push(StageRef { part: Part::Closing, index: i, round: None, id: s.id.clone() });
     }
     out
 }

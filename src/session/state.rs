@@ -5,8 +5,8 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, ShareListen, Stamped};
-use super::plan::{Plan, spec_of};
-use super::setup::{Setup, StageRef};
+use super::plan::{Plan, StageRef, spec_of};
+use super::setup::Setup;
 use super::stage_clock::StageClock;
 use crate::protocol::{Expectation, Per, Protocol, RecordField, RecordKind, StageSpec};
 

@@ -153,8 +153,10 @@ fn the_middle_leader_session_is_quoted_as_its_start_cards_say() {
     ));
     assert!(text.contains("Total: 2:15:00 for session 1, 2:30:00 from session 2"), "{text}");
     for (session, total) in [(1, "2:15:00"), (2, "2:30:00"), (4, "2:30:00")] {
-        let setup =
-            Setup { session_number: Some(session), ..Setup::new(p.clone(), names(typical_people(&p))) };
+        let setup = Setup {
+            session_number: Some(session),
+            ..Setup::new(p.clone(), names(typical_people(&p)))
+        };
         let rig = Rig::new(setup, mono_opts());
         assert!(start_card_says(&rig, total), "session {session}: {}", rig.render(160, 50));
     }

@@ -287,10 +287,8 @@ fn stage<'a>(p: &'a Protocol, id: &str) -> &'a StageSpec {
 #[test]
 fn project_tuning_is_six_fixed_stages_in_24_minutes() {
     let p = builtin("project-tuning");
-    let stages: Vec<(&str, u64)> = p
-        .all_stages()
-        .map(|(_, s)| (s.name.as_str(), s.duration.secs() / 60))
-        .collect();
+    let stages: Vec<(&str, u64)> =
+        p.all_stages().map(|(_, s)| (s.name.as_str(), s.duration.secs() / 60)).collect();
     assert_eq!(
         stages,
         [

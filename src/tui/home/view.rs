@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Home, LABELS, Step};
-use crate::session::plan::Quote;
 use crate::protocol::{LoadError, Minutes, Origin, Timing, clock};
+use crate::session::plan::Quote;
 use crate::text::sanitize;
 use crate::tui::widgets::too_small;
 
@@ -124,20 +124,13 @@ fn details(h: &Home) -> Vec<Line<'static>> {
             let suggested = p.all_stages().any(|(_, st)| st.timing == Timing::Suggested);
             // Only one round per member makes the total depend on how many people come.
             let per_member = p.rotation.rounds == crate::protocol::Rounds::PerMember;
-            // A course whose later sessions run more stages: session 1's and theirs.
-            let later: String = q
-                .later
-                .iter()
-                .map(|(from, ms)| {
-                    format!(", {} from session {from}", clock(ms / 1000, Minutes::Padded))
-                })
-                .collect();
             detail.push(Line::from(Span::styled(
                 format!(
                     "Total {}{}{}{}",
                     clock(q.first_ms / 1000, Minutes::Padded),
                     if per_member { format!(" for {n} people") } else { String::new() },
-                    if later.is_empty() { String::new() } else { format!(" for session 1{later}") },
+                    // A course whose later sessions run more stages: session 1's and theirs.
+                    q.later_phrase(),
                     if suggested { " (* suggested duration)" } else { "" }
                 ),
                 t.title(),
