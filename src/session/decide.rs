@@ -45,7 +45,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             if s.stages.is_empty() {
                 return reject(Rejection::NoStages);
             }
-            let team = super::setup::team_errors(&s.setup);
+            let team = super::checks::team_errors(&s.setup);
             if !team.is_empty() {
                 return reject(Rejection::TeamTooSmall { problem: team.join(" ") });
             }
@@ -196,8 +196,8 @@ fn set_fact(
     };
     // A team being marked one person at a time is too small until the last one: that is
     // checked at the start, not here.
-    if let Err(e) = super::setup::check_setup(&after) {
-        let team = super::setup::team_errors(&after);
+    if let Err(e) = super::checks::check_setup(&after) {
+        let team = super::checks::team_errors(&after);
         let problems: Vec<String> = e.0.into_iter().filter(|p| !team.contains(p)).collect();
         if !problems.is_empty() {
             return reject(Rejection::FactRefused { problem: problems.join(" ") });

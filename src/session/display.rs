@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset};
 
-use super::setup::assignment_with;
+use super::rotation::assignment_with;
 use super::stage_clock::to_i64;
 use super::state::{SessionState, Status};
 use crate::protocol::{Cue, EVERYONE, FACILITATOR, Minutes, Protocol, clock};

@@ -39,7 +39,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::setup::{Facts, groups_with, teams};
+use super::rotation::{groups_with, teams};
+use super::setup::Facts;
 use super::stage_clock::{CueMark, StageClock};
 use crate::protocol::{Minutes, Part, Protocol, RoleCount, Rounds, StageSpec, clock};
 
