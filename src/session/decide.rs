@@ -1,5 +1,6 @@
 //! Deciding: a command and the current state give events, or a rejection a facilitator can read.
 //! Time alone causes events too: [`due`] returns them, and [`next_wake`] says when to look again.
+//! The budgets, cues and markers they count against come from [`super::plan`].
 
 use super::event::{Agreement, Command, Event, Leave, Now, Outcome, Rejection, Stamped};
 use super::state::{RecordProgress, SessionState, Status};
