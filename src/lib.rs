@@ -3,7 +3,8 @@
 //! A map of the crate, from the pure core outwards (a module only uses those above it, except
 //! `text` and `bounded`, used by all):
 //! - [`protocol`]: the protocol file format, durations, validation, the built-in and user library;
-//! - [`session`]: the pure, event-sourced session engine (no clock, no files, no terminal);
+//! - [`session`]: the pure, event-sourced session engine (no clock, no files, no terminal), and
+//!   the one plan of a session (`session::plan`: stages, rounds, budgets, the total);
 //! - [`machine`]: this laptop's machine id (kept in the config folder), recorded in each log;
 //! - [`log`]: the session log on disk: the durable writer, the tolerant reader, the follower,
 //!   and a log's standing for this laptop (resume);

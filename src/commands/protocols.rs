@@ -7,12 +7,12 @@ use serde::Serialize;
 
 use crate::config::Dirs;
 use crate::output;
-use crate::protocol::plan::{planned_total, rounds_for, typical_people};
 use crate::protocol::{
     Cue, ExtensionPolicy, GroupRules, Library, Minutes, OrderRule, Part, Per, Protocol,
-    RecordField, RoleCount, Rounds, StageSpec, Timing, clock, load_file, parse_duration,
+    RecordField, RoleCount, Rounds, StageSpec, TimeSpan, Timing, clock, load_file,
 };
 use crate::review::fmt::cut;
+use crate::session::plan::{Quote, typical_people};
 use crate::text::{plural, sanitize};
 
 /// The widest each column of the `convene protocols` table may be, in characters, except the
@@ -117,13 +117,17 @@ fn depends_on_people(p: &Protocol) -> bool {
     matches!(p.rotation.rounds, Rounds::PerMember) && !p.round.is_empty()
 }
 
+/// The planned total in words, as the start card shows it for `n` people: "total 24:00 for 6
+/// people"; for a course whose later sessions run more stages, "total 2:15:00 for session 1,
+/// 2:30:00 from session 2".
 fn total_phrase(p: &Protocol, n: usize) -> String {
-    let total = clock(planned_total(p, n), Minutes::Padded);
+    let q = Quote::new(p, n);
+    let mut total = format!("total {}", clock(q.first_ms / 1000, Minutes::Padded));
     if depends_on_people(p) {
-        format!("total {total} for {n} people")
-    } else {
-        format!("total {total}")
+        let _ = write!(total, " for {n} people");
     }
+    total.push_str(&q.later_phrase());
+    total
 }
 
 /// Describes who can take part: "2-5", "2+", "3-12 in groups of 3", and a recommended most
@@ -170,7 +174,13 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
                     continue;
                 }
                 let n = people.unwrap_or_else(|| typical_people(p));
-                let total = clock(planned_total(p, n), Minutes::Padded);
+                // Session 1's total, and the last session's when a course's later sessions run
+                // more stages: what the start card shows for that many people.
+                let q = Quote::new(p, n);
+                let mut total = clock(q.first_ms / 1000, Minutes::Padded);
+                if let Some((_, ms)) = q.later.last() {
+                    let _ = write!(total, ", later {}", clock(ms / 1000, Minutes::Padded));
+                }
                 let total = match (depends_on_people(p), fits(p, n)) {
                     (true, true) => format!("{total} for {n}"),
                     (true, false) => format!("{total} for {n} (not allowed)"),
@@ -229,8 +239,11 @@ pub struct ListedProtocol<'a> {
     pub people: usize,
     /// Whether the protocol allows that many people.
     pub allowed: bool,
-    /// The planned total for that many people, in milliseconds.
+    /// The planned total for that many people, in milliseconds (session 1's, in a course).
     pub total_ms: u64,
+    /// In a course whose later sessions run more stages: from which session on, and the total.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub later_totals: Vec<LaterTotal>,
     /// Whether the total depends on the head count (a round per member).
     pub total_depends_on_people: bool,
     /// `built-in`, or the file it was loaded from.
@@ -277,6 +290,7 @@ pub fn list_json(lib: &Library, people: Option<usize>) -> ListJson<'_> {
                     continue;
                 }
                 let n = people.unwrap_or_else(|| typical_people(p));
+                let q = Quote::new(p, n);
                 doc.protocols.push(ListedProtocol {
                     id: &p.id,
                     name: &p.name,
@@ -285,7 +299,8 @@ pub fn list_json(lib: &Library, people: Option<usize>) -> ListJson<'_> {
                     people_text: people_phrase(p),
                     people: n,
                     allowed: fits(p, n),
-                    total_ms: planned_total(p, n) * 1000,
+                    total_ms: q.first_ms,
+                    later_totals: later_totals(&q),
                     total_depends_on_people: depends_on_people(p),
                     origin: e.origin.describe(),
                     replaces_builtin: e.replaces_builtin,
@@ -307,27 +322,43 @@ pub struct ShowJson<'a> {
     pub people: usize,
     pub allowed: bool,
     pub rounds: usize,
-    /// The planned total for that many people, in milliseconds.
+    /// The planned total for that many people, in milliseconds (session 1's, in a course).
     pub total_ms: u64,
+    /// In a course whose later sessions run more stages: from which session on, and the total.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub later_totals: Vec<LaterTotal>,
     /// The protocol as in its file (docs/protocol-format.md).
     pub protocol: &'a Protocol,
 }
 
 pub fn show_json(p: &Protocol, people: Option<usize>) -> ShowJson<'_> {
     let n = people.unwrap_or_else(|| typical_people(p));
+    let q = Quote::new(p, n);
     ShowJson {
         people: n,
         allowed: fits(p, n),
-        rounds: rounds_for(p, n),
-        total_ms: planned_total(p, n) * 1000,
+        rounds: q.rounds,
+        total_ms: q.first_ms,
+        later_totals: later_totals(&q),
         protocol: p,
     }
+}
+
+/// A later session's planned total (`later_totals` in the JSON).
+#[derive(Debug, Serialize)]
+pub struct LaterTotal {
+    pub from_session: u32,
+    pub total_ms: u64,
+}
+
+fn later_totals(q: &Quote) -> Vec<LaterTotal> {
+    q.later.iter().map(|(from, ms)| LaterTotal { from_session: *from, total_ms: *ms }).collect()
 }
 
 /// The text printed by `convene protocols show`.
 pub fn show(p: &Protocol, people: Option<usize>) -> String {
     let n = people.unwrap_or_else(|| typical_people(p));
-    let rounds = rounds_for(p, n);
+    let rounds = Quote::new(p, n).rounds;
     let mut o = String::new();
     let _ = writeln!(o, "{} ({})", sanitize(&p.name), p.id);
     let _ = writeln!(o, "Source: {}", sanitize(&p.source));
@@ -421,8 +452,7 @@ fn markers_and_norms(o: &mut String, p: &Protocol) {
     if !p.markers.is_empty() {
         let _ = writeln!(o, "\nMarkers on the session's elapsed time");
         for m in &p.markers {
-            let at = parse_duration(&m.after)
-                .map_or_else(|_| sanitize(&m.after), |secs| clock(secs, Minutes::Padded));
+            let at = clock(m.after.secs(), Minutes::Padded);
             let warn = if m.warn { "warning: " } else { "" };
             let _ = writeln!(o, "  {at}  {warn}{}", sanitize(&m.message));
         }
@@ -462,21 +492,21 @@ fn people_facts(o: &mut String, p: &Protocol) {
     }
 }
 
-/// A duration as the clock shows it (`03:00`), or as written when it does not parse.
-fn short(text: &str) -> String {
-    parse_duration(text).map_or_else(|_| sanitize(text), |secs| clock(secs, Minutes::Padded))
+/// A duration as the clock shows it (`03:00`).
+fn short(d: &TimeSpan) -> String {
+    clock(d.secs(), Minutes::Padded)
 }
 
 fn round_secs(p: &Protocol) -> u64 {
-    p.round.iter().filter_map(StageSpec::duration_secs).sum()
+    p.round.iter().map(|s| s.duration.secs()).fold(0, u64::saturating_add)
 }
 
 fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
-    let secs = s.duration_secs().unwrap_or(0);
+    let secs = s.duration.secs();
     let mark = if s.timing == Timing::Suggested { " *" } else { "" };
     let title = format!("{number}. {}", sanitize(&s.title()));
     // A duration range shows as one: planned at its lower end, up to its upper end.
-    let duration = match s.duration_upper_secs() {
+    let duration = match s.duration.upper_secs() {
         Some(high) => {
             format!("{}-{}", clock(secs, Minutes::Padded), clock(high, Minutes::Padded))
         }
@@ -498,7 +528,7 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
         let _ = writeln!(
             o,
             "       warning: {} before the end - {who}{}",
-            clock(w.before_secs().unwrap_or(0), Minutes::Padded),
+            short(&w.before),
             sanitize(&w.message)
         );
     }

@@ -1,6 +1,12 @@
-//! Human durations: `"4m"`, `"90s"`, `"1h30m"`, `"1h 30m"`, and their canonical display.
+//! Human durations: `"4m"`, `"90s"`, `"1h30m"`, `"1h 30m"`, and their canonical display; and
+//! the two types a protocol's durations are read into, once, when the file is read
+//! ([`TimeSpan`], [`TimeRange`]).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+use schemars::{JsonSchema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The longest duration convene takes anywhere (a stage, a `--stage` change, a log's header): a
 /// day, in seconds.
@@ -165,6 +171,164 @@ pub fn parse_duration_range(text: &str) -> Result<(u64, Option<u64>), String> {
     }
 }
 
+/// A duration in a protocol file (a warning's lead time, a timed cue, a marker), read when the
+/// file is: the text as the author wrote it (a log embeds the protocol as it was used, and
+/// `protocols show` quotes it) and its seconds, for the engine. Nothing parses it again.
+///
+/// Text that is not a duration is still read, so that validation can report it with the file's
+/// other problems, naming the file, line and field ([`TimeSpan::problem`]); a protocol with one
+/// is never used (`load_file`, `Library` and a log's header all refuse it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeSpan {
+    text: String,
+    secs: u64,
+    problem: Option<String>,
+}
+
+impl TimeSpan {
+    /// Reads `text` (see [`parse_duration`]); what is wrong with it is kept for validation.
+    pub fn read(text: impl Into<String>) -> Self {
+        let text = text.into();
+        match parse_duration(&text) {
+            Ok(secs) => Self { text, secs, problem: None },
+            Err(e) => Self { text, secs: 0, problem: Some(e) },
+        }
+    }
+
+    /// The seconds (0 for text that is not a duration, which validation refuses).
+    pub fn secs(&self) -> u64 {
+        self.secs
+    }
+
+    /// The milliseconds, as the engine counts.
+    pub fn ms(&self) -> u64 {
+        self.secs.saturating_mul(1000)
+    }
+
+    /// The text as written in the file.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Why the text is not a duration, for validation to report: `"\"4 minutes\" is not a
+    /// duration; did you mean \"4m\"?"`.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+}
+
+/// A stage's duration in a protocol file: a duration, or (format 2) a range `"90m-2h"`, planned
+/// at its lower end and warned at its upper. Read once, like [`TimeSpan`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeRange {
+    text: String,
+    low: u64,
+    high: Option<u64>,
+    problem: Option<String>,
+}
+
+impl TimeRange {
+    /// Reads `text` (see [`parse_duration_range`]); what is wrong with it is kept for validation.
+    pub fn read(text: impl Into<String>) -> Self {
+        let text = text.into();
+        match parse_duration_range(&text) {
+            Ok((low, high)) => Self { text, low, high, problem: None },
+            Err(e) => Self { text, low: 0, high: None, problem: Some(e) },
+        }
+    }
+
+    /// The planned seconds: the duration, or a range's lower end (validation refuses 0).
+    pub fn secs(&self) -> u64 {
+        self.low
+    }
+
+    /// The upper end of a range (`"90m-2h"` gives 7200), if the duration is one.
+    pub fn upper_secs(&self) -> Option<u64> {
+        self.high
+    }
+
+    /// Whether it is written as a range (format 2), readable or not.
+    pub fn is_range(&self) -> bool {
+        self.text.contains('-')
+    }
+
+    /// The text as written in the file.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Why the text is not a duration or a range, for validation to report.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+}
+
+impl std::fmt::Display for TimeSpan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::fmt::Display for TimeRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+// Both are written as the text they were read from, so a log embeds the protocol unchanged.
+impl Serialize for TimeSpan {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl Serialize for TimeRange {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeSpan {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self::read)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self::read)
+    }
+}
+
+// In the JSON Schema both are strings; the fields give the pattern.
+impl JsonSchema for TimeSpan {
+    fn schema_name() -> Cow<'static, str> {
+        "TimeSpan".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({ "type": "string" })
+    }
+}
+
+impl JsonSchema for TimeRange {
+    fn schema_name() -> Cow<'static, str> {
+        "TimeRange".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> schemars::Schema {
+        json_schema!({ "type": "string" })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +356,22 @@ mod tests {
             Err("\"1 hour 30 mins\" is not a duration; did you mean \"1h30m\"?".into())
         );
         assert!(parse_duration("ten minutes").is_err_and(|e| e.contains("unexpected 't'")));
+    }
+
+    #[test]
+    fn a_protocol_duration_is_read_once_and_written_as_it_was() {
+        let span: TimeSpan = serde_json::from_str("\"1h 30m\"").expect("a string");
+        assert_eq!(
+            (span.secs(), span.ms(), span.as_str(), span.problem()),
+            (5400, 5_400_000, "1h 30m", None)
+        );
+        assert_eq!(serde_json::to_string(&span).expect("json"), "\"1h 30m\"");
+        let range: TimeRange = serde_json::from_str("\"90m-2h\"").expect("a string");
+        assert_eq!((range.secs(), range.upper_secs(), range.is_range()), (5400, Some(7200), true));
+        let bad = TimeRange::read("4 minutes");
+        assert_eq!(bad.problem(), Some("\"4 minutes\" is not a duration; did you mean \"4m\"?"));
+        let e = serde_json::from_str::<TimeSpan>("5").expect_err("not a string");
+        assert!(e.to_string().starts_with("invalid type: integer `5`, expected a string"), "{e}");
     }
 
     #[test]

@@ -1,11 +1,10 @@
 //! Protocols: the file format, duration parsing, validation, and the library of built-in and user
-//! protocols.
+//! protocols. A session's plan (groups, rounds, budgets, totals) is `session::plan`.
 
 pub mod duration;
 pub mod library;
 pub mod load;
 pub mod model;
-pub mod plan;
 pub mod validate;
 
 pub use duration::{Minutes, clock, format_duration_short, parse_duration, parse_duration_range};

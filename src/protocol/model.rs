@@ -5,8 +5,9 @@
 //! them is refused with a message naming the field (`validate`), so format 1 files keep meaning
 //! exactly what they meant.
 //!
-//! Durations stay as the strings the author wrote, so that a log can embed the protocol exactly as
-//! it was used; `validate` checks them and the accessors here parse them.
+//! Durations are read once, with the file, into [`TimeSpan`] and [`TimeRange`]: they keep the
+//! text the author wrote, so that a log embeds the protocol exactly as it was used, and the
+//! seconds the engine counts. `validate` reports any that is not a duration.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -15,7 +16,7 @@ use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::duration::{parse_duration, parse_duration_range};
+pub use super::duration::{TimeRange, TimeSpan};
 
 /// The newest protocol format this build reads (it reads every format from 1 up to this one).
 pub const FORMAT_VERSION: u32 = 2;
@@ -108,7 +109,7 @@ pub struct Protocol {
 pub struct MarkerSpec {
     /// Elapsed session time, such as `"1h30m"`.
     #[schemars(regex(pattern = DURATION_PATTERN))]
-    pub after: String,
+    pub after: TimeSpan,
     #[schemars(description = "What the marker says.")]
     pub message: String,
     /// A warning (shown as one, with its word), rather than information. It never stops the
@@ -303,7 +304,7 @@ pub struct StageSpec {
     /// `"4m"`, `"90s"`, `"1h30m"`; format 2 also a range, `"90m-2h"`: planned at the lower
     /// end, warned at the upper.
     #[schemars(regex(pattern = DURATION_RANGE_PATTERN))]
-    pub duration: String,
+    pub duration: TimeRange,
     #[serde(default)]
     #[schemars(description = "\"fixed\" when the source gives the duration, else \"suggested\".")]
     pub timing: Timing,
@@ -352,11 +353,11 @@ pub struct TimedCue {
     /// Time before the planned end, such as `"3m"` (exactly one of `before` and `after`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = DURATION_PATTERN))]
-    pub before: Option<String>,
+    pub before: Option<TimeSpan>,
     /// Time after the stage starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = DURATION_PATTERN))]
-    pub after: Option<String>,
+    pub after: Option<TimeSpan>,
     #[schemars(description = "What the cue says.")]
     pub message: String,
     /// The role that acts on the cue; the screen names its holders.
@@ -380,7 +381,7 @@ pub struct Cue {
 pub struct WarningSpec {
     /// Lead time before the end of the stage, e.g. `"3m"`.
     #[schemars(regex(pattern = DURATION_PATTERN))]
-    pub before: String,
+    pub before: TimeSpan,
     #[schemars(description = "What the warning says.")]
     pub message: String,
     /// The role that acts on the warning; the screen names its holders.
@@ -526,29 +527,12 @@ impl Protocol {
 }
 
 impl StageSpec {
-    /// The planned duration in seconds (a range's lower end); `None` only for a protocol that
-    /// failed validation.
-    pub fn duration_secs(&self) -> Option<u64> {
-        parse_duration_range(&self.duration).ok().map(|(low, _)| low).filter(|s| *s > 0)
-    }
-
-    /// The upper end of a duration range (`"90m-2h"` gives 7200), if the duration is one.
-    pub fn duration_upper_secs(&self) -> Option<u64> {
-        parse_duration_range(&self.duration).ok().and_then(|(_, high)| high)
-    }
-
     /// `Name — subtitle`, or the name alone.
     pub fn title(&self) -> String {
         match &self.subtitle {
             Some(sub) if !sub.is_empty() => format!("{} — {}", self.name, sub),
             _ => self.name.clone(),
         }
-    }
-}
-
-impl WarningSpec {
-    pub fn before_secs(&self) -> Option<u64> {
-        parse_duration(&self.before).ok()
     }
 }
 

@@ -13,7 +13,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::duration::{parse_duration, parse_duration_range};
 use super::model::{
     EVERYONE, Expectation, FACILITATOR, FORMAT_1, FORMAT_VERSION, Part, Protocol, RecordField,
     RecordKind, RoleCount, Rounds, StageSpec,
@@ -274,7 +273,7 @@ impl Validator {
         let mut last: Option<(u64, &str)> = None;
         for (i, m) in p.markers.iter().enumerate() {
             let at = format!("markers/{i}/after");
-            match parse_duration(&m.after) {
+            match m.after.problem().map_or(Ok(m.after.secs()), Err) {
                 Ok(0) => self.push(&at, "markers", "marker time is zero"),
                 Ok(secs) => {
                     if let Some((before, text)) = last
@@ -289,7 +288,7 @@ impl Validator {
                             ),
                         );
                     }
-                    last = Some((secs, &m.after));
+                    last = Some((secs, m.after.as_str()));
                 }
                 Err(e) => self.push(&at, "markers", &format!("marker time {e}")),
             }
@@ -311,9 +310,12 @@ impl Validator {
     fn check_cues(&mut self, p: &Protocol, part: Part, at: &str, s: &StageSpec) {
         let place = format!("{} stage \"{}\"", part.label(), s.id);
         let place = place.as_str();
-        let (low, high) = match parse_duration_range(&s.duration) {
-            Ok((low, high)) => (Some(low), Some(high.unwrap_or(low))),
-            Err(_) => (None, None),
+        let (low, high) = match s.duration.problem() {
+            None => (
+                Some(s.duration.secs()),
+                Some(s.duration.upper_secs().unwrap_or(s.duration.secs())),
+            ),
+            Some(_) => (None, None),
         };
         for (i, cue) in s.cues.iter().enumerate() {
             let cue_at = format!("{at}/cues/{i}");
@@ -338,7 +340,7 @@ impl Validator {
                 (None, Some(a)) => ("after", a, high),
             };
             let time_at = format!("{cue_at}/{field}");
-            match parse_duration(text) {
+            match text.problem().map_or(Ok(text.secs()), Err) {
                 Ok(0) => self.push(&time_at, place, "cue time is zero"),
                 Ok(secs) => {
                     if let Some(d) = limit
@@ -608,7 +610,7 @@ impl Validator {
         if s.name.trim().is_empty() {
             self.push(&format!("{at}/name"), place, "name is empty");
         }
-        let duration = match parse_duration_range(&s.duration).map(|(low, _)| low) {
+        let duration = match s.duration.problem().map_or(Ok(s.duration.secs()), Err) {
             Ok(0) => {
                 self.push(&format!("{at}/duration"), place, "duration is zero");
                 None
@@ -635,7 +637,7 @@ impl Validator {
         }
         if let Some(w) = &s.warning {
             let before_at = format!("{at}/warning/before");
-            match parse_duration(&w.before) {
+            match w.before.problem().map_or(Ok(w.before.secs()), Err) {
                 Ok(0) => self.push(&before_at, place, "warning lead time is zero"),
                 Ok(before) => {
                     if let Some(d) = duration
@@ -861,7 +863,7 @@ fn format2_fields(p: &Protocol) -> Vec<(String, String)> {
     {
         for (i, s) in stages.iter().enumerate() {
             let at = |field: &str| format!("{}/{i}/{field}", part.label());
-            add(s.duration.contains('-'), at("duration"));
+            add(s.duration.is_range(), at("duration"));
             add(!s.cues.is_empty(), at("cues"));
             add(s.optional, at("optional"));
             add(s.from_session.is_some(), at("from_session"));

@@ -1,5 +1,6 @@
 //! Deciding: a command and the current state give events, or a rejection a facilitator can read.
 //! Time alone causes events too: [`due`] returns them, and [`next_wake`] says when to look again.
+//! The budgets, cues and markers they count against come from [`super::plan`].
 
 use super::event::{Agreement, Command, Event, Leave, Now, Outcome, Rejection, Stamped};
 use super::state::{RecordProgress, SessionState, Status};
@@ -45,7 +46,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             if s.stages.is_empty() {
                 return reject(Rejection::NoStages);
             }
-            let team = super::setup::team_errors(&s.setup);
+            let team = super::checks::team_errors(&s.setup);
             if !team.is_empty() {
                 return reject(Rejection::TeamTooSmall { problem: team.join(" ") });
             }
@@ -196,8 +197,8 @@ fn set_fact(
     };
     // A team being marked one person at a time is too small until the last one: that is
     // checked at the start, not here.
-    if let Err(e) = super::setup::check_setup(&after) {
-        let team = super::setup::team_errors(&after);
+    if let Err(e) = super::checks::check_setup(&after) {
+        let team = super::checks::team_errors(&after);
         let problems: Vec<String> = e.0.into_iter().filter(|p| !team.contains(p)).collect();
         if !problems.is_empty() {
             return reject(Rejection::FactRefused { problem: problems.join(" ") });
@@ -581,7 +582,8 @@ fn marker_due(s: &SessionState, eff: u64) -> Option<Event> {
         .into_iter()
         .enumerate()
         .filter(|(i, _)| !s.markers_done.get(*i).copied().unwrap_or(true))
-        .filter_map(|(i, p)| p.filter(|p| *p <= elapsed).map(|p| (p, i)))
+        .filter(|(_, p)| *p <= elapsed)
+        .map(|(i, p)| (p, i))
         .collect();
     due.sort_unstable();
     let (&(_, index), earlier) = due.split_last()?;
@@ -601,8 +603,7 @@ fn next_marker_at(s: &SessionState) -> Option<u64> {
         .into_iter()
         .enumerate()
         .filter(|(i, _)| !s.markers_done.get(*i).copied().unwrap_or(true))
-        .filter_map(|(_, p)| p)
-        .map(|p| since.saturating_add(p.saturating_sub(banked)))
+        .map(|(_, p)| since.saturating_add(p.saturating_sub(banked)))
         .min()
 }
 

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset};
 
-use super::setup::assignment_with;
+use super::rotation::assignment_with;
 use super::stage_clock::to_i64;
 use super::state::{SessionState, Status};
 use crate::protocol::{Cue, EVERYONE, FACILITATOR, Minutes, Protocol, clock};
@@ -319,8 +319,7 @@ pub fn marker_text(s: &SessionState) -> Option<String> {
     Some(if m.warn {
         format!("WARNING: {}", m.message)
     } else {
-        let at = crate::protocol::parse_duration(&m.after).unwrap_or(0);
-        format!("{} {}", clock(at, Minutes::Plain), m.message)
+        format!("{} {}", clock(m.after.secs(), Minutes::Plain), m.message)
     })
 }
 

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::setup::{CarriedCommitment, CarriedNote, Facts, SCHOOL, Setup, check_setup};
+use super::checks::check_setup;
+use super::setup::{CarriedCommitment, CarriedNote, Facts, SCHOOL, Setup};
 use crate::protocol::{Protocol, RecordKind};
 
 /// A session as asked for, on the command line (`convene run`) or on the home screen, before it
@@ -154,7 +155,7 @@ impl SetupRequest {
         };
         // Names are kept as they look (NFC, no invisible characters), so two that look the
         // same are one person to the checks, and the log holds each person one way.
-        let clashes = super::setup::name_clashes(&people.names);
+        let clashes = super::checks::name_clashes(&people.names);
         if clashes.iter().any(|c| c.contains("look the same")) {
             return Err(SetupRequestError::Refused {
                 protocol: self.protocol.id.clone(),
@@ -349,7 +350,7 @@ pub const MAX_ROSTER_BYTES: u64 = 4 * 1024 * 1024;
 /// Reads a roster file's bytes (CSV, shown as `file` in messages): a header row with a `name`
 /// column (any case), whose other columns become facts (the header in kebab-case: `Problem
 /// category` → `problem-category`). A UTF-8 byte-order mark is skipped; blank rows and blank
-/// cells are ignored. At most [`super::setup::MAX_PARTICIPANTS`] people; reading is linear in
+/// cells are ignored. At most [`super::checks::MAX_PARTICIPANTS`] people; reading is linear in
 /// the rows.
 ///
 /// # Errors
@@ -441,8 +442,8 @@ pub fn parse_roster(bytes: &[u8], file: &str) -> Result<People, String> {
     if people.names.is_empty() {
         return Err(format!("{file}: no people: the rows after the header each name one"));
     }
-    if people.names.len() > super::setup::MAX_PARTICIPANTS {
-        return Err(format!("{file}: {}", super::setup::too_many_people(people.names.len())));
+    if people.names.len() > super::checks::MAX_PARTICIPANTS {
+        return Err(format!("{file}: {}", super::checks::too_many_people(people.names.len())));
     }
     Ok(people)
 }

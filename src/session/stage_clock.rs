@@ -3,6 +3,10 @@
 //! Time is a plain number of milliseconds on the session's effective monotonic axis (see
 //! [`super::state::SessionState::effective`]); the clock never reads a real clock. Remaining time
 //! is `budget - elapsed` and goes negative in overrun: it is measured, never clamped.
+//!
+//! A clock starts from its stage's plan ([`super::plan::Plan::clocks`]: the budget, the warning's
+//! lead time, a range's width, the timed cues); `super::plan`'s module doc lists where the rest of
+//! a stage's time is decided.
 
 use serde::{Deserialize, Serialize};
 

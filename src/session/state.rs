@@ -5,11 +5,10 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::event::{Agreement, CommitmentStatus, Event, GapCause, Outcome, ShareListen, Stamped};
-use super::setup::{Setup, StageRef, groups_with, rounds_with, running_order};
-use super::stage_clock::{CueMark, StageClock};
-use crate::protocol::{
-    Expectation, Per, Protocol, RecordField, RecordKind, StageSpec, parse_duration,
-};
+use super::plan::{Plan, StageRef, spec_of};
+use super::setup::Setup;
+use super::stage_clock::StageClock;
+use crate::protocol::{Expectation, Per, Protocol, RecordField, RecordKind, StageSpec};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
@@ -190,66 +189,25 @@ impl SessionState {
         s
     }
 
-    /// Recomputes groups, rounds, the running order and fresh clocks from the order.
+    /// Recomputes groups, rounds, the running order and fresh clocks from the order and the
+    /// facts: the session's [`Plan`].
     fn replan(&mut self) {
-        let p = &self.setup.protocol;
-        self.groups = groups_with(p, &self.order, &self.setup.facts);
-        self.rounds = rounds_with(p, &self.groups, &self.setup.facts);
-        self.stages = running_order(p, self.rounds, self.setup.session_number);
-        self.clocks = self
-            .stages
-            .iter()
-            .map(|r| {
-                let spec = self.spec_of(r);
-                let planned = self
-                    .setup
-                    .overrides
-                    .get(&r.id)
-                    .copied()
-                    .or_else(|| spec.and_then(StageSpec::duration_secs))
-                    .unwrap_or(60)
-                    * 1000;
-                let warn = spec
-                    .and_then(|s| s.warning.as_ref())
-                    .and_then(crate::protocol::WarningSpec::before_secs)
-                    .map(|w| w * 1000)
-                    .filter(|w| *w < planned);
-                let mut clock = StageClock::new(planned, warn);
-                // A duration the facilitator set replaces the protocol's range.
-                if !self.setup.overrides.contains_key(&r.id)
-                    && let Some(spec) = spec
-                    && let (Some(low), Some(high)) =
-                        (spec.duration_secs(), spec.duration_upper_secs())
-                {
-                    clock.range_ms = high.saturating_sub(low) * 1000;
-                }
-                clock.cues = spec.map_or_else(Vec::new, |spec| {
-                    spec.cues
-                        .iter()
-                        .map(|c| {
-                            let (before, text) = match (&c.before, &c.after) {
-                                (Some(b), _) => (true, b),
-                                (None, Some(a)) => (false, a),
-                                (None, None) => (false, &String::new()),
-                            };
-                            // Validation refuses a cue without a time; here it would never fire.
-                            let ms = parse_duration(text).map_or(u64::MAX / 2, |secs| secs * 1000);
-                            CueMark { before, ms, done: false }
-                        })
-                        .collect()
-                });
-                clock
-            })
-            .collect();
+        let plan = self.plan();
+        self.clocks = plan.clocks();
+        self.stages = plan.stages.into_iter().map(|s| s.at).collect();
+        self.groups = plan.groups;
+        self.rounds = plan.rounds;
+    }
+
+    /// The plan for the roster as it stands (its order and facts), before any time is spent:
+    /// what the start card, the log's header and review quote (see [`super::plan`]).
+    pub fn plan(&self) -> Plan {
+        let s = &self.setup;
+        Plan::new(&s.protocol, &self.order, &s.facts, &s.overrides, s.session_number)
     }
 
     fn spec_of(&self, r: &StageRef) -> Option<&StageSpec> {
-        let p = &self.setup.protocol;
-        match r.part {
-            crate::protocol::Part::Opening => p.opening.get(r.index),
-            crate::protocol::Part::Round => p.round.get(r.index),
-            crate::protocol::Part::Closing => p.closing.get(r.index),
-        }
+        spec_of(&self.setup.protocol, r)
     }
 
     /// The protocol's definition of the stage at a position.
@@ -361,7 +319,8 @@ impl SessionState {
             .collect()
     }
 
-    /// Sum of planned budgets, in milliseconds.
+    /// The planned total in milliseconds: the sum of the stages' planned budgets, which is
+    /// [`Plan::total_ms`] of [`Self::plan`] (extensions and shortenings change budgets, not it).
     pub fn planned_ms(&self) -> u64 {
         self.clocks.iter().map(|c| c.planned_ms).fold(0, u64::saturating_add)
     }
@@ -372,15 +331,9 @@ impl SessionState {
         self.clocks.iter().map(|c| c.elapsed(eff)).fold(0, u64::saturating_add)
     }
 
-    /// Format 2: each marker's elapsed time in milliseconds (`None` for one that does not parse,
-    /// which validation refuses).
-    pub fn marker_points(&self) -> Vec<Option<u64>> {
-        self.setup
-            .protocol
-            .markers
-            .iter()
-            .map(|m| parse_duration(&m.after).ok().map(|secs| secs * 1000))
-            .collect()
+    /// Format 2: each marker's point on the session's elapsed time, in milliseconds.
+    pub fn marker_points(&self) -> Vec<u64> {
+        super::plan::markers_ms(&self.setup.protocol)
     }
 }
 

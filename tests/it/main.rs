@@ -29,6 +29,7 @@ mod log_fuzz;
 mod log_loss;
 mod machines;
 mod month_folders;
+mod plan_totals;
 mod protocol_fuzz;
 mod protocols;
 mod purity;

@@ -7,7 +7,13 @@ use std::path::{Path, PathBuf};
 
 use convene::commands::protocols::list;
 use convene::protocol::library::BUILTIN;
-use convene::protocol::plan::{group_sizes, planned_total, round_count};
+use convene::session::plan::{Quote, group_sizes, round_count};
+
+/// The planned total in seconds of session 1 of `p` for `n` people, as `convene protocols` and
+/// the start card quote it.
+fn planned_total(p: &Protocol, n: usize) -> u64 {
+    Quote::new(p, n).first_ms / 1000
+}
 use convene::protocol::{
     Expectation, ExtensionPolicy, Library, LoadError, OrderRule, Origin, Part, Per, Protocol,
     RecordField, RecordKind, RoleCount, Rounds, StageSpec, Timing, load_file,
@@ -281,10 +287,8 @@ fn stage<'a>(p: &'a Protocol, id: &str) -> &'a StageSpec {
 #[test]
 fn project_tuning_is_six_fixed_stages_in_24_minutes() {
     let p = builtin("project-tuning");
-    let stages: Vec<(&str, u64)> = p
-        .all_stages()
-        .map(|(_, s)| (s.name.as_str(), s.duration_secs().expect("duration") / 60))
-        .collect();
+    let stages: Vec<(&str, u64)> =
+        p.all_stages().map(|(_, s)| (s.name.as_str(), s.duration.secs() / 60)).collect();
     assert_eq!(
         stages,
         [
@@ -322,11 +326,11 @@ fn action_learning_matches_the_source() {
     assert_eq!(p.rotation.rounds, Rounds::PerMember);
     assert_eq!(p.rotation.order, OrderRule::GroupChooses);
     let cpd = stage(&p, "bitesize-cpd");
-    assert_eq!(cpd.duration_secs(), Some(30 * 60));
+    assert_eq!(cpd.duration.secs(), 30 * 60);
     assert_eq!(cpd.timing, Timing::Fixed);
     // Each presenter's slot is half an hour, and runs longer only with the group's agreement:
     // by the slot, not by the stage.
-    let slot: u64 = p.round.iter().filter_map(StageSpec::duration_secs).sum();
+    let slot: u64 = p.round.iter().map(|s| s.duration.secs()).sum();
     assert_eq!(slot, 30 * 60);
     assert_eq!(p.round_extension, Some(ExtensionPolicy::GroupAgreement));
     for s in &p.round {
@@ -339,7 +343,7 @@ fn action_learning_matches_the_source() {
     let rule = &p.facilitator.as_ref().expect("a facilitator").rule;
     assert!(rule.starts_with("Speaks last"), "{rule}");
     // One slot per member: five members, five slots.
-    let opening: u64 = p.opening.iter().filter_map(StageSpec::duration_secs).sum();
+    let opening: u64 = p.opening.iter().map(|s| s.duration.secs()).sum();
     assert_eq!(round_count(&p, &group_sizes(&p, 5)), 5);
     assert_eq!(planned_total(&p, 5), opening + 5 * 30 * 60);
     assert_eq!(planned_total(&p, 3), opening + 3 * 30 * 60);
@@ -471,7 +475,9 @@ fn three_ss_marks_the_typical_one_and_a_half_to_two_hours() {
 fn the_middle_leader_session_is_a_course_with_a_gap_task_for_everyone() {
     let p = builtin("middle-leader-session");
     assert_eq!(p.course.as_ref().map(|c| c.sessions.as_str()), Some("3-6"));
-    assert_eq!(planned_total(&p, 9), 150 * 60);
+    // Session 1 has no gap tasks to review: it is planned 15 minutes shorter than the rest.
+    let q = Quote::new(&p, 9);
+    assert_eq!((q.first_ms, q.later), (135 * 60_000, vec![(2, 150 * 60_000)]));
     let review = stage(&p, "gap-task-review");
     assert_eq!(review.from_session, Some(2));
     assert_eq!(p.opening[0].id, "gap-task-review");
@@ -615,7 +621,7 @@ fn the_documented_format_2_example_is_valid_and_uses_format_2() {
     assert!(stages.iter().any(|s| s.optional));
     assert!(stages.iter().any(|s| s.from_session.is_some()));
     assert!(stages.iter().any(|s| s.carried.is_some()));
-    assert!(stages.iter().any(|s| s.duration_upper_secs().is_some()));
+    assert!(stages.iter().any(|s| s.duration.upper_secs().is_some()));
     let cues: Vec<_> = stages.iter().flat_map(|s| &s.cues).collect();
     assert!(cues.iter().any(|c| c.before.is_some()) && cues.iter().any(|c| c.after.is_some()));
     let records: Vec<&Expectation> =
@@ -624,8 +630,11 @@ fn the_documented_format_2_example_is_valid_and_uses_format_2() {
     assert!(records.iter().any(|x| x.per == Some(Per::Participant)));
     assert!(records.iter().any(|x| x.require == [RecordField::Due]));
     assert!(records.iter().any(|x| x.require == [RecordField::About]));
-    // Five members: the talk at its lower end, five slots of 30 minutes, the close.
-    assert_eq!(planned_total(&p, 5), (15 + 20 + 5 * 30 + 10) * 60);
+    // Five people, one of them the sponsors' team (who presents no problem): the talk at its
+    // lower end, four slots of 30 minutes, the close; from the second session on, the 15-minute
+    // review of what was done since first. The start card says the same.
+    assert_eq!(planned_total(&p, 5), (20 + 4 * 30 + 10) * 60);
+    assert_eq!(Quote::new(&p, 5).later, vec![(2, (15 + 20 + 4 * 30 + 10) * 60_000)]);
 }
 
 #[test]

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Home, LABELS, Step};
-use crate::protocol::plan::{planned_total, typical_people};
 use crate::protocol::{LoadError, Minutes, Origin, Timing, clock};
+use crate::session::plan::Quote;
 use crate::text::sanitize;
 use crate::tui::widgets::too_small;
 
@@ -81,7 +81,8 @@ fn protocol_rows(h: &Home, width: u16) -> Vec<Line<'static>> {
         let mark = if i == h.selected { "> " } else { "  " };
         let style = if i == h.selected { t.selected() } else { ratatui::style::Style::new() };
         let text = if let Ok(p) = &e.protocol {
-            let total = clock(planned_total(p, typical_people(p)), Minutes::Padded);
+            // Session 1's total, as the start card shows it for the protocol's typical group.
+            let total = clock(Quote::typical(p).first_ms / 1000, Minutes::Padded);
             format!("{mark}{:<name_w$} {total:>8}", fit(&sanitize(&p.name), name_w))
         } else {
             // The file name, not its folder: the folder is in the details on the right.
@@ -111,22 +112,25 @@ fn details(h: &Home) -> Vec<Line<'static>> {
             detail.push(Line::from(""));
             for (_, st) in p.all_stages() {
                 let mark = if st.timing == Timing::Suggested { "*" } else { " " };
-                let secs = st.duration_secs().unwrap_or(0);
+                let secs = st.duration.secs();
                 detail.push(Line::from(format!(
                     "{:>7}{mark} {}",
                     clock(secs, Minutes::Padded),
                     sanitize(&st.title())
                 )));
             }
-            let n = typical_people(p);
+            let q = Quote::typical(p);
+            let n = q.people;
             let suggested = p.all_stages().any(|(_, st)| st.timing == Timing::Suggested);
             // Only one round per member makes the total depend on how many people come.
             let per_member = p.rotation.rounds == crate::protocol::Rounds::PerMember;
             detail.push(Line::from(Span::styled(
                 format!(
-                    "Total {}{}{}",
-                    clock(planned_total(p, n), Minutes::Padded),
+                    "Total {}{}{}{}",
+                    clock(q.first_ms / 1000, Minutes::Padded),
                     if per_member { format!(" for {n} people") } else { String::new() },
+                    // A course whose later sessions run more stages: session 1's and theirs.
+                    q.later_phrase(),
                     if suggested { " (* suggested duration)" } else { "" }
                 ),
                 t.title(),

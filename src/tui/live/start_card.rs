@@ -170,7 +170,7 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             let word = if m.warn { "warning: " } else { "" };
             plan.push(Line::from(format!(
                 "  {:>column$}   {word}{}",
-                clock(at.unwrap_or_default() / 1000, Minutes::Padded),
+                clock(at / 1000, Minutes::Padded),
                 sanitize(&m.message)
             )));
         }
