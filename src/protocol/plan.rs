@@ -60,7 +60,11 @@ pub fn rounds_for(p: &Protocol, n: usize) -> usize {
 pub fn planned_total(p: &Protocol, n: usize) -> u64 {
     let rounds = rounds_for(p, n) as u64;
     let sum = |stages: &[super::StageSpec]| -> u64 {
-        stages.iter().filter_map(super::StageSpec::duration_secs).fold(0, u64::saturating_add)
+        stages
+            .iter()
+            .filter(|s| s.runs_in(1))
+            .filter_map(super::StageSpec::duration_secs)
+            .fold(0, u64::saturating_add)
     };
     sum(&p.opening)
         .saturating_add(rounds.saturating_mul(sum(&p.round)))

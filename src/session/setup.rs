@@ -877,11 +877,11 @@ fn roster_warnings(p: &Protocol, order: &[String], facts: &Facts) -> Vec<String>
 
 /// The flattened running order of session number `session` of a course (`None`: session 1):
 /// opening, each round's stages, closing; a stage whose `from_session` is above the session's
-/// number is left out (the gap-task review runs from session 2 on). Stages without
-/// `from_session`, and so every format 1 protocol, always run.
+/// number, or whose `until_session` is below it, is left out (the gap-task review runs from
+/// session 2 on). Stages without them, and so every format 1 protocol, always run.
 pub fn running_order(p: &Protocol, rounds: usize, session: Option<u32>) -> Vec<StageRef> {
     let session = session.unwrap_or(1);
-    let runs = |s: &StageSpec| s.from_session.is_none_or(|from| from <= session);
+    let runs = |s: &StageSpec| s.runs_in(session);
     let mut out = Vec::new();
     for (i, s) in p.opening.iter().enumerate().filter(|(_, s)| runs(s)) {
         out.push(StageRef { part: Part::Opening, index: i, round: None, id: s.id.clone() });
