@@ -548,7 +548,8 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
             (None, None) => String::new(),
         };
         let who = c.role.as_deref().map(|r| format!("{}: ", p.role_name(r))).unwrap_or_default();
-        let _ = writeln!(o, "       cue: {when} - {who}{}{}", sanitize(&c.message), c.origin.suffix());
+        let _ =
+            writeln!(o, "       cue: {when} - {who}{}{}", sanitize(&c.message), c.origin.suffix());
     }
     for x in Protocol::expected_records(s) {
         let mut extra = Vec::new();

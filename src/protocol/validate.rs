@@ -468,7 +468,11 @@ impl Validator {
                     let Some(n) = value else { continue };
                     let at = format!("{}/{i}/{field}", part.label());
                     if n == 0 {
-                        self.push(&at, &place, &format!("{field} is 0: sessions are numbered from 1"));
+                        self.push(
+                            &at,
+                            &place,
+                            &format!("{field} is 0: sessions are numbered from 1"),
+                        );
                     } else if p.course.is_none() {
                         self.push(
                             &at,

@@ -9,8 +9,8 @@ use convene::commands::protocols::list;
 use convene::protocol::library::BUILTIN;
 use convene::protocol::plan::{group_sizes, planned_total, round_count};
 use convene::protocol::{
-    Expectation, ExtensionPolicy, Library, LoadError, OrderRule, Origin, Part, Provenance, Per, Protocol,
-    RecordField, RecordKind, RoleCount, Rounds, StageSpec, Timing, load_file,
+    Expectation, ExtensionPolicy, Library, LoadError, OrderRule, Origin, Part, Per, Protocol,
+    Provenance, RecordField, RecordKind, RoleCount, Rounds, StageSpec, Timing, load_file,
 };
 
 use support::BUILTIN_IDS;
@@ -371,7 +371,9 @@ fn action_learning_matches_the_source() {
         p.all_norms().filter(|(_, o)| *o == Provenance::Added).map(|(n, _)| n).collect();
     assert_eq!(ours, ["What is said here stays here"]);
     assert!(
-        p.all_norms().filter(|(n, _)| n.contains("stays here")).all(|(_, o)| o != Provenance::Source)
+        p.all_norms()
+            .filter(|(n, _)| n.contains("stays here"))
+            .all(|(_, o)| o != Provenance::Source)
     );
     // The date a commitment must have is ours; the commitment is the source's.
     let commitment = record(stage(&p, "action-plan"), "commitment");
@@ -458,7 +460,10 @@ fn half_termly_review_has_an_executive_team_and_an_owner_for_each_area() {
     assert_eq!(planned_total(&p, 4), 90 * 60);
     for (id, rec) in [("support", "support-areas"), ("challenge", "challenge-areas")] {
         let x = record(stage(&p, id), rec);
-        assert_eq!((x.record, x.required_fields().as_slice()), (RecordKind::Note, &[RecordField::About][..]));
+        assert_eq!(
+            (x.record, x.required_fields().as_slice()),
+            (RecordKind::Note, &[RecordField::About][..])
+        );
     }
     // It may run longer: a warning at 90 minutes, never a stop.
     let marker = p.markers.first().expect("a marker");
@@ -912,10 +917,7 @@ fn added_norms_and_the_origin_field_say_the_same_and_need_format_2() {
         "roles": [{"id": "m", "name": "M", "count": "rest", "guidance": "g"}],
         "closing": [{"id": "a", "name": "A", "duration": "5m"}], NORMS}"#;
     let old = base.replace("NORMS", r#""norms": ["Ours"], "added_norms": ["Mine"]"#);
-    let new = base.replace(
-        "NORMS",
-        r#""norms": ["Ours", {"text": "Mine", "origin": "added"}]"#,
-    );
+    let new = base.replace("NORMS", r#""norms": ["Ours", {"text": "Mine", "origin": "added"}]"#);
     let old = convene::protocol::parse_protocol(&old, "old.json").expect("old marker loads");
     let new = convene::protocol::parse_protocol(&new, "new.json").expect("the origin field loads");
     let norms = |p: &Protocol| p.all_norms().map(|(n, o)| (n.to_string(), o)).collect::<Vec<_>>();
@@ -928,7 +930,8 @@ fn added_norms_and_the_origin_field_say_the_same_and_need_format_2() {
     let v1 = base
         .replace("\"format\": 2", "\"format\": 1")
         .replace("NORMS", r#""norms": [], "origin": "suggested""#);
-    let err = convene::protocol::parse_protocol(&v1, "v1.json").expect_err("format 1 has no origin");
+    let err =
+        convene::protocol::parse_protocol(&v1, "v1.json").expect_err("format 1 has no origin");
     assert!(err.to_string().contains("origin"), "{err}");
     // A value outside the three is refused.
     let bad = base.replace("NORMS", r#""origin": "ours""#);
