@@ -523,7 +523,8 @@ fn the_new_builtins_record_what_their_sources_record() {
     // Durations the sources do not give are marked suggested.
     for id in BUILTIN_IDS {
         let p = builtin(id);
-        if !["project-tuning", "action-learning", "research-lesson", "jpd-course-day"].contains(&id) {
+        if !["project-tuning", "action-learning", "research-lesson", "jpd-course-day"].contains(&id)
+        {
             assert!(p.all_stages().all(|(_, s)| s.timing == Timing::Suggested), "{id}");
         }
     }
