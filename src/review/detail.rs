@@ -362,7 +362,7 @@ fn markers_text(sess: &Session, out: &mut String) {
         if !done {
             continue;
         }
-        let at = at.map_or_else(|| sanitize(&m.after), |ms| fmt::dur(ms));
+        let at = at.map_or_else(|| sanitize(&m.after), fmt::dur);
         let warn = if m.warn { "warning: " } else { "" };
         let _ = writeln!(out, "Marker reached at {at}: {warn}{}", sanitize(&m.message));
     }

@@ -662,7 +662,7 @@ fn too_small_shows_one_line_or_says_how_large_it_needs_to_be() {
 /// With colour, every state is still a word on screen.
 #[test]
 fn default_theme_says_every_state_in_words() {
-    let rig = Rig::new(setup(builtin("coaching-triad"), TRIAD), default_opts());
+    let mut rig = Rig::new(setup(builtin("coaching-triad"), TRIAD), default_opts());
     assert!(rig.render(80, 24).contains("READY"));
     rig.press(' ');
     rig.wait(1_000);
