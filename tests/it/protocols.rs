@@ -959,3 +959,32 @@ fn every_middle_leader_session_is_two_and_a_half_hours() {
     // The learning walk's afternoon runs 1.30–4.30.
     assert_eq!(planned_total(&builtin("learning-walk-trio"), 6), 3 * 3600);
 }
+
+/// `until_session` needs a course, and may not come before `from_session`: each is refused
+/// naming the stage and the field.
+#[test]
+fn until_session_is_checked_like_from_session() {
+    let with = |course: &str, stage: &str| {
+        format!(
+            r#"{{"format": 2, "id": "x", "name": "X", "summary": "s", "source": "s", {course}
+            "roles": [{{"id": "m", "name": "M", "count": "rest", "guidance": "g"}}],
+            "opening": [{{"id": "theory", "name": "Theory", "duration": "5m", {stage}}}]}}"#
+        )
+    };
+    let err = convene::protocol::parse_protocol(&with("", r#""until_session": 1"#), "a.json")
+        .expect_err("no course");
+    assert!(err.to_string().contains("until_session needs a \"course\""), "{err}");
+    let text = with(r#""course": {"sessions": "3"},"#, r#""from_session": 2, "until_session": 1"#);
+    let err = convene::protocol::parse_protocol(&text, "b.json").expect_err("never runs");
+    assert!(err.to_string().contains("until_session 1 is before from_session 2"), "{err}");
+    let text = with(r#""course": {"sessions": "3"},"#, r#""until_session": 1"#);
+    let p = convene::protocol::parse_protocol(&text, "c.json").expect("valid");
+    let theory = stage(&p, "theory");
+    assert!(theory.runs_in(1) && !theory.runs_in(2));
+    // Format 1 refuses it, naming it.
+    let v1 = text
+        .replace("\"format\": 2", "\"format\": 1")
+        .replace(r#""course": {"sessions": "3"},"#, "");
+    let err = convene::protocol::parse_protocol(&v1, "d.json").expect_err("format 2 field");
+    assert!(err.to_string().contains("until_session"), "{err}");
+}
