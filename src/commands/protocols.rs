@@ -437,6 +437,15 @@ pub fn show(p: &Protocol, people: Option<usize>) -> String {
             people_phrase(p)
         );
     }
+    if let Some(word) = p.origin.mark() {
+        let _ = writeln!(o, "({word}: the sources give no running order for this session)");
+    }
+    if has_marks(p) {
+        let _ = writeln!(
+            o,
+            "(suggested: the sources leave it open; added: the sources do not mention it)"
+        );
+    }
     if p.all_stages().any(|(_, s)| s.timing == Timing::Suggested) {
         let _ = writeln!(
             o,
@@ -447,6 +456,20 @@ pub fn show(p: &Protocol, people: Option<usize>) -> String {
     o
 }
 
+/// Whether anything in the protocol below its top level is marked as ours (format 2).
+fn has_marks(p: &Protocol) -> bool {
+    let ours = |o: crate::protocol::Provenance| !o.is_source();
+    p.markers.iter().any(|m| ours(m.origin))
+        || p.all_stages().any(|(_, s)| {
+            ours(s.origin)
+                || s.speak.iter().chain(&s.silent).any(|c| ours(c.origin))
+                || s.cues.iter().any(|c| ours(c.origin))
+                || s.warning.as_ref().is_some_and(|w| ours(w.origin))
+                || Protocol::expected_records(s)
+                    .any(|x| ours(x.origin) || x.require.iter().any(|r| ours(r.origin)))
+        })
+}
+
 /// The session's elapsed-time markers (format 2) and the norms, the source's then ours.
 fn markers_and_norms(o: &mut String, p: &Protocol) {
     if !p.markers.is_empty() {
@@ -454,16 +477,13 @@ fn markers_and_norms(o: &mut String, p: &Protocol) {
         for m in &p.markers {
             let at = clock(m.after.secs(), Minutes::Padded);
             let warn = if m.warn { "warning: " } else { "" };
-            let _ = writeln!(o, "  {at}  {warn}{}", sanitize(&m.message));
+            let _ = writeln!(o, "  {at}  {warn}{}{}", sanitize(&m.message), m.origin.suffix());
         }
     }
-    if !p.norms.is_empty() || !p.added_norms.is_empty() {
+    if p.norm_count() > 0 {
         let _ = writeln!(o, "\nNorms");
-        for norm in &p.norms {
-            let _ = writeln!(o, "  - {}", sanitize(norm));
-        }
-        for norm in &p.added_norms {
-            let _ = writeln!(o, "  - {} (added: not in the source)", sanitize(norm));
+        for (norm, origin) in p.all_norms() {
+            let _ = writeln!(o, "  - {}{}", sanitize(norm), origin.note());
         }
     }
 }
@@ -512,10 +532,16 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
         }
         None => clock(secs, Minutes::Padded),
     };
-    let _ = writeln!(o, "  {title:<52} {duration:>7}{mark}   [{}]", s.id);
+    let _ = writeln!(o, "  {title:<52} {duration:>7}{mark}   [{}]{}", s.id, s.origin.suffix());
     let cues = |label: &str, cues: &[Cue], o: &mut String| {
         for c in cues {
-            let _ = writeln!(o, "       {label}: {} - {}", p.role_name(&c.role), sanitize(&c.cue));
+            let _ = writeln!(
+                o,
+                "       {label}: {} - {}{}",
+                p.role_name(&c.role),
+                sanitize(&c.cue),
+                c.origin.suffix()
+            );
         }
     };
     cues("speaks", &s.speak, o);
@@ -527,9 +553,10 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
         let who = w.role.as_deref().map(|r| format!("{}: ", p.role_name(r))).unwrap_or_default();
         let _ = writeln!(
             o,
-            "       warning: {} before the end - {who}{}",
+            "       warning: {} before the end - {who}{}{}",
             short(&w.before),
-            sanitize(&w.message)
+            sanitize(&w.message),
+            w.origin.suffix()
         );
     }
     if s.optional {
@@ -537,6 +564,15 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
     }
     if let Some(n) = s.from_session {
         let _ = writeln!(o, "       from session {n} of the course on");
+    }
+    match s.until_session {
+        Some(1) => {
+            let _ = writeln!(o, "       in session 1 of the course only");
+        }
+        Some(n) => {
+            let _ = writeln!(o, "       up to session {n} of the course");
+        }
+        None => {}
     }
     if let Some(id) = &s.carried {
         let _ = writeln!(o, "       shows what the group recorded last time for {}", sanitize(id));
@@ -548,7 +584,8 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
             (None, None) => String::new(),
         };
         let who = c.role.as_deref().map(|r| format!("{}: ", p.role_name(r))).unwrap_or_default();
-        let _ = writeln!(o, "       cue: {when} - {who}{}", sanitize(&c.message));
+        let _ =
+            writeln!(o, "       cue: {when} - {who}{}{}", sanitize(&c.message), c.origin.suffix());
     }
     for x in Protocol::expected_records(s) {
         let mut extra = Vec::new();
@@ -556,17 +593,18 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
             extra.push("one per participant".to_string());
         }
         for f in &x.require {
-            extra.push(match f {
-                RecordField::Due => "with a time frame".into(),
-                RecordField::About => "with what it is about".into(),
-            });
+            let what = match f.field {
+                RecordField::Due => "with a time frame",
+                RecordField::About => "with what it is about",
+            };
+            extra.push(format!("{what}{}", f.origin.suffix()));
         }
         if x.carry {
             extra.push("carried to the group's next session".into());
         }
         let extra =
             if extra.is_empty() { String::new() } else { format!(" ({})", extra.join("; ")) };
-        let _ = writeln!(o, "       expects: {}{extra}", sanitize(&x.label));
+        let _ = writeln!(o, "       expects: {}{extra}{}", sanitize(&x.label), x.origin.suffix());
     }
     if s.follow_up {
         let _ = writeln!(o, "       follows up the group's open commitments from earlier sessions");

@@ -34,6 +34,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "weekly-leadership-review.json",
         include_str!("../../protocols/weekly-leadership-review.json"),
     ),
+    ("research-lesson.json", include_str!("../../protocols/research-lesson.json")),
+    ("lesson-study-planning.json", include_str!("../../protocols/lesson-study-planning.json")),
+    ("parrot-on-the-shoulder.json", include_str!("../../protocols/parrot-on-the-shoulder.json")),
+    ("cross-school-trio.json", include_str!("../../protocols/cross-school-trio.json")),
+    ("leadership-group.json", include_str!("../../protocols/leadership-group.json")),
+    ("moderation-afternoon.json", include_str!("../../protocols/moderation-afternoon.json")),
+    ("staff-dialogue.json", include_str!("../../protocols/staff-dialogue.json")),
+    ("jpd-course-day.json", include_str!("../../protocols/jpd-course-day.json")),
 ];
 
 /// Where a protocol came from.

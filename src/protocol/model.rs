@@ -57,6 +57,9 @@ pub struct Protocol {
     pub summary: String,
     /// Where the protocol comes from, as plain attribution.
     pub source: String,
+    /// Format 2: whether the whole structure is the sources' or ours (see [`Provenance`]).
+    #[serde(default, skip_serializing_if = "Provenance::is_source")]
+    pub origin: Provenance,
     /// Whether a facilitator runs it, and the facilitator's rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facilitator: Option<FacilitatorSpec>,
@@ -80,10 +83,12 @@ pub struct Protocol {
     /// Run once, after the rounds.
     #[serde(default)]
     pub closing: Vec<StageSpec>,
-    /// Ground rules, shown before the first stage and on demand.
+    /// Ground rules, shown before the first stage and on demand: a string, or (format 2)
+    /// `{ "text": ..., "origin": "added" }` for one that is ours.
     #[serde(default)]
-    pub norms: Vec<String>,
-    /// Format 2: ground rules that are ours, not the source's; shown marked as such.
+    pub norms: Vec<Norm>,
+    /// Format 2, the older spelling of `{ "text": ..., "origin": "added" }` in `norms`: ground
+    /// rules that are ours, not the source's; still read, shown marked as added.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub added_norms: Vec<String>,
     /// Format 2: the extension policy of a round as a whole (a presenter's slot). Under
@@ -116,6 +121,9 @@ pub struct MarkerSpec {
     /// session.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub warn: bool,
+    /// Format 2: whether the sources give this marker (see [`Provenance`]).
+    #[serde(default, skip_serializing_if = "Provenance::is_source")]
+    pub origin: Provenance,
 }
 
 /// Format 2: a fact about each participant, given with `--people "Ann (Oak Primary)"` or a roster
@@ -337,6 +345,10 @@ pub struct StageSpec {
     /// Format 2: the stage runs only from this session of a course on (2: the gap-task review).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_session: Option<u32>,
+    /// Format 2: the stage runs only up to this session of a course (1: the longer theory input
+    /// of a first session, which has no gap tasks to review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_session: Option<u32>,
     /// Format 2: several records expected before the stage is left (with `expects`, if both).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<Expectation>,
@@ -344,6 +356,10 @@ pub struct StageSpec {
     /// previous session this stage shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carried: Option<String>,
+    /// Format 2: whether the sources give this stage (see [`Provenance`]); its duration's own mark
+    /// is `timing`.
+    #[serde(default, skip_serializing_if = "Provenance::is_source")]
+    pub origin: Provenance,
 }
 
 /// Format 2: a cue shown at a time in a stage.
@@ -363,6 +379,9 @@ pub struct TimedCue {
     /// The role that acts on the cue; the screen names its holders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Format 2: whether the sources give this cue (see [`Provenance`]).
+    #[serde(default, skip_serializing_if = "Provenance::is_source")]
+    pub origin: Provenance,
 }
 
 /// What a role does in a stage.
@@ -373,6 +392,9 @@ pub struct Cue {
     pub role: String,
     #[schemars(description = "What the role does in this stage, in a few words.")]
     pub cue: String,
+    /// Format 2: whether the sources give this cue (see [`Provenance`]).
+    #[serde(default, skip_serializing_if = "Provenance::is_source")]
+    pub origin: Provenance,
 }
 
 /// A warning some time before the end of a stage (the WRAP UP state).
@@ -387,6 +409,9 @@ pub struct WarningSpec {
     /// The role that acts on the warning; the screen names its holders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Format 2: whether the sources give this warning (see [`Provenance`]).
+    #[serde(default, skip_serializing_if = "Provenance::is_source")]
+    pub origin: Provenance,
 }
 
 /// Something that should be recorded before a stage is left.
@@ -405,9 +430,10 @@ pub struct Expectation {
     /// What is expected, in a few words: "Coachee's commitment, with a time frame".
     pub label: String,
     /// Format 2: fields the record must have: `"due"` (a commitment's time frame), `"about"`
-    /// (a note's subject or owner).
+    /// (a note's subject or owner); `{ "field": "due", "origin": "added" }` for a requirement
+    /// that is ours.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub require: Vec<RecordField>,
+    pub require: Vec<Required>,
     /// Format 2: one record for each participant (or, in a stage of a round, each member of
     /// the group), not one in all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -416,6 +442,122 @@ pub struct Expectation {
     /// naming this record's id in `carried` shows it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub carry: bool,
+    /// Format 2: whether the sources ask for this record (see [`Provenance`]).
+    #[serde(default, skip_serializing_if = "Provenance::is_source")]
+    pub origin: Provenance,
+}
+
+/// Format 2: whether something in a protocol comes from its sources or from us, so that what is
+/// ours is shown as ours ("suggested", "added").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provenance {
+    /// The sources give it (the default).
+    #[default]
+    Source,
+    /// The sources leave it open: a sensible default, for the facilitator to confirm or change.
+    Suggested,
+    /// The sources do not mention it: something convene adds.
+    Added,
+}
+
+impl Provenance {
+    /// The default: the sources give it.
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+    pub fn is_source(&self) -> bool {
+        *self == Provenance::Source
+    }
+
+    /// The word shown beside what is ours: `Some("suggested")`, `Some("added")`, or `None`.
+    pub fn mark(self) -> Option<&'static str> {
+        match self {
+            Provenance::Source => None,
+            Provenance::Suggested => Some("suggested"),
+            Provenance::Added => Some("added"),
+        }
+    }
+
+    /// `" (suggested)"`, `" (added)"`, or nothing: appended to what a screen or list shows.
+    pub fn suffix(self) -> String {
+        self.mark().map(|m| format!(" ({m})")).unwrap_or_default()
+    }
+
+    /// The longer note for a norm: `" (added: not in the source)"`, `" (suggested: the sources
+    /// leave it open)"`, or nothing.
+    pub fn note(self) -> &'static str {
+        match self {
+            Provenance::Source => "",
+            Provenance::Suggested => " (suggested: the sources leave it open)",
+            Provenance::Added => " (added: not in the source)",
+        }
+    }
+}
+
+/// A ground rule: its text and (format 2) whether the sources give it. Written as a bare string
+/// when it is the source's; it reads as its text (`&*norm`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Norm {
+    pub text: String,
+    pub origin: Provenance,
+}
+
+impl std::ops::Deref for Norm {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<&str> for Norm {
+    fn from(text: &str) -> Self {
+        Norm { text: text.to_string(), origin: Provenance::Source }
+    }
+}
+
+/// Format 2: a field a record must have, and whether the sources ask for it. Written as a bare
+/// `"due"` when they do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Required {
+    pub field: RecordField,
+    pub origin: Provenance,
+}
+
+/// A requirement is its field, wherever it comes from: `x.require == [RecordField::Due]`.
+impl PartialEq<RecordField> for Required {
+    fn eq(&self, other: &RecordField) -> bool {
+        self.field == *other
+    }
+}
+
+/// A norm compares with its text.
+impl PartialEq<str> for Norm {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+impl PartialEq<&str> for Norm {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
+impl From<RecordField> for Required {
+    fn from(field: RecordField) -> Self {
+        Required { field, origin: Provenance::Source }
+    }
+}
+
+impl Expectation {
+    /// Whether the record must have this field.
+    pub fn requires(&self, field: RecordField) -> bool {
+        self.require.iter().any(|r| r.field == field)
+    }
+
+    /// The fields the record must have.
+    pub fn required_fields(&self) -> Vec<RecordField> {
+        self.require.iter().map(|r| r.field).collect()
+    }
 }
 
 /// Format 2: a field a record must have.
@@ -520,6 +662,19 @@ impl Protocol {
             .fold(0, u32::saturating_add)
     }
 
+    /// Every norm with its provenance: `norms`, then the older `added_norms` (added).
+    pub fn all_norms(&self) -> impl Iterator<Item = (&str, Provenance)> {
+        self.norms
+            .iter()
+            .map(|n| (n.text.as_str(), n.origin))
+            .chain(self.added_norms.iter().map(|n| (n.as_str(), Provenance::Added)))
+    }
+
+    /// How many norms it has, in `norms` and `added_norms`.
+    pub fn norm_count(&self) -> usize {
+        self.norms.len() + self.added_norms.len()
+    }
+
     /// Whether this protocol splits participants into parallel groups.
     pub fn splits(&self) -> bool {
         self.group.split_into.is_some()
@@ -527,6 +682,13 @@ impl Protocol {
 }
 
 impl StageSpec {
+    /// Whether the stage runs in session number `session` of a course (`from_session`,
+    /// `until_session`); outside a course, pass 1.
+    pub fn runs_in(&self, session: u32) -> bool {
+        self.from_session.is_none_or(|from| from <= session)
+            && self.until_session.is_none_or(|until| session <= until)
+    }
+
     /// `Name — subtitle`, or the name alone.
     pub fn title(&self) -> String {
         match &self.subtitle {
@@ -637,5 +799,116 @@ impl<'de> Deserialize<'de> for Rounds {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// `"text"` or `{ "text": ..., "origin": ... }`, and `"due"` or `{ "field": ..., "origin": ... }`:
+/// the object forms, read through these, refuse unknown fields like every other object.
+#[derive(Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct NormObject {
+    /// The ground rule, as shown.
+    text: String,
+    /// Whether the sources give it.
+    #[serde(default)]
+    origin: Provenance,
+}
+
+#[derive(Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RequiredObject {
+    /// The field the record must have.
+    field: RecordField,
+    /// Whether the sources ask for it.
+    #[serde(default)]
+    origin: Provenance,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NormForm {
+    Text(String),
+    Object(NormObject),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RequiredForm {
+    Field(RecordField),
+    Object(RequiredObject),
+}
+
+impl JsonSchema for Norm {
+    fn schema_name() -> Cow<'static, str> {
+        "Norm".into()
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> schemars::Schema {
+        let object = g.subschema_for::<NormObject>();
+        json_schema!({
+            "description": "A ground rule: its text, or (format 2) an object with its text and origin.",
+            "anyOf": [ { "type": "string" }, object ]
+        })
+    }
+}
+
+impl JsonSchema for Required {
+    fn schema_name() -> Cow<'static, str> {
+        "Required".into()
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> schemars::Schema {
+        let field = g.subschema_for::<RecordField>();
+        let object = g.subschema_for::<RequiredObject>();
+        json_schema!({
+            "description": "A field the record must have: \"due\" or \"about\", or an object with the field and its origin.",
+            "anyOf": [ field, object ]
+        })
+    }
+}
+
+impl Serialize for Norm {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.origin.is_source() {
+            s.serialize_str(&self.text)
+        } else {
+            NormObject { text: self.text.clone(), origin: self.origin }.serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Norm {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match NormForm::deserialize(d).map_err(|_| {
+            de::Error::custom(
+                "expected a ground rule: a string, or { \"text\": ..., \"origin\": \"suggested\" or \"added\" }",
+            )
+        })? {
+            NormForm::Text(text) => Ok(Norm { text, origin: Provenance::Source }),
+            NormForm::Object(o) => Ok(Norm { text: o.text, origin: o.origin }),
+        }
+    }
+}
+
+impl Serialize for Required {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.origin.is_source() {
+            self.field.serialize(s)
+        } else {
+            RequiredObject { field: self.field, origin: self.origin }.serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Required {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match RequiredForm::deserialize(d).map_err(|_| {
+            de::Error::custom(
+                "expected \"due\", \"about\", or { \"field\": \"due\" or \"about\", \"origin\": \"suggested\" or \"added\" }",
+            )
+        })? {
+            RequiredForm::Field(field) => Ok(Required { field, origin: Provenance::Source }),
+            RequiredForm::Object(o) => Ok(Required { field: o.field, origin: o.origin }),
+        }
     }
 }

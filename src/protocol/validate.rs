@@ -233,7 +233,7 @@ impl Validator {
     /// One expected record's `require`, `per` and `carry`, at `path` (`round/0/records/1`).
     fn check_record_fields(&mut self, path: &str, place: &str, stage: &StageSpec, x: &Expectation) {
         for (j, field) in x.require.iter().enumerate() {
-            let message = match (field, x.record) {
+            let message = match (field.field, x.record) {
                 (RecordField::Due, RecordKind::Note) => {
                     "\"due\" is a commitment's time frame: this record is a note"
                 }
@@ -463,16 +463,35 @@ impl Validator {
             [(Part::Opening, &p.opening), (Part::Round, &p.round), (Part::Closing, &p.closing)]
         {
             for (i, stage) in stages.iter().enumerate() {
-                let Some(from) = stage.from_session else { continue };
-                let at = format!("{}/{i}/from_session", part.label());
                 let place = format!("{} stage \"{}\"", part.label(), stage.id);
-                if from == 0 {
-                    self.push(&at, &place, "from_session is 0: sessions are numbered from 1");
-                } else if p.course.is_none() {
+                for (field, value) in
+                    [("from_session", stage.from_session), ("until_session", stage.until_session)]
+                {
+                    let Some(n) = value else { continue };
+                    let at = format!("{}/{i}/{field}", part.label());
+                    if n == 0 {
+                        self.push(
+                            &at,
+                            &place,
+                            &format!("{field} is 0: sessions are numbered from 1"),
+                        );
+                    } else if p.course.is_none() {
+                        self.push(
+                            &at,
+                            &place,
+                            &format!(
+                                "{field} needs a \"course\": only the sessions of a course are numbered"
+                            ),
+                        );
+                    }
+                }
+                if let (Some(from), Some(until)) = (stage.from_session, stage.until_session)
+                    && until < from
+                {
                     self.push(
-                        &at,
+                        &format!("{}/{i}/until_session", part.label()),
                         &place,
-                        "from_session needs a \"course\": only the sessions of a course are numbered",
+                        &format!("until_session {until} is before from_session {from}: the stage would never run"),
                     );
                 }
             }
@@ -848,6 +867,13 @@ fn format2_fields(p: &Protocol) -> Vec<(String, String)> {
         }
     };
     add(!p.added_norms.is_empty(), "added_norms".into());
+    add(!p.origin.is_source(), "origin".into());
+    for (i, n) in p.norms.iter().enumerate() {
+        add(!n.origin.is_source(), format!("norms/{i}/origin"));
+    }
+    for (i, m) in p.markers.iter().enumerate() {
+        add(!m.origin.is_source(), format!("markers/{i}/origin"));
+    }
     add(p.round_extension.is_some(), "round_extension".into());
     add(!p.markers.is_empty(), "markers".into());
     add(!p.facts.is_empty(), "facts".into());
@@ -867,9 +893,20 @@ fn format2_fields(p: &Protocol) -> Vec<(String, String)> {
             add(!s.cues.is_empty(), at("cues"));
             add(s.optional, at("optional"));
             add(s.from_session.is_some(), at("from_session"));
+            add(s.until_session.is_some(), at("until_session"));
             add(!s.records.is_empty(), at("records"));
             add(s.carried.is_some(), at("carried"));
+            add(!s.origin.is_source(), at("origin"));
+            for (kind, cues) in [("speak", &s.speak), ("silent", &s.silent)] {
+                for (j, c) in cues.iter().enumerate() {
+                    add(!c.origin.is_source(), at(&format!("{kind}/{j}/origin")));
+                }
+            }
+            if let Some(w) = &s.warning {
+                add(!w.origin.is_source(), at("warning/origin"));
+            }
             if let Some(x) = &s.expects {
+                add(!x.origin.is_source(), at("expects/origin"));
                 add(x.id.is_some(), at("expects/id"));
                 add(!x.require.is_empty(), at("expects/require"));
                 add(x.per.is_some(), at("expects/per"));

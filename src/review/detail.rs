@@ -337,6 +337,7 @@ pub fn show(sess: &Session) -> String {
         }
     );
 
+    markers_text(sess, &mut out);
     timeline_text(sess, &mut out);
     roles_text(sess, &mut out);
     carried_notes_text(sess, &mut out);
@@ -350,6 +351,21 @@ pub fn show(sess: &Session) -> String {
         }
     }
     out
+}
+
+/// Format 2: the session markers the session reached, each at its time on the session's elapsed
+/// time ("Marker reached at 1:30:00: warning: 90 minutes: ...").
+fn markers_text(sess: &Session, out: &mut String) {
+    let s = &sess.state;
+    let markers = &s.setup.protocol.markers;
+    for ((m, done), at) in markers.iter().zip(&s.markers_done).zip(s.marker_points()) {
+        if !done {
+            continue;
+        }
+        let at = fmt::dur(at);
+        let warn = if m.warn { "warning: " } else { "" };
+        let _ = writeln!(out, "Marker reached at {at}: {warn}{}", sanitize(&m.message));
+    }
 }
 
 fn timeline_text(sess: &Session, out: &mut String) {

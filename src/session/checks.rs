@@ -208,7 +208,8 @@ fn fact_warnings(s: &Setup) -> Vec<String> {
 fn unused_fact_warnings(s: &Setup) -> Vec<String> {
     let p = &s.protocol;
     let mut used: Vec<&str> = p.facts.iter().map(|f| f.key.as_str()).collect();
-    if p.roles.iter().any(|r| r.team) {
+    // A declared fact `role` and a team role's fact are one fact, named once.
+    if p.roles.iter().any(|r| r.team) && !used.contains(&ROLE_FACT) {
         used.push(ROLE_FACT);
     }
     let mut unused: Vec<&str> = Vec::new();

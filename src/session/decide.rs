@@ -369,7 +369,7 @@ fn add_note(
         target(s, RecordKind::Note, record.as_deref())?
     };
     // A note for each participant is for the person it is about: it needs its "About" too.
-    let needs_about = |x: &Expectation| x.require.contains(&RecordField::About) || x.per.is_some();
+    let needs_about = |x: &Expectation| x.requires(RecordField::About) || x.per.is_some();
     if x.is_some_and(needs_about) && about.is_none() {
         return reject(Rejection::NeedsAbout);
     }
@@ -405,7 +405,7 @@ fn add_commitment(
     check_group(s, group)?;
     let due = due.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
     let x = target(s, RecordKind::Commitment, record.as_deref())?;
-    if x.is_some_and(|x| x.require.contains(&RecordField::Due)) && due.is_none() {
+    if x.is_some_and(|x| x.requires(RecordField::Due)) && due.is_none() {
         return reject(Rejection::NeedsDue);
     }
     let record = record.or_else(|| x.and_then(|x| x.id.clone()));

@@ -185,9 +185,9 @@ pub fn spec_of<'a>(p: &'a Protocol, at: &StageRef) -> Option<&'a StageSpec> {
 }
 
 /// The running order of session number `session` of a course (`None`: session 1): opening,
-/// each round's stages, closing; a stage whose `from_session` is above the session's number is
-/// left out (the gap-task review runs from session 2 on). Stages without `from_session`, and so
-/// every format 1 protocol, always run.
+/// each round's stages, closing; a stage whose `from_session` is above the session's number, or
+/// whose `until_session` is below it, is left out (the gap-task review runs from session 2 on).
+/// Stages without them, and so every format 1 protocol, always run.
 pub fn running_order(p: &Protocol, rounds: usize, session: Option<u32>) -> Vec<StageRef> {
     stages_in_order(p, rounds, session).into_iter().map(|(at, _)| at).collect()
 }
@@ -199,7 +199,7 @@ fn stages_in_order(
     session: Option<u32>,
 ) -> Vec<(StageRef, &StageSpec)> {
     let session = session.unwrap_or(1);
-    let runs = |s: &&StageSpec| s.from_session.is_none_or(|from| from <= session);
+    let runs = |s: &&StageSpec| s.runs_in(session);
     let at = |part, index, round, s: &StageSpec| StageRef { part, index, round, id: s.id.clone() };
     let mut out = Vec::new();
     for (i, s) in p.opening.iter().enumerate().filter(|(_, s)| runs(s)) {
@@ -285,8 +285,14 @@ impl Quote {
             group_sizes_capped(p, n).into_iter().map(|g| rotating_unmarked(p, g)).collect();
         let rounds = rounds_of(p, &rotating);
         let first_ms = total_for(p, rounds, 1);
-        let mut froms: Vec<u32> =
-            p.all_stages().filter_map(|(_, s)| s.from_session).filter(|f| *f > 1).collect();
+        // Where the running order may change: a stage starting (`from_session`) or the session
+        // after one ending (`until_session`).
+        let mut froms: Vec<u32> = p
+            .all_stages()
+            .filter_map(|(_, s)| s.from_session)
+            .chain(p.all_stages().filter_map(|(_, s)| s.until_session.map(|u| u.saturating_add(1))))
+            .filter(|f| *f > 1)
+            .collect();
         froms.sort_unstable();
         froms.dedup();
         let mut later = Vec::new();
@@ -335,7 +341,7 @@ fn total_for(p: &Protocol, rounds: usize, session: u32) -> u64 {
     let sum = |stages: &[StageSpec]| -> u64 {
         stages
             .iter()
-            .filter(|s| s.from_session.is_none_or(|from| from <= session))
+            .filter(|s| s.runs_in(session))
             .map(|s| s.duration.secs().saturating_mul(1000))
             .fold(0, u64::saturating_add)
     };
@@ -406,10 +412,12 @@ mod tests {
     }
 
     #[test]
-    fn the_middle_leader_session_is_quoted_for_session_1_and_from_session_2() {
+    fn every_middle_leader_session_is_quoted_at_two_and_a_half_hours() {
+        // Session 1's longer theory input (`until_session`) takes the time the gap-task review
+        // (`from_session`) has from session 2 on: one figure for every session.
         let q = Quote::typical(&builtin("middle-leader-session"));
-        assert_eq!(q.first_ms, 135 * 60_000);
-        assert_eq!(q.later, vec![(2, 150 * 60_000)]);
+        assert_eq!(q.first_ms, 150 * 60_000);
+        assert_eq!(q.later, vec![]);
     }
 
     #[test]

@@ -260,14 +260,14 @@ impl SessionState {
                         .commitments
                         .iter()
                         .filter(|c| c.pos == pos && counts_for(x, only, c.record.as_deref()))
-                        .filter(|c| !x.require.contains(&RecordField::Due) || c.due.is_some())
+                        .filter(|c| !x.requires(RecordField::Due) || c.due.is_some())
                         .map(|c| Some(c.owner.as_str()))
                         .collect(),
                     RecordKind::Note => self
                         .notes
                         .iter()
                         .filter(|n| n.pos == pos && counts_for(x, only, n.record.as_deref()))
-                        .filter(|n| !x.require.contains(&RecordField::About) || n.about.is_some())
+                        .filter(|n| !x.requires(RecordField::About) || n.about.is_some())
                         .map(|n| n.about.as_deref())
                         .collect(),
                 };
@@ -288,7 +288,7 @@ impl SessionState {
                     id: x.id.clone(),
                     label: x.label.clone(),
                     kind: x.record,
-                    require: x.require.clone(),
+                    require: x.required_fields(),
                     per_person: x.per.is_some(),
                     have,
                     need,

@@ -73,12 +73,12 @@ fn protocols_show_says_the_format_2_rules() {
         "  a round runs past its planned total only with the group's agreement; time moves freely \
          between its stages\n",
         "       cue: 03:00 before the end - Facilitator: your turn, if needed: speak last, as little \
-         as possible\n",
+         as possible (suggested)\n",
         "       optional: run or skipped by the facilitator\n",
         "       shows what the group recorded last time for next-cpd-topic\n",
         "       expects: The topic agreed for next session (carried to the group's next session)\n",
         "       expects: The presenter's commitment to carry out the plan, by a date (with a time \
-         frame)\n",
+         frame (added))\n",
         "  - What is said here stays here (added: not in the source)\n",
     ] {
         assert!(out.contains(line), "missing {line:?}:\n{out}");
@@ -322,4 +322,27 @@ fn a_fifo_or_a_device_in_the_folder_is_refused_not_waited_on() {
     assert!(out.contains("\nCould not load 2 files:\n"), "{out}");
     assert!(out.contains("pipe.json: cannot read: not a regular file"), "{out}");
     assert!(out.contains("zero.json: cannot read: not a regular file"), "{out}");
+}
+
+/// `protocols show` says "suggested" or "added" beside what is ours, and what the words mean.
+#[test]
+fn protocols_show_marks_what_is_ours() {
+    let out = stdout(&convene(&["protocols", "show", "headteacher-learning-forum"], None));
+    for line in [
+        "(suggested: the sources give no running order for this session)\n",
+        "(suggested: the sources leave it open; added: the sources do not mention it)\n",
+        "[next-forum] (added)\n",
+        "[welcome] (suggested)\n",
+        "(carried to the group's next session) (added)\n",
+    ] {
+        assert!(out.contains(line), "missing {line:?}:\n{out}");
+    }
+    let out = stdout(&convene(&["protocols", "show", "lesson-study-review"], None));
+    assert!(out.contains("silent: Teaching teacher - listen first (suggested)\n"), "{out}");
+    let out = stdout(&convene(&["protocols", "show", "project-tuning"], None));
+    assert!(!out.contains("suggested: the sources leave it open"), "{out}");
+    assert!(!out.contains("(added)"), "{out}");
+    let out = stdout(&convene(&["protocols", "show", "middle-leader-session"], None));
+    assert!(out.contains("in session 1 of the course only\n"), "{out}");
+    assert!(out.contains("Total: 2:30:00"), "{out}");
 }

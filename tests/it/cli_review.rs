@@ -464,3 +464,48 @@ fn a_person_in_an_older_log_is_found_however_their_name_was_encoded() {
         assert!(out.contains(S1), "--person {who}: {out}\nall: {all}");
     }
 }
+
+/// `logs show` lists the markers a session reached: a half-termly review that ran past its
+/// 90 minutes says so in review (issue 22).
+#[test]
+fn logs_show_lists_the_markers_the_session_reached() {
+    use convene::protocol::Library;
+    use convene::session::{Command, Setup};
+    let data = tempfile::tempdir().expect("tempdir");
+    let protocol = Library::builtin_only().get("half-termly-review").expect("built-in").clone();
+    let marker = protocol.markers[0].message.clone();
+    let setup = Setup::new(protocol, ["Ann", "Ben", "Cat"].iter().map(|p| (*p).to_string()));
+    let next = || Command::Next { force: true };
+    let min = 60_000;
+    // Going well, support and challenge on plan (70 minutes), accountability 25 minutes:
+    // the session passes 1:30:00 five minutes before its end.
+    let steps = vec![
+        (0, Command::Start),
+        (20 * min, next()),
+        (45 * min, next()),
+        (70 * min, next()),
+        (95 * min, next()),
+    ];
+    let id = "20261102-090000-000";
+    support::fixtures::write_session(data.path(), id, "2026-11-02T09:00:00+00:00", setup, steps);
+    let out = ok(&convene(data.path(), &["logs", "show", id]));
+    let want = format!("Marker reached at 1:30:00: warning: {marker}\n");
+    assert!(out.contains(&want), "missing {want:?}:\n{out}");
+
+    // One that ended on time reached none, and says nothing about markers.
+    let setup = Setup::new(
+        Library::builtin_only().get("half-termly-review").expect("built-in").clone(),
+        ["Ann", "Ben", "Cat"].iter().map(|p| (*p).to_string()),
+    );
+    let steps = vec![
+        (0, Command::Start),
+        (20 * min, next()),
+        (45 * min, next()),
+        (70 * min, next()),
+        (85 * min, next()),
+    ];
+    let id = "20261103-090000-000";
+    support::fixtures::write_session(data.path(), id, "2026-11-03T09:00:00+00:00", setup, steps);
+    let out = ok(&convene(data.path(), &["logs", "show", id]));
+    assert!(!out.contains("Marker reached"), "{out}");
+}

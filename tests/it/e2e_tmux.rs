@@ -164,3 +164,58 @@ fn the_mirror_follows_a_running_session() {
     let live = t.capture("live");
     assert!(live.contains("stage 2 of 6"), "{live}");
 }
+
+/// The built-ins added from the sources (issue 22) each start, run and end in a real terminal,
+/// and log the protocol they ran.
+#[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
+fn the_builtins_from_the_sources_run_in_a_real_terminal() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new("sources");
+    for (i, id) in [
+        "research-lesson",
+        "lesson-study-planning",
+        "parrot-on-the-shoulder",
+        "cross-school-trio",
+        "leadership-group",
+        "moderation-afternoon",
+        "staff-dialogue",
+        "jpd-course-day",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let session = format!("s{i}");
+        t.start(&session, (W, H), &format!("run {id} --people 'Ann,Ben,Cat'"), |c| {
+            format!("{c}; echo EXITED $?; sleep 30")
+        });
+        t.wait_text(&session, "READY", SOON);
+        t.keys(&session, &["Space"]);
+        // The clock may read hours (1:30:00): wait for what it shows to change.
+        let first = t.wait_for(&session, "the big countdown", SOON, |s| read_clock(s).is_some());
+        let from = read_clock(&first).expect("shown").text;
+        t.wait_for(&session, &format!("the countdown moving on from {from}"), SOON, |s| {
+            read_clock(s).is_some_and(|now| now.text != from)
+        });
+        assert!(first.contains("RUNNING"), "{id}:\n{first}");
+        t.keys(&session, &["q"]);
+        t.wait_text(&session, "end the session", SOON);
+        t.keys(&session, &["e"]);
+        // A protocol with a record for everyone asks again before ending without them.
+        let screen = t.wait_for(&session, "the end", SOON, |s| {
+            s.contains("EXITED 0") || s.contains("end without them")
+        });
+        if !screen.contains("EXITED 0") {
+            t.keys(&session, &["e"]);
+        }
+        t.wait_text(&session, "EXITED 0", SOON);
+        let logs = t.logs();
+        assert_eq!(logs.len(), i + 1, "{id}: {logs:?}");
+        let ran = logs.iter().map(|l| std::fs::read_to_string(l).expect("log")).find(|log| {
+            log.contains(&format!("\"id\":\"{id}\"")) && log.contains("\"session-ended\"")
+        });
+        assert!(ran.is_some(), "{id}: no ended log in {logs:?}");
+    }
+}

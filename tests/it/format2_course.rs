@@ -12,7 +12,7 @@ use crate::support;
 
 use std::path::Path;
 
-use convene::protocol::{Expectation, Protocol, RecordKind, load_file};
+use convene::protocol::{Expectation, Protocol, Provenance, RecordKind, load_file};
 use convene::session::{CheckedSetup, Command, Setup, SetupRequest};
 use convene::tui::launch;
 use support::fixtures::{data_with, write_session};
@@ -283,6 +283,7 @@ fn at_a_stage_with_several_records_only_the_notes_named_for_the_carried_one_trav
         require: Vec::new(),
         per: None,
         carry: false,
+        origin: Provenance::Source,
     });
     let setup = Setup {
         group_name: Some("ML".into()),

@@ -555,3 +555,17 @@ fn format_1_protocols_take_names_as_typed() {
     assert_eq!(checked.setup.participants, ["Ann (cover)", "Ben)", "Cat (x) y"]);
     assert!(checked.setup.facts.is_empty());
 }
+
+/// A protocol that declares the fact `role` and has a team role names it once in the note
+/// (issue 22: "(it uses role, role)").
+#[test]
+fn the_unused_fact_note_names_a_declared_team_fact_once() {
+    let p = support::builtin("weekly-leadership-review");
+    assert!(p.facts.iter().any(|f| f.key == "role") && p.roles.iter().any(|r| r.team));
+    let checked = SetupRequest::new(p, "Ann (role: executive), Ben, Cat (colour: red)")
+        .check()
+        .expect("starts");
+    let note = checked.warnings.iter().find(|w| w.contains("uses no fact \"colour\""));
+    let note = note.unwrap_or_else(|| panic!("{:?}", checked.warnings));
+    assert!(note.ends_with("(it uses role)."), "{note}");
+}

@@ -16,7 +16,7 @@ fn planned_total(p: &Protocol, n: usize) -> u64 {
 }
 use convene::protocol::{
     Expectation, ExtensionPolicy, Library, LoadError, OrderRule, Origin, Part, Per, Protocol,
-    RecordField, RecordKind, RoleCount, Rounds, StageSpec, Timing, load_file,
+    Provenance, RecordField, RecordKind, RoleCount, Rounds, StageSpec, Timing, load_file,
 };
 
 use support::BUILTIN_IDS;
@@ -371,8 +371,18 @@ fn action_learning_matches_the_source() {
     assert_eq!(cpd.carried.as_deref(), Some("next-cpd-topic"));
     assert!(stage(&p, "follow-up").follow_up);
     // Norms faithful to the source; ours marked as ours.
-    assert!(p.norms.iter().all(|n| !n.contains("stays here")), "{:?}", p.norms);
-    assert_eq!(p.added_norms, ["What is said here stays here"]);
+    let ours: Vec<&str> =
+        p.all_norms().filter(|(_, o)| *o == Provenance::Added).map(|(n, _)| n).collect();
+    assert_eq!(ours, ["What is said here stays here"]);
+    assert!(
+        p.all_norms()
+            .filter(|(n, _)| n.contains("stays here"))
+            .all(|(_, o)| o != Provenance::Source)
+    );
+    // The date a commitment must have is ours; the commitment is the source's.
+    let commitment = record(stage(&p, "action-plan"), "commitment");
+    assert_eq!(commitment.origin, Provenance::Source);
+    assert_eq!(commitment.require[0].origin, Provenance::Added);
 }
 
 #[test]
@@ -454,7 +464,10 @@ fn half_termly_review_has_an_executive_team_and_an_owner_for_each_area() {
     assert_eq!(planned_total(&p, 4), 90 * 60);
     for (id, rec) in [("support", "support-areas"), ("challenge", "challenge-areas")] {
         let x = record(stage(&p, id), rec);
-        assert_eq!((x.record, x.require.as_slice()), (RecordKind::Note, &[RecordField::About][..]));
+        assert_eq!(
+            (x.record, x.required_fields().as_slice()),
+            (RecordKind::Note, &[RecordField::About][..])
+        );
     }
     // It may run longer: a warning at 90 minutes, never a stop.
     let marker = p.markers.first().expect("a marker");
@@ -477,7 +490,7 @@ fn the_middle_leader_session_is_a_course_with_a_gap_task_for_everyone() {
     assert_eq!(p.course.as_ref().map(|c| c.sessions.as_str()), Some("3-6"));
     // Session 1 has no gap tasks to review: it is planned 15 minutes shorter than the rest.
     let q = Quote::new(&p, 9);
-    assert_eq!((q.first_ms, q.later), (135 * 60_000, vec![(2, 150 * 60_000)]));
+    assert_eq!((q.first_ms, q.later), (150 * 60_000, vec![]), "every session 2.5 hours");
     let review = stage(&p, "gap-task-review");
     assert_eq!(review.from_session, Some(2));
     assert_eq!(p.opening[0].id, "gap-task-review");
@@ -497,10 +510,11 @@ fn the_new_builtins_record_what_their_sources_record() {
     assert!(record(stage(&p, "next-lesson"), "next-lesson").carry);
     assert_eq!(stage(&p, "focus").carried.as_deref(), Some("next-lesson"));
     assert!(p.norms.iter().any(|n| n == "Observe the children, not the teacher"));
-    // Peer coaching: the partners swap.
+    // Peer coaching: two full cycles in the first year, one session each, the partners
+    // swapping between them.
     let p = builtin("peer-coaching-pair");
-    assert_eq!(p.rotation.rounds, Rounds::RoleCycle);
-    assert_eq!(round_count(&p, &group_sizes(&p, 2)), 2);
+    assert_eq!(p.course.as_ref().map(|c| c.sessions.as_str()), Some("2"));
+    assert_eq!(round_count(&p, &group_sizes(&p, 2)), 1);
     assert!(stage(&p, "observe-class").optional);
     // Learning walks: cross-school trios, and what each will improve.
     let p = builtin("learning-walk-trio");
@@ -515,7 +529,8 @@ fn the_new_builtins_record_what_their_sources_record() {
     // Durations the sources do not give are marked suggested.
     for id in BUILTIN_IDS {
         let p = builtin(id);
-        if id != "project-tuning" && id != "action-learning" {
+        if !["project-tuning", "action-learning", "research-lesson", "jpd-course-day"].contains(&id)
+        {
             assert!(p.all_stages().all(|(_, s)| s.timing == Timing::Suggested), "{id}");
         }
     }
@@ -612,7 +627,9 @@ fn the_documented_format_2_example_is_valid_and_uses_format_2() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(p.format, 2);
     assert_eq!(p.schema.as_deref(), Some("../schema/protocol.schema.json"));
-    assert!(!p.added_norms.is_empty() && !p.markers.is_empty() && !p.facts.is_empty());
+    assert!(p.all_norms().any(|(_, o)| o == Provenance::Added));
+    assert!(!p.markers.is_empty() && !p.facts.is_empty());
+    assert!(p.all_stages().any(|(_, s)| s.origin == Provenance::Suggested));
     assert!(p.course.is_some() && p.round_extension.is_some());
     assert!(p.roles.iter().any(|r| r.team));
     let g = &p.group;
@@ -872,4 +889,110 @@ fn the_list_cuts_a_65536_character_name_to_fit() {
             convene::commands::protocols::show(e.protocol.as_ref().expect("loads"), Some(people));
         }
     }
+}
+
+/// What the sources do not give is marked in the built-ins, with the one `origin` field: every
+/// addition issue 22 lists.
+#[test]
+fn what_is_ours_is_marked_as_ours_in_the_builtins() {
+    use Provenance::{Added, Suggested};
+    let stage_origin = |id: &str, s: &str| stage(&builtin(id), s).origin;
+    // Whole structures the sources do not give.
+    assert_eq!(builtin("headteacher-learning-forum").origin, Suggested);
+    assert_eq!(builtin("teacher-learning-community").origin, Suggested);
+    // Plan–Do–Review: reviewing first is ours; so is the time frame every action must have.
+    let pdr = builtin("plan-do-review");
+    assert_eq!(stage(&pdr, "review").origin, Suggested);
+    assert_eq!(record(stage(&pdr, "do"), "actions").require[0].origin, Added);
+    // The weekly review's "last week's actions".
+    assert_eq!(stage_origin("weekly-leadership-review", "follow-up"), Added);
+    // The middle-leader plenary, the triad's closing reflection, STORM's per-round feedback.
+    assert_eq!(stage_origin("middle-leader-session", "plenary"), Added);
+    assert_eq!(stage_origin("coaching-triad", "process-reflection"), Added);
+    assert_eq!(stage_origin("storm-rehearsal", "debrief"), Added);
+    // Lesson study's "listen first".
+    let ls = builtin("lesson-study-review");
+    let listen = stage(&ls, "case-pupils").silent.iter().find(|c| c.cue == "listen first");
+    assert_eq!(listen.map(|c| c.origin), Some(Suggested));
+    // Action learning's required date (the commitment itself is the source's).
+    let al = builtin("action-learning");
+    let commitment = record(stage(&al, "action-plan"), "commitment");
+    assert_eq!((commitment.origin, commitment.require[0].origin), (Provenance::Source, Added));
+}
+
+/// The old marker for our own norms still loads, as added; the one field says the same, and a
+/// format 1 file may not use it.
+#[test]
+fn added_norms_and_the_origin_field_say_the_same_and_need_format_2() {
+    let base = r#"{"format": 2, "id": "x", "name": "X", "summary": "s", "source": "s",
+        "roles": [{"id": "m", "name": "M", "count": "rest", "guidance": "g"}],
+        "closing": [{"id": "a", "name": "A", "duration": "5m"}], NORMS}"#;
+    let old = base.replace("NORMS", r#""norms": ["Ours"], "added_norms": ["Mine"]"#);
+    let new = base.replace("NORMS", r#""norms": ["Ours", {"text": "Mine", "origin": "added"}]"#);
+    let old = convene::protocol::parse_protocol(&old, "old.json").expect("old marker loads");
+    let new = convene::protocol::parse_protocol(&new, "new.json").expect("the origin field loads");
+    let norms = |p: &Protocol| p.all_norms().map(|(n, o)| (n.to_string(), o)).collect::<Vec<_>>();
+    assert_eq!(norms(&old), norms(&new));
+    assert_eq!(norms(&new)[1], ("Mine".to_string(), Provenance::Added));
+    // Written back, a source norm stays a bare string and ours keeps its mark.
+    let json = serde_json::to_string(&new).expect("serialises");
+    assert!(json.contains(r#""norms":["Ours",{"text":"Mine","origin":"added"}]"#), "{json}");
+    // Format 1 refuses the field, naming it.
+    let v1 = base
+        .replace("\"format\": 2", "\"format\": 1")
+        .replace("NORMS", r#""norms": [], "origin": "suggested""#);
+    let err =
+        convene::protocol::parse_protocol(&v1, "v1.json").expect_err("format 1 has no origin");
+    assert!(err.to_string().contains("origin"), "{err}");
+    // A value outside the three is refused.
+    let bad = base.replace("NORMS", r#""origin": "ours""#);
+    assert!(convene::protocol::parse_protocol(&bad, "bad.json").is_err());
+}
+
+/// "Each session is two and a half hours long": session 1 too, its theory input taking the
+/// quarter of an hour the gap-task review has from session 2 on.
+#[test]
+fn every_middle_leader_session_is_two_and_a_half_hours() {
+    use convene::session::plan::running_order;
+    let p = builtin("middle-leader-session");
+    let rounds = round_count(&p, &group_sizes(&p, 12));
+    for session in 1..=6 {
+        let secs: u64 = running_order(&p, rounds, Some(session))
+            .iter()
+            .map(|r| p.stage(&r.id).map_or(0, |s| s.duration.secs()))
+            .sum();
+        assert_eq!(secs, 150 * 60, "session {session}");
+    }
+    assert_eq!(planned_total(&p, 12), 150 * 60);
+    // The learning walk's afternoon runs 1.30–4.30.
+    assert_eq!(planned_total(&builtin("learning-walk-trio"), 6), 3 * 3600);
+}
+
+/// `until_session` needs a course, and may not come before `from_session`: each is refused
+/// naming the stage and the field.
+#[test]
+fn until_session_is_checked_like_from_session() {
+    let with = |course: &str, stage: &str| {
+        format!(
+            r#"{{"format": 2, "id": "x", "name": "X", "summary": "s", "source": "s", {course}
+            "roles": [{{"id": "m", "name": "M", "count": "rest", "guidance": "g"}}],
+            "opening": [{{"id": "theory", "name": "Theory", "duration": "5m", {stage}}}]}}"#
+        )
+    };
+    let err = convene::protocol::parse_protocol(&with("", r#""until_session": 1"#), "a.json")
+        .expect_err("no course");
+    assert!(err.to_string().contains("until_session needs a \"course\""), "{err}");
+    let text = with(r#""course": {"sessions": "3"},"#, r#""from_session": 2, "until_session": 1"#);
+    let err = convene::protocol::parse_protocol(&text, "b.json").expect_err("never runs");
+    assert!(err.to_string().contains("until_session 1 is before from_session 2"), "{err}");
+    let text = with(r#""course": {"sessions": "3"},"#, r#""until_session": 1"#);
+    let p = convene::protocol::parse_protocol(&text, "c.json").expect("valid");
+    let theory = stage(&p, "theory");
+    assert!(theory.runs_in(1) && !theory.runs_in(2));
+    // Format 1 refuses it, naming it.
+    let v1 = text
+        .replace("\"format\": 2", "\"format\": 1")
+        .replace(r#""course": {"sessions": "3"},"#, "");
+    let err = convene::protocol::parse_protocol(&v1, "d.json").expect_err("format 2 field");
+    assert!(err.to_string().contains("until_session"), "{err}");
 }

@@ -595,7 +595,8 @@ fn home_screens(name: &str, h: &Home) {
 fn home_screen_lists_protocols_and_a_broken_one() {
     let lib = library_with_a_broken_user_protocol();
     let mut h = Home::new(&lib, Theme::resolve(ThemeName::Mono, true));
-    let text = render_terminal(80, 24, |f| home::render(f, &h)).to_string();
+    // Twenty-three built-ins and the broken file: the whole list fits at 120x35.
+    let text = render_terminal(120, 35, |f| home::render(f, &h)).to_string();
     assert!(text.contains("Project tuning"), "{text}");
     assert!(text.contains("(has errors)"), "{text}");
     home_screens("home_pick", &h);
@@ -843,4 +844,33 @@ fn the_start_card_lists_the_session_markers() {
             "{w}x{h}:\n{text}"
         );
     }
+}
+
+/// The home screen and the start card say "suggested" or "added" beside what is ours, and that
+/// a running order is ours when the sources give none (issue 22).
+#[test]
+fn the_home_screen_and_the_start_card_mark_what_is_ours() {
+    let lib = Library::builtin_only();
+    let mut h = Home::new(&lib, Theme::resolve(ThemeName::Mono, true));
+    h.selected = h
+        .entries
+        .iter()
+        .position(|e| e.protocol.as_ref().is_ok_and(|p| p.id == "headteacher-learning-forum"))
+        .expect("listed");
+    let text = render_terminal(200, 50, |f| home::render(f, &h)).to_string();
+    assert!(text.contains("Next forum (added)"), "{text}");
+    assert!(text.contains("Welcome (suggested)"), "{text}");
+    assert!(text.contains("suggested: the sources give no running order"), "{text}");
+
+    let rig =
+        Rig::new(setup(builtin("headteacher-learning-forum"), &["Ann", "Ben", "Cat"]), mono_opts());
+    let screen = rig.render(200, 50);
+    assert!(screen.contains("Next forum (added)"), "{screen}");
+    assert!(screen.contains("suggested: the sources give no running order"), "{screen}");
+    let rig = Rig::new(setup(builtin("action-learning"), &["Ann", "Ben", "Cat"]), mono_opts());
+    let screen = rig.render(200, 50);
+    assert!(screen.contains("What is said here stays here (added: not in the source)"), "{screen}");
+    // The sources do not say whether the follow-up comes before or after the check-in.
+    assert!(screen.contains("Last session's issues (suggested)"), "{screen}");
+    assert!(!screen.contains("Check-in (suggested)"), "{screen}");
 }

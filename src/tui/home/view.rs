@@ -114,9 +114,16 @@ fn details(h: &Home) -> Vec<Line<'static>> {
                 let mark = if st.timing == Timing::Suggested { "*" } else { " " };
                 let secs = st.duration.secs();
                 detail.push(Line::from(format!(
-                    "{:>7}{mark} {}",
+                    "{:>7}{mark} {}{}",
                     clock(secs, Minutes::Padded),
-                    sanitize(&st.title())
+                    sanitize(&st.title()),
+                    st.origin.suffix()
+                )));
+            }
+            if let Some(word) = p.origin.mark() {
+                detail.push(Line::from(Span::styled(
+                    format!("{word}: the sources give no running order for this session"),
+                    t.muted(),
                 )));
             }
             let q = Quote::typical(p);

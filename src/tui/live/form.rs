@@ -103,7 +103,7 @@ pub fn note(s: &LiveScreen) -> Form {
     }
     // A note counts for a person, or for a required subject, by its "About".
     let any_about = expectations(s).iter().any(|x| {
-        x.record == RecordKind::Note && (x.require.contains(&RecordField::About) || x.per.is_some())
+        x.record == RecordKind::Note && (x.requires(RecordField::About) || x.per.is_some())
     });
     if any_about {
         fields.push(Field { label: ABOUT, value: String::new(), secret: false });
@@ -291,7 +291,7 @@ pub fn cycle(s: &LiveScreen, form: &mut Form, forward: bool) -> bool {
 /// Labels "By" and "About" "(required)" when the chosen record requires them.
 fn mark_required(s: &LiveScreen, form: &mut Form) {
     let x = chosen(s, form);
-    let mut require = x.map(|x| x.require.clone()).unwrap_or_default();
+    let mut require = x.map(Expectation::required_fields).unwrap_or_default();
     // A note for each participant is for the person it is about.
     if x.is_some_and(|x| x.record == RecordKind::Note && x.per.is_some()) {
         require.push(RecordField::About);

@@ -15,6 +15,7 @@ use super::keys::{
     AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT, START,
 };
 use super::start_card::roster_lines;
+use crate::protocol::Provenance;
 use crate::session::Status;
 use crate::text::sanitize;
 use crate::tui::keys::{Binding, footer, hint, key_names};
@@ -238,17 +239,16 @@ fn question_lines(
         .collect()
 }
 
-/// A norm of `added_norms` as shown: sanitised, marked as ours.
-pub(super) fn added_norm(norm: &str) -> String {
-    format!("{} (added: not in the source)", sanitize(norm))
+/// A norm as shown: sanitised, marked when it is ours ("added: not in the source").
+pub(super) fn shown_norm(norm: &str, origin: Provenance) -> String {
+    format!("{}{}", sanitize(norm), origin.note())
 }
 
 fn norms_lines(s: &LiveScreen) -> Vec<Line<'static>> {
     let p = &s.state.setup.protocol;
-    let mut lines: Vec<Line> =
-        p.norms.iter().map(|n| Line::from(format!("• {}", sanitize(n)))).collect();
     // Format 2: our own additions, marked in words as not the source's.
-    lines.extend(p.added_norms.iter().map(|n| Line::from(format!("• {}", added_norm(n)))));
+    let mut lines: Vec<Line> =
+        p.all_norms().map(|(n, o)| Line::from(format!("• {}", shown_norm(n, o)))).collect();
     if let Some(fac) = &p.facilitator {
         lines.push(Line::from(format!("Facilitator: {}", sanitize(&fac.rule))));
     }

@@ -149,10 +149,18 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
         };
         let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
         let optional = if spec.optional { " (optional)" } else { "" };
+        // Format 2: a stage that is ours says so ("suggested", "added").
+        let origin = spec.origin.suffix();
         plan.push(Line::from(format!(
-            "  {:>column$}{mark:2} {}{optional}{each}",
+            "  {:>column$}{mark:2} {}{origin}{optional}{each}",
             duration(i),
             sanitize(&spec.title())
+        )));
+    }
+    if let Some(word) = p.origin.mark() {
+        plan.push(Line::from(Span::styled(
+            format!("  {word}: the sources give no running order for this session"),
+            t.muted(),
         )));
     }
     if any_suggested {
@@ -175,14 +183,11 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             )));
         }
     }
-    if !p.norms.is_empty() || !p.added_norms.is_empty() {
+    if p.norm_count() > 0 {
         plan.push(Line::from(""));
         plan.push(Line::from(Span::styled("Norms", t.title())));
-        for n in &p.norms {
-            plan.push(Line::from(format!("  • {}", sanitize(n))));
-        }
-        for n in &p.added_norms {
-            plan.push(Line::from(format!("  • {}", super::overlay::added_norm(n))));
+        for (n, origin) in p.all_norms() {
+            plan.push(Line::from(format!("  • {}", super::overlay::shown_norm(n, origin))));
         }
     }
     plan

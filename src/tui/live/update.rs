@@ -231,8 +231,7 @@ fn card_lines(s: &LiveScreen) -> u16 {
         + p.opening.len()
         + p.round.len()
         + p.closing.len()
-        + p.norms.len()
-        + p.added_norms.len()
+        + p.norm_count()
         + 12;
     u16::try_from(lines).unwrap_or(u16::MAX)
 }

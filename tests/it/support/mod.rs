@@ -19,7 +19,7 @@ pub use rig::*;
 use chrono::{DateTime, Duration, FixedOffset};
 
 /// Every built-in protocol's id, in `BUILTIN` order: what `convene protocols` must list.
-pub const BUILTIN_IDS: [&str; 15] = [
+pub const BUILTIN_IDS: [&str; 23] = [
     "project-tuning",
     "action-learning",
     "coaching-triad",
@@ -35,6 +35,14 @@ pub const BUILTIN_IDS: [&str; 15] = [
     "teacher-learning-community",
     "plan-do-review",
     "weekly-leadership-review",
+    "research-lesson",
+    "lesson-study-planning",
+    "parrot-on-the-shoulder",
+    "cross-school-trio",
+    "leadership-group",
+    "moderation-afternoon",
+    "staff-dialogue",
+    "jpd-course-day",
 ];
 
 /// The fixed wall time at mono 0: 08:30 UTC, so a 24-minute plan "ends 08:54".
