@@ -248,12 +248,14 @@ pub const END_WITHOUT: &[Binding<Action>] = &[
 /// Leaving a stage whose expected record is missing.
 pub const LEAVE: &[Binding<Action>] = &[
     bind(&[ch('a')], Action::AddRecord, "a", "add", "add it now", true),
+    // Not `n`, `→` or `PgDn`: a double press of the key that moves on (a clicker does this)
+    // must not leave the stage without its record.
     bind(
-        &[ch('n'), RIGHT, PAGE_DOWN],
+        &[ch('l')],
         Action::MoveOn,
-        "n",
-        "move on",
-        "move on without it (this is logged)",
+        "l",
+        "leave without it",
+        "leave the stage without it (this is logged)",
         true,
     ),
     bind(

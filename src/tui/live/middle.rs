@@ -2,8 +2,10 @@
 //! speaks and who stays silent (the cues), who holds which role in each group, the stage's
 //! prompts, and in a follow-up stage how many earlier commitments have been reviewed.
 //!
-//! A cue or a group line takes the longest way of writing its names that fits on one row
-//! ([`names::ways`]); when even the shortest does not, it wraps. A role is never dropped.
+//! Every name is written one way across the screen ([`names::People`]: first names, with a last
+//! initial where two share one). A cue or a group line that does not fit on one row wraps; only
+//! a list longer than [`names::MOST_ROWS`] rows shortens to the first few. A role is never
+//! dropped.
 
 use ratatui::layout::Alignment;
 use ratatui::text::{Line, Span};
@@ -19,13 +21,15 @@ use crate::tui::widgets::wrap;
 /// A group's line for each way of writing its names.
 type WayToWrite = Box<dyn Fn(Names) -> Line<'static>>;
 
-/// The longest way of writing the names whose line takes the fewest rows of `width` (one, when
-/// any way fits on one), wrapped. The first way that fits on one row ends the search.
+/// The line with every first name, wrapped to `width`, when it takes at most
+/// [`names::MOST_ROWS`] rows; otherwise the longest "first few" way that fits on one row (or the
+/// one that takes the fewest rows).
 fn fitted(count: usize, width: u16, make: impl Fn(Names) -> Line<'static>) -> Vec<Line<'static>> {
     let mut best: Vec<Line<'static>> = Vec::new();
     for way in names::ways(count, width) {
         let rows = wrap(&make(way), width);
-        if rows.len() <= 1 {
+        let most = if way == Names::First { names::MOST_ROWS } else { 1 };
+        if rows.len() <= most {
             return rows;
         }
         if best.is_empty() || rows.len() < best.len() {
@@ -53,6 +57,7 @@ fn cue_words(c: &HeldCue) -> String {
 pub(super) fn cue_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     let t = app.opts.theme;
     let cues = display::held_cues(&app.state);
+    let people = names::People::of(&app.state);
     if cues.is_empty() {
         return vec![Line::from(Span::styled("Open discussion", t.muted())).centered()];
     }
@@ -65,7 +70,7 @@ pub(super) fn cue_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
             let who = if c.names.is_empty() {
                 sanitize(&c.label)
             } else {
-                format!("{} ({})", sanitize(&c.label), names::write(&c.names, way))
+                format!("{} ({})", sanitize(&c.label), people.write(&c.names, way))
             };
             let mut spans = vec![Span::styled(tag, style), Span::styled(who, t.title())];
             if !words.is_empty() {
@@ -91,6 +96,7 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     for line in record_lines(app) {
         rows.extend(wrap(&line, width));
     }
+    let people = std::rc::Rc::new(names::People::of(st));
     if let Some(r) = display::roles_round(st) {
         let table = display::roles_in_round(st, r);
         let many = table.len() > 1;
@@ -110,6 +116,7 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
                 .filter(|(_, names)| !names.is_empty())
                 .collect();
             let count = held.iter().map(|(_, n)| n.len()).sum();
+            let people = std::rc::Rc::clone(&people);
             let make = move |way: Names| {
                 let mut spans = Vec::new();
                 if many {
@@ -120,37 +127,28 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
                         spans.push(Span::raw(" · "));
                     }
                     spans.push(Span::styled(sanitize(label), t.muted()));
-                    spans.push(Span::raw(format!(" {}", names::write(names, way))));
+                    spans.push(Span::raw(format!(" {}", people.write(names, way))));
                 }
                 Line::from(spans)
             };
             lines.push((count, Box::new(make)));
         }
-        // One way for every group, the longest with which each fits on one row, so the groups
-        // read alike; a group that fits on none takes its own way.
-        let most = lines.iter().map(|(n, _)| *n).max().unwrap_or(0);
-        let fits =
-            |way: Names| lines.iter().all(|(_, make)| make(way).width() <= usize::from(width));
-        match names::ways(most, width).into_iter().find(|w| fits(*w)) {
-            Some(way) => rows.extend(lines.iter().map(|(_, make)| make(way))),
-            None => {
-                for (count, make) in &lines {
-                    rows.extend(fitted(*count, width, make));
-                }
-            }
+        // Every group with first names, each wrapping where it must.
+        for (count, make) in &lines {
+            rows.extend(fitted(*count, width, make));
         }
     } else {
         let make = |way: Names| {
             Line::from(vec![
                 Span::styled("Everyone ", t.muted()),
-                Span::raw(names::write(&st.order, way)),
+                Span::raw(people.write(&st.order, way)),
             ])
         };
         rows.extend(fitted(st.order.len(), width, make));
     }
     if let Some(fac) = &st.setup.facilitator {
         let line =
-            Line::from(vec![Span::styled("Facilitator ", t.muted()), Span::raw(sanitize(fac))]);
+            Line::from(vec![Span::styled("Facilitator ", t.muted()), Span::raw(people.short(fac))]);
         rows.extend(wrap(&line, width));
     }
     rows
@@ -190,10 +188,10 @@ pub(super) fn prompt_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     rows
 }
 
-/// An optional stage says so; a stage with format 2 records (several, one per person, or with a
-/// required field) lists each with what is done, in words: "✓ done: Problem and desired
-/// outcome", "missing: Gap task (3 of 5 people; missing: Dev, Eve)". A format 1 stage's one
-/// record is asked for when the stage is left, as before.
+/// An optional stage says so; a stage that expects records lists each with what is done, in
+/// words, from the stage's first second: "✓ done: Problem and desired outcome", "missing: Gap
+/// task (3 of 5 people; missing: Dev, Eve)", "missing: The agreed topic" (a format 1 stage's
+/// one record too).
 fn record_lines(app: &LiveScreen) -> Vec<Line<'static>> {
     let st = &app.state;
     let t = app.opts.theme;
@@ -205,11 +203,6 @@ fn record_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             Span::styled("Optional stage: ", t.title()),
             Span::raw(format!("run it, or skip it with {key}; nothing is asked")),
         ]));
-    }
-    let all: Vec<_> = crate::protocol::Protocol::expected_records(spec).collect();
-    let format2 = all.len() > 1 || all.iter().any(|x| x.per.is_some() || !x.require.is_empty());
-    if !format2 {
-        return lines;
     }
     for r in st.record_progress(st.pos) {
         let (mark, word, style) = if r.done() {

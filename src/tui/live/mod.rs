@@ -111,7 +111,23 @@ pub struct LiveScreen {
     pub share_options: crate::share::ShareOptions,
     /// The devices the screen last showed: a change (the share wakes the loop for it) redraws.
     pub shown_devices: usize,
+    /// The last key pressed, so a question knows the key that raised it.
+    pub last_key: Option<KeyEvent>,
+    /// The question that would leave a stage or end the session without a record ("Leave this
+    /// stage?", "End without them?"): the key that raised it and when (the key's event time).
+    pub asked: Option<Asked>,
 }
+
+/// A question, the key that raised it and the moment it was raised (monotonic milliseconds).
+/// The same key within [`REPEAT_GUARD_MS`] is a double press, not an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asked {
+    pub key: Option<KeyEvent>,
+    pub at: u64,
+}
+
+/// A question is not answered by the key that raised it within this long (a double press).
+pub const REPEAT_GUARD_MS: u64 = 1000;
 
 impl LiveScreen {
     pub fn new(state: SessionState, log: Option<LogWriter>, opts: Options) -> Self {
@@ -132,6 +148,8 @@ impl LiveScreen {
             share: None,
             share_options: crate::share::ShareOptions::default(),
             shown_devices: 0,
+            last_key: None,
+            asked: None,
         }
     }
 

@@ -49,6 +49,10 @@ pub enum Intent {
     Share,
     /// Stop sharing with the room.
     StopSharing,
+    /// The key that raised the open question, pressed again: a double press within
+    /// [`REPEAT_GUARD_MS`](super::REPEAT_GUARD_MS) of the question is ignored (time is the
+    /// key's, given to [`perform`]); later, it acts as any key would.
+    Repeat(KeyEvent),
 }
 
 /// A command for the engine, and what the screen shows after it.
@@ -137,11 +141,26 @@ pub fn intent_for(s: &mut LiveScreen, key: KeyEvent) -> Intent {
     if key.kind == KeyEventKind::Release {
         return Intent::None;
     }
+    s.last_key = Some(key);
+    if s.asked.is_some_and(|a| a.key.is_some_and(|k| same_key(k, key))) && asks_to_confirm(s) {
+        return Intent::Repeat(key);
+    }
     s.message = None;
     if type_char(s, key) {
         return Intent::None;
     }
     action_for(s, key).map_or(Intent::None, |a| update(s, a))
+}
+
+/// Whether the open overlay is a question that would leave a stage or end the session without
+/// a record.
+fn asks_to_confirm(s: &LiveScreen) -> bool {
+    matches!(s.overlay, Overlay::ConfirmLeave | Overlay::ConfirmEnd)
+}
+
+/// The same key, whatever its kind (press or repeat).
+fn same_key(a: KeyEvent, b: KeyEvent) -> bool {
+    a.code == b.code && a.modifiers == b.modifiers
 }
 
 /// Applies an action to the state. Returns what the loop must perform; never touches a file.
@@ -597,8 +616,26 @@ pub fn stop_sharing(s: &mut LiveScreen, now: Now) {
 /// Performs an intent: the engine's commands (written to the log, then shown), leaving the
 /// screen, saving a copy of the log.
 pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
+    perform_intent(s, intent, now);
+    // A question that leaves without a record remembers the key that raised it, and when.
+    if !asks_to_confirm(s) {
+        s.asked = None;
+    } else if s.asked.is_none() {
+        s.asked = Some(super::Asked { key: s.last_key, at: now.mono });
+    }
+}
+
+fn perform_intent(s: &mut LiveScreen, intent: Intent, now: Now) {
     match intent {
         Intent::None => {}
+        Intent::Repeat(key) => {
+            let at = s.asked.map_or(0, |a| a.at);
+            if now.mono.saturating_sub(at) >= super::REPEAT_GUARD_MS {
+                s.message = None;
+                let intent = action_for(s, key).map_or(Intent::None, |a| update(s, a));
+                perform_intent(s, intent, now);
+            }
+        }
         Intent::Share => start_sharing(s, now),
         Intent::StopSharing => stop_sharing(s, now),
         Intent::Exec(exec) => {

@@ -163,8 +163,14 @@ impl Items {
             .unwrap_or_default();
         let panel = overlay::panel(app, w);
         let one_column = middle::prompt_rows(app, w);
-        let beside = w >= 100 && !one_column.is_empty();
-        let col = if beside { (w - 2) / 2 } else { w };
+        // The groups have the width first: the prompts sit beside them on a wide screen only
+        // when every group line still fits on its row there; otherwise they go below.
+        let full = middle::group_rows(app, w);
+        let half = (w.saturating_sub(2)) / 2;
+        let beside_rows = (w >= 100 && !one_column.is_empty())
+            .then(|| middle::group_rows(app, half))
+            .filter(|rows| rows.len() == full.len());
+        let beside = beside_rows.is_some();
         let message = app
             .message
             .clone()
@@ -177,8 +183,8 @@ impl Items {
             cues: cue_banner(app, w).into_iter().chain(middle::cue_rows(app, w)).collect(),
             panel,
             beside,
-            groups: middle::group_rows(app, col),
-            prompts: if beside { middle::prompt_rows(app, col) } else { one_column },
+            prompts: if beside { middle::prompt_rows(app, half) } else { one_column },
+            groups: beside_rows.unwrap_or(full),
             message,
         }
     }
@@ -397,10 +403,11 @@ fn cue_banner(app: &LiveScreen, cols: u16) -> Vec<Line<'static>> {
         if held.is_empty() {
             texts.push(format!("CUE · {label}: {message}"));
         } else {
+            let people = names::People::of(st);
             texts.extend(
                 names::ways(held.len(), cols)
                     .into_iter()
-                    .map(|way| format!("CUE · {label} ({}): {message}", names::write(&held, way))),
+                    .map(|way| format!("CUE · {label} ({}): {message}", people.write(&held, way))),
             );
         }
     }
@@ -435,11 +442,12 @@ fn state_line(
             let mut texts = Vec::new();
             if let Some(role) = &warning.role {
                 let (label, held) = display::role_label(st, role);
+                let people = names::People::of(st);
                 let who = |way: Names| {
                     if held.is_empty() {
                         sanitize(&label)
                     } else {
-                        format!("{} ({})", sanitize(&label), names::write(&held, way))
+                        format!("{} ({})", sanitize(&label), people.write(&held, way))
                     }
                 };
                 // Said to them: "Observer (Cat), remind the coach to wrap up".
