@@ -34,6 +34,7 @@ mod protocols;
 mod purity;
 mod regressions;
 mod review;
+mod room_names;
 mod scenarios;
 mod schema;
 mod setup_request;

@@ -104,7 +104,7 @@ fn action_learning_slot() -> Rig {
     assert_eq!(rig.stage_id(), "next-topic");
     rig.press('n'); // the agreed topic was not noted: asked to confirm
     assert_eq!(rig.app.overlay, Overlay::ConfirmLeave);
-    rig.press('n');
+    rig.press('l');
     rig.press('n'); // the break
     assert_eq!(rig.stage_id(), "problem");
     rig
@@ -174,7 +174,7 @@ fn triad_commitment(rig: &mut Rig, round: usize) {
     {
         rig.press('n');
         if rig.app.overlay == Overlay::ConfirmLeave {
-            rig.press('n');
+            rig.press('l');
         }
         assert_eq!(rig.app.state.status, Status::Running, "ran past the commitment stage");
     }
@@ -233,6 +233,8 @@ fn leaving_the_commitment_stage_without_one_asks_first() {
     assert_eq!((rig.app.state.pos, &rig.app.overlay), (pos, &Overlay::None));
     rig.press('n');
     rig.press('n');
+    assert_eq!(rig.app.state.pos, pos, "a second n does not answer the question");
+    rig.press('l');
     assert_eq!(rig.app.state.pos, pos + 1);
     let left = rig.events("stage-left");
     let last = left.last().expect("a stage left");

@@ -142,7 +142,10 @@ pub fn intent_for(s: &mut LiveScreen, key: KeyEvent) -> Intent {
         return Intent::None;
     }
     s.last_key = Some(key);
-    if s.asked.is_some_and(|a| a.key.is_some_and(|k| same_key(k, key))) && asks_to_confirm(s) {
+    if s.asked.is_some_and(|a| a.key.is_some_and(|k| same_key(k, key)))
+        && asks_to_confirm(s)
+        && action_for(s, key).is_some()
+    {
         return Intent::Repeat(key);
     }
     s.message = None;

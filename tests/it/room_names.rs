@@ -1,0 +1,274 @@
+//! The room, second pass (issue 21): every name in full first names on the group and role lines
+//! at the projector sizes, one form of each name across the screen; every stage shows the records
+//! it expects from its first second; a double press of `n` or `PgDn` (a clicker) never leaves a
+//! stage without its record.
+
+use crate::support;
+
+use convene::protocol::Library;
+use convene::session::{Command, Status, check_setup};
+use convene::tui::live::Overlay;
+use crossterm::event::KeyCode;
+use support::{Rig, builtin, mono_opts, setup};
+
+/// Thirteen people: long names, CJK, an emoji, and two who share a first name with the
+/// facilitator (Fiona Hale).
+const THIRTEEN: &[&str] = &[
+    "Alexandra Oyelaran-Whitfield",
+    "Bartholomew Castellanos",
+    "李小龙",
+    "Dörte 🚀 Pfeiffer",
+    "Esmeralda Quintanilla",
+    "Fiona Abernathy",
+    "Gabriel Fontaine",
+    "Hiroshi Watanabe",
+    "Ingrid Johansson",
+    "Jamal Okonkwo",
+    "Katarzyna Wiśniewska",
+    "Leopold Baumgartner",
+    "Claire Munro",
+];
+
+const SIZES: [(u16, u16); 3] = [(120, 35), (100, 30), (80, 24)];
+
+/// A built-in started with as many of [`THIRTEEN`] as it takes (thirteen, else five, three or
+/// two), Fiona Hale facilitating.
+fn started(id: &str) -> Rig {
+    let s = [13, 5, 3, 2]
+        .into_iter()
+        .map(|n| {
+            let mut s = setup(builtin(id), &THIRTEEN[..n]);
+            s.facilitator = Some("Fiona Hale".into());
+            s
+        })
+        .find(|s| check_setup(s).is_ok())
+        .unwrap_or_else(|| panic!("{id}: no roster size fits"));
+    let mut rig = Rig::new(s, mono_opts());
+    rig.press(' ');
+    assert_eq!(rig.app.state.status, Status::Running, "{id}");
+    rig
+}
+
+/// The screen's rows, trimmed.
+fn rows(rig: &Rig, w: u16, h: u16) -> Vec<String> {
+    rig.render(w, h).lines().map(|l| l.trim().trim_matches('"').trim_end().to_string()).collect()
+}
+
+/// How the screen writes each of [`THIRTEEN`]: the first name; Fiona keeps her initial, since
+/// the facilitator is a Fiona too.
+fn first(name: &str) -> String {
+    match name {
+        "Fiona Abernathy" => "Fiona A.".into(),
+        n => n.split_whitespace().next().unwrap_or(n).to_string(),
+    }
+}
+
+#[test]
+fn group_lines_name_everyone_by_first_name_at_the_projector_sizes() {
+    for id in ["coaching-triad", "storm-rehearsal", "middle-leader-session"] {
+        let mut rig = started(id);
+        // Into the first round.
+        while rig.app.state.stages[rig.app.state.pos].round.is_none() {
+            rig.press('n');
+            if rig.app.overlay == Overlay::ConfirmLeave {
+                rig.press('l');
+            }
+        }
+        for (w, h) in SIZES {
+            let screen = rows(&rig, w, h);
+            let groups: Vec<&String> = screen.iter().filter(|r| r.starts_with("Group ")).collect();
+            assert!(!groups.is_empty(), "{id} at {w}x{h}: no group line\n{}", screen.join("\n"));
+            let text = screen.join("\n");
+            for name in THIRTEEN {
+                assert!(
+                    text.contains(&first(name)),
+                    "{id} at {w}x{h}: {name} is not named as {}\n{text}",
+                    first(name)
+                );
+            }
+            // Never initials, never a full name where the first name is the form.
+            for bad in ["AO", "BC", "D🚀P", "GF", "Oyelaran", "Castellanos", "Fiona Hale"] {
+                assert!(!text.contains(bad), "{id} at {w}x{h}: {bad} on screen\n{text}");
+            }
+            assert!(text.contains("Facilitator Fiona H."), "{id} at {w}x{h}\n{text}");
+        }
+    }
+}
+
+#[test]
+fn a_team_reads_in_first_names() {
+    let mut s = setup(
+        builtin("half-termly-review"),
+        &["Claire Munro", "Cathy Doyle", "Frederick Nash", "Harriet Stone", "Ian Wu"],
+    );
+    s.facilitator = Some("Fiona Hale".into());
+    let mut rig = Rig::new(s, mono_opts());
+    rig.press(' ');
+    let text = rows(&rig, 80, 24).join("\n");
+    assert!(!text.contains("CM") && !text.contains("C, C, F"), "{text}");
+    assert!(text.contains("Claire"), "{text}");
+}
+
+/// Every stage of every built-in that expects a record says so, and what is missing, from its
+/// first second: action learning's problem and challenges, STORM's problem, GROW, the
+/// half-termly review, lesson study, peer coaching, Plan–Do–Review, the forum, and every other.
+#[test]
+fn every_expected_record_is_in_view_from_the_stage_start() {
+    let lib = Library::builtin_only();
+    let mut kinds = std::collections::BTreeSet::new();
+    for id in lib.ids() {
+        let mut rig = started(id);
+        for pos in 0..rig.app.state.stages.len() {
+            if pos != rig.app.state.pos {
+                let now = rig.now();
+                rig.app.exec(Command::Jump { to: pos }, now).expect("jump");
+            }
+            let st = &rig.app.state;
+            let spec = st.spec(pos).expect("a stage");
+            if spec.optional {
+                continue;
+            }
+            for r in st.record_progress(pos) {
+                kinds.insert((id.to_string(), format!("{:?}", r.kind), r.per_person, r.need > 1));
+                let (w, h) = (120, 35);
+                let text = rows(&rig, w, h).join(" ");
+                let label: String =
+                    r.label.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+                assert!(
+                    text.contains(&format!("· missing: {label}")),
+                    "{id}, stage {} ({}): \"missing: {label}\" not shown at its start\n{}",
+                    pos + 1,
+                    spec.id,
+                    rows(&rig, w, h).join("\n")
+                );
+            }
+        }
+    }
+    // The kinds covered: notes and commitments, one per group and one per person.
+    for id in [
+        "action-learning",
+        "storm-rehearsal",
+        "grow-coaching",
+        "half-termly-review",
+        "lesson-study-review",
+        "peer-coaching-pair",
+        "plan-do-review",
+        "headteacher-learning-forum",
+    ] {
+        assert!(kinds.iter().any(|k| k.0 == id), "{id} expects no record? {kinds:?}");
+    }
+    assert!(kinds.iter().any(|k| k.1 == "Note"), "{kinds:?}");
+    assert!(kinds.iter().any(|k| k.1 == "Commitment"), "{kinds:?}");
+    assert!(kinds.iter().any(|k| k.2), "a record per person: {kinds:?}");
+    assert!(kinds.iter().any(|k| k.3), "a record per group: {kinds:?}");
+}
+
+/// Once the record is made, the line says so.
+#[test]
+fn the_record_line_turns_done_when_it_is_made() {
+    let mut rig = started("grow-coaching");
+    let pos = (0..rig.app.state.stages.len())
+        .find(|p| !rig.app.state.record_progress(*p).is_empty())
+        .expect("a stage with a record");
+    if pos != rig.app.state.pos {
+        let now = rig.now();
+        rig.app.exec(Command::Jump { to: pos }, now).expect("jump");
+    }
+    let label = rig.app.state.record_progress(pos)[0].label.clone();
+    assert!(rows(&rig, 80, 24).join(" ").contains("· missing:"));
+    let kind = rig.app.state.record_progress(pos)[0].kind;
+    let now = rig.now();
+    let who = rig.app.state.order[0].clone();
+    let cmd = match kind {
+        convene::protocol::RecordKind::Note => Command::AddNote {
+            text: "x".into(),
+            about: Some(who),
+            group: None,
+            private: false,
+            record: None,
+        },
+        convene::protocol::RecordKind::Commitment => Command::AddCommitment {
+            owner: who,
+            text: "x".into(),
+            due: Some("2 weeks".into()),
+            group: None,
+            record: None,
+        },
+    };
+    rig.app.exec(cmd, now).expect("recorded");
+    let text = rows(&rig, 80, 24).join(" ");
+    let start: String = label.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&format!("✓ done: {start}")), "{text}");
+}
+
+/// A clicker sends `n` or `PgDn` twice: the second press never answers "Leave this stage?", on
+/// any stage of any built-in, the last included; only `l` leaves without the record.
+#[test]
+fn a_double_press_never_leaves_a_stage_without_its_record() {
+    let lib = Library::builtin_only();
+    for id in lib.ids() {
+        let mut rig = started(id);
+        let mut left_without = 0;
+        let mut turn = 0;
+        while rig.app.state.status == Status::Running {
+            turn += 1;
+            assert!(turn < 200, "{id}: never ends");
+            let pos = rig.app.state.pos;
+            let missing = !rig.app.state.missing_records(pos).is_empty();
+            let key = if turn % 2 == 0 { KeyCode::PageDown } else { KeyCode::Char('n') };
+            rig.code(key);
+            rig.code(key);
+            let without =
+                rig.events("stage-left").iter().filter(|e| e["without_record"] == true).count();
+            assert_eq!(
+                without, left_without,
+                "{id}: a double {key:?} left a stage without its record"
+            );
+            if missing {
+                assert_eq!(rig.app.state.pos, pos, "{id}: left stage {}", pos + 1);
+                assert_eq!(rig.app.state.status, Status::Running, "{id}: ended at {}", pos + 1);
+            }
+            if rig.app.overlay == Overlay::ConfirmLeave {
+                assert!(rig.render(80, 24).contains("l  leave the stage without it"));
+                rig.press('l');
+                left_without += 1;
+            }
+        }
+        assert!(matches!(rig.app.state.status, Status::Ended(_)), "{id}");
+    }
+}
+
+/// `e` twice on the quit question does not end the session without everyone's record: the
+/// question the first `e` raised takes `e` only a second later (the key's own time).
+#[test]
+fn a_double_e_does_not_end_without_everyones_record() {
+    let lib = Library::builtin_only();
+    let id = lib
+        .ids()
+        .into_iter()
+        .find(|id| {
+            let p = builtin(id);
+            p.all_stages().any(|(_, s)| {
+                convene::protocol::Protocol::expected_records(s).any(|x| x.per.is_some())
+            })
+        })
+        .expect("a built-in with a record per person")
+        .to_string();
+    let mut rig = started(&id);
+    let last = rig.app.state.stages.len() - 1;
+    let now = rig.now();
+    rig.app.exec(Command::Jump { to: last }, now).expect("jump");
+    rig.press('q');
+    rig.press('e');
+    if rig.app.overlay != Overlay::ConfirmEnd {
+        panic!("{id}: no question at the end: {:?}", rig.app.overlay);
+    }
+    rig.press('e');
+    assert_eq!(rig.app.state.status, Status::Running, "{id}: ended by a double e");
+    rig.wait(999);
+    rig.press('e');
+    assert_eq!(rig.app.state.status, Status::Running, "{id}: still within the second");
+    rig.wait(1);
+    rig.press('e');
+    assert!(matches!(rig.app.state.status, Status::Ended(_)), "{id}: a deliberate e ends it");
+}
