@@ -272,3 +272,36 @@ fn a_double_e_does_not_end_without_everyones_record() {
     rig.press('e');
     assert!(matches!(rig.app.state.status, Status::Ended(_)), "{id}: a deliberate e ends it");
 }
+
+/// The rotation roster at 60x20 (the smallest the live screen supports with room for it):
+/// one person a line with their roles below, never a table wrapped into nonsense; PgDn scrolls
+/// to its end, and any other key closes it.
+#[test]
+fn the_roster_reads_at_60x20_and_scrolls_to_its_end() {
+    let mut rig = started("coaching-triad");
+    rig.press('r');
+    assert_eq!(rig.app.overlay, Overlay::Roster);
+    let mut seen = String::new();
+    for _ in 0..12 {
+        let screen = rows(&rig, 60, 20);
+        for r in &screen {
+            // Inside the box, no row is a fragment of a wrapped table ("Round 3" alone).
+            assert!(!r.contains("│Round") && !r.contains("│Observer"), "{}", screen.join("\n"));
+        }
+        seen.push_str(&screen.join("\n"));
+        rig.code(KeyCode::PageDown);
+    }
+    assert_eq!(rig.app.overlay, Overlay::Roster, "PgDn scrolls, it does not close");
+    for name in THIRTEEN {
+        assert!(seen.contains(name), "{name} never shown in full\n{seen}");
+    }
+    assert!(seen.contains("R1 Coachee · R2 Observer · R3 Observer"), "{seen}");
+    assert!(seen.contains("Observer (everyone else in each group)"), "{seen}");
+    let last = rows(&rig, 60, 20).join("\n");
+    assert!(last.contains("27–42 of 42 · PgDn more"), "{last}");
+    assert!(last.contains("Any key closes this."), "scrolled to the end\n{last}");
+    rig.code(KeyCode::PageUp);
+    assert_eq!(rig.app.overlay, Overlay::Roster);
+    rig.press('x');
+    assert_eq!(rig.app.overlay, Overlay::None);
+}

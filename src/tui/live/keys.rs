@@ -390,6 +390,20 @@ pub const FORM: &[Binding<Action>] = &[
     ),
 ];
 
+/// The rotation roster's popup: where it is longer than the screen, these scroll it; any other
+/// key closes it.
+pub const ROSTER: &[Binding<Action>] = &[
+    bind(
+        &[PAGE_DOWN, DOWN, ch('j')],
+        Action::ScrollDown,
+        "PgDn",
+        "more",
+        "scroll the roster down",
+        true,
+    ),
+    bind(&[PAGE_UP, UP, ch('k')], Action::ScrollUp, "PgUp", "back", "scroll the roster up", true),
+];
+
 /// While the terminal is smaller than the screen needs, nothing acts unseen but this.
 pub const TOO_SMALL: &[Binding<Action>] = &[bind(
     &[ctrl('c')],

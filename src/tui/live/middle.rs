@@ -88,7 +88,6 @@ pub(super) fn cue_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
 /// the follow-up count first.
 pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     let st = &app.state;
-    let t = app.opts.theme;
     let mut rows: Vec<Line<'static>> = Vec::new();
     if st.spec(st.pos).is_some_and(|sp| sp.follow_up) {
         rows.extend(wrap(&follow_up_line(app), width));
@@ -96,6 +95,15 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     for line in record_lines(app) {
         rows.extend(wrap(&line, width));
     }
+    rows.extend(people_rows(app, width));
+    rows
+}
+
+/// The lines about people alone: each group's roles (or everyone), and the facilitator.
+pub(super) fn people_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let mut rows: Vec<Line<'static>> = Vec::new();
     let people = std::rc::Rc::new(names::People::of(st));
     if let Some(r) = display::roles_round(st) {
         let table = display::roles_in_round(st, r);

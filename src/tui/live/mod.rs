@@ -111,6 +111,8 @@ pub struct LiveScreen {
     pub share_options: crate::share::ShareOptions,
     /// The devices the screen last showed: a change (the share wakes the loop for it) redraws.
     pub shown_devices: usize,
+    /// How far the rotation roster's popup is scrolled (rows).
+    pub roster_scroll: u16,
     /// The last key pressed, so a question knows the key that raised it.
     pub last_key: Option<KeyEvent>,
     /// The question that would leave a stage or end the session without a record ("Leave this
@@ -150,6 +152,7 @@ impl LiveScreen {
             shown_devices: 0,
             last_key: None,
             asked: None,
+            roster_scroll: 0,
         }
     }
 

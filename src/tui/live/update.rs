@@ -14,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::form::{self, Form, FormKind};
 use super::keys::{
     AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, MIRROR, NOT_IN_SESSION, QUIT,
-    START,
+    ROSTER, START,
 };
 use super::overlay::and_list;
 use super::{Exit, LiveScreen, Overlay, STEP_MS};
@@ -105,6 +105,10 @@ pub fn action_for(s: &LiveScreen, key: KeyEvent) -> Option<Action> {
     if s.overlay == Overlay::Share && !s.opts.mirror {
         return keys::action(LIVE, key).filter(|a| *a == Action::Share).or(Some(Action::AnyKey));
     }
+    // The roster scrolls where it is longer than the screen; any other key closes it.
+    if s.overlay == Overlay::Roster && !s.opts.mirror {
+        return keys::action(ROSTER, key).or(Some(Action::AnyKey));
+    }
     if tables.is_empty() {
         return Some(Action::AnyKey);
     }
@@ -194,6 +198,14 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
         {
             Intent::StopSharing
         }
+        Overlay::Roster if action == Action::ScrollDown => {
+            s.roster_scroll = s.roster_scroll.saturating_add(ROSTER_STEP).min(roster_rows(s));
+            Intent::None
+        }
+        Overlay::Roster if action == Action::ScrollUp => {
+            s.roster_scroll = s.roster_scroll.saturating_sub(ROSTER_STEP);
+            Intent::None
+        }
         Overlay::Help | Overlay::Norms | Overlay::Roster | Overlay::Share => {
             s.overlay = Overlay::None;
             Intent::None
@@ -234,13 +246,27 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
 fn open(s: &mut LiveScreen, action: Action) -> bool {
     s.overlay = match action {
         Action::Norms => Overlay::Norms,
-        Action::Roster => Overlay::Roster,
+        Action::Roster => {
+            s.roster_scroll = 0;
+            Overlay::Roster
+        }
         Action::Share => Overlay::Share,
         Action::Help => Overlay::Help,
         Action::Quit => Overlay::Quit,
         _ => return false,
     };
     true
+}
+
+/// Rows the roster's popup scrolls by.
+const ROSTER_STEP: u16 = 5;
+
+/// A generous count of the roster's rows (two a person where it stacks): it scrolls no
+/// further; drawing stops at its last row.
+fn roster_rows(s: &LiveScreen) -> u16 {
+    let st = &s.state;
+    let lines = 2 * st.order.len() + st.groups.len() + 2 * st.setup.protocol.roles.len() + 6;
+    u16::try_from(lines).unwrap_or(u16::MAX)
 }
 
 /// A generous count of the start card's lines: it scrolls no further.

@@ -164,13 +164,12 @@ impl Items {
         let panel = overlay::panel(app, w);
         let one_column = middle::prompt_rows(app, w);
         // The groups have the width first: the prompts sit beside them on a wide screen only
-        // when every group line still fits on its row there; otherwise they go below.
-        let full = middle::group_rows(app, w);
+        // when every line about people still fits on its row there; otherwise they go below.
         let half = (w.saturating_sub(2)) / 2;
-        let beside_rows = (w >= 100 && !one_column.is_empty())
-            .then(|| middle::group_rows(app, half))
-            .filter(|rows| rows.len() == full.len());
-        let beside = beside_rows.is_some();
+        let beside = w >= 100
+            && !one_column.is_empty()
+            && middle::people_rows(app, half).len() == middle::people_rows(app, w).len();
+        let col = if beside { half } else { w };
         let message = app
             .message
             .clone()
@@ -183,8 +182,8 @@ impl Items {
             cues: cue_banner(app, w).into_iter().chain(middle::cue_rows(app, w)).collect(),
             panel,
             beside,
-            prompts: if beside { middle::prompt_rows(app, half) } else { one_column },
-            groups: beside_rows.unwrap_or(full),
+            groups: middle::group_rows(app, col),
+            prompts: if beside { middle::prompt_rows(app, col) } else { one_column },
             message,
         }
     }
