@@ -71,6 +71,9 @@ fn a_session_runs_in_a_real_terminal_and_ends_cleanly() {
     t.keys("live", &["q"]);
     t.wait_text("live", "end the session", SOON);
     t.keys("live", &["e"]);
+    // Ended early, the end screen shows first, as for a completed session; any key leaves it.
+    t.wait_text("live", "SESSION ENDED EARLY", SOON);
+    t.keys("live", &["x"]);
     let screen = t.wait_text("live", "EXITED 0", SOON);
     // The terminal is restored: the app's screen is gone, its summary printed on the shell.
     assert!(!screen.contains("RUNNING") && !screen.contains("q quit"), "{screen}");

@@ -305,3 +305,125 @@ fn the_roster_reads_at_60x20_and_scrolls_to_its_end() {
     rig.press('x');
     assert_eq!(rig.app.overlay, Overlay::None);
 }
+
+/// The top line drops whole items, least important first (the group, the session, the
+/// protocol's name, the round), and never loses the stage number or cuts an item mid-phrase.
+#[test]
+fn the_top_line_drops_whole_items_and_keeps_the_stage() {
+    for id in ["middle-leader-session", "coaching-triad", "plan-do-review"] {
+        let mut rig = started(id);
+        rig.app.state.setup.group_name = Some("Middle leaders of the Northern Federation".into());
+        let to = 6.min(rig.app.state.stages.len() - 1);
+        while rig.app.state.pos < to {
+            rig.press('n');
+            if rig.app.overlay == Overlay::ConfirmLeave {
+                rig.press('l');
+            }
+        }
+        let st = &rig.app.state;
+        let stage = format!("stage {} of {}", st.pos + 1, st.stages.len());
+        let round = st.stages[st.pos].round.map(|r| format!("round {} of {}", r + 1, st.rounds));
+        for (w, h) in [(120, 35), (100, 30), (80, 24), (60, 20)] {
+            let top = rows(&rig, w, h)[0].clone();
+            assert!(top.contains(&stage), "{id} at {w}x{h}: {top}");
+            assert!(!top.contains('…'), "{id} at {w}x{h}: cut: {top}");
+            if let Some(round) = &round
+                && top.contains("round")
+            {
+                assert!(top.contains(round.as_str()), "{id} at {w}x{h}: {top}");
+            }
+            for item in top.split(" · ") {
+                assert!(!item.ends_with(" o") && !item.ends_with(" of"), "{id}: {top}");
+            }
+        }
+    }
+}
+
+/// After `q` then `l`, the log says the pause was to leave, and the mirror says the session
+/// was left to resume, not only PAUSED.
+#[test]
+fn the_mirror_says_a_session_was_left_to_resume() {
+    let mut rig = started("project-tuning");
+    rig.press('q');
+    rig.press('l');
+    let paused = rig.events("paused");
+    assert_eq!(paused.len(), 1);
+    assert_eq!(paused[0]["left"], true, "{}", paused[0]);
+    // The mirror replays the log.
+    let path = rig.app.log.as_ref().expect("a log").path.clone();
+    let log = convene::log::reader::read_log(&path).expect("log");
+    let state = convene::session::replay(log.header.setup.clone(), &log.events);
+    let mut mirror = convene::tui::live::LiveScreen::new(state, None, mono_opts());
+    mirror.opts.mirror = true;
+    let now = rig.now();
+    let text = support::live_text(&mirror, 80, 24, now);
+    assert!(
+        text.contains("PAUSED · the facilitator left the session, to resume it later"),
+        "{text}"
+    );
+    // An ordinary pause says PAUSED alone.
+    let mut rig = started("project-tuning");
+    rig.press(' ');
+    assert!(rig.events("paused")[0].get("left").is_none());
+    rig.app.opts.mirror = true;
+    assert!(!rig.render(80, 24).contains("left the session"));
+}
+
+/// `+` and `-` say what they did in words, as well as by the digits.
+#[test]
+fn plus_and_minus_say_what_they_did() {
+    let mut rig = started("project-tuning");
+    rig.press('+');
+    assert!(rig.render(80, 24).contains("Extended by 1 min."), "{}", rig.render(80, 24));
+    rig.press('-');
+    assert!(rig.render(80, 24).contains("Shortened by 1 min."), "{}", rig.render(80, 24));
+}
+
+/// Roles held by several read in the plural, and so do their cues' verbs.
+#[test]
+fn several_holders_read_in_the_plural() {
+    let mut rig = started("storm-rehearsal");
+    while rig.app.state.stages[rig.app.state.pos].round.is_none() {
+        rig.press('n');
+        if rig.app.overlay == Overlay::ConfirmLeave {
+            rig.press('l');
+        }
+    }
+    let text = rows(&rig, 120, 35).join("\n");
+    assert!(text.contains("Rehearsers ("), "{text}");
+    assert!(!text.contains("): describes"), "{text}");
+    let mut s = setup(
+        builtin("weekly-leadership-review"),
+        &["Claire Munro", "Cathy Doyle", "Frederick Nash", "Harriet Stone", "Ian Wu"],
+    );
+    s.facilitator = None;
+    let mut rig = Rig::new(s, mono_opts());
+    rig.press(' ');
+    let mut seen = String::new();
+    for _ in 0..rig.app.state.stages.len() {
+        seen.push_str(&rows(&rig, 120, 35).join("\n"));
+        rig.press('n');
+        if rig.app.overlay == Overlay::ConfirmLeave {
+            rig.press('l');
+        }
+    }
+    assert!(!seen.contains("Head of schools"), "{seen}");
+}
+
+/// `convene info` names the colour depth the screen draws in: a plain `xterm` draws the sixteen
+/// basic colours (grey is colour 8), so it says 16, not 8.
+#[test]
+fn info_names_the_colours_the_screen_uses() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let o = support::cli::command(root.path(), &["info"])
+        .env_remove("NO_COLOR")
+        .env_remove("COLORTERM")
+        .env_remove("TERM_PROGRAM")
+        .env_remove("WT_SESSION")
+        .env("TERM", "xterm")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text.lines().find(|l| l.trim_start().starts_with("colours")).expect("a line");
+    assert!(line.contains("16 colours") && line.contains("TERM=xterm"), "{line}");
+}

@@ -248,11 +248,17 @@ fn q_then_e_ends_the_session() {
     rig.press('q');
     assert_eq!(rig.app.overlay, Overlay::Quit);
     rig.press('e');
-    assert_eq!(rig.app.exit, Some(Exit::Ended));
     assert!(matches!(rig.app.state.status, Status::Ended(_)));
     let ended = rig.events("session-ended");
     assert_eq!(ended.len(), 1);
     assert_eq!(ended[0]["outcome"], "ended-early");
+    // Ended early, it shows the end screen as a completed session does; any key leaves it.
+    assert_eq!(rig.app.exit, None);
+    let screen = rig.render(80, 24);
+    assert!(screen.contains("SESSION ENDED EARLY"), "{screen}");
+    assert!(screen.contains("Any key closes this screen."), "{screen}");
+    rig.press('x');
+    assert_eq!(rig.app.exit, Some(Exit::Ended));
 }
 
 #[test]
@@ -278,7 +284,7 @@ fn ctrl_c_asks_like_q() {
     assert_eq!(rig.app.overlay, Overlay::None);
     rig.ctrl('c');
     rig.press('e');
-    assert_eq!(rig.app.exit, Some(Exit::Ended));
+    assert!(matches!(rig.app.state.status, Status::Ended(_)));
     assert_eq!(rig.events("session-ended").len(), 1);
     // On the start card too.
     let mut card = Rig::builtin("project-tuning", TUNING);
@@ -638,8 +644,9 @@ fn update_never_writes_a_file_perform_does() {
     assert_eq!((rig.log_text(), rig.app.exit), (log, None), "not ended by update");
     let now = rig.now();
     perform(&mut rig.app, Intent::End, now);
-    assert_eq!(rig.app.exit, Some(Exit::Ended));
+    assert!(matches!(rig.app.state.status, Status::Ended(_)), "the end screen shows");
     assert_eq!(rig.events("session-ended").len(), 1);
+    assert_eq!(update(&mut rig.app, Action::AnyKey), Intent::Finish(Exit::Ended));
 
     // Saving a copy of the log (offered when the log fails): the form's text, written by perform.
     let to = rig.dir.path().join("copy.jsonl");

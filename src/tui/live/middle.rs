@@ -52,6 +52,42 @@ fn cue_words(c: &HeldCue) -> String {
     cue.to_string()
 }
 
+/// A cue said of several people takes the plural verb: "presents" for a Coachee, "present"
+/// for Coachees ("describes" → "describe", "watches" → "watch", "tries" → "try"). Only its first
+/// word, and only a verb: a noun followed by "that" or "of" ("questions that support") and a
+/// word ending in "ss" ("progress") stay as they are.
+fn plural_verb(cue: &str) -> String {
+    let mut words = cue.splitn(2, ' ');
+    let first = words.next().unwrap_or_default();
+    let rest = words.next();
+    let word = first.trim_end_matches([',', ';', ':']);
+    let tail = &first[word.len()..];
+    let next = rest.and_then(|r| r.split_whitespace().next()).unwrap_or_default();
+    let noun = ["that", "of", "since", "from", "for"].contains(&next);
+    let verb = word.len() > 3
+        && word.chars().all(|c| c.is_ascii_lowercase())
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !noun;
+    if !verb {
+        return cue.to_string();
+    }
+    let plain = match word {
+        "does" => "do".to_string(),
+        "has" => "have".to_string(),
+        w if w.ends_with("ies") => format!("{}y", &w[..w.len() - 3]),
+        w if ["ches", "shes", "sses", "xes", "zes"].iter().any(|e| w.ends_with(e)) => {
+            w[..w.len() - 2].to_string()
+        }
+        w => w[..w.len() - 1].to_string(),
+    };
+    match rest {
+        Some(r) => format!("{plain}{tail} {r}"),
+        None => format!("{plain}{tail}"),
+    }
+}
+
 /// Who speaks and who stays silent, one cue per row when it fits (centred), "Open discussion"
 /// when the stage names nobody.
 pub(super) fn cue_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
@@ -65,7 +101,7 @@ pub(super) fn cue_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     for c in &cues {
         let (tag, style) =
             if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
-        let words = cue_words(c);
+        let words = if c.plural { plural_verb(&cue_words(c)) } else { cue_words(c) };
         let make = |way: Names| {
             let who = if c.names.is_empty() {
                 sanitize(&c.label)
@@ -274,11 +310,28 @@ mod tests {
             label: "Observer".into(),
             names: vec![],
             cue: cue.into(),
+            plural: false,
         };
         assert_eq!(cue_words(&c("silent, take notes", true)), "take notes");
         assert_eq!(cue_words(&c("silent", true)), "");
         assert_eq!(cue_words(&c("Silent; listen", true)), "listen");
         assert_eq!(cue_words(&c("silently nod", true)), "silently nod");
         assert_eq!(cue_words(&c("silent, take notes", false)), "silent, take notes");
+    }
+
+    #[test]
+    fn a_cue_for_several_takes_the_plural_verb() {
+        assert_eq!(plural_verb("presents the problem"), "present the problem");
+        assert_eq!(plural_verb("describes the situation"), "describe the situation");
+        assert_eq!(plural_verb("answers openly and honestly"), "answer openly and honestly");
+        assert_eq!(plural_verb("watches, listens"), "watch, listens");
+        assert_eq!(plural_verb("observes, takes notes"), "observe, takes notes");
+        assert_eq!(plural_verb("reports"), "report");
+        assert_eq!(plural_verb("carries on"), "carry on");
+        // Not verbs, or already plural.
+        assert_eq!(plural_verb("questions that support"), "questions that support");
+        assert_eq!(plural_verb("progress since last week"), "progress since last week");
+        assert_eq!(plural_verb("listen"), "listen");
+        assert_eq!(plural_verb("probing questions"), "probing questions");
     }
 }

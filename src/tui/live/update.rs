@@ -339,8 +339,21 @@ fn running(s: &mut LiveScreen, action: Action) -> Intent {
         Action::Back => return Intent::exec(Command::Back),
         // Whether to ask "Has the group agreed?" depends on the time (a round's slot): `perform`
         // decides, with the moment.
-        Action::Extend => return Intent::exec(Command::Extend { by_ms: STEP_MS, agreement: None }),
-        Action::Shorten => return Intent::exec(Command::Shorten { by_ms: STEP_MS }),
+        // Said in words as well as by the digits.
+        Action::Extend => {
+            return Intent::Exec(Box::new(Exec {
+                command: Command::Extend { by_ms: STEP_MS, agreement: None },
+                said: Some(format!("Extended by {} min.", STEP_MS / 60_000)),
+                refused: None,
+            }));
+        }
+        Action::Shorten => {
+            return Intent::Exec(Box::new(Exec {
+                command: Command::Shorten { by_ms: STEP_MS },
+                said: Some(format!("Shortened by {} min.", STEP_MS / 60_000)),
+                refused: None,
+            }));
+        }
         Action::Note => s.overlay = Overlay::Form(form::note(s)),
         Action::Commit => s.overlay = Overlay::Form(form::commitment(s)),
         Action::FollowUp if st.setup.carried.is_empty() => {
@@ -708,11 +721,18 @@ fn perform_intent(s: &mut LiveScreen, intent: Intent, now: Now) {
                 }
             }
         }
+        // Ended early, the session shows its end screen as a completed one does; the next key
+        // leaves it.
         Intent::End => {
             if !matches!(s.state.status, Status::Ended(_)) {
                 match s.exec(Command::End, now) {
                     Err(Rejection::NotRecordedAtEnd { .. }) => {
                         s.overlay = Overlay::ConfirmEnd;
+                        return;
+                    }
+                    // A failing log is offered another place first, as before.
+                    Ok(()) if s.log_error().is_none() => {
+                        s.overlay = Overlay::None;
                         return;
                     }
                     r => s.say(r),
@@ -723,13 +743,17 @@ fn perform_intent(s: &mut LiveScreen, intent: Intent, now: Now) {
         Intent::EndAnyway => {
             if !matches!(s.state.status, Status::Ended(_)) {
                 let r = s.exec(Command::EndAnyway, now);
+                if r.is_ok() && s.log_error().is_none() {
+                    s.overlay = Overlay::None;
+                    return;
+                }
                 s.say(r);
             }
             finish(s, Exit::Ended);
         }
         Intent::Leave => {
             if s.state.status == Status::Running && !s.state.paused {
-                let r = s.exec(Command::Pause, now);
+                let r = s.exec(Command::PauseToLeave, now);
                 s.say(r);
             }
             finish(s, Exit::Left);
