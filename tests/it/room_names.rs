@@ -427,3 +427,47 @@ fn info_names_the_colours_the_screen_uses() {
     let line = text.lines().find(|l| l.trim_start().starts_with("colours")).expect("a line");
     assert!(line.contains("16 colours") && line.contains("TERM=xterm"), "{line}");
 }
+
+/// A roster column named as the screen names the fact ("Problem category") gives the fact, as
+/// `category` does; facts given are not asked for again in the stage (STORM's problem).
+#[test]
+fn a_fact_named_by_its_label_is_the_protocols_fact() {
+    use convene::session::{SetupRequest, parse_roster};
+    let roster = parse_roster(
+        "name,Problem category\nAnn,pupil\nBen,parent\nCat,colleague\n".as_bytes(),
+        "people.csv",
+    )
+    .expect("reads");
+    let checked =
+        SetupRequest { roster: Some(roster), ..SetupRequest::new(builtin("storm-rehearsal"), "") }
+            .check()
+            .expect("valid");
+    assert_eq!(checked.setup.facts["Ann"]["category"], "pupil");
+    assert!(!checked.setup.facts["Ann"].contains_key("problem-category"));
+    assert!(
+        !checked.warnings.iter().any(|w| w.contains("category")),
+        "no warning about the category: {:?}",
+        checked.warnings
+    );
+    // Typed the same way on --people.
+    let checked = SetupRequest::new(
+        builtin("storm-rehearsal"),
+        "Ann (problem category: pupil), Ben (category: parent), Cat (Problem category: colleague)",
+    )
+    .check()
+    .expect("valid");
+    assert_eq!(checked.setup.facts["Cat"]["category"], "colleague");
+    // The problem stage does not ask for the category again.
+    let p = builtin("storm-rehearsal");
+    let (_, stage) = p.all_stages().find(|(_, s)| s.id == "the-problem").expect("the stage");
+    let asked: Vec<String> = stage
+        .prompts
+        .iter()
+        .cloned()
+        .chain(convene::protocol::Protocol::expected_records(stage).map(|x| x.label.clone()))
+        .collect();
+    assert!(
+        !asked.iter().any(|a| a.contains("category") || a.contains("a pupil, a parent")),
+        "{asked:?}"
+    );
+}
