@@ -471,3 +471,69 @@ fn a_fact_named_by_its_label_is_the_protocols_fact() {
         "{asked:?}"
     );
 }
+
+/// The conversation stage of a room of thirteen in four triads (CJK, emoji and long names),
+/// at the projector sizes: every group line in first names.
+#[test]
+fn thirteen_people_in_first_names_snapshots() {
+    let mut rig = started("coaching-triad");
+    while rig.stage_id() != "conversation" {
+        rig.press('n');
+    }
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("thirteen_{w}x{h}"), rig.render(w, h));
+    }
+}
+
+/// The same in a real terminal (tmux), resized through the three sizes; then a double PgDn
+/// (as a clicker sends it) in the stage whose commitment is missing stops at the question.
+#[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
+fn in_a_real_terminal_group_lines_use_first_names_and_a_double_pgdn_stops() {
+    use std::time::Duration;
+    use support::tmux::{Tmux, have_tmux};
+    if !have_tmux() {
+        return;
+    }
+    const SOON: Duration = Duration::from_secs(60);
+    let t = Tmux::new("roomnames");
+    let people = THIRTEEN.join(", ");
+    t.start(
+        "live",
+        (120, 35),
+        &format!("run coaching-triad --people '{people}' --facilitator 'Fiona Hale'"),
+        |c| format!("{c}; echo EXITED $?; sleep 30"),
+    );
+    t.wait_text("live", "READY", SOON);
+    t.keys("live", &["Space"]);
+    t.wait_text("live", "stage 1 of", SOON);
+    t.keys("live", &["n"]);
+    t.wait_text("live", "Group 4:", SOON);
+    for (w, h) in SIZES {
+        t.resize("live", w, h);
+        let screen = t.wait_for("live", &format!("the groups at {w}x{h}"), SOON, |s| {
+            s.lines().next().is_some_and(|l| l.chars().count() <= usize::from(w))
+                && s.contains("Group 4: Coachee Katarzyna · Coach Leopold · Observer Claire")
+        });
+        for name in THIRTEEN {
+            assert!(screen.contains(&first(name)), "{w}x{h}: {name}\n{screen}");
+        }
+        for bad in ["Coachee AO", "Coach BC", "D🚀P", "Observer GF"] {
+            assert!(!screen.contains(bad), "{w}x{h}: {bad}\n{screen}");
+        }
+    }
+    // The commitment stage: a double PgDn asks, and does not leave.
+    t.keys("live", &["n"]);
+    t.wait_text("live", "stage 3 of", SOON);
+    t.keys("live", &["PageDown", "PageDown"]);
+    let screen = t.wait_text("live", "Leave this stage?", SOON);
+    assert!(screen.contains("l  leave the stage without it"), "{screen}");
+    // Stay, then `+`: its words show once every key before it has been read.
+    t.keys("live", &["Escape", "+"]);
+    let screen = t.wait_text("live", "Extended by 1 min.", SOON);
+    assert!(screen.contains("stage 3 of"), "still in the commitment stage:\n{screen}");
+    let left = t.logs();
+    assert_eq!(left.len(), 1);
+    let log = std::fs::read_to_string(&left[0]).expect("log");
+    assert!(!log.contains("\"without_record\":true"), "{log}");
+}
