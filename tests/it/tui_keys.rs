@@ -408,7 +408,8 @@ fn an_escape_sequence_in_a_stage_name_is_shown_harmless() {
             assert!(all.contains("Hello\u{FFFD}[2J world"), "{}", rig.render(w, h));
         }
     }
-    assert!(rig.render(80, 24).contains("says \u{FFFD}[31mhello"));
+    // Members (Ann, Ben): the plural verb.
+    assert!(rig.render(80, 24).contains("say \u{FFFD}[31mhello"));
 }
 
 /// Every key table of every screen is in `docs/keys.md`, row for row, under its heading.
@@ -750,6 +751,8 @@ fn keys_work_with_caps_lock_on() {
     rig.key(caps('Q'));
     assert_eq!(rig.app.overlay, Overlay::Quit);
     rig.key(caps('E'));
+    assert!(matches!(rig.app.state.status, Status::Ended(_)));
+    rig.key(caps('X'));
     assert_eq!(rig.app.exit, Some(Exit::Ended));
 }
 
