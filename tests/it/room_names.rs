@@ -260,9 +260,7 @@ fn a_double_e_does_not_end_without_everyones_record() {
     rig.app.exec(Command::Jump { to: last }, now).expect("jump");
     rig.press('q');
     rig.press('e');
-    if rig.app.overlay != Overlay::ConfirmEnd {
-        panic!("{id}: no question at the end: {:?}", rig.app.overlay);
-    }
+    assert_eq!(rig.app.overlay, Overlay::ConfirmEnd, "{id}: no question at the end");
     rig.press('e');
     assert_eq!(rig.app.state.status, Status::Running, "{id}: ended by a double e");
     rig.wait(999);
@@ -274,7 +272,7 @@ fn a_double_e_does_not_end_without_everyones_record() {
 }
 
 /// The rotation roster at 60x20 (the smallest the live screen supports with room for it):
-/// one person a line with their roles below, never a table wrapped into nonsense; PgDn scrolls
+/// one person a line with their roles below, never a table wrapped into nonsense; `PgDn` scrolls
 /// to its end, and any other key closes it.
 #[test]
 fn the_roster_reads_at_60x20_and_scrolls_to_its_end() {
@@ -485,17 +483,17 @@ fn thirteen_people_in_first_names_snapshots() {
     }
 }
 
-/// The same in a real terminal (tmux), resized through the three sizes; then a double PgDn
+/// The same in a real terminal (tmux), resized through the three sizes; then a double `PgDn`
 /// (as a clicker sends it) in the stage whose commitment is missing stops at the question.
 #[test]
 #[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
 fn in_a_real_terminal_group_lines_use_first_names_and_a_double_pgdn_stops() {
     use std::time::Duration;
     use support::tmux::{Tmux, have_tmux};
+    const SOON: Duration = Duration::from_secs(60);
     if !have_tmux() {
         return;
     }
-    const SOON: Duration = Duration::from_secs(60);
     let t = Tmux::new("roomnames");
     let people = THIRTEEN.join(", ");
     t.start(

@@ -145,7 +145,7 @@ pub fn draw_popup(f: &mut Frame, s: &LiveScreen, area: Rect) {
             let mut lines = Vec::new();
             roster_lines(s, &mut lines, false, true, usize::from(w.saturating_sub(2)));
             lines.extend([Line::from(""), close()]);
-            let lines = scrolled(s, lines, w.saturating_sub(2), area.height.saturating_sub(2));
+            let lines = scrolled(s, &lines, w.saturating_sub(2), area.height.saturating_sub(2));
             ("Rotation roster", lines)
         }
         Overlay::Share => {
@@ -159,10 +159,10 @@ pub fn draw_popup(f: &mut Frame, s: &LiveScreen, area: Rect) {
 }
 
 /// The roster's rows from where it is scrolled to, as many as `room` holds, the last saying how
-/// to scroll and how far it is ("6–17 of 30 · PgDn more · PgUp back · other keys close"); all
+/// to scroll and how far it is ("6–17 of 30 · `PgDn` more · `PgUp` back · other keys close"); all
 /// of them where they fit.
-fn scrolled(s: &LiveScreen, lines: Vec<Line<'static>>, w: u16, room: u16) -> Vec<Line<'static>> {
-    let rows = wrap_all(&lines, w);
+fn scrolled(s: &LiveScreen, lines: &[Line<'static>], w: u16, room: u16) -> Vec<Line<'static>> {
+    let rows = wrap_all(lines, w);
     let room = usize::from(room);
     if rows.len() <= room || room < 2 {
         return rows;

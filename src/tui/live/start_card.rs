@@ -405,19 +405,26 @@ pub fn roster_lines(
             index += 1;
         }
     }
-    let fixed: Vec<String> = p
-        .roles
+    if guidance {
+        lines.extend(guidance_lines(app));
+    }
+}
+
+/// Each role with how many hold it, in words, and its guidance: "Observer (everyone else in
+/// each group): Watches the coach".
+fn guidance_lines(app: &LiveScreen) -> Vec<Line<'static>> {
+    let p = &app.state.setup.protocol;
+    let t = app.opts.theme;
+    p.roles
         .iter()
         .map(|r| {
-            format!(
-                "{} ({}): {}",
+            let text = format!(
+                "  {} ({}): {}",
                 sanitize(&r.name),
                 role_count_words(r.count, p.splits()),
                 sanitize(&r.guidance)
-            )
+            );
+            Line::from(Span::styled(text, t.muted()))
         })
-        .collect();
-    for r in fixed.into_iter().filter(|_| guidance) {
-        lines.push(Line::from(Span::styled(format!("  {r}"), t.muted())));
-    }
+        .collect()
 }

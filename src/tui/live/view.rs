@@ -152,29 +152,26 @@ fn header_line(app: &LiveScreen, flash: bool, cols: u16) -> Line<'static> {
         make(false, false, None, true),
     ];
     let fits = |l: &Line| l.width() <= usize::from(cols);
-    let line = match tries.into_iter().find(fits) {
-        Some(l) => l,
-        None => {
-            // The stage alone (and the round without its count, where it fits).
-            let stage = format!("stage {} of {}", st.pos + 1, st.stages.len());
-            let texts = [
-                round.map(|r| format!("{stage} · round {}", r + 1)).unwrap_or_default(),
-                stage.clone(),
-                format!("{}/{}", st.pos + 1, st.stages.len()),
-            ];
-            let text = texts
-                .into_iter()
-                .find(|x| !x.is_empty() && width(x) <= usize::from(cols))
-                .unwrap_or_default();
-            if running {
-                Line::from(text)
-            } else {
-                Line::from(Span::styled(
-                    cut(&sanitize(&st.setup.protocol.name), usize::from(cols)),
-                    t.title(),
-                ))
-            }
-        }
+    let line = if let Some(l) = tries.into_iter().find(fits) {
+        l
+    } else if running {
+        // The stage alone (with the round's number, where it fits), never cut.
+        let stage = format!("stage {} of {}", st.pos + 1, st.stages.len());
+        let texts = [
+            round.map(|r| format!("{stage} · round {}", r + 1)).unwrap_or_default(),
+            stage.clone(),
+            format!("{}/{}", st.pos + 1, st.stages.len()),
+        ];
+        let text = texts
+            .into_iter()
+            .find(|x| !x.is_empty() && width(x) <= usize::from(cols))
+            .unwrap_or_default();
+        Line::from(text)
+    } else {
+        Line::from(Span::styled(
+            cut(&sanitize(&st.setup.protocol.name), usize::from(cols)),
+            t.title(),
+        ))
     };
     if flash { line.style(Style::new().add_modifier(Modifier::REVERSED)) } else { line }
 }
