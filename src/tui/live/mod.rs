@@ -14,7 +14,8 @@
 //! - `layout.rs`: how the running stage shares its rows out by priority (the countdown as large
 //!   as the rest allows; cues never dropped);
 //! - `middle.rs`: the lines about people and the stage (cues, each group's roles, prompts,
-//!   follow-up), with `names.rs` shortening names to fit (first names, initials, "and 3 more");
+//!   follow-up), with `names.rs` writing each name one way on the whole screen (first names,
+//!   an initial where two share one; "and 3 more" only for a list too long to wrap);
 //! - `start_card.rs`: drawing the start card and the rotation roster;
 //! - `overlay.rs`: the overlays: the popups (help, norms, roster) and the questions, the
 //!   follow-up list and the forms in the panel at the bottom; their state and their drawing;
