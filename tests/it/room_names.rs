@@ -535,3 +535,23 @@ fn in_a_real_terminal_group_lines_use_first_names_and_a_double_pgdn_stops() {
     let log = std::fs::read_to_string(&left[0]).expect("log");
     assert!(!log.contains("\"without_record\":true"), "{log}");
 }
+
+/// On a narrow start card the roster stacks, two lines a person: `PgDn` still reaches the end
+/// of the card (its norms).
+#[test]
+fn the_start_card_scrolls_to_its_end_at_60x20() {
+    let s = {
+        let mut s = setup(builtin("coaching-triad"), THIRTEEN);
+        s.facilitator = Some("Fiona Hale".into());
+        s
+    };
+    let mut rig = Rig::new(s, mono_opts());
+    let first = rows(&rig, 60, 20).join("\n");
+    assert!(first.contains("R1 Coachee · R2 Observer · R3 Observer"), "{first}");
+    for _ in 0..40 {
+        rig.code(KeyCode::PageDown);
+    }
+    let last = rows(&rig, 60, 20).join("\n");
+    assert!(!last.contains("more below"), "{last}");
+    assert!(last.contains("Norms") || last.contains('•'), "{last}");
+}

@@ -273,9 +273,10 @@ fn roster_rows(s: &LiveScreen) -> u16 {
 fn card_lines(s: &LiveScreen) -> u16 {
     let st = &s.state;
     let p = &st.setup.protocol;
-    let lines = st.order.len()
+    // Two lines a person where the roster stacks (a narrow screen); a role's guidance wraps.
+    let lines = 2 * st.order.len()
         + st.groups.len()
-        + 2 * p.roles.len()
+        + 3 * p.roles.len()
         + p.opening.len()
         + p.round.len()
         + p.closing.len()
