@@ -526,8 +526,11 @@ fn in_a_real_terminal_group_lines_use_first_names_and_a_double_pgdn_stops() {
     t.keys("live", &["PageDown", "PageDown"]);
     let screen = t.wait_text("live", "Leave this stage?", SOON);
     assert!(screen.contains("l  leave the stage without it"), "{screen}");
-    // Stay, then `+`: its words show once every key before it has been read.
-    t.keys("live", &["Escape", "+"]);
+    // Stay (the question closes), then `+`: its words show once every key before it has been
+    // read. Apart: Esc and `+` sent together would read as Alt-+.
+    t.keys("live", &["Escape"]);
+    t.wait_for("live", "the question closed", SOON, |s| !s.contains("Leave this stage?"));
+    t.keys("live", &["+"]);
     let screen = t.wait_text("live", "Extended by 1 min.", SOON);
     assert!(screen.contains("stage 3 of"), "still in the commitment stage:\n{screen}");
     let left = t.logs();
