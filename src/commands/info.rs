@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::{Setting, Settings, Source, ThemeName};
 use crate::output;
-use crate::tui::theme::{Theme, no_color};
+use crate::tui::theme::{Depth, Theme, no_color};
 
 /// A folder or setting in effect, for JSON: the value, the kind of source and its detail.
 #[derive(Debug, Serialize)]
@@ -95,11 +95,12 @@ pub fn terminal(theme: ThemeName) -> Terminal {
     let (colours, colours_from) = if no_color() {
         ("none", "NO_COLOR is set".to_string())
     } else {
-        let depth = match count {
-            u16::MAX => "24-bit",
-            256..=u16::MAX => "256",
-            16..=255 => "16",
-            _ => "8",
+        // The depth the screen draws in, so that the two always agree (a plain `xterm` draws
+        // the sixteen basic colours, grey among them).
+        let depth = match Depth::from_env() {
+            Depth::Rgb => "24-bit",
+            Depth::Indexed => "256",
+            Depth::Basic => "16",
         };
         let from = if cfg!(windows) && count == u16::MAX {
             "the console takes virtual terminal sequences".to_string()
@@ -108,7 +109,9 @@ pub fn terminal(theme: ThemeName) -> Terminal {
         } else {
             ["COLORTERM", "TERM"]
                 .iter()
-                .find_map(|v| std::env::var(v).ok().map(|x| format!("{v}={x}")))
+                .find_map(|v| {
+                    std::env::var(v).ok().filter(|x| !x.is_empty()).map(|x| format!("{v}={x}"))
+                })
                 .unwrap_or_else(|| "neither COLORTERM nor TERM is set".into())
         };
         (depth, from)

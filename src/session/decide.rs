@@ -71,13 +71,14 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
         Command::Jump { to } => jump(s, to, eff),
         Command::End => end(s, false, eff),
         Command::EndAnyway => end(s, true, eff),
-        Command::Pause => {
+        Command::Pause | Command::PauseToLeave => {
             running(s)?;
             if s.paused {
                 return reject(Rejection::AlreadyPaused);
             }
             let remaining_ms = s.clock().map_or(0, |c| c.remaining(eff));
-            Ok(vec![Event::Paused { pos: s.pos, remaining_ms }])
+            let left = matches!(cmd, Command::PauseToLeave);
+            Ok(vec![Event::Paused { pos: s.pos, remaining_ms, left }])
         }
         Command::Resume => {
             running(s)?;

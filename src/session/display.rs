@@ -176,8 +176,16 @@ fn plural_role(name: &str, role: &str, s: &SessionState) -> String {
     if many { pluralize(name) } else { name.to_string() }
 }
 
-/// English plural of a role name's last word: Coach → Coaches, Observer → Observers.
+/// English plural of a role name: Coach → Coaches, Observer → Observers; the head of a name
+/// with "of" (Head of school → Heads of school), each side of one with "or" (Teacher or TA →
+/// Teachers or TAs).
 fn pluralize(name: &str) -> String {
+    if let Some((head, rest)) = name.split_once(" of ") {
+        return format!("{} of {rest}", pluralize(head));
+    }
+    if let Some((one, other)) = name.split_once(" or ") {
+        return format!("{} or {}", pluralize(one), pluralize(other));
+    }
     let lower = name.to_lowercase();
     if ["s", "sh", "ch", "x", "z"].iter().any(|e| lower.ends_with(e)) {
         format!("{name}es")
@@ -204,6 +212,8 @@ pub struct HeldCue {
     pub label: String,
     pub names: Vec<String>,
     pub cue: String,
+    /// The role's name is in the plural ("Coachees"): its cue's verb is too ("present").
+    pub plural: bool,
 }
 
 /// Who speaks and who stays silent in the current stage: each role, its holders, its cue.
@@ -211,7 +221,8 @@ pub fn held_cues(s: &SessionState) -> Vec<HeldCue> {
     let Some(spec) = s.spec(s.pos) else { return Vec::new() };
     let held = |c: &Cue, silent: bool| {
         let (label, names) = role_label(s, &c.role);
-        HeldCue { silent, label, names, cue: c.cue.clone() }
+        let plural = label != s.setup.protocol.role_name(&c.role);
+        HeldCue { silent, label, names, cue: c.cue.clone(), plural }
     };
     spec.speak
         .iter()
@@ -371,4 +382,19 @@ fn later(t: DateTime<FixedOffset>, v: u64) -> DateTime<FixedOffset> {
         .and_then(Duration::try_milliseconds)
         .and_then(|d| t.checked_add_signed(d))
         .unwrap_or_else(latest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pluralize;
+
+    #[test]
+    fn a_role_name_is_pluralised_where_english_does() {
+        assert_eq!(pluralize("Coach"), "Coaches");
+        assert_eq!(pluralize("Observer"), "Observers");
+        assert_eq!(pluralize("Set member"), "Set members");
+        assert_eq!(pluralize("Head of school"), "Heads of school");
+        assert_eq!(pluralize("Teacher or TA"), "Teachers or TAs");
+        assert_eq!(pluralize("Deputy"), "Deputies");
+    }
 }

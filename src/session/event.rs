@@ -172,6 +172,9 @@ pub enum Command {
     },
     Start,
     Pause,
+    /// Pause because the facilitator leaves the session to resume it later (`q`, then `l`):
+    /// the mirror and shared screens can say so.
+    PauseToLeave,
     Resume,
     /// Move on; `force` leaves a stage whose expected record is missing (and logs that).
     Next {
@@ -294,6 +297,9 @@ pub enum Event {
     Paused {
         pos: usize,
         remaining_ms: i64,
+        /// Paused because the facilitator left the session, to resume it later.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        left: bool,
     },
     Resumed {
         pos: usize,

@@ -162,7 +162,8 @@ impl SetupRequest {
                 problems: clashes,
             });
         }
-        let people = people.cleaned();
+        let mut people = people.cleaned();
+        label_keys(&mut people.facts, &self.protocol);
         let clean = |text: Option<&str>| {
             non_blank(text).map(crate::text::clean_name).filter(|t| !t.is_empty())
         };
@@ -188,6 +189,23 @@ impl SetupRequest {
                 protocol: setup.protocol.id.clone(),
                 problems: e.0,
             }),
+        }
+    }
+}
+
+/// A fact given under the name the screen shows it by (a roster column "Problem category",
+/// `Ann (problem category: pupil)`) is the protocol's fact of that label (`category`); a value
+/// given under the key itself wins.
+fn label_keys(facts: &mut Facts, protocol: &crate::protocol::Protocol) {
+    for spec in &protocol.facts {
+        let label = fact_key(&spec.label);
+        if label == spec.key {
+            continue;
+        }
+        for person in facts.values_mut() {
+            if let Some(v) = person.remove(&label) {
+                person.entry(spec.key.clone()).or_insert(v);
+            }
         }
     }
 }

@@ -100,6 +100,8 @@ pub struct SessionState {
     /// Current position in the running order.
     pub pos: usize,
     pub paused: bool,
+    /// Paused because the facilitator left the session to resume it later (until resumed).
+    pub left_to_resume: bool,
     /// Reported gaps so far: added to the monotonic offset to get the session's effective time.
     pub skew_ms: u64,
     pub notes: Vec<Note>,
@@ -167,6 +169,7 @@ impl SessionState {
             status: Status::NotStarted,
             pos: 0,
             paused: false,
+            left_to_resume: false,
             skew_ms: 0,
             notes: Vec::new(),
             commitments: Vec::new(),
@@ -423,16 +426,18 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
                 c.close(now);
             }
         }
-        Event::Paused { pos, .. } => {
+        Event::Paused { pos, left, .. } => {
             if let Some(c) = s.clocks.get_mut(*pos) {
                 c.pause(now);
                 s.paused = true;
+                s.left_to_resume = *left;
             }
         }
         Event::Resumed { pos, .. } => {
             if let Some(c) = s.clocks.get_mut(*pos) {
                 c.start(now);
                 s.paused = false;
+                s.left_to_resume = false;
             }
         }
         Event::Extended { pos, by_ms, agreement } => {

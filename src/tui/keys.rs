@@ -147,6 +147,7 @@ pub fn tables() -> Vec<(&'static str, Vec<String>)> {
         ("Forms", doc_rows(live::FORM)),
         ("Quit?", doc_rows(live::QUIT)),
         ("End without them?", doc_rows(live::END_WITHOUT)),
+        ("Rotation roster", doc_rows(live::ROSTER)),
         ("Leave this stage?", doc_rows(live::LEAVE)),
         ("Has the group agreed?", doc_rows(live::AGREEMENT)),
         ("Follow-up", doc_rows(live::FOLLOW_UP)),

@@ -121,6 +121,9 @@ fn the_projected_screen_keeps_the_countdown_and_every_cue_in_view() {
     wait_clock(&t, "the countdown again at 120x35", 3, |s| s.contains("Group 4:"));
 
     t.keys("live", &["q", "e"]);
+    // Ended early, the end screen shows first; any key leaves it.
+    t.wait_text("live", "SESSION ENDED EARLY", SOON);
+    t.keys("live", &["x"]);
     let screen = t.wait_text("live", "EXITED 0", SOON);
     assert!(screen.contains("over the plan"), "{screen}");
 }

@@ -401,6 +401,8 @@ fn convene_run_numbers_the_session_and_shows_the_topic_agreed_last_time() {
     t.keys("live", &["q"]);
     t.wait_text("live", "end the session", soon);
     t.keys("live", &["e"]);
+    t.wait_text("live", "SESSION ENDED EARLY", soon);
+    t.keys("live", &["x"]);
     t.wait_text("live", "EXITED 0", soon);
 }
 

@@ -411,9 +411,12 @@ fn the_start_card_shows_each_persons_facts_and_the_warnings() {
     );
     let screen = rig.render(120, 40);
     assert!(
-        screen.contains("Ann   Coachee   Observer  Observer · Oak Primary · pupil"),
+        screen.contains("Ann   Oak Primary  pupil             Coachee   Observer  Observer"),
         "{screen}"
     );
+    // Each fact in its own column, headed by its label, before the rounds: never read as part
+    // of the last round's role.
+    assert!(screen.contains("School       Problem category  Round 1"), "{screen}");
     assert!(screen.contains("No school given for Dev"), "{screen}");
     assert!(screen.contains("7 people is not a multiple of 3"), "{screen}");
     start_card(&rig, "start_card_facts");
@@ -434,7 +437,7 @@ fn e_on_the_start_card_sets_a_fact_with_its_choices_cycled_and_logs_it() {
     assert_eq!(rig.events("fact-set")[0]["value"], "Elm");
     assert!(!rig.app.warnings.iter().any(|w| w.contains("No school")), "{:?}", rig.app.warnings);
     assert!(
-        rig.render(80, 24).contains("Ben   Coach     Coachee   Observer · Elm"),
+        rig.render(80, 24).contains("Ben   Elm     Coach     Coachee   Observer"),
         "{}",
         rig.render(80, 24)
     );

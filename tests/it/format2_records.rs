@@ -447,6 +447,9 @@ fn quitting_with_gap_tasks_missing_asks_before_ending_and_logs_it() {
     rig.press('q');
     rig.press('e');
     rig.press('e');
+    assert_eq!(rig.app.state.status, Status::Running, "a double e does not answer the question");
+    rig.wait(1000);
+    rig.press('e');
     assert!(matches!(rig.app.state.status, Status::Ended(_)));
     let ended = rig.events("session-ended");
     assert_eq!(ended[0]["without"][0], "Gap task (1 of 3 people; missing: Ben, Cat)");

@@ -104,7 +104,7 @@ fn action_learning_slot() -> Rig {
     assert_eq!(rig.stage_id(), "next-topic");
     rig.press('n'); // the agreed topic was not noted: asked to confirm
     assert_eq!(rig.app.overlay, Overlay::ConfirmLeave);
-    rig.press('n');
+    rig.press('l');
     rig.press('n'); // the break
     assert_eq!(rig.stage_id(), "problem");
     rig
@@ -174,7 +174,7 @@ fn triad_commitment(rig: &mut Rig, round: usize) {
     {
         rig.press('n');
         if rig.app.overlay == Overlay::ConfirmLeave {
-            rig.press('n');
+            rig.press('l');
         }
         assert_eq!(rig.app.state.status, Status::Running, "ran past the commitment stage");
     }
@@ -233,6 +233,8 @@ fn leaving_the_commitment_stage_without_one_asks_first() {
     assert_eq!((rig.app.state.pos, &rig.app.overlay), (pos, &Overlay::None));
     rig.press('n');
     rig.press('n');
+    assert_eq!(rig.app.state.pos, pos, "a second n does not answer the question");
+    rig.press('l');
     assert_eq!(rig.app.state.pos, pos + 1);
     let left = rig.events("stage-left");
     let last = left.last().expect("a stage left");
@@ -246,11 +248,17 @@ fn q_then_e_ends_the_session() {
     rig.press('q');
     assert_eq!(rig.app.overlay, Overlay::Quit);
     rig.press('e');
-    assert_eq!(rig.app.exit, Some(Exit::Ended));
     assert!(matches!(rig.app.state.status, Status::Ended(_)));
     let ended = rig.events("session-ended");
     assert_eq!(ended.len(), 1);
     assert_eq!(ended[0]["outcome"], "ended-early");
+    // Ended early, it shows the end screen as a completed session does; any key leaves it.
+    assert_eq!(rig.app.exit, None);
+    let screen = rig.render(80, 24);
+    assert!(screen.contains("SESSION ENDED EARLY"), "{screen}");
+    assert!(screen.contains("Any key closes this screen."), "{screen}");
+    rig.press('x');
+    assert_eq!(rig.app.exit, Some(Exit::Ended));
 }
 
 #[test]
@@ -276,7 +284,7 @@ fn ctrl_c_asks_like_q() {
     assert_eq!(rig.app.overlay, Overlay::None);
     rig.ctrl('c');
     rig.press('e');
-    assert_eq!(rig.app.exit, Some(Exit::Ended));
+    assert!(matches!(rig.app.state.status, Status::Ended(_)));
     assert_eq!(rig.events("session-ended").len(), 1);
     // On the start card too.
     let mut card = Rig::builtin("project-tuning", TUNING);
@@ -400,7 +408,8 @@ fn an_escape_sequence_in_a_stage_name_is_shown_harmless() {
             assert!(all.contains("Hello\u{FFFD}[2J world"), "{}", rig.render(w, h));
         }
     }
-    assert!(rig.render(80, 24).contains("says \u{FFFD}[31mhello"));
+    // Members (Ann, Ben): the plural verb.
+    assert!(rig.render(80, 24).contains("say \u{FFFD}[31mhello"));
 }
 
 /// Every key table of every screen is in `docs/keys.md`, row for row, under its heading.
@@ -636,8 +645,9 @@ fn update_never_writes_a_file_perform_does() {
     assert_eq!((rig.log_text(), rig.app.exit), (log, None), "not ended by update");
     let now = rig.now();
     perform(&mut rig.app, Intent::End, now);
-    assert_eq!(rig.app.exit, Some(Exit::Ended));
+    assert!(matches!(rig.app.state.status, Status::Ended(_)), "the end screen shows");
     assert_eq!(rig.events("session-ended").len(), 1);
+    assert_eq!(update(&mut rig.app, Action::AnyKey), Intent::Finish(Exit::Ended));
 
     // Saving a copy of the log (offered when the log fails): the form's text, written by perform.
     let to = rig.dir.path().join("copy.jsonl");
@@ -741,6 +751,8 @@ fn keys_work_with_caps_lock_on() {
     rig.key(caps('Q'));
     assert_eq!(rig.app.overlay, Overlay::Quit);
     rig.key(caps('E'));
+    assert!(matches!(rig.app.state.status, Status::Ended(_)));
+    rig.key(caps('X'));
     assert_eq!(rig.app.exit, Some(Exit::Ended));
 }
 

@@ -202,7 +202,7 @@ fn a_warning_reads_with_one_colon() {
     for _ in 0..3 {
         rig.press('n');
     }
-    rig.press('n'); // leave the commitment stage without one
+    rig.press('l'); // leave the commitment stage without one
     assert_eq!(rig.stage_id(), "observer-feedback");
     rig.wait(4 * 60_000 + 10_000);
     let text = rig.render(120, 35);
@@ -420,7 +420,7 @@ fn action_learning_slot() -> Rig {
     for _ in 0..4 {
         rig.press('n');
     }
-    rig.press('n'); // leave the topic stage without its note
+    rig.press('l'); // leave the topic stage without its note
     rig.press('n');
     assert_eq!(rig.stage_id(), "problem");
     rig

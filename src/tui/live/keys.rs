@@ -248,12 +248,14 @@ pub const END_WITHOUT: &[Binding<Action>] = &[
 /// Leaving a stage whose expected record is missing.
 pub const LEAVE: &[Binding<Action>] = &[
     bind(&[ch('a')], Action::AddRecord, "a", "add", "add it now", true),
+    // Not `n`, `→` or `PgDn`: a double press of the key that moves on (a clicker does this)
+    // must not leave the stage without its record.
     bind(
-        &[ch('n'), RIGHT, PAGE_DOWN],
+        &[ch('l')],
         Action::MoveOn,
-        "n",
-        "move on",
-        "move on without it (this is logged)",
+        "l",
+        "leave without it",
+        "leave the stage without it (this is logged)",
         true,
     ),
     bind(
@@ -386,6 +388,20 @@ pub const FORM: &[Binding<Action>] = &[
         "cancel, back to the session (from the save form: to the quit question)",
         false,
     ),
+];
+
+/// The rotation roster's popup: where it is longer than the screen, these scroll it; any other
+/// key closes it.
+pub const ROSTER: &[Binding<Action>] = &[
+    bind(
+        &[PAGE_DOWN, DOWN, ch('j')],
+        Action::ScrollDown,
+        "PgDn",
+        "more",
+        "scroll the roster down",
+        true,
+    ),
+    bind(&[PAGE_UP, UP, ch('k')], Action::ScrollUp, "PgUp", "back", "scroll the roster up", true),
 ];
 
 /// While the terminal is smaller than the screen needs, nothing acts unseen but this.

@@ -2,8 +2,10 @@
 //! speaks and who stays silent (the cues), who holds which role in each group, the stage's
 //! prompts, and in a follow-up stage how many earlier commitments have been reviewed.
 //!
-//! A cue or a group line takes the longest way of writing its names that fits on one row
-//! ([`names::ways`]); when even the shortest does not, it wraps. A role is never dropped.
+//! Every name is written one way across the screen ([`names::People`]: first names, with a last
+//! initial where two share one). A cue or a group line that does not fit on one row wraps; only
+//! a list longer than [`names::MOST_ROWS`] rows shortens to the first few. A role is never
+//! dropped.
 
 use ratatui::layout::Alignment;
 use ratatui::text::{Line, Span};
@@ -19,13 +21,15 @@ use crate::tui::widgets::wrap;
 /// A group's line for each way of writing its names.
 type WayToWrite = Box<dyn Fn(Names) -> Line<'static>>;
 
-/// The longest way of writing the names whose line takes the fewest rows of `width` (one, when
-/// any way fits on one), wrapped. The first way that fits on one row ends the search.
+/// The line with every first name, wrapped to `width`, when it takes at most
+/// [`names::MOST_ROWS`] rows; otherwise the longest "first few" way that fits on one row (or the
+/// one that takes the fewest rows).
 fn fitted(count: usize, width: u16, make: impl Fn(Names) -> Line<'static>) -> Vec<Line<'static>> {
     let mut best: Vec<Line<'static>> = Vec::new();
     for way in names::ways(count, width) {
         let rows = wrap(&make(way), width);
-        if rows.len() <= 1 {
+        let most = if way == Names::First { names::MOST_ROWS } else { 1 };
+        if rows.len() <= most {
             return rows;
         }
         if best.is_empty() || rows.len() < best.len() {
@@ -48,11 +52,48 @@ fn cue_words(c: &HeldCue) -> String {
     cue.to_string()
 }
 
+/// A cue said of several people takes the plural verb: "presents" for a Coachee, "present"
+/// for Coachees ("describes" → "describe", "watches" → "watch", "tries" → "try"). Only its first
+/// word, and only a verb: a noun followed by "that" or "of" ("questions that support") and a
+/// word ending in "ss" ("progress") stay as they are.
+fn plural_verb(cue: &str) -> String {
+    let mut words = cue.splitn(2, ' ');
+    let first = words.next().unwrap_or_default();
+    let rest = words.next();
+    let word = first.trim_end_matches([',', ';', ':']);
+    let tail = &first[word.len()..];
+    let next = rest.and_then(|r| r.split_whitespace().next()).unwrap_or_default();
+    let noun = ["that", "of", "since", "from", "for"].contains(&next);
+    let verb = word.len() > 3
+        && word.chars().all(|c| c.is_ascii_lowercase())
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !noun;
+    if !verb {
+        return cue.to_string();
+    }
+    let plain = match word {
+        "does" => "do".to_string(),
+        "has" => "have".to_string(),
+        w if w.ends_with("ies") => format!("{}y", &w[..w.len() - 3]),
+        w if ["ches", "shes", "sses", "xes", "zes"].iter().any(|e| w.ends_with(e)) => {
+            w[..w.len() - 2].to_string()
+        }
+        w => w[..w.len() - 1].to_string(),
+    };
+    match rest {
+        Some(r) => format!("{plain}{tail} {r}"),
+        None => format!("{plain}{tail}"),
+    }
+}
+
 /// Who speaks and who stays silent, one cue per row when it fits (centred), "Open discussion"
 /// when the stage names nobody.
 pub(super) fn cue_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     let t = app.opts.theme;
     let cues = display::held_cues(&app.state);
+    let people = names::People::of(&app.state);
     if cues.is_empty() {
         return vec![Line::from(Span::styled("Open discussion", t.muted())).centered()];
     }
@@ -60,12 +101,12 @@ pub(super) fn cue_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     for c in &cues {
         let (tag, style) =
             if c.silent { ("Silent: ", t.silent()) } else { ("Speaks: ", t.speak()) };
-        let words = cue_words(c);
+        let words = if c.plural { plural_verb(&cue_words(c)) } else { cue_words(c) };
         let make = |way: Names| {
             let who = if c.names.is_empty() {
                 sanitize(&c.label)
             } else {
-                format!("{} ({})", sanitize(&c.label), names::write(&c.names, way))
+                format!("{} ({})", sanitize(&c.label), people.write(&c.names, way))
             };
             let mut spans = vec![Span::styled(tag, style), Span::styled(who, t.title())];
             if !words.is_empty() {
@@ -83,7 +124,6 @@ pub(super) fn cue_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
 /// the follow-up count first.
 pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     let st = &app.state;
-    let t = app.opts.theme;
     let mut rows: Vec<Line<'static>> = Vec::new();
     if st.spec(st.pos).is_some_and(|sp| sp.follow_up) {
         rows.extend(wrap(&follow_up_line(app), width));
@@ -91,6 +131,16 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     for line in record_lines(app) {
         rows.extend(wrap(&line, width));
     }
+    rows.extend(people_rows(app, width));
+    rows
+}
+
+/// The lines about people alone: each group's roles (or everyone), and the facilitator.
+pub(super) fn people_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
+    let st = &app.state;
+    let t = app.opts.theme;
+    let mut rows: Vec<Line<'static>> = Vec::new();
+    let people = std::rc::Rc::new(names::People::of(st));
     if let Some(r) = display::roles_round(st) {
         let table = display::roles_in_round(st, r);
         let many = table.len() > 1;
@@ -110,6 +160,7 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
                 .filter(|(_, names)| !names.is_empty())
                 .collect();
             let count = held.iter().map(|(_, n)| n.len()).sum();
+            let people = std::rc::Rc::clone(&people);
             let make = move |way: Names| {
                 let mut spans = Vec::new();
                 if many {
@@ -120,37 +171,28 @@ pub(super) fn group_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
                         spans.push(Span::raw(" · "));
                     }
                     spans.push(Span::styled(sanitize(label), t.muted()));
-                    spans.push(Span::raw(format!(" {}", names::write(names, way))));
+                    spans.push(Span::raw(format!(" {}", people.write(names, way))));
                 }
                 Line::from(spans)
             };
             lines.push((count, Box::new(make)));
         }
-        // One way for every group, the longest with which each fits on one row, so the groups
-        // read alike; a group that fits on none takes its own way.
-        let most = lines.iter().map(|(n, _)| *n).max().unwrap_or(0);
-        let fits =
-            |way: Names| lines.iter().all(|(_, make)| make(way).width() <= usize::from(width));
-        match names::ways(most, width).into_iter().find(|w| fits(*w)) {
-            Some(way) => rows.extend(lines.iter().map(|(_, make)| make(way))),
-            None => {
-                for (count, make) in &lines {
-                    rows.extend(fitted(*count, width, make));
-                }
-            }
+        // Every group with first names, each wrapping where it must.
+        for (count, make) in &lines {
+            rows.extend(fitted(*count, width, make));
         }
     } else {
         let make = |way: Names| {
             Line::from(vec![
                 Span::styled("Everyone ", t.muted()),
-                Span::raw(names::write(&st.order, way)),
+                Span::raw(people.write(&st.order, way)),
             ])
         };
         rows.extend(fitted(st.order.len(), width, make));
     }
     if let Some(fac) = &st.setup.facilitator {
         let line =
-            Line::from(vec![Span::styled("Facilitator ", t.muted()), Span::raw(sanitize(fac))]);
+            Line::from(vec![Span::styled("Facilitator ", t.muted()), Span::raw(people.short(fac))]);
         rows.extend(wrap(&line, width));
     }
     rows
@@ -190,10 +232,10 @@ pub(super) fn prompt_rows(app: &LiveScreen, width: u16) -> Vec<Line<'static>> {
     rows
 }
 
-/// An optional stage says so; a stage with format 2 records (several, one per person, or with a
-/// required field) lists each with what is done, in words: "✓ done: Problem and desired
-/// outcome", "missing: Gap task (3 of 5 people; missing: Dev, Eve)". A format 1 stage's one
-/// record is asked for when the stage is left, as before.
+/// An optional stage says so; a stage that expects records lists each with what is done, in
+/// words, from the stage's first second: "✓ done: Problem and desired outcome", "missing: Gap
+/// task (3 of 5 people; missing: Dev, Eve)", "missing: The agreed topic" (a format 1 stage's
+/// one record too).
 fn record_lines(app: &LiveScreen) -> Vec<Line<'static>> {
     let st = &app.state;
     let t = app.opts.theme;
@@ -205,11 +247,6 @@ fn record_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             Span::styled("Optional stage: ", t.title()),
             Span::raw(format!("run it, or skip it with {key}; nothing is asked")),
         ]));
-    }
-    let all: Vec<_> = crate::protocol::Protocol::expected_records(spec).collect();
-    let format2 = all.len() > 1 || all.iter().any(|x| x.per.is_some() || !x.require.is_empty());
-    if !format2 {
-        return lines;
     }
     for r in st.record_progress(st.pos) {
         let (mark, word, style) = if r.done() {
@@ -273,11 +310,28 @@ mod tests {
             label: "Observer".into(),
             names: vec![],
             cue: cue.into(),
+            plural: false,
         };
         assert_eq!(cue_words(&c("silent, take notes", true)), "take notes");
         assert_eq!(cue_words(&c("silent", true)), "");
         assert_eq!(cue_words(&c("Silent; listen", true)), "listen");
         assert_eq!(cue_words(&c("silently nod", true)), "silently nod");
         assert_eq!(cue_words(&c("silent, take notes", false)), "silent, take notes");
+    }
+
+    #[test]
+    fn a_cue_for_several_takes_the_plural_verb() {
+        assert_eq!(plural_verb("presents the problem"), "present the problem");
+        assert_eq!(plural_verb("describes the situation"), "describe the situation");
+        assert_eq!(plural_verb("answers openly and honestly"), "answer openly and honestly");
+        assert_eq!(plural_verb("watches, listens"), "watch, listens");
+        assert_eq!(plural_verb("observes, takes notes"), "observe, takes notes");
+        assert_eq!(plural_verb("reports"), "report");
+        assert_eq!(plural_verb("carries on"), "carry on");
+        // Not verbs, or already plural.
+        assert_eq!(plural_verb("questions that support"), "questions that support");
+        assert_eq!(plural_verb("progress since last week"), "progress since last week");
+        assert_eq!(plural_verb("listen"), "listen");
+        assert_eq!(plural_verb("probing questions"), "probing questions");
     }
 }

@@ -14,7 +14,8 @@
 //! - `layout.rs`: how the running stage shares its rows out by priority (the countdown as large
 //!   as the rest allows; cues never dropped);
 //! - `middle.rs`: the lines about people and the stage (cues, each group's roles, prompts,
-//!   follow-up), with `names.rs` shortening names to fit (first names, initials, "and 3 more");
+//!   follow-up), with `names.rs` writing each name one way on the whole screen (first names,
+//!   an initial where two share one; "and 3 more" only for a list too long to wrap);
 //! - `start_card.rs`: drawing the start card and the rotation roster;
 //! - `overlay.rs`: the overlays: the popups (help, norms, roster) and the questions, the
 //!   follow-up list and the forms in the panel at the bottom; their state and their drawing;
@@ -111,7 +112,25 @@ pub struct LiveScreen {
     pub share_options: crate::share::ShareOptions,
     /// The devices the screen last showed: a change (the share wakes the loop for it) redraws.
     pub shown_devices: usize,
+    /// How far the rotation roster's popup is scrolled (rows).
+    pub roster_scroll: u16,
+    /// The last key pressed, so a question knows the key that raised it.
+    pub last_key: Option<KeyEvent>,
+    /// The question that would leave a stage or end the session without a record ("Leave this
+    /// stage?", "End without them?"): the key that raised it and when (the key's event time).
+    pub asked: Option<Asked>,
 }
+
+/// A question, the key that raised it and the moment it was raised (monotonic milliseconds).
+/// The same key within [`REPEAT_GUARD_MS`] is a double press, not an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Asked {
+    pub key: Option<KeyEvent>,
+    pub at: u64,
+}
+
+/// A question is not answered by the key that raised it within this long (a double press).
+pub const REPEAT_GUARD_MS: u64 = 1000;
 
 impl LiveScreen {
     pub fn new(state: SessionState, log: Option<LogWriter>, opts: Options) -> Self {
@@ -132,6 +151,9 @@ impl LiveScreen {
             share: None,
             share_options: crate::share::ShareOptions::default(),
             shown_devices: 0,
+            last_key: None,
+            asked: None,
+            roster_scroll: 0,
         }
     }
 

@@ -12,7 +12,8 @@ use ratatui::text::{Line, Span};
 use super::LiveScreen;
 use super::form::{self, Form};
 use super::keys::{
-    AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT, START,
+    AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT, ROSTER,
+    START,
 };
 use super::start_card::roster_lines;
 use crate::protocol::Provenance;
@@ -143,8 +144,9 @@ pub fn draw_popup(f: &mut Frame, s: &LiveScreen, area: Rect) {
         }
         Overlay::Roster => {
             let mut lines = Vec::new();
-            roster_lines(s, &mut lines, false, true);
+            roster_lines(s, &mut lines, false, true, usize::from(w.saturating_sub(2)));
             lines.extend([Line::from(""), close()]);
+            let lines = scrolled(s, &lines, w.saturating_sub(2), area.height.saturating_sub(2));
             ("Rotation roster", lines)
         }
         Overlay::Share => {
@@ -155,6 +157,34 @@ pub fn draw_popup(f: &mut Frame, s: &LiveScreen, area: Rect) {
         _ => return,
     };
     popup(f, area, title, &lines, w);
+}
+
+/// The roster's rows from where it is scrolled to, as many as `room` holds, the last saying how
+/// to scroll and how far it is ("6–17 of 30 · `PgDn` more · `PgUp` back · other keys close"); all
+/// of them where they fit.
+fn scrolled(s: &LiveScreen, lines: &[Line<'static>], w: u16, room: u16) -> Vec<Line<'static>> {
+    let rows = wrap_all(lines, w);
+    let room = usize::from(room);
+    if rows.len() <= room || room < 2 {
+        return rows;
+    }
+    let shown = room - 1;
+    let first = usize::from(s.roster_scroll).min(rows.len() - shown);
+    let last = first + shown;
+    let more = |a: &Action| hint(ROSTER, a).map(|(k, w)| format!("{k} {w}")).unwrap_or_default();
+    let word = format!(
+        "{}–{last} of {} · {} · {} · other keys close",
+        first + 1,
+        rows.len(),
+        more(&Action::ScrollDown),
+        more(&Action::ScrollUp)
+    );
+    let mut out: Vec<Line<'static>> = rows.into_iter().skip(first).take(shown).collect();
+    out.push(Line::from(Span::styled(
+        crate::text::cut(&word, usize::from(w)),
+        s.opts.theme.muted(),
+    )));
+    out
 }
 
 /// The address and its QR code (white on black, to scan from the back of the room), and how

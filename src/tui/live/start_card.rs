@@ -148,7 +148,9 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
             ""
         };
         let each = if r.part == Part::Round && st.rounds > 1 { " (each round)" } else { "" };
-        let optional = if spec.optional { " (optional)" } else { "" };
+        // "Observe the class first — Optional" says so already.
+        let says = spec.title().to_lowercase().contains("optional");
+        let optional = if spec.optional && !says { " (optional)" } else { "" };
         // Format 2: a stage that is ours says so ("suggested", "added").
         let origin = spec.origin.suffix();
         plan.push(Line::from(format!(
@@ -196,9 +198,6 @@ fn plan_lines(app: &LiveScreen) -> Vec<Line<'static>> {
 /// The roster and the plan: side by side when the roster table fits in half the width without
 /// wrapping, else one under the other; scrolled. Returns whether more is below.
 fn body(f: &mut Frame, app: &LiveScreen, area: Rect, roomy: bool) -> bool {
-    let st = &app.state;
-    let mut roster = Vec::new();
-    roster_lines(app, &mut roster, true, roomy);
     let plan = plan_lines(app);
     let height = |lines: &[Line], w: u16| -> usize { lines.iter().map(|l| rows(l, w)).sum() };
     // Scrolling stops at the last line (PgDn pressed once too often shows no empty page).
@@ -206,11 +205,10 @@ fn body(f: &mut Frame, app: &LiveScreen, area: Rect, roomy: bool) -> bool {
         let max = content.saturating_sub(usize::from(area.height));
         app.scroll.min(u16::try_from(max).unwrap_or(u16::MAX))
     };
-    let (name_w, role_w) = column_widths(app);
-    // A row ends with the person's facts (` · Oak Primary`): side by side only if they fit too.
-    let facts_w = st.order.iter().map(|n| width(&facts_of(app, n))).max().unwrap_or(0);
-    let table_w = 4 + name_w + st.rounds * (role_w + 2) + facts_w;
-    if area.width >= 110 && table_w + 2 <= usize::from(area.width / 2) {
+    let half = usize::from(area.width / 2);
+    if area.width >= 110 && table_width(app) + 2 <= half {
+        let mut roster = Vec::new();
+        roster_lines(app, &mut roster, true, roomy, half);
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .spacing(2)
             .areas(area);
@@ -220,6 +218,8 @@ fn body(f: &mut Frame, app: &LiveScreen, area: Rect, roomy: bool) -> bool {
         f.render_widget(Paragraph::new(plan).wrap(Wrap { trim: false }).scroll((scroll, 0)), r);
         content > usize::from(scroll) + usize::from(area.height)
     } else {
+        let mut roster = Vec::new();
+        roster_lines(app, &mut roster, true, roomy, usize::from(area.width));
         roster.push(Line::from(""));
         roster.extend(plan);
         let content = height(&roster, area.width);
@@ -251,6 +251,40 @@ fn column_widths(app: &LiveScreen) -> (usize, usize) {
     (name_w, role_w)
 }
 
+/// Each fact's column: its label and its width (the label's or the widest value's).
+fn fact_columns(app: &LiveScreen) -> Vec<(String, String, usize)> {
+    let st = &app.state;
+    st.setup
+        .protocol
+        .facts
+        .iter()
+        .filter(|f| {
+            st.order
+                .iter()
+                .any(|n| crate::session::setup::fact(&st.setup.facts, n, &f.key).is_some())
+        })
+        .map(|f| {
+            let label = sanitize(&f.label);
+            let widest = st
+                .order
+                .iter()
+                .filter_map(|n| crate::session::setup::fact(&st.setup.facts, n, &f.key))
+                .map(|v| width(&sanitize(v)))
+                .max()
+                .unwrap_or(0);
+            let w = widest.max(width(&label)).clamp(4, ROSTER_COL);
+            (f.key.clone(), label, w)
+        })
+        .collect()
+}
+
+/// The roster table's width: the names, the facts' columns, a column per round.
+fn table_width(app: &LiveScreen) -> usize {
+    let (name_w, role_w) = column_widths(app);
+    let facts: usize = fact_columns(app).iter().map(|(_, _, w)| w + 2).sum();
+    4 + name_w + facts + app.state.rounds * (role_w + 2)
+}
+
 /// The facts the protocol names that a person has, in the protocol's order: ` · Oak Primary ·
 /// pupil` (empty when none).
 fn facts_of(app: &LiveScreen, name: &str) -> String {
@@ -264,12 +298,27 @@ fn facts_of(app: &LiveScreen, name: &str) -> String {
     out
 }
 
-/// The rotation roster: one line per member with their role in each round, grouped.
+/// How many people hold a role, in words: "one person", "2 people", "everyone else"; "in each
+/// group" where the session splits into groups.
+fn role_count_words(count: RoleCount, splits: bool) -> String {
+    let n = match count {
+        RoleCount::Exact(1) => "one person".to_string(),
+        RoleCount::Exact(k) => format!("{k} people"),
+        RoleCount::Rest => "everyone else".to_string(),
+    };
+    if splits { format!("{n} in each group") } else { n }
+}
+
+/// The rotation roster: one line per member with their facts (each in its own column, headed by
+/// its label) and their role in each round, grouped. Where that table is wider than `width`
+/// columns, each member takes two lines: the name and facts, then the role in each round
+/// ("R1 Coachee · R2 Observer · R3 Coach"), so that it reads at every size.
 pub fn roster_lines(
     app: &LiveScreen,
     lines: &mut Vec<Line<'static>>,
     selectable: bool,
     guidance: bool,
+    width: usize,
 ) {
     let st = &app.state;
     let t = app.opts.theme;
@@ -297,11 +346,18 @@ pub fn roster_lines(
     };
     lines.push(Line::from(Span::styled(title, t.title())));
     let (name_w, role_w) = column_widths(app);
-    let mut head = format!("  {}  ", pad("", name_w));
-    for r in 0..st.rounds {
-        let _ = write!(head, "{}  ", pad(&format!("Round {}", r + 1), role_w));
+    let facts = fact_columns(app);
+    let stacked = table_width(app) > width;
+    if !stacked {
+        let mut head = format!("  {}  ", pad("", name_w));
+        for (_, label, w) in &facts {
+            let _ = write!(head, "{}  ", pad(label, *w));
+        }
+        for r in 0..st.rounds {
+            let _ = write!(head, "{}  ", pad(&format!("Round {}", r + 1), role_w));
+        }
+        lines.push(Line::from(Span::styled(head.trim_end().to_string(), t.muted())));
     }
-    lines.push(Line::from(Span::styled(head.trim_end().to_string(), t.muted())));
     // Every round's roles, worked out once: not once per person (quadratic in the roster).
     let table: Vec<Vec<Vec<(String, String)>>> =
         (0..st.rounds).map(|r| display::roles_in_round(st, r)).collect();
@@ -312,36 +368,68 @@ pub fn roster_lines(
         }
         for name in g {
             let sel = selectable && selects && index == app.selected;
-            let mut row =
-                format!("{}{}  ", if sel { "> " } else { "  " }, pad(&sanitize(name), name_w));
-            for round in &table {
-                let role = round
-                    .get(gi)
-                    .and_then(|grp| {
-                        grp.iter().find(|(n, _)| n == name).map(|(_, role)| role.clone())
-                    })
-                    .map(|id| p.role_name(&id))
-                    .unwrap_or_default();
-                let _ = write!(row, "{}  ", pad(&sanitize(&role), role_w));
-            }
-            row = format!("{}{}", row.trim_end(), facts_of(app, name));
             let style = if sel { t.selected() } else { Style::new() };
-            lines.push(Line::from(Span::styled(row.trim_end().to_string(), style)));
+            let mark = if sel { "> " } else { "  " };
+            let roles: Vec<String> = table
+                .iter()
+                .map(|round| {
+                    round
+                        .get(gi)
+                        .and_then(|grp| {
+                            grp.iter().find(|(n, _)| n == name).map(|(_, role)| role.clone())
+                        })
+                        .map(|id| sanitize(&p.role_name(&id)))
+                        .unwrap_or_default()
+                })
+                .collect();
+            if stacked {
+                let row = format!("{mark}{}{}", sanitize(name), facts_of(app, name));
+                lines.push(Line::from(Span::styled(row, style)));
+                let each: Vec<String> =
+                    roles
+                        .iter()
+                        .enumerate()
+                        .map(|(r, role)| {
+                            if st.rounds > 1 { format!("R{} {role}", r + 1) } else { role.clone() }
+                        })
+                        .collect();
+                lines.push(Line::from(format!("      {}", each.join(" · "))));
+            } else {
+                let mut row = format!("{mark}{}  ", pad(&sanitize(name), name_w));
+                for (key, _, w) in &facts {
+                    let v = crate::session::setup::fact(&st.setup.facts, name, key)
+                        .map(sanitize)
+                        .unwrap_or_default();
+                    let _ = write!(row, "{}  ", pad(&v, *w));
+                }
+                for role in &roles {
+                    let _ = write!(row, "{}  ", pad(role, role_w));
+                }
+                lines.push(Line::from(Span::styled(row.trim_end().to_string(), style)));
+            }
             index += 1;
         }
     }
-    let fixed: Vec<String> = p
-        .roles
+    if guidance {
+        lines.extend(guidance_lines(app));
+    }
+}
+
+/// Each role with how many hold it, in words, and its guidance: "Observer (everyone else in
+/// each group): Watches the coach".
+fn guidance_lines(app: &LiveScreen) -> Vec<Line<'static>> {
+    let p = &app.state.setup.protocol;
+    let t = app.opts.theme;
+    p.roles
         .iter()
         .map(|r| {
-            let n = match r.count {
-                RoleCount::Exact(k) => k.to_string(),
-                RoleCount::Rest => "rest".into(),
-            };
-            format!("{} ({n}): {}", sanitize(&r.name), sanitize(&r.guidance))
+            let text = format!(
+                "  {} ({}): {}",
+                sanitize(&r.name),
+                role_count_words(r.count, p.splits()),
+                sanitize(&r.guidance)
+            );
+            Line::from(Span::styled(text, t.muted()))
         })
-        .collect();
-    for r in fixed.into_iter().filter(|_| guidance) {
-        lines.push(Line::from(Span::styled(format!("  {r}"), t.muted())));
-    }
+        .collect()
 }

@@ -14,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::form::{self, Form, FormKind};
 use super::keys::{
     AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, MIRROR, NOT_IN_SESSION, QUIT,
-    START,
+    ROSTER, START,
 };
 use super::overlay::and_list;
 use super::{Exit, LiveScreen, Overlay, STEP_MS};
@@ -49,6 +49,10 @@ pub enum Intent {
     Share,
     /// Stop sharing with the room.
     StopSharing,
+    /// The key that raised the open question, pressed again: a double press within
+    /// [`REPEAT_GUARD_MS`](super::REPEAT_GUARD_MS) of the question is ignored (time is the
+    /// key's, given to [`perform`]); later, it acts as any key would.
+    Repeat(KeyEvent),
 }
 
 /// A command for the engine, and what the screen shows after it.
@@ -101,6 +105,10 @@ pub fn action_for(s: &LiveScreen, key: KeyEvent) -> Option<Action> {
     if s.overlay == Overlay::Share && !s.opts.mirror {
         return keys::action(LIVE, key).filter(|a| *a == Action::Share).or(Some(Action::AnyKey));
     }
+    // The roster scrolls where it is longer than the screen; any other key closes it.
+    if s.overlay == Overlay::Roster && !s.opts.mirror {
+        return keys::action(ROSTER, key).or(Some(Action::AnyKey));
+    }
     if tables.is_empty() {
         return Some(Action::AnyKey);
     }
@@ -137,11 +145,29 @@ pub fn intent_for(s: &mut LiveScreen, key: KeyEvent) -> Intent {
     if key.kind == KeyEventKind::Release {
         return Intent::None;
     }
+    s.last_key = Some(key);
+    if s.asked.is_some_and(|a| a.key.is_some_and(|k| same_key(k, key)))
+        && asks_to_confirm(s)
+        && action_for(s, key).is_some()
+    {
+        return Intent::Repeat(key);
+    }
     s.message = None;
     if type_char(s, key) {
         return Intent::None;
     }
     action_for(s, key).map_or(Intent::None, |a| update(s, a))
+}
+
+/// Whether the open overlay is a question that would leave a stage or end the session without
+/// a record.
+fn asks_to_confirm(s: &LiveScreen) -> bool {
+    matches!(s.overlay, Overlay::ConfirmLeave | Overlay::ConfirmEnd)
+}
+
+/// The same key, whatever its kind (press or repeat).
+fn same_key(a: KeyEvent, b: KeyEvent) -> bool {
+    a.code == b.code && a.modifiers == b.modifiers
 }
 
 /// Applies an action to the state. Returns what the loop must perform; never touches a file.
@@ -171,6 +197,14 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
             if action == Action::Share && s.share.as_ref().is_some_and(|sh| !sh.ended()) =>
         {
             Intent::StopSharing
+        }
+        Overlay::Roster if action == Action::ScrollDown => {
+            s.roster_scroll = s.roster_scroll.saturating_add(ROSTER_STEP).min(roster_rows(s));
+            Intent::None
+        }
+        Overlay::Roster if action == Action::ScrollUp => {
+            s.roster_scroll = s.roster_scroll.saturating_sub(ROSTER_STEP);
+            Intent::None
         }
         Overlay::Help | Overlay::Norms | Overlay::Roster | Overlay::Share => {
             s.overlay = Overlay::None;
@@ -212,7 +246,10 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
 fn open(s: &mut LiveScreen, action: Action) -> bool {
     s.overlay = match action {
         Action::Norms => Overlay::Norms,
-        Action::Roster => Overlay::Roster,
+        Action::Roster => {
+            s.roster_scroll = 0;
+            Overlay::Roster
+        }
         Action::Share => Overlay::Share,
         Action::Help => Overlay::Help,
         Action::Quit => Overlay::Quit,
@@ -221,13 +258,25 @@ fn open(s: &mut LiveScreen, action: Action) -> bool {
     true
 }
 
+/// Rows the roster's popup scrolls by.
+const ROSTER_STEP: u16 = 5;
+
+/// A generous count of the roster's rows (two a person where it stacks): it scrolls no
+/// further; drawing stops at its last row.
+fn roster_rows(s: &LiveScreen) -> u16 {
+    let st = &s.state;
+    let lines = 2 * st.order.len() + st.groups.len() + 2 * st.setup.protocol.roles.len() + 6;
+    u16::try_from(lines).unwrap_or(u16::MAX)
+}
+
 /// A generous count of the start card's lines: it scrolls no further.
 fn card_lines(s: &LiveScreen) -> u16 {
     let st = &s.state;
     let p = &st.setup.protocol;
-    let lines = st.order.len()
+    // Two lines a person where the roster stacks (a narrow screen); a role's guidance wraps.
+    let lines = 2 * st.order.len()
         + st.groups.len()
-        + 2 * p.roles.len()
+        + 3 * p.roles.len()
         + p.opening.len()
         + p.round.len()
         + p.closing.len()
@@ -290,8 +339,21 @@ fn running(s: &mut LiveScreen, action: Action) -> Intent {
         Action::Back => return Intent::exec(Command::Back),
         // Whether to ask "Has the group agreed?" depends on the time (a round's slot): `perform`
         // decides, with the moment.
-        Action::Extend => return Intent::exec(Command::Extend { by_ms: STEP_MS, agreement: None }),
-        Action::Shorten => return Intent::exec(Command::Shorten { by_ms: STEP_MS }),
+        // Said in words as well as by the digits.
+        Action::Extend => {
+            return Intent::Exec(Box::new(Exec {
+                command: Command::Extend { by_ms: STEP_MS, agreement: None },
+                said: Some(format!("Extended by {} min.", STEP_MS / 60_000)),
+                refused: None,
+            }));
+        }
+        Action::Shorten => {
+            return Intent::Exec(Box::new(Exec {
+                command: Command::Shorten { by_ms: STEP_MS },
+                said: Some(format!("Shortened by {} min.", STEP_MS / 60_000)),
+                refused: None,
+            }));
+        }
         Action::Note => s.overlay = Overlay::Form(form::note(s)),
         Action::Commit => s.overlay = Overlay::Form(form::commitment(s)),
         Action::FollowUp if st.setup.carried.is_empty() => {
@@ -596,8 +658,26 @@ pub fn stop_sharing(s: &mut LiveScreen, now: Now) {
 /// Performs an intent: the engine's commands (written to the log, then shown), leaving the
 /// screen, saving a copy of the log.
 pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
+    perform_intent(s, intent, now);
+    // A question that leaves without a record remembers the key that raised it, and when.
+    if !asks_to_confirm(s) {
+        s.asked = None;
+    } else if s.asked.is_none() {
+        s.asked = Some(super::Asked { key: s.last_key, at: now.mono });
+    }
+}
+
+fn perform_intent(s: &mut LiveScreen, intent: Intent, now: Now) {
     match intent {
         Intent::None => {}
+        Intent::Repeat(key) => {
+            let at = s.asked.map_or(0, |a| a.at);
+            if now.mono.saturating_sub(at) >= super::REPEAT_GUARD_MS {
+                s.message = None;
+                let intent = action_for(s, key).map_or(Intent::None, |a| update(s, a));
+                perform_intent(s, intent, now);
+            }
+        }
         Intent::Share => start_sharing(s, now),
         Intent::StopSharing => stop_sharing(s, now),
         Intent::Exec(exec) => {
@@ -641,11 +721,18 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
                 }
             }
         }
+        // Ended early, the session shows its end screen as a completed one does; the next key
+        // leaves it.
         Intent::End => {
             if !matches!(s.state.status, Status::Ended(_)) {
                 match s.exec(Command::End, now) {
                     Err(Rejection::NotRecordedAtEnd { .. }) => {
                         s.overlay = Overlay::ConfirmEnd;
+                        return;
+                    }
+                    // A failing log is offered another place first, as before.
+                    Ok(()) if s.log_error().is_none() => {
+                        s.overlay = Overlay::None;
                         return;
                     }
                     r => s.say(r),
@@ -656,13 +743,17 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
         Intent::EndAnyway => {
             if !matches!(s.state.status, Status::Ended(_)) {
                 let r = s.exec(Command::EndAnyway, now);
+                if r.is_ok() && s.log_error().is_none() {
+                    s.overlay = Overlay::None;
+                    return;
+                }
                 s.say(r);
             }
             finish(s, Exit::Ended);
         }
         Intent::Leave => {
             if s.state.status == Status::Running && !s.state.paused {
-                let r = s.exec(Command::Pause, now);
+                let r = s.exec(Command::PauseToLeave, now);
                 s.say(r);
             }
             finish(s, Exit::Left);

@@ -106,37 +106,72 @@ fn one_line(app: &LiveScreen, mono: u64, cols: u16) -> Option<Line<'static>> {
 }
 
 /// "Project tuning · AP set · stage 2 of 6 · round 1 of 1" (a course's: "Middle leaders · ML
-/// 2026 · Session 2 of 3–6 · stage 1 of 5"); reversed while flashing. A course's header too
-/// wide for `cols` leaves out the group's name, then the course's length ("Session 2"), so that
-/// the stage and round stay in view.
+/// 2026 · Session 2 of 3–6 · stage 1 of 5"); reversed while flashing. Too wide for `cols`, it
+/// drops whole items, the least important first: the group's name, then the course's length
+/// ("Session 2"), the session, the protocol's name, the round; the stage stays in view, never
+/// cut mid-phrase.
 fn header_line(app: &LiveScreen, flash: bool, cols: u16) -> Line<'static> {
     let st = &app.state;
     let t = app.opts.theme;
     let session = crate::session::setup::session_label(&st.setup);
     let short = crate::session::setup::course_session(&st.setup).map(|n| format!("Session {n}"));
-    let make = |group: bool, session: Option<&String>| {
-        let mut spans = vec![Span::styled(sanitize(&st.setup.protocol.name), t.title())];
+    let running = st.status != Status::NotStarted;
+    let round = display::current_round(st).filter(|_| running);
+    // Which items to show: the protocol's name, the group, the session (as given), the round.
+    let make = |name: bool, group: bool, session: Option<&String>, with_round: bool| {
+        let mut parts: Vec<Span<'static>> = Vec::new();
+        if name {
+            parts.push(Span::styled(sanitize(&st.setup.protocol.name), t.title()));
+        }
         if let Some(g) = st.setup.group_name.as_ref().filter(|_| group) {
-            spans.push(Span::raw(format!(" · {}", sanitize(g))));
+            parts.push(Span::raw(sanitize(g)));
         }
         if let Some(label) = session {
-            spans.push(Span::raw(format!(" · {label}")));
+            parts.push(Span::raw(label.clone()));
         }
-        if st.status != Status::NotStarted {
-            spans.push(Span::raw(format!(" · stage {} of {}", st.pos + 1, st.stages.len())));
-            if let Some(r) = display::current_round(st) {
-                spans.push(Span::raw(format!(" · round {} of {}", r + 1, st.rounds)));
+        if running {
+            parts.push(Span::raw(format!("stage {} of {}", st.pos + 1, st.stages.len())));
+            if let Some(r) = round.filter(|_| with_round) {
+                parts.push(Span::raw(format!("round {} of {}", r + 1, st.rounds)));
             }
+        }
+        let mut spans = Vec::new();
+        for (i, p) in parts.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::raw(" · "));
+            }
+            spans.push(p);
         }
         Line::from(spans)
     };
-    let full = make(true, session.as_ref());
-    let line = if session.is_none() || full.width() <= usize::from(cols) {
-        full
+    let tries = [
+        make(true, true, session.as_ref(), true),
+        make(true, false, session.as_ref(), true),
+        make(true, false, short.as_ref(), true),
+        make(true, false, None, true),
+        make(false, false, None, true),
+    ];
+    let fits = |l: &Line| l.width() <= usize::from(cols);
+    let line = if let Some(l) = tries.into_iter().find(fits) {
+        l
+    } else if running {
+        // The stage alone (with the round's number, where it fits), never cut.
+        let stage = format!("stage {} of {}", st.pos + 1, st.stages.len());
+        let texts = [
+            round.map(|r| format!("{stage} · round {}", r + 1)).unwrap_or_default(),
+            stage.clone(),
+            format!("{}/{}", st.pos + 1, st.stages.len()),
+        ];
+        let text = texts
+            .into_iter()
+            .find(|x| !x.is_empty() && width(x) <= usize::from(cols))
+            .unwrap_or_default();
+        Line::from(text)
     } else {
-        let tries = [make(false, session.as_ref()), make(false, short.as_ref())];
-        let fallback = make(false, short.as_ref());
-        tries.into_iter().find(|l| l.width() <= usize::from(cols)).unwrap_or(fallback)
+        Line::from(Span::styled(
+            cut(&sanitize(&st.setup.protocol.name), usize::from(cols)),
+            t.title(),
+        ))
     };
     if flash { line.style(Style::new().add_modifier(Modifier::REVERSED)) } else { line }
 }
@@ -163,8 +198,13 @@ impl Items {
             .unwrap_or_default();
         let panel = overlay::panel(app, w);
         let one_column = middle::prompt_rows(app, w);
-        let beside = w >= 100 && !one_column.is_empty();
-        let col = if beside { (w - 2) / 2 } else { w };
+        // The groups have the width first: the prompts sit beside them on a wide screen only
+        // when every line about people still fits on its row there; otherwise they go below.
+        let half = (w.saturating_sub(2)) / 2;
+        let beside = w >= 100
+            && !one_column.is_empty()
+            && middle::people_rows(app, half).len() == middle::people_rows(app, w).len();
+        let col = if beside { half } else { w };
         let message = app
             .message
             .clone()
@@ -397,10 +437,11 @@ fn cue_banner(app: &LiveScreen, cols: u16) -> Vec<Line<'static>> {
         if held.is_empty() {
             texts.push(format!("CUE · {label}: {message}"));
         } else {
+            let people = names::People::of(st);
             texts.extend(
                 names::ways(held.len(), cols)
                     .into_iter()
-                    .map(|way| format!("CUE · {label} ({}): {message}", names::write(&held, way))),
+                    .map(|way| format!("CUE · {label} ({}): {message}", people.write(&held, way))),
             );
         }
     }
@@ -435,11 +476,12 @@ fn state_line(
             let mut texts = Vec::new();
             if let Some(role) = &warning.role {
                 let (label, held) = display::role_label(st, role);
+                let people = names::People::of(st);
                 let who = |way: Names| {
                     if held.is_empty() {
                         sanitize(&label)
                     } else {
-                        format!("{} ({})", sanitize(&label), names::write(&held, way))
+                        format!("{} ({})", sanitize(&label), people.write(&held, way))
                     }
                 };
                 // Said to them: "Observer (Cat), remind the coach to wrap up".
@@ -486,6 +528,11 @@ fn state_line(
                 vec![format!("{head} · {what}"), head]
             }
         }
+        Phase::Paused if app.opts.mirror && st.left_to_resume => vec![
+            "PAUSED · the facilitator left the session, to resume it later".into(),
+            "PAUSED · left, to resume later".into(),
+            "PAUSED".into(),
+        ],
         Phase::Paused if app.opts.mirror => vec!["PAUSED".into()],
         Phase::Paused => {
             let (key, _) = hint(LIVE, &Action::TogglePause).unwrap_or_default();
