@@ -177,6 +177,30 @@ pub enum ThemeName {
     Mono,
 }
 
+/// How the room hears the cues (a warning, time up, a timed cue, a reminder while over).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SoundMode {
+    /// Short tones through the laptop's speakers (the terminal's bell where this build has no
+    /// sound)
+    #[default]
+    Chime,
+    /// The terminal's bell (once at a warning or a cue, twice at time up)
+    Bell,
+    /// No sound at all (as --quiet)
+    Off,
+}
+
+impl SoundMode {
+    /// The word used on the command line and in config.toml.
+    pub fn word(self) -> &'static str {
+        match self {
+            SoundMode::Chime => "chime",
+            SoundMode::Bell => "bell",
+            SoundMode::Off => "off",
+        }
+    }
+}
+
 /// How the screen behaves: shared by run and resume (and, resolved, the home screen).
 #[derive(Debug, Args, Clone, Default)]
 pub struct ScreenArgs {
@@ -185,6 +209,13 @@ pub struct ScreenArgs {
         help = "No terminal bell at the warning and at time up [env: CONVENE_QUIET=1] [config: quiet]"
     )]
     pub quiet: bool,
+    #[arg(
+        long,
+        value_enum,
+        value_name = "HOW",
+        help = "How the cues sound: chime (the laptop's speakers), bell (the terminal's) or off [config: sound] [default: chime]"
+    )]
+    pub sound: Option<SoundMode>,
     #[arg(
         long,
         help = "No flash of the screen when the stage changes [env: CONVENE_NO_FLASH=1] [config: no-flash]"
@@ -196,6 +227,9 @@ pub struct ScreenArgs {
         help = "Colour theme [env: CONVENE_THEME] [config: theme] [default: default]"
     )]
     pub theme: Option<ThemeName>,
+    /// The config folder in effect, where presentation mode is remembered (not an option).
+    #[arg(skip)]
+    pub config_dir: Option<PathBuf>,
 }
 
 /// What the home screen starts sessions with, resolved from the environment and the config file
@@ -352,6 +386,9 @@ pub struct MirrorArgs {
         help = "Colour theme [env: CONVENE_THEME] [config: theme] [default: default]"
     )]
     pub theme: Option<ThemeName>,
+    /// Sound the cues here too, for a second room (alone: chime; or bell) [default: silent]
+    #[arg(long, value_enum, value_name = "HOW", num_args = 0..=1, default_missing_value = "chime")]
+    pub sound: Option<SoundMode>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@
 //! protocols-dir = "protocols"   # your own protocol files
 //! share = true              # share new sessions with the room (docs/sharing.md)
 //! share-names = "first"     # names on the shared page: full, first, initials or none
+//! sound = "chime"           # the cues: chime (the speakers), bell (the terminal's) or off
 //! ```
 //!
 //! A folder may start with `~` (the home folder); a relative one is taken from the config
@@ -34,7 +35,7 @@ use crate::cli::{Dirs, HomeArgs, ScreenArgs, ThemeName};
 pub const CONFIG_FILE: &str = "config.toml";
 
 /// The keys a config file may hold, in the order the docs list them.
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 10] = [
     "theme",
     "quiet",
     "no-flash",
@@ -44,6 +45,7 @@ pub const KEYS: [&str; 9] = [
     "protocols-dir",
     "share",
     "share-names",
+    "sound",
 ];
 
 /// The platform's own folders for convene (the `directories` crate's), when there is a home
@@ -148,6 +150,8 @@ pub struct Settings {
     pub share: Setting<bool>,
     /// The names on the shared page (`--share-names`).
     pub share_names: Setting<crate::share::Names>,
+    /// How the cues sound (`--sound`; `--quiet` is `off`).
+    pub sound: Setting<crate::cli::SoundMode>,
 }
 
 impl Settings {
@@ -185,8 +189,14 @@ impl Settings {
     pub fn screen(&self) -> ScreenArgs {
         ScreenArgs {
             quiet: self.quiet.value,
+            sound: Some(if self.quiet.value {
+                crate::cli::SoundMode::Off
+            } else {
+                self.sound.value
+            }),
             no_flash: self.no_flash.value,
             theme: Some(self.theme.value),
+            config_dir: self.config_dir.value.clone(),
         }
     }
 
@@ -214,6 +224,7 @@ pub struct Given {
     pub facilitator: Option<String>,
     pub share: bool,
     pub share_names: Option<crate::share::Names>,
+    pub sound: Option<crate::cli::SoundMode>,
 }
 
 /// A setting that can't be used: the message names where it is (`FILE:LINE:COL`, or the
@@ -331,6 +342,12 @@ pub fn resolve_with(
             .share_names
             .unwrap_or(Setting::new(crate::share::Names::default(), Source::Default)),
     };
+    let sound = match given.sound {
+        Some(m) => Setting::new(m, Source::Flag("--sound")),
+        None => {
+            file.sound.unwrap_or(Setting::new(crate::cli::SoundMode::default(), Source::Default))
+        }
+    };
     Ok(Settings {
         config_dir,
         config_file,
@@ -344,6 +361,7 @@ pub fn resolve_with(
         facilitator,
         share,
         share_names,
+        sound,
     })
 }
 
@@ -417,6 +435,7 @@ pub struct FileConfig {
     pub protocols_dir: Option<Setting<PathBuf>>,
     pub share: Option<Setting<bool>>,
     pub share_names: Option<Setting<crate::share::Names>>,
+    pub sound: Option<Setting<crate::cli::SoundMode>>,
 }
 
 /// The largest config file read: 64 KiB (a config file with every key is under 1 KiB).
@@ -597,6 +616,12 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
                 })?;
                 out.share_names = Some(Setting::new(n, source.clone()));
             }
+            "sound" => {
+                let s = string()?;
+                let m = crate::cli::SoundMode::from_str(&s, false)
+                    .map_err(|_| bad(format!("\"{s}\" is not a choice: chime, bell or off")))?;
+                out.sound = Some(Setting::new(m, source.clone()));
+            }
             _ => {
                 let hint = crate::protocol::nearest(name, &KEYS)
                     .map(|n| format!(" Did you mean \"{n}\"?"))
@@ -614,6 +639,46 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
         }
     }
     Ok(out)
+}
+
+/// The file in the config folder where the live screen remembers presentation mode (the `p`
+/// key): convene writes it, never `config.toml`, which stays the user's own.
+pub const SCREEN_FILE: &str = "screen.toml";
+
+/// Whether presentation mode was left on (`presentation = true` in [`SCREEN_FILE`]). A missing,
+/// unreadable or odd file is off: it is convene's own memory, not a setting to complain about.
+pub fn read_presentation(config_dir: &Path) -> bool {
+    let Ok(bytes) = crate::bounded::read(&config_dir.join(SCREEN_FILE), 4096) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else { return false };
+    toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| t.get("presentation").and_then(toml::Value::as_bool))
+        .unwrap_or(false)
+}
+
+/// Remembers presentation mode in [`SCREEN_FILE`]: written beside it, flushed, then renamed over
+/// it, so the file is always whole.
+///
+/// # Errors
+/// The config folder cannot be made or written.
+pub fn write_presentation(config_dir: &Path, on: bool) -> std::io::Result<()> {
+    use std::io::Write as _;
+    std::fs::create_dir_all(config_dir)?;
+    let path = config_dir.join(SCREEN_FILE);
+    let tmp = config_dir.join(format!("{SCREEN_FILE}.tmp"));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(
+        format!(
+            "# Written by convene: the live screen's presentation mode (the p key).\n\
+             presentation = {on}\n"
+        )
+        .as_bytes(),
+    )?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, &path)
 }
 
 /// How an unexpected value is named in an error: `the string "yes"`, `a number`, `a table`.
@@ -656,6 +721,29 @@ mod tests {
         assert_eq!(f.share_names.map(|s| s.value), Some(crate::share::Names::Initials));
         let e = parse("share-names = \"surnames\"\n").expect_err("refused");
         assert!(e.contains("config.toml:1:15: share-names: \"surnames\" is not a choice"), "{e}");
+    }
+
+    #[test]
+    fn presentation_mode_is_remembered_in_its_own_file_and_config_toml_is_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join(CONFIG_FILE);
+        std::fs::write(&config, "# mine\ntheme = \"mono\"\n").expect("write");
+        assert!(!read_presentation(dir.path()), "off until it is turned on");
+        write_presentation(dir.path(), true).expect("written");
+        assert!(read_presentation(dir.path()));
+        write_presentation(dir.path(), false).expect("written");
+        assert!(!read_presentation(dir.path()));
+        assert_eq!(std::fs::read_to_string(&config).expect("read"), "# mine\ntheme = \"mono\"\n");
+        std::fs::write(dir.path().join(SCREEN_FILE), "presentation = maybe").expect("write");
+        assert!(!read_presentation(dir.path()), "an odd file is off, not an error");
+    }
+
+    #[test]
+    fn the_sound_is_read_from_the_file_and_a_wrong_choice_is_named() {
+        let f = parse("sound = \"bell\"").expect("parsed");
+        assert_eq!(f.sound.map(|s| s.value), Some(crate::cli::SoundMode::Bell));
+        let e = parse("sound = \"loud\"").expect_err("refused");
+        assert!(e.contains("sound: \"loud\" is not a choice: chime, bell or off"), "{e}");
     }
 
     #[test]

@@ -147,6 +147,7 @@ fn given(cli: &Cli) -> Given {
     if let Some(s) = screen {
         g.theme = s.theme;
         g.quiet = s.quiet;
+        g.sound = s.sound;
         g.no_flash = s.no_flash;
     }
     g

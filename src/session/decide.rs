@@ -105,6 +105,22 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
         }
         Command::ContinueOn { machine, name } => Ok(vec![Event::ContinuedOn { machine, name }]),
         Command::StartSharing { .. } | Command::StopSharing => sharing(s, cmd),
+        Command::ShowMessage { text } => {
+            if matches!(s.status, Status::Ended(_)) {
+                return reject(Rejection::Ended);
+            }
+            let text = super::event::clean_room_message(&text);
+            if text.is_empty() {
+                return reject(Rejection::EmptyMessage);
+            }
+            Ok(vec![Event::MessageShown { text }])
+        }
+        Command::ClearMessage => {
+            if s.room_message.is_none() {
+                return reject(Rejection::NoMessage);
+            }
+            Ok(vec![Event::MessageCleared])
+        }
         Command::AddNote { text, about, group, private, record } => {
             add_note(s, &text, about, group, private, record)
         }

@@ -127,6 +127,10 @@ pub struct SessionState {
     /// Each time the session was shared with the room (`sharing-started`), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shares: Vec<Sharing>,
+    /// The message to the room shown now (`message-shown`), until it is cleared or the session
+    /// ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_message: Option<String>,
 }
 
 /// One time the session was shared with the room, as the log says.
@@ -184,6 +188,7 @@ impl SessionState {
             markers_done: Vec::new(),
             shown_marker: None,
             shares: Vec::new(),
+            room_message: None,
         };
         s.markers_done = vec![false; s.setup.protocol.markers.len()];
         s.replan();
@@ -528,8 +533,11 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         Event::ContinuedOn { .. } => {}
         // Sharing changes nothing in the room's timing or records.
         Event::SharingStarted { .. } | Event::SharingStopped => apply_sharing(s, e, before),
+        Event::MessageShown { text } => s.room_message = Some(text.clone()),
+        Event::MessageCleared => s.room_message = None,
         Event::SessionEnded { outcome, without, .. } => {
             s.stop_sharing(e.wall);
+            s.room_message = None;
             s.ended_without.clone_from(without);
             if let Some(c) = s.clocks.get_mut(s.pos) {
                 c.close(now);

@@ -75,6 +75,18 @@ pub fn options(screen: &ScreenArgs, mirror: bool) -> Options {
     }
 }
 
+/// What the screen takes from the command line beyond [`Options`]: how it sounds, and
+/// presentation mode as it was left (remembered in the config folder).
+pub fn dress(app: &mut LiveScreen, screen: &ScreenArgs) {
+    let mode =
+        if screen.quiet { crate::cli::SoundMode::Off } else { screen.sound.unwrap_or_default() };
+    app.set_sound(mode);
+    if let Some(dir) = &screen.config_dir {
+        app.presentation = crate::config::read_presentation(dir);
+        app.presentation_file = Some(dir.clone());
+    }
+}
+
 /// The full-screen views need a terminal: say so plainly instead of failing inside it.
 pub fn need_terminal() -> Option<ExitCode> {
     use std::io::IsTerminal;
@@ -147,7 +159,7 @@ pub fn run(dirs: &Dirs, args: &RunArgs) -> color_eyre::Result<ExitCode> {
         return Ok(code);
     }
     let share = share_options(&args.sharing);
-    start_shared(&data, dirs, checked, options(&args.screen, false), args.share, share)
+    start_shared(&data, dirs, checked, &args.screen, args.share, share)
 }
 
 /// What `--share-addr`, `--share-port` and `--share-names` ask.
@@ -186,7 +198,7 @@ pub fn start_shared(
     data: &Path,
     dirs: &Dirs,
     checked: CheckedSetup,
-    opts: Options,
+    screen: &ScreenArgs,
     share_now: bool,
     share: ShareOptions,
 ) -> color_eyre::Result<ExitCode> {
@@ -196,7 +208,8 @@ pub fn start_shared(
         .on(crate::machine::this(dirs.config_dir.as_deref()));
     // The writer takes the session lock as it creates the file, before writing to it.
     let writer = LogWriter::create(data, &id, &header);
-    let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
+    let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), options(screen, false));
+    dress(&mut app, screen);
     app.warnings = warnings;
     app.share_options = share;
     let clock = SystemClock::new(0);
@@ -459,6 +472,7 @@ fn continue_session(path: &Path, dirs: &Dirs, args: &ResumeArgs) -> color_eyre::
     // The setup as the log's events left it (facts set on the start card included).
     let warnings = check_setup(&state.setup).unwrap_or_default();
     let mut app = LiveScreen::new(state, Some(writer), options(&args.screen, false));
+    dress(&mut app, &args.screen);
     app.warnings = warnings;
     let clock = SystemClock::new(app.state.last_at);
     let now = clock.now();
@@ -520,8 +534,14 @@ pub fn mirror(dirs: &Dirs, args: &MirrorArgs) -> color_eyre::Result<ExitCode> {
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    let screen = ScreenArgs { quiet: true, no_flash: args.no_flash, theme: args.theme };
-    super::mirror::run(&path, &log, options(&screen, true))
+    let screen = ScreenArgs {
+        quiet: true,
+        sound: args.sound,
+        no_flash: args.no_flash,
+        theme: args.theme,
+        config_dir: None,
+    };
+    super::mirror::run(&path, &log, options(&screen, true), args.sound)
 }
 
 /// `convene share`: shares a running session from a second terminal, as `mirror` shows it.
@@ -563,5 +583,5 @@ pub fn home(dirs: &Dirs, args: &crate::cli::HomeArgs) -> color_eyre::Result<Exit
     };
     // `share = true` in config.toml shares what the home screen starts too.
     let share = ShareOptions { names: args.share_names, ..ShareOptions::default() };
-    start_shared(&data, dirs, checked, opts, args.share, share)
+    start_shared(&data, dirs, checked, &args.screen, args.share, share)
 }

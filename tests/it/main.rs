@@ -34,6 +34,7 @@ mod protocols;
 mod purity;
 mod regressions;
 mod review;
+mod room;
 mod scenarios;
 mod schema;
 mod setup_request;
