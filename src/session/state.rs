@@ -533,8 +533,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         Event::ContinuedOn { .. } => {}
         // Sharing changes nothing in the room's timing or records.
         Event::SharingStarted { .. } | Event::SharingStopped => apply_sharing(s, e, before),
-        Event::MessageShown { text } => s.room_message = Some(text.clone()),
-        Event::MessageCleared => s.room_message = None,
+        Event::MessageShown { .. } | Event::MessageCleared => s.room_message = room_message(e),
         Event::SessionEnded { outcome, without, .. } => {
             s.stop_sharing(e.wall);
             s.room_message = None;
@@ -546,6 +545,14 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             s.status = Status::Ended(*outcome);
             s.ended_wall = Some(e.wall);
         }
+    }
+}
+
+/// The message to the room after a `message-shown` (its text) or `message-cleared` (none).
+fn room_message(e: &Stamped) -> Option<String> {
+    match &e.event {
+        Event::MessageShown { text } => Some(text.clone()),
+        _ => None,
     }
 }
 

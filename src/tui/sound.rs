@@ -182,7 +182,7 @@ mod chime {
         let mut at = 0usize;
         let stream = device
             .build_output_stream(
-                config.clone(),
+                *config,
                 move |data: &mut [T], _: &cpal::OutputCallbackInfo| {
                     for frame in data.chunks_mut(channels) {
                         let v = wave.get(at).copied().unwrap_or(0.0);

@@ -247,3 +247,26 @@ fn the_mirror_sounds_what_it_reads_when_asked() {
         assert!(played.contains(&kind), "{} on the mirror: {played:?}", kind.word());
     }
 }
+
+/// Issue 21: on a terminal too small for the start card (30x10), space starts the session and
+/// the one line shows its clock.
+#[test]
+fn space_starts_the_session_on_a_screen_too_small_for_the_start_card() {
+    use crossterm::event::KeyEvent;
+    let mut rig = Rig::builtin("project-tuning", &["Priya", "Ann", "Ben", "Cat"]);
+    let small = ratatui::layout::Size { width: 30, height: 10 };
+    let before = rig.render(30, 10);
+    assert!(before.contains("READY"), "{before}");
+    let now = rig.now();
+    let intent = Screen::key(&mut rig.app, KeyEvent::from(KeyCode::Char(' ')), small);
+    Screen::perform(&mut rig.app, intent, now);
+    assert_eq!(rig.app.state.status, convene::session::Status::Running);
+    rig.wait(2_000);
+    let after = rig.render(30, 10);
+    assert!(after.contains("RUNNING") && after.contains(':'), "{after}");
+    // Other keys still do nothing unseen.
+    let intent = Screen::key(&mut rig.app, KeyEvent::from(KeyCode::Char('n')), small);
+    let now = rig.now();
+    Screen::perform(&mut rig.app, intent, now);
+    assert_eq!(rig.app.state.pos, 0);
+}

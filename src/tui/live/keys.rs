@@ -408,15 +408,18 @@ pub const FORM: &[Binding<Action>] = &[
     ),
 ];
 
-/// While the terminal is smaller than the screen needs, nothing acts unseen but this.
-pub const TOO_SMALL: &[Binding<Action>] = &[bind(
-    &[ctrl('c')],
-    Action::Leave,
-    "^C",
-    "leave",
-    "leave the session, to resume later",
-    false,
-)];
+/// While the terminal is smaller than the screen needs, nothing acts unseen but these.
+pub const TOO_SMALL: &[Binding<Action>] = &[
+    bind(
+        &[ch(' ')],
+        Action::Start,
+        "space",
+        "start",
+        "before the start: start the first stage (the line then shows its clock)",
+        false,
+    ),
+    bind(&[ctrl('c')], Action::Leave, "^C", "leave", "leave the session, to resume later", false),
+];
 
 /// The read-only mirror.
 pub const MIRROR: &[Binding<Action>] = &[bind(

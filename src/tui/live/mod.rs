@@ -391,9 +391,21 @@ impl Screen for LiveScreen {
 
     fn key(&mut self, key: KeyEvent, size: Size) -> Intent {
         if size.width < widgets::MIN_W || size.height < widgets::MIN_H {
-            // Nothing acts unseen: only Ctrl-C, which leaves the session to resume later.
+            // Nothing acts unseen: only Ctrl-C, which leaves the session to resume later, and
+            // space before the start, which starts it (the one line then shows its clock).
             return match crate::tui::keys::action(keys::TOO_SMALL, key) {
                 Some(Action::Leave) => Intent::Leave,
+                Some(Action::Start)
+                    if self.state.status == Status::NotStarted
+                        && self.overlay == Overlay::None
+                        && !self.opts.mirror =>
+                {
+                    Intent::Exec(Box::new(update::Exec {
+                        command: Command::Start,
+                        said: None,
+                        refused: None,
+                    }))
+                }
                 _ => Intent::None,
             };
         }
