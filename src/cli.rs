@@ -191,6 +191,12 @@ pub enum SoundMode {
 }
 
 impl SoundMode {
+    /// The default: `chime` where this build has sound (the `sound` feature), else `bell`, so a
+    /// build without it says nothing about sound unless `chime` is asked for.
+    pub fn preferred() -> Self {
+        if cfg!(feature = "sound") { SoundMode::Chime } else { SoundMode::Bell }
+    }
+
     /// The word used on the command line and in config.toml.
     pub fn word(self) -> &'static str {
         match self {
@@ -213,7 +219,7 @@ pub struct ScreenArgs {
         long,
         value_enum,
         value_name = "HOW",
-        help = "How the cues sound: chime (the laptop's speakers), bell (the terminal's) or off [config: sound] [default: chime]"
+        help = "How the cues sound: chime (the laptop's speakers), bell (the terminal's) or off [config: sound] [default: chime, or bell in a build without sound]"
     )]
     pub sound: Option<SoundMode>,
     #[arg(

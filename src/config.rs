@@ -345,7 +345,7 @@ pub fn resolve_with(
     let sound = match given.sound {
         Some(m) => Setting::new(m, Source::Flag("--sound")),
         None => {
-            file.sound.unwrap_or(Setting::new(crate::cli::SoundMode::default(), Source::Default))
+            file.sound.unwrap_or(Setting::new(crate::cli::SoundMode::preferred(), Source::Default))
         }
     };
     Ok(Settings {

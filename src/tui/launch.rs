@@ -78,8 +78,11 @@ pub fn options(screen: &ScreenArgs, mirror: bool) -> Options {
 /// What the screen takes from the command line beyond [`Options`]: how it sounds, and
 /// presentation mode as it was left (remembered in the config folder).
 pub fn dress(app: &mut LiveScreen, screen: &ScreenArgs) {
-    let mode =
-        if screen.quiet { crate::cli::SoundMode::Off } else { screen.sound.unwrap_or_default() };
+    let mode = if screen.quiet {
+        crate::cli::SoundMode::Off
+    } else {
+        screen.sound.unwrap_or_else(crate::cli::SoundMode::preferred)
+    };
     app.set_sound(mode);
     if let Some(dir) = &screen.config_dir {
         app.presentation = crate::config::read_presentation(dir);
