@@ -270,3 +270,19 @@ fn space_starts_the_session_on_a_screen_too_small_for_the_start_card() {
     Screen::perform(&mut rig.app, intent, now);
     assert_eq!(rig.app.state.pos, 0);
 }
+
+/// A message put up before the start is shown above the start card, and on the mirror's.
+#[test]
+fn a_message_before_the_start_sits_above_the_start_card() {
+    let mut rig = Rig::builtin("coaching-triad", &PEOPLE);
+    rig.press('m');
+    rig.type_text("Starting at 9:05");
+    rig.code(KeyCode::Enter);
+    assert_eq!(rig.events("message-shown").len(), 1);
+    for (w, h) in [(100, 30), (80, 24)] {
+        let screen = rig.render(w, h);
+        assert!(screen.contains("Starting at 9:05") && screen.contains("READY"), "{screen}");
+    }
+    let (m, _) = mirror(&rig);
+    assert!(text_of(&m, rig.mono, 100, 30).contains("Starting at 9:05"));
+}

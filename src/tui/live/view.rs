@@ -57,7 +57,16 @@ pub fn render(f: &mut Frame, app: &LiveScreen, mono: u64, wall: DateTime<FixedOf
         return;
     }
     match app.state.status {
-        Status::NotStarted => start_card::draw(f, app, area),
+        Status::NotStarted => {
+            // A message to the room before the start ("Starting at 9:05") sits above the card.
+            let rows = room_rows(app, area.width);
+            let h = if rows.is_empty() { 0 } else { count(&rows) + 2 };
+            let [room_a, card_a] =
+                Layout::vertical([Constraint::Length(h.min(area.height / 3)), Constraint::Fill(1)])
+                    .areas(area);
+            draw_room(f, app, &rows, room_a);
+            start_card::draw(f, app, card_a);
+        }
         Status::Ended(outcome) => ended(f, app, area, outcome),
         Status::Running => live(f, app, area, mono, wall),
     }
