@@ -190,8 +190,15 @@ for target in "${targets[@]}"; do
     case "$target" in
         *windows*) exe=convene.exe ;;
     esac
-    echo "building $name"
-    cargo build --locked --release --target "$target"
+    # Sound through the speakers (the `sound` feature, cpal) where the platform's audio needs
+    # nothing installed to build: Windows and macOS. The static Linux (musl) archive keeps the
+    # terminal's bell: ALSA has no static library to link (README, docs/platforms.md).
+    features=()
+    case "$target" in
+        *windows* | *apple*) features=(--features sound) ;;
+    esac
+    echo "building $name ${features[*]:-}"
+    cargo build --locked --release --target "$target" ${features[@]+"${features[@]}"}
 
     stage="target/release-staging/$name"
     rm -rf "$stage"
@@ -204,7 +211,7 @@ for target in "${targets[@]}"; do
     cp docs/*.md "$stage/docs/"
     # The licence of every crate compiled into this target's program, with its text.
     # From the crates cargo has downloaded (--frozen: nothing is fetched from elsewhere).
-    cargo about generate --frozen --fail --target "$target" -o "$stage/THIRD-PARTY-LICENSES.md" \
+    cargo about generate --frozen --fail --target "$target" ${features[@]+"${features[@]}"} -o "$stage/THIRD-PARTY-LICENSES.md" \
         packaging/licenses.hbs
     grep -q '^## ' "$stage/THIRD-PARTY-LICENSES.md" || { echo "no licences were listed" >&2; exit 1; }
     case "$target" in

@@ -25,7 +25,7 @@ use crate::commands::review::{
     ActionsFormat, ActionsRequest, Destination, ExportFormat, LogFilter, ReportFormat,
     ReportRequest,
 };
-use crate::config::{Dirs, Given, Settings, ThemeName};
+use crate::config::{Dirs, Given, Settings, SoundMode, ThemeName};
 use crate::share::{Names, ShareOptions};
 use crate::tui::launch::{ResumeRequest, RunRequest};
 
@@ -195,6 +195,13 @@ pub struct ScreenArgs {
     pub quiet: bool,
     #[arg(
         long,
+        value_enum,
+        value_name = "HOW",
+        help = "How the cues sound: chime (the laptop's speakers), bell (the terminal's) or off [config: sound] [default: chime, or bell in a build without sound]"
+    )]
+    pub sound: Option<SoundMode>,
+    #[arg(
+        long,
         help = "No flash of the screen when the stage changes [env: CONVENE_NO_FLASH=1] [config: no-flash]"
     )]
     pub no_flash: bool,
@@ -348,6 +355,9 @@ pub struct MirrorArgs {
         help = "Colour theme [env: CONVENE_THEME] [config: theme] [default: default]"
     )]
     pub theme: Option<ThemeName>,
+    /// Sound the cues here too, for a second room (alone: chime; or bell) [default: silent]
+    #[arg(long, value_enum, value_name = "HOW", num_args = 0..=1, default_missing_value = "chime")]
+    pub sound: Option<SoundMode>,
 }
 
 #[derive(Debug, Args)]
@@ -607,6 +617,13 @@ value_enum!(ThemeName {
     Mono = "mono": "No colour at all (also chosen by the `NO_COLOR` environment variable)",
 });
 
+value_enum!(SoundMode {
+    Chime = "chime":
+        "Short tones through the laptop's speakers (the terminal's bell where this build has no sound)",
+    Bell = "bell": "The terminal's bell (once at a warning or a cue, twice at time up)",
+    Off = "off": "No sound at all (as --quiet)",
+});
+
 value_enum!(Names {
     Full = "full": "Names as typed on the roster",
     First = "first":
@@ -679,6 +696,7 @@ impl Cli {
         if let Some(s) = screen {
             g.theme = s.theme;
             g.quiet = s.quiet;
+            g.sound = s.sound;
             g.no_flash = s.no_flash;
         }
         g

@@ -21,6 +21,7 @@
 //! protocols-dir = "protocols"   # your own protocol files
 //! share = true              # share new sessions with the room (docs/sharing.md)
 //! share-names = "first"     # names on the shared page: full, first, initials or none
+//! sound = "chime"           # the cues: chime (the speakers), bell (the terminal's) or off
 //! ```
 //!
 //! A folder may start with `~` (the home folder); a relative one is taken from the config
@@ -37,7 +38,7 @@ use crate::share::Names;
 pub const CONFIG_FILE: &str = "config.toml";
 
 /// The keys a config file may hold, in the order the docs list them.
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 10] = [
     "theme",
     "quiet",
     "no-flash",
@@ -47,6 +48,7 @@ pub const KEYS: [&str; 9] = [
     "protocols-dir",
     "share",
     "share-names",
+    "sound",
 ];
 
 /// The folders convene reads from and writes to. As the command line gives them (in [`Given`]),
@@ -94,14 +96,57 @@ impl ThemeName {
     }
 }
 
-/// How the live screen (and the mirror, and the review browser) behaves, as in effect.
+/// How the room hears the cues (a warning, time up, a timed cue, a reminder while over):
+/// `--sound`, `sound =`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SoundMode {
+    /// Short tones through the laptop's speakers (the terminal's bell where this build has no
+    /// sound).
+    #[default]
+    Chime,
+    /// The terminal's bell (once at a warning or a cue, twice at time up).
+    Bell,
+    /// No sound at all (as `--quiet`).
+    Off,
+}
+
+impl SoundMode {
+    /// Every choice, in the order the help lists them.
+    pub const ALL: [SoundMode; 3] = [Self::Chime, Self::Bell, Self::Off];
+
+    /// The default: `chime` where this build has sound (the `sound` feature), else `bell`, so a
+    /// build without it says nothing about sound unless `chime` is asked for.
+    pub fn preferred() -> Self {
+        if cfg!(feature = "sound") { SoundMode::Chime } else { SoundMode::Bell }
+    }
+
+    /// The word used on the command line and in config.toml.
+    pub fn word(self) -> &'static str {
+        match self {
+            SoundMode::Chime => "chime",
+            SoundMode::Bell => "bell",
+            SoundMode::Off => "off",
+        }
+    }
+
+    /// The choice a word names.
+    pub fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.word() == word)
+    }
+}
+
+/// How the live screen (and the mirror, and the review browser) behaves, as in effect.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ScreenSettings {
     /// No terminal bell at the warning and at time up.
     pub quiet: bool,
     /// No flash of the screen when the stage changes.
     pub no_flash: bool,
     pub theme: ThemeName,
+    /// How the cues sound (`off` under `--quiet`).
+    pub sound: SoundMode,
+    /// The config folder in effect, where presentation mode is remembered.
+    pub config_dir: Option<PathBuf>,
 }
 
 /// What the home screen starts sessions with (it has no options of its own: the environment's
@@ -218,6 +263,8 @@ pub struct Settings {
     pub share: Setting<bool>,
     /// The names on the shared page (`--share-names`).
     pub share_names: Setting<Names>,
+    /// How the cues sound (`--sound`; `--quiet` is `off`).
+    pub sound: Setting<SoundMode>,
 }
 
 impl Settings {
@@ -255,8 +302,10 @@ impl Settings {
     pub fn screen(&self) -> ScreenSettings {
         ScreenSettings {
             quiet: self.quiet.value,
+            sound: if self.quiet.value { SoundMode::Off } else { self.sound.value },
             no_flash: self.no_flash.value,
             theme: self.theme.value,
+            config_dir: self.config_dir.value.clone(),
         }
     }
 
@@ -284,6 +333,7 @@ pub struct Given {
     pub facilitator: Option<String>,
     pub share: bool,
     pub share_names: Option<Names>,
+    pub sound: Option<SoundMode>,
 }
 
 /// A setting that can't be used: the message names where it is (`FILE:LINE:COL`, or the
@@ -399,6 +449,10 @@ pub fn resolve_with(
         Some(n) => Setting::new(n, Source::Flag("--share-names")),
         None => file.share_names.unwrap_or(Setting::new(Names::default(), Source::Default)),
     };
+    let sound = match given.sound {
+        Some(m) => Setting::new(m, Source::Flag("--sound")),
+        None => file.sound.unwrap_or(Setting::new(SoundMode::preferred(), Source::Default)),
+    };
     Ok(Settings {
         config_dir,
         config_file,
@@ -412,6 +466,7 @@ pub fn resolve_with(
         facilitator,
         share,
         share_names,
+        sound,
     })
 }
 
@@ -482,6 +537,7 @@ pub struct FileConfig {
     pub protocols_dir: Option<Setting<PathBuf>>,
     pub share: Option<Setting<bool>>,
     pub share_names: Option<Setting<Names>>,
+    pub sound: Option<Setting<SoundMode>>,
 }
 
 /// The largest config file read: 64 KiB (a config file with every key is under 1 KiB).
@@ -662,6 +718,12 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
                 })?;
                 out.share_names = Some(Setting::new(n, source.clone()));
             }
+            "sound" => {
+                let s = string()?;
+                let m = SoundMode::from_word(&s)
+                    .ok_or_else(|| bad(format!("\"{s}\" is not a choice: chime, bell or off")))?;
+                out.sound = Some(Setting::new(m, source.clone()));
+            }
             _ => {
                 let hint = crate::protocol::nearest(name, &KEYS)
                     .map(|n| format!(" Did you mean \"{n}\"?"))
@@ -679,6 +741,46 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
         }
     }
     Ok(out)
+}
+
+/// The file in the config folder where the live screen remembers presentation mode (the `p`
+/// key): convene writes it, never `config.toml`, which stays the user's own.
+pub const SCREEN_FILE: &str = "screen.toml";
+
+/// Whether presentation mode was left on (`presentation = true` in [`SCREEN_FILE`]). A missing,
+/// unreadable or odd file is off: it is convene's own memory, not a setting to complain about.
+pub fn read_presentation(config_dir: &Path) -> bool {
+    let Ok(bytes) = crate::bounded::read(&config_dir.join(SCREEN_FILE), 4096) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else { return false };
+    toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| t.get("presentation").and_then(toml::Value::as_bool))
+        .unwrap_or(false)
+}
+
+/// Remembers presentation mode in [`SCREEN_FILE`]: written beside it, flushed, then renamed over
+/// it, so the file is always whole.
+///
+/// # Errors
+/// The config folder cannot be made or written.
+pub fn write_presentation(config_dir: &Path, on: bool) -> std::io::Result<()> {
+    use std::io::Write as _;
+    std::fs::create_dir_all(config_dir)?;
+    let path = config_dir.join(SCREEN_FILE);
+    let tmp = config_dir.join(format!("{SCREEN_FILE}.tmp"));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(
+        format!(
+            "# Written by convene: the live screen's presentation mode (the p key).\n\
+             presentation = {on}\n"
+        )
+        .as_bytes(),
+    )?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, &path)
 }
 
 /// How an unexpected value is named in an error: `the string "yes"`, `a number`, `a table`.
@@ -721,6 +823,29 @@ mod tests {
         assert_eq!(f.share_names.map(|s| s.value), Some(Names::Initials));
         let e = parse("share-names = \"surnames\"\n").expect_err("refused");
         assert!(e.contains("config.toml:1:15: share-names: \"surnames\" is not a choice"), "{e}");
+    }
+
+    #[test]
+    fn presentation_mode_is_remembered_in_its_own_file_and_config_toml_is_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join(CONFIG_FILE);
+        std::fs::write(&config, "# mine\ntheme = \"mono\"\n").expect("write");
+        assert!(!read_presentation(dir.path()), "off until it is turned on");
+        write_presentation(dir.path(), true).expect("written");
+        assert!(read_presentation(dir.path()));
+        write_presentation(dir.path(), false).expect("written");
+        assert!(!read_presentation(dir.path()));
+        assert_eq!(std::fs::read_to_string(&config).expect("read"), "# mine\ntheme = \"mono\"\n");
+        std::fs::write(dir.path().join(SCREEN_FILE), "presentation = maybe").expect("write");
+        assert!(!read_presentation(dir.path()), "an odd file is off, not an error");
+    }
+
+    #[test]
+    fn the_sound_is_read_from_the_file_and_a_wrong_choice_is_named() {
+        let f = parse("sound = \"bell\"").expect("parsed");
+        assert_eq!(f.sound.map(|s| s.value), Some(SoundMode::Bell));
+        let e = parse("sound = \"loud\"").expect_err("refused");
+        assert!(e.contains("sound: \"loud\" is not a choice: chime, bell or off"), "{e}");
     }
 
     #[test]

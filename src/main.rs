@@ -40,7 +40,9 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => tui::run(dirs, &args.request(&settings)),
         Some(Command::Resume(args)) if args.list => Ok(commands::resume::run(dirs, args.json)),
         Some(Command::Resume(args)) => tui::resume(dirs, &args.request(&settings)),
-        Some(Command::Mirror(args)) => tui::mirror(dirs, args.id.as_deref(), settings.screen()),
+        Some(Command::Mirror(args)) => {
+            tui::mirror(dirs, args.id.as_deref(), settings.screen(), args.sound)
+        }
         Some(Command::Share(args)) => {
             tui::share(dirs, args.id.as_deref(), &args.sharing.options(&settings))
         }

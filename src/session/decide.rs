@@ -35,6 +35,24 @@ fn sharing(s: &SessionState, cmd: Command) -> Result<Vec<Event>, Rejection> {
     Ok(vec![Event::SharingStopped])
 }
 
+/// A message to the room put up (cleaned and bounded) or taken away.
+fn room_message(s: &SessionState, cmd: Command) -> Result<Vec<Event>, Rejection> {
+    if let Command::ShowMessage { text } = cmd {
+        if matches!(s.status, Status::Ended(_)) {
+            return reject(Rejection::Ended);
+        }
+        let text = super::event::clean_room_message(&text);
+        if text.is_empty() {
+            return reject(Rejection::EmptyMessage);
+        }
+        return Ok(vec![Event::MessageShown { text }]);
+    }
+    if s.room_message.is_none() {
+        return reject(Rejection::NoMessage);
+    }
+    Ok(vec![Event::MessageCleared])
+}
+
 fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>, Rejection> {
     let eff = s.effective(now.mono);
     match cmd {
@@ -107,6 +125,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
         }
         Command::ContinueOn { machine, name } => Ok(vec![Event::ContinuedOn { machine, name }]),
         Command::StartSharing { .. } | Command::StopSharing => sharing(s, cmd),
+        Command::ShowMessage { .. } | Command::ClearMessage => room_message(s, cmd),
         Command::AddNote { text, about, group, private, record } => {
             add_note(s, &text, about, group, private, record)
         }

@@ -243,6 +243,14 @@ pub enum Command {
     },
     /// The session's share stopped before the session ended.
     StopSharing,
+    /// Show a short message to the room ("Back at 10:45") on the projector, the mirror and the
+    /// shared pages until it is cleared: public by design. Cleaned and bounded by the engine
+    /// ([`ROOM_MESSAGE_MAX`] characters, one line, no control characters).
+    ShowMessage {
+        text: String,
+    },
+    /// Take the message to the room away.
+    ClearMessage,
     /// End the session; refused while a one-per-person record is missing
     /// ([`Rejection::NotRecordedAtEnd`]).
     End,
@@ -407,6 +415,13 @@ pub enum Event {
     },
     /// The running session's share stopped before the session ended (the share key again).
     SharingStopped,
+    /// A message to the room was put up (it replaces any shown before): shown on the projector,
+    /// the mirror and the shared pages until `message-cleared`. Public by design.
+    MessageShown {
+        text: String,
+    },
+    /// The message to the room was taken away.
+    MessageCleared,
     SessionEnded {
         outcome: Outcome,
         /// Where it stopped.
@@ -508,8 +523,28 @@ pub enum Rejection {
     NoSuchGroup { number: usize, count: usize },
     #[error("The session is not shared with the room.")]
     NotSharing,
+    #[error("The message is empty: type what the room should read.")]
+    EmptyMessage,
+    #[error("There is no message to the room to clear.")]
+    NoMessage,
     #[error("There is no commitment {id} to follow up.")]
     UnknownCommitment { id: String },
+}
+
+/// The longest message to the room, in characters: it must read from the back of the room.
+pub const ROOM_MESSAGE_MAX: usize = 60;
+
+/// A message to the room as the engine keeps it: one line (line breaks and tabs become spaces,
+/// runs of spaces one), no control or invisible characters, at most [`ROOM_MESSAGE_MAX`]
+/// characters.
+pub fn clean_room_message(text: &str) -> String {
+    let cleaned: String = crate::text::clean_name(text)
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !crate::text::is_unsafe(*c))
+        .collect();
+    let words: Vec<&str> = cleaned.split(' ').filter(|w| !w.is_empty()).collect();
+    words.join(" ").chars().take(ROOM_MESSAGE_MAX).collect::<String>().trim_end().to_string()
 }
 
 /// "it" for one missing record, "them" for several.

@@ -22,14 +22,15 @@ pub mod plan;
 pub mod request;
 pub mod rotation;
 pub mod setup;
+pub mod sound;
 pub mod stage_clock;
 pub mod state;
 
 pub use checks::{MAX_PARTICIPANTS, SetupError, check_setup};
 pub use decide::{decide, due, next_wake};
 pub use event::{
-    Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, Rejection,
-    ShareListen, Stamped,
+    Agreement, Command, CommitmentStatus, Event, GapCause, Leave, Now, Outcome, ROOM_MESSAGE_MAX,
+    Rejection, ShareListen, Stamped, clean_room_message,
 };
 pub use request::{
     CheckedSetup, MAX_ROSTER_BYTES, People, SetupRequest, SetupRequestError, parse_people,

@@ -272,6 +272,9 @@ pub struct Quote {
     pub rounds: usize,
     /// Session 1's total in milliseconds (the only one without a course).
     pub first_ms: u64,
+    /// One round's stages in session 1, in milliseconds (the rest of `first_ms` is the opening
+    /// and closing around the rounds).
+    pub round_ms: u64,
     /// For a course whose later sessions run more stages (`from_session`): from which session
     /// on, and that total, for each session whose total differs from the one before it.
     pub later: Vec<(u32, u64)>,
@@ -285,6 +288,7 @@ impl Quote {
             group_sizes_capped(p, n).into_iter().map(|g| rotating_unmarked(p, g)).collect();
         let rounds = rounds_of(p, &rotating);
         let first_ms = total_for(p, rounds, 1);
+        let round_ms = total_for(p, 1, 1).saturating_sub(total_for(p, 0, 1));
         // Where the running order may change: a stage starting (`from_session`) or the session
         // after one ending (`until_session`).
         let mut froms: Vec<u32> = p
@@ -304,7 +308,7 @@ impl Quote {
                 last = total;
             }
         }
-        Self { people: n, rounds, first_ms, later }
+        Self { people: n, rounds, first_ms, round_ms, later }
     }
 
     /// The quote for the protocol's typical group ([`typical_people`]).
@@ -321,6 +325,22 @@ impl Quote {
         }
         for (from, ms) in &self.later {
             let _ = write!(out, ", {} from session {from}", clock(ms / 1000, Minutes::Padded));
+        }
+        out
+    }
+
+    /// How session 1's total is made, when it has rounds: ": 5 rounds of 30:00 and 1:10:00
+    /// around them" (empty for one round), so a total beside a shorter stage list adds up.
+    pub fn rounds_phrase(&self) -> String {
+        if self.rounds < 2 || self.round_ms == 0 {
+            return String::new();
+        }
+        let rounds = u64::try_from(self.rounds).unwrap_or(u64::MAX);
+        let around = self.first_ms.saturating_sub(rounds.saturating_mul(self.round_ms));
+        let mut out =
+            format!(": {} rounds of {}", self.rounds, clock(self.round_ms / 1000, Minutes::Padded));
+        if around > 0 {
+            let _ = write!(out, " and {} around them", clock(around / 1000, Minutes::Padded));
         }
         out
     }

@@ -128,6 +128,10 @@ pub struct SessionState {
     /// Each time the session was shared with the room (`sharing-started`), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shares: Vec<Sharing>,
+    /// The message to the room shown now (`message-shown`), until it is cleared or the session
+    /// ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_message: Option<String>,
 }
 
 /// One time the session was shared with the room, as the log says.
@@ -186,6 +190,7 @@ impl SessionState {
             markers_done: Vec::new(),
             shown_marker: None,
             shares: Vec::new(),
+            room_message: None,
         };
         s.markers_done = vec![false; s.setup.protocol.markers.len()];
         s.replan();
@@ -486,8 +491,10 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         Event::ContinuedOn { .. } => {}
         // Sharing changes nothing in the room's timing or records.
         Event::SharingStarted { .. } | Event::SharingStopped => apply_sharing(s, e, before),
+        Event::MessageShown { .. } | Event::MessageCleared => s.room_message = room_message(e),
         Event::SessionEnded { outcome, without, .. } => {
             s.stop_sharing(e.wall);
+            s.room_message = None;
             s.ended_without.clone_from(without);
             if let Some(c) = s.clocks.get_mut(s.pos) {
                 c.close(now);
@@ -496,6 +503,14 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             s.status = Status::Ended(*outcome);
             s.ended_wall = Some(e.wall);
         }
+    }
+}
+
+/// The message to the room after a `message-shown` (its text) or `message-cleared` (none).
+fn room_message(e: &Stamped) -> Option<String> {
+    match &e.event {
+        Event::MessageShown { text } => Some(text.clone()),
+        _ => None,
     }
 }
 

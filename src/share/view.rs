@@ -128,6 +128,9 @@ pub struct PublicView {
     pub people: Vec<String>,
     /// The facilitator's shown name, if named.
     pub facilitator: Option<String>,
+    /// The message to the room shown now ("Back at 10:45"): public by design, as on the
+    /// projector.
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -317,6 +320,7 @@ pub fn project(s: &SessionState, kind: &str, mono: u64, wall: i64, policy: Names
         next_stage,
         people: s.order.iter().map(name).collect(),
         facilitator: s.setup.facilitator.as_ref().map(name).filter(|n| !n.is_empty()),
+        message: s.room_message.clone(),
     }
 }
 

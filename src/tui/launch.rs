@@ -13,7 +13,7 @@ use super::farewell::{after_session, say};
 use super::live::{LiveScreen, Options};
 use super::theme::Theme;
 use crate::clock::{self, SystemClock, wall_now};
-use crate::config::{Dirs, HomeSettings, ScreenSettings};
+use crate::config::{Dirs, HomeSettings, ScreenSettings, SoundMode};
 use crate::log::reader::{ReadError, SessionLog, read_log};
 use crate::log::writer::LogWriter;
 use crate::log::{Header, LockError, SessionLock, data_dir, in_use, session_id};
@@ -114,6 +114,17 @@ pub fn options(screen: &ScreenSettings, mirror: bool) -> Options {
     }
 }
 
+/// What the screen takes from the command line beyond [`Options`]: how it sounds, and
+/// presentation mode as it was left (remembered in the config folder).
+pub fn dress(app: &mut LiveScreen, screen: &ScreenSettings) {
+    let mode = if screen.quiet { SoundMode::Off } else { screen.sound };
+    app.set_sound(mode);
+    if let Some(dir) = &screen.config_dir {
+        app.presentation = crate::config::read_presentation(dir);
+        app.presentation_file = Some(dir.clone());
+    }
+}
+
 /// The full-screen views need a terminal: say so plainly instead of failing inside it.
 pub fn need_terminal() -> Option<ExitCode> {
     use std::io::IsTerminal;
@@ -186,7 +197,7 @@ pub fn run(dirs: &Dirs, args: &RunRequest) -> color_eyre::Result<ExitCode> {
         return Ok(code);
     }
     let share = args.sharing.clone();
-    start_shared(&data, dirs, checked, options(&args.screen, false), args.share, share)
+    start_shared(&data, dirs, checked, &args.screen, args.share, share)
 }
 
 /// Reads a roster file (`--roster`): its problems name the file as given, the line and the column.
@@ -215,7 +226,7 @@ pub fn start_shared(
     data: &Path,
     dirs: &Dirs,
     checked: CheckedSetup,
-    opts: Options,
+    screen: &ScreenSettings,
     share_now: bool,
     share: ShareOptions,
 ) -> color_eyre::Result<ExitCode> {
@@ -225,7 +236,8 @@ pub fn start_shared(
         .on(crate::machine::this(dirs.config_dir.as_deref()));
     // The writer takes the session lock as it creates the file, before writing to it.
     let writer = LogWriter::create(data, &id, &header);
-    let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), opts);
+    let mut app = LiveScreen::new(SessionState::new(setup), Some(writer), options(screen, false));
+    dress(&mut app, screen);
     app.warnings = warnings;
     app.share_options = share;
     let clock = SystemClock::new(0);
@@ -492,6 +504,7 @@ fn continue_session(
     // The setup as the log's events left it (facts set on the start card included).
     let warnings = check_setup(&state.setup).unwrap_or_default();
     let mut app = LiveScreen::new(state, Some(writer), options(&args.screen, false));
+    dress(&mut app, &args.screen);
     app.warnings = warnings;
     let clock = SystemClock::new(app.state.last_at);
     let now = clock.now();
@@ -541,11 +554,12 @@ fn running_session(
 }
 
 /// `convene mirror`: the session `id` (default: the newest still running), on a screen that never
-/// rings the bell.
+/// rings the bell (`sound`: sounds the cues here too, for a second room; `None`: silent).
 pub fn mirror(
     dirs: &Dirs,
     id: Option<&str>,
     screen: ScreenSettings,
+    sound: Option<SoundMode>,
 ) -> color_eyre::Result<ExitCode> {
     let data = match need_data(dirs) {
         Ok(d) => d,
@@ -558,8 +572,8 @@ pub fn mirror(
     if let Some(code) = need_terminal() {
         return Ok(code);
     }
-    let screen = ScreenSettings { quiet: true, ..screen };
-    super::mirror::run(&path, &log, options(&screen, true))
+    let screen = ScreenSettings { quiet: true, sound: SoundMode::Off, ..screen };
+    super::mirror::run(&path, &log, options(&screen, true), sound)
 }
 
 /// `convene share`: shares a running session from a second terminal, as `mirror` shows it.
@@ -601,5 +615,5 @@ pub fn home(dirs: &Dirs, args: &HomeSettings) -> color_eyre::Result<ExitCode> {
     };
     // `share = true` in config.toml shares what the home screen starts too.
     let share = ShareOptions { names: args.share_names, ..ShareOptions::default() };
-    start_shared(&data, dirs, checked, opts, args.share, share)
+    start_shared(&data, dirs, checked, &args.screen, args.share, share)
 }

@@ -140,8 +140,18 @@ pub fn open(path: &Path, log: &SessionLog, opts: Options) -> (LiveScreen, Watche
     (app, Watched::new(path, log.complete_len, log.last_seq))
 }
 
-pub fn run(path: &Path, log: &SessionLog, opts: Options) -> color_eyre::Result<ExitCode> {
+/// Runs the mirror; with `sound` (`convene mirror --sound`), it sounds the cues as the
+/// facilitator's screen does, for a second room.
+pub fn run(
+    path: &Path,
+    log: &SessionLog,
+    opts: Options,
+    sound: Option<crate::config::SoundMode>,
+) -> color_eyre::Result<ExitCode> {
     let (mut app, mut follower) = open(path, log, opts);
+    if let Some(mode) = sound {
+        app.set_sound(mode);
+    }
     let clock = anchored_clock(&app.state);
     let mut terminal = crate::tui::term::try_init()?;
     let result = event_loop::run(&mut terminal, &mut app, clock, Some(&mut follower));

@@ -27,6 +27,7 @@ pub mod live;
 pub mod logs;
 pub mod mirror;
 pub mod signals;
+pub mod sound;
 pub mod term;
 pub mod theme;
 pub mod widgets;

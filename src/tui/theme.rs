@@ -165,8 +165,10 @@ impl Theme {
                 self.colour(SKY_BLUE).add_modifier(bold)
             }
             (ThemeName::Default, Phase::WrapUp) => self.colour(ORANGE).add_modifier(bold),
+            // Time up and over differ from the wrap-up's orange in more than hue: the clock is
+            // drawn inverse, in a filled box, as in the themes without colour.
             (ThemeName::Default, Phase::Time | Phase::Over(_)) => {
-                self.colour(VERMILION).add_modifier(bold)
+                self.colour(VERMILION).add_modifier(bold | Modifier::REVERSED)
             }
             (ThemeName::Default, Phase::Paused | Phase::Ended) => {
                 self.colour(GREY).add_modifier(bold)
@@ -179,7 +181,8 @@ impl Theme {
         }
     }
 
-    /// The state badge: reversed, so it stands out in any theme.
+    /// The state badge: reversed, so it stands out in any theme. Black text on a colour is never
+    /// bold: terminals that brighten bold (Windows Terminal's default) turn it grey.
     pub fn badge(self, p: Phase) -> Style {
         match self.name {
             ThemeName::Default => {
@@ -189,7 +192,12 @@ impl Theme {
                     Phase::Paused | Phase::Ended => GREY,
                     _ => SKY_BLUE,
                 };
-                self.on(bg).add_modifier(Modifier::BOLD)
+                let style = self.on(bg);
+                if style.fg == Some(Color::Black) {
+                    style
+                } else {
+                    style.add_modifier(Modifier::BOLD)
+                }
             }
             _ => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
         }
@@ -235,6 +243,20 @@ impl Theme {
             }
             _ => Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
         }
+    }
+
+    /// The message to the room: black on sky blue (not bold, see [`Theme::badge`]), or
+    /// reversed in the themes without colour.
+    pub fn room(self) -> Style {
+        match self.name {
+            ThemeName::Default => self.on(SKY_BLUE),
+            _ => Style::new().add_modifier(Modifier::REVERSED),
+        }
+    }
+
+    /// The frame around the message to the room.
+    pub fn room_frame(self) -> Style {
+        self.room()
     }
 
     pub fn selected(self) -> Style {
@@ -317,5 +339,27 @@ mod tests {
         assert_eq!(mono.phase(Phase::Time).fg, None);
         let hc = Theme::resolve(ThemeName::HighContrast, false).with_depth(Depth::Indexed);
         assert_eq!(hc.badge(Phase::Running).fg, None);
+    }
+
+    #[test]
+    fn wrap_up_and_over_differ_in_more_than_hue_and_black_on_colour_is_never_bold() {
+        for name in [ThemeName::Default, ThemeName::HighContrast, ThemeName::Mono] {
+            for depth in [Depth::Rgb, Depth::Indexed, Depth::Basic] {
+                let t = Theme::resolve(name, false).with_depth(depth);
+                let (wrap, over) = (t.phase(Phase::WrapUp), t.phase(Phase::Over(5_000)));
+                let strip = |s: Style| (s.add_modifier, s.sub_modifier);
+                assert_ne!(strip(wrap), strip(over), "{name:?} {depth:?}: only the hue differs");
+                for p in [Phase::Running, Phase::WrapUp, Phase::Time, Phase::Over(1), Phase::Paused]
+                {
+                    let b = t.badge(p);
+                    if b.fg == Some(Color::Black) {
+                        assert!(
+                            !b.add_modifier.contains(Modifier::BOLD),
+                            "{name:?} {depth:?} {p:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

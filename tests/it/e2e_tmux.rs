@@ -149,8 +149,10 @@ fn the_mirror_follows_a_running_session() {
     t.keys("live", &["Space"]);
     t.wait_text("live", "RUNNING", SOON);
     t.start("mirror", (W, H), "mirror", |c| format!("{c}; echo EXITED $?; sleep 30"));
-    let screen = t.wait_text("mirror", "read-only", SOON);
-    assert!(screen.contains("stage 1 of 6") && title_is(&screen, "Presenter"), "{screen}");
+    let screen = t.wait_text("mirror", "stage 1 of 6", SOON);
+    assert!(title_is(&screen, "Presenter"), "{screen}");
+    // What the room sees: never the facilitator's key line or counts (issue 21).
+    assert!(!screen.contains("space pause") && !screen.contains("0 notes"), "{screen}");
     // The mirror counts down on its own.
     wait_running(&t, "mirror");
 

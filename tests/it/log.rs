@@ -264,6 +264,10 @@ fn scripted_timing(data: &Path) -> Live {
     assert!(l.command(share, 192_000));
     assert!(l.command(Command::StopSharing, 195_000));
     assert!(!l.command(Command::StopSharing, 196_000), "not shared any more");
+    // A message to the room, then taken away.
+    assert!(!l.command(Command::ClearMessage, 196_000), "no message to clear yet");
+    assert!(l.command(Command::ShowMessage { text: " Back at\t10:45 ".into() }, 197_000));
+    assert!(l.command(Command::ClearMessage, 198_000));
     assert!(l.command(Command::End, 200_000));
     l
 }
@@ -293,6 +297,8 @@ fn type_of(e: &Event) -> &'static str {
         Event::ContinuedOn { .. } => "continued-on",
         Event::SharingStarted { .. } => "sharing-started",
         Event::SharingStopped => "sharing-stopped",
+        Event::MessageShown { .. } => "message-shown",
+        Event::MessageCleared => "message-cleared",
         Event::SessionEnded { .. } => "session-ended",
     }
 }
@@ -319,6 +325,8 @@ const ALL_TYPES: &[&str] = &[
     "continued-on",
     "sharing-started",
     "sharing-stopped",
+    "message-shown",
+    "message-cleared",
     "session-ended",
 ];
 
@@ -388,6 +396,8 @@ fn any_command() -> impl Strategy<Value = Command> {
             },
         }),
         Just(Command::StopSharing),
+        "[a-z \t\u{1b}\u{202e}é]{0,80}".prop_map(|text| Command::ShowMessage { text }),
+        Just(Command::ClearMessage),
         (1u64..3_600_000, any::<bool>()).prop_map(|(gap_ms, s)| Command::ReportGap {
             gap_ms,
             cause: if s { GapCause::Suspend } else { GapCause::Restart }

@@ -35,6 +35,7 @@ mod protocols;
 mod purity;
 mod regressions;
 mod review;
+mod room;
 mod room_names;
 mod scenarios;
 mod schema;

@@ -730,3 +730,52 @@ fn a_page_with_a_wrong_and_drifting_clock_resyncs_from_the_clock_events() {
     let worst = errors.iter().map(|e| e.abs()).max().unwrap_or(0);
     assert!(worst < 500, "a page off by {worst} ms: {errors:?}");
 }
+
+/// The message to the room (issue 21) reaches the devices as the log says, in the raw bytes of
+/// the stream: the message itself and nothing private beside it; taking it away reaches them too.
+#[test]
+fn the_message_to_the_room_reaches_the_devices_and_nothing_private_with_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut live = Live::new(dir.path());
+    let log = live.w.path.clone();
+    let opts = ShareOptions {
+        addr: Some("127.0.0.1".parse().expect("address")),
+        port: Some(0),
+        names: Names::First,
+        ..ShareOptions::default()
+    };
+    let share = Share::start(&log, &opts).expect("sharing starts");
+    let addr = SocketAddr::from(([127, 0, 0, 1], share.port));
+    let url = share.url().to_string();
+    let path = url.split_once(&format!(":{}", share.port)).expect("port").1.to_string();
+    let stream = Reader::open(addr, &format!("{path}events"), None);
+    live.at = 1_000;
+    live.command(Command::Start);
+    live.command(Command::AddNote {
+        text: NOTE.into(),
+        about: Some(PEOPLE[0].into()),
+        group: Some(0),
+        private: true,
+        record: None,
+    });
+    live.at = 5_000;
+    live.command(Command::ShowMessage { text: "Back at 10:45\u{1b}[2J".into() });
+    let shown = last_public(&log);
+    stream.wait_for(shown);
+    let text = stream.text();
+    assert!(text.contains("\"message\":\"Back at 10:45[2J\""), "the message, cleaned:\n{text}");
+    assert!(!text.contains('\u{1b}'), "no escape reaches a device");
+    for secret in ["SECRETNOTE", "SECRETSCHOOL", "SECRETGROUP", "Zqxlee", "Qqmarsh"] {
+        assert!(!text.contains(secret), "{secret} was sent");
+    }
+    let kinds: Vec<String> = stream.events().into_iter().map(|(_, k)| k).collect();
+    assert!(kinds.contains(&"message-shown".to_string()), "{kinds:?}");
+    live.at = 9_000;
+    live.command(Command::ClearMessage);
+    stream.wait_for(last_public(&log));
+    let after = stream.text();
+    let last = after.lines().rev().find(|l| l.starts_with("data:")).expect("a view");
+    assert!(last.contains("\"message\":null"), "taken away: {last}");
+    stream.close();
+    drop(share);
+}

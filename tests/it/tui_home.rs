@@ -95,3 +95,60 @@ fn names_that_look_the_same_are_refused_from_the_home_screen() {
     let shown = convene::tui::launch::refusal(&e);
     assert!(shown.contains("\"Ann\" and \"An\\u{200b}n\" look the same"), "{shown}");
 }
+
+/// The home screen drawn at `w` x `h`, as text.
+fn screen(h: &Home, w: u16, rows: u16) -> String {
+    crate::support::rig::render_terminal(w, rows, |f| convene::tui::home::render(f, h)).to_string()
+}
+
+/// Issue 21: a wide screen shows every protocol's name whole (they were cut at 26 characters even
+/// at 200 columns).
+#[test]
+fn a_wide_screen_shows_the_protocol_names_whole() {
+    let h = home();
+    let text = screen(&h, 200, 40);
+    for e in &h.entries {
+        let p = e.protocol.as_ref().expect("a built-in");
+        assert!(text.contains(&p.name), "{} is cut:\n{text}", p.name);
+    }
+    // A narrow one still cuts them, with the totals kept in their column.
+    let narrow = screen(&h, 80, 24);
+    assert!(narrow.contains('…'), "{narrow}");
+}
+
+/// Issue 21: the total says how it is made when the round's stages, listed once, run several
+/// times ("Total 1:39:00" beside a list that added up to 43 minutes).
+#[test]
+fn the_total_says_how_many_rounds_it_counts() {
+    let mut h = home();
+    h.selected = h
+        .entries
+        .iter()
+        .position(|e| e.protocol.as_ref().is_ok_and(|p| p.id == "coaching-triad"))
+        .expect("coaching triads");
+    let text = screen(&h, 160, 40);
+    let total = text.lines().find(|l| l.contains("Total ")).expect("a total");
+    assert!(total.contains(" rounds of "), "{total}");
+}
+
+/// Issue 21: the facilitator's field stays drawn while typed in, after a roster that wraps over
+/// several rows.
+#[test]
+fn the_facilitator_field_is_drawn_after_a_roster_that_wraps() {
+    let mut h = home();
+    press(&mut h, code(KeyCode::Enter));
+    let roster = "Maximiliana Okonkwo-Smith, Bartholomew Featherstonehaugh, Evangeline \
+                  Papadopoulou, Guadalupe Fernández, Hal Jones, Ann Lee, Ben Okoro";
+    for c in roster.chars() {
+        press(&mut h, code(KeyCode::Char(c)));
+    }
+    press(&mut h, code(KeyCode::Tab));
+    press(&mut h, code(KeyCode::Tab));
+    for c in "Fiona Hale".chars() {
+        press(&mut h, code(KeyCode::Char(c)));
+    }
+    for (w, rows) in [(100, 30), (80, 24), (120, 35)] {
+        let text = screen(&h, w, rows);
+        assert!(text.contains("Fiona Hale▏"), "the facilitator's field at {w}x{rows}:\n{text}");
+    }
+}

@@ -553,7 +553,8 @@ fn mirror() {
     let mut rig = room_conversation();
     rig.app.opts.mirror = true;
     let text = rig.render(80, 24);
-    assert!(text.contains("read-only"), "{text}");
+    // What the room sees: no key line, no counts (issue 21).
+    assert!(!text.contains("read-only") && !text.contains("0 notes"), "{text}");
     all("mirror", &rig);
 }
 

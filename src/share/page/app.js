@@ -171,6 +171,9 @@
       $('tab-' + t).setAttribute('aria-pressed', String(t === tab));
     }
     if (!view) return;
+    // The message to the room, large, until the facilitator takes it away.
+    $('message').hidden = !view.message;
+    $('message').textContent = view.message || '';
     $('stage').textContent = view.stage ? stageName(view.stage) : view.protocol;
     $('where').textContent = view.stage ? 'Stage ' + view.stage.pos + ' of ' + view.stage.count + (view.round ? ' · Round ' + view.round + ' of ' + view.rounds : '') : '';
     const box = $(tab);

@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::{Home, LABELS, Step};
 use crate::protocol::{LoadError, Minutes, Origin, Timing, clock};
 use crate::session::plan::Quote;
-use crate::text::sanitize;
-use crate::tui::widgets::too_small;
+use crate::text::{cut, pad, sanitize, width as width_of};
+use crate::tui::widgets::{too_small, wrap};
 
 /// Draws the home screen.
 ///
@@ -49,16 +49,17 @@ pub fn render(f: &mut Frame, h: &Home) {
     let block = Block::default().borders(Borders::LEFT).title(" Details ");
     let inner = block.inner(right);
     f.render_widget(block, right);
-    let width = usize::from(inner.width.max(1));
-    let form_rows: usize = form.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
-    let form_h = u16::try_from(form_rows + usize::from(!form.is_empty())).unwrap_or(u16::MAX);
+    // Wrapped here, as drawn, so the rows counted are the rows shown: a roster that wraps to
+    // several lines never pushes the fields below it (the facilitator's) out of their place.
+    let form: Vec<Line> = form.iter().flat_map(|l| wrap(l, inner.width)).collect();
+    let form_h = u16::try_from(form.len() + usize::from(!form.is_empty())).unwrap_or(u16::MAX);
     let [detail_a, form_a] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(form_h)]).areas(inner);
     f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), detail_a);
     if !form.is_empty() {
         let [_, fields_a] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(form_a);
-        f.render_widget(Paragraph::new(form).wrap(Wrap { trim: false }), fields_a);
+        f.render_widget(Paragraph::new(form), fields_a);
     }
     if let Some(m) = &h.message {
         f.render_widget(
@@ -75,15 +76,23 @@ pub fn render(f: &mut Frame, h: &Home) {
 fn protocol_rows(h: &Home, width: u16) -> Vec<Line<'static>> {
     let t = h.theme;
     let mut rows = Vec::new();
-    // "> name  total": the total keeps its column and the name gives way on a narrow screen.
-    let name_w = usize::from(width).saturating_sub(2 + 1 + 8).clamp(4, 26);
+    // "> name  total": the total keeps its column and the name gives way on a narrow screen; on a
+    // wide one the names are whole, the totals in a column after the longest.
+    let longest = h
+        .entries
+        .iter()
+        .filter_map(|e| e.protocol.as_ref().ok())
+        .map(|p| width_of(&sanitize(&p.name)))
+        .max()
+        .unwrap_or(4);
+    let name_w = usize::from(width).saturating_sub(2 + 1 + 8).min(longest).max(4);
     for (i, e) in h.entries.iter().enumerate() {
         let mark = if i == h.selected { "> " } else { "  " };
         let style = if i == h.selected { t.selected() } else { ratatui::style::Style::new() };
         let text = if let Ok(p) = &e.protocol {
             // Session 1's total, as the start card shows it for the protocol's typical group.
             let total = clock(Quote::typical(p).first_ms / 1000, Minutes::Padded);
-            format!("{mark}{:<name_w$} {total:>8}", fit(&sanitize(&p.name), name_w))
+            format!("{mark}{} {total:>8}", pad(&cut(&sanitize(&p.name), name_w), name_w))
         } else {
             // The file name, not its folder: the folder is in the details on the right.
             let file = match &e.origin {
@@ -133,9 +142,10 @@ fn details(h: &Home) -> Vec<Line<'static>> {
             let per_member = p.rotation.rounds == crate::protocol::Rounds::PerMember;
             detail.push(Line::from(Span::styled(
                 format!(
-                    "Total {}{}{}{}",
+                    "Total {}{}{}{}{}",
                     clock(q.first_ms / 1000, Minutes::Padded),
                     if per_member { format!(" for {n} people") } else { String::new() },
+                    q.rounds_phrase(),
                     // A course whose later sessions run more stages: session 1's and theirs.
                     q.later_phrase(),
                     if suggested { " (* suggested duration)" } else { "" }

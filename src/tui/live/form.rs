@@ -37,6 +37,8 @@ pub enum FormKind {
     SavePath {
         then: Exit,
     },
+    /// A message to the room: public by design, so never masked.
+    RoomMessage,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,6 +383,16 @@ pub fn agreed_by(by_ms: u64) -> Form {
     Form::one(FormKind::AgreedBy { by_ms }, "Who agreed (names, separated by commas)", false)
 }
 
+/// The field of the message to the room.
+pub const MESSAGE: &str = "Message to the room (empty: take it away)";
+
+/// A message to the room, with the one shown now to change or clear.
+pub fn room_message(s: &LiveScreen) -> Form {
+    let mut form = Form::one(FormKind::RoomMessage, MESSAGE, false);
+    form.fields[0].value = s.state.room_message.clone().unwrap_or_default();
+    form
+}
+
 /// Where to save the log, then leave as `then`; filled in with a safe default place.
 pub fn save_path(s: &LiveScreen, then: Exit) -> Form {
     let session = s.log.as_ref().map_or_else(String::new, |l| l.session.clone());
@@ -400,6 +412,7 @@ pub fn saved_message(kind: &FormKind) -> String {
         FormKind::Fact => "Fact set.".into(),
         FormKind::FollowUp { status, .. } => format!("Marked {}.", status.label()),
         FormKind::SavePath { .. } => String::new(),
+        FormKind::RoomMessage => "Shown to the room (m changes it; empty takes it away).".into(),
     }
 }
 
@@ -416,6 +429,10 @@ pub fn title(s: &LiveScreen, form: &Form) -> String {
         FormKind::FollowUp { .. } => "Follow-up".into(),
         FormKind::AgreedBy { .. } => "Who agreed?".into(),
         FormKind::SavePath { .. } => "Save the log".into(),
+        FormKind::RoomMessage => format!(
+            "Message to the room (at most {} characters, seen by everyone)",
+            crate::session::ROOM_MESSAGE_MAX
+        ),
     }
 }
 

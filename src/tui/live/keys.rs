@@ -27,6 +27,10 @@ pub enum Action {
     Roster,
     /// Share with the room: start sharing, and show the address and its QR code.
     Share,
+    /// Type a message to the room (shown large on the projector, the mirror and shared pages).
+    RoomMessage,
+    /// Presentation mode: hide the facilitator's own lines (counts, keys, hints), or show them.
+    Presentation,
     Help,
     Quit,
     // The start card (with norms, roster, help and quit).
@@ -148,6 +152,22 @@ pub const LIVE: &[Binding<Action>] = &[
         "w",
         "share",
         "share with the room: address and QR code",
+        false,
+    ),
+    bind(
+        &[ch('m')],
+        Action::RoomMessage,
+        "m",
+        "message",
+        "a message to the room, on every screen until cleared",
+        false,
+    ),
+    bind(
+        &[ch('p')],
+        Action::Presentation,
+        "p",
+        "presentation",
+        "hide or show the facilitator's lines (presentation mode)",
         false,
     ),
     bind(&[ch('?')], Action::Help, "?", "help", "all keys", true),
@@ -404,15 +424,18 @@ pub const ROSTER: &[Binding<Action>] = &[
     bind(&[PAGE_UP, UP, ch('k')], Action::ScrollUp, "PgUp", "back", "scroll the roster up", true),
 ];
 
-/// While the terminal is smaller than the screen needs, nothing acts unseen but this.
-pub const TOO_SMALL: &[Binding<Action>] = &[bind(
-    &[ctrl('c')],
-    Action::Leave,
-    "^C",
-    "leave",
-    "leave the session, to resume later",
-    false,
-)];
+/// While the terminal is smaller than the screen needs, nothing acts unseen but these.
+pub const TOO_SMALL: &[Binding<Action>] = &[
+    bind(
+        &[ch(' ')],
+        Action::Start,
+        "space",
+        "start",
+        "before the start: start the first stage (the line then shows its clock)",
+        false,
+    ),
+    bind(&[ctrl('c')], Action::Leave, "^C", "leave", "leave the session, to resume later", false),
+];
 
 /// The read-only mirror.
 pub const MIRROR: &[Binding<Action>] = &[bind(

@@ -1,6 +1,7 @@
 //! How the running screen shares its rows, by priority, never by fixed rows. From most to least
 //! important: the banner (the log is failing), the state word and the stage name; the countdown
-//! (one line at least); the state in words and every Speak and Silent line; a question or form
+//! (one line at least); the state in words and every Speak and Silent line; the message to the
+//! room; a question or form
 //! being answered; the countdown up to its share of the screen; who holds which role in each
 //! group; the message; the next stage and the projected end; the prompts; the progress strip; the
 //! footer. A lower item gives way before a higher one. What is left after them all makes the
@@ -13,6 +14,8 @@ pub struct Wants {
     pub banner: u16,
     pub state: u16,
     pub cues: u16,
+    /// The message to the room, framed (never given way before the cues).
+    pub room: u16,
     pub panel: u16,
     /// The rows of each size the countdown can take, largest first, ending with one line.
     pub clock: Vec<u16>,
@@ -35,6 +38,7 @@ pub struct Rows {
     pub clock_height: u16,
     pub state: u16,
     pub cues: u16,
+    pub room: u16,
     pub panel: u16,
     pub groups: u16,
     pub message: u16,
@@ -63,6 +67,7 @@ pub fn allocate(w: &Wants) -> Rows {
     let line = take(1);
     r.state = take(w.state);
     r.cues = take(w.cues);
+    r.room = take(w.room);
     r.panel = take(w.panel);
     // The largest size within `rows` (the one line is always possible once it has its row).
     let last = w.clock.len().saturating_sub(1);

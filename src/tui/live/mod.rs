@@ -41,10 +41,13 @@ use ratatui::layout::Size;
 
 use super::event_loop::Screen;
 use super::signals::{self, Quit};
+use super::sound::Player;
 use super::theme::Theme;
 use super::widgets;
+use crate::config::SoundMode;
 use crate::log::writer::LogWriter;
 use crate::session::display::{self, Phase};
+use crate::session::sound::{self, Sound};
 use crate::session::{
     Command, Event, GapCause, Now, Rejection, SessionState, Stamped, Status, apply, decide, due,
     next_wake,
@@ -119,6 +122,19 @@ pub struct LiveScreen {
     /// The question that would leave a stage or end the session without a record ("Leave this
     /// stage?", "End without them?"): the key that raised it and when (the key's event time).
     pub asked: Option<Asked>,
+    /// Sounds to play at the next draw ([`crate::session::sound`] decides them).
+    pub sounds: Vec<Sound>,
+    /// How the screen sounds (`--sound`, `sound` in config.toml; `--quiet` is `off`).
+    pub sound: SoundMode,
+    /// What plays the sounds for `--sound chime`; without one, the bell stands in.
+    pub player: Option<Box<dyn Player>>,
+    /// The stage and how many over-time reminders it has sounded.
+    reminded: (usize, u64),
+    /// Presentation mode: the facilitator's lines (counts, keys, hints) are hidden. The mirror
+    /// never shows them.
+    pub presentation: bool,
+    /// Where presentation mode is remembered (`<config folder>/screen.toml`), if anywhere.
+    pub presentation_file: Option<PathBuf>,
 }
 
 /// A question, the key that raised it and the moment it was raised (monotonic milliseconds).
@@ -154,6 +170,52 @@ impl LiveScreen {
             last_key: None,
             asked: None,
             roster_scroll: 0,
+            sounds: Vec::new(),
+            sound: if opts.quiet { SoundMode::Off } else { SoundMode::Bell },
+            player: None,
+            reminded: (0, 0),
+            presentation: false,
+            presentation_file: None,
+        }
+    }
+
+    /// Sounds as `mode` says: for `chime`, through the laptop's audio where this build can (else
+    /// the bell, with a note saying why).
+    pub fn set_sound(&mut self, mode: SoundMode) {
+        let (player, note) = super::sound::player(mode);
+        self.sound =
+            if player.is_none() && mode == SoundMode::Chime { SoundMode::Bell } else { mode };
+        self.player = player;
+        if note.is_some() {
+            self.message = note;
+        }
+    }
+
+    /// Plays sounds through `player` (the tests' recorder), as `--sound chime` would.
+    pub fn set_player(&mut self, player: Box<dyn Player>) {
+        self.sound = SoundMode::Chime;
+        self.player = Some(player);
+    }
+
+    /// Whether the facilitator's own lines (counts, keys, hints) are hidden: in presentation
+    /// mode, and always on the mirror.
+    pub fn public_only(&self) -> bool {
+        self.presentation || self.opts.mirror
+    }
+
+    /// A reminder while the stage runs over, each [`sound::REMINDER_MS`] further over.
+    fn remind(&mut self, mono: u64) {
+        let n = sound::reminders(&self.state, mono);
+        if self.reminded.0 != self.state.pos {
+            // A new stage (or the mirror's first look): nothing sounded here yet, and an overrun
+            // already under way when the screen opened is not sounded again.
+            self.reminded = (self.state.pos, n);
+            return;
+        }
+        if n > self.reminded.1 {
+            self.reminded.1 = n;
+            self.sounds.push(Sound::Reminder);
+            self.bells = self.bells.saturating_add(Sound::Reminder.bells());
         }
     }
 
@@ -168,22 +230,16 @@ impl LiveScreen {
     /// Applies an event already on disk (the mirror, resume) with its screen effects.
     pub fn apply_event(&mut self, e: &Stamped, now: Now) {
         apply(&mut self.state, e);
-        match &e.event {
-            // Format 2: a timed cue rings as a warning does.
-            Event::WarningReached { .. } | Event::CueReached { .. } => {
-                self.bells = self.bells.saturating_add(1);
-            }
-            Event::TimeUp { .. } => self.bells = self.bells.saturating_add(2),
-            // Format 2: a session marker that is a warning.
-            Event::MarkerReached { index, .. }
-                if self.state.setup.protocol.markers.get(*index).is_some_and(|m| m.warn) =>
-            {
-                self.bells = self.bells.saturating_add(1);
-            }
-            Event::StageEntered { .. } if self.opts.flash => {
+        // A warning, time up, a timed cue, a session marker that warns (format 2).
+        if let Some(s) = sound::of_event(&self.state, &e.event) {
+            self.sounds.push(s);
+            self.bells = self.bells.saturating_add(s.bells());
+        }
+        if let Event::StageEntered { .. } = &e.event {
+            self.reminded = (self.state.pos, 0);
+            if self.opts.flash {
                 self.flash_until = Some(now.mono.saturating_add(FLASH_MS));
             }
-            _ => {}
         }
     }
 
@@ -226,6 +282,9 @@ impl LiveScreen {
                 self.record(e, now);
             }
         }
+        let before = self.sounds.len();
+        self.remind(now.mono);
+        any |= self.sounds.len() > before;
         if let Some(until) = self.flash_until
             && now.mono >= until
         {
@@ -338,7 +397,9 @@ impl Screen for LiveScreen {
             changed |= before != (log.error.is_some(), log.notice.is_some());
         }
         // The mirror only follows the log: the facilitator's convene records what falls due.
-        if !self.opts.mirror {
+        if self.opts.mirror {
+            self.remind(now.mono);
+        } else {
             changed |= self.report_gap(gap, now);
             changed |= self.tick(now);
         }
@@ -352,9 +413,21 @@ impl Screen for LiveScreen {
 
     fn key(&mut self, key: KeyEvent, size: Size) -> Intent {
         if size.width < widgets::MIN_W || size.height < widgets::MIN_H {
-            // Nothing acts unseen: only Ctrl-C, which leaves the session to resume later.
+            // Nothing acts unseen: only Ctrl-C, which leaves the session to resume later, and
+            // space before the start, which starts it (the one line then shows its clock).
             return match crate::tui::keys::action(keys::TOO_SMALL, key) {
                 Some(Action::Leave) => Intent::Leave,
+                Some(Action::Start)
+                    if self.state.status == Status::NotStarted
+                        && self.overlay == Overlay::None
+                        && !self.opts.mirror =>
+                {
+                    Intent::Exec(Box::new(update::Exec {
+                        command: Command::Start,
+                        said: None,
+                        refused: None,
+                    }))
+                }
                 _ => Intent::None,
             };
         }
@@ -371,7 +444,20 @@ impl Screen for LiveScreen {
 
     fn take_bells(&mut self) -> u8 {
         let n = std::mem::take(&mut self.bells);
-        if self.opts.quiet { 0 } else { n }
+        let sounds = std::mem::take(&mut self.sounds);
+        if let Some(note) = self.player.as_mut().and_then(|p| p.take_note()) {
+            self.message = Some(note);
+        }
+        match (self.sound, self.player.as_mut()) {
+            (SoundMode::Off, _) => 0,
+            (SoundMode::Chime, Some(p)) => {
+                for s in sounds {
+                    p.play(s);
+                }
+                0
+            }
+            _ => n,
+        }
     }
 
     fn cannot_suspend(&mut self) {

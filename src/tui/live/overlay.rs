@@ -231,7 +231,6 @@ fn help_lines(t: Theme) -> Vec<Line<'static>> {
             ])
         })
         .collect();
-    lines.push(Line::from(""));
     let start = [Action::Start, Action::Up, Action::ToFront, Action::MoveUp];
     lines.push(Line::from(format!("Start card: {}", hint_line(START, &start))));
     let forms = [Action::NextField, Action::Submit, Action::ToggleText, Action::Cancel];
@@ -239,7 +238,8 @@ fn help_lines(t: Theme) -> Vec<Line<'static>> {
     if cfg!(unix) {
         lines.push(Line::from("Ctrl-Z suspends to the shell; fg there brings this screen back."));
     }
-    lines.push(Line::from("Letter keys work in upper case too (Caps Lock), unless upper case has a meaning of its own."));
+    // No live key has an upper case of its own: one line, so the help fits 80x24.
+    lines.push(Line::from("Letter keys work in upper case too (Caps Lock)."));
     lines.push(Line::from(Span::styled("Any key closes this help.", t.muted())));
     lines
 }

@@ -53,6 +53,8 @@ pub enum Intent {
     /// [`REPEAT_GUARD_MS`](super::REPEAT_GUARD_MS) of the question is ignored (time is the
     /// key's, given to [`perform`]); later, it acts as any key would.
     Repeat(KeyEvent),
+    /// Remember presentation mode as it is now (in the config folder).
+    RememberPresentation,
 }
 
 /// A command for the engine, and what the screen shows after it.
@@ -132,7 +134,13 @@ pub fn type_char(s: &mut LiveScreen, key: KeyEvent) -> bool {
                 && !key.modifiers.contains(KeyModifiers::CONTROL)
                 && !c.is_control() =>
         {
-            form.fields[form.focus].value.push(c);
+            // A message to the room is bounded as it is typed: it must read from the back.
+            let full = form.kind == FormKind::RoomMessage
+                && form.fields[form.focus].value.chars().count()
+                    >= crate::session::ROOM_MESSAGE_MAX;
+            if !full {
+                form.fields[form.focus].value.push(c);
+            }
             true
         }
         _ => false,
@@ -241,6 +249,27 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
     }
 }
 
+/// The keys of the room that act before and during the session: a message to the room, and
+/// presentation mode. Returns the intent, or `None` when the action is neither.
+fn room_keys(s: &mut LiveScreen, action: Action) -> Option<Intent> {
+    match action {
+        Action::RoomMessage => {
+            s.overlay = Overlay::Form(form::room_message(s));
+            Some(Intent::None)
+        }
+        Action::Presentation => {
+            s.presentation = !s.presentation;
+            s.message = Some(if s.presentation {
+                "Presentation mode: the facilitator's lines are hidden (p shows them).".into()
+            } else {
+                "The facilitator's lines are shown (p hides them).".into()
+            });
+            Some(Intent::RememberPresentation)
+        }
+        _ => None,
+    }
+}
+
 /// Opens the overlay the keys of every screen open (norms, roster, help, quit). Returns whether
 /// the action was one of them.
 fn open(s: &mut LiveScreen, action: Action) -> bool {
@@ -316,6 +345,9 @@ fn start_card(s: &mut LiveScreen, action: Action) -> Intent {
         Action::MoveUp | Action::MoveDown => {}
         Action::EditFact => s.overlay = Overlay::Form(form::fact(s)),
         other => {
+            if let Some(intent) = room_keys(s, other) {
+                return intent;
+            }
             if !open(s, other) {
                 s.message = Some("Press space or Enter to start.".into());
             }
@@ -364,6 +396,9 @@ fn running(s: &mut LiveScreen, action: Action) -> Intent {
         }
         Action::FollowUp => s.overlay = Overlay::FollowUp { selected: 0 },
         other => {
+            if let Some(intent) = room_keys(s, other) {
+                return intent;
+            }
             open(s, other);
         }
     }
@@ -596,6 +631,17 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
             let then = *then;
             return Intent::SaveCopy { to: value(0).unwrap_or_default(), then };
         }
+        FormKind::RoomMessage => match value(0).filter(|v| !v.is_empty()) {
+            Some(text) => Command::ShowMessage { text },
+            None if s.state.room_message.is_some() => {
+                said = "The message to the room is taken away.".into();
+                Command::ClearMessage
+            }
+            None => {
+                s.overlay = Overlay::None;
+                return Intent::None;
+            }
+        },
     };
     s.overlay = match f.kind {
         FormKind::FollowUp { .. } => Overlay::FollowUp { selected: 0 },
@@ -680,6 +726,16 @@ fn perform_intent(s: &mut LiveScreen, intent: Intent, now: Now) {
         }
         Intent::Share => start_sharing(s, now),
         Intent::StopSharing => stop_sharing(s, now),
+        Intent::RememberPresentation => {
+            if let Some(dir) = &s.presentation_file
+                && let Err(e) = crate::config::write_presentation(dir, s.presentation)
+            {
+                s.message = Some(format!(
+                    "Presentation mode is on for this session, but could not be remembered in {}: {e}",
+                    crate::text::sanitize(&dir.display().to_string())
+                ));
+            }
+        }
         Intent::Exec(exec) => {
             let Exec { command, said, refused } = *exec;
             if let Command::Extend { by_ms, agreement: None } = command

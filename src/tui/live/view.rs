@@ -57,7 +57,16 @@ pub fn render(f: &mut Frame, app: &LiveScreen, mono: u64, wall: DateTime<FixedOf
         return;
     }
     match app.state.status {
-        Status::NotStarted => start_card::draw(f, app, area),
+        Status::NotStarted => {
+            // A message to the room before the start ("Starting at 9:05") sits above the card.
+            let rows = room_rows(app, area.width);
+            let h = if rows.is_empty() { 0 } else { count(&rows) + 2 };
+            let [room_a, card_a] =
+                Layout::vertical([Constraint::Length(h.min(area.height / 3)), Constraint::Fill(1)])
+                    .areas(area);
+            draw_room(f, app, &rows, room_a);
+            start_card::draw(f, app, card_a);
+        }
         Status::Ended(outcome) => ended(f, app, area, outcome),
         Status::Running => live(f, app, area, mono, wall),
     }
@@ -181,6 +190,8 @@ struct Items {
     banner: Vec<Line<'static>>,
     state: Option<Line<'static>>,
     cues: Vec<Line<'static>>,
+    /// The message to the room, wrapped to fit inside its frame.
+    room: Vec<Line<'static>>,
     panel: Option<overlay::Panel>,
     /// Groups and prompts side by side (a wide screen), or one under the other.
     beside: bool,
@@ -208,13 +219,14 @@ impl Items {
         let message = app
             .message
             .clone()
-            .or_else(|| nobody_hint(app))
+            .or_else(|| nobody_hint(app).filter(|_| !app.public_only()))
             .filter(|_| panel.is_none())
             .map(|m| Line::from(Span::styled(cut(&sanitize(&m), usize::from(w)), t.title())));
         Self {
             banner,
             state: state_line(app, phase, remaining, mono, w),
             cues: cue_banner(app, w).into_iter().chain(middle::cue_rows(app, w)).collect(),
+            room: room_rows(app, w),
             panel,
             beside,
             groups: middle::group_rows(app, col),
@@ -249,6 +261,7 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         // priorities while it is shown).
         state: 1,
         cues: count(&items.cues),
+        room: if items.room.is_empty() { 0 } else { count(&items.room) + 2 },
         panel: items.panel.as_ref().map_or(0, overlay::Panel::rows),
         clock: sizes.iter().map(|s| s.rows()).collect(),
         groups,
@@ -256,13 +269,15 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         next: 1,
         prompts: if items.beside { prompts.saturating_sub(groups) } else { prompts },
         strip: 1,
-        footer: u16::from(items.panel.is_none() && items.message.is_none()),
+        // The keys are the facilitator's: hidden in presentation mode, never on the mirror.
+        footer: u16::from(items.panel.is_none() && items.message.is_none() && !app.public_only()),
     });
     let middle_h = r.groups + r.prompts;
     let [
         banner_a,
         head_a,
         title_a,
+        room_a,
         _,
         clock_a,
         state_a,
@@ -279,6 +294,7 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         Constraint::Length(r.banner),
         Constraint::Length(r.head),
         Constraint::Length(r.title),
+        Constraint::Length(r.room),
         Constraint::Fill(1),
         Constraint::Length(r.clock_height),
         Constraint::Length(r.state),
@@ -300,6 +316,7 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         Paragraph::new(title_line(app, spec, area.width)).alignment(Alignment::Center),
         title_a,
     );
+    draw_room(f, app, &items.room, room_a);
     let size = sizes.get(r.clock).copied().unwrap_or(crate::tui::widgets::ClockSize::LINE);
     draw_clock(f.buffer_mut(), clock_a, &time, t.phase(phase), size);
     if let Some(state) = items.state {
@@ -342,7 +359,11 @@ fn draw_middle(
         && let Some(last) = left.last_mut()
     {
         let (key, _) = hint(LIVE, &Action::Roster).unwrap_or_default();
-        let more = format!("… more in the roster: press {key}");
+        let more = if app.public_only() {
+            "… more in the roster".to_string()
+        } else {
+            format!("… more in the roster: press {key}")
+        };
         *last = Line::from(Span::styled(cut(&more, usize::from(area.width)), t.muted()));
     }
     if beside {
@@ -388,6 +409,35 @@ fn title_line(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Line<'static> {
     Line::from(title)
 }
 
+/// The message to the room as rows inside its frame (two columns of border and two of margin
+/// taken from `cols`); none when there is no message.
+fn room_rows(app: &LiveScreen, cols: u16) -> Vec<Line<'static>> {
+    let Some(text) = app.state.room_message.as_deref() else { return Vec::new() };
+    let t = app.opts.theme;
+    let line = Line::from(Span::styled(sanitize(text), t.room()));
+    wrap(&line, cols.saturating_sub(4).max(1))
+        .into_iter()
+        .map(|l| l.alignment(Alignment::Center))
+        .collect()
+}
+
+/// The message to the room in a frame of its own, across the screen under the stage's name: the
+/// room reads it from the back (a frame and reverse video, not colour alone).
+fn draw_room(f: &mut Frame, app: &LiveScreen, rows: &[Line<'static>], area: Rect) {
+    if rows.is_empty() || area.height == 0 {
+        return;
+    }
+    let t = app.opts.theme;
+    let block = ratatui::widgets::Block::bordered()
+        .border_type(ratatui::widgets::BorderType::Thick)
+        .border_style(t.room_frame())
+        .style(t.room());
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let inner = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+    f.render_widget(Paragraph::new(rows.to_vec()), inner);
+}
+
 /// The first text that fits `cols`, or the last one cut to fit.
 fn first_fitting(texts: &[String], cols: u16) -> String {
     let cols = usize::from(cols);
@@ -415,6 +465,14 @@ fn waiting_for(app: &LiveScreen) -> Option<Vec<String>> {
     }
     // The label, then its first part ("the coachee's commitment, with a time frame").
     let short = label.split(',').next().unwrap_or_default().to_string();
+    if app.public_only() {
+        // Which key records it is the facilitator's to know.
+        return Some(vec![
+            format!("waiting for {label}"),
+            format!("waiting for {short}"),
+            "waiting for its record".into(),
+        ]);
+    }
     Some(vec![
         format!("waiting for {label}: press {key}"),
         format!("waiting for {short}: press {key}"),
@@ -533,7 +591,7 @@ fn state_line(
             "PAUSED · left, to resume later".into(),
             "PAUSED".into(),
         ],
-        Phase::Paused if app.opts.mirror => vec!["PAUSED".into()],
+        Phase::Paused if app.public_only() => vec!["PAUSED".into()],
         Phase::Paused => {
             let (key, _) = hint(LIVE, &Action::TogglePause).unwrap_or_default();
             vec![format!("PAUSED · press {key} to resume"), "PAUSED".into()]
@@ -642,7 +700,8 @@ fn session_line(
     let sep = 3;
     // Format 2: the session marker reached last comes first, and is never dropped.
     let marker = display::marker_text(st).map(|m| sanitize(&m));
-    let mut parts = vec![next, ends, counts];
+    // The counts are the facilitator's: not in presentation mode, never on the mirror.
+    let mut parts = if app.public_only() { vec![next, ends] } else { vec![next, ends, counts] };
     let (first, style) = match marker {
         Some(m) => (m, t.title()),
         None => (parts.remove(0), Style::new()),
