@@ -445,27 +445,8 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
                 s.left_to_resume = false;
             }
         }
-        Event::Extended { pos, by_ms, agreement } => {
-            if let Some(c) = s.clocks.get_mut(*pos) {
-                c.extend(*by_ms, now);
-            }
-            s.extensions.push(Extension {
-                pos: *pos,
-                by_ms: *by_ms,
-                agreement: agreement.clone(),
-                wall: e.wall,
-            });
-        }
-        Event::ExtensionRefused { pos, by_ms, reason } => s.refusals.push(Refusal {
-            pos: *pos,
-            by_ms: *by_ms,
-            reason: reason.clone(),
-            wall: e.wall,
-        }),
-        Event::Shortened { pos, by_ms } => {
-            if let Some(c) = s.clocks.get_mut(*pos) {
-                c.shorten(*by_ms);
-            }
+        Event::Extended { .. } | Event::ExtensionRefused { .. } | Event::Shortened { .. } => {
+            apply_extension(s, e, now);
         }
         Event::WarningReached { pos, .. } => {
             if let Some(c) = s.clocks.get_mut(*pos) {
@@ -503,6 +484,35 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             s.status = Status::Ended(*outcome);
             s.ended_wall = Some(e.wall);
         }
+    }
+}
+
+/// An extension (with the group's agreement, if asked), a refused one, or a stage shortened.
+fn apply_extension(s: &mut SessionState, e: &Stamped, now: u64) {
+    match &e.event {
+        Event::Extended { pos, by_ms, agreement } => {
+            if let Some(c) = s.clocks.get_mut(*pos) {
+                c.extend(*by_ms, now);
+            }
+            s.extensions.push(Extension {
+                pos: *pos,
+                by_ms: *by_ms,
+                agreement: agreement.clone(),
+                wall: e.wall,
+            });
+        }
+        Event::ExtensionRefused { pos, by_ms, reason } => s.refusals.push(Refusal {
+            pos: *pos,
+            by_ms: *by_ms,
+            reason: reason.clone(),
+            wall: e.wall,
+        }),
+        Event::Shortened { pos, by_ms } => {
+            if let Some(c) = s.clocks.get_mut(*pos) {
+                c.shorten(*by_ms);
+            }
+        }
+        _ => {}
     }
 }
 
