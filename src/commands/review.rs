@@ -72,7 +72,7 @@ pub fn logs(dirs: &Dirs, args: &LogsArgs) -> color_eyre::Result<ExitCode> {
                 let index = open(&data)?;
                 if *as_json {
                     let mut printed = Ok(());
-                    list::json(&index, &filter, |piece| {
+                    list::json(&index, &filter, output::schema::LOGS_LIST, |piece| {
                         printed = output::print(piece);
                         printed.is_ok()
                     })?;

@@ -123,7 +123,7 @@ mod tests {
             problems: vec![],
             complete_len: 0,
         };
-        Session::from_log("s.jsonl".into(), &log, &std::collections::HashMap::new())
+        Session::with_follow_ups("s.jsonl".into(), &log, std::collections::HashMap::new())
     }
 
     #[test]
