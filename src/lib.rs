@@ -1,20 +1,23 @@
 //! convene: run structured facilitation protocols from a terminal on a projector.
 //!
 //! A map of the crate, from the pure core outwards (a module only uses those above it, except
-//! `text` and `bounded`, used by all):
+//! `text` and `bounded`, used by all; `tests/it/purity.rs` checks it on the module graph):
 //! - [`protocol`]: the protocol file format, durations, validation, the built-in and user library;
 //! - [`session`]: the pure, event-sourced session engine (no clock, no files, no terminal);
 //! - [`machine`]: this laptop's machine id (kept in the config folder), recorded in each log;
+//! - [`clock`]: the one place the real clocks and today's date are read (never by the pure core:
+//!   protocol, session and log take time as an argument);
 //! - [`log`]: the session log on disk: the durable writer, the tolerant reader, the follower,
 //!   and a log's standing for this laptop (resume);
 //! - [`review`]: queries over many logs: listing, one session, report, commitments, exports;
-//! - [`clock`]: the one place the real clocks and today's date are read;
-//! - [`config`]: the settings in effect (flag > environment > config file > default);
 //! - [`output`]: what the commands print, their error lines and exit codes;
-//! - [`commands`]: the command-line subcommands that print text;
 //! - [`share`]: the session on the devices in the room: a read-only page served on the room's network;
+//! - [`config`]: the settings in effect (flag > environment > config file > default);
 //! - [`tui`]: the full-screen views (live session, mirror, home, review browser) and their loop;
-//! - [`cli`]: the clap definitions;
+//! - [`commands`]: the command-line subcommands that print text;
+//! - [`cli`]: the clap definitions (with `complete`, the only modules that use clap);
+//! - [`complete`]: the shell's completions of the command line's values (protocol and session
+//!   ids, groups);
 //! - [`text`]: making names and texts safe to show in a terminal, and shared wording;
 //! - [`bounded`]: reading a whole file a person named, bounded (regular files only, capped).
 //!
