@@ -102,27 +102,26 @@ impl Collector {
         if segments.len() < 2 {
             return;
         }
-        let path = match segments[0].as_str() {
-            "crate" => segments,
-            "self" | "super" => {
-                let mut base = self.scope.clone();
-                let mut rest = segments.as_slice();
-                while let Some((first, tail)) = rest.split_first() {
-                    match first.as_str() {
-                        "super" => {
-                            base.pop();
-                        }
-                        "self" => {}
-                        _ => break,
+        let path = if matches!(segments[0].as_str(), "self" | "super") {
+            let mut base = self.scope.clone();
+            let mut rest = segments.as_slice();
+            while let Some((first, tail)) = rest.split_first() {
+                match first.as_str() {
+                    "super" => {
+                        base.pop();
                     }
-                    rest = tail;
+                    "self" => {}
+                    _ => break,
                 }
-                let mut path = vec!["crate".to_string()];
-                path.extend(base);
-                path.extend(rest.iter().cloned());
-                path
+                rest = tail;
             }
-            _ => segments,
+            let mut path = vec!["crate".to_string()];
+            path.extend(base);
+            path.extend(rest.iter().cloned());
+            path
+        } else {
+            // `crate::…` as it is; anything else as written (`std::fs`, `clap::Parser`).
+            segments
         };
         self.named.push(Named { line, path });
     }

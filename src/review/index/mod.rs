@@ -110,13 +110,13 @@
 //! merged digest, with the fork (`details.fork`), so whichever is shown stands for both
 //! branches ([`store::merge_forks`]). Removing a copy reads the rest again.
 
-/// A statement's columns by name: `columns!(Cols { key, start })` makes a struct `Cols` whose
+/// A statement's columns by name: `columns! { Cols: key, start }` makes a struct `Cols` whose
 /// fields are the positions of the columns so named (`f.key` is named `key`; an expression needs
 /// `AS`), found once by `Cols::of(&statement)` before the rows are read: looking a name up on
 /// every row would search the names for each value read, and a million rows are read so.
 /// A name the statement does not have fails at once, with its name.
 macro_rules! columns {
-    ($name:ident { $($col:ident),* $(,)? }) => {
+    ($name:ident: $($col:ident),* $(,)?) => {
         struct $name {
             $($col: usize,)*
         }

@@ -213,26 +213,11 @@ fn commitment_status(r: &Row<'_>, i: usize) -> rusqlite::Result<crate::session::
     status_from_key(&text).ok_or_else(|| bad(i, ReviewError::BadStatus { text }))
 }
 
-columns!(RowCols {
-    key,
-    name,
-    error,
-    start,
-    protocol_id,
-    protocol_name,
-    group_name,
-    participants,
-    facilitator,
-    planned_ms,
-    actual_ms,
-    overrun_ms,
-    status,
-    notes,
-    commitment_count,
-    problems,
-    readable,
-    fork,
-});
+columns! {
+    RowCols:
+    key, name, error, start, protocol_id, protocol_name, group_name, participants, facilitator,
+    planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems, readable, fork,
+}
 
 impl Index {
     fn row(&self, r: &Row<'_>, c: &RowCols) -> rusqlite::Result<SessionRow> {
@@ -422,27 +407,12 @@ impl Index {
                 f.events, d.fork
              FROM files f JOIN details d ON d.fid = f.fid WHERE f.fid = ?1",
         )?;
-        columns!(Cols {
-            readable,
-            error,
-            created,
-            start,
-            end_at,
-            protocol_id,
-            protocol_name,
-            group_name,
-            participants,
-            facilitator,
-            status,
-            planned_ms,
-            actual_ms,
-            overrun_ms,
-            notes,
-            private_notes,
-            problems,
-            events,
-            fork,
-        });
+        columns! {
+            Cols:
+            readable, error, created, start, end_at, protocol_id, protocol_name, group_name,
+            participants, facilitator, status, planned_ms, actual_ms, overrun_ms, notes,
+            private_notes, problems, events, fork,
+        }
         let c = Cols::of(&st)?;
         let mut d = st.query_row([fid], |r| {
             if !r.get::<_, bool>(c.readable)? {
@@ -479,7 +449,7 @@ impl Index {
             let mut st = self.conn.prepare_cached(
                 "SELECT cid, owner, text, due, made FROM commitments WHERE fid = ?1 ORDER BY seq",
             )?;
-            columns!(CommitmentCols { cid, owner, text, due, made });
+            columns! { CommitmentCols: cid, owner, text, due, made }
             let c = CommitmentCols::of(&st)?;
             d.commitments = st
                 .query_map([fid], |r| {
@@ -496,7 +466,7 @@ impl Index {
                 "SELECT about, cid, status, note, wall, recorded_seq FROM updates WHERE fid = ?1
                  ORDER BY seq",
             )?;
-            columns!(UpdateCols { about, cid, status, note, wall, recorded_seq });
+            columns! { UpdateCols: about, cid, status, note, wall, recorded_seq }
             let c = UpdateCols::of(&st)?;
             let mut sequence = None;
             d.updates = st
@@ -559,7 +529,7 @@ impl Index {
                  FROM updates u WHERE u.made_in = ?1 AND u.shown = 1
                  ORDER BY u.cid, u.recorded_seq, u.wall_ms, u.recorded_in",
             )?;
-            columns!(Cols { cid, recorded_in, status, note, wall, recorded_seq });
+            columns! { Cols: cid, recorded_in, status, note, wall, recorded_seq }
             let c = Cols::of(&st)?;
             let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
             let mut rows = st.query([session])?;
@@ -622,21 +592,11 @@ impl Index {
             }
             f(a)
         };
-        columns!(Cols {
-            session,
-            cid,
-            protocol_name,
-            group_name,
-            owner,
-            text,
-            due,
-            made,
-            recorded_in,
-            status,
-            note,
-            wall,
-            recorded_seq,
-        });
+        columns! {
+            Cols:
+            session, cid, protocol_name, group_name, owner, text, due, made, recorded_in, status,
+            note, wall, recorded_seq,
+        }
         let mut run = || -> rusqlite::Result<()> {
             let mut st = self.conn.prepare(&sql)?;
             let c = Cols::of(&st)?;
@@ -769,7 +729,7 @@ impl Index {
                     "SELECT f.protocol_id, count(*) AS sessions, max(f.sort_ms), f.fid
                      FROM files f WHERE {w} GROUP BY f.protocol_id"
                 ))?;
-                columns!(Cols { protocol_id, sessions, fid });
+                columns! { Cols: protocol_id, sessions, fid }
                 let c = Cols::of(&st)?;
                 let mut name =
                     self.conn.prepare_cached("SELECT protocol_name FROM details WHERE fid = ?1")?;
@@ -804,22 +764,11 @@ impl Index {
                  FROM stages s CROSS JOIN runs r ON r.sid = s.sid
                  WHERE {chosen} ORDER BY s.protocol_id, s.stage"
             ))?;
-            columns!(Cols {
-                protocol_id,
-                stage,
-                name,
-                sort_ms,
-                pos,
-                planned_ms,
-                actual_ms,
-                extensions,
-                extended_ms,
-                refusals,
-                shortenings,
-                shortened_ms,
-                left_how,
-                finished,
-            });
+            columns! {
+                Cols:
+                protocol_id, stage, name, sort_ms, pos, planned_ms, actual_ms, extensions,
+                extended_ms, refusals, shortenings, shortened_ms, left_how, finished,
+            }
             let c = Cols::of(&st)?;
             let mut rows = st.query(params_from_iter(run_args.iter()))?;
             // A million rows: read in place, allocating only when the stage changes.
@@ -887,7 +836,7 @@ impl Index {
                  CROSS JOIN stages s ON s.sid = r.sid
                  WHERE {w} ORDER BY f.sort_ms, f.key, r.pos"
             ))?;
-            columns!(Cols { key, start, protocol_id, group_name, facilitator });
+            columns! { Cols: key, start, protocol_id, group_name, facilitator }
             let (c, runs) = (Cols::of(&st)?, RunCols::of(&st)?);
             let mut rows = st.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
@@ -915,25 +864,11 @@ const RUN: &str = "r.pos, s.stage, s.name, r.round, r.planned_ms, r.actual_ms, r
     r.extensions, r.refusals, r.pauses, r.paused_ms, r.shortenings, r.shortened_ms, r.left_how,
     r.without_record, s.expects, r.finished";
 
-columns!(RunCols {
-    pos,
-    stage,
-    name,
-    round,
-    planned_ms,
-    actual_ms,
-    extended_ms,
-    extensions,
-    refusals,
-    pauses,
-    paused_ms,
-    shortenings,
-    shortened_ms,
-    left_how,
-    without_record,
-    expects,
-    finished,
-});
+columns! {
+    RunCols:
+    pos, stage, name, round, planned_ms, actual_ms, extended_ms, extensions, refusals, pauses,
+    paused_ms, shortenings, shortened_ms, left_how, without_record, expects, finished,
+}
 
 fn run(r: &Row<'_>, c: &RunCols) -> rusqlite::Result<RunDigest> {
     let left: Option<String> = r.get(c.left_how)?;

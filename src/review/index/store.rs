@@ -335,7 +335,7 @@ pub fn merge_forks(
              WHERE (SELECT count(*) FROM files g WHERE g.key = t.key AND g.readable = 1) >= ?1
              ORDER BY t.key, f.name",
         )?;
-        columns!(Cols { key, name, size, mtime_ns, ino });
+        columns! { Cols: key, name, size, mtime_ns, ino }
         let c = Cols::of(&st)?;
         let mut rows = st.query([if singles { 1 } else { 2 }])?;
         let mut out: Vec<(String, Vec<Seen>)> = Vec::new();

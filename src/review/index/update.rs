@@ -419,7 +419,7 @@ impl Index {
         let mut st = self
             .conn
             .prepare("SELECT folder, count, sum, mtime_ns, ctime_ns, trusted FROM folders")?;
-        columns!(Cols { folder, count, sum, mtime_ns, ctime_ns, trusted });
+        columns! { Cols: folder, count, sum, mtime_ns, ctime_ns, trusted }
         let c = Cols::of(&st)?;
         let rows = st.query_map([], |r| {
             let mtime: Option<i64> = r.get(c.mtime_ns)?;
@@ -541,7 +541,7 @@ impl Index {
             "SELECT name, size, mtime_ns, ino, live FROM files INDEXED BY files_stat
              WHERE folder = ?1 ORDER BY name",
         )?;
-        columns!(Cols { name, size, mtime_ns, ino, live });
+        columns! { Cols: name, size, mtime_ns, ino, live }
         let c = Cols::of(&st)?;
         let rows = st.query_map([folder], |r| {
             Ok(Known {
@@ -581,7 +581,7 @@ impl Index {
             "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
              WHERE live = 1 ORDER BY mtime_ns DESC LIMIT ?1",
         )?;
-        columns!(Cols { name, size, mtime_ns, ino });
+        columns! { Cols: name, size, mtime_ns, ino }
         let c = Cols::of(&st)?;
         let mut rows = st.query([LIVE_CHECKED])?;
         let mut changed = Vec::new();
