@@ -189,7 +189,8 @@ pub struct ActionFilter {
     pub overdue: bool,
 }
 
-/// `convene actions` as text.
+/// `convene actions` as text, built one commitment at a time; [`Text::take`] hands over what is
+/// written so far, so a long list can be printed as it is made:
 ///
 /// ```text
 /// OPEN · OVERDUE  Ann Lee: Trial exit tickets with 9B
@@ -197,16 +198,6 @@ pub struct ActionFilter {
 ///   due "2 weeks" → Mon 30 Nov 2026
 ///   Mon 23 Nov 2026: carried forward: "not started yet" (20261123-090000-000)
 /// ```
-pub fn text(list: &[Action], today: NaiveDate) -> String {
-    let mut t = Text::new(today);
-    for a in list {
-        t.push(a);
-    }
-    t.finish()
-}
-
-/// `convene actions` as text, built one commitment at a time (see [`text`]); [`Text::take`]
-/// hands over what is written so far, so a long list can be printed as it is made.
 #[derive(Debug)]
 pub struct Text {
     today: NaiveDate,

@@ -337,16 +337,16 @@ fn create_schema(conn: &Connection, data: &Path) -> rusqlite::Result<()> {
 /// it is empty (new), `Ok(Some(false))` when it must be rebuilt.
 fn is_current(conn: &Connection, data: &Path) -> rusqlite::Result<Option<bool>> {
     let tables: i64 =
-        conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| {
-            r.get(0)
+        conn.query_row("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'", [], |r| {
+            r.get("n")
         })?;
     if tables == 0 {
         return Ok(None);
     }
     let has_meta: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
         [],
-        |r| r.get(0),
+        |r| r.get("n"),
     )?;
     if has_meta == 0 {
         return Ok(Some(false));

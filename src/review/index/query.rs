@@ -256,9 +256,9 @@ impl Index {
         let (w, args) = q.sql();
         self.conn
             .query_row(
-                &format!("SELECT count(*) FROM files f WHERE {w}"),
+                &format!("SELECT count(*) AS n FROM files f WHERE {w}"),
                 params_from_iter(args),
-                |r| r.get::<_, i64>(0),
+                |r| r.get::<_, i64>("n"),
             )
             .map(|n| usize::try_from(n).unwrap_or(0))
             .map_err(|e| self.failed(&e))
@@ -683,8 +683,10 @@ impl Index {
     pub fn group_sessions(&self, group: &str) -> Result<u32, ReviewError> {
         let run = || -> rusqlite::Result<u32> {
             self.conn
-                .prepare_cached("SELECT count(*) FROM files WHERE group_key = ?1 AND shown = 1")?
-                .query_row([fold(group)], |r| r.get(0))
+                .prepare_cached(
+                    "SELECT count(*) AS n FROM files WHERE group_key = ?1 AND shown = 1",
+                )?
+                .query_row([fold(group)], |r| r.get("n"))
         };
         run().map_err(|e| self.failed(&e))
     }
@@ -906,7 +908,7 @@ mod tests {
         conn.execute_batch(super::super::schema::CREATE).expect("schema");
         let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {GROUP_HISTORY}")).expect("plan");
         let plan: Vec<String> = st
-            .query_map(["ml", "course"], |r| r.get::<_, String>(3))
+            .query_map(["ml", "course"], |r| r.get::<_, String>("detail"))
             .expect("rows")
             .collect::<rusqlite::Result<_>>()
             .expect("plan rows");

@@ -135,7 +135,7 @@ fn stage_id(
             "SELECT sid FROM stages WHERE protocol_id = ?1 AND stage = ?2 AND name = ?3
              AND expects = ?4",
         )?
-        .query_row(params![key.0, key.1, key.2, key.3], |row| row.get(0))?;
+        .query_row(params![key.0, key.1, key.2, key.3], |row| row.get("sid"))?;
     known.insert(key, sid);
     Ok(sid)
 }
@@ -397,9 +397,10 @@ pub fn merge_forks(
 /// Whether the file's rows hold the digest of a merge.
 fn has_fork(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<bool> {
     tx.prepare_cached(
-        "SELECT d.fork IS NOT NULL FROM files f JOIN details d ON d.fid = f.fid WHERE f.name = ?1",
+        "SELECT d.fork IS NOT NULL AS forked FROM files f JOIN details d ON d.fid = f.fid
+         WHERE f.name = ?1",
     )?
-    .query_row([name], |r| r.get(0))
+    .query_row([name], |r| r.get("forked"))
     .optional()
     .map(|v| v.unwrap_or(false))
 }

@@ -461,7 +461,8 @@ impl Index {
         &self,
         recorded: &HashMap<String, Recorded>,
     ) -> Result<HashMap<String, i64>, Fail> {
-        let total: i64 = self.conn.query_row("SELECT count(*) FROM files", [], |r| r.get(0))?;
+        let total: i64 =
+            self.conn.query_row("SELECT count(*) AS n FROM files", [], |r| r.get("n"))?;
         if total == recorded.values().map(|r| r.print.count).sum::<i64>() {
             return Ok(recorded.iter().map(|(f, r)| (f.clone(), r.print.count)).collect());
         }
