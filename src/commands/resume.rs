@@ -90,7 +90,7 @@ fn describe(e: &Entry, running: bool, s: Standing) -> Option<Unfinished<'_>> {
         }),
         // A session running here grows: that is not a reason of its own.
         not_offered: s.blocked.filter(|_| !running),
-        whence: s.whence(),
+        whence: s.whence(crate::clock::utc_now().into()),
         machine: s.machine,
     })
 }

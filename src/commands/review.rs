@@ -179,7 +179,7 @@ pub fn logs(dirs: &Dirs, action: &LogsAction) -> color_eyre::Result<ExitCode> {
                 let index = open(&data)?;
                 if *as_json {
                     let mut printed = Ok(());
-                    list::json(&index, &filter, |piece| {
+                    list::json(&index, &filter, output::schema::LOGS_LIST, |piece| {
                         printed = output::print(piece);
                         printed.is_ok()
                     })?;

@@ -78,13 +78,13 @@ pub struct Standing {
 }
 
 impl Standing {
-    /// How messages name the laptop and when its log last changed:
+    /// How messages name the laptop and when its log last changed, `now` being the wall clock:
     /// `"LAPTOP-7", last written 40 s ago`.
-    pub fn whence(&self) -> String {
+    pub fn whence(&self, now: SystemTime) -> String {
         let who =
             self.machine.as_ref().map_or_else(|| "another laptop".to_string(), Machine::label);
         match self.last_written {
-            Some(t) => format!("{who}, last written {}", ago(t, crate::clock::utc_now().into())),
+            Some(t) => format!("{who}, last written {}", ago(t, now)),
             None => who,
         }
     }

@@ -27,15 +27,12 @@
 //! An open commitment is **overdue** when its resolved date is before today (today is an argument
 //! so tests can fix it).
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, Weekday};
 use serde::Serialize;
 
-use super::digest::Digest;
-use super::filter::name_matches;
 use super::fmt;
 use crate::session::{CarriedCommitment, CommitmentStatus};
 use crate::text::sanitize;
@@ -53,29 +50,6 @@ pub struct UpdateRef {
     /// ([`crate::session::Setup::sequence`]).
     #[serde(skip)]
     pub seq: Option<u32>,
-}
-
-/// Follow-ups keyed by (the session that made the commitment, its id), oldest first.
-pub type UpdateIndex = HashMap<(String, String), Vec<UpdateRef>>;
-
-pub fn update_index<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> UpdateIndex {
-    let mut out: UpdateIndex = HashMap::new();
-    for d in digests {
-        for u in &d.updates {
-            let made_in = u.session.clone().unwrap_or_else(|| d.id.clone());
-            out.entry((made_in, u.id.clone())).or_default().push(UpdateRef {
-                session: d.id.clone(),
-                status: u.status,
-                note: u.note.clone(),
-                at: u.wall,
-                seq: d.sequence,
-            });
-        }
-    }
-    for v in out.values_mut() {
-        v.sort_by(|a, b| (a.seq, a.at).cmp(&(b.seq, b.at)).then_with(|| a.session.cmp(&b.session)));
-    }
-    out
 }
 
 /// Whether a commitment with this history is still open.
@@ -215,68 +189,8 @@ pub struct ActionFilter {
     pub overdue: bool,
 }
 
-/// Every commitment across these sessions that passes the filter, oldest first.
-pub fn actions<'a>(
-    digests: impl IntoIterator<Item = &'a Digest> + Clone,
-    filter: &ActionFilter,
-    today: NaiveDate,
-) -> Vec<Action> {
-    let index = update_index(digests.clone());
-    let mut out = Vec::new();
-    for d in digests {
-        if let Some(g) = &filter.group
-            && d.group
-                .as_deref()
-                .is_none_or(|dg| dg.trim().to_lowercase() != g.trim().to_lowercase())
-        {
-            continue;
-        }
-        for c in &d.commitments {
-            if let Some(p) = &filter.person
-                && !name_matches(&c.owner, p)
-            {
-                continue;
-            }
-            let history = index.get(&(d.id.clone(), c.id.clone())).cloned().unwrap_or_default();
-            let open = is_open(&history);
-            let due_date = c.due.as_deref().and_then(|t| resolve_due(t, c.made.date_naive()));
-            let overdue = open && due_date.is_some_and(|dd| dd < today);
-            if (filter.open && !open) || (filter.overdue && !overdue) {
-                continue;
-            }
-            out.push(Action {
-                session: d.id.clone(),
-                id: c.id.clone(),
-                protocol: d.protocol_name.clone(),
-                group: d.group.clone(),
-                owner: c.owner.clone(),
-                text: c.text.clone(),
-                due: c.due.clone(),
-                due_date,
-                made: c.made,
-                status: if open { "open" } else { "done" },
-                latest: history.last().map(|u| u.status),
-                overdue,
-                history,
-            });
-        }
-    }
-    out.sort_by(|a, b| {
-        a.made
-            .cmp(&b.made)
-            .then_with(|| a.session.cmp(&b.session))
-            .then_with(|| id_order(&a.id, &b.id))
-    });
-    out
-}
-
-/// `c2` before `c10`.
-fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let num = |s: &str| s.trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<u64>().ok();
-    num(a).cmp(&num(b)).then_with(|| a.cmp(b))
-}
-
-/// `convene actions` as text.
+/// `convene actions` as text, built one commitment at a time; [`Text::take`] hands over what is
+/// written so far, so a long list can be printed as it is made:
 ///
 /// ```text
 /// OPEN · OVERDUE  Ann Lee: Trial exit tickets with 9B
@@ -284,16 +198,6 @@ fn id_order(a: &str, b: &str) -> std::cmp::Ordering {
 ///   due "2 weeks" → Mon 30 Nov 2026
 ///   Mon 23 Nov 2026: carried forward: "not started yet" (20261123-090000-000)
 /// ```
-pub fn text(list: &[Action], today: NaiveDate) -> String {
-    let mut t = Text::new(today);
-    for a in list {
-        t.push(a);
-    }
-    t.finish()
-}
-
-/// `convene actions` as text, built one commitment at a time (see [`text`]); [`Text::take`]
-/// hands over what is written so far, so a long list can be printed as it is made.
 #[derive(Debug)]
 pub struct Text {
     today: NaiveDate,
@@ -382,17 +286,6 @@ impl Text {
         );
         self.out
     }
-}
-
-/// Open commitments of a group's earlier sessions, oldest first (pure; see [`open_commitments`]).
-pub fn open_in<'a>(
-    digests: impl IntoIterator<Item = &'a Digest> + Clone,
-    group: &str,
-) -> Vec<CarriedCommitment> {
-    let filter =
-        ActionFilter { group: Some(group.to_string()), open: true, ..ActionFilter::default() };
-    // The date only matters for "overdue", which is not asked for here.
-    actions(digests, &filter, NaiveDate::MIN).into_iter().map(carried).collect()
 }
 
 /// An open commitment as the next session of its group carries it, to follow up.

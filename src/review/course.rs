@@ -6,8 +6,6 @@
 //! reads only that group's rows of that protocol); the previous session's notes are read from
 //! its one log.
 
-use std::path::Path;
-
 use super::index::Index;
 use crate::log::reader::read_log;
 use crate::protocol::{Protocol, RecordKind};
@@ -23,16 +21,9 @@ pub struct FromGroup {
     pub notes: Vec<CarriedNote>,
 }
 
-/// Reads what a new session of `protocol` for `group` takes from the data folder. A folder
-/// without sessions, or an index or log that cannot be read, gives nothing (a session is never
-/// refused for it).
-pub fn from_group(data: &Path, group: &str, protocol: &Protocol) -> FromGroup {
-    let Ok(ix) = Index::open(data) else { return FromGroup::default() };
-    ix.map_for_few();
-    from_index(&ix, group, protocol)
-}
-
-/// [`from_group`] with an index already open (and up to date).
+/// Reads what a new session of `protocol` for `group` takes from the index (open and up to
+/// date). No earlier session, or an index or log that cannot be read, gives nothing (a session
+/// is never refused for it).
 pub fn from_index(ix: &Index, group: &str, protocol: &Protocol) -> FromGroup {
     let Ok(history) = ix.group_history(group, &protocol.id) else { return FromGroup::default() };
     let notes = match &history.latest {

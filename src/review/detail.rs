@@ -77,22 +77,6 @@ impl StageRow<'_> {
 }
 
 impl Session {
-    /// Replays a log. `index` holds follow-ups from every session (see
-    /// [`super::actions::update_index`]).
-    pub fn from_log(path: PathBuf, log: &SessionLog, index: &super::actions::UpdateIndex) -> Self {
-        let id = &log.header.session;
-        let follow_ups = log
-            .events
-            .iter()
-            .filter_map(|e| match &e.event {
-                crate::session::Event::CommitmentAdded { id: c, .. } => Some(c),
-                _ => None,
-            })
-            .filter_map(|c| index.get(&(id.clone(), c.clone())).map(|h| (c.clone(), h.clone())))
-            .collect();
-        Self::with_follow_ups(path, log, follow_ups)
-    }
-
     /// Replays a log, with the follow-ups of its commitments (by commitment id) as the index
     /// knows them ([`super::index::Index::follow_ups`]).
     pub fn with_follow_ups(

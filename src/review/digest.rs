@@ -93,12 +93,6 @@ impl RunDigest {
         self.actual_ms.saturating_sub(self.planned_ms)
     }
 
-    /// Time added by extensions minus time taken off by shortenings.
-    pub fn net_change_ms(&self) -> i64 {
-        i64::try_from(self.extended_ms).unwrap_or(i64::MAX)
-            - i64::try_from(self.shortened_ms).unwrap_or(i64::MAX)
-    }
-
     pub fn skipped(&self) -> bool {
         self.left == Some(Leave::Skip)
     }

@@ -106,12 +106,8 @@ pub fn names(list: &[String], width: usize) -> String {
     cut(&out, width.max(4))
 }
 
-/// Left-aligned columns separated by two spaces; the last column is not padded.
-pub fn table(rows: &[Vec<String>]) -> String {
-    fitted_table(rows, None, &[])
-}
-
-/// [`table`] fitted in `width` columns by cutting the widest of `text_columns` ([`Table::fit`]).
+/// Left-aligned columns separated by two spaces (the last column is not padded), fitted in
+/// `width` columns by cutting the widest of `text_columns` ([`Table::fit`]).
 pub fn fitted_table(rows: &[Vec<String>], width: Option<usize>, text_columns: &[usize]) -> String {
     let mut t = Table::default();
     t.fit(width, text_columns);
@@ -123,7 +119,7 @@ pub fn fitted_table(rows: &[Vec<String>], width: Option<usize>, text_columns: &[
     out
 }
 
-/// A [`table`] built a row at a time and written a line at a time: each row is kept as one
+/// A table ([`fitted_table`]) built a row at a time and written a line at a time: each row is kept as one
 /// string, so 100,000 rows take little more memory than their text.
 #[derive(Debug, Default)]
 pub struct Table {

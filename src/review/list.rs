@@ -77,17 +77,18 @@ fn item_json<T: Serialize>(value: &T) -> Result<String, ReviewError> {
     Ok(text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n"))
 }
 
-/// Writes `{"sessions": [...], "unreadable": [...]}` (pretty, as `serde_json` would) to `out`
-/// in pieces, the sessions as they come from the index. `out` returns `false` to stop.
+/// Writes `{"schema": …, "sessions": [...], "unreadable": [...]}` (pretty, as `serde_json`
+/// would) to `out` in pieces, the sessions as they come from the index. `out` returns `false` to
+/// stop. `schema` is the document's (`crate::output::schema::LOGS_LIST`).
 pub fn json(
     index: &Index,
     filter: &Filter,
+    schema: &str,
     mut out: impl FnMut(&str) -> bool,
 ) -> Result<(), ReviewError> {
     let mut first = true;
     let mut failed = None;
-    let mut buf =
-        format!("{{\n  \"schema\": \"{}\",\n  \"sessions\": [", crate::output::schema::LOGS_LIST);
+    let mut buf = format!("{{\n  \"schema\": \"{schema}\",\n  \"sessions\": [");
     index.for_each_row(&Query { readable_only: true, ..Query::new(filter) }, |row| {
         let Some(d) = row.ok() else { return true };
         match item_json(&listed(&row, d)) {

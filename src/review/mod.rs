@@ -3,8 +3,8 @@
 //! - [`index`]: the only code that reads the sessions folder: an `SQLite` index of every log,
 //!   kept in the cache folder and brought up to date on each use; the commands' queries run in
 //!   it. [`copies`]: which files are logs, and copies of one session made by sync tools;
-//! - [`scan`]: whole digests of a small set of sessions in memory (resume, mirror, tests); the
-//!   pure functions below work on [`Digest`]s or on one replayed log;
+//! - [`scan`]: whole digests of a small set of sessions in memory (resume, mirror); the pure
+//!   functions below work on [`Digest`]s or on one replayed log;
 //! - [`filter`]: the `--protocol/--person/--group/--since/--until/--status` filters;
 //! - [`detail`]: one session replayed, and `logs show` as text;
 //! - [`export`]: Markdown minutes, CSV and JSON, with [`redact`]ion;
@@ -36,7 +36,7 @@ pub use actions::open_commitments;
 pub use digest::{Digest, RunDigest, SessionStatus};
 pub use filter::{Filter, FilterText};
 pub use index::{Index, Query, SessionRow, Summary, cache_dir};
-pub use scan::{Entry, Scan, find, id_time, scan, scan_unfinished};
+pub use scan::{Entry, Scan, find, id_time, scan_unfinished};
 
 /// Why a review command cannot answer. Every message names the file, id or value at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -120,42 +120,6 @@ impl ReviewError {
             self,
             Self::ReadFolder { .. } | Self::Write { .. } | Self::Encode { .. } | Self::Index { .. }
         )
-    }
-}
-
-/// Finds the entry for a session id or a unique prefix of one.
-pub fn resolve<'a>(scan: &'a Scan, id: &str) -> Result<&'a Entry, ReviewError> {
-    let id = id.trim().trim_end_matches(".jsonl");
-    if let Some(e) = scan.entries.iter().find(|e| e.id == id) {
-        return Ok(e);
-    }
-    let matches: Vec<&Entry> = if id.is_empty() {
-        Vec::new()
-    } else {
-        scan.entries.iter().filter(|e| e.id.starts_with(id)).collect()
-    };
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => {
-            if scan.entries.is_empty() {
-                return Err(ReviewError::NoSessions {
-                    id: id.to_string(),
-                    folder: scan.sessions_dir.clone(),
-                });
-            }
-            let mut near: Vec<(usize, &str)> = scan
-                .entries
-                .iter()
-                .map(|e| (strsim::damerau_levenshtein(id, &e.id), e.id.as_str()))
-                .collect();
-            near.sort_unstable();
-            let closest = near.iter().take(3).map(|(_, i)| (*i).to_string()).collect();
-            Err(ReviewError::UnknownSession { id: id.to_string(), closest })
-        }
-        many => {
-            let matches = many.iter().take(8).map(|e| e.id.clone()).collect();
-            Err(ReviewError::Ambiguous { id: id.to_string(), matches, count: many.len() })
-        }
     }
 }
 

@@ -18,13 +18,14 @@
 //!   **refusals** are those recorded in the runs counted.
 //! - A run was **skipped** when it was last left with `skip` (moved on before its work was
 //!   done); skipped runs still count in the medians with the time they took.
+//!
+//! The report is asked of the index ([`crate::review::Index::report`]); [`StageAcc`] computes
+//! each stage's figures from its runs.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::digest::Digest;
 use super::fmt;
 use crate::text::sanitize;
 
@@ -82,9 +83,30 @@ pub fn median(values: &mut [u64]) -> u64 {
     }
 }
 
-#[derive(Default)]
-struct Acc {
+/// What one stage run adds to its stage's figures.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Figures {
+    /// Its position in the running order.
+    pub pos: usize,
+    pub planned_ms: u64,
+    pub actual_ms: u64,
+    pub extensions: usize,
+    pub extended_ms: u64,
+    pub refusals: usize,
+    pub shortenings: usize,
+    pub shortened_ms: u64,
+    /// Last left with `skip`.
+    pub skipped: bool,
+}
+
+/// One stage's runs, gathered ([`StageAcc::add`]) and turned into its [`StageStats`]
+/// ([`StageAcc::finish`]): the one place the figures in the module docs are computed.
+#[derive(Debug, Clone)]
+pub struct StageAcc {
+    stage: String,
     name: String,
+    /// The start of the session the name was taken from (the newest has the name shown).
+    name_from: i64,
     planned: Vec<u64>,
     actual: Vec<u64>,
     overruns: Vec<u64>,
@@ -97,79 +119,86 @@ struct Acc {
     first_pos: usize,
 }
 
-/// Builds the report from the sessions given (already filtered).
-pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
-    // protocol id -> (latest name, latest start, sessions, stage id -> acc)
-    let mut by: BTreeMap<String, (String, i64, usize, BTreeMap<String, Acc>)> = BTreeMap::new();
-    let mut sessions = 0;
-    let mut left_out = 0;
-    for d in digests {
-        sessions += 1;
-        let t = d.start.timestamp_millis();
-        let entry = by
-            .entry(d.protocol_id.clone())
-            .or_insert_with(|| (d.protocol_name.clone(), t, 0, BTreeMap::new()));
-        if t >= entry.1 {
-            entry.0.clone_from(&d.protocol_name);
-            entry.1 = t;
-        }
-        entry.2 += 1;
-        for r in &d.runs {
-            if !r.finished {
-                left_out += 1;
-                continue;
-            }
-            let acc = entry
-                .3
-                .entry(r.stage.clone())
-                .or_insert_with(|| Acc { first_pos: r.pos, ..Acc::default() });
-            if acc.name.is_empty() || t >= entry.1 {
-                acc.name.clone_from(&r.name);
-            }
-            acc.first_pos = acc.first_pos.min(r.pos);
-            acc.planned.push(r.planned_ms);
-            acc.actual.push(r.actual_ms);
-            if r.actual_ms > r.planned_ms {
-                acc.overruns.push(r.actual_ms - r.planned_ms);
-            }
-            acc.extensions += r.extensions as usize;
-            acc.extended_ms += r.extended_ms;
-            acc.refusals += r.refusals as usize;
-            acc.shortenings += r.shortenings as usize;
-            acc.shortened_ms += r.shortened_ms;
-            acc.skipped += usize::from(r.skipped());
+impl StageAcc {
+    /// No runs yet of `stage`, first seen at position `pos`.
+    pub fn new(stage: &str, pos: usize) -> Self {
+        Self {
+            stage: stage.to_string(),
+            name: String::new(),
+            name_from: i64::MIN,
+            planned: Vec::new(),
+            actual: Vec::new(),
+            overruns: Vec::new(),
+            extensions: 0,
+            extended_ms: 0,
+            refusals: 0,
+            shortenings: 0,
+            shortened_ms: 0,
+            skipped: 0,
+            first_pos: pos,
         }
     }
-    let mut protocols: Vec<ProtocolStats> = by
-        .into_iter()
-        .map(|(id, (name, _, sessions, stages))| {
-            let mut stages: Vec<StageStats> = stages
-                .into_iter()
-                .map(|(stage, mut a)| StageStats {
-                    stage,
-                    name: a.name,
-                    runs: a.actual.len(),
-                    median_planned_ms: median(&mut a.planned),
-                    median_actual_ms: median(&mut a.actual),
-                    overran: a.overruns.len(),
-                    median_overrun_ms: median(&mut a.overruns),
-                    extensions: a.extensions,
-                    extended_ms: a.extended_ms,
-                    refusals: a.refusals,
-                    shortenings: a.shortenings,
-                    shortened_ms: a.shortened_ms,
-                    skipped: a.skipped,
-                    first_pos: a.first_pos,
-                })
-                .collect();
-            stages
-                .sort_by(|a, b| a.first_pos.cmp(&b.first_pos).then_with(|| a.stage.cmp(&b.stage)));
-            ProtocolStats { id, name, sessions, stages }
-        })
-        .collect();
+
+    /// The stage's id.
+    pub fn stage(&self) -> &str {
+        &self.stage
+    }
+
+    /// The stage's name in a session that started at `start_ms`: the newest session's is kept.
+    pub fn name_at(&mut self, name: &str, start_ms: i64) {
+        if start_ms > self.name_from {
+            self.name.clear();
+            self.name.push_str(name);
+            self.name_from = start_ms;
+        }
+    }
+
+    /// Adds one run.
+    pub fn add(&mut self, r: &Figures) {
+        self.first_pos = self.first_pos.min(r.pos);
+        self.planned.push(r.planned_ms);
+        self.actual.push(r.actual_ms);
+        if r.actual_ms > r.planned_ms {
+            self.overruns.push(r.actual_ms - r.planned_ms);
+        }
+        self.extensions += r.extensions;
+        self.extended_ms += r.extended_ms;
+        self.refusals += r.refusals;
+        self.shortenings += r.shortenings;
+        self.shortened_ms += r.shortened_ms;
+        self.skipped += usize::from(r.skipped);
+    }
+
+    /// The stage's figures.
+    pub fn finish(mut self) -> StageStats {
+        StageStats {
+            runs: self.actual.len(),
+            median_planned_ms: median(&mut self.planned),
+            median_actual_ms: median(&mut self.actual),
+            overran: self.overruns.len(),
+            median_overrun_ms: median(&mut self.overruns),
+            stage: self.stage,
+            name: self.name,
+            extensions: self.extensions,
+            extended_ms: self.extended_ms,
+            refusals: self.refusals,
+            shortenings: self.shortenings,
+            shortened_ms: self.shortened_ms,
+            skipped: self.skipped,
+            first_pos: self.first_pos,
+        }
+    }
+}
+
+/// Orders a protocol's stages as the running order first shows them.
+pub fn sort_stages(stages: &mut [StageStats]) {
+    stages.sort_by(|a, b| a.first_pos.cmp(&b.first_pos).then_with(|| a.stage.cmp(&b.stage)));
+}
+
+/// Orders the protocols by name (any case), then id.
+pub fn sort_protocols(protocols: &mut [ProtocolStats]) {
     protocols
         .sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
-    Report { sessions, runs_left_out: left_out, protocols }
 }
 
 /// The report as text.

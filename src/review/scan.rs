@@ -1,6 +1,6 @@
 //! Sessions as whole digests in memory: [`Scan`], for the few uses that want every session of a
-//! small set at once (resume and mirror pick among the unfinished ones; tests compare figures).
-//! The review commands ask the [`super::index`] instead, which never holds every session.
+//! small set at once (resume and mirror pick among the unfinished ones). The review commands ask
+//! the [`super::index`] instead, which never holds every session.
 
 use std::path::{Path, PathBuf};
 
@@ -31,20 +31,6 @@ pub struct Scan {
     pub entries: Vec<Entry>,
     /// How many logs were read (not already in the index) to answer.
     pub read: usize,
-}
-
-impl Scan {
-    pub fn digests(&self) -> impl Iterator<Item = &Digest> + Clone {
-        self.entries.iter().filter_map(Entry::ok)
-    }
-}
-
-/// Every session under `<data>/sessions` (each listed once, whatever copies of its log there
-/// are), through the index, which is brought up to date first.
-pub fn scan(data: &Path) -> Result<Scan, ReviewError> {
-    let index = Index::open(data)?;
-    let entries = index.entries(&Query::default())?;
-    Ok(Scan { sessions_dir: index.sessions_dir().to_path_buf(), entries, read: index.read })
 }
 
 /// The unfinished sessions only (what `convene resume` and `convene mirror` choose from).

@@ -356,7 +356,7 @@ pub fn pick_own<'a>(scan: &'a Scan, me: Option<&Machine>) -> Result<&'a Entry, O
             others.len(),
             if others.len() == 1 { " was" } else { "s were" },
             crate::text::sanitize(&e.id),
-            s.whence()
+            s.whence(clock::utc_now().into())
         ));
     }
     if why.is_empty() {
@@ -392,7 +392,7 @@ fn may_continue(entry: &Entry, me: Option<&Machine>, take_over: bool) -> Result<
                 "session {id} (last run on {}) cannot be resumed now: {}. Wait for the sync to \
                  finish; if that laptop stopped while writing it, `convene resume {id} \
                  --take-over` continues it anyway.",
-                s.whence(),
+                s.whence(clock::utc_now().into()),
                 Blocked::Torn.why()
             )));
         }
@@ -408,7 +408,7 @@ fn may_continue(entry: &Entry, me: Option<&Machine>, take_over: bool) -> Result<
             "session {id} was last run on {}: if it is still running there, continuing it here \
              makes two versions of it. Stop it there, then continue it here with `convene resume \
              {id} --take-over`.",
-            s.whence()
+            s.whence(clock::utc_now().into())
         ))),
     }
 }
@@ -426,7 +426,7 @@ fn ask_take_over(id: &str, s: &crate::log::standing::Standing) -> Option<bool> {
         "Session {} was last run on {}.\nIs it still running there? Continuing it here too makes \
          two versions of it.\nContinue it on this laptop? [y/N] ",
         crate::text::sanitize(id),
-        s.whence()
+        s.whence(clock::utc_now().into())
     );
     let _ = err.flush();
     let mut answer = String::new();

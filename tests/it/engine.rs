@@ -8,10 +8,11 @@ use crate::support;
 use chrono::{DateTime, FixedOffset};
 use convene::protocol::{Library, RecordKind};
 use convene::session::{
-    Agreement, Command, Event, GapCause, Now, Rejection, SessionState, Setup, Stamped, Status,
-    apply, check_setup, decide, due, next_wake, replay,
+    Agreement, Command, Event, Now, Rejection, SessionState, Setup, Stamped, Status, apply,
+    check_setup, decide, due, next_wake, replay,
 };
 use proptest::prelude::*;
+use support::commands::{Clocks, Step, any_step, restart_gap};
 
 fn wall(ms: u64) -> DateTime<FixedOffset> {
     support::wall(ms)
@@ -29,42 +30,6 @@ fn setup(id: &str, people: &[&str], auto: bool) -> Setup {
     }
 }
 
-fn any_command() -> impl Strategy<Value = Command> {
-    prop_oneof![
-        Just(Command::Start),
-        Just(Command::Pause),
-        Just(Command::Resume),
-        any::<bool>().prop_map(|force| Command::Next { force }),
-        Just(Command::Back),
-        Just(Command::Skip),
-        (0usize..40).prop_map(|to| Command::Jump { to }),
-        (1u64..600_000, any::<bool>()).prop_map(|(by_ms, agreed)| Command::Extend {
-            by_ms,
-            agreement: agreed.then_some(Agreement::Group)
-        }),
-        (1u64..600_000).prop_map(|by_ms| Command::RefuseExtension { by_ms, reason: None }),
-        (1u64..600_000).prop_map(|by_ms| Command::Shorten { by_ms }),
-        (1u64..3_600_000)
-            .prop_map(|gap_ms| Command::ReportGap { gap_ms, cause: GapCause::Suspend }),
-        "[a-z ]{0,12}".prop_map(|text| Command::AddNote {
-            text,
-            about: None,
-            group: None,
-            private: true,
-            record: None
-        }),
-        ("[A-Za-z]{0,5}", "[a-z ]{0,12}").prop_map(|(owner, text)| Command::AddCommitment {
-            owner,
-            text,
-            due: Some("2 weeks".into()),
-            group: None,
-            record: None
-        }),
-        Just(Command::End),
-        Just(Command::MoveToFront { name: "Cat".into(), reason: None }),
-    ]
-}
-
 const PROTOCOLS: &[(&str, &[&str])] = &[
     ("project-tuning", &["Priya", "Ann", "Ben"]),
     ("action-learning", &["Ann", "Ben", "Cat", "Dev"]),
@@ -77,34 +42,53 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
     #[test]
     fn replaying_the_log_gives_the_live_state(
-        which in 0..PROTOCOLS.len(),
+        (which, steps) in (0..PROTOCOLS.len()).prop_flat_map(|w| {
+            let people: Vec<String> = PROTOCOLS[w].1.iter().map(|p| (*p).to_string()).collect();
+            (Just(w), prop::collection::vec((0u64..400_000, any_step(&people)), 1..60))
+        }),
         auto in any::<bool>(),
-        steps in prop::collection::vec((0u64..400_000, any_command()), 1..60),
     ) {
         let (id, people) = PROTOCOLS[which];
         let setup = setup(id, people, auto);
         let mut live = SessionState::new(setup.clone());
         let mut log: Vec<Stamped> = Vec::new();
-        let mut mono = 0;
-        for (dt, cmd) in steps {
-            mono += dt;
-            let now = Now { mono, wall: wall(mono) };
-            for e in due(&live, now) {
-                apply(&mut live, &e);
+        let mut clocks = Clocks::default();
+        let run = |live: &mut SessionState, log: &mut Vec<Stamped>, cmd: Command, now: Now| {
+            if let Ok(events) = decide(live, cmd, now) {
+                for e in events {
+                    apply(live, &e);
+                    log.push(e);
+                }
+            }
+        };
+        let tick = |live: &mut SessionState, log: &mut Vec<Stamped>, now: Now| {
+            for e in due(live, now) {
+                apply(live, &e);
                 log.push(e);
             }
-            if let Ok(events) = decide(&live, cmd, now) {
-                for e in events {
-                    apply(&mut live, &e);
-                    log.push(e);
+        };
+        for (dt, step) in steps {
+            clocks.mono += dt;
+            let mut now = clocks.now(support::wall(0));
+            tick(&mut live, &mut log, now);
+            match step {
+                Step::Command(cmd) => run(&mut live, &mut log, cmd, now),
+                Step::Wait => {}
+                Step::Restart { down_ms } => {
+                    // convene stops and starts again: what it runs on is the log's replay.
+                    let replayed = replay(setup.clone(), &log);
+                    prop_assert_eq!(&replayed, &live, "before the restart");
+                    clocks.restart(&replayed, down_ms);
+                    live = replayed;
+                    now = clocks.now(support::wall(0));
+                    if let Some(gap) = restart_gap(&live, now) {
+                        run(&mut live, &mut log, gap, now);
+                    }
                 }
             }
             // A command can make time-caused events due (a gap, a shortening): the screen
             // applies them straight away, as here.
-            for e in due(&live, now) {
-                apply(&mut live, &e);
-                log.push(e);
-            }
+            tick(&mut live, &mut log, now);
             // Once time-caused events are applied, nothing more is due at the same instant
             // (unless auto-advance moved on into a stage that is itself already over).
             if !auto {

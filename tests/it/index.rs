@@ -15,11 +15,11 @@ use chrono::{DateTime, FixedOffset};
 use convene::log::Header;
 use convene::log::writer::LogWriter;
 use convene::protocol::Library;
-use convene::review::actions::{ActionFilter, actions};
-use convene::review::report::report;
-use convene::review::{Filter, FilterText, Index, Query, open_commitments, scan};
+use convene::review::actions::ActionFilter;
+use convene::review::{Filter, FilterText, Index, Query, open_commitments};
 use convene::session::{Command, CommitmentStatus, Now, SessionState, Setup, apply, decide};
 use support::fixtures::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
+use support::oracle::{actions, digests, report, scan};
 
 /// The day the review commands take as today in these tests.
 const TODAY: &str = "2026-11-23";
@@ -108,13 +108,13 @@ fn queries_in_the_index_give_the_answers_of_the_digests() {
     for f in filters {
         let filter = Filter::parse(f).expect("filter");
         let want: Vec<&str> =
-            s.digests().filter(|d| filter.matches(d)).map(|d| d.id.as_str()).collect();
+            digests(&s).filter(|d| filter.matches(d)).map(|d| d.id.as_str()).collect();
         let q = Query { readable_only: true, ..Query::new(&filter) };
         let rows = index.rows(&q, 0, 100).expect("rows");
         let got: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(got, want, "{filter:?}");
         assert_eq!(index.count(&q).expect("count"), want.len());
-        let r = report(s.digests().filter(|d| filter.matches(d)));
+        let r = report(digests(&s).filter(|d| filter.matches(d)));
         assert_eq!(index.report(&Query::new(&filter)).expect("report"), r, "{filter:?}");
     }
     for (filter, today) in [
@@ -124,7 +124,7 @@ fn queries_in_the_index_give_the_answers_of_the_digests() {
         (ActionFilter { person: Some("cat".into()), ..Default::default() }, "2027-06-01"),
         (ActionFilter { group: Some("YEAR 9 team".into()), ..Default::default() }, "2026-11-20"),
     ] {
-        let want = actions(s.digests(), &filter, day(today));
+        let want = actions(digests(&s), &filter, day(today));
         let mut got = Vec::new();
         index
             .for_each_action(&filter, day(today), |a| {

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use convene::review::{Index, scan};
+use convene::review::Index;
 use support::fixtures::{FIXTURES, S2, data_with, test_cache_dir};
+use support::oracle::scan;
 
 /// How long any one command may take before the test calls it hung.
 const BOUND: Duration = Duration::from_secs(60);

@@ -25,9 +25,10 @@ fn press_and_release(code: KeyCode) -> [KeyEvent; 2] {
 #[test]
 fn the_review_filter_gets_each_letter_once() {
     let data = data_with(&ALL);
-    let mut app = logs::App::open(data.path(), data.path().to_path_buf()).expect("the index");
+    let mut app =
+        logs::LogsScreen::open(data.path(), data.path().to_path_buf()).expect("the index");
     app.theme = Theme::resolve(ThemeName::Mono, true);
-    let feed = |app: &mut logs::App, k: KeyEvent| {
+    let feed = |app: &mut logs::LogsScreen, k: KeyEvent| {
         if let Some(intent) = logs::type_char(app, k) {
             logs::perform(app, intent);
             return;

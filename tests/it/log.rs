@@ -24,6 +24,7 @@ use convene::session::{
     Setup, Stamped, apply, decide, due, replay,
 };
 use proptest::prelude::*;
+use support::commands::{Clocks, Step, any_step, restart_gap};
 
 /// A small protocol for hand-checked examples: a follow-up stage, then one round per member.
 const QUICK_CHECK: &str = r#"{
@@ -134,6 +135,11 @@ struct Live {
     events: Vec<Stamped>,
     /// Whether every `append` so far returned true.
     all_written: bool,
+    /// How far the wall clock is ahead of the monotonic one (the time convene was down).
+    down_ms: u64,
+    /// The header written at the start (the setup as it was then: facts set on the start card
+    /// are events after it).
+    header: Header,
 }
 
 impl Live {
@@ -141,7 +147,29 @@ impl Live {
         // The fixtures were written before ids had a random part: an id of that shape.
         let header = Header::new("20261123-083000-000".into(), t0(), setup.clone());
         let w = LogWriter::create(data, &header.session, &header);
-        Self { st: SessionState::new(setup), w, events: Vec::new(), all_written: true }
+        let st = SessionState::new(setup);
+        Self { st, w, events: Vec::new(), all_written: true, down_ms: 0, header }
+    }
+
+    fn now(&self, mono: u64) -> Now {
+        Now::new(mono, t0() + Duration::milliseconds((mono + self.down_ms) as i64))
+    }
+
+    /// convene stops at `mono` and is started again `down_ms` later, as `convene resume` does:
+    /// the log is read back (it must hold everything), the writer reopened, the state replayed,
+    /// and the gap the room's clock ran is reported. Returns the monotonic time it goes on from.
+    fn restart(&mut self, mono: u64, down_ms: u64) -> u64 {
+        let log = assert_complete(&self.w.path.clone(), self);
+        let path = self.w.path.clone();
+        self.w = LogWriter::reopen(&path, &log.header.session, log.last_seq).expect("reopen");
+        self.st = replay(log.header.setup.clone(), &log.events);
+        let mut clocks = Clocks { mono, down_ms: self.down_ms };
+        clocks.restart(&self.st, down_ms);
+        self.down_ms = clocks.down_ms;
+        if let Some(gap) = restart_gap(&self.st, self.now(clocks.mono)) {
+            self.command(gap, clocks.mono);
+        }
+        clocks.mono
     }
 
     fn record(&mut self, e: Stamped) {
@@ -152,7 +180,7 @@ impl Live {
     }
 
     fn tick(&mut self, mono: u64) {
-        for e in due(&self.st, now(mono)) {
+        for e in due(&self.st, self.now(mono)) {
             self.record(e);
         }
     }
@@ -160,7 +188,7 @@ impl Live {
     /// Time-caused events, the command's events, then anything the command made due.
     fn command(&mut self, cmd: Command, mono: u64) -> bool {
         self.tick(mono);
-        let accepted = match decide(&self.st, cmd, now(mono)) {
+        let accepted = match decide(&self.st, cmd, self.now(mono)) {
             Ok(events) => {
                 for e in events {
                     self.record(e);
@@ -174,7 +202,7 @@ impl Live {
     }
 
     fn header(&self) -> Header {
-        Header::new(self.w.session.clone(), t0(), self.st.setup.clone())
+        self.header.clone()
     }
 }
 
@@ -370,64 +398,6 @@ fn file_len(path: &Path) -> u64 {
 // ---------------------------------------------------------------------------------------------
 // Round trip
 
-fn any_command() -> impl Strategy<Value = Command> {
-    prop_oneof![
-        Just(Command::Start),
-        Just(Command::Pause),
-        Just(Command::Resume),
-        any::<bool>().prop_map(|force| Command::Next { force }),
-        Just(Command::Back),
-        Just(Command::Skip),
-        (0usize..40).prop_map(|to| Command::Jump { to }),
-        (1u64..600_000, any::<bool>()).prop_map(|(by_ms, agreed)| Command::Extend {
-            by_ms,
-            agreement: agreed.then_some(Agreement::People(vec!["Ann".into(), "Ben".into()]))
-        }),
-        (1u64..600_000, proptest::option::of("[a-z ]{0,12}"))
-            .prop_map(|(by_ms, reason)| Command::RefuseExtension { by_ms, reason }),
-        (1u64..600_000).prop_map(|by_ms| Command::Shorten { by_ms }),
-        (any::<u16>(), any::<bool>()).prop_map(|(port, named)| Command::StartSharing {
-            port,
-            names: "first".into(),
-            listen: if named {
-                convene::session::ShareListen::Named
-            } else {
-                convene::session::ShareListen::Private
-            },
-        }),
-        Just(Command::StopSharing),
-        "[a-z \t\u{1b}\u{202e}é]{0,80}".prop_map(|text| Command::ShowMessage { text }),
-        Just(Command::ClearMessage),
-        (1u64..3_600_000, any::<bool>()).prop_map(|(gap_ms, s)| Command::ReportGap {
-            gap_ms,
-            cause: if s { GapCause::Suspend } else { GapCause::Restart }
-        }),
-        ("[a-z \"\\\\é\u{1F600}\n]{0,12}", proptest::option::of("[A-Z][a-z]{0,4}"), any::<bool>())
-            .prop_map(|(text, about, private)| Command::AddNote {
-                text,
-                about,
-                group: None,
-                private,
-                record: None
-            }),
-        ("[A-Za-z]{0,5}", "[a-z ]{0,12}").prop_map(|(owner, text)| Command::AddCommitment {
-            owner,
-            text,
-            due: Some("2 weeks".into()),
-            group: None,
-            record: None
-        }),
-        (1usize..4, any::<bool>()).prop_map(|(n, earlier)| Command::UpdateCommitment {
-            session: earlier.then(|| "20261109-083012-345".to_string()),
-            id: format!("c{n}"),
-            status: CommitmentStatus::CarriedForward,
-            note: None
-        }),
-        Just(Command::End),
-        Just(Command::MoveToFront { name: "Ben".into(), reason: Some("pressing".into()) }),
-    ]
-}
-
 fn any_setup() -> impl Strategy<Value = Setup> {
     prop_oneof![
         Just(quick_setup()),
@@ -445,15 +415,23 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     #[test]
     fn a_session_written_read_back_and_replayed_equals_the_live_state(
-        setup in any_setup(),
-        steps in prop::collection::vec((0u64..400_000, any_command()), 1..50),
+        (setup, steps) in any_setup().prop_flat_map(|setup| {
+            let steps = any_step(&setup.participants);
+            (Just(setup), prop::collection::vec((0u64..400_000, steps), 1..50))
+        }),
     ) {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut live = Live::new(dir.path(), setup);
         let mut mono = 0;
-        for (dt, cmd) in steps {
+        for (dt, step) in steps {
             mono += dt;
-            live.command(cmd, mono);
+            match step {
+                Step::Command(cmd) => {
+                    live.command(cmd, mono);
+                }
+                Step::Wait => live.tick(mono),
+                Step::Restart { down_ms } => mono = live.restart(mono, down_ms),
+            }
         }
         prop_assert!(live.all_written, "{:?}", live.w.error);
         prop_assert_eq!(live.w.pending(), 0);

@@ -406,9 +406,9 @@ fn a_later_follow_up_from_a_laptop_hours_behind_is_still_the_latest() {
     let open = ok(&output(on(&laptop_a(), data.path(), &["actions", "--open"])));
     assert!(open.contains("Call the parents"), "{open}");
     // The same order from the logs themselves.
-    let scan = convene::review::scan(data.path()).expect("scan");
-    let actions = convene::review::actions::actions(
-        scan.digests(),
+    let scan = support::oracle::scan(data.path()).expect("scan");
+    let actions = support::oracle::actions(
+        support::oracle::digests(&scan),
         &convene::review::actions::ActionFilter::default(),
         chrono::NaiveDate::MIN,
     );
@@ -420,7 +420,7 @@ fn a_later_follow_up_from_a_laptop_hours_behind_is_still_the_latest() {
             convene::review::Digest::of_log(&convene::log::reader::read_log(&path).expect("read"))
         })
         .collect();
-    let index = convene::review::actions::update_index(&logs);
+    let index = support::oracle::update_index(&logs);
     let history = &index[&(made.to_string(), "c1".to_string())];
     assert_eq!(
         history.iter().map(|u| u.session.as_str()).collect::<Vec<_>>(),

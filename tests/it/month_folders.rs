@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use convene::log::writer::LogWriter;
 use convene::log::{Header, find_log, log_path, sessions_dir};
 use convene::protocol::Library;
-use convene::review::{Index, scan};
+use convene::review::{Index, scan_unfinished};
 use convene::session::Setup;
 use support::cli::{ok, run as convene};
 use support::fixtures::{FIXTURES, S1, S2, S3, UNFINISHED, data_with};
@@ -95,7 +95,7 @@ fn new_logs_go_into_month_folders_and_every_command_finds_them_beside_old_ones()
     let unfinished = listed_ids(&ok(&convene(data.path(), &["resume", "--list", "--json"])));
     assert_eq!(unfinished, [UNFINISHED, NEW]);
     // The mirror picks the one running, wherever it is.
-    let s = scan(data.path()).expect("scan");
+    let s = scan_unfinished(data.path()).expect("scan");
     let running = |p: &Path| p == path;
     let picked = convene::tui::launch::pick_session(&s, true, running).expect("one to mirror");
     assert_eq!((picked.id.as_str(), picked.path.as_path()), (NEW, path.as_path()));
@@ -453,7 +453,8 @@ fn a_folder_whose_logs_are_not_read_is_named_by_every_review_command() {
         assert!(!err.contains("notes"), "{args:?}: {err}");
     }
     // The browser says it in its status bar.
-    let app = convene::tui::logs::App::open(data.path(), data.path().to_path_buf()).expect("open");
+    let app =
+        convene::tui::logs::LogsScreen::open(data.path(), data.path().to_path_buf()).expect("open");
     let said = app.message.clone().unwrap_or_default();
     assert!(said.contains("not read") && said.contains("old logs"), "{said}");
     std::fs::remove_dir_all(&old).expect("rm");

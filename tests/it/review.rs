@@ -4,10 +4,10 @@
 use crate::support;
 
 use chrono::NaiveDate;
-use convene::review::actions::{ActionFilter, actions};
-use convene::review::report::report;
-use convene::review::{Filter, FilterText, SessionStatus, open_commitments, resolve, scan};
+use convene::review::actions::ActionFilter;
+use convene::review::{Filter, FilterText, SessionStatus, open_commitments};
 use support::fixtures::{ALL, CORRUPT, NEWER, S1, S2, S3, TORN, UNFINISHED, data_with};
+use support::oracle::{actions, digests, report, resolve, scan};
 
 /// Rewrites `tests/fixtures/logs/` with the engine. Run on purpose only:
 /// `cargo test --test it -- --ignored review::regenerate`.
@@ -109,7 +109,7 @@ fn the_torn_log_ends_at_its_last_whole_line() {
 fn the_report_gives_the_hand_computed_medians_and_counts() {
     let data = data_with(&ALL);
     let s = scan(data.path()).expect("scan");
-    let r = report(s.digests());
+    let r = report(digests(&s));
     assert_eq!(r.sessions, 6, "the newer-format log cannot be counted");
     // The stage each unfinished log stopped in: the conversation and GROW's options.
     assert_eq!(r.runs_left_out, 2);
@@ -163,7 +163,7 @@ fn filters_pick_the_sessions_a_user_means() {
     let data = data_with(&ALL);
     let s = scan(data.path()).expect("scan");
     let ids = |f: Filter| -> Vec<String> {
-        s.digests().filter(|d| f.matches(d)).map(|d| d.id.clone()).collect()
+        digests(&s).filter(|d| f.matches(d)).map(|d| d.id.clone()).collect()
     };
     assert_eq!(
         ids(filter(FilterText { protocol: Some("Project-Tuning"), ..Default::default() })),
@@ -244,14 +244,14 @@ fn a_commitment_is_followed_up_across_three_sessions_of_its_group() {
 
     // The actions view agrees, with the history of each.
     let s = scan(data.path()).expect("scan");
-    let all = actions(s.digests(), &ActionFilter::default(), day("2026-11-20"));
+    let all = actions(digests(&s), &ActionFilter::default(), day("2026-11-20"));
     let ann = all.iter().find(|a| a.owner == "Ann Lee").expect("Ann's");
     assert_eq!(ann.status, "done");
     let history: Vec<(&str, &str)> =
         ann.history.iter().map(|u| (u.session.as_str(), u.status.label())).collect();
     assert_eq!(history, [(S2, "carried forward"), (S3, "done")]);
     let open =
-        actions(s.digests(), &ActionFilter { open: true, ..Default::default() }, day("2026-11-20"));
+        actions(digests(&s), &ActionFilter { open: true, ..Default::default() }, day("2026-11-20"));
     let owners: Vec<&str> = open.iter().map(|a| a.owner.as_str()).collect();
     assert_eq!(owners, ["Cat Diaz", "Dev Patel"]);
 }
@@ -261,7 +261,7 @@ fn overdue_means_open_and_past_its_resolved_date() {
     let data = data_with(&[S1, S2, S3, CORRUPT]);
     let s = scan(data.path()).expect("scan");
     let overdue = |today: &str| -> Vec<String> {
-        actions(s.digests(), &ActionFilter { overdue: true, ..Default::default() }, day(today))
+        actions(digests(&s), &ActionFilter { overdue: true, ..Default::default() }, day(today))
             .iter()
             .map(|a| {
                 format!("{} {}", a.owner, a.due_date.map(|d| d.to_string()).unwrap_or_default())
@@ -274,7 +274,7 @@ fn overdue_means_open_and_past_its_resolved_date() {
     assert_eq!(overdue("2026-11-14"), ["Dev Patel 2026-11-13"]);
     assert_eq!(overdue("2026-11-28"), ["Dev Patel 2026-11-13", "Tom Reid 2026-11-27"]);
     let by_person = actions(
-        s.digests(),
+        digests(&s),
         &ActionFilter { person: Some("cat".into()), ..Default::default() },
         day("2027-06-01"),
     );
@@ -437,7 +437,7 @@ fn skipped_stages_and_missing_records_show_in_show_the_exports_and_the_report() 
     assert_eq!(json["stages"][4]["left"], serde_json::Value::Null, "never entered");
 
     let all = scan(data.path()).expect("scan");
-    let rep = report(all.digests());
+    let rep = report(digests(&all));
     let stages = &rep.protocols[0].stages;
     let skipped: Vec<(&str, usize)> =
         stages.iter().map(|s| (s.stage.as_str(), s.skipped)).collect();
@@ -466,7 +466,7 @@ fn shortenings_show_beside_extensions_and_count_in_the_report() {
     assert_eq!(json["stages"][0]["net_change_ms"], -60_000);
     assert_eq!(json["stages"][0]["shortenings"][0]["at"], "2026-11-25T09:01:00.000+00:00");
 
-    let rep = report(scan(data.path()).expect("scan").digests());
+    let rep = report(digests(&scan(data.path()).expect("scan")));
     let issue = &rep.protocols[0].stages[0];
     assert_eq!((issue.stage.as_str(), issue.shortenings, issue.shortened_ms), ("issue", 1, 60_000));
     assert!(convene::review::report::text(&rep).contains("1 (-1:00)"));

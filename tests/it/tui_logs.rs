@@ -1,10 +1,12 @@
-//! The review browser drawn into a `TestBackend`: rendering is a pure function of the `App`, and
+//! The review browser drawn into a `TestBackend`: rendering is a pure function of the `LogsScreen`, and
 //! keys go through the same binding tables as in the terminal.
 
 use crate::support;
 
 use convene::config::ThemeName;
-use convene::tui::logs::{Action, App, Screen, action_for, perform, render, type_char, update};
+use convene::tui::logs::{
+    Action, LogsScreen, Screen, action_for, perform, render, type_char, update,
+};
 use convene::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -12,19 +14,19 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use support::fixtures::{ALL, CORRUPT, NEWER, S1, S2, S3, data_with};
 
-fn app(data: &std::path::Path) -> App {
-    let mut app = App::open(data, data.to_path_buf()).expect("the index opens");
+fn app(data: &std::path::Path) -> LogsScreen {
+    let mut app = LogsScreen::open(data, data.to_path_buf()).expect("the index opens");
     app.theme = Theme::resolve(ThemeName::Mono, true);
     app
 }
 
-fn draw(app: &App, w: u16, h: u16) -> String {
+fn draw(app: &LogsScreen, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
     t.draw(|f| render(app, f.area(), f.buffer_mut())).expect("draw");
     t.backend().to_string()
 }
 
-fn key(app: &mut App, code: KeyCode) -> bool {
+fn key(app: &mut LogsScreen, code: KeyCode) -> bool {
     let k = KeyEvent::new(code, KeyModifiers::NONE);
     if let Some(intent) = type_char(app, k) {
         return perform(app, intent);
@@ -34,7 +36,7 @@ fn key(app: &mut App, code: KeyCode) -> bool {
     perform(app, intent)
 }
 
-fn typed(app: &mut App, text: &str) {
+fn typed(app: &mut LogsScreen, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
     }

@@ -23,7 +23,7 @@ pub use self::html::html;
 pub use self::ics::{ics_event, ics_head, ics_tail};
 pub use self::json::json;
 pub use self::markdown::markdown;
-pub use self::tables::{ACTION_COLUMNS, ActionsCsv, REPORT_COLUMNS, report_csv};
+pub use self::tables::{ActionsCsv, report_csv};
 
 pub use self::json::JSON_SCHEMA;
 
@@ -123,7 +123,7 @@ mod tests {
             problems: vec![],
             complete_len: 0,
         };
-        Session::from_log("s.jsonl".into(), &log, &std::collections::HashMap::new())
+        Session::with_follow_ups("s.jsonl".into(), &log, std::collections::HashMap::new())
     }
 
     #[test]

@@ -110,6 +110,24 @@
 //! merged digest, with the fork (`details.fork`), so whichever is shown stands for both
 //! branches ([`store::merge_forks`]). Removing a copy reads the rest again.
 
+/// A statement's columns by name: `columns! { Cols: key, start }` makes a struct `Cols` whose
+/// fields are the positions of the columns so named (`f.key` is named `key`; an expression needs
+/// `AS`), found once by `Cols::of(&statement)` before the rows are read: looking a name up on
+/// every row would search the names for each value read, and a million rows are read so.
+/// A name the statement does not have fails at once, with its name.
+macro_rules! columns {
+    ($name:ident: $($col:ident),* $(,)?) => {
+        struct $name {
+            $($col: usize,)*
+        }
+        impl $name {
+            fn of(st: &rusqlite::Statement<'_>) -> rusqlite::Result<Self> {
+                Ok(Self { $($col: st.column_index(stringify!($col))?,)* })
+            }
+        }
+    };
+}
+
 pub mod query;
 pub mod schema;
 mod store;
@@ -281,7 +299,7 @@ fn looks_damaged(path: &Path) -> bool {
 }
 
 fn meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get("value")).optional()
 }
 
 pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
@@ -299,7 +317,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // database takes it (and only before it is in WAL mode).
     conn.execute_batch("PRAGMA page_size = 16384;")?;
     // `journal_mode` answers with the mode in force; an in-memory database stays `memory`.
-    let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get("journal_mode"))?;
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA foreign_keys = OFF;",
     )?;
@@ -319,16 +337,16 @@ fn create_schema(conn: &Connection, data: &Path) -> rusqlite::Result<()> {
 /// it is empty (new), `Ok(Some(false))` when it must be rebuilt.
 fn is_current(conn: &Connection, data: &Path) -> rusqlite::Result<Option<bool>> {
     let tables: i64 =
-        conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| {
-            r.get(0)
+        conn.query_row("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'", [], |r| {
+            r.get("n")
         })?;
     if tables == 0 {
         return Ok(None);
     }
     let has_meta: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
         [],
-        |r| r.get(0),
+        |r| r.get("n"),
     )?;
     if has_meta == 0 {
         return Ok(Some(false));

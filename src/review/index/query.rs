@@ -17,7 +17,9 @@ use crate::review::digest::{
     CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest, leave_from_key,
 };
 use crate::review::filter::{Filter, name_matches, parse_status};
-use crate::review::report::{ProtocolStats, Report, StageStats, median};
+use crate::review::report::{
+    Figures, ProtocolStats, Report, StageAcc, StageStats, sort_protocols, sort_stages,
+};
 use crate::review::scan::Entry;
 use crate::session::CarriedCommitment;
 
@@ -211,29 +213,35 @@ fn commitment_status(r: &Row<'_>, i: usize) -> rusqlite::Result<crate::session::
     status_from_key(&text).ok_or_else(|| bad(i, ReviewError::BadStatus { text }))
 }
 
+columns! {
+    RowCols:
+    key, name, error, start, protocol_id, protocol_name, group_name, participants, facilitator,
+    planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems, readable, fork,
+}
+
 impl Index {
-    fn row(&self, r: &Row<'_>) -> rusqlite::Result<SessionRow> {
-        let id: String = r.get(0)?;
-        let path = self.log_path(&r.get::<_, String>(1)?);
-        let summary = if r.get::<_, bool>(16)? {
+    fn row(&self, r: &Row<'_>, c: &RowCols) -> rusqlite::Result<SessionRow> {
+        let id: String = r.get(c.key)?;
+        let path = self.log_path(&r.get::<_, String>(c.name)?);
+        let summary = if r.get::<_, bool>(c.readable)? {
             Ok(Summary {
-                start: time(r, 3)?,
-                protocol_id: r.get(4)?,
-                protocol_name: r.get(5)?,
-                group: r.get(6)?,
-                participants: json(r, 7)?,
-                facilitator: r.get(8)?,
-                planned_ms: unsigned(r, 9)?,
-                actual_ms: unsigned(r, 10)?,
-                overrun_ms: unsigned(r, 11)?,
-                status: status(r, 12)?,
-                notes: size(r, 13)?,
-                commitments: size(r, 14)?,
-                problems: json(r, 15)?,
-                fork: opt_json(r, 17)?,
+                start: time(r, c.start)?,
+                protocol_id: r.get(c.protocol_id)?,
+                protocol_name: r.get(c.protocol_name)?,
+                group: r.get(c.group_name)?,
+                participants: json(r, c.participants)?,
+                facilitator: r.get(c.facilitator)?,
+                planned_ms: unsigned(r, c.planned_ms)?,
+                actual_ms: unsigned(r, c.actual_ms)?,
+                overrun_ms: unsigned(r, c.overrun_ms)?,
+                status: status(r, c.status)?,
+                notes: size(r, c.notes)?,
+                commitments: size(r, c.commitment_count)?,
+                problems: json(r, c.problems)?,
+                fork: opt_json(r, c.fork)?,
             })
         } else {
-            Err(r.get::<_, Option<String>>(2)?.unwrap_or_else(|| "unreadable".into()))
+            Err(r.get::<_, Option<String>>(c.error)?.unwrap_or_else(|| "unreadable".into()))
         };
         Ok(SessionRow { id, path, summary })
     }
@@ -248,9 +256,9 @@ impl Index {
         let (w, args) = q.sql();
         self.conn
             .query_row(
-                &format!("SELECT count(*) FROM files f WHERE {w}"),
+                &format!("SELECT count(*) AS n FROM files f WHERE {w}"),
                 params_from_iter(args),
-                |r| r.get::<_, i64>(0),
+                |r| r.get::<_, i64>("n"),
             )
             .map(|n| usize::try_from(n).unwrap_or(0))
             .map_err(|e| self.failed(&e))
@@ -298,9 +306,10 @@ impl Index {
         );
         let mut run = || -> rusqlite::Result<()> {
             let mut st = self.conn.prepare(&sql)?;
+            let c = RowCols::of(&st)?;
             let mut rows = st.query(params_from_iter(args.iter()))?;
             while let Some(r) = rows.next()? {
-                if !f(self.row(r)?) {
+                if !f(self.row(r, &c)?) {
                     break;
                 }
             }
@@ -318,9 +327,9 @@ impl Index {
     fn try_resolve(&self, id: &str) -> rusqlite::Result<Result<Located, ReviewError>> {
         let located = |r: &Row<'_>| -> rusqlite::Result<Located> {
             Ok(Located {
-                id: r.get(0)?,
-                path: self.log_path(&r.get::<_, String>(1)?),
-                fid: r.get(2)?,
+                id: r.get("key")?,
+                path: self.log_path(&r.get::<_, String>("name")?),
+                fid: r.get("fid")?,
             })
         };
         let exact = {
@@ -364,7 +373,7 @@ impl Index {
             let mut st = self.conn.prepare("SELECT key FROM files WHERE shown = 1")?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
-                let key = r.get_ref(0)?.as_str()?;
+                let key = r.get_ref("key")?.as_str()?;
                 let d = strsim::damerau_levenshtein(id, key);
                 if near.len() < 3 || near.iter().any(|(n, k)| (d, key) < (*n, k.as_str())) {
                     near.push((d, key.to_string()));
@@ -398,34 +407,41 @@ impl Index {
                 f.events, d.fork
              FROM files f JOIN details d ON d.fid = f.fid WHERE f.fid = ?1",
         )?;
+        columns! {
+            Cols:
+            readable, error, created, start, end_at, protocol_id, protocol_name, group_name,
+            participants, facilitator, status, planned_ms, actual_ms, overrun_ms, notes,
+            private_notes, problems, events, fork,
+        }
+        let c = Cols::of(&st)?;
         let mut d = st.query_row([fid], |r| {
-            if !r.get::<_, bool>(0)? {
-                return Ok(Err(r.get::<_, Option<String>>(1)?.unwrap_or_default()));
+            if !r.get::<_, bool>(c.readable)? {
+                return Ok(Err(r.get::<_, Option<String>>(c.error)?.unwrap_or_default()));
             }
             Ok(Ok(Digest {
                 id: id.clone(),
-                protocol_id: r.get(5)?,
-                protocol_name: r.get(6)?,
-                group: r.get(7)?,
-                participants: json(r, 8)?,
-                facilitator: r.get(9)?,
-                created: time(r, 2)?,
-                start: time(r, 3)?,
-                end: opt_time(r, 4)?,
-                status: status(r, 10)?,
-                planned_ms: unsigned(r, 11)?,
-                actual_ms: unsigned(r, 12)?,
-                overrun_ms: unsigned(r, 13)?,
-                notes: size(r, 14)?,
-                private_notes: size(r, 15)?,
+                protocol_id: r.get(c.protocol_id)?,
+                protocol_name: r.get(c.protocol_name)?,
+                group: r.get(c.group_name)?,
+                participants: json(r, c.participants)?,
+                facilitator: r.get(c.facilitator)?,
+                created: time(r, c.created)?,
+                start: time(r, c.start)?,
+                end: opt_time(r, c.end_at)?,
+                status: status(r, c.status)?,
+                planned_ms: unsigned(r, c.planned_ms)?,
+                actual_ms: unsigned(r, c.actual_ms)?,
+                overrun_ms: unsigned(r, c.overrun_ms)?,
+                notes: size(r, c.notes)?,
+                private_notes: size(r, c.private_notes)?,
                 runs: Vec::new(),
                 commitments: Vec::new(),
                 updates: Vec::new(),
-                problems: json(r, 16)?,
-                events: size(r, 17)?,
+                problems: json(r, c.problems)?,
+                events: size(r, c.events)?,
                 // Known from its follow-ups' rows, the only place it is needed.
                 sequence: None,
-                fork: opt_json(r, 18)?,
+                fork: opt_json(r, c.fork)?,
             }))
         })?;
         if let Ok(d) = &mut d {
@@ -433,14 +449,16 @@ impl Index {
             let mut st = self.conn.prepare_cached(
                 "SELECT cid, owner, text, due, made FROM commitments WHERE fid = ?1 ORDER BY seq",
             )?;
+            columns! { CommitmentCols: cid, owner, text, due, made }
+            let c = CommitmentCols::of(&st)?;
             d.commitments = st
                 .query_map([fid], |r| {
                     Ok(CommitmentDigest {
-                        id: r.get(0)?,
-                        owner: r.get(1)?,
-                        text: r.get(2)?,
-                        due: r.get(3)?,
-                        made: time(r, 4)?,
+                        id: r.get(c.cid)?,
+                        owner: r.get(c.owner)?,
+                        text: r.get(c.text)?,
+                        due: r.get(c.due)?,
+                        made: time(r, c.made)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -448,16 +466,18 @@ impl Index {
                 "SELECT about, cid, status, note, wall, recorded_seq FROM updates WHERE fid = ?1
                  ORDER BY seq",
             )?;
+            columns! { UpdateCols: about, cid, status, note, wall, recorded_seq }
+            let c = UpdateCols::of(&st)?;
             let mut sequence = None;
             d.updates = st
                 .query_map([fid], |r| {
-                    sequence = sequence.or(r.get(5)?);
+                    sequence = sequence.or(r.get(c.recorded_seq)?);
                     Ok(UpdateDigest {
-                        session: r.get(0)?,
-                        id: r.get(1)?,
-                        status: commitment_status(r, 2)?,
-                        note: r.get(3)?,
-                        wall: time(r, 4)?,
+                        session: r.get(c.about)?,
+                        id: r.get(c.cid)?,
+                        status: commitment_status(r, c.status)?,
+                        note: r.get(c.note)?,
+                        wall: time(r, c.wall)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -471,7 +491,8 @@ impl Index {
             "SELECT {RUN} FROM runs r JOIN stages s ON s.sid = r.sid WHERE r.fid = ?1
                  ORDER BY r.pos"
         ))?;
-        st.query_map([fid], |r| run(r, 0))?.collect()
+        let c = RunCols::of(&st)?;
+        st.query_map([fid], |r| run(r, &c))?.collect()
     }
 
     /// Every matching session with its whole digest, newest first. Reads every row of every
@@ -484,7 +505,9 @@ impl Index {
                  ORDER BY f.sort_ms DESC, f.key DESC"
             ))?;
             let found: Vec<(i64, String, String)> = st
-                .query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .query_map(params_from_iter(args), |r| {
+                    Ok((r.get("fid")?, r.get("key")?, r.get("name")?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             found
                 .into_iter()
@@ -506,15 +529,17 @@ impl Index {
                  FROM updates u WHERE u.made_in = ?1 AND u.shown = 1
                  ORDER BY u.cid, u.recorded_seq, u.wall_ms, u.recorded_in",
             )?;
+            columns! { Cols: cid, recorded_in, status, note, wall, recorded_seq }
+            let c = Cols::of(&st)?;
             let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
             let mut rows = st.query([session])?;
             while let Some(r) = rows.next()? {
-                out.entry(r.get(0)?).or_default().push(UpdateRef {
-                    session: r.get(1)?,
-                    status: commitment_status(r, 2)?,
-                    note: r.get(3)?,
-                    at: time(r, 4)?,
-                    seq: r.get(5)?,
+                out.entry(r.get(c.cid)?).or_default().push(UpdateRef {
+                    session: r.get(c.recorded_in)?,
+                    status: commitment_status(r, c.status)?,
+                    note: r.get(c.note)?,
+                    at: time(r, c.wall)?,
+                    seq: r.get(c.recorded_seq)?,
                 });
             }
             Ok(out)
@@ -522,8 +547,9 @@ impl Index {
         run().map_err(|e| self.failed(&e))
     }
 
-    /// Calls `f` with every commitment that passes the filter, oldest first (as
-    /// [`crate::review::actions::actions`] orders them), while it returns `true`.
+    /// Calls `f` with every commitment that passes the filter, while it returns `true`: oldest
+    /// first (by when it was made, then its session, then the number in its id: `c2` before
+    /// `c10`), each with its follow-ups (see [`crate::review::actions`] for their order).
     pub fn for_each_action(
         &self,
         filter: &ActionFilter,
@@ -566,30 +592,36 @@ impl Index {
             }
             f(a)
         };
+        columns! {
+            Cols:
+            session, cid, protocol_name, group_name, owner, text, due, made, recorded_in, status,
+            note, wall, recorded_seq,
+        }
         let mut run = || -> rusqlite::Result<()> {
             let mut st = self.conn.prepare(&sql)?;
+            let c = Cols::of(&st)?;
             let mut rows = match &group {
                 Some(g) => st.query([g])?,
                 None => st.query([])?,
             };
             let mut current: Option<Action> = None;
             while let Some(r) = rows.next()? {
-                let session = r.get_ref(0)?.as_str()?;
-                let cid = r.get_ref(1)?.as_str()?;
+                let session = r.get_ref(c.session)?.as_str()?;
+                let cid = r.get_ref(c.cid)?.as_str()?;
                 let same = current.as_ref().is_some_and(|a| a.session == session && a.id == cid);
                 if !same {
                     if !finish(current.take(), &mut f) {
                         return Ok(());
                     }
-                    let made = time(r, 7)?;
-                    let due: Option<String> = r.get(6)?;
+                    let made = time(r, c.made)?;
+                    let due: Option<String> = r.get(c.due)?;
                     current = Some(Action {
                         session: session.to_string(),
                         id: cid.to_string(),
-                        protocol: r.get(2)?,
-                        group: r.get(3)?,
-                        owner: r.get(4)?,
-                        text: r.get(5)?,
+                        protocol: r.get(c.protocol_name)?,
+                        group: r.get(c.group_name)?,
+                        owner: r.get(c.owner)?,
+                        text: r.get(c.text)?,
                         due_date: due.as_deref().and_then(|t| resolve_due(t, made.date_naive())),
                         due,
                         made,
@@ -599,13 +631,14 @@ impl Index {
                         history: Vec::new(),
                     });
                 }
-                if let (Some(a), Some(by)) = (current.as_mut(), r.get::<_, Option<String>>(8)?) {
+                let by = r.get::<_, Option<String>>(c.recorded_in)?;
+                if let (Some(a), Some(by)) = (current.as_mut(), by) {
                     a.history.push(UpdateRef {
                         session: by,
-                        status: commitment_status(r, 9)?,
-                        note: r.get(10)?,
-                        at: time(r, 11)?,
-                        seq: r.get(12)?,
+                        status: commitment_status(r, c.status)?,
+                        note: r.get(c.note)?,
+                        at: time(r, c.wall)?,
+                        seq: r.get(c.recorded_seq)?,
                     });
                 }
             }
@@ -638,7 +671,7 @@ impl Index {
             let text: Option<Option<String>> = self
                 .conn
                 .prepare_cached("SELECT fork FROM details WHERE fid = ?1")?
-                .query_row([at.fid], |r| r.get(0))
+                .query_row([at.fid], |r| r.get("fork"))
                 .optional()?;
             Ok(text.flatten().and_then(|t: String| serde_json::from_str(&t).ok()))
         };
@@ -650,8 +683,10 @@ impl Index {
     pub fn group_sessions(&self, group: &str) -> Result<u32, ReviewError> {
         let run = || -> rusqlite::Result<u32> {
             self.conn
-                .prepare_cached("SELECT count(*) FROM files WHERE group_key = ?1 AND shown = 1")?
-                .query_row([fold(group)], |r| r.get(0))
+                .prepare_cached(
+                    "SELECT count(*) AS n FROM files WHERE group_key = ?1 AND shown = 1",
+                )?
+                .query_row([fold(group)], |r| r.get("n"))
         };
         run().map_err(|e| self.failed(&e))
     }
@@ -672,7 +707,7 @@ impl Index {
             let mut out = GroupHistory::default();
             while let Some(r) = rows.next()? {
                 if out.latest.is_none() {
-                    out.latest = Some((r.get(0)?, self.log_path(&r.get::<_, String>(1)?)));
+                    out.latest = Some((r.get("key")?, self.log_path(&r.get::<_, String>("name")?)));
                 }
                 out.started += 1;
             }
@@ -693,18 +728,20 @@ impl Index {
             let mut sessions = 0;
             {
                 let mut st = self.conn.prepare(&format!(
-                    "SELECT f.protocol_id, count(*), max(f.sort_ms), f.fid
+                    "SELECT f.protocol_id, count(*) AS sessions, max(f.sort_ms), f.fid
                      FROM files f WHERE {w} GROUP BY f.protocol_id"
                 ))?;
+                columns! { Cols: protocol_id, sessions, fid }
+                let c = Cols::of(&st)?;
                 let mut name =
                     self.conn.prepare_cached("SELECT protocol_name FROM details WHERE fid = ?1")?;
                 let mut rows = st.query(params_from_iter(args.iter()))?;
                 while let Some(r) = rows.next()? {
-                    let n = size(r, 1)?;
+                    let n = size(r, c.sessions)?;
                     sessions += n;
-                    let newest: i64 = r.get(3)?;
-                    let label: String = name.query_row([newest], |x| x.get(0))?;
-                    protocols.insert(r.get(0)?, (label, n));
+                    let newest: i64 = r.get(c.fid)?;
+                    let label: String = name.query_row([newest], |x| x.get("protocol_name"))?;
+                    protocols.insert(r.get(c.protocol_id)?, (label, n));
                 }
             }
             // The runs of the sessions chosen, read in stage order: stages in order (their
@@ -729,40 +766,41 @@ impl Index {
                  FROM stages s CROSS JOIN runs r ON r.sid = s.sid
                  WHERE {chosen} ORDER BY s.protocol_id, s.stage"
             ))?;
+            columns! {
+                Cols:
+                protocol_id, stage, name, sort_ms, pos, planned_ms, actual_ms, extensions,
+                extended_ms, refusals, shortenings, shortened_ms, left_how, finished,
+            }
+            let c = Cols::of(&st)?;
             let mut rows = st.query(params_from_iter(run_args.iter()))?;
             // A million rows: read in place, allocating only when the stage changes.
-            let mut acc: Option<(String, Acc)> = None;
+            let mut acc: Option<(String, StageAcc)> = None;
             while let Some(r) = rows.next()? {
-                if !r.get::<_, bool>(13)? {
+                if !r.get::<_, bool>(c.finished)? {
                     left_out += 1;
                     continue;
                 }
-                let protocol = r.get_ref(0)?.as_str()?;
-                let stage = r.get_ref(1)?.as_str()?;
-                let same = acc.as_ref().is_some_and(|(p, a)| p == protocol && a.stage == stage);
+                let protocol = r.get_ref(c.protocol_id)?.as_str()?;
+                let stage = r.get_ref(c.stage)?.as_str()?;
+                let same = acc.as_ref().is_some_and(|(p, a)| p == protocol && a.stage() == stage);
                 if !same {
                     if let Some((p, a)) = acc.take() {
                         stats.entry(p).or_default().push(a.finish());
                     }
-                    acc = Some((protocol.to_string(), Acc::new(stage, size(r, 4)?)));
+                    acc = Some((protocol.to_string(), StageAcc::new(stage, size(r, c.pos)?)));
                 }
                 let Some((_, a)) = acc.as_mut() else { continue };
-                let t: i64 = r.get(3)?;
-                if t > a.name_from {
-                    a.name.clear();
-                    a.name.push_str(r.get_ref(2)?.as_str()?);
-                    a.name_from = t;
-                }
-                let left = r.get_ref(12)?.as_str_or_null()?;
+                a.name_at(r.get_ref(c.name)?.as_str()?, r.get(c.sort_ms)?);
+                let left = r.get_ref(c.left_how)?.as_str_or_null()?;
                 a.add(&Figures {
-                    pos: size(r, 4)?,
-                    planned_ms: unsigned(r, 5)?,
-                    actual_ms: unsigned(r, 6)?,
-                    extensions: size(r, 7)?,
-                    extended_ms: unsigned(r, 8)?,
-                    refusals: size(r, 9)?,
-                    shortenings: size(r, 10)?,
-                    shortened_ms: unsigned(r, 11)?,
+                    pos: size(r, c.pos)?,
+                    planned_ms: unsigned(r, c.planned_ms)?,
+                    actual_ms: unsigned(r, c.actual_ms)?,
+                    extensions: size(r, c.extensions)?,
+                    extended_ms: unsigned(r, c.extended_ms)?,
+                    refusals: size(r, c.refusals)?,
+                    shortenings: size(r, c.shortenings)?,
+                    shortened_ms: unsigned(r, c.shortened_ms)?,
                     skipped: left == Some("skip"),
                 });
             }
@@ -773,15 +811,11 @@ impl Index {
                 .into_iter()
                 .map(|(id, (name, sessions))| {
                     let mut stages = stats.remove(&id).unwrap_or_default();
-                    stages.sort_by(|a, b| {
-                        a.first_pos.cmp(&b.first_pos).then_with(|| a.stage.cmp(&b.stage))
-                    });
+                    sort_stages(&mut stages);
                     ProtocolStats { id, name, sessions, stages }
                 })
                 .collect();
-            out.sort_by(|a, b| {
-                a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id))
-            });
+            sort_protocols(&mut out);
             Ok(Report { sessions, runs_left_out: left_out, protocols: out })
         };
         run().map_err(|e| self.failed(&e))
@@ -804,15 +838,17 @@ impl Index {
                  CROSS JOIN stages s ON s.sid = r.sid
                  WHERE {w} ORDER BY f.sort_ms, f.key, r.pos"
             ))?;
+            columns! { Cols: key, start, protocol_id, group_name, facilitator }
+            let (c, runs) = (Cols::of(&st)?, RunCols::of(&st)?);
             let mut rows = st.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
                 let row = RunRow {
-                    session: r.get(0)?,
-                    start: time(r, 1)?,
-                    protocol: r.get(2)?,
-                    group: r.get(3)?,
-                    facilitator: r.get(4)?,
-                    run: run(r, 5)?,
+                    session: r.get(c.key)?,
+                    start: time(r, c.start)?,
+                    protocol: r.get(c.protocol_id)?,
+                    group: r.get(c.group_name)?,
+                    facilitator: r.get(c.facilitator)?,
+                    run: run(r, &runs)?,
                 };
                 if !f(row) {
                     break;
@@ -824,118 +860,39 @@ impl Index {
     }
 }
 
-/// The columns of a run, read by [`run`].
+/// The columns of a run ([`RunCols`]), read by [`run`].
 /// (Over `runs r JOIN stages s ON s.sid = r.sid`.)
 const RUN: &str = "r.pos, s.stage, s.name, r.round, r.planned_ms, r.actual_ms, r.extended_ms,
     r.extensions, r.refusals, r.pauses, r.paused_ms, r.shortenings, r.shortened_ms, r.left_how,
     r.without_record, s.expects, r.finished";
 
-fn run(r: &Row<'_>, at: usize) -> rusqlite::Result<RunDigest> {
-    let left: Option<String> = r.get(at + 13)?;
+columns! {
+    RunCols:
+    pos, stage, name, round, planned_ms, actual_ms, extended_ms, extensions, refusals, pauses,
+    paused_ms, shortenings, shortened_ms, left_how, without_record, expects, finished,
+}
+
+fn run(r: &Row<'_>, c: &RunCols) -> rusqlite::Result<RunDigest> {
+    let left: Option<String> = r.get(c.left_how)?;
     Ok(RunDigest {
-        pos: size(r, at)?,
-        stage: r.get(at + 1)?,
-        name: r.get(at + 2)?,
-        round: r.get::<_, Option<i64>>(at + 3)?.map(|n| usize::try_from(n).unwrap_or(0)),
-        planned_ms: unsigned(r, at + 4)?,
-        actual_ms: unsigned(r, at + 5)?,
-        extended_ms: unsigned(r, at + 6)?,
-        extensions: r.get(at + 7)?,
-        refusals: r.get(at + 8)?,
-        pauses: r.get(at + 9)?,
-        paused_ms: unsigned(r, at + 10)?,
-        shortenings: r.get(at + 11)?,
-        shortened_ms: unsigned(r, at + 12)?,
+        pos: size(r, c.pos)?,
+        stage: r.get(c.stage)?,
+        name: r.get(c.name)?,
+        round: r.get::<_, Option<i64>>(c.round)?.map(|n| usize::try_from(n).unwrap_or(0)),
+        planned_ms: unsigned(r, c.planned_ms)?,
+        actual_ms: unsigned(r, c.actual_ms)?,
+        extended_ms: unsigned(r, c.extended_ms)?,
+        extensions: r.get(c.extensions)?,
+        refusals: r.get(c.refusals)?,
+        pauses: r.get(c.pauses)?,
+        paused_ms: unsigned(r, c.paused_ms)?,
+        shortenings: r.get(c.shortenings)?,
+        shortened_ms: unsigned(r, c.shortened_ms)?,
         left: left.as_deref().and_then(leave_from_key),
-        without_record: r.get(at + 14)?,
-        expects: Some(r.get::<_, String>(at + 15)?).filter(|x| !x.is_empty()),
-        finished: r.get(at + 16)?,
+        without_record: r.get(c.without_record)?,
+        expects: Some(r.get::<_, String>(c.expects)?).filter(|x| !x.is_empty()),
+        finished: r.get(c.finished)?,
     })
-}
-
-/// What one run adds to its stage's figures in the report.
-struct Figures {
-    pos: usize,
-    planned_ms: u64,
-    actual_ms: u64,
-    extensions: usize,
-    extended_ms: u64,
-    refusals: usize,
-    shortenings: usize,
-    shortened_ms: u64,
-    skipped: bool,
-}
-
-/// One stage's runs, gathered for the report.
-struct Acc {
-    stage: String,
-    name: String,
-    /// The start of the session the name was taken from (the newest has the name shown).
-    name_from: i64,
-    planned: Vec<u64>,
-    actual: Vec<u64>,
-    overruns: Vec<u64>,
-    extensions: usize,
-    extended_ms: u64,
-    refusals: usize,
-    shortenings: usize,
-    shortened_ms: u64,
-    skipped: usize,
-    first_pos: usize,
-}
-
-impl Acc {
-    fn new(stage: &str, pos: usize) -> Self {
-        Self {
-            stage: stage.to_string(),
-            name: String::new(),
-            name_from: i64::MIN,
-            planned: Vec::new(),
-            actual: Vec::new(),
-            overruns: Vec::new(),
-            extensions: 0,
-            extended_ms: 0,
-            refusals: 0,
-            shortenings: 0,
-            shortened_ms: 0,
-            skipped: 0,
-            first_pos: pos,
-        }
-    }
-
-    fn add(&mut self, r: &Figures) {
-        self.first_pos = self.first_pos.min(r.pos);
-        self.planned.push(r.planned_ms);
-        self.actual.push(r.actual_ms);
-        if r.actual_ms > r.planned_ms {
-            self.overruns.push(r.actual_ms - r.planned_ms);
-        }
-        self.extensions += r.extensions;
-        self.extended_ms += r.extended_ms;
-        self.refusals += r.refusals;
-        self.shortenings += r.shortenings;
-        self.shortened_ms += r.shortened_ms;
-        self.skipped += usize::from(r.skipped);
-    }
-
-    fn finish(mut self) -> StageStats {
-        StageStats {
-            runs: self.actual.len(),
-            median_planned_ms: median(&mut self.planned),
-            median_actual_ms: median(&mut self.actual),
-            overran: self.overruns.len(),
-            median_overrun_ms: median(&mut self.overruns),
-            stage: self.stage,
-            name: self.name,
-            extensions: self.extensions,
-            extended_ms: self.extended_ms,
-            refusals: self.refusals,
-            shortenings: self.shortenings,
-            shortened_ms: self.shortened_ms,
-            skipped: self.skipped,
-            first_pos: self.first_pos,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -951,7 +908,7 @@ mod tests {
         conn.execute_batch(super::super::schema::CREATE).expect("schema");
         let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {GROUP_HISTORY}")).expect("plan");
         let plan: Vec<String> = st
-            .query_map(["ml", "course"], |r| r.get::<_, String>(3))
+            .query_map(["ml", "course"], |r| r.get::<_, String>("detail"))
             .expect("rows")
             .collect::<rusqlite::Result<_>>()
             .expect("plan rows");

@@ -88,7 +88,7 @@ pub fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<
         let mut st = tx.prepare_cached("SELECT fid, key FROM files WHERE name = ?1")?;
         let mut rows = st.query([name])?;
         match rows.next()? {
-            Some(r) => Some((r.get(0)?, r.get(1)?)),
+            Some(r) => Some((r.get("fid")?, r.get("key")?)),
             None => None,
         }
     };
@@ -135,7 +135,7 @@ fn stage_id(
             "SELECT sid FROM stages WHERE protocol_id = ?1 AND stage = ?2 AND name = ?3
              AND expects = ?4",
         )?
-        .query_row(params![key.0, key.1, key.2, key.3], |row| row.get(0))?;
+        .query_row(params![key.0, key.1, key.2, key.3], |row| row.get("sid"))?;
     known.insert(key, sid);
     Ok(sid)
 }
@@ -335,12 +335,18 @@ pub fn merge_forks(
              WHERE (SELECT count(*) FROM files g WHERE g.key = t.key AND g.readable = 1) >= ?1
              ORDER BY t.key, f.name",
         )?;
+        columns! { Cols: key, name, size, mtime_ns, ino }
+        let c = Cols::of(&st)?;
         let mut rows = st.query([if singles { 1 } else { 2 }])?;
         let mut out: Vec<(String, Vec<Seen>)> = Vec::new();
         while let Some(r) = rows.next()? {
-            let key: String = r.get(0)?;
-            let seen =
-                Seen { name: r.get(1)?, size: r.get(2)?, mtime_ns: r.get(3)?, ino: r.get(4)? };
+            let key: String = r.get(c.key)?;
+            let seen = Seen {
+                name: r.get(c.name)?,
+                size: r.get(c.size)?,
+                mtime_ns: r.get(c.mtime_ns)?,
+                ino: r.get(c.ino)?,
+            };
             match out.last_mut() {
                 Some((k, v)) if *k == key => v.push(seen),
                 _ => out.push((key, vec![seen])),
@@ -391,9 +397,10 @@ pub fn merge_forks(
 /// Whether the file's rows hold the digest of a merge.
 fn has_fork(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<bool> {
     tx.prepare_cached(
-        "SELECT d.fork IS NOT NULL FROM files f JOIN details d ON d.fid = f.fid WHERE f.name = ?1",
+        "SELECT d.fork IS NOT NULL AS forked FROM files f JOIN details d ON d.fid = f.fid
+         WHERE f.name = ?1",
     )?
-    .query_row([name], |r| r.get(0))
+    .query_row([name], |r| r.get("forked"))
     .optional()
     .map(|v| v.unwrap_or(false))
 }
@@ -403,7 +410,7 @@ fn has_fork(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<bool> {
 pub fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let keys: Vec<String> = tx
         .prepare_cached("SELECT key FROM touched")?
-        .query_map([], |r| r.get(0))?
+        .query_map([], |r| r.get("key"))?
         .collect::<rusqlite::Result<_>>()?;
     let mut best = tx.prepare_cached(
         "SELECT fid FROM files WHERE key = ?1
@@ -423,7 +430,7 @@ pub fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
          WHERE fid IN (SELECT fid FROM files WHERE key = ?1) AND shown IS NOT (fid IS ?2)",
     )?;
     for key in keys {
-        let fid: Option<i64> = best.query_row([&key], |r| r.get(0)).optional()?;
+        let fid: Option<i64> = best.query_row([&key], |r| r.get("fid")).optional()?;
         files.execute(params![key, fid])?;
         runs.execute(params![key, fid])?;
         updates.execute(params![key, fid])?;

@@ -419,15 +419,17 @@ impl Index {
         let mut st = self
             .conn
             .prepare("SELECT folder, count, sum, mtime_ns, ctime_ns, trusted FROM folders")?;
+        columns! { Cols: folder, count, sum, mtime_ns, ctime_ns, trusted }
+        let c = Cols::of(&st)?;
         let rows = st.query_map([], |r| {
-            let mtime: Option<i64> = r.get(3)?;
-            let ctime: Option<i64> = r.get(4)?;
+            let mtime: Option<i64> = r.get(c.mtime_ns)?;
+            let ctime: Option<i64> = r.get(c.ctime_ns)?;
             Ok((
-                r.get(0)?,
+                r.get(c.folder)?,
                 Recorded {
-                    print: Print { count: r.get(1)?, sum: r.get(2)? },
+                    print: Print { count: r.get(c.count)?, sum: r.get(c.sum)? },
                     stamp: mtime.zip(ctime),
-                    trusted: r.get(5)?,
+                    trusted: r.get(c.trusted)?,
                 },
             ))
         })?;
@@ -459,14 +461,15 @@ impl Index {
         &self,
         recorded: &HashMap<String, Recorded>,
     ) -> Result<HashMap<String, i64>, Fail> {
-        let total: i64 = self.conn.query_row("SELECT count(*) FROM files", [], |r| r.get(0))?;
+        let total: i64 =
+            self.conn.query_row("SELECT count(*) AS n FROM files", [], |r| r.get("n"))?;
         if total == recorded.values().map(|r| r.print.count).sum::<i64>() {
             return Ok(recorded.iter().map(|(f, r)| (f.clone(), r.print.count)).collect());
         }
         let mut st = self.conn.prepare(
-            "SELECT folder, count(*) FROM files INDEXED BY files_folder GROUP BY folder",
+            "SELECT folder, count(*) AS files FROM files INDEXED BY files_folder GROUP BY folder",
         )?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = st.query_map([], |r| Ok((r.get("folder")?, r.get("files")?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -539,13 +542,15 @@ impl Index {
             "SELECT name, size, mtime_ns, ino, live FROM files INDEXED BY files_stat
              WHERE folder = ?1 ORDER BY name",
         )?;
+        columns! { Cols: name, size, mtime_ns, ino, live }
+        let c = Cols::of(&st)?;
         let rows = st.query_map([folder], |r| {
             Ok(Known {
-                name: r.get(0)?,
-                size: r.get(1)?,
-                mtime_ns: r.get(2)?,
-                ino: r.get(3)?,
-                live: r.get(4)?,
+                name: r.get(c.name)?,
+                size: r.get(c.size)?,
+                mtime_ns: r.get(c.mtime_ns)?,
+                ino: r.get(c.ino)?,
+                live: r.get(c.live)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -559,7 +564,7 @@ impl Index {
                 "SELECT mtime_ns FROM files INDEXED BY files_live WHERE live = 1
                  ORDER BY mtime_ns DESC LIMIT 1 OFFSET ?1",
                 [LIVE_CHECKED - 1],
-                |r| r.get(0),
+                |r| r.get("mtime_ns"),
             )
             .optional()?;
         Ok(t.unwrap_or(i64::MIN))
@@ -577,15 +582,18 @@ impl Index {
             "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
              WHERE live = 1 ORDER BY mtime_ns DESC LIMIT ?1",
         )?;
+        columns! { Cols: name, size, mtime_ns, ino }
+        let c = Cols::of(&st)?;
         let mut rows = st.query([LIVE_CHECKED])?;
         let mut changed = Vec::new();
         let mut vanished = Vec::new();
         while let Some(r) = rows.next()? {
-            let name = r.get_ref(0)?.as_str()?;
+            let name = r.get_ref(c.name)?.as_str()?;
             if !quiet.contains(split(name).0) {
                 continue;
             }
-            let (size, mtime, ino): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            let (size, mtime, ino): (i64, i64, i64) =
+                (r.get(c.size)?, r.get(c.mtime_ns)?, r.get(c.ino)?);
             match std::fs::metadata(file_path(top, name)) {
                 Ok(m) if m.is_file() => {
                     let s = seen(name, &m);

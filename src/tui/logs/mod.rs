@@ -3,8 +3,8 @@
 //!
 //! The shape follows the Elm architecture: a key press becomes an [`Action`] through the
 //! binding tables in [`keys`] (which also write the footer and the help), [`update`] changes the
-//! [`App`] and returns an [`Intent`] for anything that reads or writes a file, which the loop
-//! performs ([`perform`]), and [`render`] draws from the `App` alone, so tests draw into a
+//! [`LogsScreen`] and returns an [`Intent`] for anything that reads or writes a file, which the loop
+//! performs ([`perform`]), and [`render`] draws from the `LogsScreen` alone, so tests draw into a
 //! `TestBackend` without a terminal. The browser runs in the one event loop ([`event_loop`]);
 //! with no clock to follow, an idle browser never wakes.
 //!
@@ -15,7 +15,7 @@
 //! Every name and note from a log goes through [`crate::text::sanitize`] before it is drawn.
 
 //!
-//! - `mod.rs`: the state ([`App`]) and the entry point;
+//! - `mod.rs`: the state ([`LogsScreen`]) and the entry point;
 //! - `keys.rs`: the actions and the binding tables;
 //! - `update.rs`: keys to actions, actions to state changes and intents, intents performed;
 //! - `view.rs`: drawing.
@@ -103,7 +103,7 @@ pub struct ReportView {
 
 /// Everything the browser shows. [`render`] reads only this.
 #[derive(Debug, Clone)]
-pub struct App {
+pub struct LogsScreen {
     /// Where the sessions come from; `None` in a browser with nothing to read.
     pub index: Option<Rc<Index>>,
     pub screen: Screen,
@@ -134,7 +134,7 @@ pub struct App {
     pub today: Option<NaiveDate>,
 }
 
-impl App {
+impl LogsScreen {
     /// The browser over a data folder's sessions: the index is opened (and brought up to date),
     /// and the first page of rows read.
     pub fn open(data: &Path, export_dir: PathBuf) -> Result<Self, ReviewError> {
@@ -236,7 +236,7 @@ impl App {
 pub fn browse(dirs: &Dirs, theme: crate::config::ThemeName) -> color_eyre::Result<ExitCode> {
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let opened =
-        crate::review::data_dir(dirs.data_dir.as_deref()).and_then(|d| App::open(&d, here));
+        crate::review::data_dir(dirs.data_dir.as_deref()).and_then(|d| LogsScreen::open(&d, here));
     let mut app = match opened {
         Ok(a) => a,
         Err(e) => return Ok(crate::output::fail(crate::output::BAD_INPUT, &e.to_string())),
@@ -250,7 +250,7 @@ pub fn browse(dirs: &Dirs, theme: crate::config::ThemeName) -> color_eyre::Resul
 
 /// The browser as the loop runs it.
 struct Browser {
-    app: App,
+    app: LogsScreen,
     quit: bool,
 }
 
@@ -279,7 +279,7 @@ impl event_loop::Screen for Browser {
     }
 }
 
-fn run_loop(terminal: &mut crate::tui::term::Term, app: App) -> color_eyre::Result<()> {
+fn run_loop(terminal: &mut crate::tui::term::Term, app: LogsScreen) -> color_eyre::Result<()> {
     let mut browser = Browser { app, quit: false };
     // An idle browser never wakes: it has no clock of its own to follow.
     event_loop::run(terminal, &mut browser, SystemClock::new(0), None)

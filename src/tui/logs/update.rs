@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
-use super::{Action, App, DetailView, GroupSession, GroupView, ReportView, Screen};
+use super::{Action, DetailView, GroupSession, GroupView, LogsScreen, ReportView, Screen};
 use crate::review::actions::ActionFilter;
 use crate::review::detail::{self, Session};
 use crate::review::{Filter, Query, ReviewError, export};
@@ -35,7 +35,7 @@ pub enum Intent {
 }
 
 /// Performs an intent's reads and writes. Returns `false` to quit.
-pub fn perform(app: &mut App, intent: Intent) -> bool {
+pub fn perform(app: &mut LogsScreen, intent: Intent) -> bool {
     let result = match intent {
         Intent::None => Ok(()),
         Intent::Quit => return false,
@@ -60,7 +60,7 @@ pub fn perform(app: &mut App, intent: Intent) -> bool {
 
 /// Reads the selected session's log (all its copies, if it was continued in two places), with
 /// its commitments' follow-ups from the index.
-fn load_selected(app: &App) -> Option<Result<Session, String>> {
+fn load_selected(app: &LogsScreen) -> Option<Result<Session, String>> {
     let entry = app.selected_entry()?;
     let index = app.index.as_ref()?;
     let loaded = detail::load_from(index, &entry.id).map_err(|e| e.to_string());
@@ -70,7 +70,7 @@ fn load_selected(app: &App) -> Option<Result<Session, String>> {
 /// The report over the sessions the typed filter leaves in the list. It reads every stage run,
 /// so it asks an index opened for that (not read through a memory mapping: see
 /// `Index::map_for_few`).
-fn report(app: &mut App) -> Result<(), ReviewError> {
+fn report(app: &mut LogsScreen) -> Result<(), ReviewError> {
     let Some(index) = app.index.clone() else { return Ok(()) };
     let data = index.sessions_dir().parent().unwrap_or(index.sessions_dir()).to_path_buf();
     let whole = crate::review::Index::open_with(&data, false)?;
@@ -81,7 +81,7 @@ fn report(app: &mut App) -> Result<(), ReviewError> {
 
 /// The selected session's group: its sessions, oldest first, with the commitments made in each
 /// done, open and overdue, and the list of those still open.
-fn group(app: &mut App) -> Result<(), ReviewError> {
+fn group(app: &mut LogsScreen) -> Result<(), ReviewError> {
     let Some(index) = app.index.clone() else { return Ok(()) };
     let Some(name) = app.selected_entry().and_then(|r| r.ok()).and_then(|d| d.group.clone()) else {
         app.message = Some("This session has no group: g shows a recurring group.".into());
@@ -133,7 +133,7 @@ fn group(app: &mut App) -> Result<(), ReviewError> {
 }
 
 /// Opens the selected session: reads its log.
-fn open(app: &mut App) {
+fn open(app: &mut LogsScreen) {
     match load_selected(app) {
         Some(Ok(session)) => {
             let lines = detail::show(&session).lines().map(String::from).collect();
@@ -147,7 +147,7 @@ fn open(app: &mut App) {
 }
 
 /// Writes Markdown minutes of the open or selected session into the export folder.
-fn export(app: &mut App, redact: bool) {
+fn export(app: &mut LogsScreen, redact: bool) {
     let loaded;
     let session = match (app.screen, &app.detail) {
         (Screen::Detail, Some(d)) => &d.session,
@@ -186,7 +186,7 @@ fn write_unique(dir: &Path, stem: &str, text: &str) -> Result<PathBuf, String> {
 }
 
 /// The action a key stands for on the current screen, if any.
-pub fn action_for(app: &App, key: KeyEvent) -> Option<Action> {
+pub fn action_for(app: &LogsScreen, key: KeyEvent) -> Option<Action> {
     keys::action(app.keys(), key)
 }
 
@@ -200,7 +200,7 @@ pub fn list_rows(size: Rect) -> usize {
 // One arm per view (list, detail, report, group), each short: a reader finds a key's effect by
 // its view.
 #[allow(clippy::too_many_lines)]
-pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
+pub fn update(app: &mut LogsScreen, action: Action, rows: usize) -> Intent {
     let rows = rows.max(1);
     if app.help {
         app.help = false;
@@ -311,7 +311,7 @@ pub fn update(app: &mut App, action: Action, rows: usize) -> Intent {
 /// A character typed while the filter is open: `Some` intent (to match again) when the key went
 /// into the filter, `None` when it is not a character to type. A key's release (sent by Windows
 /// consoles) is taken and ignored: it is not a second letter.
-pub fn type_char(app: &mut App, key: KeyEvent) -> Option<Intent> {
+pub fn type_char(app: &mut LogsScreen, key: KeyEvent) -> Option<Intent> {
     if !app.typing || app.help {
         return None;
     }

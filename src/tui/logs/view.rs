@@ -1,4 +1,4 @@
-//! Drawing the browser: a pure function of the [`App`].
+//! Drawing the browser: a pure function of the [`LogsScreen`].
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,7 +7,7 @@ use ratatui::widgets::{
     Bar, BarChart, BarGroup, Block, Borders, Cell, Clear, Paragraph, Row, Table, Widget, Wrap,
 };
 
-use super::{App, DetailView, GroupView, ReportView, Screen, keys};
+use super::{DetailView, GroupView, LogsScreen, ReportView, Screen, keys};
 use crate::review::{SessionStatus, fmt, report};
 use crate::text::sanitize;
 use crate::tui::keys::Binding;
@@ -33,7 +33,7 @@ const GROUP_LEGEND: &str = "Commitments made in each session: d done, o open, ! 
 ///  Exported to /home/…/20261116-090000-000.md              ← message line
 ///  ↑↓ move  Enter open  / filter  x export  r report  ? help  q quit
 /// ```
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &LogsScreen, area: Rect, buf: &mut Buffer) {
     if too_small(area, buf) {
         return;
     }
@@ -160,7 +160,7 @@ fn list_cells(
     }
 }
 
-fn render_list(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_list(app: &LogsScreen, theme: Theme, area: Rect, buf: &mut Buffer) {
     let total = app.total;
     let mut title = format!(" Sessions: {} of {total} ", app.shown);
     if !app.filter.is_empty() {
@@ -250,7 +250,7 @@ fn stage_chart(d: &DetailView, theme: Theme, width: u16) -> (BarChart<'_>, usize
 /// │ the `logs show` text, scrolled; "Private notes" highlighted       │
 /// └──────────────────────────────────────────────────────────────────┘
 /// ```
-fn render_detail(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_detail(app: &LogsScreen, theme: Theme, area: Rect, buf: &mut Buffer) {
     let Some(d) = &app.detail else { return };
     let dg = &d.session.digest;
     let group = dg.group.as_deref().map(|g| format!(" · {}", sanitize(g))).unwrap_or_default();
@@ -312,7 +312,7 @@ fn render_detail(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
 /// │ Stage  Runs  Planned  Actual  Overran  Median over  Ext  Refused │
 /// └─────────────────────────────────────────────────────────────┘
 /// ```
-fn render_report(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_report(app: &LogsScreen, theme: Theme, area: Rect, buf: &mut Buffer) {
     let Some(ReportView { report: r, protocol: which, scroll }) = &app.report else { return };
     let Some(p) = r.protocols.get(*which) else {
         let block = Block::default().borders(Borders::ALL).title(" Report ");
@@ -382,7 +382,7 @@ fn overran_chart(p: &report::ProtocolStats, theme: Theme, width: u16) -> BarChar
 /// │ OWNER  COMMITMENT  DUE  MADE  LATEST                                            │
 /// └─────────────────────────────────────────────────────────────────────────────────┘
 /// ```
-fn render_group(app: &App, theme: Theme, area: Rect, buf: &mut Buffer) {
+fn render_group(app: &LogsScreen, theme: Theme, area: Rect, buf: &mut Buffer) {
     let Some(g) = &app.group else { return };
     let open = g.open.iter().filter(|a| !a.overdue).count();
     let overdue = g.open.iter().filter(|a| a.overdue).count();
@@ -567,7 +567,7 @@ fn report_table(p: &report::ProtocolStats, scroll: usize, theme: Theme) -> Table
     Table::new(rows, widths).header(header).column_spacing(1)
 }
 
-fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_help(app: &LogsScreen, area: Rect, buf: &mut Buffer) {
     let keys = match app.screen {
         Screen::List => keys::LIST,
         Screen::Detail => keys::DETAIL,

@@ -2,6 +2,8 @@
 //! - [`rig`]: the live screen headless, with a fake clock and a log in a temporary folder;
 //! - [`cli`]: running the `convene` binary on a data folder of its own;
 //! - [`fixtures`]: the review fixtures, session logs written by the real engine;
+//! - [`oracle`]: the review's answers worked out in memory, to compare the index's with;
+//! - [`commands`]: one generator of every engine command, and restarts, for the replay properties;
 //! - [`tmux`]: a private tmux server for the real-terminal tests;
 //! - [`browser`]: a headless Chromium over `DevTools`, for the shared page;
 //! - the one fixed start time every test's wall clock counts from ([`START`], [`wall`]).
@@ -10,7 +12,9 @@
 
 pub mod browser;
 pub mod cli;
+pub mod commands;
 pub mod fixtures;
+pub mod oracle;
 pub mod rig;
 pub mod tmux;
 
