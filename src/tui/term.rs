@@ -37,7 +37,7 @@
 //! console API calls), and there is no bracket, since it would show as text.
 
 use std::cell::Cell as Shared;
-use std::io::{self, Stdout, Write};
+use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
@@ -48,7 +48,28 @@ use ratatui::{Frame, Terminal};
 use unicode_width::UnicodeWidthStr;
 
 /// The terminal the screens draw on.
-pub type Term = Terminal<FrameBackend<Stdout>>;
+pub type Term = Terminal<FrameBackend<Out>>;
+
+/// Where frames are written: on Unix the standard output's file itself (a duplicate of its
+/// descriptor), so that a frame is one `write(2)` even when it holds a line feed, which Rust's
+/// line-buffered `Stdout` would cut there; elsewhere `Stdout` (a Windows console is written
+/// through `WriteConsoleW`, and convene's frames hold no line feed there).
+#[cfg(unix)]
+pub type Out = std::fs::File;
+/// Where frames are written (see the Unix definition).
+#[cfg(not(unix))]
+pub type Out = io::Stdout;
+
+#[cfg(unix)]
+fn out() -> io::Result<Out> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?))
+}
+
+#[cfg(not(unix))]
+fn out() -> io::Result<Out> {
+    Ok(io::stdout())
+}
 
 /// What a frame is collected in before it is sent: a whole frame of a 200x60 terminal in 24-bit
 /// colour takes some tens of kilobytes; the buffer grows past this if it must.
@@ -74,7 +95,7 @@ pub fn try_init() -> io::Result<Term> {
     // ratatui's own terminal is dropped at once: only what it set up is kept.
     drop(ratatui::try_init()?);
     let ansi = escapes_supported();
-    Terminal::new(FrameBackend::new(io::stdout(), ansi, None))
+    Terminal::new(FrameBackend::new(out()?, ansi, None))
 }
 
 /// Whether the terminal takes escape sequences, so that convene may write them itself and the
