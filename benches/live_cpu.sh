@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the idle cost of the live screen, side by side in one run: convene's live screen at
 # 120x40 and at 200x50 (a running stage of project tuning), a mirror following the first at
-# 120x40, and tock (a terminal clock showing seconds, `tock -s -c`) at 120x40, each in a real
+# 120x40, and tock (a terminal clock showing seconds, `tock -s -c`) at both sizes, each in a real
 # terminal (tmux), over SECONDS (default 60). For each process: CPU time from the scheduler
 # (/proc/PID/task/*/schedstat, nanoseconds, every thread) and from /proc/PID/stat (ticks of
 # 1/CLK_TCK s, which charge a process that wakes once a second coarsely), peak and current
@@ -88,7 +88,8 @@ done
 run mirror 120x40 "exec env CONVENE_DATA_DIR='$data/120x40' '$bin' mirror"
 wait_for mirror read-only
 if [ -n "$tock" ]; then
-    run tock 120x40 "exec '$tock' -s -c"
+    run tock120x40 120x40 "exec '$tock' -s -c"
+    run tock200x50 200x50 "exec '$tock' -s -c"
     sleep 1
 fi
 # Let everything settle: the stage change's flash ends, the mirror's first reads are done.
@@ -98,9 +99,9 @@ names=(live120x40 live200x50 mirror)
 labels=("live screen 120x40" "live screen 200x50" "mirror 120x40")
 comms=(convene convene convene)
 if [ -n "$tock" ]; then
-    names+=(tock)
-    labels+=("tock -s -c 120x40")
-    comms+=(tock)
+    names+=(tock120x40 tock200x50)
+    labels+=("tock -s -c 120x40" "tock -s -c 200x50")
+    comms+=(tock tock)
 fi
 # The pane's process is named after the binary (convene, or what CONVENE_BIN is called).
 bin_comm=$(basename "$bin" | cut -c1-15)
@@ -129,10 +130,10 @@ for i in "${!names[@]}"; do
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ -n "$tock" ]; then
-    last=$((${#names[@]} - 1))
+    # tock at the same size: entries 3 and 4.
     for i in 0 1; do
-        awk -v c="${pct[$i]}" -v k="${pct[$last]}" -v l="${labels[$i]}" 'BEGIN {
-            if (k > 0) printf "%s: %.2fx the CPU of tock (budget: at most 3x)\n", l, c / k
+        awk -v c="${pct[$i]}" -v k="${pct[$((i + 3))]}" -v l="${labels[$i]}" 'BEGIN {
+            if (k > 0) printf "%s: %.2fx the CPU of tock at the same size (budget: at most 3x)\n", l, c / k
             else print l ": tock used no measurable CPU"
         }'
     done

@@ -67,6 +67,7 @@ fn out() -> io::Result<Out> {
 }
 
 #[cfg(not(unix))]
+#[allow(clippy::unnecessary_wraps, reason = "the same signature as on Unix, which can fail")]
 fn out() -> io::Result<Out> {
     Ok(io::stdout())
 }
@@ -443,7 +444,8 @@ fn move_to(out: &mut Vec<u8>, row: Option<u16>, col: Option<u16>, x: u16, y: u16
         // Windows console may return to the first column too), or to the row.
         let mut down = Vec::new();
         match y.cmp(&row) {
-            std::cmp::Ordering::Greater if lf && y - row <= 2 => {
+            // Up to three line feeds are shorter than `CSI n B`.
+            std::cmp::Ordering::Greater if lf && y - row <= 3 => {
                 down.resize(usize::from(y - row), b'\n');
             }
             std::cmp::Ordering::Greater => csi_n(&mut down, u32::from(y - row), b'B'),
