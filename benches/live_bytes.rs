@@ -3,7 +3,9 @@
 //! program must send for the same change ([`convene::tui::term::floor`]: the changed cells' text,
 //! the shortest colour and attribute changes, the least cursor movement), and against what
 //! ratatui's own crossterm backend sends for the same frames (convene before issue 24).
-//! Each frame is drawn as the live screen draws it, one second after the one before.
+//! Each frame is drawn as the live screen draws it, one second after the one before. Also the
+//! median time of a frame (drawing the whole screen, comparing it with the last, encoding the
+//! difference), with convene's backend and with ratatui's.
 //! `CONVENE_BENCH_QUICK=1`: 5 seconds (only to check that the bench runs).
 
 #![allow(clippy::cast_precision_loss, clippy::disallowed_methods)]
@@ -11,6 +13,7 @@
 mod common;
 
 use std::io::Write;
+use std::time::Instant;
 
 use convene::cli::ThemeName;
 use convene::protocol::Library;
@@ -63,15 +66,20 @@ fn main() {
         let mut shown = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         let (mut sent, mut before, mut floor) = (0, 0, term::Floor::default());
         let mut prev = None;
+        let (mut t_now, mut t_before) = (Vec::new(), Vec::new());
         // The first frame draws the whole screen: the seconds after it are measured.
         for s in 0..=seconds {
             let mono = 2_000 + s * 1_000;
             let wall = common::wall(mono);
             app.tick(Now::new(mono, wall));
             let a = now_t.backend().writer().0;
+            let t = Instant::now();
             term::draw(&mut now_t, |f| live::render(f, &app, mono, wall)).expect("drawn");
+            t_now.push(t.elapsed().as_secs_f64() * 1e6);
             let b = before_t.backend_mut().writer_mut().0;
+            let t = Instant::now();
             before_t.draw(|f| live::render(f, &app, mono, wall)).expect("drawn");
+            t_before.push(t.elapsed().as_secs_f64() * 1e6);
             let buf =
                 shown.draw(|f| live::render(f, &app, mono, wall)).expect("drawn").buffer.clone();
             if let Some(p) = &prev {
@@ -95,7 +103,8 @@ fn main() {
              frame, {bracket:.0} the synchronized-update bracket); least possible {:.0} bytes/s \
              (changed text {:.0}, colours and attributes {:.0}, cursor moves {:.0}): {:.3}x the \
              least; changed text and colours alone {:.0} bytes/s ({:.2}x); before (ratatui's \
-             crossterm backend): {:.0} bytes/s ({:.2}x the least)",
+             crossterm backend): {:.0} bytes/s ({:.2}x the least); a frame takes {:.0} µs (median; \
+             {:.0} µs with ratatui's backend)",
             per(sent),
             per(floor.total()),
             per(floor.text),
@@ -106,6 +115,8 @@ fn main() {
             body / per(floor.text + floor.style),
             per(before),
             (per(before) - bracket) / per(floor.total()),
+            common::percentile(&mut t_now, 500),
+            common::percentile(&mut t_before, 500),
         );
     }
 }
