@@ -24,7 +24,20 @@ data=$(mktemp -d)
 tools=$(mktemp -d)
 sock=convene-bench-$$
 t() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 't kill-server 2>/dev/null; rm -rf "$data" "$tools"' EXIT
+declare -a pids=()
+# convene writes its log as it ends (tmux's hang-up): wait for each to be gone, then clean up.
+cleanup() {
+    local p i
+    t kill-server 2>/dev/null || true
+    for p in "${pids[@]}"; do
+        for ((i = 0; i < 50; i++)); do
+            [ -e "/proc/$p" ] || break
+            sleep 0.1
+        done
+    done
+    rm -rf "$data" "$tools" 2>/dev/null || true
+}
+trap cleanup EXIT
 
 # Waits (up to 60 s) until tmux session $1 shows the text $2.
 wait_for() {
@@ -105,7 +118,7 @@ if [ -n "$tock" ]; then
 fi
 # The pane's process is named after the binary (convene, or what CONVENE_BIN is called).
 bin_comm=$(basename "$bin" | cut -c1-15)
-declare -a pids ns0 tk0
+declare -a ns0 tk0
 for i in "${!names[@]}"; do
     c=${comms[$i]}
     [ "$c" = convene ] && c=$bin_comm

@@ -36,7 +36,18 @@ fi
 data=$(mktemp -d)
 sock=convene-syscalls-$$
 t() { tmux -L "$sock" -f /dev/null "$@"; }
-trap 't kill-server 2>/dev/null; rm -rf "$data"' EXIT
+pid=""
+# convene writes its log as it ends (tmux's hang-up): wait for it to be gone, then clean up.
+cleanup() {
+    local i
+    t kill-server 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        [ -n "$pid" ] && [ -e "/proc/$pid" ] || break
+        sleep 0.1
+    done
+    rm -rf "$data" 2>/dev/null || true
+}
+trap cleanup EXIT
 
 # Waits (up to 60 s) until the live session shows the text $1.
 wait_for() {
