@@ -839,6 +839,7 @@ impl<W: Write> Backend for FrameBackend<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::buffer::Buffer;
     use ratatui::style::Style;
     use ratatui::text::Line;
     use ratatui::widgets::Paragraph;
@@ -969,6 +970,119 @@ mod tests {
         assert!(!w.contains('m'), "{w:?}");
         // Twenty rows of digits, each reached by a move down and back along the row.
         assert_eq!(w.matches("22222").count(), 20, "{w:?}");
+    }
+
+    /// Random frames (text, wide characters, blanks, colours, attributes) drawn one after the
+    /// other at 30x8: after each, a terminal emulator fed the bytes shows what was drawn.
+    #[test]
+    fn random_frames_show_on_an_emulated_terminal_as_drawn() {
+        use ratatui::style::Modifier as M;
+        for line_feeds in [true, false] {
+            let size = Size::new(30, 8);
+            let mut backend = FrameBackend::new(Recorder::default(), true, Some(size));
+            if !line_feeds {
+                backend = backend.without_line_feeds();
+            }
+            let area = ratatui::layout::Rect::new(0, 0, 30, 8);
+            let mut t = Terminal::with_options(
+                backend,
+                ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(area) },
+            )
+            .expect("terminal");
+            let n = |v| std::num::NonZeroU16::new(v).expect("not zero");
+            let mut vt = vt100::Parser::new(n(8), n(30), 0);
+            let mut seed: u64 = 0x5eed;
+            let mut next = move |k: u64| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                (seed >> 33) % k
+            };
+            // Narrow text on the first six rows; wide characters on the last two, at even
+            // columns only, so that nothing ever covers half of one (what a terminal then shows
+            // in the other half is its own affair).
+            let texts = [" ", "  ", "a", "bc", "█▀▄", "é", "   ", "xy", "▀"];
+            let wide = ["漢", "字漢", "漢字漢"];
+            let colors = [Color::Reset, Color::Rgb(10, 20, 30), Color::Indexed(246), Color::Red];
+            // (Not bold and dim at once: the emulator keeps only one intensity.)
+            let mods = [M::empty(), M::BOLD, M::DIM, M::REVERSED, M::ITALIC, M::UNDERLINED];
+            let mut cells: Vec<(u16, u16, &str, Style)> = Vec::new();
+            for frame in 0..300 {
+                // Mostly the same screen with a few changes, sometimes many.
+                let changes = if frame % 17 == 0 { 40 } else { next(6) + 1 };
+                for _ in 0..changes {
+                    let m = mods[usize::try_from(next(6)).expect("small")];
+                    // The cell's attributes are exactly `m` (a style patches what is there).
+                    let style = Style::new()
+                        .fg(colors[usize::try_from(next(4)).expect("small")])
+                        .bg(colors[usize::try_from(next(4)).expect("small")])
+                        .add_modifier(m)
+                        .remove_modifier(M::all() - m);
+                    let y = u16::try_from(next(8)).expect("small");
+                    let (x, text) = if y >= 6 {
+                        let x = u16::try_from(next(15) * 2).expect("small");
+                        (x, wide[usize::try_from(next(3)).expect("small")])
+                    } else {
+                        let x = u16::try_from(next(30)).expect("small");
+                        (x, texts[usize::try_from(next(9)).expect("small")])
+                    };
+                    cells.push((x, y, text, style));
+                }
+                if cells.len() > 120 {
+                    cells.drain(..40);
+                }
+                recorder(&mut t).writes.clear();
+                let drawn = {
+                    draw(&mut t, |f| {
+                        for (x, y, text, style) in &cells {
+                            f.buffer_mut().set_stringn(*x, *y, text, 30 - usize::from(*x), *style);
+                        }
+                    })
+                    .expect("drawn");
+                    let mut b = Buffer::empty(area);
+                    for (x, y, text, style) in &cells {
+                        b.set_stringn(*x, *y, text, 30 - usize::from(*x), *style);
+                    }
+                    b
+                };
+                for w in &recorder(&mut t).writes {
+                    vt.process(w);
+                }
+                let screen = vt.screen();
+                for y in 0..8 {
+                    for x in 0..30 {
+                        let c = screen.cell(y, x).expect("cell");
+                        if c.is_wide_continuation() {
+                            continue;
+                        }
+                        let want = &drawn[(x, y)];
+                        if *want == Cell::EMPTY {
+                            // The cell after a wide character, or one left by it when something
+                            // narrow was written over its first half: what a terminal shows there
+                            // is its own affair (ratatui's difference does not send it).
+                            continue;
+                        }
+                        let at = format!("line feeds {line_feeds}, frame {frame}, ({x}, {y})");
+                        let text = if c.contents().is_empty() { " " } else { c.contents() };
+                        assert_eq!(text, want.symbol(), "{at}");
+                        let bg = |col: Color| match col {
+                            Color::Reset => vt100::Color::Default,
+                            Color::Rgb(r, g, b) => vt100::Color::Rgb(r, g, b),
+                            Color::Indexed(i) => vt100::Color::Idx(i),
+                            _ => vt100::Color::Idx(1),
+                        };
+                        assert_eq!(c.bgcolor(), bg(want.bg), "{at}: background");
+                        let m = want.modifier;
+                        assert_eq!(c.underline(), m.contains(M::UNDERLINED), "{at}: underline");
+                        assert_eq!(c.inverse(), m.contains(M::REVERSED), "{at}: reversed");
+                        if text != " " || m.intersects(M::REVERSED | M::UNDERLINED) {
+                            assert_eq!(c.fgcolor(), bg(want.fg), "{at}: foreground");
+                            assert_eq!(c.bold(), m.contains(M::BOLD), "{at}: bold");
+                            assert_eq!(c.dim(), m.contains(M::DIM), "{at}: dim");
+                            assert_eq!(c.italic(), m.contains(M::ITALIC), "{at}: italic");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
