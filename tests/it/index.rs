@@ -488,13 +488,7 @@ fn two_machines_write_into_one_folder_and_every_session_is_listed_once_with_ever
     let shared = data_with(&[]);
     let machine = |name: &str, cache: &Path| {
         Process::new(std::env::current_exe().expect("this test binary"))
-            .args([
-                "--exact",
-                "index::machine_writer",
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(["--exact", "index::machine_writer", "--ignored", "--nocapture", "--test-threads=1"])
             .env("CONVENE_TEST_MACHINE", name)
             .env("CONVENE_DATA_DIR", shared.path())
             .env("CONVENE_CACHE_DIR", cache)
