@@ -102,7 +102,11 @@ pub fn run<S: Screen>(
         // the time a stop lasted is seen at once.
         match signals::pending(terminal)? {
             signals::Pending::Quit(q) => screen.quit_by_signal(terminal, q),
-            signals::Pending::Redraw => redraw = true,
+            signals::Pending::Redraw => {
+                // Back from a stop: the window may have been resized meanwhile.
+                term::resized();
+                redraw = true;
+            }
             signals::Pending::Nothing => {}
         }
         let now = clock.now();
@@ -135,7 +139,12 @@ pub fn run<S: Screen>(
             Wait::Closed => screen.quit_by_signal(terminal, signals::hung_up()),
         }
         redraw = true; // a key or a resize
-        if let TermEvent::Key(k) = event::read()? {
+        let ev = event::read()?;
+        if let TermEvent::Resize(..) = ev {
+            // The size is asked of the terminal only now, not for every frame.
+            term::resized();
+        }
+        if let TermEvent::Key(k) = ev {
             if signals::is_suspend_key(&k) {
                 if !signals::suspend(terminal)? {
                     screen.cannot_suspend();
@@ -157,7 +166,7 @@ pub fn run<S: Screen>(
 fn ring(terminal: &mut Term, n: u8) {
     if n > 0 {
         let bells = "\x07".repeat(usize::from(n));
-        let out = terminal.backend_mut();
+        let out = terminal.backend_mut().writer_mut();
         let _ = out.write_all(bells.as_bytes());
         let _ = out.flush();
     }

@@ -90,6 +90,12 @@ mod imp {
     static WAITER: OnceLock<Option<Waiter>> = OnceLock::new();
     /// The last wait found the terminal readable and crossterm took nothing from it.
     static UNTAKEN: AtomicBool = AtomicBool::new(false);
+    /// crossterm may hold events it read already (several keys in one read): only after a wait
+    /// that returned input. After a time-out nothing can be waiting there, so a wait in a second
+    /// where nothing happened is one poll(2) and nothing else.
+    static MAYBE_QUEUED: AtomicBool = AtomicBool::new(true);
+    /// What [`wake`] writes into the pipe; SIGWINCH writes something else (signal-hook's `X`).
+    const WAKE_BYTE: u8 = 1;
 
     fn waiter() -> Option<&'static Waiter> {
         WAITER
@@ -126,7 +132,7 @@ mod imp {
         match WAITER.get() {
             Some(Some(w)) => {
                 // A full pipe has a wake-up pending already.
-                let _ = (&w.waker).write(&[1]);
+                let _ = (&w.waker).write(&[WAKE_BYTE]);
                 true
             }
             _ => false,
@@ -155,16 +161,19 @@ mod imp {
             Some(f) => f.as_fd(),
             None => stdin.as_fd(),
         };
-        // Gone already? Then crossterm must not be asked (it would never return).
-        let mut probe = [PollFd::new(&tty, PollFlags::empty())];
-        poll_for(&mut probe, Some(Duration::ZERO))?;
-        if closed(probe[0].revents()) {
-            return Ok(Wait::Closed);
-        }
-        // crossterm may hold events it has read already (several keys in one read).
-        if event::poll(Duration::ZERO)? {
-            UNTAKEN.store(false, Ordering::Relaxed);
-            return Ok(Wait::Input);
+        if MAYBE_QUEUED.load(Ordering::Relaxed) {
+            // Gone already? Then crossterm must not be asked (it would never return).
+            let mut probe = [PollFd::new(&tty, PollFlags::empty())];
+            poll_for(&mut probe, Some(Duration::ZERO))?;
+            if closed(probe[0].revents()) {
+                return Ok(Wait::Closed);
+            }
+            // crossterm may hold events it has read already (several keys in one read).
+            if event::poll(Duration::ZERO)? {
+                UNTAKEN.store(false, Ordering::Relaxed);
+                return Ok(Wait::Input);
+            }
+            MAYBE_QUEUED.store(false, Ordering::Relaxed);
         }
         let watch_input = !UNTAKEN.load(Ordering::Relaxed);
         let mut fds = [
@@ -181,13 +190,26 @@ mod imp {
         if closed(fds[0].revents()) {
             return Ok(Wait::Closed);
         }
-        let mut sink = [0u8; 64];
-        while matches!((&w.woken).read(&mut sink), Ok(k) if k > 0) {}
         if n == 0 && watch_input {
+            // Nothing happened: the time ran out.
             return Ok(Wait::Timeout);
+        }
+        if fds[1].revents().contains(PollFlags::IN) {
+            let mut sink = [0u8; 64];
+            let mut resized = false;
+            while let Ok(k) = (&w.woken).read(&mut sink)
+                && k > 0
+            {
+                resized |= sink[..k].iter().any(|b| *b != WAKE_BYTE);
+            }
+            if resized {
+                // SIGWINCH: the terminal's size is asked again before the next frame.
+                crate::tui::term::resized();
+            }
         }
         if event::poll(Duration::ZERO)? {
             UNTAKEN.store(false, Ordering::Relaxed);
+            MAYBE_QUEUED.store(true, Ordering::Relaxed);
             return Ok(Wait::Input);
         }
         if fds[0].revents().contains(PollFlags::IN) {

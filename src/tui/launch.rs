@@ -252,6 +252,12 @@ pub fn start_shared(
 
 /// Runs the live screen in the terminal, then prints the summary.
 fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::Result<ExitCode> {
+    if let Some(log) = app.log.as_mut() {
+        // The log is looked at when its folder changes, not every second.
+        log.watch(|| {
+            crate::tui::input::wake();
+        });
+    }
     let mut terminal = crate::tui::term::try_init()?;
     let result = event_loop::run(&mut terminal, app, clock, None);
     ratatui::restore();

@@ -18,8 +18,9 @@
 //!
 //! # A log deleted or cut short under a running session
 //!
-//! Before every write (each event, each retry, and each wake-up of the live screen) the writer
-//! checks that its path still names the file it writes to (same device and inode on Unix; on
+//! Before every write (each event, each retry, and each wake-up of the live screen that follows a
+//! change in the log's folder: see [`LogWriter::watch`]) the writer checks that its path still
+//! names the file it writes to (same device and inode on Unix; on
 //! other platforms, that the file exists) and that the file is not shorter than what was written.
 //! If the file or its folder was deleted, replaced or cut short (`: > LOG`), it writes the whole
 //! log again from memory (to a temporary file, then renamed into place; a deleted folder is
@@ -44,6 +45,7 @@ use super::files::{
 use super::{Header, Line, SessionLock};
 
 mod recovery;
+mod watch;
 
 use crate::session::{Event, Stamped};
 use recovery::Loss;
@@ -95,6 +97,8 @@ pub struct LogWriter {
     no_sync: bool,
     /// The file at `path` is not (all of) the log any more: write the whole log again.
     rewrite: Option<Loss>,
+    /// The log's folder is watched: [`LogWriter::retry`] looks at the log only after a change.
+    watch: Option<watch::Watch>,
 }
 
 #[derive(Debug)]
@@ -168,6 +172,7 @@ impl LogWriter {
             identity: None,
             rewrite: None,
             no_sync,
+            watch: None,
         };
         w.write_out();
         w
@@ -240,6 +245,7 @@ impl LogWriter {
             identity,
             rewrite: None,
             no_sync: false,
+            watch: None,
         };
         if w.dirty {
             w.write_out();
@@ -279,8 +285,37 @@ impl LogWriter {
     /// Tries again to write everything not yet written, after checking that the log is still
     /// there, whole (see the module documentation). Returns `true` when all of it is.
     pub fn retry(&mut self) -> bool {
+        if let Some(w) = &self.watch
+            && self.error.is_none()
+            && self.to_create.is_none()
+            && self.rewrite.is_none()
+            && self.pending() == 0
+            && !w.must_look()
+        {
+            // Everything is written and nothing changed in the log's folder since the last look.
+            return true;
+        }
         self.write_out();
+        if self.to_create.is_none()
+            && let Some(w) = self.watch.as_mut()
+        {
+            // Watched afresh: the folder may have been deleted and made again.
+            w.follow(&self.path);
+        }
         self.error.is_none()
+    }
+
+    /// From now on [`LogWriter::retry`] looks at the log only when the file system says that
+    /// something changed in its folder (a deletion, a rename, a write), and `wake` is called
+    /// (from another thread) when it does, to wake the screen's loop; where the folder cannot be
+    /// watched, `retry` looks every time, as before. The live screen's loop calls `retry` at
+    /// every wake-up: with the watch, a second in which only the countdown changes makes no
+    /// system call for the log.
+    pub fn watch(&mut self, wake: fn()) {
+        self.watch = Some(watch::Watch::new(wake));
+        if self.to_create.is_none() {
+            self.retry();
+        }
     }
 
     /// Lines not yet in the file.
