@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The review budgets of issue 14, measured on convene's own process at 100 and 100,000 logs.
 
-Usage: benches/review.py [SIZE ...]        (default: 100 100000; 100 300 with CONVENE_BENCH_QUICK=1)
+Usage: benches/review.py [SIZE ...]        (default: 100 100000; 100 1000 with CONVENE_BENCH_QUICK=1)
        CONVENE_BENCH_LAYOUT=flat benches/review.py ...   (every log in sessions/ itself, as
                                                           before month folders)
 
@@ -31,7 +31,7 @@ Measured, for each size:
 import fcntl, json, os, pty, select, shutil, statistics, struct, subprocess, sys, termios, time
 
 quick = os.environ.get("CONVENE_BENCH_QUICK") == "1"
-sizes = [int(a) for a in sys.argv[1:]] or ([100, 300] if quick else [100, 100_000])
+sizes = [int(a) for a in sys.argv[1:]] or ([100, 1_000] if quick else [100, 100_000])
 runs = 3 if quick else 9
 profile = "debug" if quick else "release"
 binary = os.path.abspath(os.environ.get("CONVENE_BIN", f"target/{profile}/convene"))

@@ -21,6 +21,7 @@ mod format2_people;
 mod format2_records;
 mod format2_timing;
 mod frame_bytes;
+mod gen_logs;
 mod index;
 mod index_faults;
 mod key_release;
