@@ -27,6 +27,17 @@ Measured, for each size:
   run action-learning --group X         to its first frame (READY), the index up to date, and
                                         just after a new log arrived (the folder is listed)
   convene logs (the browser)            to its first frame
+  logs list, first screen               on a pseudo-terminal of 120x40: to its column header
+  the index's size                      its file, once built
+
+Cold (issue 24: after a reboot, or a laptop that slept a weekend): the same first frames,
+`logs show ID`, `report`, `logs list --person X`, `actions` and the list's first screen, each run
+with the page cache dropped for the index and the logs. Before the cold runs every log and the
+index are evicted (posix_fadvise DONTNEED, after a sync); before each run the index files and
+the log the command reads again, and, as root, the kernel's cached folder entries and inodes
+(drop_caches 2) and the disk's buffers (folders' blocks, inode tables: BLKFLSBUF). The binary
+and Python stay cached. Without root only the files' pages are dropped, and the script says so.
+CONVENE_BENCH_CACHE=warm leaves the cold runs out.
 """
 import fcntl, json, os, pty, select, shutil, statistics, struct, subprocess, sys, termios, time
 
@@ -39,6 +50,8 @@ gen = os.path.abspath(os.environ.get("CONVENE_GEN", f"target/{profile}/examples/
 root = os.environ.get("CONVENE_BENCH_DIR", "/tmp/convene-bench")
 TODAY = "2026-11-23"
 flat = os.environ.get("CONVENE_BENCH_LAYOUT") == "flat"
+caches = os.environ.get("CONVENE_BENCH_CACHE", "warm and cold")
+is_root = os.geteuid() == 0
 
 if not os.path.exists(gen):
     cmd = ["cargo", "build", "--locked", "--example", "gen_logs"]
@@ -72,10 +85,66 @@ def dataset(n):
         return data
     shutil.rmtree(data, ignore_errors=True)
     t0 = time.monotonic()
-    subprocess.run([gen, "--count", str(n), "--out", data, "--seed", "7"] +
-                   (["--flat"] if flat else []), check=True, stdout=subprocess.DEVNULL)
-    print(f"  made {n} logs in {time.monotonic() - t0:.1f} s", flush=True)
+    made = subprocess.run([gen, "--count", str(n), "--out", data, "--seed", "7"] +
+                          (["--flat"] if flat else []), check=True, stdout=subprocess.PIPE)
+    print(f"  made {n} logs in {time.monotonic() - t0:.1f} s: {made.stdout.decode().strip()}",
+          flush=True)
     return data
+
+
+def evict_file(path):
+    """Drops a file's pages from the page cache."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def evict_tree(top):
+    for folder, _, names in os.walk(top):
+        for name in names:
+            evict_file(os.path.join(folder, name))
+
+
+def block_device(path):
+    """/dev/NAME of the disk holding path (None if not found)."""
+    dev = os.stat(path).st_dev
+    try:
+        with open(f"/sys/dev/block/{os.major(dev)}:{os.minor(dev)}/uevent") as f:
+            name = next(l.split("=", 1)[1].strip() for l in f if l.startswith("DEVNAME="))
+        return f"/dev/{name}"
+    except (OSError, StopIteration):
+        return None
+
+
+def drop_metadata(data):
+    """As root: the kernel's cached folder entries and inodes, and the disk's buffers."""
+    if not is_root:
+        return
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("2")
+    disk = block_device(data)
+    if disk:
+        subprocess.run(["blockdev", "--flushbufs", disk], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def cold(data, cache, logs=()):
+    """The page cache dropped for the index (and the logs given), and the folders' metadata."""
+    os.sync()
+    evict_tree(cache)
+    for log in logs:
+        evict_file(log)
+    drop_metadata(data)
+
+
+def dir_size(top):
+    return sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(top)
+               for n in names)
 
 
 def env_for(data, cache):
@@ -254,6 +323,7 @@ for n in sizes:
     r["run action-learning --group X: first frame"] = median(lambda: first_frame(
         ["run", "action-learning", "--group", group, "--people", people], env, b"READY"))
     r["convene logs: first frame"] = median(lambda: first_frame(["logs"], env, b"Sessions:"))
+    r["logs list: first screen"] = median(lambda: first_frame(["logs", "list"], env, b"WHEN"))
 
     def run_after_new():
         new_id, path, _ = new_log(data, template, 100 + len(added))
@@ -266,14 +336,44 @@ for n in sizes:
     for p in added:
         os.remove(p)
     settle(env)
+    index_mb = dir_size(os.path.join(cache, "index")) / 1e6
+    if caches != "warm":
+        shown_log = template
+        print(f"  dropping the page cache of {n} logs and the index"
+              f"{'' if is_root else ' (not root: file pages only)'}", flush=True)
+        os.sync()
+        evict_tree(data)
+
+        def cold_run(args, logs=()):
+            cold(data, cache, logs)
+            return run(args, env)[:2]
+
+        def cold_frame(args, marker):
+            cold(data, cache)
+            return first_frame(args, env, marker)
+
+        r["cold: logs show ID"] = median(lambda: cold_run(["logs", "show", some_id],
+                                                          [shown_log]))
+        r["cold: report"] = median(lambda: cold_run(["report"]))
+        r[f"cold: logs list --person {person}"] = median(
+            lambda: cold_run(["logs", "list", "--person", person]))
+        r["cold: actions"] = median(lambda: cold_run(["actions"]))
+        r["cold: run action-learning --group X: first frame"] = median(lambda: cold_frame(
+            ["run", "action-learning", "--group", group, "--people", people], b"READY"))
+        r["cold: convene logs: first frame"] = median(
+            lambda: cold_frame(["logs"], b"Sessions:"))
+        r["cold: logs list: first screen"] = median(
+            lambda: cold_frame(["logs", "list"], b"WHEN"))
     results[n] = r
     for k, (secs, rss) in r.items():
         print(f"  {k:<52} {secs * 1000:9.1f} ms  {rss:6.1f} MB", flush=True)
+    print(f"  index: {index_mb:.1f} MB; logs: {dir_size(data) / 1e6:.0f} MB", flush=True)
 
-if len(sizes) == 2:
-    small, big = sizes
-    for k in ["logs show ID", "logs export ID (json)"]:
-        a, b = results[small][k][0], results[big][k][0]
-        print(f"{k} at {big} logs is {b / a:.2f}x the time at {small}")
+if len(sizes) >= 2:
+    small, big = sizes[0], sizes[-1]
+    for k in ["logs show ID", "logs export ID (json)", "cold: logs show ID"]:
+        if k in results[small] and k in results[big]:
+            a, b = results[small][k][0], results[big][k][0]
+            print(f"{k} at {big} logs is {b / a:.2f}x the time at {small}")
     peak = max(rss for r in results.values() for _, rss in r.values())
     print(f"peak RSS of any command: {peak:.1f} MB")

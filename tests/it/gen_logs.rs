@@ -3,8 +3,9 @@
 //! commitment for each person the protocol asks one of, and it never leaves a half-written data
 //! folder. Its source is included here as a module and called as a library.
 
+// Also used by the tests of the index's kept figures (`review_aggregates`).
 #[path = "../../examples/gen_logs/generate.rs"]
-mod generate;
+pub mod generate;
 
 use std::path::Path;
 

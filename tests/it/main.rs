@@ -35,6 +35,7 @@ mod protocols;
 mod purity;
 mod regressions;
 mod review;
+mod review_aggregates;
 mod scenarios;
 mod schema;
 mod setup_request;

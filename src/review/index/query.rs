@@ -68,10 +68,10 @@ impl Query {
             text(" AND f.group_key = ?", fold(g), &mut args);
         }
         if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
-            let key = format!("|{}|", who.replace('|', ""));
+            // One of the keys `store::person_keys` gives: looked up, not searched for.
             text(
-                " AND +f.fid IN (SELECT fid FROM people WHERE instr(keys, ?) > 0)",
-                key,
+                " AND f.fid IN (SELECT fid FROM person_keys WHERE key = ?)",
+                who.replace('|', ""),
                 &mut args,
             );
         }
@@ -684,9 +684,31 @@ impl Index {
     /// The report over the matching sessions (see [`crate::review::report`] for the figures).
     /// Runs are read in (protocol, stage) order and each stage's medians computed before the
     /// next is read, so only one stage's times are held at once.
+    /// With no filter, the figures the index keeps are read ([`super::aggregates`]).
     pub fn report(&self, q: &Query) -> Result<Report, ReviewError> {
+        if q.filter.is_empty()
+            && q.words.is_empty()
+            && !q.unreadable_only
+            && let Some(r) = self.kept_report()?
+        {
+            return Ok(r);
+        }
+        self.report_where(q, None)
+    }
+
+    /// The report over the matching sessions, worked out from their runs; with `protocol`, over
+    /// that protocol's only (its runs alone are read).
+    pub(crate) fn report_where(
+        &self,
+        q: &Query,
+        protocol: Option<&str>,
+    ) -> Result<Report, ReviewError> {
         let q = Query { readable_only: true, ..q.clone() };
-        let (w, args) = q.sql();
+        let (mut w, mut args) = q.sql();
+        if let Some(p) = protocol {
+            args.push(Value::Text(p.to_string()));
+            w.push_str(&format!(" AND f.protocol_id = ?{}", args.len()));
+        }
         let run = || -> rusqlite::Result<Report> {
             // protocol id -> (name of its newest session, sessions)
             let mut protocols: BTreeMap<String, (String, usize)> = BTreeMap::new();
@@ -714,7 +736,11 @@ impl Index {
             let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
             let mut left_out = 0;
             // Every shown session's runs need no test of their file: runs carry `shown`.
-            let (chosen, run_args) = if q.filter.is_empty() && q.words.is_empty() {
+            let (chosen, run_args) = if let Some(p) =
+                protocol.filter(|_| q.filter.is_empty() && q.words.is_empty())
+            {
+                ("r.shown = 1 AND s.protocol_id = ?1".to_string(), vec![Value::Text(p.to_string())])
+            } else if q.filter.is_empty() && q.words.is_empty() {
                 ("r.shown = 1".to_string(), Vec::new())
             } else {
                 (

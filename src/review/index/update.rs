@@ -9,7 +9,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::store::{self, Parsed, Seen};
 use super::{
-    BATCH, Fail, Index, LIVE_CHECKED, RACY_NS, file_path, mtime_ns, now_ns, progress_wanted, split,
+    BATCH, Fail, Index, LIVE_CHECKED, LIVE_WINDOW_NS, RACY_NS, file_path, mtime_ns, now_ns,
+    progress_wanted, split,
 };
 use crate::log::reader::read_log;
 use crate::review::ReviewError;
@@ -245,7 +246,17 @@ impl Index {
         };
         let recorded = self.folder_records()?;
         let rows = self.row_counts(&recorded)?;
-        let recent = self.live_threshold()?;
+        // The latest change the kernel's clock recorded on the folders (never the wall clock,
+        // which a test or a wrong clock may move): the logs that can still grow are checked
+        // only if written in the [`LIVE_WINDOW_NS`] before it.
+        let floor = recorded
+            .values()
+            .filter_map(|r| r.stamp)
+            .chain(top_stamp)
+            .map(|(m, c)| m.max(c).saturating_sub(LIVE_WINDOW_NS))
+            .max()
+            .unwrap_or(i64::MIN);
+        let recent = self.live_threshold()?.max(floor);
         let now = now_ns();
         let spot = spot_check(&recorded, now);
         // Unchanged: the stamp recorded (and trusted), as many rows as the listing had, and
@@ -323,7 +334,7 @@ impl Index {
         // The logs that can still grow, in the folders not walked (a running session appends
         // to its log without changing its folder). One gone since is dropped, and its folder is
         // listed again next time.
-        let (grown, vanished) = self.live_changes(&top, &quiet)?;
+        let (grown, vanished) = self.live_changes(&top, &quiet, floor)?;
         work.changed.extend(grown);
         let mut forget: Vec<String> = gone_folders;
         for name in vanished {
@@ -473,9 +484,11 @@ impl Index {
     /// Removes the rows that hang off no file (left by rows of `files` deleted from outside).
     fn drop_orphans(&mut self) -> Result<(), Fail> {
         let tx = self.conn.transaction()?;
-        for t in ["details", "people", "words", "runs", "commitments", "updates"] {
+        for t in ["details", "person_keys", "words", "runs", "commitments", "updates"] {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
+        // Runs went: every protocol's kept report is worked out again.
+        super::aggregates::mark_all(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -566,18 +579,19 @@ impl Index {
     }
 
     /// `stat`s the [`LIVE_CHECKED`] latest written logs that can still grow, of those in the
-    /// `quiet` folders (whose listing was the index's). Returns those that changed, and those
-    /// gone since the listing.
+    /// `quiet` folders (whose listing was the index's) written since `floor`. Returns those that
+    /// changed, and those gone since the listing.
     fn live_changes(
         &self,
         top: &Path,
         quiet: &HashSet<String>,
+        floor: i64,
     ) -> Result<(Vec<Seen>, Vec<String>), Fail> {
         let mut st = self.conn.prepare(
             "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
-             WHERE live = 1 ORDER BY mtime_ns DESC LIMIT ?1",
+             WHERE live = 1 AND mtime_ns >= ?2 ORDER BY mtime_ns DESC LIMIT ?1",
         )?;
-        let mut rows = st.query([LIVE_CHECKED])?;
+        let mut rows = st.query([LIVE_CHECKED, floor])?;
         let mut changed = Vec::new();
         let mut vanished = Vec::new();
         while let Some(r) = rows.next()? {
@@ -602,9 +616,10 @@ impl Index {
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        for t in ["details", "people", "words", "runs", "commitments", "updates", "files"] {
+        for t in ["details", "person_keys", "words", "runs", "commitments", "updates", "files"] {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
+        super::aggregates::mark_all(&tx)?;
         tx.execute("DELETE FROM folders", [])?;
         tx.commit()
     }
