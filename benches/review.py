@@ -23,7 +23,7 @@ Measured, for each size:
                                         time set back as `rsync -a` or `touch -r` leave it; in the
                                         month layout the new log goes into the fullest month folder
   logs show ID / logs export ID         an index already up to date
-  logs list --person X, report, actions
+  logs list --person X (X: a whole name), report, actions
   run action-learning --group X         to its first frame (READY), the index up to date, and
                                         just after a new log arrived (the folder is listed)
   convene logs (the browser)            to its first frame
@@ -32,18 +32,18 @@ Measured, for each size:
 
 Cold (issue 24: after a reboot, or a laptop that slept a weekend): the same first frames,
 `logs show ID`, `report`, `logs list --person X`, `actions` and the list's first screen, each run
-with the page cache dropped for the index and the logs. Before the cold runs every log and the
-index are evicted (posix_fadvise DONTNEED, after a sync); before each run the index files and
-the log the command reads again, and, as root, the kernel's cached folder entries and inodes
-(drop_caches 2) and the disk's buffers (folders' blocks, inode tables: BLKFLSBUF). The binary
-and Python stay cached. Without root only the files' pages are dropped, and the script says so.
-CONVENE_BENCH_CACHE=warm leaves the cold runs out.
+with the page cache dropped for the index and the logs. As root, before each run: `sync`, then
+every clean cached page, folder entry and inode is dropped (drop_caches 3), and convene's binary
+is read back in (see `cold`). Without root only the index's and the logs' pages are dropped
+(posix_fadvise), and the script says so. CONVENE_BENCH_CACHE=warm leaves the cold runs out.
 """
 import fcntl, json, os, pty, select, shutil, statistics, struct, subprocess, sys, termios, time
 
 quick = os.environ.get("CONVENE_BENCH_QUICK") == "1"
 sizes = [int(a) for a in sys.argv[1:]] or ([100, 1_000] if quick else [100, 100_000])
 runs = 3 if quick else 9
+# Each cold run drops the whole page cache: fewer of them.
+cold_runs = 2 if quick else 5
 profile = "debug" if quick else "release"
 binary = os.path.abspath(os.environ.get("CONVENE_BIN", f"target/{profile}/convene"))
 gen = os.path.abspath(os.environ.get("CONVENE_GEN", f"target/{profile}/examples/gen_logs"))
@@ -110,36 +110,23 @@ def evict_tree(top):
             evict_file(os.path.join(folder, name))
 
 
-def block_device(path):
-    """/dev/NAME of the disk holding path (None if not found)."""
-    dev = os.stat(path).st_dev
-    try:
-        with open(f"/sys/dev/block/{os.major(dev)}:{os.minor(dev)}/uevent") as f:
-            name = next(l.split("=", 1)[1].strip() for l in f if l.startswith("DEVNAME="))
-        return f"/dev/{name}"
-    except (OSError, StopIteration):
-        return None
-
-
-def drop_metadata(data):
-    """As root: the kernel's cached folder entries and inodes, and the disk's buffers."""
-    if not is_root:
-        return
-    with open("/proc/sys/vm/drop_caches", "w") as f:
-        f.write("2")
-    disk = block_device(data)
-    if disk:
-        subprocess.run(["blockdev", "--flushbufs", disk], check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def cold(data, cache, logs=()):
-    """The page cache dropped for the index (and the logs given), and the folders' metadata."""
+    """The page cache dropped for the index and the logs, as after a reboot. As root: every
+    clean page the kernel caches and its folder entries and inodes (drop_caches 3, after a
+    sync), then convene's binary read back in (it stays cached on a machine in use; the index,
+    the logs and the folders' blocks do not). Without root: the index's and the given logs'
+    pages only (posix_fadvise DONTNEED)."""
     os.sync()
-    evict_tree(cache)
-    for log in logs:
-        evict_file(log)
-    drop_metadata(data)
+    if is_root:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3")
+        for b in (binary, TIME):
+            with open(b, "rb") as f:
+                f.read()
+    else:
+        evict_tree(cache)
+        for log in logs:
+            evict_file(log)
 
 
 def dir_size(top):
@@ -270,7 +257,7 @@ for n in sizes:
                              capture=True)[2])
     al = listing["sessions"][len(listing["sessions"]) // 2]
     some_id, group = al["id"], al["group"]
-    person = al["participants"][0].split()[0]
+    person = al["participants"][0]
     template = al["path"]
     # Many runs: these take a few milliseconds, and the 2x comparison needs a steady median.
     r["logs show ID"] = median(lambda: run(["logs", "show", some_id], env)[:2], 3 * runs + 4)
@@ -339,10 +326,11 @@ for n in sizes:
     index_mb = dir_size(os.path.join(cache, "index")) / 1e6
     if caches != "warm":
         shown_log = template
-        print(f"  dropping the page cache of {n} logs and the index"
-              f"{'' if is_root else ' (not root: file pages only)'}", flush=True)
-        os.sync()
-        evict_tree(data)
+        print(f"  cold: {'drop_caches 3' if is_root else 'not root: the logs and index pages only'}",
+              flush=True)
+        if not is_root:
+            os.sync()
+            evict_tree(data)
 
         def cold_run(args, logs=()):
             cold(data, cache, logs)
@@ -353,17 +341,18 @@ for n in sizes:
             return first_frame(args, env, marker)
 
         r["cold: logs show ID"] = median(lambda: cold_run(["logs", "show", some_id],
-                                                          [shown_log]))
-        r["cold: report"] = median(lambda: cold_run(["report"]))
+                                                          [shown_log]), cold_runs)
+        r["cold: report"] = median(lambda: cold_run(["report"]), cold_runs)
         r[f"cold: logs list --person {person}"] = median(
-            lambda: cold_run(["logs", "list", "--person", person]))
-        r["cold: actions"] = median(lambda: cold_run(["actions"]))
+            lambda: cold_run(["logs", "list", "--person", person]), cold_runs)
+        r["cold: actions"] = median(lambda: cold_run(["actions"]), cold_runs)
         r["cold: run action-learning --group X: first frame"] = median(lambda: cold_frame(
-            ["run", "action-learning", "--group", group, "--people", people], b"READY"))
+            ["run", "action-learning", "--group", group, "--people", people], b"READY"),
+            cold_runs)
         r["cold: convene logs: first frame"] = median(
-            lambda: cold_frame(["logs"], b"Sessions:"))
+            lambda: cold_frame(["logs"], b"Sessions:"), cold_runs)
         r["cold: logs list: first screen"] = median(
-            lambda: cold_frame(["logs", "list"], b"WHEN"))
+            lambda: cold_frame(["logs", "list"], b"WHEN"), cold_runs)
     results[n] = r
     for k, (secs, rss) in r.items():
         print(f"  {k:<52} {secs * 1000:9.1f} ms  {rss:6.1f} MB", flush=True)

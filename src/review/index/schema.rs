@@ -68,13 +68,34 @@ CREATE INDEX files_key ON files(key);
 -- What an update reads, without touching the wide rows: the names and identities of the logs of
 -- one folder, and the logs that can still grow.
 CREATE INDEX files_stat ON files(folder, name, size, mtime_ns, ino, live);
--- How many files each folder holds, counted on every update (narrow, so counting is quick).
-CREATE INDEX files_folder ON files(folder);
 CREATE INDEX files_live ON files(mtime_ns DESC, name, size, ino) WHERE live = 1;
 CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
 -- A group's sessions, and of them those of one protocol in order (a course's numbering and the
 -- session before this one: `Index::group_history`).
 CREATE INDEX files_group ON files(group_key, protocol_id, shown, sort_ms DESC, key DESC);
+
+-- How many rows of `files` each folder has, and how many of them are shown: kept by triggers
+-- (so rows removed from outside, by any `SQLite` client, count too), so that an update checks
+-- the index's rows against the recorded listings, and the browser counts the sessions, by
+-- reading a few rows rather than an index of every file, scattered through the file (a read
+-- from the disk per page after a reboot).
+CREATE TABLE folder_rows(
+    folder TEXT PRIMARY KEY,
+    n INTEGER NOT NULL,
+    shown INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER files_added AFTER INSERT ON files BEGIN
+    INSERT INTO folder_rows(folder, n, shown) VALUES(new.folder, 1, new.shown)
+    ON CONFLICT(folder) DO UPDATE SET n = n + 1, shown = shown + new.shown;
+END;
+CREATE TRIGGER files_removed AFTER DELETE ON files BEGIN
+    UPDATE folder_rows SET n = n - 1, shown = shown - old.shown WHERE folder = old.folder;
+END;
+CREATE TRIGGER files_changed AFTER UPDATE OF folder, shown ON files BEGIN
+    UPDATE folder_rows SET n = n - 1, shown = shown - old.shown WHERE folder = old.folder;
+    INSERT INTO folder_rows(folder, n, shown) VALUES(new.folder, 1, new.shown)
+    ON CONFLICT(folder) DO UPDATE SET n = n + 1, shown = shown + new.shown;
+END;
 
 -- What the list shows of a session (or why its log cannot be read).
 CREATE TABLE details(

@@ -463,20 +463,18 @@ impl Index {
     }
 
     /// How many files the index holds in each folder: the index's own consistency, checked
-    /// against the prints recorded.
-    /// Counting every row is quick (`SQLite` counts a narrow index page by page); only when the
-    /// total differs from the recorded listings' are the rows counted folder by folder.
+    /// against the prints recorded. The counts are kept by triggers on `files` (table
+    /// `folder_rows`), so this reads a few rows, whatever the number of logs.
     fn row_counts(
         &self,
         recorded: &HashMap<String, Recorded>,
     ) -> Result<HashMap<String, i64>, Fail> {
-        let total: i64 = self.conn.query_row("SELECT count(*) FROM files", [], |r| r.get(0))?;
+        let total: i64 =
+            self.conn.query_row("SELECT coalesce(sum(n), 0) FROM folder_rows", [], |r| r.get(0))?;
         if total == recorded.values().map(|r| r.print.count).sum::<i64>() {
             return Ok(recorded.iter().map(|(f, r)| (f.clone(), r.print.count)).collect());
         }
-        let mut st = self.conn.prepare(
-            "SELECT folder, count(*) FROM files INDEXED BY files_folder GROUP BY folder",
-        )?;
+        let mut st = self.conn.prepare("SELECT folder, n FROM folder_rows WHERE n > 0")?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
