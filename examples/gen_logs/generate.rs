@@ -284,7 +284,14 @@ fn make_groups(
             }
         }
         groups.push(Group {
-            name: format!("{} ({})", rng.pick(names), SCHOOLS[i % SCHOOLS.len()]),
+            // Each group its own name (`AP set 3 (Ashby)`): a group's history is its own
+            // sessions (about 24), as in a trust, not every group of that kind.
+            name: format!(
+                "{} {} ({})",
+                rng.pick(names),
+                i / SCHOOLS.len() + 1,
+                SCHOOLS[i % SCHOOLS.len()]
+            ),
             protocol: protocol.to_string(),
             members,
             facilitator: format!("{} {}", rng.pick(FIRST), rng.pick(LAST)),

@@ -151,6 +151,8 @@ pub fn table(
 /// [`table`], printed on a terminal of `screen` lines: the first screen of rows (the newest
 /// sessions) is laid out and given to `out` as soon as it is read, before the rest are; the rest
 /// follow, their columns at least as wide as the first screen's.
+// The table, then the notes under it, in the order they print: split, the order would be lost.
+#[allow(clippy::too_many_lines)]
 pub fn table_paged(
     index: &Index,
     filter: &Filter,

@@ -710,11 +710,7 @@ impl Index {
         protocol: Option<&str>,
     ) -> Result<Report, ReviewError> {
         let q = Query { readable_only: true, ..q.clone() };
-        let (mut w, mut args) = q.sql();
-        if let Some(p) = protocol {
-            args.push(Value::Text(p.to_string()));
-            w.push_str(&format!(" AND f.protocol_id = ?{}", args.len()));
-        }
+        let (w, args) = with_protocol(q.sql(), protocol);
         let run = || -> rusqlite::Result<Report> {
             // protocol id -> (name of its newest session, sessions)
             let mut protocols: BTreeMap<String, (String, usize)> = BTreeMap::new();
@@ -854,6 +850,19 @@ impl Index {
         };
         run_all().map_err(|e| self.failed(&e))
     }
+}
+
+/// A `WHERE` clause over `f` and its parameters, narrowed to one protocol's sessions if given.
+fn with_protocol(
+    (mut w, mut args): (String, Vec<Value>),
+    protocol: Option<&str>,
+) -> (String, Vec<Value>) {
+    if let Some(p) = protocol {
+        args.push(Value::Text(p.to_string()));
+        w.push_str(" AND f.protocol_id = ?");
+        w.push_str(&args.len().to_string());
+    }
+    (w, args)
 }
 
 /// The columns of a run, read by [`run`].
