@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The review budgets of issue 14, measured on convene's own process at 100 and 100,000 logs.
 
-Usage: benches/review.py [SIZE ...]        (default: 100 100000; 100 300 with CONVENE_BENCH_QUICK=1)
+Usage: benches/review.py [SIZE ...]        (default: 100 100000; 100 1000 with CONVENE_BENCH_QUICK=1)
        CONVENE_BENCH_LAYOUT=flat benches/review.py ...   (every log in sessions/ itself, as
                                                           before month folders)
 
@@ -23,22 +23,35 @@ Measured, for each size:
                                         time set back as `rsync -a` or `touch -r` leave it; in the
                                         month layout the new log goes into the fullest month folder
   logs show ID / logs export ID         an index already up to date
-  logs list --person X, report, actions
+  logs list --person X (X: a whole name), report, actions
   run action-learning --group X         to its first frame (READY), the index up to date, and
                                         just after a new log arrived (the folder is listed)
   convene logs (the browser)            to its first frame
+  logs list, first screen               on a pseudo-terminal of 120x40: to its column header
+  the index's size                      its file, once built
+
+Cold (issue 24: after a reboot, or a laptop that slept a weekend): the same first frames,
+`logs show ID`, `report`, `logs list --person X`, `actions` and the list's first screen, each run
+with the page cache dropped for the index and the logs. As root, before each run: `sync`, then
+every clean cached page, folder entry and inode is dropped (drop_caches 3), and convene's binary
+is read back in (see `cold`). Without root only the index's and the logs' pages are dropped
+(posix_fadvise), and the script says so. CONVENE_BENCH_CACHE=warm leaves the cold runs out.
 """
 import fcntl, json, os, pty, select, shutil, statistics, struct, subprocess, sys, termios, time
 
 quick = os.environ.get("CONVENE_BENCH_QUICK") == "1"
-sizes = [int(a) for a in sys.argv[1:]] or ([100, 300] if quick else [100, 100_000])
+sizes = [int(a) for a in sys.argv[1:]] or ([100, 1_000] if quick else [100, 100_000])
 runs = 3 if quick else 9
+# Each cold run drops the whole page cache: fewer of them.
+cold_runs = 2 if quick else 5
 profile = "debug" if quick else "release"
 binary = os.path.abspath(os.environ.get("CONVENE_BIN", f"target/{profile}/convene"))
 gen = os.path.abspath(os.environ.get("CONVENE_GEN", f"target/{profile}/examples/gen_logs"))
 root = os.environ.get("CONVENE_BENCH_DIR", "/tmp/convene-bench")
 TODAY = "2026-11-23"
 flat = os.environ.get("CONVENE_BENCH_LAYOUT") == "flat"
+caches = os.environ.get("CONVENE_BENCH_CACHE", "warm and cold")
+is_root = os.geteuid() == 0
 
 if not os.path.exists(gen):
     cmd = ["cargo", "build", "--locked", "--example", "gen_logs"]
@@ -72,10 +85,53 @@ def dataset(n):
         return data
     shutil.rmtree(data, ignore_errors=True)
     t0 = time.monotonic()
-    subprocess.run([gen, "--count", str(n), "--out", data, "--seed", "7"] +
-                   (["--flat"] if flat else []), check=True, stdout=subprocess.DEVNULL)
-    print(f"  made {n} logs in {time.monotonic() - t0:.1f} s", flush=True)
+    made = subprocess.run([gen, "--count", str(n), "--out", data, "--seed", "7"] +
+                          (["--flat"] if flat else []), check=True, stdout=subprocess.PIPE)
+    print(f"  made {n} logs in {time.monotonic() - t0:.1f} s: {made.stdout.decode().strip()}",
+          flush=True)
     return data
+
+
+def evict_file(path):
+    """Drops a file's pages from the page cache."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def evict_tree(top):
+    for folder, _, names in os.walk(top):
+        for name in names:
+            evict_file(os.path.join(folder, name))
+
+
+def cold(data, cache, logs=()):
+    """The page cache dropped for the index and the logs, as after a reboot. As root: every
+    clean page the kernel caches and its folder entries and inodes (drop_caches 3, after a
+    sync), then convene's binary read back in (it stays cached on a machine in use; the index,
+    the logs and the folders' blocks do not). Without root: the index's and the given logs'
+    pages only (posix_fadvise DONTNEED)."""
+    os.sync()
+    if is_root:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3")
+        for b in (binary, TIME):
+            with open(b, "rb") as f:
+                f.read()
+    else:
+        evict_tree(cache)
+        for log in logs:
+            evict_file(log)
+
+
+def dir_size(top):
+    return sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(top)
+               for n in names)
 
 
 def env_for(data, cache):
@@ -152,6 +208,12 @@ def settle(env):
         os.utime(d, (hour_ago, hour_ago))
     subprocess.run([binary, "logs", "list", "--person", "nobody"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
+    # The folders' stamps just recorded are under 2 s old, so not trusted yet (RACY_NS): the
+    # next command would list every folder again. Once they are old enough, one more update
+    # records them trusted, as a machine in use has them.
+    time.sleep(2.2)
+    subprocess.run([binary, "logs", "list", "--person", "nobody"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def median(f, n=runs):
@@ -197,11 +259,12 @@ for n in sizes:
     env = env_for(data, cache)
     r = {}
     r["first index build"] = run(["logs", "list", "--person", "nobody"], env)[:2]
+    settle(env)
     listing = json.loads(run(["logs", "list", "--json", "--protocol", "action-learning"], env,
                              capture=True)[2])
     al = listing["sessions"][len(listing["sessions"]) // 2]
     some_id, group = al["id"], al["group"]
-    person = al["participants"][0].split()[0]
+    person = al["participants"][0]
     template = al["path"]
     # Many runs: these take a few milliseconds, and the 2x comparison needs a steady median.
     r["logs show ID"] = median(lambda: run(["logs", "show", some_id], env)[:2], 3 * runs + 4)
@@ -254,6 +317,7 @@ for n in sizes:
     r["run action-learning --group X: first frame"] = median(lambda: first_frame(
         ["run", "action-learning", "--group", group, "--people", people], env, b"READY"))
     r["convene logs: first frame"] = median(lambda: first_frame(["logs"], env, b"Sessions:"))
+    r["logs list: first screen"] = median(lambda: first_frame(["logs", "list"], env, b"WHEN"))
 
     def run_after_new():
         new_id, path, _ = new_log(data, template, 100 + len(added))
@@ -266,14 +330,46 @@ for n in sizes:
     for p in added:
         os.remove(p)
     settle(env)
+    index_mb = dir_size(os.path.join(cache, "index")) / 1e6
+    if caches != "warm":
+        shown_log = template
+        print(f"  cold: {'drop_caches 3' if is_root else 'not root: the logs and index pages only'}",
+              flush=True)
+        if not is_root:
+            os.sync()
+            evict_tree(data)
+
+        def cold_run(args, logs=()):
+            cold(data, cache, logs)
+            return run(args, env)[:2]
+
+        def cold_frame(args, marker):
+            cold(data, cache)
+            return first_frame(args, env, marker)
+
+        r["cold: logs show ID"] = median(lambda: cold_run(["logs", "show", some_id],
+                                                          [shown_log]), cold_runs)
+        r["cold: report"] = median(lambda: cold_run(["report"]), cold_runs)
+        r[f"cold: logs list --person {person}"] = median(
+            lambda: cold_run(["logs", "list", "--person", person]), cold_runs)
+        r["cold: actions"] = median(lambda: cold_run(["actions"]), cold_runs)
+        r["cold: run action-learning --group X: first frame"] = median(lambda: cold_frame(
+            ["run", "action-learning", "--group", group, "--people", people], b"READY"),
+            cold_runs)
+        r["cold: convene logs: first frame"] = median(
+            lambda: cold_frame(["logs"], b"Sessions:"), cold_runs)
+        r["cold: logs list: first screen"] = median(
+            lambda: cold_frame(["logs", "list"], b"WHEN"), cold_runs)
     results[n] = r
     for k, (secs, rss) in r.items():
         print(f"  {k:<52} {secs * 1000:9.1f} ms  {rss:6.1f} MB", flush=True)
+    print(f"  index: {index_mb:.1f} MB; logs: {dir_size(data) / 1e6:.0f} MB", flush=True)
 
-if len(sizes) == 2:
-    small, big = sizes
-    for k in ["logs show ID", "logs export ID (json)"]:
-        a, b = results[small][k][0], results[big][k][0]
-        print(f"{k} at {big} logs is {b / a:.2f}x the time at {small}")
+if len(sizes) >= 2:
+    small, big = sizes[0], sizes[-1]
+    for k in ["logs show ID", "logs export ID (json)", "cold: logs show ID"]:
+        if k in results[small] and k in results[big]:
+            a, b = results[small][k][0], results[big][k][0]
+            print(f"{k} at {big} logs is {b / a:.2f}x the time at {small}")
     peak = max(rss for r in results.values() for _, rss in r.values())
     print(f"peak RSS of any command: {peak:.1f} MB")

@@ -113,6 +113,19 @@ pub fn table_width() -> Option<usize> {
         .or_else(|| crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)))
 }
 
+/// How many lines the terminal shows: `LINES` (when set to a number), else the terminal's
+/// height; `None` when standard output is not a terminal. A long list prints its first screen
+/// as soon as it has it.
+pub fn table_height() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    let lines = std::env::var("LINES").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    lines
+        .filter(|&c| c > 0)
+        .or_else(|| crossterm::terminal::size().ok().map(|(_, h)| usize::from(h)))
+}
+
 /// Ends a printing command: success, quietly when the reader went away, or the machine's failure.
 pub fn finish(result: io::Result<()>) -> ExitCode {
     match result {

@@ -186,7 +186,8 @@ pub fn logs(dirs: &Dirs, action: &LogsAction) -> color_eyre::Result<ExitCode> {
                     Ok(output::finish(printed))
                 } else {
                     let mut printed = Ok(());
-                    list::table(&index, &filter, output::table_width(), |piece| {
+                    let (width, screen) = (output::table_width(), output::table_height());
+                    list::table_paged(&index, &filter, width, screen, |piece| {
                         flush(piece, &mut printed);
                         printed.is_ok()
                     })?;

@@ -153,8 +153,29 @@ impl Table {
         self.fit = width.map(|w| (w, text_columns.to_vec()));
     }
 
+    /// Makes each column at least as wide as `widths` (those of the screen printed before it,
+    /// so that the rest of a list lines up with its first screen wherever it can).
+    pub fn at_least(&mut self, widths: &[usize]) {
+        if self.widths.len() < widths.len() {
+            self.widths.resize(widths.len(), 0);
+        }
+        for (w, min) in self.widths.iter_mut().zip(widths) {
+            *w = (*w).max(*min);
+        }
+    }
+
+    /// How many rows it holds.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether it holds no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     /// The columns' widths once fitted.
-    fn fitted(&self) -> Vec<usize> {
+    pub fn fitted(&self) -> Vec<usize> {
         let mut w = self.widths.clone();
         let Some((max, text)) = &self.fit else { return w };
         let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);

@@ -144,8 +144,26 @@ pub fn table(
     index: &Index,
     filter: &Filter,
     width: Option<usize>,
+    out: impl FnMut(&str) -> bool,
+) -> Result<(), ReviewError> {
+    table_paged(index, filter, width, None, out)
+}
+
+/// [`table`], printed on a terminal of `screen` lines: the first screen of rows (the newest
+/// sessions) is laid out and given to `out` as soon as it is read, before the rest are; the rest
+/// follow, their columns at least as wide as the first screen's.
+// The table, then the notes under it, in the order they print: split, the order would be lost.
+#[allow(clippy::too_many_lines)]
+pub fn table_paged(
+    index: &Index,
+    filter: &Filter,
+    width: Option<usize>,
+    screen: Option<usize>,
     mut out: impl FnMut(&str) -> bool,
 ) -> Result<(), ReviewError> {
+    // The header and the rows that fill the screen, leaving a line for the prompt.
+    let first_screen = screen.map(|h| h.saturating_sub(2).max(1));
+    let mut going = true;
     let mut rows = fmt::Table::default();
     rows.fit(width, &[1, 2, 3]);
     rows.push(
@@ -178,8 +196,20 @@ pub fn table(
             status,
             sanitize(&row.id),
         ]);
-        true
+        if first_screen.is_some_and(|n| rows.len() == n + 1 && shown == n) {
+            let mut text = String::new();
+            rows.write(|line| text.push_str(line));
+            going = out(&text);
+            let widths = rows.fitted();
+            rows = fmt::Table::default();
+            rows.fit(width, &[1, 2, 3]);
+            rows.at_least(&widths);
+        }
+        going
     })?;
+    if !going {
+        return Ok(());
+    }
     let unreadable = unreadable(index)?;
     let mut text = String::new();
     if shown == 0 {
@@ -202,7 +232,6 @@ pub fn table(
                 rows.push(&cells);
             }
         }
-        let mut going = true;
         rows.write(|line| {
             text.push_str(line);
             if going && text.len() > 1 << 16 {

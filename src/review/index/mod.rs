@@ -55,7 +55,8 @@
 //!    the total disagrees, folder by folder): nothing was added,
 //!    removed, renamed or replaced, and nobody removed rows. It is not listed. Only the logs
 //!    that can still grow in place are `stat`ed: the [`LIVE_CHECKED`] most lately written of
-//!    the unfinished and unreadable ones (a running session appends to its log without changing
+//!    the unfinished and unreadable ones, of those written in the 14 days before the latest
+//!    change to a folder ([`LIVE_WINDOW_NS`]; a running session appends to its log without changing
 //!    its folder, and its log is the latest written). An unfinished log left long ago grows
 //!    again only when `convene resume` continues it, and resume tells the index
 //!    ([`note_live`]), which puts it first. When nothing changed, this is the whole update: a
@@ -128,6 +129,7 @@ macro_rules! columns {
     };
 }
 
+mod aggregates;
 pub mod query;
 pub mod schema;
 mod store;
@@ -150,6 +152,15 @@ pub const RACY_NS: i64 = 2_000_000_000;
 /// How many of the logs that can still grow an update checks, the most lately written first
 /// (see the module docs). A running session's log is always among them.
 pub const LIVE_CHECKED: i64 = 256;
+
+/// How lately a log that can still grow must have been written, as the index last saw it, for an
+/// update to `stat` it (see the module docs): within 14 days of the latest change to the
+/// sessions folder or a month folder (their modification or status-change time, the kernel's
+/// clock like the logs' times, never the wall clock). No session runs that long; an unfinished
+/// log left longer grows again only through `convene resume`, which tells the index
+/// ([`note_live`]). So a data folder whose unfinished logs are old costs no `stat` of a log at
+/// all, which matters after a reboot, when each `stat` is a read from the disk.
+pub const LIVE_WINDOW_NS: i64 = 14 * 24 * 3_600 * 1_000_000_000;
 
 /// Logs written per transaction.
 pub const BATCH: usize = 500;

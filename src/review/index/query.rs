@@ -70,10 +70,10 @@ impl Query {
             text(" AND f.group_key = ?", fold(g), &mut args);
         }
         if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
-            let key = format!("|{}|", who.replace('|', ""));
+            // One of the keys `store::person_keys` gives: looked up, not searched for.
             text(
-                " AND +f.fid IN (SELECT fid FROM people WHERE instr(keys, ?) > 0)",
-                key,
+                " AND f.fid IN (SELECT fid FROM person_keys WHERE key = ?)",
+                who.replace('|', ""),
                 &mut args,
             );
         }
@@ -247,8 +247,14 @@ impl Index {
     }
 
     /// How many sessions there are (every log counted once, readable or not).
+    /// Read from the counts the index keeps (table `folder_rows`), not counted.
     pub fn total(&self) -> Result<usize, ReviewError> {
-        self.count(&Query::default())
+        self.conn
+            .query_row("SELECT coalesce(sum(shown), 0) AS n FROM folder_rows", [], |r| {
+                r.get::<_, i64>("n")
+            })
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .map_err(|e| self.failed(&e))
     }
 
     /// How many sessions match.
@@ -719,9 +725,27 @@ impl Index {
     /// The report over the matching sessions (see [`crate::review::report`] for the figures).
     /// Runs are read in (protocol, stage) order and each stage's medians computed before the
     /// next is read, so only one stage's times are held at once.
+    /// With no filter, the figures the index keeps are read ([`super::aggregates`]).
     pub fn report(&self, q: &Query) -> Result<Report, ReviewError> {
+        if q.filter.is_empty()
+            && q.words.is_empty()
+            && !q.unreadable_only
+            && let Some(r) = self.kept_report()?
+        {
+            return Ok(r);
+        }
+        self.report_where(q, None)
+    }
+
+    /// The report over the matching sessions, worked out from their runs; with `protocol`, over
+    /// that protocol's only (its runs alone are read).
+    pub(crate) fn report_where(
+        &self,
+        q: &Query,
+        protocol: Option<&str>,
+    ) -> Result<Report, ReviewError> {
         let q = Query { readable_only: true, ..q.clone() };
-        let (w, args) = q.sql();
+        let (w, args) = with_protocol(q.sql(), protocol);
         let run = || -> rusqlite::Result<Report> {
             // protocol id -> (name of its newest session, sessions)
             let mut protocols: BTreeMap<String, (String, usize)> = BTreeMap::new();
@@ -751,7 +775,11 @@ impl Index {
             let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
             let mut left_out = 0;
             // Every shown session's runs need no test of their file: runs carry `shown`.
-            let (chosen, run_args) = if q.filter.is_empty() && q.words.is_empty() {
+            let (chosen, run_args) = if let Some(p) =
+                protocol.filter(|_| q.filter.is_empty() && q.words.is_empty())
+            {
+                ("r.shown = 1 AND s.protocol_id = ?1".to_string(), vec![Value::Text(p.to_string())])
+            } else if q.filter.is_empty() && q.words.is_empty() {
                 ("r.shown = 1".to_string(), Vec::new())
             } else {
                 (
@@ -858,6 +886,19 @@ impl Index {
         };
         run_all().map_err(|e| self.failed(&e))
     }
+}
+
+/// A `WHERE` clause over `f` and its parameters, narrowed to one protocol's sessions if given.
+fn with_protocol(
+    (mut w, mut args): (String, Vec<Value>),
+    protocol: Option<&str>,
+) -> (String, Vec<Value>) {
+    if let Some(p) = protocol {
+        args.push(Value::Text(p.to_string()));
+        w.push_str(" AND f.protocol_id = ?");
+        w.push_str(&args.len().to_string());
+    }
+    (w, args)
 }
 
 /// The columns of a run ([`RunCols`]), read by [`run`].

@@ -3,13 +3,13 @@
 //!
 //! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
 //! `files` holds what the update compares and the filters test (about 100 bytes a log), while
-//! the names and figures of the list are in `details`, the person filter's keys in `people` and
+//! the names and figures of the list are in `details`, the person filter's keys in `person_keys` and
 //! the browser's search text in `words`. Stage runs are stored in stage order (`runs` is keyed
 //! by stage first), so the report reads them in the order it needs without sorting a million
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub const SCHEMA: u32 = 11;
+pub const SCHEMA: u32 = 12;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -68,13 +68,34 @@ CREATE INDEX files_key ON files(key);
 -- What an update reads, without touching the wide rows: the names and identities of the logs of
 -- one folder, and the logs that can still grow.
 CREATE INDEX files_stat ON files(folder, name, size, mtime_ns, ino, live);
--- How many files each folder holds, counted on every update (narrow, so counting is quick).
-CREATE INDEX files_folder ON files(folder);
 CREATE INDEX files_live ON files(mtime_ns DESC, name, size, ino) WHERE live = 1;
 CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
 -- A group's sessions, and of them those of one protocol in order (a course's numbering and the
 -- session before this one: `Index::group_history`).
 CREATE INDEX files_group ON files(group_key, protocol_id, shown, sort_ms DESC, key DESC);
+
+-- How many rows of `files` each folder has, and how many of them are shown: kept by triggers
+-- (so rows removed from outside, by any `SQLite` client, count too), so that an update checks
+-- the index's rows against the recorded listings, and the browser counts the sessions, by
+-- reading a few rows rather than an index of every file, scattered through the file (a read
+-- from the disk per page after a reboot).
+CREATE TABLE folder_rows(
+    folder TEXT PRIMARY KEY,
+    n INTEGER NOT NULL,
+    shown INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER files_added AFTER INSERT ON files BEGIN
+    INSERT INTO folder_rows(folder, n, shown) VALUES(new.folder, 1, new.shown)
+    ON CONFLICT(folder) DO UPDATE SET n = n + 1, shown = shown + new.shown;
+END;
+CREATE TRIGGER files_removed AFTER DELETE ON files BEGIN
+    UPDATE folder_rows SET n = n - 1, shown = shown - old.shown WHERE folder = old.folder;
+END;
+CREATE TRIGGER files_changed AFTER UPDATE OF folder, shown ON files BEGIN
+    UPDATE folder_rows SET n = n - 1, shown = shown - old.shown WHERE folder = old.folder;
+    INSERT INTO folder_rows(folder, n, shown) VALUES(new.folder, 1, new.shown)
+    ON CONFLICT(folder) DO UPDATE SET n = n + 1, shown = shown + new.shown;
+END;
 
 -- What the list shows of a session (or why its log cannot be read).
 CREATE TABLE details(
@@ -98,9 +119,11 @@ CREATE TABLE details(
     fork TEXT
 );
 
--- Whole names and single words of the participants and the facilitator, lowercased, each
--- between bars: `|ann lee|ann|lee|`. The person filter looks for `|word|`.
-CREATE TABLE people(fid INTEGER PRIMARY KEY, keys TEXT NOT NULL);
+-- Whole names and single words of the participants and the facilitator, lowercased
+-- (`store::person_keys`), one row each: the person filter looks its key up, so it reads only the
+-- sessions of that person. A file's rows are deleted by the keys its `details` give.
+CREATE TABLE person_keys(key TEXT NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(key, fid))
+    WITHOUT ROWID;
 
 -- What the browser's typed filter searches: date, protocol, group, names, status, id.
 CREATE TABLE words(fid INTEGER PRIMARY KEY, text TEXT NOT NULL);
@@ -177,4 +200,36 @@ CREATE TABLE updates(
 ) WITHOUT ROWID;
 CREATE INDEX updates_target
     ON updates(made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note, wall);
+
+-- The report over every session (`convene report` with no filter), protocol by protocol, as
+-- the report figures it (`Index::report`): kept up to date by marking, in `report_dirty`, each
+-- protocol whose sessions change (a log read, removed, or another copy shown), whose figures
+-- the next report works out again from its runs alone and keeps. So a report reads a few
+-- hundred rows, however many sessions there are.
+CREATE TABLE report_dirty(protocol_id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE report_protocols(
+    protocol_id TEXT PRIMARY KEY,
+    -- The name its newest session gives it.
+    name TEXT NOT NULL,
+    sessions INTEGER NOT NULL,
+    runs_left_out INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE report_stages(
+    protocol_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    name TEXT NOT NULL,
+    runs INTEGER NOT NULL,
+    median_planned_ms INTEGER NOT NULL,
+    median_actual_ms INTEGER NOT NULL,
+    overran INTEGER NOT NULL,
+    median_overrun_ms INTEGER NOT NULL,
+    extensions INTEGER NOT NULL,
+    extended_ms INTEGER NOT NULL,
+    refusals INTEGER NOT NULL,
+    shortenings INTEGER NOT NULL,
+    shortened_ms INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    first_pos INTEGER NOT NULL,
+    PRIMARY KEY(protocol_id, stage)
+) WITHOUT ROWID;
 ";

@@ -54,24 +54,6 @@ pub fn haystack(id: &str, d: Option<&Digest>) -> String {
     }
 }
 
-/// The person filter's keys: every whole name and every word of one, of the participants and
-/// the facilitator, lowercased, each between bars (`|ann lee|ann|lee|`). A name is matched by
-/// looking for `|name|` (see [`crate::review::filter::name_matches`]); a bar in a name is
-/// dropped, so it cannot make a key of its own.
-pub fn people_keys(d: &Digest) -> String {
-    let mut out = String::from("|");
-    for name in d.participants.iter().chain(&d.facilitator) {
-        let whole = fold(&name.replace('|', ""));
-        for key in std::iter::once(whole.as_str()).chain(whole.split_whitespace()) {
-            if !key.is_empty() {
-                out.push_str(key);
-                out.push('|');
-            }
-        }
-    }
-    out
-}
-
 /// As the filters compare: trimmed, lowercased, NFC, invisible characters out (`text::name_key`).
 pub fn fold(text: &str) -> String {
     crate::text::name_key(text)
@@ -82,20 +64,51 @@ pub fn id_number(id: &str) -> Option<i64> {
     id.trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<i64>().ok()
 }
 
-/// Removes a file's rows; returns the session it stood for, if it was known.
+/// The person filter's keys of a session, each once: every whole name and every word of one, of
+/// the participants and the facilitator, lowercased (`Ann Lee` gives `ann lee`, `ann` and `lee`).
+/// A name is matched by its key (see [`crate::review::filter::name_matches`]); a bar in a name is
+/// dropped, as the filter drops it.
+fn person_keys(participants: &[String], facilitator: Option<&str>) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for name in participants.iter().map(String::as_str).chain(facilitator) {
+        let whole = fold(&name.replace('|', ""));
+        for key in std::iter::once(whole.as_str()).chain(whole.split_whitespace()) {
+            if !key.is_empty() && !keys.iter().any(|k| k == key) {
+                keys.push(key.to_string());
+            }
+        }
+    }
+    keys
+}
+
+/// Removes a file's rows; returns the session it stood for, if it was known. The protocol of
+/// a readable one is marked for the report to work out again ([`super::aggregates`]).
 pub fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
-    let found: Option<(i64, String)> = {
-        let mut st = tx.prepare_cached("SELECT fid, key FROM files WHERE name = ?1")?;
+    let found: Option<(i64, String, Option<String>)> = {
+        let mut st =
+            tx.prepare_cached("SELECT fid, key, protocol_id FROM files WHERE name = ?1")?;
         let mut rows = st.query([name])?;
         match rows.next()? {
-            Some(r) => Some((r.get("fid")?, r.get("key")?)),
+            Some(r) => Some((r.get("fid")?, r.get("key")?, r.get("protocol_id")?)),
             None => None,
         }
     };
-    let Some((fid, key)) = found else { return Ok(None) };
+    let Some((fid, key, protocol)) = found else { return Ok(None) };
+    // Its person keys, found from the names its details hold.
+    let names: Option<(Option<String>, Option<String>)> = tx
+        .prepare_cached("SELECT participants, facilitator FROM details WHERE fid = ?1")?
+        .query_row([fid], |r| Ok((r.get("participants")?, r.get("facilitator")?)))
+        .optional()?;
+    if let Some((participants, facilitator)) = names {
+        let participants: Vec<String> =
+            participants.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default();
+        let mut st = tx.prepare_cached("DELETE FROM person_keys WHERE key = ?1 AND fid = ?2")?;
+        for k in person_keys(&participants, facilitator.as_deref()) {
+            st.execute(params![k, fid])?;
+        }
+    }
     for sql in [
         "DELETE FROM details WHERE fid = ?1",
-        "DELETE FROM people WHERE fid = ?1",
         "DELETE FROM words WHERE fid = ?1",
         "DELETE FROM runs WHERE fid = ?1",
         "DELETE FROM commitments WHERE fid = ?1",
@@ -103,6 +116,9 @@ pub fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<
         "DELETE FROM files WHERE fid = ?1",
     ] {
         tx.prepare_cached(sql)?.execute([fid])?;
+    }
+    if let Some(p) = protocol {
+        super::aggregates::mark(tx, &p)?;
     }
     Ok(Some(key))
 }
@@ -213,8 +229,14 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
     tx.prepare_cached("INSERT INTO words(fid, text) VALUES(?1, ?2)")?
         .execute(params![fid, haystack(&key, d)])?;
     let Some(d) = d else { return Ok(key) };
-    tx.prepare_cached("INSERT INTO people(fid, keys) VALUES(?1, ?2)")?
-        .execute(params![fid, people_keys(d)])?;
+    {
+        let mut st =
+            tx.prepare_cached("INSERT OR IGNORE INTO person_keys(key, fid) VALUES(?1, ?2)")?;
+        for k in person_keys(&d.participants, d.facilitator.as_deref()) {
+            st.execute(params![k, fid])?;
+        }
+    }
+    super::aggregates::mark(tx, &d.protocol_id)?;
     {
         let mut st = tx.prepare_cached(
             "INSERT OR REPLACE INTO runs(sid, fid, pos, shown, sort_ms, round, planned_ms,
@@ -429,7 +451,12 @@ pub fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         "UPDATE updates SET shown = (fid IS ?2)
          WHERE fid IN (SELECT fid FROM files WHERE key = ?1) AND shown IS NOT (fid IS ?2)",
     )?;
+    let mut mark = tx.prepare_cached(
+        "INSERT OR IGNORE INTO report_dirty(protocol_id)
+         SELECT protocol_id FROM files WHERE key = ?1 AND protocol_id IS NOT NULL",
+    )?;
     for key in keys {
+        mark.execute([&key])?;
         let fid: Option<i64> = best.query_row([&key], |r| r.get("fid")).optional()?;
         files.execute(params![key, fid])?;
         runs.execute(params![key, fid])?;

@@ -9,7 +9,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::store::{self, Parsed, Seen};
 use super::{
-    BATCH, Fail, Index, LIVE_CHECKED, RACY_NS, file_path, mtime_ns, now_ns, progress_wanted, split,
+    BATCH, Fail, Index, LIVE_CHECKED, LIVE_WINDOW_NS, RACY_NS, file_path, mtime_ns, now_ns,
+    progress_wanted, split,
 };
 use crate::log::reader::read_log;
 use crate::review::ReviewError;
@@ -245,7 +246,17 @@ impl Index {
         };
         let recorded = self.folder_records()?;
         let rows = self.row_counts(&recorded)?;
-        let recent = self.live_threshold()?;
+        // The latest change the kernel's clock recorded on the folders (never the wall clock,
+        // which a test or a wrong clock may move): the logs that can still grow are checked
+        // only if written in the [`LIVE_WINDOW_NS`] before it.
+        let floor = recorded
+            .values()
+            .filter_map(|r| r.stamp)
+            .chain(top_stamp)
+            .map(|(m, c)| m.max(c).saturating_sub(LIVE_WINDOW_NS))
+            .max()
+            .unwrap_or(i64::MIN);
+        let recent = self.live_threshold()?.max(floor);
         let now = now_ns();
         let spot = spot_check(&recorded, now);
         // Unchanged: the stamp recorded (and trusted), as many rows as the listing had, and
@@ -323,7 +334,7 @@ impl Index {
         // The logs that can still grow, in the folders not walked (a running session appends
         // to its log without changing its folder). One gone since is dropped, and its folder is
         // listed again next time.
-        let (grown, vanished) = self.live_changes(&top, &quiet)?;
+        let (grown, vanished) = self.live_changes(&top, &quiet, floor)?;
         work.changed.extend(grown);
         let mut forget: Vec<String> = gone_folders;
         for name in vanished {
@@ -454,31 +465,32 @@ impl Index {
     }
 
     /// How many files the index holds in each folder: the index's own consistency, checked
-    /// against the prints recorded.
-    /// Counting every row is quick (`SQLite` counts a narrow index page by page); only when the
-    /// total differs from the recorded listings' are the rows counted folder by folder.
+    /// against the prints recorded. The counts are kept by triggers on `files` (table
+    /// `folder_rows`), so this reads a few rows, whatever the number of logs.
     fn row_counts(
         &self,
         recorded: &HashMap<String, Recorded>,
     ) -> Result<HashMap<String, i64>, Fail> {
         let total: i64 =
-            self.conn.query_row("SELECT count(*) AS n FROM files", [], |r| r.get("n"))?;
+            self.conn.query_row("SELECT coalesce(sum(n), 0) AS n FROM folder_rows", [], |r| {
+                r.get("n")
+            })?;
         if total == recorded.values().map(|r| r.print.count).sum::<i64>() {
             return Ok(recorded.iter().map(|(f, r)| (f.clone(), r.print.count)).collect());
         }
-        let mut st = self.conn.prepare(
-            "SELECT folder, count(*) AS files FROM files INDEXED BY files_folder GROUP BY folder",
-        )?;
-        let rows = st.query_map([], |r| Ok((r.get("folder")?, r.get("files")?)))?;
+        let mut st = self.conn.prepare("SELECT folder, n FROM folder_rows WHERE n > 0")?;
+        let rows = st.query_map([], |r| Ok((r.get("folder")?, r.get("n")?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Removes the rows that hang off no file (left by rows of `files` deleted from outside).
     fn drop_orphans(&mut self) -> Result<(), Fail> {
         let tx = self.conn.transaction()?;
-        for t in ["details", "people", "words", "runs", "commitments", "updates"] {
+        for t in ["details", "person_keys", "words", "runs", "commitments", "updates"] {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
+        // Runs went: every protocol's kept report is worked out again.
+        super::aggregates::mark_all(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -571,20 +583,21 @@ impl Index {
     }
 
     /// `stat`s the [`LIVE_CHECKED`] latest written logs that can still grow, of those in the
-    /// `quiet` folders (whose listing was the index's). Returns those that changed, and those
-    /// gone since the listing.
+    /// `quiet` folders (whose listing was the index's) written since `floor`. Returns those that
+    /// changed, and those gone since the listing.
     fn live_changes(
         &self,
         top: &Path,
         quiet: &HashSet<String>,
+        floor: i64,
     ) -> Result<(Vec<Seen>, Vec<String>), Fail> {
         let mut st = self.conn.prepare(
             "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
-             WHERE live = 1 ORDER BY mtime_ns DESC LIMIT ?1",
+             WHERE live = 1 AND mtime_ns >= ?2 ORDER BY mtime_ns DESC LIMIT ?1",
         )?;
         columns! { Cols: name, size, mtime_ns, ino }
         let c = Cols::of(&st)?;
-        let mut rows = st.query([LIVE_CHECKED])?;
+        let mut rows = st.query([LIVE_CHECKED, floor])?;
         let mut changed = Vec::new();
         let mut vanished = Vec::new();
         while let Some(r) = rows.next()? {
@@ -610,9 +623,10 @@ impl Index {
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        for t in ["details", "people", "words", "runs", "commitments", "updates", "files"] {
+        for t in ["details", "person_keys", "words", "runs", "commitments", "updates", "files"] {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
+        super::aggregates::mark_all(&tx)?;
         tx.execute("DELETE FROM folders", [])?;
         tx.commit()
     }

@@ -1,25 +1,30 @@
-//! Synthetic session logs for trying out and measuring the review commands.
+//! The generator behind `examples/gen_logs` (its `main.rs` reads the arguments): synthetic
+//! session logs for trying out and measuring the review commands. The integration tests include
+//! this file as a module (`tests/it/gen_logs.rs`) and call [`generate`].
 //!
-//! ```text
-//! cargo run --release --example gen_logs -- --count 10000 --out /tmp/convene-data [--seed 7]
-//! CONVENE_DATA_DIR=/tmp/convene-data convene logs list
-//! ```
+//! Every setup is built as `convene run` builds it: a [`SetupRequest`] checked by
+//! [`SetupRequest::check`], with the group's open commitments, its place among the group's
+//! sessions and its earlier sessions given as `convene run` reads them from the index. A setup
+//! the protocol refuses stops the generator with the group and the protocol's reason, so a
+//! protocol change cannot silently break it. Group sizes are taken within the protocol's own
+//! limits (`group.min`, `group.max`).
 //!
-//! `--out` is a data folder: logs go to `DIR/sessions/YYYY-MM/`, as convene writes them; with
-//! `--flat`, to `DIR/sessions/` itself, as convene wrote them before month folders (to measure
-//! that layout). Every session is driven through the
-//! real engine (`decide`, `due`, `apply`) and written with the real `LogWriter`, so the files are
-//! genuine; only its syncs to the disk are left out (`LogWriter::create_unsynced`), which makes
-//! 100,000 logs a matter of seconds rather than hours. Each log's modification time is set to
-//! its last event's, as if it had been written then. Recurring groups meet week after week with one of the built-in protocols; stages run
+//! Every session is driven through the real engine (`decide`, `due`, `apply`) and written with
+//! the real `LogWriter`, so the files are genuine; only its syncs to the disk are left out
+//! (`LogWriter::create_unsynced`), which makes 100,000 logs a matter of seconds rather than
+//! hours. Each log's modification time is set to its last event's, as if it had been written
+//! then. Recurring groups meet week after week with one of the built-in protocols; stages run
 //! short or long, some are paused or extended (with the agreement the protocol asks for) and
-//! some extensions are refused; notes (some private) and commitments are recorded, and later
-//! sessions of the same group follow the open commitments up. About 1 in 12 sessions ends early,
-//! 1 in 25 is left unfinished and 1 in 200 has a torn last line. The same seed gives the same
-//! sessions.
+//! some extensions are refused; notes (some private) are recorded, and a commitment for each
+//! person the protocol asks one of (each holder of the owning role, or everyone when the record
+//! names no owner), which later sessions of the same group follow up. About 1 in 12 sessions
+//! ends early, 1 in 25 is left unfinished and 1 in 200 has a torn last line. The same seed gives
+//! the same sessions.
+//!
+//! The logs are written into a folder beside `--out` (`.NAME.partial`), renamed to `--out` only
+//! when every log is written: a failure removes it, and never leaves a half-written data folder.
 
 use std::collections::HashMap;
-use std::error::Error;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -28,9 +33,68 @@ use convene::log::writer::LogWriter;
 use convene::log::{Header, session_id_with};
 use convene::protocol::{ExtensionPolicy, Library, Protocol, RecordKind};
 use convene::session::{
-    Agreement, CarriedCommitment, Command, CommitmentStatus, Event, Now, SessionState, Setup,
-    apply, check_setup, decide, display, due, next_wake,
+    Agreement, CarriedCommitment, Command, CommitmentStatus, Event, Now, SessionState,
+    SetupRequest, apply, decide, display, due, next_wake,
 };
+
+/// Why the generator stopped. Nothing is left behind: the folder being written is removed.
+#[derive(Debug, thiserror::Error)]
+pub enum GenError {
+    /// `--out` already holds files: the generator writes only into a new (or empty) folder.
+    #[error("{}: already holds files; give a new folder (nothing was written)", .0.display())]
+    Exists(PathBuf),
+    /// The protocol refuses the setup the generator asked for.
+    #[error(
+        "the setup of {group} ({protocol}) is refused, as `convene run` would refuse it: {problem}"
+    )]
+    Refused { group: String, protocol: String, problem: String },
+    /// A protocol of the generator's list is not built in any more.
+    #[error("no built-in protocol {0}")]
+    NoProtocol(String),
+    /// Reading or writing a file or folder.
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    /// The log writer could not save a log (its message names the path).
+    #[error("{0}")]
+    Log(String),
+    /// A date or time out of range, or a writer thread that panicked.
+    #[error("{0}")]
+    Other(String),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
+    move |source| GenError::Io { path: path.to_path_buf(), source }
+}
+
+fn other(what: &str) -> GenError {
+    GenError::Other(what.to_string())
+}
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How many logs.
+    pub count: usize,
+    /// The data folder to make (it must not exist, or be empty).
+    pub out: PathBuf,
+    pub seed: u64,
+    /// Every log in the sessions folder itself (the layout before month folders).
+    pub flat: bool,
+}
+
+/// What was generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// How many logs were written.
+    pub logs: usize,
+    /// How many commitments they hold (made in them, not counting follow-ups).
+    pub commitments: usize,
+    /// How the sessions ended ("completed", "ended early", "unfinished", "unfinished, torn"),
+    /// with how many of each, in that order of the names.
+    pub outcomes: Vec<(&'static str, usize)>,
+    /// The sessions folder.
+    pub sessions: PathBuf,
+}
 
 /// Writer threads. The logs do not depend on how many cores run them: each thread owns a fixed
 /// share of the groups and its own random stream.
@@ -147,143 +211,187 @@ struct Group {
     members: Vec<String>,
     facilitator: String,
     open: Vec<CarriedCommitment>,
+    /// How many sessions the group has had (all with its one protocol).
+    sessions: u32,
     next: DateTime<FixedOffset>,
 }
 
-struct Args {
-    count: usize,
-    out: PathBuf,
-    seed: u64,
-    /// Every log in the sessions folder itself (the layout before month folders).
-    flat: bool,
-}
+/// What one thread wrote: how many sessions ended each way, and the commitments made.
+type Tally = (HashMap<&'static str, usize>, usize);
 
-fn args() -> Result<Args, String> {
-    let mut count = None;
-    let mut out = None;
-    let mut seed = 1;
-    let mut flat = false;
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        let mut value = || it.next().ok_or(format!("{a} needs a value"));
-        match a.as_str() {
-            "--count" => count = Some(value()?.parse().map_err(|_| "--count: a number")?),
-            "--out" => out = Some(PathBuf::from(value()?)),
-            "--seed" => seed = value()?.parse().map_err(|_| "--seed: a number")?,
-            "--flat" => flat = true,
-            _ => return Err(format!("unknown argument {a}")),
+/// Writes `o.count` logs into the data folder `o.out`, made only when every log is written.
+///
+/// # Errors
+/// `o.out` already holds files, a setup the protocol refuses, or a file that cannot be
+/// written: the folder being written is removed, and `o.out` is left as it was.
+pub fn generate(o: &Options) -> Result<Summary, GenError> {
+    if std::fs::read_dir(&o.out).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(GenError::Exists(o.out.clone()));
+    }
+    let name = o.out.file_name().ok_or_else(|| other("--out needs a folder name"))?;
+    let parent = match o.out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let partial = parent.join(format!(".{}.partial", name.to_string_lossy()));
+    // Left by a run that was killed: never a data folder anyone uses.
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial).map_err(io(&partial))?;
+    }
+    let outcome = write_all(o, &partial).and_then(|summary| {
+        if o.out.exists() {
+            // An empty folder (checked above): the complete one takes its place.
+            std::fs::remove_dir(&o.out).map_err(io(&o.out))?;
+        }
+        std::fs::rename(&partial, &o.out).map_err(io(&o.out))?;
+        Ok(summary)
+    });
+    match outcome {
+        Ok(mut summary) => {
+            summary.sessions = convene::log::sessions_dir(&o.out);
+            Ok(summary)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&partial);
+            Err(e)
         }
     }
-    match (count, out) {
-        (Some(count), Some(out)) => Ok(Args { count, out, seed, flat }),
-        _ => Err("usage: gen_logs --count N --out DIR [--seed S] [--flat]".into()),
-    }
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
-    let args = args()?;
+/// The recurring groups, each with its protocol, members (as many as the protocol takes) and
+/// first meeting in the fortnight after `start`.
+fn make_groups(
+    lib: &Library,
+    rng: &mut Rng,
+    group_count: usize,
+    start: DateTime<FixedOffset>,
+) -> Result<Vec<Group>, GenError> {
+    let mut groups: Vec<Group> = Vec::with_capacity(group_count);
+    for i in 0..group_count {
+        let (protocol, names, lo, hi) = KINDS[i % KINDS.len()];
+        let rules = &lib.get(protocol).ok_or_else(|| GenError::NoProtocol(protocol.into()))?.group;
+        // The group's size within the protocol's own limits.
+        let min = rules.min as usize;
+        let max = rules.max.map_or(usize::MAX, |m| m as usize);
+        let (lo, hi) = (lo.clamp(min, max), hi.clamp(min, max));
+        let n = lo + rng.below(hi - lo + 1);
+        let mut members: Vec<String> = Vec::new();
+        while members.len() < n {
+            let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+            if !members.contains(&name) {
+                members.push(name);
+            }
+        }
+        groups.push(Group {
+            // Each group its own name (`AP set 3 (Ashby)`): a group's history is its own
+            // sessions (about 24), as in a trust, not every group of that kind.
+            name: format!(
+                "{} {} ({})",
+                rng.pick(names),
+                i / SCHOOLS.len() + 1,
+                SCHOOLS[i % SCHOOLS.len()]
+            ),
+            protocol: protocol.to_string(),
+            members,
+            facilitator: format!("{} {}", rng.pick(FIRST), rng.pick(LAST)),
+            open: Vec::new(),
+            sessions: 0,
+            next: start + Duration::days(i64::try_from(rng.below(14)).unwrap_or(0)),
+        });
+    }
+    Ok(groups)
+}
+
+/// Writes every log into `out`.
+fn write_all(o: &Options, out: &Path) -> Result<Summary, GenError> {
     let lib = Library::builtin_only();
-    let mut rng = Rng(args.seed);
+    let mut rng = Rng(o.seed);
     let start = FixedOffset::east_opt(0)
-        .ok_or("offset")?
+        .ok_or_else(|| other("offset"))?
         .from_local_datetime(
             &NaiveDate::from_ymd_opt(2023, 9, 4)
-                .ok_or("date")?
+                .ok_or_else(|| other("date"))?
                 .and_hms_opt(0, 0, 0)
-                .ok_or("time")?,
+                .ok_or_else(|| other("time"))?,
         )
         .single()
-        .ok_or("start")?;
-    let group_count = (args.count / 24).max(4);
-    let groups: Vec<Group> = (0..group_count)
-        .map(|i| {
-            let (protocol, names, lo, hi) = KINDS[i % KINDS.len()];
-            let n = lo + rng.below(hi - lo + 1);
-            let mut members: Vec<String> = Vec::new();
-            while members.len() < n {
-                let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
-                if !members.contains(&name) {
-                    members.push(name);
-                }
-            }
-            Group {
-                name: format!("{} ({})", rng.pick(names), SCHOOLS[i % SCHOOLS.len()]),
-                protocol: protocol.to_string(),
-                members,
-                facilitator: format!("{} {}", rng.pick(FIRST), rng.pick(LAST)),
-                open: Vec::new(),
-                next: start + Duration::days(i64::try_from(rng.below(14)).unwrap_or(0)),
-            }
-        })
-        .collect();
+        .ok_or_else(|| other("start"))?;
+    let groups = make_groups(&lib, &mut rng, (o.count / 24).max(4), start)?;
     // Each thread owns a share of the groups (a group's sessions stay in order) and its own
     // random stream.
     let mut buckets: Vec<Vec<Group>> = (0..THREADS).map(|_| Vec::new()).collect();
     for (i, g) in groups.into_iter().enumerate() {
         buckets[i % THREADS].push(g);
     }
-    let out = args.out.clone();
-    let results: Vec<Result<HashMap<&'static str, usize>, String>> = std::thread::scope(|sc| {
+    let results: Vec<Result<Tally, GenError>> = std::thread::scope(|sc| {
         let handles: Vec<_> = buckets
             .into_iter()
             .enumerate()
             .map(|(k, mut bucket)| {
-                let quota = args.count / THREADS + usize::from(k < args.count % THREADS);
-                let mut rng = Rng(args.seed.wrapping_mul(31).wrapping_add(k as u64));
+                let quota = o.count / THREADS + usize::from(k < o.count % THREADS);
+                let mut rng = Rng(o.seed.wrapping_mul(31).wrapping_add(k as u64));
                 let lib = &lib;
-                let out = &out;
-                let flat = args.flat;
-                sc.spawn(move || -> Result<HashMap<&'static str, usize>, String> {
+                let flat = o.flat;
+                sc.spawn(move || -> Result<Tally, GenError> {
                     let mut tally = HashMap::new();
+                    let mut commitments = 0;
                     for _ in 0..quota {
                         let gi = rng.below(bucket.len());
                         let g = &mut bucket[gi];
-                        let protocol = lib.get(&g.protocol).cloned().ok_or("no protocol")?;
+                        let protocol = lib
+                            .get(&g.protocol)
+                            .cloned()
+                            .ok_or_else(|| GenError::NoProtocol(g.protocol.clone()))?;
                         let mut day = g.next.date_naive();
                         while day.weekday().number_from_monday() > 5 {
-                            day = day.succ_opt().ok_or("date")?;
+                            day = day.succ_opt().ok_or_else(|| other("date"))?;
                         }
                         let hour = u32::try_from(rng.between(8, 16)).unwrap_or(9);
                         let minute = u32::try_from(rng.between(0, 3) * 15).unwrap_or(0);
                         let when = g
                             .next
                             .timezone()
-                            .from_local_datetime(&day.and_hms_opt(hour, minute, 0).ok_or("time")?)
+                            .from_local_datetime(
+                                &day.and_hms_opt(hour, minute, 0).ok_or_else(|| other("time"))?,
+                            )
                             .single()
-                            .ok_or("time")?;
+                            .ok_or_else(|| other("time"))?;
                         g.next += Duration::days(i64::try_from(rng.between(6, 15)).unwrap_or(7));
-                        let outcome = run_session(out, flat, &protocol, g, when, &mut rng)
-                            .map_err(|e| e.to_string())?;
+                        let (outcome, made) = run_session(out, flat, protocol, g, when, &mut rng)?;
                         *tally.entry(outcome).or_default() += 1;
+                        commitments += made;
                     }
-                    Ok(tally)
+                    Ok((tally, commitments))
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("a thread failed".into())))
+            .map(|h| h.join().unwrap_or_else(|_| Err(other("a writer thread failed"))))
             .collect()
     });
-    let mut tally: HashMap<&str, usize> = HashMap::new();
+    let mut tally: HashMap<&'static str, usize> = HashMap::new();
+    let mut commitments = 0;
     for r in results {
-        for (k, v) in r? {
+        let (t, made) = r?;
+        commitments += made;
+        for (k, v) in t {
             *tally.entry(k).or_default() += v;
         }
     }
-    if args.flat {
+    let sessions = convene::log::sessions_dir(out);
+    if o.flat {
         // The month folders the writer made, now empty.
-        for item in std::fs::read_dir(convene::log::sessions_dir(&args.out))?.flatten() {
+        for item in std::fs::read_dir(&sessions).map_err(io(&sessions))?.flatten() {
             if item.file_type().is_ok_and(|t| t.is_dir()) {
                 let _ = std::fs::remove_dir(item.path());
             }
         }
     }
-    let written: usize = tally.values().sum();
-    let mut t: Vec<_> = tally.into_iter().collect();
-    t.sort_unstable();
-    println!("wrote {written} logs to {}: {t:?}", convene::log::sessions_dir(&args.out).display());
-    Ok(())
+    let mut outcomes: Vec<_> = tally.into_iter().collect();
+    outcomes.sort_unstable();
+    Ok(Summary { logs: outcomes.iter().map(|(_, n)| n).sum(), commitments, outcomes, sessions })
 }
 
 /// Drives one session through the engine, writing every event.
@@ -293,28 +401,46 @@ fn main() -> Result<(), Box<dyn Error>> {
 fn run_session(
     out: &Path,
     flat: bool,
-    protocol: &Protocol,
+    protocol: Protocol,
     g: &mut Group,
     when: DateTime<FixedOffset>,
     rng: &mut Rng,
-) -> Result<&'static str, Box<dyn Error>> {
+) -> Result<(&'static str, usize), GenError> {
     // Someone is away now and then.
     let mut people = g.members.clone();
     if people.len() > protocol.group.min as usize + 1 && rng.chance(20) {
         people.remove(rng.below(people.len()));
     }
-    let setup = Setup {
+    // As `convene run --group NAME --facilitator NAME --people A,B,...` asks for it, with what
+    // `convene run` reads from the group's earlier sessions (`carry_from_group`).
+    let mut request = SetupRequest {
+        group: Some(g.name.clone()),
         facilitator: Some(g.facilitator.clone()),
-        group_name: Some(g.name.clone()),
-        carried: g.open.clone(),
-        ..Setup::new(protocol.clone(), people)
+        ..SetupRequest::new(protocol, &people.join(", "))
     };
-    check_setup(&setup).map_err(|e| format!("{}: {e}", g.name))?;
+    if request.follows_up().is_some() {
+        request.carried.clone_from(&g.open);
+        request.sequence = Some(g.sessions + 1);
+    }
+    if request.takes_from_group().is_some() {
+        request.earlier_sessions = g.sessions;
+    }
+    let protocol_id = request.protocol.id.clone();
+    let setup = request
+        .check()
+        .map_err(|e| GenError::Refused {
+            group: g.name.clone(),
+            protocol: protocol_id,
+            problem: e.to_string(),
+        })?
+        .setup;
+    let protocol = setup.protocol.clone();
+    g.sessions += 1;
     // The id's random part comes from the seed too: the same seed gives the same files.
     let id = session_id_with(when.to_utc(), rng.next());
     let mut w = LogWriter::create_unsynced(out, &id, &Header::new(id.clone(), when, setup.clone()));
     if let Some(e) = &w.error {
-        return Err(e.clone().into());
+        return Err(GenError::Log(e.clone()));
     }
     let session = w.session.clone();
     let path = w.path.clone();
@@ -383,23 +509,29 @@ fn run_session(
                 Command::AddNote { text, about, group: None, private: true, record: None },
             );
         }
-        if let Some(x) = st.spec(pos).and_then(|s| s.expects.clone())
-            && x.record == RecordKind::Commitment
-        {
-            let owner = x
-                .owner
-                .as_deref()
-                .and_then(|role| display::holders(&st, role).into_iter().next())
-                .unwrap_or_else(|| st.order[rng.below(st.order.len())].clone());
-            let text = rng.pick(COMMITMENTS).to_string();
-            let due = Some(rng.pick(DUES).to_string());
-            step(
-                &mut st,
-                &mut w,
-                when,
-                note_at,
-                Command::AddCommitment { owner, text, due, group: None, record: None },
-            );
+        // A commitment for each person the protocol asks one of: each holder of the role that
+        // owns the record, or everyone when it names no owner.
+        let asked: Vec<_> = st
+            .spec(pos)
+            .map(|s| {
+                Protocol::expected_records(s)
+                    .filter(|x| x.record == RecordKind::Commitment)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        for x in asked {
+            let owners = match x.owner.as_deref() {
+                Some(role) => display::holders(&st, role),
+                None => st.order.clone(),
+            };
+            for owner in owners {
+                let text = rng.pick(COMMITMENTS).to_string();
+                let due = Some(rng.pick(DUES).to_string());
+                let record = x.id.clone();
+                let cmd = Command::AddCommitment { owner, text, due, group: None, record };
+                step(&mut st, &mut w, when, note_at, cmd);
+            }
         }
         if rng.chance(12) {
             let at = (t + paused + planned.saturating_sub(t - mono)).clamp(note_at, target);
@@ -434,6 +566,7 @@ fn run_session(
             tick(&mut st, &mut w, when, target);
             // convene stops here: the log simply ends.
             let torn = rng.chance(12);
+            check_written(&w)?;
             drop(w);
             if torn {
                 tear(&path)?;
@@ -441,22 +574,29 @@ fn run_session(
             dated(&path, &st)?;
             flatten(out, &path, flat)?;
             if torn {
-                return Ok("unfinished, torn");
+                return Ok(("unfinished, torn", st.commitments.len()));
             }
             remember(g, &st, &session);
-            return Ok("unfinished");
+            return Ok(("unfinished", st.commitments.len()));
         }
         step(&mut st, &mut w, when, target, Command::Next { force: true });
         mono = target;
     }
+    check_written(&w)?;
     drop(w);
     dated(&path, &st)?;
     flatten(out, &path, flat)?;
     remember(g, &st, &session);
-    Ok(match st.status {
+    let outcome = match st.status {
         convene::session::Status::Ended(convene::session::Outcome::Completed) => "completed",
         _ => "ended early",
-    })
+    };
+    Ok((outcome, st.commitments.len()))
+}
+
+/// A log the writer could not save stops the generator.
+fn check_written(w: &LogWriter) -> Result<(), GenError> {
+    w.error.clone().map_or(Ok(()), |e| Err(GenError::Log(e)))
 }
 
 /// Updates the group's open list: drop what was marked done, add the new commitments.
@@ -523,34 +663,43 @@ fn step(
 
 /// Gives a log the modification time of its last event, as if it had been written then (the
 /// review index checks recently written unfinished logs more often than old ones).
-fn dated(path: &Path, st: &SessionState) -> Result<(), Box<dyn Error>> {
+fn dated(path: &Path, st: &SessionState) -> Result<(), GenError> {
     if let Some(last) = st.last_wall {
         let at = std::time::UNIX_EPOCH
             + std::time::Duration::from_millis(u64::try_from(last.timestamp_millis()).unwrap_or(0));
-        std::fs::OpenOptions::new().append(true).open(path)?.set_modified(at)?;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .and_then(|f| f.set_modified(at))
+            .map_err(io(path))?;
     }
     Ok(())
 }
 
 /// With `--flat`, moves a log from its month folder into the sessions folder itself (a rename
 /// keeps its modification time).
-fn flatten(out: &Path, path: &Path, flat: bool) -> Result<(), Box<dyn Error>> {
+fn flatten(out: &Path, path: &Path, flat: bool) -> Result<(), GenError> {
     if flat {
-        let name = path.file_name().ok_or("a file name")?;
-        std::fs::rename(path, convene::log::sessions_dir(out).join(name))?;
+        let name = path.file_name().ok_or_else(|| other("a file name"))?;
+        std::fs::rename(path, convene::log::sessions_dir(out).join(name)).map_err(io(path))?;
     }
     Ok(())
 }
 
 /// Cuts the last line in half, as a crash mid-write would.
-fn tear(path: &Path) -> Result<(), Box<dyn Error>> {
-    let text = std::fs::read_to_string(path)?;
+fn tear(path: &Path) -> Result<(), GenError> {
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
     let body = text.trim_end_matches('\n');
     let cut = body.rfind('\n').map_or(0, |i| i + 1);
     let last = &body[cut..];
     let half = last.char_indices().nth(last.chars().count() / 2).map_or(0, |(i, _)| i);
-    let mut f = std::fs::OpenOptions::new().write(true).truncate(true).open(path)?;
-    f.write_all(&body.as_bytes()[..cut])?;
-    f.write_all(&last.as_bytes()[..half])?;
-    Ok(())
+    std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(path)
+        .and_then(|mut f| {
+            f.write_all(&body.as_bytes()[..cut])?;
+            f.write_all(&last.as_bytes()[..half])
+        })
+        .map_err(io(path))
 }
