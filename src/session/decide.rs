@@ -97,6 +97,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             }])
         }
         Command::Shorten { by_ms } => shorten(s, by_ms, eff),
+        Command::Rebalance { budgets, short_ms } => rebalanced(s, budgets, short_ms),
         Command::ReportGap { gap_ms, cause } => {
             if gap_ms == 0 {
                 return reject(Rejection::EmptyGap);
@@ -691,4 +692,25 @@ pub fn slot_overrun(s: &SessionState, by_ms: u64, eff: u64) -> Option<SlotOverru
         _ => format!("round {}", round + 1),
     };
     Some(SlotOverrun { name, planned: clock(planned / 1000, Minutes::Plain) })
+}
+
+/// A rebalance the facilitator accepted: new budgets for stages still to come (after the current
+/// one), each more than zero, named as the running order names them.
+fn rebalanced(
+    s: &SessionState,
+    budgets: Vec<super::display::NewBudget>,
+    short_ms: u64,
+) -> Result<Vec<Event>, Rejection> {
+    running(s)?;
+    let fits = |b: &super::display::NewBudget| {
+        b.pos > s.pos && b.to_ms > 0 && s.stages.get(b.pos).is_some_and(|at| at.id == b.stage)
+    };
+    if budgets.is_empty() || !budgets.iter().all(fits) {
+        return reject(Rejection::NothingToRebalance);
+    }
+    let stages = budgets
+        .into_iter()
+        .map(|b| super::display::NewBudget { from_ms: s.clocks[b.pos].budget_ms, ..b })
+        .collect();
+    Ok(vec![Event::Rebalanced { pos: s.pos, stages, short_ms }])
 }

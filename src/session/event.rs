@@ -240,6 +240,13 @@ pub enum Command {
     },
     /// The session's share stopped before the session ended.
     StopSharing,
+    /// Give the stages still to come these budgets (position, milliseconds): a rebalance to
+    /// land on the hard stop ([`super::display::proposal`]) the facilitator accepted.
+    /// `short_ms` is how far past the stop it still ends (0: it lands on it).
+    Rebalance {
+        budgets: Vec<super::display::NewBudget>,
+        short_ms: u64,
+    },
     /// End the session; refused while a one-per-person record is missing
     /// ([`Rejection::NotRecordedAtEnd`]).
     End,
@@ -401,6 +408,16 @@ pub enum Event {
     },
     /// The running session's share stopped before the session ended (the share key again).
     SharingStopped,
+    /// The facilitator accepted a rebalance of the stages still to come, to land on the hard
+    /// stop (`--until`): each stage's budget before and after. Replay sets those budgets.
+    Rebalanced {
+        /// The position it was accepted at.
+        pos: usize,
+        stages: Vec<super::display::NewBudget>,
+        /// How far past the stop the session still ends with it (0: it lands on the stop).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        short_ms: u64,
+    },
     SessionEnded {
         outcome: Outcome,
         /// Where it stopped.
@@ -502,8 +519,17 @@ pub enum Rejection {
     NoSuchGroup { number: usize, count: usize },
     #[error("The session is not shared with the room.")]
     NotSharing,
+    #[error(
+        "There is nothing to rebalance: no stage still to come may give time, or the session already ends by its stop."
+    )]
+    NothingToRebalance,
     #[error("There is no commitment {id} to follow up.")]
     UnknownCommitment { id: String },
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// "it" for one missing record, "them" for several.

@@ -24,7 +24,14 @@
 //!   `round_extension`, with [`super::decide::slot_overrun`]).
 //! - The next wake: [`super::decide::next_wake`] (the engine's next timed event), which the live
 //!   screen's `wake_in` (`tui/live/mod.rs`) combines with the next shown second.
-//! - What the room sees of it: [`super::display`] (phase, planned end, ahead or behind plan).
+//! - What the room sees of it: [`super::display`] (phase, planned end, ahead or behind plan,
+//!   from the planned start `--start` when there is one, and how far past the hard stop
+//!   `--until` the session is projected to end).
+//! - A rebalance to land on the hard stop: [`rebalance`] proposes new budgets for the stages
+//!   still to come (those whose protocol says `can_give`, down to their minimum; a round's stages
+//!   alike in every round to come, so presenters' slots stay equal and none loses more than a
+//!   tenth); [`super::display::proposal`] gathers its inputs from a state, and an accepted one is
+//!   the `rebalanced` event, which sets those clocks' budgets.
 //!
 //! # The grouping rule
 //!
@@ -359,6 +366,79 @@ fn group_sizes_capped(p: &Protocol, n: usize) -> Vec<usize> {
         None => n,
     };
     vec![largest, smallest]
+}
+
+/// The share of a presenter's slot (a round's stages) that a rebalance may take away: the last
+/// presenter's slot stays at least 90 % of the first's.
+pub const SLOT_GIVE_PERCENT: u64 = 10;
+
+/// A stage still to come, as [`rebalance`] sees it: one budget kept by `count` stages (a round's
+/// stage in each round to come, which keep one budget between them, or a single stage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Giver {
+    /// Its budget now, in milliseconds.
+    pub budget_ms: u64,
+    /// The shortest it may become (its `can_give` minimum); its budget when it may not give.
+    pub min_ms: u64,
+    /// How many stages keep this budget.
+    pub count: u64,
+    /// A round's stage: part of a presenter's slot.
+    pub in_round: bool,
+}
+
+/// What [`rebalance`] proposes: a new budget for each [`Giver`], in the same order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebalance {
+    pub budgets_ms: Vec<u64>,
+    /// How much the proposal takes off the stages to come, in milliseconds.
+    pub cut_ms: u64,
+    /// How much it falls short of the time asked for (0 when it lands on the stop): the stages
+    /// are then at their minimums, or the slots at 90 %.
+    pub short_ms: u64,
+}
+
+/// New budgets for the stages still to come that take `over_ms` off them (how far past the hard
+/// stop the session is projected to end), fairly: each stage that may give gives in proportion to
+/// the room it has above its minimum, and a round's stages (whose budgets every round to come
+/// keeps alike) give together at most `slot_cap_ms` per round (a tenth of a presenter's planned
+/// slot, [`SLOT_GIVE_PERCENT`]). Lands on the stop when the room is there (at most one
+/// millisecond per stage early), else takes all the room and says how far short it falls.
+/// Budgets are never raised, never below a minimum; stages that may not give keep theirs.
+pub fn rebalance(givers: &[Giver], over_ms: u64, slot_cap_ms: u64) -> Rebalance {
+    let room = |g: &Giver| g.budget_ms.saturating_sub(g.min_ms);
+    // The room of a round's stages, scaled down together to the slot's cap.
+    let round_room: u128 = givers.iter().filter(|g| g.in_round).map(|g| u128::from(room(g))).sum();
+    let usable: Vec<u64> = givers
+        .iter()
+        .map(|g| {
+            if g.in_round && round_room > u128::from(slot_cap_ms) {
+                u64::try_from(u128::from(room(g)) * u128::from(slot_cap_ms) / round_room)
+                    .unwrap_or(0)
+            } else {
+                room(g)
+            }
+        })
+        .collect();
+    let capacity: u128 =
+        givers.iter().zip(&usable).map(|(g, u)| u128::from(g.count) * u128::from(*u)).sum();
+    let over = u128::from(over_ms);
+    let cuts: Vec<u64> = if capacity == 0 || over == 0 {
+        vec![0; givers.len()]
+    } else if over >= capacity {
+        usable.clone()
+    } else {
+        // Rounded up, so the stages to come end at the stop or a few milliseconds before it.
+        usable
+            .iter()
+            .map(|u| u64::try_from((over * u128::from(*u)).div_ceil(capacity)).unwrap_or(*u))
+            .collect()
+    };
+    let cut: u128 = givers.iter().zip(&cuts).map(|(g, c)| u128::from(g.count) * u128::from(*c)).sum();
+    Rebalance {
+        budgets_ms: givers.iter().zip(&cuts).map(|(g, c)| g.budget_ms - c).collect(),
+        cut_ms: u64::try_from(cut).unwrap_or(u64::MAX),
+        short_ms: u64::try_from(over.saturating_sub(cut)).unwrap_or(u64::MAX),
+    }
 }
 
 #[cfg(test)]

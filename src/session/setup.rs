@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::Protocol;
@@ -64,6 +65,14 @@ pub struct Setup {
     /// laptops' clocks differ.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<u32>,
+    /// When the session was planned to start (`--start 08:30`, a wall-clock time of the day it
+    /// was set up): the planned end counts from it, so a late start shows as late at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_start: Option<DateTime<FixedOffset>>,
+    /// The session's hard stop (`--until 12:30`): the screen says how far past it the session is
+    /// projected to end, and a rebalance of the stages to come lands on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hard_stop: Option<DateTime<FixedOffset>>,
 }
 
 impl Setup {
@@ -86,6 +95,8 @@ impl Setup {
             session_number: None,
             carried_notes: Vec::new(),
             sequence: None,
+            planned_start: None,
+            hard_stop: None,
         }
     }
 }

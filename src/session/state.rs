@@ -126,6 +126,20 @@ pub struct SessionState {
     /// Each time the session was shared with the room (`sharing-started`), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shares: Vec<Sharing>,
+    /// Each rebalance the facilitator accepted (`rebalanced`), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rebalances: Vec<Rebalanced>,
+}
+
+/// A rebalance the facilitator accepted, as the log says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rebalanced {
+    pub wall: DateTime<FixedOffset>,
+    /// The position it was accepted at.
+    pub pos: usize,
+    pub stages: Vec<super::display::NewBudget>,
+    /// How far past the stop the session still ended with it (0: it landed on the stop).
+    pub short_ms: u64,
 }
 
 /// One time the session was shared with the room, as the log says.
@@ -183,6 +197,7 @@ impl SessionState {
             markers_done: Vec::new(),
             shown_marker: None,
             shares: Vec::new(),
+            rebalances: Vec::new(),
         };
         s.markers_done = vec![false; s.setup.protocol.markers.len()];
         s.replan();
@@ -481,6 +496,19 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         Event::ContinuedOn { .. } => {}
         // Sharing changes nothing in the room's timing or records.
         Event::SharingStarted { .. } | Event::SharingStopped => apply_sharing(s, e, before),
+        Event::Rebalanced { pos, stages, short_ms } => {
+            for b in stages {
+                if let Some(c) = s.clocks.get_mut(b.pos) {
+                    c.budget_ms = b.to_ms;
+                }
+            }
+            s.rebalances.push(Rebalanced {
+                wall: e.wall,
+                pos: *pos,
+                stages: stages.clone(),
+                short_ms: *short_ms,
+            });
+        }
         Event::SessionEnded { outcome, without, .. } => {
             s.stop_sharing(e.wall);
             s.ended_without.clone_from(without);
