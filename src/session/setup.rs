@@ -130,6 +130,31 @@ pub struct CarriedNote {
     pub made: Option<String>,
 }
 
+/// A time of day as `--start` and `--until` take it: `08:30`, `8:30`, `14:05`.
+///
+/// # Errors
+/// The message to show, with an example.
+pub fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+        format!(
+            "\"{}\" is not a time of day: write it as HH:MM, e.g. 08:30",
+            crate::text::sanitize(text)
+        )
+    })
+}
+
+/// Why a planned start and a hard stop do not go together: a stop at or before the start.
+pub fn stop_problem(s: &Setup) -> Option<String> {
+    let (start, stop) = (s.planned_start?, s.hard_stop?);
+    (stop <= start).then(|| {
+        format!(
+            "--until {} is not after --start {}: the hard stop must come after the planned start",
+            stop.format("%H:%M"),
+            start.format("%H:%M")
+        )
+    })
+}
+
 /// A person's value of a fact, trimmed; `None` when not given.
 pub fn fact<'a>(facts: &'a Facts, name: &str, key: &str) -> Option<&'a str> {
     facts.get(name).and_then(|f| f.get(key)).map(|v| v.trim()).filter(|v| !v.is_empty())

@@ -72,6 +72,11 @@ pub enum Action {
     DeleteChar,
     ClearField,
     Dismiss,
+    /// Propose new durations for the stages to come that land on the hard stop (`--until`).
+    Rebalance,
+    // A rebalance proposed.
+    AcceptRebalance,
+    RefuseRebalance,
     // The mirror.
     StopMirror,
     /// A key where any key acts: help, norms and the roster close; after the end, the screen.
@@ -148,6 +153,14 @@ pub const LIVE: &[Binding<Action>] = &[
         "w",
         "share",
         "share with the room: address and QR code",
+        false,
+    ),
+    bind(
+        &[ch('l')],
+        Action::Rebalance,
+        "l",
+        "land",
+        "propose new durations for the stages to come that land on the hard stop (--until)",
         false,
     ),
     bind(&[ch('?')], Action::Help, "?", "help", "all keys", true),
@@ -243,6 +256,26 @@ pub const QUIT: &[Binding<Action>] = &[
 pub const END_WITHOUT: &[Binding<Action>] = &[
     bind(&[ch('e')], Action::EndAnyway, "e", "end", "end without them (this is logged)", true),
     bind(&[ESC, ch('q'), ctrl('c')], Action::CarryOn, "Esc", "carry on", "carry on", true),
+];
+
+/// A rebalance of the stages to come, proposed to land on the hard stop.
+pub const REBALANCE: &[Binding<Action>] = &[
+    bind(
+        &[ch('y'), ENTER],
+        Action::AcceptRebalance,
+        "y",
+        "accept",
+        "accept: the stages to come take the new durations (logged)",
+        true,
+    ),
+    bind(
+        &[ESC, ch('n'), ch('q')],
+        Action::RefuseRebalance,
+        "Esc",
+        "refuse",
+        "refuse: keep the plan as it is",
+        true,
+    ),
 ];
 
 /// Leaving a stage whose expected record is missing.

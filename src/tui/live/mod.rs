@@ -111,6 +111,8 @@ pub struct LiveScreen {
     pub share_options: crate::share::ShareOptions,
     /// The devices the screen last showed: a change (the share wakes the loop for it) redraws.
     pub shown_devices: usize,
+    /// A rebalance was offered when the projection first passed the hard stop (offered once).
+    pub rebalance_offered: bool,
 }
 
 impl LiveScreen {
@@ -132,6 +134,7 @@ impl LiveScreen {
             share: None,
             share_options: crate::share::ShareOptions::default(),
             shown_devices: 0,
+            rebalance_offered: false,
         }
     }
 
@@ -210,7 +213,29 @@ impl LiveScreen {
             self.flash_until = None;
             any = true;
         }
+        if self.offer_rebalance(now) {
+            any = true;
+        }
         any
+    }
+
+    /// Offers a rebalance once, when the projected end first passes the hard stop (`--until`)
+    /// while nothing else is open. Returns whether it opened.
+    fn offer_rebalance(&mut self, now: Now) -> bool {
+        let st = &self.state;
+        if self.rebalance_offered
+            || self.opts.mirror
+            || st.setup.hard_stop.is_none()
+            || st.status != Status::Running
+            || st.paused
+            || self.overlay != Overlay::None
+            || display::schedule(st, now.mono, now.wall).past_stop_text().is_none()
+        {
+            return false;
+        }
+        self.rebalance_offered = true;
+        update::propose_rebalance(self, now);
+        true
     }
 
     /// How long from `mono` until the display must change by itself, if ever.

@@ -14,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::form::{self, Form, FormKind};
 use super::keys::{
     AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, MIRROR, NOT_IN_SESSION, QUIT,
-    START,
+    REBALANCE, START,
 };
 use super::overlay::and_list;
 use super::{Exit, LiveScreen, Overlay, STEP_MS};
@@ -49,6 +49,9 @@ pub enum Intent {
     Share,
     /// Stop sharing with the room.
     StopSharing,
+    /// Propose a rebalance of the stages to come that lands on the hard stop (it depends on the
+    /// moment).
+    Rebalance,
 }
 
 /// A command for the engine, and what the screen shows after it.
@@ -88,6 +91,7 @@ pub fn tables_in_force(s: &LiveScreen) -> &'static [&'static [Binding<Action>]] 
         Overlay::Form(_) => &[FORM],
         Overlay::FollowUp { .. } => &[FOLLOW_UP],
         Overlay::NotInSession { .. } => &[NOT_IN_SESSION],
+        Overlay::Rebalance(_) => &[REBALANCE],
     }
 }
 
@@ -190,6 +194,26 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
             _ => Intent::None,
         },
         Overlay::Agreement { by_ms } => agreement(s, action, by_ms),
+        Overlay::Rebalance(p) => match action {
+            Action::AcceptRebalance => {
+                s.overlay = Overlay::None;
+                let said = format!(
+                    "Rebalanced: the stages to come now end at the {} stop.",
+                    p.stop.format("%H:%M")
+                );
+                Intent::Exec(Box::new(Exec {
+                    command: Command::Rebalance { budgets: p.changes, short_ms: p.short_ms },
+                    said: Some(said),
+                    refused: None,
+                }))
+            }
+            Action::RefuseRebalance => {
+                s.overlay = Overlay::None;
+                s.message = Some("Rebalance refused: the plan is unchanged.".into());
+                Intent::None
+            }
+            _ => Intent::None,
+        },
         Overlay::Form(f) => form(s, action, f),
         Overlay::FollowUp { selected } => follow_up(s, action, selected),
         Overlay::NotInSession { form, .. } => match action {
@@ -301,6 +325,7 @@ fn running(s: &mut LiveScreen, action: Action) -> Intent {
             });
         }
         Action::FollowUp => s.overlay = Overlay::FollowUp { selected: 0 },
+        Action::Rebalance => return Intent::Rebalance,
         other => {
             open(s, other);
         }
@@ -600,6 +625,7 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
         Intent::None => {}
         Intent::Share => start_sharing(s, now),
         Intent::StopSharing => stop_sharing(s, now),
+        Intent::Rebalance => propose_rebalance(s, now),
         Intent::Exec(exec) => {
             let Exec { command, said, refused } = *exec;
             if let Command::Extend { by_ms, agreement: None } = command
@@ -669,6 +695,31 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
         }
         Intent::Finish(how) => finish(s, how),
         Intent::SaveCopy { to, then } => save_copy(s, &to, then),
+    }
+}
+
+/// Opens the rebalance the plan proposes now, or says why there is none.
+pub fn propose_rebalance(s: &mut LiveScreen, now: Now) {
+    let st = &s.state;
+    let Some(stop) = st.setup.hard_stop else {
+        s.message = Some("No hard stop to land on: start the session with --until HH:MM.".into());
+        return;
+    };
+    match crate::session::display::proposal(st, now.mono, now.wall) {
+        None => {
+            s.message = Some(format!(
+                "Nothing to rebalance: the session ends by the {} stop.",
+                stop.format("%H:%M")
+            ));
+        }
+        Some(p) if p.changes.is_empty() => {
+            s.message = Some(format!(
+                "No rebalance reaches the {} stop: no stage to come may give time ({} min past).",
+                stop.format("%H:%M"),
+                p.short_ms.div_ceil(60_000)
+            ));
+        }
+        Some(p) => s.overlay = Overlay::Rebalance(p),
     }
 }
 
