@@ -368,11 +368,64 @@ fn markers_text(sess: &Session, out: &mut String) {
     }
 }
 
+/// The planned start and the hard stop, when the session had them, and how it ended against
+/// them: "Planned start 08:15 (started 08:30, 15 min late) · hard stop 10:00 (ended 10:03,
+/// 3 min past it) · rebalanced once".
+fn schedule_line(sess: &Session) -> Option<String> {
+    let s = &sess.state;
+    // Whole minutes from `b` to `a`, rounded to the nearest.
+    let minutes = |a: chrono::DateTime<chrono::FixedOffset>,
+                   b: chrono::DateTime<chrono::FixedOffset>| {
+        ((a - b).num_seconds() + 30).div_euclid(60)
+    };
+    let mut parts = Vec::new();
+    if let Some(start) = s.setup.planned_start {
+        let mut p = format!("Planned start {}", start.format("%H:%M"));
+        if let Some(began) = s.started_wall {
+            let late = minutes(began, start);
+            let _ = write!(p, " (started {}", began.format("%H:%M"));
+            if late >= 1 {
+                let _ = write!(p, ", {late} min late");
+            }
+            p.push(')');
+        }
+        parts.push(p);
+    }
+    if let Some(stop) = s.setup.hard_stop {
+        let mut p = format!("hard stop {}", stop.format("%H:%M"));
+        if let Some(ended) = s.ended_wall {
+            let past = minutes(ended, stop);
+            let _ = write!(p, " (ended {}", ended.format("%H:%M"));
+            if past >= 1 {
+                let _ = write!(p, ", {past} min past it");
+            }
+            p.push(')');
+        }
+        parts.push(p);
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    match s.rebalances.len() {
+        0 => {}
+        1 => parts.push("rebalanced once".into()),
+        n => parts.push(format!("rebalanced {n} times")),
+    }
+    let mut line = parts.join(" · ");
+    if let Some(first) = line.get(..1) {
+        line = first.to_uppercase() + &line[1..];
+    }
+    Some(line)
+}
+
 fn timeline_text(sess: &Session, out: &mut String) {
     let rows = sess.timeline();
     let scale = rows.iter().map(|r| r.planned_ms.max(r.actual_ms.unwrap_or(0))).max().unwrap_or(0);
     let labels: Vec<String> = rows.iter().map(|r| sanitize(&sess.stage_label(r.pos))).collect();
     let w = labels.iter().map(|l| crate::text::width(l)).max().unwrap_or(5).clamp(5, 48);
+    if let Some(line) = schedule_line(sess) {
+        let _ = writeln!(out, "\n{line}");
+    }
     let _ = writeln!(
         out,
         "\nTimeline\n  {:>2}  {:<w$}  {:>7}  {:>7}  {:>6}  (= used, . unused plan, ! over the plan)",
@@ -418,6 +471,19 @@ fn timeline_text(sess: &Session, out: &mut String) {
                 fmt::dur(e.by_ms),
                 e.wall.format("%H:%M"),
                 agreement_text(e)
+            );
+        }
+        for (b, when) in sess.state.rebalances.iter().flat_map(|rb| {
+            rb.stages.iter().filter(|b| b.pos == r.pos).map(move |b| (b, rb.wall))
+        }) {
+            let stop = sess.state.setup.hard_stop.map(|t| t.format("%H:%M").to_string());
+            let _ = writeln!(
+                out,
+                "{indent}rebalanced {} → {} at {}{}",
+                fmt::dur(b.from_ms),
+                fmt::dur(b.to_ms),
+                when.format("%H:%M"),
+                stop.map_or_else(String::new, |t| format!(", to land on the {t} stop"))
             );
         }
         for x in &r.shortenings {

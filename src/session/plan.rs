@@ -500,6 +500,64 @@ mod tests {
         assert_eq!(q.later, vec![]);
     }
 
+    proptest::proptest! {
+        /// A rebalance lands on the stop when the room is there (at most a millisecond per stage
+        /// early), else takes all the room and says by how much it falls short; never goes
+        /// below a minimum or raises a budget; a round's stages give at most the slot's cap.
+        #[test]
+        fn a_rebalance_lands_on_the_stop_within_the_minimums(
+            givers in proptest::collection::vec(
+                (1u64..3_600_000, 0u64..=100, 1u64..8, proptest::bool::ANY),
+                0..12,
+            ),
+            over_ms in 0u64..20_000_000,
+            slot_ms in 0u64..3_600_000,
+        ) {
+            let givers: Vec<Giver> = givers
+                .into_iter()
+                .map(|(budget_ms, min_pc, count, in_round)| Giver {
+                    budget_ms,
+                    min_ms: budget_ms / 100 * min_pc,
+                    count,
+                    in_round,
+                })
+                .collect();
+            let cap = slot_ms / 10;
+            let r = rebalance(&givers, over_ms, cap);
+            proptest::prop_assert_eq!(r.budgets_ms.len(), givers.len());
+            let mut cut = 0u64;
+            let mut round_cut = 0u64;
+            for (g, b) in givers.iter().zip(&r.budgets_ms) {
+                proptest::prop_assert!(*b >= g.min_ms && *b <= g.budget_ms);
+                cut += g.count * (g.budget_ms - b);
+                if g.in_round {
+                    round_cut += g.budget_ms - b;
+                }
+            }
+            // Each round to come (a presenter's slot) loses at most a tenth of the slot.
+            proptest::prop_assert!(round_cut <= cap, "{round_cut} > {cap}");
+            proptest::prop_assert_eq!(cut, r.cut_ms);
+            let stages: u64 = givers.iter().map(|g| g.count).sum();
+            if r.short_ms == 0 {
+                proptest::prop_assert!(cut >= over_ms && cut <= over_ms + stages, "{cut} {over_ms}");
+            } else {
+                proptest::prop_assert_eq!(cut + r.short_ms, over_ms);
+                // Short only when every giver is at its limit.
+                let asked_again = rebalance(&givers, over_ms + 1, cap);
+                proptest::prop_assert_eq!(asked_again.cut_ms, cut);
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_over_changes_nothing_and_fixed_stages_never_give() {
+        let fixed = Giver { budget_ms: 240_000, min_ms: 240_000, count: 1, in_round: true };
+        let open = Giver { budget_ms: 600_000, min_ms: 300_000, count: 1, in_round: false };
+        assert_eq!(rebalance(&[fixed, open], 0, 0).budgets_ms, vec![240_000, 600_000]);
+        let r = rebalance(&[fixed, open], 420_000, 0);
+        assert_eq!((r.budgets_ms, r.short_ms), (vec![240_000, 300_000], 120_000));
+    }
+
     #[test]
     fn project_tuning_is_24_minutes() {
         assert_eq!(Quote::new(&builtin("project-tuning"), 4).first_ms, 24 * 60_000);
