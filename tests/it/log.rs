@@ -85,6 +85,8 @@ fn quick_setup() -> Setup {
         sequence: None,
         session_number: None,
         carried_notes: vec![],
+        planned_start: None,
+        hard_stop: None,
     }
 }
 
@@ -293,6 +295,7 @@ fn type_of(e: &Event) -> &'static str {
         Event::ContinuedOn { .. } => "continued-on",
         Event::SharingStarted { .. } => "sharing-started",
         Event::SharingStopped => "sharing-stopped",
+        Event::Rebalanced { .. } => "rebalanced",
         Event::SessionEnded { .. } => "session-ended",
     }
 }
@@ -319,6 +322,7 @@ const ALL_TYPES: &[&str] = &[
     "continued-on",
     "sharing-started",
     "sharing-stopped",
+    "rebalanced",
     "session-ended",
 ];
 
@@ -340,6 +344,15 @@ fn scripted_v2(data: &Path) -> Live {
         value: Some("parent".into()),
     };
     assert!(l.command(cmd, 0), "the fact was refused");
+    // A rebalance accepted to land on a hard stop: the second presenter's slot gives 30 s.
+    assert!(l.command(Command::Start, 1_000));
+    let budgets = vec![convene::session::display::NewBudget {
+        pos: 2,
+        stage: "present".into(),
+        from_ms: 240_000,
+        to_ms: 210_000,
+    }];
+    assert!(l.command(Command::Rebalance { budgets, short_ms: 0 }, 2_000), "refused");
     l
 }
 
@@ -997,4 +1010,6 @@ fn print_examples() {
     print!("{text}");
     let timed = scripted_timing(&tmp.path().join("timed"));
     print!("{}", std::fs::read_to_string(&timed.w.path).expect("read"));
+    let v2 = scripted_v2(&tmp.path().join("v2"));
+    print!("{}", std::fs::read_to_string(&v2.w.path).expect("read"));
 }

@@ -47,3 +47,4 @@ mod tui_logs;
 mod tui_signals;
 mod tui_snapshots;
 mod windows_exe;
+mod hard_stop;

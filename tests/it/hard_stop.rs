@@ -1,0 +1,203 @@
+//! A planned start (`--start`) and a hard stop (`--until`), issue 22: a session started late is
+//! late from its first second; past the stop the screen says by how much; a rebalance of the
+//! stages to come lands on the stop with the presenters' slots equal, is logged and replayed
+//! (review shows it), and a refused one leaves the plan as it was. The rig's clock starts at
+//! 08:30 ([`support::START`]); nothing here reads a real clock.
+
+use crate::support;
+
+use chrono::{DateTime, FixedOffset};
+use convene::session::display::{proposal, schedule};
+use convene::session::{Setup, Stamped, replay};
+use crossterm::event::KeyCode;
+use support::rig::{Rig, builtin, mono_opts, setup};
+
+/// 08:30 plus `minutes` (negative: before), on the rig's day.
+fn at(minutes: i64) -> DateTime<FixedOffset> {
+    support::wall(0) + chrono::Duration::minutes(minutes)
+}
+
+/// Six people in two triads: three rounds of 28 minutes and a closing of 15, 99 minutes planned.
+const TRIADS: &[&str] = &["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"];
+
+fn triads(start: Option<i64>, stop: Option<i64>) -> Setup {
+    Setup {
+        planned_start: start.map(at),
+        hard_stop: stop.map(at),
+        ..setup(builtin("coaching-triad"), TRIADS)
+    }
+}
+
+/// An action learning set of five.
+const SET: &[&str] = &["Ann", "Ben", "Cat", "Dev", "Eve"];
+
+/// The session line of the screen (the one saying when the session ends).
+fn session_line(screen: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.contains(" min past") || l.contains("on plan") || l.contains("ahead"))
+        .unwrap_or_else(|| panic!("no session line in\n{screen}"))
+        .to_string()
+}
+
+/// The budgets of each round's stages, round by round.
+fn slots(rig: &Rig) -> Vec<u64> {
+    let s = &rig.app.state;
+    (0..s.rounds)
+        .map(|r| {
+            s.stages
+                .iter()
+                .zip(&s.clocks)
+                .filter(|(at, _)| at.round == Some(r))
+                .map(|(_, c)| c.budget_ms)
+                .sum()
+        })
+        .collect()
+}
+
+#[test]
+fn a_set_started_late_shows_late_from_its_first_second() {
+    // Planned for 08:15, started at 08:30: 15 minutes behind from the first second.
+    let mut rig = Rig::new(
+        Setup { planned_start: Some(at(-15)), ..setup(builtin("action-learning"), SET) },
+        mono_opts(),
+    );
+    rig.press(' ');
+    rig.wait(1000);
+    let sched = schedule(&rig.app.state, rig.mono, support::wall(rig.mono));
+    assert_eq!(sched.minutes_late(), 15);
+    assert_eq!(sched.planned_start, at(-15));
+    let line = session_line(&rig.render(140, 40));
+    assert!(line.contains("15 min past plan"), "{line}");
+    // Without --start the same moment is on plan.
+    let mut on_time = Rig::new(setup(builtin("action-learning"), SET), mono_opts());
+    on_time.press(' ');
+    on_time.wait(1000);
+    assert!(session_line(&on_time.render(140, 40)).contains("on plan"));
+    // Before the start, a planned start still to come is the plan's start, not now.
+    let early = Rig::new(
+        Setup { planned_start: Some(at(10)), ..setup(builtin("action-learning"), SET) },
+        mono_opts(),
+    );
+    assert_eq!(schedule(&early.app.state, 0, support::wall(0)).minutes_late(), 0);
+}
+
+#[test]
+fn past_the_stop_the_screen_says_by_how_much_and_offers_a_rebalance() {
+    // 99 minutes from 08:30 end at 10:09: nine minutes past a 10:00 stop.
+    let mut rig = Rig::new(triads(None, Some(90)), mono_opts());
+    let planned = slots(&rig);
+    rig.press(' ');
+    let screen = rig.render(140, 40);
+    assert!(screen.contains("projected 10:09 · 9 min past the 10:00 stop"), "{screen}");
+    // Offered at once, beside the current plan.
+    assert!(screen.contains("Land on the stop?"), "{screen}");
+    assert!(screen.contains("Lands on the 10:00 stop"), "{screen}");
+    assert!(screen.contains("15:00 → "), "the conversation's time now and proposed:\n{screen}");
+    // Refused: the plan is as it was, and nothing is logged.
+    rig.code(KeyCode::Esc);
+    assert_eq!(slots(&rig), planned);
+    assert!(rig.events("rebalanced").is_empty());
+    assert_eq!(rig.app.message.as_deref(), Some("Rebalance refused: the plan is unchanged."));
+    // Offered once; the key asks again.
+    rig.wait(1000);
+    assert!(!rig.render(140, 40).contains("Land on the stop?"));
+    rig.press('l');
+    assert!(rig.render(140, 40).contains("Land on the stop?"));
+}
+
+#[test]
+fn an_accepted_rebalance_lands_on_the_stop_with_equal_slots_and_is_logged() {
+    let mut rig = Rig::new(triads(None, Some(90)), mono_opts());
+    let planned = slots(&rig);
+    rig.press(' ');
+    rig.press('y');
+    let s = &rig.app.state;
+    let sched = schedule(s, rig.mono, support::wall(rig.mono));
+    let early = (at(90) - sched.projected_end).num_milliseconds();
+    assert!((0..1000).contains(&early), "ends {early} ms before the stop");
+    assert!(sched.past_stop_ms().is_none());
+    // Every presenter's slot is equal, and none loses more than a tenth of the plan's.
+    let now = slots(&rig);
+    assert!(now.iter().all(|s| *s == now[0]), "{now:?}");
+    assert!(now[0] * 10 >= planned[0] * 9, "{now:?} against {planned:?}");
+    // Fixed stages keep their time; those that give stay at or above their minimums.
+    let st = &rig.app.state;
+    for (pos, c) in st.clocks.iter().enumerate() {
+        let spec = st.spec(pos).expect("a stage");
+        match &spec.can_give {
+            None => assert_eq!(c.budget_ms, c.planned_ms, "{}", spec.id),
+            Some(g) => assert!(c.budget_ms >= g.min.ms(), "{}", spec.id),
+        }
+    }
+    // Logged, and replay (resume, the mirror, review) sees it.
+    let logged = rig.events("rebalanced");
+    assert_eq!(logged.len(), 1, "{}", rig.log_text());
+    let events: Vec<Stamped> = rig
+        .log_lines()
+        .into_iter()
+        .map(|l| serde_json::from_value(l).expect("an event"))
+        .collect();
+    let replayed = replay(triads(None, Some(90)), &events);
+    assert_eq!(replayed.clocks, rig.app.state.clocks);
+    assert_eq!(replayed.rebalances, rig.app.state.rebalances);
+    // Nothing more to propose once it lands.
+    assert!(proposal(&rig.app.state, rig.mono, support::wall(rig.mono)).is_none());
+    // Review shows the planned start, the stop and the rebalanced times.
+    let out = support::cli::run(rig.dir.path(), &["logs", "show", "20261123-083000-000"]);
+    let text = support::cli::ok(&out);
+    assert!(text.contains("Hard stop 10:00"), "{text}");
+    assert!(text.contains("rebalanced once"), "{text}");
+    assert!(text.contains("rebalanced 15:00 → "), "{text}");
+    assert!(text.contains("to land on the 10:00 stop"), "{text}");
+}
+
+#[test]
+fn where_no_rebalance_reaches_the_stop_it_says_by_how_much() {
+    // Project tuning's steps are fixed: 24 minutes from 08:30 against an 08:40 stop.
+    let mut rig = Rig::new(
+        Setup { hard_stop: Some(at(10)), ..setup(builtin("project-tuning"), &["Ann", "Ben", "Cat"]) },
+        mono_opts(),
+    );
+    rig.press(' ');
+    let message = rig.app.message.clone().unwrap_or_default();
+    assert!(message.contains("No rebalance reaches the 08:40 stop"), "{message}");
+    assert!(message.contains("14 min past"), "{message}");
+    // Triads against a 09:30 stop: every stage that gives at its minimum still ends past it.
+    let mut rig = Rig::new(triads(None, Some(60)), mono_opts());
+    rig.press(' ');
+    let screen = rig.render(140, 40);
+    assert!(screen.contains("Even so it ends"), "{screen}");
+    assert!(screen.contains("min past the 09:30 stop"), "{screen}");
+}
+
+#[test]
+fn start_and_until_on_the_command_line_are_checked() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let out = support::cli::run(
+        root.path(),
+        &["run", "project-tuning", "-p", "Ann,Ben,Cat", "--start", "8h30"],
+    );
+    let err = support::cli::stderr(&out);
+    assert!(!out.status.success());
+    assert!(err.contains("\"8h30\" is not a time of day") && err.contains("HH:MM"), "{err}");
+    let out = support::cli::run(
+        root.path(),
+        &["run", "project-tuning", "-p", "Ann,Ben,Cat", "--start", "13:00", "--until", "12:30"],
+    );
+    let err = support::cli::stderr(&out);
+    assert!(err.contains("--until 12:30 is not after --start 13:00"), "{err}");
+    let help = support::cli::ok(&support::cli::run(root.path(), &["run", "--help"]));
+    assert!(help.contains("--start <HH:MM>") && help.contains("--until <HH:MM>"), "{help}");
+}
+
+#[test]
+fn a_stage_may_give_only_down_to_a_minimum_within_its_duration() {
+    let p = builtin("coaching-triad");
+    let mut v: serde_json::Value = serde_json::to_value(&p).expect("json");
+    v["round"][1]["can_give"] = serde_json::json!({ "min": "20m" });
+    let text = serde_json::to_string_pretty(&v).expect("json");
+    let e = convene::protocol::parse_protocol(&text, "triad.json").expect_err("refused");
+    let e = e.to_string();
+    assert!(e.contains("can_give min 20m is longer than the stage (15m)"), "{e}");
+}
