@@ -160,7 +160,7 @@ pub const LIVE: &[Binding<Action>] = &[
         Action::Rebalance,
         "l",
         "land",
-        "propose new durations for the stages to come that land on the hard stop (--until)",
+        "rebalance the stages to come to land on the hard stop (--until)",
         false,
     ),
     bind(&[ch('?')], Action::Help, "?", "help", "all keys", true),
