@@ -686,7 +686,11 @@ impl Validator {
         if let Some(give) = &s.can_give {
             let min_at = format!("{at}/can_give/min");
             match give.min.problem().map_or(Ok(give.min.secs()), Err) {
-                Ok(0) => self.push(&min_at, place, "can_give min is zero: a stage cannot give all its time"),
+                Ok(0) => self.push(
+                    &min_at,
+                    place,
+                    "can_give min is zero: a stage cannot give all its time",
+                ),
                 Ok(min) => {
                     if let Some(d) = duration
                         && min > d

@@ -338,6 +338,9 @@ pub fn show(sess: &Session) -> String {
     );
 
     markers_text(sess, &mut out);
+    if let Some(line) = schedule_line(sess) {
+        let _ = writeln!(out, "\n{line}");
+    }
     timeline_text(sess, &mut out);
     roles_text(sess, &mut out);
     carried_notes_text(sess, &mut out);
@@ -418,14 +421,30 @@ fn schedule_line(sess: &Session) -> Option<String> {
     Some(line)
 }
 
+/// Under a stage: each time a rebalance changed its budget ("rebalanced 15:00 → 13:24 at 09:05,
+/// to land on the 10:15 stop").
+fn rebalanced_lines(sess: &Session, pos: usize, indent: &str, out: &mut String) {
+    let stop = sess.state.setup.hard_stop.map(|t| t.format("%H:%M").to_string());
+    for rb in &sess.state.rebalances {
+        for b in rb.stages.iter().filter(|b| b.pos == pos) {
+            let _ = writeln!(
+                out,
+                "{indent}rebalanced {} → {} at {}{}",
+                fmt::dur(b.from_ms),
+                fmt::dur(b.to_ms),
+                rb.wall.format("%H:%M"),
+                stop.as_ref().map_or_else(String::new, |t| format!(", to land on the {t} stop"))
+            );
+        }
+    }
+}
+
+#[allow(clippy::too_many_lines)] // one kind of line after another, under each stage
 fn timeline_text(sess: &Session, out: &mut String) {
     let rows = sess.timeline();
     let scale = rows.iter().map(|r| r.planned_ms.max(r.actual_ms.unwrap_or(0))).max().unwrap_or(0);
     let labels: Vec<String> = rows.iter().map(|r| sanitize(&sess.stage_label(r.pos))).collect();
     let w = labels.iter().map(|l| crate::text::width(l)).max().unwrap_or(5).clamp(5, 48);
-    if let Some(line) = schedule_line(sess) {
-        let _ = writeln!(out, "\n{line}");
-    }
     let _ = writeln!(
         out,
         "\nTimeline\n  {:>2}  {:<w$}  {:>7}  {:>7}  {:>6}  (= used, . unused plan, ! over the plan)",
@@ -473,19 +492,7 @@ fn timeline_text(sess: &Session, out: &mut String) {
                 agreement_text(e)
             );
         }
-        for (b, when) in sess.state.rebalances.iter().flat_map(|rb| {
-            rb.stages.iter().filter(|b| b.pos == r.pos).map(move |b| (b, rb.wall))
-        }) {
-            let stop = sess.state.setup.hard_stop.map(|t| t.format("%H:%M").to_string());
-            let _ = writeln!(
-                out,
-                "{indent}rebalanced {} → {} at {}{}",
-                fmt::dur(b.from_ms),
-                fmt::dur(b.to_ms),
-                when.format("%H:%M"),
-                stop.map_or_else(String::new, |t| format!(", to land on the {t} stop"))
-            );
-        }
+        rebalanced_lines(sess, r.pos, &indent, out);
         for x in &r.shortenings {
             let _ = writeln!(
                 out,

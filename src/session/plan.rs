@@ -433,7 +433,8 @@ pub fn rebalance(givers: &[Giver], over_ms: u64, slot_cap_ms: u64) -> Rebalance 
             .map(|u| u64::try_from((over * u128::from(*u)).div_ceil(capacity)).unwrap_or(*u))
             .collect()
     };
-    let cut: u128 = givers.iter().zip(&cuts).map(|(g, c)| u128::from(g.count) * u128::from(*c)).sum();
+    let cut: u128 =
+        givers.iter().zip(&cuts).map(|(g, c)| u128::from(g.count) * u128::from(*c)).sum();
     Rebalance {
         budgets_ms: givers.iter().zip(&cuts).map(|(g, c)| g.budget_ms - c).collect(),
         cut_ms: u64::try_from(cut).unwrap_or(u64::MAX),

@@ -496,19 +496,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         Event::ContinuedOn { .. } => {}
         // Sharing changes nothing in the room's timing or records.
         Event::SharingStarted { .. } | Event::SharingStopped => apply_sharing(s, e, before),
-        Event::Rebalanced { pos, stages, short_ms } => {
-            for b in stages {
-                if let Some(c) = s.clocks.get_mut(b.pos) {
-                    c.budget_ms = b.to_ms;
-                }
-            }
-            s.rebalances.push(Rebalanced {
-                wall: e.wall,
-                pos: *pos,
-                stages: stages.clone(),
-                short_ms: *short_ms,
-            });
-        }
+        Event::Rebalanced { .. } => apply_rebalanced(s, e),
         Event::SessionEnded { outcome, without, .. } => {
             s.stop_sharing(e.wall);
             s.ended_without.clone_from(without);
@@ -520,6 +508,22 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
             s.ended_wall = Some(e.wall);
         }
     }
+}
+
+/// A rebalance was accepted: the stages to come take their new budgets.
+fn apply_rebalanced(s: &mut SessionState, e: &Stamped) {
+    let Event::Rebalanced { pos, stages, short_ms } = &e.event else { return };
+    for b in stages {
+        if let Some(c) = s.clocks.get_mut(b.pos) {
+            c.budget_ms = b.to_ms;
+        }
+    }
+    s.rebalances.push(Rebalanced {
+        wall: e.wall,
+        pos: *pos,
+        stages: stages.clone(),
+        short_ms: *short_ms,
+    });
 }
 
 /// Sharing began or stopped. A share still open when sharing starts again ended with the process

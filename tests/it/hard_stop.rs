@@ -133,11 +133,8 @@ fn an_accepted_rebalance_lands_on_the_stop_with_equal_slots_and_is_logged() {
     // Logged, and replay (resume, the mirror, review) sees it.
     let logged = rig.events("rebalanced");
     assert_eq!(logged.len(), 1, "{}", rig.log_text());
-    let events: Vec<Stamped> = rig
-        .log_lines()
-        .into_iter()
-        .map(|l| serde_json::from_value(l).expect("an event"))
-        .collect();
+    let events: Vec<Stamped> =
+        rig.log_lines().into_iter().map(|l| serde_json::from_value(l).expect("an event")).collect();
     let replayed = replay(triads(None, Some(90)), &events);
     assert_eq!(replayed.clocks, rig.app.state.clocks);
     assert_eq!(replayed.rebalances, rig.app.state.rebalances);
@@ -156,7 +153,10 @@ fn an_accepted_rebalance_lands_on_the_stop_with_equal_slots_and_is_logged() {
 fn where_no_rebalance_reaches_the_stop_it_says_by_how_much() {
     // Project tuning's steps are fixed: 24 minutes from 08:30 against an 08:40 stop.
     let mut rig = Rig::new(
-        Setup { hard_stop: Some(at(10)), ..setup(builtin("project-tuning"), &["Ann", "Ben", "Cat"]) },
+        Setup {
+            hard_stop: Some(at(10)),
+            ..setup(builtin("project-tuning"), &["Ann", "Ben", "Cat"])
+        },
         mono_opts(),
     );
     rig.press(' ');
@@ -200,4 +200,51 @@ fn a_stage_may_give_only_down_to_a_minimum_within_its_duration() {
     let e = convene::protocol::parse_protocol(&text, "triad.json").expect_err("refused");
     let e = e.to_string();
     assert!(e.contains("can_give min 20m is longer than the stage (15m)"), "{e}");
+}
+
+/// In a real terminal: a triad started 20 minutes after its `--start`, with a stop 90 minutes
+/// away, says how far past the stop it will end and offers the rebalance; accepted, it lands on
+/// the stop and stays late against the plan. The times are today's, read from the clock here as
+/// convene reads them; near midnight (when "today" would change during the test) it does
+/// nothing.
+#[test]
+#[cfg_attr(windows, ignore = "needs tmux, which Windows does not have")]
+#[allow(clippy::disallowed_methods)] // the times given on the command line are today's
+fn in_a_real_terminal_the_stop_line_and_the_rebalance() {
+    use chrono::Timelike;
+    use std::time::Duration;
+    use support::tmux::{Tmux, have_tmux};
+    const SOON: Duration = Duration::from_secs(60);
+    if !have_tmux() {
+        return;
+    }
+    let now = chrono::Local::now();
+    if !(1..22).contains(&now.hour()) {
+        return;
+    }
+    let start = (now - chrono::Duration::minutes(20)).format("%H:%M").to_string();
+    let until = (now + chrono::Duration::minutes(90)).format("%H:%M").to_string();
+    let t = Tmux::new("hard-stop");
+    let args = format!("run coaching-triad --people 'Ann,Ben,Cat' --start {start} --until {until}");
+    t.start("live", (120, 35), &args, |c| format!("{c}; echo EXITED $?; sleep 30"));
+    t.wait_text("live", "READY", SOON);
+    t.keys("live", &["Space"]);
+    // 99 minutes from now end about nine minutes past a stop 90 minutes away.
+    let screen = t.wait_for("live", "the stop line and the offer", SOON, |s| {
+        s.contains(&format!("min past the {until} stop")) && s.contains("Land on the stop?")
+    });
+    assert!(screen.contains("projected "), "{screen}");
+    t.keys("live", &["y"]);
+    let screen = t.wait_for("live", "the rebalance accepted", SOON, |s| {
+        s.contains(&format!("now end at the {until} stop"))
+    });
+    assert!(!screen.contains("past the"), "{screen}");
+    assert!(screen.contains("min past plan"), "started 20 minutes late:\n{screen}");
+    t.keys("live", &["q"]);
+    t.wait_text("live", "end the session", SOON);
+    t.keys("live", &["e"]);
+    t.wait_text("live", "EXITED 0", SOON);
+    let log = std::fs::read_to_string(&t.logs()[0]).expect("log");
+    assert!(log.contains("\"rebalanced\""), "{log}");
+    assert!(log.contains("\"hard_stop\""), "{log}");
 }

@@ -12,8 +12,8 @@ use ratatui::text::{Line, Span};
 use super::LiveScreen;
 use super::form::{self, Form};
 use super::keys::{
-    AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT,
-    REBALANCE, START,
+    AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT, REBALANCE,
+    START,
 };
 use super::start_card::roster_lines;
 use crate::protocol::Provenance;
@@ -294,18 +294,21 @@ fn rebalance_lines(s: &LiveScreen, p: &crate::session::display::Proposal) -> Vec
     let stop = p.stop.format("%H:%M");
     let mut lines = vec![Line::from(format!(
         "Projected {} min past the {stop} stop. Now → proposed:",
-        p.over_ms.div_ceil(60_000)
+        (p.over_ms + 30_000) / 60_000
     ))];
     let mut shown: Vec<(String, u64, u64, usize)> = Vec::new();
     for c in &p.changes {
-        match shown.iter_mut().find(|(id, from, to, _)| *id == c.stage && *from == c.from_ms && *to == c.to_ms) {
+        match shown
+            .iter_mut()
+            .find(|(id, from, to, _)| *id == c.stage && *from == c.from_ms && *to == c.to_ms)
+        {
             Some(row) => row.3 += 1,
             None => shown.push((c.stage.clone(), c.from_ms, c.to_ms, 1)),
         }
     }
     for (id, from, to, n) in shown {
         let pos = p.changes.iter().find(|c| c.stage == id).map_or(0, |c| c.pos);
-        let name = s.state.spec(pos).map_or(id, |sp| sp.title());
+        let name = s.state.spec(pos).map_or(id, crate::protocol::StageSpec::title);
         let times = if n > 1 { format!(" (×{n})") } else { String::new() };
         lines.push(Line::from(format!(
             "  {}{times}: {} → {}",
@@ -319,7 +322,7 @@ fn rebalance_lines(s: &LiveScreen, p: &crate::session::display::Proposal) -> Vec
     } else {
         format!(
             "Even so it ends {} min past the {stop} stop: no rebalance reaches it within the minimums.",
-            p.short_ms.div_ceil(60_000)
+            (p.short_ms + 30_000) / 60_000
         )
     }));
     lines.extend(question_lines(s.opts.theme, REBALANCE, |_| true));

@@ -716,7 +716,7 @@ pub fn propose_rebalance(s: &mut LiveScreen, now: Now) {
             s.message = Some(format!(
                 "No rebalance reaches the {} stop: no stage to come may give time ({} min past).",
                 stop.format("%H:%M"),
-                p.short_ms.div_ceil(60_000)
+                (p.short_ms + 30_000) / 60_000
             ));
         }
         Some(p) => s.overlay = Overlay::Rebalance(p),
