@@ -41,6 +41,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
         Command::SetOrder { order } => set_order(s, order),
         Command::MoveToFront { name, reason } => move_to_front(s, &name, reason),
         Command::SetFact { name, key, value } => set_fact(s, name, key, value),
+        Command::SetTimes { planned_start, hard_stop } => set_times(s, planned_start, hard_stop),
         Command::Start => {
             before_start(s)?;
             if s.stages.is_empty() {
@@ -713,4 +714,18 @@ fn rebalanced(
         .map(|b| super::display::NewBudget { from_ms: s.clocks[b.pos].budget_ms, ..b })
         .collect();
     Ok(vec![Event::Rebalanced { pos: s.pos, stages, short_ms }])
+}
+
+/// Before the start: the planned start and the hard stop, the stop after the start.
+fn set_times(
+    s: &SessionState,
+    planned_start: Option<chrono::DateTime<chrono::FixedOffset>>,
+    hard_stop: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> Result<Vec<Event>, Rejection> {
+    before_start(s)?;
+    let asked = super::setup::Setup { planned_start, hard_stop, ..s.setup.clone() };
+    if let Some(problem) = super::setup::stop_problem(&asked) {
+        return reject(Rejection::TimesRefused { problem });
+    }
+    Ok(vec![Event::TimesSet { planned_start, hard_stop }])
 }

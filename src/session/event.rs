@@ -170,6 +170,12 @@ pub enum Command {
         key: String,
         value: Option<String>,
     },
+    /// Before the start: set (or, with `None`, clear) the planned start and the hard stop
+    /// (the start card's `t`; times of today the screen read).
+    SetTimes {
+        planned_start: Option<DateTime<FixedOffset>>,
+        hard_stop: Option<DateTime<FixedOffset>>,
+    },
     Start,
     Pause,
     Resume,
@@ -270,6 +276,14 @@ pub enum Event {
         key: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
+    },
+    /// Before the start, the planned start and the hard stop were set on the start card (each
+    /// absent: none). Replay applies them to the setup's `planned_start` and `hard_stop`.
+    TimesSet {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        planned_start: Option<DateTime<FixedOffset>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hard_stop: Option<DateTime<FixedOffset>>,
     },
     SessionStarted {
         /// Sum of planned stage budgets, in milliseconds.
@@ -523,6 +537,8 @@ pub enum Rejection {
         "There is nothing to rebalance: no stage still to come may give time, or the session already ends by its stop."
     )]
     NothingToRebalance,
+    #[error("Not changed: {problem}")]
+    TimesRefused { problem: String },
     #[error("There is no commitment {id} to follow up.")]
     UnknownCommitment { id: String },
 }

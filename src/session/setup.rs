@@ -148,7 +148,7 @@ pub fn stop_problem(s: &Setup) -> Option<String> {
     let (start, stop) = (s.planned_start?, s.hard_stop?);
     (stop <= start).then(|| {
         format!(
-            "--until {} is not after --start {}: the hard stop must come after the planned start",
+            "the hard stop {} is not after the planned start {}: it must come after it",
             stop.format("%H:%M"),
             start.format("%H:%M")
         )

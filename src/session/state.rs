@@ -496,7 +496,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         Event::ContinuedOn { .. } => {}
         // Sharing changes nothing in the room's timing or records.
         Event::SharingStarted { .. } | Event::SharingStopped => apply_sharing(s, e, before),
-        Event::Rebalanced { .. } => apply_rebalanced(s, e),
+        Event::TimesSet { .. } | Event::Rebalanced { .. } => apply_schedule(s, e),
         Event::SessionEnded { outcome, without, .. } => {
             s.stop_sharing(e.wall);
             s.ended_without.clone_from(without);
@@ -510,8 +510,16 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
     }
 }
 
-/// A rebalance was accepted: the stages to come take their new budgets.
-fn apply_rebalanced(s: &mut SessionState, e: &Stamped) {
+/// The planned start and the hard stop were set before the start; or a rebalance was accepted:
+/// the stages to come take their new budgets.
+fn apply_schedule(s: &mut SessionState, e: &Stamped) {
+    if let Event::TimesSet { planned_start, hard_stop } = &e.event {
+        if s.status == Status::NotStarted {
+            s.setup.planned_start = *planned_start;
+            s.setup.hard_stop = *hard_stop;
+        }
+        return;
+    }
     let Event::Rebalanced { pos, stages, short_ms } = &e.event else { return };
     for b in stages {
         if let Some(c) = s.clocks.get_mut(b.pos) {

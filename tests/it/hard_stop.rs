@@ -186,7 +186,7 @@ fn start_and_until_on_the_command_line_are_checked() {
         &["run", "project-tuning", "-p", "Ann,Ben,Cat", "--start", "13:00", "--until", "12:30"],
     );
     let err = support::cli::stderr(&out);
-    assert!(err.contains("--until 12:30 is not after --start 13:00"), "{err}");
+    assert!(err.contains("the hard stop 12:30 is not after the planned start 13:00"), "{err}");
     let help = support::cli::ok(&support::cli::run(root.path(), &["run", "--help"]));
     assert!(help.contains("--start <HH:MM>") && help.contains("--until <HH:MM>"), "{help}");
 }
@@ -247,4 +247,47 @@ fn in_a_real_terminal_the_stop_line_and_the_rebalance() {
     let log = std::fs::read_to_string(&t.logs()[0]).expect("log");
     assert!(log.contains("\"rebalanced\""), "{log}");
     assert!(log.contains("\"hard_stop\""), "{log}");
+}
+
+#[test]
+fn the_start_card_sets_the_planned_start_and_the_hard_stop() {
+    let mut rig = Rig::new(triads(None, None), mono_opts());
+    rig.press('t');
+    rig.type_text("8h15");
+    rig.code(KeyCode::Enter);
+    rig.code(KeyCode::Enter);
+    let message = rig.app.message.clone().unwrap_or_default();
+    assert!(message.contains("\"8h15\" is not a time of day"), "{message}");
+    assert!(rig.events("times-set").is_empty());
+    // The form is open again with what was typed: correct it.
+    rig.code(KeyCode::Tab);
+    rig.ctrl('u');
+    rig.type_text("08:15");
+    rig.code(KeyCode::Enter);
+    rig.type_text("10:00");
+    rig.code(KeyCode::Enter);
+    assert_eq!(rig.app.state.setup.planned_start, Some(at(-15)));
+    assert_eq!(rig.app.state.setup.hard_stop, Some(at(90)));
+    assert_eq!(rig.events("times-set").len(), 1, "{}", rig.log_text());
+    let card = rig.render(140, 40);
+    assert!(
+        card.contains("Planned start 08:15 (plan ends 09:54) · hard stop 10:00 · t to change"),
+        "{card}"
+    );
+    // A stop before the start is refused, and nothing changes.
+    rig.press('t');
+    rig.ctrl('u');
+    rig.type_text("11:00");
+    rig.code(KeyCode::Enter);
+    rig.code(KeyCode::Enter);
+    let message = rig.app.message.clone().unwrap_or_default();
+    assert!(message.contains("is not after the planned start 11:00"), "{message}");
+    assert_eq!(rig.app.state.setup.planned_start, Some(at(-15)));
+    // Started at 08:30, against 08:15: late from the first second, as with --start.
+    rig.code(KeyCode::Esc);
+    rig.press(' ');
+    rig.wait(1000);
+    let sched = schedule(&rig.app.state, rig.mono, support::wall(rig.mono));
+    assert_eq!(sched.minutes_late(), 15);
+    assert_eq!(sched.stop, Some(at(90)));
 }

@@ -276,6 +276,7 @@ fn type_of(e: &Event) -> &'static str {
     match e {
         Event::OrderChanged { .. } => "order-changed",
         Event::FactSet { .. } => "fact-set",
+        Event::TimesSet { .. } => "times-set",
         Event::SessionStarted { .. } => "session-started",
         Event::StageEntered { .. } => "stage-entered",
         Event::StageLeft { .. } => "stage-left",
@@ -303,6 +304,7 @@ fn type_of(e: &Event) -> &'static str {
 const ALL_TYPES: &[&str] = &[
     "order-changed",
     "fact-set",
+    "times-set",
     "session-started",
     "stage-entered",
     "stage-left",
@@ -344,6 +346,12 @@ fn scripted_v2(data: &Path) -> Live {
         value: Some("parent".into()),
     };
     assert!(l.command(cmd, 0), "the fact was refused");
+    // The planned start and the hard stop set on the start card.
+    let times = Command::SetTimes {
+        planned_start: Some(t0() - Duration::minutes(15)),
+        hard_stop: Some(t0() + Duration::minutes(10)),
+    };
+    assert!(l.command(times, 500), "the times were refused");
     // A rebalance accepted to land on a hard stop: the second presenter's slot gives 30 s.
     assert!(l.command(Command::Start, 1_000));
     let budgets = vec![convene::session::display::NewBudget {

@@ -39,6 +39,8 @@ pub enum Action {
     ScrollDown,
     ScrollUp,
     EditFact,
+    /// The planned start and the hard stop (times of today).
+    EditTimes,
     // Quit?
     End,
     Leave,
@@ -206,6 +208,14 @@ pub const START: &[Binding<Action>] = &[
         "facts",
         "set the selected member's fact (school, category...), when the protocol names facts",
         true,
+    ),
+    bind(
+        &[ch('t')],
+        Action::EditTimes,
+        "t",
+        "times",
+        "set the planned start and the hard stop (HH:MM, like --start and --until)",
+        false,
     ),
     bind(
         &[PAGE_DOWN],

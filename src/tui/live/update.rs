@@ -52,6 +52,11 @@ pub enum Intent {
     /// Propose a rebalance of the stages to come that lands on the hard stop (it depends on the
     /// moment).
     Rebalance,
+    /// Set the planned start and the hard stop to these times of today (the day is the moment's).
+    SetTimes {
+        start: Option<chrono::NaiveTime>,
+        stop: Option<chrono::NaiveTime>,
+    },
 }
 
 /// A command for the engine, and what the screen shows after it.
@@ -290,6 +295,7 @@ fn start_card(s: &mut LiveScreen, action: Action) -> Intent {
         }
         Action::MoveUp | Action::MoveDown => {}
         Action::EditFact => s.overlay = Overlay::Form(form::fact(s)),
+        Action::EditTimes => s.overlay = Overlay::Form(form::times(s)),
         other => {
             if !open(s, other) {
                 s.message = Some("Press space or Enter to start.".into());
@@ -554,6 +560,7 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
             }
             Command::Extend { by_ms: *by_ms, agreement: Some(Agreement::People(names)) }
         }
+        FormKind::Times => return times_intent(s, f),
         FormKind::SavePath { then } => {
             // The form stays open until the copy is saved.
             let then = *then;
@@ -626,6 +633,19 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
         Intent::Share => start_sharing(s, now),
         Intent::StopSharing => stop_sharing(s, now),
         Intent::Rebalance => propose_rebalance(s, now),
+        Intent::SetTimes { start, stop } => {
+            // Times of today: the day (and its offset) of the moment the screen read.
+            let today = |t: chrono::NaiveTime| now.wall.with_time(t).single().unwrap_or(now.wall);
+            let command =
+                Command::SetTimes { planned_start: start.map(today), hard_stop: stop.map(today) };
+            match s.exec(command, now) {
+                Ok(()) => s.message = Some("Times set.".into()),
+                Err(r) => {
+                    s.message = Some(r.to_string());
+                    s.overlay = Overlay::Form(form::times(s));
+                }
+            }
+        }
         Intent::Exec(exec) => {
             let Exec { command, said, refused } = *exec;
             if let Command::Extend { by_ms, agreement: None } = command
@@ -695,6 +715,29 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
         }
         Intent::Finish(how) => finish(s, how),
         Intent::SaveCopy { to, then } => save_copy(s, &to, then),
+    }
+}
+
+/// The times form's intent: both times read, or the form again with why not.
+fn times_intent(s: &mut LiveScreen, f: Form) -> Intent {
+    let read = |i: usize| {
+        let text = f.fields.get(i).map(|field| field.value.trim().to_string()).unwrap_or_default();
+        if text.is_empty() {
+            Ok(None)
+        } else {
+            crate::session::setup::parse_time_of_day(&text).map(Some)
+        }
+    };
+    match (read(0), read(1)) {
+        (Ok(start), Ok(stop)) => {
+            s.overlay = Overlay::None;
+            Intent::SetTimes { start, stop }
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            s.message = Some(e);
+            s.overlay = Overlay::Form(f);
+            Intent::None
+        }
     }
 }
 
