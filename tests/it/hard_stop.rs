@@ -200,6 +200,14 @@ fn a_stage_may_give_only_down_to_a_minimum_within_its_duration() {
     let e = convene::protocol::parse_protocol(&text, "triad.json").expect_err("refused");
     let e = e.to_string();
     assert!(e.contains("can_give min 20m is longer than the stage (15m)"), "{e}");
+    // `protocols show` says which stages may give, and how far.
+    let root = tempfile::tempdir().expect("tempdir");
+    let shown =
+        support::cli::ok(&support::cli::run(root.path(), &["protocols", "show", "coaching-triad"]));
+    assert!(shown.contains("may give time to land on a hard stop, down to 12:00"), "{shown}");
+    let tuning =
+        support::cli::ok(&support::cli::run(root.path(), &["protocols", "show", "project-tuning"]));
+    assert!(!tuning.contains("may give time"), "project tuning's steps are fixed:\n{tuning}");
 }
 
 /// In a real terminal: a triad started 20 minutes after its `--start`, with a stop 90 minutes
