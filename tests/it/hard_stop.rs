@@ -299,3 +299,41 @@ fn the_start_card_sets_the_planned_start_and_the_hard_stop() {
     assert_eq!(sched.minutes_late(), 15);
     assert_eq!(sched.stop, Some(at(90)));
 }
+
+#[test]
+fn the_home_screen_reads_the_planned_start_and_the_hard_stop() {
+    use convene::tui::home::{Home, Intent, action_for, type_char, update};
+    let mut h = Home::new(
+        &convene::protocol::Library::builtin_only(),
+        convene::tui::theme::Theme::resolve(convene::config::ThemeName::Mono, true),
+    );
+    let mut press = |h: &mut Home, k: crossterm::event::KeyEvent| {
+        if type_char(h, k) {
+            return None;
+        }
+        action_for(h, k).map(|a| update(h, a))
+    };
+    let key = crossterm::event::KeyEvent::from;
+    let mut typed = |h: &mut Home, text: &str| {
+        for c in text.chars() {
+            press(h, key(KeyCode::Char(c)));
+        }
+    };
+    press(&mut h, key(KeyCode::Enter));
+    typed(&mut h, "Ann,Ben,Cat");
+    for _ in 0..3 {
+        press(&mut h, key(KeyCode::Tab));
+    }
+    typed(&mut h, "8h15");
+    assert!(matches!(press(&mut h, key(KeyCode::Enter)), Some(Intent::None)));
+    let m = h.message.clone().unwrap_or_default();
+    assert!(m.contains("\"8h15\" is not a time of day"), "{m}");
+    assert_eq!(h.focus, 3, "the field to correct has the focus");
+    h.fields[3] = "08:15".into();
+    h.fields[4] = "10:00".into();
+    let Some(Intent::Start(_, (start, stop))) = press(&mut h, key(KeyCode::Enter)) else {
+        panic!("starts with both times");
+    };
+    let hm = |t: &str| chrono::NaiveTime::parse_from_str(t, "%H:%M").ok();
+    assert_eq!((start, stop), (hm("08:15"), hm("10:00")));
+}
