@@ -307,14 +307,14 @@ fn the_home_screen_reads_the_planned_start_and_the_hard_stop() {
         &convene::protocol::Library::builtin_only(),
         convene::tui::theme::Theme::resolve(convene::config::ThemeName::Mono, true),
     );
-    let mut press = |h: &mut Home, k: crossterm::event::KeyEvent| {
+    let press = |h: &mut Home, k: crossterm::event::KeyEvent| {
         if type_char(h, k) {
             return None;
         }
         action_for(h, k).map(|a| update(h, a))
     };
     let key = crossterm::event::KeyEvent::from;
-    let mut typed = |h: &mut Home, text: &str| {
+    let typed = |h: &mut Home, text: &str| {
         for c in text.chars() {
             press(h, key(KeyCode::Char(c)));
         }
