@@ -370,13 +370,14 @@ fn round_minutes(secs: i64) -> i64 {
 }
 
 /// The schedule at `now`: planned from the planned start (`--start`), else from the start (or
-/// now, before it); projected as now (or the planned start, before it) plus what is left of this
+/// now, before it), to the planned total less what accepted rebalances took off; projected as now (or the planned start, before it) plus what is left of this
 /// stage plus the remaining budgets of every stage still to come. A session started after its
 /// planned start is late from its first second.
 pub fn schedule(s: &SessionState, mono: u64, wall: DateTime<FixedOffset>) -> Schedule {
     let eff = s.effective(mono);
     let planned_start = s.setup.planned_start.or(s.started_wall).unwrap_or(wall);
-    let planned_end = later(planned_start, s.planned_ms());
+    // An accepted rebalance moves the plan's end with it (review keeps the plan as it was).
+    let planned_end = later(planned_start, s.planned_ms().saturating_sub(s.rebalanced_ms()));
     let left: u64 = match s.status {
         Status::Ended(_) => 0,
         Status::NotStarted => s.planned_ms(),

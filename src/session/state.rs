@@ -340,6 +340,16 @@ impl SessionState {
         self.clocks.iter().map(|c| c.planned_ms).fold(0, u64::saturating_add)
     }
 
+    /// The time accepted rebalances took off the stages to come, in milliseconds: the plan the
+    /// screen measures ahead or behind against is the planned total less this.
+    pub fn rebalanced_ms(&self) -> u64 {
+        self.rebalances
+            .iter()
+            .flat_map(|r| &r.stages)
+            .map(|b| b.from_ms.saturating_sub(b.to_ms))
+            .fold(0, u64::saturating_add)
+    }
+
     /// Format 2: the session's elapsed time at effective time `eff`, as the markers count it:
     /// the time the stage clocks ran, from the start of the first stage. Pauses do not count.
     pub fn session_elapsed(&self, eff: u64) -> u64 {

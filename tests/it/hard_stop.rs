@@ -117,6 +117,10 @@ fn an_accepted_rebalance_lands_on_the_stop_with_equal_slots_and_is_logged() {
     let early = (at(90) - sched.projected_end).num_milliseconds();
     assert!((0..1000).contains(&early), "ends {early} ms before the stop");
     assert!(sched.past_stop_ms().is_none());
+    // Started on time, it is on its rebalanced plan.
+    assert_eq!(sched.minutes_late(), 0);
+    let line = session_line(&rig.render(140, 40));
+    assert!(line.contains("ends 09:59, on plan"), "{line}");
     // Every presenter's slot is equal, and none loses more than a tenth of the plan's.
     let now = slots(&rig);
     assert!(now.iter().all(|s| *s == now[0]), "{now:?}");
