@@ -341,3 +341,101 @@ fn the_home_screen_reads_the_planned_start_and_the_hard_stop() {
     let hm = |t: &str| chrono::NaiveTime::parse_from_str(t, "%H:%M").ok();
     assert_eq!((start, stop), (hm("08:15"), hm("10:00")));
 }
+
+mod engine {
+    //! The rebalance through the engine, for any moment of any session with a stop: it lands
+    //! on the stop when it can (else falls short by what it says), keeps a round's stages alike
+    //! in every round to come, never goes below a minimum or touches a fixed stage, and replay
+    //! gives the same state.
+
+    use super::{Setup, at, builtin, setup};
+    use crate::support;
+    use convene::protocol::Part;
+    use convene::session::display::{proposal, schedule};
+    use convene::session::{Command, Now, SessionState, Stamped, apply, decide, replay};
+    use proptest::prelude::*;
+
+    fn run(st: &mut SessionState, log: &mut Vec<Stamped>, cmd: Command, mono: u64) -> bool {
+        match decide(st, cmd, Now::new(mono, support::wall(mono))) {
+            Ok(events) => {
+                for e in events {
+                    apply(st, &e);
+                    log.push(e);
+                }
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn a_rebalance_at_any_moment_lands_fairly(
+            which in 0usize..3,
+            stop_min in 20i64..200,
+            moves in 0usize..8,
+            step_ms in 1_000u64..900_000,
+        ) {
+            let (id, people): (&str, &[&str]) = [
+                ("coaching-triad", &["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"][..]),
+                ("action-learning", &["Ann", "Ben", "Cat", "Dev", "Eve"][..]),
+                ("middle-leader-session", &["Ann", "Ben", "Cat", "Dev"][..]),
+            ][which];
+            let made = Setup { hard_stop: Some(at(stop_min)), ..setup(builtin(id), people) };
+            let mut st = SessionState::new(made.clone());
+            let mut log = Vec::new();
+            let mut mono = 0;
+            prop_assert!(run(&mut st, &mut log, Command::Start, mono));
+            for _ in 0..moves {
+                mono += step_ms;
+                run(&mut st, &mut log, Command::Next { force: true }, mono);
+            }
+            let wall = support::wall(mono);
+            let Some(p) = proposal(&st, mono, wall) else { return Ok(()) };
+            prop_assert!(p.over_ms > 0);
+            if p.changes.is_empty() {
+                prop_assert_eq!(p.short_ms, p.over_ms);
+                return Ok(());
+            }
+            let before = st.clone();
+            let accept = Command::Rebalance { budgets: p.changes.clone(), short_ms: p.short_ms };
+            prop_assert!(run(&mut st, &mut log, accept, mono), "accepted");
+            let sched = schedule(&st, mono, wall);
+            let past = (sched.projected_end - at(stop_min)).num_milliseconds();
+            let stages = i64::try_from(st.stages.len()).unwrap_or(i64::MAX);
+            let short = i64::try_from(p.short_ms).unwrap_or(i64::MAX);
+            // On the stop (a millisecond a stage early at most), or short by what it said.
+            prop_assert!(past <= short && past >= short - stages, "{past} ms past, said {short}");
+            for (pos, c) in st.clocks.iter().enumerate() {
+                let spec = st.spec(pos).expect("a stage");
+                let old = before.clocks[pos].budget_ms;
+                match (&spec.can_give, pos > before.pos) {
+                    (Some(g), true) => prop_assert!(c.budget_ms >= g.min.ms().min(old) && c.budget_ms <= old),
+                    _ => prop_assert_eq!(c.budget_ms, old, "{} may not give", spec.id),
+                }
+            }
+            // A round's stage keeps one budget in every round to come; each round to come keeps
+            // at least 90 % of the planned slot.
+            let future: Vec<usize> = (before.pos + 1..st.stages.len()).collect();
+            for p in &future {
+                let at_p = &st.stages[*p];
+                if at_p.part != Part::Round { continue; }
+                for q in &future {
+                    if st.stages[*q].part == Part::Round && st.stages[*q].index == at_p.index {
+                        prop_assert_eq!(st.clocks[*p].budget_ms, st.clocks[*q].budget_ms);
+                    }
+                }
+            }
+            let slot = |s: &SessionState, r: usize| -> u64 {
+                s.stages.iter().zip(&s.clocks).filter(|(a, _)| a.round == Some(r)).map(|(_, c)| c.budget_ms).sum()
+            };
+            let planned: u64 = st.stages.iter().zip(&st.clocks).filter(|(a, _)| a.round == Some(0)).map(|(_, c)| c.planned_ms).sum();
+            let first_future_round = st.stages.get(before.pos + 1).and_then(|a| a.round).unwrap_or(usize::MAX);
+            for r in (first_future_round.saturating_add(1))..st.rounds {
+                prop_assert!(slot(&st, r) * 10 >= planned * 9, "round {r}: {} of {planned}", slot(&st, r));
+            }
+            prop_assert_eq!(replay(made, &log), st);
+        }
+    }
+}
