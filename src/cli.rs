@@ -216,7 +216,7 @@ pub struct ScreenArgs {
 #[derive(Debug, Args, Clone)]
 #[command(after_help = "Examples:
   convene run project-tuning --people \"Priya,Ann,Ben,Cat\"
-  convene run action-learning -p \"Ann (Oak Primary), Ben (Elm), Cat (school: Ash)\" --group \"AP set\" --stage questions=12m
+  convene run action-learning --roster set.csv --group \"AP set\" --start 08:30 --until 12:30 --stage questions=12m
   convene run middle-leader-session --roster people.csv --group \"ML 2026\" --session 2 --theme high-contrast")]
 pub struct RunArgs {
     /// A protocol id from the library (`convene protocols`), or a path to a protocol file
@@ -252,6 +252,14 @@ pub struct RunArgs {
     /// Change a stage's duration: --stage discussion=8m (repeatable)
     #[arg(long = "stage", value_name = "ID=DURATION")]
     pub stages: Vec<String>,
+    /// The planned start, a time of today: --start 08:30. The planned end is the planned start
+    /// plus the plan, so a session started late shows as late from its first second
+    #[arg(long, value_name = "HH:MM", value_parser = crate::session::setup::parse_time_of_day)]
+    pub start: Option<chrono::NaiveTime>,
+    /// The hard stop, a time of today: --until 12:30. The screen says how far past it the session
+    /// is projected to end, and l proposes new durations for the stages to come that land on it
+    #[arg(long, value_name = "HH:MM", value_parser = crate::session::setup::parse_time_of_day)]
+    pub until: Option<chrono::NaiveTime>,
     #[arg(
         long,
         help = "Move to the next stage by itself at time up [env: CONVENE_AUTO_ADVANCE=1] [config: auto-advance]"
@@ -728,6 +736,8 @@ impl RunArgs {
             facilitator: settings.facilitator.value.clone(),
             session: self.session,
             stages: self.stages,
+            start: self.start,
+            until: self.until,
             auto_advance: settings.auto_advance.value,
             share: settings.share.value,
             screen: settings.screen(),

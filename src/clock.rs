@@ -115,6 +115,19 @@ impl Zone {
     }
 }
 
+/// `time` today, in the local time zone (the earlier of two when a clock change repeats it; an
+/// hour later when it skips it).
+pub fn today_at(time: chrono::NaiveTime) -> DateTime<FixedOffset> {
+    use chrono::TimeZone;
+    let now = wall_now();
+    let at = now.date_naive().and_time(time);
+    Local
+        .from_local_datetime(&at)
+        .earliest()
+        .or_else(|| Local.from_local_datetime(&(at + chrono::Duration::hours(1))).earliest())
+        .map_or(now, |t| t.fixed_offset())
+}
+
 /// The environment variable that sets "today" for the review commands (`YYYY-MM-DD`), so that
 /// tests and reports for a given day do not depend on the machine's calendar.
 pub const TODAY_VAR: &str = "CONVENE_TODAY";

@@ -562,6 +562,10 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
     if s.optional {
         let _ = writeln!(o, "       optional: run or skipped by the facilitator");
     }
+    if let Some(g) = &s.can_give {
+        let _ =
+            writeln!(o, "       may give time to land on a hard stop, down to {}", short(&g.min));
+    }
     if let Some(n) = s.from_session {
         let _ = writeln!(o, "       from session {n} of the course on");
     }

@@ -360,6 +360,20 @@ pub struct StageSpec {
     /// is `timing`.
     #[serde(default, skip_serializing_if = "Provenance::is_source")]
     pub origin: Provenance,
+    /// Format 2: the stage may give time when a session is rebalanced to land on its hard stop
+    /// (`--until`), down to `min`; a stage without it keeps its time (a presenter's slot, a
+    /// step whose time the source gives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_give: Option<CanGive>,
+}
+
+/// Format 2: how far a stage may give time when a session is rebalanced to land on its hard stop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CanGive {
+    /// The shortest the stage may become, e.g. `"5m"`: at most its duration (a range's lower end).
+    #[schemars(regex(pattern = DURATION_PATTERN))]
+    pub min: TimeSpan,
 }
 
 /// Format 2: a cue shown at a time in a stage.

@@ -683,6 +683,31 @@ impl Validator {
         {
             self.check_role_ref(p, &format!("{at}/expects/owner"), place, owner);
         }
+        if let Some(give) = &s.can_give {
+            let min_at = format!("{at}/can_give/min");
+            match give.min.problem().map_or(Ok(give.min.secs()), Err) {
+                Ok(0) => self.push(
+                    &min_at,
+                    place,
+                    "can_give min is zero: a stage cannot give all its time",
+                ),
+                Ok(min) => {
+                    if let Some(d) = duration
+                        && min > d
+                    {
+                        self.push(
+                            &min_at,
+                            place,
+                            &format!(
+                                "can_give min {} is longer than the stage ({})",
+                                give.min, s.duration
+                            ),
+                        );
+                    }
+                }
+                Err(e) => self.push(&min_at, place, &format!("can_give min {e}")),
+            }
+        }
     }
 
     fn check_role_ref(&mut self, p: &Protocol, path: &str, place: &str, role: &str) {
@@ -897,6 +922,7 @@ fn format2_fields(p: &Protocol) -> Vec<(String, String)> {
             add(!s.records.is_empty(), at("records"));
             add(s.carried.is_some(), at("carried"));
             add(!s.origin.is_source(), at("origin"));
+            add(s.can_give.is_some(), at("can_give"));
             for (kind, cues) in [("speak", &s.speak), ("silent", &s.silent)] {
                 for (j, c) in cues.iter().enumerate() {
                     add(!c.origin.is_source(), at(&format!("{kind}/{j}/origin")));

@@ -322,6 +322,9 @@ pub fn show(sess: &Session) -> String {
     );
 
     markers_text(sess, &mut out);
+    if let Some(line) = schedule_line(sess) {
+        let _ = writeln!(out, "\n{line}");
+    }
     timeline_text(sess, &mut out);
     roles_text(sess, &mut out);
     carried_notes_text(sess, &mut out);
@@ -352,6 +355,75 @@ fn markers_text(sess: &Session, out: &mut String) {
     }
 }
 
+/// The planned start and the hard stop, when the session had them, and how it ended against
+/// them: "Planned start 08:15 (started 08:30, 15 min late) · hard stop 10:00 (ended 10:03,
+/// 3 min past it) · rebalanced once".
+fn schedule_line(sess: &Session) -> Option<String> {
+    let s = &sess.state;
+    // Whole minutes from `b` to `a`, rounded to the nearest.
+    let minutes = |a: chrono::DateTime<chrono::FixedOffset>,
+                   b: chrono::DateTime<chrono::FixedOffset>| {
+        ((a - b).num_seconds() + 30).div_euclid(60)
+    };
+    let mut parts = Vec::new();
+    if let Some(start) = s.setup.planned_start {
+        let mut p = format!("Planned start {}", start.format("%H:%M"));
+        if let Some(began) = s.started_wall {
+            let late = minutes(began, start);
+            let _ = write!(p, " (started {}", began.format("%H:%M"));
+            if late >= 1 {
+                let _ = write!(p, ", {late} min late");
+            }
+            p.push(')');
+        }
+        parts.push(p);
+    }
+    if let Some(stop) = s.setup.hard_stop {
+        let mut p = format!("hard stop {}", stop.format("%H:%M"));
+        if let Some(ended) = s.ended_wall {
+            let past = minutes(ended, stop);
+            let _ = write!(p, " (ended {}", ended.format("%H:%M"));
+            if past >= 1 {
+                let _ = write!(p, ", {past} min past it");
+            }
+            p.push(')');
+        }
+        parts.push(p);
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    match s.rebalances.len() {
+        0 => {}
+        1 => parts.push("rebalanced once".into()),
+        n => parts.push(format!("rebalanced {n} times")),
+    }
+    let mut line = parts.join(" · ");
+    if let Some(first) = line.get(..1) {
+        line = first.to_uppercase() + &line[1..];
+    }
+    Some(line)
+}
+
+/// Under a stage: each time a rebalance changed its budget ("rebalanced 15:00 → 13:24 at 09:05,
+/// to land on the 10:15 stop").
+fn rebalanced_lines(sess: &Session, pos: usize, indent: &str, out: &mut String) {
+    let stop = sess.state.setup.hard_stop.map(|t| t.format("%H:%M").to_string());
+    for rb in &sess.state.rebalances {
+        for b in rb.stages.iter().filter(|b| b.pos == pos) {
+            let _ = writeln!(
+                out,
+                "{indent}rebalanced {} → {} at {}{}",
+                fmt::dur(b.from_ms),
+                fmt::dur(b.to_ms),
+                rb.wall.format("%H:%M"),
+                stop.as_ref().map_or_else(String::new, |t| format!(", to land on the {t} stop"))
+            );
+        }
+    }
+}
+
+#[allow(clippy::too_many_lines)] // one kind of line after another, under each stage
 fn timeline_text(sess: &Session, out: &mut String) {
     let rows = sess.timeline();
     let scale = rows.iter().map(|r| r.planned_ms.max(r.actual_ms.unwrap_or(0))).max().unwrap_or(0);
@@ -404,6 +476,7 @@ fn timeline_text(sess: &Session, out: &mut String) {
                 agreement_text(e)
             );
         }
+        rebalanced_lines(sess, r.pos, &indent, out);
         for x in &r.shortenings {
             let _ = writeln!(
                 out,

@@ -59,6 +59,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
         Command::SetOrder { order } => set_order(s, order),
         Command::MoveToFront { name, reason } => move_to_front(s, &name, reason),
         Command::SetFact { name, key, value } => set_fact(s, name, key, value),
+        Command::SetTimes { planned_start, hard_stop } => set_times(s, planned_start, hard_stop),
         Command::Start => {
             before_start(s)?;
             if s.stages.is_empty() {
@@ -116,6 +117,7 @@ fn decide_events(s: &SessionState, cmd: Command, now: Now) -> Result<Vec<Event>,
             }])
         }
         Command::Shorten { by_ms } => shorten(s, by_ms, eff),
+        Command::Rebalance { budgets, short_ms } => rebalanced(s, budgets, short_ms),
         Command::ReportGap { gap_ms, cause } => {
             if gap_ms == 0 {
                 return reject(Rejection::EmptyGap);
@@ -711,4 +713,39 @@ pub fn slot_overrun(s: &SessionState, by_ms: u64, eff: u64) -> Option<SlotOverru
         _ => format!("round {}", round + 1),
     };
     Some(SlotOverrun { name, planned: clock(planned / 1000, Minutes::Plain) })
+}
+
+/// A rebalance the facilitator accepted: new budgets for stages still to come (after the current
+/// one), each more than zero, named as the running order names them.
+fn rebalanced(
+    s: &SessionState,
+    budgets: Vec<super::display::NewBudget>,
+    short_ms: u64,
+) -> Result<Vec<Event>, Rejection> {
+    running(s)?;
+    let fits = |b: &super::display::NewBudget| {
+        b.pos > s.pos && b.to_ms > 0 && s.stages.get(b.pos).is_some_and(|at| at.id == b.stage)
+    };
+    if budgets.is_empty() || !budgets.iter().all(fits) {
+        return reject(Rejection::NothingToRebalance);
+    }
+    let stages = budgets
+        .into_iter()
+        .map(|b| super::display::NewBudget { from_ms: s.clocks[b.pos].budget_ms, ..b })
+        .collect();
+    Ok(vec![Event::Rebalanced { pos: s.pos, stages, short_ms }])
+}
+
+/// Before the start: the planned start and the hard stop, the stop after the start.
+fn set_times(
+    s: &SessionState,
+    planned_start: Option<chrono::DateTime<chrono::FixedOffset>>,
+    hard_stop: Option<chrono::DateTime<chrono::FixedOffset>>,
+) -> Result<Vec<Event>, Rejection> {
+    before_start(s)?;
+    let asked = super::setup::Setup { planned_start, hard_stop, ..s.setup.clone() };
+    if let Some(problem) = super::setup::stop_problem(&asked) {
+        return reject(Rejection::TimesRefused { problem });
+    }
+    Ok(vec![Event::TimesSet { planned_start, hard_stop }])
 }

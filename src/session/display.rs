@@ -340,22 +340,55 @@ pub struct Schedule {
     pub planned_start: DateTime<FixedOffset>,
     pub planned_end: DateTime<FixedOffset>,
     pub projected_end: DateTime<FixedOffset>,
+    /// The hard stop (`--until`), if the session has one.
+    pub stop: Option<DateTime<FixedOffset>>,
 }
 
 impl Schedule {
     /// Minutes past (positive) or ahead of (negative) the plan, rounded to the nearest minute.
     pub fn minutes_late(&self) -> i64 {
         let secs = self.projected_end.signed_duration_since(self.planned_end).num_seconds();
-        (secs.abs() + 30) / 60 * secs.signum()
+        round_minutes(secs)
+    }
+
+    /// How far past the hard stop the session is projected to end, in milliseconds; `None`
+    /// without a stop or when it ends at it or before.
+    pub fn past_stop_ms(&self) -> Option<u64> {
+        let stop = self.stop?;
+        let ms = self.projected_end.signed_duration_since(stop).num_milliseconds();
+        u64::try_from(ms).ok().filter(|ms| *ms > 0)
+    }
+
+    /// "projected 12:41 · 11 min past the 12:30 stop" while the session is projected to end
+    /// past its hard stop (by a minute or more, rounded to the nearest).
+    pub fn past_stop_text(&self) -> Option<String> {
+        let stop = self.stop?;
+        let past = self.past_stop_ms()?;
+        let minutes = round_minutes(i64::try_from(past / 1000).unwrap_or(i64::MAX));
+        (minutes > 0).then(|| {
+            format!(
+                "projected {} · {minutes} min past the {} stop",
+                self.projected_end.format("%H:%M"),
+                stop.format("%H:%M")
+            )
+        })
     }
 }
 
-/// The schedule at `now`: planned from the start (or now, before it), projected as now plus what
-/// is left of this stage plus the remaining budgets of every stage still to come.
+/// Seconds to whole minutes, rounded to the nearest (half a minute up, away from zero).
+fn round_minutes(secs: i64) -> i64 {
+    (secs.abs() + 30) / 60 * secs.signum()
+}
+
+/// The schedule at `now`: planned from the planned start (`--start`), else from the start (or
+/// now, before it), to the planned total less what accepted rebalances took off; projected as now (or the planned start, before it) plus what is left of this
+/// stage plus the remaining budgets of every stage still to come. A session started after its
+/// planned start is late from its first second.
 pub fn schedule(s: &SessionState, mono: u64, wall: DateTime<FixedOffset>) -> Schedule {
     let eff = s.effective(mono);
-    let planned_start = s.started_wall.unwrap_or(wall);
-    let planned_end = later(planned_start, s.planned_ms());
+    let planned_start = s.setup.planned_start.or(s.started_wall).unwrap_or(wall);
+    // An accepted rebalance moves the plan's end with it (review keeps the plan as it was).
+    let planned_end = later(planned_start, s.planned_ms().saturating_sub(s.rebalanced_ms()));
     let left: u64 = match s.status {
         Status::Ended(_) => 0,
         Status::NotStarted => s.planned_ms(),
@@ -368,9 +401,89 @@ pub fn schedule(s: &SessionState, mono: u64, wall: DateTime<FixedOffset>) -> Sch
     };
     let projected_end = match s.status {
         Status::Ended(_) => s.ended_wall.unwrap_or(wall),
-        _ => later(wall, left),
+        Status::NotStarted => later(wall.max(planned_start), left),
+        Status::Running => later(wall, left),
     };
-    Schedule { planned_start, planned_end, projected_end }
+    Schedule { planned_start, planned_end, projected_end, stop: s.setup.hard_stop }
+}
+
+/// A stage's budget before and after a rebalance.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewBudget {
+    /// Its position in the running order.
+    pub pos: usize,
+    pub stage: String,
+    pub from_ms: u64,
+    pub to_ms: u64,
+}
+
+/// A rebalance of the stages still to come, to land on the hard stop: what the facilitator
+/// sees beside the current plan, and accepts (the `rebalanced` event) or refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub stop: DateTime<FixedOffset>,
+    /// How far past the stop the session is projected to end now, in milliseconds.
+    pub over_ms: u64,
+    /// The stages whose budgets change, in the running order.
+    pub changes: Vec<NewBudget>,
+    /// How far past the stop it still ends with every stage at its minimum (0: it lands).
+    pub short_ms: u64,
+}
+
+/// The rebalance [`super::plan::rebalance`] proposes now, for a running session projected to end
+/// past its hard stop: the stages after the current one whose protocol says `can_give` give,
+/// each round's stages alike in every round to come; the others keep their budgets. `None`
+/// without a stop, before the start, after the end, or when the session ends in time.
+pub fn proposal(s: &SessionState, mono: u64, wall: DateTime<FixedOffset>) -> Option<Proposal> {
+    use super::plan::{Giver, SLOT_GIVE_PERCENT, rebalance};
+    if s.status != Status::Running {
+        return None;
+    }
+    let sched = schedule(s, mono, wall);
+    let (stop, over_ms) = (sched.stop?, sched.past_stop_ms()?);
+    // A round's stage is one giver in every round to come; any other stage is one by itself.
+    let mut units: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+    for pos in s.pos + 1..s.stages.len() {
+        let at = &s.stages[pos];
+        let key = (at.part == crate::protocol::Part::Round).then_some(at.index);
+        match units.iter_mut().find(|(k, _)| key.is_some() && *k == key) {
+            Some((_, all)) => all.push(pos),
+            None => units.push((key, vec![pos])),
+        }
+    }
+    let givers: Vec<Giver> = units
+        .iter()
+        .map(|(key, all)| {
+            let budget_ms = all.iter().map(|p| s.clocks[*p].budget_ms).max().unwrap_or(0);
+            let min_ms = s
+                .spec(all[0])
+                .and_then(|sp| sp.can_give.as_ref())
+                .map_or(budget_ms, |g| g.min.ms().min(budget_ms));
+            Giver { budget_ms, min_ms, count: all.len() as u64, in_round: key.is_some() }
+        })
+        .collect();
+    let slot_ms: u64 = s
+        .stages
+        .iter()
+        .zip(&s.clocks)
+        .filter(|(at, _)| at.round == Some(0))
+        .map(|(_, c)| c.planned_ms)
+        .fold(0, u64::saturating_add);
+    let r = rebalance(&givers, over_ms, slot_ms.saturating_mul(SLOT_GIVE_PERCENT) / 100);
+    let mut changes: Vec<NewBudget> = units
+        .iter()
+        .zip(&r.budgets_ms)
+        .flat_map(|((_, all), to)| {
+            all.iter().filter(|p| s.clocks[**p].budget_ms != *to).map(|p| NewBudget {
+                pos: *p,
+                stage: s.stages[*p].id.clone(),
+                from_ms: s.clocks[*p].budget_ms,
+                to_ms: *to,
+            })
+        })
+        .collect();
+    changes.sort_by_key(|c| c.pos);
+    Some(Proposal { stop, over_ms, changes, short_ms: r.short_ms })
 }
 
 /// `t` plus `v` milliseconds, held at the latest moment chrono can represent rather than

@@ -170,6 +170,12 @@ pub enum Command {
         key: String,
         value: Option<String>,
     },
+    /// Before the start: set (or, with `None`, clear) the planned start and the hard stop
+    /// (the start card's `t`; times of today the screen read).
+    SetTimes {
+        planned_start: Option<DateTime<FixedOffset>>,
+        hard_stop: Option<DateTime<FixedOffset>>,
+    },
     Start,
     Pause,
     /// Pause because the facilitator leaves the session to resume it later (`q`, then `l`):
@@ -251,6 +257,13 @@ pub enum Command {
     },
     /// Take the message to the room away.
     ClearMessage,
+    /// Give the stages still to come these budgets (position, milliseconds): a rebalance to
+    /// land on the hard stop ([`super::display::proposal`]) the facilitator accepted.
+    /// `short_ms` is how far past the stop it still ends (0: it lands on it).
+    Rebalance {
+        budgets: Vec<super::display::NewBudget>,
+        short_ms: u64,
+    },
     /// End the session; refused while a one-per-person record is missing
     /// ([`Rejection::NotRecordedAtEnd`]).
     End,
@@ -274,6 +287,14 @@ pub enum Event {
         key: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
+    },
+    /// Before the start, the planned start and the hard stop were set on the start card (each
+    /// absent: none). Replay applies them to the setup's `planned_start` and `hard_stop`.
+    TimesSet {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        planned_start: Option<DateTime<FixedOffset>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hard_stop: Option<DateTime<FixedOffset>>,
     },
     SessionStarted {
         /// Sum of planned stage budgets, in milliseconds.
@@ -422,6 +443,16 @@ pub enum Event {
     },
     /// The message to the room was taken away.
     MessageCleared,
+    /// The facilitator accepted a rebalance of the stages still to come, to land on the hard
+    /// stop (`--until`): each stage's budget before and after. Replay sets those budgets.
+    Rebalanced {
+        /// The position it was accepted at.
+        pos: usize,
+        stages: Vec<super::display::NewBudget>,
+        /// How far past the stop the session still ends with it (0: it lands on the stop).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        short_ms: u64,
+    },
     SessionEnded {
         outcome: Outcome,
         /// Where it stopped.
@@ -527,6 +558,12 @@ pub enum Rejection {
     EmptyMessage,
     #[error("There is no message to the room to clear.")]
     NoMessage,
+    #[error(
+        "There is nothing to rebalance: no stage still to come may give time, or the session already ends by its stop."
+    )]
+    NothingToRebalance,
+    #[error("Not changed: {problem}")]
+    TimesRefused { problem: String },
     #[error("There is no commitment {id} to follow up.")]
     UnknownCommitment { id: String },
 }
@@ -545,6 +582,11 @@ pub fn clean_room_message(text: &str) -> String {
         .collect();
     let words: Vec<&str> = cleaned.split(' ').filter(|w| !w.is_empty()).collect();
     words.join(" ").chars().take(ROOM_MESSAGE_MAX).collect::<String>().trim_end().to_string()
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// "it" for one missing record, "them" for several.

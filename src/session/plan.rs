@@ -24,7 +24,14 @@
 //!   `round_extension`, with [`super::decide::slot_overrun`]).
 //! - The next wake: [`super::decide::next_wake`] (the engine's next timed event), which the live
 //!   screen's `wake_in` (`tui/live/mod.rs`) combines with the next shown second.
-//! - What the room sees of it: [`super::display`] (phase, planned end, ahead or behind plan).
+//! - What the room sees of it: [`super::display`] (phase, planned end, ahead or behind plan,
+//!   from the planned start `--start` when there is one, and how far past the hard stop
+//!   `--until` the session is projected to end).
+//! - A rebalance to land on the hard stop: [`rebalance`] proposes new budgets for the stages
+//!   still to come (those whose protocol says `can_give`, down to their minimum; a round's stages
+//!   alike in every round to come, so presenters' slots stay equal and none loses more than a
+//!   tenth); [`super::display::proposal`] gathers its inputs from a state, and an accepted one is
+//!   the `rebalanced` event, which sets those clocks' budgets.
 //!
 //! # The grouping rule
 //!
@@ -381,6 +388,80 @@ fn group_sizes_capped(p: &Protocol, n: usize) -> Vec<usize> {
     vec![largest, smallest]
 }
 
+/// The share of a presenter's slot (a round's stages) that a rebalance may take away: the last
+/// presenter's slot stays at least 90 % of the first's.
+pub const SLOT_GIVE_PERCENT: u64 = 10;
+
+/// A stage still to come, as [`rebalance`] sees it: one budget kept by `count` stages (a round's
+/// stage in each round to come, which keep one budget between them, or a single stage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Giver {
+    /// Its budget now, in milliseconds.
+    pub budget_ms: u64,
+    /// The shortest it may become (its `can_give` minimum); its budget when it may not give.
+    pub min_ms: u64,
+    /// How many stages keep this budget.
+    pub count: u64,
+    /// A round's stage: part of a presenter's slot.
+    pub in_round: bool,
+}
+
+/// What [`rebalance`] proposes: a new budget for each [`Giver`], in the same order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebalance {
+    pub budgets_ms: Vec<u64>,
+    /// How much the proposal takes off the stages to come, in milliseconds.
+    pub cut_ms: u64,
+    /// How much it falls short of the time asked for (0 when it lands on the stop): the stages
+    /// are then at their minimums, or the slots at 90 %.
+    pub short_ms: u64,
+}
+
+/// New budgets for the stages still to come that take `over_ms` off them (how far past the hard
+/// stop the session is projected to end), fairly: each stage that may give gives in proportion to
+/// the room it has above its minimum, and a round's stages (whose budgets every round to come
+/// keeps alike) give together at most `slot_cap_ms` per round (a tenth of a presenter's planned
+/// slot, [`SLOT_GIVE_PERCENT`]). Lands on the stop when the room is there (at most one
+/// millisecond per stage early), else takes all the room and says how far short it falls.
+/// Budgets are never raised, never below a minimum; stages that may not give keep theirs.
+pub fn rebalance(givers: &[Giver], over_ms: u64, slot_cap_ms: u64) -> Rebalance {
+    let room = |g: &Giver| g.budget_ms.saturating_sub(g.min_ms);
+    // The room of a round's stages, scaled down together to the slot's cap.
+    let round_room: u128 = givers.iter().filter(|g| g.in_round).map(|g| u128::from(room(g))).sum();
+    let usable: Vec<u64> = givers
+        .iter()
+        .map(|g| {
+            if g.in_round && round_room > u128::from(slot_cap_ms) {
+                u64::try_from(u128::from(room(g)) * u128::from(slot_cap_ms) / round_room)
+                    .unwrap_or(0)
+            } else {
+                room(g)
+            }
+        })
+        .collect();
+    let capacity: u128 =
+        givers.iter().zip(&usable).map(|(g, u)| u128::from(g.count) * u128::from(*u)).sum();
+    let over = u128::from(over_ms);
+    let cuts: Vec<u64> = if capacity == 0 || over == 0 {
+        vec![0; givers.len()]
+    } else if over >= capacity {
+        usable.clone()
+    } else {
+        // Rounded up, so the stages to come end at the stop or a few milliseconds before it.
+        usable
+            .iter()
+            .map(|u| u64::try_from((over * u128::from(*u)).div_ceil(capacity)).unwrap_or(*u))
+            .collect()
+    };
+    let cut: u128 =
+        givers.iter().zip(&cuts).map(|(g, c)| u128::from(g.count) * u128::from(*c)).sum();
+    Rebalance {
+        budgets_ms: givers.iter().zip(&cuts).map(|(g, c)| g.budget_ms - c).collect(),
+        cut_ms: u64::try_from(cut).unwrap_or(u64::MAX),
+        short_ms: u64::try_from(over.saturating_sub(cut)).unwrap_or(u64::MAX),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,6 +519,64 @@ mod tests {
         let q = Quote::typical(&builtin("middle-leader-session"));
         assert_eq!(q.first_ms, 150 * 60_000);
         assert_eq!(q.later, vec![]);
+    }
+
+    proptest::proptest! {
+        /// A rebalance lands on the stop when the room is there (at most a millisecond per stage
+        /// early), else takes all the room and says by how much it falls short; never goes
+        /// below a minimum or raises a budget; a round's stages give at most the slot's cap.
+        #[test]
+        fn a_rebalance_lands_on_the_stop_within_the_minimums(
+            givers in proptest::collection::vec(
+                (1u64..3_600_000, 0u64..=100, 1u64..8, proptest::bool::ANY),
+                0..12,
+            ),
+            over_ms in 0u64..20_000_000,
+            slot_ms in 0u64..3_600_000,
+        ) {
+            let givers: Vec<Giver> = givers
+                .into_iter()
+                .map(|(budget_ms, min_pc, count, in_round)| Giver {
+                    budget_ms,
+                    min_ms: budget_ms / 100 * min_pc,
+                    count,
+                    in_round,
+                })
+                .collect();
+            let cap = slot_ms / 10;
+            let r = rebalance(&givers, over_ms, cap);
+            proptest::prop_assert_eq!(r.budgets_ms.len(), givers.len());
+            let mut cut = 0u64;
+            let mut round_cut = 0u64;
+            for (g, b) in givers.iter().zip(&r.budgets_ms) {
+                proptest::prop_assert!(*b >= g.min_ms && *b <= g.budget_ms);
+                cut += g.count * (g.budget_ms - b);
+                if g.in_round {
+                    round_cut += g.budget_ms - b;
+                }
+            }
+            // Each round to come (a presenter's slot) loses at most a tenth of the slot.
+            proptest::prop_assert!(round_cut <= cap, "{round_cut} > {cap}");
+            proptest::prop_assert_eq!(cut, r.cut_ms);
+            let stages: u64 = givers.iter().map(|g| g.count).sum();
+            if r.short_ms == 0 {
+                proptest::prop_assert!(cut >= over_ms && cut <= over_ms + stages, "{cut} {over_ms}");
+            } else {
+                proptest::prop_assert_eq!(cut + r.short_ms, over_ms);
+                // Short only when every giver is at its limit.
+                let asked_again = rebalance(&givers, over_ms + 1, cap);
+                proptest::prop_assert_eq!(asked_again.cut_ms, cut);
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_over_changes_nothing_and_fixed_stages_never_give() {
+        let fixed = Giver { budget_ms: 240_000, min_ms: 240_000, count: 1, in_round: true };
+        let open = Giver { budget_ms: 600_000, min_ms: 300_000, count: 1, in_round: false };
+        assert_eq!(rebalance(&[fixed, open], 0, 0).budgets_ms, vec![240_000, 600_000]);
+        let r = rebalance(&[fixed, open], 420_000, 0);
+        assert_eq!((r.budgets_ms, r.short_ms), (vec![240_000, 300_000], 120_000));
     }
 
     #[test]

@@ -179,6 +179,8 @@ impl SetupRequest {
             session_number,
             carried_notes: self.carried_notes,
             sequence: self.sequence,
+            planned_start: None,
+            hard_stop: None,
         };
         match check_setup(&setup) {
             Ok(warnings) => {

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::Protocol;
@@ -64,6 +65,14 @@ pub struct Setup {
     /// laptops' clocks differ.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<u32>,
+    /// When the session was planned to start (`--start 08:30`, a wall-clock time of the day it
+    /// was set up): the planned end counts from it, so a late start shows as late at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_start: Option<DateTime<FixedOffset>>,
+    /// The session's hard stop (`--until 12:30`): the screen says how far past it the session is
+    /// projected to end, and a rebalance of the stages to come lands on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hard_stop: Option<DateTime<FixedOffset>>,
 }
 
 impl Setup {
@@ -86,6 +95,8 @@ impl Setup {
             session_number: None,
             carried_notes: Vec::new(),
             sequence: None,
+            planned_start: None,
+            hard_stop: None,
         }
     }
 }
@@ -117,6 +128,31 @@ pub struct CarriedNote {
     /// When it was recorded (RFC 3339), for display.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub made: Option<String>,
+}
+
+/// A time of day as `--start` and `--until` take it: `08:30`, `8:30`, `14:05`.
+///
+/// # Errors
+/// The message to show, with an example.
+pub fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+        format!(
+            "\"{}\" is not a time of day: write it as HH:MM, e.g. 08:30",
+            crate::text::sanitize(text)
+        )
+    })
+}
+
+/// Why a planned start and a hard stop do not go together: a stop at or before the start.
+pub fn stop_problem(s: &Setup) -> Option<String> {
+    let (start, stop) = (s.planned_start?, s.hard_stop?);
+    (stop <= start).then(|| {
+        format!(
+            "the hard stop {} is not after the planned start {}: it must come after it",
+            stop.format("%H:%M"),
+            start.format("%H:%M")
+        )
+    })
 }
 
 /// A person's value of a fact, trimmed; `None` when not given.

@@ -132,6 +132,20 @@ pub struct SessionState {
     /// ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_message: Option<String>,
+    /// Each rebalance the facilitator accepted (`rebalanced`), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rebalances: Vec<Rebalanced>,
+}
+
+/// A rebalance the facilitator accepted, as the log says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rebalanced {
+    pub wall: DateTime<FixedOffset>,
+    /// The position it was accepted at.
+    pub pos: usize,
+    pub stages: Vec<super::display::NewBudget>,
+    /// How far past the stop the session still ended with it (0: it landed on the stop).
+    pub short_ms: u64,
 }
 
 /// One time the session was shared with the room, as the log says.
@@ -191,6 +205,7 @@ impl SessionState {
             shown_marker: None,
             shares: Vec::new(),
             room_message: None,
+            rebalances: Vec::new(),
         };
         s.markers_done = vec![false; s.setup.protocol.markers.len()];
         s.replan();
@@ -333,6 +348,16 @@ impl SessionState {
         self.clocks.iter().map(|c| c.planned_ms).fold(0, u64::saturating_add)
     }
 
+    /// The time accepted rebalances took off the stages to come, in milliseconds: the plan the
+    /// screen measures ahead or behind against is the planned total less this.
+    pub fn rebalanced_ms(&self) -> u64 {
+        self.rebalances
+            .iter()
+            .flat_map(|r| &r.stages)
+            .map(|b| b.from_ms.saturating_sub(b.to_ms))
+            .fold(0, u64::saturating_add)
+    }
+
     /// Format 2: the session's elapsed time at effective time `eff`, as the markers count it:
     /// the time the stage clocks ran, from the start of the first stage. Pauses do not count.
     pub fn session_elapsed(&self, eff: u64) -> u64 {
@@ -473,6 +498,7 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
         // Sharing changes nothing in the room's timing or records.
         Event::SharingStarted { .. } | Event::SharingStopped => apply_sharing(s, e, before),
         Event::MessageShown { .. } | Event::MessageCleared => s.room_message = room_message(e),
+        Event::TimesSet { .. } | Event::Rebalanced { .. } => apply_schedule(s, e),
         Event::SessionEnded { outcome, without, .. } => {
             s.stop_sharing(e.wall);
             s.room_message = None;
@@ -522,6 +548,30 @@ fn room_message(e: &Stamped) -> Option<String> {
         Event::MessageShown { text } => Some(text.clone()),
         _ => None,
     }
+}
+
+/// The planned start and the hard stop were set before the start; or a rebalance was accepted:
+/// the stages to come take their new budgets.
+fn apply_schedule(s: &mut SessionState, e: &Stamped) {
+    if let Event::TimesSet { planned_start, hard_stop } = &e.event {
+        if s.status == Status::NotStarted {
+            s.setup.planned_start = *planned_start;
+            s.setup.hard_stop = *hard_stop;
+        }
+        return;
+    }
+    let Event::Rebalanced { pos, stages, short_ms } = &e.event else { return };
+    for b in stages {
+        if let Some(c) = s.clocks.get_mut(b.pos) {
+            c.budget_ms = b.to_ms;
+        }
+    }
+    s.rebalances.push(Rebalanced {
+        wall: e.wall,
+        pos: *pos,
+        stages: stages.clone(),
+        short_ms: *short_ms,
+    });
 }
 
 /// Sharing began or stopped. A share still open when sharing starts again ended with the process

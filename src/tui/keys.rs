@@ -152,6 +152,7 @@ pub fn tables() -> Vec<(&'static str, Vec<String>)> {
         ("Has the group agreed?", doc_rows(live::AGREEMENT)),
         ("Follow-up", doc_rows(live::FOLLOW_UP)),
         ("Not in this session", doc_rows(live::NOT_IN_SESSION)),
+        ("Land on the stop?", doc_rows(live::REBALANCE)),
         ("Terminal too small", doc_rows(live::TOO_SMALL)),
         ("Mirror", doc_rows(live::MIRROR)),
         ("Home screen: picking a protocol", doc_rows(home::PICK)),

@@ -81,6 +81,10 @@ pub struct RunRequest {
     pub session: Option<u32>,
     /// Stage durations changed: `discussion=8m`.
     pub stages: Vec<String>,
+    /// The planned start, a time of today (`--start`).
+    pub start: Option<chrono::NaiveTime>,
+    /// The hard stop, a time of today (`--until`).
+    pub until: Option<chrono::NaiveTime>,
     pub auto_advance: bool,
     /// Shared with the room from the start (else when the share key is pressed).
     pub share: bool,
@@ -186,10 +190,16 @@ pub fn run(dirs: &Dirs, args: &RunRequest) -> color_eyre::Result<ExitCode> {
     }
     let data = data_dir(dirs.data_dir.as_deref());
     carry_from_group(&mut request, data.as_deref());
-    let checked = match request.check() {
+    let mut checked = match request.check() {
         Ok(c) => c,
         Err(e) => return Ok(fail(&e.to_string())),
     };
+    // Times of today, read here at the edge: the session gets them as data.
+    checked.setup.planned_start = args.start.map(clock::today_at);
+    checked.setup.hard_stop = args.until.map(clock::today_at);
+    if let Some(e) = crate::session::setup::stop_problem(&checked.setup) {
+        return Ok(fail(&e));
+    }
     let Some(data) = data else {
         return Ok(fail(&ReviewError::NoDataDir.to_string()));
     };

@@ -86,6 +86,8 @@ fn quick_setup() -> Setup {
         sequence: None,
         session_number: None,
         carried_notes: vec![],
+        planned_start: None,
+        hard_stop: None,
     }
 }
 
@@ -306,6 +308,7 @@ fn type_of(e: &Event) -> &'static str {
     match e {
         Event::OrderChanged { .. } => "order-changed",
         Event::FactSet { .. } => "fact-set",
+        Event::TimesSet { .. } => "times-set",
         Event::SessionStarted { .. } => "session-started",
         Event::StageEntered { .. } => "stage-entered",
         Event::StageLeft { .. } => "stage-left",
@@ -327,6 +330,7 @@ fn type_of(e: &Event) -> &'static str {
         Event::SharingStopped => "sharing-stopped",
         Event::MessageShown { .. } => "message-shown",
         Event::MessageCleared => "message-cleared",
+        Event::Rebalanced { .. } => "rebalanced",
         Event::SessionEnded { .. } => "session-ended",
     }
 }
@@ -334,6 +338,7 @@ fn type_of(e: &Event) -> &'static str {
 const ALL_TYPES: &[&str] = &[
     "order-changed",
     "fact-set",
+    "times-set",
     "session-started",
     "stage-entered",
     "stage-left",
@@ -355,6 +360,7 @@ const ALL_TYPES: &[&str] = &[
     "sharing-stopped",
     "message-shown",
     "message-cleared",
+    "rebalanced",
     "session-ended",
 ];
 
@@ -376,6 +382,21 @@ fn scripted_v2(data: &Path) -> Live {
         value: Some("parent".into()),
     };
     assert!(l.command(cmd, 0), "the fact was refused");
+    // The planned start and the hard stop set on the start card.
+    let times = Command::SetTimes {
+        planned_start: Some(t0() - Duration::minutes(15)),
+        hard_stop: Some(t0() + Duration::minutes(10)),
+    };
+    assert!(l.command(times, 500), "the times were refused");
+    // A rebalance accepted to land on a hard stop: the second presenter's slot gives 30 s.
+    assert!(l.command(Command::Start, 1_000));
+    let budgets = vec![convene::session::display::NewBudget {
+        pos: 2,
+        stage: "present".into(),
+        from_ms: 240_000,
+        to_ms: 210_000,
+    }];
+    assert!(l.command(Command::Rebalance { budgets, short_ms: 0 }, 2_000), "refused");
     l
 }
 
@@ -985,4 +1006,6 @@ fn print_examples() {
     print!("{text}");
     let timed = scripted_timing(&tmp.path().join("timed"));
     print!("{}", std::fs::read_to_string(&timed.w.path).expect("read"));
+    let v2 = scripted_v2(&tmp.path().join("v2"));
+    print!("{}", std::fs::read_to_string(&v2.w.path).expect("read"));
 }

@@ -22,6 +22,7 @@ mod format2_records;
 mod format2_timing;
 mod frame_bytes;
 mod gen_logs;
+mod hard_stop;
 mod index;
 mod index_faults;
 mod key_release;

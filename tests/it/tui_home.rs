@@ -68,7 +68,7 @@ fn enter_asks_for_names_then_hands_the_start_to_the_loop() {
         press(&mut h, code(KeyCode::Char(c)));
     }
     assert!(h.message.is_none(), "typing clears the message");
-    let Some(Intent::Start(request)) = press(&mut h, code(KeyCode::Enter)) else {
+    let Some(Intent::Start(request, _)) = press(&mut h, code(KeyCode::Enter)) else {
         panic!("Enter with names starts");
     };
     let checked = request.check().expect("a valid roster");
@@ -88,7 +88,7 @@ fn names_that_look_the_same_are_refused_from_the_home_screen() {
     for c in "Ann, An\u{200B}n, Ben, Cat".chars() {
         press(&mut h, code(KeyCode::Char(c)));
     }
-    let Some(Intent::Start(request)) = press(&mut h, code(KeyCode::Enter)) else {
+    let Some(Intent::Start(request, _)) = press(&mut h, code(KeyCode::Enter)) else {
         panic!("Enter with names hands the request to the loop");
     };
     let e = request.check().expect_err("look-alikes");

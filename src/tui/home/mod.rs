@@ -39,18 +39,23 @@ pub struct Home {
     pub entries: Vec<Entry>,
     pub selected: usize,
     pub step: Step,
-    /// People, group, facilitator.
-    pub fields: [String; 3],
+    /// People, group, facilitator, planned start, hard stop.
+    pub fields: [String; FIELDS],
     pub focus: usize,
     pub message: Option<String>,
     pub theme: Theme,
 }
 
+/// How many fields the form has.
+pub const FIELDS: usize = 5;
+
 /// The form's fields, in order.
-const LABELS: [&str; 3] = [
+const LABELS: [&str; FIELDS] = [
     "People (comma-separated, in order)",
     "Group (optional, e.g. AP set)",
     "Facilitator (optional)",
+    "Planned start (optional, HH:MM)",
+    "Hard stop (optional, HH:MM)",
 ];
 
 impl Home {
@@ -102,15 +107,26 @@ impl Screen for HomeScreen<'_> {
         action_for(&self.home, key).map_or(Intent::None, |a| update(&mut self.home, a))
     }
 
-    fn perform(&mut self, intent: Intent, _now: Now) {
+    fn perform(&mut self, intent: Intent, now: Now) {
         match intent {
             Intent::None => {}
             Intent::Quit => self.quit = true,
-            Intent::Start(mut request) => {
+            Intent::Start(mut request, (start, stop)) => {
                 request.auto_advance = self.auto_advance;
                 launch::carry_from_group(&mut request, self.data);
                 match request.check() {
-                    Ok(checked) => self.started = Some(checked),
+                    Ok(mut checked) => {
+                        // Times of today: the day (and its offset) of the moment the loop read.
+                        let today = |t: chrono::NaiveTime| {
+                            now.wall.with_time(t).single().unwrap_or(now.wall)
+                        };
+                        checked.setup.planned_start = start.map(today);
+                        checked.setup.hard_stop = stop.map(today);
+                        match crate::session::setup::stop_problem(&checked.setup) {
+                            Some(problem) => self.home.message = Some(problem),
+                            None => self.started = Some(checked),
+                        }
+                    }
                     Err(e) => self.home.message = Some(launch::refusal(&e)),
                 }
             }
@@ -155,6 +171,40 @@ mod tests {
     use crate::session::{Command, SessionState, Setup, SetupRequest, apply, decide};
 
     const COURSE: &str = include_str!("../../../tests/fixtures/protocols/v2/course-leaders.json");
+
+    /// The planned start and the hard stop typed on the home screen are times of the day the
+    /// loop read; a stop before the start is refused, saying so.
+    #[test]
+    fn the_home_screen_gives_the_session_its_planned_start_and_hard_stop() {
+        let lib = Library::builtin_only();
+        let screen = |start, stop| {
+            let mut screen = HomeScreen {
+                home: Home::new(&lib, Theme::resolve(ThemeName::Mono, true)),
+                data: None,
+                auto_advance: false,
+                quit: false,
+                started: None,
+            };
+            let protocol = lib.get("project-tuning").unwrap().clone();
+            let request = SetupRequest::new(protocol, "Ann, Ben, Cat");
+            let hm = |t: &str| chrono::NaiveTime::parse_from_str(t, "%H:%M").ok();
+            let wall = DateTime::parse_from_rfc3339("2026-11-23T08:20:00+00:00").unwrap();
+            screen.perform(
+                Intent::Start(Box::new(request), (hm(start), hm(stop))),
+                Now::new(0, wall),
+            );
+            screen
+        };
+        let ok = screen("08:30", "09:00");
+        let setup = ok.started.expect("started").setup;
+        let at = |t| DateTime::parse_from_rfc3339(t).unwrap();
+        assert_eq!(setup.planned_start, Some(at("2026-11-23T08:30:00+00:00")));
+        assert_eq!(setup.hard_stop, Some(at("2026-11-23T09:00:00+00:00")));
+        let refused = screen("09:30", "09:00");
+        assert!(refused.started.is_none());
+        let m = refused.home.message.unwrap_or_default();
+        assert!(m.contains("the hard stop 09:00 is not after the planned start 09:30"), "{m}");
+    }
 
     /// The home screen starts a session as `convene run` does: numbered in the group's course,
     /// with the topic the group's previous session agreed.
@@ -202,7 +252,7 @@ mod tests {
         };
         let request =
             SetupRequest { group: Some("ml".into()), ..SetupRequest::new(protocol, "Ann, Ben") };
-        screen.perform(Intent::Start(Box::new(request)), Now::new(0, start));
+        screen.perform(Intent::Start(Box::new(request), (None, None)), Now::new(0, start));
         let started = screen.started.expect("the session starts");
         assert_eq!(started.setup.session_number, Some(2));
         let notes: Vec<&str> =

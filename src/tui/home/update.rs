@@ -3,7 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::{Action, Home, Step};
+use chrono::NaiveTime;
+
+use super::{Action, FIELDS, Home, Step};
 use crate::session::SetupRequest;
 use crate::tui::keys;
 
@@ -17,8 +19,9 @@ pub enum Intent {
     None,
     Quit,
     /// Check the roster and start the session (shown on the start card first). The loop reads
-    /// the group's open commitments for it from the data folder.
-    Start(Box<SetupRequest>),
+    /// the group's open commitments for it from the data folder, and makes the planned start
+    /// and the hard stop (times of day) times of today.
+    Start(Box<SetupRequest>, (Option<NaiveTime>, Option<NaiveTime>)),
 }
 
 /// The action a key stands for in the current step, if any.
@@ -59,8 +62,8 @@ pub fn update(home: &mut Home, action: Action) -> Intent {
             None => {}
         },
         Action::Back => home.step = Step::Pick,
-        Action::NextField => home.focus = (home.focus + 1) % 3,
-        Action::PreviousField => home.focus = (home.focus + 2) % 3,
+        Action::NextField => home.focus = (home.focus + 1) % FIELDS,
+        Action::PreviousField => home.focus = (home.focus + FIELDS - 1) % FIELDS,
         Action::DeleteChar => {
             crate::text::pop_grapheme(&mut home.fields[home.focus]);
         }
@@ -80,9 +83,27 @@ fn submit(home: &mut Home) -> Intent {
         home.focus = 0;
         return Intent::None;
     }
-    Intent::Start(Box::new(SetupRequest {
-        group: Some(home.fields[1].clone()),
-        facilitator: Some(home.fields[2].clone()),
-        ..SetupRequest::new(protocol, &home.fields[0])
-    }))
+    let mut times = [None, None];
+    for (i, time) in times.iter_mut().enumerate() {
+        let text = home.fields[3 + i].trim();
+        if text.is_empty() {
+            continue;
+        }
+        match crate::session::setup::parse_time_of_day(text) {
+            Ok(t) => *time = Some(t),
+            Err(e) => {
+                home.message = Some(e);
+                home.focus = 3 + i;
+                return Intent::None;
+            }
+        }
+    }
+    Intent::Start(
+        Box::new(SetupRequest {
+            group: Some(home.fields[1].clone()),
+            facilitator: Some(home.fields[2].clone()),
+            ..SetupRequest::new(protocol, &home.fields[0])
+        }),
+        (times[0], times[1]),
+    )
 }

@@ -33,6 +33,8 @@ pub enum FormKind {
     },
     /// Before the start: a participant's fact (who, which fact, its value).
     Fact,
+    /// Before the start: the planned start and the hard stop (`HH:MM`, blank: none).
+    Times,
     /// Where to save the log when the usual place failed.
     SavePath {
         then: Exit,
@@ -220,6 +222,27 @@ pub fn fact(s: &LiveScreen) -> Form {
         masked: false,
     }
 }
+
+/// The planned start and the hard stop, as they are now.
+pub fn times(s: &LiveScreen) -> Form {
+    let setup = &s.state.setup;
+    let hhmm = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
+        t.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()
+    };
+    Form {
+        kind: FormKind::Times,
+        fields: vec![
+            Field { label: START_FIELD, value: hhmm(setup.planned_start), secret: false },
+            Field { label: STOP_FIELD, value: hhmm(setup.hard_stop), secret: false },
+        ],
+        focus: 0,
+        masked: false,
+    }
+}
+
+/// The times form's fields.
+pub const START_FIELD: &str = "Planned start (HH:MM, blank: none)";
+pub const STOP_FIELD: &str = "Hard stop (HH:MM, blank: none)";
 
 /// The key of the fact typed in the fact form: a declared fact by key or label (any case), or
 /// the text in kebab-case.
@@ -410,6 +433,7 @@ pub fn saved_message(kind: &FormKind) -> String {
         FormKind::AgreedBy { .. } => "Extended by 1 min: agreement recorded.".into(),
         FormKind::Commitment => "Commitment recorded.".into(),
         FormKind::Fact => "Fact set.".into(),
+        FormKind::Times => "Times set.".into(),
         FormKind::FollowUp { status, .. } => format!("Marked {}.", status.label()),
         FormKind::SavePath { .. } => String::new(),
         FormKind::RoomMessage => "Shown to the room (m changes it; empty takes it away).".into(),
@@ -426,6 +450,7 @@ pub fn title(s: &LiveScreen, form: &Form) -> String {
         }
         FormKind::Commitment => "Commitment".into(),
         FormKind::Fact => "A participant's fact (←/→ on Value: its choices)".into(),
+        FormKind::Times => "Planned start and hard stop (today)".into(),
         FormKind::FollowUp { .. } => "Follow-up".into(),
         FormKind::AgreedBy { .. } => "Who agreed?".into(),
         FormKind::SavePath { .. } => "Save the log".into(),

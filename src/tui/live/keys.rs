@@ -43,6 +43,8 @@ pub enum Action {
     ScrollDown,
     ScrollUp,
     EditFact,
+    /// The planned start and the hard stop (times of today).
+    EditTimes,
     // Quit?
     End,
     Leave,
@@ -76,6 +78,11 @@ pub enum Action {
     DeleteChar,
     ClearField,
     Dismiss,
+    /// Propose new durations for the stages to come that land on the hard stop (`--until`).
+    Rebalance,
+    // A rebalance proposed.
+    AcceptRebalance,
+    RefuseRebalance,
     // The mirror.
     StopMirror,
     /// A key where any key acts: help, norms and the roster close; after the end, the screen.
@@ -170,6 +177,14 @@ pub const LIVE: &[Binding<Action>] = &[
         "hide or show the facilitator's lines (presentation mode)",
         false,
     ),
+    bind(
+        &[ch('l')],
+        Action::Rebalance,
+        "l",
+        "land",
+        "land on the hard stop (--until): rebalance the stages to come",
+        false,
+    ),
     bind(&[ch('?')], Action::Help, "?", "help", "all keys", true),
     // Not Esc: a stray Esc (or a clicker's) must not open the quit question.
     bind(&[ch('q'), ctrl('c')], Action::Quit, "q", "quit", "quit", true),
@@ -213,6 +228,14 @@ pub const START: &[Binding<Action>] = &[
         "facts",
         "set the selected member's fact (school, category...), when the protocol names facts",
         true,
+    ),
+    bind(
+        &[ch('t')],
+        Action::EditTimes,
+        "t",
+        "times",
+        "set the planned start and the hard stop (HH:MM, like --start and --until)",
+        false,
     ),
     bind(
         &[PAGE_DOWN],
@@ -263,6 +286,26 @@ pub const QUIT: &[Binding<Action>] = &[
 pub const END_WITHOUT: &[Binding<Action>] = &[
     bind(&[ch('e')], Action::EndAnyway, "e", "end", "end without them (this is logged)", true),
     bind(&[ESC, ch('q'), ctrl('c')], Action::CarryOn, "Esc", "carry on", "carry on", true),
+];
+
+/// A rebalance of the stages to come, proposed to land on the hard stop.
+pub const REBALANCE: &[Binding<Action>] = &[
+    bind(
+        &[ch('y'), ENTER],
+        Action::AcceptRebalance,
+        "y",
+        "accept",
+        "accept: the stages to come take the new durations (logged)",
+        true,
+    ),
+    bind(
+        &[ESC, ch('n'), ch('q')],
+        Action::RefuseRebalance,
+        "Esc",
+        "refuse",
+        "refuse: keep the plan as it is",
+        true,
+    ),
 ];
 
 /// Leaving a stage whose expected record is missing.

@@ -135,6 +135,8 @@ pub struct LiveScreen {
     pub presentation: bool,
     /// Where presentation mode is remembered (`<config folder>/screen.toml`), if anywhere.
     pub presentation_file: Option<PathBuf>,
+    /// A rebalance was offered when the projection first passed the hard stop (offered once).
+    pub rebalance_offered: bool,
 }
 
 /// A question, the key that raised it and the moment it was raised (monotonic milliseconds).
@@ -176,6 +178,7 @@ impl LiveScreen {
             reminded: (0, 0),
             presentation: false,
             presentation_file: None,
+            rebalance_offered: false,
         }
     }
 
@@ -291,7 +294,29 @@ impl LiveScreen {
             self.flash_until = None;
             any = true;
         }
+        if self.offer_rebalance(now) {
+            any = true;
+        }
         any
+    }
+
+    /// Offers a rebalance once, when the projected end first passes the hard stop (`--until`)
+    /// while nothing else is open. Returns whether it opened.
+    fn offer_rebalance(&mut self, now: Now) -> bool {
+        let st = &self.state;
+        if self.rebalance_offered
+            || self.opts.mirror
+            || st.setup.hard_stop.is_none()
+            || st.status != Status::Running
+            || st.paused
+            || self.overlay != Overlay::None
+            || display::schedule(st, now.mono, now.wall).past_stop_text().is_none()
+        {
+            return false;
+        }
+        self.rebalance_offered = true;
+        update::propose_rebalance(self, now);
+        true
     }
 
     /// How long from `mono` until the display must change by itself, if ever.

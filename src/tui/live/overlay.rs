@@ -12,8 +12,8 @@ use ratatui::text::{Line, Span};
 use super::LiveScreen;
 use super::form::{self, Form};
 use super::keys::{
-    AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT, ROSTER,
-    START,
+    AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, NOT_IN_SESSION, QUIT, REBALANCE,
+    ROSTER, START,
 };
 use super::start_card::roster_lines;
 use crate::protocol::Provenance;
@@ -50,6 +50,8 @@ pub enum Overlay {
         form: Form,
         unknown: Vec<String>,
     },
+    /// A rebalance of the stages to come, to land on the hard stop: accept or refuse.
+    Rebalance(crate::session::display::Proposal),
 }
 
 /// A question or a form in the panel at the bottom of the screen: its title and its rows,
@@ -102,6 +104,7 @@ pub fn panel(s: &LiveScreen, width: u16) -> Option<Panel> {
             lines.extend(question_lines(t, NOT_IN_SESSION, |_| true));
             ("Not in this session".to_string(), lines)
         }
+        Overlay::Rebalance(p) => ("Land on the stop?".to_string(), rebalance_lines(s, p)),
     };
     // A refusal or a note about what was typed, under the form or question it concerns.
     if let Some(m) = &s.message {
@@ -235,11 +238,12 @@ fn help_lines(t: Theme) -> Vec<Line<'static>> {
     lines.push(Line::from(format!("Start card: {}", hint_line(START, &start))));
     let forms = [Action::NextField, Action::Submit, Action::ToggleText, Action::Cancel];
     lines.push(Line::from(format!("Forms: {}", hint_line(FORM, &forms))));
-    if cfg!(unix) {
-        lines.push(Line::from("Ctrl-Z suspends to the shell; fg there brings this screen back."));
-    }
-    // No live key has an upper case of its own: one line, so the help fits 80x24.
-    lines.push(Line::from("Letter keys work in upper case too (Caps Lock)."));
+    // No live key has an upper case of its own: one line with Ctrl-Z, so the help fits 80x24.
+    lines.push(Line::from(if cfg!(unix) {
+        "Ctrl-Z suspends to the shell (fg brings it back) · Caps Lock is fine"
+    } else {
+        "Letter keys work in upper case too (Caps Lock)."
+    }));
     lines.push(Line::from(Span::styled("Any key closes this help.", t.muted())));
     lines
 }
@@ -310,6 +314,48 @@ fn end_lines(s: &LiveScreen) -> Vec<Line<'static>> {
     }
     let mut lines = vec![Line::from(format!("Not recorded yet: {}.", missing.join("; ")))];
     lines.extend(question_lines(s.opts.theme, END_WITHOUT, |_| true));
+    lines
+}
+
+/// A rebalance beside the current plan: how far past the stop the session ends now, each stage
+/// to come that gives (with how many rounds share its new time), and whether it lands.
+fn rebalance_lines(s: &LiveScreen, p: &crate::session::display::Proposal) -> Vec<Line<'static>> {
+    use crate::protocol::{Minutes, clock};
+    let stop = p.stop.format("%H:%M");
+    let mut lines = vec![Line::from(format!(
+        "Projected {} min past the {stop} stop. Now → proposed:",
+        (p.over_ms + 30_000) / 60_000
+    ))];
+    let mut shown: Vec<(String, u64, u64, usize)> = Vec::new();
+    for c in &p.changes {
+        match shown
+            .iter_mut()
+            .find(|(id, from, to, _)| *id == c.stage && *from == c.from_ms && *to == c.to_ms)
+        {
+            Some(row) => row.3 += 1,
+            None => shown.push((c.stage.clone(), c.from_ms, c.to_ms, 1)),
+        }
+    }
+    for (id, from, to, n) in shown {
+        let pos = p.changes.iter().find(|c| c.stage == id).map_or(0, |c| c.pos);
+        let name = s.state.spec(pos).map_or(id, crate::protocol::StageSpec::title);
+        let times = if n > 1 { format!(" (×{n})") } else { String::new() };
+        lines.push(Line::from(format!(
+            "  {}{times}: {} → {}",
+            sanitize(&name),
+            clock(from / 1000, Minutes::Plain),
+            clock(to / 1000, Minutes::Plain)
+        )));
+    }
+    lines.push(Line::from(if p.short_ms == 0 {
+        format!("Lands on the {stop} stop; the other stages keep their time.")
+    } else {
+        format!(
+            "Even so it ends {} min past the {stop} stop: no rebalance reaches it within the minimums.",
+            (p.short_ms + 30_000) / 60_000
+        )
+    }));
+    lines.extend(question_lines(s.opts.theme, REBALANCE, |_| true));
     lines
 }
 

@@ -75,6 +75,36 @@ pub fn draw(f: &mut Frame, app: &LiveScreen, area: Rect) {
     f.render_widget(Paragraph::new(line), foot);
 }
 
+/// "Planned start 08:15 (plan ends 09:39) · hard stop 10:00 · t to change", when the session has
+/// either; `None` otherwise.
+fn times_line(app: &LiveScreen) -> Option<Line<'static>> {
+    let setup = &app.state.setup;
+    if setup.planned_start.is_none() && setup.hard_stop.is_none() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if let Some(start) = setup.planned_start {
+        let end = start
+            + chrono::Duration::milliseconds(i64::try_from(app.state.planned_ms()).unwrap_or(0));
+        parts.push(format!(
+            "Planned start {} (plan ends {})",
+            start.format("%H:%M"),
+            end.format("%H:%M")
+        ));
+    }
+    if let Some(stop) = setup.hard_stop {
+        parts.push(format!("hard stop {}", stop.format("%H:%M")));
+    }
+    let mut text = parts.join(" · ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    if !app.opts.mirror {
+        text.push_str(" · t to change");
+    }
+    Some(Line::from(text))
+}
+
 /// The protocol, how many people and how long; the summary (when there is room); the
 /// facilitator; the setup's warnings.
 fn head_lines(app: &LiveScreen, roomy: bool) -> Vec<Line<'static>> {
@@ -92,6 +122,9 @@ fn head_lines(app: &LiveScreen, roomy: bool) -> Vec<Line<'static>> {
     ])];
     if roomy {
         head.push(Line::from(Span::styled(sanitize(&p.summary), t.muted())));
+    }
+    if let Some(line) = times_line(app) {
+        head.push(line);
     }
     if let Some(fac) = &st.setup.facilitator {
         let rule =

@@ -14,7 +14,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::form::{self, Form, FormKind};
 use super::keys::{
     AGREEMENT, Action, END_WITHOUT, FOLLOW_UP, FORM, LEAVE, LIVE, MIRROR, NOT_IN_SESSION, QUIT,
-    ROSTER, START,
+    REBALANCE, ROSTER, START,
 };
 use super::overlay::and_list;
 use super::{Exit, LiveScreen, Overlay, STEP_MS};
@@ -55,6 +55,14 @@ pub enum Intent {
     Repeat(KeyEvent),
     /// Remember presentation mode as it is now (in the config folder).
     RememberPresentation,
+    /// Propose a rebalance of the stages to come that lands on the hard stop (it depends on the
+    /// moment).
+    Rebalance,
+    /// Set the planned start and the hard stop to these times of today (the day is the moment's).
+    SetTimes {
+        start: Option<chrono::NaiveTime>,
+        stop: Option<chrono::NaiveTime>,
+    },
 }
 
 /// A command for the engine, and what the screen shows after it.
@@ -94,6 +102,7 @@ pub fn tables_in_force(s: &LiveScreen) -> &'static [&'static [Binding<Action>]] 
         Overlay::Form(_) => &[FORM],
         Overlay::FollowUp { .. } => &[FOLLOW_UP],
         Overlay::NotInSession { .. } => &[NOT_IN_SESSION],
+        Overlay::Rebalance(_) => &[REBALANCE],
     }
 }
 
@@ -232,6 +241,26 @@ pub fn update(s: &mut LiveScreen, action: Action) -> Intent {
             _ => Intent::None,
         },
         Overlay::Agreement { by_ms } => agreement(s, action, by_ms),
+        Overlay::Rebalance(p) => match action {
+            Action::AcceptRebalance => {
+                s.overlay = Overlay::None;
+                let said = format!(
+                    "Rebalanced: the stages to come now end at the {} stop.",
+                    p.stop.format("%H:%M")
+                );
+                Intent::Exec(Box::new(Exec {
+                    command: Command::Rebalance { budgets: p.changes, short_ms: p.short_ms },
+                    said: Some(said),
+                    refused: None,
+                }))
+            }
+            Action::RefuseRebalance => {
+                s.overlay = Overlay::None;
+                s.message = Some("Rebalance refused: the plan is unchanged.".into());
+                Intent::None
+            }
+            _ => Intent::None,
+        },
         Overlay::Form(f) => form(s, action, f),
         Overlay::FollowUp { selected } => follow_up(s, action, selected),
         Overlay::NotInSession { form, .. } => match action {
@@ -344,6 +373,7 @@ fn start_card(s: &mut LiveScreen, action: Action) -> Intent {
         }
         Action::MoveUp | Action::MoveDown => {}
         Action::EditFact => s.overlay = Overlay::Form(form::fact(s)),
+        Action::EditTimes => s.overlay = Overlay::Form(form::times(s)),
         other => {
             if let Some(intent) = room_keys(s, other) {
                 return intent;
@@ -395,6 +425,7 @@ fn running(s: &mut LiveScreen, action: Action) -> Intent {
             });
         }
         Action::FollowUp => s.overlay = Overlay::FollowUp { selected: 0 },
+        Action::Rebalance => return Intent::Rebalance,
         other => {
             if let Some(intent) = room_keys(s, other) {
                 return intent;
@@ -626,6 +657,7 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
             }
             Command::Extend { by_ms: *by_ms, agreement: Some(Agreement::People(names)) }
         }
+        FormKind::Times => return times_intent(s, f),
         FormKind::SavePath { then } => {
             // The form stays open until the copy is saved.
             let then = *then;
@@ -713,6 +745,37 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
     }
 }
 
+/// Remembers presentation mode in the config folder; says so where it cannot.
+fn remember_presentation(s: &mut LiveScreen) {
+    if let Some(dir) = &s.presentation_file
+        && let Err(e) = crate::config::write_presentation(dir, s.presentation)
+    {
+        s.message = Some(format!(
+            "Presentation mode is on for this session, but could not be remembered in {}: {e}",
+            crate::text::sanitize(&dir.display().to_string())
+        ));
+    }
+}
+
+/// Sets the planned start and the hard stop to these times of today (the start card's `t`).
+fn set_times(
+    s: &mut LiveScreen,
+    start: Option<chrono::NaiveTime>,
+    stop: Option<chrono::NaiveTime>,
+    now: Now,
+) {
+    // Times of today: the day (and its offset) of the moment the screen read.
+    let today = |t: chrono::NaiveTime| now.wall.with_time(t).single().unwrap_or(now.wall);
+    let command = Command::SetTimes { planned_start: start.map(today), hard_stop: stop.map(today) };
+    match s.exec(command, now) {
+        Ok(()) => s.message = Some("Times set.".into()),
+        Err(r) => {
+            s.message = Some(r.to_string());
+            s.overlay = Overlay::Form(form::times(s));
+        }
+    }
+}
+
 fn perform_intent(s: &mut LiveScreen, intent: Intent, now: Now) {
     match intent {
         Intent::None => {}
@@ -726,16 +789,9 @@ fn perform_intent(s: &mut LiveScreen, intent: Intent, now: Now) {
         }
         Intent::Share => start_sharing(s, now),
         Intent::StopSharing => stop_sharing(s, now),
-        Intent::RememberPresentation => {
-            if let Some(dir) = &s.presentation_file
-                && let Err(e) = crate::config::write_presentation(dir, s.presentation)
-            {
-                s.message = Some(format!(
-                    "Presentation mode is on for this session, but could not be remembered in {}: {e}",
-                    crate::text::sanitize(&dir.display().to_string())
-                ));
-            }
-        }
+        Intent::RememberPresentation => remember_presentation(s),
+        Intent::Rebalance => propose_rebalance(s, now),
+        Intent::SetTimes { start, stop } => set_times(s, start, stop, now),
         Intent::Exec(exec) => {
             let Exec { command, said, refused } = *exec;
             if let Command::Extend { by_ms, agreement: None } = command
@@ -816,6 +872,54 @@ fn perform_intent(s: &mut LiveScreen, intent: Intent, now: Now) {
         }
         Intent::Finish(how) => finish(s, how),
         Intent::SaveCopy { to, then } => save_copy(s, &to, then),
+    }
+}
+
+/// The times form's intent: both times read, or the form again with why not.
+fn times_intent(s: &mut LiveScreen, f: Form) -> Intent {
+    let read = |i: usize| {
+        let text = f.fields.get(i).map(|field| field.value.trim().to_string()).unwrap_or_default();
+        if text.is_empty() {
+            Ok(None)
+        } else {
+            crate::session::setup::parse_time_of_day(&text).map(Some)
+        }
+    };
+    match (read(0), read(1)) {
+        (Ok(start), Ok(stop)) => {
+            s.overlay = Overlay::None;
+            Intent::SetTimes { start, stop }
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            s.message = Some(e);
+            s.overlay = Overlay::Form(f);
+            Intent::None
+        }
+    }
+}
+
+/// Opens the rebalance the plan proposes now, or says why there is none.
+pub fn propose_rebalance(s: &mut LiveScreen, now: Now) {
+    let st = &s.state;
+    let Some(stop) = st.setup.hard_stop else {
+        s.message = Some("No hard stop to land on: start the session with --until HH:MM.".into());
+        return;
+    };
+    match crate::session::display::proposal(st, now.mono, now.wall) {
+        None => {
+            s.message = Some(format!(
+                "Nothing to rebalance: the session ends by the {} stop.",
+                stop.format("%H:%M")
+            ));
+        }
+        Some(p) if p.changes.is_empty() => {
+            s.message = Some(format!(
+                "No rebalance reaches the {} stop: no stage to come may give time ({} min past).",
+                stop.format("%H:%M"),
+                (p.short_ms + 30_000) / 60_000
+            ));
+        }
+        Some(p) => s.overlay = Overlay::Rebalance(p),
     }
 }
 

@@ -669,6 +669,12 @@ fn session_line(
     let sched = display::schedule(st, mono, wall);
     let ends = if st.paused {
         "ends later: paused".to_string()
+    } else if let Some(past) = sched.past_stop_text() {
+        // Past the hard stop (`--until`): by how much, and the key that rebalances.
+        match hint(LIVE, &Action::Rebalance) {
+            Some((key, _)) if !narrow && !app.opts.mirror => format!("{past} · {key}: land on it"),
+            _ => past,
+        }
     } else {
         let when = sched.projected_end.format("%H:%M");
         match (sched.minutes_late(), narrow) {

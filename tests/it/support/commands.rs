@@ -16,10 +16,11 @@ use convene::session::{
 use proptest::prelude::*;
 
 /// Every variant's name, in [`Command`]'s order.
-pub const VARIANTS: [&str; 27] = [
+pub const VARIANTS: [&str; 29] = [
     "SetOrder",
     "MoveToFront",
     "SetFact",
+    "SetTimes",
     "Start",
     "Pause",
     "PauseToLeave",
@@ -40,6 +41,7 @@ pub const VARIANTS: [&str; 27] = [
     "StopSharing",
     "ShowMessage",
     "ClearMessage",
+    "Rebalance",
     "End",
     "EndAnyway",
     // Not commands: kept in step with `Step`.
@@ -54,28 +56,30 @@ pub fn variant(c: &Command) -> usize {
         Command::SetOrder { .. } => 0,
         Command::MoveToFront { .. } => 1,
         Command::SetFact { .. } => 2,
-        Command::Start => 3,
-        Command::Pause => 4,
-        Command::PauseToLeave => 5,
-        Command::Resume => 6,
-        Command::Next { .. } => 7,
-        Command::Back => 8,
-        Command::Skip => 9,
-        Command::Jump { .. } => 10,
-        Command::Extend { .. } => 11,
-        Command::RefuseExtension { .. } => 12,
-        Command::Shorten { .. } => 13,
-        Command::ReportGap { .. } => 14,
-        Command::AddNote { .. } => 15,
-        Command::AddCommitment { .. } => 16,
-        Command::UpdateCommitment { .. } => 17,
-        Command::ContinueOn { .. } => 18,
-        Command::StartSharing { .. } => 19,
-        Command::StopSharing => 20,
-        Command::ShowMessage { .. } => 21,
-        Command::ClearMessage => 22,
-        Command::End => 23,
-        Command::EndAnyway => 24,
+        Command::SetTimes { .. } => 3,
+        Command::Start => 4,
+        Command::Pause => 5,
+        Command::PauseToLeave => 6,
+        Command::Resume => 7,
+        Command::Next { .. } => 8,
+        Command::Back => 9,
+        Command::Skip => 10,
+        Command::Jump { .. } => 11,
+        Command::Extend { .. } => 12,
+        Command::RefuseExtension { .. } => 13,
+        Command::Shorten { .. } => 14,
+        Command::ReportGap { .. } => 15,
+        Command::AddNote { .. } => 16,
+        Command::AddCommitment { .. } => 17,
+        Command::UpdateCommitment { .. } => 18,
+        Command::ContinueOn { .. } => 19,
+        Command::StartSharing { .. } => 20,
+        Command::StopSharing => 21,
+        Command::ShowMessage { .. } => 22,
+        Command::ClearMessage => 23,
+        Command::Rebalance { .. } => 24,
+        Command::End => 25,
+        Command::EndAnyway => 26,
     }
 }
 
@@ -105,6 +109,12 @@ pub fn any_command(people: &[String]) -> impl Strategy<Value = Command> + use<> 
         1 => (name.clone(), prop::sample::select(vec!["school", "category"]),
               proptest::option::of("[a-z]{1,6}"))
             .prop_map(|(name, key, value)| Command::SetFact { name, key: key.into(), value }),
+        // The planned start and the hard stop: times around the properties' start, or none.
+        1 => (proptest::option::of(-120i64..120), proptest::option::of(0i64..600))
+            .prop_map(|(start, stop)| {
+                let at = |min: i64| super::wall(0) + chrono::Duration::minutes(min);
+                Command::SetTimes { planned_start: start.map(at), hard_stop: stop.map(at) }
+            }),
         4 => Just(Command::Start),
         2 => Just(Command::Pause),
         1 => Just(Command::PauseToLeave),
@@ -174,6 +184,21 @@ pub fn any_command(people: &[String]) -> impl Strategy<Value = Command> + use<> 
         // Typed as people do, escape sequences and bidi controls too: the engine cleans it.
         1 => "[a-z \t\u{1b}\u{202e}é]{0,80}".prop_map(|text| Command::ShowMessage { text }),
         1 => Just(Command::ClearMessage),
+        // A rebalance as the screen proposes it, or one made up: any positions, any budgets
+        // (the engine ignores positions out of range and budgets for stages already run).
+        1 => (prop::collection::vec((0usize..40, 0u64..3_600_000), 0..6), 0u64..600_000)
+            .prop_map(|(stages, short_ms)| Command::Rebalance {
+                budgets: stages
+                    .into_iter()
+                    .map(|(pos, to_ms)| convene::session::display::NewBudget {
+                        pos,
+                        stage: format!("s{pos}"),
+                        from_ms: 60_000,
+                        to_ms,
+                    })
+                    .collect(),
+                short_ms,
+            }),
         1 => Just(Command::End),
         1 => Just(Command::EndAnyway),
     ]
