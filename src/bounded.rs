@@ -19,7 +19,7 @@ use crate::text::thousands;
 
 /// Why a file was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// The file system's own error (no such file, no permission...), without the OS's code.
     Io { kind: std::io::ErrorKind, message: String },
     /// A folder.
@@ -64,7 +64,7 @@ impl ReadError {
     }
 
     /// Whether there is no file there (nor a folder on the way).
-    pub fn is_absent(&self) -> bool {
+    pub(crate) fn is_absent(&self) -> bool {
         matches!(
             self,
             Self::Io { kind: std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory, .. }
@@ -77,7 +77,7 @@ impl ReadError {
 ///
 /// # Errors
 /// See [`ReadError`].
-pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let check = |meta: &std::fs::Metadata| {
         if meta.is_dir() {
             return Err(ReadError::Folder);

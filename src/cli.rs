@@ -12,7 +12,7 @@
 //! read the environment (its `env` feature is off), because `config` must (docs/architecture.md,
 //! "Settings").
 
-pub mod complete;
+pub(crate) mod complete;
 pub mod shell;
 
 use std::path::PathBuf;
@@ -463,7 +463,7 @@ pub enum StatusName {
 
 impl StatusName {
     /// The word the review filter takes (`ended-early`).
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Self::Completed => "completed",
             Self::EndedEarly => "ended-early",
@@ -663,7 +663,7 @@ value_enum!(ActionsFormat {
 
 impl DirArgs {
     /// The folders the command line gave (`None` where it gave none).
-    pub fn given(&self) -> Dirs {
+    pub(crate) fn given(&self) -> Dirs {
         Dirs {
             protocols_dir: self.protocols_dir.clone(),
             data_dir: self.data_dir.clone(),
@@ -781,7 +781,7 @@ impl ProtocolsArgs {
 
 impl FilterArgs {
     /// The filters as typed, for the review.
-    pub fn filter(self) -> LogFilter {
+    pub(crate) fn filter(self) -> LogFilter {
         LogFilter {
             protocol: self.protocol,
             person: self.person,

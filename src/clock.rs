@@ -31,18 +31,18 @@ pub struct SystemClock {
 }
 
 impl SystemClock {
-    pub fn new(base: u64) -> Self {
+    pub(crate) fn new(base: u64) -> Self {
         Self { origin: Instant::now(), base, last: None }
     }
 
-    pub fn now(&self) -> Now {
+    pub(crate) fn now(&self) -> Now {
         let elapsed = u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX / 2);
         Now::new(self.base.saturating_add(elapsed), wall_now())
     }
 
     /// Wall time that passed without monotonic time since the last call, if more than a few
     /// seconds: the machine slept.
-    pub fn gap(&mut self, now: Now) -> Option<u64> {
+    pub(crate) fn gap(&mut self, now: Now) -> Option<u64> {
         let last = self.last.replace(now)?;
         let wall = (now.wall - last.wall).num_milliseconds();
         let mono = i64::try_from(now.mono.saturating_sub(last.mono)).unwrap_or(i64::MAX);
@@ -53,7 +53,7 @@ impl SystemClock {
 
 /// The wall clock in the local time zone, as resolved for the current local day (see the module
 /// doc): reading it makes no system call (the time itself comes from the vDSO on Linux).
-pub fn wall_now() -> DateTime<FixedOffset> {
+pub(crate) fn wall_now() -> DateTime<FixedOffset> {
     static ZONE: Mutex<Option<Zone>> = Mutex::new(None);
     let utc = Utc::now();
     let mut zone = ZONE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -117,7 +117,7 @@ impl Zone {
 
 /// `time` today, in the local time zone (the earlier of two when a clock change repeats it; an
 /// hour later when it skips it).
-pub fn today_at(time: chrono::NaiveTime) -> DateTime<FixedOffset> {
+pub(crate) fn today_at(time: chrono::NaiveTime) -> DateTime<FixedOffset> {
     use chrono::TimeZone;
     let now = wall_now();
     let at = now.date_naive().and_time(time);
@@ -130,13 +130,13 @@ pub fn today_at(time: chrono::NaiveTime) -> DateTime<FixedOffset> {
 
 /// The environment variable that sets "today" for the review commands (`YYYY-MM-DD`), so that
 /// tests and reports for a given day do not depend on the machine's calendar.
-pub const TODAY_VAR: &str = "CONVENE_TODAY";
+pub(crate) const TODAY_VAR: &str = "CONVENE_TODAY";
 
 /// Today's date: `CONVENE_TODAY` when set, else the local calendar date.
 ///
 /// # Errors
 /// A `CONVENE_TODAY` that is not a `YYYY-MM-DD` date, with the message to show.
-pub fn today() -> Result<NaiveDate, String> {
+pub(crate) fn today() -> Result<NaiveDate, String> {
     match std::env::var(TODAY_VAR) {
         Ok(v) if !v.trim().is_empty() => parse_today(&v),
         _ => Ok(wall_now().date_naive()),
@@ -153,7 +153,7 @@ fn parse_today(v: &str) -> Result<NaiveDate, String> {
 }
 
 /// The current UTC time, for session ids.
-pub fn utc_now() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn utc_now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
 

@@ -35,10 +35,10 @@ use std::path::{Path, PathBuf};
 use crate::share::Names;
 
 /// The config file's name, in the config folder.
-pub const CONFIG_FILE: &str = "config.toml";
+pub(crate) const CONFIG_FILE: &str = "config.toml";
 
 /// The keys a config file may hold, in the order the docs list them.
-pub const KEYS: [&str; 10] = [
+pub(crate) const KEYS: [&str; 10] = [
     "theme",
     "quiet",
     "no-flash",
@@ -77,10 +77,10 @@ pub enum ThemeName {
 
 impl ThemeName {
     /// Every theme, in the order the help lists them.
-    pub const ALL: [ThemeName; 3] = [Self::Default, Self::HighContrast, Self::Mono];
+    pub(crate) const ALL: [ThemeName; 3] = [Self::Default, Self::HighContrast, Self::Mono];
 
     /// The word on the command line, in the environment and in config.toml: `high-contrast`.
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Self::Default => "default",
             Self::HighContrast => "high-contrast",
@@ -89,7 +89,7 @@ impl ThemeName {
     }
 
     /// The theme a word names (`ignore_case`: `High-Contrast` too).
-    pub fn from_word(word: &str, ignore_case: bool) -> Option<Self> {
+    pub(crate) fn from_word(word: &str, ignore_case: bool) -> Option<Self> {
         Self::ALL.into_iter().find(|t| {
             if ignore_case { t.word().eq_ignore_ascii_case(word) } else { t.word() == word }
         })
@@ -112,16 +112,16 @@ pub enum SoundMode {
 
 impl SoundMode {
     /// Every choice, in the order the help lists them.
-    pub const ALL: [SoundMode; 3] = [Self::Chime, Self::Bell, Self::Off];
+    pub(crate) const ALL: [SoundMode; 3] = [Self::Chime, Self::Bell, Self::Off];
 
     /// The default: `chime` where this build has sound (the `sound` feature), else `bell`, so a
     /// build without it says nothing about sound unless `chime` is asked for.
-    pub fn preferred() -> Self {
+    pub(crate) fn preferred() -> Self {
         if cfg!(feature = "sound") { SoundMode::Chime } else { SoundMode::Bell }
     }
 
     /// The word used on the command line and in config.toml.
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             SoundMode::Chime => "chime",
             SoundMode::Bell => "bell",
@@ -130,7 +130,7 @@ impl SoundMode {
     }
 
     /// The choice a word names.
-    pub fn from_word(word: &str) -> Option<Self> {
+    pub(crate) fn from_word(word: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|m| m.word() == word)
     }
 }
@@ -164,12 +164,12 @@ pub struct HomeSettings {
 /// The platform's own folders for convene (the `directories` crate's), when there is a home
 /// folder to put them in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PlatformFolders {
+pub(crate) struct PlatformFolders {
     pub data: Option<PathBuf>,
     pub config: Option<PathBuf>,
 }
 
-pub fn platform_folders() -> PlatformFolders {
+pub(crate) fn platform_folders() -> PlatformFolders {
     match directories::ProjectDirs::from("", "", "convene") {
         Some(d) => PlatformFolders {
             data: Some(d.data_dir().to_path_buf()),
@@ -196,7 +196,7 @@ pub enum Source {
 
 impl Source {
     /// `default`, `flag`, `environment`, `config-file` or `inside` (for JSON).
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Self::Default => "default",
             Self::Flag(_) => "flag",
@@ -207,7 +207,7 @@ impl Source {
     }
 
     /// The flag, the variable, `FILE:LINE` or the folder it is inside of; `None` for a default.
-    pub fn detail(&self) -> Option<String> {
+    pub(crate) fn detail(&self) -> Option<String> {
         match self {
             Self::Default => None,
             Self::Flag(f) => Some((*f).to_string()),
@@ -218,7 +218,7 @@ impl Source {
     }
 
     /// As `convene info` says it: `environment: CONVENE_DATA_DIR`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Self::Default => "default".into(),
             Self::Flag(f) => format!("flag: {f}"),
@@ -278,19 +278,21 @@ impl Settings {
     }
 
     /// `<data dir>/sessions`.
-    pub fn sessions_dir(&self) -> Option<PathBuf> {
+    pub(crate) fn sessions_dir(&self) -> Option<PathBuf> {
         self.data_dir.value.as_deref().map(crate::log::sessions_dir)
     }
 
     /// The folder the review index is kept in: `<cache folder>/index`, the cache folder being
     /// `CONVENE_CACHE_DIR` or the platform's (see `review::index::cache_dir`), never in the data
     /// folder, which may be shared between machines.
-    pub fn cache_dir(&self) -> Option<PathBuf> {
+    #[allow(clippy::unused_self)] // a setting among the others, though no flag sets it
+    pub(crate) fn cache_dir(&self) -> Option<PathBuf> {
         crate::review::index::cache_dir().map(|d| d.join("index"))
     }
 
     /// Where [`Settings::cache_dir`] comes from: `CONVENE_CACHE_DIR`, or the platform's default.
-    pub fn cache_source(&self) -> Source {
+    #[allow(clippy::unused_self)] // as `cache_dir`
+    pub(crate) fn cache_source(&self) -> Source {
         if std::env::var_os("CONVENE_CACHE_DIR").is_some_and(|d| !d.is_empty()) {
             Source::Environment("CONVENE_CACHE_DIR")
         } else {
@@ -356,7 +358,7 @@ pub fn resolve(given: &Given) -> Result<Settings, ConfigError> {
 /// # Errors
 /// A config file or an environment variable that can't be used.
 #[allow(clippy::too_many_lines)] // one setting after another
-pub fn resolve_with(
+pub(crate) fn resolve_with(
     given: &Given,
     env: &dyn Fn(&str) -> Option<std::ffi::OsString>,
     platform: &PlatformFolders,
@@ -527,7 +529,7 @@ fn parse_switch(v: &str) -> Option<bool> {
 
 /// What a config file sets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FileConfig {
+pub(crate) struct FileConfig {
     pub theme: Option<Setting<ThemeName>>,
     pub quiet: Option<Setting<bool>>,
     pub no_flash: Option<Setting<bool>>,
@@ -541,7 +543,7 @@ pub struct FileConfig {
 }
 
 /// The largest config file read: 64 KiB (a config file with every key is under 1 KiB).
-pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
+pub(crate) const MAX_CONFIG_BYTES: u64 = 64 * 1024;
 
 /// Reads the config file at `path`: `None` when there is none. Only a regular file of at most
 /// [`MAX_CONFIG_BYTES`] is read ([`crate::bounded`]): a FIFO or a link to a device is refused
@@ -549,7 +551,7 @@ pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
 ///
 /// # Errors
 /// A file that exists but can't be read or used.
-pub fn read_config(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
+pub(crate) fn read_config(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
     let bytes = match crate::bounded::read(path, MAX_CONFIG_BYTES) {
         Ok(b) => b,
         // A symbolic link whose target is missing: said, rather than taken for no file.
@@ -638,7 +640,7 @@ fn toml_message(body: &str, start: usize, e: &toml::de::Error) -> String {
 ///
 /// # Errors
 /// Text that is not UTF-8 or not TOML, an unknown key, a value that can't be used.
-pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError> {
+pub(crate) fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError> {
     let shown = path.display().to_string();
     let at = |text: &str, offset: usize, msg: String| {
         let (line, col) = line_col(text, offset);
@@ -745,7 +747,7 @@ pub fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
 
 /// The file in the config folder where the live screen remembers presentation mode (the `p`
 /// key): convene writes it, never `config.toml`, which stays the user's own.
-pub const SCREEN_FILE: &str = "screen.toml";
+pub(crate) const SCREEN_FILE: &str = "screen.toml";
 
 /// Whether presentation mode was left on (`presentation = true` in [`SCREEN_FILE`]). A missing,
 /// unreadable or odd file is off: it is convene's own memory, not a setting to complain about.
@@ -765,7 +767,7 @@ pub fn read_presentation(config_dir: &Path) -> bool {
 ///
 /// # Errors
 /// The config folder cannot be made or written.
-pub fn write_presentation(config_dir: &Path, on: bool) -> std::io::Result<()> {
+pub(crate) fn write_presentation(config_dir: &Path, on: bool) -> std::io::Result<()> {
     use std::io::Write as _;
     std::fs::create_dir_all(config_dir)?;
     let path = config_dir.join(SCREEN_FILE);

@@ -18,7 +18,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 /// The machine id's file, in the config folder.
-pub const ID_FILE: &str = "machine-id";
+pub(crate) const ID_FILE: &str = "machine-id";
 
 /// The machine a log was written on, as its header records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +32,7 @@ pub struct Machine {
 
 impl Machine {
     /// How messages name it: its name, else `the laptop with machine id 1a2b3c4d`.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         if let Some(n) = &self.name {
             format!("\"{}\"", crate::text::sanitize(n))
         } else {
@@ -43,26 +43,26 @@ impl Machine {
 }
 
 /// Whether `id` is a machine id this build accepts: 8 to 64 ASCII letters, digits or `-`.
-pub fn is_machine_id(id: &str) -> bool {
+pub(crate) fn is_machine_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// This computer: the id from `CONVENE_MACHINE_ID`, else the one kept in `config_dir` (made
 /// there the first time); `None` when there is neither a valid variable nor a config folder
 /// that can be read or written.
-pub fn this(config_dir: Option<&Path>) -> Option<Machine> {
+pub(crate) fn this(config_dir: Option<&Path>) -> Option<Machine> {
     this_with(config_dir, &|name| std::env::var(name).ok())
 }
 
 /// This computer as far as it is known without writing anything: [`this`], but `None` when no
 /// id has been made yet (then no log was written here with one, so every log that names a
 /// machine is another's). For the commands that only look (`resume`, `resume --list`).
-pub fn known(config_dir: Option<&Path>) -> Option<Machine> {
+pub(crate) fn known(config_dir: Option<&Path>) -> Option<Machine> {
     with_id(config_dir, &|name| std::env::var(name).ok(), |dir| read_id(&dir.join(ID_FILE)))
 }
 
 /// [`this`] with the environment given (for tests).
-pub fn this_with(
+pub(crate) fn this_with(
     config_dir: Option<&Path>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Option<Machine> {

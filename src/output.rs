@@ -31,7 +31,7 @@ pub fn error(msg: &str) {
 }
 
 /// Prints a line on standard error that is not an error (`Wrote FILE`).
-pub fn info(msg: &str) {
+pub(crate) fn info(msg: &str) {
     let mut err = io::stderr().lock();
     let _ = writeln!(err, "{}", sanitize_output(msg.trim_end()));
 }
@@ -40,7 +40,7 @@ pub fn info(msg: &str) {
 ///
 /// # Errors
 /// Any other failure to write (a full disk behind a redirect).
-pub fn print(text: &str) -> io::Result<()> {
+pub(crate) fn print(text: &str) -> io::Result<()> {
     write_out(sanitize_output(text).as_bytes())
 }
 
@@ -49,13 +49,13 @@ pub fn print(text: &str) -> io::Result<()> {
 ///
 /// # Errors
 /// Any failure to write but a reader that went away.
-pub fn print_crlf(text: &str) -> io::Result<()> {
+pub(crate) fn print_crlf(text: &str) -> io::Result<()> {
     let lines: Vec<String> = text.split("\r\n").map(crate::text::sanitize).collect();
     write_out(lines.join("\r\n").as_bytes())
 }
 
 /// [`print`] with a newline.
-pub fn println(text: &str) -> io::Result<()> {
+pub(crate) fn println(text: &str) -> io::Result<()> {
     let mut text = sanitize_output(text);
     text.push('\n');
     write_out(text.as_bytes())
@@ -65,7 +65,7 @@ pub fn println(text: &str) -> io::Result<()> {
 ///
 /// # Errors
 /// A value that does not serialise, or a failure to write.
-pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> io::Result<()> {
+pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> io::Result<()> {
     let mut text = to_json_pretty(value).map_err(io::Error::other)?;
     text.push('\n');
     write_out(text.as_bytes())
@@ -73,14 +73,14 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> io::Result<()> {
 
 /// The `schema` of each JSON document convene prints (`docs/cli.md` lists them). The session
 /// export's is [`crate::review::export::JSON_SCHEMA`].
-pub mod schema {
-    pub const LOGS_LIST: &str = "convene-logs-list/1";
-    pub const REPORT: &str = "convene-report/1";
-    pub const ACTIONS: &str = "convene-actions/1";
-    pub const PROTOCOLS: &str = "convene-protocols/1";
-    pub const PROTOCOL: &str = "convene-protocol/1";
-    pub const RESUME_LIST: &str = "convene-resume-list/1";
-    pub const INFO: &str = "convene-info/1";
+pub(crate) mod schema {
+    pub(crate) const LOGS_LIST: &str = "convene-logs-list/1";
+    pub(crate) const REPORT: &str = "convene-report/1";
+    pub(crate) const ACTIONS: &str = "convene-actions/1";
+    pub(crate) const PROTOCOLS: &str = "convene-protocols/1";
+    pub(crate) const PROTOCOL: &str = "convene-protocol/1";
+    pub(crate) const RESUME_LIST: &str = "convene-resume-list/1";
+    pub(crate) const INFO: &str = "convene-info/1";
 }
 
 /// A JSON document as every `--json` prints it: `"schema": "convene-NAME/VERSION"` first (the
@@ -97,13 +97,16 @@ struct Document<'a, T: serde::Serialize + ?Sized> {
 ///
 /// # Errors
 /// A value that does not serialise, or a failure to write.
-pub fn print_document<T: serde::Serialize + ?Sized>(schema: &str, value: &T) -> io::Result<()> {
+pub(crate) fn print_document<T: serde::Serialize + ?Sized>(
+    schema: &str,
+    value: &T,
+) -> io::Result<()> {
     print_json(&Document { schema, body: value })
 }
 
 /// The width tables are fitted to: `COLUMNS` (when set to a number), else the terminal's width;
 /// `None` when standard output is not a terminal (piped or redirected: never cut).
-pub fn table_width() -> Option<usize> {
+pub(crate) fn table_width() -> Option<usize> {
     if !io::stdout().is_terminal() {
         return None;
     }
@@ -116,7 +119,7 @@ pub fn table_width() -> Option<usize> {
 /// How many lines the terminal shows: `LINES` (when set to a number), else the terminal's
 /// height; `None` when standard output is not a terminal. A long list prints its first screen
 /// as soon as it has it.
-pub fn table_height() -> Option<usize> {
+pub(crate) fn table_height() -> Option<usize> {
     if !io::stdout().is_terminal() {
         return None;
     }
@@ -127,7 +130,7 @@ pub fn table_height() -> Option<usize> {
 }
 
 /// Ends a printing command: success, quietly when the reader went away, or the machine's failure.
-pub fn finish(result: io::Result<()>) -> ExitCode {
+pub(crate) fn finish(result: io::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(FAILURE, &format!("cannot write the output: {e}")),

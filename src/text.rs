@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// `1048576` as `1,048,576`.
-pub fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, d) in digits.chars().enumerate() {
@@ -21,7 +21,7 @@ pub fn thousands(n: u64) -> String {
 /// Replaces control characters (C0, DEL, C1, and bidirectional overrides) with `�`.
 ///
 /// An escape sequence such as `ESC[2J` therefore shows as `�[2J` and does nothing.
-pub fn sanitize(s: &str) -> String {
+pub(crate) fn sanitize(s: &str) -> String {
     if !s.chars().any(is_unsafe) {
         return s.to_string();
     }
@@ -29,12 +29,12 @@ pub fn sanitize(s: &str) -> String {
 }
 
 /// Like [`sanitize`] but keeps newlines, for multi-line text such as notes.
-pub fn sanitize_multiline(s: &str) -> String {
+pub(crate) fn sanitize_multiline(s: &str) -> String {
     s.lines().map(sanitize).collect::<Vec<_>>().join("\n")
 }
 
 /// Like [`sanitize`] but keeps line breaks and tabs: for whole blocks of printed output.
-pub fn sanitize_output(s: &str) -> String {
+pub(crate) fn sanitize_output(s: &str) -> String {
     let keep = |c: char| c == '\n' || c == '\t';
     if !s.chars().any(|c| is_unsafe(c) && !keep(c)) {
         return s.to_string();
@@ -44,7 +44,7 @@ pub fn sanitize_output(s: &str) -> String {
 
 /// A count with its noun: `1 note`, `2 notes` (`plural(n, "match", "matches")`). The one plural
 /// helper for every view.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -55,7 +55,7 @@ pub fn width(s: &str) -> usize {
 
 /// `s` cut to at most `max` columns, ending with `…` when cut; never splits a character (an
 /// emoji sequence, a letter and its accent) or a double-width one in half.
-pub fn cut(s: &str, max: usize) -> String {
+pub(crate) fn cut(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
     }
@@ -77,7 +77,7 @@ pub fn cut(s: &str, max: usize) -> String {
 }
 
 /// `s` cut to `w` columns ([`cut`]) and padded with spaces to exactly `w` columns.
-pub fn pad(s: &str, w: usize) -> String {
+pub(crate) fn pad(s: &str, w: usize) -> String {
     let mut out = cut(s, w);
     let filled = width(&out);
     out.extend(std::iter::repeat_n(' ', w.saturating_sub(filled)));
@@ -86,7 +86,7 @@ pub fn pad(s: &str, w: usize) -> String {
 
 /// `s` cut from the front to at most `max` columns, starting with `…` when cut: the end of a
 /// line being typed.
-pub fn cut_front(s: &str, max: usize) -> String {
+pub(crate) fn cut_front(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
     }
@@ -109,14 +109,14 @@ pub fn cut_front(s: &str, max: usize) -> String {
 
 /// Removes the last character as a reader sees it (a whole grapheme: `👩‍🏫`, `é` typed as `e`
 /// and an accent), as Backspace does in every text field.
-pub fn pop_grapheme(s: &mut String) {
+pub(crate) fn pop_grapheme(s: &mut String) {
     if let Some((i, _)) = s.grapheme_indices(true).next_back() {
         s.truncate(i);
     }
 }
 
 /// How many characters a reader sees in `s` (graphemes): one dot each when a field is masked.
-pub fn graphemes(s: &str) -> usize {
+pub(crate) fn graphemes(s: &str) -> usize {
     s.graphemes(true).count()
 }
 
@@ -124,7 +124,7 @@ pub fn graphemes(s: &str) -> usize {
 /// joiners, the word joiner, the byte-order mark, the soft hyphen, the left-to-right and
 /// right-to-left marks, fillers and invisible operators. (Bidirectional overrides and isolates
 /// are [`is_unsafe`]: refused, not dropped.)
-pub fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
@@ -147,7 +147,7 @@ pub fn is_invisible(c: char) -> bool {
 /// A name as convene keeps it: Unicode NFC (an accent typed as its own character joins its
 /// letter: "Zoe\u{308}" is "Zoë") with invisible characters removed ([`is_invisible`]), except
 /// the zero-width joiner and non-joiner, which shape some scripts and emoji. Trimmed.
-pub fn clean_name(name: &str) -> String {
+pub(crate) fn clean_name(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization as _;
     let keep = |c: &char| !is_invisible(*c) || matches!(c, '\u{200C}' | '\u{200D}');
     let cleaned: String = name.nfc().filter(keep).collect();
@@ -156,14 +156,14 @@ pub fn clean_name(name: &str) -> String {
 
 /// What two names are compared by: [`clean_name`] without any invisible character, in lower
 /// case. Names with the same key look the same on the screen and are the same person.
-pub fn name_key(name: &str) -> String {
+pub(crate) fn name_key(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization as _;
     let visible: String = name.nfc().filter(|c| !is_invisible(*c)).collect();
     visible.trim().to_lowercase()
 }
 
 /// A control character, or a bidirectional override that could reorder what is shown.
-pub fn is_unsafe(c: char) -> bool {
+pub(crate) fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -173,7 +173,9 @@ pub fn is_unsafe(c: char) -> bool {
 ///
 /// # Errors
 /// A value that does not serialise.
-pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+pub(crate) fn to_json_pretty<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> serde_json::Result<String> {
     let mut buf = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter::default());
     serde::Serialize::serialize(value, &mut ser)?;

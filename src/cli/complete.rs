@@ -24,7 +24,7 @@ fn dirs() -> Option<crate::config::Dirs> {
 }
 
 /// Protocol ids of the library in effect (built-ins and the user's folder), each with its name.
-pub fn protocols() -> ArgValueCandidates {
+pub(crate) fn protocols() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
         let Some(dirs) = dirs() else { return Vec::new() };
         let lib = crate::commands::protocols::library(&dirs);
@@ -39,7 +39,7 @@ pub fn protocols() -> ArgValueCandidates {
 
 /// Session ids that start with what is typed, newest first, read from the names of the logs
 /// (only the month folders the typed start can be in are listed: `202611` lists `2026-11/`).
-pub fn session_ids() -> ArgValueCompleter {
+pub(crate) fn session_ids() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {
         let Some(data) = dirs().and_then(|d| d.data_dir) else { return Vec::new() };
         let typed = current.to_string_lossy();
@@ -52,7 +52,7 @@ pub fn session_ids() -> ArgValueCompleter {
 
 /// The ids of the logs in `sessions` (its month folders and itself) that start with `typed`,
 /// newest first. Only names that are session ids count (not a sync tool's conflict copies).
-pub fn ids_in(sessions: &Path, typed: &str) -> Vec<String> {
+pub(crate) fn ids_in(sessions: &Path, typed: &str) -> Vec<String> {
     let mut folders: Vec<PathBuf> = vec![sessions.to_path_buf()];
     if let Ok(rd) = std::fs::read_dir(sessions) {
         for e in rd.flatten() {
@@ -101,7 +101,7 @@ fn built_index(data: &Path) -> Option<Index> {
 
 /// Ids of the sessions that did not end (for `resume` and `mirror`), newest first, each with
 /// its protocol's name (none before the index is first built).
-pub fn unfinished_ids() -> ArgValueCandidates {
+pub(crate) fn unfinished_ids() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
         let Some(data) = dirs().and_then(|d| d.data_dir) else { return Vec::new() };
         let Some(index) = built_index(&data) else { return Vec::new() };
@@ -119,7 +119,7 @@ pub fn unfinished_ids() -> ArgValueCandidates {
 }
 
 /// The names of the recurring groups in the sessions folder's logs, as first written.
-pub fn groups() -> ArgValueCandidates {
+pub(crate) fn groups() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
         let Some(data) = dirs().and_then(|d| d.data_dir) else { return Vec::new() };
         group_names(&data).into_iter().map(CompletionCandidate::new).collect()
@@ -128,7 +128,7 @@ pub fn groups() -> ArgValueCandidates {
 
 /// The group names the index knows for a data folder, one per group, sorted (none before the
 /// index is first built).
-pub fn group_names(data: &Path) -> Vec<String> {
+pub(crate) fn group_names(data: &Path) -> Vec<String> {
     let Some(index) = built_index(data) else { return Vec::new() };
     let sql = "SELECT (SELECT d.group_name FROM files f JOIN details d ON d.fid = f.fid
                         WHERE f.group_key = g.group_key AND f.shown = 1 LIMIT 1)

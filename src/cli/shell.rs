@@ -8,7 +8,7 @@ use super::{CompletionsArgs, ManArgs};
 use crate::output;
 
 /// The completion script for a shell.
-pub fn completion_script(shell: clap_complete::Shell) -> String {
+pub(crate) fn completion_script(shell: clap_complete::Shell) -> String {
     let mut cmd = super::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "convene", &mut buf);
@@ -25,7 +25,7 @@ pub fn completions(args: &CompletionsArgs) -> ExitCode {
 ///
 /// # Errors
 /// A command convene does not have, with the ones it has at that level.
-pub fn man_page(names: &[String]) -> Result<String, String> {
+pub(crate) fn man_page(names: &[String]) -> Result<String, String> {
     let mut cmd = super::command().disable_help_subcommand(true);
     // Built, every command knows its full name (`convene-logs-export`), which the page is titled
     // with and which names the pages of its own commands.

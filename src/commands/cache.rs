@@ -20,7 +20,7 @@ use crate::text::plural;
 
 /// What became of one index.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Its data folder exists: kept.
     Kept { data: PathBuf },
     /// Its data folder is gone: removed (or, in a dry run, to be removed).
@@ -69,7 +69,7 @@ fn data_folder_of(index: &Path) -> Result<PathBuf, String> {
 ///
 /// # Errors
 /// The index folder can't be listed, or an index can't be removed.
-pub fn clean(cache: &Path, dry_run: bool) -> Result<Vec<(PathBuf, Verdict)>, String> {
+pub(crate) fn clean(cache: &Path, dry_run: bool) -> Result<Vec<(PathBuf, Verdict)>, String> {
     let files = index_files(cache)
         .map_err(|e| format!("cannot list {}: {e}", cache.join("index").display()))?;
     let mut out = Vec::new();
@@ -108,7 +108,7 @@ fn remove_index(path: &Path) -> Result<(), String> {
 }
 
 /// What `cache clean` prints.
-pub fn text(verdicts: &[(PathBuf, Verdict)], dry_run: bool) -> String {
+pub(crate) fn text(verdicts: &[(PathBuf, Verdict)], dry_run: bool) -> String {
     let mut o = String::new();
     let mut gone = 0;
     let mut kept = 0;

@@ -63,7 +63,8 @@ struct SettingsJson {
 
 /// The terminal convene would draw on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Terminal {
+#[allow(clippy::struct_field_names)] // `is_terminal` is the JSON field `convene info --json` gives
+pub(crate) struct Terminal {
     /// Whether standard output is a terminal.
     pub is_terminal: bool,
     pub width: Option<u16>,
@@ -89,7 +90,7 @@ struct InfoJson {
 }
 
 /// The terminal as convene sees it now.
-pub fn terminal(theme: ThemeName) -> Terminal {
+pub(crate) fn terminal(theme: ThemeName) -> Terminal {
     let size = crossterm::terminal::size().ok().filter(|(w, h)| *w > 0 && *h > 0);
     let count = crossterm::style::available_color_count();
     let (colours, colours_from) = if no_color() {
@@ -194,7 +195,7 @@ fn yes_no(b: bool) -> String {
 }
 
 /// The text `convene info` prints.
-pub fn text(s: &Settings, t: &Terminal) -> String {
+pub(crate) fn text(s: &Settings, t: &Terminal) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,

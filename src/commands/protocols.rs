@@ -21,7 +21,7 @@ use crate::text::{plural, sanitize};
 const COLUMN_MAX: [usize; 5] = [32, 40, 40, 32, 24];
 
 /// Loads the library the way every command does: built-ins plus the user folder.
-pub fn library(dirs: &Dirs) -> Library {
+pub(crate) fn library(dirs: &Dirs) -> Library {
     Library::standard(dirs.protocols_dir.as_deref())
 }
 
@@ -85,7 +85,7 @@ pub fn run(dirs: &Dirs, request: &Request) -> color_eyre::Result<ExitCode> {
 /// `convene protocols schema` prints and `schema/protocol.schema.json` holds. It checks a file's
 /// shape (fields, types, duration syntax); `convene protocols validate` checks the rest (role
 /// references, durations that fit, unique ids).
-pub fn protocol_schema() -> serde_json::Value {
+pub(crate) fn protocol_schema() -> serde_json::Value {
     let mut schema =
         serde_json::to_value(schemars::schema_for!(Protocol)).unwrap_or(serde_json::Value::Null);
     if let Some(map) = schema.as_object_mut() {
@@ -132,7 +132,7 @@ fn total_phrase(p: &Protocol, n: usize) -> String {
 
 /// Describes who can take part: "2-5", "2+", "3-12 in groups of 3", and a recommended most
 /// (format 2's `recommended_max`, a warning, never a refusal) as "3-12 advised".
-pub fn people_phrase(p: &Protocol) -> String {
+pub(crate) fn people_phrase(p: &Protocol) -> String {
     let g = &p.group;
     let range = match (g.max, g.recommended_max) {
         (Some(max), _) if max == g.min => format!("{max}"),
@@ -226,7 +226,7 @@ pub fn list(lib: &Library, people: Option<usize>) -> String {
 
 /// One protocol in `convene protocols --json`.
 #[derive(Debug, Serialize)]
-pub struct ListedProtocol<'a> {
+pub(crate) struct ListedProtocol<'a> {
     pub id: &'a str,
     pub name: &'a str,
     /// The role ids, in order.
@@ -254,7 +254,7 @@ pub struct ListedProtocol<'a> {
 
 /// A protocol replaced by another with the same id.
 #[derive(Debug, Serialize)]
-pub struct Replaced<'a> {
+pub(crate) struct Replaced<'a> {
     pub id: &'a str,
     pub origin: String,
     pub by: String,
@@ -262,7 +262,7 @@ pub struct Replaced<'a> {
 
 /// A file in the user's folder that could not be loaded.
 #[derive(Debug, Serialize)]
-pub struct Unloadable {
+pub(crate) struct Unloadable {
     pub origin: String,
     /// The error, starting with the file and its line:column.
     pub problem: String,
@@ -270,13 +270,13 @@ pub struct Unloadable {
 
 /// `convene protocols --json` (schema `convene-protocols/1`).
 #[derive(Debug, Serialize)]
-pub struct ListJson<'a> {
+pub(crate) struct ListJson<'a> {
     pub protocols: Vec<ListedProtocol<'a>>,
     pub replaced: Vec<Replaced<'a>>,
     pub unreadable: Vec<Unloadable>,
 }
 
-pub fn list_json(lib: &Library, people: Option<usize>) -> ListJson<'_> {
+pub(crate) fn list_json(lib: &Library, people: Option<usize>) -> ListJson<'_> {
     let mut doc = ListJson { protocols: Vec::new(), replaced: Vec::new(), unreadable: Vec::new() };
     for e in &lib.entries {
         match &e.protocol {
@@ -625,7 +625,7 @@ fn stage_block(o: &mut String, p: &Protocol, s: &StageSpec, number: usize) {
 }
 
 /// Greedy word wrap, measured in the columns the terminal shows.
-pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::from(indent);
     for word in text.split_whitespace() {

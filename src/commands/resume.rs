@@ -17,7 +17,7 @@ use crate::text::sanitize;
 
 /// One unfinished session in `convene resume --list --json`.
 #[derive(Debug, Serialize)]
-pub struct Unfinished<'a> {
+pub(crate) struct Unfinished<'a> {
     pub id: &'a str,
     pub path: String,
     /// When the session was created, RFC 3339 with milliseconds.
@@ -42,7 +42,7 @@ pub struct Unfinished<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ProtocolRef<'a> {
+pub(crate) struct ProtocolRef<'a> {
     pub id: &'a str,
     pub name: &'a str,
 }
@@ -53,7 +53,7 @@ struct ListJson<'a> {
 }
 
 /// The readable sessions that did not end, newest first, with their standing for this laptop.
-pub fn unfinished<'a>(
+pub(crate) fn unfinished<'a>(
     scan: &'a Scan,
     me: Option<&Machine>,
     pause: Duration,
@@ -98,7 +98,7 @@ fn describe(e: &Entry, running: bool, s: Standing) -> Option<Unfinished<'_>> {
 /// The text: this laptop's sessions, `ID  CREATED  PROTOCOL  in STAGE`, one line each, marked
 /// when running in another terminal or not offered; then other laptops' sessions, each with the
 /// laptop and when its log last changed.
-pub fn text(list: &[Unfinished<'_>], scan: &Scan) -> String {
+pub(crate) fn text(list: &[Unfinished<'_>], scan: &Scan) -> String {
     let line = |u: &Unfinished<'_>, out: &mut String| {
         let created = scan
             .entries
@@ -161,7 +161,7 @@ pub fn run(dirs: &crate::config::Dirs, json: bool) -> ExitCode {
     list(&scan, me.as_ref(), json)
 }
 
-pub fn list(scan: &Scan, me: Option<&Machine>, json: bool) -> ExitCode {
+pub(crate) fn list(scan: &Scan, me: Option<&Machine>, json: bool) -> ExitCode {
     let sessions = unfinished(scan, me, SETTLE);
     if json {
         let doc = ListJson { sessions };

@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// Creates a folder and any missing parents with mode 0700. A folder that already exists keeps
 /// its mode (it may be the user's own, such as the place a copy is saved to).
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]

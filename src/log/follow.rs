@@ -33,7 +33,7 @@ impl Follower {
 
     /// Starts at byte `offset`, the end of the complete lines already read and replayed (see
     /// [`super::reader::SessionLog::complete_len`]), skipping events up to `last_seq`.
-    pub fn from_offset(path: &Path, offset: u64, last_seq: u64) -> Self {
+    pub(crate) fn from_offset(path: &Path, offset: u64, last_seq: u64) -> Self {
         Self { path: path.to_path_buf(), offset, partial: Vec::new(), last_seq, behind: false }
     }
 

@@ -7,10 +7,10 @@
 //! The log is the source of truth: resume, the projector mirror and review are all replay.
 
 pub mod bring_back;
-pub mod files;
+pub(crate) mod files;
 pub mod follow;
 pub mod reader;
-pub mod standing;
+pub(crate) mod standing;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -22,11 +22,11 @@ use crate::machine::Machine;
 use crate::session::{Setup, Stamped};
 
 /// The log format version this build writes.
-pub const LOG_FORMAT: u32 = 1;
+pub(crate) const LOG_FORMAT: u32 = 1;
 
 /// The largest log `convene resume --file` reads: 256 MiB (a day-long session's log is under
 /// 1 MiB). A FIFO or a device given there is refused at once ([`crate::bounded`]).
-pub const MAX_LOG_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_LOG_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The first line of a session log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,7 +76,7 @@ pub struct Line {
 }
 
 /// The data folder: `--data-dir`/`CONVENE_DATA_DIR`, or the platform's data folder.
-pub fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
+pub(crate) fn data_dir(explicit: Option<&Path>) -> Option<PathBuf> {
     explicit.map(Path::to_path_buf).or_else(|| {
         directories::ProjectDirs::from("", "", "convene").map(|d| d.data_dir().to_path_buf())
     })
@@ -90,7 +90,7 @@ pub fn sessions_dir(data: &Path) -> PathBuf {
 /// The data folder a log in it belongs to: the folder holding the `sessions/` folder that holds
 /// the log, directly or in a month folder (or a copy of one). `None` for a log elsewhere (`resume
 /// --file` from a copy saved outside the data folder).
-pub fn data_dir_of(log: &Path) -> Option<&Path> {
+pub(crate) fn data_dir_of(log: &Path) -> Option<&Path> {
     log.ancestors()
         .skip(1)
         .take(2)
@@ -109,7 +109,7 @@ pub fn month_of(id: &str) -> Option<String> {
 
 /// Whether a folder name in the sessions folder is a month folder: `YYYY-MM`, month 01–12.
 /// Other folders (a sync tool's `2026-11 (1)`, anything of the user's) are not read.
-pub fn is_month_folder(name: &str) -> bool {
+pub(crate) fn is_month_folder(name: &str) -> bool {
     let b = name.as_bytes();
     b.len() == 7
         && b[4] == b'-'
@@ -221,7 +221,7 @@ impl SessionLock {
     /// if need be: until its header is written the file is empty, which no command offers to
     /// resume, so the only other holders are commands checking [`in_use`] for an instant. `None`
     /// when locks are not supported here (the session runs anyway).
-    pub fn wait(path: &Path) -> Option<Self> {
+    pub(crate) fn wait(path: &Path) -> Option<Self> {
         let file = std::fs::File::open(path).ok()?;
         file.lock().ok().map(|()| Self { _file: file })
     }

@@ -48,7 +48,7 @@ pub fn parse_log(text: &str, name: &str) -> Result<SessionLog, ReadError> {
 /// a line that cannot be read (a torn last line, a corrupt line, a line that is not UTF-8) or that
 /// repeats an earlier line's `seq` is reported in [`SessionLog::problems`] with its line number
 /// (from 1) and skipped, and every other event is kept, in file order. Blank lines are ignored.
-pub fn parse_log_bytes(bytes: &[u8], name: &str) -> Result<SessionLog, ReadError> {
+pub(crate) fn parse_log_bytes(bytes: &[u8], name: &str) -> Result<SessionLog, ReadError> {
     let ends_with_newline = bytes.last() == Some(&b'\n');
     let raw: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
     let total = raw.len();
@@ -179,7 +179,7 @@ fn shorten(text: &str) -> String {
 /// Whether the log at `path` ends in a torn line: no line break after its last line, or a last
 /// line that is not a readable event (a copy still arriving, or a crash while writing). Only
 /// the end of the file is read. `false` when the file cannot be read (reading it says why).
-pub fn ends_torn(path: &Path) -> bool {
+pub(crate) fn ends_torn(path: &Path) -> bool {
     use std::io::{Read as _, Seek as _, SeekFrom};
     const TAIL: u64 = 1 << 20;
     let Ok(mut file) = std::fs::File::open(path) else { return false };

@@ -23,7 +23,7 @@ use crate::session::Event;
 
 /// The machine that runs the session of `log`: the last `continued-on` event's, else the one
 /// that created it (the header's); `None` for logs from before machine ids.
-pub fn runs_on(log: &SessionLog) -> Option<Machine> {
+pub(crate) fn runs_on(log: &SessionLog) -> Option<Machine> {
     log.events
         .iter()
         .rev()
@@ -37,12 +37,12 @@ pub fn runs_on(log: &SessionLog) -> Option<Machine> {
 }
 
 /// How long resume waits between the two looks at a log's size and time.
-pub const SETTLE: Duration = Duration::from_millis(300);
+pub(crate) const SETTLE: Duration = Duration::from_millis(300);
 
 /// Why a log is not offered for resuming.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Blocked {
+pub(crate) enum Blocked {
     /// Another laptop's log whose last line is torn.
     Torn,
     /// Its size or time changed while it was checked.
@@ -51,7 +51,7 @@ pub enum Blocked {
 
 impl Blocked {
     /// The reason, as the messages give it.
-    pub fn why(self) -> &'static str {
+    pub(crate) fn why(self) -> &'static str {
         match self {
             Blocked::Torn => {
                 "its last line is cut short: it is probably still being copied in from the other \
@@ -67,7 +67,7 @@ impl Blocked {
 
 /// Whose an unfinished log is, and whether it can be continued here.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standing {
+pub(crate) struct Standing {
     /// The machine that runs it ([`runs_on`]; `None` in logs written before machine ids).
     pub machine: Option<Machine>,
     /// Written on this laptop (or not known to be another's).
@@ -80,7 +80,7 @@ pub struct Standing {
 impl Standing {
     /// How messages name the laptop and when its log last changed, `now` being the wall clock:
     /// `"LAPTOP-7", last written 40 s ago`.
-    pub fn whence(&self, now: SystemTime) -> String {
+    pub(crate) fn whence(&self, now: SystemTime) -> String {
         let who =
             self.machine.as_ref().map_or_else(|| "another laptop".to_string(), Machine::label);
         match self.last_written {
@@ -92,7 +92,7 @@ impl Standing {
 
 /// `40 s ago`, `12 min ago`, `3 h ago`, `2 days ago`; `just now` for a time ahead of `now` (a
 /// file server's clock ahead of this laptop's).
-pub fn ago(then: SystemTime, now: SystemTime) -> String {
+pub(crate) fn ago(then: SystemTime, now: SystemTime) -> String {
     let Ok(d) = now.duration_since(then) else { return "just now".into() };
     let s = d.as_secs();
     match s {
@@ -111,7 +111,7 @@ fn look(path: &Path) -> Option<(u64, Option<SystemTime>)> {
 /// machine id yet, and then every log that names a machine is another's). Logs that name no
 /// machine (written before machine ids) count as this laptop's. Every log is looked at, then again after
 /// `pause` (once for all of them), to see whether it is still growing.
-pub fn standings(paths: &[&Path], me: Option<&Machine>, pause: Duration) -> Vec<Standing> {
+pub(crate) fn standings(paths: &[&Path], me: Option<&Machine>, pause: Duration) -> Vec<Standing> {
     let first: Vec<_> = paths.iter().map(|p| look(p)).collect();
     let mut out: Vec<Standing> = paths
         .iter()

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The longest duration convene takes anywhere (a stage, a `--stage` change, a log's header): a
 /// day, in seconds.
-pub const MAX_DURATION_SECS: u64 = 24 * 3600;
+pub(crate) const MAX_DURATION_SECS: u64 = 24 * 3600;
 
 /// Parses a human duration into whole seconds.
 ///
@@ -187,7 +187,7 @@ pub struct TimeSpan {
 
 impl TimeSpan {
     /// Reads `text` (see [`parse_duration`]); what is wrong with it is kept for validation.
-    pub fn read(text: impl Into<String>) -> Self {
+    pub(crate) fn read(text: impl Into<String>) -> Self {
         let text = text.into();
         match parse_duration(&text) {
             Ok(secs) => Self { text, secs, problem: None },
@@ -196,7 +196,7 @@ impl TimeSpan {
     }
 
     /// The seconds (0 for text that is not a duration, which validation refuses).
-    pub fn secs(&self) -> u64 {
+    pub(crate) fn secs(&self) -> u64 {
         self.secs
     }
 
@@ -212,7 +212,7 @@ impl TimeSpan {
 
     /// Why the text is not a duration, for validation to report: `"\"4 minutes\" is not a
     /// duration; did you mean \"4m\"?"`.
-    pub fn problem(&self) -> Option<&str> {
+    pub(crate) fn problem(&self) -> Option<&str> {
         self.problem.as_deref()
     }
 }
@@ -229,7 +229,7 @@ pub struct TimeRange {
 
 impl TimeRange {
     /// Reads `text` (see [`parse_duration_range`]); what is wrong with it is kept for validation.
-    pub fn read(text: impl Into<String>) -> Self {
+    pub(crate) fn read(text: impl Into<String>) -> Self {
         let text = text.into();
         match parse_duration_range(&text) {
             Ok((low, high)) => Self { text, low, high, problem: None },
@@ -248,17 +248,12 @@ impl TimeRange {
     }
 
     /// Whether it is written as a range (format 2), readable or not.
-    pub fn is_range(&self) -> bool {
+    pub(crate) fn is_range(&self) -> bool {
         self.text.contains('-')
     }
 
-    /// The text as written in the file.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
     /// Why the text is not a duration or a range, for validation to report.
-    pub fn problem(&self) -> Option<&str> {
+    pub(crate) fn problem(&self) -> Option<&str> {
         self.problem.as_deref()
     }
 }

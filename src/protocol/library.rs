@@ -52,7 +52,7 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Origin::Builtin => "built-in".into(),
             Origin::File(p) => display_path(p),
@@ -102,7 +102,7 @@ impl Library {
     /// Built-ins, then the user folder (if it exists), then extra files.
     /// The library every command uses: the built-ins plus the user's folder (`protocols_dir`
     /// when given, else [`default_user_dir`]).
-    pub fn standard(protocols_dir: Option<&Path>) -> Self {
+    pub(crate) fn standard(protocols_dir: Option<&Path>) -> Self {
         let user = protocols_dir.map(Path::to_path_buf).or_else(default_user_dir);
         Self::load(user.as_deref(), &[])
     }
@@ -141,7 +141,7 @@ impl Library {
     }
 
     /// Adds one user file; later files take precedence over earlier ones with the same id.
-    pub fn add_file(&mut self, path: &Path) {
+    pub(crate) fn add_file(&mut self, path: &Path) {
         let protocol = load_file(path);
         let origin = Origin::File(path.to_path_buf());
         let mut replaces_builtin = false;
@@ -204,7 +204,7 @@ impl Library {
 }
 
 /// The default user protocol folder: `<config dir>/convene/protocols`.
-pub fn default_user_dir() -> Option<PathBuf> {
+pub(crate) fn default_user_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "convene").map(|d| d.config_dir().join("protocols"))
 }
 

@@ -1,11 +1,11 @@
 //! Protocols: the file format, duration parsing, validation, and the library of built-in and user
 //! protocols. A session's plan (groups, rounds, budgets, totals) is `session::plan`.
 
-pub mod duration;
+pub(crate) mod duration;
 pub mod library;
 pub mod load;
-pub mod model;
-pub mod validate;
+pub(crate) mod model;
+pub(crate) mod validate;
 
 pub use duration::{Minutes, clock, format_duration_short, parse_duration, parse_duration_range};
 pub use library::{Entry, Library, Origin};
@@ -18,7 +18,7 @@ const NEAREST_MAX_CHARS: usize = 64;
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
 /// Words and candidates longer than 64 characters get no hint.
-pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let short = |s: &str| s.chars().nth(NEAREST_MAX_CHARS).is_none();
     if !short(word) {
         return None;

@@ -16,27 +16,27 @@ use schemars::{JsonSchema, SchemaGenerator, json_schema};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub use super::duration::{TimeRange, TimeSpan};
+pub(crate) use super::duration::{TimeRange, TimeSpan};
 
 /// The newest protocol format this build reads (it reads every format from 1 up to this one).
-pub const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 /// The first format, still read unchanged.
-pub const FORMAT_1: u32 = 1;
+pub(crate) const FORMAT_1: u32 = 1;
 
 /// What a duration looks like in the JSON Schema: hours, minutes and seconds, each at most once
 /// and in that order (`"4m"`, `"90s"`, `"1h30m"`, `"1h 30m"`). `validate` says more precisely
 /// what is wrong with one.
-pub const DURATION_PATTERN: &str = r"^ *[0-9]+[hms]( *[0-9]+[ms])?( *[0-9]+s)? *$";
+pub(crate) const DURATION_PATTERN: &str = r"^ *[0-9]+[hms]( *[0-9]+[ms])?( *[0-9]+s)? *$";
 /// A stage's duration in the JSON Schema: a duration, or (format 2) a range `"90m-2h"`.
-pub const DURATION_RANGE_PATTERN: &str =
+pub(crate) const DURATION_RANGE_PATTERN: &str =
     r"^ *[0-9]+[hms]( *[0-9]+[ms])?( *[0-9]+s)? *(- *[0-9]+[hms]( *[0-9]+[ms])?( *[0-9]+s)? *)?$";
 /// A kebab-case id in the JSON Schema: `project-tuning`.
-pub const KEBAB_PATTERN: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
+pub(crate) const KEBAB_PATTERN: &str = r"^[a-z0-9]+(-[a-z0-9]+)*$";
 
 /// Role ids that every protocol may use in stages without declaring them.
-pub const FACILITATOR: &str = "facilitator";
+pub(crate) const FACILITATOR: &str = "facilitator";
 /// Everyone in the group.
-pub const EVERYONE: &str = "everyone";
+pub(crate) const EVERYONE: &str = "everyone";
 
 /// One protocol: identity, roles, group rules, rotation, stages and norms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -478,12 +478,12 @@ pub enum Provenance {
 impl Provenance {
     /// The default: the sources give it.
     #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
-    pub fn is_source(&self) -> bool {
+    pub(crate) fn is_source(&self) -> bool {
         *self == Provenance::Source
     }
 
     /// The word shown beside what is ours: `Some("suggested")`, `Some("added")`, or `None`.
-    pub fn mark(self) -> Option<&'static str> {
+    pub(crate) fn mark(self) -> Option<&'static str> {
         match self {
             Provenance::Source => None,
             Provenance::Suggested => Some("suggested"),
@@ -492,13 +492,13 @@ impl Provenance {
     }
 
     /// `" (suggested)"`, `" (added)"`, or nothing: appended to what a screen or list shows.
-    pub fn suffix(self) -> String {
+    pub(crate) fn suffix(self) -> String {
         self.mark().map(|m| format!(" ({m})")).unwrap_or_default()
     }
 
     /// The longer note for a norm: `" (added: not in the source)"`, `" (suggested: the sources
     /// leave it open)"`, or nothing.
-    pub fn note(self) -> &'static str {
+    pub(crate) fn note(self) -> &'static str {
         match self {
             Provenance::Source => "",
             Provenance::Suggested => " (suggested: the sources leave it open)",
@@ -564,7 +564,7 @@ impl From<RecordField> for Required {
 
 impl Expectation {
     /// Whether the record must have this field.
-    pub fn requires(&self, field: RecordField) -> bool {
+    pub(crate) fn requires(&self, field: RecordField) -> bool {
         self.require.iter().any(|r| r.field == field)
     }
 
@@ -612,7 +612,7 @@ pub enum Part {
 }
 
 impl Part {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Part::Opening => "opening",
             Part::Round => "round",
@@ -640,7 +640,7 @@ impl Protocol {
     }
 
     /// Display name of a role id, including the built-in `facilitator` and `everyone`.
-    pub fn role_name(&self, id: &str) -> String {
+    pub(crate) fn role_name(&self, id: &str) -> String {
         match id {
             FACILITATOR => "Facilitator".into(),
             EVERYONE => "Everyone".into(),
@@ -666,7 +666,7 @@ impl Protocol {
 
     /// People needed in a group for the roles with a fixed count (the `rest` role needs none),
     /// at most `u32::MAX`: validation refuses any count above the group size.
-    pub fn fixed_role_count(&self) -> u32 {
+    pub(crate) fn fixed_role_count(&self) -> u32 {
         self.roles
             .iter()
             .map(|r| match r.count {
@@ -685,12 +685,12 @@ impl Protocol {
     }
 
     /// How many norms it has, in `norms` and `added_norms`.
-    pub fn norm_count(&self) -> usize {
+    pub(crate) fn norm_count(&self) -> usize {
         self.norms.len() + self.added_norms.len()
     }
 
     /// Whether this protocol splits participants into parallel groups.
-    pub fn splits(&self) -> bool {
+    pub(crate) fn splits(&self) -> bool {
         self.group.split_into.is_some()
     }
 }

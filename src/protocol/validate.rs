@@ -33,15 +33,15 @@ pub struct Problem {
 
 /// The most people a protocol's group rules may name (`min`, `max`, `split_into`, `multiple_of`):
 /// far beyond any room, and small enough that planning a session stays cheap.
-pub const MAX_PEOPLE: u32 = 10_000;
+pub(crate) const MAX_PEOPLE: u32 = 10_000;
 /// The most rounds a protocol may fix.
-pub const MAX_ROUNDS: u32 = 1_000;
+pub(crate) const MAX_ROUNDS: u32 = 1_000;
 /// The most sessions a course may have.
-pub const MAX_COURSE_SESSIONS: u32 = 100;
+pub(crate) const MAX_COURSE_SESSIONS: u32 = 100;
 
 /// A course's `sessions` (`"4"` or `"3-6"`) as its fewest and most sessions, if it is one:
 /// whole numbers with 1 ≤ fewest ≤ most ≤ [`MAX_COURSE_SESSIONS`].
-pub fn parse_course_sessions(text: &str) -> Option<(u32, u32)> {
+pub(crate) fn parse_course_sessions(text: &str) -> Option<(u32, u32)> {
     let number = |t: &str| {
         let t = t.trim();
         (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u32>().ok())?
@@ -57,7 +57,7 @@ pub fn parse_course_sessions(text: &str) -> Option<(u32, u32)> {
 }
 
 /// Checks a protocol. `text` is the file it came from, used only to find positions.
-pub fn validate(p: &Protocol, text: Option<&str>) -> Vec<Problem> {
+pub(crate) fn validate(p: &Protocol, text: Option<&str>) -> Vec<Problem> {
     let positions = text.map(json_positions).unwrap_or_default();
     let mut v = Validator { positions, problems: Vec::new() };
     v.check(p);
@@ -65,7 +65,7 @@ pub fn validate(p: &Protocol, text: Option<&str>) -> Vec<Problem> {
 }
 
 /// The problem for a file whose `"format"` is not [`FORMAT_VERSION`]; `text` locates the line.
-pub fn format_problem(found: u64, text: Option<&str>) -> Problem {
+pub(crate) fn format_problem(found: u64, text: Option<&str>) -> Problem {
     let message = if found > u64::from(FORMAT_VERSION) {
         format!(
             "format {found} is newer than this version of convene understands (it reads formats {FORMAT_1} to {FORMAT_VERSION}): update convene to use this file"
@@ -734,7 +734,7 @@ impl Validator {
 }
 
 /// Kebab-case: lower-case ASCII letters and digits in words joined by single hyphens.
-pub fn is_kebab(s: &str) -> bool {
+pub(crate) fn is_kebab(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|w| {
             !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -742,7 +742,7 @@ pub fn is_kebab(s: &str) -> bool {
 }
 
 /// Where a key or value starts: 1-based line, and 1-based column in characters.
-pub type Position = (usize, usize);
+pub(crate) type Position = (usize, usize);
 
 /// The deepest path [`json_positions`] records; a protocol's deepest is `round/0/speak/0/role`.
 const MAX_PATH_DEPTH: usize = 8;
@@ -795,7 +795,7 @@ impl Cursor<'_> {
 /// text is `""`. A key's position is its opening quote. The text is assumed to be valid JSON (it
 /// has already been parsed); on anything else the map is partial. Paths deeper than 8 levels or
 /// with a key longer than 32 characters, which no protocol has, are not recorded.
-pub fn json_positions(text: &str) -> HashMap<String, Position> {
+pub(crate) fn json_positions(text: &str) -> HashMap<String, Position> {
     fn path(stack: &[Frame]) -> Option<String> {
         if stack.len() > MAX_PATH_DEPTH {
             return None;

@@ -175,7 +175,7 @@ pub struct Action {
 }
 
 impl Action {
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.status == "open"
     }
 }
@@ -199,7 +199,7 @@ pub struct ActionFilter {
 ///   Mon 23 Nov 2026: carried forward: "not started yet" (20261123-090000-000)
 /// ```
 #[derive(Debug)]
-pub struct Text {
+pub(crate) struct Text {
     today: NaiveDate,
     out: String,
     total: usize,
@@ -208,22 +208,22 @@ pub struct Text {
 }
 
 impl Text {
-    pub fn new(today: NaiveDate) -> Self {
+    pub(crate) fn new(today: NaiveDate) -> Self {
         Self { today, out: String::new(), total: 0, open: 0, overdue: 0 }
     }
 
     /// How much text is waiting to be taken, in bytes.
-    pub fn pending(&self) -> usize {
+    pub(crate) fn pending(&self) -> usize {
         self.out.len()
     }
 
     /// The text written since the last call.
-    pub fn take(&mut self) -> String {
+    pub(crate) fn take(&mut self) -> String {
         std::mem::take(&mut self.out)
     }
 
     /// Adds one commitment.
-    pub fn push(&mut self, a: &Action) {
+    pub(crate) fn push(&mut self, a: &Action) {
         self.total += 1;
         self.open += usize::from(a.is_open());
         self.overdue += usize::from(a.overdue);
@@ -272,7 +272,7 @@ impl Text {
     }
 
     /// The closing line (or, for no commitments at all, the line saying so); returns the rest.
-    pub fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         if self.total == 0 {
             return "No commitments match.\n".into();
         }

@@ -65,7 +65,7 @@ pub struct Fork {
 impl Fork {
     /// `continued on two laptops from 10:42 (ID.jsonl, ID (1).jsonl): both branches are
     /// shown, each stage and record once`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let places = match self.files.len() {
             2 => "two laptops".to_string(),
             n => format!("{n} laptops"),
@@ -84,7 +84,7 @@ impl Fork {
 /// One log made of the copies of a session that fork (`copies`: each file's path in the
 /// sessions folder and its log, all of one session), as the module docs say; `None` when they
 /// do not fork (each is the start of the longest, which then stands for the session as it is).
-pub fn merge(copies: &[(String, SessionLog)]) -> Option<(SessionLog, Fork)> {
+pub(crate) fn merge(copies: &[(String, SessionLog)]) -> Option<(SessionLog, Fork)> {
     let mut order: Vec<&(String, SessionLog)> = copies.iter().collect();
     // The longest first; of equal ones, one that ended, then the one under the session's own
     // name, then by name.
@@ -187,7 +187,7 @@ fn free_id(id: &str, taken: &HashSet<String>) -> String {
 
 /// Whether a file name in the sessions folder is a log to read: `*.jsonl`, not hidden (`.`),
 /// not an Office-style lock or temporary file (`~`).
-pub fn is_log_name(name: &str) -> bool {
+pub(crate) fn is_log_name(name: &str) -> bool {
     Path::new(name).extension().is_some_and(|x| x == "jsonl")
         && !name.starts_with('.')
         && !name.starts_with('~')
@@ -198,7 +198,7 @@ pub fn is_log_name(name: &str) -> bool {
 /// followed by the end of the name or by a character that is not a letter or digit (so the
 /// `-LAPTOP-7` of a `OneDrive` copy is not taken for part of the id); else the name without
 /// `.jsonl`.
-pub fn name_id(name: &str) -> &str {
+pub(crate) fn name_id(name: &str) -> &str {
     let stem = name.strip_suffix(".jsonl").unwrap_or(name);
     for len in [27, 24, 22, 19] {
         let (Some(head), Some(tail)) = (stem.get(..len), stem.get(len..)) else { continue };
@@ -216,14 +216,14 @@ pub fn name_id(name: &str) -> &str {
 /// `2026-12.sync-conflict-20261201-083000-ABCDEFG`): a month followed by a character that is not
 /// a letter or digit. The logs in such a copy are read as the month's (a session in both is one
 /// session, its copies compared as any others). `None` for any other folder.
-pub fn month_of_folder(name: &str) -> Option<&str> {
+pub(crate) fn month_of_folder(name: &str) -> Option<&str> {
     let month = name.get(..7).filter(|m| crate::log::is_month_folder(m))?;
     let boundary = name[7..].chars().next().is_none_or(|c| !c.is_ascii_alphanumeric());
     boundary.then_some(month)
 }
 
 /// Whether `name` is the log's own name, `<id>.jsonl`, rather than a copy's.
-pub fn is_own_name(name: &str, id: &str) -> bool {
+pub(crate) fn is_own_name(name: &str, id: &str) -> bool {
     name.strip_suffix(".jsonl") == Some(id)
 }
 

@@ -14,7 +14,7 @@ use crate::session::{CarriedNote, replay};
 
 /// What a new session takes from its group's earlier sessions of its protocol.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FromGroup {
+pub(crate) struct FromGroup {
     /// How many earlier sessions started (this one is number `earlier + 1` of a course).
     pub earlier: u32,
     /// The notes the previous session recorded for carried records (never private ones).
@@ -24,7 +24,7 @@ pub struct FromGroup {
 /// Reads what a new session of `protocol` for `group` takes from the index (open and up to
 /// date). No earlier session, or an index or log that cannot be read, gives nothing (a session
 /// is never refused for it).
-pub fn from_index(ix: &Index, group: &str, protocol: &Protocol) -> FromGroup {
+pub(crate) fn from_index(ix: &Index, group: &str, protocol: &Protocol) -> FromGroup {
     let Ok(history) = ix.group_history(group, &protocol.id) else { return FromGroup::default() };
     let notes = match &history.latest {
         Some((_, path)) if carries(protocol) => read_log(path)
@@ -39,7 +39,7 @@ pub fn from_index(ix: &Index, group: &str, protocol: &Protocol) -> FromGroup {
 }
 
 /// Whether the protocol carries any note to the group's next session.
-pub fn carries(protocol: &Protocol) -> bool {
+pub(crate) fn carries(protocol: &Protocol) -> bool {
     carried_records(protocol).next().is_some()
 }
 
@@ -58,7 +58,11 @@ fn carried_records(p: &Protocol) -> impl Iterator<Item = (&str, &str, bool)> {
 /// order they were recorded: a note recorded for a carried record (its `record` is the record's
 /// id), or, when the record's stage expects only that record, any note recorded at that stage
 /// without naming a record. Private notes never travel.
-pub fn carried_notes(protocol: &Protocol, session: &str, notes: &[Note]) -> Vec<CarriedNote> {
+pub(crate) fn carried_notes(
+    protocol: &Protocol,
+    session: &str,
+    notes: &[Note],
+) -> Vec<CarriedNote> {
     let records: Vec<(&str, &str, bool)> = carried_records(protocol).collect();
     notes
         .iter()

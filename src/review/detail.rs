@@ -30,7 +30,7 @@ pub struct Session {
 
 /// One position of the running order, run or not.
 #[derive(Debug, Clone)]
-pub struct StageRow<'a> {
+pub(crate) struct StageRow<'a> {
     pub pos: usize,
     pub stage: String,
     pub name: String,
@@ -53,25 +53,25 @@ pub struct StageRow<'a> {
 }
 
 impl StageRow<'_> {
-    pub fn overrun_ms(&self) -> u64 {
+    pub(crate) fn overrun_ms(&self) -> u64 {
         self.actual_ms.unwrap_or(0).saturating_sub(self.planned_ms)
     }
 
-    pub fn extended_ms(&self) -> u64 {
+    pub(crate) fn extended_ms(&self) -> u64 {
         self.extensions.iter().map(|e| e.by_ms).sum()
     }
 
-    pub fn shortened_ms(&self) -> u64 {
+    pub(crate) fn shortened_ms(&self) -> u64 {
         self.shortenings.iter().map(|x| x.by_ms).sum()
     }
 
     /// Extensions minus shortenings, in milliseconds.
-    pub fn net_change_ms(&self) -> i64 {
+    pub(crate) fn net_change_ms(&self) -> i64 {
         i64::try_from(self.extended_ms()).unwrap_or(i64::MAX)
             - i64::try_from(self.shortened_ms()).unwrap_or(i64::MAX)
     }
 
-    pub fn skipped(&self) -> bool {
+    pub(crate) fn skipped(&self) -> bool {
         self.left == Some(Leave::Skip)
     }
 }
@@ -79,7 +79,7 @@ impl StageRow<'_> {
 impl Session {
     /// Replays a log, with the follow-ups of its commitments (by commitment id) as the index
     /// knows them ([`super::index::Index::follow_ups`]).
-    pub fn with_follow_ups(
+    pub(crate) fn with_follow_ups(
         path: PathBuf,
         log: &SessionLog,
         mut follow_ups: HashMap<String, Vec<UpdateRef>>,
@@ -93,7 +93,7 @@ impl Session {
     }
 
     /// Every position of the running order with what happened in it.
-    pub fn timeline(&self) -> Vec<StageRow<'_>> {
+    pub(crate) fn timeline(&self) -> Vec<StageRow<'_>> {
         let s = &self.state;
         let ran: HashMap<usize, &super::RunDigest> =
             self.digest.runs.iter().map(|r| (r.pos, r)).collect();
@@ -149,7 +149,7 @@ impl Session {
     }
 
     /// Rounds with who held which role: `rounds[r][group] = [(name, role name)]`.
-    pub fn roles(&self) -> Vec<Vec<Vec<(String, String)>>> {
+    pub(crate) fn roles(&self) -> Vec<Vec<Vec<(String, String)>>> {
         let p = &self.state.setup.protocol;
         (0..self.state.rounds)
             .map(|r| {
@@ -161,14 +161,14 @@ impl Session {
             .collect()
     }
 
-    pub fn history(&self, commitment: &str) -> &[UpdateRef] {
+    pub(crate) fn history(&self, commitment: &str) -> &[UpdateRef] {
         self.follow_ups.get(commitment).map_or(&[], Vec::as_slice)
     }
 
     /// Stage label with round: `Discussion (round 2)`.
     /// The label (from the protocol in the log's header) of the expected record a note or
     /// commitment names, if it names one the protocol has: "Challenges, with their 'because'".
-    pub fn record_label(&self, pos: usize, record: Option<&str>) -> Option<String> {
+    pub(crate) fn record_label(&self, pos: usize, record: Option<&str>) -> Option<String> {
         let record = record?;
         let p = &self.state.setup.protocol;
         let here =
@@ -178,7 +178,7 @@ impl Session {
         here.chain(anywhere).find(|x| x.id.as_deref() == Some(record)).map(|x| x.label.clone())
     }
 
-    pub fn stage_label(&self, pos: usize) -> String {
+    pub(crate) fn stage_label(&self, pos: usize) -> String {
         let s = &self.state;
         let name = s
             .spec(pos)
@@ -199,7 +199,7 @@ pub fn load(data: &Path, id: &str) -> Result<Session, ReviewError> {
 }
 
 /// [`load`] with an index already open.
-pub fn load_from(index: &Index, id: &str) -> Result<Session, ReviewError> {
+pub(crate) fn load_from(index: &Index, id: &str) -> Result<Session, ReviewError> {
     let at = index.resolve(id)?;
     let log = read_log(&at.path).map_err(|e| ReviewError::Unreadable(e.to_string()))?;
     // Continued in two places: both branches, merged (each copy is read).

@@ -24,7 +24,7 @@ pub enum SessionStatus {
 }
 
 impl SessionStatus {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             SessionStatus::Completed => "completed",
             SessionStatus::EndedEarly => "ended early",
@@ -33,7 +33,7 @@ impl SessionStatus {
     }
 
     /// The word used on the command line and in JSON.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             SessionStatus::Completed => "completed",
             SessionStatus::EndedEarly => "ended-early",
@@ -41,7 +41,7 @@ impl SessionStatus {
         }
     }
 
-    pub fn of(state: &SessionState) -> Self {
+    pub(crate) fn of(state: &SessionState) -> Self {
         match state.status {
             Status::Ended(Outcome::Completed) => SessionStatus::Completed,
             Status::Ended(Outcome::EndedEarly) => SessionStatus::EndedEarly,
@@ -89,7 +89,7 @@ pub struct RunDigest {
 
 impl RunDigest {
     /// Time beyond the plan (extensions do not move the plan).
-    pub fn overrun_ms(&self) -> u64 {
+    pub(crate) fn overrun_ms(&self) -> u64 {
         self.actual_ms.saturating_sub(self.planned_ms)
     }
 
@@ -98,14 +98,14 @@ impl RunDigest {
     }
 
     /// What the stage was left without, when it was left without its expected record.
-    pub fn left_without(&self) -> Option<String> {
+    pub(crate) fn left_without(&self) -> Option<String> {
         self.without_record
             .then(|| self.expects.clone().unwrap_or_else(|| "its expected record".into()))
     }
 }
 
 /// The key of how a stage was left, as in the log: `next`, `back`, `skip`, `jump`, `auto`, `end`.
-pub fn leave_key(how: Leave) -> &'static str {
+pub(crate) fn leave_key(how: Leave) -> &'static str {
     match how {
         Leave::Next => "next",
         Leave::Back => "back",
@@ -117,7 +117,7 @@ pub fn leave_key(how: Leave) -> &'static str {
 }
 
 /// The [`Leave`] a [`leave_key`] stands for.
-pub fn leave_from_key(key: &str) -> Option<Leave> {
+pub(crate) fn leave_from_key(key: &str) -> Option<Leave> {
     Some(match key {
         "next" => Leave::Next,
         "back" => Leave::Back,
@@ -146,7 +146,7 @@ pub struct StageLog {
 }
 
 impl StageLog {
-    pub fn of(events: &[Stamped]) -> Self {
+    pub(crate) fn of(events: &[Stamped]) -> Self {
         let mut out = Self::default();
         for e in events {
             match &e.event {
@@ -231,7 +231,7 @@ pub struct Digest {
 
 impl Digest {
     /// The calendar day the session started, in its own time zone.
-    pub fn date(&self) -> NaiveDate {
+    pub(crate) fn date(&self) -> NaiveDate {
         self.start.date_naive()
     }
 
@@ -250,7 +250,7 @@ impl Digest {
     }
 
     /// The digest of a replayed state and what its log says about how stages went.
-    pub fn of_state(
+    pub(crate) fn of_state(
         id: &str,
         created: DateTime<FixedOffset>,
         s: &SessionState,
@@ -307,7 +307,7 @@ impl Digest {
 
 /// The positions of the running order that were entered, with their times. The stage an
 /// unfinished log stopped in counts up to the last event.
-pub fn runs(s: &SessionState, stage_log: &StageLog) -> Vec<RunDigest> {
+pub(crate) fn runs(s: &SessionState, stage_log: &StageLog) -> Vec<RunDigest> {
     let now = s.effective(s.last_at);
     s.clocks
         .iter()

@@ -40,12 +40,12 @@ fn same(a: &str, b: &str) -> bool {
     crate::text::name_key(a) == crate::text::name_key(b)
 }
 
-pub fn parse_date(flag: &'static str, text: &str) -> Result<NaiveDate, ReviewError> {
+pub(crate) fn parse_date(flag: &'static str, text: &str) -> Result<NaiveDate, ReviewError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| ReviewError::BadDate { flag, text: text.to_string() })
 }
 
-pub fn parse_status(text: &str) -> Result<SessionStatus, ReviewError> {
+pub(crate) fn parse_status(text: &str) -> Result<SessionStatus, ReviewError> {
     match text.trim().to_lowercase().replace(' ', "-").as_str() {
         "completed" | "complete" => Ok(SessionStatus::Completed),
         "ended-early" | "early" => Ok(SessionStatus::EndedEarly),
@@ -86,7 +86,7 @@ impl Filter {
         Ok(out)
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == Self::default()
     }
 

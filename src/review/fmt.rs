@@ -6,17 +6,17 @@ use crate::protocol::{Minutes, clock};
 use crate::text;
 
 /// Milliseconds as `m:ss` (or `h:mm:ss`), rounded to the nearest second.
-pub fn dur(ms: u64) -> String {
+pub(crate) fn dur(ms: u64) -> String {
     clock(ms.saturating_add(500) / 1000, Minutes::Plain)
 }
 
 /// An overrun as `+m:ss`, or `-` when there is none.
-pub fn over(ms: u64) -> String {
+pub(crate) fn over(ms: u64) -> String {
     if ms.saturating_add(500) / 1000 == 0 { "-".into() } else { format!("+{}", dur(ms)) }
 }
 
 /// A signed change as `+m:ss` or `-m:ss` (`0:00` for none).
-pub fn signed(ms: i64) -> String {
+pub(crate) fn signed(ms: i64) -> String {
     let d = dur(ms.unsigned_abs());
     if d == "0:00" {
         d
@@ -28,7 +28,7 @@ pub fn signed(ms: i64) -> String {
 }
 
 /// Milliseconds as seconds with up to three decimals and no trailing zeros: `240`, `243.5`.
-pub fn secs(ms: u64) -> String {
+pub(crate) fn secs(ms: u64) -> String {
     let (s, frac) = (ms / 1000, ms % 1000);
     if frac == 0 {
         return s.to_string();
@@ -50,23 +50,23 @@ static LONG_DATE: std::sync::LazyLock<Vec<chrono::format::Item<'static>>> =
     std::sync::LazyLock::new(|| items("%a %-d %b %Y"));
 
 /// `2026-11-23 08:30`, in the time zone the session was run in.
-pub fn date_time(t: &DateTime<FixedOffset>) -> String {
+pub(crate) fn date_time(t: &DateTime<FixedOffset>) -> String {
     t.format_with_items(DATE_TIME.iter()).to_string()
 }
 
 /// `Mon 23 Nov 2026, 08:30`.
-pub fn long_date_time(t: &DateTime<FixedOffset>) -> String {
+pub(crate) fn long_date_time(t: &DateTime<FixedOffset>) -> String {
     t.format_with_items(LONG_DATE_TIME.iter()).to_string()
 }
 
 /// `Mon 23 Nov 2026`.
-pub fn long_date(d: chrono::NaiveDate) -> String {
+pub(crate) fn long_date(d: chrono::NaiveDate) -> String {
     d.format_with_items(LONG_DATE.iter()).to_string()
 }
 
 /// A text bar of planned against actual, `width` characters for `scale_ms`:
 /// `=` time used within the plan, `.` planned time not used, `!` time beyond the plan.
-pub fn bar(planned_ms: u64, actual_ms: u64, scale_ms: u64, width: usize) -> String {
+pub(crate) fn bar(planned_ms: u64, actual_ms: u64, scale_ms: u64, width: usize) -> String {
     if scale_ms == 0 || width == 0 {
         return String::new();
     }
@@ -86,12 +86,12 @@ pub fn bar(planned_ms: u64, actual_ms: u64, scale_ms: u64, width: usize) -> Stri
 }
 
 /// Cuts text to `width` columns as the terminal shows them, ending with `…` when cut.
-pub fn cut(text: &str, width: usize) -> String {
+pub(crate) fn cut(text: &str, width: usize) -> String {
     crate::text::cut(text, width)
 }
 
 /// Names joined with commas, cut to about `width` characters: `Ann Lee, Ben Okafor +3`.
-pub fn names(list: &[String], width: usize) -> String {
+pub(crate) fn names(list: &[String], width: usize) -> String {
     let clean: Vec<String> = list.iter().map(|n| crate::text::sanitize(n)).collect();
     let mut out = String::new();
     for (i, n) in clean.iter().enumerate() {
@@ -108,7 +108,11 @@ pub fn names(list: &[String], width: usize) -> String {
 
 /// Left-aligned columns separated by two spaces (the last column is not padded), fitted in
 /// `width` columns by cutting the widest of `text_columns` ([`Table::fit`]).
-pub fn fitted_table(rows: &[Vec<String>], width: Option<usize>, text_columns: &[usize]) -> String {
+pub(crate) fn fitted_table(
+    rows: &[Vec<String>],
+    width: Option<usize>,
+    text_columns: &[usize],
+) -> String {
     let mut t = Table::default();
     t.fit(width, text_columns);
     for r in rows {
@@ -122,7 +126,7 @@ pub fn fitted_table(rows: &[Vec<String>], width: Option<usize>, text_columns: &[
 /// A table ([`fitted_table`]) built a row at a time and written a line at a time: each row is kept as one
 /// string, so 100,000 rows take little more memory than their text.
 #[derive(Debug, Default)]
-pub struct Table {
+pub(crate) struct Table {
     rows: Vec<String>,
     widths: Vec<usize>,
     /// The width to fit in, and the text columns that may be cut to fit ([`Table::fit`]).
@@ -136,7 +140,7 @@ const NARROWEST: usize = 5;
 const CELL: char = '\u{1f}';
 
 impl Table {
-    pub fn push(&mut self, cells: &[String]) {
+    pub(crate) fn push(&mut self, cells: &[String]) {
         if self.widths.len() < cells.len() {
             self.widths.resize(cells.len(), 0);
         }
@@ -149,13 +153,13 @@ impl Table {
     /// Fits the table in `width` columns (`None`: as wide as it needs), by cutting the widest of
     /// the `text_columns` (indexes) with `…`, one column at a time, no narrower than 5.
     /// Other columns (dates, times, ids) are never cut: a table that can't fit stays wider.
-    pub fn fit(&mut self, width: Option<usize>, text_columns: &[usize]) {
+    pub(crate) fn fit(&mut self, width: Option<usize>, text_columns: &[usize]) {
         self.fit = width.map(|w| (w, text_columns.to_vec()));
     }
 
     /// Makes each column at least as wide as `widths` (those of the screen printed before it,
     /// so that the rest of a list lines up with its first screen wherever it can).
-    pub fn at_least(&mut self, widths: &[usize]) {
+    pub(crate) fn at_least(&mut self, widths: &[usize]) {
         if self.widths.len() < widths.len() {
             self.widths.resize(widths.len(), 0);
         }
@@ -165,17 +169,12 @@ impl Table {
     }
 
     /// How many rows it holds.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rows.len()
     }
 
-    /// Whether it holds no row.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// The columns' widths once fitted.
-    pub fn fitted(&self) -> Vec<usize> {
+    pub(crate) fn fitted(&self) -> Vec<usize> {
         let mut w = self.widths.clone();
         let Some((max, text)) = &self.fit else { return w };
         let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
@@ -194,7 +193,7 @@ impl Table {
     }
 
     /// Writes each line (with its newline) to `out`.
-    pub fn write(&self, mut out: impl FnMut(&str)) {
+    pub(crate) fn write(&self, mut out: impl FnMut(&str)) {
         let mut line = String::new();
         let widths = self.fitted();
         for r in &self.rows {
@@ -223,7 +222,7 @@ impl Table {
 }
 
 /// `once`, `twice`, `3 times`.
-pub fn times(n: u32) -> String {
+pub(crate) fn times(n: u32) -> String {
     match n {
         1 => "once".into(),
         2 => "twice".into(),

@@ -13,7 +13,7 @@ use crate::text::sanitize;
 
 /// One row of `logs list --json`.
 #[derive(Debug, Serialize)]
-pub struct ListedSession<'a> {
+pub(crate) struct ListedSession<'a> {
     pub id: &'a str,
     pub path: String,
     pub start: String,
@@ -34,13 +34,13 @@ pub struct ListedSession<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ProtocolRef<'a> {
+pub(crate) struct ProtocolRef<'a> {
     pub id: &'a str,
     pub name: &'a str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Unreadable<'a> {
+pub(crate) struct Unreadable<'a> {
     pub id: &'a str,
     pub path: String,
     pub problem: &'a str,

@@ -15,18 +15,18 @@
 //! - [`fmt`]: durations, dates and bars shared by the text views.
 
 pub mod actions;
-pub mod copies;
-pub mod course;
+pub(crate) mod copies;
+pub(crate) mod course;
 pub mod detail;
 pub mod digest;
 pub mod export;
 pub mod filter;
-pub mod fmt;
+pub(crate) mod fmt;
 pub mod index;
 pub mod list;
-pub mod redact;
+pub(crate) mod redact;
 pub mod report;
-pub mod scan;
+pub(crate) mod scan;
 
 use std::path::{Path, PathBuf};
 
@@ -115,7 +115,7 @@ pub enum ReviewError {
 
 impl ReviewError {
     /// Whether this is the machine's failure (a disk), not the user's input.
-    pub fn is_machine_failure(&self) -> bool {
+    pub(crate) fn is_machine_failure(&self) -> bool {
         matches!(
             self,
             Self::ReadFolder { .. } | Self::Write { .. } | Self::Encode { .. } | Self::Index { .. }
@@ -124,6 +124,6 @@ impl ReviewError {
 }
 
 /// The data folder, or the error that says how to give one.
-pub fn data_dir(explicit: Option<&Path>) -> Result<std::path::PathBuf, ReviewError> {
+pub(crate) fn data_dir(explicit: Option<&Path>) -> Result<std::path::PathBuf, ReviewError> {
     crate::log::data_dir(explicit).ok_or(ReviewError::NoDataDir)
 }

@@ -16,7 +16,7 @@ use crate::session::state::SessionState;
 
 /// How names appear in an export.
 #[derive(Debug, Clone, Default)]
-pub struct Names {
+pub(crate) struct Names {
     redact: bool,
     /// (name as chars, lowercase, label), longest first for text replacement.
     patterns: Vec<(Vec<char>, String)>,
@@ -39,12 +39,12 @@ fn lower(s: &str) -> String {
 
 impl Names {
     /// Names shown as they are.
-    pub fn plain() -> Self {
+    pub(crate) fn plain() -> Self {
         Self::default()
     }
 
     /// Labels for everyone named in this session.
-    pub fn redacting(s: &SessionState) -> Self {
+    pub(crate) fn redacting(s: &SessionState) -> Self {
         let mut n = Self { redact: true, ..Self::default() };
         if let Some(f) = &s.setup.facilitator {
             n.add(f, Some("Facilitator".into()));
@@ -107,7 +107,7 @@ impl Names {
     }
 
     /// A person's name or label.
-    pub fn name(&self, name: &str) -> String {
+    pub(crate) fn name(&self, name: &str) -> String {
         if !self.redact {
             return name.to_string();
         }
@@ -119,7 +119,7 @@ impl Names {
     }
 
     /// Free text with every known name replaced by its label.
-    pub fn text(&self, text: &str) -> String {
+    pub(crate) fn text(&self, text: &str) -> String {
         if !self.redact {
             return text.to_string();
         }

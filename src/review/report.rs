@@ -69,7 +69,7 @@ pub struct Report {
 }
 
 /// The median as defined in the module docs; 0 for no values.
-pub fn median(values: &mut [u64]) -> u64 {
+pub(crate) fn median(values: &mut [u64]) -> u64 {
     if values.is_empty() {
         return 0;
     }
@@ -140,7 +140,7 @@ impl StageAcc {
     }
 
     /// The stage's id.
-    pub fn stage(&self) -> &str {
+    pub(crate) fn stage(&self) -> &str {
         &self.stage
     }
 
@@ -213,7 +213,7 @@ pub fn text(r: &Report) -> String {
 }
 
 /// [`text`] with each table fitted in `width` columns (the terminal's), cutting the stage names.
-pub fn fitted_text(r: &Report, width: Option<usize>) -> String {
+pub(crate) fn fitted_text(r: &Report, width: Option<usize>) -> String {
     let mut out = String::new();
     if r.sessions == 0 {
         return "No sessions match.\n".into();

@@ -658,7 +658,7 @@ fn in_round(s: &SessionState) -> bool {
 
 /// A round that an extension would take past its planned total: its name for people ("Ann's
 /// slot", or "round 2") and its planned total ("30:00").
-pub struct SlotOverrun {
+pub(crate) struct SlotOverrun {
     pub name: String,
     pub planned: String,
 }
@@ -667,7 +667,7 @@ pub struct SlotOverrun {
 /// planned total, under a `round_extension`. Projected: the time spent in its finished stages,
 /// the current stage's larger of budget (with the extension) and elapsed time, and the budgets
 /// of its stages still to come. Shortening a stage frees time for the others.
-pub fn slot_overrun(s: &SessionState, by_ms: u64, eff: u64) -> Option<SlotOverrun> {
+pub(crate) fn slot_overrun(s: &SessionState, by_ms: u64, eff: u64) -> Option<SlotOverrun> {
     s.setup.protocol.round_extension?;
     if !in_round(s) || s.spec(s.pos).is_some_and(|sp| sp.extension.is_some()) {
         return None;

@@ -45,7 +45,7 @@ impl Phase {
 
 /// Seconds shown on a countdown for `remaining` milliseconds: rounded up while counting down (so
 /// 0:01 shows until the very end) and down in overrun (so +0:01 appears a second after zero).
-pub fn shown_secs(remaining_ms: i64) -> (bool, u64) {
+pub(crate) fn shown_secs(remaining_ms: i64) -> (bool, u64) {
     if remaining_ms > 0 {
         (false, u64::try_from(remaining_ms).unwrap_or(0).div_ceil(1000))
     } else {
@@ -100,7 +100,7 @@ pub fn current_round(s: &SessionState) -> Option<usize> {
 /// The round whose roles hold now: the current round; or, outside the rounds of a protocol with
 /// a single round (a one-to-one's opening and closing stages), that round, since nobody's role
 /// changes. `None` where roles rotate and no round is running.
-pub fn roles_round(s: &SessionState) -> Option<usize> {
+pub(crate) fn roles_round(s: &SessionState) -> Option<usize> {
     current_round(s).or_else(|| (s.rounds == 1).then_some(0))
 }
 
@@ -147,7 +147,7 @@ pub fn role_label(s: &SessionState, role: &str) -> (String, Vec<String>) {
 }
 
 /// A role with the names of its holders: "Observer (Cat)", "Observers (Cat, Fay)", "Tuners".
-pub fn role_with_names(s: &SessionState, role: &str, max_names: usize) -> String {
+pub(crate) fn role_with_names(s: &SessionState, role: &str, max_names: usize) -> String {
     let (label, names) = role_label(s, role);
     if names.is_empty() {
         return label;
@@ -160,7 +160,7 @@ pub fn role_with_names(s: &SessionState, role: &str, max_names: usize) -> String
 }
 
 /// A role's name for `count` holders: "Observer", "Observers".
-pub fn role_name_for(s: &SessionState, role: &str, count: usize) -> String {
+pub(crate) fn role_name_for(s: &SessionState, role: &str, count: usize) -> String {
     let name = s.setup.protocol.role_name(role);
     // A team is one role held together ("Executive team"): not pluralised.
     let team = s.setup.protocol.role(role).is_some_and(|r| r.team);
@@ -289,7 +289,7 @@ pub fn in_range_text(s: &SessionState, past_ms: u64) -> Option<String> {
 
 /// Format 2: the timed cue shown now in the current stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShownCue {
+pub(crate) struct ShownCue {
     /// The role's name as shown ([`role_label`]), if the cue names a role.
     pub label: Option<String>,
     /// Its holders now.
@@ -298,7 +298,7 @@ pub struct ShownCue {
 }
 
 /// Format 2: the timed cue that fired last in this visit to the current stage.
-pub fn shown_cue(s: &SessionState) -> Option<ShownCue> {
+pub(crate) fn shown_cue(s: &SessionState) -> Option<ShownCue> {
     let i = s.clock()?.shown_cue?;
     let cue = s.spec(s.pos)?.cues.get(i)?;
     let (label, names) = match &cue.role {
@@ -361,7 +361,7 @@ impl Schedule {
 
     /// "projected 12:41 · 11 min past the 12:30 stop" while the session is projected to end
     /// past its hard stop (by a minute or more, rounded to the nearest).
-    pub fn past_stop_text(&self) -> Option<String> {
+    pub(crate) fn past_stop_text(&self) -> Option<String> {
         let stop = self.stop?;
         let past = self.past_stop_ms()?;
         let minutes = round_minutes(i64::try_from(past / 1000).unwrap_or(i64::MAX));

@@ -26,15 +26,20 @@ pub struct Stamped {
 }
 
 /// Wall-clock times in logs: RFC 3339 with milliseconds and the UTC offset.
-pub mod wall_ms {
+pub(crate) mod wall_ms {
     use chrono::{DateTime, FixedOffset, SecondsFormat};
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(t: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(
+        t: &DateTime<FixedOffset>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, false))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<DateTime<FixedOffset>, D::Error> {
         let text = String::deserialize(d)?;
         DateTime::parse_from_rfc3339(&text).map_err(serde::de::Error::custom)
     }
@@ -60,7 +65,7 @@ pub enum Agreement {
 }
 
 impl Agreement {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Agreement::Group => "group agreed".into(),
             Agreement::People(p) => format!("agreed by {}", p.join(", ")),
@@ -115,7 +120,7 @@ impl CommitmentStatus {
     }
 
     /// Whether the commitment stays open for the next session.
-    pub fn stays_open(self) -> bool {
+    pub(crate) fn stays_open(self) -> bool {
         !matches!(self, CommitmentStatus::Done)
     }
 }
@@ -143,7 +148,7 @@ pub enum ShareListen {
 
 impl ShareListen {
     /// How `logs show` says it.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             ShareListen::Private => "the laptop's private addresses",
             ShareListen::Named => "the address named with --share-addr",

@@ -14,17 +14,17 @@
 //! clock, `now.wall` the wall-clock time for people to read. Nothing in this module reads a clock,
 //! touches a file or the terminal.
 
-pub mod checks;
+pub(crate) mod checks;
 pub mod decide;
 pub mod display;
-pub mod event;
+pub(crate) mod event;
 pub mod plan;
-pub mod request;
-pub mod rotation;
+pub(crate) mod request;
+pub(crate) mod rotation;
 pub mod setup;
 pub mod sound;
 pub mod stage_clock;
-pub mod state;
+pub(crate) mod state;
 
 pub use checks::{MAX_PARTICIPANTS, SetupError, check_setup};
 pub use decide::{decide, due, next_wake};

@@ -83,7 +83,7 @@ fn rounds_with_smallest_group(p: &Protocol, smallest: usize) -> usize {
 
 /// The size of the smallest group [`group_sizes`] makes for `n` participants, without making
 /// them: `n` comes from the command line and can be anything.
-pub fn smallest_group(p: &Protocol, n: usize) -> usize {
+pub(crate) fn smallest_group(p: &Protocol, n: usize) -> usize {
     match p.group.split_into.map(|s| s as usize).filter(|s| *s > 0) {
         Some(size) => n / (n / size).max(1),
         None => n,
@@ -169,7 +169,7 @@ impl Plan {
     }
 
     /// A fresh clock for each stage, in the running order.
-    pub fn clocks(&self) -> Vec<StageClock> {
+    pub(crate) fn clocks(&self) -> Vec<StageClock> {
         self.stages
             .iter()
             .map(|s| {
@@ -183,7 +183,7 @@ impl Plan {
 }
 
 /// The protocol's definition of a stage of the running order.
-pub fn spec_of<'a>(p: &'a Protocol, at: &StageRef) -> Option<&'a StageSpec> {
+pub(crate) fn spec_of<'a>(p: &'a Protocol, at: &StageRef) -> Option<&'a StageSpec> {
     match at.part {
         Part::Opening => p.opening.get(at.index),
         Part::Round => p.round.get(at.index),
@@ -247,7 +247,7 @@ fn planned(spec: &StageSpec, set_secs: Option<u64>, at: StageRef) -> Planned {
 }
 
 /// Each marker's point on the session's elapsed time, in milliseconds.
-pub fn markers_ms(p: &Protocol) -> Vec<u64> {
+pub(crate) fn markers_ms(p: &Protocol) -> Vec<u64> {
     p.markers.iter().map(|m| m.after.ms()).collect()
 }
 
@@ -319,13 +319,13 @@ impl Quote {
     }
 
     /// The quote for the protocol's typical group ([`typical_people`]).
-    pub fn typical(p: &Protocol) -> Self {
+    pub(crate) fn typical(p: &Protocol) -> Self {
         Self::new(p, typical_people(p))
     }
 
     /// The later sessions' totals in words, after session 1's: " for session 1, 2:30:00 from
     /// session 2"; empty when every session has the same.
-    pub fn later_phrase(&self) -> String {
+    pub(crate) fn later_phrase(&self) -> String {
         let mut out = String::new();
         if !self.later.is_empty() {
             out.push_str(" for session 1");
@@ -338,7 +338,7 @@ impl Quote {
 
     /// How session 1's total is made, when it has rounds: ": 5 rounds of 30:00 and 1:10:00
     /// around them" (empty for one round), so a total beside a shorter stage list adds up.
-    pub fn rounds_phrase(&self) -> String {
+    pub(crate) fn rounds_phrase(&self) -> String {
         if self.rounds < 2 || self.round_ms == 0 {
             return String::new();
         }
@@ -390,12 +390,12 @@ fn group_sizes_capped(p: &Protocol, n: usize) -> Vec<usize> {
 
 /// The share of a presenter's slot (a round's stages) that a rebalance may take away: the last
 /// presenter's slot stays at least 90 % of the first's.
-pub const SLOT_GIVE_PERCENT: u64 = 10;
+pub(crate) const SLOT_GIVE_PERCENT: u64 = 10;
 
 /// A stage still to come, as [`rebalance`] sees it: one budget kept by `count` stages (a round's
 /// stage in each round to come, which keep one budget between them, or a single stage).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Giver {
+pub(crate) struct Giver {
     /// Its budget now, in milliseconds.
     pub budget_ms: u64,
     /// The shortest it may become (its `can_give` minimum); its budget when it may not give.
@@ -408,7 +408,8 @@ pub struct Giver {
 
 /// What [`rebalance`] proposes: a new budget for each [`Giver`], in the same order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rebalance {
+#[allow(clippy::struct_field_names)] // every figure is milliseconds, and says so
+pub(crate) struct Rebalance {
     pub budgets_ms: Vec<u64>,
     /// How much the proposal takes off the stages to come, in milliseconds.
     pub cut_ms: u64,
@@ -424,7 +425,7 @@ pub struct Rebalance {
 /// slot, [`SLOT_GIVE_PERCENT`]). Lands on the stop when the room is there (at most one
 /// millisecond per stage early), else takes all the room and says how far short it falls.
 /// Budgets are never raised, never below a minimum; stages that may not give keep theirs.
-pub fn rebalance(givers: &[Giver], over_ms: u64, slot_cap_ms: u64) -> Rebalance {
+pub(crate) fn rebalance(givers: &[Giver], over_ms: u64, slot_cap_ms: u64) -> Rebalance {
     let room = |g: &Giver| g.budget_ms.saturating_sub(g.min_ms);
     // The room of a round's stages, scaled down together to the slot's cap.
     let round_room: u128 = givers.iter().filter(|g| g.in_round).map(|g| u128::from(room(g))).sum();

@@ -227,7 +227,7 @@ pub struct People {
 impl People {
     /// The names (and the facts' names) as convene keeps them: [`crate::text::clean_name`].
     #[must_use]
-    pub fn cleaned(self) -> Self {
+    pub(crate) fn cleaned(self) -> Self {
         Self {
             names: self.names.iter().map(|n| crate::text::clean_name(n)).collect(),
             facts: self.facts.into_iter().map(|(n, f)| (crate::text::clean_name(&n), f)).collect(),
@@ -342,7 +342,7 @@ fn parse_person(item: &str) -> Result<(String, BTreeMap<String, String>), String
 
 /// A fact key as typed (`Problem category`, `problem_category`) in kebab-case:
 /// `problem-category`.
-pub fn fact_key(text: &str) -> String {
+pub(crate) fn fact_key(text: &str) -> String {
     text.split(|c: char| c.is_whitespace() || c == '_' || c == '-')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
@@ -351,7 +351,9 @@ pub fn fact_key(text: &str) -> String {
 }
 
 /// Reads `ID=DURATION` items into stage id → seconds.
-pub fn parse_overrides(items: &[String]) -> Result<BTreeMap<String, u64>, SetupRequestError> {
+pub(crate) fn parse_overrides(
+    items: &[String],
+) -> Result<BTreeMap<String, u64>, SetupRequestError> {
     let mut out = BTreeMap::new();
     for item in items {
         let Some((id, d)) = item.split_once('=') else {

@@ -134,7 +134,7 @@ pub struct CarriedNote {
 ///
 /// # Errors
 /// The message to show, with an example.
-pub fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
+pub(crate) fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
     chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
         format!(
             "\"{}\" is not a time of day: write it as HH:MM, e.g. 08:30",
@@ -144,7 +144,7 @@ pub fn parse_time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
 }
 
 /// Why a planned start and a hard stop do not go together: a stop at or before the start.
-pub fn stop_problem(s: &Setup) -> Option<String> {
+pub(crate) fn stop_problem(s: &Setup) -> Option<String> {
     let (start, stop) = (s.planned_start?, s.hard_stop?);
     (stop <= start).then(|| {
         format!(
@@ -156,24 +156,24 @@ pub fn stop_problem(s: &Setup) -> Option<String> {
 }
 
 /// A person's value of a fact, trimmed; `None` when not given.
-pub fn fact<'a>(facts: &'a Facts, name: &str, key: &str) -> Option<&'a str> {
+pub(crate) fn fact<'a>(facts: &'a Facts, name: &str, key: &str) -> Option<&'a str> {
     facts.get(name).and_then(|f| f.get(key)).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
 /// A course's length for people: `"3–6"` (an en dash), or `"4"`; `None` without a course (or
 /// with a length validation refuses).
-pub fn course_length(p: &Protocol) -> Option<String> {
+pub(crate) fn course_length(p: &Protocol) -> Option<String> {
     let (low, high) = parse_course_sessions(&p.course.as_ref()?.sessions)?;
     Some(if low == high { low.to_string() } else { format!("{low}–{high}") })
 }
 
 /// This session's number in its course (`session_number`, else 1); `None` without a course.
-pub fn course_session(s: &Setup) -> Option<u32> {
+pub(crate) fn course_session(s: &Setup) -> Option<u32> {
     s.protocol.course.as_ref().map(|_| s.session_number.unwrap_or(1))
 }
 
 /// `"Session 2 of 3–6"`, for the start card and the live header; `None` without a course.
-pub fn session_label(s: &Setup) -> Option<String> {
+pub(crate) fn session_label(s: &Setup) -> Option<String> {
     let n = course_session(s)?;
     Some(match course_length(&s.protocol) {
         Some(len) => format!("Session {n} of {len}"),

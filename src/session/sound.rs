@@ -39,7 +39,7 @@ impl Sound {
     }
 
     /// How many terminal bells stand for it where only the bell sounds (`--sound bell`).
-    pub fn bells(self) -> u8 {
+    pub(crate) fn bells(self) -> u8 {
         match self {
             Sound::TimeUp => 2,
             Sound::Warning | Sound::Cue | Sound::Reminder => 1,
@@ -48,7 +48,7 @@ impl Sound {
 }
 
 /// The sound an event makes, judged on the state it was applied to (`s` is the state after it).
-pub fn of_event(s: &SessionState, e: &Event) -> Option<Sound> {
+pub(crate) fn of_event(s: &SessionState, e: &Event) -> Option<Sound> {
     match e {
         Event::WarningReached { .. } => Some(Sound::Warning),
         Event::TimeUp { .. } => Some(Sound::TimeUp),
@@ -65,7 +65,7 @@ pub fn of_event(s: &SessionState, e: &Event) -> Option<Sound> {
 /// How many reminders the current stage's overrun has reached at `mono`: 0 until it is
 /// [`REMINDER_MS`] over, then one more every [`REMINDER_MS`]; 0 while paused. A screen keeps the
 /// most it has sounded in the stage, and sounds [`Sound::Reminder`] when this goes past it.
-pub fn reminders(s: &SessionState, mono: u64) -> u64 {
+pub(crate) fn reminders(s: &SessionState, mono: u64) -> u64 {
     match display::phase(s, mono) {
         Phase::Over(ms) => ms / REMINDER_MS,
         _ => 0,

@@ -58,7 +58,7 @@ fn is_zero(v: &u64) -> bool {
 }
 
 impl StageClock {
-    pub fn new(planned_ms: u64, warn_ms: Option<u64>) -> Self {
+    pub(crate) fn new(planned_ms: u64, warn_ms: Option<u64>) -> Self {
         Self {
             budget_ms: planned_ms,
             planned_ms,
@@ -86,7 +86,7 @@ impl StageClock {
     }
 
     /// The cues not yet done whose time has come at `now`, in the order they fell due.
-    pub fn cues_due(&self, now: u64) -> Vec<usize> {
+    pub(crate) fn cues_due(&self, now: u64) -> Vec<usize> {
         let elapsed = self.elapsed(now);
         let mut due: Vec<(u64, usize)> = (0..self.cues.len())
             .filter(|i| !self.cues[*i].done)
@@ -109,33 +109,29 @@ impl StageClock {
 
     /// Marks every cue whose time has already passed at `now` as done, without firing it: on
     /// entering a stage, and when a gap (a sleep, a crash) jumps over it. Never shown late.
-    pub fn pass_cues(&mut self, now: u64) {
+    pub(crate) fn pass_cues(&mut self, now: u64) {
         for i in self.cues_due(now) {
             self.cues[i].done = true;
         }
     }
 
     /// Running time at which time is up: the budget, or a range's upper end past it.
-    pub fn upper_ms(&self) -> u64 {
+    pub(crate) fn upper_ms(&self) -> u64 {
         self.budget_ms.saturating_add(self.range_ms)
     }
 
     /// Whether time is up at `now`: past the budget, and past a range's upper end.
-    pub fn past_upper(&self, now: u64) -> bool {
+    pub(crate) fn past_upper(&self, now: u64) -> bool {
         self.elapsed(now) >= self.upper_ms()
     }
 
     /// The moment time is up (the budget, or a range's upper end), if running.
-    pub fn time_up_at(&self) -> Option<u64> {
+    pub(crate) fn time_up_at(&self) -> Option<u64> {
         self.running_since.map(|s| s.saturating_add(self.upper_ms().saturating_sub(self.banked_ms)))
     }
 
-    pub fn is_running(&self) -> bool {
-        self.running_since.is_some()
-    }
-
     /// Running time so far.
-    pub fn elapsed(&self, now: u64) -> u64 {
+    pub(crate) fn elapsed(&self, now: u64) -> u64 {
         self.banked_ms.saturating_add(self.running_since.map_or(0, |s| now.saturating_sub(s)))
     }
 
@@ -145,17 +141,18 @@ impl StageClock {
     }
 
     /// Overrun so far (0 before the deadline).
-    pub fn overrun(&self, now: u64) -> u64 {
+    pub(crate) fn overrun(&self, now: u64) -> u64 {
         self.elapsed(now).saturating_sub(self.budget_ms)
     }
 
-    /// The moment the budget runs out, if running.
-    pub fn deadline(&self) -> Option<u64> {
+    /// The moment the budget runs out, if running (the tests' check of the arithmetic).
+    #[cfg(test)]
+    fn deadline(&self) -> Option<u64> {
         self.running_since.map(|s| s.saturating_add(self.budget_ms.saturating_sub(self.banked_ms)))
     }
 
     /// The moment the warning is due, if running, armed and still ahead or due now.
-    pub fn warning_at(&self) -> Option<u64> {
+    pub(crate) fn warning_at(&self) -> Option<u64> {
         let warn = self.warn_ms?;
         // Not gated on time up: an extension after time up re-arms the warning (see `rearm`).
         if self.warned {
@@ -166,7 +163,7 @@ impl StageClock {
         Some(since.saturating_add(point.saturating_sub(self.banked_ms)))
     }
 
-    pub fn start(&mut self, now: u64) {
+    pub(crate) fn start(&mut self, now: u64) {
         if let Some(p) = self.paused_since.take() {
             self.paused_ms = self.paused_ms.saturating_add(now.saturating_sub(p));
         }
@@ -176,33 +173,33 @@ impl StageClock {
     }
 
     /// Banks the running time and stops.
-    pub fn stop(&mut self, now: u64) {
+    pub(crate) fn stop(&mut self, now: u64) {
         if let Some(s) = self.running_since.take() {
             self.banked_ms = self.banked_ms.saturating_add(now.saturating_sub(s));
         }
     }
 
     /// Leaves the stage: banks the running time, and a pause still open.
-    pub fn close(&mut self, now: u64) {
+    pub(crate) fn close(&mut self, now: u64) {
         self.stop(now);
         if let Some(p) = self.paused_since.take() {
             self.paused_ms = self.paused_ms.saturating_add(now.saturating_sub(p));
         }
     }
 
-    pub fn pause(&mut self, now: u64) {
+    pub(crate) fn pause(&mut self, now: u64) {
         self.stop(now);
         self.pauses += 1;
         self.paused_since = Some(now);
     }
 
-    pub fn extend(&mut self, by_ms: u64, now: u64) {
+    pub(crate) fn extend(&mut self, by_ms: u64, now: u64) {
         self.budget_ms = self.budget_ms.saturating_add(by_ms);
         self.extended_ms = self.extended_ms.saturating_add(by_ms);
         self.rearm(now);
     }
 
-    pub fn shorten(&mut self, by_ms: u64) {
+    pub(crate) fn shorten(&mut self, by_ms: u64) {
         let by = by_ms.min(self.budget_ms);
         self.budget_ms -= by;
         self.shortened_ms = self.shortened_ms.saturating_add(by);
@@ -219,7 +216,7 @@ impl StageClock {
     }
 }
 
-pub fn to_i64(v: u64) -> i64 {
+pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 

@@ -77,6 +77,7 @@ pub struct Refusal {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(clippy::struct_field_names)] // `gap_ms` is the log's field
 pub struct Gap {
     pub gap_ms: u64,
     pub cause: GapCause,
@@ -224,7 +225,7 @@ impl SessionState {
 
     /// The plan for the roster as it stands (its order and facts), before any time is spent:
     /// what the start card, the log's header and review quote (see [`super::plan`]).
-    pub fn plan(&self) -> Plan {
+    pub(crate) fn plan(&self) -> Plan {
         let s = &self.setup;
         Plan::new(&s.protocol, &self.order, &s.facts, &s.overrides, s.session_number)
     }
@@ -331,7 +332,7 @@ impl SessionState {
 
     /// One-per-person records missing anywhere in the session, by the stage's position: what
     /// ending the session now would leave without them.
-    pub fn missing_per_person(&self) -> Vec<(usize, RecordProgress)> {
+    pub(crate) fn missing_per_person(&self) -> Vec<(usize, RecordProgress)> {
         (0..self.stages.len())
             .flat_map(|pos| {
                 self.missing_records(pos)
@@ -350,7 +351,7 @@ impl SessionState {
 
     /// The time accepted rebalances took off the stages to come, in milliseconds: the plan the
     /// screen measures ahead or behind against is the planned total less this.
-    pub fn rebalanced_ms(&self) -> u64 {
+    pub(crate) fn rebalanced_ms(&self) -> u64 {
         self.rebalances
             .iter()
             .flat_map(|r| &r.stages)
@@ -360,12 +361,12 @@ impl SessionState {
 
     /// Format 2: the session's elapsed time at effective time `eff`, as the markers count it:
     /// the time the stage clocks ran, from the start of the first stage. Pauses do not count.
-    pub fn session_elapsed(&self, eff: u64) -> u64 {
+    pub(crate) fn session_elapsed(&self, eff: u64) -> u64 {
         self.clocks.iter().map(|c| c.elapsed(eff)).fold(0, u64::saturating_add)
     }
 
     /// Format 2: each marker's point on the session's elapsed time, in milliseconds.
-    pub fn marker_points(&self) -> Vec<u64> {
+    pub(crate) fn marker_points(&self) -> Vec<u64> {
         super::plan::markers_ms(&self.setup.protocol)
     }
 }
@@ -390,13 +391,13 @@ pub struct RecordProgress {
 }
 
 impl RecordProgress {
-    pub fn done(&self) -> bool {
+    pub(crate) fn done(&self) -> bool {
         self.have >= self.need
     }
 
     /// The label with how far it is, when that is worth saying: "Gap task (3 of 5 people;
     /// missing: Dev, Eve)", "The coachee's commitment (1 of 2 groups)".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         if self.per_person && !self.missing.is_empty() {
             format!(
                 "{} ({} of {} people; missing: {})",

@@ -13,8 +13,8 @@
 //! unique-local, loopback) unless `--share-addr` names one, and answers only under a random
 //! token of 128 bits, new for each sharing, that stops working when the session ends.
 
-pub mod qr;
-pub mod server;
+pub(crate) mod qr;
+pub(crate) mod server;
 pub mod view;
 
 use std::fmt::Write as _;
@@ -35,14 +35,14 @@ use crate::session::{Event, SessionState, Status, apply};
 use server::Hub;
 
 /// The port tried first; the next ones after it when it is taken.
-pub const DEFAULT_PORT: u16 = 7341;
+pub(crate) const DEFAULT_PORT: u16 = 7341;
 /// How many ports from the first are tried.
 const PORTS_TRIED: u16 = 20;
 /// How often the share looks at the log for new events (a stat when nothing changed).
 const LOOK_MS: u64 = 50;
 /// When nobody has connected this long after sharing began, the facilitator is told why that
 /// usually is.
-pub const NOBODY_HINT_AFTER: Duration = Duration::from_secs(60);
+pub(crate) const NOBODY_HINT_AFTER: Duration = Duration::from_secs(60);
 
 /// How to share.
 #[derive(Debug, Clone, Default)]
@@ -171,20 +171,20 @@ impl Share {
     }
 
     /// Whether to show the "nobody connected" hint: a minute passed and no device ever came.
-    pub fn nobody_came(&self) -> bool {
+    pub(crate) fn nobody_came(&self) -> bool {
         let after = u64::try_from(NOBODY_HINT_AFTER.as_millis()).unwrap_or(u64::MAX);
         self.hub.ever_connected() == 0 && self.started.now().mono >= after
     }
 
     /// Waits until the session ends or `stop` is set.
-    pub fn wait(&mut self) {
+    pub(crate) fn wait(&mut self) {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
 
     /// Stops sharing: the token stops working and the pages are told the session ended.
-    pub fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         // The token stops working now, not at the thread's next look.
         self.hub.end();
         self.stop.store(true, Ordering::SeqCst);
@@ -200,7 +200,7 @@ impl Drop for Share {
 }
 
 /// What `convene share` prints: the address, the QR code, and how to stop.
-pub fn announce(share: &Share) -> String {
+pub(crate) fn announce(share: &Share) -> String {
     let mut out = String::new();
     out.push_str("Sharing the session, read-only. On a phone or laptop in the room, open:\n\n");
     let _ = write!(out, "  {}\n\n", share.url());
@@ -262,7 +262,7 @@ fn url(addr: IpAddr, port: u16, token: &str) -> String {
 
 /// Whether devices in the room may reach `addr` without it reaching the internet: IPv4 private
 /// ranges and link-local, IPv6 unique-local, loopback.
-pub fn is_private(addr: IpAddr) -> bool {
+pub(crate) fn is_private(addr: IpAddr) -> bool {
     match addr {
         IpAddr::V4(a) => a.is_private() || a.is_link_local() || a.is_loopback(),
         IpAddr::V6(a) => a.is_loopback() || (a.segments()[0] & 0xfe00) == 0xfc00,

@@ -8,7 +8,7 @@ const QUIET: usize = 2;
 
 /// The code for `text` as lines of half blocks, light modules drawn (for light text on a dark
 /// background, a terminal's usual colours): `None` when the text is too long for a code.
-pub fn lines(text: &str) -> Option<Vec<String>> {
+pub(crate) fn lines(text: &str) -> Option<Vec<String>> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).ok()?;
     let width = code.width();
     let colors = code.to_colors();

@@ -61,7 +61,7 @@ impl Default for Limits {
 }
 
 /// What the server shares between its tasks and with the facilitator's screen.
-pub struct Hub {
+pub(crate) struct Hub {
     token: String,
     /// The public events so far: (log sequence number, JSON).
     history: RwLock<Vec<(u64, Arc<str>)>>,
@@ -80,10 +80,10 @@ pub struct Hub {
 }
 
 /// What to call when the number of devices changes.
-pub type Notify = Box<dyn Fn() + Send + Sync>;
+pub(crate) type Notify = Box<dyn Fn() + Send + Sync>;
 
 impl Hub {
-    pub fn new(token: String, limits: Limits, devices: Arc<AtomicUsize>) -> Self {
+    pub(crate) fn new(token: String, limits: Limits, devices: Arc<AtomicUsize>) -> Self {
         let (latest, _) = watch::channel(0);
         Self {
             token,
@@ -99,7 +99,7 @@ impl Hub {
     }
 
     /// Calls `f` from now on whenever a device connects or leaves.
-    pub fn on_devices_changed(&self, f: Notify) {
+    pub(crate) fn on_devices_changed(&self, f: Notify) {
         if let Ok(mut n) = self.on_devices.write() {
             *n = Some(f);
         }
@@ -114,7 +114,7 @@ impl Hub {
     }
 
     /// Adds a public event and wakes the streams.
-    pub fn push(&self, seq: u64, json: String) {
+    pub(crate) fn push(&self, seq: u64, json: String) {
         if let Ok(mut h) = self.history.write() {
             if h.last().is_some_and(|(s, _)| *s >= seq) {
                 return;
@@ -126,18 +126,18 @@ impl Hub {
 
     /// The session ended (or sharing stopped): streams close after their last event, and every
     /// request from now on gets 404.
-    pub fn end(&self) {
+    pub(crate) fn end(&self) {
         self.ended.store(true, Ordering::SeqCst);
         let seq = *self.latest.borrow();
         self.latest.send_replace(seq);
     }
 
-    pub fn ended(&self) -> bool {
+    pub(crate) fn ended(&self) -> bool {
         self.ended.load(Ordering::SeqCst)
     }
 
     /// Devices that ever opened the stream.
-    pub fn ever_connected(&self) -> usize {
+    pub(crate) fn ever_connected(&self) -> usize {
         self.ever.load(Ordering::SeqCst)
     }
 
@@ -165,7 +165,7 @@ impl Hub {
 }
 
 /// Serves `listener` until the runtime stops.
-pub async fn serve(listener: TcpListener, hub: Arc<Hub>) {
+pub(crate) async fn serve(listener: TcpListener, hub: Arc<Hub>) {
     let app = router(Arc::clone(&hub));
     loop {
         let Ok((stream, _)) = listener.accept().await else {

@@ -29,15 +29,15 @@ pub enum Names {
 
 impl Names {
     /// Every choice, in the order the help lists them.
-    pub const ALL: [Names; 4] = [Names::Full, Names::First, Names::Initials, Names::None];
+    pub(crate) const ALL: [Names; 4] = [Names::Full, Names::First, Names::Initials, Names::None];
 
     /// The choice a word names (`first`), as the command line and config.toml spell it.
-    pub fn from_word(word: &str) -> Option<Self> {
+    pub(crate) fn from_word(word: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|n| n.word() == word)
     }
 
     /// The word used on the command line and in config.toml.
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Names::Full => "full",
             Names::First => "first",

@@ -133,7 +133,7 @@ pub fn farewell(app: &LiveScreen) -> Farewell {
 }
 
 /// Prints [`farewell`].
-pub fn after_session(app: &LiveScreen) -> ExitCode {
+pub(crate) fn after_session(app: &LiveScreen) -> ExitCode {
     let f = farewell(app);
     for l in &f.out {
         say(l);
@@ -146,7 +146,7 @@ pub fn after_session(app: &LiveScreen) -> ExitCode {
 
 /// A line for the person at the keyboard after the screen closed (sanitised; a closed output is
 /// ignored: the log already holds everything).
-pub fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     let _ = output::println(line);
 }
 

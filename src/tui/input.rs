@@ -25,7 +25,7 @@ use crossterm::event;
 
 /// What ended a wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wait {
+pub(crate) enum Wait {
     /// crossterm has an event to read (a key, a resize).
     Input,
     /// The time ran out, or the loop was woken with nothing to read: look at the signals and
@@ -37,7 +37,7 @@ pub enum Wait {
 
 /// Waits up to `timeout` (`None`: until something happens) for input, a wake-up or the
 /// terminal's end.
-pub fn wait(timeout: Option<Duration>) -> io::Result<Wait> {
+pub(crate) fn wait(timeout: Option<Duration>) -> io::Result<Wait> {
     imp::wait(timeout)
 }
 
@@ -45,7 +45,7 @@ pub fn wait(timeout: Option<Duration>) -> io::Result<Wait> {
 /// file watcher) through its own pipe, not through crossterm: a SIGWINCH that crossterm reads in
 /// the same look as a key returns the resize and leaves the key unread until the next one (its
 /// terminal is watched edge-triggered). `false` when the loop does not wait here yet.
-pub fn wake() -> bool {
+pub(crate) fn wake() -> bool {
     imp::wake()
 }
 

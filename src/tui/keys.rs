@@ -12,28 +12,28 @@ pub struct Key {
 }
 
 /// A key without modifiers (Shift is part of the character: `?`, `X`).
-pub const fn key(code: KeyCode) -> Key {
+pub(crate) const fn key(code: KeyCode) -> Key {
     Key { code, ctrl: false }
 }
 
 /// A character key.
-pub const fn ch(c: char) -> Key {
+pub(crate) const fn ch(c: char) -> Key {
     key(KeyCode::Char(c))
 }
 
 /// Ctrl and a character (`^C`).
-pub const fn ctrl(c: char) -> Key {
+pub(crate) const fn ctrl(c: char) -> Key {
     Key { code: KeyCode::Char(c), ctrl: true }
 }
 
 impl Key {
     /// Whether a key press is this key.
-    pub fn matches(self, k: KeyEvent) -> bool {
+    pub(crate) fn matches(self, k: KeyEvent) -> bool {
         k.code == self.code && k.modifiers.contains(KeyModifiers::CONTROL) == self.ctrl
     }
 
     /// How the help and the docs name the key: `n`, `space`, `→`, `PgDn`, `^C`.
-    pub fn name(self) -> String {
+    pub(crate) fn name(self) -> String {
         let base = match self.code {
             KeyCode::Char(' ') => "space".to_string(),
             KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
@@ -76,7 +76,7 @@ pub struct Binding<A: 'static> {
 
 /// An upper-case letter as its lower case (`N` → `n`, with Shift dropped): what Caps Lock turns
 /// a key into. `None` for anything else.
-pub fn lower_case(k: KeyEvent) -> Option<KeyEvent> {
+pub(crate) fn lower_case(k: KeyEvent) -> Option<KeyEvent> {
     let KeyCode::Char(c) = k.code else { return None };
     let mut lower = c.to_lowercase();
     let (Some(l), None) = (lower.next(), lower.next()) else { return None };
@@ -100,7 +100,7 @@ pub fn binding<A>(table: &[Binding<A>], k: KeyEvent) -> Option<&Binding<A>> {
 }
 
 /// The action a key press stands for in a table, if any ([`binding`]).
-pub fn action<A: Copy>(table: &[Binding<A>], k: KeyEvent) -> Option<A> {
+pub(crate) fn action<A: Copy>(table: &[Binding<A>], k: KeyEvent) -> Option<A> {
     binding(table, k).map(|b| b.action)
 }
 
@@ -117,7 +117,10 @@ pub fn footer<A>(table: &[Binding<A>]) -> impl Iterator<Item = &Binding<A>> {
 /// How a one-line hint writes an action of a table: the `shown` keys of its bindings joined by
 /// `/`, and the word of the first (`space/Enter`, `start`). `None` if the table has no such
 /// action.
-pub fn hint<A: PartialEq>(table: &[Binding<A>], action: &A) -> Option<(String, &'static str)> {
+pub(crate) fn hint<A: PartialEq>(
+    table: &[Binding<A>],
+    action: &A,
+) -> Option<(String, &'static str)> {
     let mut bindings = table.iter().filter(|b| b.action == *action);
     let first = bindings.next()?;
     let mut shown = vec![first.shown];
@@ -126,7 +129,7 @@ pub fn hint<A: PartialEq>(table: &[Binding<A>], action: &A) -> Option<(String, &
 }
 
 /// A table as `docs/keys.md` writes it: one row per binding, each key in backticks.
-pub fn doc_rows<A>(table: &[Binding<A>]) -> Vec<String> {
+pub(crate) fn doc_rows<A>(table: &[Binding<A>]) -> Vec<String> {
     table
         .iter()
         .map(|b| {

@@ -109,7 +109,7 @@ pub struct ResumeRequest {
 }
 
 /// How the screen looks and sounds, from the settings in effect.
-pub fn options(screen: &ScreenSettings, mirror: bool) -> Options {
+pub(crate) fn options(screen: &ScreenSettings, mirror: bool) -> Options {
     Options {
         quiet: screen.quiet,
         flash: !screen.no_flash,
@@ -120,7 +120,7 @@ pub fn options(screen: &ScreenSettings, mirror: bool) -> Options {
 
 /// What the screen takes from the command line beyond [`Options`]: how it sounds, and
 /// presentation mode as it was left (remembered in the config folder).
-pub fn dress(app: &mut LiveScreen, screen: &ScreenSettings) {
+pub(crate) fn dress(app: &mut LiveScreen, screen: &ScreenSettings) {
     let mode = if screen.quiet { SoundMode::Off } else { screen.sound };
     app.set_sound(mode);
     if let Some(dir) = &screen.config_dir {
@@ -232,7 +232,7 @@ pub fn refusal(e: &SetupRequestError) -> String {
 /// Starts a session, shared with the devices in the room at once when `share_now` (`--share`),
 /// else when the share key is pressed, as `share` says. Sharing that cannot start says why in
 /// one line; the session runs as always.
-pub fn start_shared(
+pub(crate) fn start_shared(
     data: &Path,
     dirs: &Dirs,
     checked: CheckedSetup,
@@ -288,7 +288,7 @@ fn is_finished(entry: &Entry) -> bool {
 }
 
 /// The readable sessions that did not end, newest first.
-pub fn unfinished(scan: &Scan) -> impl Iterator<Item = &Entry> {
+pub(crate) fn unfinished(scan: &Scan) -> impl Iterator<Item = &Entry> {
     scan.entries.iter().filter(|e| e.ok().is_some_and(|d| d.status == SessionStatus::Unfinished))
 }
 

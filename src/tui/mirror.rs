@@ -39,7 +39,7 @@ pub fn follow(follower: &mut Follower, app: &mut LiveScreen) -> bool {
 }
 
 /// How often the mirror looks at its log when it cannot be told of changes.
-pub const POLL_MS: u64 = 100;
+pub(crate) const POLL_MS: u64 = 100;
 /// How often it looks anyway when it is told of changes (in case one notification is lost).
 pub const SAFETY_LOOK_MS: u64 = 5_000;
 

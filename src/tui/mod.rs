@@ -20,7 +20,7 @@
 pub mod event_loop;
 pub mod farewell;
 pub mod home;
-pub mod input;
+pub(crate) mod input;
 pub mod keys;
 pub mod launch;
 pub mod live;

@@ -79,24 +79,24 @@ pub struct Quit(pub i32);
 
 impl Quit {
     /// "SIGINT".
-    pub fn name(self) -> String {
+    pub(crate) fn name(self) -> String {
         imp::name(self.0)
     }
 
     /// The exit status a shell expects of a program ended by this signal: 128 + its number on
     /// Unix; on Windows, `STATUS_CONTROL_C_EXIT` as for any program ended by Ctrl-C or Ctrl-Break.
-    pub fn exit_status(self) -> i32 {
+    pub(crate) fn exit_status(self) -> i32 {
         imp::exit_status(self.0)
     }
 }
 
 /// The terminal hung up (its window closed, the connection lost): convene ends as on SIGHUP,
 /// whose number is 1 on every Unix. Only Unix sees it (see [`super::input`]).
-pub const HANG_UP: Quit = Quit(1);
+pub(crate) const HANG_UP: Quit = Quit(1);
 
 /// The loop saw the terminal hang up: the quit it ends with (a quit signal already received, or
 /// [`HANG_UP`]), taken so that the signal thread leaves the ending to the loop.
-pub fn hung_up() -> Quit {
+pub(crate) fn hung_up() -> Quit {
     #[cfg(unix)]
     imp::note_quit(HANG_UP.0);
     imp::take_quit().unwrap_or(HANG_UP)
@@ -104,7 +104,7 @@ pub fn hung_up() -> Quit {
 
 /// What the screen's loop must do about the signals received since it last asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pending {
+pub(crate) enum Pending {
     Nothing,
     /// The screen was left and is back (stopped and continued): draw everything again.
     Redraw,
@@ -113,7 +113,7 @@ pub enum Pending {
 
 /// Keeps signals turned into requests for the calling loop while it lives.
 #[must_use = "signals are handled only while the guard lives"]
-pub struct Watch(());
+pub(crate) struct Watch(());
 
 impl Drop for Watch {
     fn drop(&mut self) {
@@ -122,7 +122,7 @@ impl Drop for Watch {
 }
 
 /// Starts turning signals into requests for the loop that calls it (see the module doc).
-pub fn watch() -> Watch {
+pub(crate) fn watch() -> Watch {
     // crossterm creates its event source, which listens for SIGWINCH, at the first poll: make
     // sure it exists before a signal can raise SIGWINCH to wake the loop.
     let _ = crossterm::event::poll(std::time::Duration::ZERO);
@@ -134,7 +134,7 @@ pub fn watch() -> Watch {
 /// Handles the requests received since the last call: a stop (the screen is left, the process
 /// stops, and the screen is back when continued) or a continue. A quit is returned for the loop
 /// to carry out (it owns the log).
-pub fn pending(terminal: &mut Term) -> io::Result<Pending> {
+pub(crate) fn pending(terminal: &mut Term) -> io::Result<Pending> {
     if let Some(q) = imp::take_quit() {
         return Ok(Pending::Quit(q));
     }
@@ -151,7 +151,7 @@ pub fn pending(terminal: &mut Term) -> io::Result<Pending> {
 }
 
 /// Ctrl-Z, which reaches a raw-mode screen as a key rather than as a signal.
-pub fn is_suspend_key(key: &KeyEvent) -> bool {
+pub(crate) fn is_suspend_key(key: &KeyEvent) -> bool {
     cfg!(unix)
         && key.code == KeyCode::Char('z')
         && key.modifiers.contains(KeyModifiers::CONTROL)
@@ -160,7 +160,7 @@ pub fn is_suspend_key(key: &KeyEvent) -> bool {
 
 /// Ctrl-Z typed on the screen: stops as SIGTSTP does. Returns `false` (nothing done) when there
 /// is no shell to continue convene.
-pub fn suspend(terminal: &mut Term) -> io::Result<bool> {
+pub(crate) fn suspend(terminal: &mut Term) -> io::Result<bool> {
     if !imp::can_stop() {
         return Ok(false);
     }
@@ -169,12 +169,12 @@ pub fn suspend(terminal: &mut Term) -> io::Result<bool> {
 }
 
 /// What Ctrl-Z says when it cannot stop convene.
-pub const CANNOT_SUSPEND: &str =
+pub(crate) const CANNOT_SUSPEND: &str =
     "Ctrl-Z: no shell here can bring convene back (fg), so it carries on. q quits.";
 
 /// Leaves the screen for good: the cursor shown, raw mode and the alternate screen left. Errors
 /// are ignored: the terminal may be gone.
-pub fn leave(terminal: &mut Term) {
+pub(crate) fn leave(terminal: &mut Term) {
     let _ = terminal.show_cursor();
     let _ = ratatui::try_restore();
 }
@@ -203,12 +203,12 @@ fn enter(terminal: &mut Term) -> io::Result<()> {
 }
 
 /// Says which signal ended convene (on stderr).
-pub fn say_stopped(q: Quit) {
+pub(crate) fn say_stopped(q: Quit) {
     crate::output::error(&format!("stopped by {}.", q.name()));
 }
 
 /// Exits with 128 + the signal's number, once the terminal is restored and everything said.
-pub fn exit(q: Quit) -> ! {
+pub(crate) fn exit(q: Quit) -> ! {
     use std::io::Write as _;
     let _ = io::stdout().flush();
     std::process::exit(q.exit_status())
@@ -216,7 +216,7 @@ pub fn exit(q: Quit) -> ! {
 
 /// Ends a screen that holds no session (the home screen, the logs browser) on a quit signal:
 /// leaves it, says why and exits.
-pub fn end_screen(terminal: &mut Term, q: Quit) -> ! {
+pub(crate) fn end_screen(terminal: &mut Term, q: Quit) -> ! {
     leave(terminal);
     say_stopped(q);
     exit(q)
@@ -242,7 +242,7 @@ pub fn keep_log(app: &mut LiveScreen, to: &std::path::Path) -> bool {
 /// loop first waits there, by raising SIGWINCH, which returns a blocked
 /// `crossterm::event::poll` at once. `false` where a loop cannot be woken this way (it must poll
 /// instead).
-pub fn wake() -> bool {
+pub(crate) fn wake() -> bool {
     #[cfg(unix)]
     {
         super::input::wake() || signal_hook::low_level::raise(signal_hook::consts::SIGWINCH).is_ok()
@@ -279,11 +279,11 @@ mod imp {
     /// How long the loop has to take a quit request before the signal thread exits by itself.
     const TAKE_WITHIN: Duration = Duration::from_secs(2);
 
-    pub fn set_active(on: bool) {
+    pub(crate) fn set_active(on: bool) {
         ACTIVE.store(on, Ordering::SeqCst);
     }
 
-    pub fn start() {
+    pub(crate) fn start() {
         static ONCE: Once = Once::new();
         ONCE.call_once(|| {
             let set = [SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT];
@@ -343,11 +343,11 @@ mod imp {
     }
 
     /// Notes a quit as a quit signal would, unless one was received already.
-    pub fn note_quit(sig: i32) {
+    pub(crate) fn note_quit(sig: i32) {
         let _ = QUIT.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst);
     }
 
-    pub fn take_quit() -> Option<Quit> {
+    pub(crate) fn take_quit() -> Option<Quit> {
         match QUIT.load(Ordering::SeqCst) {
             0 => None,
             sig => {
@@ -357,27 +357,27 @@ mod imp {
         }
     }
 
-    pub fn take_stop() -> bool {
+    pub(crate) fn take_stop() -> bool {
         STOP.swap(false, Ordering::SeqCst)
     }
 
-    pub fn take_continue() -> bool {
+    pub(crate) fn take_continue() -> bool {
         CONTINUE.swap(false, Ordering::SeqCst)
     }
 
     /// Stops the process until SIGCONT, as SIGTSTP's default action does.
-    pub fn stop_process() {
+    pub(crate) fn stop_process() {
         SELF_STOPPED.store(true, Ordering::SeqCst);
         if emulate_default_handler(SIGTSTP).is_err() {
             SELF_STOPPED.store(false, Ordering::SeqCst);
         }
     }
 
-    pub fn name(sig: i32) -> String {
+    pub(crate) fn name(sig: i32) -> String {
         signal_name(sig).map_or_else(|| format!("signal {sig}"), str::to_string)
     }
 
-    pub fn exit_status(sig: i32) -> i32 {
+    pub(crate) fn exit_status(sig: i32) -> i32 {
         128 + sig
     }
 
@@ -386,7 +386,7 @@ mod imp {
     /// group of the same session, so no shell with job control waits to continue it. Linux reads
     /// `/proc`; elsewhere a stop is assumed possible.
     #[cfg(target_os = "linux")]
-    pub fn can_stop() -> bool {
+    pub(crate) fn can_stop() -> bool {
         struct Stat {
             ppid: u32,
             pgrp: u32,
@@ -417,7 +417,7 @@ mod imp {
     }
 
     #[cfg(not(target_os = "linux"))]
-    pub fn can_stop() -> bool {
+    pub(crate) fn can_stop() -> bool {
         true
     }
 }
@@ -433,9 +433,9 @@ mod imp {
     use super::Quit;
 
     /// The one "signal" there is: a console control event (the handler is not told which).
-    pub const CONSOLE_EVENT: i32 = 21; // SIGBREAK in the C runtime's numbering
+    pub(crate) const CONSOLE_EVENT: i32 = 21; // SIGBREAK in the C runtime's numbering
     /// `STATUS_CONTROL_C_EXIT` (0xC000013A): how Windows ends a program on Ctrl-C or Ctrl-Break.
-    pub const STATUS_CONTROL_C_EXIT: i32 = i32::from_ne_bytes(0xC000_013A_u32.to_ne_bytes());
+    pub(crate) const STATUS_CONTROL_C_EXIT: i32 = i32::from_ne_bytes(0xC000_013A_u32.to_ne_bytes());
 
     static ACTIVE: AtomicBool = AtomicBool::new(false);
     static QUIT: AtomicBool = AtomicBool::new(false);
@@ -444,11 +444,11 @@ mod imp {
     /// How long the loop has to take a quit request before the handler thread exits by itself.
     const TAKE_WITHIN: Duration = Duration::from_secs(2);
 
-    pub fn set_active(on: bool) {
+    pub(crate) fn set_active(on: bool) {
         ACTIVE.store(on, Ordering::SeqCst);
     }
 
-    pub fn start() {
+    pub(crate) fn start() {
         static ONCE: Once = Once::new();
         // Without a console (output redirected from a service) there is nothing to handle.
         ONCE.call_once(|| {
@@ -483,7 +483,7 @@ mod imp {
         }
     }
 
-    pub fn take_quit() -> Option<Quit> {
+    pub(crate) fn take_quit() -> Option<Quit> {
         if QUIT.load(Ordering::SeqCst) {
             QUIT_TAKEN.store(true, Ordering::SeqCst);
             Some(Quit(CONSOLE_EVENT))
@@ -492,25 +492,25 @@ mod imp {
         }
     }
 
-    pub fn take_stop() -> bool {
+    pub(crate) fn take_stop() -> bool {
         false
     }
 
-    pub fn take_continue() -> bool {
+    pub(crate) fn take_continue() -> bool {
         false
     }
 
-    pub fn stop_process() {}
+    pub(crate) fn stop_process() {}
 
-    pub fn name(_sig: i32) -> String {
+    pub(crate) fn name(_sig: i32) -> String {
         "Ctrl-Break".into()
     }
 
-    pub fn exit_status(_sig: i32) -> i32 {
+    pub(crate) fn exit_status(_sig: i32) -> i32 {
         STATUS_CONTROL_C_EXIT
     }
 
-    pub fn can_stop() -> bool {
+    pub(crate) fn can_stop() -> bool {
         false
     }
 
@@ -530,33 +530,33 @@ mod imp {
 mod imp {
     use super::Quit;
 
-    pub fn set_active(_on: bool) {}
+    pub(crate) fn set_active(_on: bool) {}
 
-    pub fn start() {}
+    pub(crate) fn start() {}
 
-    pub fn take_quit() -> Option<Quit> {
+    pub(crate) fn take_quit() -> Option<Quit> {
         None
     }
 
-    pub fn take_stop() -> bool {
+    pub(crate) fn take_stop() -> bool {
         false
     }
 
-    pub fn take_continue() -> bool {
+    pub(crate) fn take_continue() -> bool {
         false
     }
 
-    pub fn stop_process() {}
+    pub(crate) fn stop_process() {}
 
-    pub fn name(sig: i32) -> String {
+    pub(crate) fn name(sig: i32) -> String {
         format!("signal {sig}")
     }
 
-    pub fn exit_status(sig: i32) -> i32 {
+    pub(crate) fn exit_status(sig: i32) -> i32 {
         128 + sig
     }
 
-    pub fn can_stop() -> bool {
+    pub(crate) fn can_stop() -> bool {
         false
     }
 }

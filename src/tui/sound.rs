@@ -47,7 +47,8 @@ impl Player for Recorder {
 /// The notes of a sound: (frequency in Hz, length in ms), one after another. Each kind is told
 /// apart by its rhythm and pitch, not by loudness: a warning two rising notes, time up three
 /// falling notes and a long low one, a timed cue one soft high note, a reminder two low notes.
-pub fn notes(sound: Sound) -> &'static [(f32, u32)] {
+#[cfg(any(feature = "sound", test))]
+pub(crate) fn notes(sound: Sound) -> &'static [(f32, u32)] {
     match sound {
         Sound::Warning => &[(659.3, 180), (880.0, 260)],
         Sound::TimeUp => &[(880.0, 200), (659.3, 200), (523.3, 200), (392.0, 500)],
@@ -58,8 +59,9 @@ pub fn notes(sound: Sound) -> &'static [(f32, u32)] {
 
 /// The samples of a sound at `rate` samples a second, from -1 to 1: each note a sine with a short
 /// fade in and out (no click), a little gap between notes.
+#[cfg(any(feature = "sound", test))]
 #[allow(clippy::cast_precision_loss)] // sample counts of a second or two
-pub fn samples(sound: Sound, rate: u32) -> Vec<f32> {
+pub(crate) fn samples(sound: Sound, rate: u32) -> Vec<f32> {
     let rate_f = rate as f32;
     let mut out = Vec::new();
     for (freq, ms) in notes(sound) {
@@ -78,7 +80,7 @@ pub fn samples(sound: Sound, rate: u32) -> Vec<f32> {
 
 /// The player for a `--sound` choice: a [`Chime`] for `chime` where this build has sound,
 /// else `None` (the bell, or nothing, is rung by the loop). The note says what happened instead.
-pub fn player(mode: SoundMode) -> (Option<Box<dyn Player>>, Option<String>) {
+pub(crate) fn player(mode: SoundMode) -> (Option<Box<dyn Player>>, Option<String>) {
     match mode {
         SoundMode::Chime => chime(),
         SoundMode::Bell | SoundMode::Off => (None, None),
@@ -99,7 +101,7 @@ fn chime() -> (Option<Box<dyn Player>>, Option<String>) {
 }
 
 #[cfg(feature = "sound")]
-pub use chime::Chime;
+pub(crate) use chime::Chime;
 
 #[cfg(feature = "sound")]
 mod chime {
@@ -111,7 +113,7 @@ mod chime {
     use super::{Player, Sound, samples};
 
     /// Chimes through the default audio output, on a thread of its own.
-    pub struct Chime {
+    pub(crate) struct Chime {
         send: Option<Sender<Sound>>,
         notes: Receiver<String>,
     }
@@ -122,7 +124,7 @@ mod chime {
 
     impl Chime {
         /// Starts the audio thread; a device is looked for at the first sound.
-        pub fn start() -> Self {
+        pub(crate) fn start() -> Self {
             let (send, recv) = channel::<Sound>();
             let (note_send, notes) = channel::<String>();
             let spawned = std::thread::Builder::new()

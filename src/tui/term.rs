@@ -48,17 +48,17 @@ use ratatui::{Frame, Terminal};
 use unicode_width::UnicodeWidthStr;
 
 /// The terminal the screens draw on.
-pub type Term = Terminal<FrameBackend<Out>>;
+pub(crate) type Term = Terminal<FrameBackend<Out>>;
 
 /// Where frames are written: on Unix the standard output's file itself (a duplicate of its
 /// descriptor), so that a frame is one `write(2)` even when it holds a line feed, which Rust's
 /// line-buffered `Stdout` would cut there; elsewhere `Stdout` (a Windows console is written
 /// through `WriteConsoleW`, and convene's frames hold no line feed there).
 #[cfg(unix)]
-pub type Out = std::fs::File;
+pub(crate) type Out = std::fs::File;
 /// Where frames are written (see the Unix definition).
 #[cfg(not(unix))]
-pub type Out = io::Stdout;
+pub(crate) type Out = io::Stdout;
 
 #[cfg(unix)]
 fn out() -> io::Result<Out> {
@@ -86,13 +86,13 @@ static SIZE_STALE: AtomicBool = AtomicBool::new(true);
 
 /// Says that the terminal may have been resized: its size is asked again before the next frame.
 /// Called on a resize event, on SIGWINCH and when the screen comes back from a stop.
-pub fn resized() {
+pub(crate) fn resized() {
     SIZE_STALE.store(true, Ordering::Relaxed);
 }
 
 /// Raw mode, the alternate screen and ratatui's panic hook (which restores the terminal), as
 /// `ratatui::try_init` sets them, with the screens drawing through a [`FrameBackend`].
-pub fn try_init() -> io::Result<Term> {
+pub(crate) fn try_init() -> io::Result<Term> {
     // ratatui's own terminal is dropped at once: only what it set up is kept.
     drop(ratatui::try_init()?);
     let ansi = escapes_supported();
@@ -120,7 +120,7 @@ pub fn draw<W: Write>(
 }
 
 /// Collects what is written and sends it on: a frame in one write (see the module doc).
-pub struct FrameWriter<W: Write> {
+pub(crate) struct FrameWriter<W: Write> {
     inner: W,
     buf: Vec<u8>,
     /// A frame is being drawn: flushes keep what was written.
@@ -131,17 +131,17 @@ pub struct FrameWriter<W: Write> {
 
 impl<W: Write> FrameWriter<W> {
     /// A writer sending to `inner`; `sync`: whether to bracket frames.
-    pub fn new(inner: W, sync: bool) -> Self {
+    pub(crate) fn new(inner: W, sync: bool) -> Self {
         Self { inner, buf: Vec::with_capacity(CAPACITY), in_frame: false, sync }
     }
 
     /// The writer frames are sent to.
-    pub fn get_ref(&self) -> &W {
+    pub(crate) fn get_ref(&self) -> &W {
         &self.inner
     }
 
     /// From now on, flushes keep what was written.
-    pub fn begin_frame(&mut self) {
+    pub(crate) fn begin_frame(&mut self) {
         self.in_frame = true;
         if self.sync {
             self.buf.extend_from_slice(BEGIN_SYNC);
@@ -149,7 +149,7 @@ impl<W: Write> FrameWriter<W> {
     }
 
     /// Sends the frame (in the bracket, where supported) in one write, and flushes.
-    pub fn end_frame(&mut self) -> io::Result<()> {
+    pub(crate) fn end_frame(&mut self) -> io::Result<()> {
         self.in_frame = false;
         if self.sync {
             if self.buf.ends_with(BEGIN_SYNC) {
@@ -642,7 +642,7 @@ impl Floor {
 /// the row, a byte a cell (writing the cells again, or backspaces), or 3 (the shortest escape
 /// sequence, `CSI C`); to the next row, a line feed and as much again along it (or a carriage
 /// return, to the first column); anywhere else, 3.
-pub fn least_move((cx, cy): (u16, u16), (x, y): (u16, u16)) -> usize {
+pub(crate) fn least_move((cx, cy): (u16, u16), (x, y): (u16, u16)) -> usize {
     let along = |from: u16, to: u16| usize::from(from.abs_diff(to)).min(3);
     if y == cy {
         along(cx, x)
@@ -692,7 +692,7 @@ impl<W: Write> FrameBackend<W> {
     }
 
     /// The writer frames are collected in.
-    pub fn writer_mut(&mut self) -> &mut FrameWriter<W> {
+    pub(crate) fn writer_mut(&mut self) -> &mut FrameWriter<W> {
         self.inner.writer_mut()
     }
 

@@ -48,7 +48,10 @@ impl Depth {
     /// Windows Terminal, `TERM_PROGRAM`), `TERM` with `direct` (24-bit) or `256`; else the
     /// sixteen basic colours. `windows_console` says what a Windows console without `TERM`
     /// takes: 24-bit with virtual terminal sequences, sixteen colours without.
-    pub fn detect(get: impl Fn(&str) -> Option<String>, windows_console: Option<bool>) -> Self {
+    pub(crate) fn detect(
+        get: impl Fn(&str) -> Option<String>,
+        windows_console: Option<bool>,
+    ) -> Self {
         let var = |k: &str| get(k).filter(|v| !v.is_empty());
         let colorterm = var("COLORTERM").unwrap_or_default().to_lowercase();
         let term = var("TERM").map(|t| t.to_lowercase());
@@ -73,7 +76,7 @@ impl Depth {
     }
 
     /// The depth of the terminal convene runs in.
-    pub fn from_env() -> Self {
+    pub(crate) fn from_env() -> Self {
         // A Windows console tells by its mode whether it takes escape sequences (24-bit colour).
         let console = cfg!(windows).then(|| crossterm::style::available_color_count() >= 256);
         Self::detect(|k| std::env::var(k).ok(), console)
@@ -82,7 +85,7 @@ impl Depth {
 
 /// The nearest of the 256 indexed colours to `rgb`, from the 6x6x6 cube and the grey ramp (the
 /// first sixteen are left out: terminals change them).
-pub fn nearest_indexed((r, g, b): (u8, u8, u8)) -> u8 {
+pub(crate) fn nearest_indexed((r, g, b): (u8, u8, u8)) -> u8 {
     const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
     let dist = |(r2, g2, b2): (u8, u8, u8)| {
         let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2);
@@ -110,14 +113,14 @@ pub struct Theme {
 }
 
 /// Whether `NO_COLOR` asks for no colour (set and not empty, as no-color.org says).
-pub fn no_color() -> bool {
+pub(crate) fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 impl Theme {
     /// The theme asked for, or `mono` when `NO_COLOR` asks for no colour, in the colours the
     /// terminal shows ([`Depth::from_env`]).
-    pub fn from_env(name: ThemeName) -> Self {
+    pub(crate) fn from_env(name: ThemeName) -> Self {
         Self::resolve(name, no_color()).with_depth(Depth::from_env())
     }
 
@@ -129,7 +132,7 @@ impl Theme {
 
     /// The same theme drawn in `depth` colours.
     #[must_use]
-    pub fn with_depth(self, depth: Depth) -> Self {
+    pub(crate) fn with_depth(self, depth: Depth) -> Self {
         Self { depth, ..self }
     }
 
@@ -158,7 +161,7 @@ impl Theme {
     }
 
     /// The big clock and the state word for a phase.
-    pub fn phase(self, p: Phase) -> Style {
+    pub(crate) fn phase(self, p: Phase) -> Style {
         let bold = Modifier::BOLD;
         match (self.name, p) {
             (ThemeName::Default, Phase::Running | Phase::NotStarted) => {
@@ -183,7 +186,7 @@ impl Theme {
 
     /// The state badge: reversed, so it stands out in any theme. Black text on a colour is never
     /// bold: terminals that brighten bold (Windows Terminal's default) turn it grey.
-    pub fn badge(self, p: Phase) -> Style {
+    pub(crate) fn badge(self, p: Phase) -> Style {
         match self.name {
             ThemeName::Default => {
                 let bg = match p {
@@ -203,11 +206,12 @@ impl Theme {
         }
     }
 
-    pub fn title(self) -> Style {
+    #[allow(clippy::unused_self)] // the same in every theme, asked of the theme as the rest
+    pub(crate) fn title(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)
     }
 
-    pub fn muted(self) -> Style {
+    pub(crate) fn muted(self) -> Style {
         match self.name {
             ThemeName::Default => self.colour(GREY),
             ThemeName::HighContrast => Style::new(),
@@ -215,28 +219,29 @@ impl Theme {
         }
     }
 
-    pub fn speak(self) -> Style {
+    pub(crate) fn speak(self) -> Style {
         self.colour(BLUISH_GREEN).add_modifier(Modifier::BOLD)
     }
 
-    pub fn silent(self) -> Style {
+    pub(crate) fn silent(self) -> Style {
         self.colour(ORANGE).add_modifier(Modifier::BOLD)
     }
 
-    pub fn key(self) -> Style {
+    pub(crate) fn key(self) -> Style {
         self.colour(SKY_BLUE).add_modifier(Modifier::BOLD)
     }
 
-    pub fn done(self) -> Style {
+    pub(crate) fn done(self) -> Style {
         self.colour(BLUISH_GREEN)
     }
 
-    pub fn current(self) -> Style {
+    #[allow(clippy::unused_self)] // the same in every theme, asked of the theme as the rest
+    pub(crate) fn current(self) -> Style {
         Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
     }
 
     /// The banner that says the log is not being saved.
-    pub fn alarm(self) -> Style {
+    pub(crate) fn alarm(self) -> Style {
         match self.name {
             ThemeName::Default => {
                 Style::new().fg(Color::White).bg(self.paint(VERMILION)).add_modifier(Modifier::BOLD)
@@ -247,7 +252,7 @@ impl Theme {
 
     /// The message to the room: black on sky blue (not bold, see [`Theme::badge`]), or
     /// reversed in the themes without colour.
-    pub fn room(self) -> Style {
+    pub(crate) fn room(self) -> Style {
         match self.name {
             ThemeName::Default => self.on(SKY_BLUE),
             _ => Style::new().add_modifier(Modifier::REVERSED),
@@ -255,21 +260,22 @@ impl Theme {
     }
 
     /// The frame around the message to the room.
-    pub fn room_frame(self) -> Style {
+    pub(crate) fn room_frame(self) -> Style {
         self.room()
     }
 
-    pub fn selected(self) -> Style {
+    #[allow(clippy::unused_self)] // the same in every theme, asked of the theme as the rest
+    pub(crate) fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
     /// Planned time in the review charts.
-    pub fn planned(self) -> Style {
+    pub(crate) fn planned(self) -> Style {
         self.colour(GREY)
     }
 
     /// Actual time in the review charts: blue within the plan, vermilion and bold over it.
-    pub fn actual(self, over: bool) -> Style {
+    pub(crate) fn actual(self, over: bool) -> Style {
         if over {
             self.colour(VERMILION).add_modifier(Modifier::BOLD)
         } else {
@@ -278,7 +284,7 @@ impl Theme {
     }
 
     /// The heading over private notes in review: it must not be missed on a shared screen.
-    pub fn private(self) -> Style {
+    pub(crate) fn private(self) -> Style {
         self.colour(ORANGE).add_modifier(Modifier::BOLD | Modifier::REVERSED)
     }
 }

@@ -13,8 +13,8 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::text::width;
 
 /// The smallest terminal convene draws its screens in.
-pub const MIN_W: u16 = 40;
-pub const MIN_H: u16 = 12;
+pub(crate) const MIN_W: u16 = 40;
+pub(crate) const MIN_H: u16 = 12;
 
 // ---- the big clock ----
 
@@ -86,10 +86,10 @@ pub struct ClockSize {
 
 impl ClockSize {
     /// The clock as one line of text.
-    pub const LINE: Self = Self { v: 0, h: 0 };
+    pub(crate) const LINE: Self = Self { v: 0, h: 0 };
 
     /// Rows the clock takes on screen: the digits' height.
-    pub fn rows(self) -> u16 {
+    pub(crate) fn rows(self) -> u16 {
         if self.v == 0 { 1 } else { (7 * self.v).div_ceil(2) }
     }
 }
@@ -97,7 +97,7 @@ impl ClockSize {
 /// The sizes the clock can take for `text` in `width` columns, largest first, ending with one
 /// line of text. A pixel is at most twice as tall as it is wide and never wider than square, and
 /// the digits keep a column free on each side.
-pub fn clock_sizes(text: &str, width: u16) -> Vec<ClockSize> {
+pub(crate) fn clock_sizes(text: &str, width: u16) -> Vec<ClockSize> {
     let mut sizes = Vec::new();
     if let Some(px) = pixel_width(text) {
         let most_h = width.saturating_sub(2) / px.max(1);
@@ -114,7 +114,7 @@ pub fn clock_sizes(text: &str, width: u16) -> Vec<ClockSize> {
 
 /// Draws the clock at `size`, centred in `area` (from its top row). Styles with reverse video
 /// (time up in the high-contrast themes) fill the clock's box, so the digits show dark on light.
-pub fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style, size: ClockSize) {
+pub(crate) fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style, size: ClockSize) {
     let px = pixels(text).filter(|_| size.v > 0);
     let Some(px) = px else {
         let line = Line::from(Span::styled(text.to_string(), style));
@@ -232,7 +232,7 @@ fn read_glyphs(px: &[Vec<bool>], from: usize) -> Option<String> {
 /// `line` word-wrapped to `width` columns, by display width, keeping each span's style and the
 /// spaces between words (a table's columns stay aligned; the spaces where a line breaks go): the
 /// rows exactly as they are drawn. A word longer than the width is broken between characters.
-pub fn wrap(line: &Line, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn wrap(line: &Line, width: u16) -> Vec<Line<'static>> {
     type Run = Vec<(String, Style)>;
     let width = usize::from(width.max(1));
     // Alternating runs of spaces and of other characters.
@@ -304,19 +304,19 @@ fn width_of(g: &str) -> usize {
 }
 
 /// Rows `line` takes when word-wrapped to `width` columns (at least one).
-pub fn wrapped_rows(line: &Line, width: u16) -> usize {
+pub(crate) fn wrapped_rows(line: &Line, width: u16) -> usize {
     wrap(line, width).len().max(1)
 }
 
 /// Every line word-wrapped to `width` ([`wrap`]).
-pub fn wrap_all(lines: &[Line], width: u16) -> Vec<Line<'static>> {
+pub(crate) fn wrap_all(lines: &[Line], width: u16) -> Vec<Line<'static>> {
     lines.iter().flat_map(|l| wrap(l, width)).collect()
 }
 
 // ---- popups, the panel, too small ----
 
 /// A centred rectangle of at most `w` x `h` inside `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [r] =
         Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
     let [r] =
@@ -326,7 +326,7 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 /// A popup with a title, tall enough for its lines once wrapped. The rows it stands on are
 /// cleared from edge to edge, so no fragments of the screen show beside it.
-pub fn popup(f: &mut Frame, area: Rect, title: &str, lines: &[Line], w: u16) -> Rect {
+pub(crate) fn popup(f: &mut Frame, area: Rect, title: &str, lines: &[Line], w: u16) -> Rect {
     let inner_w = w.min(area.width).saturating_sub(2);
     let rows = wrap_all(lines, inner_w);
     let h = u16::try_from(rows.len()).unwrap_or(u16::MAX).saturating_add(2);
@@ -339,7 +339,7 @@ pub fn popup(f: &mut Frame, area: Rect, title: &str, lines: &[Line], w: u16) -> 
 
 /// The bottom panel (questions and forms): a rule with the title (in `title_style`), then the
 /// lines, over a cleared area.
-pub fn panel(f: &mut Frame, area: Rect, title: &str, lines: &[Line], title_style: Style) {
+pub(crate) fn panel(f: &mut Frame, area: Rect, title: &str, lines: &[Line], title_style: Style) {
     f.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::TOP)
@@ -349,14 +349,14 @@ pub fn panel(f: &mut Frame, area: Rect, title: &str, lines: &[Line], title_style
 
 /// Draws the "too small" notice and returns true when the area is below the minimum. Every
 /// screen asks this one question, with the same minimum and the same words.
-pub fn too_small(area: Rect, buf: &mut Buffer) -> bool {
+pub(crate) fn too_small(area: Rect, buf: &mut Buffer) -> bool {
     too_small_or(area, buf, None)
 }
 
 /// [`too_small`], with what a screen shows instead when it can say the one thing that matters
 /// in one line (the live screen: `04:00  RUNNING  Presenter`): that line, centred, if it fits;
 /// else the notice.
-pub fn too_small_or(area: Rect, buf: &mut Buffer, instead: Option<Line>) -> bool {
+pub(crate) fn too_small_or(area: Rect, buf: &mut Buffer, instead: Option<Line>) -> bool {
     if area.width >= MIN_W && area.height >= MIN_H {
         return false;
     }

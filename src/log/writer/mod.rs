@@ -49,7 +49,7 @@ mod watch;
 
 use crate::session::{Event, Stamped};
 use recovery::Loss;
-pub use recovery::Superseded;
+pub(crate) use recovery::Superseded;
 
 /// The most sessions that can share one id (start in the same millisecond): `-02` … `-99`.
 const MAX_SAME_ID: u32 = 99;
@@ -255,7 +255,7 @@ impl LogWriter {
 
     /// Keeps the session lock taken on this log (by `convene resume`, before reading it), so
     /// that the writer can move it to the log if it ever has to write the log again.
-    pub fn hold(&mut self, lock: Option<SessionLock>) {
+    pub(crate) fn hold(&mut self, lock: Option<SessionLock>) {
         self.lock = lock;
     }
 
@@ -311,7 +311,7 @@ impl LogWriter {
     /// watched, `retry` looks every time, as before. The live screen's loop calls `retry` at
     /// every wake-up: with the watch, a second in which only the countdown changes makes no
     /// system call for the log.
-    pub fn watch(&mut self, wake: fn()) {
+    pub(crate) fn watch(&mut self, wake: fn()) {
         self.watch = Some(watch::Watch::new(wake));
         if self.to_create.is_none() {
             self.retry();

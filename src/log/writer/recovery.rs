@@ -162,7 +162,7 @@ impl LogWriter {
     /// there to `<id>.jsonl.incomplete`, which no command reads, so that it is never offered to
     /// resume in place of the complete copy (a rename needs no free space). Either way the
     /// writer writes nothing more. The outcome is kept in [`LogWriter::superseded`].
-    pub fn supersede(&mut self) -> &Superseded {
+    pub(crate) fn supersede(&mut self) -> &Superseded {
         self.write_out();
         let outcome = if self.error.is_none() {
             Superseded::Complete

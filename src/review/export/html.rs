@@ -27,7 +27,7 @@ th { background: #eee; }
 ";
 
 /// HTML-escapes text for an element or an attribute.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -43,7 +43,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The minutes as a printable HTML page (`redact` as for Markdown).
-pub fn html(sess: &Session, redact: bool) -> String {
+pub(crate) fn html(sess: &Session, redact: bool) -> String {
     let md = super::markdown(sess, redact);
     let parser = Parser::new_ext(&md, Options::ENABLE_TABLES).map(|e| match e {
         // Never markup from the text: shown as written.

@@ -22,7 +22,7 @@ use crate::review::actions::Action;
 use crate::text::sanitize;
 
 /// The lines before the events.
-pub fn ics_head() -> String {
+pub(crate) fn ics_head() -> String {
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",
@@ -38,14 +38,14 @@ pub fn ics_head() -> String {
 }
 
 /// The line after the events.
-pub fn ics_tail() -> String {
+pub(crate) fn ics_tail() -> String {
     let mut out = String::new();
     push_line(&mut out, "END:VCALENDAR");
     out
 }
 
 /// One commitment's `VEVENT`, or nothing when it has no resolved due date.
-pub fn ics_event(a: &Action) -> String {
+pub(crate) fn ics_event(a: &Action) -> String {
     let Some(day) = a.due_date else { return String::new() };
     let mut out = String::new();
     let stamp: DateTime<FixedOffset> =
@@ -95,7 +95,7 @@ pub fn ics_event(a: &Action) -> String {
 }
 
 /// The event's UID: the same commitment always gets the same one.
-pub fn uid(session: &str, commitment: &str) -> String {
+pub(crate) fn uid(session: &str, commitment: &str) -> String {
     format!("{}-{}@convene", sanitize(session), sanitize(commitment))
 }
 
@@ -104,7 +104,7 @@ fn date(d: NaiveDate) -> String {
 }
 
 /// RFC 5545 TEXT escaping: backslash, semicolon, comma and newline.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -121,7 +121,7 @@ pub fn escape(text: &str) -> String {
 
 /// Appends a content line folded at 75 octets (continuations start with one space, which counts
 /// in their 75), never inside a character, each line ending with CRLF.
-pub fn push_line(out: &mut String, line: &str) {
+pub(crate) fn push_line(out: &mut String, line: &str) {
     let mut limit = 75;
     let mut used = 0;
     for c in line.chars() {

@@ -19,11 +19,11 @@ use crate::log::files::open_new_private;
 use crate::session::Agreement;
 
 pub use self::csv::{BOM, CSV_RUN_COLUMNS, CSV_SESSION_COLUMNS, csv, csv_many};
-pub use self::html::html;
-pub use self::ics::{ics_event, ics_head, ics_tail};
+pub(crate) use self::html::html;
+pub(crate) use self::ics::{ics_event, ics_head, ics_tail};
 pub use self::json::json;
 pub use self::markdown::markdown;
-pub use self::tables::{ActionsCsv, report_csv};
+pub(crate) use self::tables::{ActionsCsv, report_csv};
 
 pub use self::json::JSON_SCHEMA;
 
@@ -43,7 +43,7 @@ pub(super) fn agreement(names: &Names, a: Option<&Agreement>) -> String {
 }
 
 /// Creates a new file with mode 0600. An existing file is never replaced.
-pub fn create_new(path: &Path) -> Result<std::fs::File, ReviewError> {
+pub(crate) fn create_new(path: &Path) -> Result<std::fs::File, ReviewError> {
     open_new_private(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             ReviewError::Exists { path: path.to_path_buf() }
@@ -55,7 +55,7 @@ pub fn create_new(path: &Path) -> Result<std::fs::File, ReviewError> {
 
 /// Creates a file with mode 0600 to be written from the start: a new one, or with `force` an
 /// existing one emptied (`-o FILE --force`).
-pub fn create(path: &Path, force: bool) -> Result<std::fs::File, ReviewError> {
+pub(crate) fn create(path: &Path, force: bool) -> Result<std::fs::File, ReviewError> {
     if force {
         match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_dir() => {
@@ -79,12 +79,12 @@ pub fn create(path: &Path, force: bool) -> Result<std::fs::File, ReviewError> {
 }
 
 /// Writes a new file with mode 0600. An existing file is never replaced.
-pub fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
+pub(crate) fn write_new(path: &Path, contents: &str) -> Result<(), ReviewError> {
     write_file(path, contents, false)
 }
 
 /// Writes a file with mode 0600: a new one, or with `force` over an existing one.
-pub fn write_file(path: &Path, contents: &str, force: bool) -> Result<(), ReviewError> {
+pub(crate) fn write_file(path: &Path, contents: &str, force: bool) -> Result<(), ReviewError> {
     let mut f = create(path, force)?;
     f.write_all(contents.as_bytes()).and_then(|()| f.sync_all()).map_err(|e| ReviewError::Write {
         action: "write",

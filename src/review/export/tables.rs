@@ -10,7 +10,7 @@ use crate::review::report::Report;
 use crate::text::sanitize;
 
 /// The columns of `report --format csv`: one row per protocol and stage, in the report's order.
-pub const REPORT_COLUMNS: [&str; 16] = [
+pub(crate) const REPORT_COLUMNS: [&str; 16] = [
     "protocol",
     "protocol_name",
     "sessions",
@@ -30,7 +30,7 @@ pub const REPORT_COLUMNS: [&str; 16] = [
 ];
 
 /// The report as CSV (seconds with up to three decimals, as in the logs' CSV).
-pub fn report_csv(r: &Report) -> Result<String, ReviewError> {
+pub(crate) fn report_csv(r: &Report) -> Result<String, ReviewError> {
     let mut rows = vec![REPORT_COLUMNS.map(String::from).to_vec()];
     for p in &r.protocols {
         for s in &p.stages {
@@ -58,7 +58,7 @@ pub fn report_csv(r: &Report) -> Result<String, ReviewError> {
 }
 
 /// The columns of `actions --format csv`: one row per commitment, oldest first.
-pub const ACTION_COLUMNS: [&str; 13] = [
+pub(crate) const ACTION_COLUMNS: [&str; 13] = [
     "session",
     "commitment",
     "protocol",
@@ -77,7 +77,7 @@ pub const ACTION_COLUMNS: [&str; 13] = [
 /// `actions --format csv`, built a commitment at a time and handed out in pieces
 /// ([`ActionsCsv::take`]), so 100,000 commitments are never held whole.
 #[derive(Debug)]
-pub struct ActionsCsv {
+pub(crate) struct ActionsCsv {
     rows: Vec<Vec<String>>,
 }
 
@@ -88,7 +88,7 @@ impl Default for ActionsCsv {
 }
 
 impl ActionsCsv {
-    pub fn push(&mut self, a: &Action) {
+    pub(crate) fn push(&mut self, a: &Action) {
         let follow: Vec<String> = a
             .history
             .iter()
@@ -115,12 +115,12 @@ impl ActionsCsv {
     }
 
     /// How many rows are waiting to be taken.
-    pub fn pending(&self) -> usize {
+    pub(crate) fn pending(&self) -> usize {
         self.rows.len()
     }
 
     /// The rows pushed since the last take, as CSV text.
-    pub fn take(&mut self) -> Result<String, ReviewError> {
+    pub(crate) fn take(&mut self) -> Result<String, ReviewError> {
         let text = csv_text(&self.rows);
         self.rows.clear();
         text

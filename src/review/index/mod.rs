@@ -130,8 +130,8 @@ macro_rules! columns {
 }
 
 mod aggregates;
-pub mod query;
-pub mod schema;
+pub(crate) mod query;
+pub(crate) mod schema;
 mod store;
 mod update;
 
@@ -147,11 +147,11 @@ pub use query::{GroupHistory, Query, SessionRow, Summary};
 
 /// How old a folder's `ctime` must be, when recorded, for its stamp to be trusted (see the
 /// module docs).
-pub const RACY_NS: i64 = 2_000_000_000;
+pub(crate) const RACY_NS: i64 = 2_000_000_000;
 
 /// How many of the logs that can still grow an update checks, the most lately written first
 /// (see the module docs). A running session's log is always among them.
-pub const LIVE_CHECKED: i64 = 256;
+pub(crate) const LIVE_CHECKED: i64 = 256;
 
 /// How lately a log that can still grow must have been written, as the index last saw it, for an
 /// update to `stat` it (see the module docs): within 14 days of the latest change to the
@@ -160,17 +160,17 @@ pub const LIVE_CHECKED: i64 = 256;
 /// log left longer grows again only through `convene resume`, which tells the index
 /// ([`note_live`]). So a data folder whose unfinished logs are old costs no `stat` of a log at
 /// all, which matters after a reboot, when each `stat` is a read from the disk.
-pub const LIVE_WINDOW_NS: i64 = 14 * 24 * 3_600 * 1_000_000_000;
+pub(crate) const LIVE_WINDOW_NS: i64 = 14 * 24 * 3_600 * 1_000_000_000;
 
 /// Logs written per transaction.
-pub const BATCH: usize = 500;
+pub(crate) const BATCH: usize = 500;
 
 /// From how many logs to read a progress bar is shown (on a terminal).
 const PROGRESS_FROM: usize = 200;
 
 /// How long a writer waits for another process's transaction before the index is given up for
 /// the command (it then reads the logs into an index in memory).
-pub const BUSY_MS: u64 = 2_000;
+pub(crate) const BUSY_MS: u64 = 2_000;
 
 /// An index opened and brought up to date for one data folder.
 pub struct Index {
@@ -441,7 +441,7 @@ impl Index {
     }
 
     /// [`Index::open`]; `progress: false` never shows a progress bar.
-    pub fn open_with(data: &Path, progress: bool) -> Result<Self, ReviewError> {
+    pub(crate) fn open_with(data: &Path, progress: bool) -> Result<Self, ReviewError> {
         remove_old_cache(data);
         let sessions_dir = crate::log::sessions_dir(data);
         match std::fs::metadata(&sessions_dir) {
@@ -517,13 +517,13 @@ impl Index {
     /// commitments in 9 ms rather than 77 ms). Not for the commands that read everything
     /// (report, actions, the whole list), whose every mapped page would count in the process's
     /// memory; nor for the update, which may be a first build.
-    pub fn map_for_few(&self) {
+    pub(crate) fn map_for_few(&self) {
         let _ = self.conn.query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()));
     }
 
     /// What a review command says when folders holding logs are not read ([`Index::left_out`]),
     /// one line each; `None` when every log is read.
-    pub fn left_out_note(&self) -> Option<String> {
+    pub(crate) fn left_out_note(&self) -> Option<String> {
         if self.left_out.is_empty() {
             return None;
         }
@@ -545,7 +545,7 @@ impl Index {
 
     /// The path of a log the index names (`2026-11/ID.jsonl`, or `ID.jsonl` for one in the
     /// sessions folder itself).
-    pub fn log_path(&self, name: &str) -> PathBuf {
+    pub(crate) fn log_path(&self, name: &str) -> PathBuf {
         file_path(&self.sessions_dir, name)
     }
 
@@ -565,7 +565,7 @@ impl Index {
 /// `convene resume` call it once the screen has closed, so that the review after a session does
 /// not pay for the listing its new log makes necessary. Errors are ignored (the next review
 /// command updates the index anyway).
-pub fn refresh_if_present(data: &Path) {
+pub(crate) fn refresh_if_present(data: &Path) {
     if index_path(data).is_some_and(|p| p.is_file()) {
         let _ = Index::open_with(data, false);
     }

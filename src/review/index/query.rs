@@ -41,7 +41,7 @@ impl Query {
     }
 
     /// The browser's filter: words, any case.
-    pub fn words(text: &str) -> Self {
+    pub(crate) fn words(text: &str) -> Self {
         Self {
             words: text.to_lowercase().split_whitespace().map(String::from).collect(),
             ..Self::default()
@@ -126,7 +126,7 @@ pub struct SessionRow {
 }
 
 impl SessionRow {
-    pub fn ok(&self) -> Option<&Summary> {
+    pub(crate) fn ok(&self) -> Option<&Summary> {
         self.summary.as_ref().ok()
     }
 }
@@ -157,7 +157,7 @@ pub struct Located {
 
 /// One stage run with its session, for the CSV of many sessions.
 #[derive(Debug, Clone)]
-pub struct RunRow {
+pub(crate) struct RunRow {
     pub session: String,
     pub start: DateTime<FixedOffset>,
     pub protocol: String,
@@ -286,7 +286,7 @@ impl Index {
     }
 
     /// Calls `f` with each matching session, newest first, while it returns `true`.
-    pub fn for_each_row(
+    pub(crate) fn for_each_row(
         &self,
         q: &Query,
         f: impl FnMut(SessionRow) -> bool,
@@ -401,7 +401,7 @@ impl Index {
     }
 
     /// The session's entry: its digest rebuilt from the index, or why its log is unreadable.
-    pub fn entry(&self, at: &Located) -> Result<Entry, ReviewError> {
+    pub(crate) fn entry(&self, at: &Located) -> Result<Entry, ReviewError> {
         self.entry_of(at.fid, at.id.clone(), at.path.clone()).map_err(|e| self.failed(&e))
     }
 
@@ -525,7 +525,7 @@ impl Index {
 
     /// Follow-ups of the commitments made in `session`, recorded in it or in later sessions,
     /// oldest first, by commitment id.
-    pub fn follow_ups(
+    pub(crate) fn follow_ups(
         &self,
         session: &str,
     ) -> Result<HashMap<String, Vec<UpdateRef>>, ReviewError> {
@@ -669,7 +669,7 @@ impl Index {
     }
 
     /// The fork of a session's copies, if they fork ([`crate::review::copies::Fork`]).
-    pub fn fork_of(
+    pub(crate) fn fork_of(
         &self,
         at: &Located,
     ) -> Result<Option<crate::review::copies::Fork>, ReviewError> {
@@ -686,7 +686,7 @@ impl Index {
 
     /// How many sessions of a group (any case, any protocol) the data folder holds: a new
     /// session of the group is its `sequence` + 1 ([`crate::session::Setup::sequence`]).
-    pub fn group_sessions(&self, group: &str) -> Result<u32, ReviewError> {
+    pub(crate) fn group_sessions(&self, group: &str) -> Result<u32, ReviewError> {
         let run = || -> rusqlite::Result<u32> {
             self.conn
                 .prepare_cached(
@@ -702,7 +702,7 @@ impl Index {
     /// the log of the latest. Reads only that group's rows of that protocol, through the
     /// `files_group` index: a new session of a course is numbered by it, and its carried notes
     /// come from that log.
-    pub fn group_history(
+    pub(crate) fn group_history(
         &self,
         group: &str,
         protocol_id: &str,
@@ -851,7 +851,7 @@ impl Index {
 
     /// Calls `f` with every stage run of the matching sessions, oldest session first, in running
     /// order, while it returns `true`.
-    pub fn for_each_run(
+    pub(crate) fn for_each_run(
         &self,
         q: &Query,
         mut f: impl FnMut(RunRow) -> bool,

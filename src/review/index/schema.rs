@@ -9,12 +9,12 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub const SCHEMA: u32 = 12;
+pub(crate) const SCHEMA: u32 = 12;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
 /// copy that stands for its session) are ever queried.
-pub const CREATE: &str = "
+pub(crate) const CREATE: &str = "
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
 -- Each folder holding logs ('' for the sessions folder itself, `YYYY-MM` for a month folder,

@@ -8,7 +8,7 @@ use super::super::fmt;
 
 /// A log file as seen on disk.
 #[derive(Debug, Clone)]
-pub struct Seen {
+pub(crate) struct Seen {
     /// Its path in the sessions folder (`2026-11/ID.jsonl`, or `ID.jsonl`): see [`super::split`].
     pub name: String,
     pub size: i64,
@@ -17,7 +17,7 @@ pub struct Seen {
 }
 
 /// A log file read: its digest, or why it could not be read.
-pub struct Parsed {
+pub(crate) struct Parsed {
     pub seen: Seen,
     pub digest: Result<Digest, String>,
 }
@@ -31,12 +31,12 @@ fn count(n: usize) -> i64 {
 }
 
 /// A time as the logs write it: RFC 3339 with milliseconds and the offset.
-pub fn wall_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+pub(crate) fn wall_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
 }
 
 /// What the browser's typed filter searches: date, protocol, group, names, status and id.
-pub fn haystack(id: &str, d: Option<&Digest>) -> String {
+pub(crate) fn haystack(id: &str, d: Option<&Digest>) -> String {
     match d {
         None => format!("{id} unreadable").to_lowercase(),
         Some(d) => format!(
@@ -55,12 +55,12 @@ pub fn haystack(id: &str, d: Option<&Digest>) -> String {
 }
 
 /// As the filters compare: trimmed, lowercased, NFC, invisible characters out (`text::name_key`).
-pub fn fold(text: &str) -> String {
+pub(crate) fn fold(text: &str) -> String {
     crate::text::name_key(text)
 }
 
 /// The number in a commitment id (`c10` → 10), for ordering `c2` before `c10`.
-pub fn id_number(id: &str) -> Option<i64> {
+pub(crate) fn id_number(id: &str) -> Option<i64> {
     id.trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<i64>().ok()
 }
 
@@ -83,7 +83,7 @@ fn person_keys(participants: &[String], facilitator: Option<&str>) -> Vec<String
 
 /// Removes a file's rows; returns the session it stood for, if it was known. The protocol of
 /// a readable one is marked for the report to work out again ([`super::aggregates`]).
-pub fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
+pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
     let found: Option<(i64, String, Option<String>)> = {
         let mut st =
             tx.prepare_cached("SELECT fid, key, protocol_id FROM files WHERE name = ?1")?;
@@ -124,7 +124,7 @@ pub fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<
 }
 
 /// Stage ids already in the index, by (protocol, stage, name, expected record).
-pub type StageIds = std::collections::HashMap<(String, String, String, String), i64>;
+pub(crate) type StageIds = std::collections::HashMap<(String, String, String, String), i64>;
 
 /// The `sid` of a run's stage, added to `stages` if new.
 fn stage_id(
@@ -160,7 +160,11 @@ fn stage_id(
 // One session's rows, table by table in the schema's order: split, the statements would lose the
 // order a reader checks them against.
 #[allow(clippy::too_many_lines)]
-pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqlite::Result<String> {
+pub(crate) fn insert(
+    tx: &Transaction<'_>,
+    stages: &mut StageIds,
+    p: &Parsed,
+) -> rusqlite::Result<String> {
     let s = &p.seen;
     let d = p.digest.as_ref().ok();
     let (folder, base) = super::split(&s.name);
@@ -315,7 +319,7 @@ pub fn insert(tx: &Transaction<'_>, stages: &mut StageIds, p: &Parsed) -> rusqli
 }
 
 /// A follow-up status as the logs write it (`done`, `partly`, `not-yet`, `carried-forward`).
-pub fn status_key(s: crate::session::CommitmentStatus) -> &'static str {
+pub(crate) fn status_key(s: crate::session::CommitmentStatus) -> &'static str {
     use crate::session::CommitmentStatus as C;
     match s {
         C::Done => "done",
@@ -326,7 +330,7 @@ pub fn status_key(s: crate::session::CommitmentStatus) -> &'static str {
 }
 
 /// The status a [`status_key`] stands for.
-pub fn status_from_key(key: &str) -> Option<crate::session::CommitmentStatus> {
+pub(crate) fn status_from_key(key: &str) -> Option<crate::session::CommitmentStatus> {
     use crate::session::CommitmentStatus as C;
     Some(match key {
         "done" => C::Done,
@@ -343,7 +347,7 @@ pub fn status_from_key(key: &str) -> Option<crate::session::CommitmentStatus> {
 /// and time, so none is read again until it changes), so whichever is shown stands for both
 /// branches. With `singles` (files were removed) a session left with one copy is read again
 /// too, so that it no longer holds a merge. Sessions with one copy, nearly all, cost one query.
-pub fn merge_forks(
+pub(crate) fn merge_forks(
     tx: &Transaction<'_>,
     stages: &mut StageIds,
     top: &std::path::Path,
@@ -429,7 +433,7 @@ fn has_fork(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<bool> {
 
 /// Chooses the shown copy of each session in the temporary table `touched(key)` (and marks its
 /// runs), then empties the table.
-pub fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let keys: Vec<String> = tx
         .prepare_cached("SELECT key FROM touched")?
         .query_map([], |r| r.get("key"))?

@@ -31,7 +31,7 @@ const fn bind(
 }
 
 /// Picking a protocol.
-pub const PICK: &[Binding<Action>] = &[
+pub(crate) const PICK: &[Binding<Action>] = &[
     bind(&[key(KeyCode::Up), ch('k')], Action::Up, "↑↓", "choose", "previous protocol"),
     bind(&[key(KeyCode::Down), ch('j')], Action::Down, "", "", "next protocol"),
     bind(
@@ -45,7 +45,7 @@ pub const PICK: &[Binding<Action>] = &[
 ];
 
 /// Typing the participants, group and facilitator (letters go into the focused field).
-pub const DETAILS: &[Binding<Action>] = &[
+pub(crate) const DETAILS: &[Binding<Action>] = &[
     bind(
         &[key(KeyCode::Tab), key(KeyCode::Down)],
         Action::NextField,

@@ -8,7 +8,7 @@
 //!   performs, since it reads the data folder (commitments to follow up);
 //! - `view.rs`: drawing, a pure function of [`Home`].
 
-pub mod keys;
+pub(crate) mod keys;
 mod update;
 mod view;
 
@@ -47,7 +47,7 @@ pub struct Home {
 }
 
 /// How many fields the form has.
-pub const FIELDS: usize = 5;
+pub(crate) const FIELDS: usize = 5;
 
 /// The form's fields, in order.
 const LABELS: [&str; FIELDS] = [
@@ -74,7 +74,7 @@ impl Home {
     }
 
     /// The bindings in force.
-    pub fn keys(&self) -> &'static [crate::tui::keys::Binding<Action>] {
+    pub(crate) fn keys(&self) -> &'static [crate::tui::keys::Binding<Action>] {
         match self.step {
             Step::Pick => keys::PICK,
             Step::Details => keys::DETAILS,

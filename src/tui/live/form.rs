@@ -72,7 +72,7 @@ impl Form {
     }
 
     /// Where the form goes back to when cancelled with Esc.
-    pub fn back_to(&self) -> Overlay {
+    pub(crate) fn back_to(&self) -> Overlay {
         match self.kind {
             FormKind::FollowUp { .. } => Overlay::FollowUp { selected: 0 },
             FormKind::SavePath { .. } => Overlay::Quit,
@@ -86,7 +86,7 @@ impl Form {
 /// the end of the meeting); or, when the stage still expects a note-type record (the next CPD
 /// topic), that record, labelled and not private. When the stage expects several records, the
 /// record form has a "For" field (←/→ choose which), set to the first one missing.
-pub fn note(s: &LiveScreen) -> Form {
+pub(crate) fn note(s: &LiveScreen) -> Form {
     let st = &s.state;
     let missing = st.missing_records(st.pos).into_iter().any(|r| r.kind == RecordKind::Note);
     if !missing {
@@ -138,17 +138,17 @@ fn first_without(s: &LiveScreen, form: &Form) -> Option<String> {
 }
 
 /// The note form's field for who a note is about.
-pub const ABOUT: &str = "About (optional: a name)";
+pub(crate) const ABOUT: &str = "About (optional: a name)";
 /// The same field when the record requires it.
-pub const ABOUT_REQUIRED: &str = "About (required: a name)";
+pub(crate) const ABOUT_REQUIRED: &str = "About (required: a name)";
 /// The field for which expected record a note or commitment is for (several in a stage).
-pub const FOR: &str = "For (←/→ choose)";
+pub(crate) const FOR: &str = "For (←/→ choose)";
 /// The text of a note-type record.
-pub const RECORD: &str = "Record";
+pub(crate) const RECORD: &str = "Record";
 /// The commitment form's time frame.
-pub const BY: &str = "By (optional: a date or \"2 weeks\")";
+pub(crate) const BY: &str = "By (optional: a date or \"2 weeks\")";
 /// The same field when the record requires it.
-pub const BY_REQUIRED: &str = "By (required: a date or \"2 weeks\")";
+pub(crate) const BY_REQUIRED: &str = "By (required: a date or \"2 weeks\")";
 
 /// The records the current stage expects.
 fn expectations(s: &LiveScreen) -> Vec<&Expectation> {
@@ -158,7 +158,7 @@ fn expectations(s: &LiveScreen) -> Vec<&Expectation> {
 
 /// The labels a "For" field offers for a form of this kind: the stage's expected records of the
 /// kind, when it expects several records in all (and each has its id); none otherwise.
-pub fn choices(s: &LiveScreen, kind: RecordKind) -> Vec<(String, String)> {
+pub(crate) fn choices(s: &LiveScreen, kind: RecordKind) -> Vec<(String, String)> {
     let all = expectations(s);
     if all.len() < 2 {
         return Vec::new();
@@ -184,7 +184,7 @@ fn first_choice(s: &LiveScreen, kind: RecordKind) -> Option<String> {
 
 /// The expected record a form is for: the one its "For" field names, or the stage's only one of
 /// the form's kind.
-pub fn chosen<'a>(s: &'a LiveScreen, form: &Form) -> Option<&'a Expectation> {
+pub(crate) fn chosen<'a>(s: &'a LiveScreen, form: &Form) -> Option<&'a Expectation> {
     let kind = match form.kind {
         FormKind::Record | FormKind::Note => RecordKind::Note,
         FormKind::Commitment => RecordKind::Commitment,
@@ -204,7 +204,7 @@ pub fn chosen<'a>(s: &'a LiveScreen, form: &Form) -> Option<&'a Expectation> {
 }
 
 /// Before the start: a fact of the selected member, the protocol's first fact, and its value now.
-pub fn fact(s: &LiveScreen) -> Form {
+pub(crate) fn fact(s: &LiveScreen) -> Form {
     let st = &s.state;
     // The selected row of the roster as shown (mixed groups are not in the given order).
     let shown: Vec<&String> = st.groups.iter().flatten().collect();
@@ -224,7 +224,7 @@ pub fn fact(s: &LiveScreen) -> Form {
 }
 
 /// The planned start and the hard stop, as they are now.
-pub fn times(s: &LiveScreen) -> Form {
+pub(crate) fn times(s: &LiveScreen) -> Form {
     let setup = &s.state.setup;
     let hhmm = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
         t.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()
@@ -241,12 +241,12 @@ pub fn times(s: &LiveScreen) -> Form {
 }
 
 /// The times form's fields.
-pub const START_FIELD: &str = "Planned start (HH:MM, blank: none)";
-pub const STOP_FIELD: &str = "Hard stop (HH:MM, blank: none)";
+pub(crate) const START_FIELD: &str = "Planned start (HH:MM, blank: none)";
+pub(crate) const STOP_FIELD: &str = "Hard stop (HH:MM, blank: none)";
 
 /// The key of the fact typed in the fact form: a declared fact by key or label (any case), or
 /// the text in kebab-case.
-pub fn fact_key_of(s: &LiveScreen, typed: &str) -> String {
+pub(crate) fn fact_key_of(s: &LiveScreen, typed: &str) -> String {
     let key = crate::session::request::fact_key(typed);
     s.state
         .setup
@@ -259,7 +259,7 @@ pub fn fact_key_of(s: &LiveScreen, typed: &str) -> String {
 
 /// On the fact form's Value, the next (`forward`) or previous of the fact's choices, round to
 /// none and back. Returns whether it did (not on another field, or for a fact without choices).
-pub fn cycle_choice(s: &LiveScreen, form: &mut Form, forward: bool) -> bool {
+pub(crate) fn cycle_choice(s: &LiveScreen, form: &mut Form, forward: bool) -> bool {
     if form.kind != FormKind::Fact || form.focus != 2 {
         return false;
     }
@@ -282,13 +282,13 @@ pub fn cycle_choice(s: &LiveScreen, form: &mut Form, forward: bool) -> bool {
 }
 
 /// The id of the record a form is for, to send with it (format 2 stages with several records).
-pub fn chosen_id(s: &LiveScreen, form: &Form) -> Option<String> {
+pub(crate) fn chosen_id(s: &LiveScreen, form: &Form) -> Option<String> {
     if form.fields.iter().any(|f| f.label == FOR) { chosen(s, form)?.id.clone() } else { None }
 }
 
 /// Moves the "For" field to the next (`forward`) or previous record it offers, and marks the
 /// fields that record requires. Returns whether the form has such a field in focus.
-pub fn cycle(s: &LiveScreen, form: &mut Form, forward: bool) -> bool {
+pub(crate) fn cycle(s: &LiveScreen, form: &mut Form, forward: bool) -> bool {
     let kind =
         if form.kind == FormKind::Commitment { RecordKind::Commitment } else { RecordKind::Note };
     let choices = choices(s, kind);
@@ -332,13 +332,13 @@ fn mark_required(s: &LiveScreen, form: &mut Form) {
 }
 
 /// A field's value by its label (either wording of a field marked required).
-pub fn value_of(form: &Form, labels: &[&str]) -> Option<String> {
+pub(crate) fn value_of(form: &Form, labels: &[&str]) -> Option<String> {
     form.fields.iter().find(|f| labels.contains(&f.label)).map(|f| f.value.trim().to_string())
 }
 
 /// The commitment form, with the owner preset to the role the stage names (e.g. the coachee
 /// of the first group), or for a record each participant makes, the first without one.
-pub fn commitment(s: &LiveScreen) -> Form {
+pub(crate) fn commitment(s: &LiveScreen) -> Form {
     let st = &s.state;
     let mut form = Form {
         kind: FormKind::Commitment,
@@ -390,34 +390,34 @@ pub fn commitment(s: &LiveScreen) -> Form {
 }
 
 /// The form the stage's first missing record needs: a note-type record, or a commitment.
-pub fn expected_record(s: &LiveScreen) -> Form {
+pub(crate) fn expected_record(s: &LiveScreen) -> Form {
     let st = &s.state;
     let kind = st.missing_records(st.pos).first().map(|r| r.kind);
     if kind == Some(RecordKind::Note) { note(s) } else { commitment(s) }
 }
 
 /// An optional update when marking an earlier commitment.
-pub fn follow_up(session: String, id: String, status: CommitmentStatus) -> Form {
+pub(crate) fn follow_up(session: String, id: String, status: CommitmentStatus) -> Form {
     Form::one(FormKind::FollowUp { session, id, status }, "Update (optional)", true)
 }
 
 /// Who agreed to an extension of `by_ms`.
-pub fn agreed_by(by_ms: u64) -> Form {
+pub(crate) fn agreed_by(by_ms: u64) -> Form {
     Form::one(FormKind::AgreedBy { by_ms }, "Who agreed (names, separated by commas)", false)
 }
 
 /// The field of the message to the room.
-pub const MESSAGE: &str = "Message to the room (empty: take it away)";
+pub(crate) const MESSAGE: &str = "Message to the room (empty: take it away)";
 
 /// A message to the room, with the one shown now to change or clear.
-pub fn room_message(s: &LiveScreen) -> Form {
+pub(crate) fn room_message(s: &LiveScreen) -> Form {
     let mut form = Form::one(FormKind::RoomMessage, MESSAGE, false);
     form.fields[0].value = s.state.room_message.clone().unwrap_or_default();
     form
 }
 
 /// Where to save the log, then leave as `then`; filled in with a safe default place.
-pub fn save_path(s: &LiveScreen, then: Exit) -> Form {
+pub(crate) fn save_path(s: &LiveScreen, then: Exit) -> Form {
     let session = s.log.as_ref().map_or_else(String::new, |l| l.session.clone());
     let mut form = Form::one(FormKind::SavePath { then }, "Save the log to", false);
     form.fields[0].value = super::default_save_path(&session).display().to_string();
@@ -426,7 +426,7 @@ pub fn save_path(s: &LiveScreen, then: Exit) -> Form {
 
 /// The message when the engine has taken a form's record (who agreed is said by the form's
 /// submission, which knows the names).
-pub fn saved_message(kind: &FormKind) -> String {
+pub(crate) fn saved_message(kind: &FormKind) -> String {
     match kind {
         FormKind::Note => "Note saved (private: not shown on screen).".into(),
         FormKind::Record => "Recorded.".into(),
@@ -441,7 +441,7 @@ pub fn saved_message(kind: &FormKind) -> String {
 }
 
 /// The form's title: what it records.
-pub fn title(s: &LiveScreen, form: &Form) -> String {
+pub(crate) fn title(s: &LiveScreen, form: &Form) -> String {
     match form.kind {
         FormKind::Note => "Private note".into(),
         FormKind::Record if form.fields.iter().any(|f| f.label == FOR) => "Record".into(),
@@ -463,7 +463,7 @@ pub fn title(s: &LiveScreen, form: &Form) -> String {
 
 /// A form's rows: one per field (secret ones as dots while masked; the end of a long value, as
 /// it is typed), then its key line.
-pub fn lines(s: &LiveScreen, form: &Form, width: u16) -> Vec<Line<'static>> {
+pub(crate) fn lines(s: &LiveScreen, form: &Form, width: u16) -> Vec<Line<'static>> {
     let t = s.opts.theme;
     let mut lines = Vec::new();
     for (i, field) in form.fields.iter().enumerate() {
@@ -488,7 +488,7 @@ pub fn lines(s: &LiveScreen, form: &Form, width: u16) -> Vec<Line<'static>> {
 
 /// The form's keys, from [`FORM`]'s footer: F2 says what it will do to the text, and only where
 /// there is text to hide; "next field" only when there is another field.
-pub fn key_line(form: &Form) -> String {
+pub(crate) fn key_line(form: &Form) -> String {
     let secret = form.fields.iter().any(|f| f.secret);
     let items: Vec<String> = keys::footer(FORM)
         .filter(|b| b.action != Action::NextField || form.fields.len() > 1)

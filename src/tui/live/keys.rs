@@ -92,7 +92,7 @@ pub enum Action {
 impl Action {
     /// Whether a start card key acts for this protocol: the reordering keys when the group
     /// chooses the order; selecting a member and `e` (facts) when the protocol names facts.
-    pub fn on_start_card(self, p: &crate::protocol::Protocol) -> bool {
+    pub(crate) fn on_start_card(self, p: &crate::protocol::Protocol) -> bool {
         let chooses = p.rotation.order == crate::protocol::OrderRule::GroupChooses;
         let facts = !p.facts.is_empty();
         match self {
@@ -104,7 +104,7 @@ impl Action {
     }
 
     /// Reorders the presenting order on the start card (only when the group chooses it).
-    pub fn reorders(self) -> bool {
+    pub(crate) fn reorders(self) -> bool {
         matches!(
             self,
             Action::Up | Action::Down | Action::ToFront | Action::MoveUp | Action::MoveDown
@@ -192,7 +192,7 @@ pub const LIVE: &[Binding<Action>] = &[
 
 /// Before the first stage. The reordering keys act only when the group chooses the presenting
 /// order; other keys of [`LIVE`] say how to start.
-pub const START: &[Binding<Action>] = &[
+pub(crate) const START: &[Binding<Action>] = &[
     bind(&[ch(' ')], Action::Start, "space", "start", "start the first stage", true),
     bind(
         &[ENTER, ch('n'), RIGHT],
@@ -283,13 +283,13 @@ pub const QUIT: &[Binding<Action>] = &[
 ];
 
 /// Ending the session while a record each participant makes is missing.
-pub const END_WITHOUT: &[Binding<Action>] = &[
+pub(crate) const END_WITHOUT: &[Binding<Action>] = &[
     bind(&[ch('e')], Action::EndAnyway, "e", "end", "end without them (this is logged)", true),
     bind(&[ESC, ch('q'), ctrl('c')], Action::CarryOn, "Esc", "carry on", "carry on", true),
 ];
 
 /// A rebalance of the stages to come, proposed to land on the hard stop.
-pub const REBALANCE: &[Binding<Action>] = &[
+pub(crate) const REBALANCE: &[Binding<Action>] = &[
     bind(
         &[ch('y'), ENTER],
         Action::AcceptRebalance,
@@ -348,7 +348,7 @@ pub const AGREEMENT: &[Binding<Action>] = &[
 
 /// A form named someone who is not in this session (who agreed, who a note is about, who
 /// commits): a typing slip, or a guest.
-pub const NOT_IN_SESSION: &[Binding<Action>] = &[
+pub(crate) const NOT_IN_SESSION: &[Binding<Action>] = &[
     bind(&[ch('y')], Action::RecordAnyway, "y", "record", "record it anyway, as typed", true),
     bind(
         &[ESC, ch('n')],
@@ -455,7 +455,7 @@ pub const FORM: &[Binding<Action>] = &[
 
 /// The rotation roster's popup: where it is longer than the screen, these scroll it; any other
 /// key closes it.
-pub const ROSTER: &[Binding<Action>] = &[
+pub(crate) const ROSTER: &[Binding<Action>] = &[
     bind(
         &[PAGE_DOWN, DOWN, ch('j')],
         Action::ScrollDown,
@@ -468,7 +468,7 @@ pub const ROSTER: &[Binding<Action>] = &[
 ];
 
 /// While the terminal is smaller than the screen needs, nothing acts unseen but these.
-pub const TOO_SMALL: &[Binding<Action>] = &[
+pub(crate) const TOO_SMALL: &[Binding<Action>] = &[
     bind(
         &[ch(' ')],
         Action::Start,
@@ -481,7 +481,7 @@ pub const TOO_SMALL: &[Binding<Action>] = &[
 ];
 
 /// The read-only mirror.
-pub const MIRROR: &[Binding<Action>] = &[bind(
+pub(crate) const MIRROR: &[Binding<Action>] = &[bind(
     &[ch('q'), ESC, ctrl('c')],
     Action::StopMirror,
     "q",

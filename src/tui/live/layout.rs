@@ -9,7 +9,7 @@
 
 /// The rows each item would like, at the screen's width.
 #[derive(Debug, Clone, Default)]
-pub struct Wants {
+pub(crate) struct Wants {
     pub height: u16,
     pub banner: u16,
     pub state: u16,
@@ -30,7 +30,7 @@ pub struct Wants {
 
 /// The rows each item gets. `clock` is an index into [`Wants::clock`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rows {
+pub(crate) struct Rows {
     pub banner: u16,
     pub head: u16,
     pub title: u16,
@@ -56,7 +56,7 @@ fn share(height: u16) -> u16 {
 }
 
 /// Shares `w.height` rows out by priority (see the module's docs).
-pub fn allocate(w: &Wants) -> Rows {
+pub(crate) fn allocate(w: &Wants) -> Rows {
     let mut left = w.height;
     let mut take = |want: u16| {
         let got = want.min(left);

@@ -62,9 +62,9 @@ pub use update::{
 pub use view::render;
 
 /// One minute, the step for `+` and `-`.
-pub const STEP_MS: u64 = 60_000;
+pub(crate) const STEP_MS: u64 = 60_000;
 /// How long the screen flashes on a stage change.
-pub const FLASH_MS: u64 = 400;
+pub(crate) const FLASH_MS: u64 = 400;
 /// Time alone can enter a stage that is itself already over (auto-advance): at most this many
 /// rounds of due events are recorded at once, so a protocol of zero-length stages cannot spin.
 const MOST_DUE_ROUNDS: usize = 64;
@@ -148,7 +148,7 @@ pub struct Asked {
 }
 
 /// A question is not answered by the key that raised it within this long (a double press).
-pub const REPEAT_GUARD_MS: u64 = 1000;
+pub(crate) const REPEAT_GUARD_MS: u64 = 1000;
 
 impl LiveScreen {
     pub fn new(state: SessionState, log: Option<LogWriter>, opts: Options) -> Self {
@@ -184,7 +184,7 @@ impl LiveScreen {
 
     /// Sounds as `mode` says: for `chime`, through the laptop's audio where this build can (else
     /// the bell, with a note saying why).
-    pub fn set_sound(&mut self, mode: SoundMode) {
+    pub(crate) fn set_sound(&mut self, mode: SoundMode) {
         let (player, note) = super::sound::player(mode);
         self.sound =
             if player.is_none() && mode == SoundMode::Chime { SoundMode::Bell } else { mode };
@@ -202,7 +202,7 @@ impl LiveScreen {
 
     /// Whether the facilitator's own lines (counts, keys, hints) are hidden: in presentation
     /// mode, and always on the mirror.
-    pub fn public_only(&self) -> bool {
+    pub(crate) fn public_only(&self) -> bool {
         self.presentation || self.opts.mirror
     }
 
@@ -231,7 +231,7 @@ impl LiveScreen {
     }
 
     /// Applies an event already on disk (the mirror, resume) with its screen effects.
-    pub fn apply_event(&mut self, e: &Stamped, now: Now) {
+    pub(crate) fn apply_event(&mut self, e: &Stamped, now: Now) {
         apply(&mut self.state, e);
         // A warning, time up, a timed cue, a session marker that warns (format 2).
         if let Some(s) = sound::of_event(&self.state, &e.event) {
@@ -258,7 +258,7 @@ impl LiveScreen {
 
     /// Shares the session with the room now (`--share`, `share = true`) and logs that it did; a
     /// failure is said in one line on the screen.
-    pub fn start_sharing(&mut self, now: Now) {
+    pub(crate) fn start_sharing(&mut self, now: Now) {
         update::start_sharing(self, now);
     }
 
@@ -382,7 +382,7 @@ impl LiveScreen {
 
     /// The banner at the top of the live screen, if any: the log is failing, or it was deleted
     /// or cut short under the session and written again from memory.
-    pub fn log_banner(&self) -> Option<String> {
+    pub(crate) fn log_banner(&self) -> Option<String> {
         let log = self.log.as_ref()?;
         let text = match (&log.error, &log.notice) {
             (Some(e), _) => format!(
@@ -522,7 +522,7 @@ impl Screen for LiveScreen {
 
 /// A safe default place to save a log when the data folder failed: the home folder, else the
 /// temporary folder.
-pub fn default_save_path(session: &str) -> PathBuf {
+pub(crate) fn default_save_path(session: &str) -> PathBuf {
     let name = format!("convene-{session}.jsonl");
     directories::UserDirs::new()
         .map(|u| u.home_dir().to_path_buf())

@@ -17,7 +17,7 @@ use crate::text::sanitize;
 
 /// One way of writing a list of names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Names {
+pub(crate) enum Names {
     /// First names; a last initial where two people share one ("Ann L.", "Ann K.").
     First,
     /// The first `n` first names and "and 3 more".
@@ -25,22 +25,22 @@ pub enum Names {
 }
 
 /// The rows a list of first names may take before it shortens to the first few.
-pub const MOST_ROWS: usize = 3;
+pub(crate) const MOST_ROWS: usize = 3;
 
 /// Everyone a screen names (the participants and the facilitator), with how many share each
 /// first name: a name is written the same way wherever it appears.
-pub struct People {
+pub(crate) struct People {
     firsts: HashMap<String, usize>,
 }
 
 impl People {
     /// The people of a session: its participants and its facilitator.
-    pub fn of(st: &SessionState) -> Self {
+    pub(crate) fn of(st: &SessionState) -> Self {
         Self::from_names(st.order.iter().chain(st.setup.facilitator.iter()))
     }
 
     /// The people named in `all`.
-    pub fn from_names<'a>(all: impl IntoIterator<Item = &'a String>) -> Self {
+    pub(crate) fn from_names<'a>(all: impl IntoIterator<Item = &'a String>) -> Self {
         let mut firsts: HashMap<String, usize> = HashMap::new();
         for n in all {
             *firsts.entry(first_name(n).to_string()).or_default() += 1;
@@ -49,7 +49,7 @@ impl People {
     }
 
     /// How the screen writes one person: "Ann", or "Ann L." where two share "Ann" (sanitised).
-    pub fn short(&self, n: &str) -> String {
+    pub(crate) fn short(&self, n: &str) -> String {
         let first = first_name(n);
         let shared = self.firsts.get(first).is_some_and(|c| *c > 1);
         sanitize(&match last_initial(n).filter(|_| shared) {
@@ -59,7 +59,7 @@ impl People {
     }
 
     /// The names written one way, joined with commas (sanitised).
-    pub fn write(&self, names: &[String], way: Names) -> String {
+    pub(crate) fn write(&self, names: &[String], way: Names) -> String {
         let firsts = |take: usize| -> Vec<String> {
             names.iter().take(take).map(|n| self.short(n)).collect()
         };
@@ -82,7 +82,7 @@ impl People {
 /// The ways to write `count` names on a row of `width` columns, longest first: first names,
 /// then the first few, down from as many as a row could hold (each name takes three columns or
 /// more with the comma after it): more would wrap in any case.
-pub fn ways(count: usize, width: u16) -> Vec<Names> {
+pub(crate) fn ways(count: usize, width: u16) -> Vec<Names> {
     let most = count.saturating_sub(1).min(usize::from(width) / 3 + 1);
     let mut ways = vec![Names::First];
     ways.extend((1..=most).rev().map(Names::FirstFew));

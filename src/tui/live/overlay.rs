@@ -57,21 +57,21 @@ pub enum Overlay {
 /// A question or a form in the panel at the bottom of the screen: its title and its rows,
 /// wrapped to the screen's width.
 #[derive(Debug, Clone)]
-pub struct Panel {
+pub(crate) struct Panel {
     pub title: String,
     pub lines: Vec<Line<'static>>,
 }
 
 impl Panel {
     /// Rows it takes: a rule with the title, then its lines.
-    pub fn rows(&self) -> u16 {
+    pub(crate) fn rows(&self) -> u16 {
         u16::try_from(self.lines.len()).unwrap_or(u16::MAX).saturating_add(1)
     }
 }
 
 /// The open question or form, as a panel for the bottom of the screen (it never covers the
 /// clock or the cues); `None` for the popups (help, norms, roster) and when nothing is open.
-pub fn panel(s: &LiveScreen, width: u16) -> Option<Panel> {
+pub(crate) fn panel(s: &LiveScreen, width: u16) -> Option<Panel> {
     let t = s.opts.theme;
     let (title, mut lines) = match &s.overlay {
         Overlay::None | Overlay::Help | Overlay::Norms | Overlay::Roster | Overlay::Share => {
@@ -114,12 +114,12 @@ pub fn panel(s: &LiveScreen, width: u16) -> Option<Panel> {
 }
 
 /// Draws the panel in `area` (at the bottom of the screen), over a cleared area.
-pub fn draw_panel(f: &mut Frame, s: &LiveScreen, panel: &Panel, area: Rect) {
+pub(crate) fn draw_panel(f: &mut Frame, s: &LiveScreen, panel: &Panel, area: Rect) {
     crate::tui::widgets::panel(f, area, &panel.title, &panel.lines, s.opts.theme.title());
 }
 
 /// "Ann", "Ann and Ben", "Ann, Ben and Cat".
-pub fn and_list(names: &[String]) -> String {
+pub(crate) fn and_list(names: &[String]) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
@@ -129,7 +129,7 @@ pub fn and_list(names: &[String]) -> String {
 
 /// Draws the open popup (help, norms, roster), if any. It never covers the row with the state
 /// word: the header on the live screen, the footer (READY) on the start card.
-pub fn draw_popup(f: &mut Frame, s: &LiveScreen, area: Rect) {
+pub(crate) fn draw_popup(f: &mut Frame, s: &LiveScreen, area: Rect) {
     let area = if s.state.status == Status::NotStarted {
         Rect { height: area.height.saturating_sub(1), ..area }
     } else {
@@ -361,7 +361,7 @@ fn rebalance_lines(s: &LiveScreen, p: &crate::session::display::Proposal) -> Vec
 
 /// When a commitment is due, as a note after it: " (by Friday)"; a due date already worded
 /// ("by Friday", "before half term") is not prefixed again.
-pub fn due_words(due: &str) -> String {
+pub(crate) fn due_words(due: &str) -> String {
     let due = sanitize(due.trim());
     let lower = due.to_lowercase();
     let worded =

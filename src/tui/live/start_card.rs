@@ -33,7 +33,7 @@ const ROSTER_COL: usize = 40;
 ///                                                              more below: PgDn ↓
 ///  READY  space start · PgDn more · o norms · ? help · q quit
 /// ```
-pub fn draw(f: &mut Frame, app: &LiveScreen, area: Rect) {
+pub(crate) fn draw(f: &mut Frame, app: &LiveScreen, area: Rect) {
     let t = app.opts.theme;
     let roomy = area.height >= 30;
     let head = head_lines(app, roomy);
@@ -346,7 +346,7 @@ fn role_count_words(count: RoleCount, splits: bool) -> String {
 /// its label) and their role in each round, grouped. Where that table is wider than `width`
 /// columns, each member takes two lines: the name and facts, then the role in each round
 /// ("R1 Coachee · R2 Observer · R3 Coach"), so that it reads at every size.
-pub fn roster_lines(
+pub(crate) fn roster_lines(
     app: &LiveScreen,
     lines: &mut Vec<Line<'static>>,
     selectable: bool,

@@ -685,7 +685,7 @@ fn submit(s: &mut LiveScreen, f: Form, check: bool) -> Intent {
 /// Starts sharing the session's log (the `w` key, `--share`, `share = true`) and logs that it
 /// did (port and view settings, never the token). A failure is said in one line; the session
 /// runs as always.
-pub fn start_sharing(s: &mut LiveScreen, now: Now) {
+pub(crate) fn start_sharing(s: &mut LiveScreen, now: Now) {
     if s.share.as_ref().is_some_and(|sh| !sh.ended()) {
         return;
     }
@@ -722,7 +722,7 @@ pub fn start_sharing(s: &mut LiveScreen, now: Now) {
 
 /// Stops sharing before the session ends (the share key in the share overlay): the address
 /// stops working at once, the pages are told, and the log says it stopped.
-pub fn stop_sharing(s: &mut LiveScreen, now: Now) {
+pub(crate) fn stop_sharing(s: &mut LiveScreen, now: Now) {
     s.overlay = Overlay::None;
     let Some(sh) = s.share.take() else { return };
     sh.stop();
@@ -899,7 +899,7 @@ fn times_intent(s: &mut LiveScreen, f: Form) -> Intent {
 }
 
 /// Opens the rebalance the plan proposes now, or says why there is none.
-pub fn propose_rebalance(s: &mut LiveScreen, now: Now) {
+pub(crate) fn propose_rebalance(s: &mut LiveScreen, now: Now) {
     let st = &s.state;
     let Some(stop) = st.setup.hard_stop else {
         s.message = Some("No hard stop to land on: start the session with --until HH:MM.".into());

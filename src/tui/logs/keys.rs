@@ -52,7 +52,7 @@ const MOVE: [Binding<Action>; 4] = [
 ];
 
 /// Keys of the session list.
-pub const LIST: &[Binding<Action>] = &[
+pub(crate) const LIST: &[Binding<Action>] = &[
     MOVE[0],
     MOVE[1],
     MOVE[2],
@@ -71,7 +71,7 @@ pub const LIST: &[Binding<Action>] = &[
 ];
 
 /// Keys of one session's detail.
-pub const DETAIL: &[Binding<Action>] = &[
+pub(crate) const DETAIL: &[Binding<Action>] = &[
     bind(&[UP, ch('k')], "↑↓", "scroll", Action::Up, true),
     bind(&[DOWN, ch('j')], "", "scroll down", Action::Down, false),
     MOVE[2],
@@ -86,7 +86,7 @@ pub const DETAIL: &[Binding<Action>] = &[
 ];
 
 /// Keys of the report.
-pub const REPORT: &[Binding<Action>] = &[
+pub(crate) const REPORT: &[Binding<Action>] = &[
     bind(&[LEFT, ch('h')], "←→", "protocol", Action::Left, true),
     bind(&[RIGHT, ch('l')], "", "next protocol", Action::Right, false),
     bind(&[UP, ch('k')], "↑↓", "scroll", Action::Up, true),
@@ -97,7 +97,7 @@ pub const REPORT: &[Binding<Action>] = &[
 ];
 
 /// Keys of a group's view.
-pub const GROUP: &[Binding<Action>] = &[
+pub(crate) const GROUP: &[Binding<Action>] = &[
     bind(&[UP, ch('k')], "↑↓", "scroll", Action::Up, true),
     bind(&[DOWN, ch('j')], "", "scroll down", Action::Down, false),
     bind(&[ch('?')], "?", "help", Action::Help, true),
@@ -106,7 +106,7 @@ pub const GROUP: &[Binding<Action>] = &[
 ];
 
 /// Keys while typing a filter: letters go into the filter.
-pub const FILTER: &[Binding<Action>] = &[
+pub(crate) const FILTER: &[Binding<Action>] = &[
     bind(&[ENTER], "Enter", "keep filter", Action::Open, true),
     bind(&[ESC], "Esc", "clear", Action::Back, true),
     bind(&[UP], "↑↓", "move", Action::Up, true),
@@ -115,7 +115,7 @@ pub const FILTER: &[Binding<Action>] = &[
 ];
 
 /// Keys while the help is shown.
-pub const HELP: &[Binding<Action>] = &[
+pub(crate) const HELP: &[Binding<Action>] = &[
     bind(&[ESC, ch('q'), ch('?')], "q/Esc", "close help", Action::Back, true),
     bind(&[QUIT_CTRL_C], "", "quit", Action::Quit, false),
 ];

@@ -20,7 +20,7 @@
 //! - `update.rs`: keys to actions, actions to state changes and intents, intents performed;
 //! - `view.rs`: drawing.
 
-pub mod keys;
+pub(crate) mod keys;
 mod update;
 mod view;
 
@@ -171,7 +171,7 @@ impl LogsScreen {
     }
 
     /// The query the typed filter stands for.
-    pub fn query(&self) -> Query {
+    pub(crate) fn query(&self) -> Query {
         Query::words(&self.filter)
     }
 
@@ -189,7 +189,7 @@ impl LogsScreen {
     }
 
     /// Whether the rows on screen (and a little around them) are loaded.
-    pub fn is_loaded(&self) -> bool {
+    pub(crate) fn is_loaded(&self) -> bool {
         let want = self.offset..(self.offset + self.page).min(self.shown);
         want.is_empty()
             || (want.start >= self.loaded_from && want.end <= self.loaded_from + self.rows.len())
@@ -206,7 +206,7 @@ impl LogsScreen {
     }
 
     /// The `k`-th matching session, if it is loaded.
-    pub fn row(&self, k: usize) -> Option<&SessionRow> {
+    pub(crate) fn row(&self, k: usize) -> Option<&SessionRow> {
         k.checked_sub(self.loaded_from).and_then(|i| self.rows.get(i))
     }
 
@@ -215,7 +215,7 @@ impl LogsScreen {
     }
 
     /// The bindings in force.
-    pub fn keys(&self) -> &'static [Binding<Action>] {
+    pub(crate) fn keys(&self) -> &'static [Binding<Action>] {
         if self.help {
             keys::HELP
         } else if self.typing {
@@ -233,7 +233,7 @@ impl LogsScreen {
 
 /// `convene logs`: opens the index (a first build shows its progress before the screen), then
 /// runs the browser until `q` (in the theme of the settings in effect).
-pub fn browse(dirs: &Dirs, theme: crate::config::ThemeName) -> color_eyre::Result<ExitCode> {
+pub(crate) fn browse(dirs: &Dirs, theme: crate::config::ThemeName) -> color_eyre::Result<ExitCode> {
     let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let opened =
         crate::review::data_dir(dirs.data_dir.as_deref()).and_then(|d| LogsScreen::open(&d, here));
