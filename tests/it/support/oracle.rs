@@ -79,9 +79,9 @@ pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
     for d in digests {
         sessions += 1;
         let t = d.start.timestamp_millis();
-        let entry = by
-            .entry(d.protocol_id.clone())
-            .or_insert_with(|| (d.protocol_name.clone(), t, 0, BTreeMap::new(), StopAcc::default()));
+        let entry = by.entry(d.protocol_id.clone()).or_insert_with(|| {
+            (d.protocol_name.clone(), t, 0, BTreeMap::new(), StopAcc::default())
+        });
         if t >= entry.1 {
             entry.0.clone_from(&d.protocol_name);
             entry.1 = t;
