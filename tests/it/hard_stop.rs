@@ -474,7 +474,7 @@ fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
     };
     let with_stop = |d: u32| Setup { hard_stop: Some(stop_on(d)), ..triads(None, None) };
     let write = |id: &str, d: u32, setup: Setup, steps: Vec<(u64, Command)>| {
-        write_session(data.path(), id, &day(d), setup, steps);
+        write_session(data.path(), id, &day(d), setup, steps)
     };
     // Ended at 08:50: before its stop.
     write(
@@ -501,7 +501,7 @@ fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
         with_stop(4),
         vec![(0, Command::Start), (min(32) + 30_000, end.clone())],
     );
-    write(
+    let ten_past = write(
         "20261105-083000-000",
         5,
         with_stop(5),
@@ -562,7 +562,7 @@ fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
     assert!(first.ends_with(",4,2,375,600"), "{csv}");
 
     // The 10:00 past removed: the kept figures follow.
-    std::fs::remove_file(data.path().join("sessions/20261105-083000-000.jsonl")).expect("rm");
+    std::fs::remove_file(ten_past).expect("rm");
     let index = Index::open(data.path()).expect("index");
     let r = index.report(&Query::default()).expect("report");
     let p = &r.protocols[0];
