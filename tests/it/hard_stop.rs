@@ -458,7 +458,7 @@ mod engine {
 /// with the figures worked out by hand, and follow a log removed.
 #[test]
 fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
-    use convene::review::{Index, Query};
+    use convene::review::{Filter, FilterText, Index, Query};
     use convene::session::Command;
     use support::cli::{ok, run};
     use support::fixtures::{data_with, write_session};
@@ -541,6 +541,24 @@ fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
     assert_eq!(p.most_past_stop_ms, 600_000);
     let s = scan(data.path()).expect("scan");
     assert_eq!(r, report(digests(&s)), "the oracle's figures");
+    // Each session's stop, as the index gives it back, is the one replaying its log gives.
+    for e in &s.entries {
+        let direct = convene::log::reader::read_log(&e.path)
+            .map(|log| convene::review::Digest::of_log(&log))
+            .map_err(|err| err.0);
+        assert_eq!(e.digest, direct, "{}", e.id);
+    }
+    // Filtered, the figures are worked out from the rows: from the 4th, 09:02:30 and 09:10 are
+    // left of those with a stop.
+    let since = Filter::parse(FilterText { since: Some("2026-11-04"), ..Default::default() })
+        .expect("filter");
+    let r4 = index.report(&Query::new(&since)).expect("report");
+    assert_eq!(r4, report(digests(&s).filter(|d| since.matches(d))), "the oracle's figures");
+    let p4 = &r4.protocols[0];
+    assert_eq!(
+        (p4.with_stop, p4.past_stop, p4.median_past_stop_ms, p4.most_past_stop_ms),
+        (2, 2, 375_000, 600_000)
+    );
     // The kept figures are read again, and a filter works them out from the rows: the same.
     assert_eq!(index.report(&Query::default()).expect("kept"), r);
     let text = ok(&run(data.path(), &["report"]));
