@@ -6,6 +6,8 @@
 
 use crate::support;
 
+use std::path::Path;
+
 use chrono::{DateTime, FixedOffset};
 use convene::session::display::{proposal, schedule};
 use convene::session::{Setup, Stamped, replay};
@@ -451,20 +453,13 @@ mod engine {
     }
 }
 
-/// `report`, per protocol: of the sessions that ended and had a hard stop, how many ended past
-/// it, the median and the most by how much; sessions written by the real engine that end
-/// before, on and past their stop, one unfinished, one without a stop and one whose stop was
-/// cleared on the start card. The index's kept figures, the oracle's and the command's agree
-/// with the figures worked out by hand, and follow a log removed.
-#[test]
-fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
-    use convene::review::{Filter, FilterText, Index, Query};
+/// Writes, through the real engine, seven coaching triads of 08:30 on 2 to 8 November with a
+/// stop at 09:00 (or none) that end before, on and past it, one unfinished, one without a stop and
+/// one whose stop was cleared on the start card; returns the log of the one that ended 10:00 past.
+fn write_stop_sessions(data: &Path) -> std::path::PathBuf {
     use convene::session::Command;
-    use support::cli::{ok, run};
-    use support::fixtures::{data_with, write_session};
-    use support::oracle::{digests, report, scan};
+    use support::fixtures::write_session;
 
-    let data = data_with(&[]);
     let min = |m: u64| m * 60_000;
     let end = Command::EndAnyway;
     // Each starts at 08:30 on its own day; the stop, when there is one, is 09:00 that day.
@@ -474,7 +469,7 @@ fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
     };
     let with_stop = |d: u32| Setup { hard_stop: Some(stop_on(d)), ..triads(None, None) };
     let write = |id: &str, d: u32, setup: Setup, steps: Vec<(u64, Command)>| {
-        write_session(data.path(), id, &day(d), setup, steps)
+        write_session(data, id, &day(d), setup, steps)
     };
     // Ended at 08:50: before its stop.
     write(
@@ -531,13 +526,30 @@ fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
             (min(45), end.clone()),
         ],
     );
+    ten_past
+}
+
+/// `report`, per protocol: of the sessions that ended and had a hard stop, how many ended past
+/// it, the median and the most by how much; sessions written by the real engine that end
+/// before, on and past their stop, one unfinished, one without a stop and one whose stop was
+/// cleared on the start card. The index's kept figures, the oracle's and the command's agree
+/// with the figures worked out by hand, and follow a log removed.
+#[test]
+fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
+    use convene::review::{Filter, FilterText, Index, Query};
+    use support::cli::{ok, run};
+    use support::fixtures::data_with;
+    use support::oracle::{digests, report, scan};
+
+    let data = data_with(&[]);
+    let ten_past = write_stop_sessions(data.path());
 
     let index = Index::open(data.path()).expect("index");
     let r = index.report(&Query::default()).expect("report");
     let p = &r.protocols[0];
     assert_eq!((r.sessions, p.sessions), (7, 7));
     assert_eq!((p.with_stop, p.past_stop), (4, 2), "before, on, 2:30 and 10:00 past");
-    assert_eq!(p.median_past_stop_ms, (150_000 + 600_000) / 2, "the median of 2:30 and 10:00");
+    assert_eq!(p.median_past_stop_ms, 375_000, "the median of 2:30 and 10:00: 6:15");
     assert_eq!(p.most_past_stop_ms, 600_000);
     let s = scan(data.path()).expect("scan");
     assert_eq!(r, report(digests(&s)), "the oracle's figures");

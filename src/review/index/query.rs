@@ -776,22 +776,7 @@ impl Index {
                     protocols.insert(r.get(c.protocol_id)?, (label, n));
                 }
             }
-            // The hard stops of the sessions chosen that ended.
-            let mut stops: BTreeMap<String, StopAcc> = BTreeMap::new();
-            {
-                let mut st = self.conn.prepare(&format!(
-                    "SELECT f.protocol_id, s.stop_ms, s.end_ms
-                     FROM files f JOIN stops s ON s.fid = f.fid
-                     WHERE {w} AND s.end_ms IS NOT NULL"
-                ))?;
-                columns! { StopCols: protocol_id, stop_ms, end_ms }
-                let c = StopCols::of(&st)?;
-                let mut rows = st.query(params_from_iter(args.iter()))?;
-                while let Some(r) = rows.next()? {
-                    let acc = stops.entry(r.get(c.protocol_id)?).or_default();
-                    acc.add(r.get(c.stop_ms)?, r.get(c.end_ms)?);
-                }
-            }
+            let mut stops = self.stops_where(&w, &args)?;
             // The runs of the sessions chosen, read in stage order: stages in order (their
             // unique index), and for each its runs, which `runs` keeps together (its key begins
             // with the stage). `CROSS JOIN` keeps that order; `+r.fid` keeps SQLite from
@@ -873,6 +858,26 @@ impl Index {
             Ok(Report { sessions, runs_left_out: left_out, protocols: out })
         };
         run().map_err(|e| self.failed(&e))
+    }
+
+    /// The hard stops of the sessions `w` chooses that ended, by protocol.
+    fn stops_where(&self, w: &str, args: &[Value]) -> rusqlite::Result<BTreeMap<String, StopAcc>> {
+        let mut stops: BTreeMap<String, StopAcc> = BTreeMap::new();
+        let mut st = self.conn.prepare(&format!(
+            "SELECT f.protocol_id, s.stop_ms, s.end_ms
+             FROM files f JOIN stops s ON s.fid = f.fid
+             WHERE {w} AND s.end_ms IS NOT NULL"
+        ))?;
+        columns! { Cols: protocol_id, stop_ms, end_ms }
+        let c = Cols::of(&st)?;
+        let mut rows = st.query(params_from_iter(args.iter()))?;
+        while let Some(r) = rows.next()? {
+            stops
+                .entry(r.get(c.protocol_id)?)
+                .or_default()
+                .add(r.get(c.stop_ms)?, r.get(c.end_ms)?);
+        }
+        Ok(stops)
     }
 
     /// Calls `f` with every stage run of the matching sessions, oldest session first, in running

@@ -72,8 +72,8 @@ pub fn resolve<'a>(scan: &'a Scan, id: &str) -> Result<&'a Entry, ReviewError> {
 /// The report over these sessions (already filtered).
 pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
     // protocol id -> (latest name, latest start, sessions, stage id -> its runs, hard stops)
-    let mut by: BTreeMap<String, (String, i64, usize, BTreeMap<String, StageAcc>, StopAcc)> =
-        BTreeMap::new();
+    type Acc = (String, i64, usize, BTreeMap<String, StageAcc>, StopAcc);
+    let mut by: BTreeMap<String, Acc> = BTreeMap::new();
     let mut sessions = 0;
     let mut left_out = 0;
     for d in digests {
