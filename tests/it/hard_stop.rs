@@ -606,3 +606,50 @@ fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
         "{text}"
     );
 }
+
+/// The browser's report (`r`) shows the protocol's hard-stop line above its table, and a
+/// protocol whose sessions had no stop shows none.
+#[test]
+fn the_browsers_report_shows_the_hard_stop_line() {
+    use convene::config::ThemeName;
+    use convene::tui::logs::{LogsScreen, Screen, action_for, perform, render, update};
+    use convene::tui::theme::Theme;
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Rect;
+
+    let data = support::fixtures::data_with(&[support::fixtures::S1]);
+    write_stop_sessions(data.path());
+    let mut app = LogsScreen::open(data.path(), data.path().to_path_buf()).expect("index");
+    app.theme = Theme::resolve(ThemeName::Mono, true);
+    let mut press = |code: KeyCode| {
+        let a = action_for(&app, KeyEvent::new(code, KeyModifiers::NONE)).expect("a key");
+        let intent = update(&mut app, a, convene::tui::logs::list_rows(Rect::new(0, 0, 80, 24)));
+        perform(&mut app, intent);
+    };
+    press(KeyCode::Char('r'));
+    let draw = |app: &LogsScreen| {
+        let mut t = Terminal::new(TestBackend::new(80, 30)).expect("terminal");
+        t.draw(|f| render(app, f.area(), f.buffer_mut())).expect("draw");
+        t.backend().to_string()
+    };
+    assert_eq!(app.screen, Screen::Report);
+    let screen = draw(&app);
+    assert!(screen.contains("Report: Coaching triads · 7 sessions"), "{screen}");
+    assert!(
+        screen.contains(
+            "Hard stop: 4 sessions had one; 2 ended past it (median +6:15, most +10:00)."
+        ),
+        "{screen}"
+    );
+    let mut press = |code: KeyCode| {
+        let a = action_for(&app, KeyEvent::new(code, KeyModifiers::NONE)).expect("a key");
+        let intent = update(&mut app, a, convene::tui::logs::list_rows(Rect::new(0, 0, 80, 24)));
+        perform(&mut app, intent);
+    };
+    press(KeyCode::Right);
+    let screen = draw(&app);
+    assert!(screen.contains("Report: Project tuning"), "{screen}");
+    assert!(!screen.contains("Hard stop"), "{screen}");
+}
