@@ -282,6 +282,7 @@ pub fn sort_protocols(protocols: &mut [ProtocolStats]) {
 ///
 /// ```text
 /// Project tuning (project-tuning): 3 sessions
+///   Hard stop: 2 sessions had one; 1 ended past it (median +4:00, most +4:00).
 ///   Stage       Runs  Skipped  Planned  Actual  Overran  Median over  Extensions  Refused  Shortened
 ///   Presenter      3        0     4:00    4:30  2 of 3        +0:30  1 (+1:00)   0        0
 /// ```
