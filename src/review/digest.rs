@@ -203,6 +203,9 @@ pub struct Digest {
     pub start: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<DateTime<FixedOffset>>,
+    /// Its hard stop (`--until`, or set on the start card), as last set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hard_stop: Option<DateTime<FixedOffset>>,
     pub status: SessionStatus,
     /// Sum of the planned stage times of the whole running order.
     pub planned_ms: u64,
@@ -268,6 +271,7 @@ impl Digest {
             created,
             start: s.started_wall.unwrap_or(created),
             end: s.ended_wall,
+            hard_stop: setup.hard_stop,
             status: SessionStatus::of(s),
             planned_ms: s.planned_ms(),
             actual_ms: runs.iter().map(|r| r.actual_ms).sum(),

@@ -18,6 +18,10 @@
 //!   **refusals** are those recorded in the runs counted.
 //! - A run was **skipped** when it was last left with `skip` (moved on before its work was
 //!   done); skipped runs still count in the medians with the time they took.
+//! - **Hard stop**, per protocol: of its sessions that ended (not unfinished logs) and had a
+//!   hard stop (`--until`, or set on the start card), how many ended **past** it (the
+//!   `session-ended` event's wall time later than the stop, by any amount), the median of how
+//!   far past (over those that ended past only) and the most.
 //!
 //! The report is asked of the index ([`crate::review::Index::report`]); [`StageAcc`] computes
 //! each stage's figures from its runs.
@@ -52,11 +56,19 @@ pub struct StageStats {
     pub first_pos: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ProtocolStats {
     pub id: String,
     pub name: String,
     pub sessions: usize,
+    /// Its ended sessions that had a hard stop.
+    pub with_stop: usize,
+    /// Of those, how many ended past the stop.
+    pub past_stop: usize,
+    /// The median of how far past the stop those ended (0 when none did).
+    pub median_past_stop_ms: u64,
+    /// The most any ended past the stop (0 when none did).
+    pub most_past_stop_ms: u64,
     pub stages: Vec<StageStats>,
 }
 
@@ -190,6 +202,71 @@ impl StageAcc {
     }
 }
 
+/// A protocol's sessions that ended with a hard stop, gathered ([`StopAcc::add`]) and turned
+/// into its hard-stop figures ([`StopAcc::finish`]): the one place they are computed.
+#[derive(Debug, Clone, Default)]
+pub struct StopAcc {
+    with_stop: usize,
+    past: Vec<u64>,
+}
+
+/// A protocol's hard-stop figures: see the module docs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StopStats {
+    pub with_stop: usize,
+    pub past_stop: usize,
+    pub median_past_stop_ms: u64,
+    pub most_past_stop_ms: u64,
+}
+
+impl StopAcc {
+    /// Adds a session that ended at `end_ms` and had a hard stop at `stop_ms` (Unix ms).
+    pub fn add(&mut self, stop_ms: i64, end_ms: i64) {
+        self.with_stop += 1;
+        if end_ms > stop_ms {
+            self.past.push(end_ms.abs_diff(stop_ms));
+        }
+    }
+
+    /// The figures.
+    pub fn finish(mut self) -> StopStats {
+        StopStats {
+            with_stop: self.with_stop,
+            past_stop: self.past.len(),
+            most_past_stop_ms: self.past.iter().copied().max().unwrap_or(0),
+            median_past_stop_ms: median(&mut self.past),
+        }
+    }
+}
+
+impl ProtocolStats {
+    /// Its hard-stop figures set to `s`.
+    pub fn set_stops(&mut self, s: StopStats) {
+        self.with_stop = s.with_stop;
+        self.past_stop = s.past_stop;
+        self.median_past_stop_ms = s.median_past_stop_ms;
+        self.most_past_stop_ms = s.most_past_stop_ms;
+    }
+
+    /// The line the text report gives under its heading; `None` when no session had a stop.
+    pub fn stop_line(&self) -> Option<String> {
+        if self.with_stop == 0 {
+            return None;
+        }
+        let had = crate::text::plural(self.with_stop, "session", "sessions");
+        Some(if self.past_stop == 0 {
+            format!("Hard stop: {had} had one; none ended past it.")
+        } else {
+            format!(
+                "Hard stop: {had} had one; {} ended past it (median +{}, most +{}).",
+                self.past_stop,
+                fmt::dur(self.median_past_stop_ms),
+                fmt::dur(self.most_past_stop_ms)
+            )
+        })
+    }
+}
+
 /// Orders a protocol's stages as the running order first shows them.
 pub fn sort_stages(stages: &mut [StageStats]) {
     stages.sort_by(|a, b| a.first_pos.cmp(&b.first_pos).then_with(|| a.stage.cmp(&b.stage)));
@@ -205,6 +282,7 @@ pub fn sort_protocols(protocols: &mut [ProtocolStats]) {
 ///
 /// ```text
 /// Project tuning (project-tuning): 3 sessions
+///   Hard stop: 2 sessions had one; 1 ended past it (median +4:00, most +4:00).
 ///   Stage       Runs  Skipped  Planned  Actual  Overran  Median over  Extensions  Refused  Shortened
 ///   Presenter      3        0     4:00    4:30  2 of 3        +0:30  1 (+1:00)   0        0
 /// ```
@@ -231,6 +309,9 @@ pub(crate) fn fitted_text(r: &Report, width: Option<usize>) -> String {
             sanitize(&p.id),
             crate::text::plural(p.sessions, "session", "sessions")
         );
+        if let Some(line) = p.stop_line() {
+            let _ = writeln!(out, "  {line}");
+        }
         let mut rows = vec![
             [
                 "Stage",
@@ -300,5 +381,25 @@ mod tests {
         assert_eq!(median(&mut [9, 1, 5]), 5);
         assert_eq!(median(&mut [4, 1, 3, 2]), 2, "(2 + 3) / 2 rounded down");
         assert_eq!(median(&mut [10, 20]), 15);
+    }
+
+    #[test]
+    fn sessions_that_end_on_their_stop_are_not_past_it() {
+        let mut a = StopAcc::default();
+        a.add(1_000, 900); // before
+        a.add(1_000, 1_000); // on
+        a.add(1_000, 61_000); // a minute past
+        a.add(1_000, 181_000); // three minutes past
+        let s = a.finish();
+        assert_eq!(
+            s,
+            StopStats {
+                with_stop: 4,
+                past_stop: 2,
+                median_past_stop_ms: 120_000,
+                most_past_stop_ms: 180_000
+            }
+        );
+        assert_eq!(StopAcc::default().finish(), StopStats::default());
     }
 }

@@ -6,6 +6,8 @@
 
 use crate::support;
 
+use std::path::Path;
+
 use chrono::{DateTime, FixedOffset};
 use convene::session::display::{proposal, schedule};
 use convene::session::{Setup, Stamped, replay};
@@ -449,4 +451,205 @@ mod engine {
             prop_assert_eq!(replay(made, &log), st);
         }
     }
+}
+
+/// Writes, through the real engine, seven coaching triads of 08:30 on 2 to 8 November with a
+/// stop at 09:00 (or none) that end before, on and past it, one unfinished, one without a stop and
+/// one whose stop was cleared on the start card; returns the log of the one that ended 10:00 past.
+fn write_stop_sessions(data: &Path) -> std::path::PathBuf {
+    use convene::session::Command;
+    use support::fixtures::write_session;
+
+    let min = |m: u64| m * 60_000;
+    let end = Command::EndAnyway;
+    // Each starts at 08:30 on its own day; the stop, when there is one, is 09:00 that day.
+    let day = |d: u32| format!("2026-11-{d:02}T08:30:00+00:00");
+    let stop_on = |d: u32| {
+        DateTime::parse_from_rfc3339(&format!("2026-11-{d:02}T09:00:00+00:00")).expect("stop")
+    };
+    let with_stop = |d: u32| Setup { hard_stop: Some(stop_on(d)), ..triads(None, None) };
+    let write = |id: &str, d: u32, setup: Setup, steps: Vec<(u64, Command)>| {
+        write_session(data, id, &day(d), setup, steps)
+    };
+    // Ended at 08:50: before its stop.
+    write(
+        "20261102-083000-000",
+        2,
+        with_stop(2),
+        vec![(0, Command::Start), (min(20), end.clone())],
+    );
+    // The stop set on the start card (a `times-set` event); ended at 09:00 sharp: on it.
+    write(
+        "20261103-083000-000",
+        3,
+        triads(None, None),
+        vec![
+            (0, Command::SetTimes { planned_start: None, hard_stop: Some(stop_on(3)) }),
+            (1, Command::Start),
+            (min(30), end.clone()),
+        ],
+    );
+    // Ended at 09:02:30 and at 09:10: 2:30 and 10:00 past.
+    write(
+        "20261104-083000-000",
+        4,
+        with_stop(4),
+        vec![(0, Command::Start), (min(32) + 30_000, end.clone())],
+    );
+    let ten_past = write(
+        "20261105-083000-000",
+        5,
+        with_stop(5),
+        vec![(0, Command::Start), (min(40), end.clone())],
+    );
+    // Unfinished at 09:20: its end is not known, so it is not counted.
+    write(
+        "20261106-083000-000",
+        6,
+        with_stop(6),
+        vec![(0, Command::Start), (min(50), Command::Pause)],
+    );
+    // No stop; and a stop cleared on the start card: ended past 09:00, neither counts.
+    write(
+        "20261107-083000-000",
+        7,
+        triads(None, None),
+        vec![(0, Command::Start), (min(45), end.clone())],
+    );
+    write(
+        "20261108-083000-000",
+        8,
+        with_stop(8),
+        vec![
+            (0, Command::SetTimes { planned_start: None, hard_stop: None }),
+            (1, Command::Start),
+            (min(45), end.clone()),
+        ],
+    );
+    ten_past
+}
+
+/// `report`, per protocol: of the sessions that ended and had a hard stop, how many ended past
+/// it, the median and the most by how much; sessions written by the real engine that end
+/// before, on and past their stop, one unfinished, one without a stop and one whose stop was
+/// cleared on the start card. The index's kept figures, the oracle's and the command's agree
+/// with the figures worked out by hand, and follow a log removed.
+#[test]
+fn the_report_counts_the_sessions_that_ended_past_their_stop_and_by_how_much() {
+    use convene::review::{Filter, FilterText, Index, Query};
+    use support::cli::{ok, run};
+    use support::fixtures::data_with;
+    use support::oracle::{digests, report, scan};
+
+    let data = data_with(&[]);
+    let ten_past = write_stop_sessions(data.path());
+
+    let index = Index::open(data.path()).expect("index");
+    let r = index.report(&Query::default()).expect("report");
+    let p = &r.protocols[0];
+    assert_eq!((r.sessions, p.sessions), (7, 7));
+    assert_eq!((p.with_stop, p.past_stop), (4, 2), "before, on, 2:30 and 10:00 past");
+    assert_eq!(p.median_past_stop_ms, 375_000, "the median of 2:30 and 10:00: 6:15");
+    assert_eq!(p.most_past_stop_ms, 600_000);
+    let s = scan(data.path()).expect("scan");
+    assert_eq!(r, report(digests(&s)), "the oracle's figures");
+    // Each session's stop, as the index gives it back, is the one replaying its log gives.
+    for e in &s.entries {
+        let direct = convene::log::reader::read_log(&e.path)
+            .map(|log| convene::review::Digest::of_log(&log))
+            .map_err(|err| err.0);
+        assert_eq!(e.digest, direct, "{}", e.id);
+    }
+    // Filtered, the figures are worked out from the rows: from the 4th, 09:02:30 and 09:10 are
+    // left of those with a stop.
+    let since = Filter::parse(FilterText { since: Some("2026-11-04"), ..Default::default() })
+        .expect("filter");
+    let r4 = index.report(&Query::new(&since)).expect("report");
+    assert_eq!(r4, report(digests(&s).filter(|d| since.matches(d))), "the oracle's figures");
+    let p4 = &r4.protocols[0];
+    assert_eq!(
+        (p4.with_stop, p4.past_stop, p4.median_past_stop_ms, p4.most_past_stop_ms),
+        (2, 2, 375_000, 600_000)
+    );
+    // The kept figures are read again, and a filter works them out from the rows: the same.
+    assert_eq!(index.report(&Query::default()).expect("kept"), r);
+    let text = ok(&run(data.path(), &["report"]));
+    assert!(
+        text.contains(
+            "Hard stop: 4 sessions had one; 2 ended past it (median +6:15, most +10:00)."
+        ),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&run(data.path(), &["report", "--json"]))).expect("json");
+    let t = &json["protocols"][0];
+    let got =
+        [&t["with_stop"], &t["past_stop"], &t["median_past_stop_ms"], &t["most_past_stop_ms"]]
+            .map(serde_json::Value::as_u64);
+    assert_eq!(got, [Some(4), Some(2), Some(375_000), Some(600_000)], "{t}");
+    let csv = ok(&run(data.path(), &["report", "--format", "csv"]));
+    let first = csv.lines().nth(1).expect("a row");
+    assert!(first.ends_with(",4,2,375,600"), "{csv}");
+
+    // The 10:00 past removed: the kept figures follow.
+    std::fs::remove_file(ten_past).expect("rm");
+    let index = Index::open(data.path()).expect("index");
+    let r = index.report(&Query::default()).expect("report");
+    let p = &r.protocols[0];
+    assert_eq!(
+        (p.with_stop, p.past_stop, p.median_past_stop_ms, p.most_past_stop_ms),
+        (3, 1, 150_000, 150_000)
+    );
+    let text = ok(&run(data.path(), &["report"]));
+    assert!(
+        text.contains("Hard stop: 3 sessions had one; 1 ended past it (median +2:30, most +2:30)."),
+        "{text}"
+    );
+}
+
+/// The browser's report (`r`) shows the protocol's hard-stop line above its table, and a
+/// protocol whose sessions had no stop shows none.
+#[test]
+fn the_browsers_report_shows_the_hard_stop_line() {
+    use convene::config::ThemeName;
+    use convene::tui::logs::{LogsScreen, Screen, action_for, perform, render, update};
+    use convene::tui::theme::Theme;
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Rect;
+
+    let data = support::fixtures::data_with(&[support::fixtures::S1]);
+    write_stop_sessions(data.path());
+    let mut app = LogsScreen::open(data.path(), data.path().to_path_buf()).expect("index");
+    app.theme = Theme::resolve(ThemeName::Mono, true);
+    let mut press = |code: KeyCode| {
+        let a = action_for(&app, KeyEvent::new(code, KeyModifiers::NONE)).expect("a key");
+        let intent = update(&mut app, a, convene::tui::logs::list_rows(Rect::new(0, 0, 80, 24)));
+        perform(&mut app, intent);
+    };
+    press(KeyCode::Char('r'));
+    let draw = |app: &LogsScreen| {
+        let mut t = Terminal::new(TestBackend::new(80, 30)).expect("terminal");
+        t.draw(|f| render(app, f.area(), f.buffer_mut())).expect("draw");
+        t.backend().to_string()
+    };
+    assert_eq!(app.screen, Screen::Report);
+    let screen = draw(&app);
+    assert!(screen.contains("Report: Coaching triads · 7 sessions"), "{screen}");
+    assert!(
+        screen.contains(
+            "Hard stop: 4 sessions had one; 2 ended past it (median +6:15, most +10:00)."
+        ),
+        "{screen}"
+    );
+    let mut press = |code: KeyCode| {
+        let a = action_for(&app, KeyEvent::new(code, KeyModifiers::NONE)).expect("a key");
+        let intent = update(&mut app, a, convene::tui::logs::list_rows(Rect::new(0, 0, 80, 24)));
+        perform(&mut app, intent);
+    };
+    press(KeyCode::Right);
+    let screen = draw(&app);
+    assert!(screen.contains("Report: Project tuning"), "{screen}");
+    assert!(!screen.contains("Hard stop"), "{screen}");
 }

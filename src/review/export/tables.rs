@@ -10,7 +10,8 @@ use crate::review::report::Report;
 use crate::text::sanitize;
 
 /// The columns of `report --format csv`: one row per protocol and stage, in the report's order.
-pub(crate) const REPORT_COLUMNS: [&str; 16] = [
+/// The protocol's hard-stop figures are repeated on each of its rows, as `sessions` is.
+pub(crate) const REPORT_COLUMNS: [&str; 20] = [
     "protocol",
     "protocol_name",
     "sessions",
@@ -27,6 +28,10 @@ pub(crate) const REPORT_COLUMNS: [&str; 16] = [
     "shortenings",
     "shortened_s",
     "skipped",
+    "sessions_with_stop",
+    "ended_past_stop",
+    "median_past_stop_s",
+    "most_past_stop_s",
 ];
 
 /// The report as CSV (seconds with up to three decimals, as in the logs' CSV).
@@ -51,6 +56,10 @@ pub(crate) fn report_csv(r: &Report) -> Result<String, ReviewError> {
                 s.shortenings.to_string(),
                 fmt::secs(s.shortened_ms),
                 s.skipped.to_string(),
+                p.with_stop.to_string(),
+                p.past_stop.to_string(),
+                fmt::secs(p.median_past_stop_ms),
+                fmt::secs(p.most_past_stop_ms),
             ]);
         }
     }

@@ -63,10 +63,20 @@ fn keep(
     tx.prepare_cached("DELETE FROM report_dirty WHERE protocol_id = ?1")?.execute([id])?;
     let Some(p) = figures else { return Ok(()) };
     tx.prepare_cached(
-        "INSERT INTO report_protocols(protocol_id, name, sessions, runs_left_out)
-         VALUES(?1, ?2, ?3, ?4)",
+        "INSERT INTO report_protocols(protocol_id, name, sessions, runs_left_out, with_stop,
+            past_stop, median_past_stop_ms, most_past_stop_ms)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![id, p.name, count(p.sessions), count(left_out)])?;
+    .execute(params![
+        id,
+        p.name,
+        count(p.sessions),
+        count(left_out),
+        count(p.with_stop),
+        count(p.past_stop),
+        int(p.median_past_stop_ms),
+        int(p.most_past_stop_ms),
+    ])?;
     let mut st = tx.prepare_cached(
         "INSERT INTO report_stages(protocol_id, stage, name, runs, median_planned_ms,
             median_actual_ms, overran, median_overrun_ms, extensions, extended_ms, refusals,
@@ -142,8 +152,9 @@ fn read(tx: &Transaction<'_>) -> rusqlite::Result<Report> {
     let mut left_out = 0;
     {
         let mut st = tx.prepare_cached(
-            "SELECT protocol_id, name, sessions, runs_left_out FROM report_protocols
-             ORDER BY protocol_id",
+            "SELECT protocol_id, name, sessions, runs_left_out, with_stop, past_stop,
+                median_past_stop_ms, most_past_stop_ms
+             FROM report_protocols ORDER BY protocol_id",
         )?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -152,6 +163,10 @@ fn read(tx: &Transaction<'_>) -> rusqlite::Result<Report> {
                 id: r.get("protocol_id")?,
                 name: r.get("name")?,
                 sessions: size(r, "sessions")?,
+                with_stop: size(r, "with_stop")?,
+                past_stop: size(r, "past_stop")?,
+                median_past_stop_ms: ms(r, "median_past_stop_ms")?,
+                most_past_stop_ms: ms(r, "most_past_stop_ms")?,
                 stages: Vec::new(),
             });
         }

@@ -18,7 +18,7 @@ use crate::review::digest::{
 };
 use crate::review::filter::{Filter, name_matches, parse_status};
 use crate::review::report::{
-    Figures, ProtocolStats, Report, StageAcc, StageStats, sort_protocols, sort_stages,
+    Figures, ProtocolStats, Report, StageAcc, StageStats, StopAcc, sort_protocols, sort_stages,
 };
 use crate::review::scan::Entry;
 use crate::session::CarriedCommitment;
@@ -434,6 +434,8 @@ impl Index {
                 created: time(r, c.created)?,
                 start: time(r, c.start)?,
                 end: opt_time(r, c.end_at)?,
+                // Read from `stops` below.
+                hard_stop: None,
                 status: status(r, c.status)?,
                 planned_ms: unsigned(r, c.planned_ms)?,
                 actual_ms: unsigned(r, c.actual_ms)?,
@@ -452,6 +454,12 @@ impl Index {
         })?;
         if let Ok(d) = &mut d {
             d.runs = self.runs_of(fid)?;
+            d.hard_stop = self
+                .conn
+                .prepare_cached("SELECT hard_stop FROM stops WHERE fid = ?1")?
+                .query_row([fid], |r| opt_time(r, 0))
+                .optional()?
+                .flatten();
             let mut st = self.conn.prepare_cached(
                 "SELECT cid, owner, text, due, made FROM commitments WHERE fid = ?1 ORDER BY seq",
             )?;
@@ -768,6 +776,7 @@ impl Index {
                     protocols.insert(r.get(c.protocol_id)?, (label, n));
                 }
             }
+            let mut stops = self.stops_where(&w, &args)?;
             // The runs of the sessions chosen, read in stage order: stages in order (their
             // unique index), and for each its runs, which `runs` keeps together (its key begins
             // with the stage). `CROSS JOIN` keeps that order; `+r.fid` keeps SQLite from
@@ -840,13 +849,35 @@ impl Index {
                 .map(|(id, (name, sessions))| {
                     let mut stages = stats.remove(&id).unwrap_or_default();
                     sort_stages(&mut stages);
-                    ProtocolStats { id, name, sessions, stages }
+                    let mut p = ProtocolStats { id, name, sessions, stages, ..Default::default() };
+                    p.set_stops(stops.remove(&p.id).unwrap_or_default().finish());
+                    p
                 })
                 .collect();
             sort_protocols(&mut out);
             Ok(Report { sessions, runs_left_out: left_out, protocols: out })
         };
         run().map_err(|e| self.failed(&e))
+    }
+
+    /// The hard stops of the sessions `w` chooses that ended, by protocol.
+    fn stops_where(&self, w: &str, args: &[Value]) -> rusqlite::Result<BTreeMap<String, StopAcc>> {
+        let mut stops: BTreeMap<String, StopAcc> = BTreeMap::new();
+        let mut st = self.conn.prepare(&format!(
+            "SELECT f.protocol_id, s.stop_ms, s.end_ms
+             FROM files f JOIN stops s ON s.fid = f.fid
+             WHERE {w} AND s.end_ms IS NOT NULL"
+        ))?;
+        columns! { Cols: protocol_id, stop_ms, end_ms }
+        let c = Cols::of(&st)?;
+        let mut rows = st.query(params_from_iter(args.iter()))?;
+        while let Some(r) = rows.next()? {
+            stops
+                .entry(r.get(c.protocol_id)?)
+                .or_default()
+                .add(r.get(c.stop_ms)?, r.get(c.end_ms)?);
+        }
+        Ok(stops)
     }
 
     /// Calls `f` with every stage run of the matching sessions, oldest session first, in running

@@ -9,7 +9,7 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 12;
+pub(crate) const SCHEMA: u32 = 13;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -163,6 +163,16 @@ CREATE TABLE runs(
 ) WITHOUT ROWID;
 CREATE INDEX runs_file ON runs(fid, pos);
 
+-- The hard stop of each session that had one (`--until`, or set on the start card): as the log
+-- gives it, in Unix milliseconds, and when the session ended (NULL: unfinished). The report's
+-- hard-stop figures are worked out from these rows.
+CREATE TABLE stops(
+    fid INTEGER PRIMARY KEY,
+    hard_stop TEXT NOT NULL,
+    stop_ms INTEGER NOT NULL,
+    end_ms INTEGER
+);
+
 CREATE TABLE commitments(
     fid INTEGER NOT NULL,
     seq INTEGER NOT NULL,
@@ -212,7 +222,13 @@ CREATE TABLE report_protocols(
     -- The name its newest session gives it.
     name TEXT NOT NULL,
     sessions INTEGER NOT NULL,
-    runs_left_out INTEGER NOT NULL
+    runs_left_out INTEGER NOT NULL,
+    -- Its ended sessions with a hard stop, how many ended past it, the median and the most by
+    -- which they did (`report::StopStats`).
+    with_stop INTEGER NOT NULL DEFAULT 0,
+    past_stop INTEGER NOT NULL DEFAULT 0,
+    median_past_stop_ms INTEGER NOT NULL DEFAULT 0,
+    most_past_stop_ms INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE TABLE report_stages(
     protocol_id TEXT NOT NULL,

@@ -111,6 +111,7 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
         "DELETE FROM details WHERE fid = ?1",
         "DELETE FROM words WHERE fid = ?1",
         "DELETE FROM runs WHERE fid = ?1",
+        "DELETE FROM stops WHERE fid = ?1",
         "DELETE FROM commitments WHERE fid = ?1",
         "DELETE FROM updates WHERE fid = ?1",
         "DELETE FROM files WHERE fid = ?1",
@@ -241,6 +242,17 @@ pub(crate) fn insert(
         }
     }
     super::aggregates::mark(tx, &d.protocol_id)?;
+    if let Some(stop) = &d.hard_stop {
+        tx.prepare_cached(
+            "INSERT INTO stops(fid, hard_stop, stop_ms, end_ms) VALUES(?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            fid,
+            wall_text(stop),
+            stop.timestamp_millis(),
+            d.end.map(|e| e.timestamp_millis()),
+        ])?;
+    }
     {
         let mut st = tx.prepare_cached(
             "INSERT OR REPLACE INTO runs(sid, fid, pos, shown, sort_ms, round, planned_ms,

@@ -309,6 +309,7 @@ fn render_detail(app: &LogsScreen, theme: Theme, area: Rect, buf: &mut Buffer) {
 /// ┌ Report: Project tuning · 3 sessions (protocol 1 of 4, ←→) ┐
 /// │ bars per stage: median planned ▒, median actual █           │
 /// ├─────────────────────────────────────────────────────────────┤
+/// │ Hard stop: 4 sessions had one; 2 ended past it (median +2:00, most +3:00). │
 /// │ Stage  Runs  Planned  Actual  Overran  Median over  Ext  Refused │
 /// └─────────────────────────────────────────────────────────────┘
 /// ```
@@ -335,18 +336,25 @@ fn render_report(app: &LogsScreen, theme: Theme, area: Rect, buf: &mut Buffer) {
     block.render(area, buf);
     let chart_height = (inner.height / 3).clamp(4, 12);
     let over_height = (inner.height / 5).clamp(3, 8);
-    let [chart_area, legend_area, over_area, over_legend, table_area] = Layout::vertical([
-        Constraint::Length(chart_height),
-        Constraint::Length(1),
-        Constraint::Length(over_height),
-        Constraint::Length(1),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
+    // The hard-stop line only for a protocol with sessions that had a stop.
+    let stop_line = p.stop_line();
+    let [chart_area, legend_area, over_area, over_legend, stop_area, table_area] =
+        Layout::vertical([
+            Constraint::Length(chart_height),
+            Constraint::Length(1),
+            Constraint::Length(over_height),
+            Constraint::Length(1),
+            Constraint::Length(u16::from(stop_line.is_some())),
+            Constraint::Min(1),
+        ])
+        .areas(inner);
     report_chart(p, theme, chart_area.width).render(chart_area, buf);
     Paragraph::new(format!("Medians per stage run · {CHART_LEGEND}")).render(legend_area, buf);
     overran_chart(p, theme, over_area.width).render(over_area, buf);
     Paragraph::new(OVERRAN_LEGEND).render(over_legend, buf);
+    if let Some(line) = stop_line {
+        Paragraph::new(line).render(stop_area, buf);
+    }
     report_table(p, *scroll, theme).render(table_area, buf);
 }
 

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use convene::review::actions::{Action, ActionFilter, UpdateRef, is_open, resolve_due};
 use convene::review::filter::name_matches;
 use convene::review::report::{
-    Figures, ProtocolStats, Report, StageAcc, sort_protocols, sort_stages,
+    Figures, ProtocolStats, Report, StageAcc, StopAcc, sort_protocols, sort_stages,
 };
 use convene::review::{Digest, Entry, Index, Query, ReviewError, Scan};
 
@@ -71,22 +71,26 @@ pub fn resolve<'a>(scan: &'a Scan, id: &str) -> Result<&'a Entry, ReviewError> {
 
 /// The report over these sessions (already filtered).
 pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
-    // protocol id -> (latest name, latest start, sessions, stage id -> its runs)
-    let mut by: BTreeMap<String, (String, i64, usize, BTreeMap<String, StageAcc>)> =
-        BTreeMap::new();
+    // protocol id -> (latest name, latest start, sessions, stage id -> its runs, hard stops)
+    type Acc = (String, i64, usize, BTreeMap<String, StageAcc>, StopAcc);
+    let mut by: BTreeMap<String, Acc> = BTreeMap::new();
     let mut sessions = 0;
     let mut left_out = 0;
     for d in digests {
         sessions += 1;
         let t = d.start.timestamp_millis();
-        let entry = by
-            .entry(d.protocol_id.clone())
-            .or_insert_with(|| (d.protocol_name.clone(), t, 0, BTreeMap::new()));
+        let entry = by.entry(d.protocol_id.clone()).or_insert_with(|| {
+            (d.protocol_name.clone(), t, 0, BTreeMap::new(), StopAcc::default())
+        });
         if t >= entry.1 {
             entry.0.clone_from(&d.protocol_name);
             entry.1 = t;
         }
         entry.2 += 1;
+        // A session that ended, with a hard stop: how far past it, if at all.
+        if let (Some(stop), Some(end)) = (d.hard_stop, d.end) {
+            entry.4.add(stop.timestamp_millis(), end.timestamp_millis());
+        }
         for r in &d.runs {
             if !r.finished {
                 left_out += 1;
@@ -110,10 +114,12 @@ pub fn report<'a>(digests: impl IntoIterator<Item = &'a Digest>) -> Report {
     }
     let mut protocols: Vec<ProtocolStats> = by
         .into_iter()
-        .map(|(id, (name, _, sessions, stages))| {
+        .map(|(id, (name, _, sessions, stages, stops))| {
             let mut stages: Vec<_> = stages.into_values().map(StageAcc::finish).collect();
             sort_stages(&mut stages);
-            ProtocolStats { id, name, sessions, stages }
+            let mut p = ProtocolStats { id, name, sessions, stages, ..Default::default() };
+            p.set_stops(stops.finish());
+            p
         })
         .collect();
     sort_protocols(&mut protocols);
