@@ -9,6 +9,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use tui_big_text::{BigText, PixelSize};
 
 use super::keys::{Action, LIVE, MIRROR};
 use super::layout::{self, Wants};
@@ -47,6 +48,10 @@ use crate::tui::widgets::{clock_sizes, draw_clock, too_small_or, wrap};
 /// ```
 ///
 /// A message (a refusal, a confirmation) takes the footer's row until the next key.
+///
+/// On a screen with rows to spare (120x35 and larger), the stage's name is drawn in large type
+/// above the countdown, with the subtitle and "(suggested duration)" on the plain row below it,
+/// as long as the countdown keeps [`BACK_ROW`] rows; otherwise it is the plain row above.
 ///
 /// A question or a form takes the footer's place at the bottom, with as many rows as it needs,
 /// taken from the lower items first: the countdown and the cues stay in view.
@@ -253,7 +258,8 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
     let items = Items::new(app, phase, remaining, mono, area.width);
     let groups = count(&items.groups);
     let prompts = count(&items.prompts);
-    let r = layout::allocate(&Wants {
+    let big = big_title(spec, area.width);
+    let wants = Wants {
         height: area.height,
         banner: count(&items.banner),
         // The state's row is kept even when empty, so the countdown does not change size as the
@@ -271,11 +277,18 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         strip: 1,
         // The keys are the facilitator's: hidden in presentation mode, never on the mirror.
         footer: u16::from(items.panel.is_none() && items.message.is_none() && !app.public_only()),
-    });
+        big_title: if big.is_some() { BIG_TITLE_ROWS + 1 } else { 0 },
+    };
+    // The large name only where the countdown keeps what the back row needs.
+    let r = Some(layout::allocate(&wants))
+        .filter(|r| r.big_title > 0 && r.clock_height >= BACK_ROW)
+        .unwrap_or_else(|| layout::allocate(&Wants { big_title: 0, ..wants }));
+    let big = big.filter(|_| r.big_title > 0);
     let middle_h = r.groups + r.prompts;
     let [
         banner_a,
         head_a,
+        big_a,
         title_a,
         room_a,
         _,
@@ -293,6 +306,7 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
     ] = Layout::vertical([
         Constraint::Length(r.banner),
         Constraint::Length(r.head),
+        Constraint::Length(r.big_title),
         Constraint::Length(r.title),
         Constraint::Length(r.room),
         Constraint::Fill(1),
@@ -312,8 +326,20 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
 
     f.render_widget(Paragraph::new(items.banner).style(t.alarm()), banner_a);
     header(f, app, head_a, phase, app.flash_until.is_some_and(|u| mono < u));
+    if let Some(name) = big.clone() {
+        // A blank row below it keeps the name apart from the countdown.
+        let rows = Rect { height: BIG_TITLE_ROWS.min(big_a.height), ..big_a };
+        let text = BigText::builder()
+            .pixel_size(BIG_PIXELS)
+            .style(t.title())
+            .lines(vec![Line::from(name)])
+            .alignment(Alignment::Center)
+            .build();
+        f.render_widget(text, rows);
+    }
     f.render_widget(
-        Paragraph::new(title_line(app, spec, area.width)).alignment(Alignment::Center),
+        Paragraph::new(title_line(app, spec, area.width, big.is_some()))
+            .alignment(Alignment::Center),
         title_a,
     );
     draw_room(f, app, &items.room, room_a);
@@ -394,9 +420,14 @@ fn header(f: &mut Frame, app: &LiveScreen, area: Rect, phase: Phase, flash: bool
 
 /// The stage's title (cut to fit), and "(suggested duration)" when the source gives none and
 /// it fits.
-fn title_line(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Line<'static> {
+fn title_line(app: &LiveScreen, spec: &StageSpec, cols: u16, big: bool) -> Line<'static> {
     let t = app.opts.theme;
-    let name = sanitize(&spec.title());
+    // Under the name in large type, the subtitle alone.
+    let name = match (&spec.subtitle, big) {
+        (_, false) => sanitize(&spec.title()),
+        (Some(sub), true) => sanitize(sub),
+        (None, true) => String::new(),
+    };
     let mut title = vec![Span::styled(cut(&name, usize::from(cols)), t.title())];
     let suffix = "  (suggested duration)";
     // A duration the facilitator set (--stage) is not a suggestion any more.
@@ -407,6 +438,28 @@ fn title_line(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Line<'static> {
         title.push(Span::styled(suffix, t.muted()));
     }
     Line::from(title)
+}
+
+/// Rows of the stage name in large type: font8x8's eight pixel rows, two to a row.
+const BIG_TITLE_ROWS: u16 = 4;
+/// The large name's pixels: quadrants (four columns a character); on Windows, whose classic
+/// console fonts have only the full and half blocks of code page 437, half rows (eight columns a
+/// character, so fewer names fit). See docs/platforms.md.
+const BIG_PIXELS: PixelSize =
+    if cfg!(windows) { PixelSize::HalfHeight } else { PixelSize::Quadrant };
+const BIG_COLUMNS: usize = if cfg!(windows) { 8 } else { 4 };
+/// The fewest rows of countdown the back of a room reads comfortably: the name goes large only
+/// when the countdown keeps at least these.
+const BACK_ROW: u16 = 14;
+
+/// The stage's name for large type ([`BIG_COLUMNS`] a character), when it fits `cols` with a column
+/// free on each side and the font draws every character of it (printable ASCII).
+fn big_title(spec: &StageSpec, cols: u16) -> Option<String> {
+    let name = sanitize(&spec.name);
+    let name = name.trim();
+    let drawable = !name.is_empty() && name.chars().all(|c| c == ' ' || c.is_ascii_graphic());
+    let fits = name.len() * BIG_COLUMNS + 2 <= usize::from(cols);
+    (drawable && fits).then(|| name.to_string())
 }
 
 /// The message to the room as rows inside its frame (two columns of border and two of margin
