@@ -50,8 +50,8 @@ use crate::tui::widgets::{clock_sizes, draw_clock, too_small_or, wrap};
 /// A message (a refusal, a confirmation) takes the footer's row until the next key.
 ///
 /// On a screen with rows to spare (120x35 and larger), the stage's name is drawn in large type
-/// above the countdown, with the subtitle and "(suggested duration)" on the plain row below it,
-/// as long as the countdown keeps [`BACK_ROW`] rows; otherwise it is the plain row above.
+/// above the countdown, over its plain row (kept as the words to copy, read aloud or search), as
+/// long as the countdown keeps [`BACK_ROW`] rows.
 ///
 /// A question or a form takes the footer's place at the bottom, with as many rows as it needs,
 /// taken from the lower items first: the countdown and the cues stay in view.
@@ -338,8 +338,7 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         f.render_widget(text, rows);
     }
     f.render_widget(
-        Paragraph::new(title_line(app, spec, area.width, big.is_some()))
-            .alignment(Alignment::Center),
+        Paragraph::new(title_line(app, spec, area.width)).alignment(Alignment::Center),
         title_a,
     );
     draw_room(f, app, &items.room, room_a);
@@ -420,14 +419,9 @@ fn header(f: &mut Frame, app: &LiveScreen, area: Rect, phase: Phase, flash: bool
 
 /// The stage's title (cut to fit), and "(suggested duration)" when the source gives none and
 /// it fits.
-fn title_line(app: &LiveScreen, spec: &StageSpec, cols: u16, big: bool) -> Line<'static> {
+fn title_line(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Line<'static> {
     let t = app.opts.theme;
-    // Under the name in large type, the subtitle alone.
-    let name = match (&spec.subtitle, big) {
-        (_, false) => sanitize(&spec.title()),
-        (Some(sub), true) => sanitize(sub),
-        (None, true) => String::new(),
-    };
+    let name = sanitize(&spec.title());
     let mut title = vec![Span::styled(cut(&name, usize::from(cols)), t.title())];
     let suffix = "  (suggested duration)";
     // A duration the facilitator set (--stage) is not a suggestion any more.
