@@ -650,6 +650,18 @@ fn toml_message(body: &str, start: usize, e: &toml::de::Error) -> String {
     format!("not valid TOML: {msg}")
 }
 
+/// What an unknown key in a config file is told: the nearest known key, and them all.
+fn unknown_key(name: &str) -> String {
+    let hint = crate::protocol::nearest(name, &KEYS)
+        .map(|n| format!(" Did you mean \"{n}\"?"))
+        .unwrap_or_default();
+    format!(
+        "unknown key \"{}\".{hint} The keys are: {}.",
+        crate::text::sanitize(name),
+        KEYS.join(", ")
+    )
+}
+
 /// Parses a config file's bytes; `path` names it in errors and is where relative folders start.
 ///
 /// # Errors
@@ -741,20 +753,7 @@ pub(crate) fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, Conf
                     .ok_or_else(|| bad(format!("\"{s}\" is not a choice: chime, bell or off")))?;
                 out.sound = Some(Setting::new(m, source.clone()));
             }
-            _ => {
-                let hint = crate::protocol::nearest(name, &KEYS)
-                    .map(|n| format!(" Did you mean \"{n}\"?"))
-                    .unwrap_or_default();
-                return Err(at(
-                    body,
-                    key.span().start,
-                    format!(
-                        "unknown key \"{}\".{hint} The keys are: {}.",
-                        crate::text::sanitize(name),
-                        KEYS.join(", ")
-                    ),
-                ));
-            }
+            _ => return Err(at(body, key.span().start, unknown_key(name))),
         }
     }
     Ok(out)

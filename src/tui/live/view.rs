@@ -326,16 +326,8 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
 
     f.render_widget(Paragraph::new(items.banner).style(t.alarm()), banner_a);
     header(f, app, head_a, phase, app.flash_until.is_some_and(|u| mono < u));
-    if let Some(name) = big.clone() {
-        // A blank row below it keeps the name apart from the countdown.
-        let rows = Rect { height: BIG_TITLE_ROWS.min(big_a.height), ..big_a };
-        let text = BigText::builder()
-            .pixel_size(BIG_PIXELS)
-            .style(t.title())
-            .lines(vec![Line::from(name)])
-            .alignment(Alignment::Center)
-            .build();
-        f.render_widget(text, rows);
+    if let Some(name) = big {
+        draw_big_title(f, app, name, big_a);
     }
     f.render_widget(
         Paragraph::new(title_line(app, spec, area.width)).alignment(Alignment::Center),
@@ -445,6 +437,18 @@ const BIG_COLUMNS: usize = if cfg!(windows) { 8 } else { 4 };
 /// The fewest rows of countdown the back of a room reads comfortably: the name goes large only
 /// when the countdown keeps at least these.
 const BACK_ROW: u16 = 14;
+
+/// The stage's name in large type at the top of `area` (its last row left blank).
+fn draw_big_title(f: &mut Frame, app: &LiveScreen, name: String, area: Rect) {
+    let rows = Rect { height: BIG_TITLE_ROWS.min(area.height), ..area };
+    let text = BigText::builder()
+        .pixel_size(BIG_PIXELS)
+        .style(app.opts.theme.title())
+        .lines(vec![Line::from(name)])
+        .alignment(Alignment::Center)
+        .build();
+    f.render_widget(text, rows);
+}
 
 /// The stage's name for large type ([`BIG_COLUMNS`] a character), when it fits `cols` with a column
 /// free on each side and the font draws every character of it (printable ASCII).
