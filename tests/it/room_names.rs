@@ -564,3 +564,32 @@ fn the_start_card_scrolls_to_its_end_at_60x20() {
     assert!(!last.contains("more below"), "{last}");
     assert!(last.contains("Norms") || last.contains('•'), "{last}");
 }
+
+/// `convene info` shows the sound in effect and where it comes from (quiet silences it), and
+/// presentation mode as config.toml keeps it.
+#[test]
+fn info_shows_the_sound_in_effect_and_presentation_mode() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let config = root.path().join("cfg");
+    std::fs::create_dir_all(&config).expect("mkdir");
+    std::fs::write(config.join("config.toml"), "sound = \"bell\"\npresentation = true\n")
+        .expect("write");
+    let row = |quiet: &str, key: &str| {
+        let o = support::cli::command(root.path(), &["info"])
+            .env("CONVENE_CONFIG_DIR", &config)
+            .env("CONVENE_QUIET", quiet)
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        text.lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("no {key} line:\n{text}"))
+            .to_string()
+    };
+    let sound = row("0", "sound");
+    assert!(sound.contains("bell") && sound.contains("config.toml"), "{sound}");
+    let quiet = row("1", "sound");
+    assert!(quiet.contains("off") && quiet.contains("quiet is on"), "{quiet}");
+    let presentation = row("0", "presentation");
+    assert!(presentation.contains("yes") && presentation.contains("config.toml"), "{presentation}");
+}
