@@ -22,7 +22,12 @@
 //! share = true              # share new sessions with the room (docs/sharing.md)
 //! share-names = "first"     # names on the shared page: full, first, initials or none
 //! sound = "chime"           # the cues: chime (the speakers), bell (the terminal's) or off
+//! presentation = true       # the facilitator's lines hidden (the p key writes this one)
 //! ```
+//!
+//! The live screen's `p` key writes `presentation` into the file itself, changing only that
+//! line (comments, order and spacing kept: `toml_edit`), atomically; a file it cannot parse is
+//! never rewritten.
 //!
 //! A folder may start with `~` (the home folder); a relative one is taken from the config
 //! folder. A file that can't be used is an error naming the file, line and column and the key,
@@ -38,7 +43,7 @@ use crate::share::Names;
 pub(crate) const CONFIG_FILE: &str = "config.toml";
 
 /// The keys a config file may hold, in the order the docs list them.
-pub(crate) const KEYS: [&str; 10] = [
+pub(crate) const KEYS: [&str; 11] = [
     "theme",
     "quiet",
     "no-flash",
@@ -49,6 +54,7 @@ pub(crate) const KEYS: [&str; 10] = [
     "share",
     "share-names",
     "sound",
+    "presentation",
 ];
 
 /// The folders convene reads from and writes to. As the command line gives them (in [`Given`]),
@@ -147,6 +153,8 @@ pub struct ScreenSettings {
     pub sound: SoundMode,
     /// The config folder in effect, where presentation mode is remembered.
     pub config_dir: Option<PathBuf>,
+    /// Presentation mode as last left (`presentation =` in config.toml).
+    pub presentation: bool,
 }
 
 /// What the home screen starts sessions with (it has no options of its own: the environment's
@@ -265,6 +273,8 @@ pub struct Settings {
     pub share_names: Setting<Names>,
     /// How the cues sound (`--sound`; `--quiet` is `off`).
     pub sound: Setting<SoundMode>,
+    /// The facilitator's lines hidden (`presentation =`, written by the live screen's `p`).
+    pub presentation: Setting<bool>,
 }
 
 impl Settings {
@@ -308,6 +318,7 @@ impl Settings {
             no_flash: self.no_flash.value,
             theme: self.theme.value,
             config_dir: self.config_dir.value.clone(),
+            presentation: self.presentation.value,
         }
     }
 
@@ -455,6 +466,7 @@ pub(crate) fn resolve_with(
         Some(m) => Setting::new(m, Source::Flag("--sound")),
         None => file.sound.unwrap_or(Setting::new(SoundMode::preferred(), Source::Default)),
     };
+    let presentation = file.presentation.unwrap_or(Setting::new(false, Source::Default));
     Ok(Settings {
         config_dir,
         config_file,
@@ -469,6 +481,7 @@ pub(crate) fn resolve_with(
         share,
         share_names,
         sound,
+        presentation,
     })
 }
 
@@ -540,6 +553,7 @@ pub(crate) struct FileConfig {
     pub share: Option<Setting<bool>>,
     pub share_names: Option<Setting<Names>>,
     pub sound: Option<Setting<SoundMode>>,
+    pub presentation: Option<Setting<bool>>,
 }
 
 /// The largest config file read: 64 KiB (a config file with every key is under 1 KiB).
@@ -636,6 +650,18 @@ fn toml_message(body: &str, start: usize, e: &toml::de::Error) -> String {
     format!("not valid TOML: {msg}")
 }
 
+/// What an unknown key in a config file is told: the nearest known key, and them all.
+fn unknown_key(name: &str) -> String {
+    let hint = crate::protocol::nearest(name, &KEYS)
+        .map(|n| format!(" Did you mean \"{n}\"?"))
+        .unwrap_or_default();
+    format!(
+        "unknown key \"{}\".{hint} The keys are: {}.",
+        crate::text::sanitize(name),
+        KEYS.join(", ")
+    )
+}
+
 /// Parses a config file's bytes; `path` names it in errors and is where relative folders start.
 ///
 /// # Errors
@@ -713,6 +739,7 @@ pub(crate) fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, Conf
             "data-dir" => out.data_dir = Some(folder()?),
             "protocols-dir" => out.protocols_dir = Some(folder()?),
             "share" => out.share = Some(boolean()?),
+            "presentation" => out.presentation = Some(boolean()?),
             "share-names" => {
                 let s = string()?;
                 let n = Names::from_word(&s).ok_or_else(|| {
@@ -726,63 +753,96 @@ pub(crate) fn parse_config(bytes: &[u8], path: &Path) -> Result<FileConfig, Conf
                     .ok_or_else(|| bad(format!("\"{s}\" is not a choice: chime, bell or off")))?;
                 out.sound = Some(Setting::new(m, source.clone()));
             }
-            _ => {
-                let hint = crate::protocol::nearest(name, &KEYS)
-                    .map(|n| format!(" Did you mean \"{n}\"?"))
-                    .unwrap_or_default();
-                return Err(at(
-                    body,
-                    key.span().start,
-                    format!(
-                        "unknown key \"{}\".{hint} The keys are: {}.",
-                        crate::text::sanitize(name),
-                        KEYS.join(", ")
-                    ),
-                ));
-            }
+            _ => return Err(at(body, key.span().start, unknown_key(name))),
         }
     }
     Ok(out)
 }
 
-/// The file in the config folder where the live screen remembers presentation mode (the `p`
-/// key): convene writes it, never `config.toml`, which stays the user's own.
-pub(crate) const SCREEN_FILE: &str = "screen.toml";
-
-/// Whether presentation mode was left on (`presentation = true` in [`SCREEN_FILE`]). A missing,
-/// unreadable or odd file is off: it is convene's own memory, not a setting to complain about.
-pub fn read_presentation(config_dir: &Path) -> bool {
-    let Ok(bytes) = crate::bounded::read(&config_dir.join(SCREEN_FILE), 4096) else {
-        return false;
-    };
-    let Ok(text) = std::str::from_utf8(&bytes) else { return false };
-    toml::from_str::<toml::Table>(text)
-        .ok()
-        .and_then(|t| t.get("presentation").and_then(toml::Value::as_bool))
-        .unwrap_or(false)
+/// Why presentation mode could not be written into config.toml (it stays on, or off, for the
+/// session).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum RememberError {
+    /// The file is there but convene cannot use it: left exactly as it is.
+    #[error("{0}; the file is left as it is")]
+    Unusable(String),
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: std::io::Error },
 }
 
-/// Remembers presentation mode in [`SCREEN_FILE`]: written beside it, flushed, then renamed over
-/// it, so the file is always whole.
+/// Writes `presentation = on` into `config.toml` in `config_dir`, changing only that line (a new
+/// line at the end of the top-level keys when there is none): comments, order and spacing are
+/// kept ([`toml_edit`]). Written beside the file, flushed, then renamed over it (through a
+/// symbolic link, the file it points at), so the file is always whole. A file convene cannot
+/// parse, or could not use after the change, is never touched.
 ///
 /// # Errors
-/// The config folder cannot be made or written.
-pub(crate) fn write_presentation(config_dir: &Path, on: bool) -> std::io::Result<()> {
+/// The file can't be read or parsed; the folder can't be written.
+pub(crate) fn write_presentation(config_dir: &Path, on: bool) -> Result<(), RememberError> {
     use std::io::Write as _;
-    std::fs::create_dir_all(config_dir)?;
-    let path = config_dir.join(SCREEN_FILE);
-    let tmp = config_dir.join(format!("{SCREEN_FILE}.tmp"));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(
-        format!(
-            "# Written by convene: the live screen's presentation mode (the p key).\n\
-             presentation = {on}\n"
-        )
-        .as_bytes(),
-    )?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, &path)
+    let link = config_dir.join(CONFIG_FILE);
+    let shown = |p: &Path| crate::text::sanitize(&p.display().to_string());
+    let write_err = |path: &Path, source| RememberError::Write { path: shown(path), source };
+    // The file as it is: read whole, or none; through a link, its target.
+    let path = std::fs::canonicalize(&link).unwrap_or_else(|_| link.clone());
+    let before = match crate::bounded::read(&path, MAX_CONFIG_BYTES) {
+        Ok(b) => Some(b),
+        Err(e) if e.is_absent() && !link.is_symlink() => None,
+        Err(e) => {
+            return Err(RememberError::Unusable(format!("cannot read {}: {e}", shown(&link))));
+        }
+    };
+    let text = match &before {
+        Some(bytes) => {
+            parse_config(bytes, &link).map_err(|e| RememberError::Unusable(e.0))?;
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+        None => String::new(),
+    };
+    // A byte-order mark is kept, outside the TOML.
+    let (bom, body) = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => ("\u{FEFF}", rest),
+        None => ("", text.as_str()),
+    };
+    let mut doc: toml_edit::DocumentMut = body.parse().map_err(|e: toml_edit::TomlError| {
+        RememberError::Unusable(format!("{}: {e}", shown(&link)))
+    })?;
+    match doc.get_mut("presentation").and_then(toml_edit::Item::as_value_mut) {
+        Some(value) => {
+            // The spacing and a comment after the value stay.
+            let decor = value.decor().clone();
+            *value = toml_edit::Value::from(on);
+            *value.decor_mut() = decor;
+        }
+        None => {
+            doc.insert("presentation", toml_edit::value(on));
+        }
+    }
+    let after = format!("{bom}{doc}");
+    // What is written is read as convene reads it, or not written.
+    parse_config(after.as_bytes(), &link).map_err(|e| RememberError::Unusable(e.0))?;
+    if before.as_deref() == Some(after.as_bytes()) {
+        return Ok(());
+    }
+    let folder = path.parent().map_or_else(|| config_dir.to_path_buf(), Path::to_path_buf);
+    std::fs::create_dir_all(&folder).map_err(|e| write_err(&folder, e))?;
+    let tmp = folder.join(format!("{CONFIG_FILE}.convene-tmp"));
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(after.as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        // The file's permissions as they were.
+        if let Ok(meta) = std::fs::metadata(&path) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        std::fs::rename(&tmp, &path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(write_err(&path, e));
+    }
+    Ok(())
 }
 
 /// How an unexpected value is named in an error: `the string "yes"`, `a number`, `a table`.
@@ -828,18 +888,41 @@ mod tests {
     }
 
     #[test]
-    fn presentation_mode_is_remembered_in_its_own_file_and_config_toml_is_untouched() {
+    fn presentation_mode_is_written_into_config_toml_changing_only_its_line() {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = dir.path().join(CONFIG_FILE);
-        std::fs::write(&config, "# mine\ntheme = \"mono\"\n").expect("write");
-        assert!(!read_presentation(dir.path()), "off until it is turned on");
+        let read = || std::fs::read_to_string(&config).expect("read");
+        // No file: one is made with the key.
         write_presentation(dir.path(), true).expect("written");
-        assert!(read_presentation(dir.path()));
+        assert_eq!(read(), "presentation = true\n");
+        let mine = "# My settings\n\ntheme   = \"mono\"  # for the hall\n\n\
+                    # the room's laptop\nfacilitator = 'Fi'\n";
+        std::fs::write(&config, mine).expect("write");
+        write_presentation(dir.path(), true).expect("written");
+        assert_eq!(read(), format!("{mine}presentation = true\n"));
+        let f = read_config(&config).expect("read").expect("there");
+        assert_eq!(f.presentation.map(|p| (p.value, p.source.kind())), Some((true, "config-file")));
+        // Turned off: only the value changes, its comment and spacing stay.
+        let with = mine.replace("facilitator", "presentation =  true   # p\nfacilitator");
+        std::fs::write(&config, &with).expect("write");
         write_presentation(dir.path(), false).expect("written");
-        assert!(!read_presentation(dir.path()));
-        assert_eq!(std::fs::read_to_string(&config).expect("read"), "# mine\ntheme = \"mono\"\n");
-        std::fs::write(dir.path().join(SCREEN_FILE), "presentation = maybe").expect("write");
-        assert!(!read_presentation(dir.path()), "an odd file is off, not an error");
+        assert_eq!(read(), with.replace("presentation =  true", "presentation =  false"));
+        assert!(!dir.path().join(format!("{CONFIG_FILE}.convene-tmp")).exists());
+    }
+
+    #[test]
+    fn a_config_toml_convene_cannot_use_is_never_rewritten() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join(CONFIG_FILE);
+        for broken in
+            ["theme = \"mono\"\nquiet = \n", "thme = \"mono\"\n", "presentation = \"yes\"\n"]
+        {
+            std::fs::write(&config, broken).expect("write");
+            let e = write_presentation(dir.path(), true).expect_err("refused");
+            assert!(matches!(e, RememberError::Unusable(_)), "{e}");
+            assert!(e.to_string().contains("config.toml"), "{e}");
+            assert_eq!(std::fs::read_to_string(&config).expect("read"), broken);
+        }
     }
 
     #[test]

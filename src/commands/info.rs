@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::config::{Setting, Settings, Source, ThemeName};
+use crate::config::{Setting, Settings, SoundMode, Source, ThemeName};
 use crate::output;
 use crate::tui::theme::{Depth, Theme, no_color};
 
@@ -59,6 +59,10 @@ struct SettingsJson {
     facilitator: Item<Option<String>>,
     share: Item<bool>,
     share_names: Item<&'static str>,
+    /// How the cues sound in effect (`off` under quiet; `bell` for `chime` in a build without
+    /// sound).
+    sound: Item<&'static str>,
+    presentation: Item<bool>,
 }
 
 /// The terminal convene would draw on.
@@ -160,9 +164,33 @@ fn json(s: &Settings, t: Terminal) -> InfoJson {
                 source: s.share_names.source.kind(),
                 from: s.share_names.source.detail(),
             },
+            sound: Item {
+                value: sound_in_effect(s).0,
+                source: sound_source(s).kind(),
+                from: sound_source(s).detail(),
+            },
+            presentation: item(&s.presentation),
         },
         terminal: t,
     }
+}
+
+/// The cues' sound in effect: `off` under quiet, the bell where `chime` is asked of a build
+/// without sound; with why, when it is not what was asked.
+fn sound_in_effect(s: &Settings) -> (&'static str, Option<&'static str>) {
+    let asked = s.sound.value;
+    if s.quiet.value && asked != SoundMode::Off {
+        (SoundMode::Off.word(), Some("quiet is on"))
+    } else if asked == SoundMode::Chime && !cfg!(feature = "sound") {
+        (SoundMode::Bell.word(), Some("this build has no sound: the terminal's bell"))
+    } else {
+        (asked.word(), None)
+    }
+}
+
+/// Where the sound in effect comes from: quiet's source when quiet silences it.
+fn sound_source(s: &Settings) -> &Source {
+    if s.quiet.value && s.sound.value != SoundMode::Off { &s.quiet.source } else { &s.sound.source }
 }
 
 /// Rows of three columns, padded by hand (no user text sets a formatting width).
@@ -250,6 +278,12 @@ pub(crate) fn text(s: &Settings, t: &Terminal) -> String {
                 s.share_names.value.word().into(),
                 s.share_names.source.describe(),
             ],
+            {
+                let (word, why) = sound_in_effect(s);
+                let from = sound_source(s).describe();
+                ["sound".into(), word.into(), why.map_or(from.clone(), |w| format!("{from} ({w})"))]
+            },
+            ["presentation".into(), yes_no(s.presentation.value), s.presentation.source.describe()],
         ],
     );
     let _ = writeln!(o, "\nTerminal");

@@ -106,6 +106,9 @@ pub struct PublicView {
     pub protocol: String,
     /// `ready`, `running`, `paused` or `ended`.
     pub status: &'static str,
+    /// Paused because the facilitator left the session, to resume it later (`q`, then `l`): the
+    /// page says so, as the mirror does, rather than only PAUSED.
+    pub left: bool,
     pub stage: Option<StageView>,
     pub clock: Option<ClockView>,
     /// The laptop's wall clock at this event (ms since 1970).
@@ -307,6 +310,7 @@ pub fn project(s: &SessionState, kind: &str, mono: u64, wall: i64, policy: Names
         kind: kind.to_string(),
         protocol: p.name.clone(),
         status,
+        left: running && s.paused && s.left_to_resume,
         stage,
         clock,
         at: wall,
@@ -428,6 +432,27 @@ mod tests {
             assert!(!none.contains(n), "{n} in {none}");
         }
         assert!(none.contains("Person 1"));
+    }
+
+    /// After `q` then `l` the page says the session was left, to resume later, as the mirror
+    /// does; a plain pause is only paused.
+    #[test]
+    fn a_page_says_the_session_was_left_to_resume_later() {
+        let mut s = triad();
+        let run = |s: &mut SessionState, cmd: Command, at: u64| {
+            for e in decide(s, cmd, now(at)).expect("accepted") {
+                crate::session::apply(s, &e);
+            }
+        };
+        assert!(!project(&s, "x", 3_000, 0, Names::First).left);
+        run(&mut s, Command::Pause, 3_000);
+        let v = project(&s, "paused", 3_000, 0, Names::First);
+        assert_eq!((v.status, v.left), ("paused", false));
+        run(&mut s, Command::Resume, 4_000);
+        run(&mut s, Command::PauseToLeave, 5_000);
+        let v = project(&s, "paused", 5_000, 0, Names::First);
+        assert_eq!((v.status, v.left), ("paused", true));
+        assert!(include_str!("page/app.js").contains("view.left"), "the page reads it");
     }
 
     #[test]

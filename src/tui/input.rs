@@ -76,6 +76,13 @@ mod imp {
     /// How long the loop sleeps when the terminal has bytes that crossterm did not take (it
     /// reads at most 1 KB per wake-up, and waits for the next key for the rest): a poll that
     /// kept reporting them would spin.
+    ///
+    /// Known limit (crossterm 0.29's mio source, which watches the terminal edge-triggered): when
+    /// a SIGWINCH and a key are both pending at crossterm's poll, it returns the resize and
+    /// drops the terminal's readiness, so the key stays unread until the next key arrives (then
+    /// both act). A key pressed in the instant after a resize can be late. crossterm's
+    /// `use-dev-tty` source polls level-triggered and would not lose it, but returns nothing for
+    /// a zero timeout, which this module relies on.
     const UNTAKEN_MS: u64 = 20;
 
     struct Waiter {

@@ -119,12 +119,12 @@ pub(crate) fn options(screen: &ScreenSettings, mirror: bool) -> Options {
 }
 
 /// What the screen takes from the command line beyond [`Options`]: how it sounds, and
-/// presentation mode as it was left (remembered in the config folder).
+/// presentation mode as it was left (`presentation =` in config.toml).
 pub(crate) fn dress(app: &mut LiveScreen, screen: &ScreenSettings) {
     let mode = if screen.quiet { SoundMode::Off } else { screen.sound };
     app.set_sound(mode);
+    app.presentation = screen.presentation;
     if let Some(dir) = &screen.config_dir {
-        app.presentation = crate::config::read_presentation(dir);
         app.presentation_file = Some(dir.clone());
     }
 }

@@ -167,14 +167,29 @@ pub struct SeenClock {
     pub size: ClockSize,
 }
 
-/// Reads the big clock back from a screen's text: the rows holding block characters, decoded
-/// glyph by glyph at the scale they were drawn at. `None` when there are no big digits (a clock
-/// of one line, or none) or they cannot be read (something drawn over them).
+/// Reads the big clock back from a screen's text: the first band of rows holding block
+/// characters (rows apart from others by a row without any) that decodes, glyph by glyph at the
+/// scale it was drawn at, as the clock's digits; the stage name in large type above it is a band
+/// of its own and is passed over. `None` when there are no big digits (a clock of one line, or
+/// none) or they cannot be read (something drawn over them).
 pub fn read_clock(screen: &str) -> Option<SeenClock> {
     let lines: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
-    let block = |c: char| matches!(c, '█' | '▀' | '▄');
-    let top = lines.iter().position(|l| l.iter().any(|c| block(*c)))?;
-    let count = lines[top..].iter().take_while(|l| l.iter().any(|c| block(*c))).count();
+    // Any of Unicode's block elements (the large name's quadrants among them).
+    let block = |c: char| ('\u{2580}'..='\u{259F}').contains(&c);
+    let inked = |l: &Vec<char>| l.iter().any(|c| block(*c));
+    let mut top = 0;
+    while let Some(start) = lines[top..].iter().position(inked).map(|i| top + i) {
+        let count = lines[start..].iter().take_while(|l| inked(l)).count();
+        if let Some(seen) = read_band(&lines, start, count) {
+            return Some(seen);
+        }
+        top = start + count;
+    }
+    None
+}
+
+/// The clock read from `count` rows of `lines` from `top`, if they hold exactly its digits.
+fn read_band(lines: &[Vec<char>], top: usize, count: usize) -> Option<SeenClock> {
     // The rows as half-row pixels.
     let mut half: Vec<Vec<bool>> = Vec::new();
     for l in &lines[top..top + count] {
@@ -423,6 +438,18 @@ mod tests {
                 assert_eq!(seen.top, 2);
             }
         }
+    }
+
+    /// A band of other block characters above the digits (the stage name in large type) does
+    /// not hide the clock from the reader.
+    #[test]
+    fn the_clock_reads_back_under_a_band_of_other_blocks() {
+        let size = ClockSize { v: 4, h: 4 };
+        let shown = screen("12:34", 200, 30, size);
+        let mut lines: Vec<String> = shown.lines().map(str::to_string).collect();
+        lines[0] = format!("{:^200}", "▗▛▜▖ █▀▙ ▟▀▟▘ ▀▀");
+        let seen = read_clock(&lines.join("\n")).expect("the clock under the name");
+        assert_eq!((seen.text.as_str(), seen.top, seen.size), ("12:34", 2, size));
     }
 
     #[test]

@@ -94,6 +94,10 @@ fn the_message_is_bounded_as_typed_and_cleaned_by_the_engine() {
 #[test]
 fn presentation_mode_hides_the_facilitators_lines_and_is_remembered() {
     let config = tempfile::tempdir().expect("tempdir");
+    let file = config.path().join("config.toml");
+    std::fs::write(&file, "# the hall's laptop\ntheme = \"high-contrast\"  # washed out\n")
+        .expect("write");
+    let kept = || std::fs::read_to_string(&file).expect("read");
     let mut rig = started();
     rig.app.presentation_file = Some(config.path().to_path_buf());
     let before = rig.render(100, 30);
@@ -101,7 +105,11 @@ fn presentation_mode_hides_the_facilitators_lines_and_is_remembered() {
     assert!(before.contains("0 notes"), "{before}");
     rig.press('p');
     assert!(rig.app.presentation);
-    assert!(convene::config::read_presentation(config.path()), "remembered");
+    assert_eq!(
+        kept(),
+        "# the hall's laptop\ntheme = \"high-contrast\"  # washed out\npresentation = true\n",
+        "remembered in config.toml, the rest as it was"
+    );
     rig.app.message = None;
     for (w, h) in [(120, 35), (100, 30), (80, 24)] {
         let screen = rig.render(w, h);
@@ -113,9 +121,27 @@ fn presentation_mode_hides_the_facilitators_lines_and_is_remembered() {
     let paused = rig.render(100, 30);
     assert!(paused.contains("PAUSED") && !paused.contains("to resume"), "{paused}");
     rig.press('p');
-    assert!(!convene::config::read_presentation(config.path()), "turned off, remembered");
+    assert!(kept().ends_with("\npresentation = false\n"), "turned off, remembered: {}", kept());
     rig.app.message = None;
     assert!(rig.render(100, 30).contains("resume"));
+}
+
+/// A config.toml convene cannot parse (edited while the session runs) is never overwritten:
+/// presentation mode holds for the session and the screen says why it is not remembered.
+#[test]
+fn presentation_mode_leaves_a_broken_config_toml_alone_and_says_so() {
+    let config = tempfile::tempdir().expect("tempdir");
+    let file = config.path().join("config.toml");
+    let broken = "theme = \"mono\"\nquiet = \n";
+    std::fs::write(&file, broken).expect("write");
+    let mut rig = started();
+    rig.app.presentation_file = Some(config.path().to_path_buf());
+    rig.press('p');
+    assert!(rig.app.presentation, "on for the session");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), broken, "not overwritten");
+    let screen = rig.render(120, 35);
+    assert!(screen.contains("this session only"), "{screen}");
+    assert!(screen.contains("config.toml"), "{screen}");
 }
 
 #[test]

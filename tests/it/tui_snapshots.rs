@@ -875,3 +875,24 @@ fn the_home_screen_and_the_start_card_mark_what_is_ours() {
     assert!(screen.contains("Last session's issues (suggested)"), "{screen}");
     assert!(!screen.contains("Check-in (suggested)"), "{screen}");
 }
+
+/// Where the screen has rows to spare, the stage's name is drawn in large type above the
+/// countdown (as Stagetimer and Ontime show a title); the countdown keeps what the back row
+/// needs and every cue stays. At 80x24 it is the plain line.
+#[test]
+fn the_stage_name_is_large_where_the_screen_has_room() {
+    let rig = room_conversation();
+    let quadrant = |text: &str| text.chars().any(|c| ('\u{2596}'..='\u{259F}').contains(&c));
+    for (w, h, large) in [(80, 24, false), (120, 35, true), (200, 50, true)] {
+        let text = rig.render(w, h);
+        assert_eq!(quadrant(&text), large, "{w}x{h}:\n{text}");
+        assert!(text.contains("Coaching conversation"), "the plain line stays: {w}x{h}:\n{text}");
+        let clock =
+            read_clock(&text).unwrap_or_else(|| panic!("no big digits at {w}x{h}:\n{text}"));
+        assert_eq!(clock.text, "14:00", "{text}");
+        if large {
+            assert!(clock.rows >= 14, "{w}x{h}: digits {} rows:\n{text}", clock.rows);
+        }
+        assert_eq!(cue_lines(&text).len(), 3, "a cue is missing at {w}x{h}:\n{text}");
+    }
+}

@@ -56,7 +56,10 @@
     let text;
     if (r > 0) text = clockText(Math.ceil(r / 1000));
     else { const s = Math.floor(-r / 1000); text = s === 0 ? '00:00' : '+' + plainClock(s); }
-    if (view.status === 'paused') return ['PAUSED', 'paused', text];
+    if (view.status === 'paused') {
+      // After q then l, as the mirror says it.
+      return [view.left ? 'PAUSED · left, to resume later' : 'PAUSED', 'paused', text];
+    }
     const c = view.clock;
     if (r > 0) return c.warn_ms != null && r <= c.warn_ms ? ['WRAP UP', 'wrap', text] : ['RUNNING', 'running', text];
     const past = -r;

@@ -26,6 +26,9 @@ pub(crate) struct Wants {
     pub prompts: u16,
     pub strip: u16,
     pub footer: u16,
+    /// Rows for the stage name in large type (with a blank row below it); the least important
+    /// item, taken only from rows that would otherwise make the countdown larger still.
+    pub big_title: u16,
 }
 
 /// The rows each item gets. `clock` is an index into [`Wants::clock`].
@@ -46,6 +49,7 @@ pub(crate) struct Rows {
     pub prompts: u16,
     pub strip: u16,
     pub footer: u16,
+    pub big_title: u16,
     /// Rows left over, for spacing.
     pub spare: u16,
 }
@@ -91,6 +95,7 @@ pub(crate) fn allocate(w: &Wants) -> Rows {
     r.prompts = take(w.prompts);
     r.strip = take(w.strip);
     r.footer = take(w.footer);
+    r.big_title = take(w.big_title);
     // What is left makes the countdown larger.
     let grown = pick(rows_of(r.clock) + left);
     left -= rows_of(grown) - rows_of(r.clock);
@@ -144,5 +149,16 @@ mod tests {
         w.height = 24;
         let r = allocate(&w);
         assert_eq!((r.cues, r.panel, r.clock_height), (3, 7, 7));
+    }
+
+    #[test]
+    fn the_large_stage_name_takes_only_what_would_have_grown_the_countdown() {
+        let mut w = wants(35);
+        w.big_title = 5;
+        let r = allocate(&w);
+        assert_eq!((r.cues, r.groups, r.prompts, r.footer, r.big_title), (3, 4, 3, 1, 5));
+        assert_eq!(r.clock_height, 14);
+        let r = allocate(&Wants { height: 22, ..w });
+        assert_eq!((r.footer, r.big_title, r.clock_height), (0, 0, 7));
     }
 }

@@ -133,7 +133,7 @@ pub struct LiveScreen {
     /// Presentation mode: the facilitator's lines (counts, keys, hints) are hidden. The mirror
     /// never shows them.
     pub presentation: bool,
-    /// Where presentation mode is remembered (`<config folder>/screen.toml`), if anywhere.
+    /// Where presentation mode is remembered (`presentation =` in `<config folder>/config.toml`), if anywhere.
     pub presentation_file: Option<PathBuf>,
     /// A rebalance was offered when the projection first passed the hard stop (offered once).
     pub rebalance_offered: bool,

@@ -750,10 +750,8 @@ fn remember_presentation(s: &mut LiveScreen) {
     if let Some(dir) = &s.presentation_file
         && let Err(e) = crate::config::write_presentation(dir, s.presentation)
     {
-        s.message = Some(format!(
-            "Presentation mode is on for this session, but could not be remembered in {}: {e}",
-            crate::text::sanitize(&dir.display().to_string())
-        ));
+        let state = if s.presentation { "on" } else { "off" };
+        s.message = Some(format!("Presentation mode {state} for this session only: {e}"));
     }
 }
 

@@ -9,6 +9,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use tui_big_text::{BigText, PixelSize};
 
 use super::keys::{Action, LIVE, MIRROR};
 use super::layout::{self, Wants};
@@ -47,6 +48,10 @@ use crate::tui::widgets::{clock_sizes, draw_clock, too_small_or, wrap};
 /// ```
 ///
 /// A message (a refusal, a confirmation) takes the footer's row until the next key.
+///
+/// On a screen with rows to spare (120x35 and larger), the stage's name is drawn in large type
+/// above the countdown, over its plain row (kept as the words to copy, read aloud or search), as
+/// long as the countdown keeps [`BACK_ROW`] rows.
 ///
 /// A question or a form takes the footer's place at the bottom, with as many rows as it needs,
 /// taken from the lower items first: the countdown and the cues stay in view.
@@ -253,7 +258,8 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
     let items = Items::new(app, phase, remaining, mono, area.width);
     let groups = count(&items.groups);
     let prompts = count(&items.prompts);
-    let r = layout::allocate(&Wants {
+    let big = big_title(spec, area.width);
+    let wants = Wants {
         height: area.height,
         banner: count(&items.banner),
         // The state's row is kept even when empty, so the countdown does not change size as the
@@ -271,11 +277,18 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         strip: 1,
         // The keys are the facilitator's: hidden in presentation mode, never on the mirror.
         footer: u16::from(items.panel.is_none() && items.message.is_none() && !app.public_only()),
-    });
+        big_title: if big.is_some() { BIG_TITLE_ROWS + 1 } else { 0 },
+    };
+    // The large name only where the countdown keeps what the back row needs.
+    let r = Some(layout::allocate(&wants))
+        .filter(|r| r.big_title > 0 && r.clock_height >= BACK_ROW)
+        .unwrap_or_else(|| layout::allocate(&Wants { big_title: 0, ..wants }));
+    let big = big.filter(|_| r.big_title > 0);
     let middle_h = r.groups + r.prompts;
     let [
         banner_a,
         head_a,
+        big_a,
         title_a,
         room_a,
         _,
@@ -293,6 +306,7 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
     ] = Layout::vertical([
         Constraint::Length(r.banner),
         Constraint::Length(r.head),
+        Constraint::Length(r.big_title),
         Constraint::Length(r.title),
         Constraint::Length(r.room),
         Constraint::Fill(1),
@@ -312,6 +326,9 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
 
     f.render_widget(Paragraph::new(items.banner).style(t.alarm()), banner_a);
     header(f, app, head_a, phase, app.flash_until.is_some_and(|u| mono < u));
+    if let Some(name) = big {
+        draw_big_title(f, app, name, big_a);
+    }
     f.render_widget(
         Paragraph::new(title_line(app, spec, area.width)).alignment(Alignment::Center),
         title_a,
@@ -407,6 +424,40 @@ fn title_line(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Line<'static> {
         title.push(Span::styled(suffix, t.muted()));
     }
     Line::from(title)
+}
+
+/// Rows of the stage name in large type: font8x8's eight pixel rows, two to a row.
+const BIG_TITLE_ROWS: u16 = 4;
+/// The large name's pixels: quadrants (four columns a character); on Windows, whose classic
+/// console fonts have only the full and half blocks of code page 437, half rows (eight columns a
+/// character, so fewer names fit). See docs/platforms.md.
+const BIG_PIXELS: PixelSize =
+    if cfg!(windows) { PixelSize::HalfHeight } else { PixelSize::Quadrant };
+const BIG_COLUMNS: usize = if cfg!(windows) { 8 } else { 4 };
+/// The fewest rows of countdown the back of a room reads comfortably: the name goes large only
+/// when the countdown keeps at least these.
+const BACK_ROW: u16 = 14;
+
+/// The stage's name in large type at the top of `area` (its last row left blank).
+fn draw_big_title(f: &mut Frame, app: &LiveScreen, name: String, area: Rect) {
+    let rows = Rect { height: BIG_TITLE_ROWS.min(area.height), ..area };
+    let text = BigText::builder()
+        .pixel_size(BIG_PIXELS)
+        .style(app.opts.theme.title())
+        .lines(vec![Line::from(name)])
+        .alignment(Alignment::Center)
+        .build();
+    f.render_widget(text, rows);
+}
+
+/// The stage's name for large type ([`BIG_COLUMNS`] a character), when it fits `cols` with a column
+/// free on each side and the font draws every character of it (printable ASCII).
+fn big_title(spec: &StageSpec, cols: u16) -> Option<String> {
+    let name = sanitize(&spec.name);
+    let name = name.trim();
+    let drawable = !name.is_empty() && name.chars().all(|c| c == ' ' || c.is_ascii_graphic());
+    let fits = name.len() * BIG_COLUMNS + 2 <= usize::from(cols);
+    (drawable && fits).then(|| name.to_string())
 }
 
 /// The message to the room as rows inside its frame (two columns of border and two of margin
