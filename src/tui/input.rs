@@ -31,7 +31,9 @@ pub(crate) enum Wait {
     /// The time ran out, or the loop was woken with nothing to read: look at the signals and
     /// the clock again.
     Timeout,
-    /// The terminal is gone: end as on SIGHUP.
+    /// The terminal is gone: end as on SIGHUP. (Unix only: a Windows console closing ends the
+    /// process through its control handler instead, `src/tui/signals.rs`.)
+    #[cfg_attr(not(unix), allow(dead_code))]
     Closed,
 }
 
