@@ -72,7 +72,8 @@ impl Query {
         if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
             // One of the keys `store::person_keys` gives: looked up, not searched for.
             text(
-                " AND f.fid IN (SELECT fid FROM person_keys WHERE key = ?)",
+                " AND f.fid IN (SELECT k.fid FROM persons p JOIN person_keys k ON k.pid = p.pid
+                   WHERE p.key = ?)",
                 who.replace('|', ""),
                 &mut args,
             );

@@ -102,7 +102,10 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     if let Some((participants, facilitator)) = names {
         let participants: Vec<String> =
             participants.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default();
-        let mut st = tx.prepare_cached("DELETE FROM person_keys WHERE key = ?1 AND fid = ?2")?;
+        let mut st = tx.prepare_cached(
+            "DELETE FROM person_keys WHERE pid = (SELECT pid FROM persons WHERE key = ?1)
+             AND fid = ?2",
+        )?;
         for k in person_keys(&participants, facilitator.as_deref()) {
             st.execute(params![k, fid])?;
         }
@@ -234,9 +237,13 @@ pub(crate) fn insert(
         .execute(params![fid, haystack(&key, d)])?;
     let Some(d) = d else { return Ok(key) };
     {
-        let mut st =
-            tx.prepare_cached("INSERT OR IGNORE INTO person_keys(key, fid) VALUES(?1, ?2)")?;
+        let mut add = tx.prepare_cached("INSERT OR IGNORE INTO persons(key) VALUES(?1)")?;
+        let mut st = tx.prepare_cached(
+            "INSERT OR IGNORE INTO person_keys(pid, fid)
+             SELECT pid, ?2 FROM persons WHERE key = ?1",
+        )?;
         for k in person_keys(&d.participants, d.facilitator.as_deref()) {
+            add.execute([&k])?;
             st.execute(params![k, fid])?;
         }
     }
