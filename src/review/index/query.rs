@@ -176,6 +176,17 @@ fn bad<E: std::error::Error + Send + Sync + 'static>(i: usize, e: E) -> rusqlite
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
 }
 
+/// A time kept as its milliseconds since 1970 (column `ms`) and its offset from UTC in seconds
+/// (column `offset`): the time the log wrote, to the millisecond.
+fn moment(r: &Row<'_>, ms: usize, offset: usize) -> rusqlite::Result<DateTime<FixedOffset>> {
+    let (millis, east): (i64, i32) = (r.get(ms)?, r.get(offset)?);
+    let zone = FixedOffset::east_opt(east)
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(offset, i64::from(east)))?;
+    DateTime::from_timestamp_millis(millis)
+        .map(|t| t.with_timezone(&zone))
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(ms, millis))
+}
+
 fn time(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<FixedOffset>> {
     let text: String = r.get(i)?;
     DateTime::parse_from_rfc3339(&text).map_err(|e| bad(i, e))
@@ -454,9 +465,10 @@ impl Index {
         if let Ok(d) = &mut d {
             d.runs = self.runs_of(fid)?;
             let mut st = self.conn.prepare_cached(
-                "SELECT cid, owner, text, due, made FROM commitments WHERE fid = ?1 ORDER BY seq",
+                "SELECT cid, owner, text, due, made_ms, made_offset FROM commitments WHERE fid = ?1
+                 ORDER BY seq",
             )?;
-            columns! { CommitmentCols: cid, owner, text, due, made }
+            columns! { CommitmentCols: cid, owner, text, due, made_ms, made_offset }
             let c = CommitmentCols::of(&st)?;
             d.commitments = st
                 .query_map([fid], |r| {
@@ -465,7 +477,7 @@ impl Index {
                         owner: r.get(c.owner)?,
                         text: r.get(c.text)?,
                         due: r.get(c.due)?,
-                        made: time(r, c.made)?,
+                        made: moment(r, c.made_ms, c.made_offset)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -574,7 +586,7 @@ impl Index {
         };
         let sql = format!(
             "SELECT c.session, c.cid, d.protocol_name, d.group_name, c.owner, c.text, c.due,
-                c.made, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
+                c.made_ms, c.made_offset, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
              FROM {from} JOIN details d ON d.fid = c.fid
              LEFT JOIN updates u INDEXED BY updates_target ON u.made_in = c.session
                 AND u.cid = c.cid AND u.shown = 1
@@ -601,7 +613,8 @@ impl Index {
         };
         columns! {
             Cols:
-            session, cid, protocol_name, group_name, owner, text, due, made, recorded_in, status,
+            session, cid, protocol_name, group_name, owner, text, due, made_ms, made_offset,
+            recorded_in, status,
             note, wall, recorded_seq,
         }
         let mut run = || -> rusqlite::Result<()> {
@@ -620,7 +633,7 @@ impl Index {
                     if !finish(current.take(), &mut f) {
                         return Ok(());
                     }
-                    let made = time(r, c.made)?;
+                    let made = moment(r, c.made_ms, c.made_offset)?;
                     let due: Option<String> = r.get(c.due)?;
                     current = Some(Action {
                         session: session.to_string(),

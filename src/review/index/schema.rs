@@ -9,7 +9,7 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 13;
+pub(crate) const SCHEMA: u32 = 14;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -175,8 +175,10 @@ CREATE TABLE commitments(
     owner TEXT NOT NULL,
     text TEXT NOT NULL,
     due TEXT,
-    made TEXT NOT NULL,
+    -- When it was made: its time (ms since 1970) and the offset from UTC it was written with
+    -- (seconds east), which give back the time the log holds without keeping its text.
     made_ms INTEGER NOT NULL,
+    made_offset INTEGER NOT NULL,
     PRIMARY KEY(fid, seq)
 ) WITHOUT ROWID;
 CREATE INDEX commitments_made ON commitments(made_ms, session, cnum, cid, fid);

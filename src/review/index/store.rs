@@ -282,7 +282,7 @@ pub(crate) fn insert(
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO commitments(fid, seq, session, cid, cnum, owner, text, due,
-                made, made_ms)
+                made_offset, made_ms)
              VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         for (seq, c) in d.commitments.iter().enumerate() {
@@ -295,7 +295,7 @@ pub(crate) fn insert(
                 c.owner,
                 c.text,
                 c.due,
-                wall_text(&c.made),
+                c.made.offset().local_minus_utc(),
                 c.made.timestamp_millis(),
             ])?;
         }
