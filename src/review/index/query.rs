@@ -482,10 +482,11 @@ impl Index {
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let mut st = self.conn.prepare_cached(
-                "SELECT about, cid, status, note, wall, recorded_seq FROM updates WHERE fid = ?1
+                "SELECT about, cid, status, note, wall_ms, wall_offset, recorded_seq FROM updates
+                 WHERE fid = ?1
                  ORDER BY seq",
             )?;
-            columns! { UpdateCols: about, cid, status, note, wall, recorded_seq }
+            columns! { UpdateCols: about, cid, status, note, wall_ms, wall_offset, recorded_seq }
             let c = UpdateCols::of(&st)?;
             let mut sequence = None;
             d.updates = st
@@ -496,7 +497,7 @@ impl Index {
                         id: r.get(c.cid)?,
                         status: commitment_status(r, c.status)?,
                         note: r.get(c.note)?,
-                        wall: time(r, c.wall)?,
+                        wall: moment(r, c.wall_ms, c.wall_offset)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -544,11 +545,12 @@ impl Index {
     ) -> Result<HashMap<String, Vec<UpdateRef>>, ReviewError> {
         let run = || -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
             let mut st = self.conn.prepare_cached(
-                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
+                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall_ms, u.wall_offset,
+                    u.recorded_seq
                  FROM updates u WHERE u.made_in = ?1 AND u.shown = 1
                  ORDER BY u.cid, u.recorded_seq, u.wall_ms, u.recorded_in",
             )?;
-            columns! { Cols: cid, recorded_in, status, note, wall, recorded_seq }
+            columns! { Cols: cid, recorded_in, status, note, wall_ms, wall_offset, recorded_seq }
             let c = Cols::of(&st)?;
             let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
             let mut rows = st.query([session])?;
@@ -557,7 +559,7 @@ impl Index {
                     session: r.get(c.recorded_in)?,
                     status: commitment_status(r, c.status)?,
                     note: r.get(c.note)?,
-                    at: time(r, c.wall)?,
+                    at: moment(r, c.wall_ms, c.wall_offset)?,
                     seq: r.get(c.recorded_seq)?,
                 });
             }
@@ -586,7 +588,8 @@ impl Index {
         };
         let sql = format!(
             "SELECT c.session, c.cid, d.protocol_name, d.group_name, c.owner, c.text, c.due,
-                c.made_ms, c.made_offset, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
+                c.made_ms, c.made_offset, u.recorded_in, u.status, u.note, u.wall_ms,
+                u.wall_offset, u.recorded_seq
              FROM {from} JOIN details d ON d.fid = c.fid
              LEFT JOIN updates u INDEXED BY updates_target ON u.made_in = c.session
                 AND u.cid = c.cid AND u.shown = 1
@@ -615,7 +618,7 @@ impl Index {
             Cols:
             session, cid, protocol_name, group_name, owner, text, due, made_ms, made_offset,
             recorded_in, status,
-            note, wall, recorded_seq,
+            note, wall_ms, wall_offset, recorded_seq,
         }
         let mut run = || -> rusqlite::Result<()> {
             let mut st = self.conn.prepare(&sql)?;
@@ -657,7 +660,7 @@ impl Index {
                         session: by,
                         status: commitment_status(r, c.status)?,
                         note: r.get(c.note)?,
-                        at: time(r, c.wall)?,
+                        at: moment(r, c.wall_ms, c.wall_offset)?,
                         seq: r.get(c.recorded_seq)?,
                     });
                 }

@@ -9,7 +9,7 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 14;
+pub(crate) const SCHEMA: u32 = 15;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -199,12 +199,14 @@ CREATE TABLE updates(
     recorded_seq INTEGER,
     status TEXT NOT NULL,
     note TEXT,
-    wall TEXT NOT NULL,
+    -- When it was recorded, as `commitments.made_ms` and `made_offset`.
     wall_ms INTEGER NOT NULL,
+    wall_offset INTEGER NOT NULL,
     PRIMARY KEY(fid, seq)
 ) WITHOUT ROWID;
 CREATE INDEX updates_target
-    ON updates(made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note, wall);
+    ON updates(made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note,
+        wall_offset);
 
 -- The report over every session (`convene report` with no filter), protocol by protocol, as
 -- the report figures it (`Index::report`): kept up to date by marking, in `report_dirty`, each

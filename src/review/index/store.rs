@@ -303,7 +303,7 @@ pub(crate) fn insert(
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO updates(fid, seq, shown, made_in, cid, about, recorded_in, status, note,
-                wall, wall_ms, recorded_seq)
+                wall_offset, wall_ms, recorded_seq)
              VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         for (seq, u) in d.updates.iter().enumerate() {
@@ -316,7 +316,7 @@ pub(crate) fn insert(
                 d.id,
                 status_key(u.status),
                 u.note,
-                wall_text(&u.wall),
+                u.wall.offset().local_minus_utc(),
                 u.wall.timestamp_millis(),
                 d.sequence,
             ])?;
