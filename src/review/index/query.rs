@@ -72,7 +72,8 @@ impl Query {
         if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
             // One of the keys `store::person_keys` gives: looked up, not searched for.
             text(
-                " AND f.fid IN (SELECT fid FROM person_keys WHERE key = ?)",
+                " AND f.fid IN (SELECT k.fid FROM persons p JOIN person_keys k ON k.pid = p.pid
+                   WHERE p.key = ?)",
                 who.replace('|', ""),
                 &mut args,
             );
@@ -173,6 +174,17 @@ const ROW: &str = "f.key, f.name, d.error, d.start, f.protocol_id, d.protocol_na
 
 fn bad<E: std::error::Error + Send + Sync + 'static>(i: usize, e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+}
+
+/// A time kept as its milliseconds since 1970 (column `ms`) and its offset from UTC in seconds
+/// (column `offset`): the time the log wrote, to the millisecond.
+fn moment(r: &Row<'_>, ms: usize, offset: usize) -> rusqlite::Result<DateTime<FixedOffset>> {
+    let (millis, east): (i64, i32) = (r.get(ms)?, r.get(offset)?);
+    let zone = FixedOffset::east_opt(east)
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(offset, i64::from(east)))?;
+    DateTime::from_timestamp_millis(millis)
+        .map(|t| t.with_timezone(&zone))
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(ms, millis))
 }
 
 fn time(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<FixedOffset>> {
@@ -461,9 +473,10 @@ impl Index {
                 .optional()?
                 .flatten();
             let mut st = self.conn.prepare_cached(
-                "SELECT cid, owner, text, due, made FROM commitments WHERE fid = ?1 ORDER BY seq",
+                "SELECT cid, owner, text, due, made_ms, made_offset FROM commitments WHERE fid = ?1
+                 ORDER BY seq",
             )?;
-            columns! { CommitmentCols: cid, owner, text, due, made }
+            columns! { CommitmentCols: cid, owner, text, due, made_ms, made_offset }
             let c = CommitmentCols::of(&st)?;
             d.commitments = st
                 .query_map([fid], |r| {
@@ -472,15 +485,16 @@ impl Index {
                         owner: r.get(c.owner)?,
                         text: r.get(c.text)?,
                         due: r.get(c.due)?,
-                        made: time(r, c.made)?,
+                        made: moment(r, c.made_ms, c.made_offset)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let mut st = self.conn.prepare_cached(
-                "SELECT about, cid, status, note, wall, recorded_seq FROM updates WHERE fid = ?1
+                "SELECT about, cid, status, note, wall_ms, wall_offset, recorded_seq FROM updates
+                 WHERE fid = ?1
                  ORDER BY seq",
             )?;
-            columns! { UpdateCols: about, cid, status, note, wall, recorded_seq }
+            columns! { UpdateCols: about, cid, status, note, wall_ms, wall_offset, recorded_seq }
             let c = UpdateCols::of(&st)?;
             let mut sequence = None;
             d.updates = st
@@ -491,7 +505,7 @@ impl Index {
                         id: r.get(c.cid)?,
                         status: commitment_status(r, c.status)?,
                         note: r.get(c.note)?,
-                        wall: time(r, c.wall)?,
+                        wall: moment(r, c.wall_ms, c.wall_offset)?,
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -539,11 +553,12 @@ impl Index {
     ) -> Result<HashMap<String, Vec<UpdateRef>>, ReviewError> {
         let run = || -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
             let mut st = self.conn.prepare_cached(
-                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
+                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall_ms, u.wall_offset,
+                    u.recorded_seq
                  FROM updates u WHERE u.made_in = ?1 AND u.shown = 1
                  ORDER BY u.cid, u.recorded_seq, u.wall_ms, u.recorded_in",
             )?;
-            columns! { Cols: cid, recorded_in, status, note, wall, recorded_seq }
+            columns! { Cols: cid, recorded_in, status, note, wall_ms, wall_offset, recorded_seq }
             let c = Cols::of(&st)?;
             let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
             let mut rows = st.query([session])?;
@@ -552,7 +567,7 @@ impl Index {
                     session: r.get(c.recorded_in)?,
                     status: commitment_status(r, c.status)?,
                     note: r.get(c.note)?,
-                    at: time(r, c.wall)?,
+                    at: moment(r, c.wall_ms, c.wall_offset)?,
                     seq: r.get(c.recorded_seq)?,
                 });
             }
@@ -581,7 +596,8 @@ impl Index {
         };
         let sql = format!(
             "SELECT c.session, c.cid, d.protocol_name, d.group_name, c.owner, c.text, c.due,
-                c.made, u.recorded_in, u.status, u.note, u.wall, u.recorded_seq
+                c.made_ms, c.made_offset, u.recorded_in, u.status, u.note, u.wall_ms,
+                u.wall_offset, u.recorded_seq
              FROM {from} JOIN details d ON d.fid = c.fid
              LEFT JOIN updates u INDEXED BY updates_target ON u.made_in = c.session
                 AND u.cid = c.cid AND u.shown = 1
@@ -608,8 +624,9 @@ impl Index {
         };
         columns! {
             Cols:
-            session, cid, protocol_name, group_name, owner, text, due, made, recorded_in, status,
-            note, wall, recorded_seq,
+            session, cid, protocol_name, group_name, owner, text, due, made_ms, made_offset,
+            recorded_in, status,
+            note, wall_ms, wall_offset, recorded_seq,
         }
         let mut run = || -> rusqlite::Result<()> {
             let mut st = self.conn.prepare(&sql)?;
@@ -627,7 +644,7 @@ impl Index {
                     if !finish(current.take(), &mut f) {
                         return Ok(());
                     }
-                    let made = time(r, c.made)?;
+                    let made = moment(r, c.made_ms, c.made_offset)?;
                     let due: Option<String> = r.get(c.due)?;
                     current = Some(Action {
                         session: session.to_string(),
@@ -651,7 +668,7 @@ impl Index {
                         session: by,
                         status: commitment_status(r, c.status)?,
                         note: r.get(c.note)?,
-                        at: time(r, c.wall)?,
+                        at: moment(r, c.wall_ms, c.wall_offset)?,
                         seq: r.get(c.recorded_seq)?,
                     });
                 }

@@ -9,7 +9,7 @@
 //! rows, and carry their file's `shown` and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 13;
+pub(crate) const SCHEMA: u32 = 16;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -120,9 +120,12 @@ CREATE TABLE details(
 );
 
 -- Whole names and single words of the participants and the facilitator, lowercased
--- (`store::person_keys`), one row each: the person filter looks its key up, so it reads only the
--- sessions of that person. A file's rows are deleted by the keys its `details` give.
-CREATE TABLE person_keys(key TEXT NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(key, fid))
+-- (`store::person_keys`), each kept once in `persons`, and one row of `person_keys` for each
+-- of a file's keys, by number (a key is written once, not once per session): the person filter
+-- looks its key up, so it reads only the sessions of that person. A file's rows are deleted by
+-- the keys its `details` give.
+CREATE TABLE persons(pid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+CREATE TABLE person_keys(pid INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(pid, fid))
     WITHOUT ROWID;
 
 -- What the browser's typed filter searches: date, protocol, group, names, status, id.
@@ -182,8 +185,10 @@ CREATE TABLE commitments(
     owner TEXT NOT NULL,
     text TEXT NOT NULL,
     due TEXT,
-    made TEXT NOT NULL,
+    -- When it was made: its time (ms since 1970) and the offset from UTC it was written with
+    -- (seconds east), which give back the time the log holds without keeping its text.
     made_ms INTEGER NOT NULL,
+    made_offset INTEGER NOT NULL,
     PRIMARY KEY(fid, seq)
 ) WITHOUT ROWID;
 CREATE INDEX commitments_made ON commitments(made_ms, session, cnum, cid, fid);
@@ -204,12 +209,14 @@ CREATE TABLE updates(
     recorded_seq INTEGER,
     status TEXT NOT NULL,
     note TEXT,
-    wall TEXT NOT NULL,
+    -- When it was recorded, as `commitments.made_ms` and `made_offset`.
     wall_ms INTEGER NOT NULL,
+    wall_offset INTEGER NOT NULL,
     PRIMARY KEY(fid, seq)
 ) WITHOUT ROWID;
 CREATE INDEX updates_target
-    ON updates(made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note, wall);
+    ON updates(made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note,
+        wall_offset);
 
 -- The report over every session (`convene report` with no filter), protocol by protocol, as
 -- the report figures it (`Index::report`): kept up to date by marking, in `report_dirty`, each

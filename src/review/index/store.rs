@@ -102,7 +102,10 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     if let Some((participants, facilitator)) = names {
         let participants: Vec<String> =
             participants.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default();
-        let mut st = tx.prepare_cached("DELETE FROM person_keys WHERE key = ?1 AND fid = ?2")?;
+        let mut st = tx.prepare_cached(
+            "DELETE FROM person_keys WHERE pid = (SELECT pid FROM persons WHERE key = ?1)
+             AND fid = ?2",
+        )?;
         for k in person_keys(&participants, facilitator.as_deref()) {
             st.execute(params![k, fid])?;
         }
@@ -235,9 +238,13 @@ pub(crate) fn insert(
         .execute(params![fid, haystack(&key, d)])?;
     let Some(d) = d else { return Ok(key) };
     {
-        let mut st =
-            tx.prepare_cached("INSERT OR IGNORE INTO person_keys(key, fid) VALUES(?1, ?2)")?;
+        let mut add = tx.prepare_cached("INSERT OR IGNORE INTO persons(key) VALUES(?1)")?;
+        let mut st = tx.prepare_cached(
+            "INSERT OR IGNORE INTO person_keys(pid, fid)
+             SELECT pid, ?2 FROM persons WHERE key = ?1",
+        )?;
         for k in person_keys(&d.participants, d.facilitator.as_deref()) {
+            add.execute([&k])?;
             st.execute(params![k, fid])?;
         }
     }
@@ -287,7 +294,7 @@ pub(crate) fn insert(
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO commitments(fid, seq, session, cid, cnum, owner, text, due,
-                made, made_ms)
+                made_offset, made_ms)
              VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         for (seq, c) in d.commitments.iter().enumerate() {
@@ -300,7 +307,7 @@ pub(crate) fn insert(
                 c.owner,
                 c.text,
                 c.due,
-                wall_text(&c.made),
+                c.made.offset().local_minus_utc(),
                 c.made.timestamp_millis(),
             ])?;
         }
@@ -308,7 +315,7 @@ pub(crate) fn insert(
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO updates(fid, seq, shown, made_in, cid, about, recorded_in, status, note,
-                wall, wall_ms, recorded_seq)
+                wall_offset, wall_ms, recorded_seq)
              VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         for (seq, u) in d.updates.iter().enumerate() {
@@ -321,7 +328,7 @@ pub(crate) fn insert(
                 d.id,
                 status_key(u.status),
                 u.note,
-                wall_text(&u.wall),
+                u.wall.offset().local_minus_utc(),
                 u.wall.timestamp_millis(),
                 d.sequence,
             ])?;

@@ -623,7 +623,16 @@ impl Index {
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        for t in ["details", "person_keys", "words", "runs", "commitments", "updates", "files"] {
+        for t in [
+            "details",
+            "person_keys",
+            "persons",
+            "words",
+            "runs",
+            "commitments",
+            "updates",
+            "files",
+        ] {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
         super::aggregates::mark_all(&tx)?;
