@@ -110,6 +110,9 @@ pub struct ResumeRequest {
 
 /// How the screen looks and sounds, from the settings in effect.
 pub(crate) fn options(screen: &ScreenSettings, mirror: bool) -> Options {
+    // Large type in half blocks where the console's fonts lack the quadrants: Windows outside
+    // Windows Terminal (which says so in `WT_SESSION`).
+    super::live::use_half_blocks(cfg!(windows) && std::env::var_os("WT_SESSION").is_none());
     Options {
         quiet: screen.quiet,
         flash: !screen.no_flash,

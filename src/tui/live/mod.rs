@@ -33,6 +33,8 @@ mod start_card;
 mod update;
 mod view;
 
+pub(crate) use view::use_half_blocks;
+
 use std::path::PathBuf;
 
 use crate::tui::term::Term;

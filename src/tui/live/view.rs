@@ -3,12 +3,15 @@
 //! people's lines and the overlays are drawn by their own modules. Drawing only reads the state;
 //! it never changes it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, FixedOffset};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+
 use tui_big_text::{BigText, PixelSize};
 
 use super::keys::{Action, LIVE, MIRROR};
@@ -49,9 +52,10 @@ use crate::tui::widgets::{clock_sizes, draw_clock, too_small_or, wrap};
 ///
 /// A message (a refusal, a confirmation) takes the footer's row until the next key.
 ///
-/// On a screen with rows to spare (120x35 and larger), the stage's name is drawn in large type
-/// above the countdown, over its plain row (kept as the words to copy, read aloud or search), as
-/// long as the countdown keeps [`BACK_ROW`] rows.
+/// On a screen with rows to spare (120x35 and larger), the stage's name (or, while a timed cue
+/// shows, the cue) is drawn in large type above the countdown, over its plain row (kept as the
+/// words to copy, read aloud or search), as long as the countdown keeps [`BACK_ROW`] rows; the
+/// message to the room is large in its frame, with its words on the row below, before the name.
 ///
 /// A question or a form takes the footer's place at the bottom, with as many rows as it needs,
 /// taken from the lower items first: the countdown and the cues stay in view.
@@ -69,7 +73,7 @@ pub fn render(f: &mut Frame, app: &LiveScreen, mono: u64, wall: DateTime<FixedOf
             let [room_a, card_a] =
                 Layout::vertical([Constraint::Length(h.min(area.height / 3)), Constraint::Fill(1)])
                     .areas(area);
-            draw_room(f, app, &rows, room_a);
+            draw_room(f, app, &rows, None, room_a);
             start_card::draw(f, app, card_a);
         }
         Status::Ended(outcome) => ended(f, app, area, outcome),
@@ -258,7 +262,10 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
     let items = Items::new(app, phase, remaining, mono, area.width);
     let groups = count(&items.groups);
     let prompts = count(&items.prompts);
-    let big = big_title(spec, area.width);
+    let big = big_title(app, spec, area.width);
+    // The message to the room in large type too, where it fits (before the stage's name).
+    let big_message = big_room(app, area.width);
+    let small_room = if items.room.is_empty() { 0 } else { count(&items.room) + 2 };
     let wants = Wants {
         height: area.height,
         banner: count(&items.banner),
@@ -267,7 +274,7 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         // priorities while it is shown).
         state: 1,
         cues: count(&items.cues),
-        room: if items.room.is_empty() { 0 } else { count(&items.room) + 2 },
+        room: if big_message.is_some() { BIG_ROOM_ROWS } else { small_room },
         panel: items.panel.as_ref().map_or(0, overlay::Panel::rows),
         clock: sizes.iter().map(|s| s.rows()).collect(),
         groups,
@@ -279,11 +286,9 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         footer: u16::from(items.panel.is_none() && items.message.is_none() && !app.public_only()),
         big_title: if big.is_some() { BIG_TITLE_ROWS + 1 } else { 0 },
     };
-    // The large name only where the countdown keeps what the back row needs.
-    let r = Some(layout::allocate(&wants))
-        .filter(|r| r.big_title > 0 && r.clock_height >= BACK_ROW)
-        .unwrap_or_else(|| layout::allocate(&Wants { big_title: 0, ..wants }));
+    let r = allocate_large(&wants, big_message.is_some(), small_room);
     let big = big.filter(|_| r.big_title > 0);
+    let big_message = big_message.filter(|_| r.room == BIG_ROOM_ROWS);
     let middle_h = r.groups + r.prompts;
     let [
         banner_a,
@@ -333,7 +338,7 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         Paragraph::new(title_line(app, spec, area.width)).alignment(Alignment::Center),
         title_a,
     );
-    draw_room(f, app, &items.room, room_a);
+    draw_room(f, app, &items.room, big_message, room_a);
     let size = sizes.get(r.clock).copied().unwrap_or(crate::tui::widgets::ClockSize::LINE);
     draw_clock(f.buffer_mut(), clock_a, &time, t.phase(phase), size);
     if let Some(state) = items.state {
@@ -426,23 +431,48 @@ fn title_line(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Line<'static> {
     Line::from(title)
 }
 
+/// The rows of each item, with large type (the message to the room, then the name or cue) only
+/// where the countdown keeps what the back row needs ([`BACK_ROW`]); else the plain lines.
+fn allocate_large(wants: &Wants, big_message: bool, small_room: u16) -> layout::Rows {
+    let fits = |r: &layout::Rows| r.clock_height >= BACK_ROW;
+    let without_name = Wants { big_title: 0, ..wants.clone() };
+    Some(layout::allocate(wants))
+        .filter(|r| (r.big_title > 0 || big_message) && fits(r))
+        .or_else(|| Some(layout::allocate(&without_name)).filter(|r| big_message && fits(r)))
+        .unwrap_or_else(|| layout::allocate(&Wants { room: small_room, ..without_name }))
+}
+
 /// Rows of the stage name in large type: font8x8's eight pixel rows, two to a row.
 const BIG_TITLE_ROWS: u16 = 4;
-/// The large name's pixels: quadrants (four columns a character); on Windows, whose classic
-/// console fonts have only the full and half blocks of code page 437, half rows (eight columns a
-/// character, so fewer names fit). See docs/platforms.md.
-const BIG_PIXELS: PixelSize =
-    if cfg!(windows) { PixelSize::HalfHeight } else { PixelSize::Quadrant };
-const BIG_COLUMNS: usize = if cfg!(windows) { 8 } else { 4 };
+/// Large type in half rows instead of quadrants: chosen once at the edge
+/// ([`use_half_blocks`]); quadrants (the default, and in tests on every platform) otherwise.
+static HALF_BLOCKS: AtomicBool = AtomicBool::new(false);
+
+/// Large type in half rows (eight columns a character, so fewer names fit) instead of quadrants
+/// (four): for the classic Windows console, whose fonts have only the full and half blocks of
+/// code page 437 (docs/platforms.md). Set by `launch` before the screen opens.
+pub(crate) fn use_half_blocks(on: bool) {
+    HALF_BLOCKS.store(on, Ordering::Relaxed);
+}
+
+/// The large type's pixels and the columns a character takes.
+fn big_pixels() -> (PixelSize, usize) {
+    if HALF_BLOCKS.load(Ordering::Relaxed) {
+        (PixelSize::HalfHeight, 8)
+    } else {
+        (PixelSize::Quadrant, 4)
+    }
+}
 /// The fewest rows of countdown the back of a room reads comfortably: the name goes large only
 /// when the countdown keeps at least these.
 const BACK_ROW: u16 = 14;
 
-/// The stage's name in large type at the top of `area` (its last row left blank).
+/// The stage's name (or the cue shown now) in large type at the top of `area` (its last row
+/// left blank).
 fn draw_big_title(f: &mut Frame, app: &LiveScreen, name: String, area: Rect) {
     let rows = Rect { height: BIG_TITLE_ROWS.min(area.height), ..area };
     let text = BigText::builder()
-        .pixel_size(BIG_PIXELS)
+        .pixel_size(big_pixels().0)
         .style(app.opts.theme.title())
         .lines(vec![Line::from(name)])
         .alignment(Alignment::Center)
@@ -450,14 +480,22 @@ fn draw_big_title(f: &mut Frame, app: &LiveScreen, name: String, area: Rect) {
     f.render_widget(text, rows);
 }
 
-/// The stage's name for large type ([`BIG_COLUMNS`] a character), when it fits `cols` with a column
-/// free on each side and the font draws every character of it (printable ASCII).
-fn big_title(spec: &StageSpec, cols: u16) -> Option<String> {
-    let name = sanitize(&spec.name);
-    let name = name.trim();
-    let drawable = !name.is_empty() && name.chars().all(|c| c == ' ' || c.is_ascii_graphic());
-    let fits = name.len() * BIG_COLUMNS + 2 <= usize::from(cols);
-    (drawable && fits).then(|| name.to_string())
+/// What goes in large type above the countdown: the timed cue shown now (format 2: "remind
+/// the coach, a few minutes left"), else the stage's name; each only where it fits.
+fn big_title(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Option<String> {
+    display::shown_cue(&app.state)
+        .and_then(|cue| big_fit(&cue.message, cols, 2))
+        .or_else(|| big_fit(&spec.name, cols, 2))
+}
+
+/// `text` for large type ([`big_pixels`]' columns a character), when it fits `cols` with `margin`
+/// columns to spare and the font draws every character of it (printable ASCII).
+fn big_fit(text: &str, cols: u16, margin: usize) -> Option<String> {
+    let text = sanitize(text);
+    let text = text.trim();
+    let drawable = !text.is_empty() && text.chars().all(|c| c == ' ' || c.is_ascii_graphic());
+    let fits = text.len() * big_pixels().1 + margin <= usize::from(cols);
+    (drawable && fits).then(|| text.to_string())
 }
 
 /// The message to the room as rows inside its frame (two columns of border and two of margin
@@ -474,7 +512,13 @@ fn room_rows(app: &LiveScreen, cols: u16) -> Vec<Line<'static>> {
 
 /// The message to the room in a frame of its own, across the screen under the stage's name: the
 /// room reads it from the back (a frame and reverse video, not colour alone).
-fn draw_room(f: &mut Frame, app: &LiveScreen, rows: &[Line<'static>], area: Rect) {
+fn draw_room(
+    f: &mut Frame,
+    app: &LiveScreen,
+    rows: &[Line<'static>],
+    big: Option<String>,
+    area: Rect,
+) {
     if rows.is_empty() || area.height == 0 {
         return;
     }
@@ -486,7 +530,34 @@ fn draw_room(f: &mut Frame, app: &LiveScreen, rows: &[Line<'static>], area: Rect
     let inner = block.inner(area);
     f.render_widget(block, area);
     let inner = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
-    f.render_widget(Paragraph::new(rows.to_vec()), inner);
+    match big {
+        // Large, and as text on the row below (as the stage's name keeps its line).
+        Some(text) => {
+            let [big_a, text_a] =
+                Layout::vertical([Constraint::Length(BIG_TITLE_ROWS), Constraint::Min(1)])
+                    .areas(inner);
+            f.render_widget(
+                BigText::builder()
+                    .pixel_size(big_pixels().0)
+                    .style(t.room())
+                    .lines(vec![Line::from(text)])
+                    .alignment(Alignment::Center)
+                    .build(),
+                big_a,
+            );
+            f.render_widget(Paragraph::new(rows.to_vec()), text_a);
+        }
+        None => f.render_widget(Paragraph::new(rows.to_vec()), inner),
+    }
+}
+
+/// Rows of the message to the room in large type: the frame, the large rows, the text's row.
+const BIG_ROOM_ROWS: u16 = BIG_TITLE_ROWS + 3;
+
+/// The message to the room for large type inside its frame, when it fits `cols` (the frame and
+/// its margins taken) and the font draws every character of it.
+fn big_room(app: &LiveScreen, cols: u16) -> Option<String> {
+    big_fit(app.state.room_message.as_deref()?, cols, 6)
 }
 
 /// The first text that fits `cols`, or the last one cut to fit.
