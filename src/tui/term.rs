@@ -641,13 +641,16 @@ impl Floor {
 /// The fewest bytes that can take a cursor from `(cx, cy)` to `(x, y)`, in any terminal: along
 /// the row, a byte a cell (writing the cells again, or backspaces), or 3 (the shortest escape
 /// sequence, `CSI C`); to the next row, a line feed and as much again along it (or a carriage
-/// return, to the first column); anywhere else, 3.
+/// return, to the first column), where a line feed only moves down ([`LINE_FEEDS`]: on Unix;
+/// elsewhere `CSI B`, 3 bytes, and as much again along it); anywhere else, 3.
 pub(crate) fn least_move((cx, cy): (u16, u16), (x, y): (u16, u16)) -> usize {
     let along = |from: u16, to: u16| usize::from(from.abs_diff(to)).min(3);
     if y == cy {
         along(cx, x)
-    } else if y == cy + 1 {
+    } else if y == cy + 1 && LINE_FEEDS {
         1 + if x == 0 { along(cx, x).min(1) } else { along(cx, x) }
+    } else if y == cy + 1 {
+        3 + along(cx, x)
     } else {
         3
     }
