@@ -824,7 +824,13 @@ impl<W: Write> Backend for FrameBackend<W> {
             Some(s) if !stale => Ok(s),
             _ => {
                 let s = self.inner.size().inspect_err(|_| resized())?;
-                self.size.set(Some(s));
+                // A terminal that says it has no rows or columns (a pane not sized yet) is asked
+                // again next frame, not believed until a resize that may never come.
+                if s.width > 0 && s.height > 0 {
+                    self.size.set(Some(s));
+                } else {
+                    resized();
+                }
                 Ok(s)
             }
         }
