@@ -379,7 +379,15 @@ pub fn pick_own<'a>(scan: &'a Scan, me: Option<&Machine>) -> Result<&'a Entry, O
         ));
     }
     if why.is_empty() {
-        return Err(OpenError::NothingToResume);
+        // Said by name: "nothing to resume" would send the facilitator looking for a lost log.
+        return Err(match unfinished(scan).find(|e| in_use(&e.path)) {
+            Some(e) => OpenError::NotOffered(format!(
+                "no unfinished session to resume: session {} is running in another terminal \
+                 (`convene mirror` shows it there; quit it there first to continue it here).",
+                crate::text::sanitize(&e.id)
+            )),
+            None => OpenError::NothingToResume,
+        });
     }
     Err(OpenError::NotOffered(format!(
         "no unfinished session of this laptop to resume. {}",

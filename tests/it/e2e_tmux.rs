@@ -114,6 +114,14 @@ fn resume_after_a_kill_shows_the_same_stage() {
     // Whatever was on screen is on disk.
     let logs = t.logs();
     assert_eq!(logs.len(), 1, "{logs:?}");
+    // The pane closes as the killed process lets go of its terminal, which may be a moment
+    // before it lets go of the log's lock (a loaded machine can run the test in between):
+    // until then `resume` rightly finds the session still running.
+    let start = Instant::now();
+    while std::fs::File::open(&logs[0]).is_ok_and(|f| f.try_lock().is_err()) {
+        assert!(start.elapsed() < SOON, "the killed convene still holds the log's lock");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let events = log_events(&logs[0]);
     assert!(
         events.iter().any(|e| e["type"] == "stage-entered"

@@ -219,6 +219,15 @@ fn the_session_lock_is_held_from_the_moment_the_log_exists() {
     assert!(in_use(&w.path), "the log is locked as soon as it exists");
     // Another process sees it running.
     assert!(resume_list(&data).contains("running in another terminal"));
+    // `convene resume` names it, rather than saying there is nothing to resume.
+    let o = convene(&data, &["resume"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("session {ID} is running in another terminal"))
+            && err.contains("convene mirror"),
+        "{err}"
+    );
     drop(w);
     assert!(!in_use(&header_path(&data)), "released with the writer");
 }

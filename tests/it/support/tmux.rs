@@ -165,7 +165,8 @@ impl Tmux {
             }
             assert!(
                 start.elapsed() < timeout,
-                "{text:?}: not seen within {timeout:?}. The screen:\n{screen}"
+                "{text:?}: not seen within {timeout:?}. The screen:\n{screen}\n{}",
+                self.pane_report(session)
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -186,17 +187,47 @@ impl Tmux {
         seen: impl Fn(&str) -> bool,
     ) -> String {
         let start = Instant::now();
+        // The last screen the pane showed: a pane whose program ended is gone, and its last
+        // screen says why.
+        let mut last = String::new();
         loop {
             let screen = self.capture(session);
             if seen(&screen) {
                 return screen;
             }
+            if !screen.trim().is_empty() {
+                last.clone_from(&screen);
+            }
             assert!(
                 start.elapsed() < timeout,
-                "{what}: not seen within {timeout:?}. The screen:\n{screen}"
+                "{what}: not seen within {timeout:?}. The screen:\n{screen}\n{}\nThe last \
+                 screen with anything on it:\n{last}",
+                self.pane_report(session)
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// What the pane and the processes in it are doing: for the message of a wait that failed
+    /// (a blank screen says nothing of whether convene is running, stopped or blocked).
+    pub fn pane_report(&self, session: &str) -> String {
+        let o = self.tmux(&[
+            "display-message",
+            "-p",
+            "-t",
+            session,
+            "pane #{pane_pid}: #{pane_width}x#{pane_height}, alternate screen #{alternate_on}, \
+             dead #{pane_dead}",
+        ]);
+        let pane = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        let pid = pane.split(':').next().unwrap_or("").trim_start_matches("pane ").to_string();
+        let ps = Command::new("ps")
+            .args(["-o", "pid,ppid,stat,wchan:24,etime,time,args", "-g"])
+            .arg(&pid)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        format!("{pane}\n{ps}")
     }
 
     pub fn wait_text(&self, session: &str, text: &str, timeout: Duration) -> String {
