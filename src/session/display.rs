@@ -334,6 +334,20 @@ pub fn marker_text(s: &SessionState) -> Option<String> {
     })
 }
 
+/// Format 2: the session marker reached in the current stage and since its last timed cue,
+/// for large type: its words in full ("WARNING: upper end of the typical 1.5–2 h"), then its
+/// message alone. Empty once that stage is left or a cue fires (the line under the countdown
+/// keeps the marker all session).
+pub fn fresh_marker(s: &SessionState) -> Vec<String> {
+    if s.marker_pos != Some(s.pos) {
+        return Vec::new();
+    }
+    let Some(m) = s.shown_marker.and_then(|i| s.setup.protocol.markers.get(i)) else {
+        return Vec::new();
+    };
+    marker_text(s).into_iter().chain(std::iter::once(m.message.clone())).collect()
+}
+
 /// Planned and projected ends of the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Schedule {

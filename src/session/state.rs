@@ -126,6 +126,10 @@ pub struct SessionState {
     /// Format 2: the marker shown now, the last one that fired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shown_marker: Option<usize>,
+    /// Format 2: the stage the shown marker was reached in; the screen shows it in large type
+    /// while that stage lasts, until a timed cue fires after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker_pos: Option<usize>,
     /// Each time the session was shared with the room (`sharing-started`), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shares: Vec<Sharing>,
@@ -204,6 +208,7 @@ impl SessionState {
             events: 0,
             markers_done: Vec::new(),
             shown_marker: None,
+            marker_pos: None,
             shares: Vec::new(),
             room_message: None,
             rebalances: Vec::new(),
@@ -635,6 +640,10 @@ fn apply_timing(s: &mut SessionState, e: &Stamped) {
                 }
                 c.shown_cue = Some(*index);
             }
+            // The latest of a marker and a cue is the one shown large.
+            if s.marker_pos == Some(*pos) {
+                s.marker_pos = None;
+            }
         }
         Event::MarkerReached { index, missed, .. } => {
             for i in missed.iter().chain(std::iter::once(index)) {
@@ -644,6 +653,7 @@ fn apply_timing(s: &mut SessionState, e: &Stamped) {
             }
             if *index < s.markers_done.len() {
                 s.shown_marker = Some(*index);
+                s.marker_pos = Some(s.pos);
             }
         }
         _ => {}

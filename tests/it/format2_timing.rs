@@ -443,3 +443,82 @@ fn rig_early() -> Rig {
     rig.wait(MIN);
     rig
 }
+
+/// `text` as the live screen draws it in large type (quadrants), row by row, trimmed: to find
+/// which text the screen shows large.
+fn large_rows(text: &str) -> Vec<String> {
+    let width = u16::try_from(text.len() * 4).expect("short");
+    let screen = support::render_terminal(width, 4, |f| {
+        f.render_widget(
+            tui_big_text::BigText::builder()
+                .pixel_size(tui_big_text::PixelSize::Quadrant)
+                .lines(vec![ratatui::text::Line::from(text.to_string())])
+                .build(),
+            f.area(),
+        );
+    });
+    let buf = screen.buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().trim().to_string()
+        })
+        .filter(|row| !row.is_empty())
+        .collect()
+}
+
+fn shows_large(screen: &str, text: &str) -> bool {
+    let rows = large_rows(text);
+    !rows.is_empty() && rows.iter().all(|row| screen.contains(row.as_str()))
+}
+
+/// A session marker reached goes into large type above the countdown while its stage lasts,
+/// in full where it fits, else its message alone; of a marker and a timed cue the latest is
+/// large; the next stage shows its own name again (the marker stays on the line under the
+/// clock).
+#[test]
+fn a_marker_reached_is_shown_large_while_its_stage_lasts() {
+    let mut rig = rig("timing-range");
+    // The observer's cue fires 5 minutes before the lower end (1:25:00), the marker at 1:30:00.
+    rig.wait(88 * MIN);
+    let before = rig.render(200, 50);
+    assert!(shows_large(&before, "remind the coach, a few minutes left"), "{before}");
+    rig.wait(2 * MIN + 5_000);
+    let wide = rig.render(200, 50);
+    assert!(shows_large(&wide, "1:30:00 typical minimum reached"), "{wide}");
+    let mid = rig.render(120, 35);
+    assert!(!shows_large(&mid, "1:30:00 typical minimum reached"), "{mid}");
+    assert!(shows_large(&mid, "typical minimum reached"), "{mid}");
+    assert!(mid.contains("1:30:00 typical minimum reached"), "the line keeps it in full: {mid}");
+    insta::assert_snapshot!("marker_large_200x50", wide);
+
+    // Past the upper end: the warning, the latest, is large; the cue's banner stays.
+    rig.wait(30 * MIN);
+    let wide = rig.render(200, 50);
+    assert!(wide.contains("remind the coach"), "the cue's banner stays: {wide}");
+    assert!(shows_large(&wide, "WARNING: upper end of the typical 1.5-2 h"), "{wide}");
+
+    rig.press('n');
+    let wide = rig.render(200, 50);
+    assert!(shows_large(&wide, "Review"), "{wide}");
+    assert!(!shows_large(&wide, "WARNING: upper end of the typical 1.5-2 h"), "{wide}");
+    assert!(wide.contains("WARNING: upper end of the typical 1.5–2 h"), "{wide}");
+}
+
+/// A timed cue that fires after a marker in the same stage takes the large type from it.
+#[test]
+fn a_cue_after_a_marker_takes_the_large_type() {
+    let mut setup = setup("timing-range");
+    // The conversation set to 1:40:00: its cue (5 minutes before the end) comes at 1:35:00,
+    // after the 1:30:00 marker.
+    setup.overrides.insert("conversation".into(), 100 * 60);
+    let mut rig = Rig::new(setup, mono_opts());
+    rig.press(' ');
+    rig.wait(92 * MIN);
+    let marker = rig.render(200, 50);
+    assert!(shows_large(&marker, "1:30:00 typical minimum reached"), "{marker}");
+    rig.wait(4 * MIN);
+    let cue = rig.render(200, 50);
+    assert!(shows_large(&cue, "remind the coach, a few minutes left"), "{cue}");
+    assert!(!shows_large(&cue, "1:30:00 typical minimum reached"), "{cue}");
+    assert!(cue.contains("1:30:00 typical minimum reached"), "the line keeps it: {cue}");
+}

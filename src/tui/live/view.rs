@@ -480,22 +480,43 @@ fn draw_big_title(f: &mut Frame, app: &LiveScreen, name: String, area: Rect) {
     f.render_widget(text, rows);
 }
 
-/// What goes in large type above the countdown: the timed cue shown now (format 2: "remind
-/// the coach, a few minutes left"), else the stage's name; each only where it fits.
+/// What goes in large type above the countdown: the latest of a session marker reached in
+/// this stage ("1:30:00 typical minimum reached", or its message alone) and the timed cue
+/// shown now (format 2: "remind the coach, a few minutes left"), else the stage's name; each
+/// only where it fits.
 fn big_title(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Option<String> {
-    display::shown_cue(&app.state)
-        .and_then(|cue| big_fit(&cue.message, cols, 2))
+    display::fresh_marker(&app.state)
+        .iter()
+        .find_map(|m| big_fit(m, cols, 2))
+        .or_else(|| display::shown_cue(&app.state).and_then(|cue| big_fit(&cue.message, cols, 2)))
         .or_else(|| big_fit(&spec.name, cols, 2))
 }
 
 /// `text` for large type ([`big_pixels`]' columns a character), when it fits `cols` with `margin`
-/// columns to spare and the font draws every character of it (printable ASCII).
+/// columns to spare and the font draws every character of it (printable ASCII, once dashes,
+/// quotes and the ellipsis are written as their ASCII look-alikes).
 fn big_fit(text: &str, cols: u16, margin: usize) -> Option<String> {
-    let text = sanitize(text);
+    let text = ascii_look_alike(&sanitize(text));
     let text = text.trim();
     let drawable = !text.is_empty() && text.chars().all(|c| c == ' ' || c.is_ascii_graphic());
     let fits = text.len() * big_pixels().1 + margin <= usize::from(cols);
     (drawable && fits).then(|| text.to_string())
+}
+
+/// Typographic dashes, quotes and the ellipsis as ASCII, which the large font draws ("1.5–2 h"
+/// as "1.5-2 h"); anything else is left for [`big_fit`] to judge.
+fn ascii_look_alike(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
+            '\u{2018}' | '\u{2019}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' => out.push('"'),
+            '\u{2026}' => out.push_str("..."),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The message to the room as rows inside its frame (two columns of border and two of margin
