@@ -7,9 +7,16 @@
 //! the browser's search text in `words`. Stage runs are stored in stage order (`runs` is keyed
 //! by stage first), so the report reads them in the order it needs without sorting a million
 //! rows, and carry their file's `shown` and start time so it need not look files up.
+//!
+//! What a new session of a group reads on its first frame (`convene run --group X`: the group's
+//! open commitments and their follow-ups, its earlier sessions) is kept together, so that after
+//! a reboot it costs a few reads of the disk rather than one for each of the group's sessions:
+//! commitments are keyed by their session's group first (`gid`, from `groups`), follow-ups are
+//! indexed by the group of the session that made the commitment (`made_gid`), and the group's
+//! sessions that never started are in `unstarted`.
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 16;
+pub(crate) const SCHEMA: u32 = 17;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -73,6 +80,15 @@ CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
 -- A group's sessions, and of them those of one protocol in order (a course's numbering and the
 -- session before this one: `Index::group_history`).
 CREATE INDEX files_group ON files(group_key, protocol_id, shown, sort_ms DESC, key DESC);
+
+-- Group keys (`files.group_key`), each kept once, by number: the tables a group's first frame
+-- reads are keyed by it first (`gid` 0 is no group, or a session the index does not hold).
+CREATE TABLE groups(gid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+
+-- A group's readable sessions in which no stage ran (set up, never started): a course numbers
+-- only the sessions that started (`Index::group_history`). Few rows.
+CREATE TABLE unstarted(gid INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(gid, fid))
+    WITHOUT ROWID;
 
 -- How many rows of `files` each folder has, and how many of them are shown: kept by triggers
 -- (so rows removed from outside, by any `SQLite` client, count too), so that an update checks
@@ -176,7 +192,10 @@ CREATE TABLE stops(
     end_ms INTEGER
 );
 
+-- Keyed by the group of their session first, so that a group's commitments are side by side.
 CREATE TABLE commitments(
+    -- The group of its file (`groups`; 0 for none).
+    gid INTEGER NOT NULL,
     fid INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     session TEXT NOT NULL,
@@ -189,15 +208,19 @@ CREATE TABLE commitments(
     -- (seconds east), which give back the time the log holds without keeping its text.
     made_ms INTEGER NOT NULL,
     made_offset INTEGER NOT NULL,
-    PRIMARY KEY(fid, seq)
+    PRIMARY KEY(gid, fid, seq)
 ) WITHOUT ROWID;
 CREATE INDEX commitments_made ON commitments(made_ms, session, cnum, cid, fid);
 
 -- Follow-ups: `made_in` is the session that made the commitment, `recorded_in` the one that
 -- followed it up; `about` is the session named in the event (NULL for its own commitments).
+-- `made_gid` is the group of the shown copy of `made_in` (0: none, or not in the index), the
+-- `gid` of its commitments' rows: kept so as copies are shown, written and removed
+-- (`store::choose_shown`), so that the index on it holds a group's follow-ups side by side.
 CREATE TABLE updates(
     fid INTEGER NOT NULL,
     seq INTEGER NOT NULL,
+    made_gid INTEGER NOT NULL,
     -- The file's `shown`.
     shown INTEGER NOT NULL,
     made_in TEXT NOT NULL,
@@ -215,7 +238,7 @@ CREATE TABLE updates(
     PRIMARY KEY(fid, seq)
 ) WITHOUT ROWID;
 CREATE INDEX updates_target
-    ON updates(made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note,
+    ON updates(made_gid, made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note,
         wall_offset);
 
 -- The report over every session (`convene report` with no filter), protocol by protocol, as
