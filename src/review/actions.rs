@@ -288,18 +288,6 @@ impl Text {
     }
 }
 
-/// An open commitment as the next session of its group carries it, to follow up.
-pub(crate) fn carried(a: Action) -> CarriedCommitment {
-    CarriedCommitment {
-        session: a.session,
-        id: a.id,
-        owner: a.owner,
-        text: a.text,
-        due: a.due,
-        made: Some(a.made.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
-    }
-}
-
 /// Every commitment from earlier sessions of `group` (case-insensitive) that no later follow-up
 /// has marked done, oldest first: the list a follow-up stage brings into a new session. Asked of
 /// the index (brought up to date first), so it costs the same with ten sessions or 100,000.

@@ -732,7 +732,10 @@ impl Index {
                 let c = Cols::of(&st)?;
                 let mut rows = st.query([gid])?;
                 while let Some(r) = rows.next()? {
-                    latest.insert((r.get(c.made_in)?, r.get(c.cid)?), commitment_status(r, c.status)?);
+                    latest.insert(
+                        (r.get(c.made_in)?, r.get(c.cid)?),
+                        commitment_status(r, c.status)?,
+                    );
                 }
             }
             let mut st = self.conn.prepare_cached(GROUP_COMMITMENTS)?;

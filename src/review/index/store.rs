@@ -168,11 +168,14 @@ fn shown_gid(tx: &Transaction<'_>, session: &str) -> rusqlite::Result<i64> {
 
 /// Moves the follow-ups of the commitments made in `session` from group `from` to group `to`
 /// (`updates.made_gid`).
-fn move_follow_ups(tx: &Transaction<'_>, session: &str, from: i64, to: i64) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "UPDATE updates SET made_gid = ?3 WHERE made_gid = ?2 AND made_in = ?1",
-    )?
-    .execute(params![session, from, to])?;
+fn move_follow_ups(
+    tx: &Transaction<'_>,
+    session: &str,
+    from: i64,
+    to: i64,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE updates SET made_gid = ?3 WHERE made_gid = ?2 AND made_in = ?1")?
+        .execute(params![session, from, to])?;
     Ok(())
 }
 
