@@ -293,11 +293,9 @@ impl Text {
 /// the index (brought up to date first), so it costs the same with ten sessions or 100,000.
 /// Logs that cannot be read are skipped; a missing sessions folder gives an empty list.
 pub fn open_commitments(data_dir: &Path, group: &str) -> Vec<CarriedCommitment> {
+    // Not mapped ([`super::index::Index::map_for_few`]): the group's rows are a few pages.
     super::index::Index::open(data_dir)
-        .and_then(|ix| {
-            ix.map_for_few();
-            ix.open_commitments(group)
-        })
+        .and_then(|ix| ix.open_commitments(group))
         .unwrap_or_default()
 }
 
