@@ -157,14 +157,13 @@ pub(crate) const GROUP_FOLLOW_UPS: &str =
      WHERE made_gid = ?1 AND shown = 1
      ORDER BY made_in, cid, recorded_seq, wall_ms, recorded_in";
 
-/// The commitments of a group's shown sessions (`?1` its `gid`, `?2` its key), in the order
-/// `actions` gives them: a range of `commitments`, and of the `files_group` index.
+/// The commitments of a group's shown sessions (`?1`, its key), in the order `actions` gives
+/// them: the group's sessions from the `files_group` index, then each one's commitments (a page
+/// or two), never a session's own row.
 pub(crate) const GROUP_COMMITMENTS: &str =
     "SELECT c.session, c.cid, c.owner, c.text, c.due, c.made_ms, c.made_offset
-     FROM commitments c
-     WHERE c.gid = ?1
-       AND c.fid IN (SELECT fid FROM files INDEXED BY files_group
-            WHERE group_key = ?2 AND shown = 1)
+     FROM files f INDEXED BY files_group JOIN commitments c ON c.fid = f.fid
+     WHERE f.group_key = ?1 AND f.shown = 1
      ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid";
 
 /// A session found by id.
@@ -492,9 +491,7 @@ impl Index {
                 .optional()?
                 .flatten();
             let mut st = self.conn.prepare_cached(
-                "SELECT cid, owner, text, due, made_ms, made_offset FROM commitments
-                 WHERE gid = coalesce((SELECT g.gid FROM files f JOIN groups g
-                    ON g.key = f.group_key WHERE f.fid = ?1), 0) AND fid = ?1
+                "SELECT cid, owner, text, due, made_ms, made_offset FROM commitments WHERE fid = ?1
                  ORDER BY seq",
             )?;
             columns! { CommitmentCols: cid, owner, text, due, made_ms, made_offset }
@@ -612,7 +609,7 @@ impl Index {
         // commitments in the order of theirs (one group's are found from its sessions and
         // sorted: a few hundred), so all of them are never sorted.
         let from = if group.is_some() {
-            "commitments c JOIN files f ON f.fid = c.fid"
+            "files f JOIN commitments c ON c.fid = f.fid"
         } else {
             "commitments c INDEXED BY commitments_made JOIN files f ON f.fid = c.fid"
         };
@@ -626,11 +623,7 @@ impl Index {
              WHERE f.shown = 1 {}
              ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid, u.recorded_seq, u.wall_ms,
                 u.recorded_in",
-            if group.is_some() {
-                "AND c.gid = (SELECT gid FROM groups WHERE key = ?1) AND f.group_key = ?1"
-            } else {
-                ""
-            }
+            if group.is_some() { "AND f.group_key = ?1" } else { "" }
         );
         let finish = |a: Option<Action>, f: &mut dyn FnMut(Action) -> bool| -> bool {
             let Some(mut a) = a else { return true };
@@ -708,11 +701,11 @@ impl Index {
     /// Every commitment from earlier sessions of `group` (any case) that no follow-up has marked
     /// done, oldest first: what a follow-up stage brings into a new session.
     ///
-    /// The first frame of a new session of the group waits for it, so it reads only rows kept
-    /// side by side for the group (see [`super::schema`]): its commitments, the follow-ups of
-    /// them and the list of its shown sessions, a few pages of the index however long its
-    /// history and however many other groups there are. The same commitments, in the same
-    /// order, as `convene actions --group G --open` ([`Index::for_each_action`]).
+    /// The first frame of a new session of the group waits for it, so it reads only the group's
+    /// rows (see [`super::schema`]): the follow-ups of its commitments, side by side, the list of
+    /// its shown sessions, and each one's commitments, never a session's own row. The same
+    /// commitments, in the same order, as `convene actions --group G --open`
+    /// ([`Index::for_each_action`]).
     pub fn open_commitments(&self, group: &str) -> Result<Vec<CarriedCommitment>, ReviewError> {
         let key = fold(group);
         let run = || -> rusqlite::Result<Vec<CarriedCommitment>> {
@@ -741,7 +734,7 @@ impl Index {
             let mut st = self.conn.prepare_cached(GROUP_COMMITMENTS)?;
             columns! { Cols: session, cid, owner, text, due, made_ms, made_offset }
             let c = Cols::of(&st)?;
-            let mut rows = st.query(params![gid, key])?;
+            let mut rows = st.query([&key])?;
             let mut out: Vec<CarriedCommitment> = Vec::new();
             let mut last: Option<(String, String)> = None;
             while let Some(r) = rows.next()? {
@@ -1104,14 +1097,14 @@ mod tests {
     }
 
     /// The open commitments a new session of a group carries are read from the group's rows
-    /// alone, side by side in the index: its commitments by `gid`, their follow-ups by the
-    /// group of the session that made them, its sessions from `files_group`. No session's own
-    /// rows are looked up one by one (each a read of the disk after a reboot).
+    /// alone: their follow-ups side by side, by the group of the session that made them, its
+    /// sessions from `files_group`, and each session's commitments. No session's own row is
+    /// looked up (each a read of the disk after a reboot).
     #[test]
     fn a_groups_open_commitments_are_read_from_the_groups_rows_alone() {
-        let plan_c = plan(GROUP_COMMITMENTS, &[&1, &"ml"]);
-        assert!(plan_c.contains("SEARCH c USING PRIMARY KEY (gid=?"), "{plan_c}");
-        assert!(plan_c.contains("COVERING INDEX files_group (group_key=?)"), "{plan_c}");
+        let plan_c = plan(GROUP_COMMITMENTS, &[&"ml"]);
+        assert!(plan_c.contains("SEARCH c USING PRIMARY KEY (fid=?)"), "{plan_c}");
+        assert!(plan_c.contains("COVERING INDEX files_group (group_key=?"), "{plan_c}");
         assert!(!plan_c.lines().any(|l| l.starts_with("SCAN")), "{plan_c}");
         let plan_u = plan(GROUP_FOLLOW_UPS, &[&1]);
         assert!(plan_u.contains("COVERING INDEX updates_target (made_gid=?)"), "{plan_u}");

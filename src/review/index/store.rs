@@ -123,14 +123,12 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
         "DELETE FROM words WHERE fid = ?1",
         "DELETE FROM runs WHERE fid = ?1",
         "DELETE FROM stops WHERE fid = ?1",
+        "DELETE FROM commitments WHERE fid = ?1",
         "DELETE FROM updates WHERE fid = ?1",
         "DELETE FROM files WHERE fid = ?1",
     ] {
         tx.prepare_cached(sql)?.execute([fid])?;
     }
-    // The group's rows, found by the group first.
-    tx.prepare_cached("DELETE FROM commitments WHERE gid = ?1 AND fid = ?2")?
-        .execute(params![gid, fid])?;
     tx.prepare_cached("DELETE FROM unstarted WHERE gid = ?1 AND fid = ?2")?
         .execute(params![gid, fid])?;
     // The session has no shown copy until one is chosen again: its follow-ups go to group 0
