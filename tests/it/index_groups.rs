@@ -16,25 +16,28 @@ use support::oracle::{actions, digests, scan};
 const Y9: &str = "Year 9 team";
 const Y10: &str = "Year 10 team";
 
+/// Commitments as (session, id).
+type Keys = Vec<(String, String)>;
+
 /// The commitments a new session of `group` carries, as (session, id), from the index.
-fn carried(data: &Path, group: &str) -> Vec<(String, String)> {
+fn carried(data: &Path, group: &str) -> Keys {
     open_commitments(data, group).into_iter().map(|c| (c.session, c.id)).collect()
 }
 
 /// The same, from replaying every log (no index).
-fn replayed(data: &Path, group: &str) -> Vec<(String, String)> {
+fn replayed(data: &Path, group: &str) -> Keys {
     let s = scan(data).expect("scan");
     let filter = ActionFilter { group: Some(group.into()), open: true, ..Default::default() };
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
     actions(digests(&s), &filter, today).into_iter().map(|a| (a.session, a.id)).collect()
 }
 
-fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+fn pairs(items: &[(&str, &str)]) -> Keys {
     items.iter().map(|(s, c)| ((*s).to_string(), (*c).to_string())).collect()
 }
 
 /// Checks both groups against the replay, and returns what each carries.
-fn both(data: &Path) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn both(data: &Path) -> (Keys, Keys) {
     let (y9, y10) = (carried(data, Y9), carried(data, Y10));
     assert_eq!(y9, replayed(data, Y9), "{Y9}");
     assert_eq!(y10, replayed(data, Y10), "{Y10}");
