@@ -288,28 +288,14 @@ impl Text {
     }
 }
 
-/// An open commitment as the next session of its group carries it, to follow up.
-pub(crate) fn carried(a: Action) -> CarriedCommitment {
-    CarriedCommitment {
-        session: a.session,
-        id: a.id,
-        owner: a.owner,
-        text: a.text,
-        due: a.due,
-        made: Some(a.made.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
-    }
-}
-
 /// Every commitment from earlier sessions of `group` (case-insensitive) that no later follow-up
 /// has marked done, oldest first: the list a follow-up stage brings into a new session. Asked of
 /// the index (brought up to date first), so it costs the same with ten sessions or 100,000.
 /// Logs that cannot be read are skipped; a missing sessions folder gives an empty list.
 pub fn open_commitments(data_dir: &Path, group: &str) -> Vec<CarriedCommitment> {
+    // Not mapped ([`super::index::Index::map_for_few`]): the group's rows are a few pages.
     super::index::Index::open(data_dir)
-        .and_then(|ix| {
-            ix.map_for_few();
-            ix.open_commitments(group)
-        })
+        .and_then(|ix| ix.open_commitments(group))
         .unwrap_or_default()
 }
 

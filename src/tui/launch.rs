@@ -156,9 +156,11 @@ pub fn carry_from_group(request: &mut SetupRequest, data: Option<&Path>) {
     let follows = request.follows_up().map(str::to_string);
     let takes = request.takes_from_group().map(str::to_string);
     let Some(data) = data.filter(|_| follows.is_some() || takes.is_some()) else { return };
-    // One index, opened (and brought up to date) once for both questions.
+    // One index, opened (and brought up to date) once for both questions. Read page by page,
+    // not mapped: the group's rows are side by side, a few pages, and after a reboot a first
+    // touch of a mapping reads the disk's whole read-ahead window (8 MB on the VM of
+    // docs/benchmarks.md), a page read only the page.
     let Ok(ix) = crate::review::Index::open(data) else { return };
-    ix.map_for_few();
     if let Some(group) = follows {
         request.carried = ix.open_commitments(&group).unwrap_or_default();
         request.sequence = ix.group_sessions(&group).ok().map(|n| n.saturating_add(1));

@@ -25,6 +25,7 @@ mod gen_logs;
 mod hard_stop;
 mod index;
 mod index_faults;
+mod index_groups;
 mod key_release;
 mod log;
 mod log_fuzz;

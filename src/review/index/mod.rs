@@ -516,7 +516,11 @@ impl Index {
     /// such a cold query several times faster (measured at 100,000 sessions: a group's open
     /// commitments in 9 ms rather than 77 ms). Not for the commands that read everything
     /// (report, actions, the whole list), whose every mapped page would count in the process's
-    /// memory; nor for the update, which may be a first build.
+    /// memory; nor for the update, which may be a first build; nor for a group's first frame
+    /// ([`Index::open_commitments`], [`Index::group_history`]), whose rows are side by side in a
+    /// few pages: after a reboot, the first touch of each mapped page reads the device's whole
+    /// read-ahead window around it (8 MB on the VM of docs/benchmarks.md: a group's first frame
+    /// read 56–230 MB so), while a page read reads the page.
     pub(crate) fn map_for_few(&self) {
         let _ = self.conn.query_row("PRAGMA mmap_size = 1073741824", [], |_| Ok(()));
     }

@@ -142,11 +142,29 @@ pub struct GroupHistory {
 }
 
 /// The started sessions of a group (`?1`, folded) and protocol (`?2`), newest first. A session
-/// started if a stage ran (it has runs).
-pub(crate) const GROUP_HISTORY: &str = "SELECT f.key, f.name FROM files f
+/// started if a stage ran (it has runs): the group's others are in `unstarted`. Reads the
+/// `files_group` index alone (its rows hold `fid`), not the sessions' rows.
+pub(crate) const GROUP_HISTORY: &str = "SELECT f.fid, f.key FROM files f INDEXED BY files_group
      WHERE f.group_key = ?1 AND f.protocol_id = ?2 AND f.shown = 1
-       AND EXISTS (SELECT 1 FROM runs r WHERE r.fid = f.fid)
+       AND f.fid NOT IN (SELECT u.fid FROM unstarted u
+            WHERE u.gid = (SELECT g.gid FROM groups g WHERE g.key = ?1))
      ORDER BY f.sort_ms DESC, f.key DESC";
+
+/// The follow-ups of the commitments of a group (`?1`, its `gid`), by commitment, each
+/// commitment's in the order `actions` gives them: a range of the `updates_target` index.
+pub(crate) const GROUP_FOLLOW_UPS: &str =
+    "SELECT made_in, cid, status FROM updates INDEXED BY updates_target
+     WHERE made_gid = ?1 AND shown = 1
+     ORDER BY made_in, cid, recorded_seq, wall_ms, recorded_in";
+
+/// The commitments of a group's shown sessions (`?1`, its key), in the order `actions` gives
+/// them: the group's sessions from the `files_group` index, then each one's commitments (a page
+/// or two), never a session's own row.
+pub(crate) const GROUP_COMMITMENTS: &str =
+    "SELECT c.session, c.cid, c.owner, c.text, c.due, c.made_ms, c.made_offset
+     FROM files f INDEXED BY files_group JOIN commitments c ON c.fid = f.fid
+     WHERE f.group_key = ?1 AND f.shown = 1
+     ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid";
 
 /// A session found by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -552,12 +570,13 @@ impl Index {
         session: &str,
     ) -> Result<HashMap<String, Vec<UpdateRef>>, ReviewError> {
         let run = || -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
-            let mut st = self.conn.prepare_cached(
+            let mut st = self.conn.prepare_cached(&format!(
                 "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall_ms, u.wall_offset,
                     u.recorded_seq
-                 FROM updates u WHERE u.made_in = ?1 AND u.shown = 1
+                 FROM updates u WHERE u.made_gid = {} AND u.made_in = ?1 AND u.shown = 1
                  ORDER BY u.cid, u.recorded_seq, u.wall_ms, u.recorded_in",
-            )?;
+                super::store::shown_gid_sql("?1")
+            ))?;
             columns! { Cols: cid, recorded_in, status, note, wall_ms, wall_offset, recorded_seq }
             let c = Cols::of(&st)?;
             let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
@@ -599,8 +618,8 @@ impl Index {
                 c.made_ms, c.made_offset, u.recorded_in, u.status, u.note, u.wall_ms,
                 u.wall_offset, u.recorded_seq
              FROM {from} JOIN details d ON d.fid = c.fid
-             LEFT JOIN updates u INDEXED BY updates_target ON u.made_in = c.session
-                AND u.cid = c.cid AND u.shown = 1
+             LEFT JOIN updates u INDEXED BY updates_target ON u.made_gid = c.gid
+                AND u.made_in = c.session AND u.cid = c.cid AND u.shown = 1
              WHERE f.shown = 1 {}
              ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid, u.recorded_seq, u.wall_ms,
                 u.recorded_in",
@@ -681,16 +700,66 @@ impl Index {
 
     /// Every commitment from earlier sessions of `group` (any case) that no follow-up has marked
     /// done, oldest first: what a follow-up stage brings into a new session.
+    ///
+    /// The first frame of a new session of the group waits for it, so it reads only the group's
+    /// rows (see [`super::schema`]): the follow-ups of its commitments, side by side, the list of
+    /// its shown sessions, and each one's commitments, never a session's own row. The same
+    /// commitments, in the same order, as `convene actions --group G --open`
+    /// ([`Index::for_each_action`]).
     pub fn open_commitments(&self, group: &str) -> Result<Vec<CarriedCommitment>, ReviewError> {
-        let filter =
-            ActionFilter { group: Some(group.to_string()), open: true, ..ActionFilter::default() };
-        let mut out = Vec::new();
-        // The date only matters for "overdue", which is not asked for here.
-        self.for_each_action(&filter, NaiveDate::MIN, |a| {
-            out.push(crate::review::actions::carried(a));
-            true
-        })?;
-        Ok(out)
+        let key = fold(group);
+        let run = || -> rusqlite::Result<Vec<CarriedCommitment>> {
+            let gid: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT gid FROM groups WHERE key = ?1")?
+                .query_row([&key], |r| r.get("gid"))
+                .optional()?;
+            let Some(gid) = gid else { return Ok(Vec::new()) };
+            // The latest status of each commitment followed up, in the order `actions` gives
+            // its follow-ups.
+            let mut latest: HashMap<(String, String), crate::session::CommitmentStatus> =
+                HashMap::new();
+            {
+                let mut st = self.conn.prepare_cached(GROUP_FOLLOW_UPS)?;
+                columns! { Cols: made_in, cid, status }
+                let c = Cols::of(&st)?;
+                let mut rows = st.query([gid])?;
+                while let Some(r) = rows.next()? {
+                    latest.insert(
+                        (r.get(c.made_in)?, r.get(c.cid)?),
+                        commitment_status(r, c.status)?,
+                    );
+                }
+            }
+            let mut st = self.conn.prepare_cached(GROUP_COMMITMENTS)?;
+            columns! { Cols: session, cid, owner, text, due, made_ms, made_offset }
+            let c = Cols::of(&st)?;
+            let mut rows = st.query([&key])?;
+            let mut out: Vec<CarriedCommitment> = Vec::new();
+            let mut last: Option<(String, String)> = None;
+            while let Some(r) = rows.next()? {
+                let id = (r.get::<_, String>(c.session)?, r.get::<_, String>(c.cid)?);
+                // One commitment per session and id, as `actions` lists it.
+                if last.as_ref() == Some(&id) {
+                    continue;
+                }
+                last = Some(id.clone());
+                if latest.get(&id).is_some_and(|s| !s.stays_open()) {
+                    continue;
+                }
+                let made = moment(r, c.made_ms, c.made_offset)?;
+                out.push(CarriedCommitment {
+                    session: id.0,
+                    id: id.1,
+                    owner: r.get(c.owner)?,
+                    text: r.get(c.text)?,
+                    due: r.get(c.due)?,
+                    made: Some(made.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
+                });
+            }
+            Ok(out)
+        };
+        run().map_err(|e| self.failed(&e))
     }
 
     /// The fork of a session's copies, if they fork ([`crate::review::copies::Fork`]).
@@ -735,12 +804,20 @@ impl Index {
         let run = || -> rusqlite::Result<GroupHistory> {
             let mut st = self.conn.prepare_cached(GROUP_HISTORY)?;
             let mut rows = st.query(params![fold(group), protocol_id])?;
+            let mut latest: Option<(i64, String)> = None;
             let mut out = GroupHistory::default();
             while let Some(r) = rows.next()? {
-                if out.latest.is_none() {
-                    out.latest = Some((r.get("key")?, self.log_path(&r.get::<_, String>("name")?)));
+                if latest.is_none() {
+                    latest = Some((r.get("fid")?, r.get("key")?));
                 }
                 out.started += 1;
+            }
+            if let Some((fid, key)) = latest {
+                let name: String = self
+                    .conn
+                    .prepare_cached("SELECT name FROM files WHERE fid = ?1")?
+                    .query_row([fid], |r| r.get("name"))?;
+                out.latest = Some((key, self.log_path(&name)));
             }
             Ok(out)
         };
@@ -986,28 +1063,51 @@ fn run(r: &Row<'_>, c: &RunCols) -> rusqlite::Result<RunDigest> {
 
 #[cfg(test)]
 mod tests {
-    use super::GROUP_HISTORY;
+    use super::{GROUP_COMMITMENTS, GROUP_FOLLOW_UPS, GROUP_HISTORY};
 
-    /// A new session of a course is numbered from its group's rows alone, however long the
-    /// history of other groups and protocols: the query walks the `files_group` index on the
-    /// group, the protocol and `shown`, in date order, and looks each session's runs up by key.
-    #[test]
-    fn a_groups_history_reads_only_that_groups_rows_of_the_protocol() {
+    fn plan(sql: &str, args: &[&dyn rusqlite::ToSql]) -> String {
         let conn = rusqlite::Connection::open_in_memory().expect("in memory");
         conn.execute_batch(super::super::schema::CREATE).expect("schema");
-        let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {GROUP_HISTORY}")).expect("plan");
+        let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).expect("plan");
         let plan: Vec<String> = st
-            .query_map(["ml", "course"], |r| r.get::<_, String>("detail"))
+            .query_map(args, |r| r.get::<_, String>("detail"))
             .expect("rows")
             .collect::<rusqlite::Result<_>>()
             .expect("plan rows");
-        let plan = plan.join("\n");
+        plan.join("\n")
+    }
+
+    /// A new session of a course is numbered from its group's rows alone, however long the
+    /// history of other groups and protocols: the query walks the `files_group` index on the
+    /// group, the protocol and `shown`, in date order, and reads the group's `unstarted` rows,
+    /// never a session's own rows (each would be a read of the disk after a reboot).
+    #[test]
+    fn a_groups_history_reads_only_that_groups_rows_of_the_protocol() {
+        let plan = plan(GROUP_HISTORY, &[&"ml", &"course"]);
         assert!(
-            plan.contains("USING INDEX files_group (group_key=? AND protocol_id=? AND shown=?)"),
+            plan.contains(
+                "USING COVERING INDEX files_group (group_key=? AND protocol_id=? AND shown=?)"
+            ),
             "{plan}"
         );
-        assert!(plan.contains("runs_file (fid=?)"), "{plan}");
+        assert!(plan.contains("SEARCH u USING PRIMARY KEY (gid=?)"), "{plan}");
+        assert!(!plan.contains("runs"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "sorted without an index: {plan}");
         assert!(!plan.lines().any(|l| l.starts_with("SCAN")), "a whole table is read: {plan}");
+    }
+
+    /// The open commitments a new session of a group carries are read from the group's rows
+    /// alone: their follow-ups side by side, by the group of the session that made them, its
+    /// sessions from `files_group`, and each session's commitments. No session's own row is
+    /// looked up (each a read of the disk after a reboot).
+    #[test]
+    fn a_groups_open_commitments_are_read_from_the_groups_rows_alone() {
+        let plan_c = plan(GROUP_COMMITMENTS, &[&"ml"]);
+        assert!(plan_c.contains("SEARCH c USING PRIMARY KEY (fid=?)"), "{plan_c}");
+        assert!(plan_c.contains("COVERING INDEX files_group (group_key=?"), "{plan_c}");
+        assert!(!plan_c.lines().any(|l| l.starts_with("SCAN")), "{plan_c}");
+        let plan_u = plan(GROUP_FOLLOW_UPS, &[&1]);
+        assert!(plan_u.contains("COVERING INDEX updates_target (made_gid=?)"), "{plan_u}");
+        assert!(!plan_u.lines().any(|l| l.starts_with("SCAN")), "{plan_u}");
     }
 }

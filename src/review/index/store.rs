@@ -84,16 +84,24 @@ fn person_keys(participants: &[String], facilitator: Option<&str>) -> Vec<String
 /// Removes a file's rows; returns the session it stood for, if it was known. The protocol of
 /// a readable one is marked for the report to work out again ([`super::aggregates`]).
 pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
-    let found: Option<(i64, String, Option<String>)> = {
-        let mut st =
-            tx.prepare_cached("SELECT fid, key, protocol_id FROM files WHERE name = ?1")?;
+    let found: Option<(i64, String, Option<String>, i64, bool)> = {
+        let mut st = tx.prepare_cached(
+            "SELECT f.fid, f.key, f.protocol_id, coalesce(g.gid, 0) AS gid, f.shown
+             FROM files f LEFT JOIN groups g ON g.key = f.group_key WHERE f.name = ?1",
+        )?;
         let mut rows = st.query([name])?;
         match rows.next()? {
-            Some(r) => Some((r.get("fid")?, r.get("key")?, r.get("protocol_id")?)),
+            Some(r) => Some((
+                r.get("fid")?,
+                r.get("key")?,
+                r.get("protocol_id")?,
+                r.get("gid")?,
+                r.get("shown")?,
+            )),
             None => None,
         }
     };
-    let Some((fid, key, protocol)) = found else { return Ok(None) };
+    let Some((fid, key, protocol, gid, shown)) = found else { return Ok(None) };
     // Its person keys, found from the names its details hold.
     let names: Option<(Option<String>, Option<String>)> = tx
         .prepare_cached("SELECT participants, facilitator FROM details WHERE fid = ?1")?
@@ -121,10 +129,52 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     ] {
         tx.prepare_cached(sql)?.execute([fid])?;
     }
+    tx.prepare_cached("DELETE FROM unstarted WHERE gid = ?1 AND fid = ?2")?
+        .execute(params![gid, fid])?;
+    // The session has no shown copy until one is chosen again: its follow-ups go to group 0
+    // meanwhile ([`choose_shown`] moves them to the group of the copy it shows).
+    if shown && gid != 0 {
+        move_follow_ups(tx, &key, gid, 0)?;
+    }
     if let Some(p) = protocol {
         super::aggregates::mark(tx, &p)?;
     }
     Ok(Some(key))
+}
+
+/// The number of a group key (`groups`), added if new; 0 for no group.
+fn group_id(tx: &Transaction<'_>, key: Option<&str>) -> rusqlite::Result<i64> {
+    let Some(key) = key else { return Ok(0) };
+    tx.prepare_cached("INSERT OR IGNORE INTO groups(key) VALUES(?1)")?.execute([key])?;
+    tx.prepare_cached("SELECT gid FROM groups WHERE key = ?1")?.query_row([key], |r| r.get("gid"))
+}
+
+/// An SQL expression: the group of the shown copy of the session `session` (an SQL expression
+/// too) (0: none, no group, or not in the index), the `made_gid` of the follow-ups of its
+/// commitments.
+pub(crate) fn shown_gid_sql(session: &str) -> String {
+    format!(
+        "coalesce((SELECT g.gid FROM files f JOIN groups g ON g.key = f.group_key
+            WHERE f.key = {session} AND f.shown = 1 LIMIT 1), 0)"
+    )
+}
+
+fn shown_gid(tx: &Transaction<'_>, session: &str) -> rusqlite::Result<i64> {
+    tx.prepare_cached(&format!("SELECT {} AS gid", shown_gid_sql("?1")))?
+        .query_row([session], |r| r.get("gid"))
+}
+
+/// Moves the follow-ups of the commitments made in `session` from group `from` to group `to`
+/// (`updates.made_gid`).
+fn move_follow_ups(
+    tx: &Transaction<'_>,
+    session: &str,
+    from: i64,
+    to: i64,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE updates SET made_gid = ?3 WHERE made_gid = ?2 AND made_in = ?1")?
+        .execute(params![session, from, to])?;
+    Ok(())
 }
 
 /// Stage ids already in the index, by (protocol, stage, name, expected record).
@@ -181,6 +231,7 @@ pub(crate) fn insert(
     let live = status.is_none_or(|st| st == SessionStatus::Unfinished);
     let participants = d.map(|d| serde_json::to_string(&d.participants).unwrap_or_default());
     let problems = d.map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
+    let group_key = d.and_then(|d| d.group.as_deref().map(fold));
     tx.prepare_cached(
         "INSERT INTO files(name, size, mtime_ns, ino, key, readable, live, events, ended,
             problem_count, own_name, sort_ms, day, protocol_id, protocol_key, group_key, status,
@@ -204,7 +255,7 @@ pub(crate) fn insert(
         d.map(|d| d.date().to_string()),
         d.map(|d| d.protocol_id.clone()),
         d.map(|d| fold(&d.protocol_id)),
-        d.and_then(|d| d.group.as_deref().map(fold)),
+        group_key,
         status.map(SessionStatus::key),
         folder,
     ])?;
@@ -249,6 +300,11 @@ pub(crate) fn insert(
         }
     }
     super::aggregates::mark(tx, &d.protocol_id)?;
+    let gid = group_id(tx, group_key.as_deref())?;
+    if gid != 0 && d.runs.is_empty() {
+        tx.prepare_cached("INSERT OR IGNORE INTO unstarted(gid, fid) VALUES(?1, ?2)")?
+            .execute(params![gid, fid])?;
+    }
     if let Some(stop) = &d.hard_stop {
         tx.prepare_cached(
             "INSERT INTO stops(fid, hard_stop, stop_ms, end_ms) VALUES(?1, ?2, ?3, ?4)",
@@ -294,8 +350,8 @@ pub(crate) fn insert(
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO commitments(fid, seq, session, cid, cnum, owner, text, due,
-                made_offset, made_ms)
-             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                made_offset, made_ms, gid)
+             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         for (seq, c) in d.commitments.iter().enumerate() {
             st.execute(params![
@@ -309,20 +365,30 @@ pub(crate) fn insert(
                 c.due,
                 c.made.offset().local_minus_utc(),
                 c.made.timestamp_millis(),
+                gid,
             ])?;
         }
     }
     {
         let mut st = tx.prepare_cached(
             "INSERT INTO updates(fid, seq, shown, made_in, cid, about, recorded_in, status, note,
-                wall_offset, wall_ms, recorded_seq)
-             VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                wall_offset, wall_ms, recorded_seq, made_gid)
+             VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
+        // The group of the session each follow-up is about, as the index shows it now: the
+        // session's copies being chosen again later moves them ([`choose_shown`]).
+        let mut made_gid: Option<(&str, i64)> = None;
         for (seq, u) in d.updates.iter().enumerate() {
+            let made_in = u.session.as_deref().unwrap_or(&d.id);
+            let g = match made_gid {
+                Some((s, g)) if s == made_in => g,
+                _ => shown_gid(tx, made_in)?,
+            };
+            made_gid = Some((made_in, g));
             st.execute(params![
                 fid,
                 count(seq),
-                u.session.as_deref().unwrap_or(&d.id),
+                made_in,
                 u.id,
                 u.session,
                 d.id,
@@ -331,6 +397,7 @@ pub(crate) fn insert(
                 u.wall.offset().local_minus_utc(),
                 u.wall.timestamp_millis(),
                 d.sequence,
+                g,
             ])?;
         }
     }
@@ -478,9 +545,19 @@ pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         "INSERT OR IGNORE INTO report_dirty(protocol_id)
          SELECT protocol_id FROM files WHERE key = ?1 AND protocol_id IS NOT NULL",
     )?;
+    let mut gid_of = tx.prepare_cached(
+        "SELECT coalesce((SELECT g.gid FROM files f JOIN groups g ON g.key = f.group_key
+            WHERE f.fid = ?1), 0) AS gid",
+    )?;
     for key in keys {
         mark.execute([&key])?;
         let fid: Option<i64> = best.query_row([&key], |r| r.get("fid")).optional()?;
+        // The follow-ups of its commitments go with the group of the copy shown.
+        let before = shown_gid(tx, &key)?;
+        let after: i64 = gid_of.query_row([fid], |r| r.get("gid"))?;
+        if before != after {
+            move_follow_ups(tx, &key, before, after)?;
+        }
         files.execute(params![key, fid])?;
         runs.execute(params![key, fid])?;
         updates.execute(params![key, fid])?;

@@ -486,9 +486,16 @@ impl Index {
     /// Removes the rows that hang off no file (left by rows of `files` deleted from outside).
     fn drop_orphans(&mut self) -> Result<(), Fail> {
         let tx = self.conn.transaction()?;
-        for t in ["details", "person_keys", "words", "runs", "commitments", "updates"] {
+        for t in ["details", "person_keys", "words", "runs", "commitments", "updates", "unstarted"]
+        {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
+        // Follow-ups about sessions whose rows went: with the group their shown copy has now.
+        let gid = store::shown_gid_sql("updates.made_in");
+        tx.execute(
+            &format!("UPDATE updates SET made_gid = {gid} WHERE made_gid IS NOT {gid}"),
+            [],
+        )?;
         // Runs went: every protocol's kept report is worked out again.
         super::aggregates::mark_all(&tx)?;
         tx.commit()?;
@@ -631,6 +638,7 @@ impl Index {
             "runs",
             "commitments",
             "updates",
+            "unstarted",
             "files",
         ] {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
