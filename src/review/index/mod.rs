@@ -130,6 +130,7 @@ macro_rules! columns {
 }
 
 mod aggregates;
+mod pack;
 pub(crate) mod query;
 pub(crate) mod schema;
 mod store;

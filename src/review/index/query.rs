@@ -10,12 +10,11 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::Index;
+use super::pack::unpack;
 use super::store::{fold, status_from_key};
 use crate::review::ReviewError;
 use crate::review::actions::{Action, ActionFilter, UpdateRef, is_open, resolve_due};
-use crate::review::digest::{
-    CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest, leave_from_key,
-};
+use crate::review::digest::{CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest};
 use crate::review::filter::{Filter, name_matches, parse_status};
 use crate::review::report::{
     Figures, ProtocolStats, Report, StageAcc, StageStats, StopAcc, sort_protocols, sort_stages,
@@ -145,8 +144,25 @@ pub struct GroupHistory {
 /// started if a stage ran (it has runs).
 pub(crate) const GROUP_HISTORY: &str = "SELECT f.key, f.name FROM files f
      WHERE f.group_key = ?1 AND f.protocol_id = ?2 AND f.shown = 1
-       AND EXISTS (SELECT 1 FROM runs r WHERE r.fid = f.fid)
+       AND EXISTS (SELECT 1 FROM runs r WHERE r.protocol_id = f.protocol_id AND r.fid = f.fid)
      ORDER BY f.sort_ms DESC, f.key DESC";
+
+/// A stage as `stages` keeps it.
+struct Stage {
+    stage: String,
+    name: String,
+    /// '' for none.
+    expects: String,
+}
+
+impl Stage {
+    /// Gives a run read from `runs` ([`super::pack::unpack`]) its stage's id, name and record.
+    fn fill(&self, run: &mut RunDigest) {
+        run.stage.clone_from(&self.stage);
+        run.name.clone_from(&self.name);
+        run.expects = Some(self.expects.clone()).filter(|x| !x.is_empty());
+    }
+}
 
 /// A session found by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -465,7 +481,7 @@ impl Index {
             }))
         })?;
         if let Ok(d) = &mut d {
-            d.runs = self.runs_of(fid)?;
+            d.runs = self.runs_of(&d.protocol_id, fid)?;
             d.hard_stop = self
                 .conn
                 .prepare_cached("SELECT hard_stop FROM stops WHERE fid = ?1")?
@@ -514,13 +530,43 @@ impl Index {
         Ok(Entry { id, path, digest: d })
     }
 
-    fn runs_of(&self, fid: i64) -> rusqlite::Result<Vec<RunDigest>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {RUN} FROM runs r JOIN stages s ON s.sid = r.sid WHERE r.fid = ?1
-                 ORDER BY r.pos"
-        ))?;
-        let c = RunCols::of(&st)?;
-        st.query_map([fid], |r| run(r, &c))?.collect()
+    /// A session's stage runs, in running order.
+    fn runs_of(&self, protocol_id: &str, fid: i64) -> rusqlite::Result<Vec<RunDigest>> {
+        let packed: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT packed FROM runs WHERE protocol_id = ?1 AND fid = ?2")?
+            .query_row(params![protocol_id, fid], |r| r.get("packed"))
+            .optional()?;
+        let Some(packed) = packed else { return Ok(Vec::new()) };
+        let mut st =
+            self.conn.prepare_cached("SELECT stage, name, expects FROM stages WHERE sid = ?1")?;
+        unpack(&packed)
+            .map_err(|e| bad(0, e))?
+            .into_iter()
+            .map(|(sid, mut run)| {
+                let stage = st.query_row([sid], |r| {
+                    Ok(Stage {
+                        stage: r.get("stage")?,
+                        name: r.get("name")?,
+                        expects: r.get("expects")?,
+                    })
+                })?;
+                stage.fill(&mut run);
+                Ok(run)
+            })
+            .collect()
+    }
+
+    /// Every stage the index knows, by `sid` (a few hundred rows).
+    fn stages(&self) -> rusqlite::Result<HashMap<i64, Stage>> {
+        let mut st = self.conn.prepare_cached("SELECT sid, stage, name, expects FROM stages")?;
+        st.query_map([], |r| {
+            Ok((
+                r.get("sid")?,
+                Stage { stage: r.get("stage")?, name: r.get("name")?, expects: r.get("expects")? },
+            ))
+        })?
+        .collect()
     }
 
     /// Every matching session with its whole digest, newest first. Reads every row of every
@@ -794,73 +840,79 @@ impl Index {
                 }
             }
             let mut stops = self.stops_where(&w, &args)?;
-            // The runs of the sessions chosen, read in stage order: stages in order (their
-            // unique index), and for each its runs, which `runs` keeps together (its key begins
-            // with the stage). `CROSS JOIN` keeps that order; `+r.fid` keeps SQLite from
-            // driving the loop from the set of files instead.
+            // The runs of the sessions chosen, a session's to a row, read in protocol order
+            // (the key of `runs` begins with the protocol): a protocol's stages are worked out
+            // before the next protocol is read, so only one protocol's times are held at once.
+            // `+r.fid` keeps SQLite from driving the loop from the set of files instead.
             let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
             let mut left_out = 0;
             // Every shown session's runs need no test of their file: runs carry `shown`.
             let (chosen, run_args) = if let Some(p) =
                 protocol.filter(|_| q.filter.is_empty() && q.words.is_empty())
             {
-                ("r.shown = 1 AND s.protocol_id = ?1".to_string(), vec![Value::Text(p.to_string())])
+                ("r.shown = 1 AND r.protocol_id = ?1".to_string(), vec![Value::Text(p.to_string())])
             } else if q.filter.is_empty() && q.words.is_empty() {
                 ("r.shown = 1".to_string(), Vec::new())
             } else {
-                (
-                    format!("r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})"),
-                    args.clone(),
-                )
+                let mut chosen =
+                    format!("r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})");
+                if protocol.is_some() {
+                    // `with_protocol` put the protocol last.
+                    chosen.push_str(&format!(" AND r.protocol_id = ?{}", args.len()));
+                }
+                (chosen, args.clone())
             };
+            let names = self.stages()?;
             let mut st = self.conn.prepare(&format!(
-                "SELECT s.protocol_id, s.stage, s.name, r.sort_ms, r.pos, r.planned_ms,
-                    r.actual_ms, r.extensions, r.extended_ms, r.refusals, r.shortenings,
-                    r.shortened_ms, r.left_how, r.finished
-                 FROM stages s CROSS JOIN runs r ON r.sid = s.sid
-                 WHERE {chosen} ORDER BY s.protocol_id, s.stage"
+                "SELECT r.protocol_id, r.sort_ms, r.packed FROM runs r
+                 WHERE {chosen} ORDER BY r.protocol_id"
             ))?;
-            columns! {
-                Cols:
-                protocol_id, stage, name, sort_ms, pos, planned_ms, actual_ms, extensions,
-                extended_ms, refusals, shortenings, shortened_ms, left_how, finished,
-            }
+            columns! { Cols: protocol_id, sort_ms, packed }
             let c = Cols::of(&st)?;
             let mut rows = st.query(params_from_iter(run_args.iter()))?;
-            // A million rows: read in place, allocating only when the stage changes.
-            let mut acc: Option<(String, StageAcc)> = None;
+            // The protocol being read, and its stages by id.
+            let mut current: Option<(String, BTreeMap<String, StageAcc>)> = None;
+            let mut flush = |current: Option<(String, BTreeMap<String, StageAcc>)>| {
+                if let Some((p, accs)) = current {
+                    stats.entry(p).or_default().extend(accs.into_values().map(StageAcc::finish));
+                }
+            };
             while let Some(r) = rows.next()? {
-                if !r.get::<_, bool>(c.finished)? {
-                    left_out += 1;
-                    continue;
-                }
                 let protocol = r.get_ref(c.protocol_id)?.as_str()?;
-                let stage = r.get_ref(c.stage)?.as_str()?;
-                let same = acc.as_ref().is_some_and(|(p, a)| p == protocol && a.stage() == stage);
-                if !same {
-                    if let Some((p, a)) = acc.take() {
-                        stats.entry(p).or_default().push(a.finish());
-                    }
-                    acc = Some((protocol.to_string(), StageAcc::new(stage, size(r, c.pos)?)));
+                if current.as_ref().is_none_or(|(p, _)| p != protocol) {
+                    flush(current.take());
+                    current = Some((protocol.to_string(), BTreeMap::new()));
                 }
-                let Some((_, a)) = acc.as_mut() else { continue };
-                a.name_at(r.get_ref(c.name)?.as_str()?, r.get(c.sort_ms)?);
-                let left = r.get_ref(c.left_how)?.as_str_or_null()?;
-                a.add(&Figures {
-                    pos: size(r, c.pos)?,
-                    planned_ms: unsigned(r, c.planned_ms)?,
-                    actual_ms: unsigned(r, c.actual_ms)?,
-                    extensions: size(r, c.extensions)?,
-                    extended_ms: unsigned(r, c.extended_ms)?,
-                    refusals: size(r, c.refusals)?,
-                    shortenings: size(r, c.shortenings)?,
-                    shortened_ms: unsigned(r, c.shortened_ms)?,
-                    skipped: left == Some("skip"),
-                });
+                let Some((_, accs)) = current.as_mut() else { continue };
+                let sort_ms: i64 = r.get(c.sort_ms)?;
+                let runs = unpack(r.get_ref(c.packed)?.as_blob()?).map_err(|e| bad(c.packed, e))?;
+                for (sid, run) in runs {
+                    if !run.finished {
+                        left_out += 1;
+                        continue;
+                    }
+                    let Some(stage) = names.get(&sid) else { continue };
+                    let a = match accs.get_mut(&stage.stage) {
+                        Some(a) => a,
+                        None => accs
+                            .entry(stage.stage.clone())
+                            .or_insert_with(|| StageAcc::new(&stage.stage, run.pos)),
+                    };
+                    a.name_at(&stage.name, sort_ms);
+                    a.add(&Figures {
+                        pos: run.pos,
+                        planned_ms: run.planned_ms,
+                        actual_ms: run.actual_ms,
+                        extensions: usize::try_from(run.extensions).unwrap_or(usize::MAX),
+                        extended_ms: run.extended_ms,
+                        refusals: usize::try_from(run.refusals).unwrap_or(usize::MAX),
+                        shortenings: usize::try_from(run.shortenings).unwrap_or(usize::MAX),
+                        shortened_ms: run.shortened_ms,
+                        skipped: run.left == Some(crate::session::Leave::Skip),
+                    });
+                }
             }
-            if let Some((p, a)) = acc.take() {
-                stats.entry(p).or_default().push(a.finish());
-            }
+            flush(current.take());
             let mut out: Vec<ProtocolStats> = protocols
                 .into_iter()
                 .map(|(id, (name, sessions))| {
@@ -907,27 +959,38 @@ impl Index {
         let q = Query { readable_only: true, ..q.clone() };
         let (w, args) = q.sql();
         let run_all = || -> rusqlite::Result<()> {
+            let stages = self.stages()?;
             let mut st = self.conn.prepare(&format!(
-                "SELECT f.key, d.start, f.protocol_id, d.group_name, d.facilitator, {RUN}
+                "SELECT f.key, d.start, f.protocol_id, d.group_name, d.facilitator, r.packed
                  FROM files f CROSS JOIN details d ON d.fid = f.fid
-                 CROSS JOIN runs r INDEXED BY runs_file ON r.fid = f.fid
-                 CROSS JOIN stages s ON s.sid = r.sid
-                 WHERE {w} ORDER BY f.sort_ms, f.key, r.pos"
+                 CROSS JOIN runs r ON r.protocol_id = f.protocol_id AND r.fid = f.fid
+                 WHERE {w} ORDER BY f.sort_ms, f.key"
             ))?;
-            columns! { Cols: key, start, protocol_id, group_name, facilitator }
-            let (c, runs) = (Cols::of(&st)?, RunCols::of(&st)?);
+            columns! { Cols: key, start, protocol_id, group_name, facilitator, packed }
+            let c = Cols::of(&st)?;
             let mut rows = st.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
-                let row = RunRow {
-                    session: r.get(c.key)?,
-                    start: time(r, c.start)?,
-                    protocol: r.get(c.protocol_id)?,
-                    group: r.get(c.group_name)?,
-                    facilitator: r.get(c.facilitator)?,
-                    run: run(r, &runs)?,
-                };
-                if !f(row) {
-                    break;
+                let runs = unpack(r.get_ref(c.packed)?.as_blob()?).map_err(|e| bad(c.packed, e))?;
+                let session: String = r.get(c.key)?;
+                let start = time(r, c.start)?;
+                let protocol: String = r.get(c.protocol_id)?;
+                let group: Option<String> = r.get(c.group_name)?;
+                let facilitator: Option<String> = r.get(c.facilitator)?;
+                for (sid, mut run) in runs {
+                    if let Some(stage) = stages.get(&sid) {
+                        stage.fill(&mut run);
+                    }
+                    let row = RunRow {
+                        session: session.clone(),
+                        start,
+                        protocol: protocol.clone(),
+                        group: group.clone(),
+                        facilitator: facilitator.clone(),
+                        run,
+                    };
+                    if !f(row) {
+                        return Ok(());
+                    }
                 }
             }
             Ok(())
@@ -947,41 +1010,6 @@ fn with_protocol(
         w.push_str(&args.len().to_string());
     }
     (w, args)
-}
-
-/// The columns of a run ([`RunCols`]), read by [`run`].
-/// (Over `runs r JOIN stages s ON s.sid = r.sid`.)
-const RUN: &str = "r.pos, s.stage, s.name, r.round, r.planned_ms, r.actual_ms, r.extended_ms,
-    r.extensions, r.refusals, r.pauses, r.paused_ms, r.shortenings, r.shortened_ms, r.left_how,
-    r.without_record, s.expects, r.finished";
-
-columns! {
-    RunCols:
-    pos, stage, name, round, planned_ms, actual_ms, extended_ms, extensions, refusals, pauses,
-    paused_ms, shortenings, shortened_ms, left_how, without_record, expects, finished,
-}
-
-fn run(r: &Row<'_>, c: &RunCols) -> rusqlite::Result<RunDigest> {
-    let left: Option<String> = r.get(c.left_how)?;
-    Ok(RunDigest {
-        pos: size(r, c.pos)?,
-        stage: r.get(c.stage)?,
-        name: r.get(c.name)?,
-        round: r.get::<_, Option<i64>>(c.round)?.map(|n| usize::try_from(n).unwrap_or(0)),
-        planned_ms: unsigned(r, c.planned_ms)?,
-        actual_ms: unsigned(r, c.actual_ms)?,
-        extended_ms: unsigned(r, c.extended_ms)?,
-        extensions: r.get(c.extensions)?,
-        refusals: r.get(c.refusals)?,
-        pauses: r.get(c.pauses)?,
-        paused_ms: unsigned(r, c.paused_ms)?,
-        shortenings: r.get(c.shortenings)?,
-        shortened_ms: unsigned(r, c.shortened_ms)?,
-        left: left.as_deref().and_then(leave_from_key),
-        without_record: r.get(c.without_record)?,
-        expects: Some(r.get::<_, String>(c.expects)?).filter(|x| !x.is_empty()),
-        finished: r.get(c.finished)?,
-    })
 }
 
 #[cfg(test)]
@@ -1006,7 +1034,7 @@ mod tests {
             plan.contains("USING INDEX files_group (group_key=? AND protocol_id=? AND shown=?)"),
             "{plan}"
         );
-        assert!(plan.contains("runs_file (fid=?)"), "{plan}");
+        assert!(plan.contains("USING PRIMARY KEY (protocol_id=? AND fid=?)"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "sorted without an index: {plan}");
         assert!(!plan.lines().any(|l| l.starts_with("SCAN")), "a whole table is read: {plan}");
     }

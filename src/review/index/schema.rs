@@ -4,12 +4,13 @@
 //! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
 //! `files` holds what the update compares and the filters test (about 100 bytes a log), while
 //! the names and figures of the list are in `details`, the person filter's keys in `person_keys` and
-//! the browser's search text in `words`. Stage runs are stored in stage order (`runs` is keyed
-//! by stage first), so the report reads them in the order it needs without sorting a million
-//! rows, and carry their file's `shown` and start time so it need not look files up.
+//! the browser's search text in `words`. A session's stage runs are packed into one row of
+//! `runs` ([`super::pack`]), keyed by protocol first, so the report reads a protocol's runs
+//! together without sorting, and carry their file's `shown` and start time so it need not look
+//! files up.
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 16;
+pub(crate) const SCHEMA: u32 = 17;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -142,29 +143,18 @@ CREATE TABLE stages(
     UNIQUE(protocol_id, stage, name, expects)
 );
 
+-- A session's stage runs, one row a session that ran a stage (a million runs at 100,000 logs):
+-- packed in running order (`pack::pack`), keyed by protocol first so that the report reads a
+-- protocol's runs together, and carrying the file's `shown` and start time so it need not look
+-- files up. A session's row is found by its file's protocol and `fid`.
 CREATE TABLE runs(
-    sid INTEGER NOT NULL,
+    protocol_id TEXT NOT NULL,
     fid INTEGER NOT NULL,
-    pos INTEGER NOT NULL,
-    -- The file's: whether it is shown, and its start.
     shown INTEGER NOT NULL,
     sort_ms INTEGER NOT NULL,
-    round INTEGER,
-    planned_ms INTEGER NOT NULL,
-    actual_ms INTEGER NOT NULL,
-    extended_ms INTEGER NOT NULL,
-    extensions INTEGER NOT NULL,
-    refusals INTEGER NOT NULL,
-    pauses INTEGER NOT NULL,
-    paused_ms INTEGER NOT NULL,
-    shortenings INTEGER NOT NULL,
-    shortened_ms INTEGER NOT NULL,
-    left_how TEXT,
-    without_record INTEGER NOT NULL,
-    finished INTEGER NOT NULL,
-    PRIMARY KEY(sid, fid, pos)
+    packed BLOB NOT NULL,
+    PRIMARY KEY(protocol_id, fid)
 ) WITHOUT ROWID;
-CREATE INDEX runs_file ON runs(fid, pos);
 
 -- The hard stop of each session that had one (`--until`, or set on the start card): as the log
 -- gives it, in Unix milliseconds, and when the session ended (NULL: unfinished). The report's

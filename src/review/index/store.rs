@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::super::copies::{is_own_name, name_id};
-use super::super::digest::{Digest, SessionStatus, leave_key};
+use super::super::digest::{Digest, SessionStatus};
 use super::super::fmt;
 
 /// A log file as seen on disk.
@@ -113,7 +113,6 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     for sql in [
         "DELETE FROM details WHERE fid = ?1",
         "DELETE FROM words WHERE fid = ?1",
-        "DELETE FROM runs WHERE fid = ?1",
         "DELETE FROM stops WHERE fid = ?1",
         "DELETE FROM commitments WHERE fid = ?1",
         "DELETE FROM updates WHERE fid = ?1",
@@ -122,6 +121,8 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
         tx.prepare_cached(sql)?.execute([fid])?;
     }
     if let Some(p) = protocol {
+        tx.prepare_cached("DELETE FROM runs WHERE protocol_id = ?1 AND fid = ?2")?
+            .execute(params![p, fid])?;
         super::aggregates::mark(tx, &p)?;
     }
     Ok(Some(key))
@@ -260,36 +261,21 @@ pub(crate) fn insert(
             d.end.map(|e| e.timestamp_millis()),
         ])?;
     }
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT OR REPLACE INTO runs(sid, fid, pos, shown, sort_ms, round, planned_ms,
-                actual_ms, extended_ms, extensions, refusals, pauses, paused_ms, shortenings,
-                shortened_ms, left_how, without_record, finished)
-             VALUES(?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17)",
-        )?;
+    if !d.runs.is_empty() {
+        let mut sids = Vec::with_capacity(d.runs.len());
         for r in &d.runs {
-            let sid = stage_id(tx, stages, &d.protocol_id, r)?;
-            st.execute(params![
-                sid,
-                fid,
-                count(r.pos),
-                sort_ms,
-                r.round.map(count),
-                int(r.planned_ms),
-                int(r.actual_ms),
-                int(r.extended_ms),
-                r.extensions,
-                r.refusals,
-                r.pauses,
-                int(r.paused_ms),
-                r.shortenings,
-                int(r.shortened_ms),
-                r.left.map(leave_key),
-                r.without_record,
-                r.finished,
-            ])?;
+            sids.push(stage_id(tx, stages, &d.protocol_id, r)?);
         }
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO runs(protocol_id, fid, shown, sort_ms, packed)
+             VALUES(?1, ?2, 0, ?3, ?4)",
+        )?
+        .execute(params![
+            d.protocol_id,
+            fid,
+            sort_ms,
+            super::pack::pack(sids.into_iter().zip(&d.runs))
+        ])?;
     }
     {
         let mut st = tx.prepare_cached(
@@ -466,9 +452,12 @@ pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let mut files = tx.prepare_cached(
         "UPDATE files SET shown = (fid IS ?2) WHERE key = ?1 AND shown IS NOT (fid IS ?2)",
     )?;
+    // A session's runs are found by their file's protocol and `fid` (the key of `runs`).
     let mut runs = tx.prepare_cached(
         "UPDATE runs SET shown = (fid IS ?2)
-         WHERE fid IN (SELECT fid FROM files WHERE key = ?1) AND shown IS NOT (fid IS ?2)",
+         WHERE (protocol_id, fid) IN
+            (SELECT protocol_id, fid FROM files WHERE key = ?1 AND protocol_id IS NOT NULL)
+           AND shown IS NOT (fid IS ?2)",
     )?;
     let mut updates = tx.prepare_cached(
         "UPDATE updates SET shown = (fid IS ?2)
