@@ -325,6 +325,7 @@ pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::R
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_MS))?;
+    store::add_functions(conn)?;
     // Large pages: a scan of 100,000 sessions reads a quarter as many. Only a new, empty
     // database takes it (and only before it is in WAL mode).
     conn.execute_batch("PRAGMA page_size = 16384;")?;
@@ -592,8 +593,8 @@ pub fn note_live(data: &Path, log: &Path) {
     // The latest time there can be, which is not the file's: the next update checks it first,
     // sees it differ, and reads it.
     let _ = conn.execute(
-        "UPDATE files SET mtime_ns = ?1, live = 1 WHERE name = ?2",
-        rusqlite::params![i64::MAX, name],
+        "UPDATE files SET mtime_ns = ?1, live = 1 WHERE folder = ?2 AND name = ?3",
+        rusqlite::params![i64::MAX, split(&name).0, name],
     );
 }
 

@@ -86,10 +86,13 @@ impl Query {
         if let Some(s) = f.status {
             text(" AND f.status = ?", s.key().to_string(), &mut args);
         }
-        for w in &self.words {
+        if !self.words.is_empty() {
+            // Made from the session's rows as it is asked (`store::Haystack`), not kept.
             text(
-                " AND +f.fid IN (SELECT fid FROM words WHERE instr(text, ?) > 0)",
-                w.clone(),
+                " AND EXISTS (SELECT 1 FROM details w WHERE w.fid = f.fid
+                   AND convene_words(?, f.readable, f.key, f.sort_ms, w.start_offset, f.protocol_id,
+                       w.protocol_name, w.group_name, w.participants, w.facilitator, f.status))",
+                self.words.join(" "),
                 &mut args,
             );
         }
@@ -184,7 +187,7 @@ pub(crate) struct RunRow {
 }
 
 /// (Over `files f JOIN details d ON d.fid = f.fid`.)
-const ROW: &str = "f.key, f.name, d.error, d.start, f.protocol_id, d.protocol_name, d.group_name,
+const ROW: &str = "f.key, f.name, d.error, f.sort_ms, d.start_offset, f.protocol_id, d.protocol_name, d.group_name,
     d.participants, d.facilitator, d.planned_ms, d.actual_ms, d.overrun_ms, f.status, d.notes,
     d.commitment_count, d.problems, f.readable, d.fork";
 
@@ -201,11 +204,6 @@ fn moment(r: &Row<'_>, ms: usize, offset: usize) -> rusqlite::Result<DateTime<Fi
     DateTime::from_timestamp_millis(millis)
         .map(|t| t.with_timezone(&zone))
         .ok_or(rusqlite::Error::IntegralValueOutOfRange(ms, millis))
-}
-
-fn time(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<FixedOffset>> {
-    let text: String = r.get(i)?;
-    DateTime::parse_from_rfc3339(&text).map_err(|e| bad(i, e))
 }
 
 fn opt_time(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<FixedOffset>>> {
@@ -243,8 +241,8 @@ fn commitment_status(r: &Row<'_>, i: usize) -> rusqlite::Result<crate::session::
 
 columns! {
     RowCols:
-    key, name, error, start, protocol_id, protocol_name, group_name, participants, facilitator,
-    planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems, readable, fork,
+    key, name, error, sort_ms, start_offset, protocol_id, protocol_name, group_name, participants,
+    facilitator, planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems, readable, fork,
 }
 
 impl Index {
@@ -253,7 +251,7 @@ impl Index {
         let path = self.log_path(&r.get::<_, String>(c.name)?);
         let summary = if r.get::<_, bool>(c.readable)? {
             Ok(Summary {
-                start: time(r, c.start)?,
+                start: moment(r, c.sort_ms, c.start_offset)?,
                 protocol_id: r.get(c.protocol_id)?,
                 protocol_name: r.get(c.protocol_name)?,
                 group: r.get(c.group_name)?,
@@ -265,7 +263,7 @@ impl Index {
                 status: status(r, c.status)?,
                 notes: size(r, c.notes)?,
                 commitments: size(r, c.commitment_count)?,
-                problems: json(r, c.problems)?,
+                problems: opt_json(r, c.problems)?.unwrap_or_default(),
                 fork: opt_json(r, c.fork)?,
             })
         } else {
@@ -435,7 +433,8 @@ impl Index {
 
     fn entry_of(&self, fid: i64, id: String, path: PathBuf) -> rusqlite::Result<Entry> {
         let mut st = self.conn.prepare_cached(
-            "SELECT f.readable, d.error, d.created, d.start, d.end_at, f.protocol_id,
+            "SELECT f.readable, d.error, d.created_ms, d.created_offset, f.sort_ms,
+                d.start_offset, d.end_ms, d.end_offset, f.protocol_id,
                 d.protocol_name, d.group_name, d.participants, d.facilitator, f.status,
                 d.planned_ms, d.actual_ms, d.overrun_ms, d.notes, d.private_notes, d.problems,
                 f.events, d.fork
@@ -443,7 +442,8 @@ impl Index {
         )?;
         columns! {
             Cols:
-            readable, error, created, start, end_at, protocol_id, protocol_name, group_name,
+            readable, error, created_ms, created_offset, sort_ms, start_offset, end_ms,
+            end_offset, protocol_id, protocol_name, group_name,
             participants, facilitator, status, planned_ms, actual_ms, overrun_ms, notes,
             private_notes, problems, events, fork,
         }
@@ -459,9 +459,12 @@ impl Index {
                 group: r.get(c.group_name)?,
                 participants: json(r, c.participants)?,
                 facilitator: r.get(c.facilitator)?,
-                created: time(r, c.created)?,
-                start: time(r, c.start)?,
-                end: opt_time(r, c.end_at)?,
+                created: moment(r, c.created_ms, c.created_offset)?,
+                start: moment(r, c.sort_ms, c.start_offset)?,
+                end: match r.get::<_, Option<i64>>(c.end_ms)? {
+                    Some(_) => Some(moment(r, c.end_ms, c.end_offset)?),
+                    None => None,
+                },
                 // Read from `stops` below.
                 hard_stop: None,
                 status: status(r, c.status)?,
@@ -473,7 +476,7 @@ impl Index {
                 runs: Vec::new(),
                 commitments: Vec::new(),
                 updates: Vec::new(),
-                problems: json(r, c.problems)?,
+                problems: opt_json(r, c.problems)?.unwrap_or_default(),
                 events: size(r, c.events)?,
                 // Known from its follow-ups' rows, the only place it is needed.
                 sequence: None,
@@ -961,18 +964,21 @@ impl Index {
         let run_all = || -> rusqlite::Result<()> {
             let stages = self.stages()?;
             let mut st = self.conn.prepare(&format!(
-                "SELECT f.key, d.start, f.protocol_id, d.group_name, d.facilitator, r.packed
+                "SELECT f.key, f.sort_ms, d.start_offset, f.protocol_id, d.group_name,
+                    d.facilitator, r.packed
                  FROM files f CROSS JOIN details d ON d.fid = f.fid
                  CROSS JOIN runs r ON r.protocol_id = f.protocol_id AND r.fid = f.fid
                  WHERE {w} ORDER BY f.sort_ms, f.key"
             ))?;
-            columns! { Cols: key, start, protocol_id, group_name, facilitator, packed }
+            columns! {
+                Cols: key, sort_ms, start_offset, protocol_id, group_name, facilitator, packed,
+            }
             let c = Cols::of(&st)?;
             let mut rows = st.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
                 let runs = unpack(r.get_ref(c.packed)?.as_blob()?).map_err(|e| bad(c.packed, e))?;
                 let session: String = r.get(c.key)?;
-                let start = time(r, c.start)?;
+                let start = moment(r, c.sort_ms, c.start_offset)?;
                 let protocol: String = r.get(c.protocol_id)?;
                 let group: Option<String> = r.get(c.group_name)?;
                 let facilitator: Option<String> = r.get(c.facilitator)?;

@@ -3,11 +3,11 @@
 //!
 //! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
 //! `files` holds what the update compares and the filters test (about 100 bytes a log), while
-//! the names and figures of the list are in `details`, the person filter's keys in `person_keys` and
-//! the browser's search text in `words`. A session's stage runs are packed into one row of
-//! `runs` ([`super::pack`]), keyed by protocol first, so the report reads a protocol's runs
-//! together without sorting, and carry their file's `shown` and start time so it need not look
-//! files up.
+//! the names and figures of the list are in `details` (the browser's typed filter searches
+//! them: `store::Haystack`) and the person filter's keys in `person_keys`. A session's stage
+//! runs are packed into one row of `runs` ([`super::pack`]), keyed by protocol first, so the
+//! report reads a protocol's runs together without sorting; they carry their file's `shown`
+//! and start time so it need not look files up.
 
 /// The schema version, kept in `meta` under `schema`.
 pub(crate) const SCHEMA: u32 = 17;
@@ -37,8 +37,9 @@ CREATE TABLE files(
     fid INTEGER PRIMARY KEY,
     -- The file's path in the sessions folder, with `/` between a month folder and the file's
     -- name on every platform: `2026-11/ID.jsonl`, or `ID.jsonl` for a log in the sessions folder
-    -- itself.
-    name TEXT NOT NULL UNIQUE,
+    -- itself. Each is there once (a file's rows are deleted before it is written again); it is
+    -- looked up with its folder, through `files_stat`.
+    name TEXT NOT NULL,
     -- The folder it is in: '', `YYYY-MM`, or a copy of a month folder (`2026-12 (1)`).
     folder TEXT NOT NULL,
     size INTEGER NOT NULL,
@@ -64,7 +65,9 @@ CREATE TABLE files(
     group_key TEXT,
     status TEXT
 );
-CREATE INDEX files_order ON files(shown, sort_ms DESC, key DESC);
+-- The shown sessions in date order (read backwards for newest first). Ascending, so that a
+-- build, which adds sessions mostly in date order, fills its pages rather than splitting them.
+CREATE INDEX files_order ON files(sort_ms, key) WHERE shown = 1;
 CREATE INDEX files_key ON files(key);
 -- What an update reads, without touching the wide rows: the names and identities of the logs of
 -- one folder, and the logs that can still grow.
@@ -102,9 +105,14 @@ END;
 CREATE TABLE details(
     fid INTEGER PRIMARY KEY,
     error TEXT,
-    created TEXT,
-    start TEXT,
-    end_at TEXT,
+    -- When it was created and ended (NULL: unfinished), each as its ms since 1970 and the
+    -- offset from UTC it was written with (seconds east), as `commitments.made_ms`; its start
+    -- is the file's `sort_ms` with `start_offset`.
+    created_ms INTEGER,
+    created_offset INTEGER,
+    start_offset INTEGER,
+    end_ms INTEGER,
+    end_offset INTEGER,
     protocol_name TEXT,
     group_name TEXT,
     facilitator TEXT,
@@ -115,6 +123,7 @@ CREATE TABLE details(
     notes INTEGER,
     private_notes INTEGER,
     commitment_count INTEGER,
+    -- Its unreadable lines (JSON: line and reason); NULL when there are none.
     problems TEXT,
     -- Copies of the log that fork (JSON: `at`, `files`); NULL when they don't.
     fork TEXT
@@ -128,9 +137,6 @@ CREATE TABLE details(
 CREATE TABLE persons(pid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE person_keys(pid INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(pid, fid))
     WITHOUT ROWID;
-
--- What the browser's typed filter searches: date, protocol, group, names, status, id.
-CREATE TABLE words(fid INTEGER PRIMARY KEY, text TEXT NOT NULL);
 
 -- Stages as protocols name them, each kept once (runs refer to them by `sid`).
 CREATE TABLE stages(

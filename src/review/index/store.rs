@@ -35,23 +35,93 @@ pub(crate) fn wall_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
 }
 
-/// What the browser's typed filter searches: date, protocol, group, names, status and id.
-pub(crate) fn haystack(id: &str, d: Option<&Digest>) -> String {
-    match d {
-        None => format!("{id} unreadable").to_lowercase(),
-        Some(d) => format!(
+/// What the browser's typed filter searches of a session, lowercased: the date and time it
+/// started, protocol id and name, group, participants, facilitator, status and id; for a log that
+/// cannot be read, its id and `unreadable`. Not kept: made from the session's rows as the browser
+/// filters ([`add_functions`]), since the rows hold all of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Haystack<'a> {
+    pub readable: bool,
+    pub key: &'a str,
+    /// As the rows keep them: the start as ms since 1970 and offset (seconds east), the
+    /// participants as a JSON list, and the status as `files` keeps it (`SessionStatus::key`).
+    pub start_ms: i64,
+    pub start_offset: i32,
+    pub protocol_id: &'a str,
+    pub protocol_name: &'a str,
+    pub group: &'a str,
+    pub participants: &'a str,
+    pub facilitator: &'a str,
+    pub status: &'a str,
+}
+
+/// A session's row that does not give back what the browser searches.
+#[derive(Debug, thiserror::Error)]
+#[error("a session's row in the review index cannot be searched: {0}")]
+pub(crate) struct BadRow(String);
+
+impl Haystack<'_> {
+    /// The text searched.
+    pub(crate) fn text(&self) -> Result<String, BadRow> {
+        let bad = |e: &dyn std::fmt::Display| BadRow(e.to_string());
+        if !self.readable {
+            return Ok(format!("{} unreadable", self.key).to_lowercase());
+        }
+        let zone = chrono::FixedOffset::east_opt(self.start_offset)
+            .ok_or_else(|| BadRow(format!("offset {}", self.start_offset)))?;
+        let start = chrono::DateTime::from_timestamp_millis(self.start_ms)
+            .ok_or_else(|| BadRow(format!("time {}", self.start_ms)))?
+            .with_timezone(&zone);
+        let participants: Vec<String> =
+            serde_json::from_str(self.participants).map_err(|e| bad(&e))?;
+        let status = crate::review::filter::parse_status(self.status).map_err(|e| bad(&e))?;
+        Ok(format!(
             "{} {} {} {} {} {} {} {}",
-            fmt::date_time(&d.start),
-            d.protocol_id,
-            d.protocol_name,
-            d.group.as_deref().unwrap_or_default(),
-            d.participants.join(" "),
-            d.facilitator.as_deref().unwrap_or_default(),
-            d.status.label(),
-            id
+            fmt::date_time(&start),
+            self.protocol_id,
+            self.protocol_name,
+            self.group,
+            participants.join(" "),
+            self.facilitator,
+            status.label(),
+            self.key
         )
-        .to_lowercase(),
+        .to_lowercase())
     }
+}
+
+/// Adds to a connection the function the browser's filter is asked with:
+/// `convene_words(words, readable, key, start_ms, start_offset, protocol_id, protocol_name,
+/// group_name, participants, facilitator, status)`, whether every word of `words` (lowercase, separated by
+/// spaces) is in the session's [`Haystack`].
+pub(crate) fn add_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("convene_words", 11, flags, |ctx| {
+        let text = |i: usize| -> rusqlite::Result<&str> {
+            ctx.get_raw(i)
+                .as_str_or_null()
+                .map(Option::unwrap_or_default)
+                .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
+        };
+        let hay = Haystack {
+            readable: ctx.get::<bool>(1)?,
+            key: text(2)?,
+            start_ms: ctx.get::<Option<i64>>(3)?.unwrap_or_default(),
+            start_offset: ctx.get::<Option<i32>>(4)?.unwrap_or_default(),
+            protocol_id: text(5)?,
+            protocol_name: text(6)?,
+            group: text(7)?,
+            participants: text(8)?,
+            facilitator: text(9)?,
+            status: text(10)?,
+        }
+        .text()
+        .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+        Ok(text(0)?.split_whitespace().all(|w| hay.contains(w)))
+    })
 }
 
 /// As the filters compare: trimmed, lowercased, NFC, invisible characters out (`text::name_key`).
@@ -85,9 +155,10 @@ fn person_keys(participants: &[String], facilitator: Option<&str>) -> Vec<String
 /// a readable one is marked for the report to work out again ([`super::aggregates`]).
 pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
     let found: Option<(i64, String, Option<String>)> = {
-        let mut st =
-            tx.prepare_cached("SELECT fid, key, protocol_id FROM files WHERE name = ?1")?;
-        let mut rows = st.query([name])?;
+        let mut st = tx.prepare_cached(
+            "SELECT fid, key, protocol_id FROM files WHERE folder = ?1 AND name = ?2",
+        )?;
+        let mut rows = st.query([super::split(name).0, name])?;
         match rows.next()? {
             Some(r) => Some((r.get("fid")?, r.get("key")?, r.get("protocol_id")?)),
             None => None,
@@ -112,7 +183,6 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     }
     for sql in [
         "DELETE FROM details WHERE fid = ?1",
-        "DELETE FROM words WHERE fid = ?1",
         "DELETE FROM stops WHERE fid = ?1",
         "DELETE FROM commitments WHERE fid = ?1",
         "DELETE FROM updates WHERE fid = ?1",
@@ -181,7 +251,9 @@ pub(crate) fn insert(
     let status = d.map(|d| d.status);
     let live = status.is_none_or(|st| st == SessionStatus::Unfinished);
     let participants = d.map(|d| serde_json::to_string(&d.participants).unwrap_or_default());
-    let problems = d.map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
+    let problems = d
+        .filter(|d| !d.problems.is_empty())
+        .map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
     tx.prepare_cached(
         "INSERT INTO files(name, size, mtime_ns, ino, key, readable, live, events, ended,
             problem_count, own_name, sort_ms, day, protocol_id, protocol_key, group_key, status,
@@ -211,17 +283,20 @@ pub(crate) fn insert(
     ])?;
     let fid = tx.last_insert_rowid();
     tx.prepare_cached(
-        "INSERT INTO details(fid, error, created, start, end_at, protocol_name, group_name,
-            facilitator, participants, planned_ms, actual_ms, overrun_ms, notes, private_notes,
-            commitment_count, problems, fork)
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        "INSERT INTO details(fid, error, created_ms, created_offset, start_offset, end_ms,
+            end_offset, protocol_name, group_name, facilitator, participants, planned_ms,
+            actual_ms, overrun_ms, notes, private_notes, commitment_count, problems, fork)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19)",
     )?
     .execute(params![
         fid,
         p.digest.as_ref().err(),
-        d.map(|d| wall_text(&d.created)),
-        d.map(|d| wall_text(&d.start)),
-        d.and_then(|d| d.end.as_ref().map(wall_text)),
+        d.map(|d| d.created.timestamp_millis()),
+        d.map(|d| d.created.offset().local_minus_utc()),
+        d.map(|d| d.start.offset().local_minus_utc()),
+        d.and_then(|d| d.end.map(|e| e.timestamp_millis())),
+        d.and_then(|d| d.end.map(|e| e.offset().local_minus_utc())),
         d.map(|d| d.protocol_name.clone()),
         d.and_then(|d| d.group.clone()),
         d.and_then(|d| d.facilitator.clone()),
@@ -235,8 +310,6 @@ pub(crate) fn insert(
         problems,
         d.and_then(|d| d.fork.as_ref()).and_then(|f| serde_json::to_string(f).ok()),
     ])?;
-    tx.prepare_cached("INSERT INTO words(fid, text) VALUES(?1, ?2)")?
-        .execute(params![fid, haystack(&key, d)])?;
     let Some(d) = d else { return Ok(key) };
     {
         let mut add = tx.prepare_cached("INSERT OR IGNORE INTO persons(key) VALUES(?1)")?;
@@ -429,9 +502,9 @@ pub(crate) fn merge_forks(
 fn has_fork(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<bool> {
     tx.prepare_cached(
         "SELECT d.fork IS NOT NULL AS forked FROM files f JOIN details d ON d.fid = f.fid
-         WHERE f.name = ?1",
+         WHERE f.folder = ?1 AND f.name = ?2",
     )?
-    .query_row([name], |r| r.get("forked"))
+    .query_row([super::split(name).0, name], |r| r.get("forked"))
     .optional()
     .map(|v| v.unwrap_or(false))
 }
