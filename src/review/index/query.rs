@@ -69,13 +69,26 @@ impl Query {
             text(" AND f.group_key = ?", fold(g), &mut args);
         }
         if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
-            // One of the keys `store::person_keys` gives: looked up, not searched for.
+            // A word is one of the keys `store::person_keys` gives: looked up, not searched for.
+            // A whole name of several words: its sessions are among those of its first word,
+            // and have a name with that key.
+            let who = who.replace('|', "");
+            let first = who.split_whitespace().next().unwrap_or_default().to_string();
+            let whole = first != who;
             text(
                 " AND f.fid IN (SELECT k.fid FROM persons p JOIN person_keys k ON k.pid = p.pid
                    WHERE p.key = ?)",
-                who.replace('|', ""),
+                first,
                 &mut args,
             );
+            if whole {
+                text(
+                    " AND EXISTS (SELECT 1 FROM details n WHERE n.fid = f.fid
+                       AND convene_person(?, n.participants, n.facilitator))",
+                    who,
+                    &mut args,
+                );
+            }
         }
         if let Some(d) = f.since {
             text(" AND f.day >= ?", d.to_string(), &mut args);

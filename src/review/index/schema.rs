@@ -129,11 +129,12 @@ CREATE TABLE details(
     fork TEXT
 );
 
--- Whole names and single words of the participants and the facilitator, lowercased
+-- The words of the names of the participants and the facilitator, lowercased
 -- (`store::person_keys`), each kept once in `persons`, and one row of `person_keys` for each
 -- of a file's keys, by number (a key is written once, not once per session): the person filter
--- looks its key up, so it reads only the sessions of that person. A file's rows are deleted by
--- the keys its `details` give.
+-- looks a word up, so it reads only the sessions of that person (a whole name of several words:
+-- those of its first word, whose names it then checks). A file's rows are deleted by the keys
+-- its `details` give.
 CREATE TABLE persons(pid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE person_keys(pid INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(pid, fid))
     WITHOUT ROWID;

@@ -90,10 +90,12 @@ impl Haystack<'_> {
     }
 }
 
-/// Adds to a connection the function the browser's filter is asked with:
+/// Adds to a connection the functions the filters are asked with. The browser's:
 /// `convene_words(words, readable, key, start_ms, start_offset, protocol_id, protocol_name,
 /// group_name, participants, facilitator, status)`, whether every word of `words` (lowercase, separated by
-/// spaces) is in the session's [`Haystack`].
+/// spaces) is in the session's [`Haystack`]. The person filter's, for a whole name of several
+/// words (found by one of its words, [`person_keys`]): `convene_person(key, participants,
+/// facilitator)`, whether one of the names (the participants as a JSON list) has that key.
 pub(crate) fn add_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
     let flags = FunctionFlags::SQLITE_UTF8
@@ -121,6 +123,21 @@ pub(crate) fn add_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()>
         .text()
         .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
         Ok(text(0)?.split_whitespace().all(|w| hay.contains(w)))
+    })?;
+    conn.create_scalar_function("convene_person", 3, flags, |ctx| {
+        let who =
+            ctx.get_raw(0).as_str().map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+        let participants: Vec<String> = match ctx.get_raw(1).as_str_or_null() {
+            Ok(Some(json)) => serde_json::from_str(json)
+                .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?,
+            _ => Vec::new(),
+        };
+        let facilitator: Option<String> = ctx.get(2)?;
+        Ok(participants
+            .iter()
+            .map(String::as_str)
+            .chain(facilitator.as_deref())
+            .any(|name| person_key(name) == who))
     })
 }
 
@@ -134,21 +151,27 @@ pub(crate) fn id_number(id: &str) -> Option<i64> {
     id.trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<i64>().ok()
 }
 
-/// The person filter's keys of a session, each once: every whole name and every word of one, of
-/// the participants and the facilitator, lowercased (`Ann Lee` gives `ann lee`, `ann` and `lee`).
-/// A name is matched by its key (see [`crate::review::filter::name_matches`]); a bar in a name is
+/// The person filter's keys of a session, each once: every word of a name of the participants
+/// and the facilitator, lowercased (`Ann Lee` gives `ann` and `lee`). A name is matched by its
+/// key (see [`crate::review::filter::name_matches`]): a one-word name or a word of one by its
+/// key, a whole name of several words by one of its words and then by the names themselves
+/// (`convene_person`, [`add_functions`]), so whole names are not kept. A bar in a name is
 /// dropped, as the filter drops it.
 fn person_keys(participants: &[String], facilitator: Option<&str>) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     for name in participants.iter().map(String::as_str).chain(facilitator) {
-        let whole = fold(&name.replace('|', ""));
-        for key in std::iter::once(whole.as_str()).chain(whole.split_whitespace()) {
-            if !key.is_empty() && !keys.iter().any(|k| k == key) {
+        for key in person_key(name).split_whitespace() {
+            if !keys.iter().any(|k| k == key) {
                 keys.push(key.to_string());
             }
         }
     }
     keys
+}
+
+/// A whole name as the person filter compares it.
+fn person_key(name: &str) -> String {
+    fold(&name.replace('|', ""))
 }
 
 /// Removes a file's rows; returns the session it stood for, if it was known. The protocol of
