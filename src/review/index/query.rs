@@ -70,17 +70,20 @@ impl Query {
         }
         if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
             // A word is one of the keys `store::person_keys` gives: looked up, not searched for.
-            // A whole name of several words: its sessions are among those of its first word,
+            // A whole name of several words: its sessions are among those of each of its words,
             // and have a name with that key.
             let who = who.replace('|', "");
-            let first = who.split_whitespace().next().unwrap_or_default().to_string();
-            let whole = first != who;
-            text(
-                " AND f.fid IN (SELECT k.fid FROM persons p JOIN person_keys k ON k.pid = p.pid
-                   WHERE p.key = ?)",
-                first,
-                &mut args,
-            );
+            let mut words: Vec<&str> = who.split_whitespace().collect();
+            words.dedup();
+            let whole = words.len() > 1 || words.first().is_none_or(|w| *w != who);
+            for word in if words.is_empty() { vec![""] } else { words } {
+                text(
+                    " AND f.fid IN (SELECT k.fid FROM persons p JOIN person_keys k ON k.pid = p.pid
+                       WHERE p.key = ?)",
+                    word.to_string(),
+                    &mut args,
+                );
+            }
             if whole {
                 text(
                     " AND EXISTS (SELECT 1 FROM details n WHERE n.fid = f.fid

@@ -61,32 +61,62 @@ pub(crate) struct Haystack<'a> {
 pub(crate) struct BadRow(String);
 
 impl Haystack<'_> {
-    /// The text searched.
-    pub(crate) fn text(&self) -> Result<String, BadRow> {
-        let bad = |e: &dyn std::fmt::Display| BadRow(e.to_string());
-        if !self.readable {
-            return Ok(format!("{} unreadable", self.key).to_lowercase());
+    /// Whether every word of `words` (lowercase, separated by spaces) is in the text searched:
+    /// the start's date and time, protocol id and name, group, participants, facilitator,
+    /// status and id, lowercased and joined by spaces (a log that cannot be read: its id and
+    /// `unreadable`).
+    ///
+    /// As a word holds no space, it is in that text only if it is in one of its parts, so the
+    /// parts are searched as they are kept where that gives the same answer: the participants'
+    /// JSON list unless a word holds a character of its syntax (or a name an escape), and the
+    /// date only for a word it could hold (digits, `-`, `:`). The browser asks this of every
+    /// session as a word is typed.
+    pub(crate) fn matches(&self, words: &str) -> Result<bool, BadRow> {
+        let words: Vec<&str> = words.split_whitespace().collect();
+        if words.is_empty() {
+            return Ok(true);
         }
-        let zone = chrono::FixedOffset::east_opt(self.start_offset)
-            .ok_or_else(|| BadRow(format!("offset {}", self.start_offset)))?;
-        let start = chrono::DateTime::from_timestamp_millis(self.start_ms)
-            .ok_or_else(|| BadRow(format!("time {}", self.start_ms)))?
-            .with_timezone(&zone);
-        let participants: Vec<String> =
-            serde_json::from_str(self.participants).map_err(|e| bad(&e))?;
-        let status = crate::review::filter::parse_status(self.status).map_err(|e| bad(&e))?;
-        Ok(format!(
-            "{} {} {} {} {} {} {} {}",
-            fmt::date_time(&start),
-            self.protocol_id,
-            self.protocol_name,
-            self.group,
-            participants.join(" "),
-            self.facilitator,
-            status.label(),
-            self.key
-        )
-        .to_lowercase())
+        let mut text = String::with_capacity(256);
+        if self.readable {
+            if words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ':')) {
+                let zone = chrono::FixedOffset::east_opt(self.start_offset)
+                    .ok_or_else(|| BadRow(format!("offset {}", self.start_offset)))?;
+                let start = chrono::DateTime::from_timestamp_millis(self.start_ms)
+                    .ok_or_else(|| BadRow(format!("time {}", self.start_ms)))?
+                    .with_timezone(&zone);
+                text.push_str(&fmt::date_time(&start));
+                text.push('\n');
+            }
+            let syntax = |c: char| matches!(c, '"' | '[' | ']' | ',' | '\\');
+            if self.participants.contains('\\') || words.iter().any(|w| w.contains(syntax)) {
+                let names: Vec<String> =
+                    serde_json::from_str(self.participants).map_err(|e| BadRow(e.to_string()))?;
+                text.push_str(&names.join(" "));
+            } else {
+                text.push_str(self.participants);
+            }
+            let status =
+                [SessionStatus::Completed, SessionStatus::EndedEarly, SessionStatus::Unfinished]
+                    .into_iter()
+                    .find(|st| st.key() == self.status)
+                    .ok_or_else(|| BadRow(format!("status {}", self.status)))?;
+            for part in [
+                self.protocol_id,
+                self.protocol_name,
+                self.group,
+                self.facilitator,
+                status.label(),
+                self.key,
+            ] {
+                text.push('\n');
+                text.push_str(part);
+            }
+        } else {
+            text.push_str(self.key);
+            text.push_str(" unreadable");
+        }
+        let text = text.to_lowercase();
+        Ok(words.iter().all(|w| text.contains(w)))
     }
 }
 
@@ -108,7 +138,8 @@ pub(crate) fn add_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()>
                 .map(Option::unwrap_or_default)
                 .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
         };
-        let hay = Haystack {
+        let words = text(0)?;
+        Haystack {
             readable: ctx.get::<bool>(1)?,
             key: text(2)?,
             start_ms: ctx.get::<Option<i64>>(3)?.unwrap_or_default(),
@@ -120,9 +151,8 @@ pub(crate) fn add_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()>
             facilitator: text(9)?,
             status: text(10)?,
         }
-        .text()
-        .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
-        Ok(text(0)?.split_whitespace().all(|w| hay.contains(w)))
+        .matches(words)
+        .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
     })?;
     conn.create_scalar_function("convene_person", 3, flags, |ctx| {
         let who =
@@ -572,4 +602,58 @@ pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     }
     tx.execute("DELETE FROM touched", [])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Haystack;
+
+    fn hay<'a>(participants: &'a str, status: &'a str) -> Haystack<'a> {
+        Haystack {
+            readable: true,
+            key: "20261102-090000-000-abcd",
+            // 2026-11-02 09:00 at +01:00.
+            start_ms: 1_793_606_400_000,
+            start_offset: 3600,
+            protocol_id: "grow-coaching",
+            protocol_name: "GROW Coaching",
+            group: "Year 9 Team",
+            participants,
+            facilitator: "Dev Patel",
+            status,
+        }
+    }
+
+    /// The browser finds a session by any part of what its list shows, in any case, every word
+    /// typed in some part, and never by the syntax the names are kept in.
+    #[test]
+    fn the_browser_finds_a_session_by_what_it_shows_and_not_by_how_it_is_kept() {
+        let plain = hay(r#"["Ann Lee","Zoë Ng"]"#, "ended-early");
+        let quoted = hay(r#"["Ann \"Bo\" Lee","Zoë Ng"]"#, "completed");
+        for (h, words, found) in [
+            (plain, "ann", true),
+            (plain, "zoë ng", true),
+            (plain, "2026-11-02 09:00", true),
+            (plain, "09:00", true),
+            (plain, "10:00", false),
+            (plain, "early ended", true),
+            (plain, "ended-early", false),
+            (plain, "year team grow coaching dev", true),
+            (plain, "abcd", true),
+            (plain, "ann,", false),
+            (plain, "\"ann", false),
+            (plain, "[", false),
+            (plain, "lee\",\"zoë", false),
+            (quoted, "\"bo\"", true),
+            (quoted, "\\", false),
+            (quoted, "completed", true),
+            (plain, "", true),
+        ] {
+            assert_eq!(h.matches(words).ok(), Some(found), "{words:?} in {h:?}");
+        }
+        let unreadable = Haystack { readable: false, ..hay("", "") };
+        assert_eq!(unreadable.matches("unreadable abcd").ok(), Some(true));
+        assert_eq!(unreadable.matches("ann").ok(), Some(false));
+        assert!(hay("not json\\", "completed").matches("x").is_err());
+    }
 }
