@@ -325,7 +325,6 @@ pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::R
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_MS))?;
-    store::add_functions(conn)?;
     // Large pages: a scan of 100,000 sessions reads a quarter as many. Only a new, empty
     // database takes it (and only before it is in WAL mode).
     conn.execute_batch("PRAGMA page_size = 16384;")?;

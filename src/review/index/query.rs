@@ -69,29 +69,13 @@ impl Query {
             text(" AND f.group_key = ?", fold(g), &mut args);
         }
         if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
-            // A word is one of the keys `store::person_keys` gives: looked up, not searched for.
-            // A whole name of several words: its sessions are among those of each of its words,
-            // and have a name with that key.
-            let who = who.replace('|', "");
-            let mut words: Vec<&str> = who.split_whitespace().collect();
-            words.dedup();
-            let whole = words.len() > 1 || words.first().is_none_or(|w| *w != who);
-            for word in if words.is_empty() { vec![""] } else { words } {
-                text(
-                    " AND f.fid IN (SELECT k.fid FROM persons p JOIN person_keys k ON k.pid = p.pid
-                       WHERE p.key = ?)",
-                    word.to_string(),
-                    &mut args,
-                );
-            }
-            if whole {
-                text(
-                    " AND EXISTS (SELECT 1 FROM details n WHERE n.fid = f.fid
-                       AND convene_person(?, n.participants, n.facilitator))",
-                    who,
-                    &mut args,
-                );
-            }
+            // One of the keys `store::person_keys` gives: looked up, not searched for.
+            text(
+                " AND f.fid IN (SELECT k.fid FROM persons p JOIN person_keys k ON k.pid = p.pid
+                   WHERE p.key = ?)",
+                who.replace('|', ""),
+                &mut args,
+            );
         }
         if let Some(d) = f.since {
             text(" AND f.day >= ?", d.to_string(), &mut args);
@@ -102,13 +86,10 @@ impl Query {
         if let Some(s) = f.status {
             text(" AND f.status = ?", s.key().to_string(), &mut args);
         }
-        if !self.words.is_empty() {
-            // Made from the session's rows as it is asked (`store::Haystack`), not kept.
+        for w in &self.words {
             text(
-                " AND EXISTS (SELECT 1 FROM details w WHERE w.fid = f.fid
-                   AND convene_words(?, f.readable, f.key, f.sort_ms, w.start_offset, f.protocol_id,
-                       w.protocol_name, w.group_name, w.participants, w.facilitator, f.status))",
-                self.words.join(" "),
+                " AND +f.fid IN (SELECT fid FROM words WHERE instr(text, ?) > 0)",
+                w.clone(),
                 &mut args,
             );
         }
@@ -203,9 +184,9 @@ pub(crate) struct RunRow {
 }
 
 /// (Over `files f JOIN details d ON d.fid = f.fid`.)
-const ROW: &str = "f.key, f.name, d.error, f.sort_ms, d.start_offset, f.protocol_id, d.protocol_name, d.group_name,
-    d.participants, d.facilitator, d.planned_ms, d.actual_ms, d.overrun_ms, f.status, d.notes,
-    d.commitment_count, d.problems, f.readable, d.fork";
+const ROW: &str = "f.key, f.name, d.error, f.sort_ms, f.start_offset, f.protocol_id,
+    d.protocol_name, d.group_name, d.participants, d.facilitator, d.planned_ms, d.actual_ms,
+    d.overrun_ms, f.status, d.notes, d.commitment_count, d.problems, f.readable, d.fork";
 
 fn bad<E: std::error::Error + Send + Sync + 'static>(i: usize, e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -258,7 +239,8 @@ fn commitment_status(r: &Row<'_>, i: usize) -> rusqlite::Result<crate::session::
 columns! {
     RowCols:
     key, name, error, sort_ms, start_offset, protocol_id, protocol_name, group_name, participants,
-    facilitator, planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems, readable, fork,
+    facilitator, planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems,
+    readable, fork,
 }
 
 impl Index {
@@ -450,7 +432,7 @@ impl Index {
     fn entry_of(&self, fid: i64, id: String, path: PathBuf) -> rusqlite::Result<Entry> {
         let mut st = self.conn.prepare_cached(
             "SELECT f.readable, d.error, d.created_ms, d.created_offset, f.sort_ms,
-                d.start_offset, d.end_ms, d.end_offset, f.protocol_id,
+                f.start_offset, d.end_ms, d.end_offset, f.protocol_id,
                 d.protocol_name, d.group_name, d.participants, d.facilitator, f.status,
                 d.planned_ms, d.actual_ms, d.overrun_ms, d.notes, d.private_notes, d.problems,
                 f.events, d.fork
@@ -980,7 +962,7 @@ impl Index {
         let run_all = || -> rusqlite::Result<()> {
             let stages = self.stages()?;
             let mut st = self.conn.prepare(&format!(
-                "SELECT f.key, f.sort_ms, d.start_offset, f.protocol_id, d.group_name,
+                "SELECT f.key, f.sort_ms, f.start_offset, f.protocol_id, d.group_name,
                     d.facilitator, r.packed
                  FROM files f CROSS JOIN details d ON d.fid = f.fid
                  CROSS JOIN runs r ON r.protocol_id = f.protocol_id AND r.fid = f.fid

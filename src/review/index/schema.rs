@@ -3,11 +3,11 @@
 //!
 //! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
 //! `files` holds what the update compares and the filters test (about 100 bytes a log), while
-//! the names and figures of the list are in `details` (the browser's typed filter searches
-//! them: `store::Haystack`) and the person filter's keys in `person_keys`. A session's stage
-//! runs are packed into one row of `runs` ([`super::pack`]), keyed by protocol first, so the
-//! report reads a protocol's runs together without sorting; they carry their file's `shown`
-//! and start time so it need not look files up.
+//! the names and figures of the list are in `details`, the person filter's keys in `person_keys`
+//! and the browser's search text in `words`. A session's stage runs are packed into one row of
+//! `runs` ([`super::pack`]), keyed by protocol first, so the report reads a protocol's runs
+//! together without sorting; they carry their file's `shown` and start time so it need not look
+//! files up.
 
 /// The schema version, kept in `meta` under `schema`.
 pub(crate) const SCHEMA: u32 = 17;
@@ -58,6 +58,8 @@ CREATE TABLE files(
     -- The copy listed for its session.
     shown INTEGER NOT NULL DEFAULT 0,
     sort_ms INTEGER NOT NULL,
+    -- The offset from UTC its start was written with (seconds east): `sort_ms` is its start.
+    start_offset INTEGER,
     -- What the filters test (NULL when unreadable).
     day TEXT,
     protocol_id TEXT,
@@ -110,7 +112,6 @@ CREATE TABLE details(
     -- is the file's `sort_ms` with `start_offset`.
     created_ms INTEGER,
     created_offset INTEGER,
-    start_offset INTEGER,
     end_ms INTEGER,
     end_offset INTEGER,
     protocol_name TEXT,
@@ -129,15 +130,17 @@ CREATE TABLE details(
     fork TEXT
 );
 
--- The words of the names of the participants and the facilitator, lowercased
+-- Whole names and single words of the participants and the facilitator, lowercased
 -- (`store::person_keys`), each kept once in `persons`, and one row of `person_keys` for each
 -- of a file's keys, by number (a key is written once, not once per session): the person filter
--- looks a word up, so it reads only the sessions of that person (a whole name of several words:
--- those of its first word, whose names it then checks). A file's rows are deleted by the keys
--- its `details` give.
+-- looks its key up, so it reads only the sessions of that person. A file's rows are deleted by
+-- the keys its `details` give.
 CREATE TABLE persons(pid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE person_keys(pid INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(pid, fid))
     WITHOUT ROWID;
+
+-- What the browser's typed filter searches: date, protocol, group, names, status, id.
+CREATE TABLE words(fid INTEGER PRIMARY KEY, text TEXT NOT NULL);
 
 -- Stages as protocols name them, each kept once (runs refer to them by `sid`).
 CREATE TABLE stages(

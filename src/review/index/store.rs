@@ -35,140 +35,23 @@ pub(crate) fn wall_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
 }
 
-/// What the browser's typed filter searches of a session, lowercased: the date and time it
-/// started, protocol id and name, group, participants, facilitator, status and id; for a log that
-/// cannot be read, its id and `unreadable`. Not kept: made from the session's rows as the browser
-/// filters ([`add_functions`]), since the rows hold all of it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Haystack<'a> {
-    pub readable: bool,
-    pub key: &'a str,
-    /// As the rows keep them: the start as ms since 1970 and offset (seconds east), the
-    /// participants as a JSON list, and the status as `files` keeps it (`SessionStatus::key`).
-    pub start_ms: i64,
-    pub start_offset: i32,
-    pub protocol_id: &'a str,
-    pub protocol_name: &'a str,
-    pub group: &'a str,
-    pub participants: &'a str,
-    pub facilitator: &'a str,
-    pub status: &'a str,
-}
-
-/// A session's row that does not give back what the browser searches.
-#[derive(Debug, thiserror::Error)]
-#[error("a session's row in the review index cannot be searched: {0}")]
-pub(crate) struct BadRow(String);
-
-impl Haystack<'_> {
-    /// Whether every word of `words` (lowercase, separated by spaces) is in the text searched:
-    /// the start's date and time, protocol id and name, group, participants, facilitator,
-    /// status and id, lowercased and joined by spaces (a log that cannot be read: its id and
-    /// `unreadable`).
-    ///
-    /// As a word holds no space, it is in that text only if it is in one of its parts, so the
-    /// parts are searched as they are kept where that gives the same answer: the participants'
-    /// JSON list unless a word holds a character of its syntax (or a name an escape), and the
-    /// date only for a word it could hold (digits, `-`, `:`). The browser asks this of every
-    /// session as a word is typed.
-    pub(crate) fn matches(&self, words: &str) -> Result<bool, BadRow> {
-        let words: Vec<&str> = words.split_whitespace().collect();
-        if words.is_empty() {
-            return Ok(true);
-        }
-        let mut text = String::with_capacity(256);
-        if self.readable {
-            if words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ':')) {
-                let zone = chrono::FixedOffset::east_opt(self.start_offset)
-                    .ok_or_else(|| BadRow(format!("offset {}", self.start_offset)))?;
-                let start = chrono::DateTime::from_timestamp_millis(self.start_ms)
-                    .ok_or_else(|| BadRow(format!("time {}", self.start_ms)))?
-                    .with_timezone(&zone);
-                text.push_str(&fmt::date_time(&start));
-                text.push('\n');
-            }
-            let syntax = |c: char| matches!(c, '"' | '[' | ']' | ',' | '\\');
-            if self.participants.contains('\\') || words.iter().any(|w| w.contains(syntax)) {
-                let names: Vec<String> =
-                    serde_json::from_str(self.participants).map_err(|e| BadRow(e.to_string()))?;
-                text.push_str(&names.join(" "));
-            } else {
-                text.push_str(self.participants);
-            }
-            let status =
-                [SessionStatus::Completed, SessionStatus::EndedEarly, SessionStatus::Unfinished]
-                    .into_iter()
-                    .find(|st| st.key() == self.status)
-                    .ok_or_else(|| BadRow(format!("status {}", self.status)))?;
-            for part in [
-                self.protocol_id,
-                self.protocol_name,
-                self.group,
-                self.facilitator,
-                status.label(),
-                self.key,
-            ] {
-                text.push('\n');
-                text.push_str(part);
-            }
-        } else {
-            text.push_str(self.key);
-            text.push_str(" unreadable");
-        }
-        let text = text.to_lowercase();
-        Ok(words.iter().all(|w| text.contains(w)))
+/// What the browser's typed filter searches: date, protocol, group, names, status and id.
+pub(crate) fn haystack(id: &str, d: Option<&Digest>) -> String {
+    match d {
+        None => format!("{id} unreadable").to_lowercase(),
+        Some(d) => format!(
+            "{} {} {} {} {} {} {} {}",
+            fmt::date_time(&d.start),
+            d.protocol_id,
+            d.protocol_name,
+            d.group.as_deref().unwrap_or_default(),
+            d.participants.join(" "),
+            d.facilitator.as_deref().unwrap_or_default(),
+            d.status.label(),
+            id
+        )
+        .to_lowercase(),
     }
-}
-
-/// Adds to a connection the functions the filters are asked with. The browser's:
-/// `convene_words(words, readable, key, start_ms, start_offset, protocol_id, protocol_name,
-/// group_name, participants, facilitator, status)`, whether every word of `words` (lowercase, separated by
-/// spaces) is in the session's [`Haystack`]. The person filter's, for a whole name of several
-/// words (found by one of its words, [`person_keys`]): `convene_person(key, participants,
-/// facilitator)`, whether one of the names (the participants as a JSON list) has that key.
-pub(crate) fn add_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-    use rusqlite::functions::FunctionFlags;
-    let flags = FunctionFlags::SQLITE_UTF8
-        | FunctionFlags::SQLITE_DETERMINISTIC
-        | FunctionFlags::SQLITE_INNOCUOUS;
-    conn.create_scalar_function("convene_words", 11, flags, |ctx| {
-        let text = |i: usize| -> rusqlite::Result<&str> {
-            ctx.get_raw(i)
-                .as_str_or_null()
-                .map(Option::unwrap_or_default)
-                .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
-        };
-        let words = text(0)?;
-        Haystack {
-            readable: ctx.get::<bool>(1)?,
-            key: text(2)?,
-            start_ms: ctx.get::<Option<i64>>(3)?.unwrap_or_default(),
-            start_offset: ctx.get::<Option<i32>>(4)?.unwrap_or_default(),
-            protocol_id: text(5)?,
-            protocol_name: text(6)?,
-            group: text(7)?,
-            participants: text(8)?,
-            facilitator: text(9)?,
-            status: text(10)?,
-        }
-        .matches(words)
-        .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
-    })?;
-    conn.create_scalar_function("convene_person", 3, flags, |ctx| {
-        let who =
-            ctx.get_raw(0).as_str().map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
-        let participants: Vec<String> = match ctx.get_raw(1).as_str_or_null() {
-            Ok(Some(json)) => serde_json::from_str(json)
-                .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?,
-            _ => Vec::new(),
-        };
-        let facilitator: Option<String> = ctx.get(2)?;
-        Ok(participants
-            .iter()
-            .map(String::as_str)
-            .chain(facilitator.as_deref())
-            .any(|name| person_key(name) == who))
-    })
 }
 
 /// As the filters compare: trimmed, lowercased, NFC, invisible characters out (`text::name_key`).
@@ -181,27 +64,21 @@ pub(crate) fn id_number(id: &str) -> Option<i64> {
     id.trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<i64>().ok()
 }
 
-/// The person filter's keys of a session, each once: every word of a name of the participants
-/// and the facilitator, lowercased (`Ann Lee` gives `ann` and `lee`). A name is matched by its
-/// key (see [`crate::review::filter::name_matches`]): a one-word name or a word of one by its
-/// key, a whole name of several words by one of its words and then by the names themselves
-/// (`convene_person`, [`add_functions`]), so whole names are not kept. A bar in a name is
+/// The person filter's keys of a session, each once: every whole name and every word of one, of
+/// the participants and the facilitator, lowercased (`Ann Lee` gives `ann lee`, `ann` and `lee`).
+/// A name is matched by its key (see [`crate::review::filter::name_matches`]); a bar in a name is
 /// dropped, as the filter drops it.
 fn person_keys(participants: &[String], facilitator: Option<&str>) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     for name in participants.iter().map(String::as_str).chain(facilitator) {
-        for key in person_key(name).split_whitespace() {
-            if !keys.iter().any(|k| k == key) {
+        let whole = fold(&name.replace('|', ""));
+        for key in std::iter::once(whole.as_str()).chain(whole.split_whitespace()) {
+            if !key.is_empty() && !keys.iter().any(|k| k == key) {
                 keys.push(key.to_string());
             }
         }
     }
     keys
-}
-
-/// A whole name as the person filter compares it.
-fn person_key(name: &str) -> String {
-    fold(&name.replace('|', ""))
 }
 
 /// Removes a file's rows; returns the session it stood for, if it was known. The protocol of
@@ -236,6 +113,7 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     }
     for sql in [
         "DELETE FROM details WHERE fid = ?1",
+        "DELETE FROM words WHERE fid = ?1",
         "DELETE FROM stops WHERE fid = ?1",
         "DELETE FROM commitments WHERE fid = ?1",
         "DELETE FROM updates WHERE fid = ?1",
@@ -310,9 +188,9 @@ pub(crate) fn insert(
     tx.prepare_cached(
         "INSERT INTO files(name, size, mtime_ns, ino, key, readable, live, events, ended,
             problem_count, own_name, sort_ms, day, protocol_id, protocol_key, group_key, status,
-            folder)
+            folder, start_offset)
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18)",
+            ?18, ?19)",
     )?
     .execute(params![
         s.name,
@@ -333,21 +211,20 @@ pub(crate) fn insert(
         d.and_then(|d| d.group.as_deref().map(fold)),
         status.map(SessionStatus::key),
         folder,
+        d.map(|d| d.start.offset().local_minus_utc()),
     ])?;
     let fid = tx.last_insert_rowid();
     tx.prepare_cached(
-        "INSERT INTO details(fid, error, created_ms, created_offset, start_offset, end_ms,
-            end_offset, protocol_name, group_name, facilitator, participants, planned_ms,
-            actual_ms, overrun_ms, notes, private_notes, commitment_count, problems, fork)
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19)",
+        "INSERT INTO details(fid, error, created_ms, created_offset, end_ms, end_offset,
+            protocol_name, group_name, facilitator, participants, planned_ms, actual_ms,
+            overrun_ms, notes, private_notes, commitment_count, problems, fork)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         fid,
         p.digest.as_ref().err(),
         d.map(|d| d.created.timestamp_millis()),
         d.map(|d| d.created.offset().local_minus_utc()),
-        d.map(|d| d.start.offset().local_minus_utc()),
         d.and_then(|d| d.end.map(|e| e.timestamp_millis())),
         d.and_then(|d| d.end.map(|e| e.offset().local_minus_utc())),
         d.map(|d| d.protocol_name.clone()),
@@ -363,6 +240,8 @@ pub(crate) fn insert(
         problems,
         d.and_then(|d| d.fork.as_ref()).and_then(|f| serde_json::to_string(f).ok()),
     ])?;
+    tx.prepare_cached("INSERT INTO words(fid, text) VALUES(?1, ?2)")?
+        .execute(params![fid, haystack(&key, d)])?;
     let Some(d) = d else { return Ok(key) };
     {
         let mut add = tx.prepare_cached("INSERT OR IGNORE INTO persons(key) VALUES(?1)")?;
@@ -602,58 +481,4 @@ pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     }
     tx.execute("DELETE FROM touched", [])?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Haystack;
-
-    fn hay<'a>(participants: &'a str, status: &'a str) -> Haystack<'a> {
-        Haystack {
-            readable: true,
-            key: "20261102-090000-000-abcd",
-            // 2026-11-02 09:00 at +01:00.
-            start_ms: 1_793_606_400_000,
-            start_offset: 3600,
-            protocol_id: "grow-coaching",
-            protocol_name: "GROW Coaching",
-            group: "Year 9 Team",
-            participants,
-            facilitator: "Dev Patel",
-            status,
-        }
-    }
-
-    /// The browser finds a session by any part of what its list shows, in any case, every word
-    /// typed in some part, and never by the syntax the names are kept in.
-    #[test]
-    fn the_browser_finds_a_session_by_what_it_shows_and_not_by_how_it_is_kept() {
-        let plain = hay(r#"["Ann Lee","Zoë Ng"]"#, "ended-early");
-        let quoted = hay(r#"["Ann \"Bo\" Lee","Zoë Ng"]"#, "completed");
-        for (h, words, found) in [
-            (plain, "ann", true),
-            (plain, "zoë ng", true),
-            (plain, "2026-11-02 09:00", true),
-            (plain, "09:00", true),
-            (plain, "10:00", false),
-            (plain, "early ended", true),
-            (plain, "ended-early", false),
-            (plain, "year team grow coaching dev", true),
-            (plain, "abcd", true),
-            (plain, "ann,", false),
-            (plain, "\"ann", false),
-            (plain, "[", false),
-            (plain, "lee\",\"zoë", false),
-            (quoted, "\"bo\"", true),
-            (quoted, "\\", false),
-            (quoted, "completed", true),
-            (plain, "", true),
-        ] {
-            assert_eq!(h.matches(words).ok(), Some(found), "{words:?} in {h:?}");
-        }
-        let unreadable = Haystack { readable: false, ..hay("", "") };
-        assert_eq!(unreadable.matches("unreadable abcd").ok(), Some(true));
-        assert_eq!(unreadable.matches("ann").ok(), Some(false));
-        assert!(hay("not json\\", "completed").matches("x").is_err());
-    }
 }

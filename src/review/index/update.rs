@@ -486,7 +486,7 @@ impl Index {
     /// Removes the rows that hang off no file (left by rows of `files` deleted from outside).
     fn drop_orphans(&mut self) -> Result<(), Fail> {
         let tx = self.conn.transaction()?;
-        for t in ["details", "person_keys", "runs", "commitments", "updates"] {
+        for t in ["details", "person_keys", "words", "runs", "commitments", "updates"] {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
         // Runs went: every protocol's kept report is worked out again.
@@ -623,7 +623,16 @@ impl Index {
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        for t in ["details", "person_keys", "persons", "runs", "commitments", "updates", "files"] {
+        for t in [
+            "details",
+            "person_keys",
+            "persons",
+            "words",
+            "runs",
+            "commitments",
+            "updates",
+            "files",
+        ] {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
         super::aggregates::mark_all(&tx)?;
