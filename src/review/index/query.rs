@@ -148,17 +148,18 @@ pub(crate) const GROUP_HISTORY: &str = "SELECT f.key, f.name FROM files f
      ORDER BY f.sort_ms DESC, f.key DESC";
 
 /// A stage as `stages` keeps it.
-struct Stage {
-    stage: String,
+struct StageRow {
+    /// The stage's id in its protocol.
+    id: String,
     name: String,
     /// '' for none.
     expects: String,
 }
 
-impl Stage {
+impl StageRow {
     /// Gives a run read from `runs` ([`super::pack::unpack`]) its stage's id, name and record.
     fn fill(&self, run: &mut RunDigest) {
-        run.stage.clone_from(&self.stage);
+        run.stage.clone_from(&self.id);
         run.name.clone_from(&self.name);
         run.expects = Some(self.expects.clone()).filter(|x| !x.is_empty());
     }
@@ -546,8 +547,8 @@ impl Index {
             .into_iter()
             .map(|(sid, mut run)| {
                 let stage = st.query_row([sid], |r| {
-                    Ok(Stage {
-                        stage: r.get("stage")?,
+                    Ok(StageRow {
+                        id: r.get("stage")?,
                         name: r.get("name")?,
                         expects: r.get("expects")?,
                     })
@@ -559,12 +560,12 @@ impl Index {
     }
 
     /// Every stage the index knows, by `sid` (a few hundred rows).
-    fn stages(&self) -> rusqlite::Result<HashMap<i64, Stage>> {
+    fn stages(&self) -> rusqlite::Result<HashMap<i64, StageRow>> {
         let mut st = self.conn.prepare_cached("SELECT sid, stage, name, expects FROM stages")?;
         st.query_map([], |r| {
             Ok((
                 r.get("sid")?,
-                Stage { stage: r.get("stage")?, name: r.get("name")?, expects: r.get("expects")? },
+                StageRow { id: r.get("stage")?, name: r.get("name")?, expects: r.get("expects")? },
             ))
         })?
         .collect()
@@ -841,12 +842,6 @@ impl Index {
                 }
             }
             let mut stops = self.stops_where(&w, &args)?;
-            // The runs of the sessions chosen, a session's to a row, read in protocol order
-            // (the key of `runs` begins with the protocol): a protocol's stages are worked out
-            // before the next protocol is read, so only one protocol's times are held at once.
-            // `+r.fid` keeps SQLite from driving the loop from the set of files instead.
-            let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
-            let mut left_out = 0;
             // Every shown session's runs need no test of their file: runs carry `shown`.
             let (chosen, run_args) = if let Some(p) =
                 protocol.filter(|_| q.filter.is_empty() && q.words.is_empty())
@@ -854,66 +849,20 @@ impl Index {
                 ("r.shown = 1 AND r.protocol_id = ?1".to_string(), vec![Value::Text(p.to_string())])
             } else if q.filter.is_empty() && q.words.is_empty() {
                 ("r.shown = 1".to_string(), Vec::new())
+            } else if protocol.is_some() {
+                // `with_protocol` put the protocol last.
+                let chosen = format!(
+                    "r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})
+                     AND r.protocol_id = ?{}",
+                    args.len()
+                );
+                (chosen, args.clone())
             } else {
-                let mut chosen =
+                let chosen =
                     format!("r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})");
-                if protocol.is_some() {
-                    // `with_protocol` put the protocol last.
-                    chosen.push_str(&format!(" AND r.protocol_id = ?{}", args.len()));
-                }
                 (chosen, args.clone())
             };
-            let names = self.stages()?;
-            let mut st = self.conn.prepare(&format!(
-                "SELECT r.protocol_id, r.sort_ms, r.packed FROM runs r
-                 WHERE {chosen} ORDER BY r.protocol_id"
-            ))?;
-            columns! { Cols: protocol_id, sort_ms, packed }
-            let c = Cols::of(&st)?;
-            let mut rows = st.query(params_from_iter(run_args.iter()))?;
-            // The protocol being read, and its stages by id.
-            let mut current: Option<(String, BTreeMap<String, StageAcc>)> = None;
-            let mut flush = |current: Option<(String, BTreeMap<String, StageAcc>)>| {
-                if let Some((p, accs)) = current {
-                    stats.entry(p).or_default().extend(accs.into_values().map(StageAcc::finish));
-                }
-            };
-            while let Some(r) = rows.next()? {
-                let protocol = r.get_ref(c.protocol_id)?.as_str()?;
-                if current.as_ref().is_none_or(|(p, _)| p != protocol) {
-                    flush(current.take());
-                    current = Some((protocol.to_string(), BTreeMap::new()));
-                }
-                let Some((_, accs)) = current.as_mut() else { continue };
-                let sort_ms: i64 = r.get(c.sort_ms)?;
-                let runs = unpack(r.get_ref(c.packed)?.as_blob()?).map_err(|e| bad(c.packed, e))?;
-                for (sid, run) in runs {
-                    if !run.finished {
-                        left_out += 1;
-                        continue;
-                    }
-                    let Some(stage) = names.get(&sid) else { continue };
-                    let a = match accs.get_mut(&stage.stage) {
-                        Some(a) => a,
-                        None => accs
-                            .entry(stage.stage.clone())
-                            .or_insert_with(|| StageAcc::new(&stage.stage, run.pos)),
-                    };
-                    a.name_at(&stage.name, sort_ms);
-                    a.add(&Figures {
-                        pos: run.pos,
-                        planned_ms: run.planned_ms,
-                        actual_ms: run.actual_ms,
-                        extensions: usize::try_from(run.extensions).unwrap_or(usize::MAX),
-                        extended_ms: run.extended_ms,
-                        refusals: usize::try_from(run.refusals).unwrap_or(usize::MAX),
-                        shortenings: usize::try_from(run.shortenings).unwrap_or(usize::MAX),
-                        shortened_ms: run.shortened_ms,
-                        skipped: run.left == Some(crate::session::Leave::Skip),
-                    });
-                }
-            }
-            flush(current.take());
+            let (mut stats, left_out) = self.stage_stats(&chosen, &run_args)?;
             let mut out: Vec<ProtocolStats> = protocols
                 .into_iter()
                 .map(|(id, (name, sessions))| {
@@ -928,6 +877,73 @@ impl Index {
             Ok(Report { sessions, runs_left_out: left_out, protocols: out })
         };
         run().map_err(|e| self.failed(&e))
+    }
+
+    /// The figures of each stage of the runs `chosen` (a `WHERE` clause over `runs r`, with
+    /// `args`), by protocol, and how many runs were left out (unfinished). The rows, a session's
+    /// runs to a row, are read in protocol order (the key of `runs` begins with the protocol): a
+    /// protocol's stages are worked out before the next protocol is read, so only one protocol's
+    /// times are held at once. `+r.fid` in `chosen` keeps `SQLite` from driving the loop from
+    /// the set of files instead.
+    fn stage_stats(
+        &self,
+        chosen: &str,
+        args: &[Value],
+    ) -> rusqlite::Result<(BTreeMap<String, Vec<StageStats>>, usize)> {
+        let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
+        let mut left_out = 0;
+        let names = self.stages()?;
+        let mut st = self.conn.prepare(&format!(
+            "SELECT r.protocol_id, r.sort_ms, r.packed FROM runs r
+             WHERE {chosen} ORDER BY r.protocol_id"
+        ))?;
+        columns! { Cols: protocol_id, sort_ms, packed }
+        let c = Cols::of(&st)?;
+        let mut rows = st.query(params_from_iter(args.iter()))?;
+        // The protocol being read, and its stages by id.
+        let mut current: Option<(String, BTreeMap<String, StageAcc>)> = None;
+        let mut flush = |current: Option<(String, BTreeMap<String, StageAcc>)>| {
+            if let Some((p, accs)) = current {
+                stats.entry(p).or_default().extend(accs.into_values().map(StageAcc::finish));
+            }
+        };
+        while let Some(r) = rows.next()? {
+            let protocol = r.get_ref(c.protocol_id)?.as_str()?;
+            if current.as_ref().is_none_or(|(p, _)| p != protocol) {
+                flush(current.take());
+                current = Some((protocol.to_string(), BTreeMap::new()));
+            }
+            let Some((_, accs)) = current.as_mut() else { continue };
+            let sort_ms: i64 = r.get(c.sort_ms)?;
+            let runs = unpack(r.get_ref(c.packed)?.as_blob()?).map_err(|e| bad(c.packed, e))?;
+            for (sid, run) in runs {
+                if !run.finished {
+                    left_out += 1;
+                    continue;
+                }
+                let Some(stage) = names.get(&sid) else { continue };
+                let a = match accs.get_mut(&stage.id) {
+                    Some(a) => a,
+                    None => accs
+                        .entry(stage.id.clone())
+                        .or_insert_with(|| StageAcc::new(&stage.id, run.pos)),
+                };
+                a.name_at(&stage.name, sort_ms);
+                a.add(&Figures {
+                    pos: run.pos,
+                    planned_ms: run.planned_ms,
+                    actual_ms: run.actual_ms,
+                    extensions: usize::try_from(run.extensions).unwrap_or(usize::MAX),
+                    extended_ms: run.extended_ms,
+                    refusals: usize::try_from(run.refusals).unwrap_or(usize::MAX),
+                    shortenings: usize::try_from(run.shortenings).unwrap_or(usize::MAX),
+                    shortened_ms: run.shortened_ms,
+                    skipped: run.left == Some(crate::session::Leave::Skip),
+                });
+            }
+        }
+        flush(current.take());
+        Ok((stats, left_out))
     }
 
     /// The hard stops of the sessions `w` chooses that ended, by protocol.
