@@ -1,11 +1,11 @@
 //! A session's stage runs packed into one value (`runs.packed`, see [`super::schema`]): one row
-//! a session rather than one a run keeps a million runs in a sixth of the room (at 100,000
-//! logs, 66 MB of rows and their index by file became about 11 MB).
+//! a session rather than one a run keeps a million runs in a quarter of the room (at 100,000
+//! logs, 66 MB of rows and their index by file became 16 MB).
 //!
 //! Each run, in running order, is a list of unsigned LEB128 numbers: its stage (`stages.sid`),
 //! its position, a mask of which of the other figures are there (most are zero), its planned and
-//! its actual time, then the other figures the mask names, in the order [`pack`] lists them. A planned time in
-//! whole seconds is written in seconds (bit [`PLANNED_IN_S`]).
+//! its actual time, then the other figures the mask names, in the order [`pack`] lists them. A
+//! planned time in whole seconds is written in seconds (bit [`PLANNED_IN_S`]).
 
 use crate::review::digest::RunDigest;
 use crate::session::Leave;
