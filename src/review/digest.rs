@@ -116,19 +116,6 @@ pub(crate) fn leave_key(how: Leave) -> &'static str {
     }
 }
 
-/// The [`Leave`] a [`leave_key`] stands for.
-pub(crate) fn leave_from_key(key: &str) -> Option<Leave> {
-    Some(match key {
-        "next" => Leave::Next,
-        "back" => Leave::Back,
-        "skip" => Leave::Skip,
-        "jump" => Leave::Jump,
-        "auto" => Leave::Auto,
-        "end" => Leave::End,
-        _ => return None,
-    })
-}
-
 /// A `shortened` event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shortening {

@@ -151,11 +151,6 @@ impl StageAcc {
         }
     }
 
-    /// The stage's id.
-    pub(crate) fn stage(&self) -> &str {
-        &self.stage
-    }
-
     /// The stage's name in a session that started at `start_ms`: the newest session's is kept.
     pub fn name_at(&mut self, name: &str, start_ms: i64) {
         if start_ms > self.name_from {

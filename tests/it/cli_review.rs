@@ -465,6 +465,35 @@ fn a_person_in_an_older_log_is_found_however_their_name_was_encoded() {
     }
 }
 
+/// A whole name is matched as a whole: a session with a Fiona and a Grant who are two people is
+/// not Fiona Grant's (the index finds whole names through their words, then checks the names).
+#[test]
+fn a_whole_name_finds_that_person_not_two_people_who_share_its_words() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let grow =
+        convene::protocol::Library::builtin_only().get("grow-coaching").expect("built-in").clone();
+    for (id, names) in [(S1, ["Fiona Lee", "Sam Grant"]), (S2, ["Fiona Grant", "Sam Lee"])] {
+        let setup = convene::session::Setup::new(grow.clone(), names.map(String::from));
+        support::fixtures::write_session(
+            data.path(),
+            id,
+            "2026-11-02T09:00:00+00:00",
+            setup,
+            vec![(0, convene::session::Command::Start)],
+        );
+    }
+    let list = |who: &str| ok(&convene(data.path(), &["logs", "list", "--person", who]));
+    for (who, with, without) in [("fiona grant", S2, S1), ("Sam Grant", S1, S2)] {
+        let out = list(who);
+        assert!(out.contains(with), "--person {who}: {out}");
+        assert!(!out.contains(without), "--person {who}: {out}");
+    }
+    for word in ["fiona", "GRANT"] {
+        let both = list(word);
+        assert!(both.contains(S1) && both.contains(S2), "--person {word}: {both}");
+    }
+}
+
 /// `logs show` lists the markers a session reached: a half-termly review that ran past its
 /// 90 minutes says so in review (issue 22).
 #[test]

@@ -130,6 +130,7 @@ macro_rules! columns {
 }
 
 mod aggregates;
+mod pack;
 pub(crate) mod query;
 pub(crate) mod schema;
 mod store;
@@ -595,8 +596,8 @@ pub fn note_live(data: &Path, log: &Path) {
     // The latest time there can be, which is not the file's: the next update checks it first,
     // sees it differ, and reads it.
     let _ = conn.execute(
-        "UPDATE files SET mtime_ns = ?1, live = 1 WHERE name = ?2",
-        rusqlite::params![i64::MAX, name],
+        "UPDATE files SET mtime_ns = ?1, live = 1 WHERE folder = ?2 AND name = ?3",
+        rusqlite::params![i64::MAX, split(&name).0, name],
     );
 }
 

@@ -10,12 +10,11 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::Index;
+use super::pack::unpack;
 use super::store::{fold, status_from_key};
 use crate::review::ReviewError;
 use crate::review::actions::{Action, ActionFilter, UpdateRef, is_open, resolve_due};
-use crate::review::digest::{
-    CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest, leave_from_key,
-};
+use crate::review::digest::{CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest};
 use crate::review::filter::{Filter, name_matches, parse_status};
 use crate::review::report::{
     Figures, ProtocolStats, Report, StageAcc, StageStats, StopAcc, sort_protocols, sort_stages,
@@ -166,6 +165,24 @@ pub(crate) const GROUP_COMMITMENTS: &str =
      WHERE f.group_key = ?1 AND f.shown = 1
      ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid";
 
+/// A stage as `stages` keeps it.
+struct StageRow {
+    /// The stage's id in its protocol.
+    id: String,
+    name: String,
+    /// '' for none.
+    expects: String,
+}
+
+impl StageRow {
+    /// Gives a run read from `runs` ([`super::pack::unpack`]) its stage's id, name and record.
+    fn fill(&self, run: &mut RunDigest) {
+        run.stage.clone_from(&self.id);
+        run.name.clone_from(&self.name);
+        run.expects = Some(self.expects.clone()).filter(|x| !x.is_empty());
+    }
+}
+
 /// A session found by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
@@ -186,9 +203,9 @@ pub(crate) struct RunRow {
 }
 
 /// (Over `files f JOIN details d ON d.fid = f.fid`.)
-const ROW: &str = "f.key, f.name, d.error, d.start, f.protocol_id, d.protocol_name, d.group_name,
-    d.participants, d.facilitator, d.planned_ms, d.actual_ms, d.overrun_ms, f.status, d.notes,
-    d.commitment_count, d.problems, f.readable, d.fork";
+const ROW: &str = "f.key, f.name, d.error, f.sort_ms, f.start_offset, f.protocol_id,
+    d.protocol_name, d.group_name, d.participants, d.facilitator, d.planned_ms, d.actual_ms,
+    d.overrun_ms, f.status, d.notes, d.commitment_count, d.problems, f.readable, d.fork";
 
 fn bad<E: std::error::Error + Send + Sync + 'static>(i: usize, e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -203,11 +220,6 @@ fn moment(r: &Row<'_>, ms: usize, offset: usize) -> rusqlite::Result<DateTime<Fi
     DateTime::from_timestamp_millis(millis)
         .map(|t| t.with_timezone(&zone))
         .ok_or(rusqlite::Error::IntegralValueOutOfRange(ms, millis))
-}
-
-fn time(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<FixedOffset>> {
-    let text: String = r.get(i)?;
-    DateTime::parse_from_rfc3339(&text).map_err(|e| bad(i, e))
 }
 
 fn opt_time(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<FixedOffset>>> {
@@ -245,8 +257,9 @@ fn commitment_status(r: &Row<'_>, i: usize) -> rusqlite::Result<crate::session::
 
 columns! {
     RowCols:
-    key, name, error, start, protocol_id, protocol_name, group_name, participants, facilitator,
-    planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems, readable, fork,
+    key, name, error, sort_ms, start_offset, protocol_id, protocol_name, group_name, participants,
+    facilitator, planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems,
+    readable, fork,
 }
 
 impl Index {
@@ -255,7 +268,7 @@ impl Index {
         let path = self.log_path(&r.get::<_, String>(c.name)?);
         let summary = if r.get::<_, bool>(c.readable)? {
             Ok(Summary {
-                start: time(r, c.start)?,
+                start: moment(r, c.sort_ms, c.start_offset)?,
                 protocol_id: r.get(c.protocol_id)?,
                 protocol_name: r.get(c.protocol_name)?,
                 group: r.get(c.group_name)?,
@@ -267,7 +280,7 @@ impl Index {
                 status: status(r, c.status)?,
                 notes: size(r, c.notes)?,
                 commitments: size(r, c.commitment_count)?,
-                problems: json(r, c.problems)?,
+                problems: opt_json(r, c.problems)?.unwrap_or_default(),
                 fork: opt_json(r, c.fork)?,
             })
         } else {
@@ -437,7 +450,8 @@ impl Index {
 
     fn entry_of(&self, fid: i64, id: String, path: PathBuf) -> rusqlite::Result<Entry> {
         let mut st = self.conn.prepare_cached(
-            "SELECT f.readable, d.error, d.created, d.start, d.end_at, f.protocol_id,
+            "SELECT f.readable, d.error, d.created_ms, d.created_offset, f.sort_ms,
+                f.start_offset, d.end_ms, d.end_offset, f.protocol_id,
                 d.protocol_name, d.group_name, d.participants, d.facilitator, f.status,
                 d.planned_ms, d.actual_ms, d.overrun_ms, d.notes, d.private_notes, d.problems,
                 f.events, d.fork
@@ -445,7 +459,8 @@ impl Index {
         )?;
         columns! {
             Cols:
-            readable, error, created, start, end_at, protocol_id, protocol_name, group_name,
+            readable, error, created_ms, created_offset, sort_ms, start_offset, end_ms,
+            end_offset, protocol_id, protocol_name, group_name,
             participants, facilitator, status, planned_ms, actual_ms, overrun_ms, notes,
             private_notes, problems, events, fork,
         }
@@ -461,9 +476,12 @@ impl Index {
                 group: r.get(c.group_name)?,
                 participants: json(r, c.participants)?,
                 facilitator: r.get(c.facilitator)?,
-                created: time(r, c.created)?,
-                start: time(r, c.start)?,
-                end: opt_time(r, c.end_at)?,
+                created: moment(r, c.created_ms, c.created_offset)?,
+                start: moment(r, c.sort_ms, c.start_offset)?,
+                end: match r.get::<_, Option<i64>>(c.end_ms)? {
+                    Some(_) => Some(moment(r, c.end_ms, c.end_offset)?),
+                    None => None,
+                },
                 // Read from `stops` below.
                 hard_stop: None,
                 status: status(r, c.status)?,
@@ -475,7 +493,7 @@ impl Index {
                 runs: Vec::new(),
                 commitments: Vec::new(),
                 updates: Vec::new(),
-                problems: json(r, c.problems)?,
+                problems: opt_json(r, c.problems)?.unwrap_or_default(),
                 events: size(r, c.events)?,
                 // Known from its follow-ups' rows, the only place it is needed.
                 sequence: None,
@@ -483,7 +501,7 @@ impl Index {
             }))
         })?;
         if let Ok(d) = &mut d {
-            d.runs = self.runs_of(fid)?;
+            d.runs = self.runs_of(&d.protocol_id, fid)?;
             d.hard_stop = self
                 .conn
                 .prepare_cached("SELECT hard_stop FROM stops WHERE fid = ?1")?
@@ -532,13 +550,43 @@ impl Index {
         Ok(Entry { id, path, digest: d })
     }
 
-    fn runs_of(&self, fid: i64) -> rusqlite::Result<Vec<RunDigest>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {RUN} FROM runs r JOIN stages s ON s.sid = r.sid WHERE r.fid = ?1
-                 ORDER BY r.pos"
-        ))?;
-        let c = RunCols::of(&st)?;
-        st.query_map([fid], |r| run(r, &c))?.collect()
+    /// A session's stage runs, in running order.
+    fn runs_of(&self, protocol_id: &str, fid: i64) -> rusqlite::Result<Vec<RunDigest>> {
+        let packed: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT packed FROM runs WHERE protocol_id = ?1 AND fid = ?2")?
+            .query_row(params![protocol_id, fid], |r| r.get("packed"))
+            .optional()?;
+        let Some(packed) = packed else { return Ok(Vec::new()) };
+        let mut st =
+            self.conn.prepare_cached("SELECT stage, name, expects FROM stages WHERE sid = ?1")?;
+        unpack(&packed)
+            .map_err(|e| bad(0, e))?
+            .into_iter()
+            .map(|(sid, mut run)| {
+                let stage = st.query_row([sid], |r| {
+                    Ok(StageRow {
+                        id: r.get("stage")?,
+                        name: r.get("name")?,
+                        expects: r.get("expects")?,
+                    })
+                })?;
+                stage.fill(&mut run);
+                Ok(run)
+            })
+            .collect()
+    }
+
+    /// Every stage the index knows, by `sid` (a few hundred rows).
+    fn stages(&self) -> rusqlite::Result<HashMap<i64, StageRow>> {
+        let mut st = self.conn.prepare_cached("SELECT sid, stage, name, expects FROM stages")?;
+        st.query_map([], |r| {
+            Ok((
+                r.get("sid")?,
+                StageRow { id: r.get("stage")?, name: r.get("name")?, expects: r.get("expects")? },
+            ))
+        })?
+        .collect()
     }
 
     /// Every matching session with its whole digest, newest first. Reads every row of every
@@ -871,73 +919,27 @@ impl Index {
                 }
             }
             let mut stops = self.stops_where(&w, &args)?;
-            // The runs of the sessions chosen, read in stage order: stages in order (their
-            // unique index), and for each its runs, which `runs` keeps together (its key begins
-            // with the stage). `CROSS JOIN` keeps that order; `+r.fid` keeps SQLite from
-            // driving the loop from the set of files instead.
-            let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
-            let mut left_out = 0;
             // Every shown session's runs need no test of their file: runs carry `shown`.
             let (chosen, run_args) = if let Some(p) =
                 protocol.filter(|_| q.filter.is_empty() && q.words.is_empty())
             {
-                ("r.shown = 1 AND s.protocol_id = ?1".to_string(), vec![Value::Text(p.to_string())])
+                ("r.shown = 1 AND r.protocol_id = ?1".to_string(), vec![Value::Text(p.to_string())])
             } else if q.filter.is_empty() && q.words.is_empty() {
                 ("r.shown = 1".to_string(), Vec::new())
+            } else if protocol.is_some() {
+                // `with_protocol` put the protocol last.
+                let chosen = format!(
+                    "r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})
+                     AND r.protocol_id = ?{}",
+                    args.len()
+                );
+                (chosen, args.clone())
             } else {
-                (
-                    format!("r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})"),
-                    args.clone(),
-                )
+                let chosen =
+                    format!("r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})");
+                (chosen, args.clone())
             };
-            let mut st = self.conn.prepare(&format!(
-                "SELECT s.protocol_id, s.stage, s.name, r.sort_ms, r.pos, r.planned_ms,
-                    r.actual_ms, r.extensions, r.extended_ms, r.refusals, r.shortenings,
-                    r.shortened_ms, r.left_how, r.finished
-                 FROM stages s CROSS JOIN runs r ON r.sid = s.sid
-                 WHERE {chosen} ORDER BY s.protocol_id, s.stage"
-            ))?;
-            columns! {
-                Cols:
-                protocol_id, stage, name, sort_ms, pos, planned_ms, actual_ms, extensions,
-                extended_ms, refusals, shortenings, shortened_ms, left_how, finished,
-            }
-            let c = Cols::of(&st)?;
-            let mut rows = st.query(params_from_iter(run_args.iter()))?;
-            // A million rows: read in place, allocating only when the stage changes.
-            let mut acc: Option<(String, StageAcc)> = None;
-            while let Some(r) = rows.next()? {
-                if !r.get::<_, bool>(c.finished)? {
-                    left_out += 1;
-                    continue;
-                }
-                let protocol = r.get_ref(c.protocol_id)?.as_str()?;
-                let stage = r.get_ref(c.stage)?.as_str()?;
-                let same = acc.as_ref().is_some_and(|(p, a)| p == protocol && a.stage() == stage);
-                if !same {
-                    if let Some((p, a)) = acc.take() {
-                        stats.entry(p).or_default().push(a.finish());
-                    }
-                    acc = Some((protocol.to_string(), StageAcc::new(stage, size(r, c.pos)?)));
-                }
-                let Some((_, a)) = acc.as_mut() else { continue };
-                a.name_at(r.get_ref(c.name)?.as_str()?, r.get(c.sort_ms)?);
-                let left = r.get_ref(c.left_how)?.as_str_or_null()?;
-                a.add(&Figures {
-                    pos: size(r, c.pos)?,
-                    planned_ms: unsigned(r, c.planned_ms)?,
-                    actual_ms: unsigned(r, c.actual_ms)?,
-                    extensions: size(r, c.extensions)?,
-                    extended_ms: unsigned(r, c.extended_ms)?,
-                    refusals: size(r, c.refusals)?,
-                    shortenings: size(r, c.shortenings)?,
-                    shortened_ms: unsigned(r, c.shortened_ms)?,
-                    skipped: left == Some("skip"),
-                });
-            }
-            if let Some((p, a)) = acc.take() {
-                stats.entry(p).or_default().push(a.finish());
-            }
+            let (mut stats, left_out) = self.stage_stats(&chosen, &run_args)?;
             let mut out: Vec<ProtocolStats> = protocols
                 .into_iter()
                 .map(|(id, (name, sessions))| {
@@ -952,6 +954,73 @@ impl Index {
             Ok(Report { sessions, runs_left_out: left_out, protocols: out })
         };
         run().map_err(|e| self.failed(&e))
+    }
+
+    /// The figures of each stage of the runs `chosen` (a `WHERE` clause over `runs r`, with
+    /// `args`), by protocol, and how many runs were left out (unfinished). The rows, a session's
+    /// runs to a row, are read in protocol order (the key of `runs` begins with the protocol): a
+    /// protocol's stages are worked out before the next protocol is read, so only one protocol's
+    /// times are held at once. `+r.fid` in `chosen` keeps `SQLite` from driving the loop from
+    /// the set of files instead.
+    fn stage_stats(
+        &self,
+        chosen: &str,
+        args: &[Value],
+    ) -> rusqlite::Result<(BTreeMap<String, Vec<StageStats>>, usize)> {
+        let mut stats: BTreeMap<String, Vec<StageStats>> = BTreeMap::new();
+        let mut left_out = 0;
+        let names = self.stages()?;
+        let mut st = self.conn.prepare(&format!(
+            "SELECT r.protocol_id, r.sort_ms, r.packed FROM runs r
+             WHERE {chosen} ORDER BY r.protocol_id"
+        ))?;
+        columns! { Cols: protocol_id, sort_ms, packed }
+        let c = Cols::of(&st)?;
+        let mut rows = st.query(params_from_iter(args.iter()))?;
+        // The protocol being read, and its stages by id.
+        let mut current: Option<(String, BTreeMap<String, StageAcc>)> = None;
+        let mut flush = |current: Option<(String, BTreeMap<String, StageAcc>)>| {
+            if let Some((p, accs)) = current {
+                stats.entry(p).or_default().extend(accs.into_values().map(StageAcc::finish));
+            }
+        };
+        while let Some(r) = rows.next()? {
+            let protocol = r.get_ref(c.protocol_id)?.as_str()?;
+            if current.as_ref().is_none_or(|(p, _)| p != protocol) {
+                flush(current.take());
+                current = Some((protocol.to_string(), BTreeMap::new()));
+            }
+            let Some((_, accs)) = current.as_mut() else { continue };
+            let sort_ms: i64 = r.get(c.sort_ms)?;
+            let runs = unpack(r.get_ref(c.packed)?.as_blob()?).map_err(|e| bad(c.packed, e))?;
+            for (sid, run) in runs {
+                if !run.finished {
+                    left_out += 1;
+                    continue;
+                }
+                let Some(stage) = names.get(&sid) else { continue };
+                let a = match accs.get_mut(&stage.id) {
+                    Some(a) => a,
+                    None => accs
+                        .entry(stage.id.clone())
+                        .or_insert_with(|| StageAcc::new(&stage.id, run.pos)),
+                };
+                a.name_at(&stage.name, sort_ms);
+                a.add(&Figures {
+                    pos: run.pos,
+                    planned_ms: run.planned_ms,
+                    actual_ms: run.actual_ms,
+                    extensions: usize::try_from(run.extensions).unwrap_or(usize::MAX),
+                    extended_ms: run.extended_ms,
+                    refusals: usize::try_from(run.refusals).unwrap_or(usize::MAX),
+                    shortenings: usize::try_from(run.shortenings).unwrap_or(usize::MAX),
+                    shortened_ms: run.shortened_ms,
+                    skipped: run.left == Some(crate::session::Leave::Skip),
+                });
+            }
+        }
+        flush(current.take());
+        Ok((stats, left_out))
     }
 
     /// The hard stops of the sessions `w` chooses that ended, by protocol.
@@ -984,27 +1053,41 @@ impl Index {
         let q = Query { readable_only: true, ..q.clone() };
         let (w, args) = q.sql();
         let run_all = || -> rusqlite::Result<()> {
+            let stages = self.stages()?;
             let mut st = self.conn.prepare(&format!(
-                "SELECT f.key, d.start, f.protocol_id, d.group_name, d.facilitator, {RUN}
+                "SELECT f.key, f.sort_ms, f.start_offset, f.protocol_id, d.group_name,
+                    d.facilitator, r.packed
                  FROM files f CROSS JOIN details d ON d.fid = f.fid
-                 CROSS JOIN runs r INDEXED BY runs_file ON r.fid = f.fid
-                 CROSS JOIN stages s ON s.sid = r.sid
-                 WHERE {w} ORDER BY f.sort_ms, f.key, r.pos"
+                 CROSS JOIN runs r ON r.protocol_id = f.protocol_id AND r.fid = f.fid
+                 WHERE {w} ORDER BY f.sort_ms, f.key"
             ))?;
-            columns! { Cols: key, start, protocol_id, group_name, facilitator }
-            let (c, runs) = (Cols::of(&st)?, RunCols::of(&st)?);
+            columns! {
+                Cols: key, sort_ms, start_offset, protocol_id, group_name, facilitator, packed,
+            }
+            let c = Cols::of(&st)?;
             let mut rows = st.query(params_from_iter(args))?;
             while let Some(r) = rows.next()? {
-                let row = RunRow {
-                    session: r.get(c.key)?,
-                    start: time(r, c.start)?,
-                    protocol: r.get(c.protocol_id)?,
-                    group: r.get(c.group_name)?,
-                    facilitator: r.get(c.facilitator)?,
-                    run: run(r, &runs)?,
-                };
-                if !f(row) {
-                    break;
+                let runs = unpack(r.get_ref(c.packed)?.as_blob()?).map_err(|e| bad(c.packed, e))?;
+                let session: String = r.get(c.key)?;
+                let start = moment(r, c.sort_ms, c.start_offset)?;
+                let protocol: String = r.get(c.protocol_id)?;
+                let group: Option<String> = r.get(c.group_name)?;
+                let facilitator: Option<String> = r.get(c.facilitator)?;
+                for (sid, mut run) in runs {
+                    if let Some(stage) = stages.get(&sid) {
+                        stage.fill(&mut run);
+                    }
+                    let row = RunRow {
+                        session: session.clone(),
+                        start,
+                        protocol: protocol.clone(),
+                        group: group.clone(),
+                        facilitator: facilitator.clone(),
+                        run,
+                    };
+                    if !f(row) {
+                        return Ok(());
+                    }
                 }
             }
             Ok(())
@@ -1024,41 +1107,6 @@ fn with_protocol(
         w.push_str(&args.len().to_string());
     }
     (w, args)
-}
-
-/// The columns of a run ([`RunCols`]), read by [`run`].
-/// (Over `runs r JOIN stages s ON s.sid = r.sid`.)
-const RUN: &str = "r.pos, s.stage, s.name, r.round, r.planned_ms, r.actual_ms, r.extended_ms,
-    r.extensions, r.refusals, r.pauses, r.paused_ms, r.shortenings, r.shortened_ms, r.left_how,
-    r.without_record, s.expects, r.finished";
-
-columns! {
-    RunCols:
-    pos, stage, name, round, planned_ms, actual_ms, extended_ms, extensions, refusals, pauses,
-    paused_ms, shortenings, shortened_ms, left_how, without_record, expects, finished,
-}
-
-fn run(r: &Row<'_>, c: &RunCols) -> rusqlite::Result<RunDigest> {
-    let left: Option<String> = r.get(c.left_how)?;
-    Ok(RunDigest {
-        pos: size(r, c.pos)?,
-        stage: r.get(c.stage)?,
-        name: r.get(c.name)?,
-        round: r.get::<_, Option<i64>>(c.round)?.map(|n| usize::try_from(n).unwrap_or(0)),
-        planned_ms: unsigned(r, c.planned_ms)?,
-        actual_ms: unsigned(r, c.actual_ms)?,
-        extended_ms: unsigned(r, c.extended_ms)?,
-        extensions: r.get(c.extensions)?,
-        refusals: r.get(c.refusals)?,
-        pauses: r.get(c.pauses)?,
-        paused_ms: unsigned(r, c.paused_ms)?,
-        shortenings: r.get(c.shortenings)?,
-        shortened_ms: unsigned(r, c.shortened_ms)?,
-        left: left.as_deref().and_then(leave_from_key),
-        without_record: r.get(c.without_record)?,
-        expects: Some(r.get::<_, String>(c.expects)?).filter(|x| !x.is_empty()),
-        finished: r.get(c.finished)?,
-    })
 }
 
 #[cfg(test)]

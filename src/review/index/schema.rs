@@ -3,10 +3,11 @@
 //!
 //! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
 //! `files` holds what the update compares and the filters test (about 100 bytes a log), while
-//! the names and figures of the list are in `details`, the person filter's keys in `person_keys` and
-//! the browser's search text in `words`. Stage runs are stored in stage order (`runs` is keyed
-//! by stage first), so the report reads them in the order it needs without sorting a million
-//! rows, and carry their file's `shown` and start time so it need not look files up.
+//! the names and figures of the list are in `details`, the person filter's keys in `person_keys`
+//! and the browser's search text in `words`. A session's stage runs are packed into one row of
+//! `runs` ([`super::pack`]), keyed by protocol first, so the report reads a protocol's runs
+//! together without sorting; they carry their file's `shown` and start time so it need not look
+//! files up.
 //!
 //! What a new session of a group reads on its first frame (`convene run --group X`: the group's
 //! open commitments and their follow-ups, its earlier sessions) is kept together, so that after
@@ -17,7 +18,7 @@
 //! reads every commitment in the order they were made, took a third more CPU at 100,000 logs.
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 17;
+pub(crate) const SCHEMA: u32 = 18;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -44,8 +45,9 @@ CREATE TABLE files(
     fid INTEGER PRIMARY KEY,
     -- The file's path in the sessions folder, with `/` between a month folder and the file's
     -- name on every platform: `2026-11/ID.jsonl`, or `ID.jsonl` for a log in the sessions folder
-    -- itself.
-    name TEXT NOT NULL UNIQUE,
+    -- itself. Each is there once (a file's rows are deleted before it is written again); it is
+    -- looked up with its folder, through `files_stat`.
+    name TEXT NOT NULL,
     -- The folder it is in: '', `YYYY-MM`, or a copy of a month folder (`2026-12 (1)`).
     folder TEXT NOT NULL,
     size INTEGER NOT NULL,
@@ -64,6 +66,8 @@ CREATE TABLE files(
     -- The copy listed for its session.
     shown INTEGER NOT NULL DEFAULT 0,
     sort_ms INTEGER NOT NULL,
+    -- The offset from UTC its start was written with (seconds east): `sort_ms` is its start.
+    start_offset INTEGER,
     -- What the filters test (NULL when unreadable).
     day TEXT,
     protocol_id TEXT,
@@ -71,7 +75,9 @@ CREATE TABLE files(
     group_key TEXT,
     status TEXT
 );
-CREATE INDEX files_order ON files(shown, sort_ms DESC, key DESC);
+-- The shown sessions in date order (read backwards for newest first). Ascending, so that a
+-- build, which adds sessions mostly in date order, fills its pages rather than splitting them.
+CREATE INDEX files_order ON files(sort_ms, key) WHERE shown = 1;
 CREATE INDEX files_key ON files(key);
 -- What an update reads, without touching the wide rows: the names and identities of the logs of
 -- one folder, and the logs that can still grow.
@@ -118,9 +124,13 @@ END;
 CREATE TABLE details(
     fid INTEGER PRIMARY KEY,
     error TEXT,
-    created TEXT,
-    start TEXT,
-    end_at TEXT,
+    -- When it was created and ended (NULL: unfinished), each as its ms since 1970 and the
+    -- offset from UTC it was written with (seconds east), as `commitments.made_ms`; its start
+    -- is the file's `sort_ms` with `start_offset`.
+    created_ms INTEGER,
+    created_offset INTEGER,
+    end_ms INTEGER,
+    end_offset INTEGER,
     protocol_name TEXT,
     group_name TEXT,
     facilitator TEXT,
@@ -131,6 +141,7 @@ CREATE TABLE details(
     notes INTEGER,
     private_notes INTEGER,
     commitment_count INTEGER,
+    -- Its unreadable lines (JSON: line and reason); NULL when there are none.
     problems TEXT,
     -- Copies of the log that fork (JSON: `at`, `files`); NULL when they don't.
     fork TEXT
@@ -159,29 +170,18 @@ CREATE TABLE stages(
     UNIQUE(protocol_id, stage, name, expects)
 );
 
+-- A session's stage runs, one row a session that ran a stage (a million runs at 100,000 logs):
+-- packed in running order (`pack::pack`), keyed by protocol first so that the report reads a
+-- protocol's runs together, and carrying the file's `shown` and start time so it need not look
+-- files up. A session's row is found by its file's protocol and `fid`.
 CREATE TABLE runs(
-    sid INTEGER NOT NULL,
+    protocol_id TEXT NOT NULL,
     fid INTEGER NOT NULL,
-    pos INTEGER NOT NULL,
-    -- The file's: whether it is shown, and its start.
     shown INTEGER NOT NULL,
     sort_ms INTEGER NOT NULL,
-    round INTEGER,
-    planned_ms INTEGER NOT NULL,
-    actual_ms INTEGER NOT NULL,
-    extended_ms INTEGER NOT NULL,
-    extensions INTEGER NOT NULL,
-    refusals INTEGER NOT NULL,
-    pauses INTEGER NOT NULL,
-    paused_ms INTEGER NOT NULL,
-    shortenings INTEGER NOT NULL,
-    shortened_ms INTEGER NOT NULL,
-    left_how TEXT,
-    without_record INTEGER NOT NULL,
-    finished INTEGER NOT NULL,
-    PRIMARY KEY(sid, fid, pos)
+    packed BLOB NOT NULL,
+    PRIMARY KEY(protocol_id, fid)
 ) WITHOUT ROWID;
-CREATE INDEX runs_file ON runs(fid, pos);
 
 -- The hard stop of each session that had one (`--until`, or set on the start card): as the log
 -- gives it, in Unix milliseconds, and when the session ended (NULL: unfinished). The report's

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::super::copies::{is_own_name, name_id};
-use super::super::digest::{Digest, SessionStatus, leave_key};
+use super::super::digest::{Digest, SessionStatus};
 use super::super::fmt;
 
 /// A log file as seen on disk.
@@ -87,9 +87,10 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     let found: Option<(i64, String, Option<String>, i64, bool)> = {
         let mut st = tx.prepare_cached(
             "SELECT f.fid, f.key, f.protocol_id, coalesce(g.gid, 0) AS gid, f.shown
-             FROM files f LEFT JOIN groups g ON g.key = f.group_key WHERE f.name = ?1",
+             FROM files f LEFT JOIN groups g ON g.key = f.group_key
+             WHERE f.folder = ?1 AND f.name = ?2",
         )?;
-        let mut rows = st.query([name])?;
+        let mut rows = st.query([super::split(name).0, name])?;
         match rows.next()? {
             Some(r) => Some((
                 r.get("fid")?,
@@ -121,7 +122,6 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     for sql in [
         "DELETE FROM details WHERE fid = ?1",
         "DELETE FROM words WHERE fid = ?1",
-        "DELETE FROM runs WHERE fid = ?1",
         "DELETE FROM stops WHERE fid = ?1",
         "DELETE FROM commitments WHERE fid = ?1",
         "DELETE FROM updates WHERE fid = ?1",
@@ -137,6 +137,8 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
         move_follow_ups(tx, &key, gid, 0)?;
     }
     if let Some(p) = protocol {
+        tx.prepare_cached("DELETE FROM runs WHERE protocol_id = ?1 AND fid = ?2")?
+            .execute(params![p, fid])?;
         super::aggregates::mark(tx, &p)?;
     }
     Ok(Some(key))
@@ -230,14 +232,16 @@ pub(crate) fn insert(
     let status = d.map(|d| d.status);
     let live = status.is_none_or(|st| st == SessionStatus::Unfinished);
     let participants = d.map(|d| serde_json::to_string(&d.participants).unwrap_or_default());
-    let problems = d.map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
+    let problems = d
+        .filter(|d| !d.problems.is_empty())
+        .map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
     let group_key = d.and_then(|d| d.group.as_deref().map(fold));
     tx.prepare_cached(
         "INSERT INTO files(name, size, mtime_ns, ino, key, readable, live, events, ended,
             problem_count, own_name, sort_ms, day, protocol_id, protocol_key, group_key, status,
-            folder)
+            folder, start_offset)
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18)",
+            ?18, ?19)",
     )?
     .execute(params![
         s.name,
@@ -258,20 +262,22 @@ pub(crate) fn insert(
         group_key,
         status.map(SessionStatus::key),
         folder,
+        d.map(|d| d.start.offset().local_minus_utc()),
     ])?;
     let fid = tx.last_insert_rowid();
     tx.prepare_cached(
-        "INSERT INTO details(fid, error, created, start, end_at, protocol_name, group_name,
-            facilitator, participants, planned_ms, actual_ms, overrun_ms, notes, private_notes,
-            commitment_count, problems, fork)
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        "INSERT INTO details(fid, error, created_ms, created_offset, end_ms, end_offset,
+            protocol_name, group_name, facilitator, participants, planned_ms, actual_ms,
+            overrun_ms, notes, private_notes, commitment_count, problems, fork)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         fid,
         p.digest.as_ref().err(),
-        d.map(|d| wall_text(&d.created)),
-        d.map(|d| wall_text(&d.start)),
-        d.and_then(|d| d.end.as_ref().map(wall_text)),
+        d.map(|d| d.created.timestamp_millis()),
+        d.map(|d| d.created.offset().local_minus_utc()),
+        d.and_then(|d| d.end.map(|e| e.timestamp_millis())),
+        d.and_then(|d| d.end.map(|e| e.offset().local_minus_utc())),
         d.map(|d| d.protocol_name.clone()),
         d.and_then(|d| d.group.clone()),
         d.and_then(|d| d.facilitator.clone()),
@@ -316,36 +322,21 @@ pub(crate) fn insert(
             d.end.map(|e| e.timestamp_millis()),
         ])?;
     }
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT OR REPLACE INTO runs(sid, fid, pos, shown, sort_ms, round, planned_ms,
-                actual_ms, extended_ms, extensions, refusals, pauses, paused_ms, shortenings,
-                shortened_ms, left_how, without_record, finished)
-             VALUES(?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17)",
-        )?;
+    if !d.runs.is_empty() {
+        let mut sids = Vec::with_capacity(d.runs.len());
         for r in &d.runs {
-            let sid = stage_id(tx, stages, &d.protocol_id, r)?;
-            st.execute(params![
-                sid,
-                fid,
-                count(r.pos),
-                sort_ms,
-                r.round.map(count),
-                int(r.planned_ms),
-                int(r.actual_ms),
-                int(r.extended_ms),
-                r.extensions,
-                r.refusals,
-                r.pauses,
-                int(r.paused_ms),
-                r.shortenings,
-                int(r.shortened_ms),
-                r.left.map(leave_key),
-                r.without_record,
-                r.finished,
-            ])?;
+            sids.push(stage_id(tx, stages, &d.protocol_id, r)?);
         }
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO runs(protocol_id, fid, shown, sort_ms, packed)
+             VALUES(?1, ?2, 0, ?3, ?4)",
+        )?
+        .execute(params![
+            d.protocol_id,
+            fid,
+            sort_ms,
+            super::pack::pack(sids.into_iter().zip(&d.runs))
+        ])?;
     }
     {
         let mut st = tx.prepare_cached(
@@ -510,9 +501,9 @@ pub(crate) fn merge_forks(
 fn has_fork(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<bool> {
     tx.prepare_cached(
         "SELECT d.fork IS NOT NULL AS forked FROM files f JOIN details d ON d.fid = f.fid
-         WHERE f.name = ?1",
+         WHERE f.folder = ?1 AND f.name = ?2",
     )?
-    .query_row([name], |r| r.get("forked"))
+    .query_row([super::split(name).0, name], |r| r.get("forked"))
     .optional()
     .map(|v| v.unwrap_or(false))
 }
@@ -533,9 +524,12 @@ pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let mut files = tx.prepare_cached(
         "UPDATE files SET shown = (fid IS ?2) WHERE key = ?1 AND shown IS NOT (fid IS ?2)",
     )?;
+    // A session's runs are found by their file's protocol and `fid` (the key of `runs`).
     let mut runs = tx.prepare_cached(
         "UPDATE runs SET shown = (fid IS ?2)
-         WHERE fid IN (SELECT fid FROM files WHERE key = ?1) AND shown IS NOT (fid IS ?2)",
+         WHERE (protocol_id, fid) IN
+            (SELECT protocol_id, fid FROM files WHERE key = ?1 AND protocol_id IS NOT NULL)
+           AND shown IS NOT (fid IS ?2)",
     )?;
     let mut updates = tx.prepare_cached(
         "UPDATE updates SET shown = (fid IS ?2)
