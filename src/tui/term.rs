@@ -42,7 +42,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
-use ratatui::layout::{Position, Size};
+use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use ratatui::{Frame, Terminal};
 use unicode_width::UnicodeWidthStr;
@@ -117,6 +117,143 @@ pub fn draw<W: Write>(
     // Sent even if drawing failed half way: the terminal must not be left inside the bracket.
     let sent = terminal.backend_mut().writer_mut().end_frame();
     drawn.and(sent)
+}
+
+/// The part of a frame that changes by itself from one second to the next (the live screen's
+/// countdown), as a whole frame placed it, for later seconds to redraw alone ([`draw_ticking`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticking {
+    /// Where it is on the screen.
+    pub area: Rect,
+    /// Everything else the screen shows that time alone can change, in one number (the state
+    /// word, the lines under the clock, the projected end, the clock's possible sizes…): while
+    /// it is the same and nothing else happened, only `area` changes.
+    pub key: u64,
+    /// How the whole frame drew it (the live screen: the digits' height and width).
+    pub scale: (u16, u16),
+}
+
+/// What the last whole frame left behind for drawing its [`Ticking`] part alone: where it is,
+/// and the cells there, as ratatui's buffer of that frame holds them and as the terminal shows
+/// them now. Only the ticking area is kept, not a third copy of the screen.
+#[derive(Debug, Default)]
+pub struct Kept {
+    ticking: Option<Ticking>,
+    /// The whole frame's cells in the area (ratatui compares the next whole frame with these).
+    base: Vec<Cell>,
+    /// What the terminal shows in the area now.
+    shown: Buffer,
+    /// The next second's cells, drawn here: the same memory each second (a buffer allocated
+    /// anew would, at a large size, be mapped and unmapped each second).
+    spare: Buffer,
+    /// The backend's count of clears and the screen's size at that frame.
+    clears: u64,
+    size: Size,
+}
+
+impl Kept {
+    /// The ticking part of the last whole frame, while the terminal still shows that frame.
+    pub fn ticking(&self) -> Option<Ticking> {
+        self.ticking
+    }
+}
+
+/// Draws the whole frame, as [`draw`] does, and keeps what a later second needs to redraw only
+/// the [`Ticking`] part that `render` reports. A kept area the seconds since redrew alone is
+/// made whole again: ratatui compares the frame with the last whole one, so the cells there that
+/// ratatui would leave (they did not change since that frame) but that the terminal no longer
+/// shows as that frame had them are sent too, in the same write.
+pub fn draw_whole<W: Write>(
+    terminal: &mut Terminal<FrameBackend<W>>,
+    kept: &mut Kept,
+    render: impl FnOnce(&mut Frame) -> Option<Ticking>,
+) -> io::Result<()> {
+    terminal.backend_mut().writer_mut().begin_frame();
+    let drawn = whole(terminal, kept, render);
+    // Sent even if drawing failed half way: the terminal must not be left inside the bracket.
+    let sent = terminal.backend_mut().writer_mut().end_frame();
+    if drawn.is_err() || sent.is_err() {
+        kept.ticking = None;
+    }
+    drawn.and(sent)
+}
+
+fn whole<W: Write>(
+    terminal: &mut Terminal<FrameBackend<W>>,
+    kept: &mut Kept,
+    render: impl FnOnce(&mut Frame) -> Option<Ticking>,
+) -> io::Result<()> {
+    let before = kept.ticking.take().filter(|_| terminal.backend().clears == kept.clears);
+    let mut ticking = None;
+    let ansi = terminal.backend().ansi;
+    let frame = terminal.draw(|f| ticking = render(f))?;
+    let buf = frame.buffer;
+    // Cells the terminal shows otherwise than the last whole frame, which ratatui does not send.
+    let mut again: Vec<(u16, u16, Cell)> = Vec::new();
+    if let Some(t) = before.filter(|_| buf.area.as_size() == kept.size) {
+        for (i, (base, shown)) in kept.base.iter().zip(&kept.shown.content).enumerate() {
+            let (x, y) = kept.shown.pos_of(i);
+            if base != shown && buf.cell((x, y)).is_some_and(|c| c == base) {
+                again.push((x, y, base.clone()));
+            }
+        }
+        debug_assert_eq!(kept.shown.area, t.area);
+    }
+    // Where crossterm draws (no escape sequences written here) every frame is drawn whole.
+    if let Some(t) = ticking.filter(|t| ansi && t.area.intersection(buf.area) == t.area) {
+        kept.base.clear();
+        kept.base.extend(t.area.positions().map(|p| buf[p].clone()));
+        kept.shown.resize(t.area);
+        kept.shown.content.clone_from_slice(&kept.base);
+        kept.size = buf.area.as_size();
+        kept.ticking = Some(t);
+    }
+    let backend = terminal.backend_mut();
+    kept.clears = backend.clears;
+    if !again.is_empty() {
+        let cursor = (backend.screen.hidden == Some(false))
+            .then_some((backend.screen.col, backend.screen.row));
+        backend.draw(again.iter().map(|(x, y, c)| (*x, *y, c)))?;
+        if let Some((Some(x), Some(y))) = cursor {
+            backend.set_cursor_position(Position { x, y })?;
+        }
+    }
+    Ok(())
+}
+
+/// Draws only the [`Ticking`] part of the last whole frame again, with `render`, which is
+/// given a buffer of exactly that area, and sends what changed there in one write: the bytes a
+/// whole frame would send, when nothing else changed. Returns `false`, drawing nothing, where it
+/// cannot: no whole frame kept, one with another `key`, or a terminal cleared or resized since.
+pub fn draw_ticking<W: Write>(
+    terminal: &mut Terminal<FrameBackend<W>>,
+    kept: &mut Kept,
+    key: u64,
+    render: impl FnOnce(&mut Buffer, &Ticking),
+) -> io::Result<bool> {
+    let Some(t) = kept.ticking.filter(|t| t.key == key) else { return Ok(false) };
+    if terminal.backend().clears != kept.clears || terminal.size()? != kept.size {
+        kept.ticking = None;
+        return Ok(false);
+    }
+    let mut next = std::mem::take(&mut kept.spare);
+    next.resize(t.area);
+    next.reset();
+    render(&mut next, &t);
+    let backend = terminal.backend_mut();
+    backend.writer_mut().begin_frame();
+    let cursor =
+        (backend.screen.hidden == Some(false)).then_some((backend.screen.col, backend.screen.row));
+    let mut drawn = backend.draw(kept.shown.diff_iter(&next));
+    if let Some((Some(x), Some(y))) = cursor {
+        drawn = drawn.and_then(|()| backend.set_cursor_position(Position { x, y }));
+    }
+    let sent = backend.writer_mut().end_frame();
+    kept.spare = std::mem::replace(&mut kept.shown, next);
+    if drawn.is_err() || sent.is_err() {
+        kept.ticking = None;
+    }
+    drawn.and(sent).map(|()| true)
 }
 
 /// Collects what is written and sends it on: a frame in one write (see the module doc).
@@ -668,6 +805,9 @@ pub struct FrameBackend<W: Write> {
     /// The size last asked of the terminal.
     size: Shared<Option<Size>>,
     screen: Screen,
+    /// How many times the terminal was cleared (or left and entered again): a frame kept for
+    /// drawing its countdown alone ([`Kept`]) is good only while this stays the same.
+    clears: u64,
 }
 
 impl<W: Write> FrameBackend<W> {
@@ -680,6 +820,7 @@ impl<W: Write> FrameBackend<W> {
             fixed: size,
             size: Shared::new(None),
             screen: Screen::new(Size::default()),
+            clears: 0,
         };
         let size = b.size().unwrap_or_default();
         b.screen.reset(size, Shown::UNKNOWN);
@@ -745,6 +886,7 @@ impl<W: Write> Backend for FrameBackend<W> {
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
+        self.clears = self.clears.wrapping_add(1);
         let size = self.size()?;
         self.screen.reset(size, Shown::UNKNOWN);
         self.inner.append_lines(n)
@@ -801,6 +943,7 @@ impl<W: Write> Backend for FrameBackend<W> {
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.clears = self.clears.wrapping_add(1);
         let size = self.size()?;
         if !self.ansi {
             self.screen.reset(size, Shown::UNKNOWN);
