@@ -16,7 +16,7 @@ use std::time::Duration;
 use crossterm::event::{self, Event as TermEvent, KeyEvent};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Size;
+use ratatui::layout::{Rect, Size};
 
 use super::input::{self, Wait};
 use super::signals::{self, Quit};
@@ -46,7 +46,13 @@ pub trait Screen {
         None
     }
 
-    /// Draws the ticking part alone, as the whole screen at `now` would, into `buf` (exactly
+    /// Where the ticking part may have changed since it showed `t.shows` (within `t.area`), and
+    /// what it shows at `now`.
+    fn ticking_changed(&self, t: &Ticking, _now: Now) -> (Rect, String) {
+        (t.area, t.shows.clone())
+    }
+
+    /// Draws the ticking part alone, as the whole screen at `now` would, into `buf` (a part of
     /// `t.area`).
     fn draw_ticking(&self, _buf: &mut Buffer, _t: &Ticking, _now: Now) {}
 
@@ -202,7 +208,13 @@ pub(crate) fn draw<S: Screen, W: Write>(
     if !whole && kept.ticking().is_some() {
         let size = terminal.size()?;
         if let Some(key) = screen.ticking_key(size, now)
-            && term::draw_ticking(terminal, kept, key, |buf, t| screen.draw_ticking(buf, t, now))?
+            && term::draw_ticking(
+                terminal,
+                kept,
+                key,
+                |t| screen.ticking_changed(t, now),
+                |buf, t| screen.draw_ticking(buf, t, now),
+            )?
         {
             return Ok(true);
         }

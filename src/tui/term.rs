@@ -121,9 +121,9 @@ pub fn draw<W: Write>(
 
 /// The part of a frame that changes by itself from one second to the next (the live screen's
 /// countdown), as a whole frame placed it, for later seconds to redraw alone ([`draw_ticking`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticking {
-    /// Where it is on the screen.
+    /// The cells it can change, on the screen (the countdown: its digits' box).
     pub area: Rect,
     /// Everything else the screen shows that time alone can change, in one number (the state
     /// word, the lines under the clock, the projected end, the clock's possible sizes…): while
@@ -131,6 +131,11 @@ pub struct Ticking {
     pub key: u64,
     /// How the whole frame drew it (the live screen: the digits' height and width).
     pub scale: (u16, u16),
+    /// The area it is laid out in (the countdown is centred in it), which holds `area`.
+    pub layout: Rect,
+    /// What it shows, as text (the countdown's): a later second redraws only the part of
+    /// `area` where the text changed.
+    pub shows: String,
 }
 
 /// What the last whole frame left behind for drawing its [`Ticking`] part alone: where it is,
@@ -143,9 +148,10 @@ pub struct Kept {
     base: Vec<Cell>,
     /// What the terminal shows in the area now.
     shown: Buffer,
-    /// The next second's cells, drawn here: the same memory each second (a buffer allocated
-    /// anew would, at a large size, be mapped and unmapped each second).
-    spare: Buffer,
+    /// The next second's cells where they may change, drawn here, and the cells the terminal
+    /// shows there: the same memory each second.
+    next: Buffer,
+    before: Buffer,
     /// The backend's count of clears and the screen's size at that frame.
     clears: u64,
     size: Size,
@@ -153,8 +159,8 @@ pub struct Kept {
 
 impl Kept {
     /// The ticking part of the last whole frame, while the terminal still shows that frame.
-    pub fn ticking(&self) -> Option<Ticking> {
-        self.ticking
+    pub fn ticking(&self) -> Option<&Ticking> {
+        self.ticking.as_ref()
     }
 }
 
@@ -221,37 +227,53 @@ fn whole<W: Write>(
     Ok(())
 }
 
-/// Draws only the [`Ticking`] part of the last whole frame again, with `render`, which is
-/// given a buffer of exactly that area, and sends what changed there in one write: the bytes a
-/// whole frame would send, when nothing else changed. Returns `false`, drawing nothing, where it
-/// cannot: no whole frame kept, one with another `key`, or a terminal cleared or resized since.
+/// Draws only the [`Ticking`] part of the last whole frame again and sends what changed there
+/// in one write: the bytes a whole frame would send, when nothing else changed. `changed` says
+/// where in the part the cells may change since the last frame (the digits that changed) and
+/// what the part shows now ([`Ticking::shows`]); `render` draws there, given a buffer of exactly
+/// that area (within [`Ticking::area`]). Returns `false`, drawing nothing, where it cannot: no
+/// whole frame kept, one with another `key`, or a terminal cleared or resized since.
 pub fn draw_ticking<W: Write>(
     terminal: &mut Terminal<FrameBackend<W>>,
     kept: &mut Kept,
     key: u64,
+    changed: impl FnOnce(&Ticking) -> (Rect, String),
     render: impl FnOnce(&mut Buffer, &Ticking),
 ) -> io::Result<bool> {
-    let Some(t) = kept.ticking.filter(|t| t.key == key) else { return Ok(false) };
-    if terminal.backend().clears != kept.clears || terminal.size()? != kept.size {
-        kept.ticking = None;
+    let Kept { ticking, shown, next, before, clears, size, .. } = kept;
+    let Some(t) = ticking.as_mut().filter(|t| t.key == key) else { return Ok(false) };
+    if terminal.backend().clears != *clears || terminal.size()? != *size {
+        *ticking = None;
         return Ok(false);
     }
-    let mut next = std::mem::take(&mut kept.spare);
-    next.resize(t.area);
+    let (area, shows) = changed(t);
+    t.shows = shows;
+    let area = area.intersection(t.area);
+    if area.is_empty() {
+        // Nothing there changes: nothing to send.
+        return Ok(true);
+    }
+    next.resize(area);
     next.reset();
-    render(&mut next, &t);
+    render(next, t);
+    before.resize(area);
+    for (cell, p) in before.content.iter_mut().zip(area.positions()) {
+        cell.clone_from(&shown[p]);
+    }
     let backend = terminal.backend_mut();
     backend.writer_mut().begin_frame();
     let cursor =
         (backend.screen.hidden == Some(false)).then_some((backend.screen.col, backend.screen.row));
-    let mut drawn = backend.draw(kept.shown.diff_iter(&next));
+    let mut drawn = backend.draw(before.diff_iter(next));
     if let Some((Some(x), Some(y))) = cursor {
         drawn = drawn.and_then(|()| backend.set_cursor_position(Position { x, y }));
     }
     let sent = backend.writer_mut().end_frame();
-    kept.spare = std::mem::replace(&mut kept.shown, next);
+    for (cell, p) in next.content.iter().zip(area.positions()) {
+        shown[p].clone_from(cell);
+    }
     if drawn.is_err() || sent.is_err() {
-        kept.ticking = None;
+        *ticking = None;
     }
     drawn.and(sent).map(|()| true)
 }

@@ -137,7 +137,7 @@ pub(crate) fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style,
             width: u16::try_from(cells + 2 * margin).unwrap_or(area.width).min(area.width),
             height: u16::try_from(rows).unwrap_or(0),
         };
-        buf.set_style(boxed.intersection(area), style);
+        buf.set_style(boxed.intersection(area).intersection(buf.area), style);
     }
     for y in 0..rows {
         for x in 0..cells.min(usize::from(area.width)) {
@@ -151,9 +151,64 @@ pub(crate) fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style,
             else {
                 continue;
             };
-            buf[(cx, cy)].set_symbol(symbol).set_style(style);
+            // `buf` may hold only a part of the clock (a second redraws the digits that change).
+            if let Some(cell) = buf.cell_mut((cx, cy)) {
+                cell.set_symbol(symbol).set_style(style);
+            }
         }
     }
+}
+
+/// The cells [`draw_clock`] can change in `area` for a text of `text`'s shape at `size`: the
+/// digits' box (with the column either side a reversed style fills), or the whole `area` for a
+/// clock of one line.
+pub(crate) fn clock_box(area: Rect, text: &str, size: ClockSize) -> Rect {
+    let Some(px) = pixel_width(text).filter(|_| size.v > 0) else { return area };
+    let cells = usize::from(px) * usize::from(size.h);
+    let width = usize::from(area.width);
+    let x0 = usize::from(area.x) + width.saturating_sub(cells) / 2;
+    let margin = usize::from(width >= cells + 2);
+    let boxed = Rect {
+        x: u16::try_from(x0 - margin).unwrap_or(area.x),
+        y: area.y,
+        width: u16::try_from(cells + 2 * margin).unwrap_or(area.width),
+        height: size.rows(),
+    };
+    boxed.intersection(area)
+}
+
+/// The cells [`draw_clock`] changes in `area` at `size` when its text goes from `old` to `new`:
+/// the columns of the glyphs that differ (none when the text is the same), or the union of both
+/// texts' boxes ([`clock_box`]) when the glyphs move (another shape, a clock of one line).
+pub(crate) fn clock_changed(area: Rect, old: &str, new: &str, size: ClockSize) -> Rect {
+    let moved = || clock_box(area, old, size).union(clock_box(area, new, size));
+    if size.v == 0 || old.len() != new.len() {
+        return moved();
+    }
+    // Each glyph's first pixel column, and the span of those that differ.
+    let (mut at, mut first, mut end) = (0usize, None, 0usize);
+    for (a, b) in old.chars().zip(new.chars()) {
+        let (Some(ga), Some(gb)) = (glyph(a), glyph(b)) else { return moved() };
+        if ga.width != gb.width {
+            return moved();
+        }
+        if a != b {
+            first.get_or_insert(at);
+            end = at + ga.width;
+        }
+        at += ga.width + 1;
+    }
+    let whole = clock_box(area, new, size);
+    let Some(first) = first else { return Rect { width: 0, height: 0, ..whole } };
+    let (h, px) = (usize::from(size.h), at.saturating_sub(1));
+    let x0 = usize::from(area.x) + usize::from(area.width).saturating_sub(px * h) / 2;
+    let part = Rect {
+        x: u16::try_from(x0 + first * h).unwrap_or(u16::MAX),
+        y: area.y,
+        width: u16::try_from((end - first) * h).unwrap_or(u16::MAX),
+        height: size.rows(),
+    };
+    part.intersection(whole)
 }
 
 /// The big clock as read back from a screen's text (a `TestBackend`'s or tmux's).

@@ -418,11 +418,15 @@ impl Screen for LiveScreen {
     fn draw_whole(&self, frame: &mut ratatui::Frame, now: Now) -> Option<Ticking> {
         let c = view::render_whole(frame, self, now.mono, now.wall)?;
         let key = ticking::key(self, frame.area().as_size(), now.mono, now.wall)?;
-        Some(Ticking { area: c.area, key, scale: (c.size.v, c.size.h) })
+        Some(ticking::ticking(self, c, key, now.mono))
     }
 
     fn ticking_key(&self, size: Size, now: Now) -> Option<u64> {
         ticking::key(self, size, now.mono, now.wall)
+    }
+
+    fn ticking_changed(&self, t: &Ticking, now: Now) -> (ratatui::layout::Rect, String) {
+        ticking::changed(self, t, now.mono)
     }
 
     fn draw_ticking(&self, buf: &mut ratatui::buffer::Buffer, t: &Ticking, now: Now) {

@@ -9,13 +9,14 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, FixedOffset};
-use ratatui::layout::Size;
+use ratatui::layout::{Rect, Size};
 
 use super::view::{self, Countdown};
 use super::{LiveScreen, Overlay};
 use crate::session::Status;
 use crate::session::display;
-use crate::tui::widgets::{self, ClockSize, clock_sizes};
+use crate::tui::term::Ticking;
+use crate::tui::widgets::{self, ClockSize};
 
 /// Everything the running stage shows at `mono` and `wall` on a screen of `size` that time alone
 /// can change, but the countdown itself, in one number; `None` where the whole screen is drawn
@@ -59,23 +60,40 @@ pub(super) fn key(
         view::big_title(app, spec, w).hash(&mut h);
     }
     view::big_room(app, w).hash(&mut h);
-    // The sizes the clock can take set the rows of everything else.
+    // The countdown's shape (its digits and separators, not which digits): it sets the sizes
+    // the clock can take, hence the rows of everything else, and where its glyphs are.
     let time = display::countdown_text(remaining);
-    for s in clock_sizes(&time, w) {
-        (s.v, s.h).hash(&mut h);
+    for b in time.bytes() {
+        (if b.is_ascii_digit() { b'0' } else { b }).hash(&mut h);
     }
     Some(h.finish())
 }
 
-/// The countdown at `mono` alone, where and as large as the whole frame drew it.
-pub(super) fn draw(
-    buf: &mut ratatui::buffer::Buffer,
-    app: &LiveScreen,
-    t: &crate::tui::term::Ticking,
-    mono: u64,
-) {
+/// The countdown's part of the whole frame just drawn, with `key`: the digits' box, where the
+/// seconds after redraw it alone.
+pub(super) fn ticking(app: &LiveScreen, c: Countdown, key: u64, mono: u64) -> Ticking {
+    let shows = display::countdown_text(display::remaining(&app.state, mono));
+    Ticking {
+        area: widgets::clock_box(c.area, &shows, c.size),
+        key,
+        scale: (c.size.v, c.size.h),
+        layout: c.area,
+        shows,
+    }
+}
+
+/// Where the countdown changes at `mono` since it showed `t.shows` (the glyphs that differ),
+/// and what it shows then.
+pub(super) fn changed(app: &LiveScreen, t: &Ticking, mono: u64) -> (Rect, String) {
+    let time = display::countdown_text(display::remaining(&app.state, mono));
     let size = ClockSize { v: t.scale.0, h: t.scale.1 };
-    view::draw_countdown(buf, app, Countdown { area: t.area, size }, mono);
+    (widgets::clock_changed(t.layout, &t.shows, &time, size), time)
+}
+
+/// The countdown at `mono` alone, where and as large as the whole frame drew it.
+pub(super) fn draw(buf: &mut ratatui::buffer::Buffer, app: &LiveScreen, t: &Ticking, mono: u64) {
+    let size = ClockSize { v: t.scale.0, h: t.scale.1 };
+    view::draw_countdown(buf, app, Countdown { area: t.layout, size }, mono);
 }
 
 #[cfg(test)]
@@ -128,6 +146,16 @@ mod tests {
         app
     }
 
+    /// What a terminal shows in a cell: its text, background and the attributes a blank shows,
+    /// and on a mark its colour and the rest (a blank's foreground is not seen).
+    fn cell(c: &vt100::Cell) -> String {
+        let text = c.contents();
+        let blank = (text.is_empty() || text == " ") && !c.inverse() && !c.underline();
+        let mark =
+            (!blank).then(|| format!("{:?} {} {} {}", c.fgcolor(), c.bold(), c.dim(), c.italic()));
+        format!("{text:?} {:?} {} {} {mark:?}", c.bgcolor(), c.inverse(), c.underline())
+    }
+
     /// What a terminal shows after `bytes`: each cell's text, background and the attributes a
     /// blank shows, and on a mark its colour and the rest (a blank's foreground is not seen).
     fn shown(bytes: &[u8], w: u16, h: u16) -> Vec<String> {
@@ -138,17 +166,7 @@ mod tests {
         let mut cells = Vec::new();
         for y in 0..h {
             for x in 0..w {
-                let c = screen.cell(y, x).expect("a cell");
-                let text = c.contents();
-                let blank = (text.is_empty() || text == " ") && !c.inverse() && !c.underline();
-                let mark = (!blank)
-                    .then(|| format!("{:?} {} {} {}", c.fgcolor(), c.bold(), c.dim(), c.italic()));
-                cells.push(format!(
-                    "{text:?} {:?} {} {} {mark:?}",
-                    c.bgcolor(),
-                    c.inverse(),
-                    c.underline()
-                ));
+                cells.push(cell(screen.cell(y, x).expect("a cell")));
             }
         }
         cells
@@ -263,5 +281,136 @@ mod tests {
         );
         vt.process(term.backend().writer());
         assert!(vt.screen().contents().contains("Extended by one minute"));
+    }
+
+    /// A terminal drawn as the loop draws and its emulator, fed as it goes.
+    struct Drawn {
+        term: T,
+        kept: Kept,
+        vt: vt100::Parser,
+        sent: usize,
+    }
+
+    impl Drawn {
+        fn new(w: u16, h: u16) -> Self {
+            let n = |v| std::num::NonZeroU16::new(v).expect("not zero");
+            Self {
+                term: terminal(w, h),
+                kept: Kept::default(),
+                vt: vt100::Parser::new(n(h), n(w), 0),
+                sent: 0,
+            }
+        }
+
+        /// Draws `app` at `t` (whole, or the countdown alone where the loop would) and feeds
+        /// the emulator; returns whether the countdown was drawn alone, and the bytes sent.
+        fn draw(&mut self, app: &LiveScreen, t: Now, whole: bool) -> (bool, Vec<u8>) {
+            let alone =
+                event_loop::draw(&mut self.term, &mut self.kept, app, t, whole).expect("drawn");
+            let bytes = self.term.backend().writer()[self.sent..].to_vec();
+            self.sent += bytes.len();
+            self.vt.process(&bytes);
+            (alone, bytes)
+        }
+
+        /// The screen as the emulator shows it, cell by cell (see [`shown`]).
+        fn screen(&self) -> Vec<String> {
+            let screen = self.vt.screen();
+            let (h, w) = screen.size();
+            let (h, w) = (h.get(), w.get());
+            let mut cells = Vec::new();
+            for y in 0..h {
+                for x in 0..w {
+                    let c = screen.cell(y, x).expect("a cell");
+                    cells.push(cell(c));
+                }
+            }
+            cells
+        }
+    }
+
+    /// Coaching triads, second by second through the first stage (minute boundaries, WRAP UP at
+    /// 4:00, TIME at 5:00, then OVER), the next stage (its cue appearing at 12:00), a message on
+    /// the footer's row and one to the room, none of them told to the loop: at 120x40 and
+    /// 200x50 (the stage's name in large type) and at 120x30 and 200x34 (none), the terminal
+    /// drawn as the loop draws (the countdown alone while nothing else changed) shows after
+    /// every second exactly what a terminal drawn whole each second shows, cell by cell, with
+    /// the same colours and attributes; until a whole frame follows seconds drawn alone, it also
+    /// gets the very same bytes; and the countdown is drawn alone in most seconds.
+    #[test]
+    fn each_second_drawn_alone_leaves_the_screen_a_whole_frame_leaves() {
+        let people = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"];
+        for (w, h) in [(120u16, 40u16), (200, 50), (120, 30), (200, 34)] {
+            let mut app = app("coaching-triad", &people, false);
+            let (mut a, mut b) = (Drawn::new(w, h), Drawn::new(w, h));
+            let (mut alone, mut frames, mut in_step, mut since) = (0, 0, true, false);
+            let mut saw = std::collections::BTreeSet::new();
+            let mut step = |app: &mut LiveScreen, mono: u64, told: bool| {
+                let t = now(mono);
+                let whole = app.advance(t, None) || told;
+                let (_, sa) = a.draw(app, t, true);
+                let (by_itself, sb) = b.draw(app, t, whole);
+                let at = format!("{w}x{h} at {mono} ms");
+                if by_itself {
+                    alone += 1;
+                    since = true;
+                    if in_step {
+                        assert_eq!(
+                            String::from_utf8_lossy(&sa),
+                            String::from_utf8_lossy(&sb),
+                            "{at}"
+                        );
+                    }
+                } else if since {
+                    in_step = false;
+                }
+                frames += 1;
+                let (va, vb) = (a.screen(), b.screen());
+                if let Some(d) = va.iter().zip(&vb).position(|(x, y)| x != y) {
+                    panic!(
+                        "{at} (drawn alone: {by_itself}): cell {} of row {} is {} and should be {}",
+                        d % usize::from(w),
+                        d / usize::from(w),
+                        vb[d],
+                        va[d]
+                    );
+                }
+                saw.insert(
+                    display::phase(&app.state, mono).label().split(' ').last().map(str::to_string),
+                );
+            };
+            // The first stage: 5 minutes, WRAP UP from 4:00, TIME at 5:00, then OVER.
+            for s in 1..=400 {
+                step(&mut app, s * 1_000 + 250, false);
+                if s == 30 {
+                    app.message = Some("Extended by one minute".into());
+                }
+                if s == 45 {
+                    app.message = None;
+                }
+                if s == 100 {
+                    app.exec(Command::ShowMessage { text: "Back at 10:40".into() }, now(s * 1_000))
+                        .expect("shown");
+                }
+                if s == 200 {
+                    app.exec(Command::ClearMessage, now(s * 1_000)).expect("cleared");
+                }
+            }
+            // The next stage (a key: the loop is told), and its cue 12 minutes in.
+            let t = now(401_000);
+            app.handle_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE), t);
+            step(&mut app, 401_000, true);
+            for s in 0..=40 {
+                step(&mut app, 401_000 + 700_000 + s * 1_000, s == 0);
+            }
+            assert!(display::shown_cue(&app.state).is_some(), "{w}x{h}: the cue shows");
+            for word in ["RUNNING", "UP", "TIME", "OVER"] {
+                assert!(
+                    saw.iter().flatten().any(|s| s == word),
+                    "{w}x{h}: {word} never showed: {saw:?}"
+                );
+            }
+            assert!(alone * 2 > frames, "{w}x{h}: only {alone} of {frames} drawn alone");
+        }
     }
 }
