@@ -148,10 +148,8 @@ pub struct Kept {
     base: Vec<Cell>,
     /// What the terminal shows in the area now.
     shown: Buffer,
-    /// The next second's cells where they may change, drawn here, and the cells the terminal
-    /// shows there: the same memory each second.
+    /// The next second's cells where they may change, drawn here: the same memory each second.
     next: Buffer,
-    before: Buffer,
     /// The backend's count of clears and the screen's size at that frame.
     clears: u64,
     size: Size,
@@ -240,7 +238,7 @@ pub fn draw_ticking<W: Write>(
     changed: impl FnOnce(&Ticking) -> (Rect, String),
     render: impl FnOnce(&mut Buffer, &Ticking),
 ) -> io::Result<bool> {
-    let Kept { ticking, shown, next, before, clears, size, .. } = kept;
+    let Kept { ticking, shown, next, clears, size, .. } = kept;
     let Some(t) = ticking.as_mut().filter(|t| t.key == key) else { return Ok(false) };
     if terminal.backend().clears != *clears || terminal.size()? != *size {
         *ticking = None;
@@ -256,15 +254,19 @@ pub fn draw_ticking<W: Write>(
     next.resize(area);
     next.reset();
     render(next, t);
-    before.resize(area);
-    for (cell, p) in before.content.iter_mut().zip(area.positions()) {
-        cell.clone_from(&shown[p]);
-    }
     let backend = terminal.backend_mut();
     backend.writer_mut().begin_frame();
     let cursor =
         (backend.screen.hidden == Some(false)).then_some((backend.screen.col, backend.screen.row));
-    let mut drawn = backend.draw(before.diff_iter(next));
+    // The cells that differ from what the terminal shows, in screen order: what ratatui's
+    // comparison sends for cells one column wide with no diff option, which the part's are (the
+    // countdown's blocks, digits and blanks).
+    let changes = area
+        .positions()
+        .zip(&next.content)
+        .filter(|(p, cell)| shown[*p] != **cell)
+        .map(|(p, cell)| (p.x, p.y, cell));
+    let mut drawn = backend.draw(changes);
     if let Some((Some(x), Some(y))) = cursor {
         drawn = drawn.and_then(|()| backend.set_cursor_position(Position { x, y }));
     }
@@ -495,8 +497,7 @@ impl Screen {
         if self.row == Some(y) && self.col == Some(x) {
             return;
         }
-        let mut by_move = Vec::new();
-        move_to(&mut by_move, self.row, self.col, x, y, self.line_feeds);
+        let by_move = shortest_move(self.row, self.col, x, y, self.line_feeds);
         if let Some(from) =
             self.col.filter(|c| self.row == Some(y) && *c < x && x - c <= MOST_STEPPED)
         {
@@ -525,14 +526,14 @@ impl Screen {
                 }
             }
         }
-        out.extend_from_slice(&by_move);
+        out.extend_from_slice(by_move.as_slice());
         self.row = Some(y);
         self.col = Some(x);
     }
 }
 
 /// Appends `n` in decimal.
-fn push_num(out: &mut Vec<u8>, n: u32) {
+fn push_num(out: &mut impl Bytes, n: u32) {
     let mut b = [0u8; 10];
     let mut i = b.len();
     let mut n = n;
@@ -544,16 +545,61 @@ fn push_num(out: &mut Vec<u8>, n: u32) {
             break;
         }
     }
-    out.extend_from_slice(&b[i..]);
+    out.put(&b[i..]);
 }
 
 /// `CSI n c`, with `n` left out where it is 1 (the default).
-fn csi_n(out: &mut Vec<u8>, n: u32, c: u8) {
-    out.extend_from_slice(b"\x1b[");
+fn csi_n(out: &mut impl Bytes, n: u32, c: u8) {
+    out.put(b"\x1b[");
     if n != 1 {
         push_num(out, n);
     }
-    out.push(c);
+    out.put(&[c]);
+}
+
+/// Where escape sequences are written: the frame's bytes, or a [`Seq`] being compared.
+trait Bytes {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Bytes for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// A cursor move being weighed, on the stack (the longest, a full address and a column and row
+/// move between the largest coordinates, is under 24 bytes): a frame weighs a move for each
+/// changed cell it reaches, without allocating.
+#[derive(Clone, Copy)]
+struct Seq {
+    bytes: [u8; 24],
+    len: usize,
+}
+
+impl Seq {
+    const fn new() -> Self {
+        Seq { bytes: [0; 24], len: 0 }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl Bytes for Seq {
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        debug_assert!(end <= self.bytes.len(), "a cursor move of {end} bytes");
+        if let Some(to) = self.bytes.get_mut(self.len..end) {
+            to.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
 }
 
 /// Whether a line feed moves the cursor down a row and nothing else: in raw mode on Unix (no
@@ -565,65 +611,71 @@ const LINE_FEEDS: bool = cfg!(unix);
 /// The shortest bytes that take the cursor from `(col, row)` (each `None` where not known) to
 /// `(x, y)`; `lf`: a line feed may move down.
 fn move_to(out: &mut Vec<u8>, row: Option<u16>, col: Option<u16>, x: u16, y: u16, lf: bool) {
+    out.extend_from_slice(shortest_move(row, col, x, y, lf).as_slice());
+}
+
+/// The shortest move, as [`move_to`] writes it.
+fn shortest_move(row: Option<u16>, col: Option<u16>, x: u16, y: u16, lf: bool) -> Seq {
     // The full address works from anywhere.
-    let mut best = Vec::with_capacity(12);
-    best.extend_from_slice(b"\x1b[");
+    let mut best = Seq::new();
+    best.put(b"\x1b[");
     if (x, y) != (0, 0) {
         push_num(&mut best, u32::from(y) + 1);
         if x != 0 {
-            best.push(b';');
+            best.put(b";");
             push_num(&mut best, u32::from(x) + 1);
         }
     }
-    best.push(b'H');
+    best.put(b"H");
     if let Some(row) = row {
-        // Across: from the column (where known), from the start of the row, or to the column.
-        let mut across: Vec<Vec<u8>> = Vec::with_capacity(4);
-        let mut cha = Vec::new();
-        csi_n(&mut cha, u32::from(x) + 1, b'G');
-        across.push(cha);
-        let mut cr = vec![b'\r'];
+        // Across: to the column, from the start of the row, or from the column (where known):
+        // the first of the shortest.
+        let mut across = Seq::new();
+        csi_n(&mut across, u32::from(x) + 1, b'G');
+        let mut cr = Seq::new();
+        cr.put(b"\r");
         if x > 0 {
             csi_n(&mut cr, u32::from(x), b'C');
         }
-        across.push(cr);
+        if cr.len() < across.len() {
+            across = cr;
+        }
         if let Some(col) = col {
-            let mut rel = Vec::new();
+            let mut rel = Seq::new();
             match x.cmp(&col) {
                 std::cmp::Ordering::Greater => csi_n(&mut rel, u32::from(x - col), b'C'),
                 std::cmp::Ordering::Less if col - x <= 3 => {
-                    rel.resize(usize::from(col - x), b'\x08');
+                    rel.put(&b"\x08\x08\x08"[..usize::from(col - x)]);
                 }
                 std::cmp::Ordering::Less => csi_n(&mut rel, u32::from(col - x), b'D'),
                 std::cmp::Ordering::Equal => {}
             }
-            across.push(rel);
+            if rel.len() < across.len() {
+                across = rel;
+            }
         }
         // Down or up: relative (a line feed, on Unix: raw mode sends it as it is, where a
         // Windows console may return to the first column too), or to the row.
-        let mut down = Vec::new();
+        let mut down = Seq::new();
         match y.cmp(&row) {
             // Up to three line feeds are shorter than `CSI n B`.
             std::cmp::Ordering::Greater if lf && y - row <= 3 => {
-                down.resize(usize::from(y - row), b'\n');
+                down.put(&b"\n\n\n"[..usize::from(y - row)]);
             }
             std::cmp::Ordering::Greater => csi_n(&mut down, u32::from(y - row), b'B'),
             std::cmp::Ordering::Less => csi_n(&mut down, u32::from(row - y), b'A'),
             std::cmp::Ordering::Equal => {}
         }
-        let mut vpa = Vec::new();
+        let mut vpa = Seq::new();
         csi_n(&mut vpa, u32::from(y) + 1, b'd');
         let down = if vpa.len() < down.len() { vpa } else { down };
-        if let Some(a) = across.into_iter().min_by_key(Vec::len)
-            && a.len() + down.len() < best.len()
-        {
+        if across.len() + down.len() < best.len() {
             // Across first: a carriage return or a column address also ends a pending wrap.
-            best.clear();
-            best.extend_from_slice(&a);
-            best.extend_from_slice(&down);
+            best = across;
+            best.put(down.as_slice());
         }
     }
-    out.extend_from_slice(&best);
+    best
 }
 
 /// The SGR parameter of a colour after `38;`, `48;` or `58;`, as crossterm writes it.

@@ -52,28 +52,40 @@ fn glyph(c: char) -> Option<Glyph> {
     Some(Glyph { rows, width })
 }
 
-/// The clock's text as pixels (`GLYPH_ROWS` rows), glyphs one blank column apart; `None` when
-/// it has a character the big clock does not draw.
-fn pixels(text: &str) -> Option<Vec<Vec<bool>>> {
-    let glyphs: Vec<Glyph> = text.chars().map(glyph).collect::<Option<_>>()?;
-    if glyphs.is_empty() {
-        return None;
+/// The clock's text as pixels: `GLYPH_ROWS` rows of bits (bit `x` is pixel column `x`), glyphs
+/// one blank column apart, and the width in pixels; `None` when it has a character the big clock
+/// does not draw, or more pixel columns than a row holds (128: a countdown has at most 60).
+#[derive(Debug, Clone, Copy)]
+struct Pixels {
+    rows: [u128; GLYPH_ROWS],
+    width: usize,
+}
+
+impl Pixels {
+    fn on(&self, row: usize, col: usize) -> bool {
+        row < GLYPH_ROWS && col < self.width && self.rows[row] >> col & 1 == 1
     }
-    let mut rows = vec![Vec::new(); GLYPH_ROWS];
-    for (i, g) in glyphs.iter().enumerate() {
-        for (r, row) in rows.iter_mut().enumerate() {
-            if i > 0 {
-                row.push(false);
-            }
-            row.extend((0..g.width).map(|x| g.rows[r] >> x & 1 == 1));
+}
+
+fn pixels(text: &str) -> Option<Pixels> {
+    let mut px = Pixels { rows: [0; GLYPH_ROWS], width: 0 };
+    for (i, c) in text.chars().enumerate() {
+        let g = glyph(c)?;
+        let at = px.width + usize::from(i > 0);
+        if at + g.width > 128 {
+            return None;
         }
+        for (row, bits) in px.rows.iter_mut().zip(g.rows) {
+            *row |= u128::from(bits) << at;
+        }
+        px.width = at + g.width;
     }
-    Some(rows)
+    (px.width > 0).then_some(px)
 }
 
 /// The clock's width in pixels, if the big clock can draw it.
 fn pixel_width(text: &str) -> Option<u16> {
-    pixels(text).and_then(|p| u16::try_from(p[0].len()).ok())
+    pixels(text).and_then(|p| u16::try_from(p.width).ok())
 }
 
 /// How big the clock is drawn: `v` half-rows and `h` columns per pixel (a pixel is square when
@@ -122,13 +134,10 @@ pub(crate) fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style,
         return;
     };
     let (v, h) = (usize::from(size.v), usize::from(size.h));
-    let cells = px[0].len() * h;
+    let cells = px.width * h;
     let rows = usize::from(size.rows()).min(usize::from(area.height));
     let x0 = usize::from(area.x) + usize::from(area.width).saturating_sub(cells) / 2;
-    let on = |half: usize, col: usize| {
-        let r = half / v;
-        r < GLYPH_ROWS && px[r].get(col / h).copied().unwrap_or(false)
-    };
+    let on = |half: usize, col: usize| px.on(half / v, col / h);
     if style.add_modifier.contains(Modifier::REVERSED) {
         let margin = usize::from(usize::from(area.width) >= cells + 2);
         let boxed = Rect {
@@ -139,8 +148,13 @@ pub(crate) fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style,
         };
         buf.set_style(boxed.intersection(area).intersection(buf.area), style);
     }
-    for y in 0..rows {
-        for x in 0..cells.min(usize::from(area.width)) {
+    // Only the columns and rows `buf` holds (a second redraws the digits that change).
+    let (bx, by) = (usize::from(buf.area.x), usize::from(buf.area.y));
+    let xs = bx.saturating_sub(x0)..(bx + usize::from(buf.area.width)).saturating_sub(x0);
+    let ys = by.saturating_sub(usize::from(area.y))
+        ..(by + usize::from(buf.area.height)).saturating_sub(usize::from(area.y));
+    for y in ys.start..rows.min(ys.end) {
+        for x in xs.start..cells.min(usize::from(area.width)).min(xs.end) {
             let symbol = match (on(2 * y, x), on(2 * y + 1, x)) {
                 (true, true) => FULL,
                 (true, false) => UPPER,

@@ -45,11 +45,11 @@ pub(super) fn key(
     phase.label().hash(&mut h);
     let remaining = display::remaining(st, mono);
     view::state_line(app, phase, remaining, mono, w).map(|l| l.to_string()).hash(&mut h);
-    view::session_line(app, mono, wall, w).to_string().hash(&mut h);
+    view::session_line_times(app, mono, wall).hash(&mut h);
     app.message.hash(&mut h);
     view::nobody_hint(app).is_some().hash(&mut h);
     app.log_banner().hash(&mut h);
-    view::footer(app, w).to_string().hash(&mut h);
+    view::footer_inputs(app).hash(&mut h);
     app.flash_until.is_some_and(|u| mono < u).hash(&mut h);
     // Every event the session recorded or read (a cue shown, a marker, a note, a message to the
     // room): what comes of it is drawn whole.

@@ -813,6 +813,20 @@ fn ended(f: &mut Frame, app: &LiveScreen, area: Rect, outcome: crate::session::O
     f.render_widget(Paragraph::new(rows), rect);
 }
 
+/// What time alone changes in [`session_line`] at `mono` and `wall` (the rest changes only with
+/// an event, a key or the width): the projected end as it is written, and whether it is.
+pub(super) fn session_line_times(
+    app: &LiveScreen,
+    mono: u64,
+    wall: DateTime<FixedOffset>,
+) -> impl std::hash::Hash {
+    use chrono::Timelike;
+    let st = &app.state;
+    let sched = display::schedule(st, mono, wall);
+    let end = &sched.projected_end;
+    (st.paused, sched.past_stop_text(), end.hour(), end.minute(), sched.minutes_late())
+}
+
 /// "Next: Probing questions (4:00) · ends 08:57, 3 min past plan · 1 note · 0 commitments". On a
 /// narrow screen the counts give way first, then the projected end, then the end of the title.
 pub(super) fn session_line(
@@ -938,6 +952,11 @@ pub(super) fn footer(app: &LiveScreen, cols: u16) -> Line<'static> {
     line.spans.insert(0, Span::styled(" · ", app.opts.theme.muted()));
     line.spans.insert(0, Span::styled(shared, app.opts.theme.key()));
     line
+}
+
+/// What [`footer`] is made of, but the width: it changes only with these.
+pub(super) fn footer_inputs(app: &LiveScreen) -> impl std::hash::Hash {
+    (app.opts.mirror, app.state.paused, app.share.as_ref().map(|s| (s.ended(), s.devices())))
 }
 
 /// "shared · 3 devices" while the session is shared.
