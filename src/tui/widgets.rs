@@ -192,35 +192,33 @@ pub(crate) fn clock_box(area: Rect, text: &str, size: ClockSize) -> Rect {
 }
 
 /// The cells [`draw_clock`] changes in `area` at `size` when its text goes from `old` to `new`:
-/// the columns of the glyphs that differ (none when the text is the same), or the union of both
-/// texts' boxes ([`clock_box`]) when the glyphs move (another shape, a clock of one line).
+/// the box around the pixels that differ (none when none do), or the union of both texts' boxes
+/// ([`clock_box`]) when the glyphs move (a text of another width, a clock of one line).
 pub(crate) fn clock_changed(area: Rect, old: &str, new: &str, size: ClockSize) -> Rect {
     let moved = || clock_box(area, old, size).union(clock_box(area, new, size));
-    if size.v == 0 || old.len() != new.len() {
+    let (Some(a), Some(b)) = (pixels(old), pixels(new)) else { return moved() };
+    if size.v == 0 || a.width != b.width {
         return moved();
     }
-    // Each glyph's first pixel column, and the span of those that differ.
-    let (mut at, mut first, mut end) = (0usize, None, 0usize);
-    for (a, b) in old.chars().zip(new.chars()) {
-        let (Some(ga), Some(gb)) = (glyph(a), glyph(b)) else { return moved() };
-        if ga.width != gb.width {
-            return moved();
-        }
-        if a != b {
-            first.get_or_insert(at);
-            end = at + ga.width;
-        }
-        at += ga.width + 1;
-    }
     let whole = clock_box(area, new, size);
-    let Some(first) = first else { return Rect { width: 0, height: 0, ..whole } };
-    let (h, px) = (usize::from(size.h), at.saturating_sub(1));
-    let x0 = usize::from(area.x) + usize::from(area.width).saturating_sub(px * h) / 2;
+    let differ = |r: &usize| a.rows[*r] != b.rows[*r];
+    let (Some(top), Some(bottom)) =
+        ((0..GLYPH_ROWS).find(differ), (0..GLYPH_ROWS).rev().find(differ))
+    else {
+        return Rect { width: 0, height: 0, ..whole };
+    };
+    let columns = a.rows.iter().zip(b.rows).fold(0u128, |m, (x, y)| m | (x ^ y));
+    let first = columns.trailing_zeros() as usize;
+    let last = 127 - columns.leading_zeros() as usize;
+    let (v, h) = (usize::from(size.v), usize::from(size.h));
+    let x0 = usize::from(area.x) + usize::from(area.width).saturating_sub(a.width * h) / 2;
+    // Pixel row r covers half-rows r*v to (r+1)*v - 1, two half-rows a row.
+    let (y0, y1) = (top * v / 2, ((bottom + 1) * v - 1) / 2);
     let part = Rect {
         x: u16::try_from(x0 + first * h).unwrap_or(u16::MAX),
-        y: area.y,
-        width: u16::try_from((end - first) * h).unwrap_or(u16::MAX),
-        height: size.rows(),
+        y: u16::try_from(usize::from(area.y) + y0).unwrap_or(u16::MAX),
+        width: u16::try_from((last + 1 - first) * h).unwrap_or(u16::MAX),
+        height: u16::try_from(y1 + 1 - y0).unwrap_or(u16::MAX),
     };
     part.intersection(whole)
 }
