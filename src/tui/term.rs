@@ -409,6 +409,12 @@ impl Shown {
     const BLANK: Shown = Shown { ch: Some(' '), pen: Pen::RESET };
 }
 
+/// Whether `c` alone takes one column, known without a look-up for the characters most drawn:
+/// printable ASCII and the block elements (the big countdown's). Others are measured.
+fn one_column(c: char) -> bool {
+    c == ' ' || c.is_ascii_graphic() || ('\u{2580}'..='\u{259F}').contains(&c)
+}
+
 /// At most this many unchanged cells are written again to reach the next changed one: past it a
 /// move is always shorter.
 const MOST_STEPPED: u16 = 8;
@@ -429,6 +435,8 @@ struct Screen {
     hidden: Option<bool>,
     /// A line feed may move the cursor down ([`LINE_FEEDS`]).
     line_feeds: bool,
+    /// Unchanged cells written again to reach a changed one, weighed against a move.
+    stepped: Vec<u8>,
 }
 
 impl Screen {
@@ -442,6 +450,7 @@ impl Screen {
             col: None,
             hidden: None,
             line_feeds: LINE_FEEDS,
+            stepped: Vec::new(),
         };
         s.reset(size, Shown::UNKNOWN);
         s
@@ -476,7 +485,7 @@ impl Screen {
         out.extend_from_slice(sym.as_bytes());
         let mut chars = sym.chars();
         let narrow = match (chars.next(), chars.next()) {
-            (Some(c), None) if sym.width() == 1 => Some(c),
+            (Some(c), None) if one_column(c) || sym.width() == 1 => Some(c),
             _ => None,
         };
         if let Some(i) = self.index(x, y) {
@@ -501,7 +510,9 @@ impl Screen {
         if let Some(from) =
             self.col.filter(|c| self.row == Some(y) && *c < x && x - c <= MOST_STEPPED)
         {
-            let mut stepped = Vec::new();
+            // The same memory each time (a frame steps over cells many times).
+            let mut stepped = std::mem::take(&mut self.stepped);
+            stepped.clear();
             let mut p = self.pen;
             for cx in from..x {
                 let Some(s) = self.index(cx, y).map(|i| self.cells[i]) else { break };
@@ -519,12 +530,14 @@ impl Screen {
                         < by_move.len() + pen_cost(self.pen, sym, pen)
                     {
                         out.extend_from_slice(&stepped);
+                        self.stepped = stepped;
                         self.pen = p;
                         self.col = Some(x);
                         return;
                     }
                 }
             }
+            self.stepped = stepped;
         }
         out.extend_from_slice(by_move.as_slice());
         self.row = Some(y);
@@ -1069,6 +1082,18 @@ mod tests {
     use ratatui::style::Style;
     use ratatui::text::Line;
     use ratatui::widgets::Paragraph;
+
+    /// The characters taken as one column without a look-up are the ones Unicode's widths
+    /// make one column, alone: the backend tracks the cursor after them as it would otherwise.
+    #[test]
+    fn the_characters_known_narrow_are_one_column() {
+        let known = (' '..='~').chain('\u{2580}'..='\u{259F}');
+        for c in known {
+            assert!(one_column(c), "{c:?}");
+            assert_eq!(c.to_string().width(), 1, "{c:?}");
+        }
+        assert!(!one_column('\u{1F600}') && !one_column('\n') && !one_column('é'));
+    }
 
     /// Records each write the terminal would receive, and the flushes.
     #[derive(Default)]
