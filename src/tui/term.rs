@@ -922,6 +922,12 @@ impl<W: Write> FrameBackend<W> {
         self
     }
 
+    /// A test's terminal resized to `size` (its fixed size).
+    #[cfg(test)]
+    pub(crate) fn resize_to(&mut self, size: Size) {
+        self.fixed = Some(size);
+    }
+
     /// The writer frames are collected in.
     pub(crate) fn writer_mut(&mut self) -> &mut FrameWriter<W> {
         self.inner.writer_mut()

@@ -2,9 +2,10 @@
 //! says where its countdown is ([`view::render_whole`]), and each second after it the screen
 //! works out [`key`], everything else it shows that time alone can change; while that stays the
 //! same and nothing else happened (no key, no event, no resize: the
-//! [`event_loop`](crate::tui::event_loop) knows), only the countdown's rows are drawn again and
-//! compared ([`crate::tui::term::draw_ticking`]), not the whole screen. Anything else draws the
-//! whole frame.
+//! [`event_loop`](crate::tui::event_loop) knows), only the box around the countdown's pixels
+//! that changed since the last second is drawn again and compared ([`changed`],
+//! [`crate::tui::term::draw_ticking`]), not the whole screen. Anything else draws the whole
+//! frame.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -82,8 +83,8 @@ pub(super) fn ticking(app: &LiveScreen, c: Countdown, key: u64, mono: u64) -> Ti
     }
 }
 
-/// Where the countdown changes at `mono` since it showed `t.shows` (the glyphs that differ),
-/// and what it shows then.
+/// Where the countdown changes at `mono` since it showed `t.shows` (the box around the pixels
+/// that differ, [`widgets::clock_changed`]), and what it shows then.
 pub(super) fn changed(app: &LiveScreen, t: &Ticking, mono: u64) -> (Rect, String) {
     let time = display::countdown_text(display::remaining(&app.state, mono));
     let size = ClockSize { v: t.scale.0, h: t.scale.1 };
@@ -313,6 +314,14 @@ mod tests {
             (alone, bytes)
         }
 
+        /// The terminal resized to `w` x `h` (the screen cleared, as ratatui does on a resize).
+        fn resize(&mut self, w: u16, h: u16) {
+            let n = |v| std::num::NonZeroU16::new(v).expect("not zero");
+            self.term.backend_mut().resize_to(Size::new(w, h));
+            self.term.resize(Rect::new(0, 0, w, h)).expect("resized");
+            self.vt.set_size(n(h), n(w));
+        }
+
         /// The screen as the emulator shows it, cell by cell (see [`shown`]).
         fn screen(&self) -> Vec<String> {
             let screen = self.vt.screen();
@@ -331,8 +340,8 @@ mod tests {
 
     /// Coaching triads, second by second through the first stage (minute boundaries, WRAP UP at
     /// 4:00, TIME at 5:00, then OVER), the next stage (its cue appearing at 12:00), a message on
-    /// the footer's row and one to the room, none of them told to the loop: at 120x40 and
-    /// 200x50 (the stage's name in large type) and at 120x30 and 200x34 (none), the terminal
+    /// the footer's row and one to the room, a resize, none of them told to the loop: at 120x40
+    /// and 200x50 (the stage's name in large type) and at 120x30 and 200x34 (none), the terminal
     /// drawn as the loop draws (the countdown alone while nothing else changed) shows after
     /// every second exactly what a terminal drawn whole each second shows, cell by cell, with
     /// the same colours and attributes; until a whole frame follows seconds drawn alone, it also
@@ -340,12 +349,21 @@ mod tests {
     #[test]
     fn each_second_drawn_alone_leaves_the_screen_a_whole_frame_leaves() {
         let people = ["Ann", "Ben", "Cat", "Dev", "Eve", "Fay"];
-        for (w, h) in [(120u16, 40u16), (200, 50), (120, 30), (200, 34)] {
+        for (w0, h0) in [(120u16, 40u16), (200, 50), (120, 30), (200, 34)] {
+            let (mut w, mut h) = (w0, h0);
             let mut app = app("coaching-triad", &people, false);
             let (mut a, mut b) = (Drawn::new(w, h), Drawn::new(w, h));
             let (mut alone, mut frames, mut in_step, mut since) = (0, 0, true, false);
             let mut saw = std::collections::BTreeSet::new();
-            let mut step = |app: &mut LiveScreen, mono: u64, told: bool| {
+            let mut step = |app: &mut LiveScreen,
+                            mono: u64,
+                            told: bool,
+                            size: Option<(u16, u16)>| {
+                if let Some((nw, nh)) = size {
+                    (w, h) = (nw, nh);
+                    a.resize(w, h);
+                    b.resize(w, h);
+                }
                 let t = now(mono);
                 let whole = app.advance(t, None) || told;
                 let (_, sa) = a.draw(app, t, true);
@@ -381,7 +399,14 @@ mod tests {
             };
             // The first stage: 5 minutes, WRAP UP from 4:00, TIME at 5:00, then OVER.
             for s in 1..=400 {
-                step(&mut app, s * 1_000 + 250, false);
+                // Resized while only the countdown changes, and back; again a second before
+                // TIME, and back in the overrun; the loop not told.
+                let size = match s {
+                    20 | 299 => Some((w0 - 13, h0 - 3)),
+                    60 | 350 => Some((w0, h0)),
+                    _ => None,
+                };
+                step(&mut app, s * 1_000 + 250, false, size);
                 if s == 30 {
                     app.message = Some("Extended by one minute".into());
                 }
@@ -399,9 +424,9 @@ mod tests {
             // The next stage (a key: the loop is told), and its cue 12 minutes in.
             let t = now(401_000);
             app.handle_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE), t);
-            step(&mut app, 401_000, true);
+            step(&mut app, 401_000, true, None);
             for s in 0..=40 {
-                step(&mut app, 401_000 + 700_000 + s * 1_000, s == 0);
+                step(&mut app, 401_000 + 700_000 + s * 1_000, s == 0, None);
             }
             assert!(display::shown_cue(&app.state).is_some(), "{w}x{h}: the cue shows");
             for word in ["RUNNING", "UP", "TIME", "OVER"] {
