@@ -261,12 +261,12 @@ pub fn draw_ticking<W: Write>(
     // The cells that differ from what the terminal shows, in screen order: what ratatui's
     // comparison sends for cells one column wide with no diff option, which the part's are (the
     // countdown's blocks, digits and blanks).
-    let changes = area
+    let to_send = area
         .positions()
         .zip(&next.content)
         .filter(|(p, cell)| shown[*p] != **cell)
         .map(|(p, cell)| (p.x, p.y, cell));
-    let mut drawn = backend.draw(changes);
+    let mut drawn = backend.draw(to_send);
     if let Some((Some(x), Some(y))) = cursor {
         drawn = drawn.and_then(|()| backend.set_cursor_position(Position { x, y }));
     }

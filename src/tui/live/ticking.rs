@@ -394,7 +394,11 @@ mod tests {
                     );
                 }
                 saw.insert(
-                    display::phase(&app.state, mono).label().split(' ').last().map(str::to_string),
+                    display::phase(&app.state, mono)
+                        .label()
+                        .split(' ')
+                        .next_back()
+                        .map(str::to_string),
                 );
             };
             // The first stage: 5 minutes, WRAP UP from 4:00, TIME at 5:00, then OVER.

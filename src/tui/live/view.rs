@@ -272,6 +272,7 @@ fn count(rows: &[Line]) -> u16 {
 }
 
 /// The running stage, top to bottom (see the sketch above).
+#[allow(clippy::too_many_lines)] // one row after another, in the sketch's order
 fn live(
     f: &mut Frame,
     app: &LiveScreen,
