@@ -15,11 +15,12 @@ use std::time::Duration;
 
 use crossterm::event::{self, Event as TermEvent, KeyEvent};
 use ratatui::Frame;
-use ratatui::layout::Size;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Rect, Size};
 
 use super::input::{self, Wait};
 use super::signals::{self, Quit};
-use super::term::{self, Term};
+use super::term::{self, Kept, Term, Ticking};
 use crate::clock::SystemClock;
 use crate::session::Now;
 
@@ -31,6 +32,29 @@ pub trait Screen {
 
     /// Draws the screen as it is at `now`; drawing only reads the state.
     fn draw(&self, frame: &mut Frame, now: Now);
+
+    /// Draws the whole screen as [`Screen::draw`] does, and says where the part that changes by
+    /// itself each second is (the countdown), for the seconds after to redraw alone.
+    fn draw_whole(&self, frame: &mut Frame, now: Now) -> Option<Ticking> {
+        self.draw(frame, now);
+        None
+    }
+
+    /// Everything the screen shows at `now` at `size` that time alone can change, but the
+    /// ticking part, as a key ([`Ticking::key`]); `None`: the whole screen must be drawn.
+    fn ticking_key(&self, _size: Size, _now: Now) -> Option<u64> {
+        None
+    }
+
+    /// Where the ticking part may have changed since it showed `t.shows` (within `t.area`), and
+    /// what it shows at `now`.
+    fn ticking_changed(&self, t: &Ticking, _now: Now) -> (Rect, String) {
+        (t.area, t.shows.clone())
+    }
+
+    /// Draws the ticking part alone, as the whole screen at `now` would, into `buf` (a part of
+    /// `t.area`).
+    fn draw_ticking(&self, _buf: &mut Buffer, _t: &Ticking, _now: Now) {}
 
     /// Brings the screen up to `now`: what time alone causes, and `gap` milliseconds of wall time
     /// that passed without monotonic time (the machine slept), if the clock noticed one. Returns
@@ -97,6 +121,11 @@ pub fn run<S: Screen>(
     // moment comes or the log grew.
     let mut redraw = true;
     let mut draw_at: Option<u64> = None;
+    // Something besides time changed since the last frame (a key, a resize, a signal, an event,
+    // the log read): the next frame is drawn whole. A frame that only time calls for may redraw
+    // the countdown alone.
+    let mut whole = true;
+    let mut kept = Kept::default();
     loop {
         // A signal wakes the wait below (see `signals`): handled before the clock is read, so
         // the time a stop lasted is seen at once.
@@ -106,20 +135,23 @@ pub fn run<S: Screen>(
                 // Back from a stop: the window may have been resized meanwhile.
                 term::resized();
                 redraw = true;
+                whole = true;
             }
             signals::Pending::Nothing => {}
         }
         let now = clock.now();
         let gap = clock.gap(now);
-        redraw |= screen.advance(now, gap);
+        whole |= screen.advance(now, gap);
         if let Some(src) = source.as_deref_mut() {
-            redraw |= src.poll(screen, &mut clock);
+            whole |= src.poll(screen, &mut clock);
         }
+        redraw |= whole;
         redraw |= draw_at.is_some_and(|at| now.mono >= at);
         ring(terminal, screen.take_bells());
         if redraw {
-            term::draw(terminal, |f| screen.draw(f, now))?;
+            draw(terminal, &mut kept, screen, now, whole)?;
             redraw = false;
+            whole = false;
             draw_at = screen.wake_in(now.mono).map(|w| now.mono.saturating_add(w));
         }
         if screen.done() {
@@ -139,6 +171,7 @@ pub fn run<S: Screen>(
             Wait::Closed => screen.quit_by_signal(terminal, signals::hung_up()),
         }
         redraw = true; // a key or a resize
+        whole = true;
         let ev = event::read()?;
         if let TermEvent::Resize(..) = ev {
             // The size is asked of the terminal only now, not for every frame.
@@ -160,6 +193,33 @@ pub fn run<S: Screen>(
             screen.perform(intent, now);
         }
     }
+}
+
+/// Draws `screen` at `now`: only its ticking part when nothing but time changed (`whole` false)
+/// and the screen's [`Screen::ticking_key`] is the last whole frame's, else the whole screen.
+/// Returns whether only the ticking part was drawn.
+pub(crate) fn draw<S: Screen, W: Write>(
+    terminal: &mut ratatui::Terminal<term::FrameBackend<W>>,
+    kept: &mut Kept,
+    screen: &S,
+    now: Now,
+    whole: bool,
+) -> std::io::Result<bool> {
+    if !whole && kept.ticking().is_some() {
+        let size = terminal.size()?;
+        if let Some(key) = screen.ticking_key(size, now)
+            && term::draw_ticking(
+                terminal,
+                kept,
+                key,
+                |t| screen.ticking_changed(t, now),
+                |buf, t| screen.draw_ticking(buf, t, now),
+            )?
+        {
+            return Ok(true);
+        }
+    }
+    term::draw_whole(terminal, kept, |f| screen.draw_whole(f, now)).map(|()| false)
 }
 
 /// Rings the terminal's bell `n` times.

@@ -42,7 +42,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
-use ratatui::layout::{Position, Size};
+use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use ratatui::{Frame, Terminal};
 use unicode_width::UnicodeWidthStr;
@@ -117,6 +117,167 @@ pub fn draw<W: Write>(
     // Sent even if drawing failed half way: the terminal must not be left inside the bracket.
     let sent = terminal.backend_mut().writer_mut().end_frame();
     drawn.and(sent)
+}
+
+/// The part of a frame that changes by itself from one second to the next (the live screen's
+/// countdown), as a whole frame placed it, for later seconds to redraw alone ([`draw_ticking`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticking {
+    /// The cells it can change, on the screen (the countdown: its digits' box).
+    pub area: Rect,
+    /// Everything else the screen shows that time alone can change, in one number (the state
+    /// word, the lines under the clock, the projected end, the clock's possible sizes…): while
+    /// it is the same and nothing else happened, only `area` changes.
+    pub key: u64,
+    /// How the whole frame drew it (the live screen: the digits' height and width).
+    pub scale: (u16, u16),
+    /// The area it is laid out in (the countdown is centred in it), which holds `area`.
+    pub layout: Rect,
+    /// What it shows, as text (the countdown's): a later second redraws only the part of
+    /// `area` where the text changed.
+    pub shows: String,
+}
+
+/// What the last whole frame left behind for drawing its [`Ticking`] part alone: where it is,
+/// and the cells there, as ratatui's buffer of that frame holds them and as the terminal shows
+/// them now. Only the ticking area is kept, not a third copy of the screen.
+#[derive(Debug, Default)]
+pub struct Kept {
+    ticking: Option<Ticking>,
+    /// The whole frame's cells in the area (ratatui compares the next whole frame with these).
+    base: Vec<Cell>,
+    /// What the terminal shows in the area now.
+    shown: Buffer,
+    /// The next second's cells where they may change, drawn here: the same memory each second.
+    next: Buffer,
+    /// The backend's count of clears and the screen's size at that frame.
+    clears: u64,
+    size: Size,
+}
+
+impl Kept {
+    /// The ticking part of the last whole frame, while the terminal still shows that frame.
+    pub fn ticking(&self) -> Option<&Ticking> {
+        self.ticking.as_ref()
+    }
+}
+
+/// Draws the whole frame, as [`draw`] does, and keeps what a later second needs to redraw only
+/// the [`Ticking`] part that `render` reports. A kept area the seconds since redrew alone is
+/// made whole again: ratatui compares the frame with the last whole one, so the cells there that
+/// ratatui would leave (they did not change since that frame) but that the terminal no longer
+/// shows as that frame had them are sent too, in the same write.
+pub fn draw_whole<W: Write>(
+    terminal: &mut Terminal<FrameBackend<W>>,
+    kept: &mut Kept,
+    render: impl FnOnce(&mut Frame) -> Option<Ticking>,
+) -> io::Result<()> {
+    terminal.backend_mut().writer_mut().begin_frame();
+    let drawn = whole(terminal, kept, render);
+    // Sent even if drawing failed half way: the terminal must not be left inside the bracket.
+    let sent = terminal.backend_mut().writer_mut().end_frame();
+    if drawn.is_err() || sent.is_err() {
+        kept.ticking = None;
+    }
+    drawn.and(sent)
+}
+
+fn whole<W: Write>(
+    terminal: &mut Terminal<FrameBackend<W>>,
+    kept: &mut Kept,
+    render: impl FnOnce(&mut Frame) -> Option<Ticking>,
+) -> io::Result<()> {
+    let before = kept.ticking.take().filter(|_| terminal.backend().clears == kept.clears);
+    let mut ticking = None;
+    let ansi = terminal.backend().ansi;
+    let frame = terminal.draw(|f| ticking = render(f))?;
+    let buf = frame.buffer;
+    // Cells the terminal shows otherwise than the last whole frame, which ratatui does not send.
+    let mut again: Vec<(u16, u16, Cell)> = Vec::new();
+    if let Some(t) = before.filter(|_| buf.area.as_size() == kept.size) {
+        for (i, (base, shown)) in kept.base.iter().zip(&kept.shown.content).enumerate() {
+            let (x, y) = kept.shown.pos_of(i);
+            if base != shown && buf.cell((x, y)).is_some_and(|c| c == base) {
+                again.push((x, y, base.clone()));
+            }
+        }
+        debug_assert_eq!(kept.shown.area, t.area);
+    }
+    // Where crossterm draws (no escape sequences written here) every frame is drawn whole.
+    if let Some(t) = ticking.filter(|t| ansi && t.area.intersection(buf.area) == t.area) {
+        kept.base.clear();
+        kept.base.extend(t.area.positions().map(|p| buf[p].clone()));
+        kept.shown.resize(t.area);
+        kept.shown.content.clone_from_slice(&kept.base);
+        kept.size = buf.area.as_size();
+        kept.ticking = Some(t);
+    }
+    let backend = terminal.backend_mut();
+    kept.clears = backend.clears;
+    if !again.is_empty() {
+        let cursor = (backend.screen.hidden == Some(false))
+            .then_some((backend.screen.col, backend.screen.row));
+        backend.draw(again.iter().map(|(x, y, c)| (*x, *y, c)))?;
+        if let Some((Some(x), Some(y))) = cursor {
+            backend.set_cursor_position(Position { x, y })?;
+        }
+    }
+    Ok(())
+}
+
+/// Draws only the [`Ticking`] part of the last whole frame again and sends what changed there
+/// in one write: the bytes a whole frame would send, when nothing else changed. `changed` says
+/// where in the part the cells may change since the last frame (the digits that changed) and
+/// what the part shows now ([`Ticking::shows`]); `render` draws there, given a buffer of exactly
+/// that area (within [`Ticking::area`]). Returns `false`, drawing nothing, where it cannot: no
+/// whole frame kept, one with another `key`, or a terminal cleared or resized since.
+pub fn draw_ticking<W: Write>(
+    terminal: &mut Terminal<FrameBackend<W>>,
+    kept: &mut Kept,
+    key: u64,
+    changed: impl FnOnce(&Ticking) -> (Rect, String),
+    render: impl FnOnce(&mut Buffer, &Ticking),
+) -> io::Result<bool> {
+    let Kept { ticking, shown, next, clears, size, .. } = kept;
+    let Some(t) = ticking.as_mut().filter(|t| t.key == key) else { return Ok(false) };
+    if terminal.backend().clears != *clears || terminal.size()? != *size {
+        *ticking = None;
+        return Ok(false);
+    }
+    let (area, shows) = changed(t);
+    t.shows = shows;
+    let area = area.intersection(t.area);
+    if area.is_empty() {
+        // Nothing there changes: nothing to send.
+        return Ok(true);
+    }
+    next.resize(area);
+    next.reset();
+    render(next, t);
+    let backend = terminal.backend_mut();
+    backend.writer_mut().begin_frame();
+    let cursor =
+        (backend.screen.hidden == Some(false)).then_some((backend.screen.col, backend.screen.row));
+    // The cells that differ from what the terminal shows, in screen order: what ratatui's
+    // comparison sends for cells one column wide with no diff option, which the part's are (the
+    // countdown's blocks, digits and blanks).
+    let to_send = area
+        .positions()
+        .zip(&next.content)
+        .filter(|(p, cell)| shown[*p] != **cell)
+        .map(|(p, cell)| (p.x, p.y, cell));
+    let mut drawn = backend.draw(to_send);
+    if let Some((Some(x), Some(y))) = cursor {
+        drawn = drawn.and_then(|()| backend.set_cursor_position(Position { x, y }));
+    }
+    let sent = backend.writer_mut().end_frame();
+    for (cell, p) in next.content.iter().zip(area.positions()) {
+        shown[p].clone_from(cell);
+    }
+    if drawn.is_err() || sent.is_err() {
+        *ticking = None;
+    }
+    drawn.and(sent).map(|()| true)
 }
 
 /// Collects what is written and sends it on: a frame in one write (see the module doc).
@@ -248,6 +409,12 @@ impl Shown {
     const BLANK: Shown = Shown { ch: Some(' '), pen: Pen::RESET };
 }
 
+/// Whether `c` alone takes one column, known without a look-up for the characters most drawn:
+/// printable ASCII and the block elements (the big countdown's). Others are measured.
+fn one_column(c: char) -> bool {
+    c == ' ' || c.is_ascii_graphic() || ('\u{2580}'..='\u{259F}').contains(&c)
+}
+
 /// At most this many unchanged cells are written again to reach the next changed one: past it a
 /// move is always shorter.
 const MOST_STEPPED: u16 = 8;
@@ -268,6 +435,8 @@ struct Screen {
     hidden: Option<bool>,
     /// A line feed may move the cursor down ([`LINE_FEEDS`]).
     line_feeds: bool,
+    /// Unchanged cells written again to reach a changed one, weighed against a move.
+    stepped: Vec<u8>,
 }
 
 impl Screen {
@@ -281,6 +450,7 @@ impl Screen {
             col: None,
             hidden: None,
             line_feeds: LINE_FEEDS,
+            stepped: Vec::new(),
         };
         s.reset(size, Shown::UNKNOWN);
         s
@@ -315,7 +485,7 @@ impl Screen {
         out.extend_from_slice(sym.as_bytes());
         let mut chars = sym.chars();
         let narrow = match (chars.next(), chars.next()) {
-            (Some(c), None) if sym.width() == 1 => Some(c),
+            (Some(c), None) if one_column(c) || sym.width() == 1 => Some(c),
             _ => None,
         };
         if let Some(i) = self.index(x, y) {
@@ -336,12 +506,13 @@ impl Screen {
         if self.row == Some(y) && self.col == Some(x) {
             return;
         }
-        let mut by_move = Vec::new();
-        move_to(&mut by_move, self.row, self.col, x, y, self.line_feeds);
+        let by_move = shortest_move(self.row, self.col, x, y, self.line_feeds);
         if let Some(from) =
             self.col.filter(|c| self.row == Some(y) && *c < x && x - c <= MOST_STEPPED)
         {
-            let mut stepped = Vec::new();
+            // The same memory each time (a frame steps over cells many times).
+            let mut stepped = std::mem::take(&mut self.stepped);
+            stepped.clear();
             let mut p = self.pen;
             for cx in from..x {
                 let Some(s) = self.index(cx, y).map(|i| self.cells[i]) else { break };
@@ -359,21 +530,23 @@ impl Screen {
                         < by_move.len() + pen_cost(self.pen, sym, pen)
                     {
                         out.extend_from_slice(&stepped);
+                        self.stepped = stepped;
                         self.pen = p;
                         self.col = Some(x);
                         return;
                     }
                 }
             }
+            self.stepped = stepped;
         }
-        out.extend_from_slice(&by_move);
+        out.extend_from_slice(by_move.as_slice());
         self.row = Some(y);
         self.col = Some(x);
     }
 }
 
 /// Appends `n` in decimal.
-fn push_num(out: &mut Vec<u8>, n: u32) {
+fn push_num(out: &mut impl Bytes, n: u32) {
     let mut b = [0u8; 10];
     let mut i = b.len();
     let mut n = n;
@@ -385,16 +558,61 @@ fn push_num(out: &mut Vec<u8>, n: u32) {
             break;
         }
     }
-    out.extend_from_slice(&b[i..]);
+    out.put(&b[i..]);
 }
 
 /// `CSI n c`, with `n` left out where it is 1 (the default).
-fn csi_n(out: &mut Vec<u8>, n: u32, c: u8) {
-    out.extend_from_slice(b"\x1b[");
+fn csi_n(out: &mut impl Bytes, n: u32, c: u8) {
+    out.put(b"\x1b[");
     if n != 1 {
         push_num(out, n);
     }
-    out.push(c);
+    out.put(&[c]);
+}
+
+/// Where escape sequences are written: the frame's bytes, or a [`Seq`] being compared.
+trait Bytes {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Bytes for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// A cursor move being weighed, on the stack (the longest, a full address and a column and row
+/// move between the largest coordinates, is under 24 bytes): a frame weighs a move for each
+/// changed cell it reaches, without allocating.
+#[derive(Clone, Copy)]
+struct Seq {
+    bytes: [u8; 24],
+    len: usize,
+}
+
+impl Seq {
+    const fn new() -> Self {
+        Seq { bytes: [0; 24], len: 0 }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl Bytes for Seq {
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        debug_assert!(end <= self.bytes.len(), "a cursor move of {end} bytes");
+        if let Some(to) = self.bytes.get_mut(self.len..end) {
+            to.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
 }
 
 /// Whether a line feed moves the cursor down a row and nothing else: in raw mode on Unix (no
@@ -406,65 +624,71 @@ const LINE_FEEDS: bool = cfg!(unix);
 /// The shortest bytes that take the cursor from `(col, row)` (each `None` where not known) to
 /// `(x, y)`; `lf`: a line feed may move down.
 fn move_to(out: &mut Vec<u8>, row: Option<u16>, col: Option<u16>, x: u16, y: u16, lf: bool) {
+    out.extend_from_slice(shortest_move(row, col, x, y, lf).as_slice());
+}
+
+/// The shortest move, as [`move_to`] writes it.
+fn shortest_move(row: Option<u16>, col: Option<u16>, x: u16, y: u16, lf: bool) -> Seq {
     // The full address works from anywhere.
-    let mut best = Vec::with_capacity(12);
-    best.extend_from_slice(b"\x1b[");
+    let mut best = Seq::new();
+    best.put(b"\x1b[");
     if (x, y) != (0, 0) {
         push_num(&mut best, u32::from(y) + 1);
         if x != 0 {
-            best.push(b';');
+            best.put(b";");
             push_num(&mut best, u32::from(x) + 1);
         }
     }
-    best.push(b'H');
+    best.put(b"H");
     if let Some(row) = row {
-        // Across: from the column (where known), from the start of the row, or to the column.
-        let mut across: Vec<Vec<u8>> = Vec::with_capacity(4);
-        let mut cha = Vec::new();
-        csi_n(&mut cha, u32::from(x) + 1, b'G');
-        across.push(cha);
-        let mut cr = vec![b'\r'];
+        // Across: to the column, from the start of the row, or from the column (where known):
+        // the first of the shortest.
+        let mut across = Seq::new();
+        csi_n(&mut across, u32::from(x) + 1, b'G');
+        let mut cr = Seq::new();
+        cr.put(b"\r");
         if x > 0 {
             csi_n(&mut cr, u32::from(x), b'C');
         }
-        across.push(cr);
+        if cr.len() < across.len() {
+            across = cr;
+        }
         if let Some(col) = col {
-            let mut rel = Vec::new();
+            let mut rel = Seq::new();
             match x.cmp(&col) {
                 std::cmp::Ordering::Greater => csi_n(&mut rel, u32::from(x - col), b'C'),
                 std::cmp::Ordering::Less if col - x <= 3 => {
-                    rel.resize(usize::from(col - x), b'\x08');
+                    rel.put(&b"\x08\x08\x08"[..usize::from(col - x)]);
                 }
                 std::cmp::Ordering::Less => csi_n(&mut rel, u32::from(col - x), b'D'),
                 std::cmp::Ordering::Equal => {}
             }
-            across.push(rel);
+            if rel.len() < across.len() {
+                across = rel;
+            }
         }
         // Down or up: relative (a line feed, on Unix: raw mode sends it as it is, where a
         // Windows console may return to the first column too), or to the row.
-        let mut down = Vec::new();
+        let mut down = Seq::new();
         match y.cmp(&row) {
             // Up to three line feeds are shorter than `CSI n B`.
             std::cmp::Ordering::Greater if lf && y - row <= 3 => {
-                down.resize(usize::from(y - row), b'\n');
+                down.put(&b"\n\n\n"[..usize::from(y - row)]);
             }
             std::cmp::Ordering::Greater => csi_n(&mut down, u32::from(y - row), b'B'),
             std::cmp::Ordering::Less => csi_n(&mut down, u32::from(row - y), b'A'),
             std::cmp::Ordering::Equal => {}
         }
-        let mut vpa = Vec::new();
+        let mut vpa = Seq::new();
         csi_n(&mut vpa, u32::from(y) + 1, b'd');
         let down = if vpa.len() < down.len() { vpa } else { down };
-        if let Some(a) = across.into_iter().min_by_key(Vec::len)
-            && a.len() + down.len() < best.len()
-        {
+        if across.len() + down.len() < best.len() {
             // Across first: a carriage return or a column address also ends a pending wrap.
-            best.clear();
-            best.extend_from_slice(&a);
-            best.extend_from_slice(&down);
+            best = across;
+            best.put(down.as_slice());
         }
     }
-    out.extend_from_slice(&best);
+    best
 }
 
 /// The SGR parameter of a colour after `38;`, `48;` or `58;`, as crossterm writes it.
@@ -668,6 +892,9 @@ pub struct FrameBackend<W: Write> {
     /// The size last asked of the terminal.
     size: Shared<Option<Size>>,
     screen: Screen,
+    /// How many times the terminal was cleared (or left and entered again): a frame kept for
+    /// drawing its countdown alone ([`Kept`]) is good only while this stays the same.
+    clears: u64,
 }
 
 impl<W: Write> FrameBackend<W> {
@@ -680,6 +907,7 @@ impl<W: Write> FrameBackend<W> {
             fixed: size,
             size: Shared::new(None),
             screen: Screen::new(Size::default()),
+            clears: 0,
         };
         let size = b.size().unwrap_or_default();
         b.screen.reset(size, Shown::UNKNOWN);
@@ -692,6 +920,12 @@ impl<W: Write> FrameBackend<W> {
     pub fn without_line_feeds(mut self) -> Self {
         self.screen.line_feeds = false;
         self
+    }
+
+    /// A test's terminal resized to `size` (its fixed size).
+    #[cfg(test)]
+    pub(crate) fn resize_to(&mut self, size: Size) {
+        self.fixed = Some(size);
     }
 
     /// The writer frames are collected in.
@@ -745,6 +979,7 @@ impl<W: Write> Backend for FrameBackend<W> {
     }
 
     fn append_lines(&mut self, n: u16) -> io::Result<()> {
+        self.clears = self.clears.wrapping_add(1);
         let size = self.size()?;
         self.screen.reset(size, Shown::UNKNOWN);
         self.inner.append_lines(n)
@@ -801,6 +1036,7 @@ impl<W: Write> Backend for FrameBackend<W> {
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.clears = self.clears.wrapping_add(1);
         let size = self.size()?;
         if !self.ansi {
             self.screen.reset(size, Shown::UNKNOWN);
@@ -852,6 +1088,18 @@ mod tests {
     use ratatui::style::Style;
     use ratatui::text::Line;
     use ratatui::widgets::Paragraph;
+
+    /// The characters taken as one column without a look-up are the ones Unicode's widths
+    /// make one column, alone: the backend tracks the cursor after them as it would otherwise.
+    #[test]
+    fn the_characters_known_narrow_are_one_column() {
+        let known = (' '..='~').chain('\u{2580}'..='\u{259F}');
+        for c in known {
+            assert!(one_column(c), "{c:?}");
+            assert_eq!(c.to_string().width(), 1, "{c:?}");
+        }
+        assert!(!one_column('\u{1F600}') && !one_column('\n') && !one_column('é'));
+    }
 
     /// Records each write the terminal would receive, and the flushes.
     #[derive(Default)]

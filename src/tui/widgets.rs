@@ -52,28 +52,40 @@ fn glyph(c: char) -> Option<Glyph> {
     Some(Glyph { rows, width })
 }
 
-/// The clock's text as pixels (`GLYPH_ROWS` rows), glyphs one blank column apart; `None` when
-/// it has a character the big clock does not draw.
-fn pixels(text: &str) -> Option<Vec<Vec<bool>>> {
-    let glyphs: Vec<Glyph> = text.chars().map(glyph).collect::<Option<_>>()?;
-    if glyphs.is_empty() {
-        return None;
+/// The clock's text as pixels: `GLYPH_ROWS` rows of bits (bit `x` is pixel column `x`), glyphs
+/// one blank column apart, and the width in pixels; `None` when it has a character the big clock
+/// does not draw, or more pixel columns than a row holds (128: a countdown has at most 60).
+#[derive(Debug, Clone, Copy)]
+struct Pixels {
+    rows: [u128; GLYPH_ROWS],
+    width: usize,
+}
+
+impl Pixels {
+    fn on(&self, row: usize, col: usize) -> bool {
+        row < GLYPH_ROWS && col < self.width && self.rows[row] >> col & 1 == 1
     }
-    let mut rows = vec![Vec::new(); GLYPH_ROWS];
-    for (i, g) in glyphs.iter().enumerate() {
-        for (r, row) in rows.iter_mut().enumerate() {
-            if i > 0 {
-                row.push(false);
-            }
-            row.extend((0..g.width).map(|x| g.rows[r] >> x & 1 == 1));
+}
+
+fn pixels(text: &str) -> Option<Pixels> {
+    let mut px = Pixels { rows: [0; GLYPH_ROWS], width: 0 };
+    for (i, c) in text.chars().enumerate() {
+        let g = glyph(c)?;
+        let at = px.width + usize::from(i > 0);
+        if at + g.width > 128 {
+            return None;
         }
+        for (row, bits) in px.rows.iter_mut().zip(g.rows) {
+            *row |= u128::from(bits) << at;
+        }
+        px.width = at + g.width;
     }
-    Some(rows)
+    (px.width > 0).then_some(px)
 }
 
 /// The clock's width in pixels, if the big clock can draw it.
 fn pixel_width(text: &str) -> Option<u16> {
-    pixels(text).and_then(|p| u16::try_from(p[0].len()).ok())
+    pixels(text).and_then(|p| u16::try_from(p.width).ok())
 }
 
 /// How big the clock is drawn: `v` half-rows and `h` columns per pixel (a pixel is square when
@@ -122,13 +134,10 @@ pub(crate) fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style,
         return;
     };
     let (v, h) = (usize::from(size.v), usize::from(size.h));
-    let cells = px[0].len() * h;
+    let cells = px.width * h;
     let rows = usize::from(size.rows()).min(usize::from(area.height));
     let x0 = usize::from(area.x) + usize::from(area.width).saturating_sub(cells) / 2;
-    let on = |half: usize, col: usize| {
-        let r = half / v;
-        r < GLYPH_ROWS && px[r].get(col / h).copied().unwrap_or(false)
-    };
+    let on = |half: usize, col: usize| px.on(half / v, col / h);
     if style.add_modifier.contains(Modifier::REVERSED) {
         let margin = usize::from(usize::from(area.width) >= cells + 2);
         let boxed = Rect {
@@ -137,10 +146,15 @@ pub(crate) fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style,
             width: u16::try_from(cells + 2 * margin).unwrap_or(area.width).min(area.width),
             height: u16::try_from(rows).unwrap_or(0),
         };
-        buf.set_style(boxed.intersection(area), style);
+        buf.set_style(boxed.intersection(area).intersection(buf.area), style);
     }
-    for y in 0..rows {
-        for x in 0..cells.min(usize::from(area.width)) {
+    // Only the columns and rows `buf` holds (a second redraws the digits that change).
+    let (bx, by) = (usize::from(buf.area.x), usize::from(buf.area.y));
+    let xs = bx.saturating_sub(x0)..(bx + usize::from(buf.area.width)).saturating_sub(x0);
+    let ys = by.saturating_sub(usize::from(area.y))
+        ..(by + usize::from(buf.area.height)).saturating_sub(usize::from(area.y));
+    for y in ys.start..rows.min(ys.end) {
+        for x in xs.start..cells.min(usize::from(area.width)).min(xs.end) {
             let symbol = match (on(2 * y, x), on(2 * y + 1, x)) {
                 (true, true) => FULL,
                 (true, false) => UPPER,
@@ -151,9 +165,62 @@ pub(crate) fn draw_clock(buf: &mut Buffer, area: Rect, text: &str, style: Style,
             else {
                 continue;
             };
-            buf[(cx, cy)].set_symbol(symbol).set_style(style);
+            // `buf` may hold only a part of the clock (a second redraws the digits that change).
+            if let Some(cell) = buf.cell_mut((cx, cy)) {
+                cell.set_symbol(symbol).set_style(style);
+            }
         }
     }
+}
+
+/// The cells [`draw_clock`] can change in `area` for a text of `text`'s shape at `size`: the
+/// digits' box (with the column either side a reversed style fills), or the whole `area` for a
+/// clock of one line.
+pub(crate) fn clock_box(area: Rect, text: &str, size: ClockSize) -> Rect {
+    let Some(px) = pixel_width(text).filter(|_| size.v > 0) else { return area };
+    let cells = usize::from(px) * usize::from(size.h);
+    let width = usize::from(area.width);
+    let x0 = usize::from(area.x) + width.saturating_sub(cells) / 2;
+    let margin = usize::from(width >= cells + 2);
+    let boxed = Rect {
+        x: u16::try_from(x0 - margin).unwrap_or(area.x),
+        y: area.y,
+        width: u16::try_from(cells + 2 * margin).unwrap_or(area.width),
+        height: size.rows(),
+    };
+    boxed.intersection(area)
+}
+
+/// The cells [`draw_clock`] changes in `area` at `size` when its text goes from `old` to `new`:
+/// the box around the pixels that differ (none when none do), or the union of both texts' boxes
+/// ([`clock_box`]) when the glyphs move (a text of another width, a clock of one line).
+pub(crate) fn clock_changed(area: Rect, old: &str, new: &str, size: ClockSize) -> Rect {
+    let moved = || clock_box(area, old, size).union(clock_box(area, new, size));
+    let (Some(a), Some(b)) = (pixels(old), pixels(new)) else { return moved() };
+    if size.v == 0 || a.width != b.width {
+        return moved();
+    }
+    let whole = clock_box(area, new, size);
+    let differ = |r: &usize| a.rows[*r] != b.rows[*r];
+    let (Some(top), Some(bottom)) =
+        ((0..GLYPH_ROWS).find(differ), (0..GLYPH_ROWS).rev().find(differ))
+    else {
+        return Rect { width: 0, height: 0, ..whole };
+    };
+    let columns = a.rows.iter().zip(b.rows).fold(0u128, |m, (x, y)| m | (x ^ y));
+    let first = columns.trailing_zeros() as usize;
+    let last = 127 - columns.leading_zeros() as usize;
+    let (v, h) = (usize::from(size.v), usize::from(size.h));
+    let x0 = usize::from(area.x) + usize::from(area.width).saturating_sub(a.width * h) / 2;
+    // Pixel row r covers half-rows r*v to (r+1)*v - 1, two half-rows a row.
+    let (y0, y1) = (top * v / 2, ((bottom + 1) * v - 1) / 2);
+    let part = Rect {
+        x: u16::try_from(x0 + first * h).unwrap_or(u16::MAX),
+        y: u16::try_from(usize::from(area.y) + y0).unwrap_or(u16::MAX),
+        width: u16::try_from((last + 1 - first) * h).unwrap_or(u16::MAX),
+        height: u16::try_from(y1 + 1 - y0).unwrap_or(u16::MAX),
+    };
+    part.intersection(whole)
 }
 
 /// The big clock as read back from a screen's text (a `TestBackend`'s or tmux's).

@@ -30,6 +30,7 @@ mod middle;
 mod names;
 mod overlay;
 mod start_card;
+mod ticking;
 mod update;
 mod view;
 
@@ -37,7 +38,7 @@ pub(crate) use view::use_half_blocks;
 
 use std::path::PathBuf;
 
-use crate::tui::term::Term;
+use crate::tui::term::{Term, Ticking};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Size;
 
@@ -412,6 +413,24 @@ impl Screen for LiveScreen {
 
     fn draw(&self, frame: &mut ratatui::Frame, now: Now) {
         render(frame, self, now.mono, now.wall);
+    }
+
+    fn draw_whole(&self, frame: &mut ratatui::Frame, now: Now) -> Option<Ticking> {
+        let c = view::render_whole(frame, self, now.mono, now.wall)?;
+        let key = ticking::key(self, frame.area().as_size(), now.mono, now.wall)?;
+        Some(ticking::ticking(self, c, key, now.mono))
+    }
+
+    fn ticking_key(&self, size: Size, now: Now) -> Option<u64> {
+        ticking::key(self, size, now.mono, now.wall)
+    }
+
+    fn ticking_changed(&self, t: &Ticking, now: Now) -> (ratatui::layout::Rect, String) {
+        ticking::changed(self, t, now.mono)
+    }
+
+    fn draw_ticking(&self, buf: &mut ratatui::buffer::Buffer, t: &Ticking, now: Now) {
+        ticking::draw(buf, self, t, now.mono);
     }
 
     fn advance(&mut self, now: Now, gap: Option<u64>) -> bool {

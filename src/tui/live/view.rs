@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, FixedOffset};
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -24,7 +25,7 @@ use crate::session::decide::extension_rule;
 use crate::session::display::{self, Phase};
 use crate::text::{cut, plural, sanitize, width};
 use crate::tui::keys::{self, hint};
-use crate::tui::widgets::{clock_sizes, draw_clock, too_small_or, wrap};
+use crate::tui::widgets::{ClockSize, clock_sizes, draw_clock, too_small_or, wrap};
 
 /// Draws the whole screen for `app` at the moment (`mono`, `wall`): the start card, the running
 /// stage or the end, and the open overlay. While a stage runs (rows by priority, see
@@ -60,11 +61,30 @@ use crate::tui::widgets::{clock_sizes, draw_clock, too_small_or, wrap};
 /// A question or a form takes the footer's place at the bottom, with as many rows as it needs,
 /// taken from the lower items first: the countdown and the cues stay in view.
 pub fn render(f: &mut Frame, app: &LiveScreen, mono: u64, wall: DateTime<FixedOffset>) {
+    render_whole(f, app, mono, wall);
+}
+
+/// Where a running stage's countdown was drawn, and at what size: the seconds after redraw it
+/// alone there ([`draw_countdown`]) while nothing else changes ([`super::ticking`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Countdown {
+    pub area: Rect,
+    pub size: ClockSize,
+}
+
+/// Draws the whole screen, as [`render`] does, and says where the countdown is, if it shows.
+pub(super) fn render_whole(
+    f: &mut Frame,
+    app: &LiveScreen,
+    mono: u64,
+    wall: DateTime<FixedOffset>,
+) -> Option<Countdown> {
     let area = f.area();
     let line = one_line(app, mono, area.width);
     if too_small_or(area, f.buffer_mut(), line) {
-        return;
+        return None;
     }
+    let mut countdown = None;
     match app.state.status {
         Status::NotStarted => {
             // A message to the room before the start ("Starting at 9:05") sits above the card.
@@ -77,7 +97,7 @@ pub fn render(f: &mut Frame, app: &LiveScreen, mono: u64, wall: DateTime<FixedOf
             start_card::draw(f, app, card_a);
         }
         Status::Ended(outcome) => ended(f, app, area, outcome),
-        Status::Running => live(f, app, area, mono, wall),
+        Status::Running => countdown = live(f, app, area, mono, wall),
     }
     if app.state.status != Status::Running
         && let Some(panel) = overlay::panel(app, area.width)
@@ -89,11 +109,12 @@ pub fn render(f: &mut Frame, app: &LiveScreen, mono: u64, wall: DateTime<FixedOf
         overlay::draw_panel(f, app, &panel, rect);
     }
     overlay::draw_popup(f, app, area);
+    countdown
 }
 
 /// The one line a terminal below the smallest size still shows, cut to fit: `04:00  RUNNING
 /// Presenter`; `None` when even the time and the state word do not fit.
-fn one_line(app: &LiveScreen, mono: u64, cols: u16) -> Option<Line<'static>> {
+pub(super) fn one_line(app: &LiveScreen, mono: u64, cols: u16) -> Option<Line<'static>> {
     let st = &app.state;
     let t = app.opts.theme;
     let phase = display::phase(st, mono);
@@ -251,11 +272,18 @@ fn count(rows: &[Line]) -> u16 {
 }
 
 /// The running stage, top to bottom (see the sketch above).
-fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<FixedOffset>) {
+#[allow(clippy::too_many_lines)] // one row after another, in the sketch's order
+fn live(
+    f: &mut Frame,
+    app: &LiveScreen,
+    area: Rect,
+    mono: u64,
+    wall: DateTime<FixedOffset>,
+) -> Option<Countdown> {
     let st = &app.state;
     let t = app.opts.theme;
     let phase = display::phase(st, mono);
-    let Some(spec) = st.spec(st.pos) else { return };
+    let spec = st.spec(st.pos)?;
     let remaining = display::remaining(st, mono);
     let time = display::countdown_text(remaining);
     let sizes = clock_sizes(&time, area.width);
@@ -339,8 +367,9 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         title_a,
     );
     draw_room(f, app, &items.room, big_message, room_a);
-    let size = sizes.get(r.clock).copied().unwrap_or(crate::tui::widgets::ClockSize::LINE);
-    draw_clock(f.buffer_mut(), clock_a, &time, t.phase(phase), size);
+    let size = sizes.get(r.clock).copied().unwrap_or(ClockSize::LINE);
+    let countdown = Countdown { area: clock_a, size };
+    draw_countdown(f.buffer_mut(), app, countdown, mono);
     if let Some(state) = items.state {
         f.render_widget(
             Paragraph::new(state).style(t.badge(phase)).alignment(Alignment::Center),
@@ -358,6 +387,15 @@ fn live(f: &mut Frame, app: &LiveScreen, area: Rect, mono: u64, wall: DateTime<F
         overlay::draw_panel(f, app, panel, panel_a);
     }
     f.render_widget(Paragraph::new(footer(app, foot_a.width)), foot_a);
+    Some(countdown)
+}
+
+/// The countdown at `mono`, drawn in its place.
+pub(super) fn draw_countdown(buf: &mut Buffer, app: &LiveScreen, c: Countdown, mono: u64) {
+    let st = &app.state;
+    let time = display::countdown_text(display::remaining(st, mono));
+    let style = app.opts.theme.phase(display::phase(st, mono));
+    draw_clock(buf, c.area, &time, style, c.size);
 }
 
 /// The groups (cut, with a pointer to the roster, when they do not all fit) and the prompts,
@@ -484,7 +522,7 @@ fn draw_big_title(f: &mut Frame, app: &LiveScreen, name: String, area: Rect) {
 /// this stage ("1:30:00 typical minimum reached", or its message alone) and the timed cue
 /// shown now (format 2: "remind the coach, a few minutes left"), else the stage's name; each
 /// only where it fits.
-fn big_title(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Option<String> {
+pub(super) fn big_title(app: &LiveScreen, spec: &StageSpec, cols: u16) -> Option<String> {
     display::fresh_marker(&app.state)
         .iter()
         .find_map(|m| big_fit(m, cols, 2))
@@ -577,7 +615,7 @@ const BIG_ROOM_ROWS: u16 = BIG_TITLE_ROWS + 3;
 
 /// The message to the room for large type inside its frame, when it fits `cols` (the frame and
 /// its margins taken) and the font draws every character of it.
-fn big_room(app: &LiveScreen, cols: u16) -> Option<String> {
+pub(super) fn big_room(app: &LiveScreen, cols: u16) -> Option<String> {
     big_fit(app.state.room_message.as_deref()?, cols, 6)
 }
 
@@ -660,7 +698,7 @@ fn cue_banner(app: &LiveScreen, cols: u16) -> Vec<Line<'static>> {
 }
 
 /// The state in words under the clock (none while simply running).
-fn state_line(
+pub(super) fn state_line(
     app: &LiveScreen,
     phase: Phase,
     remaining: i64,
@@ -797,9 +835,23 @@ fn ended(f: &mut Frame, app: &LiveScreen, area: Rect, outcome: crate::session::O
     f.render_widget(Paragraph::new(rows), rect);
 }
 
+/// What time alone changes in [`session_line`] at `mono` and `wall` (the rest changes only with
+/// an event, a key or the width): the projected end as it is written, and whether it is.
+pub(super) fn session_line_times(
+    app: &LiveScreen,
+    mono: u64,
+    wall: DateTime<FixedOffset>,
+) -> impl std::hash::Hash {
+    use chrono::Timelike;
+    let st = &app.state;
+    let sched = display::schedule(st, mono, wall);
+    let end = &sched.projected_end;
+    (st.paused, sched.past_stop_text(), end.hour(), end.minute(), sched.minutes_late())
+}
+
 /// "Next: Probing questions (4:00) · ends 08:57, 3 min past plan · 1 note · 0 commitments". On a
 /// narrow screen the counts give way first, then the projected end, then the end of the title.
-fn session_line(
+pub(super) fn session_line(
     app: &LiveScreen,
     mono: u64,
     wall: DateTime<FixedOffset>,
@@ -922,6 +974,11 @@ pub(super) fn footer(app: &LiveScreen, cols: u16) -> Line<'static> {
     line.spans.insert(0, Span::styled(" · ", app.opts.theme.muted()));
     line.spans.insert(0, Span::styled(shared, app.opts.theme.key()));
     line
+}
+
+/// What [`footer`] is made of, but the width: it changes only with these.
+pub(super) fn footer_inputs(app: &LiveScreen) -> impl std::hash::Hash {
+    (app.opts.mirror, app.state.paused, app.share.as_ref().map(|s| (s.ended(), s.devices())))
 }
 
 /// "shared · 3 devices" while the session is shared.
