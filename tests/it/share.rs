@@ -420,10 +420,14 @@ fn a_browser_shows_a_person_their_role_their_cue_and_a_moving_countdown() {
     page.wait_text("count", |t| t != count);
     page.screenshot();
 
+    // The next stage's name, read before moving on: the page must change to it (read after
+    // the move, the page may already show it: the server follows the log as it is written).
+    let name = live.st.spec(live.st.pos + 1).expect("a next stage").name.clone();
+    let before = page.text("stage");
+    assert!(!before.contains(&name), "{before}");
     live.at += 2_500;
     live.command(Command::Next { force: true });
-    let name = live.st.spec(live.st.pos).expect("a stage").name.clone();
-    assert!(!page.text("stage").contains(&name));
+    assert_eq!(live.st.spec(live.st.pos).expect("a stage").name, name);
     page.wait_text("stage", |t| t.contains(&name));
 }
 
