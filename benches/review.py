@@ -181,9 +181,14 @@ def first_frame(args, env, marker):
             raise SystemExit(f"no frame within 120 s: {seen[-400:]!r}")
         seen += os.read(master, 65536)
     secs = time.perf_counter() - t0
-    # The process is still running here: its own high-water mark, from the kernel.
-    with open(status_file) as f:
-        hwm = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
+    # Its own high-water mark, from the kernel, while it runs. A command that ends after its
+    # output (`logs list` of a few logs) may have ended already: its status has no memory
+    # figures then, and it counts as 0 here (GNU time's figures of the same commands stand).
+    try:
+        with open(status_file) as f:
+            hwm = next((int(l.split()[1]) for l in f if l.startswith("VmHWM:")), 0)
+    except FileNotFoundError:
+        hwm = 0
     p.kill()
     p.wait()
     os.close(master)
