@@ -453,6 +453,8 @@ pub fn apply(s: &mut SessionState, e: &Stamped) {
                 c.start(now);
                 // Cues whose time has passed already are not fired late.
                 c.shown_cue = None;
+                // A marker reached in another stage (or an earlier visit) is not large here.
+                s.marker_pos = None;
                 c.pass_cues(now);
                 s.paused = false;
             }

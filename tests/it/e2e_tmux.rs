@@ -118,7 +118,9 @@ fn resume_after_a_kill_shows_the_same_stage() {
     // before it lets go of the log's lock (a loaded machine can run the test in between):
     // until then `resume` rightly finds the session still running.
     let start = Instant::now();
-    while std::fs::File::open(&logs[0]).is_ok_and(|f| f.try_lock().is_err()) {
+    while std::fs::File::open(&logs[0])
+        .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)))
+    {
         assert!(start.elapsed() < SOON, "the killed convene still holds the log's lock");
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -502,6 +502,11 @@ fn a_marker_reached_is_shown_large_while_its_stage_lasts() {
     assert!(shows_large(&wide, "Review"), "{wide}");
     assert!(!shows_large(&wide, "WARNING: upper end of the typical 1.5-2 h"), "{wide}");
     assert!(wide.contains("WARNING: upper end of the typical 1.5–2 h"), "{wide}");
+    // Back in the conversation: its name, the marker being from the earlier visit.
+    rig.press('b');
+    let back = rig.render(200, 50);
+    assert!(shows_large(&back, "Conversation"), "{back}");
+    assert!(!shows_large(&back, "WARNING: upper end of the typical 1.5-2 h"), "{back}");
 }
 
 /// A timed cue that fires after a marker in the same stage takes the large type from it.

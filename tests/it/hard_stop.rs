@@ -653,3 +653,26 @@ fn the_browsers_report_shows_the_hard_stop_line() {
     assert!(screen.contains("Report: Project tuning"), "{screen}");
     assert!(!screen.contains("Hard stop"), "{screen}");
 }
+
+/// The index's rows of sessions removed from outside (its main table only): what they left,
+/// their hard stops too, is dropped, so the sessions read again are kept with their own stops
+/// (a stop row left behind refused them, and every command rebuilt the index in memory).
+#[test]
+fn sessions_read_again_into_the_index_keep_their_own_stops() {
+    use convene::review::{Index, Query};
+    use support::fixtures::data_with;
+    use support::oracle::scan;
+
+    let data = data_with(&[]);
+    write_stop_sessions(data.path());
+    assert_eq!(scan(data.path()).expect("scan").read, 7);
+    let path = convene::review::index::index_path(data.path()).expect("cache folder");
+    let conn = rusqlite::Connection::open(&path).expect("open the index");
+    assert_eq!(conn.execute("DELETE FROM files", []).expect("delete rows"), 7);
+    drop(conn);
+    assert_eq!(scan(data.path()).expect("scan").read, 7, "read again");
+    assert_eq!(scan(data.path()).expect("scan").read, 0, "and kept, not rebuilt each time");
+    let r = Index::open(data.path()).expect("index").report(&Query::default()).expect("report");
+    let p = &r.protocols[0];
+    assert_eq!((p.with_stop, p.past_stop, p.most_past_stop_ms), (4, 2, 600_000));
+}

@@ -486,8 +486,16 @@ impl Index {
     /// Removes the rows that hang off no file (left by rows of `files` deleted from outside).
     fn drop_orphans(&mut self) -> Result<(), Fail> {
         let tx = self.conn.transaction()?;
-        for t in ["details", "person_keys", "words", "runs", "commitments", "updates", "unstarted"]
-        {
+        for t in [
+            "details",
+            "person_keys",
+            "words",
+            "runs",
+            "stops",
+            "commitments",
+            "updates",
+            "unstarted",
+        ] {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
         // Follow-ups about sessions whose rows went: with the group their shown copy has now.
@@ -636,6 +644,7 @@ impl Index {
             "persons",
             "words",
             "runs",
+            "stops",
             "commitments",
             "updates",
             "unstarted",
