@@ -233,6 +233,11 @@ fn print_of(logs: &[(String, Listed)]) -> Print {
     }
 }
 
+/// The tables whose rows belong to one file (by `fid`): what forgetting a file, or every file,
+/// must delete. A table missing here keeps rows a reused `fid` then collides with.
+const FILE_ROWS: [&str; 8] =
+    ["details", "person_keys", "words", "runs", "stops", "commitments", "updates", "unstarted"];
+
 impl Index {
     /// Brings the index up to date: see the module docs.
     pub(crate) fn update(&mut self, progress: bool) -> Result<(), Fail> {
@@ -486,16 +491,7 @@ impl Index {
     /// Removes the rows that hang off no file (left by rows of `files` deleted from outside).
     fn drop_orphans(&mut self) -> Result<(), Fail> {
         let tx = self.conn.transaction()?;
-        for t in [
-            "details",
-            "person_keys",
-            "words",
-            "runs",
-            "stops",
-            "commitments",
-            "updates",
-            "unstarted",
-        ] {
+        for t in FILE_ROWS {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
         // Follow-ups about sessions whose rows went: with the group their shown copy has now.
@@ -638,18 +634,7 @@ impl Index {
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        for t in [
-            "details",
-            "person_keys",
-            "persons",
-            "words",
-            "runs",
-            "stops",
-            "commitments",
-            "updates",
-            "unstarted",
-            "files",
-        ] {
+        for t in FILE_ROWS.iter().chain(&["persons", "files"]) {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
         super::aggregates::mark_all(&tx)?;
