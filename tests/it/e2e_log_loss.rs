@@ -28,6 +28,21 @@ fn wait_text(t: &Tmux, session: &str, text: &str) -> String {
     t.wait_joined(session, text, PATIENCE)
 }
 
+/// Deletes a folder convene is writing in, as `rm -rf` would. convene notices a log deleted
+/// at once and may write it again while the folder is being emptied, which then fails ("not
+/// empty"): deleted again until it is gone.
+fn rm_rf(dir: &Path) {
+    let start = std::time::Instant::now();
+    loop {
+        match std::fs::remove_dir_all(dir) {
+            Ok(()) => return,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(e) => assert!(start.elapsed() < PATIENCE, "rm -rf {}: {e}", dir.display()),
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// The session id in "continue it with `convene resume ID`".
 fn resume_id(screen: &str) -> String {
     let at = screen.find("convene resume ").expect("a resume command") + "convene resume ".len();
@@ -45,7 +60,7 @@ fn a_sessions_folder_deleted_mid_session_is_written_again_and_resumes() {
     wait_text(&t, "first", "READY");
     t.keys("first", &["Space"]);
     wait_text(&t, "first", "RUNNING");
-    std::fs::remove_dir_all(t.data().join("sessions")).expect("rm -rf the sessions folder");
+    rm_rf(&t.data().join("sessions"));
 
     // Noticed with no key pressed: the running screen checks at its next wake-up.
     wait_text(&t, "first", "LOG WRITTEN AGAIN");
