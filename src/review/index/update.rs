@@ -355,11 +355,8 @@ impl Index {
         }
         let Changes { changed, gone, listed } = work;
         self.listed = listed.iter().filter(|l| l.walked).count();
-        let read = changed.len();
         self.apply(&top, changed, &gone, progress)?;
-        self.record_folders(&top, &recorded, listed, &forget, now)?;
-        self.compact(read);
-        Ok(())
+        self.record_folders(&top, &recorded, listed, &forget, now)
     }
 
     /// Compacts the index (`VACUUM`) after an update that read [`COMPACT_AFTER`] logs or more
@@ -722,7 +719,9 @@ impl Index {
             bar.finish_and_clear();
         }
         self.read += total;
-        result
+        result?;
+        self.compact(total);
+        Ok(())
     }
 
     /// Reads logs on `threads` threads while this one writes them, [`BATCH`] per transaction.
