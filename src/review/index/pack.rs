@@ -1,6 +1,8 @@
 //! A session's stage runs packed into one value (`runs.packed`, see [`super::schema`]): one row
 //! a session rather than one a run keeps a million runs in a quarter of the room (at 100,000
-//! logs, 66 MB of rows and their index by file became 16 MB).
+//! logs, 66 MB of rows and their index by file became 16 MB). A session's commitments
+//! ([`pack_commitments`]) and its follow-ups of one session's commitments
+//! ([`pack_follow_ups`]) are packed the same way.
 //!
 //! Each run, in running order, is a list of unsigned LEB128 numbers: its stage (`stages.sid`),
 //! its position, a mask of which of the other figures are there (most are zero), its planned and
@@ -140,6 +142,230 @@ pub(crate) fn unpack(mut bytes: &[u8]) -> Result<Vec<(i64, RunDigest)>, BadPack>
                 finished: mask & FINISHED != 0,
             },
         ));
+    }
+    Ok(out)
+}
+
+fn put_signed(out: &mut Vec<u8>, n: i64) {
+    // Writing into a `Vec` cannot fail.
+    let _ = leb128::write::signed(out, n);
+}
+
+fn put_text(out: &mut Vec<u8>, text: &str) {
+    put(out, usize_of(text.len()));
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Reads a packed value front to back; every read refuses what is cut short or out of range.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn unsigned(&mut self) -> Result<u64, BadPack> {
+        leb128::read::unsigned(&mut self.0).map_err(|_| BadPack)
+    }
+
+    fn signed(&mut self) -> Result<i64, BadPack> {
+        leb128::read::signed(&mut self.0).map_err(|_| BadPack)
+    }
+
+    fn index(&mut self) -> Result<usize, BadPack> {
+        usize::try_from(self.unsigned()?).map_err(|_| BadPack)
+    }
+
+    fn id(&mut self) -> Result<i64, BadPack> {
+        i64::try_from(self.unsigned()?).map_err(|_| BadPack)
+    }
+
+    fn offset(&mut self) -> Result<i32, BadPack> {
+        i32::try_from(self.signed()?).map_err(|_| BadPack)
+    }
+
+    fn text(&mut self) -> Result<String, BadPack> {
+        let len = self.index()?;
+        if len > self.0.len() {
+            return Err(BadPack);
+        }
+        let (text, rest) = self.0.split_at(len);
+        self.0 = rest;
+        String::from_utf8(text.to_vec()).map_err(|_| BadPack)
+    }
+}
+
+/// A commitment as `commitments.packed` keeps it: its owner and its due date by number (`texts`,
+/// each kept once in the index), its time as ms since 1970 and the offset from UTC it was
+/// written with (seconds east).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PackedCommitment {
+    pub id: String,
+    pub owner: i64,
+    pub text: String,
+    pub due: Option<i64>,
+    pub made_ms: i64,
+    pub made_offset: i32,
+}
+
+// A commitment's bits: its id is `c` and its place (`c1` first), it has a due date, its offset
+// from UTC is not the one before it (0 for the first).
+const ID_AT: u64 = 1;
+const DUE: u64 = 1 << 1;
+const OFFSET: u64 = 1 << 2;
+
+/// The commitments of a session, in the order it made them, packed. `base_ms` is kept beside
+/// them (`commitments.made_ms`: the earliest); each time is written as its difference from the
+/// time before it, starting from `base_ms`.
+///
+/// Each is a list of LEB128 numbers: a mask of the bits above, its time, its offset (if the
+/// mask says), its id (unless the mask says it is `c` and its place), its owner, its text (its
+/// length in bytes, then its UTF-8) and its due date (if any).
+pub(crate) fn pack_commitments(base_ms: i64, commitments: &[PackedCommitment]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut ms, mut offset) = (base_ms, 0);
+    for (i, c) in commitments.iter().enumerate() {
+        let at = c.id == format!("c{}", i + 1);
+        let mask = if at { ID_AT } else { 0 }
+            | if c.due.is_some() { DUE } else { 0 }
+            | if c.made_offset == offset { 0 } else { OFFSET };
+        put(&mut out, mask);
+        put_signed(&mut out, c.made_ms.wrapping_sub(ms));
+        if mask & OFFSET != 0 {
+            put_signed(&mut out, i64::from(c.made_offset));
+        }
+        if !at {
+            put_text(&mut out, &c.id);
+        }
+        put(&mut out, u64::try_from(c.owner).unwrap_or(0));
+        put_text(&mut out, &c.text);
+        if let Some(due) = c.due {
+            put(&mut out, u64::try_from(due).unwrap_or(0));
+        }
+        (ms, offset) = (c.made_ms, c.made_offset);
+    }
+    out
+}
+
+/// The commitments [`pack_commitments`] packed with `base_ms`, in order.
+pub(crate) fn unpack_commitments(
+    base_ms: i64,
+    bytes: &[u8],
+) -> Result<Vec<PackedCommitment>, BadPack> {
+    let mut r = Reader(bytes);
+    let mut out = Vec::new();
+    let (mut ms, mut offset) = (base_ms, 0);
+    while !r.is_empty() {
+        let mask = r.unsigned()?;
+        ms = ms.wrapping_add(r.signed()?);
+        if mask & OFFSET != 0 {
+            offset = r.offset()?;
+        }
+        let id = if mask & ID_AT != 0 { format!("c{}", out.len() + 1) } else { r.text()? };
+        let owner = r.id()?;
+        let text = r.text()?;
+        let due = if mask & DUE != 0 { Some(r.id()?) } else { None };
+        out.push(PackedCommitment { id, owner, text, due, made_ms: ms, made_offset: offset });
+    }
+    Ok(out)
+}
+
+/// A follow-up as `updates.packed` keeps it: its place among its log's follow-ups (`seq`),
+/// whether the event named the session that made the commitment (`about`: else it is the
+/// recording session's own), the commitment's id, the status, the note, and when it was
+/// recorded (ms since 1970 and seconds east of UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PackedFollowUp {
+    pub seq: usize,
+    pub about: bool,
+    pub id: String,
+    pub status: crate::session::CommitmentStatus,
+    pub note: Option<String>,
+    pub wall_ms: i64,
+    pub wall_offset: i32,
+}
+
+/// The statuses, in the order their numbers (the mask's two low bits) give.
+const STATUSES: [crate::session::CommitmentStatus; 4] = [
+    crate::session::CommitmentStatus::Done,
+    crate::session::CommitmentStatus::Partly,
+    crate::session::CommitmentStatus::NotYet,
+    crate::session::CommitmentStatus::CarriedForward,
+];
+// A follow-up's bits above its status: `about`, its id is `c` and a number (written as the
+// number), it has a note, its offset from UTC is not the one before it (0 for the first).
+const ABOUT: u64 = 1 << 2;
+const ID_NUMBER: u64 = 1 << 3;
+const NOTE: u64 = 1 << 4;
+const WALL_OFFSET: u64 = 1 << 5;
+
+/// The number of an id that is `c` and a number written plainly (`c12`, not `c012`).
+fn plain_number(id: &str) -> Option<u64> {
+    let n: u64 = id.strip_prefix('c')?.parse().ok()?;
+    (format!("c{n}") == id).then_some(n)
+}
+
+/// A log's follow-ups of one session's commitments, in the log's order, packed.
+///
+/// Each is a list of LEB128 numbers: a mask (the status, then the bits above), its place as the
+/// difference from the place after the one before it, its time as the difference from the time
+/// before it (from 0), its offset (if the mask says), its id (a number, or its length and its
+/// UTF-8) and its note (if any).
+pub(crate) fn pack_follow_ups(follow_ups: &[PackedFollowUp]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut next, mut ms, mut offset) = (0, 0, 0);
+    for u in follow_ups {
+        let number = plain_number(&u.id);
+        let status = STATUSES.iter().position(|s| *s == u.status).map_or(0, usize_of);
+        let mask = status
+            | if u.about { ABOUT } else { 0 }
+            | if number.is_some() { ID_NUMBER } else { 0 }
+            | if u.note.is_some() { NOTE } else { 0 }
+            | if u.wall_offset == offset { 0 } else { WALL_OFFSET };
+        put(&mut out, mask);
+        put_signed(&mut out, i64::try_from(u.seq).unwrap_or(i64::MAX).wrapping_sub(next));
+        put_signed(&mut out, u.wall_ms.wrapping_sub(ms));
+        if mask & WALL_OFFSET != 0 {
+            put_signed(&mut out, i64::from(u.wall_offset));
+        }
+        match number {
+            Some(n) => put(&mut out, n),
+            None => put_text(&mut out, &u.id),
+        }
+        if let Some(note) = &u.note {
+            put_text(&mut out, note);
+        }
+        next = i64::try_from(u.seq).unwrap_or(i64::MAX).wrapping_add(1);
+        (ms, offset) = (u.wall_ms, u.wall_offset);
+    }
+    out
+}
+
+/// The follow-ups [`pack_follow_ups`] packed, in order.
+pub(crate) fn unpack_follow_ups(bytes: &[u8]) -> Result<Vec<PackedFollowUp>, BadPack> {
+    let mut r = Reader(bytes);
+    let mut out = Vec::new();
+    let (mut next, mut ms, mut offset) = (0_i64, 0_i64, 0);
+    while !r.is_empty() {
+        let mask = r.unsigned()?;
+        let seq = next.wrapping_add(r.signed()?);
+        ms = ms.wrapping_add(r.signed()?);
+        if mask & WALL_OFFSET != 0 {
+            offset = r.offset()?;
+        }
+        let id = if mask & ID_NUMBER != 0 { format!("c{}", r.unsigned()?) } else { r.text()? };
+        let note = if mask & NOTE != 0 { Some(r.text()?) } else { None };
+        let status = *STATUSES.get(usize::try_from(mask & 3).map_err(|_| BadPack)?).ok_or(BadPack)?;
+        out.push(PackedFollowUp {
+            seq: usize::try_from(seq).map_err(|_| BadPack)?,
+            about: mask & ABOUT != 0,
+            id,
+            status,
+            note,
+            wall_ms: ms,
+            wall_offset: offset,
+        });
+        next = seq.wrapping_add(1);
     }
     Ok(out)
 }

@@ -495,7 +495,7 @@ impl Index {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
         // Follow-ups about sessions whose rows went: with the group their shown copy has now.
-        let gid = store::shown_gid_sql("updates.made_in");
+        let gid = store::shown_gid_sql("(SELECT text FROM texts WHERE tid = updates.made_num)");
         tx.execute(
             &format!("UPDATE updates SET made_gid = {gid} WHERE made_gid IS NOT {gid}"),
             [],
@@ -639,6 +639,7 @@ impl Index {
         }
         super::aggregates::mark_all(&tx)?;
         tx.execute("DELETE FROM folders", [])?;
+        tx.execute("DELETE FROM texts", [])?;
         tx.commit()
     }
 
