@@ -439,3 +439,162 @@ mod tests {
         assert_eq!(unpack(&[0x80]), Err(BadPack));
     }
 }
+
+#[cfg(test)]
+mod packed_commitments {
+    use super::*;
+    use crate::session::CommitmentStatus;
+    use proptest::prelude::*;
+
+    /// Text with every kind of character a log may hold: quotes, bars, tabs and newlines,
+    /// control characters, combining marks, right-to-left text, emoji, and the largest scalar.
+    const ODD: &str = "\"'|\\\t\n\r\u{0}\u{7f}\u{1b}[31m e\u{301} \u{202e}abc \u{1f469}\u{200d}\u{1f467} \u{feff}\u{10ffff}";
+
+    fn commitment(i: usize) -> PackedCommitment {
+        PackedCommitment {
+            id: format!("c{}", i + 1),
+            owner: 7,
+            text: "Try cold calling in one lesson a week".into(),
+            due: Some(3),
+            made_ms: 1_693_818_369_000,
+            made_offset: 3600,
+        }
+    }
+
+    fn follow_up(seq: usize) -> PackedFollowUp {
+        PackedFollowUp {
+            seq,
+            about: true,
+            id: format!("c{}", seq + 1),
+            status: CommitmentStatus::Done,
+            note: Some("Done and shared with the team".into()),
+            wall_ms: 1_694_420_986_681,
+            wall_offset: 0,
+        }
+    }
+
+    /// A commitment whose id, owner's and due date's numbers, text and time are all unusual
+    /// reads back exactly; a typical one costs little more than its text.
+    #[test]
+    fn an_odd_commitment_reads_back_as_written() {
+        let odd = PackedCommitment {
+            id: ODD.into(),
+            owner: i64::MAX,
+            text: ODD.into(),
+            due: None,
+            made_ms: -62_135_596_800_000,
+            made_offset: -86_399,
+        };
+        let empty = PackedCommitment { id: String::new(), text: String::new(), ..commitment(5) };
+        let all = vec![commitment(0), odd, empty, commitment(3)];
+        let base = all.iter().map(|c| c.made_ms).min().unwrap_or_default();
+        assert_eq!(unpack_commitments(base, &pack_commitments(base, &all)), Ok(all));
+        let plain = pack_commitments(1_693_818_369_000, &[commitment(0)]);
+        assert!(plain.len() <= commitment(0).text.len() + 8, "{plain:?}");
+    }
+
+    /// A follow-up with an odd id and note, every status, and with and without the session it
+    /// is about, reads back exactly.
+    #[test]
+    fn odd_follow_ups_read_back_as_written() {
+        let statuses = [
+            CommitmentStatus::Done,
+            CommitmentStatus::Partly,
+            CommitmentStatus::NotYet,
+            CommitmentStatus::CarriedForward,
+        ];
+        let mut all: Vec<PackedFollowUp> = statuses
+            .iter()
+            .enumerate()
+            .map(|(i, s)| PackedFollowUp { status: *s, about: i % 2 == 0, ..follow_up(i * 3) })
+            .collect();
+        all.push(PackedFollowUp {
+            id: ODD.into(),
+            note: Some(ODD.into()),
+            wall_offset: 50_400,
+            ..follow_up(20)
+        });
+        all.push(PackedFollowUp { id: "c007".into(), note: None, ..follow_up(21) });
+        all.push(PackedFollowUp { id: "c".into(), note: Some(String::new()), ..follow_up(2) });
+        assert_eq!(unpack_follow_ups(&pack_follow_ups(&all)), Ok(all));
+        assert_eq!(unpack_follow_ups(&[]), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn packed_commitments_and_follow_ups_cut_short_are_refused() {
+        let c = pack_commitments(0, &[PackedCommitment { made_ms: 5, ..commitment(0) }]);
+        for end in 1..c.len() {
+            assert!(unpack_commitments(0, &c[..end]).is_err(), "{end}");
+        }
+        let u = pack_follow_ups(&[follow_up(0)]);
+        for end in 1..u.len() {
+            assert!(unpack_follow_ups(&u[..end]).is_err(), "{end}");
+        }
+        // A text that is not UTF-8.
+        assert_eq!(unpack_follow_ups(&[0, 0, 0, 1, 0xff]), Err(BadPack));
+    }
+
+    fn any_commitment() -> impl Strategy<Value = PackedCommitment> {
+        (
+            prop_oneof![Just(None), "\\PC{0,6}".prop_map(Some), any::<String>().prop_map(Some)],
+            0..i64::MAX,
+            any::<String>(),
+            proptest::option::of(0..i64::MAX),
+            any::<i64>(),
+            -86_399..86_400_i32,
+        )
+            .prop_map(|(id, owner, text, due, made_ms, made_offset)| PackedCommitment {
+                id: id.unwrap_or_default(),
+                owner,
+                text,
+                due,
+                made_ms,
+                made_offset,
+            })
+    }
+
+    fn any_follow_up() -> impl Strategy<Value = PackedFollowUp> {
+        (
+            0..1_000_000_usize,
+            any::<bool>(),
+            prop_oneof![(0..u64::MAX).prop_map(|n| format!("c{n}")), any::<String>()],
+            0..4_usize,
+            proptest::option::of(any::<String>()),
+            any::<i64>(),
+            -86_399..86_400_i32,
+        )
+            .prop_map(|(seq, about, id, status, note, wall_ms, wall_offset)| PackedFollowUp {
+                seq,
+                about,
+                id,
+                status: STATUSES[status],
+                note,
+                wall_ms,
+                wall_offset,
+            })
+    }
+
+    proptest! {
+        /// Any list of commitments, with ids in their places or not, reads back as written,
+        /// whatever the base time.
+        #[test]
+        fn commitments_read_back(
+            mut all in proptest::collection::vec(any_commitment(), 0..12),
+            plain in proptest::collection::vec(any::<bool>(), 12),
+            base in any::<i64>(),
+        ) {
+            for (i, c) in all.iter_mut().enumerate() {
+                if plain[i] {
+                    c.id = format!("c{}", i + 1);
+                }
+            }
+            prop_assert_eq!(unpack_commitments(base, &pack_commitments(base, &all)), Ok(all));
+        }
+
+        /// Any list of follow-ups, in any order of their places, reads back as written.
+        #[test]
+        fn follow_ups_read_back(all in proptest::collection::vec(any_follow_up(), 0..12)) {
+            prop_assert_eq!(unpack_follow_ups(&pack_follow_ups(&all)), Ok(all));
+        }
+    }
+}

@@ -226,6 +226,30 @@ impl Texts<'_> {
     }
 }
 
+/// Follow-ups (each with the id of the session that recorded it) by commitment id, each
+/// commitment's in the order `actions` gives them: by the recording session's place in its
+/// group, time, and id.
+fn by_commitment(
+    mut found: Vec<(String, FollowUpRow)>,
+) -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
+    found.sort_by(|(a_in, a), (b_in, b)| {
+        (&a.u.id, a.recorded_seq, a.u.wall_ms, a_in)
+            .cmp(&(&b.u.id, b.recorded_seq, b.u.wall_ms, b_in))
+            .then_with(|| a.rest().cmp(&b.rest()))
+    });
+    let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
+    for (recorded_in, f) in found {
+        out.entry(f.u.id).or_default().push(UpdateRef {
+            session: recorded_in,
+            status: f.u.status,
+            note: f.u.note,
+            at: time_at(f.u.wall_ms, f.u.wall_offset)?,
+            seq: f.recorded_seq,
+        });
+    }
+    Ok(out)
+}
+
 /// A time from its ms since 1970 and its offset from UTC (seconds east): the time the log wrote.
 fn time_at(millis: i64, east: i32) -> rusqlite::Result<DateTime<FixedOffset>> {
     let zone = FixedOffset::east_opt(east)
@@ -737,22 +761,7 @@ impl Index {
                 found.push((recorded_in.clone(), FollowUpRow { fid, recorded_seq, u }));
             }
         }
-        found.sort_by(|(a_in, a), (b_in, b)| {
-            (&a.u.id, a.recorded_seq, a.u.wall_ms, a_in)
-                .cmp(&(&b.u.id, b.recorded_seq, b.u.wall_ms, b_in))
-                .then_with(|| a.rest().cmp(&b.rest()))
-        });
-        let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
-        for (recorded_in, f) in found {
-            out.entry(f.u.id).or_default().push(UpdateRef {
-                session: recorded_in,
-                status: f.u.status,
-                note: f.u.note,
-                at: time_at(f.u.wall_ms, f.u.wall_offset)?,
-                seq: f.recorded_seq,
-            });
-        }
-        Ok(out)
+        by_commitment(found)
     }
 
     /// Calls `f` with every commitment that passes the filter, while it returns `true`: oldest
@@ -777,9 +786,15 @@ impl Index {
         } else {
             "commitments c INDEXED BY commitments_made JOIN files f ON f.fid = c.fid"
         };
+        // A session's rows (one, or one for each log that followed it up) come together.
         let sql = format!(
-            "SELECT c.fid, c.gid, c.made_ms, c.packed, f.key, d.protocol_name, d.group_name
+            "SELECT c.fid, c.made_ms, c.packed, f.key, d.protocol_name, d.group_name,
+                u.fid AS by_fid, u.recorded_seq, u.packed AS follow_ups, r.key AS recorded_in
              FROM {from} JOIN details d ON d.fid = c.fid
+             LEFT JOIN texts t ON t.text = f.key
+             LEFT JOIN updates u INDEXED BY updates_target
+                ON u.made_gid = c.gid AND u.made_num = t.tid AND u.shown = 1
+             LEFT JOIN files r ON r.fid = u.fid
              WHERE f.shown = 1 {}
              ORDER BY c.made_ms, c.fid",
             if group.is_some() { "AND f.group_key = ?1" } else { "" }
@@ -817,7 +832,11 @@ impl Index {
             *current = Some(p.action);
             keep_on
         };
-        columns! { Cols: fid, gid, made_ms, packed, key, protocol_name, group_name }
+        columns! {
+            Cols:
+            fid, made_ms, packed, key, protocol_name, group_name, by_fid, recorded_seq,
+            follow_ups, recorded_in,
+        }
         let mut run = || -> rusqlite::Result<()> {
             let mut texts = self.texts()?;
             let mut st = self.conn.prepare(&sql)?;
@@ -828,35 +847,32 @@ impl Index {
             };
             let mut waiting: BinaryHeap<Reverse<Pending>> = BinaryHeap::new();
             let mut current: Option<Action> = None;
-            while let Some(r) = rows.next()? {
-                let first_ms: i64 = r.get(c.made_ms)?;
-                // No session still to be read holds a commitment made before this one's first.
-                while let Some(Reverse(p)) = waiting.peek() {
-                    if p.order.0 >= first_ms {
-                        break;
-                    }
-                    let Some(Reverse(p)) = waiting.pop() else { break };
-                    if !give(p, &mut current, &mut f) {
-                        return Ok(());
-                    }
-                }
-                let fid: i64 = r.get(c.fid)?;
-                let session: String = r.get(c.key)?;
-                let protocol: String = r.get(c.protocol_name)?;
-                let group: Option<String> = r.get(c.group_name)?;
-                let follow_ups = self.follow_ups_in(r.get(c.gid)?, &session)?;
-                let packed = r.get_ref(c.packed)?.as_blob()?;
-                let made = unpack_commitments(first_ms, packed).map_err(|e| bad(c.packed, e))?;
+            // The session being read: its file, its row's figures, and its follow-ups so far.
+            let mut reading: Option<(i64, Vec<u8>, Vec<(String, FollowUpRow)>)> = None;
+            let mut session = String::new();
+            let (mut protocol, mut group): (String, Option<String>) = (String::new(), None);
+            let mut first_ms = 0;
+            // Puts the session read in the queue, each commitment with its follow-ups.
+            let mut queue = |reading: Option<(i64, Vec<u8>, Vec<(String, FollowUpRow)>)>,
+                             session: &str,
+                             protocol: &str,
+                             group: &Option<String>,
+                             first_ms: i64,
+                             waiting: &mut BinaryHeap<Reverse<Pending>>|
+             -> rusqlite::Result<()> {
+                let Some((fid, packed, found)) = reading else { return Ok(()) };
+                let follow_ups = by_commitment(found)?;
+                let made = unpack_commitments(first_ms, &packed).map_err(|e| bad(c.packed, e))?;
                 for (seq, m) in made.into_iter().enumerate() {
                     let at = time_at(m.made_ms, m.made_offset)?;
                     let due = m.due.map(|t| texts.get(t)).transpose()?;
                     let order =
-                        (m.made_ms, session.clone(), id_number(&m.id), m.id.clone(), fid, seq);
+                        (m.made_ms, session.to_string(), id_number(&m.id), m.id.clone(), fid, seq);
                     let action = Action {
-                        session: session.clone(),
+                        session: session.to_string(),
                         history: follow_ups.get(&m.id).cloned().unwrap_or_default(),
                         id: m.id,
-                        protocol: protocol.clone(),
+                        protocol: protocol.to_string(),
                         group: group.clone(),
                         owner: texts.get(m.owner)?,
                         text: m.text,
@@ -869,7 +885,41 @@ impl Index {
                     };
                     waiting.push(Reverse(Pending { order, action }));
                 }
+                Ok(())
+            };
+            while let Some(r) = rows.next()? {
+                let fid: i64 = r.get(c.fid)?;
+                if reading.as_ref().is_none_or(|(f, _, _)| *f != fid) {
+                    queue(reading.take(), &session, &protocol, &group, first_ms, &mut waiting)?;
+                    first_ms = r.get(c.made_ms)?;
+                    // No session still to be read holds a commitment made before this one's
+                    // first.
+                    while let Some(Reverse(p)) = waiting.peek() {
+                        if p.order.0 >= first_ms {
+                            break;
+                        }
+                        let Some(Reverse(p)) = waiting.pop() else { break };
+                        if !give(p, &mut current, &mut f) {
+                            return Ok(());
+                        }
+                    }
+                    session = r.get(c.key)?;
+                    protocol = r.get(c.protocol_name)?;
+                    group = r.get(c.group_name)?;
+                    reading = Some((fid, r.get(c.packed)?, Vec::new()));
+                }
+                if let (Some(by), Some((_, _, found))) =
+                    (r.get::<_, Option<i64>>(c.by_fid)?, reading.as_mut())
+                {
+                    let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
+                    let recorded_in: String = r.get(c.recorded_in)?;
+                    let packed = r.get_ref(c.follow_ups)?.as_blob()?;
+                    for u in unpack_follow_ups(packed).map_err(|e| bad(c.follow_ups, e))? {
+                        found.push((recorded_in.clone(), FollowUpRow { fid: by, recorded_seq, u }));
+                    }
+                }
             }
+            queue(reading.take(), &session, &protocol, &group, first_ms, &mut waiting)?;
             while let Some(Reverse(p)) = waiting.pop() {
                 if !give(p, &mut current, &mut f) {
                     return Ok(());
