@@ -355,7 +355,8 @@ pub(crate) fn unpack_follow_ups(bytes: &[u8]) -> Result<Vec<PackedFollowUp>, Bad
         }
         let id = if mask & ID_NUMBER != 0 { format!("c{}", r.unsigned()?) } else { r.text()? };
         let note = if mask & NOTE != 0 { Some(r.text()?) } else { None };
-        let status = *STATUSES.get(usize::try_from(mask & 3).map_err(|_| BadPack)?).ok_or(BadPack)?;
+        let status =
+            *STATUSES.get(usize::try_from(mask & 3).map_err(|_| BadPack)?).ok_or(BadPack)?;
         out.push(PackedFollowUp {
             seq: usize::try_from(seq).map_err(|_| BadPack)?,
             about: mask & ABOUT != 0,
@@ -563,14 +564,16 @@ mod packed_commitments {
             any::<i64>(),
             -86_399..86_400_i32,
         )
-            .prop_map(|(seq, about, id, status, note, wall_ms, wall_offset)| PackedFollowUp {
-                seq,
-                about,
-                id,
-                status: STATUSES[status],
-                note,
-                wall_ms,
-                wall_offset,
+            .prop_map(|(seq, about, id, status, note, wall_ms, wall_offset)| {
+                PackedFollowUp {
+                    seq,
+                    about,
+                    id,
+                    status: STATUSES[status],
+                    note,
+                    wall_ms,
+                    wall_offset,
+                }
             })
     }
 

@@ -159,8 +159,7 @@ pub(crate) const GROUP_FOLLOW_UPS: &str =
 /// The commitments of a group's shown sessions (`?1`, its key), packed a session to a row: the
 /// group's sessions from the `files_group` index, then each one's commitments (a page or two),
 /// never a session's own row.
-pub(crate) const GROUP_COMMITMENTS: &str =
-    "SELECT f.key AS session, c.fid, c.made_ms, c.packed
+pub(crate) const GROUP_COMMITMENTS: &str = "SELECT f.key AS session, c.fid, c.made_ms, c.packed
      FROM files f INDEXED BY files_group JOIN commitments c ON c.fid = f.fid
      WHERE f.group_key = ?1 AND f.shown = 1";
 
@@ -817,21 +816,19 @@ impl Index {
         };
         // Gives the next commitment in order: a second one of the same session and id (a log
         // written by hand) adds its follow-ups to the first.
-        let give = |p: Pending,
-                    current: &mut Option<Action>,
-                    f: &mut dyn FnMut(Action) -> bool|
-         -> bool {
-            if let Some(a) = current.as_mut()
-                && a.session == p.action.session
-                && a.id == p.action.id
-            {
-                a.history.extend(p.action.history);
-                return true;
-            }
-            let keep_on = finish(current.take(), f);
-            *current = Some(p.action);
-            keep_on
-        };
+        let give =
+            |p: Pending, current: &mut Option<Action>, f: &mut dyn FnMut(Action) -> bool| -> bool {
+                if let Some(a) = current.as_mut()
+                    && a.session == p.action.session
+                    && a.id == p.action.id
+                {
+                    a.history.extend(p.action.history);
+                    return true;
+                }
+                let keep_on = finish(current.take(), f);
+                *current = Some(p.action);
+                keep_on
+            };
         columns! {
             Cols:
             fid, made_ms, packed, key, protocol_name, group_name, by_fid, recorded_seq,

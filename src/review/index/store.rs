@@ -369,7 +369,12 @@ pub(crate) fn insert(
         tx.prepare_cached(
             "INSERT INTO commitments(fid, gid, made_ms, packed) VALUES(?1, ?2, ?3, ?4)",
         )?
-        .execute(params![fid, gid, base_ms, super::pack::pack_commitments(base_ms, &packed)])?;
+        .execute(params![
+            fid,
+            gid,
+            base_ms,
+            super::pack::pack_commitments(base_ms, &packed)
+        ])?;
     }
     {
         // One row for each session whose commitments the log follows up, in the order the
