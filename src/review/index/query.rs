@@ -3,7 +3,7 @@
 //! it goes (so memory does not grow with the number of sessions).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -193,6 +193,54 @@ impl Ord for Pending {
     }
 }
 
+/// A session's rows being read by `actions`: its file, when its first commitment was made, its
+/// commitments packed, what its file gives, and its follow-ups so far, each with the id of the
+/// session that recorded it.
+struct SessionRead {
+    fid: i64,
+    first_ms: i64,
+    packed: Vec<u8>,
+    session: String,
+    protocol: String,
+    group: Option<String>,
+    found: Vec<(String, FollowUpRow)>,
+}
+
+impl SessionRead {
+    /// Puts its commitments in the queue, each with its follow-ups.
+    fn queue(
+        self,
+        texts: &mut Texts<'_>,
+        waiting: &mut BinaryHeap<Reverse<Pending>>,
+    ) -> rusqlite::Result<()> {
+        let follow_ups = by_commitment(self.found)?;
+        let made = unpack_commitments(self.first_ms, &self.packed).map_err(|e| bad(0, e))?;
+        for (seq, m) in made.into_iter().enumerate() {
+            let at = time_at(m.made_ms, m.made_offset)?;
+            let due = m.due.map(|t| texts.get(t)).transpose()?;
+            let order =
+                (m.made_ms, self.session.clone(), id_number(&m.id), m.id.clone(), self.fid, seq);
+            let action = Action {
+                session: self.session.clone(),
+                history: follow_ups.get(&m.id).cloned().unwrap_or_default(),
+                id: m.id,
+                protocol: self.protocol.clone(),
+                group: self.group.clone(),
+                owner: texts.get(m.owner)?,
+                text: m.text,
+                due_date: due.as_deref().and_then(|t| resolve_due(t, at.date_naive())),
+                due,
+                made: at,
+                status: "open",
+                latest: None,
+                overdue: false,
+            };
+            waiting.push(Reverse(Pending { order, action }));
+        }
+        Ok(())
+    }
+}
+
 /// A follow-up read from `updates`, with what orders it among its commitment's others.
 struct FollowUpRow {
     fid: i64,
@@ -247,6 +295,29 @@ fn by_commitment(
         });
     }
     Ok(out)
+}
+
+/// What `actions` reads: every shown session's commitments (with `grouped`, those of the
+/// group `?1`), a row for each log that followed them up (or one, with none), in the order of
+/// each session's earliest commitment; a session's rows come together.
+fn actions_sql(grouped: bool) -> String {
+    let from = if grouped {
+        "files f JOIN commitments c ON c.fid = f.fid"
+    } else {
+        "commitments c INDEXED BY commitments_made JOIN files f ON f.fid = c.fid"
+    };
+    format!(
+        "SELECT c.fid, c.made_ms, c.packed, f.key, d.protocol_name, d.group_name,
+            u.fid AS by_fid, u.recorded_seq, u.packed AS follow_ups, r.key AS recorded_in
+         FROM {from} JOIN details d ON d.fid = c.fid
+         LEFT JOIN texts t ON t.text = f.key
+         LEFT JOIN updates u INDEXED BY updates_target
+            ON u.made_gid = c.gid AND u.made_num = t.tid AND u.shown = 1
+         LEFT JOIN files r ON r.fid = u.fid
+         WHERE f.shown = 1 {}
+         ORDER BY c.made_ms, c.fid",
+        if grouped { "AND f.group_key = ?1" } else { "" }
+    )
 }
 
 /// A time from its ms since 1970 and its offset from UTC (seconds east): the time the log wrote.
@@ -596,54 +667,66 @@ impl Index {
                 .query_row([fid], |r| opt_time(r, 0))
                 .optional()?
                 .flatten();
-            let mut texts = self.texts()?;
-            let packed: Option<(i64, Vec<u8>)> = self
-                .conn
-                .prepare_cached("SELECT made_ms, packed FROM commitments WHERE fid = ?1")?
-                .query_row([fid], |r| Ok((r.get("made_ms")?, r.get("packed")?)))
-                .optional()?;
-            if let Some((base_ms, packed)) = packed {
-                for c in unpack_commitments(base_ms, &packed).map_err(|e| bad(0, e))? {
-                    d.commitments.push(CommitmentDigest {
-                        owner: texts.get(c.owner)?,
-                        due: c.due.map(|t| texts.get(t)).transpose()?,
-                        made: time_at(c.made_ms, c.made_offset)?,
-                        id: c.id,
-                        text: c.text,
-                    });
-                }
-            }
-            let mut st = self.conn.prepare_cached(
-                "SELECT t.text AS made_in, u.recorded_seq, u.packed
-                 FROM updates u JOIN texts t ON t.tid = u.made_num WHERE u.fid = ?1",
-            )?;
-            columns! { UpdateCols: made_in, recorded_seq, packed }
-            let c = UpdateCols::of(&st)?;
-            let mut sequence = None;
-            let mut updates: Vec<(usize, UpdateDigest)> = Vec::new();
-            let mut rows = st.query([fid])?;
-            while let Some(r) = rows.next()? {
-                sequence = sequence.or(r.get(c.recorded_seq)?);
-                let made_in: String = r.get(c.made_in)?;
-                let packed = r.get_ref(c.packed)?.as_blob()?;
-                for u in unpack_follow_ups(packed).map_err(|e| bad(c.packed, e))? {
-                    updates.push((
-                        u.seq,
-                        UpdateDigest {
-                            session: u.about.then(|| made_in.clone()),
-                            id: u.id,
-                            status: u.status,
-                            note: u.note,
-                            wall: time_at(u.wall_ms, u.wall_offset)?,
-                        },
-                    ));
-                }
-            }
-            updates.sort_by_key(|(seq, _)| *seq);
-            d.updates = updates.into_iter().map(|(_, u)| u).collect();
-            d.sequence = sequence;
+            d.commitments = self.commitments_of(fid)?;
+            (d.updates, d.sequence) = self.updates_of(fid)?;
         }
         Ok(Entry { id, path, digest: d })
+    }
+
+    /// A file's commitments, in the order the log made them.
+    fn commitments_of(&self, fid: i64) -> rusqlite::Result<Vec<CommitmentDigest>> {
+        let mut out = Vec::new();
+        let mut texts = self.texts()?;
+        let packed: Option<(i64, Vec<u8>)> = self
+            .conn
+            .prepare_cached("SELECT made_ms, packed FROM commitments WHERE fid = ?1")?
+            .query_row([fid], |r| Ok((r.get("made_ms")?, r.get("packed")?)))
+            .optional()?;
+        if let Some((base_ms, packed)) = packed {
+            for c in unpack_commitments(base_ms, &packed).map_err(|e| bad(0, e))? {
+                out.push(CommitmentDigest {
+                    owner: texts.get(c.owner)?,
+                    due: c.due.map(|t| texts.get(t)).transpose()?,
+                    made: time_at(c.made_ms, c.made_offset)?,
+                    id: c.id,
+                    text: c.text,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A file's follow-ups, in the log's order, and the recording session's place in its
+    /// group (known from its follow-ups' rows, the only place it is needed).
+    fn updates_of(&self, fid: i64) -> rusqlite::Result<(Vec<UpdateDigest>, Option<u32>)> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT t.text AS made_in, u.recorded_seq, u.packed
+             FROM updates u JOIN texts t ON t.tid = u.made_num WHERE u.fid = ?1",
+        )?;
+        columns! { UpdateCols: made_in, recorded_seq, packed }
+        let c = UpdateCols::of(&st)?;
+        let mut sequence = None;
+        let mut updates: Vec<(usize, UpdateDigest)> = Vec::new();
+        let mut rows = st.query([fid])?;
+        while let Some(r) = rows.next()? {
+            sequence = sequence.or(r.get(c.recorded_seq)?);
+            let made_in: String = r.get(c.made_in)?;
+            let packed = r.get_ref(c.packed)?.as_blob()?;
+            for u in unpack_follow_ups(packed).map_err(|e| bad(c.packed, e))? {
+                updates.push((
+                    u.seq,
+                    UpdateDigest {
+                        session: u.about.then(|| made_in.clone()),
+                        id: u.id,
+                        status: u.status,
+                        note: u.note,
+                        wall: time_at(u.wall_ms, u.wall_offset)?,
+                    },
+                ));
+            }
+        }
+        updates.sort_by_key(|(seq, _)| *seq);
+        Ok((updates.into_iter().map(|(_, u)| u).collect(), sequence))
     }
 
     /// A session's stage runs, in running order.
@@ -780,24 +863,7 @@ impl Index {
         mut f: impl FnMut(Action) -> bool,
     ) -> Result<(), ReviewError> {
         let group = filter.group.as_deref().map(fold);
-        let from = if group.is_some() {
-            "files f JOIN commitments c ON c.fid = f.fid"
-        } else {
-            "commitments c INDEXED BY commitments_made JOIN files f ON f.fid = c.fid"
-        };
-        // A session's rows (one, or one for each log that followed it up) come together.
-        let sql = format!(
-            "SELECT c.fid, c.made_ms, c.packed, f.key, d.protocol_name, d.group_name,
-                u.fid AS by_fid, u.recorded_seq, u.packed AS follow_ups, r.key AS recorded_in
-             FROM {from} JOIN details d ON d.fid = c.fid
-             LEFT JOIN texts t ON t.text = f.key
-             LEFT JOIN updates u INDEXED BY updates_target
-                ON u.made_gid = c.gid AND u.made_num = t.tid AND u.shown = 1
-             LEFT JOIN files r ON r.fid = u.fid
-             WHERE f.shown = 1 {}
-             ORDER BY c.made_ms, c.fid",
-            if group.is_some() { "AND f.group_key = ?1" } else { "" }
-        );
+        let sql = actions_sql(group.is_some());
         let finish = |a: Option<Action>, f: &mut dyn FnMut(Action) -> bool| -> bool {
             let Some(mut a) = a else { return true };
             if let Some(p) = &filter.person
@@ -844,51 +910,14 @@ impl Index {
             };
             let mut waiting: BinaryHeap<Reverse<Pending>> = BinaryHeap::new();
             let mut current: Option<Action> = None;
-            // The session being read: its file, its row's figures, and its follow-ups so far.
-            let mut reading: Option<(i64, Vec<u8>, Vec<(String, FollowUpRow)>)> = None;
-            let mut session = String::new();
-            let (mut protocol, mut group): (String, Option<String>) = (String::new(), None);
-            let mut first_ms = 0;
-            // Puts the session read in the queue, each commitment with its follow-ups.
-            let mut queue = |reading: Option<(i64, Vec<u8>, Vec<(String, FollowUpRow)>)>,
-                             session: &str,
-                             protocol: &str,
-                             group: &Option<String>,
-                             first_ms: i64,
-                             waiting: &mut BinaryHeap<Reverse<Pending>>|
-             -> rusqlite::Result<()> {
-                let Some((fid, packed, found)) = reading else { return Ok(()) };
-                let follow_ups = by_commitment(found)?;
-                let made = unpack_commitments(first_ms, &packed).map_err(|e| bad(c.packed, e))?;
-                for (seq, m) in made.into_iter().enumerate() {
-                    let at = time_at(m.made_ms, m.made_offset)?;
-                    let due = m.due.map(|t| texts.get(t)).transpose()?;
-                    let order =
-                        (m.made_ms, session.to_string(), id_number(&m.id), m.id.clone(), fid, seq);
-                    let action = Action {
-                        session: session.to_string(),
-                        history: follow_ups.get(&m.id).cloned().unwrap_or_default(),
-                        id: m.id,
-                        protocol: protocol.to_string(),
-                        group: group.clone(),
-                        owner: texts.get(m.owner)?,
-                        text: m.text,
-                        due_date: due.as_deref().and_then(|t| resolve_due(t, at.date_naive())),
-                        due,
-                        made: at,
-                        status: "open",
-                        latest: None,
-                        overdue: false,
-                    };
-                    waiting.push(Reverse(Pending { order, action }));
-                }
-                Ok(())
-            };
+            let mut reading: Option<SessionRead> = None;
             while let Some(r) = rows.next()? {
                 let fid: i64 = r.get(c.fid)?;
-                if reading.as_ref().is_none_or(|(f, _, _)| *f != fid) {
-                    queue(reading.take(), &session, &protocol, &group, first_ms, &mut waiting)?;
-                    first_ms = r.get(c.made_ms)?;
+                if reading.as_ref().is_none_or(|s| s.fid != fid) {
+                    if let Some(s) = reading.take() {
+                        s.queue(&mut texts, &mut waiting)?;
+                    }
+                    let first_ms = r.get(c.made_ms)?;
                     // No session still to be read holds a commitment made before this one's
                     // first.
                     while let Some(Reverse(p)) = waiting.peek() {
@@ -900,23 +929,30 @@ impl Index {
                             return Ok(());
                         }
                     }
-                    session = r.get(c.key)?;
-                    protocol = r.get(c.protocol_name)?;
-                    group = r.get(c.group_name)?;
-                    reading = Some((fid, r.get(c.packed)?, Vec::new()));
+                    reading = Some(SessionRead {
+                        fid,
+                        first_ms,
+                        packed: r.get(c.packed)?,
+                        session: r.get(c.key)?,
+                        protocol: r.get(c.protocol_name)?,
+                        group: r.get(c.group_name)?,
+                        found: Vec::new(),
+                    });
                 }
-                if let (Some(by), Some((_, _, found))) =
-                    (r.get::<_, Option<i64>>(c.by_fid)?, reading.as_mut())
+                if let (Some(by), Some(s)) = (r.get::<_, Option<i64>>(c.by_fid)?, reading.as_mut())
                 {
                     let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
                     let recorded_in: String = r.get(c.recorded_in)?;
                     let packed = r.get_ref(c.follow_ups)?.as_blob()?;
                     for u in unpack_follow_ups(packed).map_err(|e| bad(c.follow_ups, e))? {
-                        found.push((recorded_in.clone(), FollowUpRow { fid: by, recorded_seq, u }));
+                        let row = FollowUpRow { fid: by, recorded_seq, u };
+                        s.found.push((recorded_in.clone(), row));
                     }
                 }
             }
-            queue(reading.take(), &session, &protocol, &group, first_ms, &mut waiting)?;
+            if let Some(s) = reading.take() {
+                s.queue(&mut texts, &mut waiting)?;
+            }
             while let Some(Reverse(p)) = waiting.pop() {
                 if !give(p, &mut current, &mut f) {
                     return Ok(());
@@ -946,63 +982,7 @@ impl Index {
                 .optional()?;
             let Some(gid) = gid else { return Ok(Vec::new()) };
             let mut texts = self.texts()?;
-            // The latest follow-up of each commitment followed up (by the number of its session
-            // and its id), in the order `actions` gives its follow-ups.
-            let mut latest: HashMap<(i64, String), FollowUpRow> = HashMap::new();
-            {
-                let mut st = self.conn.prepare_cached(GROUP_FOLLOW_UPS)?;
-                columns! { Cols: made_num, fid, recorded_seq, packed }
-                let c = Cols::of(&st)?;
-                let mut rows = st.query([gid])?;
-                // The recording sessions' ids, read only to order two follow-ups of a
-                // commitment recorded at the same time in the same place of the group.
-                let mut recorded_in: HashMap<i64, String> = HashMap::new();
-                let mut key_of = |fid: i64| -> rusqlite::Result<String> {
-                    if let Some(k) = recorded_in.get(&fid) {
-                        return Ok(k.clone());
-                    }
-                    let k: String = self
-                        .conn
-                        .prepare_cached("SELECT key FROM files WHERE fid = ?1")?
-                        .query_row([fid], |r| r.get("key"))?;
-                    recorded_in.insert(fid, k.clone());
-                    Ok(k)
-                };
-                while let Some(r) = rows.next()? {
-                    let made_num: i64 = r.get(c.made_num)?;
-                    let fid: i64 = r.get(c.fid)?;
-                    let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
-                    let packed = r.get_ref(c.packed)?.as_blob()?;
-                    for u in unpack_follow_ups(packed).map_err(|e| bad(c.packed, e))? {
-                        let row = FollowUpRow { fid, recorded_seq, u };
-                        let at = (made_num, row.u.id.clone());
-                        let later = match latest.get(&at) {
-                            None => true,
-                            Some(was) => {
-                                let by_time = (row.recorded_seq, row.u.wall_ms)
-                                    .cmp(&(was.recorded_seq, was.u.wall_ms));
-                                let by_id = if by_time.is_eq() && row.fid != was.fid {
-                                    key_of(row.fid)?.cmp(&key_of(was.fid)?)
-                                } else {
-                                    std::cmp::Ordering::Equal
-                                };
-                                by_time.then(by_id).then_with(|| row.rest().cmp(&was.rest()))
-                                    == std::cmp::Ordering::Greater
-                            }
-                        };
-                        if later {
-                            latest.insert(at, row);
-                        }
-                    }
-                }
-            }
-            let mut closed: std::collections::HashSet<(String, String)> =
-                std::collections::HashSet::new();
-            for ((num, id), row) in latest {
-                if !row.u.status.stays_open() {
-                    closed.insert((texts.get(num)?, id));
-                }
-            }
+            let closed = self.closed_in_group(gid, &mut texts)?;
             let mut made: Vec<(MadeOrder, super::pack::PackedCommitment)> = Vec::new();
             {
                 let mut st = self.conn.prepare_cached(GROUP_COMMITMENTS)?;
@@ -1048,6 +1028,72 @@ impl Index {
             Ok(out)
         };
         run().map_err(|e| self.failed(&e))
+    }
+
+    /// The commitments of a group (its `gid`) whose latest follow-up closed them, as (session,
+    /// id): from the group's follow-ups alone, side by side in `updates_target`.
+    fn closed_in_group(
+        &self,
+        gid: i64,
+        texts: &mut Texts<'_>,
+    ) -> rusqlite::Result<HashSet<(String, String)>> {
+        // The latest follow-up of each commitment followed up (by the number of its session
+        // and its id), in the order `actions` gives its follow-ups.
+        let mut latest: HashMap<(i64, String), FollowUpRow> = HashMap::new();
+        {
+            let mut st = self.conn.prepare_cached(GROUP_FOLLOW_UPS)?;
+            columns! { Cols: made_num, fid, recorded_seq, packed }
+            let c = Cols::of(&st)?;
+            let mut rows = st.query([gid])?;
+            // The recording sessions' ids, read only to order two follow-ups of a
+            // commitment recorded at the same time in the same place of the group.
+            let mut recorded_in: HashMap<i64, String> = HashMap::new();
+            let mut key_of = |fid: i64| -> rusqlite::Result<String> {
+                if let Some(k) = recorded_in.get(&fid) {
+                    return Ok(k.clone());
+                }
+                let k: String = self
+                    .conn
+                    .prepare_cached("SELECT key FROM files WHERE fid = ?1")?
+                    .query_row([fid], |r| r.get("key"))?;
+                recorded_in.insert(fid, k.clone());
+                Ok(k)
+            };
+            while let Some(r) = rows.next()? {
+                let made_num: i64 = r.get(c.made_num)?;
+                let fid: i64 = r.get(c.fid)?;
+                let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
+                let packed = r.get_ref(c.packed)?.as_blob()?;
+                for u in unpack_follow_ups(packed).map_err(|e| bad(c.packed, e))? {
+                    let row = FollowUpRow { fid, recorded_seq, u };
+                    let at = (made_num, row.u.id.clone());
+                    let later = match latest.get(&at) {
+                        None => true,
+                        Some(was) => {
+                            let by_time = (row.recorded_seq, row.u.wall_ms)
+                                .cmp(&(was.recorded_seq, was.u.wall_ms));
+                            let by_id = if by_time.is_eq() && row.fid != was.fid {
+                                key_of(row.fid)?.cmp(&key_of(was.fid)?)
+                            } else {
+                                std::cmp::Ordering::Equal
+                            };
+                            by_time.then(by_id).then_with(|| row.rest().cmp(&was.rest()))
+                                == std::cmp::Ordering::Greater
+                        }
+                    };
+                    if later {
+                        latest.insert(at, row);
+                    }
+                }
+            }
+        }
+        let mut closed: HashSet<(String, String)> = HashSet::new();
+        for ((num, id), row) in latest {
+            if !row.u.status.stays_open() {
+                closed.insert((texts.get(num)?, id));
+            }
+        }
+        Ok(closed)
     }
 
     /// The fork of a session's copies, if they fork ([`crate::review::copies::Fork`]).
