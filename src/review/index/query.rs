@@ -153,7 +153,7 @@ pub(crate) const GROUP_HISTORY: &str = "SELECT f.fid, f.key FROM files f INDEXED
 /// The follow-ups of the commitments of a group (`?1`, its `gid`), packed a recording file and
 /// a session followed up to a row: a range of the `updates_target` index.
 pub(crate) const GROUP_FOLLOW_UPS: &str =
-    "SELECT made_num, fid, recorded_seq, packed FROM updates INDEXED BY updates_target
+    "SELECT made_in, fid, recorded_seq, packed FROM updates INDEXED BY updates_target
      WHERE made_gid = ?1 AND shown = 1";
 
 /// The commitments of a group's shown sessions (`?1`, its key), packed a session to a row: the
@@ -310,9 +310,8 @@ fn actions_sql(grouped: bool) -> String {
         "SELECT c.fid, c.made_ms, c.packed, f.key, d.protocol_name, d.group_name,
             u.fid AS by_fid, u.recorded_seq, u.packed AS follow_ups, r.key AS recorded_in
          FROM {from} JOIN details d ON d.fid = c.fid
-         LEFT JOIN texts t ON t.text = f.key
          LEFT JOIN updates u INDEXED BY updates_target
-            ON u.made_gid = c.gid AND u.made_num = t.tid AND u.shown = 1
+            ON u.made_gid = c.gid AND u.made_in = f.key AND u.shown = 1
          LEFT JOIN files r ON r.fid = u.fid
          WHERE f.shown = 1 {}
          ORDER BY c.made_ms, c.fid",
@@ -699,10 +698,9 @@ impl Index {
     /// A file's follow-ups, in the log's order, and the recording session's place in its
     /// group (known from its follow-ups' rows, the only place it is needed).
     fn updates_of(&self, fid: i64) -> rusqlite::Result<(Vec<UpdateDigest>, Option<u32>)> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT t.text AS made_in, u.recorded_seq, u.packed
-             FROM updates u JOIN texts t ON t.tid = u.made_num WHERE u.fid = ?1",
-        )?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT made_in, recorded_seq, packed FROM updates WHERE fid = ?1")?;
         columns! { UpdateCols: made_in, recorded_seq, packed }
         let c = UpdateCols::of(&st)?;
         let mut sequence = None;
@@ -824,11 +822,8 @@ impl Index {
     ) -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
         let mut st = self.conn.prepare_cached(
             "SELECT u.fid, u.recorded_seq, u.packed, f.key AS recorded_in
-             FROM texts t
-             JOIN updates u INDEXED BY updates_target
-                ON u.made_gid = ?1 AND u.made_num = t.tid AND u.shown = 1
-             JOIN files f ON f.fid = u.fid
-             WHERE t.text = ?2",
+             FROM updates u INDEXED BY updates_target JOIN files f ON f.fid = u.fid
+             WHERE u.made_gid = ?1 AND u.made_in = ?2 AND u.shown = 1",
         )?;
         columns! { Cols: fid, recorded_seq, packed, recorded_in }
         let c = Cols::of(&st)?;
@@ -982,7 +977,7 @@ impl Index {
                 .optional()?;
             let Some(gid) = gid else { return Ok(Vec::new()) };
             let mut texts = self.texts()?;
-            let closed = self.closed_in_group(gid, &mut texts)?;
+            let closed = self.closed_in_group(gid)?;
             let mut made: Vec<(MadeOrder, super::pack::PackedCommitment)> = Vec::new();
             {
                 let mut st = self.conn.prepare_cached(GROUP_COMMITMENTS)?;
@@ -1032,17 +1027,13 @@ impl Index {
 
     /// The commitments of a group (its `gid`) whose latest follow-up closed them, as (session,
     /// id): from the group's follow-ups alone, side by side in `updates_target`.
-    fn closed_in_group(
-        &self,
-        gid: i64,
-        texts: &mut Texts<'_>,
-    ) -> rusqlite::Result<HashSet<(String, String)>> {
-        // The latest follow-up of each commitment followed up (by the number of its session
-        // and its id), in the order `actions` gives its follow-ups.
-        let mut latest: HashMap<(i64, String), FollowUpRow> = HashMap::new();
+    fn closed_in_group(&self, gid: i64) -> rusqlite::Result<HashSet<(String, String)>> {
+        // The latest follow-up of each commitment followed up (by its session and its id), in
+        // the order `actions` gives its follow-ups.
+        let mut latest: HashMap<(String, String), FollowUpRow> = HashMap::new();
         {
             let mut st = self.conn.prepare_cached(GROUP_FOLLOW_UPS)?;
-            columns! { Cols: made_num, fid, recorded_seq, packed }
+            columns! { Cols: made_in, fid, recorded_seq, packed }
             let c = Cols::of(&st)?;
             let mut rows = st.query([gid])?;
             // The recording sessions' ids, read only to order two follow-ups of a
@@ -1060,13 +1051,13 @@ impl Index {
                 Ok(k)
             };
             while let Some(r) = rows.next()? {
-                let made_num: i64 = r.get(c.made_num)?;
+                let made_in: String = r.get(c.made_in)?;
                 let fid: i64 = r.get(c.fid)?;
                 let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
                 let packed = r.get_ref(c.packed)?.as_blob()?;
                 for u in unpack_follow_ups(packed).map_err(|e| bad(c.packed, e))? {
                     let row = FollowUpRow { fid, recorded_seq, u };
-                    let at = (made_num, row.u.id.clone());
+                    let at = (made_in.clone(), row.u.id.clone());
                     let later = match latest.get(&at) {
                         None => true,
                         Some(was) => {
@@ -1087,13 +1078,11 @@ impl Index {
                 }
             }
         }
-        let mut closed: HashSet<(String, String)> = HashSet::new();
-        for ((num, id), row) in latest {
-            if !row.u.status.stays_open() {
-                closed.insert((texts.get(num)?, id));
-            }
-        }
-        Ok(closed)
+        Ok(latest
+            .into_iter()
+            .filter(|(_, row)| !row.u.status.stays_open())
+            .map(|(at, _)| at)
+            .collect())
     }
 
     /// The fork of a session's copies, if they fork ([`crate::review::copies::Fork`]).

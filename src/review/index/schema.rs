@@ -19,7 +19,7 @@
 //!
 //! Commitments and follow-ups are packed like runs ([`super::pack`]), a file to a row (a
 //! file and a session it follows up, for follow-ups), keeping nothing the file's row gives (its
-//! session) and each repeated text once (`texts`: owners, due dates, the sessions followed up):
+//! session) and each repeated text once (`texts`: owners and due dates):
 //! at 100,000 logs (245,298 commitments, 72,441 follow-ups) their 62 MB of rows and indexes
 //! became a fraction of that (docs/benchmarks.md).
 
@@ -199,10 +199,9 @@ CREATE TABLE stops(
     end_ms INTEGER
 );
 
--- Texts that commitments and follow-ups refer to by number, each kept once: the owners and due
--- dates of commitments (a person makes one most sessions; a handful of due dates recur) and
--- the sessions whose commitments are followed up. Kept until every file is forgotten, as
--- `groups` are.
+-- Texts that commitments refer to by number, each kept once: their owners and due dates (a
+-- person makes one most sessions; a handful of due dates recur). Kept until every file is
+-- forgotten, as `groups` are.
 CREATE TABLE texts(tid INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 
 -- A session's commitments, one row a file that made any (`pack::pack_commitments`: id, owner
@@ -221,7 +220,7 @@ CREATE TABLE commitments(
 CREATE INDEX commitments_made ON commitments(made_ms);
 
 -- Follow-ups, one row for each file that recorded any and each session whose commitments they
--- follow up (`made_num`, the session's number in `texts`), packed in the file's order
+-- follow up (`made_in`), packed in the file's order
 -- (`pack::pack_follow_ups`: place, id, status, note, time, and whether the event named the
 -- session). The session that recorded them is the file's `key`. `made_gid` is the group of the
 -- shown copy of the session that made the commitments (0: none, or not in the index), the `gid`
@@ -229,7 +228,7 @@ CREATE INDEX commitments_made ON commitments(made_ms);
 -- (`store::choose_shown`), so that the index on it holds a group's follow-ups side by side.
 CREATE TABLE updates(
     fid INTEGER NOT NULL,
-    made_num INTEGER NOT NULL,
+    made_in TEXT NOT NULL,
     made_gid INTEGER NOT NULL,
     -- The file's `shown`.
     shown INTEGER NOT NULL,
@@ -237,9 +236,13 @@ CREATE TABLE updates(
     -- before it): follow-ups are ordered by it, then by time, since laptops' clocks differ.
     recorded_seq INTEGER,
     packed BLOB NOT NULL,
-    PRIMARY KEY(fid, made_num)
+    PRIMARY KEY(fid, made_in)
 ) WITHOUT ROWID;
-CREATE INDEX updates_target ON updates(made_gid, made_num, shown, recorded_seq, packed);
+-- A group's follow-ups side by side, each with all it holds: `convene run --group X` reads them
+-- from here alone, and `actions` a session's. (The session's id is kept as text, not as a
+-- number in `texts`: the group's sessions are far apart in `texts`, a page read each after a
+-- reboot.)
+CREATE INDEX updates_target ON updates(made_gid, made_in, shown, recorded_seq, packed);
 
 -- The report over every session (`convene report` with no filter), protocol by protocol, as
 -- the report figures it (`Index::report`): kept up to date by marking, in `report_dirty`, each

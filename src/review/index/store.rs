@@ -151,7 +151,7 @@ fn group_id(tx: &Transaction<'_>, key: Option<&str>) -> rusqlite::Result<i64> {
     tx.prepare_cached("SELECT gid FROM groups WHERE key = ?1")?.query_row([key], |r| r.get("gid"))
 }
 
-/// The number of a text in `texts` (an owner, a due date, a session followed up), added if new.
+/// The number of a text in `texts` (an owner or a due date), added if new.
 fn text_id(tx: &Transaction<'_>, text: &str) -> rusqlite::Result<i64> {
     let known: Option<i64> = tx
         .prepare_cached("SELECT tid FROM texts WHERE text = ?1")?
@@ -187,11 +187,8 @@ fn move_follow_ups(
     from: i64,
     to: i64,
 ) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "UPDATE updates SET made_gid = ?3
-         WHERE made_gid = ?2 AND made_num = (SELECT tid FROM texts WHERE text = ?1)",
-    )?
-    .execute(params![session, from, to])?;
+    tx.prepare_cached("UPDATE updates SET made_gid = ?3 WHERE made_gid = ?2 AND made_in = ?1")?
+        .execute(params![session, from, to])?;
     Ok(())
 }
 
@@ -397,7 +394,7 @@ pub(crate) fn insert(
             }
         }
         let mut st = tx.prepare_cached(
-            "INSERT INTO updates(fid, made_num, made_gid, shown, recorded_seq, packed)
+            "INSERT INTO updates(fid, made_in, made_gid, shown, recorded_seq, packed)
              VALUES(?1, ?2, ?3, 0, ?4, ?5)",
         )?;
         for (made_in, follow_ups) in by_session {
@@ -405,7 +402,7 @@ pub(crate) fn insert(
             // session's copies being chosen again later moves them ([`choose_shown`]).
             st.execute(params![
                 fid,
-                text_id(tx, made_in)?,
+                made_in,
                 shown_gid(tx, made_in)?,
                 d.sequence,
                 super::pack::pack_follow_ups(&follow_ups),

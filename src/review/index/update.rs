@@ -495,7 +495,7 @@ impl Index {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
         // Follow-ups about sessions whose rows went: with the group their shown copy has now.
-        let gid = store::shown_gid_sql("(SELECT text FROM texts WHERE tid = updates.made_num)");
+        let gid = store::shown_gid_sql("updates.made_in");
         tx.execute(
             &format!("UPDATE updates SET made_gid = {gid} WHERE made_gid IS NOT {gid}"),
             [],
