@@ -305,14 +305,18 @@ fn plain_number(id: &str) -> Option<u64> {
     (format!("c{n}") == id).then_some(n)
 }
 
-/// A log's follow-ups of one session's commitments, in the log's order, packed.
+/// A log's follow-ups of one session's commitments, in the log's order, packed: all but their
+/// notes, and their notes apart (`updates.packed` and `updates.notes`: the index that holds a
+/// group's follow-ups side by side holds the first, not the notes, which `convene run --group`
+/// does not read).
 ///
 /// Each is a list of LEB128 numbers: a mask (the status, then the bits above), its place as the
 /// difference from the place after the one before it, its time as the difference from the time
-/// before it (from 0), its offset (if the mask says), its id (a number, or its length and its
-/// UTF-8) and its note (if any).
-pub(crate) fn pack_follow_ups(follow_ups: &[PackedFollowUp]) -> Vec<u8> {
+/// before it (from 0), its offset (if the mask says) and its id (a number, or its length and its
+/// UTF-8). The notes are each note in turn (its length, then its UTF-8).
+pub(crate) fn pack_follow_ups(follow_ups: &[PackedFollowUp]) -> (Vec<u8>, Vec<u8>) {
     let mut out = Vec::new();
+    let mut notes = Vec::new();
     let (mut next, mut ms, mut offset) = (0, 0, 0);
     for u in follow_ups {
         let number = plain_number(&u.id);
@@ -333,17 +337,22 @@ pub(crate) fn pack_follow_ups(follow_ups: &[PackedFollowUp]) -> Vec<u8> {
             None => put_text(&mut out, &u.id),
         }
         if let Some(note) = &u.note {
-            put_text(&mut out, note);
+            put_text(&mut notes, note);
         }
         next = i64::try_from(u.seq).unwrap_or(i64::MAX).wrapping_add(1);
         (ms, offset) = (u.wall_ms, u.wall_offset);
     }
-    out
+    (out, notes)
 }
 
-/// The follow-ups [`pack_follow_ups`] packed, in order.
-pub(crate) fn unpack_follow_ups(bytes: &[u8]) -> Result<Vec<PackedFollowUp>, BadPack> {
+/// The follow-ups [`pack_follow_ups`] packed, in order, with their notes if `notes` is given
+/// (else every note is left out: `None`).
+pub(crate) fn unpack_follow_ups(
+    bytes: &[u8],
+    notes: Option<&[u8]>,
+) -> Result<Vec<PackedFollowUp>, BadPack> {
     let mut r = Reader(bytes);
+    let mut notes = notes.map(Reader);
     let mut out = Vec::new();
     let (mut next, mut ms, mut offset) = (0_i64, 0_i64, 0);
     while !r.is_empty() {
@@ -354,7 +363,10 @@ pub(crate) fn unpack_follow_ups(bytes: &[u8]) -> Result<Vec<PackedFollowUp>, Bad
             offset = r.offset()?;
         }
         let id = if mask & ID_NUMBER != 0 { format!("c{}", r.unsigned()?) } else { r.text()? };
-        let note = if mask & NOTE != 0 { Some(r.text()?) } else { None };
+        let note = match notes.as_mut() {
+            Some(n) if mask & NOTE != 0 => Some(n.text()?),
+            _ => None,
+        };
         let status =
             *STATUSES.get(usize::try_from(mask & 3).map_err(|_| BadPack)?).ok_or(BadPack)?;
         out.push(PackedFollowUp {
@@ -367,6 +379,10 @@ pub(crate) fn unpack_follow_ups(bytes: &[u8]) -> Result<Vec<PackedFollowUp>, Bad
             wall_offset: offset,
         });
         next = seq.wrapping_add(1);
+    }
+    // Notes left over were not packed with these follow-ups.
+    if notes.is_some_and(|n| !n.is_empty()) {
+        return Err(BadPack);
     }
     Ok(out)
 }
@@ -517,8 +533,17 @@ mod packed_commitments {
         });
         all.push(PackedFollowUp { id: "c007".into(), note: None, ..follow_up(21) });
         all.push(PackedFollowUp { id: "c".into(), note: Some(String::new()), ..follow_up(2) });
-        assert_eq!(unpack_follow_ups(&pack_follow_ups(&all)), Ok(all));
-        assert_eq!(unpack_follow_ups(&[]), Ok(Vec::new()));
+        let (packed, notes) = pack_follow_ups(&all);
+        let without: Vec<PackedFollowUp> =
+            all.iter().map(|u| PackedFollowUp { note: None, ..u.clone() }).collect();
+        assert_eq!(unpack_follow_ups(&packed, None), Ok(without));
+        assert_eq!(unpack_follow_ups(&packed, Some(&notes)), Ok(all));
+        assert_eq!(unpack_follow_ups(&[], Some(&[])), Ok(Vec::new()));
+        // Notes that do not belong to these follow-ups.
+        assert_eq!(
+            unpack_follow_ups(&packed, Some(&[notes.as_slice(), &[0]].concat())),
+            Err(BadPack)
+        );
     }
 
     #[test]
@@ -527,12 +552,15 @@ mod packed_commitments {
         for end in 1..c.len() {
             assert!(unpack_commitments(0, &c[..end]).is_err(), "{end}");
         }
-        let u = pack_follow_ups(&[follow_up(0)]);
+        let (u, notes) = pack_follow_ups(&[follow_up(0)]);
         for end in 1..u.len() {
-            assert!(unpack_follow_ups(&u[..end]).is_err(), "{end}");
+            assert!(unpack_follow_ups(&u[..end], Some(&notes)).is_err(), "{end}");
+        }
+        for end in 0..notes.len() {
+            assert!(unpack_follow_ups(&u, Some(&notes[..end])).is_err(), "{end}");
         }
         // A text that is not UTF-8.
-        assert_eq!(unpack_follow_ups(&[0, 0, 0, 1, 0xff]), Err(BadPack));
+        assert_eq!(unpack_follow_ups(&[0, 0, 0, 1, 0xff], None), Err(BadPack));
     }
 
     fn any_commitment() -> impl Strategy<Value = PackedCommitment> {
@@ -597,7 +625,8 @@ mod packed_commitments {
         /// Any list of follow-ups, in any order of their places, reads back as written.
         #[test]
         fn follow_ups_read_back(all in proptest::collection::vec(any_follow_up(), 0..12)) {
-            prop_assert_eq!(unpack_follow_ups(&pack_follow_ups(&all)), Ok(all));
+            let (packed, notes) = pack_follow_ups(&all);
+            prop_assert_eq!(unpack_follow_ups(&packed, Some(&notes)), Ok(all));
         }
     }
 }

@@ -308,7 +308,8 @@ fn actions_sql(grouped: bool) -> String {
     };
     format!(
         "SELECT c.fid, c.made_ms, c.packed, f.key, d.protocol_name, d.group_name,
-            u.fid AS by_fid, u.recorded_seq, u.packed AS follow_ups, r.key AS recorded_in
+            u.fid AS by_fid, u.recorded_seq, u.packed AS follow_ups, u.notes,
+            r.key AS recorded_in
          FROM {from} JOIN details d ON d.fid = c.fid
          LEFT JOIN updates u INDEXED BY updates_target
             ON u.made_gid = c.gid AND u.made_in = f.key AND u.shown = 1
@@ -698,10 +699,10 @@ impl Index {
     /// A file's follow-ups, in the log's order, and the recording session's place in its
     /// group (known from its follow-ups' rows, the only place it is needed).
     fn updates_of(&self, fid: i64) -> rusqlite::Result<(Vec<UpdateDigest>, Option<u32>)> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT made_in, recorded_seq, packed FROM updates WHERE fid = ?1")?;
-        columns! { UpdateCols: made_in, recorded_seq, packed }
+        let mut st = self.conn.prepare_cached(
+            "SELECT made_in, recorded_seq, packed, notes FROM updates WHERE fid = ?1",
+        )?;
+        columns! { UpdateCols: made_in, recorded_seq, packed, notes }
         let c = UpdateCols::of(&st)?;
         let mut sequence = None;
         let mut updates: Vec<(usize, UpdateDigest)> = Vec::new();
@@ -710,7 +711,8 @@ impl Index {
             sequence = sequence.or(r.get(c.recorded_seq)?);
             let made_in: String = r.get(c.made_in)?;
             let packed = r.get_ref(c.packed)?.as_blob()?;
-            for u in unpack_follow_ups(packed).map_err(|e| bad(c.packed, e))? {
+            let notes = r.get_ref(c.notes)?.as_blob()?;
+            for u in unpack_follow_ups(packed, Some(notes)).map_err(|e| bad(c.packed, e))? {
                 updates.push((
                     u.seq,
                     UpdateDigest {
@@ -821,11 +823,11 @@ impl Index {
         session: &str,
     ) -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
         let mut st = self.conn.prepare_cached(
-            "SELECT u.fid, u.recorded_seq, u.packed, f.key AS recorded_in
+            "SELECT u.fid, u.recorded_seq, u.packed, u.notes, f.key AS recorded_in
              FROM updates u INDEXED BY updates_target JOIN files f ON f.fid = u.fid
              WHERE u.made_gid = ?1 AND u.made_in = ?2 AND u.shown = 1",
         )?;
-        columns! { Cols: fid, recorded_seq, packed, recorded_in }
+        columns! { Cols: fid, recorded_seq, packed, notes, recorded_in }
         let c = Cols::of(&st)?;
         let mut found: Vec<(String, FollowUpRow)> = Vec::new();
         let mut rows = st.query(params![gid, session])?;
@@ -834,7 +836,8 @@ impl Index {
             let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
             let recorded_in: String = r.get(c.recorded_in)?;
             let packed = r.get_ref(c.packed)?.as_blob()?;
-            for u in unpack_follow_ups(packed).map_err(|e| bad(c.packed, e))? {
+            let notes = r.get_ref(c.notes)?.as_blob()?;
+            for u in unpack_follow_ups(packed, Some(notes)).map_err(|e| bad(c.packed, e))? {
                 found.push((recorded_in.clone(), FollowUpRow { fid, recorded_seq, u }));
             }
         }
@@ -893,7 +896,7 @@ impl Index {
         columns! {
             Cols:
             fid, made_ms, packed, key, protocol_name, group_name, by_fid, recorded_seq,
-            follow_ups, recorded_in,
+            follow_ups, notes, recorded_in,
         }
         let mut run = || -> rusqlite::Result<()> {
             let mut texts = self.texts()?;
@@ -939,7 +942,9 @@ impl Index {
                     let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
                     let recorded_in: String = r.get(c.recorded_in)?;
                     let packed = r.get_ref(c.follow_ups)?.as_blob()?;
-                    for u in unpack_follow_ups(packed).map_err(|e| bad(c.follow_ups, e))? {
+                    let notes = r.get_ref(c.notes)?.as_blob()?;
+                    let each = unpack_follow_ups(packed, Some(notes));
+                    for u in each.map_err(|e| bad(c.follow_ups, e))? {
                         let row = FollowUpRow { fid: by, recorded_seq, u };
                         s.found.push((recorded_in.clone(), row));
                     }
@@ -1055,7 +1060,8 @@ impl Index {
                 let fid: i64 = r.get(c.fid)?;
                 let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
                 let packed = r.get_ref(c.packed)?.as_blob()?;
-                for u in unpack_follow_ups(packed).map_err(|e| bad(c.packed, e))? {
+                // Notes are left out: they do not change which follow-up is the latest.
+                for u in unpack_follow_ups(packed, None).map_err(|e| bad(c.packed, e))? {
                     let row = FollowUpRow { fid, recorded_seq, u };
                     let at = (made_in.clone(), row.u.id.clone());
                     let later = match latest.get(&at) {

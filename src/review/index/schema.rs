@@ -221,8 +221,8 @@ CREATE INDEX commitments_made ON commitments(made_ms);
 
 -- Follow-ups, one row for each file that recorded any and each session whose commitments they
 -- follow up (`made_in`), packed in the file's order
--- (`pack::pack_follow_ups`: place, id, status, note, time, and whether the event named the
--- session). The session that recorded them is the file's `key`. `made_gid` is the group of the
+-- (`pack::pack_follow_ups`: place, id, status, time, and whether the event named the session;
+-- their notes apart, in `notes`, which `updates_target` does not hold). The session that recorded them is the file's `key`. `made_gid` is the group of the
 -- shown copy of the session that made the commitments (0: none, or not in the index), the `gid`
 -- of its commitments' row: kept so as copies are shown, written and removed
 -- (`store::choose_shown`), so that the index on it holds a group's follow-ups side by side.
@@ -236,10 +236,12 @@ CREATE TABLE updates(
     -- before it): follow-ups are ordered by it, then by time, since laptops' clocks differ.
     recorded_seq INTEGER,
     packed BLOB NOT NULL,
+    notes BLOB NOT NULL,
     PRIMARY KEY(fid, made_in)
 ) WITHOUT ROWID;
--- A group's follow-ups side by side, each with all it holds: `convene run --group X` reads them
--- from here alone, and `actions` a session's. (The session's id is kept as text, not as a
+-- A group's follow-ups side by side, each with all it holds but its note: `convene run
+-- --group X` reads them from here alone, and `actions` a session's (and the notes from the
+-- row). (The session's id is kept as text, not as a
 -- number in `texts`: the group's sessions are far apart in `texts`, a page read each after a
 -- reboot.)
 CREATE INDEX updates_target ON updates(made_gid, made_in, shown, recorded_seq, packed);

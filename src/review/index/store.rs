@@ -394,19 +394,14 @@ pub(crate) fn insert(
             }
         }
         let mut st = tx.prepare_cached(
-            "INSERT INTO updates(fid, made_in, made_gid, shown, recorded_seq, packed)
-             VALUES(?1, ?2, ?3, 0, ?4, ?5)",
+            "INSERT INTO updates(fid, made_in, made_gid, shown, recorded_seq, packed, notes)
+             VALUES(?1, ?2, ?3, 0, ?4, ?5, ?6)",
         )?;
         for (made_in, follow_ups) in by_session {
+            let (packed, notes) = super::pack::pack_follow_ups(&follow_ups);
             // The group of the session they are about, as the index shows it now: the
             // session's copies being chosen again later moves them ([`choose_shown`]).
-            st.execute(params![
-                fid,
-                made_in,
-                shown_gid(tx, made_in)?,
-                d.sequence,
-                super::pack::pack_follow_ups(&follow_ups),
-            ])?;
+            st.execute(params![fid, made_in, shown_gid(tx, made_in)?, d.sequence, packed, notes,])?;
         }
     }
     Ok(key)
