@@ -21,7 +21,7 @@
 //! file and a session it follows up, for follow-ups), keeping nothing the file's row gives (its
 //! session) and each repeated text once (`texts`: owners and due dates):
 //! at 100,000 logs (245,298 commitments, 72,441 follow-ups) their 62 MB of rows and indexes
-//! became a fraction of that (docs/benchmarks.md).
+//! became 19.7 MB (docs/benchmarks.md).
 
 /// The schema version, kept in `meta` under `schema`.
 pub(crate) const SCHEMA: u32 = 19;
@@ -220,12 +220,14 @@ CREATE TABLE commitments(
 CREATE INDEX commitments_made ON commitments(made_ms);
 
 -- Follow-ups, one row for each file that recorded any and each session whose commitments they
--- follow up (`made_in`), packed in the file's order
--- (`pack::pack_follow_ups`: place, id, status, time, and whether the event named the session;
--- their notes apart, in `notes`, which `updates_target` does not hold). The session that recorded them is the file's `key`. `made_gid` is the group of the
--- shown copy of the session that made the commitments (0: none, or not in the index), the `gid`
--- of its commitments' row: kept so as copies are shown, written and removed
--- (`store::choose_shown`), so that the index on it holds a group's follow-ups side by side.
+-- follow up (`made_in`), packed in the file's order (`pack::pack_follow_ups`: place, id,
+-- status, time, and whether the event named the session; their notes apart, in `notes`, which
+-- `updates_target` does not hold). The session that recorded them is the file's `key`; a
+-- commitment's follow-ups are put in order (by the recording session's place in its group,
+-- time, and that session's id) as they are read. `made_gid` is the group of the shown copy of the session that made the commitments
+-- (0: none, or not in the index), the `gid` of its commitments' row: kept so as copies are
+-- shown, written and removed (`store::choose_shown`), so that the index on it holds a group's
+-- follow-ups side by side.
 CREATE TABLE updates(
     fid INTEGER NOT NULL,
     made_in TEXT NOT NULL,
@@ -239,11 +241,10 @@ CREATE TABLE updates(
     notes BLOB NOT NULL,
     PRIMARY KEY(fid, made_in)
 ) WITHOUT ROWID;
--- A group's follow-ups side by side, each with all it holds but its note: `convene run
--- --group X` reads them from here alone, and `actions` a session's (and the notes from the
--- row). (The session's id is kept as text, not as a
--- number in `texts`: the group's sessions are far apart in `texts`, a page read each after a
--- reboot.)
+-- A group's follow-ups side by side, each with all it holds but its note: `convene run --group
+-- X` reads them from here alone, and `actions` a session's (and the notes from the row). The
+-- session's id is kept as text, not as a number in `texts`: a group's sessions are far apart
+-- in `texts`, a page read each after a reboot.
 CREATE INDEX updates_target ON updates(made_gid, made_in, shown, recorded_seq, packed);
 
 -- The report over every session (`convene report` with no filter), protocol by protocol, as
