@@ -26,6 +26,7 @@ mod hard_stop;
 mod index;
 mod index_faults;
 mod index_groups;
+mod index_packed;
 mod key_release;
 mod log;
 mod log_fuzz;

@@ -1,6 +1,8 @@
 //! A session's stage runs packed into one value (`runs.packed`, see [`super::schema`]): one row
 //! a session rather than one a run keeps a million runs in a quarter of the room (at 100,000
-//! logs, 66 MB of rows and their index by file became 16 MB).
+//! logs, 66 MB of rows and their index by file became 16 MB). A session's commitments
+//! ([`pack_commitments`]) and its follow-ups of one session's commitments
+//! ([`pack_follow_ups`]) are packed the same way.
 //!
 //! Each run, in running order, is a list of unsigned LEB128 numbers: its stage (`stages.sid`),
 //! its position, a mask of which of the other figures are there (most are zero), its planned and
@@ -144,6 +146,247 @@ pub(crate) fn unpack(mut bytes: &[u8]) -> Result<Vec<(i64, RunDigest)>, BadPack>
     Ok(out)
 }
 
+fn put_signed(out: &mut Vec<u8>, n: i64) {
+    // Writing into a `Vec` cannot fail.
+    let _ = leb128::write::signed(out, n);
+}
+
+fn put_text(out: &mut Vec<u8>, text: &str) {
+    put(out, usize_of(text.len()));
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Reads a packed value front to back; every read refuses what is cut short or out of range.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn unsigned(&mut self) -> Result<u64, BadPack> {
+        leb128::read::unsigned(&mut self.0).map_err(|_| BadPack)
+    }
+
+    fn signed(&mut self) -> Result<i64, BadPack> {
+        leb128::read::signed(&mut self.0).map_err(|_| BadPack)
+    }
+
+    fn index(&mut self) -> Result<usize, BadPack> {
+        usize::try_from(self.unsigned()?).map_err(|_| BadPack)
+    }
+
+    fn id(&mut self) -> Result<i64, BadPack> {
+        i64::try_from(self.unsigned()?).map_err(|_| BadPack)
+    }
+
+    fn offset(&mut self) -> Result<i32, BadPack> {
+        i32::try_from(self.signed()?).map_err(|_| BadPack)
+    }
+
+    fn text(&mut self) -> Result<String, BadPack> {
+        let len = self.index()?;
+        if len > self.0.len() {
+            return Err(BadPack);
+        }
+        let (text, rest) = self.0.split_at(len);
+        self.0 = rest;
+        String::from_utf8(text.to_vec()).map_err(|_| BadPack)
+    }
+}
+
+/// A commitment as `commitments.packed` keeps it: its owner and its due date by number (`texts`,
+/// each kept once in the index), its time as ms since 1970 and the offset from UTC it was
+/// written with (seconds east).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PackedCommitment {
+    pub id: String,
+    pub owner: i64,
+    pub text: String,
+    pub due: Option<i64>,
+    pub made_ms: i64,
+    pub made_offset: i32,
+}
+
+// A commitment's bits: its id is `c` and its place (`c1` first), it has a due date, its offset
+// from UTC is not the one before it (0 for the first).
+const ID_AT: u64 = 1;
+const DUE: u64 = 1 << 1;
+const OFFSET: u64 = 1 << 2;
+
+/// The commitments of a session, in the order it made them, packed. `base_ms` is kept beside
+/// them (`commitments.made_ms`: the earliest); each time is written as its difference from the
+/// time before it, starting from `base_ms`.
+///
+/// Each is a list of LEB128 numbers: a mask of the bits above, its time, its offset (if the
+/// mask says), its id (unless the mask says it is `c` and its place), its owner, its text (its
+/// length in bytes, then its UTF-8) and its due date (if any).
+pub(crate) fn pack_commitments(base_ms: i64, commitments: &[PackedCommitment]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut ms, mut offset) = (base_ms, 0);
+    for (i, c) in commitments.iter().enumerate() {
+        let at = c.id == format!("c{}", i + 1);
+        let mask = if at { ID_AT } else { 0 }
+            | if c.due.is_some() { DUE } else { 0 }
+            | if c.made_offset == offset { 0 } else { OFFSET };
+        put(&mut out, mask);
+        put_signed(&mut out, c.made_ms.wrapping_sub(ms));
+        if mask & OFFSET != 0 {
+            put_signed(&mut out, i64::from(c.made_offset));
+        }
+        if !at {
+            put_text(&mut out, &c.id);
+        }
+        put(&mut out, u64::try_from(c.owner).unwrap_or(0));
+        put_text(&mut out, &c.text);
+        if let Some(due) = c.due {
+            put(&mut out, u64::try_from(due).unwrap_or(0));
+        }
+        (ms, offset) = (c.made_ms, c.made_offset);
+    }
+    out
+}
+
+/// The commitments [`pack_commitments`] packed with `base_ms`, in order.
+pub(crate) fn unpack_commitments(
+    base_ms: i64,
+    bytes: &[u8],
+) -> Result<Vec<PackedCommitment>, BadPack> {
+    let mut r = Reader(bytes);
+    let mut out = Vec::new();
+    let (mut ms, mut offset) = (base_ms, 0);
+    while !r.is_empty() {
+        let mask = r.unsigned()?;
+        ms = ms.wrapping_add(r.signed()?);
+        if mask & OFFSET != 0 {
+            offset = r.offset()?;
+        }
+        let id = if mask & ID_AT != 0 { format!("c{}", out.len() + 1) } else { r.text()? };
+        let owner = r.id()?;
+        let text = r.text()?;
+        let due = if mask & DUE != 0 { Some(r.id()?) } else { None };
+        out.push(PackedCommitment { id, owner, text, due, made_ms: ms, made_offset: offset });
+    }
+    Ok(out)
+}
+
+/// A follow-up as `updates.packed` keeps it: its place among its log's follow-ups (`seq`),
+/// whether the event named the session that made the commitment (`about`: else it is the
+/// recording session's own), the commitment's id, the status, the note, and when it was
+/// recorded (ms since 1970 and seconds east of UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PackedFollowUp {
+    pub seq: usize,
+    pub about: bool,
+    pub id: String,
+    pub status: crate::session::CommitmentStatus,
+    pub note: Option<String>,
+    pub wall_ms: i64,
+    pub wall_offset: i32,
+}
+
+/// The statuses, in the order their numbers (the mask's two low bits) give.
+const STATUSES: [crate::session::CommitmentStatus; 4] = [
+    crate::session::CommitmentStatus::Done,
+    crate::session::CommitmentStatus::Partly,
+    crate::session::CommitmentStatus::NotYet,
+    crate::session::CommitmentStatus::CarriedForward,
+];
+// A follow-up's bits above its status: `about`, its id is `c` and a number (written as the
+// number), it has a note, its offset from UTC is not the one before it (0 for the first).
+const ABOUT: u64 = 1 << 2;
+const ID_NUMBER: u64 = 1 << 3;
+const NOTE: u64 = 1 << 4;
+const WALL_OFFSET: u64 = 1 << 5;
+
+/// The number of an id that is `c` and a number written plainly (`c12`, not `c012`).
+fn plain_number(id: &str) -> Option<u64> {
+    let n: u64 = id.strip_prefix('c')?.parse().ok()?;
+    (format!("c{n}") == id).then_some(n)
+}
+
+/// A log's follow-ups of one session's commitments, in the log's order, packed: all but their
+/// notes, and their notes apart (`updates.packed` and `updates.notes`: the index that holds a
+/// group's follow-ups side by side holds the first, not the notes, which `convene run --group`
+/// does not read).
+///
+/// Each is a list of LEB128 numbers: a mask (the status, then the bits above), its place as the
+/// difference from the place after the one before it, its time as the difference from the time
+/// before it (from 0), its offset (if the mask says) and its id (a number, or its length and its
+/// UTF-8). The notes are each note in turn (its length, then its UTF-8).
+pub(crate) fn pack_follow_ups(follow_ups: &[PackedFollowUp]) -> (Vec<u8>, Vec<u8>) {
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    let (mut next, mut ms, mut offset) = (0, 0, 0);
+    for u in follow_ups {
+        let number = plain_number(&u.id);
+        let status = STATUSES.iter().position(|s| *s == u.status).map_or(0, usize_of);
+        let mask = status
+            | if u.about { ABOUT } else { 0 }
+            | if number.is_some() { ID_NUMBER } else { 0 }
+            | if u.note.is_some() { NOTE } else { 0 }
+            | if u.wall_offset == offset { 0 } else { WALL_OFFSET };
+        put(&mut out, mask);
+        put_signed(&mut out, i64::try_from(u.seq).unwrap_or(i64::MAX).wrapping_sub(next));
+        put_signed(&mut out, u.wall_ms.wrapping_sub(ms));
+        if mask & WALL_OFFSET != 0 {
+            put_signed(&mut out, i64::from(u.wall_offset));
+        }
+        match number {
+            Some(n) => put(&mut out, n),
+            None => put_text(&mut out, &u.id),
+        }
+        if let Some(note) = &u.note {
+            put_text(&mut notes, note);
+        }
+        next = i64::try_from(u.seq).unwrap_or(i64::MAX).wrapping_add(1);
+        (ms, offset) = (u.wall_ms, u.wall_offset);
+    }
+    (out, notes)
+}
+
+/// The follow-ups [`pack_follow_ups`] packed, in order, with their notes if `notes` is given
+/// (else every note is left out: `None`).
+pub(crate) fn unpack_follow_ups(
+    bytes: &[u8],
+    notes: Option<&[u8]>,
+) -> Result<Vec<PackedFollowUp>, BadPack> {
+    let mut r = Reader(bytes);
+    let mut notes = notes.map(Reader);
+    let mut out = Vec::new();
+    let (mut next, mut ms, mut offset) = (0_i64, 0_i64, 0);
+    while !r.is_empty() {
+        let mask = r.unsigned()?;
+        let seq = next.wrapping_add(r.signed()?);
+        ms = ms.wrapping_add(r.signed()?);
+        if mask & WALL_OFFSET != 0 {
+            offset = r.offset()?;
+        }
+        let id = if mask & ID_NUMBER != 0 { format!("c{}", r.unsigned()?) } else { r.text()? };
+        let note = match notes.as_mut() {
+            Some(n) if mask & NOTE != 0 => Some(n.text()?),
+            _ => None,
+        };
+        let status =
+            *STATUSES.get(usize::try_from(mask & 3).map_err(|_| BadPack)?).ok_or(BadPack)?;
+        out.push(PackedFollowUp {
+            seq: usize::try_from(seq).map_err(|_| BadPack)?,
+            about: mask & ABOUT != 0,
+            id,
+            status,
+            note,
+            wall_ms: ms,
+            wall_offset: offset,
+        });
+        next = seq.wrapping_add(1);
+    }
+    // Notes left over were not packed with these follow-ups.
+    if notes.is_some_and(|n| !n.is_empty()) {
+        return Err(BadPack);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +454,179 @@ mod tests {
             assert!(cut.is_err() || cut.as_ref().is_ok_and(|r| r.len() == 1), "{end}: {cut:?}");
         }
         assert_eq!(unpack(&[0x80]), Err(BadPack));
+    }
+}
+
+#[cfg(test)]
+mod packed_commitments {
+    use super::*;
+    use crate::session::CommitmentStatus;
+    use proptest::prelude::*;
+
+    /// Text with every kind of character a log may hold: quotes, bars, tabs and newlines,
+    /// control characters, combining marks, right-to-left text, emoji, and the largest scalar.
+    const ODD: &str = "\"'|\\\t\n\r\u{0}\u{7f}\u{1b}[31m e\u{301} \u{202e}abc \u{1f469}\u{200d}\u{1f467} \u{feff}\u{10ffff}";
+
+    fn commitment(i: usize) -> PackedCommitment {
+        PackedCommitment {
+            id: format!("c{}", i + 1),
+            owner: 7,
+            text: "Try cold calling in one lesson a week".into(),
+            due: Some(3),
+            made_ms: 1_693_818_369_000,
+            made_offset: 3600,
+        }
+    }
+
+    fn follow_up(seq: usize) -> PackedFollowUp {
+        PackedFollowUp {
+            seq,
+            about: true,
+            id: format!("c{}", seq + 1),
+            status: CommitmentStatus::Done,
+            note: Some("Done and shared with the team".into()),
+            wall_ms: 1_694_420_986_681,
+            wall_offset: 0,
+        }
+    }
+
+    /// A commitment whose id, owner's and due date's numbers, text and time are all unusual
+    /// reads back exactly; a typical one costs little more than its text.
+    #[test]
+    fn an_odd_commitment_reads_back_as_written() {
+        let odd = PackedCommitment {
+            id: ODD.into(),
+            owner: i64::MAX,
+            text: ODD.into(),
+            due: None,
+            made_ms: -62_135_596_800_000,
+            made_offset: -86_399,
+        };
+        let empty = PackedCommitment { id: String::new(), text: String::new(), ..commitment(5) };
+        let all = vec![commitment(0), odd, empty, commitment(3)];
+        let base = all.iter().map(|c| c.made_ms).min().unwrap_or_default();
+        assert_eq!(unpack_commitments(base, &pack_commitments(base, &all)), Ok(all));
+        let plain = pack_commitments(1_693_818_369_000, &[commitment(0)]);
+        assert!(plain.len() <= commitment(0).text.len() + 8, "{plain:?}");
+    }
+
+    /// A follow-up with an odd id and note, every status, and with and without the session it
+    /// is about, reads back exactly.
+    #[test]
+    fn odd_follow_ups_read_back_as_written() {
+        let statuses = [
+            CommitmentStatus::Done,
+            CommitmentStatus::Partly,
+            CommitmentStatus::NotYet,
+            CommitmentStatus::CarriedForward,
+        ];
+        let mut all: Vec<PackedFollowUp> = statuses
+            .iter()
+            .enumerate()
+            .map(|(i, s)| PackedFollowUp { status: *s, about: i % 2 == 0, ..follow_up(i * 3) })
+            .collect();
+        all.push(PackedFollowUp {
+            id: ODD.into(),
+            note: Some(ODD.into()),
+            wall_offset: 50_400,
+            ..follow_up(20)
+        });
+        all.push(PackedFollowUp { id: "c007".into(), note: None, ..follow_up(21) });
+        all.push(PackedFollowUp { id: "c".into(), note: Some(String::new()), ..follow_up(2) });
+        let (packed, notes) = pack_follow_ups(&all);
+        let without: Vec<PackedFollowUp> =
+            all.iter().map(|u| PackedFollowUp { note: None, ..u.clone() }).collect();
+        assert_eq!(unpack_follow_ups(&packed, None), Ok(without));
+        assert_eq!(unpack_follow_ups(&packed, Some(&notes)), Ok(all));
+        assert_eq!(unpack_follow_ups(&[], Some(&[])), Ok(Vec::new()));
+        // Notes that do not belong to these follow-ups.
+        assert_eq!(
+            unpack_follow_ups(&packed, Some(&[notes.as_slice(), &[0]].concat())),
+            Err(BadPack)
+        );
+    }
+
+    #[test]
+    fn packed_commitments_and_follow_ups_cut_short_are_refused() {
+        let c = pack_commitments(0, &[PackedCommitment { made_ms: 5, ..commitment(0) }]);
+        for end in 1..c.len() {
+            assert!(unpack_commitments(0, &c[..end]).is_err(), "{end}");
+        }
+        let (u, notes) = pack_follow_ups(&[follow_up(0)]);
+        for end in 1..u.len() {
+            assert!(unpack_follow_ups(&u[..end], Some(&notes)).is_err(), "{end}");
+        }
+        for end in 0..notes.len() {
+            assert!(unpack_follow_ups(&u, Some(&notes[..end])).is_err(), "{end}");
+        }
+        // A text that is not UTF-8.
+        assert_eq!(unpack_follow_ups(&[0, 0, 0, 1, 0xff], None), Err(BadPack));
+    }
+
+    fn any_commitment() -> impl Strategy<Value = PackedCommitment> {
+        (
+            prop_oneof![Just(None), "\\PC{0,6}".prop_map(Some), any::<String>().prop_map(Some)],
+            0..i64::MAX,
+            any::<String>(),
+            proptest::option::of(0..i64::MAX),
+            any::<i64>(),
+            -86_399..86_400_i32,
+        )
+            .prop_map(|(id, owner, text, due, made_ms, made_offset)| PackedCommitment {
+                id: id.unwrap_or_default(),
+                owner,
+                text,
+                due,
+                made_ms,
+                made_offset,
+            })
+    }
+
+    fn any_follow_up() -> impl Strategy<Value = PackedFollowUp> {
+        (
+            0..1_000_000_usize,
+            any::<bool>(),
+            prop_oneof![(0..u64::MAX).prop_map(|n| format!("c{n}")), any::<String>()],
+            0..4_usize,
+            proptest::option::of(any::<String>()),
+            any::<i64>(),
+            -86_399..86_400_i32,
+        )
+            .prop_map(|(seq, about, id, status, note, wall_ms, wall_offset)| {
+                PackedFollowUp {
+                    seq,
+                    about,
+                    id,
+                    status: STATUSES[status],
+                    note,
+                    wall_ms,
+                    wall_offset,
+                }
+            })
+    }
+
+    proptest! {
+        /// Any list of commitments, with ids in their places or not, reads back as written,
+        /// whatever the base time.
+        #[test]
+        fn commitments_read_back(
+            mut all in proptest::collection::vec(any_commitment(), 0..12),
+            plain in proptest::collection::vec(any::<bool>(), 12),
+            base in any::<i64>(),
+        ) {
+            for (i, c) in all.iter_mut().enumerate() {
+                if plain[i] {
+                    c.id = format!("c{}", i + 1);
+                }
+            }
+            prop_assert_eq!(unpack_commitments(base, &pack_commitments(base, &all)), Ok(all));
+        }
+
+        /// Any list of follow-ups, in any order of their places, reads back as written.
+        #[test]
+        fn follow_ups_read_back(all in proptest::collection::vec(any_follow_up(), 0..12)) {
+            let (packed, notes) = pack_follow_ups(&all);
+            prop_assert_eq!(unpack_follow_ups(&packed, Some(&notes)), Ok(all));
+        }
     }
 }

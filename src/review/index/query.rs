@@ -2,7 +2,8 @@
 //! and rows come back in the order the views show them, one at a time where a view can print as
 //! it goes (so memory does not grow with the number of sessions).
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -10,8 +11,8 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::Index;
-use super::pack::unpack;
-use super::store::{fold, status_from_key};
+use super::pack::{PackedFollowUp, unpack, unpack_commitments, unpack_follow_ups};
+use super::store::{fold, id_number, status_key};
 use crate::review::ReviewError;
 use crate::review::actions::{Action, ActionFilter, UpdateRef, is_open, resolve_due};
 use crate::review::digest::{CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest};
@@ -149,21 +150,184 @@ pub(crate) const GROUP_HISTORY: &str = "SELECT f.fid, f.key FROM files f INDEXED
             WHERE u.gid = (SELECT g.gid FROM groups g WHERE g.key = ?1))
      ORDER BY f.sort_ms DESC, f.key DESC";
 
-/// The follow-ups of the commitments of a group (`?1`, its `gid`), by commitment, each
-/// commitment's in the order `actions` gives them: a range of the `updates_target` index.
+/// The follow-ups of the commitments of a group (`?1`, its `gid`), packed a recording file and
+/// a session followed up to a row: a range of the `updates_target` index.
 pub(crate) const GROUP_FOLLOW_UPS: &str =
-    "SELECT made_in, cid, status FROM updates INDEXED BY updates_target
-     WHERE made_gid = ?1 AND shown = 1
-     ORDER BY made_in, cid, recorded_seq, wall_ms, recorded_in";
+    "SELECT made_in, fid, recorded_seq, packed FROM updates INDEXED BY updates_target
+     WHERE made_gid = ?1 AND shown = 1";
 
-/// The commitments of a group's shown sessions (`?1`, its key), in the order `actions` gives
-/// them: the group's sessions from the `files_group` index, then each one's commitments (a page
-/// or two), never a session's own row.
-pub(crate) const GROUP_COMMITMENTS: &str =
-    "SELECT c.session, c.cid, c.owner, c.text, c.due, c.made_ms, c.made_offset
+/// The commitments of a group's shown sessions (`?1`, its key), packed a session to a row: the
+/// group's sessions from the `files_group` index, then each one's commitments (a page or two),
+/// never a session's own row.
+pub(crate) const GROUP_COMMITMENTS: &str = "SELECT f.key AS session, c.fid, c.made_ms, c.packed
      FROM files f INDEXED BY files_group JOIN commitments c ON c.fid = f.fid
-     WHERE f.group_key = ?1 AND f.shown = 1
-     ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid";
+     WHERE f.group_key = ?1 AND f.shown = 1";
+
+/// Where a commitment comes in the order `actions` gives them: when it was made, its session,
+/// the number in its id (`c2` before `c10`), its id, its file and its place in the file.
+type MadeOrder = (i64, String, Option<i64>, String, i64, usize);
+
+/// A commitment waiting for its turn in `actions` ([`Index::for_each_action`]).
+struct Pending {
+    order: MadeOrder,
+    action: Action,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        self.order == other.order
+    }
+}
+
+impl Eq for Pending {}
+
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.order.cmp(&other.order)
+    }
+}
+
+/// A session's rows being read by `actions`: its file, when its first commitment was made, its
+/// commitments packed, what its file gives, and its follow-ups so far, each with the id of the
+/// session that recorded it.
+struct SessionRead {
+    fid: i64,
+    first_ms: i64,
+    packed: Vec<u8>,
+    session: String,
+    protocol: String,
+    group: Option<String>,
+    found: Vec<(String, FollowUpRow)>,
+}
+
+impl SessionRead {
+    /// Puts its commitments in the queue, each with its follow-ups.
+    fn queue(
+        self,
+        texts: &mut Texts<'_>,
+        waiting: &mut BinaryHeap<Reverse<Pending>>,
+    ) -> rusqlite::Result<()> {
+        let follow_ups = by_commitment(self.found)?;
+        let made = unpack_commitments(self.first_ms, &self.packed).map_err(|e| bad(0, e))?;
+        for (seq, m) in made.into_iter().enumerate() {
+            let at = time_at(m.made_ms, m.made_offset)?;
+            let due = m.due.map(|t| texts.get(t)).transpose()?;
+            let order =
+                (m.made_ms, self.session.clone(), id_number(&m.id), m.id.clone(), self.fid, seq);
+            let action = Action {
+                session: self.session.clone(),
+                history: follow_ups.get(&m.id).cloned().unwrap_or_default(),
+                id: m.id,
+                protocol: self.protocol.clone(),
+                group: self.group.clone(),
+                owner: texts.get(m.owner)?,
+                text: m.text,
+                due_date: due.as_deref().and_then(|t| resolve_due(t, at.date_naive())),
+                due,
+                made: at,
+                status: "open",
+                latest: None,
+                overdue: false,
+            };
+            waiting.push(Reverse(Pending { order, action }));
+        }
+        Ok(())
+    }
+}
+
+/// A follow-up read from `updates`, with what orders it among its commitment's others.
+struct FollowUpRow {
+    fid: i64,
+    recorded_seq: Option<u32>,
+    u: PackedFollowUp,
+}
+
+impl FollowUpRow {
+    /// Its order among the follow-ups of its commitment, after the recording session's id
+    /// (`recorded_in`, compared by the caller): as the index on them used to keep them.
+    fn rest(&self) -> (&str, &Option<String>, i32, i64, usize) {
+        (status_key(self.u.status), &self.u.note, self.u.wall_offset, self.fid, self.u.seq)
+    }
+}
+
+/// The texts of `texts` by number, each read once.
+struct Texts<'c> {
+    st: rusqlite::CachedStatement<'c>,
+    known: HashMap<i64, String>,
+}
+
+impl Texts<'_> {
+    fn get(&mut self, tid: i64) -> rusqlite::Result<String> {
+        if let Some(t) = self.known.get(&tid) {
+            return Ok(t.clone());
+        }
+        let text: String = self.st.query_row([tid], |r| r.get("text"))?;
+        self.known.insert(tid, text.clone());
+        Ok(text)
+    }
+}
+
+/// Follow-ups (each with the id of the session that recorded it) by commitment id, each
+/// commitment's in the order `actions` gives them: by the recording session's place in its
+/// group, time, and id.
+fn by_commitment(
+    mut found: Vec<(String, FollowUpRow)>,
+) -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
+    found.sort_by(|(a_in, a), (b_in, b)| {
+        (&a.u.id, a.recorded_seq, a.u.wall_ms, a_in)
+            .cmp(&(&b.u.id, b.recorded_seq, b.u.wall_ms, b_in))
+            .then_with(|| a.rest().cmp(&b.rest()))
+    });
+    let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
+    for (recorded_in, f) in found {
+        out.entry(f.u.id).or_default().push(UpdateRef {
+            session: recorded_in,
+            status: f.u.status,
+            note: f.u.note,
+            at: time_at(f.u.wall_ms, f.u.wall_offset)?,
+            seq: f.recorded_seq,
+        });
+    }
+    Ok(out)
+}
+
+/// What `actions` reads: every shown session's commitments (with `grouped`, those of the
+/// group `?1`), a row for each log that followed them up (or one, with none), in the order of
+/// each session's earliest commitment; a session's rows come together.
+fn actions_sql(grouped: bool) -> String {
+    let from = if grouped {
+        "files f JOIN commitments c ON c.fid = f.fid"
+    } else {
+        "commitments c INDEXED BY commitments_made JOIN files f ON f.fid = c.fid"
+    };
+    format!(
+        "SELECT c.fid, c.made_ms, c.packed, f.key, d.protocol_name, d.group_name,
+            u.fid AS by_fid, u.recorded_seq, u.packed AS follow_ups, u.notes,
+            r.key AS recorded_in
+         FROM {from} JOIN details d ON d.fid = c.fid
+         LEFT JOIN updates u INDEXED BY updates_target
+            ON u.made_gid = c.gid AND u.made_in = f.key AND u.shown = 1
+         LEFT JOIN files r ON r.fid = u.fid
+         WHERE f.shown = 1 {}
+         ORDER BY c.made_ms, c.fid",
+        if grouped { "AND f.group_key = ?1" } else { "" }
+    )
+}
+
+/// A time from its ms since 1970 and its offset from UTC (seconds east): the time the log wrote.
+fn time_at(millis: i64, east: i32) -> rusqlite::Result<DateTime<FixedOffset>> {
+    let zone = FixedOffset::east_opt(east)
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(0, i64::from(east)))?;
+    DateTime::from_timestamp_millis(millis)
+        .map(|t| t.with_timezone(&zone))
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(0, millis))
+}
 
 /// A stage as `stages` keeps it.
 struct StageRow {
@@ -248,11 +412,6 @@ fn size(r: &Row<'_>, i: usize) -> rusqlite::Result<usize> {
 fn status(r: &Row<'_>, i: usize) -> rusqlite::Result<SessionStatus> {
     let text: String = r.get(i)?;
     parse_status(&text).map_err(|e| bad(i, e))
-}
-
-fn commitment_status(r: &Row<'_>, i: usize) -> rusqlite::Result<crate::session::CommitmentStatus> {
-    let text: String = r.get(i)?;
-    status_from_key(&text).ok_or_else(|| bad(i, ReviewError::BadStatus { text }))
 }
 
 columns! {
@@ -508,46 +667,66 @@ impl Index {
                 .query_row([fid], |r| opt_time(r, 0))
                 .optional()?
                 .flatten();
-            let mut st = self.conn.prepare_cached(
-                "SELECT cid, owner, text, due, made_ms, made_offset FROM commitments WHERE fid = ?1
-                 ORDER BY seq",
-            )?;
-            columns! { CommitmentCols: cid, owner, text, due, made_ms, made_offset }
-            let c = CommitmentCols::of(&st)?;
-            d.commitments = st
-                .query_map([fid], |r| {
-                    Ok(CommitmentDigest {
-                        id: r.get(c.cid)?,
-                        owner: r.get(c.owner)?,
-                        text: r.get(c.text)?,
-                        due: r.get(c.due)?,
-                        made: moment(r, c.made_ms, c.made_offset)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut st = self.conn.prepare_cached(
-                "SELECT about, cid, status, note, wall_ms, wall_offset, recorded_seq FROM updates
-                 WHERE fid = ?1
-                 ORDER BY seq",
-            )?;
-            columns! { UpdateCols: about, cid, status, note, wall_ms, wall_offset, recorded_seq }
-            let c = UpdateCols::of(&st)?;
-            let mut sequence = None;
-            d.updates = st
-                .query_map([fid], |r| {
-                    sequence = sequence.or(r.get(c.recorded_seq)?);
-                    Ok(UpdateDigest {
-                        session: r.get(c.about)?,
-                        id: r.get(c.cid)?,
-                        status: commitment_status(r, c.status)?,
-                        note: r.get(c.note)?,
-                        wall: moment(r, c.wall_ms, c.wall_offset)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            d.sequence = sequence;
+            d.commitments = self.commitments_of(fid)?;
+            (d.updates, d.sequence) = self.updates_of(fid)?;
         }
         Ok(Entry { id, path, digest: d })
+    }
+
+    /// A file's commitments, in the order the log made them.
+    fn commitments_of(&self, fid: i64) -> rusqlite::Result<Vec<CommitmentDigest>> {
+        let mut out = Vec::new();
+        let mut texts = self.texts()?;
+        let packed: Option<(i64, Vec<u8>)> = self
+            .conn
+            .prepare_cached("SELECT made_ms, packed FROM commitments WHERE fid = ?1")?
+            .query_row([fid], |r| Ok((r.get("made_ms")?, r.get("packed")?)))
+            .optional()?;
+        if let Some((base_ms, packed)) = packed {
+            for c in unpack_commitments(base_ms, &packed).map_err(|e| bad(0, e))? {
+                out.push(CommitmentDigest {
+                    owner: texts.get(c.owner)?,
+                    due: c.due.map(|t| texts.get(t)).transpose()?,
+                    made: time_at(c.made_ms, c.made_offset)?,
+                    id: c.id,
+                    text: c.text,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A file's follow-ups, in the log's order, and the recording session's place in its
+    /// group (known from its follow-ups' rows, the only place it is needed).
+    fn updates_of(&self, fid: i64) -> rusqlite::Result<(Vec<UpdateDigest>, Option<u32>)> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT made_in, recorded_seq, packed, notes FROM updates WHERE fid = ?1",
+        )?;
+        columns! { UpdateCols: made_in, recorded_seq, packed, notes }
+        let c = UpdateCols::of(&st)?;
+        let mut sequence = None;
+        let mut updates: Vec<(usize, UpdateDigest)> = Vec::new();
+        let mut rows = st.query([fid])?;
+        while let Some(r) = rows.next()? {
+            sequence = sequence.or(r.get(c.recorded_seq)?);
+            let made_in: String = r.get(c.made_in)?;
+            let packed = r.get_ref(c.packed)?.as_blob()?;
+            let notes = r.get_ref(c.notes)?.as_blob()?;
+            for u in unpack_follow_ups(packed, Some(notes)).map_err(|e| bad(c.packed, e))? {
+                updates.push((
+                    u.seq,
+                    UpdateDigest {
+                        session: u.about.then(|| made_in.clone()),
+                        id: u.id,
+                        status: u.status,
+                        note: u.note,
+                        wall: time_at(u.wall_ms, u.wall_offset)?,
+                    },
+                ));
+            }
+        }
+        updates.sort_by_key(|(seq, _)| *seq);
+        Ok((updates.into_iter().map(|(_, u)| u).collect(), sequence))
     }
 
     /// A session's stage runs, in running order.
@@ -611,6 +790,14 @@ impl Index {
         run().map_err(|e| self.failed(&e))
     }
 
+    /// The texts of `texts` by number, each read once.
+    fn texts(&self) -> rusqlite::Result<Texts<'_>> {
+        Ok(Texts {
+            st: self.conn.prepare_cached("SELECT text FROM texts WHERE tid = ?1")?,
+            known: HashMap::new(),
+        })
+    }
+
     /// Follow-ups of the commitments made in `session`, recorded in it or in later sessions,
     /// oldest first, by commitment id.
     pub(crate) fn follow_ups(
@@ -618,34 +805,55 @@ impl Index {
         session: &str,
     ) -> Result<HashMap<String, Vec<UpdateRef>>, ReviewError> {
         let run = || -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
-            let mut st = self.conn.prepare_cached(&format!(
-                "SELECT u.cid, u.recorded_in, u.status, u.note, u.wall_ms, u.wall_offset,
-                    u.recorded_seq
-                 FROM updates u WHERE u.made_gid = {} AND u.made_in = ?1 AND u.shown = 1
-                 ORDER BY u.cid, u.recorded_seq, u.wall_ms, u.recorded_in",
-                super::store::shown_gid_sql("?1")
-            ))?;
-            columns! { Cols: cid, recorded_in, status, note, wall_ms, wall_offset, recorded_seq }
-            let c = Cols::of(&st)?;
-            let mut out: HashMap<String, Vec<UpdateRef>> = HashMap::new();
-            let mut rows = st.query([session])?;
-            while let Some(r) = rows.next()? {
-                out.entry(r.get(c.cid)?).or_default().push(UpdateRef {
-                    session: r.get(c.recorded_in)?,
-                    status: commitment_status(r, c.status)?,
-                    note: r.get(c.note)?,
-                    at: moment(r, c.wall_ms, c.wall_offset)?,
-                    seq: r.get(c.recorded_seq)?,
-                });
-            }
-            Ok(out)
+            let gid: i64 = self
+                .conn
+                .prepare_cached(&format!("SELECT {} AS gid", super::store::shown_gid_sql("?1")))?
+                .query_row([session], |r| r.get("gid"))?;
+            self.follow_ups_in(gid, session)
         };
         run().map_err(|e| self.failed(&e))
+    }
+
+    /// The shown follow-ups of the commitments made in `session`, whose group is `gid` (their
+    /// `made_gid`), by commitment id, each commitment's in the order `actions` gives them: by
+    /// the recording session's place in its group, time, and id.
+    fn follow_ups_in(
+        &self,
+        gid: i64,
+        session: &str,
+    ) -> rusqlite::Result<HashMap<String, Vec<UpdateRef>>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT u.fid, u.recorded_seq, u.packed, u.notes, f.key AS recorded_in
+             FROM updates u INDEXED BY updates_target JOIN files f ON f.fid = u.fid
+             WHERE u.made_gid = ?1 AND u.made_in = ?2 AND u.shown = 1",
+        )?;
+        columns! { Cols: fid, recorded_seq, packed, notes, recorded_in }
+        let c = Cols::of(&st)?;
+        let mut found: Vec<(String, FollowUpRow)> = Vec::new();
+        let mut rows = st.query(params![gid, session])?;
+        while let Some(r) = rows.next()? {
+            let fid: i64 = r.get(c.fid)?;
+            let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
+            let recorded_in: String = r.get(c.recorded_in)?;
+            let packed = r.get_ref(c.packed)?.as_blob()?;
+            let notes = r.get_ref(c.notes)?.as_blob()?;
+            for u in unpack_follow_ups(packed, Some(notes)).map_err(|e| bad(c.packed, e))? {
+                found.push((recorded_in.clone(), FollowUpRow { fid, recorded_seq, u }));
+            }
+        }
+        by_commitment(found)
     }
 
     /// Calls `f` with every commitment that passes the filter, while it returns `true`: oldest
     /// first (by when it was made, then its session, then the number in its id: `c2` before
     /// `c10`), each with its follow-ups (see [`crate::review::actions`] for their order).
+    ///
+    /// A session's commitments are one row, and the rows are read in the order of the earliest
+    /// commitment of each (`commitments_made`; one group's are found from its sessions and
+    /// sorted, a few hundred): a commitment is given once no session still to be read can hold
+    /// one made before it, so only the sessions whose commitments overlap in time are held, and
+    /// all of them are never sorted. Each session's follow-ups are read with it, side by side in
+    /// the index on them.
     pub fn for_each_action(
         &self,
         filter: &ActionFilter,
@@ -653,26 +861,7 @@ impl Index {
         mut f: impl FnMut(Action) -> bool,
     ) -> Result<(), ReviewError> {
         let group = filter.group.as_deref().map(fold);
-        // The follow-ups come with each commitment, in the order of the index on them, and the
-        // commitments in the order of theirs (one group's are found from its sessions and
-        // sorted: a few hundred), so all of them are never sorted.
-        let from = if group.is_some() {
-            "files f JOIN commitments c ON c.fid = f.fid"
-        } else {
-            "commitments c INDEXED BY commitments_made JOIN files f ON f.fid = c.fid"
-        };
-        let sql = format!(
-            "SELECT c.session, c.cid, d.protocol_name, d.group_name, c.owner, c.text, c.due,
-                c.made_ms, c.made_offset, u.recorded_in, u.status, u.note, u.wall_ms,
-                u.wall_offset, u.recorded_seq
-             FROM {from} JOIN details d ON d.fid = c.fid
-             LEFT JOIN updates u INDEXED BY updates_target ON u.made_gid = c.gid
-                AND u.made_in = c.session AND u.cid = c.cid AND u.shown = 1
-             WHERE f.shown = 1 {}
-             ORDER BY c.made_ms, c.session, c.cnum, c.cid, c.fid, u.recorded_seq, u.wall_ms,
-                u.recorded_in",
-            if group.is_some() { "AND f.group_key = ?1" } else { "" }
-        );
+        let sql = actions_sql(group.is_some());
         let finish = |a: Option<Action>, f: &mut dyn FnMut(Action) -> bool| -> bool {
             let Some(mut a) = a else { return true };
             if let Some(p) = &filter.person
@@ -689,55 +878,84 @@ impl Index {
             }
             f(a)
         };
+        // Gives the next commitment in order: a second one of the same session and id (a log
+        // written by hand) adds its follow-ups to the first.
+        let give =
+            |p: Pending, current: &mut Option<Action>, f: &mut dyn FnMut(Action) -> bool| -> bool {
+                if let Some(a) = current.as_mut()
+                    && a.session == p.action.session
+                    && a.id == p.action.id
+                {
+                    a.history.extend(p.action.history);
+                    return true;
+                }
+                let keep_on = finish(current.take(), f);
+                *current = Some(p.action);
+                keep_on
+            };
         columns! {
             Cols:
-            session, cid, protocol_name, group_name, owner, text, due, made_ms, made_offset,
-            recorded_in, status,
-            note, wall_ms, wall_offset, recorded_seq,
+            fid, made_ms, packed, key, protocol_name, group_name, by_fid, recorded_seq,
+            follow_ups, notes, recorded_in,
         }
         let mut run = || -> rusqlite::Result<()> {
+            let mut texts = self.texts()?;
             let mut st = self.conn.prepare(&sql)?;
             let c = Cols::of(&st)?;
             let mut rows = match &group {
                 Some(g) => st.query([g])?,
                 None => st.query([])?,
             };
+            let mut waiting: BinaryHeap<Reverse<Pending>> = BinaryHeap::new();
             let mut current: Option<Action> = None;
+            let mut reading: Option<SessionRead> = None;
             while let Some(r) = rows.next()? {
-                let session = r.get_ref(c.session)?.as_str()?;
-                let cid = r.get_ref(c.cid)?.as_str()?;
-                let same = current.as_ref().is_some_and(|a| a.session == session && a.id == cid);
-                if !same {
-                    if !finish(current.take(), &mut f) {
-                        return Ok(());
+                let fid: i64 = r.get(c.fid)?;
+                if reading.as_ref().is_none_or(|s| s.fid != fid) {
+                    if let Some(s) = reading.take() {
+                        s.queue(&mut texts, &mut waiting)?;
                     }
-                    let made = moment(r, c.made_ms, c.made_offset)?;
-                    let due: Option<String> = r.get(c.due)?;
-                    current = Some(Action {
-                        session: session.to_string(),
-                        id: cid.to_string(),
+                    let first_ms = r.get(c.made_ms)?;
+                    // No session still to be read holds a commitment made before this one's
+                    // first.
+                    while let Some(Reverse(p)) = waiting.peek() {
+                        if p.order.0 >= first_ms {
+                            break;
+                        }
+                        let Some(Reverse(p)) = waiting.pop() else { break };
+                        if !give(p, &mut current, &mut f) {
+                            return Ok(());
+                        }
+                    }
+                    reading = Some(SessionRead {
+                        fid,
+                        first_ms,
+                        packed: r.get(c.packed)?,
+                        session: r.get(c.key)?,
                         protocol: r.get(c.protocol_name)?,
                         group: r.get(c.group_name)?,
-                        owner: r.get(c.owner)?,
-                        text: r.get(c.text)?,
-                        due_date: due.as_deref().and_then(|t| resolve_due(t, made.date_naive())),
-                        due,
-                        made,
-                        status: "open",
-                        latest: None,
-                        overdue: false,
-                        history: Vec::new(),
+                        found: Vec::new(),
                     });
                 }
-                let by = r.get::<_, Option<String>>(c.recorded_in)?;
-                if let (Some(a), Some(by)) = (current.as_mut(), by) {
-                    a.history.push(UpdateRef {
-                        session: by,
-                        status: commitment_status(r, c.status)?,
-                        note: r.get(c.note)?,
-                        at: moment(r, c.wall_ms, c.wall_offset)?,
-                        seq: r.get(c.recorded_seq)?,
-                    });
+                if let (Some(by), Some(s)) = (r.get::<_, Option<i64>>(c.by_fid)?, reading.as_mut())
+                {
+                    let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
+                    let recorded_in: String = r.get(c.recorded_in)?;
+                    let packed = r.get_ref(c.follow_ups)?.as_blob()?;
+                    let notes = r.get_ref(c.notes)?.as_blob()?;
+                    let each = unpack_follow_ups(packed, Some(notes));
+                    for u in each.map_err(|e| bad(c.follow_ups, e))? {
+                        let row = FollowUpRow { fid: by, recorded_seq, u };
+                        s.found.push((recorded_in.clone(), row));
+                    }
+                }
+            }
+            if let Some(s) = reading.take() {
+                s.queue(&mut texts, &mut waiting)?;
+            }
+            while let Some(Reverse(p)) = waiting.pop() {
+                if !give(p, &mut current, &mut f) {
+                    return Ok(());
                 }
             }
             finish(current, &mut f);
@@ -763,51 +981,114 @@ impl Index {
                 .query_row([&key], |r| r.get("gid"))
                 .optional()?;
             let Some(gid) = gid else { return Ok(Vec::new()) };
-            // The latest status of each commitment followed up, in the order `actions` gives
-            // its follow-ups.
-            let mut latest: HashMap<(String, String), crate::session::CommitmentStatus> =
-                HashMap::new();
+            let mut texts = self.texts()?;
+            let closed = self.closed_in_group(gid)?;
+            let mut made: Vec<(MadeOrder, super::pack::PackedCommitment)> = Vec::new();
             {
-                let mut st = self.conn.prepare_cached(GROUP_FOLLOW_UPS)?;
-                columns! { Cols: made_in, cid, status }
+                let mut st = self.conn.prepare_cached(GROUP_COMMITMENTS)?;
+                columns! { Cols: session, fid, made_ms, packed }
                 let c = Cols::of(&st)?;
-                let mut rows = st.query([gid])?;
+                let mut rows = st.query([&key])?;
                 while let Some(r) = rows.next()? {
-                    latest.insert(
-                        (r.get(c.made_in)?, r.get(c.cid)?),
-                        commitment_status(r, c.status)?,
-                    );
+                    let session: String = r.get(c.session)?;
+                    let fid: i64 = r.get(c.fid)?;
+                    let packed = r.get_ref(c.packed)?.as_blob()?;
+                    let each = unpack_commitments(r.get(c.made_ms)?, packed)
+                        .map_err(|e| bad(c.packed, e))?;
+                    for (seq, m) in each.into_iter().enumerate() {
+                        let order =
+                            (m.made_ms, session.clone(), id_number(&m.id), m.id.clone(), fid, seq);
+                        made.push((order, m));
+                    }
                 }
             }
-            let mut st = self.conn.prepare_cached(GROUP_COMMITMENTS)?;
-            columns! { Cols: session, cid, owner, text, due, made_ms, made_offset }
-            let c = Cols::of(&st)?;
-            let mut rows = st.query([&key])?;
+            made.sort_by(|a, b| a.0.cmp(&b.0));
             let mut out: Vec<CarriedCommitment> = Vec::new();
             let mut last: Option<(String, String)> = None;
-            while let Some(r) = rows.next()? {
-                let id = (r.get::<_, String>(c.session)?, r.get::<_, String>(c.cid)?);
+            for ((_, session, _, _, _, _), m) in made {
+                let id = (session, m.id);
                 // One commitment per session and id, as `actions` lists it.
                 if last.as_ref() == Some(&id) {
                     continue;
                 }
                 last = Some(id.clone());
-                if latest.get(&id).is_some_and(|s| !s.stays_open()) {
+                if closed.contains(&id) {
                     continue;
                 }
-                let made = moment(r, c.made_ms, c.made_offset)?;
+                let at = time_at(m.made_ms, m.made_offset)?;
                 out.push(CarriedCommitment {
                     session: id.0,
                     id: id.1,
-                    owner: r.get(c.owner)?,
-                    text: r.get(c.text)?,
-                    due: r.get(c.due)?,
-                    made: Some(made.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
+                    owner: texts.get(m.owner)?,
+                    text: m.text,
+                    due: m.due.map(|t| texts.get(t)).transpose()?,
+                    made: Some(at.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)),
                 });
             }
             Ok(out)
         };
         run().map_err(|e| self.failed(&e))
+    }
+
+    /// The commitments of a group (its `gid`) whose latest follow-up closed them, as (session,
+    /// id): from the group's follow-ups alone, side by side in `updates_target`.
+    fn closed_in_group(&self, gid: i64) -> rusqlite::Result<HashSet<(String, String)>> {
+        // The latest follow-up of each commitment followed up (by its session and its id), in
+        // the order `actions` gives its follow-ups.
+        let mut latest: HashMap<(String, String), FollowUpRow> = HashMap::new();
+        {
+            let mut st = self.conn.prepare_cached(GROUP_FOLLOW_UPS)?;
+            columns! { Cols: made_in, fid, recorded_seq, packed }
+            let c = Cols::of(&st)?;
+            let mut rows = st.query([gid])?;
+            // The recording sessions' ids, read only to order two follow-ups of a
+            // commitment recorded at the same time in the same place of the group.
+            let mut recorded_in: HashMap<i64, String> = HashMap::new();
+            let mut key_of = |fid: i64| -> rusqlite::Result<String> {
+                if let Some(k) = recorded_in.get(&fid) {
+                    return Ok(k.clone());
+                }
+                let k: String = self
+                    .conn
+                    .prepare_cached("SELECT key FROM files WHERE fid = ?1")?
+                    .query_row([fid], |r| r.get("key"))?;
+                recorded_in.insert(fid, k.clone());
+                Ok(k)
+            };
+            while let Some(r) = rows.next()? {
+                let made_in: String = r.get(c.made_in)?;
+                let fid: i64 = r.get(c.fid)?;
+                let recorded_seq: Option<u32> = r.get(c.recorded_seq)?;
+                let packed = r.get_ref(c.packed)?.as_blob()?;
+                // Notes are left out: they do not change which follow-up is the latest.
+                for u in unpack_follow_ups(packed, None).map_err(|e| bad(c.packed, e))? {
+                    let row = FollowUpRow { fid, recorded_seq, u };
+                    let at = (made_in.clone(), row.u.id.clone());
+                    let later = match latest.get(&at) {
+                        None => true,
+                        Some(was) => {
+                            let by_time = (row.recorded_seq, row.u.wall_ms)
+                                .cmp(&(was.recorded_seq, was.u.wall_ms));
+                            let by_id = if by_time.is_eq() && row.fid != was.fid {
+                                key_of(row.fid)?.cmp(&key_of(was.fid)?)
+                            } else {
+                                std::cmp::Ordering::Equal
+                            };
+                            by_time.then(by_id).then_with(|| row.rest().cmp(&was.rest()))
+                                == std::cmp::Ordering::Greater
+                        }
+                    };
+                    if later {
+                        latest.insert(at, row);
+                    }
+                }
+            }
+        }
+        Ok(latest
+            .into_iter()
+            .filter(|(_, row)| !row.u.status.stays_open())
+            .map(|(at, _)| at)
+            .collect())
     }
 
     /// The fork of a session's copies, if they fork ([`crate::review::copies::Fork`]).

@@ -16,9 +16,15 @@
 //! sessions that never started are in `unstarted`, and its sessions are in `files_group`. Its
 //! commitments are read by session (a page or two each): keyed by group first, `actions`, which
 //! reads every commitment in the order they were made, took a third more CPU at 100,000 logs.
+//!
+//! Commitments and follow-ups are packed like runs ([`super::pack`]), a file to a row (a
+//! file and a session it follows up, for follow-ups), keeping nothing the file's row gives (its
+//! session) and each repeated text once (`texts`: owners and due dates):
+//! at 100,000 logs (245,298 commitments, 72,441 follow-ups) their 62 MB of rows and indexes
+//! became 19.7 MB (docs/benchmarks.md).
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 18;
+pub(crate) const SCHEMA: u32 = 19;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -193,55 +199,53 @@ CREATE TABLE stops(
     end_ms INTEGER
 );
 
--- Kept in the order their files were read (nearly the order they were made, which `actions`
--- reads them in); a group's are found from its sessions (`files_group`).
-CREATE TABLE commitments(
-    fid INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    session TEXT NOT NULL,
-    cid TEXT NOT NULL,
-    cnum INTEGER,
-    owner TEXT NOT NULL,
-    text TEXT NOT NULL,
-    due TEXT,
-    -- When it was made: its time (ms since 1970) and the offset from UTC it was written with
-    -- (seconds east), which give back the time the log holds without keeping its text.
-    made_ms INTEGER NOT NULL,
-    made_offset INTEGER NOT NULL,
-    -- The group of its file (`groups`; 0 for none): its follow-ups' `made_gid`.
-    gid INTEGER NOT NULL,
-    PRIMARY KEY(fid, seq)
-) WITHOUT ROWID;
-CREATE INDEX commitments_made ON commitments(made_ms, session, cnum, cid, fid);
+-- Texts that commitments refer to by number, each kept once: their owners and due dates (a
+-- person makes one most sessions; a handful of due dates recur). Kept until every file is
+-- forgotten, as `groups` are.
+CREATE TABLE texts(tid INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 
--- Follow-ups: `made_in` is the session that made the commitment, `recorded_in` the one that
--- followed it up; `about` is the session named in the event (NULL for its own commitments).
--- `made_gid` is the group of the shown copy of `made_in` (0: none, or not in the index), the
--- `gid` of its commitments' rows: kept so as copies are shown, written and removed
--- (`store::choose_shown`), so that the index on it holds a group's follow-ups side by side.
+-- A session's commitments, one row a file that made any (`pack::pack_commitments`: id, owner
+-- and due date by number in `texts`, text, time), keyed by file; the session is the file's
+-- `key`. `made_ms` is when the earliest was made: `actions` reads the rows in its order
+-- (`commitments_made`) and merges them into the order every commitment was made in, holding
+-- only the sessions whose commitments overlap in time. `gid` is the group of its file
+-- (`groups`; 0 for none): its follow-ups' `made_gid`. A group's are found from its sessions
+-- (`files_group`).
+CREATE TABLE commitments(
+    fid INTEGER PRIMARY KEY,
+    gid INTEGER NOT NULL,
+    made_ms INTEGER NOT NULL,
+    packed BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX commitments_made ON commitments(made_ms);
+
+-- Follow-ups, one row for each file that recorded any and each session whose commitments they
+-- follow up (`made_in`), packed in the file's order (`pack::pack_follow_ups`: place, id,
+-- status, time, and whether the event named the session; their notes apart, in `notes`, which
+-- `updates_target` does not hold). The session that recorded them is the file's `key`; a
+-- commitment's follow-ups are put in order (by the recording session's place in its group,
+-- time, and that session's id) as they are read. `made_gid` is the group of the shown copy of the session that made the commitments
+-- (0: none, or not in the index), the `gid` of its commitments' row: kept so as copies are
+-- shown, written and removed (`store::choose_shown`), so that the index on it holds a group's
+-- follow-ups side by side.
 CREATE TABLE updates(
     fid INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
+    made_in TEXT NOT NULL,
     made_gid INTEGER NOT NULL,
     -- The file's `shown`.
     shown INTEGER NOT NULL,
-    made_in TEXT NOT NULL,
-    cid TEXT NOT NULL,
-    about TEXT,
-    recorded_in TEXT NOT NULL,
     -- The recording session's place in its group (its setup's `sequence`; NULL in logs from
     -- before it): follow-ups are ordered by it, then by time, since laptops' clocks differ.
     recorded_seq INTEGER,
-    status TEXT NOT NULL,
-    note TEXT,
-    -- When it was recorded, as `commitments.made_ms` and `made_offset`.
-    wall_ms INTEGER NOT NULL,
-    wall_offset INTEGER NOT NULL,
-    PRIMARY KEY(fid, seq)
+    packed BLOB NOT NULL,
+    notes BLOB NOT NULL,
+    PRIMARY KEY(fid, made_in)
 ) WITHOUT ROWID;
-CREATE INDEX updates_target
-    ON updates(made_gid, made_in, cid, shown, recorded_seq, wall_ms, recorded_in, status, note,
-        wall_offset);
+-- A group's follow-ups side by side, each with all it holds but its note: `convene run --group
+-- X` reads them from here alone, and `actions` a session's (and the notes from the row). The
+-- session's id is kept as text, not as a number in `texts`: a group's sessions are far apart
+-- in `texts`, a page read each after a reboot.
+CREATE INDEX updates_target ON updates(made_gid, made_in, shown, recorded_seq, packed);
 
 -- The report over every session (`convene report` with no filter), protocol by protocol, as
 -- the report figures it (`Index::report`): kept up to date by marking, in `report_dirty`, each

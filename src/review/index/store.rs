@@ -151,6 +151,19 @@ fn group_id(tx: &Transaction<'_>, key: Option<&str>) -> rusqlite::Result<i64> {
     tx.prepare_cached("SELECT gid FROM groups WHERE key = ?1")?.query_row([key], |r| r.get("gid"))
 }
 
+/// The number of a text in `texts` (an owner or a due date), added if new.
+fn text_id(tx: &Transaction<'_>, text: &str) -> rusqlite::Result<i64> {
+    let known: Option<i64> = tx
+        .prepare_cached("SELECT tid FROM texts WHERE text = ?1")?
+        .query_row([text], |r| r.get("tid"))
+        .optional()?;
+    if let Some(tid) = known {
+        return Ok(tid);
+    }
+    tx.prepare_cached("INSERT INTO texts(text) VALUES(?1)")?.execute([text])?;
+    Ok(tx.last_insert_rowid())
+}
+
 /// An SQL expression: the group of the shown copy of the session `session` (an SQL expression
 /// too) (0: none, no group, or not in the index), the `made_gid` of the follow-ups of its
 /// commitments.
@@ -338,58 +351,57 @@ pub(crate) fn insert(
             super::pack::pack(sids.into_iter().zip(&d.runs))
         ])?;
     }
-    {
-        let mut st = tx.prepare_cached(
-            "INSERT INTO commitments(fid, seq, session, cid, cnum, owner, text, due,
-                made_offset, made_ms, gid)
-             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        for (seq, c) in d.commitments.iter().enumerate() {
-            st.execute(params![
-                fid,
-                count(seq),
-                d.id,
-                c.id,
-                id_number(&c.id),
-                c.owner,
-                c.text,
-                c.due,
-                c.made.offset().local_minus_utc(),
-                c.made.timestamp_millis(),
-                gid,
-            ])?;
+    if let Some(base_ms) = d.commitments.iter().map(|c| c.made.timestamp_millis()).min() {
+        let mut packed = Vec::with_capacity(d.commitments.len());
+        for c in &d.commitments {
+            packed.push(super::pack::PackedCommitment {
+                id: c.id.clone(),
+                owner: text_id(tx, &c.owner)?,
+                text: c.text.clone(),
+                due: c.due.as_deref().map(|due| text_id(tx, due)).transpose()?,
+                made_ms: c.made.timestamp_millis(),
+                made_offset: c.made.offset().local_minus_utc(),
+            });
         }
+        tx.prepare_cached(
+            "INSERT INTO commitments(fid, gid, made_ms, packed) VALUES(?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            fid,
+            gid,
+            base_ms,
+            super::pack::pack_commitments(base_ms, &packed)
+        ])?;
     }
     {
-        let mut st = tx.prepare_cached(
-            "INSERT INTO updates(fid, seq, shown, made_in, cid, about, recorded_in, status, note,
-                wall_offset, wall_ms, recorded_seq, made_gid)
-             VALUES(?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        // The group of the session each follow-up is about, as the index shows it now: the
-        // session's copies being chosen again later moves them ([`choose_shown`]).
-        let mut made_gid: Option<(&str, i64)> = None;
+        // One row for each session whose commitments the log follows up, in the order the
+        // log first names them.
+        let mut by_session: Vec<(&str, Vec<super::pack::PackedFollowUp>)> = Vec::new();
         for (seq, u) in d.updates.iter().enumerate() {
             let made_in = u.session.as_deref().unwrap_or(&d.id);
-            let g = match made_gid {
-                Some((s, g)) if s == made_in => g,
-                _ => shown_gid(tx, made_in)?,
+            let packed = super::pack::PackedFollowUp {
+                seq,
+                about: u.session.is_some(),
+                id: u.id.clone(),
+                status: u.status,
+                note: u.note.clone(),
+                wall_ms: u.wall.timestamp_millis(),
+                wall_offset: u.wall.offset().local_minus_utc(),
             };
-            made_gid = Some((made_in, g));
-            st.execute(params![
-                fid,
-                count(seq),
-                made_in,
-                u.id,
-                u.session,
-                d.id,
-                status_key(u.status),
-                u.note,
-                u.wall.offset().local_minus_utc(),
-                u.wall.timestamp_millis(),
-                d.sequence,
-                g,
-            ])?;
+            match by_session.iter_mut().find(|(s, _)| *s == made_in) {
+                Some((_, v)) => v.push(packed),
+                None => by_session.push((made_in, vec![packed])),
+            }
+        }
+        let mut st = tx.prepare_cached(
+            "INSERT INTO updates(fid, made_in, made_gid, shown, recorded_seq, packed, notes)
+             VALUES(?1, ?2, ?3, 0, ?4, ?5, ?6)",
+        )?;
+        for (made_in, follow_ups) in by_session {
+            let (packed, notes) = super::pack::pack_follow_ups(&follow_ups);
+            // The group of the session they are about, as the index shows it now: the
+            // session's copies being chosen again later moves them ([`choose_shown`]).
+            st.execute(params![fid, made_in, shown_gid(tx, made_in)?, d.sequence, packed, notes,])?;
         }
     }
     Ok(key)
@@ -404,18 +416,6 @@ pub(crate) fn status_key(s: crate::session::CommitmentStatus) -> &'static str {
         C::NotYet => "not-yet",
         C::CarriedForward => "carried-forward",
     }
-}
-
-/// The status a [`status_key`] stands for.
-pub(crate) fn status_from_key(key: &str) -> Option<crate::session::CommitmentStatus> {
-    use crate::session::CommitmentStatus as C;
-    Some(match key {
-        "done" => C::Done,
-        "partly" => C::Partly,
-        "not-yet" => C::NotYet,
-        "carried-forward" => C::CarriedForward,
-        _ => return None,
-    })
 }
 
 /// For each session in the temporary table `touched(key)` with two or more readable copies:

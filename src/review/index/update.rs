@@ -665,6 +665,7 @@ impl Index {
         }
         super::aggregates::mark_all(&tx)?;
         tx.execute("DELETE FROM folders", [])?;
+        tx.execute("DELETE FROM texts", [])?;
         tx.commit()
     }
 
