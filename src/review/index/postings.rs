@@ -1,14 +1,26 @@
-//! The person filter's lists of files (`person_files`, see [`super::schema`]): for each person
-//! key, the `fid`s of the files whose participants or facilitator it names, in ascending order,
-//! cut into chunks of at most [`CHUNK`] files, a row each. A chunk is keyed by its person and
-//! its first `fid`; its value is the gap from each `fid` to the next, as unsigned LEB128
-//! numbers (a byte or two each). One row a person and file took 17.6 MB at 100,000 logs (1.5
-//! million rows); the chunks take a few.
+//! Lists of files (see [`super::schema`]): for each person key (`person_files`, the person
+//! filter's) and each word of the browser's search text (`term_files`), the `fid`s of the files
+//! that hold it, in ascending order, cut into chunks of at most [`CHUNK`] files, a row each. A
+//! chunk is keyed by its person or word and its first `fid`; its value is the gap from each
+//! `fid` to the next, as unsigned LEB128 numbers (a byte or two each). One row a person and file
+//! took 17.6 MB at 100,000 logs (1.5 million rows); the chunks take about 2.
 //!
-//! A new file has the highest `fid` yet, so adding it to a person's list rewrites the last,
-//! small chunk only; removing one rewrites the chunk that holds it.
+//! A new file has the highest `fid` yet, so adding it to a list rewrites the last, small chunk
+//! only; removing one rewrites the chunk that holds it.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+/// A table of lists: its name and the column of the number of what each list is of.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lists {
+    table: &'static str,
+    id: &'static str,
+}
+
+/// The person filter's: the files of each person key (`persons.pid`).
+pub(crate) const PERSONS: Lists = Lists { table: "person_files", id: "pid" };
+/// The browser's filter's: the files of each word of the search text (`terms.tid`).
+pub(crate) const TERMS: Lists = Lists { table: "term_files", id: "tid" };
 
 /// A list that does not read back (cut short, or not made by [`pack`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,56 +60,97 @@ fn bad(e: BadPostings) -> rusqlite::Error {
 
 /// The chunk of person `pid`'s list that holds `fid` or would: the last whose first `fid` is
 /// not above it.
-fn chunk_of(tx: &Transaction<'_>, pid: i64, fid: i64) -> rusqlite::Result<Option<Vec<i64>>> {
+fn chunk_of(
+    tx: &Transaction<'_>,
+    l: Lists,
+    pid: i64,
+    fid: i64,
+) -> rusqlite::Result<Option<Vec<i64>>> {
     let found: Option<(i64, Vec<u8>)> = tx
-        .prepare_cached(
-            "SELECT first, fids FROM person_files WHERE pid = ?1 AND first <= ?2
+        .prepare_cached(&format!(
+            "SELECT first, fids FROM {} WHERE {} = ?1 AND first <= ?2
              ORDER BY first DESC LIMIT 1",
-        )?
+            l.table, l.id
+        ))?
         .query_row(params![pid, fid], |r| Ok((r.get("first")?, r.get("fids")?)))
         .optional()?;
     found.map(|(first, packed)| unpack(first, &packed).map_err(bad)).transpose()
 }
 
 /// Writes a chunk (its first `fid` is its key); an empty one is nothing.
-fn put(tx: &Transaction<'_>, pid: i64, fids: &[i64]) -> rusqlite::Result<()> {
+fn put(tx: &Transaction<'_>, l: Lists, pid: i64, fids: &[i64]) -> rusqlite::Result<()> {
     let Some(first) = fids.first() else { return Ok(()) };
-    tx.prepare_cached("INSERT OR REPLACE INTO person_files(pid, first, fids) VALUES(?1, ?2, ?3)")?
-        .execute(params![pid, first, pack(fids)])?;
+    tx.prepare_cached(&format!(
+        "INSERT OR REPLACE INTO {}({}, first, fids) VALUES(?1, ?2, ?3)",
+        l.table, l.id
+    ))?
+    .execute(params![pid, first, pack(fids)])?;
     Ok(())
 }
 
-fn drop_chunk(tx: &Transaction<'_>, pid: i64, first: i64) -> rusqlite::Result<()> {
-    tx.prepare_cached("DELETE FROM person_files WHERE pid = ?1 AND first = ?2")?
+fn drop_chunk(tx: &Transaction<'_>, l: Lists, pid: i64, first: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!("DELETE FROM {} WHERE {} = ?1 AND first = ?2", l.table, l.id))?
         .execute(params![pid, first])?;
     Ok(())
 }
 
-/// Adds file `fid` to person `pid`'s list (nothing if it is there).
-pub(crate) fn add(tx: &Transaction<'_>, pid: i64, fid: i64) -> rusqlite::Result<()> {
-    let Some(mut fids) = chunk_of(tx, pid, fid)? else {
+/// Adds file `fid` to list `pid` of `l` (nothing if it is there).
+pub(crate) fn add(tx: &Transaction<'_>, l: Lists, pid: i64, fid: i64) -> rusqlite::Result<()> {
+    let Some(mut fids) = chunk_of(tx, l, pid, fid)? else {
         // Before every chunk (or the first): a chunk of its own.
-        return put(tx, pid, &[fid]);
+        return put(tx, l, pid, &[fid]);
     };
     let Err(at) = fids.binary_search(&fid) else { return Ok(()) };
     if at == fids.len() && fids.len() >= CHUNK {
-        return put(tx, pid, &[fid]);
+        return put(tx, l, pid, &[fid]);
     }
     fids.insert(at, fid);
-    put(tx, pid, &fids)
+    put(tx, l, pid, &fids)
 }
 
-/// Removes file `fid` from person `pid`'s list (nothing if it is not there).
-pub(crate) fn remove(tx: &Transaction<'_>, pid: i64, fid: i64) -> rusqlite::Result<()> {
-    let Some(mut fids) = chunk_of(tx, pid, fid)? else { return Ok(()) };
+/// Removes file `fid` from list `pid` of `l` (nothing if it is not there).
+pub(crate) fn remove(tx: &Transaction<'_>, l: Lists, pid: i64, fid: i64) -> rusqlite::Result<()> {
+    let Some(mut fids) = chunk_of(tx, l, pid, fid)? else { return Ok(()) };
     let Ok(at) = fids.binary_search(&fid) else { return Ok(()) };
     let first = fids[0];
     fids.remove(at);
     if at == 0 {
         // Its key was the `fid` removed: the rest, if any, under a key of their own.
-        drop_chunk(tx, pid, first)?;
+        drop_chunk(tx, l, pid, first)?;
     }
-    put(tx, pid, &fids)
+    put(tx, l, pid, &fids)
+}
+
+/// The files of any of the lists `ids` of `l`, ascending, each once.
+pub(crate) fn union(conn: &Connection, l: Lists, ids: &[i64]) -> rusqlite::Result<Vec<i64>> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT first, fids FROM {} WHERE {} = ?1 ORDER BY first",
+        l.table, l.id
+    ))?;
+    // A bit a `fid`: as quick for a word every session holds as for one a few do.
+    let mut bits: Vec<u64> = Vec::new();
+    for id in ids {
+        let mut rows = st.query([id])?;
+        while let Some(r) = rows.next()? {
+            for fid in unpack(r.get("first")?, r.get_ref("fids")?.as_blob()?).map_err(bad)? {
+                let Ok(at) = usize::try_from(fid) else { continue };
+                if bits.len() <= at / 64 {
+                    bits.resize(at / 64 + 1, 0);
+                }
+                bits[at / 64] |= 1 << (at % 64);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, word) in bits.iter().enumerate() {
+        let mut w = *word;
+        while w != 0 {
+            let bit = w.trailing_zeros() as usize;
+            out.push(i64::try_from(i * 64 + bit).unwrap_or(i64::MAX));
+            w &= w - 1;
+        }
+    }
+    Ok(out)
 }
 
 /// The files of person key `key` (`persons.key`), ascending; none for a key the index does not
@@ -116,16 +169,18 @@ pub(crate) fn files_of(conn: &Connection, key: &str) -> rusqlite::Result<Vec<i64
     Ok(out)
 }
 
-/// Takes out of every list the files `files` no longer holds (rows deleted from outside), so
-/// that a `fid` used again later is not found under the persons of the file it stood for.
-pub(crate) fn drop_orphans(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+/// Takes out of every list of `l` the files `files` no longer holds (rows deleted from
+/// outside), so that a `fid` used again later is not found under the persons or words of the
+/// file it stood for.
+pub(crate) fn drop_orphans(tx: &Transaction<'_>, l: Lists) -> rusqlite::Result<()> {
     let chunks: Vec<(i64, Vec<i64>)> = {
-        let mut st = tx.prepare("SELECT pid, first, fids FROM person_files")?;
+        let mut st =
+            tx.prepare(&format!("SELECT {} AS id, first, fids FROM {}", l.id, l.table))?;
         let mut rows = st.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let fids = unpack(r.get("first")?, r.get_ref("fids")?.as_blob()?).map_err(bad)?;
-            out.push((r.get("pid")?, fids));
+            out.push((r.get("id")?, fids));
         }
         out
     };
@@ -138,8 +193,8 @@ pub(crate) fn drop_orphans(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             }
         }
         if kept != fids {
-            drop_chunk(tx, pid, fids[0])?;
-            put(tx, pid, &kept)?;
+            drop_chunk(tx, l, pid, fids[0])?;
+            put(tx, l, pid, &kept)?;
         }
     }
     Ok(())
@@ -197,10 +252,10 @@ mod tests {
             let mut want = std::collections::BTreeSet::new();
             for (adding, fid) in ops {
                 if adding {
-                    add(&tx, 1, fid).expect("add");
+                    add(&tx, PERSONS, 1, fid).expect("add");
                     want.insert(fid);
                 } else {
-                    remove(&tx, 1, fid).expect("remove");
+                    remove(&tx, PERSONS, 1, fid).expect("remove");
                     want.remove(&fid);
                 }
             }
@@ -217,7 +272,7 @@ mod tests {
         let mut conn = db();
         let tx = conn.transaction().expect("tx");
         for fid in 1..=1000 {
-            add(&tx, 1, fid * 3).expect("add");
+            add(&tx, PERSONS, 1, fid * 3).expect("add");
         }
         tx.commit().expect("commit");
         let chunks: i64 = conn

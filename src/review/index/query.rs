@@ -89,14 +89,36 @@ impl Query {
             arg(" AND f.status = ?", text(s.key().to_string()), &mut args);
         }
         for w in &self.words {
-            arg(
-                " AND +f.fid IN (SELECT fid FROM words WHERE instr(text, ?) > 0)",
-                text(w.clone()),
-                &mut args,
-            );
+            // In one of the words of the session's text (`terms`), or in its id: `LIKE`
+            // lowercases ASCII, and the word typed is lowercase (see `store::search_terms`).
+            let list = serde_json::to_string(&files_with_word(conn, w)?).unwrap_or_default();
+            args.push(text(list));
+            let n = args.len();
+            let escaped = w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            args.push(text(format!("%{escaped}%")));
+            sql.push_str(&format!(
+                " AND (+f.fid IN (SELECT value FROM json_each(?{n}))
+                   OR f.key LIKE ?{} ESCAPE '\\')",
+                n + 1
+            ));
         }
         Ok((sql, args))
     }
+}
+
+/// The files whose search text has a word (`terms`) that holds `word`, ascending.
+fn files_with_word(conn: &rusqlite::Connection, word: &str) -> rusqlite::Result<Vec<i64>> {
+    let mut tids = Vec::new();
+    {
+        let mut st = conn.prepare_cached("SELECT tid, text FROM terms")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if r.get_ref("text")?.as_str()?.contains(word) {
+                tids.push(r.get("tid")?);
+            }
+        }
+    }
+    super::postings::union(conn, super::postings::TERMS, &tids)
 }
 
 /// What the list shows of a readable session.

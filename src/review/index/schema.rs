@@ -4,7 +4,7 @@
 //! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
 //! `files` holds what the update compares and the filters test (about 100 bytes a log), while
 //! the names and figures of the list are in `details`, the person filter's lists of files in `person_files`
-//! and the browser's search text in `words`. A session's stage runs are packed into one row of
+//! and the browser's search words in `terms`. A session's stage runs are packed into one row of
 //! `runs` ([`super::pack`]), keyed by protocol first, so the report reads a protocol's runs
 //! together without sorting; they carry their file's `shown` and start time so it need not look
 //! files up.
@@ -165,8 +165,21 @@ CREATE TABLE person_files(
     PRIMARY KEY(pid, first)
 ) WITHOUT ROWID;
 
--- What the browser's typed filter searches: date, protocol, group, names, status, id.
-CREATE TABLE words(fid INTEGER PRIMARY KEY, text TEXT NOT NULL);
+-- What the browser's typed filter searches (date, protocol, group, names, status, id), kept
+-- without a copy of each session's text: a word typed (never a space in it) is in a session's
+-- text if it is in one of the text's words (`store::search_terms`: its text lowercased, cut at
+-- white space), or in its id. Each word is kept once in `terms` with the list of files whose
+-- text holds it (`term_files`, packed as `person_files` are); a session's id, unique to it, is
+-- searched in `files_key` (`key LIKE`, which lowercases ASCII as the text is: an id with other
+-- characters has its words in `terms` too). The filter reads the few thousand words, and the
+-- lists of those that hold the word typed.
+CREATE TABLE terms(tid INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE TABLE term_files(
+    tid INTEGER NOT NULL,
+    first INTEGER NOT NULL,
+    fids BLOB NOT NULL,
+    PRIMARY KEY(tid, first)
+) WITHOUT ROWID;
 
 -- Stages as protocols name them, each kept once (runs refer to them by `sid`).
 CREATE TABLE stages(

@@ -35,23 +35,59 @@ pub(crate) fn wall_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
 }
 
-/// What the browser's typed filter searches: date, protocol, group, names, status and id.
-pub(crate) fn haystack(id: &str, d: Option<&Digest>) -> String {
-    match d {
-        None => format!("{id} unreadable").to_lowercase(),
-        Some(d) => format!(
-            "{} {} {} {} {} {} {} {}",
-            fmt::date_time(&d.start),
-            d.protocol_id,
-            d.protocol_name,
-            d.group.as_deref().unwrap_or_default(),
-            d.participants.join(" "),
-            d.facilitator.as_deref().unwrap_or_default(),
-            d.status.label(),
-            id
+/// What the browser's typed filter searches of a readable session, besides its id.
+pub(crate) struct Searched<'a> {
+    pub start: chrono::DateTime<chrono::FixedOffset>,
+    pub protocol_id: &'a str,
+    pub protocol_name: &'a str,
+    pub group: Option<&'a str>,
+    pub participants: &'a [String],
+    pub facilitator: Option<&'a str>,
+    pub status: SessionStatus,
+}
+
+impl<'a> Searched<'a> {
+    fn of(d: &'a Digest) -> Self {
+        Self {
+            start: d.start,
+            protocol_id: &d.protocol_id,
+            protocol_name: &d.protocol_name,
+            group: d.group.as_deref(),
+            participants: &d.participants,
+            facilitator: d.facilitator.as_deref(),
+            status: d.status,
+        }
+    }
+}
+
+/// The words of what the browser's typed filter searches in a session (`id`; `None`:
+/// unreadable), each once, as `terms` keeps them: its date, protocol, group, names and status
+/// (or `unreadable`), lowercased, cut at white space. A word typed is in the text if it is in
+/// one of these or in the id. The id's own words are among them only if it is not ASCII: an
+/// ASCII id is searched in `files_key` (`key LIKE`), as SQL lowercases ASCII alone.
+pub(crate) fn search_terms(id: &str, s: Option<&Searched<'_>>) -> Vec<String> {
+    let text = match s {
+        None => "unreadable".to_string(),
+        Some(s) => format!(
+            "{} {} {} {} {} {} {}",
+            fmt::date_time(&s.start),
+            s.protocol_id,
+            s.protocol_name,
+            s.group.unwrap_or_default(),
+            s.participants.join(" "),
+            s.facilitator.unwrap_or_default(),
+            s.status.label(),
         )
         .to_lowercase(),
+    };
+    let id = (!id.is_ascii()).then(|| id.to_lowercase()).unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for t in text.split_whitespace().chain(id.split_whitespace()) {
+        if !out.iter().any(|k| k == t) {
+            out.push(t.to_string());
+        }
     }
+    out
 }
 
 /// As the filters compare: trimmed, lowercased, NFC, invisible characters out (`text::name_key`).
@@ -127,24 +163,31 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
         .query_row([fid], |r| {
             Ok((r.get("key")?, r.get("protocol_id")?, r.get("gid")?, r.get("shown")?))
         })?;
-    // Its person keys, found from the names its details hold.
-    let names: Option<(Option<String>, Option<String>)> = tx
-        .prepare_cached("SELECT participants, facilitator FROM details WHERE fid = ?1")?
-        .query_row([fid], |r| Ok((r.get("participants")?, r.get("facilitator")?)))
+    // Its person keys and search words, found from what its rows hold.
+    let held = tx
+        .prepare_cached(
+            "SELECT f.readable, f.sort_ms, f.start_offset, f.protocol_id, f.status,
+                d.protocol_name, d.group_name, d.participants, d.facilitator
+             FROM files f JOIN details d ON d.fid = f.fid WHERE f.fid = ?1",
+        )?
+        .query_row([fid], Held::of)
         .optional()?;
-    if let Some((participants, facilitator)) = names {
-        let participants: Vec<String> =
-            participants.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default();
+    if let Some(held) = held {
         let mut pid_of = tx.prepare_cached("SELECT pid FROM persons WHERE key = ?1")?;
-        for k in person_keys(&participants, facilitator.as_deref()) {
+        for k in person_keys(&held.participants, held.facilitator.as_deref()) {
             if let Some(pid) = pid_of.query_row([&k], |r| r.get("pid")).optional()? {
-                super::postings::remove(tx, pid, fid)?;
+                super::postings::remove(tx, super::postings::PERSONS, pid, fid)?;
+            }
+        }
+        let mut tid_of = tx.prepare_cached("SELECT tid FROM terms WHERE text = ?1")?;
+        for t in search_terms(&key, held.searched().as_ref()) {
+            if let Some(tid) = tid_of.query_row([&t], |r| r.get("tid")).optional()? {
+                super::postings::remove(tx, super::postings::TERMS, tid, fid)?;
             }
         }
     }
     for sql in [
         "DELETE FROM details WHERE fid = ?1",
-        "DELETE FROM words WHERE fid = ?1",
         "DELETE FROM stops WHERE fid = ?1",
         "DELETE FROM commitments WHERE fid = ?1",
         "DELETE FROM updates WHERE fid = ?1",
@@ -165,6 +208,58 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
         super::aggregates::mark(tx, &p)?;
     }
     Ok(Some(key))
+}
+
+/// What a file's rows hold of its search text and names ([`search_terms`], [`person_keys`]).
+struct Held {
+    readable: bool,
+    start: Option<chrono::DateTime<chrono::FixedOffset>>,
+    protocol_id: String,
+    status: Option<SessionStatus>,
+    protocol_name: String,
+    group: Option<String>,
+    participants: Vec<String>,
+    facilitator: Option<String>,
+}
+
+impl Held {
+    fn of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let ms: i64 = r.get("sort_ms")?;
+        let offset: Option<i32> = r.get("start_offset")?;
+        let start = offset.and_then(chrono::FixedOffset::east_opt).and_then(|zone| {
+            chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&zone))
+        });
+        let status: Option<String> = r.get("status")?;
+        let participants: Option<String> = r.get("participants")?;
+        Ok(Self {
+            readable: r.get("readable")?,
+            start,
+            protocol_id: r.get::<_, Option<String>>("protocol_id")?.unwrap_or_default(),
+            status: status.and_then(|s| crate::review::filter::parse_status(&s).ok()),
+            protocol_name: r.get::<_, Option<String>>("protocol_name")?.unwrap_or_default(),
+            group: r.get("group_name")?,
+            participants: participants
+                .and_then(|p| serde_json::from_str(&p).ok())
+                .unwrap_or_default(),
+            facilitator: r.get("facilitator")?,
+        })
+    }
+
+    /// What the search text was made of (`None`: unreadable).
+    fn searched(&self) -> Option<Searched<'_>> {
+        if !self.readable {
+            return None;
+        }
+        Some(Searched {
+            start: self.start?,
+            protocol_id: &self.protocol_id,
+            protocol_name: &self.protocol_name,
+            group: self.group.as_deref(),
+            participants: &self.participants,
+            facilitator: self.facilitator.as_deref(),
+            status: self.status?,
+        })
+    }
 }
 
 /// The number of a group key (`groups`), added if new; 0 for no group.
@@ -313,8 +408,15 @@ pub(crate) fn insert(
         problems,
         d.and_then(|d| d.fork.as_ref()).and_then(|f| serde_json::to_string(f).ok()),
     ])?;
-    tx.prepare_cached("INSERT INTO words(fid, text) VALUES(?1, ?2)")?
-        .execute(params![fid, haystack(&key, d)])?;
+    {
+        let mut add = tx.prepare_cached("INSERT OR IGNORE INTO terms(text) VALUES(?1)")?;
+        let mut tid_of = tx.prepare_cached("SELECT tid FROM terms WHERE text = ?1")?;
+        for t in search_terms(&key, d.map(Searched::of).as_ref()) {
+            add.execute([&t])?;
+            let tid: i64 = tid_of.query_row([&t], |r| r.get("tid"))?;
+            super::postings::add(tx, super::postings::TERMS, tid, fid)?;
+        }
+    }
     let Some(d) = d else { return Ok(key) };
     {
         let mut add = tx.prepare_cached("INSERT OR IGNORE INTO persons(key) VALUES(?1)")?;
@@ -322,7 +424,7 @@ pub(crate) fn insert(
         for k in person_keys(&d.participants, d.facilitator.as_deref()) {
             add.execute([&k])?;
             let pid: i64 = pid_of.query_row([&k], |r| r.get("pid"))?;
-            super::postings::add(tx, pid, fid)?;
+            super::postings::add(tx, super::postings::PERSONS, pid, fid)?;
         }
     }
     super::aggregates::mark(tx, &d.protocol_id)?;

@@ -234,10 +234,10 @@ fn print_of(logs: &[(String, Listed)]) -> Print {
 }
 
 /// The tables whose rows belong to one file (by `fid`): what forgetting a file, or every file,
-/// must delete. A table missing here keeps rows a reused `fid` then collides with. (The persons'
-/// lists of files, `person_files`, hold many files a row: [`super::postings::drop_orphans`].)
-const FILE_ROWS: [&str; 7] =
-    ["details", "words", "runs", "stops", "commitments", "updates", "unstarted"];
+/// must delete. A table missing here keeps rows a reused `fid` then collides with. (The lists
+/// of files of persons and of words, `person_files` and `term_files`, hold many files a row:
+/// [`super::postings::drop_orphans`].)
+const FILE_ROWS: [&str; 6] = ["details", "runs", "stops", "commitments", "updates", "unstarted"];
 
 impl Index {
     /// Brings the index up to date: see the module docs.
@@ -495,7 +495,8 @@ impl Index {
         for t in FILE_ROWS {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
-        super::postings::drop_orphans(&tx)?;
+        super::postings::drop_orphans(&tx, super::postings::PERSONS)?;
+        super::postings::drop_orphans(&tx, super::postings::TERMS)?;
         // Follow-ups about sessions whose rows went: with the group their shown copy has now.
         let gid = store::shown_gid_sql("updates.made_in");
         tx.execute(
@@ -639,7 +640,7 @@ impl Index {
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        for t in FILE_ROWS.iter().chain(&["person_files", "persons", "files"]) {
+        for t in FILE_ROWS.iter().chain(&["person_files", "persons", "term_files", "terms", "files"]) {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
         super::aggregates::mark_all(&tx)?;
