@@ -53,3 +53,4 @@ mod tui_logs;
 mod tui_signals;
 mod tui_snapshots;
 mod windows_exe;
+mod index_search;
