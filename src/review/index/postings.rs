@@ -6,21 +6,32 @@
 //! took 17.6 MB at 100,000 logs (1.5 million rows); the chunks take about 2.
 //!
 //! A new file has the highest `fid` yet, so adding it to a list rewrites the last, small chunk
-//! only; removing one rewrites the chunk that holds it.
+//! only; removing one rewrites the chunk that holds it. Files added are first noted in the
+//! temporary table `pending` ([`PENDING`]) and written to their lists together ([`flush`])
+//! before the transaction that adds them ends: a list is then rewritten once for a batch of
+//! logs rather than once for each (a first build at 100,000 logs took 60 s, not 38, without).
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-/// A table of lists: its name and the column of the number of what each list is of.
-#[derive(Debug, Clone, Copy)]
+/// A table of lists: its name, the column of the number of what each list is of, and its
+/// number in `pending`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Lists {
     table: &'static str,
     id: &'static str,
+    number: i64,
 }
 
 /// The person filter's: the files of each person key (`persons.pid`).
-pub(crate) const PERSONS: Lists = Lists { table: "person_files", id: "pid" };
+pub(crate) const PERSONS: Lists = Lists { table: "person_files", id: "pid", number: 0 };
 /// The browser's filter's: the files of each word of the search text (`terms.tid`).
-pub(crate) const TERMS: Lists = Lists { table: "term_files", id: "tid" };
+pub(crate) const TERMS: Lists = Lists { table: "term_files", id: "tid", number: 1 };
+
+/// The files added to lists in this transaction and not yet written to them ([`flush`]): made
+/// by every connection that writes the index.
+pub(crate) const PENDING: &str = "CREATE TEMP TABLE IF NOT EXISTS pending(
+    list INTEGER NOT NULL, id INTEGER NOT NULL, fid INTEGER NOT NULL,
+    PRIMARY KEY(list, id, fid)) WITHOUT ROWID";
 
 /// A list that does not read back (cut short, or not made by [`pack`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -94,8 +105,57 @@ fn drop_chunk(tx: &Transaction<'_>, l: Lists, pid: i64, first: i64) -> rusqlite:
     Ok(())
 }
 
+/// Notes file `fid` for list `pid` of `l`: it is in the list once [`flush`]ed.
+pub(crate) fn note(tx: &Transaction<'_>, l: Lists, pid: i64, fid: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO pending(list, id, fid) VALUES(?1, ?2, ?3)")?
+        .execute(params![l.number, pid, fid])?;
+    Ok(())
+}
+
+/// Writes the files noted ([`note`]) into their lists: each list's last chunk is read and
+/// written once, however many files it takes.
+pub(crate) fn flush(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let noted: Vec<(i64, i64, i64)> = {
+        let mut st = tx.prepare_cached("SELECT list, id, fid FROM pending ORDER BY list, id, fid")?;
+        st.query_map([], |r| Ok((r.get("list")?, r.get("id")?, r.get("fid")?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut rest = noted.as_slice();
+    while let Some(&(list, id, _)) = rest.first() {
+        let n = rest.iter().take_while(|(l, i, _)| (*l, *i) == (list, id)).count();
+        let (group, after) = rest.split_at(n);
+        rest = after;
+        let l = if list == TERMS.number { TERMS } else { PERSONS };
+        let fids: Vec<i64> = group.iter().map(|(_, _, f)| *f).collect();
+        append(tx, l, id, &fids)?;
+    }
+    tx.prepare_cached("DELETE FROM pending")?.execute([])?;
+    Ok(())
+}
+
+/// Adds ascending `fids` to list `id` of `l`: at the end of its last chunk, and in new chunks
+/// of [`CHUNK`] beyond it, when they all come after it (as new files do); one at a time if not.
+fn append(tx: &Transaction<'_>, l: Lists, id: i64, fids: &[i64]) -> rusqlite::Result<()> {
+    let (Some(&lowest), Some(&highest)) = (fids.first(), fids.last()) else { return Ok(()) };
+    let mut chunk = chunk_of(tx, l, id, highest)?.unwrap_or_default();
+    if chunk.last().is_some_and(|&last| last >= lowest) {
+        for &fid in fids {
+            add(tx, l, id, fid)?;
+        }
+        return Ok(());
+    }
+    for &fid in fids {
+        if chunk.len() >= CHUNK {
+            put(tx, l, id, &chunk)?;
+            chunk.clear();
+        }
+        chunk.push(fid);
+    }
+    put(tx, l, id, &chunk)
+}
+
 /// Adds file `fid` to list `pid` of `l` (nothing if it is there).
-pub(crate) fn add(tx: &Transaction<'_>, l: Lists, pid: i64, fid: i64) -> rusqlite::Result<()> {
+fn add(tx: &Transaction<'_>, l: Lists, pid: i64, fid: i64) -> rusqlite::Result<()> {
     let Some(mut fids) = chunk_of(tx, l, pid, fid)? else {
         // Before every chunk (or the first): a chunk of its own.
         return put(tx, l, pid, &[fid]);
@@ -108,8 +168,10 @@ pub(crate) fn add(tx: &Transaction<'_>, l: Lists, pid: i64, fid: i64) -> rusqlit
     put(tx, l, pid, &fids)
 }
 
-/// Removes file `fid` from list `pid` of `l` (nothing if it is not there).
+/// Removes file `fid` from list `pid` of `l`, noted or written (nothing if it is not there).
 pub(crate) fn remove(tx: &Transaction<'_>, l: Lists, pid: i64, fid: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached("DELETE FROM pending WHERE list = ?1 AND id = ?2 AND fid = ?3")?
+        .execute(params![l.number, pid, fid])?;
     let Some(mut fids) = chunk_of(tx, l, pid, fid)? else { return Ok(()) };
     let Ok(at) = fids.binary_search(&fid) else { return Ok(()) };
     let first = fids[0];
@@ -235,30 +297,39 @@ mod tests {
     fn db() -> Connection {
         let conn = Connection::open_in_memory().expect("in memory");
         conn.execute_batch(super::super::schema::CREATE).expect("schema");
+        conn.execute(PENDING, []).expect("pending");
         conn.execute("INSERT INTO persons(pid, key) VALUES(1, 'ann')", []).expect("person");
         conn
     }
 
     proptest! {
-        /// Adding and removing files in any order leaves each person's list holding exactly the
-        /// files added and not removed, in order, in chunks of at most [`CHUNK`] when added at
-        /// the end.
+        /// Adding and removing files in any order, written to the lists now and then, leaves
+        /// each person's list holding exactly the files added and not removed, in order.
         #[test]
         fn a_list_holds_what_was_added_and_not_removed(
-            ops in proptest::collection::vec((any::<bool>(), 1_i64..400), 1..600)
+            ops in proptest::collection::vec((0_u8..5, 1_i64..400), 1..600)
         ) {
             let mut conn = db();
             let tx = conn.transaction().expect("tx");
             let mut want = std::collections::BTreeSet::new();
-            for (adding, fid) in ops {
-                if adding {
-                    add(&tx, PERSONS, 1, fid).expect("add");
-                    want.insert(fid);
-                } else {
-                    remove(&tx, PERSONS, 1, fid).expect("remove");
-                    want.remove(&fid);
+            for (op, fid) in ops {
+                match op {
+                    0 | 1 => {
+                        note(&tx, PERSONS, 1, fid).expect("note");
+                        want.insert(fid);
+                    }
+                    2 => {
+                        add(&tx, PERSONS, 1, fid).expect("add");
+                        want.insert(fid);
+                    }
+                    3 => {
+                        remove(&tx, PERSONS, 1, fid).expect("remove");
+                        want.remove(&fid);
+                    }
+                    _ => flush(&tx).expect("flush"),
                 }
             }
+            flush(&tx).expect("flush");
             tx.commit().expect("commit");
             let got = files_of(&conn, "ann").expect("read");
             prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
@@ -271,8 +342,11 @@ mod tests {
     fn files_added_in_order_fill_whole_chunks() {
         let mut conn = db();
         let tx = conn.transaction().expect("tx");
-        for fid in 1..=1000 {
-            add(&tx, PERSONS, 1, fid * 3).expect("add");
+        for batch in 0..4 {
+            for fid in batch * 250 + 1..=(batch + 1) * 250 {
+                note(&tx, PERSONS, 1, fid * 3).expect("note");
+            }
+            flush(&tx).expect("flush");
         }
         tx.commit().expect("commit");
         let chunks: i64 = conn

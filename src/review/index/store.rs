@@ -414,7 +414,7 @@ pub(crate) fn insert(
         for t in search_terms(&key, d.map(Searched::of).as_ref()) {
             add.execute([&t])?;
             let tid: i64 = tid_of.query_row([&t], |r| r.get("tid"))?;
-            super::postings::add(tx, super::postings::TERMS, tid, fid)?;
+            super::postings::note(tx, super::postings::TERMS, tid, fid)?;
         }
     }
     let Some(d) = d else { return Ok(key) };
@@ -424,7 +424,7 @@ pub(crate) fn insert(
         for k in person_keys(&d.participants, d.facilitator.as_deref()) {
             add.execute([&k])?;
             let pid: i64 = pid_of.query_row([&k], |r| r.get("pid"))?;
-            super::postings::add(tx, super::postings::PERSONS, pid, fid)?;
+            super::postings::note(tx, super::postings::PERSONS, pid, fid)?;
         }
     }
     super::aggregates::mark(tx, &d.protocol_id)?;

@@ -661,6 +661,7 @@ impl Index {
             return Ok(());
         }
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched(key TEXT PRIMARY KEY)", [])?;
+        self.conn.execute(super::postings::PENDING, [])?;
         if !gone.is_empty() {
             let tx = self.conn.transaction()?;
             for name in gone {
@@ -670,6 +671,7 @@ impl Index {
             }
             store::merge_forks(&tx, &mut self.stages, dir, true)?;
             store::choose_shown(&tx)?;
+            super::postings::flush(&tx)?;
             tx.commit()?;
         }
         changed.sort_by(|a, b| a.name.cmp(&b.name));
@@ -774,6 +776,7 @@ impl Index {
         }
         store::merge_forks(&tx, &mut stages, &self.sessions_dir, false)?;
         store::choose_shown(&tx)?;
+        super::postings::flush(&tx)?;
         tx.commit()?;
         self.stages = stages;
         Ok(())
