@@ -598,10 +598,7 @@ pub fn note_live(data: &Path, log: &Path) {
     // sees it differ, and reads it.
     let (folder, own, base) = store::name_args(&name);
     let _ = conn.execute(
-        &format!(
-            "UPDATE files SET mtime_ns = ?4, live = 1 WHERE fid IN ({})",
-            store::FID_OF_NAME
-        ),
+        &format!("UPDATE files SET mtime_ns = ?4, live = 1 WHERE fid IN ({})", store::FID_OF_NAME),
         rusqlite::params![folder, own, base, i64::MAX],
     );
 }

@@ -116,7 +116,8 @@ pub(crate) fn note(tx: &Transaction<'_>, l: Lists, pid: i64, fid: i64) -> rusqli
 /// written once, however many files it takes.
 pub(crate) fn flush(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let noted: Vec<(i64, i64, i64)> = {
-        let mut st = tx.prepare_cached("SELECT list, id, fid FROM pending ORDER BY list, id, fid")?;
+        let mut st =
+            tx.prepare_cached("SELECT list, id, fid FROM pending ORDER BY list, id, fid")?;
         st.query_map([], |r| Ok((r.get("list")?, r.get("id")?, r.get("fid")?)))?
             .collect::<rusqlite::Result<_>>()?
     };
@@ -236,8 +237,7 @@ pub(crate) fn files_of(conn: &Connection, key: &str) -> rusqlite::Result<Vec<i64
 /// file it stood for.
 pub(crate) fn drop_orphans(tx: &Transaction<'_>, l: Lists) -> rusqlite::Result<()> {
     let chunks: Vec<(i64, Vec<i64>)> = {
-        let mut st =
-            tx.prepare(&format!("SELECT {} AS id, first, fids FROM {}", l.id, l.table))?;
+        let mut st = tx.prepare(&format!("SELECT {} AS id, first, fids FROM {}", l.id, l.table))?;
         let mut rows = st.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -349,10 +349,12 @@ mod tests {
             flush(&tx).expect("flush");
         }
         tx.commit().expect("commit");
-        let chunks: i64 = conn
-            .query_row("SELECT count(*) FROM person_files", [], |r| r.get(0))
-            .expect("count");
+        let chunks: i64 =
+            conn.query_row("SELECT count(*) FROM person_files", [], |r| r.get(0)).expect("count");
         assert_eq!(chunks, 8);
-        assert_eq!(files_of(&conn, "ann").expect("read"), (1..=1000).map(|f| f * 3).collect::<Vec<_>>());
+        assert_eq!(
+            files_of(&conn, "ann").expect("read"),
+            (1..=1000).map(|f| f * 3).collect::<Vec<_>>()
+        );
     }
 }

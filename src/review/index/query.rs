@@ -92,15 +92,9 @@ impl Query {
             // In one of the words of the session's text (`terms`), or in its id: `LIKE`
             // lowercases ASCII, and the word typed is lowercase (see `store::search_terms`).
             let list = serde_json::to_string(&files_with_word(conn, w)?).unwrap_or_default();
-            args.push(text(list));
-            let n = args.len();
+            arg(" AND (+f.fid IN (SELECT value FROM json_each(?))", text(list), &mut args);
             let escaped = w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            args.push(text(format!("%{escaped}%")));
-            sql.push_str(&format!(
-                " AND (+f.fid IN (SELECT value FROM json_each(?{n}))
-                   OR f.key LIKE ?{} ESCAPE '\\')",
-                n + 1
-            ));
+            arg(" OR f.key LIKE ? ESCAPE '\\')", text(format!("%{escaped}%")), &mut args);
         }
         Ok((sql, args))
     }
@@ -411,12 +405,10 @@ impl Index {
             })
         };
         let exact = {
-            let mut st = self
-                .conn
-                .prepare_cached(&format!(
-                    "SELECT f.key, {NAME_SQL} AS name, f.fid FROM files f
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT f.key, {NAME_SQL} AS name, f.fid FROM files f
                      WHERE f.shown = 1 AND f.key = ?1"
-                ))?;
+            ))?;
             let mut rows = st.query([id])?;
             rows.next()?.map(located).transpose()?
         };
@@ -900,7 +892,9 @@ impl Index {
             if let Some((fid, key)) = latest {
                 let name: String = self
                     .conn
-                    .prepare_cached(&format!("SELECT {NAME_SQL} AS name FROM files f WHERE f.fid = ?1"))?
+                    .prepare_cached(&format!(
+                        "SELECT {NAME_SQL} AS name FROM files f WHERE f.fid = ?1"
+                    ))?
                     .query_row([fid], |r| r.get("name"))?;
                 out.latest = Some((key, self.log_path(&name)));
             }
@@ -1170,9 +1164,7 @@ mod tests {
     fn a_groups_history_reads_only_that_groups_rows_of_the_protocol() {
         let plan = plan(GROUP_HISTORY, &[&"ml", &"course"]);
         assert!(
-            plan.contains(
-                "USING COVERING INDEX files_group (gid=? AND protocol_id=? AND shown=?)"
-            ),
+            plan.contains("USING COVERING INDEX files_group (gid=? AND protocol_id=? AND shown=?)"),
             "{plan}"
         );
         assert!(plan.contains("SEARCH u USING PRIMARY KEY (gid=?)"), "{plan}");

@@ -80,7 +80,7 @@ pub(crate) fn search_terms(id: &str, s: Option<&Searched<'_>>) -> Vec<String> {
         )
         .to_lowercase(),
     };
-    let id = (!id.is_ascii()).then(|| id.to_lowercase()).unwrap_or_default();
+    let id = if id.is_ascii() { String::new() } else { id.to_lowercase() };
     let mut out: Vec<String> = Vec::new();
     for t in text.split_whitespace().chain(id.split_whitespace()) {
         if !out.iter().any(|k| k == t) {
@@ -553,15 +553,13 @@ pub(crate) fn merge_forks(
 ) -> rusqlite::Result<()> {
     use crate::log::reader::read_log;
     let copies: Vec<(String, Vec<Seen>)> = {
-        let mut st = tx.prepare_cached(
-            &format!(
-                "SELECT t.key, {NAME_SQL} AS name, f.size, f.mtime_ns, f.ino FROM touched t
+        let mut st = tx.prepare_cached(&format!(
+            "SELECT t.key, {NAME_SQL} AS name, f.size, f.mtime_ns, f.ino FROM touched t
                  JOIN files f ON f.key = t.key AND f.readable = 1
                  WHERE (SELECT count(*) FROM files g WHERE g.key = t.key AND g.readable = 1)
                     >= ?1
                  ORDER BY t.key, name"
-            ),
-        )?;
+        ))?;
         columns! { Cols: key, name, size, mtime_ns, ino }
         let c = Cols::of(&st)?;
         let mut rows = st.query([if singles { 1 } else { 2 }])?;
@@ -662,8 +660,8 @@ pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         "INSERT OR IGNORE INTO report_dirty(protocol_id)
          SELECT protocol_id FROM files WHERE key = ?1 AND protocol_id IS NOT NULL",
     )?;
-    let mut gid_of = tx
-        .prepare_cached("SELECT coalesce((SELECT gid FROM files WHERE fid = ?1), 0) AS gid")?;
+    let mut gid_of =
+        tx.prepare_cached("SELECT coalesce((SELECT gid FROM files WHERE fid = ?1), 0) AS gid")?;
     for key in keys {
         mark.execute([&key])?;
         let fid: Option<i64> = best.query_row([&key], |r| r.get("fid")).optional()?;

@@ -640,7 +640,9 @@ impl Index {
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        for t in FILE_ROWS.iter().chain(&["person_files", "persons", "term_files", "terms", "files"]) {
+        for t in
+            FILE_ROWS.iter().chain(&["person_files", "persons", "term_files", "terms", "files"])
+        {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
         super::aggregates::mark_all(&tx)?;
