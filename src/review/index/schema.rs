@@ -80,7 +80,10 @@ CREATE TABLE files(
 );
 -- The shown sessions in date order (read backwards for newest first). Ascending, so that a
 -- build, which adds sessions mostly in date order, fills its pages rather than splitting them.
-CREATE INDEX files_order ON files(sort_ms, key) WHERE shown = 1;
+-- Sessions that start at the same time are put in order of their key as they are read (a few
+-- at a time): the key in the index took 3 MB at 100,000 logs, for a list of all of them 10 %
+-- quicker.
+CREATE INDEX files_order ON files(sort_ms) WHERE shown = 1;
 CREATE INDEX files_key ON files(key);
 -- What an update reads, without touching the wide rows: the names and identities of the logs of
 -- one folder (those with their session's name, NULL, first, by key), and the logs that can
