@@ -131,9 +131,8 @@ pub(crate) fn groups() -> ArgValueCandidates {
 pub(crate) fn group_names(data: &Path) -> Vec<String> {
     let Some(index) = built_index(data) else { return Vec::new() };
     let sql = "SELECT (SELECT d.group_name FROM files f JOIN details d ON d.fid = f.fid
-                        WHERE f.group_key = g.group_key AND f.shown = 1 LIMIT 1)
-               FROM (SELECT DISTINCT group_key FROM files
-                     WHERE group_key IS NOT NULL AND shown = 1) g";
+                        WHERE f.gid = g.gid AND f.shown = 1 LIMIT 1)
+               FROM (SELECT DISTINCT gid FROM files WHERE gid IS NOT NULL AND shown = 1) g";
     let Ok(mut stmt) = index.conn.prepare(sql) else { return Vec::new() };
     let Ok(rows) = stmt.query_map([], |r| r.get::<_, Option<String>>(0)) else {
         return Vec::new();

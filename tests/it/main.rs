@@ -27,6 +27,7 @@ mod index;
 mod index_faults;
 mod index_groups;
 mod index_packed;
+mod index_search;
 mod key_release;
 mod log;
 mod log_fuzz;

@@ -131,6 +131,7 @@ macro_rules! columns {
 
 mod aggregates;
 mod pack;
+mod postings;
 pub(crate) mod query;
 pub(crate) mod schema;
 mod store;
@@ -595,9 +596,10 @@ pub fn note_live(data: &Path, log: &Path) {
     let _ = conn.busy_timeout(std::time::Duration::from_millis(BUSY_MS));
     // The latest time there can be, which is not the file's: the next update checks it first,
     // sees it differ, and reads it.
+    let (folder, own, base) = store::name_args(&name);
     let _ = conn.execute(
-        "UPDATE files SET mtime_ns = ?1, live = 1 WHERE folder = ?2 AND name = ?3",
-        rusqlite::params![i64::MAX, split(&name).0, name],
+        &format!("UPDATE files SET mtime_ns = ?4, live = 1 WHERE fid IN ({})", store::FID_OF_NAME),
+        rusqlite::params![folder, own, base, i64::MAX],
     );
 }
 

@@ -12,7 +12,7 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::Index;
 use super::pack::{PackedFollowUp, unpack, unpack_commitments, unpack_follow_ups};
-use super::store::{fold, id_number, status_key};
+use super::store::{NAME_SQL, fold, id_number, name_sql, status_key};
 use crate::review::ReviewError;
 use crate::review::actions::{Action, ActionFilter, UpdateRef, is_open, resolve_due};
 use crate::review::digest::{CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest};
@@ -48,8 +48,9 @@ impl Query {
         }
     }
 
-    /// The `WHERE` clause over `f` (a `files` row) and its parameters.
-    fn sql(&self) -> (String, Vec<Value>) {
+    /// The `WHERE` clause over `f` (a `files` row) and its parameters. The person filter's
+    /// files are read from `conn` ([`super::postings`]) and passed as a JSON array.
+    fn sql(&self, conn: &rusqlite::Connection) -> rusqlite::Result<(String, Vec<Value>)> {
         let mut sql = String::from("f.shown = 1");
         let mut args: Vec<Value> = Vec::new();
         let f = &self.filter;
@@ -59,43 +60,60 @@ impl Query {
         if self.unreadable_only {
             sql.push_str(" AND f.readable = 0");
         }
-        let mut text = |clause: &str, value: String, args: &mut Vec<Value>| {
-            args.push(Value::Text(value));
+        let mut arg = |clause: &str, value: Value, args: &mut Vec<Value>| {
+            args.push(value);
             sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
         };
+        let text = Value::Text;
         if let Some(p) = &f.protocol {
-            text(" AND f.protocol_key = ?", fold(p), &mut args);
+            arg(" AND coalesce(f.protocol_key, f.protocol_id) = ?", text(fold(p)), &mut args);
         }
         if let Some(g) = &f.group {
-            text(" AND f.group_key = ?", fold(g), &mut args);
+            arg(" AND f.gid = (SELECT gid FROM groups WHERE key = ?)", text(fold(g)), &mut args);
         }
         if let Some(who) = f.person.as_deref().map(fold).filter(|w| !w.is_empty()) {
             // One of the keys `store::person_keys` gives: looked up, not searched for.
-            text(
-                " AND f.fid IN (SELECT k.fid FROM persons p JOIN person_keys k ON k.pid = p.pid
-                   WHERE p.key = ?)",
-                who.replace('|', ""),
-                &mut args,
-            );
+            let fids = super::postings::files_of(conn, &who.replace('|', ""))?;
+            let list = serde_json::to_string(&fids).unwrap_or_default();
+            arg(" AND f.fid IN (SELECT value FROM json_each(?))", text(list), &mut args);
         }
+        // A day as the local time of a start (`sort_ms + 1000 * start_offset`) in ms.
+        let day_ms = |d: NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp_millis();
+        let local = " AND f.sort_ms + 1000 * f.start_offset";
         if let Some(d) = f.since {
-            text(" AND f.day >= ?", d.to_string(), &mut args);
+            arg(&format!("{local} >= ?"), Value::Integer(day_ms(d)), &mut args);
         }
-        if let Some(d) = f.until {
-            text(" AND f.day <= ?", d.to_string(), &mut args);
+        if let Some(next) = f.until.and_then(|d| d.succ_opt()) {
+            arg(&format!("{local} < ?"), Value::Integer(day_ms(next)), &mut args);
         }
         if let Some(s) = f.status {
-            text(" AND f.status = ?", s.key().to_string(), &mut args);
+            arg(" AND f.status = ?", text(s.key().to_string()), &mut args);
         }
         for w in &self.words {
-            text(
-                " AND +f.fid IN (SELECT fid FROM words WHERE instr(text, ?) > 0)",
-                w.clone(),
-                &mut args,
-            );
+            // In one of the words of the session's text (`terms`), or in its id: `LIKE`
+            // lowercases ASCII, and the word typed is lowercase (see `store::search_terms`).
+            let list = serde_json::to_string(&files_with_word(conn, w)?).unwrap_or_default();
+            arg(" AND (+f.fid IN (SELECT value FROM json_each(?))", text(list), &mut args);
+            let escaped = w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            arg(" OR f.key LIKE ? ESCAPE '\\')", text(format!("%{escaped}%")), &mut args);
         }
-        (sql, args)
+        Ok((sql, args))
     }
+}
+
+/// The files whose search text has a word (`terms`) that holds `word`, ascending.
+fn files_with_word(conn: &rusqlite::Connection, word: &str) -> rusqlite::Result<Vec<i64>> {
+    let mut tids = Vec::new();
+    {
+        let mut st = conn.prepare_cached("SELECT tid, text FROM terms")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            if r.get_ref("text")?.as_str()?.contains(word) {
+                tids.push(r.get("tid")?);
+            }
+        }
+    }
+    super::postings::union(conn, super::postings::TERMS, &tids)
 }
 
 /// What the list shows of a readable session.
@@ -145,7 +163,8 @@ pub struct GroupHistory {
 /// started if a stage ran (it has runs): the group's others are in `unstarted`. Reads the
 /// `files_group` index alone (its rows hold `fid`), not the sessions' rows.
 pub(crate) const GROUP_HISTORY: &str = "SELECT f.fid, f.key FROM files f INDEXED BY files_group
-     WHERE f.group_key = ?1 AND f.protocol_id = ?2 AND f.shown = 1
+     WHERE f.gid = (SELECT g.gid FROM groups g WHERE g.key = ?1) AND f.protocol_id = ?2
+       AND f.shown = 1
        AND f.fid NOT IN (SELECT u.fid FROM unstarted u
             WHERE u.gid = (SELECT g.gid FROM groups g WHERE g.key = ?1))
      ORDER BY f.sort_ms DESC, f.key DESC";
@@ -161,7 +180,7 @@ pub(crate) const GROUP_FOLLOW_UPS: &str =
 /// never a session's own row.
 pub(crate) const GROUP_COMMITMENTS: &str = "SELECT f.key AS session, c.fid, c.made_ms, c.packed
      FROM files f INDEXED BY files_group JOIN commitments c ON c.fid = f.fid
-     WHERE f.group_key = ?1 AND f.shown = 1";
+     WHERE f.gid = (SELECT g.gid FROM groups g WHERE g.key = ?1) AND f.shown = 1";
 
 /// Where a commitment comes in the order `actions` gives them: when it was made, its session,
 /// the number in its id (`c2` before `c10`), its id, its file and its place in the file.
@@ -316,7 +335,7 @@ fn actions_sql(grouped: bool) -> String {
          LEFT JOIN files r ON r.fid = u.fid
          WHERE f.shown = 1 {}
          ORDER BY c.made_ms, c.fid",
-        if grouped { "AND f.group_key = ?1" } else { "" }
+        if grouped { "AND f.gid = (SELECT g.gid FROM groups g WHERE g.key = ?1)" } else { "" }
     )
 }
 
@@ -367,9 +386,13 @@ pub(crate) struct RunRow {
 }
 
 /// (Over `files f JOIN details d ON d.fid = f.fid`.)
-const ROW: &str = "f.key, f.name, d.error, f.sort_ms, f.start_offset, f.protocol_id,
+const ROW: &str = concat!(
+    "f.key, ",
+    name_sql!(),
+    " AS name, d.error, f.sort_ms, f.start_offset, f.protocol_id,
     d.protocol_name, d.group_name, d.participants, d.facilitator, d.planned_ms, d.actual_ms,
-    d.overrun_ms, f.status, d.notes, d.commitment_count, d.problems, f.readable, d.fork";
+    d.overrun_ms, f.status, d.notes, d.commitment_count, d.problems, f.readable, d.fork"
+);
 
 fn bad<E: std::error::Error + Send + Sync + 'static>(i: usize, e: E) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -461,7 +484,7 @@ impl Index {
 
     /// How many sessions match.
     pub fn count(&self, q: &Query) -> Result<usize, ReviewError> {
-        let (w, args) = q.sql();
+        let (w, args) = q.sql(&self.conn).map_err(|e| self.failed(&e))?;
         self.conn
             .query_row(
                 &format!("SELECT count(*) AS n FROM files f WHERE {w}"),
@@ -503,7 +526,7 @@ impl Index {
         limit: usize,
         mut f: impl FnMut(SessionRow) -> bool,
     ) -> Result<(), ReviewError> {
-        let (w, mut args) = q.sql();
+        let (w, mut args) = q.sql(&self.conn).map_err(|e| self.failed(&e))?;
         args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
         args.push(Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)));
         let n = args.len();
@@ -541,9 +564,10 @@ impl Index {
             })
         };
         let exact = {
-            let mut st = self
-                .conn
-                .prepare_cached("SELECT key, name, fid FROM files WHERE shown = 1 AND key = ?1")?;
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT f.key, {NAME_SQL} AS name, f.fid FROM files f
+                     WHERE f.shown = 1 AND f.key = ?1"
+            ))?;
             let mut rows = st.query([id])?;
             rows.next()?.map(located).transpose()?
         };
@@ -553,10 +577,10 @@ impl Index {
         let mut matches: Vec<Located> = Vec::new();
         let mut count = 0;
         if !id.is_empty() {
-            let mut st = self.conn.prepare_cached(
-                "SELECT key, name, fid FROM files WHERE shown = 1 AND key >= ?1 AND key < ?2
-                 ORDER BY key",
-            )?;
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT f.key, {NAME_SQL} AS name, f.fid FROM files f
+                 WHERE f.shown = 1 AND f.key >= ?1 AND f.key < ?2 ORDER BY f.key"
+            ))?;
             let mut rows = st.query([id, &format!("{id}\u{10FFFF}")])?;
             while let Some(r) = rows.next()? {
                 count += 1;
@@ -771,10 +795,10 @@ impl Index {
     /// Every matching session with its whole digest, newest first. Reads every row of every
     /// table for them: for small sets (a few thousand sessions), and for tests.
     pub fn entries(&self, q: &Query) -> Result<Vec<Entry>, ReviewError> {
-        let (w, args) = q.sql();
         let run = || -> rusqlite::Result<Vec<Entry>> {
+            let (w, args) = q.sql(&self.conn)?;
             let mut st = self.conn.prepare(&format!(
-                "SELECT f.fid, f.key, f.name FROM files f WHERE {w}
+                "SELECT f.fid, f.key, {NAME_SQL} AS name FROM files f WHERE {w}
                  ORDER BY f.sort_ms DESC, f.key DESC"
             ))?;
             let found: Vec<(i64, String, String)> = st
@@ -1113,7 +1137,8 @@ impl Index {
         let run = || -> rusqlite::Result<u32> {
             self.conn
                 .prepare_cached(
-                    "SELECT count(*) AS n FROM files WHERE group_key = ?1 AND shown = 1",
+                    "SELECT count(*) AS n FROM files
+                     WHERE gid = (SELECT gid FROM groups WHERE key = ?1) AND shown = 1",
                 )?
                 .query_row([fold(group)], |r| r.get("n"))
         };
@@ -1144,7 +1169,9 @@ impl Index {
             if let Some((fid, key)) = latest {
                 let name: String = self
                     .conn
-                    .prepare_cached("SELECT name FROM files WHERE fid = ?1")?
+                    .prepare_cached(&format!(
+                        "SELECT {NAME_SQL} AS name FROM files f WHERE f.fid = ?1"
+                    ))?
                     .query_row([fid], |r| r.get("name"))?;
                 out.latest = Some((key, self.log_path(&name)));
             }
@@ -1176,8 +1203,8 @@ impl Index {
         protocol: Option<&str>,
     ) -> Result<Report, ReviewError> {
         let q = Query { readable_only: true, ..q.clone() };
-        let (w, args) = with_protocol(q.sql(), protocol);
         let run = || -> rusqlite::Result<Report> {
+            let (w, args) = with_protocol(q.sql(&self.conn)?, protocol);
             // protocol id -> (name of its newest session, sessions)
             let mut protocols: BTreeMap<String, (String, usize)> = BTreeMap::new();
             let mut sessions = 0;
@@ -1332,8 +1359,8 @@ impl Index {
         mut f: impl FnMut(RunRow) -> bool,
     ) -> Result<(), ReviewError> {
         let q = Query { readable_only: true, ..q.clone() };
-        let (w, args) = q.sql();
-        let run_all = || -> rusqlite::Result<()> {
+        let mut run_all = || -> rusqlite::Result<()> {
+            let (w, args) = q.sql(&self.conn)?;
             let stages = self.stages()?;
             let mut st = self.conn.prepare(&format!(
                 "SELECT f.key, f.sort_ms, f.start_offset, f.protocol_id, d.group_name,
@@ -1414,9 +1441,7 @@ mod tests {
     fn a_groups_history_reads_only_that_groups_rows_of_the_protocol() {
         let plan = plan(GROUP_HISTORY, &[&"ml", &"course"]);
         assert!(
-            plan.contains(
-                "USING COVERING INDEX files_group (group_key=? AND protocol_id=? AND shown=?)"
-            ),
+            plan.contains("USING COVERING INDEX files_group (gid=? AND protocol_id=? AND shown=?)"),
             "{plan}"
         );
         assert!(plan.contains("SEARCH u USING PRIMARY KEY (gid=?)"), "{plan}");
@@ -1433,7 +1458,7 @@ mod tests {
     fn a_groups_open_commitments_are_read_from_the_groups_rows_alone() {
         let plan_c = plan(GROUP_COMMITMENTS, &[&"ml"]);
         assert!(plan_c.contains("SEARCH c USING PRIMARY KEY (fid=?)"), "{plan_c}");
-        assert!(plan_c.contains("COVERING INDEX files_group (group_key=?"), "{plan_c}");
+        assert!(plan_c.contains("COVERING INDEX files_group (gid=?"), "{plan_c}");
         assert!(!plan_c.lines().any(|l| l.starts_with("SCAN")), "{plan_c}");
         let plan_u = plan(GROUP_FOLLOW_UPS, &[&1]);
         assert!(plan_u.contains("COVERING INDEX updates_target (made_gid=?)"), "{plan_u}");

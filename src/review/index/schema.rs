@@ -3,8 +3,8 @@
 //!
 //! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
 //! `files` holds what the update compares and the filters test (about 100 bytes a log), while
-//! the names and figures of the list are in `details`, the person filter's keys in `person_keys`
-//! and the browser's search text in `words`. A session's stage runs are packed into one row of
+//! the names and figures of the list are in `details`, the person filter's lists of files in `person_files`
+//! and the browser's search words in `terms`. A session's stage runs are packed into one row of
 //! `runs` ([`super::pack`]), keyed by protocol first, so the report reads a protocol's runs
 //! together without sorting; they carry their file's `shown` and start time so it need not look
 //! files up.
@@ -24,7 +24,7 @@
 //! became 19.7 MB (docs/benchmarks.md).
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 19;
+pub(crate) const SCHEMA: u32 = 20;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -49,11 +49,11 @@ CREATE TABLE folders(
 
 CREATE TABLE files(
     fid INTEGER PRIMARY KEY,
-    -- The file's path in the sessions folder, with `/` between a month folder and the file's
-    -- name on every platform: `2026-11/ID.jsonl`, or `ID.jsonl` for a log in the sessions folder
-    -- itself. Each is there once (a file's rows are deleted before it is written again); it is
-    -- looked up with its folder, through `files_stat`.
-    name TEXT NOT NULL,
+    -- The file's own name (`ID (1).jsonl`), or NULL when it is its session's, `KEY.jsonl`
+    -- (nearly every file): the index names a file `FOLDER/NAME`, or `NAME` in the sessions
+    -- folder itself (`store::NAME_SQL` puts it together). A name is looked up with its folder
+    -- through `files_stat` (`store::FID_OF_NAME`).
+    name TEXT,
     -- The folder it is in: '', `YYYY-MM`, or a copy of a month folder (`2026-12 (1)`).
     folder TEXT NOT NULL,
     size INTEGER NOT NULL,
@@ -64,38 +64,45 @@ CREATE TABLE files(
     readable INTEGER NOT NULL,
     -- Unfinished or unreadable: it may still grow, so it is checked on every update.
     live INTEGER NOT NULL,
-    -- How complete a copy it is: events read, ended, problems, its own name.
+    -- How complete a copy it is: events read, ended, problems (and whether it has its own
+    -- name: `name` is NULL).
     events INTEGER NOT NULL,
     ended INTEGER NOT NULL,
     problem_count INTEGER NOT NULL,
-    own_name INTEGER NOT NULL,
     -- The copy listed for its session.
     shown INTEGER NOT NULL DEFAULT 0,
     sort_ms INTEGER NOT NULL,
-    -- The offset from UTC its start was written with (seconds east): `sort_ms` is its start.
+    -- The offset from UTC its start was written with (seconds east): `sort_ms` is its start,
+    -- and `sort_ms + 1000 * start_offset` its local time, whose day `--since` and `--until`
+    -- test.
     start_offset INTEGER,
-    -- What the filters test (NULL when unreadable).
-    day TEXT,
+    -- What the filters test (NULL when unreadable): the protocol, and its key (the protocol
+    -- folded as the filter folds it) when that differs from it (NULL: the same); the group, by
+    -- number (`groups`; NULL for none); the status.
     protocol_id TEXT,
     protocol_key TEXT,
-    group_key TEXT,
+    gid INTEGER,
     status TEXT
 );
 -- The shown sessions in date order (read backwards for newest first). Ascending, so that a
 -- build, which adds sessions mostly in date order, fills its pages rather than splitting them.
-CREATE INDEX files_order ON files(sort_ms, key) WHERE shown = 1;
+-- Sessions that start at the same time are put in order of their key as they are read (a few
+-- at a time): the key in the index took 3 MB at 100,000 logs, for a list of all of them 10 %
+-- quicker.
+CREATE INDEX files_order ON files(sort_ms) WHERE shown = 1;
 CREATE INDEX files_key ON files(key);
 -- What an update reads, without touching the wide rows: the names and identities of the logs of
--- one folder, and the logs that can still grow.
-CREATE INDEX files_stat ON files(folder, name, size, mtime_ns, ino, live);
-CREATE INDEX files_live ON files(mtime_ns DESC, name, size, ino) WHERE live = 1;
+-- one folder (those with their session's name, NULL, first, by key), and the logs that can
+-- still grow.
+CREATE INDEX files_stat ON files(folder, name, key, size, mtime_ns, ino, live);
+CREATE INDEX files_live ON files(mtime_ns DESC, folder, name, key, size, ino) WHERE live = 1;
 CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
 -- A group's sessions, and of them those of one protocol in order (a course's numbering and the
 -- session before this one: `Index::group_history`).
-CREATE INDEX files_group ON files(group_key, protocol_id, shown, sort_ms DESC, key DESC);
+CREATE INDEX files_group ON files(gid, protocol_id, shown, sort_ms DESC, key DESC);
 
--- Group keys (`files.group_key`), each kept once, by number (`gid` 0 is no group, or a session
--- the index does not hold).
+-- Group keys (the group folded as the filter folds it), each kept once, by number (`files.gid`;
+-- `gid` 0 is no group, or a session the index does not hold).
 CREATE TABLE groups(gid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 
 -- A group's readable sessions in which no stage ran (set up, never started): a course numbers
@@ -154,16 +161,34 @@ CREATE TABLE details(
 );
 
 -- Whole names and single words of the participants and the facilitator, lowercased
--- (`store::person_keys`), each kept once in `persons`, and one row of `person_keys` for each
--- of a file's keys, by number (a key is written once, not once per session): the person filter
--- looks its key up, so it reads only the sessions of that person. A file's rows are deleted by
--- the keys its `details` give.
+-- (`store::person_keys`), each kept once in `persons`; and for each, the files that name it
+-- (`person_files`): ascending `fid`s in chunks of at most 128, keyed by the first, the gaps to
+-- the next packed as LEB128 numbers ([`super::postings`]; about a byte a file, where a row a
+-- person and file took 11). The person filter reads its key's chunks, so it reads only the
+-- sessions of that person. A file is taken out of the lists of the keys its `details` give.
 CREATE TABLE persons(pid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
-CREATE TABLE person_keys(pid INTEGER NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY(pid, fid))
-    WITHOUT ROWID;
+CREATE TABLE person_files(
+    pid INTEGER NOT NULL,
+    first INTEGER NOT NULL,
+    fids BLOB NOT NULL,
+    PRIMARY KEY(pid, first)
+) WITHOUT ROWID;
 
--- What the browser's typed filter searches: date, protocol, group, names, status, id.
-CREATE TABLE words(fid INTEGER PRIMARY KEY, text TEXT NOT NULL);
+-- What the browser's typed filter searches (date, protocol, group, names, status, id), kept
+-- without a copy of each session's text: a word typed (never a space in it) is in a session's
+-- text if it is in one of the text's words (`store::search_terms`: its text lowercased, cut at
+-- white space), or in its id. Each word is kept once in `terms` with the list of files whose
+-- text holds it (`term_files`, packed as `person_files` are); a session's id, unique to it, is
+-- searched in `files_key` (`key LIKE`, which lowercases ASCII as the text is: an id with other
+-- characters has its words in `terms` too). The filter reads the few thousand words, and the
+-- lists of those that hold the word typed.
+CREATE TABLE terms(tid INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE TABLE term_files(
+    tid INTEGER NOT NULL,
+    first INTEGER NOT NULL,
+    fids BLOB NOT NULL,
+    PRIMARY KEY(tid, first)
+) WITHOUT ROWID;
 
 -- Stages as protocols name them, each kept once (runs refer to them by `sid`).
 CREATE TABLE stages(

@@ -35,28 +35,99 @@ pub(crate) fn wall_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
 }
 
-/// What the browser's typed filter searches: date, protocol, group, names, status and id.
-pub(crate) fn haystack(id: &str, d: Option<&Digest>) -> String {
-    match d {
-        None => format!("{id} unreadable").to_lowercase(),
-        Some(d) => format!(
-            "{} {} {} {} {} {} {} {}",
-            fmt::date_time(&d.start),
-            d.protocol_id,
-            d.protocol_name,
-            d.group.as_deref().unwrap_or_default(),
-            d.participants.join(" "),
-            d.facilitator.as_deref().unwrap_or_default(),
-            d.status.label(),
-            id
+/// What the browser's typed filter searches of a readable session, besides its id.
+pub(crate) struct Searched<'a> {
+    pub start: chrono::DateTime<chrono::FixedOffset>,
+    pub protocol_id: &'a str,
+    pub protocol_name: &'a str,
+    pub group: Option<&'a str>,
+    pub participants: &'a [String],
+    pub facilitator: Option<&'a str>,
+    pub status: SessionStatus,
+}
+
+impl<'a> Searched<'a> {
+    fn of(d: &'a Digest) -> Self {
+        Self {
+            start: d.start,
+            protocol_id: &d.protocol_id,
+            protocol_name: &d.protocol_name,
+            group: d.group.as_deref(),
+            participants: &d.participants,
+            facilitator: d.facilitator.as_deref(),
+            status: d.status,
+        }
+    }
+}
+
+/// The words of what the browser's typed filter searches in a session (`id`; `None`:
+/// unreadable), each once, as `terms` keeps them: its date, protocol, group, names and status
+/// (or `unreadable`), lowercased, cut at white space. A word typed is in the text if it is in
+/// one of these or in the id. The id's own words are among them only if it is not ASCII: an
+/// ASCII id is searched in `files_key` (`key LIKE`), as SQL lowercases ASCII alone.
+pub(crate) fn search_terms(id: &str, s: Option<&Searched<'_>>) -> Vec<String> {
+    let text = match s {
+        None => "unreadable".to_string(),
+        Some(s) => format!(
+            "{} {} {} {} {} {} {}",
+            fmt::date_time(&s.start),
+            s.protocol_id,
+            s.protocol_name,
+            s.group.unwrap_or_default(),
+            s.participants.join(" "),
+            s.facilitator.unwrap_or_default(),
+            s.status.label(),
         )
         .to_lowercase(),
+    };
+    let id = if id.is_ascii() { String::new() } else { id.to_lowercase() };
+    let mut out: Vec<String> = Vec::new();
+    for t in text.split_whitespace().chain(id.split_whitespace()) {
+        if !out.iter().any(|k| k == t) {
+            out.push(t.to_string());
+        }
     }
+    out
 }
 
 /// As the filters compare: trimmed, lowercased, NFC, invisible characters out (`text::name_key`).
 pub(crate) fn fold(text: &str) -> String {
     crate::text::name_key(text)
+}
+
+/// An SQL expression over `files f`: the file's name as the index names it ([`super::split`]),
+/// from its folder and its own name (`f.name`, NULL for its session's: `KEY.jsonl`).
+macro_rules! name_sql {
+    () => {
+        "(CASE f.folder WHEN '' THEN '' ELSE f.folder || '/' END
+            || coalesce(f.name, f.key || '.jsonl'))"
+    };
+}
+pub(crate) use name_sql;
+
+/// [`name_sql!`] as a constant.
+pub(crate) const NAME_SQL: &str = name_sql!();
+
+/// The `fid` of the file of a name ([`super::split`]), given as [`name_args`] gives it: the
+/// one under its session's own name, or under a name of its own (at most one is there).
+pub(crate) const FID_OF_NAME: &str =
+    "SELECT fid FROM files INDEXED BY files_stat WHERE folder = ?1 AND name IS NULL AND key = ?2
+     UNION ALL
+     SELECT fid FROM files INDEXED BY files_stat WHERE folder = ?1 AND name = ?3";
+
+/// A file's name as [`FID_OF_NAME`] looks it up: its folder, the session it would stand for if
+/// named after it, and its own name.
+pub(crate) fn name_args(name: &str) -> (&str, Option<&str>, &str) {
+    let (folder, base) = super::split(name);
+    (folder, base.strip_suffix(".jsonl"), base)
+}
+
+/// The `fid` of the file of a name, if the index holds it.
+fn fid_of(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<i64>> {
+    let (folder, own, base) = name_args(name);
+    tx.prepare_cached(&format!("{FID_OF_NAME} LIMIT 1"))?
+        .query_row(params![folder, own, base], |r| r.get("fid"))
+        .optional()
 }
 
 /// The number in a commitment id (`c10` → 10), for ordering `c2` before `c10`.
@@ -84,44 +155,39 @@ fn person_keys(participants: &[String], facilitator: Option<&str>) -> Vec<String
 /// Removes a file's rows; returns the session it stood for, if it was known. The protocol of
 /// a readable one is marked for the report to work out again ([`super::aggregates`]).
 pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
-    let found: Option<(i64, String, Option<String>, i64, bool)> = {
-        let mut st = tx.prepare_cached(
-            "SELECT f.fid, f.key, f.protocol_id, coalesce(g.gid, 0) AS gid, f.shown
-             FROM files f LEFT JOIN groups g ON g.key = f.group_key
-             WHERE f.folder = ?1 AND f.name = ?2",
-        )?;
-        let mut rows = st.query([super::split(name).0, name])?;
-        match rows.next()? {
-            Some(r) => Some((
-                r.get("fid")?,
-                r.get("key")?,
-                r.get("protocol_id")?,
-                r.get("gid")?,
-                r.get("shown")?,
-            )),
-            None => None,
-        }
-    };
-    let Some((fid, key, protocol, gid, shown)) = found else { return Ok(None) };
-    // Its person keys, found from the names its details hold.
-    let names: Option<(Option<String>, Option<String>)> = tx
-        .prepare_cached("SELECT participants, facilitator FROM details WHERE fid = ?1")?
-        .query_row([fid], |r| Ok((r.get("participants")?, r.get("facilitator")?)))
+    let Some(fid) = fid_of(tx, name)? else { return Ok(None) };
+    let (key, protocol, gid, shown): (String, Option<String>, i64, bool) = tx
+        .prepare_cached(
+            "SELECT key, protocol_id, coalesce(gid, 0) AS gid, shown FROM files WHERE fid = ?1",
+        )?
+        .query_row([fid], |r| {
+            Ok((r.get("key")?, r.get("protocol_id")?, r.get("gid")?, r.get("shown")?))
+        })?;
+    // Its person keys and search words, found from what its rows hold.
+    let held = tx
+        .prepare_cached(
+            "SELECT f.readable, f.sort_ms, f.start_offset, f.protocol_id, f.status,
+                d.protocol_name, d.group_name, d.participants, d.facilitator
+             FROM files f JOIN details d ON d.fid = f.fid WHERE f.fid = ?1",
+        )?
+        .query_row([fid], Held::of)
         .optional()?;
-    if let Some((participants, facilitator)) = names {
-        let participants: Vec<String> =
-            participants.and_then(|p| serde_json::from_str(&p).ok()).unwrap_or_default();
-        let mut st = tx.prepare_cached(
-            "DELETE FROM person_keys WHERE pid = (SELECT pid FROM persons WHERE key = ?1)
-             AND fid = ?2",
-        )?;
-        for k in person_keys(&participants, facilitator.as_deref()) {
-            st.execute(params![k, fid])?;
+    if let Some(held) = held {
+        let mut pid_of = tx.prepare_cached("SELECT pid FROM persons WHERE key = ?1")?;
+        for k in person_keys(&held.participants, held.facilitator.as_deref()) {
+            if let Some(pid) = pid_of.query_row([&k], |r| r.get("pid")).optional()? {
+                super::postings::remove(tx, super::postings::PERSONS, pid, fid)?;
+            }
+        }
+        let mut tid_of = tx.prepare_cached("SELECT tid FROM terms WHERE text = ?1")?;
+        for t in search_terms(&key, held.searched().as_ref()) {
+            if let Some(tid) = tid_of.query_row([&t], |r| r.get("tid")).optional()? {
+                super::postings::remove(tx, super::postings::TERMS, tid, fid)?;
+            }
         }
     }
     for sql in [
         "DELETE FROM details WHERE fid = ?1",
-        "DELETE FROM words WHERE fid = ?1",
         "DELETE FROM stops WHERE fid = ?1",
         "DELETE FROM commitments WHERE fid = ?1",
         "DELETE FROM updates WHERE fid = ?1",
@@ -142,6 +208,58 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
         super::aggregates::mark(tx, &p)?;
     }
     Ok(Some(key))
+}
+
+/// What a file's rows hold of its search text and names ([`search_terms`], [`person_keys`]).
+struct Held {
+    readable: bool,
+    start: Option<chrono::DateTime<chrono::FixedOffset>>,
+    protocol_id: String,
+    status: Option<SessionStatus>,
+    protocol_name: String,
+    group: Option<String>,
+    participants: Vec<String>,
+    facilitator: Option<String>,
+}
+
+impl Held {
+    fn of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let ms: i64 = r.get("sort_ms")?;
+        let offset: Option<i32> = r.get("start_offset")?;
+        let start = offset.and_then(chrono::FixedOffset::east_opt).and_then(|zone| {
+            chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&zone))
+        });
+        let status: Option<String> = r.get("status")?;
+        let participants: Option<String> = r.get("participants")?;
+        Ok(Self {
+            readable: r.get("readable")?,
+            start,
+            protocol_id: r.get::<_, Option<String>>("protocol_id")?.unwrap_or_default(),
+            status: status.and_then(|s| crate::review::filter::parse_status(&s).ok()),
+            protocol_name: r.get::<_, Option<String>>("protocol_name")?.unwrap_or_default(),
+            group: r.get("group_name")?,
+            participants: participants
+                .and_then(|p| serde_json::from_str(&p).ok())
+                .unwrap_or_default(),
+            facilitator: r.get("facilitator")?,
+        })
+    }
+
+    /// What the search text was made of (`None`: unreadable).
+    fn searched(&self) -> Option<Searched<'_>> {
+        if !self.readable {
+            return None;
+        }
+        Some(Searched {
+            start: self.start?,
+            protocol_id: &self.protocol_id,
+            protocol_name: &self.protocol_name,
+            group: self.group.as_deref(),
+            participants: &self.participants,
+            facilitator: self.facilitator.as_deref(),
+            status: self.status?,
+        })
+    }
 }
 
 /// The number of a group key (`groups`), added if new; 0 for no group.
@@ -169,8 +287,8 @@ fn text_id(tx: &Transaction<'_>, text: &str) -> rusqlite::Result<i64> {
 /// commitments.
 pub(crate) fn shown_gid_sql(session: &str) -> String {
     format!(
-        "coalesce((SELECT g.gid FROM files f JOIN groups g ON g.key = f.group_key
-            WHERE f.key = {session} AND f.shown = 1 LIMIT 1), 0)"
+        "coalesce((SELECT f.gid FROM files f WHERE f.key = {session} AND f.shown = 1 LIMIT 1),
+            0)"
     )
 }
 
@@ -249,15 +367,16 @@ pub(crate) fn insert(
         .filter(|d| !d.problems.is_empty())
         .map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
     let group_key = d.and_then(|d| d.group.as_deref().map(fold));
+    let gid = group_id(tx, group_key.as_deref())?;
+    let protocol_key =
+        d.map(|d| fold(&d.protocol_id)).filter(|k| d.is_none_or(|d| *k != d.protocol_id));
     tx.prepare_cached(
         "INSERT INTO files(name, size, mtime_ns, ino, key, readable, live, events, ended,
-            problem_count, own_name, sort_ms, day, protocol_id, protocol_key, group_key, status,
-            folder, start_offset)
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19)",
+            problem_count, sort_ms, protocol_id, protocol_key, gid, status, folder, start_offset)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
-        s.name,
+        (!is_own_name(base, &key)).then_some(base),
         s.size,
         s.mtime_ns,
         s.ino,
@@ -267,12 +386,10 @@ pub(crate) fn insert(
         d.map_or(0, |d| count(d.events)),
         status.is_some_and(|st| st != SessionStatus::Unfinished),
         d.map_or(0, |d| count(d.problems.len())),
-        is_own_name(base, &key),
         sort_ms,
-        d.map(|d| d.date().to_string()),
         d.map(|d| d.protocol_id.clone()),
-        d.map(|d| fold(&d.protocol_id)),
-        group_key,
+        protocol_key,
+        (gid != 0).then_some(gid),
         status.map(SessionStatus::key),
         folder,
         d.map(|d| d.start.offset().local_minus_utc()),
@@ -304,22 +421,26 @@ pub(crate) fn insert(
         problems,
         d.and_then(|d| d.fork.as_ref()).and_then(|f| serde_json::to_string(f).ok()),
     ])?;
-    tx.prepare_cached("INSERT INTO words(fid, text) VALUES(?1, ?2)")?
-        .execute(params![fid, haystack(&key, d)])?;
+    {
+        let mut add = tx.prepare_cached("INSERT OR IGNORE INTO terms(text) VALUES(?1)")?;
+        let mut tid_of = tx.prepare_cached("SELECT tid FROM terms WHERE text = ?1")?;
+        for t in search_terms(&key, d.map(Searched::of).as_ref()) {
+            add.execute([&t])?;
+            let tid: i64 = tid_of.query_row([&t], |r| r.get("tid"))?;
+            super::postings::note(tx, super::postings::TERMS, tid, fid)?;
+        }
+    }
     let Some(d) = d else { return Ok(key) };
     {
         let mut add = tx.prepare_cached("INSERT OR IGNORE INTO persons(key) VALUES(?1)")?;
-        let mut st = tx.prepare_cached(
-            "INSERT OR IGNORE INTO person_keys(pid, fid)
-             SELECT pid, ?2 FROM persons WHERE key = ?1",
-        )?;
+        let mut pid_of = tx.prepare_cached("SELECT pid FROM persons WHERE key = ?1")?;
         for k in person_keys(&d.participants, d.facilitator.as_deref()) {
             add.execute([&k])?;
-            st.execute(params![k, fid])?;
+            let pid: i64 = pid_of.query_row([&k], |r| r.get("pid"))?;
+            super::postings::note(tx, super::postings::PERSONS, pid, fid)?;
         }
     }
     super::aggregates::mark(tx, &d.protocol_id)?;
-    let gid = group_id(tx, group_key.as_deref())?;
     if gid != 0 && d.runs.is_empty() {
         tx.prepare_cached("INSERT OR IGNORE INTO unstarted(gid, fid) VALUES(?1, ?2)")?
             .execute(params![gid, fid])?;
@@ -432,12 +553,13 @@ pub(crate) fn merge_forks(
 ) -> rusqlite::Result<()> {
     use crate::log::reader::read_log;
     let copies: Vec<(String, Vec<Seen>)> = {
-        let mut st = tx.prepare_cached(
-            "SELECT t.key, f.name, f.size, f.mtime_ns, f.ino FROM touched t
-             JOIN files f ON f.key = t.key AND f.readable = 1
-             WHERE (SELECT count(*) FROM files g WHERE g.key = t.key AND g.readable = 1) >= ?1
-             ORDER BY t.key, f.name",
-        )?;
+        let mut st = tx.prepare_cached(&format!(
+            "SELECT t.key, {NAME_SQL} AS name, f.size, f.mtime_ns, f.ino FROM touched t
+                 JOIN files f ON f.key = t.key AND f.readable = 1
+                 WHERE (SELECT count(*) FROM files g WHERE g.key = t.key AND g.readable = 1)
+                    >= ?1
+                 ORDER BY t.key, name"
+        ))?;
         columns! { Cols: key, name, size, mtime_ns, ino }
         let c = Cols::of(&st)?;
         let mut rows = st.query([if singles { 1 } else { 2 }])?;
@@ -499,13 +621,11 @@ pub(crate) fn merge_forks(
 
 /// Whether the file's rows hold the digest of a merge.
 fn has_fork(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<bool> {
-    tx.prepare_cached(
-        "SELECT d.fork IS NOT NULL AS forked FROM files f JOIN details d ON d.fid = f.fid
-         WHERE f.folder = ?1 AND f.name = ?2",
-    )?
-    .query_row([super::split(name).0, name], |r| r.get("forked"))
-    .optional()
-    .map(|v| v.unwrap_or(false))
+    let Some(fid) = fid_of(tx, name)? else { return Ok(false) };
+    tx.prepare_cached("SELECT fork IS NOT NULL AS forked FROM details WHERE fid = ?1")?
+        .query_row([fid], |r| r.get("forked"))
+        .optional()
+        .map(|v| v.unwrap_or(false))
 }
 
 /// Chooses the shown copy of each session in the temporary table `touched(key)` (and marks its
@@ -515,12 +635,13 @@ pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         .prepare_cached("SELECT key FROM touched")?
         .query_map([], |r| r.get("key"))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut best = tx.prepare_cached(
-        "SELECT fid FROM files WHERE key = ?1
-         ORDER BY readable DESC, events DESC, ended DESC, problem_count ASC, own_name DESC,
-                  name ASC
-         LIMIT 1",
-    )?;
+    // Its own name first (`name` NULL), then by name.
+    let mut best = tx.prepare_cached(&format!(
+        "SELECT f.fid FROM files f WHERE f.key = ?1
+         ORDER BY f.readable DESC, f.events DESC, f.ended DESC, f.problem_count ASC,
+                  f.name IS NULL DESC, {NAME_SQL} ASC
+         LIMIT 1"
+    ))?;
     let mut files = tx.prepare_cached(
         "UPDATE files SET shown = (fid IS ?2) WHERE key = ?1 AND shown IS NOT (fid IS ?2)",
     )?;
@@ -539,10 +660,8 @@ pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         "INSERT OR IGNORE INTO report_dirty(protocol_id)
          SELECT protocol_id FROM files WHERE key = ?1 AND protocol_id IS NOT NULL",
     )?;
-    let mut gid_of = tx.prepare_cached(
-        "SELECT coalesce((SELECT g.gid FROM files f JOIN groups g ON g.key = f.group_key
-            WHERE f.fid = ?1), 0) AS gid",
-    )?;
+    let mut gid_of =
+        tx.prepare_cached("SELECT coalesce((SELECT gid FROM files WHERE fid = ?1), 0) AS gid")?;
     for key in keys {
         mark.execute([&key])?;
         let fid: Option<i64> = best.query_row([&key], |r| r.get("fid")).optional()?;

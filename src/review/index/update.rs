@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::store::{self, Parsed, Seen};
+use super::store::{self, NAME_SQL, Parsed, Seen};
 use super::{
     BATCH, Fail, Index, LIVE_CHECKED, LIVE_WINDOW_NS, RACY_NS, file_path, mtime_ns, now_ns,
     progress_wanted, split,
@@ -238,9 +238,10 @@ fn print_of(logs: &[(String, Listed)]) -> Print {
 }
 
 /// The tables whose rows belong to one file (by `fid`): what forgetting a file, or every file,
-/// must delete. A table missing here keeps rows a reused `fid` then collides with.
-const FILE_ROWS: [&str; 8] =
-    ["details", "person_keys", "words", "runs", "stops", "commitments", "updates", "unstarted"];
+/// must delete. A table missing here keeps rows a reused `fid` then collides with. (The lists
+/// of files of persons and of words, `person_files` and `term_files`, hold many files a row:
+/// [`super::postings::drop_orphans`].)
+const FILE_ROWS: [&str; 6] = ["details", "runs", "stops", "commitments", "updates", "unstarted"];
 
 impl Index {
     /// Brings the index up to date: see the module docs.
@@ -520,6 +521,8 @@ impl Index {
         for t in FILE_ROWS {
             tx.execute(&format!("DELETE FROM {t} WHERE fid NOT IN (SELECT fid FROM files)"), [])?;
         }
+        super::postings::drop_orphans(&tx, super::postings::PERSONS)?;
+        super::postings::drop_orphans(&tx, super::postings::TERMS)?;
         // Follow-ups about sessions whose rows went: with the group their shown copy has now.
         let gid = store::shown_gid_sql("updates.made_in");
         tx.execute(
@@ -587,10 +590,10 @@ impl Index {
     /// Every file the index knows in one folder (`''`: the sessions folder itself), in name
     /// order.
     fn known_files(&self, folder: &str) -> Result<Vec<Known>, Fail> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT name, size, mtime_ns, ino, live FROM files INDEXED BY files_stat
-             WHERE folder = ?1 ORDER BY name",
-        )?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {NAME_SQL} AS name, f.size, f.mtime_ns, f.ino, f.live
+             FROM files f INDEXED BY files_stat WHERE f.folder = ?1"
+        ))?;
         columns! { Cols: name, size, mtime_ns, ino, live }
         let c = Cols::of(&st)?;
         let rows = st.query_map([folder], |r| {
@@ -602,7 +605,10 @@ impl Index {
                 live: r.get(c.live)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        // In the index's order (its session's name first): sorted by name here.
+        let mut known: Vec<Known> = rows.collect::<rusqlite::Result<_>>()?;
+        known.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        Ok(known)
     }
 
     /// The time of the last of the [`LIVE_CHECKED`] latest written logs that can still grow.
@@ -628,10 +634,10 @@ impl Index {
         quiet: &HashSet<String>,
         floor: i64,
     ) -> Result<(Vec<Seen>, Vec<String>), Fail> {
-        let mut st = self.conn.prepare(
-            "SELECT name, size, mtime_ns, ino FROM files INDEXED BY files_live
-             WHERE live = 1 AND mtime_ns >= ?2 ORDER BY mtime_ns DESC LIMIT ?1",
-        )?;
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {NAME_SQL} AS name, f.size, f.mtime_ns, f.ino FROM files f INDEXED BY files_live
+             WHERE f.live = 1 AND f.mtime_ns >= ?2 ORDER BY f.mtime_ns DESC LIMIT ?1"
+        ))?;
         columns! { Cols: name, size, mtime_ns, ino }
         let c = Cols::of(&st)?;
         let mut rows = st.query([LIVE_CHECKED, floor])?;
@@ -660,7 +666,9 @@ impl Index {
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
         let tx = self.conn.transaction()?;
-        for t in FILE_ROWS.iter().chain(&["persons", "files"]) {
+        for t in
+            FILE_ROWS.iter().chain(&["person_files", "persons", "term_files", "terms", "files"])
+        {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
         super::aggregates::mark_all(&tx)?;
@@ -682,6 +690,7 @@ impl Index {
             return Ok(());
         }
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched(key TEXT PRIMARY KEY)", [])?;
+        self.conn.execute(super::postings::PENDING, [])?;
         if !gone.is_empty() {
             let tx = self.conn.transaction()?;
             for name in gone {
@@ -691,6 +700,7 @@ impl Index {
             }
             store::merge_forks(&tx, &mut self.stages, dir, true)?;
             store::choose_shown(&tx)?;
+            super::postings::flush(&tx)?;
             tx.commit()?;
         }
         changed.sort_by(|a, b| a.name.cmp(&b.name));
@@ -797,6 +807,7 @@ impl Index {
         }
         store::merge_forks(&tx, &mut stages, &self.sessions_dir, false)?;
         store::choose_shown(&tx)?;
+        super::postings::flush(&tx)?;
         tx.commit()?;
         self.stages = stages;
         Ok(())
