@@ -173,3 +173,53 @@ fn a_log_that_goes_leaves_every_list_and_a_later_session_is_not_found_by_its_nam
     assert!(found_and_wanted(data.path(), "club").0.is_empty());
     assert_eq!(found_and_wanted(data.path(), "rowe").0, ["20261202-090000-000-rr02"]);
 }
+
+/// The newest file's rows removed from the index from outside (by any `SQLite` client), then its
+/// log removed and another session written: the new session takes the old one's number, and
+/// the lists the old one left must not find it by the old names or words.
+#[test]
+fn lists_left_by_a_row_removed_from_outside_never_find_the_session_after_it() {
+    let data = data_with(&ALL);
+    scan(data.path()).expect("the fixtures indexed first");
+    let log = header_only(
+        data.path(),
+        "20261201-090000-000-qq01",
+        "2026-12-01T09:00:00+00:00",
+        setup(&["Quentin Quill", "Ann Lee"], "Wren Ortiz", Some("Quill club")),
+    );
+    let person = |who: &str| -> Vec<String> {
+        let index = Index::open(data.path()).expect("index");
+        let filter =
+            Filter::parse(FilterText { person: Some(who), ..Default::default() }).expect("filter");
+        index.rows(&Query::new(&filter), 0, 100).expect("rows").into_iter().map(|r| r.id).collect()
+    };
+    assert_eq!(person("quentin quill"), ["20261201-090000-000-qq01"]);
+    let path = convene::review::index::index_path(data.path()).expect("cache folder");
+    let conn = rusqlite::Connection::open(&path).expect("open the index");
+    let newest = "SELECT fid FROM files ORDER BY fid DESC LIMIT 1";
+    let fid: i64 = conn.query_row(newest, [], |r| r.get(0)).expect("newest");
+    let key: String =
+        conn.query_row("SELECT key FROM files WHERE fid = ?1", [fid], |r| r.get(0)).expect("key");
+    assert_eq!(key, "20261201-090000-000-qq01", "the newest file");
+    // The session's row and its details go: nothing is left that names its persons and words
+    // but the lists themselves.
+    conn.execute("DELETE FROM details WHERE fid = ?1", [fid]).expect("delete its details");
+    conn.execute("DELETE FROM files WHERE fid = ?1", [fid]).expect("delete its row");
+    drop(conn);
+    std::fs::remove_file(log).expect("removed");
+    header_only(
+        data.path(),
+        "20261202-090000-000-rr02",
+        "2026-12-02T09:00:00+00:00",
+        setup(&["Rita Rowe", "Sam Sun"], "Tess Tate", None),
+    );
+    assert_eq!(person("rita"), ["20261202-090000-000-rr02"]);
+    let conn = rusqlite::Connection::open(&path).expect("open the index");
+    let again: i64 = conn.query_row(newest, [], |r| r.get(0)).expect("newest");
+    assert_eq!(again, fid, "the new session has the old one's number");
+    drop(conn);
+    assert_eq!(person("quentin quill"), Vec::<String>::new());
+    assert_eq!(person("wren"), Vec::<String>::new());
+    assert!(found_and_wanted(data.path(), "quill").0.is_empty());
+    assert_eq!(found_and_wanted(data.path(), "rowe").0, ["20261202-090000-000-rr02"]);
+}

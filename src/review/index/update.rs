@@ -377,8 +377,12 @@ impl Index {
         }
         if self.conn.execute_batch("VACUUM").is_ok() {
             // The compacted copy went through the write-ahead log: give its room back now
-            // rather than when the last reader closes. A reader in the way is no harm.
+            // rather than when the last reader closes. Another process reading the index at
+            // that moment is not waited for (the log's room is then given back when the last
+            // connection closes).
+            let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
             let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            let _ = self.conn.busy_timeout(std::time::Duration::from_millis(super::BUSY_MS));
         }
     }
 
