@@ -109,11 +109,12 @@ pub(crate) use name_sql;
 pub(crate) const NAME_SQL: &str = name_sql!();
 
 /// The `fid` of the file of a name ([`super::split`]), given as [`name_args`] gives it: the
-/// one under its session's own name, or under a name of its own (at most one is there).
+/// one under its session's own name (among its session's few copies, by `files_key`), or under
+/// a name of its own (at most one is there).
 pub(crate) const FID_OF_NAME: &str =
-    "SELECT fid FROM files INDEXED BY files_stat WHERE folder = ?1 AND name IS NULL AND key = ?2
+    "SELECT fid FROM files INDEXED BY files_key WHERE key = ?2 AND folder = ?1 AND name IS NULL
      UNION ALL
-     SELECT fid FROM files INDEXED BY files_stat WHERE folder = ?1 AND name = ?3";
+     SELECT fid FROM files INDEXED BY files_folder WHERE folder = ?1 AND name = ?3";
 
 /// A file's name as [`FID_OF_NAME`] looks it up: its folder, the session it would stand for if
 /// named after it, and its own name.
