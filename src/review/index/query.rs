@@ -12,11 +12,13 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::Index;
 use super::pack::{PackedFollowUp, unpack, unpack_commitments, unpack_follow_ups};
-use super::store::{NAME_SQL, fold, id_number, name_sql, status_key};
+use super::store::{
+    NAME_SQL, fold, id_number, name_sql, status_key, status_number, status_of_number,
+};
 use crate::review::ReviewError;
 use crate::review::actions::{Action, ActionFilter, UpdateRef, is_open, resolve_due};
 use crate::review::digest::{CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest};
-use crate::review::filter::{Filter, name_matches, parse_status};
+use crate::review::filter::{Filter, name_matches};
 use crate::review::report::{
     Figures, ProtocolStats, Report, StageAcc, StageStats, StopAcc, sort_protocols, sort_stages,
 };
@@ -87,7 +89,7 @@ impl Query {
             arg(&format!("{local} < ?"), Value::Integer(day_ms(next)), &mut args);
         }
         if let Some(s) = f.status {
-            arg(" AND f.status = ?", text(s.key().to_string()), &mut args);
+            arg(" AND f.status = ?", Value::Integer(status_number(s)), &mut args);
         }
         for w in &self.words {
             // In one of the words of the session's text (`terms`), or in its id: `LIKE`
@@ -433,8 +435,8 @@ fn size(r: &Row<'_>, i: usize) -> rusqlite::Result<usize> {
 }
 
 fn status(r: &Row<'_>, i: usize) -> rusqlite::Result<SessionStatus> {
-    let text: String = r.get(i)?;
-    parse_status(&text).map_err(|e| bad(i, e))
+    let n: i64 = r.get(i)?;
+    status_of_number(n).ok_or(rusqlite::Error::IntegralValueOutOfRange(i, n))
 }
 
 columns! {

@@ -78,11 +78,12 @@ CREATE TABLE files(
     start_offset INTEGER,
     -- What the filters test (NULL when unreadable): the protocol, and its key (the protocol
     -- folded as the filter folds it) when that differs from it (NULL: the same); the group, by
-    -- number (`groups`; NULL for none); the status.
+    -- number (`groups`; NULL for none); the status, as a number (`store::status_number`: 1
+    -- completed, 2 ended early, 3 unfinished; until schema 21 its key, 0.8 MB at 100,000 logs).
     protocol_id TEXT,
     protocol_key TEXT,
     gid INTEGER,
-    status TEXT
+    status INTEGER
 );
 -- The shown sessions in date order (read backwards for newest first). Ascending, so that a
 -- build, which adds sessions mostly in date order, fills its pages rather than splitting them.

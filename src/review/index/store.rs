@@ -230,13 +230,13 @@ impl Held {
         let start = offset.and_then(chrono::FixedOffset::east_opt).and_then(|zone| {
             chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&zone))
         });
-        let status: Option<String> = r.get("status")?;
+        let status: Option<i64> = r.get("status")?;
         let participants: Option<String> = r.get("participants")?;
         Ok(Self {
             readable: r.get("readable")?,
             start,
             protocol_id: r.get::<_, Option<String>>("protocol_id")?.unwrap_or_default(),
-            status: status.and_then(|s| crate::review::filter::parse_status(&s).ok()),
+            status: status.and_then(status_of_number),
             protocol_name: r.get::<_, Option<String>>("protocol_name")?.unwrap_or_default(),
             group: r.get("group_name")?,
             participants: participants
@@ -391,7 +391,7 @@ pub(crate) fn insert(
         d.map(|d| d.protocol_id.clone()),
         protocol_key,
         (gid != 0).then_some(gid),
-        status.map(SessionStatus::key),
+        status.map(status_number),
         folder,
         d.map(|d| d.start.offset().local_minus_utc()),
     ])?;
@@ -527,6 +527,23 @@ pub(crate) fn insert(
         }
     }
     Ok(key)
+}
+
+/// A session's status as `files.status` keeps it: a small number (a byte), where its key
+/// (`completed`) took ten.
+pub(crate) fn status_number(s: SessionStatus) -> i64 {
+    match s {
+        SessionStatus::Completed => 1,
+        SessionStatus::EndedEarly => 2,
+        SessionStatus::Unfinished => 3,
+    }
+}
+
+/// The status a number of `files.status` stands for ([`status_number`]).
+pub(crate) fn status_of_number(n: i64) -> Option<SessionStatus> {
+    [SessionStatus::Completed, SessionStatus::EndedEarly, SessionStatus::Unfinished]
+        .into_iter()
+        .find(|&s| status_number(s) == n)
 }
 
 /// A follow-up status as the logs write it (`done`, `partly`, `not-yet`, `carried-forward`).
