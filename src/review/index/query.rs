@@ -12,11 +12,13 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::Index;
 use super::pack::{PackedFollowUp, unpack, unpack_commitments, unpack_follow_ups};
-use super::store::{NAME_SQL, fold, id_number, name_sql, status_key};
+use super::store::{
+    NAME_SQL, fold, id_number, name_sql, status_key, status_number, status_of_number,
+};
 use crate::review::ReviewError;
 use crate::review::actions::{Action, ActionFilter, UpdateRef, is_open, resolve_due};
 use crate::review::digest::{CommitmentDigest, Digest, RunDigest, SessionStatus, UpdateDigest};
-use crate::review::filter::{Filter, name_matches, parse_status};
+use crate::review::filter::{Filter, name_matches};
 use crate::review::report::{
     Figures, ProtocolStats, Report, StageAcc, StageStats, StopAcc, sort_protocols, sort_stages,
 };
@@ -87,7 +89,7 @@ impl Query {
             arg(&format!("{local} < ?"), Value::Integer(day_ms(next)), &mut args);
         }
         if let Some(s) = f.status {
-            arg(" AND f.status = ?", text(s.key().to_string()), &mut args);
+            arg(" AND f.status = ?", Value::Integer(status_number(s)), &mut args);
         }
         for w in &self.words {
             // In one of the words of the session's text (`terms`), or in its id: `LIKE`
@@ -433,8 +435,8 @@ fn size(r: &Row<'_>, i: usize) -> rusqlite::Result<usize> {
 }
 
 fn status(r: &Row<'_>, i: usize) -> rusqlite::Result<SessionStatus> {
-    let text: String = r.get(i)?;
-    parse_status(&text).map_err(|e| bad(i, e))
+    let n: i64 = r.get(i)?;
+    status_of_number(n).ok_or(rusqlite::Error::IntegralValueOutOfRange(i, n))
 }
 
 columns! {
@@ -1463,5 +1465,32 @@ mod tests {
         let plan_u = plan(GROUP_FOLLOW_UPS, &[&1]);
         assert!(plan_u.contains("COVERING INDEX updates_target (made_gid=?)"), "{plan_u}");
         assert!(!plan_u.lines().any(|l| l.starts_with("SCAN")), "{plan_u}");
+    }
+
+    /// A file's name is looked up among its session's few copies (`files_key`) or, for a name
+    /// of its own, in its folder (`files_folder`): never by reading a whole folder's rows, now
+    /// that no index holds every column the update compares (schema 21).
+    #[test]
+    fn a_files_name_is_looked_up_through_an_index_not_a_folders_rows() {
+        let plan = plan(super::super::store::FID_OF_NAME, &[&"2026-12", &"k", &"k (1).jsonl"]);
+        assert!(plan.contains("USING INDEX files_key (key=?)"), "{plan}");
+        assert!(plan.contains("USING COVERING INDEX files_folder (folder=? AND name=?)"), "{plan}");
+        assert!(!plan.lines().any(|l| l.contains("SCAN")), "a whole table is read: {plan}");
+    }
+
+    /// Every session status is kept as a number of its own and read back as itself; a number
+    /// that stands for none is refused, not read as some status.
+    #[test]
+    fn a_session_status_is_kept_as_a_number_of_its_own() {
+        use super::super::store::{status_number, status_of_number};
+        use crate::review::SessionStatus as S;
+        let all = [S::Completed, S::EndedEarly, S::Unfinished];
+        for s in all {
+            assert_eq!(status_of_number(status_number(s)), Some(s));
+        }
+        let numbers: std::collections::BTreeSet<i64> = all.into_iter().map(status_number).collect();
+        assert_eq!(numbers.len(), all.len());
+        assert_eq!(status_of_number(0), None);
+        assert_eq!(status_of_number(4), None);
     }
 }

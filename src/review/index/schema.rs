@@ -24,7 +24,7 @@
 //! became 19.7 MB (docs/benchmarks.md).
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 20;
+pub(crate) const SCHEMA: u32 = 21;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -51,8 +51,8 @@ CREATE TABLE files(
     fid INTEGER PRIMARY KEY,
     -- The file's own name (`ID (1).jsonl`), or NULL when it is its session's, `KEY.jsonl`
     -- (nearly every file): the index names a file `FOLDER/NAME`, or `NAME` in the sessions
-    -- folder itself (`store::NAME_SQL` puts it together). A name is looked up with its folder
-    -- through `files_stat` (`store::FID_OF_NAME`).
+    -- folder itself (`store::NAME_SQL` puts it together). A name is looked up through
+    -- `files_key` (a session's name) or `files_folder` (a name of its own: `store::FID_OF_NAME`).
     name TEXT,
     -- The folder it is in: '', `YYYY-MM`, or a copy of a month folder (`2026-12 (1)`).
     folder TEXT NOT NULL,
@@ -78,11 +78,12 @@ CREATE TABLE files(
     start_offset INTEGER,
     -- What the filters test (NULL when unreadable): the protocol, and its key (the protocol
     -- folded as the filter folds it) when that differs from it (NULL: the same); the group, by
-    -- number (`groups`; NULL for none); the status.
+    -- number (`groups`; NULL for none); the status, as a number (`store::status_number`: 1
+    -- completed, 2 ended early, 3 unfinished; until schema 21 its key, 0.8 MB at 100,000 logs).
     protocol_id TEXT,
     protocol_key TEXT,
     gid INTEGER,
-    status TEXT
+    status INTEGER
 );
 -- The shown sessions in date order (read backwards for newest first). Ascending, so that a
 -- build, which adds sessions mostly in date order, fills its pages rather than splitting them.
@@ -91,10 +92,12 @@ CREATE TABLE files(
 -- quicker.
 CREATE INDEX files_order ON files(sort_ms) WHERE shown = 1;
 CREATE INDEX files_key ON files(key);
--- What an update reads, without touching the wide rows: the names and identities of the logs of
--- one folder (those with their session's name, NULL, first, by key), and the logs that can
--- still grow.
-CREATE INDEX files_stat ON files(folder, name, key, size, mtime_ns, ino, live);
+-- The logs of one folder, which an update compares with its listing (reading their rows: a
+-- folder's logs are stored together, a month's 1,000 to 3,000 rows a few dozen pages), and a
+-- name of its own looked up. Until schema 21 it held every column the update compares
+-- (`files_stat`: 5.9 MB at 100,000 logs, this one 1.5), for an update after a new log no
+-- quicker (docs/benchmarks.md). The logs that can still grow are read apart.
+CREATE INDEX files_folder ON files(folder, name);
 CREATE INDEX files_live ON files(mtime_ns DESC, folder, name, key, size, ino) WHERE live = 1;
 CREATE INDEX files_unreadable ON files(sort_ms) WHERE readable = 0;
 -- A group's sessions, and of them those of one protocol in order (a course's numbering and the

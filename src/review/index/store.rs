@@ -109,11 +109,12 @@ pub(crate) use name_sql;
 pub(crate) const NAME_SQL: &str = name_sql!();
 
 /// The `fid` of the file of a name ([`super::split`]), given as [`name_args`] gives it: the
-/// one under its session's own name, or under a name of its own (at most one is there).
+/// one under its session's own name (among its session's few copies, by `files_key`), or under
+/// a name of its own (at most one is there).
 pub(crate) const FID_OF_NAME: &str =
-    "SELECT fid FROM files INDEXED BY files_stat WHERE folder = ?1 AND name IS NULL AND key = ?2
+    "SELECT fid FROM files INDEXED BY files_key WHERE key = ?2 AND folder = ?1 AND name IS NULL
      UNION ALL
-     SELECT fid FROM files INDEXED BY files_stat WHERE folder = ?1 AND name = ?3";
+     SELECT fid FROM files INDEXED BY files_folder WHERE folder = ?1 AND name = ?3";
 
 /// A file's name as [`FID_OF_NAME`] looks it up: its folder, the session it would stand for if
 /// named after it, and its own name.
@@ -229,13 +230,13 @@ impl Held {
         let start = offset.and_then(chrono::FixedOffset::east_opt).and_then(|zone| {
             chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&zone))
         });
-        let status: Option<String> = r.get("status")?;
+        let status: Option<i64> = r.get("status")?;
         let participants: Option<String> = r.get("participants")?;
         Ok(Self {
             readable: r.get("readable")?,
             start,
             protocol_id: r.get::<_, Option<String>>("protocol_id")?.unwrap_or_default(),
-            status: status.and_then(|s| crate::review::filter::parse_status(&s).ok()),
+            status: status.and_then(status_of_number),
             protocol_name: r.get::<_, Option<String>>("protocol_name")?.unwrap_or_default(),
             group: r.get("group_name")?,
             participants: participants
@@ -390,7 +391,7 @@ pub(crate) fn insert(
         d.map(|d| d.protocol_id.clone()),
         protocol_key,
         (gid != 0).then_some(gid),
-        status.map(SessionStatus::key),
+        status.map(status_number),
         folder,
         d.map(|d| d.start.offset().local_minus_utc()),
     ])?;
@@ -526,6 +527,23 @@ pub(crate) fn insert(
         }
     }
     Ok(key)
+}
+
+/// A session's status as `files.status` keeps it: a small number (a byte), where its key
+/// (`completed`) took ten.
+pub(crate) fn status_number(s: SessionStatus) -> i64 {
+    match s {
+        SessionStatus::Completed => 1,
+        SessionStatus::EndedEarly => 2,
+        SessionStatus::Unfinished => 3,
+    }
+}
+
+/// The status a number of `files.status` stands for ([`status_number`]).
+pub(crate) fn status_of_number(n: i64) -> Option<SessionStatus> {
+    [SessionStatus::Completed, SessionStatus::EndedEarly, SessionStatus::Unfinished]
+        .into_iter()
+        .find(|&s| status_number(s) == n)
 }
 
 /// A follow-up status as the logs write it (`done`, `partly`, `not-yet`, `carried-forward`).

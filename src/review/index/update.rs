@@ -596,7 +596,7 @@ impl Index {
     fn known_files(&self, folder: &str) -> Result<Vec<Known>, Fail> {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {NAME_SQL} AS name, f.size, f.mtime_ns, f.ino, f.live
-             FROM files f INDEXED BY files_stat WHERE f.folder = ?1"
+             FROM files f INDEXED BY files_folder WHERE f.folder = ?1"
         ))?;
         columns! { Cols: name, size, mtime_ns, ino, live }
         let c = Cols::of(&st)?;
@@ -609,7 +609,7 @@ impl Index {
                 live: r.get(c.live)?,
             })
         })?;
-        // In the index's order (its session's name first): sorted by name here.
+        // In the index's order (its session's name first, by `fid`): sorted by name here.
         let mut known: Vec<Known> = rows.collect::<rusqlite::Result<_>>()?;
         known.sort_unstable_by(|a, b| a.name.cmp(&b.name));
         Ok(known)
