@@ -240,7 +240,9 @@ fn print_of(logs: &[(String, Listed)]) -> Print {
 /// The tables whose rows belong to one file (by `fid`): what forgetting a file, or every file,
 /// must delete. A table missing here keeps rows a reused `fid` then collides with. (The lists
 /// of files of persons and of words, `person_files` and `term_files`, hold many files a row:
-/// [`super::postings::drop_orphans`].)
+/// [`super::postings::drop_orphans`].) `texts` (the names of `details`, owners and due dates)
+/// is shared by every file: a text no row uses any more is left, as `terms` and `groups` are,
+/// and emptied with the rest by `forget_all`.
 const FILE_ROWS: [&str; 6] = ["details", "runs", "stops", "commitments", "updates", "unstarted"];
 
 impl Index {
