@@ -55,3 +55,4 @@ mod tui_logs;
 mod tui_signals;
 mod tui_snapshots;
 mod windows_exe;
+mod index_details;

@@ -649,5 +649,20 @@ mod packed_commitments {
             let (packed, notes) = pack_follow_ups(&all);
             prop_assert_eq!(unpack_follow_ups(&packed, Some(&notes)), Ok(all));
         }
+
+        /// Any list of text numbers (a session's participants) reads back as written, in
+        /// order; cut anywhere inside a number, it is refused.
+        #[test]
+        fn text_numbers_read_back(ids in proptest::collection::vec(1..=i64::MAX, 0..40)) {
+            let packed = pack_ids(&ids);
+            prop_assert_eq!(unpack_ids(&packed), Ok(ids.clone()));
+            if let Some(last) = ids.last() {
+                // The last number's bytes but its final one.
+                let len = pack_ids(&[*last]).len();
+                if len > 1 {
+                    prop_assert_eq!(unpack_ids(&packed[..packed.len() - 1]), Err(BadPack));
+                }
+            }
+        }
     }
 }
