@@ -478,10 +478,8 @@ impl Index {
         let id: String = r.get(c.key)?;
         let path = self.log_path(&r.get::<_, String>(c.name)?);
         let summary = if r.get::<_, bool>(c.readable)? {
-            let n = texts.names(
-                r,
-                [c.protocol_tid, c.group_tid, c.facilitator_tid, c.participants],
-            )?;
+            let n =
+                texts.names(r, [c.protocol_tid, c.group_tid, c.facilitator_tid, c.participants])?;
             Ok(Summary {
                 start: moment(r, c.sort_ms, c.start_offset)?,
                 protocol_id: r.get(c.protocol_id)?,
@@ -689,10 +687,8 @@ impl Index {
             if !r.get::<_, bool>(c.readable)? {
                 return Ok(Err(r.get::<_, Option<String>>(c.error)?.unwrap_or_default()));
             }
-            let n = texts.names(
-                r,
-                [c.protocol_tid, c.group_tid, c.facilitator_tid, c.participants],
-            )?;
+            let n =
+                texts.names(r, [c.protocol_tid, c.group_tid, c.facilitator_tid, c.participants])?;
             Ok(Ok(Digest {
                 id: id.clone(),
                 protocol_id: r.get(c.protocol_id)?,
@@ -1256,11 +1252,10 @@ impl Index {
                 ))?;
                 columns! { Cols: protocol_id, sessions, fid }
                 let c = Cols::of(&st)?;
-                let mut name =
-                    self.conn.prepare_cached(
-                        "SELECT t.text AS protocol_name FROM details d
+                let mut name = self.conn.prepare_cached(
+                    "SELECT t.text AS protocol_name FROM details d
                          JOIN texts t ON t.tid = d.protocol_tid WHERE d.fid = ?1",
-                    )?;
+                )?;
                 let mut rows = st.query(params_from_iter(args.iter()))?;
                 while let Some(r) = rows.next()? {
                     let n = size(r, c.sessions)?;

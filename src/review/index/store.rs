@@ -294,6 +294,16 @@ fn text_id(tx: &Transaction<'_>, text: &str) -> rusqlite::Result<i64> {
     Ok(tx.last_insert_rowid())
 }
 
+/// [`text_id`], through the cache of numbers already looked up.
+fn known_text_id(tx: &Transaction<'_>, known: &mut StageIds, text: &str) -> rusqlite::Result<i64> {
+    if let Some(tid) = known.texts.get(text) {
+        return Ok(*tid);
+    }
+    let tid = text_id(tx, text)?;
+    known.texts.insert(text.to_string(), tid);
+    Ok(tid)
+}
+
 /// An SQL expression: the group of the shown copy of the session `session` (an SQL expression
 /// too) (0: none, no group, or not in the index), the `made_gid` of the follow-ups of its
 /// commitments.
@@ -322,8 +332,21 @@ fn move_follow_ups(
     Ok(())
 }
 
-/// Stage ids already in the index, by (protocol, stage, name, expected record).
-pub(crate) type StageIds = std::collections::HashMap<(String, String, String, String), i64>;
+/// Numbers already in the index, a cache for writing: stage ids by (protocol, stage, name,
+/// expected record), and numbers of `texts` (a first build looks up each session's names once
+/// rather than with a query each). Kept only while the transaction that wrote them commits
+/// (`update::store_batch`), and emptied with `texts` (`update::forget_all`).
+#[derive(Default)]
+pub(crate) struct StageIds {
+    sids: std::collections::HashMap<(String, String, String, String), i64>,
+    texts: std::collections::HashMap<String, i64>,
+}
+
+impl StageIds {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// The `sid` of a run's stage, added to `stages` if new.
 fn stage_id(
@@ -338,7 +361,7 @@ fn stage_id(
         r.name.clone(),
         r.expects.clone().unwrap_or_default(),
     );
-    if let Some(sid) = known.get(&key) {
+    if let Some(sid) = known.sids.get(&key) {
         return Ok(*sid);
     }
     tx.prepare_cached(
@@ -351,7 +374,7 @@ fn stage_id(
              AND expects = ?4",
         )?
         .query_row(params![key.0, key.1, key.2, key.3], |row| row.get("sid"))?;
-    known.insert(key, sid);
+    known.sids.insert(key, sid);
     Ok(sid)
 }
 
@@ -376,7 +399,11 @@ pub(crate) fn insert(
     let live = status.is_none_or(|st| st == SessionStatus::Unfinished);
     let participants = match d {
         Some(d) => {
-            let ids = d.participants.iter().map(|n| text_id(tx, n)).collect::<Result<Vec<_>, _>>()?;
+            let ids = d
+                .participants
+                .iter()
+                .map(|n| known_text_id(tx, stages, n))
+                .collect::<Result<Vec<_>, _>>()?;
             Some(super::pack::pack_ids(&ids))
         }
         None => None,
@@ -414,10 +441,13 @@ pub(crate) fn insert(
         start_offset,
     ])?;
     let fid = tx.last_insert_rowid();
-    let protocol_tid = d.map(|d| text_id(tx, &d.protocol_name)).transpose()?;
-    let group_tid = d.and_then(|d| d.group.as_deref()).map(|g| text_id(tx, g)).transpose()?;
-    let facilitator_tid =
-        d.and_then(|d| d.facilitator.as_deref()).map(|f| text_id(tx, f)).transpose()?;
+    let protocol_tid = d.map(|d| known_text_id(tx, stages, &d.protocol_name)).transpose()?;
+    let group_tid =
+        d.and_then(|d| d.group.as_deref()).map(|g| known_text_id(tx, stages, g)).transpose()?;
+    let facilitator_tid = d
+        .and_then(|d| d.facilitator.as_deref())
+        .map(|f| known_text_id(tx, stages, f))
+        .transpose()?;
     tx.prepare_cached(
         "INSERT INTO details(fid, error, created_rel_ms, created_offset, end_rel_ms, end_offset,
             protocol_tid, group_tid, facilitator_tid, participants, planned_ms, actual_ms,
@@ -501,9 +531,9 @@ pub(crate) fn insert(
         for c in &d.commitments {
             packed.push(super::pack::PackedCommitment {
                 id: c.id.clone(),
-                owner: text_id(tx, &c.owner)?,
+                owner: known_text_id(tx, stages, &c.owner)?,
                 text: c.text.clone(),
-                due: c.due.as_deref().map(|due| text_id(tx, due)).transpose()?,
+                due: c.due.as_deref().map(|due| known_text_id(tx, stages, due)).transpose()?,
                 made_ms: c.made.timestamp_millis(),
                 made_offset: c.made.offset().local_minus_utc(),
             });
