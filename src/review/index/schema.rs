@@ -4,8 +4,7 @@
 //! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
 //! `files` holds what the update compares and the filters test (about 100 bytes a log), while
 //! the names (by number in `texts`) and figures of the list are in `details`, the person
-//! filter's lists of files in `person_files`
-//! and the browser's search words in `terms`. A session's stage runs are packed into one row of
+//! filter's lists of files in `person_files` and the browser's search words in `terms`. A session's stage runs are packed into one row of
 //! `runs` ([`super::pack`]), keyed by protocol first, so the report reads a protocol's runs
 //! together without sorting; they carry their file's `shown` and start time so it need not look
 //! files up.
