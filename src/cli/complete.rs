@@ -130,7 +130,8 @@ pub(crate) fn groups() -> ArgValueCandidates {
 /// index is first built).
 pub(crate) fn group_names(data: &Path) -> Vec<String> {
     let Some(index) = built_index(data) else { return Vec::new() };
-    let sql = "SELECT (SELECT d.group_name FROM files f JOIN details d ON d.fid = f.fid
+    let sql = "SELECT (SELECT t.text FROM files f JOIN details d ON d.fid = f.fid
+                        JOIN texts t ON t.tid = d.group_tid
                         WHERE f.gid = g.gid AND f.shown = 1 LIMIT 1)
                FROM (SELECT DISTINCT gid FROM files WHERE gid IS NOT NULL AND shown = 1) g";
     let Ok(mut stmt) = index.conn.prepare(sql) else { return Vec::new() };

@@ -24,6 +24,7 @@ mod frame_bytes;
 mod gen_logs;
 mod hard_stop;
 mod index;
+mod index_details;
 mod index_faults;
 mod index_groups;
 mod index_packed;

@@ -11,7 +11,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::Index;
-use super::pack::{PackedFollowUp, unpack, unpack_commitments, unpack_follow_ups};
+use super::pack::{PackedFollowUp, unpack, unpack_commitments, unpack_follow_ups, unpack_ids};
 use super::store::{
     NAME_SQL, fold, id_number, name_sql, status_key, status_number, status_of_number,
 };
@@ -292,6 +292,40 @@ impl Texts<'_> {
         self.known.insert(tid, text.clone());
         Ok(text)
     }
+
+    /// The text of a number that may be NULL.
+    fn opt(&mut self, tid: Option<i64>) -> rusqlite::Result<Option<String>> {
+        tid.map(|t| self.get(t)).transpose()
+    }
+
+    /// The texts of a packed list of numbers (`details.participants`; NULL: none), in order.
+    fn list(&mut self, packed: Option<&[u8]>) -> rusqlite::Result<Vec<String>> {
+        let ids = unpack_ids(packed.unwrap_or_default()).map_err(|e| bad(0, e))?;
+        ids.into_iter().map(|t| self.get(t)).collect()
+    }
+
+    /// The names `details` keeps by number, from a row's columns `protocol`, `group`,
+    /// `facilitator` and `participants`.
+    fn names(
+        &mut self,
+        r: &Row<'_>,
+        [protocol, group, facilitator, participants]: [usize; 4],
+    ) -> rusqlite::Result<Names> {
+        Ok(Names {
+            protocol: self.get(r.get(protocol)?)?,
+            group: self.opt(r.get(group)?)?,
+            facilitator: self.opt(r.get(facilitator)?)?,
+            participants: self.list(r.get_ref(participants)?.as_blob_or_null()?)?,
+        })
+    }
+}
+
+/// A session's names, read through [`Texts`].
+struct Names {
+    protocol: String,
+    group: Option<String>,
+    facilitator: Option<String>,
+    participants: Vec<String>,
 }
 
 /// Follow-ups (each with the id of the session that recorded it) by commitment id, each
@@ -328,7 +362,7 @@ fn actions_sql(grouped: bool) -> String {
         "commitments c INDEXED BY commitments_made JOIN files f ON f.fid = c.fid"
     };
     format!(
-        "SELECT c.fid, c.made_ms, c.packed, f.key, d.protocol_name, d.group_name,
+        "SELECT c.fid, c.made_ms, c.packed, f.key, d.protocol_tid, d.group_tid,
             u.fid AS by_fid, u.recorded_seq, u.packed AS follow_ups, u.notes,
             r.key AS recorded_in
          FROM {from} JOIN details d ON d.fid = c.fid
@@ -392,7 +426,7 @@ const ROW: &str = concat!(
     "f.key, ",
     name_sql!(),
     " AS name, d.error, f.sort_ms, f.start_offset, f.protocol_id,
-    d.protocol_name, d.group_name, d.participants, d.facilitator, d.planned_ms, d.actual_ms,
+    d.protocol_tid, d.group_tid, d.participants, d.facilitator_tid, d.planned_ms, d.actual_ms,
     d.overrun_ms, f.status, d.notes, d.commitment_count, d.problems, f.readable, d.fork"
 );
 
@@ -416,11 +450,6 @@ fn opt_time(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<FixedOffs
     text.map(|t| DateTime::parse_from_rfc3339(&t).map_err(|e| bad(i, e))).transpose()
 }
 
-fn json<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
-    let text: String = r.get(i)?;
-    serde_json::from_str(&text).map_err(|e| bad(i, e))
-}
-
 fn opt_json<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<T>> {
     let text: Option<String> = r.get(i)?;
     text.map(|t| serde_json::from_str(&t).map_err(|e| bad(i, e))).transpose()
@@ -441,23 +470,25 @@ fn status(r: &Row<'_>, i: usize) -> rusqlite::Result<SessionStatus> {
 
 columns! {
     RowCols:
-    key, name, error, sort_ms, start_offset, protocol_id, protocol_name, group_name, participants,
-    facilitator, planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems,
+    key, name, error, sort_ms, start_offset, protocol_id, protocol_tid, group_tid, participants,
+    facilitator_tid, planned_ms, actual_ms, overrun_ms, status, notes, commitment_count, problems,
     readable, fork,
 }
 
 impl Index {
-    fn row(&self, r: &Row<'_>, c: &RowCols) -> rusqlite::Result<SessionRow> {
+    fn row(&self, r: &Row<'_>, c: &RowCols, texts: &mut Texts<'_>) -> rusqlite::Result<SessionRow> {
         let id: String = r.get(c.key)?;
         let path = self.log_path(&r.get::<_, String>(c.name)?);
         let summary = if r.get::<_, bool>(c.readable)? {
+            let n =
+                texts.names(r, [c.protocol_tid, c.group_tid, c.facilitator_tid, c.participants])?;
             Ok(Summary {
                 start: moment(r, c.sort_ms, c.start_offset)?,
                 protocol_id: r.get(c.protocol_id)?,
-                protocol_name: r.get(c.protocol_name)?,
-                group: r.get(c.group_name)?,
-                participants: json(r, c.participants)?,
-                facilitator: r.get(c.facilitator)?,
+                protocol_name: n.protocol,
+                group: n.group,
+                participants: n.participants,
+                facilitator: n.facilitator,
                 planned_ms: unsigned(r, c.planned_ms)?,
                 actual_ms: unsigned(r, c.actual_ms)?,
                 overrun_ms: unsigned(r, c.overrun_ms)?,
@@ -538,11 +569,12 @@ impl Index {
             n - 1
         );
         let mut run = || -> rusqlite::Result<()> {
+            let mut texts = self.texts()?;
             let mut st = self.conn.prepare(&sql)?;
             let c = RowCols::of(&st)?;
             let mut rows = st.query(params_from_iter(args.iter()))?;
             while let Some(r) = rows.next()? {
-                if !f(self.row(r, &c)?) {
+                if !f(self.row(r, &c, &mut texts)?) {
                     break;
                 }
             }
@@ -635,9 +667,11 @@ impl Index {
 
     fn entry_of(&self, fid: i64, id: String, path: PathBuf) -> rusqlite::Result<Entry> {
         let mut st = self.conn.prepare_cached(
-            "SELECT f.readable, d.error, d.created_ms, d.created_offset, f.sort_ms,
-                f.start_offset, d.end_ms, d.end_offset, f.protocol_id,
-                d.protocol_name, d.group_name, d.participants, d.facilitator, f.status,
+            "SELECT f.readable, d.error, f.sort_ms + d.created_rel_ms AS created_ms,
+                coalesce(d.created_offset, f.start_offset) AS created_offset, f.sort_ms,
+                f.start_offset, f.sort_ms + d.end_rel_ms AS end_ms,
+                coalesce(d.end_offset, f.start_offset) AS end_offset, f.protocol_id,
+                d.protocol_tid, d.group_tid, d.participants, d.facilitator_tid, f.status,
                 d.planned_ms, d.actual_ms, d.overrun_ms, d.notes, d.private_notes, d.problems,
                 f.events, d.fork
              FROM files f JOIN details d ON d.fid = f.fid WHERE f.fid = ?1",
@@ -645,22 +679,25 @@ impl Index {
         columns! {
             Cols:
             readable, error, created_ms, created_offset, sort_ms, start_offset, end_ms,
-            end_offset, protocol_id, protocol_name, group_name,
-            participants, facilitator, status, planned_ms, actual_ms, overrun_ms, notes,
+            end_offset, protocol_id, protocol_tid, group_tid,
+            participants, facilitator_tid, status, planned_ms, actual_ms, overrun_ms, notes,
             private_notes, problems, events, fork,
         }
         let c = Cols::of(&st)?;
+        let mut texts = self.texts()?;
         let mut d = st.query_row([fid], |r| {
             if !r.get::<_, bool>(c.readable)? {
                 return Ok(Err(r.get::<_, Option<String>>(c.error)?.unwrap_or_default()));
             }
+            let n =
+                texts.names(r, [c.protocol_tid, c.group_tid, c.facilitator_tid, c.participants])?;
             Ok(Ok(Digest {
                 id: id.clone(),
                 protocol_id: r.get(c.protocol_id)?,
-                protocol_name: r.get(c.protocol_name)?,
-                group: r.get(c.group_name)?,
-                participants: json(r, c.participants)?,
-                facilitator: r.get(c.facilitator)?,
+                protocol_name: n.protocol,
+                group: n.group,
+                participants: n.participants,
+                facilitator: n.facilitator,
                 created: moment(r, c.created_ms, c.created_offset)?,
                 start: moment(r, c.sort_ms, c.start_offset)?,
                 end: match r.get::<_, Option<i64>>(c.end_ms)? {
@@ -921,7 +958,7 @@ impl Index {
             };
         columns! {
             Cols:
-            fid, made_ms, packed, key, protocol_name, group_name, by_fid, recorded_seq,
+            fid, made_ms, packed, key, protocol_tid, group_tid, by_fid, recorded_seq,
             follow_ups, notes, recorded_in,
         }
         let mut run = || -> rusqlite::Result<()> {
@@ -958,8 +995,8 @@ impl Index {
                         first_ms,
                         packed: r.get(c.packed)?,
                         session: r.get(c.key)?,
-                        protocol: r.get(c.protocol_name)?,
-                        group: r.get(c.group_name)?,
+                        protocol: texts.get(r.get(c.protocol_tid)?)?,
+                        group: texts.opt(r.get(c.group_tid)?)?,
                         found: Vec::new(),
                     });
                 }
@@ -1217,8 +1254,10 @@ impl Index {
                 ))?;
                 columns! { Cols: protocol_id, sessions, fid }
                 let c = Cols::of(&st)?;
-                let mut name =
-                    self.conn.prepare_cached("SELECT protocol_name FROM details WHERE fid = ?1")?;
+                let mut name = self.conn.prepare_cached(
+                    "SELECT t.text AS protocol_name FROM details d
+                         JOIN texts t ON t.tid = d.protocol_tid WHERE d.fid = ?1",
+                )?;
                 let mut rows = st.query(params_from_iter(args.iter()))?;
                 while let Some(r) = rows.next()? {
                     let n = size(r, c.sessions)?;
@@ -1364,15 +1403,16 @@ impl Index {
         let mut run_all = || -> rusqlite::Result<()> {
             let (w, args) = q.sql(&self.conn)?;
             let stages = self.stages()?;
+            let mut texts = self.texts()?;
             let mut st = self.conn.prepare(&format!(
-                "SELECT f.key, f.sort_ms, f.start_offset, f.protocol_id, d.group_name,
-                    d.facilitator, r.packed
+                "SELECT f.key, f.sort_ms, f.start_offset, f.protocol_id, d.group_tid,
+                    d.facilitator_tid, r.packed
                  FROM files f CROSS JOIN details d ON d.fid = f.fid
                  CROSS JOIN runs r ON r.protocol_id = f.protocol_id AND r.fid = f.fid
                  WHERE {w} ORDER BY f.sort_ms, f.key"
             ))?;
             columns! {
-                Cols: key, sort_ms, start_offset, protocol_id, group_name, facilitator, packed,
+                Cols: key, sort_ms, start_offset, protocol_id, group_tid, facilitator_tid, packed,
             }
             let c = Cols::of(&st)?;
             let mut rows = st.query(params_from_iter(args))?;
@@ -1381,8 +1421,8 @@ impl Index {
                 let session: String = r.get(c.key)?;
                 let start = moment(r, c.sort_ms, c.start_offset)?;
                 let protocol: String = r.get(c.protocol_id)?;
-                let group: Option<String> = r.get(c.group_name)?;
-                let facilitator: Option<String> = r.get(c.facilitator)?;
+                let group = texts.opt(r.get(c.group_tid)?)?;
+                let facilitator = texts.opt(r.get(c.facilitator_tid)?)?;
                 for (sid, mut run) in runs {
                     if let Some(stage) = stages.get(&sid) {
                         stage.fill(&mut run);

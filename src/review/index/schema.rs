@@ -3,8 +3,8 @@
 //!
 //! The tables that big queries scan are kept narrow, and what is only shown is kept apart:
 //! `files` holds what the update compares and the filters test (about 100 bytes a log), while
-//! the names and figures of the list are in `details`, the person filter's lists of files in `person_files`
-//! and the browser's search words in `terms`. A session's stage runs are packed into one row of
+//! the names (by number in `texts`) and figures of the list are in `details`, the person
+//! filter's lists of files in `person_files` and the browser's search words in `terms`. A session's stage runs are packed into one row of
 //! `runs` ([`super::pack`]), keyed by protocol first, so the report reads a protocol's runs
 //! together without sorting; they carry their file's `shown` and start time so it need not look
 //! files up.
@@ -24,7 +24,7 @@
 //! became 19.7 MB (docs/benchmarks.md).
 
 /// The schema version, kept in `meta` under `schema`.
-pub(crate) const SCHEMA: u32 = 21;
+pub(crate) const SCHEMA: u32 = 22;
 
 /// Every table and index. One row of `files` per log file in the sessions folder or one of its
 /// month folders (copies included); the other tables hang off a file by `fid`. Only rows whose file is `shown` (the
@@ -136,21 +136,27 @@ CREATE TRIGGER files_changed AFTER UPDATE OF folder, shown ON files BEGIN
     ON CONFLICT(folder) DO UPDATE SET n = n + 1, shown = shown + new.shown;
 END;
 
--- What the list shows of a session (or why its log cannot be read).
+-- What the list shows of a session (or why its log cannot be read). Its names are numbers in
+-- `texts` (each name kept once), its times relative to the file's start: at 100,000 logs the
+-- table was 16.8 MB with the names as text (docs/benchmarks.md).
 CREATE TABLE details(
     fid INTEGER PRIMARY KEY,
     error TEXT,
-    -- When it was created and ended (NULL: unfinished), each as its ms since 1970 and the
-    -- offset from UTC it was written with (seconds east), as `commitments.made_ms`; its start
-    -- is the file's `sort_ms` with `start_offset`.
-    created_ms INTEGER,
+    -- When it was created and ended (NULL: unfinished), each as its ms after the file's
+    -- `sort_ms` (its start; negative: before it) and the offset from UTC it was written with
+    -- (seconds east), NULL when it is the start's (`files.start_offset`), nearly always.
+    created_rel_ms INTEGER,
     created_offset INTEGER,
-    end_ms INTEGER,
+    end_rel_ms INTEGER,
     end_offset INTEGER,
-    protocol_name TEXT,
-    group_name TEXT,
-    facilitator TEXT,
-    participants TEXT,
+    -- Its protocol's name, its group (NULL: none) and its facilitator (NULL: none), by number in
+    -- `texts`.
+    protocol_tid INTEGER,
+    group_tid INTEGER,
+    facilitator_tid INTEGER,
+    -- Its participants in order, by number in `texts`, packed as LEB128 numbers
+    -- (`pack::pack_ids`); NULL when unreadable.
+    participants BLOB,
     planned_ms INTEGER,
     actual_ms INTEGER,
     overrun_ms INTEGER,
@@ -227,8 +233,10 @@ CREATE TABLE stops(
     end_ms INTEGER
 );
 
--- Texts that commitments refer to by number, each kept once: their owners and due dates (a
--- person makes one most sessions; a handful of due dates recur). Kept until every file is
+-- Texts that sessions and commitments refer to by number, each kept once: the names of
+-- `details` (protocols, groups, facilitators, participants), and commitments' owners and due
+-- dates (a person makes one most sessions; a handful of due dates recur). A text no row uses
+-- any more is left (a few thousand names, most used again): kept until every file is
 -- forgotten, as `groups` are.
 CREATE TABLE texts(tid INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 

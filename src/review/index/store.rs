@@ -168,12 +168,21 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     let held = tx
         .prepare_cached(
             "SELECT f.readable, f.sort_ms, f.start_offset, f.protocol_id, f.status,
-                d.protocol_name, d.group_name, d.participants, d.facilitator
+                (SELECT t.text FROM texts t WHERE t.tid = d.protocol_tid) AS protocol_name,
+                (SELECT t.text FROM texts t WHERE t.tid = d.group_tid) AS group_name,
+                (SELECT t.text FROM texts t WHERE t.tid = d.facilitator_tid) AS facilitator,
+                d.participants
              FROM files f JOIN details d ON d.fid = f.fid WHERE f.fid = ?1",
         )?
         .query_row([fid], Held::of)
         .optional()?;
-    if let Some(held) = held {
+    if let Some(mut held) = held {
+        let mut text_of = tx.prepare_cached("SELECT text FROM texts WHERE tid = ?1")?;
+        for tid in std::mem::take(&mut held.participant_ids) {
+            if let Some(name) = text_of.query_row([tid], |r| r.get("text")).optional()? {
+                held.participants.push(name);
+            }
+        }
         let mut pid_of = tx.prepare_cached("SELECT pid FROM persons WHERE key = ?1")?;
         for k in person_keys(&held.participants, held.facilitator.as_deref()) {
             if let Some(pid) = pid_of.query_row([&k], |r| r.get("pid")).optional()? {
@@ -219,6 +228,8 @@ struct Held {
     status: Option<SessionStatus>,
     protocol_name: String,
     group: Option<String>,
+    /// Read as numbers in `texts` (`details.participants`), then as names.
+    participant_ids: Vec<i64>,
     participants: Vec<String>,
     facilitator: Option<String>,
 }
@@ -231,7 +242,7 @@ impl Held {
             chrono::DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&zone))
         });
         let status: Option<i64> = r.get("status")?;
-        let participants: Option<String> = r.get("participants")?;
+        let participants: Option<Vec<u8>> = r.get("participants")?;
         Ok(Self {
             readable: r.get("readable")?,
             start,
@@ -239,9 +250,10 @@ impl Held {
             status: status.and_then(status_of_number),
             protocol_name: r.get::<_, Option<String>>("protocol_name")?.unwrap_or_default(),
             group: r.get("group_name")?,
-            participants: participants
-                .and_then(|p| serde_json::from_str(&p).ok())
+            participant_ids: participants
+                .and_then(|p| super::pack::unpack_ids(&p).ok())
                 .unwrap_or_default(),
+            participants: Vec::new(),
             facilitator: r.get("facilitator")?,
         })
     }
@@ -270,7 +282,7 @@ fn group_id(tx: &Transaction<'_>, key: Option<&str>) -> rusqlite::Result<i64> {
     tx.prepare_cached("SELECT gid FROM groups WHERE key = ?1")?.query_row([key], |r| r.get("gid"))
 }
 
-/// The number of a text in `texts` (an owner or a due date), added if new.
+/// The number of a text in `texts` (a name of `details`, an owner or a due date), added if new.
 fn text_id(tx: &Transaction<'_>, text: &str) -> rusqlite::Result<i64> {
     let known: Option<i64> = tx
         .prepare_cached("SELECT tid FROM texts WHERE text = ?1")?
@@ -281,6 +293,16 @@ fn text_id(tx: &Transaction<'_>, text: &str) -> rusqlite::Result<i64> {
     }
     tx.prepare_cached("INSERT INTO texts(text) VALUES(?1)")?.execute([text])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// [`text_id`], through the cache of numbers already looked up.
+fn known_text_id(tx: &Transaction<'_>, known: &mut StageIds, text: &str) -> rusqlite::Result<i64> {
+    if let Some(tid) = known.texts.get(text) {
+        return Ok(*tid);
+    }
+    let tid = text_id(tx, text)?;
+    known.texts.insert(text.to_string(), tid);
+    Ok(tid)
 }
 
 /// An SQL expression: the group of the shown copy of the session `session` (an SQL expression
@@ -311,8 +333,21 @@ fn move_follow_ups(
     Ok(())
 }
 
-/// Stage ids already in the index, by (protocol, stage, name, expected record).
-pub(crate) type StageIds = std::collections::HashMap<(String, String, String, String), i64>;
+/// Numbers already in the index, a cache for writing: stage ids by (protocol, stage, name,
+/// expected record), and numbers of `texts` (a first build looks up each session's names once
+/// rather than with a query each). Kept only while the transaction that wrote them commits
+/// (`update::store_batch`), and emptied with `texts` (`update::forget_all`).
+#[derive(Default)]
+pub(crate) struct StageIds {
+    sids: std::collections::HashMap<(String, String, String, String), i64>,
+    texts: std::collections::HashMap<String, i64>,
+}
+
+impl StageIds {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+}
 
 /// The `sid` of a run's stage, added to `stages` if new.
 fn stage_id(
@@ -327,7 +362,7 @@ fn stage_id(
         r.name.clone(),
         r.expects.clone().unwrap_or_default(),
     );
-    if let Some(sid) = known.get(&key) {
+    if let Some(sid) = known.sids.get(&key) {
         return Ok(*sid);
     }
     tx.prepare_cached(
@@ -340,7 +375,7 @@ fn stage_id(
              AND expects = ?4",
         )?
         .query_row(params![key.0, key.1, key.2, key.3], |row| row.get("sid"))?;
-    known.insert(key, sid);
+    known.sids.insert(key, sid);
     Ok(sid)
 }
 
@@ -363,10 +398,21 @@ pub(crate) fn insert(
     );
     let status = d.map(|d| d.status);
     let live = status.is_none_or(|st| st == SessionStatus::Unfinished);
-    let participants = d.map(|d| serde_json::to_string(&d.participants).unwrap_or_default());
+    let participants = match d {
+        Some(d) => {
+            let ids = d
+                .participants
+                .iter()
+                .map(|n| known_text_id(tx, stages, n))
+                .collect::<Result<Vec<_>, _>>()?;
+            Some(super::pack::pack_ids(&ids))
+        }
+        None => None,
+    };
     let problems = d
         .filter(|d| !d.problems.is_empty())
         .map(|d| serde_json::to_string(&d.problems).unwrap_or_default());
+    let start_offset = d.map(|d| d.start.offset().local_minus_utc());
     let group_key = d.and_then(|d| d.group.as_deref().map(fold));
     let gid = group_id(tx, group_key.as_deref())?;
     let protocol_key =
@@ -393,25 +439,33 @@ pub(crate) fn insert(
         (gid != 0).then_some(gid),
         status.map(status_number),
         folder,
-        d.map(|d| d.start.offset().local_minus_utc()),
+        start_offset,
     ])?;
     let fid = tx.last_insert_rowid();
+    let protocol_tid = d.map(|d| known_text_id(tx, stages, &d.protocol_name)).transpose()?;
+    let group_tid =
+        d.and_then(|d| d.group.as_deref()).map(|g| known_text_id(tx, stages, g)).transpose()?;
+    let facilitator_tid = d
+        .and_then(|d| d.facilitator.as_deref())
+        .map(|f| known_text_id(tx, stages, f))
+        .transpose()?;
     tx.prepare_cached(
-        "INSERT INTO details(fid, error, created_ms, created_offset, end_ms, end_offset,
-            protocol_name, group_name, facilitator, participants, planned_ms, actual_ms,
+        "INSERT INTO details(fid, error, created_rel_ms, created_offset, end_rel_ms, end_offset,
+            protocol_tid, group_tid, facilitator_tid, participants, planned_ms, actual_ms,
             overrun_ms, notes, private_notes, commitment_count, problems, fork)
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         fid,
         p.digest.as_ref().err(),
-        d.map(|d| d.created.timestamp_millis()),
-        d.map(|d| d.created.offset().local_minus_utc()),
-        d.and_then(|d| d.end.map(|e| e.timestamp_millis())),
-        d.and_then(|d| d.end.map(|e| e.offset().local_minus_utc())),
-        d.map(|d| d.protocol_name.clone()),
-        d.and_then(|d| d.group.clone()),
-        d.and_then(|d| d.facilitator.clone()),
+        d.map(|d| d.created.timestamp_millis().saturating_sub(sort_ms)),
+        d.map(|d| d.created.offset().local_minus_utc()).filter(|o| Some(*o) != start_offset),
+        d.and_then(|d| d.end.map(|e| e.timestamp_millis().saturating_sub(sort_ms))),
+        d.and_then(|d| d.end.map(|e| e.offset().local_minus_utc()))
+            .filter(|o| Some(*o) != start_offset),
+        protocol_tid,
+        group_tid,
+        facilitator_tid,
         participants,
         d.map(|d| int(d.planned_ms)),
         d.map(|d| int(d.actual_ms)),
@@ -478,9 +532,9 @@ pub(crate) fn insert(
         for c in &d.commitments {
             packed.push(super::pack::PackedCommitment {
                 id: c.id.clone(),
-                owner: text_id(tx, &c.owner)?,
+                owner: known_text_id(tx, stages, &c.owner)?,
                 text: c.text.clone(),
-                due: c.due.as_deref().map(|due| text_id(tx, due)).transpose()?,
+                due: c.due.as_deref().map(|due| known_text_id(tx, stages, due)).transpose()?,
                 made_ms: c.made.timestamp_millis(),
                 made_offset: c.made.offset().local_minus_utc(),
             });

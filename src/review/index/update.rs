@@ -240,7 +240,9 @@ fn print_of(logs: &[(String, Listed)]) -> Print {
 /// The tables whose rows belong to one file (by `fid`): what forgetting a file, or every file,
 /// must delete. A table missing here keeps rows a reused `fid` then collides with. (The lists
 /// of files of persons and of words, `person_files` and `term_files`, hold many files a row:
-/// [`super::postings::drop_orphans`].)
+/// [`super::postings::drop_orphans`].) `texts` (the names of `details`, owners and due dates)
+/// is shared by every file: a text no row uses any more is left, as `terms` and `groups` are,
+/// and emptied with the rest by `forget_all`.
 const FILE_ROWS: [&str; 6] = ["details", "runs", "stops", "commitments", "updates", "unstarted"];
 
 impl Index {
@@ -669,6 +671,8 @@ impl Index {
 
     /// Drops every row: the sessions folder is gone.
     fn forget_all(&mut self) -> rusqlite::Result<()> {
+        // The numbers of `texts` cached for writing go with the texts.
+        self.stages = super::store::StageIds::new();
         let tx = self.conn.transaction()?;
         for t in
             FILE_ROWS.iter().chain(&["person_files", "persons", "term_files", "terms", "files"])
@@ -696,16 +700,19 @@ impl Index {
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched(key TEXT PRIMARY KEY)", [])?;
         self.conn.execute(super::postings::PENDING, [])?;
         if !gone.is_empty() {
+            // The cache of numbers is kept only if what it caches is committed.
+            let mut stages = std::mem::take(&mut self.stages);
             let tx = self.conn.transaction()?;
             for name in gone {
                 if let Some(key) = store::delete_name(&tx, name)? {
                     touch(&tx, &key)?;
                 }
             }
-            store::merge_forks(&tx, &mut self.stages, dir, true)?;
+            store::merge_forks(&tx, &mut stages, dir, true)?;
             store::choose_shown(&tx)?;
             super::postings::flush(&tx)?;
             tx.commit()?;
+            self.stages = stages;
         }
         changed.sort_by(|a, b| a.name.cmp(&b.name));
         let total = changed.len();
