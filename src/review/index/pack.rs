@@ -4,10 +4,13 @@
 //! ([`pack_commitments`]) and its follow-ups of one session's commitments
 //! ([`pack_follow_ups`]) are packed the same way.
 //!
-//! Each run, in running order, is a list of unsigned LEB128 numbers: its stage (`stages.sid`),
-//! its position, a mask of which of the other figures are there (most are zero), its planned and
-//! its actual time, then the other figures the mask names, in the order [`pack`] lists them. A
-//! planned time in whole seconds is written in seconds (bit [`PLANNED_IN_S`]).
+//! Each run, in running order, is a list of unsigned LEB128 numbers: a mask of which of the
+//! other figures are there (most are zero), its stage (`stages.sid`) unless it is the one after
+//! the last run's (bit [`SID_NEXT`]: a protocol's stages are numbered in order the first time
+//! they are seen), its position unless it follows the last run's (bit [`POS_NEXT`]: nearly
+//! always), its planned and its actual time, then the other figures the mask names, in the order
+//! [`pack`] lists them. A planned time in whole seconds is written in seconds (bit
+//! [`PLANNED_IN_S`]).
 
 use crate::review::digest::RunDigest;
 use crate::session::Leave;
@@ -21,15 +24,17 @@ pub(crate) struct BadPack;
 const FINISHED: u64 = 1;
 const PLANNED_IN_S: u64 = 1 << 1;
 const LEFT: u64 = 1 << 2;
-const WITHOUT_RECORD: u64 = 1 << 3;
-const ROUND: u64 = 1 << 4;
-const EXTENDED_MS: u64 = 1 << 5;
-const EXTENSIONS: u64 = 1 << 6;
-const REFUSALS: u64 = 1 << 7;
-const PAUSES: u64 = 1 << 8;
-const PAUSED_MS: u64 = 1 << 9;
-const SHORTENINGS: u64 = 1 << 10;
-const SHORTENED_MS: u64 = 1 << 11;
+const POS_NEXT: u64 = 1 << 3;
+const SID_NEXT: u64 = 1 << 4;
+const WITHOUT_RECORD: u64 = 1 << 5;
+const ROUND: u64 = 1 << 6;
+const EXTENDED_MS: u64 = 1 << 7;
+const EXTENSIONS: u64 = 1 << 8;
+const REFUSALS: u64 = 1 << 9;
+const PAUSES: u64 = 1 << 10;
+const PAUSED_MS: u64 = 1 << 11;
+const SHORTENINGS: u64 = 1 << 12;
+const SHORTENED_MS: u64 = 1 << 13;
 
 /// The ways a stage is left, in the order their numbers give.
 const LEAVES: [Leave; 6] =
@@ -47,6 +52,8 @@ fn usize_of(n: usize) -> u64 {
 /// The runs of a session, each with the `sid` of its stage, packed.
 pub(crate) fn pack<'a>(runs: impl IntoIterator<Item = (i64, &'a RunDigest)>) -> Vec<u8> {
     let mut out = Vec::new();
+    // What the next run's stage and position are taken to be (`SID_NEXT`, `POS_NEXT`).
+    let (mut next_sid, mut next_pos) = (None, 0);
     for (sid, r) in runs {
         let optional = [
             (ROUND, r.round.map_or(0, |n| usize_of(n) + 1)),
@@ -75,9 +82,23 @@ pub(crate) fn pack<'a>(runs: impl IntoIterator<Item = (i64, &'a RunDigest)>) -> 
         if in_s {
             mask |= PLANNED_IN_S;
         }
-        put(&mut out, u64::try_from(sid).unwrap_or(0));
-        put(&mut out, usize_of(r.pos));
+        let sid_next = next_sid == Some(sid);
+        if sid_next {
+            mask |= SID_NEXT;
+        }
+        let pos_next = r.pos == next_pos;
+        if pos_next {
+            mask |= POS_NEXT;
+        }
+        next_sid = sid.checked_add(1);
+        next_pos = r.pos.saturating_add(1);
         put(&mut out, mask);
+        if !sid_next {
+            put(&mut out, u64::try_from(sid).unwrap_or(0));
+        }
+        if !pos_next {
+            put(&mut out, usize_of(r.pos));
+        }
         put(&mut out, if in_s { r.planned_ms / 1000 } else { r.planned_ms });
         put(&mut out, r.actual_ms);
         for (_, v) in optional.iter().filter(|(_, v)| *v != 0) {
@@ -94,10 +115,17 @@ pub(crate) fn unpack(mut bytes: &[u8]) -> Result<Vec<(i64, RunDigest)>, BadPack>
     let next = |b: &mut &[u8]| leb128::read::unsigned(b).map_err(|_| BadPack);
     let small = |n: u64| u32::try_from(n).map_err(|_| BadPack);
     let index = |n: u64| usize::try_from(n).map_err(|_| BadPack);
+    let (mut next_sid, mut next_pos) = (None, 0);
     while !bytes.is_empty() {
-        let sid = i64::try_from(next(&mut bytes)?).map_err(|_| BadPack)?;
-        let pos = index(next(&mut bytes)?)?;
         let mask = next(&mut bytes)?;
+        let sid = if mask & SID_NEXT == 0 {
+            i64::try_from(next(&mut bytes)?).map_err(|_| BadPack)?
+        } else {
+            next_sid.ok_or(BadPack)?
+        };
+        let pos = if mask & POS_NEXT == 0 { index(next(&mut bytes)?)? } else { next_pos };
+        next_sid = sid.checked_add(1);
+        next_pos = pos.saturating_add(1);
         let planned = next(&mut bytes)?;
         let planned_ms = if mask & PLANNED_IN_S == 0 {
             planned
@@ -465,6 +493,34 @@ mod tests {
         let back = unpack(&bytes).expect("reads back");
         assert_eq!(back, all.iter().map(|(s, r)| (*s, (*r).clone())).collect::<Vec<_>>());
         assert_eq!(unpack(&[]), Ok(Vec::new()));
+    }
+
+    /// A session's runs in the order of its stages take neither their stage nor their position:
+    /// a run of a stage seen again (a round, a step back) takes both, and reads back.
+    #[test]
+    fn runs_in_order_take_neither_stage_nor_position() {
+        let runs: Vec<(i64, RunDigest)> =
+            (0..6u8).map(|i| (40 + i64::from(i), run(usize::from(i)))).collect();
+        let in_order = pack(runs.iter().map(|(s, r)| (*s, r)));
+        let one = pack([(40, &run(0))]);
+        // The first run names its stage; the others only their mask and times.
+        assert_eq!(in_order.len(), one.len() + 5 * (one.len() - 1), "{in_order:?}");
+        let again =
+            [(41, run(1)), (42, run(2)), (41, run(1)), (i64::MAX, run(usize::MAX)), (3, run(0))];
+        let bytes = pack(again.iter().map(|(s, r)| (*s, r)));
+        assert_eq!(unpack(&bytes), Ok(again.to_vec()));
+        assert_eq!(unpack(&in_order), Ok(runs));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_runs_read_back(all in proptest::collection::vec((1..i64::MAX, 0..usize::MAX, proptest::bool::ANY), 0..24)) {
+            let runs: Vec<(i64, RunDigest)> = all
+                .iter()
+                .map(|(sid, pos, finished)| (*sid, RunDigest { finished: *finished, ..run(*pos) }))
+                .collect();
+            proptest::prop_assert_eq!(unpack(&pack(runs.iter().map(|(s, r)| (*s, r)))), Ok(runs));
+        }
     }
 
     #[test]
