@@ -5,11 +5,12 @@
 //! ([`pack_follow_ups`]) are packed the same way.
 //!
 //! Each run, in running order, is a list of unsigned LEB128 numbers: a mask of which of the
-//! other figures are there (most are zero), its stage (`stages.sid`) unless it is the one after
-//! the last run's (bit [`SID_NEXT`]: a protocol's stages are numbered in order the first time
-//! they are seen), its position unless it follows the last run's (bit [`POS_NEXT`]: nearly
-//! always), its planned and its actual time, then the other figures the mask names, in the order
-//! [`pack`] lists them. A planned time in whole seconds is written in seconds (bit
+//! other figures are there (most are zero or as expected), its stage (`stages.sid`) unless it
+//! is the one after the last run's (a protocol's stages are numbered in order the first time
+//! they are seen), its position unless it follows the last run's (nearly always), its planned
+//! and its actual time, then the other figures the mask names, in the order [`pack`] lists
+//! them: its round only when it is not the last run's, how it was left only when it was not for
+//! the next stage. A planned time in whole seconds is written in seconds (bit
 //! [`PLANNED_IN_S`]).
 
 use crate::review::digest::RunDigest;
@@ -20,16 +21,20 @@ use crate::session::Leave;
 #[error("the stage runs kept for a session in the review index cannot be read back")]
 pub(crate) struct BadPack;
 
-// The mask's bits: those nearly every run has first, so that its mask takes one byte.
+// The mask's bits: those often set first, so that its mask takes one byte.
 const FINISHED: u64 = 1;
 const PLANNED_IN_S: u64 = 1 << 1;
-const LEFT: u64 = 1 << 2;
-const POS_NEXT: u64 = 1 << 3;
-const SID_NEXT: u64 = 1 << 4;
-const WITHOUT_RECORD: u64 = 1 << 5;
-const ROUND: u64 = 1 << 6;
-const EXTENDED_MS: u64 = 1 << 7;
-const EXTENSIONS: u64 = 1 << 8;
+/// Its stage is named: it is not the one after the last run's.
+const SID_GIVEN: u64 = 1 << 2;
+const EXTENDED_MS: u64 = 1 << 3;
+const EXTENSIONS: u64 = 1 << 4;
+/// Its round is given: it is not the last run's (the first run's is taken to be none).
+const ROUND: u64 = 1 << 5;
+/// How it was left is given: it was not left for the next stage (`Leave::Next`).
+const LEFT: u64 = 1 << 6;
+/// Its position is given: it does not follow the last run's.
+const POS_GIVEN: u64 = 1 << 7;
+const WITHOUT_RECORD: u64 = 1 << 8;
 const REFUSALS: u64 = 1 << 9;
 const PAUSES: u64 = 1 << 10;
 const PAUSED_MS: u64 = 1 << 11;
@@ -52,26 +57,26 @@ fn usize_of(n: usize) -> u64 {
 /// The runs of a session, each with the `sid` of its stage, packed.
 pub(crate) fn pack<'a>(runs: impl IntoIterator<Item = (i64, &'a RunDigest)>) -> Vec<u8> {
     let mut out = Vec::new();
-    // What the next run's stage and position are taken to be (`SID_NEXT`, `POS_NEXT`).
-    let (mut next_sid, mut next_pos) = (None, 0);
+    // What the next run's stage, position and round are taken to be.
+    let (mut next_sid, mut next_pos, mut last_round) = (None, 0, None);
     for (sid, r) in runs {
+        let left = match r.left {
+            Some(Leave::Next) => 0,
+            l => l.and_then(|l| LEAVES.iter().position(|x| *x == l)).map_or(0, |i| usize_of(i) + 1),
+        };
+        // (bit, value, whether it is written)
         let optional = [
-            (ROUND, r.round.map_or(0, |n| usize_of(n) + 1)),
-            (EXTENDED_MS, r.extended_ms),
-            (EXTENSIONS, u64::from(r.extensions)),
-            (REFUSALS, u64::from(r.refusals)),
-            (PAUSES, u64::from(r.pauses)),
-            (PAUSED_MS, r.paused_ms),
-            (SHORTENINGS, u64::from(r.shortenings)),
-            (SHORTENED_MS, r.shortened_ms),
-            (
-                LEFT,
-                r.left
-                    .and_then(|l| LEAVES.iter().position(|x| *x == l))
-                    .map_or(0, |i| usize_of(i) + 1),
-            ),
+            (ROUND, r.round.map_or(0, |n| usize_of(n) + 1), r.round != last_round),
+            (EXTENDED_MS, r.extended_ms, r.extended_ms != 0),
+            (EXTENSIONS, u64::from(r.extensions), r.extensions != 0),
+            (REFUSALS, u64::from(r.refusals), r.refusals != 0),
+            (PAUSES, u64::from(r.pauses), r.pauses != 0),
+            (PAUSED_MS, r.paused_ms, r.paused_ms != 0),
+            (SHORTENINGS, u64::from(r.shortenings), r.shortenings != 0),
+            (SHORTENED_MS, r.shortened_ms, r.shortened_ms != 0),
+            (LEFT, left, r.left != Some(Leave::Next)),
         ];
-        let mut mask = optional.iter().filter(|(_, v)| *v != 0).fold(0, |m, (bit, _)| m | bit);
+        let mut mask = optional.iter().filter(|o| o.2).fold(0, |m, (bit, _, _)| m | bit);
         if r.without_record {
             mask |= WITHOUT_RECORD;
         }
@@ -82,26 +87,27 @@ pub(crate) fn pack<'a>(runs: impl IntoIterator<Item = (i64, &'a RunDigest)>) -> 
         if in_s {
             mask |= PLANNED_IN_S;
         }
-        let sid_next = next_sid == Some(sid);
-        if sid_next {
-            mask |= SID_NEXT;
+        let sid_given = next_sid != Some(sid);
+        if sid_given {
+            mask |= SID_GIVEN;
         }
-        let pos_next = r.pos == next_pos;
-        if pos_next {
-            mask |= POS_NEXT;
+        let pos_given = r.pos != next_pos;
+        if pos_given {
+            mask |= POS_GIVEN;
         }
         next_sid = sid.checked_add(1);
         next_pos = r.pos.saturating_add(1);
+        last_round = r.round;
         put(&mut out, mask);
-        if !sid_next {
+        if sid_given {
             put(&mut out, u64::try_from(sid).unwrap_or(0));
         }
-        if !pos_next {
+        if pos_given {
             put(&mut out, usize_of(r.pos));
         }
         put(&mut out, if in_s { r.planned_ms / 1000 } else { r.planned_ms });
         put(&mut out, r.actual_ms);
-        for (_, v) in optional.iter().filter(|(_, v)| *v != 0) {
+        for (_, v, _) in optional.iter().filter(|o| o.2) {
             put(&mut out, *v);
         }
     }
@@ -115,15 +121,15 @@ pub(crate) fn unpack(mut bytes: &[u8]) -> Result<Vec<(i64, RunDigest)>, BadPack>
     let next = |b: &mut &[u8]| leb128::read::unsigned(b).map_err(|_| BadPack);
     let small = |n: u64| u32::try_from(n).map_err(|_| BadPack);
     let index = |n: u64| usize::try_from(n).map_err(|_| BadPack);
-    let (mut next_sid, mut next_pos) = (None, 0);
+    let (mut next_sid, mut next_pos, mut last_round) = (None, 0, None);
     while !bytes.is_empty() {
         let mask = next(&mut bytes)?;
-        let sid = if mask & SID_NEXT == 0 {
-            i64::try_from(next(&mut bytes)?).map_err(|_| BadPack)?
-        } else {
+        let sid = if mask & SID_GIVEN == 0 {
             next_sid.ok_or(BadPack)?
+        } else {
+            i64::try_from(next(&mut bytes)?).map_err(|_| BadPack)?
         };
-        let pos = if mask & POS_NEXT == 0 { index(next(&mut bytes)?)? } else { next_pos };
+        let pos = if mask & POS_GIVEN == 0 { next_pos } else { index(next(&mut bytes)?)? };
         next_sid = sid.checked_add(1);
         next_pos = pos.saturating_add(1);
         let planned = next(&mut bytes)?;
@@ -133,20 +139,26 @@ pub(crate) fn unpack(mut bytes: &[u8]) -> Result<Vec<(i64, RunDigest)>, BadPack>
             planned.checked_mul(1000).ok_or(BadPack)?
         };
         let actual_ms = next(&mut bytes)?;
-        let mut field = |bit: u64| -> Result<u64, BadPack> {
-            if mask & bit == 0 { Ok(0) } else { next(&mut bytes) }
+        let mut field = |bit: u64| -> Result<Option<u64>, BadPack> {
+            if mask & bit == 0 { Ok(None) } else { next(&mut bytes).map(Some) }
         };
-        let round = field(ROUND)?;
-        let extended_ms = field(EXTENDED_MS)?;
-        let extensions = small(field(EXTENSIONS)?)?;
-        let refusals = small(field(REFUSALS)?)?;
-        let pauses = small(field(PAUSES)?)?;
-        let paused_ms = field(PAUSED_MS)?;
-        let shortenings = small(field(SHORTENINGS)?)?;
-        let shortened_ms = field(SHORTENED_MS)?;
+        let round = match field(ROUND)? {
+            None => last_round,
+            Some(0) => None,
+            Some(n) => Some(index(n - 1)?),
+        };
+        last_round = round;
+        let extended_ms = field(EXTENDED_MS)?.unwrap_or(0);
+        let extensions = small(field(EXTENSIONS)?.unwrap_or(0))?;
+        let refusals = small(field(REFUSALS)?.unwrap_or(0))?;
+        let pauses = small(field(PAUSES)?.unwrap_or(0))?;
+        let paused_ms = field(PAUSED_MS)?.unwrap_or(0);
+        let shortenings = small(field(SHORTENINGS)?.unwrap_or(0))?;
+        let shortened_ms = field(SHORTENED_MS)?.unwrap_or(0);
         let left = match field(LEFT)? {
-            0 => None,
-            n => Some(*LEAVES.get(index(n - 1)?).ok_or(BadPack)?),
+            None => Some(Leave::Next),
+            Some(0) => None,
+            Some(n) => Some(*LEAVES.get(index(n - 1)?).ok_or(BadPack)?),
         };
         out.push((
             sid,
@@ -154,7 +166,7 @@ pub(crate) fn unpack(mut bytes: &[u8]) -> Result<Vec<(i64, RunDigest)>, BadPack>
                 pos,
                 stage: String::new(),
                 name: String::new(),
-                round: if round == 0 { None } else { Some(index(round - 1)?) },
+                round,
                 planned_ms,
                 actual_ms,
                 extended_ms,
@@ -495,31 +507,64 @@ mod tests {
         assert_eq!(unpack(&[]), Ok(Vec::new()));
     }
 
-    /// A session's runs in the order of its stages take neither their stage nor their position:
-    /// a run of a stage seen again (a round, a step back) takes both, and reads back.
+    /// A session's runs in the order of its stages, in one round, each left for the next, take
+    /// their mask and their times alone: the first names its stage and round. A run of a stage
+    /// seen again (a round, a step back) takes its stage and position, and reads back.
     #[test]
-    fn runs_in_order_take_neither_stage_nor_position() {
+    fn runs_in_order_take_their_mask_and_times_alone() {
+        let in_round = |i: u8| RunDigest { round: Some(1), ..run(usize::from(i)) };
         let runs: Vec<(i64, RunDigest)> =
-            (0..6u8).map(|i| (40 + i64::from(i), run(usize::from(i)))).collect();
+            (0..6u8).map(|i| (40 + i64::from(i), in_round(i))).collect();
         let in_order = pack(runs.iter().map(|(s, r)| (*s, r)));
-        let one = pack([(40, &run(0))]);
-        // The first run names its stage; the others only their mask and times.
-        assert_eq!(in_order.len(), one.len() + 5 * (one.len() - 1), "{in_order:?}");
+        let one = pack([(40, &in_round(0))]);
+        // mask, stage, planned, actual, round: the others only mask, planned and actual.
+        assert_eq!(one.len(), 1 + 1 + 2 + 3 + 1, "{one:?}");
+        assert_eq!(in_order.len(), one.len() + 5 * (1 + 2 + 3), "{in_order:?}");
+        assert_eq!(unpack(&in_order), Ok(runs));
         let again =
             [(41, run(1)), (42, run(2)), (41, run(1)), (i64::MAX, run(usize::MAX)), (3, run(0))];
         let bytes = pack(again.iter().map(|(s, r)| (*s, r)));
         assert_eq!(unpack(&bytes), Ok(again.to_vec()));
-        assert_eq!(unpack(&in_order), Ok(runs));
+    }
+
+    /// A run with its stage: stages, positions and rounds from a few, so that runs follow
+    /// one another, repeat and go back; any way of leaving, or none; any figures.
+    fn any_run() -> impl proptest::strategy::Strategy<Value = (i64, RunDigest)> {
+        use proptest::prelude::*;
+        (
+            (prop_oneof![1..6i64, Just(i64::MAX)], prop_oneof![0..6usize, Just(usize::MAX)]),
+            (proptest::option::of(0..3usize), proptest::option::of(0..LEAVES.len())),
+            (any::<bool>(), any::<bool>(), 0..3_000_000u64, 0..90_000u64),
+            (0..3u32, 0..2u32, 0..2u32, 0..2u32),
+        )
+            .prop_map(
+                |((sid, pos), (round, left), (finished, bare, planned_ms, extended_ms), n)| {
+                    let (extensions, refusals, pauses, shortenings) = n;
+                    let r = RunDigest {
+                        round,
+                        left: left.map(|i| LEAVES[i]),
+                        finished,
+                        without_record: bare,
+                        planned_ms,
+                        extended_ms,
+                        extensions,
+                        refusals,
+                        pauses,
+                        paused_ms: u64::from(pauses) * 1_500,
+                        shortenings,
+                        shortened_ms: u64::from(shortenings) * 60_001,
+                        ..run(pos)
+                    };
+                    (sid, r)
+                },
+            )
     }
 
     proptest::proptest! {
         #[test]
-        fn any_runs_read_back(all in proptest::collection::vec((1..i64::MAX, 0..usize::MAX, proptest::bool::ANY), 0..24)) {
-            let runs: Vec<(i64, RunDigest)> = all
-                .iter()
-                .map(|(sid, pos, finished)| (*sid, RunDigest { finished: *finished, ..run(*pos) }))
-                .collect();
-            proptest::prop_assert_eq!(unpack(&pack(runs.iter().map(|(s, r)| (*s, r)))), Ok(runs));
+        fn any_runs_read_back(runs in proptest::collection::vec(any_run(), 0..24)) {
+            let bytes = pack(runs.iter().map(|(s, r)| (*s, r)));
+            proptest::prop_assert_eq!(unpack(&bytes), Ok(runs));
         }
     }
 
