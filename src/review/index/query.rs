@@ -165,7 +165,8 @@ pub struct GroupHistory {
 /// started if a stage ran (it has runs): the group's others are in `unstarted`. Reads the
 /// `files_group` index alone (its rows hold `fid`), not the sessions' rows.
 pub(crate) const GROUP_HISTORY: &str = "SELECT f.fid, f.key FROM files f INDEXED BY files_group
-     WHERE f.gid = (SELECT g.gid FROM groups g WHERE g.key = ?1) AND f.protocol_id = ?2
+     WHERE f.gid = (SELECT g.gid FROM groups g WHERE g.key = ?1)
+       AND f.pnum = (SELECT p.pnum FROM protocols p WHERE p.id = ?2)
        AND f.shown = 1
        AND f.fid NOT IN (SELECT u.fid FROM unstarted u
             WHERE u.gid = (SELECT g.gid FROM groups g WHERE g.key = ?1))
@@ -796,7 +797,10 @@ impl Index {
     fn runs_of(&self, protocol_id: &str, fid: i64) -> rusqlite::Result<Vec<RunDigest>> {
         let packed: Option<Vec<u8>> = self
             .conn
-            .prepare_cached("SELECT packed FROM runs WHERE protocol_id = ?1 AND fid = ?2")?
+            .prepare_cached(
+                "SELECT packed FROM runs
+                 WHERE pnum = (SELECT pnum FROM protocols WHERE id = ?1) AND fid = ?2",
+            )?
             .query_row(params![protocol_id, fid], |r| r.get("packed"))
             .optional()?;
         let Some(packed) = packed else { return Ok(Vec::new()) };
@@ -1269,25 +1273,28 @@ impl Index {
             }
             let mut stops = self.stops_where(&w, &args)?;
             // Every shown session's runs need no test of their file: runs carry `shown`.
-            let (chosen, run_args) = if let Some(p) =
-                protocol.filter(|_| q.filter.is_empty() && q.words.is_empty())
-            {
-                ("r.shown = 1 AND r.protocol_id = ?1".to_string(), vec![Value::Text(p.to_string())])
-            } else if q.filter.is_empty() && q.words.is_empty() {
-                ("r.shown = 1".to_string(), Vec::new())
-            } else if protocol.is_some() {
-                // `with_protocol` put the protocol last.
-                let chosen = format!(
-                    "r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})
-                     AND r.protocol_id = ?{}",
-                    args.len()
-                );
-                (chosen, args.clone())
-            } else {
-                let chosen =
-                    format!("r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})");
-                (chosen, args.clone())
-            };
+            let (chosen, run_args) =
+                if let Some(p) = protocol.filter(|_| q.filter.is_empty() && q.words.is_empty()) {
+                    (
+                        "r.shown = 1 AND r.pnum = (SELECT pnum FROM protocols WHERE id = ?1)"
+                            .to_string(),
+                        vec![Value::Text(p.to_string())],
+                    )
+                } else if q.filter.is_empty() && q.words.is_empty() {
+                    ("r.shown = 1".to_string(), Vec::new())
+                } else if protocol.is_some() {
+                    // `with_protocol` put the protocol last.
+                    let chosen = format!(
+                        "r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})
+                     AND r.pnum = (SELECT pnum FROM protocols WHERE id = ?{})",
+                        args.len()
+                    );
+                    (chosen, args.clone())
+                } else {
+                    let chosen =
+                        format!("r.shown = 1 AND +r.fid IN (SELECT f.fid FROM files f WHERE {w})");
+                    (chosen, args.clone())
+                };
             let (mut stats, left_out) = self.stage_stats(&chosen, &run_args)?;
             let mut out: Vec<ProtocolStats> = protocols
                 .into_iter()
@@ -1320,8 +1327,9 @@ impl Index {
         let mut left_out = 0;
         let names = self.stages()?;
         let mut st = self.conn.prepare(&format!(
-            "SELECT r.protocol_id, r.sort_ms, r.packed FROM runs r
-             WHERE {chosen} ORDER BY r.protocol_id"
+            "SELECT (SELECT p.id FROM protocols p WHERE p.pnum = r.pnum) AS protocol_id,
+                r.sort_ms, r.packed
+             FROM runs r WHERE {chosen} ORDER BY r.pnum"
         ))?;
         columns! { Cols: protocol_id, sort_ms, packed }
         let c = Cols::of(&st)?;
@@ -1408,7 +1416,7 @@ impl Index {
                 "SELECT f.key, f.sort_ms, f.start_offset, f.protocol_id, d.group_tid,
                     d.facilitator_tid, r.packed
                  FROM files f CROSS JOIN details d ON d.fid = f.fid
-                 CROSS JOIN runs r ON r.protocol_id = f.protocol_id AND r.fid = f.fid
+                 CROSS JOIN runs r ON r.pnum = f.pnum AND r.fid = f.fid
                  WHERE {w} ORDER BY f.sort_ms, f.key"
             ))?;
             columns! {
@@ -1483,7 +1491,7 @@ mod tests {
     fn a_groups_history_reads_only_that_groups_rows_of_the_protocol() {
         let plan = plan(GROUP_HISTORY, &[&"ml", &"course"]);
         assert!(
-            plan.contains("USING COVERING INDEX files_group (gid=? AND protocol_id=? AND shown=?)"),
+            plan.contains("USING COVERING INDEX files_group (gid=? AND pnum=? AND shown=?)"),
             "{plan}"
         );
         assert!(plan.contains("SEARCH u USING PRIMARY KEY (gid=?)"), "{plan}");

@@ -157,12 +157,19 @@ fn person_keys(participants: &[String], facilitator: Option<&str>) -> Vec<String
 /// a readable one is marked for the report to work out again ([`super::aggregates`]).
 pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
     let Some(fid) = fid_of(tx, name)? else { return Ok(None) };
-    let (key, protocol, gid, shown): (String, Option<String>, i64, bool) = tx
+    let (key, protocol, pnum, gid, shown): (String, Option<String>, Option<i64>, i64, bool) = tx
         .prepare_cached(
-            "SELECT key, protocol_id, coalesce(gid, 0) AS gid, shown FROM files WHERE fid = ?1",
+            "SELECT key, protocol_id, pnum, coalesce(gid, 0) AS gid, shown FROM files
+             WHERE fid = ?1",
         )?
         .query_row([fid], |r| {
-            Ok((r.get("key")?, r.get("protocol_id")?, r.get("gid")?, r.get("shown")?))
+            Ok((
+                r.get("key")?,
+                r.get("protocol_id")?,
+                r.get("pnum")?,
+                r.get("gid")?,
+                r.get("shown")?,
+            ))
         })?;
     // Its person keys and search words, found from what its rows hold.
     let held = tx
@@ -212,9 +219,11 @@ pub(crate) fn delete_name(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<
     if shown && gid != 0 {
         move_follow_ups(tx, &key, gid, 0)?;
     }
+    if let Some(pnum) = pnum {
+        tx.prepare_cached("DELETE FROM runs WHERE pnum = ?1 AND fid = ?2")?
+            .execute(params![pnum, fid])?;
+    }
     if let Some(p) = protocol {
-        tx.prepare_cached("DELETE FROM runs WHERE protocol_id = ?1 AND fid = ?2")?
-            .execute(params![p, fid])?;
         super::aggregates::mark(tx, &p)?;
     }
     Ok(Some(key))
@@ -280,6 +289,13 @@ fn group_id(tx: &Transaction<'_>, key: Option<&str>) -> rusqlite::Result<i64> {
     let Some(key) = key else { return Ok(0) };
     tx.prepare_cached("INSERT OR IGNORE INTO groups(key) VALUES(?1)")?.execute([key])?;
     tx.prepare_cached("SELECT gid FROM groups WHERE key = ?1")?.query_row([key], |r| r.get("gid"))
+}
+
+/// The number of a protocol id (`protocols`), added if new.
+fn protocol_num(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<i64> {
+    tx.prepare_cached("INSERT OR IGNORE INTO protocols(id) VALUES(?1)")?.execute([id])?;
+    tx.prepare_cached("SELECT pnum FROM protocols WHERE id = ?1")?
+        .query_row([id], |r| r.get("pnum"))
 }
 
 /// The number of a text in `texts` (a name of `details`, an owner or a due date), added if new.
@@ -417,10 +433,13 @@ pub(crate) fn insert(
     let gid = group_id(tx, group_key.as_deref())?;
     let protocol_key =
         d.map(|d| fold(&d.protocol_id)).filter(|k| d.is_none_or(|d| *k != d.protocol_id));
+    let pnum = d.map(|d| protocol_num(tx, &d.protocol_id)).transpose()?;
     tx.prepare_cached(
         "INSERT INTO files(name, size, mtime_ns, ino, key, readable, live, events, ended,
-            problem_count, sort_ms, protocol_id, protocol_key, gid, status, folder, start_offset)
-         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            problem_count, sort_ms, protocol_id, protocol_key, gid, status, folder, start_offset,
+            pnum)
+         VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18)",
     )?
     .execute(params![
         (!is_own_name(base, &key)).then_some(base),
@@ -440,6 +459,7 @@ pub(crate) fn insert(
         status.map(status_number),
         folder,
         start_offset,
+        pnum,
     ])?;
     let fid = tx.last_insert_rowid();
     let protocol_tid = d.map(|d| known_text_id(tx, stages, &d.protocol_name)).transpose()?;
@@ -517,11 +537,11 @@ pub(crate) fn insert(
             sids.push(stage_id(tx, stages, &d.protocol_id, r)?);
         }
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO runs(protocol_id, fid, shown, sort_ms, packed)
+            "INSERT OR REPLACE INTO runs(pnum, fid, shown, sort_ms, packed)
              VALUES(?1, ?2, 0, ?3, ?4)",
         )?
         .execute(params![
-            d.protocol_id,
+            pnum,
             fid,
             sort_ms,
             super::pack::pack(sids.into_iter().zip(&d.runs))
@@ -720,8 +740,7 @@ pub(crate) fn choose_shown(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     // A session's runs are found by their file's protocol and `fid` (the key of `runs`).
     let mut runs = tx.prepare_cached(
         "UPDATE runs SET shown = (fid IS ?2)
-         WHERE (protocol_id, fid) IN
-            (SELECT protocol_id, fid FROM files WHERE key = ?1 AND protocol_id IS NOT NULL)
+         WHERE (pnum, fid) IN (SELECT pnum, fid FROM files WHERE key = ?1 AND pnum IS NOT NULL)
            AND shown IS NOT (fid IS ?2)",
     )?;
     let mut updates = tx.prepare_cached(

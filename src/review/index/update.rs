@@ -674,9 +674,14 @@ impl Index {
         // The numbers of `texts` cached for writing go with the texts.
         self.stages = super::store::StageIds::new();
         let tx = self.conn.transaction()?;
-        for t in
-            FILE_ROWS.iter().chain(&["person_files", "persons", "term_files", "terms", "files"])
-        {
+        for t in FILE_ROWS.iter().chain(&[
+            "person_files",
+            "persons",
+            "term_files",
+            "terms",
+            "files",
+            "protocols",
+        ]) {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
         }
         super::aggregates::mark_all(&tx)?;
