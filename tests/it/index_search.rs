@@ -139,33 +139,47 @@ fn the_typed_filter_finds_any_piece_of_a_sessions_text_in_any_case_and_script() 
     assert!(matched >= 25, "{matched}");
 }
 
-#[test]
-fn a_log_that_goes_leaves_every_list_and_a_later_session_is_not_found_by_its_names() {
-    let data = data_with(&ALL);
-    let log = header_only(
-        data.path(),
+/// A session of the Quill club (Quentin Quill, Ann Lee; Wren Ortiz facilitates), set up on
+/// 1 December: its log.
+fn quill_session(data: &Path) -> std::path::PathBuf {
+    header_only(
+        data,
         "20261201-090000-000-qq01",
         "2026-12-01T09:00:00+00:00",
         setup(&["Quentin Quill", "Ann Lee"], "Wren Ortiz", Some("Quill club")),
+    )
+}
+
+/// A session of Rita Rowe and Sam Sun (Tess Tate facilitates), set up on 2 December.
+fn rowe_session(data: &Path) {
+    header_only(
+        data,
+        "20261202-090000-000-rr02",
+        "2026-12-02T09:00:00+00:00",
+        setup(&["Rita Rowe", "Sam Sun"], "Tess Tate", None),
     );
-    let person = |who: &str| -> Vec<String> {
-        let index = Index::open(data.path()).expect("index");
-        let filter =
-            Filter::parse(FilterText { person: Some(who), ..Default::default() }).expect("filter");
-        index.rows(&Query::new(&filter), 0, 100).expect("rows").into_iter().map(|r| r.id).collect()
-    };
+}
+
+/// The ids the person filter `who` finds.
+fn person(data: &Path, who: &str) -> Vec<String> {
+    let index = Index::open(data).expect("index");
+    let filter =
+        Filter::parse(FilterText { person: Some(who), ..Default::default() }).expect("filter");
+    index.rows(&Query::new(&filter), 0, 100).expect("rows").into_iter().map(|r| r.id).collect()
+}
+
+#[test]
+fn a_log_that_goes_leaves_every_list_and_a_later_session_is_not_found_by_its_names() {
+    let data = data_with(&ALL);
+    let log = quill_session(data.path());
+    let person = |who: &str| person(data.path(), who);
     assert_eq!(person("quentin quill"), ["20261201-090000-000-qq01"]);
     assert_eq!(found_and_wanted(data.path(), "quill").0, ["20261201-090000-000-qq01"]);
     // The newest file goes (its number is the next file's), and another session arrives.
     std::fs::remove_file(log).expect("removed");
     assert_eq!(person("quentin quill"), Vec::<String>::new());
     assert_eq!(person("quill"), Vec::<String>::new());
-    header_only(
-        data.path(),
-        "20261202-090000-000-rr02",
-        "2026-12-02T09:00:00+00:00",
-        setup(&["Rita Rowe", "Sam Sun"], "Tess Tate", None),
-    );
+    rowe_session(data.path());
     assert_eq!(person("quentin"), Vec::<String>::new());
     assert_eq!(person("wren ortiz"), Vec::<String>::new());
     assert_eq!(person("rita"), ["20261202-090000-000-rr02"]);
@@ -181,18 +195,8 @@ fn a_log_that_goes_leaves_every_list_and_a_later_session_is_not_found_by_its_nam
 fn lists_left_by_a_row_removed_from_outside_never_find_the_session_after_it() {
     let data = data_with(&ALL);
     scan(data.path()).expect("the fixtures indexed first");
-    let log = header_only(
-        data.path(),
-        "20261201-090000-000-qq01",
-        "2026-12-01T09:00:00+00:00",
-        setup(&["Quentin Quill", "Ann Lee"], "Wren Ortiz", Some("Quill club")),
-    );
-    let person = |who: &str| -> Vec<String> {
-        let index = Index::open(data.path()).expect("index");
-        let filter =
-            Filter::parse(FilterText { person: Some(who), ..Default::default() }).expect("filter");
-        index.rows(&Query::new(&filter), 0, 100).expect("rows").into_iter().map(|r| r.id).collect()
-    };
+    let log = quill_session(data.path());
+    let person = |who: &str| person(data.path(), who);
     assert_eq!(person("quentin quill"), ["20261201-090000-000-qq01"]);
     let path = convene::review::index::index_path(data.path()).expect("cache folder");
     let conn = rusqlite::Connection::open(&path).expect("open the index");
@@ -207,12 +211,7 @@ fn lists_left_by_a_row_removed_from_outside_never_find_the_session_after_it() {
     conn.execute("DELETE FROM files WHERE fid = ?1", [fid]).expect("delete its row");
     drop(conn);
     std::fs::remove_file(log).expect("removed");
-    header_only(
-        data.path(),
-        "20261202-090000-000-rr02",
-        "2026-12-02T09:00:00+00:00",
-        setup(&["Rita Rowe", "Sam Sun"], "Tess Tate", None),
-    );
+    rowe_session(data.path());
     assert_eq!(person("rita"), ["20261202-090000-000-rr02"]);
     let conn = rusqlite::Connection::open(&path).expect("open the index");
     let again: i64 = conn.query_row(newest, [], |r| r.get(0)).expect("newest");
