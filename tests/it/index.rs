@@ -28,18 +28,23 @@ fn day(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
 }
 
-/// `convene ARGS` on a data folder, with its own cache folder (one per "machine").
+/// `convene ARGS` on a data folder, with its own cache folder (one per "machine"). A process
+/// that could not be started is started again (twice at most): Wine's `CreateProcess` has
+/// failed with "internal error" (1359) when several threads start processes at once. What
+/// convene does once started is never retried.
 fn convene(data: &Path, cache: &Path, args: &[&str]) -> Output {
-    Process::new(env!("CARGO_BIN_EXE_convene"))
-        .args(args)
-        .env("CONVENE_DATA_DIR", data)
-        .env("CONVENE_CACHE_DIR", cache)
-        .env("CONVENE_PROTOCOLS_DIR", data.join("protocols"))
-        .env("HOME", cache)
-        .env("NO_COLOR", "1")
-        .env("CONVENE_TODAY", TODAY)
-        .output()
-        .expect("convene runs")
+    let start = || {
+        Process::new(env!("CARGO_BIN_EXE_convene"))
+            .args(args)
+            .env("CONVENE_DATA_DIR", data)
+            .env("CONVENE_CACHE_DIR", cache)
+            .env("CONVENE_PROTOCOLS_DIR", data.join("protocols"))
+            .env("HOME", cache)
+            .env("NO_COLOR", "1")
+            .env("CONVENE_TODAY", TODAY)
+            .output()
+    };
+    start().or_else(|_| start()).or_else(|_| start()).expect("convene runs")
 }
 
 fn ok_json(o: &Output) -> serde_json::Value {
