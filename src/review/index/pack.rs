@@ -116,31 +116,27 @@ pub(crate) fn pack<'a>(runs: impl IntoIterator<Item = (i64, &'a RunDigest)>) -> 
 
 /// The runs [`pack`] packed, in running order, each with its stage's `sid`. Their stage's id,
 /// name and expected record are left empty: they are the stage's (`stages`).
-pub(crate) fn unpack(mut bytes: &[u8]) -> Result<Vec<(i64, RunDigest)>, BadPack> {
+pub(crate) fn unpack(bytes: &[u8]) -> Result<Vec<(i64, RunDigest)>, BadPack> {
     let mut out = Vec::new();
-    let next = |b: &mut &[u8]| leb128::read::unsigned(b).map_err(|_| BadPack);
+    let mut bytes = Reader(bytes);
     let small = |n: u64| u32::try_from(n).map_err(|_| BadPack);
     let index = |n: u64| usize::try_from(n).map_err(|_| BadPack);
     let (mut next_sid, mut next_pos, mut last_round) = (None, 0, None);
     while !bytes.is_empty() {
-        let mask = next(&mut bytes)?;
-        let sid = if mask & SID_GIVEN == 0 {
-            next_sid.ok_or(BadPack)?
-        } else {
-            i64::try_from(next(&mut bytes)?).map_err(|_| BadPack)?
-        };
-        let pos = if mask & POS_GIVEN == 0 { next_pos } else { index(next(&mut bytes)?)? };
+        let mask = bytes.unsigned()?;
+        let sid = if mask & SID_GIVEN == 0 { next_sid.ok_or(BadPack)? } else { bytes.id()? };
+        let pos = if mask & POS_GIVEN == 0 { next_pos } else { bytes.index()? };
         next_sid = sid.checked_add(1);
         next_pos = pos.saturating_add(1);
-        let planned = next(&mut bytes)?;
+        let planned = bytes.unsigned()?;
         let planned_ms = if mask & PLANNED_IN_S == 0 {
             planned
         } else {
             planned.checked_mul(1000).ok_or(BadPack)?
         };
-        let actual_ms = next(&mut bytes)?;
+        let actual_ms = bytes.unsigned()?;
         let mut field = |bit: u64| -> Result<Option<u64>, BadPack> {
-            if mask & bit == 0 { Ok(None) } else { next(&mut bytes).map(Some) }
+            if mask & bit == 0 { Ok(None) } else { bytes.unsigned().map(Some) }
         };
         let round = match field(ROUND)? {
             None => last_round,
