@@ -7,7 +7,9 @@
 # 1/CLK_TCK s, which charge a process that wakes once a second coarsely), peak and current
 # memory (VmHWM, VmRSS, and RssAnon, what the process itself allocated). Then convene's CPU as a
 # multiple of tock's (budget: at most 3x) and its peak memory (budget: at most 5 MB).
-# Usage: benches/live_cpu.sh [SECONDS]   (uses target/release/convene, or $CONVENE_BIN).
+# Usage: benches/live_cpu.sh [SECONDS]   (uses target/release/convene, or $CONVENE_BIN; the live
+# screen runs in the convene-live beside it, as installed: to measure the static Linux build, put
+# both programs of target/x86_64-unknown-linux-musl/release/ in one folder and name its convene).
 # CONVENE_BENCH_QUICK=1 makes the default 2 s (only to check that the bench runs) and leaves tock
 # out unless CONVENE_BENCH_TOCK=1 (installing it compiles it: a minute or two).
 #
@@ -112,18 +114,26 @@ sleep 2
 
 names=(live120x40 live200x50 mirror)
 labels=("live screen 120x40" "live screen 200x50" "mirror 120x40")
-comms=(convene convene convene)
+comms=(live live convene)
 if [ -n "$tock" ]; then
     names+=(tock120x40 tock200x50)
     labels+=("tock -s -c 120x40" "tock -s -c 200x50")
     comms+=(tock tock)
 fi
-# The pane's process is named after the binary (convene, or what CONVENE_BIN is called).
+# The pane's process is named after the binary (convene, or what CONVENE_BIN is called); the live
+# screens run in convene-live when it is next to it (src/tui/handoff.rs: the same process, which
+# replaced itself), unless CONVENE_ONE_PROGRAM is set.
 bin_comm=$(basename "$bin" | cut -c1-15)
+live_comm=$bin_comm
+if [ -x "$(dirname "$bin")/convene-live" ] && [ -z "${CONVENE_ONE_PROGRAM:-}" ]; then
+    live_comm=convene-live
+fi
+echo "live_cpu.sh: the live screens run in $live_comm ($(dirname "$bin"))"
 declare -a ns0 tk0
 for i in "${!names[@]}"; do
     c=${comms[$i]}
     [ "$c" = convene ] && c=$bin_comm
+    [ "$c" = live ] && c=$live_comm
     pids[i]=$(pid_in "${names[$i]}" "$c")
 done
 for i in "${!names[@]}"; do

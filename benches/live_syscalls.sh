@@ -69,7 +69,8 @@ wait_for RUNNING
 # The stage change's flash and the first writes of the log are over.
 sleep 2
 pid=$(t display-message -p -t live '#{pane_pid}')
-if [ "$(cat "/proc/$pid/comm")" != convene ] && [ "$(cat "/proc/$pid/comm")" != "$(basename "$bin" | cut -c1-15)" ]; then
+comm=$(cat "/proc/$pid/comm")
+if [ "$comm" != convene ] && [ "$comm" != convene-live ] && [ "$comm" != "$(basename "$bin" | cut -c1-15)" ]; then
     echo "live_syscalls.sh: the pane's process $pid is $(cat "/proc/$pid/comm"), not convene" >&2
     exit 1
 fi

@@ -187,8 +187,11 @@ mkdir -p dist
 for target in "${targets[@]}"; do
     name="convene-$version-$(platform "$target")"
     exe=convene
+    # The live screen's own small program (src/tui/handoff.rs), beside convene where a program
+    # can hand over to another (not Windows: there convene keeps the session itself).
+    programs=(convene convene-live)
     case "$target" in
-        *windows*) exe=convene.exe ;;
+        *windows*) exe=convene.exe programs=(convene.exe) ;;
     esac
     # Sound through the speakers (the `sound` feature, cpal) where the platform's audio needs
     # nothing installed to build: Windows and macOS. The static Linux (musl) archive keeps the
@@ -203,10 +206,12 @@ for target in "${targets[@]}"; do
     stage="target/release-staging/$name"
     rm -rf "$stage"
     mkdir -p "$stage/docs"
-    cp "target/$target/release/$exe" "$stage/"
-    # The program's own checksum, inside the archive: what IT checks the unpacked program against
-    # before signing or allowing it.
-    (cd "$stage" && { command -v sha256sum >/dev/null 2>&1 && sha256sum -- "$exe" || shasum -a 256 -- "$exe"; } >SHA256SUMS)
+    for p in "${programs[@]}"; do
+        cp "target/$target/release/$p" "$stage/"
+    done
+    # The programs' own checksums, inside the archive: what IT checks the unpacked programs
+    # against before signing or allowing them.
+    (cd "$stage" && { command -v sha256sum >/dev/null 2>&1 && sha256sum -- "${programs[@]}" || shasum -a 256 -- "${programs[@]}"; } >SHA256SUMS)
     cp README.md LICENSE CHANGELOG.md "$stage/"
     cp docs/*.md "$stage/docs/"
     # The licence of every crate compiled into this target's program, with its text.
@@ -225,13 +230,18 @@ for target in "${targets[@]}"; do
         x86_64-unknown-linux-musl)
             tar -C "$unpacked" -xzf "dist/$name.tar.gz"
             bin="$unpacked/$name/convene"
-            if ldd "$bin" >/dev/null 2>&1 && ! ldd "$bin" 2>&1 | grep -q 'statically linked'; then
-                echo "the Linux binary is not static:" >&2
-                ldd "$bin" >&2
-                exit 1
-            fi
+            for p in "$bin" "$unpacked/$name/convene-live"; do
+                if ldd "$p" >/dev/null 2>&1 && ! ldd "$p" 2>&1 | grep -q 'statically linked'; then
+                    echo "the Linux binary $(basename "$p") is not static:" >&2
+                    ldd "$p" >&2
+                    exit 1
+                fi
+            done
             if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
                 smoke "$bin"
+                # convene-live alone says what it is for, and that convene starts it.
+                said=$("$unpacked/$name/convene-live" 2>&1 || true)
+                grep -q 'convene run' <<<"$said" || { echo "convene-live said: $said" >&2; exit 1; }
             fi
             ;;
         x86_64-pc-windows-gnu)

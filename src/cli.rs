@@ -125,6 +125,27 @@ pub enum Command {
     Man(ManArgs),
     /// The review indexes kept in the cache folder: remove those of data folders that are gone
     Cache(CacheArgs),
+    /// Go on with a live session that convene-live hands back to be shared (internal)
+    #[command(hide = true)]
+    Handoff(HandoffArgs),
+    /// Take the logs of a data folder into its review index, if it has one (internal: run by
+    /// convene-live after a session)
+    #[command(name = "index-update", hide = true)]
+    IndexUpdate(IndexUpdateArgs),
+}
+
+/// `convene handoff SESSION`: the session as [`crate::tui::handoff::Handoff`] JSON.
+#[derive(Debug, Args)]
+pub struct HandoffArgs {
+    /// The session handed over, as JSON
+    pub session: String,
+}
+
+/// `convene index-update DATA`.
+#[derive(Debug, Args)]
+pub struct IndexUpdateArgs {
+    /// The data folder
+    pub data: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,7 @@ use crate::session::Now;
 /// A sleep shorter than this is not reported (scheduling jitter, NTP nudges).
 const GAP_THRESHOLD_MS: i64 = 3_000;
 
+#[derive(Debug, Clone)]
 pub struct SystemClock {
     origin: Instant,
     /// Session offset at `origin` (0 for a new session; the last event's offset on resume).

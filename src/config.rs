@@ -70,7 +70,7 @@ pub struct Dirs {
 }
 
 /// Colours for the live screen (`--theme`, `CONVENE_THEME`, `theme =`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum ThemeName {
     /// Colour-blind-safe colours (blue, orange, vermilion) on the terminal's background.
     #[default]
@@ -104,7 +104,7 @@ impl ThemeName {
 
 /// How the room hears the cues (a warning, time up, a timed cue, a reminder while over):
 /// `--sound`, `sound =`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum SoundMode {
     /// Short tones through the laptop's speakers (the terminal's bell where this build has no
     /// sound).
@@ -142,7 +142,7 @@ impl SoundMode {
 }
 
 /// How the live screen (and the mirror, and the review browser) behaves, as in effect.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScreenSettings {
     /// No terminal bell at the warning and at time up.
     pub quiet: bool,

@@ -27,6 +27,12 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Completions(args)) => return cli::shell::completions(args),
         Some(Command::Man(args)) => return cli::shell::man(args),
+        // What convene-live asks of convene: the settings are in what it hands over.
+        Some(Command::Handoff(args)) => return tui::handoff::from_live(&args.session),
+        Some(Command::IndexUpdate(args)) => {
+            tui::launch::index_now(&args.data);
+            return ExitCode::SUCCESS;
+        }
         _ => {}
     }
     // Each command gets its request and the settings in effect, never its arguments.
@@ -58,7 +64,12 @@ fn main() -> ExitCode {
             let CacheAction::Clean { dry_run } = args.action;
             Ok(commands::cache::run(dry_run))
         }
-        Some(Command::Completions(_) | Command::Man(_)) => Ok(ExitCode::SUCCESS),
+        Some(
+            Command::Completions(_)
+            | Command::Man(_)
+            | Command::Handoff(_)
+            | Command::IndexUpdate(_),
+        ) => Ok(ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -44,14 +44,16 @@ const LOOK_MS: u64 = 50;
 /// usually is.
 pub(crate) const NOBODY_HINT_AFTER: Duration = Duration::from_secs(60);
 
-/// How to share.
-#[derive(Debug, Clone, Default)]
+/// How to share (handed from one convene program to the other as JSON: [`crate::tui::handoff`];
+/// the limits are always the defaults there).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShareOptions {
     /// `--share-addr`: the one address to listen on (any address, private or not).
     pub addr: Option<IpAddr>,
     /// The first port to try (default [`DEFAULT_PORT`]).
     pub port: Option<u16>,
     pub names: Names,
+    #[serde(skip)]
     pub limits: Limits,
 }
 

@@ -13,7 +13,7 @@ use crate::session::display::{held_cues, roles_in_round, roles_round};
 use crate::session::{Event, SessionState, Status};
 
 /// How people's names are shown on the shared page (`--share-names`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Names {
     /// Names as typed on the roster

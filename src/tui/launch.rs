@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 use super::event_loop;
 use super::farewell::{after_session, say};
-use super::live::{LiveScreen, Options};
+use super::handoff;
+use super::live::{LiveScreen, Options, Sharing};
 use super::theme::Theme;
 use crate::clock::{self, SystemClock, wall_now};
 use crate::config::{Dirs, HomeSettings, ScreenSettings, SoundMode};
@@ -256,17 +257,57 @@ pub(crate) fn start_shared(
     app.warnings = warnings;
     app.share_options = share;
     let clock = SystemClock::new(0);
+    go_live(&mut app, clock, screen, share_now, Some(data))
+}
+
+/// Runs the live screen from here on: handed to `convene-live` when it is next to convene and
+/// the log is whole on disk (not when shared at once: that program does not share), else here.
+/// Once the screen closes the review index takes the log in (that of `data`, if any), while
+/// nobody waits for it.
+fn go_live(
+    app: &mut LiveScreen,
+    clock: SystemClock,
+    screen: &ScreenSettings,
+    share_now: bool,
+    data: Option<&Path>,
+) -> color_eyre::Result<ExitCode> {
+    let settled = app.log.as_ref().is_some_and(LogWriter::settled);
+    if handoff::may_hand_over()
+        && !share_now
+        && settled
+        && let Some(live) = handoff::program(handoff::LIVE_PROGRAM)
+        && let Some(h) = handoff::Handoff::of(app, clock.now(), screen, data)
+    {
+        // The log closed (and its lock let go) for convene-live to take it.
+        drop(app.log.take());
+        // Only back here if it could not start: the session goes on here, read back as it was.
+        let _ = handoff::exec(&live, &[], &h);
+        return handoff::continue_here(&h, share_here(), index_now);
+    }
+    app.sharing = share_here();
     if share_now {
         app.start_sharing(clock.now());
     }
-    let code = run_live(&mut app, clock);
-    // The review index takes in the new log now, while nobody waits for it.
-    crate::review::index::refresh_if_present(data);
+    let code = run_live(app, clock);
+    if let Some(data) = data {
+        index_now(data);
+    }
     code
 }
 
-/// Runs the live screen in the terminal, then prints the summary.
-fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::Result<ExitCode> {
+/// How convene shares: here, with its own server.
+pub(crate) fn share_here() -> Sharing {
+    Sharing::Here(Share::start)
+}
+
+/// The review index takes a finished session's log in (if there is an index yet).
+pub fn index_now(data: &Path) {
+    crate::review::index::refresh_if_present(data);
+}
+
+/// Runs the live screen in the terminal, then prints the summary (not when the session was
+/// handed over: it goes on elsewhere).
+pub(crate) fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::Result<ExitCode> {
     if let Some(log) = app.log.as_mut() {
         // The log is looked at when its folder changes, not every second.
         log.watch(|| {
@@ -277,6 +318,9 @@ fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::Result<Exit
     let result = event_loop::run(&mut terminal, app, clock, None);
     ratatui::restore();
     result?;
+    if app.exit == Some(super::live::Exit::HandOver) {
+        return Ok(ExitCode::SUCCESS);
+    }
     Ok(after_session(app))
 }
 
@@ -493,7 +537,7 @@ fn resume_file(
 
 /// Takes the session's lock and reads its log again under it: it may have ended, or grown,
 /// since it was scanned.
-fn lock_and_read(path: &Path) -> Result<(Option<SessionLock>, SessionLog), OpenError> {
+pub(crate) fn lock_and_read(path: &Path) -> Result<(Option<SessionLock>, SessionLog), OpenError> {
     let lock = SessionLock::acquire(path)?;
     let log = read_log(path)?;
     if log.events.iter().any(|e| matches!(e.event, Event::SessionEnded { .. })) {
@@ -558,14 +602,7 @@ fn continue_session(
         }
     }
     app.share_options = args.sharing.clone();
-    if args.share {
-        app.start_sharing(clock.now());
-    }
-    let code = run_live(&mut app, clock);
-    if let Some(data) = data {
-        crate::review::index::refresh_if_present(data);
-    }
-    code
+    go_live(&mut app, clock, &args.screen, args.share, data)
 }
 
 /// The session `mirror` and `share` follow: the one named, else the newest still running

@@ -19,6 +19,7 @@
 
 pub mod event_loop;
 pub mod farewell;
+pub mod handoff;
 pub mod home;
 pub(crate) mod input;
 pub mod keys;

@@ -336,9 +336,10 @@ fn cache_clean_removes_the_indexes_of_data_folders_that_are_gone() {
     assert!(out.contains("0 indexes removed, 1 kept"), "{out}");
 }
 
-/// Every command and its commands, with their paths (`logs export`).
+/// Every command and its commands people are shown, with their paths (`logs export`): not the
+/// hidden ones that convene's own programs run (`handoff`, `index-update`).
 fn commands(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
-    for sub in cmd.get_subcommands() {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let p = if path.is_empty() {
             sub.get_name().to_string()
         } else {

@@ -11,6 +11,7 @@ mod cli_exports;
 mod cli_protocols;
 mod cli_review;
 mod cli_rough_edges;
+mod e2e_handoff;
 mod e2e_log_loss;
 mod e2e_projected;
 mod e2e_signals;

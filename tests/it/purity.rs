@@ -339,7 +339,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Every file of the library (not `src/main.rs`, the binary, which may use everything).
+/// Every file of the library (not `src/main.rs` and `src/bin/`, the programs, which may use
+/// everything).
 fn library() -> Vec<FileUses> {
     let mut paths = Vec::new();
     rust_files(Path::new("src"), &mut paths);
@@ -347,7 +348,7 @@ fn library() -> Vec<FileUses> {
     paths
         .iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .filter(|f| f != "src/main.rs" && f != "src/lib.rs")
+        .filter(|f| f != "src/main.rs" && f != "src/lib.rs" && !f.starts_with("src/bin/"))
         .map(|f| {
             let source = std::fs::read_to_string(&f).expect("readable");
             collect(&f, &source)

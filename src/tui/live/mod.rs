@@ -88,6 +88,27 @@ pub enum Exit {
     Ended,
     /// Left to resume later.
     Left,
+    /// Handed to convene to share it with the room (the share key on the live screen's own small
+    /// program, `convene-live`): the session goes on there, on the same terminal
+    /// ([`crate::tui::handoff`]).
+    HandOver,
+}
+
+/// What starts sharing when the share key is pressed.
+#[derive(Debug, Clone, Copy)]
+pub enum Sharing {
+    /// Here, by this function ([`crate::share::Share::start`]): convene itself. A pointer, so
+    /// that a program that never shares here (`convene-live`) does not carry the server's code.
+    Here(
+        fn(
+            &std::path::Path,
+            &crate::share::ShareOptions,
+        ) -> Result<crate::share::Share, crate::share::ShareError>,
+    ),
+    /// By handing the session over to convene, which shares it (`convene-live`).
+    HandOver,
+    /// Not from this screen (the message says so).
+    Unavailable,
 }
 
 /// Everything the live screen shows; drawing reads only this.
@@ -116,6 +137,8 @@ pub struct LiveScreen {
     pub share: Option<crate::share::Share>,
     /// How the share key shares (names from `--share-names` or config.toml).
     pub share_options: crate::share::ShareOptions,
+    /// What starts sharing: convene itself, or convene handed the session.
+    pub sharing: Sharing,
     /// The devices the screen last showed: a change (the share wakes the loop for it) redraws.
     pub shown_devices: usize,
     /// How far the rotation roster's popup is scrolled (rows).
@@ -171,6 +194,7 @@ impl LiveScreen {
             reveal: false,
             share: None,
             share_options: crate::share::ShareOptions::default(),
+            sharing: Sharing::Unavailable,
             shown_devices: 0,
             last_key: None,
             asked: None,

@@ -17,7 +17,8 @@ use super::keys::{
     REBALANCE, ROSTER, START,
 };
 use super::overlay::and_list;
-use super::{Exit, LiveScreen, Overlay, STEP_MS};
+use super::{Exit, LiveScreen, Overlay, STEP_MS, Sharing};
+use crate::log::writer::LogWriter;
 use crate::protocol::ExtensionPolicy;
 use crate::session::decide::{extension_rule, slot_overrun};
 use crate::session::{Agreement, Command, Now, Rejection, ShareListen, Status};
@@ -690,7 +691,33 @@ pub(crate) fn start_sharing(s: &mut LiveScreen, now: Now) {
         return;
     }
     let Some(path) = s.log.as_ref().map(|l| l.path.clone()) else { return };
-    match crate::share::Share::start(&path, &s.share_options) {
+    let start = match s.sharing {
+        Sharing::Here(start) => start,
+        // convene takes the session over from the file alone: only when the file holds it all.
+        Sharing::HandOver if s.log.as_ref().is_some_and(LogWriter::settled) => {
+            s.exit = Some(Exit::HandOver);
+            return;
+        }
+        Sharing::HandOver => {
+            s.overlay = Overlay::None;
+            s.message = Some(
+                "not sharing while the log has a problem (the line above says what); the \
+                 session runs as always"
+                    .into(),
+            );
+            return;
+        }
+        Sharing::Unavailable => {
+            s.overlay = Overlay::None;
+            s.message = Some(
+                "not sharing: this screen cannot share (run `convene share` in another \
+                 terminal); the session runs as always"
+                    .into(),
+            );
+            return;
+        }
+    };
+    match start(&path, &s.share_options) {
         Ok(sh) => {
             let command = Command::StartSharing {
                 port: sh.port,

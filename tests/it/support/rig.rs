@@ -68,6 +68,8 @@ impl Rig {
         assert!(log.error.is_none(), "{:?}", log.error);
         let mut app = LiveScreen::new(SessionState::new(setup), Some(log), opts);
         app.warnings = warnings;
+        // Shared by convene itself, as `convene run` does when it keeps the session.
+        app.sharing = convene::tui::live::Sharing::Here(convene::share::Share::start);
         Self { app, mono: 0, dir }
     }
 

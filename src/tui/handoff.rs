@@ -1,0 +1,304 @@
+//! A live session handed from one of convene's programs to the other, in the same process and on
+//! the same terminal.
+//!
+//! The live screen runs in a small program of its own, `convene-live`, installed next to
+//! `convene`: it carries the screen, the session engine and the log, and none of the rest
+//! (the review index, the protocol library, the command line, the share's server), so the
+//! screen a room watches for an hour holds a few megabytes (docs/benchmarks.md). `convene run`,
+//! `convene resume` and the home screen do everything before the first frame (the protocol, the
+//! roster, what the group's earlier sessions carry, the log's header, a restart's gap), then
+//! replace themselves with `convene-live` (Unix `exec`: the same process, the same terminal),
+//! handing it a [`Handoff`]. The log on disk is the session: `convene-live` reads it back, as
+//! `convene resume` does, and goes on from the session's clock as it was handed over.
+//!
+//! The share key there hands the session back the same way to `convene handoff`, which shares
+//! it and goes on with the screen; `--share` keeps the session in convene from the start.
+//!
+//! convene keeps the session itself when `convene-live` is not next to it (`cargo run` builds
+//! only convene), on Windows (which has no `exec`), when `CONVENE_ONE_PROGRAM` is set, and when
+//! its log is not whole on disk (a failing folder: the session's lines are then only in memory).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use super::live::{Exit, LiveScreen, Overlay, Sharing};
+use crate::clock::{SystemClock, wall_now};
+use crate::config::ScreenSettings;
+use crate::log::writer::LogWriter;
+use crate::output;
+use crate::session::{Now, check_setup, replay};
+use crate::share::ShareOptions;
+
+/// The live screen's own program, installed next to convene.
+pub const LIVE_PROGRAM: &str = "convene-live";
+/// convene, as `convene-live` finds it to share a session.
+pub const MAIN_PROGRAM: &str = "convene";
+/// convene's command that takes a session handed back (hidden from help).
+pub const HANDOFF_COMMAND: &str = "handoff";
+/// convene's command that takes a finished session into the review index (hidden from help).
+pub const INDEX_COMMAND: &str = "index-update";
+/// Set (to anything), convene keeps every session in its own process.
+pub const ONE_PROGRAM: &str = "CONVENE_ONE_PROGRAM";
+/// The longest a handover is believed to take: a wall clock further on than this was changed,
+/// not waited for, and is not added to the session's clock.
+const LONGEST_HANDOVER_MS: i64 = 10_000;
+
+/// What one program hands the other: where the session is, and what its screen was told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handoff {
+    /// The session's log, whole on disk: the session is read back from it.
+    pub log: PathBuf,
+    /// The session's clock (ms) when it was handed over, and the wall clock then: the clock goes
+    /// on from there, the moments of the handover included.
+    pub at: u64,
+    pub wall: DateTime<FixedOffset>,
+    pub screen: ScreenSettings,
+    pub sharing: ShareOptions,
+    /// Share with the room as soon as the screen is up.
+    pub share: Option<ShareNow>,
+    /// The setup's warnings, for the start card.
+    pub warnings: Vec<String>,
+    /// The data folder whose review index takes the log in once the screen closes.
+    pub index: Option<PathBuf>,
+}
+
+/// Why the session is shared at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShareNow {
+    /// `--share` (or `share = true`): shared from the start.
+    Start,
+    /// The share key was pressed: shared, with its address and QR code shown.
+    Key,
+}
+
+impl Handoff {
+    /// The session on `app`'s screen as it stands at `now`.
+    pub(crate) fn of(
+        app: &LiveScreen,
+        now: Now,
+        screen: &ScreenSettings,
+        index: Option<&Path>,
+    ) -> Option<Self> {
+        let log = app.log.as_ref()?;
+        Some(Self {
+            log: log.path.clone(),
+            at: now.mono,
+            wall: now.wall,
+            screen: ScreenSettings { presentation: app.presentation, ..screen.clone() },
+            sharing: app.share_options.clone(),
+            share: None,
+            warnings: app.warnings.clone(),
+            index: index.map(Path::to_path_buf),
+        })
+    }
+
+    /// Read from its one argument.
+    pub fn parse(arg: &str) -> Result<Self, String> {
+        serde_json::from_str(arg)
+            .map_err(|e| format!("the session handed over cannot be read: {e}"))
+    }
+}
+
+/// The program `name`, installed next to this one, if it is there.
+pub fn program(name: &str) -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let path = exe.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    path.is_file().then_some(path)
+}
+
+/// Whether sessions may be handed to `convene-live`: on Unix, unless `CONVENE_ONE_PROGRAM` is set.
+pub fn may_hand_over() -> bool {
+    cfg!(unix) && std::env::var_os(ONE_PROGRAM).is_none()
+}
+
+/// Replaces this process with `program` (`args`, then the handoff as JSON), on the same
+/// terminal. Returns only if that failed, with why. The caller has closed the log.
+#[cfg(unix)]
+pub fn exec(program: &Path, args: &[&str], h: &Handoff) -> std::io::Error {
+    use std::os::unix::process::CommandExt as _;
+    match serde_json::to_string(h) {
+        Ok(json) => std::process::Command::new(program).args(args).arg(json).exec(),
+        Err(e) => std::io::Error::other(e),
+    }
+}
+
+/// Where there is no `exec` the session is never handed over (see [`may_hand_over`]).
+#[cfg(not(unix))]
+pub fn exec(_program: &Path, _args: &[&str], _h: &Handoff) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::Unsupported, "a program cannot replace itself here")
+}
+
+/// The session's clock as handed over, gone on by the wall time the handover took.
+fn clock_of(h: &Handoff) -> SystemClock {
+    let took = (wall_now() - h.wall).num_milliseconds();
+    let took = if (0..=LONGEST_HANDOVER_MS).contains(&took) { took } else { 0 };
+    SystemClock::new(h.at.saturating_add(u64::try_from(took).unwrap_or(0)))
+}
+
+/// Goes on with a session handed over: its log read back under its lock, the screen as it was
+/// told, sharing at once if asked. `sharing` is how this program shares; `index` takes the log
+/// into the review index once the screen closes.
+pub fn continue_here(
+    h: &Handoff,
+    sharing: Sharing,
+    index: fn(&Path),
+) -> color_eyre::Result<ExitCode> {
+    let (lock, log) = match super::launch::lock_and_read(&h.log) {
+        Ok(x) => x,
+        Err(e) => return Ok(output::fail(output::BAD_INPUT, &e.to_string())),
+    };
+    let state = replay(log.header.setup.clone(), &log.events);
+    let mut writer = match LogWriter::reopen(&h.log, &log.header.session, log.last_seq) {
+        Ok(w) => w,
+        Err(e) => {
+            let msg = format!("cannot continue {}: {e}", h.log.display());
+            return Ok(output::fail(output::FAILURE, &msg));
+        }
+    };
+    writer.hold(lock);
+    let mut app = LiveScreen::new(state, Some(writer), super::launch::options(&h.screen, false));
+    super::launch::dress(&mut app, &h.screen);
+    app.warnings = if h.warnings.is_empty() {
+        check_setup(&app.state.setup).unwrap_or_default()
+    } else {
+        h.warnings.clone()
+    };
+    app.share_options = h.sharing.clone();
+    app.sharing = sharing;
+    let clock = clock_of(h);
+    match h.share {
+        Some(ShareNow::Start) => app.start_sharing(clock.now()),
+        Some(ShareNow::Key) => {
+            app.overlay = Overlay::Share;
+            app.start_sharing(clock.now());
+        }
+        None => {}
+    }
+    let code = super::launch::run_live(&mut app, clock.clone())?;
+    if app.exit == Some(Exit::HandOver) {
+        return Ok(hand_back(&mut app, &clock, h));
+    }
+    if let Some(data) = &h.index {
+        index(data);
+    }
+    Ok(code)
+}
+
+/// The share key on `convene-live`: the session goes to convene, which shares it. The screen
+/// has been put away; if convene cannot take it, the session stays as its log has it.
+fn hand_back(app: &mut LiveScreen, clock: &SystemClock, h: &Handoff) -> ExitCode {
+    let Some(mut back) = Handoff::of(app, clock.now(), &h.screen, h.index.as_deref()) else {
+        return ExitCode::SUCCESS;
+    };
+    back.share = Some(ShareNow::Key);
+    let id = app.log.as_ref().map(|l| crate::text::sanitize(&l.session)).unwrap_or_default();
+    // The log closed (and its lock let go) before convene takes it.
+    drop(app.log.take());
+    let why = match program(MAIN_PROGRAM) {
+        Some(convene) => exec(&convene, &[HANDOFF_COMMAND], &back).to_string(),
+        None => format!("{MAIN_PROGRAM} is not installed next to {LIVE_PROGRAM}"),
+    };
+    output::fail(
+        output::FAILURE,
+        &format!(
+            "cannot share: {}. The session is saved as it was: continue it with `convene resume \
+             {id}`, then share it with the share key or `convene share`.",
+            crate::text::sanitize(&why)
+        ),
+    )
+}
+
+/// `convene-live`'s whole program: the session handed over in its one argument.
+pub fn live_main() -> ExitCode {
+    let mut args = std::env::args();
+    let (Some(arg), None) = (args.nth(1), args.next()) else {
+        return output::fail(
+            output::BAD_INPUT,
+            &format!(
+                "{LIVE_PROGRAM} shows a session convene hands it; start one with `convene run \
+                 PROTOCOL`."
+            ),
+        );
+    };
+    let h = match Handoff::parse(&arg) {
+        Ok(h) => h,
+        Err(e) => return output::fail(output::BAD_INPUT, &e),
+    };
+    let sharing =
+        if program(MAIN_PROGRAM).is_some() { Sharing::HandOver } else { Sharing::Unavailable };
+    finish(continue_here(&h, sharing, index_elsewhere))
+}
+
+/// The exit code, a failure of the machine (the terminal) said in one line, as convene says it.
+fn finish(result: color_eyre::Result<ExitCode>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(report) => {
+            let causes: Vec<String> = report.chain().map(ToString::to_string).collect();
+            output::fail(output::FAILURE, &causes.join(": "))
+        }
+    }
+}
+
+/// `convene handoff SESSION`: the session `convene-live` hands back when the share key is
+/// pressed, shared here at once.
+pub fn from_live(arg: &str) -> ExitCode {
+    let h = match Handoff::parse(arg) {
+        Ok(h) => h,
+        Err(e) => return output::fail(output::BAD_INPUT, &e),
+    };
+    let share = super::launch::share_here();
+    finish(continue_here(&h, share, super::launch::index_now))
+}
+
+/// `convene-live` leaves the review index to convene (`convene index-update DATA`), which
+/// knows it; nothing is said if that fails: the next review brings the index up to date.
+fn index_elsewhere(data: &Path) {
+    if let Some(convene) = program(MAIN_PROGRAM) {
+        let _ = std::process::Command::new(convene)
+            .arg(INDEX_COMMAND)
+            .arg(data)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_handoff_reads_back_what_was_written() {
+        let h = Handoff {
+            log: PathBuf::from("/data/sessions/2026-12/x.jsonl"),
+            at: 61_234,
+            wall: DateTime::parse_from_rfc3339("2026-12-07T17:00:00+01:00").expect("a time"),
+            screen: ScreenSettings { quiet: true, presentation: true, ..ScreenSettings::default() },
+            sharing: ShareOptions { port: Some(8000), ..ShareOptions::default() },
+            share: Some(ShareNow::Key),
+            warnings: vec!["Ann is both facilitator and participant".into()],
+            index: Some(PathBuf::from("/data")),
+        };
+        let json = serde_json::to_string(&h).expect("written");
+        let back = Handoff::parse(&json).expect("read back");
+        assert_eq!(serde_json::to_string(&back).expect("written again"), json);
+        assert_eq!(
+            (back.at, back.share, back.screen.presentation),
+            (61_234, Some(ShareNow::Key), true)
+        );
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_why() {
+        let e = Handoff::parse(r#"{"log":"x","surprise":1}"#).expect_err("refused");
+        assert!(e.contains("cannot be read"), "{e}");
+        assert!(Handoff::parse("not json").is_err());
+    }
+}

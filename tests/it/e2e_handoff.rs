@@ -1,0 +1,131 @@
+//! The live screen in its own small program (`convene-live`, `src/tui/handoff.rs`), in a real
+//! terminal: `convene run` becomes it once the session is set up (the same process, the same
+//! terminal), the share key hands the session back to convene, which shares it, and the session
+//! reads as one in its log and in what is printed after it. Linux only: the program a process
+//! runs is read from `/proc`.
+
+#![cfg(target_os = "linux")]
+#![allow(clippy::disallowed_methods)] // these tests time a real process from outside
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::support::tmux::{Tmux, have_tmux, log_events};
+
+const SOON: Duration = Duration::from_secs(30);
+
+/// The pid file the shell writes before it execs convene (`sh -c 'echo $$ > F; exec …'`).
+fn start(t: &Tmux, session: &str, env: &str, args: &str) -> PathBuf {
+    let pf = t.home().join(format!("{session}.pid"));
+    let script = format!(
+        "sh -c 'echo $$ > \"{}\"; exec \"$0\" \"$@\"' {env} {}; echo EXITED $?; sleep 60",
+        pf.display(),
+        t.convene_line(args)
+    );
+    t.new_session(session, (110, 34), &["sh", "-c", &script]);
+    pf
+}
+
+/// The program the process of pid file `pf` runs now (`/proc/PID/comm`), once it has one.
+fn program(pf: &PathBuf) -> String {
+    let until = Instant::now() + SOON;
+    loop {
+        if let Ok(pid) = std::fs::read_to_string(pf)
+            && let Ok(comm) = std::fs::read_to_string(format!("/proc/{}/comm", pid.trim()))
+        {
+            return comm.trim().to_string();
+        }
+        assert!(Instant::now() < until, "no process for {}", pf.display());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Waits until the process of `pf` runs `name`.
+fn wait_program(pf: &PathBuf, name: &str) {
+    let until = Instant::now() + SOON;
+    while program(pf) != name {
+        assert!(Instant::now() < until, "the process still runs {}, not {name}", program(pf));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_live_screen_runs_in_its_own_program_and_the_share_key_hands_it_back_to_convene() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new("handoff");
+    let pf = start(
+        &t,
+        "live",
+        "",
+        "run project-tuning --people 'Ann,Ben,Cat,Dev' --share-addr 127.0.0.1 --share-port 0",
+    );
+    t.wait_text("live", "Project tuning", SOON);
+    // Set up by convene, shown by convene-live, in the same process.
+    wait_program(&pf, "convene-live");
+    let pid = std::fs::read_to_string(&pf).expect("the pid");
+    t.keys("live", &["Space"]);
+    t.wait_text("live", "RUNNING", SOON);
+    // A note taken there is in the log convene reads back.
+    t.keys("live", &["e"]);
+    t.wait_text("live", "Private note", SOON);
+    t.type_text("live", "kept across the handover");
+    t.keys("live", &["Enter"]);
+    t.wait_text("live", "1 note", SOON);
+
+    // The share key: convene takes the session back and shares it, address shown.
+    t.keys("live", &["w"]);
+    t.wait_text("live", "again: stop sharing", SOON);
+    assert_eq!(program(&pf), "convene");
+    assert_eq!(std::fs::read_to_string(&pf).expect("the pid"), pid, "the same process");
+    let screen = t.wait_text("live", "http://127.0.0.1:", SOON);
+    assert!(screen.contains("RUNNING") && screen.contains("1 note"), "{screen}");
+
+    t.keys("live", &["x"]);
+    t.keys("live", &["q", "e"]);
+    t.wait_text("live", "SESSION ENDED EARLY", SOON);
+    t.keys("live", &["x"]);
+    let after = t.wait_text("live", "EXITED 0", SOON);
+    assert_eq!(after.matches("Session ended early").count(), 1, "said once:\n{after}");
+
+    // One session in the log: one start, one share, the note, times that never go back, and no
+    // gap counted for the moments the handovers took.
+    let logs = t.logs();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let events = log_events(&logs[0]);
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["type"].as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "session-started").count(), 1, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "sharing-started").count(), 1, "{kinds:?}");
+    assert!(kinds.contains(&"note-added"), "{kinds:?}");
+    assert!(!kinds.iter().any(|k| k.contains("gap")), "{kinds:?}");
+    let ats: Vec<u64> = events.iter().filter_map(|e| e["at"].as_u64()).collect();
+    assert!(ats.windows(2).all(|w| w[0] <= w[1]), "{ats:?}");
+    let seqs: Vec<u64> = events.iter().filter_map(|e| e["seq"].as_u64()).collect();
+    assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "one sequence");
+}
+
+#[test]
+fn convene_keeps_the_session_when_told_to_or_when_shared_from_the_start() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new("handoff-kept");
+    let one = start(&t, "one", "env CONVENE_ONE_PROGRAM=1", "run grow-coaching --people 'Ann,Ben'");
+    t.wait_text("one", "GROW coaching", SOON);
+    let shared = start(
+        &t,
+        "shared",
+        "",
+        "run grow-coaching --people 'Cat,Dev' --share --share-addr 127.0.0.1 --share-port 0",
+    );
+    t.wait_text("shared", "http://127.0.0.1:", SOON);
+    // Given time to have handed over, had they.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(program(&one), "convene");
+    assert_eq!(program(&shared), "convene");
+    for s in ["one", "shared"] {
+        t.keys(s, &["q", "l"]);
+        t.wait_text(s, "EXITED 0", SOON);
+    }
+}
