@@ -10,8 +10,40 @@
 //! x86_64-pc-windows-gnu` works on a machine with no MinGW), unless
 //! `CONVENE_WINDOWS_RESOURCES=required` (as the release script sets it): then the build fails.
 
+/// A hash of every file under `src/` and of `Cargo.lock`: the same for both programs of one
+/// build, different for a program built from other sources.
+fn build_id() -> String {
+    use std::hash::{Hash as _, Hasher as _};
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let dir = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let mut files = vec![dir.join("Cargo.lock")];
+    walk(&dir.join("src"), &mut files);
+    files.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for f in &files {
+        f.strip_prefix(&dir).unwrap_or(f).hash(&mut h);
+        std::fs::read(f).unwrap_or_default().hash(&mut h);
+    }
+    format!("{}-{:016x}", std::env::var("CARGO_PKG_VERSION").unwrap_or_default(), h.finish())
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    // The build's identity: convene hands a session only to a convene-live of the same sources
+    // (src/tui/handoff.rs), never to one left over from an older build beside it.
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    println!("cargo:rustc-env=CONVENE_BUILD_ID={}", build_id());
     println!("cargo:rerun-if-changed=assets/convene.ico");
     println!("cargo:rerun-if-changed=assets/convene.exe.manifest");
     println!("cargo:rerun-if-env-changed=CONVENE_WINDOWS_RESOURCES");

@@ -29,7 +29,7 @@ use crate::clock::{SystemClock, wall_now};
 use crate::config::ScreenSettings;
 use crate::log::writer::LogWriter;
 use crate::output;
-use crate::session::{Now, check_setup, replay};
+use crate::session::{Now, replay};
 use crate::share::ShareOptions;
 
 /// The live screen's own program, installed next to convene.
@@ -46,10 +46,15 @@ pub const ONE_PROGRAM: &str = "CONVENE_ONE_PROGRAM";
 /// not waited for, and is not added to the session's clock.
 const LONGEST_HANDOVER_MS: i64 = 10_000;
 
+/// This build's identity (`build.rs`): both programs of one build have the same.
+pub const BUILD: &str = env!("CONVENE_BUILD_ID");
+
 /// What one program hands the other: where the session is, and what its screen was told.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Handoff {
+    /// The build that wrote it ([`BUILD`]): `convene-live` takes only its own build's.
+    pub build: String,
     /// The session's log, whole on disk: the session is read back from it.
     pub log: PathBuf,
     /// The session's clock (ms) when it was handed over, and the wall clock then: the clock goes
@@ -86,6 +91,7 @@ impl Handoff {
     ) -> Option<Self> {
         let log = app.log.as_ref()?;
         Some(Self {
+            build: BUILD.to_string(),
             log: log.path.clone(),
             at: now.mono,
             wall: now.wall,
@@ -118,26 +124,32 @@ pub fn may_hand_over() -> bool {
 
 /// Replaces this process with `program` (`args`, then the handoff as JSON), on the same
 /// terminal. Returns only if that failed, with why. The caller has closed the log.
-#[cfg(unix)]
 pub fn exec(program: &Path, args: &[&str], h: &Handoff) -> std::io::Error {
-    use std::os::unix::process::CommandExt as _;
     match serde_json::to_string(h) {
-        Ok(json) => std::process::Command::new(program).args(args).arg(json).exec(),
+        Ok(json) => exec_with(program, args, &json),
         Err(e) => std::io::Error::other(e),
     }
 }
 
+/// [`exec`] with the handoff as it was given (JSON).
+#[cfg(unix)]
+fn exec_with(program: &Path, args: &[&str], json: &str) -> std::io::Error {
+    use std::os::unix::process::CommandExt as _;
+    std::process::Command::new(program).args(args).arg(json).exec()
+}
+
 /// Where there is no `exec` the session is never handed over (see [`may_hand_over`]).
 #[cfg(not(unix))]
-pub fn exec(_program: &Path, _args: &[&str], _h: &Handoff) -> std::io::Error {
+fn exec_with(_program: &Path, _args: &[&str], _json: &str) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::Unsupported, "a program cannot replace itself here")
 }
 
-/// The session's clock as handed over, gone on by the wall time the handover took.
-fn clock_of(h: &Handoff) -> SystemClock {
+/// The session's clock as handed over, gone on by the wall time the handover took; never
+/// before the log's last event (`last_at`).
+fn clock_of(h: &Handoff, last_at: u64) -> SystemClock {
     let took = (wall_now() - h.wall).num_milliseconds();
     let took = if (0..=LONGEST_HANDOVER_MS).contains(&took) { took } else { 0 };
-    SystemClock::new(h.at.saturating_add(u64::try_from(took).unwrap_or(0)))
+    SystemClock::new(h.at.saturating_add(u64::try_from(took).unwrap_or(0)).max(last_at))
 }
 
 /// Goes on with a session handed over: its log read back under its lock, the screen as it was
@@ -163,14 +175,11 @@ pub fn continue_here(
     writer.hold(lock);
     let mut app = LiveScreen::new(state, Some(writer), super::launch::options(&h.screen, false));
     super::launch::dress(&mut app, &h.screen);
-    app.warnings = if h.warnings.is_empty() {
-        check_setup(&app.state.setup).unwrap_or_default()
-    } else {
-        h.warnings.clone()
-    };
+    // As convene found them (not checked again here: the checks are not in this program).
+    app.warnings.clone_from(&h.warnings);
     app.share_options = h.sharing.clone();
     app.sharing = sharing;
-    let clock = clock_of(h);
+    let clock = clock_of(h, app.state.last_at);
     match h.share {
         Some(ShareNow::Start) => app.start_sharing(clock.now()),
         Some(ShareNow::Key) => {
@@ -225,9 +234,25 @@ pub fn live_main() -> ExitCode {
             ),
         );
     };
+    // Another build's handoff (a convene-live left over beside a newer convene): convene keeps
+    // the session, as it would without convene-live.
     let h = match Handoff::parse(&arg) {
-        Ok(h) => h,
-        Err(e) => return output::fail(output::BAD_INPUT, &e),
+        Ok(h) if h.build == BUILD => h,
+        mine => {
+            let why = match (mine, program(MAIN_PROGRAM)) {
+                (_, Some(convene)) => exec_with(&convene, &[HANDOFF_COMMAND], &arg).to_string(),
+                (Err(e), None) => e,
+                (Ok(_), None) => format!("{MAIN_PROGRAM} is not installed next to {LIVE_PROGRAM}"),
+            };
+            return output::fail(
+                output::FAILURE,
+                &format!(
+                    "{LIVE_PROGRAM} is not of the same build as convene, which could not take \
+                     the session back: {}. Continue it with `convene resume`.",
+                    crate::text::sanitize(&why)
+                ),
+            );
+        }
     };
     let sharing =
         if program(MAIN_PROGRAM).is_some() { Sharing::HandOver } else { Sharing::Unavailable };
@@ -277,6 +302,7 @@ mod tests {
     #[test]
     fn a_handoff_reads_back_what_was_written() {
         let h = Handoff {
+            build: BUILD.into(),
             log: PathBuf::from("/data/sessions/2026-12/x.jsonl"),
             at: 61_234,
             wall: DateTime::parse_from_rfc3339("2026-12-07T17:00:00+01:00").expect("a time"),

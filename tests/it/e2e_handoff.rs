@@ -40,6 +40,23 @@ fn program(pf: &PathBuf) -> String {
     }
 }
 
+/// When the review index (the files of the cache folder's `index`) last changed.
+fn index_changed(t: &Tmux) -> std::time::SystemTime {
+    fn walk(dir: &std::path::Path, latest: &mut std::time::SystemTime) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, latest);
+            } else if let Ok(m) = e.metadata().and_then(|m| m.modified()) {
+                *latest = (*latest).max(m);
+            }
+        }
+    }
+    let mut latest = std::time::SystemTime::UNIX_EPOCH;
+    walk(&t.home().join("cache"), &mut latest);
+    latest
+}
+
 /// Waits until the process of `pf` runs `name`.
 fn wait_program(pf: &PathBuf, name: &str) {
     let until = Instant::now() + SOON;
@@ -128,4 +145,58 @@ fn convene_keeps_the_session_when_told_to_or_when_shared_from_the_start() {
         t.keys(s, &["q", "l"]);
         t.wait_text(s, "EXITED 0", SOON);
     }
+}
+
+#[test]
+fn convene_live_has_the_index_updated_and_one_of_another_build_gives_the_session_back() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new("handoff-stale");
+    // A review index, which takes the session in once it is over: convene-live has convene do it.
+    std::fs::create_dir_all(t.data().join("sessions")).expect("the sessions folder");
+    let listed = std::process::Command::new("sh")
+        .args(["-c", &t.convene_line("logs list")])
+        .output()
+        .expect("convene runs");
+    assert!(listed.status.success(), "{listed:?}");
+    let indexed = index_changed(&t);
+    assert!(indexed > std::time::SystemTime::UNIX_EPOCH, "an index was made");
+    let first = start(&t, "first", "", "run grow-coaching --people 'Ann,Ben'");
+    t.wait_text("first", "GROW coaching", SOON);
+    wait_program(&first, "convene-live");
+    t.keys("first", &["q", "l"]);
+    t.wait_text("first", "EXITED 0", SOON);
+    assert!(index_changed(&t) > indexed, "the index took the session in");
+    let logs = t.logs();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+
+    // What a convene-live left over from an older build beside a newer convene would be given.
+    let now = chrono::Utc::now().fixed_offset();
+    let h = convene::tui::handoff::Handoff {
+        build: "0.0.0-another-build".into(),
+        log: logs[0].clone(),
+        at: 1_000,
+        wall: now,
+        screen: convene::config::ScreenSettings::default(),
+        sharing: convene::share::ShareOptions::default(),
+        share: None,
+        warnings: Vec::new(),
+        index: None,
+    };
+    let json = serde_json::to_string(&h).expect("written");
+    let pf = t.home().join("stale.pid");
+    let line = t
+        .convene_line("")
+        .replace(env!("CARGO_BIN_EXE_convene"), env!("CARGO_BIN_EXE_convene-live"));
+    let script = format!(
+        "sh -c 'echo $$ > \"{}\"; exec \"$0\" \"$@\"' {line} '{json}'; echo EXITED $?; sleep 60",
+        pf.display()
+    );
+    t.new_session("stale", (110, 34), &["sh", "-c", &script]);
+    t.wait_text("stale", "GROW coaching", SOON);
+    assert_eq!(program(&pf), "convene", "convene took the session back");
+    t.keys("stale", &["q", "l"]);
+    let after = t.wait_text("stale", "EXITED 0", SOON);
+    assert!(after.contains("Session left unfinished"), "{after}");
 }
