@@ -132,6 +132,20 @@ pub enum Command {
     /// convene-live after a session)
     #[command(name = "index-update", hide = true)]
     IndexUpdate(IndexUpdateArgs),
+    /// Write presentation mode into config.toml in a config folder (internal: run by
+    /// convene-live when presentation mode is turned on or off)
+    #[command(name = "remember-presentation", hide = true)]
+    RememberPresentation(RememberPresentationArgs),
+}
+
+/// `convene remember-presentation DIR on|off`.
+#[derive(Debug, Args)]
+pub struct RememberPresentationArgs {
+    /// The config folder
+    pub config_dir: PathBuf,
+    /// Presentation mode on or off
+    #[arg(value_parser = ["on", "off"])]
+    pub state: String,
 }
 
 /// `convene handoff SESSION`: the session as [`crate::tui::handoff::Handoff`] JSON.

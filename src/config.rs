@@ -845,6 +845,13 @@ pub(crate) fn write_presentation(config_dir: &Path, on: bool) -> Result<(), Reme
     Ok(())
 }
 
+/// [`write_presentation`], its failure in words: how convene remembers presentation mode
+/// (`LiveScreen::remember`; `convene-live` asks convene, through `convene
+/// remember-presentation`).
+pub fn remember_presentation(config_dir: &Path, on: bool) -> Result<(), String> {
+    write_presentation(config_dir, on).map_err(|e| e.to_string())
+}
+
 /// How an unexpected value is named in an error: `the string "yes"`, `a number`, `a table`.
 fn describe_value(v: &toml::Value) -> String {
     match v {

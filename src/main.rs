@@ -33,6 +33,12 @@ fn main() -> ExitCode {
             tui::launch::index_now(&args.data);
             return ExitCode::SUCCESS;
         }
+        Some(Command::RememberPresentation(args)) => {
+            return match config::remember_presentation(&args.config_dir, args.state == "on") {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => output::fail(output::FAILURE, &e),
+            };
+        }
         _ => {}
     }
     // Each command gets its request and the settings in effect, never its arguments.
@@ -68,7 +74,8 @@ fn main() -> ExitCode {
             Command::Completions(_)
             | Command::Man(_)
             | Command::Handoff(_)
-            | Command::IndexUpdate(_),
+            | Command::IndexUpdate(_)
+            | Command::RememberPresentation(_),
         ) => Ok(ExitCode::SUCCESS),
     };
     match result {

@@ -40,6 +40,8 @@ pub const MAIN_PROGRAM: &str = "convene";
 pub const HANDOFF_COMMAND: &str = "handoff";
 /// convene's command that takes a finished session into the review index (hidden from help).
 pub const INDEX_COMMAND: &str = "index-update";
+/// convene's command that writes presentation mode into config.toml (hidden from help).
+pub const REMEMBER_COMMAND: &str = "remember-presentation";
 /// Set (to anything), convene keeps every session in its own process.
 pub const ONE_PROGRAM: &str = "CONVENE_ONE_PROGRAM";
 /// The longest a handover is believed to take: a wall clock further on than this was changed,
@@ -69,6 +71,41 @@ pub struct Handoff {
     pub warnings: Vec<String>,
     /// The data folder whose review index takes the log in once the screen closes.
     pub index: Option<PathBuf>,
+}
+
+/// What a program of convene's does itself, and what it leaves to the other: convene's
+/// ([`super::launch::convene`]) or `convene-live`'s ([`live_program`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Program {
+    /// How the share key shares.
+    pub sharing: Sharing,
+    /// How presentation mode is written into config.toml.
+    pub remember: fn(&Path, bool) -> Result<(), String>,
+    /// How the review index takes a finished session in.
+    pub index: fn(&Path),
+}
+
+impl Program {
+    /// The screen shares and remembers as this program does.
+    pub(crate) fn dress(self, app: &mut LiveScreen) {
+        app.sharing = self.sharing;
+        app.remember = self.remember;
+    }
+}
+
+/// `convene-live`'s ways: it hands the session to convene to share it, and asks convene to write
+/// config.toml and to update the review index (neither the share's server, nor the TOML editor,
+/// nor `SQLite` is in it).
+fn live_program() -> Program {
+    Program {
+        sharing: if program(MAIN_PROGRAM).is_some() {
+            Sharing::HandOver
+        } else {
+            Sharing::Unavailable
+        },
+        remember: remember_by_convene,
+        index: index_elsewhere,
+    }
 }
 
 /// Why the session is shared at once.
@@ -153,13 +190,8 @@ fn clock_of(h: &Handoff, last_at: u64) -> SystemClock {
 }
 
 /// Goes on with a session handed over: its log read back under its lock, the screen as it was
-/// told, sharing at once if asked. `sharing` is how this program shares; `index` takes the log
-/// into the review index once the screen closes.
-pub fn continue_here(
-    h: &Handoff,
-    sharing: Sharing,
-    index: fn(&Path),
-) -> color_eyre::Result<ExitCode> {
+/// told, sharing at once if asked, in the ways of `this` program.
+pub fn continue_here(h: &Handoff, this: Program) -> color_eyre::Result<ExitCode> {
     let (lock, log) = match super::launch::lock_and_read(&h.log) {
         Ok(x) => x,
         Err(e) => return Ok(output::fail(output::BAD_INPUT, &e.to_string())),
@@ -178,7 +210,7 @@ pub fn continue_here(
     // As convene found them (not checked again here: the checks are not in this program).
     app.warnings.clone_from(&h.warnings);
     app.share_options = h.sharing.clone();
-    app.sharing = sharing;
+    this.dress(&mut app);
     let clock = clock_of(h, app.state.last_at);
     match h.share {
         Some(ShareNow::Start) => app.start_sharing(clock.now()),
@@ -193,7 +225,7 @@ pub fn continue_here(
         return Ok(hand_back(&mut app, &clock, h));
     }
     if let Some(data) = &h.index {
-        index(data);
+        (this.index)(data);
     }
     Ok(code)
 }
@@ -254,9 +286,7 @@ pub fn live_main() -> ExitCode {
             );
         }
     };
-    let sharing =
-        if program(MAIN_PROGRAM).is_some() { Sharing::HandOver } else { Sharing::Unavailable };
-    finish(continue_here(&h, sharing, index_elsewhere))
+    finish(continue_here(&h, live_program()))
 }
 
 /// The exit code, a failure of the machine (the terminal) said in one line, as convene says it.
@@ -277,8 +307,27 @@ pub fn from_live(arg: &str) -> ExitCode {
         Ok(h) => h,
         Err(e) => return output::fail(output::BAD_INPUT, &e),
     };
-    let share = super::launch::share_here();
-    finish(continue_here(&h, share, super::launch::index_now))
+    finish(continue_here(&h, super::launch::convene()))
+}
+
+/// `convene-live` has convene write presentation mode into config.toml (`convene
+/// remember-presentation DIR on|off`), and shows what it says if it cannot.
+fn remember_by_convene(dir: &Path, on: bool) -> Result<(), String> {
+    let convene = program(MAIN_PROGRAM)
+        .ok_or_else(|| format!("{MAIN_PROGRAM} is not installed next to {LIVE_PROGRAM}"))?;
+    let out = std::process::Command::new(convene)
+        .arg(REMEMBER_COMMAND)
+        .arg(dir)
+        .arg(if on { "on" } else { "off" })
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {MAIN_PROGRAM}: {e}"))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let said = String::from_utf8_lossy(&out.stderr);
+    let said = said.trim();
+    Err(crate::text::sanitize(said.strip_prefix("convene: ").unwrap_or(said)))
 }
 
 /// `convene-live` leaves the review index to convene (`convene index-update DATA`), which

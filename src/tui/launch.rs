@@ -282,9 +282,9 @@ fn go_live(
         drop(app.log.take());
         // Only back here if it could not start: the session goes on here, read back as it was.
         let _ = handoff::exec(&live, &[], &h);
-        return handoff::continue_here(&h, share_here(), index_now);
+        return handoff::continue_here(&h, convene());
     }
-    app.sharing = share_here();
+    convene().dress(app);
     if share_now {
         app.start_sharing(clock.now());
     }
@@ -295,9 +295,14 @@ fn go_live(
     code
 }
 
-/// How convene shares: here, with its own server.
-pub(crate) fn share_here() -> Sharing {
-    Sharing::Here(Share::start)
+/// convene's own ways: it shares with its own server, writes config.toml and updates the review
+/// index itself.
+pub(crate) fn convene() -> handoff::Program {
+    handoff::Program {
+        sharing: Sharing::Here(Share::start),
+        remember: crate::config::remember_presentation,
+        index: index_now,
+    }
 }
 
 /// The review index takes a finished session's log in (if there is an index yet).

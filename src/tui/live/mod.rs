@@ -161,6 +161,9 @@ pub struct LiveScreen {
     pub presentation: bool,
     /// Where presentation mode is remembered (`presentation =` in `<config folder>/config.toml`), if anywhere.
     pub presentation_file: Option<PathBuf>,
+    /// What writes it there ([`crate::config::remember_presentation`] in convene; `convene-live`
+    /// asks convene): a pointer, so that `convene-live` does not carry the TOML editor.
+    pub remember: fn(&std::path::Path, bool) -> Result<(), String>,
     /// A rebalance was offered when the projection first passed the hard stop (offered once).
     pub rebalance_offered: bool,
 }
@@ -205,6 +208,7 @@ impl LiveScreen {
             reminded: (0, 0),
             presentation: false,
             presentation_file: None,
+            remember: |_, _| Err("this screen cannot write config.toml".into()),
             rebalance_offered: false,
         }
     }

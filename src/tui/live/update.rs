@@ -775,7 +775,7 @@ pub fn perform(s: &mut LiveScreen, intent: Intent, now: Now) {
 /// Remembers presentation mode in the config folder; says so where it cannot.
 fn remember_presentation(s: &mut LiveScreen) {
     if let Some(dir) = &s.presentation_file
-        && let Err(e) = crate::config::write_presentation(dir, s.presentation)
+        && let Err(e) = (s.remember)(dir, s.presentation)
     {
         let state = if s.presentation { "on" } else { "off" };
         s.message = Some(format!("Presentation mode {state} for this session only: {e}"));

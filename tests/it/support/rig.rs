@@ -70,6 +70,7 @@ impl Rig {
         app.warnings = warnings;
         // Shared by convene itself, as `convene run` does when it keeps the session.
         app.sharing = convene::tui::live::Sharing::Here(convene::share::Share::start);
+        app.remember = convene::config::remember_presentation;
         Self { app, mono: 0, dir }
     }
 
