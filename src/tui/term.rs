@@ -140,19 +140,75 @@ pub struct Ticking {
 
 /// What the last whole frame left behind for drawing its [`Ticking`] part alone: where it is,
 /// and the cells there, as ratatui's buffer of that frame holds them and as the terminal shows
-/// them now. Only the ticking area is kept, not a third copy of the screen.
+/// them now. Only the ticking area is kept, not a third copy of the screen, and each of its
+/// cells as a number into the few different cells the area holds ([`Cells`]): the countdown's
+/// box is made of a handful of block characters in one style, so the area's two copies take two
+/// bytes a cell, not the fifty of a ratatui cell (some 480 kB at 200x50).
 #[derive(Debug, Default)]
 pub struct Kept {
     ticking: Option<Ticking>,
-    /// The whole frame's cells in the area (ratatui compares the next whole frame with these).
-    base: Vec<Cell>,
-    /// What the terminal shows in the area now.
-    shown: Buffer,
-    /// The next second's cells where they may change, drawn here: the same memory each second.
+    /// The different cells `base` and `shown` hold.
+    cells: Cells,
+    /// The whole frame's cells in the area, row by row (ratatui compares the next whole frame
+    /// with these).
+    base: Vec<u16>,
+    /// What the terminal shows in the area now, row by row.
+    shown: Vec<u16>,
+    /// The next second's cells where they may change, drawn here: the same memory each second
+    /// while the box is small (the last digit's strokes), given back after a larger one.
     next: Buffer,
     /// The backend's count of clears and the screen's size at that frame.
     clears: u64,
     size: Size,
+}
+
+/// The different cells a kept area holds, each once; the area refers to them by number.
+#[derive(Debug, Default)]
+struct Cells {
+    all: Vec<Cell>,
+    /// The number last given, tried first: neighbouring cells are mostly the same.
+    last: u16,
+}
+
+impl Cells {
+    /// More different cells than this in the area and it is not kept (drawn whole instead):
+    /// the countdown's box has a few dozen.
+    const MOST: usize = 4096;
+
+    fn clear(&mut self) {
+        self.all.clear();
+        self.last = 0;
+    }
+
+    fn get(&self, i: u16) -> &Cell {
+        &self.all[usize::from(i)]
+    }
+
+    /// The number of `cell`, added if new; `None` past [`Cells::MOST`].
+    fn number(&mut self, cell: &Cell) -> Option<u16> {
+        if self.all.get(usize::from(self.last)) == Some(cell) {
+            return Some(self.last);
+        }
+        let i = match self.all.iter().position(|c| c == cell) {
+            Some(i) => i,
+            None if self.all.len() < Self::MOST => {
+                self.all.push(cell.clone());
+                self.all.len() - 1
+            }
+            None => return None,
+        };
+        self.last = u16::try_from(i).ok()?;
+        Some(self.last)
+    }
+}
+
+/// Where a kept area gives back the memory its next second was drawn in: a box of more cells
+/// than this (several digits changing at once, once a minute) is not kept for the next second.
+const NEXT_KEPT: usize = 1024;
+
+/// The place of `p` in `area`'s cells, row by row (`p` is in `area`).
+fn index_in(area: Rect, p: Position) -> usize {
+    usize::from(p.y - area.y) * usize::from(area.width) + usize::from(p.x - area.x)
 }
 
 impl Kept {
@@ -195,22 +251,27 @@ fn whole<W: Write>(
     // Cells the terminal shows otherwise than the last whole frame, which ratatui does not send.
     let mut again: Vec<(u16, u16, Cell)> = Vec::new();
     if let Some(t) = before.filter(|_| buf.area.as_size() == kept.size) {
-        for (i, (base, shown)) in kept.base.iter().zip(&kept.shown.content).enumerate() {
-            let (x, y) = kept.shown.pos_of(i);
-            if base != shown && buf.cell((x, y)).is_some_and(|c| c == base) {
-                again.push((x, y, base.clone()));
+        for ((base, shown), p) in kept.base.iter().zip(&kept.shown).zip(t.area.positions()) {
+            let base = kept.cells.get(*base);
+            if base != kept.cells.get(*shown) && buf.cell(p).is_some_and(|c| c == base) {
+                again.push((p.x, p.y, base.clone()));
             }
         }
-        debug_assert_eq!(kept.shown.area, t.area);
     }
     // Where crossterm draws (no escape sequences written here) every frame is drawn whole.
     if let Some(t) = ticking.filter(|t| ansi && t.area.intersection(buf.area) == t.area) {
-        kept.base.clear();
-        kept.base.extend(t.area.positions().map(|p| buf[p].clone()));
-        kept.shown.resize(t.area);
-        kept.shown.content.clone_from_slice(&kept.base);
-        kept.size = buf.area.as_size();
-        kept.ticking = Some(t);
+        let Kept { cells, base, shown, .. } = kept;
+        cells.clear();
+        base.clear();
+        let numbered = t.area.positions().try_for_each(|p| {
+            base.push(cells.number(&buf[p])?);
+            Some(())
+        });
+        if numbered.is_some() {
+            shown.clone_from(base);
+            kept.size = buf.area.as_size();
+            kept.ticking = Some(t);
+        }
     }
     let backend = terminal.backend_mut();
     kept.clears = backend.clears;
@@ -238,7 +299,7 @@ pub fn draw_ticking<W: Write>(
     changed: impl FnOnce(&Ticking) -> (Rect, String),
     render: impl FnOnce(&mut Buffer, &Ticking),
 ) -> io::Result<bool> {
-    let Kept { ticking, shown, next, clears, size, .. } = kept;
+    let Kept { ticking, cells, shown, next, clears, size, .. } = kept;
     let Some(t) = ticking.as_mut().filter(|t| t.key == key) else { return Ok(false) };
     if terminal.backend().clears != *clears || terminal.size()? != *size {
         *ticking = None;
@@ -254,6 +315,7 @@ pub fn draw_ticking<W: Write>(
     next.resize(area);
     next.reset();
     render(next, t);
+    let whole = t.area;
     let backend = terminal.backend_mut();
     backend.writer_mut().begin_frame();
     let cursor =
@@ -264,7 +326,7 @@ pub fn draw_ticking<W: Write>(
     let to_send = area
         .positions()
         .zip(&next.content)
-        .filter(|(p, cell)| shown[*p] != **cell)
+        .filter(|(p, cell)| cells.get(shown[index_in(whole, *p)]) != *cell)
         .map(|(p, cell)| (p.x, p.y, cell));
     let mut drawn = backend.draw(to_send);
     if let Some((Some(x), Some(y))) = cursor {
@@ -272,7 +334,17 @@ pub fn draw_ticking<W: Write>(
     }
     let sent = backend.writer_mut().end_frame();
     for (cell, p) in next.content.iter().zip(area.positions()) {
-        shown[p].clone_from(cell);
+        let at = &mut shown[index_in(whole, p)];
+        if cells.get(*at) != cell {
+            match cells.number(cell) {
+                Some(n) => *at = n,
+                // Too many different cells to keep: the next second is drawn whole.
+                None => *ticking = None,
+            }
+        }
+    }
+    if next.content.capacity() > NEXT_KEPT {
+        *next = Buffer::default();
     }
     if drawn.is_err() || sent.is_err() {
         *ticking = None;
