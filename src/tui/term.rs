@@ -469,17 +469,22 @@ fn pen_cost(have: Option<Pen>, sym: &str, want: Pen) -> usize {
 }
 
 /// What a cell of the terminal shows, as far as the backend knows: a character of width one,
-/// which can be written again to step over the cell, or `None` (anything else, or not known).
+/// which can be written again to step over the cell, or `None` (anything else, or not known),
+/// and its pen, by number among the screen's pens ([`Screen::pens`]): eight bytes a cell.
 #[derive(Debug, Clone, Copy)]
 struct Shown {
     ch: Option<char>,
-    pen: Pen,
+    pen: u16,
 }
 
 impl Shown {
-    const UNKNOWN: Shown = Shown { ch: None, pen: Pen::RESET };
-    const BLANK: Shown = Shown { ch: Some(' '), pen: Pen::RESET };
+    const UNKNOWN: Shown = Shown { ch: None, pen: 0 };
+    const BLANK: Shown = Shown { ch: Some(' '), pen: 0 };
 }
+
+/// More different pens than this on the screen and the cells written with others are not known
+/// (never written again to step over them): a screen has a few dozen.
+const MOST_PENS: usize = 4096;
 
 /// Whether `c` alone takes one column, known without a look-up for the characters most drawn:
 /// printable ASCII and the block elements (the big countdown's). Others are measured.
@@ -497,6 +502,10 @@ struct Screen {
     width: u16,
     height: u16,
     cells: Vec<Shown>,
+    /// The different pens the cells were written with, each once; the first is [`Pen::RESET`].
+    pens: Vec<Pen>,
+    /// The number of the pen last written with, tried first.
+    last_pen: u16,
     pen: Option<Pen>,
     /// The cursor's row and column, where known. The column is forgotten after a character
     /// whose width terminals may disagree on and after the last column (the cursor then waits to
@@ -517,6 +526,8 @@ impl Screen {
             width: 0,
             height: 0,
             cells: Vec::new(),
+            pens: Vec::new(),
+            last_pen: 0,
             pen: None,
             row: None,
             col: None,
@@ -535,9 +546,29 @@ impl Screen {
         self.cells.clear();
         self.cells.resize(usize::from(size.width) * usize::from(size.height), fill);
         self.cells.shrink_to_fit();
+        self.pens.clear();
+        self.pens.push(Pen::RESET);
+        self.last_pen = 0;
         self.pen = None;
         self.row = None;
         self.col = None;
+    }
+
+    /// The number of `pen` among [`Screen::pens`], added if new; `None` past [`MOST_PENS`].
+    fn pen_number(&mut self, pen: Pen) -> Option<u16> {
+        if self.pens.get(usize::from(self.last_pen)) == Some(&pen) {
+            return Some(self.last_pen);
+        }
+        let i = match self.pens.iter().position(|p| *p == pen) {
+            Some(i) => i,
+            None if self.pens.len() < MOST_PENS => {
+                self.pens.push(pen);
+                self.pens.len() - 1
+            }
+            None => return None,
+        };
+        self.last_pen = u16::try_from(i).ok()?;
+        Some(self.last_pen)
     }
 
     fn index(&self, x: u16, y: u16) -> Option<usize> {
@@ -561,7 +592,10 @@ impl Screen {
             _ => None,
         };
         if let Some(i) = self.index(x, y) {
-            self.cells[i] = Shown { ch: narrow, pen };
+            self.cells[i] = match self.pen_number(pen) {
+                Some(pen) => Shown { ch: narrow, pen },
+                None => Shown::UNKNOWN,
+            };
             if narrow.is_none()
                 && let Some(next) = self.index(x + 1, y)
             {
@@ -589,11 +623,12 @@ impl Screen {
             for cx in from..x {
                 let Some(s) = self.index(cx, y).map(|i| self.cells[i]) else { break };
                 let Some(ch) = s.ch else { break };
+                let was = self.pens[usize::from(s.pen)];
                 let mut b = [0; 4];
                 let ch = ch.encode_utf8(&mut b);
-                if !fits(p, ch, s.pen) {
-                    sgr(&mut stepped, p, s.pen);
-                    p = Some(s.pen);
+                if !fits(p, ch, was) {
+                    sgr(&mut stepped, p, was);
+                    p = Some(was);
                 }
                 stepped.extend_from_slice(ch.as_bytes());
                 if cx + 1 == x {
