@@ -154,8 +154,8 @@ pub struct Kept {
     base: Vec<u16>,
     /// What the terminal shows in the area now, row by row.
     shown: Vec<u16>,
-    /// The next second's cells where they may change, drawn here: the same memory each second
-    /// while the box is small (the last digit's strokes), given back after a larger one.
+    /// The next second's cells where they may change, drawn here (a band of rows at a time):
+    /// the same memory each second.
     next: Buffer,
     /// The backend's count of clears and the screen's size at that frame.
     clears: u64,
@@ -202,8 +202,8 @@ impl Cells {
     }
 }
 
-/// Where a kept area gives back the memory its next second was drawn in: a box of more cells
-/// than this (several digits changing at once, once a minute) is not kept for the next second.
+/// The most cells of the ticking part drawn at once: a larger box (several digits changing at
+/// once, once a minute) is drawn in bands of rows, in the same memory.
 const NEXT_KEPT: usize = 1024;
 
 /// The place of `p` in `area`'s cells, row by row (`p` is in `area`).
@@ -289,15 +289,15 @@ fn whole<W: Write>(
 /// Draws only the [`Ticking`] part of the last whole frame again and sends what changed there
 /// in one write: the bytes a whole frame would send, when nothing else changed. `changed` says
 /// where in the part the cells may change since the last frame (the digits that changed) and
-/// what the part shows now ([`Ticking::shows`]); `render` draws there, given a buffer of exactly
-/// that area (within [`Ticking::area`]). Returns `false`, drawing nothing, where it cannot: no
+/// what the part shows now ([`Ticking::shows`]); `render` draws there, given a buffer of a band
+/// of that area's rows (within [`Ticking::area`]), once for each band. Returns `false`, drawing nothing, where it cannot: no
 /// whole frame kept, one with another `key`, or a terminal cleared or resized since.
 pub fn draw_ticking<W: Write>(
     terminal: &mut Terminal<FrameBackend<W>>,
     kept: &mut Kept,
     key: u64,
     changed: impl FnOnce(&Ticking) -> (Rect, String),
-    render: impl FnOnce(&mut Buffer, &Ticking),
+    mut render: impl FnMut(&mut Buffer, &Ticking),
 ) -> io::Result<bool> {
     let Kept { ticking, cells, shown, next, clears, size, .. } = kept;
     let Some(t) = ticking.as_mut().filter(|t| t.key == key) else { return Ok(false) };
@@ -312,39 +312,47 @@ pub fn draw_ticking<W: Write>(
         // Nothing there changes: nothing to send.
         return Ok(true);
     }
-    next.resize(area);
-    next.reset();
-    render(next, t);
     let whole = t.area;
     let backend = terminal.backend_mut();
     backend.writer_mut().begin_frame();
     let cursor =
         (backend.screen.hidden == Some(false)).then_some((backend.screen.col, backend.screen.row));
-    // The cells that differ from what the terminal shows, in screen order: what ratatui's
-    // comparison sends for cells one column wide with no diff option, which the part's are (the
-    // countdown's blocks, digits and blanks).
-    let to_send = area
-        .positions()
-        .zip(&next.content)
-        .filter(|(p, cell)| cells.get(shown[index_in(whole, *p)]) != *cell)
-        .map(|(p, cell)| (p.x, p.y, cell));
-    let mut drawn = backend.draw(to_send);
+    // Drawn in bands of rows of at most NEXT_KEPT cells, top to bottom, in the same memory: a
+    // box of several digits (once a minute) costs no more memory than the last digit's.
+    let band = u16::try_from(NEXT_KEPT / usize::from(area.width)).unwrap_or(u16::MAX).max(1);
+    let mut drawn = Ok(());
+    let mut overflow = false;
+    for y in (area.y..area.bottom()).step_by(usize::from(band)) {
+        let rows = Rect { y, height: band.min(area.bottom() - y), ..area };
+        next.resize(rows);
+        next.reset();
+        render(next, t);
+        // The cells that differ from what the terminal shows, in screen order: what ratatui's
+        // comparison sends for cells one column wide with no diff option, which the part's are
+        // (the countdown's blocks, digits and blanks).
+        let to_send = rows
+            .positions()
+            .zip(&next.content)
+            .filter(|(p, cell)| cells.get(shown[index_in(whole, *p)]) != *cell)
+            .map(|(p, cell)| (p.x, p.y, cell));
+        drawn = drawn.and_then(|()| backend.draw(to_send));
+        for (cell, p) in next.content.iter().zip(rows.positions()) {
+            let at = &mut shown[index_in(whole, p)];
+            if cells.get(*at) != cell {
+                match cells.number(cell) {
+                    Some(n) => *at = n,
+                    None => overflow = true,
+                }
+            }
+        }
+    }
     if let Some((Some(x), Some(y))) = cursor {
         drawn = drawn.and_then(|()| backend.set_cursor_position(Position { x, y }));
     }
     let sent = backend.writer_mut().end_frame();
-    for (cell, p) in next.content.iter().zip(area.positions()) {
-        let at = &mut shown[index_in(whole, p)];
-        if cells.get(*at) != cell {
-            match cells.number(cell) {
-                Some(n) => *at = n,
-                // Too many different cells to keep: the next second is drawn whole.
-                None => *ticking = None,
-            }
-        }
-    }
-    if next.content.capacity() > NEXT_KEPT {
-        *next = Buffer::default();
+    if overflow {
+        // Too many different cells to keep: the next second is drawn whole.
+        *ticking = None;
     }
     if drawn.is_err() || sent.is_err() {
         *ticking = None;
