@@ -166,8 +166,9 @@ pub struct Kept {
 #[derive(Debug, Default)]
 struct Cells {
     all: Vec<Cell>,
-    /// The number last given, tried first: neighbouring cells are mostly the same.
-    last: u16,
+    /// The two numbers last given, tried first: neighbouring cells are mostly one of two (a
+    /// block and a blank).
+    last: [u16; 2],
 }
 
 impl Cells {
@@ -177,7 +178,7 @@ impl Cells {
 
     fn clear(&mut self) {
         self.all.clear();
-        self.last = 0;
+        self.last = [0; 2];
     }
 
     fn get(&self, i: u16) -> &Cell {
@@ -186,8 +187,10 @@ impl Cells {
 
     /// The number of `cell`, added if new; `None` past [`Cells::MOST`].
     fn number(&mut self, cell: &Cell) -> Option<u16> {
-        if self.all.get(usize::from(self.last)) == Some(cell) {
-            return Some(self.last);
+        for n in self.last {
+            if self.all.get(usize::from(n)) == Some(cell) {
+                return Some(n);
+            }
         }
         let i = match self.all.iter().position(|c| c == cell) {
             Some(i) => i,
@@ -197,8 +200,9 @@ impl Cells {
             }
             None => return None,
         };
-        self.last = u16::try_from(i).ok()?;
-        Some(self.last)
+        let n = u16::try_from(i).ok()?;
+        self.last = [n, self.last[0]];
+        Some(n)
     }
 }
 
@@ -330,21 +334,19 @@ pub fn draw_ticking<W: Write>(
         // The cells that differ from what the terminal shows, in screen order: what ratatui's
         // comparison sends for cells one column wide with no diff option, which the part's are
         // (the countdown's blocks, digits and blanks).
-        let to_send = rows
-            .positions()
-            .zip(&next.content)
-            .filter(|(p, cell)| cells.get(shown[index_in(whole, *p)]) != *cell)
-            .map(|(p, cell)| (p.x, p.y, cell));
-        drawn = drawn.and_then(|()| backend.draw(to_send));
-        for (cell, p) in next.content.iter().zip(rows.positions()) {
+        // What the terminal shows is updated as they are found.
+        let to_send = rows.positions().zip(&next.content).filter_map(|(p, cell)| {
             let at = &mut shown[index_in(whole, p)];
-            if cells.get(*at) != cell {
-                match cells.number(cell) {
-                    Some(n) => *at = n,
-                    None => overflow = true,
-                }
+            if cells.get(*at) == cell {
+                return None;
             }
-        }
+            match cells.number(cell) {
+                Some(n) => *at = n,
+                None => overflow = true,
+            }
+            Some((p.x, p.y, cell))
+        });
+        drawn = drawn.and_then(|()| backend.draw(to_send));
     }
     if let Some((Some(x), Some(y))) = cursor {
         drawn = drawn.and_then(|()| backend.set_cursor_position(Position { x, y }));
@@ -512,8 +514,8 @@ struct Screen {
     cells: Vec<Shown>,
     /// The different pens the cells were written with, each once; the first is [`Pen::RESET`].
     pens: Vec<Pen>,
-    /// The number of the pen last written with, tried first.
-    last_pen: u16,
+    /// The numbers of the two pens last written with, tried first.
+    last_pens: [u16; 2],
     pen: Option<Pen>,
     /// The cursor's row and column, where known. The column is forgotten after a character
     /// whose width terminals may disagree on and after the last column (the cursor then waits to
@@ -535,7 +537,7 @@ impl Screen {
             height: 0,
             cells: Vec::new(),
             pens: Vec::new(),
-            last_pen: 0,
+            last_pens: [0; 2],
             pen: None,
             row: None,
             col: None,
@@ -556,7 +558,7 @@ impl Screen {
         self.cells.shrink_to_fit();
         self.pens.clear();
         self.pens.push(Pen::RESET);
-        self.last_pen = 0;
+        self.last_pens = [0; 2];
         self.pen = None;
         self.row = None;
         self.col = None;
@@ -564,8 +566,10 @@ impl Screen {
 
     /// The number of `pen` among [`Screen::pens`], added if new; `None` past [`MOST_PENS`].
     fn pen_number(&mut self, pen: Pen) -> Option<u16> {
-        if self.pens.get(usize::from(self.last_pen)) == Some(&pen) {
-            return Some(self.last_pen);
+        for n in self.last_pens {
+            if self.pens.get(usize::from(n)) == Some(&pen) {
+                return Some(n);
+            }
         }
         let i = match self.pens.iter().position(|p| *p == pen) {
             Some(i) => i,
@@ -575,8 +579,9 @@ impl Screen {
             }
             None => return None,
         };
-        self.last_pen = u16::try_from(i).ok()?;
-        Some(self.last_pen)
+        let n = u16::try_from(i).ok()?;
+        self.last_pens = [n, self.last_pens[0]];
+        Some(n)
     }
 
     fn index(&self, x: u16, y: u16) -> Option<usize> {
