@@ -140,19 +140,79 @@ pub struct Ticking {
 
 /// What the last whole frame left behind for drawing its [`Ticking`] part alone: where it is,
 /// and the cells there, as ratatui's buffer of that frame holds them and as the terminal shows
-/// them now. Only the ticking area is kept, not a third copy of the screen.
+/// them now. Only the ticking area is kept, not a third copy of the screen, and each of its
+/// cells as a number into the few different cells the area holds ([`Cells`]): the countdown's
+/// box is made of a handful of block characters in one style, so the area's two copies take two
+/// bytes a cell, not the fifty of a ratatui cell (some 480 kB at 200x50).
 #[derive(Debug, Default)]
 pub struct Kept {
     ticking: Option<Ticking>,
-    /// The whole frame's cells in the area (ratatui compares the next whole frame with these).
-    base: Vec<Cell>,
-    /// What the terminal shows in the area now.
-    shown: Buffer,
-    /// The next second's cells where they may change, drawn here: the same memory each second.
+    /// The different cells `base` and `shown` hold.
+    cells: Cells,
+    /// The whole frame's cells in the area, row by row (ratatui compares the next whole frame
+    /// with these).
+    base: Vec<u16>,
+    /// What the terminal shows in the area now, row by row.
+    shown: Vec<u16>,
+    /// The next second's cells where they may change, drawn here (a band of rows at a time):
+    /// the same memory each second.
     next: Buffer,
     /// The backend's count of clears and the screen's size at that frame.
     clears: u64,
     size: Size,
+}
+
+/// The different cells a kept area holds, each once; the area refers to them by number.
+#[derive(Debug, Default)]
+struct Cells {
+    all: Vec<Cell>,
+    /// The two numbers last given, tried first: neighbouring cells are mostly one of two (a
+    /// block and a blank).
+    last: [u16; 2],
+}
+
+impl Cells {
+    /// More different cells than this in the area and it is not kept (drawn whole instead):
+    /// the countdown's box has a few dozen.
+    const MOST: usize = 4096;
+
+    fn clear(&mut self) {
+        self.all.clear();
+        self.last = [0; 2];
+    }
+
+    fn get(&self, i: u16) -> &Cell {
+        &self.all[usize::from(i)]
+    }
+
+    /// The number of `cell`, added if new; `None` past [`Cells::MOST`].
+    fn number(&mut self, cell: &Cell) -> Option<u16> {
+        for n in self.last {
+            if self.all.get(usize::from(n)) == Some(cell) {
+                return Some(n);
+            }
+        }
+        let i = match self.all.iter().position(|c| c == cell) {
+            Some(i) => i,
+            None if self.all.len() < Self::MOST => {
+                self.all.push(cell.clone());
+                self.all.len() - 1
+            }
+            None => return None,
+        };
+        let n = u16::try_from(i).ok()?;
+        self.last = [n, self.last[0]];
+        Some(n)
+    }
+}
+
+/// The most cells of the ticking part drawn at once: a larger box (several digits changing at
+/// once, once a minute) is drawn in bands of rows, in the same memory.
+const NEXT_KEPT: usize = 1024;
+
+/// The place of `p` in `area`'s cells, row by row (`p` is in `area`).
+fn index_in(area: Rect, p: Position) -> usize {
+    usize::from(p.y - area.y) * usize::from(area.width) + usize::from(p.x - area.x)
 }
 
 impl Kept {
@@ -195,22 +255,27 @@ fn whole<W: Write>(
     // Cells the terminal shows otherwise than the last whole frame, which ratatui does not send.
     let mut again: Vec<(u16, u16, Cell)> = Vec::new();
     if let Some(t) = before.filter(|_| buf.area.as_size() == kept.size) {
-        for (i, (base, shown)) in kept.base.iter().zip(&kept.shown.content).enumerate() {
-            let (x, y) = kept.shown.pos_of(i);
-            if base != shown && buf.cell((x, y)).is_some_and(|c| c == base) {
-                again.push((x, y, base.clone()));
+        for ((base, shown), p) in kept.base.iter().zip(&kept.shown).zip(t.area.positions()) {
+            let base = kept.cells.get(*base);
+            if base != kept.cells.get(*shown) && buf.cell(p).is_some_and(|c| c == base) {
+                again.push((p.x, p.y, base.clone()));
             }
         }
-        debug_assert_eq!(kept.shown.area, t.area);
     }
     // Where crossterm draws (no escape sequences written here) every frame is drawn whole.
     if let Some(t) = ticking.filter(|t| ansi && t.area.intersection(buf.area) == t.area) {
-        kept.base.clear();
-        kept.base.extend(t.area.positions().map(|p| buf[p].clone()));
-        kept.shown.resize(t.area);
-        kept.shown.content.clone_from_slice(&kept.base);
-        kept.size = buf.area.as_size();
-        kept.ticking = Some(t);
+        let Kept { cells, base, shown, .. } = kept;
+        cells.clear();
+        base.clear();
+        let numbered = t.area.positions().try_for_each(|p| {
+            base.push(cells.number(&buf[p])?);
+            Some(())
+        });
+        if numbered.is_some() {
+            shown.clone_from(base);
+            kept.size = buf.area.as_size();
+            kept.ticking = Some(t);
+        }
     }
     let backend = terminal.backend_mut();
     kept.clears = backend.clears;
@@ -228,17 +293,17 @@ fn whole<W: Write>(
 /// Draws only the [`Ticking`] part of the last whole frame again and sends what changed there
 /// in one write: the bytes a whole frame would send, when nothing else changed. `changed` says
 /// where in the part the cells may change since the last frame (the digits that changed) and
-/// what the part shows now ([`Ticking::shows`]); `render` draws there, given a buffer of exactly
-/// that area (within [`Ticking::area`]). Returns `false`, drawing nothing, where it cannot: no
+/// what the part shows now ([`Ticking::shows`]); `render` draws there, given a buffer of a band
+/// of that area's rows (within [`Ticking::area`]), once for each band. Returns `false`, drawing nothing, where it cannot: no
 /// whole frame kept, one with another `key`, or a terminal cleared or resized since.
 pub fn draw_ticking<W: Write>(
     terminal: &mut Terminal<FrameBackend<W>>,
     kept: &mut Kept,
     key: u64,
     changed: impl FnOnce(&Ticking) -> (Rect, String),
-    render: impl FnOnce(&mut Buffer, &Ticking),
+    mut render: impl FnMut(&mut Buffer, &Ticking),
 ) -> io::Result<bool> {
-    let Kept { ticking, shown, next, clears, size, .. } = kept;
+    let Kept { ticking, cells, shown, next, clears, size, .. } = kept;
     let Some(t) = ticking.as_mut().filter(|t| t.key == key) else { return Ok(false) };
     if terminal.backend().clears != *clears || terminal.size()? != *size {
         *ticking = None;
@@ -251,28 +316,45 @@ pub fn draw_ticking<W: Write>(
         // Nothing there changes: nothing to send.
         return Ok(true);
     }
-    next.resize(area);
-    next.reset();
-    render(next, t);
+    let whole = t.area;
     let backend = terminal.backend_mut();
     backend.writer_mut().begin_frame();
     let cursor =
         (backend.screen.hidden == Some(false)).then_some((backend.screen.col, backend.screen.row));
-    // The cells that differ from what the terminal shows, in screen order: what ratatui's
-    // comparison sends for cells one column wide with no diff option, which the part's are (the
-    // countdown's blocks, digits and blanks).
-    let to_send = area
-        .positions()
-        .zip(&next.content)
-        .filter(|(p, cell)| shown[*p] != **cell)
-        .map(|(p, cell)| (p.x, p.y, cell));
-    let mut drawn = backend.draw(to_send);
+    // Drawn in bands of rows of at most NEXT_KEPT cells, top to bottom, in the same memory: a
+    // box of several digits (once a minute) costs no more memory than the last digit's.
+    let band = u16::try_from(NEXT_KEPT / usize::from(area.width)).unwrap_or(u16::MAX).max(1);
+    let mut drawn = Ok(());
+    let mut overflow = false;
+    for y in (area.y..area.bottom()).step_by(usize::from(band)) {
+        let rows = Rect { y, height: band.min(area.bottom() - y), ..area };
+        next.resize(rows);
+        next.reset();
+        render(next, t);
+        // The cells that differ from what the terminal shows, in screen order: what ratatui's
+        // comparison sends for cells one column wide with no diff option, which the part's are
+        // (the countdown's blocks, digits and blanks).
+        // What the terminal shows is updated as they are found.
+        let to_send = rows.positions().zip(&next.content).filter_map(|(p, cell)| {
+            let at = &mut shown[index_in(whole, p)];
+            if cells.get(*at) == cell {
+                return None;
+            }
+            match cells.number(cell) {
+                Some(n) => *at = n,
+                None => overflow = true,
+            }
+            Some((p.x, p.y, cell))
+        });
+        drawn = drawn.and_then(|()| backend.draw(to_send));
+    }
     if let Some((Some(x), Some(y))) = cursor {
         drawn = drawn.and_then(|()| backend.set_cursor_position(Position { x, y }));
     }
     let sent = backend.writer_mut().end_frame();
-    for (cell, p) in next.content.iter().zip(area.positions()) {
-        shown[p].clone_from(cell);
+    if overflow {
+        // Too many different cells to keep: the next second is drawn whole.
+        *ticking = None;
     }
     if drawn.is_err() || sent.is_err() {
         *ticking = None;
@@ -397,17 +479,22 @@ fn pen_cost(have: Option<Pen>, sym: &str, want: Pen) -> usize {
 }
 
 /// What a cell of the terminal shows, as far as the backend knows: a character of width one,
-/// which can be written again to step over the cell, or `None` (anything else, or not known).
+/// which can be written again to step over the cell, or `None` (anything else, or not known),
+/// and its pen, by number among the screen's pens ([`Screen::pens`]): eight bytes a cell.
 #[derive(Debug, Clone, Copy)]
 struct Shown {
     ch: Option<char>,
-    pen: Pen,
+    pen: u16,
 }
 
 impl Shown {
-    const UNKNOWN: Shown = Shown { ch: None, pen: Pen::RESET };
-    const BLANK: Shown = Shown { ch: Some(' '), pen: Pen::RESET };
+    const UNKNOWN: Shown = Shown { ch: None, pen: 0 };
+    const BLANK: Shown = Shown { ch: Some(' '), pen: 0 };
 }
+
+/// More different pens than this on the screen and the cells written with others are not known
+/// (never written again to step over them): a screen has a few dozen.
+const MOST_PENS: usize = 4096;
 
 /// Whether `c` alone takes one column, known without a look-up for the characters most drawn:
 /// printable ASCII and the block elements (the big countdown's). Others are measured.
@@ -425,6 +512,10 @@ struct Screen {
     width: u16,
     height: u16,
     cells: Vec<Shown>,
+    /// The different pens the cells were written with, each once; the first is [`Pen::RESET`].
+    pens: Vec<Pen>,
+    /// The numbers of the two pens last written with, tried first.
+    last_pens: [u16; 2],
     pen: Option<Pen>,
     /// The cursor's row and column, where known. The column is forgotten after a character
     /// whose width terminals may disagree on and after the last column (the cursor then waits to
@@ -445,6 +536,8 @@ impl Screen {
             width: 0,
             height: 0,
             cells: Vec::new(),
+            pens: Vec::new(),
+            last_pens: [0; 2],
             pen: None,
             row: None,
             col: None,
@@ -463,9 +556,32 @@ impl Screen {
         self.cells.clear();
         self.cells.resize(usize::from(size.width) * usize::from(size.height), fill);
         self.cells.shrink_to_fit();
+        self.pens.clear();
+        self.pens.push(Pen::RESET);
+        self.last_pens = [0; 2];
         self.pen = None;
         self.row = None;
         self.col = None;
+    }
+
+    /// The number of `pen` among [`Screen::pens`], added if new; `None` past [`MOST_PENS`].
+    fn pen_number(&mut self, pen: Pen) -> Option<u16> {
+        for n in self.last_pens {
+            if self.pens.get(usize::from(n)) == Some(&pen) {
+                return Some(n);
+            }
+        }
+        let i = match self.pens.iter().position(|p| *p == pen) {
+            Some(i) => i,
+            None if self.pens.len() < MOST_PENS => {
+                self.pens.push(pen);
+                self.pens.len() - 1
+            }
+            None => return None,
+        };
+        let n = u16::try_from(i).ok()?;
+        self.last_pens = [n, self.last_pens[0]];
+        Some(n)
     }
 
     fn index(&self, x: u16, y: u16) -> Option<usize> {
@@ -489,7 +605,10 @@ impl Screen {
             _ => None,
         };
         if let Some(i) = self.index(x, y) {
-            self.cells[i] = Shown { ch: narrow, pen };
+            self.cells[i] = match self.pen_number(pen) {
+                Some(pen) => Shown { ch: narrow, pen },
+                None => Shown::UNKNOWN,
+            };
             if narrow.is_none()
                 && let Some(next) = self.index(x + 1, y)
             {
@@ -517,11 +636,12 @@ impl Screen {
             for cx in from..x {
                 let Some(s) = self.index(cx, y).map(|i| self.cells[i]) else { break };
                 let Some(ch) = s.ch else { break };
+                let was = self.pens[usize::from(s.pen)];
                 let mut b = [0; 4];
                 let ch = ch.encode_utf8(&mut b);
-                if !fits(p, ch, s.pen) {
-                    sgr(&mut stepped, p, s.pen);
-                    p = Some(s.pen);
+                if !fits(p, ch, was) {
+                    sgr(&mut stepped, p, was);
+                    p = Some(was);
                 }
                 stepped.extend_from_slice(ch.as_bytes());
                 if cx + 1 == x {

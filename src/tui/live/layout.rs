@@ -7,6 +7,8 @@
 //! footer. A lower item gives way before a higher one. What is left after them all makes the
 //! countdown larger still, and the rest is spacing.
 
+use ratatui::layout::{Constraint, Layout, Rect};
+
 /// The rows each item would like, at the screen's width.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Wants {
@@ -105,9 +107,119 @@ pub(crate) fn allocate(w: &Wants) -> Rows {
     r
 }
 
+/// Places rows one under the other in `area`: `Some(n)` is an item of `n` rows, `None` a
+/// spacer sharing what the items leave equally with the other spacers, exactly where ratatui's
+/// [`Layout`] puts `Constraint::Length(n)` and `Constraint::Fill(1)` (its solver works in
+/// hundredths of a row and rounds twice: so does this). Done here because the solver's tables
+/// were the largest thing a frame of the live screen allocated (some 300 kB at 200x50, each time
+/// the rows changed). Where the items do not fit, or nothing is a spacer, ratatui places them.
+pub(crate) fn stack<const N: usize>(area: Rect, rows: [Option<u16>; N]) -> [Rect; N] {
+    let fixed: u32 = rows.iter().flatten().map(|n| u32::from(*n)).sum();
+    let spacers = rows.iter().filter(|r| r.is_none()).count();
+    let height = u32::from(area.height);
+    if spacers == 0 || fixed > height {
+        let constraints = rows.map(|r| r.map_or(Constraint::Fill(1), Constraint::Length));
+        return Layout::vertical(constraints).areas(area);
+    }
+    // Each spacer's share, in hundredths of a row.
+    #[expect(clippy::cast_precision_loss, reason = "a count of spacers")]
+    let share = f64::from(height - fixed) * 100.0 / spacers as f64;
+    let at = |hundredths: f64| -> u16 {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "within the area, which is in u16"
+        )]
+        let row = ((hundredths.round() / 100.0).round()) as u16;
+        row
+    };
+    let mut start = f64::from(area.y) * 100.0;
+    rows.map(|r| {
+        let end = start + r.map_or(share, |n| f64::from(n) * 100.0);
+        let (y, bottom) = (at(start), at(end));
+        start = end;
+        Rect { y, height: bottom.saturating_sub(y), ..area }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_stacked_where_ratatuis_layout_puts_them() {
+        let shapes: [[Option<u16>; 17]; 4] = [
+            [
+                Some(0),
+                Some(1),
+                Some(0),
+                Some(1),
+                Some(0),
+                None,
+                Some(18),
+                Some(1),
+                Some(3),
+                None,
+                Some(7),
+                None,
+                Some(1),
+                Some(1),
+                Some(0),
+                Some(0),
+                Some(1),
+            ],
+            [
+                Some(1),
+                Some(1),
+                Some(6),
+                Some(1),
+                Some(5),
+                None,
+                Some(4),
+                Some(1),
+                Some(0),
+                None,
+                Some(0),
+                None,
+                Some(1),
+                Some(1),
+                Some(7),
+                Some(1),
+                Some(0),
+            ],
+            [Some(0); 17].map(|_| None),
+            [
+                Some(2),
+                Some(1),
+                Some(0),
+                Some(1),
+                Some(0),
+                None,
+                Some(1),
+                Some(1),
+                Some(1),
+                None,
+                Some(2),
+                None,
+                Some(1),
+                Some(1),
+                Some(0),
+                Some(0),
+                Some(1),
+            ],
+        ];
+        for shape in shapes {
+            for height in 0..=90 {
+                for y in [0, 3] {
+                    let area = Rect::new(2, y, 50, height);
+                    let constraints =
+                        shape.map(|r| r.map_or(Constraint::Fill(1), Constraint::Length));
+                    let want: [Rect; 17] = Layout::vertical(constraints).areas(area);
+                    assert_eq!(stack(area, shape), want, "{shape:?} in {area:?}");
+                }
+            }
+        }
+    }
 
     fn wants(height: u16) -> Wants {
         Wants {

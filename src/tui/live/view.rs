@@ -336,26 +336,28 @@ fn live(
         panel_a,
         msg_a,
         foot_a,
-    ] = Layout::vertical([
-        Constraint::Length(r.banner),
-        Constraint::Length(r.head),
-        Constraint::Length(r.big_title),
-        Constraint::Length(r.title),
-        Constraint::Length(r.room),
-        Constraint::Fill(1),
-        Constraint::Length(r.clock_height),
-        Constraint::Length(r.state),
-        Constraint::Length(r.cues),
-        Constraint::Fill(1),
-        Constraint::Length(middle_h),
-        Constraint::Fill(1),
-        Constraint::Length(r.next),
-        Constraint::Length(r.strip),
-        Constraint::Length(r.panel),
-        Constraint::Length(r.message),
-        Constraint::Length(r.footer),
-    ])
-    .areas(area);
+    ] = layout::stack(
+        area,
+        [
+            Some(r.banner),
+            Some(r.head),
+            Some(r.big_title),
+            Some(r.title),
+            Some(r.room),
+            None,
+            Some(r.clock_height),
+            Some(r.state),
+            Some(r.cues),
+            None,
+            Some(middle_h),
+            None,
+            Some(r.next),
+            Some(r.strip),
+            Some(r.panel),
+            Some(r.message),
+            Some(r.footer),
+        ],
+    );
 
     f.render_widget(Paragraph::new(items.banner).style(t.alarm()), banner_a);
     header(f, app, head_a, phase, app.flash_until.is_some_and(|u| mono < u));
