@@ -83,6 +83,9 @@ pub struct Share {
     pub urls: Vec<String>,
     pub port: u16,
     pub names: Names,
+    /// The first address's QR code, as lines of half blocks ([`qr::lines`]), made once when
+    /// sharing starts (`None` for an address too long for a code).
+    pub qr: Option<Vec<String>>,
     /// Since sharing began (for the nobody-connected hint).
     started: SystemClock,
     hub: Arc<Hub>,
@@ -139,7 +142,9 @@ impl Share {
                 });
             })
             .map_err(|e| ShareError::Start(e.to_string()))?;
+        let qr = urls.first().and_then(|u| qr::lines(u));
         Ok(Self {
+            qr,
             urls,
             port,
             names: opts.names,
@@ -206,7 +211,7 @@ pub(crate) fn announce(share: &Share) -> String {
     let mut out = String::new();
     out.push_str("Sharing the session, read-only. On a phone or laptop in the room, open:\n\n");
     let _ = write!(out, "  {}\n\n", share.url());
-    if let Some(lines) = qr::lines(share.url()) {
+    if let Some(lines) = &share.qr {
         for l in lines {
             let _ = writeln!(out, "  {l}");
         }

@@ -201,7 +201,7 @@ fn share_lines(s: &LiveScreen) -> Vec<Line<'static>> {
         Line::from("Open on a phone or laptop in the room (read-only):"),
         Line::from(Span::styled(share.url().to_string(), t.key())),
     ];
-    if let Some(qr) = crate::share::qr::lines(share.url()) {
+    if let Some(qr) = share.qr.clone() {
         let style = ratatui::style::Style::new()
             .fg(ratatui::style::Color::White)
             .bg(ratatui::style::Color::Black);

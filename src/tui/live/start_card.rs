@@ -139,7 +139,7 @@ fn head_lines(app: &LiveScreen, roomy: bool) -> Vec<Line<'static>> {
             Span::styled("Shared read-only with the room: ", t.title()),
             Span::styled(share.url().to_string(), t.key()),
         ]));
-        if roomy && let Some(qr) = crate::share::qr::lines(share.url()) {
+        if roomy && let Some(qr) = share.qr.clone() {
             let style = ratatui::style::Style::new()
                 .fg(ratatui::style::Color::White)
                 .bg(ratatui::style::Color::Black);
