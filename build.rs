@@ -34,6 +34,12 @@ fn build_id() -> String {
         f.strip_prefix(&dir).unwrap_or(f).hash(&mut h);
         std::fs::read(f).unwrap_or_default().hash(&mut h);
     }
+    // And how it was built: the features (sound), the profile, the target.
+    let mut how: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("CARGO_FEATURE_") || k == "PROFILE" || k == "TARGET")
+        .collect();
+    how.sort();
+    how.hash(&mut h);
     format!("{}-{:016x}", std::env::var("CARGO_PKG_VERSION").unwrap_or_default(), h.finish())
 }
 

@@ -125,9 +125,10 @@ pub enum Command {
     Man(ManArgs),
     /// The review indexes kept in the cache folder: remove those of data folders that are gone
     Cache(CacheArgs),
-    /// Go on with a live session that convene-live hands back to be shared (internal)
+    /// Go on with a live session that convene-live hands back to be shared (internal; the
+    /// session is in the environment)
     #[command(hide = true)]
-    Handoff(HandoffArgs),
+    Handoff,
     /// Take the logs of a data folder into its review index, if it has one (internal: run by
     /// convene-live after a session)
     #[command(name = "index-update", hide = true)]
@@ -146,13 +147,6 @@ pub struct RememberPresentationArgs {
     /// Presentation mode on or off
     #[arg(value_parser = ["on", "off"])]
     pub state: String,
-}
-
-/// `convene handoff SESSION`: the session as [`crate::tui::handoff::Handoff`] JSON.
-#[derive(Debug, Args)]
-pub struct HandoffArgs {
-    /// The session handed over, as JSON
-    pub session: String,
 }
 
 /// `convene index-update DATA`.

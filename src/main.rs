@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Some(Command::Completions(args)) => return cli::shell::completions(args),
         Some(Command::Man(args)) => return cli::shell::man(args),
         // What convene-live asks of convene: the settings are in what it hands over.
-        Some(Command::Handoff(args)) => return tui::handoff::from_live(&args.session),
+        Some(Command::Handoff) => return tui::handoff::from_live(),
         Some(Command::IndexUpdate(args)) => {
             tui::launch::index_now(&args.data);
             return ExitCode::SUCCESS;
@@ -73,7 +73,7 @@ fn main() -> ExitCode {
         Some(
             Command::Completions(_)
             | Command::Man(_)
-            | Command::Handoff(_)
+            | Command::Handoff
             | Command::IndexUpdate(_)
             | Command::RememberPresentation(_),
         ) => Ok(ExitCode::SUCCESS),

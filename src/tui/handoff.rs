@@ -36,6 +36,11 @@ use crate::share::ShareOptions;
 pub const LIVE_PROGRAM: &str = "convene-live";
 /// convene, as `convene-live` finds it to share a session.
 pub const MAIN_PROGRAM: &str = "convene";
+/// Where one program hands the other the session (JSON): the environment, which only this user
+/// can read (a command line can be read by anyone on the machine).
+pub const HANDOFF_ENV: &str = "CONVENE_HANDOFF";
+/// How many times (20 ms apart) a program handed a session waits for its lock.
+const LOCK_TRIES: u32 = 100;
 /// convene's command that takes a session handed back (hidden from help).
 pub const HANDOFF_COMMAND: &str = "handoff";
 /// convene's command that takes a finished session into the review index (hidden from help).
@@ -71,6 +76,10 @@ pub struct Handoff {
     pub warnings: Vec<String>,
     /// The data folder whose review index takes the log in once the screen closes.
     pub index: Option<PathBuf>,
+    /// A loss of the log repaired before the handover (`LogWriter::notice`), said after the
+    /// session.
+    #[serde(default)]
+    pub notice: Option<String>,
 }
 
 /// What a program of convene's does itself, and what it leaves to the other: convene's
@@ -137,6 +146,7 @@ impl Handoff {
             share: None,
             warnings: app.warnings.clone(),
             index: index.map(Path::to_path_buf),
+            notice: log.notice.clone(),
         })
     }
 
@@ -147,11 +157,22 @@ impl Handoff {
     }
 }
 
-/// The program `name`, installed next to this one, if it is there.
+/// The program `name`, installed next to this one, if it is there and may be run.
 pub fn program(name: &str) -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let path = exe.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    path.is_file().then_some(path)
+    let meta = std::fs::metadata(&path).ok().filter(std::fs::Metadata::is_file)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        // Not executable: a failed `exec` would have changed this process's signals already.
+        if meta.permissions().mode() & 0o111 == 0 {
+            return None;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    Some(path)
 }
 
 /// Whether sessions may be handed to `convene-live`: on Unix, unless `CONVENE_ONE_PROGRAM` is set.
@@ -159,8 +180,9 @@ pub fn may_hand_over() -> bool {
     cfg!(unix) && std::env::var_os(ONE_PROGRAM).is_none()
 }
 
-/// Replaces this process with `program` (`args`, then the handoff as JSON), on the same
-/// terminal. Returns only if that failed, with why. The caller has closed the log.
+/// Replaces this process with `program` (`args`; the handoff as JSON in `CONVENE_HANDOFF`, which
+/// only this user can read, where a command line is anyone's), on the same terminal. Returns
+/// only if that failed, with why. The caller has closed the log.
 pub fn exec(program: &Path, args: &[&str], h: &Handoff) -> std::io::Error {
     match serde_json::to_string(h) {
         Ok(json) => exec_with(program, args, &json),
@@ -172,13 +194,25 @@ pub fn exec(program: &Path, args: &[&str], h: &Handoff) -> std::io::Error {
 #[cfg(unix)]
 fn exec_with(program: &Path, args: &[&str], json: &str) -> std::io::Error {
     use std::os::unix::process::CommandExt as _;
-    std::process::Command::new(program).args(args).arg(json).exec()
+    std::process::Command::new(program).args(args).env(HANDOFF_ENV, json).exec()
 }
 
 /// Where there is no `exec` the session is never handed over (see [`may_hand_over`]).
 #[cfg(not(unix))]
 fn exec_with(_program: &Path, _args: &[&str], _json: &str) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::Unsupported, "a program cannot replace itself here")
+}
+
+/// The handoff this program was given, as JSON (`CONVENE_HANDOFF`).
+fn given() -> Option<String> {
+    std::env::var(HANDOFF_ENV).ok().filter(|j| !j.is_empty())
+}
+
+/// A child of this program: without the handoff in its environment.
+fn child(program: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(program);
+    c.env_remove(HANDOFF_ENV).stdin(std::process::Stdio::null());
+    c
 }
 
 /// The session's clock as handed over, gone on by the wall time the handover took; never
@@ -189,75 +223,125 @@ fn clock_of(h: &Handoff, last_at: u64) -> SystemClock {
     SystemClock::new(h.at.saturating_add(u64::try_from(took).unwrap_or(0)).max(last_at))
 }
 
-/// Goes on with a session handed over: its log read back under its lock, the screen as it was
-/// told, sharing at once if asked, in the ways of `this` program.
-pub fn continue_here(h: &Handoff, this: Program) -> color_eyre::Result<ExitCode> {
-    let (lock, log) = match super::launch::lock_and_read(&h.log) {
-        Ok(x) => x,
-        Err(e) => return Ok(output::fail(output::BAD_INPUT, &e.to_string())),
-    };
-    let state = replay(log.header.setup.clone(), &log.events);
-    let mut writer = match LogWriter::reopen(&h.log, &log.header.session, log.last_seq) {
-        Ok(w) => w,
-        Err(e) => {
-            let msg = format!("cannot continue {}: {e}", h.log.display());
-            return Ok(output::fail(output::FAILURE, &msg));
-        }
-    };
-    writer.hold(lock);
-    let mut app = LiveScreen::new(state, Some(writer), super::launch::options(&h.screen, false));
-    super::launch::dress(&mut app, &h.screen);
-    // As convene found them (not checked again here: the checks are not in this program).
-    app.warnings.clone_from(&h.warnings);
-    app.share_options = h.sharing.clone();
-    this.dress(&mut app);
-    let clock = clock_of(h, app.state.last_at);
-    match h.share {
-        Some(ShareNow::Start) => app.start_sharing(clock.now()),
-        Some(ShareNow::Key) => {
-            app.overlay = Overlay::Share;
-            app.start_sharing(clock.now());
-        }
-        None => {}
-    }
-    let code = super::launch::run_live(&mut app, clock.clone())?;
-    if app.exit == Some(Exit::HandOver) {
-        return Ok(hand_back(&mut app, &clock, h));
-    }
-    if let Some(data) = &h.index {
-        (this.index)(data);
-    }
-    Ok(code)
+/// How to go on with the session of `log` if this program cannot.
+fn resume_hint(log: &Path) -> String {
+    let id = log.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    format!(
+        "it is saved as it was: continue it with `convene resume {}`",
+        crate::text::sanitize(&id)
+    )
 }
 
-/// The share key on `convene-live`: the session goes to convene, which shares it. The screen
-/// has been put away; if convene cannot take it, the session stays as its log has it.
-fn hand_back(app: &mut LiveScreen, clock: &SystemClock, h: &Handoff) -> ExitCode {
-    let Some(mut back) = Handoff::of(app, clock.now(), &h.screen, h.index.as_deref()) else {
-        return ExitCode::SUCCESS;
-    };
+/// Takes the session's lock and reads its log, waiting up to two seconds for another command
+/// that only looks whether the session is in use (`convene resume` listing, the home screen).
+fn lock_when_free(
+    log: &Path,
+) -> Result<
+    (Option<crate::log::SessionLock>, crate::log::reader::SessionLog),
+    super::launch::OpenError,
+> {
+    let mut tries = 0;
+    loop {
+        match super::launch::lock_and_read(log) {
+            Err(super::launch::OpenError::Locked(_)) if tries < LOCK_TRIES => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Goes on with a session handed over: its log read back under its lock, the screen as it was
+/// told, sharing at once if asked, in the ways of `this` program. If convene cannot take the
+/// session back to share it, it goes on here, saying why.
+pub fn continue_here(h: &Handoff, this: Program) -> color_eyre::Result<ExitCode> {
+    let mut h = h.clone();
+    let mut this = this;
+    let mut said = None;
+    loop {
+        // Handed back by the share key (or not taken back): the screen is still up.
+        let on_screen = h.share == Some(ShareNow::Key) || said.is_some();
+        let fail = |code: u8, msg: String| {
+            if on_screen {
+                ratatui::restore();
+            }
+            Ok(output::fail(code, &format!("{msg}; {}", resume_hint(&h.log))))
+        };
+        let (lock, log) = match lock_when_free(&h.log) {
+            Ok(x) => x,
+            Err(e) => return fail(output::BAD_INPUT, e.to_string()),
+        };
+        let state = replay(log.header.setup.clone(), &log.events);
+        let mut writer = match LogWriter::reopen(&h.log, &log.header.session, log.last_seq) {
+            Ok(w) => w,
+            Err(e) => {
+                let shown = crate::text::sanitize(&h.log.display().to_string());
+                return fail(output::FAILURE, format!("cannot continue {shown}: {e}"));
+            }
+        };
+        writer.hold(lock);
+        // A loss repaired before the handover is still said after the session.
+        writer.notice.clone_from(&h.notice);
+        let mut app =
+            LiveScreen::new(state, Some(writer), super::launch::options(&h.screen, false));
+        super::launch::dress(&mut app, &h.screen);
+        // As convene found them (not checked again here: the checks are not in this program).
+        app.warnings.clone_from(&h.warnings);
+        app.share_options = h.sharing.clone();
+        this.dress(&mut app);
+        let clock = clock_of(&h, app.state.last_at);
+        match h.share {
+            Some(ShareNow::Start) => app.start_sharing(clock.now()),
+            Some(ShareNow::Key) => {
+                app.overlay = Overlay::Share;
+                app.start_sharing(clock.now());
+            }
+            None => {}
+        }
+        if let Some(why) = said.take() {
+            app.message = Some(why);
+        }
+        let code = super::launch::run_live(&mut app, clock.clone(), on_screen)?;
+        if app.exit == Some(Exit::HandOver) {
+            // Only back here if convene could not take it: the session goes on here.
+            let (back, why) = hand_back(&mut app, &clock, &h);
+            h = back;
+            this.sharing = Sharing::Unavailable;
+            said = Some(format!(
+                "not sharing: {}; the session goes on (`convene share` in another terminal \
+                 shares it)",
+                crate::text::sanitize(&why)
+            ));
+            continue;
+        }
+        if let Some(data) = &h.index {
+            (this.index)(data);
+        }
+        return Ok(code);
+    }
+}
+
+/// The share key on `convene-live`: the session goes to convene, which shares it, on the screen
+/// as it is. Returns only if convene could not take it, with the session as it stands and why.
+fn hand_back(app: &mut LiveScreen, clock: &SystemClock, h: &Handoff) -> (Handoff, String) {
+    let mut back =
+        Handoff::of(app, clock.now(), &h.screen, h.index.as_deref()).unwrap_or_else(|| h.clone());
     back.share = Some(ShareNow::Key);
-    let id = app.log.as_ref().map(|l| crate::text::sanitize(&l.session)).unwrap_or_default();
+    let mut stays = back.clone();
+    stays.share = None;
     // The log closed (and its lock let go) before convene takes it.
     drop(app.log.take());
     let why = match program(MAIN_PROGRAM) {
         Some(convene) => exec(&convene, &[HANDOFF_COMMAND], &back).to_string(),
         None => format!("{MAIN_PROGRAM} is not installed next to {LIVE_PROGRAM}"),
     };
-    output::fail(
-        output::FAILURE,
-        &format!(
-            "cannot share: {}. The session is saved as it was: continue it with `convene resume \
-             {id}`, then share it with the share key or `convene share`.",
-            crate::text::sanitize(&why)
-        ),
-    )
+    (stays, why)
 }
 
-/// `convene-live`'s whole program: the session handed over in its one argument.
+/// `convene-live`'s whole program: the session handed over in `CONVENE_HANDOFF`.
 pub fn live_main() -> ExitCode {
-    let mut args = std::env::args();
-    let (Some(arg), None) = (args.nth(1), args.next()) else {
+    let (Some(json), None) = (given(), std::env::args_os().nth(1)) else {
         return output::fail(
             output::BAD_INPUT,
             &format!(
@@ -268,11 +352,11 @@ pub fn live_main() -> ExitCode {
     };
     // Another build's handoff (a convene-live left over beside a newer convene): convene keeps
     // the session, as it would without convene-live.
-    let h = match Handoff::parse(&arg) {
+    let h = match Handoff::parse(&json) {
         Ok(h) if h.build == BUILD => h,
         mine => {
             let why = match (mine, program(MAIN_PROGRAM)) {
-                (_, Some(convene)) => exec_with(&convene, &[HANDOFF_COMMAND], &arg).to_string(),
+                (_, Some(convene)) => exec_with(&convene, &[HANDOFF_COMMAND], &json).to_string(),
                 (Err(e), None) => e,
                 (Ok(_), None) => format!("{MAIN_PROGRAM} is not installed next to {LIVE_PROGRAM}"),
             };
@@ -300,14 +384,41 @@ fn finish(result: color_eyre::Result<ExitCode>) -> ExitCode {
     }
 }
 
-/// `convene handoff SESSION`: the session `convene-live` hands back when the share key is
-/// pressed, shared here at once.
-pub fn from_live(arg: &str) -> ExitCode {
-    let h = match Handoff::parse(arg) {
-        Ok(h) => h,
-        Err(e) => return output::fail(output::BAD_INPUT, &e),
+/// `convene handoff`: the session `convene-live` hands back (in `CONVENE_HANDOFF`) when the
+/// share key is pressed, shared here at once; one of another build (a newer or older
+/// `convene-live`) is read for its log and clock, whatever else it holds.
+pub fn from_live() -> ExitCode {
+    let Some(h) = given().and_then(|json| Handoff::parse(&json).ok().or_else(|| lenient(&json)))
+    else {
+        // The screen is still up: put it away before saying so.
+        ratatui::restore();
+        return output::fail(
+            output::BAD_INPUT,
+            "the session handed over cannot be read: `convene resume` continues it",
+        );
     };
     finish(continue_here(&h, super::launch::convene()))
+}
+
+/// What any build's handoff holds: its log, and its clock if it can be read.
+fn lenient(json: &str) -> Option<Handoff> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    Some(Handoff {
+        build: String::new(),
+        log: PathBuf::from(v.get("log")?.as_str()?),
+        at: v.get("at").and_then(serde_json::Value::as_u64).unwrap_or(0),
+        wall: v
+            .get("wall")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|w| DateTime::parse_from_rfc3339(w).ok())
+            .unwrap_or_else(wall_now),
+        screen: ScreenSettings::default(),
+        sharing: ShareOptions::default(),
+        share: Some(ShareNow::Key),
+        warnings: Vec::new(),
+        index: v.get("index").and_then(serde_json::Value::as_str).map(PathBuf::from),
+        notice: None,
+    })
 }
 
 /// `convene-live` has convene write presentation mode into config.toml (`convene
@@ -315,11 +426,10 @@ pub fn from_live(arg: &str) -> ExitCode {
 fn remember_by_convene(dir: &Path, on: bool) -> Result<(), String> {
     let convene = program(MAIN_PROGRAM)
         .ok_or_else(|| format!("{MAIN_PROGRAM} is not installed next to {LIVE_PROGRAM}"))?;
-    let out = std::process::Command::new(convene)
+    let out = child(&convene)
         .arg(REMEMBER_COMMAND)
         .arg(dir)
         .arg(if on { "on" } else { "off" })
-        .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| format!("cannot run {MAIN_PROGRAM}: {e}"))?;
     if out.status.success() {
@@ -334,10 +444,9 @@ fn remember_by_convene(dir: &Path, on: bool) -> Result<(), String> {
 /// knows it; nothing is said if that fails: the next review brings the index up to date.
 fn index_elsewhere(data: &Path) {
     if let Some(convene) = program(MAIN_PROGRAM) {
-        let _ = std::process::Command::new(convene)
+        let _ = child(&convene)
             .arg(INDEX_COMMAND)
             .arg(data)
-            .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .status();
@@ -360,6 +469,7 @@ mod tests {
             share: Some(ShareNow::Key),
             warnings: vec!["Ann is both facilitator and participant".into()],
             index: Some(PathBuf::from("/data")),
+            notice: None,
         };
         let json = serde_json::to_string(&h).expect("written");
         let back = Handoff::parse(&json).expect("read back");

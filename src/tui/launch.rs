@@ -288,7 +288,7 @@ fn go_live(
     if share_now {
         app.start_sharing(clock.now());
     }
-    let code = run_live(app, clock);
+    let code = run_live(app, clock, false);
     if let Some(data) = data {
         index_now(data);
     }
@@ -310,9 +310,15 @@ pub fn index_now(data: &Path) {
     crate::review::index::refresh_if_present(data);
 }
 
-/// Runs the live screen in the terminal, then prints the summary (not when the session was
-/// handed over: it goes on elsewhere).
-pub(crate) fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::Result<ExitCode> {
+/// Runs the live screen in the terminal, then prints the summary. `clear`: the screen shows
+/// another program's frames (a session handed back), cleared first. A session handed over goes
+/// on elsewhere on the same screen: no summary, and the alternate screen is kept (no flash of
+/// the shell on the projector).
+pub(crate) fn run_live(
+    app: &mut LiveScreen,
+    clock: SystemClock,
+    clear: bool,
+) -> color_eyre::Result<ExitCode> {
     if let Some(log) = app.log.as_mut() {
         // The log is looked at when its folder changes, not every second.
         log.watch(|| {
@@ -320,12 +326,16 @@ pub(crate) fn run_live(app: &mut LiveScreen, clock: SystemClock) -> color_eyre::
         });
     }
     let mut terminal = crate::tui::term::try_init()?;
+    if clear {
+        terminal.clear()?;
+    }
     let result = event_loop::run(&mut terminal, app, clock, None);
-    ratatui::restore();
-    result?;
-    if app.exit == Some(super::live::Exit::HandOver) {
+    if result.is_ok() && app.exit == Some(super::live::Exit::HandOver) {
+        let _ = crossterm::terminal::disable_raw_mode();
         return Ok(ExitCode::SUCCESS);
     }
+    ratatui::restore();
+    result?;
     Ok(after_session(app))
 }
 

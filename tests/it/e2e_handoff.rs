@@ -82,6 +82,11 @@ fn the_live_screen_runs_in_its_own_program_and_the_share_key_hands_it_back_to_co
     // Set up by convene, shown by convene-live, in the same process.
     wait_program(&pf, "convene-live");
     let pid = std::fs::read_to_string(&pf).expect("the pid");
+    // The session is handed over where only this user can read it: not on the command line,
+    // which anyone on the machine can.
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", pid.trim())).expect("cmdline");
+    let cmdline = String::from_utf8_lossy(&cmdline);
+    assert!(!cmdline.contains("Ann") && !cmdline.contains("sessions"), "{cmdline}");
     t.keys("live", &["Space"]);
     t.wait_text("live", "RUNNING", SOON);
     // A note taken there is in the log convene reads back.
@@ -183,14 +188,17 @@ fn convene_live_has_the_index_updated_and_one_of_another_build_gives_the_session
         share: None,
         warnings: Vec::new(),
         index: None,
+        notice: None,
     };
     let json = serde_json::to_string(&h).expect("written");
     let pf = t.home().join("stale.pid");
-    let line = t
-        .convene_line("")
-        .replace(env!("CARGO_BIN_EXE_convene"), env!("CARGO_BIN_EXE_convene-live"));
+    let program_line = t.convene_line("").replace(
+        &format!("'{}'", env!("CARGO_BIN_EXE_convene")),
+        &format!("CONVENE_HANDOFF='{json}' '{}'", env!("CARGO_BIN_EXE_convene-live")),
+    );
     let script = format!(
-        "sh -c 'echo $$ > \"{}\"; exec \"$0\" \"$@\"' {line} '{json}'; echo EXITED $?; sleep 60",
+        "sh -c 'echo $$ > \"{}\"; exec \"$0\" \"$@\"' {program_line}; echo EXITED $?; \
+         sleep 60",
         pf.display()
     );
     t.new_session("stale", (110, 34), &["sh", "-c", &script]);
@@ -199,4 +207,58 @@ fn convene_live_has_the_index_updated_and_one_of_another_build_gives_the_session
     t.keys("stale", &["q", "l"]);
     let after = t.wait_text("stale", "EXITED 0", SOON);
     assert!(after.contains("Session left unfinished"), "{after}");
+}
+
+#[test]
+fn when_convene_cannot_take_the_session_back_it_goes_on_in_convene_live() {
+    if !have_tmux() {
+        return;
+    }
+    let t = Tmux::new("handoff-back-fails");
+    // Both programs in a folder of their own, as installed.
+    let bin = t.home().join("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    for (from, name) in [
+        (env!("CARGO_BIN_EXE_convene"), "convene"),
+        (env!("CARGO_BIN_EXE_convene-live"), "convene-live"),
+    ] {
+        std::fs::copy(from, bin.join(name)).expect("copied");
+    }
+    let convene = bin.join("convene");
+    let pf = t.home().join("live.pid");
+    let line = t.convene_line("run grow-coaching --people 'Ann,Ben'").replace(
+        &format!("'{}'", env!("CARGO_BIN_EXE_convene")),
+        &format!("'{}'", convene.display()),
+    );
+    let script = format!(
+        "sh -c 'echo $$ > \"{}\"; exec \"$0\" \"$@\"' {line}; echo EXITED $?; sleep 60",
+        pf.display()
+    );
+    t.new_session("live", (110, 34), &["sh", "-c", &script]);
+    t.wait_text("live", "GROW coaching", SOON);
+    wait_program(&pf, "convene-live");
+    t.keys("live", &["Space"]);
+    t.wait_text("live", "RUNNING", SOON);
+    // convene can no longer be run (an upgrade half done, say): the share key cannot hand the
+    // session back, and the room's screen goes on, saying why.
+    std::fs::set_permissions(
+        &convene,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o644),
+    )
+    .expect("chmod");
+    t.keys("live", &["w"]);
+    let screen = t.wait_text("live", "not sharing:", SOON);
+    assert!(screen.contains("RUNNING") && screen.contains("the session goes on"), "{screen}");
+    assert_eq!(program(&pf), "convene-live");
+    t.keys("live", &["q", "e"]);
+    t.wait_text("live", "SESSION ENDED EARLY", SOON);
+    t.keys("live", &["x"]);
+    let after = t.wait_text("live", "EXITED 0", SOON);
+    assert_eq!(after.matches("Session ended early").count(), 1, "{after}");
+    let kinds: Vec<String> = log_events(&t.logs()[0])
+        .iter()
+        .filter_map(|e| e["type"].as_str().map(str::to_string))
+        .collect();
+    assert!(!kinds.iter().any(|k| k == "sharing-started"), "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| *k == "session-ended").count(), 1, "{kinds:?}");
 }

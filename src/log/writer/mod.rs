@@ -319,14 +319,14 @@ impl LogWriter {
     }
 
     /// Whether the file holds the whole log and nothing is wrong with it: created, every line
-    /// written, no failure, no loss being repaired, not saved elsewhere. Only then may another
-    /// program continue the session from the file alone ([`crate::tui::handoff`]).
+    /// written, no failure, no loss being repaired (one repaired already, the `notice`, is
+    /// fine), not saved elsewhere. Only then may another program continue the session from the
+    /// file alone ([`crate::tui::handoff`]).
     pub fn settled(&self) -> bool {
         self.to_create.is_none()
             && self.file.is_some()
             && self.pending() == 0
             && self.error.is_none()
-            && self.notice.is_none()
             && self.superseded.is_none()
             && self.rewrite.is_none()
     }
