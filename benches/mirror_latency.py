@@ -29,16 +29,27 @@ def wait_for(session, text, timeout=60.0):
         time.sleep(0.005)
     raise SystemExit(f"{text!r} did not appear in {session}:\n{tmux('capture-pane', '-t', session, '-p')}")
 
+# The programs in the panes, so the folder is removed only once they are gone: convene writes
+# its log as it ends (tmux's hang-up), and a log removed under a running session is written again.
+pids = []
+
+def pane_pid(session):
+    pid = tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+    if pid:
+        pids.append(pid)
+
 times = []
 with tempfile.TemporaryDirectory() as data:
     try:
         tmux("new-session", "-d", "-s", "f", "-x", "120", "-y", "40",
              f"exec env CONVENE_DATA_DIR={data} {binary} run project-tuning --people 'Ann,Ben,Cat,Dev'")
+        pane_pid("f")
         wait_for("f", "READY")
         tmux("send-keys", "-t", "f", " ")
         wait_for("f", "RUNNING")
         tmux("new-session", "-d", "-s", "m", "-x", "120", "-y", "40",
              f"exec env CONVENE_DATA_DIR={data} {binary} mirror")
+        pane_pid("m")
         # The mirror shows the running stage (it has no footer of its own to wait for).
         wait_for("m", "RUNNING")
         for i in range(min(runs, len(stages))):
@@ -48,4 +59,9 @@ with tempfile.TemporaryDirectory() as data:
             times.append((t1 - t0) * 1000)
     finally:
         subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True)
+        # Bounded: 10 s for each to end.
+        for pid in pids:
+            t0 = time.monotonic()
+            while os.path.exists(f"/proc/{pid}") and time.monotonic() - t0 < 10:
+                time.sleep(0.05)
 print(f"mirror latency over {len(times)} stage changes: median {statistics.median(times):.0f} ms, worst {max(times):.0f} ms")
