@@ -78,14 +78,8 @@ fn main() -> ExitCode {
             | Command::RememberPresentation(_),
         ) => Ok(ExitCode::SUCCESS),
     };
-    match result {
-        Ok(code) => code,
-        // Everything that reaches here is the machine's failure (a disk, the terminal): one line.
-        Err(report) => {
-            let causes: Vec<String> = report.chain().map(ToString::to_string).collect();
-            output::fail(output::FAILURE, &causes.join(": "))
-        }
-    }
+    // Everything that fails here is the machine's failure (a disk, the terminal): one line.
+    output::exit_code(result)
 }
 
 /// clap's answer to a command line it could not parse: help and the version as clap prints them;

@@ -145,3 +145,15 @@ fn write_out(bytes: &[u8]) -> io::Result<()> {
         other => other,
     }
 }
+
+/// A command's result as its exit code: a failure of the machine (a disk, the terminal) said in
+/// one line, its causes joined (`convene` and `convene-live` alike).
+pub fn exit_code(result: color_eyre::Result<ExitCode>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(report) => {
+            let causes: Vec<String> = report.chain().map(ToString::to_string).collect();
+            fail(FAILURE, &causes.join(": "))
+        }
+    }
+}

@@ -370,18 +370,7 @@ pub fn live_main() -> ExitCode {
             );
         }
     };
-    finish(continue_here(&h, live_program()))
-}
-
-/// The exit code, a failure of the machine (the terminal) said in one line, as convene says it.
-fn finish(result: color_eyre::Result<ExitCode>) -> ExitCode {
-    match result {
-        Ok(code) => code,
-        Err(report) => {
-            let causes: Vec<String> = report.chain().map(ToString::to_string).collect();
-            output::fail(output::FAILURE, &causes.join(": "))
-        }
-    }
+    output::exit_code(continue_here(&h, live_program()))
 }
 
 /// `convene handoff`: the session `convene-live` hands back (in `CONVENE_HANDOFF`) when the
@@ -397,7 +386,7 @@ pub fn from_live() -> ExitCode {
             "the session handed over cannot be read: `convene resume` continues it",
         );
     };
-    finish(continue_here(&h, super::launch::convene()))
+    output::exit_code(continue_here(&h, super::launch::convene()))
 }
 
 /// What any build's handoff holds: its log, and its clock if it can be read.
